@@ -1,0 +1,50 @@
+# Helpers shared by every CMakeLists.txt of the tree.
+include(GoogleTest)
+
+# Our own code builds with warnings as errors (CONVENTIONS.md #11);
+# generated code does not go through these helpers.
+set(CASERELAY_WARNINGS -Wall -Wextra -Werror)
+
+# caserelay_library(NAME SOURCES a.cc b.cc DEPS lib1 lib2)
+# A static library of our own code; include paths are from the repo root,
+# so headers are included as "common/log/log.h".
+function(caserelay_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${CASERELAY_WARNINGS})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# caserelay_binary(NAME SOURCES main.cc DEPS lib1 lib2)
+function(caserelay_binary name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${CASERELAY_WARNINGS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+endfunction()
+
+# caserelay_test(NAME SOURCES x_test.cc DEPS lib1 [LABELS unit] [TIMEOUT s])
+# A GoogleTest binary registered with ctest as one test per TEST().
+# CASERELAY_SOURCE_DIR and CASERELAY_BINARY_DIR are defined for tests that
+# need data files or built binaries.
+function(caserelay_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${CASERELAY_WARNINGS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    CASERELAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    CASERELAY_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${name}
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+    DISCOVERY_TIMEOUT 30)
+endfunction()
