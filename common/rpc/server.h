@@ -1,0 +1,52 @@
+// gRPC server bootstrap shared by the services: the standard health
+// service (grpc.health.v1, so load balancers and grpc_health_probe work),
+// server reflection (so grpcurl works without .proto files) and a graceful
+// shutdown with a deadline.
+//
+// Thread safety: Shutdown() may be called from any thread, once or more.
+
+#ifndef CASERELAY_COMMON_RPC_SERVER_H_
+#define CASERELAY_COMMON_RPC_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+
+namespace caserelay::rpc {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:0";  // host:port; port 0 picks a free one
+  // Largest request accepted; larger ones fail with RESOURCE_EXHAUSTED.
+  int max_receive_bytes = 4 * 1024 * 1024;
+};
+
+class Server {
+ public:
+  // Starts serving `services` (not owned; they must outlive the server).
+  // Fails with UNAVAILABLE naming the address if it cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options, const std::vector<grpc::Service*>& services);
+  ~Server();  // Shutdown(absl::Seconds(5))
+
+  // The bound port (the chosen one when options.listen had port 0).
+  int port() const { return port_; }
+
+  // Refuses new calls, lets running ones finish until `grace` passes, then
+  // cancels them. Marks the health service NOT_SERVING first.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  Server(std::unique_ptr<grpc::Server> server, int port);
+  std::unique_ptr<grpc::Server> server_;
+  int port_;
+  std::atomic<bool> shut_down_{false};
+};
+
+}  // namespace caserelay::rpc
+
+#endif  // CASERELAY_COMMON_RPC_SERVER_H_

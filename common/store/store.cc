@@ -1,0 +1,289 @@
+#include "common/store/store.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
+
+namespace caserelay::store {
+namespace {
+
+constexpr char kOutbox[] = "outbox";
+constexpr char kOffsets[] = "offsets";
+constexpr char kMeta[] = "meta";
+constexpr char kDeadLetters[] = "dead-letters";
+constexpr char kOutboxSeqKey[] = "outbox-next-seq";
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("store: ", std::string(what), ": ", s.ToString()));
+}
+
+// Offsets key: topic NUL partition (big-endian), so a topic's partitions
+// sort together.
+std::string OffsetKey(std::string_view topic, int32_t partition) {
+  return absl::StrCat(std::string(topic), std::string(1, '\0'),
+                      EncodeUint64(static_cast<uint32_t>(partition)));
+}
+
+// Outbox value: topic NUL key-length(8) key value.
+std::string EncodeOutbox(const OutboxRecord& r) {
+  return absl::StrCat(r.topic, std::string(1, '\0'), EncodeUint64(r.key.size()),
+                      r.key, r.value);
+}
+
+bool DecodeOutbox(std::string_view k, std::string_view v, OutboxRecord* r) {
+  if (k.size() != 8) return false;
+  size_t nul = v.find('\0');
+  if (nul == std::string_view::npos || v.size() < nul + 1 + 8) return false;
+  r->seq = DecodeUint64(k);
+  r->topic = std::string(v.substr(0, nul));
+  uint64_t klen = DecodeUint64(v.substr(nul + 1, 8));
+  std::string_view rest = v.substr(nul + 9);
+  if (rest.size() < klen) return false;
+  r->key = std::string(rest.substr(0, klen));
+  r->value = std::string(rest.substr(klen));
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeUint64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+uint64_t DecodeUint64(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) {
+    v = (v << 8) | static_cast<unsigned char>(bytes[i]);
+  }
+  return v;
+}
+
+// ---- WriteBatch ----------------------------------------------------------
+
+WriteBatch::WriteBatch(const Store* store)
+    : store_(store),
+      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+
+void WriteBatch::Put(std::string_view cf, std::string_view key,
+                     std::string_view value) {
+  batch_.Put(store_->Family(cf), rocksdb::Slice(key.data(), key.size()),
+             rocksdb::Slice(value.data(), value.size()));
+}
+
+void WriteBatch::Delete(std::string_view cf, std::string_view key) {
+  batch_.Delete(store_->Family(cf), rocksdb::Slice(key.data(), key.size()));
+}
+
+absl::StatusOr<std::optional<std::string>> WriteBatch::Get(
+    std::string_view cf, std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = batch_
+                          .GetFromBatchAndDB(
+                              store_->db_.get(), rocksdb::ReadOptions(),
+                              store_->Family(cf),
+                              rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, absl::StrCat("read ", std::string(cf)));
+  return value;
+}
+
+void WriteBatch::AddOutbox(std::string_view topic, std::string_view key,
+                           std::string_view value) {
+  outbox_.push_back(OutboxRecord{0, std::string(topic), std::string(key),
+                                 std::string(value)});
+}
+
+void WriteBatch::SetOffset(std::string_view topic, int32_t partition,
+                           int64_t next_offset) {
+  offsets_[{std::string(topic), partition}] = next_offset;
+}
+
+bool WriteBatch::empty() const {
+  return batch_.GetWriteBatch()->Count() == 0 && outbox_.empty() &&
+         offsets_.empty();
+}
+
+// ---- Store ---------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("store: path is empty");
+  }
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kOutbox,
+                                    kOffsets, kMeta, kDeadLetters};
+  for (const auto& cf : options.column_families) names.push_back(cf);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& n : names) {
+    descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("store: cannot open ", options.path, ": ", s.ToString()));
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs;
+  for (size_t i = 0; i < names.size(); ++i) cfs[names[i]] = handles[i];
+
+  // The next outbox sequence survives restarts, so a sequence is never
+  // reused while an older record with it could still be reported.
+  uint64_t next_seq = 1;
+  std::string v;
+  s = db->Get(rocksdb::ReadOptions(), cfs[kMeta], kOutboxSeqKey, &v);
+  if (s.ok() && v.size() == 8) next_seq = DecodeUint64(v);
+  uint64_t size = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), cfs[kOutbox]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++size;
+  return std::unique_ptr<Store>(
+      new Store(std::move(db), std::move(cfs), options.sync, next_seq, size));
+}
+
+Store::Store(std::unique_ptr<rocksdb::DB> db,
+             std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs,
+             bool sync, uint64_t next_outbox_seq, uint64_t outbox_size)
+    : db_(std::move(db)),
+      cfs_(std::move(cfs)),
+      sync_(sync),
+      next_outbox_seq_(next_outbox_seq),
+      outbox_size_(outbox_size) {}
+
+Store::~Store() {
+  for (auto& [name, handle] : cfs_) {
+    db_->DestroyColumnFamilyHandle(handle);
+  }
+  db_->Close();
+}
+
+rocksdb::ColumnFamilyHandle* Store::Family(std::string_view cf) const {
+  auto it = cfs_.find(cf);
+  if (it == cfs_.end()) {
+    // A programming error: the service did not declare the family.
+    std::fprintf(stderr, "store: unknown column family \"%.*s\"\n",
+                 static_cast<int>(cf.size()), cf.data());
+    std::abort();
+  }
+  return it->second;
+}
+
+absl::StatusOr<std::optional<std::string>> Store::Get(
+    std::string_view cf, std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(cf),
+                               rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, absl::StrCat("read ", std::string(cf)));
+  return value;
+}
+
+absl::Status Store::Scan(
+    std::string_view cf, std::string_view begin, std::string_view end,
+    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), Family(cf)));
+  for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid();
+       it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (!end.empty() && k >= end) break;
+    if (!visit(k, std::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), absl::StrCat("scan ", std::string(cf)));
+}
+
+absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
+  absl::MutexLock lock(&mu_);
+  batch.batch_.SetSavePoint();
+  uint64_t seq = next_outbox_seq_;
+  std::vector<OutboxRecord> records = batch.outbox_;
+  for (auto& r : records) {
+    r.seq = seq++;
+    batch.batch_.Put(Family(kOutbox), EncodeUint64(r.seq), EncodeOutbox(r));
+  }
+  if (!records.empty()) {
+    batch.batch_.Put(Family(kMeta), kOutboxSeqKey, EncodeUint64(seq));
+  }
+  for (const auto& [tp, offset] : batch.offsets_) {
+    batch.batch_.Put(Family(kOffsets), OffsetKey(tp.first, tp.second),
+            EncodeUint64(static_cast<uint64_t>(offset)));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync_;
+  rocksdb::Status s = db_->Write(wo, batch.batch_.GetWriteBatch());
+  if (!s.ok()) {
+    // Leave the batch as it was so the caller can retry the same commit;
+    // drop the bookkeeping puts added above.
+    batch.batch_.RollbackToSavePoint().PermitUncheckedError();
+    return FromRocks(s, "commit");
+  }
+  batch.outbox_.clear();
+  next_outbox_seq_ = seq;
+  outbox_size_ += records.size();
+  batch.batch_.Clear();
+  batch.offsets_.clear();
+  return records;
+}
+
+std::optional<int64_t> Store::StoredOffset(std::string_view topic,
+                                           int32_t partition) const {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(kOffsets),
+                               OffsetKey(topic, partition), &v);
+  if (!s.ok() || v.size() != 8) return std::nullopt;
+  return static_cast<int64_t>(DecodeUint64(v));
+}
+
+absl::StatusOr<std::vector<OutboxRecord>> Store::PendingOutbox() const {
+  std::vector<OutboxRecord> out;
+  bool corrupt = false;
+  absl::Status s = Scan(kOutbox, "", "", [&](std::string_view k, std::string_view v) {
+    OutboxRecord r;
+    if (!DecodeOutbox(k, v, &r)) {
+      corrupt = true;
+      return false;
+    }
+    out.push_back(std::move(r));
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (corrupt) return absl::DataLossError("store: corrupt outbox record");
+  return out;
+}
+
+absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
+  if (seqs.empty()) return absl::OkStatus();
+  rocksdb::WriteBatch wb;
+  for (uint64_t seq : seqs) wb.Delete(Family(kOutbox), EncodeUint64(seq));
+  rocksdb::WriteOptions wo;
+  wo.sync = false;  // losing a delete only republishes; consumers dedupe
+  absl::MutexLock lock(&mu_);
+  absl::Status s = FromRocks(db_->Write(wo, &wb), "delete outbox");
+  if (s.ok()) outbox_size_ -= std::min<uint64_t>(outbox_size_, seqs.size());
+  return s;
+}
+
+uint64_t Store::OutboxSize() const {
+  absl::MutexLock lock(&mu_);
+  return outbox_size_;
+}
+
+}  // namespace caserelay::store

@@ -1,0 +1,156 @@
+// A service's durable state in RocksDB, and the first half of the
+// consistency recipe of DESIGN.md: state, output events (the outbox) and
+// the consumed Kafka offsets are written in ONE atomic batch.
+//
+// Column families: every store has "outbox", "offsets", "meta" and
+// "dead-letters" (inputs that could not be applied, kept for operators); a
+// service names its own state families at Open(). Keys and values are
+// bytes; services keep protobuf records in them.
+//
+// Thread safety: Store is thread-safe. WriteBatch is not: one thread
+// fills it, then hands it to Store::Commit().
+
+#ifndef CASERELAY_COMMON_STORE_STORE_H_
+#define CASERELAY_COMMON_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+
+namespace caserelay::store {
+
+// One event waiting to be published to Kafka. `seq` orders the outbox:
+// records are published in the order they were committed.
+struct OutboxRecord {
+  uint64_t seq = 0;
+  std::string topic;
+  std::string key;
+  std::string value;
+};
+
+class Store;
+
+// The changes of one step of a service, applied atomically by
+// Store::Commit(). Reads through the batch (Get) see its own uncommitted
+// writes on top of the store, so several inputs can be applied in one
+// batch.
+class WriteBatch {
+ public:
+  explicit WriteBatch(const Store* store);
+  WriteBatch(const WriteBatch&) = delete;
+  WriteBatch& operator=(const WriteBatch&) = delete;
+
+  // Puts/deletes `key` in column family `cf`.
+  // REQUIRES: `cf` was named at Store::Open() (fails fast otherwise).
+  void Put(std::string_view cf, std::string_view key, std::string_view value);
+  void Delete(std::string_view cf, std::string_view key);
+
+  // The value of `key` as this batch would leave it: nullopt if absent;
+  // UNAVAILABLE if RocksDB fails to read.
+  absl::StatusOr<std::optional<std::string>> Get(std::string_view cf,
+                                                 std::string_view key) const;
+
+  // Queues an event for `topic`; it gets its outbox sequence at Commit().
+  void AddOutbox(std::string_view topic, std::string_view key,
+                 std::string_view value);
+
+  // Records that everything before `next_offset` of topic/partition has
+  // been applied by this batch.
+  void SetOffset(std::string_view topic, int32_t partition,
+                 int64_t next_offset);
+
+  // True if nothing was written.
+  bool empty() const;
+
+ private:
+  friend class Store;
+  const Store* store_;
+  mutable rocksdb::WriteBatchWithIndex batch_;  // Get() needs non-const
+  std::vector<OutboxRecord> outbox_;  // seq assigned at commit
+  std::map<std::pair<std::string, int32_t>, int64_t> offsets_;
+};
+
+struct StoreOptions {
+  std::string path;
+  // The service's own column families (besides outbox, offsets, meta).
+  std::vector<std::string> column_families;
+  // fsync the WAL on every commit. Off is safe against a killed process
+  // (the OS keeps the page cache) but not against power loss.
+  bool sync = true;
+};
+
+class Store {
+ public:
+  // Opens (creating if missing) the database at options.path.
+  // Fails with UNAVAILABLE (with RocksDB's message and the path) when the
+  // directory cannot be opened, e.g. it is locked by another process.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      const StoreOptions& options);
+  ~Store();
+
+  // Point read of committed state: nullopt if absent.
+  absl::StatusOr<std::optional<std::string>> Get(std::string_view cf,
+                                                 std::string_view key) const;
+
+  // Calls `visit(key, value)` for keys in [begin, end) of `cf` in order
+  // (end empty: to the end of the family) until it returns false.
+  absl::Status Scan(
+      std::string_view cf, std::string_view begin, std::string_view end,
+      const std::function<bool(std::string_view, std::string_view)>& visit)
+      const;
+
+  // Writes the batch atomically with its outbox records and offsets.
+  // On success returns the outbox records with their sequences, for the
+  // publisher. On failure nothing of the batch is written (UNAVAILABLE).
+  absl::StatusOr<std::vector<OutboxRecord>> Commit(WriteBatch& batch);
+
+  // The next offset to consume of topic/partition, nullopt if none stored.
+  std::optional<int64_t> StoredOffset(std::string_view topic,
+                                      int32_t partition) const;
+
+  // Every record still in the outbox, oldest first (for republishing on
+  // start).
+  absl::StatusOr<std::vector<OutboxRecord>> PendingOutbox() const;
+
+  // Removes published records (their delivery was confirmed).
+  absl::Status DeleteOutbox(const std::vector<uint64_t>& seqs);
+
+  // Count of records in the outbox (approximate only while commits run).
+  uint64_t OutboxSize() const;
+
+ private:
+  friend class WriteBatch;
+  Store(std::unique_ptr<rocksdb::DB> db,
+        std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs,
+        bool sync, uint64_t next_outbox_seq, uint64_t outbox_size);
+  rocksdb::ColumnFamilyHandle* Family(std::string_view cf) const;
+
+  // Const after construction.
+  std::unique_ptr<rocksdb::DB> db_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs_;
+  bool sync_;
+
+  mutable absl::Mutex mu_;
+  uint64_t next_outbox_seq_ ABSL_GUARDED_BY(mu_);
+  uint64_t outbox_size_ ABSL_GUARDED_BY(mu_);
+};
+
+// Big-endian encodings that sort like the numbers they hold.
+std::string EncodeUint64(uint64_t v);
+uint64_t DecodeUint64(std::string_view bytes);  // REQUIRES: size() == 8
+
+}  // namespace caserelay::store
+
+#endif  // CASERELAY_COMMON_STORE_STORE_H_
