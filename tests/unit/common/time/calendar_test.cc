@@ -1,0 +1,289 @@
+// Deadlines counted against the real tables in data/holidays/.
+//
+// Every row cites the rule it pins. "Art. 201" and "Art. 203" are the
+// 民法典 articles quoted in common/time/calendar.h; the notices are the
+// 国务院办公厅 holiday notices cited in data/holidays/README.md.
+
+#include "common/time/calendar.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace caserelay::time {
+namespace {
+
+using ::testing::HasSubstr;
+
+using Day = absl::CivilDay;
+
+struct Row {
+  const char* rule;
+  Day start;
+  int days;
+  Day want;
+};
+
+class CalendarTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<Calendar> loaded =
+        Calendar::Load(CASERELAY_SOURCE_DIR "/data/holidays");
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    calendar_ = new Calendar(*std::move(loaded));
+  }
+  static void TearDownTestSuite() {
+    delete calendar_;
+    calendar_ = nullptr;
+  }
+
+  static void ExpectWorkingDays(const Row& row) {
+    SCOPED_TRACE(row.rule);
+    absl::StatusOr<Day> got = calendar_->AddWorkingDays(row.start, row.days);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, row.want);
+  }
+  static void ExpectCalendarDays(const Row& row) {
+    SCOPED_TRACE(row.rule);
+    absl::StatusOr<Day> got = calendar_->AddCalendarDays(row.start, row.days);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, row.want);
+  }
+
+  static const Calendar* calendar_;
+};
+
+const Calendar* CalendarTest::calendar_ = nullptr;
+
+TEST_F(CalendarTest, WorkingDaysSkipTheSpringFestivalBreak) {
+  const Row rows[] = {
+      {"objection 5 working days (Art. 23) from the day before the 2024 "
+       "break 2-10..2-17; 2-18 (Sun) is a make-up day (国办发明电〔2023〕7号)",
+       Day(2024, 2, 9), 5, Day(2024, 2, 22)},
+      {"5 working days from the day before the 2025 break 1-28..2-04; "
+       "2-08 (Sat) is a make-up day (国办发明电〔2024〕12号)",
+       Day(2025, 1, 27), 5, Day(2025, 2, 10)},
+      {"5 working days from Fri 2026-02-13: 2-14 (Sat) is a make-up day, "
+       "then the break 2-15..2-23 (2026 notice)",
+       Day(2026, 2, 13), 5, Day(2026, 2, 27)},
+  };
+  for (const Row& row : rows) ExpectWorkingDays(row);
+}
+
+TEST_F(CalendarTest, WorkingDaysSkipTheNationalDayBreak) {
+  const Row rows[] = {
+      {"5 working days from 2024-09-30 over the break 10-01..10-07; the "
+       "5th is make-up Sat 10-12 (国办发明电〔2023〕7号)",
+       Day(2024, 9, 30), 5, Day(2024, 10, 12)},
+      {"5 working days from 2025-09-30 over the combined 国庆/中秋 break "
+       "10-01..10-08; 10-11 (Sat) works, 10-12 (Sun) does not",
+       Day(2025, 9, 30), 5, Day(2025, 10, 14)},
+      {"5 working days from 2026-09-30 over the break 10-01..10-07; "
+       "10-10 (Sat) works (2026 notice)",
+       Day(2026, 9, 30), 5, Day(2026, 10, 13)},
+  };
+  for (const Row& row : rows) ExpectWorkingDays(row);
+}
+
+TEST_F(CalendarTest, MakeUpWeekendDayCountsAsWorkingDay) {
+  const Row rows[] = {
+      {"调休 Sun 2024-02-04 is the 1st working day after Fri 2-02",
+       Day(2024, 2, 2), 5, Day(2024, 2, 8)},
+      {"调休 Sun 2024-09-29 is the 1st working day after Fri 9-27",
+       Day(2024, 9, 27), 5, Day(2024, 10, 10)},
+      {"调休 Sun 2025-01-26 is the 1st working day after Fri 1-24",
+       Day(2025, 1, 24), 5, Day(2025, 2, 7)},
+      {"调休 Sat 2026-02-28 is the 5th working day after Sat 2-14",
+       Day(2026, 2, 14), 5, Day(2026, 2, 28)},
+      {"调休 Sun 2026-09-20 is the 2nd working day after Thu 9-17",
+       Day(2026, 9, 17), 5, Day(2026, 9, 23)},
+  };
+  for (const Row& row : rows) ExpectWorkingDays(row);
+}
+
+TEST_F(CalendarTest, CalendarDayDeadlineInsideBreakMovesToFirstWorkingDay) {
+  const Row rows[] = {
+      {"15 days (Art. 22) end Sat 2024-10-05 inside the National Day break; "
+       "Art. 203 moves them to Tue 10-08",
+       Day(2024, 9, 20), 15, Day(2024, 10, 8)},
+      {"15 days end 2024-02-15 inside the Spring Festival break; the first "
+       "working day after is make-up Sun 2-18 (Art. 203)",
+       Day(2024, 1, 31), 15, Day(2024, 2, 18)},
+      {"15 days end 2025-10-05 inside the break 10-01..10-08 (Art. 203)",
+       Day(2025, 9, 20), 15, Day(2025, 10, 9)},
+      {"15 days end 2025-01-30 inside the break 1-28..2-04 (Art. 203)",
+       Day(2025, 1, 15), 15, Day(2025, 2, 5)},
+      {"15 days end 2026-02-20 inside the break 2-15..2-23 (Art. 203)",
+       Day(2026, 2, 5), 15, Day(2026, 2, 24)},
+      {"15 days end Mon 2026-10-05 inside the break 10-01..10-07 (Art. 203)",
+       Day(2026, 9, 20), 15, Day(2026, 10, 8)},
+  };
+  for (const Row& row : rows) ExpectCalendarDays(row);
+}
+
+TEST_F(CalendarTest, CalendarDayDeadlineOnMakeUpWorkdayDoesNotMove) {
+  const Row rows[] = {
+      {"15 days end on 调休 Sun 2024-09-29, a working day: no move",
+       Day(2024, 9, 14), 15, Day(2024, 9, 29)},
+      {"30 days (Art. 35) end on 调休 Sat 2025-02-08: no move", Day(2025, 1, 9),
+       30, Day(2025, 2, 8)},
+      {"15 days end on 调休 Sun 2026-09-20: no move", Day(2026, 9, 5), 15,
+       Day(2026, 9, 20)},
+  };
+  for (const Row& row : rows) ExpectCalendarDays(row);
+}
+
+TEST_F(CalendarTest, CalendarDayDeadlineOnOrdinaryWeekendMovesToMonday) {
+  const Row rows[] = {
+      {"15 days end Sat 2024-03-16; a weekend is a 法定休假日 for Art. 203",
+       Day(2024, 3, 1), 15, Day(2024, 3, 18)},
+      {"15 days end Sat 2026-12-26; moved to Mon 12-28", Day(2026, 12, 11), 15,
+       Day(2026, 12, 28)},
+  };
+  for (const Row& row : rows) ExpectCalendarDays(row);
+}
+
+TEST_F(CalendarTest, FirstDayIsNotCounted) {
+  // Art. 201: the start day is not counted.
+  ExpectCalendarDays({"1 day from Tue 2024-03-05 is Wed 3-06", Day(2024, 3, 5),
+                      1, Day(2024, 3, 6)});
+  ExpectWorkingDays({"1 working day from Fri 2024-03-08 is Mon 3-11",
+                     Day(2024, 3, 8), 1, Day(2024, 3, 11)});
+  ExpectWorkingDays(
+      {"1 working day from holiday Sat 2024-02-10 is make-up "
+       "Sun 2-18: the start day is never counted",
+       Day(2024, 2, 10), 1, Day(2024, 2, 18)});
+}
+
+TEST_F(CalendarTest, ZeroDaysGivesStartOrNextWorkingDay) {
+  ExpectWorkingDays({"0 working days: the start day itself", Day(2025, 10, 3),
+                     0, Day(2025, 10, 3)});
+  ExpectCalendarDays({"0 days on a working day: the start day", Day(2025, 3, 3),
+                      0, Day(2025, 3, 3)});
+  ExpectCalendarDays({"0 days on a holiday moves like any last day (Art. 203)",
+                      Day(2025, 10, 3), 0, Day(2025, 10, 9)});
+}
+
+TEST_F(CalendarTest, DeadlineAcrossCoveredYearBoundarySucceeds) {
+  ExpectCalendarDays({"4 days end on 元旦 2025-01-01; 2025.tsv is loaded",
+                      Day(2024, 12, 28), 4, Day(2025, 1, 2)});
+  ExpectCalendarDays(
+      {"15 days end on 元旦 2026-01-01, break 1-01..1-03, "
+       "first working day is 调休 Sun 1-04",
+       Day(2025, 12, 17), 15, Day(2026, 1, 4)});
+  ExpectWorkingDays({"3 working days from Fri 2024-12-27 skip 元旦 2025",
+                     Day(2024, 12, 27), 3, Day(2025, 1, 2)});
+  ExpectCalendarDays({"a deadline on Thu 2026-12-31 needs no 2027 table",
+                      Day(2026, 12, 16), 15, Day(2026, 12, 31)});
+}
+
+TEST_F(CalendarTest, DeadlineIntoYearWithoutTableFailsPrecondition) {
+  absl::StatusOr<Day> calendar_days =
+      calendar_->AddCalendarDays(Day(2026, 12, 20), 15);
+  EXPECT_EQ(calendar_days.status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(calendar_days.status().message()),
+              HasSubstr("no holiday table for year 2027"));
+
+  absl::StatusOr<Day> working_days =
+      calendar_->AddWorkingDays(Day(2026, 12, 24), 10);
+  EXPECT_EQ(working_days.status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(working_days.status().message()),
+              HasSubstr("no holiday table for year 2027"));
+
+  absl::StatusOr<Day> next_day =
+      calendar_->AddCalendarDays(Day(2026, 12, 31), 1);
+  EXPECT_EQ(next_day.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CalendarTest, DayInYearWithoutTableFailsPrecondition) {
+  for (Day day : {Day(2023, 12, 29), Day(2027, 1, 4), Day(2030, 6, 3)}) {
+    SCOPED_TRACE(absl::FormatCivilTime(day));
+    absl::StatusOr<bool> working = calendar_->IsWorkingDay(day);
+    EXPECT_EQ(working.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(
+        std::string(working.status().message()),
+        HasSubstr(absl::StrCat("no holiday table for year ", day.year())));
+  }
+}
+
+TEST_F(CalendarTest, NegativeDaysIsInvalidArgument) {
+  EXPECT_EQ(calendar_->AddCalendarDays(Day(2025, 3, 3), -1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(calendar_->AddWorkingDays(Day(2025, 3, 3), -1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(CalendarTest, DescribeTellsStatutoryFromRestDays) {
+  struct DescribeRow {
+    const char* rule;
+    Day day;
+    DayKind kind;
+    const char* name;
+  } rows[] = {
+      {"2025: 除夕 is statutory from 2025 (放假办法 revised 2024-11)",
+       Day(2025, 1, 28), DayKind::kStatutoryHoliday, "春节"},
+      {"2024: 除夕 is not a day off at all (only encouraged)", Day(2024, 2, 9),
+       DayKind::kRegularWorkday, ""},
+      {"2025-02-03 (Mon) is a rest day of the 春节 break", Day(2025, 2, 3),
+       DayKind::kRestDay, "春节"},
+      {"2025-10-06 is 中秋节 inside the combined break", Day(2025, 10, 6),
+       DayKind::kStatutoryHoliday, "中秋节"},
+      {"2025-01-26 (Sun) is a make-up working day", Day(2025, 1, 26),
+       DayKind::kMakeUpWorkday, "调休 for 春节"},
+      {"2026-05-02 (Sat): 劳动节 day 2 is statutory from 2025", Day(2026, 5, 2),
+       DayKind::kStatutoryHoliday, "劳动节"},
+      {"2025-03-08 (Sat) is an ordinary weekend", Day(2025, 3, 8),
+       DayKind::kWeekend, ""},
+  };
+  for (const DescribeRow& row : rows) {
+    SCOPED_TRACE(row.rule);
+    absl::StatusOr<DayInfo> info = calendar_->Describe(row.day);
+    ASSERT_TRUE(info.ok()) << info.status();
+    EXPECT_EQ(info->kind, row.kind);
+    EXPECT_EQ(info->name, row.name);
+  }
+}
+
+TEST_F(CalendarTest, TablesMatchTheNoticesDayCounts) {
+  struct CountRow {
+    const char* rule;
+    int year;
+    int days_off;  // Sum of the notice's "共N天" breaks.
+    int statutory;  // 全国年节及纪念日放假办法: 11 days, 13 from 2025.
+    int make_up;  // Weekend days the notice names "上班".
+  } rows[] = {
+      {"2024 notice: 1+8+3+5+1+3+7 off, 8 make-up, 11 statutory", 2024, 28, 11,
+       8},
+      {"2025 notice: 1+8+3+5+3+8 off, 5 make-up, 13 statutory", 2025, 28, 13,
+       5},
+      {"2026 notice: 3+9+3+5+3+3+7 off, 6 make-up, 13 statutory", 2026, 33, 13,
+       6},
+  };
+  for (const CountRow& row : rows) {
+    SCOPED_TRACE(row.rule);
+    int off = 0, statutory = 0, make_up = 0;
+    for (Day day = Day(row.year, 1, 1); day.year() == row.year; ++day) {
+      absl::StatusOr<DayInfo> info = calendar_->Describe(day);
+      ASSERT_TRUE(info.ok()) << info.status();
+      if (info->kind == DayKind::kStatutoryHoliday) ++statutory;
+      if (info->kind == DayKind::kStatutoryHoliday ||
+          info->kind == DayKind::kRestDay) {
+        ++off;
+      }
+      if (info->kind == DayKind::kMakeUpWorkday) ++make_up;
+    }
+    EXPECT_EQ(off, row.days_off);
+    EXPECT_EQ(statutory, row.statutory);
+    EXPECT_EQ(make_up, row.make_up);
+  }
+}
+
+}  // namespace
+}  // namespace caserelay::time
