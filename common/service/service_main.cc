@@ -1,0 +1,258 @@
+#include "common/service/service_main.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/kafka/consumer.h"
+#include "common/kafka/producer.h"
+#include "common/kafka/wait_for_topics.h"
+#include "common/log/log.h"
+#include "common/rpc/server.h"
+
+namespace caserelay::service {
+namespace {
+
+using config::Setting;
+
+void PrintHelp(const ServiceDefinition& def) {
+  std::vector<Setting> all = CommonSettings(def.name);
+  all.insert(all.end(), def.settings.begin(), def.settings.end());
+  std::printf(
+      "%s — %s\n\n"
+      "Usage: %s [--config FILE]\n\n"
+      "  --config FILE  settings as `key = value` lines (see deploy/config/)\n"
+      "  --help         this text\n\n"
+      "Every setting may also come from the environment (CASERELAY_...),\n"
+      "which wins over the file. Settings:\n\n%s\n"
+      "Stops cleanly on SIGTERM or SIGINT.\n",
+      def.name.c_str(), def.summary.c_str(), def.name.c_str(),
+      config::DescribeSettings(all).c_str());
+}
+
+// The bootstrap list from kafka.bootstrap, or from the file devbroker
+// writes (a `bootstrap=` line, or the list alone).
+absl::StatusOr<std::string> Bootstrap(const config::Config& cfg) {
+  if (!cfg.GetString("kafka.bootstrap").empty()) {
+    return cfg.GetString("kafka.bootstrap");
+  }
+  std::string path = cfg.GetString("kafka.bootstrap_file");
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "config: set kafka.bootstrap or kafka.bootstrap_file");
+  }
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("config: kafka.bootstrap_file ", path, " cannot be read"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  for (absl::string_view line : absl::StrSplit(text.str(), '\n')) {
+    if (absl::ConsumePrefix(&line, "bootstrap=")) {
+      return std::string(absl::StripAsciiWhitespace(line));
+    }
+  }
+  std::string all(absl::StripAsciiWhitespace(text.str()));
+  if (all.empty() || all.find('=') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: kafka.bootstrap_file ", path, " holds no bootstrap list"));
+  }
+  return all;
+}
+
+absl::Status WriteEndpoints(const std::string& path, int grpc_port,
+                            int admin_port, const std::string& host) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "grpc=" << host << ":" << grpc_port << "\n"
+        << "admin=" << host << ":" << admin_port << "\n";
+    if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", tmp));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot rename ", tmp));
+  }
+  return absl::OkStatus();
+}
+
+int Fail(const absl::Status& s, int code) {
+  std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+  return code;
+}
+
+}  // namespace
+
+std::vector<Setting> CommonSettings(const std::string& service) {
+  using T = Setting::Type;
+  return {
+      {"grpc.listen", T::kHostPort, "127.0.0.1:0", false,
+       "gRPC address; port 0 picks a free port (see endpoints.file)"},
+      {"grpc.max_receive_bytes", T::kInt, "16777216", false,
+       "largest gRPC request read; field size limits are checked after"},
+      {"admin.listen", T::kHostPort, "127.0.0.1:0", false,
+       "admin HTTP address for /healthz and /metrics"},
+      {"store.path", T::kPath, "", true, "RocksDB directory of this service"},
+      {"store.sync", T::kBool, "true", false,
+       "fsync every commit (off survives a killed process, not power loss)"},
+      {"kafka.bootstrap", T::kString, "", false,
+       "Kafka bootstrap servers host:port,...; or use kafka.bootstrap_file"},
+      {"kafka.bootstrap_file", T::kString, "", false,
+       "file with the bootstrap list (devbroker's --info-file)"},
+      {"kafka.group", T::kString, service, false, "consumer group id"},
+      {"kafka.wait", T::kDuration, "30s", false,
+       "how long to wait for the broker and topics at start-up"},
+      {"endpoints.file", T::kString, "", false,
+       "if set, grpc= and admin= addresses are written here once ready"},
+  };
+}
+
+int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
+  std::string config_path;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      PrintHelp(def);
+      return 0;
+    } else if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      config_path = arg.substr(9);
+    } else {
+      std::fprintf(stderr, "%s: unknown argument %s (try --help)\n",
+                   def.name.c_str(), arg.c_str());
+      return 2;
+    }
+  }
+  log::SetService(def.name);
+
+  // Block the stop signals in every thread; main waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::vector<Setting> schema = CommonSettings(def.name);
+  schema.insert(schema.end(), def.settings.begin(), def.settings.end());
+  auto cfg = config::Config::Load(config_path, schema,
+                                  config::ProcessEnvironment());
+  if (!cfg.ok()) return Fail(cfg.status(), 2);
+  auto bootstrap = Bootstrap(*cfg);
+  if (!bootstrap.ok()) return Fail(bootstrap.status(), 2);
+
+  store::StoreOptions store_options;
+  store_options.path = cfg->GetPath("store.path");
+  store_options.sync = cfg->GetBool("store.sync");
+  store_options.column_families = def.column_families;
+  auto store = store::Store::Open(store_options);
+  if (!store.ok()) return Fail(store.status(), 1);
+
+  absl::Status ready = kafka::WaitForTopics(
+      *bootstrap, {"petitions", "case-events", "supervision-events",
+                   "notification-events"},
+      cfg->GetDuration("kafka.wait"));
+  if (!ready.ok()) return Fail(ready, 1);
+
+  kafka::ProducerOptions producer_options;
+  producer_options.bootstrap = *bootstrap;
+  producer_options.client_id = def.name;
+  auto publisher = store::OutboxPublisher::Create(
+      store->get(), [&](kafka::DeliveryCallback cb) {
+        return kafka::CreateKafkaProducer(producer_options, std::move(cb));
+      });
+  if (!publisher.ok()) return Fail(publisher.status(), 1);
+
+  time::SystemClock clock;
+  metrics::Registry registry;
+  Context context{&*cfg, store->get(), publisher->get(), &clock, &registry,
+                  *bootstrap};
+  auto svc = def.create(context);
+  if (!svc.ok()) return Fail(svc.status(), 1);
+  Service& service = **svc;
+
+  std::vector<std::unique_ptr<ConsumeLoop>> loops;
+  for (const Subscription& sub : service.Subscriptions()) {
+    kafka::ConsumerOptions consumer_options;
+    consumer_options.bootstrap = *bootstrap;
+    consumer_options.group_id = cfg->GetString("kafka.group");
+    consumer_options.topics = sub.topics;
+    store::Store* s = store->get();
+    auto consumer = kafka::CreateKafkaConsumer(
+        consumer_options, [s](const std::string& topic, int32_t partition) {
+          return s->StoredOffset(topic, partition);
+        });
+    if (!consumer.ok()) return Fail(consumer.status(), 1);
+    loops.push_back(std::make_unique<ConsumeLoop>(
+        sub.name, *std::move(consumer), store->get(), publisher->get(),
+        sub.handler, &registry, ConsumeLoopOptions{}));
+  }
+  for (auto& loop : loops) loop->Start();
+  absl::Status started = service.Start();
+  if (!started.ok()) return Fail(started, 1);
+
+  rpc::ServerOptions rpc_options;
+  rpc_options.listen = cfg->GetHostPort("grpc.listen").ToString();
+  rpc_options.max_receive_bytes =
+      static_cast<int>(cfg->GetInt("grpc.max_receive_bytes"));
+  auto server = rpc::Server::Start(rpc_options, service.GrpcServices());
+  if (!server.ok()) return Fail(server.status(), 1);
+
+  metrics::Gauge& outbox = registry.GetGauge(
+      "caserelay_outbox_pending", "Committed events not yet confirmed by Kafka.",
+      {});
+  std::map<std::string, admin::Handler> routes = service.AdminRoutes();
+  routes["/healthz"] = [&loops](const admin::HttpRequest&) {
+    for (auto& loop : loops) {
+      if (!loop->healthy()) return admin::HttpResponse{503, "text/plain", "consumer failing\n"};
+    }
+    return admin::HttpResponse{200, "text/plain", "ok\n"};
+  };
+  routes["/metrics"] = [&](const admin::HttpRequest&) {
+    outbox.Set(static_cast<double>((*publisher)->Pending()));
+    return admin::HttpResponse{200, "text/plain; version=0.0.4",
+                               registry.Render()};
+  };
+  auto admin_server = admin::HttpServer::Create(
+      cfg->GetHostPort("admin.listen").ToString(), routes);
+  if (!admin_server.ok()) return Fail(admin_server.status(), 1);
+
+  std::string host = cfg->GetHostPort("grpc.listen").host;
+  std::string grpc_address = absl::StrCat(host, ":", (*server)->port());
+  std::string admin_address =
+      absl::StrCat(cfg->GetHostPort("admin.listen").host, ":",
+                   (*admin_server)->port());
+  if (!cfg->GetString("endpoints.file").empty()) {
+    absl::Status w = WriteEndpoints(cfg->GetString("endpoints.file"),
+                                    (*server)->port(), (*admin_server)->port(),
+                                    host);
+    if (!w.ok()) return Fail(w, 1);
+  }
+  log::Info("ready", {{"grpc", grpc_address}, {"admin", admin_address},
+                      {"kafka", *bootstrap}});
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::Info("stopping", {{"signal", strsignal(sig)}});
+  (*server)->Shutdown(absl::Seconds(5));
+  service.Stop();
+  for (auto& loop : loops) loop->Stop();
+  absl::Status flushed = (*publisher)->Flush(absl::Seconds(5));
+  if (!flushed.ok()) {
+    log::Warn("stopped with events unpublished; they go out on next start",
+              {{"detail", std::string(flushed.message())}});
+  }
+  (*admin_server)->Shutdown();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace caserelay::service

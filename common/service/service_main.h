@@ -1,0 +1,86 @@
+// Everything the four services' main() has in common, in one place:
+// flags (--config, --help), configuration with environment overrides,
+// the RocksDB store, the outbox publisher, the consume loops, the gRPC
+// server (health + reflection), the admin HTTP server (/healthz,
+// /metrics), an endpoints file for scripts and tests, and an orderly stop
+// on SIGTERM / SIGINT.
+//
+// A service supplies a ServiceDefinition: its settings, its column
+// families and a factory that builds its Service from a Context.
+
+#ifndef CASERELAY_COMMON_SERVICE_SERVICE_MAIN_H_
+#define CASERELAY_COMMON_SERVICE_SERVICE_MAIN_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/admin/http_server.h"
+#include "common/config/config.h"
+#include "common/metrics/metrics.h"
+#include "common/service/consume_loop.h"
+#include "common/store/outbox_publisher.h"
+#include "common/store/store.h"
+#include "common/time/clock.h"
+#include "grpcpp/grpcpp.h"
+
+namespace caserelay::service {
+
+// What the runner hands a service's factory. Everything outlives the
+// Service built from it.
+struct Context {
+  const config::Config* config;
+  store::Store* store;
+  store::OutboxPublisher* publisher;
+  time::Clock* clock;
+  metrics::Registry* metrics;
+  std::string kafka_bootstrap;
+};
+
+// One consumed set of topics and the handler that applies them.
+struct Subscription {
+  std::string name;  // for logs and metrics, e.g. "petitions"
+  std::vector<std::string> topics;
+  EventHandler* handler;  // owned by the Service
+};
+
+// A running service's parts. Methods are called from the main thread.
+class Service {
+ public:
+  virtual ~Service() = default;
+  // gRPC services to serve (owned by the Service).
+  virtual std::vector<grpc::Service*> GrpcServices() = 0;
+  // Topics to consume; each gets its own consumer and loop.
+  virtual std::vector<Subscription> Subscriptions() = 0;
+  // Extra admin HTTP routes (besides /healthz and /metrics).
+  virtual std::map<std::string, admin::Handler> AdminRoutes() { return {}; }
+  // Starts the service's own threads, after the loops started.
+  virtual absl::Status Start() { return absl::OkStatus(); }
+  // Stops them, before the loops stop.
+  virtual void Stop() {}
+};
+
+struct ServiceDefinition {
+  std::string name;     // "intake"
+  std::string summary;  // one line for --help
+  std::vector<config::Setting> settings;  // the service's own
+  std::vector<std::string> column_families;
+  std::function<absl::StatusOr<std::unique_ptr<Service>>(const Context&)>
+      create;
+};
+
+// The settings every service has (grpc.listen, admin.listen, store.path,
+// kafka.bootstrap, ...), for --help and for the docs.
+std::vector<config::Setting> CommonSettings(const std::string& service);
+
+// Runs the service until SIGTERM or SIGINT; returns the process exit code:
+// 0 after a clean stop, 2 for bad flags or configuration (one line on
+// stderr naming the setting), 1 when a part fails to start.
+int RunServiceMain(int argc, char** argv, const ServiceDefinition& definition);
+
+}  // namespace caserelay::service
+
+#endif  // CASERELAY_COMMON_SERVICE_SERVICE_MAIN_H_

@@ -1,0 +1,192 @@
+#include "services/intake/intake_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/log/log.h"
+#include "common/rpc/convert.h"
+#include "common/store/store.h"
+#include "common/time/china_time.h"
+
+namespace caserelay::intake {
+
+using caserelay::v1::IntakeCaseRecord;
+
+IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
+                                     const region::RegionTree* regions,
+                                     LookupCodes codes, Limits limits)
+    : context_(context),
+      regions_(regions),
+      codes_(std::move(codes)),
+      limits_(limits) {}
+
+absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
+    std::string_view case_number) const {
+  auto raw = context_.store->Get(kCases, case_number);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::nullopt;
+  IntakeCaseRecord record;
+  if (!record.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat("intake: corrupt case ", std::string(case_number)));
+  }
+  return record;
+}
+
+grpc::Status IntakeServiceImpl::SubmitPetition(
+    grpc::ServerContext*, const caserelay::v1::SubmitPetitionRequest* req,
+    caserelay::v1::SubmitPetitionResponse* resp) {
+  auto result = Submit(*req);
+  if (!result.ok()) return rpc::ToGrpc(result.status());
+  *resp = *std::move(result);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
+    const caserelay::v1::SubmitPetitionRequest& req) {
+  absl::Time now = context_.clock->Now();
+  absl::CivilDay today = time::ChinaDay(now);
+  if (absl::Status s = ValidateSubmission(req, *regions_, limits_, today);
+      !s.ok()) {
+    return s;
+  }
+  absl::MutexLock lock(&submit_mu_);
+  caserelay::v1::SubmitPetitionResponse resp;
+  // A retried submission returns the case it created the first time.
+  if (!req.request_id().empty()) {
+    auto known = context_.store->Get(kRequests, req.request_id());
+    if (!known.ok()) return known.status();
+    if (known->has_value()) {
+      resp.set_case_number(**known);
+      resp.set_lookup_code(codes_.Derive(**known));
+      return resp;
+    }
+  }
+  // Case number: the matter's county-level code, the China date, and a
+  // sequence per (code, date) kept in the store so it survives restarts.
+  std::string prefix =
+      absl::StrFormat("%s-%04d%02d%02d", req.matter().region_code().substr(0, 6),
+                      today.year(), today.month(), today.day());
+  auto counter = context_.store->Get(kCounters, prefix);
+  if (!counter.ok()) return counter.status();
+  uint64_t seq = counter->has_value() ? store::DecodeUint64(**counter) : 1;
+  std::string case_number = absl::StrFormat("%s-%06d", prefix, seq);
+  std::string lookup_code = codes_.Derive(case_number);
+
+  IntakeCaseRecord record;
+  record.set_case_number(case_number);
+  record.mutable_petitioner()->set_id(absl::StrCat("P", case_number));
+  std::string salt = LookupCodes::NewSalt();
+  record.set_lookup_salt(salt);
+  record.set_lookup_hash(LookupCodes::Hash(salt, lookup_code));
+  *record.mutable_matter() = req.matter();
+  *record.mutable_received_at() = rpc::ToProto(now);
+  *record.mutable_updated_at() = rpc::ToProto(now);
+  record.set_state(caserelay::v1::CASE_STATE_RECEIVED);
+
+  caserelay::v1::Envelope event;
+  event.set_event_id(absl::StrCat("intake/", case_number, "/received"));
+  event.set_case_id(case_number);
+  event.set_producer("intake");
+  *event.mutable_occurred_at() = rpc::ToProto(now);
+  auto* received = event.mutable_petition_received();
+  received->set_case_number(case_number);
+  *received->mutable_petitioner() = record.petitioner();
+  *received->mutable_matter() = req.matter();
+  *received->mutable_received_at() = rpc::ToProto(now);
+
+  store::WriteBatch batch(context_.store);
+  batch.Put(kPetitioners, record.petitioner().id(),
+            req.petitioner().SerializeAsString());
+  batch.Put(kCases, case_number, record.SerializeAsString());
+  batch.Put(kCounters, prefix, store::EncodeUint64(seq + 1));
+  if (!req.request_id().empty()) batch.Put(kRequests, req.request_id(), case_number);
+  batch.AddOutbox("petitions", case_number, event.SerializeAsString());
+  if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) return s;
+
+  log::Info("petition received",
+            {{"case", case_number},
+             {"region", req.matter().region_code()},
+             {"name", log::MaskName(req.petitioner().name())},
+             {"phone", log::MaskPhone(req.petitioner().phone())}});
+  resp.set_case_number(case_number);
+  resp.set_lookup_code(lookup_code);
+  return resp;
+}
+
+grpc::Status IntakeServiceImpl::GetCaseStatus(
+    grpc::ServerContext*, const caserelay::v1::GetCaseStatusRequest* req,
+    caserelay::v1::GetCaseStatusResponse* resp) {
+  // The same answer for an unknown case and a wrong code: a look-up must
+  // not reveal which case numbers exist.
+  const grpc::Status not_found(grpc::StatusCode::NOT_FOUND,
+                               "no case with that number and look-up code");
+  if (req->case_number().empty() || req->case_number().size() > 64) {
+    return not_found;
+  }
+  auto record = LoadCase(req->case_number());
+  if (!record.ok()) return rpc::ToGrpc(record.status());
+  if (!record->has_value() ||
+      !LookupCodes::Matches((*record)->lookup_salt(), req->lookup_code(),
+                            (*record)->lookup_hash())) {
+    return not_found;
+  }
+  const IntakeCaseRecord& r = **record;
+  resp->set_case_number(r.case_number());
+  resp->set_state(r.state());
+  resp->set_office_code(r.office_code());
+  resp->set_office_name(r.office_name());
+  *resp->mutable_received_at() = r.received_at();
+  *resp->mutable_updated_at() = r.updated_at();
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeServiceImpl::ResolveContact(
+    grpc::ServerContext*, const caserelay::v1::ResolveContactRequest* req,
+    caserelay::v1::ResolveContactResponse* resp) {
+  auto raw = context_.store->Get(kPetitioners, req->petitioner().id());
+  if (!raw.ok()) return rpc::ToGrpc(raw.status());
+  if (!raw->has_value()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "petitioner.id: unknown");
+  }
+  caserelay::v1::Petitioner petitioner;
+  if (!petitioner.ParseFromString(**raw)) {
+    return grpc::Status(grpc::StatusCode::DATA_LOSS, "corrupt petitioner record");
+  }
+  resp->set_phone(petitioner.phone());
+  if (!req->case_number().empty()) {
+    auto record = LoadCase(req->case_number());
+    if (!record.ok()) return rpc::ToGrpc(record.status());
+    // Only the case's own petitioner gets its code.
+    if (record->has_value() &&
+        (*record)->petitioner().id() == req->petitioner().id()) {
+      resp->set_lookup_code(codes_.Derive(req->case_number()));
+    }
+  }
+  return grpc::Status::OK;
+}
+
+absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
+                                      store::WriteBatch& batch) {
+  if (!event.has_case_routed()) return absl::OkStatus();  // not shown yet
+  auto raw = batch.Get(kCases, event.case_id());
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("case-events: unknown case ", event.case_id()));
+  }
+  IntakeCaseRecord record;
+  if (!record.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat("corrupt case ", event.case_id()));
+  }
+  if (event.sequence() <= record.last_sequence()) return absl::OkStatus();
+  record.set_last_sequence(event.sequence());
+  record.set_state(caserelay::v1::CASE_STATE_ROUTED);
+  record.set_office_code(event.case_routed().office_code());
+  record.set_office_name(event.case_routed().office_name());
+  *record.mutable_updated_at() = event.occurred_at();
+  batch.Put(kCases, event.case_id(), record.SerializeAsString());
+  return absl::OkStatus();
+}
+
+}  // namespace caserelay::intake

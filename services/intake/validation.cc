@@ -1,0 +1,114 @@
+#include "services/intake/validation.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "domain/petition/identity.h"
+
+namespace caserelay::intake {
+namespace {
+
+absl::Status Field(absl::string_view path, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+}
+
+absl::Status Text(absl::string_view path, const std::string& value, bool required,
+                  int max_chars) {
+  if (required && absl::StripAsciiWhitespace(value).empty()) {
+    return Field(path, "is required");
+  }
+  size_t n = CountChars(std::string_view(value.data(), value.size()));
+  if (n > static_cast<size_t>(max_chars)) {
+    return Field(path, absl::StrCat("is ", n, " characters, at most ",
+                                    max_chars, " allowed"));
+  }
+  return absl::OkStatus();
+}
+
+bool IsCategory(std::string_view c) {
+  if (c.empty() || c.size() > 64) return false;
+  for (char ch : c) {
+    if (!(absl::ascii_islower(ch) || absl::ascii_isdigit(ch) || ch == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+size_t CountChars(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
+                                const region::RegionTree& regions,
+                                const Limits& limits, absl::CivilDay today) {
+  using caserelay::v1::Channel;
+  using caserelay::v1::MatterClass;
+  if (!req.has_petitioner()) return Field("petitioner", "is required");
+  if (!req.has_matter()) return Field("matter", "is required");
+  const auto& p = req.petitioner();
+  const auto& m = req.matter();
+  // Size limits first: a huge field is refused before anything parses it.
+  if (auto s = Text("matter.text", m.text(), true, limits.max_text_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = Text("petitioner.name", p.name(), true, limits.max_name_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = Text("petitioner.address", p.address(), true,
+                    limits.max_address_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = Text("matter.title", m.title(), false, limits.max_title_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = Text("matter.accused", m.accused(), false,
+                    limits.max_name_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = Text("request_id", req.request_id(), false,
+                    limits.max_request_id_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (!p.id_number().empty()) {
+    if (auto s = petition::ValidateIdNumber(p.id_number(), today); !s.ok()) {
+      return Field("petitioner.id_number", s.message());
+    }
+  }
+  if (!p.phone().empty()) {
+    if (auto s = petition::ValidatePhone(p.phone()); !s.ok()) {
+      return Field("petitioner.phone", s.message());
+    }
+  }
+  if (m.region_code().empty()) return Field("matter.region_code", "is required");
+  if (regions.Find(m.region_code()) == nullptr) {
+    return Field("matter.region_code",
+                 absl::StrCat("unknown region ", m.region_code().substr(0, 12)));
+  }
+  if (!IsCategory(m.category())) {
+    return Field("matter.category",
+                 "is required: lowercase letters, digits and '_' (e.g. labour)");
+  }
+  if (m.matter_class() == caserelay::v1::MATTER_CLASS_UNSPECIFIED ||
+      !caserelay::v1::MatterClass_IsValid(m.matter_class())) {
+    return Field("matter.matter_class", "is required");
+  }
+  if (m.channel() == caserelay::v1::CHANNEL_UNSPECIFIED ||
+      !caserelay::v1::Channel_IsValid(m.channel())) {
+    return Field("matter.channel", "is required");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace caserelay::intake

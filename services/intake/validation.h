@@ -1,0 +1,36 @@
+// Checks a SubmitPetitionRequest against DOMAIN.md "Who is involved" and
+// "Channels": the required fields, the GB 11643 ID checksum when an ID is
+// given, the phone format, the size limits, and a known region.
+//
+// Thread safety: stateless apart from const inputs.
+
+#ifndef CASERELAY_SERVICES_INTAKE_VALIDATION_H_
+#define CASERELAY_SERVICES_INTAKE_VALIDATION_H_
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "caserelay/v1/intake.pb.h"
+#include "common/region/region_tree.h"
+
+namespace caserelay::intake {
+
+struct Limits {
+  int max_name_chars = 100;
+  int max_address_chars = 300;
+  int max_title_chars = 200;
+  int max_text_chars = 10000;  // intake.max_text_chars
+  int max_request_id_chars = 64;
+};
+
+// OK if the request may be stored; otherwise INVALID_ARGUMENT whose message
+// starts with the offending field's path ("petitioner.id_number: ...").
+absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
+                                const region::RegionTree& regions,
+                                const Limits& limits, absl::CivilDay today);
+
+// Number of Unicode code points in valid UTF-8 (bytes otherwise).
+size_t CountChars(std::string_view utf8);
+
+}  // namespace caserelay::intake
+
+#endif  // CASERELAY_SERVICES_INTAKE_VALIDATION_H_
