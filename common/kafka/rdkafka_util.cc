@@ -1,0 +1,95 @@
+#include "common/kafka/rdkafka_util.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace caserelay::kafka {
+
+absl::Status ErrorToStatus(RdKafka::ErrorCode err, absl::string_view context) {
+  if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
+  // err2str gives the description; the enum name is what people search for.
+  const std::string message = absl::StrCat(context, ": ", RdKafka::err2str(err),
+                                           " (", static_cast<int>(err), ")");
+  switch (err) {
+    case RdKafka::ERR__TIMED_OUT:
+    case RdKafka::ERR__MSG_TIMED_OUT:
+    case RdKafka::ERR_REQUEST_TIMED_OUT:
+      return absl::DeadlineExceededError(message);
+    case RdKafka::ERR__PURGE_QUEUE:
+    case RdKafka::ERR__PURGE_INFLIGHT:
+      return absl::CancelledError(message);
+    case RdKafka::ERR__QUEUE_FULL:
+    case RdKafka::ERR__TRANSPORT:
+    case RdKafka::ERR__ALL_BROKERS_DOWN:
+    case RdKafka::ERR__RESOLVE:
+    case RdKafka::ERR__DESTROY:
+    case RdKafka::ERR_LEADER_NOT_AVAILABLE:
+    case RdKafka::ERR_NOT_LEADER_FOR_PARTITION:
+    case RdKafka::ERR_BROKER_NOT_AVAILABLE:
+    case RdKafka::ERR_NOT_ENOUGH_REPLICAS:
+    case RdKafka::ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case RdKafka::ERR_NETWORK_EXCEPTION:
+    case RdKafka::ERR_COORDINATOR_NOT_AVAILABLE:
+    case RdKafka::ERR_NOT_COORDINATOR:
+    case RdKafka::ERR_COORDINATOR_LOAD_IN_PROGRESS:
+      return absl::UnavailableError(message);
+    case RdKafka::ERR__UNKNOWN_TOPIC:
+    case RdKafka::ERR__UNKNOWN_PARTITION:
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
+      return absl::NotFoundError(message);
+    case RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RdKafka::ERR_GROUP_AUTHORIZATION_FAILED:
+    case RdKafka::ERR_CLUSTER_AUTHORIZATION_FAILED:
+    case RdKafka::ERR__AUTHENTICATION:
+    case RdKafka::ERR_SASL_AUTHENTICATION_FAILED:
+      return absl::PermissionDeniedError(message);
+    case RdKafka::ERR_MSG_SIZE_TOO_LARGE:
+    case RdKafka::ERR_INVALID_MSG:
+    case RdKafka::ERR__INVALID_ARG:
+    case RdKafka::ERR_TOPIC_EXCEPTION:
+    case RdKafka::ERR_RECORD_LIST_TOO_LARGE:
+    case RdKafka::ERR_INVALID_RECORD:
+      return absl::InvalidArgumentError(message);
+    case RdKafka::ERR__FATAL:
+    case RdKafka::ERR_OUT_OF_ORDER_SEQUENCE_NUMBER:
+    case RdKafka::ERR_UNKNOWN_PRODUCER_ID:
+    case RdKafka::ERR_INVALID_PRODUCER_EPOCH:
+    case RdKafka::ERR_PRODUCER_FENCED:
+      return absl::InternalError(message);
+    default:
+      return absl::UnknownError(message);
+  }
+}
+
+absl::Status ValidateTopicName(absl::string_view topic,
+                               absl::string_view field) {
+  if (topic.empty() || topic.size() > 249 || topic == "." || topic == "..") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " \"", topic,
+                     "\" is not a Kafka topic name (1..249 characters, not "
+                     "\".\" or \"..\")"));
+  }
+  for (char c : topic) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '_' && c != '-') {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " \"", topic,
+                       "\" is not a Kafka topic name (only [A-Za-z0-9._-])"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyProperties(const std::map<std::string, std::string>& props,
+                             RdKafka::Conf* conf) {
+  for (const auto& [name, value] : props) {
+    std::string errstr;
+    if (conf->set(name, value, errstr) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "librdkafka property ", name, "=\"", value, "\": ", errstr));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace caserelay::kafka

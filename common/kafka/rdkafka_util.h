@@ -1,0 +1,50 @@
+// Helpers shared by the librdkafka implementations of common/kafka: turning
+// librdkafka error codes into absl::Status, checking topic names, and
+// applying option maps to an RdKafka::Conf. Not part of the module's public
+// API; services include producer.h, consumer.h and wait_for_topics.h.
+//
+// Thread-safety: every function here is stateless and thread-safe.
+// Note: Debian's abseil is built with its own absl::string_view (not an alias
+// of std::string_view), hence AsAbsl() for the public std::string_view API.
+
+#ifndef CASERELAY_COMMON_KAFKA_RDKAFKA_UTIL_H_
+#define CASERELAY_COMMON_KAFKA_RDKAFKA_UTIL_H_
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace caserelay::kafka {
+
+inline absl::string_view AsAbsl(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+// Returns OK for ERR_NO_ERROR, otherwise the most specific canonical code for
+// `err` with a message "<context>: <librdkafka error name>: <description>".
+// Codes: timeouts -> DEADLINE_EXCEEDED; purged records -> CANCELLED; full
+// queues, transport and broker/leader availability errors -> UNAVAILABLE;
+// unknown topic or partition -> NOT_FOUND; authorization -> PERMISSION_DENIED;
+// malformed or oversized input -> INVALID_ARGUMENT; fatal client errors ->
+// INTERNAL; anything else -> UNKNOWN.
+absl::Status ErrorToStatus(RdKafka::ErrorCode err, absl::string_view context);
+
+// Returns OK if `topic` is a legal Kafka topic name (1..249 characters of
+// [A-Za-z0-9._-], not "." or ".."), else INVALID_ARGUMENT naming `field`.
+absl::Status ValidateTopicName(absl::string_view topic,
+                               absl::string_view field);
+
+// Sets each name=value of `props` on `conf`. Returns INVALID_ARGUMENT naming
+// the property and librdkafka's reason for the first one it refuses (the
+// earlier ones stay set). REQUIRES: conf != nullptr.
+absl::Status ApplyProperties(const std::map<std::string, std::string>& props,
+                             RdKafka::Conf* conf);
+
+}  // namespace caserelay::kafka
+
+#endif  // CASERELAY_COMMON_KAFKA_RDKAFKA_UTIL_H_
