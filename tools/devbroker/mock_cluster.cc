@@ -1,0 +1,213 @@
+#include "tools/devbroker/mock_cluster.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace caserelay::devbroker {
+namespace {
+
+absl::Status FromKafka(rd_kafka_resp_err_t err, const std::string& what) {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();
+  if (err == RD_KAFKA_RESP_ERR__UNKNOWN_BROKER) {
+    return absl::NotFoundError(absl::StrCat(what, ": ", rd_kafka_err2str(err)));
+  }
+  return absl::InternalError(absl::StrCat(what, ": ", rd_kafka_err2str(err)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MockCluster>> MockCluster::Create(
+    const ClusterOptions& options) {
+  if (options.brokers < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("brokers must be at least 1, got ", options.brokers));
+  }
+  for (const TopicSpec& topic : options.topics) {
+    if (topic.partitions < 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "topic ", topic.name, ": partitions must be at least 1"));
+    }
+  }
+
+  // The bookkeeping handle: librdkafka hosts the mock brokers on it but it
+  // never talks to them itself.
+  // It has no bootstrap.servers, which librdkafka notes at level 5: keep
+  // warnings and errors only.
+  char errstr[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  for (const auto& [name, value] :
+       {std::pair<const char*, const char*>{"client.id", "devbroker"},
+        {"log_level", "4"}}) {
+    if (rd_kafka_conf_set(conf, name, value, errstr, sizeof(errstr)) !=
+        RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      return absl::InternalError(absl::StrCat(name, ": ", errstr));
+    }
+  }
+  // rd_kafka_new takes ownership of conf only on success.
+  rd_kafka_t* handle =
+      rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+  if (handle == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return absl::InternalError(
+        absl::StrCat("cannot create the bookkeeping handle: ", errstr));
+  }
+  rd_kafka_mock_cluster_t* cluster =
+      rd_kafka_mock_cluster_new(handle, options.brokers);
+  if (cluster == nullptr) {
+    rd_kafka_destroy(handle);
+    return absl::InternalError(absl::StrCat("cannot start a mock cluster of ",
+                                            options.brokers, " brokers"));
+  }
+  // From here on the destructor cleans up.
+  std::unique_ptr<MockCluster> result(
+      new MockCluster(handle, cluster, options.topics));
+  result->brokers_.reserve(options.brokers);
+  for (int id = 1; id <= options.brokers; ++id) {
+    result->brokers_.push_back(BrokerState{id, true, 0});
+  }
+  const int replication_factor = std::min(3, options.brokers);
+  for (const TopicSpec& topic : options.topics) {
+    absl::Status status = FromKafka(
+        rd_kafka_mock_topic_create(cluster, topic.name.c_str(),
+                                   topic.partitions, replication_factor),
+        absl::StrCat("cannot create topic ", topic.name));
+    if (!status.ok()) return absl::InternalError(status.message());
+  }
+  return result;
+}
+
+MockCluster::MockCluster(rd_kafka_t* handle, rd_kafka_mock_cluster_t* cluster,
+                         std::vector<TopicSpec> topics)
+    : handle_(handle),
+      cluster_(cluster),
+      bootstrap_servers_(rd_kafka_mock_cluster_bootstraps(cluster)),
+      topics_(std::move(topics)) {}
+
+MockCluster::~MockCluster() {
+  rd_kafka_mock_cluster_destroy(cluster_);
+  rd_kafka_destroy(handle_);
+}
+
+absl::Status MockCluster::CheckBrokerId(int32_t broker_id) const {
+  if (broker_id == kAllBrokers ||
+      (broker_id >= 1 && broker_id <= broker_count())) {
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat("no broker ", broker_id,
+                                          "; brokers are 1..", broker_count()));
+}
+
+absl::Status MockCluster::SetBrokerDown(int32_t broker_id) {
+  if (absl::Status s = CheckBrokerId(broker_id); !s.ok()) return s;
+  if (absl::Status s =
+          FromKafka(rd_kafka_mock_broker_set_down(cluster_, broker_id),
+                    absl::StrCat("broker ", broker_id, " down"));
+      !s.ok()) {
+    return s;
+  }
+  for (BrokerState& broker : brokers_) {
+    if (broker_id == kAllBrokers || broker.id == broker_id) broker.up = false;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MockCluster::SetBrokerUp(int32_t broker_id) {
+  if (absl::Status s = CheckBrokerId(broker_id); !s.ok()) return s;
+  if (absl::Status s =
+          FromKafka(rd_kafka_mock_broker_set_up(cluster_, broker_id),
+                    absl::StrCat("broker ", broker_id, " up"));
+      !s.ok()) {
+    return s;
+  }
+  for (BrokerState& broker : brokers_) {
+    if (broker_id == kAllBrokers || broker.id == broker_id) broker.up = true;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MockCluster::SetBrokerRtt(int32_t broker_id, int rtt_ms) {
+  if (rtt_ms < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rtt must be >= 0 ms, got ", rtt_ms));
+  }
+  if (absl::Status s = CheckBrokerId(broker_id); !s.ok()) return s;
+  if (absl::Status s =
+          FromKafka(rd_kafka_mock_broker_set_rtt(cluster_, broker_id, rtt_ms),
+                    absl::StrCat("broker ", broker_id, " rtt"));
+      !s.ok()) {
+    return s;
+  }
+  for (BrokerState& broker : brokers_) {
+    if (broker_id == kAllBrokers || broker.id == broker_id) {
+      broker.rtt_ms = rtt_ms;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MockCluster::PushRequestErrors(int16_t api_key, int count,
+                                            rd_kafka_resp_err_t error) {
+  if (api_key < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("api key must be >= 0, got ", api_key));
+  }
+  if (count < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("error count must be >= 1, got ", count));
+  }
+  std::vector<rd_kafka_resp_err_t> errors(count, error);
+  rd_kafka_mock_push_request_errors_array(cluster_, api_key, errors.size(),
+                                          errors.data());
+  return absl::OkStatus();
+}
+
+absl::Status MockCluster::ClearRequestErrors(int16_t api_key) {
+  if (api_key < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("api key must be >= 0, got ", api_key));
+  }
+  rd_kafka_mock_clear_request_errors(cluster_, api_key);
+  return absl::OkStatus();
+}
+
+const TopicSpec* MockCluster::FindTopic(const std::string& name) const {
+  for (const TopicSpec& spec : topics_) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+absl::Status MockCluster::SetPartitionLeader(const std::string& topic,
+                                             int32_t partition,
+                                             int32_t broker_id) {
+  const TopicSpec* spec = FindTopic(topic);
+  if (spec == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no topic ", topic));
+  }
+  if (partition < 0 || partition >= spec->partitions) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("topic ", topic, " has partitions 0..",
+                     spec->partitions - 1, ", got ", partition));
+  }
+  if (broker_id == kAllBrokers) {
+    return absl::NotFoundError("a partition's leader is one broker, not all");
+  }
+  if (absl::Status s = CheckBrokerId(broker_id); !s.ok()) return s;
+  return FromKafka(rd_kafka_mock_partition_set_leader(cluster_, topic.c_str(),
+                                                      partition, broker_id),
+                   absl::StrCat("leader of ", topic, "/", partition));
+}
+
+absl::Status MockCluster::SetTopicError(const std::string& topic,
+                                        rd_kafka_resp_err_t error) {
+  if (FindTopic(topic) == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no topic ", topic));
+  }
+  rd_kafka_mock_topic_set_error(cluster_, topic.c_str(), error);
+  return absl::OkStatus();
+}
+
+}  // namespace caserelay::devbroker
