@@ -44,7 +44,13 @@ function(caserelay_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
+  # Integration tests start whole systems: one at a time, so two of them
+  # never compete for the machine's two cores.
+  set(serial FALSE)
+  if("integration" IN_LIST ARG_LABELS)
+    set(serial TRUE)
+  endif()
   gtest_discover_tests(${name}
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} RUN_SERIAL ${serial}
     DISCOVERY_TIMEOUT 30)
 endfunction()

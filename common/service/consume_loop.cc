@@ -61,6 +61,7 @@ absl::Status ConsumeLoop::RunOnce() {
   auto messages = consumer_->Poll(options_.max_batch, options_.poll_timeout);
   if (!messages.ok()) return messages.status();
   healthy_ = true;
+  assigned_ = !consumer_->Assignment().empty();
   absl::Time start = absl::Now();
   store::WriteBatch batch(store_);
   // The offsets this batch has reached, per partition: a message below

@@ -77,8 +77,11 @@ class ConsumeLoop {
   // Finishes the batch in hand, commits it, closes the consumer.
   void Stop();
 
-  // False once the loop has hit a fatal consumer error.
+  // False while the consumer fails (it is retried every second).
   bool healthy() const { return healthy_.load(); }
+  // True once the consumer has partitions assigned (a new group member
+  // waits for the group's rebalance before it gets any).
+  bool assigned() const { return assigned_.load(); }
 
   // One poll-apply-commit step (exposed for tests and the loop itself).
   // Commit failures are retried until they succeed or Stop() is called.
@@ -100,6 +103,7 @@ class ConsumeLoop {
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> healthy_{true};
+  std::atomic<bool> assigned_{false};
   std::thread thread_;
 };
 

@@ -107,6 +107,12 @@ std::vector<Setting> CommonSettings(const std::string& service) {
       {"kafka.bootstrap_file", T::kString, "", false,
        "file with the bootstrap list (devbroker's --info-file)"},
       {"kafka.group", T::kString, service, false, "consumer group id"},
+      {"kafka.fetch_wait", T::kDuration, "10ms", false,
+       "longest a fetch waits for data (fetch.wait.max.ms); the embedded "
+       "broker does not end a waiting fetch early when data arrives, so "
+       "keep it low there; 100ms-500ms suits a real Kafka"},
+      {"kafka.debug", T::kString, "", false,
+       "librdkafka debug contexts for troubleshooting, e.g. fetch,broker"},
       {"kafka.wait", T::kDuration, "30s", false,
        "how long to wait for the broker and topics at start-up"},
       {"endpoints.file", T::kString, "", false,
@@ -165,6 +171,16 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   kafka::ProducerOptions producer_options;
   producer_options.bootstrap = *bootstrap;
   producer_options.client_id = def.name;
+  // The outbox keeps a record until Kafka confirms it, so the producer
+  // retries for as long as it takes (a timeout would only re-order).
+  producer_options.extra["message.timeout.ms"] = "0";
+  // Connect to every broker at start, not at the first record: the first
+  // case after start-up would otherwise wait for connection set-up (about
+  // a second against the embedded broker).
+  producer_options.extra["enable.sparse.connections"] = "false";
+  if (!cfg->GetString("kafka.debug").empty()) {
+    producer_options.extra["debug"] = cfg->GetString("kafka.debug");
+  }
   auto publisher = store::OutboxPublisher::Create(
       store->get(), [&](kafka::DeliveryCallback cb) {
         return kafka::CreateKafkaProducer(producer_options, std::move(cb));
@@ -185,6 +201,14 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     consumer_options.bootstrap = *bootstrap;
     consumer_options.group_id = cfg->GetString("kafka.group");
     consumer_options.topics = sub.topics;
+    if (!cfg->GetString("kafka.debug").empty()) {
+      consumer_options.extra["debug"] = cfg->GetString("kafka.debug");
+    }
+    // No producer of ours is transactional, so read_committed would only
+    // add waiting for the last stable offset.
+    consumer_options.extra["isolation.level"] = "read_uncommitted";
+    consumer_options.extra["fetch.wait.max.ms"] = std::to_string(
+        absl::ToInt64Milliseconds(cfg->GetDuration("kafka.fetch_wait")));
     store::Store* s = store->get();
     auto consumer = kafka::CreateKafkaConsumer(
         consumer_options, [s](const std::string& topic, int32_t partition) {
@@ -196,6 +220,17 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
         sub.handler, &registry, ConsumeLoopOptions{}));
   }
   for (auto& loop : loops) loop->Start();
+  // Ready means consuming: wait for the group to assign partitions (the
+  // first rebalance of a group takes a few seconds).
+  absl::Time assign_deadline = absl::Now() + cfg->GetDuration("kafka.wait");
+  for (auto& loop : loops) {
+    while (!loop->assigned() && absl::Now() < assign_deadline) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    if (!loop->assigned()) {
+      log::Warn("no partitions assigned yet; other group members may hold them");
+    }
+  }
   absl::Status started = service.Start();
   if (!started.ok()) return Fail(started, 1);
 

@@ -1,0 +1,243 @@
+#include "tests/integration/harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/grpcpp.h"
+
+namespace caserelay::testing {
+namespace {
+
+std::string Tail(const std::string& path, size_t bytes = 2000) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string all = s.str();
+  return all.size() > bytes ? all.substr(all.size() - bytes) : all;
+}
+
+}  // namespace
+
+std::string Binary(const std::string& relative) {
+  return absl::StrCat(CASERELAY_BINARY_DIR, "/", relative);
+}
+
+absl::StatusOr<std::unique_ptr<Process>> Process::Start(
+    const std::vector<std::string>& argv,
+    const std::map<std::string, std::string>& env, const std::string& log) {
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) return absl::InternalError("fork failed");
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    int null = open("/dev/null", O_RDONLY);
+    if (null >= 0) dup2(null, 0);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    // Signals blocked by the test (none by default) must not leak in.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    std::perror("execv");
+    _exit(127);
+  }
+  return std::unique_ptr<Process>(new Process(pid, log));
+}
+
+Process::~Process() {
+  if (!reaped_) Signal(SIGKILL, /*wait=*/true);
+}
+
+int Process::Signal(int sig, bool wait) {
+  if (reaped_) return status_;
+  kill(pid_, sig);
+  if (wait) {
+    waitpid(pid_, &status_, 0);
+    reaped_ = true;
+  }
+  return status_;
+}
+
+bool Process::Running() {
+  if (reaped_) return false;
+  if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+    reaped_ = true;
+    return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> WaitForKey(const std::string& path,
+                                       const std::string& key,
+                                       absl::Duration timeout, Process* process) {
+  absl::Time deadline = absl::Now() + timeout;
+  std::string prefix = key + "=";
+  while (absl::Now() < deadline) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
+    }
+    if (process != nullptr && !process->Running()) {
+      return absl::UnavailableError(absl::StrCat(
+          "process exited before writing ", path, "; log:\n", Tail(process->log())));
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(
+      "no ", key, "= in ", path, process ? "; log:\n" + Tail(process->log()) : ""));
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = absl::StrCat(base && *base ? base : "/tmp", "/caserelay-XXXXXX");
+  char* made = mkdtemp(tmpl.data());
+  path_ = made ? made : "";
+}
+
+TempDir::~TempDir() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+absl::StatusOr<std::unique_ptr<System>> System::Start() {
+  std::unique_ptr<System> sys(new System());
+  if (sys->dir().empty()) return absl::InternalError("mkdtemp failed");
+  std::string info = sys->dir() + "/devbroker.info";
+  auto broker = Process::Start({Binary("tools/devbroker/devbroker"), "--brokers",
+                                "1", "--info-file", info},
+                               {}, sys->dir() + "/devbroker.log");
+  if (!broker.ok()) return broker.status();
+  sys->broker_ = *std::move(broker);
+  auto bootstrap = WaitForKey(info, "bootstrap", absl::Seconds(20), sys->broker_.get());
+  if (!bootstrap.ok()) return bootstrap.status();
+  sys->bootstrap_ = *bootstrap;
+  for (const char* s : kServices) {
+    if (absl::Status st = sys->StartService(s); !st.ok()) return st;
+  }
+  return sys;
+}
+
+System::~System() {
+  // Services first (SIGTERM, so they stop as in production), then broker.
+  for (auto& [name, p] : services_) {
+    if (p) p->Signal(SIGTERM, /*wait=*/false);
+  }
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  for (auto& [name, p] : services_) {
+    while (p && p->Running() && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+  }
+  services_.clear();  // reaps (SIGKILL only if still running)
+  broker_.reset();
+}
+
+absl::Status System::StartService(const std::string& service) {
+  std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
+  std::remove(endpoints.c_str());
+  std::string conf = absl::StrCat(dir(), "/", service, ".conf");
+  {
+    std::ofstream out(conf);
+    out << "grpc.listen = 127.0.0.1:0\n"
+        << "admin.listen = 127.0.0.1:0\n"
+        << "store.path = " << dir() << "/data-" << service << "\n"
+        << "store.sync = false\n"
+        << "kafka.bootstrap = " << bootstrap_ << "\n"
+        << "kafka.group = " << service << "-" << getpid() << "\n"
+        << "endpoints.file = " << endpoints << "\n";
+    const std::string src = CASERELAY_SOURCE_DIR;
+    if (service == "intake" || service == "routing") {
+      out << "regions.path = " << src << "/data/regions/regions.tsv\n";
+    }
+    if (service == "intake") out << "lookup.secret = integration-test-secret\n";
+    if (service == "supervision") out << "calendar.dir = " << src << "/data/holidays\n";
+    if (service == "notification") {
+      out << "templates.dir = " << src << "/data/sms/templates\n"
+          << "notification.gateway = dev-file\n"
+          << "dev.sink_path = " << sms_sink() << "\n"
+          << "intake.address = " << addresses_.at("intake") << "\n";
+    }
+  }
+  auto p = Process::Start({Binary(absl::StrCat("services/", service, "/", service)),
+                           "--config", conf},
+                          {}, absl::StrCat(dir(), "/", service, ".log"));
+  if (!p.ok()) return p.status();
+  services_[service] = *std::move(p);
+  auto grpc_addr =
+      WaitForKey(endpoints, "grpc", absl::Seconds(30), services_[service].get());
+  if (!grpc_addr.ok()) return grpc_addr.status();
+  addresses_[service] = *grpc_addr;
+  auto channel = grpc::CreateChannel(*grpc_addr, grpc::InsecureChannelCredentials());
+  if (service == "intake") intake_ = caserelay::v1::IntakeService::NewStub(channel);
+  if (service == "routing") routing_ = caserelay::v1::RoutingService::NewStub(channel);
+  if (service == "supervision") {
+    supervision_ = caserelay::v1::SupervisionService::NewStub(channel);
+  }
+  if (service == "notification") {
+    notification_ = caserelay::v1::NotificationService::NewStub(channel);
+  }
+  return absl::OkStatus();
+}
+
+void System::Kill(const std::string& service, int sig) {
+  services_.at(service)->Signal(sig, /*wait=*/true);
+}
+
+absl::Status System::Restart(const std::string& service) {
+  return StartService(service);
+}
+
+std::string System::grpc_address(const std::string& service) const {
+  return addresses_.at(service);
+}
+
+caserelay::v1::IntakeService::Stub& System::intake() { return *intake_; }
+caserelay::v1::RoutingService::Stub& System::routing() { return *routing_; }
+caserelay::v1::SupervisionService::Stub& System::supervision() {
+  return *supervision_;
+}
+caserelay::v1::NotificationService::Stub& System::notification() {
+  return *notification_;
+}
+
+caserelay::v1::SubmitPetitionRequest SamplePetition(const std::string& region_code,
+                                                    int n) {
+  caserelay::v1::SubmitPetitionRequest req;
+  auto* p = req.mutable_petitioner();
+  p->set_name(absl::StrCat("测试人", n));
+  p->set_address(absl::StrCat("山西省测试路", n, "号"));
+  p->set_phone(absl::StrCat("1380000", 1000 + n % 9000));
+  p->set_id_number("11010519491231002X");
+  auto* m = req.mutable_matter();
+  m->set_region_code(region_code);
+  m->set_category("labour");
+  m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
+  m->set_channel(caserelay::v1::CHANNEL_ONLINE);
+  m->set_title("拖欠工资");
+  m->set_text(absl::StrCat("第", n, "件：工地拖欠农民工工资三个月，请求督促支付。"));
+  req.set_request_id(absl::StrCat("it-", getpid(), "-", n));
+  return req;
+}
+
+}  // namespace caserelay::testing

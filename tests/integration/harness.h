@@ -1,0 +1,119 @@
+// Starts the real system for integration tests: devbroker and the four
+// services as separate processes on loopback (port 0: each service picks a
+// free port and writes it to its endpoints file), each with its own temp
+// RocksDB directory, the notification service writing to a development
+// sink file. Every process is killed and reaped when the System goes away
+// (and dies with the test process: PR_SET_PDEATHSIG).
+//
+// Thread safety: not thread-safe; one test thread drives it.
+
+#ifndef CASERELAY_TESTS_INTEGRATION_HARNESS_H_
+#define CASERELAY_TESTS_INTEGRATION_HARNESS_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caserelay/v1/intake.grpc.pb.h"
+#include "caserelay/v1/notification.grpc.pb.h"
+#include "caserelay/v1/routing.grpc.pb.h"
+#include "caserelay/v1/supervision.grpc.pb.h"
+
+namespace caserelay::testing {
+
+// A child process with its output in a log file.
+class Process {
+ public:
+  // Starts `argv[0]` with `argv` and `env` added to this environment.
+  static absl::StatusOr<std::unique_ptr<Process>> Start(
+      const std::vector<std::string>& argv,
+      const std::map<std::string, std::string>& env, const std::string& log);
+  ~Process();  // SIGKILL and reap if still running
+
+  // Sends `sig`; with wait, reaps and returns the exit status (as waitpid).
+  int Signal(int sig, bool wait);
+  bool Running();
+  pid_t pid() const { return pid_; }
+  const std::string& log() const { return log_; }
+
+ private:
+  Process(pid_t pid, std::string log) : pid_(pid), log_(std::move(log)) {}
+  pid_t pid_;
+  std::string log_;
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
+// Waits until `path` exists and has a line "key=value"; returns value.
+absl::StatusOr<std::string> WaitForKey(const std::string& path,
+                                       const std::string& key,
+                                       absl::Duration timeout,
+                                       Process* process = nullptr);
+
+// A fresh directory under $TMPDIR, removed (with its contents) at exit of
+// the owning object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class System {
+ public:
+  static constexpr const char* kServices[] = {"intake", "routing",
+                                              "supervision", "notification"};
+
+  // Starts devbroker and the four services; fails with the log's tail if
+  // any does not come up in time.
+  static absl::StatusOr<std::unique_ptr<System>> Start();
+  ~System();
+
+  // SIGKILL (or SIGTERM) one service; Restart starts it again on the same
+  // store and waits until it is ready.
+  void Kill(const std::string& service, int sig);
+  absl::Status Restart(const std::string& service);
+
+  const std::string& dir() const { return dir_.path(); }
+  std::string bootstrap() const { return bootstrap_; }
+  std::string grpc_address(const std::string& service) const;
+  std::string sms_sink() const { return dir() + "/sms-dev-sink.tsv"; }
+
+  caserelay::v1::IntakeService::Stub& intake();
+  caserelay::v1::RoutingService::Stub& routing();
+  caserelay::v1::SupervisionService::Stub& supervision();
+  caserelay::v1::NotificationService::Stub& notification();
+
+ private:
+  System() = default;
+  absl::Status StartService(const std::string& service);
+
+  TempDir dir_;
+  std::unique_ptr<Process> broker_;
+  std::string bootstrap_;
+  std::map<std::string, std::unique_ptr<Process>> services_;
+  std::map<std::string, std::string> addresses_;
+  std::unique_ptr<caserelay::v1::IntakeService::Stub> intake_;
+  std::unique_ptr<caserelay::v1::RoutingService::Stub> routing_;
+  std::unique_ptr<caserelay::v1::SupervisionService::Stub> supervision_;
+  std::unique_ptr<caserelay::v1::NotificationService::Stub> notification_;
+};
+
+// A valid petition about `region_code`, numbered `n` for its texts.
+caserelay::v1::SubmitPetitionRequest SamplePetition(const std::string& region_code,
+                                                    int n);
+
+// Path of a built binary, e.g. Binary("services/intake/intake").
+std::string Binary(const std::string& relative);
+
+}  // namespace caserelay::testing
+
+#endif  // CASERELAY_TESTS_INTEGRATION_HARNESS_H_
