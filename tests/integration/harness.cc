@@ -132,8 +132,14 @@ absl::StatusOr<std::unique_ptr<System>> System::Start() {
   auto bootstrap = WaitForKey(info, "bootstrap", absl::Seconds(20), sys->broker_.get());
   if (!bootstrap.ok()) return bootstrap.status();
   sys->bootstrap_ = *bootstrap;
-  for (const char* s : kServices) {
-    if (absl::Status st = sys->StartService(s); !st.ok()) return st;
+  // intake first (notification needs its address), then the rest at
+  // once: each waits a few seconds for its consumer group.
+  if (absl::Status st = sys->StartService("intake"); !st.ok()) return st;
+  for (const char* s : {"routing", "supervision", "notification"}) {
+    if (absl::Status st = sys->LaunchService(s); !st.ok()) return st;
+  }
+  for (const char* s : {"routing", "supervision", "notification"}) {
+    if (absl::Status st = sys->AwaitService(s); !st.ok()) return st;
   }
   return sys;
 }
@@ -153,7 +159,7 @@ System::~System() {
   broker_.reset();
 }
 
-absl::Status System::StartService(const std::string& service) {
+absl::Status System::LaunchService(const std::string& service) {
   std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
   std::remove(endpoints.c_str());
   std::string conf = absl::StrCat(dir(), "/", service, ".conf");
@@ -184,6 +190,11 @@ absl::Status System::StartService(const std::string& service) {
                           {}, absl::StrCat(dir(), "/", service, ".log"));
   if (!p.ok()) return p.status();
   services_[service] = *std::move(p);
+  return absl::OkStatus();
+}
+
+absl::Status System::AwaitService(const std::string& service) {
+  std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
   auto grpc_addr =
       WaitForKey(endpoints, "grpc", absl::Seconds(30), services_[service].get());
   if (!grpc_addr.ok()) return grpc_addr.status();

@@ -94,7 +94,14 @@ class System {
 
  private:
   System() = default;
-  absl::Status StartService(const std::string& service);
+  // Launches a service; AwaitService waits for its endpoints and makes
+  // its stub.
+  absl::Status LaunchService(const std::string& service);
+  absl::Status AwaitService(const std::string& service);
+  absl::Status StartService(const std::string& service) {
+    absl::Status s = LaunchService(service);
+    return s.ok() ? AwaitService(service) : s;
+  }
 
   TempDir dir_;
   std::unique_ptr<Process> broker_;
