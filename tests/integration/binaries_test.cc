@@ -1,0 +1,106 @@
+// Every binary answers --help; a service with a wrong or missing setting
+// refuses to start with exit code 2 and one line naming the setting
+// (issue 2: config; CONVENTIONS.md #12).
+
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tests/integration/harness.h"
+
+namespace caserelay::testing {
+namespace {
+
+struct Outcome {
+  int code;
+  std::string output;
+};
+
+Outcome Execute(const std::string& command) {
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (p && fgets(buf, sizeof buf, p)) out += buf;
+  int status = p ? pclose(p) : -1;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class BinaryHelpTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(BinaryHelpTest, AnswersHelpWithExitZero) {
+  Outcome r = Execute(Binary(GetParam()) + " --help");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_GT(r.output.size(), 100u) << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(All, BinaryHelpTest,
+                         ::testing::Values("services/intake/intake",
+                                           "services/routing/routing",
+                                           "services/supervision/supervision",
+                                           "services/notification/notification",
+                                           "tools/devbroker/devbroker",
+                                           "tools/casectl/casectl"));
+
+TEST(ServiceHelpTest, ListsEverySettingWithItsEnvironmentName) {
+  Outcome r = Execute(Binary("services/intake/intake") + " --help");
+  for (const char* key : {"store.path", "kafka.bootstrap", "grpc.listen",
+                          "admin.listen", "lookup.secret", "regions.path"}) {
+    EXPECT_TRUE(absl::StrContains(r.output, key)) << key;
+  }
+  EXPECT_TRUE(absl::StrContains(r.output, "CASERELAY_STORE_PATH")) << r.output;
+}
+
+struct BadConfig {
+  const char* why;
+  const char* file;     // config file contents
+  const char* env;      // extra environment, "K=V" or ""
+  const char* names;    // what the one line must name
+};
+
+class BadConfigTest : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(BadConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
+  const BadConfig& c = GetParam();
+  TempDir dir;
+  std::string conf = dir.path() + "/routing.conf";
+  FILE* f = fopen(conf.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs(c.file, f);
+  fclose(f);
+  Outcome r = Execute(absl::StrCat(c.env, " ", Binary("services/routing/routing"),
+                               " --config ", conf));
+  EXPECT_EQ(r.code, 2) << c.why << ": " << r.output;
+  std::vector<std::string> lines =
+      absl::StrSplit(r.output, '\n', absl::SkipEmpty());
+  EXPECT_EQ(lines.size(), 1u) << c.why << ": " << r.output;
+  EXPECT_TRUE(absl::StrContains(r.output, c.names)) << c.why << ": " << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rows, BadConfigTest,
+    ::testing::Values(
+        BadConfig{"a required setting is missing", "kafka.bootstrap = x:1\n", "",
+                  "store.path"},
+        BadConfig{"a typo in a key", "store.path = /tmp/x\nkafka.bootstap = x:1\n",
+                  "", "kafka.bootstap"},
+        BadConfig{"a malformed address", "store.path = /tmp/x\ngrpc.listen = nowhere\n",
+                  "", "grpc.listen"},
+        BadConfig{"a bad value from the environment",
+                  "store.path = /tmp/x\nkafka.bootstrap = x:1\n",
+                  "CASERELAY_KAFKA_WAIT=soon", "CASERELAY_KAFKA_WAIT"},
+        BadConfig{"no broker given at all", "store.path = /tmp/x\n", "",
+                  "kafka.bootstrap"}));
+
+TEST(ServiceFlagsTest, UnknownArgumentIsExitTwo) {
+  Outcome r = Execute(Binary("services/intake/intake") + " --frobnicate");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_TRUE(absl::StrContains(r.output, "--frobnicate")) << r.output;
+}
+
+}  // namespace
+}  // namespace caserelay::testing
