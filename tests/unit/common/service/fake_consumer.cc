@@ -1,0 +1,77 @@
+#include "tests/unit/common/service/fake_consumer.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace caserelay::service::testing {
+
+absl::StatusOr<std::vector<kafka::Message>> FakeConsumer::Poll(
+    int max_messages, absl::Duration timeout) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++polls_;
+    last_max_messages_ = max_messages;
+    if (closed_) return absl::FailedPreconditionError("consumer is closed");
+    if (!next_failure_.ok())
+      return std::exchange(next_failure_, absl::OkStatus());
+    if (!batches_.empty()) {
+      std::vector<kafka::Message>& front = batches_.front();
+      size_t n = std::min(front.size(), static_cast<size_t>(max_messages));
+      std::vector<kafka::Message> out(front.begin(), front.begin() + n);
+      front.erase(front.begin(), front.begin() + n);
+      if (front.empty()) batches_.pop_front();
+      return out;
+    }
+  }
+  absl::SleepFor(std::min(timeout, absl::Milliseconds(5)));
+  return std::vector<kafka::Message>{};
+}
+
+std::vector<std::pair<std::string, int32_t>> FakeConsumer::Assignment() {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return {};
+  return assignment_;
+}
+
+void FakeConsumer::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+}
+
+void FakeConsumer::AddBatch(std::vector<kafka::Message> batch) {
+  absl::MutexLock lock(&mu_);
+  batches_.push_back(std::move(batch));
+}
+
+void FakeConsumer::FailNextPoll(absl::Status status) {
+  absl::MutexLock lock(&mu_);
+  next_failure_ = std::move(status);
+}
+
+void FakeConsumer::SetAssignment(
+    std::vector<std::pair<std::string, int32_t>> assignment) {
+  absl::MutexLock lock(&mu_);
+  assignment_ = std::move(assignment);
+}
+
+int FakeConsumer::polls() const {
+  absl::MutexLock lock(&mu_);
+  return polls_;
+}
+
+int FakeConsumer::last_max_messages() const {
+  absl::MutexLock lock(&mu_);
+  return last_max_messages_;
+}
+
+bool FakeConsumer::closed() const {
+  absl::MutexLock lock(&mu_);
+  return closed_;
+}
+
+size_t FakeConsumer::batches_left() const {
+  absl::MutexLock lock(&mu_);
+  return batches_.size();
+}
+
+}  // namespace caserelay::service::testing
