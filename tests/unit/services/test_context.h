@@ -1,0 +1,109 @@
+// What a service's unit test needs to build a service::Context by hand: a
+// temp-dir RocksDB Store, an OutboxPublisher over a FakeProducer that
+// reports every record OK, a SimulatedClock and a metrics Registry.
+//
+// The FakeProducer keeps every record it was handed, so a test can read the
+// events a service published (TestContext::Published) even after their
+// delivery reports removed them from the outbox.
+//
+// Thread safety: FakeProducer is thread-safe. TestContext is used from the
+// test's thread; what it hands out (store, publisher, clock, metrics) is as
+// thread-safe as those classes are.
+
+#ifndef CASERELAY_TESTS_UNIT_SERVICES_TEST_CONTEXT_H_
+#define CASERELAY_TESTS_UNIT_SERVICES_TEST_CONTEXT_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "caserelay/v1/events.pb.h"
+#include "common/kafka/producer.h"
+#include "common/metrics/metrics.h"
+#include "common/service/service_main.h"
+#include "common/store/outbox_publisher.h"
+#include "common/store/store.h"
+#include "common/time/clock.h"
+
+namespace caserelay::svctest {
+
+// A kafka::Producer that accepts every record and reports it OK from its
+// own thread (as librdkafka does: never from inside Produce()).
+class FakeProducer final : public kafka::Producer {
+ public:
+  explicit FakeProducer(kafka::DeliveryCallback on_delivery);
+  // Reports what is still pending (OK), then stops the thread.
+  ~FakeProducer() override;
+
+  // Always OK; a report with offset = the count of earlier records follows.
+  absl::Status Produce(std::string_view topic, std::string_view key,
+                       std::string_view value, uint64_t token) override;
+  // OK once every record produced so far was reported, DEADLINE_EXCEEDED
+  // after `timeout` otherwise.
+  absl::Status Flush(absl::Duration timeout) override;
+
+  // Every record handed to Produce(), in order (seq = the token).
+  std::vector<store::OutboxRecord> Produced() const;
+
+ private:
+  void Run();
+
+  const kafka::DeliveryCallback on_delivery_;
+  mutable absl::Mutex mu_;
+  std::vector<store::OutboxRecord> produced_ ABSL_GUARDED_BY(mu_);
+  std::deque<kafka::DeliveryReport> pending_ ABSL_GUARDED_BY(mu_);
+  bool delivering_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+// Owns everything a service::Context points to. The temp dir is removed
+// on destruction.
+class TestContext {
+ public:
+  // Opens a Store in a new temp dir with `column_families` (the service's
+  // own), a publisher over a FakeProducer, a SimulatedClock at `start`.
+  // Fails with the Store's or the publisher's status.
+  static absl::StatusOr<std::unique_ptr<TestContext>> Create(
+      const std::vector<std::string>& column_families, absl::Time start);
+  ~TestContext();
+
+  // config is nullptr (the code under test reads no settings); the rest
+  // points into this object.
+  service::Context context();
+
+  store::Store& store() { return *store_; }
+  store::OutboxPublisher& publisher() { return *publisher_; }
+  time::SimulatedClock& clock() { return clock_; }
+  metrics::Registry& metrics() { return metrics_; }
+  const std::string& dir() const { return dir_; }
+
+  // The envelopes produced on `topic` so far, in order. A record that does
+  // not parse as an Envelope fails the current test.
+  std::vector<caserelay::v1::Envelope> Published(std::string_view topic) const;
+
+ private:
+  TestContext(std::string dir, absl::Time start);
+
+  const std::string dir_;
+  time::SimulatedClock clock_;
+  metrics::Registry metrics_;
+  std::unique_ptr<store::Store> store_;
+  FakeProducer* producer_ = nullptr;  // owned by publisher_
+  std::unique_ptr<store::OutboxPublisher> publisher_;
+};
+
+// The China-time instant of a civil second, for clocks and fixtures.
+absl::Time ChinaTime(int year, int month, int day, int hour, int minute);
+
+}  // namespace caserelay::svctest
+
+#endif  // CASERELAY_TESTS_UNIT_SERVICES_TEST_CONTEXT_H_
