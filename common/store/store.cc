@@ -271,13 +271,22 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::PendingOutbox() const {
 
 absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   if (seqs.empty()) return absl::OkStatus();
+  absl::MutexLock lock(&mu_);
+  // Count only records that are there, so a repeated delete cannot make
+  // OutboxSize() drift.
   rocksdb::WriteBatch wb;
-  for (uint64_t seq : seqs) wb.Delete(Family(kOutbox), EncodeUint64(seq));
+  uint64_t present = 0;
+  std::string ignored;
+  for (uint64_t seq : seqs) {
+    std::string key = EncodeUint64(seq);
+    rocksdb::Status g = db_->Get(rocksdb::ReadOptions(), Family(kOutbox), key, &ignored);
+    if (g.ok()) ++present;
+    wb.Delete(Family(kOutbox), key);
+  }
   rocksdb::WriteOptions wo;
   wo.sync = false;  // losing a delete only republishes; consumers dedupe
-  absl::MutexLock lock(&mu_);
   absl::Status s = FromRocks(db_->Write(wo, &wb), "delete outbox");
-  if (s.ok()) outbox_size_ -= std::min<uint64_t>(outbox_size_, seqs.size());
+  if (s.ok()) outbox_size_ -= std::min<uint64_t>(outbox_size_, present);
   return s;
 }
 

@@ -38,8 +38,17 @@ bool IsCategory(std::string_view c) {
 
 size_t CountChars(std::string_view utf8) {
   size_t n = 0;
-  for (unsigned char c : utf8) {
-    if ((c & 0xC0) != 0x80) ++n;
+  for (size_t i = 0; i < utf8.size(); ++n) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
+                 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > utf8.size()) return utf8.size();  // not UTF-8
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(utf8[i + k]) & 0xC0) != 0x80) {
+        return utf8.size();
+      }
+    }
+    i += len;
   }
   return n;
 }

@@ -38,7 +38,11 @@ absl::StatusOr<std::optional<std::string>> DevFileGateway::Find(
     const std::string& message_id) {
   absl::MutexLock lock(&mu_);
   std::ifstream in(path_);
-  if (!in) return std::nullopt;  // nothing was ever written
+  if (!in) {
+    // Only a file that does not exist proves nothing was sent.
+    if (access(path_.c_str(), F_OK) != 0 && errno == ENOENT) return std::nullopt;
+    return absl::UnavailableError(absl::StrCat("dev sink ", path_, " unreadable"));
+  }
   std::string line;
   std::string prefix = message_id + "\t";
   while (std::getline(in, line)) {

@@ -45,7 +45,10 @@ absl::Status Sender::Start() {
                                         });
   if (!s.ok()) return s;
   for (const std::string& id : ids) {
-    if (absl::Status r = Reconcile(id); !r.ok()) return r;
+    if (absl::Status r = Reconcile(id); !r.ok()) {
+      log::Warn("reconcile deferred", {{"message", id},
+                                       {"error", std::string(r.message())}});
+    }
   }
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
@@ -97,17 +100,18 @@ void Sender::Drain() {
       if (stop_) return;
     }
     auto wait = backoff_.find(id);
-    if (wait != backoff_.end() && wait->second > now) continue;
+    if (wait != backoff_.end() && wait->second.next > now) continue;
     absl::Status a = Advance(id);
     if (a.ok()) {
       backoff_.erase(id);
     } else {
       retried_.Increment();
-      absl::Duration delay = options_.first_backoff;
-      if (wait != backoff_.end()) {
-        delay = std::min(options_.max_backoff, 2 * (wait->second - now + delay));
-      }
-      backoff_[id] = now + delay;
+      // Exponential: first_backoff, then twice the previous delay, capped.
+      absl::Duration delay =
+          wait == backoff_.end()
+              ? options_.first_backoff
+              : std::min(options_.max_backoff, 2 * wait->second.delay);
+      backoff_[id] = Backoff{absl::Now() + delay, delay};
       log::Warn("sms delayed", {{"message", id},
                                 {"error", std::string(a.message())}});
     }
@@ -174,6 +178,11 @@ absl::Status Sender::Reconcile(const std::string& id) {
     log::Info("reconciled: gateway never got it, sending", {{"message", id}});
     return Save(*record, /*done=*/false, nullptr);
   }
+  if (!absl::IsUnimplemented(found.status())) {
+    // The gateway could not answer now (e.g. down): stay "sending" and
+    // ask again on the next pass; never send meanwhile.
+    return found.status();
+  }
   record->mutable_message()->set_state(caserelay::v1::SMS_STATE_UNKNOWN);
   log::Warn("unknown whether sent: reconcile by hand",
             {{"message", id}, {"error", std::string(found.status().message())}});
@@ -185,6 +194,11 @@ absl::Status Sender::Advance(const std::string& id) {
   if (!loaded.ok()) return loaded.status();
   SmsRecord& record = *loaded;
   auto* m = record.mutable_message();
+  if (m->state() == caserelay::v1::SMS_STATE_SENDING) {
+    // Left "sending" by a crash or by a failed save after the gateway
+    // call: ask the gateway, never send again blindly.
+    return Reconcile(id);
+  }
   if (m->state() != caserelay::v1::SMS_STATE_QUEUED) {
     return Save(record, /*done=*/true, nullptr);  // finished elsewhere
   }
@@ -207,7 +221,16 @@ absl::Status Sender::Advance(const std::string& id) {
   }
   auto phone = petition::NormalizeMobile(contact.phone());
   std::map<std::string, std::string> vars;
-  const auto& declared = sms::StandardTriggers().at(m->trigger());
+  auto trigger = sms::StandardTriggers().find(m->trigger());
+  if (trigger == sms::StandardTriggers().end()) {
+    m->set_state(caserelay::v1::SMS_STATE_FAILED);
+    failed_.Increment();
+    auto e = Outcome(record, "failed", now);
+    e.mutable_sms_failed()->set_message_id(id);
+    e.mutable_sms_failed()->set_reason("unknown trigger " + m->trigger());
+    return Save(record, /*done=*/true, &e);
+  }
+  const auto& declared = trigger->second;
   for (const auto& [k, v] : record.vars()) {
     if (declared.count(k)) vars[k] = v;
   }

@@ -79,8 +79,14 @@ class Sender {
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  // Message id -> earliest next attempt (sender thread only).
-  std::map<std::string, absl::Time> backoff_;
+  // Retry pacing per message after a temporary failure (sender thread
+  // only). Real time on purpose: a gateway outage lasts in real time,
+  // also when the service runs on a simulated clock.
+  struct Backoff {
+    absl::Time next;
+    absl::Duration delay;
+  };
+  std::map<std::string, Backoff> backoff_;
   std::thread thread_;
 };
 

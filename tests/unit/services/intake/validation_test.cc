@@ -396,12 +396,9 @@ TEST(CountCharsTest, CountsCodePointsNotBytes) {
   EXPECT_EQ(CountChars("\xF0\x9F\x98\x80"), 1u);  // U+1F600, 4 bytes
 }
 
-// BUG (services/intake/validation.cc, CountChars): validation.h promises
-// "Number of Unicode code points in valid UTF-8 (bytes otherwise)", but the
-// code skips every byte of the form 10xxxxxx whether or not it continues a
-// sequence, so invalid UTF-8 made of stray continuation bytes counts as 0
-// characters and passes every size limit. Left disabled until fixed.
-TEST(CountCharsTest, DISABLED_InvalidUtf8CountsBytes) {
+// validation.h: code points in valid UTF-8, bytes otherwise, so stray
+// continuation bytes cannot slip past a size limit (a regression test).
+TEST(CountCharsTest, InvalidUtf8CountsBytes) {
   EXPECT_EQ(CountChars("\x80\x80\x80"), 3u);
   EXPECT_EQ(CountChars("a\xBF"), 2u);
 }

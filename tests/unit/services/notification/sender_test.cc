@@ -350,17 +350,10 @@ TEST_F(SenderTest, MaxAttemptsTemporaryFailuresEndFailed) {
   EXPECT_EQ(Counter("caserelay_sms_failed_total"), 1u);
 }
 
-// BUG (services/notification/sender.cc:106-110, Sender::Drain): the next
-// delay is computed as 2 * (wait->second - now + delay), where
-// wait->second - now is the (negative) lateness of the retry that just
-// failed, and delay is first_backoff again; it is not the previous delay
-// doubled. So the delay never exceeds 2 * first_backoff (max_backoff is
-// never reached) and is zero or negative whenever the drain ran more than
-// first_backoff late (the sender drains every 500 ms), i.e. temporary
-// failures are retried at a constant pace instead of backing off.
-// Here, with first_backoff 600 ms, the third attempt comes ~500 ms after
-// the second instead of at least 1200 ms. Left disabled until fixed.
-TEST_F(SenderTest, DISABLED_BackoffDoublesBetweenTemporaryFailures) {
+// SenderOptions: temporary failures back off exponentially (first_backoff,
+// then double the previous delay, up to max_backoff). A regression test:
+// the delay once restarted from first_backoff on every failure.
+TEST_F(SenderTest, BackoffDoublesBetweenTemporaryFailures) {
   gateway_.FailUnavailable(1000);
   options_.max_attempts = 1000;
   options_.first_backoff = absl::Milliseconds(600);
