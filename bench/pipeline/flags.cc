@@ -1,0 +1,166 @@
+#include "bench/pipeline/flags.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace caserelay::bench {
+namespace {
+
+absl::Status ParseInt(absl::string_view flag, absl::string_view value, int lo,
+                      int hi, int* out) {
+  if (!absl::SimpleAtoi(value, out) || *out < lo || *out > hi) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": expected an integer in ", lo, "..", hi,
+                     ", got \"", value, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseDuration(absl::string_view flag, absl::string_view value,
+                           absl::Duration* out) {
+  if (!absl::ParseDuration(value, out) || *out <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": expected a positive duration like 5ms or 2s, got \"", value,
+        "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseRate(absl::string_view flag, absl::string_view value,
+                       double* out) {
+  if (!absl::SimpleAtod(value, out) || !(*out > 0) || *out > 1e7) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": expected records per second in (0, 1e7], got \"",
+                     value, "\""));
+  }
+  return absl::OkStatus();
+}
+
+constexpr absl::string_view kValueFlags[] = {
+    "--cases",         "--concurrency", "--warmup",         "--detect",
+    "--poll-interval", "--timeout",     "--relay-messages", "--relay-rate"};
+
+}  // namespace
+
+absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
+  Flags flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      flags.help = true;
+      return flags;
+    }
+    if (arg == "--skip-relay") {
+      flags.skip_relay = true;
+      continue;
+    }
+    if (arg == "--skip-pipeline") {
+      flags.skip_pipeline = true;
+      continue;
+    }
+    std::string name(arg);
+    std::string value;
+    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
+      name = std::string(arg.substr(0, eq));
+      value = std::string(arg.substr(eq + 1));
+    } else if (arg.rfind("--", 0) == 0) {
+      if (std::find(std::begin(kValueFlags), std::end(kValueFlags), arg) ==
+          std::end(kValueFlags)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("unknown flag \"", arg, "\" (see --help)"));
+      }
+      if (i + 1 >= args.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(name, ": missing value"));
+      }
+      value = args[++i];
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument \"", arg, "\" (see --help)"));
+    }
+    absl::Status s;
+    if (name == "--cases") {
+      s = ParseInt(name, value, 1, 1000000, &flags.cases);
+    } else if (name == "--concurrency") {
+      s = ParseInt(name, value, 1, 256, &flags.concurrency);
+    } else if (name == "--relay-messages") {
+      s = ParseInt(name, value, 1, 1000000, &flags.relay_messages);
+    } else if (name == "--relay-rate") {
+      s = ParseRate(name, value, &flags.relay_rate);
+    } else if (name == "--warmup") {
+      s = ParseInt(name, value, 0, 10000, &flags.warmup);
+    } else if (name == "--detect") {
+      if (value == "events") {
+        flags.detect = Detect::kEvents;
+      } else if (value == "poll") {
+        flags.detect = Detect::kPoll;
+      } else {
+        s = absl::InvalidArgumentError(absl::StrCat(
+            "--detect: expected \"events\" or \"poll\", got \"", value, "\""));
+      }
+    } else if (name == "--poll-interval") {
+      s = ParseDuration(name, value, &flags.poll_interval);
+    } else if (name == "--timeout") {
+      s = ParseDuration(name, value, &flags.timeout);
+    } else {
+      s = absl::InvalidArgumentError(
+          absl::StrCat("unknown flag \"", name, "\" (see --help)"));
+    }
+    if (!s.ok()) return s;
+  }
+  if (flags.skip_relay && flags.skip_pipeline) {
+    return absl::InvalidArgumentError(
+        "--skip-relay and --skip-pipeline together leave nothing to measure");
+  }
+  return flags;
+}
+
+std::string Usage() {
+  return R"(usage: bench_pipeline [flags]
+
+End-to-end benchmark of caserelay on this machine, beside its ceiling,
+both measured in this one run:
+
+  pipeline   devbroker + intake, routing, supervision, notification as real
+             processes (the integration-test harness); --cases petitions
+             submitted over gRPC by --concurrency submitters; cases/s from
+             the first submit to the last case routed, submit->routed
+             latency, and the SubmitPetition RPC latency.
+  raw relay  then, with the system stopped: a librdkafka producer and
+             consumer in this process, with the services' client settings,
+             on a devbroker of their own (1 broker, topic relay:8), relaying
+             records of a PetitionReceived envelope's size: msgs/s over
+             --relay-messages records produced back to back, and
+             produce->consume latency over --cases records produced at
+             --relay-rate (default: the rate the pipeline achieved).
+
+Prints a table with the ratios pipeline/relay and one machine-readable line
+starting with "RESULT". Exit 0 on success, 1 if a run failed (a case not
+routed within --timeout, a failed submit or delivery), 2 for bad flags.
+Every process it starts is stopped before it exits.
+
+flags:
+  --cases N            cases in the pipeline run, and records in the relay's
+                       latency phase (default 2000)
+  --concurrency K      concurrent gRPC submitters, one channel each (default 4)
+  --warmup N           cases routed one by one before timing (default 20)
+  --detect MODE        how "routed" is seen: events = CaseRouted read from
+                       case-events (default); poll = routing GetCase on every
+                       outstanding case each --poll-interval
+  --poll-interval D    pause between poll sweeps, e.g. 5ms (default 5ms)
+  --timeout D          limit for each run, e.g. 180s (default 180s)
+  --relay-messages M   records in the relay's throughput phase (default
+                       100000)
+  --relay-rate R       records/s of the relay's latency phase (default: the
+                       pipeline's cases/s; 1000 with --skip-pipeline)
+  --skip-relay         measure the pipeline only (no ratio)
+  --skip-pipeline      measure the relay only
+  --help               this text
+)";
+}
+
+}  // namespace caserelay::bench

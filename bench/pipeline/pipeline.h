@@ -1,0 +1,58 @@
+// The end-to-end run: petitions (信访) submitted over gRPC to a running
+// system until each is routed to its office.
+#ifndef CASERELAY_BENCH_PIPELINE_PIPELINE_H_
+#define CASERELAY_BENCH_PIPELINE_PIPELINE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "bench/pipeline/flags.h"
+#include "bench/pipeline/stats.h"
+#include "tests/integration/harness.h"
+
+namespace caserelay::bench {
+
+struct PipelineOptions {
+  int cases = 2000;
+  int concurrency = 4;
+  int warmup = 20;
+  Detect detect = Detect::kEvents;
+  absl::Duration poll_interval = absl::Milliseconds(5);
+  absl::Duration timeout = absl::Seconds(180);
+  // Region codes the petitions are about, used round-robin. Required.
+  std::vector<std::string> regions;
+};
+
+struct PipelineResult {
+  int cases = 0;
+  // First SubmitPetition call to the last case seen routed.
+  absl::Duration wall;
+  double cases_per_s = 0;
+  // Per case: its SubmitPetition call to the first sighting as routed.
+  LatencySummary routed_latency;
+  // Per case: the SubmitPetition round trip.
+  LatencySummary submit_latency;
+  // Detect::kPoll: the longest sweep of GetCase calls over the
+  // outstanding cases (the poller's own resolution limit).
+  absl::Duration longest_sweep;
+  // Cases routing's GetCase showed ROUTED after the run (a cross-check).
+  int verified_routed = 0;
+};
+
+// Submits options.warmup cases one at a time, each waited for until routed;
+// then options.cases cases from options.concurrency threads, each with a
+// gRPC channel of its own to intake, all starting together; waits until
+// all are seen routed; then checks each with routing's GetCase.
+// Returns the figures; INVALID_ARGUMENT for no regions; the first failed
+// SubmitPetition (converted to absl::Status, naming the case number n);
+// DEADLINE_EXCEEDED if not every case is routed within options.timeout;
+// INTERNAL if a case the watcher saw routed is not ROUTED in GetCase.
+// REQUIRES: `system` is started and outlives the call.
+absl::StatusOr<PipelineResult> RunPipeline(caserelay::testing::System& system,
+                                           const PipelineOptions& options);
+
+}  // namespace caserelay::bench
+
+#endif  // CASERELAY_BENCH_PIPELINE_PIPELINE_H_

@@ -1,0 +1,88 @@
+// Sees cases (信访事项) become routed, and when: either from the CaseRouted
+// events on "case-events" or by polling routing's GetCase.
+#ifndef CASERELAY_BENCH_PIPELINE_WATCHER_H_
+#define CASERELAY_BENCH_PIPELINE_WATCHER_H_
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "bench/pipeline/flags.h"
+#include "bench/pipeline/stats.h"
+#include "caserelay/v1/routing.grpc.pb.h"
+#include "common/kafka/consumer.h"
+
+namespace caserelay::bench {
+
+struct WatcherOptions {
+  Detect detect = Detect::kEvents;
+  // kEvents: the system's Kafka bootstrap list.
+  std::string bootstrap;
+  // kPoll: routing's gRPC address, and the pause between sweeps.
+  std::string routing_address;
+  absl::Duration poll_interval = absl::Milliseconds(5);
+};
+
+// Records, per case number, the first time this process saw it routed.
+// A background thread does the watching from Create() until destruction.
+//
+// Thread-safe: every public method may be called from any thread.
+class RoutedWatcher {
+ public:
+  // Starts watching. kEvents reads case-events from its beginning in a
+  // consumer group of its own; kPoll polls only cases passed to Track().
+  // Returns INVALID_ARGUMENT if the address for the mode is empty, or the
+  // consumer's creation error.
+  static absl::StatusOr<std::unique_ptr<RoutedWatcher>> Create(
+      const WatcherOptions& options);
+  ~RoutedWatcher();  // stops and joins the thread
+
+  // Adds a submitted case to poll for (kPoll); kEvents needs no tracking
+  // and ignores it.
+  void Track(const std::string& case_number);
+
+  // When `case_number` was first seen routed, or nullopt if not yet.
+  std::optional<SteadyTime> RoutedAt(const std::string& case_number);
+
+  // Waits until every case of `cases` has been seen routed. Returns OK then;
+  // DEADLINE_EXCEEDED with the count seen if `timeout` passes first; the
+  // watching thread's error (e.g. a failed Kafka poll) if it stopped.
+  absl::Status WaitForAll(const std::vector<std::string>& cases,
+                          absl::Duration timeout);
+
+  // kPoll: the longest sweep over the outstanding cases so far, which
+  // bounds the resolution of RoutedAt() together with the poll interval.
+  // Zero for kEvents.
+  absl::Duration LongestSweep();
+
+ private:
+  explicit RoutedWatcher(const WatcherOptions& options) : options_(options) {}
+  void ConsumeEvents();
+  void PollRouting();
+  void Record(const std::string& case_number, SteadyTime at);
+
+  // Const after construction.
+  const WatcherOptions options_;
+  std::unique_ptr<kafka::Consumer> consumer_;  // kEvents; used by thread_
+  std::unique_ptr<caserelay::v1::RoutingService::Stub> routing_;  // kPoll
+
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, SteadyTime> routed_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> inbox_ ABSL_GUARDED_BY(mu_);  // kPoll: to track
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+  absl::Duration longest_sweep_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace caserelay::bench
+
+#endif  // CASERELAY_BENCH_PIPELINE_WATCHER_H_
