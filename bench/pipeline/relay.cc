@@ -12,6 +12,7 @@
 #include "common/kafka/consumer.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/wait_for_topics.h"
+#include "common/service/kafka_options.h"
 
 namespace caserelay::bench {
 namespace {
@@ -107,26 +108,21 @@ absl::StatusOr<RelayResult> RunRelay(const RelayOptions& options) {
     return s;
   }
 
-  // The services' consumer settings (common/service/service_main.cc).
-  kafka::ConsumerOptions consumer_options;
-  consumer_options.bootstrap = options.bootstrap;
-  consumer_options.group_id = absl::StrCat("bench-relay-", getpid());
-  consumer_options.topics = {options.topic};
-  consumer_options.extra["isolation.level"] = "read_uncommitted";
-  consumer_options.extra["fetch.wait.max.ms"] = "10";
+  // The services' own client settings (common/service/kafka_options.h).
+  kafka::ConsumerOptions consumer_options = service::ServiceConsumerOptions(
+      options.bootstrap, absl::StrCat("bench-relay-", getpid()),
+      {options.topic}, absl::Milliseconds(10));
   auto consumer = kafka::CreateKafkaConsumer(
       consumer_options,
       [](const std::string&, int32_t) { return std::optional<int64_t>(); });
   if (!consumer.ok()) return consumer.status();
 
   FirstError error;
-  kafka::ProducerOptions producer_options;
-  producer_options.bootstrap = options.bootstrap;
-  producer_options.client_id = "bench-relay";
+  kafka::ProducerOptions producer_options =
+      service::ServiceProducerOptions(options.bootstrap, "bench-relay");
   // As the services, but with a limit: a benchmark reports, never hangs.
   producer_options.extra["message.timeout.ms"] =
       std::to_string(absl::ToInt64Milliseconds(options.timeout));
-  producer_options.extra["enable.sparse.connections"] = "false";
   auto producer = kafka::CreateKafkaProducer(
       producer_options, [&error](const kafka::DeliveryReport& report) {
         if (!report.status.ok()) error.Set(report.status);

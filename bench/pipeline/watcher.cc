@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "caserelay/v1/events.pb.h"
+#include "common/service/kafka_options.h"
 #include "grpcpp/grpcpp.h"
 
 namespace caserelay::bench {
@@ -17,12 +18,9 @@ absl::StatusOr<std::unique_ptr<RoutedWatcher>> RoutedWatcher::Create(
     if (options.bootstrap.empty()) {
       return absl::InvalidArgumentError("watcher: bootstrap is empty");
     }
-    kafka::ConsumerOptions consumer_options;
-    consumer_options.bootstrap = options.bootstrap;
-    consumer_options.group_id = absl::StrCat("bench-watch-", getpid());
-    consumer_options.topics = {"case-events"};
-    consumer_options.extra["isolation.level"] = "read_uncommitted";
-    consumer_options.extra["fetch.wait.max.ms"] = "10";
+    kafka::ConsumerOptions consumer_options = service::ServiceConsumerOptions(
+        options.bootstrap, absl::StrCat("bench-watch-", getpid()),
+        {"case-events"}, absl::Milliseconds(10));
     auto consumer = kafka::CreateKafkaConsumer(
         consumer_options,
         [](const std::string&, int32_t) { return std::optional<int64_t>(); });

@@ -16,6 +16,7 @@
 #include "common/kafka/wait_for_topics.h"
 #include "common/log/log.h"
 #include "common/rpc/server.h"
+#include "common/service/kafka_options.h"
 
 namespace caserelay::service {
 namespace {
@@ -168,19 +169,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
       cfg->GetDuration("kafka.wait"));
   if (!ready.ok()) return Fail(ready, 1);
 
-  kafka::ProducerOptions producer_options;
-  producer_options.bootstrap = *bootstrap;
-  producer_options.client_id = def.name;
-  // The outbox keeps a record until Kafka confirms it, so the producer
-  // retries for as long as it takes (a timeout would only re-order).
-  producer_options.extra["message.timeout.ms"] = "0";
-  // Connect to every broker at start, not at the first record: the first
-  // case after start-up would otherwise wait for connection set-up (about
-  // a second against the embedded broker).
-  producer_options.extra["enable.sparse.connections"] = "false";
-  if (!cfg->GetString("kafka.debug").empty()) {
-    producer_options.extra["debug"] = cfg->GetString("kafka.debug");
-  }
+  kafka::ProducerOptions producer_options = ServiceProducerOptions(
+      *bootstrap, def.name, cfg->GetString("kafka.debug"));
   auto publisher = store::OutboxPublisher::Create(
       store->get(), [&](kafka::DeliveryCallback cb) {
         return kafka::CreateKafkaProducer(producer_options, std::move(cb));
@@ -197,18 +187,9 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
 
   std::vector<std::unique_ptr<ConsumeLoop>> loops;
   for (const Subscription& sub : service.Subscriptions()) {
-    kafka::ConsumerOptions consumer_options;
-    consumer_options.bootstrap = *bootstrap;
-    consumer_options.group_id = cfg->GetString("kafka.group");
-    consumer_options.topics = sub.topics;
-    if (!cfg->GetString("kafka.debug").empty()) {
-      consumer_options.extra["debug"] = cfg->GetString("kafka.debug");
-    }
-    // No producer of ours is transactional, so read_committed would only
-    // add waiting for the last stable offset.
-    consumer_options.extra["isolation.level"] = "read_uncommitted";
-    consumer_options.extra["fetch.wait.max.ms"] = std::to_string(
-        absl::ToInt64Milliseconds(cfg->GetDuration("kafka.fetch_wait")));
+    kafka::ConsumerOptions consumer_options = ServiceConsumerOptions(
+        *bootstrap, cfg->GetString("kafka.group"), sub.topics,
+        cfg->GetDuration("kafka.fetch_wait"), cfg->GetString("kafka.debug"));
     store::Store* s = store->get();
     auto consumer = kafka::CreateKafkaConsumer(
         consumer_options, [s](const std::string& topic, int32_t partition) {

@@ -2,9 +2,6 @@
 // refuses to start with exit code 2 and one line naming the setting
 // (issue 2: config; CONVENTIONS.md #12).
 
-#include <stdio.h>
-#include <sys/wait.h>
-
 #include <string>
 
 #include "absl/strings/match.h"
@@ -16,24 +13,10 @@
 namespace caserelay::testing {
 namespace {
 
-struct Outcome {
-  int code;
-  std::string output;
-};
-
-Outcome Execute(const std::string& command) {
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  int status = p ? pclose(p) : -1;
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 class BinaryHelpTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(BinaryHelpTest, AnswersHelpWithExitZero) {
-  Outcome r = Execute(Binary(GetParam()) + " --help");
+  CommandResult r = RunCommand(Binary(GetParam()) + " --help");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_GT(r.output.size(), 100u) << r.output;
 }
@@ -47,7 +30,7 @@ INSTANTIATE_TEST_SUITE_P(All, BinaryHelpTest,
                                            "tools/casectl/casectl"));
 
 TEST(ServiceHelpTest, ListsEverySettingWithItsEnvironmentName) {
-  Outcome r = Execute(Binary("services/intake/intake") + " --help");
+  CommandResult r = RunCommand(Binary("services/intake/intake") + " --help");
   for (const char* key : {"store.path", "kafka.bootstrap", "grpc.listen",
                           "admin.listen", "lookup.secret", "regions.path"}) {
     EXPECT_TRUE(absl::StrContains(r.output, key)) << key;
@@ -72,7 +55,7 @@ TEST_P(BadConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
   ASSERT_NE(f, nullptr);
   fputs(c.file, f);
   fclose(f);
-  Outcome r = Execute(absl::StrCat(c.env, " ", Binary("services/routing/routing"),
+  CommandResult r = RunCommand(absl::StrCat(c.env, " ", Binary("services/routing/routing"),
                                " --config ", conf));
   EXPECT_EQ(r.code, 2) << c.why << ": " << r.output;
   std::vector<std::string> lines =
@@ -97,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "kafka.bootstrap"}));
 
 TEST(ServiceFlagsTest, UnknownArgumentIsExitTwo) {
-  Outcome r = Execute(Binary("services/intake/intake") + " --frobnicate");
+  CommandResult r = RunCommand(Binary("services/intake/intake") + " --frobnicate");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_TRUE(absl::StrContains(r.output, "--frobnicate")) << r.output;
 }

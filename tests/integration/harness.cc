@@ -28,6 +28,15 @@ std::string Tail(const std::string& path, size_t bytes = 2000) {
 
 }  // namespace
 
+CommandResult RunCommand(const std::string& command) {
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (p && fgets(buf, sizeof buf, p)) out += buf;
+  int status = p ? pclose(p) : -1;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 std::string Binary(const std::string& relative) {
   return absl::StrCat(CASERELAY_BINARY_DIR, "/", relative);
 }

@@ -118,6 +118,14 @@ class System {
 caserelay::v1::SubmitPetitionRequest SamplePetition(const std::string& region_code,
                                                     int n);
 
+// Runs `command` with sh, stderr joined to stdout; returns the exit code
+// (-1 if it did not exit normally) and everything it printed.
+struct CommandResult {
+  int code;
+  std::string output;
+};
+CommandResult RunCommand(const std::string& command);
+
 // Path of a built binary, e.g. Binary("services/intake/intake").
 std::string Binary(const std::string& relative);
 

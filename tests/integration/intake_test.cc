@@ -95,14 +95,9 @@ TEST(IntakeTest, BadInputIsRefusedNamingTheFieldAndNothingIsStoredOrPublished) {
 }
 
 std::string RunCasectl(const std::string& args, int* exit_code) {
-  std::string cmd = absl::StrCat(Binary("tools/casectl/casectl"), " ", args, " 2>&1");
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  int status = p ? pclose(p) : -1;
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  CommandResult r = RunCommand(absl::StrCat(Binary("tools/casectl/casectl"), " ", args));
+  *exit_code = r.code;
+  return r.output;
 }
 
 std::string Field(const std::string& out, const std::string& key) {
