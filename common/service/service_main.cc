@@ -179,8 +179,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
 
   time::SystemClock clock;
   metrics::Registry registry;
-  Context context{&*cfg, store->get(), publisher->get(), &clock, &registry,
-                  *bootstrap};
+  Context context{&*cfg, store->get(), publisher->get(), &clock, &registry};
   auto svc = def.create(context);
   if (!svc.ok()) return Fail(svc.status(), 1);
   Service& service = **svc;

@@ -37,7 +37,6 @@ struct Context {
   store::OutboxPublisher* publisher;
   time::Clock* clock;
   metrics::Registry* metrics;
-  std::string kafka_bootstrap;
 };
 
 // One consumed set of topics and the handler that applies them.

@@ -125,10 +125,8 @@ absl::StatusOr<std::unique_ptr<TestContext>> TestContext::Create(
 }
 
 service::Context TestContext::context() {
-  return service::Context{
-      /*config=*/nullptr, store_.get(),
-      publisher_.get(),   &clock_,
-      &metrics_,          /*kafka_bootstrap=*/""};
+  return service::Context{/*config=*/nullptr, store_.get(), publisher_.get(),
+                          &clock_, &metrics_};
 }
 
 std::vector<caserelay::v1::Envelope> TestContext::Published(
