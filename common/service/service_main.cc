@@ -4,13 +4,10 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "common/file/file.h"
 #include "common/kafka/consumer.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/wait_for_topics.h"
@@ -38,8 +35,8 @@ void PrintHelp(const ServiceDefinition& def) {
       config::DescribeSettings(all).c_str());
 }
 
-// The bootstrap list from kafka.bootstrap, or from the file devbroker
-// writes (a `bootstrap=` line, or the list alone).
+// The bootstrap list from kafka.bootstrap, or from the `bootstrap=` line
+// of the file devbroker writes.
 absl::StatusOr<std::string> Bootstrap(const config::Config& cfg) {
   if (!cfg.GetString("kafka.bootstrap").empty()) {
     return cfg.GetString("kafka.bootstrap");
@@ -49,39 +46,12 @@ absl::StatusOr<std::string> Bootstrap(const config::Config& cfg) {
     return absl::InvalidArgumentError(
         "config: set kafka.bootstrap or kafka.bootstrap_file");
   }
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("config: kafka.bootstrap_file ", path, " cannot be read"));
+  auto list = file::ReadKeyValue(path, "bootstrap");
+  if (!list.ok()) {
+    return absl::NotFoundError(absl::StrCat("config: kafka.bootstrap_file: ",
+                                            list.status().message()));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  for (absl::string_view line : absl::StrSplit(text.str(), '\n')) {
-    if (absl::ConsumePrefix(&line, "bootstrap=")) {
-      return std::string(absl::StripAsciiWhitespace(line));
-    }
-  }
-  std::string all(absl::StripAsciiWhitespace(text.str()));
-  if (all.empty() || all.find('=') != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config: kafka.bootstrap_file ", path, " holds no bootstrap list"));
-  }
-  return all;
-}
-
-absl::Status WriteEndpoints(const std::string& path, int grpc_port,
-                            int admin_port, const std::string& host) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "grpc=" << host << ":" << grpc_port << "\n"
-        << "admin=" << host << ":" << admin_port << "\n";
-    if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", tmp));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot rename ", tmp));
-  }
-  return absl::OkStatus();
+  return list;
 }
 
 int Fail(const absl::Status& s, int code) {
@@ -246,9 +216,9 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
       absl::StrCat(cfg->GetHostPort("admin.listen").host, ":",
                    (*admin_server)->port());
   if (!cfg->GetString("endpoints.file").empty()) {
-    absl::Status w = WriteEndpoints(cfg->GetString("endpoints.file"),
-                                    (*server)->port(), (*admin_server)->port(),
-                                    host);
+    absl::Status w = file::WriteFileAtomically(
+        cfg->GetString("endpoints.file"),
+        absl::StrCat("grpc=", grpc_address, "\nadmin=", admin_address, "\n"));
     if (!w.ok()) return Fail(w, 1);
   }
   log::Info("ready", {{"grpc", grpc_address}, {"admin", admin_address},

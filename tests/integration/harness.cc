@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/file/file.h"
 #include "grpcpp/grpcpp.h"
 
 namespace caserelay::testing {
@@ -99,13 +100,9 @@ absl::StatusOr<std::string> WaitForKey(const std::string& path,
                                        const std::string& key,
                                        absl::Duration timeout, Process* process) {
   absl::Time deadline = absl::Now() + timeout;
-  std::string prefix = key + "=";
   while (absl::Now() < deadline) {
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
-    }
+    auto value = file::ReadKeyValue(path, key);
+    if (value.ok()) return value;
     if (process != nullptr && !process->Running()) {
       return absl::UnavailableError(absl::StrCat(
           "process exited before writing ", path, "; log:\n", Tail(process->log())));

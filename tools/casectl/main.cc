@@ -12,12 +12,12 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "caserelay/v1/intake.grpc.pb.h"
+#include "common/file/file.h"
 #include "grpcpp/grpcpp.h"
 
 namespace {
@@ -47,12 +47,8 @@ int Usage(const std::string& why) {
 std::string IntakeAddress(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("CASERELAY_INTAKE"); env && *env) return env;
-  std::ifstream in("run/intake.endpoints");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("grpc=", 0) == 0) return line.substr(5);
-  }
-  return "";
+  auto address = caserelay::file::ReadKeyValue("run/intake.endpoints", "grpc");
+  return address.ok() ? *address : "";
 }
 
 int Fail(const grpc::Status& s) {

@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "tools/devbroker/atomic_file.h"
+#include "common/file/file.h"
 #include "tools/devbroker/control_commands.h"
 #include "tools/devbroker/control_server.h"
 #include "tools/devbroker/flags.h"
@@ -56,12 +56,12 @@ int Run(const Flags& flags) {
   const std::string info = absl::StrCat("bootstrap=", bootstrap, "\n",
                                         "control=", (*server)->address(), "\n");
   if (!flags.bootstrap_file.empty()) {
-    absl::Status s = WriteFileAtomically(flags.bootstrap_file,
+    absl::Status s = file::WriteFileAtomically(flags.bootstrap_file,
                                          absl::StrCat(bootstrap, "\n"));
     if (!s.ok()) return Fail(s);
   }
   if (!flags.info_file.empty()) {
-    if (absl::Status s = WriteFileAtomically(flags.info_file, info); !s.ok()) {
+    if (absl::Status s = file::WriteFileAtomically(flags.info_file, info); !s.ok()) {
       return Fail(s);
     }
   }

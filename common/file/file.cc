@@ -1,4 +1,4 @@
-#include "tools/devbroker/atomic_file.h"
+#include "common/file/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -6,10 +6,12 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
-namespace caserelay::devbroker {
+namespace caserelay::file {
 
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents) {
@@ -40,4 +42,19 @@ absl::Status WriteFileAtomically(const std::string& path,
   return absl::OkStatus();
 }
 
-}  // namespace caserelay::devbroker
+absl::StatusOr<std::string> ReadKeyValue(const std::string& path,
+                                         absl::string_view key) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  const std::string prefix = absl::StrCat(key, "=");
+  std::string line;
+  while (std::getline(in, line)) {
+    absl::string_view rest(line);
+    if (absl::ConsumePrefix(&rest, prefix)) {
+      return std::string(absl::StripAsciiWhitespace(rest));
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("no ", key, "= line in ", path));
+}
+
+}  // namespace caserelay::file
