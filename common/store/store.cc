@@ -210,6 +210,15 @@ absl::Status Store::Scan(
   return FromRocks(it->status(), absl::StrCat("scan ", std::string(cf)));
 }
 
+absl::Status Store::ScanPrefix(
+    std::string_view cf, std::string_view prefix,
+    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return Scan(cf, prefix, "", [&](std::string_view k, std::string_view v) {
+    if (k.substr(0, prefix.size()) != prefix) return false;
+    return visit(k, v);
+  });
+}
+
 absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   absl::MutexLock lock(&mu_);
   batch.batch_.SetSavePoint();

@@ -111,6 +111,12 @@ class Store {
       const std::function<bool(std::string_view, std::string_view)>& visit)
       const;
 
+  // Like Scan, over exactly the keys of `cf` that start with `prefix`.
+  absl::Status ScanPrefix(
+      std::string_view cf, std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& visit)
+      const;
+
   // Writes the batch atomically with its outbox records and offsets.
   // On success returns the outbox records with their sequences, for the
   // publisher. On failure nothing of the batch is written (UNAVAILABLE).

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "domain/petition/identity.h"
+#include "domain/sms/segment.h"
 
 namespace caserelay::intake {
 namespace {
@@ -37,18 +38,13 @@ bool IsCategory(std::string_view c) {
 }  // namespace
 
 size_t CountChars(std::string_view utf8) {
+  // The strict decoder of the SMS module: code points are UTF-16 units
+  // less the low halves of surrogate pairs.
+  auto units = sms::Utf8ToUtf16(utf8);
+  if (!units.ok()) return utf8.size();
   size_t n = 0;
-  for (size_t i = 0; i < utf8.size(); ++n) {
-    unsigned char c = static_cast<unsigned char>(utf8[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
-                 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > utf8.size()) return utf8.size();  // not UTF-8
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(utf8[i + k]) & 0xC0) != 0x80) {
-        return utf8.size();
-      }
-    }
-    i += len;
+  for (char16_t u : *units) {
+    if (u < 0xDC00 || u > 0xDFFF) ++n;
   }
   return n;
 }

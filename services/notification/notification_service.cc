@@ -17,9 +17,8 @@ grpc::Status NotificationServiceImpl::ListMessages(
   }
   std::vector<std::string> ids;
   std::string prefix = req->case_id() + "/";
-  absl::Status s = context_.store->Scan(
-      kByCase, prefix, req->case_id() + "0",
-      [&](std::string_view k, std::string_view) {
+  absl::Status s = context_.store->ScanPrefix(
+      kByCase, prefix, [&](std::string_view k, std::string_view) {
         ids.emplace_back(k.substr(prefix.size()));
         return true;
       });

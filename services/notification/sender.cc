@@ -37,14 +37,9 @@ Sender::Sender(const service::Context& context, SmsGateway* gateway,
 Sender::~Sender() { Stop(); }
 
 absl::Status Sender::Start() {
-  std::vector<std::string> ids;
-  absl::Status s = context_.store->Scan(kQueue, "", "",
-                                        [&](std::string_view k, std::string_view) {
-                                          ids.emplace_back(k);
-                                          return true;
-                                        });
-  if (!s.ok()) return s;
-  for (const std::string& id : ids) {
+  auto ids = QueuedIds();
+  if (!ids.ok()) return ids.status();
+  for (const std::string& id : *ids) {
     if (absl::Status r = Reconcile(id); !r.ok()) {
       log::Warn("reconcile deferred", {{"message", id},
                                        {"error", std::string(r.message())}});
@@ -83,16 +78,12 @@ void Sender::Run() {
 }
 
 void Sender::Drain() {
-  std::vector<std::string> ids;
-  absl::Status s = context_.store->Scan(kQueue, "", "",
-                                        [&](std::string_view k, std::string_view) {
-                                          ids.emplace_back(k);
-                                          return true;
-                                        });
-  if (!s.ok()) {
-    log::Error("queue scan failed", {{"error", std::string(s.message())}});
+  auto queued = QueuedIds();
+  if (!queued.ok()) {
+    log::Error("queue scan failed", {{"error", std::string(queued.status().message())}});
     return;
   }
+  const std::vector<std::string>& ids = *queued;
   absl::Time now = absl::Now();
   for (const std::string& id : ids) {
     {
@@ -156,6 +147,40 @@ caserelay::v1::Envelope Outcome(const SmsRecord& r, std::string_view what,
 
 }  // namespace
 
+absl::StatusOr<std::vector<std::string>> Sender::QueuedIds() const {
+  std::vector<std::string> ids;
+  absl::Status s = context_.store->Scan(kQueue, "", "",
+                                        [&](std::string_view k, std::string_view) {
+                                          ids.emplace_back(k);
+                                          return true;
+                                        });
+  if (!s.ok()) return s;
+  return ids;
+}
+
+absl::Status Sender::MarkSent(SmsRecord& record, const std::string& gateway_id) {
+  auto* m = record.mutable_message();
+  m->set_state(caserelay::v1::SMS_STATE_SENT);
+  m->set_gateway_message_id(gateway_id);
+  sent_.Increment();
+  auto e = Outcome(record, "sent", context_.clock->Now());
+  e.mutable_sms_sent()->set_message_id(m->message_id());
+  e.mutable_sms_sent()->set_gateway(gateway_->name());
+  e.mutable_sms_sent()->set_gateway_message_id(gateway_id);
+  return Save(record, /*done=*/true, &e);
+}
+
+absl::Status Sender::MarkFailed(SmsRecord& record, absl::string_view reason) {
+  auto* m = record.mutable_message();
+  m->set_state(caserelay::v1::SMS_STATE_FAILED);
+  failed_.Increment();
+  log::Warn("sms failed", {{"message", m->message_id()}, {"error", std::string(reason)}});
+  auto e = Outcome(record, "failed", context_.clock->Now());
+  e.mutable_sms_failed()->set_message_id(m->message_id());
+  e.mutable_sms_failed()->set_reason(std::string(reason));
+  return Save(record, /*done=*/true, &e);
+}
+
 absl::Status Sender::Reconcile(const std::string& id) {
   auto record = Load(id);
   if (!record.ok()) return record.status();
@@ -164,14 +189,8 @@ absl::Status Sender::Reconcile(const std::string& id) {
   }
   auto found = gateway_->Find(id);
   if (found.ok() && found->has_value()) {
-    record->mutable_message()->set_state(caserelay::v1::SMS_STATE_SENT);
-    record->mutable_message()->set_gateway_message_id(**found);
-    auto e = Outcome(*record, "sent", context_.clock->Now());
-    e.mutable_sms_sent()->set_message_id(id);
-    e.mutable_sms_sent()->set_gateway(gateway_->name());
-    e.mutable_sms_sent()->set_gateway_message_id(**found);
     log::Info("reconciled: gateway has it", {{"message", id}});
-    return Save(*record, /*done=*/true, &e);
+    return MarkSent(*record, **found);
   }
   if (found.ok()) {
     record->mutable_message()->set_state(caserelay::v1::SMS_STATE_QUEUED);
@@ -214,7 +233,6 @@ absl::Status Sender::Advance(const std::string& id) {
   if (!rs.ok()) {
     return absl::UnavailableError(absl::StrCat("intake: ", rs.error_message()));
   }
-  absl::Time now = context_.clock->Now();
   if (contact.phone().empty() || !petition::IsMobile(contact.phone())) {
     m->set_state(caserelay::v1::SMS_STATE_NO_PHONE);
     return Save(record, /*done=*/true, nullptr);
@@ -223,12 +241,7 @@ absl::Status Sender::Advance(const std::string& id) {
   std::map<std::string, std::string> vars;
   auto trigger = sms::StandardTriggers().find(m->trigger());
   if (trigger == sms::StandardTriggers().end()) {
-    m->set_state(caserelay::v1::SMS_STATE_FAILED);
-    failed_.Increment();
-    auto e = Outcome(record, "failed", now);
-    e.mutable_sms_failed()->set_message_id(id);
-    e.mutable_sms_failed()->set_reason("unknown trigger " + m->trigger());
-    return Save(record, /*done=*/true, &e);
+    return MarkFailed(record, "unknown trigger " + m->trigger());
   }
   const auto& declared = trigger->second;
   for (const auto& [k, v] : record.vars()) {
@@ -239,13 +252,7 @@ absl::Status Sender::Advance(const std::string& id) {
   auto parts = text.ok() ? sms::SegmentUcs2(*text, options_.segments)
                          : absl::StatusOr<std::vector<std::u16string>>(text.status());
   if (!parts.ok() || !phone.ok()) {
-    m->set_state(caserelay::v1::SMS_STATE_FAILED);
-    failed_.Increment();
-    auto e = Outcome(record, "failed", now);
-    e.mutable_sms_failed()->set_message_id(id);
-    e.mutable_sms_failed()->set_reason(std::string(
-        (!parts.ok() ? parts.status() : phone.status()).message()));
-    return Save(record, /*done=*/true, &e);
+    return MarkFailed(record, (!parts.ok() ? parts.status() : phone.status()).message());
   }
   m->set_text(*text);
   m->set_parts(static_cast<int>(parts->size()));
@@ -255,17 +262,9 @@ absl::Status Sender::Advance(const std::string& id) {
   if (absl::Status s = Save(record, /*done=*/false, nullptr); !s.ok()) return s;
 
   auto gateway_id = gateway_->Send(OutgoingSms{id, *phone, *text, m->parts()});
-  now = context_.clock->Now();
   if (gateway_id.ok()) {
-    m->set_state(caserelay::v1::SMS_STATE_SENT);
-    m->set_gateway_message_id(*gateway_id);
-    sent_.Increment();
-    auto e = Outcome(record, "sent", now);
-    e.mutable_sms_sent()->set_message_id(id);
-    e.mutable_sms_sent()->set_gateway(gateway_->name());
-    e.mutable_sms_sent()->set_gateway_message_id(*gateway_id);
     log::Info("sms sent", {{"message", id}, {"phone", m->phone_masked()}});
-    return Save(record, /*done=*/true, &e);
+    return MarkSent(record, *gateway_id);
   }
   bool temporary = absl::IsUnavailable(gateway_id.status());
   if (temporary && record.attempts() < options_.max_attempts) {
@@ -273,14 +272,7 @@ absl::Status Sender::Advance(const std::string& id) {
     if (absl::Status s = Save(record, /*done=*/false, nullptr); !s.ok()) return s;
     return gateway_id.status();
   }
-  m->set_state(caserelay::v1::SMS_STATE_FAILED);
-  failed_.Increment();
-  auto e = Outcome(record, "failed", now);
-  e.mutable_sms_failed()->set_message_id(id);
-  e.mutable_sms_failed()->set_reason(std::string(gateway_id.status().message()));
-  log::Warn("sms failed", {{"message", id},
-                           {"error", std::string(gateway_id.status().message())}});
-  return Save(record, /*done=*/true, &e);
+  return MarkFailed(record, gateway_id.status().message());
 }
 
 }  // namespace caserelay::notification

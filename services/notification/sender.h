@@ -65,6 +65,13 @@ class Sender {
   absl::Status Reconcile(const std::string& id);
   absl::Status Save(caserelay::v1::SmsRecord& record, bool done,
                     const caserelay::v1::Envelope* event);
+  // Final outcomes: state, counter, SmsSent / SmsFailed event, saved and
+  // taken off the queue in one commit.
+  absl::Status MarkSent(caserelay::v1::SmsRecord& record,
+                        const std::string& gateway_id);
+  absl::Status MarkFailed(caserelay::v1::SmsRecord& record,
+                          absl::string_view reason);
+  absl::StatusOr<std::vector<std::string>> QueuedIds() const;
   absl::StatusOr<caserelay::v1::SmsRecord> Load(const std::string& id);
 
   const service::Context context_;

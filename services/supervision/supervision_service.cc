@@ -31,11 +31,9 @@ grpc::Status SupervisionServiceImpl::ListDeadlines(
   if (req->case_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "case_id: is required");
   }
-  std::string prefix = req->case_id() + "/";
-  std::string end = req->case_id() + "0";  // '0' follows '/'
   bool corrupt = false;
-  absl::Status s = context_.store->Scan(
-      kDeadlines, prefix, end, [&](std::string_view, std::string_view v) {
+  absl::Status s = context_.store->ScanPrefix(
+      kDeadlines, req->case_id() + "/", [&](std::string_view, std::string_view v) {
         if (!resp->add_deadlines()->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
           corrupt = true;
         }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "common/file/file.h"
 #include "grpcpp/grpcpp.h"
@@ -52,14 +53,10 @@ std::string IntakeAddress(const std::string& flag) {
 }
 
 int Fail(const grpc::Status& s) {
-  static const char* kCodes[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-  int code = s.error_code();
   std::fprintf(stderr, "casectl: %s: %s\n",
-               code >= 0 && code <= 16 ? kCodes[code] : "?",
+               absl::StatusCodeToString(
+                   static_cast<absl::StatusCode>(s.error_code()))
+                   .c_str(),
                s.error_message().c_str());
   return 1;
 }

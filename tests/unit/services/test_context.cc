@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -140,6 +142,19 @@ std::vector<caserelay::v1::Envelope> TestContext::Published(
     out.push_back(std::move(e));
   }
   return out;
+}
+
+const region::RegionTree& ShippedRegions() {
+  static const region::RegionTree* tree = [] {
+    auto loaded = region::RegionTree::Load(CASERELAY_SOURCE_DIR
+                                           "/data/regions/regions.tsv");
+    if (!loaded.ok()) {
+      ADD_FAILURE() << loaded.status();
+      std::abort();
+    }
+    return loaded->release();
+  }();
+  return *tree;
 }
 
 }  // namespace caserelay::svctest

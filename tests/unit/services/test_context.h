@@ -28,6 +28,7 @@
 #include "caserelay/v1/events.pb.h"
 #include "common/kafka/producer.h"
 #include "common/metrics/metrics.h"
+#include "common/region/region_tree.h"
 #include "common/service/service_main.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
@@ -103,6 +104,10 @@ class TestContext {
 
 // The China-time instant of a civil second, for clocks and fixtures.
 absl::Time ChinaTime(int year, int month, int day, int hour, int minute);
+
+// The region tree the project ships (data/regions/regions.tsv), loaded
+// once per test binary; fails the calling test if it cannot be loaded.
+const region::RegionTree& ShippedRegions();
 
 }  // namespace caserelay::svctest
 

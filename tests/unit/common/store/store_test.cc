@@ -410,6 +410,22 @@ TEST_F(StoreScanTest, ScanStopsWhenVisitReturnsFalse) {
   EXPECT_THAT(ScanKeys("", "", /*limit=*/2), ElementsAre("a", "b"));
 }
 
+TEST_F(StoreTest, ScanPrefixVisitsExactlyTheKeysWithThePrefix) {
+  OpenOrDie();
+  WriteBatch batch(store_.get());
+  for (const char* k : {"case1", "case1/a", "case1/b", "case10/a", "case1~", "case2/a"}) {
+    batch.Put("cases", k, "");
+  }
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  std::vector<std::string> keys;
+  ASSERT_TRUE(store_->ScanPrefix("cases", "case1/", [&](std::string_view k,
+                                                        std::string_view) {
+    keys.emplace_back(k);
+    return true;
+  }).ok());
+  EXPECT_THAT(keys, ElementsAre("case1/a", "case1/b"));
+}
+
 TEST(EncodeUint64Test, EncodingsSortLikeTheNumbers) {
   const std::vector<uint64_t> ascending = {0,
                                            1,

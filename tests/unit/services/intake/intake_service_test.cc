@@ -24,27 +24,14 @@ using caserelay::v1::IntakeCaseRecord;
 
 class IntakeServiceTest : public ::testing::Test {
  protected:
-  // The region tree is immutable: load it once for the suite.
-  static void SetUpTestSuite() {
-    auto tree = region::RegionTree::Load(CASERELAY_SOURCE_DIR
-                                         "/data/regions/regions.tsv");
-    ASSERT_TRUE(tree.ok()) << tree.status();
-    regions_ = tree->release();
-  }
-  static void TearDownTestSuite() {
-    delete regions_;
-    regions_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_NE(regions_, nullptr);
     auto t = svctest::TestContext::Create(
         {kPetitioners, kCases, kCounters, kRequests},
         svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
     service_ = std::make_unique<IntakeServiceImpl>(
-        t_->context(), regions_, LookupCodes("test-secret"), Limits());
+        t_->context(), &svctest::ShippedRegions(), LookupCodes("test-secret"), Limits());
   }
 
   // Submits a valid petition; returns its case number and look-up code.
@@ -102,12 +89,10 @@ class IntakeServiceTest : public ::testing::Test {
     return record;
   }
 
-  static const region::RegionTree* regions_;
   std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<IntakeServiceImpl> service_;
 };
 
-const region::RegionTree* IntakeServiceTest::regions_ = nullptr;
 
 TEST_F(IntakeServiceTest, SubmittedCaseStartsReceived) {
   auto resp = Submit();

@@ -15,6 +15,7 @@
 #include "common/region/region_tree.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
 namespace {
@@ -32,17 +33,6 @@ constexpr char kWhoIsInvolved[] =
 
 class ValidationTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto tree = region::RegionTree::Load(CASERELAY_SOURCE_DIR
-                                         "/data/regions/regions.tsv");
-    ASSERT_TRUE(tree.ok()) << tree.status();
-    regions_ = tree->release();
-  }
-  static void TearDownTestSuite() {
-    delete regions_;
-    regions_ = nullptr;
-  }
-
   // A petition every rule accepts.
   static SubmitPetitionRequest Valid() {
     SubmitPetitionRequest req;
@@ -63,13 +53,11 @@ class ValidationTest : public ::testing::Test {
   }
 
   static absl::Status Validate(const SubmitPetitionRequest& req) {
-    return ValidateSubmission(req, *regions_, Limits(), kToday);
+    return ValidateSubmission(req, svctest::ShippedRegions(), Limits(), kToday);
   }
 
-  static const region::RegionTree* regions_;
 };
 
-const region::RegionTree* ValidationTest::regions_ = nullptr;
 
 // Expects INVALID_ARGUMENT whose message starts with "<path>: ".
 void ExpectFieldError(const absl::Status& s, const std::string& path,
@@ -255,7 +243,7 @@ TEST_F(ValidationTest, UnknownRegionIsRefused) {
 
 TEST_F(ValidationTest, TownshipRegionIsAccepted) {
   // DOMAIN.md Regions: nine-digit township codes are part of the tree.
-  auto children = regions_->Children(kRegion);
+  auto children = svctest::ShippedRegions().Children(kRegion);
   ASSERT_FALSE(children.empty());
   SubmitPetitionRequest req = Valid();
   req.mutable_matter()->set_region_code(children.front()->code);
@@ -379,10 +367,10 @@ TEST_F(ValidationTest, ConfiguredTextLimitIsTheOneApplied) {
   req.mutable_matter()->set_text(Chinese(11));
   Limits limits;
   limits.max_text_chars = 10;
-  ExpectFieldError(ValidateSubmission(req, *regions_, limits, kToday),
+  ExpectFieldError(ValidateSubmission(req, svctest::ShippedRegions(), limits, kToday),
                    "matter.text", "Limits.max_text_chars = 10");
   limits.max_text_chars = 11;
-  EXPECT_EQ(ValidateSubmission(req, *regions_, limits, kToday).code(),
+  EXPECT_EQ(ValidateSubmission(req, svctest::ShippedRegions(), limits, kToday).code(),
             absl::StatusCode::kOk);
 }
 
