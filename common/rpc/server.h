@@ -1,7 +1,9 @@
 // gRPC server bootstrap shared by the services: the standard health
 // service (grpc.health.v1, so load balancers and grpc_health_probe work),
 // server reflection (so grpcurl works without .proto files) and a graceful
-// shutdown with a deadline.
+// shutdown with a deadline. Plaintext, or TLS with optional client
+// certificates (credentials.h); who calls is the Authenticator's business
+// (auth.h), asked by each handler.
 //
 // Thread safety: Shutdown() may be called from any thread, once or more.
 
@@ -15,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/rpc/credentials.h"
 #include "grpcpp/grpcpp.h"
 
 namespace caserelay::rpc {
@@ -23,12 +26,17 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:0";  // host:port; port 0 picks a free one
   // Largest request accepted; larger ones fail with RESOURCE_EXHAUSTED.
   int max_receive_bytes = 4 * 1024 * 1024;
+  // PEM files for TLS; all empty (the default) serves plaintext. With
+  // client_ca_path, clients without a certificate it signed are refused
+  // in the handshake.
+  ServerTlsFiles tls;
 };
 
 class Server {
  public:
   // Starts serving `services` (not owned; they must outlive the server).
-  // Fails with UNAVAILABLE naming the address if it cannot be bound.
+  // Fails with UNAVAILABLE naming the address if it cannot be bound, or
+  // with MakeServerCredentials' status if options.tls is bad.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
       const ServerOptions& options, const std::vector<grpc::Service*>& services);
   ~Server();  // Shutdown(absl::Seconds(5))

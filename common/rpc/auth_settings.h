@@ -1,0 +1,46 @@
+// The services' auth settings, checked together: which Authenticator a
+// service uses and how its gRPC server speaks TLS. The keys are the
+// services' common settings (common/service/service_main.cc):
+//
+//   auth.mode          none | token | mtls (default none)
+//   auth.tokens_path   tokens file (token_auth.h); required for token
+//   tls.cert_path      server certificate; with tls.key_path: TLS
+//   tls.key_path       its private key
+//   tls.client_ca_path CA of the offices' client certificates; required
+//                      for mtls, which it implies
+//
+// Valid combinations: none (TLS optional, no client CA); token (TLS
+// optional, no client CA: the token is the proof); mtls (all three tls.*).
+//
+// Thread safety: stateless function.
+
+#ifndef CASERELAY_COMMON_RPC_AUTH_SETTINGS_H_
+#define CASERELAY_COMMON_RPC_AUTH_SETTINGS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/rpc/auth.h"
+#include "common/rpc/credentials.h"
+
+namespace caserelay::rpc {
+
+struct ServerAuthSettings {
+  std::string mode = "none";  // auth.mode as written
+  std::string tokens_path;    // auth.tokens_path
+  ServerTlsFiles tls;         // tls.*
+};
+
+// Checks `settings` as a whole, loads the tokens file and reads the TLS
+// files (so that a bad file stops start-up before anything else runs).
+// Returns the Authenticator, or nullptr for mode none. Fails with
+// INVALID_ARGUMENT naming the settings of a bad combination or an unknown
+// mode; with TokenAuthenticator::Load's or MakeServerCredentials' status,
+// prefixed by the setting, for a bad file. One line in every case.
+absl::StatusOr<std::unique_ptr<Authenticator>> CreateAuthenticator(
+    const ServerAuthSettings& settings);
+
+}  // namespace caserelay::rpc
+
+#endif  // CASERELAY_COMMON_RPC_AUTH_SETTINGS_H_
