@@ -1,0 +1,66 @@
+// Test helpers: a temp dir, files with a chosen mode, and a small PKI made
+// with the openssl CLI at test time (no key is ever committed).
+
+#ifndef CASERELAY_TESTS_UNIT_COMMON_RPC_TEST_PKI_H_
+#define CASERELAY_TESTS_UNIT_COMMON_RPC_TEST_PKI_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace caserelay::rpc::testing {
+
+// A fresh directory under /tmp, removed with its content on destruction.
+// Not thread-safe; one owner.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // The directory; empty if it could not be made (a test failure is added).
+  const std::string& path() const { return path_; }
+  // path() + "/" + name.
+  std::string Path(absl::string_view name) const;
+  // Writes `content` to Path(name) with permission bits `mode`; returns the
+  // path. Adds a test failure if it cannot.
+  std::string Write(absl::string_view name, absl::string_view content,
+                    mode_t mode = 0600) const;
+
+ private:
+  std::string path_;
+};
+
+// Certificates and keys in a temp dir, PEM, EC P-256, valid for two days:
+//   ca.pem                 test CA
+//   server.{pem,key}       CN=localhost, SAN IP:127.0.0.1 and DNS:localhost
+//   cn_client.{pem,key}    CN=140431:bureau, no SAN
+//   uri_client.{pem,key}   CN=140431:bureau and
+//                          URI SAN caserelay:office:140431:housing
+//   plain_client.{pem,key} CN=somebody, no office anywhere
+//   rogue_ca.pem           another CA
+//   rogue_client.{pem,key} CN=140431:bureau, signed by rogue_ca
+// Not thread-safe; one owner.
+class TestPki {
+ public:
+  // Runs openssl to make them all. INTERNAL with openssl's output if a
+  // command fails (e.g. the openssl CLI is not installed).
+  static absl::StatusOr<std::unique_ptr<TestPki>> Create();
+
+  // dir + "/" + name, e.g. Path("ca.pem").
+  std::string Path(absl::string_view name) const { return dir_.Path(name); }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TestPki() = default;
+  TempDir dir_;
+};
+
+}  // namespace caserelay::rpc::testing
+
+#endif  // CASERELAY_TESTS_UNIT_COMMON_RPC_TEST_PKI_H_
