@@ -55,6 +55,17 @@ absl::StatusOr<std::unique_ptr<X509, X509Free>> FirstCert(
   return cert;
 }
 
+// ReadSmallFile(path), its error prefixed by the file's role.
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    const std::string& role) {
+  auto pem = ReadSmallFile(path, FileAccess::kAnyMode);
+  if (!pem.ok()) {
+    return absl::Status(pem.status().code(),
+                        absl::StrCat(role, " ", pem.status().message()));
+  }
+  return pem;
+}
+
 // A certificate chain and its key, checked to belong together.
 struct KeyPair {
   std::string cert_pem;
@@ -64,9 +75,9 @@ struct KeyPair {
 absl::StatusOr<KeyPair> ReadKeyPair(const std::string& cert_path,
                                     const std::string& key_path,
                                     const std::string& who) {
-  auto cert_pem = ReadSmallFile(cert_path, FileAccess::kAnyMode);
+  auto cert_pem = ReadPem(cert_path, who + " certificate");
   if (!cert_pem.ok()) return cert_pem.status();
-  auto key_pem = ReadSmallFile(key_path, FileAccess::kAnyMode);
+  auto key_pem = ReadPem(key_path, who + " key");
   if (!key_pem.ok()) return key_pem.status();
   auto cert = FirstCert(*cert_pem, who + " certificate", cert_path);
   if (!cert.ok()) return cert.status();
@@ -92,7 +103,7 @@ absl::StatusOr<KeyPair> ReadKeyPair(const std::string& cert_path,
 
 absl::StatusOr<std::string> ReadCaBundle(const std::string& path,
                                          const std::string& role) {
-  auto pem = ReadSmallFile(path, FileAccess::kAnyMode);
+  auto pem = ReadPem(path, role);
   if (!pem.ok()) return pem.status();
   auto cert = FirstCert(*pem, role, path);
   if (!cert.ok()) return cert.status();
@@ -139,7 +150,10 @@ absl::StatusOr<std::string> TokenOf(const ClientAuth& auth) {
   std::string token = auth.token;
   if (!auth.token_file.empty()) {
     auto text = ReadSmallFile(auth.token_file, FileAccess::kOwnerOnly);
-    if (!text.ok()) return text.status();
+    if (!text.ok()) {
+      return absl::Status(text.status().code(),
+                          absl::StrCat("token file ", text.status().message()));
+    }
     token = std::string(absl::StripAsciiWhitespace(*text));
     if (token.empty()) {
       return absl::InvalidArgumentError(

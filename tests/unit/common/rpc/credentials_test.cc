@@ -75,7 +75,11 @@ TEST_F(CredentialsTest, ServerFilesThatDoNotFitAreRefusedNamingTheFile) {
            {"missing client CA",
             {P("server.pem"), P("server.key"), P("absent.pem")},
             absl::StatusCode::kNotFound,
-            P("absent.pem")},
+            "client CA " + P("absent.pem") + ": "},
+           {"missing key",
+            {P("server.pem"), P("absent.key"), ""},
+            absl::StatusCode::kNotFound,
+            "server key " + P("absent.key") + ": "},
        }) {
     auto creds = MakeServerCredentials(row.files);
     EXPECT_EQ(creds.status().code(), row.code) << row.why;
