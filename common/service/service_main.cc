@@ -12,6 +12,7 @@
 #include "common/kafka/producer.h"
 #include "common/kafka/wait_for_topics.h"
 #include "common/log/log.h"
+#include "common/rpc/auth_settings.h"
 #include "common/rpc/server.h"
 #include "common/service/kafka_options.h"
 
@@ -88,6 +89,19 @@ std::vector<Setting> CommonSettings(const std::string& service) {
        "how long to wait for the broker and topics at start-up"},
       {"endpoints.file", T::kString, "", false,
        "if set, grpc= and admin= addresses are written here once ready"},
+      {"auth.mode", T::kString, "none", false,
+       "how offices prove who calls: none, token (auth.tokens_path) or "
+       "mtls (client certificates; needs tls.client_ca_path)"},
+      {"auth.tokens_path", T::kString, "", false,
+       "tokens file for auth.mode = token: `<office code> <sha-256 hex of "
+       "the token>` lines, chmod 600"},
+      {"tls.cert_path", T::kString, "", false,
+       "PEM server certificate chain; with tls.key_path the gRPC server "
+       "speaks TLS"},
+      {"tls.key_path", T::kString, "", false,
+       "PEM private key of tls.cert_path"},
+      {"tls.client_ca_path", T::kString, "", false,
+       "PEM CA of the offices' client certificates (auth.mode = mtls only)"},
   };
 }
 
@@ -125,6 +139,14 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   if (!cfg.ok()) return Fail(cfg.status(), 2);
   auto bootstrap = Bootstrap(*cfg);
   if (!bootstrap.ok()) return Fail(bootstrap.status(), 2);
+  rpc::ServerAuthSettings auth_settings;
+  auth_settings.mode = cfg->GetString("auth.mode");
+  auth_settings.tokens_path = cfg->GetString("auth.tokens_path");
+  auth_settings.tls.cert_path = cfg->GetString("tls.cert_path");
+  auth_settings.tls.key_path = cfg->GetString("tls.key_path");
+  auth_settings.tls.client_ca_path = cfg->GetString("tls.client_ca_path");
+  auto authenticator = rpc::CreateAuthenticator(auth_settings);
+  if (!authenticator.ok()) return Fail(authenticator.status(), 2);
 
   store::StoreOptions store_options;
   store_options.path = cfg->GetPath("store.path");
@@ -149,7 +171,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
 
   time::SystemClock clock;
   metrics::Registry registry;
-  Context context{&*cfg, store->get(), publisher->get(), &clock, &registry};
+  Context context{&*cfg,  store->get(), publisher->get(),
+                  &clock, &registry,    authenticator->get()};
   auto svc = def.create(context);
   if (!svc.ok()) return Fail(svc.status(), 1);
   Service& service = **svc;
@@ -188,6 +211,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   rpc_options.listen = cfg->GetHostPort("grpc.listen").ToString();
   rpc_options.max_receive_bytes =
       static_cast<int>(cfg->GetInt("grpc.max_receive_bytes"));
+  rpc_options.tls = auth_settings.tls;
   auto server = rpc::Server::Start(rpc_options, service.GrpcServices());
   if (!server.ok()) return Fail(server.status(), 1);
 

@@ -1,9 +1,10 @@
 // Everything the four services' main() has in common, in one place:
 // flags (--config, --help), configuration with environment overrides,
 // the RocksDB store, the outbox publisher, the consume loops, the gRPC
-// server (health + reflection), the admin HTTP server (/healthz,
-// /metrics), an endpoints file for scripts and tests, and an orderly stop
-// on SIGTERM / SIGINT.
+// server (health + reflection; plaintext or TLS) with the offices'
+// authenticator (auth.*, tls.*: common/rpc/auth_settings.h), the admin
+// HTTP server (/healthz, /metrics), an endpoints file for scripts and
+// tests, and an orderly stop on SIGTERM / SIGINT.
 //
 // A service supplies a ServiceDefinition: its settings, its column
 // families and a factory that builds its Service from a Context.
@@ -21,6 +22,7 @@
 #include "common/admin/http_server.h"
 #include "common/config/config.h"
 #include "common/metrics/metrics.h"
+#include "common/rpc/auth.h"
 #include "common/service/consume_loop.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
@@ -37,6 +39,9 @@ struct Context {
   store::OutboxPublisher* publisher;
   time::Clock* clock;
   metrics::Registry* metrics;
+  // Tells which office calls (auth.mode token or mtls); nullptr for
+  // auth.mode = none. Handlers call rpc::CallerOffice(auth, *ctx).
+  const rpc::Authenticator* auth = nullptr;
 };
 
 // One consumed set of topics and the handler that applies them.
