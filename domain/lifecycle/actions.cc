@@ -1,0 +1,394 @@
+// The effects of each office action (ApplyAction of internal.h): input
+// checks, window and once-only rules, deadlines. Role and table are
+// checked by Lifecycle::Apply before.
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/time/china_time.h"
+#include "domain/lifecycle/internal.h"
+
+namespace caserelay::lifecycle::internal {
+namespace {
+
+// A window or once-only rule of the row is broken.
+absl::Status Broken(const Step& s, absl::string_view detail) {
+  return absl::FailedPreconditionError(absl::StrCat(s.row.rule, ": ", detail));
+}
+
+absl::Status Missing(const Step& s, absl::string_view field,
+                     absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": required for ", ActionName(s.cmd.action), " (", what, ")"));
+}
+
+std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+// Hands the case to `to`, remembering the office that held it.
+void HandOver(Step& s, const OfficeRef& to) {
+  v1::CaseView& view = *s.record.mutable_view();
+  const std::string& from = view.office_code();
+  const auto& past = s.record.past_holders();
+  if (!from.empty() && from != to.code &&
+      std::find(past.begin(), past.end(), from) == past.end()) {
+    s.record.add_past_holders(from);
+  }
+  view.set_office_code(to.code);
+  view.set_office_name(to.name);
+}
+
+// Resolves an office named by the command; NOT_FOUND becomes
+// INVALID_ARGUMENT naming `field`.
+absl::StatusOr<OfficeRef> ResolveInput(const Step& s, const std::string& code,
+                                       absl::string_view field) {
+  absl::StatusOr<OfficeRef> office = s.offices.Resolve(code);
+  if (absl::IsNotFound(office.status())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": unknown office '", code, "'"));
+  }
+  return office;
+}
+
+absl::Status CheckOutcome(const Step& s) {
+  if (s.cmd.outcome == v1::OUTCOME_UNSPECIFIED ||
+      !v1::Outcome_IsValid(s.cmd.outcome)) {
+    return Missing(s, "outcome", "支持/解释说明/不予支持");
+  }
+  return absl::OkStatus();
+}
+
+// The end of a window of `days` calendar days after `start`.
+absl::StatusOr<absl::Time> WindowEnd(const Step& s,
+                                     const google::protobuf::Timestamp& start,
+                                     int days) {
+  return DueAfterDays(s.calendar, FromProto(start), days);
+}
+
+// TRANSFER (转送) and ASSIGN (交办).
+absl::Status Send(Step& s) {
+  v1::CaseView& view = *s.record.mutable_view();
+  const bool assign = s.cmd.action == v1::CASE_ACTION_ASSIGN;
+  const std::string& target = s.cmd.target_office_code.empty()
+                                  ? view.decision().target_office_code()
+                                  : s.cmd.target_office_code;
+  if (target.empty()) {
+    return absl::InvalidArgumentError(
+        "target_office_code: empty, and the case's decision names no target "
+        "office");
+  }
+  absl::StatusOr<OfficeRef> to = ResolveInput(s, target, "target_office_code");
+  if (!to.ok()) return to.status();
+  if (!s.offices.IsBureau(s.actor.code)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        kRuleBureauSends, ": ", s.actor.code, " is not a petition bureau"));
+  }
+  const auto& accused = view.matter().accused_offices();
+  if (std::find(accused.begin(), accused.end(), to->code) != accused.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(kRuleAccusation, ": ", to->code, " is accused"));
+  }
+  absl::StatusOr<absl::Time> acceptance_due =
+      DueAfterDays(s.calendar, s.cmd.now, s.policy.acceptance_days);
+  if (!acceptance_due.ok()) return acceptance_due.status();
+  absl::StatusOr<absl::Time> report_due =
+      DueAfterDays(s.calendar, s.cmd.now, s.policy.result_report_days);
+  if (assign && !report_due.ok()) return report_due.status();
+
+  EndDeadline(view, v1::DEADLINE_KIND_TRANSFER);
+  StartDeadline(view, v1::DEADLINE_KIND_ACCEPTANCE, to->code, s.cmd.now,
+                *acceptance_due);
+  if (assign) {
+    StartDeadline(view, v1::DEADLINE_KIND_RESULT_REPORT, to->code, s.cmd.now,
+                  *report_due);
+    view.set_result_reported(false);
+  }
+  view.set_sender_office_code(s.actor.code);
+  *s.record.mutable_transferred_at() = ToProto(s.cmd.now);
+  HandOver(s, *to);
+  return absl::OkStatus();
+}
+
+// OBJECT (异议): back to the sending bureau within the working-day window.
+absl::Status Object(Step& s) {
+  v1::CaseView& view = *s.record.mutable_view();
+  if (s.cmd.reason.empty()) return Missing(s, "reason", "Art. 23");
+  const absl::CivilDay sent =
+      time::ChinaDay(FromProto(s.record.transferred_at()));
+  absl::StatusOr<absl::CivilDay> last =
+      s.calendar.AddWorkingDays(sent, s.policy.objection_working_days);
+  if (!last.ok()) return last.status();
+  if (s.cmd.now >= time::EndOf(*last)) {
+    return Broken(
+        s, absl::StrCat("the window of ", s.policy.objection_working_days,
+                        " working days after the transfer on ", FormatDay(sent),
+                        " ended with ", FormatDay(*last)));
+  }
+  if (view.sender_office_code().empty()) {
+    return Broken(s, "the case has no sending bureau to return to");
+  }
+  absl::StatusOr<OfficeRef> sender =
+      s.offices.Resolve(view.sender_office_code());
+  if (!sender.ok()) return sender.status();
+  absl::StatusOr<absl::Time> transfer_due =
+      DueAfterDays(s.calendar, s.cmd.now, s.policy.transfer_days);
+  if (!transfer_due.ok()) return transfer_due.status();
+
+  view.clear_deadlines();  // ACCEPTANCE and RESULT_REPORT end
+  StartDeadline(view, v1::DEADLINE_KIND_TRANSFER, sender->code, s.cmd.now,
+                *transfer_due);
+  view.clear_sender_office_code();
+  HandOver(s, *sender);
+  return absl::OkStatus();
+}
+
+// ACCEPT (受理), or 简易办理 when simplified.
+absl::Status Accept(Step& s) {
+  v1::CaseView& view = *s.record.mutable_view();
+  if (s.cmd.simplified && !s.record.first_time()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(kRuleSimplified,
+                     ": the petitioner has petitioned on this matter "
+                     "before (record.first_time is false)"));
+  }
+  absl::StatusOr<absl::Time> due =
+      s.cmd.simplified
+          ? DueAfterWorkingDays(s.calendar, s.cmd.now,
+                                s.policy.simplified_working_days)
+          : DueAfterDays(s.calendar, s.cmd.now, s.policy.handling_days);
+  if (!due.ok()) return due.status();
+
+  EndDeadline(view, v1::DEADLINE_KIND_ACCEPTANCE);
+  StartDeadline(view,
+                s.cmd.simplified ? v1::DEADLINE_KIND_SIMPLIFIED
+                                 : v1::DEADLINE_KIND_HANDLING,
+                view.office_code(), s.cmd.now, *due);
+  view.set_simplified(s.cmd.simplified);
+  s.event.set_simplified(s.cmd.simplified);
+  return absl::OkStatus();
+}
+
+// DECLINE (不予受理): every deadline ends.
+absl::Status Decline(Step& s) {
+  if (s.cmd.reason.empty()) return Missing(s, "reason", "Art. 23");
+  if (s.cmd.route.empty()) {
+    return Missing(s, "route", "the route the petitioner is told, Art. 23");
+  }
+  s.record.mutable_view()->clear_deadlines();
+  s.event.set_route(s.cmd.route);
+  return absl::OkStatus();
+}
+
+// EXTEND (延期): the handling deadline's last day moves by cmd.days
+// calendar days (and on to a working day).
+absl::Status Extend(Step& s) {
+  v1::CaseView& view = *s.record.mutable_view();
+  if (s.cmd.reason.empty()) return Missing(s, "reason", "Art. 34");
+  if (s.cmd.days < 1 || s.cmd.days > s.policy.max_extension_days) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("days: must be 1..", s.policy.max_extension_days,
+                     " for EXTEND (Art. 34), got ", s.cmd.days));
+  }
+  if (view.simplified()) {
+    return Broken(s, "a simplified case (简易办理) is not extended");
+  }
+  if (view.extended()) return Broken(s, "the case was extended already");
+  v1::RunningDeadline* handling =
+      FindDeadline(view, v1::DEADLINE_KIND_HANDLING);
+  if (handling == nullptr) {
+    return Broken(s, "no handling deadline is running");
+  }
+  const absl::Time due = FromProto(handling->due_at());
+  if (s.cmd.now >= due) {
+    return Broken(s, absl::StrCat("the handling deadline passed at ",
+                                  FormatChinaTime(due)));
+  }
+  const absl::CivilDay last = time::ChinaDay(due - absl::Nanoseconds(1));
+  absl::StatusOr<absl::CivilDay> new_last =
+      s.calendar.AddCalendarDays(last, s.cmd.days);
+  if (!new_last.ok()) return new_last.status();
+
+  *handling->mutable_due_at() = ToProto(time::EndOf(*new_last));
+  view.set_extended(true);
+  s.event.set_extension_days(s.cmd.days);
+  return absl::OkStatus();
+}
+
+// REPLY (出具处理意见).
+absl::Status Reply(Step& s) {
+  if (absl::Status st = CheckOutcome(s); !st.ok()) return st;
+  v1::CaseView& view = *s.record.mutable_view();
+  EndDeadline(view, v1::DEADLINE_KIND_HANDLING);
+  EndDeadline(view, v1::DEADLINE_KIND_SIMPLIFIED);
+  view.set_outcome(s.cmd.outcome);
+  s.record.set_handler_office_code(view.office_code());
+  *s.record.mutable_replied_at() = ToProto(s.cmd.now);
+  s.event.set_outcome(s.cmd.outcome);
+  return absl::OkStatus();
+}
+
+// REPORT_RESULT (办结报告): owed iff a RESULT_REPORT deadline runs.
+absl::Status ReportResult(Step& s) {
+  v1::CaseView& view = *s.record.mutable_view();
+  if (view.result_reported())
+    return Broken(s, "the result was reported already");
+  if (FindDeadline(view, v1::DEADLINE_KIND_RESULT_REPORT) == nullptr) {
+    return Broken(s, "the case was not assigned (交办): no report is owed");
+  }
+  EndDeadline(view, v1::DEADLINE_KIND_RESULT_REPORT);
+  view.set_result_reported(true);
+  return absl::OkStatus();
+}
+
+// EVALUATE (满意度评价).
+absl::Status Evaluate(Step& s) {
+  if (s.cmd.satisfaction == v1::SATISFACTION_UNSPECIFIED ||
+      !v1::Satisfaction_IsValid(s.cmd.satisfaction)) {
+    return Missing(s, "satisfaction", "满意/基本满意/不满意");
+  }
+  s.record.mutable_view()->set_satisfaction(s.cmd.satisfaction);
+  s.event.set_satisfaction(s.cmd.satisfaction);
+  return absl::OkStatus();
+}
+
+// REQUEST_REVIEW (复查) and REQUEST_REREVIEW (复核): within the window after
+// the decision; the case goes to the actor (the review office, checked by
+// the role) with a decision deadline.
+absl::Status RequestReview(Step& s) {
+  const bool rereview = s.cmd.action == v1::CASE_ACTION_REQUEST_REREVIEW;
+  const google::protobuf::Timestamp& decided =
+      rereview ? s.record.reviewed_at() : s.record.replied_at();
+  const int window_days =
+      rereview ? s.policy.rereview_request_days : s.policy.review_request_days;
+  absl::StatusOr<absl::Time> window_end = WindowEnd(s, decided, window_days);
+  if (!window_end.ok()) return window_end.status();
+  if (s.cmd.now >= *window_end) {
+    return Broken(s, absl::StrCat("the window of ", window_days, " days after ",
+                                  rereview ? "the review" : "the opinion",
+                                  " ended at ", FormatChinaTime(*window_end)));
+  }
+  absl::StatusOr<absl::Time> due =
+      DueAfterDays(s.calendar, s.cmd.now,
+                   rereview ? s.policy.rereview_days : s.policy.review_days);
+  if (!due.ok()) return due.status();
+
+  v1::CaseView& view = *s.record.mutable_view();
+  StartDeadline(
+      view, rereview ? v1::DEADLINE_KIND_REREVIEW : v1::DEADLINE_KIND_REVIEW,
+      s.actor.code, s.cmd.now, *due);
+  HandOver(s, s.actor);
+  return absl::OkStatus();
+}
+
+// DECIDE_REVIEW (复查意见).
+absl::Status DecideReview(Step& s) {
+  if (absl::Status st = CheckOutcome(s); !st.ok()) return st;
+  v1::CaseView& view = *s.record.mutable_view();
+  EndDeadline(view, v1::DEADLINE_KIND_REVIEW);
+  view.set_outcome(s.cmd.outcome);
+  s.record.set_reviewer_office_code(s.actor.code);
+  *s.record.mutable_reviewed_at() = ToProto(s.cmd.now);
+  s.event.set_outcome(s.cmd.outcome);
+  return absl::OkStatus();
+}
+
+// START_HEARING / END_HEARING (听证): pause the re-review deadline, then
+// move its due time by exactly the paused time.
+absl::Status Hearing(Step& s) {
+  v1::RunningDeadline* rereview =
+      FindDeadline(*s.record.mutable_view(), v1::DEADLINE_KIND_REREVIEW);
+  if (rereview == nullptr) return Broken(s, "no re-review deadline is running");
+  if (s.cmd.action == v1::CASE_ACTION_START_HEARING) {
+    if (rereview->has_paused_at()) return Broken(s, "the clock is paused");
+    *rereview->mutable_paused_at() = ToProto(s.cmd.now);
+    return absl::OkStatus();
+  }
+  if (!rereview->has_paused_at()) return Broken(s, "the clock is not paused");
+  const absl::Duration paused = s.cmd.now - FromProto(rereview->paused_at());
+  *rereview->mutable_due_at() = ToProto(FromProto(rereview->due_at()) + paused);
+  rereview->clear_paused_at();
+  return absl::OkStatus();
+}
+
+// DECIDE_REREVIEW (复核意见): 信访终结.
+absl::Status DecideRereview(Step& s) {
+  if (absl::Status st = CheckOutcome(s); !st.ok()) return st;
+  v1::CaseView& view = *s.record.mutable_view();
+  EndDeadline(view, v1::DEADLINE_KIND_REREVIEW);
+  view.set_outcome(s.cmd.outcome);
+  *s.record.mutable_terminated_at() = ToProto(s.cmd.now);
+  s.event.set_outcome(s.cmd.outcome);
+  return absl::OkStatus();
+}
+
+// CLOSE (办结归档): after the window the petitioner has to go on, and never
+// with a result report outstanding.
+absl::Status Close(Step& s) {
+  v1::CaseView& view = *s.record.mutable_view();
+  const v1::CaseState from = s.row.from;
+  if (from == v1::CASE_STATE_REPLIED || from == v1::CASE_STATE_EVALUATED ||
+      from == v1::CASE_STATE_REVIEWED) {
+    const bool reviewed = from == v1::CASE_STATE_REVIEWED;
+    const int days = reviewed ? s.policy.rereview_request_days
+                              : s.policy.review_request_days;
+    absl::StatusOr<absl::Time> window_end = WindowEnd(
+        s, reviewed ? s.record.reviewed_at() : s.record.replied_at(), days);
+    if (!window_end.ok()) return window_end.status();
+    if (s.cmd.now < *window_end) {
+      return Broken(s, absl::StrCat("the ", reviewed ? "re-review" : "review",
+                                    " window of ", days, " days is open until ",
+                                    FormatChinaTime(*window_end)));
+    }
+  }
+  if (FindDeadline(view, v1::DEADLINE_KIND_RESULT_REPORT) != nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(RuleOf(v1::CASE_ACTION_REPORT_RESULT),
+                     ": the result report of this assigned case is "
+                     "outstanding; CLOSE waits for REPORT_RESULT"));
+  }
+  view.clear_deadlines();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ApplyAction(Step& s) {
+  switch (s.cmd.action) {
+    case v1::CASE_ACTION_TRANSFER:
+    case v1::CASE_ACTION_ASSIGN:
+      return Send(s);
+    case v1::CASE_ACTION_OBJECT:
+      return Object(s);
+    case v1::CASE_ACTION_ACCEPT:
+      return Accept(s);
+    case v1::CASE_ACTION_DECLINE:
+      return Decline(s);
+    case v1::CASE_ACTION_EXTEND:
+      return Extend(s);
+    case v1::CASE_ACTION_REPLY:
+      return Reply(s);
+    case v1::CASE_ACTION_REPORT_RESULT:
+      return ReportResult(s);
+    case v1::CASE_ACTION_EVALUATE:
+      return Evaluate(s);
+    case v1::CASE_ACTION_REQUEST_REVIEW:
+    case v1::CASE_ACTION_REQUEST_REREVIEW:
+      return RequestReview(s);
+    case v1::CASE_ACTION_DECIDE_REVIEW:
+      return DecideReview(s);
+    case v1::CASE_ACTION_START_HEARING:
+    case v1::CASE_ACTION_END_HEARING:
+      return Hearing(s);
+    case v1::CASE_ACTION_DECIDE_REREVIEW:
+      return DecideRereview(s);
+    case v1::CASE_ACTION_CLOSE:
+      return Close(s);
+    default:
+      // REGISTER and LINK_REPEAT have their own methods; Apply refuses them.
+      return absl::InternalError(absl::StrCat(
+          "lifecycle: no effect defined for ", ActionName(s.cmd.action)));
+  }
+}
+
+}  // namespace caserelay::lifecycle::internal

@@ -1,0 +1,77 @@
+// Time and deadline helpers of internal.h.
+
+#include <cstdint>
+
+#include "absl/time/civil_time.h"
+#include "common/time/china_time.h"
+#include "domain/lifecycle/internal.h"
+
+namespace caserelay::lifecycle::internal {
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  const int64_t seconds = absl::ToUnixSeconds(t);  // rounds down
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(seconds);
+  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) /
+                                    absl::Nanoseconds(1)));
+  return ts;
+}
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+std::string FormatChinaTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", t, time::ChinaTimeZone());
+}
+
+absl::StatusOr<absl::Time> DueAfterDays(const time::Calendar& calendar,
+                                        absl::Time start, int days) {
+  absl::StatusOr<absl::CivilDay> last =
+      calendar.AddCalendarDays(time::ChinaDay(start), days);
+  if (!last.ok()) return last.status();
+  return time::EndOf(*last);
+}
+
+absl::StatusOr<absl::Time> DueAfterWorkingDays(const time::Calendar& calendar,
+                                               absl::Time start, int days) {
+  absl::StatusOr<absl::CivilDay> last =
+      calendar.AddWorkingDays(time::ChinaDay(start), days);
+  if (!last.ok()) return last.status();
+  return time::EndOf(*last);
+}
+
+const v1::RunningDeadline* FindDeadline(const v1::CaseView& view,
+                                        v1::DeadlineKind kind) {
+  for (const v1::RunningDeadline& d : view.deadlines()) {
+    if (d.kind() == kind) return &d;
+  }
+  return nullptr;
+}
+
+v1::RunningDeadline* FindDeadline(v1::CaseView& view, v1::DeadlineKind kind) {
+  for (v1::RunningDeadline& d : *view.mutable_deadlines()) {
+    if (d.kind() == kind) return &d;
+  }
+  return nullptr;
+}
+
+void StartDeadline(v1::CaseView& view, v1::DeadlineKind kind,
+                   absl::string_view office_code, absl::Time started,
+                   absl::Time due) {
+  EndDeadline(view, kind);
+  v1::RunningDeadline* d = view.add_deadlines();
+  d->set_kind(kind);
+  d->set_office_code(std::string(office_code));
+  *d->mutable_started_at() = ToProto(started);
+  *d->mutable_due_at() = ToProto(due);
+}
+
+void EndDeadline(v1::CaseView& view, v1::DeadlineKind kind) {
+  auto* deadlines = view.mutable_deadlines();
+  for (int i = deadlines->size() - 1; i >= 0; --i) {
+    if (deadlines->Get(i).kind() == kind) deadlines->DeleteSubrange(i, 1);
+  }
+}
+
+}  // namespace caserelay::lifecycle::internal

@@ -1,0 +1,77 @@
+// Internals of domain/lifecycle shared by its .cc files; not for use
+// outside this module.
+
+#ifndef CASERELAY_DOMAIN_LIFECYCLE_INTERNAL_H_
+#define CASERELAY_DOMAIN_LIFECYCLE_INTERNAL_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "caserelay/v1/events.pb.h"
+#include "caserelay/v1/records.pb.h"
+#include "common/time/calendar.h"
+#include "domain/lifecycle/lifecycle.h"
+#include "domain/lifecycle/office_resolver.h"
+#include "domain/lifecycle/transitions.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace caserelay::lifecycle::internal {
+
+// Rules cited by checks that are not a row of the table.
+inline constexpr char kRuleSimplified[] =
+    "国家信访局 简易办理办法: simplified handling (简易办理) is for "
+    "first-time clear cases only, within 10 working days";
+inline constexpr char kRuleAccusation[] =
+    "Art. 30: an accusation (检举控告) is never transferred to the accused "
+    "person or unit";
+inline constexpr char kRuleBureauSends[] =
+    "Art. 22: only a petition bureau (信访部门) transfers or assigns";
+
+google::protobuf::Timestamp ToProto(absl::Time t);
+absl::Time FromProto(const google::protobuf::Timestamp& ts);
+// "2026-10-13 00:00:00 +08:00".
+std::string FormatChinaTime(absl::Time t);
+
+// The instant a period of `days` calendar days (日) after `start` falls
+// due: EndOf(calendar.AddCalendarDays(ChinaDay(start), days)). Errors: the
+// calendar's.
+absl::StatusOr<absl::Time> DueAfterDays(const time::Calendar& calendar,
+                                        absl::Time start, int days);
+// The same for `days` working days (工作日).
+absl::StatusOr<absl::Time> DueAfterWorkingDays(const time::Calendar& calendar,
+                                               absl::Time start, int days);
+
+// The running deadline of `kind`, or nullptr.
+const v1::RunningDeadline* FindDeadline(const v1::CaseView& view,
+                                        v1::DeadlineKind kind);
+v1::RunningDeadline* FindDeadline(v1::CaseView& view, v1::DeadlineKind kind);
+// Starts (or restarts) the deadline of `kind`.
+void StartDeadline(v1::CaseView& view, v1::DeadlineKind kind,
+                   absl::string_view office_code, absl::Time started,
+                   absl::Time due);
+// Ends the deadline of `kind` if it runs.
+void EndDeadline(v1::CaseView& view, v1::DeadlineKind kind);
+
+// One Apply() in progress. The table row and the actor's role are checked.
+struct Step {
+  const Policy& policy;
+  const time::Calendar& calendar;
+  const OfficeResolver& offices;
+  const Command& cmd;
+  const Transition& row;
+  const OfficeRef& actor;
+  v1::RoutingCaseRecord& record;  // a working copy: discarded on error
+  v1::CaseEvent& event;
+};
+
+// Checks cmd's input and the action's window and once-only rules, then
+// applies the action's effects to step.record (all but view.state and
+// view.updated_at) and fills the action's details in step.event.
+absl::Status ApplyAction(Step& step);
+
+}  // namespace caserelay::lifecycle::internal
+
+#endif  // CASERELAY_DOMAIN_LIFECYCLE_INTERNAL_H_

@@ -1,0 +1,289 @@
+#include "domain/lifecycle/lifecycle.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "domain/lifecycle/internal.h"
+
+namespace caserelay::lifecycle {
+namespace {
+
+using internal::FormatChinaTime;
+using internal::FromProto;
+using internal::ToProto;
+
+constexpr int kMaxPolicyDays = 3650;
+
+// FAILED_PRECONDITION for an action with no row from `state`.
+absl::Status NotLegal(v1::CaseState state, v1::CaseAction action) {
+  std::string legal_from;
+  for (const Transition& row : Transitions()) {
+    if (row.action != action) continue;
+    absl::StrAppend(&legal_from, legal_from.empty() ? "" : ", ",
+                    StateName(row.from));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      RuleOf(action), ": ", ActionName(action), " is not legal in state ",
+      StateName(state), " (legal in: ", legal_from, ")"));
+}
+
+// The office the row's role names for this case.
+absl::StatusOr<std::string> RoleOffice(const Transition& row,
+                                       const v1::RoutingCaseRecord& record,
+                                       const OfficeResolver& offices) {
+  switch (row.role) {
+    case Role::kRouting:
+      return std::string(kRoutingActor);
+    case Role::kHolder:
+      return record.view().office_code();
+    case Role::kHandler:
+      return record.handler_office_code();
+    case Role::kReviewOffice:
+    case Role::kRereviewOffice: {
+      const std::string& decided_by = row.role == Role::kReviewOffice
+                                          ? record.handler_office_code()
+                                          : record.reviewer_office_code();
+      absl::StatusOr<OfficeRef> reviewer = offices.ReviewOfficeOf(decided_by);
+      if (absl::IsNotFound(reviewer.status())) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(row.rule, ": no office reviews decisions of '",
+                         decided_by, "' (", reviewer.status().message(), ")"));
+      }
+      if (!reviewer.ok()) return reviewer.status();
+      return reviewer->code;
+    }
+  }
+  return absl::InternalError("lifecycle: unknown role");
+}
+
+void FillOutcome(const v1::RoutingCaseRecord& record, v1::CaseEvent& event) {
+  event.set_to_state(record.view().state());
+  event.set_holder_office_code(record.view().office_code());
+  event.set_holder_office_name(record.view().office_name());
+  *event.mutable_deadlines() = record.view().deadlines();
+}
+
+}  // namespace
+
+absl::Status ValidatePolicy(const Policy& p) {
+  const std::pair<const char*, int> fields[] = {
+      {"transfer_days", p.transfer_days},
+      {"acceptance_days", p.acceptance_days},
+      {"objection_working_days", p.objection_working_days},
+      {"handling_days", p.handling_days},
+      {"max_extension_days", p.max_extension_days},
+      {"simplified_working_days", p.simplified_working_days},
+      {"review_request_days", p.review_request_days},
+      {"review_days", p.review_days},
+      {"rereview_request_days", p.rereview_request_days},
+      {"rereview_days", p.rereview_days},
+      {"result_report_days", p.result_report_days},
+      {"supervision_reply_days", p.supervision_reply_days},
+  };
+  for (const auto& [name, value] : fields) {
+    if (value < 1 || value > kMaxPolicyDays) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "policy.", name, ": must be 1..", kMaxPolicyDays, ", got ", value));
+    }
+  }
+  return absl::OkStatus();
+}
+
+Lifecycle::Lifecycle(Policy policy, const time::Calendar* calendar,
+                     const OfficeResolver* offices)
+    : policy_(policy), calendar_(calendar), offices_(offices) {}
+
+absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
+    const v1::PetitionReceived& petition, const v1::RouteDecision& decision,
+    absl::Time now, v1::RoutingCaseRecord& record) const {
+  const v1::CaseState from = record.view().state();
+  if (from != v1::CASE_STATE_UNSPECIFIED && from != v1::CASE_STATE_RECEIVED) {
+    return NotLegal(from, v1::CASE_ACTION_REGISTER);
+  }
+  if (petition.case_number().empty()) {
+    return absl::InvalidArgumentError("petition.case_number: empty");
+  }
+  if (!petition.has_received_at()) {
+    return absl::InvalidArgumentError("petition.received_at: unset");
+  }
+  v1::CaseState to = v1::CASE_STATE_UNSPECIFIED;
+  switch (decision.disposition()) {
+    case v1::DISPOSITION_TRANSFER:
+    case v1::DISPOSITION_ASSIGN:
+    case v1::DISPOSITION_TRIAGE:
+      to = v1::CASE_STATE_REGISTERED;
+      break;
+    case v1::DISPOSITION_NOT_ACCEPTED:
+    case v1::DISPOSITION_REDIRECT:
+    case v1::DISPOSITION_REFUSED_TERMINATED:
+      to = v1::CASE_STATE_NOT_ACCEPTED;
+      break;
+    case v1::DISPOSITION_LINKED_REPEAT:
+      to = v1::CASE_STATE_LINKED;
+      if (decision.linked_case_id().empty()) {
+        return absl::InvalidArgumentError(
+            "decision.linked_case_id: empty for LINKED_REPEAT");
+      }
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("decision.disposition: unspecified or unknown (",
+                       decision.disposition(), ")"));
+  }
+  if (decision.registering_office_code().empty()) {
+    return absl::InvalidArgumentError(
+        "decision.registering_office_code: empty");
+  }
+  absl::StatusOr<OfficeRef> bureau =
+      offices_->Resolve(decision.registering_office_code());
+  if (absl::IsNotFound(bureau.status())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("decision.registering_office_code: unknown office '",
+                     decision.registering_office_code(), "'"));
+  }
+  if (!bureau.ok()) return bureau.status();
+
+  v1::RoutingCaseRecord next = record;
+  v1::CaseView& view = *next.mutable_view();
+  view.set_case_id(petition.case_number());
+  view.set_state(to);
+  view.set_office_code(bureau->code);
+  view.set_office_name(bureau->name);
+  *view.mutable_matter() = petition.matter();
+  *view.mutable_rules() = decision.rules();
+  *view.mutable_received_at() = petition.received_at();
+  *view.mutable_decision() = decision;
+  *view.mutable_updated_at() = ToProto(now);
+  view.clear_deadlines();
+  if (to == v1::CASE_STATE_REGISTERED) {
+    const absl::Time received = FromProto(petition.received_at());
+    absl::StatusOr<absl::Time> due =
+        internal::DueAfterDays(*calendar_, received, policy_.transfer_days);
+    if (!due.ok()) return due.status();
+    internal::StartDeadline(view, v1::DEADLINE_KIND_TRANSFER, bureau->code,
+                            received, *due);
+  }
+  *next.mutable_petitioner() = petition.petitioner();
+  next.set_identity_key(petition.identity_key());
+
+  v1::CaseEvent event;
+  event.set_action(v1::CASE_ACTION_REGISTER);
+  event.set_actor_office_code(kRoutingActor);
+  event.set_actor_office_name(kRoutingActor);
+  event.set_reason(absl::StrJoin(decision.rules(), ", "));
+  event.set_from_state(v1::CASE_STATE_RECEIVED);
+  *event.mutable_decision() = decision;
+  *event.mutable_petitioner() = petition.petitioner();
+  event.set_channel(petition.matter().channel());
+  *event.mutable_received_at() = petition.received_at();
+  event.set_region_code(petition.matter().region_code());
+  event.set_category(petition.matter().category());
+  event.set_matter_class(petition.matter().matter_class());
+  event.set_route(decision.route());
+  event.set_linked_case_id(decision.linked_case_id());
+  FillOutcome(next, event);
+  record = std::move(next);
+  return event;
+}
+
+absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
+    const Command& cmd, v1::RoutingCaseRecord& record) const {
+  switch (cmd.action) {
+    case v1::CASE_ACTION_UNSPECIFIED:
+      return absl::InvalidArgumentError("action: unspecified");
+    case v1::CASE_ACTION_REGISTER:
+      return absl::InvalidArgumentError(
+          "action: REGISTER is taken through Lifecycle::Register()");
+    case v1::CASE_ACTION_LINK_REPEAT:
+      return absl::InvalidArgumentError(
+          "action: LINK_REPEAT is taken through Lifecycle::LinkRepeat()");
+    default:
+      break;
+  }
+  const v1::CaseState from = record.view().state();
+  const Transition* row = FindTransition(from, cmd.action);
+  if (row == nullptr) return NotLegal(from, cmd.action);
+
+  if (cmd.actor_office_code.empty()) {
+    return absl::InvalidArgumentError("actor_office_code: empty");
+  }
+  absl::StatusOr<OfficeRef> actor = offices_->Resolve(cmd.actor_office_code);
+  if (absl::IsNotFound(actor.status())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "actor_office_code: unknown office '", cmd.actor_office_code, "'"));
+  }
+  if (!actor.ok()) return actor.status();
+  absl::StatusOr<std::string> allowed = RoleOffice(*row, record, *offices_);
+  if (!allowed.ok()) return allowed.status();
+  if (actor->code != *allowed) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(ActionName(cmd.action), " in state ", StateName(from),
+                     " is for the ", RoleName(row->role), " '", *allowed,
+                     "'; office '", actor->code, "' may not take it"));
+  }
+
+  if (cmd.now == absl::InfinitePast() || cmd.now == absl::InfiniteFuture()) {
+    return absl::InvalidArgumentError("now: not a finite time");
+  }
+  if (record.view().has_updated_at() &&
+      cmd.now < FromProto(record.view().updated_at())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "now: ", FormatChinaTime(cmd.now), " is before the case's last update ",
+        FormatChinaTime(FromProto(record.view().updated_at()))));
+  }
+
+  v1::RoutingCaseRecord next = record;
+  v1::CaseEvent event;
+  event.set_action(cmd.action);
+  event.set_actor_office_code(actor->code);
+  event.set_actor_office_name(actor->name);
+  event.set_operator_(cmd.operator_name);
+  event.set_reason(cmd.reason);
+  event.set_from_state(from);
+  internal::Step step{policy_, *calendar_, *offices_, cmd,
+                      *row,    *actor,     next,      event};
+  if (absl::Status status = internal::ApplyAction(step); !status.ok()) {
+    return status;
+  }
+  next.mutable_view()->set_state(row->to);
+  *next.mutable_view()->mutable_updated_at() = ToProto(cmd.now);
+  FillOutcome(next, event);
+  record = std::move(next);
+  return event;
+}
+
+absl::StatusOr<v1::CaseEvent> Lifecycle::LinkRepeat(
+    const std::string& repeat_case_id, absl::Time now,
+    v1::RoutingCaseRecord& record) const {
+  const v1::CaseState state = record.view().state();
+  if (FindTransition(state, v1::CASE_ACTION_LINK_REPEAT) == nullptr) {
+    return NotLegal(state, v1::CASE_ACTION_LINK_REPEAT);
+  }
+  if (repeat_case_id.empty()) {
+    return absl::InvalidArgumentError("repeat_case_id: empty");
+  }
+  const auto& linked = record.view().linked_cases();
+  if (std::find(linked.begin(), linked.end(), repeat_case_id) != linked.end()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "repeat_case_id: ", repeat_case_id, " is linked to the case already"));
+  }
+  v1::RoutingCaseRecord next = record;
+  next.mutable_view()->add_linked_cases(repeat_case_id);
+  *next.mutable_view()->mutable_updated_at() = ToProto(now);
+
+  v1::CaseEvent event;
+  event.set_action(v1::CASE_ACTION_LINK_REPEAT);
+  event.set_actor_office_code(kRoutingActor);
+  event.set_actor_office_name(kRoutingActor);
+  event.set_reason(std::string(RuleOf(v1::CASE_ACTION_LINK_REPEAT)));
+  event.set_from_state(state);
+  event.set_linked_case_id(repeat_case_id);
+  FillOutcome(next, event);
+  record = std::move(next);
+  return event;
+}
+
+}  // namespace caserelay::lifecycle

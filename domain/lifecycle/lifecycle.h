@@ -1,0 +1,190 @@
+// The case life cycle (信访事项办理流程) as an explicit state machine
+// (DOMAIN.md "Routing" and "Deadlines"; the binding text is the 2022
+// 信访工作条例, "Art." below). transitions.cc holds the one table of legal
+// transitions; this class checks actions against it and applies them.
+//
+//          Register()
+//   (new) ---REGISTER---> REGISTERED <---------- OBJECT (5 working days) -+
+//     |  \                   | TRANSFER (转送) / ASSIGN (交办)             |
+//     |   \                  v                                            |
+//     |    \        TRANSFERRED | ASSIGNED ------------------------------+
+//     |     \                | ACCEPT (受理)        \ DECLINE (不予受理)
+//     |      \               v                     v
+//     |       +-REGISTER-------------------> NOT_ACCEPTED --CLOSE--> CLOSED
+//     +---REGISTER---> LINKED (重复信访)
+//
+//   ACCEPTED --EXTEND (延期, once)--> EXTENDED
+//      | REPLY (处理意见)                | REPLY
+//      v                                v
+//   REPLIED --EVALUATE (评价)--> EVALUATED       [REPLIED/EVALUATED --CLOSE
+//      | REQUEST_REVIEW (复查)       | REQUEST_REVIEW   after the review
+//      v                            v                 window--> CLOSED]
+//   REVIEW_REQUESTED --DECIDE_REVIEW--> REVIEWED  [--CLOSE after the
+//                                          |        re-review window]
+//                        REQUEST_REREVIEW (复核)
+//                                          v
+//   HEARING (听证) <--START_HEARING-- REREVIEW_REQUESTED
+//      +-------------END_HEARING------------^  | DECIDE_REREVIEW
+//                                              v
+//                                  TERMINATED (信访终结) --CLOSE--> CLOSED
+//
+//   Self-transitions: REPORT_RESULT (办结报告, an assigned case, once, by the
+//   handler after its REPLY) and LINK_REPEAT (a repeat petition linked to an
+//   open case).
+//
+// Deadlines (RunningDeadline in view.deadlines) start and end with the
+// actions: TRANSFER (registered), ACCEPTANCE (transferred/assigned),
+// RESULT_REPORT (assigned, until REPORT_RESULT), HANDLING or SIMPLIFIED
+// (accepted), REVIEW, REREVIEW (paused during a hearing). Days (日) are
+// calendar days, 工作日 working days, both by time::Calendar (first day not
+// counted, a last day on a rest day moves to the next working day); a
+// deadline falls due at the end of its last day, China time.
+
+#ifndef CASERELAY_DOMAIN_LIFECYCLE_LIFECYCLE_H_
+#define CASERELAY_DOMAIN_LIFECYCLE_LIFECYCLE_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caserelay/v1/case.pb.h"
+#include "caserelay/v1/events.pb.h"
+#include "caserelay/v1/records.pb.h"
+#include "common/time/calendar.h"
+#include "domain/lifecycle/office_resolver.h"
+#include "domain/lifecycle/transitions.h"
+
+namespace caserelay::lifecycle {
+
+// The actor code of routing's own events (REGISTER, LINK_REPEAT).
+inline constexpr char kRoutingActor[] = "routing";
+
+// Every limit of DOMAIN.md "Deadlines" (configurable; the defaults are the
+// legal ones). "days" are calendar days (日), "working_days" 工作日.
+struct Policy {
+  int transfer_days = 15;            // Art. 22: register, then 转送/交办
+  int acceptance_days = 15;          // Art. 23: notice of acceptance
+  int objection_working_days = 5;    // Art. 23: "not our remit"
+  int handling_days = 60;            // Art. 34: 处理意见 after acceptance
+  int max_extension_days = 30;       // Art. 34: one extension
+  int simplified_working_days = 10;  // 简易办理办法
+  int review_request_days = 30;      // Art. 35: petitioner asks for 复查
+  int review_days = 30;              // Art. 35: 复查 decision
+  int rereview_request_days = 30;    // Art. 36: petitioner asks for 复核
+  int rereview_days = 30;           // Art. 36: 复核 decision, hearings paused
+  int result_report_days = 90;      // 交办: 办结报告 (local practice)
+  int supervision_reply_days = 30;  // 2005 Art. 36: reply to 督办 (supervision)
+};
+
+// Returns OK if every limit of `policy` is in 1..3650, else
+// INVALID_ARGUMENT naming the field, e.g. "policy.handling_days: ...".
+absl::Status ValidatePolicy(const Policy& policy);
+
+// One office's action on a case (routing's ActRequest, typed). Fields an
+// action does not use are ignored.
+struct Command {
+  caserelay::v1::CaseAction action = caserelay::v1::CASE_ACTION_UNSPECIFIED;
+  std::string actor_office_code;  // the office acting (authenticated)
+  std::string operator_name;      // the person acting
+  // Why. Required for OBJECT, DECLINE and EXTEND.
+  std::string reason;
+  // TRANSFER, ASSIGN: the office to send to; empty means the decision's
+  // target office.
+  std::string target_office_code;
+  // REPLY, DECIDE_REVIEW, DECIDE_REREVIEW: required.
+  caserelay::v1::Outcome outcome = caserelay::v1::OUTCOME_UNSPECIFIED;
+  // EVALUATE: required.
+  caserelay::v1::Satisfaction satisfaction =
+      caserelay::v1::SATISFACTION_UNSPECIFIED;
+  int days = 0;             // EXTEND: 1..Policy::max_extension_days
+  bool simplified = false;  // ACCEPT: 简易办理
+  std::string route;        // DECLINE: the route the petitioner is told
+  absl::Time now;           // when the action is taken
+};
+
+// Thread-safe: every method is const and the class holds no mutable state.
+class Lifecycle {
+ public:
+  // `calendar` and `offices` are not owned and must outlive this object.
+  // REQUIRES: ValidatePolicy(policy).ok(); calendar and offices non-null.
+  Lifecycle(Policy policy, const time::Calendar* calendar,
+            const OfficeResolver* offices);
+
+  Lifecycle(const Lifecycle&) = delete;
+  Lifecycle& operator=(const Lifecycle&) = delete;
+
+  const Policy& policy() const { return policy_; }
+
+  // Records a new petition and routing's decision on it. `record` must be
+  // new: its view.state unset or RECEIVED. Keeps what the caller set in
+  // record.first_time, matter_key and head_hash, and view.version; fills the
+  // view (case_id = petition.case_number, matter, received_at, decision,
+  // rules, holder = the decision's registering office, state by disposition:
+  // TRANSFER/ASSIGN/TRIAGE -> REGISTERED with a TRANSFER deadline
+  // (transfer_days from receipt); NOT_ACCEPTED/REDIRECT/REFUSED_TERMINATED
+  // -> NOT_ACCEPTED; LINKED_REPEAT -> LINKED), petitioner and identity_key.
+  // Returns the REGISTER event (actor "routing", reason = the decision's
+  // rules, with the decision and the case's routing facts).
+  // Errors, leaving `record` unchanged:
+  //   FAILED_PRECONDITION the record is already registered (citing the
+  //     rule), or the calendar has no table for a year it needs;
+  //   INVALID_ARGUMENT naming the field: petition.case_number empty,
+  //     petition.received_at unset, decision.disposition unspecified,
+  //     decision.registering_office_code empty or unknown,
+  //     decision.linked_case_id empty for LINKED_REPEAT.
+  absl::StatusOr<caserelay::v1::CaseEvent> Register(
+      const caserelay::v1::PetitionReceived& petition,
+      const caserelay::v1::RouteDecision& decision, absl::Time now,
+      caserelay::v1::RoutingCaseRecord& record) const;
+
+  // Applies an office's action to the case in `record`. On success updates
+  // `record` (state, holder and past_holders, sender, handler, reviewer,
+  // deadlines in view.deadlines, timestamps, flags, view.updated_at = now;
+  // never view.version nor head_hash: the service owns those) and returns
+  // the event: action, actor code and name, operator, reason, from/to
+  // state, holder after, every deadline running after, and the action's
+  // details. Checks, in order, each failure leaving `record` unchanged:
+  //   INVALID_ARGUMENT "action: ..." for UNSPECIFIED, REGISTER (use
+  //     Register()) and LINK_REPEAT (use LinkRepeat());
+  //   FAILED_PRECONDITION "<rule>: ..." if the table has no row for the
+  //     action from the case's state;
+  //   INVALID_ARGUMENT "actor_office_code: ..." empty or unknown office;
+  //   PERMISSION_DENIED if the actor is not the office the row's role names
+  //     (the holder, the handler, the review or re-review office);
+  //   INVALID_ARGUMENT naming the field: reason missing (OBJECT, DECLINE,
+  //     EXTEND), route missing (DECLINE), days out of 1..max_extension_days
+  //     (EXTEND), outcome or satisfaction unspecified, target office empty
+  //     or unknown (TRANSFER, ASSIGN), now before the case's last update;
+  //   FAILED_PRECONDITION "<rule>: ..." if a window or once-only rule is
+  //     broken: objection after objection_working_days, simplified handling
+  //     of a case that is not first-time, an extension of a simplified case
+  //     or after the handling deadline, a review or re-review request after
+  //     its window, a close before it, a result report not owed, a close
+  //     with a result report outstanding, a transfer to an accused unit,
+  //     a transfer by an office that is not a bureau, no review office;
+  //   FAILED_PRECONDITION from the calendar (no table for a needed year);
+  //   other codes from the OfficeResolver.
+  absl::StatusOr<caserelay::v1::CaseEvent> Apply(
+      const Command& cmd, caserelay::v1::RoutingCaseRecord& record) const;
+
+  // Links the repeat petition `repeat_case_id` (重复信访) to the open case
+  // in `record`: appends it to view.linked_cases, sets view.updated_at; no
+  // state change. Returns the LINK_REPEAT event (actor "routing").
+  // Errors, leaving `record` unchanged: FAILED_PRECONDITION if the case is
+  // not open (no LINK_REPEAT row for its state); INVALID_ARGUMENT if
+  // repeat_case_id is empty; ALREADY_EXISTS if it is linked already.
+  absl::StatusOr<caserelay::v1::CaseEvent> LinkRepeat(
+      const std::string& repeat_case_id, absl::Time now,
+      caserelay::v1::RoutingCaseRecord& record) const;
+
+ private:
+  // Const after construction.
+  const Policy policy_;
+  const time::Calendar* const calendar_;
+  const OfficeResolver* const offices_;
+};
+
+}  // namespace caserelay::lifecycle
+
+#endif  // CASERELAY_DOMAIN_LIFECYCLE_LIFECYCLE_H_

@@ -1,0 +1,72 @@
+// The one table of legal transitions of the case life cycle (DOMAIN.md
+// "Routing" and "Deadlines"); transitions.cc holds it, lifecycle.h draws it.
+//
+// A row says: from state `from`, the office in `role` may take `action`,
+// and the case is then in `to`. Self-transitions (from == to) record an
+// action that changes no state (REPORT_RESULT, LINK_REPEAT). Only REGISTER
+// has several rows from one state (its disposition picks the row); every
+// other (from, action) pair has at most one row. An action with no row for
+// the case's state is refused with FAILED_PRECONDITION naming the rule.
+//
+// Pure data and look-ups: thread-safe.
+
+#ifndef CASERELAY_DOMAIN_LIFECYCLE_TRANSITIONS_H_
+#define CASERELAY_DOMAIN_LIFECYCLE_TRANSITIONS_H_
+
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "caserelay/v1/case.pb.h"
+#include "caserelay/v1/events.pb.h"
+
+namespace caserelay::lifecycle {
+
+// Who may take an action.
+enum class Role {
+  kRouting,  // routing itself (actor "routing"): REGISTER, LINK_REPEAT
+  kHolder,   // the office that holds the case (view.office_code)
+  // The office that issued the opinion (record.handler_office_code): it
+  // owes the result report (办结报告) of an assigned case even after the
+  // case has moved on to review.
+  kHandler,
+  // The organ that reviews decisions of the handler (复查机关, Art. 35):
+  // OfficeResolver::ReviewOfficeOf(handler_office_code).
+  kReviewOffice,
+  // The organ that re-reviews (复核机关, Art. 36):
+  // OfficeResolver::ReviewOfficeOf(reviewer_office_code).
+  kRereviewOffice,
+};
+
+struct Transition {
+  caserelay::v1::CaseState from;
+  caserelay::v1::CaseAction action;
+  caserelay::v1::CaseState to;
+  Role role;
+  // The rule that allows the action, citing its source, e.g.
+  // "Art. 34: extension once, at most 30 days, with a reason". Refusals
+  // start with it. Numbers are the legal defaults; Policy may change them.
+  const char* rule;
+};
+
+// The table, in life-cycle order. Never empty; the same object on each call.
+const std::vector<Transition>& Transitions();
+
+// Returns the first row for (from, action), or nullptr if the action is not
+// legal from `from`.
+const Transition* FindTransition(caserelay::v1::CaseState from,
+                                 caserelay::v1::CaseAction action);
+
+// The rule of the first row of `action` (what a refusal of `action` in a
+// state it is not legal from cites), or "" if no row has the action.
+absl::string_view RuleOf(caserelay::v1::CaseAction action);
+
+// Short names for messages: "EXTENDED" for CASE_STATE_EXTENDED, "EXTEND"
+// for CASE_ACTION_EXTEND, "holder" for Role::kHolder. An unknown enum
+// value gives "?".
+absl::string_view StateName(caserelay::v1::CaseState state);
+absl::string_view ActionName(caserelay::v1::CaseAction action);
+absl::string_view RoleName(Role role);
+
+}  // namespace caserelay::lifecycle
+
+#endif  // CASERELAY_DOMAIN_LIFECYCLE_TRANSITIONS_H_
