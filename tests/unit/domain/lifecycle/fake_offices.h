@@ -1,0 +1,79 @@
+// A small office directory for the life-cycle tests, behaving like the real
+// one (domain/offices) on a slice of 山西省 → 长治市 → 沁源县: codes are
+// `<region code>:<unit>`, the review office of a department is the same
+// department one level up (Arts. 35, 36: 上一级主管部门), the province's
+// departments have none, unknown codes are NOT_FOUND.
+
+#ifndef CASERELAY_TESTS_UNIT_DOMAIN_LIFECYCLE_FAKE_OFFICES_H_
+#define CASERELAY_TESTS_UNIT_DOMAIN_LIFECYCLE_FAKE_OFFICES_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "domain/lifecycle/office_resolver.h"
+
+namespace caserelay::lifecycle::testing {
+
+inline constexpr char kCountyBureau[] = "140431:bureau";
+inline constexpr char kCityBureau[] = "140400:bureau";
+inline constexpr char kCountyHrss[] = "140431:hrss";    // handles the case
+inline constexpr char kCityHrss[] = "140400:hrss";      // reviews it (复查)
+inline constexpr char kProvinceHrss[] = "140000:hrss";  // re-reviews (复核)
+inline constexpr char kCountyHousing[] = "140431:housing";
+
+// Thread-safe: immutable.
+class FakeOffices : public OfficeResolver {
+ public:
+  absl::StatusOr<OfficeRef> Resolve(std::string_view code) const override {
+    auto it = offices_.find(std::string(code));
+    if (it == offices_.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("no office '", std::string(code), "'"));
+    }
+    return OfficeRef{it->first, it->second.name};
+  }
+
+  absl::StatusOr<OfficeRef> ReviewOfficeOf(
+      std::string_view code) const override {
+    auto it = offices_.find(std::string(code));
+    if (it == offices_.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("no office '", std::string(code), "'"));
+    }
+    if (it->second.reviewer.empty()) {
+      return absl::NotFoundError(absl::StrCat("nothing reviews decisions of '",
+                                              std::string(code), "'"));
+    }
+    return Resolve(it->second.reviewer);
+  }
+
+  bool IsBureau(std::string_view code) const override {
+    auto it = offices_.find(std::string(code));
+    return it != offices_.end() && it->second.bureau;
+  }
+
+ private:
+  struct Entry {
+    std::string name;
+    std::string reviewer;
+    bool bureau = false;
+  };
+  const std::map<std::string, Entry> offices_ = {
+      {kCountyBureau, {"沁源县信访局", "", true}},
+      {kCityBureau, {"长治市信访局", "", true}},
+      {"140000:bureau", {"山西省信访局", "", true}},
+      {kCountyHrss, {"沁源县人力资源和社会保障局", kCityHrss, false}},
+      {kCityHrss, {"长治市人力资源和社会保障局", kProvinceHrss, false}},
+      {kProvinceHrss, {"山西省人力资源和社会保障厅", "", false}},
+      {kCountyHousing, {"沁源县住房和城乡建设局", "140400:housing", false}},
+      {"140400:housing", {"长治市住房和城乡建设局", "", false}},
+  };
+};
+
+}  // namespace caserelay::lifecycle::testing
+
+#endif  // CASERELAY_TESTS_UNIT_DOMAIN_LIFECYCLE_FAKE_OFFICES_H_

@@ -1,0 +1,299 @@
+// The one table of transitions (domain/lifecycle/transitions.cc), walked
+// whole: every (state, action) pair of the enums is tried on a real case in
+// that state, and must be accepted iff the table lists it.
+
+#include "domain/lifecycle/transitions.h"
+
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "domain/lifecycle/lifecycle.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "tests/unit/domain/lifecycle/case_builder.h"
+
+namespace caserelay::lifecycle::testing {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+
+std::vector<v1::CaseState> AllStates() {
+  std::vector<v1::CaseState> states;
+  const auto* d = v1::CaseState_descriptor();
+  for (int i = 0; i < d->value_count(); ++i) {
+    const auto s = static_cast<v1::CaseState>(d->value(i)->number());
+    if (s != v1::CASE_STATE_UNSPECIFIED) states.push_back(s);
+  }
+  return states;
+}
+
+std::vector<v1::CaseAction> AllActions() {
+  std::vector<v1::CaseAction> actions;
+  const auto* d = v1::CaseAction_descriptor();
+  for (int i = 0; i < d->value_count(); ++i) {
+    const auto a = static_cast<v1::CaseAction>(d->value(i)->number());
+    if (a != v1::CASE_ACTION_UNSPECIFIED) actions.push_back(a);
+  }
+  return actions;
+}
+
+std::set<v1::CaseState> TargetsOf(v1::CaseState from, v1::CaseAction action) {
+  std::set<v1::CaseState> to;
+  for (const Transition& row : Transitions()) {
+    if (row.from == from && row.action == action) to.insert(row.to);
+  }
+  return to;
+}
+
+// The office the table's role names for this case; for an action that is
+// not legal in the state, the role of the action's first row. Falls back to
+// the holder where the role's office is not known yet (e.g. no handler).
+std::string ActorFor(v1::CaseState state, v1::CaseAction action,
+                     const v1::RoutingCaseRecord& record,
+                     const FakeOffices& offices) {
+  const Transition* row = FindTransition(state, action);
+  Role role = Role::kHolder;
+  if (row != nullptr) {
+    role = row->role;
+  } else {
+    for (const Transition& r : Transitions()) {
+      if (r.action == action) {
+        role = r.role;
+        break;
+      }
+    }
+  }
+  std::string actor;
+  switch (role) {
+    case Role::kRouting:
+      actor = kRoutingActor;
+      break;
+    case Role::kHolder:
+      actor = record.view().office_code();
+      break;
+    case Role::kHandler:
+      actor = record.handler_office_code();
+      break;
+    case Role::kReviewOffice:
+    case Role::kRereviewOffice: {
+      const std::string& by = role == Role::kReviewOffice
+                                  ? record.handler_office_code()
+                                  : record.reviewer_office_code();
+      absl::StatusOr<OfficeRef> reviewer = offices.ReviewOfficeOf(by);
+      if (reviewer.ok()) actor = reviewer->code;
+      break;
+    }
+  }
+  if (actor.empty()) actor = record.view().office_code();
+  if (actor.empty()) actor = kCountyBureau;
+  return actor;
+}
+
+TEST(TransitionsTest, WholeTableAcceptsExactlyTheListedPairs) {
+  CaseBuilder builder;
+  const absl::Time start = China(2026, 3, 2, 9);
+  int accepted = 0;
+  for (v1::CaseState state : AllStates()) {
+    for (v1::CaseAction action : AllActions()) {
+      SCOPED_TRACE(
+          absl::StrCat(StateName(state), " --", ActionName(action), "-->"));
+      // REPORT_RESULT is owed only by an assigned case; CLOSE must not have
+      // one outstanding. Either way the state is the same.
+      BuildOptions options;
+      if (action == v1::CASE_ACTION_REPORT_RESULT) options.path = Path::kAssign;
+      absl::StatusOr<Built> built = builder.InState(state, start, options);
+      ASSERT_TRUE(built.ok()) << built.status();
+      ASSERT_EQ(built->record.view().state(), state);
+      // In every window: an hour later, or for CLOSE after the 30-day
+      // review and re-review windows (Arts. 35, 36).
+      const absl::Time now =
+          built->last + (action == v1::CASE_ACTION_CLOSE ? absl::Hours(24 * 70)
+                                                         : absl::Hours(1));
+      const v1::RoutingCaseRecord before = built->record;
+      absl::StatusOr<v1::CaseEvent> event;
+      if (action == v1::CASE_ACTION_REGISTER) {
+        event = builder.lifecycle().Register(Petition(now),
+                                             Decision(v1::DISPOSITION_TRANSFER),
+                                             now, built->record);
+      } else if (action == v1::CASE_ACTION_LINK_REPEAT) {
+        event = builder.lifecycle().LinkRepeat("QY-2026-000099", now,
+                                               built->record);
+      } else {
+        const std::string actor =
+            ActorFor(state, action, built->record, builder.offices());
+        event = builder.lifecycle().Apply(ValidCommand(action, actor, now),
+                                          built->record);
+      }
+      const std::set<v1::CaseState> targets = TargetsOf(state, action);
+      if (targets.empty()) {
+        EXPECT_EQ(event.status().code(), absl::StatusCode::kFailedPrecondition)
+            << event.status();
+        EXPECT_THAT(std::string(event.status().message()),
+                    ::testing::HasSubstr(std::string(RuleOf(action))));
+        EXPECT_TRUE(MessageDifferencer::Equals(before, built->record));
+        continue;
+      }
+      ASSERT_TRUE(event.ok()) << event.status();
+      ++accepted;
+      EXPECT_EQ(event->action(), action);
+      EXPECT_EQ(event->from_state(), state);
+      EXPECT_EQ(targets.count(event->to_state()), 1u);
+      EXPECT_EQ(built->record.view().state(), event->to_state());
+      EXPECT_EQ(event->holder_office_code(),
+                built->record.view().office_code());
+    }
+  }
+  std::set<std::pair<v1::CaseState, v1::CaseAction>> listed;
+  for (const Transition& row : Transitions())
+    listed.insert({row.from, row.action});
+  EXPECT_EQ(accepted, static_cast<int>(listed.size()));
+}
+
+TEST(TransitionsTest, TableIsTheLifeCycleOfTheIssue) {
+  // Written out independently of transitions.cc, from DOMAIN.md "Routing"
+  // and "Deadlines" (Arts. 22-23, 31, 34-36), so the walk above cannot pass
+  // on a table that lost or gained a row.
+  using S = v1::CaseState;
+  using A = v1::CaseAction;
+  using Row = std::tuple<S, A, S, Role>;
+  const S kReceived = v1::CASE_STATE_RECEIVED, kReg = v1::CASE_STATE_REGISTERED,
+          kTr = v1::CASE_STATE_TRANSFERRED, kAs = v1::CASE_STATE_ASSIGNED,
+          kAcc = v1::CASE_STATE_ACCEPTED, kNa = v1::CASE_STATE_NOT_ACCEPTED,
+          kExt = v1::CASE_STATE_EXTENDED, kRep = v1::CASE_STATE_REPLIED,
+          kEva = v1::CASE_STATE_EVALUATED,
+          kRvq = v1::CASE_STATE_REVIEW_REQUESTED,
+          kRvd = v1::CASE_STATE_REVIEWED,
+          kRrq = v1::CASE_STATE_REREVIEW_REQUESTED,
+          kHear = v1::CASE_STATE_HEARING, kTerm = v1::CASE_STATE_TERMINATED,
+          kClosed = v1::CASE_STATE_CLOSED, kLinked = v1::CASE_STATE_LINKED;
+  const Role kH = Role::kHolder;
+  std::set<Row> want = {
+      {kReceived, v1::CASE_ACTION_REGISTER, kReg, Role::kRouting},
+      {kReceived, v1::CASE_ACTION_REGISTER, kNa, Role::kRouting},
+      {kReceived, v1::CASE_ACTION_REGISTER, kLinked, Role::kRouting},
+      {kReg, v1::CASE_ACTION_TRANSFER, kTr, kH},
+      {kReg, v1::CASE_ACTION_ASSIGN, kAs, kH},
+      {kTr, v1::CASE_ACTION_OBJECT, kReg, kH},
+      {kAs, v1::CASE_ACTION_OBJECT, kReg, kH},
+      {kTr, v1::CASE_ACTION_ACCEPT, kAcc, kH},
+      {kAs, v1::CASE_ACTION_ACCEPT, kAcc, kH},
+      {kTr, v1::CASE_ACTION_DECLINE, kNa, kH},
+      {kAs, v1::CASE_ACTION_DECLINE, kNa, kH},
+      {kAcc, v1::CASE_ACTION_EXTEND, kExt, kH},
+      {kAcc, v1::CASE_ACTION_REPLY, kRep, kH},
+      {kExt, v1::CASE_ACTION_REPLY, kRep, kH},
+      {kRep, v1::CASE_ACTION_EVALUATE, kEva, kH},
+      {kRep, v1::CASE_ACTION_REQUEST_REVIEW, kRvq, Role::kReviewOffice},
+      {kEva, v1::CASE_ACTION_REQUEST_REVIEW, kRvq, Role::kReviewOffice},
+      {kRvq, v1::CASE_ACTION_DECIDE_REVIEW, kRvd, kH},
+      {kRvd, v1::CASE_ACTION_REQUEST_REREVIEW, kRrq, Role::kRereviewOffice},
+      {kRrq, v1::CASE_ACTION_START_HEARING, kHear, kH},
+      {kHear, v1::CASE_ACTION_END_HEARING, kRrq, kH},
+      {kRrq, v1::CASE_ACTION_DECIDE_REREVIEW, kTerm, kH},
+      {kTerm, v1::CASE_ACTION_CLOSE, kClosed, kH},
+      {kNa, v1::CASE_ACTION_CLOSE, kClosed, kH},
+      {kRep, v1::CASE_ACTION_CLOSE, kClosed, kH},
+      {kEva, v1::CASE_ACTION_CLOSE, kClosed, kH},
+      {kRvd, v1::CASE_ACTION_CLOSE, kClosed, kH},
+  };
+  // 办结报告 by the handler, from its opinion on.
+  for (S s : {kRep, kEva, kRvq, kRvd, kRrq, kHear, kTerm}) {
+    want.insert({s, v1::CASE_ACTION_REPORT_RESULT, s, Role::kHandler});
+  }
+  // 重复信访 on every open case.
+  for (S s :
+       {kReg, kTr, kAs, kAcc, kExt, kRep, kEva, kRvq, kRvd, kRrq, kHear}) {
+    want.insert({s, v1::CASE_ACTION_LINK_REPEAT, s, Role::kRouting});
+  }
+  std::set<Row> got;
+  for (const Transition& row : Transitions()) {
+    EXPECT_TRUE(got.insert({row.from, row.action, row.to, row.role}).second)
+        << "duplicate row " << StateName(row.from) << " "
+        << ActionName(row.action);
+  }
+  for (const Row& row : want) {
+    EXPECT_EQ(got.count(row), 1u) << "missing " << StateName(std::get<0>(row))
+                                  << " --" << ActionName(std::get<1>(row))
+                                  << "--> " << StateName(std::get<2>(row));
+  }
+  for (const Row& row : got) {
+    EXPECT_EQ(want.count(row), 1u)
+        << "unexpected " << StateName(std::get<0>(row)) << " --"
+        << ActionName(std::get<1>(row)) << "--> "
+        << StateName(std::get<2>(row));
+  }
+}
+
+TEST(TransitionsTest, EveryActionHasARowAndEveryRowCitesItsRule) {
+  for (v1::CaseAction action : AllActions()) {
+    EXPECT_FALSE(RuleOf(action).empty()) << ActionName(action);
+  }
+  for (const Transition& row : Transitions()) {
+    const std::string rule = row.rule;
+    EXPECT_TRUE(absl::StartsWith(rule, "Art") ||
+                absl::StartsWith(rule, "DOMAIN.md"))
+        << rule;
+  }
+}
+
+TEST(TransitionsTest, OnlyRegisterHasSeveralRowsFromOneState) {
+  std::set<std::pair<v1::CaseState, v1::CaseAction>> seen;
+  for (const Transition& row : Transitions()) {
+    const bool fresh = seen.insert({row.from, row.action}).second;
+    if (row.action != v1::CASE_ACTION_REGISTER) {
+      EXPECT_TRUE(fresh) << StateName(row.from) << " "
+                         << ActionName(row.action);
+    }
+  }
+}
+
+TEST(TransitionsTest, OnlyClosedAndLinkedAreFinal) {
+  for (v1::CaseState state : AllStates()) {
+    bool has_exit = false;
+    for (const Transition& row : Transitions()) {
+      has_exit |= row.from == state && row.to != state;
+    }
+    const bool final_state =
+        state == v1::CASE_STATE_CLOSED || state == v1::CASE_STATE_LINKED;
+    EXPECT_EQ(has_exit, !final_state) << StateName(state);
+  }
+}
+
+TEST(TransitionsTest, SelfTransitionsAreReportResultAndLinkRepeatOnly) {
+  for (const Transition& row : Transitions()) {
+    if (row.from != row.to) continue;
+    EXPECT_TRUE(row.action == v1::CASE_ACTION_REPORT_RESULT ||
+                row.action == v1::CASE_ACTION_LINK_REPEAT)
+        << StateName(row.from) << " " << ActionName(row.action);
+  }
+}
+
+TEST(TransitionsTest, ExtendIsLegalOnlyFromAcceptedSoOnlyOnce) {
+  // Art. 34: extension once. EXTENDED has no EXTEND row and nothing leads
+  // back to ACCEPTED.
+  EXPECT_NE(FindTransition(v1::CASE_STATE_ACCEPTED, v1::CASE_ACTION_EXTEND),
+            nullptr);
+  EXPECT_EQ(FindTransition(v1::CASE_STATE_EXTENDED, v1::CASE_ACTION_EXTEND),
+            nullptr);
+  for (const Transition& row : Transitions()) {
+    if (row.to == v1::CASE_STATE_ACCEPTED && row.from != row.to) {
+      EXPECT_EQ(row.action, v1::CASE_ACTION_ACCEPT);
+    }
+  }
+}
+
+TEST(TransitionsTest, NamesDropTheEnumPrefix) {
+  EXPECT_EQ(StateName(v1::CASE_STATE_REREVIEW_REQUESTED), "REREVIEW_REQUESTED");
+  EXPECT_EQ(ActionName(v1::CASE_ACTION_START_HEARING), "START_HEARING");
+  EXPECT_EQ(StateName(static_cast<v1::CaseState>(999)), "?");
+  EXPECT_EQ(RoleName(Role::kRereviewOffice), "re-review office");
+}
+
+}  // namespace
+}  // namespace caserelay::lifecycle::testing
