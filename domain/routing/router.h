@@ -1,41 +1,158 @@
-// Routing decisions (转送): which office handles a matter. This first form
-// applies the territorial and tiered principle (属地管理、分级负责,
-// Regulation Art. 22) at county level: the petition bureau of the county
-// that contains the matter's location. The full rule set of DOMAIN.md
-// "Routing" builds on this.
+// Routing decisions (转送交办): what becomes of a new petition, by the rules
+// of DOMAIN.md "Classification" and "Routing" (《信访工作条例》 Arts. 22-31).
 //
-// Pure: no I/O. Thread safety: stateless.
-
+// The rules, in order of precedence; each decision cites the names of the
+// rules that decided it (rules.h):
+//   1. statutory-route — the matter has a statutory route (Art. 31 items
+//      1-5, 诉访分离): NOT_ACCEPTED, the petitioner is told the route.
+//   2. refused-terminated — the same matter was terminated after 复核
+//      (信访终结): REFUSED_TERMINATED, linked to that case.
+//   3. the same matter is open (重复信访): in-progress-below — lodged with an
+//      office of a higher level than the holder's while the case is within
+//      its time limit: NOT_ACCEPTED, directed to the holder; otherwise
+//      repeat-petition: LINKED_REPEAT to the open case.
+//   4. level-skipping-visit — a visit (走访) lodged with an office more than
+//      one level above the competent office (越级走访): REDIRECT to it.
+//      Levels are counted along the tree when the office visited is above
+//      the competent one (河南省 is one above 济源 419001, 东莞市 one above
+//      its towns, 北京市 one above 东城区), else by level.
+//   5. no-responsible-unit — no category (无头事项): TRIAGE at the receiving
+//      bureau.
+//   6. accusation-to-discipline — 检举控告: the lowest discipline office
+//      (纪委监委) at or above the matter's region — and at or above every
+//      accused office's region (discipline-at-accused-level) — that is
+//      neither accused nor a member of an accused government
+//      (accused-excluded cited when one was passed over). Never the accused.
+//   7. court-matters-to-politics-law — 涉法涉诉: the 政法委 of the matter's
+//      county (Art. 22(4)).
+//   8. cross-jurisdiction — several regions or categories (三跨): at the
+//      lowest common region, the competent office of the one category or
+//      the government for several; flagged cross_jurisdiction. Repeating
+//      the matter's own region or category is not 三跨. A region of another
+//      province leaves the matter's own province to lead (the common
+//      superior, the State Council, is outside the tree).
+//   9. territorial-tiered — the lowest competent office (属地管理、分级负责).
+// Rules 6-9 give the competent office of rule 4. A competent township
+// government is assigned (交办, assign-to-township), anything else
+// transferred (转送).
+//
+// The registering office is the bureau that holds the case first: for a
+// transfer or assignment, the county bureau of a township or county target
+// (a city without counties, 东莞 441900, is its own county) and the target
+// region's own bureau for a city or province target; for every other
+// disposition the receiving bureau — the bureau of lodged_with's region, or
+// else the county bureau of the matter's region. For an accusation no
+// bureau that is accused or a member is used: the next one up is.
 #ifndef CASERELAY_DOMAIN_ROUTING_ROUTER_H_
 #define CASERELAY_DOMAIN_ROUTING_ROUTER_H_
 
+#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "caserelay/v1/case.pb.h"
+#include "caserelay/v1/events.pb.h"
 #include "common/region/region_tree.h"
+#include "domain/offices/office_directory.h"
+#include "domain/routing/matter_key.h"
+#include "domain/routing/rules.h"
+#include "domain/routing/statutory_routes.h"
 
 namespace caserelay::routing {
 
-// Rule names cited by decisions.
-inline constexpr char kRuleTerritorialTiered[] = "territorial-tiered";
+// The units and the category the rules name (data/offices).
+inline constexpr char kDisciplineUnit[] = "discipline";         // 纪委监委
+inline constexpr char kPoliticsLawUnit[] = "politics-law";      // 政法委
+inline constexpr char kCourtsLegalCategory[] = "courts-legal";  // 涉法涉诉
 
-struct Decision {
-  std::string office_code;  // "<region code>:bureau"
-  std::string office_name;  // "<region name>信访局"
-  std::string region_code;
-  std::vector<std::string> rules;  // the rules that decided, in order
+// An earlier case of the same petitioner on the same matter (MatterKey).
+struct PriorCase {
+  std::string case_id;
+  caserelay::v1::CaseState state = caserelay::v1::CASE_STATE_UNSPECIFIED;
+  std::string holder_office_code;  // the office holding it now
+  bool open = false;               // still being handled
+  bool terminated = false;         // 信访终结: 复核意见 issued
+  bool within_time_limit = false;  // its current deadline has not passed
 };
 
-// The office code of a region's petition bureau (信访局).
-std::string BureauCode(std::string_view region_code);
+// What Decide() needs: the new petition's matter and the earlier cases of
+// the same petitioner identity and the same MatterKey, as the service found
+// them (in any order; the first open one is the one linked).
+struct RouteInput {
+  caserelay::v1::Matter matter;
+  std::vector<PriorCase> same_matter;
+};
 
-// Routes a matter located at `region_code` to its county-level petition
-// bureau; a matter located at a city or province goes to that region's
-// own bureau. INVALID_ARGUMENT if the region is unknown.
-absl::StatusOr<Decision> RouteToCountyBureau(std::string_view region_code,
-                                             const region::RegionTree& regions);
+// Thread safety: immutable; Decide() may be called from any number of
+// threads at once.
+class Router {
+ public:
+  // `regions`, `offices` and `routes` are not owned and must outlive the
+  // router. REQUIRES: `offices` was loaded over `regions`.
+  Router(const region::RegionTree* regions,
+         const offices::OfficeDirectory* offices,
+         const StatutoryRoutes* routes);
+
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // The decision for `in` (the rules above). Pure: the same input gives the
+  // same decision.
+  //
+  // Fails with INVALID_ARGUMENT naming the field for an unknown value:
+  // matter.region_code, matter.category, matter.other_categories[i],
+  // matter.lodged_with, matter.accused_offices[i], matter.other_regions[i],
+  // matter.statutory_route. FAILED_PRECONDITION naming accused-excluded when
+  // every discipline office, or every bureau, up to the province is accused
+  // or a member of an accused government; FAILED_PRECONDITION when the
+  // office data has no discipline or politics-law office up to the province.
+  // Prior cases whose holder is not an office are linked, never an error.
+  absl::StatusOr<caserelay::v1::RouteDecision> Decide(
+      const RouteInput& in) const;
+
+ private:
+  // Who handles the matter by rules 6-9.
+  struct Competence {
+    offices::Office office;
+    std::vector<std::string> rules;
+    bool cross_jurisdiction = false;
+  };
+
+  absl::Status Validate(const caserelay::v1::Matter& m) const;
+  absl::StatusOr<Competence> Competent(const caserelay::v1::Matter& m) const;
+  absl::StatusOr<Competence> ForAccusation(
+      const caserelay::v1::Matter& m) const;
+  absl::StatusOr<Competence> ForCourtMatter(
+      const caserelay::v1::Matter& m) const;
+  // nullopt when the matter spans one region and one category.
+  absl::StatusOr<std::optional<Competence>> ForCrossJurisdiction(
+      const caserelay::v1::Matter& m) const;
+  // A bureau chosen for the case; `passed_over` if an accused one (or a
+  // member of an accused government) was skipped to reach it.
+  struct Bureau {
+    offices::Office office;
+    bool passed_over = false;
+  };
+  // The bureau that received the petition.
+  absl::StatusOr<Bureau> ReceivingBureau(const caserelay::v1::Matter& m) const;
+  // The bureau that registers a case transferred or assigned to `target`.
+  absl::StatusOr<Bureau> RegisteringBureau(const caserelay::v1::Matter& m,
+                                           const offices::Office& target) const;
+  // The bureau of `region`, or for an accusation the lowest one above it
+  // that is not accused nor a member of an accused government.
+  absl::StatusOr<Bureau> BureauNotAccused(const caserelay::v1::Matter& m,
+                                          const region::Region& region) const;
+  // How many levels the office `upper` is above `lower`: counted along the
+  // tree when `upper`'s region contains `lower`'s (河南省 is one above 济源,
+  // 东莞市 one above its towns), else by the levels' difference.
+  int LevelsAbove(const offices::Office& upper,
+                  const offices::Office& lower) const;
+
+  const region::RegionTree* const regions_;        // not owned
+  const offices::OfficeDirectory* const offices_;  // not owned
+  const StatutoryRoutes* const routes_;            // not owned
+};
 
 }  // namespace caserelay::routing
 
