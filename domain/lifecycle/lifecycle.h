@@ -3,31 +3,36 @@
 // 信访工作条例, "Art." below). transitions.cc holds the one table of legal
 // transitions; this class checks actions against it and applies them.
 //
-//          Register()
-//   (new) ---REGISTER---> REGISTERED <---------- OBJECT (5 working days) -+
-//     |  \                   | TRANSFER (转送) / ASSIGN (交办)             |
-//     |   \                  v                                            |
-//     |    \        TRANSFERRED | ASSIGNED ------------------------------+
-//     |     \                | ACCEPT (受理)        \ DECLINE (不予受理)
-//     |      \               v                     v
-//     |       +-REGISTER-------------------> NOT_ACCEPTED --CLOSE--> CLOSED
-//     +---REGISTER---> LINKED (重复信访)
+//   (new) --REGISTER--> LINKED (重复信访)
+//     |  \
+//     |   +--REGISTER--> NOT_ACCEPTED --CLOSE--> CLOSED
+//     |                       ^
+//     |                       +--DECLINE (reason, route)--+
+//   REGISTER                                              |
+//     v                                                   |
+//   REGISTERED --TRANSFER / ASSIGN--> TRANSFERRED | ASSIGNED
+//     ^                                   |     |
+//     +--OBJECT (5 working days)----------+     | ACCEPT
+//                                               v
+//   EXTENDED <--------EXTEND (once)--------- ACCEPTED
+//      | REPLY                                  | REPLY
+//      +-------------> REPLIED <----------------+
+//                        |  \--EVALUATE (评价)--> EVALUATED
+//     REQUEST_REVIEW (复查)|                         | REQUEST_REVIEW
+//                        v                          |
+//   REVIEW_REQUESTED <------------------------------+
+//      | DECIDE_REVIEW
+//      v
+//   REVIEWED --REQUEST_REREVIEW (复核)--> REREVIEW_REQUESTED
+//                                         |   ^      |
+//                          START_HEARING  v   | END_HEARING
+//                                       HEARING (听证, clock paused)
+//                                                    | DECIDE_REREVIEW
+//                                                    v
+//                              TERMINATED (信访终结) --CLOSE--> CLOSED
 //
-//   ACCEPTED --EXTEND (延期, once)--> EXTENDED
-//      | REPLY (处理意见)                | REPLY
-//      v                                v
-//   REPLIED --EVALUATE (评价)--> EVALUATED       [REPLIED/EVALUATED --CLOSE
-//      | REQUEST_REVIEW (复查)       | REQUEST_REVIEW   after the review
-//      v                            v                 window--> CLOSED]
-//   REVIEW_REQUESTED --DECIDE_REVIEW--> REVIEWED  [--CLOSE after the
-//                                          |        re-review window]
-//                        REQUEST_REREVIEW (复核)
-//                                          v
-//   HEARING (听证) <--START_HEARING-- REREVIEW_REQUESTED
-//      +-------------END_HEARING------------^  | DECIDE_REREVIEW
-//                                              v
-//                                  TERMINATED (信访终结) --CLOSE--> CLOSED
-//
+//   REPLIED, EVALUATED --CLOSE--> CLOSED once the review window passed;
+//   REVIEWED --CLOSE--> CLOSED once the re-review window passed.
 //   Self-transitions: REPORT_RESULT (办结报告, an assigned case, once, by the
 //   handler after its REPLY) and LINK_REPEAT (a repeat petition linked to an
 //   open case).
