@@ -1,0 +1,73 @@
+// casectl's names for the protocol's enums: the word typed on the command
+// line and printed ("assigned", "admin-review"), and the Chinese term shown
+// beside it ("assigned (已交办)"). One table per enum, covering every value
+// the .proto declares (the unit test walks the enum descriptors).
+//
+// Words are lowercase with hyphens. The zero value of each enum is named
+// "unspecified" (StatutoryRoute: "none") and is printed but, except for
+// "none", never parsed.
+//
+// Thread safety: the tables are constant; every function is thread-safe.
+
+#ifndef CASERELAY_TOOLS_CASECTL_NAMES_H_
+#define CASERELAY_TOOLS_CASECTL_NAMES_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "caserelay/v1/case.pb.h"
+#include "caserelay/v1/events.pb.h"
+
+namespace caserelay::casectl {
+
+// One row of a name table.
+struct EnumName {
+  int value;
+  absl::string_view name;     // the command-line word
+  absl::string_view chinese;  // the term of DOMAIN.md / the .proto comment
+};
+
+// The table of each enum, in the .proto's order. The same object on every
+// call.
+const std::vector<EnumName>& CaseStateNames();
+const std::vector<EnumName>& ChannelNames();
+const std::vector<EnumName>& MatterClassNames();
+const std::vector<EnumName>& OutcomeNames();
+const std::vector<EnumName>& SatisfactionNames();
+const std::vector<EnumName>& StatutoryRouteNames();
+const std::vector<EnumName>& DispositionNames();
+const std::vector<EnumName>& DeadlineKindNames();
+const std::vector<EnumName>& CaseActionNames();
+
+// The word for `value` in `table`, or "unknown(<value>)" for a value the
+// table lacks (a newer server's).
+std::string NameOf(const std::vector<EnumName>& table, int value);
+// "<word> (<chinese>)", or "unknown(<value>)".
+std::string LabelOf(const std::vector<EnumName>& table, int value);
+// The value whose word is `name`. INVALID_ARGUMENT "must be one of a, b
+// or c; got 'x'" when no parseable row has it; the zero value's word is
+// refused unless `table` is StatutoryRouteNames().
+absl::StatusOr<int> ValueOf(const std::vector<EnumName>& table,
+                            absl::string_view name);
+// "a, b or c": the parseable words of `table`, for help texts.
+std::string Choices(const std::vector<EnumName>& table);
+
+// Typed shorthands of the above.
+std::string StateName(caserelay::v1::CaseState state);  // "assigned"
+std::string StateLabel(caserelay::v1::CaseState state);  // "assigned (已交办)"
+std::string ActionLabel(caserelay::v1::CaseAction action);  // "accept (受理)"
+absl::StatusOr<caserelay::v1::CaseState> ParseState(absl::string_view name);
+absl::StatusOr<caserelay::v1::Channel> ParseChannel(absl::string_view name);
+absl::StatusOr<caserelay::v1::MatterClass> ParseMatterClass(
+    absl::string_view name);
+absl::StatusOr<caserelay::v1::Outcome> ParseOutcome(absl::string_view name);
+absl::StatusOr<caserelay::v1::Satisfaction> ParseSatisfaction(
+    absl::string_view name);
+absl::StatusOr<caserelay::v1::StatutoryRoute> ParseStatutoryRoute(
+    absl::string_view name);
+
+}  // namespace caserelay::casectl
+
+#endif  // CASERELAY_TOOLS_CASECTL_NAMES_H_
