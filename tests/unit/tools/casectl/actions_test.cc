@@ -1,0 +1,178 @@
+#include "tools/casectl/actions.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_replace.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "tools/casectl/cli.h"
+
+namespace caserelay::casectl {
+namespace {
+
+namespace v1 = caserelay::v1;
+
+// Parses a whole command line and builds the action's request.
+absl::StatusOr<ActCommand> Act(const std::vector<std::string>& args) {
+  absl::StatusOr<Invocation> inv = ParseInvocation(args);
+  if (!inv.ok()) return inv.status();
+  return ActCommandOf(inv->command->name, inv->flags);
+}
+
+v1::ActRequest Text(const std::string& text) {
+  v1::ActRequest req;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &req))
+      << text;
+  return req;
+}
+
+// Every action, with its flags, and the request it must send
+// (routing.proto ActRequest; DOMAIN.md "Routing" for the actions).
+TEST(ActionsTest, EachActionBuildsItsRequest) {
+  struct Row {
+    std::vector<std::string> args;
+    std::string request;  // text format
+  };
+  const Row rows[] = {
+      {{"transfer", "C1"}, "case_id: 'C1' transfer {}"},
+      {{"transfer", "C1", "--to", "140431:housing"},
+       "case_id: 'C1' transfer { office_code: '140431:housing' }"},
+      {{"assign", "C1", "--to", "140431:labour"},
+       "case_id: 'C1' assign { office_code: '140431:labour' }"},
+      {{"object", "C1", "--reason", "不属本单位职责"},
+       "case_id: 'C1' reason: '不属本单位职责' object {}"},
+      {{"accept", "C1"}, "case_id: 'C1' accept {}"},
+      {{"accept", "C1", "--simplified"},
+       "case_id: 'C1' accept { simplified: true }"},
+      {{"decline", "C1", "--route", "向人民法院起诉"},
+       "case_id: 'C1' decline { route: '向人民法院起诉' }"},
+      {{"extend", "C1", "--days", "30", "--reason", "情况复杂"},
+       "case_id: 'C1' reason: '情况复杂' extend { days: 30 }"},
+      {{"reply", "C1", "--outcome", "support"},
+       "case_id: 'C1' reply { outcome: OUTCOME_SUPPORT }"},
+      {{"report-result", "C1"}, "case_id: 'C1' report_result {}"},
+      {{"evaluate", "C1", "--satisfaction", "basically"},
+       "case_id: 'C1' evaluate { satisfaction: SATISFACTION_BASICALLY }"},
+      {{"request-review", "C1"}, "case_id: 'C1' request_review {}"},
+      {{"decide-review", "C1", "--outcome", "explain"},
+       "case_id: 'C1' decide_review { outcome: OUTCOME_EXPLAIN }"},
+      {{"request-rereview", "C1"}, "case_id: 'C1' request_rereview {}"},
+      {{"start-hearing", "C1"}, "case_id: 'C1' start_hearing {}"},
+      {{"end-hearing", "C1"}, "case_id: 'C1' end_hearing {}"},
+      {{"decide-rereview", "C1", "--outcome", "reject"},
+       "case_id: 'C1' decide_rereview { outcome: OUTCOME_REJECT }"},
+      {{"close", "C1", "--operator", "王五", "--version", "7"},
+       "case_id: 'C1' operator: '王五' expected_version: 7 close {}"},
+  };
+  for (const Row& row : rows) {
+    absl::StatusOr<ActCommand> cmd = Act(row.args);
+    ASSERT_TRUE(cmd.ok()) << row.args[0] << ": " << cmd.status();
+    v1::ActRequest want = Text(row.request);
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equals(cmd->request, want))
+        << row.args[0] << "\n got: " << cmd->request.ShortDebugString()
+        << "\nwant: " << want.ShortDebugString();
+  }
+}
+
+// A new action in the proto's oneof without a command fails this test.
+TEST(ActionsTest, EveryOneofFieldHasACommandSettingIt) {
+  const google::protobuf::OneofDescriptor* oneof =
+      v1::ActRequest::descriptor()->FindOneofByName("action");
+  ASSERT_NE(oneof, nullptr);
+  ASSERT_EQ(static_cast<int>(Actions().size()), oneof->field_count());
+  // The smallest valid flags of the actions that require some.
+  const std::map<std::string, std::vector<std::string>> required = {
+      {"decline", {"--route", "R"}},
+      {"extend", {"--days", "1"}},
+      {"reply", {"--outcome", "support"}},
+      {"evaluate", {"--satisfaction", "satisfied"}},
+      {"decide-review", {"--outcome", "support"}},
+      {"decide-rereview", {"--outcome", "support"}},
+  };
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = oneof->field(i);
+    const std::string name = absl::StrReplaceAll(field->name(), {{"_", "-"}});
+    std::vector<std::string> args = {name, "C1"};
+    if (auto it = required.find(name); it != required.end()) {
+      args.insert(args.end(), it->second.begin(), it->second.end());
+    }
+    absl::StatusOr<ActCommand> cmd = Act(args);
+    ASSERT_TRUE(cmd.ok()) << name << ": " << cmd.status();
+    EXPECT_EQ(static_cast<int>(cmd->request.action_case()), field->number())
+        << name;
+  }
+}
+
+TEST(ActionsTest, VersionIsOptional) {
+  absl::StatusOr<ActCommand> cmd = Act({"close", "C1"});
+  ASSERT_TRUE(cmd.ok()) << cmd.status();
+  EXPECT_FALSE(cmd->version_given);
+  cmd = Act({"close", "C1", "--version", "0"});
+  ASSERT_TRUE(cmd.ok()) << cmd.status();
+  EXPECT_TRUE(cmd->version_given);
+  EXPECT_EQ(cmd->request.expected_version(), 0u);
+}
+
+TEST(ActionsTest, BadOrMissingFlagsAreUsageErrorsNamingTheFlag) {
+  struct Row {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const Row rows[] = {
+      {{"decline", "C1"}, "decline needs --route R"},
+      {{"decline", "C1", "--route="}, "decline needs --route R"},
+      {{"extend", "C1"}, "extend needs --days N"},
+      {{"extend", "C1", "--days", "0"},
+       "--days must be a whole number of days, 1 or more; got '0'"},
+      {{"extend", "C1", "--days", "ten"},
+       "--days must be a whole number of days, 1 or more; got 'ten'"},
+      {{"extend", "C1", "--days", "99999999999"},
+       "--days must be a whole number of days, 1 or more; got '99999999999'"},
+      {{"reply", "C1"}, "reply needs --outcome support, explain or reject"},
+      {{"reply", "C1", "--outcome", "yes"},
+       "--outcome must be one of support, explain or reject; got 'yes'"},
+      {{"decide-review", "C1"},
+       "decide-review needs --outcome support, explain or reject"},
+      {{"decide-rereview", "C1", "--outcome", "unspecified"},
+       "--outcome must be one of support, explain or reject; got "
+       "'unspecified'"},
+      {{"evaluate", "C1"},
+       "evaluate needs --satisfaction satisfied, basically or dissatisfied"},
+      {{"evaluate", "C1", "--satisfaction", "happy"},
+       "--satisfaction must be one of satisfied, basically or dissatisfied; "
+       "got 'happy'"},
+      {{"transfer", "C1", "--to", "housing"},
+       "--to must be an office code such as 140431:housing; got 'housing'"},
+      {{"assign", "C1", "--to="},
+       "--to must be an office code such as 140431:housing; got ''"},
+      {{"accept", "C1", "--version", "v3"},
+       "--version must be a case version (a number); got 'v3'"},
+      {{"accept", "C1", "--version", "-1"},
+       "--version must be a case version (a number); got '-1'"},
+      {{"accept", ""}, "accept takes CASE"},
+  };
+  for (const Row& row : rows) {
+    absl::StatusOr<ActCommand> cmd = Act(row.args);
+    EXPECT_EQ(cmd.status().code(), absl::StatusCode::kInvalidArgument)
+        << row.message;
+    EXPECT_EQ(cmd.status().message(), row.message);
+  }
+}
+
+TEST(ActionsTest, FlagsOfOtherActionsAreRefused) {
+  absl::StatusOr<ActCommand> cmd = Act({"accept", "C1", "--days", "3"});
+  EXPECT_EQ(cmd.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(cmd.status().message(), "unknown flag --days");
+}
+
+TEST(ActionsTest, UnknownActionIsRefused) {
+  ParsedFlags none;
+  EXPECT_EQ(ActCommandOf("show", none).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace caserelay::casectl

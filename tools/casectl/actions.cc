@@ -1,0 +1,291 @@
+#include "tools/casectl/actions.h"
+
+#include <cstdint>
+#include <limits>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/rpc/auth.h"
+#include "tools/casectl/names.h"
+
+namespace caserelay::casectl {
+
+namespace {
+
+using caserelay::v1::ActRequest;
+
+// --to OFFICE of transfer and assign: optional, an office code if given.
+absl::StatusOr<std::string> TargetOffice(const ParsedFlags& flags) {
+  std::string to = flags.Value("to");
+  if (flags.Has("to") && !rpc::IsOfficeCode(to)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--to must be an office code such as 140431:housing; got '", to, "'"));
+  }
+  return to;
+}
+
+// A required flag's value; INVALID_ARGUMENT "<action> needs --flag VALUE".
+absl::StatusOr<std::string> Required(const ParsedFlags& flags,
+                                     absl::string_view action,
+                                     absl::string_view flag,
+                                     absl::string_view value_name) {
+  std::string value = flags.Value(flag);
+  if (value.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(action, " needs --", flag, " ", value_name));
+  }
+  return value;
+}
+
+// --outcome of reply, decide-review and decide-rereview.
+absl::StatusOr<caserelay::v1::Outcome> OutcomeFlag(const ParsedFlags& flags,
+                                                   absl::string_view action) {
+  absl::StatusOr<std::string> word =
+      Required(flags, action, "outcome", Choices(OutcomeNames()));
+  if (!word.ok()) return word.status();
+  absl::StatusOr<caserelay::v1::Outcome> outcome = ParseOutcome(*word);
+  if (!outcome.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--outcome ", outcome.status().message()));
+  }
+  return outcome;
+}
+
+absl::Status FillTransfer(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> to = TargetOffice(flags);
+  if (!to.ok()) return to.status();
+  req->mutable_transfer()->set_office_code(*to);
+  return absl::OkStatus();
+}
+
+absl::Status FillAssign(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> to = TargetOffice(flags);
+  if (!to.ok()) return to.status();
+  req->mutable_assign()->set_office_code(*to);
+  return absl::OkStatus();
+}
+
+absl::Status FillObject(const ParsedFlags&, ActRequest* req) {
+  req->mutable_object();
+  return absl::OkStatus();
+}
+
+absl::Status FillAccept(const ParsedFlags& flags, ActRequest* req) {
+  req->mutable_accept()->set_simplified(flags.Has("simplified"));
+  return absl::OkStatus();
+}
+
+absl::Status FillDecline(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> route = Required(flags, "decline", "route", "R");
+  if (!route.ok()) return route.status();
+  req->mutable_decline()->set_route(*route);
+  return absl::OkStatus();
+}
+
+absl::Status FillExtend(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> text = Required(flags, "extend", "days", "N");
+  if (!text.ok()) return text.status();
+  int64_t days = 0;
+  if (!absl::SimpleAtoi(*text, &days) || days < 1 ||
+      days > std::numeric_limits<int32_t>::max()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--days must be a whole number of days, 1 or more; got '", *text, "'"));
+  }
+  req->mutable_extend()->set_days(static_cast<int32_t>(days));
+  return absl::OkStatus();
+}
+
+absl::Status FillReply(const ParsedFlags& flags, ActRequest* req) {
+  auto outcome = OutcomeFlag(flags, "reply");
+  if (!outcome.ok()) return outcome.status();
+  req->mutable_reply()->set_outcome(*outcome);
+  return absl::OkStatus();
+}
+
+absl::Status FillReportResult(const ParsedFlags&, ActRequest* req) {
+  req->mutable_report_result();
+  return absl::OkStatus();
+}
+
+absl::Status FillEvaluate(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> word =
+      Required(flags, "evaluate", "satisfaction", Choices(SatisfactionNames()));
+  if (!word.ok()) return word.status();
+  auto satisfaction = ParseSatisfaction(*word);
+  if (!satisfaction.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--satisfaction ", satisfaction.status().message()));
+  }
+  req->mutable_evaluate()->set_satisfaction(*satisfaction);
+  return absl::OkStatus();
+}
+
+absl::Status FillRequestReview(const ParsedFlags&, ActRequest* req) {
+  req->mutable_request_review();
+  return absl::OkStatus();
+}
+
+absl::Status FillDecideReview(const ParsedFlags& flags, ActRequest* req) {
+  auto outcome = OutcomeFlag(flags, "decide-review");
+  if (!outcome.ok()) return outcome.status();
+  req->mutable_decide_review()->set_outcome(*outcome);
+  return absl::OkStatus();
+}
+
+absl::Status FillRequestRereview(const ParsedFlags&, ActRequest* req) {
+  req->mutable_request_rereview();
+  return absl::OkStatus();
+}
+
+absl::Status FillStartHearing(const ParsedFlags&, ActRequest* req) {
+  req->mutable_start_hearing();
+  return absl::OkStatus();
+}
+
+absl::Status FillEndHearing(const ParsedFlags&, ActRequest* req) {
+  req->mutable_end_hearing();
+  return absl::OkStatus();
+}
+
+absl::Status FillDecideRereview(const ParsedFlags& flags, ActRequest* req) {
+  auto outcome = OutcomeFlag(flags, "decide-rereview");
+  if (!outcome.ok()) return outcome.status();
+  req->mutable_decide_rereview()->set_outcome(*outcome);
+  return absl::OkStatus();
+}
+
+absl::Status FillClose(const ParsedFlags&, ActRequest* req) {
+  req->mutable_close();
+  return absl::OkStatus();
+}
+
+FlagSpec OutcomeSpec() {
+  return {"outcome", FlagKind::kValue, false, "OUTCOME",
+          "the opinion: " + Choices(OutcomeNames()) + " (required)"};
+}
+
+}  // namespace
+
+const std::vector<ActionSpec>& Actions() {
+  static const auto* const kActions = new std::vector<ActionSpec>{
+      {"transfer",
+       "转送: hand the case to the competent office.",
+       {{"to", FlagKind::kValue, false, "OFFICE",
+         "the office (default: the routing decision's target)"}},
+       FillTransfer},
+      {"assign",
+       "交办: transfer with a result report due back to you.",
+       {{"to", FlagKind::kValue, false, "OFFICE",
+         "the office (default: the routing decision's target)"}},
+       FillAssign},
+      {"object",
+       "异议: not our remit; the case goes back to the sender (give "
+       "--reason).",
+       {},
+       FillObject},
+      {"accept",
+       "受理: accept the case for handling.",
+       {{"simplified", FlagKind::kBool, false, "",
+         "简易办理: the simplified procedure (first-time clear cases)"}},
+       FillAccept},
+      {"decline",
+       "不予受理: decline, telling the petitioner the route to take.",
+       {{"route", FlagKind::kValue, false, "R",
+         "the route the petitioner is told (required)"}},
+       FillDecline},
+      {"extend",
+       "延期: extend the handling deadline once (give --reason).",
+       {{"days", FlagKind::kValue, false, "N",
+         "days to add, 1 to the configured maximum (required)"}},
+       FillExtend},
+      {"reply",
+       "出具处理意见: issue the handling opinion.",
+       {OutcomeSpec()},
+       FillReply},
+      {"report-result",
+       "办结报告: report the result to the assigning bureau.",
+       {},
+       FillReportResult},
+      {"evaluate",
+       "满意度评价: record the petitioner's evaluation.",
+       {{"satisfaction", FlagKind::kValue, false, "S",
+         "the evaluation: " + Choices(SatisfactionNames()) + " (required)"}},
+       FillEvaluate},
+      {"request-review",
+       "复查请求: the petitioner asks for a review.",
+       {},
+       FillRequestReview},
+      {"decide-review",
+       "复查意见: the review office decides.",
+       {OutcomeSpec()},
+       FillDecideReview},
+      {"request-rereview",
+       "复核请求: the petitioner asks for a re-review.",
+       {},
+       FillRequestRereview},
+      {"start-hearing",
+       "听证: a hearing begins; the re-review clock pauses.",
+       {},
+       FillStartHearing},
+      {"end-hearing",
+       "听证: the hearing ends; the clock resumes.",
+       {},
+       FillEndHearing},
+      {"decide-rereview",
+       "复核意见: the re-review decision (信访终结).",
+       {OutcomeSpec()},
+       FillDecideRereview},
+      {"close", "办结归档: close and archive the case.", {}, FillClose},
+  };
+  return *kActions;
+}
+
+const ActionSpec* FindAction(absl::string_view name) {
+  for (const ActionSpec& action : Actions()) {
+    if (action.name == name) return &action;
+  }
+  return nullptr;
+}
+
+const std::vector<FlagSpec>& CommonActionFlags() {
+  static const auto* const kFlags = new std::vector<FlagSpec>{
+      {"version", FlagKind::kValue, false, "V",
+       "the case version you act on (default: read the case's current one)"},
+      {"reason", FlagKind::kValue, false, "R",
+       "why; recorded in the history (some actions require one)"},
+      {"operator", FlagKind::kValue, false, "NAME",
+       "the person acting, recorded in the history"},
+  };
+  return *kFlags;
+}
+
+absl::StatusOr<ActCommand> ActCommandOf(absl::string_view action,
+                                        const ParsedFlags& flags) {
+  const ActionSpec* spec = FindAction(action);
+  if (spec == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown action '", action, "'"));
+  }
+  if (flags.positional().size() != 1 || flags.positional()[0].empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(action, " takes CASE"));
+  }
+  ActCommand cmd;
+  ActRequest& req = cmd.request;
+  req.set_case_id(flags.positional()[0]);
+  req.set_operator_(flags.Value("operator"));
+  req.set_reason(flags.Value("reason"));
+  if (flags.Has("version")) {
+    uint64_t version = 0;
+    if (!absl::SimpleAtoi(flags.Value("version"), &version)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--version must be a case version (a number); got '",
+                       flags.Value("version"), "'"));
+    }
+    req.set_expected_version(version);
+    cmd.version_given = true;
+  }
+  if (absl::Status s = spec->fill(flags, &req); !s.ok()) return s;
+  return cmd;
+}
+
+}  // namespace caserelay::casectl
