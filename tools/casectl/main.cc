@@ -1,202 +1,182 @@
-// casectl: the command line of caserelay, over gRPC.
-//
-//   casectl submit --name N --address A --region CODE --category C
-//                  --class claim|suggestion|accusation
-//                  --channel online|letter|phone|fax|visit --text T
-//                  [--phone P] [--id-number ID] [--title T] [--accused U]
-//                  [--request-id R]
-//   casectl status CASE_NUMBER LOOKUP_CODE
-//
-// The intake address comes from --intake HOST:PORT, else $CASERELAY_INTAKE,
-// else the endpoints file scripts/run writes (run/intake.endpoints).
+// casectl: the command line of caserelay, over gRPC. `casectl --help` lists
+// the commands (cli.cc holds the table); this file only dispatches.
 
-#include <cstdio>
-#include <cstdlib>
-#include <map>
+#include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "caserelay/v1/intake.grpc.pb.h"
-#include "common/file/file.h"
-#include "grpcpp/grpcpp.h"
+#include "caserelay/v1/routing.grpc.pb.h"
+#include "common/rpc/credentials.h"
+#include "tools/casectl/actions.h"
+#include "tools/casectl/cli.h"
+#include "tools/casectl/connect.h"
+#include "tools/casectl/intake_commands.h"
+#include "tools/casectl/office_commands.h"
+#include "tools/casectl/tokens.h"
+#include "tools/casectl/verify_route.h"
 
+namespace caserelay::casectl {
 namespace {
 
-constexpr char kUsage[] =
-    "casectl — the command line of caserelay\n"
-    "\n"
-    "Usage:\n"
-    "  casectl [--intake HOST:PORT] submit --name N --address A --region CODE\n"
-    "          --category C --class claim|suggestion|accusation\n"
-    "          --channel online|letter|phone|fax|visit --text T\n"
-    "          [--phone P] [--id-number ID] [--title T] [--accused U]\n"
-    "          [--request-id R]\n"
-    "      Files a petition; prints the case number and look-up code.\n"
-    "  casectl [--intake HOST:PORT] status CASE_NUMBER LOOKUP_CODE\n"
-    "      Shows where the case stands, as the petitioner sees it.\n"
-    "\n"
-    "The intake address: --intake, else $CASERELAY_INTAKE, else the grpc=\n"
-    "line of run/intake.endpoints (written by scripts/run).\n"
-    "Exit codes: 0 done, 1 the service refused or failed, 2 bad usage.\n";
+namespace v1 = caserelay::v1;
 
-int Usage(const std::string& why) {
-  std::fprintf(stderr, "casectl: %s (try --help)\n", why.c_str());
-  return 2;
+// Bad usage: nothing was sent.
+int Usage(const Invocation* inv, absl::string_view why) {
+  std::cerr << "casectl: " << why << " (try casectl "
+            << (inv != nullptr && inv->command != nullptr
+                    ? inv->command->name + " "
+                    : "")
+            << "--help)\n";
+  return kExitUsage;
 }
 
-std::string IntakeAddress(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("CASERELAY_INTAKE"); env && *env) return env;
-  auto address = caserelay::file::ReadKeyValue("run/intake.endpoints", "grpc");
-  return address.ok() ? *address : "";
+// No service could be reached as asked (an address or credential file
+// missing or bad): nothing was sent.
+int Setup(const absl::Status& status) {
+  std::cerr << "casectl: " << status.message() << "\n";
+  return kExitUsage;
 }
 
-int Fail(const grpc::Status& s) {
-  std::fprintf(stderr, "casectl: %s: %s\n",
-               absl::StatusCodeToString(
-                   static_cast<absl::StatusCode>(s.error_code()))
-                   .c_str(),
-               s.error_message().c_str());
-  return 1;
+// The service (or a local step) refused or failed.
+int Failed(const absl::Status& status) {
+  std::cerr << "casectl: " << absl::StatusCodeToString(status.code()) << ": "
+            << status.message() << "\n";
+  return kExitFailed;
 }
 
-template <typename Enum>
-bool ParseEnum(const std::map<std::string, Enum>& names, const std::string& v,
-               Enum* out) {
-  auto it = names.find(v);
-  if (it == names.end()) return false;
-  *out = it->second;
-  return true;
+int Done(const absl::Status& status) {
+  return status.ok() ? kExitOk : Failed(status);
 }
 
-const char* StateName(caserelay::v1::CaseState s) {
-  switch (s) {
-    case caserelay::v1::CASE_STATE_RECEIVED:
-      return "received (已登记)";
-    case caserelay::v1::CASE_STATE_ROUTED:
-      return "routed (已转送)";
+absl::StatusOr<std::unique_ptr<v1::IntakeService::Stub>> IntakeStub(
+    const GlobalOptions& global) {
+  absl::StatusOr<rpc::ClientAuth> auth = IntakeAuth(global);
+  if (!auth.ok()) return auth.status();
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return channel.status();
+  return v1::IntakeService::NewStub(*channel);
+}
+
+absl::StatusOr<std::unique_ptr<v1::RoutingService::Stub>> RoutingStub(
+    const GlobalOptions& global) {
+  absl::StatusOr<rpc::ClientAuth> auth = RoutingAuth(global);
+  if (!auth.ok()) return auth.status();
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return channel.status();
+  return v1::RoutingService::NewStub(*channel);
+}
+
+int RunIntake(const Invocation& inv) {
+  const PrintOptions print{inv.global.json};
+  v1::SubmitPetitionRequest submit;
+  if (inv.command->kind == CommandKind::kSubmit) {
+    absl::StatusOr<v1::SubmitPetitionRequest> req = SubmitRequestOf(inv.flags);
+    if (!req.ok()) return Usage(&inv, req.status().message());
+    submit = *std::move(req);
+  }
+  auto stub = IntakeStub(inv.global);
+  if (!stub.ok()) return Setup(stub.status());
+  if (inv.command->kind == CommandKind::kSubmit) {
+    return Done(RunSubmit(**stub, submit, print, std::cout));
+  }
+  return Done(RunStatus(**stub, StatusRequestOf(inv.flags), print, std::cout));
+}
+
+int RunRouting(const Invocation& inv) {
+  const PrintOptions print{inv.global.json};
+  const std::string first =
+      inv.flags.positional().empty() ? "" : inv.flags.positional()[0];
+  // Parse everything local before connecting: bad usage sends nothing.
+  v1::PreviewRouteRequest preview;
+  InboxCommand inbox;
+  ActCommand act;
+  switch (inv.command->kind) {
+    case CommandKind::kRoute: {
+      absl::StatusOr<std::string> text = ReadInput(first, std::cin);
+      if (!text.ok()) return Usage(&inv, text.status().message());
+      auto req = PreviewRequestFromJson(*text);
+      if (!req.ok()) {
+        return Usage(&inv, absl::StrCat(first, ": ", req.status().message()));
+      }
+      preview = *std::move(req);
+      break;
+    }
+    case CommandKind::kInbox: {
+      auto cmd = InboxCommandOf(inv.flags);
+      if (!cmd.ok()) return Usage(&inv, cmd.status().message());
+      inbox = *std::move(cmd);
+      break;
+    }
+    case CommandKind::kAct: {
+      auto cmd = ActCommandOf(inv.command->name, inv.flags);
+      if (!cmd.ok()) return Usage(&inv, cmd.status().message());
+      act = *std::move(cmd);
+      break;
+    }
     default:
-      return "unknown";
+      break;
+  }
+  auto stub = RoutingStub(inv.global);
+  if (!stub.ok()) return Setup(stub.status());
+  v1::RoutingService::Stub& routing = **stub;
+  switch (inv.command->kind) {
+    case CommandKind::kRoute:
+      return Done(RunRoute(routing, preview, print, std::cout));
+    case CommandKind::kInbox:
+      return Done(RunInbox(routing, inbox, print, std::cout));
+    case CommandKind::kShow:
+      return Done(RunShow(routing, first, print, std::cout));
+    case CommandKind::kVerify: {
+      absl::StatusOr<bool> intact = RunVerify(routing, first, print, std::cout);
+      if (!intact.ok()) return Failed(intact.status());
+      return *intact ? kExitOk : kExitBroken;
+    }
+    default:
+      return Done(RunAct(routing, act, print, std::cout));
   }
 }
 
-int Submit(caserelay::v1::IntakeService::Stub& stub,
-           const std::map<std::string, std::string>& f) {
-  using namespace caserelay::v1;
-  SubmitPetitionRequest req;
-  auto get = [&](const char* k) {
-    auto it = f.find(k);
-    return it == f.end() ? std::string() : it->second;
-  };
-  req.mutable_petitioner()->set_name(get("name"));
-  req.mutable_petitioner()->set_address(get("address"));
-  req.mutable_petitioner()->set_phone(get("phone"));
-  req.mutable_petitioner()->set_id_number(get("id-number"));
-  Matter* m = req.mutable_matter();
-  m->set_region_code(get("region"));
-  m->set_category(get("category"));
-  m->set_title(get("title"));
-  m->set_text(get("text"));
-  m->set_accused(get("accused"));
-  req.set_request_id(get("request-id"));
-  MatterClass cls = MATTER_CLASS_UNSPECIFIED;
-  if (f.count("class") &&
-      !ParseEnum<MatterClass>({{"claim", MATTER_CLASS_CLAIM},
-                               {"suggestion", MATTER_CLASS_SUGGESTION},
-                               {"accusation", MATTER_CLASS_ACCUSATION}},
-                              get("class"), &cls)) {
-    return Usage("--class must be claim, suggestion or accusation");
+int RunToken(const Invocation& inv) {
+  const std::vector<std::string>& args = inv.flags.positional();
+  if (args[0] != "add") return Usage(&inv, "token takes add OFFICE");
+  AddTokenOptions options{args[1], inv.flags.Value("tokens"),
+                          inv.flags.Value("out")};
+  absl::Status s = AddToken(options);
+  if (s.code() == absl::StatusCode::kInvalidArgument) {
+    return Usage(&inv, s.message());
   }
-  m->set_matter_class(cls);
-  Channel ch = CHANNEL_UNSPECIFIED;
-  if (f.count("channel") &&
-      !ParseEnum<Channel>({{"online", CHANNEL_ONLINE},
-                           {"letter", CHANNEL_LETTER},
-                           {"phone", CHANNEL_PHONE},
-                           {"fax", CHANNEL_FAX},
-                           {"visit", CHANNEL_VISIT}},
-                          get("channel"), &ch)) {
-    return Usage("--channel must be online, letter, phone, fax or visit");
-  }
-  m->set_channel(ch);
-  SubmitPetitionResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  grpc::Status s = stub.SubmitPetition(&ctx, req, &resp);
-  if (!s.ok()) return Fail(s);
-  std::printf("case_number: %s\nlookup_code: %s\n", resp.case_number().c_str(),
-              resp.lookup_code().c_str());
-  return 0;
+  if (!s.ok()) return Failed(s);
+  std::cout << "token for " << options.office_code << ": hash appended to "
+            << options.tokens_path << ", token written to "
+            << options.token_path << "\n";
+  return kExitOk;
 }
 
-int Status(caserelay::v1::IntakeService::Stub& stub, const std::string& number,
-           const std::string& code) {
-  caserelay::v1::GetCaseStatusRequest req;
-  req.set_case_number(number);
-  req.set_lookup_code(code);
-  caserelay::v1::GetCaseStatusResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  grpc::Status s = stub.GetCaseStatus(&ctx, req, &resp);
-  if (!s.ok()) return Fail(s);
-  std::printf("case_number: %s\nstate: %s\n", resp.case_number().c_str(),
-              StateName(resp.state()));
-  if (!resp.office_code().empty()) {
-    std::printf("office: %s (%s)\n", resp.office_name().c_str(),
-                resp.office_code().c_str());
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  absl::StatusOr<Invocation> inv = ParseInvocation(args);
+  if (!inv.ok()) return Usage(nullptr, inv.status().message());
+  if (inv->help) {
+    std::cout << (inv->command == nullptr ? MainHelp()
+                                          : CommandHelp(*inv->command));
+    return kExitOk;
   }
-  return 0;
+  switch (inv->command->kind) {
+    case CommandKind::kSubmit:
+    case CommandKind::kStatus:
+      return RunIntake(*inv);
+    case CommandKind::kToken:
+      return RunToken(*inv);
+    default:
+      return RunRouting(*inv);
+  }
 }
 
 }  // namespace
+}  // namespace caserelay::casectl
 
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  std::string intake_flag;
-  std::vector<std::string> rest;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (args[i] == "--intake") {
-      if (i + 1 >= args.size()) return Usage("--intake needs HOST:PORT");
-      intake_flag = args[++i];
-    } else {
-      rest.push_back(args[i]);
-    }
-  }
-  if (rest.empty()) return Usage("no command");
-  std::string address = IntakeAddress(intake_flag);
-  if (address.empty()) {
-    return Usage("no intake address: give --intake or start scripts/run");
-  }
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  auto stub = caserelay::v1::IntakeService::NewStub(channel);
-
-  const std::string& command = rest[0];
-  if (command == "submit") {
-    std::map<std::string, std::string> flags;
-    static const char* kKnown[] = {"name",  "address", "region",    "category",
-                                   "class", "channel", "text",      "phone",
-                                   "id-number", "title", "accused", "request-id"};
-    for (size_t i = 1; i < rest.size(); ++i) {
-      std::string flag = rest[i];
-      if (flag.rfind("--", 0) != 0 || i + 1 >= rest.size()) {
-        return Usage("submit takes --flag value pairs; bad: " + flag);
-      }
-      flag = flag.substr(2);
-      bool known = false;
-      for (const char* k : kKnown) known = known || flag == k;
-      if (!known) return Usage("submit: unknown flag --" + flag);
-      flags[flag] = rest[++i];
-    }
-    return Submit(*stub, flags);
-  }
-  if (command == "status") {
-    if (rest.size() != 3) return Usage("status takes CASE_NUMBER LOOKUP_CODE");
-    return Status(*stub, rest[1], rest[2]);
-  }
-  return Usage("unknown command " + command);
-}
+int main(int argc, char** argv) { return caserelay::casectl::Main(argc, argv); }

@@ -1,0 +1,169 @@
+// casectl's text output and verify's verdicts.
+#include "tools/casectl/format.h"
+
+#include "absl/strings/match.h"
+#include "common/rpc/convert.h"
+#include "common/time/china_time.h"
+#include "gtest/gtest.h"
+#include "tools/casectl/verify_route.h"
+
+namespace caserelay::casectl {
+namespace {
+
+namespace v1 = caserelay::v1;
+
+google::protobuf::Timestamp At(absl::Time t) { return rpc::ToProto(t); }
+
+TEST(FormatTest, TimesAreChinaStandardTime) {
+  // 2024-02-09T16:00:00Z is the first instant of 2024-02-10 in China.
+  absl::Time t = absl::FromCivil(absl::CivilSecond(2024, 2, 9, 16, 0, 0),
+                                 absl::UTCTimeZone());
+  EXPECT_EQ(ChinaDateTime(At(t)), "2024-02-10 00:00:00");
+  EXPECT_EQ(ChinaDateTime(google::protobuf::Timestamp()), "-");
+}
+
+// A deadline falls due at 24:00 of its last day (民法典 Art. 203), which is
+// the next day's first instant: the last day is printed.
+TEST(FormatTest, DueDayIsTheDeadlinesLastDay) {
+  absl::Time due = time::EndOf(absl::CivilDay(2026, 4, 30));
+  EXPECT_EQ(ChinaDueDay(At(due)), "2026-04-30");
+  EXPECT_EQ(ChinaDueDay(At(due - absl::Hours(3))), "2026-04-30");
+  EXPECT_EQ(ChinaDueDay(google::protobuf::Timestamp()), "-");
+}
+
+TEST(FormatTest, OfficeLabelShowsNameAndCode) {
+  EXPECT_EQ(OfficeLabel("140431:bureau", "沁源县信访局"),
+            "沁源县信访局 (140431:bureau)");
+  EXPECT_EQ(OfficeLabel("140431:bureau", ""), "140431:bureau");
+  EXPECT_EQ(OfficeLabel("", ""), "-");
+}
+
+TEST(FormatTest, ChineseCharactersAreTwoColumnsWide) {
+  EXPECT_EQ(DisplayWidth("abc"), 3u);
+  EXPECT_EQ(DisplayWidth("拖欠工资"), 8u);
+  EXPECT_EQ(DisplayWidth("a（b）"), 6u);  // full-width parentheses
+  EXPECT_EQ(DisplayWidth("\xe6"), 1u);    // a truncated sequence: one column
+}
+
+TEST(FormatTest, TableColumnsAlignByDisplayWidth) {
+  std::string table = FormatTable(
+      {{"CASE", "TITLE", "X"}, {"工资", "t", "y"}, {"C-1", "long title", "z"}});
+  EXPECT_EQ(table,
+            "CASE  TITLE       X\n"
+            "工资  t           y\n"
+            "C-1   long title  z\n");
+}
+
+TEST(FormatTest, DecisionPrintsEveryLine) {
+  v1::RouteDecision d;
+  d.set_disposition(v1::DISPOSITION_ASSIGN);
+  d.set_target_office_code("140431:labour");
+  d.set_target_office_name("沁源县人社局");
+  d.set_registering_office_code("140431:bureau");
+  d.add_rules("territorial");
+  d.add_rules("lowest-level");
+  d.set_cross_jurisdiction(true);
+  EXPECT_EQ(FormatDecision(d),
+            "disposition: assign (交办)\n"
+            "target: 沁源县人社局 (140431:labour)\n"
+            "registering: 140431:bureau\n"
+            "rules:\n"
+            "  - territorial\n"
+            "  - lowest-level\n"
+            "route: -\n"
+            "linked case: -\n"
+            "cross-jurisdiction: yes\n");
+}
+
+TEST(FormatTest, EventShowsWhoDidWhatAndTheDeadlines) {
+  v1::Envelope env;
+  env.set_sequence(3);
+  *env.mutable_occurred_at() = At(absl::FromCivil(
+      absl::CivilSecond(2026, 5, 1, 10, 0, 0), time::ChinaTimeZone()));
+  v1::CaseEvent* e = env.mutable_case_event();
+  e->set_action(v1::CASE_ACTION_EXTEND);
+  e->set_actor_office_code("140431:labour");
+  e->set_operator_("王五");
+  e->set_reason("情况复杂");
+  e->set_from_state(v1::CASE_STATE_ACCEPTED);
+  e->set_to_state(v1::CASE_STATE_EXTENDED);
+  e->set_holder_office_code("140431:labour");
+  e->set_extension_days(30);
+  v1::RunningDeadline* d = e->add_deadlines();
+  d->set_kind(v1::DEADLINE_KIND_HANDLING);
+  d->set_office_code("140431:labour");
+  *d->mutable_due_at() = At(time::EndOf(absl::CivilDay(2026, 7, 30)));
+  const std::string text = FormatEvent(env);
+  for (const char* want :
+       {"#3  2026-05-01 10:00:00  extend (延期)  by 140431:labour, operator "
+        "王五",
+        "state: accepted (已受理) → extended (已延期)", "reason: 情况复杂",
+        "extension: 30 days",
+        "deadline: handling (处理意见) due 2026-07-30 at 140431:labour"}) {
+    EXPECT_TRUE(absl::StrContains(text, want)) << want << "\n" << text;
+  }
+}
+
+// A chain of `n` events of case "C1" as routing publishes them.
+v1::CaseDetail Chain(int n) {
+  v1::CaseDetail detail;
+  detail.mutable_view()->set_case_id("C1");
+  detail.mutable_view()->set_version(n);
+  std::string prev;
+  for (int i = 1; i <= n; ++i) {
+    v1::Envelope env;
+    env.set_case_id("C1");
+    env.set_sequence(i);
+    env.set_event_id("e" + std::to_string(i));
+    if (!prev.empty()) env.set_prev_hash(chain::Sha256(prev));
+    env.mutable_case_event()->set_action(v1::CASE_ACTION_ACCEPT);
+    prev = env.SerializeAsString();
+    detail.add_events(prev);
+  }
+  return detail;
+}
+
+TEST(VerifyTest, IntactChainNamesItsHead) {
+  v1::CaseDetail detail = Chain(3);
+  VerifyResult result = VerifyDetail(detail);
+  EXPECT_TRUE(result.verdict.intact) << result.verdict.reason;
+  EXPECT_EQ(VerifyText(result),
+            "intact: 3 events, head " +
+                chain::Hex(chain::Sha256(detail.events(2))) + "\n");
+}
+
+TEST(VerifyTest, AlteredEventIsNamed) {
+  v1::CaseDetail detail = Chain(4);
+  v1::Envelope env;
+  ASSERT_TRUE(env.ParseFromString(detail.events(1)));
+  env.mutable_case_event()->set_reason("rewritten");
+  detail.set_events(1, env.SerializeAsString());
+  VerifyResult result = VerifyDetail(detail);
+  EXPECT_FALSE(result.verdict.intact);
+  EXPECT_EQ(result.verdict.altered_sequence, 2u);
+  EXPECT_TRUE(absl::StartsWith(VerifyText(result), "broken: event 2: "))
+      << VerifyText(result);
+  EXPECT_FALSE(absl::StrContains(VerifyText(result), "event 2: event 2"));
+}
+
+// No head hash in the view: a history cut at its end is caught by the
+// count of events against the case's version.
+TEST(VerifyTest, HistoryShorterThanTheVersionIsBroken) {
+  v1::CaseDetail detail = Chain(3);
+  detail.mutable_view()->set_version(5);
+  VerifyResult result = VerifyDetail(detail);
+  EXPECT_FALSE(result.verdict.intact);
+  EXPECT_EQ(result.verdict.altered_sequence, 4u);
+  EXPECT_EQ(VerifyText(result),
+            "broken: event 4: the case is at version 5 but its history has 3 "
+            "events\n");
+}
+
+TEST(VerifyTest, EmptyHistoryOfAnEmptyCaseIsIntact) {
+  VerifyResult result = VerifyDetail(Chain(0));
+  EXPECT_TRUE(result.verdict.intact);
+  EXPECT_EQ(VerifyText(result), "intact: 0 events, head -\n");
+}
+
+}  // namespace
+}  // namespace caserelay::casectl

@@ -1,0 +1,270 @@
+#include "tools/casectl/format.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "common/rpc/convert.h"
+#include "common/time/china_time.h"
+#include "google/protobuf/util/json_util.h"
+#include "tools/casectl/names.h"
+
+namespace caserelay::casectl {
+
+namespace v1 = caserelay::v1;
+
+namespace {
+
+bool IsSet(const google::protobuf::Timestamp& t) {
+  return t.seconds() != 0 || t.nanos() != 0;
+}
+
+std::string OrDash(absl::string_view s) {
+  return s.empty() ? "-" : std::string(s);
+}
+
+std::string YesNo(bool b) { return b ? "yes" : "no"; }
+
+// Decodes one UTF-8 code point at `s[*i]` and advances `*i`; a malformed
+// byte counts as one code point of its own.
+char32_t NextCodePoint(absl::string_view s, size_t* i) {
+  const auto c = static_cast<unsigned char>(s[*i]);
+  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+  if (*i + extra >= s.size()) extra = 0;  // truncated: one byte
+  char32_t cp = extra == 0 ? c : c & (0x3F >> extra);
+  for (int k = 1; k <= extra; ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[*i + k]) & 0x3F);
+  }
+  *i += 1 + extra;
+  return cp;
+}
+
+bool IsWide(char32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+void Line(std::string* out, absl::string_view indent, absl::string_view key,
+          absl::string_view value) {
+  absl::StrAppend(out, indent, key, ": ", value, "\n");
+}
+
+}  // namespace
+
+std::string ChinaDateTime(const google::protobuf::Timestamp& t) {
+  if (!IsSet(t)) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", rpc::FromProto(t),
+                          time::ChinaTimeZone());
+}
+
+std::string ChinaDueDay(const google::protobuf::Timestamp& due_at) {
+  if (!IsSet(due_at)) return "-";
+  absl::CivilDay day =
+      time::ChinaDay(rpc::FromProto(due_at) - absl::Nanoseconds(1));
+  return absl::FormatCivilTime(day);
+}
+
+std::string OfficeLabel(absl::string_view code, absl::string_view name) {
+  if (code.empty() && name.empty()) return "-";
+  if (name.empty()) return std::string(code);
+  if (code.empty()) return std::string(name);
+  return absl::StrCat(name, " (", code, ")");
+}
+
+size_t DisplayWidth(absl::string_view utf8) {
+  size_t width = 0;
+  for (size_t i = 0; i < utf8.size();) {
+    width += IsWide(NextCodePoint(utf8, &i)) ? 2 : 1;
+  }
+  return width;
+}
+
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t c = 0; c < row.size(); ++c) {
+      widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+    }
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      out += row[c];
+      if (c + 1 < row.size()) {
+        out.append(widths[c] - DisplayWidth(row[c]) + 2, ' ');
+      }
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string DeadlineLine(const v1::RunningDeadline& deadline) {
+  std::string out = absl::StrCat(LabelOf(DeadlineKindNames(), deadline.kind()),
+                                 " due ", ChinaDueDay(deadline.due_at()),
+                                 " at ", OrDash(deadline.office_code()));
+  if (IsSet(deadline.paused_at())) {
+    absl::StrAppend(&out, ", paused since ",
+                    ChinaDateTime(deadline.paused_at()));
+  }
+  return out;
+}
+
+std::string FormatDecision(const v1::RouteDecision& d) {
+  std::string out;
+  Line(&out, "", "disposition", LabelOf(DispositionNames(), d.disposition()));
+  Line(&out, "", "target",
+       OfficeLabel(d.target_office_code(), d.target_office_name()));
+  Line(&out, "", "registering",
+       OfficeLabel(d.registering_office_code(), d.registering_office_name()));
+  if (d.rules().empty()) {
+    Line(&out, "", "rules", "-");
+  } else {
+    out += "rules:\n";
+    for (const std::string& rule : d.rules())
+      absl::StrAppend(&out, "  - ", rule, "\n");
+  }
+  Line(&out, "", "route", OrDash(d.route()));
+  Line(&out, "", "linked case", OrDash(d.linked_case_id()));
+  Line(&out, "", "cross-jurisdiction", YesNo(d.cross_jurisdiction()));
+  return out;
+}
+
+std::string FormatView(const v1::CaseView& v) {
+  std::string out;
+  const v1::Matter& m = v.matter();
+  Line(&out, "", "case", v.case_id());
+  Line(&out, "", "state", StateLabel(v.state()));
+  Line(&out, "", "holder", OfficeLabel(v.office_code(), v.office_name()));
+  Line(&out, "", "version", absl::StrCat(v.version()));
+  Line(&out, "", "received", ChinaDateTime(v.received_at()));
+  Line(&out, "", "updated", ChinaDateTime(v.updated_at()));
+  Line(&out, "", "sender", OrDash(v.sender_office_code()));
+  Line(&out, "", "region", OrDash(m.region_code()));
+  Line(&out, "", "category", OrDash(m.category()));
+  Line(&out, "", "class", LabelOf(MatterClassNames(), m.matter_class()));
+  Line(&out, "", "channel", LabelOf(ChannelNames(), m.channel()));
+  Line(&out, "", "title", OrDash(m.title()));
+  Line(&out, "", "text", OrDash(m.text()));
+  if (!m.accused().empty()) Line(&out, "", "accused", m.accused());
+  if (!m.accused_offices().empty()) {
+    Line(&out, "", "accused offices", absl::StrJoin(m.accused_offices(), ", "));
+  }
+  if (!m.lodged_with().empty()) Line(&out, "", "lodged with", m.lodged_with());
+  if (m.statutory_route() != v1::STATUTORY_ROUTE_NONE) {
+    Line(&out, "", "statutory route",
+         LabelOf(StatutoryRouteNames(), m.statutory_route()));
+  }
+  if (!m.other_regions().empty()) {
+    Line(&out, "", "other regions", absl::StrJoin(m.other_regions(), ", "));
+  }
+  if (!m.other_categories().empty()) {
+    Line(&out, "", "other categories",
+         absl::StrJoin(m.other_categories(), ", "));
+  }
+  if (v.outcome() != v1::OUTCOME_UNSPECIFIED) {
+    Line(&out, "", "outcome", LabelOf(OutcomeNames(), v.outcome()));
+  }
+  if (v.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
+    Line(&out, "", "satisfaction",
+         LabelOf(SatisfactionNames(), v.satisfaction()));
+  }
+  Line(&out, "", "extended", YesNo(v.extended()));
+  Line(&out, "", "simplified", YesNo(v.simplified()));
+  Line(&out, "", "result reported", YesNo(v.result_reported()));
+  if (!v.linked_cases().empty()) {
+    Line(&out, "", "linked cases", absl::StrJoin(v.linked_cases(), ", "));
+  }
+  if (!v.rules().empty()) {
+    out += "rules:\n";
+    for (const std::string& rule : v.rules())
+      absl::StrAppend(&out, "  - ", rule, "\n");
+  }
+  if (v.deadlines().empty()) {
+    Line(&out, "", "deadlines", "none running");
+  } else {
+    out += "deadlines:\n";
+    for (const auto& d : v.deadlines()) {
+      absl::StrAppend(&out, "  - ", DeadlineLine(d), "\n");
+    }
+  }
+  if (v.has_decision()) {
+    out += "decision:\n";
+    std::string decision = FormatDecision(v.decision());
+    for (absl::string_view line :
+         absl::StrSplit(decision, '\n', absl::SkipEmpty())) {
+      absl::StrAppend(&out, "  ", line, "\n");
+    }
+  }
+  return out;
+}
+
+std::string FormatEvent(const v1::Envelope& env) {
+  std::string out = absl::StrCat("#", env.sequence(), "  ",
+                                 ChinaDateTime(env.occurred_at()), "  ");
+  if (!env.has_case_event()) {
+    absl::StrAppend(&out, "(not a case event)\n");
+    return out;
+  }
+  const v1::CaseEvent& e = env.case_event();
+  absl::StrAppend(&out, ActionLabel(e.action()), "  by ",
+                  OfficeLabel(e.actor_office_code(), e.actor_office_name()));
+  if (!e.operator_().empty())
+    absl::StrAppend(&out, ", operator ", e.operator_());
+  out += "\n";
+  const absl::string_view in = "    ";
+  Line(&out, in, "state",
+       absl::StrCat(StateLabel(e.from_state()), " → ",
+                    StateLabel(e.to_state())));
+  Line(&out, in, "holder",
+       OfficeLabel(e.holder_office_code(), e.holder_office_name()));
+  if (!e.reason().empty()) Line(&out, in, "reason", e.reason());
+  if (e.outcome() != v1::OUTCOME_UNSPECIFIED) {
+    Line(&out, in, "outcome", LabelOf(OutcomeNames(), e.outcome()));
+  }
+  if (e.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
+    Line(&out, in, "satisfaction",
+         LabelOf(SatisfactionNames(), e.satisfaction()));
+  }
+  if (e.extension_days() != 0) {
+    Line(&out, in, "extension", absl::StrCat(e.extension_days(), " days"));
+  }
+  if (!e.route().empty()) Line(&out, in, "route", e.route());
+  if (!e.linked_case_id().empty()) {
+    Line(&out, in, "linked case", e.linked_case_id());
+  }
+  if (e.simplified()) Line(&out, in, "simplified", "yes");
+  if (e.has_decision()) {
+    const v1::RouteDecision& d = e.decision();
+    Line(&out, in, "decision",
+         absl::StrCat(
+             LabelOf(DispositionNames(), d.disposition()), " → ",
+             OfficeLabel(d.target_office_code(), d.target_office_name())));
+  }
+  if (e.deadlines().empty()) {
+    Line(&out, in, "deadlines", "none running");
+  }
+  for (const auto& d : e.deadlines())
+    Line(&out, in, "deadline", DeadlineLine(d));
+  return out;
+}
+
+absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  auto status =
+      google::protobuf::util::MessageToJsonString(message, &out, options);
+  if (!status.ok()) {
+    return absl::InternalError(absl::StrCat("printing ", message.GetTypeName(),
+                                            " as JSON: ", status.ToString()));
+  }
+  return out;
+}
+
+}  // namespace caserelay::casectl

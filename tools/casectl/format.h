@@ -1,0 +1,69 @@
+// casectl's text output: times in China Standard Time (北京时间), aligned
+// tables, and a case's view, events and routing decision as key: value
+// lines. Also the --json output (protobuf JSON).
+//
+// Pure; thread-safe.
+
+#ifndef CASERELAY_TOOLS_CASECTL_FORMAT_H_
+#define CASERELAY_TOOLS_CASECTL_FORMAT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "caserelay/v1/events.pb.h"
+#include "caserelay/v1/routing.pb.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace caserelay::casectl {
+
+// "2026-05-01 10:00:00" in China Standard Time; "-" when `t` is unset
+// (zero).
+std::string ChinaDateTime(const google::protobuf::Timestamp& t);
+
+// The last day of a deadline due at `due_at`, as a China date
+// "2026-04-30". A legal deadline falls due at 24:00 of its last day, the
+// first instant of the next day (common/time/china_time.h EndOf), so this
+// is the day of the instant just before `due_at`. "-" when unset.
+std::string ChinaDueDay(const google::protobuf::Timestamp& due_at);
+
+// "沁源县信访局 (140431:bureau)"; the code alone without a name; "-"
+// when both are empty.
+std::string OfficeLabel(absl::string_view code, absl::string_view name);
+
+// How many terminal columns `utf8` takes: East Asian wide characters
+// (CJK, Hangul, full-width forms) count 2, others 1.
+size_t DisplayWidth(absl::string_view utf8);
+
+// `rows` as columns padded to their widest cell (by DisplayWidth), two
+// spaces apart, one line per row; the last column is not padded.
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
+
+// "handling due 2026-06-30 at 140431:housing", with ", paused" while
+// paused.
+std::string DeadlineLine(const caserelay::v1::RunningDeadline& deadline);
+
+// The decision as lines: disposition, target, registering, rules (one
+// per line), route, linked case, cross-jurisdiction. Every line is
+// printed, "-" for an empty value.
+std::string FormatDecision(const caserelay::v1::RouteDecision& decision);
+
+// A case's view as key: value lines (state, holder, version, matter, ...).
+std::string FormatView(const caserelay::v1::CaseView& view);
+
+// One event of a case's history: "#seq time action by office [operator]"
+// then indented lines: from → to, holder, reason, action details, the
+// deadlines running after it. An Envelope that carries no CaseEvent gives
+// its header and "(not a case event)".
+std::string FormatEvent(const caserelay::v1::Envelope& envelope);
+
+// `message` in protobuf JSON (field names in lowerCamelCase, as
+// MessageToJsonString prints them), one line. INTERNAL if the printer
+// fails.
+absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+
+}  // namespace caserelay::casectl
+
+#endif  // CASERELAY_TOOLS_CASECTL_FORMAT_H_
