@@ -4,8 +4,8 @@
 // transitions; this class checks actions against it and applies them.
 //
 //   (new) --REGISTER--> LINKED (重复信访)
-//     |  \
-//     |   +--REGISTER--> NOT_ACCEPTED --CLOSE--> CLOSED
+//     |
+//     +------REGISTER--> NOT_ACCEPTED --CLOSE--> CLOSED
 //     |                       ^
 //     |                       +--DECLINE (reason, route)--+
 //   REGISTER                                              |
