@@ -1,3 +1,4 @@
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "services/intake/intake_service.h"
 
@@ -9,9 +10,10 @@ class IntakeParts final : public service::Service {
  public:
   IntakeParts(const service::Context& context,
               std::unique_ptr<region::RegionTree> regions, LookupCodes codes,
-              Limits limits)
+              Limits limits, LookupLimits lookup_limits)
       : regions_(std::move(regions)),
-        impl_(context, regions_.get(), std::move(codes), limits) {}
+        impl_(context, regions_.get(), std::move(codes), limits,
+              lookup_limits) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
@@ -36,11 +38,17 @@ service::ServiceDefinition IntakeDefinition() {
       {"regions.path", T::kPath, "data/regions/regions.tsv", false,
        "region tree (GB/T 2260) used to check matter.region_code"},
       {"lookup.secret", T::kString, "", true,
-       "secret from which look-up codes are derived (keep it stable)"},
+       "secret from which look-up codes and identity keys are derived "
+       "(keep it stable)"},
+      {"lookup.max_failures", T::kInt, "5", false,
+       "failed status look-ups of one case number before it is locked"},
+      {"lookup.failure_window", T::kDuration, "15m", false,
+       "window opened by a case number's first failed look-up, in which "
+       "lookup.max_failures count; a lock lasts to its end"},
       {"intake.max_text_chars", T::kInt, "10000", false,
        "longest matter.text accepted, in characters"},
   };
-  def.column_families = {kPetitioners, kCases, kCounters, kRequests};
+  def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     auto regions =
@@ -49,9 +57,23 @@ service::ServiceDefinition IntakeDefinition() {
     Limits limits;
     limits.max_text_chars =
         static_cast<int>(context.config->GetInt("intake.max_text_chars"));
+    LookupLimits lookup_limits;
+    int64_t max_failures = context.config->GetInt("lookup.max_failures");
+    if (max_failures < 1 || max_failures > 1000) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: lookup.max_failures must be 1..1000, not ", max_failures));
+    }
+    lookup_limits.max_failures = static_cast<int>(max_failures);
+    lookup_limits.failure_window =
+        context.config->GetDuration("lookup.failure_window");
+    if (lookup_limits.failure_window <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          "config: lookup.failure_window must be longer than 0");
+    }
     return std::make_unique<IntakeParts>(
         context, *std::move(regions),
-        LookupCodes(context.config->GetString("lookup.secret")), limits);
+        LookupCodes(context.config->GetString("lookup.secret")), limits,
+        lookup_limits);
   };
   return def;
 }

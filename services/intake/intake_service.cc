@@ -2,12 +2,14 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
 #include "common/rpc/convert.h"
 #include "common/store/store.h"
 #include "common/time/china_time.h"
+#include "services/intake/identity_key.h"
 
 namespace caserelay::intake {
 
@@ -15,11 +17,13 @@ using caserelay::v1::IntakeCaseRecord;
 
 IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
                                      const region::RegionTree* regions,
-                                     LookupCodes codes, Limits limits)
+                                     LookupCodes codes, Limits limits,
+                                     LookupLimits lookup_limits)
     : context_(context),
       regions_(regions),
       codes_(std::move(codes)),
-      limits_(limits) {}
+      limits_(limits),
+      throttle_(context.store, context.clock, lookup_limits) {}
 
 absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
     std::string_view case_number) const {
@@ -28,7 +32,8 @@ absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
   if (!raw->has_value()) return std::nullopt;
   IntakeCaseRecord record;
   if (!record.ParseFromString(**raw)) {
-    return absl::DataLossError(absl::StrCat("intake: corrupt case ", std::string(case_number)));
+    return absl::DataLossError(
+        absl::StrCat("intake: corrupt case ", std::string(case_number)));
   }
   return record;
 }
@@ -64,9 +69,9 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   }
   // Case number: the matter's county-level code, the China date, and a
   // sequence per (code, date) kept in the store so it survives restarts.
-  std::string prefix =
-      absl::StrFormat("%s-%04d%02d%02d", req.matter().region_code().substr(0, 6),
-                      today.year(), today.month(), today.day());
+  std::string prefix = absl::StrFormat(
+      "%s-%04d%02d%02d", req.matter().region_code().substr(0, 6), today.year(),
+      today.month(), today.day());
   auto counter = context_.store->Get(kCounters, prefix);
   if (!counter.ok()) return counter.status();
   uint64_t seq = counter->has_value() ? store::DecodeUint64(**counter) : 1;
@@ -94,13 +99,15 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   *received->mutable_petitioner() = record.petitioner();
   *received->mutable_matter() = req.matter();
   *received->mutable_received_at() = rpc::ToProto(now);
+  received->set_identity_key(IdentityKey(codes_, req.petitioner()));
 
   store::WriteBatch batch(context_.store);
   batch.Put(kPetitioners, record.petitioner().id(),
             req.petitioner().SerializeAsString());
   batch.Put(kCases, case_number, record.SerializeAsString());
   batch.Put(kCounters, prefix, store::EncodeUint64(seq + 1));
-  if (!req.request_id().empty()) batch.Put(kRequests, req.request_id(), case_number);
+  if (!req.request_id().empty())
+    batch.Put(kRequests, req.request_id(), case_number);
   batch.AddOutbox("petitions", case_number, event.SerializeAsString());
   if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) return s;
 
@@ -114,6 +121,23 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   return resp;
 }
 
+namespace {
+
+// Intake writes case numbers in digits and hyphens; a string with other
+// characters than letters, digits and hyphens (or too long) cannot be a
+// case and is not worth a failure counter.
+bool MayBeCaseNumber(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 grpc::Status IntakeServiceImpl::GetCaseStatus(
     grpc::ServerContext*, const caserelay::v1::GetCaseStatusRequest* req,
     caserelay::v1::GetCaseStatusResponse* resp) {
@@ -121,17 +145,23 @@ grpc::Status IntakeServiceImpl::GetCaseStatus(
   // not reveal which case numbers exist.
   const grpc::Status not_found(grpc::StatusCode::NOT_FOUND,
                                "no case with that number and look-up code");
-  if (req->case_number().empty() || req->case_number().size() > 64) {
-    return not_found;
-  }
-  auto record = LoadCase(req->case_number());
-  if (!record.ok()) return rpc::ToGrpc(record.status());
-  if (!record->has_value() ||
-      !LookupCodes::Matches((*record)->lookup_salt(), req->lookup_code(),
-                            (*record)->lookup_hash())) {
-    return not_found;
-  }
-  const IntakeCaseRecord& r = **record;
+  if (!MayBeCaseNumber(req->case_number())) return not_found;
+  std::optional<IntakeCaseRecord> found;
+  absl::Status s =
+      throttle_.Attempt(req->case_number(), [&]() -> absl::StatusOr<bool> {
+        auto record = LoadCase(req->case_number());
+        if (!record.ok()) return record.status();
+        if (!record->has_value() ||
+            !LookupCodes::Matches((*record)->lookup_salt(), req->lookup_code(),
+                                  (*record)->lookup_hash())) {
+          return false;
+        }
+        found = **std::move(record);
+        return true;
+      });
+  if (absl::IsNotFound(s)) return not_found;
+  if (!s.ok()) return rpc::ToGrpc(s);
+  const IntakeCaseRecord& r = *found;
   resp->set_case_number(r.case_number());
   resp->set_state(r.state());
   resp->set_office_code(r.office_code());
@@ -151,7 +181,8 @@ grpc::Status IntakeServiceImpl::ResolveContact(
   }
   caserelay::v1::Petitioner petitioner;
   if (!petitioner.ParseFromString(**raw)) {
-    return grpc::Status(grpc::StatusCode::DATA_LOSS, "corrupt petitioner record");
+    return grpc::Status(grpc::StatusCode::DATA_LOSS,
+                        "corrupt petitioner record");
   }
   resp->set_phone(petitioner.phone());
   if (!req->case_number().empty()) {
@@ -168,7 +199,11 @@ grpc::Status IntakeServiceImpl::ResolveContact(
 
 absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
                                       store::WriteBatch& batch) {
-  if (!event.has_case_routed()) return absl::OkStatus();  // not shown yet
+  if (!event.has_case_event()) return absl::OkStatus();  // not shown
+  if (event.sequence() == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "case-events: event ", event.event_id(), " has no sequence"));
+  }
   auto raw = batch.Get(kCases, event.case_id());
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) {
@@ -180,10 +215,11 @@ absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
     return absl::DataLossError(absl::StrCat("corrupt case ", event.case_id()));
   }
   if (event.sequence() <= record.last_sequence()) return absl::OkStatus();
+  const caserelay::v1::CaseEvent& e = event.case_event();
   record.set_last_sequence(event.sequence());
-  record.set_state(caserelay::v1::CASE_STATE_ROUTED);
-  record.set_office_code(event.case_routed().office_code());
-  record.set_office_name(event.case_routed().office_name());
+  record.set_state(e.to_state());
+  record.set_office_code(e.holder_office_code());
+  record.set_office_name(e.holder_office_name());
   *record.mutable_updated_at() = event.occurred_at();
   batch.Put(kCases, event.case_id(), record.SerializeAsString());
   return absl::OkStatus();

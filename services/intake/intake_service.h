@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "caserelay/v1/intake.grpc.pb.h"
@@ -24,6 +25,7 @@
 #include "common/region/region_tree.h"
 #include "common/service/service_main.h"
 #include "services/intake/lookup_code.h"
+#include "services/intake/lookup_throttle.h"
 #include "services/intake/validation.h"
 
 namespace caserelay::intake {
@@ -32,28 +34,42 @@ inline constexpr char kPetitioners[] = "petitioners";
 inline constexpr char kCases[] = "cases";
 inline constexpr char kCounters[] = "counters";
 inline constexpr char kRequests[] = "requests";
+// Every family the service's store needs.
+inline const std::vector<std::string>& ColumnFamilies() {
+  static const auto* const kFamilies = new std::vector<std::string>{
+      kPetitioners, kCases, kCounters, kRequests, kLookupFailures};
+  return *kFamilies;
+}
 
 class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                                 public service::EventHandler {
  public:
-  // None of the pointers is owned; all outlive the service.
+  // None of the pointers is owned; all outlive the service. The store of
+  // `context` has every family of ColumnFamilies().
   IntakeServiceImpl(const service::Context& context,
                     const region::RegionTree* regions, LookupCodes codes,
-                    Limits limits);
+                    Limits limits, LookupLimits lookup_limits = {});
 
   grpc::Status SubmitPetition(
-      grpc::ServerContext* ctx,
-      const caserelay::v1::SubmitPetitionRequest* req,
+      grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
       caserelay::v1::SubmitPetitionResponse* resp) override;
-  grpc::Status GetCaseStatus(grpc::ServerContext* ctx,
-                             const caserelay::v1::GetCaseStatusRequest* req,
-                             caserelay::v1::GetCaseStatusResponse* resp) override;
+  // The petitioner's look-up: the case's state, office and times from the
+  // read model. NOT_FOUND alike for an unknown case number and a wrong
+  // code; RESOURCE_EXHAUSTED while the case number is locked after too
+  // many failures (LookupThrottle).
+  grpc::Status GetCaseStatus(
+      grpc::ServerContext* ctx, const caserelay::v1::GetCaseStatusRequest* req,
+      caserelay::v1::GetCaseStatusResponse* resp) override;
   grpc::Status ResolveContact(
-      grpc::ServerContext* ctx,
-      const caserelay::v1::ResolveContactRequest* req,
+      grpc::ServerContext* ctx, const caserelay::v1::ResolveContactRequest* req,
       caserelay::v1::ResolveContactResponse* resp) override;
 
-  // The read model: case-events update the cases' state and office.
+  // The read model: each CaseEvent sets the case's state (to_state), its
+  // office (the holder after the event) and updated_at (the envelope's
+  // occurred_at). An event whose sequence is not above the last applied
+  // one is skipped, writing nothing (redelivery, replay). Other payloads
+  // are ignored. NOT_FOUND for a case intake never stored,
+  // INVALID_ARGUMENT for a sequence of 0; nothing is written then.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
 
@@ -67,6 +83,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   const region::RegionTree* const regions_;
   const LookupCodes codes_;
   const Limits limits_;
+  LookupThrottle throttle_;
   absl::Mutex submit_mu_;
 };
 

@@ -26,6 +26,22 @@ std::string LookupCodes::Derive(std::string_view case_number) const {
   return code;
 }
 
+std::string LookupCodes::HexMac(std::string_view input) const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac,
+       &len);
+  std::string hex;
+  hex.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) {
+    hex.push_back(kHex[mac[i] >> 4]);
+    hex.push_back(kHex[mac[i] & 15]);
+  }
+  return hex;
+}
+
 std::string LookupCodes::NewSalt() {
   std::string salt(16, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), 16) != 1) {

@@ -23,6 +23,12 @@ class LookupCodes {
   // The code of `case_number`; the same for the same secret.
   std::string Derive(std::string_view case_number) const;
 
+  // Lowercase hex of HMAC-SHA256(secret, input): 64 characters, the same
+  // for the same secret and input. Used for the petitioner's identity key
+  // (identity_key.h), whose inputs ("id:", "np:") never look like a case
+  // number, so the two uses cannot collide.
+  std::string HexMac(std::string_view input) const;
+
   // 16 random bytes for a new case's hash salt.
   static std::string NewSalt();
   // SHA-256(salt || code).

@@ -1,10 +1,12 @@
 // IntakeServiceImpl with a real temp-dir Store: the read model of
-// "case-events" (Apply) and what the petitioner sees of it.
+// "case-events" (Apply), what the petitioner sees of it, the rate limit on
+// look-ups, and the identity key on PetitionReceived.
 
 #include "services/intake/intake_service.h"
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "caserelay/v1/events.pb.h"
@@ -14,6 +16,7 @@
 #include "common/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/intake/identity_key.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
@@ -26,12 +29,15 @@ class IntakeServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto t = svctest::TestContext::Create(
-        {kPetitioners, kCases, kCounters, kRequests},
-        svctest::ChinaTime(2026, 11, 22, 10, 0));
+        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
+    LookupLimits lookup;
+    lookup.max_failures = 5;
+    lookup.failure_window = absl::Minutes(15);
     service_ = std::make_unique<IntakeServiceImpl>(
-        t_->context(), &svctest::ShippedRegions(), LookupCodes("test-secret"), Limits());
+        t_->context(), &svctest::ShippedRegions(), LookupCodes("test-secret"),
+        Limits(), lookup);
   }
 
   // Submits a valid petition; returns its case number and look-up code.
@@ -53,9 +59,12 @@ class IntakeServiceTest : public ::testing::Test {
     return resp;
   }
 
-  static Envelope Routed(const std::string& case_id, uint64_t sequence,
-                         const std::string& office_code,
-                         const std::string& office_name) {
+  // routing's CaseEvent number `sequence` of `case_id`: the case is held
+  // by `office_code` in `state` after it.
+  static Envelope Event(const std::string& case_id, uint64_t sequence,
+                        caserelay::v1::CaseState state,
+                        const std::string& office_code,
+                        const std::string& office_name) {
     Envelope e;
     e.set_event_id("routing/" + case_id + "/" + std::to_string(sequence));
     e.set_case_id(case_id);
@@ -63,10 +72,36 @@ class IntakeServiceTest : public ::testing::Test {
     e.set_producer("routing");
     *e.mutable_occurred_at() =
         rpc::ToProto(svctest::ChinaTime(2026, 11, 22, 11, 0));
-    e.mutable_case_routed()->set_office_code(office_code);
-    e.mutable_case_routed()->set_office_name(office_name);
-    e.mutable_case_routed()->set_region_code("140431");
+    auto* c = e.mutable_case_event();
+    c->set_action(sequence == 1 ? caserelay::v1::CASE_ACTION_REGISTER
+                                : caserelay::v1::CASE_ACTION_TRANSFER);
+    c->set_to_state(state);
+    c->set_holder_office_code(office_code);
+    c->set_holder_office_name(office_name);
+    c->set_region_code("140431");
     return e;
+  }
+
+  // REGISTER: held by the county bureau.
+  static Envelope Registered(const std::string& case_id, uint64_t sequence,
+                             const std::string& office_code,
+                             const std::string& office_name) {
+    return Event(case_id, sequence, caserelay::v1::CASE_STATE_REGISTERED,
+                 office_code, office_name);
+  }
+
+  grpc::StatusCode Look(const std::string& case_number, const std::string& code,
+                        caserelay::v1::GetCaseStatusResponse* resp = nullptr) {
+    caserelay::v1::GetCaseStatusRequest req;
+    req.set_case_number(case_number);
+    req.set_lookup_code(code);
+    caserelay::v1::GetCaseStatusResponse ignored;
+    return service_->GetCaseStatus(nullptr, &req, resp ? resp : &ignored)
+        .error_code();
+  }
+
+  static std::string WrongCode(const std::string& code) {
+    return code == "22222222" ? "33333333" : "22222222";
   }
 
   // Applies `event` in its own batch and commits it if Apply succeeded.
@@ -93,7 +128,6 @@ class IntakeServiceTest : public ::testing::Test {
   std::unique_ptr<IntakeServiceImpl> service_;
 };
 
-
 TEST_F(IntakeServiceTest, SubmittedCaseStartsReceived) {
   auto resp = Submit();
   EXPECT_EQ(resp.case_number(), "140431-20261122-000001");
@@ -103,13 +137,13 @@ TEST_F(IntakeServiceTest, SubmittedCaseStartsReceived) {
   EXPECT_TRUE(record.office_code().empty());
 }
 
-TEST_F(IntakeServiceTest, CaseRoutedUpdatesStateAndOffice) {
+TEST_F(IntakeServiceTest, CaseEventUpdatesStateAndOffice) {
   std::string case_number = Submit().case_number();
-  Envelope e = Routed(case_number, 1, "140431:bureau", "沁源县信访局");
+  Envelope e = Registered(case_number, 1, "140431:bureau", "沁源县信访局");
   ASSERT_EQ(ApplyAndCommit(e).code(), absl::StatusCode::kOk);
 
   IntakeCaseRecord record = LoadCase(case_number);
-  EXPECT_EQ(record.state(), caserelay::v1::CASE_STATE_ROUTED);
+  EXPECT_EQ(record.state(), caserelay::v1::CASE_STATE_REGISTERED);
   EXPECT_EQ(record.office_code(), "140431:bureau");
   EXPECT_EQ(record.office_name(), "沁源县信访局");
   EXPECT_EQ(record.last_sequence(), 1u);
@@ -120,12 +154,12 @@ TEST_F(IntakeServiceTest, CaseRoutedUpdatesStateAndOffice) {
 TEST_F(IntakeServiceTest, ReplayedEventWithSameSequenceIsIgnored) {
   // DESIGN.md One recipe: a redelivered event must not change state twice.
   std::string case_number = Submit().case_number();
-  ASSERT_EQ(
-      ApplyAndCommit(Routed(case_number, 2, "140431:bureau", "沁源县信访局"))
-          .code(),
-      absl::StatusCode::kOk);
+  ASSERT_EQ(ApplyAndCommit(
+                Registered(case_number, 2, "140431:bureau", "沁源县信访局"))
+                .code(),
+            absl::StatusCode::kOk);
 
-  Envelope replay = Routed(case_number, 2, "140400:bureau", "长治市信访局");
+  Envelope replay = Registered(case_number, 2, "140400:bureau", "长治市信访局");
   store::WriteBatch batch(&t_->store());
   EXPECT_EQ(service_->Apply(replay, batch).code(), absl::StatusCode::kOk);
   EXPECT_TRUE(batch.empty()) << "a replay must write nothing";
@@ -137,22 +171,22 @@ TEST_F(IntakeServiceTest, ReplayedEventWithSameSequenceIsIgnored) {
 
 TEST_F(IntakeServiceTest, OlderEventAfterNewerIsIgnored) {
   std::string case_number = Submit().case_number();
-  ASSERT_EQ(
-      ApplyAndCommit(Routed(case_number, 3, "140431:bureau", "沁源县信访局"))
-          .code(),
-      absl::StatusCode::kOk);
-  ASSERT_EQ(
-      ApplyAndCommit(Routed(case_number, 1, "140400:bureau", "长治市信访局"))
-          .code(),
-      absl::StatusCode::kOk);
+  ASSERT_EQ(ApplyAndCommit(
+                Registered(case_number, 3, "140431:bureau", "沁源县信访局"))
+                .code(),
+            absl::StatusCode::kOk);
+  ASSERT_EQ(ApplyAndCommit(
+                Registered(case_number, 1, "140400:bureau", "长治市信访局"))
+                .code(),
+            absl::StatusCode::kOk);
   IntakeCaseRecord record = LoadCase(case_number);
   EXPECT_EQ(record.office_code(), "140431:bureau");
   EXPECT_EQ(record.last_sequence(), 3u);
 }
 
-TEST_F(IntakeServiceTest, CaseRoutedForUnknownCaseIsNotFound) {
+TEST_F(IntakeServiceTest, CaseEventForUnknownCaseIsNotFound) {
   Envelope e =
-      Routed("140431-20261122-999999", 1, "140431:bureau", "沁源县信访局");
+      Registered("140431-20261122-999999", 1, "140431:bureau", "沁源县信访局");
   store::WriteBatch batch(&t_->store());
   absl::Status s = service_->Apply(e, batch);
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
@@ -175,8 +209,8 @@ TEST_F(IntakeServiceTest, OtherEventsLeaveTheReadModelAlone) {
 
 TEST_F(IntakeServiceTest, StatusLookUpShowsTheRoutedOffice) {
   auto submitted = Submit();
-  ASSERT_EQ(ApplyAndCommit(Routed(submitted.case_number(), 1, "140431:bureau",
-                                  "沁源县信访局"))
+  ASSERT_EQ(ApplyAndCommit(Registered(submitted.case_number(), 1,
+                                      "140431:bureau", "沁源县信访局"))
                 .code(),
             absl::StatusCode::kOk);
   caserelay::v1::GetCaseStatusRequest req;
@@ -185,7 +219,7 @@ TEST_F(IntakeServiceTest, StatusLookUpShowsTheRoutedOffice) {
   caserelay::v1::GetCaseStatusResponse resp;
   grpc::Status s = service_->GetCaseStatus(nullptr, &req, &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(resp.state(), caserelay::v1::CASE_STATE_ROUTED);
+  EXPECT_EQ(resp.state(), caserelay::v1::CASE_STATE_REGISTERED);
   EXPECT_EQ(resp.office_name(), "沁源县信访局");
 }
 
@@ -199,6 +233,169 @@ TEST_F(IntakeServiceTest, StatusLookUpWithWrongCodeIsNotFound) {
   caserelay::v1::GetCaseStatusResponse resp;
   EXPECT_EQ(service_->GetCaseStatus(nullptr, &req, &resp).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(IntakeServiceTest, LaterEventsMoveStateAndOfficeAlong) {
+  auto submitted = Submit();
+  const std::string& n = submitted.case_number();
+  ASSERT_EQ(
+      ApplyAndCommit(Registered(n, 1, "140431:bureau", "沁源县信访局")).code(),
+      absl::StatusCode::kOk);
+  ASSERT_EQ(ApplyAndCommit(Event(n, 2, caserelay::v1::CASE_STATE_TRANSFERRED,
+                                 "140431:labour", "沁源县人力资源和社会保障局"))
+                .code(),
+            absl::StatusCode::kOk);
+  caserelay::v1::GetCaseStatusResponse resp;
+  ASSERT_EQ(Look(n, submitted.lookup_code(), &resp), grpc::StatusCode::OK);
+  EXPECT_EQ(resp.state(), caserelay::v1::CASE_STATE_TRANSFERRED);
+  EXPECT_EQ(resp.office_code(), "140431:labour");
+  EXPECT_EQ(resp.office_name(), "沁源县人力资源和社会保障局");
+  EXPECT_EQ(rpc::FromProto(resp.updated_at()),
+            svctest::ChinaTime(2026, 11, 22, 11, 0));
+}
+
+TEST_F(IntakeServiceTest, CaseEventWithoutSequenceIsInvalidArgument) {
+  std::string case_number = Submit().case_number();
+  Envelope e = Registered(case_number, 0, "140431:bureau", "沁源县信访局");
+  store::WriteBatch batch(&t_->store());
+  EXPECT_EQ(service_->Apply(e, batch).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(batch.empty());
+}
+
+TEST_F(IntakeServiceTest, PetitionReceivedCarriesTheIdentityKey) {
+  // identity_key.h: name + mobile when no ID number is given.
+  Submit();
+  std::vector<Envelope> published = t_->Published("petitions");
+  ASSERT_EQ(published.size(), 1u);
+  caserelay::v1::Petitioner p;
+  p.set_name("张三");
+  p.set_phone("13800138000");
+  const std::string key = IdentityKey(LookupCodes("test-secret"), p);
+  EXPECT_EQ(key.size(), 64u);
+  EXPECT_EQ(published[0].petition_received().identity_key(), key);
+}
+
+// DESIGN.md Security: "look-up code stored hashed, attempts rate-limited".
+// The limits of the fixture: 5 failures within 15 minutes.
+
+TEST_F(IntakeServiceTest, FifthFailedLookUpLocksEvenTheRightCode) {
+  auto submitted = Submit();
+  const std::string wrong = WrongCode(submitted.lookup_code());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Look(submitted.case_number(), wrong), grpc::StatusCode::NOT_FOUND)
+        << "attempt " << i + 1;
+  }
+  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Look(submitted.case_number(), wrong),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(IntakeServiceTest, FourFailedLookUpsDoNotLock) {
+  auto submitted = Submit();
+  for (int i = 0; i < 4; ++i) {
+    Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
+  }
+  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+            grpc::StatusCode::OK);
+}
+
+TEST_F(IntakeServiceTest, LockLiftsWhenTheWindowHasPassed) {
+  auto submitted = Submit();
+  for (int i = 0; i < 5; ++i) {
+    Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
+  }
+  t_->clock().Advance(absl::Minutes(10));
+  // Refused attempts while locked are not counted and do not extend it.
+  EXPECT_EQ(Look(submitted.case_number(), WrongCode(submitted.lookup_code())),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  t_->clock().Advance(absl::Minutes(4) + absl::Seconds(59));
+  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  t_->clock().Advance(absl::Seconds(1));
+  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+            grpc::StatusCode::OK);
+}
+
+TEST_F(IntakeServiceTest, FailuresInDifferentWindowsDoNotAddUp) {
+  auto submitted = Submit();
+  for (int i = 0; i < 4; ++i) {
+    Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
+  }
+  t_->clock().Advance(absl::Minutes(15));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(Look(submitted.case_number(), WrongCode(submitted.lookup_code())),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+            grpc::StatusCode::OK);
+}
+
+TEST_F(IntakeServiceTest, SuccessfulLookUpClearsTheFailures) {
+  auto submitted = Submit();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
+    }
+    EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+              grpc::StatusCode::OK)
+        << "round " << round + 1;
+  }
+}
+
+TEST_F(IntakeServiceTest, UnknownCaseNumberCountsAndAnswersLikeAWrongCode) {
+  // Look-ups must not reveal which case numbers exist: the same answers,
+  // in the same order, for a case that exists and one that does not.
+  auto submitted = Submit();
+  const std::string unknown = "140431-20261122-999999";
+  const std::string wrong = WrongCode(submitted.lookup_code());
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(Look(unknown, wrong), Look(submitted.case_number(), wrong))
+        << "attempt " << i + 1;
+  }
+  EXPECT_EQ(Look(unknown, wrong), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(IntakeServiceTest, LockIsPerCaseNumber) {
+  auto first = Submit();
+  auto second = Submit();
+  for (int i = 0; i < 5; ++i) {
+    Look(first.case_number(), WrongCode(first.lookup_code()));
+  }
+  EXPECT_EQ(Look(first.case_number(), first.lookup_code()),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Look(second.case_number(), second.lookup_code()),
+            grpc::StatusCode::OK);
+}
+
+TEST_F(IntakeServiceTest, LockSurvivesARestart) {
+  auto submitted = Submit();
+  for (int i = 0; i < 5; ++i) {
+    Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
+  }
+  service_ = std::make_unique<IntakeServiceImpl>(
+      t_->context(), &svctest::ShippedRegions(), LookupCodes("test-secret"),
+      Limits(), LookupLimits());
+  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(IntakeServiceTest, EndedWindowsAreSweptAway) {
+  // An unknown number's failures must not stay in the store for ever.
+  auto submitted = Submit();
+  Look("140431-20261122-999999", "22222222");
+  t_->clock().Advance(absl::Minutes(16));
+  Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
+  std::vector<std::string> keys;
+  ASSERT_TRUE(t_->store()
+                  .Scan(kLookupFailures, "", "",
+                        [&](std::string_view k, std::string_view) {
+                          keys.emplace_back(k);
+                          return true;
+                        })
+                  .ok());
+  EXPECT_THAT(keys, ::testing::ElementsAre(submitted.case_number()));
 }
 
 }  // namespace
