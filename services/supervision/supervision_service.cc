@@ -1,5 +1,6 @@
 #include "services/supervision/supervision_service.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,105 +8,131 @@
 #include "common/log/log.h"
 #include "common/rpc/convert.h"
 #include "common/store/store.h"
-#include "common/time/china_time.h"
+#include "services/supervision/deadline_mirror.h"
 
 namespace caserelay::supervision {
 namespace {
 
+using caserelay::v1::ListDeadlinesResponse;
+
+constexpr size_t kTimeBytes = 8;
+
 std::string TimerKey(absl::Time due, std::string_view deadline_id) {
-  return absl::StrCat(store::EncodeUint64(static_cast<uint64_t>(
-                          absl::ToUnixMicros(due))),
-                      std::string(deadline_id));
+  return absl::StrCat(
+      store::EncodeUint64(static_cast<uint64_t>(absl::ToUnixMicros(due))),
+      std::string(deadline_id));
+}
+
+// The case's deadlines as stored (empty if none yet).
+absl::StatusOr<ListDeadlinesResponse> LoadCase(const store::WriteBatch& batch,
+                                               std::string_view case_id) {
+  ListDeadlinesResponse record;
+  auto raw = batch.Get(kDeadlines, case_id);
+  if (!raw.ok()) return raw.status();
+  if (raw->has_value() && !record.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat(
+        "supervision: corrupt deadlines of case ", std::string(case_id)));
+  }
+  return record;
 }
 
 }  // namespace
 
 SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,
-                                               const time::Calendar* calendar,
-                                               DeadlineRules rules)
-    : context_(context), calendar_(calendar), rules_(rules) {}
+                                               TimerOptions options)
+    : context_(context), options_(options) {}
 
 grpc::Status SupervisionServiceImpl::ListDeadlines(
     grpc::ServerContext*, const caserelay::v1::ListDeadlinesRequest* req,
     caserelay::v1::ListDeadlinesResponse* resp) {
   if (req->case_id().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "case_id: is required");
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "case_id: is required");
   }
-  bool corrupt = false;
-  absl::Status s = context_.store->ScanPrefix(
-      kDeadlines, req->case_id() + "/", [&](std::string_view, std::string_view v) {
-        if (!resp->add_deadlines()->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-          corrupt = true;
-        }
-        return !corrupt;
-      });
-  if (!s.ok()) return rpc::ToGrpc(s);
-  if (corrupt) return grpc::Status(grpc::StatusCode::DATA_LOSS, "corrupt deadline");
+  auto raw = context_.store->Get(kDeadlines, req->case_id());
+  if (!raw.ok()) return rpc::ToGrpc(raw.status());
+  if (raw->has_value() && !resp->ParseFromString(**raw)) {
+    return grpc::Status(grpc::StatusCode::DATA_LOSS, "corrupt deadlines");
+  }
   return grpc::Status::OK;
 }
 
 absl::Status SupervisionServiceImpl::Apply(const caserelay::v1::Envelope& event,
                                            store::WriteBatch& batch) {
-  if (!event.has_case_routed()) return absl::OkStatus();
-  std::string id = absl::StrCat(event.case_id(), "/transfer");
-  auto known = batch.Get(kDeadlines, id);
-  if (!known.ok()) return known.status();
-  if (known->has_value()) return absl::OkStatus();  // armed before
+  if (!event.has_case_event()) return absl::OkStatus();
+  const std::string& case_id = event.case_id();
+  if (event.sequence() == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "case-events: event ", event.event_id(), " has no sequence"));
+  }
+  if (absl::Status s = CheckListed(event.case_event().deadlines()); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "case-events: event ", event.event_id(), ": ", s.message()));
+  }
+  auto last = batch.Get(kSequences, case_id);
+  if (!last.ok()) return last.status();
+  if (last->has_value() && (*last)->size() == 8 &&
+      event.sequence() <= store::DecodeUint64(**last)) {
+    return absl::OkStatus();  // applied before
+  }
+  auto record = LoadCase(batch, case_id);
+  if (!record.ok()) return record.status();
 
-  absl::Time received = rpc::FromProto(event.case_routed().received_at());
-  auto last_day =
-      calendar_->AddCalendarDays(time::ChinaDay(received), rules_.transfer_days);
-  if (!last_day.ok()) return last_day.status();
-  absl::Time due = time::EndOf(*last_day);
-
-  caserelay::v1::Deadline d;
-  d.set_deadline_id(id);
-  d.set_case_id(event.case_id());
-  d.set_kind(caserelay::v1::DEADLINE_KIND_TRANSFER);
-  d.set_office_code(event.case_routed().office_code());
-  *d.mutable_started_at() = event.case_routed().received_at();
-  *d.mutable_due_at() = rpc::ToProto(due);
-  d.set_state(caserelay::v1::DEADLINE_STATE_ARMED);
-  batch.Put(kDeadlines, id, d.SerializeAsString());
-  batch.Put(kTimers, TimerKey(due, id), "");
+  TimerChanges changes =
+      Mirror(case_id, event.case_event().deadlines(),
+             rpc::FromProto(event.occurred_at()), record->mutable_deadlines());
+  for (const Timer& t : changes.disarm)
+    batch.Delete(kTimers, TimerKey(t.due, t.id));
+  for (const Timer& t : changes.arm)
+    batch.Put(kTimers, TimerKey(t.due, t.id), "");
+  batch.Put(kDeadlines, case_id, record->SerializeAsString());
+  batch.Put(kSequences, case_id, store::EncodeUint64(event.sequence()));
   return absl::OkStatus();
 }
 
 absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
   absl::Time now = context_.clock->Now();
-  std::string end = store::EncodeUint64(
-      static_cast<uint64_t>(absl::ToUnixMicros(now)) + 1);
+  std::string end =
+      store::EncodeUint64(static_cast<uint64_t>(absl::ToUnixMicros(now)) + 1);
   std::vector<std::string> due_keys;
   absl::Status s = context_.store->Scan(
       kTimers, "", end, [&](std::string_view k, std::string_view) {
         due_keys.emplace_back(k);
-        return static_cast<int>(due_keys.size()) < rules_.fire_batch;
+        return static_cast<int>(due_keys.size()) < options_.fire_batch;
       });
   if (!s.ok()) return s;
   for (const std::string& key : due_keys) {
-    std::string id = key.substr(8);
     batch.Delete(kTimers, key);
-    auto raw = batch.Get(kDeadlines, id);
-    if (!raw.ok()) return raw.status();
-    caserelay::v1::Deadline d;
-    if (!raw->has_value() || !d.ParseFromString(**raw) ||
-        d.state() != caserelay::v1::DEADLINE_STATE_ARMED) {
-      continue;  // cancelled or already fired
+    if (key.size() <= kTimeBytes) continue;
+    std::string id = key.substr(kTimeBytes);
+    std::string case_id(CaseOfDeadline(id));
+    auto record = LoadCase(batch, case_id);
+    if (!record.ok()) return record.status();
+    caserelay::v1::Deadline* d = nullptr;
+    for (caserelay::v1::Deadline& k : *record->mutable_deadlines()) {
+      if (k.deadline_id() == id) d = &k;
     }
-    d.set_state(caserelay::v1::DEADLINE_STATE_MISSED);
-    batch.Put(kDeadlines, id, d.SerializeAsString());
+    // Only an armed deadline that is really due fires: a paused, done,
+    // missed or moved one left this timer behind.
+    if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED ||
+        rpc::FromProto(d->due_at()) > now) {
+      continue;
+    }
+    d->set_state(caserelay::v1::DEADLINE_STATE_MISSED);
+    batch.Put(kDeadlines, case_id, record->SerializeAsString());
     caserelay::v1::Envelope out;
     out.set_event_id(absl::StrCat("supervision/", id, "/missed"));
-    out.set_case_id(d.case_id());
+    out.set_case_id(case_id);
     out.set_producer("supervision");
     *out.mutable_occurred_at() = rpc::ToProto(now);
     auto* missed = out.mutable_deadline_missed();
     missed->set_deadline_id(id);
-    missed->set_kind(d.kind());
-    missed->set_office_code(d.office_code());
-    *missed->mutable_due_at() = d.due_at();
-    batch.AddOutbox("supervision-events", d.case_id(), out.SerializeAsString());
-    log::Info("deadline missed", {{"deadline", id}, {"office", d.office_code()}});
+    missed->set_kind(d->kind());
+    missed->set_office_code(d->office_code());
+    *missed->mutable_due_at() = d->due_at();
+    batch.AddOutbox("supervision-events", case_id, out.SerializeAsString());
+    log::Info("deadline missed",
+              {{"deadline", id}, {"office", d->office_code()}});
   }
   return absl::OkStatus();
 }
