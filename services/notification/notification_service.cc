@@ -5,15 +5,19 @@
 
 namespace caserelay::notification {
 
-NotificationServiceImpl::NotificationServiceImpl(const service::Context& context,
-                                                 std::function<void()> on_queued)
-    : context_(context), on_queued_(std::move(on_queued)) {}
+NotificationServiceImpl::NotificationServiceImpl(
+    const service::Context& context, std::function<void()> on_queued,
+    SmsTexts texts)
+    : context_(context),
+      on_queued_(std::move(on_queued)),
+      texts_(std::move(texts)) {}
 
 grpc::Status NotificationServiceImpl::ListMessages(
     grpc::ServerContext*, const caserelay::v1::ListMessagesRequest* req,
     caserelay::v1::ListMessagesResponse* resp) {
   if (req->case_id().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "case_id: is required");
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "case_id: is required");
   }
   std::vector<std::string> ids;
   std::string prefix = req->case_id() + "/";
@@ -38,21 +42,56 @@ grpc::Status NotificationServiceImpl::ListMessages(
 
 absl::Status NotificationServiceImpl::Apply(
     const caserelay::v1::Envelope& event, store::WriteBatch& batch) {
-  if (!event.has_case_routed()) return absl::OkStatus();
+  if (!event.has_case_event()) return absl::OkStatus();
+  const caserelay::v1::CaseEvent& e = event.case_event();
+  const bool is_register = e.action() == caserelay::v1::CASE_ACTION_REGISTER;
   std::string id = absl::StrCat(event.event_id(), "/sms");
   auto known = batch.Get(kMessages, id);
   if (!known.ok()) return known.status();
   if (known->has_value()) return absl::OkStatus();
 
+  // What this case's REGISTER said: from the event itself, or as kept.
+  caserelay::v1::CaseEvent facts;
+  auto stored = batch.Get(kCases, event.case_id());
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value() && !facts.ParseFromString(**stored)) {
+    return absl::DataLossError(
+        absl::StrCat("notification: corrupt case ", event.case_id()));
+  }
+  bool keep_facts = false;
+  if (is_register && !stored->has_value()) {
+    if (e.petitioner().id().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "case_event.petitioner.id: is required on REGISTER (event ",
+          event.event_id(), ")"));
+    }
+    *facts.mutable_petitioner() = e.petitioner();
+    facts.set_matter_class(e.matter_class());
+    keep_facts = true;
+  }
+
+  auto plan = PlanSms(
+      event.case_id(), e,
+      facts.matter_class() == caserelay::v1::MATTER_CLASS_ACCUSATION, texts_);
+  if (!plan.ok()) return plan.status();
+  if (plan->has_value() && !is_register && !stored->has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "case-events: no REGISTER applied for case ", event.case_id(),
+        ", so no petitioner to tell of event ", event.event_id()));
+  }
+  if (keep_facts) batch.Put(kCases, event.case_id(), facts.SerializeAsString());
+  if (!plan->has_value()) return absl::OkStatus();
+  const PlannedSms& sms = **plan;
+
   caserelay::v1::SmsRecord record;
   auto* m = record.mutable_message();
   m->set_message_id(id);
   m->set_case_id(event.case_id());
-  m->set_trigger("received");
+  m->set_trigger(sms.trigger);
   m->set_state(caserelay::v1::SMS_STATE_QUEUED);
   *m->mutable_updated_at() = rpc::ToProto(context_.clock->Now());
-  *record.mutable_petitioner() = event.case_routed().petitioner();
-  (*record.mutable_vars())["case_number"] = event.case_id();
+  *record.mutable_petitioner() = facts.petitioner();
+  for (const auto& [k, v] : sms.vars) (*record.mutable_vars())[k] = v;
 
   caserelay::v1::Envelope out;
   out.set_event_id(absl::StrCat(id, "/queued"));
@@ -65,7 +104,8 @@ absl::Status NotificationServiceImpl::Apply(
   batch.Put(kMessages, id, record.SerializeAsString());
   batch.Put(kQueue, id, "");
   batch.Put(kByCase, absl::StrCat(event.case_id(), "/", id), "");
-  batch.AddOutbox("notification-events", event.case_id(), out.SerializeAsString());
+  batch.AddOutbox("notification-events", event.case_id(),
+                  out.SerializeAsString());
   queued_ = true;
   return absl::OkStatus();
 }

@@ -1,13 +1,15 @@
 // notification (短信告知): turns case events into SMS for the petitioner,
 // exactly once (DESIGN.md: record "sending" before the gateway call and
 // the gateway's id after it; a crash in between is reconciled, never
-// blindly re-sent). This first form sends the receipt SMS ("received":
-// case number and look-up code) when a case is routed.
+// blindly re-sent). Each CaseEvent queues at most one SMS, chosen by
+// sms_plan.h (receipt, transfer, acceptance, extension, reply, review ...).
 //
 // Column families: "messages" (message id -> SmsRecord), "queue" (message
 // id -> empty, for messages not yet finished), "by-case" (case id + "/" +
-// message id -> empty). Personal data is not stored: the phone number is
-// asked of intake at send time.
+// message id -> empty), "cases" (case id -> what its REGISTER said that
+// later events need: a CaseEvent holding only petitioner and
+// matter_class). Personal data is not stored: the phone number is asked of
+// intake at send time.
 //
 // Thread safety: Apply runs on the consume loop's thread and only creates
 // records; the Sender's thread moves them on; gRPC handlers read.
@@ -16,31 +18,49 @@
 #define CASERELAY_SERVICES_NOTIFICATION_NOTIFICATION_SERVICE_H_
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/service/service_main.h"
+#include "services/notification/sms_plan.h"
 
 namespace caserelay::notification {
 
 inline constexpr char kMessages[] = "messages";
 inline constexpr char kQueue[] = "queue";
 inline constexpr char kByCase[] = "by-case";
+inline constexpr char kCases[] = "cases";
+
+// Every family the service's store needs.
+inline const std::vector<std::string>& ColumnFamilies() {
+  static const auto* const kFamilies =
+      new std::vector<std::string>{kMessages, kQueue, kByCase, kCases};
+  return *kFamilies;
+}
 
 class NotificationServiceImpl final
     : public caserelay::v1::NotificationService::Service,
       public service::EventHandler {
  public:
-  // `on_queued` is called after a commit that queued messages.
+  // `on_queued` is called after a commit that queued messages. The store
+  // of `context` has every family of ColumnFamilies().
   NotificationServiceImpl(const service::Context& context,
-                          std::function<void()> on_queued);
+                          std::function<void()> on_queued, SmsTexts texts = {});
 
-  grpc::Status ListMessages(
-      grpc::ServerContext* ctx, const caserelay::v1::ListMessagesRequest* req,
-      caserelay::v1::ListMessagesResponse* resp) override;
+  grpc::Status ListMessages(grpc::ServerContext* ctx,
+                            const caserelay::v1::ListMessagesRequest* req,
+                            caserelay::v1::ListMessagesResponse* resp) override;
 
-  // CaseRouted queues the receipt SMS (message id: the event's id +
-  // "/sms"); a second delivery of the same event queues nothing.
+  // A CaseEvent queues the SMS PlanSms chooses (message id: the event's id
+  // + "/sms", so one per event); a second delivery of the same event
+  // queues nothing and writes nothing. A REGISTER also keeps what later
+  // events of its case need (petitioner, whether it is an accusation).
+  // Other payloads are ignored. Errors, with nothing written (the loop
+  // keeps the event as a dead letter): PlanSms's; INVALID_ARGUMENT for a
+  // REGISTER without petitioner.id; NOT_FOUND for an SMS-bearing event
+  // of a case whose REGISTER was never applied.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
   void Committed() override;
@@ -48,6 +68,7 @@ class NotificationServiceImpl final
  private:
   const service::Context context_;
   const std::function<void()> on_queued_;
+  const SmsTexts texts_;
   bool queued_ = false;  // loop thread only
 };
 

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/convert.h"
+#include "common/time/china_time.h"
 
 namespace caserelay::notification {
 
@@ -98,18 +100,55 @@ grpc::Status FakeIntakeStub::GetCaseStatus(
   return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
 }
 
-caserelay::v1::Envelope CaseRoutedFor(const std::string& case_id) {
+caserelay::v1::Envelope RegisterFor(const std::string& case_id,
+                                    caserelay::v1::Disposition disposition,
+                                    caserelay::v1::MatterClass matter_class) {
+  caserelay::v1::Envelope e =
+      CaseEventFor(case_id, 1, caserelay::v1::CASE_ACTION_REGISTER);
+  auto* c = e.mutable_case_event();
+  c->set_actor_office_code("routing");
+  c->set_from_state(caserelay::v1::CASE_STATE_RECEIVED);
+  c->set_to_state(caserelay::v1::CASE_STATE_REGISTERED);
+  c->set_holder_office_code("140431:bureau");
+  c->set_holder_office_name("沁源县信访局");
+  auto* d = c->mutable_decision();
+  d->set_disposition(disposition);
+  d->set_target_office_code("140431:labour");
+  d->set_target_office_name("沁源县人力资源和社会保障局");
+  d->set_registering_office_code("140431:bureau");
+  d->set_registering_office_name("沁源县信访局");
+  c->mutable_petitioner()->set_id(absl::StrCat("P", case_id));
+  c->set_channel(caserelay::v1::CHANNEL_ONLINE);
+  c->set_region_code("140431");
+  c->set_category("labour");
+  c->set_matter_class(matter_class);
+  auto* transfer = c->add_deadlines();
+  transfer->set_kind(caserelay::v1::DEADLINE_KIND_TRANSFER);
+  transfer->set_office_code("140431:bureau");
+  absl::Time received = absl::FromCivil(absl::CivilMinute(2026, 11, 22, 10, 0),
+                                        time::ChinaTimeZone());
+  *c->mutable_received_at() = rpc::ToProto(received);
+  *e.mutable_occurred_at() = rpc::ToProto(received);
+  *transfer->mutable_started_at() = rpc::ToProto(received);
+  *transfer->mutable_due_at() =
+      rpc::ToProto(time::EndOf(absl::CivilDay(2026, 12, 7)));
+  return e;
+}
+
+caserelay::v1::Envelope CaseEventFor(const std::string& case_id,
+                                     uint64_t sequence,
+                                     caserelay::v1::CaseAction action) {
   caserelay::v1::Envelope e;
-  e.set_event_id(absl::StrCat("routing/", case_id, "/1"));
+  e.set_event_id(absl::StrCat("routing/", case_id, "/", sequence));
   e.set_case_id(case_id);
-  e.set_sequence(1);
+  e.set_sequence(sequence);
   e.set_producer("routing");
-  auto* routed = e.mutable_case_routed();
-  routed->set_office_code("140431:bureau");
-  routed->set_office_name("沁源县信访局");
-  routed->set_region_code("140431");
-  routed->set_channel(caserelay::v1::CHANNEL_ONLINE);
-  routed->mutable_petitioner()->set_id(absl::StrCat("P", case_id));
+  auto* c = e.mutable_case_event();
+  c->set_action(action);
+  c->set_actor_office_code("140431:labour");
+  c->set_actor_office_name("沁源县人力资源和社会保障局");
+  c->set_holder_office_code("140431:labour");
+  c->set_holder_office_name("沁源县人力资源和社会保障局");
   return e;
 }
 

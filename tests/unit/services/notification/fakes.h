@@ -7,6 +7,7 @@
 #ifndef CASERELAY_TESTS_UNIT_SERVICES_NOTIFICATION_FAKES_H_
 #define CASERELAY_TESTS_UNIT_SERVICES_NOTIFICATION_FAKES_H_
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -143,10 +144,25 @@ class FakeIntakeStub final
   State* const state_;
 };
 
-// routing's CaseRouted for `case_id` (sequence 1, petitioner "P" + case_id),
-// event id "routing/<case_id>/1": the receipt SMS it queues has the id
-// "routing/<case_id>/1/sms".
-caserelay::v1::Envelope CaseRoutedFor(const std::string& case_id);
+// routing's REGISTER of `case_id`: sequence 1, event id
+// "routing/<case_id>/1" (so the SMS it queues is "routing/<case_id>/1/sms"),
+// petitioner "P" + case_id, an online claim (or `matter_class`) decided
+// `disposition` with the county bureau "140431:bureau" (沁源县信访局)
+// holding it, and the 15-day transfer deadline running (received
+// 2026-11-22 10:00, due 2026-12-08 00:00 China time).
+caserelay::v1::Envelope RegisterFor(const std::string& case_id,
+                                    caserelay::v1::Disposition disposition =
+                                        caserelay::v1::DISPOSITION_TRANSFER,
+                                    caserelay::v1::MatterClass matter_class =
+                                        caserelay::v1::MATTER_CLASS_CLAIM);
+
+// A later CaseEvent of `case_id`: `action` as event `sequence` (event id
+// "routing/<case_id>/<sequence>"), by and then held by the county labour
+// bureau "140431:labour" (沁源县人力资源和社会保障局), listing no deadline.
+// Tests add the deadlines, reason and route the action needs.
+caserelay::v1::Envelope CaseEventFor(const std::string& case_id,
+                                     uint64_t sequence,
+                                     caserelay::v1::CaseAction action);
 
 }  // namespace caserelay::notification
 

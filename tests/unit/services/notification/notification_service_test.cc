@@ -1,5 +1,7 @@
 // NotificationServiceImpl::Apply: case events become queued SMS, exactly
-// once per event (DESIGN.md One recipe: replay produces the same ids).
+// once per event (DESIGN.md One recipe: replay produces the same ids), and
+// what a REGISTER said is kept for the case's later events. Which trigger
+// each action takes is sms_plan_test.cc.
 
 #include "services/notification/notification_service.h"
 
@@ -28,7 +30,7 @@ class NotificationServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto t = svctest::TestContext::Create(
-        {kMessages, kQueue, kByCase}, svctest::ChinaTime(2026, 11, 22, 10, 0));
+        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
     service_ = std::make_unique<NotificationServiceImpl>(t_->context(),
@@ -63,17 +65,28 @@ class NotificationServiceTest : public ::testing::Test {
     return out;
   }
 
+  SmsRecord Message(const std::string& id) {
+    SmsRecord record;
+    auto raw = t_->store().Get(kMessages, id);
+    EXPECT_TRUE(raw.ok() && raw->has_value()) << "no message " << id;
+    if (raw.ok() && raw->has_value()) {
+      EXPECT_TRUE(record.ParseFromString(**raw));
+    }
+    return record;
+  }
+
   std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<NotificationServiceImpl> service_;
   int wakes_ = 0;
 };
 
-TEST_F(NotificationServiceTest, CaseRoutedQueuesExactlyOneReceiptMessage) {
-  Envelope routed = CaseRoutedFor(kCase);
+TEST_F(NotificationServiceTest, RegisterQueuesExactlyOneReceiptMessage) {
+  Envelope routed = RegisterFor(kCase);
   ApplyAndCommit(routed);
   const std::string id = routed.event_id() + "/sms";
 
   EXPECT_THAT(Keys(kMessages), ::testing::ElementsAre(id));
+  EXPECT_THAT(Keys(kCases), ::testing::ElementsAre(kCase));
   EXPECT_THAT(Keys(kQueue), ::testing::ElementsAre(id));
   EXPECT_THAT(Keys(kByCase),
               ::testing::ElementsAre(std::string(kCase) + "/" + id));
@@ -101,7 +114,7 @@ TEST_F(NotificationServiceTest, CaseRoutedQueuesExactlyOneReceiptMessage) {
 }
 
 TEST_F(NotificationServiceTest, SameEventAppliedAgainQueuesNothing) {
-  Envelope routed = CaseRoutedFor(kCase);
+  Envelope routed = RegisterFor(kCase);
   ApplyAndCommit(routed);
 
   store::WriteBatch batch(&t_->store());
@@ -118,7 +131,7 @@ TEST_F(NotificationServiceTest, SameEventAppliedAgainQueuesNothing) {
 
 TEST_F(NotificationServiceTest, SameEventTwiceInOneBatchQueuesOnce) {
   // A poll may bring a duplicate in the same batch; Apply reads through it.
-  Envelope routed = CaseRoutedFor(kCase);
+  Envelope routed = RegisterFor(kCase);
   store::WriteBatch batch(&t_->store());
   ASSERT_EQ(service_->Apply(routed, batch).code(), absl::StatusCode::kOk);
   ASSERT_EQ(service_->Apply(routed, batch).code(), absl::StatusCode::kOk);
@@ -131,7 +144,7 @@ TEST_F(NotificationServiceTest, SameEventTwiceInOneBatchQueuesOnce) {
 TEST_F(NotificationServiceTest, SentMessageIsNotQueuedAgainByAReplay) {
   // After the sender finished, the message has left "queue"; a replay of
   // the event must not put it back.
-  Envelope routed = CaseRoutedFor(kCase);
+  Envelope routed = RegisterFor(kCase);
   ApplyAndCommit(routed);
   const std::string id = routed.event_id() + "/sms";
   store::WriteBatch done(&t_->store());
@@ -154,16 +167,16 @@ TEST_F(NotificationServiceTest, EventsWithoutAnSmsQueueNothing) {
 }
 
 TEST_F(NotificationServiceTest, EachCaseGetsItsOwnMessage) {
-  ApplyAndCommit(CaseRoutedFor(kCase));
-  ApplyAndCommit(CaseRoutedFor("140431-20261122-000002"));
+  ApplyAndCommit(RegisterFor(kCase));
+  ApplyAndCommit(RegisterFor("140431-20261122-000002"));
   EXPECT_EQ(Keys(kMessages).size(), 2u);
   EXPECT_EQ(Queued().size(), 2u);
   EXPECT_EQ(wakes_, 2);
 }
 
 TEST_F(NotificationServiceTest, ListMessagesShowsTheCaseMessagesOnly) {
-  ApplyAndCommit(CaseRoutedFor(kCase));
-  ApplyAndCommit(CaseRoutedFor("140431-20261122-000002"));
+  ApplyAndCommit(RegisterFor(kCase));
+  ApplyAndCommit(RegisterFor("140431-20261122-000002"));
   caserelay::v1::ListMessagesRequest req;
   req.set_case_id(kCase);
   caserelay::v1::ListMessagesResponse resp;
@@ -180,6 +193,116 @@ TEST_F(NotificationServiceTest, ListMessagesWithoutCaseIdIsInvalidArgument) {
   grpc::Status s = service_->ListMessages(nullptr, &req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), ::testing::StartsWith("case_id"));
+}
+
+TEST_F(NotificationServiceTest, LaterEventGoesToTheRegisteredPetitioner) {
+  // Only REGISTER names the petitioner; later events are told to them.
+  ApplyAndCommit(RegisterFor(kCase));
+  Envelope transfer =
+      CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_TRANSFER);
+  ApplyAndCommit(transfer);
+  SmsRecord record = Message(transfer.event_id() + "/sms");
+  EXPECT_EQ(record.message().trigger(), "transferred");
+  EXPECT_EQ(record.petitioner().id(), std::string("P") + kCase);
+  EXPECT_EQ(record.vars().at("office_name"), "沁源县人力资源和社会保障局");
+  EXPECT_EQ(Queued().size(), 2u) << "one message per event";
+}
+
+TEST_F(NotificationServiceTest, RegisterAndLaterEventInOneBatchBothQueue) {
+  store::WriteBatch batch(&t_->store());
+  ASSERT_EQ(service_->Apply(RegisterFor(kCase), batch).code(),
+            absl::StatusCode::kOk);
+  ASSERT_EQ(
+      service_
+          ->Apply(CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_ASSIGN),
+                  batch)
+          .code(),
+      absl::StatusCode::kOk);
+  ASSERT_EQ(t_->publisher().Commit(batch).code(), absl::StatusCode::kOk);
+  EXPECT_EQ(Keys(kMessages).size(), 2u);
+}
+
+TEST_F(NotificationServiceTest, AccusationReasonNeverReachesTheSms) {
+  // DOMAIN.md Notifying: "An SMS carries no accusation content". The
+  // matter class is only on REGISTER; a later DECLINE must still know it.
+  ApplyAndCommit(RegisterFor(kCase, caserelay::v1::DISPOSITION_TRANSFER,
+                             caserelay::v1::MATTER_CLASS_ACCUSATION));
+  Envelope decline = CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_DECLINE);
+  decline.mutable_case_event()->set_reason(
+      "举报的王某某受贿一事不属本机关管辖");
+  decline.mutable_case_event()->set_route("向县纪委监委提出");
+  ApplyAndCommit(decline);
+  SmsRecord record = Message(decline.event_id() + "/sms");
+  EXPECT_EQ(record.message().trigger(), "not_accepted");
+  EXPECT_EQ(record.vars().at("reason"), SmsTexts().reason_neutral);
+  for (const auto& [name, value] : record.vars()) {
+    EXPECT_THAT(value, ::testing::Not(::testing::HasSubstr("王某某"))) << name;
+  }
+}
+
+TEST_F(NotificationServiceTest, ClaimReasonIsTold) {
+  ApplyAndCommit(RegisterFor(kCase));
+  Envelope decline = CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_DECLINE);
+  decline.mutable_case_event()->set_reason("该事项已进入诉讼程序");
+  decline.mutable_case_event()->set_route("向人民法院了解审理进展");
+  ApplyAndCommit(decline);
+  SmsRecord record = Message(decline.event_id() + "/sms");
+  EXPECT_EQ(record.vars().at("reason"), "该事项已进入诉讼程序");
+  EXPECT_EQ(record.vars().at("route"), "向人民法院了解审理进展");
+}
+
+TEST_F(NotificationServiceTest, EventWithoutSmsWritesNothing) {
+  ApplyAndCommit(RegisterFor(kCase));
+  store::WriteBatch batch(&t_->store());
+  ASSERT_EQ(
+      service_
+          ->Apply(CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_OBJECT),
+                  batch)
+          .code(),
+      absl::StatusCode::kOk);
+  EXPECT_TRUE(batch.empty());
+}
+
+TEST_F(NotificationServiceTest, SmsEventOfAnUnregisteredCaseIsNotFound) {
+  store::WriteBatch batch(&t_->store());
+  absl::Status s = service_->Apply(
+      CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_TRANSFER), batch);
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr(kCase));
+  EXPECT_TRUE(batch.empty()) << "check first, then write";
+}
+
+TEST_F(NotificationServiceTest, RegisterWithoutPetitionerIsInvalidArgument) {
+  Envelope e = RegisterFor(kCase);
+  e.mutable_case_event()->clear_petitioner();
+  store::WriteBatch batch(&t_->store());
+  absl::Status s = service_->Apply(e, batch);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("petitioner.id"));
+  EXPECT_TRUE(batch.empty());
+}
+
+TEST_F(NotificationServiceTest,
+       AcceptWithoutHandlingDeadlineIsFailedPrecondition) {
+  ApplyAndCommit(RegisterFor(kCase));
+  store::WriteBatch batch(&t_->store());
+  absl::Status s = service_->Apply(
+      CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_ACCEPT), batch);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(batch.empty());
+}
+
+TEST_F(NotificationServiceTest, ViewHintComesFromTheSettings) {
+  SmsTexts texts;
+  texts.view_hint = "关注“山西信访”微信公众号查看";
+  service_ = std::make_unique<NotificationServiceImpl>(
+      t_->context(), [this] { ++wakes_; }, texts);
+  ApplyAndCommit(RegisterFor(kCase));
+  Envelope reply = CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_REPLY);
+  ApplyAndCommit(reply);
+  SmsRecord record = Message(reply.event_id() + "/sms");
+  EXPECT_EQ(record.message().trigger(), "replied");
+  EXPECT_EQ(record.vars().at("view_hint"), "关注“山西信访”微信公众号查看");
 }
 
 }  // namespace

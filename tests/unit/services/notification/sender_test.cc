@@ -40,7 +40,7 @@ class SenderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto t = svctest::TestContext::Create(
-        {kMessages, kQueue, kByCase}, svctest::ChinaTime(2026, 11, 22, 10, 0));
+        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
     auto templates = sms::TemplateSet::Load(
@@ -86,9 +86,9 @@ class SenderTest : public ::testing::Test {
   }
 
   // Queues the receipt SMS of `case_id` the way the service does (Apply of
-  // CaseRouted, then commit); returns its message id.
+  // its REGISTER, then commit); returns its message id.
   std::string Queue(const std::string& case_id) {
-    Envelope e = CaseRoutedFor(case_id);
+    Envelope e = RegisterFor(case_id);
     store::WriteBatch batch(&t_->store());
     EXPECT_EQ(service_->Apply(e, batch).code(), absl::StatusCode::kOk);
     EXPECT_EQ(t_->publisher().Commit(batch).code(), absl::StatusCode::kOk);
