@@ -148,9 +148,10 @@ flags:
                        latency phase (default 2000)
   --concurrency K      concurrent gRPC submitters, one channel each (default 4)
   --warmup N           cases routed one by one before timing (default 20)
-  --detect MODE        how "routed" is seen: events = CaseRouted read from
-                       case-events (default); poll = routing GetCase on every
-                       outstanding case each --poll-interval
+  --detect MODE        how "routed" is seen: events = REGISTER CaseEvent read
+                       from case-events (default); poll = routing GetCase
+                       shows REGISTERED, asked for every outstanding case
+                       each --poll-interval
   --poll-interval D    pause between poll sweeps, e.g. 5ms (default 5ms)
   --timeout D          limit for each run, e.g. 180s (default 180s)
   --relay-messages M   records in the relay's throughput phase (default

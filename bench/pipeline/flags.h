@@ -13,12 +13,12 @@ namespace caserelay::bench {
 
 // How the pipeline run learns that a case is routed.
 enum class Detect {
-  // Read CaseRouted from the system's "case-events" topic (exact time the
-  // routed event reached a downstream consumer, no polling load).
+  // Read routing's REGISTER CaseEvent from the system's "case-events"
+  // topic (exact time it reached a downstream consumer, no polling load).
   kEvents,
   // Poll routing's GetCase for every outstanding case each poll interval
-  // (the time routing's read side shows ROUTED; resolution = interval +
-  // one sweep).
+  // (the time routing's read side shows REGISTERED; resolution = interval
+  // + one sweep).
   kPoll,
 };
 

@@ -95,17 +95,17 @@ void Report(const Flags& flags, const std::optional<RelayResult>& relay,
   if (pipe) {
     PrintRow("submit    SubmitPetition RPC", "", &pipe->submit_latency);
     absl::PrintF(
-        "\npipeline: %d cases in %.3f s, %d submitters; %d/%d verified ROUTED "
-        "by routing GetCase afterwards\n",
+        "\npipeline: %d cases in %.3f s, %d submitters; %d/%d verified "
+        "REGISTERED by routing GetCase afterwards\n",
         pipe->cases, absl::ToDoubleSeconds(pipe->wall), flags.concurrency,
         pipe->verified_routed, pipe->cases);
     if (flags.detect == Detect::kEvents) {
       absl::PrintF(
-          "routed = CaseRouted read from case-events by this process (no "
-          "polling; includes routing's publish and one more Kafka hop)\n");
+          "routed = REGISTER CaseEvent read from case-events by this process "
+          "(no polling; includes routing's publish and one more Kafka hop)\n");
     } else {
       absl::PrintF(
-          "routed = routing GetCase shows ROUTED; resolution is the poll "
+          "routed = routing GetCase shows REGISTERED; resolution is the poll "
           "interval (%s) plus one sweep over the outstanding cases (longest "
           "sweep %.1f ms)\n",
           absl::FormatDuration(flags.poll_interval), Ms(pipe->longest_sweep));

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "bench/pipeline/watcher.h"
+#include "caserelay/v1/events.pb.h"
 #include "common/rpc/convert.h"
 #include "grpcpp/grpcpp.h"
 
@@ -70,6 +71,8 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
   watcher_options.detect = options.detect;
   watcher_options.bootstrap = system.bootstrap();
   watcher_options.routing_address = system.grpc_address("routing");
+  watcher_options.routing_token_file =
+      system.token_file(caserelay::testing::System::kProvinceBureau);
   watcher_options.poll_interval = options.poll_interval;
   auto watcher = RoutedWatcher::Create(watcher_options);
   if (!watcher.ok()) return watcher.status();
@@ -164,20 +167,30 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
   result.longest_sweep = (*watcher)->LongestSweep();
   watcher->reset();  // stop watching before the cross-check's load
 
-  // Cross-check, untimed: routing holds each case as ROUTED.
+  // Cross-check, untimed: routing holds each case REGISTERED, and its
+  // history starts with the REGISTER event the watcher saw.
   for (const std::string& c : cases) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(10));
     caserelay::v1::GetCaseRequest req;
     req.set_case_id(c);
-    caserelay::v1::CaseView view;
-    grpc::Status s = system.routing().GetCase(&ctx, req, &view);
-    if (!s.ok() || view.state() != caserelay::v1::CASE_STATE_ROUTED) {
+    caserelay::v1::CaseDetail detail;
+    grpc::Status s = system.routing().GetCase(&ctx, req, &detail);
+    if (!s.ok()) {
+      return absl::InternalError(absl::StrCat(
+          "case ", c, " seen routed but GetCase fails: ", s.error_message()));
+    }
+    if (detail.view().state() != caserelay::v1::CASE_STATE_REGISTERED) {
       return absl::InternalError(
           absl::StrCat("case ", c, " seen routed but GetCase says ",
-                       s.ok() ? caserelay::v1::CaseState_Name(view.state())
-                              : s.error_message()));
+                       caserelay::v1::CaseState_Name(detail.view().state())));
+    }
+    caserelay::v1::Envelope first;
+    if (detail.events().empty() || !first.ParseFromString(detail.events(0)) ||
+        first.case_event().action() != caserelay::v1::CASE_ACTION_REGISTER) {
+      return absl::InternalError(
+          absl::StrCat("case ", c, ": history does not start with REGISTER"));
     }
     ++result.verified_routed;
   }

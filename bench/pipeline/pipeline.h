@@ -1,5 +1,5 @@
 // The end-to-end run: petitions (信访) submitted over gRPC to a running
-// system until each is routed to its office.
+// system until routing has decided each and registered it at a bureau.
 #ifndef CASERELAY_BENCH_PIPELINE_PIPELINE_H_
 #define CASERELAY_BENCH_PIPELINE_PIPELINE_H_
 
@@ -37,7 +37,8 @@ struct PipelineResult {
   // Detect::kPoll: the longest sweep of GetCase calls over the
   // outstanding cases (the poller's own resolution limit).
   absl::Duration longest_sweep;
-  // Cases routing's GetCase showed ROUTED after the run (a cross-check).
+  // Cases routing's GetCase showed REGISTERED, their history starting with
+  // REGISTER, after the run (a cross-check).
   int verified_routed = 0;
 };
 
@@ -48,7 +49,9 @@ struct PipelineResult {
 // Returns the figures; INVALID_ARGUMENT for no regions; the first failed
 // SubmitPetition (converted to absl::Status, naming the case number n);
 // DEADLINE_EXCEEDED if not every case is routed within options.timeout;
-// INTERNAL if a case the watcher saw routed is not ROUTED in GetCase.
+// INTERNAL if a case the watcher saw routed is not REGISTERED in GetCase
+// (as the province bureau, which reads every Shanxi case) or its history
+// does not start with REGISTER.
 // REQUIRES: `system` is started and outlives the call.
 absl::StatusOr<PipelineResult> RunPipeline(caserelay::testing::System& system,
                                            const PipelineOptions& options);

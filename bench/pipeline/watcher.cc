@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "caserelay/v1/events.pb.h"
+#include "common/rpc/credentials.h"
 #include "common/service/kafka_options.h"
 #include "grpcpp/grpcpp.h"
 
@@ -31,8 +32,13 @@ absl::StatusOr<std::unique_ptr<RoutedWatcher>> RoutedWatcher::Create(
     if (options.routing_address.empty()) {
       return absl::InvalidArgumentError("watcher: routing address is empty");
     }
-    w->routing_ = caserelay::v1::RoutingService::NewStub(grpc::CreateChannel(
-        options.routing_address, grpc::InsecureChannelCredentials()));
+    // routing's office API answers only an authenticated office.
+    rpc::ClientAuth auth;
+    auth.target = options.routing_address;
+    auth.token_file = options.routing_token_file;
+    auto channel = rpc::OfficeChannel(auth);
+    if (!channel.ok()) return channel.status();
+    w->routing_ = caserelay::v1::RoutingService::NewStub(*channel);
     w->thread_ = std::thread([raw = w.get()] { raw->PollRouting(); });
   }
   return w;
@@ -100,7 +106,10 @@ void RoutedWatcher::ConsumeEvents() {
     for (const kafka::Message& m : *batch) {
       caserelay::v1::Envelope event;
       if (!event.ParseFromString(m.value)) continue;  // not ours to judge
-      if (event.payload_case() == caserelay::v1::Envelope::kCaseRouted) {
+      // Routing's first event on a new case is its REGISTER (登记), which
+      // carries the decision: that is "routed".
+      if (event.has_case_event() &&
+          event.case_event().action() == caserelay::v1::CASE_ACTION_REGISTER) {
         Record(event.case_id(), now);
       }
     }
@@ -123,9 +132,10 @@ void RoutedWatcher::PollRouting() {
                        std::chrono::seconds(5));
       caserelay::v1::GetCaseRequest req;
       req.set_case_id(c);
-      caserelay::v1::CaseView view;
-      grpc::Status s = routing_->GetCase(&ctx, req, &view);
-      if (s.ok() && view.state() == caserelay::v1::CASE_STATE_ROUTED) {
+      caserelay::v1::CaseDetail detail;
+      grpc::Status s = routing_->GetCase(&ctx, req, &detail);
+      if (s.ok() &&
+          detail.view().state() == caserelay::v1::CASE_STATE_REGISTERED) {
         Record(c, SteadyClock::now());
       } else {
         still.push_back(c);  // NOT_FOUND until routing has consumed it

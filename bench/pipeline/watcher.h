@@ -1,5 +1,6 @@
-// Sees cases (信访事项) become routed, and when: either from the CaseRouted
-// events on "case-events" or by polling routing's GetCase.
+// Sees cases (信访事项) become routed, and when: either from routing's
+// REGISTER CaseEvent on "case-events" or by polling routing's GetCase until
+// it shows the case REGISTERED.
 #ifndef CASERELAY_BENCH_PIPELINE_WATCHER_H_
 #define CASERELAY_BENCH_PIPELINE_WATCHER_H_
 
@@ -25,12 +26,18 @@ struct WatcherOptions {
   Detect detect = Detect::kEvents;
   // kEvents: the system's Kafka bootstrap list.
   std::string bootstrap;
-  // kPoll: routing's gRPC address, and the pause between sweeps.
+  // kPoll: routing's gRPC address, the file holding the bearer token of an
+  // office that may read every case (the harness's province bureau), and
+  // the pause between sweeps.
   std::string routing_address;
+  std::string routing_token_file;
   absl::Duration poll_interval = absl::Milliseconds(5);
 };
 
-// Records, per case number, the first time this process saw it routed.
+// Records, per case number, the first time this process saw it routed:
+// routing decided the new petition and registered it (登记) at a bureau,
+// REGISTERED (DOMAIN.md "Routing"; no office acts on the bench's cases, so
+// they stay so).
 // A background thread does the watching from Create() until destruction.
 //
 // Thread-safe: every public method may be called from any thread.
@@ -39,7 +46,7 @@ class RoutedWatcher {
   // Starts watching. kEvents reads case-events from its beginning in a
   // consumer group of its own; kPoll polls only cases passed to Track().
   // Returns INVALID_ARGUMENT if the address for the mode is empty, or the
-  // consumer's creation error.
+  // consumer's or the office channel's creation error.
   static absl::StatusOr<std::unique_ptr<RoutedWatcher>> Create(
       const WatcherOptions& options);
   ~RoutedWatcher();  // stops and joins the thread

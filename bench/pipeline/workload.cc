@@ -53,6 +53,8 @@ std::vector<Record> PetitionReceivedRecords(
     received->mutable_petitioner()->set_id(absl::StrCat("P", case_number));
     *received->mutable_matter() = req.matter();
     *received->mutable_received_at() = event.occurred_at();
+    // As intake: the hex HMAC-SHA256 of who petitions (64 characters).
+    received->set_identity_key(absl::StrFormat("%064x", i + 1));
     out.emplace_back(case_number, event.SerializeAsString());
   }
   return out;
