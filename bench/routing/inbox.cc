@@ -1,0 +1,190 @@
+#include "bench/routing/inbox.h"
+
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "caserelay/v1/routing.pb.h"
+#include "services/routing/case_store.h"
+
+namespace caserelay::bench {
+namespace {
+
+using routing::InboxPage;
+using routing::InboxQuery;
+
+// The raw keys of one office's inbox a query goes over: from `begin`
+// (inclusive) while below `end`, at most `limit` keys, and the first key at
+// or after `bound` (if set) is the last one read.
+struct KeyRange {
+  std::string begin;
+  std::string end;
+  std::string bound;
+  int limit = 0;     // 0: no limit
+  std::string last;  // set: stop after the first key beyond it
+};
+
+// What the ceiling touches, so the compiler cannot drop the scan.
+volatile uint64_t g_sink = 0;
+
+absl::StatusOr<int> RawScan(const store::Store& store, const KeyRange& range) {
+  int keys = 0;
+  uint64_t bytes = 0;
+  absl::Status s = store.Scan(
+      routing::kInbox, range.begin, range.end,
+      [&](std::string_view key, std::string_view value) {
+        ++keys;
+        bytes += key.size() + value.size() +
+                 (value.empty() ? 0 : static_cast<uint8_t>(value[0]));
+        if (range.limit > 0 && keys >= range.limit) return false;
+        if (!range.bound.empty() && key >= range.bound) return false;
+        if (!range.last.empty() && key > range.last) return false;
+        return true;
+      });
+  if (!s.ok()) return s;
+  g_sink = g_sink + bytes;
+  return keys;
+}
+
+struct Samples {
+  std::vector<absl::Duration> query;
+  std::vector<absl::Duration> scan;
+  int64_t items = 0;
+  int64_t keys = 0;
+};
+
+}  // namespace
+
+const char* QueryKindName(QueryKind kind) {
+  switch (kind) {
+    case QueryKind::kFirstPage:
+      return "first page";
+    case QueryKind::kLaterPage:
+      return "2nd page (token)";
+    case QueryKind::kStateFilter:
+      return "state filter";
+    case QueryKind::kDueBefore:
+      return "due_before +7d";
+  }
+  return "?";
+}
+
+absl::StatusOr<InboxResult> RunInbox(store::Store& store,
+                                     const offices::OfficeDirectory& offices,
+                                     const Population& population,
+                                     const InboxOptions& options) {
+  const routing::CaseStore cases(&store);
+  std::mt19937_64 rng(options.seed ^ 0x1b0c5);
+  const absl::Time due_before = options.now + absl::Hours(24 * 7);
+  const std::string due_key = store::EncodeUint64(
+      static_cast<uint64_t>(absl::ToUnixMicros(due_before)));
+  std::array<Samples, kQueryKinds> samples;
+  int timed = 0;
+  InboxResult result;
+
+  for (int round = 0; timed < options.queries; ++round) {
+    const bool timing = round >= options.warmup;
+    const Holding& held = population.cases[rng() % population.cases.size()];
+    const std::string office = population.offices[held.office];
+    const std::string prefix = office + std::string(1, '\0');
+    std::string first_token;
+    for (int k = 0; k < kQueryKinds; ++k) {
+      const QueryKind kind = static_cast<QueryKind>(k);
+      InboxQuery q;
+      q.office_code = office;
+      q.page_size = options.page_size;
+      // As the ListInbox handler: hide accusations against the caller.
+      q.hidden = [&offices,
+                  &office](const caserelay::v1::RoutingInboxEntry& e) {
+        if (e.accused_offices().empty()) return false;
+        return offices.IsAccusedOrMember(
+            office, std::vector<std::string>(e.accused_offices().begin(),
+                                             e.accused_offices().end()));
+      };
+      KeyRange range;
+      range.begin = prefix;
+      range.end = office + std::string(1, '\1');
+      range.limit = options.page_size + 1;
+      if (kind == QueryKind::kLaterPage) {
+        if (first_token.empty()) continue;  // one page only
+        q.page_token = first_token;
+        std::string last;
+        absl::WebSafeBase64Unescape(first_token, &last);
+        range.begin = last + std::string(1, '\0');
+      } else if (kind == QueryKind::kStateFilter) {
+        q.states = {held.state};
+      } else if (kind == QueryKind::kDueBefore) {
+        q.due_before = due_before;
+        range.bound = prefix + due_key;
+      }
+
+      absl::StatusOr<InboxPage> page;
+      caserelay::v1::ListInboxResponse resp;
+      absl::Duration query_took, scan_took;
+      auto run_query = [&] {
+        const SteadyTime t0 = SteadyClock::now();
+        page = cases.Inbox(q);
+        if (page.ok()) {
+          for (auto& item : page->items) *resp.add_items() = std::move(item);
+          resp.set_next_page_token(page->next_page_token);
+        }
+        query_took = Since(t0, SteadyClock::now());
+      };
+      absl::Status scan_status;
+      auto run_scan = [&] {
+        const SteadyTime t0 = SteadyClock::now();
+        scan_status = RawScan(store, range).status();
+        scan_took = Since(t0, SteadyClock::now());
+      };
+      if (round % 2 == 0) {
+        run_query();
+        run_scan();
+      } else {
+        run_scan();
+        run_query();
+      }
+      if (!page.ok()) return page.status();
+      if (!scan_status.ok()) return scan_status;
+      if (kind == QueryKind::kFirstPage) first_token = resp.next_page_token();
+      if (!timing) continue;
+
+      // How many keys the query went over (untimed): to its last item and
+      // the look-ahead, or to where it had to stop.
+      KeyRange walked = range;
+      walked.limit = 0;
+      if (!resp.next_page_token().empty()) {
+        absl::WebSafeBase64Unescape(resp.next_page_token(), &walked.last);
+      }
+      auto keys = RawScan(store, walked);
+      if (!keys.ok()) return keys.status();
+
+      Samples& s = samples[k];
+      s.query.push_back(query_took);
+      s.scan.push_back(scan_took);
+      s.items += resp.items_size();
+      s.keys += *keys;
+      ++timed;
+    }
+    result.rounds = round + 1;
+  }
+
+  std::vector<absl::Duration> all_query, all_scan;
+  for (int k = 0; k < kQueryKinds; ++k) {
+    Samples& s = samples[k];
+    KindResult& r = result.kinds[k];
+    const double n = s.query.empty() ? 1 : s.query.size();
+    r.items = s.items / n;
+    r.keys = s.keys / n;
+    all_query.insert(all_query.end(), s.query.begin(), s.query.end());
+    all_scan.insert(all_scan.end(), s.scan.begin(), s.scan.end());
+    r.query = Summarize(std::move(s.query));
+    r.scan = Summarize(std::move(s.scan));
+  }
+  result.query = Summarize(std::move(all_query));
+  result.scan = Summarize(std::move(all_scan));
+  return result;
+}
+
+}  // namespace caserelay::bench

@@ -1,0 +1,210 @@
+// bench_routing: routing decisions/s over the whole jurisdiction tree and
+// inbox query latency with a million cases stored, each beside its ceiling
+// measured in the same run. See README.md and `bench_routing --help`.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "bench/routing/decisions.h"
+#include "bench/routing/flags.h"
+#include "bench/routing/inbox.h"
+#include "bench/routing/populate.h"
+#include "bench/routing/report.h"
+#include "bench/routing/tree.h"
+#include "services/routing/case_store.h"
+
+namespace caserelay::bench {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int Fail(const std::string& stage, const absl::Status& status) {
+  std::cerr << "bench_routing: " << stage << ": " << status << std::endl;
+  return kExitFailure;
+}
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+const char* BuildType() {
+#ifdef NDEBUG
+  return "optimized (NDEBUG)";
+#else
+  return "NOT optimized (no NDEBUG): configure with -DCMAKE_BUILD_TYPE=Release";
+#endif
+}
+
+// The benchmark's "today", fixed so a seed always gives the same store.
+absl::Time BenchNow() {
+  return absl::FromCivil(absl::CivilSecond(2025, 6, 2, 9, 0, 0),
+                         absl::FixedTimeZone(8 * 3600));
+}
+
+DecisionReport RunDecisionRuns(const Tree& tree, const RoutingFlags& flags) {
+  DecisionReport d;
+  const SteadyTime built = SteadyClock::now();
+  d.workload = BuildDecisionWorkload(tree, flags.seed);
+  absl::PrintF("decisions: %zu matters built in %.1f s; timing...\n",
+               d.workload.inputs.size(),
+               absl::ToDoubleSeconds(Since(built, SteadyClock::now())));
+  std::fflush(stdout);
+  const routing::Router router(tree.regions.get(), tree.offices.get(),
+                               tree.routes.get());
+  // Warm-up: caches, allocator, page faults of the inputs.
+  const std::vector<routing::RouteInput> warm(
+      d.workload.inputs.begin(),
+      d.workload.inputs.begin() +
+          std::min<size_t>(50000, d.workload.inputs.size()));
+  RunDecisions(router, warm, 1);
+  RunLookups(tree, warm, 1, true);
+
+  d.decide_1 = RunDecisions(router, d.workload.inputs, 1);
+  d.lookups_1 = RunLookups(tree, d.workload.inputs, 1, true);
+  d.tree_1 = RunLookups(tree, d.workload.inputs, 1, false);
+  d.decide_n = RunDecisions(router, d.workload.inputs, flags.threads);
+  d.lookups_n = RunLookups(tree, d.workload.inputs, flags.threads, true);
+  return d;
+}
+
+// A fresh directory for the store: flags.dir (created; it must be absent
+// or empty) or a new one under $TMPDIR.
+absl::StatusOr<std::string> StoreDir(const RoutingFlags& flags) {
+  std::error_code ec;
+  if (flags.dir.empty()) {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl =
+        absl::StrCat(base && *base ? base : "/tmp", "/bench-routing-XXXXXX");
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      return absl::InternalError(absl::StrCat("mkdtemp ", tmpl, " failed"));
+    }
+    return tmpl;
+  }
+  if (std::filesystem::exists(flags.dir, ec) &&
+      !std::filesystem::is_empty(flags.dir, ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--dir: ", flags.dir, " is not empty (the store must start empty)"));
+  }
+  std::filesystem::create_directories(flags.dir, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("--dir: cannot create ", flags.dir, ": ", ec.message()));
+  }
+  return flags.dir;
+}
+
+uint64_t DiskBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  }
+  return total;
+}
+
+absl::StatusOr<InboxReport> RunInboxRuns(const Tree& tree,
+                                         const RoutingFlags& flags,
+                                         const std::string& dir) {
+  InboxReport r;
+  store::StoreOptions so;
+  so.path = dir + "/routing";
+  so.column_families = {routing::kCases, routing::kHistory, routing::kInbox,
+                        routing::kMatters};
+  so.sync = false;  // filling, not what is measured; queries never write
+  auto store = store::Store::Open(so);
+  if (!store.ok()) return store.status();
+
+  PopulateOptions po;
+  po.cases = flags.cases;
+  po.seed = flags.seed;
+  po.now = BenchNow();
+  po.progress = [&](int done, absl::Duration elapsed) {
+    absl::PrintF("populated %d/%d (%.0f s)\n", done, flags.cases,
+                 absl::ToDoubleSeconds(elapsed));
+    std::fflush(stdout);
+  };
+  absl::PrintF("inbox: populating %s with %d cases...\n", so.path, flags.cases);
+  std::fflush(stdout);
+  auto population = Populate(**store, tree, po);
+  if (!population.ok()) return population.status();
+  r.population = *std::move(population);
+  r.disk_bytes = DiskBytes(so.path);
+
+  InboxOptions io;
+  io.queries = flags.queries;
+  io.seed = flags.seed;
+  io.now = po.now;
+  absl::PrintF("inbox: %d queries...\n", flags.queries);
+  std::fflush(stdout);
+  auto result = RunInbox(**store, *tree.offices, r.population, io);
+  if (!result.ok()) return result.status();
+  r.result = *std::move(result);
+  return r;
+}
+
+int Run(const RoutingFlags& flags) {
+  absl::PrintF(
+      "bench/routing: seed %d, %d threads; build %s; %ld CPUs, load %s\n",
+      flags.seed, flags.threads, BuildType(), sysconf(_SC_NPROCESSORS_ONLN),
+      LoadAverage());
+  auto tree = LoadTree(CASERELAY_SOURCE_DIR);
+  if (!tree.ok()) return Fail("reference data", tree.status());
+
+  std::optional<DecisionReport> decisions;
+  if (!flags.skip_decisions) decisions = RunDecisionRuns(*tree, flags);
+
+  std::optional<InboxReport> inbox;
+  if (!flags.skip_inbox) {
+    auto dir = StoreDir(flags);
+    if (!dir.ok()) return Fail("store directory", dir.status());
+    auto report = RunInboxRuns(*tree, flags, *dir);
+    std::error_code ec;
+    if (flags.keep) {
+      absl::PrintF("inbox: store kept in %s/routing\n", *dir);
+    } else {
+      std::filesystem::remove_all(*dir, ec);
+    }
+    if (!report.ok()) return Fail("inbox", report.status());
+    inbox = *std::move(report);
+  }
+
+  PrintReport(*tree, flags, decisions, inbox);
+  if (decisions && (decisions->decide_1.errors > 0)) {
+    std::cerr << "bench_routing: " << decisions->decide_1.errors
+              << " decisions failed; first: " << decisions->decide_1.first_error
+              << std::endl;
+    return kExitFailure;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace caserelay::bench
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto flags = caserelay::bench::ParseRoutingFlags(args);
+  if (!flags.ok()) {
+    std::cerr << "bench_routing: " << flags.status().message() << std::endl;
+    return caserelay::bench::kExitUsage;
+  }
+  if (flags->help) {
+    std::cout << caserelay::bench::RoutingUsage();
+    return 0;
+  }
+  return caserelay::bench::Run(*flags);
+}
