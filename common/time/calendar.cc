@@ -116,7 +116,8 @@ bool IsWorking(DayKind kind) {
   return kind == DayKind::kRegularWorkday || kind == DayKind::kMakeUpWorkday;
 }
 
-absl::StatusOr<Calendar> Calendar::Load(const std::string& dir) {
+absl::StatusOr<Calendar> Calendar::Load(const std::string& dir,
+                                        CalendarOptions options) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return absl::NotFoundError(
@@ -141,6 +142,7 @@ absl::StatusOr<Calendar> Calendar::Load(const std::string& dir) {
   }
 
   Calendar calendar;
+  calendar.options_ = options;
   // Where each listed day came from, to name both places of a duplicate.
   absl::flat_hash_map<absl::CivilDay, std::string> origin;
   for (const auto& [year, path] : tables) {
@@ -178,7 +180,10 @@ absl::StatusOr<Calendar> Calendar::Load(const std::string& dir) {
 }
 
 absl::StatusOr<DayInfo> Calendar::Describe(absl::CivilDay day) const {
-  if (!years_.contains(day.year())) return NoTable(day);
+  if (!years_.contains(day.year()) &&
+      options_.uncovered == UncoveredYears::kRefuse) {
+    return NoTable(day);
+  }
   if (auto it = listed_.find(day); it != listed_.end()) return it->second;
   DayInfo info;
   info.kind = IsWeekend(day) ? DayKind::kWeekend : DayKind::kRegularWorkday;
@@ -198,7 +203,8 @@ absl::StatusOr<absl::CivilDay> Calendar::AddCalendarDays(absl::CivilDay start,
         absl::StrCat("days must be >= 0, got ", days));
   }
   // Terminates: the covered years are finite, so the walk ends at the
-  // latest on the first day of a year without a table.
+  // latest on the first day of a year without a table (refused), or on its
+  // first weekday (weekends only).
   for (absl::CivilDay day = start + days;; ++day) {
     absl::StatusOr<bool> working = IsWorkingDay(day);
     if (!working.ok()) return working.status();

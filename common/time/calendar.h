@@ -31,9 +31,15 @@
 // (common/time/china_time.h), and days are China Standard Time days
 // (ChinaDay()).
 //
-// The calendar never guesses. A question about a day in a year that has no
-// table fails with FAILED_PRECONDITION, because a missing notice must be
-// noticed, not silently counted as an ordinary year.
+// By default the calendar never guesses. A question about a day in a year
+// that has no table fails with FAILED_PRECONDITION, because a missing
+// notice must be noticed, not silently counted as an ordinary year. A
+// deployment may instead choose (CalendarOptions) to count such a year on
+// Saturdays and Sundays alone until its table is added: every action whose
+// deadline reaches into the new year would otherwise be refused between
+// New Year's Eve and the day an operator adds the table. Such deadlines are
+// provisional (a holiday of that year does not move them; a make-up working
+// day counts as a rest day), and the service says so at start-up.
 //
 // Thread safety: a Calendar is immutable after Load(). Const methods may be
 // called from any number of threads at once. Copying is cheap enough for
@@ -70,6 +76,16 @@ struct DayInfo {
   std::string name;
 };
 
+// What to do with a day in a year that has no table.
+enum class UncoveredYears {
+  kRefuse,        // FAILED_PRECONDITION "no holiday table for year YYYY"
+  kWeekendsOnly,  // Saturdays and Sundays are rest days, nothing else
+};
+
+struct CalendarOptions {
+  UncoveredYears uncovered = UncoveredYears::kRefuse;
+};
+
 class Calendar {
  public:
   // Reads every file named YYYY.tsv in `dir` (format: data/holidays/
@@ -84,10 +100,15 @@ class Calendar {
   //                     weekday, a date outside the file's year (or the
   //                     December before it), or a date listed twice.
   //   other             a file could not be read (code from errno).
-  static absl::StatusOr<Calendar> Load(const std::string& dir);
+  static absl::StatusOr<Calendar> Load(const std::string& dir,
+                                       CalendarOptions options = {});
+
+  // True iff `year` has a table.
+  bool Covers(absl::civil_year_t year) const { return years_.contains(year); }
 
   // Returns what `day` is. Errors: FAILED_PRECONDITION "no holiday table for
-  // year YYYY" when day's year is not covered.
+  // year YYYY" when day's year is not covered and options.uncovered is
+  // kRefuse (with kWeekendsOnly such a day is a weekend or a workday).
   absl::StatusOr<DayInfo> Describe(absl::CivilDay day) const;
 
   // Returns true iff `day` is a working day (see IsWorking()). Errors: as
@@ -116,6 +137,7 @@ class Calendar {
   // Const after Load(): the days the tables list, and the covered years.
   absl::flat_hash_map<absl::CivilDay, DayInfo> listed_;
   absl::flat_hash_set<absl::civil_year_t> years_;
+  CalendarOptions options_;
 };
 
 }  // namespace caserelay::time

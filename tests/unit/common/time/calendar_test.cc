@@ -287,3 +287,40 @@ TEST_F(CalendarTest, TablesMatchTheNoticesDayCounts) {
 
 }  // namespace
 }  // namespace caserelay::time
+
+namespace caserelay::time {
+namespace {
+
+TEST(CalendarUncoveredYearsTest, WeekendsOnlyCountsAYearWithoutATableOnWeekends) {
+  // DOMAIN.md "Counting": the State Council publishes each year's table in
+  // November; until it is added, a deployment that chose kWeekendsOnly
+  // counts that year's Saturdays and Sundays as its only rest days.
+  auto calendar = Calendar::Load(CASERELAY_SOURCE_DIR "/data/holidays",
+                                 {UncoveredYears::kWeekendsOnly});
+  ASSERT_TRUE(calendar.ok()) << calendar.status();
+  ASSERT_FALSE(calendar->Covers(2099));
+  // 2099-01-03 is a Saturday: a 2-day period from Thursday ends on Monday.
+  auto last = calendar->AddCalendarDays(absl::CivilDay(2099, 1, 1), 2);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(*last, absl::CivilDay(2099, 1, 5));
+  // Five working days from Thursday 2099-01-01 (not a holiday here).
+  auto work = calendar->AddWorkingDays(absl::CivilDay(2099, 1, 1), 5);
+  ASSERT_TRUE(work.ok()) << work.status();
+  EXPECT_EQ(*work, absl::CivilDay(2099, 1, 8));
+  // Covered years keep their tables: 2026-10-01 is National Day.
+  auto national = calendar->Describe(absl::CivilDay(2026, 10, 1));
+  ASSERT_TRUE(national.ok());
+  EXPECT_EQ(national->kind, DayKind::kStatutoryHoliday);
+}
+
+TEST(CalendarUncoveredYearsTest, RefuseIsTheDefault) {
+  auto calendar = Calendar::Load(CASERELAY_SOURCE_DIR "/data/holidays");
+  ASSERT_TRUE(calendar.ok()) << calendar.status();
+  EXPECT_EQ(calendar->AddCalendarDays(absl::CivilDay(2099, 1, 1), 2)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace caserelay::time
