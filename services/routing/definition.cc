@@ -1,14 +1,98 @@
+// routing's settings and wiring: the region tree, the offices, the
+// routing rules and the life cycle with its configurable deadlines.
+#include <algorithm>
+#include <climits>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/time/calendar.h"
+#include "common/time/china_time.h"
 #include "services/routing/routing_service.h"
 
 namespace caserelay::routing {
 
 namespace {
 
-class RoutingParts final : public service::Service {
+// The life cycle's view of the office directory.
+class DirectoryResolver final : public lifecycle::OfficeResolver {
  public:
-  RoutingParts(const service::Context& context,
-               std::unique_ptr<region::RegionTree> regions)
-      : regions_(std::move(regions)), impl_(context, regions_.get()) {}
+  explicit DirectoryResolver(const offices::OfficeDirectory* offices)
+      : offices_(offices) {}
+  absl::StatusOr<lifecycle::OfficeRef> Resolve(
+      std::string_view office_code) const override {
+    auto office = offices_->Find(office_code);
+    if (!office.ok()) return office.status();
+    return lifecycle::OfficeRef{office->code, office->name};
+  }
+  absl::StatusOr<lifecycle::OfficeRef> ReviewOfficeOf(
+      std::string_view office_code) const override {
+    auto office = offices_->ReviewOfficeOf(office_code);
+    if (!office.ok()) return office.status();
+    return lifecycle::OfficeRef{office->code, office->name};
+  }
+  bool IsBureau(std::string_view office_code) const override {
+    auto office = offices_->Find(office_code);
+    return office.ok() && office->kind == offices::OfficeKind::kBureau;
+  }
+
+ private:
+  const offices::OfficeDirectory* const offices_;
+};
+
+// The deadline settings, each a number of DOMAIN.md "Deadlines".
+struct DeadlineSetting {
+  const char* key;
+  int lifecycle::Policy::*field;
+  const char* help;
+};
+
+const std::vector<DeadlineSetting>& DeadlineSettings() {
+  using P = lifecycle::Policy;
+  static const auto* settings = new std::vector<DeadlineSetting>{
+      {"deadline.transfer_days", &P::transfer_days,
+       "days for the bureau to register and transfer/assign (Art. 22)"},
+      {"deadline.acceptance_days", &P::acceptance_days,
+       "days for the handling organ's notice of acceptance (Art. 23)"},
+      {"deadline.objection_working_days", &P::objection_working_days,
+       "working days to object that a case is outside the remit (Art. 23)"},
+      {"deadline.handling_days", &P::handling_days,
+       "days from acceptance to the written opinion (Art. 34)"},
+      {"deadline.max_extension_days", &P::max_extension_days,
+       "longest extension of the handling time, granted once (Art. 34)"},
+      {"deadline.simplified_working_days", &P::simplified_working_days,
+       "working days for simplified handling (简易办理)"},
+      {"deadline.review_request_days", &P::review_request_days,
+       "days after the opinion to request a review (Art. 35)"},
+      {"deadline.review_days", &P::review_days,
+       "days to decide a review (Art. 35)"},
+      {"deadline.rereview_request_days", &P::rereview_request_days,
+       "days after the review to request a re-review (Art. 36)"},
+      {"deadline.rereview_days", &P::rereview_days,
+       "days to decide a re-review, hearings not counted (Art. 36)"},
+      {"deadline.result_report_days", &P::result_report_days,
+       "days for an assigned (交办) case's result report"},
+      {"deadline.supervision_reply_days", &P::supervision_reply_days,
+       "days to answer a supervision proposal (督办, 2005 Art. 36)"},
+  };
+  return *settings;
+}
+
+class RoutingService final : public service::Service {
+ public:
+  RoutingService(const service::Context& context,
+                 std::unique_ptr<region::RegionTree> regions,
+                 std::unique_ptr<offices::OfficeDirectory> offices,
+                 std::unique_ptr<StatutoryRoutes> routes,
+                 time::Calendar calendar, lifecycle::Policy policy)
+      : regions_(std::move(regions)),
+        offices_(std::move(offices)),
+        routes_(std::move(routes)),
+        calendar_(std::move(calendar)),
+        resolver_(offices_.get()),
+        router_(regions_.get(), offices_.get(), routes_.get()),
+        lifecycle_(policy, &calendar_, &resolver_),
+        impl_(context, RoutingParts{offices_.get(), &router_, &lifecycle_,
+                                    context.auth}) {}
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
     return {{"petitions", {"petitions"}, &impl_}};
@@ -16,8 +100,59 @@ class RoutingParts final : public service::Service {
 
  private:
   std::unique_ptr<region::RegionTree> regions_;
+  std::unique_ptr<offices::OfficeDirectory> offices_;
+  std::unique_ptr<StatutoryRoutes> routes_;
+  time::Calendar calendar_;
+  DirectoryResolver resolver_;
+  Router router_;
+  lifecycle::Lifecycle lifecycle_;
   RoutingServiceImpl impl_;
 };
+
+absl::StatusOr<lifecycle::Policy> PolicyOf(const config::Config& cfg) {
+  lifecycle::Policy policy;
+  for (const auto& s : DeadlineSettings()) {
+    policy.*(s.field) = static_cast<int>(
+        std::clamp<int64_t>(cfg.GetInt(s.key), INT32_MIN, INT32_MAX));
+  }
+  if (absl::Status s = lifecycle::ValidatePolicy(policy); !s.ok()) {
+    // The policy's fields are the deadline.* settings' names.
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: deadline.* settings: ", s.message()));
+  }
+  return policy;
+}
+
+// The holiday tables, and a warning when this year's or next year's is
+// missing (DOMAIN.md "Counting": each November's notice must be added).
+absl::StatusOr<time::Calendar> LoadCalendar(const config::Config& cfg,
+                                            absl::Time now) {
+  time::CalendarOptions options;
+  const std::string uncovered = cfg.GetString("calendar.uncovered_years");
+  if (uncovered == "weekends") {
+    options.uncovered = time::UncoveredYears::kWeekendsOnly;
+  } else if (uncovered != "refuse") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: calendar.uncovered_years: \"", uncovered,
+        "\" is neither weekends nor refuse"));
+  }
+  auto calendar = time::Calendar::Load(cfg.GetPath("calendar.dir"), options);
+  if (!calendar.ok()) return calendar;
+  const absl::civil_year_t year = time::ChinaDay(now).year();
+  for (absl::civil_year_t y : {year, year + 1}) {
+    if (calendar->Covers(y)) continue;
+    log::Warn(absl::StrCat(
+                  "calendar: no holiday table; deadlines in that year ",
+                  uncovered == "weekends"
+                      ? "count Saturdays and Sundays only (provisional)"
+                      : "are refused",
+                  " until its YYYY.tsv is added from the State Council's "
+                  "notice"),
+              {{"year", std::to_string(y)},
+               {"dir", cfg.GetPath("calendar.dir")}});
+  }
+  return calendar;
+}
 
 }  // namespace
 
@@ -26,19 +161,45 @@ service::ServiceDefinition RoutingDefinition() {
   service::ServiceDefinition def;
   def.name = "routing";
   def.summary =
-      "routes petitions to the competent office and writes the case life "
-      "cycle to case-events";
+      "routes petitions by the rules of the Regulation, owns the case life "
+      "cycle (case-events) and serves the offices";
   def.settings = {
       {"regions.path", T::kPath, "data/regions/regions.tsv", false,
        "region tree (GB/T 2260) the routing rules walk"},
+      {"offices.dir", T::kPath, "data/offices", false,
+       "office data: departments, categories (依法分类处理清单), overrides"},
+      {"routes.path", T::kPath, "data/routing/statutory_routes.tsv", false,
+       "what the petitioner is told for each statutory route (Art. 31)"},
+      {"calendar.dir", T::kPath, "data/holidays", false,
+       "holiday tables (one <year>.tsv each) for working-day deadlines"},
+      {"calendar.uncovered_years", T::kString, "weekends", false,
+       "a year without a table: 'weekends' counts its Saturdays and Sundays "
+       "as the only rest days (provisional, warned at start-up), 'refuse' "
+       "refuses every action whose deadline needs it"},
   };
-  def.column_families = {kCases};
+  const lifecycle::Policy defaults;
+  for (const auto& s : DeadlineSettings()) {
+    def.settings.push_back(
+        {s.key, T::kInt, std::to_string(defaults.*(s.field)), false, s.help});
+  }
+  def.column_families = {kCases, kHistory, kInbox, kMatters};
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
-    auto regions =
-        region::RegionTree::Load(context.config->GetPath("regions.path"));
+    const config::Config& cfg = *context.config;
+    auto policy = PolicyOf(cfg);
+    if (!policy.ok()) return policy.status();
+    auto regions = region::RegionTree::Load(cfg.GetPath("regions.path"));
     if (!regions.ok()) return regions.status();
-    return std::make_unique<RoutingParts>(context, *std::move(regions));
+    auto offices = offices::OfficeDirectory::Load(cfg.GetPath("offices.dir"),
+                                                  regions->get());
+    if (!offices.ok()) return offices.status();
+    auto routes = StatutoryRoutes::Load(cfg.GetPath("routes.path"));
+    if (!routes.ok()) return routes.status();
+    auto calendar = LoadCalendar(cfg, context.clock->Now());
+    if (!calendar.ok()) return calendar.status();
+    return std::make_unique<RoutingService>(
+        context, *std::move(regions), *std::move(offices), *std::move(routes),
+        *std::move(calendar), *policy);
   };
   return def;
 }

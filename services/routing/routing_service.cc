@@ -1,31 +1,64 @@
 #include "services/routing/routing_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/log/log.h"
 #include "common/rpc/convert.h"
-#include "domain/routing/router.h"
 
 namespace caserelay::routing {
 
-RoutingServiceImpl::RoutingServiceImpl(const service::Context& context,
-                                       const region::RegionTree* regions)
-    : context_(context), regions_(regions) {}
+namespace {
 
-grpc::Status RoutingServiceImpl::GetCase(grpc::ServerContext*,
-                                         const caserelay::v1::GetCaseRequest* req,
-                                         caserelay::v1::CaseView* resp) {
-  auto raw = context_.store->Get(kCases, req->case_id());
-  if (!raw.ok()) return rpc::ToGrpc(raw.status());
-  if (!raw->has_value()) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("case_id: no case ", req->case_id().substr(0, 64)));
+using caserelay::v1::CaseState;
+using caserelay::v1::RoutingCaseRecord;
+
+// Where a case of the same matter stands, for the rules on repeats, items
+// in progress below and terminated matters (DOMAIN.md "Routing").
+PriorCase PriorOf(const RoutingCaseRecord& r, absl::Time now) {
+  PriorCase p;
+  p.case_id = r.view().case_id();
+  p.state = r.view().state();
+  p.holder_office_code = r.view().office_code();
+  p.terminated = r.view().state() == caserelay::v1::CASE_STATE_TERMINATED ||
+                 r.has_terminated_at();
+  switch (r.view().state()) {
+    case caserelay::v1::CASE_STATE_NOT_ACCEPTED:
+    case caserelay::v1::CASE_STATE_LINKED:
+    case caserelay::v1::CASE_STATE_CLOSED:
+    case caserelay::v1::CASE_STATE_TERMINATED:
+      p.open = false;
+      break;
+    default:
+      p.open = true;
   }
-  caserelay::v1::RoutingCaseRecord record;
-  if (!record.ParseFromString(**raw)) {
-    return grpc::Status(grpc::StatusCode::DATA_LOSS, "corrupt case record");
+  p.within_time_limit = true;
+  for (const auto& d : r.view().deadlines()) {
+    if (!d.has_paused_at() && rpc::FromProto(d.due_at()) <= now) {
+      p.within_time_limit = false;
+    }
   }
-  *resp = record.view();
-  return grpc::Status::OK;
+  return p;
+}
+
+}  // namespace
+
+RoutingServiceImpl::RoutingServiceImpl(const service::Context& context,
+                                       RoutingParts parts)
+    : context_(context), parts_(parts), cases_(context.store) {}
+
+absl::StatusOr<caserelay::v1::RouteDecision> RoutingServiceImpl::Decide(
+    const caserelay::v1::Matter& matter, const std::string& identity_key,
+    const store::WriteBatch& batch, absl::Time now,
+    const std::vector<std::string>& uncommitted,
+    std::vector<RoutingCaseRecord>* same_matter) const {
+  RouteInput input;
+  input.matter = matter;
+  if (!identity_key.empty()) {
+    auto same = cases_.SameMatter(batch, identity_key, MatterKey(matter),
+                                  uncommitted);
+    if (!same.ok()) return same.status();
+    for (const auto& r : *same) input.same_matter.push_back(PriorOf(r, now));
+    if (same_matter != nullptr) *same_matter = *std::move(same);
+  }
+  return parts_.router->Decide(input);
 }
 
 absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
@@ -34,47 +67,134 @@ absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
     return absl::InvalidArgumentError("petitions: expected PetitionReceived");
   }
   const auto& petition = event.petition_received();
-  if (petition.case_number().empty() || petition.case_number() != event.case_id()) {
-    return absl::InvalidArgumentError("petitions: case number missing or not the key");
+  if (petition.case_number().empty() ||
+      petition.case_number() != event.case_id()) {
+    return absl::InvalidArgumentError(
+        "petitions: case number missing or not the key");
   }
-  auto known = batch.Get(kCases, event.case_id());
+  absl::MutexLock lock(&mu_);
+  auto known = cases_.Read(batch, event.case_id());
   if (!known.ok()) return known.status();
-  if (known->has_value()) return absl::OkStatus();  // routed before
+  if (known->has_value()) return absl::OkStatus();  // registered before
 
-  auto decision = RouteToCountyBureau(petition.matter().region_code(), *regions_);
+  const absl::Time now = context_.clock->Now();
+  const std::string matter_key = MatterKey(petition.matter());
+  const std::string matter_of = absl::StrCat(petition.identity_key(),
+                                             std::string(1, '\0'), matter_key);
+  std::vector<RoutingCaseRecord> same;
+  auto decision = Decide(petition.matter(), petition.identity_key(), batch,
+                         now, pending_matters_[matter_of], &same);
   if (!decision.ok()) return decision.status();
 
-  absl::Time now = context_.clock->Now();
-  caserelay::v1::RoutingCaseRecord record;
-  caserelay::v1::CaseView& view = *record.mutable_view();
-  view.set_case_id(event.case_id());
-  view.set_state(caserelay::v1::CASE_STATE_ROUTED);
-  view.set_office_code(decision->office_code);
-  view.set_office_name(decision->office_name);
-  *view.mutable_matter() = petition.matter();
-  view.set_version(1);
-  for (const auto& rule : decision->rules) view.add_rules(rule);
-  *view.mutable_received_at() = petition.received_at();
-  *record.mutable_petitioner() = petition.petitioner();
+  RoutingCaseRecord record;
+  auto registered =
+      parts_.lifecycle->Register(petition, *decision, now, record);
+  if (!registered.ok()) return registered.status();
+  record.set_identity_key(petition.identity_key());
+  record.set_matter_key(matter_key);
+  record.set_first_time(same.empty());
+
+  // The open case a repeat is linked to, checked before anything is
+  // written (a failure must leave the batch untouched).
+  const RoutingCaseRecord* open_before = nullptr;
+  RoutingCaseRecord open_after;
+  caserelay::v1::CaseEvent linked;
+  if (decision->disposition() == caserelay::v1::DISPOSITION_LINKED_REPEAT) {
+    for (const auto& r : same) {
+      if (r.view().case_id() == decision->linked_case_id()) open_before = &r;
+    }
+    if (open_before == nullptr) {
+      return absl::InternalError(absl::StrCat(
+          "routing: repeat linked to unknown case ", decision->linked_case_id()));
+    }
+    open_after = *open_before;
+    auto link =
+        parts_.lifecycle->LinkRepeat(event.case_id(), now, open_after);
+    if (!link.ok()) return link.status();
+    linked = *std::move(link);
+  }
 
   caserelay::v1::Envelope out;
-  out.set_event_id(absl::StrCat(event.event_id(), "/routed"));
+  out.set_event_id(absl::StrCat(event.event_id(), "/registered"));
   out.set_case_id(event.case_id());
-  out.set_sequence(1);
   out.set_producer("routing");
   *out.mutable_occurred_at() = rpc::ToProto(now);
-  auto* routed = out.mutable_case_routed();
-  routed->set_office_code(decision->office_code);
-  routed->set_office_name(decision->office_name);
-  routed->set_region_code(decision->region_code);
-  for (const auto& rule : decision->rules) routed->add_rules(rule);
-  routed->set_channel(petition.matter().channel());
-  *routed->mutable_petitioner() = petition.petitioner();
-  *routed->mutable_received_at() = petition.received_at();
+  *out.mutable_case_event() = *std::move(registered);
+  cases_.Append(batch, nullptr, record, out);
+  if (!petition.identity_key().empty()) {
+    pending_matters_[matter_of].push_back(event.case_id());
+  }
 
-  batch.Put(kCases, event.case_id(), record.SerializeAsString());
-  batch.AddOutbox("case-events", event.case_id(), out.SerializeAsString());
+  if (open_before != nullptr) {
+    caserelay::v1::Envelope link_out;
+    link_out.set_event_id(absl::StrCat(event.event_id(), "/linked"));
+    link_out.set_case_id(open_before->view().case_id());
+    link_out.set_producer("routing");
+    *link_out.mutable_occurred_at() = rpc::ToProto(now);
+    *link_out.mutable_case_event() = std::move(linked);
+    cases_.Append(batch, open_before, open_after, link_out);
+    pending_.insert(open_before->view().case_id());
+  }
   return absl::OkStatus();
+}
+
+void RoutingServiceImpl::Committed() {
+  absl::MutexLock lock(&mu_);
+  pending_.clear();
+  pending_matters_.clear();
+}
+
+absl::StatusOr<std::string> RoutingServiceImpl::Caller(
+    const grpc::ServerContext& ctx) const {
+  return rpc::CallerOffice(parts_.auth, ctx);
+}
+
+bool RoutingServiceImpl::IsAccused(const std::string& office,
+                                   const RoutingCaseRecord& record) const {
+  const auto& accused = record.view().matter().accused_offices();
+  if (accused.empty()) return false;
+  return parts_.offices->IsAccusedOrMember(
+      office, std::vector<std::string>(accused.begin(), accused.end()));
+}
+
+absl::Status RoutingServiceImpl::MayRead(const std::string& office,
+                                         const RoutingCaseRecord& record) const {
+  const std::string& id = record.view().case_id();
+  if (IsAccused(office, record)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "Art. 30: ", office, " may not see case ", id));
+  }
+  const std::string& holder = record.view().office_code();
+  if (office == holder || parts_.offices->Supervises(office, holder)) {
+    return absl::OkStatus();
+  }
+  for (const auto& past : record.past_holders()) {
+    if (past == office) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      office, " neither holds case ", id, " nor supervises its holder"));
+}
+
+}  // namespace caserelay::routing
+
+namespace caserelay::routing {
+
+absl::Status RoutingServiceImpl::MayAct(const std::string& office,
+                                        const RoutingCaseRecord& record) const {
+  const std::string& id = record.view().case_id();
+  if (IsAccused(office, record)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "Art. 30: ", office, " may not see case ", id));
+  }
+  if (office == record.view().office_code()) return absl::OkStatus();
+  for (const std::string* decided :
+       {&record.handler_office_code(), &record.reviewer_office_code()}) {
+    if (decided->empty()) continue;
+    auto reviewer = parts_.offices->ReviewOfficeOf(*decided);
+    if (reviewer.ok() && reviewer->code == office) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      office, " neither holds case ", id, " nor reviews its decisions"));
 }
 
 }  // namespace caserelay::routing

@@ -1,44 +1,109 @@
 // routing (转送交办): owns the case life cycle and is the single writer of
-// "case-events". This first form consumes "petitions", routes each new
-// case to the petition bureau of its county (domain/routing) and
-// publishes CaseRouted; it serves the case as it holds it over gRPC.
+// "case-events". It consumes "petitions", decides each new case by the
+// rules of domain/routing and registers it (domain/lifecycle); it serves
+// the offices' API: inbox, case detail with history, every action of the
+// life cycle, and PreviewRoute. See README.md.
 //
-// Column families: "cases" (case id -> RoutingCaseRecord).
+// Two paths write cases: the consume loop (new petitions, and a repeat
+// linked to its open case) and the gRPC Act handler. Both take mu_. A case
+// the loop has written but not yet committed is "pending": Act waits until
+// the loop's commit lands (Committed()), so an office's read-modify-write
+// never works from a state the loop is about to overwrite.
 //
-// Thread safety: Apply runs on the consume loop's thread only; the gRPC
-// handlers only read the store.
+// Thread safety: thread-safe. Apply/Committed run on the loop's thread;
+// the gRPC handlers on gRPC's threads.
 
 #ifndef CASERELAY_SERVICES_ROUTING_ROUTING_SERVICE_H_
 #define CASERELAY_SERVICES_ROUTING_ROUTING_SERVICE_H_
 
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
 #include "caserelay/v1/records.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
-#include "common/region/region_tree.h"
+#include "common/rpc/auth.h"
 #include "common/service/service_main.h"
+#include "domain/lifecycle/lifecycle.h"
+#include "domain/offices/office_directory.h"
+#include "domain/routing/router.h"
+#include "services/routing/case_store.h"
 
 namespace caserelay::routing {
 
-inline constexpr char kCases[] = "cases";
+// What the service works with; all not owned and outliving it.
+struct RoutingParts {
+  const offices::OfficeDirectory* offices;
+  const Router* router;
+  const lifecycle::Lifecycle* lifecycle;
+  // nullptr when auth.mode is none: then every office call is
+  // UNAUTHENTICATED (there is no anonymous office).
+  const rpc::Authenticator* auth;
+};
 
 class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
                                  public service::EventHandler {
  public:
-  // Not owned; both outlive the service.
-  RoutingServiceImpl(const service::Context& context,
-                     const region::RegionTree* regions);
+  RoutingServiceImpl(const service::Context& context, RoutingParts parts);
 
   grpc::Status GetCase(grpc::ServerContext* ctx,
                        const caserelay::v1::GetCaseRequest* req,
-                       caserelay::v1::CaseView* resp) override;
+                       caserelay::v1::CaseDetail* resp) override;
+  grpc::Status ListInbox(grpc::ServerContext* ctx,
+                         const caserelay::v1::ListInboxRequest* req,
+                         caserelay::v1::ListInboxResponse* resp) override;
+  grpc::Status Act(grpc::ServerContext* ctx,
+                   const caserelay::v1::ActRequest* req,
+                   caserelay::v1::CaseView* resp) override;
+  grpc::Status PreviewRoute(grpc::ServerContext* ctx,
+                            const caserelay::v1::PreviewRouteRequest* req,
+                            caserelay::v1::RouteDecision* resp) override;
 
-  // PetitionReceived -> route, store the case, publish CaseRouted (event
-  // id: the input's id + "/routed"). A petition seen before is skipped.
+  // PetitionReceived -> decide, register the case (REGISTER, event id:
+  // the input's id + "/registered"), and for a repeat append LINK_REPEAT
+  // to the open case (id + "/linked"). A petition seen before is skipped.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
+  void Committed() override;
 
  private:
+  // The decision for `matter` of the petitioner `identity_key`, with the
+  // earlier cases of the same matter read through `batch` (and, from the
+  // loop, those its batch holds: `uncommitted`).
+  absl::StatusOr<caserelay::v1::RouteDecision> Decide(
+      const caserelay::v1::Matter& matter, const std::string& identity_key,
+      const store::WriteBatch& batch, absl::Time now,
+      const std::vector<std::string>& uncommitted,
+      std::vector<caserelay::v1::RoutingCaseRecord>* same_matter) const;
+
+  // The calling office, or UNAUTHENTICATED.
+  absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx) const;
+  // OK if `office` may read the case: not accused, and its holder, a past
+  // holder or a superior bureau or government of the holder.
+  absl::Status MayRead(const std::string& office,
+                       const caserelay::v1::RoutingCaseRecord& record) const;
+  // OK if `office` has any action on the case: it holds it, or reviews
+  // (Art. 35) or re-reviews (Art. 36) its decisions. Checked before the life
+  // cycle, so an office outside the case learns nothing of its state.
+  absl::Status MayAct(const std::string& office,
+                      const caserelay::v1::RoutingCaseRecord& record) const;
+  bool IsAccused(const std::string& office,
+                 const caserelay::v1::RoutingCaseRecord& record) const;
+
   const service::Context context_;
-  const region::RegionTree* const regions_;
+  const RoutingParts parts_;
+  const CaseStore cases_;
+
+  mutable absl::Mutex mu_;
+  // Cases written by the loop's current batch, not yet committed.
+  absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(mu_);
+  // New cases of the current batch by matter (identity + matter key), so
+  // two filings of one matter in one batch are seen as a repeat.
+  absl::flat_hash_map<std::string, std::vector<std::string>> pending_matters_
+      ABSL_GUARDED_BY(mu_);
 };
 
 service::ServiceDefinition RoutingDefinition();

@@ -67,14 +67,23 @@ class TempDir {
   std::string path_;
 };
 
+struct SystemOptions {
+  // Offices that get a token for routing's office API (auth.mode = token),
+  // besides the province bureau of Shanxi, 140000:bureau, which reads
+  // every Shanxi case and is what routing() acts as.
+  std::vector<std::string> offices;
+};
+
 class System {
  public:
   static constexpr const char* kServices[] = {"intake", "routing",
                                               "supervision", "notification"};
+  static constexpr const char* kProvinceBureau = "140000:bureau";
 
   // Starts devbroker and the four services; fails with the log's tail if
   // any does not come up in time.
-  static absl::StatusOr<std::unique_ptr<System>> Start();
+  static absl::StatusOr<std::unique_ptr<System>> Start(
+      SystemOptions options = {});
   ~System();
 
   // SIGKILL (or SIGTERM) one service; Restart starts it again on the same
@@ -88,7 +97,12 @@ class System {
   std::string sms_sink() const { return dir() + "/sms-dev-sink.tsv"; }
 
   caserelay::v1::IntakeService::Stub& intake();
+  // routing as the province bureau; routing_as(office) as another office
+  // of SystemOptions::offices (a stub is made on first use).
   caserelay::v1::RoutingService::Stub& routing();
+  caserelay::v1::RoutingService::Stub& routing_as(const std::string& office);
+  // A file holding `office`'s token (mode 0600), for casectl --token-file.
+  std::string token_file(const std::string& office) const;
   caserelay::v1::SupervisionService::Stub& supervision();
   caserelay::v1::NotificationService::Stub& notification();
 
@@ -103,18 +117,24 @@ class System {
     return s.ok() ? AwaitService(service) : s;
   }
 
+  // Writes a token for each office into the tokens file routing loads.
+  absl::Status WriteTokens(std::vector<std::string> offices);
+
   TempDir dir_;
+  std::map<std::string, std::string> tokens_;  // office -> token
+  std::map<std::string, std::unique_ptr<caserelay::v1::RoutingService::Stub>>
+      routing_as_;
   std::unique_ptr<Process> broker_;
   std::string bootstrap_;
   std::map<std::string, std::unique_ptr<Process>> services_;
   std::map<std::string, std::string> addresses_;
   std::unique_ptr<caserelay::v1::IntakeService::Stub> intake_;
-  std::unique_ptr<caserelay::v1::RoutingService::Stub> routing_;
   std::unique_ptr<caserelay::v1::SupervisionService::Stub> supervision_;
   std::unique_ptr<caserelay::v1::NotificationService::Stub> notification_;
 };
 
-// A valid petition about `region_code`, numbered `n` for its texts.
+// A valid online labour claim about `region_code` by petitioner number
+// `n` (name, mobile number and texts carry n; no ID number).
 caserelay::v1::SubmitPetitionRequest SamplePetition(const std::string& region_code,
                                                     int n);
 

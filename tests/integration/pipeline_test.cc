@@ -100,13 +100,16 @@ void ExpectEachRoutedArmedAndNotifiedOnce(System& sys,
 
   for (const Submitted& c : cases) {
     SCOPED_TRACE(c.case_number);
-    {  // routing: routed to the county bureau, one event so far
+    {  // routing: registered at the county bureau, one event so far
       grpc::ClientContext ctx;
       caserelay::v1::GetCaseRequest req;
       req.set_case_id(c.case_number);
-      caserelay::v1::CaseView view;
-      ASSERT_TRUE(sys.routing().GetCase(&ctx, req, &view).ok());
-      EXPECT_EQ(view.state(), caserelay::v1::CASE_STATE_ROUTED);
+      caserelay::v1::CaseDetail detail;
+      grpc::Status s = sys.routing().GetCase(&ctx, req, &detail);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      const caserelay::v1::CaseView& view = detail.view();
+      EXPECT_EQ(view.state(), caserelay::v1::CASE_STATE_REGISTERED);
+      EXPECT_EQ(detail.events_size(), 1);
       EXPECT_EQ(view.office_code(), c.expected_office);
       EXPECT_EQ(view.version(), 1u);
     }
@@ -117,7 +120,7 @@ void ExpectEachRoutedArmedAndNotifiedOnce(System& sys,
       req.set_lookup_code(c.lookup_code);
       caserelay::v1::GetCaseStatusResponse resp;
       ASSERT_TRUE(sys.intake().GetCaseStatus(&ctx, req, &resp).ok());
-      EXPECT_EQ(resp.state(), caserelay::v1::CASE_STATE_ROUTED);
+      EXPECT_EQ(resp.state(), caserelay::v1::CASE_STATE_REGISTERED);
       EXPECT_EQ(resp.office_code(), c.expected_office);
     }
     {  // supervision: exactly one armed 15-day transfer deadline

@@ -1,0 +1,213 @@
+#include "services/routing/case_store.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/rpc/convert.h"
+#include "domain/chain/chain.h"
+
+namespace caserelay::routing {
+
+namespace {
+
+using caserelay::v1::Envelope;
+using caserelay::v1::RoutingCaseRecord;
+
+constexpr char kSep = '\0';
+
+std::string HistoryKey(std::string_view case_id, uint64_t sequence) {
+  return absl::StrCat(std::string(case_id), std::string(1, kSep),
+                      store::EncodeUint64(sequence));
+}
+
+std::string InboxKey(const RoutingCaseRecord& r) {
+  auto due = NextDue(r.view());
+  uint64_t micros = std::numeric_limits<uint64_t>::max();
+  if (due.has_value()) {
+    micros = static_cast<uint64_t>(
+        std::max<int64_t>(0, absl::ToUnixMicros(rpc::FromProto(due->due_at()))));
+  }
+  return absl::StrCat(r.view().office_code(), std::string(1, kSep),
+                      store::EncodeUint64(micros), std::string(1, kSep),
+                      r.view().case_id());
+}
+
+std::string MatterPrefix(std::string_view identity_key,
+                         std::string_view matter_key) {
+  return absl::StrCat(std::string(identity_key), std::string(1, kSep),
+                      std::string(matter_key), std::string(1, kSep));
+}
+
+caserelay::v1::RoutingInboxEntry InboxEntryOf(const RoutingCaseRecord& r) {
+  caserelay::v1::RoutingInboxEntry entry;
+  auto& item = *entry.mutable_item();
+  item.set_case_id(r.view().case_id());
+  item.set_state(r.view().state());
+  if (auto due = NextDue(r.view()); due.has_value()) {
+    *item.mutable_next_due() = due->due_at();
+    item.set_next_due_kind(due->kind());
+  }
+  item.set_category(r.view().matter().category());
+  item.set_title(r.view().matter().title());
+  item.set_version(r.view().version());
+  for (const auto& code : r.view().matter().accused_offices()) {
+    entry.add_accused_offices(code);
+  }
+  return entry;
+}
+
+absl::StatusOr<std::optional<RoutingCaseRecord>> ParseCase(
+    absl::StatusOr<std::optional<std::string>> raw, const std::string& id) {
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::optional<RoutingCaseRecord>();
+  RoutingCaseRecord record;
+  if (!record.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat("cases: record of ", id,
+                                            " does not parse"));
+  }
+  return std::optional<RoutingCaseRecord>(std::move(record));
+}
+
+}  // namespace
+
+std::string Sha256(std::string_view bytes) { return chain::Sha256(bytes); }
+
+std::optional<caserelay::v1::RunningDeadline> NextDue(
+    const caserelay::v1::CaseView& view) {
+  std::optional<caserelay::v1::RunningDeadline> best;
+  for (const auto& d : view.deadlines()) {
+    if (d.has_paused_at()) continue;
+    if (!best.has_value() ||
+        rpc::FromProto(d.due_at()) < rpc::FromProto(best->due_at())) {
+      best = d;
+    }
+  }
+  return best;
+}
+
+absl::StatusOr<std::optional<RoutingCaseRecord>> CaseStore::Read(
+    const std::string& case_id) const {
+  return ParseCase(store_->Get(kCases, case_id), case_id);
+}
+
+absl::StatusOr<std::optional<RoutingCaseRecord>> CaseStore::Read(
+    const store::WriteBatch& batch, const std::string& case_id) const {
+  return ParseCase(batch.Get(kCases, case_id), case_id);
+}
+
+void CaseStore::Append(store::WriteBatch& batch,
+                       const RoutingCaseRecord* before, RoutingCaseRecord& after,
+                       Envelope& event) const {
+  const uint64_t sequence = before == nullptr ? 1 : before->view().version() + 1;
+  event.set_sequence(sequence);
+  event.set_prev_hash(before == nullptr ? std::string() : before->head_hash());
+  std::string bytes = event.SerializeAsString();
+
+  after.mutable_view()->set_version(sequence);
+  after.set_head_hash(Sha256(bytes));
+  *after.mutable_view()->mutable_updated_at() = event.occurred_at();
+
+  const std::string& case_id = event.case_id();
+  batch.Put(kHistory, HistoryKey(case_id, sequence), bytes);
+  if (before != nullptr) batch.Delete(kInbox, InboxKey(*before));
+  batch.Put(kInbox, InboxKey(after), InboxEntryOf(after).SerializeAsString());
+  if (before == nullptr && !after.identity_key().empty()) {
+    batch.Put(kMatters, MatterIndexKey(after), "");
+  }
+  batch.Put(kCases, case_id, after.SerializeAsString());
+  batch.AddOutbox("case-events", case_id, bytes);
+}
+
+std::string CaseStore::MatterIndexKey(const RoutingCaseRecord& r) {
+  return MatterPrefix(r.identity_key(), r.matter_key()) + r.view().case_id();
+}
+
+absl::StatusOr<std::vector<std::string>> CaseStore::History(
+    const std::string& case_id) const {
+  std::vector<std::string> events;
+  absl::Status s = store_->ScanPrefix(
+      kHistory, case_id + std::string(1, kSep),
+      [&](std::string_view, std::string_view value) {
+        events.emplace_back(value);
+        return true;
+      });
+  if (!s.ok()) return s;
+  return events;
+}
+
+absl::StatusOr<std::vector<RoutingCaseRecord>> CaseStore::SameMatter(
+    const store::WriteBatch& batch, const std::string& identity_key,
+    const std::string& matter_key,
+    const std::vector<std::string>& uncommitted) const {
+  std::vector<std::string> ids = uncommitted;
+  const std::string prefix = MatterPrefix(identity_key, matter_key);
+  absl::Status s = store_->ScanPrefix(
+      kMatters, prefix, [&](std::string_view key, std::string_view) {
+        ids.emplace_back(key.substr(prefix.size()));
+        return true;
+      });
+  if (!s.ok()) return s;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<RoutingCaseRecord> out;
+  for (const auto& id : ids) {
+    auto record = Read(batch, id);
+    if (!record.ok()) return record.status();
+    if (record->has_value()) out.push_back(**record);
+  }
+  return out;
+}
+
+absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
+  const std::string prefix = query.office_code + std::string(1, kSep);
+  std::string begin = prefix;
+  if (!query.page_token.empty()) {
+    std::string last;
+    if (!absl::WebSafeBase64Unescape(query.page_token, &last) ||
+        last.rfind(prefix, 0) != 0) {
+      return absl::InvalidArgumentError(
+          "page_token: not a token of this office's inbox");
+    }
+    begin = last + std::string(1, kSep);  // the key right after `last`
+  }
+  std::string end = query.office_code + std::string(1, kSep + 1);
+  InboxPage page;
+  std::string last_key;
+  bool more = false;
+  absl::Status scan_error;
+  absl::Status s = store_->Scan(
+      kInbox, begin, end, [&](std::string_view key, std::string_view value) {
+        caserelay::v1::RoutingInboxEntry entry;
+        if (!entry.ParseFromString(std::string(value))) {
+          scan_error = absl::DataLossError("inbox: entry does not parse");
+          return false;
+        }
+        const auto& item = entry.item();
+        if (query.due_before.has_value() &&
+            (!item.has_next_due() ||
+             rpc::FromProto(item.next_due()) >= *query.due_before)) {
+          return false;  // ordered by due: nothing later qualifies
+        }
+        if (!query.states.empty() &&
+            std::find(query.states.begin(), query.states.end(),
+                      item.state()) == query.states.end()) {
+          return true;
+        }
+        if (query.hidden && query.hidden(entry)) return true;
+        if (static_cast<int>(page.items.size()) == query.page_size) {
+          more = true;
+          return false;
+        }
+        page.items.push_back(item);
+        last_key = std::string(key);
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!scan_error.ok()) return scan_error;
+  if (more) page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  return page;
+}
+
+}  // namespace caserelay::routing

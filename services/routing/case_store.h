@@ -1,0 +1,113 @@
+// routing's store schema: each case, its history as a hash chain, the
+// offices' inbox index and the index of matters by petitioner.
+//
+// Column families (all keys are raw bytes; "\0" separates parts):
+//   cases    case id -> RoutingCaseRecord
+//   history  case id "\0" sequence (8 bytes, big-endian) -> the Envelope
+//            exactly as published; the chain hashes these bytes
+//   inbox    holder office "\0" next due (8 bytes, micros since the epoch,
+//            big-endian; all ones when nothing is due) "\0" case id
+//            -> RoutingInboxEntry
+//   matters  identity key "\0" matter key "\0" case id -> "" (repeats and
+//            terminated matters of one petitioner, DOMAIN.md "Routing")
+//
+// Thread safety: CaseStore holds no state of its own; reads go to the
+// Store (thread-safe) and writes into the caller's WriteBatch.
+
+#ifndef CASERELAY_SERVICES_ROUTING_CASE_STORE_H_
+#define CASERELAY_SERVICES_ROUTING_CASE_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caserelay/v1/events.pb.h"
+#include "caserelay/v1/records.pb.h"
+#include "common/store/store.h"
+
+namespace caserelay::routing {
+
+inline constexpr char kCases[] = "cases";
+inline constexpr char kHistory[] = "history";
+inline constexpr char kInbox[] = "inbox";
+inline constexpr char kMatters[] = "matters";
+
+// SHA-256 of `bytes`, raw (32 bytes).
+std::string Sha256(std::string_view bytes);
+
+// The next running deadline of a case: the earliest due_at among its
+// deadlines that are not paused; nullopt if none runs.
+std::optional<caserelay::v1::RunningDeadline> NextDue(
+    const caserelay::v1::CaseView& view);
+
+struct InboxQuery {
+  std::string office_code;
+  std::vector<caserelay::v1::CaseState> states;  // empty: all
+  std::optional<absl::Time> due_before;
+  int page_size = 50;
+  std::string page_token;  // opaque, from a previous page
+  // Leave out cases that accuse this office (or one it is a member of);
+  // the caller decides membership.
+  std::function<bool(const caserelay::v1::RoutingInboxEntry&)> hidden;
+};
+
+struct InboxPage {
+  std::vector<caserelay::v1::InboxItem> items;
+  std::string next_page_token;  // empty on the last page
+};
+
+class CaseStore {
+ public:
+  explicit CaseStore(store::Store* store) : store_(store) {}
+
+  // The case as committed; nullopt if unknown. UNAVAILABLE if RocksDB
+  // fails, DATA_LOSS if the record does not parse.
+  absl::StatusOr<std::optional<caserelay::v1::RoutingCaseRecord>> Read(
+      const std::string& case_id) const;
+  // As Read, through `batch` (sees what the batch wrote).
+  absl::StatusOr<std::optional<caserelay::v1::RoutingCaseRecord>> Read(
+      const store::WriteBatch& batch, const std::string& case_id) const;
+
+  // Appends `event` to the case's history and writes the case after it:
+  //   - sets event.sequence = after.view.version = before's version + 1
+  //     (1 for a new case), event.prev_hash = before's head hash;
+  //   - stores the envelope's bytes in history, after.head_hash = their
+  //     hash, after.view.updated_at = event.occurred_at;
+  //   - moves the case's inbox entry from before's key to after's;
+  //   - for a new case (before == nullptr) with an identity key, indexes
+  //     it under its matter;
+  //   - queues the envelope for "case-events".
+  // REQUIRES: event has event_id, case_id, occurred_at and its payload;
+  // `before` is the committed or batched state of the same case.
+  void Append(store::WriteBatch& batch,
+              const caserelay::v1::RoutingCaseRecord* before,
+              caserelay::v1::RoutingCaseRecord& after,
+              caserelay::v1::Envelope& event) const;
+
+  // Every event of the case as published, oldest first.
+  absl::StatusOr<std::vector<std::string>> History(
+      const std::string& case_id) const;
+
+  // The key under which a case is indexed by matter.
+  static std::string MatterIndexKey(const caserelay::v1::RoutingCaseRecord& r);
+
+  // The cases of one petitioner's identity about one matter, by case id:
+  // those committed and `uncommitted` (ids the caller's batch indexed).
+  absl::StatusOr<std::vector<caserelay::v1::RoutingCaseRecord>> SameMatter(
+      const store::WriteBatch& batch, const std::string& identity_key,
+      const std::string& matter_key,
+      const std::vector<std::string>& uncommitted) const;
+
+  // One page of an office's inbox, ordered by next due date, then case id.
+  // INVALID_ARGUMENT for a page token that is not one of ours.
+  absl::StatusOr<InboxPage> Inbox(const InboxQuery& query) const;
+
+ private:
+  store::Store* const store_;  // not owned
+};
+
+}  // namespace caserelay::routing
+
+#endif  // CASERELAY_SERVICES_ROUTING_CASE_STORE_H_

@@ -1,0 +1,225 @@
+// routing's gRPC handlers for the offices: thin adapters from requests to
+// the case store and the life cycle (CONVENTIONS.md #1).
+#include "absl/strings/str_cat.h"
+#include "common/rpc/convert.h"
+#include "services/routing/routing_service.h"
+
+namespace caserelay::routing {
+
+namespace {
+
+using caserelay::v1::ActRequest;
+using caserelay::v1::CaseAction;
+
+// How long Act waits for the loop to commit a case it has just written.
+constexpr absl::Duration kPendingWait = absl::Seconds(5);
+
+// The life-cycle command an ActRequest asks for; INVALID_ARGUMENT if it
+// names no action.
+absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
+                                             const std::string& caller,
+                                             absl::Time now) {
+  lifecycle::Command cmd;
+  cmd.actor_office_code = caller;
+  cmd.operator_name = req.operator_();
+  cmd.reason = req.reason();
+  cmd.now = now;
+  switch (req.action_case()) {
+    case ActRequest::kTransfer:
+      cmd.action = caserelay::v1::CASE_ACTION_TRANSFER;
+      cmd.target_office_code = req.transfer().office_code();
+      break;
+    case ActRequest::kAssign:
+      cmd.action = caserelay::v1::CASE_ACTION_ASSIGN;
+      cmd.target_office_code = req.assign().office_code();
+      break;
+    case ActRequest::kObject:
+      cmd.action = caserelay::v1::CASE_ACTION_OBJECT;
+      break;
+    case ActRequest::kAccept:
+      cmd.action = caserelay::v1::CASE_ACTION_ACCEPT;
+      cmd.simplified = req.accept().simplified();
+      break;
+    case ActRequest::kDecline:
+      cmd.action = caserelay::v1::CASE_ACTION_DECLINE;
+      cmd.route = req.decline().route();
+      break;
+    case ActRequest::kExtend:
+      cmd.action = caserelay::v1::CASE_ACTION_EXTEND;
+      cmd.days = req.extend().days();
+      break;
+    case ActRequest::kReply:
+      cmd.action = caserelay::v1::CASE_ACTION_REPLY;
+      cmd.outcome = req.reply().outcome();
+      break;
+    case ActRequest::kReportResult:
+      cmd.action = caserelay::v1::CASE_ACTION_REPORT_RESULT;
+      break;
+    case ActRequest::kEvaluate:
+      cmd.action = caserelay::v1::CASE_ACTION_EVALUATE;
+      cmd.satisfaction = req.evaluate().satisfaction();
+      break;
+    case ActRequest::kRequestReview:
+      cmd.action = caserelay::v1::CASE_ACTION_REQUEST_REVIEW;
+      break;
+    case ActRequest::kDecideReview:
+      cmd.action = caserelay::v1::CASE_ACTION_DECIDE_REVIEW;
+      cmd.outcome = req.decide_review().outcome();
+      break;
+    case ActRequest::kRequestRereview:
+      cmd.action = caserelay::v1::CASE_ACTION_REQUEST_REREVIEW;
+      break;
+    case ActRequest::kStartHearing:
+      cmd.action = caserelay::v1::CASE_ACTION_START_HEARING;
+      break;
+    case ActRequest::kEndHearing:
+      cmd.action = caserelay::v1::CASE_ACTION_END_HEARING;
+      break;
+    case ActRequest::kDecideRereview:
+      cmd.action = caserelay::v1::CASE_ACTION_DECIDE_REREVIEW;
+      cmd.outcome = req.decide_rereview().outcome();
+      break;
+    case ActRequest::kClose:
+      cmd.action = caserelay::v1::CASE_ACTION_CLOSE;
+      break;
+    case ActRequest::ACTION_NOT_SET:
+      return absl::InvalidArgumentError("action: none given");
+  }
+  return cmd;
+}
+
+grpc::Status NoCase(const std::string& id) {
+  return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                      absl::StrCat("case_id: no case ", id.substr(0, 64)));
+}
+
+}  // namespace
+
+grpc::Status RoutingServiceImpl::GetCase(grpc::ServerContext* ctx,
+                                         const caserelay::v1::GetCaseRequest* req,
+                                         caserelay::v1::CaseDetail* resp) {
+  auto caller = Caller(*ctx);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  auto record = cases_.Read(req->case_id());
+  if (!record.ok()) return rpc::ToGrpc(record.status());
+  if (!record->has_value()) return NoCase(req->case_id());
+  if (absl::Status s = MayRead(*caller, **record); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
+  auto history = cases_.History(req->case_id());
+  if (!history.ok()) return rpc::ToGrpc(history.status());
+  *resp->mutable_view() = (*record)->view();
+  for (auto& bytes : *history) resp->add_events(std::move(bytes));
+  return grpc::Status::OK;
+}
+
+grpc::Status RoutingServiceImpl::ListInbox(
+    grpc::ServerContext* ctx, const caserelay::v1::ListInboxRequest* req,
+    caserelay::v1::ListInboxResponse* resp) {
+  auto caller = Caller(*ctx);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  InboxQuery query;
+  query.office_code = req->office_code().empty() ? *caller : req->office_code();
+  if (query.office_code != *caller &&
+      !parts_.offices->Supervises(*caller, query.office_code)) {
+    return grpc::Status(
+        grpc::StatusCode::PERMISSION_DENIED,
+        absl::StrCat("office_code: ", *caller, " does not supervise ",
+                     query.office_code.substr(0, 64)));
+  }
+  if (req->page_size() < 0 || req->page_size() > 500) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "page_size: must be 0..500");
+  }
+  query.page_size = req->page_size() == 0 ? 50 : req->page_size();
+  for (int s : req->states()) {
+    query.states.push_back(static_cast<caserelay::v1::CaseState>(s));
+  }
+  if (req->has_due_before()) query.due_before = rpc::FromProto(req->due_before());
+  query.page_token = req->page_token();
+  const std::string office = *caller;
+  query.hidden = [this, office](const caserelay::v1::RoutingInboxEntry& e) {
+    if (e.accused_offices().empty()) return false;
+    return parts_.offices->IsAccusedOrMember(
+        office, std::vector<std::string>(e.accused_offices().begin(),
+                                         e.accused_offices().end()));
+  };
+  auto page = cases_.Inbox(query);
+  if (!page.ok()) return rpc::ToGrpc(page.status());
+  for (auto& item : page->items) *resp->add_items() = std::move(item);
+  resp->set_next_page_token(page->next_page_token);
+  return grpc::Status::OK;
+}
+
+grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
+                                     const ActRequest* req,
+                                     caserelay::v1::CaseView* resp) {
+  auto caller = Caller(*ctx);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  auto cmd = CommandOf(*req, *caller, context_.clock->Now());
+  if (!cmd.ok()) return rpc::ToGrpc(cmd.status());
+  const std::string& id = req->case_id();
+
+  absl::MutexLock lock(&mu_);
+  auto committed = [this, &id]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !pending_.contains(id);
+  };
+  if (!mu_.AwaitWithTimeout(absl::Condition(&committed), kPendingWait)) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "routing: the case is being written; retry");
+  }
+  auto record = cases_.Read(id);
+  if (!record.ok()) return rpc::ToGrpc(record.status());
+  if (!record->has_value()) return NoCase(id);
+  const caserelay::v1::RoutingCaseRecord& before = **record;
+  if (absl::Status s = MayAct(*caller, before); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
+  if (req->expected_version() != before.view().version()) {
+    return grpc::Status(
+        grpc::StatusCode::ABORTED,
+        absl::StrCat("expected_version: case ", id, " is at version ",
+                     before.view().version(), ", not ",
+                     req->expected_version(), "; read it again"));
+  }
+  caserelay::v1::RoutingCaseRecord after = before;
+  auto event = parts_.lifecycle->Apply(*cmd, after);
+  if (!event.ok()) return rpc::ToGrpc(event.status());
+
+  caserelay::v1::Envelope out;
+  out.set_event_id(absl::StrCat(id, "/", before.view().version() + 1));
+  out.set_case_id(id);
+  out.set_producer("routing");
+  *out.mutable_occurred_at() = rpc::ToProto(cmd->now);
+  *out.mutable_case_event() = *std::move(event);
+  store::WriteBatch batch(context_.store);
+  cases_.Append(batch, &before, after, out);
+  if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
+  *resp = after.view();
+  return grpc::Status::OK;
+}
+
+grpc::Status RoutingServiceImpl::PreviewRoute(
+    grpc::ServerContext* ctx, const caserelay::v1::PreviewRouteRequest* req,
+    caserelay::v1::RouteDecision* resp) {
+  auto caller = Caller(*ctx);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  store::WriteBatch nothing(context_.store);  // reads committed state only
+  auto decision = Decide(req->matter(), req->identity_key(), nothing,
+                         context_.clock->Now(), {}, nullptr);
+  if (!decision.ok()) return rpc::ToGrpc(decision.status());
+  // The linked case is named only to an office that may read it.
+  if (!decision->linked_case_id().empty()) {
+    auto linked = cases_.Read(decision->linked_case_id());
+    if (!linked.ok()) return rpc::ToGrpc(linked.status());
+    if (!linked->has_value() || !MayRead(*caller, **linked).ok()) {
+      decision->clear_linked_case_id();
+    }
+  }
+  *resp = *std::move(decision);
+  return grpc::Status::OK;
+}
+
+}  // namespace caserelay::routing
