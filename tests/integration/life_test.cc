@@ -161,6 +161,53 @@ TEST(LifeTest, OneCaseFromOnlineSubmissionToTerminationAcrossFourLevels) {
   steps.ExpectDeadlines(again, {});
 }
 
+TEST(LifeTest, ARepeatIsLinkedToTheOpenCaseAndAHigherFilingIsNotAccepted) {
+  auto sys = System::Start(LifeOffices());
+  ASSERT_TRUE(sys.ok()) << sys.status();
+  Steps steps(**sys);
+  const std::string open = steps.Submit(LifePetition("repeat-1"));
+  ASSERT_TRUE(steps.AwaitState(kCountyBureau, open, caserelay::v1::CASE_STATE_REGISTERED).ok());
+
+  // DOMAIN.md 重复信访: the same petitioner (ID number) on the same matter
+  // while it is open is linked to the open case, not opened again.
+  const std::string repeat = steps.Submit(LifePetition("repeat-2"));
+  auto linked = steps.AwaitState(kCountyBureau, repeat, caserelay::v1::CASE_STATE_LINKED);
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  EXPECT_EQ(linked->view().decision().disposition(),
+            caserelay::v1::DISPOSITION_LINKED_REPEAT);
+  EXPECT_EQ(linked->view().decision().linked_case_id(), open);
+  auto original = steps.Get(kCountyBureau, open);
+  ASSERT_TRUE(original.ok()) << original.status();
+  ASSERT_EQ(original->view().linked_cases_size(), 1);
+  EXPECT_EQ(original->view().linked_cases(0), repeat);
+  ASSERT_EQ(original->events_size(), 2);
+  caserelay::v1::Envelope link;
+  ASSERT_TRUE(link.ParseFromString(original->events(1)));
+  EXPECT_EQ(link.case_event().action(), caserelay::v1::CASE_ACTION_LINK_REPEAT);
+  EXPECT_EQ(link.case_event().linked_case_id(), repeat);
+
+  // Regulation Art. 22 / DOMAIN.md: a higher organ does not accept an item
+  // in progress below within its time limit — a visit to the city about it.
+  auto higher = LifePetition("repeat-3");
+  higher.mutable_matter()->set_channel(caserelay::v1::CHANNEL_VISIT);
+  higher.mutable_matter()->set_lodged_with("140400:bureau");
+  const std::string refused = steps.Submit(higher);
+  auto not_accepted = steps.AwaitState(System::kProvinceBureau, refused,
+                                       caserelay::v1::CASE_STATE_NOT_ACCEPTED);
+  ASSERT_TRUE(not_accepted.ok()) << not_accepted.status();
+  // Recorded by the city bureau that received the visit; the visitor is
+  // told the county bureau is handling it.
+  EXPECT_EQ(not_accepted->view().office_code(), "140400:bureau");
+  EXPECT_EQ(not_accepted->view().decision().target_office_code(), kCountyBureau);
+  steps.ExpectSms(refused, {"not_accepted"});
+
+  // A different matter of the same petitioner (another category) is new.
+  auto other = LifePetition("repeat-4");
+  other.mutable_matter()->set_category("housing");
+  const std::string fresh = steps.Submit(other);
+  EXPECT_TRUE(steps.AwaitState(kCountyBureau, fresh, caserelay::v1::CASE_STATE_REGISTERED).ok());
+}
+
 TEST(LifeTest, VerifyNamesExactlyTheEventAlteredInTheStore) {
   auto sys = System::Start(LifeOffices());
   ASSERT_TRUE(sys.ok()) << sys.status();
