@@ -57,4 +57,24 @@ absl::StatusOr<std::string> ReadKeyValue(const std::string& path,
   return absl::NotFoundError(absl::StrCat("no ", key, "= line in ", path));
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", path));
+  }
+  std::string text;
+  char buffer[1 << 16];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
+    text.append(buffer, n);
+  }
+  const bool failed = std::ferror(file) != 0;
+  const int read_errno = errno;
+  std::fclose(file);
+  if (failed) {
+    return absl::ErrnoToStatus(read_errno, absl::StrCat("cannot read ", path));
+  }
+  return text;
+}
+
 }  // namespace caserelay::file

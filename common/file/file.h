@@ -1,7 +1,8 @@
-// Small files that one process publishes and others poll (地址文件):
-// devbroker's info file, the services' endpoints files. They are written
-// atomically, so a reader sees either nothing or the whole content, and
-// hold `key=value` lines.
+// Whole files: data tables read at start-up, and small files that one
+// process publishes and others poll (地址文件): devbroker's info file, the
+// services' endpoints files. The latter are written atomically, so a
+// reader sees either nothing or the whole content, and hold `key=value`
+// lines.
 //
 // Thread safety: stateless functions.
 #ifndef CASERELAY_COMMON_FILE_FILE_H_
@@ -20,6 +21,11 @@ namespace caserelay::file {
 // which case `path` is untouched and the temp file is removed.
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents);
+
+// The whole content of `path`. Fails with the errno-derived code
+// (NOT_FOUND, PERMISSION_DENIED, ...) and a message "cannot open <path>"
+// or "cannot read <path>".
+absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 // The value of the first `key=value` line of `path` whose key is `key`,
 // trimmed of surrounding whitespace. NOT_FOUND naming the path when the

@@ -1,8 +1,6 @@
 #include "common/region/region_tree.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <optional>
 #include <utility>
 
@@ -10,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/file/file.h"
 
 namespace caserelay::region {
 namespace {
@@ -132,23 +131,9 @@ std::string_view LevelName(Level level) {
 
 absl::StatusOr<std::unique_ptr<RegionTree>> RegionTree::Load(
     const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", path));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
-    text.append(buffer, n);
-  }
-  const bool failed = std::ferror(file) != 0;
-  const int read_errno = errno;
-  std::fclose(file);
-  if (failed) {
-    return absl::ErrnoToStatus(read_errno, absl::StrCat("cannot read ", path));
-  }
-  return Parse(text, path);
+  absl::StatusOr<std::string> text = file::ReadFile(path);
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 absl::StatusOr<std::unique_ptr<RegionTree>> RegionTree::Parse(

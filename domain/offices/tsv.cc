@@ -1,11 +1,10 @@
 #include "domain/offices/tsv.h"
 
-#include <cerrno>
-#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/file/file.h"
 
 namespace caserelay::offices {
 namespace {
@@ -15,25 +14,6 @@ absl::string_view A(std::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", path));
-  }
-  std::string text;
-  char buffer[1 << 14];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
-    text.append(buffer, n);
-  }
-  const bool failed = std::ferror(file) != 0;
-  const int read_errno = errno;
-  std::fclose(file);
-  if (failed) {
-    return absl::ErrnoToStatus(read_errno, absl::StrCat("cannot read ", path));
-  }
-  return text;
-}
 
 }  // namespace
 
@@ -45,7 +25,7 @@ absl::Status RowError(std::string_view path, int line, std::string_view what) {
 absl::StatusOr<std::vector<TsvRow>> ReadTsv(const std::string& path,
                                             size_t columns,
                                             std::string_view header) {
-  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  absl::StatusOr<std::string> text = file::ReadFile(path);
   if (!text.ok()) return text.status();
   std::vector<TsvRow> rows;
   int line_number = 0;

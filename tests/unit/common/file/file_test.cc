@@ -64,3 +64,23 @@ TEST_F(FileTest, WriteIntoMissingDirectoryIsUnavailable) {
 
 }  // namespace
 }  // namespace caserelay::file
+
+namespace caserelay::file {
+namespace {
+
+TEST(ReadFileTest, ReadsTheWholeFileAndNamesAMissingOne) {
+  const std::string path =
+      ::testing::TempDir() + "/read-file-test-" + std::to_string(getpid());
+  std::string big(200000, 'x');  // more than one read buffer
+  ASSERT_TRUE(WriteFileAtomically(path, big).ok());
+  auto text = ReadFile(path);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(*text, big);
+  std::remove(path.c_str());
+  auto missing = ReadFile(path);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find(path), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace caserelay::file
