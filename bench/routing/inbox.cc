@@ -1,5 +1,6 @@
 #include "bench/routing/inbox.h"
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <utility>
@@ -53,6 +54,7 @@ struct Samples {
   std::vector<absl::Duration> scan;
   int64_t items = 0;
   int64_t keys = 0;
+  int64_t keys_max = 0;
 };
 
 }  // namespace
@@ -165,6 +167,7 @@ absl::StatusOr<InboxResult> RunInbox(store::Store& store,
       s.scan.push_back(scan_took);
       s.items += resp.items_size();
       s.keys += *keys;
+      s.keys_max = std::max<int64_t>(s.keys_max, *keys);
       ++timed;
     }
     result.rounds = round + 1;
@@ -177,6 +180,7 @@ absl::StatusOr<InboxResult> RunInbox(store::Store& store,
     const double n = s.query.empty() ? 1 : s.query.size();
     r.items = s.items / n;
     r.keys = s.keys / n;
+    r.keys_max = s.keys_max;
     all_query.insert(all_query.end(), s.query.begin(), s.query.end());
     all_scan.insert(all_scan.end(), s.scan.begin(), s.scan.end());
     r.query = Summarize(std::move(s.query));

@@ -37,6 +37,7 @@ struct KindResult {
   LatencySummary scan;   // the ceiling
   double items = 0;      // mean items per page
   double keys = 0;       // mean inbox keys the query went over (untimed)
+  int64_t keys_max = 0;  // the most keys one query went over
 };
 
 struct InboxResult {

@@ -1,6 +1,7 @@
 #include "bench/routing/report.h"
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -16,8 +17,10 @@ double Us(absl::Duration d) { return absl::ToDoubleMicroseconds(d); }
 
 void PrintDecisions(const Tree& tree, const DecisionReport& d) {
   absl::PrintF(
-      "\ndecisions: %zu matters = %zu regions x %zu categories, shuffled\n",
-      d.workload.inputs.size(), tree.codes.size(), tree.categories.size());
+      "\ndecisions: %zu matters = %zu regions x %zu categories, shuffled; "
+      "load %s\n",
+      d.workload.inputs.size(), tree.codes.size(), tree.categories.size(),
+      d.load);
   absl::PrintF("%-44s %16s %16s\n", "", "1 thread",
                absl::StrCat(d.decide_n.threads, " threads"));
   auto row = [](const char* name, const RateResult& a, const RateResult* b) {
@@ -61,34 +64,44 @@ void PrintInbox(const InboxReport& r) {
   absl::PrintF(
       "\ninbox: %zu cases in %zu offices (largest %d, median %d, %d with "
       ">= 1000); %d events, %d inbox moves, %d batches in %.0f s; store "
-      "%.2f GB on disk\n",
+      "%.2f GB on disk after %.0f s of compactions; load %s\n",
       p.cases.size(), p.offices.size(), load.front(), load[load.size() / 2],
       over_1000, p.events, p.inbox_moves, p.batches,
-      absl::ToDoubleSeconds(p.wall), r.disk_bytes / 1e9);
-  absl::PrintF("%-18s %7s %6s %6s | %-25s | %-25s | %s\n", "", "queries",
-               "items", "keys", "  Inbox p50/p99/max us",
+      absl::ToDoubleSeconds(p.wall), r.disk_bytes / 1e9,
+      absl::ToDoubleSeconds(r.settle), r.load);
+  absl::PrintF("%-18s %7s %6s %6s %6s | %-25s | %-25s | %s\n", "", "queries",
+               "items", "keys", "max", "  Inbox p50/p99/max us",
                "  Scan p50/p99/max us", "ratio p50 p99");
-  auto row = [](const char* name, size_t n, std::string items, std::string keys,
+  auto row = [](const char* name, size_t n, const std::string& items,
+                const std::string& keys, const std::string& keys_max,
                 const LatencySummary& q, const LatencySummary& s) {
     absl::PrintF(
-        "%-18s %7d %6s %6s | %7.1f %8.1f %8.1f | %7.1f %8.1f %8.1f | "
+        "%-18s %7d %6s %6s %6s | %7.1f %8.1f %8.1f | %7.1f %8.1f %8.1f | "
         "%5.2fx %5.2fx\n",
-        name, n, items, keys, Us(q.p50), Us(q.p99), Us(q.max), Us(s.p50),
-        Us(s.p99), Us(s.max), Us(q.p50) / Us(s.p50), Us(q.p99) / Us(s.p99));
+        name, n, items, keys, keys_max, Us(q.p50), Us(q.p99), Us(q.max),
+        Us(s.p50), Us(s.p99), Us(s.max), Us(q.p50) / Us(s.p50),
+        Us(q.p99) / Us(s.p99));
   };
   for (int k = 0; k < kQueryKinds; ++k) {
     const KindResult& kr = r.result.kinds[k];
     row(QueryKindName(static_cast<QueryKind>(k)), kr.query.count,
         absl::StrFormat("%.1f", kr.items), absl::StrFormat("%.1f", kr.keys),
-        kr.query, kr.scan);
+        absl::StrCat(kr.keys_max), kr.query, kr.scan);
   }
-  row("all", r.result.query.count, "", "", r.result.query, r.result.scan);
+  row("all", r.result.query.count, "", "", "", r.result.query, r.result.scan);
   absl::PrintF(
-      "items = mean items per page; keys = mean inbox keys the query went "
-      "over (the ceiling reads at most page size + 1 of them)\n");
+      "items = mean items per page; keys, max = mean and most inbox keys a "
+      "query went over (the ceiling reads at most page size + 1 of them)\n");
 }
 
 }  // namespace
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
 
 void PrintReport(const Tree& tree, const RoutingFlags& flags,
                  const std::optional<DecisionReport>& decisions,

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "bench/routing/decisions.h"
 #include "bench/routing/flags.h"
@@ -13,7 +14,12 @@
 
 namespace caserelay::bench {
 
+// The 1-, 5- and 15-minute load averages of /proc/loadavg, e.g.
+// "0.52 1.10 2.03"; the machine is shared, so each part records it.
+std::string LoadAverage();
+
 struct DecisionReport {
+  std::string load;  // just before timing
   DecisionWorkload workload;
   RateResult decide_1;   // Router::Decide, 1 thread
   RateResult lookups_1;  // the ceiling, 1 thread
@@ -23,7 +29,9 @@ struct DecisionReport {
 };
 
 struct InboxReport {
+  std::string load;  // just before the queries
   Population population;
+  absl::Duration settle;    // waited for background compactions
   uint64_t disk_bytes = 0;  // of the store after populating
   InboxResult result;
 };
