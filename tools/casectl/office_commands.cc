@@ -104,9 +104,8 @@ absl::Status RunInbox(v1::RoutingService::StubInterface& routing,
   return absl::OkStatus();
 }
 
-absl::Status RunShow(v1::RoutingService::StubInterface& routing,
-                     const std::string& case_id, const PrintOptions& options,
-                     std::ostream& out) {
+absl::StatusOr<v1::CaseDetail> FetchCase(
+    v1::RoutingService::StubInterface& routing, const std::string& case_id) {
   v1::GetCaseRequest req;
   req.set_case_id(case_id);
   v1::CaseDetail detail;
@@ -114,6 +113,15 @@ absl::Status RunShow(v1::RoutingService::StubInterface& routing,
     return routing.GetCase(ctx, req, &detail);
   });
   if (!s.ok()) return s;
+  return detail;
+}
+
+absl::Status RunShow(v1::RoutingService::StubInterface& routing,
+                     const std::string& case_id, const PrintOptions& options,
+                     std::ostream& out) {
+  absl::StatusOr<v1::CaseDetail> fetched = FetchCase(routing, case_id);
+  if (!fetched.ok()) return fetched.status();
+  const v1::CaseDetail& detail = *fetched;
   std::vector<v1::Envelope> events(detail.events_size());
   std::vector<bool> parsed(detail.events_size());
   for (int i = 0; i < detail.events_size(); ++i) {
@@ -155,14 +163,9 @@ absl::Status RunAct(v1::RoutingService::StubInterface& routing,
                     std::ostream& out) {
   v1::ActRequest req = command.request;
   if (!command.version_given) {
-    v1::GetCaseRequest get;
-    get.set_case_id(req.case_id());
-    v1::CaseDetail detail;
-    absl::Status s = Call([&](grpc::ClientContext* ctx) {
-      return routing.GetCase(ctx, get, &detail);
-    });
-    if (!s.ok()) return s;
-    req.set_expected_version(detail.view().version());
+    absl::StatusOr<v1::CaseDetail> detail = FetchCase(routing, req.case_id());
+    if (!detail.ok()) return detail.status();
+    req.set_expected_version(detail->view().version());
   }
   v1::CaseView view;
   absl::Status s = Call(

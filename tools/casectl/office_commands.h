@@ -44,6 +44,11 @@ absl::Status RunInbox(caserelay::v1::RoutingService::StubInterface& routing,
                       const InboxCommand& command, const PrintOptions& options,
                       std::ostream& out);
 
+// The case `case_id` with its history (GetCase), or the call's error.
+absl::StatusOr<caserelay::v1::CaseDetail> FetchCase(
+    caserelay::v1::RoutingService::StubInterface& routing,
+    const std::string& case_id);
+
 // Prints the case's view and every event decoded (format.h), or with
 // options.json one object {"view": CaseView, "events": [Envelope, ...]}
 // (an event that does not parse appears as {"unparsed": "<base64>"}).

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/casectl/office_commands.h"
 #include "tools/casectl/format.h"
 
 namespace caserelay::casectl {
@@ -142,14 +143,9 @@ std::string VerifyText(const VerifyResult& result) {
 absl::StatusOr<bool> RunVerify(v1::RoutingService::StubInterface& routing,
                                const std::string& case_id,
                                const PrintOptions& options, std::ostream& out) {
-  v1::GetCaseRequest req;
-  req.set_case_id(case_id);
-  v1::CaseDetail detail;
-  absl::Status s = Call([&](grpc::ClientContext* ctx) {
-    return routing.GetCase(ctx, req, &detail);
-  });
-  if (!s.ok()) return s;
-  VerifyResult result = VerifyDetail(detail);
+  absl::StatusOr<v1::CaseDetail> detail = FetchCase(routing, case_id);
+  if (!detail.ok()) return detail.status();
+  VerifyResult result = VerifyDetail(*detail);
   if (!options.json) {
     out << VerifyText(result);
     return result.verdict.intact;
