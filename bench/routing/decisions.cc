@@ -124,7 +124,10 @@ void Shape(const Tree& tree, MatterKind kind, std::mt19937_64& rng,
   }
 }
 
-// Runs `op(i)` for every i < n over `threads` threads released together.
+// What the look-ups produced, so the compiler cannot drop them.
+volatile uint64_t g_sink = 0;
+
+// Runs `op(t, i)` for every i < n over `threads` threads released together.
 template <typename Op>
 absl::Duration Timed(size_t n, int threads, Op op) {
   std::atomic<bool> go{false};
@@ -245,7 +248,7 @@ RateResult RunLookups(const Tree& tree, const std::vector<RouteInput>& inputs,
   });
   uint64_t total = 0;
   for (const auto& s : sink) total += s[0];
-  if (total == 0) r.errors = 1;  // keeps the work observable
+  g_sink = g_sink + total;
   return r;
 }
 
