@@ -11,7 +11,7 @@
 #include "bench/pipeline/stats.h"
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
-#include "common/rpc/convert.h"
+#include "common/time/timestamp.h"
 #include "domain/routing/matter_key.h"
 #include "domain/routing/rules.h"
 #include "services/routing/case_store.h"
@@ -93,8 +93,8 @@ class Writer {
     auto* d = r.mutable_view()->add_deadlines();
     d->set_kind(kind);
     d->set_office_code(office.code);
-    *d->mutable_started_at() = rpc::ToProto(started);
-    *d->mutable_due_at() = rpc::ToProto(due);
+    *d->mutable_started_at() = time::ToProto(started);
+    *d->mutable_due_at() = time::ToProto(due);
   }
 
   // The envelope of `action` by `actor`, as routing publishes it, after
@@ -107,7 +107,7 @@ class Writer {
     e.set_event_id(absl::StrCat(r.view().case_id(), "/", step));
     e.set_case_id(r.view().case_id());
     e.set_producer("routing");
-    *e.mutable_occurred_at() = rpc::ToProto(at);
+    *e.mutable_occurred_at() = time::ToProto(at);
     auto* ev = e.mutable_case_event();
     ev->set_action(action);
     ev->set_actor_office_code(actor_code);
@@ -171,7 +171,7 @@ class Writer {
         tree_.offices->CategoryName(category),
         "事项，多次联系无果，请求依法核实处理并书面答复。事实与理由：",
         "自去年以来多次向有关部门口头反映，均未得到明确答复，影响正常生活。"));
-    *view->mutable_received_at() = rpc::ToProto(received);
+    *view->mutable_received_at() = time::ToProto(received);
     auto* d = view->mutable_decision();
     d->set_registering_office_code(p.bureau.code);
     d->set_registering_office_name(p.bureau.name);
@@ -219,7 +219,7 @@ class Writer {
     RoutingCaseRecord& r = p.record;
     auto* view = r.mutable_view();
     const absl::Time at =
-        rpc::FromProto(view->updated_at()) + absl::Hours(24 * p.next);
+        time::FromProto(view->updated_at()) + absl::Hours(24 * p.next);
     caserelay::v1::CaseAction action;
     const Office* actor = &p.government;
     const Office& gov = p.government;
@@ -231,7 +231,7 @@ class Writer {
       view->set_office_name(gov.name);
       view->set_sender_office_code(p.bureau.code);
       r.add_past_holders(p.bureau.code);
-      *r.mutable_transferred_at() = rpc::ToProto(at);
+      *r.mutable_transferred_at() = time::ToProto(at);
       view->clear_deadlines();
       AddDeadline(r, caserelay::v1::DEADLINE_KIND_ACCEPTANCE, gov, at, Due());
       AddDeadline(

@@ -1,5 +1,5 @@
 // Conversions at the wire's edge: absl::Status to grpc::Status (only in
-// RPC handlers, CONVENTIONS.md #4) and absl::Time to protobuf Timestamp.
+// RPC handlers, CONVENTIONS.md #4). Times: common/time/timestamp.h.
 
 #ifndef CASERELAY_COMMON_RPC_CONVERT_H_
 #define CASERELAY_COMMON_RPC_CONVERT_H_
@@ -15,9 +15,6 @@ namespace caserelay::rpc {
 grpc::Status ToGrpc(const absl::Status& status);
 // Same code, same message.
 absl::Status FromGrpc(const grpc::Status& status);
-
-google::protobuf::Timestamp ToProto(absl::Time t);
-absl::Time FromProto(const google::protobuf::Timestamp& ts);
 
 }  // namespace caserelay::rpc
 

@@ -14,4 +14,8 @@ absl::Time StartOf(absl::CivilDay day) {
 
 absl::Time EndOf(absl::CivilDay day) { return StartOf(day + 1); }
 
+absl::CivilDay LastDayOf(absl::Time due) {
+  return ChinaDay(due - absl::Nanoseconds(1));
+}
+
 }  // namespace caserelay::time

@@ -31,6 +31,10 @@ absl::Time StartOf(absl::CivilDay day);
 // EndOf(day).
 absl::Time EndOf(absl::CivilDay day);
 
+// The last day of a deadline that passes at `due`: the China day of the
+// instant just before it, so LastDayOf(EndOf(day)) == day.
+absl::CivilDay LastDayOf(absl::Time due);
+
 }  // namespace caserelay::time
 
 #endif  // CASERELAY_COMMON_TIME_CHINA_TIME_H_

@@ -204,7 +204,7 @@ absl::Status Extend(Step& s) {
     return Broken(s, absl::StrCat("the handling deadline passed at ",
                                   FormatChinaTime(due)));
   }
-  const absl::CivilDay last = time::ChinaDay(due - absl::Nanoseconds(1));
+  const absl::CivilDay last = time::LastDayOf(due);
   absl::StatusOr<absl::CivilDay> new_last =
       s.calendar.AddCalendarDays(last, s.cmd.days);
   if (!new_last.ok()) return new_last.status();

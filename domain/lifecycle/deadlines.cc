@@ -8,19 +8,6 @@
 
 namespace caserelay::lifecycle::internal {
 
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  const int64_t seconds = absl::ToUnixSeconds(t);  // rounds down
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(seconds);
-  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) /
-                                    absl::Nanoseconds(1)));
-  return ts;
-}
-
-absl::Time FromProto(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
 std::string FormatChinaTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", t, time::ChinaTimeZone());
 }

@@ -13,6 +13,7 @@
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/time/calendar.h"
+#include "common/time/timestamp.h"
 #include "domain/lifecycle/lifecycle.h"
 #include "domain/lifecycle/office_resolver.h"
 #include "domain/lifecycle/transitions.h"
@@ -30,8 +31,8 @@ inline constexpr char kRuleAccusation[] =
 inline constexpr char kRuleBureauSends[] =
     "Art. 22: only a petition bureau (信访部门) transfers or assigns";
 
-google::protobuf::Timestamp ToProto(absl::Time t);
-absl::Time FromProto(const google::protobuf::Timestamp& ts);
+using time::FromProto;
+using time::ToProto;
 // "2026-10-13 00:00:00 +08:00".
 std::string FormatChinaTime(absl::Time t);
 

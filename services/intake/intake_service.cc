@@ -9,6 +9,7 @@
 #include "common/rpc/convert.h"
 #include "common/store/store.h"
 #include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 #include "services/intake/identity_key.h"
 
 namespace caserelay::intake {
@@ -85,20 +86,20 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   record.set_lookup_salt(salt);
   record.set_lookup_hash(LookupCodes::Hash(salt, lookup_code));
   *record.mutable_matter() = req.matter();
-  *record.mutable_received_at() = rpc::ToProto(now);
-  *record.mutable_updated_at() = rpc::ToProto(now);
+  *record.mutable_received_at() = time::ToProto(now);
+  *record.mutable_updated_at() = time::ToProto(now);
   record.set_state(caserelay::v1::CASE_STATE_RECEIVED);
 
   caserelay::v1::Envelope event;
   event.set_event_id(absl::StrCat("intake/", case_number, "/received"));
   event.set_case_id(case_number);
   event.set_producer("intake");
-  *event.mutable_occurred_at() = rpc::ToProto(now);
+  *event.mutable_occurred_at() = time::ToProto(now);
   auto* received = event.mutable_petition_received();
   received->set_case_number(case_number);
   *received->mutable_petitioner() = record.petitioner();
   *received->mutable_matter() = req.matter();
-  *received->mutable_received_at() = rpc::ToProto(now);
+  *received->mutable_received_at() = time::ToProto(now);
   received->set_identity_key(IdentityKey(codes_, req.petitioner()));
 
   store::WriteBatch batch(context_.store);

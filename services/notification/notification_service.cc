@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
+#include "common/time/timestamp.h"
 
 namespace caserelay::notification {
 
@@ -89,7 +90,7 @@ absl::Status NotificationServiceImpl::Apply(
   m->set_case_id(event.case_id());
   m->set_trigger(sms.trigger);
   m->set_state(caserelay::v1::SMS_STATE_QUEUED);
-  *m->mutable_updated_at() = rpc::ToProto(context_.clock->Now());
+  *m->mutable_updated_at() = time::ToProto(context_.clock->Now());
   *record.mutable_petitioner() = facts.petitioner();
   for (const auto& [k, v] : sms.vars) (*record.mutable_vars())[k] = v;
 

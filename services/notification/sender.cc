@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/rpc/convert.h"
+#include "common/time/timestamp.h"
 #include "domain/petition/identity.h"
 #include "domain/sms/triggers.h"
 #include "services/notification/notification_service.h"
@@ -122,7 +123,7 @@ absl::StatusOr<SmsRecord> Sender::Load(const std::string& id) {
 absl::Status Sender::Save(SmsRecord& record, bool done,
                           const caserelay::v1::Envelope* event) {
   *record.mutable_message()->mutable_updated_at() =
-      rpc::ToProto(context_.clock->Now());
+      time::ToProto(context_.clock->Now());
   store::WriteBatch batch(context_.store);
   batch.Put(kMessages, record.message().message_id(), record.SerializeAsString());
   if (done) batch.Delete(kQueue, record.message().message_id());
@@ -141,7 +142,7 @@ caserelay::v1::Envelope Outcome(const SmsRecord& r, std::string_view what,
   e.set_event_id(absl::StrCat(r.message().message_id(), "/", std::string(what)));
   e.set_case_id(r.message().case_id());
   e.set_producer("notification");
-  *e.mutable_occurred_at() = rpc::ToProto(now);
+  *e.mutable_occurred_at() = time::ToProto(now);
   return e;
 }
 

@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/rpc/convert.h"
 #include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 #include "domain/sms/triggers.h"
 
 namespace caserelay::notification {
@@ -18,7 +18,7 @@ std::optional<absl::Time> DueOf(const CaseEvent& event,
                                 caserelay::v1::DeadlineKind second) {
   for (caserelay::v1::DeadlineKind kind : {first, second}) {
     for (const auto& d : event.deadlines()) {
-      if (d.kind() == kind && d.has_due_at()) return rpc::FromProto(d.due_at());
+      if (d.kind() == kind && d.has_due_at()) return time::FromProto(d.due_at());
     }
   }
   return std::nullopt;
@@ -38,7 +38,7 @@ std::string RouteOr(const std::string& route, const SmsTexts& texts) {
 }  // namespace
 
 std::string ChinaDueDate(absl::Time due_at) {
-  absl::CivilDay day = time::ChinaDay(due_at - absl::Nanoseconds(1));
+  absl::CivilDay day = time::LastDayOf(due_at);
   return absl::StrFormat("%d年%d月%d日", day.year(), day.month(), day.day());
 }
 

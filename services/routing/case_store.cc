@@ -5,7 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "common/rpc/convert.h"
+#include "common/time/timestamp.h"
 #include "domain/chain/chain.h"
 
 namespace caserelay::routing {
@@ -27,7 +27,7 @@ std::string InboxKey(const RoutingCaseRecord& r) {
   uint64_t micros = std::numeric_limits<uint64_t>::max();
   if (due.has_value()) {
     micros = static_cast<uint64_t>(
-        std::max<int64_t>(0, absl::ToUnixMicros(rpc::FromProto(due->due_at()))));
+        std::max<int64_t>(0, absl::ToUnixMicros(time::FromProto(due->due_at()))));
   }
   return absl::StrCat(r.view().office_code(), std::string(1, kSep),
                       store::EncodeUint64(micros), std::string(1, kSep),
@@ -80,7 +80,7 @@ std::optional<caserelay::v1::RunningDeadline> NextDue(
   for (const auto& d : view.deadlines()) {
     if (d.has_paused_at()) continue;
     if (!best.has_value() ||
-        rpc::FromProto(d.due_at()) < rpc::FromProto(best->due_at())) {
+        time::FromProto(d.due_at()) < time::FromProto(best->due_at())) {
       best = d;
     }
   }
@@ -187,7 +187,7 @@ absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
         const auto& item = entry.item();
         if (query.due_before.has_value() &&
             (!item.has_next_due() ||
-             rpc::FromProto(item.next_due()) >= *query.due_before)) {
+             time::FromProto(item.next_due()) >= *query.due_before)) {
           return false;  // ordered by due: nothing later qualifies
         }
         if (!query.states.empty() &&

@@ -2,6 +2,7 @@
 // the case store and the life cycle (CONVENTIONS.md #1).
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
+#include "common/time/timestamp.h"
 #include "services/routing/routing_service.h"
 
 namespace caserelay::routing {
@@ -135,7 +136,7 @@ grpc::Status RoutingServiceImpl::ListInbox(
   for (int s : req->states()) {
     query.states.push_back(static_cast<caserelay::v1::CaseState>(s));
   }
-  if (req->has_due_before()) query.due_before = rpc::FromProto(req->due_before());
+  if (req->has_due_before()) query.due_before = time::FromProto(req->due_before());
   query.page_token = req->page_token();
   const std::string office = *caller;
   query.hidden = [this, office](const caserelay::v1::RoutingInboxEntry& e) {
@@ -190,7 +191,7 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
   out.set_event_id(absl::StrCat(id, "/", before.view().version() + 1));
   out.set_case_id(id);
   out.set_producer("routing");
-  *out.mutable_occurred_at() = rpc::ToProto(cmd->now);
+  *out.mutable_occurred_at() = time::ToProto(cmd->now);
   *out.mutable_case_event() = *std::move(event);
   store::WriteBatch batch(context_.store);
   cases_.Append(batch, &before, after, out);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
+#include "common/time/timestamp.h"
 
 namespace caserelay::routing {
 
@@ -31,7 +32,7 @@ PriorCase PriorOf(const RoutingCaseRecord& r, absl::Time now) {
   }
   p.within_time_limit = true;
   for (const auto& d : r.view().deadlines()) {
-    if (!d.has_paused_at() && rpc::FromProto(d.due_at()) <= now) {
+    if (!d.has_paused_at() && time::FromProto(d.due_at()) <= now) {
       p.within_time_limit = false;
     }
   }
@@ -118,7 +119,7 @@ absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
   out.set_event_id(absl::StrCat(event.event_id(), "/registered"));
   out.set_case_id(event.case_id());
   out.set_producer("routing");
-  *out.mutable_occurred_at() = rpc::ToProto(now);
+  *out.mutable_occurred_at() = time::ToProto(now);
   *out.mutable_case_event() = *std::move(registered);
   cases_.Append(batch, nullptr, record, out);
   if (!petition.identity_key().empty()) {
@@ -130,7 +131,7 @@ absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
     link_out.set_event_id(absl::StrCat(event.event_id(), "/linked"));
     link_out.set_case_id(open_before->view().case_id());
     link_out.set_producer("routing");
-    *link_out.mutable_occurred_at() = rpc::ToProto(now);
+    *link_out.mutable_occurred_at() = time::ToProto(now);
     *link_out.mutable_case_event() = std::move(linked);
     cases_.Append(batch, open_before, open_after, link_out);
     pending_.insert(open_before->view().case_id());

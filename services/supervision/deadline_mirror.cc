@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/rpc/convert.h"
+#include "common/time/timestamp.h"
 
 namespace caserelay::supervision {
 namespace {
@@ -31,7 +31,7 @@ void Run(const RunningDeadline& l, Deadline& d, TimerChanges& changes) {
   } else {
     d.set_state(caserelay::v1::DEADLINE_STATE_ARMED);
     d.clear_paused_at();
-    changes.arm.push_back({rpc::FromProto(l.due_at()), d.deadline_id()});
+    changes.arm.push_back({time::FromProto(l.due_at()), d.deadline_id()});
   }
 }
 
@@ -75,7 +75,7 @@ TimerChanges Mirror(
   std::set<std::string> seen;
   for (const RunningDeadline& l : listed) {
     std::string id =
-        DeadlineId(case_id, l.kind(), rpc::FromProto(l.started_at()));
+        DeadlineId(case_id, l.kind(), time::FromProto(l.started_at()));
     seen.insert(id);
     Deadline* d = nullptr;
     for (Deadline& k : *known) {
@@ -94,9 +94,9 @@ TimerChanges Mirror(
       case caserelay::v1::DEADLINE_STATE_MISSED:
         break;  // reported once; stays missed
       case caserelay::v1::DEADLINE_STATE_ARMED: {
-        Timer current{rpc::FromProto(d->due_at()), id};
+        Timer current{time::FromProto(d->due_at()), id};
         bool moved =
-            l.has_paused_at() || rpc::FromProto(l.due_at()) != current.due;
+            l.has_paused_at() || time::FromProto(l.due_at()) != current.due;
         if (!moved) {
           d->set_office_code(l.office_code());
           break;
@@ -115,15 +115,15 @@ TimerChanges Mirror(
     if (seen.count(d.deadline_id()) > 0) continue;
     switch (d.state()) {
       case caserelay::v1::DEADLINE_STATE_ARMED:
-        changes.disarm.push_back({rpc::FromProto(d.due_at()), d.deadline_id()});
+        changes.disarm.push_back({time::FromProto(d.due_at()), d.deadline_id()});
         [[fallthrough]];
       case caserelay::v1::DEADLINE_STATE_PAUSED:
         d.set_state(caserelay::v1::DEADLINE_STATE_DONE);
         d.clear_paused_at();
-        *d.mutable_ended_at() = rpc::ToProto(event_time);
+        *d.mutable_ended_at() = time::ToProto(event_time);
         break;
       case caserelay::v1::DEADLINE_STATE_MISSED:
-        if (!d.has_ended_at()) *d.mutable_ended_at() = rpc::ToProto(event_time);
+        if (!d.has_ended_at()) *d.mutable_ended_at() = time::ToProto(event_time);
         break;
       default:
         break;

@@ -8,6 +8,7 @@
 #include "common/log/log.h"
 #include "common/rpc/convert.h"
 #include "common/store/store.h"
+#include "common/time/timestamp.h"
 #include "services/supervision/deadline_mirror.h"
 
 namespace caserelay::supervision {
@@ -80,7 +81,7 @@ absl::Status SupervisionServiceImpl::Apply(const caserelay::v1::Envelope& event,
 
   TimerChanges changes =
       Mirror(case_id, event.case_event().deadlines(),
-             rpc::FromProto(event.occurred_at()), record->mutable_deadlines());
+             time::FromProto(event.occurred_at()), record->mutable_deadlines());
   for (const Timer& t : changes.disarm)
     batch.Delete(kTimers, TimerKey(t.due, t.id));
   for (const Timer& t : changes.arm)
@@ -115,7 +116,7 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
     // Only an armed deadline that is really due fires: a paused, done,
     // missed or moved one left this timer behind.
     if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED ||
-        rpc::FromProto(d->due_at()) > now) {
+        time::FromProto(d->due_at()) > now) {
       continue;
     }
     d->set_state(caserelay::v1::DEADLINE_STATE_MISSED);
@@ -124,7 +125,7 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
     out.set_event_id(absl::StrCat("supervision/", id, "/missed"));
     out.set_case_id(case_id);
     out.set_producer("supervision");
-    *out.mutable_occurred_at() = rpc::ToProto(now);
+    *out.mutable_occurred_at() = time::ToProto(now);
     auto* missed = out.mutable_deadline_missed();
     missed->set_deadline_id(id);
     missed->set_kind(d->kind());

@@ -7,8 +7,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "common/rpc/convert.h"
 #include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/casectl/names.h"
 
@@ -58,15 +58,13 @@ void Line(std::string* out, absl::string_view indent, absl::string_view key,
 
 std::string ChinaDateTime(const google::protobuf::Timestamp& t) {
   if (!IsSet(t)) return "-";
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S", rpc::FromProto(t),
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", time::FromProto(t),
                           time::ChinaTimeZone());
 }
 
 std::string ChinaDueDay(const google::protobuf::Timestamp& due_at) {
   if (!IsSet(due_at)) return "-";
-  absl::CivilDay day =
-      time::ChinaDay(rpc::FromProto(due_at) - absl::Nanoseconds(1));
-  return absl::FormatCivilTime(day);
+  return absl::FormatCivilTime(time::LastDayOf(time::FromProto(due_at)));
 }
 
 std::string OfficeLabel(absl::string_view code, absl::string_view name) {

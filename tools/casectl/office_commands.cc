@@ -9,6 +9,7 @@
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
 #include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 #include "tools/casectl/format.h"
 #include "tools/casectl/names.h"
 
@@ -48,7 +49,7 @@ absl::StatusOr<InboxCommand> InboxCommandOf(const ParsedFlags& flags) {
     // lists next_due < due_before. One microsecond: the finest step that
     // survives rpc::ToProto on either side.
     *req.mutable_due_before() =
-        rpc::ToProto(time::StartOf(day) + absl::Microseconds(1));
+        time::ToProto(time::StartOf(day) + absl::Microseconds(1));
   }
   if (flags.Has("page-size")) {
     int size = 0;

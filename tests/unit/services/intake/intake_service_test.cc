@@ -2,6 +2,7 @@
 // "case-events" (Apply), what the petitioner sees of it, the rate limit on
 // look-ups, and the identity key on PetitionReceived.
 
+#include "common/time/timestamp.h"
 #include "services/intake/intake_service.h"
 
 #include <memory>
@@ -71,7 +72,7 @@ class IntakeServiceTest : public ::testing::Test {
     e.set_sequence(sequence);
     e.set_producer("routing");
     *e.mutable_occurred_at() =
-        rpc::ToProto(svctest::ChinaTime(2026, 11, 22, 11, 0));
+        time::ToProto(svctest::ChinaTime(2026, 11, 22, 11, 0));
     auto* c = e.mutable_case_event();
     c->set_action(sequence == 1 ? caserelay::v1::CASE_ACTION_REGISTER
                                 : caserelay::v1::CASE_ACTION_TRANSFER);
@@ -147,7 +148,7 @@ TEST_F(IntakeServiceTest, CaseEventUpdatesStateAndOffice) {
   EXPECT_EQ(record.office_code(), "140431:bureau");
   EXPECT_EQ(record.office_name(), "沁源县信访局");
   EXPECT_EQ(record.last_sequence(), 1u);
-  EXPECT_EQ(rpc::FromProto(record.updated_at()),
+  EXPECT_EQ(time::FromProto(record.updated_at()),
             svctest::ChinaTime(2026, 11, 22, 11, 0));
 }
 
@@ -250,7 +251,7 @@ TEST_F(IntakeServiceTest, LaterEventsMoveStateAndOfficeAlong) {
   EXPECT_EQ(resp.state(), caserelay::v1::CASE_STATE_TRANSFERRED);
   EXPECT_EQ(resp.office_code(), "140431:labour");
   EXPECT_EQ(resp.office_name(), "沁源县人力资源和社会保障局");
-  EXPECT_EQ(rpc::FromProto(resp.updated_at()),
+  EXPECT_EQ(time::FromProto(resp.updated_at()),
             svctest::ChinaTime(2026, 11, 22, 11, 0));
 }
 

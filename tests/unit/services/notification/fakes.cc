@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
 #include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 
 namespace caserelay::notification {
 
@@ -127,11 +128,11 @@ caserelay::v1::Envelope RegisterFor(const std::string& case_id,
   transfer->set_office_code("140431:bureau");
   absl::Time received = absl::FromCivil(absl::CivilMinute(2026, 11, 22, 10, 0),
                                         time::ChinaTimeZone());
-  *c->mutable_received_at() = rpc::ToProto(received);
-  *e.mutable_occurred_at() = rpc::ToProto(received);
-  *transfer->mutable_started_at() = rpc::ToProto(received);
+  *c->mutable_received_at() = time::ToProto(received);
+  *e.mutable_occurred_at() = time::ToProto(received);
+  *transfer->mutable_started_at() = time::ToProto(received);
   *transfer->mutable_due_at() =
-      rpc::ToProto(time::EndOf(absl::CivilDay(2026, 12, 7)));
+      time::ToProto(time::EndOf(absl::CivilDay(2026, 12, 7)));
   return e;
 }
 

@@ -2,6 +2,7 @@
 // that every planned SMS renders with the shipped templates (the contract
 // of domain/sms/triggers.h).
 
+#include "common/time/timestamp.h"
 #include "services/notification/sms_plan.h"
 
 #include <map>
@@ -12,7 +13,6 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
-#include "common/rpc/convert.h"
 #include "common/time/china_time.h"
 #include "domain/sms/template_set.h"
 #include "domain/sms/triggers.h"
@@ -37,8 +37,8 @@ void AddDeadline(CaseEvent& e, DeadlineKind kind, absl::Time due) {
   auto* d = e.add_deadlines();
   d->set_kind(kind);
   d->set_office_code("140431:labour");
-  *d->mutable_started_at() = rpc::ToProto(due - absl::Hours(24 * 60));
-  *d->mutable_due_at() = rpc::ToProto(due);
+  *d->mutable_started_at() = time::ToProto(due - absl::Hours(24 * 60));
+  *d->mutable_due_at() = time::ToProto(due);
 }
 
 CaseEvent Event(CaseAction action) {

@@ -1,11 +1,11 @@
 // deadline_mirror.h: what each listing does to a known deadline and to its
 // timer, without a store.
 
+#include "common/time/timestamp.h"
 #include "services/supervision/deadline_mirror.h"
 
 #include <string>
 
-#include "common/rpc/convert.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -24,8 +24,8 @@ RunningDeadline Handling(absl::Time due) {
   RunningDeadline d;
   d.set_kind(caserelay::v1::DEADLINE_KIND_HANDLING);
   d.set_office_code("140431:labour");
-  *d.mutable_started_at() = rpc::ToProto(kStart);
-  *d.mutable_due_at() = rpc::ToProto(due);
+  *d.mutable_started_at() = time::ToProto(kStart);
+  *d.mutable_due_at() = time::ToProto(due);
   return d;
 }
 
@@ -83,7 +83,7 @@ TEST(DeadlineMirrorTest, PausedListingRemovesTheTimer) {
   RepeatedPtrField<Deadline> known;
   Mirror(kCase, Listed({Handling(kDue)}), kStart, &known);
   RunningDeadline paused = Handling(kDue);
-  *paused.mutable_paused_at() = rpc::ToProto(kStart + absl::Hours(24));
+  *paused.mutable_paused_at() = time::ToProto(kStart + absl::Hours(24));
   TimerChanges c = Mirror(kCase, Listed({paused}), kStart, &known);
   EXPECT_EQ(c.disarm.size(), 1u);
   EXPECT_TRUE(c.arm.empty());
@@ -93,7 +93,7 @@ TEST(DeadlineMirrorTest, PausedListingRemovesTheTimer) {
 TEST(DeadlineMirrorTest, FirstListedPausedHasNoTimer) {
   RepeatedPtrField<Deadline> known;
   RunningDeadline paused = Handling(kDue);
-  *paused.mutable_paused_at() = rpc::ToProto(kStart);
+  *paused.mutable_paused_at() = time::ToProto(kStart);
   TimerChanges c = Mirror(kCase, Listed({paused}), kStart, &known);
   EXPECT_TRUE(c.arm.empty());
   EXPECT_EQ(known[0].state(), caserelay::v1::DEADLINE_STATE_PAUSED);
@@ -107,13 +107,13 @@ TEST(DeadlineMirrorTest, UnlistedArmedIsDoneAndDisarmed) {
   ASSERT_EQ(c.disarm.size(), 1u);
   EXPECT_EQ(c.disarm[0].due, kDue);
   EXPECT_EQ(known[0].state(), caserelay::v1::DEADLINE_STATE_DONE);
-  EXPECT_EQ(rpc::FromProto(known[0].ended_at()), replied);
+  EXPECT_EQ(time::FromProto(known[0].ended_at()), replied);
 }
 
 TEST(DeadlineMirrorTest, UnlistedPausedIsDoneWithoutTimerChange) {
   RepeatedPtrField<Deadline> known;
   RunningDeadline paused = Handling(kDue);
-  *paused.mutable_paused_at() = rpc::ToProto(kStart);
+  *paused.mutable_paused_at() = time::ToProto(kStart);
   Mirror(kCase, Listed({paused}), kStart, &known);
   TimerChanges c = Mirror(kCase, Listed({}), kStart + absl::Hours(1), &known);
   EXPECT_TRUE(c.disarm.empty());
@@ -130,7 +130,7 @@ TEST(DeadlineMirrorTest, MissedIsFinal) {
   EXPECT_TRUE(c.arm.empty());
   EXPECT_TRUE(c.disarm.empty());
   EXPECT_EQ(known[0].state(), caserelay::v1::DEADLINE_STATE_MISSED);
-  EXPECT_EQ(rpc::FromProto(known[0].due_at()), kDue) << "the due it missed";
+  EXPECT_EQ(time::FromProto(known[0].due_at()), kDue) << "the due it missed";
 }
 
 TEST(DeadlineMirrorTest, CheckListedNamesTheMissingField) {

@@ -3,6 +3,7 @@
 // is reported missed exactly once (DESIGN.md One recipe; DOMAIN.md
 // "Deadlines" and "Supervision").
 
+#include "common/time/timestamp.h"
 #include "services/supervision/supervision_service.h"
 
 #include <memory>
@@ -37,8 +38,8 @@ RunningDeadline Running(caserelay::v1::DeadlineKind kind, absl::Time started,
   RunningDeadline d;
   d.set_kind(kind);
   d.set_office_code(office);
-  *d.mutable_started_at() = rpc::ToProto(started);
-  *d.mutable_due_at() = rpc::ToProto(due);
+  *d.mutable_started_at() = time::ToProto(started);
+  *d.mutable_due_at() = time::ToProto(due);
   return d;
 }
 
@@ -56,7 +57,7 @@ Envelope Event(uint64_t sequence, absl::Time at,
   e.set_case_id(case_id);
   e.set_sequence(sequence);
   e.set_producer("routing");
-  *e.mutable_occurred_at() = rpc::ToProto(at);
+  *e.mutable_occurred_at() = time::ToProto(at);
   auto* c = e.mutable_case_event();
   c->set_action(sequence == 1 ? caserelay::v1::CASE_ACTION_REGISTER
                               : caserelay::v1::CASE_ACTION_TRANSFER);
@@ -123,8 +124,8 @@ TEST_F(SupervisionServiceTest, ListedDeadlineIsArmed) {
   EXPECT_EQ(d[0].kind(), caserelay::v1::DEADLINE_KIND_TRANSFER);
   EXPECT_EQ(d[0].office_code(), "140431:bureau");
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
-  EXPECT_EQ(rpc::FromProto(d[0].started_at()), Received());
-  EXPECT_EQ(rpc::FromProto(d[0].due_at()), TransferDue());
+  EXPECT_EQ(time::FromProto(d[0].started_at()), Received());
+  EXPECT_EQ(time::FromProto(d[0].due_at()), TransferDue());
   EXPECT_EQ(Timers(), 1);
 }
 
@@ -135,7 +136,7 @@ TEST_F(SupervisionServiceTest, DeadlineNoLongerListedIsDoneAndNeverFires) {
   std::vector<Deadline> d = List();
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_DONE);
-  EXPECT_EQ(rpc::FromProto(d[0].ended_at()), transferred);
+  EXPECT_EQ(time::FromProto(d[0].ended_at()), transferred);
   EXPECT_EQ(Timers(), 0);
 
   t_->clock().Set(TransferDue() + absl::Hours(1));
@@ -162,7 +163,7 @@ TEST_F(SupervisionServiceTest, ArmedDeadlinePastDueIsMissedOnce) {
   EXPECT_EQ(missed[0].deadline_missed().kind(),
             caserelay::v1::DEADLINE_KIND_TRANSFER);
   EXPECT_EQ(missed[0].deadline_missed().office_code(), "140431:bureau");
-  EXPECT_EQ(rpc::FromProto(missed[0].deadline_missed().due_at()),
+  EXPECT_EQ(time::FromProto(missed[0].deadline_missed().due_at()),
             TransferDue());
   EXPECT_EQ(List()[0].state(), caserelay::v1::DEADLINE_STATE_MISSED);
   EXPECT_EQ(Timers(), 0);
@@ -176,7 +177,7 @@ TEST_F(SupervisionServiceTest, MissedDeadlineStaysMissedWhenListedOrEnded) {
 
   // Still listed, even with a later due: reported once, never re-armed.
   RunningDeadline later = Transfer();
-  *later.mutable_due_at() = rpc::ToProto(TransferDue() + absl::Hours(48));
+  *later.mutable_due_at() = time::ToProto(TransferDue() + absl::Hours(48));
   ApplyAndCommit(Event(2, TransferDue() + absl::Hours(2), {later}));
   EXPECT_EQ(Timers(), 0);
   t_->clock().Set(TransferDue() + absl::Hours(72));
@@ -188,7 +189,7 @@ TEST_F(SupervisionServiceTest, MissedDeadlineStaysMissedWhenListedOrEnded) {
   std::vector<Deadline> d = List();
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_MISSED);
-  EXPECT_EQ(rpc::FromProto(d[0].ended_at()), ended) << "transferred late";
+  EXPECT_EQ(time::FromProto(d[0].ended_at()), ended) << "transferred late";
 }
 
 TEST_F(SupervisionServiceTest, ExtensionReArmsWithTheNewDue) {
@@ -199,13 +200,13 @@ TEST_F(SupervisionServiceTest, ExtensionReArmsWithTheNewDue) {
   RunningDeadline handling = Running(caserelay::v1::DEADLINE_KIND_HANDLING,
                                      accepted, due, "140431:labour");
   ApplyAndCommit(Event(1, accepted, {handling}));
-  *handling.mutable_due_at() = rpc::ToProto(extended_due);
+  *handling.mutable_due_at() = time::ToProto(extended_due);
   ApplyAndCommit(Event(2, accepted + absl::Hours(24 * 50), {handling}));
 
   std::vector<Deadline> d = List();
   ASSERT_EQ(d.size(), 1u) << "the same deadline, moved";
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
-  EXPECT_EQ(rpc::FromProto(d[0].due_at()), extended_due);
+  EXPECT_EQ(time::FromProto(d[0].due_at()), extended_due);
   EXPECT_EQ(Timers(), 1) << "the old timer is gone";
 
   t_->clock().Set(due + absl::Hours(1));
@@ -214,7 +215,7 @@ TEST_F(SupervisionServiceTest, ExtensionReArmsWithTheNewDue) {
   t_->clock().Set(extended_due);
   TickAndCommit();
   ASSERT_EQ(Missed().size(), 1u);
-  EXPECT_EQ(rpc::FromProto(Missed()[0].deadline_missed().due_at()),
+  EXPECT_EQ(time::FromProto(Missed()[0].deadline_missed().due_at()),
             extended_due);
 }
 
@@ -227,12 +228,12 @@ TEST_F(SupervisionServiceTest, PausedDeadlineDoesNotFireAndResumesWithNewDue) {
   ApplyAndCommit(Event(1, requested, {rereview}));
 
   absl::Time hearing = svctest::ChinaTime(2027, 3, 20, 9, 0);
-  *rereview.mutable_paused_at() = rpc::ToProto(hearing);
+  *rereview.mutable_paused_at() = time::ToProto(hearing);
   ApplyAndCommit(Event(2, hearing, {rereview}));
   std::vector<Deadline> d = List();
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_PAUSED);
-  EXPECT_EQ(rpc::FromProto(d[0].paused_at()), hearing);
+  EXPECT_EQ(time::FromProto(d[0].paused_at()), hearing);
   EXPECT_EQ(Timers(), 0);
 
   t_->clock().Set(due + absl::Hours(24 * 5));
@@ -243,13 +244,13 @@ TEST_F(SupervisionServiceTest, PausedDeadlineDoesNotFireAndResumesWithNewDue) {
   absl::Time resumed = hearing + absl::Hours(24 * 10);
   absl::Time new_due = due + absl::Hours(24 * 10);
   rereview.clear_paused_at();
-  *rereview.mutable_due_at() = rpc::ToProto(new_due);
+  *rereview.mutable_due_at() = time::ToProto(new_due);
   t_->clock().Set(resumed);
   ApplyAndCommit(Event(3, resumed, {rereview}));
   d = List();
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
   EXPECT_FALSE(d[0].has_paused_at());
-  EXPECT_EQ(rpc::FromProto(d[0].due_at()), new_due);
+  EXPECT_EQ(time::FromProto(d[0].due_at()), new_due);
 
   t_->clock().Set(new_due - absl::Seconds(1));
   TickAndCommit();

@@ -1,8 +1,8 @@
 // casectl's text output and verify's verdicts.
+#include "common/time/timestamp.h"
 #include "tools/casectl/format.h"
 
 #include "absl/strings/match.h"
-#include "common/rpc/convert.h"
 #include "common/time/china_time.h"
 #include "gtest/gtest.h"
 #include "tools/casectl/verify_route.h"
@@ -12,7 +12,7 @@ namespace {
 
 namespace v1 = caserelay::v1;
 
-google::protobuf::Timestamp At(absl::Time t) { return rpc::ToProto(t); }
+google::protobuf::Timestamp At(absl::Time t) { return time::ToProto(t); }
 
 TEST(FormatTest, TimesAreChinaStandardTime) {
   // 2024-02-09T16:00:00Z is the first instant of 2024-02-10 in China.

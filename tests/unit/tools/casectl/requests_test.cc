@@ -1,7 +1,7 @@
 // submit's and inbox's flags into their requests.
 #include "absl/time/civil_time.h"
-#include "common/rpc/convert.h"
 #include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -152,7 +152,7 @@ TEST(InboxCommandTest, DueBeforeIsAChinaDateCountingLastDays) {
       InboxCommandOf(Flags({"inbox", "--due-before", "2026-05-01"}));
   ASSERT_TRUE(cmd.ok()) << cmd.status();
   ASSERT_TRUE(cmd->request.has_due_before());
-  const absl::Time due_before = rpc::FromProto(cmd->request.due_before());
+  const absl::Time due_before = time::FromProto(cmd->request.due_before());
   const absl::Time last_day_april_30 = time::EndOf(absl::CivilDay(2026, 4, 30));
   const absl::Time last_day_may_1 = time::EndOf(absl::CivilDay(2026, 5, 1));
   EXPECT_LT(last_day_april_30, due_before);
