@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/digest/digest.h"
 #include "common/rpc/files.h"
 
 namespace caserelay::rpc {
@@ -28,13 +28,6 @@ bool IsHex(absl::string_view s) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
-}
-
-std::array<uint8_t, 32> Sha256(absl::string_view bytes) {
-  std::array<uint8_t, 32> digest;
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         digest.data());
-  return digest;
 }
 
 }  // namespace
@@ -50,9 +43,7 @@ std::string NewToken() {
 }
 
 std::string TokenHash(absl::string_view token) {
-  std::array<uint8_t, 32> digest = Sha256(token);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest.data()), digest.size()));
+  return absl::BytesToHexString(digest::Sha256(token));
 }
 
 absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Load(
@@ -167,7 +158,9 @@ absl::StatusOr<std::string> TokenAuthenticator::OfficeOf(
 
 absl::StatusOr<std::string> TokenAuthenticator::OfficeOfToken(
     absl::string_view token) const {
-  const Digest digest = Sha256(token);
+  const std::string hash = digest::Sha256(token);
+  Digest digest;
+  std::memcpy(digest.data(), hash.data(), digest.size());
   // Look at every entry whatever matches, so the time taken says nothing
   // about which bytes of which hash matched.
   const Entry* found = nullptr;

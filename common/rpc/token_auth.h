@@ -24,6 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/digest/digest.h"
 #include "common/rpc/auth.h"
 
 namespace caserelay::rpc {
@@ -77,7 +78,7 @@ class TokenAuthenticator final : public Authenticator {
   absl::StatusOr<std::string> OfficeOfToken(absl::string_view token) const;
 
  private:
-  using Digest = std::array<uint8_t, 32>;
+  using Digest = std::array<uint8_t, digest::kSha256Size>;
   struct Entry {
     std::string office_code;
     Digest digest;

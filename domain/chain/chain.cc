@@ -1,29 +1,10 @@
 #include "domain/chain/chain.h"
 
-#include <openssl/sha.h>
-
 #include "absl/strings/str_cat.h"
 #include "caserelay/v1/events.pb.h"
+#include "common/digest/digest.h"
 
 namespace caserelay::chain {
-
-std::string Sha256(std::string_view bytes) {
-  std::string out(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         reinterpret_cast<unsigned char*>(out.data()));
-  return out;
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
-  }
-  return out;
-}
 
 namespace {
 
@@ -60,15 +41,17 @@ Verdict Verify(std::string_view case_id, const std::vector<std::string>& events,
   // link_ok[n]: the head hash matches the last event.
   std::vector<bool> link_ok(n + 1, true);
   for (size_t i = 0; i < n; ++i) {
-    std::string expected = i == 0 ? std::string() : Sha256(events[i - 1]);
+    std::string expected =
+        i == 0 ? std::string() : digest::Sha256(events[i - 1]);
     link_ok[i] = parsed[i].prev_hash() == expected;
   }
-  link_ok[n] = head_hash.empty() || n == 0 || Sha256(events[n - 1]) == head_hash;
+  link_ok[n] =
+      head_hash.empty() || n == 0 || digest::Sha256(events[n - 1]) == head_hash;
   for (size_t j = 0; j <= n; ++j) {
     if (link_ok[j]) continue;
     if (j == n) {
-      return Broken(n, absl::StrCat("event ", n,
-                                    " does not match the case's head hash"));
+      return Broken(
+          n, absl::StrCat("event ", n, " does not match the case's head hash"));
     }
     if (j == 0 || !link_ok[j + 1]) {
       return Broken(j + 1,
@@ -77,8 +60,7 @@ Verdict Verify(std::string_view case_id, const std::vector<std::string>& events,
                                         : "its hash and its predecessor's "
                                           "link both fail"));
     }
-    return Broken(j, absl::StrCat("event ", j,
-                                  " was altered: event ", j + 1,
+    return Broken(j, absl::StrCat("event ", j, " was altered: event ", j + 1,
                                   " carries a different hash of it"));
   }
   return Verdict{};

@@ -3,7 +3,8 @@
 // publishes on case-events carries in Envelope.prev_hash the SHA-256 of
 // the case's previous event exactly as published, so a case's history is
 // a hash chain that anyone holding the events can check, and the case's
-// head hash (kept with the case) pins the last one.
+// head hash (kept with the case) pins the last one. The hash is
+// digest::Sha256 of the event's bytes.
 //
 // Pure: no I/O. Thread safety: stateless functions.
 
@@ -16,12 +17,6 @@
 #include <vector>
 
 namespace caserelay::chain {
-
-// SHA-256 of `bytes`, raw (32 bytes).
-std::string Sha256(std::string_view bytes);
-
-// Lower-case hex of `bytes`.
-std::string Hex(std::string_view bytes);
 
 struct Verdict {
   bool intact = true;

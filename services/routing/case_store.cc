@@ -5,8 +5,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/digest/digest.h"
 #include "common/time/timestamp.h"
-#include "domain/chain/chain.h"
 
 namespace caserelay::routing {
 
@@ -26,8 +26,8 @@ std::string InboxKey(const RoutingCaseRecord& r) {
   auto due = NextDue(r.view());
   uint64_t micros = std::numeric_limits<uint64_t>::max();
   if (due.has_value()) {
-    micros = static_cast<uint64_t>(
-        std::max<int64_t>(0, absl::ToUnixMicros(time::FromProto(due->due_at()))));
+    micros = static_cast<uint64_t>(std::max<int64_t>(
+        0, absl::ToUnixMicros(time::FromProto(due->due_at()))));
   }
   return absl::StrCat(r.view().office_code(), std::string(1, kSep),
                       store::EncodeUint64(micros), std::string(1, kSep),
@@ -64,15 +64,13 @@ absl::StatusOr<std::optional<RoutingCaseRecord>> ParseCase(
   if (!raw->has_value()) return std::optional<RoutingCaseRecord>();
   RoutingCaseRecord record;
   if (!record.ParseFromString(**raw)) {
-    return absl::DataLossError(absl::StrCat("cases: record of ", id,
-                                            " does not parse"));
+    return absl::DataLossError(
+        absl::StrCat("cases: record of ", id, " does not parse"));
   }
   return std::optional<RoutingCaseRecord>(std::move(record));
 }
 
 }  // namespace
-
-std::string Sha256(std::string_view bytes) { return chain::Sha256(bytes); }
 
 std::optional<caserelay::v1::RunningDeadline> NextDue(
     const caserelay::v1::CaseView& view) {
@@ -98,15 +96,16 @@ absl::StatusOr<std::optional<RoutingCaseRecord>> CaseStore::Read(
 }
 
 void CaseStore::Append(store::WriteBatch& batch,
-                       const RoutingCaseRecord* before, RoutingCaseRecord& after,
-                       Envelope& event) const {
-  const uint64_t sequence = before == nullptr ? 1 : before->view().version() + 1;
+                       const RoutingCaseRecord* before,
+                       RoutingCaseRecord& after, Envelope& event) const {
+  const uint64_t sequence =
+      before == nullptr ? 1 : before->view().version() + 1;
   event.set_sequence(sequence);
   event.set_prev_hash(before == nullptr ? std::string() : before->head_hash());
   std::string bytes = event.SerializeAsString();
 
   after.mutable_view()->set_version(sequence);
-  after.set_head_hash(Sha256(bytes));
+  after.set_head_hash(digest::Sha256(bytes));
   *after.mutable_view()->mutable_updated_at() = event.occurred_at();
 
   const std::string& case_id = event.case_id();
@@ -127,12 +126,12 @@ std::string CaseStore::MatterIndexKey(const RoutingCaseRecord& r) {
 absl::StatusOr<std::vector<std::string>> CaseStore::History(
     const std::string& case_id) const {
   std::vector<std::string> events;
-  absl::Status s = store_->ScanPrefix(
-      kHistory, case_id + std::string(1, kSep),
-      [&](std::string_view, std::string_view value) {
-        events.emplace_back(value);
-        return true;
-      });
+  absl::Status s =
+      store_->ScanPrefix(kHistory, case_id + std::string(1, kSep),
+                         [&](std::string_view, std::string_view value) {
+                           events.emplace_back(value);
+                           return true;
+                         });
   if (!s.ok()) return s;
   return events;
 }
@@ -191,8 +190,8 @@ absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
           return false;  // ordered by due: nothing later qualifies
         }
         if (!query.states.empty() &&
-            std::find(query.states.begin(), query.states.end(),
-                      item.state()) == query.states.end()) {
+            std::find(query.states.begin(), query.states.end(), item.state()) ==
+                query.states.end()) {
           return true;
         }
         if (query.hidden && query.hidden(entry)) return true;

@@ -34,9 +34,6 @@ inline constexpr char kHistory[] = "history";
 inline constexpr char kInbox[] = "inbox";
 inline constexpr char kMatters[] = "matters";
 
-// SHA-256 of `bytes`, raw (32 bytes).
-std::string Sha256(std::string_view bytes);
-
 // The next running deadline of a case: the earliest due_at among its
 // deadlines that are not paused; nullopt if none runs.
 std::optional<caserelay::v1::RunningDeadline> NextDue(

@@ -6,12 +6,14 @@
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/digest/digest.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "tools/casectl/office_commands.h"
 #include "tools/casectl/format.h"
+#include "tools/casectl/office_commands.h"
 
 namespace caserelay::casectl {
 
@@ -110,7 +112,7 @@ VerifyResult VerifyDetail(const v1::CaseDetail& detail) {
                                   detail.events().end());
   result.events = events.size();
   if (!events.empty())
-    result.head_hex = chain::Hex(chain::Sha256(events.back()));
+    result.head_hex = absl::BytesToHexString(digest::Sha256(events.back()));
   result.verdict = chain::Verify(detail.view().case_id(), events, "");
   if (!result.verdict.intact) return result;
   const uint64_t version = detail.view().version();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "caserelay/v1/events.pb.h"
+#include "common/digest/digest.h"
 #include "gtest/gtest.h"
 
 namespace caserelay::chain {
@@ -24,7 +25,7 @@ std::vector<std::string> History(int n, std::string* head) {
     e.set_prev_hash(prev);
     e.mutable_case_event()->set_reason("step " + std::to_string(i));
     events.push_back(e.SerializeAsString());
-    prev = Sha256(events.back());
+    prev = digest::Sha256(events.back());
   }
   *head = prev;
   return events;

@@ -1,9 +1,11 @@
 // casectl's text output and verify's verdicts.
-#include "common/time/timestamp.h"
 #include "tools/casectl/format.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "common/digest/digest.h"
 #include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "tools/casectl/verify_route.h"
 
@@ -115,7 +117,7 @@ v1::CaseDetail Chain(int n) {
     env.set_case_id("C1");
     env.set_sequence(i);
     env.set_event_id("e" + std::to_string(i));
-    if (!prev.empty()) env.set_prev_hash(chain::Sha256(prev));
+    if (!prev.empty()) env.set_prev_hash(digest::Sha256(prev));
     env.mutable_case_event()->set_action(v1::CASE_ACTION_ACCEPT);
     prev = env.SerializeAsString();
     detail.add_events(prev);
@@ -129,7 +131,8 @@ TEST(VerifyTest, IntactChainNamesItsHead) {
   EXPECT_TRUE(result.verdict.intact) << result.verdict.reason;
   EXPECT_EQ(VerifyText(result),
             "intact: 3 events, head " +
-                chain::Hex(chain::Sha256(detail.events(2))) + "\n");
+                absl::BytesToHexString(digest::Sha256(detail.events(2))) +
+                "\n");
 }
 
 TEST(VerifyTest, AlteredEventIsNamed) {

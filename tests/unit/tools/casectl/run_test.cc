@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "caserelay/v1/routing.grpc.pb.h"
+#include "common/digest/digest.h"
 #include "domain/chain/chain.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -88,7 +89,7 @@ v1::CaseDetail Chain(int n) {
     v1::Envelope env;
     env.set_case_id("C1");
     env.set_sequence(i);
-    if (!prev.empty()) env.set_prev_hash(chain::Sha256(prev));
+    if (!prev.empty()) env.set_prev_hash(digest::Sha256(prev));
     env.mutable_case_event()->set_action(v1::CASE_ACTION_REGISTER);
     prev = env.SerializeAsString();
     detail.add_events(prev);
