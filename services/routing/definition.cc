@@ -132,24 +132,23 @@ absl::StatusOr<time::Calendar> LoadCalendar(const config::Config& cfg,
   if (uncovered == "weekends") {
     options.uncovered = time::UncoveredYears::kWeekendsOnly;
   } else if (uncovered != "refuse") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config: calendar.uncovered_years: \"", uncovered,
-        "\" is neither weekends nor refuse"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: calendar.uncovered_years: \"", uncovered,
+                     "\" is neither weekends nor refuse"));
   }
   auto calendar = time::Calendar::Load(cfg.GetPath("calendar.dir"), options);
   if (!calendar.ok()) return calendar;
   const absl::civil_year_t year = time::ChinaDay(now).year();
   for (absl::civil_year_t y : {year, year + 1}) {
     if (calendar->Covers(y)) continue;
-    log::Warn(absl::StrCat(
-                  "calendar: no holiday table; deadlines in that year ",
-                  uncovered == "weekends"
-                      ? "count Saturdays and Sundays only (provisional)"
-                      : "are refused",
-                  " until its YYYY.tsv is added from the State Council's "
-                  "notice"),
-              {{"year", std::to_string(y)},
-               {"dir", cfg.GetPath("calendar.dir")}});
+    log::Warn(
+        absl::StrCat("calendar: no holiday table; deadlines in that year ",
+                     uncovered == "weekends"
+                         ? "count Saturdays and Sundays only (provisional)"
+                         : "are refused",
+                     " until its YYYY.tsv is added from the State Council's "
+                     "notice"),
+        {{"year", std::to_string(y)}, {"dir", cfg.GetPath("calendar.dir")}});
   }
   return calendar;
 }

@@ -96,9 +96,9 @@ grpc::Status NoCase(const std::string& id) {
 
 }  // namespace
 
-grpc::Status RoutingServiceImpl::GetCase(grpc::ServerContext* ctx,
-                                         const caserelay::v1::GetCaseRequest* req,
-                                         caserelay::v1::CaseDetail* resp) {
+grpc::Status RoutingServiceImpl::GetCase(
+    grpc::ServerContext* ctx, const caserelay::v1::GetCaseRequest* req,
+    caserelay::v1::CaseDetail* resp) {
   auto caller = Caller(*ctx);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   auto record = cases_.Read(req->case_id());
@@ -136,14 +136,12 @@ grpc::Status RoutingServiceImpl::ListInbox(
   for (int s : req->states()) {
     query.states.push_back(static_cast<caserelay::v1::CaseState>(s));
   }
-  if (req->has_due_before()) query.due_before = time::FromProto(req->due_before());
+  if (req->has_due_before())
+    query.due_before = time::FromProto(req->due_before());
   query.page_token = req->page_token();
   const std::string office = *caller;
   query.hidden = [this, office](const caserelay::v1::RoutingInboxEntry& e) {
-    if (e.accused_offices().empty()) return false;
-    return parts_.offices->IsAccusedOrMember(
-        office, std::vector<std::string>(e.accused_offices().begin(),
-                                         e.accused_offices().end()));
+    return !NotAccused(office, e.accused_offices(), e.item().case_id()).ok();
   };
   auto page = cases_.Inbox(query);
   if (!page.ok()) return rpc::ToGrpc(page.status());
@@ -180,8 +178,8 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
     return grpc::Status(
         grpc::StatusCode::ABORTED,
         absl::StrCat("expected_version: case ", id, " is at version ",
-                     before.view().version(), ", not ",
-                     req->expected_version(), "; read it again"));
+                     before.view().version(), ", not ", req->expected_version(),
+                     "; read it again"));
   }
   caserelay::v1::RoutingCaseRecord after = before;
   auto event = parts_.lifecycle->Apply(*cmd, after);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
+#include "domain/lifecycle/transitions.h"
 
 namespace caserelay::routing {
 
@@ -20,16 +21,10 @@ PriorCase PriorOf(const RoutingCaseRecord& r, absl::Time now) {
   p.holder_office_code = r.view().office_code();
   p.terminated = r.view().state() == caserelay::v1::CASE_STATE_TERMINATED ||
                  r.has_terminated_at();
-  switch (r.view().state()) {
-    case caserelay::v1::CASE_STATE_NOT_ACCEPTED:
-    case caserelay::v1::CASE_STATE_LINKED:
-    case caserelay::v1::CASE_STATE_CLOSED:
-    case caserelay::v1::CASE_STATE_TERMINATED:
-      p.open = false;
-      break;
-    default:
-      p.open = true;
-  }
+  // Open: a repeat may still be linked to it (the life cycle's table).
+  p.open =
+      lifecycle::FindTransition(
+          r.view().state(), caserelay::v1::CASE_ACTION_LINK_REPEAT) != nullptr;
   p.within_time_limit = true;
   for (const auto& d : r.view().deadlines()) {
     if (!d.has_paused_at() && time::FromProto(d.due_at()) <= now) {
@@ -53,8 +48,8 @@ absl::StatusOr<caserelay::v1::RouteDecision> RoutingServiceImpl::Decide(
   RouteInput input;
   input.matter = matter;
   if (!identity_key.empty()) {
-    auto same = cases_.SameMatter(batch, identity_key, MatterKey(matter),
-                                  uncommitted);
+    auto same =
+        cases_.SameMatter(batch, identity_key, MatterKey(matter), uncommitted);
     if (!same.ok()) return same.status();
     for (const auto& r : *same) input.same_matter.push_back(PriorOf(r, now));
     if (same_matter != nullptr) *same_matter = *std::move(same);
@@ -80,11 +75,11 @@ absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
 
   const absl::Time now = context_.clock->Now();
   const std::string matter_key = MatterKey(petition.matter());
-  const std::string matter_of = absl::StrCat(petition.identity_key(),
-                                             std::string(1, '\0'), matter_key);
+  const std::string matter_of =
+      absl::StrCat(petition.identity_key(), std::string(1, '\0'), matter_key);
   std::vector<RoutingCaseRecord> same;
-  auto decision = Decide(petition.matter(), petition.identity_key(), batch,
-                         now, pending_matters_[matter_of], &same);
+  auto decision = Decide(petition.matter(), petition.identity_key(), batch, now,
+                         pending_matters_[matter_of], &same);
   if (!decision.ok()) return decision.status();
 
   RoutingCaseRecord record;
@@ -105,12 +100,12 @@ absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
       if (r.view().case_id() == decision->linked_case_id()) open_before = &r;
     }
     if (open_before == nullptr) {
-      return absl::InternalError(absl::StrCat(
-          "routing: repeat linked to unknown case ", decision->linked_case_id()));
+      return absl::InternalError(
+          absl::StrCat("routing: repeat linked to unknown case ",
+                       decision->linked_case_id()));
     }
     open_after = *open_before;
-    auto link =
-        parts_.lifecycle->LinkRepeat(event.case_id(), now, open_after);
+    auto link = parts_.lifecycle->LinkRepeat(event.case_id(), now, open_after);
     if (!link.ok()) return link.status();
     linked = *std::move(link);
   }
@@ -150,20 +145,26 @@ absl::StatusOr<std::string> RoutingServiceImpl::Caller(
   return rpc::CallerOffice(parts_.auth, ctx);
 }
 
-bool RoutingServiceImpl::IsAccused(const std::string& office,
-                                   const RoutingCaseRecord& record) const {
-  const auto& accused = record.view().matter().accused_offices();
-  if (accused.empty()) return false;
-  return parts_.offices->IsAccusedOrMember(
-      office, std::vector<std::string>(accused.begin(), accused.end()));
+absl::Status RoutingServiceImpl::NotAccused(
+    const std::string& office,
+    const google::protobuf::RepeatedPtrField<std::string>& accused,
+    const std::string& case_id) const {
+  if (accused.empty() ||
+      !parts_.offices->IsAccusedOrMember(
+          office, std::vector<std::string>(accused.begin(), accused.end()))) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("Art. 30: ", office, " may not see case ", case_id));
 }
 
-absl::Status RoutingServiceImpl::MayRead(const std::string& office,
-                                         const RoutingCaseRecord& record) const {
+absl::Status RoutingServiceImpl::MayRead(
+    const std::string& office, const RoutingCaseRecord& record) const {
   const std::string& id = record.view().case_id();
-  if (IsAccused(office, record)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "Art. 30: ", office, " may not see case ", id));
+  if (absl::Status s =
+          NotAccused(office, record.view().matter().accused_offices(), id);
+      !s.ok()) {
+    return s;
   }
   const std::string& holder = record.view().office_code();
   if (office == holder || parts_.offices->Supervises(office, holder)) {
@@ -176,16 +177,13 @@ absl::Status RoutingServiceImpl::MayRead(const std::string& office,
       office, " neither holds case ", id, " nor supervises its holder"));
 }
 
-}  // namespace caserelay::routing
-
-namespace caserelay::routing {
-
 absl::Status RoutingServiceImpl::MayAct(const std::string& office,
                                         const RoutingCaseRecord& record) const {
   const std::string& id = record.view().case_id();
-  if (IsAccused(office, record)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "Art. 30: ", office, " may not see case ", id));
+  if (absl::Status s =
+          NotAccused(office, record.view().matter().accused_offices(), id);
+      !s.ok()) {
+    return s;
   }
   if (office == record.view().office_code()) return absl::OkStatus();
   for (const std::string* decided :

@@ -90,8 +90,12 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // cycle, so an office outside the case learns nothing of its state.
   absl::Status MayAct(const std::string& office,
                       const caserelay::v1::RoutingCaseRecord& record) const;
-  bool IsAccused(const std::string& office,
-                 const caserelay::v1::RoutingCaseRecord& record) const;
+  // PERMISSION_DENIED (Art. 30) if `office` is one of the `accused` units
+  // of case `case_id` or a member of one; OK otherwise.
+  absl::Status NotAccused(
+      const std::string& office,
+      const google::protobuf::RepeatedPtrField<std::string>& accused,
+      const std::string& case_id) const;
 
   const service::Context context_;
   const RoutingParts parts_;
