@@ -71,6 +71,19 @@ TEST_F(CalendarTest, WorkingDaysSkipTheSpringFestivalBreak) {
       {"5 working days from Fri 2026-02-13: 2-14 (Sat) is a make-up day, "
        "then the break 2-15..2-23 (2026 notice)",
        Day(2026, 2, 13), 5, Day(2026, 2, 27)},
+      // DOMAIN.md "Deadlines": simplified procedure, 10 working days.
+      {"10 working days from Fri 2024-02-09 (the day before the break "
+       "2-10..2-17): make-up Sun 2-18 is the 1st, 2-19..2-23 the 2nd..6th, "
+       "2-26..2-29 the 7th..10th (leap year) (国办发明电〔2023〕7号)",
+       Day(2024, 2, 9), 10, Day(2024, 2, 29)},
+      {"10 working days from Mon 2025-01-27 (the day before the break "
+       "1-28..2-04): 2-05..2-07 are 1..3, make-up Sat 2-08 the 4th, "
+       "2-10..2-14 5..9, Mon 2-17 the 10th (国办发明电〔2024〕12号)",
+       Day(2025, 1, 27), 10, Day(2025, 2, 17)},
+      {"10 working days from Fri 2026-02-13 count both 调休 Saturdays: 2-14 "
+       "the 1st, break 2-15..2-23, 2-24..2-27 2..5, 2-28 the 6th, "
+       "3-02..3-05 7..10 (2026 notice)",
+       Day(2026, 2, 13), 10, Day(2026, 3, 5)},
   };
   for (const Row& row : rows) ExpectWorkingDays(row);
 }
@@ -86,6 +99,18 @@ TEST_F(CalendarTest, WorkingDaysSkipTheNationalDayBreak) {
       {"5 working days from 2026-09-30 over the break 10-01..10-07; "
        "10-10 (Sat) works (2026 notice)",
        Day(2026, 9, 30), 5, Day(2026, 10, 13)},
+      // DOMAIN.md "Deadlines": simplified procedure, 10 working days.
+      {"10 working days from Mon 2024-09-30: 10-08..10-11 are 1..4, "
+       "make-up Sat 10-12 the 5th, 10-14..10-18 6..10 (国办发明电〔2023〕7号)",
+       Day(2024, 9, 30), 10, Day(2024, 10, 18)},
+      {"10 working days from Tue 2025-09-30 over 10-01..10-08: 10-09, 10-10 "
+       "are 1, 2, make-up Sat 10-11 the 3rd, 10-13..10-17 4..8, 10-20, "
+       "10-21 9, 10 (国办发明电〔2024〕12号)",
+       Day(2025, 9, 30), 10, Day(2025, 10, 21)},
+      {"10 working days from Wed 2026-09-30: 10-08, 10-09 are 1, 2, "
+       "make-up Sat 10-10 the 3rd, 10-12..10-16 4..8, 10-19, 10-20 9, 10 "
+       "(2026 notice)",
+       Day(2026, 9, 30), 10, Day(2026, 10, 20)},
   };
   for (const Row& row : rows) ExpectWorkingDays(row);
 }
@@ -102,6 +127,12 @@ TEST_F(CalendarTest, MakeUpWeekendDayCountsAsWorkingDay) {
        Day(2026, 2, 14), 5, Day(2026, 2, 28)},
       {"调休 Sun 2026-09-20 is the 2nd working day after Thu 9-17",
        Day(2026, 9, 17), 5, Day(2026, 9, 23)},
+      {"10 working days from Fri 2024-09-27 count 调休 Sun 9-29 (1st) and "
+       "Sat 10-12 (7th): 9-30, 10-08..10-11, 10-12, 10-14..10-16",
+       Day(2024, 9, 27), 10, Day(2024, 10, 16)},
+      {"10 working days from Fri 2025-01-24 count 调休 Sun 1-26 (1st) and "
+       "Sat 2-08 (6th): 1-27, 2-05..2-07, 2-08, 2-10..2-13",
+       Day(2025, 1, 24), 10, Day(2025, 2, 13)},
   };
   for (const Row& row : rows) ExpectWorkingDays(row);
 }
@@ -122,6 +153,48 @@ TEST_F(CalendarTest, CalendarDayDeadlineInsideBreakMovesToFirstWorkingDay) {
        Day(2026, 2, 5), 15, Day(2026, 2, 24)},
       {"15 days end Mon 2026-10-05 inside the break 10-01..10-07 (Art. 203)",
        Day(2026, 9, 20), 15, Day(2026, 10, 8)},
+      {"15 days end Sat 2024-02-17, the last day of the break 2-10..2-17; "
+       "the next day, 调休 Sun 2-18, works (Art. 203)",
+       Day(2024, 2, 2), 15, Day(2024, 2, 18)},
+      {"15 days end Tue 2025-02-04, the last day of the break 1-28..2-04; "
+       "moved to Wed 2-05 (Art. 203)",
+       Day(2025, 1, 20), 15, Day(2025, 2, 5)},
+      {"15 days end Mon 2026-02-23, the last day of the break 2-15..2-23; "
+       "moved to Tue 2-24 (Art. 203)",
+       Day(2026, 2, 8), 15, Day(2026, 2, 24)},
+      {"3 days from Fri 2026-02-13 end on 春节 Mon 2-16; make-up Sat 2-14 "
+       "lies before the end, so the first working day after is Tue 2-24",
+       Day(2026, 2, 13), 3, Day(2026, 2, 24)},
+  };
+  for (const Row& row : rows) ExpectCalendarDays(row);
+}
+
+TEST_F(CalendarTest, CalendarDaysFromTheDayBeforeABreakCountTheBreak) {
+  // DOMAIN.md "Deadlines": transfer and notice, 15 days (Arts. 22, 23).
+  // Days of a break count as calendar days (日); only a last day on a rest
+  // day moves (Art. 203).
+  const Row rows[] = {
+      {"Fri 2024-02-09 + 15 = Sat 2-24, an ordinary weekend after the break "
+       "2-10..2-17: moved to Mon 2-26",
+       Day(2024, 2, 9), 15, Day(2024, 2, 26)},
+      {"Mon 2024-09-30 + 15 = Tue 10-15, a working day: the break "
+       "10-01..10-07 counts in full",
+       Day(2024, 9, 30), 15, Day(2024, 10, 15)},
+      {"Mon 2025-01-27 + 15 = Tue 2-11, a working day after the break "
+       "1-28..2-04",
+       Day(2025, 1, 27), 15, Day(2025, 2, 11)},
+      {"Tue 2025-09-30 + 15 = Wed 10-15, after the break 10-01..10-08",
+       Day(2025, 9, 30), 15, Day(2025, 10, 15)},
+      {"make-up Sat 2026-02-14 + 15 = Sun 3-01, an ordinary weekend (2-28 "
+       "was the make-up day): moved to Mon 3-02",
+       Day(2026, 2, 14), 15, Day(2026, 3, 2)},
+      {"Wed 2026-09-30 + 15 = Thu 10-15, after the break 10-01..10-07",
+       Day(2026, 9, 30), 15, Day(2026, 10, 15)},
+      {"3 days from Fri 2024-02-09 end on 春节 Mon 2-12: moved to 调休 Sun "
+       "2-18",
+       Day(2024, 2, 9), 3, Day(2024, 2, 18)},
+      {"3 days from Tue 2025-09-30 end on 国庆 Fri 10-03: moved to Thu 10-09",
+       Day(2025, 9, 30), 3, Day(2025, 10, 9)},
   };
   for (const Row& row : rows) ExpectCalendarDays(row);
 }
@@ -158,6 +231,27 @@ TEST_F(CalendarTest, FirstDayIsNotCounted) {
       {"1 working day from holiday Sat 2024-02-10 is make-up "
        "Sun 2-18: the start day is never counted",
        Day(2024, 2, 10), 1, Day(2024, 2, 18)});
+  // From the last working day before each break: that day, though a
+  // working day, is not the 1st; the 1st is the first working day after
+  // the break, and 1 calendar day lands in the break and moves there too.
+  const Row before_breaks[] = {
+      {"Fri 2024-02-09 -> 调休 Sun 2-18 (春节 2-10..2-17)", Day(2024, 2, 9), 1,
+       Day(2024, 2, 18)},
+      {"Mon 2024-09-30 -> Tue 10-08 (国庆 10-01..10-07)", Day(2024, 9, 30), 1,
+       Day(2024, 10, 8)},
+      {"Mon 2025-01-27 -> Wed 2-05 (春节 1-28..2-04)", Day(2025, 1, 27), 1,
+       Day(2025, 2, 5)},
+      {"Tue 2025-09-30 -> Thu 10-09 (国庆中秋 10-01..10-08)", Day(2025, 9, 30),
+       1, Day(2025, 10, 9)},
+      {"调休 Sat 2026-02-14 -> Tue 2-24 (春节 2-15..2-23)", Day(2026, 2, 14), 1,
+       Day(2026, 2, 24)},
+      {"Wed 2026-09-30 -> Thu 10-08 (国庆 10-01..10-07)", Day(2026, 9, 30), 1,
+       Day(2026, 10, 8)},
+  };
+  for (const Row& row : before_breaks) {
+    ExpectWorkingDays(row);
+    ExpectCalendarDays(row);
+  }
 }
 
 TEST_F(CalendarTest, ZeroDaysGivesStartOrNextWorkingDay) {
@@ -291,7 +385,8 @@ TEST_F(CalendarTest, TablesMatchTheNoticesDayCounts) {
 namespace caserelay::time {
 namespace {
 
-TEST(CalendarUncoveredYearsTest, WeekendsOnlyCountsAYearWithoutATableOnWeekends) {
+TEST(CalendarUncoveredYearsTest,
+     WeekendsOnlyCountsAYearWithoutATableOnWeekends) {
   // DOMAIN.md "Counting": the State Council publishes each year's table in
   // November; until it is added, a deployment that chose kWeekendsOnly
   // counts that year's Saturdays and Sundays as its only rest days.
@@ -314,12 +409,33 @@ TEST(CalendarUncoveredYearsTest, WeekendsOnlyCountsAYearWithoutATableOnWeekends)
 }
 
 TEST(CalendarUncoveredYearsTest, RefuseIsTheDefault) {
+  // Issue 4: "Years without a table fail loudly, not silently."
+  EXPECT_EQ(CalendarOptions{}.uncovered, UncoveredYears::kRefuse);
   auto calendar = Calendar::Load(CASERELAY_SOURCE_DIR "/data/holidays");
   ASSERT_TRUE(calendar.ok()) << calendar.status();
-  EXPECT_EQ(calendar->AddCalendarDays(absl::CivilDay(2099, 1, 1), 2)
-                .status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      calendar->AddCalendarDays(absl::CivilDay(2099, 1, 1), 2).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(CalendarUncoveredYearsTest, WeekendsOnlyIsOptInAndProvisional) {
+  // The same question, default options and kWeekendsOnly: 10 working days
+  // from Thu 2026-12-24 reach into 2027, which has no table.
+  const absl::CivilDay start(2026, 12, 24);
+  auto strict = Calendar::Load(CASERELAY_SOURCE_DIR "/data/holidays");
+  ASSERT_TRUE(strict.ok()) << strict.status();
+  absl::StatusOr<absl::CivilDay> refused = strict->AddWorkingDays(start, 10);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  auto lenient = Calendar::Load(CASERELAY_SOURCE_DIR "/data/holidays",
+                                {UncoveredYears::kWeekendsOnly});
+  ASSERT_TRUE(lenient.ok()) << lenient.status();
+  absl::StatusOr<absl::CivilDay> provisional =
+      lenient->AddWorkingDays(start, 10);
+  ASSERT_TRUE(provisional.ok()) << provisional.status();
+  // 12-25, 12-28..12-31 are 1..5; 2027-01-01 (元旦, unknown without the
+  // table, so a plain Friday) the 6th; 1-04..1-07 7..10.
+  EXPECT_EQ(*provisional, absl::CivilDay(2027, 1, 7));
 }
 
 }  // namespace
