@@ -105,6 +105,9 @@ struct Command {
   int days = 0;             // EXTEND: 1..Policy::max_extension_days
   bool simplified = false;  // ACCEPT: 简易办理
   std::string route;        // DECLINE: the route the petitioner is told
+  // REPLY_SUPERVISION: the supervision answered; empty means the oldest
+  // unanswered one.
+  std::string supervision_id;
   absl::Time now;           // when the action is taken
 };
 

@@ -83,6 +83,10 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
     case ActRequest::kClose:
       cmd.action = caserelay::v1::CASE_ACTION_CLOSE;
       break;
+    case ActRequest::kReplySupervision:
+      cmd.action = caserelay::v1::CASE_ACTION_REPLY_SUPERVISION;
+      cmd.supervision_id = req.reply_supervision().supervision_id();
+      break;
     case ActRequest::ACTION_NOT_SET:
       return absl::InvalidArgumentError("action: none given");
   }
