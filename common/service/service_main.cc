@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/file/file.h"
 #include "common/kafka/consumer.h"
 #include "common/kafka/producer.h"
@@ -15,6 +16,7 @@
 #include "common/rpc/auth_settings.h"
 #include "common/rpc/server.h"
 #include "common/service/kafka_options.h"
+#include "common/time/file_clock.h"
 
 namespace caserelay::service {
 namespace {
@@ -53,6 +55,27 @@ absl::StatusOr<std::string> Bootstrap(const config::Config& cfg) {
                                             list.status().message()));
   }
   return list;
+}
+
+// The clock of clock.file (a simulated clock shared with the test or
+// replay that moves it), or nullptr for the system clock.
+absl::StatusOr<std::unique_ptr<time::FileClock>> OpenClockFile(
+    const config::Config& cfg) {
+  const std::string path = cfg.GetString("clock.file");
+  if (path.empty()) return nullptr;
+  auto clock = time::FileClock::Open(path);
+  if (!clock.ok()) {
+    return absl::Status(
+        clock.status().code(),
+        absl::StrCat("config: clock.file: ", clock.status().message()));
+  }
+  log::Warn(
+      "running on a simulated clock; every deadline and timestamp "
+      "follows clock.file, not the real time",
+      {{"clock_file", path},
+       {"now", absl::FormatTime(absl::RFC3339_full, (*clock)->Now(),
+                                absl::UTCTimeZone())}});
+  return clock;
 }
 
 int Fail(const absl::Status& s, int code) {
@@ -102,6 +125,10 @@ std::vector<Setting> CommonSettings(const std::string& service) {
        "PEM private key of tls.cert_path"},
       {"tls.client_ca_path", T::kString, "", false,
        "PEM CA of the offices' client certificates (auth.mode = mtls only)"},
+      {"clock.file", T::kString, "", false,
+       "empty: the system clock. Otherwise a simulated clock file "
+       "(common/time/file_clock.h) that a test or replay moves; every "
+       "\"now\" of the service comes from it"},
   };
 }
 
@@ -134,8 +161,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
 
   std::vector<Setting> schema = CommonSettings(def.name);
   schema.insert(schema.end(), def.settings.begin(), def.settings.end());
-  auto cfg = config::Config::Load(config_path, schema,
-                                  config::ProcessEnvironment());
+  auto cfg =
+      config::Config::Load(config_path, schema, config::ProcessEnvironment());
   if (!cfg.ok()) return Fail(cfg.status(), 2);
   auto bootstrap = Bootstrap(*cfg);
   if (!bootstrap.ok()) return Fail(bootstrap.status(), 2);
@@ -147,6 +174,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auth_settings.tls.client_ca_path = cfg->GetString("tls.client_ca_path");
   auto authenticator = rpc::CreateAuthenticator(auth_settings);
   if (!authenticator.ok()) return Fail(authenticator.status(), 2);
+  auto simulated_clock = OpenClockFile(*cfg);
+  if (!simulated_clock.ok()) return Fail(simulated_clock.status(), 2);
 
   store::StoreOptions store_options;
   store_options.path = cfg->GetPath("store.path");
@@ -156,8 +185,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   if (!store.ok()) return Fail(store.status(), 1);
 
   absl::Status ready = kafka::WaitForTopics(
-      *bootstrap, {"petitions", "case-events", "supervision-events",
-                   "notification-events"},
+      *bootstrap,
+      {"petitions", "case-events", "supervision-events", "notification-events"},
       cfg->GetDuration("kafka.wait"));
   if (!ready.ok()) return Fail(ready, 1);
 
@@ -169,10 +198,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
       });
   if (!publisher.ok()) return Fail(publisher.status(), 1);
 
-  time::SystemClock clock;
+  time::SystemClock system_clock;
+  time::Clock* clock = *simulated_clock
+                           ? static_cast<time::Clock*>(simulated_clock->get())
+                           : &system_clock;
   metrics::Registry registry;
-  Context context{&*cfg,  store->get(), publisher->get(),
-                  &clock, &registry,    authenticator->get()};
+  Context context{&*cfg, store->get(), publisher->get(),
+                  clock, &registry,    authenticator->get()};
   auto svc = def.create(context);
   if (!svc.ok()) return Fail(svc.status(), 1);
   Service& service = **svc;
@@ -201,7 +233,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
       absl::SleepFor(absl::Milliseconds(50));
     }
     if (!loop->assigned()) {
-      log::Warn("no partitions assigned yet; other group members may hold them");
+      log::Warn(
+          "no partitions assigned yet; other group members may hold them");
     }
   }
   absl::Status started = service.Start();
@@ -215,13 +248,14 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auto server = rpc::Server::Start(rpc_options, service.GrpcServices());
   if (!server.ok()) return Fail(server.status(), 1);
 
-  metrics::Gauge& outbox = registry.GetGauge(
-      "caserelay_outbox_pending", "Committed events not yet confirmed by Kafka.",
-      {});
+  metrics::Gauge& outbox =
+      registry.GetGauge("caserelay_outbox_pending",
+                        "Committed events not yet confirmed by Kafka.", {});
   std::map<std::string, admin::Handler> routes = service.AdminRoutes();
   routes["/healthz"] = [&loops](const admin::HttpRequest&) {
     for (auto& loop : loops) {
-      if (!loop->healthy()) return admin::HttpResponse{503, "text/plain", "consumer failing\n"};
+      if (!loop->healthy())
+        return admin::HttpResponse{503, "text/plain", "consumer failing\n"};
     }
     return admin::HttpResponse{200, "text/plain", "ok\n"};
   };
@@ -236,16 +270,16 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
 
   std::string host = cfg->GetHostPort("grpc.listen").host;
   std::string grpc_address = absl::StrCat(host, ":", (*server)->port());
-  std::string admin_address =
-      absl::StrCat(cfg->GetHostPort("admin.listen").host, ":",
-                   (*admin_server)->port());
+  std::string admin_address = absl::StrCat(
+      cfg->GetHostPort("admin.listen").host, ":", (*admin_server)->port());
   if (!cfg->GetString("endpoints.file").empty()) {
     absl::Status w = file::WriteFileAtomically(
         cfg->GetString("endpoints.file"),
         absl::StrCat("grpc=", grpc_address, "\nadmin=", admin_address, "\n"));
     if (!w.ok()) return Fail(w, 1);
   }
-  log::Info("ready", {{"grpc", grpc_address}, {"admin", admin_address},
+  log::Info("ready", {{"grpc", grpc_address},
+                      {"admin", admin_address},
                       {"kafka", *bootstrap}});
 
   int sig = 0;

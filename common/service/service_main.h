@@ -1,6 +1,7 @@
 // Everything the four services' main() has in common, in one place:
 // flags (--config, --help), configuration with environment overrides,
-// the RocksDB store, the outbox publisher, the consume loops, the gRPC
+// the clock (the system clock, or a simulated one: clock.file), the
+// RocksDB store, the outbox publisher, the consume loops, the gRPC
 // server (health + reflection; plaintext or TLS) with the offices'
 // authenticator (auth.*, tls.*: common/rpc/auth_settings.h), the admin
 // HTTP server (/healthz, /metrics), an endpoints file for scripts and
