@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/rpc/auth.h"
@@ -159,6 +160,33 @@ absl::Status FillClose(const ParsedFlags&, ActRequest* req) {
   return absl::OkStatus();
 }
 
+// --supervision-id of reply-supervision: "<CASE>/supervision/<n>" as
+// supervision numbers them (events.proto SupervisionIssued), or just n.
+absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
+  // The global --supervision is supervision's address; taken for the
+  // instrument, the reply would silently answer the oldest one instead.
+  if (flags.Has("supervision")) {
+    return absl::InvalidArgumentError(
+        "reply-supervision names the instrument with --supervision-id ID; "
+        "--supervision is supervision's address (HOST:PORT)");
+  }
+  auto* reply = req->mutable_reply_supervision();
+  if (!flags.Has("supervision-id")) return absl::OkStatus();
+  const std::string id = flags.Value("supervision-id");
+  const std::string prefix = absl::StrCat(req->case_id(), "/supervision/");
+  absl::string_view n = id;
+  if (absl::StartsWith(n, prefix)) n.remove_prefix(prefix.size());
+  uint32_t number = 0;
+  if (!absl::SimpleAtoi(n, &number) || number == 0 ||
+      n != absl::StrCat(number)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--supervision-id must be ", prefix,
+                     "N or N (N = 1, 2, ...); got '", id, "'"));
+  }
+  reply->set_supervision_id(absl::StrCat(prefix, number));
+  return absl::OkStatus();
+}
+
 FlagSpec OutcomeSpec() {
   return {"outcome", FlagKind::kValue, false, "OUTCOME",
           "the opinion: " + Choices(OutcomeNames()) + " (required)"};
@@ -236,6 +264,18 @@ const std::vector<ActionSpec>& Actions() {
        {OutcomeSpec()},
        FillDecideRereview},
       {"close", "办结归档: close and archive the case.", {}, FillClose},
+      {"reply-supervision",
+       "督办回复: answer a 督办 issued to your office.\n"
+       "Ends its supervision-reply deadline (30 days); the case's state\n"
+       "does not change. `casectl deadlines CASE` lists the 督办.",
+       {{"supervision-id", FlagKind::kValue, false, "ID",
+         "the 督办 answered: CASE/supervision/N or N (default: the oldest "
+         "unanswered)"}},
+       FillReplySupervision,
+       "  casectl reply-supervision C1 --reason '已约谈当事人，限期办结'\n"
+       "  casectl reply-supervision C1 --supervision-id 2 --operator 王五\n"
+       "  casectl reply-supervision C1 --supervision-id C1/supervision/2 "
+       "--version 9"},
   };
   return *kActions;
 }

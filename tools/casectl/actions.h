@@ -28,6 +28,7 @@ struct ActionSpec {
   // INVALID_ARGUMENT naming the flag that is missing or bad.
   absl::Status (*fill)(const ParsedFlags& flags,
                        caserelay::v1::ActRequest* request);
+  std::string examples = "";  // command lines for --help, one per line
 };
 
 // Every action of ActRequest, in the oneof's order. The same object on

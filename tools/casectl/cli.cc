@@ -125,8 +125,79 @@ std::vector<CommandSpec> BuildCommands() {
                         action.summary +
                             "\nPrints the case's new state, holder and "
                             "version.",
-                        std::move(flags), 1, 1});
+                        std::move(flags), 1, 1, action.examples});
   }
+  commands.push_back(
+      {"deadlines",
+       CommandKind::kDeadlines,
+       "CASE",
+       "A case's deadlines and the 督办 issued on it (supervision).\n"
+       "Every deadline supervision has seen on the case (ListDeadlines),\n"
+       "running or ended, and its 督办. Deadline columns: kind, office,\n"
+       "started, due (its last day, China date), state (\"warned\": a yellow\n"
+       "light was sent), ended, and for a supervision-reply deadline the\n"
+       "督办 it answers.",
+       {},
+       1,
+       1,
+       "  casectl deadlines 140431-20260501-000001\n"
+       "  casectl --json deadlines 140431-20260501-000001"});
+  commands.push_back(
+      {"lights",
+       CommandKind::kLights,
+       "",
+       "The red-light board (灭红灯): overdue items, oldest first.\n"
+       "Every deadline missed and still running of the offices in a region\n"
+       "subtree, oldest due first (ListRedLights). Columns: due (the "
+       "deadline's last day, China\n"
+       "date), days overdue, kind, office, case, and the highest 督办 issued\n"
+       "to the office on the case: letter (督办函), listed (挂牌督办) or none.",
+       {Value("region", "CODE",
+              "only offices in this region's subtree (GB/T 2260, 6 or 9 "
+              "digits; default: all)"),
+        Value("office", "CODE", "only this office's items"),
+        Value("limit", "N", "items per page, 1..10000 (default 100)"),
+        Value("page-token", "T", "continue from the page this token names"),
+        Bool("all", "follow the pages to the end")},
+       0,
+       0,
+       "  casectl lights --region 140431\n"
+       "  casectl lights --office 140431:labour --all\n"
+       "  casectl --json lights --region 140400 --limit 500"});
+  commands.push_back(
+      {"stats",
+       CommandKind::kStats,
+       "",
+       "The indicators offices are judged by, over a period.\n"
+       "GetIndicators: 及时受理率 for the bureau and for the handling\n"
+       "unit, 按期办结率, 参评率, 群众满意率, 重复信访率, 越级访率 and\n"
+       "一次性化解率 as a percentage with numerator/denominator (— when\n"
+       "nothing counted), and 积案 (backlog).\n"
+       "Scope: one --office, or the offices of a --region subtree (default:\n"
+       "the whole deployment), optionally of one --level.\n"
+       "Period: China days, from the first instant of --from to the end of\n"
+       "--to's day (24:00). Default: from the first day of the current month\n"
+       "to now (supervision's clock); --to alone: from the first day of\n"
+       "--to's month; --from alone: to now. \"Current month\": by the\n"
+       "simulated clock of $CASERELAY_CLOCK_FILE if set, else this machine's\n"
+       "clock (China time).",
+       {Value("office", "CODE", "exactly this office"),
+        Value("region", "CODE",
+              "the offices of this region's subtree (GB/T 2260, 6 or 9 "
+              "digits)"),
+        Value("level", "LEVEL",
+              "only offices of this level: " + Choices(OfficeLevelNames())),
+        Value("from", "YYYY-MM-DD", "the period's first day (China date)"),
+        Value("to", "YYYY-MM-DD", "the period's last day (China date)"),
+        Value("by", "KEY", "one row per office or per level: office or level")},
+       0,
+       0,
+       "  casectl stats --region 140431\n"
+       "  casectl stats --office 140431:labour --from 2026-01-01 --to "
+       "2026-03-31\n"
+       "  casectl stats --region 140000 --level county --by office --from "
+       "2026-05-01\n"
+       "  casectl --json stats --by level --from 2026-01-01"});
   commands.push_back(
       {"token",
        CommandKind::kToken,
@@ -138,7 +209,27 @@ std::vector<CommandSpec> BuildCommands() {
         Value("out", "TOKEN_FILE",
               "where the new token goes; must not exist (required)")},
        2,
-       2});
+       2,
+       "  casectl token add 140431:labour --tokens run/tokens --out "
+       "run/tokens.d/140431-labour"});
+  commands.push_back(
+      {"clock",
+       CommandKind::kClock,
+       "show | set TIME | advance DURATION",
+       "Shows or moves the services' simulated clock (a clock file).\n"
+       "The services run on it when their clock.file is set (tests, replays:\n"
+       "a year of deadlines in seconds). TIME: RFC 3339 "
+       "(2026-05-01T08:00:00+08:00) or YYYY-MM-DD\n"
+       "(00:00 China time); set creates the file if it is missing. DURATION:\n"
+       "a positive sum of days (d, 24 h), h, m and s: 36h, 15d, 1d12h.\n"
+       "Prints the clock's time after the change.",
+       {Value("clock-file", "PATH", "the clock file (required)")},
+       1,
+       2,
+       "  casectl clock set 2026-01-01 --clock-file run/clock\n"
+       "  casectl clock advance 15d --clock-file run/clock\n"
+       "  casectl clock set 2026-05-01T09:30:00+08:00 --clock-file run/clock\n"
+       "  casectl clock show --clock-file run/clock"});
   return commands;
 }
 
@@ -197,6 +288,7 @@ const std::vector<FlagSpec>& GlobalFlags() {
   static const auto* const kFlags = new std::vector<FlagSpec>{
       Value("intake", "HOST:PORT", "intake's address"),
       Value("routing", "HOST:PORT", "routing's address"),
+      Value("supervision", "HOST:PORT", "supervision's address"),
       Value("token-file", "F", "file holding your office's bearer token"),
       Value("tls-ca", "F", "CA certificates of the services (TLS)"),
       Value("tls-cert", "F", "your office's client certificate (mTLS)"),
@@ -251,6 +343,7 @@ absl::StatusOr<Invocation> ParseInvocation(
   GlobalOptions& g = inv.global;
   g.intake = inv.flags.Value("intake");
   g.routing = inv.flags.Value("routing");
+  g.supervision = inv.flags.Value("supervision");
   g.token_file = inv.flags.Value("token-file");
   g.tls_ca = inv.flags.Value("tls-ca");
   g.tls_cert = inv.flags.Value("tls-cert");
@@ -283,15 +376,21 @@ std::string MainHelp() {
       if (c.kind < from || c.kind > to) continue;
       std::string synopsis = Synopsis(c);
       absl::StrAppend(&out, "  ", synopsis);
-      out.append(synopsis.size() < 44 ? 44 - synopsis.size() : 1, ' ');
+      if (synopsis.size() < 44) {
+        out.append(44 - synopsis.size(), ' ');
+      } else {
+        out.append("\n").append(46, ' ');
+      }
       absl::StrAppend(&out, c.summary.substr(0, c.summary.find('\n')), "\n");
     }
   };
   section(CommandKind::kSubmit, CommandKind::kStatus);
   out += "\nOffices (routing):\n";
   section(CommandKind::kRoute, CommandKind::kAct);
+  out += "\nSupervision (督查督办):\n";
+  section(CommandKind::kDeadlines, CommandKind::kStats);
   out += "\nOperators:\n";
-  section(CommandKind::kToken, CommandKind::kToken);
+  section(CommandKind::kToken, CommandKind::kClock);
   absl::StrAppend(
       &out,
       "\n"
@@ -303,11 +402,13 @@ std::string MainHelp() {
       "\n"
       "Addresses: --intake, else $CASERELAY_INTAKE, else the grpc= line of\n"
       "run/intake.endpoints (written by scripts/run); --routing, else\n"
-      "$CASERELAY_ROUTING, else run/routing.endpoints.\n"
-      "Credentials for routing: --token-file, else $CASERELAY_TOKEN_FILE\n"
-      "(a bearer token, local runs), or --tls-ca with --tls-cert and\n"
-      "--tls-key (mTLS: the office code is in the certificate). Intake\n"
-      "takes no credentials; --tls-ca applies to it too.\n"
+      "$CASERELAY_ROUTING, else run/routing.endpoints; --supervision, else\n"
+      "$CASERELAY_SUPERVISION, else run/supervision.endpoints.\n"
+      "Credentials for routing and supervision: --token-file, else\n"
+      "$CASERELAY_TOKEN_FILE (a bearer token, local runs), or --tls-ca\n"
+      "with --tls-cert and --tls-key (mTLS: the office code is in the\n"
+      "certificate). Intake takes no credentials; --tls-ca applies to it\n"
+      "too.\n"
       "\n"
       "Exit codes: 0 done, 1 the service refused or failed (its gRPC code\n"
       "and message are printed), 2 bad usage, 3 verify found a broken "
@@ -321,9 +422,12 @@ std::string CommandHelp(const CommandSpec& command) {
   if (!command.flags.empty()) {
     absl::StrAppend(&out, "\nFlags:\n", FlagLines(command.flags));
   }
+  if (!command.examples.empty()) {
+    absl::StrAppend(&out, "\nExamples:\n", command.examples, "\n");
+  }
   absl::StrAppend(&out,
-                  "\nGlobal flags (--routing, --intake, --token-file, --tls-*,"
-                  " --json):\nsee casectl --help.\n");
+                  "\nGlobal flags (--routing, --supervision, --intake, "
+                  "--token-file, --tls-*, --json):\nsee casectl --help.\n");
   return out;
 }
 

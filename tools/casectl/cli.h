@@ -4,7 +4,8 @@
 // --help cannot disagree.
 //
 // Global options may stand before or after the command word:
-//   --intake HOST:PORT  --routing HOST:PORT  --token-file F
+//   --intake HOST:PORT  --routing HOST:PORT  --supervision HOST:PORT
+//   --token-file F
 //   --tls-ca F  --tls-cert F  --tls-key F  --tls-server-name NAME
 //   --json  --help (-h)
 //
@@ -33,6 +34,7 @@ inline constexpr int kExitBroken = 3;  // verify found a broken chain
 struct GlobalOptions {
   std::string intake;           // --intake HOST:PORT
   std::string routing;          // --routing HOST:PORT
+  std::string supervision;      // --supervision HOST:PORT
   std::string token_file;       // --token-file: the office's bearer token
   std::string tls_ca;           // --tls-ca: CA of the services' certificates
   std::string tls_cert;         // --tls-cert: the office's client certificate
@@ -42,14 +44,18 @@ struct GlobalOptions {
 };
 
 enum class CommandKind {
-  kSubmit,  // intake: file a petition
-  kStatus,  // intake: the petitioner's look-up
-  kRoute,   // routing: PreviewRoute
-  kInbox,   // routing: ListInbox
-  kShow,    // routing: GetCase, decoded
-  kVerify,  // routing: GetCase, hash chain checked
-  kAct,     // routing: Act (one command per action, actions.h)
-  kToken,   // local: token add
+  kSubmit,     // intake: file a petition
+  kStatus,     // intake: the petitioner's look-up
+  kRoute,      // routing: PreviewRoute
+  kInbox,      // routing: ListInbox
+  kShow,       // routing: GetCase, decoded
+  kVerify,     // routing: GetCase, hash chain checked
+  kAct,        // routing: Act (one command per action, actions.h)
+  kDeadlines,  // supervision: ListDeadlines
+  kLights,     // supervision: ListRedLights (灭红灯)
+  kStats,      // supervision: GetIndicators
+  kToken,      // local: token add
+  kClock,      // local: the simulated clock file (show, set, advance)
 };
 
 struct CommandSpec {
@@ -60,10 +66,12 @@ struct CommandSpec {
   std::vector<FlagSpec> flags;  // its own flags (not the global ones)
   size_t min_args = 0;          // how many positional arguments it takes
   size_t max_args = 0;
+  std::string examples = "";  // command lines for --help, one per line
 };
 
 // Every command, in help order: intake's, routing's reads, the actions in
-// life-cycle order, token. The same object on every call.
+// life-cycle order, supervision's reads, token, clock. The same object on
+// every call.
 const std::vector<CommandSpec>& Commands();
 // The command named `name`, or nullptr.
 const CommandSpec* FindCommand(absl::string_view name);
@@ -92,7 +100,8 @@ absl::StatusOr<Invocation> ParseInvocation(
 // `casectl --help`: every command's synopsis, the global options, the
 // address and credential look-up, exit codes.
 std::string MainHelp();
-// `casectl CMD --help`: the synopsis, summary and every flag of `command`.
+// `casectl CMD --help`: the synopsis, summary, every flag and the examples
+// of `command`.
 std::string CommandHelp(const CommandSpec& command);
 
 }  // namespace caserelay::casectl

@@ -33,10 +33,15 @@ absl::StatusOr<std::string> ServiceAddress(absl::string_view service,
       ", or start scripts/run (it writes ", file, ")"));
 }
 
-absl::StatusOr<rpc::ClientAuth> RoutingAuth(const GlobalOptions& global) {
+namespace {
+
+// An office's way to `service` (routing, supervision): its address, the
+// token file and the TLS files.
+absl::StatusOr<rpc::ClientAuth> OfficeAuth(absl::string_view service,
+                                           absl::string_view flag,
+                                           const GlobalOptions& global) {
   rpc::ClientAuth auth;
-  absl::StatusOr<std::string> target =
-      ServiceAddress("routing", global.routing);
+  absl::StatusOr<std::string> target = ServiceAddress(service, flag);
   if (!target.ok()) return target.status();
   auth.target = *target;
   auth.token_file = global.token_file.empty() ? Env("CASERELAY_TOKEN_FILE")
@@ -54,6 +59,16 @@ absl::StatusOr<rpc::ClientAuth> RoutingAuth(const GlobalOptions& global) {
   auth.tls_key_path = global.tls_key;
   auth.tls_server_name = global.tls_server_name;
   return auth;
+}
+
+}  // namespace
+
+absl::StatusOr<rpc::ClientAuth> RoutingAuth(const GlobalOptions& global) {
+  return OfficeAuth("routing", global.routing, global);
+}
+
+absl::StatusOr<rpc::ClientAuth> SupervisionAuth(const GlobalOptions& global) {
+  return OfficeAuth("supervision", global.supervision, global);
 }
 
 absl::StatusOr<rpc::ClientAuth> IntakeAuth(const GlobalOptions& global) {

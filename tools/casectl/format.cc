@@ -111,6 +111,9 @@ std::string DeadlineLine(const v1::RunningDeadline& deadline) {
     absl::StrAppend(&out, ", paused since ",
                     ChinaDateTime(deadline.paused_at()));
   }
+  if (!deadline.supervision_id().empty()) {
+    absl::StrAppend(&out, ", answers ", deadline.supervision_id());
+  }
   return out;
 }
 
@@ -238,6 +241,21 @@ std::string FormatEvent(const v1::Envelope& env) {
     Line(&out, in, "linked case", e.linked_case_id());
   }
   if (e.simplified()) Line(&out, in, "simplified", "yes");
+  if (e.has_supervision()) {
+    const v1::SupervisionIssued& sup = e.supervision();
+    Line(&out, in, "supervision",
+         absl::StrCat(LabelOf(SupervisionLevelNames(), sup.level()), " ",
+                      OrDash(sup.supervision_id())));
+    Line(&out, in, "issuer → target",
+         absl::StrCat(
+             OfficeLabel(sup.issuer_office_code(), sup.issuer_office_name()),
+             " → ",
+             OfficeLabel(sup.target_office_code(), sup.target_office_name())));
+    Line(&out, in, "missed",
+         absl::StrCat(LabelOf(DeadlineKindNames(), sup.missed_kind()), " due ",
+                      ChinaDueDay(sup.missed_due_at()), ", miss ",
+                      sup.miss_count(), " of the office on this case"));
+  }
   if (e.has_decision()) {
     const v1::RouteDecision& d = e.decision();
     Line(&out, in, "decision",

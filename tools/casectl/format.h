@@ -41,8 +41,8 @@ size_t DisplayWidth(absl::string_view utf8);
 // spaces apart, one line per row; the last column is not padded.
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
 
-// "handling due 2026-06-30 at 140431:housing", with ", paused" while
-// paused.
+// "handling due 2026-06-30 at 140431:housing", with ", paused since ..."
+// while paused and ", answers <supervision id>" for a supervision reply.
 std::string DeadlineLine(const caserelay::v1::RunningDeadline& deadline);
 
 // The decision as lines: disposition, target, registering, rules (one
@@ -54,9 +54,10 @@ std::string FormatDecision(const caserelay::v1::RouteDecision& decision);
 std::string FormatView(const caserelay::v1::CaseView& view);
 
 // One event of a case's history: "#seq time action by office [operator]"
-// then indented lines: from → to, holder, reason, action details, the
-// deadlines running after it. An Envelope that carries no CaseEvent gives
-// its header and "(not a case event)".
+// then indented lines: from → to, holder, reason, action details (for
+// SUPERVISE: the instrument's level and id, issuer → target, the missed
+// deadline), the deadlines running after it. An Envelope that carries no
+// CaseEvent gives its header and "(not a case event)".
 std::string FormatEvent(const caserelay::v1::Envelope& envelope);
 
 // `message` in protobuf JSON (field names in lowerCamelCase, as

@@ -1,6 +1,7 @@
 // casectl: the command line of caserelay, over gRPC. `casectl --help` lists
 // the commands (cli.cc holds the table); this file only dispatches.
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -10,12 +11,16 @@
 #include "absl/strings/str_cat.h"
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
+#include "caserelay/v1/supervision.grpc.pb.h"
 #include "common/rpc/credentials.h"
+#include "common/time/file_clock.h"
 #include "tools/casectl/actions.h"
 #include "tools/casectl/cli.h"
+#include "tools/casectl/clock_commands.h"
 #include "tools/casectl/connect.h"
 #include "tools/casectl/intake_commands.h"
 #include "tools/casectl/office_commands.h"
+#include "tools/casectl/supervision_commands.h"
 #include "tools/casectl/tokens.h"
 #include "tools/casectl/verify_route.h"
 
@@ -68,6 +73,67 @@ absl::StatusOr<std::unique_ptr<v1::RoutingService::Stub>> RoutingStub(
   auto channel = rpc::OfficeChannel(*auth);
   if (!channel.ok()) return channel.status();
   return v1::RoutingService::NewStub(*channel);
+}
+
+absl::StatusOr<std::unique_ptr<v1::SupervisionService::Stub>> SupervisionStub(
+    const GlobalOptions& global) {
+  absl::StatusOr<rpc::ClientAuth> auth = SupervisionAuth(global);
+  if (!auth.ok()) return auth.status();
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return channel.status();
+  return v1::SupervisionService::NewStub(*channel);
+}
+
+// "Now" for stats' default period: the simulated clock of
+// $CASERELAY_CLOCK_FILE when it is set (the services then run on it),
+// else this machine's clock.
+absl::StatusOr<absl::Time> StatsNow() {
+  const char* path = std::getenv(kClockFileVariable);
+  if (path == nullptr || *path == '\0') return absl::Now();
+  auto clock = time::FileClock::Open(path);
+  if (!clock.ok()) {
+    return absl::Status(
+        clock.status().code(),
+        absl::StrCat("$", kClockFileVariable, ": ", clock.status().message()));
+  }
+  return (*clock)->Now();
+}
+
+int RunSupervision(const Invocation& inv) {
+  const PrintOptions print{inv.global.json};
+  const std::string first =
+      inv.flags.positional().empty() ? "" : inv.flags.positional()[0];
+  // Parse everything local before connecting: bad usage sends nothing.
+  LightsCommand lights;
+  v1::GetIndicatorsRequest stats;
+  if (inv.command->kind == CommandKind::kLights) {
+    auto cmd = LightsCommandOf(inv.flags);
+    if (!cmd.ok()) return Usage(&inv, cmd.status().message());
+    lights = *std::move(cmd);
+  } else if (inv.command->kind == CommandKind::kStats) {
+    absl::StatusOr<absl::Time> now = StatsNow();
+    if (!now.ok()) return Setup(now.status());
+    auto req = StatsRequestOf(inv.flags, *now);
+    if (!req.ok()) return Usage(&inv, req.status().message());
+    stats = *std::move(req);
+  }
+  auto stub = SupervisionStub(inv.global);
+  if (!stub.ok()) return Setup(stub.status());
+  v1::SupervisionService::Stub& supervision = **stub;
+  switch (inv.command->kind) {
+    case CommandKind::kLights:
+      return Done(RunLights(supervision, lights, print, std::cout));
+    case CommandKind::kStats:
+      return Done(RunStats(supervision, stats, print, std::cout));
+    default:
+      return Done(RunDeadlines(supervision, first, print, std::cout));
+  }
+}
+
+int RunClockCommand(const Invocation& inv) {
+  absl::StatusOr<ClockCommand> cmd = ClockCommandOf(inv.flags);
+  if (!cmd.ok()) return Usage(&inv, cmd.status().message());
+  return Done(RunClock(*cmd, PrintOptions{inv.global.json}, std::cout));
 }
 
 int RunIntake(const Invocation& inv) {
@@ -171,6 +237,12 @@ int Main(int argc, char** argv) {
       return RunIntake(*inv);
     case CommandKind::kToken:
       return RunToken(*inv);
+    case CommandKind::kClock:
+      return RunClockCommand(*inv);
+    case CommandKind::kDeadlines:
+    case CommandKind::kLights:
+    case CommandKind::kStats:
+      return RunSupervision(*inv);
     default:
       return RunRouting(*inv);
   }

@@ -135,6 +135,39 @@ const std::vector<EnumName>& CaseActionNames() {
       {v1::CASE_ACTION_DECIDE_REREVIEW, "decide-rereview", "复核意见"},
       {v1::CASE_ACTION_CLOSE, "close", "办结归档"},
       {v1::CASE_ACTION_LINK_REPEAT, "link-repeat", "重复信访关联"},
+      {v1::CASE_ACTION_SUPERVISE, "supervise", "督办"},
+      {v1::CASE_ACTION_REPLY_SUPERVISION, "reply-supervision", "督办回复"},
+  };
+  return *kTable;
+}
+
+const std::vector<EnumName>& SupervisionLevelNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::SUPERVISION_LEVEL_UNSPECIFIED, "none", "未督办"},
+      {v1::SUPERVISION_LEVEL_LETTER, "letter", "督办函"},
+      {v1::SUPERVISION_LEVEL_LISTED, "listed", "挂牌督办"},
+  };
+  return *kTable;
+}
+
+const std::vector<EnumName>& DeadlineStateNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::DEADLINE_STATE_UNSPECIFIED, "unspecified", "未指定"},
+      {v1::DEADLINE_STATE_ARMED, "armed", "计时中"},
+      {v1::DEADLINE_STATE_MISSED, "missed", "已超期"},
+      {v1::DEADLINE_STATE_DONE, "done", "已按期办结"},
+      {v1::DEADLINE_STATE_PAUSED, "paused", "已暂停"},
+  };
+  return *kTable;
+}
+
+const std::vector<EnumName>& OfficeLevelNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::OFFICE_LEVEL_UNSPECIFIED, "unspecified", "未指定"},
+      {v1::OFFICE_LEVEL_PROVINCE, "province", "省级"},
+      {v1::OFFICE_LEVEL_CITY, "city", "市级"},
+      {v1::OFFICE_LEVEL_COUNTY, "county", "县级"},
+      {v1::OFFICE_LEVEL_TOWNSHIP, "township", "乡镇级"},
   };
   return *kTable;
 }
@@ -225,6 +258,9 @@ absl::StatusOr<v1::Satisfaction> ParseSatisfaction(absl::string_view name) {
 }
 absl::StatusOr<v1::StatutoryRoute> ParseStatutoryRoute(absl::string_view name) {
   return Typed<v1::StatutoryRoute>(StatutoryRouteNames(), name);
+}
+absl::StatusOr<v1::OfficeLevel> ParseOfficeLevel(absl::string_view name) {
+  return Typed<v1::OfficeLevel>(OfficeLevelNames(), name);
 }
 
 }  // namespace caserelay::casectl

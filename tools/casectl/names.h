@@ -4,8 +4,8 @@
 // the .proto declares (the unit test walks the enum descriptors).
 //
 // Words are lowercase with hyphens. The zero value of each enum is named
-// "unspecified" (StatutoryRoute: "none") and is printed but, except for
-// "none", never parsed.
+// "unspecified" (StatutoryRoute and SupervisionLevel: "none") and is
+// printed but, except for StatutoryRoute's "none", never parsed.
 //
 // Thread safety: the tables are constant; every function is thread-safe.
 
@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "caserelay/v1/case.pb.h"
 #include "caserelay/v1/events.pb.h"
+#include "caserelay/v1/supervision.pb.h"
 
 namespace caserelay::casectl {
 
@@ -40,6 +41,9 @@ const std::vector<EnumName>& StatutoryRouteNames();
 const std::vector<EnumName>& DispositionNames();
 const std::vector<EnumName>& DeadlineKindNames();
 const std::vector<EnumName>& CaseActionNames();
+const std::vector<EnumName>& SupervisionLevelNames();  // 督办函, 挂牌督办
+const std::vector<EnumName>& DeadlineStateNames();
+const std::vector<EnumName>& OfficeLevelNames();  // province ... township
 
 // The word for `value` in `table`, or "unknown(<value>)" for a value the
 // table lacks (a newer server's).
@@ -66,6 +70,8 @@ absl::StatusOr<caserelay::v1::Outcome> ParseOutcome(absl::string_view name);
 absl::StatusOr<caserelay::v1::Satisfaction> ParseSatisfaction(
     absl::string_view name);
 absl::StatusOr<caserelay::v1::StatutoryRoute> ParseStatutoryRoute(
+    absl::string_view name);
+absl::StatusOr<caserelay::v1::OfficeLevel> ParseOfficeLevel(
     absl::string_view name);
 
 }  // namespace caserelay::casectl

@@ -65,6 +65,17 @@ TEST(ActionsTest, EachActionBuildsItsRequest) {
        "case_id: 'C1' decide_rereview { outcome: OUTCOME_REJECT }"},
       {{"close", "C1", "--operator", "王五", "--version", "7"},
        "case_id: 'C1' operator: '王五' expected_version: 7 close {}"},
+      // routing.proto ActRequest.ReplySupervision: empty id, the oldest
+      // unanswered 督办; an id is "<case>/supervision/<n>".
+      {{"reply-supervision", "C1", "--reason", "已约谈"},
+       "case_id: 'C1' reason: '已约谈' reply_supervision {}"},
+      {{"reply-supervision", "C1", "--supervision-id", "2"},
+       "case_id: 'C1' reply_supervision { supervision_id: 'C1/supervision/2' "
+       "}"},
+      {{"reply-supervision", "C1", "--supervision-id", "C1/supervision/12",
+        "--version", "9", "--operator", "王五"},
+       "case_id: 'C1' operator: '王五' expected_version: 9 "
+       "reply_supervision { supervision_id: 'C1/supervision/12' }"},
   };
   for (const Row& row : rows) {
     absl::StatusOr<ActCommand> cmd = Act(row.args);
@@ -153,6 +164,23 @@ TEST(ActionsTest, BadOrMissingFlagsAreUsageErrorsNamingTheFlag) {
       {{"accept", "C1", "--version", "-1"},
        "--version must be a case version (a number); got '-1'"},
       {{"accept", ""}, "accept takes CASE"},
+      {{"reply-supervision", "C1", "--supervision-id", "C2/supervision/1"},
+       "--supervision-id must be C1/supervision/N or N (N = 1, 2, ...); got "
+       "'C2/supervision/1'"},
+      {{"reply-supervision", "C1", "--supervision-id", "0"},
+       "--supervision-id must be C1/supervision/N or N (N = 1, 2, ...); got "
+       "'0'"},
+      {{"reply-supervision", "C1", "--supervision-id", "01"},
+       "--supervision-id must be C1/supervision/N or N (N = 1, 2, ...); got "
+       "'01'"},
+      {{"reply-supervision", "C1", "--supervision-id="},
+       "--supervision-id must be C1/supervision/N or N (N = 1, 2, ...); got "
+       "''"},
+      // The global --supervision is an address; taken for the instrument it
+      // would answer the oldest 督办 instead of the one meant.
+      {{"reply-supervision", "C1", "--supervision", "C1/supervision/2"},
+       "reply-supervision names the instrument with --supervision-id ID; "
+       "--supervision is supervision's address (HOST:PORT)"},
   };
   for (const Row& row : rows) {
     absl::StatusOr<ActCommand> cmd = Act(row.args);

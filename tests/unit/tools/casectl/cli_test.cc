@@ -1,5 +1,7 @@
 #include "tools/casectl/cli.h"
 
+#include <utility>
+
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "tools/casectl/actions.h"
@@ -29,6 +31,45 @@ TEST(CliTest, TlsFlagsAreGlobal) {
   EXPECT_EQ(inv->global.tls_key, "k.pem");
   EXPECT_EQ(inv->global.tls_server_name, "routing.internal");
   EXPECT_FALSE(inv->global.json);
+}
+
+TEST(CliTest, SupervisionAddressIsAGlobalFlag) {
+  auto inv = ParseInvocation(
+      {"--supervision", "127.0.0.1:7002", "lights", "--region", "140431"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command->kind, CommandKind::kLights);
+  EXPECT_EQ(inv->global.supervision, "127.0.0.1:7002");
+  EXPECT_EQ(inv->flags.Value("region"), "140431");
+  inv = ParseInvocation({"deadlines", "C1", "--supervision=127.0.0.1:7003"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command->kind, CommandKind::kDeadlines);
+  EXPECT_EQ(inv->global.supervision, "127.0.0.1:7003");
+  EXPECT_EQ(inv->flags.positional(), std::vector<std::string>{"C1"});
+}
+
+TEST(CliTest, SupervisionCommandsAndClockAreCommands) {
+  const std::pair<const char*, CommandKind> kinds[] = {
+      {"deadlines", CommandKind::kDeadlines},
+      {"lights", CommandKind::kLights},
+      {"stats", CommandKind::kStats},
+      {"clock", CommandKind::kClock},
+      {"reply-supervision", CommandKind::kAct},
+  };
+  for (const auto& [name, kind] : kinds) {
+    const CommandSpec* command = FindCommand(name);
+    ASSERT_NE(command, nullptr) << name;
+    EXPECT_EQ(command->kind, kind) << name;
+    // --help of every new command carries examples of its use.
+    EXPECT_TRUE(absl::StrContains(CommandHelp(*command),
+                                  std::string("Examples:\n  casectl ")))
+        << name;
+  }
+  const std::string help = MainHelp();
+  EXPECT_TRUE(absl::StrContains(help,
+                                "Supervision (督查督办):\n"
+                                "  casectl deadlines CASE"));
+  EXPECT_TRUE(absl::StrContains(help, "--supervision HOST:PORT"));
+  EXPECT_TRUE(absl::StrContains(help, "$CASERELAY_SUPERVISION"));
 }
 
 TEST(CliTest, RouteTakesAFileAndJsonIsTheOutputSwitch) {
@@ -68,6 +109,17 @@ TEST(CliTest, UsageErrors) {
       {{"show", "C1", "--simplified"}, "unknown flag --simplified"},
       {{"-x", "show", "C1"}, "unknown flag -x"},
       {{"show", "C1", "--routing"}, "--routing needs HOST:PORT"},
+      {{"lights", "--supervision"}, "--supervision needs HOST:PORT"},
+      {{"deadlines"}, "deadlines takes CASE"},
+      {{"deadlines", "C1", "C2"}, "deadlines takes CASE"},
+      {{"lights", "140431"}, "lights takes no arguments; got '140431'"},
+      {{"stats", "--month", "5"}, "unknown flag --month"},
+      {{"stats", "--by"}, "--by needs KEY"},
+      {{"lights", "--all=yes"}, "--all takes no value"},
+      {{"clock"}, "clock takes show | set TIME | advance DURATION"},
+      {{"clock", "set", "2026-01-01", "x"},
+       "clock takes show | set TIME | advance DURATION"},
+      {{"reply-supervision"}, "reply-supervision takes CASE"},
   };
   for (const Row& row : rows) {
     auto inv = ParseInvocation(row.args);

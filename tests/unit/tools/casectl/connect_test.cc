@@ -19,12 +19,14 @@ class ConnectTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     ::unsetenv("CASERELAY_ROUTING");
     ::unsetenv("CASERELAY_INTAKE");
+    ::unsetenv("CASERELAY_SUPERVISION");
     ::unsetenv("CASERELAY_TOKEN_FILE");
   }
   void TearDown() override {
     std::filesystem::remove_all(dir_);
     ::unsetenv("CASERELAY_ROUTING");
     ::unsetenv("CASERELAY_INTAKE");
+    ::unsetenv("CASERELAY_SUPERVISION");
     ::unsetenv("CASERELAY_TOKEN_FILE");
   }
   void WriteEndpoints(const std::string& service, const std::string& text) {
@@ -80,6 +82,34 @@ TEST_F(ConnectTest, ClientCertificateNeedsItsKeyAndACa) {
   EXPECT_EQ(auth->tls_cert_path, "c.pem");
   EXPECT_EQ(auth->tls_key_path, "k.pem");
   EXPECT_EQ(auth->tls_ca_path, "ca.pem");
+}
+
+TEST_F(ConnectTest, SupervisionIsFoundAndReachedLikeRouting) {
+  WriteEndpoints("supervision", "admin=127.0.0.1:9\ngrpc=127.0.0.1:7005\n");
+  EXPECT_EQ(*ServiceAddress("supervision", "", dir_.string()),
+            "127.0.0.1:7005");
+  ::setenv("CASERELAY_SUPERVISION", "127.0.0.1:7004", 1);
+  EXPECT_EQ(*ServiceAddress("supervision", "", dir_.string()),
+            "127.0.0.1:7004");
+  ::setenv("CASERELAY_TOKEN_FILE", "/run/token", 1);
+  GlobalOptions global;
+  global.routing = "127.0.0.1:7001";
+  global.supervision = "127.0.0.1:7003";
+  global.tls_ca = "ca.pem";
+  global.tls_cert = "c.pem";
+  global.tls_key = "k.pem";
+  global.tls_server_name = "supervision.internal";
+  auto auth = SupervisionAuth(global);
+  ASSERT_TRUE(auth.ok()) << auth.status();
+  EXPECT_EQ(auth->target, "127.0.0.1:7003");
+  EXPECT_EQ(auth->token_file, "/run/token");
+  EXPECT_EQ(auth->tls_ca_path, "ca.pem");
+  EXPECT_EQ(auth->tls_cert_path, "c.pem");
+  EXPECT_EQ(auth->tls_key_path, "k.pem");
+  EXPECT_EQ(auth->tls_server_name, "supervision.internal");
+  global.tls_key.clear();
+  EXPECT_EQ(SupervisionAuth(global).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ConnectTest, IntakeGetsNoOfficeCredentials) {

@@ -30,6 +30,10 @@ std::vector<TableCase> AllTables() {
       {"Disposition", v1::Disposition_descriptor(), &DispositionNames()},
       {"DeadlineKind", v1::DeadlineKind_descriptor(), &DeadlineKindNames()},
       {"CaseAction", v1::CaseAction_descriptor(), &CaseActionNames()},
+      {"SupervisionLevel", v1::SupervisionLevel_descriptor(),
+       &SupervisionLevelNames()},
+      {"DeadlineState", v1::DeadlineState_descriptor(), &DeadlineStateNames()},
+      {"OfficeLevel", v1::OfficeLevel_descriptor(), &OfficeLevelNames()},
   };
 }
 
@@ -97,6 +101,31 @@ TEST(NamesTest, StateLabelShowsEnglishAndChinese) {
   EXPECT_EQ(StateLabel(v1::CASE_STATE_ASSIGNED), "assigned (已交办)");
   EXPECT_EQ(StateLabel(v1::CASE_STATE_NOT_ACCEPTED), "not-accepted (不予受理)");
   EXPECT_EQ(ActionLabel(v1::CASE_ACTION_ACCEPT), "accept (受理)");
+}
+
+// DOMAIN.md "Supervision": the instruments 督办函 and 挂牌督办; no
+// instrument is printed "none" but is not a level one can ask for.
+TEST(NamesTest, SupervisionLevelsAreTheInstruments) {
+  EXPECT_EQ(LabelOf(SupervisionLevelNames(), v1::SUPERVISION_LEVEL_LETTER),
+            "letter (督办函)");
+  EXPECT_EQ(LabelOf(SupervisionLevelNames(), v1::SUPERVISION_LEVEL_LISTED),
+            "listed (挂牌督办)");
+  EXPECT_EQ(NameOf(SupervisionLevelNames(), v1::SUPERVISION_LEVEL_UNSPECIFIED),
+            "none");
+  EXPECT_EQ(ValueOf(SupervisionLevelNames(), "none").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ActionLabel(v1::CASE_ACTION_SUPERVISE), "supervise (督办)");
+  EXPECT_EQ(ActionLabel(v1::CASE_ACTION_REPLY_SUPERVISION),
+            "reply-supervision (督办回复)");
+}
+
+TEST(NamesTest, OfficeLevelsParse) {
+  EXPECT_EQ(*ParseOfficeLevel("township"), v1::OFFICE_LEVEL_TOWNSHIP);
+  absl::StatusOr<v1::OfficeLevel> bad = ParseOfficeLevel("village");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(),
+            "must be one of province, city, county or township; got "
+            "'village'");
 }
 
 TEST(NamesTest, UnknownValueIsPrintedAsUnknown) {
