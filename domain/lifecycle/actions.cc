@@ -135,7 +135,7 @@ absl::Status Object(Step& s) {
       DueAfterDays(s.calendar, s.cmd.now, s.policy.transfer_days);
   if (!transfer_due.ok()) return transfer_due.status();
 
-  view.clear_deadlines();  // ACCEPTANCE and RESULT_REPORT end
+  EndLifecycleDeadlines(view);  // ACCEPTANCE and RESULT_REPORT end
   StartDeadline(view, v1::DEADLINE_KIND_TRANSFER, sender->code, s.cmd.now,
                 *transfer_due);
   view.clear_sender_office_code();
@@ -169,13 +169,14 @@ absl::Status Accept(Step& s) {
   return absl::OkStatus();
 }
 
-// DECLINE (不予受理): every deadline ends.
+// DECLINE (不予受理): every deadline of the life cycle ends (a reply to a
+// supervision still runs).
 absl::Status Decline(Step& s) {
   if (s.cmd.reason.empty()) return Missing(s, "reason", "Art. 23");
   if (s.cmd.route.empty()) {
     return Missing(s, "route", "the route the petitioner is told, Art. 23");
   }
-  s.record.mutable_view()->clear_deadlines();
+  EndLifecycleDeadlines(*s.record.mutable_view());
   s.event.set_route(s.cmd.route);
   return absl::OkStatus();
 }
@@ -323,7 +324,7 @@ absl::Status DecideRereview(Step& s) {
 }
 
 // CLOSE (办结归档): after the window the petitioner has to go on, and never
-// with a result report outstanding.
+// with a result report or a reply to a supervision (督办) outstanding.
 absl::Status Close(Step& s) {
   v1::CaseView& view = *s.record.mutable_view();
   const v1::CaseState from = s.row.from;
@@ -347,7 +348,41 @@ absl::Status Close(Step& s) {
                      ": the result report of this assigned case is "
                      "outstanding; CLOSE waits for REPORT_RESULT"));
   }
+  for (const v1::RunningDeadline& d : view.deadlines()) {
+    if (d.kind() != v1::DEADLINE_KIND_SUPERVISION_REPLY) continue;
+    return absl::FailedPreconditionError(
+        absl::StrCat(kRuleReplySupervision, ": the reply of ", d.office_code(),
+                     " to supervision ", d.supervision_id(),
+                     " is outstanding; CLOSE waits for REPLY_SUPERVISION"));
+  }
   view.clear_deadlines();
+  return absl::OkStatus();
+}
+
+// REPLY_SUPERVISION (督办回复): the supervised office answers; its
+// SUPERVISION_REPLY deadline ends. Lifecycle::Apply has checked that the
+// deadline runs and that the actor is its office.
+absl::Status ReplySupervision(Step& s) {
+  if (s.cmd.reason.empty()) {
+    return Missing(s, "reason", "the reply to the supervising bureau");
+  }
+  v1::CaseView& view = *s.record.mutable_view();
+  const v1::RunningDeadline* answered =
+      SupervisionReplyToAnswer(view, s.cmd.supervision_id, s.actor.code);
+  if (answered == nullptr || answered->office_code() != s.actor.code) {
+    return absl::InternalError(
+        "lifecycle: REPLY_SUPERVISION without a supervision of the actor");
+  }
+  const std::string id = answered->supervision_id();
+  auto* deadlines = view.mutable_deadlines();
+  for (int i = deadlines->size() - 1; i >= 0; --i) {
+    const v1::RunningDeadline& d = deadlines->Get(i);
+    if (d.kind() == v1::DEADLINE_KIND_SUPERVISION_REPLY &&
+        d.supervision_id() == id) {
+      deadlines->DeleteSubrange(i, 1);
+    }
+  }
+  s.event.mutable_supervision()->set_supervision_id(id);
   return absl::OkStatus();
 }
 
@@ -384,8 +419,11 @@ absl::Status ApplyAction(Step& s) {
       return DecideRereview(s);
     case v1::CASE_ACTION_CLOSE:
       return Close(s);
+    case v1::CASE_ACTION_REPLY_SUPERVISION:
+      return ReplySupervision(s);
     default:
-      // REGISTER and LINK_REPEAT have their own methods; Apply refuses them.
+      // REGISTER, LINK_REPEAT and SUPERVISE have their own methods; Apply
+      // refuses them.
       return absl::InternalError(absl::StrCat(
           "lifecycle: no effect defined for ", ActionName(s.cmd.action)));
   }

@@ -61,4 +61,46 @@ void EndDeadline(v1::CaseView& view, v1::DeadlineKind kind) {
   }
 }
 
+void EndLifecycleDeadlines(v1::CaseView& view) {
+  auto* deadlines = view.mutable_deadlines();
+  for (int i = deadlines->size() - 1; i >= 0; --i) {
+    if (deadlines->Get(i).kind() != v1::DEADLINE_KIND_SUPERVISION_REPLY) {
+      deadlines->DeleteSubrange(i, 1);
+    }
+  }
+}
+
+const v1::RunningDeadline* FindSupervisionReply(
+    const v1::CaseView& view, absl::string_view supervision_id) {
+  for (const v1::RunningDeadline& d : view.deadlines()) {
+    if (d.kind() == v1::DEADLINE_KIND_SUPERVISION_REPLY &&
+        d.supervision_id() == supervision_id) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
+const v1::RunningDeadline* SupervisionReplyToAnswer(
+    const v1::CaseView& view, absl::string_view supervision_id,
+    absl::string_view actor) {
+  if (!supervision_id.empty())
+    return FindSupervisionReply(view, supervision_id);
+  const v1::RunningDeadline* oldest = nullptr;
+  const v1::RunningDeadline* oldest_of_actor = nullptr;
+  auto older = [](const v1::RunningDeadline* best,
+                  const v1::RunningDeadline& d) {
+    return best == nullptr ||
+           FromProto(d.started_at()) < FromProto(best->started_at());
+  };
+  for (const v1::RunningDeadline& d : view.deadlines()) {
+    if (d.kind() != v1::DEADLINE_KIND_SUPERVISION_REPLY) continue;
+    if (older(oldest, d)) oldest = &d;
+    if (d.office_code() == actor && older(oldest_of_actor, d)) {
+      oldest_of_actor = &d;
+    }
+  }
+  return oldest_of_actor != nullptr ? oldest_of_actor : oldest;
+}
+
 }  // namespace caserelay::lifecycle::internal

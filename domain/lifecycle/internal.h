@@ -55,6 +55,21 @@ void StartDeadline(v1::CaseView& view, v1::DeadlineKind kind,
                    absl::Time due);
 // Ends the deadline of `kind` if it runs.
 void EndDeadline(v1::CaseView& view, v1::DeadlineKind kind);
+// Ends every deadline of the life cycle's own kinds; the SUPERVISION_REPLY
+// deadlines run on until answered (REPLY_SUPERVISION).
+void EndLifecycleDeadlines(v1::CaseView& view);
+
+// The open SUPERVISION_REPLY deadline a REPLY_SUPERVISION by `actor` with
+// `supervision_id` answers: the one of that id; for an empty id the oldest
+// (earliest started, then first listed) addressed to `actor`, or if none
+// is, the oldest of all (whose office then is not the actor's). nullptr if
+// none matches.
+const v1::RunningDeadline* SupervisionReplyToAnswer(
+    const v1::CaseView& view, absl::string_view supervision_id,
+    absl::string_view actor);
+// The open SUPERVISION_REPLY deadline of `supervision_id`, or nullptr.
+const v1::RunningDeadline* FindSupervisionReply(
+    const v1::CaseView& view, absl::string_view supervision_id);
 
 // One Apply() in progress. The table row and the actor's role are checked.
 struct Step {

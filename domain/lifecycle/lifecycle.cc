@@ -4,8 +4,11 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "common/time/china_time.h"
 #include "domain/lifecycle/internal.h"
 
 namespace caserelay::lifecycle {
@@ -30,13 +33,30 @@ absl::Status NotLegal(v1::CaseState state, v1::CaseAction action) {
       StateName(state), " (legal in: ", legal_from, ")"));
 }
 
-// The office the row's role names for this case.
+// The office the row's role names for this case (for kSupervised, the
+// office of the supervision `cmd` answers).
 absl::StatusOr<std::string> RoleOffice(const Transition& row,
                                        const v1::RoutingCaseRecord& record,
-                                       const OfficeResolver& offices) {
+                                       const OfficeResolver& offices,
+                                       const Command& cmd) {
   switch (row.role) {
     case Role::kRouting:
       return std::string(kRoutingActor);
+    case Role::kSupervisor:
+      // Recorded through Supervise(); Apply refuses the action before.
+      return absl::InternalError("lifecycle: SUPERVISE through Apply");
+    case Role::kSupervised: {
+      const v1::RunningDeadline* open = internal::SupervisionReplyToAnswer(
+          record.view(), cmd.supervision_id, cmd.actor_office_code);
+      if (open != nullptr) return open->office_code();
+      if (!cmd.supervision_id.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            row.rule, ": supervision '", cmd.supervision_id,
+            "' awaits no reply on this case (answered, or never issued)"));
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          row.rule, ": no supervision (督办) on this case awaits a reply"));
+    }
     case Role::kHolder:
       return record.view().office_code();
     case Role::kHandler:
@@ -64,6 +84,37 @@ void FillOutcome(const v1::RoutingCaseRecord& record, v1::CaseEvent& event) {
   event.set_holder_office_code(record.view().office_code());
   event.set_holder_office_name(record.view().office_name());
   *event.mutable_deadlines() = record.view().deadlines();
+}
+
+// "督办函 (supervision letter): 沁源县人力资源和社会保障局 missed its
+// HANDLING deadline due 2026-05-01".
+std::string SupervisionReason(const v1::SupervisionIssued& s) {
+  absl::string_view level = "督办 (supervision)";
+  switch (s.level()) {
+    case v1::SUPERVISION_LEVEL_LETTER:
+      level = "督办函 (supervision letter)";
+      break;
+    case v1::SUPERVISION_LEVEL_LISTED:
+      level = "挂牌督办 (listed supervision)";
+      break;
+    default:
+      break;
+  }
+  const std::string& target = s.target_office_name().empty()
+                                  ? s.target_office_code()
+                                  : s.target_office_name();
+  std::string kind = v1::DeadlineKind_Name(s.missed_kind());
+  if (absl::StartsWith(kind, "DEADLINE_KIND_")) {
+    kind = kind.substr(sizeof("DEADLINE_KIND_") - 1);
+  }
+  std::string reason = absl::StrCat(level, ": ", target, " missed its ",
+                                    kind.empty() ? "?" : kind, " deadline");
+  if (s.has_missed_due_at()) {
+    absl::StrAppend(
+        &reason, " due ",
+        absl::FormatCivilTime(time::LastDayOf(FromProto(s.missed_due_at()))));
+  }
+  return reason;
 }
 
 }  // namespace
@@ -200,6 +251,9 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
     case v1::CASE_ACTION_LINK_REPEAT:
       return absl::InvalidArgumentError(
           "action: LINK_REPEAT is taken through Lifecycle::LinkRepeat()");
+    case v1::CASE_ACTION_SUPERVISE:
+      return absl::InvalidArgumentError(
+          "action: SUPERVISE is recorded through Lifecycle::Supervise()");
     default:
       break;
   }
@@ -216,7 +270,8 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
         "actor_office_code: unknown office '", cmd.actor_office_code, "'"));
   }
   if (!actor.ok()) return actor.status();
-  absl::StatusOr<std::string> allowed = RoleOffice(*row, record, *offices_);
+  absl::StatusOr<std::string> allowed =
+      RoleOffice(*row, record, *offices_, cmd);
   if (!allowed.ok()) return allowed.status();
   if (actor->code != *allowed) {
     return absl::PermissionDeniedError(
@@ -281,6 +336,67 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::LinkRepeat(
   event.set_reason(std::string(RuleOf(v1::CASE_ACTION_LINK_REPEAT)));
   event.set_from_state(state);
   event.set_linked_case_id(repeat_case_id);
+  FillOutcome(next, event);
+  record = std::move(next);
+  return event;
+}
+
+absl::StatusOr<v1::CaseEvent> Lifecycle::Supervise(
+    const v1::SupervisionIssued& supervision, absl::Time issued_at,
+    absl::Time now, v1::RoutingCaseRecord& record) const {
+  const v1::CaseState state = record.view().state();
+  if (FindTransition(state, v1::CASE_ACTION_SUPERVISE) == nullptr) {
+    return NotLegal(state, v1::CASE_ACTION_SUPERVISE);
+  }
+  const std::pair<const char*, const std::string*> required[] = {
+      {"supervision_id", &supervision.supervision_id()},
+      {"issuer_office_code", &supervision.issuer_office_code()},
+      {"target_office_code", &supervision.target_office_code()},
+  };
+  for (const auto& [field, value] : required) {
+    if (value->empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("supervision.", field, ": empty"));
+    }
+  }
+  if (issued_at == absl::InfinitePast() ||
+      issued_at == absl::InfiniteFuture()) {
+    return absl::InvalidArgumentError("issued_at: not a finite time");
+  }
+  if (internal::FindSupervisionReply(record.view(),
+                                     supervision.supervision_id()) != nullptr) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "supervision.supervision_id: ", supervision.supervision_id(),
+        " is on the case already"));
+  }
+  v1::RoutingCaseRecord next = record;
+  v1::CaseView& view = *next.mutable_view();
+  std::string reply_due;
+  if (!IsFinal(state)) {
+    absl::StatusOr<absl::Time> due = internal::DueAfterDays(
+        *calendar_, issued_at, policy_.supervision_reply_days);
+    if (!due.ok()) return due.status();
+    v1::RunningDeadline* d = view.add_deadlines();
+    d->set_kind(v1::DEADLINE_KIND_SUPERVISION_REPLY);
+    d->set_office_code(supervision.target_office_code());
+    *d->mutable_started_at() = ToProto(issued_at);
+    *d->mutable_due_at() = ToProto(*due);
+    d->set_supervision_id(supervision.supervision_id());
+    reply_due = absl::StrCat("; reply due ",
+                             absl::FormatCivilTime(time::LastDayOf(*due)));
+  }
+  *view.mutable_updated_at() = ToProto(now);
+
+  v1::CaseEvent event;
+  event.set_action(v1::CASE_ACTION_SUPERVISE);
+  event.set_actor_office_code(supervision.issuer_office_code());
+  event.set_actor_office_name(supervision.issuer_office_name().empty()
+                                  ? supervision.issuer_office_code()
+                                  : supervision.issuer_office_name());
+  event.set_operator_(kSupervisionOperator);
+  event.set_reason(absl::StrCat(SupervisionReason(supervision), reply_due));
+  event.set_from_state(state);
+  *event.mutable_supervision() = supervision;
   FillOutcome(next, event);
   record = std::move(next);
   return event;

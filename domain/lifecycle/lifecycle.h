@@ -34,13 +34,19 @@
 //   REPLIED, EVALUATED --CLOSE--> CLOSED once the review window passed;
 //   REVIEWED --CLOSE--> CLOSED once the re-review window passed.
 //   Self-transitions: REPORT_RESULT (办结报告, an assigned case, once, by the
-//   handler after its REPLY) and LINK_REPEAT (a repeat petition linked to an
-//   open case).
+//   handler after its REPLY), LINK_REPEAT (a repeat petition linked to an
+//   open case), SUPERVISE (督办, recorded in any state: Supervise()) and
+//   REPLY_SUPERVISION (the supervised office answers it, in any state but
+//   CLOSED and LINKED; a case is not closed while a reply is owed).
 //
 // Deadlines (RunningDeadline in view.deadlines) start and end with the
 // actions: TRANSFER (registered), ACCEPTANCE (transferred/assigned),
 // RESULT_REPORT (assigned, until REPORT_RESULT), HANDLING or SIMPLIFIED
-// (accepted), REVIEW, REREVIEW (paused during a hearing). Days (日) are
+// (accepted), REVIEW, REREVIEW (paused during a hearing), and one
+// SUPERVISION_REPLY per supervision (SUPERVISE to REPLY_SUPERVISION, of the
+// office supervised, never paused, carried unchanged through every other
+// action: the other kinds start and end by the actions, whatever the
+// state). Days (日) are
 // calendar days, 工作日 working days, both by time::Calendar (first day not
 // counted, a last day on a rest day moves to the next working day); a
 // deadline falls due at the end of its last day, China time.
@@ -64,6 +70,8 @@ namespace caserelay::lifecycle {
 
 // The actor code of routing's own events (REGISTER, LINK_REPEAT).
 inline constexpr char kRoutingActor[] = "routing";
+// The operator of a SUPERVISE event (the actor is the issuing bureau).
+inline constexpr char kSupervisionOperator[] = "supervision";
 
 // Every limit of DOMAIN.md "Deadlines" (configurable; the defaults are the
 // legal ones). "days" are calendar days (日), "working_days" 工作日.
@@ -92,7 +100,8 @@ struct Command {
   caserelay::v1::CaseAction action = caserelay::v1::CASE_ACTION_UNSPECIFIED;
   std::string actor_office_code;  // the office acting (authenticated)
   std::string operator_name;      // the person acting
-  // Why. Required for OBJECT, DECLINE and EXTEND.
+  // Why. Required for OBJECT, DECLINE, EXTEND and REPLY_SUPERVISION (the
+  // reply to the supervising bureau).
   std::string reason;
   // TRANSFER, ASSIGN: the office to send to; empty means the decision's
   // target office.
@@ -108,7 +117,7 @@ struct Command {
   // REPLY_SUPERVISION: the supervision answered; empty means the oldest
   // unanswered one.
   std::string supervision_id;
-  absl::Time now;           // when the action is taken
+  absl::Time now;  // when the action is taken
 };
 
 // Thread-safe: every method is const and the class holds no mutable state.
@@ -154,14 +163,20 @@ class Lifecycle {
   // state, holder after, every deadline running after, and the action's
   // details. Checks, in order, each failure leaving `record` unchanged:
   //   INVALID_ARGUMENT "action: ..." for UNSPECIFIED, REGISTER (use
-  //     Register()) and LINK_REPEAT (use LinkRepeat());
+  //     Register()), LINK_REPEAT (use LinkRepeat()) and SUPERVISE (use
+  //     Supervise());
   //   FAILED_PRECONDITION "<rule>: ..." if the table has no row for the
   //     action from the case's state;
   //   INVALID_ARGUMENT "actor_office_code: ..." empty or unknown office;
+  //   REPLY_SUPERVISION: FAILED_PRECONDITION "<rule>: ..." if no
+  //     SUPERVISION_REPLY deadline runs (or none of cmd.supervision_id);
   //   PERMISSION_DENIED if the actor is not the office the row's role names
-  //     (the holder, the handler, the review or re-review office);
+  //     (the holder, the handler, the review or re-review office; for
+  //     REPLY_SUPERVISION the office of the supervision it answers: the one
+  //     of cmd.supervision_id, else the oldest addressed to the actor);
   //   INVALID_ARGUMENT naming the field: reason missing (OBJECT, DECLINE,
-  //     EXTEND), route missing (DECLINE), days out of 1..max_extension_days
+  //     EXTEND, REPLY_SUPERVISION), route missing (DECLINE), days out of
+  //     1..max_extension_days
   //     (EXTEND), outcome or satisfaction unspecified, target office empty
   //     or unknown (TRANSFER, ASSIGN), now before the case's last update;
   //   FAILED_PRECONDITION "<rule>: ..." if a window or once-only rule is
@@ -169,7 +184,8 @@ class Lifecycle {
   //     of a case that is not first-time, an extension of a simplified case
   //     or after the handling deadline, a review or re-review request after
   //     its window, a close before it, a result report not owed, a close
-  //     with a result report outstanding, a transfer to an accused unit,
+  //     with a result report or a reply to a supervision outstanding, a
+  //     transfer to an accused unit,
   //     a transfer by an office that is not a bureau, no review office;
   //   FAILED_PRECONDITION from the calendar (no table for a needed year);
   //   other codes from the OfficeResolver.
@@ -182,6 +198,27 @@ class Lifecycle {
   // Errors, leaving `record` unchanged: FAILED_PRECONDITION if the case is
   // not open (no LINK_REPEAT row for its state); INVALID_ARGUMENT if
   // repeat_case_id is empty; ALREADY_EXISTS if it is linked already.
+  // Records a supervision instrument (督办: 督办函 or 挂牌督办) that
+  // supervision issued to the office that missed a deadline on the case.
+  // No state or holder change. Unless the case is final (IsFinal: CLOSED,
+  // LINKED), appends a SUPERVISION_REPLY deadline {office: the target,
+  // started_at: issued_at, due: supervision_reply_days calendar days later
+  // (DueAfterDays), supervision_id}; every running deadline stays. Sets
+  // view.updated_at = now. Returns the SUPERVISE event: actor the issuer
+  // (code and name), operator kSupervisionOperator, a reason naming the
+  // level, the target, the missed kind and due day (and the reply's due
+  // day), `supervision`, and every deadline running after.
+  // Errors, leaving `record` unchanged: FAILED_PRECONDITION if the case's
+  // state has no SUPERVISE row (not registered); INVALID_ARGUMENT
+  // "supervision.<field>: empty" for supervision_id, issuer_office_code,
+  // target_office_code, or "issued_at" if not finite; ALREADY_EXISTS if a
+  // reply to this supervision_id runs on the case already (a replay: the
+  // caller also keeps answered ones from being recorded twice);
+  // FAILED_PRECONDITION from the calendar.
+  absl::StatusOr<caserelay::v1::CaseEvent> Supervise(
+      const caserelay::v1::SupervisionIssued& supervision, absl::Time issued_at,
+      absl::Time now, caserelay::v1::RoutingCaseRecord& record) const;
+
   absl::StatusOr<caserelay::v1::CaseEvent> LinkRepeat(
       const std::string& repeat_case_id, absl::Time now,
       caserelay::v1::RoutingCaseRecord& record) const;

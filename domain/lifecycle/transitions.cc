@@ -36,6 +36,12 @@ constexpr char kRuleLinkRepeat[] =
     "DOMAIN.md Routing: a repeat petition (重复信访) is linked to the open "
     "case of its matter (no state change)";
 
+// 督办 (DOMAIN.md "Supervision", "Deadlines").
+constexpr char kRuleSupervise[] =
+    "DOMAIN.md Supervision (Arts. 39-40): the bureau supervises (督办: 督办函, "
+    "挂牌督办) an organ that missed a deadline; routing records it on the "
+    "case and starts the organ's reply deadline (no state change)";
+
 constexpr CaseAction kRegister = v1::CASE_ACTION_REGISTER;
 constexpr CaseAction kTransfer = v1::CASE_ACTION_TRANSFER;
 constexpr CaseAction kAssign = v1::CASE_ACTION_ASSIGN;
@@ -54,6 +60,8 @@ constexpr CaseAction kEndHearing = v1::CASE_ACTION_END_HEARING;
 constexpr CaseAction kDecideRereview = v1::CASE_ACTION_DECIDE_REREVIEW;
 constexpr CaseAction kClose = v1::CASE_ACTION_CLOSE;
 constexpr CaseAction kLinkRepeat = v1::CASE_ACTION_LINK_REPEAT;
+constexpr CaseAction kSupervise = v1::CASE_ACTION_SUPERVISE;
+constexpr CaseAction kReplySupervision = v1::CASE_ACTION_REPLY_SUPERVISION;
 
 constexpr CaseState kReceived = v1::CASE_STATE_RECEIVED;
 constexpr CaseState kRegistered = v1::CASE_STATE_REGISTERED;
@@ -155,6 +163,22 @@ std::vector<Transition>* BuildTable() {
                          kReviewed, kRereviewRequested, kHearing}) {
     t->push_back({open, kLinkRepeat, open, Role::kRouting, kRuleLinkRepeat});
   }
+  // 督办 is recorded in every state a case can be in; in a final one
+  // (CLOSED, LINKED) it starts no reply deadline, so there it cannot be
+  // answered either.
+  for (CaseState any :
+       {kRegistered, kTransferred, kAssigned, kAccepted, kNotAccepted,
+        kExtended, kReplied, kEvaluated, kReviewRequested, kReviewed,
+        kRereviewRequested, kHearing, kTerminated, kClosed, kLinked}) {
+    t->push_back({any, kSupervise, any, Role::kSupervisor, kRuleSupervise});
+  }
+  for (CaseState any :
+       {kRegistered, kTransferred, kAssigned, kAccepted, kNotAccepted,
+        kExtended, kReplied, kEvaluated, kReviewRequested, kReviewed,
+        kRereviewRequested, kHearing, kTerminated}) {
+    t->push_back({any, kReplySupervision, any, Role::kSupervised,
+                  kRuleReplySupervision});
+  }
   return t;
 }
 
@@ -171,6 +195,13 @@ absl::string_view StripPrefix(const std::string& name,
 const std::vector<Transition>& Transitions() {
   static const std::vector<Transition>* const kTable = BuildTable();
   return *kTable;
+}
+
+bool IsFinal(CaseState state) {
+  for (const Transition& row : Transitions()) {
+    if (row.from == state && row.to != state) return false;
+  }
+  return true;
 }
 
 const Transition* FindTransition(CaseState from, CaseAction action) {
@@ -209,6 +240,10 @@ absl::string_view RoleName(Role role) {
       return "review office";
     case Role::kRereviewOffice:
       return "re-review office";
+    case Role::kSupervisor:
+      return "supervising bureau";
+    case Role::kSupervised:
+      return "supervised office";
   }
   return "?";
 }

@@ -3,7 +3,8 @@
 //
 // A row says: from state `from`, the office in `role` may take `action`,
 // and the case is then in `to`. Self-transitions (from == to) record an
-// action that changes no state (REPORT_RESULT, LINK_REPEAT). Only REGISTER
+// action that changes no state (REPORT_RESULT, LINK_REPEAT, SUPERVISE,
+// REPLY_SUPERVISION). Only REGISTER
 // has several rows from one state (its disposition picks the row); every
 // other (from, action) pair has at most one row. An action with no row for
 // the case's state is refused with FAILED_PRECONDITION naming the rule.
@@ -35,7 +36,20 @@ enum class Role {
   // The organ that re-reviews (复核机关, Art. 36):
   // OfficeResolver::ReviewOfficeOf(reviewer_office_code).
   kRereviewOffice,
+  // A supervising bureau (督办): supervision issues the instrument and
+  // routing records it (Lifecycle::Supervise); the actor is the issuer.
+  kSupervisor,
+  // The office a supervision on the case is addressed to, while its reply
+  // is open: the office_code of a running SUPERVISION_REPLY deadline.
+  kSupervised,
 };
+
+// The rule of REPLY_SUPERVISION, also cited by CLOSE while a reply to a
+// supervision is outstanding.
+inline constexpr char kRuleReplySupervision[] =
+    "DOMAIN.md Deadlines: reply to a supervision proposal (督办) 30 days "
+    "(2005 Art. 36), by the office supervised, in any state until the case "
+    "is closed (no state change)";
 
 struct Transition {
   caserelay::v1::CaseState from;
@@ -55,6 +69,10 @@ const std::vector<Transition>& Transitions();
 // legal from `from`.
 const Transition* FindTransition(caserelay::v1::CaseState from,
                                  caserelay::v1::CaseAction action);
+
+// True if no row leads out of `state` (CLOSED, LINKED): the case is over
+// and no deadline runs in it.
+bool IsFinal(caserelay::v1::CaseState state);
 
 // The rule of the first row of `action` (what a refusal of `action` in a
 // state it is not legal from cites), or "" if no row has the action.

@@ -7,8 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "domain/lifecycle/lifecycle.h"
 #include "common/time/timestamp.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"

@@ -43,6 +43,21 @@ std::vector<v1::CaseAction> AllActions() {
   return actions;
 }
 
+// The supervision (督办) the walk records, and before REPLY_SUPERVISION
+// issues so that there is one to answer: from the city bureau to an office
+// that does not hold the case (the target need not hold it).
+v1::SupervisionIssued Walked() {
+  v1::SupervisionIssued s;
+  s.set_supervision_id("QY-2026-000001/supervision/1");
+  s.set_level(v1::SUPERVISION_LEVEL_LETTER);
+  s.set_issuer_office_code(kCityBureau);
+  s.set_issuer_office_name("长治市信访局");
+  s.set_target_office_code(kCountyHousing);
+  s.set_target_office_name("沁源县住房和城乡建设局");
+  s.set_missed_kind(v1::DEADLINE_KIND_ACCEPTANCE);
+  return s;
+}
+
 std::set<v1::CaseState> TargetsOf(v1::CaseState from, v1::CaseAction action) {
   std::set<v1::CaseState> to;
   for (const Transition& row : Transitions()) {
@@ -89,6 +104,12 @@ std::string ActorFor(v1::CaseState state, v1::CaseAction action,
       if (reviewer.ok()) actor = reviewer->code;
       break;
     }
+    case Role::kSupervisor:
+      actor = kCityBureau;
+      break;
+    case Role::kSupervised:
+      actor = kCountyHousing;  // the target of Walked()'s supervision
+      break;
   }
   if (actor.empty()) actor = record.view().office_code();
   if (actor.empty()) actor = kCountyBureau;
@@ -115,9 +136,20 @@ TEST(TransitionsTest, WholeTableAcceptsExactlyTheListedPairs) {
       const absl::Time now =
           built->last + (action == v1::CASE_ACTION_CLOSE ? absl::Hours(24 * 70)
                                                          : absl::Hours(1));
+      if (action == v1::CASE_ACTION_REPLY_SUPERVISION &&
+          state != v1::CASE_STATE_RECEIVED) {
+        // Something to answer (in a final state Supervise starts nothing).
+        ASSERT_TRUE(builder.lifecycle()
+                        .Supervise(Walked(), now - absl::Minutes(30),
+                                   now - absl::Minutes(30), built->record)
+                        .ok());
+      }
       const v1::RoutingCaseRecord before = built->record;
       absl::StatusOr<v1::CaseEvent> event;
-      if (action == v1::CASE_ACTION_REGISTER) {
+      if (action == v1::CASE_ACTION_SUPERVISE) {
+        event =
+            builder.lifecycle().Supervise(Walked(), now, now, built->record);
+      } else if (action == v1::CASE_ACTION_REGISTER) {
         event = builder.lifecycle().Register(Petition(now),
                                              Decision(v1::DISPOSITION_TRANSFER),
                                              now, built->record);
@@ -211,6 +243,16 @@ TEST(TransitionsTest, TableIsTheLifeCycleOfTheIssue) {
        {kReg, kTr, kAs, kAcc, kExt, kRep, kEva, kRvq, kRvd, kRrq, kHear}) {
     want.insert({s, v1::CASE_ACTION_LINK_REPEAT, s, Role::kRouting});
   }
+  // 督办 (DOMAIN.md "Supervision") recorded in every state a case can be
+  // in; the reply (DOMAIN.md "Deadlines": 30 days, 2005 Art. 36) in every
+  // state but the final ones, where no reply deadline runs.
+  for (S s : {kReg, kTr, kAs, kAcc, kNa, kExt, kRep, kEva, kRvq, kRvd, kRrq,
+              kHear, kTerm, kClosed, kLinked}) {
+    want.insert({s, v1::CASE_ACTION_SUPERVISE, s, Role::kSupervisor});
+    if (s != kClosed && s != kLinked) {
+      want.insert({s, v1::CASE_ACTION_REPLY_SUPERVISION, s, Role::kSupervised});
+    }
+  }
   std::set<Row> got;
   for (const Transition& row : Transitions()) {
     EXPECT_TRUE(got.insert({row.from, row.action, row.to, row.role}).second)
@@ -265,12 +307,29 @@ TEST(TransitionsTest, OnlyClosedAndLinkedAreFinal) {
   }
 }
 
-TEST(TransitionsTest, SelfTransitionsAreReportResultAndLinkRepeatOnly) {
+TEST(TransitionsTest, SelfTransitionsAreTheActionsThatChangeNoState) {
   for (const Transition& row : Transitions()) {
     if (row.from != row.to) continue;
     EXPECT_TRUE(row.action == v1::CASE_ACTION_REPORT_RESULT ||
-                row.action == v1::CASE_ACTION_LINK_REPEAT)
+                row.action == v1::CASE_ACTION_LINK_REPEAT ||
+                row.action == v1::CASE_ACTION_SUPERVISE ||
+                row.action == v1::CASE_ACTION_REPLY_SUPERVISION)
         << StateName(row.from) << " " << ActionName(row.action);
+  }
+  // And those never change it.
+  for (const Transition& row : Transitions()) {
+    if (row.action == v1::CASE_ACTION_SUPERVISE ||
+        row.action == v1::CASE_ACTION_REPLY_SUPERVISION) {
+      EXPECT_EQ(row.from, row.to) << StateName(row.from);
+    }
+  }
+}
+
+TEST(TransitionsTest, IsFinalExactlyForClosedAndLinked) {
+  for (v1::CaseState state : AllStates()) {
+    EXPECT_EQ(IsFinal(state),
+              state == v1::CASE_STATE_CLOSED || state == v1::CASE_STATE_LINKED)
+        << StateName(state);
   }
 }
 
@@ -293,6 +352,7 @@ TEST(TransitionsTest, NamesDropTheEnumPrefix) {
   EXPECT_EQ(ActionName(v1::CASE_ACTION_START_HEARING), "START_HEARING");
   EXPECT_EQ(StateName(static_cast<v1::CaseState>(999)), "?");
   EXPECT_EQ(RoleName(Role::kRereviewOffice), "re-review office");
+  EXPECT_EQ(RoleName(Role::kSupervised), "supervised office");
 }
 
 }  // namespace
