@@ -136,6 +136,31 @@ absl::StatusOr<std::vector<std::string>> CaseStore::History(
   return events;
 }
 
+absl::StatusOr<bool> CaseStore::HasSupervision(
+    const std::string& case_id, const std::string& supervision_id) const {
+  bool found = false;
+  bool corrupt = false;
+  absl::Status s = store_->ScanPrefix(
+      kHistory, case_id + std::string(1, kSep),
+      [&](std::string_view, std::string_view value) {
+        Envelope e;
+        if (!e.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          corrupt = true;
+          return false;
+        }
+        found =
+            e.case_event().action() == caserelay::v1::CASE_ACTION_SUPERVISE &&
+            e.case_event().supervision().supervision_id() == supervision_id;
+        return !found;
+      });
+  if (!s.ok()) return s;
+  if (corrupt) {
+    return absl::DataLossError(
+        absl::StrCat("routing: an event of case ", case_id, " does not parse"));
+  }
+  return found;
+}
+
 absl::StatusOr<std::vector<RoutingCaseRecord>> CaseStore::SameMatter(
     const store::WriteBatch& batch, const std::string& identity_key,
     const std::string& matter_key,

@@ -87,6 +87,13 @@ class CaseStore {
   absl::StatusOr<std::vector<std::string>> History(
       const std::string& case_id) const;
 
+  // True if the committed history of the case has a SUPERVISE event of
+  // `supervision_id` (the consume loop's replay check; it reads every event
+  // of the case). UNAVAILABLE if RocksDB fails, DATA_LOSS if an event does
+  // not parse.
+  absl::StatusOr<bool> HasSupervision(const std::string& case_id,
+                                      const std::string& supervision_id) const;
+
   // The key under which a case is indexed by matter.
   static std::string MatterIndexKey(const caserelay::v1::RoutingCaseRecord& r);
 

@@ -95,7 +95,9 @@ class RoutingService final : public service::Service {
                                     context.auth}) {}
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
-    return {{"petitions", {"petitions"}, &impl_}};
+    // One loop for both topics: the handler's pending-case bookkeeping
+    // assumes a single loop (and a single batch) writes cases.
+    return {{"routing-inputs", {"petitions", "supervision-events"}, &impl_}};
   }
 
  private:

@@ -175,7 +175,7 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
   if (!record.ok()) return rpc::ToGrpc(record.status());
   if (!record->has_value()) return NoCase(id);
   const caserelay::v1::RoutingCaseRecord& before = **record;
-  if (absl::Status s = MayAct(*caller, before); !s.ok()) {
+  if (absl::Status s = MayAct(*caller, cmd->action, before); !s.ok()) {
     return rpc::ToGrpc(s);
   }
   if (req->expected_version() != before.view().version()) {

@@ -25,8 +25,11 @@ PriorCase PriorOf(const RoutingCaseRecord& r, absl::Time now) {
   p.open =
       lifecycle::FindTransition(
           r.view().state(), caserelay::v1::CASE_ACTION_LINK_REPEAT) != nullptr;
+  // The handling time limits only: a late reply to a supervision (督办)
+  // is the office's debt to the bureau, not the petitioner's.
   p.within_time_limit = true;
   for (const auto& d : r.view().deadlines()) {
+    if (d.kind() == caserelay::v1::DEADLINE_KIND_SUPERVISION_REPLY) continue;
     if (!d.has_paused_at() && time::FromProto(d.due_at()) <= now) {
       p.within_time_limit = false;
     }
@@ -59,9 +62,23 @@ absl::StatusOr<caserelay::v1::RouteDecision> RoutingServiceImpl::Decide(
 
 absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
                                        store::WriteBatch& batch) {
-  if (!event.has_petition_received()) {
-    return absl::InvalidArgumentError("petitions: expected PetitionReceived");
+  switch (event.payload_case()) {
+    case caserelay::v1::Envelope::kPetitionReceived:
+      return ApplyPetition(event, batch);
+    case caserelay::v1::Envelope::kSupervisionIssued:
+      return ApplySupervision(event, batch);
+    case caserelay::v1::Envelope::kDeadlineWarning:
+    case caserelay::v1::Envelope::kDeadlineMissed:
+      return absl::OkStatus();  // lights are supervision's; 督办 is recorded
+    default:
+      return absl::InvalidArgumentError(
+          "routing: expected PetitionReceived (petitions) or "
+          "SupervisionIssued (supervision-events)");
   }
+}
+
+absl::Status RoutingServiceImpl::ApplyPetition(
+    const caserelay::v1::Envelope& event, store::WriteBatch& batch) {
   const auto& petition = event.petition_received();
   if (petition.case_number().empty() ||
       petition.case_number() != event.case_id()) {
@@ -134,10 +151,57 @@ absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
   return absl::OkStatus();
 }
 
+absl::Status RoutingServiceImpl::ApplySupervision(
+    const caserelay::v1::Envelope& event, store::WriteBatch& batch) {
+  const caserelay::v1::SupervisionIssued& issued = event.supervision_issued();
+  const std::string& id = event.case_id();
+  if (id.empty()) {
+    return absl::InvalidArgumentError("supervision-events: case id missing");
+  }
+  if (!event.has_occurred_at()) {
+    return absl::InvalidArgumentError(
+        "supervision-events: occurred_at unset (the reply deadline starts "
+        "there)");
+  }
+  absl::MutexLock lock(&mu_);
+  auto known = cases_.Read(batch, id);
+  if (!known.ok()) return known.status();
+  if (!known->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("supervision-events: no case ", id.substr(0, 64)));
+  }
+  const std::string pending_key =
+      absl::StrCat(id, std::string(1, '\0'), issued.supervision_id());
+  if (pending_supervisions_.contains(pending_key)) return absl::OkStatus();
+  auto recorded = cases_.HasSupervision(id, issued.supervision_id());
+  if (!recorded.ok()) return recorded.status();
+  if (*recorded) return absl::OkStatus();  // a replay
+
+  const caserelay::v1::RoutingCaseRecord& before = **known;
+  caserelay::v1::RoutingCaseRecord after = before;
+  const absl::Time now = context_.clock->Now();
+  auto supervised = parts_.lifecycle->Supervise(
+      issued, time::FromProto(event.occurred_at()), now, after);
+  if (absl::IsAlreadyExists(supervised.status())) return absl::OkStatus();
+  if (!supervised.ok()) return supervised.status();
+
+  caserelay::v1::Envelope out;
+  out.set_event_id(absl::StrCat(event.event_id(), "/supervised"));
+  out.set_case_id(id);
+  out.set_producer("routing");
+  *out.mutable_occurred_at() = time::ToProto(now);
+  *out.mutable_case_event() = *std::move(supervised);
+  cases_.Append(batch, &before, after, out);
+  pending_.insert(id);
+  pending_supervisions_.insert(pending_key);
+  return absl::OkStatus();
+}
+
 void RoutingServiceImpl::Committed() {
   absl::MutexLock lock(&mu_);
   pending_.clear();
   pending_matters_.clear();
+  pending_supervisions_.clear();
 }
 
 absl::StatusOr<std::string> RoutingServiceImpl::Caller(
@@ -178,6 +242,7 @@ absl::Status RoutingServiceImpl::MayRead(
 }
 
 absl::Status RoutingServiceImpl::MayAct(const std::string& office,
+                                        caserelay::v1::CaseAction action,
                                         const RoutingCaseRecord& record) const {
   const std::string& id = record.view().case_id();
   if (absl::Status s =
@@ -191,6 +256,14 @@ absl::Status RoutingServiceImpl::MayAct(const std::string& office,
     if (decided->empty()) continue;
     auto reviewer = parts_.offices->ReviewOfficeOf(*decided);
     if (reviewer.ok() && reviewer->code == office) return absl::OkStatus();
+  }
+  if (action == caserelay::v1::CASE_ACTION_REPLY_SUPERVISION) {
+    for (const auto& d : record.view().deadlines()) {
+      if (d.kind() == caserelay::v1::DEADLINE_KIND_SUPERVISION_REPLY &&
+          d.office_code() == office) {
+        return absl::OkStatus();
+      }
+    }
   }
   return absl::PermissionDeniedError(absl::StrCat(
       office, " neither holds case ", id, " nor reviews its decisions"));

@@ -1,11 +1,13 @@
 // routing (转送交办): owns the case life cycle and is the single writer of
 // "case-events". It consumes "petitions", decides each new case by the
-// rules of domain/routing and registers it (domain/lifecycle); it serves
-// the offices' API: inbox, case detail with history, every action of the
-// life cycle, and PreviewRoute. See README.md.
+// rules of domain/routing and registers it (domain/lifecycle), and
+// "supervision-events", recording each SupervisionIssued (督办) on its
+// case; it serves the offices' API: inbox, case detail with history, every
+// action of the life cycle, and PreviewRoute. See README.md.
 //
-// Two paths write cases: the consume loop (new petitions, and a repeat
-// linked to its open case) and the gRPC Act handler. Both take mu_. A case
+// Two paths write cases: the consume loop (new petitions, a repeat linked
+// to its open case, supervision recorded on a case; one loop consumes both
+// topics) and the gRPC Act handler. Both take mu_. A case
 // the loop has written but not yet committed is "pending": Act waits until
 // the loop's commit lands (Committed()), so an office's read-modify-write
 // never works from a state the loop is about to overwrite.
@@ -65,6 +67,15 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // PetitionReceived -> decide, register the case (REGISTER, event id:
   // the input's id + "/registered"), and for a repeat append LINK_REPEAT
   // to the open case (id + "/linked"). A petition seen before is skipped.
+  // SupervisionIssued -> append SUPERVISE to its case (Lifecycle::Supervise,
+  // the deadline starting at the envelope's occurred_at; event id: the
+  // input's id + "/supervised"). A supervision_id the case has recorded
+  // before (its history, or this batch) is skipped. DeadlineWarning and
+  // DeadlineMissed are supervision's own business: ignored (OK).
+  // Errors (the loop dead-letters the event, nothing written):
+  // INVALID_ARGUMENT for another payload or a malformed one, NOT_FOUND for
+  // a SupervisionIssued of an unknown case, the life cycle's refusals;
+  // UNAVAILABLE / DATA_LOSS from the store.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
   void Committed() override;
@@ -79,6 +90,12 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
       const std::vector<std::string>& uncommitted,
       std::vector<caserelay::v1::RoutingCaseRecord>* same_matter) const;
 
+  // Apply() of the two payloads.
+  absl::Status ApplyPetition(const caserelay::v1::Envelope& event,
+                             store::WriteBatch& batch);
+  absl::Status ApplySupervision(const caserelay::v1::Envelope& event,
+                                store::WriteBatch& batch);
+
   // The calling office, or UNAUTHENTICATED.
   absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx) const;
   // OK if `office` may read the case: not accused, and its holder, a past
@@ -86,9 +103,12 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   absl::Status MayRead(const std::string& office,
                        const caserelay::v1::RoutingCaseRecord& record) const;
   // OK if `office` has any action on the case: it holds it, or reviews
-  // (Art. 35) or re-reviews (Art. 36) its decisions. Checked before the life
-  // cycle, so an office outside the case learns nothing of its state.
+  // (Art. 35) or re-reviews (Art. 36) its decisions, or — for
+  // REPLY_SUPERVISION only — a supervision on the case awaits its reply.
+  // Never for an accused unit. Checked before the life cycle, so an office
+  // outside the case learns nothing of its state.
   absl::Status MayAct(const std::string& office,
+                      caserelay::v1::CaseAction action,
                       const caserelay::v1::RoutingCaseRecord& record) const;
   // PERMISSION_DENIED (Art. 30) if `office` is one of the `accused` units
   // of case `case_id` or a member of one; OK otherwise.
@@ -108,6 +128,9 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // two filings of one matter in one batch are seen as a repeat.
   absl::flat_hash_map<std::string, std::vector<std::string>> pending_matters_
       ABSL_GUARDED_BY(mu_);
+  // Supervisions recorded by the current batch ("<case>\0<supervision id>"),
+  // so a duplicate in the same batch is skipped like one in the history.
+  absl::flat_hash_set<std::string> pending_supervisions_ ABSL_GUARDED_BY(mu_);
 };
 
 service::ServiceDefinition RoutingDefinition();
