@@ -148,10 +148,10 @@ std::vector<CommandSpec> BuildCommands() {
        "",
        "The red-light board (灭红灯): overdue items, oldest first.\n"
        "Every deadline missed and still running of the offices in a region\n"
-       "subtree, oldest due first (ListRedLights). Columns: due (the "
-       "deadline's last day, China\n"
-       "date), days overdue, kind, office, case, and the highest 督办 issued\n"
-       "to the office on the case: letter (督办函), listed (挂牌督办) or none.",
+       "subtree, oldest due first (ListRedLights). Columns: due (the\n"
+       "deadline's last day, China date), days overdue, kind, office, case,\n"
+       "and the highest 督办 issued to the office on the case: letter\n"
+       "(督办函), listed (挂牌督办) or none.",
        {Value("region", "CODE",
               "only offices in this region's subtree (GB/T 2260, 6 or 9 "
               "digits; default: all)"),

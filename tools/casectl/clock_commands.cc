@@ -12,6 +12,7 @@
 #include "common/time/china_time.h"
 #include "common/time/file_clock.h"
 #include "google/protobuf/struct.pb.h"
+#include "tools/casectl/format.h"
 
 namespace caserelay::casectl {
 
@@ -143,10 +144,13 @@ absl::Status RunClock(const ClockCommand& command, const PrintOptions& options,
   const std::string utc =
       absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", now, absl::UTCTimeZone());
   if (options.json) {
-    google::protobuf::Struct json;
-    (*json.mutable_fields())["file"].set_string_value(command.path);
-    (*json.mutable_fields())["now"].set_string_value(utc);
-    return PrintJson(json, out);
+    // By hand: a Struct's fields would come out in any order.
+    google::protobuf::Value file;
+    file.set_string_value(command.path);
+    absl::StatusOr<std::string> quoted = ToJson(file);
+    if (!quoted.ok()) return quoted.status();
+    out << "{\"now\":\"" << utc << "\",\"file\":" << *quoted << "}\n";
+    return absl::OkStatus();
   }
   out << "clock: "
       << absl::FormatTime("%Y-%m-%d %H:%M:%S", now, time::ChinaTimeZone())
