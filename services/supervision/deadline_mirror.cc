@@ -23,6 +23,11 @@ std::string KindName(caserelay::v1::DeadlineKind kind) {
 // Sets `d` running as `l` says: ARMED with a timer, or PAUSED without.
 void Run(const RunningDeadline& l, Deadline& d, TimerChanges& changes) {
   d.set_office_code(l.office_code());
+  if (!l.supervision_id().empty()) d.set_supervision_id(l.supervision_id());
+  if (!d.has_due_at() ||
+      time::FromProto(d.due_at()) != time::FromProto(l.due_at())) {
+    d.set_warned(false);  // a new due owes a new warning
+  }
   *d.mutable_due_at() = l.due_at();
   d.clear_ended_at();
   if (l.has_paused_at()) {
@@ -99,6 +104,9 @@ TimerChanges Mirror(
             l.has_paused_at() || time::FromProto(l.due_at()) != current.due;
         if (!moved) {
           d->set_office_code(l.office_code());
+          if (!l.supervision_id().empty()) {
+            d->set_supervision_id(l.supervision_id());
+          }
           break;
         }
         changes.disarm.push_back(current);
@@ -115,7 +123,8 @@ TimerChanges Mirror(
     if (seen.count(d.deadline_id()) > 0) continue;
     switch (d.state()) {
       case caserelay::v1::DEADLINE_STATE_ARMED:
-        changes.disarm.push_back({time::FromProto(d.due_at()), d.deadline_id()});
+        changes.disarm.push_back(
+            {time::FromProto(d.due_at()), d.deadline_id()});
         [[fallthrough]];
       case caserelay::v1::DEADLINE_STATE_PAUSED:
         d.set_state(caserelay::v1::DEADLINE_STATE_DONE);
@@ -123,7 +132,11 @@ TimerChanges Mirror(
         *d.mutable_ended_at() = time::ToProto(event_time);
         break;
       case caserelay::v1::DEADLINE_STATE_MISSED:
-        if (!d.has_ended_at()) *d.mutable_ended_at() = time::ToProto(event_time);
+        if (!d.has_ended_at()) {
+          *d.mutable_ended_at() = time::ToProto(event_time);
+          changes.lights_out.push_back(
+              {time::FromProto(d.due_at()), d.deadline_id()});
+        }
         break;
       default:
         break;

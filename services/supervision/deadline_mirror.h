@@ -8,7 +8,8 @@
 //   (not known) --listed--------------------------> ARMED   (timer at due)
 //   (not known) --listed, paused_at set-----------> PAUSED  (no timer)
 //   ARMED  --listed, same due---------------------> ARMED   (timer kept)
-//   ARMED  --listed, due moved (extension)--------> ARMED   (timer moved)
+//   ARMED  --listed, due moved (extension)--------> ARMED   (timer moved,
+//                                                            warned reset)
 //   ARMED  --listed, paused_at set----------------> PAUSED  (timer removed)
 //   PAUSED --listed, paused_at set----------------> PAUSED  (due updated)
 //   PAUSED --listed, not paused (new due)---------> ARMED   (timer at new due)
@@ -19,7 +20,12 @@
 //   MISSED --anything-----------------------------> MISSED  (final: a miss
 //                                                   is reported once; when
 //                                                   no longer listed, its
-//                                                   ended_at is set)
+//                                                   ended_at is set and its
+//                                                   red light goes out)
+//
+// Whenever a deadline's due_at changes, `warned` is cleared: the yellow
+// light is owed again for the new due. A listed supervision_id
+// (SUPERVISION_REPLY: the 督办 it answers) is copied.
 //
 // A deadline's identity is its case, kind and started_at (two deadlines of
 // one kind that start at different times are two deadlines).
@@ -58,10 +64,13 @@ struct Timer {
 };
 
 // What Mirror asks of the timer store: remove `disarm` first, then add
-// `arm`.
+// `arm` (each Timer is a deadline's due; the store keeps its miss and
+// warning timers), and put out the red lights of `lights_out` (MISSED
+// deadlines routing stopped listing; Timer.due is the missed due).
 struct TimerChanges {
   std::vector<Timer> disarm;
   std::vector<Timer> arm;
+  std::vector<Timer> lights_out;
 };
 
 // OK if every listed deadline can be mirrored: a known kind, started_at

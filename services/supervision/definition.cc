@@ -1,3 +1,9 @@
+// supervision's settings and wiring: the region tree and the offices (for
+// the 督办 issuer and the subtree queries) and the timer settings.
+#include <climits>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
 #include "services/supervision/supervision_service.h"
 
 namespace caserelay::supervision {
@@ -5,30 +11,70 @@ namespace {
 
 class SupervisionParts final : public service::Service {
  public:
-  explicit SupervisionParts(const service::Context& context) : impl_(context) {}
+  SupervisionParts(const service::Context& context,
+                   std::unique_ptr<region::RegionTree> regions,
+                   std::unique_ptr<offices::OfficeDirectory> offices,
+                   SupervisionOptions options)
+      : regions_(std::move(regions)),
+        offices_(std::move(offices)),
+        impl_(context, {regions_.get(), offices_.get()}, options) {}
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
     return {{"case-events", {"case-events"}, &impl_}};
   }
 
  private:
+  std::unique_ptr<region::RegionTree> regions_;
+  std::unique_ptr<offices::OfficeDirectory> offices_;
   SupervisionServiceImpl impl_;
 };
+
+absl::StatusOr<SupervisionOptions> OptionsOf(const config::Config& cfg) {
+  SupervisionOptions options;
+  const int64_t batch = cfg.GetInt("supervision.fire_batch");
+  if (batch < 1 || batch > INT_MAX) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: supervision.fire_batch: ", batch,
+                     " is not a positive number of timers"));
+  }
+  options.fire_batch = static_cast<int>(batch);
+  options.warning_before = cfg.GetDuration("supervision.warning_before");
+  return options;
+}
 
 }  // namespace
 
 service::ServiceDefinition SupervisionDefinition() {
+  using T = config::Setting::Type;
   service::ServiceDefinition def;
   def.name = "supervision";
   def.summary =
-      "mirrors the cases' running deadlines as durable timers and reports "
-      "misses";
-  // No settings of its own: routing computes every due date (with the
-  // holiday calendar); supervision only keeps the timers.
+      "keeps the cases' legal deadlines as durable timers, lights the yellow "
+      "and red lights, issues 督办 and answers the indicators";
+  def.settings = {
+      {"regions.path", T::kPath, "data/regions/regions.tsv", false,
+       "region tree (GB/T 2260): the competent bureaus and the subtrees"},
+      {"offices.dir", T::kPath, "data/offices", false,
+       "office data: the bureaus that issue 督办 and the offices' names"},
+      {"supervision.warning_before", T::kDuration, "72h", false,
+       "the yellow light (DeadlineWarning) this long before a deadline "
+       "falls due; 0 turns warnings off"},
+      {"supervision.fire_batch", T::kInt, "1000", false,
+       "timers fired at most per poll of the consume loop (one WriteBatch)"},
+  };
   def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
-    return std::make_unique<SupervisionParts>(context);
+    const config::Config& cfg = *context.config;
+    auto options = OptionsOf(cfg);
+    if (!options.ok()) return options.status();
+    auto regions = region::RegionTree::Load(cfg.GetPath("regions.path"));
+    if (!regions.ok()) return regions.status();
+    auto offices = offices::OfficeDirectory::Load(cfg.GetPath("offices.dir"),
+                                                  regions->get());
+    if (!offices.ok()) return offices.status();
+    return std::make_unique<SupervisionParts>(context, *std::move(regions),
+                                              *std::move(offices), *options);
   };
   return def;
 }

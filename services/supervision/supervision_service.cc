@@ -2,63 +2,101 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
-#include "common/rpc/convert.h"
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
+#include "services/supervision/case_facts.h"
 #include "services/supervision/deadline_mirror.h"
+#include "services/supervision/escalation.h"
+#include "services/supervision/keys.h"
 
 namespace caserelay::supervision {
 namespace {
 
-using caserelay::v1::ListDeadlinesResponse;
+using caserelay::v1::Deadline;
+using caserelay::v1::Envelope;
+using caserelay::v1::SupervisionCaseRecord;
 
-constexpr size_t kTimeBytes = 8;
+constexpr char kTopic[] = "supervision-events";
 
-std::string TimerKey(absl::Time due, std::string_view deadline_id) {
-  return absl::StrCat(
-      store::EncodeUint64(static_cast<uint64_t>(absl::ToUnixMicros(due))),
-      std::string(deadline_id));
+// Seconds, from a firing on time to one a day late.
+const std::vector<double>& LatenessBuckets() {
+  static const auto* const kBuckets =
+      new std::vector<double>{0.01, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400};
+  return *kBuckets;
 }
 
-// The case's deadlines as stored (empty if none yet).
-absl::StatusOr<ListDeadlinesResponse> LoadCase(const store::WriteBatch& batch,
-                                               std::string_view case_id) {
-  ListDeadlinesResponse record;
-  auto raw = batch.Get(kDeadlines, case_id);
-  if (!raw.ok()) return raw.status();
-  if (raw->has_value() && !record.ParseFromString(**raw)) {
-    return absl::DataLossError(absl::StrCat(
-        "supervision: corrupt deadlines of case ", std::string(case_id)));
+Envelope Output(std::string event_id, const std::string& case_id,
+                absl::Time now) {
+  Envelope out;
+  out.set_event_id(std::move(event_id));
+  out.set_case_id(case_id);
+  out.set_producer("supervision");
+  *out.mutable_occurred_at() = time::ToProto(now);
+  return out;
+}
+
+Deadline* FindDeadline(SupervisionCaseRecord& record, std::string_view id) {
+  for (Deadline& d : *record.mutable_deadlines()) {
+    if (d.deadline_id() == id) return &d;
   }
-  return record;
+  return nullptr;
 }
 
 }  // namespace
 
-SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,
-                                               TimerOptions options)
-    : context_(context), options_(options) {}
-
-grpc::Status SupervisionServiceImpl::ListDeadlines(
-    grpc::ServerContext*, const caserelay::v1::ListDeadlinesRequest* req,
-    caserelay::v1::ListDeadlinesResponse* resp) {
-  if (req->case_id().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "case_id: is required");
+absl::StatusOr<SupervisionCaseRecord> LoadCase(const store::WriteBatch& batch,
+                                               std::string_view case_id) {
+  SupervisionCaseRecord record;
+  auto raw = batch.Get(kCases, case_id);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) {
+    record.set_case_id(std::string(case_id));
+  } else if (!record.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat(
+        "supervision: corrupt record of case ", std::string(case_id)));
   }
-  auto raw = context_.store->Get(kDeadlines, req->case_id());
-  if (!raw.ok()) return rpc::ToGrpc(raw.status());
-  if (raw->has_value() && !resp->ParseFromString(**raw)) {
-    return grpc::Status(grpc::StatusCode::DATA_LOSS, "corrupt deadlines");
-  }
-  return grpc::Status::OK;
+  return record;
 }
 
-absl::Status SupervisionServiceImpl::Apply(const caserelay::v1::Envelope& event,
+SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,
+                                               SupervisionTables tables,
+                                               SupervisionOptions options)
+    : context_(context),
+      tables_(tables),
+      options_(options),
+      warnings_fired_(context.metrics->GetCounter(
+          "caserelay_supervision_timers_fired_total",
+          "Timers that fired with an output (yellow or red light).",
+          {{"kind", "warning"}})),
+      misses_fired_(context.metrics->GetCounter(
+          "caserelay_supervision_timers_fired_total",
+          "Timers that fired with an output (yellow or red light).",
+          {{"kind", "miss"}})),
+      timers_dropped_(context.metrics->GetCounter(
+          "caserelay_supervision_timers_dropped_total",
+          "Due timers dropped without output: their deadline was paused, "
+          "ended, moved or already handled.")),
+      lateness_(context.metrics->GetHistogram(
+          "caserelay_supervision_firing_lateness_seconds",
+          "Clock time at firing minus the instant the timer was set for.",
+          LatenessBuckets())),
+      letters_issued_(context.metrics->GetCounter(
+          "caserelay_supervision_instruments_issued_total",
+          "督办 instruments issued, by level.", {{"level", "letter"}})),
+      listings_issued_(context.metrics->GetCounter(
+          "caserelay_supervision_instruments_issued_total",
+          "督办 instruments issued, by level.", {{"level", "listed"}})),
+      unknown_offices_(context.metrics->GetCounter(
+          "caserelay_supervision_unknown_offices_total",
+          "Misses of an office the directory does not know: no instrument "
+          "issued.")) {}
+
+absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
                                            store::WriteBatch& batch) {
   if (!event.has_case_event()) return absl::OkStatus();
   const std::string& case_id = event.case_id();
@@ -70,72 +108,166 @@ absl::Status SupervisionServiceImpl::Apply(const caserelay::v1::Envelope& event,
     return absl::InvalidArgumentError(absl::StrCat(
         "case-events: event ", event.event_id(), ": ", s.message()));
   }
-  auto last = batch.Get(kSequences, case_id);
-  if (!last.ok()) return last.status();
-  if (last->has_value() && (*last)->size() == 8 &&
-      event.sequence() <= store::DecodeUint64(**last)) {
-    return absl::OkStatus();  // applied before
-  }
   auto record = LoadCase(batch, case_id);
   if (!record.ok()) return record.status();
+  if (event.sequence() <= record->sequence()) return absl::OkStatus();
 
+  // Everything is computed in memory first: a refused event writes nothing.
+  if (absl::Status s = UpdateFacts(event, record->mutable_facts()); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "case-events: event ", event.event_id(), ": ", s.message()));
+  }
   TimerChanges changes =
       Mirror(case_id, event.case_event().deadlines(),
              time::FromProto(event.occurred_at()), record->mutable_deadlines());
-  for (const Timer& t : changes.disarm)
-    batch.Delete(kTimers, TimerKey(t.due, t.id));
-  for (const Timer& t : changes.arm)
-    batch.Put(kTimers, TimerKey(t.due, t.id), "");
-  batch.Put(kDeadlines, case_id, record->SerializeAsString());
-  batch.Put(kSequences, case_id, store::EncodeUint64(event.sequence()));
+  const absl::Duration warn = options_.warning_before;
+  for (const Timer& t : changes.disarm) {
+    batch.Delete(kTimers, TimerKey(t.due, TimerKind::kMiss, t.id));
+    if (warn > absl::ZeroDuration()) {
+      batch.Delete(kTimers, TimerKey(t.due - warn, TimerKind::kWarning, t.id));
+    }
+  }
+  for (const Timer& t : changes.arm) {
+    batch.Put(kTimers, TimerKey(t.due, TimerKind::kMiss, t.id), "");
+    const Deadline* d = FindDeadline(*record, t.id);
+    if (warn > absl::ZeroDuration() && d != nullptr && !d->warned()) {
+      batch.Put(kTimers, TimerKey(t.due - warn, TimerKind::kWarning, t.id),
+                TimeBytes(t.due));
+    }
+  }
+  for (const Timer& t : changes.lights_out) {
+    batch.Delete(kLights, LightKey(t.due, t.id));
+  }
+  record->set_sequence(event.sequence());
+  batch.Put(kCases, case_id, record->SerializeAsString());
   return absl::OkStatus();
 }
 
 absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
-  absl::Time now = context_.clock->Now();
-  std::string end =
-      store::EncodeUint64(static_cast<uint64_t>(absl::ToUnixMicros(now)) + 1);
-  std::vector<std::string> due_keys;
+  const absl::Time now = context_.clock->Now();
+  // Every key firing at or before now: [0, now + 1µs).
+  const std::string end = TimeBytes(now + absl::Microseconds(1));
+  std::vector<std::pair<std::string, std::string>> due;
   absl::Status s = context_.store->Scan(
-      kTimers, "", end, [&](std::string_view k, std::string_view) {
-        due_keys.emplace_back(k);
-        return static_cast<int>(due_keys.size()) < options_.fire_batch;
+      kTimers, "", end, [&](std::string_view k, std::string_view v) {
+        due.emplace_back(k, v);
+        return static_cast<int>(due.size()) < options_.fire_batch;
       });
   if (!s.ok()) return s;
-  for (const std::string& key : due_keys) {
-    batch.Delete(kTimers, key);
-    if (key.size() <= kTimeBytes) continue;
-    std::string id = key.substr(kTimeBytes);
-    std::string case_id(CaseOfDeadline(id));
-    auto record = LoadCase(batch, case_id);
-    if (!record.ok()) return record.status();
-    caserelay::v1::Deadline* d = nullptr;
-    for (caserelay::v1::Deadline& k : *record->mutable_deadlines()) {
-      if (k.deadline_id() == id) d = &k;
-    }
-    // Only an armed deadline that is really due fires: a paused, done,
-    // missed or moved one left this timer behind.
-    if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED ||
-        time::FromProto(d->due_at()) > now) {
-      continue;
-    }
-    d->set_state(caserelay::v1::DEADLINE_STATE_MISSED);
-    batch.Put(kDeadlines, case_id, record->SerializeAsString());
-    caserelay::v1::Envelope out;
-    out.set_event_id(absl::StrCat("supervision/", id, "/missed"));
-    out.set_case_id(case_id);
-    out.set_producer("supervision");
-    *out.mutable_occurred_at() = time::ToProto(now);
-    auto* missed = out.mutable_deadline_missed();
-    missed->set_deadline_id(id);
-    missed->set_kind(d->kind());
-    missed->set_office_code(d->office_code());
-    *missed->mutable_due_at() = d->due_at();
-    batch.AddOutbox("supervision-events", case_id, out.SerializeAsString());
-    log::Info("deadline missed",
-              {{"deadline", id}, {"office", d->office_code()}});
+  // The scan reads committed timers; the records are read through the
+  // batch, so what Apply changed in this batch decides whether each fires.
+  for (const auto& [key, value] : due) {
+    if (absl::Status f = Fire(key, value, now, batch); !f.ok()) return f;
   }
   return absl::OkStatus();
+}
+
+absl::Status SupervisionServiceImpl::Fire(std::string_view key,
+                                          std::string_view value,
+                                          absl::Time now,
+                                          store::WriteBatch& batch) {
+  batch.Delete(kTimers, key);
+  std::optional<ParsedTimer> timer = ParseTimerKey(key);
+  if (!timer.has_value()) {
+    log::Warn("supervision: dropped a malformed timer key",
+              {{"size", std::to_string(key.size())}});
+    timers_dropped_.Increment();
+    return absl::OkStatus();
+  }
+  const std::string case_id(CaseOfDeadline(timer->deadline_id));
+  auto record = LoadCase(batch, case_id);
+  if (!record.ok()) return record.status();
+  Deadline* d = FindDeadline(*record, timer->deadline_id);
+  if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED) {
+    timers_dropped_.Increment();  // paused, ended or already missed
+    return absl::OkStatus();
+  }
+  const absl::Time due = time::FromProto(d->due_at());
+
+  if (timer->kind == TimerKind::kWarning) {
+    // Only for the due it was set for, once, and while it is still ahead:
+    // a deadline already due gets its red light instead.
+    // The due it was set for is in its value (a timer set before
+    // supervision.warning_before changed still knows it).
+    const std::string set_for =
+        value.size() == 8 ? std::string(value)
+                          : TimeBytes(timer->at + options_.warning_before);
+    if (d->warned() || due <= now || TimeBytes(due) != set_for) {
+      timers_dropped_.Increment();
+      return absl::OkStatus();
+    }
+    d->set_warned(true);
+    Envelope out = Output(absl::StrCat("supervision/", d->deadline_id(),
+                                       "/warning/", absl::ToUnixMicros(due)),
+                          case_id, now);
+    auto* w = out.mutable_deadline_warning();
+    w->set_deadline_id(d->deadline_id());
+    w->set_kind(d->kind());
+    w->set_office_code(d->office_code());
+    *w->mutable_due_at() = d->due_at();
+    batch.AddOutbox(kTopic, case_id, out.SerializeAsString());
+    batch.Put(kCases, case_id, record->SerializeAsString());
+    warnings_fired_.Increment();
+    lateness_.Observe(absl::ToDoubleSeconds(now - timer->at));
+    return absl::OkStatus();
+  }
+
+  if (due != timer->at) {  // moved: its current timer is elsewhere
+    timers_dropped_.Increment();
+    return absl::OkStatus();
+  }
+  d->set_state(caserelay::v1::DEADLINE_STATE_MISSED);
+  if (options_.warning_before > absl::ZeroDuration()) {
+    batch.Delete(kTimers, TimerKey(due - options_.warning_before,
+                                   TimerKind::kWarning, d->deadline_id()));
+  }
+  batch.Put(kLights, LightKey(due, d->deadline_id()), d->office_code());
+  Envelope out = Output(
+      absl::StrCat("supervision/", d->deadline_id(), "/missed"), case_id, now);
+  auto* missed = out.mutable_deadline_missed();
+  missed->set_deadline_id(d->deadline_id());
+  missed->set_kind(d->kind());
+  missed->set_office_code(d->office_code());
+  *missed->mutable_due_at() = d->due_at();
+  batch.AddOutbox(kTopic, case_id, out.SerializeAsString());
+  misses_fired_.Increment();
+  lateness_.Observe(absl::ToDoubleSeconds(now - timer->at));
+  log::Info("deadline missed",
+            {{"deadline", d->deadline_id()}, {"office", d->office_code()}});
+  const Deadline missed_deadline = *d;  // Supervise appends to the record
+  Supervise(*record, missed_deadline, now, batch);
+  batch.Put(kCases, case_id, record->SerializeAsString());
+  return absl::OkStatus();
+}
+
+void SupervisionServiceImpl::Supervise(SupervisionCaseRecord& record,
+                                       const Deadline& missed, absl::Time now,
+                                       store::WriteBatch& batch) {
+  auto issued = Escalate(record, missed, *tables_.offices, *tables_.regions);
+  if (!issued.ok()) {
+    // The red light shows; an operator fixes the office data.
+    unknown_offices_.Increment();
+    log::Warn("supervision: no instrument for a miss of an unknown office",
+              {{"deadline", missed.deadline_id()},
+               {"office", missed.office_code()},
+               {"error", std::string(issued.status().message())}});
+    return;
+  }
+  if (!issued->has_value()) return;  // covered, or listed already
+  const caserelay::v1::SupervisionIssued& s = **issued;
+  Envelope out =
+      Output(absl::StrCat("supervision/", s.supervision_id(), "/issued"),
+             record.case_id(), now);
+  *out.mutable_supervision_issued() = s;
+  batch.AddOutbox(kTopic, record.case_id(), out.SerializeAsString());
+  *record.add_supervisions() = s;
+  (s.level() == caserelay::v1::SUPERVISION_LEVEL_LISTED ? listings_issued_
+                                                        : letters_issued_)
+      .Increment();
+  log::Info("supervision issued", {{"supervision", s.supervision_id()},
+                                   {"level", SupervisionLevel_Name(s.level())},
+                                   {"issuer", s.issuer_office_code()},
+                                   {"target", s.target_office_code()}});
 }
 
 }  // namespace caserelay::supervision

@@ -1,19 +1,41 @@
 // supervision (督查督办): keeps every running legal deadline as a durable
-// timer. Routing computes the deadlines (DOMAIN.md "Deadlines") and lists
-// those running after each CaseEvent; supervision mirrors them
-// (deadline_mirror.h: armed, paused for a hearing, moved by an extension,
-// done when no longer listed) and, when an armed deadline's timer comes
-// due, marks it missed and publishes DeadlineMissed on
-// "supervision-events".
+// timer, lights the yellow and red lights and issues 督办 (DOMAIN.md
+// "Deadlines" and "Supervision").
 //
-// Column families: "deadlines" (case id -> ListDeadlinesResponse: every
-// deadline of the case, as ListDeadlines answers), "timers" (due time in
-// µs, big-endian, + deadline id -> empty: ordered by due), "sequences"
-// (case id -> the last case-events sequence applied, big-endian).
-// Timers fire on the consume loop's thread (Tick), in the same batches as
-// everything else, so a restart loses none and fires none twice.
+// Routing computes the deadlines and lists those running after each
+// CaseEvent; supervision mirrors them (deadline_mirror.h: armed, paused
+// for a hearing, moved by an extension, done when no longer listed). Each
+// ARMED deadline has two timers: a warning at due_at - warning_before and
+// a miss at due_at. When they come due (Tick):
+//   - warning (黄灯): the deadline, still ARMED, not yet warned, with the
+//     due the timer was set for and not yet due, gets `warned` and one
+//     DeadlineWarning is published ("supervision/<deadline id>/warning/
+//     <due_at µs>": an extension owes a new warning, which must not look
+//     like a duplicate of the first to a consumer);
+//   - miss (红灯): the deadline, still ARMED with that due, becomes MISSED;
+//     DeadlineMissed is published ("supervision/<deadline id>/missed"); it
+//     enters the red-light board ("lights") until routing stops listing
+//     it; and escalation.h decides a 督办 instrument, published as
+//     SupervisionIssued ("supervision/<supervision id>/issued") and kept on
+//     the case's record.
+// Each CaseEvent also updates the case's facts for the indicators
+// (case_facts.h).
 //
-// Thread safety: Apply/Tick on the loop's thread; gRPC handlers read only.
+// Column families: "cases" (case id -> SupervisionCaseRecord: last applied
+// sequence, deadlines, supervisions, facts), "timers" and "lights" (keys in
+// keys.h). Timers fire on the consume loop's thread (Tick), in the same
+// WriteBatch as the offsets and the outbox, so a restart loses none and
+// fires none twice.
+//
+// Access (DESIGN.md "Security"): with an authenticator (auth.mode token or
+// mtls) the caller office sees only its own region's subtree (the region
+// of its code, "<region>:<unit>"): ListRedLights and GetIndicators scopes
+// within it (an empty region means the caller's own region), ListDeadlines
+// of a case with a deadline of an office within it. Without one (auth.mode
+// none, local runs) everything is visible.
+//
+// Thread safety: Apply/Tick on the loop's thread; the gRPC handlers only
+// read the store and may run concurrently with them and each other.
 
 #ifndef CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 #define CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
@@ -21,60 +43,131 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caserelay/v1/records.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
+#include "common/metrics/metrics.h"
+#include "common/region/region_tree.h"
 #include "common/service/service_main.h"
+#include "domain/offices/office_directory.h"
 
 namespace caserelay::supervision {
 
-inline constexpr char kDeadlines[] = "deadlines";
+inline constexpr char kCases[] = "cases";
 inline constexpr char kTimers[] = "timers";
-inline constexpr char kSequences[] = "sequences";
+inline constexpr char kLights[] = "lights";
 
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies =
-      new std::vector<std::string>{kDeadlines, kTimers, kSequences};
+      new std::vector<std::string>{kCases, kTimers, kLights};
   return *kFamilies;
 }
 
-struct TimerOptions {
-  int fire_batch = 1000;  // timers fired per Tick at most
+// The settings supervision.* (definition.cc).
+struct SupervisionOptions {
+  // Timers fired per Tick at most (supervision.fire_batch), >= 1.
+  int fire_batch = 1000;
+  // The yellow light this long before due_at (supervision.warning_before);
+  // zero: no warnings.
+  absl::Duration warning_before = absl::Hours(72);
+};
+
+// What the service reads besides the context. Not owned; they outlive the
+// service.
+struct SupervisionTables {
+  const region::RegionTree* regions;
+  const offices::OfficeDirectory* offices;
 };
 
 class SupervisionServiceImpl final
     : public caserelay::v1::SupervisionService::Service,
       public service::EventHandler {
  public:
-  // The store of `context` has every family of ColumnFamilies().
+  // REQUIRES: the store of `context` has every family of ColumnFamilies();
+  // tables' pointers are set; options.fire_batch >= 1.
   SupervisionServiceImpl(const service::Context& context,
-                         TimerOptions options = {});
+                         SupervisionTables tables,
+                         SupervisionOptions options = {});
 
-  // Every deadline of the case (INVALID_ARGUMENT without a case_id; an
-  // empty list for an unknown case; DATA_LOSS if its record is corrupt).
+  // Every deadline of the case and the instruments issued on it; empty for
+  // an unknown case. INVALID_ARGUMENT without a case_id; DATA_LOSS if its
+  // record is corrupt; with auth, UNAUTHENTICATED without a valid caller
+  // and PERMISSION_DENIED unless one of the case's deadlines belongs to an
+  // office within the caller's region (so also for an unknown case).
   grpc::Status ListDeadlines(
       grpc::ServerContext* ctx, const caserelay::v1::ListDeadlinesRequest* req,
       caserelay::v1::ListDeadlinesResponse* resp) override;
 
+  // The red lights of the offices within region_code (or of office_code),
+  // oldest due first, at most `limit` (0: 100; at most 10000) per page.
+  // next_page_token (opaque) continues after the last one; empty on the
+  // last page. INVALID_ARGUMENT for an unknown region_code, a malformed
+  // office_code, a limit outside 0..10000 or a page_token not from this
+  // service; PERMISSION_DENIED (with auth) for a region or office outside
+  // the caller's region; DATA_LOSS for a corrupt record.
+  grpc::Status ListRedLights(
+      grpc::ServerContext* ctx, const caserelay::v1::ListRedLightsRequest* req,
+      caserelay::v1::ListRedLightsResponse* resp) override;
+
+  // The indicators (indicators.h) of the scope over the period, over every
+  // case record. The errors of IndicatorCalculator::Create
+  // (INVALID_ARGUMENT, NOT_FOUND); PERMISSION_DENIED (with auth) for a
+  // scope outside the caller's region; DATA_LOSS for a corrupt record.
+  grpc::Status GetIndicators(
+      grpc::ServerContext* ctx, const caserelay::v1::GetIndicatorsRequest* req,
+      caserelay::v1::GetIndicatorsResponse* resp) override;
+
   // A CaseEvent's deadlines are mirrored (deadline_mirror.h) into the
-  // case's record and the timers. An event whose sequence is not above the
-  // case's last applied one is skipped, writing nothing. Other payloads
-  // are ignored. INVALID_ARGUMENT (nothing written; the loop keeps it as a
-  // dead letter) for a sequence of 0 or a listed deadline without kind,
-  // started_at or due_at; DATA_LOSS for a corrupt record.
+  // case's record and the timers, and its facts updated (case_facts.h). An
+  // event whose sequence is not above the case's last applied one is
+  // skipped, writing nothing. Other payloads are ignored. INVALID_ARGUMENT
+  // (nothing written; the loop keeps it as a dead letter) for a sequence
+  // of 0, a listed deadline without kind, started_at or due_at, or an
+  // event UpdateFacts refuses; DATA_LOSS for a corrupt record.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
 
-  // Fires the timers that are due (armed deadlines whose due_at <= now on
-  // the clock), at most options.fire_batch at a time: each becomes MISSED
-  // and one DeadlineMissed is published, with the event id
-  // "supervision/<deadline id>/missed". A paused, done or moved deadline's
-  // stale timer is dropped without firing.
+  // Fires the timers that are due (fire instant <= now on the clock), at
+  // most options.fire_batch of them, earliest first, as the file comment
+  // says; a timer whose deadline was paused, ended, moved or already
+  // handled is dropped without output. A miss of an office the directory
+  // does not know issues no instrument (warned in the log and counted).
+  // DATA_LOSS for a corrupt record; the store's error if the scan fails.
   absl::Status Tick(store::WriteBatch& batch) override;
 
  private:
+  // Fires one due timer (key and value as scanned) into `batch`.
+  absl::Status Fire(std::string_view key, std::string_view value,
+                    absl::Time now, store::WriteBatch& batch);
+  // Issues the instrument a miss calls for, if any, into `record` and the
+  // outbox.
+  void Supervise(caserelay::v1::SupervisionCaseRecord& record,
+                 const caserelay::v1::Deadline& missed, absl::Time now,
+                 store::WriteBatch& batch);
+
+  // OK with auth none; otherwise the caller's region code, or the error of
+  // rpc::CallerOffice / PERMISSION_DENIED if its region is unknown.
+  absl::StatusOr<std::string> CallerRegion(grpc::ServerContext* ctx) const;
+
+  // Const after construction.
   const service::Context context_;
-  const TimerOptions options_;
+  const SupervisionTables tables_;
+  const SupervisionOptions options_;
+  metrics::Counter& warnings_fired_;
+  metrics::Counter& misses_fired_;
+  metrics::Counter& timers_dropped_;
+  metrics::Histogram& lateness_;
+  metrics::Counter& letters_issued_;
+  metrics::Counter& listings_issued_;
+  metrics::Counter& unknown_offices_;
 };
+
+// The case's record as `batch` would leave it (a new one, with case_id
+// set, if none). DATA_LOSS if it does not parse; the store's error.
+absl::StatusOr<caserelay::v1::SupervisionCaseRecord> LoadCase(
+    const store::WriteBatch& batch, std::string_view case_id);
 
 service::ServiceDefinition SupervisionDefinition();
 

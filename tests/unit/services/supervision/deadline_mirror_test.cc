@@ -1,11 +1,11 @@
 // deadline_mirror.h: what each listing does to a known deadline and to its
 // timer, without a store.
 
-#include "common/time/timestamp.h"
 #include "services/supervision/deadline_mirror.h"
 
 #include <string>
 
+#include "common/time/timestamp.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -131,6 +131,63 @@ TEST(DeadlineMirrorTest, MissedIsFinal) {
   EXPECT_TRUE(c.disarm.empty());
   EXPECT_EQ(known[0].state(), caserelay::v1::DEADLINE_STATE_MISSED);
   EXPECT_EQ(time::FromProto(known[0].due_at()), kDue) << "the due it missed";
+}
+
+TEST(DeadlineMirrorTest, MovedDueClearsWarned) {
+  RepeatedPtrField<Deadline> known;
+  Mirror(kCase, Listed({Handling(kDue)}), kStart, &known);
+  known[0].set_warned(true);  // as Tick does
+  Mirror(kCase, Listed({Handling(kDue)}), kStart + absl::Hours(1), &known);
+  EXPECT_TRUE(known[0].warned()) << "same due: the warning stands";
+  Mirror(kCase, Listed({Handling(kDue + absl::Hours(24 * 30))}),
+         kStart + absl::Hours(2), &known);
+  EXPECT_FALSE(known[0].warned()) << "extended: a warning is owed again";
+}
+
+TEST(DeadlineMirrorTest, ResumedWithALaterDueClearsWarned) {
+  RepeatedPtrField<Deadline> known;
+  Mirror(kCase, Listed({Handling(kDue)}), kStart, &known);
+  known[0].set_warned(true);
+  RunningDeadline paused = Handling(kDue);
+  *paused.mutable_paused_at() = time::ToProto(kStart + absl::Hours(24));
+  Mirror(kCase, Listed({paused}), kStart + absl::Hours(24), &known);
+  EXPECT_TRUE(known[0].warned());
+  TimerChanges c = Mirror(kCase, Listed({Handling(kDue + absl::Hours(48))}),
+                          kStart + absl::Hours(72), &known);
+  EXPECT_FALSE(known[0].warned());
+  ASSERT_EQ(c.arm.size(), 1u);
+  EXPECT_EQ(c.arm[0].due, kDue + absl::Hours(48));
+}
+
+TEST(DeadlineMirrorTest, UnlistedMissedPutsOutItsLightOnce) {
+  RepeatedPtrField<Deadline> known;
+  Mirror(kCase, Listed({Handling(kDue)}), kStart, &known);
+  known[0].set_state(caserelay::v1::DEADLINE_STATE_MISSED);
+  TimerChanges c = Mirror(kCase, Listed({}), kDue + absl::Hours(5), &known);
+  ASSERT_EQ(c.lights_out.size(), 1u);
+  EXPECT_EQ(c.lights_out[0].id, Id());
+  EXPECT_EQ(c.lights_out[0].due, kDue);
+  EXPECT_TRUE(c.disarm.empty());
+  c = Mirror(kCase, Listed({}), kDue + absl::Hours(6), &known);
+  EXPECT_TRUE(c.lights_out.empty()) << "already out";
+  EXPECT_EQ(time::FromProto(known[0].ended_at()), kDue + absl::Hours(5));
+}
+
+TEST(DeadlineMirrorTest, UnlistedArmedPutsOutNoLight) {
+  RepeatedPtrField<Deadline> known;
+  Mirror(kCase, Listed({Handling(kDue)}), kStart, &known);
+  TimerChanges c = Mirror(kCase, Listed({}), kStart + absl::Hours(5), &known);
+  EXPECT_TRUE(c.lights_out.empty());
+}
+
+TEST(DeadlineMirrorTest, SupervisionReplyKeepsItsSupervisionId) {
+  RunningDeadline reply = Handling(kDue);
+  reply.set_kind(caserelay::v1::DEADLINE_KIND_SUPERVISION_REPLY);
+  reply.set_supervision_id(std::string(kCase) + "/supervision/1");
+  RepeatedPtrField<Deadline> known;
+  Mirror(kCase, Listed({reply}), kStart, &known);
+  ASSERT_EQ(known.size(), 1);
+  EXPECT_EQ(known[0].supervision_id(), std::string(kCase) + "/supervision/1");
 }
 
 TEST(DeadlineMirrorTest, CheckListedNamesTheMissingField) {

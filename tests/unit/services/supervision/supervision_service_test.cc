@@ -1,9 +1,10 @@
 // SupervisionServiceImpl with a real temp-dir Store and a simulated clock:
-// case events' deadlines become durable timers, and a timer that comes due
-// is reported missed exactly once (DESIGN.md One recipe; DOMAIN.md
-// "Deadlines" and "Supervision").
+// case events' deadlines become durable timers; a timer that comes due is
+// reported missed exactly once, and the yellow light (DeadlineWarning)
+// comes once per due, warning_before ahead of it (DESIGN.md One recipe;
+// DOMAIN.md "Deadlines" and "Supervision"). Red lights and 督办:
+// red_lights_test.cc.
 
-#include "common/time/timestamp.h"
 #include "services/supervision/supervision_service.h"
 
 #include <memory>
@@ -12,106 +13,17 @@
 
 #include "absl/status/status.h"
 #include "caserelay/v1/events.pb.h"
-#include "common/rpc/convert.h"
 #include "common/store/store.h"
+#include "common/time/timestamp.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/supervision/deadline_mirror.h"
-#include "tests/unit/services/test_context.h"
+#include "tests/unit/services/supervision/supervision_fixture.h"
 
-namespace caserelay::supervision {
+namespace caserelay::supervision::testing {
 namespace {
 
-using caserelay::v1::Deadline;
-using caserelay::v1::Envelope;
-using caserelay::v1::RunningDeadline;
-
-constexpr char kCase[] = "140431-20261122-000001";
-
-// Receipt 2026-11-22 10:00; the 15-day transfer deadline's last day is
-// 2026-12-07, so it falls due at 2026-12-08 00:00 China time.
-absl::Time Received() { return svctest::ChinaTime(2026, 11, 22, 10, 0); }
-absl::Time TransferDue() { return svctest::ChinaTime(2026, 12, 8, 0, 0); }
-
-RunningDeadline Running(caserelay::v1::DeadlineKind kind, absl::Time started,
-                        absl::Time due, const std::string& office) {
-  RunningDeadline d;
-  d.set_kind(kind);
-  d.set_office_code(office);
-  *d.mutable_started_at() = time::ToProto(started);
-  *d.mutable_due_at() = time::ToProto(due);
-  return d;
-}
-
-RunningDeadline Transfer() {
-  return Running(caserelay::v1::DEADLINE_KIND_TRANSFER, Received(),
-                 TransferDue(), "140431:bureau");
-}
-
-// Event `sequence` of `case_id`, at `at`, listing `deadlines`.
-Envelope Event(uint64_t sequence, absl::Time at,
-               std::vector<RunningDeadline> deadlines,
-               const std::string& case_id = kCase) {
-  Envelope e;
-  e.set_event_id("routing/" + case_id + "/" + std::to_string(sequence));
-  e.set_case_id(case_id);
-  e.set_sequence(sequence);
-  e.set_producer("routing");
-  *e.mutable_occurred_at() = time::ToProto(at);
-  auto* c = e.mutable_case_event();
-  c->set_action(sequence == 1 ? caserelay::v1::CASE_ACTION_REGISTER
-                              : caserelay::v1::CASE_ACTION_TRANSFER);
-  for (RunningDeadline& d : deadlines) *c->add_deadlines() = std::move(d);
-  return e;
-}
-
-class SupervisionServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto t = svctest::TestContext::Create(ColumnFamilies(), Received());
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
-    service_ = std::make_unique<SupervisionServiceImpl>(t_->context());
-  }
-
-  void ApplyAndCommit(const Envelope& event) {
-    store::WriteBatch batch(&t_->store());
-    ASSERT_EQ(service_->Apply(event, batch).code(), absl::StatusCode::kOk);
-    ASSERT_EQ(t_->publisher().Commit(batch).code(), absl::StatusCode::kOk);
-  }
-
-  void TickAndCommit() {
-    store::WriteBatch batch(&t_->store());
-    ASSERT_EQ(service_->Tick(batch).code(), absl::StatusCode::kOk);
-    ASSERT_EQ(t_->publisher().Commit(batch).code(), absl::StatusCode::kOk);
-  }
-
-  std::vector<Deadline> List(const std::string& case_id = kCase) {
-    caserelay::v1::ListDeadlinesRequest req;
-    req.set_case_id(case_id);
-    caserelay::v1::ListDeadlinesResponse resp;
-    grpc::Status s = service_->ListDeadlines(nullptr, &req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return {resp.deadlines().begin(), resp.deadlines().end()};
-  }
-
-  std::vector<Envelope> Missed() { return t_->Published("supervision-events"); }
-
-  int Timers() {
-    int n = 0;
-    EXPECT_TRUE(t_->store()
-                    .Scan(kTimers, "", "",
-                          [&](std::string_view, std::string_view) {
-                            ++n;
-                            return true;
-                          })
-                    .ok());
-    return n;
-  }
-
-  std::unique_ptr<svctest::TestContext> t_;
-  std::unique_ptr<SupervisionServiceImpl> service_;
-};
+using SupervisionServiceTest = SupervisionTest;
 
 TEST_F(SupervisionServiceTest, ListedDeadlineIsArmed) {
   ApplyAndCommit(Event(1, Received(), {Transfer()}));
@@ -126,7 +38,7 @@ TEST_F(SupervisionServiceTest, ListedDeadlineIsArmed) {
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
   EXPECT_EQ(time::FromProto(d[0].started_at()), Received());
   EXPECT_EQ(time::FromProto(d[0].due_at()), TransferDue());
-  EXPECT_EQ(Timers(), 1);
+  EXPECT_EQ(Timers(), 2) << "its miss and its warning";
 }
 
 TEST_F(SupervisionServiceTest, DeadlineNoLongerListedIsDoneAndNeverFires) {
@@ -207,7 +119,7 @@ TEST_F(SupervisionServiceTest, ExtensionReArmsWithTheNewDue) {
   ASSERT_EQ(d.size(), 1u) << "the same deadline, moved";
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
   EXPECT_EQ(time::FromProto(d[0].due_at()), extended_due);
-  EXPECT_EQ(Timers(), 1) << "the old timer is gone";
+  EXPECT_EQ(Timers(), 2) << "the old timers are gone";
 
   t_->clock().Set(due + absl::Hours(1));
   TickAndCommit();
@@ -296,7 +208,7 @@ TEST_F(SupervisionServiceTest, EventsOfOneCaseInOneBatchBuildOnEachOther) {
   EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_DONE);
   EXPECT_EQ(d[1].kind(), caserelay::v1::DEADLINE_KIND_ACCEPTANCE);
   EXPECT_EQ(d[1].state(), caserelay::v1::DEADLINE_STATE_ARMED);
-  EXPECT_EQ(Timers(), 1);
+  EXPECT_EQ(Timers(), 2);
 }
 
 TEST_F(SupervisionServiceTest, SameKindStartedAgainIsASecondDeadline) {
@@ -318,7 +230,7 @@ TEST_F(SupervisionServiceTest, MissedIsNotFiredAgainAfterARestart) {
   ApplyAndCommit(Event(1, Received(), {Transfer()}));
   t_->clock().Set(TransferDue() + absl::Hours(1));
   TickAndCommit();
-  service_ = std::make_unique<SupervisionServiceImpl>(t_->context());
+  Make();  // a restart: a new service over the same store
   TickAndCommit();
   ApplyAndCommit(Event(1, Received(), {Transfer()}));  // redelivered
   TickAndCommit();
@@ -326,9 +238,10 @@ TEST_F(SupervisionServiceTest, MissedIsNotFiredAgainAfterARestart) {
 }
 
 TEST_F(SupervisionServiceTest, TickFiresAtMostFireBatchTimers) {
-  TimerOptions options;
+  SupervisionOptions options;
   options.fire_batch = 1;
-  service_ = std::make_unique<SupervisionServiceImpl>(t_->context(), options);
+  options.warning_before = absl::ZeroDuration();  // misses only
+  Make(options);
   ApplyAndCommit(Event(1, Received(), {Transfer()}));
   ApplyAndCommit(Event(1, Received(), {Transfer()}, "140431-20261122-000002"));
   t_->clock().Set(TransferDue());
@@ -376,5 +289,153 @@ TEST_F(SupervisionServiceTest, ListDeadlinesWithoutCaseIdIsInvalidArgument) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// --- yellow light (DeadlineWarning), supervision.warning_before = 72h ---
+
+TEST_F(SupervisionServiceTest, WarningFiresOnceAtDueMinusWarningBefore) {
+  ApplyAndCommit(Event(1, Received(), {Transfer()}));
+  const absl::Time window = TransferDue() - absl::Hours(72);
+  TickAt(window - absl::Microseconds(1));
+  EXPECT_TRUE(Warnings().empty());
+
+  TickAt(window);
+  TickAt(window + absl::Hours(1));
+  std::vector<Envelope> warnings = Warnings();
+  ASSERT_EQ(warnings.size(), 1u);
+  const std::string id =
+      DeadlineId(kCase, caserelay::v1::DEADLINE_KIND_TRANSFER, Received());
+  EXPECT_EQ(warnings[0].event_id(),
+            "supervision/" + id + "/warning/" +
+                std::to_string(absl::ToUnixMicros(TransferDue())));
+  EXPECT_EQ(warnings[0].case_id(), kCase);
+  EXPECT_EQ(warnings[0].deadline_warning().deadline_id(), id);
+  EXPECT_EQ(warnings[0].deadline_warning().kind(),
+            caserelay::v1::DEADLINE_KIND_TRANSFER);
+  EXPECT_EQ(warnings[0].deadline_warning().office_code(), "140431:bureau");
+  EXPECT_EQ(time::FromProto(warnings[0].deadline_warning().due_at()),
+            TransferDue());
+  EXPECT_TRUE(List()[0].warned());
+  EXPECT_EQ(List()[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
+  EXPECT_TRUE(Missed().empty());
+  EXPECT_EQ(Timers(), 1) << "the miss is left";
+
+  ApplyAndCommit(Event(2, window + absl::Hours(2), {Transfer()}));  // same due
+  TickAt(window + absl::Hours(3));
+  EXPECT_EQ(Warnings().size(), 1u) << "warned for this due already";
+}
+
+TEST_F(SupervisionServiceTest, ExtensionOwesANewWarningOnlyInTheNewWindow) {
+  // DOMAIN.md Deadlines: handling 60 days, extension at most 30 (Art. 34).
+  absl::Time accepted = svctest::ChinaTime(2026, 12, 1, 9, 0);
+  absl::Time due = svctest::ChinaTime(2027, 1, 31, 0, 0);
+  absl::Time extended_due = due + absl::Hours(24 * 30);
+  RunningDeadline handling = Running(caserelay::v1::DEADLINE_KIND_HANDLING,
+                                     accepted, due, "140431:hrss");
+  ApplyAndCommit(Event(1, accepted, {handling}));
+  TickAt(due - absl::Hours(72));
+  ASSERT_EQ(Warnings().size(), 1u);
+
+  *handling.mutable_due_at() = time::ToProto(extended_due);
+  ApplyAndCommit(Event(2, due - absl::Hours(48), {handling}));
+  EXPECT_FALSE(List()[0].warned()) << "the extension resets the warning";
+  TickAt(due - absl::Hours(24));
+  TickAt(due + absl::Hours(1));
+  TickAt(extended_due - absl::Hours(72) - absl::Seconds(1));
+  EXPECT_EQ(Warnings().size(), 1u) << "not before the new window";
+  EXPECT_TRUE(Missed().empty());
+
+  TickAt(extended_due - absl::Hours(72));
+  std::vector<Envelope> warnings = Warnings();
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(time::FromProto(warnings[1].deadline_warning().due_at()),
+            extended_due);
+  EXPECT_NE(warnings[1].event_id(), warnings[0].event_id())
+      << "a consumer must not take it for a duplicate";
+}
+
+TEST_F(SupervisionServiceTest, WarningWindowAlreadyOpenFiresAtTheNextTick) {
+  const absl::Time late = TransferDue() - absl::Hours(24);
+  t_->clock().Set(late);
+  ApplyAndCommit(Event(1, late, {Transfer()}));
+  TickAndCommit();
+  EXPECT_EQ(Warnings().size(), 1u);
+}
+
+TEST_F(SupervisionServiceTest, DeadlineAlreadyDueGetsARedLightNotAYellowOne) {
+  ApplyAndCommit(Event(1, Received(), {Transfer()}));
+  TickAt(TransferDue() + absl::Hours(1));  // both timers due in one Tick
+  EXPECT_TRUE(Warnings().empty());
+  EXPECT_EQ(Missed().size(), 1u);
+  EXPECT_FALSE(List()[0].warned());
+}
+
+TEST_F(SupervisionServiceTest, PausedDeadlineIsNotWarnedAndResumedOneIs) {
+  absl::Time requested = svctest::ChinaTime(2027, 3, 1, 9, 0);
+  absl::Time due = svctest::ChinaTime(2027, 4, 1, 0, 0);
+  RunningDeadline rereview = Running(caserelay::v1::DEADLINE_KIND_REREVIEW,
+                                     requested, due, "140400:bureau");
+  ApplyAndCommit(Event(1, requested, {rereview}));
+  absl::Time hearing = svctest::ChinaTime(2027, 3, 20, 9, 0);
+  *rereview.mutable_paused_at() = time::ToProto(hearing);
+  ApplyAndCommit(Event(2, hearing, {rereview}));
+  EXPECT_EQ(Timers(), 0) << "paused: no timers (听证, Art. 36)";
+  TickAt(due - absl::Hours(1));
+  EXPECT_TRUE(Warnings().empty());
+
+  absl::Time new_due = due + absl::Hours(24 * 10);
+  rereview.clear_paused_at();
+  *rereview.mutable_due_at() = time::ToProto(new_due);
+  ApplyAndCommit(Event(3, due, {rereview}));
+  EXPECT_EQ(Timers(), 2) << "both timers re-armed";
+  TickAt(new_due - absl::Hours(72));
+  EXPECT_EQ(Warnings().size(), 1u);
+}
+
+TEST_F(SupervisionServiceTest, ZeroWarningBeforeTurnsWarningsOff) {
+  SupervisionOptions options;
+  options.warning_before = absl::ZeroDuration();
+  Make(options);
+  ApplyAndCommit(Event(1, Received(), {Transfer()}));
+  EXPECT_EQ(Timers(), 1);
+  TickAt(TransferDue());
+  EXPECT_TRUE(Warnings().empty());
+  EXPECT_EQ(Missed().size(), 1u);
+}
+
+TEST_F(SupervisionServiceTest, WarningSetBeforeASettingChangeStillFires) {
+  ApplyAndCommit(Event(1, Received(), {Transfer()}));  // warning at due - 72h
+  SupervisionOptions options;
+  options.warning_before = absl::Hours(24);
+  Make(options);  // restarted with supervision.warning_before = 24h
+  TickAt(TransferDue() - absl::Hours(72));
+  ASSERT_EQ(Warnings().size(), 1u) << "the timer knows the due it was set for";
+  EXPECT_EQ(time::FromProto(Warnings()[0].deadline_warning().due_at()),
+            TransferDue());
+}
+
+// --- facts for the indicators (case_facts.h) ---
+
+TEST_F(SupervisionServiceTest, EveryCaseEventUpdatesTheFacts) {
+  Envelope reply = Event(1, Received(), {});
+  reply.mutable_case_event()->set_action(caserelay::v1::CASE_ACTION_REPLY);
+  reply.mutable_case_event()->set_to_state(caserelay::v1::CASE_STATE_REPLIED);
+  reply.mutable_case_event()->set_actor_office_code("140431:hrss");
+  ApplyAndCommit(reply);
+  store::WriteBatch batch(&t_->store());
+  auto record = LoadCase(batch, kCase);
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->facts().state(), caserelay::v1::CASE_STATE_REPLIED);
+  EXPECT_EQ(record->facts().handling_office_code(), "140431:hrss");
+  EXPECT_EQ(record->sequence(), 1u);
+}
+
+TEST_F(SupervisionServiceTest, EventTheFactsRefuseWritesNothing) {
+  Envelope broken = Event(1, Received(), {Transfer()});
+  broken.mutable_case_event()->clear_to_state();
+  store::WriteBatch batch(&t_->store());
+  EXPECT_EQ(service_->Apply(broken, batch).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(batch.empty());
+}
+
 }  // namespace
-}  // namespace caserelay::supervision
+}  // namespace caserelay::supervision::testing
