@@ -117,9 +117,22 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
     return absl::InvalidArgumentError(absl::StrCat(
         "case-events: event ", event.event_id(), ": ", s.message()));
   }
-  TimerChanges changes =
-      Mirror(case_id, event.case_event().deadlines(),
-             time::FromProto(event.occurred_at()), record->mutable_deadlines());
+  // A deadline whose due passed before this event was missed, whether or
+  // not its timer fired yet (e.g. supervision catching up after a stop):
+  // it is missed first, then the event applies to it as MISSED.
+  const absl::Time event_time = time::FromProto(event.occurred_at());
+  std::vector<std::string> overdue;
+  for (const Deadline& d : record->deadlines()) {
+    if (d.state() == caserelay::v1::DEADLINE_STATE_ARMED &&
+        time::FromProto(d.due_at()) <= event_time) {
+      overdue.push_back(d.deadline_id());
+    }
+  }
+  for (const std::string& id : overdue) {
+    Miss(*record, id, context_.clock->Now(), batch);
+  }
+  TimerChanges changes = Mirror(case_id, event.case_event().deadlines(),
+                                event_time, record->mutable_deadlines());
   const absl::Duration warn = options_.warning_before;
   for (const Timer& t : changes.disarm) {
     batch.Delete(kTimers, TimerKey(t.due, TimerKind::kMiss, t.id));
@@ -216,28 +229,37 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
     timers_dropped_.Increment();
     return absl::OkStatus();
   }
+  lateness_.Observe(absl::ToDoubleSeconds(now - timer->at));
+  Miss(*record, d->deadline_id(), now, batch);
+  batch.Put(kCases, case_id, record->SerializeAsString());
+  return absl::OkStatus();
+}
+
+void SupervisionServiceImpl::Miss(SupervisionCaseRecord& record,
+                                  const std::string& deadline_id,
+                                  absl::Time now, store::WriteBatch& batch) {
+  Deadline* d = FindDeadline(record, deadline_id);
+  const absl::Time due = time::FromProto(d->due_at());
   d->set_state(caserelay::v1::DEADLINE_STATE_MISSED);
+  batch.Delete(kTimers, TimerKey(due, TimerKind::kMiss, deadline_id));
   if (options_.warning_before > absl::ZeroDuration()) {
     batch.Delete(kTimers, TimerKey(due - options_.warning_before,
-                                   TimerKind::kWarning, d->deadline_id()));
+                                   TimerKind::kWarning, deadline_id));
   }
-  batch.Put(kLights, LightKey(due, d->deadline_id()), d->office_code());
-  Envelope out = Output(
-      absl::StrCat("supervision/", d->deadline_id(), "/missed"), case_id, now);
+  batch.Put(kLights, LightKey(due, deadline_id), d->office_code());
+  Envelope out = Output(absl::StrCat("supervision/", deadline_id, "/missed"),
+                        record.case_id(), now);
   auto* missed = out.mutable_deadline_missed();
-  missed->set_deadline_id(d->deadline_id());
+  missed->set_deadline_id(deadline_id);
   missed->set_kind(d->kind());
   missed->set_office_code(d->office_code());
   *missed->mutable_due_at() = d->due_at();
-  batch.AddOutbox(kTopic, case_id, out.SerializeAsString());
+  batch.AddOutbox(kTopic, record.case_id(), out.SerializeAsString());
   misses_fired_.Increment();
-  lateness_.Observe(absl::ToDoubleSeconds(now - timer->at));
   log::Info("deadline missed",
-            {{"deadline", d->deadline_id()}, {"office", d->office_code()}});
+            {{"deadline", deadline_id}, {"office", d->office_code()}});
   const Deadline missed_deadline = *d;  // Supervise appends to the record
-  Supervise(*record, missed_deadline, now, batch);
-  batch.Put(kCases, case_id, record->SerializeAsString());
-  return absl::OkStatus();
+  Supervise(record, missed_deadline, now, batch);
 }
 
 void SupervisionServiceImpl::Supervise(SupervisionCaseRecord& record,

@@ -120,7 +120,10 @@ class SupervisionServiceImpl final
       caserelay::v1::GetIndicatorsResponse* resp) override;
 
   // A CaseEvent's deadlines are mirrored (deadline_mirror.h) into the
-  // case's record and the timers, and its facts updated (case_facts.h). An
+  // case's record and the timers, and its facts updated (case_facts.h).
+  // First, an ARMED deadline whose due_at is not after the event's
+  // occurred_at is missed as Tick would miss it (so a deadline ended late
+  // is MISSED even if its timer had not fired yet, e.g. after a stop). An
   // event whose sequence is not above the case's last applied one is
   // skipped, writing nothing. Other payloads are ignored. INVALID_ARGUMENT
   // (nothing written; the loop keeps it as a dead letter) for a sequence
@@ -141,6 +144,12 @@ class SupervisionServiceImpl final
   // Fires one due timer (key and value as scanned) into `batch`.
   absl::Status Fire(std::string_view key, std::string_view value,
                     absl::Time now, store::WriteBatch& batch);
+  // Marks the ARMED deadline `deadline_id` of `record` MISSED: removes its
+  // timers, lights its red light, publishes DeadlineMissed and issues the
+  // instrument it calls for. REQUIRES: the deadline is in `record`.
+  void Miss(caserelay::v1::SupervisionCaseRecord& record,
+            const std::string& deadline_id, absl::Time now,
+            store::WriteBatch& batch);
   // Issues the instrument a miss calls for, if any, into `record` and the
   // outbox.
   void Supervise(caserelay::v1::SupervisionCaseRecord& record,

@@ -193,6 +193,32 @@ TEST_F(RedLightsTest, ReplayAndASecondTickProduceNothingTwice) {
   EXPECT_EQ(LitIds().size(), 1u);
 }
 
+TEST_F(RedLightsTest, DeadlineEndedAfterItsDueIsMissedBeforeItsTimerFires) {
+  // Supervision was stopped over the due: routing's event of the office's
+  // late reply comes before any Tick.
+  ApplyAndCommit(Event(1, Accepted(), {Handling()}));
+  const absl::Time replied = HandlingDue() + absl::Hours(5);
+  t_->clock().Set(replied + absl::Hours(1));
+  ApplyAndCommit(Event(2, replied, {}));
+  std::vector<Deadline> d = List();
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].state(), caserelay::v1::DEADLINE_STATE_MISSED);
+  EXPECT_EQ(time::FromProto(d[0].ended_at()), replied);
+  EXPECT_EQ(Missed().size(), 1u);
+  EXPECT_EQ(Issued().size(), 1u) << "late is late (Art. 39)";
+  EXPECT_TRUE(LitIds().empty()) << "ended: no red light left";
+  EXPECT_EQ(Timers(), 0);
+  TickAndCommit();
+  EXPECT_EQ(Missed().size(), 1u);
+}
+
+TEST_F(RedLightsTest, DeadlineEndedBeforeItsDueIsDone) {
+  ApplyAndCommit(Event(1, Accepted(), {Handling()}));
+  ApplyAndCommit(Event(2, HandlingDue() - absl::Microseconds(1), {}));
+  EXPECT_EQ(List()[0].state(), caserelay::v1::DEADLINE_STATE_DONE);
+  EXPECT_TRUE(Missed().empty());
+}
+
 TEST_F(RedLightsTest, MissOfAnUnknownOfficeIsLitWithoutInstrument) {
   ApplyAndCommit(Event(1, Accepted(), {Handling("140431:nosuchunit")}));
   TickAt(HandlingDue());
