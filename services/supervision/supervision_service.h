@@ -156,8 +156,9 @@ class SupervisionServiceImpl final
                  const caserelay::v1::Deadline& missed, absl::Time now,
                  store::WriteBatch& batch);
 
-  // OK with auth none; otherwise the caller's region code, or the error of
-  // rpc::CallerOffice / PERMISSION_DENIED if its region is unknown.
+  // "" with auth none (no restriction); otherwise the region code of the
+  // caller's office. The error of rpc::CallerOffice (UNAUTHENTICATED, also
+  // for a null `ctx`); PERMISSION_DENIED if its region is not in the tree.
   absl::StatusOr<std::string> CallerRegion(grpc::ServerContext* ctx) const;
 
   // Const after construction.

@@ -317,6 +317,15 @@ TEST_F(SupervisionServiceTest, WarningFiresOnceAtDueMinusWarningBefore) {
   EXPECT_EQ(List()[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
   EXPECT_TRUE(Missed().empty());
   EXPECT_EQ(Timers(), 1) << "the miss is left";
+  EXPECT_EQ(t_->metrics()
+                .GetCounter("caserelay_supervision_timers_fired_total", "",
+                            {{"kind", "warning"}})
+                .Value(),
+            1u);
+  const metrics::Histogram& lateness = t_->metrics().GetHistogram(
+      "caserelay_supervision_firing_lateness_seconds", "",
+      {0.01, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400});
+  EXPECT_EQ(lateness.CumulativeCounts().front(), 1u) << "fired on time";
 
   ApplyAndCommit(Event(2, window + absl::Hours(2), {Transfer()}));  // same due
   TickAt(window + absl::Hours(3));
