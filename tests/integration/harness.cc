@@ -1,9 +1,12 @@
 #include "tests/integration/harness.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/file/file.h"
 #include "common/rpc/credentials.h"
@@ -101,19 +105,22 @@ bool Process::Running() {
 
 absl::StatusOr<std::string> WaitForKey(const std::string& path,
                                        const std::string& key,
-                                       absl::Duration timeout, Process* process) {
+                                       absl::Duration timeout,
+                                       Process* process) {
   absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
     auto value = file::ReadKeyValue(path, key);
     if (value.ok()) return value;
     if (process != nullptr && !process->Running()) {
-      return absl::UnavailableError(absl::StrCat(
-          "process exited before writing ", path, "; log:\n", Tail(process->log())));
+      return absl::UnavailableError(
+          absl::StrCat("process exited before writing ", path, "; log:\n",
+                       Tail(process->log())));
     }
     absl::SleepFor(absl::Milliseconds(50));
   }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "no ", key, "= in ", path, process ? "; log:\n" + Tail(process->log()) : ""));
+  return absl::DeadlineExceededError(
+      absl::StrCat("no ", key, "= in ", path,
+                   process ? "; log:\n" + Tail(process->log()) : ""));
 }
 
 namespace {
@@ -132,7 +139,8 @@ absl::Status WriteOwnerOnly(const std::string& path, const std::string& text) {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = absl::StrCat(base && *base ? base : "/tmp", "/caserelay-XXXXXX");
+  std::string tmpl =
+      absl::StrCat(base && *base ? base : "/tmp", "/caserelay-XXXXXX");
   char* made = mkdtemp(tmpl.data());
   path_ = made ? made : "";
 }
@@ -148,13 +156,20 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
   if (sys->dir().empty()) return absl::InternalError("mkdtemp failed");
   options.offices.push_back(kProvinceBureau);
   if (absl::Status st = sys->WriteTokens(options.offices); !st.ok()) return st;
+  if (options.simulated_start.has_value()) {
+    auto clock = time::FileClock::Create(sys->dir() + "/clock",
+                                         *options.simulated_start);
+    if (!clock.ok()) return clock.status();
+    sys->clock_ = *std::move(clock);
+  }
   std::string info = sys->dir() + "/devbroker.info";
-  auto broker = Process::Start({Binary("tools/devbroker/devbroker"), "--brokers",
-                                "1", "--info-file", info},
+  auto broker = Process::Start({Binary("tools/devbroker/devbroker"),
+                                "--brokers", "1", "--info-file", info},
                                {}, sys->dir() + "/devbroker.log");
   if (!broker.ok()) return broker.status();
   sys->broker_ = *std::move(broker);
-  auto bootstrap = WaitForKey(info, "bootstrap", absl::Seconds(20), sys->broker_.get());
+  auto bootstrap =
+      WaitForKey(info, "bootstrap", absl::Seconds(20), sys->broker_.get());
   if (!bootstrap.ok()) return bootstrap.status();
   sys->bootstrap_ = *bootstrap;
   // intake first (notification needs its address), then the rest at
@@ -197,6 +212,7 @@ absl::Status System::LaunchService(const std::string& service) {
         << "kafka.bootstrap = " << bootstrap_ << "\n"
         << "kafka.group = " << service << "-" << getpid() << "\n"
         << "endpoints.file = " << endpoints << "\n";
+    if (clock_ != nullptr) out << "clock.file = " << clock_->path() << "\n";
     const std::string src = CASERELAY_SOURCE_DIR;
     if (service == "intake" || service == "routing") {
       out << "regions.path = " << src << "/data/regions/regions.tsv\n";
@@ -216,9 +232,18 @@ absl::Status System::LaunchService(const std::string& service) {
           << "intake.address = " << addresses_.at("intake") << "\n";
     }
   }
-  auto p = Process::Start({Binary(absl::StrCat("services/", service, "/", service)),
-                           "--config", conf},
-                          {}, absl::StrCat(dir(), "/", service, ".log"));
+  // The repository's data for any service that has these settings (a
+  // service ignores CASERELAY_* variables that match none of its own).
+  const std::string src = CASERELAY_SOURCE_DIR;
+  const std::map<std::string, std::string> env = {
+      {"CASERELAY_REGIONS_PATH", src + "/data/regions/regions.tsv"},
+      {"CASERELAY_OFFICES_DIR", src + "/data/offices"},
+      {"CASERELAY_CALENDAR_DIR", src + "/data/holidays"},
+  };
+  auto p =
+      Process::Start({Binary(absl::StrCat("services/", service, "/", service)),
+                      "--config", conf},
+                     env, absl::StrCat(dir(), "/", service, ".log"));
   if (!p.ok()) return p.status();
   services_[service] = *std::move(p);
   return absl::OkStatus();
@@ -226,12 +251,18 @@ absl::Status System::LaunchService(const std::string& service) {
 
 absl::Status System::AwaitService(const std::string& service) {
   std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
-  auto grpc_addr =
-      WaitForKey(endpoints, "grpc", absl::Seconds(30), services_[service].get());
+  auto grpc_addr = WaitForKey(endpoints, "grpc", absl::Seconds(30),
+                              services_[service].get());
   if (!grpc_addr.ok()) return grpc_addr.status();
   addresses_[service] = *grpc_addr;
-  auto channel = grpc::CreateChannel(*grpc_addr, grpc::InsecureChannelCredentials());
-  if (service == "intake") intake_ = caserelay::v1::IntakeService::NewStub(channel);
+  auto admin_addr = WaitForKey(endpoints, "admin", absl::Seconds(5),
+                               services_[service].get());
+  if (!admin_addr.ok()) return admin_addr.status();
+  admin_addresses_[service] = *admin_addr;
+  auto channel =
+      grpc::CreateChannel(*grpc_addr, grpc::InsecureChannelCredentials());
+  if (service == "intake")
+    intake_ = caserelay::v1::IntakeService::NewStub(channel);
   if (service == "routing") {
     routing_as_.clear();  // a restarted routing has a new address
   }
@@ -256,6 +287,58 @@ std::string System::grpc_address(const std::string& service) const {
   return addresses_.at(service);
 }
 
+time::FileClock& System::clock() {
+  if (clock_ == nullptr) {
+    std::fprintf(stderr,
+                 "harness: clock() needs SystemOptions::simulated_start\n");
+    std::abort();  // a broken test, not a failing system
+  }
+  return *clock_;
+}
+
+std::string System::admin_address(const std::string& service) const {
+  return admin_addresses_.at(service);
+}
+
+absl::StatusOr<int> System::Healthz(const std::string& service) const {
+  const std::string address = admin_address(service);
+  const size_t colon = address.rfind(':');
+  int port = 0;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr) != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("admin address ", address));
+  }
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::UnavailableError("socket");
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  std::string reply;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
+    const std::string request =
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      char buf[512];
+      ssize_t n;
+      while ((n = recv(fd, buf, sizeof buf, 0)) > 0) reply.append(buf, n);
+    }
+  }
+  close(fd);
+  // "HTTP/1.1 200 OK"
+  int code = 0;
+  if (reply.rfind("HTTP/1.", 0) != 0 || reply.size() < 12 ||
+      !absl::SimpleAtoi(reply.substr(9, 3), &code)) {
+    return absl::UnavailableError(
+        absl::StrCat(service, " /healthz at ", address, ": no HTTP answer"));
+  }
+  return code;
+}
+
 caserelay::v1::IntakeService::Stub& System::intake() { return *intake_; }
 caserelay::v1::RoutingService::Stub& System::routing() {
   return routing_as(kProvinceBureau);
@@ -270,7 +353,8 @@ caserelay::v1::RoutingService::Stub& System::routing_as(
     auth.token = tokens_.at(office);
     auto channel = rpc::OfficeChannel(auth);
     if (!channel.ok()) {
-      std::fprintf(stderr, "harness: %s\n", channel.status().ToString().c_str());
+      std::fprintf(stderr, "harness: %s\n",
+                   channel.status().ToString().c_str());
       std::abort();  // a broken harness, not a test failure
     }
     stub = caserelay::v1::RoutingService::NewStub(*channel);
@@ -302,8 +386,8 @@ caserelay::v1::NotificationService::Stub& System::notification() {
   return *notification_;
 }
 
-caserelay::v1::SubmitPetitionRequest SamplePetition(const std::string& region_code,
-                                                    int n) {
+caserelay::v1::SubmitPetitionRequest SamplePetition(
+    const std::string& region_code, int n) {
   caserelay::v1::SubmitPetitionRequest req;
   auto* p = req.mutable_petitioner();
   p->set_name(absl::StrCat("测试人", n));
@@ -318,7 +402,8 @@ caserelay::v1::SubmitPetitionRequest SamplePetition(const std::string& region_co
   m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
   m->set_channel(caserelay::v1::CHANNEL_ONLINE);
   m->set_title("拖欠工资");
-  m->set_text(absl::StrCat("第", n, "件：工地拖欠农民工工资三个月，请求督促支付。"));
+  m->set_text(
+      absl::StrCat("第", n, "件：工地拖欠农民工工资三个月，请求督促支付。"));
   req.set_request_id(absl::StrCat("it-", getpid(), "-", n));
   return req;
 }

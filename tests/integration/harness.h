@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
+#include "common/time/file_clock.h"
 
 namespace caserelay::testing {
 
@@ -72,6 +74,11 @@ struct SystemOptions {
   // besides the province bureau of Shanxi, 140000:bureau, which reads
   // every Shanxi case and is what routing() acts as.
   std::vector<std::string> offices;
+  // If set, the system runs on a simulated clock (issue 4 item 7) that
+  // starts at this time: Start creates the clock file `clock` in the temp
+  // dir and gives every service `clock.file`; the test moves the time with
+  // System::clock(). Unset: every service uses the system clock.
+  std::optional<absl::Time> simulated_start = std::nullopt;
 };
 
 class System {
@@ -95,6 +102,19 @@ class System {
   std::string bootstrap() const { return bootstrap_; }
   std::string grpc_address(const std::string& service) const;
   std::string sms_sink() const { return dir() + "/sms-dev-sink.tsv"; }
+
+  // True iff SystemOptions::simulated_start was set.
+  bool simulated() const { return clock_ != nullptr; }
+  // The shared simulated clock: Set/Advance move the time of every
+  // service at once. REQUIRES simulated() (aborts otherwise).
+  time::FileClock& clock();
+
+  // The admin HTTP address (host:port) of a started service.
+  std::string admin_address(const std::string& service) const;
+  // GET /healthz of a service's admin server: the HTTP status code (200
+  // when every consume loop is healthy), or UNAVAILABLE if it cannot be
+  // reached or answers something that is not HTTP.
+  absl::StatusOr<int> Healthz(const std::string& service) const;
 
   caserelay::v1::IntakeService::Stub& intake();
   // routing as the province bureau; routing_as(office) as another office
@@ -121,6 +141,7 @@ class System {
   absl::Status WriteTokens(std::vector<std::string> offices);
 
   TempDir dir_;
+  std::unique_ptr<time::FileClock> clock_;     // null: the system clock
   std::map<std::string, std::string> tokens_;  // office -> token
   std::map<std::string, std::unique_ptr<caserelay::v1::RoutingService::Stub>>
       routing_as_;
@@ -128,6 +149,7 @@ class System {
   std::string bootstrap_;
   std::map<std::string, std::unique_ptr<Process>> services_;
   std::map<std::string, std::string> addresses_;
+  std::map<std::string, std::string> admin_addresses_;
   std::unique_ptr<caserelay::v1::IntakeService::Stub> intake_;
   std::unique_ptr<caserelay::v1::SupervisionService::Stub> supervision_;
   std::unique_ptr<caserelay::v1::NotificationService::Stub> notification_;
@@ -135,8 +157,8 @@ class System {
 
 // A valid online labour claim about `region_code` by petitioner number
 // `n` (name, mobile number and texts carry n; no ID number).
-caserelay::v1::SubmitPetitionRequest SamplePetition(const std::string& region_code,
-                                                    int n);
+caserelay::v1::SubmitPetitionRequest SamplePetition(
+    const std::string& region_code, int n);
 
 // Runs `command` with sh, stderr joined to stdout; returns the exit code
 // (-1 if it did not exit normally) and everything it printed.
