@@ -1,0 +1,43 @@
+// The end of the simulated year (simulation_test.cc): the indicators and
+// the red-light board as supervision answers them, compared with what the
+// script implies (simulation_script.h); and the admin HTTP reads the test
+// waits with.
+//
+// Thread safety: one test thread.
+
+#ifndef CASERELAY_TESTS_INTEGRATION_SIMULATION_CHECKS_H_
+#define CASERELAY_TESTS_INTEGRATION_SIMULATION_CHECKS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "tests/integration/harness.h"
+#include "tests/integration/simulation_script.h"
+
+namespace caserelay::testing {
+
+// GET `path` of the admin server at `address` (host:port): the body, or
+// UNAVAILABLE if it cannot be reached or does not answer 200.
+absl::StatusOr<std::string> AdminGet(const std::string& address,
+                                     const std::string& path);
+
+// The sum of the samples of metric `name` (Prometheus text) whose label
+// set contains `label` ("" for every sample).
+int64_t MetricSum(const std::string& text, const std::string& name,
+                  const std::string& label);
+
+// Queries GetIndicators for the scopes and periods of the test and expects
+// every field of the total and of every row to equal sim::Expected.
+void CheckIndicators(System& sys, const sim::Script& script);
+
+// Expects ListRedLights (the deployment, and 沁源县) to be exactly the
+// script's missed and still running deadlines, oldest first; case_ids[i]
+// is the case number of script.cases[i].
+void CheckRedLights(System& sys, const sim::Script& script,
+                    const std::vector<std::string>& case_ids);
+
+}  // namespace caserelay::testing
+
+#endif  // CASERELAY_TESTS_INTEGRATION_SIMULATION_CHECKS_H_
