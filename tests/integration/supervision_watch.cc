@@ -1,0 +1,294 @@
+#include "tests/integration/supervision_watch.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "common/kafka/producer.h"
+#include "common/time/timestamp.h"
+#include "gtest/gtest.h"
+
+namespace caserelay::testing {
+
+namespace v1 = caserelay::v1;
+
+namespace {
+
+void Within(grpc::ClientContext& ctx, int seconds = 10) {
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::seconds(seconds));
+}
+
+absl::Status FromGrpc(const grpc::Status& s) {
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                      s.error_message());
+}
+
+// GET `path` from host:port; the reply's status code and body.
+absl::StatusOr<std::pair<int, std::string>> HttpGet(const std::string& address,
+                                                    const std::string& path) {
+  const size_t colon = address.rfind(':');
+  int port = 0;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr) != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("address ", address));
+  }
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::UnavailableError("socket");
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  std::string reply;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
+    const std::string request = absl::StrCat(
+        "GET ", path, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      char buf[4096];
+      ssize_t n;
+      while ((n = recv(fd, buf, sizeof buf, 0)) > 0) reply.append(buf, n);
+    }
+  }
+  close(fd);
+  int code = 0;
+  const size_t body = reply.find("\r\n\r\n");
+  if (reply.rfind("HTTP/1.", 0) != 0 || reply.size() < 12 ||
+      !absl::SimpleAtoi(reply.substr(9, 3), &code) ||
+      body == std::string::npos) {
+    return absl::UnavailableError(
+        absl::StrCat("GET ", path, " at ", address, ": no HTTP answer"));
+  }
+  return std::make_pair(code, reply.substr(body + 4));
+}
+
+}  // namespace
+
+absl::Time China(int y, int m, int d, int hh) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0),
+                         absl::FixedTimeZone(8 * 3600));
+}
+
+const v1::Deadline* Find(const Listing& listing, v1::DeadlineKind kind,
+                         const std::string& supervision_id) {
+  for (const v1::Deadline& d : listing.deadlines()) {
+    if (d.kind() != kind) continue;
+    if (!supervision_id.empty() && d.supervision_id() != supervision_id) {
+      continue;
+    }
+    return &d;
+  }
+  return nullptr;
+}
+
+const v1::RunningDeadline* Running(
+    const google::protobuf::RepeatedPtrField<v1::RunningDeadline>& deadlines,
+    v1::DeadlineKind kind) {
+  for (const v1::RunningDeadline& d : deadlines) {
+    if (d.kind() == kind) return &d;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<Listing> Watch::Get(const std::string& id) {
+  grpc::ClientContext ctx;
+  Within(ctx);
+  v1::ListDeadlinesRequest req;
+  req.set_case_id(id);
+  Listing resp;
+  grpc::Status s = sys_.supervision().ListDeadlines(&ctx, req, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return resp;
+}
+
+absl::StatusOr<Listing> Watch::Await(const std::string& id,
+                                     const std::string& what,
+                                     std::function<bool(const Listing&)> done,
+                                     absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  absl::StatusOr<Listing> last = absl::DeadlineExceededError("not polled");
+  while (absl::Now() < give_up) {
+    last = Get(id);
+    if (last.ok() && done(*last)) return last;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(
+      "case ", id, ": not ", what, " within ", absl::FormatDuration(timeout),
+      "; last: ",
+      last.ok() ? last->ShortDebugString() : last.status().ToString()));
+}
+
+absl::StatusOr<v1::ListRedLightsResponse> Watch::Lights(
+    const std::string& region) {
+  grpc::ClientContext ctx;
+  Within(ctx);
+  v1::ListRedLightsRequest req;
+  req.set_region_code(region);
+  v1::ListRedLightsResponse resp;
+  grpc::Status s = sys_.supervision().ListRedLights(&ctx, req, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return resp;
+}
+
+absl::StatusOr<v1::GetIndicatorsResponse> Watch::Indicators(
+    const std::string& region, absl::Time from) {
+  grpc::ClientContext ctx;
+  Within(ctx);
+  v1::GetIndicatorsRequest req;
+  req.mutable_scope()->set_region_code(region);
+  *req.mutable_from() = time::ToProto(from);
+  v1::GetIndicatorsResponse resp;
+  grpc::Status s = sys_.supervision().GetIndicators(&ctx, req, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return resp;
+}
+
+absl::StatusOr<v1::Envelope> AwaitEvent(Steps& steps, const std::string& id,
+                                        const std::string& event_id) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(15);
+  std::string last = "not read";
+  while (absl::Now() < give_up) {
+    auto detail = steps.Get(System::kProvinceBureau, id);
+    if (detail.ok()) {
+      last = absl::StrCat(detail->events_size(), " events");
+      for (const std::string& bytes : detail->events()) {
+        v1::Envelope event;
+        if (event.ParseFromString(bytes) && event.event_id() == event_id) {
+          return event;
+        }
+      }
+    } else {
+      last = detail.status().ToString();
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(
+      "case ", id, ": no event ", event_id, " in its history (", last, ")"));
+}
+
+absl::StatusOr<std::unique_ptr<Feed>> Feed::Open(System& sys,
+                                                 const std::string& topic) {
+  kafka::ConsumerOptions options;
+  options.bootstrap = sys.bootstrap();
+  options.group_id = absl::StrCat("supervision-test-", topic, "-", getpid(),
+                                  "-", absl::ToUnixMicros(absl::Now()));
+  options.topics = {topic};
+  auto consumer = kafka::CreateKafkaConsumer(
+      options, [](const std::string&, int32_t) { return std::nullopt; });
+  if (!consumer.ok()) return consumer.status();
+  return std::unique_ptr<Feed>(new Feed(*std::move(consumer)));
+}
+
+void Feed::Drain(absl::Duration wait) {
+  const absl::Time until = absl::Now() + wait;
+  while (absl::Now() < until) {
+    auto batch = consumer_->Poll(100, absl::Milliseconds(50));
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    for (const kafka::Message& m : *batch) {
+      v1::Envelope event;
+      ASSERT_TRUE(event.ParseFromString(m.value))
+          << m.topic << "/" << m.partition << "/" << m.offset;
+      seen_.push_back(std::move(event));
+    }
+  }
+}
+
+int Feed::Count(const std::string& id,
+                v1::Envelope::PayloadCase payload) const {
+  int n = 0;
+  for (const v1::Envelope& e : seen_) {
+    if (e.case_id() == id && e.payload_case() == payload) ++n;
+  }
+  return n;
+}
+
+absl::StatusOr<v1::Envelope> Feed::Await(const std::string& id,
+                                         v1::Envelope::PayloadCase payload,
+                                         int n, absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  for (;;) {
+    int found = 0;
+    for (const v1::Envelope& e : seen_) {
+      if (e.case_id() == id && e.payload_case() == payload && ++found == n) {
+        return e;
+      }
+    }
+    if (absl::Now() >= give_up) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("case ", id, ": ", found, " envelopes with payload ",
+                       static_cast<int>(payload), ", awaited ", n));
+    }
+    Drain(absl::Milliseconds(100));
+  }
+}
+
+absl::StatusOr<double> MetricSum(const System& sys, const std::string& service,
+                                 const std::string& name) {
+  auto got = HttpGet(sys.admin_address(service), "/metrics");
+  if (!got.ok()) return got.status();
+  if (got->first != 200) {
+    return absl::UnavailableError(
+        absl::StrCat(service, " /metrics answered ", got->first));
+  }
+  double sum = 0;
+  for (absl::string_view line : absl::StrSplit(got->second, '\n')) {
+    if (!absl::StartsWith(line, name)) continue;
+    const char next = line.size() > name.size() ? line[name.size()] : '\0';
+    if (next != '{' && next != ' ') continue;  // another metric's prefix
+    double value = 0;
+    const size_t space = line.rfind(' ');
+    if (space == absl::string_view::npos ||
+        !absl::SimpleAtod(line.substr(space + 1), &value)) {
+      return absl::DataLossError(absl::StrCat("metrics line: ", line));
+    }
+    sum += value;
+  }
+  return sum;
+}
+
+absl::Status Publish(const System& sys, const std::string& topic,
+                     const v1::Envelope& envelope) {
+  absl::Mutex mu;
+  std::optional<absl::Status> delivered;
+  kafka::ProducerOptions options;
+  options.bootstrap = sys.bootstrap();
+  options.client_id = "supervision-test";
+  auto producer = kafka::CreateKafkaProducer(
+      options, [&](const kafka::DeliveryReport& report) {
+        absl::MutexLock lock(&mu);
+        delivered = report.status;
+      });
+  if (!producer.ok()) return producer.status();
+  absl::Status queued = (*producer)->Produce(topic, envelope.case_id(),
+                                             envelope.SerializeAsString(), 1);
+  if (!queued.ok()) return queued;
+  if (absl::Status s = (*producer)->Flush(absl::Seconds(15)); !s.ok()) return s;
+  absl::MutexLock lock(&mu);
+  return delivered.value_or(absl::InternalError("no delivery report"));
+}
+
+std::vector<std::string> WordsOfLine(const std::string& text,
+                                     const std::string& prefix) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::StartsWith(line, prefix)) {
+      return absl::StrSplit(line, ' ', absl::SkipEmpty());
+    }
+  }
+  return {};
+}
+
+}  // namespace caserelay::testing
