@@ -12,8 +12,8 @@ absl::Status Field(absl::string_view path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
 }
 
-absl::Status Text(absl::string_view path, const std::string& value, bool required,
-                  int max_chars) {
+absl::Status Text(absl::string_view path, const std::string& value,
+                  bool required, int max_chars) {
   if (required && absl::StripAsciiWhitespace(value).empty()) {
     return Field(path, "is required");
   }
@@ -25,10 +25,16 @@ absl::Status Text(absl::string_view path, const std::string& value, bool require
   return absl::OkStatus();
 }
 
+// A category code as data/offices/categories.tsv writes them ("labour",
+// "public-security"): lowercase letters, digits, '_' and '-', the hyphen
+// only between other characters.
 bool IsCategory(std::string_view c) {
-  if (c.empty() || c.size() > 64) return false;
+  if (c.empty() || c.size() > 64 || c.front() == '-' || c.back() == '-') {
+    return false;
+  }
   for (char ch : c) {
-    if (!(absl::ascii_islower(ch) || absl::ascii_isdigit(ch) || ch == '_')) {
+    if (!(absl::ascii_islower(ch) || absl::ascii_isdigit(ch) || ch == '_' ||
+          ch == '-')) {
       return false;
     }
   }
@@ -76,8 +82,8 @@ absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
       !s.ok()) {
     return s;
   }
-  if (auto s = Text("matter.accused", m.accused(), false,
-                    limits.max_name_chars);
+  if (auto s =
+          Text("matter.accused", m.accused(), false, limits.max_name_chars);
       !s.ok()) {
     return s;
   }
@@ -96,14 +102,17 @@ absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
       return Field("petitioner.phone", s.message());
     }
   }
-  if (m.region_code().empty()) return Field("matter.region_code", "is required");
+  if (m.region_code().empty())
+    return Field("matter.region_code", "is required");
   if (regions.Find(m.region_code()) == nullptr) {
-    return Field("matter.region_code",
-                 absl::StrCat("unknown region ", m.region_code().substr(0, 12)));
+    return Field(
+        "matter.region_code",
+        absl::StrCat("unknown region ", m.region_code().substr(0, 12)));
   }
   if (!IsCategory(m.category())) {
     return Field("matter.category",
-                 "is required: lowercase letters, digits and '_' (e.g. labour)");
+                 "is required: lowercase letters, digits, '_' and '-' (e.g. "
+                 "labour, public-security)");
   }
   if (m.matter_class() == caserelay::v1::MATTER_CLASS_UNSPECIFIED ||
       !caserelay::v1::MatterClass_IsValid(m.matter_class())) {

@@ -3,6 +3,7 @@
 
 #include "services/intake/validation.h"
 
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -55,9 +56,7 @@ class ValidationTest : public ::testing::Test {
   static absl::Status Validate(const SubmitPetitionRequest& req) {
     return ValidateSubmission(req, svctest::ShippedRegions(), Limits(), kToday);
   }
-
 };
-
 
 // Expects INVALID_ARGUMENT whose message starts with "<path>: ".
 void ExpectFieldError(const absl::Status& s, const std::string& path,
@@ -273,8 +272,11 @@ TEST_P(CategoryTest, FollowsTheCategoryFormat) {
 }
 
 constexpr char kCategoryFormat[] =
-    "validation.h: category is lowercase letters, digits and '_', at most "
-    "64";
+    "validation.cc: category is lowercase letters, digits, '_' and an inner "
+    "'-', at most 64";
+constexpr char kCategoryData[] =
+    "data/offices/categories.tsv writes hyphenated codes; intake must take "
+    "every one of them";
 
 INSTANTIATE_TEST_SUITE_P(
     Category, CategoryTest,
@@ -284,9 +286,30 @@ INSTANTIATE_TEST_SUITE_P(
         CategoryCase{std::string(64, 'a'), true, "64 characters is the most"},
         CategoryCase{std::string(65, 'a'), false, "65 characters is too long"},
         CategoryCase{"Labour", false, kCategoryFormat},
-        CategoryCase{"land-use", false, kCategoryFormat},
+        CategoryCase{"public-security", true, kCategoryData},
+        CategoryCase{"courts-legal", true, kCategoryData},
+        CategoryCase{"-labour", false, kCategoryFormat},
+        CategoryCase{"labour-", false, kCategoryFormat},
         CategoryCase{"labour ", false, kCategoryFormat},
         CategoryCase{"劳动", false, kCategoryFormat}));
+
+TEST_F(ValidationTest, TakesEveryCategoryOfTheCategoryList) {
+  // data/offices/categories.tsv is the list routing decides by: a petition
+  // of any of its categories must get past intake.
+  std::ifstream in(std::string(CASERELAY_SOURCE_DIR) +
+                   "/data/offices/categories.tsv");
+  ASSERT_TRUE(in.good());
+  int seen = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::string category = line.substr(0, line.find('\t'));
+    SubmitPetitionRequest req = Valid();
+    req.mutable_matter()->set_category(category);
+    EXPECT_EQ(Validate(req).code(), absl::StatusCode::kOk) << category;
+    ++seen;
+  }
+  EXPECT_GE(seen, 14);
+}
 
 // ---- size limits, in characters ---------------------------------------
 
@@ -367,11 +390,13 @@ TEST_F(ValidationTest, ConfiguredTextLimitIsTheOneApplied) {
   req.mutable_matter()->set_text(Chinese(11));
   Limits limits;
   limits.max_text_chars = 10;
-  ExpectFieldError(ValidateSubmission(req, svctest::ShippedRegions(), limits, kToday),
-                   "matter.text", "Limits.max_text_chars = 10");
+  ExpectFieldError(
+      ValidateSubmission(req, svctest::ShippedRegions(), limits, kToday),
+      "matter.text", "Limits.max_text_chars = 10");
   limits.max_text_chars = 11;
-  EXPECT_EQ(ValidateSubmission(req, svctest::ShippedRegions(), limits, kToday).code(),
-            absl::StatusCode::kOk);
+  EXPECT_EQ(
+      ValidateSubmission(req, svctest::ShippedRegions(), limits, kToday).code(),
+      absl::StatusCode::kOk);
 }
 
 // ---- CountChars ---------------------------------------------------------
