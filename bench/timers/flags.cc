@@ -1,0 +1,111 @@
+#include "bench/timers/flags.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace caserelay::bench {
+namespace {
+
+absl::Status ParseInt(absl::string_view flag, absl::string_view value, int lo,
+                      int hi, int* out) {
+  if (!absl::SimpleAtoi(value, out) || *out < lo || *out > hi) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": expected an integer in ", lo, "..", hi,
+                     ", got \"", value, "\""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<TimersFlags> ParseTimersFlags(
+    const std::vector<std::string>& args) {
+  TimersFlags flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      flags.help = true;
+      return flags;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument \"", arg, "\" (see --help)"));
+    }
+    std::string name(arg);
+    std::string value;
+    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
+      name = std::string(arg.substr(0, eq));
+      value = std::string(arg.substr(eq + 1));
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": missing value"));
+    }
+    absl::Status s;
+    if (name == "--timers") {
+      s = ParseInt(name, value, 2, 20000000, &flags.timers);
+      if (s.ok() && flags.timers % 2 != 0) {
+        s = absl::InvalidArgumentError(absl::StrCat(
+            "--timers: must be even (two timers per deadline), got ", value));
+      }
+    } else if (name == "--batch") {
+      s = ParseInt(name, value, 1, 100000, &flags.batch);
+    } else if (name == "--fire-batch") {
+      s = ParseInt(name, value, 1, 1000000, &flags.fire_batch);
+    } else if (name == "--due-rate") {
+      s = ParseInt(name, value, 1, 10000000, &flags.due_rate);
+    } else if (name == "--dir") {
+      flags.dir = value;
+      if (value.empty()) s = absl::InvalidArgumentError("--dir: empty path");
+    } else {
+      s = absl::InvalidArgumentError(
+          absl::StrCat("unknown flag \"", name, "\" (see --help)"));
+    }
+    if (!s.ok()) return s;
+  }
+  return flags;
+}
+
+std::string TimersUsage() {
+  return R"(usage: bench_timers [flags]
+
+Benchmark of supervision's durable timers (services/supervision) on a real
+RocksDB store, each part beside its ceiling measured in this one run:
+
+  arm      --timers/2 CaseEvents (REGISTER, one case each, one running
+           deadline each: two timers, warning and miss) applied through
+           SupervisionServiceImpl::Apply + Tick, --batch per WriteBatch
+           commit, as the consume loop does. Ceiling: the raw store writing
+           the same records and timer keys (same sizes, same batches).
+  restart  the store and service closed, then Store::Open + a new service
+           + the first Tick that fires the first due timer, committed.
+           Ceiling: Store::Open alone on the same directory.
+  fire     the timers come due on a clock running at a steady rate
+           (--due-rate timers per real second at the peak); the loop's
+           cadence is driven as ConsumeLoop does with no messages: wait
+           poll_timeout (100 ms), Tick (<= --fire-batch timers), commit.
+           Lateness = real time the batch committed - real time due:
+           p50/p99/max, beside poll_timeout (what a perfect Tick could
+           have). Fire work rate beside the raw store's scan+delete of the
+           same keys in batches of --fire-batch.
+  rss      peak RSS after arming and at the end; the store's size on disk.
+
+Prints a table and one machine-readable line starting with "RESULT".
+Progress goes to stderr; the service's own log lines go to a file in the
+store's directory. Exit 0 on success, 1 if a run failed, 2 for bad flags.
+
+flags:
+  --timers N      pending timers, even: N/2 deadlines (default 1000000)
+  --batch N       CaseEvents per WriteBatch while arming (default 500)
+  --fire-batch N  timers fired per Tick at most (default 1000)
+  --due-rate N    timers coming due per real second at the peak (default
+                  5000)
+  --dir PATH      directory of the stores, created, must be absent or
+                  empty, kept afterwards (default: a new one under $TMPDIR
+                  or /tmp, removed)
+  --help          this text
+)";
+}
+
+}  // namespace caserelay::bench
