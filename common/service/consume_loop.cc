@@ -49,8 +49,8 @@ void ConsumeLoop::Run() {
   while (!stop_) {
     absl::Status s = RunOnce();
     if (!s.ok()) {
-      log::Error("consumer failed", {{"loop", name_},
-                                     {"error", std::string(s.message())}});
+      log::Error("consumer failed",
+                 {{"loop", name_}, {"error", std::string(s.message())}});
       healthy_ = false;
       absl::SleepFor(absl::Seconds(1));
     }
@@ -58,7 +58,11 @@ void ConsumeLoop::Run() {
 }
 
 absl::Status ConsumeLoop::RunOnce() {
-  auto messages = consumer_->Poll(options_.max_batch, options_.poll_timeout);
+  // Due work left by the last Tick (a bounded batch) must not wait for
+  // input: poll without blocking until it is done.
+  auto messages = consumer_->Poll(
+      options_.max_batch,
+      handler_->MoreDue() ? absl::ZeroDuration() : options_.poll_timeout);
   if (!messages.ok()) return messages.status();
   healthy_ = true;
   assigned_ = !consumer_->Assignment().empty();
@@ -71,8 +75,8 @@ absl::Status ConsumeLoop::RunOnce() {
     auto key = std::make_pair(m.topic, m.partition);
     auto it = next.find(key);
     if (it == next.end()) {
-      it = next.emplace(key, store_->StoredOffset(m.topic, m.partition)
-                                 .value_or(-1))
+      it = next.emplace(key,
+                        store_->StoredOffset(m.topic, m.partition).value_or(-1))
                .first;
     }
     if (m.offset < it->second) {
@@ -104,8 +108,8 @@ absl::Status ConsumeLoop::RunOnce() {
   }
   absl::Status tick = handler_->Tick(batch);
   if (!tick.ok()) {
-    log::Error("tick failed", {{"loop", name_},
-                               {"error", std::string(tick.message())}});
+    log::Error("tick failed",
+               {{"loop", name_}, {"error", std::string(tick.message())}});
   }
   if (batch.empty()) return absl::OkStatus();
   // A failed commit (disk full, I/O error) is survived by retrying the
@@ -113,8 +117,8 @@ absl::Status ConsumeLoop::RunOnce() {
   for (;;) {
     absl::Status s = publisher_->Commit(batch);
     if (s.ok()) break;
-    log::Error("commit failed, retrying", {{"loop", name_},
-                                           {"error", std::string(s.message())}});
+    log::Error("commit failed, retrying",
+               {{"loop", name_}, {"error", std::string(s.message())}});
     if (stop_) return s;
     absl::SleepFor(absl::Milliseconds(500));
   }

@@ -54,6 +54,11 @@ class EventHandler {
     return absl::OkStatus();
   }
 
+  // True when the last Tick stopped at its bound with more work due: the
+  // loop then polls again at once instead of waiting poll_timeout for
+  // input. Default: false.
+  virtual bool MoreDue() const { return false; }
+
   // Called after each successful commit (e.g. to wake a sender thread).
   virtual void Committed() {}
 };

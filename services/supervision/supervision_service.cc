@@ -142,10 +142,12 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   }
   for (const Timer& t : changes.arm) {
     batch.Put(kTimers, TimerKey(t.due, TimerKind::kMiss, t.id), "");
+    NoteArmed(t.due);
     const Deadline* d = FindDeadline(*record, t.id);
     if (warn > absl::ZeroDuration() && d != nullptr && !d->warned()) {
       batch.Put(kTimers, TimerKey(t.due - warn, TimerKind::kWarning, t.id),
                 TimeBytes(t.due));
+      NoteArmed(t.due - warn);
     }
   }
   for (const Timer& t : changes.lights_out) {
@@ -156,13 +158,22 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   return absl::OkStatus();
 }
 
+void SupervisionServiceImpl::NoteArmed(absl::Time at) {
+  const std::string key = TimeBytes(at);
+  if (!armed_low_.has_value() || key < *armed_low_) armed_low_ = key;
+}
+
 absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
   const absl::Time now = context_.clock->Now();
-  // Every key firing at or before now: [0, now + 1µs).
+  // Every key firing at or before now: [scan_from_, now + 1µs). Below
+  // scan_from_ there are only the tombstones of timers already fired;
+  // starting at 0 would walk them all on every tick until compaction.
   const std::string end = TimeBytes(now + absl::Microseconds(1));
+  std::string begin = scan_from_;
+  if (armed_low_.has_value() && *armed_low_ < begin) begin = *armed_low_;
   std::vector<std::pair<std::string, std::string>> due;
   absl::Status s = context_.store->Scan(
-      kTimers, "", end, [&](std::string_view k, std::string_view v) {
+      kTimers, begin, end, [&](std::string_view k, std::string_view v) {
         due.emplace_back(k, v);
         return static_cast<int>(due.size()) < options_.fire_batch;
       });
@@ -172,6 +183,17 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
   for (const auto& [key, value] : due) {
     if (absl::Status f = Fire(key, value, now, batch); !f.ok()) return f;
   }
+  // Next time, start where this one stopped: at its last key if it hit the
+  // bound (more may be due at that instant), else past now. Timers armed
+  // since the last Tick lowered this scan's start; those of the batch in
+  // hand are not committed yet, so the scan could not see them: the next
+  // start never passes the earliest of them. (The loop commits this batch
+  // before the next Tick, retrying until it succeeds.)
+  more_due_ = static_cast<int>(due.size()) >= options_.fire_batch;
+  std::string next = more_due_ ? due.back().first : end;
+  if (armed_low_.has_value() && *armed_low_ < next) next = *armed_low_;
+  scan_from_ = std::move(next);
+  armed_low_.reset();
   return absl::OkStatus();
 }
 
@@ -225,7 +247,9 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
     return absl::OkStatus();
   }
 
-  if (due != timer->at) {  // moved: its current timer is elsewhere
+  // Compared at the key's precision (µs): a due with nanoseconds is the
+  // same due its timer was set for.
+  if (TimeBytes(due) != TimeBytes(timer->at)) {  // moved: timer elsewhere
     timers_dropped_.Increment();
     return absl::OkStatus();
   }

@@ -40,6 +40,7 @@
 #ifndef CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 #define CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -140,7 +141,14 @@ class SupervisionServiceImpl final
   // DATA_LOSS for a corrupt record; the store's error if the scan fails.
   absl::Status Tick(store::WriteBatch& batch) override;
 
+  // True when the last Tick fired options.fire_batch timers and more may
+  // be due (the loop then ticks again without waiting for input).
+  bool MoreDue() const override { return more_due_; }
+
  private:
+  // Lowers the next Tick's scan start to `at` if it is earlier (a timer
+  // armed in the batch in hand).
+  void NoteArmed(absl::Time at);
   // Fires one due timer (key and value as scanned) into `batch`.
   absl::Status Fire(std::string_view key, std::string_view value,
                     absl::Time now, store::WriteBatch& batch);
@@ -172,6 +180,14 @@ class SupervisionServiceImpl final
   metrics::Counter& letters_issued_;
   metrics::Counter& listings_issued_;
   metrics::Counter& unknown_offices_;
+
+  // The loop's thread only (Apply, Tick, MoreDue).
+  // Where the next Tick's scan of "timers" starts: every timer below it
+  // has fired ("" after a start: the first Tick scans from the beginning).
+  std::string scan_from_;
+  // The earliest firing instant (TimeBytes) armed since the last Tick.
+  std::optional<std::string> armed_low_;
+  bool more_due_ = false;
 };
 
 // The case's record as `batch` would leave it (a new one, with case_id

@@ -68,6 +68,8 @@ class TestHandler : public EventHandler {
     return absl::OkStatus();
   }
 
+  bool MoreDue() const override { return more_due; }
+
   absl::Status Tick(store::WriteBatch& batch) override {
     absl::MutexLock lock(&mu_);
     ++ticks_;
@@ -96,6 +98,7 @@ class TestHandler : public EventHandler {
   // Set before the loop runs.
   std::set<std::string> fail_ids;
   bool tick_writes = false;
+  bool more_due = false;  // MoreDue()'s answer
 
  private:
   mutable absl::Mutex mu_;
@@ -343,6 +346,14 @@ TEST_F(ConsumeLoopTest, TickIsCalledOnEveryRunOnce) {
   consumer_->AddBatch({Event(0, "e0")});
   ASSERT_TRUE(loop_->RunOnce().ok());
   EXPECT_EQ(handler_.ticks(), 3);
+}
+
+TEST_F(ConsumeLoopTest, DueWorkLeftByTickIsNotKeptWaitingForInput) {
+  ASSERT_TRUE(loop_->RunOnce().ok());
+  EXPECT_GT(consumer_->last_timeout(), absl::ZeroDuration());
+  handler_.more_due = true;  // the last Tick stopped at its bound
+  ASSERT_TRUE(loop_->RunOnce().ok());
+  EXPECT_EQ(consumer_->last_timeout(), absl::ZeroDuration());
 }
 
 TEST_F(ConsumeLoopTest, TickWritesAreCommittedEvenWithoutMessages) {

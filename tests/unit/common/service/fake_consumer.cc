@@ -11,6 +11,7 @@ absl::StatusOr<std::vector<kafka::Message>> FakeConsumer::Poll(
     absl::MutexLock lock(&mu_);
     ++polls_;
     last_max_messages_ = max_messages;
+    last_timeout_ = timeout;
     if (closed_) return absl::FailedPreconditionError("consumer is closed");
     if (!next_failure_.ok())
       return std::exchange(next_failure_, absl::OkStatus());
@@ -57,6 +58,11 @@ void FakeConsumer::SetAssignment(
 int FakeConsumer::polls() const {
   absl::MutexLock lock(&mu_);
   return polls_;
+}
+
+absl::Duration FakeConsumer::last_timeout() const {
+  absl::MutexLock lock(&mu_);
+  return last_timeout_;
 }
 
 int FakeConsumer::last_max_messages() const {

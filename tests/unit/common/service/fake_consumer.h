@@ -43,6 +43,8 @@ class FakeConsumer : public kafka::Consumer {
   int polls() const;
   // The max_messages of the last Poll(); 0 before any.
   int last_max_messages() const;
+  // The timeout of the last Poll(); zero before any.
+  absl::Duration last_timeout() const;
   bool closed() const;
   // Scripted batches not yet handed out.
   size_t batches_left() const;
@@ -54,6 +56,7 @@ class FakeConsumer : public kafka::Consumer {
   std::vector<std::pair<std::string, int32_t>> assignment_ ABSL_GUARDED_BY(mu_);
   int polls_ ABSL_GUARDED_BY(mu_) = 0;
   int last_max_messages_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Duration last_timeout_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
 

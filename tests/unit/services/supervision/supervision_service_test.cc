@@ -251,6 +251,51 @@ TEST_F(SupervisionServiceTest, TickFiresAtMostFireBatchTimers) {
   EXPECT_EQ(Missed().size(), 2u);
 }
 
+TEST_F(SupervisionServiceTest, MoreDueUntilTheBoundedBatchesEmptyTheDueTimers) {
+  SupervisionOptions options;
+  options.fire_batch = 1;
+  options.warning_before = absl::ZeroDuration();
+  Make(options);
+  ApplyAndCommit(Event(1, Received(), {Transfer()}));
+  ApplyAndCommit(Event(1, Received(), {Transfer()}, "140431-20261122-000002"));
+  t_->clock().Set(TransferDue());
+  TickAndCommit();
+  EXPECT_TRUE(service_->MoreDue());  // the loop must not idle: one is left
+  TickAndCommit();
+  TickAndCommit();
+  EXPECT_FALSE(service_->MoreDue());
+  EXPECT_EQ(Missed().size(), 2u);
+}
+
+TEST_F(SupervisionServiceTest, TimerArmedBehindTheLastScanStillFires) {
+  // Ticks start scanning where the last one stopped; a deadline armed
+  // later with an earlier due (already overdue when it arrives) must not
+  // be skipped.
+  SupervisionOptions options;
+  options.warning_before = absl::ZeroDuration();
+  Make(options);
+  ApplyAndCommit(Event(1, Received(), {Transfer()}));
+  TickAt(TransferDue() + absl::Hours(24));  // fires, scan moves past now
+  ASSERT_EQ(Missed().size(), 1u);
+  RunningDeadline early = Transfer();
+  *early.mutable_due_at() = time::ToProto(TransferDue() - absl::Hours(1));
+  // The event happened before that due, so Apply itself does not miss it.
+  ApplyAndCommit(Event(1, Received(), {early}, "140431-20261122-000003"));
+  TickAndCommit();
+  EXPECT_EQ(Missed().size(), 2u);
+}
+
+TEST_F(SupervisionServiceTest, DueWithNanosecondsFiresAtItsMicrosecond) {
+  SupervisionOptions options;
+  options.warning_before = absl::ZeroDuration();
+  Make(options);
+  RunningDeadline d = Transfer();
+  *d.mutable_due_at() = time::ToProto(TransferDue() + absl::Nanoseconds(1500));
+  ApplyAndCommit(Event(1, Received(), {d}));
+  TickAt(TransferDue() + absl::Seconds(1));
+  EXPECT_EQ(Missed().size(), 1u);
+}
+
 TEST_F(SupervisionServiceTest, EventWithoutSequenceIsInvalidArgument) {
   store::WriteBatch batch(&t_->store());
   EXPECT_EQ(service_->Apply(Event(0, Received(), {Transfer()}), batch).code(),
