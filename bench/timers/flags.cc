@@ -84,7 +84,8 @@ RocksDB store, each part beside its ceiling measured in this one run:
   fire     the timers come due on a clock running at a steady rate
            (--due-rate timers per real second at the peak); the loop's
            cadence is driven as ConsumeLoop does with no messages: wait
-           poll_timeout (100 ms), Tick (<= --fire-batch timers), commit.
+           poll_timeout (100 ms) unless the last Tick stopped at its bound,
+           Tick (<= --fire-batch timers), commit.
            Lateness = real time the batch committed - real time due:
            p50/p99/max, beside poll_timeout (what a perfect Tick could
            have). Fire work rate beside the raw store's scan+delete of the
