@@ -11,13 +11,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/file/file.h"
 #include "common/rpc/credentials.h"
 #include "common/rpc/token_auth.h"
@@ -152,8 +157,22 @@ TempDir::~TempDir() {
 }
 
 absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
+  std::set<std::string> wanted(options.services.begin(),
+                               options.services.end());
+  for (const std::string& name : wanted) {
+    if (std::find(std::begin(kServices), std::end(kServices), name) ==
+        std::end(kServices)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SystemOptions::services: unknown service ", name));
+    }
+  }
+  if (wanted.count("notification") && !wanted.count("intake")) {
+    return absl::InvalidArgumentError(
+        "SystemOptions::services: notification needs intake");
+  }
   std::unique_ptr<System> sys(new System());
   if (sys->dir().empty()) return absl::InternalError("mkdtemp failed");
+  sys->settings_ = options.settings;
   options.offices.push_back(kProvinceBureau);
   if (absl::Status st = sys->WriteTokens(options.offices); !st.ok()) return st;
   if (options.simulated_start.has_value()) {
@@ -163,9 +182,13 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     sys->clock_ = *std::move(clock);
   }
   std::string info = sys->dir() + "/devbroker.info";
-  auto broker = Process::Start({Binary("tools/devbroker/devbroker"),
-                                "--brokers", "1", "--info-file", info},
-                               {}, sys->dir() + "/devbroker.log");
+  std::vector<std::string> broker_argv = {Binary("tools/devbroker/devbroker"),
+                                          "--brokers", "1", "--info-file",
+                                          info};
+  for (const std::string& topic : options.topics) {
+    broker_argv.insert(broker_argv.end(), {"--topic", topic});
+  }
+  auto broker = Process::Start(broker_argv, {}, sys->dir() + "/devbroker.log");
   if (!broker.ok()) return broker.status();
   sys->broker_ = *std::move(broker);
   auto bootstrap =
@@ -174,11 +197,17 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
   sys->bootstrap_ = *bootstrap;
   // intake first (notification needs its address), then the rest at
   // once: each waits a few seconds for its consumer group.
-  if (absl::Status st = sys->StartService("intake"); !st.ok()) return st;
+  if (wanted.count("intake")) {
+    if (absl::Status st = sys->StartService("intake"); !st.ok()) return st;
+  }
+  std::vector<std::string> rest;
   for (const char* s : {"routing", "supervision", "notification"}) {
+    if (wanted.count(s)) rest.push_back(s);
+  }
+  for (const std::string& s : rest) {
     if (absl::Status st = sys->LaunchService(s); !st.ok()) return st;
   }
-  for (const char* s : {"routing", "supervision", "notification"}) {
+  for (const std::string& s : rest) {
     if (absl::Status st = sys->AwaitService(s); !st.ok()) return st;
   }
   return sys;
@@ -203,38 +232,57 @@ absl::Status System::LaunchService(const std::string& service) {
   std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
   std::remove(endpoints.c_str());
   std::string conf = absl::StrCat(dir(), "/", service, ".conf");
+  // key -> value, in the order written; SystemOptions::settings replace
+  // or extend them (a key given twice is refused by the config loader).
+  std::vector<std::pair<std::string, std::string>> lines = {
+      {"grpc.listen", "127.0.0.1:0"},
+      {"admin.listen", "127.0.0.1:0"},
+      {"store.path", absl::StrCat(dir(), "/data-", service)},
+      {"store.sync", "false"},
+      {"kafka.bootstrap", bootstrap_},
+      {"kafka.group", absl::StrCat(service, "-", getpid())},
+      {"endpoints.file", endpoints},
+  };
+  if (clock_ != nullptr) lines.push_back({"clock.file", clock_->path()});
+  const std::string src = CASERELAY_SOURCE_DIR;
+  if (service == "intake" || service == "routing") {
+    lines.push_back({"regions.path", src + "/data/regions/regions.tsv"});
+  }
+  if (service == "routing") {
+    lines.insert(lines.end(),
+                 {{"offices.dir", src + "/data/offices"},
+                  {"routes.path", src + "/data/routing/statutory_routes.tsv"},
+                  {"calendar.dir", src + "/data/holidays"},
+                  {"auth.mode", "token"},
+                  {"auth.tokens_path", dir() + "/tokens"}});
+  }
+  if (service == "intake") {
+    lines.push_back({"lookup.secret", "integration-test-secret"});
+  }
+  if (service == "notification") {
+    lines.insert(lines.end(), {{"templates.dir", src + "/data/sms/templates"},
+                               {"notification.gateway", "dev-file"},
+                               {"dev.sink_path", sms_sink()},
+                               {"intake.address", addresses_.at("intake")}});
+  }
+  auto overrides = settings_.find(service);
+  if (overrides != settings_.end()) {
+    for (const auto& [key, value] : overrides->second) {
+      auto same = std::find_if(lines.begin(), lines.end(),
+                               [&](const auto& l) { return l.first == key; });
+      if (same != lines.end()) {
+        same->second = value;
+      } else {
+        lines.push_back({key, value});
+      }
+    }
+  }
   {
     std::ofstream out(conf);
-    out << "grpc.listen = 127.0.0.1:0\n"
-        << "admin.listen = 127.0.0.1:0\n"
-        << "store.path = " << dir() << "/data-" << service << "\n"
-        << "store.sync = false\n"
-        << "kafka.bootstrap = " << bootstrap_ << "\n"
-        << "kafka.group = " << service << "-" << getpid() << "\n"
-        << "endpoints.file = " << endpoints << "\n";
-    if (clock_ != nullptr) out << "clock.file = " << clock_->path() << "\n";
-    const std::string src = CASERELAY_SOURCE_DIR;
-    if (service == "intake" || service == "routing") {
-      out << "regions.path = " << src << "/data/regions/regions.tsv\n";
-    }
-    if (service == "routing") {
-      out << "offices.dir = " << src << "/data/offices\n"
-          << "routes.path = " << src << "/data/routing/statutory_routes.tsv\n"
-          << "calendar.dir = " << src << "/data/holidays\n"
-          << "auth.mode = token\n"
-          << "auth.tokens_path = " << dir() << "/tokens\n";
-    }
-    if (service == "intake") out << "lookup.secret = integration-test-secret\n";
-    if (service == "notification") {
-      out << "templates.dir = " << src << "/data/sms/templates\n"
-          << "notification.gateway = dev-file\n"
-          << "dev.sink_path = " << sms_sink() << "\n"
-          << "intake.address = " << addresses_.at("intake") << "\n";
-    }
+    for (const auto& [key, value] : lines) out << key << " = " << value << "\n";
   }
   // The repository's data for any service that has these settings (a
   // service ignores CASERELAY_* variables that match none of its own).
-  const std::string src = CASERELAY_SOURCE_DIR;
   const std::map<std::string, std::string> env = {
       {"CASERELAY_REGIONS_PATH", src + "/data/regions/regions.tsv"},
       {"CASERELAY_OFFICES_DIR", src + "/data/offices"},
@@ -300,7 +348,8 @@ std::string System::admin_address(const std::string& service) const {
   return admin_addresses_.at(service);
 }
 
-absl::StatusOr<int> System::Healthz(const std::string& service) const {
+absl::StatusOr<System::AdminReply> System::Get(const std::string& service,
+                                               const std::string& path) const {
   const std::string address = admin_address(service);
   const size_t colon = address.rfind(':');
   int port = 0;
@@ -319,24 +368,57 @@ absl::StatusOr<int> System::Healthz(const std::string& service) const {
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   std::string reply;
   if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    const std::string request =
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    const std::string request = absl::StrCat(
+        "GET ", path, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
         static_cast<ssize_t>(request.size())) {
-      char buf[512];
+      char buf[4096];
       ssize_t n;
       while ((n = recv(fd, buf, sizeof buf, 0)) > 0) reply.append(buf, n);
     }
   }
   close(fd);
-  // "HTTP/1.1 200 OK"
-  int code = 0;
+  // "HTTP/1.1 200 OK\r\n...\r\n\r\nbody"
+  AdminReply answer{0, ""};
   if (reply.rfind("HTTP/1.", 0) != 0 || reply.size() < 12 ||
-      !absl::SimpleAtoi(reply.substr(9, 3), &code)) {
+      !absl::SimpleAtoi(reply.substr(9, 3), &answer.code)) {
     return absl::UnavailableError(
-        absl::StrCat(service, " /healthz at ", address, ": no HTTP answer"));
+        absl::StrCat(service, " ", path, " at ", address, ": no HTTP answer"));
   }
-  return code;
+  const size_t body = reply.find("\r\n\r\n");
+  if (body != std::string::npos) answer.body = reply.substr(body + 4);
+  return answer;
+}
+
+absl::StatusOr<int> System::Healthz(const std::string& service) const {
+  auto reply = Get(service, "/healthz");
+  if (!reply.ok()) return reply.status();
+  return reply->code;
+}
+
+absl::StatusOr<std::string> System::AdminGet(const std::string& service,
+                                             const std::string& path) const {
+  auto reply = Get(service, path);
+  if (!reply.ok()) return reply.status();
+  if (reply->code != 200) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(service, " ", path, ": HTTP ", reply->code));
+  }
+  return reply->body;
+}
+
+absl::StatusOr<double> System::Metric(const std::string& service,
+                                      const std::string& sample) const {
+  auto body = AdminGet(service, "/metrics");
+  if (!body.ok()) return body.status();
+  for (absl::string_view line : absl::StrSplit(*body, '\n')) {
+    if (!absl::ConsumePrefix(&line, sample) || !absl::ConsumePrefix(&line, " "))
+      continue;
+    double value = 0;
+    if (absl::SimpleAtod(line, &value)) return value;
+  }
+  return absl::NotFoundError(
+      absl::StrCat(service, " /metrics: no sample ", sample));
 }
 
 caserelay::v1::IntakeService::Stub& System::intake() { return *intake_; }

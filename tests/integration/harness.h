@@ -79,6 +79,24 @@ struct SystemOptions {
   // dir and gives every service `clock.file`; the test moves the time with
   // System::clock(). Unset: every service uses the system clock.
   std::optional<absl::Time> simulated_start = std::nullopt;
+  // The services to start (a subset of System::kServices, any order; they
+  // start in the order of kServices). Default: all four. notification
+  // needs intake (it asks intake for phone numbers): Start refuses it
+  // without intake (INVALID_ARGUMENT), as it does an unknown name.
+  std::vector<std::string> services = {"intake", "routing", "supervision",
+                                       "notification"};
+  // Settings per service ("supervision" -> {"supervision.fire_batch" ->
+  // "200"}): each replaces the harness's value of the key, or is added to
+  // the service's config file. Start and Restart use them; the service
+  // refuses a key it does not know, and a service not started ignores
+  // them.
+  std::map<std::string, std::map<std::string, std::string>> settings = {};
+  // The topics devbroker creates, each "NAME:PARTITIONS" (its --topic);
+  // empty: its defaults (the four topics, 8 partitions each). The
+  // services need all four. The embedded broker keeps only ~5 MiB per
+  // partition (PLATFORM-NOTES.md), so a test that reads a big topic from
+  // its beginning gives it more partitions.
+  std::vector<std::string> topics = {};
 };
 
 class System {
@@ -87,14 +105,17 @@ class System {
                                               "supervision", "notification"};
   static constexpr const char* kProvinceBureau = "140000:bureau";
 
-  // Starts devbroker and the four services; fails with the log's tail if
-  // any does not come up in time.
+  // Starts devbroker and the services of options.services (default: all
+  // four); fails with the log's tail if any does not come up in time, and
+  // with INVALID_ARGUMENT for an unknown service or notification without
+  // intake.
   static absl::StatusOr<std::unique_ptr<System>> Start(
       SystemOptions options = {});
   ~System();
 
-  // SIGKILL (or SIGTERM) one service; Restart starts it again on the same
-  // store and waits until it is ready.
+  // SIGKILL (or SIGTERM) one started service; Restart starts it again on
+  // the same store and config (SystemOptions::settings too) and waits
+  // until it is ready.
   void Kill(const std::string& service, int sig);
   absl::Status Restart(const std::string& service);
 
@@ -115,6 +136,18 @@ class System {
   // when every consume loop is healthy), or UNAVAILABLE if it cannot be
   // reached or answers something that is not HTTP.
   absl::StatusOr<int> Healthz(const std::string& service) const;
+  // GET `path` (e.g. "/metrics") of a service's admin server: the body of
+  // a 200 answer. UNAVAILABLE if it cannot be reached or does not answer
+  // HTTP; FAILED_PRECONDITION (with the code) for another status.
+  absl::StatusOr<std::string> AdminGet(const std::string& service,
+                                       const std::string& path) const;
+  // The value of one sample of the service's /metrics, named exactly as
+  // rendered, labels included (e.g.
+  // `caserelay_supervision_timers_fired_total{kind="miss"}`). NOT_FOUND if
+  // the service has no such sample (a counter appears once registered);
+  // the errors of AdminGet.
+  absl::StatusOr<double> Metric(const std::string& service,
+                                const std::string& sample) const;
 
   caserelay::v1::IntakeService::Stub& intake();
   // routing as the province bureau; routing_as(office) as another office
@@ -128,6 +161,13 @@ class System {
 
  private:
   System() = default;
+  // The admin server's answer to GET `path`: status code and body.
+  struct AdminReply {
+    int code;
+    std::string body;
+  };
+  absl::StatusOr<AdminReply> Get(const std::string& service,
+                                 const std::string& path) const;
   // Launches a service; AwaitService waits for its endpoints and makes
   // its stub.
   absl::Status LaunchService(const std::string& service);
@@ -141,6 +181,8 @@ class System {
   absl::Status WriteTokens(std::vector<std::string> offices);
 
   TempDir dir_;
+  // SystemOptions::settings: service -> key -> value.
+  std::map<std::string, std::map<std::string, std::string>> settings_;
   std::unique_ptr<time::FileClock> clock_;     // null: the system clock
   std::map<std::string, std::string> tokens_;  // office -> token
   std::map<std::string, std::unique_ptr<caserelay::v1::RoutingService::Stub>>
