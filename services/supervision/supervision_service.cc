@@ -211,6 +211,18 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
   }
   const std::string case_id(CaseOfDeadline(timer->deadline_id));
   auto record = LoadCase(batch, case_id);
+  if (absl::IsDataLoss(record.status())) {
+    // A corrupt record must not block every timer behind this one: the
+    // timer is kept in dead-letters with the reason (for an operator to
+    // rebuild the case from case-events), not silently dropped.
+    log::Error("supervision: a due timer's case record is corrupt",
+               {{"deadline", timer->deadline_id},
+                {"error", std::string(record.status().message())}});
+    batch.Put("dead-letters", "timer/" + std::string(key),
+              record.status().ToString());
+    timers_dropped_.Increment();
+    return absl::OkStatus();
+  }
   if (!record.ok()) return record.status();
   Deadline* d = FindDeadline(*record, timer->deadline_id);
   if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED) {

@@ -138,7 +138,10 @@ class SupervisionServiceImpl final
   // says; a timer whose deadline was paused, ended, moved or already
   // handled is dropped without output. A miss of an office the directory
   // does not know issues no instrument (warned in the log and counted).
-  // DATA_LOSS for a corrupt record; the store's error if the scan fails.
+  // A timer whose case record is corrupt goes to "dead-letters" (key
+  // "timer/<timer key>", the reason as value) and the others still fire.
+  // The store's error if the scan or a read fails (the fires before it
+  // stay in the batch: each is whole).
   absl::Status Tick(store::WriteBatch& batch) override;
 
   // True when the last Tick fired options.fire_batch timers and more may

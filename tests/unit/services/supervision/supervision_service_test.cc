@@ -296,6 +296,24 @@ TEST_F(SupervisionServiceTest, DueWithNanosecondsFiresAtItsMicrosecond) {
   EXPECT_EQ(Missed().size(), 1u);
 }
 
+TEST_F(SupervisionServiceTest, CorruptRecordDeadLettersItsTimerAndOthersFire) {
+  SupervisionOptions options;
+  options.warning_before = absl::ZeroDuration();
+  Make(options);
+  ApplyAndCommit(Event(1, Received(), {Transfer()}));
+  ApplyAndCommit(Event(1, Received(), {Transfer()}, "140431-20261122-000002"));
+  {
+    store::WriteBatch batch(&t_->store());
+    batch.Put(kCases, kCase, "\xff not a record");
+    ASSERT_EQ(t_->publisher().Commit(batch).code(), absl::StatusCode::kOk);
+  }
+  TickAt(TransferDue());
+  ASSERT_EQ(Missed().size(), 1u);  // the other case is not blocked
+  EXPECT_EQ(Missed()[0].case_id(), "140431-20261122-000002");
+  EXPECT_EQ(Count("dead-letters"), 1);
+  EXPECT_EQ(Timers(), 0);
+}
+
 TEST_F(SupervisionServiceTest, EventWithoutSequenceIsInvalidArgument) {
   store::WriteBatch batch(&t_->store());
   EXPECT_EQ(service_->Apply(Event(0, Received(), {Transfer()}), batch).code(),
