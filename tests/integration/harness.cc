@@ -19,6 +19,7 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -419,6 +420,33 @@ absl::StatusOr<double> System::Metric(const std::string& service,
   }
   return absl::NotFoundError(
       absl::StrCat(service, " /metrics: no sample ", sample));
+}
+
+absl::StatusOr<double> System::MetricSum(const std::string& service,
+                                         const std::string& name,
+                                         const std::string& label) const {
+  auto body = AdminGet(service, "/metrics");
+  if (!body.ok()) return body.status();
+  return testing::MetricSum(*body, name, label);
+}
+
+double MetricSum(const std::string& metrics_text, const std::string& name,
+                 const std::string& label) {
+  double sum = 0;
+  for (absl::string_view line : absl::StrSplit(metrics_text, '\n')) {
+    if (!absl::StartsWith(line, name)) continue;
+    const absl::string_view rest = line.substr(name.size());
+    // Another metric whose name starts with this one's: not a sample.
+    if (rest.empty() || (rest[0] != '{' && rest[0] != ' ')) continue;
+    if (!label.empty() && !absl::StrContains(rest, label)) continue;
+    double value = 0;
+    const size_t space = line.rfind(' ');
+    if (space != absl::string_view::npos &&
+        absl::SimpleAtod(line.substr(space + 1), &value)) {
+      sum += value;
+    }
+  }
+  return sum;
 }
 
 caserelay::v1::IntakeService::Stub& System::intake() { return *intake_; }

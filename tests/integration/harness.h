@@ -148,6 +148,12 @@ class System {
   // the errors of AdminGet.
   absl::StatusOr<double> Metric(const std::string& service,
                                 const std::string& sample) const;
+  // The sum of every sample of metric `name` on the service's /metrics
+  // whose labels contain `label` (any, if empty): MetricSum() below on
+  // AdminGet's body.
+  absl::StatusOr<double> MetricSum(const std::string& service,
+                                   const std::string& name,
+                                   const std::string& label = "") const;
 
   caserelay::v1::IntakeService::Stub& intake();
   // routing as the province bureau; routing_as(office) as another office
@@ -204,6 +210,11 @@ caserelay::v1::SubmitPetitionRequest SamplePetition(
 
 // Runs `command` with sh, stderr joined to stdout; returns the exit code
 // (-1 if it did not exit normally) and everything it printed.
+// The sum of every sample of metric `name` in a /metrics text (any label
+// set whose text contains `label`; all if empty); 0 if it has none.
+double MetricSum(const std::string& metrics_text, const std::string& name,
+                 const std::string& label = "");
+
 struct CommandResult {
   int code;
   std::string output;

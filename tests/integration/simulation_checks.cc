@@ -104,59 +104,6 @@ std::vector<sim::Query> Queries() {
 
 }  // namespace
 
-absl::StatusOr<std::string> AdminGet(const std::string& address,
-                                     const std::string& path) {
-  const size_t colon = address.rfind(':');
-  int port = 0;
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("admin address ", address));
-  }
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError("socket");
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  std::string reply;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    const std::string request = absl::StrCat(
-        "GET ", path, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-        static_cast<ssize_t>(request.size())) {
-      char buf[4096];
-      ssize_t n;
-      while ((n = recv(fd, buf, sizeof buf, 0)) > 0) reply.append(buf, n);
-    }
-  }
-  close(fd);
-  const size_t body = reply.find("\r\n\r\n");
-  if (reply.rfind("HTTP/1.1 200", 0) != 0 || body == std::string::npos) {
-    return absl::UnavailableError(
-        absl::StrCat("GET ", path, " at ", address, ": no 200 answer"));
-  }
-  return reply.substr(body + 4);
-}
-
-int64_t MetricSum(const std::string& text, const std::string& name,
-                  const std::string& label) {
-  int64_t sum = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (!absl::StartsWith(line, name)) continue;
-    const absl::string_view rest = line.substr(name.size());
-    if (rest.empty() || (rest[0] != '{' && rest[0] != ' ')) continue;
-    if (!label.empty() && rest.find(label) == absl::string_view::npos) continue;
-    double v = 0;
-    const size_t space = line.rfind(' ');
-    if (absl::SimpleAtod(line.substr(space + 1), &v)) {
-      sum += static_cast<int64_t>(v);
-    }
-  }
-  return sum;
-}
-
 void CheckIndicators(System& sys, const sim::Script& script) {
   for (const sim::Query& q : Queries()) {
     SCOPED_TRACE(q.name);

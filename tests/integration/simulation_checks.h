@@ -1,7 +1,6 @@
 // The end of the simulated year (simulation_test.cc): the indicators and
 // the red-light board as supervision answers them, compared with what the
-// script implies (simulation_script.h); and the admin HTTP reads the test
-// waits with.
+// script implies (simulation_script.h).
 //
 // Thread safety: one test thread.
 
@@ -17,16 +16,6 @@
 #include "tests/integration/simulation_script.h"
 
 namespace caserelay::testing {
-
-// GET `path` of the admin server at `address` (host:port): the body, or
-// UNAVAILABLE if it cannot be reached or does not answer 200.
-absl::StatusOr<std::string> AdminGet(const std::string& address,
-                                     const std::string& path);
-
-// The sum of the samples of metric `name` (Prometheus text) whose label
-// set contains `label` ("" for every sample).
-int64_t MetricSum(const std::string& text, const std::string& name,
-                  const std::string& label);
 
 // Queries GetIndicators for the scopes and periods of the test and expects
 // every field of the total and of every row to equal sim::Expected.

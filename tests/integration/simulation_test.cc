@@ -148,15 +148,15 @@ struct Progress {
 };
 
 absl::StatusOr<Progress> ReadProgress(System& sys) {
-  auto text = AdminGet(sys.admin_address("supervision"), "/metrics");
+  auto text = sys.AdminGet("supervision", "/metrics");
   if (!text.ok()) return text.status();
   Progress p;
-  p.applied = MetricSum(*text, "caserelay_events_applied_total",
-                        "loop=\"case-events\"");
-  p.dead = MetricSum(*text, "caserelay_events_dead_letter_total",
-                     "loop=\"case-events\"");
-  p.instruments =
-      MetricSum(*text, "caserelay_supervision_instruments_issued_total", "");
+  p.applied = static_cast<int64_t>(MetricSum(
+      *text, "caserelay_events_applied_total", "loop=\"case-events\""));
+  p.dead = static_cast<int64_t>(MetricSum(
+      *text, "caserelay_events_dead_letter_total", "loop=\"case-events\""));
+  p.instruments = static_cast<int64_t>(
+      MetricSum(*text, "caserelay_supervision_instruments_issued_total"));
   return p;
 }
 

@@ -29,7 +29,7 @@ double AwaitMetric(const System& sys, const std::string& name,
   const absl::Time give_up = absl::Now() + absl::Seconds(10);
   double value = -1;
   while (absl::Now() < give_up) {
-    auto got = MetricSum(sys, "routing", name);
+    auto got = sys.MetricSum("routing", name);
     EXPECT_TRUE(got.ok()) << got.status();
     if (got.ok()) value = *got;
     if (value >= at_least) break;
@@ -78,9 +78,9 @@ TEST(SupervisionTest, ReplayedOrStraySupervisionIssuedAddsNothingToAnyCase) {
   const int events = before->events_size();
   // Let routing's loop settle (supervision's own events are applied too).
   absl::SleepFor(absl::Milliseconds(500));
-  auto applied = MetricSum(system, "routing", kApplied);
+  auto applied = system.MetricSum("routing", kApplied);
   ASSERT_TRUE(applied.ok()) << applied.status();
-  auto dead = MetricSum(system, "routing", kDeadLetters);
+  auto dead = system.MetricSum("routing", kDeadLetters);
   ASSERT_TRUE(dead.ok()) << dead.status();
 
   // The same instrument under a new event id: applied, and skipped.

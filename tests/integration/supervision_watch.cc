@@ -35,47 +35,6 @@ absl::Status FromGrpc(const grpc::Status& s) {
                       s.error_message());
 }
 
-// GET `path` from host:port; the reply's status code and body.
-absl::StatusOr<std::pair<int, std::string>> HttpGet(const std::string& address,
-                                                    const std::string& path) {
-  const size_t colon = address.rfind(':');
-  int port = 0;
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("address ", address));
-  }
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError("socket");
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  std::string reply;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    const std::string request = absl::StrCat(
-        "GET ", path, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-        static_cast<ssize_t>(request.size())) {
-      char buf[4096];
-      ssize_t n;
-      while ((n = recv(fd, buf, sizeof buf, 0)) > 0) reply.append(buf, n);
-    }
-  }
-  close(fd);
-  int code = 0;
-  const size_t body = reply.find("\r\n\r\n");
-  if (reply.rfind("HTTP/1.", 0) != 0 || reply.size() < 12 ||
-      !absl::SimpleAtoi(reply.substr(9, 3), &code) ||
-      body == std::string::npos) {
-    return absl::UnavailableError(
-        absl::StrCat("GET ", path, " at ", address, ": no HTTP answer"));
-  }
-  return std::make_pair(code, reply.substr(body + 4));
-}
-
 }  // namespace
 
 absl::Time China(int y, int m, int d, int hh) {
@@ -234,30 +193,6 @@ absl::StatusOr<v1::Envelope> Feed::Await(const std::string& id,
     }
     Drain(absl::Milliseconds(100));
   }
-}
-
-absl::StatusOr<double> MetricSum(const System& sys, const std::string& service,
-                                 const std::string& name) {
-  auto got = HttpGet(sys.admin_address(service), "/metrics");
-  if (!got.ok()) return got.status();
-  if (got->first != 200) {
-    return absl::UnavailableError(
-        absl::StrCat(service, " /metrics answered ", got->first));
-  }
-  double sum = 0;
-  for (absl::string_view line : absl::StrSplit(got->second, '\n')) {
-    if (!absl::StartsWith(line, name)) continue;
-    const char next = line.size() > name.size() ? line[name.size()] : '\0';
-    if (next != '{' && next != ' ') continue;  // another metric's prefix
-    double value = 0;
-    const size_t space = line.rfind(' ');
-    if (space == absl::string_view::npos ||
-        !absl::SimpleAtod(line.substr(space + 1), &value)) {
-      return absl::DataLossError(absl::StrCat("metrics line: ", line));
-    }
-    sum += value;
-  }
-  return sum;
 }
 
 absl::Status Publish(const System& sys, const std::string& topic,

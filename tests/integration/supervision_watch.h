@@ -99,12 +99,6 @@ class Feed {
   std::vector<caserelay::v1::Envelope> seen_;
 };
 
-// GET /metrics of `service`'s admin server: the sum of every sample of
-// the metric `name` (all label sets; 0 if it has none yet). UNAVAILABLE if
-// the server does not answer 200.
-absl::StatusOr<double> MetricSum(const System& sys, const std::string& service,
-                                 const std::string& name);
-
 // Publishes `envelope` to `topic` keyed by its case id, as a service's
 // outbox would; OK once the broker has it.
 absl::Status Publish(const System& sys, const std::string& topic,
