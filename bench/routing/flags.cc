@@ -7,22 +7,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "bench/common/util.h"
 
 namespace caserelay::bench {
-namespace {
-
-absl::Status ParseInt(absl::string_view flag, absl::string_view value, int lo,
-                      int hi, int* out) {
-  if (!absl::SimpleAtoi(value, out) || *out < lo || *out > hi) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, ": expected an integer in ", lo, "..", hi,
-                     ", got \"", value, "\""));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 absl::StatusOr<RoutingFlags> ParseRoutingFlags(
     const std::vector<std::string>& args) {
   RoutingFlags flags;

@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/common/util.h"
 #include "bench/pipeline/stats.h"
 #include "bench/routing/decisions.h"
 #include "bench/routing/flags.h"
@@ -76,32 +77,6 @@ DecisionReport RunDecisionRuns(const Tree& tree, const RoutingFlags& flags) {
   d.decide_n = RunDecisions(router, d.workload.inputs, flags.threads);
   d.lookups_n = RunLookups(tree, d.workload.inputs, flags.threads, true);
   return d;
-}
-
-// A fresh directory for the store: flags.dir (created; it must be absent
-// or empty) or a new one under $TMPDIR.
-absl::StatusOr<std::string> StoreDir(const RoutingFlags& flags) {
-  std::error_code ec;
-  if (flags.dir.empty()) {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl =
-        absl::StrCat(base && *base ? base : "/tmp", "/bench-routing-XXXXXX");
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      return absl::InternalError(absl::StrCat("mkdtemp ", tmpl, " failed"));
-    }
-    return tmpl;
-  }
-  if (std::filesystem::exists(flags.dir, ec) &&
-      !std::filesystem::is_empty(flags.dir, ec)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--dir: ", flags.dir, " is not empty (the store must start empty)"));
-  }
-  std::filesystem::create_directories(flags.dir, ec);
-  if (ec) {
-    return absl::InternalError(
-        absl::StrCat("--dir: cannot create ", flags.dir, ": ", ec.message()));
-  }
-  return flags.dir;
 }
 
 // This process's CPU time so far (every thread), from getrusage.
@@ -192,7 +167,7 @@ int Run(const RoutingFlags& flags) {
 
   std::optional<InboxReport> inbox;
   if (!flags.skip_inbox) {
-    auto dir = StoreDir(flags);
+    auto dir = FreshStoreDir(flags.dir, "routing");
     if (!dir.ok()) return Fail("store directory", dir.status());
     auto report = RunInboxRuns(*tree, flags, *dir);
     std::error_code ec;

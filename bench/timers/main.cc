@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/common/util.h"
 #include "bench/pipeline/stats.h"
 #include "bench/timers/flags.h"
 #include "bench/timers/phases.h"
@@ -93,30 +94,6 @@ uint64_t DiskBytes(const std::string& dir) {
     if (e.is_regular_file(ec)) total += e.file_size(ec);
   }
   return total;
-}
-
-absl::StatusOr<std::string> StoreDir(const TimersFlags& flags) {
-  std::error_code ec;
-  if (flags.dir.empty()) {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl =
-        absl::StrCat(base && *base ? base : "/tmp", "/bench-timers-XXXXXX");
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      return absl::InternalError(absl::StrCat("mkdtemp ", tmpl, " failed"));
-    }
-    return tmpl;
-  }
-  if (std::filesystem::exists(flags.dir, ec) &&
-      !std::filesystem::is_empty(flags.dir, ec)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--dir: ", flags.dir, " is not empty (the stores must start empty)"));
-  }
-  std::filesystem::create_directories(flags.dir, ec);
-  if (ec) {
-    return absl::InternalError(
-        absl::StrCat("--dir: cannot create ", flags.dir, ": ", ec.message()));
-  }
-  return flags.dir;
 }
 
 absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(
@@ -352,7 +329,7 @@ absl::Status Run(const TimersFlags& flags, const std::string& dir, Figures& f) {
 }
 
 int Main(const TimersFlags& flags) {
-  auto dir = StoreDir(flags);
+  auto dir = FreshStoreDir(flags.dir, "timers");
   if (!dir.ok()) return Fail("store directory", dir.status());
   // The service logs two lines per miss on stderr; they go to a file, as
   // a deployed service's go to its journal, and progress to the terminal.
