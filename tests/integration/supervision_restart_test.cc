@@ -478,18 +478,20 @@ TEST(SupervisionRestartTest, EveryTimerFiresExactlyOnceAcrossSigkills) {
   EXPECT_EQ(payload_of.size(), expected_ids);
 
   // Raw repeats: only the outbox republished after a kill, which held what
-  // the gauge showed just before it plus at most one more batch (at most
-  // fire_batch misses with a letter each).
+  // the gauge showed just before it plus what committed between that read
+  // and the kill: a batch is at most fire_batch misses with a letter each,
+  // and the loop ticks again at once while timers are due, so allow two.
   const size_t duplicates = raw - payload_of.size();
   const double outbox_bound =
-      figures.outbox_at_kills + figures.kills * 2.0 * kFireBatch;
+      figures.outbox_at_kills + figures.kills * 2 * 2.0 * kFireBatch;
   int most_copies = 0;
   for (const auto& [id, n] : copies) most_copies = std::max(most_copies, n);
   EXPECT_LE(static_cast<double>(duplicates), outbox_bound);
   EXPECT_LE(most_copies, figures.kills + 1);
-  // A fire is counted before its batch commits, so never less than once.
-  EXPECT_GE(figures.fired_by_killed + fired_by_last,
-            static_cast<double>(kCases + warnings));
+  // (The fired counters are not compared with the total: a killed
+  // process's last scrape precedes the kill, so its fires after that scrape
+  // are uncounted, and fires of a batch the kill cut short are counted
+  // twice. The distinct ids above are the proof.)
 
   // supervision agrees: a sample of cases shows the deadline MISSED.
   for (int i = 0; i < kCases; i += 997) {
@@ -516,8 +518,7 @@ TEST(SupervisionRestartTest, EveryTimerFiresExactlyOnceAcrossSigkills) {
       "raw events %zu, distinct %zu, raw repeats %zu (most copies of one id "
       "%d; bound %.0f); fires counted by killed processes %.0f + last process "
       "%.0f = "
-      "%.0f for %zu fired timers (the rest: fires of batches a kill cut "
-      "short, redone after the restart)\n",
+      "%.0f for %zu fired timers (scraped before each kill: an estimate)\n",
       distinct_of['m'], distinct_of['w'], distinct_of['s'], fire_seconds,
       figures.kills, figures.restart_seconds, figures.outbox_at_kills, raw,
       payload_of.size(), duplicates, most_copies, outbox_bound,
