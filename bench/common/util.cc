@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -19,6 +20,30 @@ absl::Status ParseInt(absl::string_view flag, absl::string_view value, int lo,
                      ", got \"", value, "\""));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> TakeValueFlag(
+    const std::vector<std::string>& args, size_t* i,
+    absl::Span<const absl::string_view> known) {
+  const absl::string_view arg = args[*i];
+  if (arg.rfind("--", 0) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument \"", arg, "\" (see --help)"));
+  }
+  const size_t eq = arg.find('=');
+  const absl::string_view name = arg.substr(0, eq);
+  if (std::find(known.begin(), known.end(), name) == known.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown flag \"", name, "\" (see --help)"));
+  }
+  if (eq != absl::string_view::npos) {
+    return std::make_pair(std::string(name), std::string(arg.substr(eq + 1)));
+  }
+  if (*i + 1 >= args.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": missing value"));
+  }
+  ++*i;
+  return std::make_pair(std::string(name), args[*i]);
 }
 
 absl::StatusOr<std::string> FreshStoreDir(const std::string& dir,

@@ -5,13 +5,52 @@
 #ifndef CASERELAY_BENCH_COMMON_UTIL_H_
 #define CASERELAY_BENCH_COMMON_UTIL_H_
 
+#include <cstddef>
+#include <iostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace caserelay::bench {
+
+// The benchmarks' exit codes: 0 measured, 1 a run failed, 2 bad flags.
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// A flag with a value at args[*i]: "--name=value", or "--name value" (then
+// *i moves to the value), whose name is one of `known`. Returns {name,
+// value}; INVALID_ARGUMENT for an argument that is not a flag
+// ("unexpected argument ... (see --help)"), a name not in `known`
+// ("unknown flag ... (see --help)") or a flag with nothing after it
+// ("<name>: missing value").
+absl::StatusOr<std::pair<std::string, std::string>> TakeValueFlag(
+    const std::vector<std::string>& args, size_t* i,
+    absl::Span<const absl::string_view> known);
+
+// The whole main() of a benchmark: parses argv with `parse` (a
+// StatusOr<Flags> of the arguments; Flags has `bool help`), prints
+// "<name>: <error>" and returns kExitUsage on bad flags, prints `usage()`
+// for --help, else returns run(flags).
+template <typename Parse, typename Usage, typename Run>
+int BenchMain(int argc, char** argv, const char* name, Parse parse, Usage usage,
+              Run run) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto flags = parse(args);
+  if (!flags.ok()) {
+    std::cerr << name << ": " << flags.status().message() << std::endl;
+    return kExitUsage;
+  }
+  if (flags->help) {
+    std::cout << usage();
+    return 0;
+  }
+  return run(*flags);
+}
 
 // Parses `value` of flag `flag` as an integer in lo..hi into *out; else
 // INVALID_ARGUMENT naming the flag, the range and the value.

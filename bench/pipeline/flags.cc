@@ -53,26 +53,9 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       flags.skip_pipeline = true;
       continue;
     }
-    std::string name(arg);
-    std::string value;
-    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
-      name = std::string(arg.substr(0, eq));
-      value = std::string(arg.substr(eq + 1));
-    } else if (arg.rfind("--", 0) == 0) {
-      if (std::find(std::begin(kValueFlags), std::end(kValueFlags), arg) ==
-          std::end(kValueFlags)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("unknown flag \"", arg, "\" (see --help)"));
-      }
-      if (i + 1 >= args.size()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(name, ": missing value"));
-      }
-      value = args[++i];
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unexpected argument \"", arg, "\" (see --help)"));
-    }
+    auto flag = TakeValueFlag(args, &i, kValueFlags);
+    if (!flag.ok()) return flag.status();
+    const auto& [name, value] = *flag;
     absl::Status s;
     if (name == "--cases") {
       s = ParseInt(name, value, 1, 1000000, &flags.cases);

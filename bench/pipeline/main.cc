@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/common/util.h"
 #include "bench/pipeline/flags.h"
 #include "bench/pipeline/pipeline.h"
 #include "bench/pipeline/relay.h"
@@ -23,9 +24,6 @@
 
 namespace caserelay::bench {
 namespace {
-
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
 
 int Fail(const std::string& stage, const absl::Status& status) {
   std::cerr << "bench_pipeline: " << stage << ": " << status << std::endl;
@@ -215,15 +213,7 @@ int Run(const Flags& flags) {
 }  // namespace caserelay::bench
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  auto flags = caserelay::bench::ParseFlags(args);
-  if (!flags.ok()) {
-    std::cerr << "bench_pipeline: " << flags.status().message() << std::endl;
-    return caserelay::bench::kExitUsage;
-  }
-  if (flags->help) {
-    std::cout << caserelay::bench::Usage();
-    return 0;
-  }
-  return caserelay::bench::Run(*flags);
+  namespace b = caserelay::bench;
+  return b::BenchMain(argc, argv, "bench_pipeline", b::ParseFlags, b::Usage,
+                      [](const auto& flags) { return b::Run(flags); });
 }

@@ -10,6 +10,12 @@
 #include "bench/common/util.h"
 
 namespace caserelay::bench {
+namespace {
+
+constexpr absl::string_view kValueFlags[] = {"--cases", "--queries",
+                                             "--threads", "--seed", "--dir"};
+
+}  // namespace
 absl::StatusOr<RoutingFlags> ParseRoutingFlags(
     const std::vector<std::string>& args) {
   RoutingFlags flags;
@@ -26,21 +32,9 @@ absl::StatusOr<RoutingFlags> ParseRoutingFlags(
                                    : flags.skip_inbox) = true;
       continue;
     }
-    if (arg.rfind("--", 0) != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unexpected argument \"", arg, "\" (see --help)"));
-    }
-    std::string name(arg);
-    std::string value;
-    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
-      name = std::string(arg.substr(0, eq));
-      value = std::string(arg.substr(eq + 1));
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else if (name == "--cases" || name == "--queries" ||
-               name == "--threads" || name == "--seed" || name == "--dir") {
-      return absl::InvalidArgumentError(absl::StrCat(name, ": missing value"));
-    }
+    auto flag = TakeValueFlag(args, &i, kValueFlags);
+    if (!flag.ok()) return flag.status();
+    const auto& [name, value] = *flag;
     absl::Status s;
     if (name == "--cases") {
       s = ParseInt(name, value, 1, 10000000, &flags.cases);

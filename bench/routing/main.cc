@@ -30,9 +30,6 @@
 namespace caserelay::bench {
 namespace {
 
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-
 int Fail(const std::string& stage, const absl::Status& status) {
   std::cerr << "bench_routing: " << stage << ": " << status << std::endl;
   return kExitFailure;
@@ -194,15 +191,8 @@ int Run(const RoutingFlags& flags) {
 }  // namespace caserelay::bench
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  auto flags = caserelay::bench::ParseRoutingFlags(args);
-  if (!flags.ok()) {
-    std::cerr << "bench_routing: " << flags.status().message() << std::endl;
-    return caserelay::bench::kExitUsage;
-  }
-  if (flags->help) {
-    std::cout << caserelay::bench::RoutingUsage();
-    return 0;
-  }
-  return caserelay::bench::Run(*flags);
+  namespace b = caserelay::bench;
+  return b::BenchMain(argc, argv, "bench_routing", b::ParseRoutingFlags,
+                      b::RoutingUsage,
+                      [](const auto& flags) { return b::Run(flags); });
 }

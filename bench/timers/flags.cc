@@ -6,6 +6,12 @@
 #include "bench/common/util.h"
 
 namespace caserelay::bench {
+namespace {
+
+constexpr absl::string_view kValueFlags[] = {
+    "--timers", "--batch", "--fire-batch", "--due-rate", "--dir"};
+
+}  // namespace
 absl::StatusOr<TimersFlags> ParseTimersFlags(
     const std::vector<std::string>& args) {
   TimersFlags flags;
@@ -15,20 +21,9 @@ absl::StatusOr<TimersFlags> ParseTimersFlags(
       flags.help = true;
       return flags;
     }
-    if (arg.rfind("--", 0) != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unexpected argument \"", arg, "\" (see --help)"));
-    }
-    std::string name(arg);
-    std::string value;
-    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
-      name = std::string(arg.substr(0, eq));
-      value = std::string(arg.substr(eq + 1));
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat(name, ": missing value"));
-    }
+    auto flag = TakeValueFlag(args, &i, kValueFlags);
+    if (!flag.ok()) return flag.status();
+    const auto& [name, value] = *flag;
     absl::Status s;
     if (name == "--timers") {
       s = ParseInt(name, value, 2, 20000000, &flags.timers);

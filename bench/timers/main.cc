@@ -30,9 +30,6 @@
 namespace caserelay::bench {
 namespace {
 
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-
 // Deadlines fall due over this much simulated time; warnings (yellow
 // lights) come the deployed supervision.warning_before earlier.
 constexpr absl::Duration kSpread = absl::Hours(24 * 30);
@@ -361,15 +358,8 @@ int Main(const TimersFlags& flags) {
 }  // namespace caserelay::bench
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  auto flags = caserelay::bench::ParseTimersFlags(args);
-  if (!flags.ok()) {
-    std::cerr << "bench_timers: " << flags.status().message() << std::endl;
-    return caserelay::bench::kExitUsage;
-  }
-  if (flags->help) {
-    std::cout << caserelay::bench::TimersUsage();
-    return 0;
-  }
-  return caserelay::bench::Main(*flags);
+  namespace b = caserelay::bench;
+  return b::BenchMain(argc, argv, "bench_timers", b::ParseTimersFlags,
+                      b::TimersUsage,
+                      [](const auto& flags) { return b::Main(flags); });
 }
