@@ -430,6 +430,11 @@ absl::StatusOr<double> System::MetricSum(const std::string& service,
   return testing::MetricSum(*body, name, label);
 }
 
+absl::Time China(int y, int m, int d, int hh) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0),
+                         absl::FixedTimeZone(8 * 3600));
+}
+
 double MetricSum(const std::string& metrics_text, const std::string& name,
                  const std::string& label) {
   double sum = 0;

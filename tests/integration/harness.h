@@ -210,6 +210,11 @@ caserelay::v1::SubmitPetitionRequest SamplePetition(
 
 // Runs `command` with sh, stderr joined to stdout; returns the exit code
 // (-1 if it did not exit normally) and everything it printed.
+// y-m-d hh:00 China Standard Time (UTC+8, no daylight saving), spelled out
+// in the harness so the tests' expected instants do not depend on the code
+// under test.
+absl::Time China(int y, int m, int d, int hh = 0);
+
 // The sum of every sample of metric `name` in a /metrics text (any label
 // set whose text contains `label`; all if empty); 0 if it has none.
 double MetricSum(const std::string& metrics_text, const std::string& name,

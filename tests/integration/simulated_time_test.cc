@@ -29,13 +29,6 @@ using caserelay::v1::Deadline;
 constexpr char kTownship[] = "140431100";  // 沁河镇, 沁源县
 constexpr char kCountyBureau[] = "140431:bureau";
 
-// China Standard Time (UTC+8, no daylight saving), spelled out here so the
-// expected instants do not depend on the code under test.
-absl::Time China(int y, int m, int d, int hh = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0),
-                         absl::FixedTimeZone(8 * 3600));
-}
-
 // 2026-09-01T09:00+08:00, a Tuesday: before the real date the tests were
 // written on (2026-11), so a service reading the real clock would find the
 // deadline below long missed at once.

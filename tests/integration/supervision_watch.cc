@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/kafka/producer.h"
+#include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 
@@ -30,17 +31,7 @@ void Within(grpc::ClientContext& ctx, int seconds = 10) {
                    std::chrono::seconds(seconds));
 }
 
-absl::Status FromGrpc(const grpc::Status& s) {
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      s.error_message());
-}
-
 }  // namespace
-
-absl::Time China(int y, int m, int d, int hh) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0),
-                         absl::FixedTimeZone(8 * 3600));
-}
 
 const v1::Deadline* Find(const Listing& listing, v1::DeadlineKind kind,
                          const std::string& supervision_id) {
@@ -70,7 +61,7 @@ absl::StatusOr<Listing> Watch::Get(const std::string& id) {
   req.set_case_id(id);
   Listing resp;
   grpc::Status s = sys_.supervision().ListDeadlines(&ctx, req, &resp);
-  if (!s.ok()) return FromGrpc(s);
+  if (!s.ok()) return rpc::FromGrpc(s);
   return resp;
 }
 
@@ -99,7 +90,7 @@ absl::StatusOr<v1::ListRedLightsResponse> Watch::Lights(
   req.set_region_code(region);
   v1::ListRedLightsResponse resp;
   grpc::Status s = sys_.supervision().ListRedLights(&ctx, req, &resp);
-  if (!s.ok()) return FromGrpc(s);
+  if (!s.ok()) return rpc::FromGrpc(s);
   return resp;
 }
 
@@ -112,7 +103,7 @@ absl::StatusOr<v1::GetIndicatorsResponse> Watch::Indicators(
   *req.mutable_from() = time::ToProto(from);
   v1::GetIndicatorsResponse resp;
   grpc::Status s = sys_.supervision().GetIndicators(&ctx, req, &resp);
-  if (!s.ok()) return FromGrpc(s);
+  if (!s.ok()) return rpc::FromGrpc(s);
   return resp;
 }
 

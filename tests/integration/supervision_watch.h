@@ -23,10 +23,6 @@
 
 namespace caserelay::testing {
 
-// An instant of China Standard Time (UTC+8, no daylight saving), spelled
-// out here so expected instants do not depend on the code under test.
-absl::Time China(int y, int m, int d, int hh = 0);
-
 using Listing = caserelay::v1::ListDeadlinesResponse;
 
 // The deadline of `kind` in `listing` (for SUPERVISION_REPLY with a
