@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "absl/strings/numbers.h"
@@ -44,6 +45,21 @@ absl::StatusOr<std::pair<std::string, std::string>> TakeValueFlag(
   }
   ++*i;
   return std::make_pair(std::string(name), args[*i]);
+}
+
+const char* BuildType() {
+#ifdef NDEBUG
+  return "optimized (NDEBUG)";
+#else
+  return "NOT optimized (no NDEBUG): configure with -DCMAKE_BUILD_TYPE=Release";
+#endif
+}
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
 }
 
 absl::StatusOr<std::string> FreshStoreDir(const std::string& dir,

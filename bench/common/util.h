@@ -57,6 +57,14 @@ int BenchMain(int argc, char** argv, const char* name, Parse parse, Usage usage,
 absl::Status ParseInt(absl::string_view flag, absl::string_view value, int lo,
                       int hi, int* out);
 
+// "optimized (NDEBUG)", or a warning that the figures are not from a
+// Release build; every report's first line says which.
+const char* BuildType();
+
+// The 1, 5 and 15 minute load averages from /proc/loadavg, "a b c" (the
+// benchmarks share the machine; the load goes beside their figures).
+std::string LoadAverage();
+
 // A fresh directory for a benchmark's stores: `dir` (created; it must be
 // absent or empty: FAILED_PRECONDITION otherwise, naming --dir), or, if
 // `dir` is empty, a new "bench-<name>-XXXXXX" under $TMPDIR (or /tmp).

@@ -30,13 +30,6 @@ int Fail(const std::string& stage, const absl::Status& status) {
   return kExitFailure;
 }
 
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
-
 // The end of each process's log, for a run that failed (the logs go with
 // the system's temp dir).
 void PrintLogTails(caserelay::testing::System& system) {
@@ -50,14 +43,6 @@ void PrintLogTails(caserelay::testing::System& system) {
     if (all.size() > 1500) all = all.substr(all.size() - 1500);
     std::cerr << "---- " << name << ".log (tail)\n" << all << std::endl;
   }
-}
-
-const char* BuildType() {
-#ifdef NDEBUG
-  return "optimized (NDEBUG)";
-#else
-  return "NOT optimized (no NDEBUG): configure with -DCMAKE_BUILD_TYPE=Release";
-#endif
 }
 
 void PrintRow(const char* name, const std::string& rate,

@@ -35,14 +35,6 @@ int Fail(const std::string& stage, const absl::Status& status) {
   return kExitFailure;
 }
 
-const char* BuildType() {
-#ifdef NDEBUG
-  return "optimized (NDEBUG)";
-#else
-  return "NOT optimized (no NDEBUG): configure with -DCMAKE_BUILD_TYPE=Release";
-#endif
-}
-
 // The benchmark's "today", fixed so a seed always gives the same store.
 absl::Time BenchNow() {
   return absl::FromCivil(absl::CivilSecond(2025, 6, 2, 9, 0, 0),

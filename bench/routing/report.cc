@@ -96,13 +96,6 @@ void PrintInbox(const InboxReport& r) {
 
 }  // namespace
 
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
-
 void PrintReport(const Tree& tree, const RoutingFlags& flags,
                  const std::optional<DecisionReport>& decisions,
                  const std::optional<InboxReport>& inbox) {

@@ -14,10 +14,6 @@
 
 namespace caserelay::bench {
 
-// The 1-, 5- and 15-minute load averages of /proc/loadavg, e.g.
-// "0.52 1.10 2.03"; the machine is shared, so each part records it.
-std::string LoadAverage();
-
 struct DecisionReport {
   std::string load;  // just before timing
   DecisionWorkload workload;

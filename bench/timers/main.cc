@@ -50,25 +50,10 @@ int Fail(const std::string& stage, const absl::Status& status) {
   return kExitFailure;
 }
 
-const char* BuildType() {
-#ifdef NDEBUG
-  return "optimized (NDEBUG)";
-#else
-  return "NOT optimized (no NDEBUG): configure with -DCMAKE_BUILD_TYPE=Release";
-#endif
-}
-
 // The benchmark's origin: the instant the first timer is due.
 absl::Time Origin() {
   return absl::FromCivil(absl::CivilSecond(2025, 6, 2, 9, 0, 0),
                          absl::FixedTimeZone(8 * 3600));
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
 }
 
 double PeakRssMb() {
