@@ -118,6 +118,15 @@ class SupervisionTest : public ::testing::Test {
         options);
   }
 
+  // A service without warnings (supervision.warning_before = 0): only
+  // miss timers, one per deadline.
+  void MakeMissesOnly(int fire_batch = SupervisionOptions{}.fire_batch) {
+    SupervisionOptions options;
+    options.fire_batch = fire_batch;
+    options.warning_before = absl::ZeroDuration();
+    Make(options);
+  }
+
   void ApplyAndCommit(const Envelope& event) {
     store::WriteBatch batch(&t_->store());
     ASSERT_EQ(service_->Apply(event, batch).code(), absl::StatusCode::kOk);

@@ -238,10 +238,7 @@ TEST_F(SupervisionServiceTest, MissedIsNotFiredAgainAfterARestart) {
 }
 
 TEST_F(SupervisionServiceTest, TickFiresAtMostFireBatchTimers) {
-  SupervisionOptions options;
-  options.fire_batch = 1;
-  options.warning_before = absl::ZeroDuration();  // misses only
-  Make(options);
+  MakeMissesOnly(/*fire_batch=*/1);
   ApplyAndCommit(Event(1, Received(), {Transfer()}));
   ApplyAndCommit(Event(1, Received(), {Transfer()}, "140431-20261122-000002"));
   t_->clock().Set(TransferDue());
@@ -252,10 +249,7 @@ TEST_F(SupervisionServiceTest, TickFiresAtMostFireBatchTimers) {
 }
 
 TEST_F(SupervisionServiceTest, MoreDueUntilTheBoundedBatchesEmptyTheDueTimers) {
-  SupervisionOptions options;
-  options.fire_batch = 1;
-  options.warning_before = absl::ZeroDuration();
-  Make(options);
+  MakeMissesOnly(/*fire_batch=*/1);
   ApplyAndCommit(Event(1, Received(), {Transfer()}));
   ApplyAndCommit(Event(1, Received(), {Transfer()}, "140431-20261122-000002"));
   t_->clock().Set(TransferDue());
@@ -271,9 +265,7 @@ TEST_F(SupervisionServiceTest, TimerArmedBehindTheLastScanStillFires) {
   // Ticks start scanning where the last one stopped; a deadline armed
   // later with an earlier due (already overdue when it arrives) must not
   // be skipped.
-  SupervisionOptions options;
-  options.warning_before = absl::ZeroDuration();
-  Make(options);
+  MakeMissesOnly();
   ApplyAndCommit(Event(1, Received(), {Transfer()}));
   TickAt(TransferDue() + absl::Hours(24));  // fires, scan moves past now
   ASSERT_EQ(Missed().size(), 1u);
@@ -286,9 +278,7 @@ TEST_F(SupervisionServiceTest, TimerArmedBehindTheLastScanStillFires) {
 }
 
 TEST_F(SupervisionServiceTest, DueWithNanosecondsFiresAtItsMicrosecond) {
-  SupervisionOptions options;
-  options.warning_before = absl::ZeroDuration();
-  Make(options);
+  MakeMissesOnly();
   RunningDeadline d = Transfer();
   *d.mutable_due_at() = time::ToProto(TransferDue() + absl::Nanoseconds(1500));
   ApplyAndCommit(Event(1, Received(), {d}));
@@ -297,9 +287,7 @@ TEST_F(SupervisionServiceTest, DueWithNanosecondsFiresAtItsMicrosecond) {
 }
 
 TEST_F(SupervisionServiceTest, CorruptRecordDeadLettersItsTimerAndOthersFire) {
-  SupervisionOptions options;
-  options.warning_before = absl::ZeroDuration();
-  Make(options);
+  MakeMissesOnly();
   ApplyAndCommit(Event(1, Received(), {Transfer()}));
   ApplyAndCommit(Event(1, Received(), {Transfer()}, "140431-20261122-000002"));
   {
