@@ -1,0 +1,88 @@
+// A small HTTP/1.1 client (HTTP 客户端) for calling gateways such as
+// Kannel's sendsms: one GET per connection, plain http:// only, on POSIX
+// sockets, with one deadline for the whole call.
+//
+// Its error codes say what may have happened to the request, because a
+// caller that sends SMS must never send twice by accident:
+//   INVALID_ARGUMENT  the URL or the timeout is bad; nothing was attempted.
+//   UNAVAILABLE       no connection was made (host unresolvable, connection
+//                     refused, no route, connect timed out): the request
+//                     certainly was not sent.
+//   UNKNOWN           a connection was made and the request was handed to
+//                     it (even partly), but no complete response came back
+//                     (timeout, reset, close, garbled response): the server
+//                     may have acted on it.
+// Any complete response is a success, whatever its status code.
+//
+// Everything here is thread-safe: no shared state.
+
+#ifndef CASERELAY_COMMON_ADMIN_HTTP_CLIENT_H_
+#define CASERELAY_COMMON_ADMIN_HTTP_CLIENT_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace caserelay::admin {
+
+// The parts of an http:// URL that a request needs.
+struct HttpUrl {
+  std::string host;  // without brackets for IPv6
+  int port = 80;
+  // The request target: path and query, "/" when the URL has no path, e.g.
+  // "/cgi-bin/sendsms?user=a". A fragment ("#...") is dropped.
+  std::string target;
+};
+
+// Parses "http://host[:port][/path][?query][#fragment]" (the scheme in any
+// case; host a name, an IPv4 address or a bracketed IPv6 literal, as
+// config::ParseHostPort accepts; port 1..65535, 80 when absent).
+// Returns INVALID_ARGUMENT naming what is wrong: another scheme (https is
+// not supported), user info ("user@"), an empty or malformed host or port,
+// or a target with a space, a control character or a byte above 0x7E
+// (the target must already be %-encoded).
+absl::StatusOr<HttpUrl> ParseHttpUrl(std::string_view url);
+
+// %-encodes every byte except the unreserved characters of RFC 3986
+// (A-Z a-z 0-9 - . _ ~), with upper-case hex digits: the inverse of
+// UrlDecode (http_message.h) for a query parameter's name or value.
+std::string UrlEncode(std::string_view bytes);
+
+struct HttpClientResponse {
+  int status = 0;      // e.g. 202
+  std::string reason;  // e.g. "Accepted"
+  // Header names lower-cased; a repeated header keeps the values joined by
+  // ", ".
+  std::map<std::string, std::string> headers;
+  std::string body;  // de-chunked when the server sent it chunked
+};
+
+// The largest response (head and body) HttpGet accepts; a larger one is
+// UNKNOWN.
+inline constexpr size_t kMaxHttpResponseBytes = 1 << 20;
+
+// Sends "GET <target> HTTP/1.1" with "Host" and "Connection: close" to
+// `url` and reads the response: the body by Content-Length, by chunked
+// transfer coding, or (with neither) until the server closes. Interim 1xx
+// responses are skipped. `timeout` bounds the whole call: resolving,
+// connecting, writing and reading (name resolution itself is the system's
+// and may take longer).
+//
+// Returns the response, whatever its status code. Errors (see the file
+// comment for what each says about the request):
+//   INVALID_ARGUMENT  `url` does not parse (ParseHttpUrl) or `timeout` is
+//                     not positive;
+//   UNAVAILABLE       no connection could be made, naming the address and
+//                     the reason;
+//   UNKNOWN           the request was written (even partly) but no complete
+//                     response arrived within `timeout`, or the response
+//                     was malformed or larger than kMaxHttpResponseBytes.
+absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
+                                           absl::Duration timeout);
+
+}  // namespace caserelay::admin
+
+#endif  // CASERELAY_COMMON_ADMIN_HTTP_CLIENT_H_
