@@ -199,6 +199,48 @@ std::vector<CommandSpec> BuildCommands() {
        "2026-05-01\n"
        "  casectl --json stats --by level --from 2026-01-01"});
   commands.push_back(
+      {"sms",
+       CommandKind::kSms,
+       "CASE",
+       "A case's SMS to the petitioner and how each fared (notification).\n"
+       "Every message of the case (ListMessages): trigger, state (queued,\n"
+       "sending, sent, delivered, failed, no phone, or UNKNOWN — reconcile),\n"
+       "the masked phone number, each part's state (pending, sending,\n"
+       "accepted, accepted by SMSC, delivered, failed, UNKNOWN), attempts,\n"
+       "the last error, when it last changed (China time) and the text.\n"
+       "UNKNOWN: a crash came between \"sending\" and the gateway's answer,\n"
+       "so whether the SMS went out is unknown; notification never sends it\n"
+       "again on its own. Such a message is flagged with \"!!\" and the\n"
+       "sms-resolve command lines that settle it.",
+       {},
+       1,
+       1,
+       "  casectl sms 140431-20260501-000001\n"
+       "  casectl --json sms 140431-20260501-000001"});
+  commands.push_back(
+      {"sms-resolve",
+       CommandKind::kSmsResolve,
+       "MESSAGE_ID",
+       "Settles an SMS whose fate is UNKNOWN: an operator's decision.\n"
+       "Check the SMSC's records or ask the petitioner first, then give\n"
+       "exactly one of --sent, --resend and --abandon, and --note saying who\n"
+       "decided and why (kept with the message). MESSAGE_ID as casectl sms\n"
+       "prints it. Notification refuses a message that is not UNKNOWN\n"
+       "(FAILED_PRECONDITION). Prints the message as it now stands.",
+       {Bool("sent",
+             "it went out: its unknown parts count as accepted, parts never "
+             "tried are sent"),
+        Bool("resend", "it did not go out: its unknown parts are sent again"),
+        Bool("abandon", "give up: the message is failed (SmsFailed)"),
+        Value("note", "TEXT", "who decided and why (required)")},
+       1,
+       1,
+       "  casectl sms-resolve 140431-20260501-000001/4/sms --sent \\\n"
+       "      --note \"王五: the SMSC's log shows it delivered at 10:02\"\n"
+       "  casectl sms-resolve 140431-20260501-000001/4/sms --resend \\\n"
+       "      --note \"王五: not in the SMSC's log; the petitioner got "
+       "nothing\""});
+  commands.push_back(
       {"token",
        CommandKind::kToken,
        "add OFFICE",
@@ -289,6 +331,7 @@ const std::vector<FlagSpec>& GlobalFlags() {
       Value("intake", "HOST:PORT", "intake's address"),
       Value("routing", "HOST:PORT", "routing's address"),
       Value("supervision", "HOST:PORT", "supervision's address"),
+      Value("notification", "HOST:PORT", "notification's address"),
       Value("token-file", "F", "file holding your office's bearer token"),
       Value("tls-ca", "F", "CA certificates of the services (TLS)"),
       Value("tls-cert", "F", "your office's client certificate (mTLS)"),
@@ -344,6 +387,7 @@ absl::StatusOr<Invocation> ParseInvocation(
   g.intake = inv.flags.Value("intake");
   g.routing = inv.flags.Value("routing");
   g.supervision = inv.flags.Value("supervision");
+  g.notification = inv.flags.Value("notification");
   g.token_file = inv.flags.Value("token-file");
   g.tls_ca = inv.flags.Value("tls-ca");
   g.tls_cert = inv.flags.Value("tls-cert");
@@ -389,6 +433,8 @@ std::string MainHelp() {
   section(CommandKind::kRoute, CommandKind::kAct);
   out += "\nSupervision (督查督办):\n";
   section(CommandKind::kDeadlines, CommandKind::kStats);
+  out += "\nNotification (短信告知):\n";
+  section(CommandKind::kSms, CommandKind::kSmsResolve);
   out += "\nOperators:\n";
   section(CommandKind::kToken, CommandKind::kClock);
   absl::StrAppend(
@@ -403,12 +449,14 @@ std::string MainHelp() {
       "Addresses: --intake, else $CASERELAY_INTAKE, else the grpc= line of\n"
       "run/intake.endpoints (written by scripts/run); --routing, else\n"
       "$CASERELAY_ROUTING, else run/routing.endpoints; --supervision, else\n"
-      "$CASERELAY_SUPERVISION, else run/supervision.endpoints.\n"
-      "Credentials for routing and supervision: --token-file, else\n"
-      "$CASERELAY_TOKEN_FILE (a bearer token, local runs), or --tls-ca\n"
-      "with --tls-cert and --tls-key (mTLS: the office code is in the\n"
-      "certificate). Intake takes no credentials; --tls-ca applies to it\n"
-      "too.\n"
+      "$CASERELAY_SUPERVISION, else run/supervision.endpoints;\n"
+      "--notification, else $CASERELAY_NOTIFICATION, else\n"
+      "run/notification.endpoints.\n"
+      "Credentials for routing, supervision and notification:\n"
+      "--token-file, else $CASERELAY_TOKEN_FILE (a bearer token, local\n"
+      "runs), or --tls-ca with --tls-cert and --tls-key (mTLS: the office\n"
+      "code is in the certificate). Intake takes no credentials; --tls-ca\n"
+      "applies to it too.\n"
       "\n"
       "Exit codes: 0 done, 1 the service refused or failed (its gRPC code\n"
       "and message are printed), 2 bad usage, 3 verify found a broken "
@@ -426,8 +474,9 @@ std::string CommandHelp(const CommandSpec& command) {
     absl::StrAppend(&out, "\nExamples:\n", command.examples, "\n");
   }
   absl::StrAppend(&out,
-                  "\nGlobal flags (--routing, --supervision, --intake, "
-                  "--token-file, --tls-*, --json):\nsee casectl --help.\n");
+                  "\nGlobal flags (--routing, --supervision, --notification, "
+                  "--intake, --token-file, --tls-*, --json):\nsee casectl "
+                  "--help.\n");
   return out;
 }
 

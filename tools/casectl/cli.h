@@ -5,7 +5,7 @@
 //
 // Global options may stand before or after the command word:
 //   --intake HOST:PORT  --routing HOST:PORT  --supervision HOST:PORT
-//   --token-file F
+//   --notification HOST:PORT  --token-file F
 //   --tls-ca F  --tls-cert F  --tls-key F  --tls-server-name NAME
 //   --json  --help (-h)
 //
@@ -35,6 +35,7 @@ struct GlobalOptions {
   std::string intake;           // --intake HOST:PORT
   std::string routing;          // --routing HOST:PORT
   std::string supervision;      // --supervision HOST:PORT
+  std::string notification;     // --notification HOST:PORT
   std::string token_file;       // --token-file: the office's bearer token
   std::string tls_ca;           // --tls-ca: CA of the services' certificates
   std::string tls_cert;         // --tls-cert: the office's client certificate
@@ -44,18 +45,20 @@ struct GlobalOptions {
 };
 
 enum class CommandKind {
-  kSubmit,     // intake: file a petition
-  kStatus,     // intake: the petitioner's look-up
-  kRoute,      // routing: PreviewRoute
-  kInbox,      // routing: ListInbox
-  kShow,       // routing: GetCase, decoded
-  kVerify,     // routing: GetCase, hash chain checked
-  kAct,        // routing: Act (one command per action, actions.h)
-  kDeadlines,  // supervision: ListDeadlines
-  kLights,     // supervision: ListRedLights (灭红灯)
-  kStats,      // supervision: GetIndicators
-  kToken,      // local: token add
-  kClock,      // local: the simulated clock file (show, set, advance)
+  kSubmit,      // intake: file a petition
+  kStatus,      // intake: the petitioner's look-up
+  kRoute,       // routing: PreviewRoute
+  kInbox,       // routing: ListInbox
+  kShow,        // routing: GetCase, decoded
+  kVerify,      // routing: GetCase, hash chain checked
+  kAct,         // routing: Act (one command per action, actions.h)
+  kDeadlines,   // supervision: ListDeadlines
+  kLights,      // supervision: ListRedLights (灭红灯)
+  kStats,       // supervision: GetIndicators
+  kSms,         // notification: ListMessages (短信告知)
+  kSmsResolve,  // notification: ResolveMessage, an UNKNOWN SMS settled
+  kToken,       // local: token add
+  kClock,       // local: the simulated clock file (show, set, advance)
 };
 
 struct CommandSpec {
@@ -70,8 +73,8 @@ struct CommandSpec {
 };
 
 // Every command, in help order: intake's, routing's reads, the actions in
-// life-cycle order, supervision's reads, token, clock. The same object on
-// every call.
+// life-cycle order, supervision's reads, notification's, token, clock. The
+// same object on every call.
 const std::vector<CommandSpec>& Commands();
 // The command named `name`, or nullptr.
 const CommandSpec* FindCommand(absl::string_view name);

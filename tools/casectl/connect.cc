@@ -35,8 +35,8 @@ absl::StatusOr<std::string> ServiceAddress(absl::string_view service,
 
 namespace {
 
-// An office's way to `service` (routing, supervision): its address, the
-// token file and the TLS files.
+// An office's way to `service` (routing, supervision, notification): its
+// address, the token file and the TLS files.
 absl::StatusOr<rpc::ClientAuth> OfficeAuth(absl::string_view service,
                                            absl::string_view flag,
                                            const GlobalOptions& global) {
@@ -69,6 +69,10 @@ absl::StatusOr<rpc::ClientAuth> RoutingAuth(const GlobalOptions& global) {
 
 absl::StatusOr<rpc::ClientAuth> SupervisionAuth(const GlobalOptions& global) {
   return OfficeAuth("supervision", global.supervision, global);
+}
+
+absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global) {
+  return OfficeAuth("notification", global.notification, global);
 }
 
 absl::StatusOr<rpc::ClientAuth> IntakeAuth(const GlobalOptions& global) {

@@ -20,10 +20,11 @@ namespace caserelay::casectl {
 // relative to the working directory.
 inline constexpr char kRunDir[] = "run";
 
-// The address of `service` ("intake", "routing" or "supervision"): `flag` if
-// not empty, else $CASERELAY_<SERVICE> if set and not empty, else the grpc=
-// line of `run_dir`/<service>.endpoints. INVALID_ARGUMENT naming the flag, the
-// variable and the file when none gives one.
+// The address of `service` ("intake", "routing", "supervision" or
+// "notification"): `flag` if not empty, else $CASERELAY_<SERVICE> if set and
+// not empty, else the grpc= line of `run_dir`/<service>.endpoints.
+// INVALID_ARGUMENT naming the flag, the variable and the file when none gives
+// one.
 absl::StatusOr<std::string> ServiceAddress(absl::string_view service,
                                            absl::string_view flag,
                                            absl::string_view run_dir = kRunDir);
@@ -38,6 +39,11 @@ absl::StatusOr<rpc::ClientAuth> RoutingAuth(const GlobalOptions& global);
 // How to reach supervision as an office: as RoutingAuth, with --supervision,
 // $CASERELAY_SUPERVISION or `run`/supervision.endpoints for the address.
 absl::StatusOr<rpc::ClientAuth> SupervisionAuth(const GlobalOptions& global);
+
+// How to reach notification as an office: as RoutingAuth, with
+// --notification, $CASERELAY_NOTIFICATION or `run`/notification.endpoints
+// for the address.
+absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global);
 
 // How to reach intake: its address, and TLS if --tls-ca is given. Intake
 // knows no offices, so no token and no client certificate are sent.

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "caserelay/v1/intake.grpc.pb.h"
+#include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
 #include "common/rpc/credentials.h"
@@ -20,6 +21,7 @@
 #include "tools/casectl/connect.h"
 #include "tools/casectl/intake_commands.h"
 #include "tools/casectl/office_commands.h"
+#include "tools/casectl/sms_commands.h"
 #include "tools/casectl/supervision_commands.h"
 #include "tools/casectl/tokens.h"
 #include "tools/casectl/verify_route.h"
@@ -84,6 +86,15 @@ absl::StatusOr<std::unique_ptr<v1::SupervisionService::Stub>> SupervisionStub(
   return v1::SupervisionService::NewStub(*channel);
 }
 
+absl::StatusOr<std::unique_ptr<v1::NotificationService::Stub>> NotificationStub(
+    const GlobalOptions& global) {
+  absl::StatusOr<rpc::ClientAuth> auth = NotificationAuth(global);
+  if (!auth.ok()) return auth.status();
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return channel.status();
+  return v1::NotificationService::NewStub(*channel);
+}
+
 // "Now" for stats' default period: the simulated clock of
 // $CASERELAY_CLOCK_FILE when it is set (the services then run on it),
 // else this machine's clock.
@@ -128,6 +139,24 @@ int RunSupervision(const Invocation& inv) {
     default:
       return Done(RunDeadlines(supervision, first, print, std::cout));
   }
+}
+
+int RunNotification(const Invocation& inv) {
+  const PrintOptions print{inv.global.json};
+  const std::string& first = inv.flags.positional()[0];
+  // Parse everything local before connecting: bad usage sends nothing.
+  v1::ResolveMessageRequest resolve;
+  if (inv.command->kind == CommandKind::kSmsResolve) {
+    auto req = ResolveRequestOf(inv.flags);
+    if (!req.ok()) return Usage(&inv, req.status().message());
+    resolve = *std::move(req);
+  }
+  auto stub = NotificationStub(inv.global);
+  if (!stub.ok()) return Setup(stub.status());
+  if (inv.command->kind == CommandKind::kSmsResolve) {
+    return Done(RunSmsResolve(**stub, resolve, print, std::cout));
+  }
+  return Done(RunSms(**stub, first, print, std::cout));
 }
 
 int RunClockCommand(const Invocation& inv) {
@@ -243,6 +272,9 @@ int Main(int argc, char** argv) {
     case CommandKind::kLights:
     case CommandKind::kStats:
       return RunSupervision(*inv);
+    case CommandKind::kSms:
+    case CommandKind::kSmsResolve:
+      return RunNotification(*inv);
     default:
       return RunRouting(*inv);
   }
