@@ -1,8 +1,14 @@
+#include <set>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/log/log.h"
 #include "domain/sms/triggers.h"
 #include "grpcpp/grpcpp.h"
+#include "services/notification/delivery_reports.h"
 #include "services/notification/dev_file_gateway.h"
+#include "services/notification/kannel_gateway.h"
 #include "services/notification/notification_service.h"
 #include "services/notification/sender.h"
 
@@ -18,14 +24,23 @@ class NotificationParts final : public service::Service {
       SenderOptions options, SmsTexts texts)
       : gateway_(std::move(gateway)),
         templates_(std::move(templates)),
-        sender_(context, gateway_.get(), &templates_, std::move(intake),
-                options),
+        book_(context),
+        sender_(context, &book_, gateway_.get(), &templates_, std::move(intake),
+                std::move(options)),
         impl_(
-            context, [this] { sender_.Wake(); }, std::move(texts)) {}
+            context, &book_, gateway_->name(), [this] { sender_.Wake(); },
+            std::move(texts)),
+        reports_(context, &book_, gateway_->name(),
+                 [this] { sender_.Wake(); }) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
     return {{"case-events", {"case-events"}, &impl_}};
+  }
+  std::map<std::string, admin::Handler> AdminRoutes() override {
+    return {{kDeliveryReportPath, [this](const admin::HttpRequest& r) {
+               return reports_.Handle(r);
+             }}};
   }
   absl::Status Start() override { return sender_.Start(); }
   void Stop() override { sender_.Stop(); }
@@ -33,9 +48,21 @@ class NotificationParts final : public service::Service {
  private:
   std::unique_ptr<SmsGateway> gateway_;
   sms::TemplateSet templates_;
+  MessageBook book_;
   Sender sender_;
   NotificationServiceImpl impl_;
+  DeliveryReports reports_;
 };
+
+// "a,b" -> {a, b}; blanks dropped.
+std::set<std::string> SplitList(const std::string& list) {
+  std::set<std::string> out;
+  for (absl::string_view piece :
+       absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+    out.insert(std::string(absl::StripAsciiWhitespace(piece)));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -53,9 +80,23 @@ service::ServiceDefinition NotificationDefinition() {
       {"sms.max_parts", T::kInt, "6", false,
        "most parts a long SMS may take (67 characters each)"},
       {"sms.max_attempts", T::kInt, "5", false,
-       "temporary gateway failures before a message is given up (SmsFailed)"},
+       "tries the gateway answers \"not now\" before a message is given up "
+       "(SmsFailed); an unreachable gateway counts no try"},
+      {"sms.first_backoff", T::kDuration, "2s", false,
+       "wait after the first temporary failure; doubled each time"},
+      {"sms.max_backoff", T::kDuration, "5m", false,
+       "longest wait between tries, and between looks at an unreachable "
+       "gateway"},
+      {"sms.rate_limit", T::kInt, "20", false,
+       "most SMS parts per second handed to the gateway; 0: no limit"},
+      {"sms.quiet_hours", T::kString, "22:00-08:00", false,
+       "China time when non-urgent SMS wait (HH:MM-HH:MM, may wrap "
+       "midnight); empty: none"},
+      {"sms.quiet_hours.urgent", T::kString, "", false,
+       "triggers sent even in quiet hours, comma-separated (e.g. received)"},
       {"notification.gateway", T::kString, "dev-file", false,
-       "dev-file (a development sink writing messages to dev.sink_path)"},
+       "kannel (Kannel's HTTP sendsms: kannel.*) or dev-file (a development "
+       "sink writing messages to dev.sink_path)"},
       {"dev.sink_path", T::kString, "", false,
        "file the dev-file development sink appends messages to"},
       {"sms.view_hint", T::kString, defaults.view_hint, false,
@@ -74,6 +115,7 @@ service::ServiceDefinition NotificationDefinition() {
       {"sms.route.default", T::kString, defaults.route_default, false,
        "route sent when routing or the office named none"},
   };
+  for (config::Setting& s : KannelSettings()) def.settings.push_back(s);
   def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
@@ -92,10 +134,19 @@ service::ServiceDefinition NotificationDefinition() {
           std::make_unique<DevFileGateway>(cfg.GetString("dev.sink_path"));
       log::Warn("SMS go to the development sink, not to phones",
                 {{"path", cfg.GetString("dev.sink_path")}});
+    } else if (cfg.GetString("notification.gateway") == "kannel") {
+      auto kannel = KannelOptionsFromConfig(cfg);
+      if (!kannel.ok()) return kannel.status();
+      auto kannel_gateway = KannelGateway::Create(*kannel);
+      if (!kannel_gateway.ok()) return kannel_gateway.status();
+      gateway = *std::move(kannel_gateway);
+      log::Info("SMS go through Kannel",
+                {{"sendsms", kannel->sendsms_url}, {"dlr", kannel->dlr_url}});
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config: notification.gateway \"",
-          cfg.GetString("notification.gateway"), "\" is not one of: dev-file"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("config: notification.gateway \"",
+                       cfg.GetString("notification.gateway"),
+                       "\" is not one of: kannel, dev-file"));
     }
     auto channel =
         grpc::CreateChannel(cfg.GetHostPort("intake.address").ToString(),
@@ -103,6 +154,28 @@ service::ServiceDefinition NotificationDefinition() {
     SenderOptions options;
     options.max_attempts = static_cast<int>(cfg.GetInt("sms.max_attempts"));
     options.segments.max_parts = static_cast<int>(cfg.GetInt("sms.max_parts"));
+    options.first_backoff = cfg.GetDuration("sms.first_backoff");
+    options.max_backoff = cfg.GetDuration("sms.max_backoff");
+    options.rate_limit = static_cast<double>(cfg.GetInt("sms.rate_limit"));
+    if (options.max_attempts < 1 || options.rate_limit < 0 ||
+        options.first_backoff <= absl::ZeroDuration() ||
+        options.max_backoff < options.first_backoff) {
+      return absl::InvalidArgumentError(
+          "config: sms.max_attempts must be >= 1, sms.rate_limit >= 0, and "
+          "0 < sms.first_backoff <= sms.max_backoff");
+    }
+    std::set<std::string> urgent =
+        SplitList(cfg.GetString("sms.quiet_hours.urgent"));
+    for (const std::string& trigger : urgent) {
+      if (sms::StandardTriggers().count(trigger) == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "config: sms.quiet_hours.urgent: \"", trigger,
+            "\" is not a trigger (data/sms/templates/README.md lists them)"));
+      }
+    }
+    auto quiet = QuietHours::Parse(cfg.GetString("sms.quiet_hours"), urgent);
+    if (!quiet.ok()) return quiet.status();
+    options.quiet_hours = *quiet;
     SmsTexts texts;
     for (auto [key, field] :
          std::initializer_list<std::pair<const char*, std::string SmsTexts::*>>{

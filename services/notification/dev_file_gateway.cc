@@ -9,13 +9,24 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "domain/sms/segment.h"
 
 namespace caserelay::notification {
 
-absl::StatusOr<std::string> DevFileGateway::Send(const OutgoingSms& sms) {
+namespace {
+
+std::string Id(const std::string& message_id, int index) {
+  return absl::StrCat("dev-", message_id, "/", index);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DevFileGateway::SendPart(const OutgoingPart& part) {
   std::string line = absl::StrCat(
-      sms.message_id, "\t", sms.phone, "\t", sms.parts, "\t",
-      absl::StrReplaceAll(sms.text, {{"\\", "\\\\"}, {"\n", "\\n"}, {"\t", " "}}),
+      part.message_id, "\t", part.index, "/", part.total, "\t", part.phone,
+      "\t",
+      absl::StrReplaceAll(sms::Utf16ToUtf8(part.text),
+                          {{"\\", "\\\\"}, {"\n", "\\n"}, {"\t", " "}}),
       "\n");
   absl::MutexLock lock(&mu_);
   int fd = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -31,22 +42,24 @@ absl::StatusOr<std::string> DevFileGateway::Send(const OutgoingSms& sms) {
     return absl::UnavailableError(
         absl::StrCat("dev sink ", path_, ": ", std::strerror(err)));
   }
-  return absl::StrCat("dev-", sms.message_id);
+  return Id(part.message_id, part.index);
 }
 
 absl::StatusOr<std::optional<std::string>> DevFileGateway::Find(
-    const std::string& message_id) {
+    const std::string& message_id, int index) {
   absl::MutexLock lock(&mu_);
   std::ifstream in(path_);
   if (!in) {
     // Only a file that does not exist proves nothing was sent.
-    if (access(path_.c_str(), F_OK) != 0 && errno == ENOENT) return std::nullopt;
-    return absl::UnavailableError(absl::StrCat("dev sink ", path_, " unreadable"));
+    if (access(path_.c_str(), F_OK) != 0 && errno == ENOENT)
+      return std::nullopt;
+    return absl::UnavailableError(
+        absl::StrCat("dev sink ", path_, " unreadable"));
   }
   std::string line;
-  std::string prefix = message_id + "\t";
+  std::string prefix = absl::StrCat(message_id, "\t", index, "/");
   while (std::getline(in, line)) {
-    if (line.rfind(prefix, 0) == 0) return absl::StrCat("dev-", message_id);
+    if (line.rfind(prefix, 0) == 0) return Id(message_id, index);
   }
   return std::nullopt;
 }

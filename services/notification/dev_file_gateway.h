@@ -3,8 +3,8 @@
 // runs and tests can see exactly what would have been sent. Production
 // uses a real gateway (Kannel); select with notification.gateway.
 //
-// Line format (tab-separated): message_id, phone, parts, text (newlines in
-// the text escaped as \n).
+// Line format (tab-separated), one line per part: message_id,
+// "index/total", phone, the part's text as UTF-8 (newlines escaped as \n).
 //
 // Thread safety: thread-safe (one mutex around the file).
 
@@ -24,11 +24,11 @@ class DevFileGateway final : public SmsGateway {
   explicit DevFileGateway(std::string path) : path_(std::move(path)) {}
   std::string name() const override { return "dev-file"; }
   // Appends and fsyncs; UNAVAILABLE if the file cannot be written. The
-  // gateway id is "dev-" + message_id.
-  absl::StatusOr<std::string> Send(const OutgoingSms& sms) override;
+  // gateway id is "dev-" + message_id + "/" + index.
+  absl::StatusOr<std::string> SendPart(const OutgoingPart& part) override;
   // Scans the file: the sink is the whole truth, so it always can tell.
-  absl::StatusOr<std::optional<std::string>> Find(
-      const std::string& message_id) override;
+  absl::StatusOr<std::optional<std::string>> Find(const std::string& message_id,
+                                                  int index) override;
 
  private:
   const std::string path_;

@@ -1,17 +1,61 @@
 #include "services/notification/notification_service.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
 
 namespace caserelay::notification {
 
 NotificationServiceImpl::NotificationServiceImpl(
-    const service::Context& context, std::function<void()> on_queued,
-    SmsTexts texts)
+    const service::Context& context, MessageBook* book,
+    std::string gateway_name, std::function<void()> on_queued, SmsTexts texts)
     : context_(context),
+      book_(book),
+      gateway_name_(std::move(gateway_name)),
       on_queued_(std::move(on_queued)),
       texts_(std::move(texts)) {}
+
+grpc::Status NotificationServiceImpl::ResolveMessage(
+    grpc::ServerContext* ctx, const caserelay::v1::ResolveMessageRequest* req,
+    caserelay::v1::ResolveMessageResponse* resp) {
+  if (req->message_id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "message_id: is required");
+  }
+  // With auth.mode token or mtls only a petition bureau (信访部门), which
+  // runs the SMS, decides; its code goes into the note.
+  std::string note = req->note();
+  if (context_.auth != nullptr) {
+    auto office = rpc::CallerOffice(context_.auth, *ctx);
+    if (!office.ok()) return rpc::ToGrpc(office.status());
+    if (!absl::EndsWith(*office, ":bureau")) {
+      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                          absl::StrCat("caller ", *office,
+                                       ": only a petition bureau (…:bureau) "
+                                       "resolves an SMS"));
+    }
+    if (!note.empty()) note = absl::StrCat(*office, ": ", note);
+  }
+  const absl::Time now = context_.clock->Now();
+  auto record = book_->Update(
+      req->message_id(),
+      [&](caserelay::v1::SmsRecord& r) -> absl::StatusOr<Change> {
+        return ApplyResolution(r, req->resolution(), note, gateway_name_, now);
+      });
+  if (!record.ok()) return rpc::ToGrpc(record.status());
+  log::Info(
+      "sms resolved by an operator",
+      {{"message", req->message_id()},
+       {"resolution", caserelay::v1::SmsResolution_Name(req->resolution())},
+       {"state", caserelay::v1::SmsState_Name(record->message().state())}});
+  *resp->mutable_message() = record->message();
+  if (record->message().state() == caserelay::v1::SMS_STATE_QUEUED)
+    on_queued_();
+  return grpc::Status::OK;
+}
 
 grpc::Status NotificationServiceImpl::ListMessages(
     grpc::ServerContext*, const caserelay::v1::ListMessagesRequest* req,
@@ -102,8 +146,10 @@ absl::Status NotificationServiceImpl::Apply(
   out.mutable_sms_queued()->set_message_id(id);
   out.mutable_sms_queued()->set_trigger(m->trigger());
 
+  record.set_queue_key(
+      MessageBook::QueueKey(event.case_id(), event.sequence(), id));
   batch.Put(kMessages, id, record.SerializeAsString());
-  batch.Put(kQueue, id, "");
+  batch.Put(kQueue, record.queue_key(), id);
   batch.Put(kByCase, absl::StrCat(event.case_id(), "/", id), "");
   batch.AddOutbox("notification-events", event.case_id(),
                   out.SerializeAsString());

@@ -4,15 +4,17 @@
 // blindly re-sent). Each CaseEvent queues at most one SMS, chosen by
 // sms_plan.h (receipt, transfer, acceptance, extension, reply, review ...).
 //
-// Column families: "messages" (message id -> SmsRecord), "queue" (message
-// id -> empty, for messages not yet finished), "by-case" (case id + "/" +
+// Column families: "messages" (message id -> SmsRecord), "queue"
+// (MessageBook::QueueKey -> message id, for messages not yet finished:
+// message_book.h), "by-case" (case id + "/" +
 // message id -> empty), "cases" (case id -> what its REGISTER said that
 // later events need: a CaseEvent holding only petitioner and
 // matter_class). Personal data is not stored: the phone number is asked of
 // intake at send time.
 //
 // Thread safety: Apply runs on the consume loop's thread and only creates
-// records; the Sender's thread moves them on; gRPC handlers read.
+// records; the Sender's thread, delivery reports and ResolveMessage move
+// them on through the MessageBook; ListMessages reads.
 
 #ifndef CASERELAY_SERVICES_NOTIFICATION_NOTIFICATION_SERVICE_H_
 #define CASERELAY_SERVICES_NOTIFICATION_NOTIFICATION_SERVICE_H_
@@ -24,6 +26,7 @@
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/service/service_main.h"
+#include "services/notification/message_book.h"
 #include "services/notification/sms_plan.h"
 
 namespace caserelay::notification {
@@ -44,17 +47,32 @@ class NotificationServiceImpl final
     : public caserelay::v1::NotificationService::Service,
       public service::EventHandler {
  public:
-  // `on_queued` is called after a commit that queued messages. The store
-  // of `context` has every family of ColumnFamilies().
-  NotificationServiceImpl(const service::Context& context,
+  // `on_queued` is called after a commit that queued messages (or put one
+  // back on the queue). The store of `context` has every family of
+  // ColumnFamilies(); `book` (not owned) outlives this; `gateway_name`
+  // names the gateway in SmsSent events.
+  NotificationServiceImpl(const service::Context& context, MessageBook* book,
+                          std::string gateway_name,
                           std::function<void()> on_queued, SmsTexts texts = {});
 
+  // Every message of the case, in message id order. INVALID_ARGUMENT
+  // without case_id; DATA_LOSS for a corrupt record.
   grpc::Status ListMessages(grpc::ServerContext* ctx,
                             const caserelay::v1::ListMessagesRequest* req,
                             caserelay::v1::ListMessagesResponse* resp) override;
+  // An operator's decision on an UNKNOWN message (message_rules.h
+  // ApplyResolution): the record as it is now. NOT_FOUND for an unknown
+  // message; FAILED_PRECONDITION unless it is UNKNOWN; INVALID_ARGUMENT
+  // without message_id, resolution or note. With auth (token or mtls) the
+  // caller must be a petition bureau (PERMISSION_DENIED otherwise,
+  // UNAUTHENTICATED without proof) and its code prefixes the note.
+  grpc::Status ResolveMessage(
+      grpc::ServerContext* ctx, const caserelay::v1::ResolveMessageRequest* req,
+      caserelay::v1::ResolveMessageResponse* resp) override;
 
   // A CaseEvent queues the SMS PlanSms chooses (message id: the event's id
-  // + "/sms", so one per event); a second delivery of the same event
+  // + "/sms", so one per event; queued behind the case's earlier events by
+  // the envelope's sequence); a second delivery of the same event
   // queues nothing and writes nothing. A REGISTER also keeps what later
   // events of its case need (petitioner, whether it is an accusation).
   // Other payloads are ignored. Errors, with nothing written (the loop
@@ -67,6 +85,8 @@ class NotificationServiceImpl final
 
  private:
   const service::Context context_;
+  MessageBook* const book_;
+  const std::string gateway_name_;
   const std::function<void()> on_queued_;
   const SmsTexts texts_;
   bool queued_ = false;  // loop thread only

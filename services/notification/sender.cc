@@ -5,45 +5,81 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
-#include "common/rpc/convert.h"
-#include "common/time/timestamp.h"
 #include "domain/petition/identity.h"
 #include "domain/sms/triggers.h"
-#include "services/notification/notification_service.h"
 
 namespace caserelay::notification {
 
 using caserelay::v1::SmsRecord;
 
-Sender::Sender(const service::Context& context, SmsGateway* gateway,
-               const sms::TemplateSet* templates,
-               std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake,
-               SenderOptions options)
+namespace {
+
+// The concatenation reference of a message: FNV-1a of its id, one byte,
+// the same on every try and after a restart.
+int Reference(const std::string& message_id) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : message_id) h = (h ^ c) * 16777619u;
+  return static_cast<int>(h & 0xff);
+}
+
+absl::Duration NextDelay(absl::Duration previous, const SenderOptions& o) {
+  return previous <= absl::ZeroDuration()
+             ? o.first_backoff
+             : std::min(o.max_backoff, 2 * previous);
+}
+
+}  // namespace
+
+Sender::Sender(
+    const service::Context& context, MessageBook* book, SmsGateway* gateway,
+    const sms::TemplateSet* templates,
+    std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake,
+    SenderOptions options)
     : context_(context),
+      book_(book),
       gateway_(gateway),
       templates_(templates),
       intake_(std::move(intake)),
-      options_(options),
-      sent_(context.metrics->GetCounter("caserelay_sms_sent_total",
-                                        "SMS accepted by the gateway.",
-                                        {{"gateway", gateway->name()}})),
-      failed_(context.metrics->GetCounter("caserelay_sms_failed_total",
-                                          "SMS given up on.",
-                                          {{"gateway", gateway->name()}})),
+      options_(std::move(options)),
+      sent_(context.metrics->GetCounter(
+          "caserelay_sms_sent_total", "SMS whose every part the gateway took.",
+          {{"gateway", gateway->name()}})),
+      parts_(context.metrics->GetCounter("caserelay_sms_parts_sent_total",
+                                         "SMS parts the gateway took.",
+                                         {{"gateway", gateway->name()}})),
+      failed_(context.metrics->GetCounter(
+          "caserelay_sms_failed_total",
+          "SMS given up on by the sender (refused, or out of tries).",
+          {{"gateway", gateway->name()}})),
       retried_(context.metrics->GetCounter(
           "caserelay_sms_retries_total",
           "Temporary failures (gateway or intake) that will be retried.",
-          {{"gateway", gateway->name()}})) {}
+          {{"gateway", gateway->name()}})),
+      unknown_(context.metrics->GetCounter(
+          "caserelay_sms_unknown_total",
+          "SMS parts whose fate is unknown, left for a delivery report or an "
+          "operator.",
+          {{"gateway", gateway->name()}})),
+      held_(context.metrics->GetGauge(
+          "caserelay_sms_quiet_hours_held",
+          "Messages held back by quiet hours at the last look at the queue.",
+          {})),
+      gateway_down_(context.metrics->GetGauge(
+          "caserelay_sms_gateway_unreachable",
+          "1 while the gateway cannot be reached (the sender pauses).",
+          {{"gateway", gateway->name()}})),
+      bucket_(options_.rate_limit, std::max(1.0, options_.rate_limit)) {}
 
 Sender::~Sender() { Stop(); }
 
 absl::Status Sender::Start() {
-  auto ids = QueuedIds();
-  if (!ids.ok()) return ids.status();
-  for (const std::string& id : *ids) {
-    if (absl::Status r = Reconcile(id); !r.ok()) {
-      log::Warn("reconcile deferred", {{"message", id},
-                                       {"error", std::string(r.message())}});
+  auto queue = book_->Queue();
+  if (!queue.ok()) return queue.status();
+  for (const MessageBook::Queued& q : *queue) {
+    auto record = book_->Load(q.message_id);
+    if (record.ok() &&
+        record->message().state() == caserelay::v1::SMS_STATE_SENDING) {
+      Reconcile(q.message_id, *record);
     }
   }
   thread_ = std::thread([this] { Run(); });
@@ -63,6 +99,11 @@ void Sender::Wake() {
   wake_ = true;
 }
 
+bool Sender::stopping() {
+  absl::MutexLock lock(&mu_);
+  return stop_;
+}
+
 void Sender::Run() {
   for (;;) {
     {
@@ -70,7 +111,7 @@ void Sender::Run() {
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return wake_ || stop_;
       };
-      mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(500));
+      mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(200));
       if (stop_) return;
       wake_ = false;
     }
@@ -79,201 +120,296 @@ void Sender::Run() {
 }
 
 void Sender::Drain() {
-  auto queued = QueuedIds();
-  if (!queued.ok()) {
-    log::Error("queue scan failed", {{"error", std::string(queued.status().message())}});
+  if (gateway_backoff_.next > absl::Now()) return;
+  auto queue = book_->Queue();
+  if (!queue.ok()) {
+    log::Error("queue scan failed",
+               {{"error", std::string(queue.status().message())}});
     return;
   }
-  const std::vector<std::string>& ids = *queued;
-  absl::Time now = absl::Now();
-  for (const std::string& id : ids) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (stop_) return;
+  std::string blocked_case;  // a case whose earlier message waits
+  int held = 0;
+  for (const MessageBook::Queued& q : *queue) {
+    std::string case_id(MessageBook::CaseOfQueueKey(q.key));
+    if (case_id == blocked_case) continue;
+    auto wait = backoff_.find(q.message_id);
+    if (wait != backoff_.end() && wait->second.next > absl::Now()) {
+      blocked_case = case_id;
+      continue;
     }
-    auto wait = backoff_.find(id);
-    if (wait != backoff_.end() && wait->second.next > now) continue;
-    absl::Status a = Advance(id);
-    if (a.ok()) {
-      backoff_.erase(id);
-    } else {
-      retried_.Increment();
-      // Exponential: first_backoff, then twice the previous delay, capped.
-      absl::Duration delay =
-          wait == backoff_.end()
-              ? options_.first_backoff
-              : std::min(options_.max_backoff, 2 * wait->second.delay);
-      backoff_[id] = Backoff{absl::Now() + delay, delay};
-      log::Warn("sms delayed", {{"message", id},
-                                {"error", std::string(a.message())}});
+    Step step = Advance(q.message_id);
+    switch (step) {
+      case Step::kDone:
+        backoff_.erase(q.message_id);
+        gateway_backoff_.delay = absl::ZeroDuration();
+        gateway_down_.Set(0);
+        break;
+      case Step::kWait: {
+        retried_.Increment();
+        absl::Duration d = NextDelay(
+            wait == backoff_.end() ? absl::ZeroDuration() : wait->second.delay,
+            options_);
+        backoff_[q.message_id] = Backoff{absl::Now() + d, d};
+        blocked_case = case_id;
+        break;
+      }
+      case Step::kHeld:
+        ++held;
+        blocked_case = case_id;
+        break;
+      case Step::kGatewayDown: {
+        retried_.Increment();
+        gateway_down_.Set(1);
+        absl::Duration d = NextDelay(gateway_backoff_.delay, options_);
+        gateway_backoff_ = Backoff{absl::Now() + d, d};
+        return;
+      }
+      case Step::kStopping:
+        return;
     }
+    if (stopping()) return;
   }
+  held_.Set(held);
 }
 
-absl::StatusOr<SmsRecord> Sender::Load(const std::string& id) {
-  auto raw = context_.store->Get(kMessages, id);
-  if (!raw.ok()) return raw.status();
-  SmsRecord record;
-  if (!raw->has_value() || !record.ParseFromString(**raw)) {
-    return absl::DataLossError(absl::StrCat("missing or corrupt message ", id));
-  }
-  return record;
+bool Sender::Pace() {
+  absl::Duration wait = bucket_.Take(absl::Now());
+  if (wait <= absl::ZeroDuration()) return true;
+  absl::MutexLock lock(&mu_);
+  auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_; };
+  mu_.AwaitWithTimeout(absl::Condition(&stop), wait);
+  return !stop_;
 }
 
-absl::Status Sender::Save(SmsRecord& record, bool done,
-                          const caserelay::v1::Envelope* event) {
-  *record.mutable_message()->mutable_updated_at() =
-      time::ToProto(context_.clock->Now());
-  store::WriteBatch batch(context_.store);
-  batch.Put(kMessages, record.message().message_id(), record.SerializeAsString());
-  if (done) batch.Delete(kQueue, record.message().message_id());
-  if (event != nullptr) {
-    batch.AddOutbox("notification-events", record.message().case_id(),
-                    event->SerializeAsString());
-  }
-  return context_.publisher->Commit(batch);
+Sender::Step Sender::BookError(const std::string& id, const absl::Status& s) {
+  log::Error("message record",
+             {{"message", id}, {"error", std::string(s.message())}});
+  return Step::kWait;
 }
 
-namespace {
-
-caserelay::v1::Envelope Outcome(const SmsRecord& r, std::string_view what,
-                                absl::Time now) {
-  caserelay::v1::Envelope e;
-  e.set_event_id(absl::StrCat(r.message().message_id(), "/", std::string(what)));
-  e.set_case_id(r.message().case_id());
-  e.set_producer("notification");
-  *e.mutable_occurred_at() = time::ToProto(now);
-  return e;
+Sender::Step Sender::Reconcile(const std::string& id, const SmsRecord& record) {
+  int index = 0;
+  for (const auto& p : record.message().part_states()) {
+    if (p.state() == caserelay::v1::SMS_PART_STATE_SENDING) index = p.index();
+  }
+  const absl::Time now = context_.clock->Now();
+  absl::StatusOr<std::optional<std::string>> found =
+      index == 0 ? absl::StatusOr<std::optional<std::string>>(std::nullopt)
+                 : gateway_->Find(id, index);
+  if (!found.ok() && absl::IsUnavailable(found.status())) {
+    return Step::kGatewayDown;  // ask again later; never send meanwhile
+  }
+  auto updated = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+    if (index == 0) {  // a report moved the part on already
+      r.mutable_message()->set_state(StateFromParts(r));
+      return Change{};
+    }
+    if (found.ok() && found->has_value()) {
+      log::Info("reconciled: the gateway has it",
+                {{"message", id}, {"part", absl::StrCat(index)}});
+      return MarkPartAccepted(r, index, **found, gateway_->name(), now);
+    }
+    if (found.ok()) {
+      log::Info("reconciled: the gateway never got it, sending",
+                {{"message", id}, {"part", absl::StrCat(index)}});
+      MarkPartNotSent(r, index, "the gateway never got it", now);
+      return Change{};
+    }
+    unknown_.Increment();
+    log::Warn("unknown whether sent: reconcile (delivery report or operator)",
+              {{"message", id},
+               {"part", absl::StrCat(index)},
+               {"error", std::string(found.status().message())}});
+    return MarkPartUnknown(
+        r, index,
+        absl::StrCat("cut off while part ", index,
+                     " was with the gateway, which cannot be asked (",
+                     found.status().message(),
+                     "): wait for its delivery report, or resolve it "
+                     "(casectl sms-resolve)"),
+        now);
+  });
+  if (!updated.ok()) return BookError(id, updated.status());
+  if (updated->message().state() == caserelay::v1::SMS_STATE_QUEUED) {
+    Wake();  // go on with it on the next pass
+    return Step::kWait;
+  }
+  return Step::kDone;
 }
 
-}  // namespace
+Sender::Step Sender::Advance(const std::string& id) {
+  auto loaded = book_->Load(id);
+  if (!loaded.ok()) return BookError(id, loaded.status());
+  const SmsRecord& record = *loaded;
+  const caserelay::v1::SmsMessage& m = record.message();
+  const absl::Time now = context_.clock->Now();
+  if (m.state() == caserelay::v1::SMS_STATE_SENDING) {
+    return Reconcile(id, record);
+  }
+  if (m.state() != caserelay::v1::SMS_STATE_QUEUED) {  // finished elsewhere
+    auto done = book_->Update(id, [](SmsRecord&) -> absl::StatusOr<Change> {
+      Change c;
+      c.dequeue = true;
+      return c;
+    });
+    return done.ok() ? Step::kDone : BookError(id, done.status());
+  }
+  if (options_.quiet_hours.Holds(m.trigger(), now)) {
+    return Step::kHeld;
+  }
 
-absl::StatusOr<std::vector<std::string>> Sender::QueuedIds() const {
-  std::vector<std::string> ids;
-  absl::Status s = context_.store->Scan(kQueue, "", "",
-                                        [&](std::string_view k, std::string_view) {
-                                          ids.emplace_back(k);
-                                          return true;
-                                        });
-  if (!s.ok()) return s;
-  return ids;
-}
-
-absl::Status Sender::MarkSent(SmsRecord& record, const std::string& gateway_id) {
-  auto* m = record.mutable_message();
-  m->set_state(caserelay::v1::SMS_STATE_SENT);
-  m->set_gateway_message_id(gateway_id);
-  sent_.Increment();
-  auto e = Outcome(record, "sent", context_.clock->Now());
-  e.mutable_sms_sent()->set_message_id(m->message_id());
-  e.mutable_sms_sent()->set_gateway(gateway_->name());
-  e.mutable_sms_sent()->set_gateway_message_id(gateway_id);
-  return Save(record, /*done=*/true, &e);
-}
-
-absl::Status Sender::MarkFailed(SmsRecord& record, absl::string_view reason) {
-  auto* m = record.mutable_message();
-  m->set_state(caserelay::v1::SMS_STATE_FAILED);
-  failed_.Increment();
-  log::Warn("sms failed", {{"message", m->message_id()}, {"error", std::string(reason)}});
-  auto e = Outcome(record, "failed", context_.clock->Now());
-  e.mutable_sms_failed()->set_message_id(m->message_id());
-  e.mutable_sms_failed()->set_reason(std::string(reason));
-  return Save(record, /*done=*/true, &e);
-}
-
-absl::Status Sender::Reconcile(const std::string& id) {
-  auto record = Load(id);
-  if (!record.ok()) return record.status();
-  if (record->message().state() != caserelay::v1::SMS_STATE_SENDING) {
-    return absl::OkStatus();
-  }
-  auto found = gateway_->Find(id);
-  if (found.ok() && found->has_value()) {
-    log::Info("reconciled: gateway has it", {{"message", id}});
-    return MarkSent(*record, **found);
-  }
-  if (found.ok()) {
-    record->mutable_message()->set_state(caserelay::v1::SMS_STATE_QUEUED);
-    log::Info("reconciled: gateway never got it, sending", {{"message", id}});
-    return Save(*record, /*done=*/false, nullptr);
-  }
-  if (!absl::IsUnimplemented(found.status())) {
-    // The gateway could not answer now (e.g. down): stay "sending" and
-    // ask again on the next pass; never send meanwhile.
-    return found.status();
-  }
-  record->mutable_message()->set_state(caserelay::v1::SMS_STATE_UNKNOWN);
-  log::Warn("unknown whether sent: reconcile by hand",
-            {{"message", id}, {"error", std::string(found.status().message())}});
-  return Save(*record, /*done=*/true, nullptr);
-}
-
-absl::Status Sender::Advance(const std::string& id) {
-  auto loaded = Load(id);
-  if (!loaded.ok()) return loaded.status();
-  SmsRecord& record = *loaded;
-  auto* m = record.mutable_message();
-  if (m->state() == caserelay::v1::SMS_STATE_SENDING) {
-    // Left "sending" by a crash or by a failed save after the gateway
-    // call: ask the gateway, never send again blindly.
-    return Reconcile(id);
-  }
-  if (m->state() != caserelay::v1::SMS_STATE_QUEUED) {
-    return Save(record, /*done=*/true, nullptr);  // finished elsewhere
-  }
-  // The phone number (and look-up code) come from intake, now; nothing
-  // of it is stored here.
+  // The phone number (and look-up code) come from intake, now; nothing of
+  // them is stored here.
   caserelay::v1::ResolveContactRequest req;
   *req.mutable_petitioner() = record.petitioner();
-  req.set_case_number(m->case_id());
+  req.set_case_number(m.case_id());
   caserelay::v1::ResolveContactResponse contact;
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   grpc::Status rs = intake_->ResolveContact(&ctx, req, &contact);
   if (!rs.ok()) {
-    return absl::UnavailableError(absl::StrCat("intake: ", rs.error_message()));
+    log::Warn("intake: no contact now",
+              {{"message", id}, {"error", rs.error_message()}});
+    return Step::kWait;
   }
   if (contact.phone().empty() || !petition::IsMobile(contact.phone())) {
-    m->set_state(caserelay::v1::SMS_STATE_NO_PHONE);
-    return Save(record, /*done=*/true, nullptr);
+    auto saved = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+      r.mutable_message()->set_state(caserelay::v1::SMS_STATE_NO_PHONE);
+      Change c;
+      c.dequeue = true;
+      return c;
+    });
+    return saved.ok() ? Step::kDone : BookError(id, saved.status());
   }
   auto phone = petition::NormalizeMobile(contact.phone());
   std::map<std::string, std::string> vars;
-  auto trigger = sms::StandardTriggers().find(m->trigger());
+  auto trigger = sms::StandardTriggers().find(m.trigger());
+  absl::Status problem = absl::OkStatus();
   if (trigger == sms::StandardTriggers().end()) {
-    return MarkFailed(record, "unknown trigger " + m->trigger());
+    problem = absl::InvalidArgumentError("unknown trigger " + m.trigger());
+  } else {
+    for (const auto& [k, v] : record.vars()) {
+      if (trigger->second.count(k)) vars[k] = v;
+    }
   }
-  const auto& declared = trigger->second;
-  for (const auto& [k, v] : record.vars()) {
-    if (declared.count(k)) vars[k] = v;
+  // The look-up code goes to the phone only: the record keeps the text
+  // with it masked.
+  std::map<std::string, std::string> kept_vars = vars;
+  if (problem.ok() && trigger->second.count("lookup_code")) {
+    vars["lookup_code"] = contact.lookup_code();
+    kept_vars["lookup_code"] = std::string(contact.lookup_code().size(), '*');
   }
-  if (declared.count("lookup_code")) vars["lookup_code"] = contact.lookup_code();
-  auto text = templates_->Render(m->trigger(), vars);
-  auto parts = text.ok() ? sms::SegmentUcs2(*text, options_.segments)
-                         : absl::StatusOr<std::vector<std::u16string>>(text.status());
-  if (!parts.ok() || !phone.ok()) {
-    return MarkFailed(record, (!parts.ok() ? parts.status() : phone.status()).message());
+  absl::StatusOr<std::string> text = problem.ok()
+                                         ? templates_->Render(m.trigger(), vars)
+                                         : absl::StatusOr<std::string>(problem);
+  absl::StatusOr<std::string> kept_text =
+      text.ok() ? templates_->Render(m.trigger(), kept_vars) : text;
+  absl::StatusOr<std::vector<std::u16string>> parts =
+      text.ok() ? sms::SegmentUcs2(*text, options_.segments)
+                : absl::StatusOr<std::vector<std::u16string>>(text.status());
+  if (parts.ok() && !phone.ok()) parts = phone.status();
+  if (parts.ok() && !kept_text.ok()) parts = kept_text.status();
+  int count = parts.ok() ? static_cast<int>(parts->size()) : 0;
+  auto started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+    auto* rm = r.mutable_message();
+    if (!parts.ok()) {
+      failed_.Increment();
+      return MarkFailed(r, 0, std::string(parts.status().message()), now);
+    }
+    if (rm->part_states_size() > 0 && rm->part_states_size() != count) {
+      failed_.Increment();
+      return MarkFailed(
+          r, 0,
+          absl::StrCat("the text now takes ", count, " parts, not the ",
+                       rm->part_states_size(), " already sent in part"),
+          now);
+    }
+    StartParts(r, count, now);
+    rm->set_text(*kept_text);
+    rm->set_phone_masked(log::MaskPhone(*phone));
+    return Change{};
+  });
+  if (!started.ok()) return BookError(id, started.status());
+  if (started->message().state() != caserelay::v1::SMS_STATE_QUEUED) {
+    return Step::kDone;
   }
-  m->set_text(*text);
-  m->set_parts(static_cast<int>(parts->size()));
-  m->set_phone_masked(log::MaskPhone(*phone));
-  m->set_state(caserelay::v1::SMS_STATE_SENDING);
-  record.set_attempts(record.attempts() + 1);
-  if (absl::Status s = Save(record, /*done=*/false, nullptr); !s.ok()) return s;
 
-  auto gateway_id = gateway_->Send(OutgoingSms{id, *phone, *text, m->parts()});
-  if (gateway_id.ok()) {
-    log::Info("sms sent", {{"message", id}, {"phone", m->phone_masked()}});
-    return MarkSent(record, *gateway_id);
+  const int reference = Reference(id);
+  for (;;) {
+    int index = NextPendingPart(*started);
+    if (index == 0) break;
+    if (!Pace()) return Step::kStopping;
+    started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+      MarkPartSending(r, index, context_.clock->Now());
+      return Change{};
+    });
+    if (!started.ok()) return BookError(id, started.status());
+
+    auto result = gateway_->SendPart(
+        OutgoingPart{id, *phone, index, count, reference, (*parts)[index - 1]});
+    const absl::Time at = context_.clock->Now();
+    std::string why(result.status().message());
+    Step next = Step::kDone;
+    started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+      if (result.ok()) {
+        parts_.Increment();
+        return MarkPartAccepted(r, index, *result, gateway_->name(), at);
+      }
+      switch (result.status().code()) {
+        case absl::StatusCode::kUnavailable:
+          next = Step::kGatewayDown;
+          MarkPartNotSent(r, index, absl::StrCat("gateway unreachable: ", why),
+                          at);
+          return Change{};
+        case absl::StatusCode::kResourceExhausted: {
+          auto* rm = r.mutable_message();
+          rm->set_attempts(rm->attempts() + 1);
+          if (rm->attempts() >= options_.max_attempts) {
+            failed_.Increment();
+            return MarkFailed(
+                r, 0,
+                absl::StrCat("gave up after ", rm->attempts(), " tries: ", why),
+                at);
+          }
+          next = Step::kWait;
+          MarkPartNotSent(r, index, absl::StrCat("gateway: ", why), at);
+          return Change{};
+        }
+        case absl::StatusCode::kUnknown:
+          unknown_.Increment();
+          return MarkPartUnknown(
+              r, index,
+              absl::StrCat("no answer from the gateway for part ", index, " (",
+                           why,
+                           "): wait for its delivery report, or resolve it "
+                           "(casectl sms-resolve)"),
+              at);
+        default:
+          failed_.Increment();
+          return MarkFailed(r, index, absl::StrCat("gateway refused: ", why),
+                            at);
+      }
+    });
+    if (!started.ok()) return BookError(id, started.status());
+    if (!result.ok()) {
+      log::Warn("sms part not sent", {{"message", id},
+                                      {"part", absl::StrCat(index)},
+                                      {"phone", log::MaskPhone(*phone)},
+                                      {"error", why}});
+    }
+    if (next != Step::kDone) return next;
+    if (started->message().state() != caserelay::v1::SMS_STATE_QUEUED) break;
+    if (stopping()) return Step::kStopping;
   }
-  bool temporary = absl::IsUnavailable(gateway_id.status());
-  if (temporary && record.attempts() < options_.max_attempts) {
-    m->set_state(caserelay::v1::SMS_STATE_QUEUED);
-    if (absl::Status s = Save(record, /*done=*/false, nullptr); !s.ok()) return s;
-    return gateway_id.status();
+  const auto state = started->message().state();
+  if (state == caserelay::v1::SMS_STATE_SENT ||
+      state == caserelay::v1::SMS_STATE_DELIVERED) {
+    sent_.Increment();
+    log::Info("sms sent", {{"message", id},
+                           {"phone", started->message().phone_masked()},
+                           {"parts", absl::StrCat(count)}});
   }
-  return MarkFailed(record, gateway_id.status().message());
+  return Step::kDone;
 }
 
 }  // namespace caserelay::notification

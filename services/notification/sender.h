@@ -1,23 +1,39 @@
-// The sender: moves queued SMS through the gateway, one at a time, with
-// the "sending" record of DESIGN.md around every gateway call:
+// The sender (发送器): moves queued SMS through the gateway, one part at a
+// time, with the "sending" record of DESIGN.md around every gateway call:
 //
-//   QUEUED --resolve phone, render--> SENDING (committed) --gateway-->
-//     SENT (gateway id, SmsSent)         on success
-//     QUEUED again, after a backoff      on a temporary failure
-//     FAILED (SmsFailed)                 on a terminal one, or after
-//                                        max_attempts temporary ones
-//   NO_PHONE                             when the petitioner has no mobile
+//   QUEUED --ask intake for the phone, render, segment--> parts PENDING
+//   part: PENDING --recorded--> SENDING --gateway--> ACCEPTED
+//     gateway not reached (UNAVAILABLE): PENDING again; the whole sender
+//       pauses with exponential backoff (no try counted: nothing left)
+//     "not now" (RESOURCE_EXHAUSTED): PENDING again, a try counted; the
+//       message waits with exponential backoff; FAILED (SmsFailed) after
+//       sms.max_attempts tries
+//     no answer (UNKNOWN): the part and message are UNKNOWN, off the queue,
+//       for a delivery report or an operator (ResolveMessage)
+//     refused: FAILED (SmsFailed)
+//   every part taken: SENT (SmsSent); delivery reports then make it
+//   DELIVERED or FAILED (message_rules.h)
+//   NO_PHONE when the petitioner has no mobile number.
 //
-// At start, a message left SENDING by a crash is reconciled with the
-// gateway (SmsGateway::Find): SENT if the gateway has it, QUEUED if it
-// certainly has not, UNKNOWN (for an operator) if it cannot tell. It is
-// never re-sent blindly.
+// Order: a case's messages go in the order of its events; while one waits
+// (backoff, quiet hours) the case's later ones wait behind it. Quiet hours
+// (sms.quiet_hours, on the service clock in China time) hold non-urgent
+// messages; the throughput limit (sms.rate_limit parts/s) paces every
+// part on real time, as do the backoffs: a gateway's outage lasts in real
+// time even when the service runs on a simulated clock.
+//
+// At start, and whenever a message is found SENDING (a crash, or a failed
+// save after the gateway call), the part in flight is reconciled with the
+// gateway (SmsGateway::Find): taken if the gateway has it, PENDING if it
+// certainly has not, UNKNOWN if it cannot tell. It is never re-sent
+// blindly.
 //
 // Thread safety: Start/Stop from the owner's thread; Wake from any.
 
 #ifndef CASERELAY_SERVICES_NOTIFICATION_SENDER_H_
 #define CASERELAY_SERVICES_NOTIFICATION_SENDER_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -30,21 +46,30 @@
 #include "domain/sms/segment.h"
 #include "domain/sms/template_set.h"
 #include "services/notification/gateway.h"
+#include "services/notification/message_book.h"
+#include "services/notification/pacing.h"
 
 namespace caserelay::notification {
 
 struct SenderOptions {
+  // Tries the gateway answered "not now" before a message fails.
   int max_attempts = 5;
+  // Backoff after a temporary failure (of a message, or of the whole
+  // gateway when it cannot be reached): first_backoff, doubled each time,
+  // at most max_backoff.
   absl::Duration first_backoff = absl::Seconds(1);
   absl::Duration max_backoff = absl::Minutes(5);
   sms::SegmentOptions segments;
+  // Parts per second to the gateway (sms.rate_limit); 0: no limit.
+  double rate_limit = 0;
+  QuietHours quiet_hours;
 };
 
 class Sender {
  public:
   // Nothing is owned but `intake`; the rest outlives the sender.
-  Sender(const service::Context& context, SmsGateway* gateway,
-         const sms::TemplateSet* templates,
+  Sender(const service::Context& context, MessageBook* book,
+         SmsGateway* gateway, const sms::TemplateSet* templates,
          std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake,
          SenderOptions options);
   ~Sender();  // Stop()
@@ -56,44 +81,52 @@ class Sender {
   void Wake();
 
  private:
+  // What one step on a message came to.
+  enum class Step {
+    kDone,         // finished, unknown, or moved as far as it can now
+    kWait,         // the message waits (backoff); its case waits behind it
+    kHeld,         // quiet hours: the message and its case wait, no backoff
+    kGatewayDown,  // the gateway was not reached: pause the sender
+    kStopping,
+  };
   void Run();
-  // Works through the queue once; returns when it is empty or everything
-  // left waits for a backoff.
+  // Works through the queue once.
   void Drain();
-  // One step for one message; UNAVAILABLE means "try again later".
-  absl::Status Advance(const std::string& id);
-  absl::Status Reconcile(const std::string& id);
-  absl::Status Save(caserelay::v1::SmsRecord& record, bool done,
-                    const caserelay::v1::Envelope* event);
-  // Final outcomes: state, counter, SmsSent / SmsFailed event, saved and
-  // taken off the queue in one commit.
-  absl::Status MarkSent(caserelay::v1::SmsRecord& record,
-                        const std::string& gateway_id);
-  absl::Status MarkFailed(caserelay::v1::SmsRecord& record,
-                          absl::string_view reason);
-  absl::StatusOr<std::vector<std::string>> QueuedIds() const;
-  absl::StatusOr<caserelay::v1::SmsRecord> Load(const std::string& id);
+  Step Advance(const std::string& id);
+  // The part left SENDING in `record` (by a crash) asked of the gateway.
+  Step Reconcile(const std::string& id, const caserelay::v1::SmsRecord& record);
+  // Waits for the throughput limit; false if stopping meanwhile.
+  bool Pace();
+  bool stopping();
+  // Logs an error of the book (the message stays as it was).
+  Step BookError(const std::string& id, const absl::Status& s);
 
   const service::Context context_;
+  MessageBook* const book_;
   SmsGateway* const gateway_;
   const sms::TemplateSet* const templates_;
   const std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake_;
   const SenderOptions options_;
   metrics::Counter& sent_;
+  metrics::Counter& parts_;
   metrics::Counter& failed_;
   metrics::Counter& retried_;
+  metrics::Counter& unknown_;
+  metrics::Gauge& held_;
+  metrics::Gauge& gateway_down_;
 
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  // Retry pacing per message after a temporary failure (sender thread
-  // only). Real time on purpose: a gateway outage lasts in real time,
-  // also when the service runs on a simulated clock.
+
+  // The sender thread's own pacing (real time).
   struct Backoff {
     absl::Time next;
     absl::Duration delay;
   };
-  std::map<std::string, Backoff> backoff_;
+  std::map<std::string, Backoff> backoff_;  // per message
+  Backoff gateway_backoff_{absl::InfinitePast(), absl::ZeroDuration()};
+  TokenBucket bucket_;
   std::thread thread_;
 };
 

@@ -1,0 +1,48 @@
+// Delivery reports (状态报告): Kannel calls notification's admin HTTP at
+// kDeliveryReportPath for each part, with the report type it was asked
+// for (kannel_gateway.h: the dlr-url and its parsing). Each report moves
+// the part on through the MessageBook (message_rules.h ApplyReport):
+// SmsDelivered / SmsFailed on notification-events, per part, once.
+//
+// Answers: 200 applied, or already known; 400 a report that does not
+// parse or does not match the message's parts; 404 no such message; 503
+// the store failed (Kannel calls again: smsbox retries failed callbacks).
+//
+// Thread safety: thread-safe (admin HTTP worker threads).
+
+#ifndef CASERELAY_SERVICES_NOTIFICATION_DELIVERY_REPORTS_H_
+#define CASERELAY_SERVICES_NOTIFICATION_DELIVERY_REPORTS_H_
+
+#include <functional>
+#include <string>
+
+#include "common/admin/http_message.h"
+#include "common/metrics/metrics.h"
+#include "common/service/service_main.h"
+#include "services/notification/message_book.h"
+
+namespace caserelay::notification {
+
+inline constexpr char kDeliveryReportPath[] = "/sms/dlr";
+
+class DeliveryReports {
+ public:
+  // `book` outlives this. `on_requeued` is called when a report put a
+  // message back on the queue (its unknown part proved sent, later parts
+  // still to send).
+  DeliveryReports(const service::Context& context, MessageBook* book,
+                  std::string gateway_name, std::function<void()> on_requeued);
+
+  admin::HttpResponse Handle(const admin::HttpRequest& request);
+
+ private:
+  const service::Context context_;
+  MessageBook* const book_;
+  const std::string gateway_name_;
+  const std::function<void()> on_requeued_;
+  metrics::Registry* const metrics_;
+};
+
+}  // namespace caserelay::notification
+
+#endif  // CASERELAY_SERVICES_NOTIFICATION_DELIVERY_REPORTS_H_
