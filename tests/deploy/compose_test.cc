@@ -1,0 +1,337 @@
+// docker-compose.yml as Debian's docker-compose 1.29 reads it (issue 6
+// "Must show"): valid with every profile, and the services, volumes,
+// health checks, start order and Kafka replication that
+// docs/operator-guide.md describes. No container engine runs here;
+// `docker-compose config` validates the file fully without one
+// (PLATFORM-NOTES.md), with .env.example as the .env.
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/deploy/deploy_files.h"
+
+namespace caserelay::deploy_test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAreArray;
+
+class ComposeProfilesTest
+    : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(ComposeProfilesTest, ConfigValidates) {
+  absl::StatusOr<google::protobuf::Value> config = ComposeConfig(GetParam());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(Keys(*config, {"services"}).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryProfile, ComposeProfilesTest,
+    ::testing::Values(std::vector<std::string>{},
+                      std::vector<std::string>{"kafka-single"},
+                      std::vector<std::string>{"kafka-cluster"},
+                      std::vector<std::string>{"kafka-single", "demo"},
+                      std::vector<std::string>{"kafka-cluster", "demo"}));
+
+class ComposeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<google::protobuf::Value> config = ComposeConfig({});
+    ASSERT_TRUE(config.ok()) << config.status();
+    config_ = new google::protobuf::Value(*std::move(config));
+  }
+  static void TearDownTestSuite() {
+    delete config_;
+    config_ = nullptr;
+  }
+  const google::protobuf::Value& config() { return *config_; }
+  const google::protobuf::Value& service(const std::string& name) {
+    static const google::protobuf::Value kNone;
+    const google::protobuf::Value* at = Find(*config_, {"services", name});
+    return at != nullptr ? *at : kNone;
+  }
+  static std::map<std::string, std::string> Conf(const std::string& name) {
+    return ReadConfFile(absl::StrCat("deploy/config/compose/", name, ".conf"));
+  }
+
+  static google::protobuf::Value* config_;
+};
+
+google::protobuf::Value* ComposeTest::config_ = nullptr;
+
+TEST(ComposeProfileListTest, ProfilesAreTheTwoKafkasAndTheDemo) {
+  ShellResult run = RunShell(absl::StrCat(
+      "env -i PATH=/usr/bin:/bin HOME=/tmp docker-compose -f ",
+      ShellQuote(SourcePath("docker-compose.yml")), " --env-file ",
+      ShellQuote(SourcePath(".env.example")), " config --profiles"));
+  ASSERT_EQ(run.code, 0) << run.output;
+  std::vector<std::string> profiles =
+      absl::StrSplit(run.output, '\n', absl::SkipEmpty());
+  EXPECT_THAT(profiles, UnorderedElementsAreArray(
+                            {"demo", "kafka-cluster", "kafka-single"}));
+}
+
+TEST_F(ComposeTest, EachServiceRunsInItsProfileOnly) {
+  // "" = every profile: started by a plain `docker-compose up`.
+  const std::map<std::string, std::string> expected = {
+      {"kafka", "kafka-single"},
+      {"kafka-1", "kafka-cluster"},
+      {"kafka-2", "kafka-cluster"},
+      {"kafka-3", "kafka-cluster"},
+      {"kafka-topics", ""},
+      {"intake", ""},
+      {"routing", ""},
+      {"supervision", ""},
+      {"notification", ""},
+      {"bearerbox", ""},
+      {"smsbox", ""},
+      {"fakesmsc", "demo"}};
+  std::set<std::string> names;
+  for (const auto& [name, profile] : expected) names.insert(name);
+  EXPECT_EQ(Keys(config(), {"services"}), names);
+  for (const auto& [name, profile] : expected) {
+    std::vector<std::string> profiles =
+        FindStrings(service(name), {"profiles"});
+    EXPECT_EQ(absl::StrJoin(profiles, ","), profile) << name;
+  }
+}
+
+TEST_F(ComposeTest, ServicesInEveryProfileDependOnlyOnServicesInEveryProfile) {
+  // Otherwise `up` with one Kafka profile would miss a dependency.
+  for (const std::string& name : Keys(config(), {"services"})) {
+    if (!FindStrings(service(name), {"profiles"}).empty()) continue;
+    for (const std::string& dependency : Keys(service(name), {"depends_on"})) {
+      EXPECT_TRUE(FindStrings(service(dependency), {"profiles"}).empty())
+          << name << " depends on " << dependency << ", which has a profile";
+    }
+  }
+}
+
+TEST_F(ComposeTest, ServicesStartInOrderOfHealth) {
+  const std::map<std::string, std::map<std::string, std::string>> expected = {
+      {"intake", {{"kafka-topics", "service_completed_successfully"}}},
+      {"routing", {{"kafka-topics", "service_completed_successfully"}}},
+      {"supervision", {{"kafka-topics", "service_completed_successfully"}}},
+      {"notification",
+       {{"kafka-topics", "service_completed_successfully"},
+        {"intake", "service_healthy"},
+        {"smsbox", "service_healthy"}}},
+      {"smsbox", {{"bearerbox", "service_healthy"}}},
+      {"fakesmsc", {{"bearerbox", "service_healthy"}}},
+      {"bearerbox", {}},
+      {"kafka-topics", {}}};
+  for (const auto& [name, dependencies] : expected) {
+    std::map<std::string, std::string> actual;
+    for (const std::string& dependency : Keys(service(name), {"depends_on"})) {
+      actual[dependency] =
+          FindString(service(name), {"depends_on", dependency, "condition"});
+    }
+    EXPECT_EQ(actual, dependencies) << name;
+    for (const auto& [dependency, condition] : dependencies) {
+      if (condition == "service_healthy") {
+        EXPECT_FALSE(
+            FindStrings(service(dependency), {"healthcheck", "test"}).empty())
+            << name << " waits for " << dependency
+            << " to be healthy, which has no health check";
+      }
+    }
+  }
+}
+
+TEST_F(ComposeTest, TopicJobWaitsForKafkaItselfAndIsNotRestarted) {
+  // The job cannot depend on a Kafka service (each is in a profile); its
+  // script waits for the brokers (deploy/kafka/create-topics).
+  const google::protobuf::Value& job = service("kafka-topics");
+  EXPECT_THAT(FindStrings(job, {"entrypoint"}),
+              ElementsAre("/bin/sh", "/caserelay/kafka/create-topics"));
+  std::string restart = FindString(job, {"restart"});
+  EXPECT_TRUE(restart.empty() || restart == "no") << restart;
+  EXPECT_EQ(FindString(job, {"environment", "TOPICS_BOOTSTRAP"}),
+            FindString(service("intake"),
+                       {"environment", "CASERELAY_KAFKA_BOOTSTRAP"}));
+}
+
+TEST_F(ComposeTest, LongRunningServicesRestartUnlessStopped) {
+  for (const char* name :
+       {"kafka", "kafka-1", "kafka-2", "kafka-3", "intake", "routing",
+        "supervision", "notification", "bearerbox", "smsbox", "fakesmsc"}) {
+    EXPECT_EQ(FindString(service(name), {"restart"}), "unless-stopped") << name;
+  }
+}
+
+TEST_F(ComposeTest, EachServiceRunsItsConfigFileFromDeployConfigCompose) {
+  for (const std::string& name : kServices) {
+    std::string inside = absl::StrCat("/etc/caserelay/", name, ".conf");
+    EXPECT_THAT(FindStrings(service(name), {"command"}),
+                ElementsAre(name, "--config", inside));
+    std::string mount = absl::StrCat(
+        SourcePath(absl::StrCat("deploy/config/compose/", name, ".conf")), ":",
+        inside, ":ro");
+    EXPECT_THAT(FindStrings(service(name), {"volumes"}),
+                ::testing::Contains(mount))
+        << name;
+  }
+}
+
+TEST_F(ComposeTest, EveryRocksDbDirectoryIsItsOwnNamedVolume) {
+  std::set<std::string> named = Keys(config(), {"volumes"});
+  std::set<std::string> used;
+  for (const std::string& name : kServices) {
+    std::string store = Conf(name)["store.path"];
+    ASSERT_FALSE(store.empty()) << name << ".conf has no store.path";
+    std::string source;
+    for (const std::string& volume : FindStrings(service(name), {"volumes"})) {
+      std::vector<std::string> parts = absl::StrSplit(volume, ':');
+      if (parts.size() >= 2 && parts[1] == store) source = parts[0];
+    }
+    EXPECT_TRUE(named.count(source))
+        << name << ": store.path " << store << " is mounted from \"" << source
+        << "\", not a named volume";
+    EXPECT_TRUE(used.insert(source).second) << source << " shared";
+  }
+}
+
+TEST_F(ComposeTest, KafkaAndKannelKeepTheirDataOnNamedVolumes) {
+  std::set<std::string> named = Keys(config(), {"volumes"});
+  const std::map<std::string, std::string> expected = {
+      {"kafka", "kafka-data:/var/lib/kafka/data:rw"},
+      {"kafka-1", "kafka-1-data:/var/lib/kafka/data:rw"},
+      {"kafka-2", "kafka-2-data:/var/lib/kafka/data:rw"},
+      {"kafka-3", "kafka-3-data:/var/lib/kafka/data:rw"},
+      {"bearerbox", "kannel-spool:/var/spool/kannel:rw"}};
+  for (const auto& [name, mount] : expected) {
+    EXPECT_THAT(FindStrings(service(name), {"volumes"}),
+                ::testing::Contains(mount))
+        << name;
+    EXPECT_TRUE(named.count(mount.substr(0, mount.find(':')))) << mount;
+  }
+  for (const char* name : {"kafka", "kafka-1", "kafka-2", "kafka-3"}) {
+    EXPECT_EQ(FindString(service(name), {"environment", "KAFKA_LOG_DIRS"}),
+              "/var/lib/kafka/data")
+        << name;
+  }
+}
+
+TEST_F(ComposeTest, EveryServiceHealthCheckProbesHealthzOnItsAdminPort) {
+  for (const std::string& name : kServices) {
+    int port = PortOf(Conf(name)["admin.listen"]);
+    ASSERT_GT(port, 0) << name << ".conf admin.listen";
+    EXPECT_THAT(
+        FindStrings(service(name), {"healthcheck", "test"}),
+        ElementsAre("CMD", "caserelay-probe", std::to_string(port), "/healthz"))
+        << name;
+  }
+}
+
+TEST_F(ComposeTest, PublishedPortsAreTheListenPorts) {
+  const std::map<std::string, std::string> grpc_host = {
+      {"intake", "127.0.0.1"},
+      {"routing", "0.0.0.0"},
+      {"supervision", "0.0.0.0"},
+      {"notification", "0.0.0.0"}};
+  for (const std::string& name : kServices) {
+    int grpc = PortOf(Conf(name)["grpc.listen"]);
+    int admin = PortOf(Conf(name)["admin.listen"]);
+    EXPECT_THAT(
+        FindStrings(service(name), {"ports"}),
+        UnorderedElementsAreArray(
+            {absl::StrCat(grpc_host.at(name), ":", grpc, ":", grpc, "/tcp"),
+             absl::StrCat("127.0.0.1:", admin, ":", admin, "/tcp")}))
+        << name;
+  }
+}
+
+TEST_F(ComposeTest, NotificationReachesIntakeAndKannelByServiceName) {
+  std::map<std::string, std::string> conf = Conf("notification");
+  EXPECT_EQ(conf["intake.address"],
+            absl::StrCat("intake:", PortOf(Conf("intake")["grpc.listen"])));
+  // deploy/kannel/kannel.conf: sendsms-port = ${KANNEL_SENDSMS_PORT:-13013}.
+  EXPECT_EQ(conf["kannel.sendsms_url"], "http://smsbox:13013/cgi-bin/sendsms");
+  EXPECT_EQ(conf["kannel.dlr_url"],
+            absl::StrCat("http://notification:", PortOf(conf["admin.listen"]),
+                         "/sms/dlr"));
+  EXPECT_EQ(conf["notification.gateway"], "kannel");
+}
+
+TEST_F(ComposeTest, ServicesRunLockedDown) {
+  for (const std::string& name : kServices) {
+    const google::protobuf::Value& s = service(name);
+    EXPECT_TRUE(Find(s, {"user"}) == nullptr)  // the image's caserelay
+        << name << " overrides the image's user";
+    EXPECT_THAT(FindStrings(s, {"cap_drop"}), ElementsAre("ALL")) << name;
+    const google::protobuf::Value* read_only = Find(s, {"read_only"});
+    EXPECT_TRUE(read_only != nullptr && read_only->bool_value()) << name;
+  }
+}
+
+TEST_F(ComposeTest, SingleBrokerKeepsOneCopy) {
+  const std::map<std::string, std::string> expected = {
+      {"KAFKA_PROCESS_ROLES", "broker,controller"},
+      {"KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka:9093"},
+      {"KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:9092"},
+      {"KAFKA_DEFAULT_REPLICATION_FACTOR", "1"},
+      {"KAFKA_MIN_INSYNC_REPLICAS", "1"},
+      {"KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1"},
+      {"KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1"},
+      {"KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1"},
+      {"KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false"}};
+  for (const auto& [key, value] : expected) {
+    EXPECT_EQ(FindString(service("kafka"), {"environment", key}), value) << key;
+  }
+  // The default bootstrap of .env.example is this broker.
+  EXPECT_EQ(FindString(service("intake"),
+                       {"environment", "CASERELAY_KAFKA_BOOTSTRAP"}),
+            "kafka:9092");
+}
+
+TEST_F(ComposeTest, ClusterKeepsThreeCopiesAndWritesNeedTwo) {
+  std::string cluster_id =
+      FindString(service("kafka"), {"environment", "CLUSTER_ID"});
+  EXPECT_FALSE(cluster_id.empty());
+  for (int id = 1; id <= 3; ++id) {
+    std::string name = absl::StrCat("kafka-", id);
+    const std::map<std::string, std::string> expected = {
+        {"KAFKA_NODE_ID", std::to_string(id)},
+        {"KAFKA_PROCESS_ROLES", "broker,controller"},
+        {"KAFKA_CONTROLLER_QUORUM_VOTERS",
+         "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093"},
+        {"KAFKA_ADVERTISED_LISTENERS",
+         absl::StrCat("PLAINTEXT://", name, ":9092")},
+        {"KAFKA_DEFAULT_REPLICATION_FACTOR", "3"},
+        {"KAFKA_MIN_INSYNC_REPLICAS", "2"},
+        {"KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3"},
+        {"KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "3"},
+        {"KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2"},
+        {"KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false"},
+        {"CLUSTER_ID", cluster_id}};
+    for (const auto& [key, value] : expected) {
+      EXPECT_EQ(FindString(service(name), {"environment", key}), value)
+          << name << " " << key;
+    }
+  }
+}
+
+TEST_F(ComposeTest, KannelBoxesRenderTheConfigOfKannelConfig) {
+  for (const char* name : {"bearerbox", "smsbox"}) {
+    EXPECT_EQ(FindString(service(name), {"environment", "KANNEL_TEMPLATE"}),
+              "/etc/kannel/kannel.conf")
+        << name;
+    EXPECT_THAT(FindStrings(service(name), {"volumes"}),
+                ::testing::Contains(absl::StrCat(SourcePath("deploy/kannel"),
+                                                 ":/etc/kannel:ro")))
+        << name;
+  }
+  EXPECT_THAT(FindStrings(service("bearerbox"), {"healthcheck", "test"}),
+              ElementsAre("CMD", "caserelay-probe", "13000", "/status.txt"));
+}
+
+}  // namespace
+}  // namespace caserelay::deploy_test
