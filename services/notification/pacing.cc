@@ -60,7 +60,8 @@ bool QuietHours::Holds(std::string_view trigger, absl::Time now) const {
 
 absl::Duration TokenBucket::Take(absl::Time now) {
   if (rate_ <= 0) return absl::ZeroDuration();
-  if (tokens_ < 0) {
+  if (!started_) {
+    started_ = true;
     tokens_ = burst_;
   } else {
     double refill = absl::ToDoubleSeconds(now - last_) * rate_;

@@ -52,7 +52,8 @@ class TokenBucket {
  private:
   const double rate_;
   const double burst_;
-  double tokens_ = -1;  // < 0: not started (full)
+  bool started_ = false;  // before the first Take the bucket is full
+  double tokens_ = 0;     // < 0: in debt, the caller waits it off
   absl::Time last_ = absl::InfinitePast();
 };
 
