@@ -264,6 +264,11 @@ absl::Status System::LaunchService(const std::string& service) {
     lines.insert(lines.end(), {{"templates.dir", src + "/data/sms/templates"},
                                {"notification.gateway", "dev-file"},
                                {"dev.sink_path", sms_sink()},
+                               // Tests run at any hour of the real clock
+                               // and as fast as they can; the quiet-hours
+                               // and throughput tests set their own.
+                               {"sms.quiet_hours", ""},
+                               {"sms.rate_limit", "0"},
                                {"intake.address", addresses_.at("intake")}});
   }
   auto overrides = settings_.find(service);
