@@ -1,0 +1,118 @@
+// deploy/tls/make-certs makes what docs/operator-guide.md "Certificates"
+// says: a service certificate our gRPC server serves TLS with, office
+// certificates that MtlsAuthenticator reads the office from, and renewals
+// that keep the offices' certificates working. Checked over real gRPC on
+// loopback with the WhoAmI test service of tests/unit/common/rpc.
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/rpc/auth_settings.h"
+#include "common/rpc/credentials.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/deploy/deploy_files.h"
+#include "tests/integration/harness.h"
+#include "tests/unit/common/rpc/whoami_server.h"
+
+namespace caserelay::deploy_test {
+namespace {
+
+using rpc::testing::AskOffice;
+using rpc::testing::OrError;
+using rpc::testing::WhoAmIServer;
+
+class MakeCertsTest : public ::testing::Test {
+ protected:
+  ShellResult MakeCerts(const std::string& args) {
+    return RunShell(absl::StrCat(
+        ShellQuote(SourcePath("deploy/tls/make-certs")), " --ca-dir ",
+        ShellQuote(ca()), " --out ", ShellQuote(secrets()), " --office-dir ",
+        ShellQuote(offices()), " ", args));
+  }
+  std::string ca() { return dir_.path() + "/ca"; }
+  std::string secrets() { return dir_.path() + "/secrets"; }
+  std::string offices() { return dir_.path() + "/offices"; }
+  static std::string Read(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  // routing as docker-compose runs it: its certificate, the offices' CA,
+  // auth.mode = mtls (deploy/config/compose/routing.conf).
+  void StartRouting() {
+    rpc::ServerAuthSettings settings;
+    settings.mode = "mtls";
+    settings.tls = {secrets() + "/routing.crt", secrets() + "/routing.key",
+                    secrets() + "/offices-ca.crt"};
+    auto auth = rpc::CreateAuthenticator(settings);
+    ASSERT_TRUE(auth.ok()) << auth.status();
+    auth_ = *std::move(auth);
+    auto server = WhoAmIServer::Start(auth_.get(), settings.tls);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  // The office's call, checking the server's name "routing" against the CA.
+  std::string AskAs(const std::string& office_file) {
+    rpc::ClientAuth auth;
+    auth.target = server_->target();
+    auth.tls_ca_path = ca() + "/ca.crt";
+    auth.tls_cert_path = offices() + "/" + office_file + ".crt";
+    auth.tls_key_path = offices() + "/" + office_file + ".key";
+    auth.tls_server_name = "routing";
+    auto channel = rpc::OfficeChannel(auth);
+    if (!channel.ok()) return OrError(channel.status());
+    return OrError(AskOffice(*channel));
+  }
+
+  caserelay::testing::TempDir dir_;
+  std::unique_ptr<rpc::Authenticator> auth_;
+  std::unique_ptr<WhoAmIServer> server_;
+};
+
+TEST_F(MakeCertsTest, OfficeCertificateNamesItsOfficeToTheService) {
+  ShellResult run = MakeCerts("--office 140431:bureau --office 140000:bureau");
+  ASSERT_EQ(run.code, 0) << run.output;
+  StartRouting();
+  EXPECT_EQ(AskAs("140431-bureau"), "140431:bureau");
+  EXPECT_EQ(AskAs("140000-bureau"), "140000:bureau");
+}
+
+TEST_F(MakeCertsTest, RenewalKeepsTheCaAndTheOfficesCertificates) {
+  ASSERT_EQ(MakeCerts("--office 140431:bureau").code, 0);
+  std::string ca_before = Read(ca() + "/ca.crt");
+  std::string routing_before = Read(secrets() + "/routing.crt");
+  ShellResult renew = MakeCerts("--days 30");
+  ASSERT_EQ(renew.code, 0) << renew.output;
+  EXPECT_EQ(Read(ca() + "/ca.crt"), ca_before);
+  EXPECT_NE(Read(secrets() + "/routing.crt"), routing_before);
+  StartRouting();  // a restart picks up the new certificate
+  EXPECT_EQ(AskAs("140431-bureau"), "140431:bureau");
+}
+
+TEST_F(MakeCertsTest, KeepsKeysOwnerOnlyAndOfficeKeysOutOfTheSecretsDir) {
+  ASSERT_EQ(MakeCerts("--office 140431:bureau").code, 0);
+  for (const std::string& key :
+       {secrets() + "/routing.key", secrets() + "/supervision.key",
+        secrets() + "/notification.key", ca() + "/ca.key",
+        offices() + "/140431-bureau.key"}) {
+    ShellResult mode = RunShell(absl::StrCat("stat -c %a ", ShellQuote(key)));
+    EXPECT_EQ(mode.output, "600\n") << key;
+  }
+  ShellResult listing = RunShell(absl::StrCat("ls ", ShellQuote(secrets())));
+  EXPECT_EQ(listing.output,
+            "notification.crt\nnotification.key\noffices-ca.crt\nrouting.crt\n"
+            "routing.key\nsupervision.crt\nsupervision.key\n");
+}
+
+TEST_F(MakeCertsTest, RefusesAMalformedOfficeCode) {
+  ShellResult run = MakeCerts("--office 140431-bureau");
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.output, ::testing::HasSubstr("not an office code"));
+}
+
+}  // namespace
+}  // namespace caserelay::deploy_test
