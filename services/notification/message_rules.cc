@@ -169,7 +169,9 @@ Change MarkPartAccepted(SmsRecord& record, int index,
 
 void MarkPartNotSent(SmsRecord& record, int index, std::string_view why,
                      absl::Time now) {
-  if (SmsPart* p = Part(record, index)) {
+  // Never back to PENDING (a re-send) once a report proved it out.
+  SmsPart* p = Part(record, index);
+  if (p != nullptr && Rank(p->state()) < 2) {
     SetPart(*p, caserelay::v1::SMS_PART_STATE_PENDING, "", now);
   }
   SmsMessage* m = record.mutable_message();
@@ -180,10 +182,14 @@ void MarkPartNotSent(SmsRecord& record, int index, std::string_view why,
 
 Change MarkPartUnknown(SmsRecord& record, int index, std::string_view why,
                        absl::Time now) {
-  if (SmsPart* p = Part(record, index)) {
+  // A report that came during the call already proved the part out.
+  SmsPart* p = Part(record, index);
+  if (p != nullptr && Rank(p->state()) < 2) {
     SetPart(*p, caserelay::v1::SMS_PART_STATE_UNKNOWN, "", now);
+    record.mutable_message()->set_last_error(std::string(why));
   }
-  record.mutable_message()->set_last_error(std::string(why));
+  // No SmsSent can come of it: a report that took the part on settled the
+  // message itself.
   return Settle(record, "", now);
 }
 
@@ -269,6 +275,12 @@ absl::StatusOr<Change> ApplyResolution(SmsRecord& record,
   SmsMessage* m = record.mutable_message();
   if (note.empty()) {
     return absl::InvalidArgumentError("note: is required (who decided, why)");
+  }
+  if (resolution != caserelay::v1::SMS_RESOLUTION_SENT &&
+      resolution != caserelay::v1::SMS_RESOLUTION_RESEND &&
+      resolution != caserelay::v1::SMS_RESOLUTION_ABANDON) {
+    return absl::InvalidArgumentError(
+        "resolution: one of SENT, RESEND, ABANDON is required");
   }
   if (m->state() != caserelay::v1::SMS_STATE_UNKNOWN) {
     return absl::FailedPreconditionError(

@@ -78,11 +78,14 @@ Change MarkPartAccepted(caserelay::v1::SmsRecord& record, int index,
                         std::string_view gateway_name, absl::Time now);
 
 // Part `index` went back to PENDING (the gateway was not reached, or
-// answered "not now"): the message is QUEUED with `why` as last_error.
+// answered "not now"): the message is QUEUED with `why` as last_error. A
+// part a delivery report already took on stays taken (never re-sent).
 void MarkPartNotSent(caserelay::v1::SmsRecord& record, int index,
                      std::string_view why, absl::Time now);
 
-// Part `index` may or may not have gone out: UNKNOWN, dequeued.
+// Part `index` may or may not have gone out: UNKNOWN, dequeued, `why` as
+// last_error — unless a delivery report that came during the call already
+// took the part on, which stands.
 Change MarkPartUnknown(caserelay::v1::SmsRecord& record, int index,
                        std::string_view why, absl::Time now);
 

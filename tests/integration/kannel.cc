@@ -113,82 +113,17 @@ absl::StatusOr<int> FreeLoopbackPort() {
   return port;
 }
 
-absl::StatusOr<HttpReply> LoopbackHttpGet(int port, const std::string& target,
-                                          absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  const std::string where = absl::StrCat("127.0.0.1:", port, target);
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError("socket() for " + where);
-  struct Closer {
-    int fd;
-    ~Closer() { close(fd); }
-  } closer{fd};
-  // Loopback connects at once or is refused; sends and reads time out.
-  timeval tv = absl::ToTimeval(timeout);
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  sockaddr_in to = Loopback(port);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("connect ", where, ": ", std::strerror(errno)));
-  }
-  const std::string request =
-      absl::StrCat("GET ", target,
-                   " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(request.size())) {
-    return absl::UnavailableError(
-        absl::StrCat("send ", where, ": ", std::strerror(errno)));
-  }
-  std::string reply;
-  size_t head_end = std::string::npos;
-  size_t want = std::string::npos;  // total bytes, once Content-Length known
-  while (want == std::string::npos || reply.size() < want) {
-    char buf[4096];
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n < 0 && errno == EINTR && absl::Now() < deadline) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      return absl::DeadlineExceededError("no full answer from " + where);
-    }
-    if (n <= 0) break;  // closed (or reset): what we have is the answer
-    reply.append(buf, n);
-    if (head_end != std::string::npos) continue;
-    head_end = reply.find("\r\n\r\n");
-    if (head_end == std::string::npos) continue;
-    const std::string head = absl::AsciiStrToLower(reply.substr(0, head_end));
-    const size_t at = head.find("\r\ncontent-length:");
-    size_t length = 0;
-    if (at != std::string::npos &&
-        absl::SimpleAtoi(
-            absl::StripAsciiWhitespace(absl::string_view(head).substr(
-                at + 17, head.find("\r\n", at + 2) - at - 17)),
-            &length)) {
-      want = head_end + 4 + length;
-    }
-  }
-  HttpReply answer;
-  if (!absl::StartsWith(reply, "HTTP/1.") || reply.size() < 12 ||
-      !absl::SimpleAtoi(reply.substr(9, 3), &answer.status) ||
-      head_end == std::string::npos) {
-    return absl::UnavailableError("no HTTP answer from " + where);
-  }
-  answer.body = reply.substr(head_end + 4);
-  if (want != std::string::npos) answer.body.resize(want - head_end - 4);
-  return answer;
+namespace {
+
+// GET of `target` ("/path?query") from 127.0.0.1:`port`.
+absl::StatusOr<admin::HttpClientResponse> LocalGet(int port,
+                                                  const std::string& target,
+                                                  absl::Duration timeout) {
+  return admin::HttpGet(absl::StrCat("http://127.0.0.1:", port, target),
+                        timeout);
 }
 
-std::string UrlEncode(const std::string& bytes) {
-  std::string out;
-  for (unsigned char c : bytes) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' ||
-        c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      absl::StrAppendFormat(&out, "%%%02X", c);
-    }
-  }
-  return out;
-}
+}  // namespace
 
 absl::StatusOr<FakeSmscMessage> ParseFakeSmscLine(const std::string& raw) {
   // "FROM TO TYPE PAYLOAD" or "FROM TO udh UDH data PAYLOAD"; the payload
@@ -408,7 +343,7 @@ void Kannel::SyncReader(const std::string& marker) {
 }
 
 absl::StatusOr<std::string> Kannel::AdminStatus() const {
-  auto reply = LoopbackHttpGet(
+  auto reply = LocalGet(
       admin_port_, "/cgi-bin/status.txt?password=" + admin_password_,
       absl::Seconds(2));
   if (!reply.ok()) return reply.status();
@@ -487,7 +422,7 @@ absl::Status Kannel::LaunchGateway() {
   const absl::Time deadline = absl::Now() + kStartTimeout;
   for (;;) {
     auto reply =
-        LoopbackHttpGet(sendsms_port_, "/cgi-bin/sendsms", absl::Seconds(2));
+        LocalGet(sendsms_port_, "/cgi-bin/sendsms", absl::Seconds(2));
     if (reply.ok()) return absl::OkStatus();
     if (absl::Now() > deadline || !smsbox_->Running()) {
       return absl::UnavailableError(absl::StrCat(
@@ -549,28 +484,28 @@ absl::StatusOr<std::string> Kannel::SendSmsTarget(
   auto units = sms::Utf8ToUtf16(request.text);
   if (!units.ok()) return units.status();
   std::string target = absl::StrCat(
-      "/cgi-bin/sendsms?username=", UrlEncode(username()),
-      "&password=", UrlEncode(password()), "&from=", UrlEncode(request.from),
-      "&to=", UrlEncode(request.to),
-      "&text=", UrlEncode(sms::ToUcs2BigEndianBytes(*units)),
+      "/cgi-bin/sendsms?username=", admin::UrlEncode(username()),
+      "&password=", admin::UrlEncode(password()), "&from=", admin::UrlEncode(request.from),
+      "&to=", admin::UrlEncode(request.to),
+      "&text=", admin::UrlEncode(sms::ToUcs2BigEndianBytes(*units)),
       "&coding=2&charset=UTF-16BE");
   if (!request.udh.empty()) {
-    absl::StrAppend(&target, "&udh=", UrlEncode(request.udh));
+    absl::StrAppend(&target, "&udh=", admin::UrlEncode(request.udh));
   }
   if (request.dlr_mask != 0) {
     absl::StrAppend(&target, "&dlr-mask=", request.dlr_mask);
   }
   if (!request.dlr_url.empty()) {
-    absl::StrAppend(&target, "&dlr-url=", UrlEncode(request.dlr_url));
+    absl::StrAppend(&target, "&dlr-url=", admin::UrlEncode(request.dlr_url));
   }
   return target;
 }
 
-absl::StatusOr<HttpReply> Kannel::SendSms(const SendSmsRequest& request,
+absl::StatusOr<admin::HttpClientResponse> Kannel::SendSms(const SendSmsRequest& request,
                                           absl::Duration timeout) const {
   auto target = SendSmsTarget(request);
   if (!target.ok()) return target.status();
-  return LoopbackHttpGet(sendsms_port_, *target, timeout);
+  return LocalGet(sendsms_port_, *target, timeout);
 }
 
 }  // namespace caserelay::testing

@@ -48,6 +48,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/admin/http_client.h"
 #include "tests/integration/harness.h"
 
 namespace caserelay::testing {
@@ -56,25 +57,6 @@ namespace caserelay::testing {
 // read back, closed). Another process may take it before the caller binds
 // it; tests accept that small race. UNAVAILABLE if no socket can be bound.
 absl::StatusOr<int> FreeLoopbackPort();
-
-// The answer to an HTTP request: status code and body.
-struct HttpReply {
-  int status = 0;
-  std::string body;
-};
-
-// A blocking HTTP/1.1 GET of `target` ("/path?query", sent as is) from
-// 127.0.0.1:`port`, with "Connection: close"; reads the answer to its
-// Content-Length or to the end of the connection.
-// Errors: UNAVAILABLE if the connection fails (the message carries the
-// system's words, e.g. "Connection refused") or the answer is not HTTP;
-// DEADLINE_EXCEEDED if no full answer arrives within `timeout`.
-absl::StatusOr<HttpReply> LoopbackHttpGet(int port, const std::string& target,
-                                          absl::Duration timeout);
-
-// Percent-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~),
-// for a query value.
-std::string UrlEncode(const std::string& bytes);
 
 struct KannelOptions {
   // Where kannel.conf, the processes' logs and fakesmsc.log go. Must exist
@@ -164,8 +146,9 @@ class Kannel {
       const SendSmsRequest& request) const;
   // GETs SendSmsTarget(request) from smsbox: Kannel's answer (202 "0:
   // Accepted for delivery", 202 "3: Queued for later delivery", ...), or
-  // the errors of SendSmsTarget and LoopbackHttpGet.
-  absl::StatusOr<HttpReply> SendSms(
+  // the errors of SendSmsTarget and admin::HttpGet (the client the
+  // notification gateway uses).
+  absl::StatusOr<admin::HttpClientResponse> SendSms(
       const SendSmsRequest& request,
       absl::Duration timeout = absl::Seconds(10)) const;
 
