@@ -3,53 +3,66 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/rpc/convert.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
 
 namespace caserelay::notification {
 
-absl::StatusOr<std::string> FakeGateway::Send(const OutgoingSms& sms) {
-  std::function<void(const OutgoingSms&)> hook;
+namespace {
+
+std::string GatewayId(const std::string& message_id, int index) {
+  return absl::StrCat("gw-", message_id, "/", index);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> FakeGateway::SendPart(const OutgoingPart& part) {
+  const absl::Time at = absl::Now();
+  std::function<void(const OutgoingPart&)> hook;
   {
     absl::MutexLock lock(&mu_);
     hook = on_send_;
   }
-  if (hook) hook(sms);
+  if (hook) hook(part);
   absl::MutexLock lock(&mu_);
-  ++send_calls_;
-  if (unavailable_left_ > 0) {
-    --unavailable_left_;
-    return absl::UnavailableError("fake gateway: temporarily unavailable");
+  const bool matches =
+      fault_.times != 0 &&
+      (fault_.message_id.empty() || fault_.message_id == part.message_id) &&
+      (fault_.index == 0 || fault_.index == part.index);
+  if (matches) {
+    if (fault_.times > 0) --fault_.times;
+    calls_.push_back(Call{part, at, fault_.code});
+    return absl::Status(
+        fault_.code,
+        absl::StrCat("fake gateway: ", absl::StatusCodeToString(fault_.code)));
   }
-  if (!terminal_.ok()) return terminal_;
-  sent_.push_back(sms);
-  return absl::StrCat("gw-", sms.message_id);
+  calls_.push_back(Call{part, at, absl::StatusCode::kOk});
+  sent_.push_back(part);
+  return GatewayId(part.message_id, part.index);
 }
 
 absl::StatusOr<std::optional<std::string>> FakeGateway::Find(
-    const std::string& message_id) {
+    const std::string& message_id, int index) {
   absl::MutexLock lock(&mu_);
-  ++find_calls_;
+  finds_.emplace_back(message_id, index);
   switch (find_answer_) {
     case FindAnswer::kFound:
-      return std::optional<std::string>(absl::StrCat("gw-", message_id));
+      return std::optional<std::string>(GatewayId(message_id, index));
     case FindAnswer::kNotFound:
       return std::optional<std::string>();
+    case FindAnswer::kUnavailable:
+      return absl::UnavailableError("fake gateway: cannot be asked now");
     case FindAnswer::kUnimplemented:
       break;
   }
-  return absl::UnimplementedError("fake gateway: cannot look messages up");
+  return absl::UnimplementedError("fake gateway: cannot look parts up");
 }
 
-void FakeGateway::FailUnavailable(int n) {
+void FakeGateway::Fail(Fault fault) {
   absl::MutexLock lock(&mu_);
-  unavailable_left_ = n;
-}
-
-void FakeGateway::FailWith(absl::Status error) {
-  absl::MutexLock lock(&mu_);
-  terminal_ = std::move(error);
+  fault_ = std::move(fault);
 }
 
 void FakeGateway::SetFindAnswer(FindAnswer answer) {
@@ -57,24 +70,39 @@ void FakeGateway::SetFindAnswer(FindAnswer answer) {
   find_answer_ = answer;
 }
 
-void FakeGateway::OnSend(std::function<void(const OutgoingSms&)> hook) {
+void FakeGateway::OnSend(std::function<void(const OutgoingPart&)> hook) {
   absl::MutexLock lock(&mu_);
   on_send_ = std::move(hook);
 }
 
-std::vector<OutgoingSms> FakeGateway::sent() const {
+std::vector<OutgoingPart> FakeGateway::sent() const {
   absl::MutexLock lock(&mu_);
   return sent_;
 }
 
-int FakeGateway::send_calls() const {
+std::vector<OutgoingPart> FakeGateway::sent(
+    const std::string& message_id) const {
   absl::MutexLock lock(&mu_);
-  return send_calls_;
+  std::vector<OutgoingPart> out;
+  for (const OutgoingPart& p : sent_) {
+    if (p.message_id == message_id) out.push_back(p);
+  }
+  return out;
 }
 
-int FakeGateway::find_calls() const {
+std::vector<FakeGateway::Call> FakeGateway::calls() const {
   absl::MutexLock lock(&mu_);
-  return find_calls_;
+  return calls_;
+}
+
+int FakeGateway::send_calls() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(calls_.size());
+}
+
+std::vector<std::pair<std::string, int>> FakeGateway::finds() const {
+  absl::MutexLock lock(&mu_);
+  return finds_;
 }
 
 grpc::Status FakeIntakeStub::ResolveContact(

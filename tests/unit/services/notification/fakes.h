@@ -11,56 +11,78 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "services/notification/gateway.h"
 
 namespace caserelay::notification {
 
-// An SmsGateway that keeps what it was sent. Gateway ids are "gw-" +
-// message_id.
+// An SmsGateway that keeps every part it took and every call it got, with
+// fault switches for each answer of the gateway.h contract. The gateway id
+// of a part is "gw-" + message_id + "/" + index.
 class FakeGateway final : public SmsGateway {
  public:
-  enum class FindAnswer { kFound, kNotFound, kUnimplemented };
+  // What Find answers.
+  enum class FindAnswer { kFound, kNotFound, kUnimplemented, kUnavailable };
+
+  // The next `times` SendPart calls that match fail with `code`.
+  struct Fault {
+    absl::StatusCode code = absl::StatusCode::kUnavailable;
+    int times = 1;           // < 0: every matching call until cleared
+    std::string message_id;  // only this message's parts; empty: any
+    int index = 0;           // only this part; 0: any
+  };
+
+  // One SendPart call as it happened.
+  struct Call {
+    OutgoingPart part;
+    absl::Time at;  // real time, at the start of the call
+    absl::StatusCode result = absl::StatusCode::kOk;
+  };
 
   std::string name() const override { return "fake"; }
-  // Calls the before-send hook, then: UNAVAILABLE while unavailable-count
-  // is left (counting it down), the terminal error if one is set, else
-  // records the message and returns its gateway id.
-  absl::StatusOr<std::string> Send(const OutgoingSms& sms) override;
-  // As set by SetFindAnswer (default kNotFound).
-  absl::StatusOr<std::optional<std::string>> Find(
-      const std::string& message_id) override;
+  // Runs the before-send hook, then fails the call if the fault matches
+  // (counting it down), else records the part and returns its gateway id.
+  absl::StatusOr<std::string> SendPart(const OutgoingPart& part) override;
+  // As set by SetFindAnswer (default kNotFound); kFound answers the id
+  // SendPart would have given.
+  absl::StatusOr<std::optional<std::string>> Find(const std::string& message_id,
+                                                  int index) override;
 
-  // The next `n` Send calls fail with UNAVAILABLE.
-  void FailUnavailable(int n);
-  // Every Send fails with `error` (a non-UNAVAILABLE code is terminal);
-  // OK clears it.
-  void FailWith(absl::Status error);
+  // Replaces the fault (a fault with times == 0 clears it).
+  void Fail(Fault fault);
+  // The next `n` calls, whatever the part, fail with `code`.
+  void FailNext(int n, absl::StatusCode code) { Fail(Fault{code, n, "", 0}); }
   void SetFindAnswer(FindAnswer answer);
-  // Runs at the start of every Send call (e.g. to look at the store).
-  void OnSend(std::function<void(const OutgoingSms&)> hook);
+  // Runs at the start of every SendPart call, outside the fake's lock (it
+  // may look at the store, or flip a switch).
+  void OnSend(std::function<void(const OutgoingPart&)> hook);
 
-  // Messages accepted, in order.
-  std::vector<OutgoingSms> sent() const;
-  // Send calls, accepted or not.
+  // Parts taken, in order.
+  std::vector<OutgoingPart> sent() const;
+  // Parts of `message_id` taken, in order.
+  std::vector<OutgoingPart> sent(const std::string& message_id) const;
+  // Every SendPart call, taken or not, in order.
+  std::vector<Call> calls() const;
   int send_calls() const;
-  int find_calls() const;
+  // Every Find call: (message_id, index).
+  std::vector<std::pair<std::string, int>> finds() const;
 
  private:
   mutable absl::Mutex mu_;
-  std::vector<OutgoingSms> sent_ ABSL_GUARDED_BY(mu_);
-  int send_calls_ ABSL_GUARDED_BY(mu_) = 0;
-  int find_calls_ ABSL_GUARDED_BY(mu_) = 0;
-  int unavailable_left_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Status terminal_ ABSL_GUARDED_BY(mu_);
+  std::vector<OutgoingPart> sent_ ABSL_GUARDED_BY(mu_);
+  std::vector<Call> calls_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<std::string, int>> finds_ ABSL_GUARDED_BY(mu_);
+  Fault fault_ ABSL_GUARDED_BY(mu_) = Fault{absl::StatusCode::kOk, 0, "", 0};
   FindAnswer find_answer_ ABSL_GUARDED_BY(mu_) = FindAnswer::kNotFound;
-  std::function<void(const OutgoingSms&)> on_send_ ABSL_GUARDED_BY(mu_);
+  std::function<void(const OutgoingPart&)> on_send_ ABSL_GUARDED_BY(mu_);
 };
 
 // intake's stub as notification sees it: ResolveContact answers with the

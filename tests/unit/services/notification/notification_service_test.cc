@@ -1,11 +1,11 @@
-// NotificationServiceImpl::Apply: case events become queued SMS, exactly
-// once per event (DESIGN.md One recipe: replay produces the same ids), and
-// what a REGISTER said is kept for the case's later events. Which trigger
-// each action takes is sms_plan_test.cc.
+// NotificationServiceImpl: Apply turns case events into queued SMS, exactly
+// once per event (DESIGN.md One recipe: replay produces the same ids),
+// queued by case and event sequence (MessageBook::QueueKey), and keeps what
+// a REGISTER said for the case's later events. Which trigger each action
+// takes is sms_plan_test.cc; ResolveMessage is resolve_message_test.cc.
 
 #include "services/notification/notification_service.h"
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,70 +15,15 @@
 #include "common/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/notification/message_book.h"
 #include "tests/unit/services/notification/fakes.h"
-#include "tests/unit/services/test_context.h"
+#include "tests/unit/services/notification/service_fixture.h"
 
 namespace caserelay::notification {
 namespace {
 
 using caserelay::v1::Envelope;
 using caserelay::v1::SmsRecord;
-
-constexpr char kCase[] = "140431-20261122-000001";
-
-class NotificationServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
-    service_ = std::make_unique<NotificationServiceImpl>(t_->context(),
-                                                         [this] { ++wakes_; });
-  }
-
-  // Applies `event` in its own batch, commits, and tells the service.
-  void ApplyAndCommit(const Envelope& event) {
-    store::WriteBatch batch(&t_->store());
-    ASSERT_EQ(service_->Apply(event, batch).code(), absl::StatusCode::kOk);
-    ASSERT_EQ(t_->publisher().Commit(batch).code(), absl::StatusCode::kOk);
-    service_->Committed();
-  }
-
-  // Keys of column family `cf`.
-  std::vector<std::string> Keys(const char* cf) {
-    std::vector<std::string> keys;
-    absl::Status s =
-        t_->store().Scan(cf, "", "", [&](std::string_view k, std::string_view) {
-          keys.emplace_back(k);
-          return true;
-        });
-    EXPECT_TRUE(s.ok()) << s;
-    return keys;
-  }
-
-  std::vector<Envelope> Queued() {
-    std::vector<Envelope> out;
-    for (Envelope& e : t_->Published("notification-events")) {
-      if (e.has_sms_queued()) out.push_back(e);
-    }
-    return out;
-  }
-
-  SmsRecord Message(const std::string& id) {
-    SmsRecord record;
-    auto raw = t_->store().Get(kMessages, id);
-    EXPECT_TRUE(raw.ok() && raw->has_value()) << "no message " << id;
-    if (raw.ok() && raw->has_value()) {
-      EXPECT_TRUE(record.ParseFromString(**raw));
-    }
-    return record;
-  }
-
-  std::unique_ptr<svctest::TestContext> t_;
-  std::unique_ptr<NotificationServiceImpl> service_;
-  int wakes_ = 0;
-};
 
 TEST_F(NotificationServiceTest, RegisterQueuesExactlyOneReceiptMessage) {
   Envelope routed = RegisterFor(kCase);
@@ -87,7 +32,8 @@ TEST_F(NotificationServiceTest, RegisterQueuesExactlyOneReceiptMessage) {
 
   EXPECT_THAT(Keys(kMessages), ::testing::ElementsAre(id));
   EXPECT_THAT(Keys(kCases), ::testing::ElementsAre(kCase));
-  EXPECT_THAT(Keys(kQueue), ::testing::ElementsAre(id));
+  EXPECT_THAT(Keys(kQueue),
+              ::testing::ElementsAre(MessageBook::QueueKey(kCase, 1, id)));
   EXPECT_THAT(Keys(kByCase),
               ::testing::ElementsAre(std::string(kCase) + "/" + id));
 
@@ -100,7 +46,9 @@ TEST_F(NotificationServiceTest, RegisterQueuesExactlyOneReceiptMessage) {
   EXPECT_EQ(record.message().case_id(), kCase);
   EXPECT_EQ(record.petitioner().id(), std::string("P") + kCase);
   EXPECT_EQ(record.vars().at("case_number"), kCase);
-  EXPECT_EQ(record.attempts(), 0);
+  EXPECT_EQ(record.queue_key(), MessageBook::QueueKey(kCase, 1, id));
+  EXPECT_EQ(record.message().attempts(), 0);
+  EXPECT_EQ(record.message().part_states_size(), 0) << "rendered at send time";
   EXPECT_TRUE(record.message().phone_masked().empty())
       << "no personal data is stored here";
 
@@ -148,7 +96,7 @@ TEST_F(NotificationServiceTest, SentMessageIsNotQueuedAgainByAReplay) {
   ApplyAndCommit(routed);
   const std::string id = routed.event_id() + "/sms";
   store::WriteBatch done(&t_->store());
-  done.Delete(kQueue, id);
+  done.Delete(kQueue, Message(id).queue_key());
   ASSERT_EQ(t_->publisher().Commit(done).code(), absl::StatusCode::kOk);
 
   ApplyAndCommit(routed);
@@ -296,13 +244,55 @@ TEST_F(NotificationServiceTest, ViewHintComesFromTheSettings) {
   SmsTexts texts;
   texts.view_hint = "关注“山西信访”微信公众号查看";
   service_ = std::make_unique<NotificationServiceImpl>(
-      t_->context(), [this] { ++wakes_; }, texts);
+      t_->context(), book_.get(), "fake", [this] { ++wakes_; }, texts);
   ApplyAndCommit(RegisterFor(kCase));
   Envelope reply = CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_REPLY);
   ApplyAndCommit(reply);
   SmsRecord record = Message(reply.event_id() + "/sms");
   EXPECT_EQ(record.message().trigger(), "replied");
   EXPECT_EQ(record.vars().at("view_hint"), "关注“山西信访”微信公众号查看");
+}
+
+// ---- the queue: by case, then by the event's sequence -----------------------
+
+TEST(QueueKeyTest, OrdersByCaseThenSequenceThenMessage) {
+  // records.proto SmsRecord.queue_key: "so that a case's messages go out
+  // in the order of its events"; the sequence is zero-padded, so 10 > 9.
+  const std::vector<std::string> ordered = {
+      MessageBook::QueueKey("140431-20261122-000001", 2, "z"),
+      MessageBook::QueueKey("140431-20261122-000001", 9, "a"),
+      MessageBook::QueueKey("140431-20261122-000001", 10, "a"),
+      MessageBook::QueueKey("140431-20261122-000001", 10, "b"),
+      MessageBook::QueueKey("140431-20261122-000002", 1, "a"),
+      MessageBook::QueueKey("140431-20261122-0000021", 1, "a"),
+  };
+  for (size_t i = 1; i < ordered.size(); ++i) {
+    EXPECT_LT(ordered[i - 1], ordered[i]) << "row " << i;
+  }
+  EXPECT_EQ(MessageBook::CaseOfQueueKey(ordered[3]), "140431-20261122-000001");
+  EXPECT_EQ(MessageBook::CaseOfQueueKey(ordered[5]), "140431-20261122-0000021");
+}
+
+TEST_F(NotificationServiceTest, QueueHoldsMessagesByCaseThenEventSequence) {
+  // message_book.h: the queue orders by case, then the sequence of the
+  // event that queued the message, whatever the order they arrived in.
+  const std::string other = "140431-20261122-000002";
+  ApplyAndCommit(RegisterFor(other));
+  ApplyAndCommit(RegisterFor(kCase));
+  ApplyAndCommit(CaseEventFor(kCase, 10, caserelay::v1::CASE_ACTION_ASSIGN));
+  ApplyAndCommit(CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_TRANSFER));
+  auto queue = book_->Queue();
+  ASSERT_TRUE(queue.ok()) << queue.status();
+  std::vector<std::string> ids;
+  for (const MessageBook::Queued& q : *queue) {
+    EXPECT_EQ(q.key, Message(q.message_id).queue_key());
+    ids.push_back(q.message_id);
+  }
+  EXPECT_THAT(
+      ids, ::testing::ElementsAre("routing/" + std::string(kCase) + "/1/sms",
+                                  "routing/" + std::string(kCase) + "/2/sms",
+                                  "routing/" + std::string(kCase) + "/10/sms",
+                                  "routing/" + other + "/1/sms"));
 }
 
 }  // namespace
