@@ -61,6 +61,11 @@ absl::StatusOr<std::optional<std::string>> DevFileGateway::Find(
   while (std::getline(in, line)) {
     if (line.rfind(prefix, 0) == 0) return Id(message_id, index);
   }
+  // A read error is not proof that nothing was sent.
+  if (in.bad()) {
+    return absl::UnavailableError(
+        absl::StrCat("dev sink ", path_, " unreadable"));
+  }
   return std::nullopt;
 }
 

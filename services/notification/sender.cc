@@ -157,6 +157,9 @@ void Sender::Drain() {
         ++held;
         blocked_case = case_id;
         break;
+      case Step::kAgain:
+        blocked_case = case_id;
+        break;
       case Step::kGatewayDown: {
         retried_.Increment();
         gateway_down_.Set(1);
@@ -232,7 +235,7 @@ Sender::Step Sender::Reconcile(const std::string& id, const SmsRecord& record) {
   if (!updated.ok()) return BookError(id, updated.status());
   if (updated->message().state() == caserelay::v1::SMS_STATE_QUEUED) {
     Wake();  // go on with it on the next pass
-    return Step::kWait;
+    return Step::kAgain;
   }
   return Step::kDone;
 }
@@ -366,6 +369,8 @@ Sender::Step Sender::Advance(const std::string& id) {
           rm->set_attempts(rm->attempts() + 1);
           if (rm->attempts() >= options_.max_attempts) {
             failed_.Increment();
+            // The gateway said "not now": the part never went out.
+            MarkPartNotSent(r, index, why, at);
             return MarkFailed(
                 r, 0,
                 absl::StrCat("gave up after ", rm->attempts(), " tries: ", why),

@@ -86,6 +86,7 @@ class Sender {
     kDone,         // finished, unknown, or moved as far as it can now
     kWait,         // the message waits (backoff); its case waits behind it
     kHeld,         // quiet hours: the message and its case wait, no backoff
+    kAgain,        // reconciled back to the queue: on the next pass
     kGatewayDown,  // the gateway was not reached: pause the sender
     kStopping,
   };
