@@ -1,0 +1,37 @@
+// bench_sms command-line flags: how many messages each phase sends.
+#ifndef CASERELAY_BENCH_SMS_FLAGS_H_
+#define CASERELAY_BENCH_SMS_FLAGS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace caserelay::bench {
+
+// --quick's message count: a CI-size run.
+inline constexpr int kQuickMessages = 200;
+
+struct SmsFlags {
+  bool help = false;  // --help: nothing else is then meaningful
+  // One-part SMS per phase: sent straight to Kannel's sendsms (the
+  // ceiling), and receipts of as many petitions sent by notification.
+  int messages = 2000;
+  // notification's store.sync: false is the test harness's setting, true
+  // the deployed default (an fsync per commit).
+  bool store_sync = false;
+};
+
+// Parses the arguments after the program name ("--flag value" or
+// "--flag=value"; --quick and --store-sync take none). --quick means
+// --messages 200; an explicit --messages wins, in any order. Returns the
+// flags, or INVALID_ARGUMENT naming the flag for an unknown flag, a
+// missing or malformed value or one out of range (--messages 10..100000).
+absl::StatusOr<SmsFlags> ParseSmsFlags(const std::vector<std::string>& args);
+
+// The --help text: what is measured and every flag with its default.
+std::string SmsUsage();
+
+}  // namespace caserelay::bench
+
+#endif  // CASERELAY_BENCH_SMS_FLAGS_H_
