@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -15,6 +16,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "common/time/statutory_holidays.h"
 
 namespace caserelay::time {
 namespace {
@@ -110,7 +113,42 @@ absl::Status NoTable(absl::CivilDay day) {
       absl::FormatCivilTime(day), "); add data/holidays/", day.year(), ".tsv"));
 }
 
+DayInfo Ordinary(absl::CivilDay day, DaySource source) {
+  DayInfo info;
+  info.kind = IsWeekend(day) ? DayKind::kWeekend : DayKind::kRegularWorkday;
+  info.source = source;
+  return info;
+}
+
 }  // namespace
+
+struct Calendar::Derived {
+  absl::Mutex mu;
+  // Year -> its statutory days (day -> festival name). A std::map: its
+  // values never move, and entries are never erased, so a pointer to one
+  // stays valid after the lock is released.
+  std::map<absl::civil_year_t,
+           absl::flat_hash_map<absl::CivilDay, std::string>>
+      years ABSL_GUARDED_BY(mu);
+};
+
+const char* DaySourceName(DaySource source) {
+  switch (source) {
+    case DaySource::kNotice:
+      return "notice";
+    case DaySource::kLaw:
+      return "derived";
+    case DaySource::kWeekendsOnly:
+      return "weekends-only";
+  }
+  return "?";
+}
+
+Calendar::Calendar(const Calendar&) = default;
+Calendar::Calendar(Calendar&&) noexcept = default;
+Calendar& Calendar::operator=(const Calendar&) = default;
+Calendar& Calendar::operator=(Calendar&&) noexcept = default;
+Calendar::~Calendar() = default;
 
 bool IsWorking(DayKind kind) {
   return kind == DayKind::kRegularWorkday || kind == DayKind::kMakeUpWorkday;
@@ -118,6 +156,12 @@ bool IsWorking(DayKind kind) {
 
 absl::StatusOr<Calendar> Calendar::Load(const std::string& dir,
                                         CalendarOptions options) {
+  if (options.uncovered == UncoveredYears::kDeriveFromLaw &&
+      options.almanac == nullptr) {
+    return absl::InvalidArgumentError(
+        "CalendarOptions: deriving years without a table from the law needs "
+        "an almanac");
+  }
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return absl::NotFoundError(
@@ -142,7 +186,8 @@ absl::StatusOr<Calendar> Calendar::Load(const std::string& dir,
   }
 
   Calendar calendar;
-  calendar.options_ = options;
+  calendar.options_ = std::move(options);
+  calendar.derived_ = std::make_shared<Derived>();
   // Where each listed day came from, to name both places of a duplicate.
   absl::flat_hash_map<absl::CivilDay, std::string> origin;
   for (const auto& [year, path] : tables) {
@@ -180,14 +225,49 @@ absl::StatusOr<Calendar> Calendar::Load(const std::string& dir,
 }
 
 absl::StatusOr<DayInfo> Calendar::Describe(absl::CivilDay day) const {
-  if (!years_.contains(day.year()) &&
-      options_.uncovered == UncoveredYears::kRefuse) {
-    return NoTable(day);
-  }
   if (auto it = listed_.find(day); it != listed_.end()) return it->second;
-  DayInfo info;
-  info.kind = IsWeekend(day) ? DayKind::kWeekend : DayKind::kRegularWorkday;
-  return info;
+  if (years_.contains(day.year())) return Ordinary(day, DaySource::kNotice);
+  switch (options_.uncovered) {
+    case UncoveredYears::kRefuse:
+      return NoTable(day);
+    case UncoveredYears::kWeekendsOnly:
+      return Ordinary(day, DaySource::kWeekendsOnly);
+    case UncoveredYears::kDeriveFromLaw:
+      break;
+  }
+  auto derived = DerivedYear(day.year());
+  if (!derived.ok()) return derived.status();
+  if (auto it = (*derived)->find(day); it != (*derived)->end()) {
+    return DayInfo{DayKind::kStatutoryHoliday, it->second, DaySource::kLaw};
+  }
+  return Ordinary(day, DaySource::kLaw);
+}
+
+absl::StatusOr<const absl::flat_hash_map<absl::CivilDay, std::string>*>
+Calendar::DerivedYear(absl::civil_year_t year) const {
+  absl::MutexLock lock(&derived_->mu);
+  if (auto it = derived_->years.find(year); it != derived_->years.end()) {
+    return &it->second;
+  }
+  absl::StatusOr<std::vector<StatutoryDay>> days =
+      StatutoryHolidays(*options_.almanac, year);
+  if (!days.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no holiday table for year ", year,
+        ", and its statutory holidays cannot be derived: ",
+        days.status().message(), "; add data/holidays/", year, ".tsv"));
+  }
+  auto& entry = derived_->years[year];
+  for (StatutoryDay& d : *days) entry.emplace(d.day, std::move(d.name));
+  if (options_.on_derived_year) options_.on_derived_year(year);
+  return &entry;
+}
+
+std::vector<absl::civil_year_t> Calendar::DerivedYears() const {
+  std::vector<absl::civil_year_t> years;
+  absl::MutexLock lock(&derived_->mu);
+  for (const auto& [year, days] : derived_->years) years.push_back(year);
+  return years;
 }
 
 absl::StatusOr<bool> Calendar::IsWorkingDay(absl::CivilDay day) const {
@@ -203,8 +283,8 @@ absl::StatusOr<absl::CivilDay> Calendar::AddCalendarDays(absl::CivilDay start,
         absl::StrCat("days must be >= 0, got ", days));
   }
   // Terminates: the covered years are finite, so the walk ends at the
-  // latest on the first day of a year without a table (refused), or on its
-  // first weekday (weekends only).
+  // latest on the first day of a year without a table (refused), or within
+  // a few weeks of it (no law gives more than a handful of days in a row).
   for (absl::CivilDay day = start + days;; ++day) {
     absl::StatusOr<bool> working = IsWorkingDay(day);
     if (!working.ok()) return working.status();

@@ -31,29 +31,44 @@
 // (common/time/china_time.h), and days are China Standard Time days
 // (ChinaDay()).
 //
-// By default the calendar never guesses. A question about a day in a year
-// that has no table fails with FAILED_PRECONDITION, because a missing
-// notice must be noticed, not silently counted as an ordinary year. A
-// deployment may instead choose (CalendarOptions) to count such a year on
-// Saturdays and Sundays alone until its table is added: every action whose
-// deadline reaches into the new year would otherwise be refused between
-// New Year's Eve and the day an operator adds the table. Such deadlines are
-// provisional (a holiday of that year does not move them; a make-up working
-// day counts as a rest day), and the service says so at start-up.
+// A year with a table (data/holidays/YYYY.tsv, from the State Council's
+// notice) is counted by its table alone: the notice is the authority. A
+// year without one is counted as CalendarOptions say:
+//   kDeriveFromLaw  from the law alone: the statutory holidays of the
+//                   全国年节及纪念日放假办法 for that year (common/time/
+//                   statutory_holidays.h, lunar dates from an Almanac) and
+//                   Saturdays and Sundays are rest days; there are no
+//                   make-up working days and no bridging rest days (the
+//                   notice adds those). Every day says so (DaySource::kLaw),
+//                   and options.on_derived_year is told once per year, so a
+//                   service can warn and show it until the notice is loaded.
+//                   This is what the services do by default.
+//   kWeekendsOnly   Saturdays and Sundays alone (provisional; a holiday does
+//                   not move a deadline).
+//   kRefuse         FAILED_PRECONDITION: the question is refused. This is
+//                   the default of CalendarOptions, because this module
+//                   holds no Almanac; common/time/calendar_setup.h builds the
+//                   services' calendar with one.
+// Days that a table lists outside its own year (a 元旦 break starting in the
+// December before) are the notice's in every mode.
 //
-// Thread safety: a Calendar is immutable after Load(). Const methods may be
-// called from any number of threads at once. Copying is cheap enough for
-// start-up and is allowed.
+// Thread safety: a Calendar is thread-safe. It is immutable after Load()
+// except for the cache of derived years, which is guarded by a mutex. Copies
+// share that cache; copying is cheap enough for start-up and is allowed.
 
 #ifndef CASERELAY_COMMON_TIME_CALENDAR_H_
 #define CASERELAY_COMMON_TIME_CALENDAR_H_
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/time/almanac.h"
 
 namespace caserelay::time {
 
@@ -69,21 +84,46 @@ enum class DayKind {
 // Returns true for kRegularWorkday and kMakeUpWorkday.
 bool IsWorking(DayKind kind);
 
-struct DayInfo {
-  DayKind kind = DayKind::kRegularWorkday;
-  // The holiday table's name for the day, e.g. "春节" or "调休 for 春节".
-  // Empty for kRegularWorkday and kWeekend.
-  std::string name;
+// Where the calendar's answer for a day comes from.
+enum class DaySource {
+  kNotice,        // the year's table (the State Council's notice)
+  kLaw,           // derived from the 放假办法 (no notice loaded for the year)
+  kWeekendsOnly,  // no table; Saturdays and Sundays only (provisional)
 };
 
-// What to do with a day in a year that has no table.
+// "notice", "derived" or "weekends-only", for operators and logs.
+const char* DaySourceName(DaySource source);
+
+struct DayInfo {
+  DayKind kind = DayKind::kRegularWorkday;
+  // The holiday table's name for the day, e.g. "春节" or "调休 for 春节", or
+  // the festival of a derived statutory day. Empty for kRegularWorkday and
+  // kWeekend.
+  std::string name;
+  DaySource source = DaySource::kNotice;
+};
+
+// What to do with a day in a year that has no table (see the top comment).
 enum class UncoveredYears {
   kRefuse,        // FAILED_PRECONDITION "no holiday table for year YYYY"
   kWeekendsOnly,  // Saturdays and Sundays are rest days, nothing else
+  kDeriveFromLaw,  // statutory holidays from the law, and weekends
 };
 
 struct CalendarOptions {
+  CalendarOptions() = default;
+  // Implicit, so that `{UncoveredYears::kWeekendsOnly}` reads as the
+  // options it is.
+  CalendarOptions(UncoveredYears mode)  // NOLINT(google-explicit-constructor)
+      : uncovered(mode) {}
+
   UncoveredYears uncovered = UncoveredYears::kRefuse;
+  // Required for kDeriveFromLaw, unused otherwise.
+  std::shared_ptr<const Almanac> almanac;
+  // kDeriveFromLaw: called once per year, the first time a day of a year
+  // without a table is derived, with that year, from the thread that asked,
+  // while the calendar's cache lock is held: it must not call the Calendar.
+  std::function<void(absl::civil_year_t)> on_derived_year;
 };
 
 class Calendar {
@@ -94,7 +134,7 @@ class Calendar {
   //
   // Returns the calendar on success. Errors:
   //   NOT_FOUND         `dir` is not a directory, or it holds no YYYY.tsv.
-  //   INVALID_ARGUMENT  a malformed line. The message starts "path:line: "
+  //   INVALID_ARGUMENT  kDeriveFromLaw without an almanac; or a malformed line. The message starts "path:line: "
   //                     and names the problem: the field count, the date,
   //                     the kind, an empty name, a make-up working day on a
   //                     weekday, a date outside the file's year (or the
@@ -103,13 +143,26 @@ class Calendar {
   static absl::StatusOr<Calendar> Load(const std::string& dir,
                                        CalendarOptions options = {});
 
+  // Out of line: inlined into callers, the hash maps' destructors trip a
+  // false -Wfree-nonheap-object of GCC 12.
+  Calendar(const Calendar&);
+  Calendar(Calendar&&) noexcept;
+  Calendar& operator=(const Calendar&);
+  Calendar& operator=(Calendar&&) noexcept;
+  ~Calendar();
+
   // True iff `year` has a table.
   bool Covers(absl::civil_year_t year) const { return years_.contains(year); }
 
-  // Returns what `day` is. Errors: FAILED_PRECONDITION "no holiday table for
-  // year YYYY" when day's year is not covered and options.uncovered is
-  // kRefuse (with kWeekendsOnly such a day is a weekend or a workday).
+  // Returns what `day` is, and where that comes from. Errors:
+  // FAILED_PRECONDITION "no holiday table for year YYYY" when day's year is
+  // not covered and options.uncovered is kRefuse, or is kDeriveFromLaw and
+  // the law or the almanac cannot give that year (the message says why).
   absl::StatusOr<DayInfo> Describe(absl::CivilDay day) const;
+
+  // The years without a table that have been derived from the law so far,
+  // ascending: the years in use without a notice.
+  std::vector<absl::civil_year_t> DerivedYears() const;
 
   // Returns true iff `day` is a working day (see IsWorking()). Errors: as
   // Describe().
@@ -134,10 +187,19 @@ class Calendar {
  private:
   Calendar() = default;
 
+  struct Derived;  // the cache of derived years (calendar.cc)
+
+  // Returns the derived statutory days of `year` (festival names), deriving
+  // them on first use.
+  absl::StatusOr<const absl::flat_hash_map<absl::CivilDay, std::string>*>
+  DerivedYear(absl::civil_year_t year) const;
+
   // Const after Load(): the days the tables list, and the covered years.
   absl::flat_hash_map<absl::CivilDay, DayInfo> listed_;
   absl::flat_hash_set<absl::civil_year_t> years_;
   CalendarOptions options_;
+  // Shared by copies; has its own mutex.
+  std::shared_ptr<Derived> derived_;
 };
 
 }  // namespace caserelay::time
