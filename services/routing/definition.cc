@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/time/calendar.h"
+#include "common/time/calendar_setup.h"
+#include "common/time/statutory_holidays.h"
 #include "common/time/china_time.h"
 #include "services/routing/routing_service.h"
 
@@ -125,32 +127,62 @@ absl::StatusOr<lifecycle::Policy> PolicyOf(const config::Config& cfg) {
   return policy;
 }
 
-// The holiday tables, and a warning when this year's or next year's is
-// missing (DOMAIN.md "Counting": each November's notice must be added).
+// The holiday tables (the State Council's notices) and, for a year without
+// one, what calendar.uncovered_years says: by default the statutory days
+// derived from the law (common/time/calendar_setup.h). Each year counted
+// without a notice is logged once (a warning) and shown on /metrics, so an
+// operator knows to add its table when the notice is published; this year
+// and next year are looked at now, so that they are reported at start.
 absl::StatusOr<time::Calendar> LoadCalendar(const config::Config& cfg,
+                                            metrics::Registry* metrics,
                                             absl::Time now) {
-  time::CalendarOptions options;
-  const std::string uncovered = cfg.GetString("calendar.uncovered_years");
-  if (uncovered == "weekends") {
-    options.uncovered = time::UncoveredYears::kWeekendsOnly;
-  } else if (uncovered != "refuse") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config: calendar.uncovered_years: \"", uncovered,
-                     "\" is neither weekends nor refuse"));
+  const std::string dir = cfg.GetPath("calendar.dir");
+  const std::string setting = cfg.GetString("calendar.uncovered_years");
+  auto mode = time::ParseUncoveredYears(setting);
+  if (!mode.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: calendar.uncovered_years: ", mode.status().message()));
   }
-  auto calendar = time::Calendar::Load(cfg.GetPath("calendar.dir"), options);
+  auto calendar = time::LoadCalendar(
+      dir, *mode, [metrics, dir](absl::civil_year_t year) {
+        log::Warn(
+            "calendar: no State Council notice for this year; its deadlines "
+            "count the statutory holidays derived from the law and weekends "
+            "only (no 调休): add its YYYY.tsv when the notice is published "
+            "and restart routing",
+            {{"year", std::to_string(year)},
+             {"rule", time::StatutoryRuleName(year)},
+             {"dir", dir}});
+        metrics
+            ->GetGauge("caserelay_calendar_year_without_notice",
+                       "Years in use that have no State Council notice in "
+                       "calendar.dir: their rest days are derived from the "
+                       "law (1 per year).",
+                       {{"year", std::to_string(year)}})
+            .Set(1);
+      });
   if (!calendar.ok()) return calendar;
   const absl::civil_year_t year = time::ChinaDay(now).year();
   for (absl::civil_year_t y : {year, year + 1}) {
     if (calendar->Covers(y)) continue;
+    if (*mode == time::UncoveredYears::kDeriveFromLaw) {
+      // Derives the year now (and reports it through the callback); a year
+      // the law cannot give is refused later, per question, and said here.
+      if (auto day = calendar->Describe(absl::CivilDay(y, 1, 1)); !day.ok()) {
+        log::Warn("calendar: year cannot be counted",
+                  {{"year", std::to_string(y)},
+                   {"error", std::string(day.status().message())}});
+      }
+      continue;
+    }
     log::Warn(
         absl::StrCat("calendar: no holiday table; deadlines in that year ",
-                     uncovered == "weekends"
+                     *mode == time::UncoveredYears::kWeekendsOnly
                          ? "count Saturdays and Sundays only (provisional)"
                          : "are refused",
                      " until its YYYY.tsv is added from the State Council's "
                      "notice"),
-        {{"year", std::to_string(y)}, {"dir", cfg.GetPath("calendar.dir")}});
+        {{"year", std::to_string(y)}, {"dir", dir}});
   }
   return calendar;
 }
@@ -173,10 +205,12 @@ service::ServiceDefinition RoutingDefinition() {
        "what the petitioner is told for each statutory route (Art. 31)"},
       {"calendar.dir", T::kPath, "data/holidays", false,
        "holiday tables (one <year>.tsv each) for working-day deadlines"},
-      {"calendar.uncovered_years", T::kString, "weekends", false,
-       "a year without a table: 'weekends' counts its Saturdays and Sundays "
-       "as the only rest days (provisional, warned at start-up), 'refuse' "
-       "refuses every action whose deadline needs it"},
+      {"calendar.uncovered_years", T::kString, "law", false,
+       "a year without a table: 'law' counts the statutory holidays derived "
+       "from the 放假办法 and weekends (warned once per year, and on /metrics "
+       "as caserelay_calendar_year_without_notice), 'weekends' its Saturdays "
+       "and Sundays only, 'refuse' refuses every action whose deadline needs "
+       "it"},
   };
   const lifecycle::Policy defaults;
   for (const auto& s : DeadlineSettings()) {
@@ -196,7 +230,7 @@ service::ServiceDefinition RoutingDefinition() {
     if (!offices.ok()) return offices.status();
     auto routes = StatutoryRoutes::Load(cfg.GetPath("routes.path"));
     if (!routes.ok()) return routes.status();
-    auto calendar = LoadCalendar(cfg, context.clock->Now());
+    auto calendar = LoadCalendar(cfg, context.metrics, context.clock->Now());
     if (!calendar.ok()) return calendar.status();
     return std::make_unique<RoutingService>(
         context, *std::move(regions), *std::move(offices), *std::move(routes),
