@@ -127,17 +127,24 @@ absl::StatusOr<std::optional<Router::Competence>> Router::ForCrossJurisdiction(
   Competence competence;
   competence.rules.push_back(kRuleCrossJurisdiction);
   competence.cross_jurisdiction = true;
+  // The decision stays at the common region's level: its office of the
+  // one category, or else its government, the lowest common superior
+  // itself. Walking further up (LowestCompetent) would send a span of two
+  // townships of 沁源 about the environment, which has no county office,
+  // to 长治市生态环境局, a level above the superior that decides.
   if (categories.size() == 1) {
     absl::StatusOr<Office> office =
-        offices_->LowestCompetent(*categories.begin(), common->code);
-    if (!office.ok()) {
+        offices_->Competent(*categories.begin(), common->code);
+    if (office.ok()) {
+      competence.office = *std::move(office);
+      return competence;
+    }
+    if (!absl::IsNotFound(office.status())) {
       return absl::FailedPreconditionError(absl::StrCat(
           kRuleCrossJurisdiction, ": ", office.status().message()));
     }
-    competence.office = *std::move(office);
-  } else {
-    competence.office = offices_->Government(*common);
   }
+  competence.office = offices_->Government(*common);
   return competence;
 }
 

@@ -26,8 +26,11 @@
 //   7. court-matters-to-politics-law — 涉法涉诉: the 政法委 of the matter's
 //      county (Art. 22(4)).
 //   8. cross-jurisdiction — several regions or categories (三跨): at the
-//      lowest common region, the competent office of the one category or
-//      the government for several; flagged cross_jurisdiction. Repeating
+//      lowest common region — the lowest whose subtree holds every region
+//      of the matter — its office of the one category, or its government
+//      (the lowest common superior itself) for several categories or when
+//      no office of that level handles the one (never a level above it);
+//      flagged cross_jurisdiction. Repeating
 //      the matter's own region or category is not 三跨. A region of another
 //      province leaves the matter's own province to lead (the common
 //      superior, the State Council, is outside the tree).

@@ -126,8 +126,15 @@ std::vector<Row> CourtAndCrossRows() {
           M(kYongtai, "labour").OtherRegions({kLongquan}), kTransfer,
           Dep(kDatong, "hrss"), Bureau(kDatong), {kCrossR})
           .Cross(),
-      Row("CrossCountyEnvironmentToCity", kCross,
+      // Two townships of 沁源: the county is their lowest common superior;
+      // with no county environment office its government decides, not
+      // 长治市生态环境局 a level above (issue 13 item 5).
+      Row("CrossTownshipEnvironmentToCountyGovernment", kCross,
           M(kQinhe, "environment").OtherRegions({kGuodao}), kTransfer,
+          Gov(kQinyuan), Bureau(kQinyuan), {kCrossR})
+          .Cross(),
+      Row("CrossCountyEnvironmentToCity", kCross,
+          M(kQinyuan, "environment").OtherRegions({"140403"}), kTransfer,
           Dep(kChangzhi, "environment"), Bureau(kChangzhi), {kCrossR})
           .Cross(),
       Row("OtherProvinceLeftToTheMattersProvince", kCross,
