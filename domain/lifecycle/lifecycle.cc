@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -75,6 +77,45 @@ absl::StatusOr<std::string> RoleOffice(const Transition& row,
       if (!reviewer.ok()) return reviewer.status();
       return reviewer->code;
     }
+  }
+  return absl::InternalError("lifecycle: unknown role");
+}
+
+// Whether `office` is the office `role` names on this case, whatever its
+// state (Lifecycle::MayTake). False for a role whose office is not known
+// yet (no handler before REPLY, no reviewer before DECIDE_REVIEW) and for
+// the roles no office takes through Apply (routing, the supervisor).
+absl::StatusOr<bool> IsParty(Role role, std::string_view office,
+                             const v1::RoutingCaseRecord& record,
+                             const OfficeResolver& offices) {
+  switch (role) {
+    case Role::kRouting:
+    case Role::kSupervisor:
+      return false;
+    case Role::kHolder:
+      return record.view().office_code() == office;
+    case Role::kHandler:
+      return !record.handler_office_code().empty() &&
+             record.handler_office_code() == office;
+    case Role::kReviewOffice:
+    case Role::kRereviewOffice: {
+      const std::string& decided_by = role == Role::kReviewOffice
+                                          ? record.handler_office_code()
+                                          : record.reviewer_office_code();
+      if (decided_by.empty()) return false;
+      absl::StatusOr<OfficeRef> reviewer = offices.ReviewOfficeOf(decided_by);
+      if (absl::IsNotFound(reviewer.status())) return false;
+      if (!reviewer.ok()) return reviewer.status();
+      return reviewer->code == office;
+    }
+    case Role::kSupervised:
+      for (const v1::RunningDeadline& d : record.view().deadlines()) {
+        if (d.kind() == v1::DEADLINE_KIND_SUPERVISION_REPLY &&
+            d.office_code() == office) {
+          return true;
+        }
+      }
+      return false;
   }
   return absl::InternalError("lifecycle: unknown role");
 }
@@ -308,6 +349,38 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
   FillOutcome(next, event);
   record = std::move(next);
   return event;
+}
+
+absl::Status Lifecycle::MayTake(const std::string& office,
+                                v1::CaseAction action,
+                                const v1::RoutingCaseRecord& record) const {
+  switch (action) {
+    case v1::CASE_ACTION_UNSPECIFIED:
+    case v1::CASE_ACTION_REGISTER:
+    case v1::CASE_ACTION_LINK_REPEAT:
+    case v1::CASE_ACTION_SUPERVISE:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "action: ", ActionName(action), " is taken by no office"));
+    default:
+      break;
+  }
+  std::vector<Role> roles;  // the action's roles, in the table's order
+  for (const Transition& row : Transitions()) {
+    if (row.action != action ||
+        std::find(roles.begin(), roles.end(), row.role) != roles.end()) {
+      continue;
+    }
+    roles.push_back(row.role);
+    absl::StatusOr<bool> party = IsParty(row.role, office, record, *offices_);
+    if (!party.ok()) return party.status();
+    if (*party) return absl::OkStatus();
+  }
+  std::vector<absl::string_view> names;
+  for (Role role : roles) names.push_back(RoleName(role));
+  return absl::PermissionDeniedError(absl::StrCat(
+      office, " takes no part in case ", record.view().case_id(), " that may ",
+      ActionName(action), " (", ActionName(action), " is for the ",
+      absl::StrJoin(names, " or the "), ")"));
 }
 
 absl::StatusOr<v1::CaseEvent> Lifecycle::LinkRepeat(

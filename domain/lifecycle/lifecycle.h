@@ -192,6 +192,23 @@ class Lifecycle {
   absl::StatusOr<caserelay::v1::CaseEvent> Apply(
       const Command& cmd, caserelay::v1::RoutingCaseRecord& record) const;
 
+  // The access rule of the offices' API, asked by routing before anything
+  // else (so an office outside the case learns nothing of its state): OK
+  // iff `office` is a party that a row of `action` names for this case, in
+  // whatever state — the holder (kHolder), the office that replied while
+  // the case is on (kHandler: REPORT_RESULT of an assigned case, also
+  // after it moved on to review), a review or re-review organ of the
+  // decisions taken (kReviewOffice, kRereviewOffice), the office a running
+  // supervision awaits a reply from (kSupervised). Apply() admits an actor
+  // only if MayTake() does; Apply() then checks the state's own row.
+  // Errors: PERMISSION_DENIED naming the office, the case and the roles
+  // that may take the action (not their offices); INVALID_ARGUMENT
+  // "action: ..." for an action no office takes (UNSPECIFIED, REGISTER,
+  // LINK_REPEAT, SUPERVISE); other codes from the OfficeResolver.
+  absl::Status MayTake(const std::string& office,
+                       caserelay::v1::CaseAction action,
+                       const caserelay::v1::RoutingCaseRecord& record) const;
+
   // Links the repeat petition `repeat_case_id` (重复信访) to the open case
   // in `record`: appends it to view.linked_cases, sets view.updated_at; no
   // state change. Returns the LINK_REPEAT event (actor "routing").

@@ -244,29 +244,15 @@ absl::Status RoutingServiceImpl::MayRead(
 absl::Status RoutingServiceImpl::MayAct(const std::string& office,
                                         caserelay::v1::CaseAction action,
                                         const RoutingCaseRecord& record) const {
-  const std::string& id = record.view().case_id();
-  if (absl::Status s =
-          NotAccused(office, record.view().matter().accused_offices(), id);
+  if (absl::Status s = NotAccused(
+          office, record.view().matter().accused_offices(),
+          record.view().case_id());
       !s.ok()) {
     return s;
   }
-  if (office == record.view().office_code()) return absl::OkStatus();
-  for (const std::string* decided :
-       {&record.handler_office_code(), &record.reviewer_office_code()}) {
-    if (decided->empty()) continue;
-    auto reviewer = parts_.offices->ReviewOfficeOf(*decided);
-    if (reviewer.ok() && reviewer->code == office) return absl::OkStatus();
-  }
-  if (action == caserelay::v1::CASE_ACTION_REPLY_SUPERVISION) {
-    for (const auto& d : record.view().deadlines()) {
-      if (d.kind() == caserelay::v1::DEADLINE_KIND_SUPERVISION_REPLY &&
-          d.office_code() == office) {
-        return absl::OkStatus();
-      }
-    }
-  }
-  return absl::PermissionDeniedError(absl::StrCat(
-      office, " neither holds case ", id, " nor reviews its decisions"));
+  // The one access rule: the party the life cycle's table names for the
+  // action (holder, handler, review organs, supervised office).
+  return parts_.lifecycle->MayTake(office, action, record);
 }
 
 }  // namespace caserelay::routing

@@ -102,11 +102,12 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // holder or a superior bureau or government of the holder.
   absl::Status MayRead(const std::string& office,
                        const caserelay::v1::RoutingCaseRecord& record) const;
-  // OK if `office` has any action on the case: it holds it, or reviews
-  // (Art. 35) or re-reviews (Art. 36) its decisions, or — for
-  // REPLY_SUPERVISION only — a supervision on the case awaits its reply.
-  // Never for an accused unit. Checked before the life cycle, so an office
-  // outside the case learns nothing of its state.
+  // OK if `office` may take `action` on the case: never an accused unit
+  // (Art. 30); otherwise what Lifecycle::MayTake says (the party the
+  // table names for the action: the holder, the handler for its result
+  // report, the review and re-review organs, the office a supervision
+  // awaits a reply from). Checked before the life cycle's Apply, so an
+  // office outside the case learns nothing of its state.
   absl::Status MayAct(const std::string& office,
                       caserelay::v1::CaseAction action,
                       const caserelay::v1::RoutingCaseRecord& record) const;
