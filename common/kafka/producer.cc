@@ -140,12 +140,17 @@ class KafkaProducer final : public Producer, private RdKafka::DeliveryReportCb {
     } else {
       std::string context = absl::StrCat("delivery to topic ", report.topic,
                                          ": ", message.errstr());
-      if (message.err() == RdKafka::ERR__FATAL) {
-        std::string fatal;
-        producer_->fatal_error(fatal);
+      std::string fatal;
+      if (producer_->fatal_error(fatal) != RdKafka::ERR_NO_ERROR) {
+        // After a fatal error librdkafka purges its queues, so most
+        // records come back as purged, not as fatal: report them as the
+        // producer's failure, which it is (the producer must be rebuilt).
         absl::StrAppend(&context, " (fatal: ", fatal, ")");
+        report.status = absl::InternalError(
+            absl::StrCat(context, ": the producer failed fatally"));
+      } else {
+        report.status = ErrorToStatus(message.err(), context);
       }
-      report.status = ErrorToStatus(message.err(), context);
     }
     on_delivery_(report);
     absl::MutexLock lock(&mu_);

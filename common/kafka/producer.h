@@ -33,7 +33,8 @@ struct DeliveryReport {
   // DEADLINE_EXCEEDED (message.timeout.ms ran out), CANCELLED (the producer
   // was destroyed first), PERMISSION_DENIED, NOT_FOUND (topic),
   // INVALID_ARGUMENT (e.g. too large), INTERNAL (fatal idempotence error: the
-  // producer is unusable and must be re-created), UNKNOWN.
+  // producer is unusable and must be re-created; once it is fatal, every
+  // record it still reports comes as INTERNAL), UNKNOWN.
   absl::Status status;
 };
 

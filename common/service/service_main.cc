@@ -16,6 +16,8 @@
 #include "common/rpc/auth_settings.h"
 #include "common/rpc/server.h"
 #include "common/service/kafka_options.h"
+#include "common/service/outbox_health.h"
+#include "common/store/outbox_dead_letters.h"
 #include "common/time/file_clock.h"
 
 namespace caserelay::service {
@@ -78,6 +80,18 @@ absl::StatusOr<std::unique_ptr<time::FileClock>> OpenClockFile(
   return clock;
 }
 
+// The int setting `key`, INVALID_ARGUMENT naming it unless in [lo, hi].
+absl::StatusOr<int64_t> IntInRange(const config::Config& cfg,
+                                   const std::string& key, int64_t lo,
+                                   int64_t hi) {
+  int64_t v = cfg.GetInt(key);
+  if (v < lo || v > hi) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: ", key, " must be ", lo, "..", hi, ", not ", v));
+  }
+  return v;
+}
+
 int Fail(const absl::Status& s, int code) {
   std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
   return code;
@@ -90,8 +104,9 @@ std::vector<Setting> CommonSettings(const std::string& service) {
   return {
       {"grpc.listen", T::kHostPort, "127.0.0.1:0", false,
        "gRPC address; port 0 picks a free port (see endpoints.file)"},
-      {"grpc.max_receive_bytes", T::kInt, "16777216", false,
-       "largest gRPC request read; field size limits are checked after"},
+      {"grpc.max_receive_bytes", T::kInt, "1048576", false,
+       "largest gRPC request read, 4096..16777216 bytes; each field's own "
+       "bounds are checked after"},
       {"admin.listen", T::kHostPort, "127.0.0.1:0", false,
        "admin HTTP address for /healthz and /metrics"},
       {"store.path", T::kPath, "", true, "RocksDB directory of this service"},
@@ -108,6 +123,14 @@ std::vector<Setting> CommonSettings(const std::string& service) {
        "keep it low there; 100ms-500ms suits a real Kafka"},
       {"kafka.debug", T::kString, "", false,
        "librdkafka debug contexts for troubleshooting, e.g. fetch,broker"},
+      {"kafka.max_message_bytes", T::kInt, "1000000", false,
+       "largest event published, 1000..100000000 bytes (librdkafka's "
+       "message.max.bytes); keep it at most the brokers' message.max.bytes. "
+       "A command whose event would be larger is refused; an event the "
+       "broker refuses anyway goes to the outbox dead letters"},
+      {"outbox.max_pending_age", T::kDuration, "2m", false,
+       "/healthz fails (503) while the oldest event not yet confirmed by "
+       "Kafka is older than this"},
       {"kafka.wait", T::kDuration, "30s", false,
        "how long to wait for the broker and topics at start-up"},
       {"endpoints.file", T::kString, "", false,
@@ -176,6 +199,20 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   if (!authenticator.ok()) return Fail(authenticator.status(), 2);
   auto simulated_clock = OpenClockFile(*cfg);
   if (!simulated_clock.ok()) return Fail(simulated_clock.status(), 2);
+  auto max_receive_bytes =
+      IntInRange(*cfg, "grpc.max_receive_bytes", 4096, 16 << 20);
+  if (!max_receive_bytes.ok()) return Fail(max_receive_bytes.status(), 2);
+  auto max_message_bytes =
+      IntInRange(*cfg, "kafka.max_message_bytes", 1000, 100000000);
+  if (!max_message_bytes.ok()) return Fail(max_message_bytes.status(), 2);
+  const absl::Duration max_pending_age =
+      cfg->GetDuration("outbox.max_pending_age");
+  if (max_pending_age <= absl::ZeroDuration()) {
+    return Fail(absl::InvalidArgumentError(
+                    "config: outbox.max_pending_age must be longer than 0"),
+                2);
+  }
+
 
   store::StoreOptions store_options;
   store_options.path = cfg->GetPath("store.path");
@@ -192,10 +229,16 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
 
   kafka::ProducerOptions producer_options = ServiceProducerOptions(
       *bootstrap, def.name, cfg->GetString("kafka.debug"));
+  producer_options.extra["message.max.bytes"] =
+      std::to_string(*max_message_bytes);
+  store::OutboxOptions outbox_options;
+  outbox_options.max_record_bytes = static_cast<size_t>(*max_message_bytes);
   auto publisher = store::OutboxPublisher::Create(
-      store->get(), [&](kafka::DeliveryCallback cb) {
+      store->get(),
+      [producer_options](kafka::DeliveryCallback cb) {
         return kafka::CreateKafkaProducer(producer_options, std::move(cb));
-      });
+      },
+      outbox_options);
   if (!publisher.ok()) return Fail(publisher.status(), 1);
 
   time::SystemClock system_clock;
@@ -242,27 +285,35 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
 
   rpc::ServerOptions rpc_options;
   rpc_options.listen = cfg->GetHostPort("grpc.listen").ToString();
-  rpc_options.max_receive_bytes =
-      static_cast<int>(cfg->GetInt("grpc.max_receive_bytes"));
+  rpc_options.max_receive_bytes = static_cast<int>(*max_receive_bytes);
   rpc_options.tls = auth_settings.tls;
   auto server = rpc::Server::Start(rpc_options, service.GrpcServices());
   if (!server.ok()) return Fail(server.status(), 1);
 
-  metrics::Gauge& outbox =
-      registry.GetGauge("caserelay_outbox_pending",
-                        "Committed events not yet confirmed by Kafka.", {});
+  OutboxMetrics outbox_metrics(&registry);
   std::map<std::string, admin::Handler> routes = service.AdminRoutes();
-  routes["/healthz"] = [&loops](const admin::HttpRequest&) {
+  store::OutboxPublisher* outbox = publisher->get();
+  routes["/healthz"] = [&loops, outbox,
+                        max_pending_age](const admin::HttpRequest&) {
     for (auto& loop : loops) {
       if (!loop->healthy())
         return admin::HttpResponse{503, "text/plain", "consumer failing\n"};
     }
-    return admin::HttpResponse{200, "text/plain", "ok\n"};
+    return OutboxHealth(outbox->Stats(), max_pending_age);
   };
   routes["/metrics"] = [&](const admin::HttpRequest&) {
-    outbox.Set(static_cast<double>((*publisher)->Pending()));
+    outbox_metrics.Update(outbox->Stats());
     return admin::HttpResponse{200, "text/plain; version=0.0.4",
                                registry.Render()};
+  };
+  routes["/outbox/dead-letters"] = [&store](const admin::HttpRequest&) {
+    auto letters = store::ListOutboxDeadLetters(**store);
+    if (!letters.ok()) {
+      return admin::HttpResponse{
+          500, "text/plain", absl::StrCat(letters.status().message(), "\n")};
+    }
+    return admin::HttpResponse{200, "text/plain; charset=utf-8",
+                               store::FormatOutboxDeadLetters(*letters)};
   };
   auto admin_server = admin::HttpServer::Create(
       cfg->GetHostPort("admin.listen").ToString(), routes);

@@ -4,17 +4,26 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/store/outbox_dead_letters.h"
 
 namespace caserelay::store {
+namespace {
+
+size_t Bytes(const OutboxRecord& r) { return r.key.size() + r.value.size(); }
+
+// How often the retry thread looks at the backlog without being woken.
+constexpr absl::Duration kRetryInterval = absl::Milliseconds(200);
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<OutboxPublisher>> OutboxPublisher::Create(
-    Store* store, const ProducerFactory& factory) {
-  std::unique_ptr<OutboxPublisher> publisher(new OutboxPublisher(store));
+    Store* store, ProducerFactory factory, OutboxOptions options) {
+  std::unique_ptr<OutboxPublisher> publisher(
+      new OutboxPublisher(store, std::move(factory), std::move(options)));
   OutboxPublisher* self = publisher.get();
-  auto producer =
-      factory([self](const kafka::DeliveryReport& r) { self->OnDelivery(r); });
+  auto producer = self->factory_(
+      [self](const kafka::DeliveryReport& r) { self->OnDelivery(r); });
   if (!producer.ok()) return producer.status();
-  publisher->producer_ = *std::move(producer);
 
   auto pending = store->PendingOutbox();
   if (!pending.ok()) return pending.status();
@@ -23,48 +32,138 @@ absl::StatusOr<std::unique_ptr<OutboxPublisher>> OutboxPublisher::Create(
               {{"records", std::to_string(pending->size())}});
   }
   {
-    absl::MutexLock lock(&publisher->mu_);
-    publisher->EnqueueLocked(*std::move(pending));
+    absl::MutexLock lock(&self->mu_);
+    self->producer_ = *std::move(producer);
+    std::vector<Entry> entries;
+    absl::Time now = self->options_.now();
+    for (auto& r : *pending) entries.push_back(Entry{std::move(r), now});
+    self->EnqueueLocked(std::move(entries));
   }
-  publisher->retry_thread_ = std::thread([self] { self->RetryLoop(); });
+  self->retry_thread_ = std::thread([self] { self->RetryLoop(); });
   return publisher;
 }
 
-OutboxPublisher::OutboxPublisher(Store* store) : store_(store) {}
+OutboxPublisher::OutboxPublisher(Store* store, ProducerFactory factory,
+                                 OutboxOptions options)
+    : store_(store), factory_(std::move(factory)), options_(std::move(options)) {}
 
 OutboxPublisher::~OutboxPublisher() {
+  std::unique_ptr<kafka::Producer> producer;
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
   if (retry_thread_.joinable()) retry_thread_.join();
+  {
+    absl::MutexLock lock(&mu_);
+    producer = std::move(producer_);
+  }
   // Give in-flight records a moment; what is left is republished on start.
-  if (producer_) (void)producer_->Flush(absl::Seconds(2));
-  producer_.reset();
+  // The producer's last reports (CANCELLED) find producer_ empty and
+  // stopping_ set, so nothing is produced again.
+  if (producer) (void)producer->Flush(absl::Seconds(2));
+  producer.reset();
+}
+
+absl::Status OutboxPublisher::CheckOutbox(const WriteBatch& batch) const {
+  for (const OutboxRecord& r : batch.outbox()) {
+    if (Bytes(r) > options_.max_record_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "outbox: an event for topic ", r.topic, " would be ", Bytes(r),
+          " bytes, over Kafka's limit of ", options_.max_record_bytes));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status OutboxPublisher::Commit(WriteBatch& batch) {
   absl::MutexLock lock(&mu_);
   auto records = store_->Commit(batch);
   if (!records.ok()) return records.status();
-  EnqueueLocked(*std::move(records));
+  std::vector<Entry> entries;
+  entries.reserve(records->size());
+  absl::Time now = options_.now();
+  for (auto& r : *records) entries.push_back(Entry{std::move(r), now});
+  EnqueueLocked(std::move(entries));
   return absl::OkStatus();
 }
 
-void OutboxPublisher::EnqueueLocked(std::vector<OutboxRecord> records) {
-  for (auto& r : records) {
-    if (!backlog_.empty()) {
-      backlog_.push_back(std::move(r));
+void OutboxPublisher::EnqueueLocked(std::vector<Entry> entries) {
+  for (auto& e : entries) {
+    if (Bytes(e.record) > options_.max_record_bytes) {
+      DeadLetterLocked(
+          std::move(e),
+          absl::StrCat("record of ", Bytes(e.record),
+                       " bytes is over the outbox limit of ",
+                       options_.max_record_bytes, " (kafka.max_message_bytes)"));
       continue;
     }
+    backlog_.push_back(std::move(e));
+  }
+  DrainLocked();
+}
+
+void OutboxPublisher::DrainLocked() {
+  while (!backlog_.empty() && producer_ != nullptr && !stopping_) {
+    Entry& e = backlog_.front();
+    // The order rule: a record produced after this one and not yet
+    // reported could still be written before it.
+    if (!in_flight_.empty() && in_flight_.rbegin()->first > e.record.seq) {
+      return;
+    }
+    const OutboxRecord& r = e.record;
     absl::Status s = producer_->Produce(r.topic, r.key, r.value, r.seq);
     if (s.ok()) {
       uint64_t seq = r.seq;
-      in_flight_.emplace(seq, std::move(r));
+      in_flight_.emplace(seq, std::move(e));
+      backlog_.pop_front();
+    } else if (absl::IsInvalidArgument(s)) {
+      Entry bad = std::move(e);
+      backlog_.pop_front();
+      DeadLetterLocked(std::move(bad), std::string(s.message()));
+    } else if (absl::IsInternal(s)) {
+      ProducerFailedLocked(s);
+      return;
     } else {
-      backlog_.push_back(std::move(r));
+      return;  // queue full, unknown topic for now: the retry thread tries
     }
   }
+}
+
+void OutboxPublisher::ReturnLocked(Entry entry) {
+  auto pos = backlog_.begin();
+  while (pos != backlog_.end() && pos->record.seq < entry.record.seq) ++pos;
+  backlog_.insert(pos, std::move(entry));
+}
+
+void OutboxPublisher::DeadLetterLocked(Entry entry, const std::string& reason) {
+  OutboxDeadLetter letter{std::move(entry.record), reason, options_.now()};
+  absl::Status s = MoveToOutboxDeadLetters(*store_, letter);
+  if (!s.ok()) {
+    // Kept in the outbox: the next start sets it aside again.
+    log::Error("outbox dead letter not stored; the record stays in the "
+               "outbox until the next start",
+               {{"seq", std::to_string(letter.record.seq)},
+                {"error", std::string(s.message())}});
+  }
+  ++dead_lettered_;
+  log::Error(
+      "outbox record dead-lettered: Kafka will never accept it; later "
+      "records go on. List: GET /outbox/dead-letters on the admin port",
+      {{"seq", std::to_string(letter.record.seq)},
+       {"topic", letter.record.topic},
+       {"key", letter.record.key},
+       {"bytes", std::to_string(Bytes(letter.record))},
+       {"reason", reason}});
+}
+
+void OutboxPublisher::ProducerFailedLocked(const absl::Status& status) {
+  if (!rebuild_needed_) {
+    log::Error("Kafka producer failed fatally; rebuilding it",
+               {{"error", std::string(status.message())}});
+  }
+  rebuild_needed_ = true;
+  producer_error_ = std::string(status.message());
 }
 
 void OutboxPublisher::OnDelivery(const kafka::DeliveryReport& report) {
@@ -76,33 +175,81 @@ void OutboxPublisher::OnDelivery(const kafka::DeliveryReport& report) {
     }
     absl::MutexLock lock(&mu_);
     in_flight_.erase(report.token);
+    DrainLocked();
     return;
   }
-  log::Error("publish failed, will retry",
-             {{"topic", report.topic}, {"error", std::string(report.status.message())}});
   absl::MutexLock lock(&mu_);
   auto it = in_flight_.find(report.token);
   if (it == in_flight_.end()) return;
-  OutboxRecord r = std::move(it->second);
+  Entry e = std::move(it->second);
   in_flight_.erase(it);
-  // Keep sequence order in the backlog.
-  auto pos = backlog_.begin();
-  while (pos != backlog_.end() && pos->seq < r.seq) ++pos;
-  backlog_.insert(pos, std::move(r));
+  if (absl::IsInvalidArgument(report.status)) {
+    DeadLetterLocked(std::move(e), std::string(report.status.message()));
+  } else {
+    if (absl::IsInternal(report.status)) {
+      ProducerFailedLocked(report.status);
+    } else if (!stopping_ && !rebuild_needed_) {
+      log::Error("publish failed, will retry",
+                 {{"topic", report.topic},
+                  {"error", std::string(report.status.message())}});
+    }
+    // The retry thread produces it again (not at once: a refusal that
+    // comes back at once must not spin).
+    ReturnLocked(std::move(e));
+    return;
+  }
+  DrainLocked();
+}
+
+void OutboxPublisher::Rebuild() {
+  std::unique_ptr<kafka::Producer> old;
+  {
+    absl::MutexLock lock(&mu_);
+    old = std::move(producer_);
+  }
+  // Its destructor reports what it still holds (CANCELLED); those records
+  // return to the backlog. Anything left unreported is returned too: the
+  // old producer can report nothing more.
+  old.reset();
+  auto fresh = factory_(
+      [this](const kafka::DeliveryReport& r) { OnDelivery(r); });
+  absl::MutexLock lock(&mu_);
+  std::map<uint64_t, Entry> orphans;
+  orphans.swap(in_flight_);
+  for (auto& [seq, e] : orphans) ReturnLocked(std::move(e));
+  if (!fresh.ok()) {
+    log::Error("cannot rebuild the Kafka producer; retrying",
+               {{"error", std::string(fresh.status().message())}});
+    return;
+  }
+  producer_ = *std::move(fresh);
+  rebuild_needed_ = false;
+  ++rebuilds_;
+  log::Info("Kafka producer rebuilt",
+            {{"records_to_republish", std::to_string(backlog_.size())}});
+  DrainLocked();
 }
 
 void OutboxPublisher::RetryLoop() {
+  absl::Time next_rebuild = absl::InfinitePast();
   for (;;) {
-    absl::MutexLock lock(&mu_);
-    auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-    mu_.AwaitWithTimeout(absl::Condition(&wake), absl::Milliseconds(200));
-    if (stopping_) return;
-    while (!backlog_.empty()) {
-      OutboxRecord& r = backlog_.front();
-      if (!producer_->Produce(r.topic, r.key, r.value, r.seq).ok()) break;
-      uint64_t seq = r.seq;
-      in_flight_.emplace(seq, std::move(r));
-      backlog_.pop_front();
+    bool rebuild = false;
+    {
+      absl::MutexLock lock(&mu_);
+      auto wake = [this, &next_rebuild]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || (rebuild_needed_ && absl::Now() >= next_rebuild);
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&wake), kRetryInterval);
+      if (stopping_) return;
+      if (rebuild_needed_) {
+        rebuild = absl::Now() >= next_rebuild;
+      } else {
+        DrainLocked();
+      }
+    }
+    if (rebuild) {
+      Rebuild();
+      next_rebuild = absl::Now() + options_.rebuild_backoff;
     }
   }
 }
@@ -123,6 +270,25 @@ absl::Status OutboxPublisher::Flush(absl::Duration timeout) {
 uint64_t OutboxPublisher::Pending() const {
   absl::MutexLock lock(&mu_);
   return in_flight_.size() + backlog_.size();
+}
+
+OutboxStats OutboxPublisher::Stats() const {
+  absl::MutexLock lock(&mu_);
+  OutboxStats stats;
+  stats.pending = in_flight_.size() + backlog_.size();
+  // Sequences grow with commit time, so the oldest is at one of the fronts.
+  absl::Time oldest = absl::InfiniteFuture();
+  if (!in_flight_.empty()) oldest = in_flight_.begin()->second.since;
+  if (!backlog_.empty()) oldest = std::min(oldest, backlog_.front().since);
+  if (oldest != absl::InfiniteFuture()) {
+    stats.oldest_pending_age =
+        std::max(absl::ZeroDuration(), options_.now() - oldest);
+  }
+  stats.dead_lettered = dead_lettered_;
+  stats.producer_rebuilds = rebuilds_;
+  stats.producer_ready = !rebuild_needed_;
+  stats.producer_error = producer_error_;
+  return stats;
 }
 
 }  // namespace caserelay::store

@@ -4,20 +4,45 @@
 // republish whatever is left after a restart.
 //
 // Every path that writes events commits through OutboxPublisher::Commit,
-// so records reach the producer in the order of their outbox sequence
-// (and so, per case, in the order they happened).
+// so records reach the producer in the order of their outbox sequence.
+//
+// Per case, in order. Records of one case share a key, hence a partition,
+// and librdkafka's idempotent producer (max.in.flight <= 5, retries
+// without end) writes one partition in produce order and never writes a
+// record of a producer session before an earlier one of the same session
+// is written. The publisher keeps that order across failures: a record
+// whose delivery failed is produced again only after every record handed
+// to the producer after it has been reported, and before any record not
+// yet handed over; records still waiting go out in sequence order. So a
+// later record of a case never reaches Kafka ahead of an earlier one that
+// is still to be published (a retry can only add a duplicate of a record
+// already written, which consumers drop by event id).
+//
+// What never blocks the outbox (issue 22 item 1):
+//   - A record Kafka can never take (over max_record_bytes, or refused as
+//     too large or invalid by the producer or the broker) goes to the
+//     outbox dead letters (outbox_dead_letters.h) with its reason, is
+//     logged once as an error, and counted; later records go on.
+//   - A producer that hit a fatal error (INTERNAL: the idempotent
+//     producer's state is lost) is destroyed and rebuilt through the
+//     factory; its unconfirmed records are produced again, in order, on
+//     the new one. A factory that fails is retried every rebuild_backoff.
+// Stats() shows both, and the age of the oldest unconfirmed record, for
+// /healthz and /metrics.
 //
 // Thread safety: thread-safe. Delivery reports arrive on the producer's
-// thread; retries run on the publisher's own thread.
+// thread; retries and rebuilds run on the publisher's own thread.
 
 #ifndef CASERELAY_COMMON_STORE_OUTBOX_PUBLISHER_H_
 #define CASERELAY_COMMON_STORE_OUTBOX_PUBLISHER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -31,6 +56,32 @@
 
 namespace caserelay::store {
 
+struct OutboxOptions {
+  // The largest record (key plus value bytes) Kafka takes; keep it equal
+  // to the producer's message.max.bytes and at most the broker's. Larger
+  // records are refused by CheckOutbox and dead-lettered if committed.
+  size_t max_record_bytes = 1000000;
+  // How long to wait before building a producer again when the factory
+  // failed.
+  absl::Duration rebuild_backoff = absl::Seconds(1);
+  // The time of "oldest pending" ages; the real time (not a service's
+  // simulated clock: the age measures Kafka's progress).
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+// What the publisher has been through, for /healthz and /metrics.
+struct OutboxStats {
+  uint64_t pending = 0;  // committed, not yet confirmed by Kafka
+  // How long the oldest pending record has waited, counted from its
+  // commit (or, for a record left by an earlier run, from this start).
+  absl::Duration oldest_pending_age = absl::ZeroDuration();
+  uint64_t dead_lettered = 0;      // records set aside since start
+  uint64_t producer_rebuilds = 0;  // producers rebuilt since start
+  // False from a fatal producer error until a new producer is built.
+  bool producer_ready = true;
+  std::string producer_error;  // the last fatal error, if any
+};
+
 class OutboxPublisher {
  public:
   using ProducerFactory =
@@ -38,41 +89,80 @@ class OutboxPublisher {
           kafka::DeliveryCallback)>;
 
   // Creates the producer through `factory` (wiring its delivery reports
-  // here) and republishes every record still pending in `store`, oldest
-  // first. `store` must outlive the publisher.
+  // here; the factory is kept to rebuild the producer after a fatal error)
+  // and republishes every record still pending in `store`, oldest first.
+  // Returns the factory's error if the first producer cannot be built,
+  // the store's if the outbox cannot be read. `store` must outlive the
+  // publisher.
   static absl::StatusOr<std::unique_ptr<OutboxPublisher>> Create(
-      Store* store, const ProducerFactory& factory);
+      Store* store, ProducerFactory factory, OutboxOptions options = {});
   ~OutboxPublisher();
+
+  // INVALID_ARGUMENT (naming the topic, the size and the limit) if an
+  // outbox record of `batch` is larger than max_record_bytes: a command
+  // path calls it before Commit and refuses the request, so nothing that
+  // cannot be published is ever promised. OK otherwise.
+  absl::Status CheckOutbox(const WriteBatch& batch) const;
 
   // Commits `batch` to the store and queues its outbox records for
   // publishing, in one step so that commit order is publish order.
   // On failure nothing was written or queued (the store's status).
+  // Records over max_record_bytes are committed, then dead-lettered.
   absl::Status Commit(WriteBatch& batch);
 
-  // Waits until every committed record is confirmed by Kafka, or the
-  // timeout passes (DEADLINE_EXCEEDED with the count left).
+  // Waits until every committed record is confirmed by Kafka (or
+  // dead-lettered), or the timeout passes (DEADLINE_EXCEEDED with the
+  // count left).
   absl::Status Flush(absl::Duration timeout);
 
   // Records committed but not yet confirmed.
   uint64_t Pending() const;
 
+  OutboxStats Stats() const;
+
  private:
-  explicit OutboxPublisher(Store* store);
+  // A record the publisher holds until Kafka confirms it.
+  struct Entry {
+    OutboxRecord record;
+    absl::Time since;  // committed (or found at start)
+  };
+
+  OutboxPublisher(Store* store, ProducerFactory factory, OutboxOptions options);
   void OnDelivery(const kafka::DeliveryReport& report);
-  // Queues records on the producer; what cannot be queued now waits in
-  // backlog_, and everything after it too, so order is kept.
-  void EnqueueLocked(std::vector<OutboxRecord> records)
+  // Queues new records behind the backlog, then produces what may go.
+  void EnqueueLocked(std::vector<Entry> entries)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Hands backlog records to the producer, in sequence order, while the
+  // order rule allows (no record after the first waiting one is still in
+  // flight) and the producer takes them.
+  void DrainLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Puts a record back in the backlog at its sequence.
+  void ReturnLocked(Entry entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sets a record aside for good (outbox_dead_letters.h).
+  void DeadLetterLocked(Entry entry, const std::string& reason)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ProducerFailedLocked(const absl::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Destroys the failed producer and builds a new one. Called without mu_.
+  void Rebuild();
   void RetryLoop();
 
+  // Const after construction.
   Store* const store_;
-  std::unique_ptr<kafka::Producer> producer_;  // set once in Create()
+  const ProducerFactory factory_;
+  const OutboxOptions options_;
 
   mutable absl::Mutex mu_;
+  // Null while being rebuilt (records then wait in the backlog).
+  std::unique_ptr<kafka::Producer> producer_ ABSL_GUARDED_BY(mu_);
   // Produced, awaiting a delivery report, by sequence.
-  std::map<uint64_t, OutboxRecord> in_flight_ ABSL_GUARDED_BY(mu_);
-  // Not yet handed to the producer (queue full or failed delivery).
-  std::deque<OutboxRecord> backlog_ ABSL_GUARDED_BY(mu_);
+  std::map<uint64_t, Entry> in_flight_ ABSL_GUARDED_BY(mu_);
+  // Not (or no longer) handed to the producer, in sequence order.
+  std::deque<Entry> backlog_ ABSL_GUARDED_BY(mu_);
+  bool rebuild_needed_ ABSL_GUARDED_BY(mu_) = false;
+  std::string producer_error_ ABSL_GUARDED_BY(mu_);
+  uint64_t dead_lettered_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t rebuilds_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread retry_thread_;
 };

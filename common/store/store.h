@@ -74,6 +74,9 @@ class WriteBatch {
   // True if nothing was written.
   bool empty() const;
 
+  // The events queued by AddOutbox so far (seq 0 until Commit).
+  const std::vector<OutboxRecord>& outbox() const { return outbox_; }
+
  private:
   friend class Store;
   const Store* store_;
