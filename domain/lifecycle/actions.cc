@@ -170,14 +170,23 @@ absl::Status Accept(Step& s) {
 }
 
 // DECLINE (不予受理): every deadline of the life cycle ends (a reply to a
-// supervision still runs).
+// supervision still runs). The event names the ground: the office's, or
+// OUT_OF_SCOPE (Art. 23) when it gave none.
 absl::Status Decline(Step& s) {
   if (s.cmd.reason.empty()) return Missing(s, "reason", "Art. 23");
   if (s.cmd.route.empty()) {
     return Missing(s, "route", "the route the petitioner is told, Art. 23");
   }
+  if (!v1::RefusalGround_IsValid(s.cmd.refusal_ground)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "refusal_ground: unknown ground ", s.cmd.refusal_ground));
+  }
   EndLifecycleDeadlines(*s.record.mutable_view());
   s.event.set_route(s.cmd.route);
+  s.event.set_refusal_ground(s.cmd.refusal_ground ==
+                                     v1::REFUSAL_GROUND_UNSPECIFIED
+                                 ? v1::REFUSAL_GROUND_OUT_OF_SCOPE
+                                 : s.cmd.refusal_ground);
   return absl::OkStatus();
 }
 

@@ -114,6 +114,9 @@ struct Command {
   int days = 0;             // EXTEND: 1..Policy::max_extension_days
   bool simplified = false;  // ACCEPT: 简易办理
   std::string route;        // DECLINE: the route the petitioner is told
+  // DECLINE: why (不予受理); UNSPECIFIED means OUT_OF_SCOPE (Art. 23).
+  caserelay::v1::RefusalGround refusal_ground =
+      caserelay::v1::REFUSAL_GROUND_UNSPECIFIED;
   // REPLY_SUPERVISION: the supervision answered; empty means the oldest
   // unanswered one.
   std::string supervision_id;

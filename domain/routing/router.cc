@@ -157,6 +157,7 @@ absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
   // 1. 诉访分离 (Art. 31 items 1-5).
   if (m.statutory_route() != caserelay::v1::STATUTORY_ROUTE_NONE) {
     d.set_disposition(caserelay::v1::DISPOSITION_NOT_ACCEPTED);
+    d.set_refusal_ground(caserelay::v1::REFUSAL_GROUND_STATUTORY_ROUTE);
     d.add_rules(kRuleStatutoryRoute);
     d.set_route(routes_->For(m.statutory_route()));
     return with_receiving();
@@ -166,6 +167,7 @@ absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
   for (const PriorCase& prior : in.same_matter) {
     if (!prior.terminated) continue;
     d.set_disposition(caserelay::v1::DISPOSITION_REFUSED_TERMINATED);
+    d.set_refusal_ground(caserelay::v1::REFUSAL_GROUND_TERMINATED);
     d.add_rules(kRuleRefusedTerminated);
     d.set_linked_case_id(prior.case_id);
     d.set_route(routes_->ForRule(kRuleRefusedTerminated, ""));
@@ -183,6 +185,7 @@ absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
     if (holder.ok() && lodged.ok() && prior.within_time_limit &&
         lodged->level < holder->level) {
       d.set_disposition(caserelay::v1::DISPOSITION_NOT_ACCEPTED);
+      d.set_refusal_ground(caserelay::v1::REFUSAL_GROUND_IN_PROGRESS_BELOW);
       d.add_rules(kRuleInProgressBelow);
       SetTarget(d, *holder);
       d.set_route(routes_->ForRule(kRuleInProgressBelow, holder->name));
@@ -214,6 +217,7 @@ absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
     absl::StatusOr<Office> lodged = offices_->Find(m.lodged_with());
     if (lodged.ok() && LevelsAbove(*lodged, target) > 1) {
       d.set_disposition(caserelay::v1::DISPOSITION_REDIRECT);
+      d.set_refusal_ground(caserelay::v1::REFUSAL_GROUND_LEVEL_SKIPPING);
       d.add_rules(kRuleLevelSkippingVisit);
       d.set_route(routes_->ForRule(kRuleLevelSkippingVisit, target.name));
       return with_receiving();

@@ -44,6 +44,7 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
     case ActRequest::kDecline:
       cmd.action = caserelay::v1::CASE_ACTION_DECLINE;
       cmd.route = req.decline().route();
+      cmd.refusal_ground = req.decline().ground();
       break;
     case ActRequest::kExtend:
       cmd.action = caserelay::v1::CASE_ACTION_EXTEND;

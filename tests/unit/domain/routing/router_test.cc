@@ -5,6 +5,7 @@
 // progress below, the same matter, 越级走访, 无头事项).
 #include "domain/routing/router.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -272,6 +273,17 @@ TEST_P(RouterTableTest, DecidesAsTheRulesRequire) {
   EXPECT_THAT(d->rules(), ElementsAreArray(row.rules)) << row.rule;
   EXPECT_EQ(d->linked_case_id(), row.linked) << row.rule;
   EXPECT_EQ(d->cross_jurisdiction(), row.cross) << row.rule;
+  // Each refusal names its own ground (不予受理的理由), not 诉访分离 for all.
+  auto has = [&](const std::string& rule) {
+    return std::find(row.rules.begin(), row.rules.end(), rule) !=
+           row.rules.end();
+  };
+  v1::RefusalGround ground = v1::REFUSAL_GROUND_UNSPECIFIED;
+  if (has(kStatutory)) ground = v1::REFUSAL_GROUND_STATUTORY_ROUTE;
+  if (has(kInProgressR)) ground = v1::REFUSAL_GROUND_IN_PROGRESS_BELOW;
+  if (has(kRefusedR)) ground = v1::REFUSAL_GROUND_TERMINATED;
+  if (has(kSkip)) ground = v1::REFUSAL_GROUND_LEVEL_SKIPPING;
+  EXPECT_EQ(d->refusal_ground(), ground) << row.rule;
   if (!row.route_has.empty()) {
     EXPECT_THAT(d->route(), HasSubstr(row.route_has)) << row.rule;
   }
