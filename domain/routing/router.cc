@@ -16,14 +16,6 @@ using caserelay::v1::Matter;
 using caserelay::v1::RouteDecision;
 using offices::Office;
 
-absl::Status FieldError(const std::string& field, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
-}
-
-std::string Indexed(const char* field, int i) {
-  return absl::StrCat(field, "[", i, "]");
-}
-
 void SetTarget(RouteDecision& d, const Office& office) {
   d.set_target_office_code(office.code);
   d.set_target_office_name(office.name);
@@ -42,46 +34,7 @@ Router::Router(const region::RegionTree* regions,
     : regions_(regions), offices_(offices), routes_(routes) {}
 
 absl::Status Router::Validate(const Matter& m) const {
-  if (regions_->Find(m.region_code()) == nullptr) {
-    return FieldError("matter.region_code",
-                      absl::StrCat("unknown region \"", m.region_code(), "\""));
-  }
-  if (!m.category().empty() && !offices_->IsCategory(m.category())) {
-    return FieldError("matter.category",
-                      absl::StrCat("unknown category \"", m.category(), "\""));
-  }
-  for (int i = 0; i < m.other_categories_size(); ++i) {
-    if (!offices_->IsCategory(m.other_categories(i))) {
-      return FieldError(
-          Indexed("matter.other_categories", i),
-          absl::StrCat("unknown category \"", m.other_categories(i), "\""));
-    }
-  }
-  if (!m.lodged_with().empty()) {
-    absl::StatusOr<Office> office = offices_->Find(m.lodged_with());
-    if (!office.ok()) {
-      return FieldError("matter.lodged_with", office.status().message());
-    }
-  }
-  for (int i = 0; i < m.accused_offices_size(); ++i) {
-    absl::StatusOr<Office> office = offices_->Find(m.accused_offices(i));
-    if (!office.ok()) {
-      return FieldError(Indexed("matter.accused_offices", i),
-                        office.status().message());
-    }
-  }
-  for (int i = 0; i < m.other_regions_size(); ++i) {
-    if (regions_->Find(m.other_regions(i)) == nullptr) {
-      return FieldError(
-          Indexed("matter.other_regions", i),
-          absl::StrCat("unknown region \"", m.other_regions(i), "\""));
-    }
-  }
-  if (!caserelay::v1::StatutoryRoute_IsValid(m.statutory_route())) {
-    return FieldError("matter.statutory_route",
-                      absl::StrCat("unknown value ", m.statutory_route()));
-  }
-  return absl::OkStatus();
+  return ValidateMatter(m, *regions_, *offices_);
 }
 
 int Router::LevelsAbove(const Office& upper, const Office& lower) const {
@@ -96,39 +49,7 @@ int Router::LevelsAbove(const Office& upper, const Office& lower) const {
   return static_cast<int>(lower.level) - static_cast<int>(upper.level);
 }
 
-absl::StatusOr<Router::Bureau> Router::BureauNotAccused(
-    const Matter& m, const region::Region& region) const {
-  if (m.matter_class() != caserelay::v1::MATTER_CLASS_ACCUSATION ||
-      m.accused_offices().empty()) {
-    return Bureau{offices_->Bureau(region), false};
-  }
-  const std::vector<std::string> accused(m.accused_offices().begin(),
-                                         m.accused_offices().end());
-  for (const region::Region* at = &region; at != nullptr;
-       at = at->parent_code.empty() ? nullptr
-                                    : regions_->Find(at->parent_code)) {
-    Office bureau = offices_->Bureau(*at);
-    if (!offices_->IsAccusedOrMember(bureau.code, accused)) {
-      return Bureau{std::move(bureau), at != &region};
-    }
-  }
-  return absl::FailedPreconditionError(
-      absl::StrCat(kRuleAccusedExcluded, ": every bureau from ", region.code,
-                   " up to the province is accused or a member"));
-}
-
-absl::StatusOr<Router::Bureau> Router::ReceivingBureau(const Matter& m) const {
-  const region::Region* region = nullptr;
-  if (!m.lodged_with().empty()) {
-    absl::StatusOr<Office> lodged = offices_->Find(m.lodged_with());
-    if (lodged.ok()) region = regions_->Find(lodged->region_code);
-  }
-  if (region == nullptr) region = regions_->CountyOf(m.region_code());
-  if (region == nullptr) region = regions_->Find(m.region_code());
-  return BureauNotAccused(m, *region);
-}
-
-absl::StatusOr<Router::Bureau> Router::RegisteringBureau(
+absl::StatusOr<ChosenBureau> Router::RegisteringBureau(
     const Matter& m, const Office& target) const {
   const region::Region* region = nullptr;
   if (target.level == region::Level::kTownship ||
@@ -136,7 +57,21 @@ absl::StatusOr<Router::Bureau> Router::RegisteringBureau(
     region = regions_->CountyOf(target.region_code);
   }
   if (region == nullptr) region = regions_->Find(target.region_code);
-  return BureauNotAccused(m, *region);
+  return BureauNotAccused(m, *region, *regions_, *offices_);
+}
+
+absl::StatusOr<RouteDecision> Router::Triage(const Matter& m,
+                                             absl::string_view reason) const {
+  absl::StatusOr<ChosenBureau> receiving =
+      ReceivingBureau(m, *regions_, *offices_);
+  if (!receiving.ok()) return receiving.status();
+  RouteDecision d;
+  d.set_disposition(caserelay::v1::DISPOSITION_TRIAGE);
+  d.add_rules(kRuleUndecided);
+  if (receiving->passed_over) d.add_rules(kRuleAccusedExcluded);
+  SetRegistering(d, receiving->office);
+  d.set_undecided_reason(std::string(reason));
+  return d;
 }
 
 absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
@@ -147,7 +82,8 @@ absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
   // Every disposition but transfer and assign stays with the bureau that
   // received the petition.
   auto with_receiving = [this, &d, &m]() -> absl::StatusOr<RouteDecision> {
-    absl::StatusOr<Bureau> receiving = ReceivingBureau(m);
+    absl::StatusOr<ChosenBureau> receiving =
+        ReceivingBureau(m, *regions_, *offices_);
     if (!receiving.ok()) return receiving.status();
     SetRegistering(d, receiving->office);
     if (receiving->passed_over) d.add_rules(kRuleAccusedExcluded);
@@ -204,8 +140,11 @@ absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
     return with_receiving();
   }
 
-  // 6-9. Who is competent.
+  // 6-9. Who is competent; none: undecided.
   absl::StatusOr<Competence> competence = Competent(m);
+  if (absl::IsFailedPrecondition(competence.status())) {
+    return Triage(m, competence.status().message());
+  }
   if (!competence.ok()) return competence.status();
   const Office& target = competence->office;
   for (const std::string& rule : competence->rules) d.add_rules(rule);
@@ -231,7 +170,12 @@ absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
   } else {
     d.set_disposition(caserelay::v1::DISPOSITION_TRANSFER);
   }
-  absl::StatusOr<Bureau> registering = RegisteringBureau(m, target);
+  absl::StatusOr<ChosenBureau> registering = RegisteringBureau(m, target);
+  if (absl::IsFailedPrecondition(registering.status())) {
+    return Triage(m, absl::StrCat("no bureau may register the transfer to ",
+                                  target.code, ": ",
+                                  registering.status().message()));
+  }
   if (!registering.ok()) return registering.status();
   SetRegistering(d, registering->office);
   if (registering->passed_over &&

@@ -37,7 +37,9 @@
 //   9. territorial-tiered — the lowest competent office (属地管理、分级负责).
 // Rules 6-9 give the competent office of rule 4. A competent township
 // government is assigned (交办, assign-to-township), anything else
-// transferred (转送).
+// transferred (转送). When rules 6-9 name no office, or no bureau free of
+// the accused can register the transfer: undecided — TRIAGE at the
+// receiving bureau with the reason (Triage()).
 //
 // The registering office is the bureau that holds the case first: for a
 // transfer or assignment, the county bureau of a township or county target
@@ -54,11 +56,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "caserelay/v1/case.pb.h"
 #include "caserelay/v1/events.pb.h"
 #include "common/region/region_tree.h"
 #include "domain/offices/office_directory.h"
 #include "domain/routing/matter_key.h"
+#include "domain/routing/matter_validation.h"
 #include "domain/routing/rules.h"
 #include "domain/routing/statutory_routes.h"
 
@@ -101,18 +105,33 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   // The decision for `in` (the rules above). Pure: the same input gives the
-  // same decision.
+  // same decision. A matter the rules cannot place — no office free of the
+  // accused up to the province (every discipline office, or every bureau
+  // that would register the transfer, accused), or office data with no
+  // competent, discipline or politics-law office up to the province — is
+  // never refused: it is triaged as Triage() does, with the reason.
   //
-  // Fails with INVALID_ARGUMENT naming the field for an unknown value:
-  // matter.region_code, matter.category, matter.other_categories[i],
+  // Fails as ValidateMatter (matter_validation.h), before any rule:
+  // INVALID_ARGUMENT naming the field for an unknown value
+  // (matter.region_code, matter.category, matter.other_categories[i],
   // matter.lodged_with, matter.accused_offices[i], matter.other_regions[i],
-  // matter.statutory_route. FAILED_PRECONDITION naming accused-excluded when
-  // every discipline office, or every bureau, up to the province is accused
-  // or a member of an accused government; FAILED_PRECONDITION when the
-  // office data has no discipline or politics-law office up to the province.
+  // matter.statutory_route); FAILED_PRECONDITION naming accused-excluded
+  // when every bureau from the receiving one up to the province is accused
+  // or a member of an accused government, so no office may even triage it.
   // Prior cases whose holder is not an office are linked, never an error.
   absl::StatusOr<caserelay::v1::RouteDecision> Decide(
       const RouteInput& in) const;
+
+  // undecided (rules.h): TRIAGE at the receiving bureau (matter_validation.h
+  // ReceivingBureau), citing `undecided`, plus accused-excluded when an
+  // accused bureau was passed over, with `reason` (for the bureau's triage;
+  // operators' English) in undecided_reason. For a matter Decide() cannot
+  // place, and for a petition that already holds intake's case number but
+  // that Decide() refuses (tables that differ from intake's): registered,
+  // never dropped. Fails as ReceivingBureau: INVALID_ARGUMENT for an unknown
+  // matter.region_code, FAILED_PRECONDITION naming accused-excluded.
+  absl::StatusOr<caserelay::v1::RouteDecision> Triage(
+      const caserelay::v1::Matter& m, absl::string_view reason) const;
 
  private:
   // Who handles the matter by rules 6-9.
@@ -131,21 +150,9 @@ class Router {
   // nullopt when the matter spans one region and one category.
   absl::StatusOr<std::optional<Competence>> ForCrossJurisdiction(
       const caserelay::v1::Matter& m) const;
-  // A bureau chosen for the case; `passed_over` if an accused one (or a
-  // member of an accused government) was skipped to reach it.
-  struct Bureau {
-    offices::Office office;
-    bool passed_over = false;
-  };
-  // The bureau that received the petition.
-  absl::StatusOr<Bureau> ReceivingBureau(const caserelay::v1::Matter& m) const;
   // The bureau that registers a case transferred or assigned to `target`.
-  absl::StatusOr<Bureau> RegisteringBureau(const caserelay::v1::Matter& m,
-                                           const offices::Office& target) const;
-  // The bureau of `region`, or for an accusation the lowest one above it
-  // that is not accused nor a member of an accused government.
-  absl::StatusOr<Bureau> BureauNotAccused(const caserelay::v1::Matter& m,
-                                          const region::Region& region) const;
+  absl::StatusOr<ChosenBureau> RegisteringBureau(
+      const caserelay::v1::Matter& m, const offices::Office& target) const;
   // How many levels the office `upper` is above `lower`: counted along the
   // tree when `upper`'s region contains `lower`'s (河南省 is one above 济源,
   // 东莞市 one above its towns), else by the levels' difference.

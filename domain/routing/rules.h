@@ -40,6 +40,12 @@ inline constexpr char kRuleCourtMattersToPoliticsLaw[] =
 inline constexpr char kRuleCrossJurisdiction[] = "cross-jurisdiction";
 // 属地管理、分级负责，谁主管、谁负责: the lowest competent office.
 inline constexpr char kRuleTerritorialTiered[] = "territorial-tiered";
+// The rules could name no office (every discipline office up to the
+// province accused, office data without a competent office) or no bureau
+// free of the accused to register the transfer, or routing's tables refuse
+// a matter intake registered: the receiving bureau triages it, with the
+// reason (RouteDecision.undecided_reason); never dropped.
+inline constexpr char kRuleUndecided[] = "undecided";
 // 交办 rather than 转送 when the target is a township government.
 inline constexpr char kRuleAssignToTownship[] = "assign-to-township";
 

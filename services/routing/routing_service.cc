@@ -97,6 +97,14 @@ absl::Status RoutingServiceImpl::ApplyPetition(
   std::vector<RoutingCaseRecord> same;
   auto decision = Decide(petition.matter(), petition.identity_key(), batch, now,
                          pending_matters_[matter_of], &same);
+  if (absl::IsInvalidArgument(decision.status())) {
+    // Intake checks the matter against the same tables (ValidateMatter),
+    // so this is a petition intake took under other tables or before it
+    // checked them: it holds a case number, so the receiving bureau
+    // triages it with the reason rather than it going to dead letters.
+    decision = parts_.router->Triage(petition.matter(),
+                                     decision.status().message());
+  }
   if (!decision.ok()) return decision.status();
 
   RoutingCaseRecord record;

@@ -134,6 +134,9 @@ std::string FormatDecision(const v1::RouteDecision& d) {
   Line(&out, "", "route", OrDash(d.route()));
   Line(&out, "", "linked case", OrDash(d.linked_case_id()));
   Line(&out, "", "cross-jurisdiction", YesNo(d.cross_jurisdiction()));
+  if (!d.undecided_reason().empty()) {
+    Line(&out, "", "undecided", d.undecided_reason());
+  }
   return out;
 }
 

@@ -47,7 +47,8 @@ std::string DeadlineLine(const caserelay::v1::RunningDeadline& deadline);
 
 // The decision as lines: disposition, target, registering, rules (one
 // per line), route, linked case, cross-jurisdiction. Every line is
-// printed, "-" for an empty value.
+// printed, "-" for an empty value; then "undecided: <reason>" only when
+// the rules could not place the matter (rule undecided).
 std::string FormatDecision(const caserelay::v1::RouteDecision& decision);
 
 // A case's view as key: value lines (state, holder, version, matter, ...).

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "domain/routing/matter_validation.h"
 #include "domain/routing/router.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -13,6 +14,7 @@ namespace caserelay::routing::testing {
 namespace {
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 absl::StatusOr<v1::RouteDecision> Decide(const v1::Matter& matter) {
@@ -78,11 +80,88 @@ TEST(RouterAccusationTest, AccusationNeverReachesAccusedUnitAtAnyLevel) {
 TEST(RouterAccusationTest, AccusedProvinceGovernmentLeavesNoDisciplineOffice) {
   // DOMAIN.md Classification (Art. 30): with the province government
   // accused every office of the province is a member; the tree has no
-  // office above (中央纪委 is outside it), so routing refuses to guess.
+  // office above (中央纪委 is outside it), so routing does not guess a
+  // target. DOMAIN.md Routing (无头事项 to the receiving bureau's triage
+  // queue) and issue 22 item 3: the matter is still registered, triaged by
+  // the receiving bureau (沁源's, not accused) with the reason, never
+  // dropped.
   absl::StatusOr<v1::RouteDecision> d =
       Decide(M(kQinhe, "discipline").Accuse({Gov(kShanxi)}));
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->disposition(), v1::DISPOSITION_TRIAGE);
+  EXPECT_EQ(d->target_office_code(), "");
+  EXPECT_EQ(d->registering_office_code(), Bureau(kQinyuan));
+  EXPECT_THAT(d->rules(), ElementsAre(kRuleUndecided));
+  EXPECT_THAT(d->undecided_reason(), HasSubstr(kRuleAccusedExcluded));
+  EXPECT_FALSE(Offices().IsAccusedOrMember(d->registering_office_code(),
+                                           {Gov(kShanxi)}));
+}
+
+TEST(RouterAccusationTest, NoFreeBureauToRegisterTheTransferIsTriaged) {
+  // Art. 30 and issue 22 item 3: the province's discipline commission is
+  // free but every bureau from 沁源 up to 山西 is accused, so none may
+  // register the transfer; the letter went to 郓城's bureau, which
+  // received it and triages it with the reason.
+  absl::StatusOr<v1::RouteDecision> d = Decide(
+      M(kQinhe, "discipline")
+          .Accuse({Bureau(kQinyuan), Bureau(kChangzhi), Bureau(kShanxi)})
+          .Letter(Bureau(kYuncheng)));
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->disposition(), v1::DISPOSITION_TRIAGE);
+  EXPECT_EQ(d->registering_office_code(), Bureau(kYuncheng));
+  EXPECT_THAT(d->rules(), ElementsAre(kRuleUndecided));
+  EXPECT_THAT(d->undecided_reason(), HasSubstr(Dep(kShanxi, "discipline")));
+  EXPECT_THAT(d->undecided_reason(), HasSubstr(kRuleAccusedExcluded));
+}
+
+TEST(RouterAccusationTest, EveryBureauUpToTheProvinceAccusedIsRefused) {
+  // Art. 30: no bureau of the tree may register it, not even to triage:
+  // the one refusal left, which intake makes before a case number
+  // (ValidateMatter), naming the field and the rule.
+  absl::StatusOr<v1::RouteDecision> d = Decide(
+      M(kQinhe, "discipline")
+          .Accuse({Gov(kQinyuan), Gov(kChangzhi), Gov(kShanxi)}));
   EXPECT_EQ(d.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(d.status().message(), HasSubstr("matter.accused_offices: "));
   EXPECT_THAT(d.status().message(), HasSubstr(kRuleAccusedExcluded));
+  EXPECT_EQ(ValidateMatter(M(kQinhe, "discipline")
+                               .Accuse({Gov(kQinyuan), Gov(kChangzhi),
+                                        Gov(kShanxi)}),
+                           Regions(), Offices())
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(RouterTriageTest, MatterRoutingRefusesIsTriagedWithTheReason) {
+  // Issue 22 item 3: a petition that holds intake's case number but whose
+  // category routing's tables do not know is registered at the receiving
+  // bureau's triage queue, with the reason; not dropped.
+  absl::StatusOr<v1::RouteDecision> d = TheRouter().Triage(
+      M(kQinhe, "nosuchcategory"), "matter.category: unknown category");
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->disposition(), v1::DISPOSITION_TRIAGE);
+  EXPECT_EQ(d->registering_office_code(), Bureau(kQinyuan));
+  EXPECT_EQ(d->registering_office_name(), Offices().Find(Bureau(kQinyuan))->name);
+  EXPECT_THAT(d->rules(), ElementsAre(kRuleUndecided));
+  EXPECT_EQ(d->undecided_reason(), "matter.category: unknown category");
+  // Received at the bureau it was lodged with, when that is an office.
+  d = TheRouter().Triage(M(kQinhe, "nosuch").Letter(Bureau(kChangzhi)), "x");
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->registering_office_code(), Bureau(kChangzhi));
+  // Without a known region there is no receiving bureau.
+  EXPECT_EQ(TheRouter().Triage(M("999999", "labour"), "x").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RouterTriageTest, NoCategoryIsValid) {
+  // DOMAIN.md Routing: 无头事项 (no identifiable responsible unit) have no
+  // category and go to the receiving bureau's triage queue.
+  EXPECT_TRUE(ValidateMatter(M(kQinhe, ""), Regions(), Offices()).ok());
+  absl::StatusOr<v1::RouteDecision> d = Decide(M(kQinhe, ""));
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->disposition(), v1::DISPOSITION_TRIAGE);
+  EXPECT_THAT(d->rules(), ElementsAre(kRuleNoResponsibleUnit));
+  EXPECT_EQ(d->undecided_reason(), "");
 }
 
 TEST(RouterAccusationTest, AccusedTargetOfAClaimIsNotExcluded) {

@@ -77,6 +77,26 @@ TEST(FormatTest, DecisionPrintsEveryLine) {
             "cross-jurisdiction: yes\n");
 }
 
+TEST(FormatTest, UndecidedDecisionShowsItsReason) {
+  // Issue 22 item 3: a matter the rules cannot place is triaged by the
+  // receiving bureau with the reason, which the bureau must see.
+  v1::RouteDecision d;
+  d.set_disposition(v1::DISPOSITION_TRIAGE);
+  d.set_registering_office_code("140431:bureau");
+  d.add_rules("undecided");
+  d.set_undecided_reason("accused-excluded: no discipline office");
+  EXPECT_EQ(FormatDecision(d),
+            "disposition: triage (无头事项)\n"
+            "target: -\n"
+            "registering: 140431:bureau\n"
+            "rules:\n"
+            "  - undecided\n"
+            "route: -\n"
+            "linked case: -\n"
+            "cross-jurisdiction: no\n"
+            "undecided: accused-excluded: no discipline office\n");
+}
+
 TEST(FormatTest, EventShowsWhoDidWhatAndTheDeadlines) {
   v1::Envelope env;
   env.set_sequence(3);
