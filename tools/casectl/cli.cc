@@ -272,6 +272,29 @@ std::vector<CommandSpec> BuildCommands() {
        "  casectl clock advance 15d --clock-file run/clock\n"
        "  casectl clock set 2026-05-01T09:30:00+08:00 --clock-file run/clock\n"
        "  casectl clock show --clock-file run/clock"});
+  commands.push_back(
+      {"calendar",
+       CommandKind::kCalendar,
+       "YEAR | --due START DAYS",
+       "Shows the holiday calendar that routing counts deadlines on.\n"
+       "YEAR: every rest day and make-up working day of the year with its\n"
+       "source: notice (data/holidays/YYYY.tsv, the State Council's notice)\n"
+       "or derived (no notice loaded: the statutory days of the 放假办法).\n"
+       "--due START DAYS: the last day and due time of a period of DAYS days\n"
+       "(日; --working: 工作日) after START (YYYY-MM-DD, or an RFC 3339 time),\n"
+       "counted as routing counts it (民法典 Arts. 201, 203).\n"
+       "Reads the tables itself: --calendar-dir, else $CASERELAY_CALENDAR_DIR,\n"
+       "else data/holidays.",
+       {Bool("due", "compute a due date from START and DAYS"),
+        Bool("working", "with --due: DAYS are working days (工作日)"),
+        Value("calendar-dir", "DIR", "the holiday tables (data/holidays)"),
+        Value("uncovered-years", "MODE",
+              "a year without a table: law (default), weekends, refuse")},
+       1,
+       2,
+       "  casectl calendar 2027\n"
+       "  casectl calendar --due 2027-01-21 15\n"
+       "  casectl calendar --due 2027-02-04 5 --working"});
   return commands;
 }
 
@@ -436,7 +459,7 @@ std::string MainHelp() {
   out += "\nNotification (短信告知):\n";
   section(CommandKind::kSms, CommandKind::kSmsResolve);
   out += "\nOperators:\n";
-  section(CommandKind::kToken, CommandKind::kClock);
+  section(CommandKind::kToken, CommandKind::kCalendar);
   absl::StrAppend(
       &out,
       "\n"

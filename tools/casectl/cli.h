@@ -59,6 +59,7 @@ enum class CommandKind {
   kSmsResolve,  // notification: ResolveMessage, an UNKNOWN SMS settled
   kToken,       // local: token add
   kClock,       // local: the simulated clock file (show, set, advance)
+  kCalendar,    // local: the holiday calendar and due dates
 };
 
 struct CommandSpec {
@@ -73,8 +74,8 @@ struct CommandSpec {
 };
 
 // Every command, in help order: intake's, routing's reads, the actions in
-// life-cycle order, supervision's reads, notification's, token, clock. The
-// same object on every call.
+// life-cycle order, supervision's reads, notification's, token, clock,
+// calendar. The same object on every call.
 const std::vector<CommandSpec>& Commands();
 // The command named `name`, or nullptr.
 const CommandSpec* FindCommand(absl::string_view name);

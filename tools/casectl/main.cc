@@ -17,6 +17,7 @@
 #include "common/time/file_clock.h"
 #include "tools/casectl/actions.h"
 #include "tools/casectl/cli.h"
+#include "tools/casectl/calendar_commands.h"
 #include "tools/casectl/clock_commands.h"
 #include "tools/casectl/connect.h"
 #include "tools/casectl/intake_commands.h"
@@ -165,6 +166,12 @@ int RunClockCommand(const Invocation& inv) {
   return Done(RunClock(*cmd, PrintOptions{inv.global.json}, std::cout));
 }
 
+int RunCalendarCommand(const Invocation& inv) {
+  absl::StatusOr<CalendarCommand> cmd = CalendarCommandOf(inv.flags);
+  if (!cmd.ok()) return Usage(&inv, cmd.status().message());
+  return Done(RunCalendar(*cmd, PrintOptions{inv.global.json}, std::cout));
+}
+
 int RunIntake(const Invocation& inv) {
   const PrintOptions print{inv.global.json};
   v1::SubmitPetitionRequest submit;
@@ -268,6 +275,8 @@ int Main(int argc, char** argv) {
       return RunToken(*inv);
     case CommandKind::kClock:
       return RunClockCommand(*inv);
+    case CommandKind::kCalendar:
+      return RunCalendarCommand(*inv);
     case CommandKind::kDeadlines:
     case CommandKind::kLights:
     case CommandKind::kStats:
