@@ -233,5 +233,61 @@ TEST(SimulatedTimeTest, AYearOfDailyStepsRunsInSecondsAndServicesStayHealthy) {
       absl::ToDoubleSeconds(took), absl::ToDoubleMilliseconds(worst_lateness));
 }
 
+TEST(SimulatedTimeTest, DeadlineWithoutANoticeSkipsTheLawsSpringFestival) {
+  // Issue 13: data/holidays/ has no 2027 notice, so routing counts 2027 from
+  // the law (calendar.uncovered_years = law, the default): 春节 is 除夕 and
+  // 初一..初三 (全国年节及纪念日放假办法 as revised 2024, Art. 2), and 除夕 of
+  // 2027 is Fri 02-05 (HKO conversion table: 初一 is 02-06).
+  SystemOptions options = Simulated();
+  options.simulated_start = China(2027, 1, 21, 9);  // a Thursday
+  auto sys = System::Start(options);
+  ASSERT_TRUE(sys.ok()) << sys.status();
+  System& system = **sys;
+
+  grpc::ClientContext submit_ctx;
+  Within(submit_ctx);
+  caserelay::v1::SubmitPetitionResponse submitted;
+  grpc::Status s = system.intake().SubmitPetition(
+      &submit_ctx, SamplePetition(kTownship, 1), &submitted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  // 15 days (Art. 22) from Thu 01-21, the first day not counted (民法典
+  // Art. 201): 02-05, 除夕, a statutory holiday; 02-06..02-08 are 初一..初三
+  // (Sat, Sun, Mon), so the last day is Tue 02-09 (Art. 203) and the
+  // deadline passes at its 24:00. Counted on weekends alone (the old
+  // fallback) it would have passed at the end of 除夕.
+  auto transfer =
+      AwaitTransfer(system, submitted.case_number(),
+                    caserelay::v1::DEADLINE_STATE_ARMED, absl::Seconds(15));
+  ASSERT_TRUE(transfer.ok()) << transfer.status();
+  EXPECT_EQ(time::FromProto(transfer->started_at()), China(2027, 1, 21, 9));
+  EXPECT_EQ(time::FromProto(transfer->due_at()), China(2027, 2, 10));
+  EXPECT_NE(time::FromProto(transfer->due_at()), China(2027, 2, 6))
+      << "not at the end of 除夕";
+
+  // routing says on /metrics that 2027 (and 2028, next year) are counted
+  // without a notice.
+  for (const char* year : {"2027", "2028"}) {
+    SCOPED_TRACE(year);
+    absl::StatusOr<double> derived = system.Metric(
+        "routing", absl::StrCat("caserelay_calendar_year_without_notice{year=\"",
+                                year, "\"}"));
+    ASSERT_TRUE(derived.ok()) << derived.status();
+    EXPECT_EQ(*derived, 1);
+  }
+
+  // On 除夕 itself nothing fires; after the end of 02-09 it is missed.
+  system.clock().Set(China(2027, 2, 6, 12));
+  absl::SleepFor(absl::Milliseconds(500));
+  transfer = TransferDeadline(system, submitted.case_number());
+  ASSERT_TRUE(transfer.ok()) << transfer.status();
+  EXPECT_EQ(transfer->state(), caserelay::v1::DEADLINE_STATE_ARMED);
+  system.clock().Set(China(2027, 2, 10, 0) + absl::Minutes(1));
+  transfer =
+      AwaitTransfer(system, submitted.case_number(),
+                    caserelay::v1::DEADLINE_STATE_MISSED, absl::Seconds(5));
+  ASSERT_TRUE(transfer.ok()) << transfer.status();
+}
+
 }  // namespace
 }  // namespace caserelay::testing
