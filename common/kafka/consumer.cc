@@ -28,6 +28,9 @@ bool IsFatal(RdKafka::ErrorCode err) {
   }
 }
 
+// How long a metadata or watermark query may hold up Poll().
+constexpr int kQueryTimeoutMs = 5000;
+
 Message ToMessage(const RdKafka::Message& m) {
   Message out;
   out.topic = m.topic_name();
@@ -50,7 +53,7 @@ Message ToMessage(const RdKafka::Message& m) {
 class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
  public:
   static absl::StatusOr<std::unique_ptr<Consumer>> Create(
-      const ConsumerOptions& options, OffsetLookup lookup) {
+      const ConsumerOptions& options, PositionLookup lookup) {
     if (options.bootstrap.empty()) {
       return absl::InvalidArgumentError("ConsumerOptions.bootstrap is empty");
     }
@@ -77,7 +80,9 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
         {"enable.auto.offset.store", "false"},
         {"session.timeout.ms", "6000"},
         {"heartbeat.interval.ms", "500"},
-        {"auto.offset.reset", "earliest"},
+        // Never moved silently: Poll() sees ERR__AUTO_OFFSET_RESET and
+        // decides (OnOffsetReset).
+        {"auto.offset.reset", "error"},
     };
     std::unique_ptr<RdKafka::Conf> conf(
         RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
@@ -132,11 +137,20 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
                 absl::Ceil(deadline - absl::Now(), absl::Milliseconds(1))),
             0, 1 << 30));
       }
+      if (!pending_.empty()) {
+        // An assignment whose stored positions could not be read.
+        if (absl::Status s = AssignPending(); !s.ok()) return s;
+      }
       std::unique_ptr<RdKafka::Message> m(consumer_->consume(wait_ms));
       if (!rebalance_error_.ok()) return std::exchange(rebalance_error_, {});
       const RdKafka::ErrorCode err = m->err();
       if (err == RdKafka::ERR_NO_ERROR) {
         batch.push_back(ToMessage(*m));
+        continue;
+      }
+      if (err == RdKafka::ERR__AUTO_OFFSET_RESET) {
+        if (absl::Status s = OnOffsetReset(*m); !s.ok()) return s;
+        if (!batch.empty() || absl::Now() >= deadline) break;
         continue;
       }
       if (IsFatal(err)) {
@@ -168,6 +182,12 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
     return out;
   }
 
+  std::vector<PositionReset> TakeResets() override {
+    return std::exchange(resets_, {});
+  }
+
+  std::string LogId() override { return log_id_; }
+
   void Close() override {
     if (closed_) return;
     closed_ = true;
@@ -175,7 +195,149 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
   }
 
  private:
-  explicit KafkaConsumer(OffsetLookup lookup) : lookup_(std::move(lookup)) {}
+  explicit KafkaConsumer(PositionLookup lookup) : lookup_(std::move(lookup)) {}
+
+  // Where to start `tp` given its stored position (nullopt: none), set on
+  // tp; a start away from the stored offset is added to resets_. Compares
+  // the stored log with this cluster and the stored offset with the log's
+  // bounds. UNAVAILABLE if the bounds cannot be learnt.
+  absl::Status Decide(RdKafka::TopicPartition* tp,
+                      const std::optional<Position>& stored) {
+    if (!stored.has_value()) {
+      tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+      return absl::OkStatus();
+    }
+    PositionReset reset;
+    reset.topic = tp->topic();
+    reset.partition = tp->partition();
+    reset.stored_offset = stored->next_offset;
+    reset.stored_log_id = stored->log_id;
+    reset.log_id = log_id_;
+    if (!stored->log_id.empty() && !log_id_.empty() &&
+        stored->log_id != log_id_) {
+      reset.kind = PositionReset::Kind::kNewLog;
+      reset.resumed_at = 0;
+      tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+      resets_.push_back(std::move(reset));
+      return absl::OkStatus();
+    }
+    int64_t low = 0;
+    int64_t high = 0;
+    if (RdKafka::ErrorCode e = consumer_->query_watermark_offsets(
+            tp->topic(), tp->partition(), &low, &high, kQueryTimeoutMs);
+        e != RdKafka::ERR_NO_ERROR) {
+      return absl::UnavailableError(
+          absl::StrCat("the bounds of ", tp->topic(), "/", tp->partition(),
+                       ": ", RdKafka::err2str(e)));
+    }
+    if (stored->next_offset > high) {
+      // The log is shorter than what was read of it: not the same log
+      // (the topic recreated, the embedded broker started again).
+      reset.kind = PositionReset::Kind::kNewLog;
+      reset.resumed_at = 0;
+      tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+      resets_.push_back(std::move(reset));
+    } else if (stored->next_offset < low) {
+      // Records deleted before they were read (retention).
+      reset.kind = PositionReset::Kind::kSkippedUnread;
+      reset.resumed_at = low;
+      tp->set_offset(low);
+      resets_.push_back(std::move(reset));
+    } else {
+      tp->set_offset(stored->next_offset);
+    }
+    return absl::OkStatus();
+  }
+
+  // Sets each partition's start from its stored position (Decide).
+  // Returns the lookup's or Decide's error if one fails; resets decided
+  // for the partitions before it stay reported.
+  absl::Status SetStarts(std::vector<RdKafka::TopicPartition*>& partitions) {
+    const std::string cluster = consumer_->clusterid(kQueryTimeoutMs);
+    if (!cluster.empty()) log_id_ = cluster;
+    const size_t reported = resets_.size();
+    for (RdKafka::TopicPartition* tp : partitions) {
+      absl::StatusOr<std::optional<Position>> stored =
+          lookup_(tp->topic(), tp->partition());
+      absl::Status s = stored.status();
+      if (s.ok() && stored->has_value() && (*stored)->next_offset < 0) {
+        s = absl::InternalError(absl::StrCat(
+            "offset lookup returned ", (*stored)->next_offset,
+            "; offsets are >= 0"));
+      }
+      if (s.ok()) s = Decide(tp, *stored);
+      if (!s.ok()) {
+        resets_.resize(reported);  // decided again on the retry
+        return absl::Status(
+            s.code(), absl::StrCat("starting ", tp->topic(), "/",
+                                   tp->partition(), ": ", s.message()));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Assigns `partitions` (starts set) the way the group protocol wants.
+  absl::Status Assign(std::vector<RdKafka::TopicPartition*>& partitions) {
+    if (consumer_->rebalance_protocol() == "COOPERATIVE") {
+      std::unique_ptr<RdKafka::Error> e(
+          consumer_->incremental_assign(partitions));
+      if (e != nullptr) {
+        return absl::InternalError(
+            absl::StrCat("incremental_assign: ", e->str()));
+      }
+      return absl::OkStatus();
+    }
+    if (RdKafka::ErrorCode e = consumer_->assign(partitions);
+        e != RdKafka::ERR_NO_ERROR) {
+      return absl::InternalError(absl::StrCat("assign: ", RdKafka::err2str(e)));
+    }
+    return absl::OkStatus();
+  }
+
+  // Retries an assignment held back by a failed lookup.
+  absl::Status AssignPending() {
+    std::vector<RdKafka::TopicPartition*> partitions;
+    for (const auto& [topic, partition] : pending_) {
+      partitions.push_back(RdKafka::TopicPartition::create(topic, partition));
+    }
+    absl::Status s = SetStarts(partitions);
+    if (s.ok()) s = Assign(partitions);
+    RdKafka::TopicPartition::destroy(partitions);
+    if (s.ok()) pending_.clear();
+    return s;
+  }
+
+  // Kafka has no record at the offset a fetching partition was to read
+  // (the log was truncated, deleted by retention or recreated meanwhile):
+  // decide where to go on as at an assignment, and start it there again.
+  // librdkafka stops fetching the partition after this error, and seek()
+  // does not restart it, so the partition is assigned anew.
+  absl::Status OnOffsetReset(const RdKafka::Message& m) {
+    std::unique_ptr<RdKafka::TopicPartition> tp(
+        RdKafka::TopicPartition::create(m.topic_name(), m.partition()));
+    absl::Status s = Decide(tp.get(), Position{m.offset(), log_id_});
+    if (!s.ok()) tp->set_offset(m.offset());  // try it again
+    std::vector<RdKafka::TopicPartition*> one = {tp.get()};
+    if (consumer_->rebalance_protocol() == "COOPERATIVE") {
+      std::unique_ptr<RdKafka::Error> u(consumer_->incremental_unassign(one));
+      return Assign(one);
+    }
+    // Eager: assign() replaces the whole assignment, so the other
+    // partitions go on from their current positions.
+    std::vector<RdKafka::TopicPartition*> all;
+    consumer_->assignment(all);
+    consumer_->position(all);
+    for (RdKafka::TopicPartition* p : all) {
+      if (p->topic() == tp->topic() && p->partition() == tp->partition()) {
+        p->set_offset(tp->offset());
+      } else if (p->offset() < 0) {
+        p->set_offset(RdKafka::Topic::OFFSET_STORED);
+      }
+    }
+    s = Assign(all);
+    RdKafka::TopicPartition::destroy(all);
+    return s;
+  }
 
   // Runs inside consumer_->consume() or close(), on the caller's thread.
   void rebalance_cb(
@@ -183,33 +345,20 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
       std::vector<RdKafka::TopicPartition*>& partitions) override {
     const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
-      for (RdKafka::TopicPartition* tp : partitions) {
-        const std::optional<int64_t> next =
-            lookup_(tp->topic(), tp->partition());
-        if (next.has_value() && *next < 0) {
-          rebalance_error_ = absl::InternalError(absl::StrCat(
-              "offset lookup for ", tp->topic(), "/", tp->partition(),
-              " returned ", *next, "; offsets are >= 0"));
-          return;  // leaves the partitions unassigned
+      if (absl::Status s = SetStarts(partitions); !s.ok()) {
+        // Left unassigned for now; Poll() retries the lookup.
+        for (RdKafka::TopicPartition* tp : partitions) {
+          pending_.emplace_back(tp->topic(), tp->partition());
         }
-        tp->set_offset(next.value_or(RdKafka::Topic::OFFSET_BEGINNING));
+        rebalance_error_ = s;
+        return;
       }
-      if (cooperative) {
-        std::unique_ptr<RdKafka::Error> e(
-            consumer->incremental_assign(partitions));
-        if (e != nullptr) {
-          rebalance_error_ = absl::InternalError(
-              absl::StrCat("incremental_assign: ", e->str()));
-        }
-      } else if (RdKafka::ErrorCode e = consumer->assign(partitions);
-                 e != RdKafka::ERR_NO_ERROR) {
-        rebalance_error_ =
-            absl::InternalError(absl::StrCat("assign: ", RdKafka::err2str(e)));
-      }
+      if (absl::Status s = Assign(partitions); !s.ok()) rebalance_error_ = s;
       return;
     }
     // ERR__REVOKE_PARTITIONS, or a rebalance error: drop the partitions;
     // the group hands them out again.
+    pending_.clear();
     if (cooperative) {
       std::unique_ptr<RdKafka::Error> e(
           consumer->incremental_unassign(partitions));
@@ -219,19 +368,49 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
   }
 
   // Constant after construction.
-  const OffsetLookup lookup_;
+  const PositionLookup lookup_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;  // set once in Create()
 
   // Touched only by the thread calling Poll()/Close() (see class comment).
   bool closed_ = false;
   absl::Status rebalance_error_;  // from rebalance_cb, returned by Poll()
+  // Assigned partitions whose stored position could not be read yet.
+  std::vector<std::pair<std::string, int32_t>> pending_;
+  std::vector<PositionReset> resets_;  // until TakeResets()
+  std::string log_id_;                 // the cluster id, once known
 };
 
 }  // namespace
 
+const char* ResetKindName(PositionReset::Kind kind) {
+  switch (kind) {
+    case PositionReset::Kind::kNewLog:
+      return "new log";
+    case PositionReset::Kind::kSkippedUnread:
+      return "skipped unread";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<std::unique_ptr<Consumer>> CreateKafkaConsumerWithPositions(
+    const ConsumerOptions& options, PositionLookup lookup) {
+  return KafkaConsumer::Create(options, std::move(lookup));
+}
+
 absl::StatusOr<std::unique_ptr<Consumer>> CreateKafkaConsumer(
     const ConsumerOptions& options, OffsetLookup lookup) {
-  return KafkaConsumer::Create(options, std::move(lookup));
+  if (!lookup) {
+    return absl::InvalidArgumentError(
+        "CreateKafkaConsumer: the offset lookup is empty");
+  }
+  return KafkaConsumer::Create(
+      options,
+      [lookup = std::move(lookup)](const std::string& topic, int32_t partition)
+          -> absl::StatusOr<std::optional<Position>> {
+        std::optional<int64_t> next = lookup(topic, partition);
+        if (!next.has_value()) return std::nullopt;
+        return Position{*next, ""};
+      });
 }
 
 }  // namespace caserelay::kafka

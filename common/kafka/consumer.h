@@ -6,9 +6,24 @@
 // commits to Kafka, and on every assignment it asks the store where to
 // start each partition.
 //
-// Delivery is at-least-once and never skips: records handed out by Poll()
-// but not yet recorded in the store come again after a rebalance or restart,
-// so the caller de-duplicates (by stored offset or event id).
+// Delivery is at-least-once: records handed out by Poll() but not yet
+// recorded in the store come again after a rebalance or restart, so the
+// caller de-duplicates (by stored offset or event id).
+//
+// A stored offset counts in one log (issue 23 item 1). The consumer never
+// lets Kafka move a partition silently: it sets auto.offset.reset=error and
+// decides itself, and every move away from the stored offset is reported
+// as a PositionReset (TakeResets) before any record read after it:
+//   - the stored position names another log (another cluster id: a new
+//     cluster, or the embedded broker started again), or the stored offset
+//     lies beyond the end of the log (the topic was deleted and recreated,
+//     or truncated): kNewLog, read from the beginning of the log;
+//   - the stored offset lies before the start of the log (retention
+//     deleted records never read): kSkippedUnread, read from the start of
+//     the log; the records in between are lost to this reader.
+// librdkafka 2.0.2 does not expose topic ids, so a topic recreated on the
+// same cluster is recognised only once its log is shorter than the stored
+// offset.
 
 #ifndef CASERELAY_COMMON_KAFKA_CONSUMER_H_
 #define CASERELAY_COMMON_KAFKA_CONSUMER_H_
@@ -43,6 +58,42 @@ struct Message {
 // start from the beginning of the partition.
 using OffsetLookup = std::function<std::optional<int64_t>(
     const std::string& topic, int32_t partition)>;
+
+// Where the caller's store left a partition: the next offset to read and
+// the log it counts in (the cluster id seen when it was stored; empty:
+// unknown, taken as the current log).
+struct Position {
+  int64_t next_offset = 0;
+  std::string log_id;
+};
+
+// The stored position of a partition; nullopt for none (start from the
+// beginning). A non-OK status (the store cannot be read) keeps the
+// partition unassigned; the lookup is retried on the next Poll().
+using PositionLookup =
+    std::function<absl::StatusOr<std::optional<Position>>(
+        const std::string& topic, int32_t partition)>;
+
+// A partition moved away from its stored position (see the file comment).
+struct PositionReset {
+  enum class Kind {
+    kNewLog,         // another log than the stored offset counts in
+    kSkippedUnread,  // records before the log start were never read
+  };
+  Kind kind = Kind::kNewLog;
+  std::string topic;
+  int32_t partition = -1;
+  // The position as stored.
+  int64_t stored_offset = 0;
+  std::string stored_log_id;
+  // Every record at or after `resumed_at` in log `log_id` is unread; for
+  // kSkippedUnread, [stored_offset, resumed_at) is what was lost.
+  int64_t resumed_at = 0;
+  std::string log_id;
+};
+
+// "new log" or "skipped unread", for logs and metric labels.
+const char* ResetKindName(PositionReset::Kind kind);
 
 struct ConsumerOptions {
   // Comma-separated host:port list ("bootstrap.servers"). Required.
@@ -84,6 +135,17 @@ class Consumer {
   // empty before the first assignment and after Close().
   virtual std::vector<std::pair<std::string, int32_t>> Assignment() = 0;
 
+  // The position resets decided since the last call, oldest first. Call it
+  // after each Poll(): a reset is reported by the Poll() that made it,
+  // before (or with) the first record read at the new position.
+  // Default: none.
+  virtual std::vector<PositionReset> TakeResets() { return {}; }
+
+  // The identity of the log being read (the Kafka cluster id); empty until
+  // the first assignment or if the broker gives none. Store it beside the
+  // offsets (Position::log_id). Default: empty.
+  virtual std::string LogId() { return ""; }
+
   // Leaves the group (its partitions move to the other members) and stops
   // fetching. Idempotent; the destructor calls it.
   virtual void Close() = 0;
@@ -92,15 +154,20 @@ class Consumer {
 // Creates a librdkafka consumer that subscribes to options.topics as a
 // member of options.group_id with enable.auto.commit=false,
 // enable.auto.offset.store=false, session.timeout.ms=6000,
-// heartbeat.interval.ms=500 and auto.offset.reset=earliest (a stored offset
-// beyond the log restarts the partition from its beginning; one before the
-// log start resumes at the oldest record retained), then options.extra.
-// On each assignment it starts every partition at lookup(topic, partition),
-// or at its beginning for nullopt; `lookup` runs on the thread calling
-// Poll() or Close(), inside them. It never commits offsets to Kafka.
+// heartbeat.interval.ms=500 and auto.offset.reset=error (the consumer
+// decides and reports every reset, see the file comment), then
+// options.extra. On each assignment it starts every partition at its
+// stored position from `lookup`, or at its beginning for nullopt or a
+// position in another log; `lookup` runs on the thread calling Poll() or
+// Close(), inside them. It never commits offsets to Kafka.
 // Returns INVALID_ARGUMENT if bootstrap, group_id or topics is empty, a
 // topic name is illegal, `lookup` is empty, or librdkafka refuses a
 // property (named in the message). It does not wait for the broker.
+absl::StatusOr<std::unique_ptr<Consumer>> CreateKafkaConsumerWithPositions(
+    const ConsumerOptions& options, PositionLookup lookup);
+
+// The same with offsets alone (no log identity, no store errors): for
+// tools and tests that keep their positions in memory.
 absl::StatusOr<std::unique_ptr<Consumer>> CreateKafkaConsumer(
     const ConsumerOptions& options, OffsetLookup lookup);
 

@@ -1,11 +1,26 @@
 #include "common/service/consume_loop.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/log/log.h"
 
 namespace caserelay::service {
+
+bool IsTransient(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kCancelled:
+      return true;
+    default:
+      return false;
+  }
+}
 
 ConsumeLoop::ConsumeLoop(std::string name,
                          std::unique_ptr<kafka::Consumer> consumer,
@@ -31,7 +46,26 @@ ConsumeLoop::ConsumeLoop(std::string name,
           {{"loop", name_}})),
       batch_seconds_(metrics->GetHistogram(
           "caserelay_batch_seconds", "Time to apply and commit one batch.",
-          {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5}, {{"loop", name_}})) {}
+          {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5}, {{"loop", name_}})),
+      retries_(metrics->GetCounter(
+          "caserelay_loop_retries_total",
+          "Steps retried in place: a transient Apply error, a failed store "
+          "read or commit.",
+          {{"loop", name_}})),
+      tick_failures_(metrics->GetCounter(
+          "caserelay_tick_failures_total",
+          "Ticks that failed; their batch was not committed.",
+          {{"loop", name_}})),
+      log_resets_(metrics->GetCounter(
+          "caserelay_log_resets_total",
+          "Partitions whose stored offsets counted in another log (a new "
+          "cluster or a recreated topic): read again from the start.",
+          {{"loop", name_}})),
+      skipped_records_(metrics->GetCounter(
+          "caserelay_records_skipped_total",
+          "Records deleted from Kafka (retention) before this loop read "
+          "them: lost to it; an alert.",
+          {{"loop", name_}})) {}
 
 ConsumeLoop::~ConsumeLoop() { Stop(); }
 
@@ -45,16 +79,131 @@ void ConsumeLoop::Stop() {
   if (consumer_) consumer_->Close();
 }
 
+std::string ConsumeLoop::Health() const {
+  std::vector<std::string> problems;
+  if (!healthy_) problems.push_back(absl::StrCat(name_, ": consumer failing"));
+  absl::MutexLock lock(&mu_);
+  if (!stuck_.empty()) problems.push_back(absl::StrCat(name_, ": ", stuck_));
+  if (tick_failures_in_row_ >= options_.stuck_after) {
+    problems.push_back(absl::StrCat(name_, ": stuck: tick failed ",
+                                    tick_failures_in_row_.load(),
+                                    " times in a row: ", last_tick_error_));
+  }
+  for (const std::string& a : alerts_) {
+    problems.push_back(absl::StrCat(name_, ": ", a));
+  }
+  return absl::StrJoin(problems, "\n");
+}
+
 void ConsumeLoop::Run() {
   while (!stop_) {
     absl::Status s = RunOnce();
     if (!s.ok()) {
-      log::Error("consumer failed",
+      log::Error("consume loop step failed",
                  {{"loop", name_}, {"error", std::string(s.message())}});
-      healthy_ = false;
       absl::SleepFor(absl::Seconds(1));
     }
   }
+}
+
+void ConsumeLoop::Backoff(int attempt, const std::string& what,
+                          const absl::Status& s) {
+  retries_.Increment();
+  if (attempt >= options_.stuck_after) {
+    absl::MutexLock lock(&mu_);
+    stuck_ = absl::StrCat("stuck: ", what, " failed ", attempt,
+                          " times: ", s.message());
+  }
+  if (attempt == 1 || attempt == options_.stuck_after) {
+    log::Error("retrying in place",
+               {{"loop", name_},
+                {"what", what},
+                {"attempt", std::to_string(attempt)},
+                {"error", std::string(s.message())}});
+  }
+  absl::Duration wait = options_.retry_initial;
+  for (int i = 1; i < attempt && wait < options_.retry_max; ++i) wait *= 2;
+  absl::SleepFor(std::min(wait, options_.retry_max));
+}
+
+void ConsumeLoop::ApplyResets(
+    std::map<std::pair<std::string, int32_t>, int64_t>& next,
+    store::WriteBatch& batch) {
+  for (const kafka::PositionReset& r : consumer_->TakeResets()) {
+    const std::string where = absl::StrCat(r.topic, "/", r.partition);
+    if (r.kind == kafka::PositionReset::Kind::kNewLog) {
+      log_resets_.Increment();
+      log::Error(
+          "NEW LOG: the stored offset counts in another log (a new Kafka "
+          "cluster, the embedded broker started again, or the topic "
+          "recreated); reading this partition again from its start. What "
+          "this service had not yet got confirmed is republished from its "
+          "outbox.",
+          {{"loop", name_},
+           {"partition", where},
+           {"stored_offset", std::to_string(r.stored_offset)},
+           {"stored_log", r.stored_log_id},
+           {"log", r.log_id}});
+    } else {
+      const int64_t lost = r.resumed_at - r.stored_offset;
+      skipped_records_.Increment(static_cast<uint64_t>(std::max<int64_t>(lost, 0)));
+      const std::string alert = absl::StrCat(
+          "records ", r.stored_offset, "..", r.resumed_at - 1, " of ", where,
+          " were deleted by Kafka before they were read (retention or "
+          "truncation): ",
+          lost, " input(s) lost to this service");
+      log::Error("RECORDS SKIPPED UNREAD", {{"loop", name_}, {"alert", alert}});
+      absl::MutexLock lock(&mu_);
+      alerts_.push_back(alert);
+    }
+    next[{r.topic, r.partition}] = r.resumed_at;
+    batch.SetOffset(r.topic, r.partition, r.resumed_at, r.log_id);
+  }
+}
+
+absl::Status ConsumeLoop::ApplyOne(const kafka::Message& m,
+                                   store::WriteBatch& batch) {
+  caserelay::v1::Envelope event;
+  absl::Status applied;
+  for (int attempt = 1;; ++attempt) {
+    if (!event.ParseFromString(m.value)) {
+      applied = absl::InvalidArgumentError("not an Envelope");
+    } else {
+      applied = handler_->Apply(event, batch);
+    }
+    if (!IsTransient(applied)) break;
+    if (stop_) return applied;
+    Backoff(attempt,
+            absl::StrCat("input ", m.topic, "/", m.partition, "/", m.offset),
+            applied);
+  }
+  if (applied.ok()) {
+    applied_.Increment();
+    return absl::OkStatus();
+  }
+  dead_letters_.Increment();
+  log::Warn("dead letter", {{"loop", name_},
+                            {"topic", m.topic},
+                            {"partition", std::to_string(m.partition)},
+                            {"offset", std::to_string(m.offset)},
+                            {"error", std::string(applied.message())}});
+  batch.Put("dead-letters",
+            absl::StrCat(m.topic, "/", m.partition, "/", m.offset),
+            absl::StrCat(applied.ToString(), "\n", m.value));
+  return absl::OkStatus();
+}
+
+absl::Status ConsumeLoop::CommitWithRetry(store::WriteBatch& batch) {
+  // A failed commit (disk full, I/O error) is survived by retrying the
+  // same batch: nothing was written, the inputs are still in hand.
+  for (int attempt = 1;; ++attempt) {
+    absl::Status s = publisher_->Commit(batch);
+    if (s.ok()) break;
+    if (stop_) return s;
+    Backoff(attempt, "commit", s);
+  }
+  handler_->Committed();
+  return absl::OkStatus();
 }
 
 absl::Status ConsumeLoop::RunOnce() {
@@ -63,7 +212,10 @@ absl::Status ConsumeLoop::RunOnce() {
   auto messages = consumer_->Poll(
       options_.max_batch,
       handler_->MoreDue() ? absl::ZeroDuration() : options_.poll_timeout);
-  if (!messages.ok()) return messages.status();
+  if (!messages.ok()) {
+    healthy_ = false;
+    return messages.status();
+  }
   healthy_ = true;
   assigned_ = !consumer_->Assignment().empty();
   absl::Time start = absl::Now();
@@ -71,60 +223,56 @@ absl::Status ConsumeLoop::RunOnce() {
   // The offsets this batch has reached, per partition: a message below
   // them was applied before (a redelivery after a rebalance or restart).
   std::map<std::pair<std::string, int32_t>, int64_t> next;
+  ApplyResets(next, batch);
+  const std::string log_id = consumer_->LogId();
   for (const kafka::Message& m : *messages) {
     auto key = std::make_pair(m.topic, m.partition);
     auto it = next.find(key);
-    if (it == next.end()) {
-      it = next.emplace(key,
-                        store_->StoredOffset(m.topic, m.partition).value_or(-1))
-               .first;
+    for (int attempt = 1; it == next.end(); ++attempt) {
+      // A read error is not "nothing stored": that would apply the
+      // partition again from its start.
+      auto stored = store_->Position(m.topic, m.partition);
+      if (stored.ok()) {
+        it = next.emplace(key, stored->has_value() ? (*stored)->next_offset
+                                                    : int64_t{-1})
+                 .first;
+        break;
+      }
+      if (stop_) return stored.status();
+      Backoff(attempt, "reading the stored offset", stored.status());
     }
     if (m.offset < it->second) {
       duplicates_.Increment();
       continue;
     }
-    caserelay::v1::Envelope event;
-    absl::Status applied;
-    if (!event.ParseFromString(m.value)) {
-      applied = absl::InvalidArgumentError("not an Envelope");
-    } else {
-      applied = handler_->Apply(event, batch);
-    }
-    if (applied.ok()) {
-      applied_.Increment();
-    } else {
-      dead_letters_.Increment();
-      log::Warn("dead letter", {{"loop", name_},
-                                {"topic", m.topic},
-                                {"partition", std::to_string(m.partition)},
-                                {"offset", std::to_string(m.offset)},
-                                {"error", std::string(applied.message())}});
-      batch.Put("dead-letters",
-                absl::StrCat(m.topic, "/", m.partition, "/", m.offset),
-                absl::StrCat(applied.ToString(), "\n", m.value));
-    }
+    if (absl::Status s = ApplyOne(m, batch); !s.ok()) return s;
     it->second = m.offset + 1;
-    batch.SetOffset(m.topic, m.partition, m.offset + 1);
+    batch.SetOffset(m.topic, m.partition, m.offset + 1, log_id);
   }
-  absl::Status tick = handler_->Tick(batch);
+  if (!batch.empty()) {
+    if (absl::Status s = CommitWithRetry(batch); !s.ok()) return s;
+    batch_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    stuck_.clear();
+  }
+  // Time-driven work, in a batch of its own: a failed Tick writes nothing
+  // (its timers stay due and are tried again next round).
+  store::WriteBatch ticked(store_);
+  absl::Status tick = handler_->Tick(ticked);
   if (!tick.ok()) {
-    log::Error("tick failed",
+    tick_failures_.Increment();
+    ++tick_failures_in_row_;
+    log::Error("tick failed; its batch is not committed",
                {{"loop", name_}, {"error", std::string(tick.message())}});
+    absl::MutexLock lock(&mu_);
+    last_tick_error_ = std::string(tick.message());
+    return tick;
   }
-  if (batch.empty()) return absl::OkStatus();
-  // A failed commit (disk full, I/O error) is survived by retrying the
-  // same batch: nothing was written, the inputs are still in hand.
-  for (;;) {
-    absl::Status s = publisher_->Commit(batch);
-    if (s.ok()) break;
-    log::Error("commit failed, retrying",
-               {{"loop", name_}, {"error", std::string(s.message())}});
-    if (stop_) return s;
-    absl::SleepFor(absl::Milliseconds(500));
-  }
-  handler_->Committed();
-  batch_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
-  return absl::OkStatus();
+  tick_failures_in_row_ = 0;
+  if (ticked.empty()) return absl::OkStatus();
+  return CommitWithRetry(ticked);
 }
 
 }  // namespace caserelay::service

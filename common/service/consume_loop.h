@@ -9,6 +9,27 @@
 // consumer resumes from the stored offsets, so every input is applied
 // exactly once even though Kafka may deliver it twice.
 //
+// Offsets are stored with the identity of the log they count in
+// (kafka::Consumer::LogId). When the consumer reports that a partition's
+// log is not the one the offsets were stored for (a new cluster, the
+// embedded broker started again, a topic recreated), the loop resets that
+// partition's position explicitly to the new log's start, logs it as an
+// error and counts it (caserelay_log_resets_total): nothing of the new log
+// is taken for a duplicate. When records were deleted before they were
+// read (retention), the loss is logged, counted
+// (caserelay_records_skipped_total) and kept as an alert in Health()
+// (/healthz answers 503) until the process restarts.
+//
+// What cannot be applied now is not treated as never (issue 22 item 5):
+// an Apply error that is transient (UNAVAILABLE, DEADLINE_EXCEEDED,
+// RESOURCE_EXHAUSTED, ABORTED, CANCELLED) is retried in place, with a
+// backoff, until it succeeds, turns permanent or the loop stops; only a
+// permanent one dead-letters the input. Inputs are committed before
+// Tick() runs, in their own batch, and a batch whose Tick failed is never
+// committed: its work is tried again on the next round. A loop stuck on a
+// retried input, a failing commit or ticks failing in a row reports it in
+// Health().
+//
 // Thread safety: the loop runs on its own thread; Start/Stop from one
 // owner thread. The handler is only ever called on the loop's thread, so
 // it is the one mutator of the state it owns (CONVENTIONS.md #2).
@@ -17,10 +38,16 @@
 #define CASERELAY_COMMON_SERVICE_CONSUME_LOOP_H_
 
 #include <atomic>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -40,16 +67,21 @@ class EventHandler {
   // Applies one event: reads state through `batch`, writes the new state
   // and any output events (batch.AddOutbox) into it. Must be
   // deterministic in its ids (derive output event ids from the input's).
-  // A non-OK status means this event can never be applied (malformed,
-  // unknown case): the loop keeps it in "dead-letters" with the reason
-  // and moves on. Writes made before the failure must be avoided: check
-  // first, then write.
+  // A transient status (UNAVAILABLE and the others of IsTransient) means
+  // "not now": the loop calls Apply again with the same event and batch.
+  // Any other non-OK status means this event can never be applied
+  // (malformed, unknown case): the loop keeps it in "dead-letters" with
+  // the reason and moves on. Writes made before the failure must be
+  // avoided: check first, then write.
   virtual absl::Status Apply(const caserelay::v1::Envelope& event,
                              store::WriteBatch& batch) = 0;
 
-  // Called on the loop's thread once per poll, after Apply of the polled
-  // events, with the same batch: work driven by time (timers coming
-  // due). Default: nothing.
+  // Called on the loop's thread once per poll, after the polled events
+  // were applied and committed, with a batch of its own: work driven by
+  // time (timers coming due). On a non-OK status the loop discards the
+  // batch (nothing of it is written) and calls Tick again next round, so
+  // Tick must leave its due work in the store until its batch commits.
+  // Default: nothing.
   virtual absl::Status Tick(store::WriteBatch& /*batch*/) {
     return absl::OkStatus();
   }
@@ -63,9 +95,20 @@ class EventHandler {
   virtual void Committed() {}
 };
 
+// True for the codes that mean "try again" (UNAVAILABLE, DEADLINE_EXCEEDED,
+// RESOURCE_EXHAUSTED, ABORTED, CANCELLED).
+bool IsTransient(const absl::Status& status);
+
 struct ConsumeLoopOptions {
   int max_batch = 500;
   absl::Duration poll_timeout = absl::Milliseconds(100);
+  // First wait before an input, a store read or a commit is tried again;
+  // it doubles up to retry_max.
+  absl::Duration retry_initial = absl::Milliseconds(50);
+  absl::Duration retry_max = absl::Seconds(2);
+  // Health() reports the loop stuck once one retried step has failed this
+  // many times in a row, or Tick has.
+  int stuck_after = 3;
 };
 
 class ConsumeLoop {
@@ -82,18 +125,39 @@ class ConsumeLoop {
   // Finishes the batch in hand, commits it, closes the consumer.
   void Stop();
 
-  // False while the consumer fails (it is retried every second).
-  bool healthy() const { return healthy_.load(); }
+  // False while the consumer fails (it is retried every second), while
+  // the loop is stuck (see Health) or has an alert.
+  bool healthy() const { return Health().empty(); }
+
+  // Empty when healthy; else one line per problem, for /healthz: the
+  // consumer failing, an input, a store read or a commit retried
+  // stuck_after times or more, Tick failing stuck_after times in a row,
+  // and every read position that skipped unread records since start.
+  std::string Health() const;
   // True once the consumer has partitions assigned (a new group member
   // waits for the group's rebalance before it gets any).
   bool assigned() const { return assigned_.load(); }
 
-  // One poll-apply-commit step (exposed for tests and the loop itself).
-  // Commit failures are retried until they succeed or Stop() is called.
+  // One poll-apply-commit-tick step (exposed for tests and the loop
+  // itself). Store reads, transient Apply errors and commit failures are
+  // retried in place until they succeed or Stop() is called (then the
+  // last error is returned and nothing of the batch is written). A failed
+  // Tick is returned after the inputs were committed.
   absl::Status RunOnce();
 
  private:
   void Run();
+  // Applies the consumer's position resets to `next` and `batch`.
+  void ApplyResets(std::map<std::pair<std::string, int32_t>, int64_t>& next,
+                   store::WriteBatch& batch);
+  // Applies one record; retries transient errors in place. Returns OK
+  // once applied or dead-lettered; the last error if stopped meanwhile.
+  absl::Status ApplyOne(const kafka::Message& m, store::WriteBatch& batch);
+  // Commits `batch`, retrying until it succeeds or the loop stops.
+  absl::Status CommitWithRetry(store::WriteBatch& batch);
+  // Sleeps the backoff of `attempt` (1-based); marks the loop stuck on
+  // `what` from stuck_after attempts on.
+  void Backoff(int attempt, const std::string& what, const absl::Status& s);
 
   const std::string name_;
   std::unique_ptr<kafka::Consumer> consumer_;
@@ -105,9 +169,18 @@ class ConsumeLoop {
   metrics::Counter& duplicates_;
   metrics::Counter& dead_letters_;
   metrics::Histogram& batch_seconds_;
+  metrics::Counter& retries_;
+  metrics::Counter& tick_failures_;
+  metrics::Counter& log_resets_;
+  metrics::Counter& skipped_records_;
 
   std::atomic<bool> stop_{false};
-  std::atomic<bool> healthy_{true};
+  std::atomic<bool> healthy_{true};  // the consumer polls
+  std::atomic<int> tick_failures_in_row_{0};
+  mutable absl::Mutex mu_;
+  std::string stuck_ ABSL_GUARDED_BY(mu_);  // what is retried, if stuck
+  std::string last_tick_error_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> alerts_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> assigned_{false};
   std::thread thread_;
 };

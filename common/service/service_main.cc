@@ -213,7 +213,6 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
                 2);
   }
 
-
   store::StoreOptions store_options;
   store_options.path = cfg->GetPath("store.path");
   store_options.sync = cfg->GetBool("store.sync");
@@ -258,9 +257,14 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
         *bootstrap, cfg->GetString("kafka.group"), sub.topics,
         cfg->GetDuration("kafka.fetch_wait"), cfg->GetString("kafka.debug"));
     store::Store* s = store->get();
-    auto consumer = kafka::CreateKafkaConsumer(
-        consumer_options, [s](const std::string& topic, int32_t partition) {
-          return s->StoredOffset(topic, partition);
+    auto consumer = kafka::CreateKafkaConsumerWithPositions(
+        consumer_options,
+        [s](const std::string& topic, int32_t partition)
+            -> absl::StatusOr<std::optional<kafka::Position>> {
+          auto stored = s->Position(topic, partition);
+          if (!stored.ok()) return stored.status();
+          if (!stored->has_value()) return std::nullopt;
+          return kafka::Position{(*stored)->next_offset, (*stored)->log_id};
         });
     if (!consumer.ok()) return Fail(consumer.status(), 1);
     loops.push_back(std::make_unique<ConsumeLoop>(
@@ -295,9 +299,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   store::OutboxPublisher* outbox = publisher->get();
   routes["/healthz"] = [&loops, outbox,
                         max_pending_age](const admin::HttpRequest&) {
+    std::string problems;
     for (auto& loop : loops) {
-      if (!loop->healthy())
-        return admin::HttpResponse{503, "text/plain", "consumer failing\n"};
+      const std::string health = loop->Health();
+      if (!health.empty()) absl::StrAppend(&problems, health, "\n");
+    }
+    if (!problems.empty()) {
+      return admin::HttpResponse{503, "text/plain; charset=utf-8", problems};
     }
     return OutboxHealth(outbox->Stats(), max_pending_age);
   };

@@ -1,5 +1,6 @@
 #include "common/store/store.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -104,8 +105,9 @@ void WriteBatch::AddOutbox(std::string_view topic, std::string_view key,
 }
 
 void WriteBatch::SetOffset(std::string_view topic, int32_t partition,
-                           int64_t next_offset) {
-  offsets_[{std::string(topic), partition}] = next_offset;
+                           int64_t next_offset, std::string_view log_id) {
+  offsets_[{std::string(topic), partition}] =
+      StoredPosition{next_offset, std::string(log_id)};
 }
 
 bool WriteBatch::empty() const {
@@ -231,9 +233,11 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   if (!records.empty()) {
     batch.batch_.Put(Family(kMeta), kOutboxSeqKey, EncodeUint64(seq));
   }
-  for (const auto& [tp, offset] : batch.offsets_) {
-    batch.batch_.Put(Family(kOffsets), OffsetKey(tp.first, tp.second),
-            EncodeUint64(static_cast<uint64_t>(offset)));
+  for (const auto& [tp, position] : batch.offsets_) {
+    batch.batch_.Put(
+        Family(kOffsets), OffsetKey(tp.first, tp.second),
+        absl::StrCat(EncodeUint64(static_cast<uint64_t>(position.next_offset)),
+                     position.log_id));
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync_;
@@ -252,13 +256,20 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   return records;
 }
 
-std::optional<int64_t> Store::StoredOffset(std::string_view topic,
-                                           int32_t partition) const {
+absl::StatusOr<std::optional<StoredPosition>> Store::Position(
+    std::string_view topic, int32_t partition) const {
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(kOffsets),
                                OffsetKey(topic, partition), &v);
-  if (!s.ok() || v.size() != 8) return std::nullopt;
-  return static_cast<int64_t>(DecodeUint64(v));
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "read offsets");
+  // Value: next offset (8 bytes, big-endian) then the log id, if any.
+  const uint64_t next = v.size() >= 8 ? DecodeUint64(v.substr(0, 8)) : 0;
+  if (v.size() < 8 || next > static_cast<uint64_t>(INT64_MAX)) {
+    return absl::DataLossError(absl::StrCat(
+        "store: malformed offset of ", std::string(topic), "/", partition));
+  }
+  return StoredPosition{static_cast<int64_t>(next), v.substr(8)};
 }
 
 absl::StatusOr<std::vector<OutboxRecord>> Store::PendingOutbox() const {

@@ -31,6 +31,16 @@
 
 namespace caserelay::store {
 
+// Where a consumer stands in one partition: the next offset to read, and
+// the identity of the log that offset counts in (the Kafka cluster id the
+// consumer saw; empty when unknown, e.g. stored before identities were
+// kept). An offset means nothing in another log (issue 23 item 1): a topic
+// recreated, or the embedded broker restarted, starts again at 0.
+struct StoredPosition {
+  int64_t next_offset = 0;
+  std::string log_id;
+};
+
 // One event waiting to be published to Kafka. `seq` orders the outbox:
 // records are published in the order they were committed.
 struct OutboxRecord {
@@ -66,10 +76,11 @@ class WriteBatch {
   void AddOutbox(std::string_view topic, std::string_view key,
                  std::string_view value);
 
-  // Records that everything before `next_offset` of topic/partition has
-  // been applied by this batch.
+  // Records that everything before `next_offset` of topic/partition, in
+  // the log `log_id` (StoredPosition), has been applied by this batch.
+  // The last call per partition wins, so a reset may move it backwards.
   void SetOffset(std::string_view topic, int32_t partition,
-                 int64_t next_offset);
+                 int64_t next_offset, std::string_view log_id = "");
 
   // True if nothing was written.
   bool empty() const;
@@ -82,7 +93,7 @@ class WriteBatch {
   const Store* store_;
   mutable rocksdb::WriteBatchWithIndex batch_;  // Get() needs non-const
   std::vector<OutboxRecord> outbox_;  // seq assigned at commit
-  std::map<std::pair<std::string, int32_t>, int64_t> offsets_;
+  std::map<std::pair<std::string, int32_t>, StoredPosition> offsets_;
 };
 
 struct StoreOptions {
@@ -125,9 +136,12 @@ class Store {
   // publisher. On failure nothing of the batch is written (UNAVAILABLE).
   absl::StatusOr<std::vector<OutboxRecord>> Commit(WriteBatch& batch);
 
-  // The next offset to consume of topic/partition, nullopt if none stored.
-  std::optional<int64_t> StoredOffset(std::string_view topic,
-                                      int32_t partition) const;
+  // Where the consumer of topic/partition stands: nullopt if nothing is
+  // stored (a new reader). UNAVAILABLE if RocksDB fails to read, DATA_LOSS
+  // if the stored value is malformed: never "nothing stored", which would
+  // restart the partition from its beginning (issue 22 item 5).
+  absl::StatusOr<std::optional<StoredPosition>> Position(
+      std::string_view topic, int32_t partition) const;
 
   // Every record still in the outbox, oldest first (for republishing on
   // start).

@@ -34,6 +34,26 @@ std::vector<std::pair<std::string, int32_t>> FakeConsumer::Assignment() {
   return assignment_;
 }
 
+std::vector<kafka::PositionReset> FakeConsumer::TakeResets() {
+  absl::MutexLock lock(&mu_);
+  return std::exchange(resets_, {});
+}
+
+std::string FakeConsumer::LogId() {
+  absl::MutexLock lock(&mu_);
+  return log_id_;
+}
+
+void FakeConsumer::AddReset(kafka::PositionReset reset) {
+  absl::MutexLock lock(&mu_);
+  resets_.push_back(std::move(reset));
+}
+
+void FakeConsumer::SetLogId(std::string log_id) {
+  absl::MutexLock lock(&mu_);
+  log_id_ = std::move(log_id);
+}
+
 void FakeConsumer::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

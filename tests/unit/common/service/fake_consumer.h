@@ -33,12 +33,18 @@ class FakeConsumer : public kafka::Consumer {
       int max_messages, absl::Duration timeout) override;
   std::vector<std::pair<std::string, int32_t>> Assignment() override;
   void Close() override;
+  // The resets queued by AddReset, once.
+  std::vector<kafka::PositionReset> TakeResets() override;
+  std::string LogId() override;
 
   // Scripts the next batch (after those already scripted).
   void AddBatch(std::vector<kafka::Message> batch);
   // The next Poll() returns `status` (not OK) instead of records.
   void FailNextPoll(absl::Status status);
   void SetAssignment(std::vector<std::pair<std::string, int32_t>> assignment);
+  // The next TakeResets() reports `reset` (after those already queued).
+  void AddReset(kafka::PositionReset reset);
+  void SetLogId(std::string log_id);
 
   int polls() const;
   // The max_messages of the last Poll(); 0 before any.
@@ -58,6 +64,8 @@ class FakeConsumer : public kafka::Consumer {
   int last_max_messages_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Duration last_timeout_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<kafka::PositionReset> resets_ ABSL_GUARDED_BY(mu_);
+  std::string log_id_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caserelay::service::testing
