@@ -49,8 +49,7 @@ double SunApparentLongitude(double jd_ut) {
   ln_get_nutation(jde, &nutation);
   const double t = (jde - 2451545.0) / 36525.0;
   const double precession = (5029.0966 * t + 1.11113 * t * t) * kArcsecond;
-  return sun.L + precession + nutation.longitude -
-         20.4898 * kArcsecond / sun.R;
+  return sun.L + precession + nutation.longitude - 20.4898 * kArcsecond / sun.R;
 }
 
 // The moon's apparent longitude minus the sun's, degrees: both are referred
@@ -131,8 +130,8 @@ AstronomicalAlmanac::Create() {
   }
   if (std::string(icu->chinese->getType()) != "chinese") {
     return absl::InternalError(absl::StrCat(
-        "ICU: asked for the Chinese calendar, got '",
-        icu->chinese->getType(), "' (is ICU's data library installed?)"));
+        "ICU: asked for the Chinese calendar, got '", icu->chinese->getType(),
+        "' (is ICU's data library installed?)"));
   }
   icu->gregorian.reset(icu::Calendar::createInstance(
       *china, icu::Locale("en_US@calendar=gregorian"), code));
@@ -188,10 +187,10 @@ absl::StatusOr<absl::CivilDay> AstronomicalAlmanac::LunarDay(
   if (!icu_start.ok()) return icu_start.status();
   const absl::CivilDay start = NewMoonDay(*icu_start);
   if (start - *icu_start > 1 || *icu_start - start > 1) {
-    return absl::InternalError(absl::StrCat(
-        "lunar month ", month, " of ", year, ": ICU starts it on ",
-        absl::FormatCivilTime(*icu_start), ", the new moon is on ",
-        absl::FormatCivilTime(start)));
+    return absl::InternalError(
+        absl::StrCat("lunar month ", month, " of ", year, ": ICU starts it on ",
+                     absl::FormatCivilTime(*icu_start), ", the new moon is on ",
+                     absl::FormatCivilTime(start)));
   }
   if (day == 30 && NewMoonDay(start + 29) == start + 29) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -204,10 +203,10 @@ absl::StatusOr<absl::CivilDay> AstronomicalAlmanac::Qingming(
     absl::civil_year_t year) const {
   if (absl::Status s = CheckYear(year); !s.ok()) return s;
   // 清明 is April 4-6; the sun is near 8° on March 28 and 20° on April 12.
-  const double jd = Crossing(
-      [](double t) { return Wrap(SunApparentLongitude(t) - 15.0); },
-      JulianDay(absl::CivilDay(year, 3, 28)),
-      JulianDay(absl::CivilDay(year, 4, 12)));
+  const double jd =
+      Crossing([](double t) { return Wrap(SunApparentLongitude(t) - 15.0); },
+               JulianDay(absl::CivilDay(year, 3, 28)),
+               JulianDay(absl::CivilDay(year, 4, 12)));
   return ChinaDayOfJd(jd);
 }
 

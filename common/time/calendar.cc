@@ -127,8 +127,7 @@ struct Calendar::Derived {
   // Year -> its statutory days (day -> festival name). A std::map: its
   // values never move, and entries are never erased, so a pointer to one
   // stays valid after the lock is released.
-  std::map<absl::civil_year_t,
-           absl::flat_hash_map<absl::CivilDay, std::string>>
+  std::map<absl::civil_year_t, absl::flat_hash_map<absl::CivilDay, std::string>>
       years ABSL_GUARDED_BY(mu);
 };
 

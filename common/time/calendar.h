@@ -86,8 +86,8 @@ bool IsWorking(DayKind kind);
 
 // Where the calendar's answer for a day comes from.
 enum class DaySource {
-  kNotice,        // the year's table (the State Council's notice)
-  kLaw,           // derived from the 放假办法 (no notice loaded for the year)
+  kNotice,  // the year's table (the State Council's notice)
+  kLaw,     // derived from the 放假办法 (no notice loaded for the year)
   kWeekendsOnly,  // no table; Saturdays and Sundays only (provisional)
 };
 
@@ -105,8 +105,8 @@ struct DayInfo {
 
 // What to do with a day in a year that has no table (see the top comment).
 enum class UncoveredYears {
-  kRefuse,        // FAILED_PRECONDITION "no holiday table for year YYYY"
-  kWeekendsOnly,  // Saturdays and Sundays are rest days, nothing else
+  kRefuse,         // FAILED_PRECONDITION "no holiday table for year YYYY"
+  kWeekendsOnly,   // Saturdays and Sundays are rest days, nothing else
   kDeriveFromLaw,  // statutory holidays from the law, and weekends
 };
 
@@ -134,7 +134,8 @@ class Calendar {
   //
   // Returns the calendar on success. Errors:
   //   NOT_FOUND         `dir` is not a directory, or it holds no YYYY.tsv.
-  //   INVALID_ARGUMENT  kDeriveFromLaw without an almanac; or a malformed line. The message starts "path:line: "
+  //   INVALID_ARGUMENT  kDeriveFromLaw without an almanac; or a malformed
+  //                     line: the message starts "path:line: "
   //                     and names the problem: the field count, the date,
   //                     the kind, an empty name, a make-up working day on a
   //                     weekday, a date outside the file's year (or the

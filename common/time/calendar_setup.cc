@@ -13,9 +13,9 @@ absl::StatusOr<UncoveredYears> ParseUncoveredYears(std::string_view text) {
   if (text == "law") return UncoveredYears::kDeriveFromLaw;
   if (text == "weekends") return UncoveredYears::kWeekendsOnly;
   if (text == "refuse") return UncoveredYears::kRefuse;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "\"", absl::string_view(text.data(), text.size()),
-      "\" is none of law, weekends, refuse"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", absl::string_view(text.data(), text.size()),
+                   "\" is none of law, weekends, refuse"));
 }
 
 const char* UncoveredYearsName(UncoveredYears mode) {

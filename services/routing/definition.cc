@@ -7,8 +7,8 @@
 #include "common/log/log.h"
 #include "common/time/calendar.h"
 #include "common/time/calendar_setup.h"
-#include "common/time/statutory_holidays.h"
 #include "common/time/china_time.h"
+#include "common/time/statutory_holidays.h"
 #include "services/routing/routing_service.h"
 
 namespace caserelay::routing {
@@ -143,8 +143,8 @@ absl::StatusOr<time::Calendar> LoadCalendar(const config::Config& cfg,
     return absl::InvalidArgumentError(absl::StrCat(
         "config: calendar.uncovered_years: ", mode.status().message()));
   }
-  auto calendar = time::LoadCalendar(
-      dir, *mode, [metrics, dir](absl::civil_year_t year) {
+  auto calendar =
+      time::LoadCalendar(dir, *mode, [metrics, dir](absl::civil_year_t year) {
         log::Warn(
             "calendar: no State Council notice for this year; its deadlines "
             "count the statutory holidays derived from the law and weekends "

@@ -270,8 +270,9 @@ TEST(SimulatedTimeTest, DeadlineWithoutANoticeSkipsTheLawsSpringFestival) {
   for (const char* year : {"2027", "2028"}) {
     SCOPED_TRACE(year);
     absl::StatusOr<double> derived = system.Metric(
-        "routing", absl::StrCat("caserelay_calendar_year_without_notice{year=\"",
-                                year, "\"}"));
+        "routing",
+        absl::StrCat("caserelay_calendar_year_without_notice{year=\"", year,
+                     "\"}"));
     ASSERT_TRUE(derived.ok()) << derived.status();
     EXPECT_EQ(*derived, 1);
   }

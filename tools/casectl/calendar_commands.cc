@@ -119,16 +119,16 @@ absl::Status RunYear(const time::Calendar& calendar,
     for (const Listed& l : listed) {
       absl::StatusOr<std::string> name = Quote(l.info.name);
       if (!name.ok()) return name.status();
-      days.push_back(absl::StrCat(
-          "{\"date\":\"", absl::FormatCivilTime(l.day), "\",\"weekday\":\"",
-          Weekday(l.day), "\",\"kind\":\"", ListedKind(l.info.kind),
-          "\",\"name\":", *name, ",\"source\":\"",
-          time::DaySourceName(l.info.source), "\"}"));
+      days.push_back(absl::StrCat("{\"date\":\"", absl::FormatCivilTime(l.day),
+                                  "\",\"weekday\":\"", Weekday(l.day),
+                                  "\",\"kind\":\"", ListedKind(l.info.kind),
+                                  "\",\"name\":", *name, ",\"source\":\"",
+                                  time::DaySourceName(l.info.source), "\"}"));
     }
     absl::StatusOr<std::string> quoted = Quote(source);
     if (!quoted.ok()) return quoted.status();
-    out << "{\"year\":" << command.year << ",\"notice\":"
-        << (calendar.Covers(command.year) ? "true" : "false")
+    out << "{\"year\":" << command.year
+        << ",\"notice\":" << (calendar.Covers(command.year) ? "true" : "false")
         << ",\"counted_by\":" << *quoted << ",\"days\":["
         << absl::StrJoin(days, ",") << "],\"other_weekend_days\":" << weekends
         << "}\n";
@@ -152,8 +152,8 @@ absl::Status RunYear(const time::Calendar& calendar,
 }
 
 absl::Status RunDue(const time::Calendar& calendar,
-                    const CalendarCommand& command,
-                    const PrintOptions& options, std::ostream& out) {
+                    const CalendarCommand& command, const PrintOptions& options,
+                    std::ostream& out) {
   absl::StatusOr<absl::CivilDay> last =
       command.working ? calendar.AddWorkingDays(command.start, command.days)
                       : calendar.AddCalendarDays(command.start, command.days);
@@ -171,8 +171,8 @@ absl::Status RunDue(const time::Calendar& calendar,
     out << "{\"start\":\"" << absl::FormatCivilTime(command.start)
         << "\",\"days\":" << command.days
         << ",\"working\":" << (command.working ? "true" : "false")
-        << ",\"last_day\":\"" << absl::FormatCivilTime(*last)
-        << "\",\"due\":\"" << due_utc << "\",\"years_without_notice\":["
+        << ",\"last_day\":\"" << absl::FormatCivilTime(*last) << "\",\"due\":\""
+        << due_utc << "\",\"years_without_notice\":["
         << absl::StrJoin(derived, ",") << "]}\n";
     return absl::OkStatus();
   }
@@ -189,11 +189,9 @@ absl::Status RunDue(const time::Calendar& calendar,
       << "due       "
       << absl::FormatTime("%Y-%m-%d %H:%M", due, time::ChinaTimeZone())
       << " China time (" << due_utc << "), the end of the last day\n";
-  if (!derived.empty() &&
-      command.uncovered != time::UncoveredYears::kRefuse) {
+  if (!derived.empty() && command.uncovered != time::UncoveredYears::kRefuse) {
     out << "note      no State Council notice loaded for "
-        << absl::StrJoin(derived, ", ")
-        << ": counted "
+        << absl::StrJoin(derived, ", ") << ": counted "
         << (command.uncovered == time::UncoveredYears::kDeriveFromLaw
                 ? "from the law alone"
                 : "on Saturdays and Sundays only")
@@ -216,9 +214,9 @@ absl::StatusOr<CalendarCommand> CalendarCommandOf(const ParsedFlags& flags) {
     cmd.start = *start;
     if (!absl::SimpleAtoi(args[1], &cmd.days) || cmd.days < 0 ||
         cmd.days > kMaxDays) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "DAYS must be a whole number 0..", kMaxDays, "; got '", args[1],
-          "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("DAYS must be a whole number 0..", kMaxDays, "; got '",
+                       args[1], "'"));
     }
   } else {
     if (args.size() != 1) return Usage();
@@ -227,9 +225,8 @@ absl::StatusOr<CalendarCommand> CalendarCommandOf(const ParsedFlags& flags) {
     }
     int year = 0;
     if (!absl::SimpleAtoi(args[0], &year) || year < 1 || year > 9999) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("YEAR must be a year such as 2027; got '", args[0],
-                       "'"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "YEAR must be a year such as 2027; got '", args[0], "'"));
     }
     cmd.year = year;
   }
@@ -243,8 +240,8 @@ absl::StatusOr<CalendarCommand> CalendarCommandOf(const ParsedFlags& flags) {
   absl::StatusOr<time::UncoveredYears> uncovered =
       time::ParseUncoveredYears(mode);
   if (!uncovered.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--uncovered-years: ", uncovered.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--uncovered-years: ", uncovered.status().message()));
   }
   cmd.uncovered = *uncovered;
   return cmd;

@@ -42,11 +42,11 @@ inline constexpr char kUncoveredYearsVariable[] =
 struct CalendarCommand {
   std::string dir;  // the holiday tables
   time::UncoveredYears uncovered = time::UncoveredYears::kDeriveFromLaw;
-  bool due = false;         // --due: a period; else a year's listing
+  bool due = false;             // --due: a period; else a year's listing
   absl::civil_year_t year = 0;  // the listing's year
-  absl::CivilDay start;     // --due: the day the period starts after
-  int days = 0;             // --due: its length, >= 0
-  bool working = false;     // --due: working days (工作日), not days (日)
+  absl::CivilDay start;         // --due: the day the period starts after
+  int days = 0;                 // --due: its length, >= 0
+  bool working = false;  // --due: working days (工作日), not days (日)
 };
 
 // The CalendarCommand of `calendar`'s arguments and flags. START is a China

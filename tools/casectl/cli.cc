@@ -281,9 +281,11 @@ std::vector<CommandSpec> BuildCommands() {
        "source: notice (data/holidays/YYYY.tsv, the State Council's notice)\n"
        "or derived (no notice loaded: the statutory days of the 放假办法).\n"
        "--due START DAYS: the last day and due time of a period of DAYS days\n"
-       "(日; --working: 工作日) after START (YYYY-MM-DD, or an RFC 3339 time),\n"
+       "(日; --working: 工作日) after START (YYYY-MM-DD, or an RFC 3339 "
+       "time),\n"
        "counted as routing counts it (民法典 Arts. 201, 203).\n"
-       "Reads the tables itself: --calendar-dir, else $CASERELAY_CALENDAR_DIR,\n"
+       "Reads the tables itself: --calendar-dir, else "
+       "$CASERELAY_CALENDAR_DIR,\n"
        "else data/holidays.",
        {Bool("due", "compute a due date from START and DAYS"),
         Bool("working", "with --due: DAYS are working days (工作日)"),

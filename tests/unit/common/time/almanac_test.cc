@@ -16,12 +16,11 @@
 // This is a table of expected values for a test; the production code
 // computes every date.
 
-#include "common/time/astronomical_almanac.h"
-
 #include <memory>
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "common/time/astronomical_almanac.h"
 #include "gtest/gtest.h"
 
 namespace caserelay::time {

@@ -65,9 +65,9 @@ TEST(CalendarDerivedTest, DeadlinesAcrossSpringFestivalsWithoutANotice) {
   };
   for (const DeadlineRow& row : rows) {
     SCOPED_TRACE(row.rule);
-    absl::StatusOr<Day> got = row.working
-                                  ? calendar->AddWorkingDays(row.start, row.days)
-                                  : calendar->AddCalendarDays(row.start, row.days);
+    absl::StatusOr<Day> got =
+        row.working ? calendar->AddWorkingDays(row.start, row.days)
+                    : calendar->AddCalendarDays(row.start, row.days);
     ASSERT_TRUE(got.ok()) << got.status();
     EXPECT_EQ(*got, row.want);
   }
@@ -89,8 +89,8 @@ TEST(CalendarDerivedTest, EveryDayOfAYearWithoutANoticeSaysItIsDerived) {
        DayKind::kStatutoryHoliday, "春节", DaySource::kLaw},
       {"no notice: no make-up working day, a Sunday is a weekend",
        Day(2027, 2, 14), DayKind::kWeekend, "", DaySource::kLaw},
-      {"no notice: no bridging rest day, Tue after 春节 works",
-       Day(2027, 2, 9), DayKind::kRegularWorkday, "", DaySource::kLaw},
+      {"no notice: no bridging rest day, Tue after 春节 works", Day(2027, 2, 9),
+       DayKind::kRegularWorkday, "", DaySource::kLaw},
       {"a year with a notice keeps its source", Day(2026, 2, 16),
        DayKind::kStatutoryHoliday, "春节", DaySource::kNotice},
       {"and its ordinary days too", Day(2026, 3, 3), DayKind::kRegularWorkday,
@@ -135,9 +135,9 @@ TEST(CalendarDerivedTest, DerivingNeedsAnAlmanacAndAKnownLaw) {
     SCOPED_TRACE(absl::FormatCivilTime(day));
     absl::StatusOr<DayInfo> info = calendar->Describe(day);
     EXPECT_EQ(info.status().code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_THAT(std::string(info.status().message()),
-                HasSubstr(absl::StrCat("no holiday table for year ",
-                                       day.year())));
+    EXPECT_THAT(
+        std::string(info.status().message()),
+        HasSubstr(absl::StrCat("no holiday table for year ", day.year())));
   }
 }
 
@@ -190,8 +190,7 @@ TEST_F(CalendarNoticeOverrideTest, ANoticeTableOverridesTheDerivedDays) {
         "2027-02-10\tholiday\t春节\trest\n"
         "2027-02-11\tholiday\t春节\trest\n"
         "2027-02-14\tworkday\t调休 for 春节\n");
-  auto calendar =
-      LoadCalendar(dir_.string(), UncoveredYears::kDeriveFromLaw);
+  auto calendar = LoadCalendar(dir_.string(), UncoveredYears::kDeriveFromLaw);
   ASSERT_TRUE(calendar.ok()) << calendar.status();
   struct Row {
     const char* rule;

@@ -100,7 +100,8 @@ TEST(CalendarCommandTest, AYearWithANoticeListsItsRestAndMakeUpDays) {
   // off, 13 statutory, 6 make-up working days.
   const std::string out = RunCalendarOf({"2026"});
   EXPECT_THAT(out, HasSubstr("calendar 2026: State Council notice ("));
-  EXPECT_THAT(out, HasSubstr("2026-02-14  Sat  make-up   notice  调休 for 春节\n"));
+  EXPECT_THAT(out,
+              HasSubstr("2026-02-14  Sat  make-up   notice  调休 for 春节\n"));
   EXPECT_THAT(out, HasSubstr("2026-02-16  Mon  statutory notice  春节\n"));
   EXPECT_THAT(out, HasSubstr("13 statutory days, 20 other rest days, 6 "
                              "make-up working days"));
