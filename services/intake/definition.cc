@@ -9,10 +9,13 @@ namespace {
 class IntakeParts final : public service::Service {
  public:
   IntakeParts(const service::Context& context,
-              std::unique_ptr<region::RegionTree> regions, LookupCodes codes,
+              std::unique_ptr<region::RegionTree> regions,
+              std::unique_ptr<offices::OfficeDirectory> offices,
+              LookupCodes codes,
               Limits limits, LookupLimits lookup_limits)
       : regions_(std::move(regions)),
-        impl_(context, regions_.get(), std::move(codes), limits,
+        offices_(std::move(offices)),
+        impl_(context, regions_.get(), offices_.get(), std::move(codes), limits,
               lookup_limits) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
@@ -22,6 +25,7 @@ class IntakeParts final : public service::Service {
 
  private:
   std::unique_ptr<region::RegionTree> regions_;
+  std::unique_ptr<offices::OfficeDirectory> offices_;
   IntakeServiceImpl impl_;
 };
 
@@ -37,6 +41,10 @@ service::ServiceDefinition IntakeDefinition() {
   def.settings = {
       {"regions.path", T::kPath, "data/regions/regions.tsv", false,
        "region tree (GB/T 2260) used to check matter.region_code"},
+      {"offices.dir", T::kPath, "data/offices", false,
+       "office data, as routing's: the categories, offices and bureaus a "
+       "matter's codes are checked against (a receipt only for a matter "
+       "routing can register)"},
       {"lookup.secret", T::kString, "", true,
        "secret from which look-up codes and identity keys are derived "
        "(keep it stable)"},
@@ -54,6 +62,9 @@ service::ServiceDefinition IntakeDefinition() {
     auto regions =
         region::RegionTree::Load(context.config->GetPath("regions.path"));
     if (!regions.ok()) return regions.status();
+    auto offices = offices::OfficeDirectory::Load(
+        context.config->GetPath("offices.dir"), regions->get());
+    if (!offices.ok()) return offices.status();
     Limits limits;
     limits.max_text_chars =
         static_cast<int>(context.config->GetInt("intake.max_text_chars"));
@@ -71,7 +82,7 @@ service::ServiceDefinition IntakeDefinition() {
           "config: lookup.failure_window must be longer than 0");
     }
     return std::make_unique<IntakeParts>(
-        context, *std::move(regions),
+        context, *std::move(regions), *std::move(offices),
         LookupCodes(context.config->GetString("lookup.secret")), limits,
         lookup_limits);
   };

@@ -18,10 +18,12 @@ using caserelay::v1::IntakeCaseRecord;
 
 IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
                                      const region::RegionTree* regions,
+                                     const offices::OfficeDirectory* offices,
                                      LookupCodes codes, Limits limits,
                                      LookupLimits lookup_limits)
     : context_(context),
       regions_(regions),
+      offices_(offices),
       codes_(std::move(codes)),
       limits_(limits),
       throttle_(context.store, context.clock, lookup_limits) {}
@@ -52,7 +54,8 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
     const caserelay::v1::SubmitPetitionRequest& req) {
   absl::Time now = context_.clock->Now();
   absl::CivilDay today = time::ChinaDay(now);
-  if (absl::Status s = ValidateSubmission(req, *regions_, limits_, today);
+  if (absl::Status s =
+          ValidateSubmission(req, *regions_, *offices_, limits_, today);
       !s.ok()) {
     return s;
   }

@@ -24,6 +24,7 @@
 #include "caserelay/v1/records.pb.h"
 #include "common/region/region_tree.h"
 #include "common/service/service_main.h"
+#include "domain/offices/office_directory.h"
 #include "services/intake/lookup_code.h"
 #include "services/intake/lookup_throttle.h"
 #include "services/intake/validation.h"
@@ -47,7 +48,8 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // None of the pointers is owned; all outlive the service. The store of
   // `context` has every family of ColumnFamilies().
   IntakeServiceImpl(const service::Context& context,
-                    const region::RegionTree* regions, LookupCodes codes,
+                    const region::RegionTree* regions,
+                    const offices::OfficeDirectory* offices, LookupCodes codes,
                     Limits limits, LookupLimits lookup_limits = {});
 
   grpc::Status SubmitPetition(
@@ -81,6 +83,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
 
   const service::Context context_;
   const region::RegionTree* const regions_;
+  const offices::OfficeDirectory* const offices_;  // loaded over regions_
   const LookupCodes codes_;
   const Limits limits_;
   LookupThrottle throttle_;

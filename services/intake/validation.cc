@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "domain/petition/identity.h"
+#include "domain/routing/matter_validation.h"
 #include "domain/sms/segment.h"
 
 namespace caserelay::intake {
@@ -25,22 +26,6 @@ absl::Status Text(absl::string_view path, const std::string& value,
   return absl::OkStatus();
 }
 
-// A category code as data/offices/categories.tsv writes them ("labour",
-// "public-security"): lowercase letters, digits, '_' and '-', the hyphen
-// only between other characters.
-bool IsCategory(std::string_view c) {
-  if (c.empty() || c.size() > 64 || c.front() == '-' || c.back() == '-') {
-    return false;
-  }
-  for (char ch : c) {
-    if (!(absl::ascii_islower(ch) || absl::ascii_isdigit(ch) || ch == '_' ||
-          ch == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 size_t CountChars(std::string_view utf8) {
@@ -57,6 +42,7 @@ size_t CountChars(std::string_view utf8) {
 
 absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
                                 const region::RegionTree& regions,
+                                const offices::OfficeDirectory& offices,
                                 const Limits& limits, absl::CivilDay today) {
   using caserelay::v1::Channel;
   using caserelay::v1::MatterClass;
@@ -102,17 +88,15 @@ absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
       return Field("petitioner.phone", s.message());
     }
   }
-  if (m.region_code().empty())
-    return Field("matter.region_code", "is required");
-  if (regions.Find(m.region_code()) == nullptr) {
+  // The codes, by routing's own check against the tables routing decides
+  // by (issue 22 item 3): a receipt only for a matter routing registers.
+  if (m.region_code().size() > 12) {  // no code is longer; not echoed whole
     return Field(
         "matter.region_code",
         absl::StrCat("unknown region ", m.region_code().substr(0, 12)));
   }
-  if (!IsCategory(m.category())) {
-    return Field("matter.category",
-                 "is required: lowercase letters, digits, '_' and '-' (e.g. "
-                 "labour, public-security)");
+  if (auto s = routing::ValidateMatter(m, regions, offices); !s.ok()) {
+    return s;
   }
   if (m.matter_class() == caserelay::v1::MATTER_CLASS_UNSPECIFIED ||
       !caserelay::v1::MatterClass_IsValid(m.matter_class())) {

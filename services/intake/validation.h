@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "caserelay/v1/intake.pb.h"
 #include "common/region/region_tree.h"
+#include "domain/offices/office_directory.h"
 
 namespace caserelay::intake {
 
@@ -24,8 +25,19 @@ struct Limits {
 
 // OK if the request may be stored; otherwise INVALID_ARGUMENT whose message
 // starts with the offending field's path ("petitioner.id_number: ...").
+// The matter's codes are checked by routing's own check against the same
+// tables routing decides by (domain/routing/matter_validation.h
+// ValidateMatter), so no receipt is issued for a matter routing must
+// refuse: the region is required; an empty category is a 无头事项 (the
+// receiving bureau triages it), any other must be a row of categories.tsv;
+// other categories and regions, lodged_with and accused offices must be
+// known; FAILED_PRECONDITION "matter.accused_offices: accused-excluded: ..."
+// when every bureau up to the province is accused, so no office of the
+// tree may receive it (Art. 30). REQUIRES: `offices` was loaded over
+// `regions`.
 absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
                                 const region::RegionTree& regions,
+                                const offices::OfficeDirectory& offices,
                                 const Limits& limits, absl::CivilDay today);
 
 // Number of Unicode code points in valid UTF-8 (bytes otherwise).

@@ -247,12 +247,14 @@ absl::Status System::LaunchService(const std::string& service) {
   if (clock_ != nullptr) lines.push_back({"clock.file", clock_->path()});
   const std::string src = CASERELAY_SOURCE_DIR;
   if (service == "intake" || service == "routing") {
-    lines.push_back({"regions.path", src + "/data/regions/regions.tsv"});
+    // intake checks a matter against the tables routing decides by.
+    lines.insert(lines.end(),
+                 {{"regions.path", src + "/data/regions/regions.tsv"},
+                  {"offices.dir", src + "/data/offices"}});
   }
   if (service == "routing") {
     lines.insert(lines.end(),
-                 {{"offices.dir", src + "/data/offices"},
-                  {"routes.path", src + "/data/routing/statutory_routes.tsv"},
+                 {{"routes.path", src + "/data/routing/statutory_routes.tsv"},
                   {"calendar.dir", src + "/data/holidays"},
                   {"auth.mode", "token"},
                   {"auth.tokens_path", dir() + "/tokens"}});

@@ -157,4 +157,17 @@ const region::RegionTree& ShippedRegions() {
   return *tree;
 }
 
+const offices::OfficeDirectory& ShippedOfficeDirectory() {
+  static const offices::OfficeDirectory* directory = [] {
+    auto loaded = offices::OfficeDirectory::Load(
+        CASERELAY_SOURCE_DIR "/data/offices", &ShippedRegions());
+    if (!loaded.ok()) {
+      ADD_FAILURE() << loaded.status();
+      std::abort();
+    }
+    return loaded->release();
+  }();
+  return *directory;
+}
+
 }  // namespace caserelay::svctest

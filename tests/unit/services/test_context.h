@@ -33,6 +33,7 @@
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
 #include "common/time/clock.h"
+#include "domain/offices/office_directory.h"
 
 namespace caserelay::svctest {
 
@@ -108,6 +109,11 @@ absl::Time ChinaTime(int year, int month, int day, int hour, int minute);
 // The region tree the project ships (data/regions/regions.tsv), loaded
 // once per test binary; fails the calling test if it cannot be loaded.
 const region::RegionTree& ShippedRegions();
+
+// The office data the project ships (data/offices) over ShippedRegions(),
+// loaded once per test binary; fails the calling test if it cannot be
+// loaded.
+const offices::OfficeDirectory& ShippedOfficeDirectory();
 
 }  // namespace caserelay::svctest
 

@@ -37,7 +37,8 @@ class IntakeServiceTest : public ::testing::Test {
     lookup.max_failures = 5;
     lookup.failure_window = absl::Minutes(15);
     service_ = std::make_unique<IntakeServiceImpl>(
-        t_->context(), &svctest::ShippedRegions(), LookupCodes("test-secret"),
+        t_->context(), &svctest::ShippedRegions(),
+        &svctest::ShippedOfficeDirectory(), LookupCodes("test-secret"),
         Limits(), lookup);
   }
 
@@ -376,7 +377,8 @@ TEST_F(IntakeServiceTest, LockSurvivesARestart) {
     Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
   }
   service_ = std::make_unique<IntakeServiceImpl>(
-      t_->context(), &svctest::ShippedRegions(), LookupCodes("test-secret"),
+      t_->context(), &svctest::ShippedRegions(),
+      &svctest::ShippedOfficeDirectory(), LookupCodes("test-secret"),
       Limits(), LookupLimits());
   EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
             grpc::StatusCode::RESOURCE_EXHAUSTED);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -54,7 +55,9 @@ class ValidationTest : public ::testing::Test {
   }
 
   static absl::Status Validate(const SubmitPetitionRequest& req) {
-    return ValidateSubmission(req, svctest::ShippedRegions(), Limits(), kToday);
+    return ValidateSubmission(req, svctest::ShippedRegions(),
+                              svctest::ShippedOfficeDirectory(), Limits(),
+                              kToday);
   }
 };
 
@@ -140,11 +143,6 @@ INSTANTIATE_TEST_SUITE_P(
               r.mutable_matter()->clear_region_code();
             },
             "DOMAIN.md Routing: the matter's region decides the office"},
-        MissingCase{"matter.category",
-                    [](SubmitPetitionRequest& r) {
-                      r.mutable_matter()->clear_category();
-                    },
-                    "DOMAIN.md Routing: the category picks the department"},
         MissingCase{"matter.matter_class",
                     [](SubmitPetitionRequest& r) {
                       r.mutable_matter()->clear_matter_class();
@@ -271,27 +269,103 @@ TEST_P(CategoryTest, FollowsTheCategoryFormat) {
   }
 }
 
-constexpr char kCategoryFormat[] =
-    "validation.cc: category is lowercase letters, digits, '_' and an inner "
-    "'-', at most 64";
+constexpr char kCategoryTable[] =
+    "issue 22 item 3: a category is a row of data/offices/categories.tsv, "
+    "the list routing decides by; anything else routing could only "
+    "dead-letter";
 constexpr char kCategoryData[] =
     "data/offices/categories.tsv writes hyphenated codes; intake must take "
     "every one of them";
+constexpr char kNoResponsibleUnit[] =
+    "DOMAIN.md Routing: 无头事项 (no identifiable responsible unit) go to the "
+    "receiving bureau's triage queue: no category is a petition too "
+    "(issue 13 item 4)";
 
 INSTANTIATE_TEST_SUITE_P(
     Category, CategoryTest,
     ::testing::Values(
-        CategoryCase{"labour", true, kCategoryFormat},
-        CategoryCase{"land_use_2", true, kCategoryFormat},
-        CategoryCase{std::string(64, 'a'), true, "64 characters is the most"},
-        CategoryCase{std::string(65, 'a'), false, "65 characters is too long"},
-        CategoryCase{"Labour", false, kCategoryFormat},
+        CategoryCase{"labour", true, kCategoryData},
+        CategoryCase{"", true, kNoResponsibleUnit},
+        CategoryCase{"nosuchcategory", false, kCategoryTable},
+        CategoryCase{"land_use_2", false, kCategoryTable},
+        CategoryCase{std::string(64, 'a'), false, kCategoryTable},
+        CategoryCase{std::string(65, 'a'), false, kCategoryTable},
+        CategoryCase{"Labour", false, kCategoryTable},
         CategoryCase{"public-security", true, kCategoryData},
         CategoryCase{"courts-legal", true, kCategoryData},
-        CategoryCase{"-labour", false, kCategoryFormat},
-        CategoryCase{"labour-", false, kCategoryFormat},
-        CategoryCase{"labour ", false, kCategoryFormat},
-        CategoryCase{"劳动", false, kCategoryFormat}));
+        CategoryCase{"-labour", false, kCategoryTable},
+        CategoryCase{"labour-", false, kCategoryTable},
+        CategoryCase{"labour ", false, kCategoryTable},
+        CategoryCase{"劳动", false, kCategoryTable}));
+
+// Issue 22 item 3: every code of the matter is checked against the tables
+// routing uses, by routing's own check (ValidateMatter), so intake issues
+// no receipt for a petition routing could only dead-letter.
+TEST_F(ValidationTest, EveryCodeOfTheMatterIsOneRoutingKnows) {
+  struct Row {
+    const char* rule;
+    const char* path;
+    std::function<void(SubmitPetitionRequest&)> change;
+  };
+  const std::vector<Row> rows = {
+      {"DOMAIN.md Routing (三跨): a further category is a category too",
+       "matter.other_categories[1]",
+       [](SubmitPetitionRequest& r) {
+         r.mutable_matter()->add_other_categories("housing");
+         r.mutable_matter()->add_other_categories("nosuchcategory");
+       }},
+      {"DOMAIN.md Regions and Routing (三跨): a further region is a region",
+       "matter.other_regions[0]",
+       [](SubmitPetitionRequest& r) {
+         r.mutable_matter()->add_other_regions("999999");
+       }},
+      {"DOMAIN.md Routing (依法逐级走访): the office visited is an office",
+       "matter.lodged_with",
+       [](SubmitPetitionRequest& r) {
+         r.mutable_matter()->set_lodged_with("140431:nosuchunit");
+       }},
+      {"DOMAIN.md Classification (Art. 30): the accused are offices",
+       "matter.accused_offices[0]",
+       [](SubmitPetitionRequest& r) {
+         r.mutable_matter()->set_matter_class(
+             caserelay::v1::MATTER_CLASS_ACCUSATION);
+         r.mutable_matter()->add_accused_offices("140431100:hrss");
+       }},
+  };
+  for (const Row& row : rows) {
+    SubmitPetitionRequest req = Valid();
+    row.change(req);
+    ExpectFieldError(Validate(req), row.path, row.rule);
+  }
+  // And the same codes, known, pass.
+  SubmitPetitionRequest req = Valid();
+  req.mutable_matter()->add_other_categories("housing");
+  req.mutable_matter()->add_other_regions("140403");
+  req.mutable_matter()->set_lodged_with("140431:bureau");
+  EXPECT_EQ(Validate(req).code(), absl::StatusCode::kOk) << Validate(req);
+}
+
+TEST_F(ValidationTest, AccusationNoBureauMayReceiveIsRefused) {
+  // DOMAIN.md Classification (Art. 30): never routed to the accused. With
+  // the governments of 沁源, 长治 and 山西 accused every bureau from the
+  // county up to the province is a member: no office of the tree may
+  // register it, so no case number is issued for it (issue 22 item 3).
+  SubmitPetitionRequest req = Valid();
+  auto* m = req.mutable_matter();
+  m->set_category("discipline");
+  m->set_matter_class(caserelay::v1::MATTER_CLASS_ACCUSATION);
+  for (const char* accused : {"140431:gov", "140400:gov", "140000:gov"}) {
+    m->add_accused_offices(accused);
+  }
+  absl::Status s = Validate(req);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_TRUE(absl::StartsWith(s.message(), "matter.accused_offices: "))
+      << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "accused-excluded")) << s;
+  // With the province's government left out, 山西省信访局 may receive it.
+  m->mutable_accused_offices()->RemoveLast();
+  EXPECT_EQ(Validate(req).code(), absl::StatusCode::kOk) << Validate(req);
+}
 
 TEST_F(ValidationTest, TakesEveryCategoryOfTheCategoryList) {
   // data/offices/categories.tsv is the list routing decides by: a petition
@@ -391,11 +465,13 @@ TEST_F(ValidationTest, ConfiguredTextLimitIsTheOneApplied) {
   Limits limits;
   limits.max_text_chars = 10;
   ExpectFieldError(
-      ValidateSubmission(req, svctest::ShippedRegions(), limits, kToday),
+      ValidateSubmission(req, svctest::ShippedRegions(),
+                         svctest::ShippedOfficeDirectory(), limits, kToday),
       "matter.text", "Limits.max_text_chars = 10");
   limits.max_text_chars = 11;
   EXPECT_EQ(
-      ValidateSubmission(req, svctest::ShippedRegions(), limits, kToday).code(),
+      ValidateSubmission(req, svctest::ShippedRegions(),
+                         svctest::ShippedOfficeDirectory(), limits, kToday).code(),
       absl::StatusCode::kOk);
 }
 
