@@ -27,7 +27,18 @@ namespace caserelay::sms {
 // Trigger names; each is also the template file name without ".txt".
 inline constexpr std::string_view kTriggerReceived = "received";
 inline constexpr std::string_view kTriggerAccepted = "accepted";
+// Not accepted (不予受理): one trigger per ground (events.proto
+// RefusalGround), so each refusal reads as what it is. kTriggerNotAccepted
+// is the statutory route's (诉访分离, Art. 31).
 inline constexpr std::string_view kTriggerNotAccepted = "not_accepted";
+inline constexpr std::string_view kTriggerNotAcceptedInProgress =
+    "not_accepted_in_progress";
+inline constexpr std::string_view kTriggerNotAcceptedTerminated =
+    "not_accepted_terminated";
+inline constexpr std::string_view kTriggerNotAcceptedLevelSkipping =
+    "not_accepted_level_skipping";
+inline constexpr std::string_view kTriggerNotAcceptedOutOfScope =
+    "not_accepted_out_of_scope";
 inline constexpr std::string_view kTriggerTransferred = "transferred";
 inline constexpr std::string_view kTriggerAssigned = "assigned";
 inline constexpr std::string_view kTriggerExtended = "extended";
@@ -42,7 +53,11 @@ inline constexpr std::string_view kTriggerRereviewDecided = "rereview_decided";
 // every declared variable is required, no other is allowed):
 //   received          case_number, lookup_code
 //   accepted          case_number, office_name, due_date
-//   not_accepted      case_number, reason, route
+//   not_accepted      case_number, reason, route   (statutory route)
+//   not_accepted_in_progress     case_number, route
+//   not_accepted_terminated      case_number, reason
+//   not_accepted_level_skipping  case_number, reason, route
+//   not_accepted_out_of_scope    case_number, reason, route
 //   transferred       case_number, office_name
 //   assigned          case_number, office_name
 //   extended          case_number, new_due_date, reason

@@ -106,10 +106,11 @@ service::ServiceDefinition NotificationDefinition() {
        defaults.reason_statutory_route, false,
        "not_accepted reason for a matter with a statutory route (Art. 31)"},
       {"sms.reason.redirect", T::kString, defaults.reason_redirect, false,
-       "not_accepted reason for a redirected petition (越级走访, in progress "
-       "below)"},
+       "not_accepted_level_skipping reason for a visit that skips levels "
+       "(越级走访)"},
       {"sms.reason.terminated", T::kString, defaults.reason_terminated, false,
-       "not_accepted reason for a matter already re-reviewed (信访终结)"},
+       "not_accepted_terminated reason for a matter already re-reviewed "
+       "(信访终结)"},
       {"sms.reason.neutral", T::kString, defaults.reason_neutral, false,
        "reason sent instead of an accusation's, or when an office gave none"},
       {"sms.route.default", T::kString, defaults.route_default, false,

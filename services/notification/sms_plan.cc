@@ -37,6 +37,35 @@ std::string RouteOr(const std::string& route, const SmsTexts& texts) {
 
 }  // namespace
 
+caserelay::v1::RefusalGround RefusalGroundOf(const CaseEvent& event) {
+  using caserelay::v1::RefusalGround;
+  if (event.action() == caserelay::v1::CASE_ACTION_DECLINE) {
+    return event.refusal_ground() == caserelay::v1::REFUSAL_GROUND_UNSPECIFIED
+               ? caserelay::v1::REFUSAL_GROUND_OUT_OF_SCOPE
+               : event.refusal_ground();
+  }
+  if (event.action() != caserelay::v1::CASE_ACTION_REGISTER) {
+    return caserelay::v1::REFUSAL_GROUND_UNSPECIFIED;
+  }
+  const RefusalGround ground = event.decision().refusal_ground();
+  switch (event.decision().disposition()) {
+    case caserelay::v1::DISPOSITION_NOT_ACCEPTED:
+      return ground != caserelay::v1::REFUSAL_GROUND_UNSPECIFIED
+                 ? ground
+                 : caserelay::v1::REFUSAL_GROUND_STATUTORY_ROUTE;
+    case caserelay::v1::DISPOSITION_REDIRECT:
+      return ground != caserelay::v1::REFUSAL_GROUND_UNSPECIFIED
+                 ? ground
+                 : caserelay::v1::REFUSAL_GROUND_LEVEL_SKIPPING;
+    case caserelay::v1::DISPOSITION_REFUSED_TERMINATED:
+      return ground != caserelay::v1::REFUSAL_GROUND_UNSPECIFIED
+                 ? ground
+                 : caserelay::v1::REFUSAL_GROUND_TERMINATED;
+    default:
+      return caserelay::v1::REFUSAL_GROUND_UNSPECIFIED;
+  }
+}
+
 std::string ChinaDueDate(absl::Time due_at) {
   absl::CivilDay day = time::LastDayOf(due_at);
   return absl::StrFormat("%d年%d月%d日", day.year(), day.month(), day.day());
@@ -65,10 +94,46 @@ absl::StatusOr<std::optional<PlannedSms>> PlanSms(std::string_view case_id,
     sms.vars["view_hint"] = texts.view_hint;
     return std::optional<PlannedSms>(sms);
   };
-  auto not_accepted = [&](std::string reason, const std::string& route) {
-    sms.trigger = std::string(sms::kTriggerNotAccepted);
-    sms.vars["reason"] = std::move(reason);
-    sms.vars["route"] = RouteOr(route, texts);
+  // 不予受理: the template of the refusal's ground. Routing's own refusals
+  // (REGISTER) give the settings' reason for the ground; an office's
+  // (DECLINE) its own reason, never an accusation's.
+  auto not_accepted = [&](const std::string& route)
+      -> absl::StatusOr<std::optional<PlannedSms>> {
+    const bool by_routing =
+        event.action() == caserelay::v1::CASE_ACTION_REGISTER;
+    auto reason = [&](const std::string& routing_reason) {
+      return by_routing ? routing_reason
+                        : OfficeReason(event, accusation, texts);
+    };
+    switch (RefusalGroundOf(event)) {
+      case caserelay::v1::REFUSAL_GROUND_STATUTORY_ROUTE:
+        sms.trigger = std::string(sms::kTriggerNotAccepted);
+        sms.vars["reason"] = reason(texts.reason_statutory_route);
+        sms.vars["route"] = RouteOr(route, texts);
+        break;
+      case caserelay::v1::REFUSAL_GROUND_IN_PROGRESS_BELOW:
+        sms.trigger = std::string(sms::kTriggerNotAcceptedInProgress);
+        sms.vars["route"] = RouteOr(route, texts);
+        break;
+      case caserelay::v1::REFUSAL_GROUND_TERMINATED:
+        sms.trigger = std::string(sms::kTriggerNotAcceptedTerminated);
+        sms.vars["reason"] = reason(texts.reason_terminated);
+        break;
+      case caserelay::v1::REFUSAL_GROUND_LEVEL_SKIPPING:
+        sms.trigger = std::string(sms::kTriggerNotAcceptedLevelSkipping);
+        sms.vars["reason"] = reason(texts.reason_redirect);
+        sms.vars["route"] = RouteOr(route, texts);
+        break;
+      case caserelay::v1::REFUSAL_GROUND_OUT_OF_SCOPE:
+        sms.trigger = std::string(sms::kTriggerNotAcceptedOutOfScope);
+        sms.vars["reason"] = reason(texts.reason_neutral);
+        sms.vars["route"] = RouteOr(route, texts);
+        break;
+      default:
+        return absl::InvalidArgumentError(absl::StrCat(
+            "case_event: refusal ground ", RefusalGroundOf(event),
+            " has no not-accepted SMS"));
+    }
     return std::optional<PlannedSms>(sms);
   };
 
@@ -82,13 +147,9 @@ absl::StatusOr<std::optional<PlannedSms>> PlanSms(std::string_view case_id,
           sms.trigger = std::string(sms::kTriggerReceived);
           return std::optional<PlannedSms>(sms);
         case caserelay::v1::DISPOSITION_NOT_ACCEPTED:
-          return not_accepted(texts.reason_statutory_route,
-                              event.decision().route());
         case caserelay::v1::DISPOSITION_REDIRECT:
-          return not_accepted(texts.reason_redirect, event.decision().route());
         case caserelay::v1::DISPOSITION_REFUSED_TERMINATED:
-          return not_accepted(texts.reason_terminated,
-                              event.decision().route());
+          return not_accepted(event.decision().route());
         default:
           return std::nullopt;
       }
@@ -111,8 +172,7 @@ absl::StatusOr<std::optional<PlannedSms>> PlanSms(std::string_view case_id,
       return with_office(sms::kTriggerAccepted);
     }
     case caserelay::v1::CASE_ACTION_DECLINE:
-      return not_accepted(OfficeReason(event, accusation, texts),
-                          event.route());
+      return not_accepted(event.route());
     case caserelay::v1::CASE_ACTION_EXTEND: {
       auto due = DueOf(event, caserelay::v1::DEADLINE_KIND_HANDLING,
                        caserelay::v1::DEADLINE_KIND_SIMPLIFIED);

@@ -6,14 +6,22 @@
 //   REGISTER         received           (lookup_code: the sender asks intake)
 //                    when the disposition is TRANSFER, ASSIGN, TRIAGE or
 //                    LINKED_REPEAT;
-//                    not_accepted       reason: the rule's text (SmsTexts),
-//                    when NOT_ACCEPTED,   route: decision.route
-//                    REDIRECT or REFUSED_TERMINATED
+//                    not_accepted*      when NOT_ACCEPTED, REDIRECT or
+//                                       REFUSED_TERMINATED: the template of
+//                                       the ground (below); reason: the
+//                                       ground's text (SmsTexts), route:
+//                                       decision.route
 //   TRANSFER         transferred        office_name
 //   ASSIGN           assigned           office_name
 //   ACCEPT           accepted           office_name, due_date (the HANDLING
 //                                       or SIMPLIFIED deadline)
-//   DECLINE          not_accepted       reason, route (the event's)
+//   DECLINE          not_accepted*      reason, route (the event's)
+//
+// not_accepted* by RefusalGroundOf(event): STATUTORY_ROUTE not_accepted
+// (reason, route), IN_PROGRESS_BELOW not_accepted_in_progress (route),
+// TERMINATED not_accepted_terminated (reason), LEVEL_SKIPPING
+// not_accepted_level_skipping (reason, route), OUT_OF_SCOPE
+// not_accepted_out_of_scope (reason, route).
 //   EXTEND           extended           new_due_date (HANDLING), reason
 //   REPLY            replied            view_hint
 //   REQUEST_REVIEW   review_received    office_name
@@ -47,9 +55,9 @@ namespace caserelay::notification {
 struct SmsTexts {
   // sms.view_hint: where the petitioner views a result.
   std::string view_hint = "登录网上信访平台凭查询码查看";
-  // The reasons given for a petition routing did not accept (Art. 31,
-  // 越级走访, 信访终结): sms.reason.statutory_route, sms.reason.redirect,
-  // sms.reason.terminated.
+  // The reasons given for a petition routing did not accept, by ground:
+  // sms.reason.statutory_route (Art. 31), sms.reason.redirect (越级走访),
+  // sms.reason.terminated (信访终结).
   std::string reason_statutory_route = "该事项依法应当通过法定途径解决";
   std::string reason_redirect = "该事项应当向有权处理的机关提出";
   std::string reason_terminated = "该事项已复核终结，不再受理";
@@ -65,13 +73,22 @@ struct PlannedSms {
   std::map<std::string, std::string> vars;
 };
 
+// Why `event` refuses the case (不予受理): for REGISTER the decision's
+// refusal_ground, or, for an event recorded before routing named one, the
+// disposition's (NOT_ACCEPTED: STATUTORY_ROUTE, REDIRECT: LEVEL_SKIPPING,
+// REFUSED_TERMINATED: TERMINATED); for DECLINE the event's, OUT_OF_SCOPE
+// if none; UNSPECIFIED for any other event.
+caserelay::v1::RefusalGround RefusalGroundOf(
+    const caserelay::v1::CaseEvent& event);
+
 // The SMS `event` (of case `case_id`) sends, or nullopt if none.
 // `accusation`: the case's matter class, from its REGISTER, is ACCUSATION.
 // Errors (the event cannot be told; nothing to queue):
 //   FAILED_PRECONDITION if an ACCEPT or EXTEND lists no HANDLING or
 //     SIMPLIFIED deadline to date;
 //   INVALID_ARGUMENT naming the field if a variable would be empty
-//     (holder_office_name).
+//     (holder_office_name), or for a refusal ground the protocol does not
+//     know (a newer routing's).
 absl::StatusOr<std::optional<PlannedSms>> PlanSms(
     std::string_view case_id, const caserelay::v1::CaseEvent& event,
     bool accusation, const SmsTexts& texts);

@@ -1,6 +1,6 @@
 // Issue 23 items 3-6 through the real processes, driven by casectl as the
 // offices use it: the result report (办结报告) of an assigned case after
-// it went to review (item 3).
+// it went to review (item 3); each refusal's own ground (item 5).
 
 #include <string>
 
@@ -62,6 +62,50 @@ TEST(CasectlLifeTest, AssignedCaseReviewedBeforeItsReportIsReportedAndClosed) {
   EXPECT_TRUE(closed->view().result_reported());
   EXPECT_EQ(closed->view().deadlines_size(), 0);
   steps.ExpectDeadlines(id, {});
+}
+
+TEST(CasectlLifeTest, EachRefusalNamesItsGroundInShowAndInTheSms) {
+  // Item 5: a visit to the city about a matter the county is handling
+  // within its time limit is refused as "in progress below" (Art. 22), not
+  // as 诉访分离; an office's 不予受理 (Art. 23) names its own ground.
+  auto sys = System::Start({{kCountyBureau, kTownshipGov}});
+  ASSERT_TRUE(sys.ok()) << sys.status();
+  Steps steps(**sys);
+  auto petition = SamplePetition(kTownship, 42);
+  petition.mutable_petitioner()->set_id_number("11010519491231002X");
+  petition.set_request_id("ground-1");
+  const std::string open = steps.Submit(petition);
+  ASSERT_TRUE(steps.AwaitState(kCountyBureau, open,
+                               caserelay::v1::CASE_STATE_REGISTERED)
+                  .ok());
+  auto visit = petition;
+  visit.set_request_id("ground-2");
+  visit.mutable_matter()->set_channel(caserelay::v1::CHANNEL_VISIT);
+  visit.mutable_matter()->set_lodged_with("140400:bureau");
+  const std::string refused = steps.Submit(visit);
+  ASSERT_TRUE(steps.AwaitState(System::kProvinceBureau, refused,
+                               caserelay::v1::CASE_STATE_NOT_ACCEPTED)
+                  .ok());
+  std::string show =
+      Expect(steps, System::kProvinceBureau, "show " + refused, 0);
+  EXPECT_TRUE(absl::StrContains(show, "disposition: not-accepted (不予受理)"))
+      << show;
+  EXPECT_TRUE(absl::StrContains(
+      show, "ground: in-progress-below (同一事项正在下级办理期限内)"))
+      << show;
+  EXPECT_FALSE(absl::StrContains(show, "诉访分离")) << show;
+  steps.ExpectSms(refused, {"not_accepted_in_progress"});
+
+  // The township declines the case it was assigned: out of its remit by
+  // default; the ground is in the history and in the SMS.
+  Expect(steps, kCountyBureau, "assign " + open, 0);
+  Expect(steps, kTownshipGov,
+         "decline " + open + " --reason 不属本级职责 --route 向县人社局提出", 0);
+  show = Expect(steps, kCountyBureau, "show " + open, 0);
+  EXPECT_TRUE(
+      absl::StrContains(show, "ground: out-of-scope (不属于受理范围)"))
+      << show;
+  steps.ExpectSms(open, {"received", "assigned", "not_accepted_out_of_scope"});
 }
 
 }  // namespace

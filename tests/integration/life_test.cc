@@ -157,7 +157,7 @@ TEST(LifeTest, OneCaseFromOnlineSubmissionToTerminationAcrossFourLevels) {
   EXPECT_EQ(refused->view().decision().disposition(),
             caserelay::v1::DISPOSITION_REFUSED_TERMINATED);
   EXPECT_EQ(refused->view().decision().linked_case_id(), id);
-  steps.ExpectSms(again, {"not_accepted"});
+  steps.ExpectSms(again, {"not_accepted_terminated"});  // issue 23 item 5
   steps.ExpectDeadlines(again, {});
 }
 
@@ -199,7 +199,10 @@ TEST(LifeTest, ARepeatIsLinkedToTheOpenCaseAndAHigherFilingIsNotAccepted) {
   // told the county bureau is handling it.
   EXPECT_EQ(not_accepted->view().office_code(), "140400:bureau");
   EXPECT_EQ(not_accepted->view().decision().target_office_code(), kCountyBureau);
-  steps.ExpectSms(refused, {"not_accepted"});
+  // Its own ground and SMS, not 诉访分离 (issue 23 item 5).
+  EXPECT_EQ(not_accepted->view().decision().refusal_ground(),
+            caserelay::v1::REFUSAL_GROUND_IN_PROGRESS_BELOW);
+  steps.ExpectSms(refused, {"not_accepted_in_progress"});
 
   // A different matter of the same petitioner (another category) is new.
   auto other = LifePetition("repeat-4");

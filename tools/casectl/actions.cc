@@ -80,6 +80,14 @@ absl::Status FillDecline(const ParsedFlags& flags, ActRequest* req) {
   absl::StatusOr<std::string> route = Required(flags, "decline", "route", "R");
   if (!route.ok()) return route.status();
   req->mutable_decline()->set_route(*route);
+  if (flags.Has("ground")) {
+    auto ground = ParseRefusalGround(flags.Value("ground"));
+    if (!ground.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--ground ", ground.status().message()));
+    }
+    req->mutable_decline()->set_ground(*ground);
+  }
   return absl::OkStatus();
 }
 
@@ -219,8 +227,15 @@ const std::vector<ActionSpec>& Actions() {
       {"decline",
        "不予受理: decline, telling the petitioner the route to take.",
        {{"route", FlagKind::kValue, false, "R",
-         "the route the petitioner is told (required)"}},
-       FillDecline},
+         "the route the petitioner is told (required)"},
+        {"ground", FlagKind::kValue, false, "G",
+         "why: " + Choices(RefusalGroundNames()) +
+             " (default: out-of-scope, Art. 23)"}},
+       FillDecline,
+       "  casectl decline C1 --reason '不属本机关职责' --route "
+       "'向县自然资源局提出'\n"
+       "  casectl decline C1 --ground statutory-route --reason '已起诉' "
+       "--route '向人民法院了解审理进展'"},
       {"extend",
        "延期: extend the handling deadline once (give --reason).",
        {{"days", FlagKind::kValue, false, "N",

@@ -120,6 +120,9 @@ std::string DeadlineLine(const v1::RunningDeadline& deadline) {
 std::string FormatDecision(const v1::RouteDecision& d) {
   std::string out;
   Line(&out, "", "disposition", LabelOf(DispositionNames(), d.disposition()));
+  if (d.refusal_ground() != v1::REFUSAL_GROUND_UNSPECIFIED) {
+    Line(&out, "", "ground", LabelOf(RefusalGroundNames(), d.refusal_ground()));
+  }
   Line(&out, "", "target",
        OfficeLabel(d.target_office_code(), d.target_office_name()));
   Line(&out, "", "registering",
@@ -239,6 +242,9 @@ std::string FormatEvent(const v1::Envelope& env) {
   if (e.extension_days() != 0) {
     Line(&out, in, "extension", absl::StrCat(e.extension_days(), " days"));
   }
+  if (e.refusal_ground() != v1::REFUSAL_GROUND_UNSPECIFIED) {
+    Line(&out, in, "ground", LabelOf(RefusalGroundNames(), e.refusal_ground()));
+  }
   if (!e.route().empty()) Line(&out, in, "route", e.route());
   if (!e.linked_case_id().empty()) {
     Line(&out, in, "linked case", e.linked_case_id());
@@ -263,7 +269,12 @@ std::string FormatEvent(const v1::Envelope& env) {
     const v1::RouteDecision& d = e.decision();
     Line(&out, in, "decision",
          absl::StrCat(
-             LabelOf(DispositionNames(), d.disposition()), " → ",
+             LabelOf(DispositionNames(), d.disposition()),
+             d.refusal_ground() == v1::REFUSAL_GROUND_UNSPECIFIED
+                 ? ""
+                 : absl::StrCat(", ", LabelOf(RefusalGroundNames(),
+                                              d.refusal_ground())),
+             " → ",
              OfficeLabel(d.target_office_code(), d.target_office_name())));
   }
   if (e.deadlines().empty()) {

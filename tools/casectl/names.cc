@@ -89,12 +89,26 @@ const std::vector<EnumName>& DispositionNames() {
       {v1::DISPOSITION_UNSPECIFIED, "unspecified", "未指定"},
       {v1::DISPOSITION_TRANSFER, "transfer", "转送"},
       {v1::DISPOSITION_ASSIGN, "assign", "交办"},
-      {v1::DISPOSITION_NOT_ACCEPTED, "not-accepted", "诉访分离，不予受理"},
+      {v1::DISPOSITION_NOT_ACCEPTED, "not-accepted", "不予受理"},
       {v1::DISPOSITION_REDIRECT, "redirect", "引导到有权处理机关"},
       {v1::DISPOSITION_LINKED_REPEAT, "linked-repeat", "重复信访"},
       {v1::DISPOSITION_REFUSED_TERMINATED, "refused-terminated",
        "信访终结，不再受理"},
       {v1::DISPOSITION_TRIAGE, "triage", "无头事项"},
+  };
+  return *kTable;
+}
+
+const std::vector<EnumName>& RefusalGroundNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::REFUSAL_GROUND_UNSPECIFIED, "unspecified", "未指定"},
+      {v1::REFUSAL_GROUND_STATUTORY_ROUTE, "statutory-route",
+       "诉访分离，应通过法定途径解决"},
+      {v1::REFUSAL_GROUND_IN_PROGRESS_BELOW, "in-progress-below",
+       "同一事项正在下级办理期限内"},
+      {v1::REFUSAL_GROUND_TERMINATED, "terminated", "信访终结，不再受理"},
+      {v1::REFUSAL_GROUND_LEVEL_SKIPPING, "level-skipping", "越级走访"},
+      {v1::REFUSAL_GROUND_OUT_OF_SCOPE, "out-of-scope", "不属于受理范围"},
   };
   return *kTable;
 }
@@ -258,6 +272,9 @@ absl::StatusOr<v1::Satisfaction> ParseSatisfaction(absl::string_view name) {
 }
 absl::StatusOr<v1::StatutoryRoute> ParseStatutoryRoute(absl::string_view name) {
   return Typed<v1::StatutoryRoute>(StatutoryRouteNames(), name);
+}
+absl::StatusOr<v1::RefusalGround> ParseRefusalGround(absl::string_view name) {
+  return Typed<v1::RefusalGround>(RefusalGroundNames(), name);
 }
 absl::StatusOr<v1::OfficeLevel> ParseOfficeLevel(absl::string_view name) {
   return Typed<v1::OfficeLevel>(OfficeLevelNames(), name);

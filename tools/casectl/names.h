@@ -39,6 +39,9 @@ const std::vector<EnumName>& OutcomeNames();
 const std::vector<EnumName>& SatisfactionNames();
 const std::vector<EnumName>& StatutoryRouteNames();
 const std::vector<EnumName>& DispositionNames();
+// Why a case is not accepted (不予受理): statutory-route, in-progress-below,
+// terminated, level-skipping, out-of-scope.
+const std::vector<EnumName>& RefusalGroundNames();
 const std::vector<EnumName>& DeadlineKindNames();
 const std::vector<EnumName>& CaseActionNames();
 const std::vector<EnumName>& SupervisionLevelNames();  // 督办函, 挂牌督办
@@ -70,6 +73,8 @@ absl::StatusOr<caserelay::v1::Outcome> ParseOutcome(absl::string_view name);
 absl::StatusOr<caserelay::v1::Satisfaction> ParseSatisfaction(
     absl::string_view name);
 absl::StatusOr<caserelay::v1::StatutoryRoute> ParseStatutoryRoute(
+    absl::string_view name);
+absl::StatusOr<caserelay::v1::RefusalGround> ParseRefusalGround(
     absl::string_view name);
 absl::StatusOr<caserelay::v1::OfficeLevel> ParseOfficeLevel(
     absl::string_view name);

@@ -86,13 +86,31 @@ std::vector<Row> Rows() {
       Register(caserelay::v1::DISPOSITION_NOT_ACCEPTED, "向人民法院提起诉讼"),
       "not_accepted",
       {{"reason", t.reason_statutory_route}, {"route", "向人民法院提起诉讼"}});
-  add("REGISTER REDIRECT: 越级走访, directed to the competent organ",
+  add("REGISTER REDIRECT: 越级走访, directed to the competent organ, in its "
+      "own template (issue 23 item 5)",
       Register(caserelay::v1::DISPOSITION_REDIRECT, "向沁源县信访局提出"),
-      "not_accepted",
+      "not_accepted_level_skipping",
       {{"reason", t.reason_redirect}, {"route", "向沁源县信访局提出"}});
-  add("REGISTER REFUSED_TERMINATED without a route: 信访终结, default route",
-      Register(caserelay::v1::DISPOSITION_REFUSED_TERMINATED), "not_accepted",
-      {{"reason", t.reason_terminated}, {"route", t.route_default}});
+  add("REGISTER REFUSED_TERMINATED: 信访终结 (Art. 36), no route to offer",
+      Register(caserelay::v1::DISPOSITION_REFUSED_TERMINATED),
+      "not_accepted_terminated", {{"reason", t.reason_terminated}});
+  {
+    // Routing names the ground: a visit to the city about a matter the
+    // county is handling within its time limit (Art. 22) is not 诉访分离.
+    CaseEvent e = Register(caserelay::v1::DISPOSITION_NOT_ACCEPTED,
+                           "该信访事项正由沁源县信访局办理，请向其了解办理情况");
+    e.mutable_decision()->set_refusal_ground(
+        caserelay::v1::REFUSAL_GROUND_IN_PROGRESS_BELOW);
+    add("REGISTER NOT_ACCEPTED in progress below (Art. 22): its own template",
+        e, "not_accepted_in_progress",
+        {{"route", "该信访事项正由沁源县信访局办理，请向其了解办理情况"}});
+    e.mutable_decision()->set_refusal_ground(
+        caserelay::v1::REFUSAL_GROUND_STATUTORY_ROUTE);
+    add("REGISTER NOT_ACCEPTED naming the statutory route (Art. 31)", e,
+        "not_accepted",
+        {{"reason", t.reason_statutory_route},
+         {"route", "该信访事项正由沁源县信访局办理，请向其了解办理情况"}});
+  }
   add("REGISTER without a disposition: nothing to tell",
       Register(caserelay::v1::DISPOSITION_UNSPECIFIED), std::nullopt, {});
   add("TRANSFER (转送): the organ now holding it",
@@ -119,13 +137,21 @@ std::vector<Row> Rows() {
     CaseEvent e = Event(caserelay::v1::CASE_ACTION_DECLINE);
     e.set_reason("不属于本机关职责范围");
     e.set_route("向沁源县自然资源局提出");
-    add("DECLINE (不予受理): the office's reason and route", e, "not_accepted",
+    add("DECLINE (不予受理, Art. 23) without a ground: out of scope, the "
+        "office's reason and route",
+        e, "not_accepted_out_of_scope",
         {{"reason", "不属于本机关职责范围"},
          {"route", "向沁源县自然资源局提出"}});
     add("DECLINE of an accusation: never its reason (Art. 30)", e,
-        "not_accepted",
+        "not_accepted_out_of_scope",
         {{"reason", t.reason_neutral}, {"route", "向沁源县自然资源局提出"}},
         /*acc=*/true);
+    e.set_refusal_ground(caserelay::v1::REFUSAL_GROUND_STATUTORY_ROUTE);
+    add("DECLINE naming a statutory route (诉访分离, Art. 31): the office's "
+        "reason in the statutory-route template",
+        e, "not_accepted",
+        {{"reason", "不属于本机关职责范围"},
+         {"route", "向沁源县自然资源局提出"}});
   }
   {
     CaseEvent e = Event(caserelay::v1::CASE_ACTION_EXTEND);

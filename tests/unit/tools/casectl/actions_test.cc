@@ -48,6 +48,11 @@ TEST(ActionsTest, EachActionBuildsItsRequest) {
        "case_id: 'C1' accept { simplified: true }"},
       {{"decline", "C1", "--route", "向人民法院起诉"},
        "case_id: 'C1' decline { route: '向人民法院起诉' }"},
+      // Issue 23 item 5: the office names the ground of its 不予受理.
+      {{"decline", "C1", "--route", "向人民法院起诉", "--ground",
+        "statutory-route"},
+       "case_id: 'C1' decline { route: '向人民法院起诉' ground: "
+       "REFUSAL_GROUND_STATUTORY_ROUTE }"},
       {{"extend", "C1", "--days", "30", "--reason", "情况复杂"},
        "case_id: 'C1' reason: '情况复杂' extend { days: 30 }"},
       {{"reply", "C1", "--outcome", "support"},
@@ -135,6 +140,9 @@ TEST(ActionsTest, BadOrMissingFlagsAreUsageErrorsNamingTheFlag) {
   const Row rows[] = {
       {{"decline", "C1"}, "decline needs --route R"},
       {{"decline", "C1", "--route="}, "decline needs --route R"},
+      {{"decline", "C1", "--route", "R", "--ground", "because"},
+       "--ground must be one of statutory-route, in-progress-below, "
+       "terminated, level-skipping or out-of-scope; got 'because'"},
       {{"extend", "C1"}, "extend needs --days N"},
       {{"extend", "C1", "--days", "0"},
        "--days must be a whole number of days, 1 or more; got '0'"},

@@ -97,6 +97,46 @@ TEST(FormatTest, UndecidedDecisionShowsItsReason) {
             "undecided: accused-excluded: no discipline office\n");
 }
 
+TEST(FormatTest, EachRefusalNamesItsOwnGround) {
+  // Issue 23 item 5: not every 不予受理 is 诉访分离.
+  struct Row {
+    const char* rule;
+    v1::Disposition disposition;
+    v1::RefusalGround ground;
+    const char* line;
+  };
+  const Row rows[] = {
+      {"Art. 31 items 1-5: 诉访分离", v1::DISPOSITION_NOT_ACCEPTED,
+       v1::REFUSAL_GROUND_STATUTORY_ROUTE,
+       "ground: statutory-route (诉访分离，应通过法定途径解决)\n"},
+      {"Art. 22: in progress below within its time limit",
+       v1::DISPOSITION_NOT_ACCEPTED, v1::REFUSAL_GROUND_IN_PROGRESS_BELOW,
+       "ground: in-progress-below (同一事项正在下级办理期限内)\n"},
+      {"Art. 36: 信访终结", v1::DISPOSITION_REFUSED_TERMINATED,
+       v1::REFUSAL_GROUND_TERMINATED, "ground: terminated (信访终结，不再受理)\n"},
+      {"依法逐级走访: 越级走访", v1::DISPOSITION_REDIRECT,
+       v1::REFUSAL_GROUND_LEVEL_SKIPPING, "ground: level-skipping (越级走访)\n"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.rule);
+    v1::RouteDecision d;
+    d.set_disposition(row.disposition);
+    d.set_refusal_ground(row.ground);
+    const std::string out = FormatDecision(d);
+    EXPECT_TRUE(absl::StrContains(out, row.line)) << out;
+    EXPECT_FALSE(row.ground != v1::REFUSAL_GROUND_STATUTORY_ROUTE &&
+                 absl::StrContains(out, "诉访分离"))
+        << out;
+  }
+  v1::Envelope env;
+  v1::CaseEvent& e = *env.mutable_case_event();
+  e.set_action(v1::CASE_ACTION_DECLINE);
+  e.set_refusal_ground(v1::REFUSAL_GROUND_OUT_OF_SCOPE);
+  EXPECT_TRUE(absl::StrContains(FormatEvent(env),
+                                "    ground: out-of-scope (不属于受理范围)\n"))
+      << FormatEvent(env);
+}
+
 TEST(FormatTest, EventShowsWhoDidWhatAndTheDeadlines) {
   v1::Envelope env;
   env.set_sequence(3);

@@ -28,6 +28,7 @@ std::vector<TableCase> AllTables() {
       {"StatutoryRoute", v1::StatutoryRoute_descriptor(),
        &StatutoryRouteNames()},
       {"Disposition", v1::Disposition_descriptor(), &DispositionNames()},
+      {"RefusalGround", v1::RefusalGround_descriptor(), &RefusalGroundNames()},
       {"DeadlineKind", v1::DeadlineKind_descriptor(), &DeadlineKindNames()},
       {"CaseAction", v1::CaseAction_descriptor(), &CaseActionNames()},
       {"SupervisionLevel", v1::SupervisionLevel_descriptor(),
