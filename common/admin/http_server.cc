@@ -14,79 +14,105 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/admin/httplib_router.h"
+#include "common/admin/socket_io.h"
 #include "common/config/config.h"
 
 namespace caserelay::admin {
 namespace {
 
-// What a wait for a socket ended with.
-enum class Ready { kReady, kTimeout, kWake };
+// How long a connection that was answered an error may still send bytes
+// (which are discarded), so that closing it does not reset the connection
+// before the client has read the answer.
+constexpr absl::Duration kLinger = absl::Seconds(1);
 
-// Waits until `fd` has `events` or `wake_fd` is readable or `deadline`
-// passes. `prefer_fd`: report kReady when both fire (used for writing a
-// response whose handler already ran).
-Ready WaitFor(int fd, short events, int wake_fd, absl::Time deadline,
-              bool prefer_fd) {
-  while (true) {
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) return Ready::kTimeout;
-    pollfd fds[2] = {{fd, events, 0}, {wake_fd, POLLIN, 0}};
-    const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(left));
-    const int n =
-        ::poll(fds, 2, static_cast<int>(std::min<int64_t>(ms, 1 << 30)));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Ready::kWake;  // Treat poll failure as "give up".
-    if (n == 0) continue;            // Re-check the deadline.
-    const bool fd_ready = fds[0].revents != 0;
-    const bool woken = fds[1].revents != 0;
-    if (fd_ready && (prefer_fd || !woken)) return Ready::kReady;
-    if (woken) return Ready::kWake;
-  }
-}
+// A connection of the front: its request is still arriving, or it was
+// answered an error and lingers.
+struct Connection {
+  int fd;
+  absl::Time deadline;
+  std::string data;
+  size_t head_end = std::string_view::npos;  // Known once the head is in.
+  size_t request_size = 0;                   // Head + body, once known.
+  bool lingering = false;
+};
 
-// Writes all of `data`; false when the peer is gone, the deadline passes or
-// the server is woken for shutdown with the socket not writable.
-bool WriteAll(int fd, std::string_view data, int wake_fd, absl::Time deadline) {
-  while (!data.empty()) {
-    const ssize_t n =
-        ::send(fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      data.remove_prefix(static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (WaitFor(fd, POLLOUT, wake_fd, deadline, /*prefer_fd=*/true) !=
-          Ready::kReady) {
-        return false;
-      }
-      continue;
-    }
-    return false;
-  }
-  return true;
-}
-
-// Answers an error before the request was read in full: sends `response`,
-// then half-closes and discards what the client still sends (briefly), so
-// that closing does not reset the connection before the client reads it.
-void RejectAndLinger(int fd, int status, absl::string_view reason, int wake_fd,
-                     absl::Time deadline) {
+// Sends an error answer without blocking (it is small enough for an empty
+// socket buffer) and half-closes; the connection then lingers.
+void Reject(Connection& c, int status, absl::string_view reason) {
   HttpResponse response;
   response.status = status;
   response.body =
       absl::StrCat(status, " ", ReasonPhrase(status), ": ", reason, "\n");
-  if (!WriteAll(fd, FormatResponse(response, true), wake_fd, deadline)) {
-    return;
+  const std::string bytes = FormatResponse(response, true);
+  (void)::send(c.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::shutdown(c.fd, SHUT_WR);
+  c.lingering = true;
+  c.data.clear();
+  c.data.shrink_to_fit();
+  c.deadline = absl::Now() + kLinger;
+}
+
+// What reading a connection's new bytes led to.
+enum class Progress { kWaiting, kComplete, kClosed };
+
+// Checks what `c.data` holds after new bytes arrived (`before`: the size
+// before them), answering errors; kComplete when the request is in full.
+Progress Examine(Connection& c, size_t before, size_t max) {
+  if (c.head_end == std::string_view::npos) {
+    const size_t from = before < 3 ? 0 : before - 3;
+    const size_t end = FindEndOfHead(std::string_view(c.data).substr(from));
+    if (end == std::string_view::npos) {
+      if (c.data.size() > max) {
+        Reject(c, 413, "request head larger than the limit");
+      }
+      return Progress::kWaiting;
+    }
+    c.head_end = from + end;
+    if (c.head_end > max) {
+      Reject(c, 413, "request head larger than the limit");
+      return Progress::kWaiting;
+    }
+    absl::StatusOr<RequestHead> head =
+        ParseRequestHead(std::string_view(c.data).substr(0, c.head_end));
+    if (!head.ok()) {
+      Reject(c, 400, head.status().message());
+      return Progress::kWaiting;
+    }
+    absl::StatusOr<size_t> body_length = BodyLength(*head);
+    if (!body_length.ok()) {
+      Reject(c,
+             body_length.status().code() == absl::StatusCode::kUnimplemented
+                 ? 501
+                 : 400,
+             body_length.status().message());
+      return Progress::kWaiting;
+    }
+    if (*body_length > max || c.head_end + *body_length > max) {
+      Reject(c, 413, "request larger than the limit");
+      return Progress::kWaiting;
+    }
+    c.request_size = c.head_end + *body_length;
   }
-  ::shutdown(fd, SHUT_WR);
-  const absl::Time linger_end =
-      std::min(deadline, absl::Now() + absl::Seconds(1));
+  if (c.data.size() < c.request_size) return Progress::kWaiting;
+  c.data.resize(c.request_size);  // Pipelined requests are not served.
+  return Progress::kComplete;
+}
+
+// Reads what `c` has sent (one recv; the next poll() brings the rest).
+Progress ReadSome(Connection& c, size_t max, size_t* buffered) {
   char buf[16384];
-  while (WaitFor(fd, POLLIN, wake_fd, linger_end, false) == Ready::kReady) {
-    const ssize_t n = ::recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return;
+  const ssize_t n = ::recv(c.fd, buf, sizeof(buf), MSG_DONTWAIT);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+    return Progress::kWaiting;
   }
+  if (n <= 0) return Progress::kClosed;  // Gone, or reset.
+  if (c.lingering) return Progress::kWaiting;
+  const size_t before = c.data.size();
+  c.data.append(buf, static_cast<size_t>(n));
+  const Progress progress = Examine(c, before, max);
+  *buffered = *buffered - before + c.data.size();
+  return progress;
 }
 
 }  // namespace
@@ -107,10 +133,13 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
     }
   }
   if (options.worker_threads < 1 || options.max_request_bytes == 0 ||
-      options.read_timeout <= absl::ZeroDuration()) {
+      options.read_timeout <= absl::ZeroDuration() ||
+      options.max_pending_connections < 1 ||
+      options.max_pending_bytes < options.max_request_bytes) {
     return absl::InvalidArgumentError(
-        "HttpServerOptions: worker_threads, max_request_bytes and "
-        "read_timeout must be positive");
+        "HttpServerOptions: worker_threads, max_request_bytes, read_timeout "
+        "and max_pending_connections must be positive, max_pending_bytes at "
+        "least max_request_bytes");
   }
 
   addrinfo hints{};
@@ -128,7 +157,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
   int fd = -1;
   std::string error;
   for (addrinfo* ai = found; ai != nullptr && fd < 0; ai = ai->ai_next) {
-    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
                   ai->ai_protocol);
     if (fd < 0) {
       error = std::strerror(errno);
@@ -136,7 +165,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
     }
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd, 64) != 0) {
+    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+        ::listen(fd, SOMAXCONN) != 0) {
       error = std::strerror(errno);
       ::close(fd);
       fd = -1;
@@ -165,7 +195,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
   std::unique_ptr<HttpServer> server(new HttpServer(
       fd, port, wake[0], wake[1], std::move(routes), std::move(options)));
   absl::MutexLock lock(&server->shutdown_mu_);
-  server->accept_thread_ = std::thread(&HttpServer::AcceptLoop, server.get());
+  server->front_thread_ = std::thread(&HttpServer::FrontLoop, server.get());
   for (int i = 0; i < server->options_.worker_threads; ++i) {
     server->workers_.emplace_back(&HttpServer::WorkerLoop, server.get());
   }
@@ -179,8 +209,8 @@ HttpServer::HttpServer(int listen_fd, int port, int wake_read_fd,
       port_(port),
       wake_read_fd_(wake_read_fd),
       wake_write_fd_(wake_write_fd),
-      routes_(std::move(routes)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      router_(std::make_unique<HttplibRouter>(std::move(routes))) {}
 
 HttpServer::~HttpServer() { Shutdown(); }
 
@@ -195,12 +225,12 @@ void HttpServer::Shutdown() {
   // The pipe is never drained, so every poll() on it returns from now on.
   while (::write(wake_write_fd_, "x", 1) < 0 && errno == EINTR) {
   }
-  if (accept_thread_.joinable()) accept_thread_.join();
+  if (front_thread_.joinable()) front_thread_.join();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
   {
     absl::MutexLock queue_lock(&mu_);
-    for (int fd : queue_) ::close(fd);
+    for (const Request& request : queue_) ::close(request.fd);
     queue_.clear();
   }
   ::close(listen_fd_);
@@ -208,28 +238,120 @@ void HttpServer::Shutdown() {
   ::close(wake_write_fd_);
 }
 
-void HttpServer::AcceptLoop() {
+void HttpServer::FrontLoop() {
+  // Oldest first. Owned by this thread.
+  std::vector<Connection> connections;
+  size_t buffered = 0;  // Sum of the connections' data sizes.
+  std::vector<pollfd> fds;
+  auto close_connection = [&](Connection& c) {
+    buffered -= c.data.size();
+    ::close(c.fd);
+    c.fd = -1;
+  };
   while (true) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_read_fd_, POLLIN, 0}};
-    const int n = ::poll(fds, 2, -1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 || fds[1].revents != 0) return;
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EMFILE || errno == ENFILE || errno == ENOMEM ||
-          errno == ENOBUFS) {
-        // Out of resources: back off instead of spinning on poll().
-        ::poll(&fds[1], 1, 50);
+    // Expire what is late: an incomplete request gets a 408, an idle or
+    // lingering connection is closed.
+    const absl::Time now = absl::Now();
+    absl::Time next = absl::InfiniteFuture();
+    for (Connection& c : connections) {
+      if (c.deadline <= now) {
+        if (c.lingering || c.data.empty()) {
+          close_connection(c);
+          continue;
+        }
+        buffered -= c.data.size();
+        Reject(c, 408, "request incomplete");
       }
-      continue;
+      next = std::min(next, c.deadline);
     }
-    absl::MutexLock lock(&mu_);
-    if (queue_.size() >= options_.max_queued_connections) {
-      ::close(fd);
-      continue;
+    connections.erase(
+        std::remove_if(connections.begin(), connections.end(),
+                       [](const Connection& c) { return c.fd < 0; }),
+        connections.end());
+
+    fds.clear();
+    fds.push_back({wake_read_fd_, POLLIN, 0});
+    fds.push_back({listen_fd_, POLLIN, 0});
+    for (const Connection& c : connections) fds.push_back({c.fd, POLLIN, 0});
+    int timeout_ms = -1;
+    if (next != absl::InfiniteFuture()) {
+      timeout_ms = static_cast<int>(std::clamp<int64_t>(
+          absl::ToInt64Milliseconds(next - now) + 1, 1, 1 << 30));
     }
-    queue_.push_back(fd);
+    const int n = ::poll(fds.data(), fds.size(), timeout_ms);
+    if (n < 0 && errno != EINTR) break;
+    if (n < 0) continue;
+    if (fds[0].revents != 0) break;
+
+    for (size_t i = 0; i < connections.size(); ++i) {
+      if (fds[i + 2].revents == 0) continue;
+      Connection& c = connections[i];
+      switch (ReadSome(c, options_.max_request_bytes, &buffered)) {
+        case Progress::kWaiting:
+          break;
+        case Progress::kClosed:
+          close_connection(c);
+          break;
+        case Progress::kComplete:
+          buffered -= c.data.size();
+          Dispatch(Request{c.fd, std::move(c.data)});
+          c.fd = -1;
+          break;
+      }
+    }
+    if (fds[1].revents != 0) {
+      // Accept what is waiting (bounded, so reads are not starved), before
+      // the kernel's accept queue fills and it drops connection attempts.
+      for (int i = 0; i < 256; ++i) {
+        const int fd = ::accept4(listen_fd_, nullptr, nullptr,
+                                 SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd >= 0) {
+          connections.push_back(
+              Connection{fd, absl::Now() + options_.read_timeout, {}});
+          continue;
+        }
+        if (errno == EMFILE || errno == ENFILE || errno == ENOMEM ||
+            errno == ENOBUFS) {
+          // Out of resources: back off instead of spinning on poll().
+          pollfd wake = {wake_read_fd_, POLLIN, 0};
+          ::poll(&wake, 1, 50);
+        }
+        break;
+      }
+    }
+    // The oldest connections give way to new ones.
+    size_t open = 0;
+    for (const Connection& c : connections) open += c.fd >= 0 ? 1 : 0;
+    for (Connection& c : connections) {
+      if (open <= options_.max_pending_connections &&
+          buffered <= options_.max_pending_bytes) {
+        break;
+      }
+      if (c.fd < 0) continue;
+      close_connection(c);
+      --open;
+    }
+    connections.erase(
+        std::remove_if(connections.begin(), connections.end(),
+                       [](const Connection& c) { return c.fd < 0; }),
+        connections.end());
   }
+  for (Connection& c : connections) {
+    if (c.fd >= 0) ::close(c.fd);
+  }
+}
+
+void HttpServer::Dispatch(Request request) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (queue_.size() < options_.max_queued_connections) {
+      queue_.push_back(std::move(request));
+      return;
+    }
+  }
+  Connection c{request.fd, absl::Now(), {}};
+  Reject(c, 503, "too many requests waiting, try again");
+  ::close(request.fd);
 }
 
 bool HttpServer::HasWorkOrStopping() const {
@@ -238,114 +360,23 @@ bool HttpServer::HasWorkOrStopping() const {
 
 void HttpServer::WorkerLoop() {
   while (true) {
-    int fd = -1;
+    Request request;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(this, &HttpServer::HasWorkOrStopping));
       if (stopping_) return;
-      fd = queue_.front();
+      request = std::move(queue_.front());
       queue_.pop_front();
     }
-    Serve(fd);
-    ::close(fd);
+    Serve(std::move(request));
   }
 }
 
-void HttpServer::Serve(int fd) {
-  const absl::Time deadline = absl::Now() + options_.read_timeout;
-  const size_t max = options_.max_request_bytes;
-  std::string data;
-  char buf[16384];
-  size_t head_end = std::string_view::npos;
-  // Reads more bytes; false when the connection is over (closed, timed out,
-  // too large or shutting down), after answering where an answer is due.
-  auto read_more = [&]() -> bool {
-    if (data.size() > max) {
-      RejectAndLinger(fd, 413, "request larger than the limit", wake_read_fd_,
-                      deadline);
-      return false;
-    }
-    const Ready ready = WaitFor(fd, POLLIN, wake_read_fd_, deadline, false);
-    if (ready == Ready::kTimeout && !data.empty()) {
-      RejectAndLinger(fd, 408, "request incomplete", wake_read_fd_,
-                      absl::Now() + absl::Seconds(1));
-    }
-    if (ready != Ready::kReady) return false;
-    const ssize_t n = ::recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
-    if (n <= 0) return false;
-    data.append(buf, static_cast<size_t>(n));
-    return true;
-  };
-
-  // Scan only the new bytes (and the 2 before them) for the blank line.
-  size_t scanned = 0;
-  while (true) {
-    const size_t from = scanned < 2 ? 0 : scanned - 2;
-    head_end = FindEndOfHead(std::string_view(data).substr(from));
-    if (head_end != std::string_view::npos) {
-      head_end += from;
-      break;
-    }
-    scanned = data.size();
-    if (!read_more()) return;
-  }
-  if (head_end > max) {
-    RejectAndLinger(fd, 413, "request head larger than the limit",
-                    wake_read_fd_, deadline);
-    return;
-  }
-  absl::StatusOr<RequestHead> head =
-      ParseRequestHead(std::string_view(data).substr(0, head_end));
-  if (!head.ok()) {
-    RejectAndLinger(fd, 400, head.status().message(), wake_read_fd_, deadline);
-    return;
-  }
-  absl::StatusOr<size_t> body_length = BodyLength(*head);
-  if (!body_length.ok()) {
-    const int status =
-        body_length.status().code() == absl::StatusCode::kUnimplemented ? 501
-                                                                        : 400;
-    RejectAndLinger(fd, status, body_length.status().message(), wake_read_fd_,
-                    deadline);
-    return;
-  }
-  if (*body_length > max || head_end + *body_length > max) {
-    RejectAndLinger(fd, 413, "request larger than the limit", wake_read_fd_,
-                    deadline);
-    return;
-  }
-  while (data.size() < head_end + *body_length) {
-    if (!read_more()) return;
-  }
-
-  HttpRequest request;
-  request.method = head->method;
-  const size_t question = head->target.find('?');
-  request.path = head->target.substr(0, question);
-  if (question != std::string::npos) {
-    absl::StatusOr<std::map<std::string, std::string>> query =
-        ParseQuery(std::string_view(head->target).substr(question + 1));
-    if (!query.ok()) {
-      RejectAndLinger(fd, 400, query.status().message(), wake_read_fd_,
-                      deadline);
-      return;
-    }
-    request.query = *std::move(query);
-  }
-  request.body = data.substr(head_end, *body_length);
-
-  HttpResponse response;
-  auto route = routes_.find(request.path);
-  if (route == routes_.end()) {
-    response.status = 404;
-    response.body = absl::StrCat("404 Not Found: ", request.path, "\n");
-  } else {
-    response = route->second(request);
-  }
-  // The handler may be slow; give the write its own timeout.
-  WriteAll(fd, FormatResponse(response, request.method != "HEAD"),
-           wake_read_fd_, absl::Now() + options_.read_timeout);
+void HttpServer::Serve(Request request) {
+  // The handler may be slow; the write gets its own timeout.
+  router_->Serve(request.fd, std::move(request.bytes), wake_read_fd_,
+                 options_.read_timeout);
+  ::close(request.fd);
 }
 
 }  // namespace caserelay::admin

@@ -1,19 +1,28 @@
 // The admin HTTP server (管理端口) of every service: /healthz, /metrics and
 // callback URLs such as the SMS gateway's delivery reports (状态报告).
 //
-// A deliberately small HTTP/1.1 server on plain POSIX sockets: one request
-// per connection ("Connection: close"), bodies by Content-Length only, exact
-// path match for routing. It answers by itself:
-//   400 a request that does not parse (request line, header, %-encoding)
+// Two stages, so that a connection whose request has not arrived never
+// holds a worker (issue 22 item 6: idle sockets starved /healthz):
+//  - the front: one thread accepts connections and reads them without
+//    blocking, all at once (poll), until each has sent one complete request
+//    (head, and a body by Content-Length) within `read_timeout`;
+//  - the workers: cpp-httplib (the HTTP library the web gateway uses too)
+//    parses that request, calls the route's handler and writes the response.
+// One request per connection ("Connection: close"), exact path match for
+// routing, any method. The server answers by itself:
+//   400 a request that does not parse (request line, header, %-encoding of
+//       the query)
 //   404 a path with no route
 //   408 a request that does not arrive in full within the read timeout
 //   413 a request (head + body) larger than max_request_bytes
 //   501 a Transfer-Encoding other than identity
+//   503 a complete request when max_queued_connections requests already
+//       wait for a worker
+// A connection that sends nothing within the read timeout is closed without
+// an answer. When more than max_pending_connections connections (or
+// max_pending_bytes buffered bytes) are still arriving, the oldest of them
+// is closed without an answer, so new requests keep being served.
 // A HEAD request gets the handler's headers without the body.
-//
-// Threads: one accept thread and `worker_threads` workers, each serving one
-// connection at a time. Connections wait in a bounded queue; when it is full
-// new connections are closed at once.
 
 #ifndef CASERELAY_COMMON_ADMIN_HTTP_SERVER_H_
 #define CASERELAY_COMMON_ADMIN_HTTP_SERVER_H_
@@ -44,13 +53,22 @@ using Handler = std::function<HttpResponse(const HttpRequest&)>;
 struct HttpServerOptions {
   // Largest request accepted, request line + headers + body.
   size_t max_request_bytes = 1 << 20;
-  // Time allowed for the whole request to arrive, and for the response to
-  // be written.
+  // Time allowed for the whole request to arrive (the connection holds no
+  // worker meanwhile), and for the response to be written.
   absl::Duration read_timeout = absl::Seconds(10);
   int worker_threads = 2;
-  // Accepted connections waiting for a worker; beyond this they are closed.
+  // Complete requests waiting for a worker; beyond this they are answered
+  // 503.
   size_t max_queued_connections = 64;
+  // Connections whose request is still arriving; beyond this the oldest is
+  // closed.
+  size_t max_pending_connections = 256;
+  // Request bytes buffered for those connections; beyond this the oldest
+  // are closed. At least max_request_bytes.
+  size_t max_pending_bytes = 16 << 20;
 };
+
+class HttplibRouter;  // http_server.cc: the cpp-httplib part.
 
 // Thread safety: thread-safe. port() may be called from any thread;
 // Shutdown() may be called from any thread but a handler's.
@@ -77,20 +95,31 @@ class HttpServer {
   // The bound port (the kernel's choice when created with port 0).
   int port() const { return port_; }
 
-  // Stops accepting, interrupts connections that are waiting for request
-  // bytes, lets running handlers finish, joins every thread and closes every
-  // socket. Idempotent; a second call returns once the first has finished.
+  // Stops accepting, closes connections whose request is still arriving or
+  // waits for a worker (without an answer), lets running handlers finish,
+  // joins every thread and closes every socket. Idempotent; a second call
+  // returns once the first has finished.
   // REQUIRES: not called from a handler.
   void Shutdown();
 
  private:
+  // A connection whose complete request waits for a worker.
+  struct Request {
+    int fd;
+    std::string bytes;
+  };
+
   HttpServer(int listen_fd, int port, int wake_read_fd, int wake_write_fd,
              std::map<std::string, Handler> routes, HttpServerOptions options);
 
-  void AcceptLoop();
+  // The front: accepts and reads requests until Shutdown().
+  void FrontLoop();
+  // Queues a complete request for the workers, or answers 503.
+  void Dispatch(Request request);
   void WorkerLoop();
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Serve(int fd);
+  // Answers one request and closes its connection.
+  void Serve(Request request);
 
   // Const after construction.
   const int listen_fd_;
@@ -99,17 +128,18 @@ class HttpServer {
   // blocking poll() in the server also waits on it.
   const int wake_read_fd_;
   const int wake_write_fd_;
-  const std::map<std::string, Handler> routes_;
   const HttpServerOptions options_;
+  // Thread-safe: only its const request processing is used concurrently.
+  const std::unique_ptr<HttplibRouter> router_;
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::deque<int> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Request> queue_ ABSL_GUARDED_BY(mu_);
 
   // Serialises Shutdown(); guards the thread handles.
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
-  std::thread accept_thread_ ABSL_GUARDED_BY(shutdown_mu_);
+  std::thread front_thread_ ABSL_GUARDED_BY(shutdown_mu_);
   std::vector<std::thread> workers_ ABSL_GUARDED_BY(shutdown_mu_);
 };
 
