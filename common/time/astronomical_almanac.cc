@@ -149,7 +149,6 @@ AstronomicalAlmanac::~AstronomicalAlmanac() = default;
 
 absl::StatusOr<absl::CivilDay> AstronomicalAlmanac::IcuMonthStart(
     absl::civil_year_t year, int month) const {
-  absl::MutexLock lock(&mu_);
   icu::Calendar& chinese = *icu_->chinese;
   icu::Calendar& gregorian = *icu_->gregorian;
   UErrorCode code = U_ZERO_ERROR;
@@ -183,6 +182,7 @@ absl::StatusOr<absl::CivilDay> AstronomicalAlmanac::LunarDay(
     return absl::InvalidArgumentError(
         absl::StrCat("lunar day ", day, " is not 1..30"));
   }
+  absl::MutexLock lock(&mu_);
   absl::StatusOr<absl::CivilDay> icu_start = IcuMonthStart(year, month);
   if (!icu_start.ok()) return icu_start.status();
   const absl::CivilDay start = NewMoonDay(*icu_start);
@@ -202,6 +202,7 @@ absl::StatusOr<absl::CivilDay> AstronomicalAlmanac::LunarDay(
 absl::StatusOr<absl::CivilDay> AstronomicalAlmanac::Qingming(
     absl::civil_year_t year) const {
   if (absl::Status s = CheckYear(year); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
   // 清明 is April 4-6; the sun is near 8° on March 28 and 20° on April 12.
   const double jd =
       Crossing([](double t) { return Wrap(SunApparentLongitude(t) - 15.0); },

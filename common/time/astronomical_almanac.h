@@ -23,7 +23,9 @@
 // minute or two of midnight (tests/unit/common/time/almanac_test.cc checks
 // 2014-2035).
 //
-// Thread safety: thread-safe (one mutex around ICU's calendars).
+// Thread safety: thread-safe. One mutex serializes every computation: ICU's
+// calendar objects are not thread-safe, and libnova keeps static caches
+// (e.g. of the last nutation it computed).
 
 #ifndef CASERELAY_COMMON_TIME_ASTRONOMICAL_ALMANAC_H_
 #define CASERELAY_COMMON_TIME_ASTRONOMICAL_ALMANAC_H_
@@ -66,7 +68,8 @@ class AstronomicalAlmanac final : public Almanac {
   // The ICU day on which ordinary month `month` of the lunar year starting
   // in `year` begins.
   absl::StatusOr<absl::CivilDay> IcuMonthStart(absl::civil_year_t year,
-                                               int month) const;
+                                               int month) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   const std::unique_ptr<IcuCalendars> icu_ ABSL_GUARDED_BY(mu_);
