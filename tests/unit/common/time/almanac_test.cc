@@ -11,7 +11,11 @@
 // where folk calendars differ). 除夕 is the day before 正月初一 (the last
 // day of 腊月, whether the 29th or the 30th). For 2025 and 2026 the 除夕
 // dates are also those the State Council's notices name (data/holidays/
-// README.md).
+// README.md). Every row was also checked, when this test was written,
+// against a second table: the HKO-derived lunar month lengths and solar
+// term days of jjonline/calendar.js (lunarInfo and sTermInfo, 1900-2100,
+// widely used in China), decoded by hand: the same dates (its 清明 data
+// was read for 2025-2034).
 //
 // This is a table of expected values for a test; the production code
 // computes every date.
