@@ -156,7 +156,8 @@ TEST(SimulatedTimeTest, AYearOfDailyStepsRunsInSecondsAndServicesStayHealthy) {
   Steps steps(system);
 
   // A case on the 1st of each month while the tables reach its deadline
-  // (data/holidays/ ends with 2026; a 2027 deadline is refused loudly).
+  // (data/holidays/ ends with 2026; 2027 is counted from the law alone,
+  // see DeadlineWithoutANoticeSkipsTheLawsSpringFestival below).
   // Due = 24:00 of received day + 15 (Art. 201), moved past rest days
   // (Art. 203), checked by hand against data/holidays/2026.tsv:
   const std::map<absl::CivilDay, absl::Time> due_of = {
