@@ -345,6 +345,20 @@ TEST_F(ValidationTest, EveryCodeOfTheMatterIsOneRoutingKnows) {
   EXPECT_EQ(Validate(req).code(), absl::StatusCode::kOk) << Validate(req);
 }
 
+TEST_F(ValidationTest, NoCategoryStillNeedsARegion) {
+  // Issue 13 item 4: a 无头事项 is accepted "with the region still
+  // required" — the region names the receiving bureau that triages it
+  // (DOMAIN.md Routing).
+  SubmitPetitionRequest req = Valid();
+  req.mutable_matter()->clear_category();
+  EXPECT_EQ(Validate(req).code(), absl::StatusCode::kOk) << Validate(req);
+  req.mutable_matter()->clear_region_code();
+  ExpectFieldError(Validate(req), "matter.region_code",
+                   "DOMAIN.md Routing: 无头事项 go to the receiving bureau");
+  req.mutable_matter()->set_region_code("999999");
+  ExpectFieldError(Validate(req), "matter.region_code", "DOMAIN.md Regions");
+}
+
 TEST_F(ValidationTest, AccusationNoBureauMayReceiveIsRefused) {
   // DOMAIN.md Classification (Art. 30): never routed to the accused. With
   // the governments of 沁源, 长治 and 山西 accused every bureau from the
