@@ -8,7 +8,9 @@
 //   - issue 22 item 3: a code routing does not know is refused by intake
 //     before any case number, and a matter the rules cannot place is still
 //     registered at the receiving bureau's triage queue with the reason,
-//     never dead-lettered.
+//     never dead-lettered — also one that reaches routing with a code its
+//     tables refuse.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -16,6 +18,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "caserelay/v1/events.pb.h"
+#include "common/kafka/producer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
@@ -342,6 +346,73 @@ TEST_F(MatterRoutingTest, MatterTheRulesCannotPlaceIsTriagedNotDeadLettered) {
   EXPECT_THAT(s.error_message(), HasSubstr("matter.accused_offices: "));
   EXPECT_THAT(s.error_message(), HasSubstr("accused-excluded"));
   EXPECT_TRUE(refused.case_number().empty());
+}
+
+TEST(MatterRoutingAloneTest, PetitionRoutingsTablesRefuseIsTriagedNotDropped) {
+  // Issue 22 item 3, "never dropped": a PetitionReceived that already holds
+  // a case number but whose category routing's tables do not know (an
+  // intake under other tables, or from before it checked them) is
+  // registered at the receiving bureau's triage queue with the reason, not
+  // dead-lettered. Routing alone, fed on "petitions" as intake feeds it.
+  SystemOptions options;
+  options.services = {"routing"};
+  auto started = System::Start(options);
+  ASSERT_TRUE(started.ok()) << started.status();
+  System& sys = **started;
+  absl::StatusOr<double> dead_before =
+      sys.MetricSum("routing", kDeadLetters);
+  ASSERT_TRUE(dead_before.ok()) << dead_before.status();
+
+  const std::string case_id = "140431-20261206-990001";
+  v1::Envelope event;
+  event.set_event_id(absl::StrCat("intake/", case_id, "/received"));
+  event.set_case_id(case_id);
+  event.set_producer("intake");
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  event.mutable_occurred_at()->set_seconds(now);
+  v1::PetitionReceived* petition = event.mutable_petition_received();
+  petition->set_case_number(case_id);
+  petition->mutable_petitioner()->set_id(absl::StrCat("P", case_id));
+  *petition->mutable_matter() = SamplePetition("140431100", 1700).matter();
+  petition->mutable_matter()->set_category("nosuchcategory");
+  petition->mutable_received_at()->set_seconds(now);
+
+  std::atomic<int> failed{0};
+  auto producer = kafka::CreateKafkaProducer(
+      {sys.bootstrap(), "matter-routing-test", {}, absl::Seconds(10)},
+      [&](const kafka::DeliveryReport& r) {
+        if (!r.status.ok()) ++failed;
+      });
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  ASSERT_TRUE(
+      (*producer)->Produce("petitions", case_id, event.SerializeAsString(), 1)
+          .ok());
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  ASSERT_EQ(failed.load(), 0);
+
+  v1::CaseDetail detail;
+  grpc::Status s;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < deadline) {
+    grpc::ClientContext ctx;
+    v1::GetCaseRequest req;
+    req.set_case_id(case_id);
+    s = sys.routing().GetCase(&ctx, req, &detail);
+    if (s.ok()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(s.ok()) << case_id << " not registered: " << s.error_message();
+  const v1::CaseView& view = detail.view();
+  EXPECT_EQ(view.state(), v1::CASE_STATE_REGISTERED);
+  EXPECT_EQ(view.office_code(), kQinyuanBureau);
+  EXPECT_EQ(view.decision().disposition(), v1::DISPOSITION_TRIAGE);
+  EXPECT_THAT(view.decision().rules(), ElementsAre("undecided"));
+  EXPECT_THAT(view.decision().undecided_reason(),
+              HasSubstr("matter.category: unknown category"));
+  EXPECT_EQ(view.deadlines_size(), 1) << "the bureau's transfer deadline";
+  absl::StatusOr<double> dead_after = sys.MetricSum("routing", kDeadLetters);
+  ASSERT_TRUE(dead_after.ok()) << dead_after.status();
+  EXPECT_EQ(*dead_after, *dead_before);
 }
 
 }  // namespace
