@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/file/file.h"
+#include "common/text/utf8.h"
 
 namespace caserelay::region {
 namespace {
@@ -138,6 +139,9 @@ absl::StatusOr<std::unique_ptr<RegionTree>> RegionTree::Load(
 
 absl::StatusOr<std::unique_ptr<RegionTree>> RegionTree::Parse(
     std::string_view text, std::string_view origin) {
+  // Region names end up in office names and every CaseEvent (proto3
+  // strings): a file in GBK would poison them all.
+  if (absl::Status s = text::CheckUtf8Lines(text, origin); !s.ok()) return s;
   std::vector<Entry> entries;
   entries.reserve(std::count(text.begin(), text.end(), '\n') + 1);
   int line_number = 0;

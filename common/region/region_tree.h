@@ -58,7 +58,9 @@ class RegionTree {
   // `path` and, for content errors, the line number ("path:12: ..."):
   //   - the errno-derived code (NOT_FOUND, PERMISSION_DENIED, ...) if the
   //     file cannot be opened or read;
-  //   - INVALID_ARGUMENT for a malformed line (not four fields, a code that is
+  //   - INVALID_ARGUMENT for a line that is not valid UTF-8 (the first
+  //     such, with the byte: common/text CheckUtf8Lines), a malformed line
+  //     (not four fields, a code that is
   //     not 6 digits — 9 for a township —, an unknown level, an empty name or
   //     one with control characters, a province with a parent or another
   //     region without one), a duplicate code, an unknown parent, a parent

@@ -1,5 +1,6 @@
 #include "common/text/utf8.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
@@ -107,6 +108,21 @@ absl::Status CheckUtf8(std::string_view s, std::string_view where) {
   return absl::InvalidArgumentError(
       absl::StrCat(absl::string_view(where.data(), where.size()),
                    ": not valid UTF-8 at byte ", *bad + 1));
+}
+
+absl::Status CheckUtf8Lines(std::string_view contents,
+                            std::string_view origin) {
+  std::optional<size_t> bad = FirstInvalidUtf8(contents);
+  if (!bad.has_value()) return absl::OkStatus();
+  const std::string_view before = contents.substr(0, *bad);
+  const size_t line = 1 + static_cast<size_t>(std::count(
+                              before.begin(), before.end(), '\n'));
+  const size_t newline = before.rfind('\n');
+  const size_t line_start = newline == before.npos ? 0 : newline + 1;
+  return absl::InvalidArgumentError(
+      absl::StrCat(absl::string_view(origin.data(), origin.size()), ":", line,
+                   ": not valid UTF-8 at byte ", *bad - line_start + 1,
+                   " (the file must be UTF-8, not e.g. GBK)"));
 }
 
 }  // namespace caserelay::text

@@ -51,6 +51,13 @@ std::string ValidExcerpt(std::string_view s, size_t max_bytes);
 // "path:line" as `where`.
 absl::Status CheckUtf8(std::string_view s, std::string_view where);
 
+// For loaders of text files: OK when all of `contents` is valid UTF-8;
+// otherwise INVALID_ARGUMENT "<origin>:<line>: not valid UTF-8 at byte <n>"
+// for the first bad byte (line and n 1-based, n within the line). Lines
+// end at '\n'.
+absl::Status CheckUtf8Lines(std::string_view contents,
+                            std::string_view origin);
+
 }  // namespace caserelay::text
 
 #endif  // CASERELAY_COMMON_TEXT_UTF8_H_

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/file/file.h"
+#include "common/text/utf8.h"
 
 namespace caserelay::offices {
 namespace {
@@ -27,6 +28,9 @@ absl::StatusOr<std::vector<TsvRow>> ReadTsv(const std::string& path,
                                             std::string_view header) {
   absl::StatusOr<std::string> text = file::ReadFile(path);
   if (!text.ok()) return text.status();
+  // Names end up in every CaseEvent (proto3 strings): a file in GBK would
+  // poison them all.
+  if (absl::Status s = text::CheckUtf8Lines(*text, path); !s.ok()) return s;
   std::vector<TsvRow> rows;
   int line_number = 0;
   const std::string_view all(*text);

@@ -28,8 +28,9 @@ struct TsvRow {
 //
 // Returns the rows in file order. Fails with the errno-derived code
 // (NOT_FOUND, PERMISSION_DENIED, ...) naming `path` if the file cannot be
-// read, and with INVALID_ARGUMENT "path:line: ..." for a row of the wrong
-// width or with an empty field.
+// read, and with INVALID_ARGUMENT "path:line: ..." for a line that is not
+// valid UTF-8 (common/text CheckUtf8Lines), a row of the wrong width or
+// with an empty field.
 absl::StatusOr<std::vector<TsvRow>> ReadTsv(const std::string& path,
                                             size_t columns,
                                             std::string_view header);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/admin/http_client.h"
+#include "common/text/utf8.h"
 #include "domain/sms/segment.h"
 
 namespace caserelay::notification {
@@ -57,11 +58,11 @@ bool ParseDecimal(absl::string_view text, int64_t max, int64_t* out) {
   return true;
 }
 
-// At most 200 bytes of Kannel's answer, for error messages.
+// At most 200 bytes of Kannel's answer, for error messages (which end up
+// in a stored record): valid UTF-8, never cut inside a character.
 std::string Excerpt(absl::string_view body) {
   body = absl::StripAsciiWhitespace(body);
-  if (body.size() <= 200) return std::string(body);
-  return absl::StrCat(body.substr(0, 200), "...");
+  return text::ValidExcerpt(std::string_view(body.data(), body.size()), 200);
 }
 
 // Checks the options; `prefix` names them ("config: kannel." or
@@ -287,7 +288,9 @@ absl::StatusOr<DeliveryReport> ParseDeliveryReport(
   }
   report.type = static_cast<int>(value);
 
-  if (const std::string* a = get("a")) report.smsc_answer = *a;
+  if (const std::string* a = get("a")) {
+    report.smsc_answer = text::ValidExcerpt(*a, kMaxSmscAnswerBytes);
+  }
 
   const std::string* ts = get("ts");
   if (ts == nullptr) return bad("ts", "(time) is missing");

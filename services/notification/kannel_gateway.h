@@ -111,16 +111,22 @@ absl::Status ValidatePart(const OutgoingPart& part);
 
 // What Kannel's answer to sendsms means (the table in the file comment):
 // OK when Kannel took the part, otherwise the status SendPart returns,
-// with `body` in its message.
+// with at most 200 bytes of `body` in its message, made valid UTF-8 and
+// cut on a code-point boundary.
 absl::Status ClassifySendsmsAnswer(int http_status, std::string_view body);
+
+// The longest SMSC answer kept of a delivery report, in bytes.
+inline constexpr size_t kMaxSmscAnswerBytes = 200;
 
 // One delivery report, as Kannel calls our DLR URL back.
 struct DeliveryReport {
   std::string message_id;   // m
   int part = 1, parts = 1;  // p, n: 1 <= part <= parts <= 255
   int type = 0;             // t: Kannel's DLR type (%d), see DlrOutcome
-  std::string smsc_answer;  // a: the SMSC's answer (%A), e.g. "ACK/"; may
-                            // be empty
+  // a: the SMSC's answer (%A), e.g. "ACK/"; may be empty. Untrusted: made
+  // valid UTF-8 (invalid bytes become U+FFFD) and cut on a code-point
+  // boundary to kMaxSmscAnswerBytes plus "...".
+  std::string smsc_answer;
   // ts: unix seconds (%T); absl::InfinitePast() when Kannel sent it empty
   // (it knew no time for the report).
   absl::Time at = absl::InfinitePast();

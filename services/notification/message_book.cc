@@ -42,6 +42,15 @@ absl::StatusOr<SmsRecord> MessageBook::Update(
   auto c = change(*record);
   if (!c.ok()) return c.status();
   std::string after = record->SerializeAsString();
+  if (after != before) {
+    // Never write what Load could not read back (a proto3 string with
+    // bytes that are not UTF-8): the record would be lost for good.
+    SmsRecord check;
+    if (!check.ParseFromString(after)) {
+      return absl::InternalError(absl::StrCat(
+          "message ", id, ": the change would not read back; not written"));
+    }
+  }
   store::WriteBatch batch(context_.store);
   if (after != before) batch.Put(kMessages, id, after);
   if (!record->queue_key().empty()) {

@@ -46,7 +46,8 @@ class MessageBook {
   // Loads `id`, lets `change` modify it and commits, in one batch: the
   // record (when it changed), the queue entry (Change::enqueue/dequeue, by
   // record.queue_key) and Change::events. Returns the record as committed.
-  // Errors: Load's; `change`'s (nothing written); the commit's.
+  // Errors: Load's; `change`'s (nothing written); INTERNAL if the changed
+  // record would not parse back (nothing written); the commit's.
   absl::StatusOr<caserelay::v1::SmsRecord> Update(
       const std::string& id,
       const std::function<absl::StatusOr<Change>(caserelay::v1::SmsRecord&)>&

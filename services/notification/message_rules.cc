@@ -1,6 +1,7 @@
 #include "services/notification/message_rules.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 #include "common/time/timestamp.h"
 
 namespace caserelay::notification {
@@ -53,7 +54,7 @@ SmsPart* Part(SmsRecord& r, int index) {
 void SetPart(SmsPart& p, caserelay::v1::SmsPartState s, std::string_view detail,
              absl::Time now) {
   p.set_state(s);
-  if (!detail.empty()) p.set_detail(std::string(detail));
+  if (!detail.empty()) p.set_detail(text::ToValidUtf8(detail));
   *p.mutable_updated_at() = time::ToProto(now);
 }
 
@@ -158,7 +159,7 @@ Change MarkPartAccepted(SmsRecord& record, int index,
                         const std::string& gateway_id,
                         std::string_view gateway_name, absl::Time now) {
   if (SmsPart* p = Part(record, index)) {
-    p->set_gateway_message_id(gateway_id);
+    p->set_gateway_message_id(text::ToValidUtf8(gateway_id));
     if (Rank(p->state()) < 2) {
       SetPart(*p, caserelay::v1::SMS_PART_STATE_ACCEPTED, "", now);
     }
@@ -175,7 +176,7 @@ void MarkPartNotSent(SmsRecord& record, int index, std::string_view why,
     SetPart(*p, caserelay::v1::SMS_PART_STATE_PENDING, "", now);
   }
   SmsMessage* m = record.mutable_message();
-  m->set_last_error(std::string(why));
+  m->set_last_error(text::ToValidUtf8(why));
   m->set_state(StateFromParts(record));
   *m->mutable_updated_at() = time::ToProto(now);
 }
@@ -186,15 +187,16 @@ Change MarkPartUnknown(SmsRecord& record, int index, std::string_view why,
   SmsPart* p = Part(record, index);
   if (p != nullptr && Rank(p->state()) < 2) {
     SetPart(*p, caserelay::v1::SMS_PART_STATE_UNKNOWN, "", now);
-    record.mutable_message()->set_last_error(std::string(why));
+    record.mutable_message()->set_last_error(text::ToValidUtf8(why));
   }
   // No SmsSent can come of it: a report that took the part on settled the
   // message itself.
   return Settle(record, "", now);
 }
 
-Change MarkFailed(SmsRecord& record, int index, std::string_view reason,
+Change MarkFailed(SmsRecord& record, int index, std::string_view reason_in,
                   absl::Time now) {
+  const std::string reason = text::ToValidUtf8(reason_in);
   SmsMessage* m = record.mutable_message();
   if (m->state() == caserelay::v1::SMS_STATE_FAILED ||
       m->state() == caserelay::v1::SMS_STATE_NO_PHONE ||
@@ -205,7 +207,7 @@ Change MarkFailed(SmsRecord& record, int index, std::string_view reason,
     SetPart(*p, caserelay::v1::SMS_PART_STATE_FAILED, reason, now);
   }
   m->set_state(caserelay::v1::SMS_STATE_FAILED);
-  m->set_last_error(std::string(reason));
+  m->set_last_error(reason);
   *m->mutable_updated_at() = time::ToProto(now);
   Change change;
   change.dequeue = true;
@@ -213,7 +215,7 @@ Change MarkFailed(SmsRecord& record, int index, std::string_view reason,
       Event(record, index > 0 ? absl::StrCat("failed/", index) : "failed", now);
   auto* f = e.mutable_sms_failed();
   f->set_message_id(m->message_id());
-  f->set_reason(std::string(reason));
+  f->set_reason(reason);
   f->set_part(index);
   f->set_parts(m->part_states_size());
   change.events.push_back(std::move(e));
@@ -288,7 +290,7 @@ absl::StatusOr<Change> ApplyResolution(SmsRecord& record,
                      caserelay::v1::SmsState_Name(m->state()),
                      ", not UNKNOWN: there is nothing to resolve"));
   }
-  m->set_resolution_note(std::string(note));
+  m->set_resolution_note(text::ToValidUtf8(note));
   std::string why = absl::StrCat("operator: ", std::string(note));
   switch (resolution) {
     case caserelay::v1::SMS_RESOLUTION_ABANDON:

@@ -17,6 +17,12 @@
 // SmsDelivered / SmsFailed once per part a report names; SmsFailed with
 // part 0 when the whole message is given up.
 //
+// Every text these functions store or publish (a gateway's id and words,
+// a report's detail, a reason, an operator's note) comes from outside and
+// is made valid UTF-8 first (common/text/utf8.h ToValidUtf8): protobuf
+// would write invalid bytes into a proto3 string but never parse the
+// record back.
+//
 // Thread safety: stateless functions.
 
 #ifndef CASERELAY_SERVICES_NOTIFICATION_MESSAGE_RULES_H_

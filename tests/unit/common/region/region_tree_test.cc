@@ -345,6 +345,10 @@ TEST(RegionTreeLoadTest, RejectsBadFilesNamingFileAndLine) {
       {"duplicate_code", kProvince + kCity + "140400\t140000\tcity\t潞安\n",
        ":3:", "duplicate code 140400 (first on line 2)"},
       {"only_comments", "# nothing here\n\n", "", "no regions"},
+      // Issue 22 item 2: a name in GBK (长治 as B3 A4 D6 CE) would
+      // reach every CaseEvent as a proto3 string that does not parse.
+      {"name_in_gbk", kProvince + "140400\t140000\tcity\t\xB3\xA4\xD6\xCE\n",
+       ":2:", "not valid UTF-8 at byte 20"},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);

@@ -112,5 +112,19 @@ TEST(Utf8Test, CheckUtf8NamesWhereAndTheByte) {
   EXPECT_EQ(s.message(), "offices.tsv:3: not valid UTF-8 at byte 1");
 }
 
+TEST(Utf8Test, CheckUtf8LinesNamesTheFileLineAndByte) {
+  // Loaders refuse a file in GBK with the file and line (issue 22 item 2).
+  EXPECT_TRUE(CheckUtf8Lines("# 注释\n140431\t沁源县\n", "r.tsv").ok());
+  absl::Status s =
+      CheckUtf8Lines("# ok\n140431\t\xC7\xDF\xD4\xB4\n", "r.tsv");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "r.tsv:2: not valid UTF-8 at byte 8 (the file must be UTF-8, not "
+            "e.g. GBK)");
+  EXPECT_EQ(CheckUtf8Lines("\xFF", "x").message(),
+            "x:1: not valid UTF-8 at byte 1 (the file must be UTF-8, not e.g. "
+            "GBK)");
+}
+
 }  // namespace
 }  // namespace caserelay::text

@@ -121,6 +121,16 @@ TEST_F(BadDataTest, DuplicateCategoryNamesTheLine) {
   EXPECT_THAT(status.message(), HasSubstr("categories.tsv:2: duplicate"));
 }
 
+TEST_F(BadDataTest, NameNotInUtf8NamesFileAndLine) {
+  // Issue 22 item 2: an office name in GBK (信访局 as D0 C5 B7 C3 BE D6)
+  // would poison every CaseEvent of that office.
+  Write("overrides.tsv", "# x\n140431:bureau\t\xD0\xC5\xB7\xC3\xBE\xD6\n");
+  absl::Status status = Load();
+  EXPECT_EQ(status.code(), C::kInvalidArgument);
+  EXPECT_THAT(status.message(),
+              HasSubstr("overrides.tsv:2: not valid UTF-8 at byte 15"));
+}
+
 TEST(OfficeDirectoryTest, LoadRejectsNullRegions) {
   EXPECT_EQ(
       OfficeDirectory::Load(kDataDir + "/offices", nullptr).status().code(),

@@ -448,5 +448,30 @@ TEST_F(DeliveryReportsTest, DlrUrlWithAQueryOfItsOwnStillReachesUs) {
   EXPECT_EQ(Letters(Stored(kMsg)), "C");
 }
 
+TEST_F(DeliveryReportsTest, SmscAnswerThatIsNotUtf8LeavesTheMessageReadable) {
+  // Issue 22 item 2: "a=%FF%FE" made the record unreadable for good (every
+  // Load DATA_LOSS). The SMSC's words are kept, with each invalid byte as
+  // U+FFFD, and a later report still applies.
+  Put(kMsg, "A", /*queued=*/false);
+  EXPECT_EQ(Call(kMsg, 1, 1, kSmscSubmit, "\xFF\xFE").status, 200);
+  auto loaded = book_->Load(kMsg);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->message().part_states(0).detail(),
+            "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(Call(kMsg, 1, 1, kDelivered, "").status, 200);
+  EXPECT_EQ(Letters(Stored(kMsg)), "D");
+}
+
+TEST_F(DeliveryReportsTest, LongSmscAnswerIsCutOnACharacter) {
+  // kannel_gateway.h kMaxSmscAnswerBytes: a record does not grow with what
+  // an SMSC says, and the cut never splits a character.
+  std::string answer;
+  for (int i = 0; i < 100; ++i) answer += "错";  // 300 bytes
+  Put(kMsg, "A", /*queued=*/false);
+  EXPECT_EQ(Call(kMsg, 1, 1, kSmscSubmit, answer).status, 200);
+  const std::string detail = Stored(kMsg).message().part_states(0).detail();
+  EXPECT_EQ(detail, answer.substr(0, 198) + "...");
+}
+
 }  // namespace
 }  // namespace caserelay::notification

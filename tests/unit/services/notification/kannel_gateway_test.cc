@@ -20,6 +20,7 @@
 #include "common/admin/http_message.h"
 #include "common/admin/http_server.h"
 #include "common/config/config.h"
+#include "common/text/utf8.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -330,6 +331,25 @@ TEST(ClassifySendsmsAnswerTest, KannelAnswers) {
                   HasSubstr(std::string(absl::StripAsciiWhitespace(row.body))))
           << row.why;
     }
+  }
+}
+
+TEST(ClassifySendsmsAnswerTest, BodyExcerptIsValidUtf8CutOnACharacter) {
+  // Issue 22 item 2: the answer's excerpt (200 bytes) becomes a record's
+  // last_error; cut inside a character, or with bytes that are not UTF-8,
+  // it made the record unreadable.
+  std::string chinese;
+  for (int i = 0; i < 100; ++i) chinese += "错";  // 300 bytes
+  for (const auto& [body, excerpt] : std::vector<std::pair<std::string,
+                                                           std::string>>{
+           {chinese, chinese.substr(0, 198) + "..."},
+           {"Temporal failure \xFF\xFE", "Temporal failure \xEF\xBF\xBD"
+                                          "\xEF\xBF\xBD"},
+       }) {
+    const absl::Status s = ClassifySendsmsAnswer(503, body);
+    EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_THAT(s.message(), HasSubstr(absl::StrCat("\"", excerpt, "\"")));
+    EXPECT_TRUE(text::IsValidUtf8(std::string(s.message())));
   }
 }
 
