@@ -96,8 +96,7 @@ absl::StatusOr<ChosenBureau> BureauNotAccused(
   const std::vector<std::string> accused(m.accused_offices().begin(),
                                          m.accused_offices().end());
   for (const region::Region* at = &region; at != nullptr;
-       at = at->parent_code.empty() ? nullptr
-                                    : regions.Find(at->parent_code)) {
+       at = at->parent_code.empty() ? nullptr : regions.Find(at->parent_code)) {
     Office bureau = offices.Bureau(*at);
     if (!offices.IsAccusedOrMember(bureau.code, accused)) {
       return ChosenBureau{std::move(bureau), at != &region};

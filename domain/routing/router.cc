@@ -172,9 +172,9 @@ absl::StatusOr<RouteDecision> Router::Decide(const RouteInput& in) const {
   }
   absl::StatusOr<ChosenBureau> registering = RegisteringBureau(m, target);
   if (absl::IsFailedPrecondition(registering.status())) {
-    return Triage(m, absl::StrCat("no bureau may register the transfer to ",
-                                  target.code, ": ",
-                                  registering.status().message()));
+    return Triage(
+        m, absl::StrCat("no bureau may register the transfer to ", target.code,
+                        ": ", registering.status().message()));
   }
   if (!registering.ok()) return registering.status();
   SetRegistering(d, registering->office);

@@ -223,8 +223,8 @@ TEST_F(MatterRoutingTest, CrossJurisdictionGoesToTheLowestCommonSuperior) {
       {"two townships of 沁源, environment (no county office): 沁源's "
        "government, not 长治市生态环境局",
        "140431100", "140431101", "environment", "140431:gov", kQinyuanBureau},
-      {"沁源 and 潞州区, two counties of 长治: 长治's labour bureau",
-       "140431", "140403", "labour", "140400:hrss", kChangzhiBureau},
+      {"沁源 and 潞州区, two counties of 长治: 长治's labour bureau", "140431",
+       "140403", "labour", "140400:hrss", kChangzhiBureau},
   };
   int n = 1400;
   for (const Row& row : rows) {
@@ -285,8 +285,8 @@ TEST_F(MatterRoutingTest, CodeRoutingDoesNotKnowIsRefusedBeforeACaseNumber) {
     v1::SubmitPetitionResponse resp;
     grpc::Status s = Submit(req, &resp);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_TRUE(absl::StartsWith(s.error_message(),
-                                 absl::StrCat(row.field, ": ")))
+    EXPECT_TRUE(
+        absl::StartsWith(s.error_message(), absl::StrCat(row.field, ": ")))
         << s.error_message();
     EXPECT_TRUE(resp.case_number().empty());
   }
@@ -359,8 +359,7 @@ TEST(MatterRoutingAloneTest, PetitionRoutingsTablesRefuseIsTriagedNotDropped) {
   auto started = System::Start(options);
   ASSERT_TRUE(started.ok()) << started.status();
   System& sys = **started;
-  absl::StatusOr<double> dead_before =
-      sys.MetricSum("routing", kDeadLetters);
+  absl::StatusOr<double> dead_before = sys.MetricSum("routing", kDeadLetters);
   ASSERT_TRUE(dead_before.ok()) << dead_before.status();
 
   const std::string case_id = "140431-20261206-990001";
@@ -384,9 +383,9 @@ TEST(MatterRoutingAloneTest, PetitionRoutingsTablesRefuseIsTriagedNotDropped) {
         if (!r.status.ok()) ++failed;
       });
   ASSERT_TRUE(producer.ok()) << producer.status();
-  ASSERT_TRUE(
-      (*producer)->Produce("petitions", case_id, event.SerializeAsString(), 1)
-          .ok());
+  ASSERT_TRUE((*producer)
+                  ->Produce("petitions", case_id, event.SerializeAsString(), 1)
+                  .ok());
   ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
   ASSERT_EQ(failed.load(), 0);
 

@@ -102,10 +102,10 @@ TEST(RouterAccusationTest, NoFreeBureauToRegisterTheTransferIsTriaged) {
   // free but every bureau from 沁源 up to 山西 is accused, so none may
   // register the transfer; the letter went to 郓城's bureau, which
   // received it and triages it with the reason.
-  absl::StatusOr<v1::RouteDecision> d = Decide(
-      M(kQinhe, "discipline")
-          .Accuse({Bureau(kQinyuan), Bureau(kChangzhi), Bureau(kShanxi)})
-          .Letter(Bureau(kYuncheng)));
+  absl::StatusOr<v1::RouteDecision> d =
+      Decide(M(kQinhe, "discipline")
+                 .Accuse({Bureau(kQinyuan), Bureau(kChangzhi), Bureau(kShanxi)})
+                 .Letter(Bureau(kYuncheng)));
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(d->disposition(), v1::DISPOSITION_TRIAGE);
   EXPECT_EQ(d->registering_office_code(), Bureau(kYuncheng));
@@ -118,18 +118,18 @@ TEST(RouterAccusationTest, EveryBureauUpToTheProvinceAccusedIsRefused) {
   // Art. 30: no bureau of the tree may register it, not even to triage:
   // the one refusal left, which intake makes before a case number
   // (ValidateMatter), naming the field and the rule.
-  absl::StatusOr<v1::RouteDecision> d = Decide(
-      M(kQinhe, "discipline")
-          .Accuse({Gov(kQinyuan), Gov(kChangzhi), Gov(kShanxi)}));
+  absl::StatusOr<v1::RouteDecision> d =
+      Decide(M(kQinhe, "discipline")
+                 .Accuse({Gov(kQinyuan), Gov(kChangzhi), Gov(kShanxi)}));
   EXPECT_EQ(d.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(d.status().message(), HasSubstr("matter.accused_offices: "));
   EXPECT_THAT(d.status().message(), HasSubstr(kRuleAccusedExcluded));
-  EXPECT_EQ(ValidateMatter(M(kQinhe, "discipline")
-                               .Accuse({Gov(kQinyuan), Gov(kChangzhi),
-                                        Gov(kShanxi)}),
-                           Regions(), Offices())
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      ValidateMatter(M(kQinhe, "discipline")
+                         .Accuse({Gov(kQinyuan), Gov(kChangzhi), Gov(kShanxi)}),
+                     Regions(), Offices())
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(RouterTriageTest, MatterRoutingRefusesIsTriagedWithTheReason) {
@@ -141,7 +141,8 @@ TEST(RouterTriageTest, MatterRoutingRefusesIsTriagedWithTheReason) {
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(d->disposition(), v1::DISPOSITION_TRIAGE);
   EXPECT_EQ(d->registering_office_code(), Bureau(kQinyuan));
-  EXPECT_EQ(d->registering_office_name(), Offices().Find(Bureau(kQinyuan))->name);
+  EXPECT_EQ(d->registering_office_name(),
+            Offices().Find(Bureau(kQinyuan))->name);
   EXPECT_THAT(d->rules(), ElementsAre(kRuleUndecided));
   EXPECT_EQ(d->undecided_reason(), "matter.category: unknown category");
   // Received at the bureau it was lodged with, when that is an office.
