@@ -17,6 +17,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/server_context.h"
@@ -29,8 +30,8 @@ bool IsOfficeCode(absl::string_view code);
 
 // Tells which office a call comes from.
 //
-// Thread safety: implementations are immutable after construction;
-// OfficeOf may be called from any number of threads at once.
+// Thread safety: implementations are thread-safe; OfficeOf may be called
+// from any number of threads at once, also while Reload runs.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
@@ -41,6 +42,12 @@ class Authenticator {
   // secret.
   virtual absl::StatusOr<std::string> OfficeOf(
       const grpc::ServerContext& ctx) const = 0;
+
+  // Reads again the files the authenticator was made from (the services
+  // call it on SIGHUP). OK when they were read, or when there is nothing to
+  // read (the default). On error the proofs accepted before stay accepted,
+  // and the status says what is wrong with which file.
+  virtual absl::Status Reload() { return absl::OkStatus(); }
 };
 
 // auth->OfficeOf(ctx); UNAUTHENTICATED when `auth` is nullptr, i.e. the

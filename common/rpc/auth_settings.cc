@@ -3,7 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/rpc/mtls_auth.h"
-#include "common/rpc/token_auth.h"
+#include "common/rpc/token_file_auth.h"
 
 namespace caserelay::rpc {
 namespace {
@@ -58,7 +58,7 @@ absl::StatusOr<std::unique_ptr<Authenticator>> CreateAuthenticator(
   auto credentials = MakeServerCredentials(settings.tls);
   if (!credentials.ok()) return Prefixed("tls", credentials.status());
   if (settings.mode == "token") {
-    auto tokens = TokenAuthenticator::Load(settings.tokens_path);
+    auto tokens = TokenFileAuthenticator::Create(settings.tokens_path);
     if (!tokens.ok()) return Prefixed("auth.tokens_path", tokens.status());
     return std::unique_ptr<Authenticator>(*std::move(tokens));
   }

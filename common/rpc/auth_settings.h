@@ -34,7 +34,9 @@ struct ServerAuthSettings {
 
 // Checks `settings` as a whole, loads the tokens file and reads the TLS
 // files (so that a bad file stops start-up before anything else runs).
-// Returns the Authenticator, or nullptr for mode none. Fails with
+// Returns the Authenticator, or nullptr for mode none; for mode token a
+// TokenFileAuthenticator, which reloads the tokens file when it changes and
+// on Reload(). Fails with
 // INVALID_ARGUMENT naming the settings of a bad combination or an unknown
 // mode; with TokenAuthenticator::Load's or MakeServerCredentials' status,
 // prefixed by the setting, for a bad file. One line in every case.

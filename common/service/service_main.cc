@@ -174,11 +174,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   }
   log::SetService(def.name);
 
-  // Block the stop signals in every thread; main waits for them below.
+  // Block the stop signals (and SIGHUP, "read the credentials again") in
+  // every thread; main waits for them below.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -342,7 +344,27 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
                       {"kafka", *bootstrap}});
 
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  const std::string reloads_help =
+      "Credential reloads asked for by SIGHUP, by result.";
+  metrics::Counter& reloads_ok = registry.GetCounter(
+      "caserelay_credentials_reloads_total", reloads_help, {{"result", "ok"}});
+  metrics::Counter& reloads_failed =
+      registry.GetCounter("caserelay_credentials_reloads_total", reloads_help,
+                          {{"result", "failed"}});
+  while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) {
+    // The tokens file is also reloaded when it changes (token_file_auth.h);
+    // SIGHUP does it at once.
+    absl::Status reloaded = *authenticator == nullptr
+                                ? absl::OkStatus()
+                                : (*authenticator)->Reload();
+    (reloaded.ok() ? reloads_ok : reloads_failed).Increment();
+    if (reloaded.ok()) {
+      log::Info("credentials reloaded", {{"signal", "SIGHUP"}});
+    } else {
+      log::Error("credentials not reloaded; the ones loaded before stay in use",
+                 {{"error", std::string(reloaded.message())}});
+    }
+  }
   log::Info("stopping", {{"signal", strsignal(sig)}});
   (*server)->Shutdown(absl::Seconds(5));
   service.Stop();

@@ -335,6 +335,10 @@ void System::Kill(const std::string& service, int sig) {
   services_.at(service)->Signal(sig, /*wait=*/true);
 }
 
+void System::Signal(const std::string& service, int sig) {
+  services_.at(service)->Signal(sig, /*wait=*/false);
+}
+
 absl::Status System::Restart(const std::string& service) {
   return StartService(service);
 }

@@ -117,6 +117,8 @@ class System {
   // the same store and config (SystemOptions::settings too) and waits
   // until it is ready.
   void Kill(const std::string& service, int sig);
+  // Sends `sig` to a started service and returns at once (e.g. SIGHUP).
+  void Signal(const std::string& service, int sig);
   absl::Status Restart(const std::string& service);
 
   const std::string& dir() const { return dir_.path(); }

@@ -3,6 +3,7 @@
 
 #include "common/rpc/mtls_auth.h"
 #include "common/rpc/token_auth.h"
+#include "common/rpc/token_file_auth.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/common/rpc/test_pki.h"
@@ -55,7 +56,7 @@ TEST_F(AuthSettingsTest, ValidCombinationsGiveTheirAuthenticator) {
     auto auth = CreateAuthenticator(row.settings);
     ASSERT_TRUE(auth.ok()) << row.settings.mode << ": " << auth.status();
     std::string kind = *auth == nullptr ? "none"
-                       : dynamic_cast<TokenAuthenticator*>(auth->get())
+                       : dynamic_cast<TokenFileAuthenticator*>(auth->get())
                            ? "token"
                        : dynamic_cast<MtlsAuthenticator*>(auth->get()) ? "mtls"
                                                                        : "?";
