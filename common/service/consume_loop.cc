@@ -33,6 +33,7 @@ ConsumeLoop::ConsumeLoop(std::string name,
       publisher_(publisher),
       handler_(handler),
       options_(options),
+      metrics_(metrics),
       applied_(metrics->GetCounter("caserelay_events_applied_total",
                                    "Input events applied to state.",
                                    {{"loop", name_}})),
@@ -65,6 +66,11 @@ ConsumeLoop::ConsumeLoop(std::string name,
           "caserelay_records_skipped_total",
           "Records deleted from Kafka (retention) before this loop read "
           "them: lost to it; an alert.",
+          {{"loop", name_}})),
+      tick_clock_(metrics->GetGauge(
+          "caserelay_loop_tick_clock_seconds",
+          "The clock's time when the last committed Tick began: timers due "
+          "by then are handled.",
           {{"loop", name_}})) {}
 
 ConsumeLoop::~ConsumeLoop() { Stop(); }
@@ -252,6 +258,16 @@ absl::Status ConsumeLoop::RunOnce() {
   if (!batch.empty()) {
     if (absl::Status s = CommitWithRetry(batch); !s.ok()) return s;
     batch_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
+    for (const auto& [input, next_offset] : next) {
+      if (next_offset < 0) continue;  // Nothing applied there yet.
+      metrics_
+          ->GetGauge("caserelay_loop_input_next_offset",
+                     "The next input offset to apply: all below it are "
+                     "applied and committed.",
+                     {{"loop", name_},
+                      {"input", absl::StrCat(input.first, "/", input.second)}})
+          .Set(static_cast<double>(next_offset));
+    }
   }
   {
     absl::MutexLock lock(&mu_);
@@ -260,6 +276,8 @@ absl::Status ConsumeLoop::RunOnce() {
   // Time-driven work, in a batch of its own: a failed Tick writes nothing
   // (its timers stay due and are tried again next round).
   store::WriteBatch ticked(store_);
+  const absl::Time tick_began =
+      options_.clock != nullptr ? options_.clock->Now() : absl::Now();
   absl::Status tick = handler_->Tick(ticked);
   if (!tick.ok()) {
     tick_failures_.Increment();
@@ -271,8 +289,11 @@ absl::Status ConsumeLoop::RunOnce() {
     return tick;
   }
   tick_failures_in_row_ = 0;
-  if (ticked.empty()) return absl::OkStatus();
-  return CommitWithRetry(ticked);
+  if (!ticked.empty()) {
+    if (absl::Status s = CommitWithRetry(ticked); !s.ok()) return s;
+  }
+  tick_clock_.Set(absl::ToDoubleSeconds(tick_began - absl::UnixEpoch()));
+  return absl::OkStatus();
 }
 
 }  // namespace caserelay::service

@@ -54,6 +54,7 @@
 #include "caserelay/v1/events.pb.h"
 #include "common/kafka/consumer.h"
 #include "common/metrics/metrics.h"
+#include "common/time/clock.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
 
@@ -109,7 +110,21 @@ struct ConsumeLoopOptions {
   // Health() reports the loop stuck once one retried step has failed this
   // many times in a row, or Tick has.
   int stuck_after = 3;
+  // The service's clock; null: the system clock. Only read for the gauge
+  // caserelay_loop_tick_clock_seconds (below).
+  const time::Clock* clock = nullptr;
 };
+
+// Besides its counters, a loop shows on /metrics how far it has got, so
+// that a test (or an operator) can wait for it before concluding that
+// something did not happen (issue 22 item 9):
+//   caserelay_loop_input_next_offset{loop,input="<topic>/<partition>"}
+//       the next offset to apply: every record below it is applied (or
+//       dead-lettered) and committed;
+//   caserelay_loop_tick_clock_seconds{loop}
+//       the clock's time (Unix seconds) when the last Tick began whose work
+//       is committed: every timer due by then has been handled, unless the
+//       Tick stopped at its bound (MoreDue).
 
 class ConsumeLoop {
  public:
@@ -165,6 +180,7 @@ class ConsumeLoop {
   store::OutboxPublisher* const publisher_;
   EventHandler* const handler_;
   const ConsumeLoopOptions options_;
+  metrics::Registry* const metrics_;
   metrics::Counter& applied_;
   metrics::Counter& duplicates_;
   metrics::Counter& dead_letters_;
@@ -173,6 +189,7 @@ class ConsumeLoop {
   metrics::Counter& tick_failures_;
   metrics::Counter& log_resets_;
   metrics::Counter& skipped_records_;
+  metrics::Gauge& tick_clock_;
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> healthy_{true};  // the consumer polls

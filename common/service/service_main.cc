@@ -269,9 +269,11 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
           return kafka::Position{(*stored)->next_offset, (*stored)->log_id};
         });
     if (!consumer.ok()) return Fail(consumer.status(), 1);
+    ConsumeLoopOptions loop_options;
+    loop_options.clock = clock;  // For its tick gauge (consume_loop.h).
     loops.push_back(std::make_unique<ConsumeLoop>(
         sub.name, *std::move(consumer), store->get(), publisher->get(),
-        sub.handler, &registry, ConsumeLoopOptions{}));
+        sub.handler, &registry, loop_options));
   }
   for (auto& loop : loops) loop->Start();
   // Ready means consuming: wait for the group to assign partitions (the
