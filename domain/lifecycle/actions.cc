@@ -178,8 +178,8 @@ absl::Status Decline(Step& s) {
     return Missing(s, "route", "the route the petitioner is told, Art. 23");
   }
   if (!v1::RefusalGround_IsValid(s.cmd.refusal_ground)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "refusal_ground: unknown ground ", s.cmd.refusal_ground));
+    return absl::InvalidArgumentError(
+        absl::StrCat("refusal_ground: unknown ground ", s.cmd.refusal_ground));
   }
   EndLifecycleDeadlines(*s.record.mutable_view());
   s.event.set_route(s.cmd.route);
@@ -263,8 +263,8 @@ absl::Status Evaluate(Step& s) {
 }
 
 // REQUEST_REVIEW (复查) and REQUEST_REREVIEW (复核): within the window after
-// the decision; the case goes to the actor (the review office, checked by
-// the role) with a decision deadline.
+// the decision; the case goes to the actor (the review organ the
+// petitioner applied to, checked by the role) with a decision deadline.
 absl::Status RequestReview(Step& s) {
   const bool rereview = s.cmd.action == v1::CASE_ACTION_REQUEST_REREVIEW;
   const google::protobuf::Timestamp& decided =
@@ -283,6 +283,15 @@ absl::Status RequestReview(Step& s) {
                    rereview ? s.policy.rereview_days : s.policy.review_days);
   if (!due.ok()) return due.status();
 
+  // The organ the petitioner applied to (the actor, one of the organs the
+  // role admits): the event names the rule that makes it one (Arts. 35-36).
+  absl::StatusOr<std::vector<ReviewOrgan>> organs =
+      s.offices.ReviewOrgansOf(rereview ? s.record.reviewer_office_code()
+                                        : s.record.handler_office_code());
+  if (!organs.ok()) return organs.status();
+  for (const ReviewOrgan& organ : *organs) {
+    if (organ.office.code == s.actor.code) s.event.set_review_rule(organ.rule);
+  }
   v1::CaseView& view = *s.record.mutable_view();
   StartDeadline(
       view, rereview ? v1::DEADLINE_KIND_REREVIEW : v1::DEADLINE_KIND_REVIEW,

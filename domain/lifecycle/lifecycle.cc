@@ -35,22 +35,22 @@ absl::Status NotLegal(v1::CaseState state, v1::CaseAction action) {
       StateName(state), " (legal in: ", legal_from, ")"));
 }
 
-// The office the row's role names for this case (for kSupervised, the
-// office of the supervision `cmd` answers).
-absl::StatusOr<std::string> RoleOffice(const Transition& row,
-                                       const v1::RoutingCaseRecord& record,
-                                       const OfficeResolver& offices,
-                                       const Command& cmd) {
+// The offices the row's role names for this case (for kSupervised, the
+// office of the supervision `cmd` answers; for the review roles, every
+// review organ, Arts. 35-36).
+absl::StatusOr<std::vector<std::string>> RoleOffices(
+    const Transition& row, const v1::RoutingCaseRecord& record,
+    const OfficeResolver& offices, const Command& cmd) {
   switch (row.role) {
     case Role::kRouting:
-      return std::string(kRoutingActor);
+      return std::vector<std::string>{kRoutingActor};
     case Role::kSupervisor:
       // Recorded through Supervise(); Apply refuses the action before.
       return absl::InternalError("lifecycle: SUPERVISE through Apply");
     case Role::kSupervised: {
       const v1::RunningDeadline* open = internal::SupervisionReplyToAnswer(
           record.view(), cmd.supervision_id, cmd.actor_office_code);
-      if (open != nullptr) return open->office_code();
+      if (open != nullptr) return std::vector<std::string>{open->office_code()};
       if (!cmd.supervision_id.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
             row.rule, ": supervision '", cmd.supervision_id,
@@ -60,22 +60,26 @@ absl::StatusOr<std::string> RoleOffice(const Transition& row,
           row.rule, ": no supervision (督办) on this case awaits a reply"));
     }
     case Role::kHolder:
-      return record.view().office_code();
+      return std::vector<std::string>{record.view().office_code()};
     case Role::kHandler:
-      return record.handler_office_code();
+      return std::vector<std::string>{record.handler_office_code()};
     case Role::kReviewOffice:
     case Role::kRereviewOffice: {
       const std::string& decided_by = row.role == Role::kReviewOffice
                                           ? record.handler_office_code()
                                           : record.reviewer_office_code();
-      absl::StatusOr<OfficeRef> reviewer = offices.ReviewOfficeOf(decided_by);
-      if (absl::IsNotFound(reviewer.status())) {
+      absl::StatusOr<std::vector<ReviewOrgan>> organs =
+          offices.ReviewOrgansOf(decided_by);
+      if (absl::IsNotFound(organs.status())) {
         return absl::FailedPreconditionError(
             absl::StrCat(row.rule, ": no office reviews decisions of '",
-                         decided_by, "' (", reviewer.status().message(), ")"));
+                         decided_by, "' (", organs.status().message(), ")"));
       }
-      if (!reviewer.ok()) return reviewer.status();
-      return reviewer->code;
+      if (!organs.ok()) return organs.status();
+      std::vector<std::string> codes;
+      for (const ReviewOrgan& organ : *organs)
+        codes.push_back(organ.office.code);
+      return codes;
     }
   }
   return absl::InternalError("lifecycle: unknown role");
@@ -103,10 +107,14 @@ absl::StatusOr<bool> IsParty(Role role, std::string_view office,
                                           ? record.handler_office_code()
                                           : record.reviewer_office_code();
       if (decided_by.empty()) return false;
-      absl::StatusOr<OfficeRef> reviewer = offices.ReviewOfficeOf(decided_by);
-      if (absl::IsNotFound(reviewer.status())) return false;
-      if (!reviewer.ok()) return reviewer.status();
-      return reviewer->code == office;
+      absl::StatusOr<std::vector<ReviewOrgan>> organs =
+          offices.ReviewOrgansOf(decided_by);
+      if (absl::IsNotFound(organs.status())) return false;
+      if (!organs.ok()) return organs.status();
+      for (const ReviewOrgan& organ : *organs) {
+        if (organ.office.code == office) return true;
+      }
+      return false;
     }
     case Role::kSupervised:
       for (const v1::RunningDeadline& d : record.view().deadlines()) {
@@ -311,14 +319,15 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
         "actor_office_code: unknown office '", cmd.actor_office_code, "'"));
   }
   if (!actor.ok()) return actor.status();
-  absl::StatusOr<std::string> allowed =
-      RoleOffice(*row, record, *offices_, cmd);
+  absl::StatusOr<std::vector<std::string>> allowed =
+      RoleOffices(*row, record, *offices_, cmd);
   if (!allowed.ok()) return allowed.status();
-  if (actor->code != *allowed) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(ActionName(cmd.action), " in state ", StateName(from),
-                     " is for the ", RoleName(row->role), " '", *allowed,
-                     "'; office '", actor->code, "' may not take it"));
+  if (std::find(allowed->begin(), allowed->end(), actor->code) ==
+      allowed->end()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        ActionName(cmd.action), " in state ", StateName(from), " is for the ",
+        RoleName(row->role), " '", absl::StrJoin(*allowed, "' or '"),
+        "'; office '", actor->code, "' may not take it"));
   }
 
   if (cmd.now == absl::InfinitePast() || cmd.now == absl::InfiniteFuture()) {
@@ -351,6 +360,18 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
   return event;
 }
 
+absl::Status Lifecycle::IsPartyOf(const std::string& office,
+                                  const v1::RoutingCaseRecord& record) const {
+  for (Role role : {Role::kHolder, Role::kHandler, Role::kReviewOffice,
+                    Role::kRereviewOffice, Role::kSupervised}) {
+    absl::StatusOr<bool> party = IsParty(role, office, record, *offices_);
+    if (!party.ok()) return party.status();
+    if (*party) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      office, " takes no part in case ", record.view().case_id()));
+}
+
 absl::Status Lifecycle::MayTake(const std::string& office,
                                 v1::CaseAction action,
                                 const v1::RoutingCaseRecord& record) const {
@@ -377,10 +398,10 @@ absl::Status Lifecycle::MayTake(const std::string& office,
   }
   std::vector<absl::string_view> names;
   for (Role role : roles) names.push_back(RoleName(role));
-  return absl::PermissionDeniedError(absl::StrCat(
-      office, " takes no part in case ", record.view().case_id(), " that may ",
-      ActionName(action), " (", ActionName(action), " is for the ",
-      absl::StrJoin(names, " or the "), ")"));
+  return absl::PermissionDeniedError(
+      absl::StrCat(office, " takes no part in case ", record.view().case_id(),
+                   " that may ", ActionName(action), " (", ActionName(action),
+                   " is for the ", absl::StrJoin(names, " or the "), ")"));
 }
 
 absl::StatusOr<v1::CaseEvent> Lifecycle::LinkRepeat(

@@ -208,6 +208,14 @@ class Lifecycle {
   // that may take the action (not their offices); INVALID_ARGUMENT
   // "action: ..." for an action no office takes (UNSPECIFIED, REGISTER,
   // LINK_REPEAT, SUPERVISE); other codes from the OfficeResolver.
+  // OK iff `office` is a party of the case in any role an office takes
+  // (holder, handler, review or re-review organ, supervised office): an
+  // office MayTake() admits for some action. Routing lets such an office
+  // read the case, e.g. a review organ before it takes the request.
+  // PERMISSION_DENIED otherwise; other codes from the OfficeResolver.
+  absl::Status IsPartyOf(const std::string& office,
+                         const caserelay::v1::RoutingCaseRecord& record) const;
+
   absl::Status MayTake(const std::string& office,
                        caserelay::v1::CaseAction action,
                        const caserelay::v1::RoutingCaseRecord& record) const;

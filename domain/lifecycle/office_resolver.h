@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -15,6 +16,13 @@ namespace caserelay::lifecycle {
 struct OfficeRef {
   std::string code;  // e.g. "140431:housing"
   std::string name;  // e.g. "榆社县住房和城乡建设局"
+};
+
+// An organ that may review (复查, Art. 35) or re-review (复核, Art. 36) a
+// decision, with the rule that makes it one.
+struct ReviewOrgan {
+  OfficeRef office;
+  std::string rule;  // e.g. "Arts. 35-36: 上一级主管部门 ..."
 };
 
 // Implementations must be thread-safe: a Lifecycle calls them from any
@@ -27,12 +35,15 @@ class OfficeResolver {
   virtual absl::StatusOr<OfficeRef> Resolve(
       std::string_view office_code) const = 0;
 
-  // Returns the organ that reviews decisions of `office_code`: the people's
-  // government of its level or the competent department one level up
-  // (Arts. 35, 36; for a re-review, pass the reviewer's code). NOT_FOUND if
-  // `office_code` is unknown or nothing reviews its decisions (the top of
-  // the tree).
-  virtual absl::StatusOr<OfficeRef> ReviewOfficeOf(
+  // Returns every organ that may review decisions of `office_code` ("原办理
+  // 机关、单位的上一级机关、单位", Arts. 35, 36; for a re-review, pass the
+  // reviewer's code), never empty: for a department, the people's
+  // government of its level and, where there is one, the department of the
+  // same line one level up; for a government or a bureau, the government
+  // one level up. The petitioner chooses: the organ they apply to takes
+  // the request. NOT_FOUND if `office_code` is unknown or nothing reviews
+  // its decisions (the top of the tree).
+  virtual absl::StatusOr<std::vector<ReviewOrgan>> ReviewOrgansOf(
       std::string_view office_code) const = 0;
 
   // Returns true iff `office_code` is a petition bureau (信访部门:

@@ -28,7 +28,8 @@ constexpr char kRuleReportResult[] =
     "(交办) to the assigning bureau, once, after its opinion";
 constexpr char kRuleRequestReview[] =
     "Art. 35: review (复查) is requested within 30 days of the opinion, with "
-    "the organ one level up (ReviewOfficeOf the handler)";
+    "an organ one level up (ReviewOrgansOf the handler: for a department "
+    "its government or the same line one level up, as the petitioner asks)";
 constexpr char kRuleCloseAfterReview[] =
     "Art. 35: a replied case is closed (办结归档) only after the 30-day review "
     "window has passed";

@@ -30,11 +30,12 @@ enum class Role {
   // owes the result report (办结报告) of an assigned case even after the
   // case has moved on to review.
   kHandler,
-  // The organ that reviews decisions of the handler (复查机关, Art. 35):
-  // OfficeResolver::ReviewOfficeOf(handler_office_code).
+  // An organ that reviews decisions of the handler (复查机关, Art. 35), the
+  // one the petitioner applied to: any of
+  // OfficeResolver::ReviewOrgansOf(handler_office_code).
   kReviewOffice,
-  // The organ that re-reviews (复核机关, Art. 36):
-  // OfficeResolver::ReviewOfficeOf(reviewer_office_code).
+  // An organ that re-reviews (复核机关, Art. 36): any of
+  // OfficeResolver::ReviewOrgansOf(reviewer_office_code).
   kRereviewOffice,
   // A supervising bureau (督办): supervision issues the instrument and
   // routing records it (Lifecycle::Supervise); the actor is the issuer.

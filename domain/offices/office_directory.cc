@@ -177,6 +177,29 @@ absl::StatusOr<Office> OfficeDirectory::ReviewOfficeOf(
   return Government(*regions_->Find(region->parent_code));
 }
 
+absl::StatusOr<std::vector<ReviewOrgan>> OfficeDirectory::ReviewOrgansOf(
+    std::string_view office_code) const {
+  absl::StatusOr<Office> first = ReviewOfficeOf(office_code);
+  if (!first.ok()) return first.status();
+  absl::StatusOr<Office> office = Find(office_code);
+  if (!office.ok()) return office.status();
+  if (office->kind != OfficeKind::kDepartment) {
+    return std::vector<ReviewOrgan>{
+        {*std::move(first), kRuleReviewByParentGovernment}};
+  }
+  std::vector<ReviewOrgan> organs = {
+      {*std::move(first), kRuleReviewByGovernment}};
+  const region::Region* region = regions_->Find(office->region_code);
+  if (!region->parent_code.empty()) {
+    std::optional<Office> same_line =
+        Make(*regions_->Find(region->parent_code), office->unit);
+    if (same_line.has_value()) {
+      organs.push_back({*std::move(same_line), kRuleReviewBySameLine});
+    }
+  }
+  return organs;
+}
+
 bool OfficeDirectory::Supervises(std::string_view reader_code,
                                  std::string_view office_code) const {
   absl::StatusOr<Office> reader = Find(reader_code);

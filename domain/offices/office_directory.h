@@ -46,6 +46,24 @@ struct Office {
   OfficeKind kind;
 };
 
+// An organ that may review (复查, Art. 35) or re-review (复核, Art. 36) a
+// decision: "原办理机关、单位的上一级机关、单位", with the rule that makes it
+// one.
+struct ReviewOrgan {
+  Office office;
+  std::string rule;  // e.g. "Arts. 35-36: 上一级主管部门 ..."
+};
+
+// The rules of ReviewOrgansOf.
+inline constexpr char kRuleReviewByGovernment[] =
+    "Arts. 35-36: 本级人民政府 — the people's government of the deciding "
+    "department's own level";
+inline constexpr char kRuleReviewBySameLine[] =
+    "Arts. 35-36: 上一级主管部门 — the department of the same line one level "
+    "up";
+inline constexpr char kRuleReviewByParentGovernment[] =
+    "Arts. 35-36: 上一级人民政府 — the people's government one level up";
+
 // The directory of every office of the region tree.
 //
 // Thread safety: immutable after Load(); any number of threads may call the
@@ -109,6 +127,18 @@ class OfficeDirectory {
   // a province's government or bureau (the State Council is outside the
   // tree).
   absl::StatusOr<Office> ReviewOfficeOf(std::string_view office_code) const;
+
+  // Every organ that may review a decision of `office_code` (Arts. 35-36:
+  // the organ one level up, "原办理机关、单位的上一级机关、单位"), the
+  // petitioner choosing among them: for a department, its own region's
+  // government (kRuleReviewByGovernment, first: ReviewOfficeOf's answer)
+  // and, where the parent region has the same unit, the department of the
+  // same line one level up (kRuleReviewBySameLine; e.g. 长治市人社局 for
+  // 沁源县人社局); for a government or a bureau, the parent region's
+  // government (kRuleReviewByParentGovernment). Never empty on success.
+  // Errors: as ReviewOfficeOf().
+  absl::StatusOr<std::vector<ReviewOrgan>> ReviewOrgansOf(
+      std::string_view office_code) const;
 
   // The superiors' read: true if `reader_code` is a bureau or a government
   // whose region contains the region of `office_code` (its own region

@@ -26,11 +26,15 @@ class DirectoryResolver final : public lifecycle::OfficeResolver {
     if (!office.ok()) return office.status();
     return lifecycle::OfficeRef{office->code, office->name};
   }
-  absl::StatusOr<lifecycle::OfficeRef> ReviewOfficeOf(
+  absl::StatusOr<std::vector<lifecycle::ReviewOrgan>> ReviewOrgansOf(
       std::string_view office_code) const override {
-    auto office = offices_->ReviewOfficeOf(office_code);
-    if (!office.ok()) return office.status();
-    return lifecycle::OfficeRef{office->code, office->name};
+    auto organs = offices_->ReviewOrgansOf(office_code);
+    if (!organs.ok()) return organs.status();
+    std::vector<lifecycle::ReviewOrgan> out;
+    for (const offices::ReviewOrgan& organ : *organs) {
+      out.push_back({{organ.office.code, organ.office.name}, organ.rule});
+    }
+    return out;
   }
   bool IsBureau(std::string_view office_code) const override {
     auto office = offices_->Find(office_code);

@@ -99,7 +99,8 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // The calling office, or UNAUTHENTICATED.
   absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx) const;
   // OK if `office` may read the case: not accused, and its holder, a past
-  // holder or a superior bureau or government of the holder.
+  // holder, a superior bureau or government of the holder, or another
+  // party the life cycle names (Lifecycle::IsPartyOf: a review organ).
   absl::Status MayRead(const std::string& office,
                        const caserelay::v1::RoutingCaseRecord& record) const;
   // OK if `office` may take `action` on the case: never an accused unit

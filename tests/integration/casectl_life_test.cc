@@ -1,6 +1,7 @@
 // Issue 23 items 3-6 through the real processes, driven by casectl as the
 // offices use it: the result report (办结报告) of an assigned case after
-// it went to review (item 3); each refusal's own ground (item 5).
+// it went to review (item 3); each refusal's own ground (item 5); the
+// review of a department's reply by the same line one level up (item 6).
 
 #include <string>
 
@@ -29,14 +30,14 @@ TEST(CasectlLifeTest, AssignedCaseReviewedBeforeItsReportIsReportedAndClosed) {
   // Item 3: Art. 22 交办 — the township owes its 办结报告 to the county
   // bureau; the petitioner asked for 复查 (Art. 35) before it was filed.
   // The township must still be able to file it, and the case to close.
-  auto sys = System::Start(
-      {{kCountyBureau, kTownshipGov, kCountyGov, kCityGov}});
+  auto sys =
+      System::Start({{kCountyBureau, kTownshipGov, kCountyGov, kCityGov}});
   ASSERT_TRUE(sys.ok()) << sys.status();
   Steps steps(**sys);
   const std::string id = steps.Submit(SamplePetition(kTownship, 41));
-  ASSERT_TRUE(steps.AwaitState(kCountyBureau, id,
-                               caserelay::v1::CASE_STATE_REGISTERED)
-                  .ok());
+  ASSERT_TRUE(
+      steps.AwaitState(kCountyBureau, id, caserelay::v1::CASE_STATE_REGISTERED)
+          .ok());
   Expect(steps, kCountyBureau, "assign " + id, 0);
   Expect(steps, kTownshipGov, "accept " + id, 0);
   Expect(steps, kTownshipGov, "reply " + id + " --outcome explain", 0);
@@ -75,16 +76,18 @@ TEST(CasectlLifeTest, EachRefusalNamesItsGroundInShowAndInTheSms) {
   petition.mutable_petitioner()->set_id_number("11010519491231002X");
   petition.set_request_id("ground-1");
   const std::string open = steps.Submit(petition);
-  ASSERT_TRUE(steps.AwaitState(kCountyBureau, open,
-                               caserelay::v1::CASE_STATE_REGISTERED)
-                  .ok());
+  ASSERT_TRUE(
+      steps
+          .AwaitState(kCountyBureau, open, caserelay::v1::CASE_STATE_REGISTERED)
+          .ok());
   auto visit = petition;
   visit.set_request_id("ground-2");
   visit.mutable_matter()->set_channel(caserelay::v1::CHANNEL_VISIT);
   visit.mutable_matter()->set_lodged_with("140400:bureau");
   const std::string refused = steps.Submit(visit);
-  ASSERT_TRUE(steps.AwaitState(System::kProvinceBureau, refused,
-                               caserelay::v1::CASE_STATE_NOT_ACCEPTED)
+  ASSERT_TRUE(steps
+                  .AwaitState(System::kProvinceBureau, refused,
+                              caserelay::v1::CASE_STATE_NOT_ACCEPTED)
                   .ok());
   std::string show =
       Expect(steps, System::kProvinceBureau, "show " + refused, 0);
@@ -100,12 +103,53 @@ TEST(CasectlLifeTest, EachRefusalNamesItsGroundInShowAndInTheSms) {
   // default; the ground is in the history and in the SMS.
   Expect(steps, kCountyBureau, "assign " + open, 0);
   Expect(steps, kTownshipGov,
-         "decline " + open + " --reason 不属本级职责 --route 向县人社局提出", 0);
+         "decline " + open + " --reason 不属本级职责 --route 向县人社局提出",
+         0);
   show = Expect(steps, kCountyBureau, "show " + open, 0);
-  EXPECT_TRUE(
-      absl::StrContains(show, "ground: out-of-scope (不属于受理范围)"))
+  EXPECT_TRUE(absl::StrContains(show, "ground: out-of-scope (不属于受理范围)"))
       << show;
   steps.ExpectSms(open, {"received", "assigned", "not_accepted_out_of_scope"});
+}
+
+TEST(CasectlLifeTest, ADepartmentsReplyIsReviewedByTheLineOneLevelUp) {
+  // Item 6: Art. 35 — 沁源县人社局 replied; the petitioner asks 长治市人社局
+  // (上一级主管部门) for the review, which takes it (was refused: only the
+  // county government could). Art. 36 — the re-review then goes to
+  // 山西省人社厅 or 长治市人民政府; the petitioner asked the 厅.
+  constexpr char kCountyHrss[] = "140431:hrss";
+  constexpr char kCityHrss[] = "140400:hrss";
+  constexpr char kProvinceHrss[] = "140000:hrss";
+  auto sys = System::Start({{kCountyBureau, kCountyHrss, kCityHrss,
+                             kProvinceHrss, kCountyGov, kCityGov}});
+  ASSERT_TRUE(sys.ok()) << sys.status();
+  Steps steps(**sys);
+  const std::string id = steps.Submit(SamplePetition("140431", 43));
+  auto registered =
+      steps.AwaitState(kCountyBureau, id, caserelay::v1::CASE_STATE_REGISTERED);
+  ASSERT_TRUE(registered.ok()) << registered.status();
+  ASSERT_EQ(registered->view().decision().target_office_code(), kCountyHrss);
+  Expect(steps, kCountyBureau, "transfer " + id, 0);
+  Expect(steps, kCountyHrss, "accept " + id, 0);
+  Expect(steps, kCountyHrss, "reply " + id + " --outcome reject", 0);
+  // Two levels up is no review organ.
+  std::string denied = Expect(steps, kCityGov, "request-review " + id, 1);
+  EXPECT_TRUE(absl::StrContains(denied, "PERMISSION_DENIED")) << denied;
+  Expect(steps, kCityHrss, "request-review " + id, 0);
+  std::string show = Expect(steps, kCityHrss, "show " + id, 0);
+  EXPECT_TRUE(absl::StrContains(show, "holder: 长治市人力资源和社会保障局"))
+      << show;
+  EXPECT_TRUE(absl::StrContains(show,
+                                "review organ by: Arts. 35-36: "
+                                "上一级主管部门"))
+      << show;
+  Expect(steps, kCityHrss, "decide-review " + id + " --outcome reject", 0);
+  Expect(steps, kProvinceHrss, "request-rereview " + id, 0);
+  auto detail = steps.Get(System::kProvinceBureau, id);
+  ASSERT_TRUE(detail.ok()) << detail.status();
+  EXPECT_EQ(detail->view().state(),
+            caserelay::v1::CASE_STATE_REREVIEW_REQUESTED);
+  EXPECT_EQ(detail->view().office_code(), kProvinceHrss);
+  steps.ExpectDeadlines(id, {caserelay::v1::DEADLINE_KIND_REREVIEW});
 }
 
 }  // namespace

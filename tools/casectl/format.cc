@@ -242,6 +242,9 @@ std::string FormatEvent(const v1::Envelope& env) {
   if (e.extension_days() != 0) {
     Line(&out, in, "extension", absl::StrCat(e.extension_days(), " days"));
   }
+  if (!e.review_rule().empty()) {
+    Line(&out, in, "review organ by", e.review_rule());
+  }
   if (e.refusal_ground() != v1::REFUSAL_GROUND_UNSPECIFIED) {
     Line(&out, in, "ground", LabelOf(RefusalGroundNames(), e.refusal_ground()));
   }
@@ -272,8 +275,8 @@ std::string FormatEvent(const v1::Envelope& env) {
              LabelOf(DispositionNames(), d.disposition()),
              d.refusal_ground() == v1::REFUSAL_GROUND_UNSPECIFIED
                  ? ""
-                 : absl::StrCat(", ", LabelOf(RefusalGroundNames(),
-                                              d.refusal_ground())),
+                 : absl::StrCat(
+                       ", ", LabelOf(RefusalGroundNames(), d.refusal_ground())),
              " → ",
              OfficeLabel(d.target_office_code(), d.target_office_name())));
   }

@@ -53,8 +53,8 @@ TEST(AccessRuleTest, EachRowNamesWhoMayTakeTheActionAndApplyAgrees) {
       {"Art. 35: the review organ of the handler takes the review",
        v1::CASE_STATE_REPLIED, v1::CASE_ACTION_REQUEST_REVIEW, kCityHrss, kOk},
       {"Art. 36: the re-review organ of the reviewer takes the re-review",
-       v1::CASE_STATE_REVIEWED, v1::CASE_ACTION_REQUEST_REREVIEW,
-       kProvinceHrss, kOk},
+       v1::CASE_STATE_REVIEWED, v1::CASE_ACTION_REQUEST_REREVIEW, kProvinceHrss,
+       kOk},
       {"Art. 36: the re-review organ does not close a reviewed case it "
        "does not hold",
        v1::CASE_STATE_REVIEWED, v1::CASE_ACTION_CLOSE, kProvinceHrss, kDenied},
@@ -93,17 +93,17 @@ TEST(AccessRuleTest, AnAssignedCaseReviewedBeforeItsReportCanBeClosed) {
   CaseBuilder builder;
   BuildOptions assigned;
   assigned.path = Path::kAssign;
-  absl::StatusOr<Built> built = builder.InState(
-      v1::CASE_STATE_REVIEW_REQUESTED, China(2026, 3, 2, 9), assigned);
+  absl::StatusOr<Built> built = builder.InState(v1::CASE_STATE_REVIEW_REQUESTED,
+                                                China(2026, 3, 2, 9), assigned);
   ASSERT_TRUE(built.ok()) << built.status();
-  ASSERT_TRUE(builder.lifecycle()
-                  .MayTake(kCountyHrss, v1::CASE_ACTION_REPORT_RESULT,
-                           built->record)
-                  .ok());
+  ASSERT_TRUE(
+      builder.lifecycle()
+          .MayTake(kCountyHrss, v1::CASE_ACTION_REPORT_RESULT, built->record)
+          .ok());
   built = builder.Then(std::move(built), v1::CASE_ACTION_REPORT_RESULT,
                        kCountyHrss);
-  built = builder.Then(std::move(built), v1::CASE_ACTION_DECIDE_REVIEW,
-                       kCityHrss);
+  built =
+      builder.Then(std::move(built), v1::CASE_ACTION_DECIDE_REVIEW, kCityHrss);
   built = builder.Then(std::move(built), v1::CASE_ACTION_REQUEST_REREVIEW,
                        kProvinceHrss);
   built = builder.Then(std::move(built), v1::CASE_ACTION_DECIDE_REREVIEW,
@@ -132,14 +132,15 @@ TEST(AccessRuleTest, WhoeverTheTableAdmitsInAStateMayTakeTheAction) {
         row.role == Role::kSupervised) {
       continue;  // not office actions / covered by supervision_test
     }
-    SCOPED_TRACE(absl::StrCat(StateName(row.from), " --", ActionName(row.action),
-                              "--> (", RoleName(row.role), ")"));
+    SCOPED_TRACE(absl::StrCat(StateName(row.from), " --",
+                              ActionName(row.action), "--> (",
+                              RoleName(row.role), ")"));
     absl::StatusOr<Built> built =
         builder.InState(row.from, China(2026, 3, 2, 9), assigned);
     ASSERT_TRUE(built.ok()) << built.status();
-    const absl::Time now =
-        built->last + (row.action == v1::CASE_ACTION_CLOSE ? absl::Hours(24 * 70)
-                                                           : absl::Hours(1));
+    const absl::Time now = built->last + (row.action == v1::CASE_ACTION_CLOSE
+                                              ? absl::Hours(24 * 70)
+                                              : absl::Hours(1));
     for (const char* office : kOffices) {
       v1::RoutingCaseRecord copy = built->record;
       absl::StatusOr<v1::CaseEvent> event = builder.lifecycle().Apply(
@@ -158,6 +159,25 @@ TEST(AccessRuleTest, WhoeverTheTableAdmitsInAStateMayTakeTheAction) {
   EXPECT_GT(admitted, 0);
 }
 
+TEST(AccessRuleTest, EveryReviewOrganIsAPartyThatMayReadTheCase) {
+  // Arts. 35-36 (issue 23 item 6): both organs one level up of 沁源县人社局
+  // are parties of its replied case before either takes the request, so
+  // they may read it; an office of another line is not.
+  CaseBuilder builder;
+  absl::StatusOr<Built> built =
+      builder.InState(v1::CASE_STATE_REPLIED, China(2026, 3, 2, 9));
+  ASSERT_TRUE(built.ok()) << built.status();
+  for (const char* party : {kCountyHrss, kCountyGov, kCityHrss}) {
+    EXPECT_TRUE(builder.lifecycle().IsPartyOf(party, built->record).ok())
+        << party;
+  }
+  for (const char* outsider : {kCityGov, kCountyHousing, kCityBureau}) {
+    EXPECT_EQ(builder.lifecycle().IsPartyOf(outsider, built->record).code(),
+              kDenied)
+        << outsider;
+  }
+}
+
 TEST(AccessRuleTest, ActionsNoOfficeTakesAreInvalidArgument) {
   CaseBuilder builder;
   absl::StatusOr<Built> built =
@@ -166,9 +186,10 @@ TEST(AccessRuleTest, ActionsNoOfficeTakesAreInvalidArgument) {
   for (v1::CaseAction action :
        {v1::CASE_ACTION_UNSPECIFIED, v1::CASE_ACTION_REGISTER,
         v1::CASE_ACTION_LINK_REPEAT, v1::CASE_ACTION_SUPERVISE}) {
-    EXPECT_EQ(
-        builder.lifecycle().MayTake(kCountyBureau, action, built->record).code(),
-        absl::StatusCode::kInvalidArgument)
+    EXPECT_EQ(builder.lifecycle()
+                  .MayTake(kCountyBureau, action, built->record)
+                  .code(),
+              absl::StatusCode::kInvalidArgument)
         << ActionName(action);
   }
 }

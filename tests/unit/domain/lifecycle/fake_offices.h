@@ -1,8 +1,10 @@
 // A small office directory for the life-cycle tests, behaving like the real
 // one (domain/offices) on a slice of 山西省 → 长治市 → 沁源县: codes are
-// `<region code>:<unit>`, the review office of a department is the same
-// department one level up (Arts. 35, 36: 上一级主管部门), the province's
-// departments have none, unknown codes are NOT_FOUND.
+// `<region code>:<unit>`, the review organs of a department are its own
+// government (本级人民政府) and the same department one level up (Arts. 35,
+// 36: 上一级主管部门), a government's the government one level up; the
+// province's offices have none (no province government in the slice),
+// unknown codes are NOT_FOUND.
 
 #ifndef CASERELAY_TESTS_UNIT_DOMAIN_LIFECYCLE_FAKE_OFFICES_H_
 #define CASERELAY_TESTS_UNIT_DOMAIN_LIFECYCLE_FAKE_OFFICES_H_
@@ -10,6 +12,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -24,6 +27,8 @@ inline constexpr char kCountyHrss[] = "140431:hrss";    // handles the case
 inline constexpr char kCityHrss[] = "140400:hrss";      // reviews it (复查)
 inline constexpr char kProvinceHrss[] = "140000:hrss";  // re-reviews (复核)
 inline constexpr char kCountyHousing[] = "140431:housing";
+inline constexpr char kCountyGov[] = "140431:gov";  // reviews kCountyHrss too
+inline constexpr char kCityGov[] = "140400:gov";    // re-reviews kCityHrss too
 
 // Thread-safe: immutable.
 class FakeOffices : public OfficeResolver {
@@ -37,8 +42,36 @@ class FakeOffices : public OfficeResolver {
     return OfficeRef{it->first, it->second.name};
   }
 
-  absl::StatusOr<OfficeRef> ReviewOfficeOf(
+  absl::StatusOr<std::vector<ReviewOrgan>> ReviewOrgansOf(
       std::string_view code) const override {
+    auto it = offices_.find(std::string(code));
+    if (it == offices_.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("no office '", std::string(code), "'"));
+    }
+    std::vector<ReviewOrgan> organs;
+    if (!it->second.government.empty()) {
+      organs.push_back({*Resolve(it->second.government),
+                        "Arts. 35-36: 本级人民政府 (the department's own "
+                        "government)"});
+    }
+    if (!it->second.reviewer.empty()) {
+      organs.push_back({*Resolve(it->second.reviewer),
+                        it->second.government.empty() && !it->second.bureau
+                            ? "Arts. 35-36: 上一级人民政府 (the government "
+                              "one level up)"
+                            : "Arts. 35-36: 上一级主管部门 (the same line one "
+                              "level up)"});
+    }
+    if (organs.empty()) {
+      return absl::NotFoundError(absl::StrCat("nothing reviews decisions of '",
+                                              std::string(code), "'"));
+    }
+    return organs;
+  }
+
+  // The line organ one level up (the organ the builder's cases apply to).
+  absl::StatusOr<OfficeRef> ReviewOfficeOf(std::string_view code) const {
     auto it = offices_.find(std::string(code));
     if (it == offices_.end()) {
       return absl::NotFoundError(
@@ -59,18 +92,24 @@ class FakeOffices : public OfficeResolver {
  private:
   struct Entry {
     std::string name;
-    std::string reviewer;
+    std::string reviewer;  // the line one level up, or a government's parent
     bool bureau = false;
+    std::string government;  // a department's own government
   };
   const std::map<std::string, Entry> offices_ = {
-      {kCountyBureau, {"沁源县信访局", "", true}},
-      {kCityBureau, {"长治市信访局", "", true}},
-      {"140000:bureau", {"山西省信访局", "", true}},
-      {kCountyHrss, {"沁源县人力资源和社会保障局", kCityHrss, false}},
-      {kCityHrss, {"长治市人力资源和社会保障局", kProvinceHrss, false}},
-      {kProvinceHrss, {"山西省人力资源和社会保障厅", "", false}},
-      {kCountyHousing, {"沁源县住房和城乡建设局", "140400:housing", false}},
-      {"140400:housing", {"长治市住房和城乡建设局", "", false}},
+      {kCountyBureau, {"沁源县信访局", "", true, ""}},
+      {kCityBureau, {"长治市信访局", "", true, ""}},
+      {"140000:bureau", {"山西省信访局", "", true, ""}},
+      {kCountyGov, {"沁源县人民政府", kCityGov, false, ""}},
+      {kCityGov, {"长治市人民政府", "", false, ""}},
+      {kCountyHrss,
+       {"沁源县人力资源和社会保障局", kCityHrss, false, kCountyGov}},
+      {kCityHrss,
+       {"长治市人力资源和社会保障局", kProvinceHrss, false, kCityGov}},
+      {kProvinceHrss, {"山西省人力资源和社会保障厅", "", false, ""}},
+      {kCountyHousing,
+       {"沁源县住房和城乡建设局", "140400:housing", false, kCountyGov}},
+      {"140400:housing", {"长治市住房和城乡建设局", "", false, kCityGov}},
   };
 };
 

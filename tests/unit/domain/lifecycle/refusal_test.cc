@@ -36,8 +36,8 @@ TEST(RefusalGroundTest, DeclineNamesTheOfficesGround) {
        v1::REFUSAL_GROUND_TERMINATED, absl::StatusCode::kOk,
        v1::REFUSAL_GROUND_TERMINATED},
       {"Art. 23: a ground the protocol does not know is refused by name",
-       static_cast<v1::RefusalGround>(99),
-       absl::StatusCode::kInvalidArgument, v1::REFUSAL_GROUND_UNSPECIFIED},
+       static_cast<v1::RefusalGround>(99), absl::StatusCode::kInvalidArgument,
+       v1::REFUSAL_GROUND_UNSPECIFIED},
   };
   CaseBuilder builder;
   for (const Row& row : rows) {

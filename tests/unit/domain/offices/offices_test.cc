@@ -320,6 +320,50 @@ TEST(OfficeDirectoryTest, ReviewOfficeOfPassesOnFindErrors) {
             C::kNotFound);
 }
 
+TEST(OfficeDirectoryTest, ReviewOrgansOfADepartmentAreItsGovernmentAndItsLine) {
+  // Issue 23 item 6: "原办理机关、单位的上一级机关、单位" (Art. 35) of a county
+  // department is the county government or the department of the same line
+  // one level up; of a government or bureau, the government one level up.
+  struct Row {
+    const char* rule;
+    const char* office;
+    std::vector<std::string> organs;  // in order
+  };
+  const Row rows[] = {
+      {"Art. 35: 沁源县人社局 -> 沁源县人民政府 or 长治市人社局", "140431:hrss",
+       {"140431:gov", "140400:hrss"}},
+      {"Art. 36: 长治市人社局 (the reviewer) -> 长治市人民政府 or 山西省人社厅",
+       "140400:hrss", {"140400:gov", "140000:hrss"}},
+      {"Art. 35: a provincial 厅 -> 省人民政府 only (no line above in the tree)",
+       "140000:hrss", {"140000:gov"}},
+      {"Art. 35: a township's department -> the township government, or the "
+       "county's department of that line where the county has one",
+       "140431100:discipline", {"140431100:gov", "140431:discipline"}},
+      {"Art. 35: a government -> the government one level up only",
+       "140431:gov", {"140400:gov"}},
+      {"Art. 35: a bureau -> the parent region's government only",
+       "140431:bureau", {"140400:gov"}},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.rule);
+    absl::StatusOr<std::vector<ReviewOrgan>> organs =
+        Offices().ReviewOrgansOf(row.office);
+    ASSERT_TRUE(organs.ok()) << organs.status();
+    std::vector<std::string> codes;
+    for (const ReviewOrgan& organ : *organs) {
+      codes.push_back(organ.office.code);
+      EXPECT_THAT(organ.rule, ::testing::HasSubstr("Arts. 35-36"));
+    }
+    EXPECT_EQ(codes, row.organs);
+    EXPECT_EQ(organs->front().office.code,
+              Offices().ReviewOfficeOf(row.office)->code);
+  }
+  EXPECT_EQ(Offices().ReviewOrgansOf("140000:gov").status().code(),
+            C::kNotFound);
+  EXPECT_EQ(Offices().ReviewOrgansOf("x").status().code(),
+            C::kInvalidArgument);
+}
+
 // ---------------------------------------------------------------------------
 // Supervises: superiors read their subtree.
 

@@ -137,6 +137,20 @@ TEST(FormatTest, EachRefusalNamesItsOwnGround) {
       << FormatEvent(env);
 }
 
+TEST(FormatTest, ReviewRequestNamesTheRuleThatMadeTheOrgan) {
+  // Issue 23 item 6: Art. 35's organ one level up, as the petitioner chose.
+  v1::Envelope env;
+  v1::CaseEvent& e = *env.mutable_case_event();
+  e.set_action(v1::CASE_ACTION_REQUEST_REVIEW);
+  e.set_review_rule("Arts. 35-36: 上一级主管部门 — the department of the same "
+                    "line one level up");
+  EXPECT_TRUE(absl::StrContains(
+      FormatEvent(env),
+      "    review organ by: Arts. 35-36: 上一级主管部门 — the department of "
+      "the same line one level up\n"))
+      << FormatEvent(env);
+}
+
 TEST(FormatTest, EventShowsWhoDidWhatAndTheDeadlines) {
   v1::Envelope env;
   env.set_sequence(3);
