@@ -71,7 +71,10 @@ ConsumeLoop::ConsumeLoop(std::string name,
           "caserelay_loop_tick_clock_seconds",
           "The clock's time when the last committed Tick began: timers due "
           "by then are handled.",
-          {{"loop", name_}})) {}
+          {{"loop", name_}})),
+      ticks_(metrics->GetCounter("caserelay_loop_ticks_total",
+                                 "Ticks whose work is committed.",
+                                 {{"loop", name_}})) {}
 
 ConsumeLoop::~ConsumeLoop() { Stop(); }
 
@@ -258,16 +261,17 @@ absl::Status ConsumeLoop::RunOnce() {
   if (!batch.empty()) {
     if (absl::Status s = CommitWithRetry(batch); !s.ok()) return s;
     batch_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
-    for (const auto& [input, next_offset] : next) {
-      if (next_offset < 0) continue;  // Nothing applied there yet.
-      metrics_
-          ->GetGauge("caserelay_loop_input_next_offset",
-                     "The next input offset to apply: all below it are "
-                     "applied and committed.",
-                     {{"loop", name_},
-                      {"input", absl::StrCat(input.first, "/", input.second)}})
-          .Set(static_cast<double>(next_offset));
-    }
+  }
+  // Committed now, or before (a batch of duplicates only: the stored ones).
+  for (const auto& [input, next_offset] : next) {
+    if (next_offset < 0) continue;  // Nothing applied there yet.
+    metrics_
+        ->GetGauge("caserelay_loop_input_next_offset",
+                   "The next input offset to apply: all below it are "
+                   "applied and committed.",
+                   {{"loop", name_},
+                    {"input", absl::StrCat(input.first, "/", input.second)}})
+        .Set(static_cast<double>(next_offset));
   }
   {
     absl::MutexLock lock(&mu_);
@@ -293,6 +297,7 @@ absl::Status ConsumeLoop::RunOnce() {
     if (absl::Status s = CommitWithRetry(ticked); !s.ok()) return s;
   }
   tick_clock_.Set(absl::ToDoubleSeconds(tick_began - absl::UnixEpoch()));
+  ticks_.Increment();
   return absl::OkStatus();
 }
 

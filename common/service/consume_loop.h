@@ -124,7 +124,11 @@ struct ConsumeLoopOptions {
 //   caserelay_loop_tick_clock_seconds{loop}
 //       the clock's time (Unix seconds) when the last Tick began whose work
 //       is committed: every timer due by then has been handled, unless the
-//       Tick stopped at its bound (MoreDue).
+//       Tick stopped at its bound (MoreDue);
+//   caserelay_loop_ticks_total{loop}
+//       Ticks whose work is committed; each began after the inputs of its
+//       round were committed, so one counted after an input offset was
+//       seen also saw that input's effects.
 
 class ConsumeLoop {
  public:
@@ -190,6 +194,7 @@ class ConsumeLoop {
   metrics::Counter& log_resets_;
   metrics::Counter& skipped_records_;
   metrics::Gauge& tick_clock_;
+  metrics::Counter& ticks_;
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> healthy_{true};  // the consumer polls

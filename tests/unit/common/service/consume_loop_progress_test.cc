@@ -72,8 +72,11 @@ TEST_F(ConsumeLoopProgressTest, TickClockIsTheClockOfTheLastCommittedTick) {
     SCOPED_TRACE(row.rule);
     clock.Advance(row.advance);
     handler_.FailTicks(row.failing_ticks);
+    const uint64_t ticks = CounterValue("caserelay_loop_ticks_total");
     (void)loop_->RunOnce();
     EXPECT_EQ(TickClock(), row.expected);
+    EXPECT_EQ(CounterValue("caserelay_loop_ticks_total"),
+              ticks + (row.failing_ticks == 0 ? 1 : 0));
   }
 }
 
