@@ -12,11 +12,12 @@ class IntakeParts final : public service::Service {
               std::unique_ptr<region::RegionTree> regions,
               std::unique_ptr<offices::OfficeDirectory> offices,
               LookupCodes codes,
-              Limits limits, LookupLimits lookup_limits)
+              Limits limits, LookupLimits lookup_limits,
+              RequestIdOptions request_ids)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         impl_(context, regions_.get(), offices_.get(), std::move(codes), limits,
-              lookup_limits) {}
+              lookup_limits, request_ids) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
@@ -55,6 +56,9 @@ service::ServiceDefinition IntakeDefinition() {
        "lookup.max_failures count; a lock lasts to its end"},
       {"intake.max_text_chars", T::kInt, "10000", false,
        "longest matter.text accepted, in characters"},
+      {"intake.request_id_ttl", T::kDuration, "24h", false,
+       "how long a caller's request_id is remembered (a retry within it "
+       "gets the same case; 1m..30d)"},
   };
   def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)
@@ -81,10 +85,17 @@ service::ServiceDefinition IntakeDefinition() {
       return absl::InvalidArgumentError(
           "config: lookup.failure_window must be longer than 0");
     }
+    RequestIdOptions request_ids;
+    request_ids.ttl = context.config->GetDuration("intake.request_id_ttl");
+    if (request_ids.ttl < absl::Minutes(1) || request_ids.ttl > absl::Hours(24 * 30)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: intake.request_id_ttl must be 1m..30d, not ",
+          absl::FormatDuration(request_ids.ttl)));
+    }
     return std::make_unique<IntakeParts>(
         context, *std::move(regions), *std::move(offices),
         LookupCodes(context.config->GetString("lookup.secret")), limits,
-        lookup_limits);
+        lookup_limits, request_ids);
   };
   return def;
 }

@@ -20,12 +20,14 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
                                      const region::RegionTree* regions,
                                      const offices::OfficeDirectory* offices,
                                      LookupCodes codes, Limits limits,
-                                     LookupLimits lookup_limits)
+                                     LookupLimits lookup_limits,
+                                     RequestIdOptions request_ids)
     : context_(context),
       regions_(regions),
       offices_(offices),
       codes_(std::move(codes)),
       limits_(limits),
+      request_ids_(request_ids),
       throttle_(context.store, context.clock, lookup_limits) {}
 
 absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
@@ -42,16 +44,23 @@ absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
 }
 
 grpc::Status IntakeServiceImpl::SubmitPetition(
-    grpc::ServerContext*, const caserelay::v1::SubmitPetitionRequest* req,
+    grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
     caserelay::v1::SubmitPetitionResponse* resp) {
-  auto result = Submit(*req);
+  // Submitting needs no office (a petitioner may call); an office that
+  // proves who it is gets request_ids of its own.
+  std::string caller = kAnonymousCaller;
+  if (context_.auth != nullptr && ctx != nullptr) {
+    absl::StatusOr<std::string> office = context_.auth->OfficeOf(*ctx);
+    if (office.ok()) caller = *std::move(office);
+  }
+  auto result = Submit(*req, caller);
   if (!result.ok()) return rpc::ToGrpc(result.status());
   *resp = *std::move(result);
   return grpc::Status::OK;
 }
 
 absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
-    const caserelay::v1::SubmitPetitionRequest& req) {
+    const caserelay::v1::SubmitPetitionRequest& req, const std::string& caller) {
   absl::Time now = context_.clock->Now();
   absl::CivilDay today = time::ChinaDay(now);
   if (absl::Status s =
@@ -59,11 +68,20 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
       !s.ok()) {
     return s;
   }
+  const std::string request_key =
+      req.request_id().empty()
+          ? ""
+          : RequestKey(caller, req.matter().channel(), req.request_id());
+  const std::string request_mac =
+      request_key.empty() ? "" : RequestMac(codes_, req);
   absl::MutexLock lock(&submit_mu_);
   caserelay::v1::SubmitPetitionResponse resp;
-  // A retried submission returns the case it created the first time.
-  if (!req.request_id().empty()) {
-    auto known = context_.store->Get(kRequests, req.request_id());
+  store::WriteBatch batch(context_.store);
+  // A retried submission returns the case it created the first time, to
+  // the same caller for the same petition only (request_ids.h).
+  if (!request_key.empty()) {
+    auto known =
+        FindRequest(batch, request_key, request_mac, now, request_ids_.ttl);
     if (!known.ok()) return known.status();
     if (known->has_value()) {
       resp.set_case_number(**known);
@@ -105,14 +123,23 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   *received->mutable_received_at() = time::ToProto(now);
   received->set_identity_key(IdentityKey(codes_, req.petitioner()));
 
-  store::WriteBatch batch(context_.store);
   batch.Put(kPetitioners, record.petitioner().id(),
             req.petitioner().SerializeAsString());
   batch.Put(kCases, case_number, record.SerializeAsString());
   batch.Put(kCounters, prefix, store::EncodeUint64(seq + 1));
-  if (!req.request_id().empty())
-    batch.Put(kRequests, req.request_id(), case_number);
+  if (absl::Status s = SweepRequests(*context_.store, batch, now,
+                                     request_ids_.ttl, kRequestSweepBatch);
+      !s.ok()) {
+    return s;
+  }
+  if (!request_key.empty()) {
+    RememberRequest(batch, request_key, case_number, request_mac, now);
+  }
   batch.AddOutbox("petitions", case_number, event.SerializeAsString());
+  // Nothing is promised that Kafka would never take (issue 22 item 1).
+  if (absl::Status s = context_.publisher->CheckOutbox(batch); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) return s;
 
   log::Info("petition received",

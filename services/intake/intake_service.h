@@ -6,7 +6,8 @@
 //
 // Column families: "petitioners" (ref -> Petitioner), "cases" (case
 // number -> IntakeCaseRecord), "counters" (region-date -> next sequence),
-// "requests" (request_id -> case number).
+// "requests" (a caller's request_id per channel -> IntakeRequestRecord:
+// request_ids.h).
 //
 // Thread safety: gRPC handlers run concurrently; submissions serialise on
 // submit_mu_ (case numbering); the read model is applied on the consume
@@ -27,6 +28,7 @@
 #include "domain/offices/office_directory.h"
 #include "services/intake/lookup_code.h"
 #include "services/intake/lookup_throttle.h"
+#include "services/intake/request_ids.h"
 #include "services/intake/validation.h"
 
 namespace caserelay::intake {
@@ -34,7 +36,6 @@ namespace caserelay::intake {
 inline constexpr char kPetitioners[] = "petitioners";
 inline constexpr char kCases[] = "cases";
 inline constexpr char kCounters[] = "counters";
-inline constexpr char kRequests[] = "requests";
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
@@ -50,8 +51,15 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   IntakeServiceImpl(const service::Context& context,
                     const region::RegionTree* regions,
                     const offices::OfficeDirectory* offices, LookupCodes codes,
-                    Limits limits, LookupLimits lookup_limits = {});
+                    Limits limits, LookupLimits lookup_limits = {},
+                    RequestIdOptions request_ids = {});
 
+  // Validates and stores the petition (ValidateSubmission), or, for a
+  // request_id the same caller used on the same channel within
+  // intake.request_id_ttl, answers the case it made then (request_ids.h):
+  // the same request gets the same case number and look-up code; a
+  // different one ALREADY_EXISTS. The caller is the office the call
+  // authenticates as (context.auth), or anonymous.
   grpc::Status SubmitPetition(
       grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
       caserelay::v1::SubmitPetitionResponse* resp) override;
@@ -77,7 +85,8 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
 
  private:
   absl::StatusOr<caserelay::v1::SubmitPetitionResponse> Submit(
-      const caserelay::v1::SubmitPetitionRequest& req);
+      const caserelay::v1::SubmitPetitionRequest& req,
+      const std::string& caller);
   absl::StatusOr<std::optional<caserelay::v1::IntakeCaseRecord>> LoadCase(
       std::string_view case_number) const;
 
@@ -86,6 +95,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   const offices::OfficeDirectory* const offices_;  // loaded over regions_
   const LookupCodes codes_;
   const Limits limits_;
+  const RequestIdOptions request_ids_;
   LookupThrottle throttle_;
   absl::Mutex submit_mu_;
 };
