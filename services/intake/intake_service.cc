@@ -103,9 +103,6 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   IntakeCaseRecord record;
   record.set_case_number(case_number);
   record.mutable_petitioner()->set_id(absl::StrCat("P", case_number));
-  std::string salt = LookupCodes::NewSalt();
-  record.set_lookup_salt(salt);
-  record.set_lookup_hash(LookupCodes::Hash(salt, lookup_code));
   *record.mutable_matter() = req.matter();
   *record.mutable_received_at() = time::ToProto(now);
   *record.mutable_updated_at() = time::ToProto(now);
@@ -183,8 +180,7 @@ grpc::Status IntakeServiceImpl::GetCaseStatus(
         auto record = LoadCase(req->case_number());
         if (!record.ok()) return record.status();
         if (!record->has_value() ||
-            !LookupCodes::Matches((*record)->lookup_salt(), req->lookup_code(),
-                                  (*record)->lookup_hash())) {
+            !codes_.Verify(req->case_number(), req->lookup_code())) {
           return false;
         }
         found = **std::move(record);

@@ -1,9 +1,6 @@
 #include "services/intake/lookup_code.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
-
-#include <cstdlib>
 
 #include "absl/strings/escaping.h"
 #include "common/digest/digest.h"
@@ -29,26 +26,11 @@ std::string LookupCodes::HexMac(std::string_view input) const {
   return absl::BytesToHexString(digest::HmacSha256(secret_, A(input)));
 }
 
-std::string LookupCodes::NewSalt() {
-  std::string salt(16, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), 16) != 1) {
-    // No entropy is a broken machine, not a bad request: fail fast.
-    std::abort();
-  }
-  return salt;
-}
-
-std::string LookupCodes::Hash(std::string_view salt, std::string_view code) {
-  std::string input(salt);
-  input.append(code);
-  return digest::Sha256(input);
-}
-
-bool LookupCodes::Matches(std::string_view salt, std::string_view code,
-                          std::string_view hash) {
-  std::string h = Hash(salt, code);
-  return h.size() == hash.size() &&
-         CRYPTO_memcmp(h.data(), hash.data(), h.size()) == 0;
+bool LookupCodes::Verify(std::string_view case_number,
+                         std::string_view code) const {
+  const std::string want = Derive(case_number);
+  return code.size() == want.size() &&
+         CRYPTO_memcmp(want.data(), code.data(), want.size()) == 0;
 }
 
 }  // namespace caserelay::intake

@@ -1,9 +1,11 @@
 // The petitioner's look-up code (查询码): 8 characters from an alphabet
-// without look-alikes, derived as HMAC-SHA256(secret, case number) so intake
-// never stores it in clear: it re-derives it for the receipt SMS, and keeps
-// only a salted SHA-256 hash to check a look-up against (so a copy of the
-// database alone reveals no code, and the secret can be rotated without
-// invalidating codes already issued).
+// without look-alikes, derived as HMAC-SHA256(secret, case number). Intake
+// stores nothing of it: it re-derives the code for the receipt SMS and to
+// check a look-up (Verify), so a copy of the database without the secret
+// is no offline oracle for the 40-bit codes.
+//
+// The secret is not rotatable: changing lookup.secret changes every code
+// already issued (and every identity key, identity_key.h).
 //
 // Thread safety: immutable after construction.
 
@@ -29,13 +31,9 @@ class LookupCodes {
   // number, so the two uses cannot collide.
   std::string HexMac(std::string_view input) const;
 
-  // 16 random bytes for a new case's hash salt.
-  static std::string NewSalt();
-  // SHA-256(salt || code).
-  static std::string Hash(std::string_view salt, std::string_view code);
-  // Constant-time comparison of Hash(salt, code) with `hash`.
-  static bool Matches(std::string_view salt, std::string_view code,
-                      std::string_view hash);
+  // True iff `code` is Derive(case_number), compared in constant time
+  // (no early exit on the first differing character). Case-sensitive.
+  bool Verify(std::string_view case_number, std::string_view code) const;
 
  private:
   const std::string secret_;

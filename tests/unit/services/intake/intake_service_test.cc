@@ -139,6 +139,24 @@ TEST_F(IntakeServiceTest, SubmittedCaseStartsReceived) {
   EXPECT_TRUE(record.office_code().empty());
 }
 
+TEST_F(IntakeServiceTest, LookUpCodeIsVerifiedByTheSecretNotByTheStore) {
+  // lookup_code.h (issue 22 item 8): nothing of the code is stored, so a
+  // copy of the store is no oracle; the right code under another secret
+  // is no code at all.
+  auto submitted = Submit();
+  IntakeCaseRecord record = LoadCase(submitted.case_number());
+  EXPECT_TRUE(record.GetReflection()->GetUnknownFields(record).empty())
+      << "no look-up salt or hash kept";
+  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+            grpc::StatusCode::OK);
+  service_ = std::make_unique<IntakeServiceImpl>(
+      t_->context(), &svctest::ShippedRegions(),
+      &svctest::ShippedOfficeDirectory(), LookupCodes("another-secret"),
+      Limits(), LookupLimits());
+  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(IntakeServiceTest, CaseEventUpdatesStateAndOffice) {
   std::string case_number = Submit().case_number();
   Envelope e = Registered(case_number, 1, "140431:bureau", "沁源县信访局");

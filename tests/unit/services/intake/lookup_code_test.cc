@@ -1,11 +1,14 @@
 // LookupCodes: the petitioner's look-up code (查询码), derived from a secret
-// and kept only as a salted hash (DESIGN.md Security: "the petitioner sees
-// a case only with its case number and look-up code (stored hashed)").
+// and never stored: a look-up is verified by deriving it again (DESIGN.md
+// Security; issue 22 item 8: a stored salted hash of 40 bits was an
+// offline oracle).
 
 #include "services/intake/lookup_code.h"
 
+#include <cctype>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
@@ -56,48 +59,42 @@ TEST(LookupCodesTest, CodeIsEightCharactersOfTheAlphabet) {
   EXPECT_EQ(used.size(), 32u);
 }
 
-TEST(LookupCodesTest, NewSaltIsSixteenFreshBytes) {
-  std::string a = LookupCodes::NewSalt();
-  std::string b = LookupCodes::NewSalt();
-  EXPECT_EQ(a.size(), 16u);
-  EXPECT_EQ(b.size(), 16u);
-  EXPECT_NE(a, b);
+TEST(LookupCodesTest, VerifiesTheRightCode) {
+  const LookupCodes codes("secret-1");
+  EXPECT_TRUE(codes.Verify(kCase, codes.Derive(kCase)));
 }
 
-TEST(LookupCodesTest, HashIsSha256Sized) {
-  EXPECT_EQ(LookupCodes::Hash("salt", "ABCD2345").size(), 32u);
+TEST(LookupCodesTest, DoesNotVerifyAWrongCode) {
+  // Issue 22 item 8: verify by re-deriving the keyed code. Each row a way
+  // to be wrong.
+  const LookupCodes codes("secret-1");
+  const std::string right = codes.Derive(kCase);
+  std::string one_off = right;
+  one_off[7] = one_off[7] == '2' ? '3' : '2';
+  std::string lower = right;
+  for (char& c : lower) c = static_cast<char>(std::tolower(c));
+  for (const auto& [why, code] : std::vector<std::pair<const char*, std::string>>{
+           {"last character differs", one_off},
+           {"empty", ""},
+           {"truncated", right.substr(0, 7)},
+           {"with a character more", right + "2"},
+           {"lowercase: codes are case-sensitive", lower},
+       }) {
+    if (code == right) continue;  // a code of digits only has no lowercase
+    EXPECT_FALSE(codes.Verify(kCase, code)) << why;
+  }
 }
 
-TEST(LookupCodesTest, MatchesTheRightCode) {
-  std::string salt = LookupCodes::NewSalt();
-  std::string code = LookupCodes("secret-1").Derive(kCase);
-  std::string hash = LookupCodes::Hash(salt, code);
-  EXPECT_TRUE(LookupCodes::Matches(salt, code, hash));
+TEST(LookupCodesTest, DoesNotVerifyAnotherCasesCode) {
+  const LookupCodes codes("secret-1");
+  EXPECT_FALSE(codes.Verify(kCase, codes.Derive("140431-20261122-000002")));
 }
 
-TEST(LookupCodesTest, DoesNotMatchAWrongCode) {
-  std::string salt = LookupCodes::NewSalt();
-  std::string hash = LookupCodes::Hash(salt, "ABCD2345");
-  EXPECT_FALSE(LookupCodes::Matches(salt, "ABCD2346", hash));
-  EXPECT_FALSE(LookupCodes::Matches(salt, "", hash));
-  EXPECT_FALSE(LookupCodes::Matches(salt, "abcd2345", hash));
-}
-
-TEST(LookupCodesTest, DoesNotMatchUnderAnotherSalt) {
-  std::string hash = LookupCodes::Hash("salt-a", "ABCD2345");
-  EXPECT_FALSE(LookupCodes::Matches("salt-b", "ABCD2345", hash));
-}
-
-TEST(LookupCodesTest, DoesNotMatchATruncatedHash) {
-  std::string hash = LookupCodes::Hash("salt", "ABCD2345");
-  EXPECT_FALSE(LookupCodes::Matches("salt", "ABCD2345", hash.substr(0, 16)));
-  EXPECT_FALSE(LookupCodes::Matches("salt", "ABCD2345", ""));
-}
-
-TEST(LookupCodesTest, SameCodeHashesDifferentlyUnderDifferentSalts) {
-  // A copy of the database alone must not reveal equal codes.
-  EXPECT_NE(LookupCodes::Hash("salt-a", "ABCD2345"),
-            LookupCodes::Hash("salt-b", "ABCD2345"));
+TEST(LookupCodesTest, DoesNotVerifyUnderAnotherSecret) {
+  // lookup_code.h: the secret is not rotatable; a code of one secret is
+  // not a code of another.
+  EXPECT_FALSE(
+      LookupCodes("secret-2").Verify(kCase, LookupCodes("secret-1").Derive(kCase)));
 }
 
 }  // namespace
