@@ -55,10 +55,12 @@ absl::StatusOr<std::unique_ptr<X509, X509Free>> FirstCert(
   return cert;
 }
 
-// ReadSmallFile(path), its error prefixed by the file's role.
+// ReadSmallFile(path), its error prefixed by the file's role. A private
+// key is refused when group or others may read or write it.
 absl::StatusOr<std::string> ReadPem(const std::string& path,
-                                    const std::string& role) {
-  auto pem = ReadSmallFile(path, FileAccess::kAnyMode);
+                                    const std::string& role,
+                                    FileAccess access = FileAccess::kAnyMode) {
+  auto pem = ReadSmallFile(path, access);
   if (!pem.ok()) {
     return absl::Status(pem.status().code(),
                         absl::StrCat(role, " ", pem.status().message()));
@@ -77,7 +79,7 @@ absl::StatusOr<KeyPair> ReadKeyPair(const std::string& cert_path,
                                     const std::string& who) {
   auto cert_pem = ReadPem(cert_path, who + " certificate");
   if (!cert_pem.ok()) return cert_pem.status();
-  auto key_pem = ReadPem(key_path, who + " key");
+  auto key_pem = ReadPem(key_path, who + " key", FileAccess::kOwnerOnly);
   if (!key_pem.ok()) return key_pem.status();
   auto cert = FirstCert(*cert_pem, who + " certificate", cert_path);
   if (!cert.ok()) return cert.status();

@@ -40,7 +40,8 @@ struct ServerTlsFiles {
 // - INVALID_ARGUMENT: cert_path without key_path or the reverse,
 //   client_ca_path without them, a file that holds no PEM certificate /
 //   private key, or a key that does not belong to the certificate;
-// - the codes of ReadSmallFile for a file that cannot be read.
+// - the codes of ReadSmallFile for a file that cannot be read; the key
+//   file must be owner-only (FAILED_PRECONDITION with the chmod otherwise).
 // Messages name the file's role and path.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const ServerTlsFiles& files);
@@ -73,7 +74,7 @@ struct ClientAuth {
 // printable ASCII without spaces, a client certificate without a CA,
 // tls_cert_path without tls_key_path or the reverse, or PEM files that do
 // not parse or match; with ReadSmallFile's codes for files that cannot be
-// read (token_file must be owner-only).
+// read (token_file and tls_key_path must be owner-only).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
     const ClientAuth& auth);
 

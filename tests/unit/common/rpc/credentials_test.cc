@@ -1,6 +1,9 @@
 // common/rpc: checks on TLS files and on the client's auth description.
 #include "common/rpc/credentials.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "common/rpc/server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -47,6 +50,10 @@ TEST_F(CredentialsTest, ServerFilesThatDoNotFitAreRefusedNamingTheFile) {
     std::string message;
   };
   std::string not_pem = pki_->dir().Write("not.pem", "hello\n");
+  // The server's key, readable by everyone (issue 22 item 8).
+  std::stringstream key;
+  key << std::ifstream(P("server.key")).rdbuf();
+  std::string open_key = pki_->dir().Write("open.key", key.str(), 0644);
   for (const Row& row : std::vector<Row>{
            {"certificate without key",
             {P("server.pem"), "", ""},
@@ -80,6 +87,11 @@ TEST_F(CredentialsTest, ServerFilesThatDoNotFitAreRefusedNamingTheFile) {
             {P("server.pem"), P("absent.key"), ""},
             absl::StatusCode::kNotFound,
             "server key " + P("absent.key") + ": "},
+           {"key readable by group or others (issue 22 item 8)",
+            {P("server.pem"), open_key, ""},
+            absl::StatusCode::kFailedPrecondition,
+            "server key " + open_key + ": mode 0644 lets group or others "
+                                       "read or write it; chmod 600"},
        }) {
     auto creds = MakeServerCredentials(row.files);
     EXPECT_EQ(creds.status().code(), row.code) << row.why;
