@@ -56,6 +56,9 @@ service::ServiceDefinition IntakeDefinition() {
        "lookup.max_failures count; a lock lasts to its end"},
       {"intake.max_text_chars", T::kInt, "10000", false,
        "longest matter.text accepted, in characters"},
+      {"intake.max_list_items", T::kInt, "20", false,
+       "most items of each list of a matter (accused_offices, "
+       "other_regions, other_categories), 1..200"},
       {"intake.request_id_ttl", T::kDuration, "24h", false,
        "how long a caller's request_id is remembered (a retry within it "
        "gets the same case; 1m..30d)"},
@@ -72,6 +75,13 @@ service::ServiceDefinition IntakeDefinition() {
     Limits limits;
     limits.max_text_chars =
         static_cast<int>(context.config->GetInt("intake.max_text_chars"));
+    int64_t max_list_items = context.config->GetInt("intake.max_list_items");
+    if (max_list_items < 1 || max_list_items > 200) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: intake.max_list_items must be 1..200, not ",
+          max_list_items));
+    }
+    limits.max_list_items = static_cast<int>(max_list_items);
     LookupLimits lookup_limits;
     int64_t max_failures = context.config->GetInt("lookup.max_failures");
     if (max_failures < 1 || max_failures > 1000) {

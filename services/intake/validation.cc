@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "domain/petition/identity.h"
+#include "domain/petition/matter_bounds.h"
 #include "domain/routing/matter_validation.h"
 #include "domain/sms/segment.h"
 
@@ -78,6 +79,14 @@ absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
       !s.ok()) {
     return s;
   }
+  // Every other field of the matter, and its lists' lengths (issue 22
+  // item 1: the whole matter goes into PetitionReceived).
+  petition::MatterBounds bounds;
+  bounds.max_title_chars = limits.max_title_chars;
+  bounds.max_text_chars = limits.max_text_chars;
+  bounds.max_accused_chars = limits.max_name_chars;
+  bounds.max_list_items = limits.max_list_items;
+  if (auto s = petition::CheckMatterBounds(m, bounds); !s.ok()) return s;
   if (!p.id_number().empty()) {
     if (auto s = petition::ValidateIdNumber(p.id_number(), today); !s.ok()) {
       return Field("petitioner.id_number", s.message());

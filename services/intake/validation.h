@@ -1,6 +1,8 @@
 // Checks a SubmitPetitionRequest against DOMAIN.md "Who is involved" and
 // "Channels": the required fields, the GB 11643 ID checksum when an ID is
-// given, the phone format, the size limits, and a known region.
+// given, the phone format, the size limits of every field and the item
+// counts of every list (domain/petition/matter_bounds.h), and a known
+// region.
 //
 // Thread safety: stateless apart from const inputs.
 
@@ -21,6 +23,9 @@ struct Limits {
   int max_title_chars = 200;
   int max_text_chars = 10000;  // intake.max_text_chars
   int max_request_id_chars = 64;
+  // Items of each of matter.accused_offices, other_regions and
+  // other_categories (intake.max_list_items).
+  int max_list_items = 20;
 };
 
 // OK if the request may be stored; otherwise INVALID_ARGUMENT whose message

@@ -89,7 +89,8 @@ class RoutingService final : public service::Service {
                  std::unique_ptr<region::RegionTree> regions,
                  std::unique_ptr<offices::OfficeDirectory> offices,
                  std::unique_ptr<StatutoryRoutes> routes,
-                 time::Calendar calendar, lifecycle::Policy policy)
+                 time::Calendar calendar, lifecycle::Policy policy,
+                 RequestBounds bounds)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         routes_(std::move(routes)),
@@ -98,7 +99,7 @@ class RoutingService final : public service::Service {
         router_(regions_.get(), offices_.get(), routes_.get()),
         lifecycle_(policy, &calendar_, &resolver_),
         impl_(context, RoutingParts{offices_.get(), &router_, &lifecycle_,
-                                    context.auth}) {}
+                                    context.auth, bounds}) {}
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
     // One loop for both topics: the handler's pending-case bookkeeping
@@ -215,6 +216,9 @@ service::ServiceDefinition RoutingDefinition() {
        "as caserelay_calendar_year_without_notice), 'weekends' its Saturdays "
        "and Sundays only, 'refuse' refuses every action whose deadline needs "
        "it"},
+      {"routing.max_reason_chars", T::kInt, "2000", false,
+       "longest free text an office writes in one action (ActRequest "
+       "reason, decline route), in characters, 100..20000"},
   };
   const lifecycle::Policy defaults;
   for (const auto& s : DeadlineSettings()) {
@@ -236,9 +240,17 @@ service::ServiceDefinition RoutingDefinition() {
     if (!routes.ok()) return routes.status();
     auto calendar = LoadCalendar(cfg, context.metrics, context.clock->Now());
     if (!calendar.ok()) return calendar.status();
+    RequestBounds bounds;
+    const int64_t max_reason = cfg.GetInt("routing.max_reason_chars");
+    if (max_reason < 100 || max_reason > 20000) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: routing.max_reason_chars must be 100..20000, not ",
+          max_reason));
+    }
+    bounds.max_reason_chars = static_cast<int>(max_reason);
     return std::make_unique<RoutingService>(
         context, *std::move(regions), *std::move(offices), *std::move(routes),
-        *std::move(calendar), *policy);
+        *std::move(calendar), *policy, bounds);
   };
   return def;
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
+#include "services/routing/request_bounds.h"
 #include "services/routing/routing_service.h"
 
 namespace caserelay::routing {
@@ -106,6 +107,9 @@ grpc::Status RoutingServiceImpl::GetCase(
     caserelay::v1::CaseDetail* resp) {
   auto caller = Caller(*ctx);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  if (absl::Status s = CheckGetCase(*req, parts_.bounds); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
   auto record = cases_.Read(req->case_id());
   if (!record.ok()) return rpc::ToGrpc(record.status());
   if (!record->has_value()) return NoCase(req->case_id());
@@ -124,6 +128,9 @@ grpc::Status RoutingServiceImpl::ListInbox(
     caserelay::v1::ListInboxResponse* resp) {
   auto caller = Caller(*ctx);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  if (absl::Status s = CheckListInbox(*req, parts_.bounds); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
   InboxQuery query;
   query.office_code = req->office_code().empty() ? *caller : req->office_code();
   if (query.office_code != *caller &&
@@ -160,6 +167,9 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
                                      caserelay::v1::CaseView* resp) {
   auto caller = Caller(*ctx);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  if (absl::Status s = CheckAct(*req, parts_.bounds); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
   auto cmd = CommandOf(*req, *caller, context_.clock->Now());
   if (!cmd.ok()) return rpc::ToGrpc(cmd.status());
   const std::string& id = req->case_id();
@@ -198,6 +208,10 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
   *out.mutable_case_event() = *std::move(event);
   store::WriteBatch batch(context_.store);
   cases_.Append(batch, &before, after, out);
+  // Nothing is promised that Kafka would never take (issue 22 item 1).
+  if (absl::Status s = context_.publisher->CheckOutbox(batch); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
   if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) {
     return rpc::ToGrpc(s);
   }
@@ -210,6 +224,9 @@ grpc::Status RoutingServiceImpl::PreviewRoute(
     caserelay::v1::RouteDecision* resp) {
   auto caller = Caller(*ctx);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  if (absl::Status s = CheckPreviewRoute(*req, parts_.bounds); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
   store::WriteBatch nothing(context_.store);  // reads committed state only
   auto decision = Decide(req->matter(), req->identity_key(), nothing,
                          context_.clock->Now(), {}, nullptr);

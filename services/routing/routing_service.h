@@ -29,6 +29,7 @@
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "common/rpc/auth.h"
 #include "common/service/service_main.h"
+#include "services/routing/request_bounds.h"
 #include "domain/lifecycle/lifecycle.h"
 #include "domain/offices/office_directory.h"
 #include "domain/routing/router.h"
@@ -44,6 +45,8 @@ struct RoutingParts {
   // nullptr when auth.mode is none: then every office call is
   // UNAUTHENTICATED (there is no anonymous office).
   const rpc::Authenticator* auth;
+  // The bounds of every request field (routing.max_reason_chars).
+  RequestBounds bounds = {};
 };
 
 class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,

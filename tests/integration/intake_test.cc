@@ -40,9 +40,14 @@ const BadRow kBadRows[] = {
      }},
     {"phone format", "petitioner.phone",
      [](SubmitPetitionRequest& r) { r.mutable_petitioner()->set_phone("12345"); }},
-    {"size limit: a 10 MB text", "matter.text",
+    // A 10 MB text no longer reaches the field check: gRPC refuses the
+    // request unread (grpc.max_receive_bytes, 1 MiB: issue 22 item 1; see
+    // outbox_stall_test.cc). Just over the field's own limit is refused
+    // naming it.
+    {"size limit: a text of 10,001 characters (intake.max_text_chars)",
+     "matter.text",
      [](SubmitPetitionRequest& r) {
-       r.mutable_matter()->set_text(std::string(10 * 1024 * 1024, 'x'));
+       r.mutable_matter()->set_text(std::string(10001, 'x'));
      }},
     {"GB/T 2260: unknown region code", "matter.region_code",
      [](SubmitPetitionRequest& r) { r.mutable_matter()->set_region_code("149999"); }},

@@ -489,6 +489,68 @@ TEST_F(ValidationTest, ConfiguredTextLimitIsTheOneApplied) {
       absl::StatusCode::kOk);
 }
 
+// Issue 22 item 1: the lists of a matter and its code fields are bounded
+// too (the reproduction: 120,000 other_categories were accepted and the
+// PetitionReceived they made stalled intake's outbox for good).
+TEST_F(ValidationTest, ListsAndCodesOfTheMatterAreBounded) {
+  struct Row {
+    const char* rule;
+    const char* path;
+    std::function<void(SubmitPetitionRequest&)> change;
+  };
+  const std::vector<Row> rows = {
+      {"issue 22.1: at most intake.max_list_items (20) other_categories",
+       "matter.other_categories",
+       [](SubmitPetitionRequest& r) {
+         for (int i = 0; i < 120000; ++i)
+           r.mutable_matter()->add_other_categories("abcdefghij");
+       }},
+      {"issue 22.1: at most 20 other_regions", "matter.other_regions",
+       [](SubmitPetitionRequest& r) {
+         for (int i = 0; i < 21; ++i)
+           r.mutable_matter()->add_other_regions("140402");
+       }},
+      {"issue 22.1: at most 20 accused_offices", "matter.accused_offices",
+       [](SubmitPetitionRequest& r) {
+         for (int i = 0; i < 21; ++i)
+           r.mutable_matter()->add_accused_offices("140431:housing");
+       }},
+      {"issue 22.1: lodged_with is an office code, at most 64 characters",
+       "matter.lodged_with",
+       [](SubmitPetitionRequest& r) {
+         r.mutable_matter()->set_lodged_with(std::string(65, 'a'));
+       }},
+      {"issue 22.1: an other_categories item is a code, at most 64",
+       "matter.other_categories[0]",
+       [](SubmitPetitionRequest& r) {
+         r.mutable_matter()->add_other_categories(std::string(65, 'a'));
+       }},
+  };
+  for (const Row& row : rows) {
+    SubmitPetitionRequest req = Valid();
+    row.change(req);
+    ExpectFieldError(Validate(req), row.path, row.rule);
+  }
+}
+
+TEST_F(ValidationTest, ConfiguredListLimitIsTheOneApplied) {
+  // intake.max_list_items is configuration.
+  SubmitPetitionRequest req = Valid();
+  req.mutable_matter()->add_other_regions("140404");
+  req.mutable_matter()->add_other_regions("140403");
+  Limits limits;
+  limits.max_list_items = 1;
+  ExpectFieldError(
+      ValidateSubmission(req, svctest::ShippedRegions(),
+                         svctest::ShippedOfficeDirectory(), limits, kToday),
+      "matter.other_regions", "Limits.max_list_items = 1");
+  limits.max_list_items = 2;
+  EXPECT_EQ(
+      ValidateSubmission(req, svctest::ShippedRegions(),
+                         svctest::ShippedOfficeDirectory(), limits, kToday).code(),
+      absl::StatusCode::kOk);
+}
+
 // ---- CountChars ---------------------------------------------------------
 
 TEST(CountCharsTest, CountsCodePointsNotBytes) {

@@ -1,0 +1,101 @@
+#include "domain/petition/matter_bounds.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace caserelay::petition {
+namespace {
+
+using google::protobuf::RepeatedPtrField;
+
+absl::Status CheckList(absl::string_view path,
+                       const RepeatedPtrField<std::string>& items,
+                       int max_items, int max_chars) {
+  if (items.size() > max_items) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": 最多 ", max_items, " 项，收到 ", items.size(), " 项"));
+  }
+  for (int i = 0; i < items.size(); ++i) {
+    if (absl::Status s =
+            CheckChars(absl::StrCat(path, "[", i, "]"), items[i], max_chars);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+size_t CountCodePoints(absl::string_view utf8) {
+  size_t n = 0;
+  for (size_t i = 0; i < utf8.size(); ++n) {
+    const unsigned char lead = static_cast<unsigned char>(utf8[i]);
+    size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
+                 : (lead >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > utf8.size()) return utf8.size();
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(utf8[i + k]) & 0xC0) != 0x80) {
+        return utf8.size();
+      }
+    }
+    i += len;
+  }
+  return n;
+}
+
+absl::Status CheckChars(absl::string_view path, absl::string_view value,
+                        int max_chars) {
+  // A string can have no more code points than bytes: most values pass
+  // without being scanned.
+  if (value.size() <= static_cast<size_t>(max_chars)) return absl::OkStatus();
+  size_t n = CountCodePoints(value);
+  if (n <= static_cast<size_t>(max_chars)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      path, ": 最多 ", max_chars, " 个字符，收到 ", n, " 个"));
+}
+
+absl::Status CheckMatterBounds(const caserelay::v1::Matter& m,
+                               const MatterBounds& b, absl::string_view path) {
+  auto at = [path](absl::string_view field) {
+    return absl::StrCat(path, ".", field);
+  };
+  // Lists first: their size, not their content, is the danger.
+  if (absl::Status s = CheckList(at("accused_offices"), m.accused_offices(),
+                                 b.max_list_items, b.max_code_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckList(at("other_regions"), m.other_regions(),
+                                 b.max_list_items, b.max_region_code_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckList(at("other_categories"), m.other_categories(),
+                                 b.max_list_items, b.max_code_chars);
+      !s.ok()) {
+    return s;
+  }
+  const struct {
+    const char* field;
+    const std::string& value;
+    int max_chars;
+  } texts[] = {
+      {"region_code", m.region_code(), b.max_region_code_chars},
+      {"category", m.category(), b.max_code_chars},
+      {"lodged_with", m.lodged_with(), b.max_code_chars},
+      {"title", m.title(), b.max_title_chars},
+      {"accused", m.accused(), b.max_accused_chars},
+      {"text", m.text(), b.max_text_chars},
+  };
+  for (const auto& t : texts) {
+    if (absl::Status s = CheckChars(at(t.field), t.value, t.max_chars);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace caserelay::petition
