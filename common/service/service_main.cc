@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/file/file.h"
+#include "common/kafka/cluster_id.h"
 #include "common/kafka/consumer.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/wait_for_topics.h"
@@ -227,6 +228,23 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
       {"petitions", "case-events", "supervision-events", "notification-events"},
       cfg->GetDuration("kafka.wait"));
   if (!ready.ok()) return Fail(ready, 1);
+  // Events Kafka confirmed in another log (the embedded broker started
+  // again, a new cluster) may never have been read there: they go out
+  // again, and consumers drop what they had by event id (issue 23 item 1).
+  auto cluster = kafka::ClusterId(*bootstrap, cfg->GetDuration("kafka.wait"));
+  if (!cluster.ok()) {
+    log::Warn("Kafka gave no cluster id: confirmed events are not kept for "
+              "a new log in this run",
+              {{"error", std::string(cluster.status().message())}});
+  } else {
+    auto requeued = (*store)->RequeuePublished(*cluster);
+    if (!requeued.ok()) return Fail(requeued.status(), 1);
+    if (*requeued > 0) {
+      log::Warn("NEW LOG: Kafka is not the cluster these events were "
+                "confirmed in; publishing them again",
+                {{"cluster", *cluster}, {"events", std::to_string(*requeued)}});
+    }
+  }
 
   kafka::ProducerOptions producer_options = ServiceProducerOptions(
       *bootstrap, def.name, cfg->GetString("kafka.debug"));

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/store/outbox_dead_letters.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
 
@@ -16,6 +18,7 @@ constexpr char kOutbox[] = "outbox";
 constexpr char kOffsets[] = "offsets";
 constexpr char kMeta[] = "meta";
 constexpr char kDeadLetters[] = "dead-letters";
+constexpr char kPublished[] = "published";
 constexpr char kOutboxSeqKey[] = "outbox-next-seq";
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
@@ -34,6 +37,24 @@ std::string OffsetKey(std::string_view topic, int32_t partition) {
 std::string EncodeOutbox(const OutboxRecord& r) {
   return absl::StrCat(r.topic, std::string(1, '\0'), EncodeUint64(r.key.size()),
                       r.key, r.value);
+}
+
+// Published value: log-id-length(8) log-id outbox-value.
+std::string EncodePublished(std::string_view log_id, std::string_view value) {
+  std::string out = EncodeUint64(log_id.size());
+  out.append(log_id);
+  out.append(value);
+  return out;
+}
+
+bool DecodePublished(std::string_view v, std::string_view* log_id,
+                     std::string_view* value) {
+  if (v.size() < 8) return false;
+  const uint64_t n = DecodeUint64(v.substr(0, 8));
+  if (v.size() - 8 < n) return false;
+  *log_id = v.substr(8, n);
+  *value = v.substr(8 + n);
+  return true;
 }
 
 bool DecodeOutbox(std::string_view k, std::string_view v, OutboxRecord* r) {
@@ -127,7 +148,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   db_options.IncreaseParallelism(2);
 
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kOutbox,
-                                    kOffsets, kMeta, kDeadLetters};
+                                    kOffsets, kMeta, kDeadLetters,
+                                    kPublished};
   for (const auto& cf : options.column_families) names.push_back(cf);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& n : names) {
@@ -155,18 +177,26 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   std::unique_ptr<rocksdb::Iterator> it(
       db->NewIterator(rocksdb::ReadOptions(), cfs[kOutbox]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++size;
+  uint64_t published = 0;
+  it.reset(db->NewIterator(rocksdb::ReadOptions(), cfs[kPublished]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++published;
+  it.reset();
   return std::unique_ptr<Store>(
-      new Store(std::move(db), std::move(cfs), options.sync, next_seq, size));
+      new Store(std::move(db), std::move(cfs), options.sync, next_seq, size,
+                options.keep_published, published));
 }
 
 Store::Store(std::unique_ptr<rocksdb::DB> db,
              std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs,
-             bool sync, uint64_t next_outbox_seq, uint64_t outbox_size)
+             bool sync, uint64_t next_outbox_seq, uint64_t outbox_size,
+             uint64_t keep_published, uint64_t published_size)
     : db_(std::move(db)),
       cfs_(std::move(cfs)),
       sync_(sync),
+      keep_published_(keep_published),
       next_outbox_seq_(next_outbox_seq),
-      outbox_size_(outbox_size) {}
+      outbox_size_(outbox_size),
+      published_size_(published_size) {}
 
 Store::~Store() {
   for (auto& [name, handle] : cfs_) {
@@ -296,18 +326,86 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   // OutboxSize() drift.
   rocksdb::WriteBatch wb;
   uint64_t present = 0;
+  uint64_t kept = 0;
+  const bool keep = !publish_log_.empty() && keep_published_ > 0;
+  std::string value;
   std::string ignored;
   for (uint64_t seq : seqs) {
     std::string key = EncodeUint64(seq);
-    rocksdb::Status g = db_->Get(rocksdb::ReadOptions(), Family(kOutbox), key, &ignored);
-    if (g.ok()) ++present;
+    rocksdb::Status g = db_->Get(rocksdb::ReadOptions(), Family(kOutbox), key, &value);
+    if (g.ok()) {
+      ++present;
+      // Kept as confirmed in publish_log_, unless it was set aside as an
+      // outbox dead letter (outbox_dead_letters.h) instead.
+      const std::string dead =
+          absl::StrFormat("%s%020u", kOutboxDeadLetterPrefix, seq);
+      if (keep && db_->Get(rocksdb::ReadOptions(), Family(kDeadLetters), dead,
+                           &ignored)
+                      .IsNotFound()) {
+        wb.Put(Family(kPublished), key, EncodePublished(publish_log_, value));
+        ++kept;
+      }
+    }
     wb.Delete(Family(kOutbox), key);
+  }
+  // Only the newest keep_published_ are kept: drop the oldest beyond.
+  uint64_t dropped = 0;
+  if (published_size_ + kept > keep_published_) {
+    const uint64_t excess = published_size_ + kept - keep_published_;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), Family(kPublished)));
+    for (it->SeekToFirst(); it->Valid() && dropped < excess; it->Next()) {
+      wb.Delete(Family(kPublished), it->key());
+      ++dropped;
+    }
   }
   rocksdb::WriteOptions wo;
   wo.sync = false;  // losing a delete only republishes; consumers dedupe
   absl::Status s = FromRocks(db_->Write(wo, &wb), "delete outbox");
-  if (s.ok()) outbox_size_ -= std::min<uint64_t>(outbox_size_, present);
+  if (s.ok()) {
+    outbox_size_ -= std::min<uint64_t>(outbox_size_, present);
+    published_size_ = published_size_ + kept - std::min(published_size_ + kept, dropped);
+  }
   return s;
+}
+
+absl::StatusOr<uint64_t> Store::RequeuePublished(std::string_view log_id) {
+  absl::MutexLock lock(&mu_);
+  publish_log_ = std::string(log_id);
+  if (log_id.empty()) return 0;
+  rocksdb::WriteBatch wb;
+  uint64_t moved = 0;
+  bool corrupt = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), Family(kPublished)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view confirmed_in;
+    std::string_view value;
+    if (!DecodePublished(
+            std::string_view(it->value().data(), it->value().size()),
+            &confirmed_in, &value)) {
+      corrupt = true;
+      break;
+    }
+    if (confirmed_in == log_id) continue;
+    wb.Put(Family(kOutbox), it->key(), rocksdb::Slice(value.data(), value.size()));
+    wb.Delete(Family(kPublished), it->key());
+    ++moved;
+  }
+  if (absl::Status s = FromRocks(it->status(), "scan published"); !s.ok()) {
+    return s;
+  }
+  if (corrupt) return absl::DataLossError("store: corrupt published record");
+  if (moved == 0) return 0;
+  rocksdb::WriteOptions wo;
+  wo.sync = sync_;
+  if (absl::Status s = FromRocks(db_->Write(wo, &wb), "requeue published");
+      !s.ok()) {
+    return s;
+  }
+  outbox_size_ += moved;
+  published_size_ -= std::min(published_size_, moved);
+  return moved;
 }
 
 uint64_t Store::OutboxSize() const {

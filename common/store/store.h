@@ -2,9 +2,10 @@
 // consistency recipe of DESIGN.md: state, output events (the outbox) and
 // the consumed Kafka offsets are written in ONE atomic batch.
 //
-// Column families: every store has "outbox", "offsets", "meta" and
-// "dead-letters" (inputs that could not be applied, kept for operators); a
-// service names its own state families at Open(). Keys and values are
+// Column families: every store has "outbox", "offsets", "meta",
+// "dead-letters" (inputs that could not be applied, kept for operators) and
+// "published" (confirmed outbox records, kept for a new log); a service
+// names its own state families at Open(). Keys and values are
 // bytes; services keep protobuf records in them.
 //
 // Thread safety: Store is thread-safe. WriteBatch is not: one thread
@@ -103,6 +104,10 @@ struct StoreOptions {
   // fsync the WAL on every commit. Off is safe against a killed process
   // (the OS keeps the page cache) but not against power loss.
   bool sync = true;
+  // How many confirmed outbox records to keep (the newest) once
+  // SetPublishLog named the log they were confirmed in, so that a new log
+  // gets them again (RequeuePublished). 0: keep none.
+  uint64_t keep_published = 10000;
 };
 
 class Store {
@@ -147,8 +152,22 @@ class Store {
   // start).
   absl::StatusOr<std::vector<OutboxRecord>> PendingOutbox() const;
 
-  // Removes published records (their delivery was confirmed).
+  // Removes published records (their delivery was confirmed). Once
+  // RequeuePublished named the current log, each removed record is kept
+  // (in the "published" family, the newest keep_published of them) as
+  // confirmed in that log, unless it went to the outbox dead letters.
   absl::Status DeleteOutbox(const std::vector<uint64_t>& seqs);
+
+  // Names the log (the Kafka cluster id) records are confirmed in from now
+  // on, and moves every kept confirmed record of another log back into the
+  // outbox under its old sequence, to be published again (issue 23 item
+  // 1): a record Kafka confirmed may never have been read before its log
+  // was lost (the embedded broker stopped, the cluster replaced), and
+  // consumers drop what they had by event id. Call before the
+  // OutboxPublisher is created. Returns how many records were moved;
+  // UNAVAILABLE if RocksDB fails (nothing moved), DATA_LOSS if a kept
+  // record is malformed. An empty `log_id` moves nothing and keeps nothing.
+  absl::StatusOr<uint64_t> RequeuePublished(std::string_view log_id);
 
   // Count of records in the outbox (approximate only while commits run).
   uint64_t OutboxSize() const;
@@ -157,17 +176,21 @@ class Store {
   friend class WriteBatch;
   Store(std::unique_ptr<rocksdb::DB> db,
         std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs,
-        bool sync, uint64_t next_outbox_seq, uint64_t outbox_size);
+        bool sync, uint64_t next_outbox_seq, uint64_t outbox_size,
+        uint64_t keep_published, uint64_t published_size);
   rocksdb::ColumnFamilyHandle* Family(std::string_view cf) const;
 
   // Const after construction.
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs_;
   bool sync_;
+  uint64_t keep_published_;
 
   mutable absl::Mutex mu_;
   uint64_t next_outbox_seq_ ABSL_GUARDED_BY(mu_);
   uint64_t outbox_size_ ABSL_GUARDED_BY(mu_);
+  std::string publish_log_ ABSL_GUARDED_BY(mu_);  // empty: keep nothing
+  uint64_t published_size_ ABSL_GUARDED_BY(mu_);
 };
 
 // Big-endian encodings that sort like the numbers they hold.

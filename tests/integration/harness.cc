@@ -182,20 +182,12 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     if (!clock.ok()) return clock.status();
     sys->clock_ = *std::move(clock);
   }
-  std::string info = sys->dir() + "/devbroker.info";
-  std::vector<std::string> broker_argv = {Binary("tools/devbroker/devbroker"),
-                                          "--brokers", "1", "--info-file",
-                                          info};
+  sys->broker_argv_ = {Binary("tools/devbroker/devbroker"), "--brokers", "1",
+                       "--info-file", sys->dir() + "/devbroker.info"};
   for (const std::string& topic : options.topics) {
-    broker_argv.insert(broker_argv.end(), {"--topic", topic});
+    sys->broker_argv_.insert(sys->broker_argv_.end(), {"--topic", topic});
   }
-  auto broker = Process::Start(broker_argv, {}, sys->dir() + "/devbroker.log");
-  if (!broker.ok()) return broker.status();
-  sys->broker_ = *std::move(broker);
-  auto bootstrap =
-      WaitForKey(info, "bootstrap", absl::Seconds(20), sys->broker_.get());
-  if (!bootstrap.ok()) return bootstrap.status();
-  sys->bootstrap_ = *bootstrap;
+  if (absl::Status st = sys->StartBroker(); !st.ok()) return st;
   // intake first (notification needs its address), then the rest at
   // once: each waits a few seconds for its consumer group.
   if (wanted.count("intake")) {
@@ -227,6 +219,47 @@ System::~System() {
   }
   services_.clear();  // reaps (SIGKILL only if still running)
   broker_.reset();
+}
+
+absl::Status System::StartBroker() {
+  const std::string info = dir() + "/devbroker.info";
+  std::remove(info.c_str());
+  auto broker = Process::Start(broker_argv_, {}, dir() + "/devbroker.log");
+  if (!broker.ok()) return broker.status();
+  broker_ = *std::move(broker);
+  auto bootstrap = WaitForKey(info, "bootstrap", absl::Seconds(20),
+                              broker_.get());
+  if (!bootstrap.ok()) return bootstrap.status();
+  bootstrap_ = *bootstrap;
+  return absl::OkStatus();
+}
+
+absl::Status System::RestartAll() {
+  std::vector<std::string> started;
+  for (const char* name : kServices) {
+    if (services_.count(name)) started.push_back(name);
+  }
+  for (const std::string& name : started) {
+    services_[name]->Signal(SIGTERM, /*wait=*/false);
+  }
+  for (const std::string& name : started) {
+    services_[name]->Signal(SIGTERM, /*wait=*/true);
+  }
+  broker_->Signal(SIGTERM, /*wait=*/true);
+  if (absl::Status st = StartBroker(); !st.ok()) return st;
+  // As Start: intake first (notification needs its address), then the
+  // rest at once.
+  for (const std::string& name : started) {
+    if (absl::Status st = LaunchService(name); !st.ok()) return st;
+    if (name == "intake") {
+      if (absl::Status st = AwaitService(name); !st.ok()) return st;
+    }
+  }
+  for (const std::string& name : started) {
+    if (name == "intake") continue;
+    if (absl::Status st = AwaitService(name); !st.ok()) return st;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status System::LaunchService(const std::string& service) {

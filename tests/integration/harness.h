@@ -121,6 +121,12 @@ class System {
   void Signal(const std::string& service, int sig);
   absl::Status Restart(const std::string& service);
 
+  // Stops the whole system as Ctrl-C stops scripts/run (SIGTERM to every
+  // service, then to devbroker, each awaited) and starts it again over
+  // the same stores: a new devbroker, whose topics begin again at offset
+  // 0 (issue 23 item 1), then the services. Fails like Start.
+  absl::Status RestartAll();
+
   const std::string& dir() const { return dir_.path(); }
   std::string bootstrap() const { return bootstrap_; }
   std::string grpc_address(const std::string& service) const;
@@ -180,6 +186,8 @@ class System {
   // its stub.
   absl::Status LaunchService(const std::string& service);
   absl::Status AwaitService(const std::string& service);
+  // Starts devbroker with broker_argv_ and waits for its bootstrap list.
+  absl::Status StartBroker();
   absl::Status StartService(const std::string& service) {
     absl::Status s = LaunchService(service);
     return s.ok() ? AwaitService(service) : s;
@@ -195,6 +203,7 @@ class System {
   std::map<std::string, std::string> tokens_;  // office -> token
   std::map<std::string, std::unique_ptr<caserelay::v1::RoutingService::Stub>>
       routing_as_;
+  std::vector<std::string> broker_argv_;
   std::unique_ptr<Process> broker_;
   std::string bootstrap_;
   std::map<std::string, std::unique_ptr<Process>> services_;

@@ -93,8 +93,9 @@ TEST_F(StoreTest, OpenCreatesBuiltInAndServiceFamilies) {
   rocksdb::Status s =
       rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path_, &names);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_THAT(names, UnorderedElementsAre("default", "outbox", "offsets",
-                                          "meta", "dead-letters", "cases"));
+  EXPECT_THAT(names,
+              UnorderedElementsAre("default", "outbox", "offsets", "meta",
+                                   "dead-letters", "published", "cases"));
 }
 
 TEST_F(StoreTest, OpenWithEmptyPathIsInvalidArgument) {
