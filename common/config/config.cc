@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -282,6 +283,11 @@ std::string DescribeSettings(const std::vector<Setting>& schema) {
     } else {
       fallback = absl::StrCat("default=", s.default_value);
     }
+    if (s.type == Type::kInt &&
+        (s.min != std::numeric_limits<int64_t>::min() ||
+         s.max != std::numeric_limits<int64_t>::max())) {
+      absl::StrAppend(&fallback, " range=", s.min, "..", s.max);
+    }
     rows.push_back({s.key, TypeName(s.type), fallback, EnvName(s.key), s.help});
   }
   std::vector<size_t> width(4, 0);
@@ -313,6 +319,10 @@ absl::StatusOr<Config> Config::Load(
     if (!IsValidKey(s.key)) {
       errors.push_back(absl::StrCat("schema: malformed key \"", s.key, "\""));
       continue;
+    }
+    if (s.min > s.max) {
+      errors.push_back(
+          absl::StrCat("schema: \"", s.key, "\" has min > max"));
     }
     Entry entry{s, s.default_value, "default", !s.default_value.empty()};
     if (!config.entries_.emplace(s.key, std::move(entry)).second) {
@@ -401,6 +411,13 @@ absl::StatusOr<Config> Config::Load(
     if (!status.ok()) {
       errors.push_back(absl::StrCat("setting \"", key, "\" (from ",
                                     entry.source, "): ", status.message()));
+    } else if (entry.setting.type == Type::kInt) {
+      const int64_t v = *ParseInt(entry.value);
+      if (v < entry.setting.min || v > entry.setting.max) {
+        errors.push_back(absl::StrCat(
+            "setting \"", key, "\" (from ", entry.source, "): ", v,
+            " is outside [", entry.setting.min, ", ", entry.setting.max, "]"));
+      }
     }
   }
 

@@ -16,7 +16,8 @@
 //
 // Value syntax per type:
 //   kString   any text, may be empty
-//   kInt      a decimal int64, optional sign ("-5", "8080")
+//   kInt      a decimal int64, optional sign ("-5", "8080"), within the
+//             setting's [min, max]
 //   kBool     true/false, yes/no, on/off, 1/0 (any case)
 //   kDuration one or more <digits><unit>, unit one of ms s m h d, e.g. 500ms,
 //             15s, 2h, 30d, 1h30m; or a bare 0. Days are 24 h.
@@ -28,6 +29,7 @@
 #define CASERELAY_COMMON_CONFIG_CONFIG_H_
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -49,6 +51,10 @@ struct Setting {
   std::string default_value;
   bool required = false;
   std::string help;
+  // kInt only: the inclusive range a value must lie in. Every integer
+  // setting should give one (-1 must not quietly mean "no limit").
+  int64_t min = std::numeric_limits<int64_t>::min();
+  int64_t max = std::numeric_limits<int64_t>::max();
 };
 
 // A parsed host:port. `host` is without brackets for IPv6.
@@ -98,8 +104,9 @@ class Config {
   // - INVALID_ARGUMENT: a line that is not `key = value`, an unknown key in
   //   the file (with its line number and the nearest known key), a key given
   //   twice in the file, a required setting that is missing or empty, a
-  //   value that does not parse as its type, or a bad schema (duplicate or
-  //   malformed key, a default that does not parse).
+  //   value that does not parse as its type, an integer outside its
+  //   setting's [min, max], or a bad schema (duplicate or malformed key, a
+  //   default that does not parse, min > max).
   static absl::StatusOr<Config> Load(
       const std::string& path, const std::vector<Setting>& schema,
       const std::map<std::string, std::string>& env);

@@ -50,12 +50,13 @@ service::ServiceDefinition IntakeDefinition() {
        "secret from which look-up codes and identity keys are derived "
        "(keep it stable)"},
       {"lookup.max_failures", T::kInt, "5", false,
-       "failed status look-ups of one case number before it is locked"},
+       "failed status look-ups of one case number before it is locked",
+       1, 1000},
       {"lookup.failure_window", T::kDuration, "15m", false,
        "window opened by a case number's first failed look-up, in which "
        "lookup.max_failures count; a lock lasts to its end"},
       {"intake.max_text_chars", T::kInt, "10000", false,
-       "longest matter.text accepted, in characters"},
+       "longest matter.text accepted, in characters", 1, 100000},
       {"intake.max_list_items", T::kInt, "20", false,
        "most items of each list of a matter (accused_offices, "
        "other_regions, other_categories), 1..200"},

@@ -223,6 +223,48 @@ TEST_F(ConfigTest, BadValuesNameSettingAndSource) {
   }
 }
 
+TEST_F(ConfigTest, IntegerOutsideItsRangeNamesSettingSourceAndRange) {
+  // Issue 22 item 8: "intake.max_text_chars = -1 disables the limit":
+  // config integers need ranges. Each row: value, accepted or the message.
+  const std::vector<Setting> schema = {
+      {"intake.max_text_chars", Type::kInt, "10000", false, "", 1, 100000}};
+  struct Row {
+    const char* value;
+    const char* want;  // "" when the value is accepted
+  };
+  for (const Row& row : std::vector<Row>{
+           {"-1", "-1 is outside [1, 100000]"},
+           {"0", "0 is outside [1, 100000]"},
+           {"1", ""},
+           {"100000", ""},
+           {"100001", "100001 is outside [1, 100000]"},
+       }) {
+    SCOPED_TRACE(row.value);
+    absl::StatusOr<Config> c = Config::Load(
+        "", schema, {{"CASERELAY_INTAKE_MAX_TEXT_CHARS", row.value}});
+    if (*row.want == '\0') {
+      ASSERT_TRUE(c.ok()) << c.status();
+      continue;
+    }
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(c.status().message(),
+                HasSubstr(absl::StrCat(
+                    "setting \"intake.max_text_chars\" (from env "
+                    "CASERELAY_INTAKE_MAX_TEXT_CHARS): ",
+                    row.want)));
+  }
+}
+
+TEST_F(ConfigTest, DefaultOutsideTheRangeOrAnEmptyRangeIsABadSchema) {
+  EXPECT_EQ(Config::Load("", {{"n", Type::kInt, "0", false, "", 1, 9}}, {})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  absl::StatusOr<Config> c =
+      Config::Load("", {{"n", Type::kInt, "5", false, "", 9, 1}}, {});
+  EXPECT_THAT(c.status().message(), HasSubstr("schema: \"n\" has min > max"));
+}
+
 TEST_F(ConfigTest, BadValueInFileNamesLine) {
   const std::string path =
       WriteFile("kafka.bootstrap = k\nsms.enabled = maybe\n");
