@@ -188,7 +188,9 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
   // since the last Tick lowered this scan's start; those of the batch in
   // hand are not committed yet, so the scan could not see them: the next
   // start never passes the earliest of them. (The loop commits this batch
-  // before the next Tick, retrying until it succeeds.)
+  // before the next Tick, retrying until it succeeds; a Tick that fails
+  // returns above, its batch is dropped and nothing here moves, so the
+  // same timers are due again.)
   more_due_ = static_cast<int>(due.size()) >= options_.fire_batch;
   std::string next = more_due_ ? due.back().first : end;
   if (armed_low_.has_value() && *armed_low_ < next) next = *armed_low_;
@@ -201,9 +203,12 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
                                           std::string_view value,
                                           absl::Time now,
                                           store::WriteBatch& batch) {
-  batch.Delete(kTimers, key);
+  // The timer is deleted only once its case was read: a read error leaves
+  // it due (and the batch unwritten), so the deadline still goes red on
+  // the next Tick (issue 22 item 5).
   std::optional<ParsedTimer> timer = ParseTimerKey(key);
   if (!timer.has_value()) {
+    batch.Delete(kTimers, key);
     log::Warn("supervision: dropped a malformed timer key",
               {{"size", std::to_string(key.size())}});
     timers_dropped_.Increment();
@@ -218,12 +223,14 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
     log::Error("supervision: a due timer's case record is corrupt",
                {{"deadline", timer->deadline_id},
                 {"error", std::string(record.status().message())}});
+    batch.Delete(kTimers, key);
     batch.Put("dead-letters", "timer/" + std::string(key),
               record.status().ToString());
     timers_dropped_.Increment();
     return absl::OkStatus();
   }
   if (!record.ok()) return record.status();
+  batch.Delete(kTimers, key);
   Deadline* d = FindDeadline(*record, timer->deadline_id);
   if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED) {
     timers_dropped_.Increment();  // paused, ended or already missed
