@@ -39,7 +39,8 @@ inline constexpr char kCounters[] = "counters";
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
-      kPetitioners, kCases, kCounters, kRequests, kLookupFailures};
+      kPetitioners, kCases, kCounters, kRequests, kLookupFailures,
+      kLookupWindows};
   return *kFamilies;
 }
 

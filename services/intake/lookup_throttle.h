@@ -13,11 +13,16 @@
 //
 // The counts live in the store's "lookup-failures" family (case number
 // -> 8-byte window start in µs since the epoch + 8-byte count, big-endian),
-// so a restart forgives nothing. Ended windows are swept at most once per
-// window, on the failure path.
+// so a restart forgives nothing. "lookup-failure-windows" indexes them by
+// window start (20-digit µs, 0x1f, case number -> ""), so that ended
+// windows are swept a few at a time (kLookupSweepBatch) after a failure,
+// without scanning every count.
 //
-// Thread safety: thread-safe; attempts are serialised on one mutex so that
-// concurrent guesses cannot slip past the count.
+// Thread safety: thread-safe. Attempts on one case number are serialised
+// (so concurrent guesses cannot slip past its count) on one of
+// kLookupStripes mutexes chosen by the case number: attempts on other
+// case numbers, and the store's fsync of one, do not wait for each other.
+// One sweep runs at a time; it takes each swept case number's mutex.
 
 #ifndef CASERELAY_SERVICES_INTAKE_LOOKUP_THROTTLE_H_
 #define CASERELAY_SERVICES_INTAKE_LOOKUP_THROTTLE_H_
@@ -38,6 +43,9 @@
 namespace caserelay::intake {
 
 inline constexpr char kLookupFailures[] = "lookup-failures";
+inline constexpr char kLookupWindows[] = "lookup-failure-windows";
+inline constexpr int kLookupStripes = 64;
+inline constexpr int kLookupSweepBatch = 16;
 
 struct LookupLimits {
   int max_failures = 5;                               // lookup.max_failures
@@ -46,7 +54,8 @@ struct LookupLimits {
 
 class LookupThrottle {
  public:
-  // `store` (opened with kLookupFailures) and `clock` are not owned and
+  // `store` (opened with kLookupFailures and kLookupWindows) and `clock`
+  // are not owned and
   // outlive the throttle. REQUIRES: limits.max_failures >= 1 and
   // limits.failure_window > 0 (checked by the service's settings).
   LookupThrottle(store::Store* store, const time::Clock* clock,
@@ -67,19 +76,21 @@ class LookupThrottle {
     absl::Time start;
     int64_t failures = 0;
   };
-  absl::StatusOr<std::optional<Window>> Load(std::string_view case_number) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Deletes the windows that have ended, into `batch`.
-  absl::Status Sweep(absl::Time now, store::WriteBatch& batch)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // REQUIRES: the case number's stripe is held.
+  absl::StatusOr<std::optional<Window>> Load(std::string_view case_number) const;
+  absl::Mutex& Stripe(std::string_view case_number);
+  // Deletes up to kLookupSweepBatch windows that ended before `now`, each
+  // under its case number's stripe; returns at once if a sweep is running.
+  // Failures are left for the next sweep.
+  void Sweep(absl::Time now);
 
   // Const after construction.
   store::Store* const store_;
   const time::Clock* const clock_;
   const LookupLimits limits_;
 
-  absl::Mutex mu_;
-  absl::Time last_sweep_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Mutex stripes_[kLookupStripes];
+  absl::Mutex sweep_mu_;
 };
 
 }  // namespace caserelay::intake
