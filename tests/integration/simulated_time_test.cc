@@ -20,6 +20,7 @@
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "tests/integration/life_steps.h"
+#include "tests/integration/progress.h"
 
 namespace caserelay::testing {
 namespace {
@@ -124,15 +125,15 @@ TEST(SimulatedTimeTest, CaseTimesAndDeadlinesFollowTheSimulatedClock) {
   EXPECT_EQ(transfer->office_code(), kCountyBureau);
 
   // The real date is past the due; on the simulated clock it is not, so
-  // after more than a few idle ticks (≈100 ms each) it is still ARMED.
-  absl::SleepFor(absl::Seconds(1));
+  // after a tick that saw the armed deadline it is still ARMED.
+  ASSERT_EQ(AwaitCaughtUp(system, kStart), absl::OkStatus());
   transfer = TransferDeadline(system, id);
   ASSERT_TRUE(transfer.ok()) << transfer.status();
   EXPECT_EQ(transfer->state(), caserelay::v1::DEADLINE_STATE_ARMED);
 
   // One minute before the due nothing fires; past it, it is missed.
   system.clock().Set(due - absl::Minutes(1));
-  absl::SleepFor(absl::Milliseconds(500));
+  ASSERT_EQ(AwaitCaughtUp(system, due - absl::Minutes(1)), absl::OkStatus());
   transfer = TransferDeadline(system, id);
   ASSERT_TRUE(transfer.ok()) << transfer.status();
   EXPECT_EQ(transfer->state(), caserelay::v1::DEADLINE_STATE_ARMED);
@@ -280,7 +281,7 @@ TEST(SimulatedTimeTest, DeadlineWithoutANoticeSkipsTheLawsSpringFestival) {
 
   // On 除夕 itself nothing fires; after the end of 02-09 it is missed.
   system.clock().Set(China(2027, 2, 6, 12));
-  absl::SleepFor(absl::Milliseconds(500));
+  ASSERT_EQ(AwaitCaughtUp(system, China(2027, 2, 6, 12)), absl::OkStatus());
   transfer = TransferDeadline(system, submitted.case_number());
   ASSERT_TRUE(transfer.ok()) << transfer.status();
   EXPECT_EQ(transfer->state(), caserelay::v1::DEADLINE_STATE_ARMED);

@@ -28,6 +28,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/integration/life_steps.h"
+#include "tests/integration/progress.h"
 #include "tests/integration/supervision_watch.h"
 
 namespace caserelay::testing {
@@ -112,7 +113,9 @@ TEST(SupervisionTest, LateOfficesGetLettersThenListedSupervisionAndMustReply) {
   // --- Yellow light: supervision.warning_before (72 h) before the due. ---
   // An hour before the window opens: nothing.
   system.clock().Set(transfer_due - absl::Hours(73));
-  absl::SleepFor(absl::Milliseconds(500));
+  // Every service has ticked at that time and published what it had.
+  ASSERT_EQ(AwaitCaughtUp(system, transfer_due - absl::Hours(73)),
+            absl::OkStatus());
   auto quiet = watch.Get(id);
   ASSERT_TRUE(quiet.ok()) << quiet.status();
   ASSERT_NE(Find(*quiet, v1::DEADLINE_KIND_TRANSFER), nullptr);
@@ -377,7 +380,8 @@ TEST(SupervisionTest, LateOfficesGetLettersThenListedSupervisionAndMustReply) {
   ASSERT_TRUE((*feed)
                   ->Await(id, v1::Envelope::kDeadlineMissed, misses_before + 1)
                   .ok());
-  absl::SleepFor(absl::Seconds(1));
+  // No further instrument: everything that miss leads to has happened.
+  ASSERT_EQ(AwaitCaughtUp(system, China(2026, 10, 10, 9)), absl::OkStatus());
   (*feed)->Drain();
   EXPECT_EQ((*feed)->Count(id, v1::Envelope::kSupervisionIssued), 3);
   lights = watch.Lights("140431");
