@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -379,6 +380,10 @@ absl::Status Kannel::WaitForStatus(const std::string& needle, Process* process,
 
 absl::Status Kannel::LaunchGateway() {
   const std::string& d = options_.dir;
+  {
+    absl::MutexLock lock(&mu_);
+    received_at_launch_ = received_.size();
+  }
   auto bearerbox =
       Process::Start({options_.bearerbox, config_}, {}, d + "/bearerbox.out");
   if (!bearerbox.ok()) return bearerbox.status();
@@ -460,6 +465,40 @@ void Kannel::StopGateway() {
 std::vector<FakeSmscMessage> Kannel::Received() const {
   absl::MutexLock lock(&mu_);
   return received_;
+}
+
+absl::Status Kannel::AwaitDrained(absl::Duration timeout) const {
+  if (bearerbox_ == nullptr) {
+    return absl::FailedPreconditionError("Kannel: the gateway is down");
+  }
+  // "SMS: received 0 (0 queued), sent 3 (0 queued), store size 0"
+  static const std::regex kSms(
+      R"(SMS: received \d+ \(\d+ queued\), sent (\d+) \((\d+) queued\))");
+  const absl::Time deadline = absl::Now() + timeout;
+  std::string last;
+  while (true) {
+    absl::StatusOr<std::string> status = AdminStatus();
+    last = status.ok() ? *status : std::string(status.status().message());
+    std::smatch m;
+    if (status.ok() && std::regex_search(*status, m, kSms) &&
+        std::stoll(m[2].str()) == 0) {
+      const size_t sent = static_cast<size_t>(std::stoll(m[1].str()));
+      absl::MutexLock lock(&mu_);
+      auto arrived = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return received_.size() >= received_at_launch_ + sent;
+      };
+      if (mu_.AwaitWithTimeout(absl::Condition(&arrived),
+                               absl::Milliseconds(50))) {
+        return absl::OkStatus();
+      }
+    }
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "Kannel: still sending after ", absl::FormatDuration(timeout),
+          "; bearerbox status:\n", last));
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
 }
 
 absl::StatusOr<std::vector<FakeSmscMessage>> Kannel::WaitForReceived(

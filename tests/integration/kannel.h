@@ -169,6 +169,13 @@ class Kannel {
   // `timeout`.
   absl::StatusOr<std::vector<FakeSmscMessage>> WaitForReceived(
       size_t n, absl::Duration timeout) const;
+  // Waits until nothing is on its way: bearerbox has no message queued for
+  // the fake SMSC, and Received() holds every message bearerbox sent it
+  // since the gateway last started. A message smsbox accepted in the last
+  // moment may still be on its way to bearerbox: callers first make sure
+  // nothing is being handed to smsbox. DEADLINE_EXCEEDED with bearerbox's status after `timeout`;
+  // FAILED_PRECONDITION while the gateway is down.
+  absl::Status AwaitDrained(absl::Duration timeout) const;
 
  private:
   explicit Kannel(KannelOptions options) : options_(std::move(options)) {}
@@ -207,6 +214,8 @@ class Kannel {
 
   mutable absl::Mutex mu_;
   std::vector<FakeSmscMessage> received_ ABSL_GUARDED_BY(mu_);
+  // received_.size() when the gateway last started.
+  size_t received_at_launch_ ABSL_GUARDED_BY(mu_) = 0;
   std::string last_marker_ ABSL_GUARDED_BY(mu_);
 };
 

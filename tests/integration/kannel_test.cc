@@ -229,6 +229,23 @@ TEST_F(KannelTest, DlrUrlIsRetriedUntilTheReceiverComesUp) {
   EXPECT_THAT(types, UnorderedElementsAre("8", "1"));
 }
 
+// issue 22 item 9: what a test waits on before it says "nothing more came".
+TEST_F(KannelTest, AwaitDrainedReturnsOnceEverySentMessageIsReceived) {
+  auto kannel = StartKannel();
+  ASSERT_NE(kannel, nullptr);
+  ASSERT_EQ(kannel->AwaitDrained(kWait), absl::OkStatus());  // nothing sent
+  for (int i = 0; i < 5; ++i) ExpectAccepted(*kannel, Sms(kPhone, kAccepted));
+  ASSERT_EQ(kannel->AwaitDrained(kWait), absl::OkStatus());
+  EXPECT_EQ(kannel->Received().size(), 5u);
+  kannel->StopGateway();
+  EXPECT_EQ(kannel->AwaitDrained(kWait).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(kannel->StartGateway().ok());
+  ExpectAccepted(*kannel, Sms(kPhone, kAccepted));
+  ASSERT_EQ(kannel->AwaitDrained(kWait), absl::OkStatus());
+  EXPECT_EQ(kannel->Received().size(), 6u);
+}
+
 TEST_F(KannelTest, ReceivedAtIsWhenTheFakeSmscPrintedTheMessage) {
   auto kannel = StartKannel();
   ASSERT_NE(kannel, nullptr);

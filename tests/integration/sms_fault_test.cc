@@ -57,7 +57,9 @@ TEST(SmsFaultTest, SigkillsMidStreamLoseNothingAndSendNothingTwice) {
   std::vector<std::string> ids;
   for (const Filed& f : filed) ids.push_back(f.id);
   auto settled = AwaitSettled(sys, ids, 1, absl::Seconds(180));
-  absl::SleepFor(absl::Seconds(2));  // anything still in Kannel arrives
+  // Anything still in Kannel arrives (the sender hands it nothing more:
+  // every message is settled).
+  ASSERT_EQ(s->kannel->AwaitDrained(absl::Seconds(30)), absl::OkStatus());
   int duplicates = 0;
   std::vector<Assembled> phone = Assemble(s->kannel->Received(), &duplicates);
   EXPECT_EQ(duplicates, 0);
@@ -158,14 +160,32 @@ TEST(SmsFaultTest, GatewayDownThenBackDeliversInOrderWithinTheRateLimit) {
       sys.MetricSum("notification", "caserelay_sms_gateway_unreachable");
   ASSERT_TRUE(down.ok()) << down.status();
   EXPECT_EQ(*down, 1);
-  absl::SleepFor(absl::Seconds(2));  // a while longer
+  // A while longer: the sender finds the gateway down twice more (each a
+  // counted retry), and still nothing was sent.
+  auto retries = sys.MetricSum("notification", "caserelay_sms_retries_total");
+  ASSERT_TRUE(retries.ok()) << retries.status();
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  absl::StatusOr<double> now = retries;
+  while (now.ok() && *now < *retries + 2 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(50));
+    now = sys.MetricSum("notification", "caserelay_sms_retries_total");
+  }
+  ASSERT_TRUE(now.ok()) << now.status();
+  ASSERT_GE(*now, *retries + 2) << "the sender stopped trying";
   EXPECT_TRUE(s->kannel->Received().empty());
 
   ASSERT_TRUE(s->kannel->StartGateway().ok());
   const int total = 3 * kCases;
   auto got = s->kannel->WaitForReceived(total, absl::Seconds(60));
   ASSERT_TRUE(got.ok()) << got.status();
-  absl::SleepFor(absl::Seconds(1));
+  // Every part the sender handed to Kannel has arrived, and Kannel holds
+  // nothing more (a part sent twice would be among them).
+  auto handed = sys.MetricSum("notification", "caserelay_sms_parts_sent_total");
+  ASSERT_TRUE(handed.ok()) << handed.status();
+  ASSERT_TRUE(s->kannel->WaitForReceived(static_cast<size_t>(*handed),
+                                         absl::Seconds(30)).ok())
+      << *handed << " parts handed to Kannel";
+  ASSERT_EQ(s->kannel->AwaitDrained(absl::Seconds(30)), absl::OkStatus());
   int duplicates = 0;
   std::vector<Assembled> phone = Assemble(s->kannel->Received(), &duplicates);
   EXPECT_EQ(duplicates, 0);

@@ -107,7 +107,15 @@ TEST(SmsThroughKannelTest, ACaseLifeReachesThePhoneExactlyOnceWithReports) {
 
   auto received = s->kannel->WaitForReceived(parts, absl::Seconds(10));
   ASSERT_TRUE(received.ok()) << received.status();
-  absl::SleepFor(absl::Seconds(1));  // nothing more may come
+  // Nothing more may come: every message is settled above (the sender has
+  // nothing left to send), every part it handed to Kannel has arrived, and
+  // Kannel has nothing left to deliver.
+  auto handed = sys.MetricSum("notification", "caserelay_sms_parts_sent_total");
+  ASSERT_TRUE(handed.ok()) << handed.status();
+  ASSERT_TRUE(s->kannel->WaitForReceived(static_cast<size_t>(*handed),
+                                         absl::Seconds(10)).ok())
+      << *handed << " parts handed to Kannel";
+  ASSERT_EQ(s->kannel->AwaitDrained(absl::Seconds(10)), absl::OkStatus());
   int duplicates = 0;
   std::vector<Assembled> phone = Assemble(s->kannel->Received(), &duplicates);
   EXPECT_EQ(duplicates, 0);
