@@ -78,9 +78,13 @@ absl::Status ValidateMatter(const Matter& m, const region::RegionTree& regions,
   if (absl::Status s = CheckCodes(m, regions, offices); !s.ok()) return s;
   absl::StatusOr<ChosenBureau> receiving = ReceivingBureau(m, regions, offices);
   if (!receiving.ok()) {
+    // Registering it anywhere in the tree would show it to the accused
+    // (Art. 30); the petitioner is told where it can go instead.
     return absl::Status(
         receiving.status().code(),
-        absl::StrCat("matter.accused_offices: ", receiving.status().message()));
+        absl::StrCat("matter.accused_offices: ", receiving.status().message(),
+                     " (被举报单位涵盖本省各级信访部门，本系统无法受理：请向"
+                     "国家信访局或中央纪委国家监委反映)"));
   }
   return absl::OkStatus();
 }

@@ -31,7 +31,8 @@ namespace caserelay::routing {
 //   - FAILED_PRECONDITION "matter.accused_offices: accused-excluded: ..."
 //     when every bureau from the receiving one up to the province is
 //     accused or a member of an accused government: no office of the tree
-//     may register it (Art. 30).
+//     may register it (Art. 30); the message ends with where the
+//     petitioner can go instead, in Chinese.
 // REQUIRES: `offices` was loaded over `regions`.
 absl::Status ValidateMatter(const caserelay::v1::Matter& m,
                             const region::RegionTree& regions,

@@ -124,6 +124,9 @@ TEST(RouterAccusationTest, EveryBureauUpToTheProvinceAccusedIsRefused) {
   EXPECT_EQ(d.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(d.status().message(), HasSubstr("matter.accused_offices: "));
   EXPECT_THAT(d.status().message(), HasSubstr(kRuleAccusedExcluded));
+  // The petitioner is told where it can go (messages for people in
+  // Chinese).
+  EXPECT_THAT(d.status().message(), HasSubstr("请向国家信访局"));
   EXPECT_EQ(
       ValidateMatter(M(kQinhe, "discipline")
                          .Accuse({Gov(kQinyuan), Gov(kChangzhi), Gov(kShanxi)}),
