@@ -59,11 +59,18 @@ absl::Status CheckOutcome(const Step& s) {
   return absl::OkStatus();
 }
 
-// The end of a window of `days` calendar days after `start`.
-absl::StatusOr<absl::Time> WindowEnd(const Step& s,
-                                     const google::protobuf::Timestamp& start,
-                                     int days) {
-  return DueAfterDays(s.calendar, FromProto(start), days);
+// After a written decision (REPLY, DECIDE_REVIEW): the SERVICE deadline of
+// the actor starts, and the petitioner's window for `request` opens with
+// its receipt not yet recorded (Arts. 35-36 count from receipt).
+absl::Status AwaitService(Step& s, v1::CaseAction request) {
+  absl::StatusOr<absl::Time> due =
+      DueAfterDays(s.calendar, s.cmd.now, s.policy.service_days);
+  if (!due.ok()) return due.status();
+  v1::CaseView& view = *s.record.mutable_view();
+  StartDeadline(view, v1::DEADLINE_KIND_SERVICE, s.actor.code, s.cmd.now, *due);
+  view.clear_window();
+  view.mutable_window()->set_request(request);
+  return absl::OkStatus();
 }
 
 // TRANSFER (转送) and ASSIGN (交办).
@@ -231,6 +238,10 @@ absl::Status Reply(Step& s) {
   v1::CaseView& view = *s.record.mutable_view();
   EndDeadline(view, v1::DEADLINE_KIND_HANDLING);
   EndDeadline(view, v1::DEADLINE_KIND_SIMPLIFIED);
+  if (absl::Status st = AwaitService(s, v1::CASE_ACTION_REQUEST_REVIEW);
+      !st.ok()) {
+    return st;
+  }
   view.set_outcome(s.cmd.outcome);
   s.record.set_handler_office_code(view.office_code());
   *s.record.mutable_replied_at() = ToProto(s.cmd.now);
@@ -267,16 +278,20 @@ absl::Status Evaluate(Step& s) {
 // petitioner applied to, checked by the role) with a decision deadline.
 absl::Status RequestReview(Step& s) {
   const bool rereview = s.cmd.action == v1::CASE_ACTION_REQUEST_REREVIEW;
-  const google::protobuf::Timestamp& decided =
-      rereview ? s.record.reviewed_at() : s.record.replied_at();
   const int window_days =
       rereview ? s.policy.rereview_request_days : s.policy.review_request_days;
-  absl::StatusOr<absl::Time> window_end = WindowEnd(s, decided, window_days);
-  if (!window_end.ok()) return window_end.status();
-  if (s.cmd.now >= *window_end) {
-    return Broken(s, absl::StrCat("the window of ", window_days, " days after ",
-                                  rereview ? "the review" : "the opinion",
-                                  " ended at ", FormatChinaTime(*window_end)));
+  // Counted from the petitioner's receipt (送达). While receipt is not
+  // recorded the window cannot have ended: the request is in time (and
+  // shows the decision reached the petitioner).
+  const v1::PetitionerWindow& window = s.record.view().window();
+  if (window.has_ends_at() && s.cmd.now >= FromProto(window.ends_at())) {
+    return Broken(
+        s, absl::StrCat(
+               "the window of ", window_days, " days after the ",
+               rereview ? "review" : "opinion", " was received on ",
+               FormatDay(
+                   time::ChinaDay(FromProto(window.service().received_on()))),
+               " ended at ", FormatChinaTime(FromProto(window.ends_at()))));
   }
   absl::StatusOr<absl::Time> due =
       DueAfterDays(s.calendar, s.cmd.now,
@@ -296,6 +311,8 @@ absl::Status RequestReview(Step& s) {
   StartDeadline(
       view, rereview ? v1::DEADLINE_KIND_REREVIEW : v1::DEADLINE_KIND_REVIEW,
       s.actor.code, s.cmd.now, *due);
+  EndDeadline(view, v1::DEADLINE_KIND_SERVICE);
+  view.clear_window();
   HandOver(s, s.actor);
   return absl::OkStatus();
 }
@@ -305,6 +322,10 @@ absl::Status DecideReview(Step& s) {
   if (absl::Status st = CheckOutcome(s); !st.ok()) return st;
   v1::CaseView& view = *s.record.mutable_view();
   EndDeadline(view, v1::DEADLINE_KIND_REVIEW);
+  if (absl::Status st = AwaitService(s, v1::CASE_ACTION_REQUEST_REREVIEW);
+      !st.ok()) {
+    return st;
+  }
   view.set_outcome(s.cmd.outcome);
   s.record.set_reviewer_office_code(s.actor.code);
   *s.record.mutable_reviewed_at() = ToProto(s.cmd.now);
@@ -335,6 +356,7 @@ absl::Status DecideRereview(Step& s) {
   if (absl::Status st = CheckOutcome(s); !st.ok()) return st;
   v1::CaseView& view = *s.record.mutable_view();
   EndDeadline(view, v1::DEADLINE_KIND_REREVIEW);
+  view.clear_window();
   view.set_outcome(s.cmd.outcome);
   *s.record.mutable_terminated_at() = ToProto(s.cmd.now);
   s.event.set_outcome(s.cmd.outcome);
@@ -351,13 +373,20 @@ absl::Status Close(Step& s) {
     const bool reviewed = from == v1::CASE_STATE_REVIEWED;
     const int days = reviewed ? s.policy.rereview_request_days
                               : s.policy.review_request_days;
-    absl::StatusOr<absl::Time> window_end = WindowEnd(
-        s, reviewed ? s.record.reviewed_at() : s.record.replied_at(), days);
-    if (!window_end.ok()) return window_end.status();
-    if (s.cmd.now < *window_end) {
-      return Broken(s, absl::StrCat("the ", reviewed ? "re-review" : "review",
-                                    " window of ", days, " days is open until ",
-                                    FormatChinaTime(*window_end)));
+    const v1::PetitionerWindow& window = view.window();
+    if (!window.has_ends_at()) {
+      return Broken(s,
+                    absl::StrCat("the ", reviewed ? "re-review" : "review",
+                                 " window of ", days,
+                                 " days has not started: the petitioner's "
+                                 "receipt is not yet recorded (尚未登记送达; "
+                                 "SERVE first)"));
+    }
+    if (s.cmd.now < FromProto(window.ends_at())) {
+      return Broken(s,
+                    absl::StrCat("the ", reviewed ? "re-review" : "review",
+                                 " window of ", days, " days is open until ",
+                                 FormatChinaTime(FromProto(window.ends_at()))));
     }
   }
   if (FindDeadline(view, v1::DEADLINE_KIND_RESULT_REPORT) != nullptr) {
@@ -374,6 +403,58 @@ absl::Status Close(Step& s) {
                      " is outstanding; CLOSE waits for REPLY_SUPERVISION"));
   }
   view.clear_deadlines();
+  view.clear_window();
+  return absl::OkStatus();
+}
+
+// SERVE (送达): the petitioner received the decision of the open window on
+// cmd.received_at's China day, by cmd.service_method. Once per decision;
+// the day lies between the decision's day and today. The window's end is
+// `days` calendar days after that day (first day not counted).
+absl::Status Serve(Step& s) {
+  if (s.cmd.service_method == v1::SERVICE_METHOD_UNSPECIFIED ||
+      !v1::ServiceMethod_IsValid(s.cmd.service_method)) {
+    return Missing(s, "service_method", "直接送达/邮寄/网上信访平台/短信");
+  }
+  if (s.cmd.received_at == absl::InfinitePast() ||
+      s.cmd.received_at == absl::InfiniteFuture()) {
+    return Missing(s, "received_at", "the day the petitioner received it");
+  }
+  v1::CaseView& view = *s.record.mutable_view();
+  if (!view.has_window()) {
+    return Broken(s, "no written decision awaits service on this case");
+  }
+  if (view.window().has_service()) {
+    return Broken(s,
+                  absl::StrCat("the decision was served already, received on ",
+                               FormatDay(time::ChinaDay(FromProto(
+                                   view.window().service().received_on())))));
+  }
+  const bool rereview =
+      view.window().request() == v1::CASE_ACTION_REQUEST_REREVIEW;
+  const absl::Time decided =
+      FromProto(rereview ? s.record.reviewed_at() : s.record.replied_at());
+  const absl::CivilDay received = time::ChinaDay(s.cmd.received_at);
+  if (received < time::ChinaDay(decided) ||
+      received > time::ChinaDay(s.cmd.now)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "received_at: ", FormatDay(received),
+        " is not between the decision on ", FormatDay(time::ChinaDay(decided)),
+        " and today ", FormatDay(time::ChinaDay(s.cmd.now))));
+  }
+  const absl::Time received_on = time::StartOf(received);
+  absl::StatusOr<absl::Time> ends = DueAfterDays(
+      s.calendar, received_on,
+      rereview ? s.policy.rereview_request_days : s.policy.review_request_days);
+  if (!ends.ok()) return ends.status();
+  EndDeadline(view, v1::DEADLINE_KIND_SERVICE);
+  v1::Service& service = *view.mutable_window()->mutable_service();
+  service.set_document(rereview ? v1::CASE_ACTION_DECIDE_REVIEW
+                                : v1::CASE_ACTION_REPLY);
+  service.set_method(s.cmd.service_method);
+  *service.mutable_received_on() = ToProto(received_on);
+  *view.mutable_window()->mutable_ends_at() = ToProto(*ends);
+  *s.event.mutable_service() = service;
   return absl::OkStatus();
 }
 
@@ -439,6 +520,8 @@ absl::Status ApplyAction(Step& s) {
       return Close(s);
     case v1::CASE_ACTION_REPLY_SUPERVISION:
       return ReplySupervision(s);
+    case v1::CASE_ACTION_SERVE:
+      return Serve(s);
     default:
       // REGISTER, LINK_REPEAT and SUPERVISE have their own methods; Apply
       // refuses them.

@@ -182,6 +182,7 @@ absl::Status ValidatePolicy(const Policy& p) {
       {"rereview_days", p.rereview_days},
       {"result_report_days", p.result_report_days},
       {"supervision_reply_days", p.supervision_reply_days},
+      {"service_days", p.service_days},
   };
   for (const auto& [name, value] : fields) {
     if (value < 1 || value > kMaxPolicyDays) {

@@ -32,7 +32,9 @@
 //                              TERMINATED (信访终结) --CLOSE--> CLOSED
 //
 //   REPLIED, EVALUATED --CLOSE--> CLOSED once the review window passed;
-//   REVIEWED --CLOSE--> CLOSED once the re-review window passed.
+//   REVIEWED --CLOSE--> CLOSED once the re-review window passed. Both
+//   windows count from the recorded receipt: SERVE (送达, a self-transition
+//   of REPLIED, EVALUATED, REVIEWED) records it; see README.md.
 //   Self-transitions: REPORT_RESULT (办结报告, an assigned case, once, by the
 //   handler after its REPLY), LINK_REPEAT (a repeat petition linked to an
 //   open case), SUPERVISE (督办, recorded in any state: Supervise()) and
@@ -42,7 +44,8 @@
 // Deadlines (RunningDeadline in view.deadlines) start and end with the
 // actions: TRANSFER (registered), ACCEPTANCE (transferred/assigned),
 // RESULT_REPORT (assigned, until REPORT_RESULT), HANDLING or SIMPLIFIED
-// (accepted), REVIEW, REREVIEW (paused during a hearing), and one
+// (accepted), SERVICE (REPLY or DECIDE_REVIEW until SERVE or the next
+// request), REVIEW, REREVIEW (paused during a hearing), and one
 // SUPERVISION_REPLY per supervision (SUPERVISE to REPLY_SUPERVISION, of the
 // office supervised, never paused, carried unchanged through every other
 // action: the other kinds start and end by the actions, whatever the
@@ -88,6 +91,9 @@ struct Policy {
   int rereview_days = 30;           // Art. 36: 复核 decision, hearings paused
   int result_report_days = 90;      // 交办: 办结报告 (local practice)
   int supervision_reply_days = 30;  // 2005 Art. 36: reply to 督办 (supervision)
+  // 送达: the office records the petitioner's receipt of its written
+  // opinion or review decision (local practice).
+  int service_days = 10;
 };
 
 // Returns OK if every limit of `policy` is in 1..3650, else
@@ -120,6 +126,11 @@ struct Command {
   // REPLY_SUPERVISION: the supervision answered; empty means the oldest
   // unanswered one.
   std::string supervision_id;
+  // SERVE (送达): how, and when (any time on the China day) the petitioner
+  // received the decision; both required.
+  caserelay::v1::ServiceMethod service_method =
+      caserelay::v1::SERVICE_METHOD_UNSPECIFIED;
+  absl::Time received_at = absl::InfinitePast();
   absl::Time now;  // when the action is taken
 };
 

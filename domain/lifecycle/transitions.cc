@@ -37,6 +37,11 @@ constexpr char kRuleLinkRepeat[] =
     "DOMAIN.md Routing: a repeat petition (重复信访) is linked to the open "
     "case of its matter (no state change)";
 
+constexpr char kRuleServe[] =
+    "Arts. 35-36: the office records the service (送达) of its written "
+    "decision, the day the petitioner received it and how; the 30-day "
+    "windows to ask for 复查/复核 count from that day (no state change)";
+
 // 督办 (DOMAIN.md "Supervision", "Deadlines").
 constexpr char kRuleSupervise[] =
     "DOMAIN.md Supervision (Arts. 39-40): the bureau supervises (督办: 督办函, "
@@ -63,6 +68,7 @@ constexpr CaseAction kClose = v1::CASE_ACTION_CLOSE;
 constexpr CaseAction kLinkRepeat = v1::CASE_ACTION_LINK_REPEAT;
 constexpr CaseAction kSupervise = v1::CASE_ACTION_SUPERVISE;
 constexpr CaseAction kReplySupervision = v1::CASE_ACTION_REPLY_SUPERVISION;
+constexpr CaseAction kServe = v1::CASE_ACTION_SERVE;
 
 constexpr CaseState kReceived = v1::CASE_STATE_RECEIVED;
 constexpr CaseState kRegistered = v1::CASE_STATE_REGISTERED;
@@ -124,6 +130,10 @@ std::vector<Transition>* BuildTable() {
       {kHearing, kReportResult, kHearing, Role::kHandler, kRuleReportResult},
       {kTerminated, kReportResult, kTerminated, Role::kHandler,
        kRuleReportResult},
+      // 送达 of the opinion or the review decision: the windows count from it.
+      {kReplied, kServe, kReplied, Role::kHolder, kRuleServe},
+      {kEvaluated, kServe, kEvaluated, Role::kHolder, kRuleServe},
+      {kReviewed, kServe, kReviewed, Role::kHolder, kRuleServe},
       // 满意度评价.
       {kReplied, kEvaluate, kEvaluated, Role::kHolder,
        "DOMAIN.md Notifying, Supervision: the petitioner rates the opinion "

@@ -4,7 +4,7 @@
 // A row says: from state `from`, the office in `role` may take `action`,
 // and the case is then in `to`. Self-transitions (from == to) record an
 // action that changes no state (REPORT_RESULT, LINK_REPEAT, SUPERVISE,
-// REPLY_SUPERVISION). Only REGISTER
+// REPLY_SUPERVISION, SERVE). Only REGISTER
 // has several rows from one state (its disposition picks the row); every
 // other (from, action) pair has at most one row. An action with no row for
 // the case's state is refused with FAILED_PRECONDITION naming the rule.

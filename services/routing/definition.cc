@@ -79,6 +79,10 @@ const std::vector<DeadlineSetting>& DeadlineSettings() {
        "days for an assigned (交办) case's result report"},
       {"deadline.supervision_reply_days", &P::supervision_reply_days,
        "days to answer a supervision proposal (督办, 2005 Art. 36)"},
+      {"deadline.service_days", &P::service_days,
+       "days for the deciding office to record the service (送达) of its "
+       "written opinion or review decision (local practice; the review "
+       "windows of Arts. 35-36 count from the recorded receipt)"},
   };
   return *settings;
 }

@@ -85,6 +85,13 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
     case ActRequest::kClose:
       cmd.action = caserelay::v1::CASE_ACTION_CLOSE;
       break;
+    case ActRequest::kServe:
+      cmd.action = caserelay::v1::CASE_ACTION_SERVE;
+      cmd.service_method = req.serve().method();
+      if (req.serve().has_received_at()) {
+        cmd.received_at = time::FromProto(req.serve().received_at());
+      }
+      break;
     case ActRequest::kReplySupervision:
       cmd.action = caserelay::v1::CASE_ACTION_REPLY_SUPERVISION;
       cmd.supervision_id = req.reply_supervision().supervision_id();

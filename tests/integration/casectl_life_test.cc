@@ -1,11 +1,15 @@
 // Issue 23 items 3-6 through the real processes, driven by casectl as the
 // offices use it: the result report (办结报告) of an assigned case after
 // it went to review (item 3); each refusal's own ground (item 5); the
-// review of a department's reply by the same line one level up (item 6).
+// review of a department's reply by the same line one level up (item 6);
+// the review window counted from the recorded service (送达, item 4).
 
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/time/china_time.h"
 #include "gtest/gtest.h"
 #include "tests/integration/life_steps.h"
 
@@ -150,6 +154,70 @@ TEST(CasectlLifeTest, ADepartmentsReplyIsReviewedByTheLineOneLevelUp) {
             caserelay::v1::CASE_STATE_REREVIEW_REQUESTED);
   EXPECT_EQ(detail->view().office_code(), kProvinceHrss);
   steps.ExpectDeadlines(id, {caserelay::v1::DEADLINE_KIND_REREVIEW});
+}
+
+absl::Time ChinaAt(int y, int m, int d, int hh) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0),
+                         time::ChinaTimeZone());
+}
+
+TEST(CasectlLifeTest, TheReviewWindowRunsFromTheRecordedReceipt) {
+  // Item 4: Art. 35 counts 30 days from the petitioner's receipt of the
+  // written reply (收到书面答复之日). Replied 3-02, received by post 3-10:
+  // the window ends 4-09, not 4-01; before the receipt is recorded, show
+  // says so and nothing closes.
+  constexpr char kCountyHrss[] = "140431:hrss";
+  constexpr char kCityHrss[] = "140400:hrss";
+  SystemOptions options{{kCountyBureau, kCountyHrss, kCityHrss}};
+  options.simulated_start = ChinaAt(2026, 3, 2, 9);
+  auto sys = System::Start(options);
+  ASSERT_TRUE(sys.ok()) << sys.status();
+  Steps steps(**sys);
+  const std::string id = steps.Submit(SamplePetition("140431", 44));
+  ASSERT_TRUE(
+      steps.AwaitState(kCountyBureau, id, caserelay::v1::CASE_STATE_REGISTERED)
+          .ok());
+  Expect(steps, kCountyBureau, "transfer " + id, 0);
+  Expect(steps, kCountyHrss, "accept " + id, 0);
+  Expect(steps, kCountyHrss, "reply " + id + " --outcome explain", 0);
+  std::string show = Expect(steps, kCountyHrss, "show " + id, 0);
+  EXPECT_TRUE(absl::StrContains(
+      show, "review window: receipt not yet recorded (尚未登记送达)"))
+      << show;
+  EXPECT_TRUE(absl::StrContains(show, "service (送达) due 2026-03-12")) << show;
+  steps.ExpectDeadlines(id, {caserelay::v1::DEADLINE_KIND_SERVICE});
+
+  (*sys)->clock().Set(ChinaAt(2026, 3, 11, 9));
+  std::string early = Expect(steps, kCountyHrss, "close " + id, 1);
+  EXPECT_TRUE(absl::StrContains(early, "FAILED_PRECONDITION")) << early;
+  EXPECT_TRUE(absl::StrContains(early, "尚未登记送达")) << early;
+  // Received in the future is refused by name.
+  std::string future =
+      Expect(steps, kCountyHrss,
+             "serve " + id + " --method post --received 2026-03-12", 1);
+  EXPECT_TRUE(absl::StrContains(future, "received_at")) << future;
+  Expect(steps, kCountyHrss,
+         "serve " + id + " --method post --received 2026-03-10", 0);
+  show = Expect(steps, kCityHrss, "show " + id, 0);
+  EXPECT_TRUE(absl::StrContains(
+      show,
+      "review window: ends 2026-04-09 (复查, Art. 35: counted from "
+      "receipt on 2026-03-10 by post (邮寄送达))"))
+      << show;
+  EXPECT_TRUE(absl::StrContains(show,
+                                "served: reply (出具处理意见), received "
+                                "2026-03-10 by post (邮寄送达)"))
+      << show;
+  steps.ExpectDeadlines(id, {});
+
+  // 4-09, the 30th day after receipt (the 38th after the reply): in time.
+  // Counted from the reply, the window would have ended with 4-01.
+  (*sys)->clock().Set(ChinaAt(2026, 4, 9, 20));
+  Expect(steps, kCityHrss, "request-review " + id, 0);
+  auto detail = steps.Get(System::kProvinceBureau, id);
+  ASSERT_TRUE(detail.ok()) << detail.status();
+  EXPECT_EQ(detail->view().state(), caserelay::v1::CASE_STATE_REVIEW_REQUESTED);
+  EXPECT_FALSE(detail->view().has_window());
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "caserelay/v1/events.pb.h"
 #include "common/store/store.h"
+#include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "tests/integration/life_steps.h"
 
@@ -32,6 +33,12 @@ constexpr char kTownshipGov[] = "140431100:gov";
 constexpr char kCountyGov[] = "140431:gov";   // reviews the township (Art. 35)
 constexpr char kCityGov[] = "140400:gov";     // 长治市: re-reviews (Art. 36)
 constexpr char kStranger[] = "140200:bureau"; // 大同市: no part in this case
+
+// 送达: the petitioner received the decision today, by `method`.
+void Served(ActRequest& r, caserelay::v1::ServiceMethod method) {
+  r.mutable_serve()->set_method(method);
+  *r.mutable_serve()->mutable_received_at() = time::ToProto(absl::Now());
+}
 
 SystemOptions LifeOffices() {
   return {{kCountyBureau, kTownshipGov, kCountyGov, kCityGov, kStranger}};
@@ -97,7 +104,12 @@ TEST(LifeTest, OneCaseFromOnlineSubmissionToTerminationAcrossFourLevels) {
          r.mutable_reply()->set_outcome(caserelay::v1::OUTCOME_EXPLAIN);
        },
        caserelay::v1::CASE_STATE_REPLIED, kTownshipGov,
-       {K::DEADLINE_KIND_RESULT_REPORT}, with("replied")},
+       {K::DEADLINE_KIND_RESULT_REPORT, K::DEADLINE_KIND_SERVICE},
+       with("replied")},
+      {kTownshipGov, "送达 Art. 35 (issue 23 item 4)",
+       [](ActRequest& r) { Served(r, caserelay::v1::SERVICE_METHOD_PORTAL); },
+       caserelay::v1::CASE_STATE_REPLIED, kTownshipGov,
+       {K::DEADLINE_KIND_RESULT_REPORT}, sms},
       {kTownshipGov, "办结报告 (交办)", [](ActRequest& r) { r.mutable_report_result(); },
        caserelay::v1::CASE_STATE_REPLIED, kTownshipGov, {}, sms},
       {kCountyGov, "复查 Art. 35", [](ActRequest& r) { r.mutable_request_review(); },
@@ -107,7 +119,11 @@ TEST(LifeTest, OneCaseFromOnlineSubmissionToTerminationAcrossFourLevels) {
        [](ActRequest& r) {
          r.mutable_decide_review()->set_outcome(caserelay::v1::OUTCOME_REJECT);
        },
-       caserelay::v1::CASE_STATE_REVIEWED, kCountyGov, {}, with("review_decided")},
+       caserelay::v1::CASE_STATE_REVIEWED, kCountyGov,
+       {K::DEADLINE_KIND_SERVICE}, with("review_decided")},
+      {kCountyGov, "送达 Art. 36 (issue 23 item 4)",
+       [](ActRequest& r) { Served(r, caserelay::v1::SERVICE_METHOD_POST); },
+       caserelay::v1::CASE_STATE_REVIEWED, kCountyGov, {}, sms},
       {kCityGov, "复核 Art. 36", [](ActRequest& r) { r.mutable_request_rereview(); },
        caserelay::v1::CASE_STATE_REREVIEW_REQUESTED, kCityGov,
        {K::DEADLINE_KIND_REREVIEW}, with("rereview_received")},

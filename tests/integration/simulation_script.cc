@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 
 namespace caserelay::testing::sim {
 namespace {
@@ -30,6 +32,15 @@ class Rng {
  private:
   std::mt19937_64 gen_;
 };
+
+// 送达 (issue 23 item 4): the decision reached the petitioner through the
+// portal on `day`, recorded that day, so no SERVICE deadline is ever late
+// and the review windows run from that day.
+void Serve(ActRequest* r, int day) {
+  r->mutable_serve()->set_method(caserelay::v1::SERVICE_METHOD_PORTAL);
+  *r->mutable_serve()->mutable_received_at() = time::ToProto(
+      time::StartOf(absl::CivilDay(2026, 1, 1) + day) + absl::Hours(9));
+}
 
 bool IsRated(DeadlineKind kind) {
   return kind == DeadlineKind::kTransfer || kind == DeadlineKind::kAcceptance ||
@@ -133,6 +144,7 @@ bool DrawPlan(Rng& rng, int received, int route_index, Case* c) {
           act(replied, route.target)->mutable_report_result();
           end(report, replied);
         }
+        Serve(act(replied, route.target), replied);
         const double eval = rng.Unit();
         if (eval < 0.70 && (r = act(replied + 3, route.target)) != nullptr) {
           c->satisfaction = eval < 0.35 ? caserelay::v1::SATISFACTION_SATISFIED
@@ -151,6 +163,7 @@ bool DrawPlan(Rng& rng, int received, int route_index, Case* c) {
           if ((r = act(asked + 10, route.reviewer)) != nullptr) {
             r->mutable_decide_review()->set_outcome(
                 caserelay::v1::OUTCOME_EXPLAIN);
+            Serve(act(asked + 10, route.reviewer), asked + 10);
           }
         }
       }

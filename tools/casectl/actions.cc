@@ -6,6 +6,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 #include "common/rpc/auth.h"
 #include "tools/casectl/names.h"
 
@@ -195,6 +198,32 @@ absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
   return absl::OkStatus();
 }
 
+// serve: --method (送达方式) and --received YYYY-MM-DD (the China day the
+// petitioner received the decision; noon of it is sent).
+absl::Status FillServe(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> word =
+      Required(flags, "serve", "method", Choices(ServiceMethodNames()));
+  if (!word.ok()) return word.status();
+  auto method = ParseServiceMethod(*word);
+  if (!method.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--method ", method.status().message()));
+  }
+  absl::StatusOr<std::string> date =
+      Required(flags, "serve", "received", "YYYY-MM-DD");
+  if (!date.ok()) return date.status();
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(*date, &day)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--received must be a date YYYY-MM-DD; got '", *date, "'"));
+  }
+  auto* serve = req->mutable_serve();
+  serve->set_method(*method);
+  *serve->mutable_received_at() =
+      time::ToProto(time::StartOf(day) + absl::Hours(12));
+  return absl::OkStatus();
+}
+
 FlagSpec OutcomeSpec() {
   return {"outcome", FlagKind::kValue, false, "OUTCOME",
           "the opinion: " + Choices(OutcomeNames()) + " (required)"};
@@ -291,6 +320,18 @@ const std::vector<ActionSpec>& Actions() {
        "  casectl reply-supervision C1 --supervision-id 2 --operator 王五\n"
        "  casectl reply-supervision C1 --supervision-id C1/supervision/2 "
        "--version 9"},
+      {"serve",
+       "送达: record the day the petitioner received your written opinion\n"
+       "or review decision, and how. The 30-day windows to ask for a\n"
+       "review (复查, Art. 35) or re-review (复核, Art. 36) count from it.",
+       {{"method", FlagKind::kValue, false, "M",
+         "how: " + Choices(ServiceMethodNames()) + " (required)"},
+        {"received", FlagKind::kValue, false, "YYYY-MM-DD",
+         "the China date the petitioner received it (required)"}},
+       FillServe,
+       "  casectl serve C1 --method post --received 2026-03-10\n"
+       "  casectl serve C1 --method portal --received 2026-03-02 "
+       "--operator 王五"},
   };
   return *kActions;
 }

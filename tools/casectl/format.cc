@@ -117,6 +117,28 @@ std::string DeadlineLine(const v1::RunningDeadline& deadline) {
   return out;
 }
 
+std::string ServiceText(const v1::Service& s) {
+  const std::string day = IsSet(s.received_on())
+                              ? absl::FormatCivilTime(time::ChinaDay(
+                                    time::FromProto(s.received_on())))
+                              : "-";
+  return absl::StrCat(day, " by ", LabelOf(ServiceMethodNames(), s.method()));
+}
+
+std::string ServiceWindowText(const v1::PetitionerWindow& w) {
+  const bool rereview = w.request() == v1::CASE_ACTION_REQUEST_REREVIEW;
+  const std::string step = rereview ? "复核, Art. 36" : "复查, Art. 35";
+  if (!w.has_service()) {
+    return absl::StrCat(
+        "receipt not yet recorded (尚未登记送达), so its end "
+        "is not known (",
+        step, ")");
+  }
+  return absl::StrCat("ends ", ChinaDueDay(w.ends_at()), " (", step,
+                      ": counted from receipt on ", ServiceText(w.service()),
+                      ")");
+}
+
 std::string FormatDecision(const v1::RouteDecision& d) {
   std::string out;
   Line(&out, "", "disposition", LabelOf(DispositionNames(), d.disposition()));
@@ -201,6 +223,12 @@ std::string FormatView(const v1::CaseView& v) {
       absl::StrAppend(&out, "  - ", DeadlineLine(d), "\n");
     }
   }
+  if (v.has_window()) {
+    const v1::PetitionerWindow& w = v.window();
+    const bool rereview = w.request() == v1::CASE_ACTION_REQUEST_REREVIEW;
+    Line(&out, "", rereview ? "re-review window" : "review window",
+         ServiceWindowText(w));
+  }
   if (v.has_decision()) {
     out += "decision:\n";
     std::string decision = FormatDecision(v.decision());
@@ -241,6 +269,11 @@ std::string FormatEvent(const v1::Envelope& env) {
   }
   if (e.extension_days() != 0) {
     Line(&out, in, "extension", absl::StrCat(e.extension_days(), " days"));
+  }
+  if (e.has_service()) {
+    Line(&out, in, "served",
+         absl::StrCat(ActionLabel(e.service().document()), ", received ",
+                      ServiceText(e.service())));
   }
   if (!e.review_rule().empty()) {
     Line(&out, in, "review organ by", e.review_rule());

@@ -51,6 +51,14 @@ std::string DeadlineLine(const caserelay::v1::RunningDeadline& deadline);
 // the rules could not place the matter (rule undecided).
 std::string FormatDecision(const caserelay::v1::RouteDecision& decision);
 
+// A service (送达): "2026-03-10 by post (邮寄送达)".
+std::string ServiceText(const caserelay::v1::Service& service);
+// The petitioner's window: "ends 2026-04-09 (复查, Art. 35: counted from
+// receipt on 2026-03-10 by post (邮寄送达))", or, before the receipt is
+// recorded, "receipt not yet recorded (尚未登记送达), so its end is not
+// known (复查, Art. 35)".
+std::string ServiceWindowText(const caserelay::v1::PetitionerWindow& window);
+
 // A case's view as key: value lines (state, holder, version, matter, ...).
 std::string FormatView(const caserelay::v1::CaseView& view);
 

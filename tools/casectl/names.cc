@@ -113,6 +113,17 @@ const std::vector<EnumName>& RefusalGroundNames() {
   return *kTable;
 }
 
+const std::vector<EnumName>& ServiceMethodNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::SERVICE_METHOD_UNSPECIFIED, "unspecified", "未指定"},
+      {v1::SERVICE_METHOD_IN_PERSON, "in-person", "直接送达"},
+      {v1::SERVICE_METHOD_POST, "post", "邮寄送达"},
+      {v1::SERVICE_METHOD_PORTAL, "portal", "网上信访平台电子送达"},
+      {v1::SERVICE_METHOD_SMS, "sms", "短信电子送达"},
+  };
+  return *kTable;
+}
+
 const std::vector<EnumName>& DeadlineKindNames() {
   static const auto* const kTable = new std::vector<EnumName>{
       {v1::DEADLINE_KIND_UNSPECIFIED, "unspecified", "未指定"},
@@ -124,6 +135,7 @@ const std::vector<EnumName>& DeadlineKindNames() {
       {v1::DEADLINE_KIND_REVIEW, "review", "复查意见"},
       {v1::DEADLINE_KIND_REREVIEW, "rereview", "复核意见"},
       {v1::DEADLINE_KIND_SUPERVISION_REPLY, "supervision-reply", "督办回复"},
+      {v1::DEADLINE_KIND_SERVICE, "service", "送达"},
   };
   return *kTable;
 }
@@ -151,6 +163,7 @@ const std::vector<EnumName>& CaseActionNames() {
       {v1::CASE_ACTION_LINK_REPEAT, "link-repeat", "重复信访关联"},
       {v1::CASE_ACTION_SUPERVISE, "supervise", "督办"},
       {v1::CASE_ACTION_REPLY_SUPERVISION, "reply-supervision", "督办回复"},
+      {v1::CASE_ACTION_SERVE, "serve", "送达"},
   };
   return *kTable;
 }
@@ -275,6 +288,9 @@ absl::StatusOr<v1::StatutoryRoute> ParseStatutoryRoute(absl::string_view name) {
 }
 absl::StatusOr<v1::RefusalGround> ParseRefusalGround(absl::string_view name) {
   return Typed<v1::RefusalGround>(RefusalGroundNames(), name);
+}
+absl::StatusOr<v1::ServiceMethod> ParseServiceMethod(absl::string_view name) {
+  return Typed<v1::ServiceMethod>(ServiceMethodNames(), name);
 }
 absl::StatusOr<v1::OfficeLevel> ParseOfficeLevel(absl::string_view name) {
   return Typed<v1::OfficeLevel>(OfficeLevelNames(), name);

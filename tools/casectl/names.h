@@ -43,6 +43,8 @@ const std::vector<EnumName>& DispositionNames();
 // terminated, level-skipping, out-of-scope.
 const std::vector<EnumName>& RefusalGroundNames();
 const std::vector<EnumName>& DeadlineKindNames();
+// How a decision was served (送达): in-person, post, portal, sms.
+const std::vector<EnumName>& ServiceMethodNames();
 const std::vector<EnumName>& CaseActionNames();
 const std::vector<EnumName>& SupervisionLevelNames();  // 督办函, 挂牌督办
 const std::vector<EnumName>& DeadlineStateNames();
@@ -75,6 +77,8 @@ absl::StatusOr<caserelay::v1::Satisfaction> ParseSatisfaction(
 absl::StatusOr<caserelay::v1::StatutoryRoute> ParseStatutoryRoute(
     absl::string_view name);
 absl::StatusOr<caserelay::v1::RefusalGround> ParseRefusalGround(
+    absl::string_view name);
+absl::StatusOr<caserelay::v1::ServiceMethod> ParseServiceMethod(
     absl::string_view name);
 absl::StatusOr<caserelay::v1::OfficeLevel> ParseOfficeLevel(
     absl::string_view name);

@@ -78,6 +78,8 @@ Command ValidCommand(v1::CaseAction action, std::string actor, absl::Time now) {
   cmd.satisfaction = v1::SATISFACTION_SATISFIED;
   cmd.days = 10;
   cmd.route = "向劳动人事争议仲裁委员会申请仲裁";
+  cmd.service_method = v1::SERVICE_METHOD_POST;
+  cmd.received_at = now;
   cmd.now = now;
   return cmd;
 }
@@ -142,18 +144,26 @@ absl::StatusOr<Built> CaseBuilder::InState(v1::CaseState state,
     case v1::CASE_STATE_EXTENDED:
       return Then(InState(v1::CASE_STATE_ACCEPTED, start, options),
                   v1::CASE_ACTION_EXTEND, kCountyHrss);
-    case v1::CASE_STATE_REPLIED:
-      return Then(InState(v1::CASE_STATE_ACCEPTED, start, options),
-                  v1::CASE_ACTION_REPLY, kCountyHrss);
+    case v1::CASE_STATE_REPLIED: {
+      absl::StatusOr<Built> replied =
+          Then(InState(v1::CASE_STATE_ACCEPTED, start, options),
+               v1::CASE_ACTION_REPLY, kCountyHrss);
+      if (!options.served) return replied;
+      return Then(std::move(replied), v1::CASE_ACTION_SERVE, kCountyHrss);
+    }
     case v1::CASE_STATE_EVALUATED:
       return Then(InState(v1::CASE_STATE_REPLIED, start, options),
                   v1::CASE_ACTION_EVALUATE, kCountyHrss);
     case v1::CASE_STATE_REVIEW_REQUESTED:
       return Then(InState(v1::CASE_STATE_REPLIED, start, options),
                   v1::CASE_ACTION_REQUEST_REVIEW, kCityHrss);
-    case v1::CASE_STATE_REVIEWED:
-      return Then(InState(v1::CASE_STATE_REVIEW_REQUESTED, start, options),
-                  v1::CASE_ACTION_DECIDE_REVIEW, kCityHrss);
+    case v1::CASE_STATE_REVIEWED: {
+      absl::StatusOr<Built> reviewed =
+          Then(InState(v1::CASE_STATE_REVIEW_REQUESTED, start, options),
+               v1::CASE_ACTION_DECIDE_REVIEW, kCityHrss);
+      if (!options.served) return reviewed;
+      return Then(std::move(reviewed), v1::CASE_ACTION_SERVE, kCityHrss);
+    }
     case v1::CASE_STATE_REREVIEW_REQUESTED:
       return Then(InState(v1::CASE_STATE_REVIEWED, start, options),
                   v1::CASE_ACTION_REQUEST_REREVIEW, kProvinceHrss);

@@ -34,6 +34,10 @@ struct BuildOptions {
   bool first_time = true;
   // The registering decision's disposition for REGISTERED and later.
   v1::Disposition disposition = v1::DISPOSITION_TRANSFER;
+  // REPLIED and later, REVIEWED and later: the decision is served (送达,
+  // SERVE by its office one hour after it, received that day), so the
+  // petitioner's windows run (Arts. 35-36).
+  bool served = false;
 };
 
 struct Built {
@@ -48,7 +52,8 @@ v1::PetitionReceived Petition(absl::Time received);
 v1::RouteDecision Decision(v1::Disposition disposition);
 
 // A command with every input valid: reason, operator, outcome,
-// satisfaction, 10 extension days, route; target left to the decision.
+// satisfaction, 10 extension days, route, service by post received at
+// `now`; target left to the decision.
 Command ValidCommand(v1::CaseAction action, std::string actor, absl::Time now);
 
 class CaseBuilder {

@@ -239,7 +239,14 @@ TEST(EventTest, ReplyAndReviewRecordTheOfficesTheRulesNeed) {
   EXPECT_EQ(r.view().office_code(), kCityHrss);
   EXPECT_EQ(r.view().outcome(), v1::OUTCOME_SUPPORT);
   EXPECT_THAT(r.past_holders(), ElementsAre(kCountyBureau, kCountyHrss));
-  EXPECT_EQ(r.view().deadlines_size(), 0);
+  // The reviewer owes the record of its service (送达, issue 23 item 4);
+  // once recorded, nothing runs.
+  ASSERT_EQ(r.view().deadlines_size(), 1);
+  EXPECT_EQ(r.view().deadlines(0).kind(), v1::DEADLINE_KIND_SERVICE);
+  EXPECT_EQ(r.view().deadlines(0).office_code(), kCityHrss);
+  built = builder.Then(std::move(built), v1::CASE_ACTION_SERVE, kCityHrss);
+  ASSERT_TRUE(built.ok()) << built.status();
+  EXPECT_EQ(built->record.view().deadlines_size(), 0);
 }
 
 TEST(EventTest, ApplyNeverTouchesVersionNorHeadHash) {

@@ -222,9 +222,11 @@ TEST(SimplifiedRuleTest, OnlyFirstTimeCasesAndTenWorkingDays) {
 }
 
 TEST(ReviewWindowRuleTest, ThirtyDaysToAskAndCloseOnlyAfter) {
-  // Replied 2026-03-02 12:00: the 30-day window's last day is Wed 4-1.
+  // Replied 2026-03-02 12:00, received (送达) the same day: the 30-day
+  // window's last day is Wed 4-1.
   // Replied 2026-09-05 12:00: 9-5 + 30 = 10-5, in 国庆节, so Thu 10-8.
-  // Reviewed 2026-03-02 14:00: the re-review window ends with 4-1 too.
+  // Reviewed 2026-03-02 15:00, received that day: the re-review window
+  // ends with 4-1 too.
   struct Row {
     const char* rule;
     v1::CaseState state;
@@ -267,10 +269,12 @@ TEST(ReviewWindowRuleTest, ThirtyDaysToAskAndCloseOnlyAfter) {
        kClose, kCityHrss, China(2026, 4, 2), kOk, ""},
   };
   CaseBuilder builder;
+  BuildOptions served;
+  served.served = true;
   for (const Row& row : rows) {
     SCOPED_TRACE(row.rule);
     Expect(
-        builder, row.state, row.start, {},
+        builder, row.state, row.start, served,
         [&](const Built&) {
           return ValidCommand(row.action, row.actor, row.now);
         },

@@ -128,6 +128,9 @@ TEST(TransitionsTest, WholeTableAcceptsExactlyTheListedPairs) {
       // one outstanding. Either way the state is the same.
       BuildOptions options;
       if (action == v1::CASE_ACTION_REPORT_RESULT) options.path = Path::kAssign;
+      // CLOSE after a decision needs its receipt recorded (送达, Arts.
+      // 35-36: the windows count from it).
+      if (action == v1::CASE_ACTION_CLOSE) options.served = true;
       absl::StatusOr<Built> built = builder.InState(state, start, options);
       ASSERT_TRUE(built.ok()) << built.status();
       ASSERT_EQ(built->record.view().state(), state);
@@ -234,6 +237,10 @@ TEST(TransitionsTest, TableIsTheLifeCycleOfTheIssue) {
       {kEva, v1::CASE_ACTION_CLOSE, kClosed, kH},
       {kRvd, v1::CASE_ACTION_CLOSE, kClosed, kH},
   };
+  // 送达 of the opinion and of the review decision (Arts. 35-36).
+  for (S s : {kRep, kEva, kRvd}) {
+    want.insert({s, v1::CASE_ACTION_SERVE, s, kH});
+  }
   // 办结报告 by the handler, from its opinion on.
   for (S s : {kRep, kEva, kRvq, kRvd, kRrq, kHear, kTerm}) {
     want.insert({s, v1::CASE_ACTION_REPORT_RESULT, s, Role::kHandler});
@@ -313,7 +320,8 @@ TEST(TransitionsTest, SelfTransitionsAreTheActionsThatChangeNoState) {
     EXPECT_TRUE(row.action == v1::CASE_ACTION_REPORT_RESULT ||
                 row.action == v1::CASE_ACTION_LINK_REPEAT ||
                 row.action == v1::CASE_ACTION_SUPERVISE ||
-                row.action == v1::CASE_ACTION_REPLY_SUPERVISION)
+                row.action == v1::CASE_ACTION_REPLY_SUPERVISION ||
+                row.action == v1::CASE_ACTION_SERVE)
         << StateName(row.from) << " " << ActionName(row.action);
   }
   // And those never change it.

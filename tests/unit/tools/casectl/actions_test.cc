@@ -48,6 +48,11 @@ TEST(ActionsTest, EachActionBuildsItsRequest) {
        "case_id: 'C1' accept { simplified: true }"},
       {{"decline", "C1", "--route", "向人民法院起诉"},
        "case_id: 'C1' decline { route: '向人民法院起诉' }"},
+      // Issue 23 item 4: 送达 by post, received on 3-10 (noon China time,
+      // 04:00 UTC).
+      {{"serve", "C1", "--method", "post", "--received", "2026-03-10"},
+       "case_id: 'C1' serve { method: SERVICE_METHOD_POST received_at { "
+       "seconds: 1773115200 } }"},
       // Issue 23 item 5: the office names the ground of its 不予受理.
       {{"decline", "C1", "--route", "向人民法院起诉", "--ground",
         "statutory-route"},
@@ -107,6 +112,7 @@ TEST(ActionsTest, EveryOneofFieldHasACommandSettingIt) {
       {"evaluate", {"--satisfaction", "satisfied"}},
       {"decide-review", {"--outcome", "support"}},
       {"decide-rereview", {"--outcome", "support"}},
+      {"serve", {"--method", "post", "--received", "2026-03-10"}},
   };
   for (int i = 0; i < oneof->field_count(); ++i) {
     const google::protobuf::FieldDescriptor* field = oneof->field(i);
@@ -140,6 +146,14 @@ TEST(ActionsTest, BadOrMissingFlagsAreUsageErrorsNamingTheFlag) {
   const Row rows[] = {
       {{"decline", "C1"}, "decline needs --route R"},
       {{"decline", "C1", "--route="}, "decline needs --route R"},
+      // Issue 23 item 4: 送达 names the way and the day of receipt.
+      {{"serve", "C1", "--received", "2026-03-10"},
+       "serve needs --method in-person, post, portal or sms"},
+      {{"serve", "C1", "--method", "fax", "--received", "2026-03-10"},
+       "--method must be one of in-person, post, portal or sms; got 'fax'"},
+      {{"serve", "C1", "--method", "post"}, "serve needs --received YYYY-MM-DD"},
+      {{"serve", "C1", "--method", "post", "--received", "3/10"},
+       "--received must be a date YYYY-MM-DD; got '3/10'"},
       {{"decline", "C1", "--route", "R", "--ground", "because"},
        "--ground must be one of statutory-route, in-progress-below, "
        "terminated, level-skipping or out-of-scope; got 'because'"},

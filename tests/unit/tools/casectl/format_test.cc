@@ -151,6 +151,35 @@ TEST(FormatTest, ReviewRequestNamesTheRuleThatMadeTheOrgan) {
       << FormatEvent(env);
 }
 
+TEST(FormatTest, ShowSaysWhenTheWindowEndsOrThatReceiptIsNotRecorded) {
+  // Issue 23 item 4: Arts. 35-36 count from receipt (送达); the window's
+  // last day is shown, or that receipt is not yet recorded.
+  v1::CaseView v;
+  v.set_case_id("C1");
+  v.mutable_window()->set_request(v1::CASE_ACTION_REQUEST_REVIEW);
+  EXPECT_TRUE(absl::StrContains(
+      FormatView(v),
+      "review window: receipt not yet recorded (尚未登记送达), so its end is "
+      "not known (复查, Art. 35)\n"))
+      << FormatView(v);
+  v1::Service& s = *v.mutable_window()->mutable_service();
+  s.set_document(v1::CASE_ACTION_REPLY);
+  s.set_method(v1::SERVICE_METHOD_POST);
+  *s.mutable_received_on() =
+      time::ToProto(time::StartOf(absl::CivilDay(2026, 3, 10)));
+  *v.mutable_window()->mutable_ends_at() =
+      time::ToProto(time::EndOf(absl::CivilDay(2026, 4, 9)));
+  EXPECT_TRUE(absl::StrContains(
+      FormatView(v),
+      "review window: ends 2026-04-09 (复查, Art. 35: counted from receipt on "
+      "2026-03-10 by post (邮寄送达))\n"))
+      << FormatView(v);
+  v.mutable_window()->set_request(v1::CASE_ACTION_REQUEST_REREVIEW);
+  EXPECT_TRUE(absl::StrContains(FormatView(v), "re-review window: ends "
+                                               "2026-04-09 (复核, Art. 36"))
+      << FormatView(v);
+}
+
 TEST(FormatTest, EventShowsWhoDidWhatAndTheDeadlines) {
   v1::Envelope env;
   env.set_sequence(3);

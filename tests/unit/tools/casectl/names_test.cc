@@ -30,6 +30,7 @@ std::vector<TableCase> AllTables() {
       {"Disposition", v1::Disposition_descriptor(), &DispositionNames()},
       {"RefusalGround", v1::RefusalGround_descriptor(), &RefusalGroundNames()},
       {"DeadlineKind", v1::DeadlineKind_descriptor(), &DeadlineKindNames()},
+      {"ServiceMethod", v1::ServiceMethod_descriptor(), &ServiceMethodNames()},
       {"CaseAction", v1::CaseAction_descriptor(), &CaseActionNames()},
       {"SupervisionLevel", v1::SupervisionLevel_descriptor(),
        &SupervisionLevelNames()},
