@@ -68,6 +68,11 @@ Sender::Sender(
           "caserelay_sms_gateway_unreachable",
           "1 while the gateway cannot be reached (the sender pauses).",
           {{"gateway", gateway->name()}})),
+      intake_down_(context.metrics->GetGauge(
+          "caserelay_sms_intake_unreachable",
+          "1 while intake does not answer ResolveContact in time (the "
+          "sender pauses).",
+          {})),
       bucket_(options_.rate_limit, std::max(1.0, options_.rate_limit)) {}
 
 Sender::~Sender() { Stop(); }
@@ -121,6 +126,7 @@ void Sender::Run() {
 
 void Sender::Drain() {
   if (gateway_backoff_.next > absl::Now()) return;
+  if (intake_backoff_.next > absl::Now()) return;
   auto queue = book_->Queue();
   if (!queue.ok()) {
     log::Error("queue scan failed",
@@ -165,6 +171,13 @@ void Sender::Drain() {
         gateway_down_.Set(1);
         absl::Duration d = NextDelay(gateway_backoff_.delay, options_);
         gateway_backoff_ = Backoff{absl::Now() + d, d};
+        return;
+      }
+      case Step::kIntakeDown: {
+        retried_.Increment();
+        intake_down_.Set(1);
+        absl::Duration d = NextDelay(intake_backoff_.delay, options_);
+        intake_backoff_ = Backoff{absl::Now() + d, d};
         return;
       }
       case Step::kStopping:
@@ -273,8 +286,15 @@ Sender::Step Sender::Advance(const std::string& id) {
   if (!rs.ok()) {
     log::Warn("intake: no contact now",
               {{"message", id}, {"error", rs.error_message()}});
+    // Not reached, or hanging: every other case would wait as long.
+    if (rs.error_code() == grpc::StatusCode::UNAVAILABLE ||
+        rs.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return Step::kIntakeDown;
+    }
     return Step::kWait;
   }
+  intake_backoff_.delay = absl::ZeroDuration();
+  intake_down_.Set(0);
   if (contact.phone().empty() || !petition::IsMobile(contact.phone())) {
     auto saved = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
       r.mutable_message()->set_state(caserelay::v1::SMS_STATE_NO_PHONE);

@@ -14,6 +14,11 @@
 //   every part taken: SENT (SmsSent); delivery reports then make it
 //   DELIVERED or FAILED (message_rules.h)
 //   NO_PHONE when the petitioner has no mobile number.
+//   intake not reached or not answering in time (UNAVAILABLE,
+//   DEADLINE_EXCEEDED from ResolveContact): the whole sender pauses with
+//   exponential backoff, as for the gateway, instead of asking again for
+//   every queued case with a deadline each; other errors of intake make
+//   the one message wait.
 //
 // Order: a case's messages go in the order of its events; while one waits
 // (backoff, quiet hours) the case's later ones wait behind it. Quiet hours
@@ -88,6 +93,7 @@ class Sender {
     kHeld,         // quiet hours: the message and its case wait, no backoff
     kAgain,        // reconciled back to the queue: on the next pass
     kGatewayDown,  // the gateway was not reached: pause the sender
+    kIntakeDown,   // intake was not reached or hangs: pause the sender
     kStopping,
   };
   void Run();
@@ -115,6 +121,7 @@ class Sender {
   metrics::Counter& unknown_;
   metrics::Gauge& held_;
   metrics::Gauge& gateway_down_;
+  metrics::Gauge& intake_down_;
 
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
@@ -127,6 +134,7 @@ class Sender {
   };
   std::map<std::string, Backoff> backoff_;  // per message
   Backoff gateway_backoff_{absl::InfinitePast(), absl::ZeroDuration()};
+  Backoff intake_backoff_{absl::InfinitePast(), absl::ZeroDuration()};
   TokenBucket bucket_;
   std::thread thread_;
 };

@@ -290,6 +290,35 @@ TEST_F(SenderTest, IntakeUnavailableKeepsTheMessageQueuedWithoutATry) {
   EXPECT_EQ(gateway_.send_calls(), 1);
 }
 
+TEST_F(SenderTest, IntakeThatHangsPausesTheWholeSenderNotEachCase) {
+  // sender.h (issue 22 item 8): intake not answering in time pauses the
+  // sender with backoff, instead of a call with its own deadline for every
+  // queued case, pass after pass.
+  options_.first_backoff = absl::Milliseconds(400);
+  options_.max_backoff = absl::Seconds(1);
+  SetIntakeError(
+      grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "intake hangs"));
+  std::vector<std::string> ids = {Queue(kCaseA), Queue(kCaseB),
+                                  Queue("140431-20261122-000003")};
+  StartSender();
+  ASSERT_TRUE(WaitUntil([this] {
+    absl::MutexLock lock(&intake_.mu);
+    return intake_.calls >= 1;
+  }));
+  absl::SleepFor(absl::Milliseconds(250));
+  {
+    absl::MutexLock lock(&intake_.mu);
+    EXPECT_EQ(intake_.calls, 1) << "one call, then the whole sender waits";
+  }
+  EXPECT_EQ(Gauge("caserelay_sms_intake_unreachable", false), 1);
+  SetIntakeError(grpc::Status::OK);
+  for (const std::string& id : ids) {
+    ASSERT_TRUE(WaitForState(id, caserelay::v1::SMS_STATE_SENT)) << id;
+  }
+  EXPECT_EQ(Gauge("caserelay_sms_intake_unreachable", false), 0);
+  for (const std::string& id : ids) EXPECT_EQ(Load(id).message().attempts(), 0);
+}
+
 // ---- what the gateway answers (gateway.h) -----------------------------------
 
 TEST_F(SenderTest, UnreachableGatewayPausesTheSenderWithoutATryThenResumes) {
