@@ -133,6 +133,9 @@ void FillOutcome(const v1::RoutingCaseRecord& record, v1::CaseEvent& event) {
   event.set_holder_office_code(record.view().office_code());
   event.set_holder_office_name(record.view().office_name());
   *event.mutable_deadlines() = record.view().deadlines();
+  if (record.view().has_window()) {
+    *event.mutable_window() = record.view().window();
+  }
 }
 
 // "督办函 (supervision letter): 沁源县人力资源和社会保障局 missed its

@@ -191,6 +191,7 @@ grpc::Status IntakeServiceImpl::GetCaseStatus(
   const IntakeCaseRecord& r = *found;
   resp->set_case_number(r.case_number());
   resp->set_state(r.state());
+  if (r.has_window()) *resp->mutable_window() = r.window();
   resp->set_office_code(r.office_code());
   resp->set_office_name(r.office_name());
   *resp->mutable_received_at() = r.received_at();
@@ -245,6 +246,11 @@ absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
   const caserelay::v1::CaseEvent& e = event.case_event();
   record.set_last_sequence(event.sequence());
   record.set_state(e.to_state());
+  if (e.has_window()) {
+    *record.mutable_window() = e.window();
+  } else {
+    record.clear_window();
+  }
   record.set_office_code(e.holder_office_code());
   record.set_office_name(e.holder_office_name());
   *record.mutable_updated_at() = event.occurred_at();

@@ -133,6 +133,9 @@ TEST(ServiceTest, ServeRecordsTheDayAndTheWayAndEndsItsDeadline) {
   EXPECT_EQ(Find(built->record, v1::DEADLINE_KIND_SERVICE), nullptr);
   EXPECT_EQ(FromProto(built->record.view().window().ends_at()),
             China(2026, 4, 10));
+  // The event carries the window, for the petitioner's look-up (intake).
+  EXPECT_TRUE(MessageDifferencer::Equals(event->window(),
+                                         built->record.view().window()));
 
   // The request ends the window; the review decision opens the next one.
   built->last = China(2026, 3, 11, 9);

@@ -243,6 +243,51 @@ TEST_F(IntakeServiceTest, StatusLookUpShowsTheRoutedOffice) {
   EXPECT_EQ(resp.office_name(), "沁源县信访局");
 }
 
+TEST_F(IntakeServiceTest, StatusLookUpShowsWhenTheReviewWindowEnds) {
+  // Issue 23 item 4, Art. 35: the petitioner is told the day the 复查
+  // window ends, counted from the recorded receipt (送达), or that receipt
+  // is not yet recorded; the window closes with the next step.
+  auto submitted = Submit();
+  const std::string& n = submitted.case_number();
+  ASSERT_TRUE(
+      ApplyAndCommit(Registered(n, 1, "140431:bureau", "沁源县信访局")).ok());
+  Envelope replied = Event(n, 2, caserelay::v1::CASE_STATE_REPLIED,
+                           "140431:hrss", "沁源县人力资源和社会保障局");
+  replied.mutable_case_event()->mutable_window()->set_request(
+      caserelay::v1::CASE_ACTION_REQUEST_REVIEW);
+  ASSERT_TRUE(ApplyAndCommit(replied).ok());
+  caserelay::v1::GetCaseStatusResponse resp;
+  ASSERT_EQ(Look(n, submitted.lookup_code(), &resp), grpc::StatusCode::OK);
+  ASSERT_TRUE(resp.has_window());
+  EXPECT_EQ(resp.window().request(), caserelay::v1::CASE_ACTION_REQUEST_REVIEW);
+  EXPECT_FALSE(resp.window().has_service());  // 尚未登记送达
+  EXPECT_FALSE(resp.window().has_ends_at());
+
+  Envelope served = replied;
+  served.set_sequence(3);
+  served.set_event_id("routing/" + n + "/3");
+  caserelay::v1::PetitionerWindow& w =
+      *served.mutable_case_event()->mutable_window();
+  w.mutable_service()->set_method(caserelay::v1::SERVICE_METHOD_POST);
+  *w.mutable_service()->mutable_received_on() =
+      time::ToProto(svctest::ChinaTime(2026, 3, 10, 0, 0));
+  *w.mutable_ends_at() = time::ToProto(svctest::ChinaTime(2026, 4, 10, 0, 0));
+  ASSERT_TRUE(ApplyAndCommit(served).ok());
+  ASSERT_EQ(Look(n, submitted.lookup_code(), &resp), grpc::StatusCode::OK);
+  EXPECT_EQ(time::FromProto(resp.window().ends_at()),
+            svctest::ChinaTime(2026, 4, 10, 0, 0));
+  EXPECT_EQ(resp.window().service().method(),
+            caserelay::v1::SERVICE_METHOD_POST);
+
+  ASSERT_TRUE(ApplyAndCommit(Event(n, 4,
+                                   caserelay::v1::CASE_STATE_REVIEW_REQUESTED,
+                                   "140400:hrss", "长治市人力资源和社会保障局"))
+                  .ok());
+  resp.Clear();
+  ASSERT_EQ(Look(n, submitted.lookup_code(), &resp), grpc::StatusCode::OK);
+  EXPECT_FALSE(resp.has_window());
+}
+
 TEST_F(IntakeServiceTest, StatusLookUpWithWrongCodeIsNotFound) {
   // DESIGN.md Security: only with the case number and its look-up code.
   auto submitted = Submit();
