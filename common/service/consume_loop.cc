@@ -74,7 +74,16 @@ ConsumeLoop::ConsumeLoop(std::string name,
           {{"loop", name_}})),
       ticks_(metrics->GetCounter("caserelay_loop_ticks_total",
                                  "Ticks whose work is committed.",
-                                 {{"loop", name_}})) {}
+                                 {{"loop", name_}})),
+      gaps_(metrics->GetCounter(
+          "caserelay_sequence_gaps_total",
+          "Events that came before an earlier event of their case: held, "
+          "not applied out of order.",
+          {{"loop", name_}})),
+      held_gauge_(metrics->GetGauge(
+          "caserelay_events_held",
+          "Events held until the earlier events of their case are applied.",
+          {{"loop", name_}})) {}
 
 ConsumeLoop::~ConsumeLoop() { Stop(); }
 
@@ -97,6 +106,15 @@ std::string ConsumeLoop::Health() const {
     problems.push_back(absl::StrCat(name_, ": stuck: tick failed ",
                                     tick_failures_in_row_.load(),
                                     " times in a row: ", last_tick_error_));
+  }
+  if (!held_late_.empty()) {
+    std::vector<std::string> some(
+        held_late_.begin(),
+        held_late_.begin() + std::min<size_t>(held_late_.size(), 5));
+    problems.push_back(absl::StrCat(
+        name_, ": ", held_late_.size(),
+        " case(s) wait for missing earlier events (sequence gap), e.g. ",
+        absl::StrJoin(some, ", ")));
   }
   for (const std::string& a : alerts_) {
     problems.push_back(absl::StrCat(name_, ": ", a));
@@ -170,35 +188,79 @@ void ConsumeLoop::ApplyResets(
   }
 }
 
-absl::Status ConsumeLoop::ApplyOne(const kafka::Message& m,
-                                   store::WriteBatch& batch) {
-  caserelay::v1::Envelope event;
-  absl::Status applied;
+absl::Status ConsumeLoop::ApplyWithRetry(const caserelay::v1::Envelope& event,
+                                         const std::string& what,
+                                         store::WriteBatch& batch) {
   for (int attempt = 1;; ++attempt) {
-    if (!event.ParseFromString(m.value)) {
-      applied = absl::InvalidArgumentError("not an Envelope");
-    } else {
-      applied = handler_->Apply(event, batch);
-    }
-    if (!IsTransient(applied)) break;
-    if (stop_) return applied;
-    Backoff(attempt,
-            absl::StrCat("input ", m.topic, "/", m.partition, "/", m.offset),
-            applied);
+    absl::Status applied = handler_->Apply(event, batch);
+    if (!IsTransient(applied) || stop_) return applied;
+    Backoff(attempt, what, applied);
   }
-  if (applied.ok()) {
-    applied_.Increment();
-    return absl::OkStatus();
-  }
+}
+
+void ConsumeLoop::DeadLetter(const std::string& key, const absl::Status& why,
+                             const std::string& record,
+                             store::WriteBatch& batch) {
   dead_letters_.Increment();
   log::Warn("dead letter", {{"loop", name_},
-                            {"topic", m.topic},
-                            {"partition", std::to_string(m.partition)},
-                            {"offset", std::to_string(m.offset)},
-                            {"error", std::string(applied.message())}});
-  batch.Put("dead-letters",
-            absl::StrCat(m.topic, "/", m.partition, "/", m.offset),
-            absl::StrCat(applied.ToString(), "\n", m.value));
+                            {"input", key},
+                            {"error", std::string(why.message())}});
+  batch.Put("dead-letters", key, absl::StrCat(why.ToString(), "\n", record));
+}
+
+absl::Status ConsumeLoop::ApplyOne(const kafka::Message& m,
+                                   store::WriteBatch& batch) {
+  const std::string key = absl::StrCat(m.topic, "/", m.partition, "/", m.offset);
+  caserelay::v1::Envelope event;
+  if (!event.ParseFromString(m.value)) {
+    DeadLetter(key, absl::InvalidArgumentError("not an Envelope"), m.value,
+               batch);
+    return absl::OkStatus();
+  }
+  absl::Status applied = ApplyWithRetry(event, "input " + key, batch);
+  if (applied.ok()) {
+    applied_.Increment();
+    return ReleaseHeld(event.case_id(), batch);
+  }
+  if (IsTransient(applied)) return applied;  // stopped while retrying
+  if (IsSequenceGap(applied)) {
+    gaps_.Increment();
+    log::Warn("sequence gap: event held until the events before it are "
+              "applied",
+              {{"loop", name_},
+               {"input", key},
+               {"error", std::string(applied.message())}});
+    held_->Hold(batch, event.case_id(), event.sequence(), m.value, absl::Now());
+    return absl::OkStatus();
+  }
+  DeadLetter(key, applied, m.value, batch);
+  return absl::OkStatus();
+}
+
+absl::Status ConsumeLoop::ReleaseHeld(const std::string& case_id,
+                                      store::WriteBatch& batch) {
+  for (auto& [sequence, record] : held_->Of(case_id)) {
+    caserelay::v1::Envelope event;
+    absl::Status applied =
+        event.ParseFromString(record)
+            ? ApplyWithRetry(event,
+                             absl::StrCat("held event ", sequence, " of case ",
+                                          case_id.substr(0, 64)),
+                             batch)
+            : absl::InvalidArgumentError("not an Envelope");
+    if (IsSequenceGap(applied)) break;  // still waiting for an earlier one
+    if (IsTransient(applied)) return applied;  // stopped while retrying
+    held_->Release(batch, case_id, sequence);
+    if (applied.ok()) {
+      applied_.Increment();
+      log::Info("held event applied", {{"loop", name_},
+                                       {"case", case_id.substr(0, 64)},
+                                       {"sequence", std::to_string(sequence)}});
+    } else {
+      DeadLetter(absl::StrCat("held/", case_id, "/", sequence), applied,
+                 record, batch);
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -216,6 +278,15 @@ absl::Status ConsumeLoop::CommitWithRetry(store::WriteBatch& batch) {
 }
 
 absl::Status ConsumeLoop::RunOnce() {
+  for (int attempt = 1; held_ == nullptr; ++attempt) {
+    auto held = HeldEvents::Load(*store_, name_);
+    if (held.ok()) {
+      held_ = *std::move(held);
+      break;
+    }
+    if (stop_) return held.status();
+    Backoff(attempt, "loading the held events", held.status());
+  }
   // Due work left by the last Tick (a bounded batch) must not wait for
   // input: poll without blocking until it is done.
   auto messages = consumer_->Poll(
@@ -273,9 +344,11 @@ absl::Status ConsumeLoop::RunOnce() {
                     {"input", absl::StrCat(input.first, "/", input.second)}})
         .Set(static_cast<double>(next_offset));
   }
+  held_gauge_.Set(static_cast<double>(held_->size()));
   {
     absl::MutexLock lock(&mu_);
     stuck_.clear();
+    held_late_ = held_->CasesHeldSince(absl::Now() - options_.gap_alert_after);
   }
   // Time-driven work, in a batch of its own: a failed Tick writes nothing
   // (its timers stay due and are tried again next round).

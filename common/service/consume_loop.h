@@ -24,7 +24,10 @@
 // an Apply error that is transient (UNAVAILABLE, DEADLINE_EXCEEDED,
 // RESOURCE_EXHAUSTED, ABORTED, CANCELLED) is retried in place, with a
 // backoff, until it succeeds, turns permanent or the loop stops; only a
-// permanent one dead-letters the input. Inputs are committed before
+// permanent one dead-letters the input. An event after a per-case
+// sequence gap (SequenceGapError) is held, not applied out of order, and
+// offered again once its case moved on (held_events.h); a case waiting
+// longer than gap_alert_after shows in Health(). Inputs are committed before
 // Tick() runs, in their own batch, and a batch whose Tick failed is never
 // committed: its work is tried again on the next round. A loop stuck on a
 // retried input, a failing commit or ticks failing in a row reports it in
@@ -53,6 +56,7 @@
 #include "absl/time/time.h"
 #include "caserelay/v1/events.pb.h"
 #include "common/kafka/consumer.h"
+#include "common/service/held_events.h"
 #include "common/metrics/metrics.h"
 #include "common/time/clock.h"
 #include "common/store/outbox_publisher.h"
@@ -110,6 +114,9 @@ struct ConsumeLoopOptions {
   // Health() reports the loop stuck once one retried step has failed this
   // many times in a row, or Tick has.
   int stuck_after = 3;
+  // Health() reports a case whose events are held for a sequence gap
+  // (held_events.h) once it has waited this long.
+  absl::Duration gap_alert_after = absl::Minutes(1);
   // The service's clock; null: the system clock. Only read for the gauge
   // caserelay_loop_tick_clock_seconds (below).
   const time::Clock* clock = nullptr;
@@ -170,8 +177,22 @@ class ConsumeLoop {
   void ApplyResets(std::map<std::pair<std::string, int32_t>, int64_t>& next,
                    store::WriteBatch& batch);
   // Applies one record; retries transient errors in place. Returns OK
-  // once applied or dead-lettered; the last error if stopped meanwhile.
+  // once applied, held (a sequence gap) or dead-lettered; the last error
+  // if stopped meanwhile. After an applied event, its case's held events
+  // are offered again (ReleaseHeld).
   absl::Status ApplyOne(const kafka::Message& m, store::WriteBatch& batch);
+  // handler_->Apply, retrying transient errors until another answer or
+  // Stop(); `what` names the input for logs and Health.
+  absl::Status ApplyWithRetry(const caserelay::v1::Envelope& event,
+                              const std::string& what,
+                              store::WriteBatch& batch);
+  // Applies the held events of `case_id` in sequence order until one is
+  // still after a gap; a held event refused for good is dead-lettered.
+  absl::Status ReleaseHeld(const std::string& case_id,
+                           store::WriteBatch& batch);
+  // Keeps `record` in "dead-letters" under `key` with `why`.
+  void DeadLetter(const std::string& key, const absl::Status& why,
+                  const std::string& record, store::WriteBatch& batch);
   // Commits `batch`, retrying until it succeeds or the loop stops.
   absl::Status CommitWithRetry(store::WriteBatch& batch);
   // Sleeps the backoff of `attempt` (1-based); marks the loop stuck on
@@ -195,6 +216,9 @@ class ConsumeLoop {
   metrics::Counter& skipped_records_;
   metrics::Gauge& tick_clock_;
   metrics::Counter& ticks_;
+  metrics::Counter& gaps_;
+  metrics::Gauge& held_gauge_;
+  std::unique_ptr<HeldEvents> held_;  // loop thread; loaded by RunOnce
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> healthy_{true};  // the consumer polls
@@ -203,6 +227,8 @@ class ConsumeLoop {
   std::string stuck_ ABSL_GUARDED_BY(mu_);  // what is retried, if stuck
   std::string last_tick_error_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> alerts_ ABSL_GUARDED_BY(mu_);
+  // Cases held longer than gap_alert_after, as of the last round.
+  std::vector<std::string> held_late_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> assigned_{false};
   std::thread thread_;
 };

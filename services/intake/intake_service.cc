@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
 #include "common/rpc/convert.h"
+#include "common/service/held_events.h"
 #include "common/store/store.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
@@ -243,6 +244,12 @@ absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
     return absl::DataLossError(absl::StrCat("corrupt case ", event.case_id()));
   }
   if (event.sequence() <= record.last_sequence()) return absl::OkStatus();
+  if (event.sequence() > record.last_sequence() + 1) {
+    // An earlier event of the case is missing: held by the consume loop,
+    // never applied out of order (issue 22 item 5).
+    return service::SequenceGapError(event.case_id(), record.last_sequence(),
+                                     event.sequence());
+  }
   const caserelay::v1::CaseEvent& e = event.case_event();
   record.set_last_sequence(event.sequence());
   record.set_state(e.to_state());

@@ -24,6 +24,7 @@
 #include "caserelay/v1/events.pb.h"
 #include "common/metrics/metrics.h"
 #include "common/service/consume_loop.h"
+#include "common/service/held_events.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
 #include "gtest/gtest.h"
@@ -70,6 +71,18 @@ class TestHandler : public EventHandler {
         ++attempts_[event.event_id()];
         return absl::UnavailableError("store: read cases: I/O error");
       }
+    }
+    if (check_sequence) {
+      // As the case-events consumers do: in order, once, no gaps.
+      auto last = batch.Get("cases", "seq/" + event.case_id());
+      if (!last.ok()) return last.status();
+      const uint64_t applied = last->has_value() ? std::stoull(**last) : 0;
+      if (event.sequence() <= applied) return absl::OkStatus();
+      if (event.sequence() > applied + 1) {
+        return SequenceGapError(event.case_id(), applied, event.sequence());
+      }
+      batch.Put("cases", "seq/" + event.case_id(),
+                std::to_string(event.sequence()));
     }
     auto log = batch.Get("cases", event.case_id());
     if (!log.ok()) return log.status();
@@ -134,6 +147,7 @@ class TestHandler : public EventHandler {
   }
 
   // Set before the loop runs.
+  bool check_sequence = false;  // per-case sequences, SequenceGapError
   std::set<std::string> fail_ids;
   bool tick_writes = false;
   bool more_due = false;  // MoreDue()'s answer
@@ -161,6 +175,18 @@ inline kafka::Message Event(int64_t offset, const std::string& id,
   m.partition = partition;
   m.offset = offset;
   m.key = "case-1";
+  m.value = e.SerializeAsString();
+  return m;
+}
+
+// A record at `offset` of petitions/0 carrying event `id`, number
+// `sequence` of case "case-1".
+inline kafka::Message Sequenced(int64_t offset, const std::string& id,
+                                uint64_t sequence) {
+  kafka::Message m = Event(offset, id);
+  Envelope e;
+  e.ParseFromString(m.value);
+  e.set_sequence(sequence);
   m.value = e.SerializeAsString();
   return m;
 }

@@ -14,6 +14,7 @@
 #include "caserelay/v1/records.pb.h"
 #include "common/region/region_tree.h"
 #include "common/rpc/convert.h"
+#include "common/service/held_events.h"
 #include "common/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -174,10 +175,13 @@ TEST_F(IntakeServiceTest, CaseEventUpdatesStateAndOffice) {
 TEST_F(IntakeServiceTest, ReplayedEventWithSameSequenceIsIgnored) {
   // DESIGN.md One recipe: a redelivered event must not change state twice.
   std::string case_number = Submit().case_number();
-  ASSERT_EQ(ApplyAndCommit(
-                Registered(case_number, 2, "140431:bureau", "沁源县信访局"))
-                .code(),
-            absl::StatusCode::kOk);
+  // Events 1 and 2, in order (a later one first would be a gap, held).
+  for (uint64_t seq : {1u, 2u}) {
+    ASSERT_EQ(ApplyAndCommit(Registered(case_number, seq, "140431:bureau",
+                                        "沁源县信访局"))
+                  .code(),
+              absl::StatusCode::kOk);
+  }
 
   Envelope replay = Registered(case_number, 2, "140400:bureau", "长治市信访局");
   store::WriteBatch batch(&t_->store());
@@ -189,12 +193,31 @@ TEST_F(IntakeServiceTest, ReplayedEventWithSameSequenceIsIgnored) {
   EXPECT_EQ(record.last_sequence(), 2u);
 }
 
-TEST_F(IntakeServiceTest, OlderEventAfterNewerIsIgnored) {
+// Issue 22 item 5: event 3 before event 2 is a gap: not applied out of
+// order (the consume loop holds it), nothing written.
+TEST_F(IntakeServiceTest, EventAfterAMissingOneIsASequenceGapAndWritesNothing) {
   std::string case_number = Submit().case_number();
   ASSERT_EQ(ApplyAndCommit(
-                Registered(case_number, 3, "140431:bureau", "沁源县信访局"))
+                Registered(case_number, 1, "140431:bureau", "沁源县信访局"))
                 .code(),
             absl::StatusCode::kOk);
+  store::WriteBatch batch(&t_->store());
+  absl::Status gap = service_->Apply(
+      Registered(case_number, 3, "140400:bureau", "长治市信访局"), batch);
+  EXPECT_TRUE(service::IsSequenceGap(gap)) << gap;
+  EXPECT_TRUE(batch.empty());
+  EXPECT_EQ(LoadCase(case_number).last_sequence(), 1u);
+}
+
+TEST_F(IntakeServiceTest, OlderEventAfterNewerIsIgnored) {
+  std::string case_number = Submit().case_number();
+  // Events 1 to 3, in order (a later one first would be a gap, held).
+  for (uint64_t seq : {1u, 2u, 3u}) {
+    ASSERT_EQ(ApplyAndCommit(Registered(case_number, seq, "140431:bureau",
+                                        "沁源县信访局"))
+                  .code(),
+              absl::StatusCode::kOk);
+  }
   ASSERT_EQ(ApplyAndCommit(
                 Registered(case_number, 1, "140400:bureau", "长治市信访局"))
                 .code(),

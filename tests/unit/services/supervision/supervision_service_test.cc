@@ -16,6 +16,7 @@
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
 #include "gmock/gmock.h"
+#include "common/service/held_events.h"
 #include "gtest/gtest.h"
 #include "services/supervision/deadline_mirror.h"
 #include "tests/unit/services/supervision/supervision_fixture.h"
@@ -183,6 +184,18 @@ TEST_F(SupervisionServiceTest, AppliedSequenceIsSkipped) {
         absl::StatusCode::kOk);
     EXPECT_TRUE(batch.empty()) << "sequence " << seq << " was applied";
   }
+  EXPECT_EQ(List()[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
+}
+
+// Issue 22 item 5: event 3 before event 2 is a gap: not applied out of
+// order (the consume loop holds it), nothing written.
+TEST_F(SupervisionServiceTest, EventAfterAMissingOneIsASequenceGapAndWritesNothing) {
+  ApplyAndCommit(Event(1, Received(), {Transfer()}));
+  store::WriteBatch batch(&t_->store());
+  absl::Status gap =
+      service_->Apply(Event(3, Received() + absl::Hours(2), {}), batch);
+  EXPECT_TRUE(service::IsSequenceGap(gap)) << gap;
+  EXPECT_TRUE(batch.empty());
   EXPECT_EQ(List()[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
 }
 
