@@ -80,6 +80,10 @@ ConsumeLoop::ConsumeLoop(std::string name,
           "Events that came before an earlier event of their case: held, "
           "not applied out of order.",
           {{"loop", name_}})),
+      replayed_(metrics->GetCounter(
+          "caserelay_dead_letters_replayed_total",
+          "Dead letters applied on an operator's replay request.",
+          {{"loop", name_}})),
       held_gauge_(metrics->GetGauge(
           "caserelay_events_held",
           "Events held until the earlier events of their case are applied.",
@@ -264,6 +268,74 @@ absl::Status ConsumeLoop::ReleaseHeld(const std::string& case_id,
   return absl::OkStatus();
 }
 
+absl::StatusOr<size_t> ConsumeLoop::RequestReplay(const std::string& key) {
+  std::vector<std::string> keys;
+  for (const std::string& topic : options_.topics) {
+    const std::string prefix = topic + "/";
+    if (!key.empty() && key.rfind(prefix, 0) != 0) continue;
+    absl::Status s = store_->ScanPrefix(
+        "dead-letters", key.empty() ? prefix : key,
+        [&](std::string_view k, std::string_view) {
+          if (key.empty() || k == key) keys.emplace_back(k);
+          return key.empty();
+        });
+    if (!s.ok()) return s;
+  }
+  if (!key.empty() && keys.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no dead letter ", key, " of loop ", name_));
+  }
+  absl::MutexLock lock(&mu_);
+  replay_.insert(replay_.end(), keys.begin(), keys.end());
+  return keys.size();
+}
+
+absl::Status ConsumeLoop::ReplayRequested(store::WriteBatch& batch) {
+  std::vector<std::string> keys;
+  {
+    absl::MutexLock lock(&mu_);
+    keys.swap(replay_);
+  }
+  for (const std::string& key : keys) {
+    auto letter = batch.Get("dead-letters", key);
+    if (!letter.ok()) return letter.status();
+    if (!letter->has_value()) continue;  // replayed already
+    // Value: the reason, a line feed, the record as consumed.
+    const size_t lf = (*letter)->find('\n');
+    const std::string record =
+        lf == std::string::npos ? std::string() : (*letter)->substr(lf + 1);
+    caserelay::v1::Envelope event;
+    absl::Status applied =
+        event.ParseFromString(record)
+            ? ApplyWithRetry(event, "dead letter " + key, batch)
+            : absl::InvalidArgumentError("not an Envelope");
+    if (IsTransient(applied)) return applied;  // stopped while retrying
+    if (applied.ok() || IsSequenceGap(applied)) {
+      batch.Delete("dead-letters", key);
+      log::Info("dead letter replayed", {{"loop", name_},
+                                         {"input", key},
+                                         {"result", applied.ok() ? "applied" : "held"}});
+      if (applied.ok()) {
+        replayed_.Increment();
+        applied_.Increment();
+        if (absl::Status s = ReleaseHeld(event.case_id(), batch); !s.ok()) {
+          return s;
+        }
+      } else {
+        held_->Hold(batch, event.case_id(), event.sequence(), record,
+                    absl::Now());
+      }
+      continue;
+    }
+    log::Warn("dead letter refused again",
+              {{"loop", name_},
+               {"input", key},
+               {"error", std::string(applied.message())}});
+    batch.Put("dead-letters", key, absl::StrCat(applied.ToString(), "\n", record));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ConsumeLoop::CommitWithRetry(store::WriteBatch& batch) {
   // A failed commit (disk full, I/O error) is survived by retrying the
   // same batch: nothing was written, the inputs are still in hand.
@@ -304,6 +376,7 @@ absl::Status ConsumeLoop::RunOnce() {
   // them was applied before (a redelivery after a rebalance or restart).
   std::map<std::pair<std::string, int32_t>, int64_t> next;
   ApplyResets(next, batch);
+  if (absl::Status s = ReplayRequested(batch); !s.ok()) return s;
   const std::string log_id = consumer_->LogId();
   for (const kafka::Message& m : *messages) {
     auto key = std::make_pair(m.topic, m.partition);

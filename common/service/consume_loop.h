@@ -114,6 +114,9 @@ struct ConsumeLoopOptions {
   // Health() reports the loop stuck once one retried step has failed this
   // many times in a row, or Tick has.
   int stuck_after = 3;
+  // The topics this loop consumes: RequestReplay takes the dead letters
+  // of these ("<topic>/<partition>/<offset>").
+  std::vector<std::string> topics;
   // Health() reports a case whose events are held for a sequence gap
   // (held_events.h) once it has waited this long.
   absl::Duration gap_alert_after = absl::Minutes(1);
@@ -164,6 +167,16 @@ class ConsumeLoop {
   // waits for the group's rebalance before it gets any).
   bool assigned() const { return assigned_.load(); }
 
+  // Asks the loop to apply again, on its next round, the dead letter `key`
+  // (one of this loop's topics: "<topic>/<partition>/<offset>"), or all of
+  // its topics' dead letters when `key` is empty (casectl dead-letters
+  // replay). Thread-safe. Returns how many were queued; NOT_FOUND if `key`
+  // is not a dead letter of this loop; UNAVAILABLE if the store fails.
+  // On the loop's thread, a replayed letter that applies (or is held for a
+  // sequence gap) leaves the dead letters in the same batch; one refused
+  // again stays, with the new reason.
+  absl::StatusOr<size_t> RequestReplay(const std::string& key);
+
   // One poll-apply-commit-tick step (exposed for tests and the loop
   // itself). Store reads, transient Apply errors and commit failures are
   // retried in place until they succeed or Stop() is called (then the
@@ -190,6 +203,8 @@ class ConsumeLoop {
   // still after a gap; a held event refused for good is dead-lettered.
   absl::Status ReleaseHeld(const std::string& case_id,
                            store::WriteBatch& batch);
+  // Applies the dead letters RequestReplay queued.
+  absl::Status ReplayRequested(store::WriteBatch& batch);
   // Keeps `record` in "dead-letters" under `key` with `why`.
   void DeadLetter(const std::string& key, const absl::Status& why,
                   const std::string& record, store::WriteBatch& batch);
@@ -217,6 +232,7 @@ class ConsumeLoop {
   metrics::Gauge& tick_clock_;
   metrics::Counter& ticks_;
   metrics::Counter& gaps_;
+  metrics::Counter& replayed_;
   metrics::Gauge& held_gauge_;
   std::unique_ptr<HeldEvents> held_;  // loop thread; loaded by RunOnce
 
@@ -227,6 +243,7 @@ class ConsumeLoop {
   std::string stuck_ ABSL_GUARDED_BY(mu_);  // what is retried, if stuck
   std::string last_tick_error_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> alerts_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> replay_ ABSL_GUARDED_BY(mu_);  // dead letter keys
   // Cases held longer than gap_alert_after, as of the last round.
   std::vector<std::string> held_late_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> assigned_{false};

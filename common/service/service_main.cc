@@ -16,6 +16,7 @@
 #include "common/log/log.h"
 #include "common/rpc/auth_settings.h"
 #include "common/rpc/server.h"
+#include "common/service/dead_letters.h"
 #include "common/service/kafka_options.h"
 #include "common/service/outbox_health.h"
 #include "common/store/outbox_dead_letters.h"
@@ -289,6 +290,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     if (!consumer.ok()) return Fail(consumer.status(), 1);
     ConsumeLoopOptions loop_options;
     loop_options.clock = clock;  // For its tick gauge (consume_loop.h).
+    loop_options.topics = sub.topics;  // Its dead letters to replay.
     loops.push_back(std::make_unique<ConsumeLoop>(
         sub.name, *std::move(consumer), store->get(), publisher->get(),
         sub.handler, &registry, loop_options));
@@ -335,6 +337,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     outbox_metrics.Update(outbox->Stats());
     return admin::HttpResponse{200, "text/plain; version=0.0.4",
                                registry.Render()};
+  };
+  // casectl dead-letters (common/service/dead_letters.h).
+  routes["/dead-letters"] = [&store](const admin::HttpRequest&) {
+    return ListDeadLetters(**store);
+  };
+  routes["/dead-letters/replay"] = [&loops](const admin::HttpRequest& req) {
+    return ReplayDeadLetters(req, loops);
   };
   routes["/outbox/dead-letters"] = [&store](const admin::HttpRequest&) {
     auto letters = store::ListOutboxDeadLetters(**store);

@@ -241,6 +241,25 @@ std::vector<CommandSpec> BuildCommands() {
        "      --note \"王五: not in the SMSC's log; the petitioner got "
        "nothing\""});
   commands.push_back(
+      {"dead-letters",
+       CommandKind::kDeadLetters,
+       "list | replay KEY | replay --all",
+       "The inputs a service could not apply (死信), through its admin\n"
+       "server (--admin: admin= of its endpoints file; loopback by default).\n"
+       "list: one line per letter: its key (topic/partition/offset), the\n"
+       "reason, its size; never the record. replay KEY (or --all): apply it\n"
+       "again once the cause is fixed; it leaves the list when it applies\n"
+       "(or waits, held, for an earlier event of its case); refused again,\n"
+       "it stays with the new reason.",
+       {Value("admin", "HOST:PORT", "the service's admin server (required)"),
+        Bool("all", "replay: every dead letter of the service's inputs")},
+       1,
+       2,
+       "  casectl dead-letters list --admin 127.0.0.1:40111\n"
+       "  casectl dead-letters replay case-events/3/1207 --admin "
+       "127.0.0.1:40111\n"
+       "  casectl dead-letters replay --all --admin 127.0.0.1:40111"});
+  commands.push_back(
       {"token",
        CommandKind::kToken,
        "add OFFICE",

@@ -58,6 +58,7 @@ enum class CommandKind {
   kSms,         // notification: ListMessages (短信告知)
   kSmsResolve,  // notification: ResolveMessage, an UNKNOWN SMS settled
   kToken,       // local: token add
+  kDeadLetters, // a service's admin server: dead-letters list, replay
   kClock,       // local: the simulated clock file (show, set, advance)
   kCalendar,    // local: the holiday calendar and due dates
 };

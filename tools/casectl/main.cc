@@ -20,6 +20,7 @@
 #include "tools/casectl/cli.h"
 #include "tools/casectl/clock_commands.h"
 #include "tools/casectl/connect.h"
+#include "tools/casectl/dead_letters_commands.h"
 #include "tools/casectl/intake_commands.h"
 #include "tools/casectl/office_commands.h"
 #include "tools/casectl/sms_commands.h"
@@ -273,6 +274,11 @@ int Main(int argc, char** argv) {
       return RunIntake(*inv);
     case CommandKind::kToken:
       return RunToken(*inv);
+    case CommandKind::kDeadLetters: {
+      auto cmd = DeadLettersCommandOf(inv->flags);
+      if (!cmd.ok()) return Usage(&*inv, cmd.status().message());
+      return Done(RunDeadLetters(*cmd, std::cout));
+    }
     case CommandKind::kClock:
       return RunClockCommand(*inv);
     case CommandKind::kCalendar:

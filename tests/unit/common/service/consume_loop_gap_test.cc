@@ -15,6 +15,7 @@ namespace caserelay::service {
 namespace {
 
 using ::caserelay::service::testing::ConsumeLoopTest;
+using ::caserelay::service::testing::Event;
 using ::caserelay::service::testing::kTopic;
 using ::caserelay::service::testing::Sequenced;
 using ::caserelay::service::testing::StoredOffset;
@@ -73,6 +74,48 @@ TEST_F(ConsumeLoopTest, CaseWaitingForAMissingEventMakesTheLoopUnhealthy) {
   ASSERT_TRUE(loop_->RunOnce().ok());
   EXPECT_TRUE(loop_->healthy()) << loop_->Health();
   EXPECT_THAT(handler_.applied(), ElementsAre("s1", "s2"));
+}
+
+// Issue 22 item 5: an operator can replay a dead letter once its cause is
+// fixed (casectl dead-letters replay); it then leaves the dead letters.
+TEST_F(ConsumeLoopTest, DeadLetterIsAppliedAgainOnRequest) {
+  ConsumeLoopOptions options;
+  options.topics = {kTopic};
+  CreateLoop(options);
+  handler_.fail_ids = {"e1"};
+  consumer_->AddBatch({Event(0, "e0"), Event(1, "e1"), Event(2, "e2")});
+  ASSERT_TRUE(loop_->RunOnce().ok());
+  ASSERT_NE(Read("dead-letters", "petitions/0/1"), std::nullopt);
+  EXPECT_EQ(loop_->RequestReplay("petitions/0/9").status().code(),
+            absl::StatusCode::kNotFound);
+
+  handler_.fail_ids.clear();  // the cause is fixed
+  auto queued = loop_->RequestReplay("petitions/0/1");
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_EQ(*queued, 1u);
+  ASSERT_TRUE(loop_->RunOnce().ok());
+  EXPECT_THAT(handler_.applied(), ElementsAre("e0", "e2", "e1"));
+  EXPECT_EQ(Read("dead-letters", "petitions/0/1"), std::nullopt);
+  EXPECT_EQ(CounterValue("caserelay_dead_letters_replayed_total"), 1u);
+}
+
+// A replayed letter refused again stays, with the reason of this try.
+TEST_F(ConsumeLoopTest, DeadLetterRefusedAgainStaysWithTheNewReason) {
+  ConsumeLoopOptions options;
+  options.topics = {kTopic};
+  CreateLoop(options);
+  handler_.fail_ids = {"e0"};
+  consumer_->AddBatch({Event(0, "e0")});
+  ASSERT_TRUE(loop_->RunOnce().ok());
+  auto all = loop_->RequestReplay("");
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(*all, 1u);
+  ASSERT_TRUE(loop_->RunOnce().ok());
+  auto letter = Read("dead-letters", "petitions/0/0");
+  ASSERT_NE(letter, std::nullopt);
+  EXPECT_THAT(*letter, ::testing::StartsWith("NOT_FOUND: unknown case"));
+  EXPECT_EQ(CounterValue("caserelay_dead_letters_replayed_total"), 0u);
+  EXPECT_TRUE(handler_.applied().empty());
 }
 
 }  // namespace
