@@ -184,20 +184,24 @@ class Lifecycle {
   //   INVALID_ARGUMENT "actor_office_code: ..." empty or unknown office;
   //   REPLY_SUPERVISION: FAILED_PRECONDITION "<rule>: ..." if no
   //     SUPERVISION_REPLY deadline runs (or none of cmd.supervision_id);
-  //   PERMISSION_DENIED if the actor is not the office the row's role names
-  //     (the holder, the handler, the review or re-review office; for
+  //   PERMISSION_DENIED if the actor is not an office the row's role names
+  //     (the holder, the handler, a review or re-review organ; for
   //     REPLY_SUPERVISION the office of the supervision it answers: the one
   //     of cmd.supervision_id, else the oldest addressed to the actor);
   //   INVALID_ARGUMENT naming the field: reason missing (OBJECT, DECLINE,
-  //     EXTEND, REPLY_SUPERVISION), route missing (DECLINE), days out of
-  //     1..max_extension_days
+  //     EXTEND, REPLY_SUPERVISION), route missing (DECLINE), refusal_ground
+  //     unknown (DECLINE), days out of 1..max_extension_days
   //     (EXTEND), outcome or satisfaction unspecified, target office empty
-  //     or unknown (TRANSFER, ASSIGN), now before the case's last update;
+  //     or unknown (TRANSFER, ASSIGN), service_method unspecified or
+  //     received_at unset or not between the decision's day and today
+  //     (SERVE), now before the case's last update;
   //   FAILED_PRECONDITION "<rule>: ..." if a window or once-only rule is
   //     broken: objection after objection_working_days, simplified handling
   //     of a case that is not first-time, an extension of a simplified case
   //     or after the handling deadline, a review or re-review request after
-  //     its window, a close before it, a result report not owed, a close
+  //     its window (counted from the recorded receipt, 送达), a close before
+  //     it ends or before the receipt is recorded, a decision served twice,
+  //     a result report not owed, a close
   //     with a result report or a reply to a supervision outstanding, a
   //     transfer to an accused unit,
   //     a transfer by an office that is not a bureau, no review office;
