@@ -343,6 +343,7 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
                            &ignored)
                       .IsNotFound()) {
         wb.Put(Family(kPublished), key, EncodePublished(publish_log_, value));
+        if (key < published_from_) published_from_ = key;  // republished
         ++kept;
       }
     }
@@ -354,8 +355,14 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
     const uint64_t excess = published_size_ + kept - keep_published_;
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), Family(kPublished)));
-    for (it->SeekToFirst(); it->Valid() && dropped < excess; it->Next()) {
+    // From the oldest kept, not the family's start: the tombstones of the
+    // records dropped before would be walked on every call.
+    for (it->Seek(published_from_); it->Valid() && dropped < excess;
+         it->Next()) {
       wb.Delete(Family(kPublished), it->key());
+      published_from_ = EncodeUint64(DecodeUint64(std::string_view(
+                                         it->key().data(), it->key().size())) +
+                                     1);
       ++dropped;
     }
   }

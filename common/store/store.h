@@ -191,6 +191,8 @@ class Store {
   uint64_t outbox_size_ ABSL_GUARDED_BY(mu_);
   std::string publish_log_ ABSL_GUARDED_BY(mu_);  // empty: keep nothing
   uint64_t published_size_ ABSL_GUARDED_BY(mu_);
+  // No kept confirmed record sorts before this key (the oldest dropped + 1).
+  std::string published_from_ ABSL_GUARDED_BY(mu_);
 };
 
 // Big-endian encodings that sort like the numbers they hold.
