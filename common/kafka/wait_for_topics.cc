@@ -32,7 +32,8 @@ std::set<std::string> Missing(const RdKafka::Metadata& metadata,
 
 absl::Status WaitForTopics(const std::string& bootstrap,
                            const std::vector<std::string>& topics,
-                           absl::Duration timeout) {
+                           absl::Duration timeout,
+                           const std::map<std::string, std::string>& extra) {
   if (bootstrap.empty()) {
     return absl::InvalidArgumentError("WaitForTopics: bootstrap is empty");
   }
@@ -49,6 +50,7 @@ absl::Status WaitForTopics(const std::string& bootstrap,
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = ApplyProperties(extra, conf.get()); !s.ok()) return s;
   std::string errstr;
   // A producer handle is the lightest client that can ask for metadata.
   std::unique_ptr<RdKafka::Producer> client(

@@ -5,6 +5,7 @@
 #ifndef CASERELAY_COMMON_KAFKA_WAIT_FOR_TOPICS_H_
 #define CASERELAY_COMMON_KAFKA_WAIT_FOR_TOPICS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,14 @@ namespace caserelay::kafka {
 // every topic in `topics` exists with at least one partition and no error.
 // It never creates topics. Returns OK then; UNAVAILABLE naming `bootstrap`
 // and the topics still missing if `timeout` passes first; INVALID_ARGUMENT
-// if bootstrap is empty or a topic name is illegal.
+// if bootstrap is empty, a topic name is illegal or librdkafka refuses a
+// property of `extra` (raw librdkafka properties, e.g. the security
+// settings, applied after bootstrap.servers).
 // Thread-safe (it uses a client of its own).
 absl::Status WaitForTopics(const std::string& bootstrap,
                            const std::vector<std::string>& topics,
-                           absl::Duration timeout);
+                           absl::Duration timeout,
+                           const std::map<std::string, std::string>& extra = {});
 
 }  // namespace caserelay::kafka
 

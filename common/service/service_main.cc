@@ -125,6 +125,23 @@ std::vector<Setting> CommonSettings(const std::string& service) {
        "keep it low there; 100ms-500ms suits a real Kafka"},
       {"kafka.debug", T::kString, "", false,
        "librdkafka debug contexts for troubleshooting, e.g. fetch,broker"},
+      {"kafka.security_protocol", T::kString, "plaintext", false,
+       "how the service reaches Kafka: plaintext (the embedded broker only), "
+       "ssl, sasl_plaintext or sasl_ssl"},
+      {"kafka.sasl_mechanism", T::kString, "SCRAM-SHA-512", false,
+       "SASL mechanism with a sasl_* protocol: SCRAM-SHA-512, SCRAM-SHA-256 "
+       "or PLAIN"},
+      {"kafka.sasl_username", T::kString, "", false,
+       "the service's Kafka principal (SASL user), e.g. intake"},
+      {"kafka.sasl_password", T::kString, "", false,
+       "its SASL password; give it through the environment, never the file"},
+      {"kafka.ssl_ca_path", T::kString, "", false,
+       "PEM CA of the brokers' certificates (ssl, sasl_ssl)"},
+      {"kafka.ssl_cert_path", T::kString, "", false,
+       "PEM client certificate for mutual TLS to Kafka (with "
+       "kafka.ssl_key_path)"},
+      {"kafka.ssl_key_path", T::kString, "", false,
+       "PEM private key of kafka.ssl_cert_path"},
       {"kafka.max_message_bytes", T::kInt, "1000000", false,
        "largest event published, 1000..100000000 bytes (librdkafka's "
        "message.max.bytes); keep it at most the brokers' message.max.bytes. "
@@ -217,6 +234,17 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
                 2);
   }
 
+  KafkaSecurity kafka_security;
+  kafka_security.protocol = cfg->GetString("kafka.security_protocol");
+  kafka_security.sasl_mechanism = cfg->GetString("kafka.sasl_mechanism");
+  kafka_security.sasl_username = cfg->GetString("kafka.sasl_username");
+  kafka_security.sasl_password = cfg->GetString("kafka.sasl_password");
+  kafka_security.ssl_ca_path = cfg->GetString("kafka.ssl_ca_path");
+  kafka_security.ssl_cert_path = cfg->GetString("kafka.ssl_cert_path");
+  kafka_security.ssl_key_path = cfg->GetString("kafka.ssl_key_path");
+  auto kafka_props = KafkaSecurityProperties(kafka_security);
+  if (!kafka_props.ok()) return Fail(kafka_props.status(), 2);
+
   store::StoreOptions store_options;
   store_options.path = cfg->GetPath("store.path");
   store_options.sync = cfg->GetBool("store.sync");
@@ -227,12 +255,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   absl::Status ready = kafka::WaitForTopics(
       *bootstrap,
       {"petitions", "case-events", "supervision-events", "notification-events"},
-      cfg->GetDuration("kafka.wait"));
+      cfg->GetDuration("kafka.wait"), *kafka_props);
   if (!ready.ok()) return Fail(ready, 1);
   // Events Kafka confirmed in another log (the embedded broker started
   // again, a new cluster) may never have been read there: they go out
   // again, and consumers drop what they had by event id (issue 23 item 1).
-  auto cluster = kafka::ClusterId(*bootstrap, cfg->GetDuration("kafka.wait"));
+  auto cluster =
+      kafka::ClusterId(*bootstrap, cfg->GetDuration("kafka.wait"), *kafka_props);
   if (!cluster.ok()) {
     log::Warn("Kafka gave no cluster id: confirmed events are not kept for "
               "a new log in this run",
@@ -251,6 +280,9 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
       *bootstrap, def.name, cfg->GetString("kafka.debug"));
   producer_options.extra["message.max.bytes"] =
       std::to_string(*max_message_bytes);
+  for (const auto& [key, value] : *kafka_props) {
+    producer_options.extra[key] = value;
+  }
   store::OutboxOptions outbox_options;
   outbox_options.max_record_bytes = static_cast<size_t>(*max_message_bytes);
   auto publisher = store::OutboxPublisher::Create(
@@ -277,6 +309,9 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     kafka::ConsumerOptions consumer_options = ServiceConsumerOptions(
         *bootstrap, cfg->GetString("kafka.group"), sub.topics,
         cfg->GetDuration("kafka.fetch_wait"), cfg->GetString("kafka.debug"));
+    for (const auto& [key, value] : *kafka_props) {
+      consumer_options.extra[key] = value;
+    }
     store::Store* s = store->get();
     auto consumer = kafka::CreateKafkaConsumerWithPositions(
         consumer_options,

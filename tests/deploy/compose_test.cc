@@ -261,6 +261,57 @@ TEST_F(ComposeTest, NotificationReachesIntakeAndKannelByServiceName) {
   EXPECT_EQ(conf["notification.gateway"], "kannel");
 }
 
+// Issue 22 item 7: the Kannel containers face the operator's SMSC, so
+// they share no network with Kafka (they could read every petition and
+// forge case events); notification is the only container on both sides.
+TEST_F(ComposeTest, KannelIsOnItsOwnNetworksReachableOnlyByNotification) {
+  using Set = std::set<std::string>;
+  const std::map<std::string, Set> expected = {
+      {"kafka", {"bus"}},
+      {"kafka-1", {"bus"}},
+      {"kafka-2", {"bus"}},
+      {"kafka-3", {"bus"}},
+      {"kafka-topics", {"bus"}},
+      {"intake", {"bus", "front"}},
+      {"routing", {"bus", "front"}},
+      {"supervision", {"bus", "front"}},
+      {"notification", {"bus", "front", "sms"}},
+      {"bearerbox", {"sms", "smsc"}},
+      {"smsbox", {"sms"}},
+      {"fakesmsc", {"smsc"}}};
+  for (const auto& [name, networks] : expected) {
+    EXPECT_EQ(Keys(service(name), {"networks"}), networks) << name;
+  }
+  // The bus and the SMS network lead nowhere else.
+  for (const char* network : {"bus", "sms"}) {
+    const google::protobuf::Value* internal =
+        Find(config(), {"networks", network, "internal"});
+    EXPECT_TRUE(internal != nullptr && internal->bool_value()) << network;
+  }
+  // Derived, so a new container cannot undo it: nothing that shares a
+  // network with a Kannel box shares one with Kafka, except notification.
+  Set kannel_side, kafka_side;
+  for (const char* box : {"bearerbox", "smsbox", "fakesmsc"}) {
+    for (const std::string& n : Keys(service(box), {"networks"})) {
+      kannel_side.insert(n);
+    }
+  }
+  for (const std::string& n : Keys(service("kafka"), {"networks"})) {
+    kafka_side.insert(n);
+  }
+  for (const std::string& name : Keys(config(), {"services"})) {
+    Set on = Keys(service(name), {"networks"});
+    bool kannel = false, kafka = false;
+    for (const std::string& n : on) {
+      kannel |= kannel_side.count(n) > 0;
+      kafka |= kafka_side.count(n) > 0;
+    }
+    if (kannel && kafka) {
+      EXPECT_EQ(name, "notification");
+    }
+  }
+}
+
 TEST_F(ComposeTest, ServicesRunLockedDown) {
   for (const std::string& name : kServices) {
     const google::protobuf::Value& s = service(name);
