@@ -389,6 +389,11 @@ absl::Status Lifecycle::MayTake(const std::string& office,
     default:
       break;
   }
+  // The holder sees the case's state anyway: it may try any action, and
+  // Apply() answers with the rule (e.g. nothing to REPLY_SUPERVISION).
+  if (!office.empty() && record.view().office_code() == office) {
+    return absl::OkStatus();
+  }
   std::vector<Role> roles;  // the action's roles, in the table's order
   for (const Transition& row : Transitions()) {
     if (row.action != action ||

@@ -212,8 +212,9 @@ class Lifecycle {
 
   // The access rule of the offices' API, asked by routing before anything
   // else (so an office outside the case learns nothing of its state): OK
-  // iff `office` is a party that a row of `action` names for this case, in
-  // whatever state — the holder (kHolder), the office that replied while
+  // iff `office` holds the case (it may try any action; Apply() answers
+  // with the rule) or is a party that a row of `action` names for this
+  // case, in whatever state — the office that replied while
   // the case is on (kHandler: REPORT_RESULT of an assigned case, also
   // after it moved on to review), a review or re-review organ of the
   // decisions taken (kReviewOffice, kRereviewOffice), the office a running

@@ -60,6 +60,9 @@ TEST(AccessRuleTest, EachRowNamesWhoMayTakeTheActionAndApplyAgrees) {
        v1::CASE_STATE_REVIEWED, v1::CASE_ACTION_CLOSE, kProvinceHrss, kDenied},
       {"Art. 34: the holder replies", v1::CASE_STATE_ACCEPTED,
        v1::CASE_ACTION_REPLY, kCountyHrss, kOk},
+      {"Art. 23 (异议): the organ holding an assigned case objects; a holder "
+       "may try any action and Apply names the rule",
+       v1::CASE_STATE_ASSIGNED, v1::CASE_ACTION_OBJECT, kCountyHrss, kOk},
       {"Art. 34: the review organ does not reply for the holder",
        v1::CASE_STATE_ACCEPTED, v1::CASE_ACTION_REPLY, kCityHrss, kDenied},
   };
@@ -176,6 +179,31 @@ TEST(AccessRuleTest, EveryReviewOrganIsAPartyThatMayReadTheCase) {
               kDenied)
         << outsider;
   }
+}
+
+TEST(AccessRuleTest, TheHolderMayTryAnyActionAndHearsTheRule) {
+  // DOMAIN.md Deadlines (2005 Art. 36): the holder answering a 督办 that
+  // was never issued is told there is nothing to answer
+  // (FAILED_PRECONDITION), not that it has no part in its own case.
+  CaseBuilder builder;
+  absl::StatusOr<Built> built =
+      builder.InState(v1::CASE_STATE_ACCEPTED, China(2026, 3, 2, 9));
+  ASSERT_TRUE(built.ok()) << built.status();
+  EXPECT_TRUE(builder.lifecycle()
+                  .MayTake(kCountyHrss, v1::CASE_ACTION_REPLY_SUPERVISION,
+                           built->record)
+                  .ok());
+  absl::StatusOr<v1::CaseEvent> event = builder.lifecycle().Apply(
+      ValidCommand(v1::CASE_ACTION_REPLY_SUPERVISION, kCountyHrss,
+                   built->last + absl::Hours(1)),
+      built->record);
+  EXPECT_EQ(event.status().code(), absl::StatusCode::kFailedPrecondition);
+  // An office of another line learns nothing.
+  EXPECT_EQ(builder.lifecycle()
+                .MayTake(kCountyHousing, v1::CASE_ACTION_REPLY_SUPERVISION,
+                         built->record)
+                .code(),
+            kDenied);
 }
 
 TEST(AccessRuleTest, ActionsNoOfficeTakesAreInvalidArgument) {
