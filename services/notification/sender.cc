@@ -1,6 +1,8 @@
 #include "services/notification/sender.h"
 
 #include <algorithm>
+#include <iterator>
+#include <set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -73,6 +75,9 @@ Sender::Sender(
           "1 while intake does not answer ResolveContact in time (the "
           "sender pauses).",
           {})),
+      scans_(context.metrics->GetCounter(
+          "caserelay_sms_queue_scans_total",
+          "Passes of the sender over its queue.", {})),
       bucket_(options_.rate_limit, std::max(1.0, options_.rate_limit)) {}
 
 Sender::~Sender() { Stop(); }
@@ -110,23 +115,38 @@ bool Sender::stopping() {
 }
 
 void Sender::Run() {
+  absl::Duration idle = absl::ZeroDuration();
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return wake_ || stop_;
       };
-      mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(200));
+      mu_.AwaitWithTimeout(absl::Condition(&ready), idle);
       if (stop_) return;
       wake_ = false;
     }
     Drain();
+    idle = Idle();
   }
+}
+
+absl::Duration Sender::Idle() const {
+  const absl::Time now = absl::Now();
+  absl::Time next = now + options_.idle_rescan;
+  for (const Backoff* b : {&gateway_backoff_, &intake_backoff_}) {
+    if (b->next > now) next = std::min(next, b->next);
+  }
+  for (const auto& [id, b] : backoff_) {
+    if (b.next > now) next = std::min(next, b.next);
+  }
+  return std::max(absl::ZeroDuration(), next - now);
 }
 
 void Sender::Drain() {
   if (gateway_backoff_.next > absl::Now()) return;
   if (intake_backoff_.next > absl::Now()) return;
+  scans_.Increment();
   auto queue = book_->Queue();
   if (!queue.ok()) {
     log::Error("queue scan failed",
@@ -186,6 +206,13 @@ void Sender::Drain() {
     if (stopping()) return;
   }
   held_.Set(held);
+  // Forget the backoffs of messages that left the queue meanwhile (a
+  // report or an operator finished them): they would wake Run for nothing.
+  std::set<std::string> queued;
+  for (const MessageBook::Queued& q : *queue) queued.insert(q.message_id);
+  for (auto it = backoff_.begin(); it != backoff_.end();) {
+    it = queued.count(it->first) ? std::next(it) : backoff_.erase(it);
+  }
 }
 
 bool Sender::Pace() {

@@ -67,6 +67,10 @@ struct SenderOptions {
   sms::SegmentOptions segments;
   // Parts per second to the gateway (sms.rate_limit); 0: no limit.
   double rate_limit = 0;
+  // The queue is looked at when something is queued (Wake), when a backoff
+  // ends, and otherwise at most this often (held messages: quiet hours on
+  // the service clock, which may be simulated).
+  absl::Duration idle_rescan = absl::Seconds(1);
   QuietHours quiet_hours;
 };
 
@@ -99,6 +103,9 @@ class Sender {
   void Run();
   // Works through the queue once.
   void Drain();
+  // How long Run may sleep after a pass: until the first backoff ends, at
+  // most options_.idle_rescan.
+  absl::Duration Idle() const;
   Step Advance(const std::string& id);
   // The part left SENDING in `record` (by a crash) asked of the gateway.
   Step Reconcile(const std::string& id, const caserelay::v1::SmsRecord& record);
@@ -122,6 +129,7 @@ class Sender {
   metrics::Gauge& held_;
   metrics::Gauge& gateway_down_;
   metrics::Gauge& intake_down_;
+  metrics::Counter& scans_;
 
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;

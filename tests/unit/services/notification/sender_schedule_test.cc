@@ -96,6 +96,34 @@ TEST_F(SenderTest, QuietHoursHoldANonUrgentMessageUntilMorning) {
   EXPECT_EQ(gateway_.sent(transfer).size(), 1u);
 }
 
+TEST_F(SenderTest, IdleSenderDoesNotRescanTheQueueEvery200Ms) {
+  // sender.h SenderOptions::idle_rescan (issue 22 item 8): with nothing to
+  // do but a held message, the queue is looked at about once a second,
+  // not five times.
+  auto quiet = QuietHours::Parse("22:00-08:00", {"received"});
+  ASSERT_TRUE(quiet.ok()) << quiet.status();
+  options_.quiet_hours = *quiet;
+  options_.idle_rescan = absl::Seconds(1);
+  t_->clock().Set(svctest::ChinaTime(2026, 11, 22, 23, 0));
+  std::string receipt = Queue(kCaseA);
+  QueueLater(kCaseA, 2, caserelay::v1::CASE_ACTION_TRANSFER);
+  StartSender();
+  ASSERT_TRUE(WaitForState(receipt, caserelay::v1::SMS_STATE_SENT));
+  ASSERT_TRUE(WaitUntil([this] { return Gauge(kHeldGauge, false) == 1; }));
+  const uint64_t before = t_->metrics()
+                              .GetCounter("caserelay_sms_queue_scans_total", "",
+                                          {})
+                              .Value();
+  absl::SleepFor(absl::Milliseconds(1500));
+  const uint64_t scans = t_->metrics()
+                             .GetCounter("caserelay_sms_queue_scans_total", "",
+                                         {})
+                             .Value() -
+                         before;
+  EXPECT_GE(scans, 1u) << "held messages are still looked at";
+  EXPECT_LE(scans, 2u);
+}
+
 TEST_F(SenderTest, UrgentMessageGoesDuringQuietHours) {
   // sms.quiet_hours.urgent: the receipt (case number and look-up code) is
   // sent at once, at 23:00 too; the same receipt is held when not urgent.
