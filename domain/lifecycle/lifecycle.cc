@@ -372,8 +372,8 @@ absl::Status Lifecycle::IsPartyOf(const std::string& office,
     if (!party.ok()) return party.status();
     if (*party) return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      office, " takes no part in case ", record.view().case_id()));
+  return absl::PermissionDeniedError(
+      absl::StrCat(office, " takes no part in case ", record.view().case_id()));
 }
 
 absl::Status Lifecycle::MayTake(const std::string& office,

@@ -257,9 +257,9 @@ absl::Status RoutingServiceImpl::MayRead(
 absl::Status RoutingServiceImpl::MayAct(const std::string& office,
                                         caserelay::v1::CaseAction action,
                                         const RoutingCaseRecord& record) const {
-  if (absl::Status s = NotAccused(
-          office, record.view().matter().accused_offices(),
-          record.view().case_id());
+  if (absl::Status s =
+          NotAccused(office, record.view().matter().accused_offices(),
+                     record.view().case_id());
       !s.ok()) {
     return s;
   }

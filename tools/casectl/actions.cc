@@ -7,9 +7,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/rpc/auth.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
-#include "common/rpc/auth.h"
 #include "tools/casectl/names.h"
 
 namespace caserelay::casectl {

@@ -2,7 +2,6 @@
 // that every planned SMS renders with the shipped templates (the contract
 // of domain/sms/triggers.h).
 
-#include "common/time/timestamp.h"
 #include "services/notification/sms_plan.h"
 
 #include <map>
@@ -14,6 +13,7 @@
 
 #include "absl/time/civil_time.h"
 #include "common/time/china_time.h"
+#include "common/time/timestamp.h"
 #include "domain/sms/template_set.h"
 #include "domain/sms/triggers.h"
 #include "gmock/gmock.h"
@@ -97,8 +97,9 @@ std::vector<Row> Rows() {
   {
     // Routing names the ground: a visit to the city about a matter the
     // county is handling within its time limit (Art. 22) is not 诉访分离.
-    CaseEvent e = Register(caserelay::v1::DISPOSITION_NOT_ACCEPTED,
-                           "该信访事项正由沁源县信访局办理，请向其了解办理情况");
+    CaseEvent e =
+        Register(caserelay::v1::DISPOSITION_NOT_ACCEPTED,
+                 "该信访事项正由沁源县信访局办理，请向其了解办理情况");
     e.mutable_decision()->set_refusal_ground(
         caserelay::v1::REFUSAL_GROUND_IN_PROGRESS_BELOW);
     add("REGISTER NOT_ACCEPTED in progress below (Art. 22): its own template",

@@ -113,9 +113,11 @@ TEST(FormatTest, EachRefusalNamesItsOwnGround) {
        v1::DISPOSITION_NOT_ACCEPTED, v1::REFUSAL_GROUND_IN_PROGRESS_BELOW,
        "ground: in-progress-below (同一事项正在下级办理期限内)\n"},
       {"Art. 36: 信访终结", v1::DISPOSITION_REFUSED_TERMINATED,
-       v1::REFUSAL_GROUND_TERMINATED, "ground: terminated (信访终结，不再受理)\n"},
+       v1::REFUSAL_GROUND_TERMINATED,
+       "ground: terminated (信访终结，不再受理)\n"},
       {"依法逐级走访: 越级走访", v1::DISPOSITION_REDIRECT,
-       v1::REFUSAL_GROUND_LEVEL_SKIPPING, "ground: level-skipping (越级走访)\n"},
+       v1::REFUSAL_GROUND_LEVEL_SKIPPING,
+       "ground: level-skipping (越级走访)\n"},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.rule);
@@ -142,8 +144,9 @@ TEST(FormatTest, ReviewRequestNamesTheRuleThatMadeTheOrgan) {
   v1::Envelope env;
   v1::CaseEvent& e = *env.mutable_case_event();
   e.set_action(v1::CASE_ACTION_REQUEST_REVIEW);
-  e.set_review_rule("Arts. 35-36: 上一级主管部门 — the department of the same "
-                    "line one level up");
+  e.set_review_rule(
+      "Arts. 35-36: 上一级主管部门 — the department of the same "
+      "line one level up");
   EXPECT_TRUE(absl::StrContains(
       FormatEvent(env),
       "    review organ by: Arts. 35-36: 上一级主管部门 — the department of "
@@ -175,8 +178,9 @@ TEST(FormatTest, ShowSaysWhenTheWindowEndsOrThatReceiptIsNotRecorded) {
       "2026-03-10 by post (邮寄送达))\n"))
       << FormatView(v);
   v.mutable_window()->set_request(v1::CASE_ACTION_REQUEST_REREVIEW);
-  EXPECT_TRUE(absl::StrContains(FormatView(v), "re-review window: ends "
-                                               "2026-04-09 (复核, Art. 36"))
+  EXPECT_TRUE(absl::StrContains(FormatView(v),
+                                "re-review window: ends "
+                                "2026-04-09 (复核, Art. 36"))
       << FormatView(v);
 }
 
