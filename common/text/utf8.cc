@@ -115,8 +115,8 @@ absl::Status CheckUtf8Lines(std::string_view contents,
   std::optional<size_t> bad = FirstInvalidUtf8(contents);
   if (!bad.has_value()) return absl::OkStatus();
   const std::string_view before = contents.substr(0, *bad);
-  const size_t line = 1 + static_cast<size_t>(std::count(
-                              before.begin(), before.end(), '\n'));
+  const size_t line =
+      1 + static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
   const size_t newline = before.rfind('\n');
   const size_t line_start = newline == before.npos ? 0 : newline + 1;
   return absl::InvalidArgumentError(

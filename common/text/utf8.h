@@ -55,8 +55,7 @@ absl::Status CheckUtf8(std::string_view s, std::string_view where);
 // otherwise INVALID_ARGUMENT "<origin>:<line>: not valid UTF-8 at byte <n>"
 // for the first bad byte (line and n 1-based, n within the line). Lines
 // end at '\n'.
-absl::Status CheckUtf8Lines(std::string_view contents,
-                            std::string_view origin);
+absl::Status CheckUtf8Lines(std::string_view contents, std::string_view origin);
 
 }  // namespace caserelay::text
 

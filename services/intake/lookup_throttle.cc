@@ -58,12 +58,11 @@ void LookupThrottle::Sweep(absl::Time now) {
   const std::string end =
       WindowKey(now - limits_.failure_window + absl::Microseconds(1), "");
   std::vector<std::string> ended;
-  absl::Status s = store_->Scan(kLookupWindows, "", end,
-                                [&](std::string_view k, std::string_view) {
-                                  ended.emplace_back(k);
-                                  return static_cast<int>(ended.size()) <
-                                         kLookupSweepBatch;
-                                });
+  absl::Status s = store_->Scan(
+      kLookupWindows, "", end, [&](std::string_view k, std::string_view) {
+        ended.emplace_back(k);
+        return static_cast<int>(ended.size()) < kLookupSweepBatch;
+      });
   for (size_t i = 0; s.ok() && i < ended.size(); ++i) {
     const std::string& index_key = ended[i];
     const std::string case_number = index_key.substr(20 + 1);

@@ -77,7 +77,8 @@ class LookupThrottle {
     int64_t failures = 0;
   };
   // REQUIRES: the case number's stripe is held.
-  absl::StatusOr<std::optional<Window>> Load(std::string_view case_number) const;
+  absl::StatusOr<std::optional<Window>> Load(
+      std::string_view case_number) const;
   absl::Mutex& Stripe(std::string_view case_number);
   // Deletes up to kLookupSweepBatch windows that ended before `now`, each
   // under its case number's stripe; returns at once if a sweep is running.

@@ -58,9 +58,11 @@ std::string RequestMac(const LookupCodes& codes,
   return codes.HexMac(absl::StrCat("rq:", bytes));
 }
 
-absl::StatusOr<std::optional<std::string>> FindRequest(
-    store::WriteBatch& batch, std::string_view key, std::string_view mac,
-    absl::Time now, absl::Duration ttl) {
+absl::StatusOr<std::optional<std::string>> FindRequest(store::WriteBatch& batch,
+                                                       std::string_view key,
+                                                       std::string_view mac,
+                                                       absl::Time now,
+                                                       absl::Duration ttl) {
   auto record = Load(batch, key);
   if (!record.ok()) return record.status();
   if (!record->has_value()) return std::nullopt;
@@ -92,12 +94,11 @@ absl::Status SweepRequests(const store::Store& store, store::WriteBatch& batch,
   // Index keys made before now - ttl sort before this one.
   const std::string end = ExpiryKey(now - ttl + absl::Microseconds(1), "");
   std::vector<std::string> index_keys;
-  absl::Status s = store.Scan(kRequests, begin, end,
-                              [&](std::string_view k, std::string_view) {
-                                index_keys.emplace_back(k);
-                                return static_cast<int>(index_keys.size()) <
-                                       max;
-                              });
+  absl::Status s = store.Scan(
+      kRequests, begin, end, [&](std::string_view k, std::string_view) {
+        index_keys.emplace_back(k);
+        return static_cast<int>(index_keys.size()) < max;
+      });
   if (!s.ok()) return s;
   for (const std::string& index_key : index_keys) {
     // "ex" SEP <20 digits> SEP <id key>

@@ -74,9 +74,11 @@ std::string RequestMac(const LookupCodes& codes,
 //   ALREADY_EXISTS naming request_id, when it was used within `ttl` for a
 //   different request;
 //   DATA_LOSS for a record that does not parse; UNAVAILABLE from the store.
-absl::StatusOr<std::optional<std::string>> FindRequest(
-    store::WriteBatch& batch, std::string_view key, std::string_view mac,
-    absl::Time now, absl::Duration ttl);
+absl::StatusOr<std::optional<std::string>> FindRequest(store::WriteBatch& batch,
+                                                       std::string_view key,
+                                                       std::string_view mac,
+                                                       absl::Time now,
+                                                       absl::Duration ttl);
 
 // Adds to `batch` the record of `key` (made `now`, for `case_number`,
 // with `mac`) and its expiry index entry.

@@ -50,8 +50,10 @@ TEST(IntakeRequestIdTest, SameIdForADifferentPetitionIsRefused) {
   options.services = {"intake"};
   auto sys = System::Start(options);
   ASSERT_TRUE(sys.ok()) << sys.status();
-  const SubmitPetitionRequest first = WithId(SamplePetition("140431", 1), "rid-1");
-  const SubmitPetitionRequest other = WithId(SamplePetition("140431", 2), "rid-1");
+  const SubmitPetitionRequest first =
+      WithId(SamplePetition("140431", 1), "rid-1");
+  const SubmitPetitionRequest other =
+      WithId(SamplePetition("140431", 2), "rid-1");
 
   SubmitPetitionResponse a, b, retry;
   ASSERT_TRUE(Submit(**sys, first, &a).ok());

@@ -68,9 +68,9 @@ TEST(SmsTextTest, DeliveryReportWithBytesThatAreNotUtf8LeavesTheCaseReadable) {
   EXPECT_EQ(reported->part_states(0).detail(), "\uFFFD\uFFFD")
       << "the SMSC's bytes are kept as replacement characters";
 
-  CommandResult listed = RunCommand(absl::StrCat(
-      Binary("tools/casectl/casectl"), " --notification ",
-      (*sys)->grpc_address("notification"), " sms ", f.id));
+  CommandResult listed = RunCommand(
+      absl::StrCat(Binary("tools/casectl/casectl"), " --notification ",
+                   (*sys)->grpc_address("notification"), " sms ", f.id));
   EXPECT_EQ(listed.code, 0) << listed.output;
   EXPECT_FALSE(absl::StrContains(listed.output, "DATA_LOSS")) << listed.output;
   EXPECT_TRUE(absl::StrContains(listed.output, sent.message_id()))

@@ -33,8 +33,8 @@ std::vector<Row> Rows() {
       {"a lone continuation byte", "a\x80z", false, "a" + kFffd + "z"},
       {"GBK 信访 (D0 C5 B7 C3) is not UTF-8", "\xD0\xC5\xB7\xC3", false,
        kFffd + "\xC5\xB7" + kFffd},
-      {"a character cut at its second byte (Excerpt at byte 200)",
-       "ab\xE4\xBF", false, "ab" + kFffd},
+      {"a character cut at its second byte (Excerpt at byte 200)", "ab\xE4\xBF",
+       false, "ab" + kFffd},
       {"overlong '/' (C0 AF) is refused", "\xC0\xAF", false, kFffd + kFffd},
       {"overlong 3-byte form (E0 80 80) is refused", "\xE0\x80\x80", false,
        kFffd + kFffd + kFffd},
@@ -42,8 +42,8 @@ std::vector<Row> Rows() {
        kFffd + kFffd + kFffd},
       {"above U+10FFFF (F4 90 80 80) is refused", "\xF4\x90\x80\x80", false,
        kFffd + kFffd + kFffd + kFffd},
-      {"a truncated 4-byte form is one maximal subpart", "\xF0\x9F\x98z",
-       false, kFffd + "z"},
+      {"a truncated 4-byte form is one maximal subpart", "\xF0\x9F\x98z", false,
+       kFffd + "z"},
   };
 }
 
@@ -82,9 +82,9 @@ TEST(Utf8Test, CutNeverSplitsACodePoint) {
   // "信访" is 6 bytes; every limit gives a valid prefix of whole characters.
   const std::string s = "a信访\xF0\x9F\x98\x80";  // 1 + 6 + 4 bytes
   const std::vector<std::pair<size_t, std::string>> rows = {
-      {0, ""},     {1, "a"},        {2, "a"},        {3, "a"},
-      {4, "a信"},  {5, "a信"},      {6, "a信"},      {7, "a信访"},
-      {8, "a信访"}, {10, "a信访"},   {11, s},         {100, s},
+      {0, ""},      {1, "a"},      {2, "a"},   {3, "a"},
+      {4, "a信"},   {5, "a信"},    {6, "a信"}, {7, "a信访"},
+      {8, "a信访"}, {10, "a信访"}, {11, s},    {100, s},
   };
   for (const auto& [max, want] : rows) {
     SCOPED_TRACE(max);
@@ -115,8 +115,7 @@ TEST(Utf8Test, CheckUtf8NamesWhereAndTheByte) {
 TEST(Utf8Test, CheckUtf8LinesNamesTheFileLineAndByte) {
   // Loaders refuse a file in GBK with the file and line (issue 22 item 2).
   EXPECT_TRUE(CheckUtf8Lines("# 注释\n140431\t沁源县\n", "r.tsv").ok());
-  absl::Status s =
-      CheckUtf8Lines("# ok\n140431\t\xC7\xDF\xD4\xB4\n", "r.tsv");
+  absl::Status s = CheckUtf8Lines("# ok\n140431\t\xC7\xDF\xD4\xB4\n", "r.tsv");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(),
             "r.tsv:2: not valid UTF-8 at byte 8 (the file must be UTF-8, not "

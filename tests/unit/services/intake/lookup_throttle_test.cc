@@ -91,7 +91,8 @@ TEST_F(LookupThrottleTest, EndedWindowsAreSweptAFewAtATime) {
   EXPECT_EQ(Count(kLookupFailures), static_cast<size_t>(n));
   t_->clock().Advance(absl::Minutes(15));
   ASSERT_EQ(Fail("140431-20261122-999999").code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(Count(kLookupFailures), static_cast<size_t>(n + 1 - kLookupSweepBatch));
+  EXPECT_EQ(Count(kLookupFailures),
+            static_cast<size_t>(n + 1 - kLookupSweepBatch));
   for (int i = 0; i < 2; ++i) {
     EXPECT_EQ(Fail("140431-20261122-999999").code(),
               absl::StatusCode::kNotFound);

@@ -111,7 +111,8 @@ TEST_F(RequestIdsTest, DifferentPetitionUnderTheSameIdIsAlreadyExists) {
 
 TEST_F(RequestIdsTest, EveryFieldOfThePetitionCounts) {
   // RI "Digest": the request as submitted, request_id left out.
-  const SubmitPetitionRequest base = Petition("某公司拖欠工资三个月。", "rid-1");
+  const SubmitPetitionRequest base =
+      Petition("某公司拖欠工资三个月。", "rid-1");
   MustSubmit(base);
   struct Row {
     const char* why;
@@ -207,7 +208,8 @@ TEST_F(RequestIdsTest, IdRememberedAgainAfterExpiryKeepsItsNewRecord) {
   t_->clock().Advance(kTtl);
   // Sweeps the first kRequestSweepBatch ids; the last one is made anew.
   auto renewed = MustSubmit(Petition("小区物业乱收费。", id(n - 1)));
-  EXPECT_EQ(RequestKeys().size(), 3u) << "the renewed id, its old and new index";
+  EXPECT_EQ(RequestKeys().size(), 3u)
+      << "the renewed id, its old and new index";
   t_->clock().Advance(absl::Seconds(1));
   MustSubmit(Petition("小区物业乱收费。", "rid-x"));  // sweeps the old index
   auto retry = MustSubmit(Petition("小区物业乱收费。", id(n - 1)));

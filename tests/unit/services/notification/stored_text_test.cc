@@ -220,8 +220,8 @@ TEST_F(StoredTextTest, EveryUpdateWithHostileTextLeavesARecordThatLoads) {
       const std::string id = absl::StrCat("routing/", kCase, "/", ++n, "/sms");
       Put(id, u);
       std::vector<Envelope> events;
-      auto updated = book_->Update(
-          id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+      auto updated =
+          book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
             auto c = u.apply(r, h.bytes);
             if (c.ok()) events = c->events;
             return c;
@@ -250,10 +250,9 @@ TEST_F(StoredTextTest, ValidTextIsKeptAsItIs) {
   const Update report = Updates()[6];  // ApplyReport SMSC accepted
   const std::string id = absl::StrCat("routing/", kCase, "/1/sms");
   Put(id, report);
-  auto updated =
-      book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
-        return report.apply(r, "已提交短信中心");
-      });
+  auto updated = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+    return report.apply(r, "已提交短信中心");
+  });
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->message().part_states(0).detail(), "已提交短信中心");
 }
