@@ -421,8 +421,14 @@ absl::Status Serve(Step& s) {
     return Missing(s, "received_at", "the day the petitioner received it");
   }
   v1::CaseView& view = *s.record.mutable_view();
+  // The decision of the state (SERVE's rows: REPLIED, EVALUATED: the
+  // opinion; REVIEWED: the review). A case decided before windows were
+  // kept has none yet: its window opens here.
+  const bool rereview = s.row.from == v1::CASE_STATE_REVIEWED;
   if (!view.has_window()) {
-    return Broken(s, "no written decision awaits service on this case");
+    view.mutable_window()->set_request(rereview
+                                           ? v1::CASE_ACTION_REQUEST_REREVIEW
+                                           : v1::CASE_ACTION_REQUEST_REVIEW);
   }
   if (view.window().has_service()) {
     return Broken(s,
@@ -430,8 +436,6 @@ absl::Status Serve(Step& s) {
                                FormatDay(time::ChinaDay(FromProto(
                                    view.window().service().received_on())))));
   }
-  const bool rereview =
-      view.window().request() == v1::CASE_ACTION_REQUEST_REREVIEW;
   const absl::Time decided =
       FromProto(rereview ? s.record.reviewed_at() : s.record.replied_at());
   const absl::CivilDay received = time::ChinaDay(s.cmd.received_at);

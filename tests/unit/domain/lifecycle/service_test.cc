@@ -153,6 +153,30 @@ TEST(ServiceTest, ServeRecordsTheDayAndTheWayAndEndsItsDeadline) {
             kCityHrss);
 }
 
+TEST(ServiceTest, ACaseRepliedBeforeWindowsWereKeptCanBeServedAndClosed) {
+  // Art. 35: a case stored before this release has no window; SERVE opens
+  // it from the state, so the case is not stuck between "receipt not
+  // recorded" and "nothing to serve".
+  CaseBuilder builder;
+  absl::StatusOr<Built> built =
+      builder.InState(v1::CASE_STATE_REPLIED, China(2026, 3, 2, 9));
+  ASSERT_TRUE(built.ok()) << built.status();
+  built->record.mutable_view()->clear_window();
+  Command serve =
+      ValidCommand(v1::CASE_ACTION_SERVE, kCountyHrss, China(2026, 3, 3, 9));
+  serve.received_at = China(2026, 3, 3, 8);
+  ASSERT_TRUE(builder.lifecycle().Apply(serve, built->record).ok());
+  EXPECT_EQ(built->record.view().window().request(),
+            v1::CASE_ACTION_REQUEST_REVIEW);
+  EXPECT_EQ(FromProto(built->record.view().window().ends_at()),
+            China(2026, 4, 3));
+  EXPECT_TRUE(builder.lifecycle()
+                  .Apply(ValidCommand(v1::CASE_ACTION_CLOSE, kCountyHrss,
+                                      China(2026, 4, 3)),
+                         built->record)
+                  .ok());
+}
+
 TEST(ServiceTest, BadServiceIsRefusedByNameAndTheRecordKept) {
   struct Row {
     const char* rule;
