@@ -251,6 +251,11 @@ absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
                                      event.sequence());
   }
   const caserelay::v1::CaseEvent& e = event.case_event();
+  // A case stored before the look-up code stopped being hashed still has
+  // its salt and hash (fields 3, 4, now reserved): drop that oracle.
+  auto* unknown = record.GetReflection()->MutableUnknownFields(&record);
+  unknown->DeleteByNumber(3);
+  unknown->DeleteByNumber(4);
   record.set_last_sequence(event.sequence());
   record.set_state(e.to_state());
   if (e.has_window()) {

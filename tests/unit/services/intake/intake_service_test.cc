@@ -158,6 +158,30 @@ TEST_F(IntakeServiceTest, LookUpCodeIsVerifiedByTheSecretNotByTheStore) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(IntakeServiceTest, ACaseStoredWithALookUpHashLosesItAtItsNextEvent) {
+  // lookup_code.h (issue 22 item 8): cases stored before the code stopped
+  // being hashed keep no salted hash once their read model moves on.
+  std::string case_number = Submit().case_number();
+  IntakeCaseRecord record = LoadCase(case_number);
+  std::string old = record.SerializeAsString();
+  // Fields 3 (lookup_salt) and 4 (lookup_hash) as an old intake wrote them.
+  old += std::string("\x1a\x04salt", 6) + std::string("\x22\x04hash", 6);
+  store::WriteBatch put(&t_->store());
+  put.Put(kCases, case_number, old);
+  ASSERT_TRUE(t_->publisher().Commit(put).ok());
+  ASSERT_FALSE(LoadCase(case_number)
+                   .GetReflection()
+                   ->GetUnknownFields(LoadCase(case_number))
+                   .empty());
+  ASSERT_EQ(ApplyAndCommit(
+                Registered(case_number, 1, "140431:bureau", "沁源县信访局"))
+                .code(),
+            absl::StatusCode::kOk);
+  IntakeCaseRecord after = LoadCase(case_number);
+  EXPECT_TRUE(after.GetReflection()->GetUnknownFields(after).empty());
+  EXPECT_EQ(after.office_code(), "140431:bureau");
+}
+
 TEST_F(IntakeServiceTest, CaseEventUpdatesStateAndOffice) {
   std::string case_number = Submit().case_number();
   Envelope e = Registered(case_number, 1, "140431:bureau", "沁源县信访局");
