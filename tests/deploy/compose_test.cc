@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -327,7 +328,7 @@ TEST_F(ComposeTest, SingleBrokerKeepsOneCopy) {
   const std::map<std::string, std::string> expected = {
       {"KAFKA_PROCESS_ROLES", "broker,controller"},
       {"KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka:9093"},
-      {"KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:9092"},
+      {"KAFKA_ADVERTISED_LISTENERS", "CLIENT://kafka:9092"},
       {"KAFKA_DEFAULT_REPLICATION_FACTOR", "1"},
       {"KAFKA_MIN_INSYNC_REPLICAS", "1"},
       {"KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1"},
@@ -355,7 +356,7 @@ TEST_F(ComposeTest, ClusterKeepsThreeCopiesAndWritesNeedTwo) {
         {"KAFKA_CONTROLLER_QUORUM_VOTERS",
          "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093"},
         {"KAFKA_ADVERTISED_LISTENERS",
-         absl::StrCat("PLAINTEXT://", name, ":9092")},
+         absl::StrCat("CLIENT://", name, ":9092")},
         {"KAFKA_DEFAULT_REPLICATION_FACTOR", "3"},
         {"KAFKA_MIN_INSYNC_REPLICAS", "2"},
         {"KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3"},
@@ -382,6 +383,136 @@ TEST_F(ComposeTest, KannelBoxesRenderTheConfigOfKannelConfig) {
   }
   EXPECT_THAT(FindStrings(service("bearerbox"), {"healthcheck", "test"}),
               ElementsAre("CMD", "caserelay-probe", "13000", "/status.txt"));
+}
+
+// Issue 22 item 7: nobody reaches Kafka without logging in, and the
+// brokers check every request against ACLs, in both Kafka profiles.
+class ComposeKafkaSecurityTest
+    : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(ComposeKafkaSecurityTest, BrokersTakeOnlyLoggedInClientsAndCheckAcls) {
+  const std::vector<std::string>& brokers = GetParam();
+  std::vector<std::string> profile = {brokers.size() == 1 ? "kafka-single"
+                                                          : "kafka-cluster"};
+  absl::StatusOr<google::protobuf::Value> config = ComposeConfig(profile);
+  ASSERT_TRUE(config.ok()) << config.status();
+  std::string admin_password;
+  for (const auto& [name, value] : ReadEnvFile(".env.example")) {
+    if (name == "KAFKA_ADMIN_PASSWORD") admin_password = value;
+  }
+  ASSERT_FALSE(admin_password.empty());
+  const std::string admin_jaas = absl::StrCat(
+      "org.apache.kafka.common.security.plain.PlainLoginModule required "
+      "username=\"admin\" password=\"",
+      admin_password, "\" user_admin=\"", admin_password, "\";");
+  for (const std::string& broker : brokers) {
+    auto env = [&](const std::string& key) {
+      return FindString(*config, {"services", broker, "environment", key});
+    };
+    const std::map<std::string, std::string> expected = {
+        {"KAFKA_LISTENERS", "CLIENT://:9092,CONTROLLER://:9093"},
+        {"KAFKA_ADVERTISED_LISTENERS",
+         absl::StrCat("CLIENT://", broker, ":9092")},
+        {"KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+         "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT"},
+        {"KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"},
+        {"KAFKA_INTER_BROKER_LISTENER_NAME", "CLIENT"},
+        {"KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL", "PLAIN"},
+        {"KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL", "PLAIN"},
+        {"KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS",
+         "SCRAM-SHA-512,PLAIN"},
+        {"KAFKA_LISTENER_NAME_CONTROLLER_SASL_ENABLED_MECHANISMS", "PLAIN"},
+        {"KAFKA_LISTENER_NAME_CLIENT_SCRAM__SHA__512_SASL_JAAS_CONFIG",
+         "org.apache.kafka.common.security.scram.ScramLoginModule required;"},
+        // PLAIN knows admin alone: no service can log in that way.
+        {"KAFKA_LISTENER_NAME_CLIENT_PLAIN_SASL_JAAS_CONFIG", admin_jaas},
+        {"KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG", admin_jaas},
+        {"KAFKA_AUTHORIZER_CLASS_NAME",
+         "org.apache.kafka.metadata.authorizer.StandardAuthorizer"},
+        {"KAFKA_SUPER_USERS", "User:admin"},
+        {"KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false"},
+        {"ADMIN_PASSWORD", admin_password}};
+    for (const auto& [key, value] : expected) {
+      EXPECT_EQ(env(key), value) << broker << " " << key;
+    }
+    EXPECT_FALSE(absl::StrContains(env("KAFKA_LISTENERS"), "PLAINTEXT"))
+        << broker;
+    // The health check logs in too (the listener answers no one else).
+    EXPECT_THAT(
+        FindStrings(*config, {"services", broker, "healthcheck", "test"}),
+        ElementsAre("CMD", "/bin/sh", "/caserelay/kafka/healthcheck"))
+        << broker;
+    EXPECT_THAT(FindStrings(*config, {"services", broker, "volumes"}),
+                ::testing::Contains(
+                    ::testing::EndsWith("/deploy/kafka:/caserelay/kafka:ro")))
+        << broker;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(BothKafkas, ComposeKafkaSecurityTest,
+                         ::testing::Values(std::vector<std::string>{"kafka"},
+                                           std::vector<std::string>{
+                                               "kafka-1", "kafka-2",
+                                               "kafka-3"}));
+
+TEST_F(ComposeTest, EachServiceLogsInToKafkaAsItselfWithItsOwnPassword) {
+  std::map<std::string, std::string> example;
+  for (const auto& [name, value] : ReadEnvFile(".env.example")) {
+    example[name] = value;
+  }
+  std::set<std::string> passwords;
+  const google::protobuf::Value& job = service("kafka-topics");
+  for (const std::string& name : kServices) {
+    std::string upper = absl::AsciiStrToUpper(name);
+    std::string password = example[absl::StrCat("KAFKA_", upper, "_PASSWORD")];
+    ASSERT_FALSE(password.empty()) << name;
+    passwords.insert(password);
+    const std::map<std::string, std::string> expected = {
+        {"CASERELAY_KAFKA_SECURITY_PROTOCOL", "sasl_plaintext"},
+        {"CASERELAY_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"},
+        {"CASERELAY_KAFKA_SASL_USERNAME", name},
+        {"CASERELAY_KAFKA_SASL_PASSWORD", password}};
+    for (const auto& [key, value] : expected) {
+      EXPECT_EQ(FindString(service(name), {"environment", key}), value)
+          << name << " " << key;
+    }
+    // The topic job sets the same password for the user.
+    EXPECT_EQ(FindString(
+                  job, {"environment", absl::StrCat("SCRAM_PASSWORD_", upper)}),
+              password)
+        << name;
+    EXPECT_NE(password, example["KAFKA_ADMIN_PASSWORD"]) << name;
+  }
+  EXPECT_EQ(passwords.size(), kServices.size()) << "a password is shared";
+  EXPECT_EQ(FindString(job, {"environment", "ADMIN_PASSWORD"}),
+            example["KAFKA_ADMIN_PASSWORD"]);
+  EXPECT_EQ(FindString(job, {"environment", "ACLS_FILE"}),
+            "/caserelay/kafka/acls.tsv");
+}
+
+TEST_F(ComposeTest, KannelContainersHaveNoKafkaCredentials) {
+  std::vector<std::string> secrets;
+  for (const auto& [name, value] : ReadEnvFile(".env.example")) {
+    if (absl::StartsWith(name, "KAFKA_") && absl::EndsWith(name, "_PASSWORD")) {
+      secrets.push_back(value);
+    }
+  }
+  ASSERT_EQ(secrets.size(), 5u);  // admin and the four services
+  for (const char* box : {"bearerbox", "smsbox", "fakesmsc"}) {
+    for (const std::string& key : Keys(service(box), {"environment"})) {
+      std::string value = FindString(service(box), {"environment", key});
+      EXPECT_FALSE(absl::StrContains(key, "KAFKA") ||
+                   absl::StrContains(key, "SASL"))
+          << box << " gets " << key;
+      for (const std::string& secret : secrets) {
+        EXPECT_FALSE(absl::StrContains(value, secret))
+            << box << "'s " << key << " holds a Kafka password";
+      }
+    }
+    for (const std::string& volume : FindStrings(service(box), {"volumes"})) {
+      EXPECT_FALSE(absl::StrContains(volume, "deploy/kafka")) << box;
+    }
+  }
 }
 
 }  // namespace

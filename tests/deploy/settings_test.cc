@@ -187,6 +187,38 @@ TEST_F(SettingsTest, KannelBoxesGetEveryValueTheirTemplatesNeed) {
   }
 }
 
+TEST_F(SettingsTest, KafkaJobAndBrokersGetOnlyValuesTheirScriptsRead) {
+  // The topic job (deploy/kafka/create-topics, admin-properties) and the
+  // brokers' health check read these; a value no script names would be a
+  // password handed out for nothing.
+  std::string scripts = ReadSource("deploy/kafka/create-topics") +
+                        ReadSource("deploy/kafka/admin-properties") +
+                        ReadSource("deploy/kafka/healthcheck");
+  std::string acls = ReadSource("deploy/kafka/acls.tsv");
+  for (const auto& [name, expression] : Environment("kafka-topics")) {
+    // SCRAM_PASSWORD_<USER>: read for each user of acls.tsv.
+    absl::string_view rest(name);
+    if (absl::ConsumePrefix(&rest, "SCRAM_PASSWORD_")) {
+      std::string user = absl::AsciiStrToLower(rest);
+      EXPECT_TRUE(absl::StrContains(scripts, "SCRAM_PASSWORD_") &&
+                  absl::StrContains(acls, absl::StrCat("\n", user, "\t")))
+          << "kafka-topics gets " << name << ", but deploy/kafka/acls.tsv "
+          << "has no user " << user;
+      continue;
+    }
+    EXPECT_TRUE(absl::StrContains(scripts, name))
+        << "kafka-topics gets " << name << ", which its scripts never read";
+  }
+  for (const char* broker : {"kafka", "kafka-1", "kafka-2", "kafka-3"}) {
+    for (const auto& [name, expression] : Environment(broker)) {
+      EXPECT_TRUE(absl::StartsWith(name, "KAFKA_") || name == "CLUSTER_ID" ||
+                  absl::StrContains(scripts, name))
+          << broker << " gets " << name
+          << ", neither a broker setting nor read by its health check";
+    }
+  }
+}
+
 TEST_F(SettingsTest, GuideDocumentsEveryServiceSetting) {
   std::string guide = ReadSource("docs/operator-guide.md");
   for (const std::string& service : kServices) {

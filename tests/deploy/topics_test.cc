@@ -1,11 +1,16 @@
 // The topics of the deployment: deploy/kafka/topics.tsv (read by the compose
 // job kafka-topics) names the same topics with the same partitions as
 // devbroker's defaults, and deploy/kafka/create-topics waits for Kafka,
-// makes each topic kept forever and never repartitions one. No Kafka runs
+// makes each topic kept forever and never repartitions one; then it makes
+// each service a SCRAM user and grants the ACLs of deploy/kafka/acls.tsv,
+// every service writing only its own topic (issue 22 item 7). No Kafka runs
 // here: the script drives stand-ins for Kafka's CLI (fake-kafka-bin/) that
-// keep topics as files and log every call.
+// keep topics, users and ACLs as files, let in only admin and log every
+// call.
 
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,14 +62,54 @@ class CreateTopicsTest : public ::testing::Test {
  protected:
   // Runs deploy/kafka/create-topics against the stand-ins, Kafka answering
   // after `down` failed calls.
-  ShellResult Create(int down, int wait_seconds) {
+  // The passwords are the job's environment (docker-compose.yml); `env`
+  // adds to or replaces them ("NAME=" unsets one).
+  ShellResult Create(int down, int wait_seconds,
+                     std::map<std::string, std::string> env = {}) {
     std::ofstream(dir_.path() + "/down") << down;
+    std::ofstream(dir_.path() + "/admin-password") << kAdminPassword << "\n";
+    std::map<std::string, std::string> all = Passwords();
+    all["ADMIN_PASSWORD"] = kAdminPassword;
+    for (const auto& [name, value] : env) all[name] = value;
+    std::string assignments;
+    for (const auto& [name, value] : all) {
+      absl::StrAppend(&assignments, " ", name, "=", ShellQuote(value));
+    }
     return RunShell(absl::StrCat(
-        "FAKE_KAFKA_STATE=", ShellQuote(dir_.path()), " TOPICS_KAFKA_BIN=",
+        "env -u ADMIN_PASSWORD", assignments,
+        " FAKE_KAFKA_STATE=", ShellQuote(dir_.path()), " TOPICS_KAFKA_BIN=",
         ShellQuote(SourcePath("tests/deploy/fake-kafka-bin")),
         " TOPICS_FILE=", ShellQuote(SourcePath("deploy/kafka/topics.tsv")),
+        " ACLS_FILE=", ShellQuote(SourcePath("deploy/kafka/acls.tsv")),
+        " TMPDIR=", ShellQuote(dir_.path()),
         " TOPICS_BOOTSTRAP=kafka:9092 TOPICS_WAIT_SECONDS=", wait_seconds,
         " /bin/sh ", ShellQuote(SourcePath("deploy/kafka/create-topics"))));
+  }
+  static std::map<std::string, std::string> Passwords() {
+    return {{"SCRAM_PASSWORD_INTAKE", "pw-intake-1"},
+            {"SCRAM_PASSWORD_ROUTING", "pw-routing-2"},
+            {"SCRAM_PASSWORD_SUPERVISION", "pw-supervision-3"},
+            {"SCRAM_PASSWORD_NOTIFICATION", "pw-notification-4"}};
+  }
+  // The ACLs granted, as fake-kafka-bin/kafka-acls.sh records them.
+  std::set<std::string> Acls() {
+    std::ifstream in(dir_.path() + "/acls");
+    std::string text(std::istreambuf_iterator<char>(in), {});
+    std::vector<std::string> lines =
+        absl::StrSplit(text, '\n', absl::SkipEmpty());
+    return std::set<std::string>(lines.begin(), lines.end());
+  }
+  // user -> the --add-config of its kafka-configs.sh --entity-type users.
+  std::map<std::string, std::string> Users() {
+    std::map<std::string, std::string> users;
+    for (const char* name :
+         {"intake", "routing", "supervision", "notification", "admin"}) {
+      std::ifstream in(dir_.path() + "/users/" + name);
+      if (!in) continue;
+      std::string text(std::istreambuf_iterator<char>(in), {});
+      users[name] = std::string(absl::StripAsciiWhitespace(text));
+    }
+    return users;
   }
   std::string Log() {
     std::ifstream in(dir_.path() + "/log");
@@ -80,6 +125,7 @@ class CreateTopicsTest : public ::testing::Test {
     return std::string(absl::StripAsciiWhitespace(text));
   }
 
+  static constexpr char kAdminPassword[] = "admin-pw-0";
   caserelay::testing::TempDir dir_;
 };
 
@@ -121,6 +167,108 @@ TEST_F(CreateTopicsTest, GivesUpNamingTheProfilesWhenKafkaNeverAnswers) {
   EXPECT_EQ(run.code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("no Kafka answered at kafka:9092"));
   EXPECT_THAT(run.output, HasSubstr("COMPOSE_PROFILES"));
+}
+
+TEST_F(CreateTopicsTest, MakesEachServiceAScramUserWithItsPassword) {
+  ShellResult run = Create(0, 60);
+  ASSERT_EQ(run.code, 0) << run.output;
+  const std::map<std::string, std::string> expected = {
+      {"intake", "SCRAM-SHA-512=[password=pw-intake-1]"},
+      {"routing", "SCRAM-SHA-512=[password=pw-routing-2]"},
+      {"supervision", "SCRAM-SHA-512=[password=pw-supervision-3]"},
+      {"notification", "SCRAM-SHA-512=[password=pw-notification-4]"}};
+  EXPECT_EQ(Users(), expected);  // and no admin: it is the brokers' own
+}
+
+TEST_F(CreateTopicsTest, GrantsExactlyTheAclsOfEachService) {
+  ShellResult run = Create(0, 60);
+  ASSERT_EQ(run.code, 0) << run.output;
+  std::set<std::string> expected;
+  const std::vector<std::string> topics = {
+      "petitions", "case-events", "supervision-events", "notification-events"};
+  struct Grant {
+    std::string user, writes;
+    std::vector<std::string> reads;
+  };
+  for (const Grant& g : std::vector<Grant>{
+           {"intake", "petitions", {"case-events"}},
+           {"routing", "case-events", {"petitions", "supervision-events"}},
+           {"supervision", "supervision-events", {"case-events"}},
+           {"notification", "notification-events", {"case-events"}}}) {
+    const std::string principal = "User:" + g.user;
+    expected.insert(absl::StrCat(principal, " Write topic ", g.writes));
+    for (const std::string& topic : g.reads) {
+      expected.insert(absl::StrCat(principal, " Read topic ", topic));
+    }
+    expected.insert(absl::StrCat(principal, " Read group ", g.user));
+    for (const std::string& topic : topics) {
+      expected.insert(absl::StrCat(principal, " Describe topic ", topic));
+    }
+  }
+  EXPECT_EQ(Acls(), expected);
+}
+
+TEST_F(CreateTopicsTest, EveryServiceWritesOnlyItsOwnTopic) {
+  // Derived from what was granted, so a new row of acls.tsv cannot undo it.
+  ASSERT_EQ(Create(0, 60).code, 0);
+  const std::map<std::string, std::string> own = {
+      {"User:intake", "petitions"},
+      {"User:routing", "case-events"},
+      {"User:supervision", "supervision-events"},
+      {"User:notification", "notification-events"}};
+  std::map<std::string, std::set<std::string>> writes;
+  for (const std::string& acl : Acls()) {
+    std::vector<std::string> f = absl::StrSplit(acl, ' ');
+    ASSERT_GE(f.size(), 3u) << acl;
+    EXPECT_TRUE(own.count(f[0])) << "an ACL for an unknown principal: " << acl;
+    EXPECT_NE(f[2], "cluster") << "no service needs the cluster: " << acl;
+    if (f[1] == "Write" || f[1] == "All" || f[1] == "Alter" ||
+        f[1] == "Delete" || f[1] == "Create") {
+      ASSERT_EQ(f.size(), 4u) << acl;
+      writes[f[0]].insert(f[3]);
+    }
+  }
+  for (const auto& [principal, topic] : own) {
+    EXPECT_EQ(writes[principal], std::set<std::string>{topic}) << principal;
+  }
+}
+
+TEST_F(CreateTopicsTest, EveryCallLogsInAsAdmin) {
+  ASSERT_EQ(Create(0, 60).code, 0);
+  std::vector<std::string> calls =
+      absl::StrSplit(Log(), '\n', absl::SkipEmpty());
+  ASSERT_FALSE(calls.empty());
+  for (const std::string& call : calls) {
+    EXPECT_THAT(call, HasSubstr("--command-config ")) << call;
+  }
+  // The admin client settings live only while the job runs.
+  ShellResult left = RunShell(
+      absl::StrCat("ls ", ShellQuote(dir_.path()), " | grep create-topics"));
+  EXPECT_EQ(left.output, "");
+}
+
+TEST_F(CreateTopicsTest, AWrongAdminPasswordGetsNothingMade) {
+  ShellResult run = Create(0, 0, {{"ADMIN_PASSWORD", "not-admins"}});
+  EXPECT_EQ(run.code, 1) << run.output;
+  EXPECT_EQ(Acls(), std::set<std::string>{});
+  EXPECT_TRUE(Users().empty());
+}
+
+TEST_F(CreateTopicsTest, RefusesAMissingPasswordBeforeAskingKafka) {
+  ShellResult run = Create(0, 60, {{"SCRAM_PASSWORD_ROUTING", ""}});
+  EXPECT_EQ(run.code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("SCRAM_PASSWORD_ROUTING is not set"));
+  EXPECT_THAT(run.output, HasSubstr("KAFKA_ROUTING_PASSWORD in .env"));
+  EXPECT_EQ(Log(), "");
+}
+
+TEST_F(CreateTopicsTest, RefusesAPasswordThatWouldBreakItsQuoting) {
+  for (const char* variable : {"SCRAM_PASSWORD_INTAKE", "ADMIN_PASSWORD"}) {
+    ShellResult run = Create(0, 60, {{variable, "a\"b];c"}});
+    EXPECT_EQ(run.code, 1) << variable << ": " << run.output;
+    EXPECT_THAT(run.output, HasSubstr("only letters, digits")) << variable;
+    EXPECT_EQ(Log(), "") << variable;
+  }
 }
 
 }  // namespace

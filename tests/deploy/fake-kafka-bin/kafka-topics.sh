@@ -3,10 +3,13 @@
 # (no Kafka runs here): topics are files $FAKE_KAFKA_STATE/topics/<name>
 # holding the partition count; every call is appended to
 # $FAKE_KAFKA_STATE/log. While $FAKE_KAFKA_STATE/down holds a number above
-# 0 the "broker" is not up yet: each call counts it down and fails.
+# 0 the "broker" is not up yet: each call counts it down and fails. Only
+# admin gets in (fake-kafka-bin/login).
 set -eu
 state="${FAKE_KAFKA_STATE:?}"
 echo "kafka-topics.sh $*" >>"$state/log"
+. "$(dirname "$0")/login"
+fake_login "$@"
 if [ -f "$state/down" ] && [ "$(cat "$state/down")" -gt 0 ]; then
   echo $(($(cat "$state/down") - 1)) >"$state/down"
   echo "Timed out waiting for a node assignment." >&2
@@ -19,7 +22,7 @@ while [ $# -gt 0 ]; do
     --list | --create | --describe) action="$1" ;;
     --topic) topic="$2"; shift ;;
     --partitions) partitions="$2"; shift ;;
-    --bootstrap-server | --config) shift ;;
+    --bootstrap-server | --config | --command-config) shift ;;
   esac
   shift
 done
