@@ -89,6 +89,11 @@ service::ServiceDefinition NotificationDefinition() {
        "gateway"},
       {"sms.rate_limit", T::kInt, "20", false,
        "most SMS parts per second handed to the gateway; 0: no limit"},
+      {"sms.intake_deadline", T::kDuration, "2s", false,
+       "deadline of each ResolveContact call to intake (100ms..30s); intake "
+       "not answering in it pauses the whole sender"},
+      {"sms.intake_concurrency", T::kInt, "4", false,
+       "most ResolveContact calls to intake in flight at once", 1, 64},
       {"sms.quiet_hours", T::kString, "22:00-08:00", false,
        "China time when non-urgent SMS wait (HH:MM-HH:MM, may wrap "
        "midnight); empty: none"},
@@ -158,6 +163,14 @@ service::ServiceDefinition NotificationDefinition() {
     options.first_backoff = cfg.GetDuration("sms.first_backoff");
     options.max_backoff = cfg.GetDuration("sms.max_backoff");
     options.rate_limit = static_cast<double>(cfg.GetInt("sms.rate_limit"));
+    options.intake_deadline = cfg.GetDuration("sms.intake_deadline");
+    options.intake_concurrency =
+        static_cast<int>(cfg.GetInt("sms.intake_concurrency"));
+    if (options.intake_deadline < absl::Milliseconds(100) ||
+        options.intake_deadline > absl::Seconds(30)) {
+      return absl::InvalidArgumentError(
+          "config: sms.intake_deadline must be within 100ms..30s");
+    }
     if (options.max_attempts < 1 || options.rate_limit < 0 ||
         options.first_backoff <= absl::ZeroDuration() ||
         options.max_backoff < options.first_backoff) {

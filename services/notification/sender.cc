@@ -41,8 +41,10 @@ Sender::Sender(
       book_(book),
       gateway_(gateway),
       templates_(templates),
-      intake_(std::move(intake)),
       options_(std::move(options)),
+      resolver_(std::move(intake),
+                ContactResolverOptions{options_.intake_deadline,
+                                       options_.intake_concurrency}),
       sent_(context.metrics->GetCounter(
           "caserelay_sms_sent_total", "SMS whose every part the gateway took.",
           {{"gateway", gateway->name()}})),
@@ -75,9 +77,9 @@ Sender::Sender(
           "1 while intake does not answer ResolveContact in time (the "
           "sender pauses).",
           {})),
-      scans_(context.metrics->GetCounter(
-          "caserelay_sms_queue_scans_total",
-          "Passes of the sender over its queue.", {})),
+      scans_(context.metrics->GetCounter("caserelay_sms_queue_scans_total",
+                                         "Passes of the sender over its queue.",
+                                         {})),
       bucket_(options_.rate_limit, std::max(1.0, options_.rate_limit)) {}
 
 Sender::~Sender() { Stop(); }
@@ -153,6 +155,8 @@ void Sender::Drain() {
                {{"error", std::string(queue.status().message())}});
     return;
   }
+  const Contacts contacts = ResolveReady(*queue);
+  if (stopping()) return;
   std::string blocked_case;  // a case whose earlier message waits
   int held = 0;
   for (const MessageBook::Queued& q : *queue) {
@@ -163,7 +167,7 @@ void Sender::Drain() {
       blocked_case = case_id;
       continue;
     }
-    Step step = Advance(q.message_id);
+    Step step = Advance(q.message_id, contacts);
     switch (step) {
       case Step::kDone:
         backoff_.erase(q.message_id);
@@ -213,6 +217,38 @@ void Sender::Drain() {
   for (auto it = backoff_.begin(); it != backoff_.end();) {
     it = queued.count(it->first) ? std::next(it) : backoff_.erase(it);
   }
+}
+
+Sender::Contacts Sender::ResolveReady(
+    const std::vector<MessageBook::Queued>& queue) {
+  const absl::Time now = context_.clock->Now();
+  std::vector<std::string> keys;
+  std::vector<caserelay::v1::ResolveContactRequest> requests;
+  std::string blocked_case;  // as in Drain: nothing of it goes this pass
+  for (const MessageBook::Queued& q : queue) {
+    std::string case_id(MessageBook::CaseOfQueueKey(q.key));
+    if (case_id == blocked_case) continue;
+    auto wait = backoff_.find(q.message_id);
+    auto record = book_->Load(q.message_id);
+    if ((wait != backoff_.end() && wait->second.next > absl::Now()) ||
+        !record.ok() ||
+        options_.quiet_hours.Holds(record->message().trigger(), now)) {
+      blocked_case = case_id;
+      continue;
+    }
+    if (record->message().state() != caserelay::v1::SMS_STATE_QUEUED) continue;
+    std::string key = ContactResolver::KeyOf(*record);
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+    keys.push_back(std::move(key));
+    requests.push_back(ContactResolver::RequestFor(*record));
+  }
+  std::vector<ContactResolver::Contact> answers =
+      resolver_.ResolveAll(requests);
+  Contacts out;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    out.emplace(std::move(keys[i]), std::move(answers[i]));
+  }
+  return out;
 }
 
 bool Sender::Pace() {
@@ -280,7 +316,7 @@ Sender::Step Sender::Reconcile(const std::string& id, const SmsRecord& record) {
   return Step::kDone;
 }
 
-Sender::Step Sender::Advance(const std::string& id) {
+Sender::Step Sender::Advance(const std::string& id, const Contacts& contacts) {
   auto loaded = book_->Load(id);
   if (!loaded.ok()) return BookError(id, loaded.status());
   const SmsRecord& record = *loaded;
@@ -301,28 +337,24 @@ Sender::Step Sender::Advance(const std::string& id) {
     return Step::kHeld;
   }
 
-  // The phone number (and look-up code) come from intake, now; nothing of
-  // them is stored here.
-  caserelay::v1::ResolveContactRequest req;
-  *req.mutable_petitioner() = record.petitioner();
-  req.set_case_number(m.case_id());
-  caserelay::v1::ResolveContactResponse contact;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  grpc::Status rs = intake_->ResolveContact(&ctx, req, &contact);
-  if (!rs.ok()) {
-    log::Warn("intake: no contact now",
-              {{"message", id}, {"error", rs.error_message()}});
+  // The phone number (and look-up code) come from intake, now (this
+  // pass); nothing of them is stored here.
+  auto asked = contacts.find(ContactResolver::KeyOf(record));
+  ContactResolver::Contact contact =
+      asked != contacts.end()
+          ? asked->second
+          : resolver_.Resolve(ContactResolver::RequestFor(record));
+  if (!contact.ok()) {
+    log::Warn(
+        "intake: no contact now",
+        {{"message", id}, {"error", std::string(contact.status().message())}});
     // Not reached, or hanging: every other case would wait as long.
-    if (rs.error_code() == grpc::StatusCode::UNAVAILABLE ||
-        rs.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      return Step::kIntakeDown;
-    }
-    return Step::kWait;
+    return ContactResolver::IntakeDown(contact.status()) ? Step::kIntakeDown
+                                                         : Step::kWait;
   }
   intake_backoff_.delay = absl::ZeroDuration();
   intake_down_.Set(0);
-  if (contact.phone().empty() || !petition::IsMobile(contact.phone())) {
+  if (contact->phone().empty() || !petition::IsMobile(contact->phone())) {
     auto saved = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
       r.mutable_message()->set_state(caserelay::v1::SMS_STATE_NO_PHONE);
       Change c;
@@ -331,7 +363,7 @@ Sender::Step Sender::Advance(const std::string& id) {
     });
     return saved.ok() ? Step::kDone : BookError(id, saved.status());
   }
-  auto phone = petition::NormalizeMobile(contact.phone());
+  auto phone = petition::NormalizeMobile(contact->phone());
   std::map<std::string, std::string> vars;
   auto trigger = sms::StandardTriggers().find(m.trigger());
   absl::Status problem = absl::OkStatus();
@@ -346,8 +378,8 @@ Sender::Step Sender::Advance(const std::string& id) {
   // with it masked.
   std::map<std::string, std::string> kept_vars = vars;
   if (problem.ok() && trigger->second.count("lookup_code")) {
-    vars["lookup_code"] = contact.lookup_code();
-    kept_vars["lookup_code"] = std::string(contact.lookup_code().size(), '*');
+    vars["lookup_code"] = contact->lookup_code();
+    kept_vars["lookup_code"] = std::string(contact->lookup_code().size(), '*');
   }
   absl::StatusOr<std::string> text = problem.ok()
                                          ? templates_->Render(m.trigger(), vars)

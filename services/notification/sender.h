@@ -14,11 +14,17 @@
 //   every part taken: SENT (SmsSent); delivery reports then make it
 //   DELIVERED or FAILED (message_rules.h)
 //   NO_PHONE when the petitioner has no mobile number.
+//   The contacts are asked of intake once per pass for every case with a
+//   message ready to go (not waiting, not held), at most
+//   sms.intake_concurrency calls in flight, each with sms.intake_deadline
+//   (contact_resolver.h); the parts then go out one at a time, in queue
+//   order, as before.
 //   intake not reached or not answering in time (UNAVAILABLE,
-//   DEADLINE_EXCEEDED from ResolveContact): the whole sender pauses with
-//   exponential backoff, as for the gateway, instead of asking again for
-//   every queued case with a deadline each; other errors of intake make
-//   the one message wait.
+//   DEADLINE_EXCEEDED from ResolveContact): no further call is started and
+//   the whole sender pauses with exponential backoff, as for the gateway,
+//   instead of asking again for every queued case with a deadline each;
+//   the messages before it in the queue whose contact came still go. Other
+//   errors of intake make the one message wait.
 //
 // Order: a case's messages go in the order of its events; while one waits
 // (backoff, quiet hours) the case's later ones wait behind it. Quiet hours
@@ -42,6 +48,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "caserelay/v1/intake.grpc.pb.h"
@@ -50,6 +57,7 @@
 #include "common/service/service_main.h"
 #include "domain/sms/segment.h"
 #include "domain/sms/template_set.h"
+#include "services/notification/contact_resolver.h"
 #include "services/notification/gateway.h"
 #include "services/notification/message_book.h"
 #include "services/notification/pacing.h"
@@ -72,6 +80,10 @@ struct SenderOptions {
   // the service clock, which may be simulated).
   absl::Duration idle_rescan = absl::Seconds(1);
   QuietHours quiet_hours;
+  // intake's ResolveContact: each call's deadline (sms.intake_deadline) and
+  // the most calls in flight (sms.intake_concurrency, >= 1).
+  absl::Duration intake_deadline = absl::Seconds(2);
+  int intake_concurrency = 4;
 };
 
 class Sender {
@@ -100,13 +112,19 @@ class Sender {
     kIntakeDown,   // intake was not reached or hangs: pause the sender
     kStopping,
   };
+  // Contacts asked this pass, by ContactKey (case and petitioner).
+  using Contacts = std::map<std::string, ContactResolver::Contact>;
   void Run();
   // Works through the queue once.
   void Drain();
   // How long Run may sleep after a pass: until the first backoff ends, at
   // most options_.idle_rescan.
   absl::Duration Idle() const;
-  Step Advance(const std::string& id);
+  // The contacts of the cases whose next message is ready to go, asked
+  // in one go (ContactResolver::ResolveAll).
+  Contacts ResolveReady(const std::vector<MessageBook::Queued>& queue);
+  // One step on message `id`; its contact from `contacts`, or asked now.
+  Step Advance(const std::string& id, const Contacts& contacts);
   // The part left SENDING in `record` (by a crash) asked of the gateway.
   Step Reconcile(const std::string& id, const caserelay::v1::SmsRecord& record);
   // Waits for the throughput limit; false if stopping meanwhile.
@@ -119,8 +137,8 @@ class Sender {
   MessageBook* const book_;
   SmsGateway* const gateway_;
   const sms::TemplateSet* const templates_;
-  const std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake_;
   const SenderOptions options_;
+  const ContactResolver resolver_;
   metrics::Counter& sent_;
   metrics::Counter& parts_;
   metrics::Counter& failed_;

@@ -1,5 +1,6 @@
 #include "tests/unit/services/notification/fakes.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -108,9 +109,18 @@ std::vector<std::pair<std::string, int>> FakeGateway::finds() const {
 grpc::Status FakeIntakeStub::ResolveContact(
     grpc::ClientContext*, const caserelay::v1::ResolveContactRequest& request,
     caserelay::v1::ResolveContactResponse* response) {
+  absl::Duration delay;
+  {
+    absl::MutexLock lock(&state_->mu);
+    ++state_->calls;
+    state_->requests.push_back(request);
+    state_->max_in_flight =
+        std::max(state_->max_in_flight, ++state_->in_flight);
+    delay = state_->delay;
+  }
+  absl::SleepFor(delay);
   absl::MutexLock lock(&state_->mu);
-  ++state_->calls;
-  state_->requests.push_back(request);
+  --state_->in_flight;
   if (!state_->error.ok()) return state_->error;
   response->set_phone(state_->phone);
   response->set_lookup_code(state_->lookup_code);

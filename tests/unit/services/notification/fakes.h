@@ -85,8 +85,9 @@ class FakeGateway final : public SmsGateway {
   std::function<void(const OutgoingPart&)> on_send_ ABSL_GUARDED_BY(mu_);
 };
 
-// intake's stub as notification sees it: ResolveContact answers with the
-// configured phone and look-up code; the other methods are UNIMPLEMENTED.
+// intake's stub as notification sees it: ResolveContact answers, after
+// `delay`, with the configured phone and look-up code (or `error`); the other
+// methods are UNIMPLEMENTED.
 class FakeIntakeStub final
     : public caserelay::v1::IntakeService::StubInterface {
  public:
@@ -96,7 +97,13 @@ class FakeIntakeStub final
     std::string lookup_code ABSL_GUARDED_BY(mu);
     // Non-OK: ResolveContact fails with it.
     grpc::Status error ABSL_GUARDED_BY(mu);
+    // How long each call takes (a slow or hanging intake): the fake
+    // answers after it, outside the lock.
+    absl::Duration delay ABSL_GUARDED_BY(mu) = absl::ZeroDuration();
     int calls ABSL_GUARDED_BY(mu) = 0;
+    // Calls under way now, and the most ever at once.
+    int in_flight ABSL_GUARDED_BY(mu) = 0;
+    int max_in_flight ABSL_GUARDED_BY(mu) = 0;
     std::vector<caserelay::v1::ResolveContactRequest> requests
         ABSL_GUARDED_BY(mu);
   };

@@ -296,6 +296,8 @@ TEST_F(SenderTest, IntakeThatHangsPausesTheWholeSenderNotEachCase) {
   // queued case, pass after pass.
   options_.first_backoff = absl::Milliseconds(400);
   options_.max_backoff = absl::Seconds(1);
+  // One call at a time; with several in flight, sender_contacts_test.cc.
+  options_.intake_concurrency = 1;
   SetIntakeError(
       grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "intake hangs"));
   std::vector<std::string> ids = {Queue(kCaseA), Queue(kCaseB),
