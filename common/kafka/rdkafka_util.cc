@@ -92,4 +92,28 @@ absl::Status ApplyProperties(const std::map<std::string, std::string>& props,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MetadataClient(
+    const std::string& bootstrap,
+    const std::map<std::string, std::string>& extra, absl::string_view who) {
+  if (bootstrap.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(who, ": bootstrap is empty"));
+  }
+  std::unique_ptr<RdKafka::Conf> conf(
+      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  if (absl::Status s =
+          ApplyProperties({{"bootstrap.servers", bootstrap}}, conf.get());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ApplyProperties(extra, conf.get()); !s.ok()) return s;
+  std::string errstr;
+  std::unique_ptr<RdKafka::Producer> client(
+      RdKafka::Producer::create(conf.get(), errstr));
+  if (client == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(who, ": creating a client: ", errstr));
+  }
+  return client;
+}
+
 }  // namespace caserelay::kafka

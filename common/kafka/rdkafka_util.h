@@ -13,10 +13,12 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace caserelay::kafka {
@@ -44,6 +46,14 @@ absl::Status ValidateTopicName(absl::string_view topic,
 // earlier ones stay set). REQUIRES: conf != nullptr.
 absl::Status ApplyProperties(const std::map<std::string, std::string>& props,
                              RdKafka::Conf* conf);
+
+// Returns a client for metadata requests (a producer handle, the lightest
+// client that can ask for metadata) on `bootstrap` with the properties of
+// `extra` (security settings). INVALID_ARGUMENT, prefixed with `who`, when
+// bootstrap is empty, a property is refused or the handle cannot be made.
+absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MetadataClient(
+    const std::string& bootstrap,
+    const std::map<std::string, std::string>& extra, absl::string_view who);
 
 }  // namespace caserelay::kafka
 

@@ -34,31 +34,16 @@ absl::Status WaitForTopics(const std::string& bootstrap,
                            const std::vector<std::string>& topics,
                            absl::Duration timeout,
                            const std::map<std::string, std::string>& extra) {
-  if (bootstrap.empty()) {
-    return absl::InvalidArgumentError("WaitForTopics: bootstrap is empty");
-  }
   for (const std::string& topic : topics) {
     if (absl::Status s = ValidateTopicName(topic, "WaitForTopics topic");
         !s.ok()) {
       return s;
     }
   }
-  std::unique_ptr<RdKafka::Conf> conf(
-      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  if (absl::Status s =
-          ApplyProperties({{"bootstrap.servers", bootstrap}}, conf.get());
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = ApplyProperties(extra, conf.get()); !s.ok()) return s;
-  std::string errstr;
-  // A producer handle is the lightest client that can ask for metadata.
-  std::unique_ptr<RdKafka::Producer> client(
-      RdKafka::Producer::create(conf.get(), errstr));
-  if (client == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("WaitForTopics: creating a client: ", errstr));
-  }
+  absl::StatusOr<std::unique_ptr<RdKafka::Producer>> made =
+      MetadataClient(bootstrap, extra, "WaitForTopics");
+  if (!made.ok()) return made.status();
+  std::unique_ptr<RdKafka::Producer> client = *std::move(made);
 
   const absl::Time deadline = absl::Now() + timeout;
   const std::set<std::string> wanted(topics.begin(), topics.end());
