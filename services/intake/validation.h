@@ -30,6 +30,8 @@ struct Limits {
 
 // OK if the request may be stored; otherwise INVALID_ARGUMENT whose message
 // starts with the offending field's path ("petitioner.id_number: ...").
+// Any string that is not valid UTF-8 is refused first, "<path>: not valid
+// UTF-8 at byte <n>" (a list item as "matter.other_regions[0]").
 // The matter's codes are checked by routing's own check against the same
 // tables routing decides by (domain/routing/matter_validation.h
 // ValidateMatter), so no receipt is issued for a matter routing must
