@@ -1,8 +1,10 @@
 #include "domain/petition/matter_bounds.h"
 
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 
 namespace caserelay::petition {
 namespace {
@@ -32,8 +34,11 @@ size_t CountCodePoints(absl::string_view utf8) {
   size_t n = 0;
   for (size_t i = 0; i < utf8.size(); ++n) {
     const unsigned char lead = static_cast<unsigned char>(utf8[i]);
-    size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                 : (lead >> 3) == 0x1E ? 4 : 0;
+    size_t len = lead < 0x80           ? 1
+                 : (lead >> 5) == 0x6  ? 2
+                 : (lead >> 4) == 0xE  ? 3
+                 : (lead >> 3) == 0x1E ? 4
+                                       : 0;
     if (len == 0 || i + len > utf8.size()) return utf8.size();
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(utf8[i + k]) & 0xC0) != 0x80) {
@@ -47,13 +52,21 @@ size_t CountCodePoints(absl::string_view utf8) {
 
 absl::Status CheckChars(absl::string_view path, absl::string_view value,
                         int max_chars) {
+  // Issue 22 item 2: gRPC refuses such bytes at parse time, an in-process
+  // caller does not, and protobuf stores them but never parses them back.
+  if (absl::Status s =
+          text::CheckUtf8(std::string_view(value.data(), value.size()),
+                          std::string_view(path.data(), path.size()));
+      !s.ok()) {
+    return s;
+  }
   // A string can have no more code points than bytes: most values pass
   // without being scanned.
   if (value.size() <= static_cast<size_t>(max_chars)) return absl::OkStatus();
   size_t n = CountCodePoints(value);
   if (n <= static_cast<size_t>(max_chars)) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      path, ": 最多 ", max_chars, " 个字符，收到 ", n, " 个"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": 最多 ", max_chars, " 个字符，收到 ", n, " 个"));
 }
 
 absl::Status CheckMatterBounds(const caserelay::v1::Matter& m,

@@ -46,7 +46,9 @@ absl::Status CheckMatterBounds(const caserelay::v1::Matter& matter,
 // well-formed, so stray continuation bytes cannot slip past a bound.
 size_t CountCodePoints(absl::string_view utf8);
 
-// INVALID_ARGUMENT "<path>: 最多 <max> 个字符，收到 <n> 个" if `value` has
+// INVALID_ARGUMENT "<path>: not valid UTF-8 at byte <n>" if `value` is not
+// valid UTF-8 (common/text/utf8.h; it could be stored but never parsed
+// back); INVALID_ARGUMENT "<path>: 最多 <max> 个字符，收到 <n> 个" if it has
 // more than `max_chars` code points; OK otherwise.
 absl::Status CheckChars(absl::string_view path, absl::string_view value,
                         int max_chars);

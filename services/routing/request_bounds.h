@@ -1,8 +1,9 @@
 // Bounds on every field of routing's gRPC requests (请求字段上限), checked
 // before anything else is done with them (issue 22 item 1: an office's
 // 2 MB ActRequest.reason became an event Kafka never took, and routing's
-// output stalled for good). Sizes and counts only; whether an office or a
-// case exists is for the handlers.
+// output stalled for good). Sizes and counts, and that every string is
+// valid UTF-8 (issue 22 item 2, petition::CheckChars); whether an office or
+// a case exists is for the handlers.
 //
 // Pure functions, thread-safe. INVALID_ARGUMENT messages start with the
 // field's path; the rest is in Chinese for the clerk at the console.
