@@ -9,41 +9,12 @@
 #include "common/time/calendar_setup.h"
 #include "common/time/china_time.h"
 #include "common/time/statutory_holidays.h"
+#include "services/routing/directory_resolver.h"
 #include "services/routing/routing_service.h"
 
 namespace caserelay::routing {
 
 namespace {
-
-// The life cycle's view of the office directory.
-class DirectoryResolver final : public lifecycle::OfficeResolver {
- public:
-  explicit DirectoryResolver(const offices::OfficeDirectory* offices)
-      : offices_(offices) {}
-  absl::StatusOr<lifecycle::OfficeRef> Resolve(
-      std::string_view office_code) const override {
-    auto office = offices_->Find(office_code);
-    if (!office.ok()) return office.status();
-    return lifecycle::OfficeRef{office->code, office->name};
-  }
-  absl::StatusOr<std::vector<lifecycle::ReviewOrgan>> ReviewOrgansOf(
-      std::string_view office_code) const override {
-    auto organs = offices_->ReviewOrgansOf(office_code);
-    if (!organs.ok()) return organs.status();
-    std::vector<lifecycle::ReviewOrgan> out;
-    for (const offices::ReviewOrgan& organ : *organs) {
-      out.push_back({{organ.office.code, organ.office.name}, organ.rule});
-    }
-    return out;
-  }
-  bool IsBureau(std::string_view office_code) const override {
-    auto office = offices_->Find(office_code);
-    return office.ok() && office->kind == offices::OfficeKind::kBureau;
-  }
-
- private:
-  const offices::OfficeDirectory* const offices_;
-};
 
 // The deadline settings, each a number of DOMAIN.md "Deadlines".
 struct DeadlineSetting {

@@ -29,6 +29,7 @@
 #include "common/kafka/producer.h"
 #include "common/metrics/metrics.h"
 #include "common/region/region_tree.h"
+#include "common/rpc/auth.h"
 #include "common/service/service_main.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
@@ -114,6 +115,19 @@ const region::RegionTree& ShippedRegions();
 // loaded once per test binary; fails the calling test if it cannot be
 // loaded.
 const offices::OfficeDirectory& ShippedOfficeDirectory();
+
+// Every call comes from one office (as a token or certificate would say).
+class FixedCaller final : public rpc::Authenticator {
+ public:
+  explicit FixedCaller(std::string office) : office_(std::move(office)) {}
+  absl::StatusOr<std::string> OfficeOf(
+      const grpc::ServerContext&) const override {
+    return office_;
+  }
+
+ private:
+  const std::string office_;
+};
 
 }  // namespace caserelay::svctest
 

@@ -14,9 +14,19 @@
 #include "absl/strings/str_cat.h"
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/routing.pb.h"
+#include "common/store/store.h"
 #include "common/text/utf8.h"
+#include "common/time/calendar.h"
+#include "common/time/timestamp.h"
+#include "domain/lifecycle/lifecycle.h"
+#include "domain/routing/router.h"
+#include "domain/routing/statutory_routes.h"
 #include "gtest/gtest.h"
+#include "services/routing/case_store.h"
+#include "services/routing/directory_resolver.h"
 #include "services/routing/request_bounds.h"
+#include "services/routing/routing_service.h"
+#include "tests/unit/services/test_context.h"
 
 namespace caserelay::routing {
 namespace {
@@ -171,6 +181,163 @@ TEST(RoutingStoredTextTest, InvalidUtf8InAConsumedEventDoesNotParse) {
     s.mutable_supervision_issued()->set_supervision_id(h.bytes);
     EXPECT_FALSE(back.ParseFromString(s.SerializeAsString()));
   }
+}
+
+}  // namespace
+}  // namespace caserelay::routing
+
+// ---------------------------------------------------------------------------
+// The service itself: a petition and an office's Act carry valid but odd
+// text into every family routing keeps, and each record parses back.
+
+namespace caserelay::routing {
+namespace {
+
+using caserelay::v1::Envelope;
+
+template <typename T>
+const T& OrDie(absl::StatusOr<T> loaded) {
+  if (!loaded.ok()) {
+    ADD_FAILURE() << loaded.status();
+    std::abort();
+  }
+  return *new T(*std::move(loaded));
+}
+
+class RoutingServiceTextTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto t =
+        svctest::TestContext::Create({kCases, kHistory, kInbox, kMatters},
+                                     svctest::ChinaTime(2026, 11, 22, 10, 0));
+    ASSERT_TRUE(t.ok()) << t.status();
+    t_ = *std::move(t);
+    service::Context context = t_->context();
+    context.auth = &caller_;
+    service_ = std::make_unique<RoutingServiceImpl>(
+        context, RoutingParts{&svctest::ShippedOfficeDirectory(), &router_,
+                              &lifecycle_, &caller_});
+  }
+
+  static const StatutoryRoutes* Routes() {
+    static const StatutoryRoutes* routes =
+        OrDie(StatutoryRoutes::Load(CASERELAY_SOURCE_DIR
+                                    "/data/routing/statutory_routes.tsv"))
+            .get();
+    return routes;
+  }
+  static const time::Calendar* Holidays() {
+    static const time::Calendar* calendar =
+        &OrDie(time::Calendar::Load(CASERELAY_SOURCE_DIR "/data/holidays"));
+    return calendar;
+  }
+
+  // intake's PetitionReceived of case `n` with `text` in every free text.
+  static Envelope Petition(int n, const std::string& text) {
+    const std::string id = absl::StrCat("140431-20261122-00000", n);
+    Envelope e;
+    e.set_event_id(absl::StrCat("intake/", id, "/received"));
+    e.set_case_id(id);
+    e.set_producer("intake");
+    *e.mutable_occurred_at() =
+        time::ToProto(svctest::ChinaTime(2026, 11, 22, 10, 0));
+    auto* r = e.mutable_petition_received();
+    r->set_case_number(id);
+    r->mutable_petitioner()->set_id(absl::StrCat("P", id));
+    auto* m = r->mutable_matter();
+    m->set_region_code("140431");
+    m->set_category("labour");
+    m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
+    m->set_channel(caserelay::v1::CHANNEL_ONLINE);
+    m->set_title(text);
+    m->set_text(text);
+    m->set_accused(text);
+    *r->mutable_received_at() = e.occurred_at();
+    r->set_identity_key(absl::StrCat("key-", n));
+    return e;
+  }
+
+  void ExpectEveryRecordLoads() {
+    auto scan = [&](const char* cf, auto parses) {
+      int n = 0;
+      absl::Status s = t_->store().Scan(
+          cf, "", "", [&](std::string_view key, std::string_view value) {
+            EXPECT_TRUE(parses(value)) << cf << "/" << key;
+            ++n;
+            return true;
+          });
+      EXPECT_TRUE(s.ok()) << s;
+      EXPECT_GT(n, 0) << cf;
+    };
+    auto as = [](auto record) {
+      return [record](std::string_view v) mutable {
+        return record.ParseFromArray(v.data(), static_cast<int>(v.size()));
+      };
+    };
+    scan(kCases, as(caserelay::v1::RoutingCaseRecord()));
+    scan(kHistory, as(Envelope()));
+    scan(kInbox, as(caserelay::v1::RoutingInboxEntry()));
+    // Published() fails the test for an envelope that does not parse.
+    t_->Published("case-events");
+  }
+
+  svctest::FixedCaller caller_{"140431:bureau"};
+  Router router_{&svctest::ShippedRegions(), &svctest::ShippedOfficeDirectory(),
+                 Routes()};
+  DirectoryResolver resolver_{&svctest::ShippedOfficeDirectory()};
+  lifecycle::Lifecycle lifecycle_{lifecycle::Policy{}, Holidays(), &resolver_};
+  std::unique_ptr<svctest::TestContext> t_;
+  std::unique_ptr<RoutingServiceImpl> service_;
+};
+
+TEST_F(RoutingServiceTextTest,
+       OddTextInAPetitionAndAnActLeavesRecordsThatLoad) {
+  int n = 0;
+  for (const Hostile& h : OddTexts()) {
+    SCOPED_TRACE(h.what);
+    Envelope petition = Petition(++n, h.bytes);
+    store::WriteBatch batch(&t_->store());
+    ASSERT_EQ(service_->Apply(petition, batch).code(), absl::StatusCode::kOk);
+    ASSERT_TRUE(t_->publisher().Commit(batch).ok());
+    service_->Committed();
+
+    ActRequest req;
+    req.set_case_id(petition.case_id());
+    req.set_expected_version(1);
+    req.set_operator_(h.bytes);
+    req.set_reason(h.bytes);
+    req.mutable_transfer();
+    grpc::ServerContext ctx;
+    caserelay::v1::CaseView view;
+    grpc::Status s = service_->Act(&ctx, &req, &view);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(view.version(), 2u);
+  }
+  ExpectEveryRecordLoads();
+}
+
+TEST_F(RoutingServiceTextTest, ActWithInvalidUtf8IsRefusedAndStoresNothing) {
+  Envelope petition = Petition(1, "某公司拖欠工资三个月。");
+  store::WriteBatch batch(&t_->store());
+  ASSERT_EQ(service_->Apply(petition, batch).code(), absl::StatusCode::kOk);
+  ASSERT_TRUE(t_->publisher().Commit(batch).ok());
+  service_->Committed();
+  for (const Hostile& h : InvalidTexts()) {
+    SCOPED_TRACE(h.what);
+    ActRequest req;
+    req.set_case_id(petition.case_id());
+    req.set_expected_version(1);
+    req.set_reason(h.bytes);
+    req.mutable_transfer();
+    grpc::ServerContext ctx;
+    caserelay::v1::CaseView view;
+    grpc::Status s = service_->Act(&ctx, &req, &view);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_TRUE(absl::StartsWith(s.error_message(), "reason: "))
+        << s.error_message();
+  }
+  ExpectEveryRecordLoads();
+  EXPECT_EQ(t_->Published("case-events").size(), 1u);
 }
 
 }  // namespace

@@ -82,18 +82,7 @@ inline Envelope Event(uint64_t sequence, absl::Time at,
   return e;
 }
 
-// Every call comes from one office (as a token or certificate would say).
-class FixedCaller final : public rpc::Authenticator {
- public:
-  explicit FixedCaller(std::string office) : office_(std::move(office)) {}
-  absl::StatusOr<std::string> OfficeOf(
-      const grpc::ServerContext&) const override {
-    return office_;
-  }
-
- private:
-  const std::string office_;
-};
+using svctest::FixedCaller;
 
 class SupervisionTest : public ::testing::Test {
  protected:
