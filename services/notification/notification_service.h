@@ -9,7 +9,8 @@
 // message_book.h), "by-case" (case id + "/" +
 // message id -> empty), "cases" (case id -> what its REGISTER said that
 // later events need: a CaseEvent holding only petitioner and
-// matter_class). Personal data is not stored: the phone number is asked of
+// matter_class), "sequences" (case id -> the last case-events sequence
+// applied, decimal). Personal data is not stored: the phone number is asked of
 // intake at send time.
 //
 // Thread safety: Apply runs on the consume loop's thread and only creates
@@ -35,11 +36,12 @@ inline constexpr char kMessages[] = "messages";
 inline constexpr char kQueue[] = "queue";
 inline constexpr char kByCase[] = "by-case";
 inline constexpr char kCases[] = "cases";
+inline constexpr char kSequences[] = "sequences";
 
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
-  static const auto* const kFamilies =
-      new std::vector<std::string>{kMessages, kQueue, kByCase, kCases};
+  static const auto* const kFamilies = new std::vector<std::string>{
+      kMessages, kQueue, kByCase, kCases, kSequences};
   return *kFamilies;
 }
 
@@ -72,13 +74,25 @@ class NotificationServiceImpl final
 
   // A CaseEvent queues the SMS PlanSms chooses (message id: the event's id
   // + "/sms", so one per event; queued behind the case's earlier events by
-  // the envelope's sequence); a second delivery of the same event
-  // queues nothing and writes nothing. A REGISTER also keeps what later
-  // events of its case need (petitioner, whether it is an accusation).
-  // Other payloads are ignored. Errors, with nothing written (the loop
-  // keeps the event as a dead letter): PlanSms's; INVALID_ARGUMENT for a
-  // REGISTER without petitioner.id; NOT_FOUND for an SMS-bearing event
-  // of a case whose REGISTER was never applied.
+  // the envelope's sequence) and records its sequence as the case's last
+  // applied (kSequences), in the same batch. Events of a case apply in
+  // sequence order only (issue 22 item 5), as supervision's do:
+  //  - sequence <= the last applied: a duplicate, OK, nothing written;
+  //  - sequence > the last applied + 1: SequenceGapError (held_events.h),
+  //    nothing written; the consume loop holds the event and offers it
+  //    again once the missing one was applied.
+  // A case never seen has applied 0, so it starts only at sequence 1
+  // (routing's REGISTER). A case whose REGISTER is kept (kCases) but that
+  // has no sequence recorded was stored before sequences were: its next
+  // event is applied whatever its sequence (no gap can be told for it)
+  // and counts from there, so it is never held for ever.
+  // A second delivery of an event queues nothing and writes nothing. A
+  // REGISTER also keeps what later events of its case need (petitioner,
+  // whether it is an accusation). Other payloads are ignored. Errors, with
+  // nothing written (the loop keeps the event as a dead letter): PlanSms's;
+  // INVALID_ARGUMENT for a case event without sequence or a REGISTER
+  // without petitioner.id; NOT_FOUND for an SMS-bearing event of a case
+  // whose REGISTER was never applied; DATA_LOSS for a corrupt record.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
   void Committed() override;

@@ -1,8 +1,11 @@
 // NotificationServiceImpl: Apply turns case events into queued SMS, exactly
 // once per event (DESIGN.md One recipe: replay produces the same ids),
 // queued by case and event sequence (MessageBook::QueueKey), and keeps what
-// a REGISTER said for the case's later events. Which trigger each action
-// takes is sms_plan_test.cc; ResolveMessage is resolve_message_test.cc.
+// a REGISTER said for the case's later events; a case's events apply in
+// sequence order only, an event after a missing one answering
+// SequenceGapError for the consume loop to hold (issue 22 item 5). Which
+// trigger each action takes is sms_plan_test.cc; ResolveMessage is
+// resolve_message_test.cc.
 
 #include "services/notification/notification_service.h"
 
@@ -12,6 +15,7 @@
 #include "absl/status/status.h"
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
+#include "common/service/held_events.h"
 #include "common/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -200,22 +204,21 @@ TEST_F(NotificationServiceTest, ClaimReasonIsTold) {
   EXPECT_EQ(record.vars().at("route"), "向人民法院了解审理进展");
 }
 
-TEST_F(NotificationServiceTest, EventWithoutSmsWritesNothing) {
+TEST_F(NotificationServiceTest,
+       EventWithoutSmsQueuesNothingButCountsInSequence) {
   ApplyAndCommit(RegisterFor(kCase));
-  store::WriteBatch batch(&t_->store());
-  ASSERT_EQ(
-      service_
-          ->Apply(CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_OBJECT),
-                  batch)
-          .code(),
-      absl::StatusCode::kOk);
-  EXPECT_TRUE(batch.empty());
+  ApplyAndCommit(CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_OBJECT));
+  EXPECT_EQ(Keys(kMessages).size(), 1u);
+  EXPECT_EQ(Keys(kQueue).size(), 1u);
+  EXPECT_EQ(Queued().size(), 1u);
+  EXPECT_EQ(LastSequence(kCase), "2") << "event 3 may follow it";
 }
 
 TEST_F(NotificationServiceTest, SmsEventOfAnUnregisteredCaseIsNotFound) {
+  // Event 1 of a case that is no REGISTER (routing never sends one).
   store::WriteBatch batch(&t_->store());
   absl::Status s = service_->Apply(
-      CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_TRANSFER), batch);
+      CaseEventFor(kCase, 1, caserelay::v1::CASE_ACTION_TRANSFER), batch);
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(s.message(), ::testing::HasSubstr(kCase));
   EXPECT_TRUE(batch.empty()) << "check first, then write";
@@ -276,12 +279,17 @@ TEST(QueueKeyTest, OrdersByCaseThenSequenceThenMessage) {
 
 TEST_F(NotificationServiceTest, QueueHoldsMessagesByCaseThenEventSequence) {
   // message_book.h: the queue orders by case, then the sequence of the
-  // event that queued the message, whatever the order they arrived in.
+  // event that queued the message, whatever order the cases arrived in
+  // (a case's own events apply in sequence order only: gaps are held).
   const std::string other = "140431-20261122-000002";
+  // Events 3 to 9 (OBJECT) queue nothing: 10's key must sort after 2's.
   ApplyAndCommit(RegisterFor(other));
   ApplyAndCommit(RegisterFor(kCase));
-  ApplyAndCommit(CaseEventFor(kCase, 10, caserelay::v1::CASE_ACTION_ASSIGN));
   ApplyAndCommit(CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_TRANSFER));
+  for (uint64_t seq = 3; seq <= 9; ++seq) {
+    ApplyAndCommit(CaseEventFor(kCase, seq, caserelay::v1::CASE_ACTION_OBJECT));
+  }
+  ApplyAndCommit(CaseEventFor(kCase, 10, caserelay::v1::CASE_ACTION_ASSIGN));
   auto queue = book_->Queue();
   ASSERT_TRUE(queue.ok()) << queue.status();
   std::vector<std::string> ids;
@@ -294,6 +302,156 @@ TEST_F(NotificationServiceTest, QueueHoldsMessagesByCaseThenEventSequence) {
                                   "routing/" + std::string(kCase) + "/2/sms",
                                   "routing/" + std::string(kCase) + "/10/sms",
                                   "routing/" + other + "/1/sms"));
+}
+
+// ---- per-case sequence (issue 22 item 5) -----------------------------------
+
+// Event 3 before event 2 is a gap: not applied out of order (the consume
+// loop holds it), nothing written.
+TEST_F(NotificationServiceTest,
+       EventAfterAMissingOneIsASequenceGapAndWritesNothing) {
+  ApplyAndCommit(RegisterFor(kCase));
+  store::WriteBatch batch(&t_->store());
+  absl::Status gap = service_->Apply(
+      CaseEventFor(kCase, 3, caserelay::v1::CASE_ACTION_ASSIGN), batch);
+  EXPECT_EQ(gap.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(service::IsSequenceGap(gap)) << gap;
+  EXPECT_TRUE(batch.empty());
+  EXPECT_EQ(Keys(kMessages).size(), 1u);
+  EXPECT_EQ(LastSequence(kCase), "1");
+}
+
+// What the consume loop does with it: once event 2 was applied, the held
+// event 3 is offered again and queues its SMS, behind event 2's.
+TEST_F(NotificationServiceTest, HeldEventAppliesOnceTheMissingOneCame) {
+  ApplyAndCommit(RegisterFor(kCase));
+  Envelope assign = CaseEventFor(kCase, 3, caserelay::v1::CASE_ACTION_ASSIGN);
+  {
+    store::WriteBatch batch(&t_->store());
+    ASSERT_TRUE(service::IsSequenceGap(service_->Apply(assign, batch)));
+  }
+  // The missing event and the held one come in one batch, as in the loop.
+  store::WriteBatch batch(&t_->store());
+  ASSERT_EQ(
+      service_
+          ->Apply(CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_TRANSFER),
+                  batch)
+          .code(),
+      absl::StatusCode::kOk);
+  ASSERT_EQ(service_->Apply(assign, batch).code(), absl::StatusCode::kOk);
+  ASSERT_EQ(t_->publisher().Commit(batch).code(), absl::StatusCode::kOk);
+  service_->Committed();
+
+  auto queue = book_->Queue();
+  ASSERT_TRUE(queue.ok()) << queue.status();
+  std::vector<std::string> ids;
+  for (const MessageBook::Queued& q : *queue) ids.push_back(q.message_id);
+  const std::string prefix = "routing/" + std::string(kCase) + "/";
+  EXPECT_THAT(ids, ::testing::ElementsAre(prefix + "1/sms", prefix + "2/sms",
+                                          prefix + "3/sms"));
+  EXPECT_EQ(LastSequence(kCase), "3");
+}
+
+// Whether an event applies, by the case's last applied sequence (as
+// supervision decides it): each row, on a case of its own, applies `before`
+// in order (each must be OK), then `event`.
+TEST_F(NotificationServiceTest, SequenceDecidesWhetherAnEventApplies) {
+  enum class Outcome { kApplied, kIgnored, kGap, kInvalid };
+  struct Row {
+    const char* name;
+    std::vector<uint64_t> before;  // 1 is REGISTER, the rest TRANSFER
+    uint64_t event;                // an ASSIGN with this sequence
+    Outcome outcome;
+    const char* last;  // the case's sequence after it ("" none)
+  };
+  const Row rows[] = {
+      {"a case never seen starts at its REGISTER",
+       {},
+       1,
+       Outcome::kApplied,
+       "1"},
+      {"a case never seen: event 2 waits for event 1",
+       {},
+       2,
+       Outcome::kGap,
+       ""},
+      {"the next one applies", {1}, 2, Outcome::kApplied, "2"},
+      {"one skipped is a gap", {1}, 3, Outcome::kGap, "1"},
+      {"several skipped is a gap", {1, 2}, 7, Outcome::kGap, "2"},
+      {"the last applied again is a duplicate",
+       {1, 2},
+       2,
+       Outcome::kIgnored,
+       "2"},
+      {"an older one is a duplicate", {1, 2, 3}, 2, Outcome::kIgnored, "3"},
+      {"no sequence is refused", {1}, 0, Outcome::kInvalid, "1"},
+  };
+  int n = 0;
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    const std::string case_id = "140431-20261122-10000" + std::to_string(++n);
+    for (uint64_t seq : row.before) {
+      ApplyAndCommit(seq == 1
+                         ? RegisterFor(case_id)
+                         : CaseEventFor(case_id, seq,
+                                        caserelay::v1::CASE_ACTION_TRANSFER));
+    }
+    Envelope event = row.event == 1
+                         ? RegisterFor(case_id)
+                         : CaseEventFor(case_id, row.event,
+                                        caserelay::v1::CASE_ACTION_ASSIGN);
+    // Another event id than those before: a duplicate by sequence alone.
+    event.set_event_id("routing/row/" + std::to_string(row.event));
+    event.set_sequence(row.event);
+    store::WriteBatch batch(&t_->store());
+    absl::Status s = service_->Apply(event, batch);
+    switch (row.outcome) {
+      case Outcome::kApplied:
+        EXPECT_EQ(s.code(), absl::StatusCode::kOk) << s;
+        EXPECT_FALSE(batch.empty());
+        break;
+      case Outcome::kIgnored:
+        EXPECT_EQ(s.code(), absl::StatusCode::kOk) << s;
+        EXPECT_TRUE(batch.empty());
+        break;
+      case Outcome::kGap:
+        EXPECT_TRUE(service::IsSequenceGap(s)) << s;
+        EXPECT_TRUE(batch.empty());
+        break;
+      case Outcome::kInvalid:
+        EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+        EXPECT_FALSE(service::IsSequenceGap(s));
+        EXPECT_TRUE(batch.empty());
+        break;
+    }
+    if (s.ok()) {
+      ASSERT_EQ(t_->publisher().Commit(batch).code(), absl::StatusCode::kOk);
+    }
+    EXPECT_EQ(LastSequence(case_id), row.last);
+  }
+}
+
+// A store from before sequences were recorded knows an open case (its
+// REGISTER) but not where it is: its next event applies whatever its
+// sequence, and the case counts from there.
+TEST_F(NotificationServiceTest, CaseStoredWithoutSequenceIsNotHeld) {
+  ApplyAndCommit(RegisterFor(kCase));
+  store::WriteBatch old(&t_->store());
+  old.Delete(kSequences, kCase);
+  ASSERT_EQ(t_->publisher().Commit(old).code(), absl::StatusCode::kOk);
+
+  Envelope transfer =
+      CaseEventFor(kCase, 5, caserelay::v1::CASE_ACTION_TRANSFER);
+  ApplyAndCommit(transfer);
+  EXPECT_EQ(Message(transfer.event_id() + "/sms").message().trigger(),
+            "transferred");
+  EXPECT_EQ(LastSequence(kCase), "5");
+
+  store::WriteBatch batch(&t_->store());
+  absl::Status gap = service_->Apply(
+      CaseEventFor(kCase, 7, caserelay::v1::CASE_ACTION_ASSIGN), batch);
+  EXPECT_TRUE(service::IsSequenceGap(gap)) << gap;
+  EXPECT_TRUE(batch.empty());
 }
 
 }  // namespace

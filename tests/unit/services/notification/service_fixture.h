@@ -63,6 +63,13 @@ class NotificationServiceTest : public ::testing::Test {
     return keys;
   }
 
+  // The last case-events sequence applied for `case_id`; "" if none.
+  std::string LastSequence(const std::string& case_id) {
+    auto raw = t_->store().Get(kSequences, case_id);
+    EXPECT_TRUE(raw.ok()) << raw.status();
+    return raw.ok() && raw->has_value() ? **raw : std::string();
+  }
+
   std::vector<caserelay::v1::Envelope> Queued() {
     std::vector<caserelay::v1::Envelope> out;
     for (caserelay::v1::Envelope& e : t_->Published("notification-events")) {
