@@ -213,8 +213,15 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
     reset.stored_offset = stored->next_offset;
     reset.stored_log_id = stored->log_id;
     reset.log_id = log_id_;
-    if (!stored->log_id.empty() && !log_id_.empty() &&
-        stored->log_id != log_id_) {
+    if (!stored->log_id.empty() && log_id_.empty()) {
+      // Without this cluster's id a stored position cannot be told from
+      // one in a new log whose end happens to lie beyond it: wait (the
+      // assignment is retried) rather than skip the new log's first records.
+      return absl::UnavailableError(
+          "the cluster id is not known yet, so the stored position cannot be "
+          "matched to this log");
+    }
+    if (!stored->log_id.empty() && stored->log_id != log_id_) {
       reset.kind = PositionReset::Kind::kNewLog;
       reset.resumed_at = 0;
       tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);

@@ -262,11 +262,10 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   // again, and consumers drop what they had by event id (issue 23 item 1).
   auto cluster =
       kafka::ClusterId(*bootstrap, cfg->GetDuration("kafka.wait"), *kafka_props);
-  if (!cluster.ok()) {
-    log::Warn("Kafka gave no cluster id: confirmed events are not kept for "
-              "a new log in this run",
-              {{"error", std::string(cluster.status().message())}});
-  } else {
+  // Without it, events confirmed in an old log would not go out again:
+  // fail start (the supervisor starts us again) rather than lose them.
+  if (!cluster.ok()) return Fail(cluster.status(), 1);
+  {
     auto requeued = (*store)->RequeuePublished(*cluster);
     if (!requeued.ok()) return Fail(requeued.status(), 1);
     if (*requeued > 0) {

@@ -38,7 +38,8 @@ Submitted Submit(System& sys, int n) {
   return {resp.case_number(), resp.lookup_code()};
 }
 
-// Whether routing holds the case and notification has sent its receipt.
+// Whether routing holds the case, supervision has armed its deadline and
+// notification has sent its receipt.
 bool Settled(System& sys, const Submitted& c) {
   grpc::ClientContext rctx;
   caserelay::v1::GetCaseRequest get;
@@ -49,9 +50,17 @@ bool Settled(System& sys, const Submitted& c) {
   caserelay::v1::ListMessagesRequest list;
   list.set_case_id(c.case_number);
   caserelay::v1::ListMessagesResponse messages;
-  return sys.notification().ListMessages(&nctx, list, &messages).ok() &&
-         messages.messages_size() > 0 &&
-         messages.messages(0).state() == caserelay::v1::SMS_STATE_SENT;
+  if (!sys.notification().ListMessages(&nctx, list, &messages).ok() ||
+      messages.messages_size() == 0 ||
+      messages.messages(0).state() != caserelay::v1::SMS_STATE_SENT) {
+    return false;
+  }
+  grpc::ClientContext sctx;
+  caserelay::v1::ListDeadlinesRequest deadlines;
+  deadlines.set_case_id(c.case_number);
+  caserelay::v1::ListDeadlinesResponse armed;
+  return sys.supervision().ListDeadlines(&sctx, deadlines, &armed).ok() &&
+         armed.deadlines_size() > 0;
 }
 
 // Polls until every case is routed and told, or 90 s pass; returns how
