@@ -26,27 +26,14 @@
 #include "absl/time/civil_time.h"
 #include "common/time/astronomical_almanac.h"
 #include "gtest/gtest.h"
+#include "tests/unit/common/time/almanac_fixture.h"
 
 namespace caserelay::time {
 namespace {
 
 using Day = absl::CivilDay;
 
-class AlmanacTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto almanac = AstronomicalAlmanac::Create();
-    ASSERT_TRUE(almanac.ok()) << almanac.status();
-    almanac_ = almanac->release();
-  }
-  static void TearDownTestSuite() {
-    delete almanac_;
-    almanac_ = nullptr;
-  }
-  static const AstronomicalAlmanac* almanac_;
-};
-
-const AstronomicalAlmanac* AlmanacTest::almanac_ = nullptr;
+class AlmanacTest : public AlmanacFixture {};
 
 TEST_F(AlmanacTest, LunarDatesAndQingmingMatchTheHongKongObservatory) {
   struct Row {

@@ -16,6 +16,7 @@
 #include "common/time/calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/common/time/almanac_fixture.h"
 
 namespace caserelay::time {
 namespace {
@@ -23,21 +24,7 @@ namespace {
 using Day = absl::CivilDay;
 using ::testing::ElementsAreArray;
 
-class StatutoryHolidaysTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto almanac = AstronomicalAlmanac::Create();
-    ASSERT_TRUE(almanac.ok()) << almanac.status();
-    almanac_ = almanac->release();
-  }
-  static void TearDownTestSuite() {
-    delete almanac_;
-    almanac_ = nullptr;
-  }
-  static const AstronomicalAlmanac* almanac_;
-};
-
-const AstronomicalAlmanac* StatutoryHolidaysTest::almanac_ = nullptr;
+class StatutoryHolidaysTest : public AlmanacFixture {};
 
 TEST_F(StatutoryHolidaysTest, DerivedDaysEqualTheNoticesStatutoryDays) {
   // Each notice marks its statutory days (data/holidays/README.md); the law

@@ -20,6 +20,7 @@
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "services/intake/intake_service.h"
+#include "tests/unit/services/hostile_text.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
@@ -28,28 +29,10 @@ namespace {
 using caserelay::v1::Envelope;
 using caserelay::v1::SubmitPetitionRequest;
 
-struct Hostile {
-  const char* what;
-  std::string bytes;
-};
+using svctest::Hostile;
 
-// Not valid UTF-8: protobuf writes these and never parses them back.
-std::vector<Hostile> InvalidTexts() {
-  return {
-      {"a lone 0xFF", "张\xFF三"},
-      {"a cut 3-byte sequence", "张三\xE9\x94"},
-      {"an overlong '/'", "\xC0\xAF"},
-      {"a UTF-8-encoded surrogate", "\xED\xA0\x80"},
-  };
-}
-
-// Valid UTF-8, but odd.
-std::vector<Hostile> OddTexts() {
-  return {
-      {"an emoji", "张三\xF0\x9F\x98\x80"},
-      {"a NUL", std::string("张\0三", 7)},
-  };
-}
+std::vector<Hostile> InvalidTexts() { return svctest::InvalidTexts("张三"); }
+std::vector<Hostile> OddTexts() { return svctest::OddTexts("张三"); }
 
 // One string field of the request, by its path in INVALID_ARGUMENT.
 struct TextField {

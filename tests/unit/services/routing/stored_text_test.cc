@@ -26,6 +26,7 @@
 #include "services/routing/directory_resolver.h"
 #include "services/routing/request_bounds.h"
 #include "services/routing/routing_service.h"
+#include "tests/unit/services/hostile_text.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::routing {
@@ -33,26 +34,10 @@ namespace {
 
 using caserelay::v1::ActRequest;
 
-struct Hostile {
-  const char* what;
-  std::string bytes;
-};
+using svctest::Hostile;
 
-std::vector<Hostile> InvalidTexts() {
-  return {
-      {"a lone 0xFF", "140431\xFF"},
-      {"a cut 3-byte sequence", "不服\xE9\x94"},
-      {"an overlong '/'", "\xC0\xAF"},
-      {"a UTF-8-encoded surrogate", "\xED\xA0\x80"},
-  };
-}
-
-std::vector<Hostile> OddTexts() {
-  return {
-      {"an emoji", "\xF0\x9F\x98\x80"},
-      {"a NUL", std::string("a\0b", 3)},
-  };
-}
+std::vector<Hostile> InvalidTexts() { return svctest::InvalidTexts("140431"); }
+std::vector<Hostile> OddTexts() { return svctest::OddTexts("a"); }
 
 // One string field of a request: its path, how to set it, and the
 // handler's check.

@@ -18,31 +18,16 @@
 #include "google/protobuf/message.h"
 #include "gtest/gtest.h"
 #include "services/supervision/supervision_service.h"
+#include "tests/unit/services/hostile_text.h"
 #include "tests/unit/services/supervision/supervision_fixture.h"
 
 namespace caserelay::supervision::testing {
 namespace {
 
-struct Hostile {
-  const char* what;
-  std::string bytes;
-};
+using svctest::Hostile;
 
-std::vector<Hostile> InvalidTexts() {
-  return {
-      {"a lone 0xFF", "沁源\xFF"},
-      {"a cut 3-byte sequence", "沁源\xE5\x8E"},
-      {"an overlong '/'", "\xC0\xAF"},
-      {"a UTF-8-encoded surrogate", "\xED\xA0\x80"},
-  };
-}
-
-std::vector<Hostile> OddTexts() {
-  return {
-      {"an emoji", "\xF0\x9F\x98\x80"},
-      {"a NUL", std::string("a\0b", 3)},
-  };
-}
+std::vector<Hostile> InvalidTexts() { return svctest::InvalidTexts("沁源"); }
+std::vector<Hostile> OddTexts() { return svctest::OddTexts("a"); }
 
 // Sets every string field of `m` and of its set messages (lists: each
 // item) to `text`; codes too when `codes`, otherwise fields ending in
