@@ -59,7 +59,8 @@ service::ServiceDefinition IntakeDefinition() {
        "longest matter.text accepted, in characters", 1, 100000},
       {"intake.max_list_items", T::kInt, "20", false,
        "most items of each list of a matter (accused_offices, "
-       "other_regions, other_categories), 1..200"},
+       "other_regions, other_categories)",
+       1, 200},
       {"intake.request_id_ttl", T::kDuration, "24h", false,
        "how long a caller's request_id is remembered (a retry within it "
        "gets the same case; 1m..30d)"},
@@ -76,20 +77,12 @@ service::ServiceDefinition IntakeDefinition() {
     Limits limits;
     limits.max_text_chars =
         static_cast<int>(context.config->GetInt("intake.max_text_chars"));
-    int64_t max_list_items = context.config->GetInt("intake.max_list_items");
-    if (max_list_items < 1 || max_list_items > 200) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config: intake.max_list_items must be 1..200, not ",
-          max_list_items));
-    }
-    limits.max_list_items = static_cast<int>(max_list_items);
+    // Ranges are the schema's, checked at load (common/config).
+    limits.max_list_items =
+        static_cast<int>(context.config->GetInt("intake.max_list_items"));
     LookupLimits lookup_limits;
-    int64_t max_failures = context.config->GetInt("lookup.max_failures");
-    if (max_failures < 1 || max_failures > 1000) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config: lookup.max_failures must be 1..1000, not ", max_failures));
-    }
-    lookup_limits.max_failures = static_cast<int>(max_failures);
+    lookup_limits.max_failures =
+        static_cast<int>(context.config->GetInt("lookup.max_failures"));
     lookup_limits.failure_window =
         context.config->GetDuration("lookup.failure_window");
     if (lookup_limits.failure_window <= absl::ZeroDuration()) {

@@ -32,6 +32,11 @@ TEST(IntakeSettingsTest, IntegersOutsideTheirRangeAreRefused) {
             "\"lookup.max_failures\" (from env CASERELAY_LOOKUP_MAX_FAILURES): "
             "0 is outside [1, 1000]"},
            {"CASERELAY_LOOKUP_MAX_FAILURES", "5", ""},
+           {"CASERELAY_INTAKE_MAX_LIST_ITEMS", "0",
+            "\"intake.max_list_items\" (from env "
+            "CASERELAY_INTAKE_MAX_LIST_ITEMS): 0 is outside [1, 200]"},
+           {"CASERELAY_INTAKE_MAX_LIST_ITEMS", "201", "201 is outside [1, 200]"},
+           {"CASERELAY_INTAKE_MAX_LIST_ITEMS", "20", ""},
        }) {
     SCOPED_TRACE(absl::StrCat(row.env, "=", row.value));
     auto config = config::Config::Load(
