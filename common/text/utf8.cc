@@ -125,4 +125,13 @@ absl::Status CheckUtf8Lines(std::string_view contents,
                    " (the file must be UTF-8, not e.g. GBK)"));
 }
 
+size_t CountCodePoints(std::string_view s) {
+  if (!IsValidUtf8(s)) return s.size();
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
 }  // namespace caserelay::text

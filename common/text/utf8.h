@@ -30,6 +30,10 @@ inline bool IsValidUtf8(std::string_view s) {
   return !FirstInvalidUtf8(s).has_value();
 }
 
+// The number of code points of `s` when it is valid UTF-8; its byte count
+// otherwise, so stray or cut-off bytes cannot slip past a size bound.
+size_t CountCodePoints(std::string_view s);
+
 // `s` with each maximal ill-formed subsequence replaced by U+FFFD (the
 // Unicode "substitution of maximal subparts" practice); valid input comes
 // back unchanged. The result is always valid UTF-8.

@@ -31,23 +31,7 @@ absl::Status CheckList(absl::string_view path,
 }  // namespace
 
 size_t CountCodePoints(absl::string_view utf8) {
-  size_t n = 0;
-  for (size_t i = 0; i < utf8.size(); ++n) {
-    const unsigned char lead = static_cast<unsigned char>(utf8[i]);
-    size_t len = lead < 0x80           ? 1
-                 : (lead >> 5) == 0x6  ? 2
-                 : (lead >> 4) == 0xE  ? 3
-                 : (lead >> 3) == 0x1E ? 4
-                                       : 0;
-    if (len == 0 || i + len > utf8.size()) return utf8.size();
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(utf8[i + k]) & 0xC0) != 0x80) {
-        return utf8.size();
-      }
-    }
-    i += len;
-  }
-  return n;
+  return text::CountCodePoints(std::string_view(utf8.data(), utf8.size()));
 }
 
 absl::Status CheckChars(absl::string_view path, absl::string_view value,

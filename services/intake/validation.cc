@@ -6,7 +6,6 @@
 #include "domain/petition/identity.h"
 #include "domain/petition/matter_bounds.h"
 #include "domain/routing/matter_validation.h"
-#include "domain/sms/segment.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
@@ -79,15 +78,7 @@ absl::Status AllUtf8(const google::protobuf::Message& msg,
 }  // namespace
 
 size_t CountChars(std::string_view utf8) {
-  // The strict decoder of the SMS module: code points are UTF-16 units
-  // less the low halves of surrogate pairs.
-  auto units = sms::Utf8ToUtf16(utf8);
-  if (!units.ok()) return utf8.size();
-  size_t n = 0;
-  for (char16_t u : *units) {
-    if (u < 0xDC00 || u > 0xDFFF) ++n;
-  }
-  return n;
+  return text::CountCodePoints(utf8);
 }
 
 absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
