@@ -28,6 +28,7 @@
 #include "common/rpc/credentials.h"
 #include "common/rpc/token_auth.h"
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 
 namespace caserelay::testing {
 namespace {
@@ -40,7 +41,50 @@ std::string Tail(const std::string& path, size_t bytes = 2000) {
   return all.size() > bytes ? all.substr(all.size() - bytes) : all;
 }
 
+// A sanitizer build (CASERELAY_SANITIZE): children's logs are checked for
+// sanitizer reports (Process, RunCommand). gcc defines
+// __SANITIZE_ADDRESS__ under -fsanitize=address, which that build always
+// has.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitizerBuild = true;
+#else
+constexpr bool kSanitizerBuild = false;
+#endif
+
+// The size of file `path`; 0 if it does not exist.
+long FileSize(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 ? static_cast<long>(st.st_size) : 0;
+}
+
+// The sanitizers' reports in `text`: each ends with a line "SUMMARY:
+// AddressSanitizer: ..." (LeakSanitizer's too), or "SUMMARY:
+// UndefinedBehaviorSanitizer: ..."; the last one with up to 6000 bytes
+// before it, or "" if there is none.
+std::string SanitizerReport(const std::string& text) {
+  std::string found;
+  for (size_t at = text.find("SUMMARY: "); at != std::string::npos;
+       at = text.find("SUMMARY: ", at + 1)) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    if (text.substr(at, end - at).find("Sanitizer") == std::string::npos) {
+      continue;
+    }
+    const size_t begin = at > 6000 ? at - 6000 : 0;
+    found = text.substr(begin, end - begin);
+  }
+  return found;
+}
+
 }  // namespace
+
+absl::Duration Scaled(absl::Duration d) {
+  static const double scale = [] {
+    const char* v = std::getenv("CASERELAY_TEST_TIME_SCALE");
+    double x = 1;
+    return v != nullptr && absl::SimpleAtod(v, &x) && x >= 1 ? x : 1.0;
+  }();
+  return d * scale;
+}
 
 CommandResult RunCommand(const std::string& command) {
   FILE* p = popen((command + " 2>&1").c_str(), "r");
@@ -48,6 +92,11 @@ CommandResult RunCommand(const std::string& command) {
   char buf[512];
   while (p && fgets(buf, sizeof buf, p)) out += buf;
   int status = p ? pclose(p) : -1;
+  if (kSanitizerBuild) {
+    if (const std::string report = SanitizerReport(out); !report.empty()) {
+      ADD_FAILURE() << command << " wrote a sanitizer report:\n" << report;
+    }
+  }
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
@@ -58,6 +107,7 @@ std::string Binary(const std::string& relative) {
 absl::StatusOr<std::unique_ptr<Process>> Process::Start(
     const std::vector<std::string>& argv,
     const std::map<std::string, std::string>& env, const std::string& log) {
+  const long log_start = FileSize(log);
   pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
@@ -83,7 +133,22 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Start(
     std::perror("execv");
     _exit(127);
   }
-  return std::unique_ptr<Process>(new Process(pid, log));
+  return std::unique_ptr<Process>(new Process(pid, log, argv[0], log_start));
+}
+
+void Process::Reaped() {
+  reaped_ = true;
+  if (!kSanitizerBuild) return;
+  std::ifstream in(log_, std::ios::binary);
+  in.seekg(log_start_);
+  std::stringstream s;
+  s << in.rdbuf();
+  const std::string report = SanitizerReport(s.str());
+  if (!report.empty()) {
+    ADD_FAILURE() << name_ << " (pid " << pid_
+                  << ") wrote a sanitizer report to " << log_ << ":\n"
+                  << report;
+  }
 }
 
 Process::~Process() {
@@ -95,7 +160,7 @@ int Process::Signal(int sig, bool wait) {
   kill(pid_, sig);
   if (wait) {
     waitpid(pid_, &status_, 0);
-    reaped_ = true;
+    Reaped();
   }
   return status_;
 }
@@ -103,7 +168,7 @@ int Process::Signal(int sig, bool wait) {
 bool Process::Running() {
   if (reaped_) return false;
   if (waitpid(pid_, &status_, WNOHANG) == pid_) {
-    reaped_ = true;
+    Reaped();
     return false;
   }
   return true;
@@ -211,7 +276,7 @@ System::~System() {
   for (auto& [name, p] : services_) {
     if (p) p->Signal(SIGTERM, /*wait=*/false);
   }
-  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  absl::Time deadline = absl::Now() + Scaled(absl::Seconds(10));
   for (auto& [name, p] : services_) {
     while (p && p->Running() && absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(20));
@@ -227,8 +292,8 @@ absl::Status System::StartBroker() {
   auto broker = Process::Start(broker_argv_, {}, dir() + "/devbroker.log");
   if (!broker.ok()) return broker.status();
   broker_ = *std::move(broker);
-  auto bootstrap = WaitForKey(info, "bootstrap", absl::Seconds(20),
-                              broker_.get());
+  auto bootstrap =
+      WaitForKey(info, "bootstrap", Scaled(absl::Seconds(20)), broker_.get());
   if (!bootstrap.ok()) return bootstrap.status();
   bootstrap_ = *bootstrap;
   return absl::OkStatus();
@@ -340,11 +405,11 @@ absl::Status System::LaunchService(const std::string& service) {
 
 absl::Status System::AwaitService(const std::string& service) {
   std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
-  auto grpc_addr = WaitForKey(endpoints, "grpc", absl::Seconds(30),
+  auto grpc_addr = WaitForKey(endpoints, "grpc", Scaled(absl::Seconds(30)),
                               services_[service].get());
   if (!grpc_addr.ok()) return grpc_addr.status();
   addresses_[service] = *grpc_addr;
-  auto admin_addr = WaitForKey(endpoints, "admin", absl::Seconds(5),
+  auto admin_addr = WaitForKey(endpoints, "admin", Scaled(absl::Seconds(5)),
                                services_[service].get());
   if (!admin_addr.ok()) return admin_addr.status();
   admin_addresses_[service] = *admin_addr;

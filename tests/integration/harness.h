@@ -29,6 +29,13 @@
 namespace caserelay::testing {
 
 // A child process with its output in a log file.
+//
+// In a sanitizer build (scripts/test --sanitize) the child inherits
+// ASAN_OPTIONS and UBSAN_OPTIONS and writes its reports (ASan, LeakSanitizer
+// at exit, UBSan) to the log: when the Process is reaped (Signal with wait,
+// Running, the destructor), a report written since Start is a test failure
+// (gtest's ADD_FAILURE, with the report), whatever the exit status. Other
+// builds do not look.
 class Process {
  public:
   // Starts `argv[0]` with `argv` and `env` added to this environment.
@@ -44,12 +51,26 @@ class Process {
   const std::string& log() const { return log_; }
 
  private:
-  Process(pid_t pid, std::string log) : pid_(pid), log_(std::move(log)) {}
+  Process(pid_t pid, std::string log, std::string name, long log_start)
+      : pid_(pid),
+        log_(std::move(log)),
+        name_(std::move(name)),
+        log_start_(log_start) {}
+  // Marks the child reaped and, in a sanitizer build, fails the test on a
+  // sanitizer report in the log after log_start_.
+  void Reaped();
   pid_t pid_;
   std::string log_;
+  std::string name_;  // argv[0]
+  long log_start_;    // the log's size when the child started
   bool reaped_ = false;
   int status_ = 0;
 };
+
+// `d` times $CASERELAY_TEST_TIME_SCALE (a number >= 1; 1 when unset or not
+// a number), for waits until something happens: code under the sanitizers
+// runs several times slower, and scripts/test --sanitize sets the scale.
+absl::Duration Scaled(absl::Duration d);
 
 // Waits until `path` exists and has a line "key=value"; returns value.
 absl::StatusOr<std::string> WaitForKey(const std::string& path,
