@@ -44,6 +44,11 @@ function(caserelay_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
+  # Code under the sanitizers runs several times slower (scripts/test
+  # --sanitize gives the same scale to the harness's waits).
+  if(CASERELAY_SANITIZE)
+    math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${CASERELAY_SANITIZE_TIME_SCALE}")
+  endif()
   # Integration tests start whole systems: one at a time, so two of them
   # never compete for the machine's two cores.
   set(serial FALSE)
