@@ -1,5 +1,6 @@
 #include "common/store/outbox_publisher.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -34,6 +35,7 @@ absl::StatusOr<std::unique_ptr<OutboxPublisher>> OutboxPublisher::Create(
   {
     absl::MutexLock lock(&self->mu_);
     self->producer_ = *std::move(producer);
+    self->reopens_seen_ = store->reopens();
     std::vector<Entry> entries;
     absl::Time now = self->options_.now();
     for (auto& r : *pending) entries.push_back(Entry{std::move(r), now});
@@ -80,12 +82,38 @@ absl::Status OutboxPublisher::Commit(WriteBatch& batch) {
   absl::MutexLock lock(&mu_);
   auto records = store_->Commit(batch);
   if (!records.ok()) return records.status();
+  PickUpAfterReopenLocked(*records);
   std::vector<Entry> entries;
   entries.reserve(records->size());
   absl::Time now = options_.now();
   for (auto& r : *records) entries.push_back(Entry{std::move(r), now});
   EnqueueLocked(std::move(entries));
   return absl::OkStatus();
+}
+
+void OutboxPublisher::PickUpAfterReopenLocked(
+    const std::vector<OutboxRecord>& committed) {
+  const uint64_t reopens = store_->reopens();
+  if (reopens == reopens_seen_) return;
+  auto stored = store_->PendingOutbox();
+  if (!stored.ok()) return;  // looked at again on the next pass
+  reopens_seen_ = reopens;
+  std::set<uint64_t> held;
+  for (const auto& [seq, e] : in_flight_) held.insert(seq);
+  for (const Entry& e : backlog_) held.insert(e.record.seq);
+  for (const OutboxRecord& r : committed) held.insert(r.seq);
+  uint64_t found = 0;
+  for (OutboxRecord& r : *stored) {
+    if (held.count(r.seq) > 0) continue;
+    ++found;
+    ReturnLocked(Entry{std::move(r), options_.now()});
+  }
+  if (found > 0) {
+    log::Warn("store reopened after a storage fault: publishing outbox "
+              "records found in it that were not handed over (a write "
+              "reported failed that reached the disk)",
+              {{"records", std::to_string(found)}});
+  }
 }
 
 void OutboxPublisher::EnqueueLocked(std::vector<Entry> entries) {
@@ -244,6 +272,7 @@ void OutboxPublisher::RetryLoop() {
       if (rebuild_needed_) {
         rebuild = absl::Now() >= next_rebuild;
       } else {
+        PickUpAfterReopenLocked({});
         DrainLocked();
       }
     }

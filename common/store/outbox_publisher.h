@@ -30,6 +30,12 @@
 // Stats() shows both, and the age of the oldest unconfirmed record, for
 // /healthz and /metrics.
 //
+// After the store was opened again to recover from a storage fault
+// (Store::reopens(), store.h), the outbox may hold records this publisher
+// was never given (a commit reported failed whose write was on disk after
+// all): the next Commit, or the retry thread, takes every stored record it
+// does not hold into the backlog, in sequence order.
+//
 // Thread safety: thread-safe. Delivery reports arrive on the producer's
 // thread; retries and rebuilds run on the publisher's own thread.
 
@@ -143,6 +149,10 @@ class OutboxPublisher {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ProducerFailedLocked(const absl::Status& status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // If the store was reopened since the last look, queues every stored
+  // outbox record not held here (and not in `committed`, just queued).
+  void PickUpAfterReopenLocked(const std::vector<OutboxRecord>& committed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Destroys the failed producer and builds a new one. Called without mu_.
   void Rebuild();
   void RetryLoop();
@@ -163,6 +173,7 @@ class OutboxPublisher {
   std::string producer_error_ ABSL_GUARDED_BY(mu_);
   uint64_t dead_lettered_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t rebuilds_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t reopens_seen_ ABSL_GUARDED_BY(mu_) = 0;  // Store::reopens()
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread retry_thread_;
 };

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/store/outbox_dead_letters.h"
+#include "common/store/store_db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
 
@@ -24,6 +25,12 @@ constexpr char kOutboxSeqKey[] = "outbox-next-seq";
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
   return absl::UnavailableError(absl::StrCat("store: ", std::string(what), ": ", s.ToString()));
+}
+
+absl::Status Reopening() {
+  return absl::UnavailableError(
+      "store: the database is being opened again after a storage fault "
+      "(see /healthz); retry");
 }
 
 // Offsets key: topic NUL partition (big-endian), so a topic's partitions
@@ -108,12 +115,12 @@ void WriteBatch::Delete(std::string_view cf, std::string_view key) {
 
 absl::StatusOr<std::optional<std::string>> WriteBatch::Get(
     std::string_view cf, std::string_view key) const {
+  std::shared_ptr<Store::Db> db = store_->Current();
+  if (db == nullptr) return Reopening();
   std::string value;
-  rocksdb::Status s = batch_
-                          .GetFromBatchAndDB(
-                              store_->db_.get(), rocksdb::ReadOptions(),
-                              store_->Family(cf),
-                              rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s = batch_.GetFromBatchAndDB(
+      db->db(), rocksdb::ReadOptions(), db->Family(cf),
+      rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, absl::StrCat("read ", std::string(cf)));
   return value;
@@ -137,90 +144,16 @@ bool WriteBatch::empty() const {
 }
 
 // ---- Store ---------------------------------------------------------------
-
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
-  if (options.path.empty()) {
-    return absl::InvalidArgumentError("store: path is empty");
-  }
-  rocksdb::Options db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
-
-  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kOutbox,
-                                    kOffsets, kMeta, kDeadLetters,
-                                    kPublished};
-  for (const auto& cf : options.column_families) names.push_back(cf);
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) {
-    descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
-  if (!s.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("store: cannot open ", options.path, ": ", s.ToString()));
-  }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs;
-  for (size_t i = 0; i < names.size(); ++i) cfs[names[i]] = handles[i];
-
-  // The next outbox sequence survives restarts, so a sequence is never
-  // reused while an older record with it could still be reported.
-  uint64_t next_seq = 1;
-  std::string v;
-  s = db->Get(rocksdb::ReadOptions(), cfs[kMeta], kOutboxSeqKey, &v);
-  if (s.ok() && v.size() == 8) next_seq = DecodeUint64(v);
-  uint64_t size = 0;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(rocksdb::ReadOptions(), cfs[kOutbox]));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++size;
-  uint64_t published = 0;
-  it.reset(db->NewIterator(rocksdb::ReadOptions(), cfs[kPublished]));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++published;
-  it.reset();
-  return std::unique_ptr<Store>(
-      new Store(std::move(db), std::move(cfs), options.sync, next_seq, size,
-                options.keep_published, published));
-}
-
-Store::Store(std::unique_ptr<rocksdb::DB> db,
-             std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs,
-             bool sync, uint64_t next_outbox_seq, uint64_t outbox_size,
-             uint64_t keep_published, uint64_t published_size)
-    : db_(std::move(db)),
-      cfs_(std::move(cfs)),
-      sync_(sync),
-      keep_published_(keep_published),
-      next_outbox_seq_(next_outbox_seq),
-      outbox_size_(outbox_size),
-      published_size_(published_size) {}
-
-Store::~Store() {
-  for (auto& [name, handle] : cfs_) {
-    db_->DestroyColumnFamilyHandle(handle);
-  }
-  db_->Close();
-}
-
-rocksdb::ColumnFamilyHandle* Store::Family(std::string_view cf) const {
-  auto it = cfs_.find(cf);
-  if (it == cfs_.end()) {
-    // A programming error: the service did not declare the family.
-    std::fprintf(stderr, "store: unknown column family \"%.*s\"\n",
-                 static_cast<int>(cf.size()), cf.data());
-    std::abort();
-  }
-  return it->second;
-}
+// Opening, faults and recovery are in store_open.cc.
 
 absl::StatusOr<std::optional<std::string>> Store::Get(
     std::string_view cf, std::string_view key) const {
+  std::shared_ptr<Db> db = Current();
+  if (db == nullptr) return Reopening();
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(cf),
-                               rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s = db->db()->Get(rocksdb::ReadOptions(), db->Family(cf),
+                                    rocksdb::Slice(key.data(), key.size()),
+                                    &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, absl::StrCat("read ", std::string(cf)));
   return value;
@@ -229,8 +162,10 @@ absl::StatusOr<std::optional<std::string>> Store::Get(
 absl::Status Store::Scan(
     std::string_view cf, std::string_view begin, std::string_view end,
     const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  std::shared_ptr<Db> db = Current();
+  if (db == nullptr) return Reopening();
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), Family(cf)));
+      db->db()->NewIterator(rocksdb::ReadOptions(), db->Family(cf)));
   for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid();
        it->Next()) {
     std::string_view k(it->key().data(), it->key().size());
@@ -253,6 +188,7 @@ absl::Status Store::ScanPrefix(
 
 absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   absl::MutexLock lock(&mu_);
+  if (absl::Status s = RecoverLocked(); !s.ok()) return s;
   batch.batch_.SetSavePoint();
   uint64_t seq = next_outbox_seq_;
   std::vector<OutboxRecord> records = batch.outbox_;
@@ -271,12 +207,12 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync_;
-  rocksdb::Status s = db_->Write(wo, batch.batch_.GetWriteBatch());
+  absl::Status s = WriteLocked(wo, batch.batch_.GetWriteBatch(), "commit");
   if (!s.ok()) {
     // Leave the batch as it was so the caller can retry the same commit;
     // drop the bookkeeping puts added above.
     batch.batch_.RollbackToSavePoint().PermitUncheckedError();
-    return FromRocks(s, "commit");
+    return s;
   }
   batch.outbox_.clear();
   next_outbox_seq_ = seq;
@@ -288,9 +224,12 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
 
 absl::StatusOr<std::optional<StoredPosition>> Store::Position(
     std::string_view topic, int32_t partition) const {
+  std::shared_ptr<Db> db = Current();
+  if (db == nullptr) return Reopening();
   std::string v;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(kOffsets),
-                               OffsetKey(topic, partition), &v);
+  rocksdb::Status s = db->db()->Get(rocksdb::ReadOptions(),
+                                    db->Family(kOffsets),
+                                    OffsetKey(topic, partition), &v);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "read offsets");
   // Value: next offset (8 bytes, big-endian) then the log id, if any.
@@ -322,6 +261,8 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::PendingOutbox() const {
 absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   if (seqs.empty()) return absl::OkStatus();
   absl::MutexLock lock(&mu_);
+  std::shared_ptr<Db> db = Current();
+  if (db == nullptr) return Reopening();
   // Count only records that are there, so a repeated delete cannot make
   // OutboxSize() drift.
   rocksdb::WriteBatch wb;
@@ -332,15 +273,17 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   std::string ignored;
   for (uint64_t seq : seqs) {
     std::string key = EncodeUint64(seq);
-    rocksdb::Status g = db_->Get(rocksdb::ReadOptions(), Family(kOutbox), key, &value);
+    rocksdb::Status g =
+        db->db()->Get(rocksdb::ReadOptions(), db->Family(kOutbox), key, &value);
     if (g.ok()) {
       ++present;
       // Kept as confirmed in publish_log_, unless it was set aside as an
       // outbox dead letter (outbox_dead_letters.h) instead.
       const std::string dead =
           absl::StrFormat("%s%020u", kOutboxDeadLetterPrefix, seq);
-      if (keep && db_->Get(rocksdb::ReadOptions(), Family(kDeadLetters), dead,
-                           &ignored)
+      if (keep && db->db()
+                      ->Get(rocksdb::ReadOptions(), db->Family(kDeadLetters),
+                            dead, &ignored)
                       .IsNotFound()) {
         wb.Put(Family(kPublished), key, EncodePublished(publish_log_, value));
         if (key < published_from_) published_from_ = key;  // republished
@@ -354,7 +297,7 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   if (published_size_ + kept > keep_published_) {
     const uint64_t excess = published_size_ + kept - keep_published_;
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), Family(kPublished)));
+        db->db()->NewIterator(rocksdb::ReadOptions(), db->Family(kPublished)));
     // From the oldest kept, not the family's start: the tombstones of the
     // records dropped before would be walked on every call.
     for (it->Seek(published_from_); it->Valid() && dropped < excess;
@@ -368,7 +311,7 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = false;  // losing a delete only republishes; consumers dedupe
-  absl::Status s = FromRocks(db_->Write(wo, &wb), "delete outbox");
+  absl::Status s = WriteLocked(wo, &wb, "delete outbox");
   if (s.ok()) {
     outbox_size_ -= std::min<uint64_t>(outbox_size_, present);
     published_size_ = published_size_ + kept - std::min(published_size_ + kept, dropped);
@@ -380,11 +323,13 @@ absl::StatusOr<uint64_t> Store::RequeuePublished(std::string_view log_id) {
   absl::MutexLock lock(&mu_);
   publish_log_ = std::string(log_id);
   if (log_id.empty()) return 0;
+  std::shared_ptr<Db> db = Current();
+  if (db == nullptr) return Reopening();
   rocksdb::WriteBatch wb;
   uint64_t moved = 0;
   bool corrupt = false;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), Family(kPublished)));
+      db->db()->NewIterator(rocksdb::ReadOptions(), db->Family(kPublished)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view confirmed_in;
     std::string_view value;
@@ -406,8 +351,7 @@ absl::StatusOr<uint64_t> Store::RequeuePublished(std::string_view log_id) {
   if (moved == 0) return 0;
   rocksdb::WriteOptions wo;
   wo.sync = sync_;
-  if (absl::Status s = FromRocks(db_->Write(wo, &wb), "requeue published");
-      !s.ok()) {
+  if (absl::Status s = WriteLocked(wo, &wb, "requeue published"); !s.ok()) {
     return s;
   }
   outbox_size_ += moved;

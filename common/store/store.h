@@ -8,6 +8,22 @@
 // names its own state families at Open(). Keys and values are
 // bytes; services keep protobuf records in them.
 //
+// Storage faults (issue 14 item 6). RocksDB reaches the disk through
+// StoreOptions::file_system (the real one unless a test injects faults).
+// A write that fails (an I/O error, a full disk, a failed fsync) fails its
+// Commit with UNAVAILABLE and nothing of it is acknowledged; the store then
+// records the fault (Fault()) and, before each later write, and on
+// Recover(), probes the disk (a small file written and synced in the
+// store's directory) and, once the probe passes, closes the database and
+// opens it again (RocksDB 7.8 stops all writes for good after a failed WAL
+// write or fsync, and its own recovery from a full disk is not safe to
+// write behind: store_open.cc). No write reaches RocksDB between the
+// fault and the reopen. A write whose
+// fsync failed may be on disk after all and reappear at the reopen: the
+// store then reloads its outbox sequence and size, and reopens() tells the
+// publisher to pick up any record it was not given (outbox_publisher.h).
+// While the database is being reopened, reads fail with UNAVAILABLE.
+//
 // Thread safety: Store is thread-safe. WriteBatch is not: one thread
 // fills it, then hands it to Store::Commit().
 
@@ -27,7 +43,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 
 namespace caserelay::store {
@@ -108,6 +127,19 @@ struct StoreOptions {
   // SetPublishLog named the log they were confirmed in, so that a new log
   // gets them again (RequeuePublished). 0: keep none.
   uint64_t keep_published = 10000;
+  // The file system RocksDB writes through; null: the real one. Tests
+  // give one that fails on demand (tests/unit/common/store).
+  std::shared_ptr<rocksdb::FileSystem> file_system;
+};
+
+// A write the store could not make, until it recovers.
+struct StoreFault {
+  // "no_space" (the disk is full), "sync_error" (an fsync failed: the
+  // data is not known durable), "write_error" (another I/O error) or
+  // "other" (a failure that is not an I/O error).
+  std::string kind;
+  std::string message;  // RocksDB's, for operators
+  absl::Time since;     // the first failed write
 };
 
 class Store {
@@ -172,21 +204,57 @@ class Store {
   // Count of records in the outbox (approximate only while commits run).
   uint64_t OutboxSize() const;
 
+  // The fault that stops writes, or nullopt while writes work (or none
+  // was tried since the last recovery).
+  std::optional<StoreFault> Fault() const;
+
+  // If a fault is recorded, probes the disk and recovers (see the file
+  // comment): OK once writes work again (the fault is cleared), else
+  // UNAVAILABLE saying why. OK at once without a fault. Commit calls it
+  // itself; /healthz calls it so that an idle service notices the disk
+  // came back.
+  absl::Status Recover();
+
+  // How many times the database was closed and opened again to recover.
+  uint64_t reopens() const;
+
  private:
   friend class WriteBatch;
-  Store(std::unique_ptr<rocksdb::DB> db,
-        std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs,
-        bool sync, uint64_t next_outbox_seq, uint64_t outbox_size,
-        uint64_t keep_published, uint64_t published_size);
+  class Db;         // one open of the database (store_open.cc)
+  class FamilyId;   // a column family named by its id, for batches
+  using Families =
+      std::map<std::string, std::unique_ptr<FamilyId>, std::less<>>;
+  struct Opened;
+  Store(const StoreOptions& options, std::unique_ptr<rocksdb::Env> env,
+        Families families, Opened opened);
+  // Opens the database at options.path through `env` (null: default).
+  static absl::StatusOr<Opened> OpenDb(const StoreOptions& options,
+                                       rocksdb::Env* env);
+  // The open database; null while it is being reopened (or failed to).
+  std::shared_ptr<Db> Current() const;
+  // The family `cf` for WriteBatch (fails fast if undeclared).
   rocksdb::ColumnFamilyHandle* Family(std::string_view cf) const;
+  // Writes `wb` to the current database, recording a fault on failure.
+  absl::Status WriteLocked(const rocksdb::WriteOptions& wo,
+                           rocksdb::WriteBatch* wb, std::string_view what)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RecoverLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ProbeDisk() const;
+  absl::Status ReopenLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Const after construction.
-  std::unique_ptr<rocksdb::DB> db_;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs_;
-  bool sync_;
-  uint64_t keep_published_;
+  const StoreOptions options_;
+  const std::unique_ptr<rocksdb::Env> env_;  // null: Env::Default()
+  const Families families_;
+  const bool sync_;
+  const uint64_t keep_published_;
 
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex db_mu_;
+  std::shared_ptr<Db> db_ ABSL_GUARDED_BY(db_mu_);
+
+  mutable absl::Mutex mu_;  // held by writers; before db_mu_
+  std::optional<StoreFault> fault_ ABSL_GUARDED_BY(mu_);
+  uint64_t reopens_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t next_outbox_seq_ ABSL_GUARDED_BY(mu_);
   uint64_t outbox_size_ ABSL_GUARDED_BY(mu_);
   std::string publish_log_ ABSL_GUARDED_BY(mu_);  // empty: keep nothing
