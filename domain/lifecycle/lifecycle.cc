@@ -286,6 +286,9 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
   event.set_region_code(petition.matter().region_code());
   event.set_category(petition.matter().category());
   event.set_matter_class(petition.matter().matter_class());
+  // Codes only, never names: supervision and notification keep the
+  // accusation from the accused unit (Art. 30, domain/access).
+  *event.mutable_accused_office_codes() = petition.matter().accused_offices();
   event.set_route(decision.route());
   event.set_linked_case_id(decision.linked_case_id());
   FillOutcome(next, event);

@@ -140,12 +140,10 @@ grpc::Status RoutingServiceImpl::ListInbox(
   }
   InboxQuery query;
   query.office_code = req->office_code().empty() ? *caller : req->office_code();
-  if (query.office_code != *caller &&
-      !parts_.offices->Supervises(*caller, query.office_code)) {
-    return grpc::Status(
-        grpc::StatusCode::PERMISSION_DENIED,
-        absl::StrCat("office_code: ", *caller, " does not supervise ",
-                     query.office_code.substr(0, 64)));
+  if (absl::Status s = access_.MayAskOffice(*caller, query.office_code);
+      !s.ok()) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        absl::StrCat("office_code: ", s.message()));
   }
   if (req->page_size() < 0 || req->page_size() > 500) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,

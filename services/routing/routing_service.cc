@@ -41,7 +41,10 @@ PriorCase PriorOf(const RoutingCaseRecord& r, absl::Time now) {
 
 RoutingServiceImpl::RoutingServiceImpl(const service::Context& context,
                                        RoutingParts parts)
-    : context_(context), parts_(parts), cases_(context.store) {}
+    : context_(context),
+      parts_(parts),
+      cases_(context.store),
+      access_(parts.offices) {}
 
 absl::StatusOr<caserelay::v1::RouteDecision> RoutingServiceImpl::Decide(
     const caserelay::v1::Matter& matter, const std::string& identity_key,
@@ -221,37 +224,28 @@ absl::Status RoutingServiceImpl::NotAccused(
     const std::string& office,
     const google::protobuf::RepeatedPtrField<std::string>& accused,
     const std::string& case_id) const {
-  if (accused.empty() ||
-      !parts_.offices->IsAccusedOrMember(
-          office, std::vector<std::string>(accused.begin(), accused.end()))) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(
-      absl::StrCat("Art. 30: ", office, " may not see case ", case_id));
+  if (accused.empty()) return absl::OkStatus();
+  return access_.NotAccused(
+      office, std::vector<std::string>(accused.begin(), accused.end()),
+      case_id);
 }
 
 absl::Status RoutingServiceImpl::MayRead(
     const std::string& office, const RoutingCaseRecord& record) const {
-  const std::string& id = record.view().case_id();
-  if (absl::Status s =
-          NotAccused(office, record.view().matter().accused_offices(), id);
-      !s.ok()) {
-    return s;
-  }
-  const std::string& holder = record.view().office_code();
-  if (office == holder || parts_.offices->Supervises(office, holder)) {
-    return absl::OkStatus();
-  }
-  for (const auto& past : record.past_holders()) {
-    if (past == office) return absl::OkStatus();
-  }
+  const caserelay::v1::CaseView& view = record.view();
+  access::CaseParties parties;
+  parties.case_id = view.case_id();
+  parties.acting_offices = {view.office_code()};
+  parties.past_holders.assign(record.past_holders().begin(),
+                              record.past_holders().end());
+  parties.accused.emplace(view.matter().accused_offices().begin(),
+                          view.matter().accused_offices().end());
   // A party the life cycle names (e.g. a review organ, Arts. 35-36, before
   // it takes the request) reads the case it may act on.
   if (parts_.lifecycle->IsPartyOf(office, record).ok()) {
-    return absl::OkStatus();
+    parties.parties.push_back(office);
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      office, " neither holds case ", id, " nor supervises its holder"));
+  return access_.MayRead(office, parties);
 }
 
 absl::Status RoutingServiceImpl::MayAct(const std::string& office,

@@ -30,6 +30,7 @@
 #include "common/rpc/auth.h"
 #include "common/service/service_main.h"
 #include "services/routing/request_bounds.h"
+#include "domain/access/case_access.h"
 #include "domain/lifecycle/lifecycle.h"
 #include "domain/offices/office_directory.h"
 #include "domain/routing/router.h"
@@ -104,6 +105,7 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // OK if `office` may read the case: not accused, and its holder, a past
   // holder, a superior bureau or government of the holder, or another
   // party the life cycle names (Lifecycle::IsPartyOf: a review organ).
+  // The rule is domain/access's CaseAccess::MayRead.
   absl::Status MayRead(const std::string& office,
                        const caserelay::v1::RoutingCaseRecord& record) const;
   // OK if `office` may take `action` on the case: never an accused unit
@@ -116,7 +118,8 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
                       caserelay::v1::CaseAction action,
                       const caserelay::v1::RoutingCaseRecord& record) const;
   // PERMISSION_DENIED (Art. 30) if `office` is one of the `accused` units
-  // of case `case_id` or a member of one; OK otherwise.
+  // of case `case_id` or a member of one; OK otherwise
+  // (CaseAccess::NotAccused).
   absl::Status NotAccused(
       const std::string& office,
       const google::protobuf::RepeatedPtrField<std::string>& accused,
@@ -125,6 +128,7 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   const service::Context context_;
   const RoutingParts parts_;
   const CaseStore cases_;
+  const access::CaseAccess access_;  // over parts_.offices
 
   mutable absl::Mutex mu_;
   // Cases written by the loop's current batch, not yet committed.
