@@ -4,7 +4,8 @@
 // It answers the petitioner's status look-up from its read model of
 // "case-events", and gives notification the phone number at send time.
 //
-// Column families: "petitioners" (ref -> Petitioner), "cases" (case
+// Column families: "petitioners" (random ref -> the Petitioner sealed
+// with AES-256-GCM: petitioner_vault.h), "cases" (case
 // number -> IntakeCaseRecord), "counters" (region-date -> next sequence),
 // "requests" (a caller's request_id per channel -> IntakeRequestRecord:
 // request_ids.h).
@@ -28,6 +29,7 @@
 #include "domain/offices/office_directory.h"
 #include "services/intake/lookup_code.h"
 #include "services/intake/lookup_throttle.h"
+#include "services/intake/pii_cipher.h"
 #include "services/intake/request_ids.h"
 #include "services/intake/validation.h"
 
@@ -48,10 +50,12 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                                 public service::EventHandler {
  public:
   // None of the pointers is owned; all outlive the service. The store of
-  // `context` has every family of ColumnFamilies().
+  // `context` has every family of ColumnFamilies(). `pii` seals the
+  // petitioners' personal data and holds the identity key's secret.
   IntakeServiceImpl(const service::Context& context,
                     const region::RegionTree* regions,
-                    const offices::OfficeDirectory* offices, LookupCodes codes,
+                    const offices::OfficeDirectory* offices,
+                    const PiiCipher* pii, LookupCodes codes,
                     Limits limits, LookupLimits lookup_limits = {},
                     RequestIdOptions request_ids = {});
 
@@ -60,7 +64,8 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // intake.request_id_ttl, answers the case it made then (request_ids.h):
   // the same request gets the same case number and look-up code; a
   // different one ALREADY_EXISTS. The caller is the office the call
-  // authenticates as (context.auth), or anonymous.
+  // authenticates as (context.auth), or anonymous. The petitioner gets a
+  // random reference (petitioner_vault.h) and is stored sealed.
   grpc::Status SubmitPetition(
       grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
       caserelay::v1::SubmitPetitionResponse* resp) override;
@@ -71,6 +76,10 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   grpc::Status GetCaseStatus(
       grpc::ServerContext* ctx, const caserelay::v1::GetCaseStatusRequest* req,
       caserelay::v1::GetCaseStatusResponse* resp) override;
+  // The phone of the petitioner with reference `petitioner.id`, opened
+  // from its sealed record, and the case's look-up code when the case is
+  // that petitioner's. NOT_FOUND for an unknown reference; DATA_LOSS or
+  // FAILED_PRECONDITION when the record does not open (PiiCipher::Open).
   grpc::Status ResolveContact(
       grpc::ServerContext* ctx, const caserelay::v1::ResolveContactRequest* req,
       caserelay::v1::ResolveContactResponse* resp) override;
@@ -94,7 +103,9 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   const service::Context context_;
   const region::RegionTree* const regions_;
   const offices::OfficeDirectory* const offices_;  // loaded over regions_
+  const PiiCipher* const pii_;
   const LookupCodes codes_;
+  const LookupCodes identity_hmac_;  // under pii_->identity_secret()
   const Limits limits_;
   const RequestIdOptions request_ids_;
   LookupThrottle throttle_;

@@ -88,10 +88,10 @@ class NotificationServiceImpl final
   // and counts from there, so it is never held for ever.
   // A second delivery of an event queues nothing and writes nothing. A
   // REGISTER also keeps what later events of its case need (petitioner,
-  // whether it is an accusation). Other payloads are ignored. Errors, with
-  // nothing written (the loop keeps the event as a dead letter): PlanSms's;
-  // INVALID_ARGUMENT for a case event without sequence or a REGISTER
-  // without petitioner.id; NOT_FOUND for an SMS-bearing event of a case
+  // whether it is an accusation). Errors, with nothing written (the loop
+  // keeps the event as a dead letter): PlanSms's; INVALID_ARGUMENT for
+  // another payload (ExpectPayload), a case event without sequence or a
+  // REGISTER without petitioner.id; NOT_FOUND for an SMS-bearing event of a case
   // whose REGISTER was never applied; DATA_LOSS for a corrupt record.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;

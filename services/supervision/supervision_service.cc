@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/service/held_events.h"
+#include "common/service/payload.h"
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
 #include "services/supervision/case_facts.h"
@@ -99,7 +100,13 @@ SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,
 
 absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
                                            store::WriteBatch& batch) {
-  if (!event.has_case_event()) return absl::OkStatus();
+  // A record on case-events that is no CaseEvent is poison: refused, so
+  // the loop dead-letters it with this reason (issue 14 item 5).
+  if (absl::Status s = service::ExpectPayload(
+          event, caserelay::v1::Envelope::kCaseEvent, "case-events");
+      !s.ok()) {
+    return s;
+  }
   const std::string& case_id = event.case_id();
   if (event.sequence() == 0) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -126,10 +126,10 @@ class SupervisionServiceImpl final
   // occurred_at is missed as Tick would miss it (so a deadline ended late
   // is MISSED even if its timer had not fired yet, e.g. after a stop). An
   // event whose sequence is not above the case's last applied one is
-  // skipped, writing nothing. Other payloads are ignored. INVALID_ARGUMENT
-  // (nothing written; the loop keeps it as a dead letter) for a sequence
-  // of 0, a listed deadline without kind, started_at or due_at, or an
-  // event UpdateFacts refuses; DATA_LOSS for a corrupt record.
+  // skipped, writing nothing. INVALID_ARGUMENT (nothing written; the loop
+  // keeps it as a dead letter) for another payload (ExpectPayload), a
+  // sequence of 0, a listed deadline without kind, started_at or due_at, or
+  // an event UpdateFacts refuses; DATA_LOSS for a corrupt record.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
 
