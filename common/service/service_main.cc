@@ -19,6 +19,7 @@
 #include "common/service/dead_letters.h"
 #include "common/service/kafka_options.h"
 #include "common/service/outbox_health.h"
+#include "common/service/store_health.h"
 #include "common/store/outbox_dead_letters.h"
 #include "common/time/file_clock.h"
 
@@ -353,11 +354,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   if (!server.ok()) return Fail(server.status(), 1);
 
   OutboxMetrics outbox_metrics(&registry);
+  StoreMetrics store_metrics(&registry);  // storage faults (store_health.h)
   std::map<std::string, admin::Handler> routes = service.AdminRoutes();
   store::OutboxPublisher* outbox = publisher->get();
-  routes["/healthz"] = [&loops, outbox,
+  routes["/healthz"] = [&loops, outbox, &store,
                         max_pending_age](const admin::HttpRequest&) {
-    std::string problems;
+    std::string problems = StoreHealth(**store);
+    if (!problems.empty()) problems += "\n";
     for (auto& loop : loops) {
       const std::string health = loop->Health();
       if (!health.empty()) absl::StrAppend(&problems, health, "\n");
@@ -369,6 +372,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   };
   routes["/metrics"] = [&](const admin::HttpRequest&) {
     outbox_metrics.Update(outbox->Stats());
+    store_metrics.Update(**store);
     return admin::HttpResponse{200, "text/plain; version=0.0.4",
                                registry.Render()};
   };

@@ -202,6 +202,7 @@ class ConsumeLoopTest : public ::testing::Test {
     store::StoreOptions options;
     options.path = absl::StrCat(dir_.path(), "/db");
     options.column_families = {"cases"};
+    options.file_system = file_system_;
     auto store = store::Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
@@ -257,6 +258,8 @@ class ConsumeLoopTest : public ::testing::Test {
 
   // Destroyed in reverse: the loop first, the directory last.
   store::testing::TempDir dir_;
+  // The store's file system (OpenStore); null: the real one.
+  std::shared_ptr<rocksdb::FileSystem> file_system_;
   std::unique_ptr<store::Store> store_;
   metrics::Registry registry_;
   TestHandler handler_;
