@@ -1,6 +1,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "services/intake/intake_service.h"
+#include "services/intake/petitioner_vault.h"
+#include "services/intake/pii_keys.h"
 
 namespace caserelay::intake {
 namespace {
@@ -11,13 +13,14 @@ class IntakeParts final : public service::Service {
   IntakeParts(const service::Context& context,
               std::unique_ptr<region::RegionTree> regions,
               std::unique_ptr<offices::OfficeDirectory> offices,
-              LookupCodes codes,
+              std::unique_ptr<PiiCipher> pii, LookupCodes codes,
               Limits limits, LookupLimits lookup_limits,
               RequestIdOptions request_ids)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
-        impl_(context, regions_.get(), offices_.get(), std::move(codes), limits,
-              lookup_limits, request_ids) {}
+        pii_(std::move(pii)),
+        impl_(context, regions_.get(), offices_.get(), pii_.get(),
+              std::move(codes), limits, lookup_limits, request_ids) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
@@ -27,8 +30,49 @@ class IntakeParts final : public service::Service {
  private:
   std::unique_ptr<region::RegionTree> regions_;
   std::unique_ptr<offices::OfficeDirectory> offices_;
+  std::unique_ptr<PiiCipher> pii_;
   IntakeServiceImpl impl_;
 };
+
+// The personal-data key ring from pii.keys_path (a file only its owner may
+// read) or pii.keys (the environment form), exactly one of them.
+absl::StatusOr<std::unique_ptr<PiiCipher>> LoadPii(
+    const config::Config& config) {
+  const bool from_file = config.Has("pii.keys_path");
+  const bool inline_keys = !config.GetString("pii.keys").empty();
+  if (from_file == inline_keys) {
+    return absl::InvalidArgumentError(
+        "config: set exactly one of pii.keys_path (a key ring file) and "
+        "pii.keys (CASERELAY_PII_KEYS)");
+  }
+  auto ring = from_file ? LoadPiiKeyRing(config.GetPath("pii.keys_path"))
+                        : ParsePiiKeyRing(config.GetString("pii.keys"), ';',
+                                          config.Source("pii.keys"));
+  if (!ring.ok()) return ring.status();
+  return PiiCipher::Create(*std::move(ring));
+}
+
+// Seals what a store from before encryption keeps in clear, and with
+// pii.reseal_on_start moves records to the current key, logging progress
+// and the counts. Runs before the service answers anything.
+absl::Status SealStore(const service::Context& context,
+                       const PiiCipher& pii) {
+  SealOptions options;
+  options.reseal_old_keys = context.config->GetBool("pii.reseal_on_start");
+  options.progress = [](uint64_t seen, uint64_t rewritten) {
+    log::Info("petitioners: sealing",
+              {{"seen", absl::StrCat(seen)},
+               {"rewritten", absl::StrCat(rewritten)}});
+  };
+  auto counts = SealStoredPetitioners(*context.store, pii, options);
+  if (!counts.ok()) return counts.status();
+  log::Info("petitioners: sealed at start",
+            {{"records", absl::StrCat(counts->seen)},
+             {"sealed_from_clear", absl::StrCat(counts->sealed_clear)},
+             {"resealed", absl::StrCat(counts->resealed)},
+             {"current_key", pii.current_key_id()}});
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -47,8 +91,18 @@ service::ServiceDefinition IntakeDefinition() {
        "matter's codes are checked against (a receipt only for a matter "
        "routing can register)"},
       {"lookup.secret", T::kString, "", true,
-       "secret from which look-up codes and identity keys are derived "
+       "secret from which look-up codes and request MACs are derived "
        "(keep it stable)"},
+      {"pii.keys_path", T::kPath, "", false,
+       "personal-data key ring file, mode 600: `key <id> <64 hex> "
+       "[current]` lines (AES-256-GCM) and one `identity <hex>` line "
+       "(the identity key's HMAC secret); or pii.keys"},
+      {"pii.keys", T::kString, "", false,
+       "the key ring inline, entries separated by ';' (for "
+       "CASERELAY_PII_KEYS); or pii.keys_path"},
+      {"pii.reseal_on_start", T::kBool, "false", false,
+       "at start, re-encrypt every petitioner record not under the current "
+       "key (after a rotation), logging progress"},
       {"lookup.max_failures", T::kInt, "5", false,
        "failed status look-ups of one case number before it is locked",
        1, 1000},
@@ -89,6 +143,9 @@ service::ServiceDefinition IntakeDefinition() {
       return absl::InvalidArgumentError(
           "config: lookup.failure_window must be longer than 0");
     }
+    auto pii = LoadPii(*context.config);
+    if (!pii.ok()) return pii.status();
+    if (absl::Status s = SealStore(context, **pii); !s.ok()) return s;
     RequestIdOptions request_ids;
     request_ids.ttl = context.config->GetDuration("intake.request_id_ttl");
     if (request_ids.ttl < absl::Minutes(1) || request_ids.ttl > absl::Hours(24 * 30)) {
@@ -97,7 +154,7 @@ service::ServiceDefinition IntakeDefinition() {
           absl::FormatDuration(request_ids.ttl)));
     }
     return std::make_unique<IntakeParts>(
-        context, *std::move(regions), *std::move(offices),
+        context, *std::move(regions), *std::move(offices), *std::move(pii),
         LookupCodes(context.config->GetString("lookup.secret")), limits,
         lookup_limits, request_ids);
   };

@@ -8,6 +8,7 @@
 #include "common/log/log.h"
 #include "common/rpc/convert.h"
 #include "common/service/held_events.h"
+#include "common/service/payload.h"
 #include "common/store/store.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
@@ -237,7 +238,13 @@ grpc::Status IntakeServiceImpl::ResolveContact(
 
 absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
                                       store::WriteBatch& batch) {
-  if (!event.has_case_event()) return absl::OkStatus();  // not shown
+  // A record on case-events that is no CaseEvent is poison: refused, so
+  // the loop dead-letters it with this reason (issue 14 item 5).
+  if (absl::Status s = service::ExpectPayload(
+          event, caserelay::v1::Envelope::kCaseEvent, "case-events");
+      !s.ok()) {
+    return s;
+  }
   if (event.sequence() == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "case-events: event ", event.event_id(), " has no sequence"));

@@ -87,9 +87,9 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // The read model: each CaseEvent sets the case's state (to_state), its
   // office (the holder after the event) and updated_at (the envelope's
   // occurred_at). An event whose sequence is not above the last applied
-  // one is skipped, writing nothing (redelivery, replay). Other payloads
-  // are ignored. NOT_FOUND for a case intake never stored,
-  // INVALID_ARGUMENT for a sequence of 0; nothing is written then.
+  // one is skipped, writing nothing (redelivery, replay). NOT_FOUND for a
+  // case intake never stored, INVALID_ARGUMENT for another payload
+  // (ExpectPayload) or a sequence of 0; nothing is written then.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
 

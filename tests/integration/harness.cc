@@ -359,6 +359,13 @@ absl::Status System::LaunchService(const std::string& service) {
   }
   if (service == "intake") {
     lines.push_back({"lookup.secret", "integration-test-secret"});
+    // The personal-data key ring (services/intake/pii_keys.h), owner-only.
+    const std::string keys = dir() + "/intake-pii.keys";
+    std::ofstream(keys) << "key it1 " << std::string(64, '7')
+                        << " current\nidentity " << std::string(64, '5')
+                        << "\n";
+    chmod(keys.c_str(), 0600);
+    lines.push_back({"pii.keys_path", keys});
   }
   if (service == "notification") {
     lines.insert(lines.end(), {{"templates.dir", src + "/data/sms/templates"},

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "services/intake/identity_key.h"
 #include "tests/unit/services/test_context.h"
+#include "tests/unit/services/intake/test_pii.h"
 
 namespace caserelay::intake {
 namespace {
@@ -39,7 +40,8 @@ class IntakeServiceTest : public ::testing::Test {
     lookup.failure_window = absl::Minutes(15);
     service_ = std::make_unique<IntakeServiceImpl>(
         t_->context(), &svctest::ShippedRegions(),
-        &svctest::ShippedOfficeDirectory(), LookupCodes("test-secret"),
+        &svctest::ShippedOfficeDirectory(), &TestPii(),
+        LookupCodes("test-secret"),
         Limits(), lookup);
   }
 
@@ -152,7 +154,8 @@ TEST_F(IntakeServiceTest, LookUpCodeIsVerifiedByTheSecretNotByTheStore) {
             grpc::StatusCode::OK);
   service_ = std::make_unique<IntakeServiceImpl>(
       t_->context(), &svctest::ShippedRegions(),
-      &svctest::ShippedOfficeDirectory(), LookupCodes("another-secret"),
+      &svctest::ShippedOfficeDirectory(), &TestPii(),
+        LookupCodes("another-secret"),
       Limits(), LookupLimits());
   EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
             grpc::StatusCode::NOT_FOUND);
@@ -383,9 +386,47 @@ TEST_F(IntakeServiceTest, PetitionReceivedCarriesTheIdentityKey) {
   caserelay::v1::Petitioner p;
   p.set_name("张三");
   p.set_phone("13800138000");
-  const std::string key = IdentityKey(LookupCodes("test-secret"), p);
+  // Under the identity secret of the key ring, not lookup.secret (issue
+  // 14 item 3: a keyed hash under its own key).
+  const std::string key = IdentityKey(LookupCodes("test-identity-secret"), p);
   EXPECT_EQ(key.size(), 64u);
   EXPECT_EQ(published[0].petition_received().identity_key(), key);
+  EXPECT_NE(key, IdentityKey(LookupCodes("test-secret"), p));
+}
+
+TEST_F(IntakeServiceTest, PetitionerRefIsRandomAndThePetitionerSealed) {
+  // Issue 14 items 1 and 3: the reference is not "P" + the case number
+  // (nothing to enumerate), and no field of the petitioner is stored in
+  // clear; ResolveContact opens it for notification.
+  auto first = Submit();
+  auto second = Submit();
+  const std::string ref1 = LoadCase(first.case_number()).petitioner().id();
+  const std::string ref2 = LoadCase(second.case_number()).petitioner().id();
+  EXPECT_NE(ref1, ref2);
+  EXPECT_NE(ref1, "P" + first.case_number());
+  EXPECT_EQ(ref1.find(first.case_number().substr(0, 6)), std::string::npos);
+  std::vector<Envelope> published = t_->Published("petitions");
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[0].petition_received().petitioner().id(), ref1);
+
+  auto raw = t_->store().Get(kPetitioners, ref1);
+  ASSERT_TRUE(raw.ok() && raw->has_value());
+  for (const char* clear : {"张三", "13800138000", "沁河镇1号"}) {
+    EXPECT_EQ((*raw)->find(clear), std::string::npos) << clear;
+  }
+
+  caserelay::v1::ResolveContactRequest req;
+  req.mutable_petitioner()->set_id(ref1);
+  req.set_case_number(first.case_number());
+  caserelay::v1::ResolveContactResponse resp;
+  grpc::Status s = service_->ResolveContact(nullptr, &req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.phone(), "13800138000");
+  EXPECT_EQ(resp.lookup_code(), first.lookup_code());
+  // The old form of reference finds nobody.
+  req.mutable_petitioner()->set_id("P" + first.case_number());
+  EXPECT_EQ(service_->ResolveContact(nullptr, &req, &resp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 // DESIGN.md Security: "look-up code stored hashed, attempts rate-limited".
@@ -488,7 +529,8 @@ TEST_F(IntakeServiceTest, LockSurvivesARestart) {
   }
   service_ = std::make_unique<IntakeServiceImpl>(
       t_->context(), &svctest::ShippedRegions(),
-      &svctest::ShippedOfficeDirectory(), LookupCodes("test-secret"),
+      &svctest::ShippedOfficeDirectory(), &TestPii(),
+        LookupCodes("test-secret"),
       Limits(), LookupLimits());
   EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
             grpc::StatusCode::RESOURCE_EXHAUSTED);

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "services/intake/intake_service.h"
 #include "tests/unit/services/test_context.h"
+#include "tests/unit/services/intake/test_pii.h"
 
 namespace caserelay::intake {
 namespace {
@@ -52,7 +53,8 @@ class RequestIdsTest : public ::testing::Test {
     ids.ttl = kTtl;
     service_ = std::make_unique<IntakeServiceImpl>(
         t_->context(), &svctest::ShippedRegions(),
-        &svctest::ShippedOfficeDirectory(), LookupCodes("test-secret"),
+        &svctest::ShippedOfficeDirectory(), &TestPii(),
+        LookupCodes("test-secret"),
         Limits(), LookupLimits(), ids);
   }
 
