@@ -1,11 +1,5 @@
 #include "common/rpc/credentials.h"
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include <map>
 #include <utility>
 #include <vector>
@@ -14,102 +8,28 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/rpc/files.h"
+#include "common/rpc/pem_files.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/support/client_interceptor.h"
 #include "grpcpp/support/interceptor.h"
 
 namespace caserelay::rpc {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct KeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-
-std::unique_ptr<BIO, BioFree> MemBio(const std::string& pem) {
-  return std::unique_ptr<BIO, BioFree>(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-}
-
-// Refuses a passphrase: a service must not stop to ask on a terminal.
-int NoPassphrase(char*, int, int, void*) { return 0; }
-
-// The first certificate of `pem`; INVALID_ARGUMENT naming `role` and
-// `path` if there is none.
-absl::StatusOr<std::unique_ptr<X509, X509Free>> FirstCert(
-    const std::string& pem, const std::string& role, const std::string& path) {
-  auto bio = MemBio(pem);
-  std::unique_ptr<X509, X509Free> cert(
-      PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr));
-  ERR_clear_error();
-  if (cert == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(role, " ", path, ": no PEM certificate in it"));
-  }
-  return cert;
-}
-
-// ReadSmallFile(path), its error prefixed by the file's role. A private
-// key is refused when group or others may read or write it.
-absl::StatusOr<std::string> ReadPem(const std::string& path,
-                                    const std::string& role,
-                                    FileAccess access = FileAccess::kAnyMode) {
-  auto pem = ReadSmallFile(path, access);
-  if (!pem.ok()) {
-    return absl::Status(pem.status().code(),
-                        absl::StrCat(role, " ", pem.status().message()));
-  }
-  return pem;
-}
-
-// A certificate chain and its key, checked to belong together.
-struct KeyPair {
-  std::string cert_pem;
-  std::string key_pem;
-};
-
-absl::StatusOr<KeyPair> ReadKeyPair(const std::string& cert_path,
-                                    const std::string& key_path,
-                                    const std::string& who) {
-  auto cert_pem = ReadPem(cert_path, who + " certificate");
-  if (!cert_pem.ok()) return cert_pem.status();
-  auto key_pem = ReadPem(key_path, who + " key", FileAccess::kOwnerOnly);
-  if (!key_pem.ok()) return key_pem.status();
-  auto cert = FirstCert(*cert_pem, who + " certificate", cert_path);
-  if (!cert.ok()) return cert.status();
-  auto bio = MemBio(*key_pem);
-  std::unique_ptr<EVP_PKEY, KeyFree> key(
-      PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
-  ERR_clear_error();
-  if (key == nullptr) {
+// The interval as gRPC's file watcher takes it; INVALID_ARGUMENT naming
+// `setting` when it is out of range or not whole seconds.
+absl::StatusOr<unsigned int> RefreshSeconds(absl::Duration interval,
+                                            const std::string& setting) {
+  if (interval < kMinReloadInterval || interval > kMaxReloadInterval ||
+      interval != absl::Seconds(absl::ToInt64Seconds(interval))) {
     return absl::InvalidArgumentError(absl::StrCat(
-        who, " key ", key_path,
-        ": no PEM private key in it (or it is encrypted; use an unencrypted "
-        "key readable only by the service)"));
+        setting, " ", absl::FormatDuration(interval),
+        ": must be whole seconds from 1s to 24h"));
   }
-  bool match = X509_check_private_key(cert->get(), key.get()) == 1;
-  ERR_clear_error();
-  if (!match) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(who, " key ", key_path,
-                     " does not belong to the certificate ", cert_path));
-  }
-  return KeyPair{*std::move(cert_pem), *std::move(key_pem)};
-}
-
-absl::StatusOr<std::string> ReadCaBundle(const std::string& path,
-                                         const std::string& role) {
-  auto pem = ReadPem(path, role);
-  if (!pem.ok()) return pem.status();
-  auto cert = FirstCert(*pem, role, path);
-  if (!cert.ok()) return cert.status();
-  return pem;
+  return static_cast<unsigned int>(absl::ToInt64Seconds(interval));
 }
 
 // Adds `authorization: Bearer <token>` to every call's initial metadata.
@@ -181,19 +101,38 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
         "TLS needs both the server certificate and its key "
         "(tls.cert_path and tls.key_path)");
   }
+  if (!files.crl_dir.empty() && files.client_ca_path.empty()) {
+    return absl::InvalidArgumentError(
+        "a CRL directory (tls.crl_dir) needs the client CA "
+        "(tls.client_ca_path) whose certificates it revokes");
+  }
+  auto refresh = RefreshSeconds(files.reload_interval, "tls.reload_interval");
+  if (!refresh.ok()) return refresh.status();
   auto pair = ReadKeyPair(files.cert_path, files.key_path, "server");
   if (!pair.ok()) return pair.status();
-  grpc::SslServerCredentialsOptions options(
-      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  options.pem_key_cert_pairs.push_back({pair->key_pem, pair->cert_pem});
   if (!files.client_ca_path.empty()) {
     auto ca = ReadCaBundle(files.client_ca_path, "client CA");
     if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *std::move(ca);
-    options.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    if (!files.crl_dir.empty()) {
+      absl::Status crls = CheckCrlDir(files.crl_dir, *ca, absl::Now());
+      if (!crls.ok()) return crls;
+    }
   }
-  return grpc::SslServerCredentials(options);
+
+  auto provider =
+      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          files.key_path, files.cert_path, files.client_ca_path, *refresh);
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_identity_key_cert_pairs();
+  if (files.client_ca_path.empty()) {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    options.watch_root_certs();
+    options.set_cert_request_type(
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    if (!files.crl_dir.empty()) options.set_crl_directory(files.crl_dir);
+  }
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
@@ -216,10 +155,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
     }
     credentials = grpc::InsecureChannelCredentials();
   } else {
-    grpc::SslCredentialsOptions options;
+    auto refresh =
+        RefreshSeconds(auth.tls_reload_interval, "tls_reload_interval");
+    if (!refresh.ok()) return refresh.status();
     auto ca = ReadCaBundle(auth.tls_ca_path, "server CA");
     if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *std::move(ca);
     if (has_client_cert) {
       if (auth.tls_cert_path.empty() || auth.tls_key_path.empty()) {
         return absl::InvalidArgumentError(
@@ -227,13 +167,19 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
       }
       auto pair = ReadKeyPair(auth.tls_cert_path, auth.tls_key_path, "client");
       if (!pair.ok()) return pair.status();
-      options.pem_cert_chain = std::move(pair->cert_pem);
-      options.pem_private_key = std::move(pair->key_pem);
     }
+    auto provider =
+        std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+            auth.tls_key_path, auth.tls_cert_path, auth.tls_ca_path,
+            *refresh);
+    grpc::experimental::TlsChannelCredentialsOptions options;
+    options.set_certificate_provider(provider);
+    options.watch_root_certs();
+    if (has_client_cert) options.watch_identity_key_cert_pairs();
     if (!auth.tls_server_name.empty()) {
       args.SetSslTargetNameOverride(auth.tls_server_name);
     }
-    credentials = grpc::SslCredentials(options);
+    credentials = grpc::experimental::TlsCredentials(options);
   }
 
   // gRPC 1.51 cannot put call credentials on a plaintext channel

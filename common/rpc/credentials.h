@@ -13,12 +13,16 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/security/server_credentials.h"
 
 namespace caserelay::rpc {
 
 // PEM files of a TLS server (settings tls.*). All empty: plaintext.
+// gRPC reads the certificate, key and client CA again every
+// reload_interval and serves new connections with what changed (a running
+// connection keeps what it was made with); see MakeServerCredentials.
 struct ServerTlsFiles {
   std::string cert_path;  // the server's certificate (chain), leaf first
   std::string key_path;   // its private key
@@ -26,23 +30,43 @@ struct ServerTlsFiles {
   // client must present a certificate that verifies against them, or the
   // handshake fails. Empty: clients are not asked for one.
   std::string client_ca_path;
+  // A directory of certificate revocation lists (吊销列表) of those CAs,
+  // PEM, named <issuer hash>.r<n> (`openssl rehash <dir>`). Set (needs
+  // client_ca_path): a client certificate a CRL lists is refused in the
+  // handshake. Empty: no revocation check.
+  std::string crl_dir = {};
+  // How often the files above are read again; 1 s to 24 h, whole seconds.
+  absl::Duration reload_interval = absl::Minutes(1);
 
   bool empty() const {
-    return cert_path.empty() && key_path.empty() && client_ca_path.empty();
+    return cert_path.empty() && key_path.empty() && client_ca_path.empty() &&
+           crl_dir.empty();
   }
 };
 
-// grpc::InsecureServerCredentials() when `files` is empty; else
-// grpc::SslServerCredentials with the server's certificate and key and,
-// when client_ca_path is set, GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE
-// _AND_VERIFY against it (GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-// otherwise). Fails with:
+// The shortest and longest reload_interval (and ClientAuth's).
+inline constexpr absl::Duration kMinReloadInterval = absl::Seconds(1);
+inline constexpr absl::Duration kMaxReloadInterval = absl::Hours(24);
+
+// grpc::InsecureServerCredentials() when `files` is empty. Otherwise the
+// files are read and checked now, and the credentials are gRPC's TLS
+// credentials over a FileWatcherCertificateProvider that reads them again
+// every reload_interval: a replaced certificate, key or client CA serves
+// the next handshake after it is read (gRPC takes a new pair only when
+// the key fits the certificate; a half-written pair keeps the old one).
+// With client_ca_path, clients must present a certificate that verifies
+// against it (GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+// with crl_dir, one a CRL of its CA lists is refused in the handshake (see
+// docs/operator-guide.md for when a changed CRL is read). Fails with:
 // - INVALID_ARGUMENT: cert_path without key_path or the reverse,
-//   client_ca_path without them, a file that holds no PEM certificate /
-//   private key, or a key that does not belong to the certificate;
+//   client_ca_path or crl_dir without them, crl_dir without
+//   client_ca_path, reload_interval out of range or not whole seconds, a
+//   file that holds no PEM certificate / private key, a key that does not
+//   belong to the certificate, or a CRL directory CheckCrlDir refuses;
 // - the codes of ReadSmallFile for a file that cannot be read; the key
 //   file must be owner-only (FAILED_PRECONDITION with the chmod otherwise).
-// Messages name the file's role and path.
+// Messages name the file's role and path. The checks run at start only:
+// later versions of the files are gRPC's to read (it logs what it refuses).
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const ServerTlsFiles& files);
 
@@ -66,15 +90,23 @@ struct ClientAuth {
   // target's host (e.g. target 10.0.0.5:7001, certificate for
   // routing.caserelay.internal).
   std::string tls_server_name;
+  // How often the CA, certificate and key files are read again for the
+  // channel's next connection (a renewed client certificate is used
+  // without restarting a long-running client); 1 s to 24 h, whole seconds.
+  absl::Duration tls_reload_interval = absl::Minutes(1);
 };
 
 // A channel to auth.target with the credentials `auth` describes; it does
 // not connect until the first call. Fails with INVALID_ARGUMENT for an
 // empty target, token and token_file both set, a token that is not
 // printable ASCII without spaces, a client certificate without a CA,
-// tls_cert_path without tls_key_path or the reverse, or PEM files that do
-// not parse or match; with ReadSmallFile's codes for files that cannot be
-// read (token_file and tls_key_path must be owner-only).
+// tls_cert_path without tls_key_path or the reverse, tls_reload_interval
+// out of range, or PEM files that do not parse or match; with
+// ReadSmallFile's codes for files that cannot be read (token_file and
+// tls_key_path must be owner-only). With TLS the channel uses gRPC's TLS
+// credentials over a FileWatcherCertificateProvider, so its next
+// connection uses the files as they are then (checked here at creation
+// only).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
     const ClientAuth& auth);
 

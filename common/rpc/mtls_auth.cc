@@ -32,7 +32,8 @@ absl::StatusOr<std::string> MtlsAuthenticator::OfficeOf(
                             GRPC_TRANSPORT_SECURITY_TYPE_PROPERTY_NAME);
   if (auth == nullptr || !auth->IsPeerAuthenticated() ||
       transport.size() != 1 ||
-      View(transport[0]) != GRPC_SSL_TRANSPORT_SECURITY_TYPE) {
+      (View(transport[0]) != GRPC_SSL_TRANSPORT_SECURITY_TYPE &&
+       View(transport[0]) != GRPC_TLS_TRANSPORT_SECURITY_TYPE)) {
     return absl::UnauthenticatedError(
         "no verified client certificate on the call (the server needs TLS "
         "with tls.client_ca_path for auth.mode = mtls)");

@@ -1,6 +1,7 @@
 // common/rpc: checks on TLS files and on the client's auth description.
 #include "common/rpc/credentials.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -100,6 +101,90 @@ TEST_F(CredentialsTest, ServerFilesThatDoNotFitAreRefusedNamingTheFile) {
   }
 }
 
+// Revocation lists (issue 14 item 8) as gRPC's OpenSSL reads them: only
+// hashed names, PEM, from the client CA; an expired one would refuse every
+// client, a misnamed or dangling one is silently skipped — so each stops
+// start-up with the file named.
+TEST_F(CredentialsTest, CrlDirectoryAndReloadIntervalAreCheckedAtStart) {
+  const testing::TempDir& d = pki_->dir();
+  auto crl_dir = [&](const std::string& name, const std::string& more,
+                     const std::string& link) {
+    std::string dir = d.Path(name);
+    std::filesystem::create_directories(dir);
+    absl::Status s = pki_->WriteCrl(dir + "/ca.crl.pem", more);
+    if (s.ok() && link == "rehash") s = pki_->Rehash(dir);
+    if (s.ok() && !link.empty() && link != "rehash") {
+      std::filesystem::create_symlink(dir + "/ca.crl.pem", dir + "/" + link);
+    }
+    EXPECT_TRUE(s.ok()) << s;
+    return dir;
+  };
+  const std::string good = crl_dir("crl_good", "", "rehash");
+  const std::string not_hashed = crl_dir("crl_plain", "", "");
+  const std::string rogue = crl_dir(
+      "crl_rogue", "-cert rogue_ca.pem -keyfile rogue_ca.key", "rehash");
+  const std::string expired = crl_dir(
+      "crl_expired",
+      "-crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z",
+      "rehash");
+  const std::string misnamed = crl_dir("crl_misnamed", "", "00000000.r0");
+  const std::string dangling = crl_dir("crl_dangling", "", "rehash");
+  std::filesystem::remove(dangling + "/ca.crl.pem");
+  const std::string not_pem = d.Path("crl_not_pem");
+  std::filesystem::create_directories(not_pem);
+  d.Write("crl_not_pem/0badbeef.r0", "hello\n");
+
+  struct Row {
+    const char* why;
+    std::string crl_dir;
+    absl::Duration reload;
+    absl::StatusCode code;
+    std::string message;
+  };
+  const std::string server = P("server.pem"), key = P("server.key");
+  for (const Row& row : std::vector<Row>{
+           {"a hashed CRL of the client CA", good, absl::Seconds(60),
+            absl::StatusCode::kOk, ""},
+           {"reload every second (the shortest)", "", absl::Seconds(1),
+            absl::StatusCode::kOk, ""},
+           {"reload interval 0", "", absl::ZeroDuration(),
+            absl::StatusCode::kInvalidArgument,
+            "tls.reload_interval 0: must be whole seconds from 1s to 24h"},
+           {"reload interval not whole seconds", "", absl::Milliseconds(1500),
+            absl::StatusCode::kInvalidArgument, "tls.reload_interval 1.5s"},
+           {"reload interval over a day", "", absl::Hours(25),
+            absl::StatusCode::kInvalidArgument, "tls.reload_interval 25h"},
+           {"missing CRL directory", d.Path("absent"), absl::Seconds(60),
+            absl::StatusCode::kNotFound,
+            "CRL directory " + d.Path("absent") + ": does not exist"},
+           {"CRL not rehashed: gRPC would never read it", not_hashed,
+            absl::Seconds(60), absl::StatusCode::kInvalidArgument,
+            "no CRL named <issuer hash>.r<n> in it"},
+           {"CRL of another CA", rogue, absl::Seconds(60),
+            absl::StatusCode::kInvalidArgument,
+            "not issued and signed by a CA of the client CA bundle"},
+           {"expired CRL: every client would be refused", expired,
+            absl::Seconds(60), absl::StatusCode::kInvalidArgument,
+            "expired (past its next update)"},
+           {"hashed name of another issuer", misnamed, absl::Seconds(60),
+            absl::StatusCode::kInvalidArgument, "named for another issuer"},
+           {"hash link to a removed CRL", dangling, absl::Seconds(60),
+            absl::StatusCode::kNotFound, "CRL directory " + dangling},
+           {"no PEM CRL under a hashed name", not_pem, absl::Seconds(60),
+            absl::StatusCode::kInvalidArgument, "0badbeef.r0: no PEM CRL"},
+       }) {
+    ServerTlsFiles files{server, key, P("ca.pem"), row.crl_dir, row.reload};
+    auto creds = MakeServerCredentials(files);
+    EXPECT_EQ(creds.status().code(), row.code) << row.why << ": "
+                                               << creds.status();
+    EXPECT_THAT(std::string(creds.status().message()), HasSubstr(row.message))
+        << row.why;
+  }
+  ServerTlsFiles no_client_ca{server, key, "", good};
+  EXPECT_THAT(std::string(MakeServerCredentials(no_client_ca).status().message()),
+              HasSubstr("tls.crl_dir) needs the client CA"));
+}
+
 TEST_F(CredentialsTest, ServerStartRefusesBadTlsFiles) {
   ServerOptions options;
   options.tls = {P("server.pem"), P("cn_client.key"), ""};
@@ -149,6 +234,9 @@ TEST_F(CredentialsTest, ClientAuthThatDoesNotFitIsRefused) {
            {"missing CA",
             {t, "", "", P("absent.pem"), "", "", ""},
             absl::StatusCode::kNotFound},
+           {"reload interval 0 (issue 14 item 8)",
+            {t, "", "", P("ca.pem"), "", "", "", absl::ZeroDuration()},
+            absl::StatusCode::kInvalidArgument},
        }) {
     EXPECT_EQ(OfficeChannel(row.auth).status().code(), row.code) << row.why;
   }

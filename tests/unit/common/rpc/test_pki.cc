@@ -17,7 +17,16 @@ namespace caserelay::rpc::testing {
 namespace {
 
 // Only the sections the commands below name; no system openssl.cnf.
-constexpr char kConfig[] = R"([req]
+constexpr char kConfig[] = R"([ca]
+default_ca = test_ca
+[test_ca]
+database = index.txt
+crlnumber = crlnumber
+certificate = ca.pem
+private_key = ca.key
+default_md = sha256
+default_crl_days = 2
+[req]
 distinguished_name = dn
 prompt = no
 [dn]
@@ -75,24 +84,54 @@ std::string TempDir::Write(absl::string_view name, absl::string_view content,
   return path;
 }
 
+absl::Status TestPki::Openssl(const std::string& args) const {
+  std::string log = dir_.Path("openssl.log");
+  std::string cmd = absl::StrCat("cd '", dir_.path(), "' && openssl ", args,
+                                 " >>'", log, "' 2>&1");
+  if (std::system(cmd.c_str()) == 0) return absl::OkStatus();
+  std::ifstream in(log);
+  std::stringstream out;
+  out << in.rdbuf();
+  return absl::InternalError(
+      absl::StrCat("openssl ", args, " failed:\n", out.str()));
+}
+
+absl::Status TestPki::IssueLeaf(const std::string& name, const std::string& cn,
+                                const std::string& ext, int serial) const {
+  std::string cnf = dir_.Path("openssl.cnf");
+  absl::Status s = Openssl(absl::StrCat("req -config '", cnf, "' ", kNewKey,
+                                        " -keyout ", name, ".key -out ", name,
+                                        ".csr -subj '/CN=", cn, "'"));
+  if (!s.ok()) return s;
+  return Openssl(absl::StrCat("x509 -req -in ", name,
+                              ".csr -CA ca.pem -CAkey ca.key -set_serial ",
+                              serial, " -days 2 -out ", name, ".pem -extfile '",
+                              cnf, "' -extensions ", ext));
+}
+
+absl::Status TestPki::Revoke(const std::string& name) const {
+  return Openssl(absl::StrCat("ca -config '", dir_.Path("openssl.cnf"),
+                              "' -revoke ", name, ".pem"));
+}
+
+absl::Status TestPki::WriteCrl(const std::string& path,
+                               const std::string& more) const {
+  return Openssl(absl::StrCat("ca -config '", dir_.Path("openssl.cnf"),
+                              "' -gencrl -out '", path, "' ", more));
+}
+
+absl::Status TestPki::Rehash(const std::string& dir) const {
+  return Openssl(absl::StrCat("rehash '", dir, "'"));
+}
+
 absl::StatusOr<std::unique_ptr<TestPki>> TestPki::Create() {
   auto pki = std::unique_ptr<TestPki>(new TestPki());
   const TempDir& d = pki->dir_;
   if (d.path().empty()) return absl::InternalError("no temp dir");
   std::string cnf = d.Write("openssl.cnf", kConfig);
-  std::string log = d.Path("openssl.log");
-
-  // Runs `openssl <args>` in the dir; INTERNAL with its output on failure.
-  auto run = [&](const std::string& args) -> absl::Status {
-    std::string cmd = absl::StrCat("cd '", d.path(), "' && openssl ", args,
-                                   " >>'", log, "' 2>&1");
-    if (std::system(cmd.c_str()) == 0) return absl::OkStatus();
-    std::ifstream in(log);
-    std::stringstream out;
-    out << in.rdbuf();
-    return absl::InternalError(
-        absl::StrCat("openssl ", args, " failed:\n", out.str()));
-  };
+  d.Write("index.txt", "");
+  d.Write("crlnumber", "1000\n");
+  auto run = [&](const std::string& args) { return pki->Openssl(args); };
   auto ca = [&](const std::string& name, const std::string& cn) {
     return run(absl::StrCat("req -config '", cnf, "' -x509 ", kNewKey,
                             " -keyout ", name, ".key -out ", name,

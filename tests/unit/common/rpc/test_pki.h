@@ -45,6 +45,8 @@ class TempDir {
 //   plain_client.{pem,key} CN=somebody, no office anywhere
 //   rogue_ca.pem           another CA
 //   rogue_client.{pem,key} CN=140431:bureau, signed by rogue_ca
+// and the test CA's database (index.txt, crlnumber) for `openssl ca` to
+// revoke certificates and write CRLs.
 // Not thread-safe; one owner.
 class TestPki {
  public:
@@ -52,12 +54,32 @@ class TestPki {
   // command fails (e.g. the openssl CLI is not installed).
   static absl::StatusOr<std::unique_ptr<TestPki>> Create();
 
+  // Makes `name`.{pem,key}: a fresh P-256 key and a certificate for it
+  // with common name `cn`, serial `serial` and the config section `ext`
+  // (server_ext, client_ext, uri_client_ext), signed by the test CA, valid
+  // two days. INTERNAL with openssl's output on failure.
+  absl::Status IssueLeaf(const std::string& name, const std::string& cn,
+                         const std::string& ext, int serial) const;
+  // Records `name`.pem (issued by the test CA) as revoked in its database.
+  absl::Status Revoke(const std::string& name) const;
+  // Writes the test CA's CRL, listing every certificate Revoke recorded,
+  // PEM, to `path` (absolute), valid two days from now. Each CRL has the
+  // next CRL number. `more` is appended to the `openssl ca -gencrl`
+  // command, e.g. "-cert rogue_ca.pem -keyfile rogue_ca.key" (signed by
+  // another CA) or "-crl_lastupdate ... -crl_nextupdate ...".
+  absl::Status WriteCrl(const std::string& path,
+                        const std::string& more = "") const;
+  // `openssl rehash dir`: links <issuer hash>.r<n> to each CRL in `dir`.
+  absl::Status Rehash(const std::string& dir) const;
+
   // dir + "/" + name, e.g. Path("ca.pem").
   std::string Path(absl::string_view name) const { return dir_.Path(name); }
   const TempDir& dir() const { return dir_; }
 
  private:
   TestPki() = default;
+  // Runs `openssl <args>` in the dir; INTERNAL with its output on failure.
+  absl::Status Openssl(const std::string& args) const;
   TempDir dir_;
 };
 
