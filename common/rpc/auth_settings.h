@@ -8,6 +8,8 @@
 //   tls.key_path       its private key
 //   tls.client_ca_path CA of the offices' client certificates; required
 //                      for mtls, which it implies
+//   tls.crl_dir        revocation lists of that CA (credentials.h); mtls
+//   tls.reload_interval how often the tls.* files are read again (1m)
 //
 // Valid combinations: none (TLS optional, no client CA); token (TLS
 // optional, no client CA: the token is the proof); mtls (all three tls.*).

@@ -168,6 +168,14 @@ std::vector<Setting> CommonSettings(const std::string& service) {
        "PEM private key of tls.cert_path"},
       {"tls.client_ca_path", T::kString, "", false,
        "PEM CA of the offices' client certificates (auth.mode = mtls only)"},
+      {"tls.crl_dir", T::kString, "", false,
+       "directory of the client CA's PEM revocation lists, linked as "
+       "<issuer hash>.r<n> by `openssl rehash`: a client certificate listed "
+       "is refused in the handshake; a CRL added later is read at the next "
+       "handshake (needs tls.client_ca_path)"},
+      {"tls.reload_interval", T::kDuration, "1m", false,
+       "how often tls.cert_path, tls.key_path and tls.client_ca_path are "
+       "read again; new connections use what changed (1s to 24h)"},
       {"clock.file", T::kString, "", false,
        "empty: the system clock. Otherwise a simulated clock file "
        "(common/time/file_clock.h) that a test or replay moves; every "
@@ -217,6 +225,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auth_settings.tls.cert_path = cfg->GetString("tls.cert_path");
   auth_settings.tls.key_path = cfg->GetString("tls.key_path");
   auth_settings.tls.client_ca_path = cfg->GetString("tls.client_ca_path");
+  auth_settings.tls.crl_dir = cfg->GetString("tls.crl_dir");
+  auth_settings.tls.reload_interval = cfg->GetDuration("tls.reload_interval");
   auto authenticator = rpc::CreateAuthenticator(auth_settings);
   if (!authenticator.ok()) return Fail(authenticator.status(), 2);
   auto simulated_clock = OpenClockFile(*cfg);
