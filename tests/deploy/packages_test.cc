@@ -87,7 +87,7 @@ std::vector<Stage> DockerfileStages() {
 TEST(PackagesTest, SetupReadsTheSameSectionsAsThisTest) {
   std::map<std::string, std::vector<std::string>> sections = Sections();
   std::vector<std::string> all;
-  for (const char* name : {"build", "runtime", "gateway", "test"}) {
+  for (const char* name : {"build", "runtime", "gateway", "test", "fuzz"}) {
     ASSERT_TRUE(sections.count(name)) << "no [" << name << "] section";
     EXPECT_FALSE(sections[name].empty()) << "[" << name << "] is empty";
     ShellResult run = RunShell(absl::StrCat(
@@ -95,7 +95,26 @@ TEST(PackagesTest, SetupReadsTheSameSectionsAsThisTest) {
     ASSERT_EQ(run.code, 0) << run.output;
     EXPECT_EQ(Lines(run.output), sections[name]) << name;
   }
-  EXPECT_EQ(sections.size(), 4u) << "a section the images and this test miss";
+  EXPECT_EQ(sections.size(), 5u) << "a section the images and this test miss";
+}
+
+// The fuzzing tools (issue 14 item 5) come only when asked for: a plain
+// scripts/setup (a development machine, CI) installs every other section,
+// scripts/fuzz asks for [fuzz].
+TEST(PackagesTest, PlainSetupLeavesOutTheFuzzSection) {
+  std::map<std::string, std::vector<std::string>> sections = Sections();
+  std::vector<std::string> plain;
+  for (const char* name : {"build", "runtime", "gateway", "test"}) {
+    plain.insert(plain.end(), sections[name].begin(), sections[name].end());
+  }
+  ShellResult run = RunShell(
+      absl::StrCat(ShellQuote(SourcePath("scripts/setup")), " --list"));
+  ASSERT_EQ(run.code, 0) << run.output;
+  EXPECT_EQ(Lines(run.output), plain);
+  EXPECT_THAT(sections["fuzz"], ElementsAre("clang-14", "libfuzzer-14-dev"));
+  EXPECT_NE(ReadSource("scripts/fuzz").find("scripts/setup --sections fuzz"),
+            std::string::npos)
+      << "scripts/fuzz installs its tools through scripts/setup";
 }
 
 TEST(PackagesTest, SetupRefusesAnUnknownSection) {
