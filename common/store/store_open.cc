@@ -47,6 +47,13 @@ std::string KindInWords(const std::string& kind) {
   return "the database refused the write";
 }
 
+// What a caller should know before retrying after a fault of `kind`.
+std::string Caveat(const std::string& kind) {
+  if (kind != "sync_error") return "";
+  return " (the fsync failed after the write: it may still be found on disk "
+         "once the store recovers, so read before repeating a change)";
+}
+
 }  // namespace
 
 absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
@@ -192,7 +199,8 @@ absl::Status Store::WriteLocked(const rocksdb::WriteOptions& wo,
   }
   return absl::UnavailableError(absl::StrCat(
       "store: ", std::string(what), ": not written (", KindInWords(fault_->kind),
-      "); nothing was acknowledged, retry later: ", s.ToString()));
+      "); nothing was acknowledged, retry later", Caveat(fault_->kind), ": ",
+      s.ToString()));
 }
 
 absl::Status Store::ProbeDisk() const {
