@@ -11,6 +11,7 @@
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
+#include "domain/access/case_parties.h"
 #include "services/supervision/deadline_mirror.h"
 #include "services/supervision/indicators.h"
 #include "services/supervision/keys.h"
@@ -58,9 +59,21 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
   return key;
 }
 
+// The rule's view of a case (domain/access): the parties kept from its
+// events, and the office of each of its deadlines as an acting office (the
+// office that must act; it and its superiors read the case's deadlines).
+access::CaseParties PartiesOf(const SupervisionCaseRecord& record) {
+  access::CaseParties parties =
+      access::FromKept(record.case_id(), record.parties());
+  for (const caserelay::v1::Deadline& d : record.deadlines()) {
+    parties.acting_offices.push_back(d.office_code());
+  }
+  return parties;
+}
+
 }  // namespace
 
-absl::StatusOr<std::string> SupervisionServiceImpl::CallerRegion(
+absl::StatusOr<std::string> SupervisionServiceImpl::CallerOffice(
     grpc::ServerContext* ctx) const {
   if (context_.auth == nullptr) return std::string();
   if (ctx == nullptr) {
@@ -68,12 +81,42 @@ absl::StatusOr<std::string> SupervisionServiceImpl::CallerRegion(
   }
   auto office = rpc::CallerOffice(context_.auth, *ctx);
   if (!office.ok()) return office.status();
-  std::string region(RegionOf(*office));
-  if (tables_.regions->Find(region) == nullptr) {
+  if (tables_.regions->Find(RegionOf(*office)) == nullptr) {
     return absl::PermissionDeniedError(
         absl::StrCat("caller ", *office, ": its region is not in the tree"));
   }
-  return region;
+  return *office;
+}
+
+absl::Status SupervisionServiceImpl::MayAskScope(const std::string& caller,
+                                                 std::string* region,
+                                                 std::string* office) const {
+  if (caller.empty()) return absl::OkStatus();
+  const access::CaseAccess access(tables_.offices);
+  if (region->empty() && office->empty()) {
+    // The caller's own subtree; a department, which supervises nothing,
+    // its own office.
+    if (access.MayAskRegion(caller, RegionOf(caller)).ok()) {
+      *region = std::string(RegionOf(caller));
+    } else {
+      *office = caller;
+    }
+    return absl::OkStatus();
+  }
+  if (!region->empty()) {
+    if (absl::Status s = access.MayAskRegion(caller, *region); !s.ok()) {
+      return s;
+    }
+  }
+  if (!office->empty()) return access.MayAskOffice(caller, *office);
+  return absl::OkStatus();
+}
+
+bool SupervisionServiceImpl::MayListRow(
+    const std::string& caller, const SupervisionCaseRecord& record) const {
+  if (caller.empty()) return true;
+  return access::CaseAccess(tables_.offices)
+      .MayListRow(caller, PartiesOf(record));
 }
 
 grpc::Status SupervisionServiceImpl::ListDeadlines(
@@ -83,20 +126,18 @@ grpc::Status SupervisionServiceImpl::ListDeadlines(
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "case_id: is required");
   }
-  auto caller = CallerRegion(ctx);
+  auto caller = CallerOffice(ctx);
   if (!caller.ok()) return Error(caller.status());
   auto record = ReadCase(*context_.store, req->case_id());
   if (!record.ok()) return Error(record.status());
   if (!caller->empty()) {
-    bool visible = std::any_of(
-        record->deadlines().begin(), record->deadlines().end(),
-        [&](const caserelay::v1::Deadline& d) {
-          return tables_.regions->IsWithin(RegionOf(d.office_code()), *caller);
-        });
-    if (!visible) {
-      return Error(absl::PermissionDeniedError(
-          absl::StrCat("case ", req->case_id(),
-                       ": no deadline of an office within region ", *caller)));
+    // An unknown case has no parties: refused as any other, so nothing is
+    // revealed of which cases exist.
+    record->set_case_id(req->case_id());
+    if (absl::Status s = access::CaseAccess(tables_.offices)
+                             .MayRead(*caller, PartiesOf(*record));
+        !s.ok()) {
+      return Error(s);
     }
   }
   *resp->mutable_deadlines() = record->deadlines();
@@ -107,7 +148,7 @@ grpc::Status SupervisionServiceImpl::ListDeadlines(
 grpc::Status SupervisionServiceImpl::ListRedLights(
     grpc::ServerContext* ctx, const caserelay::v1::ListRedLightsRequest* req,
     caserelay::v1::ListRedLightsResponse* resp) {
-  auto caller = CallerRegion(ctx);
+  auto caller = CallerOffice(ctx);
   if (!caller.ok()) return Error(caller.status());
   if (req->limit() < 0 || req->limit() > kMaxLimit) {
     return Error(absl::InvalidArgumentError(
@@ -115,7 +156,7 @@ grpc::Status SupervisionServiceImpl::ListRedLights(
   }
   const int limit = req->limit() == 0 ? kDefaultLimit : req->limit();
   std::string region = req->region_code();
-  const std::string& office = req->office_code();
+  std::string office = req->office_code();
   if (!region.empty() && tables_.regions->Find(region) == nullptr) {
     return Error(absl::InvalidArgumentError(
         absl::StrCat("region_code: unknown region ", region)));
@@ -124,14 +165,8 @@ grpc::Status SupervisionServiceImpl::ListRedLights(
     return Error(absl::InvalidArgumentError(
         absl::StrCat("office_code: \"", office, "\" is not <region>:<unit>")));
   }
-  if (!caller->empty()) {
-    if (region.empty()) region = *caller;
-    if (!tables_.regions->IsWithin(region, *caller) ||
-        (!office.empty() &&
-         !tables_.regions->IsWithin(RegionOf(office), *caller))) {
-      return Error(absl::PermissionDeniedError(
-          absl::StrCat("the caller sees only region ", *caller, " and below")));
-    }
+  if (absl::Status s = MayAskScope(*caller, &region, &office); !s.ok()) {
+    return Error(s);
   }
   std::string begin;
   if (!req->page_token().empty()) {
@@ -140,17 +175,31 @@ grpc::Status SupervisionServiceImpl::ListRedLights(
     begin = *after + std::string(1, '\0');  // the next key after it
   }
 
-  // One more than a page tells whether another page follows.
+  // One more than a page tells whether another page follows. A light of
+  // a case the caller may not list (Art. 30) is left out, not counted.
   std::vector<std::string> keys;
+  absl::Status read;
   absl::Status s = context_.store->Scan(
       kLights, begin, "", [&](std::string_view k, std::string_view v) {
         if (!office.empty() && v != office) return true;
         if (!region.empty() && !tables_.regions->IsWithin(RegionOf(v), region))
           return true;
+        if (!caller->empty()) {
+          std::optional<ParsedLight> light = ParseLightKey(k);
+          if (!light.has_value()) return true;
+          auto record =
+              ReadCase(*context_.store, CaseOfDeadline(light->deadline_id));
+          if (!record.ok()) {
+            read = record.status();
+            return false;
+          }
+          if (!MayListRow(*caller, *record)) return true;
+        }
         keys.emplace_back(k);
         return static_cast<int>(keys.size()) <= limit;
       });
   if (!s.ok()) return Error(s);
+  if (!read.ok()) return Error(read);
   const absl::Time now = context_.clock->Now();
   if (static_cast<int>(keys.size()) > limit) {
     keys.resize(limit);
@@ -187,22 +236,27 @@ grpc::Status SupervisionServiceImpl::ListRedLights(
 grpc::Status SupervisionServiceImpl::GetIndicators(
     grpc::ServerContext* ctx, const caserelay::v1::GetIndicatorsRequest* req,
     caserelay::v1::GetIndicatorsResponse* resp) {
-  auto caller = CallerRegion(ctx);
+  auto caller = CallerOffice(ctx);
   if (!caller.ok()) return Error(caller.status());
   caserelay::v1::GetIndicatorsRequest request = *req;
-  if (!caller->empty()) {
-    caserelay::v1::IndicatorScope* scope = request.mutable_scope();
-    std::string region = scope->office_code().empty()
-                             ? scope->region_code()
-                             : std::string(RegionOf(scope->office_code()));
-    if (region.empty()) {
-      scope->set_region_code(*caller);
-    } else if (tables_.regions->Find(region) != nullptr &&
-               !tables_.regions->IsWithin(region, *caller)) {
-      // (an unknown region is Create's NOT_FOUND)
-      return Error(absl::PermissionDeniedError(absl::StrCat(
-          "scope: the caller sees only region ", *caller, " and below")));
+  caserelay::v1::IndicatorScope* scope = request.mutable_scope();
+  std::string region = scope->region_code();
+  std::string office = scope->office_code();
+  // An unknown region or a malformed office is Create's NOT_FOUND or
+  // INVALID_ARGUMENT, as without auth.
+  const bool known =
+      office.empty()
+          ? region.empty() || tables_.regions->Find(region) != nullptr
+          : rpc::IsOfficeCode(office) &&
+                tables_.regions->Find(RegionOf(office)) != nullptr;
+  if (known) {
+    if (!office.empty()) region.clear();  // office_code: others ignored
+    if (absl::Status s = MayAskScope(*caller, &region, &office); !s.ok()) {
+      return Error(absl::PermissionDeniedError(
+          absl::StrCat("scope: ", s.message())));
     }
+    scope->set_region_code(region);
+    scope->set_office_code(office);
   }
   auto calculator = IndicatorCalculator::Create(*tables_.regions, request,
                                                 context_.clock->Now());
@@ -216,7 +270,9 @@ grpc::Status SupervisionServiceImpl::GetIndicators(
               "supervision: corrupt record of case ", std::string(k)));
           return false;
         }
-        calculator->Add(record);
+        // A case the caller is accused in is left out of its figures:
+        // counted, it could be learnt by difference (Art. 30).
+        if (MayListRow(*caller, record)) calculator->Add(record);
         return true;
       });
   if (!s.ok()) return Error(s);

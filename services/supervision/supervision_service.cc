@@ -11,6 +11,7 @@
 #include "common/service/payload.h"
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
+#include "domain/access/case_parties.h"
 #include "services/supervision/case_facts.h"
 #include "services/supervision/deadline_mirror.h"
 #include "services/supervision/escalation.h"
@@ -167,6 +168,8 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   for (const Timer& t : changes.lights_out) {
     batch.Delete(kLights, LightKey(t.due, t.id));
   }
+  access::UpdateParties(event.case_event(), event.sequence(),
+                        record->mutable_parties());
   record->set_sequence(event.sequence());
   batch.Put(kCases, case_id, record->SerializeAsString());
   return absl::OkStatus();

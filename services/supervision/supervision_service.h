@@ -27,12 +27,20 @@
 // WriteBatch as the offsets and the outbox, so a restart loses none and
 // fires none twice.
 //
-// Access (DESIGN.md "Security"): with an authenticator (auth.mode token or
-// mtls) the caller office sees only its own region's subtree (the region
-// of its code, "<region>:<unit>"): ListRedLights and GetIndicators scopes
-// within it (an empty region means the caller's own region), ListDeadlines
-// of a case with a deadline of an office within it. Without one (auth.mode
-// none, local runs) everything is visible.
+// Access (DESIGN.md "Security"; the shared rule of domain/access): with an
+// authenticator (auth.mode token or mtls) each case's record keeps its
+// parties from its events ("parties": holder, past holders, and the
+// accused offices of its REGISTER, sequence 1). ListDeadlines answers the
+// offices CaseAccess::MayRead allows, the offices of its deadlines counting
+// as acting offices (the office that must act, and its superiors, read
+// them); ListRedLights and GetIndicators take a scope the caller may ask
+// for (its own region's subtree by default; a department only its own
+// office) and leave out every case the caller is accused in or a member of
+// an accused government (Art. 30) — from the indicators too, so that an
+// accused bureau cannot learn the case by difference. A record kept before
+// parties were (no REGISTER applied with them) has its accused offices
+// unknown: only the offices named in it see it (domain/access). Without an
+// authenticator (local runs) everything is visible.
 //
 // Thread safety: Apply/Tick on the loop's thread; the gRPC handlers only
 // read the store and may run concurrently with them and each other.
@@ -95,8 +103,8 @@ class SupervisionServiceImpl final
   // Every deadline of the case and the instruments issued on it; empty for
   // an unknown case. INVALID_ARGUMENT without a case_id; DATA_LOSS if its
   // record is corrupt; with auth, UNAUTHENTICATED without a valid caller
-  // and PERMISSION_DENIED unless one of the case's deadlines belongs to an
-  // office within the caller's region (so also for an unknown case).
+  // and PERMISSION_DENIED unless CaseAccess::MayRead allows the caller
+  // (file comment; so also for an unknown case).
   grpc::Status ListDeadlines(
       grpc::ServerContext* ctx, const caserelay::v1::ListDeadlinesRequest* req,
       caserelay::v1::ListDeadlinesResponse* resp) override;
@@ -106,8 +114,9 @@ class SupervisionServiceImpl final
   // next_page_token (opaque) continues after the last one; empty on the
   // last page. INVALID_ARGUMENT for an unknown region_code, a malformed
   // office_code, a limit outside 0..10000 or a page_token not from this
-  // service; PERMISSION_DENIED (with auth) for a region or office outside
-  // the caller's region; DATA_LOSS for a corrupt record.
+  // service; PERMISSION_DENIED (with auth) for a region or office the
+  // caller may not ask for (file comment); DATA_LOSS for a corrupt record.
+  // With auth, the lights of a case the caller is accused in are left out.
   grpc::Status ListRedLights(
       grpc::ServerContext* ctx, const caserelay::v1::ListRedLightsRequest* req,
       caserelay::v1::ListRedLightsResponse* resp) override;
@@ -115,7 +124,8 @@ class SupervisionServiceImpl final
   // The indicators (indicators.h) of the scope over the period, over every
   // case record. The errors of IndicatorCalculator::Create
   // (INVALID_ARGUMENT, NOT_FOUND); PERMISSION_DENIED (with auth) for a
-  // scope outside the caller's region; DATA_LOSS for a corrupt record.
+  // scope the caller may not ask for; DATA_LOSS for a corrupt record. With
+  // auth, the cases the caller is accused in are not counted.
   grpc::Status GetIndicators(
       grpc::ServerContext* ctx, const caserelay::v1::GetIndicatorsRequest* req,
       caserelay::v1::GetIndicatorsResponse* resp) override;
@@ -167,10 +177,22 @@ class SupervisionServiceImpl final
                  const caserelay::v1::Deadline& missed, absl::Time now,
                  store::WriteBatch& batch);
 
-  // "" with auth none (no restriction); otherwise the region code of the
-  // caller's office. The error of rpc::CallerOffice (UNAUTHENTICATED, also
-  // for a null `ctx`); PERMISSION_DENIED if its region is not in the tree.
-  absl::StatusOr<std::string> CallerRegion(grpc::ServerContext* ctx) const;
+  // "" with auth none (no restriction); otherwise the caller's office
+  // code. The error of rpc::CallerOffice (UNAUTHENTICATED, also for a null
+  // `ctx`); PERMISSION_DENIED if its region is not in the tree.
+  absl::StatusOr<std::string> CallerOffice(grpc::ServerContext* ctx) const;
+  // OK if `caller` ("": auth none) may ask for the offices within
+  // `*region` and/or office `*office` (domain/access MayAskRegion,
+  // MayAskOffice); both empty: set to the caller's own region, or for a department its
+  // own office. PERMISSION_DENIED otherwise. REQUIRES: a non-empty region
+  // is in the tree.
+  absl::Status MayAskScope(const std::string& caller, std::string* region,
+                           std::string* office) const;
+  // Whether a row of this case may appear in a list or figure `caller`
+  // ("": auth none, always) asked for (domain/access MayListRow: never a
+  // case the caller is accused in).
+  bool MayListRow(const std::string& caller,
+                  const caserelay::v1::SupervisionCaseRecord& record) const;
 
   // Const after construction.
   const service::Context context_;
