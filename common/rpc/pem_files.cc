@@ -10,6 +10,7 @@
 #include <cctype>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <system_error>
 #include <utility>
@@ -93,9 +94,17 @@ bool IsHashedCrlName(const std::string& name) {
          std::all_of(name.begin() + 10, name.end(), is_digit);
 }
 
-// Checks one hashed CRL file against the CAs.
+// The newest CRL of one issuer found so far.
+struct NewestCrl {
+  std::string path;
+  std::unique_ptr<X509_CRL, CrlFree> crl;
+};
+
+// Checks one hashed CRL file against the CAs and keeps it in `newest` (by
+// issuer hash) when it is the latest of its issuer so far.
 absl::Status CheckCrlFile(const std::string& path, const std::string& name,
-                          const std::vector<X509Ptr>& cas, absl::Time now) {
+                          const std::vector<X509Ptr>& cas,
+                          std::map<std::string, NewestCrl>& newest) {
   auto pem = ReadPem(path, "CRL");
   if (!pem.ok()) return pem.status();
   auto bio = MemBio(*pem);
@@ -128,12 +137,26 @@ absl::Status CheckCrlFile(const std::string& path, const std::string& name,
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": not issued and signed by a CA of the client CA bundle"));
   }
-  const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get());
+  NewestCrl& kept = newest[name.substr(0, 8)];
+  if (kept.crl == nullptr ||
+      ASN1_TIME_compare(X509_CRL_get0_lastUpdate(kept.crl.get()),
+                        X509_CRL_get0_lastUpdate(crl.get())) < 0) {
+    kept = NewestCrl{path, std::move(crl)};
+  }
+  return absl::OkStatus();
+}
+
+// OpenSSL checks a certificate against the newest CRL of its issuer; if
+// that one is past its nextUpdate, it refuses the certificate.
+absl::Status CheckNotExpired(const NewestCrl& newest, absl::Time now) {
+  const ASN1_TIME* next = X509_CRL_get0_nextUpdate(newest.crl.get());
   time_t t = absl::ToTimeT(now);
   if (next != nullptr && X509_cmp_time(next, &t) < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": expired (past its next update); while it is, every client "
-              "certificate of its CA is refused: publish a fresh CRL"));
+        newest.path,
+        ": the newest CRL of its CA has expired (past its next update); "
+        "while it is, every client certificate of that CA is refused: "
+        "publish a fresh CRL"));
   }
   return absl::OkStatus();
 }
@@ -192,6 +215,7 @@ absl::Status CheckCrlDir(const std::string& dir, const std::string& ca_pem,
   }
   std::vector<X509Ptr> cas = AllCerts(ca_pem);
   int crls = 0;
+  std::map<std::string, NewestCrl> newest;  // by issuer hash
   std::filesystem::directory_iterator it(dir, ec);
   if (ec) {
     return absl::FailedPreconditionError(
@@ -201,7 +225,11 @@ absl::Status CheckCrlDir(const std::string& dir, const std::string& ca_pem,
     std::string name = entry.path().filename().string();
     if (!IsHashedCrlName(name)) continue;
     ++crls;
-    absl::Status s = CheckCrlFile(entry.path().string(), name, cas, now);
+    absl::Status s = CheckCrlFile(entry.path().string(), name, cas, newest);
+    if (!s.ok()) return absl::Status(s.code(), prefix + std::string(s.message()));
+  }
+  for (const auto& [hash, crl] : newest) {
+    absl::Status s = CheckNotExpired(crl, now);
     if (!s.ok()) return absl::Status(s.code(), prefix + std::string(s.message()));
   }
   if (crls == 0) {

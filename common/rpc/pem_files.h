@@ -44,9 +44,10 @@ absl::StatusOr<std::string> ReadCaBundle(const std::string& path,
 // Checks the CRL directory `dir` as gRPC (OpenSSL's hashed-directory
 // look-up) will read it: at least one file named `<issuer hash>.r<n>` (what
 // `openssl rehash` makes; other names are never read), each a PEM CRL that
-// one certificate of `ca_pem` issued and signed, and none past its
-// nextUpdate at `now` (OpenSSL refuses every client certificate of that CA
-// while its CRL is expired). Fails with INVALID_ARGUMENT naming the file
+// one certificate of `ca_pem` issued and signed, and the newest (latest
+// lastUpdate) of each issuer not past its nextUpdate at `now` (OpenSSL
+// uses the newest and, while it is expired, refuses every client
+// certificate of that CA; older CRLs beside it do no harm). Fails with INVALID_ARGUMENT naming the file
 // and what to do, NOT_FOUND / FAILED_PRECONDITION when `dir` is missing or
 // not a directory. Messages start with "CRL directory <dir>".
 absl::Status CheckCrlDir(const std::string& dir, const std::string& ca_pem,

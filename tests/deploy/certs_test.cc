@@ -4,9 +4,11 @@
 // that keep the offices' certificates working. Checked over real gRPC on
 // loopback with the WhoAmI test service of tests/unit/common/rpc.
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/auth_settings.h"
@@ -40,13 +42,15 @@ class MakeCertsTest : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
-  // routing as docker-compose runs it: its certificate, the offices' CA,
-  // auth.mode = mtls (deploy/config/compose/routing.conf).
+  // routing as docker-compose runs it: its certificate, the offices' CA
+  // and their CRLs, auth.mode = mtls (deploy/config/compose/routing.conf);
+  // the files read again every second instead of every minute.
   void StartRouting() {
     rpc::ServerAuthSettings settings;
     settings.mode = "mtls";
     settings.tls = {secrets() + "/routing.crt", secrets() + "/routing.key",
-                    secrets() + "/offices-ca.crt"};
+                    secrets() + "/offices-ca.crt", secrets() + "/crl",
+                    absl::Seconds(1)};
     auto auth = rpc::CreateAuthenticator(settings);
     ASSERT_TRUE(auth.ok()) << auth.status();
     auth_ = *std::move(auth);
@@ -64,8 +68,31 @@ class MakeCertsTest : public ::testing::Test {
     auth.tls_key_path = offices() + "/" + office_file + ".key";
     auth.tls_server_name = "routing";
     auto channel = rpc::OfficeChannel(auth);
-    if (!channel.ok()) return OrError(channel.status());
+    if (!channel.ok()) return "error: " + channel.status().ToString();
     return OrError(AskOffice(*channel));
+  }
+
+  // The certificate routing presents to a new connection (PEM), or
+  // "error: ...".
+  std::string RoutingCertificate() {
+    rpc::ClientAuth auth;
+    auth.target = server_->target();
+    auth.tls_ca_path = ca() + "/ca.crt";
+    auth.tls_cert_path = offices() + "/140431-bureau.crt";
+    auth.tls_key_path = offices() + "/140431-bureau.key";
+    auth.tls_server_name = "routing";
+    auto channel = rpc::OfficeChannel(auth);
+    if (!channel.ok()) return "error: " + channel.status().ToString();
+    auto stub = caserelay::test::WhoAmI::NewStub(*channel);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
+    caserelay::test::OfficeReply reply;
+    grpc::Status status = stub->Office(&ctx, {}, &reply);
+    if (!status.ok()) return "error: " + status.error_message();
+    auto pem = ctx.auth_context()->FindPropertyValues("x509_pem_cert");
+    if (pem.size() != 1) return "error: no peer certificate";
+    return std::string(pem[0].data(), pem[0].size());
   }
 
   caserelay::testing::TempDir dir_;
@@ -93,6 +120,60 @@ TEST_F(MakeCertsTest, RenewalKeepsTheCaAndTheOfficesCertificates) {
   EXPECT_EQ(AskAs("140431-bureau"), "140431:bureau");
 }
 
+// Issue 14 item 8: the renewal of the guide's "Certificates" needs no
+// restart; new connections get the new certificate within the reload
+// interval.
+TEST_F(MakeCertsTest, RenewalServesNewConnectionsWithoutRestart) {
+  ASSERT_EQ(MakeCerts("--office 140431:bureau").code, 0);
+  StartRouting();
+  ASSERT_EQ(RoutingCertificate(), Read(secrets() + "/routing.crt"));
+  ShellResult renew = MakeCerts("--days 30");
+  ASSERT_EQ(renew.code, 0) << renew.output;
+  const std::string renewed = Read(secrets() + "/routing.crt");
+  std::string seen = RoutingCertificate();
+  for (int i = 0; i < 75 && seen != renewed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    seen = RoutingCertificate();
+  }
+  EXPECT_EQ(seen, renewed);
+  EXPECT_EQ(AskAs("140431-bureau"), "140431:bureau");
+}
+
+// Issue 14 item 8: an office whose certificate make-certs revoked is
+// refused at its next connection to the running service; the others are
+// not.
+TEST_F(MakeCertsTest, RevokedOfficeIsRefusedWithoutRestart) {
+  ASSERT_EQ(MakeCerts("--office 140431:bureau --office 140000:bureau").code,
+            0);
+  StartRouting();
+  ASSERT_EQ(AskAs("140000-bureau"), "140000:bureau");
+  ShellResult revoke = MakeCerts(absl::StrCat(
+      "--crl-only --revoke ", ShellQuote(offices() + "/140000-bureau.crt")));
+  ASSERT_EQ(revoke.code, 0) << revoke.output;
+  EXPECT_THAT(AskAs("140000-bureau"), ::testing::HasSubstr("UNAVAILABLE"));
+  EXPECT_EQ(AskAs("140431-bureau"), "140431:bureau");
+}
+
+TEST_F(MakeCertsTest, RefusesToRevokeTheCaOrAForeignCertificate) {
+  ASSERT_EQ(MakeCerts("--office 140431:bureau").code, 0);
+  ShellResult ca_itself = MakeCerts(
+      absl::StrCat("--crl-only --revoke ", ShellQuote(ca() + "/ca.crt")));
+  EXPECT_EQ(ca_itself.code, 2);
+  EXPECT_THAT(ca_itself.output, ::testing::HasSubstr("that is the CA itself"));
+  std::string foreign = dir_.path() + "/other";
+  ASSERT_EQ(RunShell(absl::StrCat(
+                ShellQuote(SourcePath("deploy/tls/make-certs")), " --ca-dir ",
+                ShellQuote(foreign + "/ca"), " --out ",
+                ShellQuote(foreign + "/secrets"), " --office-dir ",
+                ShellQuote(foreign + "/offices"), " --office 140431:bureau"))
+                .code,
+            0);
+  ShellResult other = MakeCerts(absl::StrCat(
+      "--crl-only --revoke ", ShellQuote(foreign + "/offices/140431-bureau.crt")));
+  EXPECT_EQ(other.code, 2);
+  EXPECT_THAT(other.output, ::testing::HasSubstr("not a certificate of the CA"));
+}
+
 TEST_F(MakeCertsTest, KeepsKeysOwnerOnlyAndOfficeKeysOutOfTheSecretsDir) {
   ASSERT_EQ(MakeCerts("--office 140431:bureau").code, 0);
   for (const std::string& key :
@@ -104,7 +185,8 @@ TEST_F(MakeCertsTest, KeepsKeysOwnerOnlyAndOfficeKeysOutOfTheSecretsDir) {
   }
   ShellResult listing = RunShell(absl::StrCat("ls ", ShellQuote(secrets())));
   EXPECT_EQ(listing.output,
-            "notification.crt\nnotification.key\noffices-ca.crt\nrouting.crt\n"
+            "crl\nnotification.crt\nnotification.key\noffices-ca.crt\n"
+            "routing.crt\n"
             "routing.key\nsupervision.crt\nsupervision.key\n");
 }
 

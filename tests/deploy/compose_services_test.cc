@@ -67,6 +67,7 @@ class ComposeServicesTest : public ::testing::Test {
       env["CASERELAY_TLS_KEY_PATH"] =
           absl::StrCat(secrets(), "/", service, ".key");
       env["CASERELAY_TLS_CLIENT_CA_PATH"] = secrets() + "/offices-ca.crt";
+      env["CASERELAY_TLS_CRL_DIR"] = secrets() + "/crl";
     }
     std::string path = absl::StrCat(CASERELAY_BINARY_DIR, "/services/", service,
                                     ":/usr/bin:/bin");

@@ -127,6 +127,13 @@ TEST_F(CredentialsTest, CrlDirectoryAndReloadIntervalAreCheckedAtStart) {
       "crl_expired",
       "-crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z",
       "rehash");
+  // An old CRL that expired beside the fresh one published after it.
+  const std::string renewed = crl_dir(
+      "crl_renewed",
+      "-crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z",
+      "rehash");
+  EXPECT_TRUE(pki_->WriteCrl(renewed + "/ca-2.crl.pem").ok());
+  EXPECT_TRUE(pki_->Rehash(renewed).ok());
   const std::string misnamed = crl_dir("crl_misnamed", "", "00000000.r0");
   const std::string dangling = crl_dir("crl_dangling", "", "rehash");
   std::filesystem::remove(dangling + "/ca.crl.pem");
@@ -165,7 +172,9 @@ TEST_F(CredentialsTest, CrlDirectoryAndReloadIntervalAreCheckedAtStart) {
             "not issued and signed by a CA of the client CA bundle"},
            {"expired CRL: every client would be refused", expired,
             absl::Seconds(60), absl::StatusCode::kInvalidArgument,
-            "expired (past its next update)"},
+            "the newest CRL of its CA has expired"},
+           {"an expired CRL and a fresh one after it", renewed,
+            absl::Seconds(60), absl::StatusCode::kOk, ""},
            {"hashed name of another issuer", misnamed, absl::Seconds(60),
             absl::StatusCode::kInvalidArgument, "named for another issuer"},
            {"hash link to a removed CRL", dangling, absl::Seconds(60),
