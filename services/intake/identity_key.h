@@ -12,8 +12,9 @@
 //      hyphens dropped);
 //   3. otherwise nobody: the key is empty and the petition is never taken
 //      for a repeat (a name alone, or a landline, identifies no one).
-// The key is the lowercase hex HMAC-SHA256, under intake's look-up secret
-// (`lookup.secret`), of "id:<ID>" or "np:<name>|<mobile>".
+// The key is the lowercase hex HMAC-SHA256, under the identity secret of
+// intake's personal-data key ring (pii_keys.h; its own key, not
+// lookup.secret), of "id:<ID>" or "np:<name>|<mobile>".
 //
 // Pure functions; thread-safe.
 
@@ -34,8 +35,8 @@ namespace caserelay::intake {
 std::string IdentityInput(const caserelay::v1::Petitioner& petitioner);
 
 // The identity key of `petitioner`: codes.HexMac(IdentityInput(...)), or
-// "" when IdentityInput is empty. The same petitioner gets the same key as
-// long as `lookup.secret` is not changed.
+// "" when IdentityInput is empty; `codes` holds the identity secret. The
+// same petitioner gets the same key as long as that secret is kept.
 std::string IdentityKey(const LookupCodes& codes,
                         const caserelay::v1::Petitioner& petitioner);
 

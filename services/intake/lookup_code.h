@@ -5,7 +5,7 @@
 // is no offline oracle for the 40-bit codes.
 //
 // The secret is not rotatable: changing lookup.secret changes every code
-// already issued (and every identity key, identity_key.h).
+// already issued.
 //
 // Thread safety: immutable after construction.
 

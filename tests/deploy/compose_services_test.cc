@@ -107,9 +107,15 @@ class ComposeServicesTest : public ::testing::Test {
 TEST_F(ComposeServicesTest,
        EveryServiceStartsFromItsComposeConfigAndIsHealthy) {
   // The values .env.example gives (docker-compose.yml's environment).
+  // The key ring as deploy/bin/make-pii-keys makes it in the secrets dir.
+  ShellResult keys = RunShell(absl::StrCat(
+      "sh ", ShellQuote(SourcePath("deploy/bin/make-pii-keys")), " new ",
+      ShellQuote(secrets() + "/intake-pii.keys")));
+  ASSERT_EQ(keys.code, 0) << keys.output;
   std::string intake =
       Start("intake",
-            {{"CASERELAY_LOOKUP_SECRET", "0123456789abcdef0123456789abcdef"}});
+            {{"CASERELAY_LOOKUP_SECRET", "0123456789abcdef0123456789abcdef"},
+             {"CASERELAY_PII_KEYS_PATH", secrets() + "/intake-pii.keys"}});
   ASSERT_FALSE(intake.empty());
   EXPECT_EQ(Probe(intake).code, 0) << "intake";
   for (const char* service : {"routing", "supervision"}) {
