@@ -283,3 +283,50 @@ TEST(ProducerTest, PermanentBrokerErrorIsReportedNotSwallowed) {
 
 }  // namespace
 }  // namespace caserelay::kafka
+
+namespace caserelay::kafka {
+namespace {
+
+// Issue 14 item 6: "an outbox record that Kafka rejects permanently goes to
+// a dead-letter record": the broker's refusals of one record reach the
+// outbox as INVALID_ARGUMENT, the code OutboxPublisher dead-letters on
+// (a retried code would retry the record for ever); the producer goes on
+// with the next record.
+TEST(ProducerTest, ABrokersRefusalOfTheRecordIsInvalidArgumentAndLaterOnesGoOn) {
+  struct Row {
+    const char* rule;
+    rd_kafka_resp_err_t error;
+  };
+  const Row rows[] = {
+      {"MESSAGE_TOO_LARGE: over the broker's message.max.bytes",
+       RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE},
+      {"INVALID_RECORD: the broker's validation refused it",
+       RD_KAFKA_RESP_ERR_INVALID_RECORD},
+      {"RECORD_LIST_TOO_LARGE: the batch with it is too large",
+       RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.rule);
+    MockCluster cluster(1);
+    ASSERT_EQ(cluster.CreateTopic("petitions", 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_mock_push_request_errors(cluster.raw(), /*ApiKey Produce=*/0, 1,
+                                      row.error);
+    ReportSink sink;
+    std::unique_ptr<Producer> producer = MustCreate(Options(cluster), sink);
+    ASSERT_NE(producer, nullptr);
+    ASSERT_TRUE(producer->Produce("petitions", "k", "v", 5).ok());
+    (void)producer->Flush(absl::Seconds(10));
+    const std::vector<DeliveryReport> reports = sink.reports();
+    ASSERT_EQ(reports.size(), 1u);
+    EXPECT_EQ(reports[0].status.code(), absl::StatusCode::kInvalidArgument)
+        << reports[0].status;
+    ASSERT_TRUE(producer->Produce("petitions", "k", "v2", 6).ok());
+    EXPECT_TRUE(producer->Flush(absl::Seconds(10)).ok());
+    ASSERT_EQ(sink.reports().size(), 2u);
+    EXPECT_EQ(sink.reports()[1].token, 6u);
+    EXPECT_TRUE(sink.reports()[1].status.ok()) << sink.reports()[1].status;
+  }
+}
+
+}  // namespace
+}  // namespace caserelay::kafka
