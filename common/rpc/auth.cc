@@ -1,38 +1,101 @@
 #include "common/rpc/auth.h"
 
+#include <map>
+
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 namespace caserelay::rpc {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+absl::string_view View(const grpc::string_ref& ref) {
+  return absl::string_view(ref.data(), ref.size());
+}
+
+// The on-behalf rule (auth.h) over `metadata` for the transport principal
+// `direct`.
+absl::StatusOr<Principal> OnBehalf(
+    Principal direct,
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  std::map<std::string, std::string> given;
+  for (const auto& [key, value] : metadata) {
+    absl::string_view k = View(key);
+    if (!absl::StartsWith(k, kOnBehalfPrefix)) continue;
+    if (!direct.IsService(kWebService)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "metadata ", k, ": only service:web may speak for a user; ",
+          direct.Name(), " may not"));
+    }
+    if (k != kUserMetadata && k != kOfficeMetadata &&
+        k != kClientAddressMetadata) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("metadata ", k, ": unknown (", kUserMetadata, ", ",
+                       kOfficeMetadata, " and ", kClientAddressMetadata,
+                       " are known)"));
+    }
+    if (!given.emplace(std::string(k), std::string(View(value))).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("metadata ", k, ": given more than once"));
+    }
+  }
+  auto user = given.find(kUserMetadata);
+  auto office = given.find(kOfficeMetadata);
+  if (user == given.end()) {
+    if (office == given.end()) return direct;
+    return absl::InvalidArgumentError(
+        absl::StrCat("metadata ", kUserMetadata, ": required with ",
+                     kOfficeMetadata, " (the gateway names its user)"));
+  }
+  if (!IsPersonLabel(user->second)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metadata ", kUserMetadata,
+        ": not a person's label (1-100 bytes of UTF-8, no space or control "
+        "character)"));
+  }
+  Principal acting = direct;
+  if (office != given.end()) {
+    if (!IsOfficeCode(office->second)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "metadata ", kOfficeMetadata, ": \"", office->second,
+          "\" is not an office code"));
+    }
+    acting = Principal::Office(office->second);
+  }
+  acting.person = user->second;
+  acting.via = kWebService;
+  return acting;
+}
 
 }  // namespace
 
-bool IsOfficeCode(absl::string_view code) {
-  if (code.empty() || code.size() > 64) return false;
-  size_t colon = code.find(':');
-  if (colon == absl::string_view::npos || colon == 0) return false;
-  for (size_t i = 0; i < colon; ++i) {
-    if (!IsDigit(code[i])) return false;
+absl::StatusOr<Principal> Caller(const Authenticator* auth,
+                                 const grpc::ServerContext& ctx) {
+  if (auth == nullptr) {
+    return absl::UnauthenticatedError(
+        "this service has no authenticator and cannot tell who calls; set "
+        "auth.mode to token or mtls");
   }
-  absl::string_view unit = code.substr(colon + 1);
-  if (unit.empty() || !IsLower(unit[0])) return false;
-  for (char c : unit) {
-    if (!(IsLower(c) || IsDigit(c) || c == '_' || c == '-')) return false;
+  absl::StatusOr<Principal> direct = auth->PrincipalOf(ctx);
+  if (!direct.ok()) return direct.status();
+  return OnBehalf(*std::move(direct), ctx.client_metadata());
+}
+
+absl::StatusOr<std::string> ActingOffice(const Principal& caller) {
+  if (!caller.IsOffice()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(caller.Name(),
+                     " is not an office; only offices (directly or through "
+                     "the web gateway) may make this call"));
   }
-  return true;
+  return caller.id;
 }
 
 absl::StatusOr<std::string> CallerOffice(const Authenticator* auth,
                                          const grpc::ServerContext& ctx) {
-  if (auth == nullptr) {
-    return absl::UnauthenticatedError(
-        "this service runs with auth.mode = none and cannot tell which "
-        "office calls; set auth.mode to token or mtls");
-  }
-  return auth->OfficeOf(ctx);
+  absl::StatusOr<Principal> caller = Caller(auth, ctx);
+  if (!caller.ok()) return caller.status();
+  return ActingOffice(*caller);
 }
 
 }  // namespace caserelay::rpc

@@ -1,16 +1,42 @@
-// Who is calling (来访单位的身份认证): every office's call to a service
-// carries proof of the office it acts for, checked by an Authenticator
-// (DESIGN.md "Security"). Production uses mTLS client certificates that name
-// the office (MtlsAuthenticator, mtls_auth.h); local runs use bearer tokens
-// listed by hash in a tokens file (TokenAuthenticator, token_auth.h).
+// Who is calling (调用方身份认证): every call to a service carries proof of
+// the principal it comes from (principal.h: an office, or a service's own
+// identity), checked by an Authenticator (DESIGN.md "Security").
+// Production uses mTLS client certificates that name the principal
+// (MtlsAuthenticator, mtls_auth.h); local runs use bearer tokens listed by
+// hash in a tokens file (TokenAuthenticator, token_auth.h). Every RPC of
+// every service is authenticated: a service does not start without an
+// authenticator (auth_settings.h).
 //
-// An office code is "<region code>:<unit>", e.g. "140431:bureau" or
-// "140431:housing" (domain/routing/router.h).
+// Speaking for a user (代为办理, issue 14 item 1). Only the web gateway's
+// identity, service:web, may act for the person signed in to it, with
+// these request metadata:
+//
+//   x-caserelay-user-bin  the user's label (UTF-8, IsPersonLabel; gRPC's
+//                         "-bin" keys carry any bytes), required with
+//                         x-caserelay-office;
+//   x-caserelay-office    the office the user acts for (an office code);
+//                         absent for a petitioner on the portal;
+//   x-caserelay-client-address  the end user's network address, for
+//                         intake's look-up limit (services/intake/
+//                         client_address.h reads it).
+//
+// On a call authenticated as service:web they make the caller the office
+// (or, without x-caserelay-office, service:web itself) with the user as
+// its person and via = "web". Every "x-caserelay-" key is reserved: on a
+// call from any other principal it is refused with PERMISSION_DENIED,
+// never ignored; from the gateway, an unknown one, a key given twice, a
+// bad office code or user label is INVALID_ARGUMENT. The gateway itself
+// (issue 15) must authenticate its users before it names them.
 //
 // A handler asks once per call, before anything else:
 //
+//   absl::StatusOr<rpc::Principal> caller = rpc::Caller(auth_, *ctx);
+//   if (!caller.ok()) return rpc::ToGrpc(caller.status());
+//
+// or, where only offices may call (routing's office API, supervision's and
+// notification's views):
+//
 //   absl::StatusOr<std::string> office = rpc::CallerOffice(auth_, *ctx);
-//   if (!office.ok()) return rpc::ToGrpc(office.status());
 
 #ifndef CASERELAY_COMMON_RPC_AUTH_H_
 #define CASERELAY_COMMON_RPC_AUTH_H_
@@ -20,27 +46,31 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/rpc/principal.h"
 #include "grpcpp/server_context.h"
 
 namespace caserelay::rpc {
 
-// True for "<digits>:<unit>" where unit is one or more of [a-z0-9_-]
-// starting with a letter, the whole at most 64 bytes.
-bool IsOfficeCode(absl::string_view code);
+// The on-behalf metadata (above). Keys are lowercase, as gRPC sends them.
+inline constexpr char kOnBehalfPrefix[] = "x-caserelay-";
+inline constexpr char kUserMetadata[] = "x-caserelay-user-bin";
+inline constexpr char kOfficeMetadata[] = "x-caserelay-office";
+inline constexpr char kClientAddressMetadata[] = "x-caserelay-client-address";
 
-// Tells which office a call comes from.
+// Tells which principal a call's transport proves.
 //
-// Thread safety: implementations are thread-safe; OfficeOf may be called
-// from any number of threads at once, also while Reload runs.
+// Thread safety: implementations are thread-safe; PrincipalOf may be
+// called from any number of threads at once, also while Reload runs.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
 
-  // The office code the call `ctx` proves it acts for (IsOfficeCode holds
-  // for it). UNAUTHENTICATED with a message saying what is missing or wrong
-  // when the call carries no valid proof; the message never repeats a
-  // secret.
-  virtual absl::StatusOr<std::string> OfficeOf(
+  // The principal the call `ctx` proves it comes from, with the person the
+  // proof names (a token's holder label) and an empty `via`; on-behalf
+  // metadata is not looked at here (Caller does). UNAUTHENTICATED with a
+  // message saying what is missing or wrong when the call carries no valid
+  // proof; the message never repeats a secret.
+  virtual absl::StatusOr<Principal> PrincipalOf(
       const grpc::ServerContext& ctx) const = 0;
 
   // Reads again the files the authenticator was made from (the services
@@ -50,8 +80,20 @@ class Authenticator {
   virtual absl::Status Reload() { return absl::OkStatus(); }
 };
 
-// auth->OfficeOf(ctx); UNAUTHENTICATED when `auth` is nullptr, i.e. the
-// service runs with auth.mode = none and so cannot tell offices apart.
+// The principal the call acts as: auth->PrincipalOf(ctx) with the
+// on-behalf rule above applied. UNAUTHENTICATED when `auth` is nullptr or
+// the call proves no principal; PERMISSION_DENIED when a principal other
+// than service:web sends an x-caserelay- key; INVALID_ARGUMENT for bad
+// on-behalf metadata from service:web.
+absl::StatusOr<Principal> Caller(const Authenticator* auth,
+                                 const grpc::ServerContext& ctx);
+
+// The office `caller` acts for, for the calls only offices may make
+// (directly or through the web gateway for one of their people);
+// PERMISSION_DENIED naming it for a service's identity.
+absl::StatusOr<std::string> ActingOffice(const Principal& caller);
+
+// ActingOffice(Caller(auth, ctx)), with Caller's errors.
 absl::StatusOr<std::string> CallerOffice(const Authenticator* auth,
                                          const grpc::ServerContext& ctx);
 

@@ -14,9 +14,15 @@ absl::Status Prefixed(absl::string_view prefix, const absl::Status& s) {
 
 absl::Status CheckCombination(const ServerAuthSettings& s) {
   const ServerTlsFiles& tls = s.tls;
-  if (s.mode != "none" && s.mode != "token" && s.mode != "mtls") {
+  if (s.mode.empty() || s.mode == "none") {
+    return absl::InvalidArgumentError(
+        "auth.mode: every RPC is authenticated, so a service does not run "
+        "without it (there is no auth.mode = none); set auth.mode = token "
+        "with auth.tokens_path, or auth.mode = mtls with tls.*");
+  }
+  if (s.mode != "token" && s.mode != "mtls") {
     return absl::InvalidArgumentError(absl::StrCat(
-        "auth.mode: \"", s.mode, "\" is not one of none, token, mtls"));
+        "auth.mode: \"", s.mode, "\" is not one of token, mtls"));
   }
   if (tls.cert_path.empty() != tls.key_path.empty()) {
     return absl::InvalidArgumentError(
@@ -62,10 +68,7 @@ absl::StatusOr<std::unique_ptr<Authenticator>> CreateAuthenticator(
     if (!tokens.ok()) return Prefixed("auth.tokens_path", tokens.status());
     return std::unique_ptr<Authenticator>(*std::move(tokens));
   }
-  if (settings.mode == "mtls") {
-    return std::unique_ptr<Authenticator>(MtlsAuthenticator::Create());
-  }
-  return std::unique_ptr<Authenticator>();
+  return std::unique_ptr<Authenticator>(MtlsAuthenticator::Create());
 }
 
 }  // namespace caserelay::rpc

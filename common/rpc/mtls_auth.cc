@@ -2,6 +2,7 @@
 
 #include <grpc/grpc_security_constants.h>
 
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -23,7 +24,54 @@ std::unique_ptr<MtlsAuthenticator> MtlsAuthenticator::Create() {
   return std::unique_ptr<MtlsAuthenticator>(new MtlsAuthenticator());
 }
 
-absl::StatusOr<std::string> MtlsAuthenticator::OfficeOf(
+absl::StatusOr<Principal> PrincipalOfCertificate(
+    const std::vector<absl::string_view>& uri_sans,
+    absl::string_view common_name) {
+  std::optional<Principal> from_uri;
+  for (absl::string_view value : uri_sans) {
+    std::optional<Principal> named;
+    if (absl::StartsWith(value, kOfficeUriPrefix)) {
+      absl::string_view code = value.substr(sizeof(kOfficeUriPrefix) - 1);
+      if (!IsOfficeCode(code)) {
+        return absl::UnauthenticatedError(absl::StrCat(
+            "client certificate URI \"", value, "\" names no office code"));
+      }
+      named = Principal::Office(std::string(code));
+    } else if (absl::StartsWith(value, kServiceUriPrefix)) {
+      absl::string_view name = value.substr(sizeof(kServiceUriPrefix) - 1);
+      if (!IsServiceName(name)) {
+        return absl::UnauthenticatedError(absl::StrCat(
+            "client certificate URI \"", value, "\" names no service"));
+      }
+      named = Principal::Service(std::string(name));
+    } else {
+      continue;
+    }
+    if (from_uri.has_value() && *from_uri != *named) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("client certificate names two principals: ",
+                       from_uri->Name(), " and ", named->Name()));
+    }
+    from_uri = std::move(named);
+  }
+  if (from_uri.has_value()) {
+    if (IsPersonLabel(common_name) && common_name != from_uri->id &&
+        common_name != from_uri->Name()) {
+      from_uri->person = std::string(common_name);
+    }
+    return *std::move(from_uri);
+  }
+  if (IsOfficeCode(common_name)) {
+    return Principal::Office(std::string(common_name));
+  }
+  return absl::UnauthenticatedError(absl::StrCat(
+      "client certificate names no principal: no URI SAN ", kOfficeUriPrefix,
+      "<office code> or ", kServiceUriPrefix,
+      "<service> and its common name \"", common_name,
+      "\" is not an office code"));
+}
+
+absl::StatusOr<Principal> MtlsAuthenticator::PrincipalOf(
     const grpc::ServerContext& ctx) const {
   std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
   std::vector<grpc::string_ref> transport =
@@ -38,35 +86,15 @@ absl::StatusOr<std::string> MtlsAuthenticator::OfficeOf(
         "no verified client certificate on the call (the server needs TLS "
         "with tls.client_ca_path for auth.mode = mtls)");
   }
-
-  std::string from_uri;
-  for (const grpc::string_ref& uri :
-       auth->FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME)) {
-    absl::string_view value = View(uri);
-    if (!absl::StartsWith(value, kOfficeUriPrefix)) continue;
-    absl::string_view code = value.substr(sizeof(kOfficeUriPrefix) - 1);
-    if (!IsOfficeCode(code)) {
-      return absl::UnauthenticatedError(absl::StrCat(
-          "client certificate URI \"", value, "\" names no office code"));
-    }
-    if (!from_uri.empty() && from_uri != code) {
-      return absl::UnauthenticatedError(absl::StrCat(
-          "client certificate names two offices: ", from_uri, " and ", code));
-    }
-    from_uri = std::string(code);
-  }
-  if (!from_uri.empty()) return from_uri;
-
   std::vector<grpc::string_ref> cn =
       auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
-  if (cn.size() == 1 && IsOfficeCode(View(cn[0]))) {
-    return std::string(View(cn[0]));
+  std::vector<absl::string_view> uris;
+  for (const grpc::string_ref& uri :
+       auth->FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME)) {
+    uris.push_back(View(uri));
   }
-  return absl::UnauthenticatedError(
-      absl::StrCat("client certificate names no office: no URI SAN ",
-                   kOfficeUriPrefix, "<office code> and its common name \"",
-                   cn.size() == 1 ? View(cn[0]) : absl::string_view(),
-                   "\" is not an office code"));
+  return PrincipalOfCertificate(
+      uris, cn.size() == 1 ? View(cn[0]) : absl::string_view());
 }
 
 }  // namespace caserelay::rpc

@@ -68,8 +68,10 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Create(
     const std::vector<TokenEntry>& entries) {
   std::vector<Line> lines;
   for (size_t i = 0; i < entries.size(); ++i) {
-    lines.push_back(Line{absl::StrCat("entry ", i),
-                         {entries[i].office_code, entries[i].token_hash}});
+    Line line{absl::StrCat("entry ", i),
+              {entries[i].principal, entries[i].token_hash}};
+    if (!entries[i].holder.empty()) line.fields.push_back(entries[i].holder);
+    lines.push_back(std::move(line));
   }
   return Build("token entries", lines);
 }
@@ -80,21 +82,30 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Build(
   std::vector<Entry> entries;
   std::vector<std::string> entry_where;
   for (const Line& line : lines) {
-    if (line.fields.size() != 2) {
+    if (line.fields.size() != 2 && line.fields.size() != 3) {
       errors.push_back(absl::StrCat(
           line.where,
-          ": expected `<office code> <sha-256 hex of the token>`, got ",
+          ": expected `<principal> <sha-256 hex of the token> [<holder>]`, "
+          "got ",
           line.fields.size(), " fields"));
       continue;
     }
-    const std::string& office = line.fields[0];
+    absl::StatusOr<Principal> principal = ParsePrincipal(line.fields[0]);
     const std::string& hash = line.fields[1];
-    if (!IsOfficeCode(office)) {
+    if (!principal.ok()) {
       errors.push_back(
-          absl::StrCat(line.where, ": \"", office,
-                       "\" is not an office code (<region code>:<unit>, e.g. "
-                       "140431:bureau)"));
+          absl::StrCat(line.where, ": ", principal.status().message()));
       continue;
+    }
+    if (line.fields.size() == 3) {
+      if (!IsPersonLabel(line.fields[2])) {
+        errors.push_back(absl::StrCat(
+            line.where,
+            ": the holder must be a person's label (up to 100 bytes of "
+            "UTF-8, no control character)"));
+        continue;
+      }
+      principal->person = line.fields[2];
     }
     if (hash.size() != 64 || !IsHex(hash)) {
       errors.push_back(
@@ -104,7 +115,7 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Build(
                        hash.size(), " characters"));
       continue;
     }
-    Entry entry{office, {}};
+    Entry entry{*std::move(principal), {}};
     std::string raw = absl::HexStringToBytes(hash);
     std::memcpy(entry.digest.data(), raw.data(), entry.digest.size());
     bool duplicate = false;
@@ -125,7 +136,7 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Build(
   }
   if (entries.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source, ": no `<office code> <token hash>` entry"));
+        absl::StrCat(source, ": no `<principal> <token hash>` entry"));
   }
   return std::unique_ptr<TokenAuthenticator>(
       new TokenAuthenticator(std::move(entries)));
@@ -134,7 +145,7 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Build(
 TokenAuthenticator::TokenAuthenticator(std::vector<Entry> entries)
     : entries_(std::move(entries)) {}
 
-absl::StatusOr<std::string> TokenAuthenticator::OfficeOf(
+absl::StatusOr<Principal> TokenAuthenticator::PrincipalOf(
     const grpc::ServerContext& ctx) const {
   const auto& metadata = ctx.client_metadata();
   auto [begin, end] = metadata.equal_range("authorization");
@@ -152,11 +163,11 @@ absl::StatusOr<std::string> TokenAuthenticator::OfficeOf(
     return absl::UnauthenticatedError(
         "`authorization` metadata is not `Bearer <token>`");
   }
-  return OfficeOfToken(
+  return PrincipalOfToken(
       absl::StripAsciiWhitespace(value.substr(kBearer.size())));
 }
 
-absl::StatusOr<std::string> TokenAuthenticator::OfficeOfToken(
+absl::StatusOr<Principal> TokenAuthenticator::PrincipalOfToken(
     absl::string_view token) const {
   const std::string hash = digest::Sha256(token);
   Digest digest;
@@ -172,7 +183,7 @@ absl::StatusOr<std::string> TokenAuthenticator::OfficeOfToken(
   if (found == nullptr) {
     return absl::UnauthenticatedError("unknown bearer token");
   }
-  return found->office_code;
+  return found->principal;
 }
 
 }  // namespace caserelay::rpc

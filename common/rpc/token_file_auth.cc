@@ -48,24 +48,24 @@ TokenFileAuthenticator::Version TokenFileAuthenticator::VersionOf(
                      st.st_mtim.tv_nsec};
 }
 
-absl::StatusOr<std::string> TokenFileAuthenticator::OfficeOf(
+absl::StatusOr<Principal> TokenFileAuthenticator::PrincipalOf(
     const grpc::ServerContext& ctx) const {
   std::shared_ptr<const TokenAuthenticator> tokens;
   {
     absl::MutexLock lock(&mu_);
     tokens = tokens_;
   }
-  return tokens->OfficeOf(ctx);
+  return tokens->PrincipalOf(ctx);
 }
 
-absl::StatusOr<std::string> TokenFileAuthenticator::OfficeOfToken(
+absl::StatusOr<Principal> TokenFileAuthenticator::PrincipalOfToken(
     absl::string_view token) const {
   std::shared_ptr<const TokenAuthenticator> tokens;
   {
     absl::MutexLock lock(&mu_);
     tokens = tokens_;
   }
-  return tokens->OfficeOfToken(token);
+  return tokens->PrincipalOfToken(token);
 }
 
 absl::Status TokenFileAuthenticator::Reload() {

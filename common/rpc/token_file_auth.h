@@ -10,7 +10,7 @@
 // watcher logs one error line for that version of the file; a file still
 // changing while it is read is read again at the next check.
 //
-// Thread safety: thread-safe. OfficeOf may run on any number of threads
+// Thread safety: thread-safe. PrincipalOf may run on any number of threads
 // while a reload swaps the tokens in.
 
 #ifndef CASERELAY_COMMON_RPC_TOKEN_FILE_AUTH_H_
@@ -51,12 +51,13 @@ class TokenFileAuthenticator final : public Authenticator {
   // Stops and joins the watcher.
   ~TokenFileAuthenticator() override;
 
-  // As TokenAuthenticator::OfficeOf, against the tokens loaded last.
-  absl::StatusOr<std::string> OfficeOf(
+  // As TokenAuthenticator::PrincipalOf, against the tokens loaded last.
+  absl::StatusOr<Principal> PrincipalOf(
       const grpc::ServerContext& ctx) const override;
 
-  // As TokenAuthenticator::OfficeOfToken, against the tokens loaded last.
-  absl::StatusOr<std::string> OfficeOfToken(absl::string_view token) const;
+  // As TokenAuthenticator::PrincipalOfToken, against the tokens loaded
+  // last.
+  absl::StatusOr<Principal> PrincipalOfToken(absl::string_view token) const;
 
   // Re-reads the file now. OK: its tokens are the ones in use. Otherwise
   // TokenAuthenticator::Load's error, and the tokens in use stay as they

@@ -155,19 +155,21 @@ std::vector<Setting> CommonSettings(const std::string& service) {
        "how long to wait for the broker and topics at start-up"},
       {"endpoints.file", T::kString, "", false,
        "if set, grpc= and admin= addresses are written here once ready"},
-      {"auth.mode", T::kString, "none", false,
-       "how offices prove who calls: none, token (auth.tokens_path) or "
-       "mtls (client certificates; needs tls.client_ca_path)"},
+      {"auth.mode", T::kString, "", false,
+       "required: how callers (offices and services) prove who they are: "
+       "token (auth.tokens_path) or mtls (client certificates; needs "
+       "tls.client_ca_path). Every RPC is authenticated: there is no "
+       "mode none"},
       {"auth.tokens_path", T::kString, "", false,
-       "tokens file for auth.mode = token: `<office code> <sha-256 hex of "
-       "the token>` lines, chmod 600"},
+       "tokens file for auth.mode = token: `<office code or service:<name>> "
+       "<sha-256 hex of the token> [<holder>]` lines, chmod 600"},
       {"tls.cert_path", T::kString, "", false,
        "PEM server certificate chain; with tls.key_path the gRPC server "
        "speaks TLS"},
       {"tls.key_path", T::kString, "", false,
        "PEM private key of tls.cert_path"},
       {"tls.client_ca_path", T::kString, "", false,
-       "PEM CA of the offices' client certificates (auth.mode = mtls only)"},
+       "PEM CA of the callers' client certificates (auth.mode = mtls only)"},
       {"tls.crl_dir", T::kString, "", false,
        "directory of the client CA's PEM revocation lists, linked as "
        "<issuer hash>.r<n> by `openssl rehash`: a client certificate listed "

@@ -2,7 +2,7 @@
 // flags (--config, --help), configuration with environment overrides,
 // the clock (the system clock, or a simulated one: clock.file), the
 // RocksDB store, the outbox publisher, the consume loops, the gRPC
-// server (health + reflection; plaintext or TLS) with the offices'
+// server (health + reflection; plaintext or TLS) with the callers'
 // authenticator (auth.*, tls.*: common/rpc/auth_settings.h), the admin
 // HTTP server (/healthz, /metrics), an endpoints file for scripts and
 // tests, and an orderly stop on SIGTERM / SIGINT.
@@ -40,8 +40,10 @@ struct Context {
   store::OutboxPublisher* publisher;
   time::Clock* clock;
   metrics::Registry* metrics;
-  // Tells which office calls (auth.mode token or mtls); nullptr for
-  // auth.mode = none. Handlers call rpc::CallerOffice(auth, *ctx).
+  // Tells who calls (auth.mode token or mtls; RunServiceMain never runs a
+  // service without one). Handlers call rpc::Caller or rpc::CallerOffice
+  // (auth, *ctx), which answer UNAUTHENTICATED while it is nullptr (unit
+  // tests that build a service without one).
   const rpc::Authenticator* auth = nullptr;
 };
 

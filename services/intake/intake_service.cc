@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
+#include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
 #include "common/service/held_events.h"
 #include "common/service/payload.h"
@@ -49,17 +50,40 @@ absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
   return record;
 }
 
+absl::StatusOr<rpc::Principal> IntakeServiceImpl::Authorize(
+    const grpc::ServerContext* ctx, IntakeCall call) const {
+  if (ctx == nullptr) {
+    return absl::UnauthenticatedError("intake: a call without its context");
+  }
+  absl::StatusOr<rpc::Principal> caller = rpc::Caller(context_.auth, *ctx);
+  if (!caller.ok()) return caller.status();
+  switch (call) {
+    case IntakeCall::kSubmitOrLookUp:
+      if (caller->IsOffice() || caller->IsService(rpc::kWebService)) {
+        return caller;
+      }
+      return absl::PermissionDeniedError(
+          absl::StrCat(caller->Name(),
+                       ": only an office or the web gateway submits and looks "
+                       "up petitions"));
+    case IntakeCall::kResolveContact:
+      if (caller->IsService("notification") && caller->via.empty()) {
+        return caller;
+      }
+      return absl::PermissionDeniedError(absl::StrCat(
+          caller->Name(), ": only service:notification resolves contacts"));
+  }
+  return absl::InternalError("intake: unknown call");
+}
+
 grpc::Status IntakeServiceImpl::SubmitPetition(
     grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
     caserelay::v1::SubmitPetitionResponse* resp) {
-  // Submitting needs no office (a petitioner may call); an office that
-  // proves who it is gets request_ids of its own.
-  std::string caller = kAnonymousCaller;
-  if (context_.auth != nullptr && ctx != nullptr) {
-    absl::StatusOr<std::string> office = context_.auth->OfficeOf(*ctx);
-    if (office.ok()) caller = *std::move(office);
-  }
-  auto result = Submit(*req, caller);
+  // An office, or the web gateway for a petitioner on the portal; each
+  // caller has request_ids of its own.
+  auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  auto result = Submit(*req, caller->Name());
   if (!result.ok()) return rpc::ToGrpc(result.status());
   *resp = *std::move(result);
   return grpc::Status::OK;
@@ -181,8 +205,10 @@ bool MayBeCaseNumber(std::string_view s) {
 }  // namespace
 
 grpc::Status IntakeServiceImpl::GetCaseStatus(
-    grpc::ServerContext*, const caserelay::v1::GetCaseStatusRequest* req,
+    grpc::ServerContext* ctx, const caserelay::v1::GetCaseStatusRequest* req,
     caserelay::v1::GetCaseStatusResponse* resp) {
+  auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
   // The same answer for an unknown case and a wrong code: a look-up must
   // not reveal which case numbers exist.
   const grpc::Status not_found(grpc::StatusCode::NOT_FOUND,
@@ -214,8 +240,11 @@ grpc::Status IntakeServiceImpl::GetCaseStatus(
 }
 
 grpc::Status IntakeServiceImpl::ResolveContact(
-    grpc::ServerContext*, const caserelay::v1::ResolveContactRequest* req,
+    grpc::ServerContext* ctx, const caserelay::v1::ResolveContactRequest* req,
     caserelay::v1::ResolveContactResponse* resp) {
+  // The phone number goes to notification only (issue 14 item 1).
+  auto caller = Authorize(ctx, IntakeCall::kResolveContact);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
   auto raw = context_.store->Get(kPetitioners, req->petitioner().id());
   if (!raw.ok()) return rpc::ToGrpc(raw.status());
   if (!raw->has_value()) {

@@ -25,6 +25,7 @@
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/region/region_tree.h"
+#include "common/rpc/principal.h"
 #include "common/service/service_main.h"
 #include "domain/offices/office_directory.h"
 #include "services/intake/lookup_code.h"
@@ -59,12 +60,17 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                     Limits limits, LookupLimits lookup_limits = {},
                     RequestIdOptions request_ids = {});
 
+  // Who may call (issue 14 item 1; rpc::Caller over context.auth): an
+  // office or service:web (the portal) submits and looks up; only
+  // service:notification resolves contacts. UNAUTHENTICATED without
+  // credentials, PERMISSION_DENIED for any other principal.
+  //
   // Validates and stores the petition (ValidateSubmission), or, for a
   // request_id the same caller used on the same channel within
   // intake.request_id_ttl, answers the case it made then (request_ids.h):
   // the same request gets the same case number and look-up code; a
-  // different one ALREADY_EXISTS. The caller is the office the call
-  // authenticates as (context.auth), or anonymous. The petitioner gets a
+  // different one ALREADY_EXISTS. The caller is the principal's Name()
+  // (an office code, or service:web). The petitioner gets a
   // random reference (petitioner_vault.h) and is stored sealed.
   grpc::Status SubmitPetition(
       grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
@@ -80,6 +86,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // from its sealed record, and the case's look-up code when the case is
   // that petitioner's. NOT_FOUND for an unknown reference; DATA_LOSS or
   // FAILED_PRECONDITION when the record does not open (PiiCipher::Open).
+  // For service:notification only.
   grpc::Status ResolveContact(
       grpc::ServerContext* ctx, const caserelay::v1::ResolveContactRequest* req,
       caserelay::v1::ResolveContactResponse* resp) override;
@@ -97,6 +104,10 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   absl::StatusOr<caserelay::v1::SubmitPetitionResponse> Submit(
       const caserelay::v1::SubmitPetitionRequest& req,
       const std::string& caller);
+  enum class IntakeCall { kSubmitOrLookUp, kResolveContact };
+  // The principal of `ctx` if it may make `call` (rules above).
+  absl::StatusOr<rpc::Principal> Authorize(const grpc::ServerContext* ctx,
+                                           IntakeCall call) const;
   absl::StatusOr<std::optional<caserelay::v1::IntakeCaseRecord>> LoadCase(
       std::string_view case_number) const;
 

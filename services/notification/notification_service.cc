@@ -29,10 +29,13 @@ grpc::Status NotificationServiceImpl::ResolveMessage(
                         "message_id: is required");
   }
   // With auth.mode token or mtls only a petition bureau (信访部门), which
-  // runs the SMS, decides; its code goes into the note.
+  // runs the SMS, decides; who decided (the authenticated principal, with
+  // its person) goes into the note (issue 14 item 2).
   std::string note = req->note();
   if (context_.auth != nullptr) {
-    auto office = rpc::CallerOffice(context_.auth, *ctx);
+    auto caller = rpc::Caller(context_.auth, *ctx);
+    if (!caller.ok()) return rpc::ToGrpc(caller.status());
+    auto office = rpc::ActingOffice(*caller);
     if (!office.ok()) return rpc::ToGrpc(office.status());
     if (!absl::EndsWith(*office, ":bureau")) {
       return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
@@ -40,7 +43,7 @@ grpc::Status NotificationServiceImpl::ResolveMessage(
                                        ": only a petition bureau (…:bureau) "
                                        "resolves an SMS"));
     }
-    if (!note.empty()) note = absl::StrCat(*office, ": ", note);
+    if (!note.empty()) note = absl::StrCat(caller->ToString(), ": ", note);
   }
   const absl::Time now = context_.clock->Now();
   auto record = book_->Update(

@@ -1,6 +1,7 @@
 // routing's gRPC handlers for the offices: thin adapters from requests to
 // the case store and the life cycle (CONVENTIONS.md #1).
 #include "absl/strings/str_cat.h"
+#include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
 #include "services/routing/request_bounds.h"
@@ -16,14 +17,25 @@ using caserelay::v1::CaseAction;
 // How long Act waits for the loop to commit a case it has just written.
 constexpr absl::Duration kPendingWait = absl::Seconds(5);
 
-// The life-cycle command an ActRequest asks for; INVALID_ARGUMENT if it
-// names no action.
+// The life-cycle command an ActRequest asks for, by `caller` acting for
+// office `office`; INVALID_ARGUMENT if it names no action, or names an
+// operator other than the authenticated one.
 absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
-                                             const std::string& caller,
+                                             const rpc::Principal& caller,
+                                             const std::string& office,
                                              absl::Time now) {
   lifecycle::Command cmd;
-  cmd.actor_office_code = caller;
-  cmd.operator_name = req.operator_();
+  cmd.actor_office_code = office;
+  // Who acted comes from authentication, never from the request (issue 14
+  // item 2); a client that still names someone else is told so rather
+  // than having its case recorded under another name.
+  cmd.operator_name = caller.Operator();
+  if (!req.operator_().empty() && req.operator_() != cmd.operator_name) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "operator: deprecated; the person acting is taken from the call's "
+        "credentials (",
+        cmd.operator_name, "); leave operator empty"));
+  }
   cmd.reason = req.reason();
   cmd.now = now;
   switch (req.action_case()) {
@@ -170,12 +182,14 @@ grpc::Status RoutingServiceImpl::ListInbox(
 grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
                                      const ActRequest* req,
                                      caserelay::v1::CaseView* resp) {
-  auto caller = Caller(*ctx);
+  auto principal = rpc::Caller(parts_.auth, *ctx);
+  if (!principal.ok()) return rpc::ToGrpc(principal.status());
+  auto caller = rpc::ActingOffice(*principal);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   if (absl::Status s = CheckAct(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
   }
-  auto cmd = CommandOf(*req, *caller, context_.clock->Now());
+  auto cmd = CommandOf(*req, *principal, *caller, context_.clock->Now());
   if (!cmd.ok()) return rpc::ToGrpc(cmd.status());
   const std::string& id = req->case_id();
 

@@ -43,8 +43,10 @@ struct RoutingParts {
   const offices::OfficeDirectory* offices;
   const Router* router;
   const lifecycle::Lifecycle* lifecycle;
-  // nullptr when auth.mode is none: then every office call is
-  // UNAUTHENTICATED (there is no anonymous office).
+  // Who calls (rpc::Caller); nullptr only in tests that build the service
+  // without one: then every office call is UNAUTHENTICATED (there is no
+  // anonymous office). The operator an Act records is the caller's
+  // (rpc::Principal::Operator), never ActRequest.operator.
   const rpc::Authenticator* auth;
   // The bounds of every request field (routing.max_reason_chars).
   RequestBounds bounds = {};

@@ -128,7 +128,7 @@ absl::StatusOr<std::unique_ptr<TestContext>> TestContext::Create(
 
 service::Context TestContext::context() {
   return service::Context{/*config=*/nullptr, store_.get(), publisher_.get(),
-                          &clock_, &metrics_};
+                          &clock_, &metrics_, auth_};
 }
 
 std::vector<caserelay::v1::Envelope> TestContext::Published(

@@ -30,6 +30,7 @@
 #include "common/metrics/metrics.h"
 #include "common/region/region_tree.h"
 #include "common/rpc/auth.h"
+#include "common/rpc/principal.h"
 #include "common/service/service_main.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
@@ -79,9 +80,11 @@ class TestContext {
       const std::vector<std::string>& column_families, absl::Time start);
   ~TestContext();
 
-  // config is nullptr (the code under test reads no settings); the rest
-  // points into this object.
+  // config is nullptr (the code under test reads no settings); auth is
+  // set_auth's (nullptr by default); the rest points into this object.
   service::Context context();
+  // The authenticator context() hands out from now on (not owned).
+  void set_auth(const rpc::Authenticator* auth) { auth_ = auth; }
 
   store::Store& store() { return *store_; }
   store::OutboxPublisher& publisher() { return *publisher_; }
@@ -97,6 +100,7 @@ class TestContext {
   TestContext(std::string dir, absl::Time start);
 
   const std::string dir_;
+  const rpc::Authenticator* auth_ = nullptr;
   time::SimulatedClock clock_;
   metrics::Registry metrics_;
   std::unique_ptr<store::Store> store_;
@@ -116,17 +120,34 @@ const region::RegionTree& ShippedRegions();
 // loaded.
 const offices::OfficeDirectory& ShippedOfficeDirectory();
 
-// Every call comes from one office (as a token or certificate would say).
+// Every call comes from one principal (as a token or certificate would
+// say): an office code or "service:<name>" (rpc::ParsePrincipal), with an
+// optional person; a name that does not parse makes every call
+// UNAUTHENTICATED.
 class FixedCaller final : public rpc::Authenticator {
  public:
-  explicit FixedCaller(std::string office) : office_(std::move(office)) {}
-  absl::StatusOr<std::string> OfficeOf(
+  explicit FixedCaller(std::string principal, std::string person = "") {
+    Become(std::move(principal), std::move(person));
+  }
+  absl::StatusOr<rpc::Principal> PrincipalOf(
       const grpc::ServerContext&) const override {
-    return office_;
+    absl::MutexLock lock(&mu_);
+    if (!principal_.ok()) {
+      return absl::UnauthenticatedError(principal_.status().message());
+    }
+    return principal_;
+  }
+  // Every call from now on comes from `principal` (as the constructor).
+  void Become(std::string principal, std::string person = "") {
+    absl::StatusOr<rpc::Principal> parsed = rpc::ParsePrincipal(principal);
+    if (parsed.ok()) parsed->person = std::move(person);
+    absl::MutexLock lock(&mu_);
+    principal_ = std::move(parsed);
   }
 
  private:
-  const std::string office_;
+  mutable absl::Mutex mu_;
+  absl::StatusOr<rpc::Principal> principal_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caserelay::svctest

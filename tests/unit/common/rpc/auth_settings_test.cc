@@ -44,18 +44,16 @@ std::string* AuthSettingsTest::tokens_ = nullptr;
 TEST_F(AuthSettingsTest, ValidCombinationsGiveTheirAuthenticator) {
   struct Row {
     ServerAuthSettings settings;
-    const char* kind;  // "none", "token", "mtls"
+    const char* kind;  // "token", "mtls"
   };
   for (const Row& row : std::vector<Row>{
-           {{"none", "", {}}, "none"},
-           {{"none", "", Tls(false)}, "none"},
            {{"token", *tokens_, {}}, "token"},
            {{"token", *tokens_, Tls(false)}, "token"},
            {{"mtls", "", Tls(true)}, "mtls"},
        }) {
     auto auth = CreateAuthenticator(row.settings);
     ASSERT_TRUE(auth.ok()) << row.settings.mode << ": " << auth.status();
-    std::string kind = *auth == nullptr ? "none"
+    std::string kind = *auth == nullptr ? "nullptr"
                        : dynamic_cast<TokenFileAuthenticator*>(auth->get())
                            ? "token"
                        : dynamic_cast<MtlsAuthenticator*>(auth->get()) ? "mtls"
@@ -82,7 +80,21 @@ TEST_F(AuthSettingsTest, BadCombinationsFailWithOneLineNamingTheSettings) {
            {"unknown mode",
             {"tokens", "", {}},
             absl::StatusCode::kInvalidArgument,
-            "auth.mode: \"tokens\" is not one of none, token, mtls"},
+            "auth.mode: \"tokens\" is not one of token, mtls"},
+           // Every RPC authenticated (issue 14 item 1): no mode without a
+           // principal, not even with TLS.
+           {"mode none",
+            {"none", "", {}},
+            absl::StatusCode::kInvalidArgument,
+            "auth.mode: every RPC is authenticated"},
+           {"mode none with TLS",
+            {"none", "", Tls(false)},
+            absl::StatusCode::kInvalidArgument,
+            "there is no auth.mode = none"},
+           {"mode unset",
+            {"", "", {}},
+            absl::StatusCode::kInvalidArgument,
+            "set auth.mode = token"},
            {"token without file",
             {"token", "", {}},
             absl::StatusCode::kInvalidArgument,
@@ -104,12 +116,8 @@ TEST_F(AuthSettingsTest, BadCombinationsFailWithOneLineNamingTheSettings) {
             {"token", *tokens_, Tls(true)},
             absl::StatusCode::kInvalidArgument,
             "tls.client_ca_path is set but auth.mode = token"},
-           {"client CA with none",
-            {"none", "", Tls(true)},
-            absl::StatusCode::kInvalidArgument,
-            "tls.client_ca_path is set but auth.mode = none"},
            {"certificate without key",
-            {"none", "", cert_only},
+            {"token", *tokens_, cert_only},
             absl::StatusCode::kInvalidArgument,
             "tls.cert_path and tls.key_path go together"},
            {"client CA alone",

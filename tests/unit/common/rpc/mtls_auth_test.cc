@@ -126,7 +126,7 @@ TEST_F(MtlsTest, PlaintextCallToMtlsAuthenticatorIsUnauthenticated) {
 TEST_F(MtlsTest, TokenOverTlsWithoutClientCertificates) {
   std::string token = NewToken();
   auto tokens =
-      TokenAuthenticator::Create({{"140431:bureau", TokenHash(token)}});
+      TokenAuthenticator::Create({{"140431:bureau", TokenHash(token), ""}});
   ASSERT_TRUE(tokens.ok()) << tokens.status();
   ServerTlsFiles tls = ServerTls();
   tls.client_ca_path.clear();

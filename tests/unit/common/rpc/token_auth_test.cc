@@ -77,21 +77,21 @@ TEST_F(TokensFileTest, LoadSkipsCommentsAndBlankLinesAndMapsTokensToOffices) {
                    "  \r\n# rotated:\n140431:bureau ", TokenHash(c), "\n"));
   auto auth = TokenAuthenticator::Load(path);
   ASSERT_TRUE(auth.ok()) << auth.status();
-  EXPECT_EQ(OrError((*auth)->OfficeOfToken(a)), "140431:bureau");
-  EXPECT_EQ(OrError((*auth)->OfficeOfToken(b)), "140431:housing");
-  EXPECT_EQ(OrError((*auth)->OfficeOfToken(c)), "140431:bureau");
+  EXPECT_EQ(OrError((*auth)->PrincipalOfToken(a)), "140431:bureau");
+  EXPECT_EQ(OrError((*auth)->PrincipalOfToken(b)), "140431:housing");
+  EXPECT_EQ(OrError((*auth)->PrincipalOfToken(c)), "140431:bureau");
 }
 
 TEST_F(TokensFileTest, UnknownTokenOrItsHashIsUnauthenticated) {
   std::string token = NewToken();
-  auto auth = TokenAuthenticator::Create({{"140431:bureau", TokenHash(token)}});
+  auto auth = TokenAuthenticator::Create({{"140431:bureau", TokenHash(token), ""}});
   ASSERT_TRUE(auth.ok()) << auth.status();
-  EXPECT_EQ((*auth)->OfficeOfToken(NewToken()).status().code(),
+  EXPECT_EQ((*auth)->PrincipalOfToken(NewToken()).status().code(),
             absl::StatusCode::kUnauthenticated);
   // The file holds hashes; knowing one must not let anybody in.
-  EXPECT_EQ((*auth)->OfficeOfToken(TokenHash(token)).status().code(),
+  EXPECT_EQ((*auth)->PrincipalOfToken(TokenHash(token)).status().code(),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ((*auth)->OfficeOfToken("").status().code(),
+  EXPECT_EQ((*auth)->PrincipalOfToken("").status().code(),
             absl::StatusCode::kUnauthenticated);
 }
 
@@ -100,7 +100,7 @@ TEST_F(TokensFileTest, BadLinesAreInvalidArgumentNamingFileAndEveryLine) {
   std::string path = dir_.Write(
       "tokens", absl::StrCat("140431:bureau ", h1, "\n",   // 1 fine
                              "140431:bureau\n",            // 2 one field
-                             "140431:x ", h2, " extra\n",  // 3 three fields
+                             "140431:x ", h2, " a b\n",    // 3 four fields
                              "bureau ", h2, "\n",          // 4 not an office
                              "140431:housing abc123\n",    // 5 short hash
                              "140431:housing ", std::string(64, 'g'), "\n",
@@ -109,9 +109,9 @@ TEST_F(TokensFileTest, BadLinesAreInvalidArgumentNamingFileAndEveryLine) {
   auto auth = TokenAuthenticator::Load(path);
   ASSERT_EQ(auth.status().code(), absl::StatusCode::kInvalidArgument);
   std::string msg(auth.status().message());
-  EXPECT_THAT(msg, HasSubstr(path + ":2: expected `<office code> <sha-256"));
+  EXPECT_THAT(msg, HasSubstr(path + ":2: expected `<principal> <sha-256"));
   EXPECT_THAT(msg, HasSubstr(path + ":3: expected"));
-  EXPECT_THAT(msg, HasSubstr(path + ":4: \"bureau\" is not an office code"));
+  EXPECT_THAT(msg, HasSubstr(path + ":4: \"bureau\" is neither an office code"));
   EXPECT_THAT(msg, HasSubstr(path + ":5: the token hash must be 64 hex"));
   EXPECT_THAT(msg, HasSubstr(path + ":6: the token hash must be 64 hex"));
   EXPECT_THAT(msg,
@@ -152,7 +152,7 @@ class TokenCallTest : public ::testing::Test {
   void SetUp() override {
     token_ = NewToken();
     auto auth =
-        TokenAuthenticator::Create({{"140431:bureau", TokenHash(token_)}});
+        TokenAuthenticator::Create({{"140431:bureau", TokenHash(token_), ""}});
     ASSERT_TRUE(auth.ok()) << auth.status();
     auth_ = *std::move(auth);
     auto server = WhoAmIServer::Start(auth_.get(), {});
@@ -223,7 +223,7 @@ TEST_F(TokenCallTest, OtherSchemeOrTwoTokensIsUnauthenticated) {
       "140431:bureau");
 }
 
-TEST(NoAuthenticatorTest, CallerOfficeIsUnauthenticatedWhenAuthIsOff) {
+TEST(NoAuthenticatorTest, CallerIsUnauthenticatedWithoutAnAuthenticator) {
   auto server = WhoAmIServer::Start(nullptr, {});
   ASSERT_TRUE(server.ok()) << server.status();
   ClientAuth auth;
@@ -234,7 +234,7 @@ TEST(NoAuthenticatorTest, CallerOfficeIsUnauthenticatedWhenAuthIsOff) {
   auto office = AskOffice(*channel);
   EXPECT_EQ(office.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(std::string(office.status().message()),
-              HasSubstr("auth.mode = none"));
+              HasSubstr("has no authenticator"));
 }
 
 }  // namespace

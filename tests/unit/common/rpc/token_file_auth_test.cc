@@ -32,8 +32,9 @@ std::string Line(const std::string& office, const std::string& token) {
 // The office of `token`, or the status code's name.
 std::string OfficeOr(const TokenFileAuthenticator& auth,
                      const std::string& token) {
-  absl::StatusOr<std::string> office = auth.OfficeOfToken(token);
-  return office.ok() ? *office : absl::StatusCodeToString(office.status().code());
+  absl::StatusOr<Principal> office = auth.PrincipalOfToken(token);
+  return office.ok() ? office->Name()
+                     : absl::StatusCodeToString(office.status().code());
 }
 
 TEST(TokenFileAuthTest, AddedTokenIsAcceptedWithoutRestart) {

@@ -10,9 +10,9 @@ namespace caserelay::rpc::testing {
 grpc::Status WhoAmIService::Office(grpc::ServerContext* ctx,
                                    const caserelay::test::OfficeRequest*,
                                    caserelay::test::OfficeReply* reply) {
-  absl::StatusOr<std::string> office = CallerOffice(auth_, *ctx);
-  if (!office.ok()) return ToGrpc(office.status());
-  reply->set_office_code(*office);
+  absl::StatusOr<Principal> caller = Caller(auth_, *ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  reply->set_office_code(caller->ToString());
   return grpc::Status::OK;
 }
 
@@ -46,6 +46,12 @@ absl::StatusOr<std::string> AskOffice(
 std::string OrError(const absl::StatusOr<std::string>& office) {
   return office.ok() ? *office
                      : absl::StrCat("error: ", office.status().ToString());
+}
+
+std::string OrError(const absl::StatusOr<Principal>& principal) {
+  return principal.ok()
+             ? principal->ToString()
+             : absl::StrCat("error: ", principal.status().ToString());
 }
 
 }  // namespace caserelay::rpc::testing

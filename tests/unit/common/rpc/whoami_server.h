@@ -1,5 +1,6 @@
 // Test helper: the WhoAmI service (whoami.proto) on a real rpc::Server,
-// answering each call with the office its Authenticator finds, and a client
+// answering each call with the principal rpc::Caller finds (as
+// Principal::ToString: the office code for an office without a person), and a client
 // call to it.
 
 #ifndef CASERELAY_TESTS_UNIT_COMMON_RPC_WHOAMI_SERVER_H_
@@ -20,7 +21,7 @@ namespace caserelay::rpc::testing {
 // Thread-safe (the Authenticator is).
 class WhoAmIService final : public caserelay::test::WhoAmI::Service {
  public:
-  // `auth` may be nullptr (auth.mode = none); not owned.
+  // `auth` may be nullptr (then every call is UNAUTHENTICATED); not owned.
   explicit WhoAmIService(const Authenticator* auth) : auth_(auth) {}
   grpc::Status Office(grpc::ServerContext* ctx,
                       const caserelay::test::OfficeRequest* request,
@@ -57,6 +58,8 @@ absl::StatusOr<std::string> AskOffice(
 // The value, or "error: <status>" so that a failed call reads well in an
 // EXPECT_EQ against an office code.
 std::string OrError(const absl::StatusOr<std::string>& office);
+// The principal's ToString(), or "error: " and the status.
+std::string OrError(const absl::StatusOr<Principal>& principal);
 
 }  // namespace caserelay::rpc::testing
 

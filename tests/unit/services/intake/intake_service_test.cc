@@ -35,6 +35,7 @@ class IntakeServiceTest : public ::testing::Test {
         ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
+    t_->set_auth(&caller_);
     LookupLimits lookup;
     lookup.max_failures = 5;
     lookup.failure_window = absl::Minutes(15);
@@ -59,7 +60,7 @@ class IntakeServiceTest : public ::testing::Test {
     m->set_channel(caserelay::v1::CHANNEL_ONLINE);
     m->set_text("某公司拖欠工资三个月。");
     caserelay::v1::SubmitPetitionResponse resp;
-    grpc::Status s = service_->SubmitPetition(nullptr, &req, &resp);
+    grpc::Status s = service_->SubmitPetition(&ctx_, &req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return resp;
   }
@@ -101,7 +102,7 @@ class IntakeServiceTest : public ::testing::Test {
     req.set_case_number(case_number);
     req.set_lookup_code(code);
     caserelay::v1::GetCaseStatusResponse ignored;
-    return service_->GetCaseStatus(nullptr, &req, resp ? resp : &ignored)
+    return service_->GetCaseStatus(&ctx_, &req, resp ? resp : &ignored)
         .error_code();
   }
 
@@ -129,6 +130,9 @@ class IntakeServiceTest : public ::testing::Test {
     return record;
   }
 
+  // The portal's gateway submits and looks up (issue 14 item 1).
+  svctest::FixedCaller caller_{"service:web"};
+  grpc::ServerContext ctx_;
   std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<IntakeServiceImpl> service_;
 };
@@ -287,7 +291,7 @@ TEST_F(IntakeServiceTest, StatusLookUpShowsTheRoutedOffice) {
   req.set_case_number(submitted.case_number());
   req.set_lookup_code(submitted.lookup_code());
   caserelay::v1::GetCaseStatusResponse resp;
-  grpc::Status s = service_->GetCaseStatus(nullptr, &req, &resp);
+  grpc::Status s = service_->GetCaseStatus(&ctx_, &req, &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(resp.state(), caserelay::v1::CASE_STATE_REGISTERED);
   EXPECT_EQ(resp.office_name(), "沁源县信访局");
@@ -346,7 +350,7 @@ TEST_F(IntakeServiceTest, StatusLookUpWithWrongCodeIsNotFound) {
   req.set_lookup_code(submitted.lookup_code() == "22222222" ? "33333333"
                                                             : "22222222");
   caserelay::v1::GetCaseStatusResponse resp;
-  EXPECT_EQ(service_->GetCaseStatus(nullptr, &req, &resp).error_code(),
+  EXPECT_EQ(service_->GetCaseStatus(&ctx_, &req, &resp).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
@@ -419,13 +423,14 @@ TEST_F(IntakeServiceTest, PetitionerRefIsRandomAndThePetitionerSealed) {
   req.mutable_petitioner()->set_id(ref1);
   req.set_case_number(first.case_number());
   caserelay::v1::ResolveContactResponse resp;
-  grpc::Status s = service_->ResolveContact(nullptr, &req, &resp);
+  caller_.Become("service:notification");
+  grpc::Status s = service_->ResolveContact(&ctx_, &req, &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(resp.phone(), "13800138000");
   EXPECT_EQ(resp.lookup_code(), first.lookup_code());
   // The old form of reference finds nobody.
   req.mutable_petitioner()->set_id("P" + first.case_number());
-  EXPECT_EQ(service_->ResolveContact(nullptr, &req, &resp).error_code(),
+  EXPECT_EQ(service_->ResolveContact(&ctx_, &req, &resp).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
@@ -551,6 +556,60 @@ TEST_F(IntakeServiceTest, EndedWindowsAreSweptAway) {
                         })
                   .ok());
   EXPECT_THAT(keys, ::testing::ElementsAre(submitted.case_number()));
+}
+
+// Issue 14 item 1: every RPC authenticated; an office or the portal's
+// gateway submits and looks up; the phone number goes to notification
+// only; any other principal is refused, not answered less.
+TEST_F(IntakeServiceTest, EachRpcAnswersOnlyItsCallers) {
+  using Code = grpc::StatusCode;
+  const auto submitted = Submit();  // as service:web
+  const std::string ref = LoadCase(submitted.case_number()).petitioner().id();
+  struct Row {
+    const char* rule;
+    const char* caller;  // FixedCaller's principal; not one: no credentials
+    Code submit, look_up, resolve;
+  };
+  for (const Row& row : std::vector<Row>{
+           {"an office submits and looks up, never reads contacts",
+            "140431:bureau", Code::OK, Code::OK, Code::PERMISSION_DENIED},
+           {"the portal's gateway likewise", "service:web", Code::OK, Code::OK,
+            Code::PERMISSION_DENIED},
+           {"notification resolves contacts and nothing else",
+            "service:notification", Code::PERMISSION_DENIED,
+            Code::PERMISSION_DENIED, Code::OK},
+           {"another service's identity gets nothing", "service:routing",
+            Code::PERMISSION_DENIED, Code::PERMISSION_DENIED,
+            Code::PERMISSION_DENIED},
+           {"no credentials", "no-credentials", Code::UNAUTHENTICATED,
+            Code::UNAUTHENTICATED, Code::UNAUTHENTICATED},
+       }) {
+    caller_.Become(row.caller);
+    caserelay::v1::SubmitPetitionRequest submit;
+    submit.mutable_petitioner()->set_name("李四");
+    submit.mutable_petitioner()->set_phone("13900139000");
+    auto* m = submit.mutable_matter();
+    m->set_region_code("140431");
+    m->set_category("labour");
+    m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
+    m->set_channel(caserelay::v1::CHANNEL_ONLINE);
+    m->set_text("某公司拖欠工资两个月。");
+    caserelay::v1::SubmitPetitionResponse submitted_now;
+    EXPECT_EQ(service_->SubmitPetition(&ctx_, &submit, &submitted_now)
+                  .error_code(),
+              row.submit)
+        << row.rule;
+    EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
+              row.look_up)
+        << row.rule;
+    caserelay::v1::ResolveContactRequest resolve;
+    resolve.mutable_petitioner()->set_id(ref);
+    caserelay::v1::ResolveContactResponse contact;
+    EXPECT_EQ(service_->ResolveContact(&ctx_, &resolve, &contact).error_code(),
+              row.resolve)
+        << row.rule;
+    EXPECT_EQ(contact.phone().empty(), row.resolve != Code::OK) << row.rule;
+  }
 }
 
 }  // namespace

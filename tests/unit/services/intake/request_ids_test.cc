@@ -1,7 +1,7 @@
 // Issue 22 item 4: request_id makes retries idempotent for the same caller
 // and the same petition only (services/intake/request_ids.h, "RI" below).
 // IntakeServiceImpl over a real temp-dir Store and a simulated clock; calls
-// without a ServerContext come from the anonymous caller.
+// come from the web gateway (service:web) unless a test says otherwise.
 
 #include "services/intake/request_ids.h"
 
@@ -49,6 +49,7 @@ class RequestIdsTest : public ::testing::Test {
         ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
+    t_->set_auth(&caller_);
     RequestIdOptions ids;
     ids.ttl = kTtl;
     service_ = std::make_unique<IntakeServiceImpl>(
@@ -60,7 +61,7 @@ class RequestIdsTest : public ::testing::Test {
 
   grpc::Status Submit(const SubmitPetitionRequest& req,
                       SubmitPetitionResponse* resp) {
-    return service_->SubmitPetition(nullptr, &req, resp);
+    return service_->SubmitPetition(&ctx_, &req, resp);
   }
 
   SubmitPetitionResponse MustSubmit(const SubmitPetitionRequest& req) {
@@ -83,6 +84,9 @@ class RequestIdsTest : public ::testing::Test {
     return keys;
   }
 
+  // The portal's gateway submits and looks up (issue 14 item 1).
+  svctest::FixedCaller caller_{"service:web"};
+  grpc::ServerContext ctx_;
   std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<IntakeServiceImpl> service_;
 };

@@ -81,6 +81,7 @@ class IntakeStoredTextTest : public ::testing::Test {
         ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
+    t_->set_auth(&caller_);
     service_ = std::make_unique<IntakeServiceImpl>(
         t_->context(), &svctest::ShippedRegions(),
         &svctest::ShippedOfficeDirectory(), &TestPii(),
@@ -142,6 +143,9 @@ class IntakeStoredTextTest : public ::testing::Test {
     }
   }
 
+  // The portal's gateway submits and looks up (issue 14 item 1).
+  svctest::FixedCaller caller_{"service:web"};
+  grpc::ServerContext ctx_;
   std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<IntakeServiceImpl> service_;
 };
@@ -157,7 +161,7 @@ TEST_F(IntakeStoredTextTest, InvalidUtf8InAnySubmittedFieldIsRefusedByName) {
       EXPECT_FALSE(wire.ParseFromString(req.SerializeAsString()));
       // In process, the service's own validation names the field.
       caserelay::v1::SubmitPetitionResponse resp;
-      grpc::Status s = service_->SubmitPetition(nullptr, &req, &resp);
+      grpc::Status s = service_->SubmitPetition(&ctx_, &req, &resp);
       EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
       EXPECT_TRUE(absl::StartsWith(s.error_message(), f.path))
           << s.error_message();
@@ -180,7 +184,7 @@ TEST_F(IntakeStoredTextTest, OddValidTextIsRefusedByNameOrStoredAsItIs) {
         req.set_request_id(absl::StrCat(h.bytes, stored));
       }
       caserelay::v1::SubmitPetitionResponse resp;
-      grpc::Status s = service_->SubmitPetition(nullptr, &req, &resp);
+      grpc::Status s = service_->SubmitPetition(&ctx_, &req, &resp);
       if (!s.ok()) {
         EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
             << s.error_message();
@@ -205,7 +209,7 @@ TEST_F(IntakeStoredTextTest,
        CaseEventsWithHostileOfficeNamesLeaveTheCaseLoading) {
   caserelay::v1::SubmitPetitionResponse resp;
   SubmitPetitionRequest req = ValidRequest();
-  ASSERT_TRUE(service_->SubmitPetition(nullptr, &req, &resp).ok());
+  ASSERT_TRUE(service_->SubmitPetition(&ctx_, &req, &resp).ok());
   const std::string& id = resp.case_number();
   uint64_t sequence = 0;
   auto event = [&](const std::string& office_name) {

@@ -289,7 +289,9 @@ TEST_F(RoutingServiceTextTest,
     ActRequest req;
     req.set_case_id(petition.case_id());
     req.set_expected_version(1);
-    req.set_operator_(h.bytes);
+    // The operator comes from the credentials (issue 14 item 2): the odd
+    // text rides in as the authenticated person's label.
+    caller_.Become("140431:bureau", h.bytes);
     req.set_reason(h.bytes);
     req.mutable_transfer();
     grpc::ServerContext ctx;
@@ -323,6 +325,57 @@ TEST_F(RoutingServiceTextTest, ActWithInvalidUtf8IsRefusedAndStoresNothing) {
   }
   ExpectEveryRecordLoads();
   EXPECT_EQ(t_->Published("case-events").size(), 1u);
+}
+
+// Issue 14 item 2: the record names who acted from authentication (the
+// token's holder label, else the office), never ActRequest.operator; a
+// request that names someone else is refused and records nothing.
+TEST_F(RoutingServiceTextTest, ActRecordsTheAuthenticatedOperatorOnly) {
+  struct Row {
+    const char* rule;
+    const char* holder;        // the authenticated person; "" none
+    const char* request;       // ActRequest.operator
+    grpc::StatusCode code;
+    const char* recorded;      // CaseEvent.operator; "" nothing recorded
+  };
+  int n = 0;
+  for (const Row& row : std::vector<Row>{
+           {"the holder label is recorded", "王五", "", grpc::StatusCode::OK,
+            "王五"},
+           {"without a holder the office is", "", "", grpc::StatusCode::OK,
+            "140431:bureau"},
+           {"naming oneself is no conflict", "王五", "王五",
+            grpc::StatusCode::OK, "王五"},
+           {"naming another person is refused", "王五", "李四",
+            grpc::StatusCode::INVALID_ARGUMENT, ""},
+           {"also without a holder", "", "李四",
+            grpc::StatusCode::INVALID_ARGUMENT, ""},
+       }) {
+    Envelope petition = Petition(++n, "某公司拖欠工资三个月。");
+    store::WriteBatch batch(&t_->store());
+    ASSERT_EQ(service_->Apply(petition, batch).code(), absl::StatusCode::kOk);
+    ASSERT_TRUE(t_->publisher().Commit(batch).ok());
+    service_->Committed();
+    const size_t before = t_->Published("case-events").size();
+    caller_.Become("140431:bureau", row.holder);
+    ActRequest req;
+    req.set_case_id(petition.case_id());
+    req.set_expected_version(1);
+    req.set_operator_(row.request);
+    req.mutable_transfer();
+    grpc::ServerContext ctx;
+    caserelay::v1::CaseView view;
+    EXPECT_EQ(service_->Act(&ctx, &req, &view).error_code(), row.code)
+        << row.rule;
+    const std::vector<Envelope> events = t_->Published("case-events");
+    if (std::string(row.recorded).empty()) {
+      EXPECT_EQ(events.size(), before) << row.rule;
+      continue;
+    }
+    ASSERT_EQ(events.size(), before + 1) << row.rule;
+    EXPECT_EQ(events.back().case_event().operator_(), row.recorded)
+        << row.rule;
+  }
 }
 
 }  // namespace

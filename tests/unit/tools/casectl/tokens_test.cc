@@ -59,8 +59,8 @@ TEST_F(TokensTest, NewTokenIsAcceptedByTheServicesAuthenticator) {
                                        rpc::TokenHash(bureau) + "\n");
   auto auth = rpc::TokenAuthenticator::Load((dir_ / "tokens").string());
   ASSERT_TRUE(auth.ok()) << auth.status();
-  EXPECT_EQ(*(*auth)->OfficeOfToken(housing), "140431:housing");
-  EXPECT_EQ(*(*auth)->OfficeOfToken(bureau), "140431:bureau");
+  EXPECT_EQ((*auth)->PrincipalOfToken(housing)->Name(), "140431:housing");
+  EXPECT_EQ((*auth)->PrincipalOfToken(bureau)->Name(), "140431:bureau");
 }
 
 TEST_F(TokensTest, ExistingTokenFileIsNotReplaced) {
