@@ -28,7 +28,9 @@ struct ServerOptions {
   int max_receive_bytes = 4 * 1024 * 1024;
   // PEM files for TLS; all empty (the default) serves plaintext. With
   // client_ca_path, clients without a certificate it signed are refused
-  // in the handshake.
+  // in the handshake (with crl_dir, also one its CRLs list). The files are
+  // read again every tls.reload_interval while the server runs; new
+  // connections use what changed (MakeServerCredentials).
   ServerTlsFiles tls;
 };
 
