@@ -4,6 +4,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/log/log.h"
+#include "common/region/region_tree.h"
+#include "domain/offices/office_directory.h"
 #include "domain/sms/triggers.h"
 #include "grpcpp/grpcpp.h"
 #include "services/notification/delivery_reports.h"
@@ -18,18 +20,23 @@ namespace {
 class NotificationParts final : public service::Service {
  public:
   NotificationParts(
-      const service::Context& context, std::unique_ptr<SmsGateway> gateway,
+      const service::Context& context,
+      std::unique_ptr<region::RegionTree> regions,
+      std::unique_ptr<offices::OfficeDirectory> offices,
+      std::unique_ptr<SmsGateway> gateway,
       sms::TemplateSet templates,
       std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake,
       SenderOptions options, SmsTexts texts)
-      : gateway_(std::move(gateway)),
+      : regions_(std::move(regions)),
+        offices_(std::move(offices)),
+        gateway_(std::move(gateway)),
         templates_(std::move(templates)),
         book_(context),
         sender_(context, &book_, gateway_.get(), &templates_, std::move(intake),
                 std::move(options)),
         impl_(
             context, &book_, gateway_->name(), [this] { sender_.Wake(); },
-            std::move(texts)),
+            std::move(texts), offices_.get()),
         reports_(context, &book_, gateway_->name(),
                  [this] { sender_.Wake(); }) {}
 
@@ -46,6 +53,8 @@ class NotificationParts final : public service::Service {
   void Stop() override { sender_.Stop(); }
 
  private:
+  std::unique_ptr<region::RegionTree> regions_;
+  std::unique_ptr<offices::OfficeDirectory> offices_;  // who reads a case
   std::unique_ptr<SmsGateway> gateway_;
   sms::TemplateSet templates_;
   MessageBook book_;
@@ -99,6 +108,10 @@ service::ServiceDefinition NotificationDefinition() {
        "midnight); empty: none"},
       {"sms.quiet_hours.urgent", T::kString, "", false,
        "triggers sent even in quiet hours, comma-separated (e.g. received)"},
+      {"regions.path", T::kPath, "data/regions/regions.tsv", false,
+       "region tree (GB/T 2260): the subtrees a bureau reads"},
+      {"offices.dir", T::kPath, "data/offices", false,
+       "office data: who may read a case's messages (domain/access)"},
       {"notification.gateway", T::kString, "dev-file", false,
        "kannel (Kannel's HTTP sendsms: kannel.*) or dev-file (a development "
        "sink writing messages to dev.sink_path)"},
@@ -126,6 +139,11 @@ service::ServiceDefinition NotificationDefinition() {
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
+    auto regions = region::RegionTree::Load(cfg.GetPath("regions.path"));
+    if (!regions.ok()) return regions.status();
+    auto offices = offices::OfficeDirectory::Load(cfg.GetPath("offices.dir"),
+                                                  regions->get());
+    if (!offices.ok()) return offices.status();
     auto templates = sms::TemplateSet::Load(cfg.GetPath("templates.dir"),
                                             sms::StandardTriggers());
     if (!templates.ok()) return templates.status();
@@ -206,7 +224,8 @@ service::ServiceDefinition NotificationDefinition() {
       }
     }
     return std::make_unique<NotificationParts>(
-        context, std::move(gateway), *std::move(templates),
+        context, *std::move(regions), *std::move(offices),
+        std::move(gateway), *std::move(templates),
         caserelay::v1::IntakeService::NewStub(channel), options,
         std::move(texts));
   };

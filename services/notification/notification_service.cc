@@ -9,17 +9,51 @@
 #include "common/service/held_events.h"
 #include "common/service/payload.h"
 #include "common/time/timestamp.h"
+#include "domain/access/case_access.h"
+#include "domain/access/case_parties.h"
 
 namespace caserelay::notification {
 
 NotificationServiceImpl::NotificationServiceImpl(
     const service::Context& context, MessageBook* book,
-    std::string gateway_name, std::function<void()> on_queued, SmsTexts texts)
+    std::string gateway_name, std::function<void()> on_queued, SmsTexts texts,
+    const offices::OfficeDirectory* offices)
     : context_(context),
       book_(book),
       gateway_name_(std::move(gateway_name)),
       on_queued_(std::move(on_queued)),
-      texts_(std::move(texts)) {}
+      texts_(std::move(texts)),
+      offices_(offices) {}
+
+absl::Status NotificationServiceImpl::CallerMayRead(
+    grpc::ServerContext* ctx, const std::string& case_id) const {
+  if (context_.auth == nullptr) return absl::OkStatus();
+  if (ctx == nullptr) {
+    return absl::UnauthenticatedError("notification: no call context");
+  }
+  auto office = rpc::CallerOffice(context_.auth, *ctx);
+  if (!office.ok()) return office.status();
+  caserelay::v1::CaseParties kept;
+  auto raw = context_.store->Get(kParties, case_id);
+  if (!raw.ok()) return raw.status();
+  if (raw->has_value() && !kept.ParseFromString(**raw)) {
+    return absl::DataLossError(
+        absl::StrCat("notification: corrupt parties of case ", case_id));
+  }
+  access::CaseParties parties = access::FromKept(case_id, kept);
+  if (!parties.accused.has_value()) {
+    // Kept before parties were: the REGISTER's facts still tell whether
+    // the case is an accusation; if it is not, nobody is accused.
+    auto facts_raw = context_.store->Get(kCases, case_id);
+    if (!facts_raw.ok()) return facts_raw.status();
+    caserelay::v1::CaseEvent facts;
+    if (facts_raw->has_value() && facts.ParseFromString(**facts_raw) &&
+        facts.matter_class() != caserelay::v1::MATTER_CLASS_ACCUSATION) {
+      parties.accused.emplace();
+    }
+  }
+  return access::CaseAccess(offices_).MayRead(*office, parties);
+}
 
 grpc::Status NotificationServiceImpl::ResolveMessage(
     grpc::ServerContext* ctx, const caserelay::v1::ResolveMessageRequest* req,
@@ -45,6 +79,15 @@ grpc::Status NotificationServiceImpl::ResolveMessage(
     }
     if (!note.empty()) note = absl::StrCat(caller->ToString(), ": ", note);
   }
+  if (context_.auth != nullptr) {
+    // A bureau resolves only the messages of a case it may read.
+    auto message = book_->Load(req->message_id());
+    if (!message.ok()) return rpc::ToGrpc(message.status());
+    if (absl::Status s = CallerMayRead(ctx, message->message().case_id());
+        !s.ok()) {
+      return rpc::ToGrpc(s);
+    }
+  }
   const absl::Time now = context_.clock->Now();
   auto record = book_->Update(
       req->message_id(),
@@ -64,11 +107,14 @@ grpc::Status NotificationServiceImpl::ResolveMessage(
 }
 
 grpc::Status NotificationServiceImpl::ListMessages(
-    grpc::ServerContext*, const caserelay::v1::ListMessagesRequest* req,
+    grpc::ServerContext* ctx, const caserelay::v1::ListMessagesRequest* req,
     caserelay::v1::ListMessagesResponse* resp) {
   if (req->case_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "case_id: is required");
+  }
+  if (absl::Status s = CallerMayRead(ctx, req->case_id()); !s.ok()) {
+    return rpc::ToGrpc(s);
   }
   std::vector<std::string> ids;
   std::string prefix = req->case_id() + "/";
@@ -162,8 +208,18 @@ absl::Status NotificationServiceImpl::Apply(
         "case-events: no REGISTER applied for case ", event.case_id(),
         ", so no petitioner to tell of event ", event.event_id()));
   }
+  caserelay::v1::CaseParties parties;
+  auto raw_parties = batch.Get(kParties, event.case_id());
+  if (!raw_parties.ok()) return raw_parties.status();
+  if (raw_parties->has_value() && !parties.ParseFromString(**raw_parties)) {
+    return absl::DataLossError(
+        absl::StrCat("notification: corrupt parties of case ", event.case_id()));
+  }
+  access::UpdateParties(e, event.sequence(), &parties);
+
   if (keep_facts) batch.Put(kCases, event.case_id(), facts.SerializeAsString());
   batch.Put(kSequences, event.case_id(), absl::StrCat(event.sequence()));
+  batch.Put(kParties, event.case_id(), parties.SerializeAsString());
   if (!plan->has_value()) return absl::OkStatus();
   const PlannedSms& sms = **plan;
 

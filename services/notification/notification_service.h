@@ -10,8 +10,21 @@
 // message id -> empty), "cases" (case id -> what its REGISTER said that
 // later events need: a CaseEvent holding only petitioner and
 // matter_class), "sequences" (case id -> the last case-events sequence
-// applied, decimal). Personal data is not stored: the phone number is asked of
-// intake at send time.
+// applied, decimal), "parties" (case id -> CaseParties: holder, past
+// holders and the REGISTER's accused offices, for access). Personal data
+// is not stored: the phone number is asked of intake at send time.
+//
+// Access (the shared rule of domain/access, issue 14): with auth (token or
+// mtls) an office reads a case's messages (ListMessages) and a bureau
+// resolves one (ResolveMessage) only if CaseAccess::MayRead allows it: the
+// holder, its superior bureaus and governments, past holders — never an
+// accused unit of an accusation nor a member of an accused government
+// (Art. 30). A store kept before parties were: a case with no "parties"
+// record (no event applied since) has no known holder and is read by no
+// office until its next event; one whose parties were started by a later
+// event has its accused offices unknown unless its kept REGISTER facts say
+// it is no accusation, and is then read only by the offices named in it
+// (holder, past holders), never a superior (domain/access README).
 //
 // Thread safety: Apply runs on the consume loop's thread and only creates
 // records; the Sender's thread, delivery reports and ResolveMessage move
@@ -27,6 +40,7 @@
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/service/service_main.h"
+#include "domain/offices/office_directory.h"
 #include "services/notification/message_book.h"
 #include "services/notification/sms_plan.h"
 
@@ -37,11 +51,12 @@ inline constexpr char kQueue[] = "queue";
 inline constexpr char kByCase[] = "by-case";
 inline constexpr char kCases[] = "cases";
 inline constexpr char kSequences[] = "sequences";
+inline constexpr char kParties[] = "parties";
 
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
-      kMessages, kQueue, kByCase, kCases, kSequences};
+      kMessages, kQueue, kByCase, kCases, kSequences, kParties};
   return *kFamilies;
 }
 
@@ -52,13 +67,18 @@ class NotificationServiceImpl final
   // `on_queued` is called after a commit that queued messages (or put one
   // back on the queue). The store of `context` has every family of
   // ColumnFamilies(); `book` (not owned) outlives this; `gateway_name`
-  // names the gateway in SmsSent events.
+  // names the gateway in SmsSent events. `offices` (not owned, outlives
+  // this) decides who reads a case; REQUIRES: non-null when
+  // context.auth is set.
   NotificationServiceImpl(const service::Context& context, MessageBook* book,
                           std::string gateway_name,
-                          std::function<void()> on_queued, SmsTexts texts = {});
+                          std::function<void()> on_queued, SmsTexts texts = {},
+                          const offices::OfficeDirectory* offices = nullptr);
 
   // Every message of the case, in message id order. INVALID_ARGUMENT
-  // without case_id; DATA_LOSS for a corrupt record.
+  // without case_id; DATA_LOSS for a corrupt record. With auth,
+  // UNAUTHENTICATED without proof and PERMISSION_DENIED unless the caller
+  // may read the case (file comment; also for a case never seen).
   grpc::Status ListMessages(grpc::ServerContext* ctx,
                             const caserelay::v1::ListMessagesRequest* req,
                             caserelay::v1::ListMessagesResponse* resp) override;
@@ -67,7 +87,9 @@ class NotificationServiceImpl final
   // message; FAILED_PRECONDITION unless it is UNKNOWN; INVALID_ARGUMENT
   // without message_id, resolution or note. With auth (token or mtls) the
   // caller must be a petition bureau (PERMISSION_DENIED otherwise,
-  // UNAUTHENTICATED without proof) and its code prefixes the note.
+  // UNAUTHENTICATED without proof) and its code prefixes the note; the
+  // bureau must also be allowed to read the message's case
+  // (PERMISSION_DENIED; file comment).
   grpc::Status ResolveMessage(
       grpc::ServerContext* ctx, const caserelay::v1::ResolveMessageRequest* req,
       caserelay::v1::ResolveMessageResponse* resp) override;
@@ -88,7 +110,8 @@ class NotificationServiceImpl final
   // and counts from there, so it is never held for ever.
   // A second delivery of an event queues nothing and writes nothing. A
   // REGISTER also keeps what later events of its case need (petitioner,
-  // whether it is an accusation). Errors, with nothing written (the loop
+  // whether it is an accusation); every event keeps the case's parties
+  // (access::UpdateParties) in kParties. Errors, with nothing written (the loop
   // keeps the event as a dead letter): PlanSms's; INVALID_ARGUMENT for
   // another payload (ExpectPayload), a case event without sequence or a
   // REGISTER without petitioner.id; NOT_FOUND for an SMS-bearing event of a case
@@ -98,11 +121,20 @@ class NotificationServiceImpl final
   void Committed() override;
 
  private:
+  // With auth: OK if the calling office may read case `case_id` (file
+  // comment), the office in `*office` if non-null; UNAUTHENTICATED
+  // (rpc::CallerOffice) or PERMISSION_DENIED otherwise; the store's error.
+  // With auth none: OK. The one place the notification service asks who
+  // calls for a case.
+  absl::Status CallerMayRead(grpc::ServerContext* ctx,
+                             const std::string& case_id) const;
+
   const service::Context context_;
   MessageBook* const book_;
   const std::string gateway_name_;
   const std::function<void()> on_queued_;
   const SmsTexts texts_;
+  const offices::OfficeDirectory* const offices_;  // not owned
   bool queued_ = false;  // loop thread only
 };
 

@@ -1,0 +1,174 @@
+// Who reads a case's SMS and resolves them (issue 14 item 1: ListMessages
+// checked no access, so 大同市信访局 read the SMS of a 沁源县 case, and any
+// bureau resolved any message): the shared rule of domain/access over the
+// parties notification keeps from case events (DESIGN.md "Security";
+// Regulation Art. 30), and how a store from before parties reads.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caserelay/v1/events.pb.h"
+#include "caserelay/v1/records.pb.h"
+#include "domain/offices/office_directory.h"
+#include "gtest/gtest.h"
+#include "services/notification/notification_service.h"
+#include "tests/unit/services/notification/fakes.h"
+#include "tests/unit/services/notification/service_fixture.h"
+
+namespace caserelay::notification {
+namespace {
+
+using caserelay::v1::Envelope;
+using G = grpc::StatusCode;
+
+constexpr char kAccusation[] = "140431-20261122-000002";  // accuses 长治市信访局
+constexpr char kLegacyClaim[] = "140431-20261122-000003";
+constexpr char kLegacyAccusation[] = "140431-20261122-000004";
+constexpr char kHolder[] = "140431:hrss";  // 沁源县人社局, after the transfer
+
+const offices::OfficeDirectory& Offices() {
+  static const offices::OfficeDirectory* directory = [] {
+    auto loaded = offices::OfficeDirectory::Load(
+        CASERELAY_SOURCE_DIR "/data/offices", &svctest::ShippedRegions());
+    if (!loaded.ok()) {
+      ADD_FAILURE() << loaded.status();
+      std::abort();
+    }
+    return loaded->release();
+  }();
+  return *directory;
+}
+
+class NotificationAccessTest : public NotificationServiceTest {
+ protected:
+  void SetUp() override {
+    NotificationServiceTest::SetUp();
+    // kCase: registered at 沁源县信访局, then transferred to its 人社局.
+    ApplyAndCommit(RegisterFor(kCase));
+    Envelope transfer =
+        CaseEventFor(kCase, 2, caserelay::v1::CASE_ACTION_TRANSFER);
+    transfer.mutable_case_event()->set_holder_office_code(kHolder);
+    ApplyAndCommit(transfer);
+    // An accusation naming 长治市信访局, held by 沁源县信访局.
+    Envelope accusation =
+        RegisterFor(kAccusation, caserelay::v1::DISPOSITION_TRANSFER,
+                    caserelay::v1::MATTER_CLASS_ACCUSATION);
+    accusation.mutable_case_event()->add_accused_office_codes("140400:bureau");
+    ApplyAndCommit(accusation);
+    accusation_sms_ = accusation.event_id() + "/sms";
+    // Two cases registered before parties were kept: their REGISTER facts
+    // only, and parties begun by a later event (sequence 2).
+    for (const auto& [id, cls] :
+         {std::pair{kLegacyClaim, caserelay::v1::MATTER_CLASS_CLAIM},
+          std::pair{kLegacyAccusation,
+                    caserelay::v1::MATTER_CLASS_ACCUSATION}}) {
+      ApplyAndCommit(RegisterFor(id, caserelay::v1::DISPOSITION_TRANSFER, cls));
+      store::WriteBatch batch(&t_->store());
+      batch.Delete(kParties, id);
+      ASSERT_TRUE(t_->publisher().Commit(batch).ok());
+    }
+    Make("");
+  }
+
+  // Rebuilds the service; `caller` set: with auth, every call from it.
+  void Make(const std::string& caller) {
+    service::Context context = t_->context();
+    if (!caller.empty()) {
+      auth_ = std::make_unique<svctest::FixedCaller>(caller);
+      context.auth = auth_.get();
+    }
+    service_ = std::make_unique<NotificationServiceImpl>(
+        context, book_.get(), "fake", [this] { ++wakes_; }, SmsTexts{},
+        &Offices());
+  }
+
+  G List(const std::string& caller, const std::string& case_id) {
+    Make(caller);
+    caserelay::v1::ListMessagesRequest req;
+    req.set_case_id(case_id);
+    caserelay::v1::ListMessagesResponse resp;
+    grpc::ServerContext ctx;
+    return service_->ListMessages(&ctx, &req, &resp).error_code();
+  }
+
+  G ResolveAs(const std::string& caller, const std::string& id) {
+    Make(caller);
+    caserelay::v1::ResolveMessageRequest req;
+    req.set_message_id(id);
+    req.set_resolution(caserelay::v1::SMS_RESOLUTION_SENT);
+    req.set_note("checked with the gateway");
+    caserelay::v1::ResolveMessageResponse resp;
+    grpc::ServerContext ctx;
+    return service_->ResolveMessage(&ctx, &req, &resp).error_code();
+  }
+
+  std::unique_ptr<svctest::FixedCaller> auth_;
+  std::string accusation_sms_;
+};
+
+TEST_F(NotificationAccessTest, ListMessagesFollowsTheSharedRule) {
+  struct Row {
+    const char* rule;
+    std::string caller;
+    std::string case_id;
+    G want;
+  };
+  const std::vector<Row> rows = {
+      {"the holder reads its case", kHolder, kCase, G::OK},
+      {"a past holder reads it", "140431:bureau", kCase, G::OK},
+      {"a superior bureau reads its subtree", "140400:bureau", kCase, G::OK},
+      {"issue 14: another city's bureau does not", "140200:bureau", kCase,
+       G::PERMISSION_DENIED},
+      {"departments supervise nothing: a sibling office does not",
+       "140431:housing", kCase, G::PERMISSION_DENIED},
+      {"another province's bureau does not", "130000:bureau", kCase,
+       G::PERMISSION_DENIED},
+      {"Art. 30: never the accused unit", "140400:bureau", kAccusation,
+       G::PERMISSION_DENIED},
+      {"the holder of the accusation reads it", "140431:bureau", kAccusation,
+       G::OK},
+      {"a superior not accused reads it", "140000:bureau", kAccusation, G::OK},
+      {"a case never seen: refused, nothing revealed", "140000:bureau",
+       "140431-20261122-999999", G::PERMISSION_DENIED},
+      {"from before parties, no event since: no holder known, nobody reads",
+       "140431:bureau", kLegacyClaim, G::PERMISSION_DENIED},
+  };
+  for (const Row& r : rows) {
+    EXPECT_EQ(List(r.caller, r.case_id), r.want)
+        << r.rule << ": " << r.caller << " " << r.case_id;
+  }
+}
+
+TEST_F(NotificationAccessTest, AStoreFromBeforeDecidesConservatively) {
+  // The next event of each legacy case begins its parties (sequence 2: the
+  // REGISTER's accused offices are not known).
+  for (const char* id : {kLegacyClaim, kLegacyAccusation}) {
+    Envelope next = CaseEventFor(id, 2, caserelay::v1::CASE_ACTION_TRANSFER);
+    next.mutable_case_event()->set_holder_office_code(kHolder);
+    ApplyAndCommit(next);
+  }
+  EXPECT_EQ(List(kHolder, kLegacyClaim), G::OK) << "the holder reads";
+  EXPECT_EQ(List("140400:bureau", kLegacyClaim), G::OK)
+      << "the REGISTER's facts say it is no accusation: nobody is accused";
+  EXPECT_EQ(List(kHolder, kLegacyAccusation), G::OK) << "the holder reads";
+  EXPECT_EQ(List("140000:bureau", kLegacyAccusation), G::PERMISSION_DENIED)
+      << "an accusation whose accused are unknown: no superior reads";
+}
+
+TEST_F(NotificationAccessTest, OnlyABureauThatMayReadTheCaseResolves) {
+  const std::string id = QueuedUnknown(1, 1);  // kCase's receipt, UNKNOWN
+  EXPECT_EQ(ResolveAs("140200:bureau", id), G::PERMISSION_DENIED)
+      << "issue 14: any bureau resolved any message";
+  EXPECT_EQ(ResolveAs(kHolder, id), G::PERMISSION_DENIED)
+      << "only a petition bureau resolves (unchanged)";
+  EXPECT_EQ(Message(id).message().state(), caserelay::v1::SMS_STATE_UNKNOWN)
+      << "nothing changed";
+  EXPECT_EQ(ResolveAs("140400:bureau", accusation_sms_), G::PERMISSION_DENIED)
+      << "Art. 30: never the accused bureau";
+  EXPECT_EQ(ResolveAs("140400:bureau", id), G::OK)
+      << "the supervising bureau of the holder";
+  EXPECT_EQ(Message(id).message().state(), caserelay::v1::SMS_STATE_SENT);
+}
+
+}  // namespace
+}  // namespace caserelay::notification
