@@ -33,7 +33,10 @@ struct ServerTlsFiles {
   // A directory of certificate revocation lists (吊销列表) of those CAs,
   // PEM, named <issuer hash>.r<n> (`openssl rehash <dir>`). Set (needs
   // client_ca_path): a client certificate a CRL lists is refused in the
-  // handshake. Empty: no revocation check.
+  // handshake. Empty: no revocation check. A CRL added under a new hashed
+  // name is read at the next handshake (OpenSSL uses the newest of a CA);
+  // one overwritten in place only once the server's own certificate
+  // changes or it restarts (gRPC 1.51 with OpenSSL 3; CertReloadTest).
   std::string crl_dir = {};
   // How often the files above are read again; 1 s to 24 h, whole seconds.
   absl::Duration reload_interval = absl::Minutes(1);
