@@ -109,9 +109,11 @@ void OutboxPublisher::PickUpAfterReopenLocked(
     ReturnLocked(Entry{std::move(r), options_.now()});
   }
   if (found > 0) {
-    log::Warn("store reopened after a storage fault: publishing outbox "
-              "records found in it that were not handed over (a write "
-              "reported failed that reached the disk)",
+    log::Warn("store reopened after a storage fault: publishing the outbox "
+              "records found in it that the publisher did not hold (a "
+              "commit reported failed whose write reached the disk, or a "
+              "confirmed record whose delete failed); consumers drop copies "
+              "by event id",
               {{"records", std::to_string(found)}});
   }
 }
