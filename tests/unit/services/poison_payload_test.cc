@@ -16,9 +16,11 @@
 #include "common/service/payload.h"
 #include "common/store/store.h"
 #include "gtest/gtest.h"
+#include "services/intake/intake_service.h"
 #include "services/notification/message_book.h"
 #include "services/notification/notification_service.h"
 #include "services/supervision/supervision_service.h"
+#include "tests/unit/services/intake/test_pii.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::svctest {
@@ -77,6 +79,14 @@ struct Consumer {
 std::vector<Consumer> CaseEventConsumers() {
   const absl::Time start = ChinaTime(2026, 11, 22, 10, 0);
   return {
+      {"intake",
+       [start] { return TestContext::Create(intake::ColumnFamilies(), start); },
+       [](TestContext& t) -> std::shared_ptr<service::EventHandler> {
+         return std::make_shared<intake::IntakeServiceImpl>(
+             t.context(), &ShippedRegions(), &ShippedOfficeDirectory(),
+             &intake::TestPii(), intake::LookupCodes("test-secret"),
+             intake::Limits());
+       }},
       {"supervision",
        [start] {
          return TestContext::Create(supervision::ColumnFamilies(), start);
