@@ -25,9 +25,9 @@ absl::StatusOr<unsigned int> RefreshSeconds(absl::Duration interval,
                                             const std::string& setting) {
   if (interval < kMinReloadInterval || interval > kMaxReloadInterval ||
       interval != absl::Seconds(absl::ToInt64Seconds(interval))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        setting, " ", absl::FormatDuration(interval),
-        ": must be whole seconds from 1s to 24h"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(setting, " ", absl::FormatDuration(interval),
+                     ": must be whole seconds from 1s to 24h"));
   }
   return static_cast<unsigned int>(absl::ToInt64Seconds(interval));
 }
@@ -170,8 +170,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
     }
     auto provider =
         std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-            auth.tls_key_path, auth.tls_cert_path, auth.tls_ca_path,
-            *refresh);
+            auth.tls_key_path, auth.tls_cert_path, auth.tls_ca_path, *refresh);
     grpc::experimental::TlsChannelCredentialsOptions options;
     options.set_certificate_provider(provider);
     options.watch_root_certs();

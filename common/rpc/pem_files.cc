@@ -49,8 +49,8 @@ int NoPassphrase(char*, int, int, void*) { return 0; }
 std::vector<X509Ptr> AllCerts(const std::string& pem) {
   std::vector<X509Ptr> certs;
   auto bio = MemBio(pem);
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase,
-                                        nullptr)) {
+  while (X509* cert =
+             PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr)) {
     certs.emplace_back(cert);
   }
   ERR_clear_error();  // the end of the bundle reads as an error
@@ -88,8 +88,12 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
 // reads CRLs from.
 bool IsHashedCrlName(const std::string& name) {
   if (name.size() < 11 || name.compare(8, 2, ".r") != 0) return false;
-  auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); };
-  auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)); };
+  auto is_hex = [](char c) {
+    return std::isxdigit(static_cast<unsigned char>(c));
+  };
+  auto is_digit = [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  };
   return std::all_of(name.begin(), name.begin() + 8, is_hex) &&
          std::all_of(name.begin() + 10, name.end(), is_digit);
 }
@@ -226,16 +230,19 @@ absl::Status CheckCrlDir(const std::string& dir, const std::string& ca_pem,
     if (!IsHashedCrlName(name)) continue;
     ++crls;
     absl::Status s = CheckCrlFile(entry.path().string(), name, cas, newest);
-    if (!s.ok()) return absl::Status(s.code(), prefix + std::string(s.message()));
+    if (!s.ok())
+      return absl::Status(s.code(), prefix + std::string(s.message()));
   }
   for (const auto& [hash, crl] : newest) {
     absl::Status s = CheckNotExpired(crl, now);
-    if (!s.ok()) return absl::Status(s.code(), prefix + std::string(s.message()));
+    if (!s.ok())
+      return absl::Status(s.code(), prefix + std::string(s.message()));
   }
   if (crls == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        prefix, "no CRL named <issuer hash>.r<n> in it (gRPC reads no other "
-                "names); put the CA's PEM CRL there and run openssl rehash ",
+        prefix,
+        "no CRL named <issuer hash>.r<n> in it (gRPC reads no other "
+        "names); put the CA's PEM CRL there and run openssl rehash ",
         dir));
   }
   return absl::OkStatus();

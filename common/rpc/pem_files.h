@@ -47,9 +47,10 @@ absl::StatusOr<std::string> ReadCaBundle(const std::string& path,
 // one certificate of `ca_pem` issued and signed, and the newest (latest
 // lastUpdate) of each issuer not past its nextUpdate at `now` (OpenSSL
 // uses the newest and, while it is expired, refuses every client
-// certificate of that CA; older CRLs beside it do no harm). Fails with INVALID_ARGUMENT naming the file
-// and what to do, NOT_FOUND / FAILED_PRECONDITION when `dir` is missing or
-// not a directory. Messages start with "CRL directory <dir>".
+// certificate of that CA; older CRLs beside it do no harm). Fails with
+// INVALID_ARGUMENT naming the file and what to do, NOT_FOUND /
+// FAILED_PRECONDITION when `dir` is missing or not a directory. Messages start
+// with "CRL directory <dir>".
 absl::Status CheckCrlDir(const std::string& dir, const std::string& ca_pem,
                          absl::Time now);
 

@@ -33,8 +33,8 @@ std::string ReadFile(const std::string& path) {
 // Replaces `to` by a copy of `from` in one rename, mode 0600.
 void Replace(const std::string& from, const std::string& to) {
   std::string tmp = to + ".new";
-  std::filesystem::copy_file(
-      from, tmp, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(from, tmp,
+                             std::filesystem::copy_options::overwrite_existing);
   std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
                                         std::filesystem::perms::owner_write);
   ASSERT_EQ(rename(tmp.c_str(), to.c_str()), 0) << to;

@@ -22,8 +22,8 @@
 namespace caserelay::rpc {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::AskOffice;
+using ::testing::HasSubstr;
 using testing::OrError;
 using testing::TempDir;
 using testing::TestPki;
@@ -44,8 +44,8 @@ std::string ReadFile(const std::string& path) {
 // operator's deployment tool should.
 void Replace(const std::string& from, const std::string& to) {
   std::string tmp = to + ".new";
-  std::filesystem::copy_file(
-      from, tmp, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(from, tmp,
+                             std::filesystem::copy_options::overwrite_existing);
   std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
                                         std::filesystem::perms::owner_write);
   ASSERT_EQ(rename(tmp.c_str(), to.c_str()), 0) << to;
@@ -71,12 +71,12 @@ class CertReloadTest : public ::testing::Test {
     pki_ = pki->release();
     // Certificates made once for the suite: a renewal of the server's
     // (new key, serial 300), and two office certificates to revoke.
-    absl::Status s = pki_->IssueLeaf("server_renewed", "localhost",
-                                     "server_ext", 300);
-    if (s.ok()) s = pki_->IssueLeaf("revoked_client", "140431:bureau",
-                                    "client_ext", 301);
-    if (s.ok()) s = pki_->IssueLeaf("later_revoked", "140431:housing",
-                                    "client_ext", 302);
+    absl::Status s =
+        pki_->IssueLeaf("server_renewed", "localhost", "server_ext", 300);
+    if (s.ok())
+      s = pki_->IssueLeaf("revoked_client", "140431:bureau", "client_ext", 301);
+    if (s.ok())
+      s = pki_->IssueLeaf("later_revoked", "140431:housing", "client_ext", 302);
     if (s.ok()) s = pki_->Revoke("revoked_client");
     ASSERT_TRUE(s.ok()) << s;
   }
@@ -295,4 +295,3 @@ TEST_F(CertReloadTest, ClientChannelPresentsItsRenewedCertificate) {
 
 }  // namespace
 }  // namespace caserelay::rpc
-
