@@ -141,12 +141,20 @@ void OutboxPublisher::DrainLocked() {
     if (!in_flight_.empty() && in_flight_.rbegin()->first > e.record.seq) {
       return;
     }
+    // A suspect goes alone: after every record in flight is reported, and
+    // nothing follows it until its own report.
+    if (!in_flight_.empty() &&
+        (e.suspect || in_flight_.begin()->second.suspect)) {
+      return;
+    }
     const OutboxRecord& r = e.record;
     absl::Status s = producer_->Produce(r.topic, r.key, r.value, r.seq);
     if (s.ok()) {
       uint64_t seq = r.seq;
+      const bool alone = e.suspect;
       in_flight_.emplace(seq, std::move(e));
       backlog_.pop_front();
+      if (alone) return;
     } else if (absl::IsInvalidArgument(s)) {
       Entry bad = std::move(e);
       backlog_.pop_front();
@@ -213,8 +221,17 @@ void OutboxPublisher::OnDelivery(const kafka::DeliveryReport& report) {
   if (it == in_flight_.end()) return;
   Entry e = std::move(it->second);
   in_flight_.erase(it);
-  if (absl::IsInvalidArgument(report.status)) {
+  if (absl::IsInvalidArgument(report.status) && e.suspect) {
+    // Refused again when it went alone: the record's own fault.
     DeadLetterLocked(std::move(e), std::string(report.status.message()));
+  } else if (absl::IsInvalidArgument(report.status)) {
+    log::Warn("Kafka refused a record, maybe for another one of its batch; "
+              "producing it once more alone before setting it aside",
+              {{"seq", std::to_string(e.record.seq)},
+               {"topic", e.record.topic},
+               {"error", std::string(report.status.message())}});
+    e.suspect = true;
+    ReturnLocked(std::move(e));
   } else {
     if (absl::IsInternal(report.status)) {
       ProducerFailedLocked(report.status);

@@ -23,6 +23,11 @@
 //     too large or invalid by the producer or the broker) goes to the
 //     outbox dead letters (outbox_dead_letters.h) with its reason, is
 //     logged once as an error, and counted; later records go on.
+//     The broker refuses a whole batch for one record in it (MESSAGE_TOO_
+//     LARGE, INVALID_RECORD), and librdkafka then reports every record of
+//     the batch with that error: so a record refused in a delivery report
+//     is produced once more alone (nothing else in flight, nothing else
+//     produced until its report) and set aside only if refused again.
 //   - A producer that hit a fatal error (INTERNAL: the idempotent
 //     producer's state is lost) is destroyed and rebuilt through the
 //     factory; its unconfirmed records are produced again, in order, on
@@ -131,6 +136,9 @@ class OutboxPublisher {
   struct Entry {
     OutboxRecord record;
     absl::Time since;  // committed (or found at start)
+    // Refused once in a report, maybe for another record of its batch:
+    // produced again alone before it may be set aside.
+    bool suspect = false;
   };
 
   OutboxPublisher(Store* store, ProducerFactory factory, OutboxOptions options);

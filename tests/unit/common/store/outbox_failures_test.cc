@@ -169,15 +169,21 @@ TEST_F(OutboxFailuresTest, ARecordKafkaNeverTakesIsSetAsideAndLaterOnesGoOn) {
     FakeProducer* p = producer(0);
     ASSERT_TRUE(Commit({"bad"}).ok());
     const uint64_t bad = SeqOf("bad");
+    size_t produced = 2;
     if (row.refuse_at_produce) {
       // Commit already produced it once; the next try is refused.
       p->RefuseToken(bad, row.status);
       ASSERT_TRUE(p->Deliver(bad, absl::UnknownError("first try lost")));
     } else {
+      // A refused batch may be another record's fault: produced again
+      // alone, and refused again (ABatchRefusedForOneRecord... below).
       ASSERT_TRUE(p->Deliver(bad, row.status));
+      ASSERT_TRUE(p->WaitForProduced(2, kWait));
+      ASSERT_TRUE(p->Deliver(bad, row.status));
+      produced = 3;
     }
     ASSERT_TRUE(Commit({"after"}).ok());
-    ASSERT_TRUE(p->WaitForProduced(2, kWait));
+    ASSERT_TRUE(p->WaitForProduced(produced, kWait));
     absl::SleepFor(kRetryPasses);
 
     EXPECT_THAT(DeadLetterValues(), ElementsAre("bad"));
@@ -192,6 +198,41 @@ TEST_F(OutboxFailuresTest, ARecordKafkaNeverTakesIsSetAsideAndLaterOnesGoOn) {
     EXPECT_THAT((*letters)[0].reason,
                 HasSubstr(std::string(row.status.message())));
   }
+}
+
+// Issue 14 item 6: the broker refuses a whole batch for one record in it
+// (MESSAGE_TOO_LARGE, INVALID_RECORD) and librdkafka reports every record
+// of the batch with that error. Only the record refused again when it goes
+// alone is set aside; its batch-mates are published. (Before, all three
+// were set aside; outbox_stall_test showed it with a real petition.)
+TEST_F(OutboxFailuresTest, ABatchRefusedForOneRecordSetsAsideOnlyThatRecord) {
+  CreatePublisher();
+  FakeProducer* p = producer(0);
+  ASSERT_TRUE(Commit({"a", "bad", "c"}).ok());
+  const uint64_t a = SeqOf("a");
+  const uint64_t bad = SeqOf("bad");
+  const uint64_t c = SeqOf("c");
+  const absl::Status refused =
+      absl::InvalidArgumentError("Broker: Message size too large");
+  for (uint64_t seq : {a, bad, c}) ASSERT_TRUE(p->Deliver(seq, refused));
+
+  // Each goes again alone, in order: nothing else until its report.
+  ASSERT_TRUE(p->WaitForProduced(4, kWait));
+  absl::SleepFor(kRetryPasses);
+  EXPECT_THAT(p->outstanding(), ElementsAre(a));
+  ASSERT_TRUE(p->Deliver(a, absl::OkStatus()));
+  ASSERT_TRUE(p->WaitForProduced(5, kWait));
+  EXPECT_THAT(p->outstanding(), ElementsAre(bad));
+  ASSERT_TRUE(p->Deliver(bad, refused));  // its own fault
+  ASSERT_TRUE(p->WaitForProduced(6, kWait));
+  EXPECT_THAT(p->outstanding(), ElementsAre(c));
+  ASSERT_TRUE(p->Deliver(c, absl::OkStatus()));
+
+  EXPECT_THAT(Values(p), ElementsAre("a", "bad", "c", "a", "bad", "c"));
+  EXPECT_THAT(DeadLetterValues(), ElementsAre("bad"));
+  EXPECT_THAT(PendingValues(), IsEmpty());
+  EXPECT_EQ(publisher_->Stats().dead_lettered, 1u);
+  EXPECT_EQ(publisher_->Pending(), 0u);
 }
 
 // Issue 22 item 1: errors that are not the record's fault are retried, not
