@@ -103,12 +103,24 @@ service::ServiceDefinition IntakeDefinition() {
       {"pii.reseal_on_start", T::kBool, "false", false,
        "at start, re-encrypt every petitioner record not under the current "
        "key (after a rotation), logging progress"},
+      // The look-up limit (lookup_limits.h, README "Look-up limit");
+      // ranges of the durations are CheckLookupLimits'.
       {"lookup.max_failures", T::kInt, "5", false,
-       "failed status look-ups of one case number before it is locked",
+       "failed status look-ups of one case number that carry no wait",
        1, 1000},
-      {"lookup.failure_window", T::kDuration, "15m", false,
-       "window opened by a case number's first failed look-up, in which "
-       "lookup.max_failures count; a lock lasts to its end"},
+      {"lookup.backoff_first", T::kDuration, "1m", false,
+       "a case number's wait after its lookup.max_failures-th failure, "
+       "doubled by each further one (1s..1h)"},
+      {"lookup.backoff_max", T::kDuration, "15m", false,
+       "the longest wait of a case number (lookup.backoff_first..24h)"},
+      {"lookup.quiet_period", T::kDuration, "1h", false,
+       "a case number's failures are forgotten this long after its last "
+       "(lookup.backoff_max..30d)"},
+      {"lookup.address_burst", T::kInt, "20", false,
+       "failed look-ups one client address may have unforgiven", 1, 10000},
+      {"lookup.address_refill", T::kDuration, "3m", false,
+       "time after which one failure of an address is forgiven, i.e. its "
+       "sustained rate of failures (1s..24h)"},
       {"intake.max_text_chars", T::kInt, "10000", false,
        "longest matter.text accepted, in characters", 1, 100000},
       {"intake.max_list_items", T::kInt, "20", false,
@@ -137,12 +149,17 @@ service::ServiceDefinition IntakeDefinition() {
     LookupLimits lookup_limits;
     lookup_limits.max_failures =
         static_cast<int>(context.config->GetInt("lookup.max_failures"));
-    lookup_limits.failure_window =
-        context.config->GetDuration("lookup.failure_window");
-    if (lookup_limits.failure_window <= absl::ZeroDuration()) {
-      return absl::InvalidArgumentError(
-          "config: lookup.failure_window must be longer than 0");
-    }
+    lookup_limits.backoff_first =
+        context.config->GetDuration("lookup.backoff_first");
+    lookup_limits.backoff_max =
+        context.config->GetDuration("lookup.backoff_max");
+    lookup_limits.quiet_period =
+        context.config->GetDuration("lookup.quiet_period");
+    lookup_limits.address_burst =
+        static_cast<int>(context.config->GetInt("lookup.address_burst"));
+    lookup_limits.address_refill =
+        context.config->GetDuration("lookup.address_refill");
+    if (absl::Status s = CheckLookupLimits(lookup_limits); !s.ok()) return s;
     auto pii = LoadPii(*context.config);
     if (!pii.ok()) return pii.status();
     if (absl::Status s = SealStore(context, **pii); !s.ok()) return s;

@@ -13,6 +13,7 @@
 #include "common/store/store.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "services/intake/client_address.h"
 #include "services/intake/identity_key.h"
 #include "services/intake/petitioner_vault.h"
 
@@ -209,34 +210,50 @@ grpc::Status IntakeServiceImpl::GetCaseStatus(
     caserelay::v1::GetCaseStatusResponse* resp) {
   auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  // The client's address: the peer's, or for the web gateway the end
+  // user's it names (client_address.h), believed from the gateway only.
+  absl::StatusOr<std::string> address = ClientAddressKey(*ctx, *caller);
+  if (!address.ok()) return rpc::ToGrpc(address.status());
+  auto answer = LookUp(*req, *address);
+  if (absl::IsResourceExhausted(answer.status())) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, kTooManyLookUps);
+  }
+  if (!answer.ok()) return rpc::ToGrpc(answer.status());
+  *resp = *std::move(answer);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<caserelay::v1::GetCaseStatusResponse> IntakeServiceImpl::LookUp(
+    const caserelay::v1::GetCaseStatusRequest& req, std::string_view address) {
   // The same answer for an unknown case and a wrong code: a look-up must
   // not reveal which case numbers exist.
-  const grpc::Status not_found(grpc::StatusCode::NOT_FOUND,
-                               "no case with that number and look-up code");
-  if (!MayBeCaseNumber(req->case_number())) return not_found;
+  const absl::Status not_found =
+      absl::NotFoundError("no case with that number and look-up code");
+  if (!MayBeCaseNumber(req.case_number())) return not_found;
   std::optional<IntakeCaseRecord> found;
-  absl::Status s =
-      throttle_.Attempt(req->case_number(), [&]() -> absl::StatusOr<bool> {
-        auto record = LoadCase(req->case_number());
+  absl::Status s = throttle_.Attempt(
+      req.case_number(), address, [&]() -> absl::StatusOr<bool> {
+        auto record = LoadCase(req.case_number());
         if (!record.ok()) return record.status();
         if (!record->has_value() ||
-            !codes_.Verify(req->case_number(), req->lookup_code())) {
+            !codes_.Verify(req.case_number(), req.lookup_code())) {
           return false;
         }
         found = **std::move(record);
         return true;
       });
   if (absl::IsNotFound(s)) return not_found;
-  if (!s.ok()) return rpc::ToGrpc(s);
+  if (!s.ok()) return s;
   const IntakeCaseRecord& r = *found;
-  resp->set_case_number(r.case_number());
-  resp->set_state(r.state());
-  if (r.has_window()) *resp->mutable_window() = r.window();
-  resp->set_office_code(r.office_code());
-  resp->set_office_name(r.office_name());
-  *resp->mutable_received_at() = r.received_at();
-  *resp->mutable_updated_at() = r.updated_at();
-  return grpc::Status::OK;
+  caserelay::v1::GetCaseStatusResponse resp;
+  resp.set_case_number(r.case_number());
+  resp.set_state(r.state());
+  if (r.has_window()) *resp.mutable_window() = r.window();
+  resp.set_office_code(r.office_code());
+  resp.set_office_name(r.office_name());
+  *resp.mutable_received_at() = r.received_at();
+  *resp.mutable_updated_at() = r.updated_at();
+  return resp;
 }
 
 grpc::Status IntakeServiceImpl::ResolveContact(

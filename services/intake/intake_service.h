@@ -36,6 +36,9 @@
 
 namespace caserelay::intake {
 
+// GetCaseStatus's RESOURCE_EXHAUSTED message, for the petitioner.
+inline constexpr char kTooManyLookUps[] = "查询失败次数过多，请稍后再试。";
+
 inline constexpr char kPetitioners[] = "petitioners";
 inline constexpr char kCases[] = "cases";
 inline constexpr char kCounters[] = "counters";
@@ -43,7 +46,7 @@ inline constexpr char kCounters[] = "counters";
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
       kPetitioners, kCases, kCounters, kRequests, kLookupFailures,
-      kLookupWindows};
+      kLookupWindows, kLookupAddresses, kLookupAddressEnds};
   return *kFamilies;
 }
 
@@ -75,13 +78,21 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   grpc::Status SubmitPetition(
       grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
       caserelay::v1::SubmitPetitionResponse* resp) override;
-  // The petitioner's look-up: the case's state, office and times from the
-  // read model. NOT_FOUND alike for an unknown case number and a wrong
-  // code; RESOURCE_EXHAUSTED while the case number is locked after too
-  // many failures (LookupThrottle).
+  // The petitioner's look-up: LookUp for the call's client address
+  // (client_address.h: the peer's, or the end user's named by the web
+  // gateway), its answer as a gRPC status; RESOURCE_EXHAUSTED carries
+  // kTooManyLookUps for people.
   grpc::Status GetCaseStatus(
       grpc::ServerContext* ctx, const caserelay::v1::GetCaseStatusRequest* req,
       caserelay::v1::GetCaseStatusResponse* resp) override;
+  // The case's state, office and times from the read model, for a client
+  // at `address` (a key of client_address.h). NOT_FOUND alike for an
+  // unknown case number and a wrong code; RESOURCE_EXHAUSTED while the
+  // address's budget is spent or the case number waits (LookupThrottle,
+  // lookup_limits.h), alike whether the case exists; UNAVAILABLE or
+  // DATA_LOSS when the store fails.
+  absl::StatusOr<caserelay::v1::GetCaseStatusResponse> LookUp(
+      const caserelay::v1::GetCaseStatusRequest& req, std::string_view address);
   // The phone of the petitioner with reference `petitioner.id`, opened
   // from its sealed record, and the case's look-up code when the case is
   // that petitioner's. NOT_FOUND for an unknown reference; DATA_LOSS or

@@ -38,7 +38,10 @@ class IntakeServiceTest : public ::testing::Test {
     t_->set_auth(&caller_);
     LookupLimits lookup;
     lookup.max_failures = 5;
-    lookup.failure_window = absl::Minutes(15);
+    // One wait of 15 minutes, forgotten 15 minutes after the last failure.
+    lookup.backoff_first = absl::Minutes(15);
+    lookup.backoff_max = absl::Minutes(15);
+    lookup.quiet_period = absl::Minutes(15);
     service_ = std::make_unique<IntakeServiceImpl>(
         t_->context(), &svctest::ShippedRegions(),
         &svctest::ShippedOfficeDirectory(), &TestPii(),
@@ -435,7 +438,8 @@ TEST_F(IntakeServiceTest, PetitionerRefIsRandomAndThePetitionerSealed) {
 }
 
 // DESIGN.md Security: "look-up code stored hashed, attempts rate-limited".
-// The limits of the fixture: 5 failures within 15 minutes.
+// The limits of the fixture: 5 failures, then a wait of 15 minutes;
+// Look() comes from one address (no peer: "unknown").
 
 TEST_F(IntakeServiceTest, FifthFailedLookUpLocksEvenTheRightCode) {
   auto submitted = Submit();
@@ -610,6 +614,50 @@ TEST_F(IntakeServiceTest, EachRpcAnswersOnlyItsCallers) {
         << row.rule;
     EXPECT_EQ(contact.phone().empty(), row.resolve != Code::OK) << row.rule;
   }
+}
+
+TEST_F(IntakeServiceTest, RefusedLookUpSaysSoInChineseWithoutHint) {
+  // Issue 14 item 4: RESOURCE_EXHAUSTED for people, the same words for a
+  // case that exists and one that does not.
+  auto submitted = Submit();
+  const std::string unknown = "140431-20261122-999999";
+  std::vector<std::string> messages;
+  for (const std::string& n : {submitted.case_number(), unknown}) {
+    for (int i = 0; i < 5; ++i) Look(n, WrongCode(submitted.lookup_code()));
+    caserelay::v1::GetCaseStatusRequest req;
+    req.set_case_number(n);
+    req.set_lookup_code(submitted.lookup_code());
+    caserelay::v1::GetCaseStatusResponse resp;
+    grpc::Status s = service_->GetCaseStatus(&ctx_, &req, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << n;
+    messages.push_back(s.error_message());
+  }
+  EXPECT_EQ(messages[0], kTooManyLookUps);
+  EXPECT_EQ(messages[1], messages[0]);
+}
+
+TEST_F(IntakeServiceTest, OwnerLooksUpWhileOtherAddressesFail) {
+  // lookup_limits.h bound 1 through the service: failures from other
+  // addresses make the case number wait, but not for an address with a
+  // full budget; the address with the failures is refused.
+  auto submitted = Submit();
+  caserelay::v1::GetCaseStatusRequest wrong;
+  wrong.set_case_number(submitted.case_number());
+  wrong.set_lookup_code(WrongCode(submitted.lookup_code()));
+  for (int i = 0; i < 8; ++i) {
+    auto r = service_->LookUp(wrong, absl::StrCat("ipv4:198.51.100.", i % 2));
+    EXPECT_TRUE(absl::IsNotFound(r.status()) ||
+                absl::IsResourceExhausted(r.status()))
+        << r.status();
+  }
+  caserelay::v1::GetCaseStatusRequest right = wrong;
+  right.set_lookup_code(submitted.lookup_code());
+  EXPECT_EQ(service_->LookUp(right, "ipv4:198.51.100.1").status().code(),
+            absl::StatusCode::kResourceExhausted)
+      << "an address with failures waits with the case number";
+  auto owner = service_->LookUp(right, "ipv4:203.0.113.50");
+  ASSERT_TRUE(owner.ok()) << owner.status();
+  EXPECT_EQ(owner->case_number(), submitted.case_number());
 }
 
 }  // namespace
