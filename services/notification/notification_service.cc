@@ -46,6 +46,12 @@ absl::Status NotificationServiceImpl::CallerMayRead(
     // the case is an accusation; if it is not, nobody is accused.
     auto facts_raw = context_.store->Get(kCases, case_id);
     if (!facts_raw.ok()) return facts_raw.status();
+    if (!raw->has_value() && !facts_raw->has_value()) {
+      // Nothing is kept of the case (never seen here, or not yet): it has
+      // no message to show, and an empty list tells no more than
+      // routing's NOT_FOUND does of a case number.
+      return absl::OkStatus();
+    }
     caserelay::v1::CaseEvent facts;
     if (facts_raw->has_value() && facts.ParseFromString(**facts_raw) &&
         facts.matter_class() != caserelay::v1::MATTER_CLASS_ACCUSATION) {

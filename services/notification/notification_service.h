@@ -78,7 +78,8 @@ class NotificationServiceImpl final
   // Every message of the case, in message id order. INVALID_ARGUMENT
   // without case_id; DATA_LOSS for a corrupt record. With auth,
   // UNAUTHENTICATED without proof and PERMISSION_DENIED unless the caller
-  // may read the case (file comment; also for a case never seen).
+  // may read the case (file comment). A case notification keeps nothing
+  // of (never seen, or not yet) has no message: an empty list.
   grpc::Status ListMessages(grpc::ServerContext* ctx,
                             const caserelay::v1::ListMessagesRequest* req,
                             caserelay::v1::ListMessagesResponse* resp) override;

@@ -128,8 +128,8 @@ TEST_F(NotificationAccessTest, ListMessagesFollowsTheSharedRule) {
       {"the holder of the accusation reads it", "140431:bureau", kAccusation,
        G::OK},
       {"a superior not accused reads it", "140000:bureau", kAccusation, G::OK},
-      {"a case never seen: refused, nothing revealed", "140000:bureau",
-       "140431-20261122-999999", G::PERMISSION_DENIED},
+      {"a case never seen has no message: an empty list, to anyone",
+       "140200:bureau", "140431-20261122-999999", G::OK},
       {"from before parties, no event since: no holder known, nobody reads",
        "140431:bureau", kLegacyClaim, G::PERMISSION_DENIED},
   };
