@@ -26,9 +26,9 @@ absl::StatusOr<std::string> NewPetitionerRef() {
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
     return absl::InternalError("intake: no random petitioner reference");
   }
-  return absl::StrCat(
-      "P", absl::BytesToHexString(absl::string_view(
-               reinterpret_cast<const char*>(bytes), sizeof bytes)));
+  return absl::StrCat("P",
+                      absl::BytesToHexString(absl::string_view(
+                          reinterpret_cast<const char*>(bytes), sizeof bytes)));
 }
 
 absl::StatusOr<std::string> SealPetitioner(
@@ -60,11 +60,11 @@ absl::StatusOr<SealCounts> SealStoredPetitioners(store::Store& store,
   const size_t chunk = options.batch_size > 0 ? options.batch_size : 500;
   for (;;) {
     std::vector<std::pair<std::string, std::string>> records;
-    absl::Status s = store.Scan(
-        kFamily, begin, "", [&](std::string_view k, std::string_view v) {
-          records.emplace_back(k, v);
-          return records.size() < chunk;
-        });
+    absl::Status s = store.Scan(kFamily, begin, "",
+                                [&](std::string_view k, std::string_view v) {
+                                  records.emplace_back(k, v);
+                                  return records.size() < chunk;
+                                });
     if (!s.ok()) return s;
     if (records.empty()) break;
     store::WriteBatch batch(&store);

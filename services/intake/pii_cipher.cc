@@ -102,8 +102,8 @@ absl::StatusOr<std::string> PiiCipher::Seal(std::string_view plaintext,
       EVP_EncryptUpdate(ctx.get(), U(body), &len, U(plaintext),
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), U(body) + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize,
-                          U(tag)) != 1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, U(tag)) !=
+          1) {
     return absl::InternalError("pii: AES-256-GCM encryption failed");
   }
   out.append(body);
@@ -128,19 +128,18 @@ absl::StatusOr<std::string> PiiCipher::Open(std::string_view sealed,
   int len = 0;
   std::string plain(p.ciphertext.size(), '\0');
   std::string tag(p.tag);
-  bool ok =
-      ctx != nullptr &&
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                         U(key->second), U(p.nonce)) == 1 &&
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(p.header),
-                        static_cast<int>(p.header.size())) == 1 &&
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(aad),
-                        static_cast<int>(aad.size())) == 1 &&
-      EVP_DecryptUpdate(ctx.get(), U(plain), &len, U(p.ciphertext),
-                        static_cast<int>(p.ciphertext.size())) == 1 &&
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize,
-                          U(tag)) == 1 &&
-      EVP_DecryptFinal_ex(ctx.get(), U(plain) + len, &len) == 1;
+  bool ok = ctx != nullptr &&
+            EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                               U(key->second), U(p.nonce)) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(p.header),
+                              static_cast<int>(p.header.size())) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(aad),
+                              static_cast<int>(aad.size())) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), U(plain), &len, U(p.ciphertext),
+                              static_cast<int>(p.ciphertext.size())) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize,
+                                U(tag)) == 1 &&
+            EVP_DecryptFinal_ex(ctx.get(), U(plain) + len, &len) == 1;
   if (!ok) {
     return absl::DataLossError(
         absl::StrCat("pii: value under key ", std::string(p.key_id),

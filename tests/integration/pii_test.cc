@@ -44,8 +44,8 @@ struct Person {
 
 // A GB 11643 number: 17 digits and the MOD 11-2 check character.
 std::string IdNumber(const std::string& first17) {
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                                 3, 7, 9, 10, 5, 8, 4, 2};
+  static const int kWeights[] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                 3, 7, 9,  10, 5, 8, 4, 2};
   int sum = 0;
   for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
   return first17 + "10X98765432"[sum % 11];
@@ -159,7 +159,8 @@ void SearchStore(const std::string& path,
       rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families);
   ASSERT_TRUE(s.ok()) << path << ": " << s.ToString();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  for (const auto& f : families)
+    descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
@@ -171,8 +172,7 @@ void SearchStore(const std::string& path,
         db->NewIterator(rocksdb::ReadOptions(), handles[i]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++*records;
-      Search(absl::StrCat(path, " [", families[i], "] ",
-                          it->key().ToString()),
+      Search(absl::StrCat(path, " [", families[i], "] ", it->key().ToString()),
              it->key().ToString() + '\n' + it->value().ToString(), needles,
              found);
     }
@@ -199,7 +199,8 @@ TEST(PiiLeakTest, NoPersonalDataInLogsTopicsMetricsErrorsOrStores) {
   std::vector<std::string> found;
   for (size_t i = 0; i < people.size(); ++i) {
     const Person& p = people[i];
-    caserelay::v1::SubmitPetitionRequest req = SamplePetition("140431", static_cast<int>(100 + i));
+    caserelay::v1::SubmitPetitionRequest req =
+        SamplePetition("140431", static_cast<int>(100 + i));
     req.mutable_petitioner()->set_name(p.name);
     req.mutable_petitioner()->set_id_number(p.id_number);
     req.mutable_petitioner()->set_phone(p.phone);
@@ -283,8 +284,8 @@ TEST(PiiLeakTest, NoPersonalDataInLogsTopicsMetricsErrorsOrStores) {
   files += search_files("stopped");
   size_t store_records = 0;
   for (const char* service : System::kServices) {
-    SearchStore(absl::StrCat((*sys)->dir(), "/data-", service), needles,
-                &found, &store_records);
+    SearchStore(absl::StrCat((*sys)->dir(), "/data-", service), needles, &found,
+                &store_records);
   }
   std::cout << "searched " << needles.size() << " needles in " << files
             << " files, " << records.size() << " records of " << topics.size()

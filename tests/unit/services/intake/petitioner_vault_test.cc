@@ -91,10 +91,9 @@ TEST_F(PetitionerVaultTest, SealedRecordHoldsNoFieldInClearAndStaysWithItsRef) {
   EXPECT_EQ(OpenPetitioner(*pii, "Pref2", *sealed).status().code(),
             absl::StatusCode::kDataLoss)
       << "copied under another reference";
-  EXPECT_EQ(OpenPetitioner(*pii, "Pref1", p.SerializeAsString())
-                .status()
-                .code(),
-            absl::StatusCode::kDataLoss)
+  EXPECT_EQ(
+      OpenPetitioner(*pii, "Pref1", p.SerializeAsString()).status().code(),
+      absl::StatusCode::kDataLoss)
       << "a record in clear is never read as if sealed";
 }
 

@@ -34,7 +34,8 @@ constexpr size_t kBodyAt = 3 + 2 + 12;
 
 // `s` with the byte at `at` changed (`at` from the end when negative).
 std::string Flip(std::string s, long at, char bits = 0x01) {
-  size_t i = at >= 0 ? static_cast<size_t>(at) : s.size() - static_cast<size_t>(-at);
+  size_t i =
+      at >= 0 ? static_cast<size_t>(at) : s.size() - static_cast<size_t>(-at);
   if (i < s.size()) s[i] = static_cast<char>(s[i] ^ bits);
   return s;
 }
@@ -57,22 +58,21 @@ TEST(PiiCipherTest, OpensWhatItSealedAndRefusesEveryChange) {
        [](auto s) { return s; }, "k1", "rec-2", absl::StatusCode::kDataLoss},
       {"tampered ciphertext byte", [](auto s) { return Flip(s, kBodyAt); },
        "k1", "rec-1", absl::StatusCode::kDataLoss},
-      {"tampered tag byte", [](auto s) { return Flip(s, -1, '\x80'); },
-       "k1", "rec-1", absl::StatusCode::kDataLoss},
-      {"tampered nonce byte", [](auto s) { return Flip(s, kBodyAt - 1); },
-       "k1", "rec-1", absl::StatusCode::kDataLoss},
+      {"tampered tag byte", [](auto s) { return Flip(s, -1, '\x80'); }, "k1",
+       "rec-1", absl::StatusCode::kDataLoss},
+      {"tampered nonce byte", [](auto s) { return Flip(s, kBodyAt - 1); }, "k1",
+       "rec-1", absl::StatusCode::kDataLoss},
       {"wrong key id: relabelled k2 (in the ring, another key)",
-       [](auto s) { return Flip(s, 4, '1' ^ '2'); },
-       "k2", "rec-1", absl::StatusCode::kDataLoss},
+       [](auto s) { return Flip(s, 4, '1' ^ '2'); }, "k2", "rec-1",
+       absl::StatusCode::kDataLoss},
       {"wrong key id: a key the ring does not hold",
-       [](auto s) { return Flip(s, 4, '1' ^ '9'); },
-       "k1", "rec-1", absl::StatusCode::kFailedPrecondition},
+       [](auto s) { return Flip(s, 4, '1' ^ '9'); }, "k1", "rec-1",
+       absl::StatusCode::kFailedPrecondition},
       {"truncated: shorter than nonce and tag",
        [](auto s) { return s.substr(0, kBodyAt); }, "k1", "rec-1",
        absl::StatusCode::kDataLoss},
-      {"not sealed: a protobuf kept in clear", [](auto) {
-         return std::string("\x0a\x06\xe5\xbc\xa0\xe4\xb8\x89");
-       },
+      {"not sealed: a protobuf kept in clear",
+       [](auto) { return std::string("\x0a\x06\xe5\xbc\xa0\xe4\xb8\x89"); },
        "k1", "rec-1", absl::StatusCode::kDataLoss},
   };
   auto writer = Ring({{"k1", kKey1}}, "k1");
@@ -81,13 +81,12 @@ TEST(PiiCipherTest, OpensWhatItSealedAndRefusesEveryChange) {
   EXPECT_EQ(PiiCipher::KeyIdOf(*sealed), "k1");
   EXPECT_EQ(sealed->find("13800138000"), std::string::npos) << "in clear";
   for (const Row& row : rows) {
-    auto reader =
-        std::string(row.reader_current) == "k2"
-            ? Ring({{"k1", kKey1}, {"k2", kKey2}}, "k2")
-            : Ring({{"k1", kKey1}}, "k1");
+    auto reader = std::string(row.reader_current) == "k2"
+                      ? Ring({{"k1", kKey1}, {"k2", kKey2}}, "k2")
+                      : Ring({{"k1", kKey1}}, "k1");
     auto opened = reader->Open(row.change(*sealed), row.aad);
-    EXPECT_EQ(opened.status().code(), row.want) << row.rule << ": "
-                                                << opened.status();
+    EXPECT_EQ(opened.status().code(), row.want)
+        << row.rule << ": " << opened.status();
     if (row.want == absl::StatusCode::kOk && opened.ok()) {
       EXPECT_EQ(*opened, "张三|13800138000") << row.rule;
     }
@@ -115,8 +114,8 @@ TEST(PiiCipherTest, CreateRefusesABadRing) {
     PiiKeyRing ring;
   };
   PiiKeyRing no_current{{{"k1", kKey1}}, "k2", "identity-secret!"};
-  PiiKeyRing short_key{{{"k1", std::string(16, 'x')}}, "k1",
-                       "identity-secret!"};
+  PiiKeyRing short_key{
+      {{"k1", std::string(16, 'x')}}, "k1", "identity-secret!"};
   const std::vector<Row> rows = {
       {"the current key must be in the ring", no_current},
       {"an AES-256 key is 32 bytes", short_key},

@@ -131,8 +131,8 @@ TEST(PiiKeysTest, FileMustBeOwnerOnly) {
       ASSERT_EQ(chmod(path.c_str(), row.mode), 0);
     }
     auto ring = LoadPiiKeyRing(path);
-    EXPECT_EQ(ring.status().code(), row.want) << row.rule << ": "
-                                              << ring.status();
+    EXPECT_EQ(ring.status().code(), row.want)
+        << row.rule << ": " << ring.status();
     if (row.want == absl::StatusCode::kFailedPrecondition) {
       EXPECT_NE(std::string(ring.status().message()).find("chmod 600"),
                 std::string::npos)
