@@ -8,7 +8,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/rpc/files.h"
-#include "common/rpc/pem_files.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/tls_certificate_provider.h"
@@ -64,6 +63,25 @@ class BearerInterceptorFactory
   const std::string header_;
 };
 
+// Intercepts nothing: it keeps a channel's TlsStage alive as long as the
+// channel (which owns its interceptor factories).
+class KeepStage : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit KeepStage(std::unique_ptr<TlsStage> stage)
+      : stage_(std::move(stage)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return nullptr;
+  }
+
+ private:
+  std::unique_ptr<TlsStage> stage_;
+};
+
+// How often gRPC reads the staged files (the stage checks the operator's
+// every reload interval): a small local read.
+constexpr unsigned int kStageReadSeconds = 1;
+
 // The token of `auth` ("" for none), checked.
 absl::StatusOr<std::string> TokenOf(const ClientAuth& auth) {
   if (!auth.token.empty() && !auth.token_file.empty()) {
@@ -93,9 +111,8 @@ absl::StatusOr<std::string> TokenOf(const ClientAuth& auth) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const ServerTlsFiles& files) {
-  if (files.empty()) return grpc::InsecureServerCredentials();
+absl::StatusOr<ServerTls> MakeServerCredentials(const ServerTlsFiles& files) {
+  if (files.empty()) return ServerTls{grpc::InsecureServerCredentials(), {}};
   if (files.cert_path.empty() || files.key_path.empty()) {
     return absl::InvalidArgumentError(
         "TLS needs both the server certificate and its key "
@@ -108,20 +125,21 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
   }
   auto refresh = RefreshSeconds(files.reload_interval, "tls.reload_interval");
   if (!refresh.ok()) return refresh.status();
-  auto pair = ReadKeyPair(files.cert_path, files.key_path, "server");
-  if (!pair.ok()) return pair.status();
-  if (!files.client_ca_path.empty()) {
-    auto ca = ReadCaBundle(files.client_ca_path, "client CA");
-    if (!ca.ok()) return ca.status();
-    if (!files.crl_dir.empty()) {
-      absl::Status crls = CheckCrlDir(files.crl_dir, *ca, absl::Now());
-      if (!crls.ok()) return crls;
-    }
-  }
+  TlsStageOptions stage_options;
+  stage_options.cert_path = files.cert_path;
+  stage_options.key_path = files.key_path;
+  stage_options.who = "server";
+  stage_options.ca_path = files.client_ca_path;
+  stage_options.ca_role = "client CA";
+  stage_options.crl_dir = files.crl_dir;
+  stage_options.interval = files.reload_interval;
+  auto stage = TlsStage::Create(stage_options);
+  if (!stage.ok()) return stage.status();
 
   auto provider =
       std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-          files.key_path, files.cert_path, files.client_ca_path, *refresh);
+          (*stage)->identity_path(), (*stage)->identity_path(),
+          (*stage)->ca_path(), kStageReadSeconds);
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_identity_key_cert_pairs();
   if (files.client_ca_path.empty()) {
@@ -132,7 +150,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     if (!files.crl_dir.empty()) options.set_crl_directory(files.crl_dir);
   }
-  return grpc::experimental::TlsServerCredentials(options);
+  return ServerTls{grpc::experimental::TlsServerCredentials(options),
+                   *std::move(stage)};
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
@@ -145,6 +164,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
 
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   grpc::ChannelArguments args;
+  std::unique_ptr<KeepStage> keep;  // the channel's TlsStage, if TLS
   bool has_client_cert =
       !auth.tls_cert_path.empty() || !auth.tls_key_path.empty();
   if (auth.tls_ca_path.empty()) {
@@ -158,23 +178,29 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
     auto refresh =
         RefreshSeconds(auth.tls_reload_interval, "tls_reload_interval");
     if (!refresh.ok()) return refresh.status();
-    auto ca = ReadCaBundle(auth.tls_ca_path, "server CA");
-    if (!ca.ok()) return ca.status();
-    if (has_client_cert) {
-      if (auth.tls_cert_path.empty() || auth.tls_key_path.empty()) {
-        return absl::InvalidArgumentError(
-            "a client certificate needs both its file and its key's");
-      }
-      auto pair = ReadKeyPair(auth.tls_cert_path, auth.tls_key_path, "client");
-      if (!pair.ok()) return pair.status();
+    if (has_client_cert &&
+        (auth.tls_cert_path.empty() || auth.tls_key_path.empty())) {
+      return absl::InvalidArgumentError(
+          "a client certificate needs both its file and its key's");
     }
+    TlsStageOptions stage_options;
+    stage_options.cert_path = auth.tls_cert_path;
+    stage_options.key_path = auth.tls_key_path;
+    stage_options.who = "client";
+    stage_options.ca_path = auth.tls_ca_path;
+    stage_options.ca_role = "server CA";
+    stage_options.interval = auth.tls_reload_interval;
+    auto stage = TlsStage::Create(stage_options);
+    if (!stage.ok()) return stage.status();
     auto provider =
         std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-            auth.tls_key_path, auth.tls_cert_path, auth.tls_ca_path, *refresh);
+            (*stage)->identity_path(), (*stage)->identity_path(),
+            (*stage)->ca_path(), kStageReadSeconds);
     grpc::experimental::TlsChannelCredentialsOptions options;
     options.set_certificate_provider(provider);
     options.watch_root_certs();
     if (has_client_cert) options.watch_identity_key_cert_pairs();
+    keep = std::make_unique<KeepStage>(*std::move(stage));
     if (!auth.tls_server_name.empty()) {
       args.SetSslTargetNameOverride(auth.tls_server_name);
     }
@@ -191,6 +217,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
     interceptors.push_back(
         std::make_unique<BearerInterceptorFactory>(*std::move(token)));
   }
+  if (keep != nullptr) interceptors.push_back(std::move(keep));
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       auth.target, credentials, args, std::move(interceptors));
 }

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/rpc/tls_stage.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/security/server_credentials.h"
 
@@ -33,10 +34,8 @@ struct ServerTlsFiles {
   // A directory of certificate revocation lists (吊销列表) of those CAs,
   // PEM, named <issuer hash>.r<n> (`openssl rehash <dir>`). Set (needs
   // client_ca_path): a client certificate a CRL lists is refused in the
-  // handshake. Empty: no revocation check. A CRL added under a new hashed
-  // name is read at the next handshake (OpenSSL uses the newest of a CA);
-  // one overwritten in place only once the server's own certificate
-  // changes or it restarts (gRPC 1.51 with OpenSSL 3; CertReloadTest).
+  // handshake. Empty: no revocation check. Any change of the directory
+  // (a CRL added, overwritten or removed) is read like the files above.
   std::string crl_dir = {};
   // How often the files above are read again; 1 s to 24 h, whole seconds.
   absl::Duration reload_interval = absl::Minutes(1);
@@ -51,16 +50,24 @@ struct ServerTlsFiles {
 inline constexpr absl::Duration kMinReloadInterval = absl::Seconds(1);
 inline constexpr absl::Duration kMaxReloadInterval = absl::Hours(24);
 
+// What a server needs while it serves: its credentials and, for TLS, the
+// TlsStage that keeps the files they read (nullptr for plaintext).
+struct ServerTls {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::unique_ptr<TlsStage> stage;
+};
+
 // grpc::InsecureServerCredentials() when `files` is empty. Otherwise the
 // files are read and checked now, and the credentials are gRPC's TLS
-// credentials over a FileWatcherCertificateProvider that reads them again
-// every reload_interval: a replaced certificate, key or client CA serves
-// the next handshake after it is read (gRPC takes a new pair only when
-// the key fits the certificate; a half-written pair keeps the old one).
-// With client_ca_path, clients must present a certificate that verifies
-// against it (GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-// with crl_dir, one a CRL of its CA lists is refused in the handshake (see
-// docs/operator-guide.md for when a changed CRL is read). Fails with:
+// credentials over a FileWatcherCertificateProvider reading a TlsStage
+// (tls_stage.h) that checks the files again every reload_interval: a
+// renewed certificate and key, client CA or CRL serve the next handshake
+// after that (the stage is read every second); files that fail the checks
+// leave the ones in use, with an error line. With client_ca_path, clients
+// must present a certificate that verifies against it
+// (GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY); with
+// crl_dir, one a CRL of its CA lists is refused in the handshake. Fails
+// with:
 // - INVALID_ARGUMENT: cert_path without key_path or the reverse,
 //   client_ca_path or crl_dir without them, crl_dir without
 //   client_ca_path, reload_interval out of range or not whole seconds, a
@@ -68,10 +75,9 @@ inline constexpr absl::Duration kMaxReloadInterval = absl::Hours(24);
 //   belong to the certificate, or a CRL directory CheckCrlDir refuses;
 // - the codes of ReadSmallFile for a file that cannot be read; the key
 //   file must be owner-only (FAILED_PRECONDITION with the chmod otherwise).
-// Messages name the file's role and path. The checks run at start only:
-// later versions of the files are gRPC's to read (it logs what it refuses).
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const ServerTlsFiles& files);
+// - INTERNAL / UNAVAILABLE: the stage's private files cannot be written.
+// Messages name the file's role and path.
+absl::StatusOr<ServerTls> MakeServerCredentials(const ServerTlsFiles& files);
 
 // How a client reaches a service and proves its office.
 struct ClientAuth {
@@ -107,9 +113,9 @@ struct ClientAuth {
 // out of range, or PEM files that do not parse or match; with
 // ReadSmallFile's codes for files that cannot be read (token_file and
 // tls_key_path must be owner-only). With TLS the channel uses gRPC's TLS
-// credentials over a FileWatcherCertificateProvider, so its next
-// connection uses the files as they are then (checked here at creation
-// only).
+// credentials over a FileWatcherCertificateProvider reading a TlsStage
+// the channel keeps, so a connection made after a renewal presents the
+// new certificate (checked as here first).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
     const ClientAuth& auth);
 

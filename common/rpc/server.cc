@@ -16,7 +16,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, *credentials, &port);
+  builder.AddListeningPort(options.listen, credentials->credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
   for (grpc::Service* s : services) builder.RegisterService(s);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -25,11 +25,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         absl::StrCat("grpc: cannot listen on ", options.listen));
   }
   server->GetHealthCheckService()->SetServingStatus(true);
-  return std::unique_ptr<Server>(new Server(std::move(server), port));
+  return std::unique_ptr<Server>(
+      new Server(std::move(server), port, std::move(credentials->stage)));
 }
 
-Server::Server(std::unique_ptr<grpc::Server> server, int port)
-    : server_(std::move(server)), port_(port) {}
+Server::Server(std::unique_ptr<grpc::Server> server, int port,
+               std::unique_ptr<TlsStage> tls_stage)
+    : tls_stage_(std::move(tls_stage)),
+      server_(std::move(server)),
+      port_(port) {}
 
 Server::~Server() { Shutdown(absl::Seconds(5)); }
 

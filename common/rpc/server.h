@@ -51,8 +51,10 @@ class Server {
   void Shutdown(absl::Duration grace);
 
  private:
-  Server(std::unique_ptr<grpc::Server> server, int port);
-  std::unique_ptr<grpc::Server> server_;
+  Server(std::unique_ptr<grpc::Server> server, int port,
+         std::unique_ptr<TlsStage> tls_stage);
+  std::unique_ptr<TlsStage> tls_stage_;   // what gRPC's TLS reads; or null
+  std::unique_ptr<grpc::Server> server_;  // stops before tls_stage_ goes
   int port_;
   std::atomic<bool> shut_down_{false};
 };

@@ -77,6 +77,10 @@ class CertReloadTest : public ::testing::Test {
       s = pki_->IssueLeaf("revoked_client", "140431:bureau", "client_ext", 301);
     if (s.ok())
       s = pki_->IssueLeaf("later_revoked", "140431:housing", "client_ext", 302);
+    if (s.ok()) {
+      s = pki_->IssueLeaf("overwrite_revoked", "140431:housing", "client_ext",
+                          304);
+    }
     if (s.ok()) s = pki_->Revoke("revoked_client");
     ASSERT_TRUE(s.ok()) << s;
   }
@@ -173,10 +177,13 @@ TEST_F(CertReloadTest, ReplacedServerCertificateServesNewConnections) {
   ASSERT_NE(old_cert, new_cert);
   ASSERT_EQ(ServerCertificate(), old_cert);
 
-  // The renewal: new key, then its certificate, each file at once. (Should
-  // gRPC read between the two renames, it refuses new handshakes until the
-  // next read finds the pair matching again; see the test below.)
+  // The renewal: new key, then its certificate, each file at once. While
+  // the key does not fit the certificate, gRPC 1.51 would refuse every new
+  // handshake had it read them (it did, before TlsStage); the stage keeps
+  // the old pair until both fit.
   Replace(P("server_renewed.key"), tls.key_path);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // > 2 reads
+  EXPECT_EQ(ServerCertificate(), old_cert);
   Replace(P("server_renewed.pem"), tls.cert_path);
 
   EXPECT_EQ(Eventually([&] { return ServerCertificate(); }, new_cert),
@@ -232,13 +239,8 @@ TEST_F(CertReloadTest, KeyAndCertificateInOneFileRenewWithoutAGap) {
   EXPECT_EQ(seen, new_cert);
 }
 
-// The CRL procedure of docs/operator-guide.md: a new CRL goes into the
-// directory as a new file and `openssl rehash` links it under the next
-// free <hash>.r<n>; OpenSSL looks for such new names at every handshake and
-// uses the newest CRL of the CA, so no restart is needed. (A CRL file
-// overwritten in place is not read again while the server runs — gRPC
-// 1.51 keeps what its OpenSSL context loaded until the server's own
-// certificates change — which is why the guide says to add a file.)
+// A new CRL added beside the first (make-certs' way: a new file and
+// `openssl rehash`) refuses the certificate it lists without a restart.
 TEST_F(CertReloadTest, CrlAddedWhileRunningRefusesTheNextHandshake) {
   ServerTlsFiles tls = OwnFiles();
   tls.crl_dir = PublishCrl("crls");
@@ -253,6 +255,54 @@ TEST_F(CertReloadTest, CrlAddedWhileRunningRefusesTheNextHandshake) {
 
   EXPECT_THAT(AskAs("later_revoked"), HasSubstr("UNAVAILABLE"));
   EXPECT_EQ(AskAs("cn_client"), "140431:bureau");
+}
+
+// A CRL overwritten in place is read too: the stage sees the directory
+// change and makes gRPC build its TLS context again (gRPC 1.51 alone keeps
+// the CRL it loaded until a restart).
+TEST_F(CertReloadTest, CrlOverwrittenInPlaceRefusesWithoutRestart) {
+  ServerTlsFiles tls = OwnFiles();
+  tls.crl_dir = PublishCrl("crls");
+  Start(tls);
+  ASSERT_EQ(AskAs("overwrite_revoked"), "140431:housing");
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(pki_->Revoke("overwrite_revoked").ok());
+  ASSERT_TRUE(pki_->WriteCrl(dir_.Path("next.crl.pem")).ok());
+  Replace(dir_.Path("next.crl.pem"), tls.crl_dir + "/ca.crl.pem");
+
+  auto refused = [&] {
+    return AskAs("overwrite_revoked").find("UNAVAILABLE") != std::string::npos
+               ? "refused"
+               : "accepted";
+  };
+  EXPECT_EQ(Eventually(refused, "refused"), "refused");
+  EXPECT_EQ(AskAs("cn_client"), "140431:bureau");
+}
+
+// A renewed key that group or others may read is not taken while the
+// service runs, as it would not be at start; the old pair serves on until
+// the key is owner-only.
+TEST_F(CertReloadTest, RenewedKeyOthersMayReadIsNotTaken) {
+  ServerTlsFiles tls = OwnFiles();
+  Start(tls);
+  const std::string old_cert = ReadFile(P("server.pem"));
+  const std::string new_cert = ReadFile(P("server_renewed.pem"));
+  Replace(P("server_renewed.key"), tls.key_path);
+  std::filesystem::permissions(
+      tls.key_path,
+      std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+      std::filesystem::perm_options::add);
+  Replace(P("server_renewed.pem"), tls.cert_path);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // > 2 reads
+  EXPECT_EQ(ServerCertificate(), old_cert);
+
+  std::filesystem::permissions(
+      tls.key_path,
+      std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+      std::filesystem::perm_options::remove);
+  EXPECT_EQ(Eventually([&] { return ServerCertificate(); }, new_cert),
+            new_cert);
 }
 
 // A client that runs for long (a service calling another) reads its
