@@ -21,9 +21,9 @@
 namespace caserelay::rpc {
 
 // PEM files of a TLS server (settings tls.*). All empty: plaintext.
-// gRPC reads the certificate, key and client CA again every
-// reload_interval and serves new connections with what changed (a running
-// connection keeps what it was made with); see MakeServerCredentials.
+// They are checked again every reload_interval and new connections are
+// served with what changed and passed (a running connection keeps what it
+// was made with); see MakeServerCredentials.
 struct ServerTlsFiles {
   std::string cert_path;  // the server's certificate (chain), leaf first
   std::string key_path;   // its private key

@@ -1,9 +1,9 @@
 // The TLS files a server or client is started with, read and checked
 // before gRPC sees them (传输安全): a certificate and the private key that
 // belongs to it, a CA bundle, and a directory of certificate revocation
-// lists (CRLs, 吊销列表). gRPC's file watcher reads the same files again
-// while the process runs (credentials.h); these checks make a bad file stop
-// start-up with one clear line instead of failing every handshake.
+// lists (CRLs, 吊销列表). At start a bad file stops start-up with one clear
+// line instead of failing every handshake; while the process runs,
+// TlsStage (tls_stage.h) runs the same checks before gRPC sees a change.
 //
 // Thread safety: stateless functions.
 
