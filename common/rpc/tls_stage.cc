@@ -147,6 +147,7 @@ absl::Status TlsStage::Refresh() {
 }
 
 void TlsStage::Run() {
+  std::string last_error;  // logged once until it changes or clears
   absl::MutexLock lock(&mu_);
   while (!stop_) {
     if (mu_.AwaitWithTimeout(absl::Condition(&stop_), options_.interval)) {
@@ -154,10 +155,12 @@ void TlsStage::Run() {
     }
     mu_.Unlock();
     absl::Status s = Refresh();
-    if (!s.ok()) {
+    std::string error(s.message());
+    if (!s.ok() && error != last_error) {
       log::Error("TLS files not reloaded; new connections keep the ones in use",
-                 {{"error", std::string(s.message())}});
+                 {{"error", error}});
     }
+    last_error = std::move(error);
     mu_.Lock();
   }
 }

@@ -13,7 +13,7 @@
 // sees half a renewal, and a changed CRL directory changes the file, so
 // gRPC builds its TLS context again and reads every CRL afresh. Files
 // that fail the checks leave the staged file as it was; one error line
-// names them.
+// names them (again only when the error changes).
 //
 // Thread safety: one background thread refreshes the staged file; path()
 // is const after Create, Refresh() may be called from any thread.
