@@ -26,7 +26,7 @@ class NotificationParts final : public service::Service {
       std::unique_ptr<SmsGateway> gateway,
       sms::TemplateSet templates,
       std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake,
-      SenderOptions options, SmsTexts texts)
+      SenderOptions options, SmsTexts texts, DlrKeys dlr_keys)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         gateway_(std::move(gateway)),
@@ -37,7 +37,7 @@ class NotificationParts final : public service::Service {
         impl_(
             context, &book_, gateway_->name(), [this] { sender_.Wake(); },
             std::move(texts), offices_.get()),
-        reports_(context, &book_, gateway_->name(),
+        reports_(context, &book_, gateway_->name(), std::move(dlr_keys),
                  [this] { sender_.Wake(); }) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
@@ -148,7 +148,19 @@ service::ServiceDefinition NotificationDefinition() {
                                             sms::StandardTriggers());
     if (!templates.ok()) return templates.status();
     std::unique_ptr<SmsGateway> gateway;
+    // The delivery-report secrets (dlr_mac.h): Kannel's options carry them;
+    // without Kannel they are read when given, so that reports can still
+    // be signed (tests), and otherwise every report is refused.
+    DlrKeys dlr_keys;
     if (cfg.GetString("notification.gateway") == "dev-file") {
+      if (cfg.Has("kannel.dlr_secret_path")) {
+        auto keys = DlrKeys::Load(cfg.GetPath("kannel.dlr_secret_path"));
+        if (!keys.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "config: kannel.dlr_secret_path: ", keys.status().message()));
+        }
+        dlr_keys = *std::move(keys);
+      }
       if (cfg.GetString("dev.sink_path").empty()) {
         return absl::InvalidArgumentError(
             "config: dev.sink_path is required with notification.gateway = "
@@ -164,6 +176,7 @@ service::ServiceDefinition NotificationDefinition() {
       auto kannel_gateway = KannelGateway::Create(*kannel);
       if (!kannel_gateway.ok()) return kannel_gateway.status();
       gateway = *std::move(kannel_gateway);
+      dlr_keys = kannel->dlr_keys;
       log::Info("SMS go through Kannel",
                 {{"sendsms", kannel->sendsms_url}, {"dlr", kannel->dlr_url}});
     } else {
@@ -227,7 +240,7 @@ service::ServiceDefinition NotificationDefinition() {
         context, *std::move(regions), *std::move(offices),
         std::move(gateway), *std::move(templates),
         caserelay::v1::IntakeService::NewStub(channel), options,
-        std::move(texts));
+        std::move(texts), std::move(dlr_keys));
   };
   return def;
 }

@@ -1,17 +1,22 @@
 #include "services/notification/delivery_reports.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/text/utf8.h"
 #include "services/notification/kannel_gateway.h"
 
 namespace caserelay::notification {
 
 DeliveryReports::DeliveryReports(const service::Context& context,
                                  MessageBook* book, std::string gateway_name,
+                                 DlrKeys keys,
                                  std::function<void()> on_requeued)
     : context_(context),
       book_(book),
       gateway_name_(std::move(gateway_name)),
+      keys_(std::move(keys)),
       on_requeued_(std::move(on_requeued)),
       metrics_(context.metrics) {}
 
@@ -30,6 +35,26 @@ admin::HttpResponse DeliveryReports::Handle(const admin::HttpRequest& request) {
               {{"error", std::string(parsed.status().message())}});
     return {400, "text/plain; charset=utf-8",
             absl::StrCat(parsed.status().message(), "\n")};
+  }
+  // A report that parses but is not ours changes nothing.
+  auto mac = request.query.find(kDlrMacParam);
+  const DlrMacCheck signed_by_us = keys_.Check(
+      mac == request.query.end() ? std::nullopt
+                                 : std::optional<std::string>(mac->second),
+      parsed->message_id, parsed->part, parsed->parts);
+  if (signed_by_us != DlrMacCheck::kValid) {
+    const char* reason = DlrMacCheckName(signed_by_us);
+    metrics_
+        ->GetCounter("caserelay_dlr_rejected_total",
+                     "Delivery reports refused for a missing or wrong MAC.",
+                     {{"reason", reason}})
+        .Increment();
+    log::Warn("delivery report refused: not signed by this deployment",
+              {{"reason", reason},
+               {"message", text::ValidExcerpt(parsed->message_id, 100)},
+               {"part", absl::StrCat(parsed->part)}});
+    return {403, "text/plain; charset=utf-8",
+            "delivery report refused: missing or wrong MAC\n"};
   }
   PartReport report;
   report.message_id = parsed->message_id;

@@ -81,6 +81,12 @@ absl::Status CheckOptions(const KannelOptions& options,
       return bad(name, "is required with notification.gateway = kannel");
     }
   }
+  if (options.dlr_keys.empty()) {
+    return bad("dlr_secret_path",
+               "is required with notification.gateway = kannel (a file, mode "
+               "600, with a secret of at least 32 bytes: openssl rand -hex "
+               "32)");
+  }
   absl::StatusOr<admin::HttpUrl> sendsms =
       admin::ParseHttpUrl(options.sendsms_url);
   if (!sendsms.ok()) return bad("sendsms_url", sendsms.status().message());
@@ -126,6 +132,10 @@ std::vector<config::Setting> KannelSettings() {
       {"kannel.dlr_url", T::kString, "", false,
        "URL Kannel calls with delivery reports: notification's admin HTTP, "
        "http://host:port/sms/dlr"},
+      {"kannel.dlr_secret_path", T::kPath, "", false,
+       "file (mode 600) with the secret that signs each dlr-url, one per "
+       "line, at least 32 bytes (openssl rand -hex 32); the first signs, "
+       "every line is accepted (rotation)"},
       {"kannel.dlr_mask", T::kInt, "27", false,
        "delivery reports asked of Kannel, a sum of 1 delivered, 2 failed, "
        "4 buffered, 8 SMSC accepted, 16 SMSC rejected"},
@@ -144,6 +154,14 @@ absl::StatusOr<KannelOptions> KannelOptionsFromConfig(
   options.from = config.GetString("kannel.from");
   options.smsc_id = config.GetString("kannel.smsc_id");
   options.dlr_url = config.GetString("kannel.dlr_url");
+  if (config.Has("kannel.dlr_secret_path")) {
+    auto keys = DlrKeys::Load(config.GetPath("kannel.dlr_secret_path"));
+    if (!keys.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: kannel.dlr_secret_path: ", keys.status().message()));
+    }
+    options.dlr_keys = *std::move(keys);
+  }
   const int64_t mask = config.GetInt("kannel.dlr_mask");
   if (mask < 1 || mask > 31) {
     return absl::InvalidArgumentError(
@@ -158,10 +176,13 @@ absl::StatusOr<KannelOptions> KannelOptionsFromConfig(
 
 std::string KannelDlrUrl(const KannelOptions& options,
                          const OutgoingPart& part) {
-  return absl::StrCat(DoublePercent(options.dlr_url),
-                      QuerySeparator(options.dlr_url),
-                      "m=", DoublePercent(UrlEncode(part.message_id)),
-                      "&p=", part.index, "&n=", part.total, "&t=%d&a=%A&ts=%T");
+  return absl::StrCat(
+      DoublePercent(options.dlr_url), QuerySeparator(options.dlr_url),
+      "m=", DoublePercent(UrlEncode(part.message_id)), "&p=", part.index,
+      "&n=", part.total, "&", kDlrMacParam, "=",
+      DlrMac(options.dlr_keys.signing(), part.message_id, part.index,
+             part.total),
+      "&t=%d&a=%A&ts=%T");
 }
 
 std::string KannelSendsmsUrl(const KannelOptions& options,

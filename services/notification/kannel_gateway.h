@@ -8,9 +8,10 @@
 //     [&udh=%05%00%03<reference><total><index>]   (only when total > 1)
 //     [&smsc=..]&dlr-mask=<mask>&dlr-url=<our DLR URL, %-encoded>
 // Our DLR URL is kannel.dlr_url (notification's admin HTTP /sms/dlr) with
-//   m=<message id>&p=<index>&n=<total>&t=%d&a=%A&ts=%T
-// appended; Kannel substitutes %d (the DLR type), %A (the SMSC's answer)
-// and %T (unix time) when it calls back, once per part and DLR type.
+//   m=<message id>&p=<index>&n=<total>&k=<MAC>&t=%d&a=%A&ts=%T
+// appended; k binds the report to the deployment's secret (dlr_mac.h), and
+// Kannel substitutes %d (the DLR type), %A (the SMSC's answer) and %T
+// (unix time) when it calls back, once per part and DLR type.
 //
 // Kannel's answers (smsbox) and what SendPart makes of them, per the
 // SmsGateway contract (gateway.h):
@@ -49,6 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/config/config.h"
+#include "services/notification/dlr_mac.h"
 #include "services/notification/gateway.h"
 
 namespace caserelay::notification {
@@ -66,6 +68,9 @@ struct KannelOptions {
   // The URL Kannel calls with delivery reports: notification's admin HTTP
   // http://host:port/sms/dlr. May carry a query of its own.
   std::string dlr_url;
+  // The delivery-report secrets (kannel.dlr_secret_path): the first signs
+  // each dlr-url (dlr_mac.h). Required.
+  DlrKeys dlr_keys;
   // Which DLR types Kannel reports (DlrOutcome): 27 = 1 + 2 + 8 + 16,
   // everything but "buffered". In [1, 31].
   int dlr_mask = 27;
@@ -76,14 +81,17 @@ struct KannelOptions {
 // The kannel.* settings of notification's schema: kannel.sendsms_url,
 // kannel.username, kannel.password (CASERELAY_KANNEL_PASSWORD keeps it out
 // of the file), kannel.from, kannel.smsc_id, kannel.dlr_url,
-// kannel.dlr_mask, kannel.timeout. None is required by the schema (the
-// dev-file gateway needs none); KannelOptionsFromConfig checks them.
+// kannel.dlr_secret_path, kannel.dlr_mask, kannel.timeout. None is
+// required by the schema (the dev-file gateway needs none);
+// KannelOptionsFromConfig checks them.
 std::vector<config::Setting> KannelSettings();
 
 // Reads the kannel.* settings. REQUIRES: `config` was loaded with a schema
 // that includes KannelSettings() (the getters abort otherwise).
 // Returns INVALID_ARGUMENT naming the setting when kannel.sendsms_url,
-// kannel.username, kannel.password or kannel.dlr_url is empty, when
+// kannel.username, kannel.password, kannel.dlr_url or
+// kannel.dlr_secret_path is empty, DlrKeys::Load's error when the secret
+// file is not owner-only or holds no usable secret, when
 // kannel.sendsms_url is not an http:// URL (admin::ParseHttpUrl), when
 // kannel.dlr_url is not http(s)://, when kannel.dlr_mask is outside
 // [1, 31] or kannel.timeout is 0.
@@ -92,9 +100,10 @@ absl::StatusOr<KannelOptions> KannelOptionsFromConfig(
 
 // The dlr-url parameter for `part`, before %-encoding as a parameter:
 // options.dlr_url + ('?' or '&') + "m=<message id>&p=<index>&n=<total>"
-// + "&t=%d&a=%A&ts=%T". The message id is %-encoded, and every '%' that
-// Kannel must not substitute (in the id's escapes and in options.dlr_url)
-// is written "%%", which Kannel turns back into one '%'.
+// + "&k=<DlrMac under options.dlr_keys.signing()>&t=%d&a=%A&ts=%T".
+// REQUIRES: !options.dlr_keys.empty(). The message id is %-encoded, and every
+// '%' that Kannel must not substitute (in the id's escapes and in
+// options.dlr_url) is written "%%", which Kannel turns back into one '%'.
 std::string KannelDlrUrl(const KannelOptions& options,
                          const OutgoingPart& part);
 

@@ -152,6 +152,11 @@ class System {
   std::string bootstrap() const { return bootstrap_; }
   std::string grpc_address(const std::string& service) const;
   std::string sms_sink() const { return dir() + "/sms-dev-sink.tsv"; }
+  // notification's delivery-report secret (kannel.dlr_secret_path,
+  // services/notification/dlr_mac.h), owner-only.
+  std::string dlr_secret_path() const {
+    return dir() + "/notification-dlr.secret";
+  }
 
   // True iff SystemOptions::simulated_start was set.
   bool simulated() const { return clock_ != nullptr; }

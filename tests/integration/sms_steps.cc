@@ -4,6 +4,7 @@
 #include "absl/strings/str_replace.h"
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "services/notification/dlr_mac.h"
 
 namespace caserelay::testing {
 
@@ -129,6 +130,14 @@ Filed File(System& sys, int n) {
   grpc::Status s = sys.intake().SubmitPetition(&ctx, req, &resp);
   EXPECT_TRUE(s.ok()) << s.error_message();
   return {resp.case_number(), resp.lookup_code(), req.petitioner().phone()};
+}
+
+std::string DlrMacFor(const System& sys, const std::string& message_id,
+                      int part, int parts) {
+  auto keys = notification::DlrKeys::Load(sys.dlr_secret_path());
+  EXPECT_TRUE(keys.ok()) << keys.status();
+  if (!keys.ok()) return "";
+  return notification::DlrMac(keys->signing(), message_id, part, parts);
 }
 
 }  // namespace caserelay::testing

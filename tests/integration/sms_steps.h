@@ -81,6 +81,12 @@ struct Filed {
 // Files SamplePetition(kSmsTownship, n) through intake.
 Filed File(System& sys, int n);
 
+// The MAC (the dlr-url's k, services/notification/dlr_mac.h) of part
+// `part` of `parts` of `message_id` under the secret the harness gives
+// notification (System::dlr_secret_path): what Kannel brings back.
+std::string DlrMacFor(const System& sys, const std::string& message_id,
+                      int part, int parts);
+
 }  // namespace caserelay::testing
 
 #endif  // CASERELAY_TESTS_INTEGRATION_SMS_STEPS_H_

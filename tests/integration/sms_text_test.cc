@@ -46,12 +46,14 @@ TEST(SmsTextTest, DeliveryReportWithBytesThatAreNotUtf8LeavesTheCaseReadable) {
   ASSERT_EQ(sent.parts(), 1) << sent.DebugString();
 
   // The reproduction of the issue, as Kannel would call back: the part is
-  // delivered, and the SMSC's words are the bytes FF FE.
+  // delivered, and the SMSC's words are the bytes FF FE. Kannel brings
+  // back the MAC of the dlr-url (services/notification/dlr_mac.h).
   const std::string m =
       absl::StrReplaceAll(sent.message_id(), {{"%", "%25"}, {"/", "%2F"}});
   auto answer = (*sys)->AdminGet(
-      "notification",
-      absl::StrCat("/sms/dlr?m=", m, "&p=1&n=1&t=1&a=%FF%FE&ts=2"));
+      "notification", absl::StrCat("/sms/dlr?m=", m, "&p=1&n=1&k=",
+                                   DlrMacFor(**sys, sent.message_id(), 1, 1),
+                                   "&t=1&a=%FF%FE&ts=2"));
   ASSERT_TRUE(answer.ok()) << answer.status();
   EXPECT_EQ(*answer, "ok\n");
 
@@ -70,7 +72,8 @@ TEST(SmsTextTest, DeliveryReportWithBytesThatAreNotUtf8LeavesTheCaseReadable) {
 
   CommandResult listed = RunCommand(
       absl::StrCat(Binary("tools/casectl/casectl"), " --notification ",
-                   (*sys)->grpc_address("notification"), " sms ", f.id));
+                   (*sys)->grpc_address("notification"), " --token-file ",
+                   (*sys)->token_file(System::kProvinceBureau), " sms ", f.id));
   EXPECT_EQ(listed.code, 0) << listed.output;
   EXPECT_FALSE(absl::StrContains(listed.output, "DATA_LOSS")) << listed.output;
   EXPECT_TRUE(absl::StrContains(listed.output, sent.message_id()))

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ constexpr char kMsg[] = "routing/140431-20261122-000001/3/sms";
 constexpr char kAdmin[] = "http://127.0.0.1:18081";
 constexpr char kTopic[] = "notification-events";
 constexpr int64_t kReportedAt = 1795000000;
+// The deployment's delivery-report secret (dlr_mac.h).
+const std::string kDlrSecret(64, 's');
 
 // Kannel's DLR types (Kannel 1.4.5 user guide, "Delivery Reports").
 constexpr int kDelivered = 1, kUndeliverable = 2, kBuffered = 4,
@@ -137,8 +140,10 @@ class DeliveryReportsTest : public ::testing::Test {
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
     book_ = std::make_unique<MessageBook>(t_->context());
-    reports_ = std::make_unique<DeliveryReports>(
-        t_->context(), book_.get(), "kannel", [this] { ++requeued_; });
+    options_.dlr_keys = *DlrKeys::Parse(kDlrSecret);
+    reports_ = std::make_unique<DeliveryReports>(t_->context(), book_.get(),
+                                                 "kannel", options_.dlr_keys,
+                                                 [this] { ++requeued_; });
     options_.sendsms_url = "http://127.0.0.1:13013/cgi-bin/sendsms";
     options_.username = "caserelay";
     options_.password = "s3cret";
@@ -471,6 +476,76 @@ TEST_F(DeliveryReportsTest, LongSmscAnswerIsCutOnACharacter) {
   EXPECT_EQ(Call(kMsg, 1, 1, kSmscSubmit, answer).status, 200);
   const std::string detail = Stored(kMsg).message().part_states(0).detail();
   EXPECT_EQ(detail, answer.substr(0, 198) + "...");
+}
+
+TEST_F(DeliveryReportsTest, ForgedReportsAreRefusedAndChangeNothing) {
+  // Issue 14 item 1: a report without the MAC of its message and part
+  // under the deployment's secret (dlr_mac.h) is refused with 403, counted
+  // by reason, and changes no record, queue or topic.
+  Put(kMsg, "AA", /*queued=*/false);
+  Put("routing/140431-20261122-000002/3/sms", "A", /*queued=*/false);
+  const std::string before = Stored(kMsg).SerializeAsString();
+  struct Row {
+    const char* rule;
+    std::optional<std::string> mac;  // nullopt: no k parameter
+    const char* reason;
+  };
+  const std::vector<Row> rows = {
+      {"no MAC: anyone who reaches the port", std::nullopt, "missing"},
+      {"a wrong MAC", std::string(64, '0'), "mismatch"},
+      {"an empty MAC", "", "mismatch"},
+      {"the MAC of another message",
+       DlrMac(kDlrSecret, "routing/140431-20261122-000002/3/sms", 1, 2),
+       "mismatch"},
+      {"the MAC of the other part of this message",
+       DlrMac(kDlrSecret, kMsg, 2, 2), "mismatch"},
+      {"a MAC under another secret", DlrMac(std::string(64, 'x'), kMsg, 1, 2),
+       "mismatch"},
+  };
+  for (int type : {kDelivered, kUndeliverable, kSmscSubmit, kSmscReject}) {
+    for (const Row& row : rows) {
+      admin::HttpRequest request = KannelCallsBack(kMsg, 1, 2, type, "ACK/");
+      ASSERT_EQ(request.query.count(kDlrMacParam), 1u) << "the dlr-url has k";
+      if (row.mac.has_value()) {
+        request.query[kDlrMacParam] = *row.mac;
+      } else {
+        request.query.erase(kDlrMacParam);
+      }
+      admin::HttpResponse r = reports_->Handle(request);
+      EXPECT_EQ(r.status, 403) << row.rule << ", type " << type;
+      EXPECT_EQ(r.body.find(kDlrSecret), std::string::npos) << row.rule;
+    }
+  }
+  EXPECT_EQ(Stored(kMsg).SerializeAsString(), before) << "nothing changed";
+  EXPECT_THAT(Events(), IsEmpty());
+  EXPECT_EQ(requeued_, 0);
+  auto rejected = [this](const char* reason) {
+    return t_->metrics()
+        .GetCounter("caserelay_dlr_rejected_total", "", {{"reason", reason}})
+        .Value();
+  };
+  EXPECT_EQ(rejected("missing"), 4u);
+  EXPECT_EQ(rejected("mismatch"), 20u);
+  // The genuine report, after all that, still applies.
+  EXPECT_EQ(Call(kMsg, 1, 2, kDelivered, "").status, 200);
+  EXPECT_EQ(Letters(Stored(kMsg)), "DA");
+}
+
+TEST_F(DeliveryReportsTest, WithoutASecretEveryReportIsRefused) {
+  // delivery_reports.h: a notification without a secret (no Kannel)
+  // refuses every report, even one signed with some secret.
+  reports_ = std::make_unique<DeliveryReports>(t_->context(), book_.get(),
+                                               "dev-file", DlrKeys(), [] {});
+  Put(kMsg, "A", /*queued=*/false);
+  const std::string before = Stored(kMsg).SerializeAsString();
+  EXPECT_EQ(Call(kMsg, 1, 1, kDelivered, "").status, 403);
+  EXPECT_EQ(Stored(kMsg).SerializeAsString(), before);
+  EXPECT_THAT(Events(), IsEmpty());
+  EXPECT_EQ(t_->metrics()
+                .GetCounter("caserelay_dlr_rejected_total", "",
+                            {{"reason", "no_secret"}})
+                .Value(),
+            1u);
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -35,8 +37,21 @@ const std::u16string kChineseAndEmoji = u"您好\U0001F600";
 // Its UTF-16BE bytes, %-encoded: 60A8 597D D83D DE00 (0x59 is 'Y').
 constexpr char kChineseAndEmojiEncoded[] = "%60%A8Y%7D%D8%3D%DE%00";
 
+// The delivery-report secret of these tests (dlr_mac.h).
+const std::string kDlrSecret(64, 'd');
+
+// A file holding `text`, with `mode`; its path.
+std::string SecretFile(const std::string& name, const std::string& text,
+                       mode_t mode) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  EXPECT_EQ(chmod(path.c_str(), mode), 0);
+  return path;
+}
+
 KannelOptions Options() {
   KannelOptions o;
+  o.dlr_keys = *DlrKeys::Parse(kDlrSecret);
   o.sendsms_url = "http://127.0.0.1:13013/cgi-bin/sendsms";
   o.username = "cr";
   o.password = "s&cret=1";
@@ -166,9 +181,11 @@ TEST(KannelSendsmsUrlTest, DlrUrlIsOneEncodedParameter) {
   // decodes it once, so the decoded parameter is our URL with the codes.
   const std::string url = KannelSendsmsUrl(Options(), Part(2, 3));
   EXPECT_THAT(url, HasSubstr("&dlr-url=http%3A%2F%2F127.0.0.1%3A8081%2Fsms"));
-  EXPECT_EQ(QueryOf(url)["dlr-url"],
-            "http://127.0.0.1:8081/sms/dlr?m=evt-7%%2Fsms&p=2&n=3"
-            "&t=%d&a=%A&ts=%T");
+  EXPECT_EQ(
+      QueryOf(url)["dlr-url"],
+      absl::StrCat("http://127.0.0.1:8081/sms/dlr?m=evt-7%%2Fsms&p=2&n=3"
+                   "&k=",
+                   DlrMac(kDlrSecret, "evt-7/sms", 2, 3), "&t=%d&a=%A&ts=%T"));
   EXPECT_EQ(QueryOf(url)["dlr-url"], KannelDlrUrl(Options(), Part(2, 3)));
 }
 
@@ -340,11 +357,12 @@ TEST(ClassifySendsmsAnswerTest, BodyExcerptIsValidUtf8CutOnACharacter) {
   // it made the record unreadable.
   std::string chinese;
   for (int i = 0; i < 100; ++i) chinese += "错";  // 300 bytes
-  for (const auto& [body, excerpt] : std::vector<std::pair<std::string,
-                                                           std::string>>{
+  for (const auto& [body, excerpt] :
+       std::vector<std::pair<std::string, std::string>>{
            {chinese, chinese.substr(0, 198) + "..."},
-           {"Temporal failure \xFF\xFE", "Temporal failure \xEF\xBF\xBD"
-                                          "\xEF\xBF\xBD"},
+           {"Temporal failure \xFF\xFE",
+            "Temporal failure \xEF\xBF\xBD"
+            "\xEF\xBF\xBD"},
        }) {
     const absl::Status s = ClassifySendsmsAnswer(503, body);
     EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
@@ -358,7 +376,9 @@ std::map<std::string, std::string> KannelEnv() {
            "http://127.0.0.1:13013/cgi-bin/sendsms"},
           {"CASERELAY_KANNEL_USERNAME", "cr"},
           {"CASERELAY_KANNEL_PASSWORD", "from-env"},
-          {"CASERELAY_KANNEL_DLR_URL", "http://127.0.0.1:8081/sms/dlr"}};
+          {"CASERELAY_KANNEL_DLR_URL", "http://127.0.0.1:8081/sms/dlr"},
+          {"CASERELAY_KANNEL_DLR_SECRET_PATH",
+           SecretFile("kannel-dlr.secret", kDlrSecret + "\n", 0600)}};
 }
 
 TEST(KannelOptionsFromConfigTest, ReadsSettingsWithDefaults) {
@@ -375,6 +395,7 @@ TEST(KannelOptionsFromConfigTest, ReadsSettingsWithDefaults) {
   EXPECT_EQ(o->smsc_id, "fake");
   EXPECT_EQ(o->dlr_url, "http://127.0.0.1:8081/sms/dlr");
   EXPECT_EQ(o->dlr_mask, 27);
+  EXPECT_EQ(o->dlr_keys.signing(), kDlrSecret);
   EXPECT_EQ(o->timeout, absl::Seconds(10));
 }
 
@@ -393,6 +414,13 @@ TEST(KannelOptionsFromConfigTest, RefusesMissingOrBadSettingNamingIt) {
            {"CASERELAY_KANNEL_DLR_MASK", "0", "kannel.dlr_mask"},
            {"CASERELAY_KANNEL_DLR_MASK", "32", "kannel.dlr_mask"},
            {"CASERELAY_KANNEL_TIMEOUT", "0", "kannel.timeout"},
+           // dlr_mac.h: the secret is required, owner-only, long enough.
+           {"CASERELAY_KANNEL_DLR_SECRET_PATH",
+            SecretFile("kannel-dlr-open.secret", kDlrSecret, 0644),
+            "kannel.dlr_secret_path"},
+           {"CASERELAY_KANNEL_DLR_SECRET_PATH",
+            SecretFile("kannel-dlr-short.secret", "short", 0600),
+            "kannel.dlr_secret_path"},
        }) {
     auto env = KannelEnv();
     env[row.env] = row.value;
@@ -403,6 +431,14 @@ TEST(KannelOptionsFromConfigTest, RefusesMissingOrBadSettingNamingIt) {
         << row.env << "=" << row.value;
     EXPECT_THAT(o.status().message(), HasSubstr(row.named));
   }
+  // dlr_mac.h: without a secret the Kannel gateway does not start.
+  auto env = KannelEnv();
+  env.erase("CASERELAY_KANNEL_DLR_SECRET_PATH");
+  auto config = config::Config::Load("", KannelSettings(), env);
+  ASSERT_TRUE(config.ok()) << config.status();
+  absl::StatusOr<KannelOptions> o = KannelOptionsFromConfig(*config);
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(o.status().message(), HasSubstr("kannel.dlr_secret_path"));
 }
 
 // A loopback HTTP server standing where Kannel's smsbox would: it records
@@ -574,6 +610,8 @@ TEST(KannelGatewayTest, CreateRefusesBadOptionsNamingTheField) {
            {"password", [](KannelOptions& o) { o.password = ""; }},
            {"dlr_url", [](KannelOptions& o) { o.dlr_url = "ftp://x/"; }},
            {"dlr_mask", [](KannelOptions& o) { o.dlr_mask = 0; }},
+           {"dlr_secret_path",
+            [](KannelOptions& o) { o.dlr_keys = DlrKeys(); }},
            {"timeout",
             [](KannelOptions& o) { o.timeout = absl::ZeroDuration(); }},
        }) {
