@@ -21,8 +21,8 @@ namespace {
 
 struct Fixture {
   svctest::FixedCaller caller{"140000:bureau"};
-  std::unique_ptr<svctest::TestContext> t =
-      fuzz::OrDie(svctest::TestContext::Create(ColumnFamilies(), Received()));
+  std::unique_ptr<svctest::TestContext> t = fuzz::OrDie(
+      svctest::TestContext::Create(ColumnFamilies(), testing::Received()));
   std::unique_ptr<SupervisionServiceImpl> service;
 
   Fixture() {
@@ -32,7 +32,11 @@ struct Fixture {
         context,
         SupervisionTables{&fuzz::ShippedRegions(), &fuzz::ShippedOffices()});
     store::WriteBatch batch(&t->store());
-    if (!service->Apply(Event(1, Received(), {Transfer()}), batch).ok() ||
+    if (!service
+             ->Apply(
+                 testing::Event(1, testing::Received(), {testing::Transfer()}),
+                 batch)
+             .ok() ||
         !t->publisher().Commit(batch).ok()) {
       std::fprintf(stderr, "fuzz set-up: the seed case event was refused\n");
       std::abort();
