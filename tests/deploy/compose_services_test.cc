@@ -124,9 +124,17 @@ TEST_F(ComposeServicesTest,
     ShellResult probe = Probe(admin);
     EXPECT_EQ(probe.code, 0) << service << ": " << probe.output;
   }
+  // The delivery-report secret as the operator guide makes it
+  // (kannel.dlr_secret_path), owner-only.
+  const std::string dlr_secret = secrets() + "/notification-dlr.secret";
+  ShellResult dlr = RunShell(absl::StrCat(
+      "umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' >",
+      ShellQuote(dlr_secret)));
+  ASSERT_EQ(dlr.code, 0) << dlr.output;
   std::string notification = Start(
       "notification",
       {{"CASERELAY_INTAKE_ADDRESS", grpc_["intake"]},
+       {"CASERELAY_KANNEL_DLR_SECRET_PATH", dlr_secret},
        {"CASERELAY_KANNEL_USERNAME", "caserelay"},
        {"CASERELAY_KANNEL_PASSWORD", "secret"},
        {"CASERELAY_KANNEL_FROM", "10690000"},
