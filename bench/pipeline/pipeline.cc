@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -45,9 +46,20 @@ absl::StatusOr<std::unique_ptr<caserelay::v1::IntakeService::Stub>> IntakeStub(
   return caserelay::v1::IntakeService::NewStub(channel);
 }
 
+// `authorization` metadata of the web gateway (service:web), which
+// submits for the portal: every RPC is authenticated (issue 14 item 1).
+std::string WebBearer(const caserelay::testing::System& system) {
+  std::ifstream in(system.token_file(caserelay::testing::System::kWeb));
+  std::string token;
+  std::getline(in, token);
+  return absl::StrCat("Bearer ", token);
+}
+
 absl::StatusOr<std::string> Submit(caserelay::v1::IntakeService::Stub& intake,
+                                   const std::string& bearer,
                                    const std::string& region, int n) {
   grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", bearer);
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   caserelay::v1::SubmitPetitionResponse resp;
   grpc::Status s =
@@ -78,6 +90,7 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
   if (!watcher.ok()) return watcher.status();
 
   const std::string intake_address = system.grpc_address("intake");
+  const std::string bearer = WebBearer(system);
   const size_t regions = options.regions.size();
 
   // Warm-up, one case at a time: consumers assigned, connections up,
@@ -87,7 +100,8 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
     if (!intake.ok()) return intake.status();
     for (int i = 0; i < options.warmup; ++i) {
       auto case_number =
-          Submit(**intake, options.regions[i % regions], kWarmupBase + i);
+          Submit(**intake, bearer, options.regions[i % regions],
+                 kWarmupBase + i);
       if (!case_number.ok()) return case_number.status();
       (*watcher)->Track(*case_number);
       if (absl::Status s =
@@ -118,7 +132,8 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
       for (int i = t; i < n; i += k) {
         Submission& sub = submissions[i];
         sub.start = SteadyClock::now();
-        auto case_number = Submit(*stubs[t], options.regions[i % regions], i);
+        auto case_number =
+            Submit(*stubs[t], bearer, options.regions[i % regions], i);
         sub.end = SteadyClock::now();
         if (!case_number.ok()) {
           absl::MutexLock lock(&error_mu);

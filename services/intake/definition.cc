@@ -13,9 +13,8 @@ class IntakeParts final : public service::Service {
   IntakeParts(const service::Context& context,
               std::unique_ptr<region::RegionTree> regions,
               std::unique_ptr<offices::OfficeDirectory> offices,
-              std::unique_ptr<PiiCipher> pii, LookupCodes codes,
-              Limits limits, LookupLimits lookup_limits,
-              RequestIdOptions request_ids)
+              std::unique_ptr<PiiCipher> pii, LookupCodes codes, Limits limits,
+              LookupLimits lookup_limits, RequestIdOptions request_ids)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         pii_(std::move(pii)),
@@ -34,20 +33,10 @@ class IntakeParts final : public service::Service {
   IntakeServiceImpl impl_;
 };
 
-// The personal-data key ring from pii.keys_path (a file only its owner may
-// read) or pii.keys (the environment form), exactly one of them.
+// The personal-data key ring of the settings (pii_keys.h).
 absl::StatusOr<std::unique_ptr<PiiCipher>> LoadPii(
     const config::Config& config) {
-  const bool from_file = config.Has("pii.keys_path");
-  const bool inline_keys = !config.GetString("pii.keys").empty();
-  if (from_file == inline_keys) {
-    return absl::InvalidArgumentError(
-        "config: set exactly one of pii.keys_path (a key ring file) and "
-        "pii.keys (CASERELAY_PII_KEYS)");
-  }
-  auto ring = from_file ? LoadPiiKeyRing(config.GetPath("pii.keys_path"))
-                        : ParsePiiKeyRing(config.GetString("pii.keys"), ';',
-                                          config.Source("pii.keys"));
+  auto ring = PiiKeyRingFromConfig(config);
   if (!ring.ok()) return ring.status();
   return PiiCipher::Create(*std::move(ring));
 }
@@ -55,14 +44,12 @@ absl::StatusOr<std::unique_ptr<PiiCipher>> LoadPii(
 // Seals what a store from before encryption keeps in clear, and with
 // pii.reseal_on_start moves records to the current key, logging progress
 // and the counts. Runs before the service answers anything.
-absl::Status SealStore(const service::Context& context,
-                       const PiiCipher& pii) {
+absl::Status SealStore(const service::Context& context, const PiiCipher& pii) {
   SealOptions options;
   options.reseal_old_keys = context.config->GetBool("pii.reseal_on_start");
   options.progress = [](uint64_t seen, uint64_t rewritten) {
-    log::Info("petitioners: sealing",
-              {{"seen", absl::StrCat(seen)},
-               {"rewritten", absl::StrCat(rewritten)}});
+    log::Info("petitioners: sealing", {{"seen", absl::StrCat(seen)},
+                                       {"rewritten", absl::StrCat(rewritten)}});
   };
   auto counts = SealStoredPetitioners(*context.store, pii, options);
   if (!counts.ok()) return counts.status();
@@ -106,8 +93,7 @@ service::ServiceDefinition IntakeDefinition() {
       // The look-up limit (lookup_limits.h, README "Look-up limit");
       // ranges of the durations are CheckLookupLimits'.
       {"lookup.max_failures", T::kInt, "5", false,
-       "failed status look-ups of one case number that carry no wait",
-       1, 1000},
+       "failed status look-ups of one case number that carry no wait", 1, 1000},
       {"lookup.backoff_first", T::kDuration, "1m", false,
        "a case number's wait after its lookup.max_failures-th failure, "
        "doubled by each further one (1s..1h)"},
@@ -165,10 +151,11 @@ service::ServiceDefinition IntakeDefinition() {
     if (absl::Status s = SealStore(context, **pii); !s.ok()) return s;
     RequestIdOptions request_ids;
     request_ids.ttl = context.config->GetDuration("intake.request_id_ttl");
-    if (request_ids.ttl < absl::Minutes(1) || request_ids.ttl > absl::Hours(24 * 30)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config: intake.request_id_ttl must be 1m..30d, not ",
-          absl::FormatDuration(request_ids.ttl)));
+    if (request_ids.ttl < absl::Minutes(1) ||
+        request_ids.ttl > absl::Hours(24 * 30)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config: intake.request_id_ttl must be 1m..30d, not ",
+                       absl::FormatDuration(request_ids.ttl)));
     }
     return std::make_unique<IntakeParts>(
         context, *std::move(regions), *std::move(offices), *std::move(pii),

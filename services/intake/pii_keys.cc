@@ -107,4 +107,17 @@ absl::StatusOr<PiiKeyRing> LoadPiiKeyRing(const std::string& path) {
   return ParsePiiKeyRing(*text, '\n', path);
 }
 
+absl::StatusOr<PiiKeyRing> PiiKeyRingFromConfig(const config::Config& config) {
+  const bool from_file = config.Has("pii.keys_path");
+  const bool inline_keys = !config.GetString("pii.keys").empty();
+  if (from_file == inline_keys) {
+    return absl::InvalidArgumentError(
+        "config: set exactly one of pii.keys_path (a key ring file) and "
+        "pii.keys (CASERELAY_PII_KEYS)");
+  }
+  return from_file ? LoadPiiKeyRing(config.GetPath("pii.keys_path"))
+                   : ParsePiiKeyRing(config.GetString("pii.keys"), ';',
+                                     config.Source("pii.keys"));
+}
+
 }  // namespace caserelay::intake

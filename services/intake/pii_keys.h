@@ -29,6 +29,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "common/config/config.h"
 
 namespace caserelay::intake {
 
@@ -55,6 +56,13 @@ absl::StatusOr<PiiKeyRing> ParsePiiKeyRing(std::string_view text,
 // PERMISSION_DENIED when it cannot be read: rpc::ReadSmallFile), then as
 // ParsePiiKeyRing with '\n'.
 absl::StatusOr<PiiKeyRing> LoadPiiKeyRing(const std::string& path);
+
+// The key ring intake's settings name: pii.keys_path (LoadPiiKeyRing) or
+// pii.keys (ParsePiiKeyRing with ';', the setting's source named in
+// errors, e.g. "env CASERELAY_PII_KEYS"), exactly one of them:
+// INVALID_ARGUMENT naming both when neither or both are set. REQUIRES:
+// both settings are in `config`'s schema.
+absl::StatusOr<PiiKeyRing> PiiKeyRingFromConfig(const config::Config& config);
 
 }  // namespace caserelay::intake
 

@@ -4,9 +4,9 @@
 // with the same petition.
 //
 // - Scope: an id belongs to one caller and one channel. The caller is the
-//   office the call authenticates as (auth.mode token or mtls), or
-//   "anonymous" when it carries no valid proof (auth.mode none, or a
-//   petitioner's own call); the channel is matter.channel. Two front ends
+//   principal the call authenticates as (rpc::Principal::Name: an office
+//   code, or service:web for the portal; every call is authenticated since
+//   issue 14); the channel is matter.channel. Two front ends
 //   that both count from 1 never meet, nor do letters and visits.
 // - Digest: the id is kept with the HMAC-SHA256 (under lookup.secret) of
 //   the request as submitted, request_id left out. A retry whose request
@@ -24,7 +24,8 @@
 //       -> IntakeRequestRecord
 //   "ex" 0x1f <20-digit µs since the epoch of created_at> 0x1f <id key>
 //       -> "" (the expiry index)
-// A caller is an office code or "anonymous" (no 0x1f in either), the
+// A caller is a principal's name or kAnonymousCaller, which stores from
+// before issue 14 may hold (no 0x1f in either), the
 // channel a number, so a key names exactly one (caller, channel, id).
 //
 // Thread safety: stateless functions; the caller serialises the
@@ -47,6 +48,7 @@
 namespace caserelay::intake {
 
 inline constexpr char kRequests[] = "requests";
+// The caller of requests stored before every call was authenticated.
 inline constexpr char kAnonymousCaller[] = "anonymous";
 
 struct RequestIdOptions {

@@ -9,6 +9,7 @@
 #include "domain/sms/triggers.h"
 #include "grpcpp/grpcpp.h"
 #include "services/notification/delivery_reports.h"
+#include "services/notification/intake_client.h"
 #include "services/notification/dev_file_gateway.h"
 #include "services/notification/kannel_gateway.h"
 #include "services/notification/notification_service.h"
@@ -82,8 +83,6 @@ service::ServiceDefinition NotificationDefinition() {
   def.name = "notification";
   def.summary = "sends the petitioner's SMS through the gateway, exactly once";
   def.settings = {
-      {"intake.address", T::kHostPort, "", true,
-       "intake's gRPC address, asked for the phone number at send time"},
       {"templates.dir", T::kPath, "data/sms/templates", false,
        "SMS templates, one <trigger>.txt each"},
       {"sms.max_parts", T::kInt, "6", false,
@@ -135,6 +134,7 @@ service::ServiceDefinition NotificationDefinition() {
        "route sent when routing or the office named none"},
   };
   for (config::Setting& s : KannelSettings()) def.settings.push_back(s);
+  for (config::Setting& s : IntakeClientSettings()) def.settings.push_back(s);
   def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
@@ -185,9 +185,9 @@ service::ServiceDefinition NotificationDefinition() {
                        cfg.GetString("notification.gateway"),
                        "\" is not one of: kannel, dev-file"));
     }
-    auto channel =
-        grpc::CreateChannel(cfg.GetHostPort("intake.address").ToString(),
-                            grpc::InsecureChannelCredentials());
+    // notification's own identity, which alone gets contacts from intake.
+    auto channel = IntakeChannel(cfg);
+    if (!channel.ok()) return channel.status();
     SenderOptions options;
     options.max_attempts = static_cast<int>(cfg.GetInt("sms.max_attempts"));
     options.segments.max_parts = static_cast<int>(cfg.GetInt("sms.max_parts"));
@@ -239,7 +239,7 @@ service::ServiceDefinition NotificationDefinition() {
     return std::make_unique<NotificationParts>(
         context, *std::move(regions), *std::move(offices),
         std::move(gateway), *std::move(templates),
-        caserelay::v1::IntakeService::NewStub(channel), options,
+        caserelay::v1::IntakeService::NewStub(*channel), options,
         std::move(texts), std::move(dlr_keys));
   };
   return def;

@@ -177,23 +177,44 @@ TEST_F(MakeCertsTest, RefusesToRevokeTheCaOrAForeignCertificate) {
 TEST_F(MakeCertsTest, KeepsKeysOwnerOnlyAndOfficeKeysOutOfTheSecretsDir) {
   ASSERT_EQ(MakeCerts("--office 140431:bureau").code, 0);
   for (const std::string& key :
-       {secrets() + "/routing.key", secrets() + "/supervision.key",
-        secrets() + "/notification.key", ca() + "/ca.key",
+       {secrets() + "/intake.key", secrets() + "/routing.key",
+        secrets() + "/supervision.key", secrets() + "/notification.key",
+        secrets() + "/web.key", ca() + "/ca.key",
         offices() + "/140431-bureau.key"}) {
     ShellResult mode = RunShell(absl::StrCat("stat -c %a ", ShellQuote(key)));
     EXPECT_EQ(mode.output, "600\n") << key;
   }
   ShellResult listing = RunShell(absl::StrCat("ls ", ShellQuote(secrets())));
   EXPECT_EQ(listing.output,
-            "crl\nnotification.crt\nnotification.key\noffices-ca.crt\n"
-            "routing.crt\n"
-            "routing.key\nsupervision.crt\nsupervision.key\n");
+            "crl\nintake.crt\nintake.key\nnotification.crt\nnotification.key\n"
+            "offices-ca.crt\nrouting.crt\nrouting.key\nsupervision.crt\n"
+            "supervision.key\nweb.crt\nweb.key\n");
 }
 
 TEST_F(MakeCertsTest, RefusesAMalformedOfficeCode) {
   ShellResult run = MakeCerts("--office 140431-bureau");
   EXPECT_EQ(run.code, 2);
   EXPECT_THAT(run.output, ::testing::HasSubstr("not an office code"));
+}
+
+// Issue 14 item 1: each service's certificate is also its identity when it
+// calls another service (URI SAN caserelay:service:<name>): notification
+// presents its own to intake in compose.
+TEST_F(MakeCertsTest, ServiceCertificateNamesItsServiceIdentity) {
+  ASSERT_EQ(MakeCerts("").code, 0);
+  StartRouting();
+  for (const char* service :
+       {"intake", "routing", "supervision", "notification", "web"}) {
+    rpc::ClientAuth auth;
+    auth.target = server_->target();
+    auth.tls_ca_path = secrets() + "/offices-ca.crt";
+    auth.tls_cert_path = absl::StrCat(secrets(), "/", service, ".crt");
+    auth.tls_key_path = absl::StrCat(secrets(), "/", service, ".key");
+    auth.tls_server_name = "routing";
+    auto channel = rpc::OfficeChannel(auth);
+    ASSERT_TRUE(channel.ok()) << service << ": " << channel.status();
+    EXPECT_EQ(OrError(AskOffice(*channel)), absl::StrCat("service:", service));
+  }
 }
 
 }  // namespace

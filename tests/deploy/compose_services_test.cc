@@ -61,13 +61,18 @@ class ComposeServicesTest : public ::testing::Test {
     env["CASERELAY_ENDPOINTS_FILE"] = endpoints;
     env["REGION_SCOPE"] = "140000";  // PROVINCE_CODE of .env.example
     env["TMPDIR"] = dir_.path();
-    if (service != "intake") {
-      env["CASERELAY_TLS_CERT_PATH"] =
-          absl::StrCat(secrets(), "/", service, ".crt");
-      env["CASERELAY_TLS_KEY_PATH"] =
-          absl::StrCat(secrets(), "/", service, ".key");
-      env["CASERELAY_TLS_CLIENT_CA_PATH"] = secrets() + "/offices-ca.crt";
-      env["CASERELAY_TLS_CRL_DIR"] = secrets() + "/crl";
+    // Every service runs mTLS, intake too (issue 14 item 1).
+    env["CASERELAY_TLS_CERT_PATH"] =
+        absl::StrCat(secrets(), "/", service, ".crt");
+    env["CASERELAY_TLS_KEY_PATH"] =
+        absl::StrCat(secrets(), "/", service, ".key");
+    env["CASERELAY_TLS_CLIENT_CA_PATH"] = secrets() + "/offices-ca.crt";
+    env["CASERELAY_TLS_CRL_DIR"] = secrets() + "/crl";
+    if (service == "notification") {
+      // notification's own certificate is its identity at intake.
+      env["CASERELAY_INTAKE_TLS_CA_PATH"] = secrets() + "/offices-ca.crt";
+      env["CASERELAY_INTAKE_TLS_CERT_PATH"] = secrets() + "/notification.crt";
+      env["CASERELAY_INTAKE_TLS_KEY_PATH"] = secrets() + "/notification.key";
     }
     std::string path = absl::StrCat(CASERELAY_BINARY_DIR, "/services/", service,
                                     ":/usr/bin:/bin");

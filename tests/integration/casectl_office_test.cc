@@ -16,7 +16,12 @@ constexpr char kCountyBureau[] = "140431:bureau";
 constexpr char kTownshipGov[] = "140431100:gov";
 
 TEST(CasectlOfficeTest, RouteInboxShowAndActionsThroughTheRealRouting) {
-  auto sys = System::Start({{kCountyBureau, kTownshipGov}});
+  // The county's clerk holds its token: the history names them (issue 14
+  // item 2), not a flag of the client.
+  SystemOptions options;
+  options.offices = {kCountyBureau, kTownshipGov};
+  options.holders = {{kCountyBureau, "王科员"}};
+  auto sys = System::Start(options);
   ASSERT_TRUE(sys.ok()) << sys.status();
   Steps steps(**sys);
   const std::string county = steps.Casectl(kCountyBureau);
@@ -41,7 +46,11 @@ TEST(CasectlOfficeTest, RouteInboxShowAndActionsThroughTheRealRouting) {
   auto inbox = RunCommand(county + " inbox --state registered");
   ASSERT_EQ(inbox.code, 0) << inbox.output;
   EXPECT_TRUE(absl::StrContains(inbox.output, id)) << inbox.output;
-  auto assign = RunCommand(county + " assign " + id + " --operator 王科员");
+  auto named = RunCommand(county + " assign " + id + " --operator 李四");
+  EXPECT_EQ(named.code, 2) << named.output;  // a usage error, nothing sent
+  EXPECT_TRUE(absl::StrContains(named.output, "--operator is no longer taken"))
+      << named.output;
+  auto assign = RunCommand(county + " assign " + id);
   ASSERT_EQ(assign.code, 0) << assign.output;
   EXPECT_TRUE(absl::StrContains(assign.output, kTownshipGov)) << assign.output;
   // The county no longer holds it; the township does.

@@ -26,6 +26,7 @@
 #include "absl/strings/strip.h"
 #include "common/file/file.h"
 #include "common/rpc/credentials.h"
+#include "common/rpc/principal.h"
 #include "common/rpc/token_auth.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -240,7 +241,10 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
   if (sys->dir().empty()) return absl::InternalError("mkdtemp failed");
   sys->settings_ = options.settings;
   options.offices.push_back(kProvinceBureau);
-  if (absl::Status st = sys->WriteTokens(options.offices); !st.ok()) return st;
+  if (absl::Status st = sys->WriteTokens(options.offices, options.holders);
+      !st.ok()) {
+    return st;
+  }
   if (options.simulated_start.has_value()) {
     auto clock = time::FileClock::Create(sys->dir() + "/clock",
                                          *options.simulated_start);
@@ -350,12 +354,14 @@ absl::Status System::LaunchService(const std::string& service) {
                  {{"regions.path", src + "/data/regions/regions.tsv"},
                   {"offices.dir", src + "/data/offices"}});
   }
+  // Every RPC of every service is authenticated (issue 14 item 1): one
+  // tokens file with the offices' and the services' tokens.
+  lines.insert(lines.end(), {{"auth.mode", "token"},
+                             {"auth.tokens_path", dir() + "/tokens"}});
   if (service == "routing") {
     lines.insert(lines.end(),
                  {{"routes.path", src + "/data/routing/statutory_routes.tsv"},
-                  {"calendar.dir", src + "/data/holidays"},
-                  {"auth.mode", "token"},
-                  {"auth.tokens_path", dir() + "/tokens"}});
+                  {"calendar.dir", src + "/data/holidays"}});
   }
   if (service == "intake") {
     lines.push_back({"lookup.secret", "integration-test-secret"});
@@ -380,7 +386,9 @@ absl::Status System::LaunchService(const std::string& service) {
                                // and throughput tests set their own.
                                {"sms.quiet_hours", ""},
                                {"sms.rate_limit", "0"},
-                               {"intake.address", addresses_.at("intake")}});
+                               {"intake.address", addresses_.at("intake")},
+                               {"intake.token_file",
+                                token_file("service:notification")}});
   }
   auto overrides = settings_.find(service);
   if (overrides != settings_.end()) {
@@ -424,18 +432,21 @@ absl::Status System::AwaitService(const std::string& service) {
                                services_[service].get());
   if (!admin_addr.ok()) return admin_addr.status();
   admin_addresses_[service] = *admin_addr;
-  auto channel =
-      grpc::CreateChannel(*grpc_addr, grpc::InsecureChannelCredentials());
-  if (service == "intake")
-    intake_ = caserelay::v1::IntakeService::NewStub(channel);
+  // The petitioner's portal reaches intake through the web gateway; the
+  // offices' views are the province bureau's.
+  if (service == "intake") {
+    intake_ = caserelay::v1::IntakeService::NewStub(Channel(service, kWeb));
+  }
   if (service == "routing") {
     routing_as_.clear();  // a restarted routing has a new address
   }
   if (service == "supervision") {
-    supervision_ = caserelay::v1::SupervisionService::NewStub(channel);
+    supervision_ = caserelay::v1::SupervisionService::NewStub(
+        Channel(service, kProvinceBureau));
   }
   if (service == "notification") {
-    notification_ = caserelay::v1::NotificationService::NewStub(channel);
+    notification_ = caserelay::v1::NotificationService::NewStub(
+        Channel(service, kProvinceBureau));
   }
   return absl::OkStatus();
 }
@@ -583,32 +594,56 @@ caserelay::v1::RoutingService::Stub& System::routing_as(
     const std::string& office) {
   auto& stub = routing_as_[office];
   if (stub == nullptr) {
-    rpc::ClientAuth auth;
-    auth.target = addresses_.at("routing");
-    auth.token = tokens_.at(office);
-    auto channel = rpc::OfficeChannel(auth);
-    if (!channel.ok()) {
-      std::fprintf(stderr, "harness: %s\n",
-                   channel.status().ToString().c_str());
-      std::abort();  // a broken harness, not a test failure
-    }
-    stub = caserelay::v1::RoutingService::NewStub(*channel);
+    stub = caserelay::v1::RoutingService::NewStub(Channel("routing", office));
   }
   return *stub;
 }
 
-std::string System::token_file(const std::string& office) const {
-  return absl::StrCat(dir(), "/token-", office.substr(0, office.find(':')), "-",
-                      office.substr(office.find(':') + 1));
+std::shared_ptr<grpc::Channel> System::Channel(
+    const std::string& service, const std::string& principal) const {
+  auto token = tokens_.find(principal);
+  if (token == tokens_.end()) {
+    std::fprintf(stderr, "harness: no token for %s\n", principal.c_str());
+    std::abort();  // a broken test, not a failing system
+  }
+  rpc::ClientAuth auth;
+  auth.target = addresses_.at(service);
+  auth.token = token->second;
+  auto channel = rpc::OfficeChannel(auth);
+  if (!channel.ok()) {
+    std::fprintf(stderr, "harness: %s\n", channel.status().ToString().c_str());
+    std::abort();  // a broken harness, not a test failure
+  }
+  return *channel;
 }
 
-absl::Status System::WriteTokens(std::vector<std::string> offices) {
+std::shared_ptr<grpc::Channel> System::UnauthenticatedChannel(
+    const std::string& service) const {
+  return grpc::CreateChannel(addresses_.at(service),
+                             grpc::InsecureChannelCredentials());
+}
+
+std::string System::token_file(const std::string& principal) const {
+  std::string name = principal;
+  std::replace(name.begin(), name.end(), ':', '-');
+  return absl::StrCat(dir(), "/token-", name);
+}
+
+absl::Status System::WriteTokens(
+    std::vector<std::string> offices,
+    const std::map<std::string, std::string>& holders) {
   std::string lines;
+  // Each service's own identity (rpc::kServiceNames) has a token too.
+  for (const char* service : rpc::kServiceNames) {
+    offices.push_back(absl::StrCat(rpc::kServicePrefix, service));
+  }
   for (const auto& office : offices) {
     if (tokens_.count(office)) continue;
     std::string token = rpc::NewToken();
     tokens_[office] = token;
-    absl::StrAppend(&lines, office, " ", rpc::TokenHash(token), "\n");
+    auto holder = holders.find(office);
+    absl::StrAppend(&lines, office, " ", rpc::TokenHash(token),
+                    holder == holders.end() ? "" : " " + holder->second, "\n");
     absl::Status s = WriteOwnerOnly(token_file(office), token + "\n");
     if (!s.ok()) return s;
   }

@@ -25,6 +25,7 @@
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
 #include "common/time/file_clock.h"
+#include "grpcpp/channel.h"
 
 namespace caserelay::testing {
 
@@ -91,10 +92,17 @@ class TempDir {
 };
 
 struct SystemOptions {
-  // Offices that get a token for routing's office API (auth.mode = token),
-  // besides the province bureau of Shanxi, 140000:bureau, which reads
-  // every Shanxi case and is what routing() acts as.
+  // Offices that get a token (every service runs auth.mode = token with
+  // one tokens file), besides the province bureau of Shanxi,
+  // 140000:bureau, which reads every Shanxi case and is what routing(),
+  // supervision() and notification() act as. Each service's identity
+  // (service:intake ... service:web) always has a token.
   std::vector<std::string> offices;
+  // The person holding a principal's token (principal -> label, e.g.
+  // "140431:bureau" -> "王科员"): the tokens file names them, and the
+  // record names them as who acted (issue 14 item 2). Unnamed: the
+  // principal itself.
+  std::map<std::string, std::string> holders = {};
   // If set, the system runs on a simulated clock (issue 4 item 7) that
   // starts at this time: Start creates the clock file `clock` in the temp
   // dir and gives every service `clock.file`; the test moves the time with
@@ -125,6 +133,8 @@ class System {
   static constexpr const char* kServices[] = {"intake", "routing",
                                               "supervision", "notification"};
   static constexpr const char* kProvinceBureau = "140000:bureau";
+  // The web gateway's identity: the only one that may speak for a user.
+  static constexpr const char* kWeb = "service:web";
 
   // Starts devbroker and the services of options.services (default: all
   // four); fails with the log's tail if any does not come up in time, and
@@ -189,13 +199,26 @@ class System {
                                    const std::string& name,
                                    const std::string& label = "") const;
 
+  // intake as the web gateway (service:web), as the portal reaches it.
   caserelay::v1::IntakeService::Stub& intake();
   // routing as the province bureau; routing_as(office) as another office
   // of SystemOptions::offices (a stub is made on first use).
   caserelay::v1::RoutingService::Stub& routing();
   caserelay::v1::RoutingService::Stub& routing_as(const std::string& office);
-  // A file holding `office`'s token (mode 0600), for casectl --token-file.
-  std::string token_file(const std::string& office) const;
+  // A channel to a started `service` that authenticates as `principal`
+  // with its token: kProvinceBureau, an office of SystemOptions::offices,
+  // or a service's identity "service:<name>" (e.g. kWeb,
+  // "service:notification"); aborts for a principal without a token.
+  // New stubs of any service can be made on it, e.g.
+  //   IntakeService::NewStub(sys->Channel("intake", "service:routing")).
+  std::shared_ptr<grpc::Channel> Channel(const std::string& service,
+                                         const std::string& principal) const;
+  // A channel to `service` with no credentials at all.
+  std::shared_ptr<grpc::Channel> UnauthenticatedChannel(
+      const std::string& service) const;
+  // A file holding `principal`'s token (mode 0600), for casectl
+  // --token-file and notification's intake.token_file.
+  std::string token_file(const std::string& principal) const;
   caserelay::v1::SupervisionService::Stub& supervision();
   caserelay::v1::NotificationService::Stub& notification();
 
@@ -219,14 +242,16 @@ class System {
     return s.ok() ? AwaitService(service) : s;
   }
 
-  // Writes a token for each office into the tokens file routing loads.
-  absl::Status WriteTokens(std::vector<std::string> offices);
+  // Writes a token for each office and each service's identity into the
+  // tokens file every service loads, with the holders of `holders`.
+  absl::Status WriteTokens(std::vector<std::string> offices,
+                           const std::map<std::string, std::string>& holders);
 
   TempDir dir_;
   // SystemOptions::settings: service -> key -> value.
   std::map<std::string, std::map<std::string, std::string>> settings_;
   std::unique_ptr<time::FileClock> clock_;     // null: the system clock
-  std::map<std::string, std::string> tokens_;  // office -> token
+  std::map<std::string, std::string> tokens_;  // principal -> token
   std::map<std::string, std::unique_ptr<caserelay::v1::RoutingService::Stub>>
       routing_as_;
   std::vector<std::string> broker_argv_;

@@ -20,14 +20,21 @@ namespace {
 using caserelay::v1::SubmitPetitionRequest;
 using caserelay::v1::SubmitPetitionResponse;
 
-// SubmitPetition as `token`'s office (anonymous when empty).
+// SubmitPetition as `token`'s office; with no token, as the harness's web
+// gateway (System::intake()); with kNoCredentials, with none at all.
+constexpr char kNoCredentials[] = "-";
 grpc::Status Submit(System& sys, const SubmitPetitionRequest& req,
                     SubmitPetitionResponse* resp,
                     const std::string& token = "") {
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
-  return sys.intake().SubmitPetition(&ctx, req, resp);
+  if (token.empty()) return sys.intake().SubmitPetition(&ctx, req, resp);
+  if (token != kNoCredentials) {
+    ctx.AddMetadata("authorization", "Bearer " + token);
+  }
+  return caserelay::v1::IntakeService::NewStub(
+             sys.UnauthenticatedChannel("intake"))
+      ->SubmitPetition(&ctx, req, resp);
 }
 
 SubmitPetitionRequest WithId(SubmitPetitionRequest req, const char* id) {
@@ -76,7 +83,8 @@ TEST(IntakeRequestIdTest, SameIdForADifferentPetitionIsRefused) {
 
 TEST(IntakeRequestIdTest, IdsOfDifferentCallersNeverMeet) {
   // request_ids.h "Scope": two front ends that both count from 1. intake
-  // authenticates callers by token here; a call without one is anonymous.
+  // authenticates callers by token here (and refuses a call without one,
+  // issue 14).
   TempDir dir;
   const std::string web = rpc::NewToken(), kiosk = rpc::NewToken();
   const std::string tokens = dir.path() + "/intake-tokens";
@@ -98,10 +106,9 @@ TEST(IntakeRequestIdTest, IdsOfDifferentCallersNeverMeet) {
   SubmitPetitionResponse by_web, by_kiosk, by_anyone, web_again;
   ASSERT_TRUE(Submit(**sys, req, &by_web, web).ok());
   ASSERT_TRUE(Submit(**sys, req, &by_kiosk, kiosk).ok());
-  ASSERT_TRUE(Submit(**sys, req, &by_anyone).ok());
+  EXPECT_EQ(Submit(**sys, req, &by_anyone, kNoCredentials).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_NE(by_kiosk.case_number(), by_web.case_number());
-  EXPECT_NE(by_anyone.case_number(), by_web.case_number());
-  EXPECT_NE(by_anyone.case_number(), by_kiosk.case_number());
   EXPECT_NE(by_kiosk.lookup_code(), by_web.lookup_code())
       << "no code re-issued to a caller that is not the original one";
   // Each caller's own retry gets its own case back.

@@ -115,7 +115,10 @@ std::string Field(const std::string& out, const std::string& key) {
 TEST(CasectlTest, SubmitThenStatusShowsRoutedToTheCountyBureauWithinASecond) {
   auto sys = System::Start();
   ASSERT_TRUE(sys.ok()) << sys.status();
-  std::string intake = "--intake " + (*sys)->grpc_address("intake");
+  // Every RPC is authenticated (issue 14 item 1): an office registers it.
+  std::string intake =
+      "--intake " + (*sys)->grpc_address("intake") + " --token-file " +
+      (*sys)->token_file(System::kProvinceBureau);
   // Submits with casectl and polls casectl status until routed; returns
   // how long that took and the last status output.
   auto submit_and_wait = [&](const std::string& region, std::string* status,

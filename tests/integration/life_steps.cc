@@ -70,7 +70,6 @@ grpc::Status Steps::Act(const std::string& office, const std::string& id,
   }
   req.set_case_id(id);
   req.set_expected_version(current->view().version());
-  req.set_operator_(absl::StrCat("clerk@", office));
   grpc::ClientContext ctx;
   Within(ctx);
   caserelay::v1::CaseView view;

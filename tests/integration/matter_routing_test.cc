@@ -178,7 +178,8 @@ TEST_F(MatterRoutingTest, NoCategoryWithCasectlSubmitAsItsHelpSays) {
   // look-up shows the case registered at 沁源县信访局.
   const std::string casectl =
       absl::StrCat(Binary("tools/casectl/casectl"), " --intake ",
-                   sys_->grpc_address("intake"));
+                   sys_->grpc_address("intake"), " --token-file ",
+                   sys_->token_file(System::kProvinceBureau));
   CommandResult help = RunCommand(casectl + " submit --help");
   EXPECT_THAT(help.output, HasSubstr("无头事项"));
   CommandResult submitted = RunCommand(

@@ -110,7 +110,6 @@ class Driver {
       caserelay::v1::ActRequest req = action.request;
       req.set_case_id(case_id);
       req.set_expected_version(*version);
-      req.set_operator_(absl::StrCat("clerk@", action.office));
       grpc::ClientContext ctx;
       Within(ctx);
       caserelay::v1::CaseView view;

@@ -275,7 +275,7 @@ TEST(SupervisionTest, LateOfficesGetLettersThenListedSupervisionAndMustReply) {
   EXPECT_EQ(ReplySupervision(steps, kTownshipGov, id, "代答").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   auto replied = RunCommand(casectl + " reply-supervision " + id +
-                            " --reason 已约谈经办人限期交办 --operator 李主任");
+                            " --reason 已约谈经办人限期交办");
   ASSERT_EQ(replied.code, 0) << replied.output;
   auto done = watch.Await(id, "letter reply done", [&](const Listing& l) {
     const v1::Deadline* d =

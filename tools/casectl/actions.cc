@@ -317,7 +317,7 @@ const std::vector<ActionSpec>& Actions() {
          "unanswered)"}},
        FillReplySupervision,
        "  casectl reply-supervision C1 --reason '已约谈当事人，限期办结'\n"
-       "  casectl reply-supervision C1 --supervision-id 2 --operator 王五\n"
+       "  casectl reply-supervision C1 --supervision-id 2\n"
        "  casectl reply-supervision C1 --supervision-id C1/supervision/2 "
        "--version 9"},
       {"serve",
@@ -330,8 +330,7 @@ const std::vector<ActionSpec>& Actions() {
          "the China date the petitioner received it (required)"}},
        FillServe,
        "  casectl serve C1 --method post --received 2026-03-10\n"
-       "  casectl serve C1 --method portal --received 2026-03-02 "
-       "--operator 王五"},
+       "  casectl serve C1 --method portal --received 2026-03-02"},
   };
   return *kActions;
 }
@@ -349,8 +348,10 @@ const std::vector<FlagSpec>& CommonActionFlags() {
        "the case version you act on (default: read the case's current one)"},
       {"reason", FlagKind::kValue, false, "R",
        "why; recorded in the history (some actions require one)"},
+      // Kept only to refuse it with a clear message (ActCommandOf).
       {"operator", FlagKind::kValue, false, "NAME",
-       "the person acting, recorded in the history"},
+       "no longer taken: the history records the person your token or "
+       "certificate names (casectl token add --holder NAME)"},
   };
   return *kFlags;
 }
@@ -368,7 +369,14 @@ absl::StatusOr<ActCommand> ActCommandOf(absl::string_view action,
   ActCommand cmd;
   ActRequest& req = cmd.request;
   req.set_case_id(flags.positional()[0]);
-  req.set_operator_(flags.Value("operator"));
+  // Who acted comes from authentication, never from the request (issue 14
+  // item 2; routing refuses a name that differs from it).
+  if (flags.Has("operator")) {
+    return absl::InvalidArgumentError(
+        "--operator is no longer taken: the history records the person "
+        "your token or certificate names (casectl token add OFFICE --holder "
+        "NAME makes a token that names them)");
+  }
   req.set_reason(flags.Value("reason"));
   if (flags.Has("version")) {
     uint64_t version = 0;

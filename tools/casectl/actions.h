@@ -2,7 +2,7 @@
 // one casectl command per ActRequest action, and the parse of its command
 // line into an ActRequest.
 //
-//   casectl ACTION CASE [--version V] [--reason R] [--operator NAME] ...
+//   casectl ACTION CASE [--version V] [--reason R] ...
 //
 // Thread safety: the table is constant; functions are thread-safe.
 
@@ -36,12 +36,13 @@ struct ActionSpec {
 const std::vector<ActionSpec>& Actions();
 // The action named `name`, or nullptr.
 const ActionSpec* FindAction(absl::string_view name);
-// The flags every action takes: --version, --reason, --operator.
+// The flags every action takes: --version, --reason (and --operator,
+// only to refuse it: the person acting comes from the credentials).
 const std::vector<FlagSpec>& CommonActionFlags();
 
 // An ActRequest ready to send, but for the version when none was given.
 struct ActCommand {
-  // case_id, operator, reason, the action, and expected_version if given.
+  // case_id, reason, the action, and expected_version if given.
   caserelay::v1::ActRequest request;
   // False: the caller reads the case (GetCase) and sets expected_version
   // to its version before sending.

@@ -262,17 +262,24 @@ std::vector<CommandSpec> BuildCommands() {
   commands.push_back(
       {"token",
        CommandKind::kToken,
-       "add OFFICE",
-       "Makes a bearer token for an office (local runs).\n"
-       "Appends \"OFFICE <sha-256 hex>\" to the tokens file (created\n"
-       "0600) and writes the token to --out (created 0600; never printed).",
+       "add PRINCIPAL",
+       "Makes a bearer token for an office (140431:labour) or a service's\n"
+       "identity (service:notification, service:web) in local runs.\n"
+       "Appends \"PRINCIPAL <sha-256 hex> [HOLDER]\" to the tokens file\n"
+       "(created 0600) and writes the token to --out (created 0600; never\n"
+       "printed). The holder is recorded as the operator of its actions.",
        {Value("tokens", "FILE", "the services' tokens file (required)"),
         Value("out", "TOKEN_FILE",
-              "where the new token goes; must not exist (required)")},
+              "where the new token goes; must not exist (required)"),
+        Value("holder", "NAME",
+              "the person who holds the token (e.g. 王五); the history names "
+              "them as who acted")},
        2,
        2,
        "  casectl token add 140431:labour --tokens run/tokens --out "
-       "run/tokens.d/140431-labour"});
+       "run/tokens.d/140431-labour --holder 王五\n"
+       "  casectl token add service:notification --tokens run/tokens --out "
+       "run/tokens.d/service-notification"});
   commands.push_back(
       {"clock",
        CommandKind::kClock,
@@ -496,11 +503,11 @@ std::string MainHelp() {
       "$CASERELAY_SUPERVISION, else run/supervision.endpoints;\n"
       "--notification, else $CASERELAY_NOTIFICATION, else\n"
       "run/notification.endpoints.\n"
-      "Credentials for routing, supervision and notification:\n"
+      "Credentials, for every service (every call is authenticated):\n"
       "--token-file, else $CASERELAY_TOKEN_FILE (a bearer token, local\n"
       "runs), or --tls-ca with --tls-cert and --tls-key (mTLS: the office\n"
-      "code is in the certificate). Intake takes no credentials; --tls-ca\n"
-      "applies to it too.\n"
+      "code is in the certificate). The history names who acted from\n"
+      "them (a token's holder), never from a flag.\n"
       "\n"
       "Exit codes: 0 done, 1 the service refused or failed (its gRPC code\n"
       "and message are printed), 2 bad usage, 3 verify found a broken "

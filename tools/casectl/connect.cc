@@ -76,13 +76,9 @@ absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global) {
 }
 
 absl::StatusOr<rpc::ClientAuth> IntakeAuth(const GlobalOptions& global) {
-  rpc::ClientAuth auth;
-  absl::StatusOr<std::string> target = ServiceAddress("intake", global.intake);
-  if (!target.ok()) return target.status();
-  auth.target = *target;
-  auth.tls_ca_path = global.tls_ca;
-  auth.tls_server_name = global.tls_server_name;
-  return auth;
+  // Every RPC is authenticated (issue 14): an office registers petitions
+  // and looks them up with the same credentials as anywhere else.
+  return OfficeAuth("intake", global.intake, global);
 }
 
 }  // namespace caserelay::casectl

@@ -45,8 +45,9 @@ absl::StatusOr<rpc::ClientAuth> SupervisionAuth(const GlobalOptions& global);
 // for the address.
 absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global);
 
-// How to reach intake: its address, and TLS if --tls-ca is given. Intake
-// knows no offices, so no token and no client certificate are sent.
+// How to reach intake as an office: as RoutingAuth, with --intake,
+// $CASERELAY_INTAKE or `run`/intake.endpoints for the address (every RPC
+// of every service is authenticated, issue 14).
 absl::StatusOr<rpc::ClientAuth> IntakeAuth(const GlobalOptions& global);
 
 }  // namespace caserelay::casectl

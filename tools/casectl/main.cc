@@ -245,15 +245,17 @@ int RunRouting(const Invocation& inv) {
 
 int RunToken(const Invocation& inv) {
   const std::vector<std::string>& args = inv.flags.positional();
-  if (args[0] != "add") return Usage(&inv, "token takes add OFFICE");
+  if (args[0] != "add") return Usage(&inv, "token takes add PRINCIPAL");
   AddTokenOptions options{args[1], inv.flags.Value("tokens"),
-                          inv.flags.Value("out")};
+                          inv.flags.Value("out"), inv.flags.Value("holder")};
   absl::Status s = AddToken(options);
   if (s.code() == absl::StatusCode::kInvalidArgument) {
     return Usage(&inv, s.message());
   }
   if (!s.ok()) return Failed(s);
-  std::cout << "token for " << options.office_code << ": hash appended to "
+  std::cout << "token for " << options.principal
+            << (options.holder.empty() ? "" : " held by " + options.holder)
+            << ": hash appended to "
             << options.tokens_path << ", token written to "
             << options.token_path << "\n";
   return kExitOk;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/rpc/auth.h"
+#include "common/rpc/principal.h"
 #include "common/rpc/token_auth.h"
 
 namespace caserelay::casectl {
@@ -89,10 +90,16 @@ absl::Status AppendEntry(const std::string& path, absl::string_view line) {
 }  // namespace
 
 absl::Status AddToken(const AddTokenOptions& options) {
-  if (!rpc::IsOfficeCode(options.office_code)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", options.office_code,
-                     "' is not an office code such as 140431:housing"));
+  if (!rpc::ParsePrincipal(options.principal).ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", options.principal,
+        "' is not an office code such as 140431:housing nor a service's "
+        "identity such as service:notification"));
+  }
+  if (!options.holder.empty() && !rpc::IsPersonLabel(options.holder)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--holder '", options.holder,
+        "' is not a person's label (up to 100 bytes, no spaces)"));
   }
   if (options.tokens_path.empty()) {
     return absl::InvalidArgumentError("token add needs --tokens FILE");
@@ -107,7 +114,8 @@ absl::Status AddToken(const AddTokenOptions& options) {
   }
   absl::Status s = AppendEntry(
       options.tokens_path,
-      absl::StrCat(options.office_code, " ", rpc::TokenHash(token), "\n"));
+      absl::StrCat(options.principal, " ", rpc::TokenHash(token),
+                   options.holder.empty() ? "" : " ", options.holder, "\n"));
   if (!s.ok()) ::unlink(options.token_path.c_str());
   return s;
 }

@@ -1,5 +1,7 @@
 // casectl token add: operator tooling for local runs (令牌). Makes a new
-// bearer token for an office with common/rpc/token_auth.h's NewToken,
+// bearer token for a principal (an office, or a service's identity
+// service:<name>: common/rpc/principal.h), optionally naming the person
+// who holds it, with common/rpc/token_auth.h's NewToken,
 // hands it over in a file only the owner may read, and appends its hash to
 // the services' tokens file.
 //
@@ -17,15 +19,19 @@
 namespace caserelay::casectl {
 
 struct AddTokenOptions {
-  std::string office_code;  // e.g. "140431:housing"
+  std::string principal;    // e.g. "140431:housing" or "service:web"
   std::string tokens_path;  // the services' tokens file; created 0600
   std::string token_path;   // where the token goes; must not exist
+  // The person who holds it (e.g. 王五), recorded as the operator of what
+  // the token does; empty: the principal itself.
+  std::string holder = "";
 };
 
 // Writes a new token and a newline to token_path (created 0600, never
-// overwritten), then appends "<office_code> <TokenHash(token)>" to
-// tokens_path (created 0600 if missing). Returns OK, or:
-// - INVALID_ARGUMENT: office_code is not an office code, or a path is
+// overwritten), then appends "<principal> <TokenHash(token)>[ <holder>]"
+// to tokens_path (created 0600 if missing). Returns OK, or:
+// - INVALID_ARGUMENT: principal is not an office code or service:<name>,
+//   holder is not a person's label (rpc::IsPersonLabel), or a path is
 //   empty;
 // - ALREADY_EXISTS: token_path exists (an office's token is not replaced
 //   by accident);

@@ -9,12 +9,15 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/config/config.h"
 #include "gtest/gtest.h"
+#include "services/intake/intake_service.h"
 
 namespace caserelay::intake {
 namespace {
@@ -137,6 +140,63 @@ TEST(PiiKeysTest, FileMustBeOwnerOnly) {
       EXPECT_NE(std::string(ring.status().message()).find("chmod 600"),
                 std::string::npos)
           << row.rule;
+    }
+  }
+  std::remove(path.c_str());
+}
+
+TEST(PiiKeysTest, SettingsNameExactlyOneRing) {
+  // definition.cc: pii.keys_path (a file) or pii.keys (the environment
+  // form, CASERELAY_PII_KEYS), never both, never neither.
+  const std::string path =
+      absl::StrCat(::testing::TempDir(), "/pii-ring-", getpid());
+  std::ofstream(path) << "key f1 " << kHex1 << " current\nidentity "
+                      << kIdentity << "\n";
+  ASSERT_EQ(chmod(path.c_str(), 0600), 0);
+  const std::string inline_ring = absl::StrCat(
+      "key e1 ", kHex1, ";key e2 ", kHex2, " current;identity ", kIdentity);
+  struct Row {
+    const char* rule;
+    std::map<std::string, std::string> env;
+    absl::StatusCode want;
+    const char* current;  // or a part of the message
+  };
+  const std::vector<Row> rows = {
+      {"the file",
+       {{"CASERELAY_PII_KEYS_PATH", path}},
+       absl::StatusCode::kOk,
+       "f1"},
+      {"the environment form",
+       {{"CASERELAY_PII_KEYS", inline_ring}},
+       absl::StatusCode::kOk,
+       "e2"},
+      {"both: which one would be meant?",
+       {{"CASERELAY_PII_KEYS_PATH", path}, {"CASERELAY_PII_KEYS", inline_ring}},
+       absl::StatusCode::kInvalidArgument,
+       "exactly one"},
+      {"neither: no personal data without a key",
+       {},
+       absl::StatusCode::kInvalidArgument,
+       "exactly one"},
+      {"a malformed environment form names its variable",
+       {{"CASERELAY_PII_KEYS", "key e1 abc current"}},
+       absl::StatusCode::kInvalidArgument,
+       "env CASERELAY_PII_KEYS"},
+  };
+  for (const Row& row : rows) {
+    auto env = row.env;
+    env["CASERELAY_LOOKUP_SECRET"] = "s";
+    auto config = config::Config::Load("", IntakeDefinition().settings, env);
+    ASSERT_TRUE(config.ok()) << row.rule << ": " << config.status();
+    auto ring = PiiKeyRingFromConfig(*config);
+    EXPECT_EQ(ring.status().code(), row.want)
+        << row.rule << ": " << ring.status();
+    if (ring.ok()) {
+      EXPECT_EQ(ring->current, row.current) << row.rule;
+    } else {
+      EXPECT_NE(std::string(ring.status().message()).find(row.current),
+                std::string::npos)
+          << row.rule << ": " << ring.status();
     }
   }
   std::remove(path.c_str());

@@ -73,8 +73,8 @@ TEST(ActionsTest, EachActionBuildsItsRequest) {
       {{"end-hearing", "C1"}, "case_id: 'C1' end_hearing {}"},
       {{"decide-rereview", "C1", "--outcome", "reject"},
        "case_id: 'C1' decide_rereview { outcome: OUTCOME_REJECT }"},
-      {{"close", "C1", "--operator", "王五", "--version", "7"},
-       "case_id: 'C1' operator: '王五' expected_version: 7 close {}"},
+      {{"close", "C1", "--version", "7"},
+       "case_id: 'C1' expected_version: 7 close {}"},
       // routing.proto ActRequest.ReplySupervision: empty id, the oldest
       // unanswered 督办; an id is "<case>/supervision/<n>".
       {{"reply-supervision", "C1", "--reason", "已约谈"},
@@ -83,8 +83,8 @@ TEST(ActionsTest, EachActionBuildsItsRequest) {
        "case_id: 'C1' reply_supervision { supervision_id: 'C1/supervision/2' "
        "}"},
       {{"reply-supervision", "C1", "--supervision-id", "C1/supervision/12",
-        "--version", "9", "--operator", "王五"},
-       "case_id: 'C1' operator: '王五' expected_version: 9 "
+        "--version", "9"},
+       "case_id: 'C1' expected_version: 9 "
        "reply_supervision { supervision_id: 'C1/supervision/12' }"},
   };
   for (const Row& row : rows) {
@@ -204,6 +204,11 @@ TEST(ActionsTest, BadOrMissingFlagsAreUsageErrorsNamingTheFlag) {
       {{"reply-supervision", "C1", "--supervision", "C1/supervision/2"},
        "reply-supervision names the instrument with --supervision-id ID; "
        "--supervision is supervision's address (HOST:PORT)"},
+      // Issue 14 item 2: the person acting comes from the credentials.
+      {{"close", "C1", "--operator", "王五"},
+       "--operator is no longer taken: the history records the person your "
+       "token or certificate names (casectl token add OFFICE --holder NAME "
+       "makes a token that names them)"},
   };
   for (const Row& row : rows) {
     absl::StatusOr<ActCommand> cmd = Act(row.args);

@@ -112,7 +112,8 @@ TEST_F(ConnectTest, SupervisionIsFoundAndReachedLikeRouting) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(ConnectTest, IntakeGetsNoOfficeCredentials) {
+// Issue 14 item 1: every RPC is authenticated, intake's too.
+TEST_F(ConnectTest, IntakeGetsTheOfficeCredentials) {
   ::setenv("CASERELAY_TOKEN_FILE", "/run/token", 1);
   GlobalOptions global;
   global.intake = "127.0.0.1:7000";
@@ -123,9 +124,9 @@ TEST_F(ConnectTest, IntakeGetsNoOfficeCredentials) {
   auto auth = IntakeAuth(global);
   ASSERT_TRUE(auth.ok()) << auth.status();
   EXPECT_EQ(auth->target, "127.0.0.1:7000");
-  EXPECT_TRUE(auth->token_file.empty());
-  EXPECT_TRUE(auth->token.empty());
-  EXPECT_TRUE(auth->tls_cert_path.empty());
+  EXPECT_EQ(auth->token_file, "/mine");
+  EXPECT_EQ(auth->tls_cert_path, "c.pem");
+  EXPECT_EQ(auth->tls_key_path, "k.pem");
   EXPECT_EQ(auth->tls_ca_path, "ca.pem");
 }
 

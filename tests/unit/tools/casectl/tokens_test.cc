@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/rpc/token_auth.h"
 #include "gtest/gtest.h"
 
@@ -38,7 +40,7 @@ class TokensTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   AddTokenOptions Options(const std::string& office, const std::string& out) {
-    return {office, (dir_ / "tokens").string(), (dir_ / out).string()};
+    return {office, (dir_ / "tokens").string(), (dir_ / out).string(), ""};
   }
   std::filesystem::path dir_;
 };
@@ -107,6 +109,46 @@ TEST_F(TokensTest, MissingPathsNameTheirFlags) {
   options = Options("140431:housing", "h.token");
   options.token_path.clear();
   EXPECT_EQ(AddToken(options).message(), "token add needs --out TOKEN_FILE");
+}
+
+// Issue 14 items 1-2: tokens for a service's identity, and holders whom
+// the record names as who acted.
+TEST_F(TokensTest, ServiceTokensAndHoldersAreReadBackAsTheirPrincipals) {
+  struct Row {
+    const char* rule;
+    const char* principal;
+    const char* holder;
+    std::string want;  // Principal::ToString, or "refused"
+  };
+  int n = 0;
+  for (const Row& row : std::vector<Row>{
+           {"a service's identity", "service:notification", "",
+            "service:notification"},
+           {"an office's person", "140431:bureau", "王五",
+            "王五 (140431:bureau)"},
+           {"an unknown service is no principal", "service:kafka", "",
+            "refused"},
+           {"a holder with a space is no label", "140431:bureau", "王 五",
+            "refused"},
+       }) {
+    AddTokenOptions options =
+        Options(row.principal, absl::StrCat("t", ++n, ".token"));
+    options.holder = row.holder;
+    absl::Status s = AddToken(options);
+    if (row.want == "refused") {
+      EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << row.rule;
+      EXPECT_FALSE(std::filesystem::exists(dir_ / options.token_path))
+          << row.rule;
+      continue;
+    }
+    ASSERT_TRUE(s.ok()) << row.rule << ": " << s;
+    auto auth = rpc::TokenAuthenticator::Load((dir_ / "tokens").string());
+    ASSERT_TRUE(auth.ok()) << auth.status();
+    auto principal = (*auth)->PrincipalOfToken(
+        std::string(absl::StripAsciiWhitespace(Read(options.token_path))));
+    ASSERT_TRUE(principal.ok()) << row.rule << ": " << principal.status();
+    EXPECT_EQ(principal->ToString(), row.want) << row.rule;
+  }
 }
 
 }  // namespace
