@@ -25,9 +25,9 @@ absl::Status CaseAccess::NotAccused(std::string_view office,
   if (accused.empty() || !offices_->IsAccusedOrMember(office, accused)) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      kRuleAccused, ": ", std::string(office), " may not see case ",
-      std::string(case_id)));
+  return absl::PermissionDeniedError(
+      absl::StrCat(kRuleAccused, ": ", std::string(office),
+                   " may not see case ", std::string(case_id)));
 }
 
 absl::Status CaseAccess::MayRead(std::string_view office,
@@ -47,9 +47,9 @@ absl::Status CaseAccess::MayRead(std::string_view office,
   for (const std::string& acting : parties.acting_offices) {
     if (offices_->Supervises(office, acting)) return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      std::string(office), " neither holds case ", parties.case_id,
-      " nor supervises its holder"));
+  return absl::PermissionDeniedError(
+      absl::StrCat(std::string(office), " neither holds case ", parties.case_id,
+                   " nor supervises its holder"));
 }
 
 bool CaseAccess::MayListRow(std::string_view office,
@@ -76,9 +76,9 @@ absl::Status CaseAccess::MayAskRegion(std::string_view office,
           office, offices::MakeOfficeCode(region_code, offices::kBureauUnit))) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      std::string(office), " does not supervise region ",
-      std::string(region_code.substr(0, 64))));
+  return absl::PermissionDeniedError(
+      absl::StrCat(std::string(office), " does not supervise region ",
+                   std::string(region_code.substr(0, 64))));
 }
 
 }  // namespace caserelay::access

@@ -30,13 +30,15 @@ constexpr char kSuperior[] =
 constexpr char kDepartment[] = "departments supervise nothing";
 constexpr char kPast[] = "a past holder reads the case";
 constexpr char kParty[] = "a party the caller names reads the case";
-constexpr char kOutside[] = "an office outside the case and its subtree does not";
+constexpr char kOutside[] =
+    "an office outside the case and its subtree does not";
 constexpr char kArt30[] =
     "Art. 30: never the accused unit, whatever else it is";
 constexpr char kArt30Member[] =
     "Art. 30: an accused government's offices are its members";
 constexpr char kActing[] =
-    "supervision's deadline offices act on the case: they and their superiors read";
+    "supervision's deadline offices act on the case: they and their superiors "
+    "read";
 constexpr char kUnknown[] =
     "accused unknown: only the offices named in the case, no superior";
 
@@ -127,8 +129,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(CaseAccessTest, AccusedMessageCitesArt30AndNamesOnlyTheCaller) {
   CaseAccess access(&Offices());
-  absl::Status s =
-      access.MayRead("140431:hrss", Parties(kCountyGovAccused));
+  absl::Status s = access.MayRead("140431:hrss", Parties(kCountyGovAccused));
   EXPECT_EQ(s.code(), C::kPermissionDenied);
   EXPECT_EQ(s.message(),
             "Art. 30: 140431:hrss may not see case 140431-20261201-000001");

@@ -29,7 +29,7 @@ TEST(CasePartiesTest, RegisterSetsTheAccusedAndEachNewHolderPushesTheLast) {
   UpdateParties(Held("140431:discipline"), 3, &kept);  // unchanged
   UpdateParties(Held("140431100:gov", {"ignored"}), 4, &kept);
   UpdateParties(Held("140431:discipline"), 5, &kept);  // back: listed once
-  UpdateParties(Held(""), 6, &kept);  // no holder named: kept
+  UpdateParties(Held(""), 6, &kept);                   // no holder named: kept
   CaseParties p = FromKept("C", kept);
   EXPECT_EQ(p.case_id, "C");
   EXPECT_THAT(p.acting_offices, ElementsAre("140431:discipline"));

@@ -21,7 +21,8 @@ namespace {
 using caserelay::v1::Envelope;
 using G = grpc::StatusCode;
 
-constexpr char kAccusation[] = "140431-20261122-000002";  // accuses 长治市信访局
+constexpr char kAccusation[] =
+    "140431-20261122-000002";  // accuses 长治市信访局
 constexpr char kLegacyClaim[] = "140431-20261122-000003";
 constexpr char kLegacyAccusation[] = "140431-20261122-000004";
 constexpr char kHolder[] = "140431:hrss";  // 沁源县人社局, after the transfer

@@ -20,7 +20,8 @@ namespace {
 using caserelay::v1::ListRedLightsRequest;
 using G = grpc::StatusCode;
 
-constexpr char kAccusation[] = "140431-20261201-000001";  // accuses 长治市信访局
+constexpr char kAccusation[] =
+    "140431-20261201-000001";  // accuses 长治市信访局
 constexpr char kOrdinary[] = "140431-20261201-000002";
 constexpr char kLegacy[] = "140431-20261201-000003";  // kept before parties
 constexpr char kHolder[] = "140431:discipline";       // 沁源县纪委监委
