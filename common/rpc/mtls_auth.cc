@@ -55,8 +55,9 @@ absl::StatusOr<Principal> PrincipalOfCertificate(
     from_uri = std::move(named);
   }
   if (from_uri.has_value()) {
-    if (IsPersonLabel(common_name) && common_name != from_uri->id &&
-        common_name != from_uri->Name()) {
+    // A CN that names a principal (an office code, a service) is no person.
+    if (IsPersonLabel(common_name) && !IsOfficeCode(common_name) &&
+        !IsServiceName(common_name) && common_name != from_uri->Name()) {
       from_uri->person = std::string(common_name);
     }
     return *std::move(from_uri);

@@ -6,8 +6,9 @@
 //   `caserelay:service:<service name>` if the certificate has one (names
 //   of two different principals are refused, also an office and a
 //   service); the subject's common name, when it is a person's label and
-//   not the principal's own name, is the person (a certificate issued to
-//   王五 of 140431:bureau);
+//   names no principal (not an office code, a service name or
+//   service:<name>), is the person (a certificate issued to 王五 of
+//   140431:bureau);
 // - else the subject's common name, when it is an office code (no
 //   person). A service's identity needs its URI: a server certificate
 //   whose CN is "routing" names nobody.

@@ -24,8 +24,7 @@ class NotificationParts final : public service::Service {
       const service::Context& context,
       std::unique_ptr<region::RegionTree> regions,
       std::unique_ptr<offices::OfficeDirectory> offices,
-      std::unique_ptr<SmsGateway> gateway,
-      sms::TemplateSet templates,
+      std::unique_ptr<SmsGateway> gateway, sms::TemplateSet templates,
       std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake,
       SenderOptions options, SmsTexts texts, DlrKeys dlr_keys)
       : regions_(std::move(regions)),

@@ -218,8 +218,8 @@ absl::Status NotificationServiceImpl::Apply(
   auto raw_parties = batch.Get(kParties, event.case_id());
   if (!raw_parties.ok()) return raw_parties.status();
   if (raw_parties->has_value() && !parties.ParseFromString(**raw_parties)) {
-    return absl::DataLossError(
-        absl::StrCat("notification: corrupt parties of case ", event.case_id()));
+    return absl::DataLossError(absl::StrCat(
+        "notification: corrupt parties of case ", event.case_id()));
   }
   access::UpdateParties(e, event.sequence(), &parties);
 

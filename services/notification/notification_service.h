@@ -112,8 +112,8 @@ class NotificationServiceImpl final
   // A second delivery of an event queues nothing and writes nothing. A
   // REGISTER also keeps what later events of its case need (petitioner,
   // whether it is an accusation); every event keeps the case's parties
-  // (access::UpdateParties) in kParties. Errors, with nothing written (the loop
-  // keeps the event as a dead letter): PlanSms's; INVALID_ARGUMENT for
+  // (access::UpdateParties) in kParties. Errors, with nothing written (the
+  // loop keeps the event as a dead letter): PlanSms's; INVALID_ARGUMENT for
   // another payload (ExpectPayload), a case event without sequence or a
   // REGISTER without petitioner.id; NOT_FOUND for an SMS-bearing event of a case
   // whose REGISTER was never applied; DATA_LOSS for a corrupt record.
@@ -135,7 +135,8 @@ class NotificationServiceImpl final
   const std::string gateway_name_;
   const std::function<void()> on_queued_;
   const SmsTexts texts_;
-  const offices::OfficeDirectory* const offices_;  // not owned
+  // Not owned: who may read a case.
+  const offices::OfficeDirectory* const offices_;
   bool queued_ = false;  // loop thread only
 };
 

@@ -252,8 +252,8 @@ grpc::Status SupervisionServiceImpl::GetIndicators(
   if (known) {
     if (!office.empty()) region.clear();  // office_code: others ignored
     if (absl::Status s = MayAskScope(*caller, &region, &office); !s.ok()) {
-      return Error(absl::PermissionDeniedError(
-          absl::StrCat("scope: ", s.message())));
+      return Error(
+          absl::PermissionDeniedError(absl::StrCat("scope: ", s.message())));
     }
     scope->set_region_code(region);
     scope->set_office_code(office);

@@ -183,9 +183,9 @@ class SupervisionServiceImpl final
   absl::StatusOr<std::string> CallerOffice(grpc::ServerContext* ctx) const;
   // OK if `caller` ("": auth none) may ask for the offices within
   // `*region` and/or office `*office` (domain/access MayAskRegion,
-  // MayAskOffice); both empty: set to the caller's own region, or for a department its
-  // own office. PERMISSION_DENIED otherwise. REQUIRES: a non-empty region
-  // is in the tree.
+  // MayAskOffice); both empty: set to the caller's own region, or for a
+  // department its own office. PERMISSION_DENIED otherwise. REQUIRES: a
+  // non-empty region is in the tree.
   absl::Status MayAskScope(const std::string& caller, std::string* region,
                            std::string* office) const;
   // Whether a row of this case may appear in a list or figure `caller`

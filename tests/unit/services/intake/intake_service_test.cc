@@ -592,6 +592,7 @@ TEST_F(IntakeServiceTest, EachRpcAnswersOnlyItsCallers) {
     caserelay::v1::SubmitPetitionRequest submit;
     submit.mutable_petitioner()->set_name("李四");
     submit.mutable_petitioner()->set_phone("13900139000");
+    submit.mutable_petitioner()->set_address("山西省长治市沁源县沁河镇2号");
     auto* m = submit.mutable_matter();
     m->set_region_code("140431");
     m->set_category("labour");
