@@ -62,6 +62,12 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // Recovery from a failed write is the store's own (RecoverLocked): a
+  // probe, then a reopen. RocksDB's background resume of a retryable error
+  // (a full disk) writes behind the failed WAL writer; on a real full disk
+  // it aborted a service (an assertion in WritableFileWriter of Debian's
+  // build; storage_fault_test showed it in notification).
+  db_options.max_bgerror_resume_count = 0;
   if (env != nullptr) db_options.env = env;
 
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kOutbox,

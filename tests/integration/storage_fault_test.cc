@@ -6,7 +6,8 @@
 // UNAVAILABLE with a message for operators), reports it on /healthz (503,
 // naming the fault) and /metrics (caserelay_store_fault{kind="no_space"}),
 // and once space is back it resumes by itself and every petition is routed
-// exactly once. (Write errors and failed fsyncs cannot be caused from
+// exactly once. The same for the consumers of case-events, supervision
+// and notification: each case armed once and told once (one SMS). (Write errors and failed fsyncs cannot be caused from
 // outside without a faulty block device; the in-process tests inject them:
 // tests/unit/common/store/store_fault_test.cc and
 // tests/unit/common/service/consume_loop_fault_test.cc.)
@@ -19,9 +20,12 @@
 #include <netinet/in.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -98,28 +102,40 @@ class SmallDisk {
 // GET `path` of `address` (host:port): "<code>\n<body>", or "" if the
 // server cannot be reached. (System::AdminGet gives no body for a 503.)
 std::string HttpGet(const std::string& address, const std::string& path) {
-  std::vector<std::string> hp = absl::StrSplit(address, ':');
+  const size_t colon = address.rfind(':');
   int port = 0;
-  if (hp.size() != 2 || !absl::SimpleAtoi(hp[1], &port)) return "";
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, hp[0].c_str(), &sa.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
-    close(fd);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr) != 1) {
     return "";
   }
-  const std::string request = absl::StrCat(
-      "GET ", path, " HTTP/1.1\r\nHost: ", address, "\r\nConnection: close\r\n\r\n");
-  (void)!write(fd, request.data(), request.size());
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "";
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   std::string reply;
-  char buf[4096];
-  for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0;) reply.append(buf, n);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
+    const std::string request = absl::StrCat(
+        "GET ", path, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      char buf[4096];
+      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) {
+        reply.append(buf, n);
+      }
+    }
+  }
   close(fd);
   // "HTTP/1.1 503 ...\r\n...\r\n\r\n<body>"
   const size_t body = reply.find("\r\n\r\n");
-  if (reply.size() < 12 || body == std::string::npos) return "";
+  if (reply.rfind("HTTP/1.", 0) != 0 || reply.size() < 12 ||
+      body == std::string::npos) {
+    return "";
+  }
   return absl::StrCat(reply.substr(9, 3), "\n", reply.substr(body + 4));
 }
 
@@ -158,6 +174,33 @@ int CaseEvents(System& sys, const std::string& case_id) {
   caserelay::v1::CaseDetail detail;
   if (!sys.routing().GetCase(&ctx, req, &detail).ok()) return -1;
   return detail.events_size();
+}
+
+// The case events supervision applied (caserelay_events_applied_total of
+// its loop); -1 if it cannot say.
+double SupervisionApplied(System& sys) {
+  return sys.MetricSum("supervision", "caserelay_events_applied_total")
+      .value_or(-1);
+}
+
+// Lines of the development SMS sink that name `case_id`.
+int SmsSent(System& sys, const std::string& case_id) {
+  std::ifstream in(sys.sms_sink());
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(case_id) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+// True once notification sent the SMS of `case_id` (to the sink).
+bool Told(System& sys, const std::string& case_id, absl::Duration wait) {
+  const absl::Time deadline = absl::Now() + Scaled(wait);
+  do {
+    if (SmsSent(sys, case_id) >= 1) return true;
+    absl::SleepFor(absl::Milliseconds(100));
+  } while (absl::Now() < deadline);
+  return false;
 }
 
 // Waits until GET /healthz of `service` answers `code`; returns the last
@@ -274,6 +317,100 @@ TEST(StorageFaultTest, AFullDiskStopsInputUntilSpaceIsBackAndLosesNothing) {
             static_cast<double>(cases.size()));
   EXPECT_EQ(*system.MetricSum("routing", "caserelay_events_dead_letter_total"),
             0);
+}
+
+
+// supervision and notification, each on a disk of its own, both full: they
+// apply no case event (supervision's applied count stands still, no SMS is
+// sent), say so, and once space is back every case event is applied once
+// and every case's SMS sent once.
+TEST(StorageFaultTest, CaseEventConsumersOnAFullDiskCatchUpOnce) {
+  TempDir disks;
+  SmallDisk supervision_disk(disks.path() + "/supervision-disk", "32m");
+  if (!supervision_disk.error().empty()) {
+    GTEST_SKIP() << "cannot mount a tmpfs to fill (needs root): "
+                 << supervision_disk.error();
+  }
+  SmallDisk notification_disk(disks.path() + "/notification-disk", "32m");
+  ASSERT_TRUE(notification_disk.error().empty()) << notification_disk.error();
+  SystemOptions options;
+  options.settings["supervision"]["store.path"] =
+      supervision_disk.dir() + "/store";
+  options.settings["notification"]["store.path"] =
+      notification_disk.dir() + "/store";
+  auto sys = System::Start(options);
+  ASSERT_TRUE(sys.ok()) << sys.status();
+  System& system = **sys;
+  std::vector<std::string> cases;
+  auto first = Submit(system, SamplePetition("140431", 1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(Told(system, *first, absl::Seconds(30))) << *first;
+  cases.push_back(*first);
+
+  ASSERT_TRUE(supervision_disk.Fill());
+  ASSERT_TRUE(notification_disk.Fill());
+  std::map<std::string, std::string> health;
+  auto both_down = [&] {
+    return absl::StartsWith(health["supervision"], "503\n") &&
+           absl::StartsWith(health["notification"], "503\n");
+  };
+  int n = 2;
+  for (; n <= 12 && !both_down(); ++n) {
+    auto id = Submit(system, SamplePetition("140431", n));
+    ASSERT_TRUE(id.ok()) << id.status();
+    cases.push_back(*id);
+    ASSERT_TRUE(Routed(system, *id, Scaled(absl::Seconds(20)))) << *id;
+    for (const char* service : {"supervision", "notification"}) {
+      health[service] =
+          WaitForHealth(system, service, "503", absl::Seconds(2));
+    }
+  }
+  ASSERT_TRUE(both_down()) << health["supervision"] << health["notification"];
+  for (const char* service : {"supervision", "notification"}) {
+    SCOPED_TRACE(service);
+    EXPECT_THAT(health[service], HasSubstr("store: writes fail (no_space)"));
+    EXPECT_EQ(*system.Metric(service, kNoSpace), 1);
+  }
+  const size_t held_from = cases.size();
+  for (int more = 0; more < 2; ++more, ++n) {
+    auto id = Submit(system, SamplePetition("140431", n));
+    ASSERT_TRUE(id.ok()) << id.status();
+    cases.push_back(*id);
+    ASSERT_TRUE(Routed(system, *id, Scaled(absl::Seconds(20)))) << *id;
+  }
+  const double applied_while_full = SupervisionApplied(system);
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(SupervisionApplied(system), applied_while_full);
+  EXPECT_LT(applied_while_full, static_cast<double>(cases.size()));
+  for (size_t i = held_from; i < cases.size(); ++i) {
+    EXPECT_EQ(SmsSent(system, cases[i]), 0) << cases[i];
+  }
+
+  supervision_disk.Free();
+  notification_disk.Free();
+  for (const std::string& id : cases) {
+    EXPECT_TRUE(Told(system, id, absl::Seconds(60))) << id;
+  }
+  // One REGISTER per case reaches supervision.
+  const absl::Time deadline = absl::Now() + Scaled(absl::Seconds(30));
+  while (SupervisionApplied(system) < static_cast<double>(cases.size()) &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  for (const char* service : {"supervision", "notification"}) {
+    SCOPED_TRACE(service);
+    EXPECT_THAT(WaitForHealth(system, service, "200", absl::Seconds(20)),
+                HasSubstr("200\n"));
+    EXPECT_EQ(*system.Metric(service, kNoSpace), 0);
+    EXPECT_EQ(*system.MetricSum(service, "caserelay_events_dead_letter_total"),
+              0);
+  }
+  // Exactly once: each case event applied once by supervision, one SMS
+  // per case.
+  EXPECT_EQ(SupervisionApplied(system), static_cast<double>(cases.size()));
+  for (const std::string& id : cases) {
+    EXPECT_EQ(SmsSent(system, id), 1) << id;
+  }
 }
 
 }  // namespace
