@@ -171,5 +171,43 @@ TEST_F(NotificationAccessTest, OnlyABureauThatMayReadTheCaseResolves) {
   EXPECT_EQ(Message(id).message().state(), caserelay::v1::SMS_STATE_SENT);
 }
 
+// Issue 14 items 1-2: the note names who decided from authentication (the
+// token's holder, or the web gateway's user), and a service's identity is
+// no bureau.
+TEST_F(NotificationAccessTest, ResolveNoteNamesTheAuthenticatedPrincipal) {
+  struct Row {
+    const char* rule;
+    const char* caller;
+    const char* person;
+    G want;
+    const char* note;  // the stored resolution_note when allowed
+  };
+  // One message, UNKNOWN until the row that may resolve it does.
+  const std::string id = QueuedUnknown(1, 1);
+  for (const Row& row : std::vector<Row>{
+           {"a service's identity is no bureau", "service:web", "",
+            G::PERMISSION_DENIED, ""},
+           {"a bureau's token holder", "140400:bureau", "王五", G::OK,
+            "王五 (140400:bureau): checked with the gateway"},
+       }) {
+    auth_ = std::make_unique<svctest::FixedCaller>(row.caller, row.person);
+    service::Context context = t_->context();
+    context.auth = auth_.get();
+    service_ = std::make_unique<NotificationServiceImpl>(
+        context, book_.get(), "fake", [this] { ++wakes_; }, SmsTexts{},
+        &Offices());
+    caserelay::v1::ResolveMessageRequest req;
+    req.set_message_id(id);
+    req.set_resolution(caserelay::v1::SMS_RESOLUTION_SENT);
+    req.set_note("checked with the gateway");
+    caserelay::v1::ResolveMessageResponse resp;
+    grpc::ServerContext ctx;
+    EXPECT_EQ(service_->ResolveMessage(&ctx, &req, &resp).error_code(),
+              row.want)
+        << row.rule;
+    EXPECT_EQ(Message(id).message().resolution_note(), row.note) << row.rule;
+  }
+}
+
 }  // namespace
 }  // namespace caserelay::notification
