@@ -33,8 +33,9 @@
 //    owner out at all. An owner who has themselves failed is refused at
 //    most until the earlier of: their budget is full again (f * R after
 //    their own last of f failures, or B * R = 1h after one made while the
-//    case number waited), or C after the last counted failure of anyone
-//    (the wait ends).
+//    case number waited), or the later of C after the last counted
+//    failure of anyone (the wait ends) and R after their own last failure
+//    (a token is back).
 //  - Failures counted against one case number: at most F at once, then
 //    one per wait (the waits doubling up to C), plus one per attacking
 //    address per B * R (the full-budget exception); sustained, at most
