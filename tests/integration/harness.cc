@@ -58,22 +58,25 @@ long FileSize(const std::string& path) {
   return stat(path.c_str(), &st) == 0 ? static_cast<long>(st.st_size) : 0;
 }
 
-// The sanitizers' reports in `text`: each ends with a line "SUMMARY:
-// AddressSanitizer: ..." (LeakSanitizer's too), or "SUMMARY:
-// UndefinedBehaviorSanitizer: ..."; the last one with up to 6000 bytes
-// before it, or "" if there is none.
+// The sanitizers' reports in `text`: ASan's and LeakSanitizer's end with
+// a line "SUMMARY: AddressSanitizer: ..."; UBSan's start with a line
+// "FILE:LINE:COL: runtime error: ..." (its SUMMARY line comes only with
+// print_stacktrace). The text around the first such line (6000 bytes each
+// side at most), or "" if there is none.
 std::string SanitizerReport(const std::string& text) {
-  std::string found;
-  for (size_t at = text.find("SUMMARY: "); at != std::string::npos;
-       at = text.find("SUMMARY: ", at + 1)) {
-    const size_t end = std::min(text.find('\n', at), text.size());
-    if (text.substr(at, end - at).find("Sanitizer") == std::string::npos) {
-      continue;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    const size_t end = std::min(text.find('\n', begin), text.size());
+    const absl::string_view line(text.data() + begin, end - begin);
+    if ((absl::StartsWith(line, "SUMMARY: ") &&
+         absl::StrContains(line, "Sanitizer")) ||
+        absl::StrContains(line, ": runtime error: ")) {
+      const size_t from = begin > 6000 ? begin - 6000 : 0;
+      return text.substr(from, std::min(end + 6000, text.size()) - from);
     }
-    const size_t begin = at > 6000 ? at - 6000 : 0;
-    found = text.substr(begin, end - begin);
+    begin = end + 1;
   }
-  return found;
+  return "";
 }
 
 }  // namespace
