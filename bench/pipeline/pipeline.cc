@@ -99,9 +99,8 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
     auto intake = IntakeStub(intake_address);
     if (!intake.ok()) return intake.status();
     for (int i = 0; i < options.warmup; ++i) {
-      auto case_number =
-          Submit(**intake, bearer, options.regions[i % regions],
-                 kWarmupBase + i);
+      auto case_number = Submit(**intake, bearer, options.regions[i % regions],
+                                kWarmupBase + i);
       if (!case_number.ok()) return case_number.status();
       (*watcher)->Track(*case_number);
       if (absl::Status s =

@@ -29,10 +29,9 @@ absl::StatusOr<Principal> OnBehalf(
     }
     if (k != kUserMetadata && k != kOfficeMetadata &&
         k != kClientAddressMetadata) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("metadata ", k, ": unknown (", kUserMetadata, ", ",
-                       kOfficeMetadata, " and ", kClientAddressMetadata,
-                       " are known)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "metadata ", k, ": unknown (", kUserMetadata, ", ", kOfficeMetadata,
+          " and ", kClientAddressMetadata, " are known)"));
     }
     if (!given.emplace(std::string(k), std::string(View(value))).second) {
       return absl::InvalidArgumentError(
@@ -56,9 +55,9 @@ absl::StatusOr<Principal> OnBehalf(
   Principal acting = direct;
   if (office != given.end()) {
     if (!IsOfficeCode(office->second)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "metadata ", kOfficeMetadata, ": \"", office->second,
-          "\" is not an office code"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("metadata ", kOfficeMetadata, ": \"", office->second,
+                       "\" is not an office code"));
     }
     acting = Principal::Office(office->second);
   }

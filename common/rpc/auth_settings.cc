@@ -21,8 +21,8 @@ absl::Status CheckCombination(const ServerAuthSettings& s) {
         "with auth.tokens_path, or auth.mode = mtls with tls.*");
   }
   if (s.mode != "token" && s.mode != "mtls") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "auth.mode: \"", s.mode, "\" is not one of token, mtls"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("auth.mode: \"", s.mode, "\" is not one of token, mtls"));
   }
   if (tls.cert_path.empty() != tls.key_path.empty()) {
     return absl::InvalidArgumentError(

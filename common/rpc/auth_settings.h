@@ -34,9 +34,9 @@
 namespace caserelay::rpc {
 
 struct ServerAuthSettings {
-  std::string mode;           // auth.mode as written
-  std::string tokens_path;    // auth.tokens_path
-  ServerTlsFiles tls;         // tls.*
+  std::string mode;         // auth.mode as written
+  std::string tokens_path;  // auth.tokens_path
+  ServerTlsFiles tls;       // tls.*
 };
 
 // Checks `settings` as a whole, loads the tokens file and reads the TLS
@@ -45,8 +45,9 @@ struct ServerAuthSettings {
 // TokenFileAuthenticator, which reloads the tokens file when it changes and
 // on Reload(); for mtls a MtlsAuthenticator. Fails with
 // INVALID_ARGUMENT naming the settings of a bad combination, a missing,
-// "none" or unknown mode; with TokenAuthenticator::Load's or MakeServerCredentials' status,
-// prefixed by the setting, for a bad file. One line in every case.
+// "none" or unknown mode; with TokenAuthenticator::Load's or
+// MakeServerCredentials' status, prefixed by the setting, for a bad file. One
+// line in every case.
 absl::StatusOr<std::unique_ptr<Authenticator>> CreateAuthenticator(
     const ServerAuthSettings& settings);
 

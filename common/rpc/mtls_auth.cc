@@ -48,9 +48,9 @@ absl::StatusOr<Principal> PrincipalOfCertificate(
       continue;
     }
     if (from_uri.has_value() && *from_uri != *named) {
-      return absl::UnauthenticatedError(
-          absl::StrCat("client certificate names two principals: ",
-                       from_uri->Name(), " and ", named->Name()));
+      return absl::UnauthenticatedError(absl::StrCat(
+          "client certificate names two principals: ", from_uri->Name(),
+          " and ", named->Name()));
     }
     from_uri = std::move(named);
   }
@@ -65,11 +65,11 @@ absl::StatusOr<Principal> PrincipalOfCertificate(
   if (IsOfficeCode(common_name)) {
     return Principal::Office(std::string(common_name));
   }
-  return absl::UnauthenticatedError(absl::StrCat(
-      "client certificate names no principal: no URI SAN ", kOfficeUriPrefix,
-      "<office code> or ", kServiceUriPrefix,
-      "<service> and its common name \"", common_name,
-      "\" is not an office code"));
+  return absl::UnauthenticatedError(
+      absl::StrCat("client certificate names no principal: no URI SAN ",
+                   kOfficeUriPrefix, "<office code> or ", kServiceUriPrefix,
+                   "<service> and its common name \"", common_name,
+                   "\" is not an office code"));
 }
 
 absl::StatusOr<Principal> MtlsAuthenticator::PrincipalOf(

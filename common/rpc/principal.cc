@@ -74,10 +74,10 @@ absl::StatusOr<Principal> ParsePrincipal(absl::string_view text) {
     return Principal::Service(std::string(name));
   }
   if (!IsOfficeCode(text)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text,
-        "\" is neither an office code (<region code>:<unit>, e.g. "
-        "140431:bureau) nor service:<name>"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text,
+                     "\" is neither an office code (<region code>:<unit>, e.g. "
+                     "140431:bureau) nor service:<name>"));
   }
   return Principal::Office(std::string(text));
 }

@@ -21,8 +21,8 @@ TokenFileAuthenticator::Create(const std::string& path,
   absl::StatusOr<std::unique_ptr<TokenAuthenticator>> tokens =
       TokenAuthenticator::Load(path);
   if (!tokens.ok()) return tokens.status();
-  return std::unique_ptr<TokenFileAuthenticator>(new TokenFileAuthenticator(
-      path, options, *std::move(tokens), version));
+  return std::unique_ptr<TokenFileAuthenticator>(
+      new TokenFileAuthenticator(path, options, *std::move(tokens), version));
 }
 
 TokenFileAuthenticator::TokenFileAuthenticator(

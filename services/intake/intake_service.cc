@@ -25,8 +25,7 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
                                      const region::RegionTree* regions,
                                      const offices::OfficeDirectory* offices,
                                      const PiiCipher* pii, LookupCodes codes,
-                                     Limits limits,
-                                     LookupLimits lookup_limits,
+                                     Limits limits, LookupLimits lookup_limits,
                                      RequestIdOptions request_ids)
     : context_(context),
       regions_(regions),
@@ -91,7 +90,8 @@ grpc::Status IntakeServiceImpl::SubmitPetition(
 }
 
 absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
-    const caserelay::v1::SubmitPetitionRequest& req, const std::string& caller) {
+    const caserelay::v1::SubmitPetitionRequest& req,
+    const std::string& caller) {
   absl::Time now = context_.clock->Now();
   absl::CivilDay today = time::ChinaDay(now);
   if (absl::Status s =

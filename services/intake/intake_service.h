@@ -45,8 +45,8 @@ inline constexpr char kCounters[] = "counters";
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
-      kPetitioners, kCases, kCounters, kRequests, kLookupFailures,
-      kLookupWindows, kLookupAddresses, kLookupAddressEnds};
+      kPetitioners,    kCases,         kCounters,        kRequests,
+      kLookupFailures, kLookupWindows, kLookupAddresses, kLookupAddressEnds};
   return *kFamilies;
 }
 
@@ -59,8 +59,8 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   IntakeServiceImpl(const service::Context& context,
                     const region::RegionTree* regions,
                     const offices::OfficeDirectory* offices,
-                    const PiiCipher* pii, LookupCodes codes,
-                    Limits limits, LookupLimits lookup_limits = {},
+                    const PiiCipher* pii, LookupCodes codes, Limits limits,
+                    LookupLimits lookup_limits = {},
                     RequestIdOptions request_ids = {});
 
   // Who may call (issue 14 item 1; rpc::Caller over context.auth): an

@@ -62,9 +62,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> IntakeChannel(
   if (!auth.ok()) return auth.status();
   auto channel = rpc::OfficeChannel(*auth);
   if (!channel.ok()) {
-    return absl::Status(channel.status().code(),
-                        absl::StrCat("intake client: ",
-                                     channel.status().message()));
+    return absl::Status(
+        channel.status().code(),
+        absl::StrCat("intake client: ", channel.status().message()));
   }
   return channel;
 }

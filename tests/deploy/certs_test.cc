@@ -143,8 +143,7 @@ TEST_F(MakeCertsTest, RenewalServesNewConnectionsWithoutRestart) {
 // refused at its next connection to the running service; the others are
 // not.
 TEST_F(MakeCertsTest, RevokedOfficeIsRefusedWithoutRestart) {
-  ASSERT_EQ(MakeCerts("--office 140431:bureau --office 140000:bureau").code,
-            0);
+  ASSERT_EQ(MakeCerts("--office 140431:bureau --office 140000:bureau").code, 0);
   StartRouting();
   ASSERT_EQ(AskAs("140000-bureau"), "140000:bureau");
   ShellResult revoke = MakeCerts(absl::StrCat(
@@ -161,17 +160,20 @@ TEST_F(MakeCertsTest, RefusesToRevokeTheCaOrAForeignCertificate) {
   EXPECT_EQ(ca_itself.code, 2);
   EXPECT_THAT(ca_itself.output, ::testing::HasSubstr("that is the CA itself"));
   std::string foreign = dir_.path() + "/other";
-  ASSERT_EQ(RunShell(absl::StrCat(
-                ShellQuote(SourcePath("deploy/tls/make-certs")), " --ca-dir ",
-                ShellQuote(foreign + "/ca"), " --out ",
-                ShellQuote(foreign + "/secrets"), " --office-dir ",
-                ShellQuote(foreign + "/offices"), " --office 140431:bureau"))
-                .code,
-            0);
-  ShellResult other = MakeCerts(absl::StrCat(
-      "--crl-only --revoke ", ShellQuote(foreign + "/offices/140431-bureau.crt")));
+  ASSERT_EQ(
+      RunShell(absl::StrCat(ShellQuote(SourcePath("deploy/tls/make-certs")),
+                            " --ca-dir ", ShellQuote(foreign + "/ca"),
+                            " --out ", ShellQuote(foreign + "/secrets"),
+                            " --office-dir ", ShellQuote(foreign + "/offices"),
+                            " --office 140431:bureau"))
+          .code,
+      0);
+  ShellResult other = MakeCerts(
+      absl::StrCat("--crl-only --revoke ",
+                   ShellQuote(foreign + "/offices/140431-bureau.crt")));
   EXPECT_EQ(other.code, 2);
-  EXPECT_THAT(other.output, ::testing::HasSubstr("not a certificate of the CA"));
+  EXPECT_THAT(other.output,
+              ::testing::HasSubstr("not a certificate of the CA"));
 }
 
 TEST_F(MakeCertsTest, KeepsKeysOwnerOnlyAndOfficeKeysOutOfTheSecretsDir) {

@@ -67,7 +67,8 @@ TEST(IdentityTest, ResolveContactAnswersNotificationOnly) {
   {
     grpc::ClientContext ctx;
     Within(ctx);
-    grpc::Status s = (*sys)->intake().SubmitPetition(&ctx, petition, &submitted);
+    grpc::Status s =
+        (*sys)->intake().SubmitPetition(&ctx, petition, &submitted);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   const std::string ref = PetitionerRef(**sys, submitted.case_number());
@@ -81,21 +82,30 @@ TEST(IdentityTest, ResolveContactAnswersNotificationOnly) {
   };
   for (const Row& row : std::vector<Row>{
            {"an office never reads a petitioner's phone",
-            System::kProvinceBureau, {}, StatusCode::PERMISSION_DENIED},
-           {"nor another service", "service:routing", {},
+            System::kProvinceBureau,
+            {},
             StatusCode::PERMISSION_DENIED},
-           {"nor the web gateway", System::kWeb, {},
+           {"nor another service",
+            "service:routing",
+            {},
+            StatusCode::PERMISSION_DENIED},
+           {"nor the web gateway",
+            System::kWeb,
+            {},
             StatusCode::PERMISSION_DENIED},
            {"nor the web gateway speaking for an office's person",
             System::kWeb,
-            {{rpc::kUserMetadata, "王科员"}, {rpc::kOfficeMetadata, kCountyBureau}},
+            {{rpc::kUserMetadata, "王科员"},
+             {rpc::kOfficeMetadata, kCountyBureau}},
             StatusCode::PERMISSION_DENIED},
            {"no credentials", "", {}, StatusCode::UNAUTHENTICATED},
            {"notification may not speak for a user (refused, not ignored)",
             "service:notification",
             {{rpc::kUserMetadata, "王科员"}},
             StatusCode::PERMISSION_DENIED},
-           {"notification itself is answered", "service:notification", {},
+           {"notification itself is answered",
+            "service:notification",
+            {},
             StatusCode::OK},
        }) {
     auto intake = caserelay::v1::IntakeService::NewStub(
@@ -131,8 +141,12 @@ TEST(IdentityTest, IntakeTakesPetitionsFromOfficesAndTheGatewayOnly) {
   for (const Row& row : std::vector<Row>{
            {"the portal through the gateway", System::kWeb, {}, StatusCode::OK},
            {"an office (a letter or visit it registers)",
-            System::kProvinceBureau, {}, StatusCode::OK},
-           {"another service's identity", "service:notification", {},
+            System::kProvinceBureau,
+            {},
+            StatusCode::OK},
+           {"another service's identity",
+            "service:notification",
+            {},
             StatusCode::PERMISSION_DENIED},
            {"an office naming a user: only the gateway may",
             System::kProvinceBureau,

@@ -97,9 +97,9 @@ absl::Status AddToken(const AddTokenOptions& options) {
         "identity such as service:notification"));
   }
   if (!options.holder.empty() && !rpc::IsPersonLabel(options.holder)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--holder '", options.holder,
-        "' is not a person's label (up to 100 bytes, no spaces)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--holder '", options.holder,
+                     "' is not a person's label (up to 100 bytes, no spaces)"));
   }
   if (options.tokens_path.empty()) {
     return absl::InvalidArgumentError("token add needs --tokens FILE");

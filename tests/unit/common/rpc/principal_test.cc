@@ -21,8 +21,8 @@
 namespace caserelay::rpc {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::AskOffice;
+using ::testing::HasSubstr;
 using testing::OrError;
 using testing::WhoAmIServer;
 using C = absl::StatusCode;
@@ -30,7 +30,8 @@ using C = absl::StatusCode;
 // "error: <code>" or the principal as Principal::ToString gives it.
 std::string Show(const absl::StatusOr<Principal>& p) {
   return p.ok() ? p->ToString()
-                : absl::StrCat("error: ", absl::StatusCodeToString(p.status().code()));
+                : absl::StrCat("error: ",
+                               absl::StatusCodeToString(p.status().code()));
 }
 
 TEST(PrincipalTest, NamesParseAsAnOfficeOrAServiceIdentity) {
@@ -47,7 +48,8 @@ TEST(PrincipalTest, NamesParseAsAnOfficeOrAServiceIdentity) {
            {"the web gateway's identity", "service:web", "service:web"},
            {"only caserelay's services have identities", "service:kafka",
             "error: INVALID_ARGUMENT"},
-           {"a service name is exact", "service:Web", "error: INVALID_ARGUMENT"},
+           {"a service name is exact", "service:Web",
+            "error: INVALID_ARGUMENT"},
            {"no bare service name", "notification", "error: INVALID_ARGUMENT"},
            {"no empty service", "service:", "error: INVALID_ARGUMENT"},
            {"no unit: not an office", "140431:", "error: INVALID_ARGUMENT"},
@@ -106,8 +108,7 @@ TEST(PrincipalTest, TokenLinesNameOfficesServicesAndHolders) {
            {"a service token's holder label", web, "gateway-1 (service:web)"},
            {"an unknown token", NewToken(), "error: UNAUTHENTICATED"},
        }) {
-    EXPECT_EQ(Show((*auth)->PrincipalOfToken(row.token)), row.want)
-        << row.rule;
+    EXPECT_EQ(Show((*auth)->PrincipalOfToken(row.token)), row.want) << row.rule;
   }
 }
 
@@ -120,9 +121,11 @@ TEST(PrincipalTest, BadTokenLinesAreRefusedNamingTheEntry) {
   };
   for (const Row& row : std::vector<Row>{
            {"an unknown service", {"service:kafka", h, ""}, "names no service"},
-           {"neither office nor service", {"bureau", h, ""},
+           {"neither office nor service",
+            {"bureau", h, ""},
             "neither an office code"},
-           {"a holder with a control character", {"140431:bureau", h, "a\tb"},
+           {"a holder with a control character",
+            {"140431:bureau", h, "a\tb"},
             "the holder must be a person's label"},
            {"a holder that is not UTF-8",
             {"140431:bureau", h, std::string("\xff\xfe")},
@@ -150,39 +153,61 @@ TEST(PrincipalTest, CertificateNamesOfficesAndServicesByUriOrCommonName) {
   };
   for (const Row& row : std::vector<Row>{
            {"office URI (make-certs --office)",
-            {"caserelay:office:140431:bureau"}, "140431:bureau",
+            {"caserelay:office:140431:bureau"},
+            "140431:bureau",
             "140431:bureau"},
            {"service URI (make-certs for a service's client)",
-            {"caserelay:service:notification"}, "notification",
+            {"caserelay:service:notification"},
+            "notification",
             "service:notification"},
            {"the common name beside a URI is the person",
-            {"caserelay:office:140431:bureau"}, "王五", "王五 (140431:bureau)"},
+            {"caserelay:office:140431:bureau"},
+            "王五",
+            "王五 (140431:bureau)"},
            {"a CN equal to the principal's name is no person",
-            {"caserelay:service:web"}, "service:web", "service:web"},
-           {"a CN that is another office code is no person (URI wins)",
-            {"caserelay:office:140431:housing"}, "140431:bureau",
-            "140431:housing"},
-           {"office code as CN without URI (older certificates)", {},
-            "140431:bureau", "140431:bureau"},
-           {"other URI schemes are skipped",
-            {"spiffe://x/y", "caserelay:service:intake"}, "", "service:intake"},
-           {"the same principal twice is one",
-            {"caserelay:service:web", "caserelay:service:web"}, "",
+            {"caserelay:service:web"},
+            "service:web",
             "service:web"},
-           {"a server certificate's CN names no service", {}, "routing",
+           {"a CN that is another office code is no person (URI wins)",
+            {"caserelay:office:140431:housing"},
+            "140431:bureau",
+            "140431:housing"},
+           {"office code as CN without URI (older certificates)",
+            {},
+            "140431:bureau",
+            "140431:bureau"},
+           {"other URI schemes are skipped",
+            {"spiffe://x/y", "caserelay:service:intake"},
+            "",
+            "service:intake"},
+           {"the same principal twice is one",
+            {"caserelay:service:web", "caserelay:service:web"},
+            "",
+            "service:web"},
+           {"a server certificate's CN names no service",
+            {},
+            "routing",
             "error: UNAUTHENTICATED"},
            {"an office and a service at once",
-            {"caserelay:office:140431:bureau", "caserelay:service:web"}, "",
+            {"caserelay:office:140431:bureau", "caserelay:service:web"},
+            "",
             "error: UNAUTHENTICATED"},
            {"two services",
-            {"caserelay:service:web", "caserelay:service:notification"}, "",
+            {"caserelay:service:web", "caserelay:service:notification"},
+            "",
             "error: UNAUTHENTICATED"},
            {"two offices",
-            {"caserelay:office:140431:bureau", "caserelay:office:140000:bureau"},
-            "", "error: UNAUTHENTICATED"},
-           {"an unknown service", {"caserelay:service:kafka"}, "",
+            {"caserelay:office:140431:bureau",
+             "caserelay:office:140000:bureau"},
+            "",
             "error: UNAUTHENTICATED"},
-           {"a bad office code", {"caserelay:office:bureau"}, "140431:bureau",
+           {"an unknown service",
+            {"caserelay:service:kafka"},
+            "",
+            "error: UNAUTHENTICATED"},
+           {"a bad office code",
+            {"caserelay:office:bureau"},
+            "140431:bureau",
             "error: UNAUTHENTICATED"},
            {"nothing at all", {}, "", "error: UNAUTHENTICATED"},
        }) {
@@ -215,9 +240,10 @@ class OnBehalfTest : public ::testing::Test {
     auto channel = OfficeChannel(auth);
     if (!channel.ok()) return channel.status().ToString();
     auto answer = AskOffice(*channel, metadata);
-    return answer.ok() ? *answer
-                       : absl::StrCat("error: ", absl::StatusCodeToString(
-                                                     answer.status().code()));
+    return answer.ok()
+               ? *answer
+               : absl::StrCat("error: ",
+                              absl::StatusCodeToString(answer.status().code()));
   }
   const std::string office_ = NewToken(), web_ = NewToken(),
                     notify_ = NewToken();
@@ -267,15 +293,22 @@ TEST_F(OnBehalfTest, OnlyTheWebGatewaySpeaksForAUser) {
             web_,
             {{office, "140431:bureau"}},
             "error: INVALID_ARGUMENT"},
-           {"a bad office code", web_,
-            {{user, "王五"}, {office, "bureau"}}, "error: INVALID_ARGUMENT"},
-           {"an unknown reserved key", web_,
+           {"a bad office code",
+            web_,
+            {{user, "王五"}, {office, "bureau"}},
+            "error: INVALID_ARGUMENT"},
+           {"an unknown reserved key",
+            web_,
             {{user, "王五"}, {"x-caserelay-role", "admin"}},
             "error: INVALID_ARGUMENT"},
-           {"a user named twice", web_,
-            {{user, "王五"}, {user, "李四"}}, "error: INVALID_ARGUMENT"},
-           {"without credentials the metadata changes nothing", "",
-            {{user, "王五"}}, "error: UNAUTHENTICATED"},
+           {"a user named twice",
+            web_,
+            {{user, "王五"}, {user, "李四"}},
+            "error: INVALID_ARGUMENT"},
+           {"without credentials the metadata changes nothing",
+            "",
+            {{user, "王五"}},
+            "error: UNAUTHENTICATED"},
        }) {
     EXPECT_EQ(Ask(row.token, row.metadata), row.want) << row.rule;
   }
@@ -284,8 +317,7 @@ TEST_F(OnBehalfTest, OnlyTheWebGatewaySpeaksForAUser) {
 TEST(CallerOfficeTest, AServiceIdentityIsNoOffice) {
   EXPECT_EQ(ActingOffice(Principal::Service("notification")).status().code(),
             C::kPermissionDenied);
-  EXPECT_EQ(*ActingOffice(Principal::Office("140431:bureau")),
-            "140431:bureau");
+  EXPECT_EQ(*ActingOffice(Principal::Office("140431:bureau")), "140431:bureau");
 }
 
 }  // namespace

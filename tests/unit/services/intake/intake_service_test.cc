@@ -2,7 +2,6 @@
 // "case-events" (Apply), what the petitioner sees of it, the rate limit on
 // look-ups, and the identity key on PetitionReceived.
 
-#include "common/time/timestamp.h"
 #include "services/intake/intake_service.h"
 
 #include <memory>
@@ -16,11 +15,12 @@
 #include "common/rpc/convert.h"
 #include "common/service/held_events.h"
 #include "common/store/store.h"
+#include "common/time/timestamp.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/intake/identity_key.h"
-#include "tests/unit/services/test_context.h"
 #include "tests/unit/services/intake/test_pii.h"
+#include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
 namespace {
@@ -45,8 +45,7 @@ class IntakeServiceTest : public ::testing::Test {
     service_ = std::make_unique<IntakeServiceImpl>(
         t_->context(), &svctest::ShippedRegions(),
         &svctest::ShippedOfficeDirectory(), &TestPii(),
-        LookupCodes("test-secret"),
-        Limits(), lookup);
+        LookupCodes("test-secret"), Limits(), lookup);
   }
 
   // Submits a valid petition; returns its case number and look-up code.
@@ -162,8 +161,7 @@ TEST_F(IntakeServiceTest, LookUpCodeIsVerifiedByTheSecretNotByTheStore) {
   service_ = std::make_unique<IntakeServiceImpl>(
       t_->context(), &svctest::ShippedRegions(),
       &svctest::ShippedOfficeDirectory(), &TestPii(),
-        LookupCodes("another-secret"),
-      Limits(), LookupLimits());
+      LookupCodes("another-secret"), Limits(), LookupLimits());
   EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
             grpc::StatusCode::NOT_FOUND);
 }
@@ -211,8 +209,8 @@ TEST_F(IntakeServiceTest, ReplayedEventWithSameSequenceIsIgnored) {
   std::string case_number = Submit().case_number();
   // Events 1 and 2, in order (a later one first would be a gap, held).
   for (uint64_t seq : {1u, 2u}) {
-    ASSERT_EQ(ApplyAndCommit(Registered(case_number, seq, "140431:bureau",
-                                        "沁源县信访局"))
+    ASSERT_EQ(ApplyAndCommit(
+                  Registered(case_number, seq, "140431:bureau", "沁源县信访局"))
                   .code(),
               absl::StatusCode::kOk);
   }
@@ -247,8 +245,8 @@ TEST_F(IntakeServiceTest, OlderEventAfterNewerIsIgnored) {
   std::string case_number = Submit().case_number();
   // Events 1 to 3, in order (a later one first would be a gap, held).
   for (uint64_t seq : {1u, 2u, 3u}) {
-    ASSERT_EQ(ApplyAndCommit(Registered(case_number, seq, "140431:bureau",
-                                        "沁源县信访局"))
+    ASSERT_EQ(ApplyAndCommit(
+                  Registered(case_number, seq, "140431:bureau", "沁源县信访局"))
                   .code(),
               absl::StatusCode::kOk);
   }
@@ -336,10 +334,10 @@ TEST_F(IntakeServiceTest, StatusLookUpShowsWhenTheReviewWindowEnds) {
   EXPECT_EQ(resp.window().service().method(),
             caserelay::v1::SERVICE_METHOD_POST);
 
-  ASSERT_TRUE(ApplyAndCommit(Event(n, 4,
-                                   caserelay::v1::CASE_STATE_REVIEW_REQUESTED,
-                                   "140400:hrss", "长治市人力资源和社会保障局"))
-                  .ok());
+  ASSERT_TRUE(
+      ApplyAndCommit(Event(n, 4, caserelay::v1::CASE_STATE_REVIEW_REQUESTED,
+                           "140400:hrss", "长治市人力资源和社会保障局"))
+          .ok());
   resp.Clear();
   ASSERT_EQ(Look(n, submitted.lookup_code(), &resp), grpc::StatusCode::OK);
   EXPECT_FALSE(resp.has_window());
@@ -539,8 +537,7 @@ TEST_F(IntakeServiceTest, LockSurvivesARestart) {
   service_ = std::make_unique<IntakeServiceImpl>(
       t_->context(), &svctest::ShippedRegions(),
       &svctest::ShippedOfficeDirectory(), &TestPii(),
-        LookupCodes("test-secret"),
-      Limits(), LookupLimits());
+      LookupCodes("test-secret"), Limits(), LookupLimits());
   EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
@@ -600,9 +597,9 @@ TEST_F(IntakeServiceTest, EachRpcAnswersOnlyItsCallers) {
     m->set_channel(caserelay::v1::CHANNEL_ONLINE);
     m->set_text("某公司拖欠工资两个月。");
     caserelay::v1::SubmitPetitionResponse submitted_now;
-    EXPECT_EQ(service_->SubmitPetition(&ctx_, &submit, &submitted_now)
-                  .error_code(),
-              row.submit)
+    EXPECT_EQ(
+        service_->SubmitPetition(&ctx_, &submit, &submitted_now).error_code(),
+        row.submit)
         << row.rule;
     EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
               row.look_up)

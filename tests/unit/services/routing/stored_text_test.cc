@@ -333,10 +333,10 @@ TEST_F(RoutingServiceTextTest, ActWithInvalidUtf8IsRefusedAndStoresNothing) {
 TEST_F(RoutingServiceTextTest, ActRecordsTheAuthenticatedOperatorOnly) {
   struct Row {
     const char* rule;
-    const char* holder;        // the authenticated person; "" none
-    const char* request;       // ActRequest.operator
+    const char* holder;   // the authenticated person; "" none
+    const char* request;  // ActRequest.operator
     grpc::StatusCode code;
-    const char* recorded;      // CaseEvent.operator; "" nothing recorded
+    const char* recorded;  // CaseEvent.operator; "" nothing recorded
   };
   int n = 0;
   for (const Row& row : std::vector<Row>{
@@ -373,8 +373,7 @@ TEST_F(RoutingServiceTextTest, ActRecordsTheAuthenticatedOperatorOnly) {
       continue;
     }
     ASSERT_EQ(events.size(), before + 1) << row.rule;
-    EXPECT_EQ(events.back().case_event().operator_(), row.recorded)
-        << row.rule;
+    EXPECT_EQ(events.back().case_event().operator_(), row.recorded) << row.rule;
   }
 }
 
