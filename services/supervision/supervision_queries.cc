@@ -60,13 +60,17 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
 }
 
 // The rule's view of a case (domain/access): the parties kept from its
-// events, and the office of each of its deadlines as an acting office (the
-// office that must act; it and its superiors read the case's deadlines).
+// events, and the office of each deadline not ended in time (armed,
+// paused or missed) as an acting office: the office that must act (or
+// failed to), which it and its superiors supervise. The office of a
+// deadline ended in time reads as a past holder does (not its superiors).
 access::CaseParties PartiesOf(const SupervisionCaseRecord& record) {
   access::CaseParties parties =
       access::FromKept(record.case_id(), record.parties());
   for (const caserelay::v1::Deadline& d : record.deadlines()) {
-    parties.acting_offices.push_back(d.office_code());
+    (d.state() == caserelay::v1::DEADLINE_STATE_DONE ? parties.past_holders
+                                                      : parties.acting_offices)
+        .push_back(d.office_code());
   }
   return parties;
 }

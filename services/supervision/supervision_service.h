@@ -31,9 +31,10 @@
 // authenticator (auth.mode token or mtls) each case's record keeps its
 // parties from its events ("parties": holder, past holders, and the
 // accused offices of its REGISTER, sequence 1). ListDeadlines answers the
-// offices CaseAccess::MayRead allows, the offices of its deadlines counting
-// as acting offices (the office that must act, and its superiors, read
-// them); ListRedLights and GetIndicators take a scope the caller may ask
+// offices CaseAccess::MayRead allows, the offices of its deadlines not
+// ended in time counting as acting offices (the office that must act, and
+// its superiors, read them; one whose deadline ended in time reads as a
+// past holder); ListRedLights and GetIndicators take a scope the caller may ask
 // for (its own region's subtree by default; a department only its own
 // office) and leave out every case the caller is accused in or a member of
 // an accused government (Art. 30) — from the indicators too, so that an

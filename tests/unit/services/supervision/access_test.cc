@@ -134,6 +134,28 @@ TEST_F(SupervisionAccessTest, ListDeadlinesFollowsTheSharedRule) {
   }
 }
 
+TEST_F(SupervisionAccessTest,
+       AnOfficeWhoseDeadlineEndedReadsButNotItsSuperior) {
+  // 上党区人社局 held the case and acted in time (its deadline DONE), then
+  // the case moved to kHolder: as in routing, a past holder reads, its
+  // superior does not.
+  constexpr char kMoved[] = "140431-20261201-000009";
+  Envelope first = Event(1, Accepted(),
+                         {Running(caserelay::v1::DEADLINE_KIND_ACCEPTANCE,
+                                  Accepted(), HandlingDue(), "140404:hrss")},
+                         kMoved);
+  first.mutable_case_event()->set_holder_office_code("140404:hrss");
+  ApplyAndCommit(first);
+  Envelope moved = Event(2, Accepted() + absl::Hours(1), {Handling()}, kMoved);
+  moved.mutable_case_event()->set_holder_office_code(kHolder);
+  ApplyAndCommit(moved);
+  EXPECT_EQ(Deadlines("140404:hrss", kMoved), G::OK) << "a past holder";
+  EXPECT_EQ(Deadlines("140404:bureau", kMoved), G::PERMISSION_DENIED)
+      << "the superior of a past holder only";
+  EXPECT_EQ(Deadlines("140431:bureau", kMoved), G::OK)
+      << "the superior of the holder";
+}
+
 TEST_F(SupervisionAccessTest, RedLightsLeaveOutTheAccusationForTheAccused) {
   const std::vector<std::string> all = {kAccusation, kOrdinary, kLegacy};
   ListRedLightsRequest county;
