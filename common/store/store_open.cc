@@ -2,6 +2,7 @@
 // (issue 14 item 6; see store.h).
 
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -54,6 +55,39 @@ std::string Caveat(const std::string& kind) {
          "once the store recovers, so read before repeating a change)";
 }
 
+// RocksDB's info log, into the service's log: its warnings and errors only.
+// Not a LOG file in the store's directory: on a full disk RocksDB wrote to
+// that file again after a failed write and aborted the service (an
+// assertion in WritableFileWriter of Debian's build; storage_fault_test
+// showed it in notification). Thread-safe (log::Warn/Error are).
+class StoreLogger : public rocksdb::Logger {
+ public:
+  explicit StoreLogger(std::string path)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL),
+        path_(std::move(path)) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format,
+            va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char text[1024];
+    std::vsnprintf(text, sizeof(text), format, ap);
+    // At warn: RocksDB says "error" of things that are none (a directory
+    // not there yet when a store is created); a failure that matters
+    // comes back from the write and is the store's STORE FAULT line.
+    log::Warn("rocksdb",
+              {{"path", path_},
+               {"rocksdb_level",
+                level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? "error" : "warn"},
+               {"message", std::string(absl::StripTrailingAsciiWhitespace(text))}});
+  }
+
+ private:
+  const std::string path_;
+};
+
 }  // namespace
 
 absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
@@ -63,11 +97,9 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   // Recovery from a failed write is the store's own (RecoverLocked): a
-  // probe, then a reopen. RocksDB's background resume of a retryable error
-  // (a full disk) writes behind the failed WAL writer; on a real full disk
-  // it aborted a service (an assertion in WritableFileWriter of Debian's
-  // build; storage_fault_test showed it in notification).
+  // probe, then a reopen; RocksDB does not resume by itself behind it.
   db_options.max_bgerror_resume_count = 0;
+  db_options.info_log = std::make_shared<StoreLogger>(options.path);
   if (env != nullptr) db_options.env = env;
 
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kOutbox,
