@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The input is the target after "/sms/dlr?", as Kannel fills the dlr-url.
   const std::string head =
       absl::StrCat("GET ", notification::kDeliveryReportPath, "?",
-                   std::string_view(reinterpret_cast<const char*>(data), size),
+                   std::string(reinterpret_cast<const char*>(data), size),
                    " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   auto parsed = admin::ParseRequestHead(head);
   if (!parsed.ok()) return 0;
