@@ -37,7 +37,7 @@ const caserelay::v1::RunningDeadline* Running(
         deadlines,
     caserelay::v1::DeadlineKind kind);
 
-// Supervision's gRPC queries (auth.mode none in the harness).
+// Supervision's gRPC queries, as the province bureau (System::supervision()).
 class Watch {
  public:
   explicit Watch(System& sys) : sys_(sys) {}

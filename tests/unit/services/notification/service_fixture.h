@@ -125,7 +125,8 @@ class NotificationServiceTest : public ::testing::Test {
     return id;
   }
 
-  // An operator's ResolveMessage (auth.mode none).
+  // An operator's ResolveMessage, on a service built without an
+  // authenticator (the access rules are access_test.cc's).
   grpc::Status Resolve(const std::string& id,
                        caserelay::v1::SmsResolution resolution,
                        const std::string& note,
