@@ -269,7 +269,10 @@ TEST_F(IntakeServiceTest, CaseEventForUnknownCaseIsNotFound) {
   EXPECT_TRUE(batch.empty()) << "check first, then write";
 }
 
-TEST_F(IntakeServiceTest, OtherEventsLeaveTheReadModelAlone) {
+// Issue 14 item 5: a record on case-events that carries another payload
+// is poison, refused (so dead-lettered with the reason), not skipped; the
+// read model is left alone.
+TEST_F(IntakeServiceTest, OtherEventsAreRefusedLeavingTheReadModelAlone) {
   std::string case_number = Submit().case_number();
   Envelope e;
   e.set_event_id("supervision/x");
@@ -277,7 +280,11 @@ TEST_F(IntakeServiceTest, OtherEventsLeaveTheReadModelAlone) {
   e.set_sequence(5);
   e.mutable_deadline_missed()->set_deadline_id("d1");
   store::WriteBatch batch(&t_->store());
-  EXPECT_EQ(service_->Apply(e, batch).code(), absl::StatusCode::kOk);
+  absl::Status s = service_->Apply(e, batch);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "case-events: event supervision/x carries deadline_missed, not "
+            "case_event");
   EXPECT_TRUE(batch.empty());
   EXPECT_EQ(LoadCase(case_number).state(), caserelay::v1::CASE_STATE_RECEIVED);
 }

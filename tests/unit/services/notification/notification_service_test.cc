@@ -108,13 +108,19 @@ TEST_F(NotificationServiceTest, SentMessageIsNotQueuedAgainByAReplay) {
   EXPECT_EQ(Queued().size(), 1u);
 }
 
-TEST_F(NotificationServiceTest, EventsWithoutAnSmsQueueNothing) {
+// Issue 14 item 5: a record on case-events that carries another payload
+// is poison, refused (so dead-lettered with the reason), not skipped.
+TEST_F(NotificationServiceTest, OtherPayloadsAreRefusedQueueingNothing) {
   Envelope e;
   e.set_event_id("supervision/x");
   e.set_case_id(kCase);
   e.mutable_deadline_missed()->set_deadline_id("d1");
   store::WriteBatch batch(&t_->store());
-  EXPECT_EQ(service_->Apply(e, batch).code(), absl::StatusCode::kOk);
+  absl::Status s = service_->Apply(e, batch);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "case-events: event supervision/x carries deadline_missed, not "
+            "case_event");
   EXPECT_TRUE(batch.empty());
 }
 
