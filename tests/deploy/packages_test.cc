@@ -222,6 +222,13 @@ TEST(RuntimeSectionTest, ProvidesEveryLibraryTheBinariesLoad) {
   // Each library a binary names (NEEDED), resolved by the loader here and
   // traced to its Debian package, must be a [runtime] package: that image
   // has nothing else. Libraries those pull in come with them (Depends).
+#if defined(__SANITIZE_ADDRESS__)
+  // The image ships the ordinary (Release) build. The sanitizer build's
+  // binaries (scripts/test --sanitize) also load libasan and libubsan, and,
+  // unoptimised, name libraries the shipped ones reach only through others
+  // (librdkafka, re2, c-ares, zlib): not what the image runs.
+  GTEST_SKIP() << "checks the binaries the image ships, not a sanitizer build";
+#endif
   std::map<std::string, std::vector<std::string>> sections = Sections();
   const std::vector<std::string>& runtime = sections["runtime"];
   std::set<std::string> packages(runtime.begin(), runtime.end());
