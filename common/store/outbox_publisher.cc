@@ -47,7 +47,9 @@ absl::StatusOr<std::unique_ptr<OutboxPublisher>> OutboxPublisher::Create(
 
 OutboxPublisher::OutboxPublisher(Store* store, ProducerFactory factory,
                                  OutboxOptions options)
-    : store_(store), factory_(std::move(factory)), options_(std::move(options)) {}
+    : store_(store),
+      factory_(std::move(factory)),
+      options_(std::move(options)) {}
 
 OutboxPublisher::~OutboxPublisher() {
   std::unique_ptr<kafka::Producer> producer;
@@ -109,23 +111,24 @@ void OutboxPublisher::PickUpAfterReopenLocked(
     ReturnLocked(Entry{std::move(r), options_.now()});
   }
   if (found > 0) {
-    log::Warn("store reopened after a storage fault: publishing the outbox "
-              "records found in it that the publisher did not hold (a "
-              "commit reported failed whose write reached the disk, or a "
-              "confirmed record whose delete failed); consumers drop copies "
-              "by event id",
-              {{"records", std::to_string(found)}});
+    log::Warn(
+        "store reopened after a storage fault: publishing the outbox "
+        "records found in it that the publisher did not hold (a "
+        "commit reported failed whose write reached the disk, or a "
+        "confirmed record whose delete failed); consumers drop copies "
+        "by event id",
+        {{"records", std::to_string(found)}});
   }
 }
 
 void OutboxPublisher::EnqueueLocked(std::vector<Entry> entries) {
   for (auto& e : entries) {
     if (Bytes(e.record) > options_.max_record_bytes) {
-      DeadLetterLocked(
-          std::move(e),
-          absl::StrCat("record of ", Bytes(e.record),
-                       " bytes is over the outbox limit of ",
-                       options_.max_record_bytes, " (kafka.max_message_bytes)"));
+      DeadLetterLocked(std::move(e),
+                       absl::StrCat("record of ", Bytes(e.record),
+                                    " bytes is over the outbox limit of ",
+                                    options_.max_record_bytes,
+                                    " (kafka.max_message_bytes)"));
       continue;
     }
     backlog_.push_back(std::move(e));
@@ -179,10 +182,11 @@ void OutboxPublisher::DeadLetterLocked(Entry entry, const std::string& reason) {
   absl::Status s = MoveToOutboxDeadLetters(*store_, letter);
   if (!s.ok()) {
     // Kept in the outbox: the next start sets it aside again.
-    log::Error("outbox dead letter not stored; the record stays in the "
-               "outbox until the next start",
-               {{"seq", std::to_string(letter.record.seq)},
-                {"error", std::string(s.message())}});
+    log::Error(
+        "outbox dead letter not stored; the record stays in the "
+        "outbox until the next start",
+        {{"seq", std::to_string(letter.record.seq)},
+         {"error", std::string(s.message())}});
   }
   ++dead_lettered_;
   log::Error(
@@ -225,11 +229,12 @@ void OutboxPublisher::OnDelivery(const kafka::DeliveryReport& report) {
     // Refused again when it went alone: the record's own fault.
     DeadLetterLocked(std::move(e), std::string(report.status.message()));
   } else if (absl::IsInvalidArgument(report.status)) {
-    log::Warn("Kafka refused a record, maybe for another one of its batch; "
-              "producing it once more alone before setting it aside",
-              {{"seq", std::to_string(e.record.seq)},
-               {"topic", e.record.topic},
-               {"error", std::string(report.status.message())}});
+    log::Warn(
+        "Kafka refused a record, maybe for another one of its batch; "
+        "producing it once more alone before setting it aside",
+        {{"seq", std::to_string(e.record.seq)},
+         {"topic", e.record.topic},
+         {"error", std::string(report.status.message())}});
     e.suspect = true;
     ReturnLocked(std::move(e));
   } else {
@@ -258,8 +263,8 @@ void OutboxPublisher::Rebuild() {
   // return to the backlog. Anything left unreported is returned too: the
   // old producer can report nothing more.
   old.reset();
-  auto fresh = factory_(
-      [this](const kafka::DeliveryReport& r) { OnDelivery(r); });
+  auto fresh =
+      factory_([this](const kafka::DeliveryReport& r) { OnDelivery(r); });
   absl::MutexLock lock(&mu_);
   std::map<uint64_t, Entry> orphans;
   orphans.swap(in_flight_);

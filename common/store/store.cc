@@ -24,7 +24,8 @@ constexpr char kOutboxSeqKey[] = "outbox-next-seq";
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  return absl::UnavailableError(absl::StrCat("store: ", std::string(what), ": ", s.ToString()));
+  return absl::UnavailableError(
+      absl::StrCat("store: ", std::string(what), ": ", s.ToString()));
 }
 
 absl::Status Reopening() {
@@ -118,9 +119,9 @@ absl::StatusOr<std::optional<std::string>> WriteBatch::Get(
   std::shared_ptr<Store::Db> db = store_->Current();
   if (db == nullptr) return Reopening();
   std::string value;
-  rocksdb::Status s = batch_.GetFromBatchAndDB(
-      db->db(), rocksdb::ReadOptions(), db->Family(cf),
-      rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s =
+      batch_.GetFromBatchAndDB(db->db(), rocksdb::ReadOptions(), db->Family(cf),
+                               rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, absl::StrCat("read ", std::string(cf)));
   return value;
@@ -151,9 +152,9 @@ absl::StatusOr<std::optional<std::string>> Store::Get(
   std::shared_ptr<Db> db = Current();
   if (db == nullptr) return Reopening();
   std::string value;
-  rocksdb::Status s = db->db()->Get(rocksdb::ReadOptions(), db->Family(cf),
-                                    rocksdb::Slice(key.data(), key.size()),
-                                    &value);
+  rocksdb::Status s =
+      db->db()->Get(rocksdb::ReadOptions(), db->Family(cf),
+                    rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, absl::StrCat("read ", std::string(cf)));
   return value;
@@ -161,7 +162,8 @@ absl::StatusOr<std::optional<std::string>> Store::Get(
 
 absl::Status Store::Scan(
     std::string_view cf, std::string_view begin, std::string_view end,
-    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+    const std::function<bool(std::string_view, std::string_view)>& visit)
+    const {
   std::shared_ptr<Db> db = Current();
   if (db == nullptr) return Reopening();
   std::unique_ptr<rocksdb::Iterator> it(
@@ -179,7 +181,8 @@ absl::Status Store::Scan(
 
 absl::Status Store::ScanPrefix(
     std::string_view cf, std::string_view prefix,
-    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+    const std::function<bool(std::string_view, std::string_view)>& visit)
+    const {
   return Scan(cf, prefix, "", [&](std::string_view k, std::string_view v) {
     if (k.substr(0, prefix.size()) != prefix) return false;
     return visit(k, v);
@@ -227,9 +230,9 @@ absl::StatusOr<std::optional<StoredPosition>> Store::Position(
   std::shared_ptr<Db> db = Current();
   if (db == nullptr) return Reopening();
   std::string v;
-  rocksdb::Status s = db->db()->Get(rocksdb::ReadOptions(),
-                                    db->Family(kOffsets),
-                                    OffsetKey(topic, partition), &v);
+  rocksdb::Status s =
+      db->db()->Get(rocksdb::ReadOptions(), db->Family(kOffsets),
+                    OffsetKey(topic, partition), &v);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "read offsets");
   // Value: next offset (8 bytes, big-endian) then the log id, if any.
@@ -244,15 +247,16 @@ absl::StatusOr<std::optional<StoredPosition>> Store::Position(
 absl::StatusOr<std::vector<OutboxRecord>> Store::PendingOutbox() const {
   std::vector<OutboxRecord> out;
   bool corrupt = false;
-  absl::Status s = Scan(kOutbox, "", "", [&](std::string_view k, std::string_view v) {
-    OutboxRecord r;
-    if (!DecodeOutbox(k, v, &r)) {
-      corrupt = true;
-      return false;
-    }
-    out.push_back(std::move(r));
-    return true;
-  });
+  absl::Status s =
+      Scan(kOutbox, "", "", [&](std::string_view k, std::string_view v) {
+        OutboxRecord r;
+        if (!DecodeOutbox(k, v, &r)) {
+          corrupt = true;
+          return false;
+        }
+        out.push_back(std::move(r));
+        return true;
+      });
   if (!s.ok()) return s;
   if (corrupt) return absl::DataLossError("store: corrupt outbox record");
   return out;
@@ -303,9 +307,9 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
     for (it->Seek(published_from_); it->Valid() && dropped < excess;
          it->Next()) {
       wb.Delete(Family(kPublished), it->key());
-      published_from_ = EncodeUint64(DecodeUint64(std::string_view(
-                                         it->key().data(), it->key().size())) +
-                                     1);
+      published_from_ = EncodeUint64(
+          DecodeUint64(std::string_view(it->key().data(), it->key().size())) +
+          1);
       ++dropped;
     }
   }
@@ -314,7 +318,8 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   absl::Status s = WriteLocked(wo, &wb, "delete outbox");
   if (s.ok()) {
     outbox_size_ -= std::min<uint64_t>(outbox_size_, present);
-    published_size_ = published_size_ + kept - std::min(published_size_ + kept, dropped);
+    published_size_ =
+        published_size_ + kept - std::min(published_size_ + kept, dropped);
   }
   return s;
 }
@@ -340,7 +345,8 @@ absl::StatusOr<uint64_t> Store::RequeuePublished(std::string_view log_id) {
       break;
     }
     if (confirmed_in == log_id) continue;
-    wb.Put(Family(kOutbox), it->key(), rocksdb::Slice(value.data(), value.size()));
+    wb.Put(Family(kOutbox), it->key(),
+           rocksdb::Slice(value.data(), value.size()));
     wb.Delete(Family(kPublished), it->key());
     ++moved;
   }

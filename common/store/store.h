@@ -99,8 +99,8 @@ class WriteBatch {
   // Records that everything before `next_offset` of topic/partition, in
   // the log `log_id` (StoredPosition), has been applied by this batch.
   // The last call per partition wins, so a reset may move it backwards.
-  void SetOffset(std::string_view topic, int32_t partition,
-                 int64_t next_offset, std::string_view log_id = "");
+  void SetOffset(std::string_view topic, int32_t partition, int64_t next_offset,
+                 std::string_view log_id = "");
 
   // True if nothing was written.
   bool empty() const;
@@ -112,7 +112,7 @@ class WriteBatch {
   friend class Store;
   const Store* store_;
   mutable rocksdb::WriteBatchWithIndex batch_;  // Get() needs non-const
-  std::vector<OutboxRecord> outbox_;  // seq assigned at commit
+  std::vector<OutboxRecord> outbox_;            // seq assigned at commit
   std::map<std::pair<std::string, int32_t>, StoredPosition> offsets_;
 };
 
@@ -220,8 +220,8 @@ class Store {
 
  private:
   friend class WriteBatch;
-  class Db;         // one open of the database (store_open.cc)
-  class FamilyId;   // a column family named by its id, for batches
+  class Db;        // one open of the database (store_open.cc)
+  class FamilyId;  // a column family named by its id, for batches
   using Families =
       std::map<std::string, std::unique_ptr<FamilyId>, std::less<>>;
   struct Opened;

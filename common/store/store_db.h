@@ -57,8 +57,8 @@ class Store::FamilyId : public rocksdb::ColumnFamilyHandle {
   uint32_t GetID() const override { return id_; }
   rocksdb::Status GetDescriptor(
       rocksdb::ColumnFamilyDescriptor* desc) override {
-    *desc = rocksdb::ColumnFamilyDescriptor(name_,
-                                            rocksdb::ColumnFamilyOptions());
+    *desc =
+        rocksdb::ColumnFamilyDescriptor(name_, rocksdb::ColumnFamilyOptions());
     return rocksdb::Status::OK();
   }
   const rocksdb::Comparator* GetComparator() const override {

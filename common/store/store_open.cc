@@ -77,11 +77,12 @@ class StoreLogger : public rocksdb::Logger {
     // At warn: RocksDB says "error" of things that are none (a directory
     // not there yet when a store is created); a failure that matters
     // comes back from the write and is the store's STORE FAULT line.
-    log::Warn("rocksdb",
-              {{"path", path_},
-               {"rocksdb_level",
-                level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? "error" : "warn"},
-               {"message", std::string(absl::StripTrailingAsciiWhitespace(text))}});
+    log::Warn(
+        "rocksdb",
+        {{"path", path_},
+         {"rocksdb_level",
+          level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? "error" : "warn"},
+         {"message", std::string(absl::StripTrailingAsciiWhitespace(text))}});
   }
 
  private:
@@ -102,8 +103,11 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   db_options.info_log = std::make_shared<StoreLogger>(options.path);
   if (env != nullptr) db_options.env = env;
 
-  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kOutbox,
-                                    kOffsets, kMeta, kDeadLetters,
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
+                                    kOutbox,
+                                    kOffsets,
+                                    kMeta,
+                                    kDeadLetters,
                                     kPublished};
   for (const auto& cf : options.column_families) names.push_back(cf);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -141,7 +145,8 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   return opened;
 }
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(
+    const StoreOptions& options) {
   if (options.path.empty()) {
     return absl::InvalidArgumentError("store: path is empty");
   }
@@ -155,9 +160,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   for (const auto& [name, id] : opened->family_ids) {
     families[name] = std::make_unique<FamilyId>(name, id);
   }
-  return std::unique_ptr<Store>(new Store(options, std::move(env),
-                                          std::move(families),
-                                          *std::move(opened)));
+  return std::unique_ptr<Store>(new Store(
+      options, std::move(env), std::move(families), *std::move(opened)));
 }
 
 Store::Store(const StoreOptions& options, std::unique_ptr<rocksdb::Env> env,
@@ -229,16 +233,17 @@ absl::Status Store::WriteLocked(const rocksdb::WriteOptions& wo,
   if (s.ok()) return absl::OkStatus();
   if (!fault_.has_value()) {
     fault_ = StoreFault{FaultKind(s), s.ToString(), absl::Now()};
-    log::Error("STORE FAULT: writes fail; the service takes no input and "
-               "acknowledges no write until the disk recovers",
-               {{"path", options_.path},
-                {"kind", fault_->kind},
-                {"error", fault_->message}});
+    log::Error(
+        "STORE FAULT: writes fail; the service takes no input and "
+        "acknowledges no write until the disk recovers",
+        {{"path", options_.path},
+         {"kind", fault_->kind},
+         {"error", fault_->message}});
   }
   return absl::UnavailableError(absl::StrCat(
-      "store: ", std::string(what), ": not written (", KindInWords(fault_->kind),
-      "); nothing was acknowledged, retry later", Caveat(fault_->kind), ": ",
-      s.ToString()));
+      "store: ", std::string(what), ": not written (",
+      KindInWords(fault_->kind), "); nothing was acknowledged, retry later",
+      Caveat(fault_->kind), ": ", s.ToString()));
 }
 
 absl::Status Store::ProbeDisk() const {

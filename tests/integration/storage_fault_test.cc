@@ -7,8 +7,9 @@
 // naming the fault) and /metrics (caserelay_store_fault{kind="no_space"}),
 // and once space is back it resumes by itself and every petition is routed
 // exactly once. The same for the consumers of case-events, supervision
-// and notification: each case armed once and told once (one SMS). (Write errors and failed fsyncs cannot be caused from
-// outside without a faulty block device; the in-process tests inject them:
+// and notification: each case armed once and told once (one SMS). (Write errors
+// and failed fsyncs cannot be caused from outside without a faulty block
+// device; the in-process tests inject them:
 // tests/unit/common/store/store_fault_test.cc and
 // tests/unit/common/service/consume_loop_fault_test.cc.)
 //
@@ -58,7 +59,8 @@ class SmallDisk {
     const std::string data = absl::StrCat("size=", size, ",mode=0700");
     if (mount("tmpfs", dir_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
               data.c_str()) != 0) {
-      error_ = absl::StrCat("mount tmpfs on ", dir_, ": ", std::strerror(errno));
+      error_ =
+          absl::StrCat("mount tmpfs on ", dir_, ": ", std::strerror(errno));
       return;
     }
     mounted_ = true;
@@ -279,7 +281,8 @@ TEST(StorageFaultTest, AFullDiskStopsInputUntilSpaceIsBackAndLosesNothing) {
   }
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable)
       << refused.status();
-  EXPECT_THAT(refused.status().message(), HasSubstr("nothing was acknowledged"));
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("nothing was acknowledged"));
   EXPECT_THAT(WaitForHealth(system, "intake", "503", absl::Seconds(10)),
               HasSubstr("store: writes fail (no_space)"));
   EXPECT_EQ(*system.Metric("intake", kNoSpace), 1);
@@ -318,7 +321,6 @@ TEST(StorageFaultTest, AFullDiskStopsInputUntilSpaceIsBackAndLosesNothing) {
   EXPECT_EQ(*system.MetricSum("routing", "caserelay_events_dead_letter_total"),
             0);
 }
-
 
 // supervision and notification, each on a disk of its own, both full: they
 // apply no case event (supervision's applied count stands still, no SMS is
@@ -361,8 +363,7 @@ TEST(StorageFaultTest, CaseEventConsumersOnAFullDiskCatchUpOnce) {
     cases.push_back(*id);
     ASSERT_TRUE(Routed(system, *id, Scaled(absl::Seconds(20)))) << *id;
     for (const char* service : {"supervision", "notification"}) {
-      health[service] =
-          WaitForHealth(system, service, "503", absl::Seconds(2));
+      health[service] = WaitForHealth(system, service, "503", absl::Seconds(2));
     }
   }
   ASSERT_TRUE(both_down()) << health["supervision"] << health["notification"];

@@ -119,10 +119,10 @@ TEST_P(ConsumeLoopFaultTest, StopsTakingInputAndResumesWithNothingLost) {
             std::optional<std::string>("e0;e1;e2;e3;"));
   ASSERT_TRUE(Eventually([&] { return ProducedIds().size() == 4; }));
   std::map<std::string, int> produced = ProducedIds();
-  EXPECT_THAT(produced, ElementsAre(::testing::Key("e0/routed"),
-                                    ::testing::Key("e1/routed"),
-                                    ::testing::Key("e2/routed"),
-                                    ::testing::Key("e3/routed")));
+  EXPECT_THAT(
+      produced,
+      ElementsAre(::testing::Key("e0/routed"), ::testing::Key("e1/routed"),
+                  ::testing::Key("e2/routed"), ::testing::Key("e3/routed")));
   // Once each; after a failed fsync the batch may have reached the disk
   // and be committed again: a copy (dropped by event id downstream).
   for (const auto& [id, times] : produced) {
@@ -134,8 +134,7 @@ TEST_P(ConsumeLoopFaultTest, StopsTakingInputAndResumesWithNothingLost) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, ConsumeLoopFaultTest,
-                         ::testing::ValuesIn(kFaults),
-                         [](const auto& info) {
+                         ::testing::ValuesIn(kFaults), [](const auto& info) {
                            return std::string(info.param.kind);
                          });
 

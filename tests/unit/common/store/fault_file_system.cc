@@ -55,8 +55,8 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
     if (IOStatus s = fs_->Check("sync", name_); !s.ok()) return s;
     return FSWritableFileOwnerWrapper::Fsync(options, dbg);
   }
-  IOStatus RangeSync(uint64_t offset, uint64_t nbytes,
-                     const IOOptions& options, IODebugContext* dbg) override {
+  IOStatus RangeSync(uint64_t offset, uint64_t nbytes, const IOOptions& options,
+                     IODebugContext* dbg) override {
     if (IOStatus s = fs_->Check("sync", name_); !s.ok()) return s;
     return FSWritableFileOwnerWrapper::RangeSync(offset, nbytes, options, dbg);
   }
@@ -132,7 +132,8 @@ IOStatus FaultFileSystem::NewWritableFile(
     const std::string& fname, const rocksdb::FileOptions& options,
     std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
   IOStatus s = target()->NewWritableFile(fname, options, result, dbg);
-  if (s.ok()) result->reset(new FaultWritableFile(std::move(*result), fname, this));
+  if (s.ok())
+    result->reset(new FaultWritableFile(std::move(*result), fname, this));
   return s;
 }
 
@@ -140,7 +141,8 @@ IOStatus FaultFileSystem::ReopenWritableFile(
     const std::string& fname, const rocksdb::FileOptions& options,
     std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
   IOStatus s = target()->ReopenWritableFile(fname, options, result, dbg);
-  if (s.ok()) result->reset(new FaultWritableFile(std::move(*result), fname, this));
+  if (s.ok())
+    result->reset(new FaultWritableFile(std::move(*result), fname, this));
   return s;
 }
 
@@ -150,7 +152,8 @@ IOStatus FaultFileSystem::ReuseWritableFile(
     std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
   IOStatus s =
       target()->ReuseWritableFile(fname, old_fname, options, result, dbg);
-  if (s.ok()) result->reset(new FaultWritableFile(std::move(*result), fname, this));
+  if (s.ok())
+    result->reset(new FaultWritableFile(std::move(*result), fname, this));
   return s;
 }
 

@@ -36,8 +36,8 @@ const char* InjectedFaultName(InjectedFault fault);
 class FaultFileSystem : public rocksdb::FileSystemWrapper {
  public:
   // Wraps `base` (the default: the real POSIX file system).
-  explicit FaultFileSystem(
-      std::shared_ptr<rocksdb::FileSystem> base = rocksdb::FileSystem::Default());
+  explicit FaultFileSystem(std::shared_ptr<rocksdb::FileSystem> base =
+                               rocksdb::FileSystem::Default());
 
   // Turns `fault` on (replacing any other) or, with kNone, off.
   void Inject(InjectedFault fault) { fault_ = fault; }

@@ -24,11 +24,11 @@ namespace caserelay::store {
 namespace {
 
 using ::testing::Each;
-using ::testing::HasSubstr;
-using ::testing::SizeIs;
 using testing::FakeProducer;
 using testing::FaultFileSystem;
+using ::testing::HasSubstr;
 using testing::InjectedFault;
+using ::testing::SizeIs;
 
 constexpr absl::Duration kRecoverWithin = absl::Seconds(20);
 
@@ -100,7 +100,8 @@ TEST_P(StoreFaultTest, CommitIsUnavailableAndWritesNothingWhileTheFaultLasts) {
   Fill(batch, 1);
   auto committed = store_->Commit(batch);
   EXPECT_EQ(committed.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(committed.status().message(), HasSubstr("nothing was acknowledged"));
+  EXPECT_THAT(committed.status().message(),
+              HasSubstr("nothing was acknowledged"));
   ASSERT_TRUE(store_->Fault().has_value());
   EXPECT_EQ(store_->Fault()->kind, GetParam().kind);
   // A second try while the disk still fails: refused, nothing written.
@@ -144,8 +145,8 @@ TEST_P(StoreFaultTest, TheSameBatchCommitsOnceTheFaultClearsAndNothingIsLost) {
   // copy by event id), never zero times.
   std::vector<std::string> outbox = OutboxValues();
   const size_t most = GetParam().fault == InjectedFault::kSyncError ? 2 : 1;
-  EXPECT_THAT(outbox, SizeIs(::testing::AllOf(::testing::Ge(1u),
-                                              ::testing::Le(most))));
+  EXPECT_THAT(outbox,
+              SizeIs(::testing::AllOf(::testing::Ge(1u), ::testing::Le(most))));
   EXPECT_THAT(outbox, Each("event-1"));
 
   // Later commits work, and everything survives a restart.
@@ -188,7 +189,8 @@ INSTANTIATE_TEST_SUITE_P(Faults, StoreFaultTest, ::testing::ValuesIn(kFaults),
 // A commit whose fsync failed reached the disk after all (RocksDB finds it
 // in the WAL when the store is opened again): its event must still be
 // published, though the publisher was told the commit failed.
-TEST(StoreFaultPublisherTest, AnEventOfAFailedCommitFoundAtTheReopenIsPublished) {
+TEST(StoreFaultPublisherTest,
+     AnEventOfAFailedCommitFoundAtTheReopenIsPublished) {
   testing::TempDir dir;
   auto fs = std::make_shared<FaultFileSystem>();
   StoreOptions options;
@@ -198,8 +200,9 @@ TEST(StoreFaultPublisherTest, AnEventOfAFailedCommitFoundAtTheReopenIsPublished)
   ASSERT_TRUE(store.ok()) << store.status();
   FakeProducer* producer = nullptr;
   auto publisher = OutboxPublisher::Create(
-      store->get(), [&producer](kafka::DeliveryCallback cb)
-                        -> absl::StatusOr<std::unique_ptr<kafka::Producer>> {
+      store->get(),
+      [&producer](kafka::DeliveryCallback cb)
+          -> absl::StatusOr<std::unique_ptr<kafka::Producer>> {
         auto p = std::make_unique<FakeProducer>(std::move(cb));
         producer = p.get();
         return std::unique_ptr<kafka::Producer>(std::move(p));
@@ -209,7 +212,8 @@ TEST(StoreFaultPublisherTest, AnEventOfAFailedCommitFoundAtTheReopenIsPublished)
   fs->Inject(InjectedFault::kSyncError);
   WriteBatch failed(store->get());
   failed.AddOutbox("case-events", "case-1", "event-1");
-  ASSERT_EQ((*publisher)->Commit(failed).code(), absl::StatusCode::kUnavailable);
+  ASSERT_EQ((*publisher)->Commit(failed).code(),
+            absl::StatusCode::kUnavailable);
   fs->Clear();
   // Another write (the failed one is not retried): the store reopens.
   WriteBatch next(store->get());
