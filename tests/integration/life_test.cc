@@ -250,8 +250,10 @@ TEST(LifeTest, VerifyNamesExactlyTheEventAlteredInTheStore) {
   // with disk access would: a different reason, everything else kept.
   (*sys)->Kill("routing", SIGTERM);
   {
-    auto store = store::Store::Open(
-        {(*sys)->dir() + "/data-routing", {"cases", "history", "inbox", "matters"}, true});
+    store::StoreOptions options;
+    options.path = (*sys)->dir() + "/data-routing";
+    options.column_families = {"cases", "history", "inbox", "matters"};
+    auto store = store::Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     const std::string key = id + std::string(1, '\0') + store::EncodeUint64(2);
     auto raw = (*store)->Get("history", key);
