@@ -15,9 +15,10 @@
 // for a wrong look-up code), which the test provokes so that no cell
 // changes a case.
 
+#include "tests/integration/authz_matrix.h"
+
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -39,75 +40,28 @@ namespace caserelay::testing {
 namespace {
 
 namespace v1 = caserelay::v1;
-
-constexpr char kTownship[] = "140431100";          // 沁河镇, 沁源县
-constexpr char kCounty[] = "140431";               // 沁源县
-constexpr char kCountyBureau[] = "140431:bureau";  // holds the claim
-constexpr char kCityBureau[] = "140400:bureau";    // 长治市: supervises it
-constexpr char kSibling[] = "140404:bureau";  // 上党区, also under 长治市
-constexpr char kCountyDiscipline[] = "140431:discipline";  // 沁源县纪委监委
-constexpr char kOtherProvince[] = "130000:bureau";         // 河北省信访局
-constexpr char kWeb[] = "service:web";  // the web gateway: speaks for users
+using authz::Caller;
+using authz::Callers;
+using authz::Cases;
+using authz::Classify;
+using authz::kCityBureau;
+using authz::kCounty;
+using authz::kCountyBureau;
+using authz::kCountyDiscipline;
+using authz::kOtherProvince;
+using authz::kSibling;
+using authz::kTownship;
+using authz::kWeb;
+using authz::Name;
+using authz::Outcome;
+using authz::RegionOf;
+using authz::Rpc;
+using authz::Rpcs;
+using authz::Want;
+using authz::Within;
 
 // 2026-07-01 09:00 China time; the transfer deadlines fall due on 07-17.
 const absl::Time kStart = China(2026, 7, 1, 9);
-
-enum class Want { kAllow, kDeny, kUnauth };
-
-const char* Name(Want w) {
-  switch (w) {
-    case Want::kAllow:
-      return "allow";
-    case Want::kDeny:
-      return "DENIED";
-    case Want::kUnauth:
-      return "UNAUTH";
-  }
-  return "?";
-}
-
-// What a call gave: its code and, for an allowed list or figure, whether
-// it showed the accusation to its accused unit.
-struct Outcome {
-  grpc::StatusCode code;
-  bool leaked = false;
-};
-
-Want Classify(const Outcome& o) {
-  if (o.code == grpc::StatusCode::UNAUTHENTICATED) return Want::kUnauth;
-  if (o.code == grpc::StatusCode::PERMISSION_DENIED) return Want::kDeny;
-  return Want::kAllow;
-}
-
-// Who calls, and about which case: the accused unit is asked about the
-// accusation (whose holder it supervises), everyone else about the claim.
-struct Caller {
-  std::string label;
-  std::string principal;  // "" : no credentials
-  bool accused = false;
-};
-
-// What the calls need to know of the two cases.
-struct Cases {
-  std::string claim;
-  std::string claim_holder;
-  std::string claim_code;  // its look-up code
-  std::string claim_sms;   // its receipt SMS
-  std::string accusation;
-  std::string accusation_holder;
-  std::string accusation_sms;
-  // The province bureau, which counts every Shanxi case, on the service
-  // called.
-  std::shared_ptr<grpc::Channel> province;
-};
-
-std::string RegionOf(const std::string& office) {
-  return office.substr(0, office.find(':'));
-}
-
-void Within(grpc::ClientContext& ctx) {
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-}
 
 // A channel to `service` as `principal` (its token, which the harness
 // writes for every office of SystemOptions::offices and every service's
@@ -129,234 +83,6 @@ std::shared_ptr<grpc::Channel> ChannelAs(System& sys,
     std::abort();  // a broken harness, not a failing system
   }
   return *channel;
-}
-
-using Call = std::function<Outcome(const std::shared_ptr<grpc::Channel>&,
-                                   const Caller&, const Cases&)>;
-
-struct Rpc {
-  std::string name;
-  Call call;
-  // Expected per caller label (see Callers()).
-  std::vector<Want> want;
-};
-
-std::vector<Caller> Callers() {
-  return {
-      {"holder", kCountyBureau},
-      {"supervising bureau", kCityBureau},
-      {"sibling office", kSibling},
-      {"other province", kOtherProvince},
-      {"accused unit", kCityBureau, /*accused=*/true},
-      {"service:routing", "service:routing"},
-      {"service:web", kWeb},
-      {"service:notification", "service:notification"},
-      {"no credentials", ""},
-  };
-}
-
-constexpr Want A = Want::kAllow;
-constexpr Want D = Want::kDeny;
-constexpr Want U = Want::kUnauth;
-
-std::vector<Rpc> Rpcs() {
-  std::vector<Rpc> rpcs;
-  // --- routing ---
-  rpcs.push_back({"routing.GetCase",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::GetCaseRequest req;
-                    req.set_case_id(c.accused ? k.accusation : k.claim);
-                    v1::CaseDetail resp;
-                    return Outcome{v1::RoutingService::NewStub(ch)
-                                       ->GetCase(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  {A, A, D, D, D, D, D, D, U}});
-  rpcs.push_back({"routing.ListInbox",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ListInboxRequest req;
-                    req.set_office_code(c.accused ? k.accusation_holder
-                                                  : k.claim_holder);
-                    req.set_page_size(500);
-                    v1::ListInboxResponse resp;
-                    Outcome o{v1::RoutingService::NewStub(ch)
-                                  ->ListInbox(&ctx, req, &resp)
-                                  .error_code()};
-                    for (const auto& item : resp.items()) {
-                      if (c.accused && item.case_id() == k.accusation)
-                        o.leaked = true;
-                    }
-                    return o;
-                  },
-                  // The accused bureau supervises the holder: it lists the
-                  // inbox, without the accusation.
-                  {A, A, D, D, A, D, D, D, U}});
-  rpcs.push_back({"routing.Act",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ActRequest req;
-                    req.set_case_id(c.accused ? k.accusation : k.claim);
-                    req.set_expected_version(
-                        1000);  // stale: ABORTED if allowed
-                    req.mutable_accept();
-                    v1::CaseView resp;
-                    return Outcome{v1::RoutingService::NewStub(ch)
-                                       ->Act(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  {A, D, D, D, D, D, D, D, U}});
-  rpcs.push_back(
-      {"routing.PreviewRoute",
-       [](auto ch, const Caller&, const Cases&) {
-         grpc::ClientContext ctx;
-         Within(ctx);
-         v1::PreviewRouteRequest req;
-         *req.mutable_matter() = SamplePetition(kTownship, 90).matter();
-         v1::RouteDecision resp;
-         return Outcome{v1::RoutingService::NewStub(ch)
-                            ->PreviewRoute(&ctx, req, &resp)
-                            .error_code()};
-       },
-       // Any office may ask how a matter would be routed: no case is read.
-       {A, A, A, A, A, D, D, D, U}});
-  // --- supervision ---
-  rpcs.push_back({"supervision.ListDeadlines",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ListDeadlinesRequest req;
-                    req.set_case_id(c.accused ? k.accusation : k.claim);
-                    v1::ListDeadlinesResponse resp;
-                    return Outcome{v1::SupervisionService::NewStub(ch)
-                                       ->ListDeadlines(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  {A, A, D, D, D, D, D, D, U}});
-  rpcs.push_back({"supervision.ListRedLights",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ListRedLightsRequest req;
-                    req.set_region_code(RegionOf(c.accused ? k.accusation_holder
-                                                           : k.claim_holder));
-                    v1::ListRedLightsResponse resp;
-                    Outcome o{v1::SupervisionService::NewStub(ch)
-                                  ->ListRedLights(&ctx, req, &resp)
-                                  .error_code()};
-                    for (const auto& light : resp.lights()) {
-                      if (c.accused && light.deadline().deadline_id().rfind(
-                                           k.accusation, 0) == 0) {
-                        o.leaked = true;
-                      }
-                    }
-                    return o;
-                  },
-                  {A, A, D, D, A, D, D, D, U}});
-  rpcs.push_back(
-      {"supervision.GetIndicators",
-       [](auto ch, const Caller& c, const Cases& k) {
-         auto backlog = [&](const std::shared_ptr<grpc::Channel>& channel,
-                            Outcome* o) {
-           grpc::ClientContext ctx;
-           Within(ctx);
-           v1::GetIndicatorsRequest req;
-           req.mutable_scope()->set_region_code(
-               RegionOf(c.accused ? k.accusation_holder : k.claim_holder));
-           v1::GetIndicatorsResponse resp;
-           o->code = v1::SupervisionService::NewStub(channel)
-                         ->GetIndicators(&ctx, req, &resp)
-                         .error_code();
-           return resp.total().backlog();
-         };
-         Outcome o{grpc::StatusCode::OK};
-         const int got = backlog(ch, &o);
-         if (c.accused && o.code == grpc::StatusCode::OK) {
-           // The province bureau counts the accusation; its accused unit,
-           // over the same scope, must count one case less.
-           Outcome province{grpc::StatusCode::OK};
-           const int all = backlog(k.province, &province);
-           o.leaked = province.code != grpc::StatusCode::OK || got != all - 1;
-         }
-         return o;
-       },
-       {A, A, D, D, A, D, D, D, U}});
-  // --- notification ---
-  rpcs.push_back({"notification.ListMessages",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ListMessagesRequest req;
-                    req.set_case_id(c.accused ? k.accusation : k.claim);
-                    v1::ListMessagesResponse resp;
-                    return Outcome{v1::NotificationService::NewStub(ch)
-                                       ->ListMessages(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  {A, A, D, D, D, D, D, D, U}});
-  rpcs.push_back(
-      {"notification.ResolveMessage",
-       [](auto ch, const Caller& c, const Cases& k) {
-         grpc::ClientContext ctx;
-         Within(ctx);
-         v1::ResolveMessageRequest req;
-         req.set_message_id(c.accused ? k.accusation_sms : k.claim_sms);
-         req.set_resolution(v1::SMS_RESOLUTION_SENT);
-         req.set_note("authz matrix");  // not UNKNOWN: FAILED_PRECONDITION
-         v1::ResolveMessageResponse resp;
-         return Outcome{v1::NotificationService::NewStub(ch)
-                            ->ResolveMessage(&ctx, req, &resp)
-                            .error_code()};
-       },
-       // Only a petition bureau resolves: the holder here is one.
-       {A, A, D, D, D, D, D, D, U}});
-  // --- intake ---
-  rpcs.push_back(
-      {"intake.SubmitPetition",
-       [](auto ch, const Caller&, const Cases&) {
-         static int n = 200;
-         grpc::ClientContext ctx;
-         Within(ctx);
-         v1::SubmitPetitionResponse resp;
-         return Outcome{
-             v1::IntakeService::NewStub(ch)
-                 ->SubmitPetition(&ctx, SamplePetition(kTownship, ++n), &resp)
-                 .error_code()};
-       },
-       // An office (a visit registered at its counter) or the web gateway
-       // for a user.
-       {A, A, A, A, A, D, A, D, U}});
-  rpcs.push_back({"intake.GetCaseStatus",
-                  [](auto ch, const Caller&, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::GetCaseStatusRequest req;
-                    req.set_case_number(k.claim);
-                    req.set_lookup_code(k.claim_code);
-                    v1::GetCaseStatusResponse resp;
-                    return Outcome{v1::IntakeService::NewStub(ch)
-                                       ->GetCaseStatus(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  {A, A, A, A, A, D, A, D, U}});
-  rpcs.push_back({"intake.ResolveContact",
-                  [](auto ch, const Caller&, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ResolveContactRequest req;
-                    req.set_case_number(k.claim);
-                    v1::ResolveContactResponse resp;
-                    return Outcome{v1::IntakeService::NewStub(ch)
-                                       ->ResolveContact(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  // Only notification, to send the petitioner's SMS.
-                  {D, D, D, D, D, D, D, A, U}});
-  return rpcs;
 }
 
 // The service an RPC's name starts with ("routing.GetCase" -> "routing").
