@@ -11,9 +11,10 @@
 
 #include "caserelay/v1/intake.pb.h"
 #include "services/intake/intake_service.h"
-#include "services/intake/pii_cipher.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/fuzz/service_fuzz.h"
+#include "tests/unit/services/intake/intake_fixture.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
@@ -32,33 +33,18 @@ constexpr const char* kCallers[] = {"140431:bureau", "service:notification",
 
 struct Fixture {
   svctest::FixedCaller caller{kCallers[0]};
-  std::unique_ptr<svctest::TestContext> t =
-      fuzz::OrDie(svctest::TestContext::Create(
-          ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0)));
-  std::unique_ptr<PiiCipher> pii = fuzz::OrDie(PiiCipher::Create([] {
-    PiiKeyRing ring;
-    ring.keys["f1"] = std::string(kPiiKeySize, '\x11');
-    ring.current = "f1";
-    ring.identity_secret = "fuzz-identity-secret";
-    return ring;
-  }()));
+  std::unique_ptr<svctest::TestContext> t = fuzz::OrDie(
+      svctest::TestContext::Create(ColumnFamilies(), svctest::FixtureStart()));
+  // The unit tests' key ring and look-up secret (intake_fixture.h); the
+  // shipped data loaded by fuzz_support.h, which aborts where the unit
+  // tests' loader would fail a test.
   IntakeServiceImpl service{
       WithCaller(t->context(), &caller), &fuzz::ShippedRegions(),
-      &fuzz::ShippedOffices(),           pii.get(),
-      LookupCodes("fuzz-secret"),        Limits()};
+      &fuzz::ShippedOffices(),           &TestPii(),
+      LookupCodes("test-secret"),        Limits()};
 
   Fixture() {
-    caserelay::v1::SubmitPetitionRequest req;
-    auto* p = req.mutable_petitioner();
-    p->set_name("张三");
-    p->set_phone("13800138000");
-    p->set_address("山西省长治市沁源县沁河镇1号");
-    auto* m = req.mutable_matter();
-    m->set_region_code("140431");
-    m->set_category("labour");
-    m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
-    m->set_channel(caserelay::v1::CHANNEL_ONLINE);
-    m->set_text("某公司拖欠工资三个月。");
+    caserelay::v1::SubmitPetitionRequest req = ValidPetition();
     grpc::ServerContext ctx;
     caserelay::v1::SubmitPetitionResponse resp;
     if (grpc::Status s = service.SubmitPetition(&ctx, &req, &resp); !s.ok()) {

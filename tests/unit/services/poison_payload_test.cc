@@ -20,7 +20,7 @@
 #include "services/notification/message_book.h"
 #include "services/notification/notification_service.h"
 #include "services/supervision/supervision_service.h"
-#include "tests/unit/services/intake/test_pii.h"
+#include "tests/unit/services/intake/intake_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::svctest {
@@ -82,10 +82,7 @@ std::vector<Consumer> CaseEventConsumers() {
       {"intake",
        [start] { return TestContext::Create(intake::ColumnFamilies(), start); },
        [](TestContext& t) -> std::shared_ptr<service::EventHandler> {
-         return std::make_shared<intake::IntakeServiceImpl>(
-             t.context(), &ShippedRegions(), &ShippedOfficeDirectory(),
-             &intake::TestPii(), intake::LookupCodes("test-secret"),
-             intake::Limits());
+         return intake::NewIntakeService(t);
        }},
       {"supervision",
        [start] {

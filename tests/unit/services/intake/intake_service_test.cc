@@ -1,25 +1,24 @@
-// IntakeServiceImpl with a real temp-dir Store: the read model of
-// "case-events" (Apply), what the petitioner sees of it, the rate limit on
-// look-ups, and the identity key on PetitionReceived.
+// IntakeServiceImpl with a real temp-dir Store (intake_fixture.h): a
+// submitted petition, the read model of "case-events" (Apply), what the
+// petitioner sees of it, and what PetitionReceived carries (the identity
+// key, the random petitioner reference). The look-ups' limits and who may
+// call are in intake_lookup_access_test.cc.
 
 #include "services/intake/intake_service.h"
 
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
-#include "common/region/region_tree.h"
-#include "common/rpc/convert.h"
 #include "common/service/held_events.h"
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/intake/identity_key.h"
-#include "tests/unit/services/intake/test_pii.h"
+#include "tests/unit/services/intake/intake_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
@@ -28,117 +27,6 @@ namespace {
 using caserelay::v1::Envelope;
 using caserelay::v1::IntakeCaseRecord;
 
-class IntakeServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
-    t_->set_auth(&caller_);
-    LookupLimits lookup;
-    lookup.max_failures = 5;
-    // One wait of 15 minutes, forgotten 15 minutes after the last failure.
-    lookup.backoff_first = absl::Minutes(15);
-    lookup.backoff_max = absl::Minutes(15);
-    lookup.quiet_period = absl::Minutes(15);
-    service_ = std::make_unique<IntakeServiceImpl>(
-        t_->context(), &svctest::ShippedRegions(),
-        &svctest::ShippedOfficeDirectory(), &TestPii(),
-        LookupCodes("test-secret"), Limits(), lookup);
-  }
-
-  // Submits a valid petition; returns its case number and look-up code.
-  caserelay::v1::SubmitPetitionResponse Submit() {
-    caserelay::v1::SubmitPetitionRequest req;
-    auto* p = req.mutable_petitioner();
-    p->set_name("张三");
-    p->set_phone("13800138000");
-    p->set_address("山西省长治市沁源县沁河镇1号");
-    auto* m = req.mutable_matter();
-    m->set_region_code("140431");
-    m->set_category("labour");
-    m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
-    m->set_channel(caserelay::v1::CHANNEL_ONLINE);
-    m->set_text("某公司拖欠工资三个月。");
-    caserelay::v1::SubmitPetitionResponse resp;
-    grpc::Status s = service_->SubmitPetition(&ctx_, &req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return resp;
-  }
-
-  // routing's CaseEvent number `sequence` of `case_id`: the case is held
-  // by `office_code` in `state` after it.
-  static Envelope Event(const std::string& case_id, uint64_t sequence,
-                        caserelay::v1::CaseState state,
-                        const std::string& office_code,
-                        const std::string& office_name) {
-    Envelope e;
-    e.set_event_id("routing/" + case_id + "/" + std::to_string(sequence));
-    e.set_case_id(case_id);
-    e.set_sequence(sequence);
-    e.set_producer("routing");
-    *e.mutable_occurred_at() =
-        time::ToProto(svctest::ChinaTime(2026, 11, 22, 11, 0));
-    auto* c = e.mutable_case_event();
-    c->set_action(sequence == 1 ? caserelay::v1::CASE_ACTION_REGISTER
-                                : caserelay::v1::CASE_ACTION_TRANSFER);
-    c->set_to_state(state);
-    c->set_holder_office_code(office_code);
-    c->set_holder_office_name(office_name);
-    c->set_region_code("140431");
-    return e;
-  }
-
-  // REGISTER: held by the county bureau.
-  static Envelope Registered(const std::string& case_id, uint64_t sequence,
-                             const std::string& office_code,
-                             const std::string& office_name) {
-    return Event(case_id, sequence, caserelay::v1::CASE_STATE_REGISTERED,
-                 office_code, office_name);
-  }
-
-  grpc::StatusCode Look(const std::string& case_number, const std::string& code,
-                        caserelay::v1::GetCaseStatusResponse* resp = nullptr) {
-    caserelay::v1::GetCaseStatusRequest req;
-    req.set_case_number(case_number);
-    req.set_lookup_code(code);
-    caserelay::v1::GetCaseStatusResponse ignored;
-    return service_->GetCaseStatus(&ctx_, &req, resp ? resp : &ignored)
-        .error_code();
-  }
-
-  static std::string WrongCode(const std::string& code) {
-    return code == "22222222" ? "33333333" : "22222222";
-  }
-
-  // Applies `event` in its own batch and commits it if Apply succeeded.
-  absl::Status ApplyAndCommit(const Envelope& event) {
-    store::WriteBatch batch(&t_->store());
-    absl::Status s = service_->Apply(event, batch);
-    if (!s.ok()) return s;
-    return t_->publisher().Commit(batch);
-  }
-
-  IntakeCaseRecord LoadCase(const std::string& case_number) {
-    IntakeCaseRecord record;
-    auto raw = t_->store().Get(kCases, case_number);
-    EXPECT_TRUE(raw.ok()) << raw.status();
-    if (raw.ok() && raw->has_value()) {
-      EXPECT_TRUE(record.ParseFromString(**raw));
-    } else {
-      ADD_FAILURE() << "no case " << case_number;
-    }
-    return record;
-  }
-
-  // The portal's gateway submits and looks up (issue 14 item 1).
-  svctest::FixedCaller caller_{"service:web"};
-  grpc::ServerContext ctx_;
-  std::unique_ptr<svctest::TestContext> t_;
-  std::unique_ptr<IntakeServiceImpl> service_;
-};
-
 TEST_F(IntakeServiceTest, SubmittedCaseStartsReceived) {
   auto resp = Submit();
   EXPECT_EQ(resp.case_number(), "140431-20261122-000001");
@@ -146,24 +34,6 @@ TEST_F(IntakeServiceTest, SubmittedCaseStartsReceived) {
   EXPECT_EQ(record.state(), caserelay::v1::CASE_STATE_RECEIVED);
   EXPECT_EQ(record.last_sequence(), 0u);
   EXPECT_TRUE(record.office_code().empty());
-}
-
-TEST_F(IntakeServiceTest, LookUpCodeIsVerifiedByTheSecretNotByTheStore) {
-  // lookup_code.h (issue 22 item 8): nothing of the code is stored, so a
-  // copy of the store is no oracle; the right code under another secret
-  // is no code at all.
-  auto submitted = Submit();
-  IntakeCaseRecord record = LoadCase(submitted.case_number());
-  EXPECT_TRUE(record.GetReflection()->GetUnknownFields(record).empty())
-      << "no look-up salt or hash kept";
-  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-            grpc::StatusCode::OK);
-  service_ = std::make_unique<IntakeServiceImpl>(
-      t_->context(), &svctest::ShippedRegions(),
-      &svctest::ShippedOfficeDirectory(), &TestPii(),
-      LookupCodes("another-secret"), Limits(), LookupLimits());
-  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(IntakeServiceTest, ACaseStoredWithALookUpHashLosesItAtItsNextEvent) {
@@ -350,18 +220,6 @@ TEST_F(IntakeServiceTest, StatusLookUpShowsWhenTheReviewWindowEnds) {
   EXPECT_FALSE(resp.has_window());
 }
 
-TEST_F(IntakeServiceTest, StatusLookUpWithWrongCodeIsNotFound) {
-  // DESIGN.md Security: only with the case number and its look-up code.
-  auto submitted = Submit();
-  caserelay::v1::GetCaseStatusRequest req;
-  req.set_case_number(submitted.case_number());
-  req.set_lookup_code(submitted.lookup_code() == "22222222" ? "33333333"
-                                                            : "22222222");
-  caserelay::v1::GetCaseStatusResponse resp;
-  EXPECT_EQ(service_->GetCaseStatus(&ctx_, &req, &resp).error_code(),
-            grpc::StatusCode::NOT_FOUND);
-}
-
 TEST_F(IntakeServiceTest, LaterEventsMoveStateAndOfficeAlong) {
   auto submitted = Submit();
   const std::string& n = submitted.case_number();
@@ -440,229 +298,6 @@ TEST_F(IntakeServiceTest, PetitionerRefIsRandomAndThePetitionerSealed) {
   req.mutable_petitioner()->set_id("P" + first.case_number());
   EXPECT_EQ(service_->ResolveContact(&ctx_, &req, &resp).error_code(),
             grpc::StatusCode::NOT_FOUND);
-}
-
-// DESIGN.md Security: "look-up code stored hashed, attempts rate-limited".
-// The limits of the fixture: 5 failures, then a wait of 15 minutes;
-// Look() comes from one address (no peer: "unknown").
-
-TEST_F(IntakeServiceTest, FifthFailedLookUpLocksEvenTheRightCode) {
-  auto submitted = Submit();
-  const std::string wrong = WrongCode(submitted.lookup_code());
-  for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(Look(submitted.case_number(), wrong), grpc::StatusCode::NOT_FOUND)
-        << "attempt " << i + 1;
-  }
-  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(Look(submitted.case_number(), wrong),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
-}
-
-TEST_F(IntakeServiceTest, FourFailedLookUpsDoNotLock) {
-  auto submitted = Submit();
-  for (int i = 0; i < 4; ++i) {
-    Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
-  }
-  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-            grpc::StatusCode::OK);
-}
-
-TEST_F(IntakeServiceTest, LockLiftsWhenTheWindowHasPassed) {
-  auto submitted = Submit();
-  for (int i = 0; i < 5; ++i) {
-    Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
-  }
-  t_->clock().Advance(absl::Minutes(10));
-  // Refused attempts while locked are not counted and do not extend it.
-  EXPECT_EQ(Look(submitted.case_number(), WrongCode(submitted.lookup_code())),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
-  t_->clock().Advance(absl::Minutes(4) + absl::Seconds(59));
-  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
-  t_->clock().Advance(absl::Seconds(1));
-  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-            grpc::StatusCode::OK);
-}
-
-TEST_F(IntakeServiceTest, FailuresInDifferentWindowsDoNotAddUp) {
-  auto submitted = Submit();
-  for (int i = 0; i < 4; ++i) {
-    Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
-  }
-  t_->clock().Advance(absl::Minutes(15));
-  for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(Look(submitted.case_number(), WrongCode(submitted.lookup_code())),
-              grpc::StatusCode::NOT_FOUND);
-  }
-  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-            grpc::StatusCode::OK);
-}
-
-TEST_F(IntakeServiceTest, SuccessfulLookUpClearsTheFailures) {
-  auto submitted = Submit();
-  for (int round = 0; round < 2; ++round) {
-    for (int i = 0; i < 4; ++i) {
-      Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
-    }
-    EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-              grpc::StatusCode::OK)
-        << "round " << round + 1;
-  }
-}
-
-TEST_F(IntakeServiceTest, UnknownCaseNumberCountsAndAnswersLikeAWrongCode) {
-  // Look-ups must not reveal which case numbers exist: the same answers,
-  // in the same order, for a case that exists and one that does not.
-  auto submitted = Submit();
-  const std::string unknown = "140431-20261122-999999";
-  const std::string wrong = WrongCode(submitted.lookup_code());
-  for (int i = 0; i < 6; ++i) {
-    EXPECT_EQ(Look(unknown, wrong), Look(submitted.case_number(), wrong))
-        << "attempt " << i + 1;
-  }
-  EXPECT_EQ(Look(unknown, wrong), grpc::StatusCode::RESOURCE_EXHAUSTED);
-}
-
-TEST_F(IntakeServiceTest, LockIsPerCaseNumber) {
-  auto first = Submit();
-  auto second = Submit();
-  for (int i = 0; i < 5; ++i) {
-    Look(first.case_number(), WrongCode(first.lookup_code()));
-  }
-  EXPECT_EQ(Look(first.case_number(), first.lookup_code()),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(Look(second.case_number(), second.lookup_code()),
-            grpc::StatusCode::OK);
-}
-
-TEST_F(IntakeServiceTest, LockSurvivesARestart) {
-  auto submitted = Submit();
-  for (int i = 0; i < 5; ++i) {
-    Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
-  }
-  service_ = std::make_unique<IntakeServiceImpl>(
-      t_->context(), &svctest::ShippedRegions(),
-      &svctest::ShippedOfficeDirectory(), &TestPii(),
-      LookupCodes("test-secret"), Limits(), LookupLimits());
-  EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
-}
-
-TEST_F(IntakeServiceTest, EndedWindowsAreSweptAway) {
-  // An unknown number's failures must not stay in the store for ever.
-  auto submitted = Submit();
-  Look("140431-20261122-999999", "22222222");
-  t_->clock().Advance(absl::Minutes(16));
-  Look(submitted.case_number(), WrongCode(submitted.lookup_code()));
-  std::vector<std::string> keys;
-  ASSERT_TRUE(t_->store()
-                  .Scan(kLookupFailures, "", "",
-                        [&](std::string_view k, std::string_view) {
-                          keys.emplace_back(k);
-                          return true;
-                        })
-                  .ok());
-  EXPECT_THAT(keys, ::testing::ElementsAre(submitted.case_number()));
-}
-
-// Issue 14 item 1: every RPC authenticated; an office or the portal's
-// gateway submits and looks up; the phone number goes to notification
-// only; any other principal is refused, not answered less.
-TEST_F(IntakeServiceTest, EachRpcAnswersOnlyItsCallers) {
-  using Code = grpc::StatusCode;
-  const auto submitted = Submit();  // as service:web
-  const std::string ref = LoadCase(submitted.case_number()).petitioner().id();
-  struct Row {
-    const char* rule;
-    const char* caller;  // FixedCaller's principal; not one: no credentials
-    Code submit, look_up, resolve;
-  };
-  for (const Row& row : std::vector<Row>{
-           {"an office submits and looks up, never reads contacts",
-            "140431:bureau", Code::OK, Code::OK, Code::PERMISSION_DENIED},
-           {"the portal's gateway likewise", "service:web", Code::OK, Code::OK,
-            Code::PERMISSION_DENIED},
-           {"notification resolves contacts and nothing else",
-            "service:notification", Code::PERMISSION_DENIED,
-            Code::PERMISSION_DENIED, Code::OK},
-           {"another service's identity gets nothing", "service:routing",
-            Code::PERMISSION_DENIED, Code::PERMISSION_DENIED,
-            Code::PERMISSION_DENIED},
-           {"no credentials", "no-credentials", Code::UNAUTHENTICATED,
-            Code::UNAUTHENTICATED, Code::UNAUTHENTICATED},
-       }) {
-    caller_.Become(row.caller);
-    caserelay::v1::SubmitPetitionRequest submit;
-    submit.mutable_petitioner()->set_name("李四");
-    submit.mutable_petitioner()->set_phone("13900139000");
-    submit.mutable_petitioner()->set_address("山西省长治市沁源县沁河镇2号");
-    auto* m = submit.mutable_matter();
-    m->set_region_code("140431");
-    m->set_category("labour");
-    m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
-    m->set_channel(caserelay::v1::CHANNEL_ONLINE);
-    m->set_text("某公司拖欠工资两个月。");
-    caserelay::v1::SubmitPetitionResponse submitted_now;
-    EXPECT_EQ(
-        service_->SubmitPetition(&ctx_, &submit, &submitted_now).error_code(),
-        row.submit)
-        << row.rule;
-    EXPECT_EQ(Look(submitted.case_number(), submitted.lookup_code()),
-              row.look_up)
-        << row.rule;
-    caserelay::v1::ResolveContactRequest resolve;
-    resolve.mutable_petitioner()->set_id(ref);
-    caserelay::v1::ResolveContactResponse contact;
-    EXPECT_EQ(service_->ResolveContact(&ctx_, &resolve, &contact).error_code(),
-              row.resolve)
-        << row.rule;
-    EXPECT_EQ(contact.phone().empty(), row.resolve != Code::OK) << row.rule;
-  }
-}
-
-TEST_F(IntakeServiceTest, RefusedLookUpSaysSoInChineseWithoutHint) {
-  // Issue 14 item 4: RESOURCE_EXHAUSTED for people, the same words for a
-  // case that exists and one that does not.
-  auto submitted = Submit();
-  const std::string unknown = "140431-20261122-999999";
-  std::vector<std::string> messages;
-  for (const std::string& n : {submitted.case_number(), unknown}) {
-    for (int i = 0; i < 5; ++i) Look(n, WrongCode(submitted.lookup_code()));
-    caserelay::v1::GetCaseStatusRequest req;
-    req.set_case_number(n);
-    req.set_lookup_code(submitted.lookup_code());
-    caserelay::v1::GetCaseStatusResponse resp;
-    grpc::Status s = service_->GetCaseStatus(&ctx_, &req, &resp);
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << n;
-    messages.push_back(s.error_message());
-  }
-  EXPECT_EQ(messages[0], kTooManyLookUps);
-  EXPECT_EQ(messages[1], messages[0]);
-}
-
-TEST_F(IntakeServiceTest, OwnerLooksUpWhileOtherAddressesFail) {
-  // lookup_limits.h bound 1 through the service: failures from other
-  // addresses make the case number wait, but not for an address with a
-  // full budget; the address with the failures is refused.
-  auto submitted = Submit();
-  caserelay::v1::GetCaseStatusRequest wrong;
-  wrong.set_case_number(submitted.case_number());
-  wrong.set_lookup_code(WrongCode(submitted.lookup_code()));
-  for (int i = 0; i < 8; ++i) {
-    auto r = service_->LookUp(wrong, absl::StrCat("ipv4:198.51.100.", i % 2));
-    EXPECT_TRUE(absl::IsNotFound(r.status()) ||
-                absl::IsResourceExhausted(r.status()))
-        << r.status();
-  }
-  caserelay::v1::GetCaseStatusRequest right = wrong;
-  right.set_lookup_code(submitted.lookup_code());
-  EXPECT_EQ(service_->LookUp(right, "ipv4:198.51.100.1").status().code(),
-            absl::StatusCode::kResourceExhausted)
-      << "an address with failures waits with the case number";
-  auto owner = service_->LookUp(right, "ipv4:203.0.113.50");
-  ASSERT_TRUE(owner.ok()) << owner.status();
-  EXPECT_EQ(owner->case_number(), submitted.case_number());
 }
 
 }  // namespace

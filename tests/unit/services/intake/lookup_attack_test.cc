@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/intake/lookup_throttle.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
@@ -19,14 +20,14 @@ namespace {
 constexpr char kCase[] = "140431-20261122-000001";
 constexpr char kOwner[] = "ipv4:203.0.113.50";
 
-class LookupAttackTest : public ::testing::Test {
+class LookupAttackTest : public svctest::StoreFixture {
  protected:
+  LookupAttackTest()
+      : StoreFixture({kLookupFailures, kLookupWindows, kLookupAddresses,
+                      kLookupAddressEnds}) {}
+
   void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        {kLookupFailures, kLookupWindows, kLookupAddresses, kLookupAddressEnds},
-        svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     Use(LookupLimits{});
   }
 
@@ -55,7 +56,6 @@ class LookupAttackTest : public ::testing::Test {
     return throttle_->Attempt(kCase, address, [] { return false; }).code();
   }
 
-  std::unique_ptr<svctest::TestContext> t_;
   LookupLimits limits_;
   std::unique_ptr<LookupThrottle> throttle_;
   int checked_ = 0;

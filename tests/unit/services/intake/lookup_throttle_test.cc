@@ -14,18 +14,18 @@
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "services/intake/intake_service.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
 namespace {
 
-class LookupThrottleTest : public ::testing::Test {
+class LookupThrottleTest : public svctest::StoreFixture {
  protected:
+  LookupThrottleTest() : StoreFixture(ColumnFamilies()) {}
+
   void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     Reset(Limits());
   }
 
@@ -65,7 +65,6 @@ class LookupThrottleTest : public ::testing::Test {
     return n;
   }
 
-  std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<LookupThrottle> throttle_;
 };
 

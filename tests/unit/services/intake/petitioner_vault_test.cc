@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
 #include "services/intake/intake_service.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::intake {
@@ -36,14 +37,9 @@ Petitioner Someone(int n) {
   return p;
 }
 
-class PetitionerVaultTest : public ::testing::Test {
+class PetitionerVaultTest : public svctest::StoreFixture {
  protected:
-  void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
-  }
+  PetitionerVaultTest() : StoreFixture(ColumnFamilies()) {}
 
   void Put(const std::string& ref, const std::string& value) {
     store::WriteBatch batch(&t_->store());
@@ -56,8 +52,6 @@ class PetitionerVaultTest : public ::testing::Test {
     EXPECT_TRUE(raw.ok() && raw->has_value()) << ref;
     return raw.ok() && raw->has_value() ? **raw : "";
   }
-
-  std::unique_ptr<svctest::TestContext> t_;
 };
 
 TEST(PetitionerRefTest, IsRandomAndCarriesNothingOfTheCase) {

@@ -14,8 +14,9 @@
 #include "common/store/store.h"
 #include "gtest/gtest.h"
 #include "services/intake/intake_service.h"
+#include "tests/unit/services/intake/intake_fixture.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
-#include "tests/unit/services/intake/test_pii.h"
 
 namespace caserelay::intake {
 namespace {
@@ -27,36 +28,21 @@ constexpr absl::Duration kTtl = absl::Hours(24);
 
 SubmitPetitionRequest Petition(const std::string& text,
                                const std::string& request_id) {
-  SubmitPetitionRequest req;
-  auto* p = req.mutable_petitioner();
-  p->set_name("张三");
-  p->set_phone("13800138000");
-  p->set_address("山西省长治市沁源县沁河镇1号");
-  auto* m = req.mutable_matter();
-  m->set_region_code("140431");
-  m->set_category("labour");
-  m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
-  m->set_channel(caserelay::v1::CHANNEL_ONLINE);
-  m->set_text(text);
+  SubmitPetitionRequest req = ValidPetition(text);
   req.set_request_id(request_id);
   return req;
 }
 
-class RequestIdsTest : public ::testing::Test {
+class RequestIdsTest : public svctest::StoreFixture {
  protected:
+  RequestIdsTest() : StoreFixture(ColumnFamilies()) {}
+
   void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     t_->set_auth(&caller_);
     RequestIdOptions ids;
     ids.ttl = kTtl;
-    service_ = std::make_unique<IntakeServiceImpl>(
-        t_->context(), &svctest::ShippedRegions(),
-        &svctest::ShippedOfficeDirectory(), &TestPii(),
-        LookupCodes("test-secret"),
-        Limits(), LookupLimits(), ids);
+    service_ = NewIntakeService(*t_, LookupLimits(), ids);
   }
 
   grpc::Status Submit(const SubmitPetitionRequest& req,
@@ -87,7 +73,6 @@ class RequestIdsTest : public ::testing::Test {
   // The portal's gateway submits and looks up (issue 14 item 1).
   svctest::FixedCaller caller_{"service:web"};
   grpc::ServerContext ctx_;
-  std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<IntakeServiceImpl> service_;
 };
 

@@ -17,13 +17,13 @@
 #include "caserelay/v1/records.pb.h"
 #include "common/store/store.h"
 #include "common/text/utf8.h"
-#include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "services/intake/intake_service.h"
 #include "services/intake/petitioner_vault.h"
 #include "tests/unit/services/hostile_text.h"
+#include "tests/unit/services/intake/intake_fixture.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
-#include "tests/unit/services/intake/test_pii.h"
 
 namespace caserelay::intake {
 namespace {
@@ -74,35 +74,14 @@ std::vector<TextField> TextFields() {
   };
 }
 
-class IntakeStoredTextTest : public ::testing::Test {
+class IntakeStoredTextTest : public svctest::StoreFixture {
  protected:
-  void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
-    t_->set_auth(&caller_);
-    service_ = std::make_unique<IntakeServiceImpl>(
-        t_->context(), &svctest::ShippedRegions(),
-        &svctest::ShippedOfficeDirectory(), &TestPii(),
-        LookupCodes("test-secret"),
-        Limits());
-  }
+  IntakeStoredTextTest() : StoreFixture(ColumnFamilies()) {}
 
-  // A petition intake accepts (as IntakeServiceTest::Submit sends it).
-  static SubmitPetitionRequest ValidRequest() {
-    SubmitPetitionRequest req;
-    auto* p = req.mutable_petitioner();
-    p->set_name("张三");
-    p->set_phone("13800138000");
-    p->set_address("山西省长治市沁源县沁河镇1号");
-    auto* m = req.mutable_matter();
-    m->set_region_code("140431");
-    m->set_category("labour");
-    m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
-    m->set_channel(caserelay::v1::CHANNEL_ONLINE);
-    m->set_text("某公司拖欠工资三个月。");
-    return req;
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
+    t_->set_auth(&caller_);
+    service_ = NewIntakeService(*t_);
   }
 
   // Every key of every family intake keeps as a proto parses as its type.
@@ -146,7 +125,6 @@ class IntakeStoredTextTest : public ::testing::Test {
   // The portal's gateway submits and looks up (issue 14 item 1).
   svctest::FixedCaller caller_{"service:web"};
   grpc::ServerContext ctx_;
-  std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<IntakeServiceImpl> service_;
 };
 
@@ -154,7 +132,7 @@ TEST_F(IntakeStoredTextTest, InvalidUtf8InAnySubmittedFieldIsRefusedByName) {
   for (const TextField& f : TextFields()) {
     for (const Hostile& h : InvalidTexts()) {
       SCOPED_TRACE(absl::StrCat(f.path, " with ", h.what));
-      SubmitPetitionRequest req = ValidRequest();
+      SubmitPetitionRequest req = ValidPetition();
       f.set(req, h.bytes);
       // Over gRPC the request would not even parse.
       SubmitPetitionRequest wire;
@@ -178,7 +156,7 @@ TEST_F(IntakeStoredTextTest, OddValidTextIsRefusedByNameOrStoredAsItIs) {
   for (const TextField& f : TextFields()) {
     for (const Hostile& h : OddTexts()) {
       SCOPED_TRACE(absl::StrCat(f.path, " with ", h.what));
-      SubmitPetitionRequest req = ValidRequest();
+      SubmitPetitionRequest req = ValidPetition();
       f.set(req, h.bytes);
       if (std::string(f.path) == "request_id") {
         req.set_request_id(absl::StrCat(h.bytes, stored));
@@ -208,27 +186,12 @@ TEST_F(IntakeStoredTextTest, OddValidTextIsRefusedByNameOrStoredAsItIs) {
 TEST_F(IntakeStoredTextTest,
        CaseEventsWithHostileOfficeNamesLeaveTheCaseLoading) {
   caserelay::v1::SubmitPetitionResponse resp;
-  SubmitPetitionRequest req = ValidRequest();
+  SubmitPetitionRequest req = ValidPetition();
   ASSERT_TRUE(service_->SubmitPetition(&ctx_, &req, &resp).ok());
   const std::string& id = resp.case_number();
   uint64_t sequence = 0;
   auto event = [&](const std::string& office_name) {
-    Envelope e;
-    ++sequence;
-    e.set_event_id(absl::StrCat("routing/", id, "/", sequence));
-    e.set_case_id(id);
-    e.set_sequence(sequence);
-    e.set_producer("routing");
-    *e.mutable_occurred_at() =
-        time::ToProto(svctest::ChinaTime(2026, 11, 22, 11, 0));
-    auto* c = e.mutable_case_event();
-    c->set_action(sequence == 1 ? caserelay::v1::CASE_ACTION_REGISTER
-                                : caserelay::v1::CASE_ACTION_TRANSFER);
-    c->set_to_state(caserelay::v1::CASE_STATE_REGISTERED);
-    c->set_holder_office_code("140431:bureau");
-    c->set_holder_office_name(office_name);
-    c->set_region_code("140431");
-    return e;
+    return Registered(id, ++sequence, "140431:bureau", office_name);
   };
   // Invalid bytes never reach Apply: the consumer parses the record off
   // case-events first, and such a record does not parse (dead letter).
