@@ -82,6 +82,26 @@ class KeepStage : public grpc::experimental::ClientInterceptorFactoryInterface {
 // every reload interval): a small local read.
 constexpr unsigned int kStageReadSeconds = 1;
 
+// The stage of one end's files and gRPC's watcher reading what it stages.
+struct StagedTls {
+  std::unique_ptr<TlsStage> stage;
+  std::shared_ptr<grpc::experimental::FileWatcherCertificateProvider> provider;
+};
+
+// Checks and stages the files of `options` (TlsStage::Create, whose status
+// it returns on failure) and makes the certificate provider that gRPC's
+// TLS credentials of either end read the staged files through. The
+// provider reads files the stage owns: keep the stage while it is used.
+absl::StatusOr<StagedTls> StageForGrpc(const TlsStageOptions& options) {
+  auto stage = TlsStage::Create(options);
+  if (!stage.ok()) return stage.status();
+  auto provider =
+      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          (*stage)->identity_path(), (*stage)->identity_path(),
+          (*stage)->ca_path(), kStageReadSeconds);
+  return StagedTls{*std::move(stage), std::move(provider)};
+}
+
 // The token of `auth` ("" for none), checked.
 absl::StatusOr<std::string> TokenOf(const ClientAuth& auth) {
   if (!auth.token.empty() && !auth.token_file.empty()) {
@@ -133,14 +153,10 @@ absl::StatusOr<ServerTls> MakeServerCredentials(const ServerTlsFiles& files) {
   stage_options.ca_role = "client CA";
   stage_options.crl_dir = files.crl_dir;
   stage_options.interval = files.reload_interval;
-  auto stage = TlsStage::Create(stage_options);
-  if (!stage.ok()) return stage.status();
+  auto staged = StageForGrpc(stage_options);
+  if (!staged.ok()) return staged.status();
 
-  auto provider =
-      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-          (*stage)->identity_path(), (*stage)->identity_path(),
-          (*stage)->ca_path(), kStageReadSeconds);
-  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  grpc::experimental::TlsServerCredentialsOptions options(staged->provider);
   options.watch_identity_key_cert_pairs();
   if (files.client_ca_path.empty()) {
     options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
@@ -151,7 +167,7 @@ absl::StatusOr<ServerTls> MakeServerCredentials(const ServerTlsFiles& files) {
     if (!files.crl_dir.empty()) options.set_crl_directory(files.crl_dir);
   }
   return ServerTls{grpc::experimental::TlsServerCredentials(options),
-                   *std::move(stage)};
+                   std::move(staged->stage)};
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
@@ -190,17 +206,13 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OfficeChannel(
     stage_options.ca_path = auth.tls_ca_path;
     stage_options.ca_role = "server CA";
     stage_options.interval = auth.tls_reload_interval;
-    auto stage = TlsStage::Create(stage_options);
-    if (!stage.ok()) return stage.status();
-    auto provider =
-        std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-            (*stage)->identity_path(), (*stage)->identity_path(),
-            (*stage)->ca_path(), kStageReadSeconds);
+    auto staged = StageForGrpc(stage_options);
+    if (!staged.ok()) return staged.status();
     grpc::experimental::TlsChannelCredentialsOptions options;
-    options.set_certificate_provider(provider);
+    options.set_certificate_provider(staged->provider);
     options.watch_root_certs();
     if (has_client_cert) options.watch_identity_key_cert_pairs();
-    keep = std::make_unique<KeepStage>(*std::move(stage));
+    keep = std::make_unique<KeepStage>(std::move(staged->stage));
     if (!auth.tls_server_name.empty()) {
       args.SetSslTargetNameOverride(auth.tls_server_name);
     }
