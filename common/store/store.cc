@@ -15,13 +15,6 @@
 namespace caserelay::store {
 namespace {
 
-constexpr char kOutbox[] = "outbox";
-constexpr char kOffsets[] = "offsets";
-constexpr char kMeta[] = "meta";
-constexpr char kDeadLetters[] = "dead-letters";
-constexpr char kPublished[] = "published";
-constexpr char kOutboxSeqKey[] = "outbox-next-seq";
-
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
   return absl::UnavailableError(

@@ -1,5 +1,6 @@
-// Internal to common/store: one open of a Store's RocksDB database, and the
-// column family handles a WriteBatch is filled with. Not for other modules.
+// Internal to common/store: the names of the store's own column families,
+// one open of a Store's RocksDB database, and the column family handles a
+// WriteBatch is filled with. Not for other modules.
 //
 // Thread safety: Db is thread-safe (RocksDB's DB is); its handles are const
 // after construction. FamilyId is immutable.
@@ -18,6 +19,15 @@
 #include "rocksdb/db.h"
 
 namespace caserelay::store {
+
+// The store's own column families (store.h), and the key in "meta" of the
+// next outbox sequence number.
+inline constexpr char kOutbox[] = "outbox";
+inline constexpr char kOffsets[] = "offsets";
+inline constexpr char kMeta[] = "meta";
+inline constexpr char kDeadLetters[] = "dead-letters";
+inline constexpr char kPublished[] = "published";
+inline constexpr char kOutboxSeqKey[] = "outbox-next-seq";
 
 // The open database with its column family handles; closed when the last
 // reader lets it go (so a reopen waits for readers of the old one).

@@ -18,12 +18,6 @@
 namespace caserelay::store {
 namespace {
 
-constexpr char kOutbox[] = "outbox";
-constexpr char kOffsets[] = "offsets";
-constexpr char kMeta[] = "meta";
-constexpr char kDeadLetters[] = "dead-letters";
-constexpr char kPublished[] = "published";
-constexpr char kOutboxSeqKey[] = "outbox-next-seq";
 // Written, synced and removed to see whether the disk takes writes again.
 constexpr char kProbeFile[] = "/STORE-PROBE";
 // How long a reopen waits for readers of the old database to finish.
