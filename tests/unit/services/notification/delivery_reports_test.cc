@@ -1,19 +1,12 @@
-// DeliveryReports::Handle over a real store, called exactly as Kannel
-// 1.4.5 calls back: the dlr-url of our sendsms GET (kannel_gateway.h
-// KannelSendsmsUrl) as smsbox keeps it, with its escape codes filled, then
-// parsed as the admin HTTP server parses a query (admin::ParseQuery). So
-// the two ends of the DLR URL are tested together. Rows cite issue 5 #3
-// ("delivery reports become SmsDelivered / SmsFailed ... per part"), #4
-// (exactly once, "reconciled by delivery report"), delivery_reports.h's
-// answers, and Kannel's DLR types (kannel_gateway.h DlrOutcome).
+// DeliveryReports::Handle as Kannel 1.4.5 calls back
+// (delivery_reports_fixture.h). Rows cite issue 5 #3 ("delivery reports
+// become SmsDelivered / SmsFailed ... per part"), #4 (exactly once,
+// "reconciled by delivery report"), delivery_reports.h's answers, and
+// Kannel's DLR types (kannel_gateway.h DlrOutcome).
 
 #include "services/notification/delivery_reports.h"
 
-#include <cctype>
 #include <cstdint>
-#include <map>
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,226 +15,16 @@
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/admin/http_message.h"
-#include "common/store/store.h"
 #include "common/time/timestamp.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/notification/kannel_gateway.h"
-#include "services/notification/message_book.h"
-#include "services/notification/message_rules.h"
-#include "services/notification/notification_service.h"
-#include "tests/unit/services/test_context.h"
+#include "tests/unit/services/notification/delivery_reports_fixture.h"
 
-namespace caserelay::notification {
+namespace caserelay::notification::dlrtest {
 namespace {
 
-using caserelay::v1::Envelope;
-using caserelay::v1::SmsRecord;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-constexpr char kCase[] = "140431-20261122-000001";
-constexpr char kMsg[] = "routing/140431-20261122-000001/3/sms";
-constexpr char kAdmin[] = "http://127.0.0.1:18081";
-constexpr char kTopic[] = "notification-events";
-constexpr int64_t kReportedAt = 1795000000;
-// The deployment's delivery-report secret (dlr_mac.h).
-const std::string kDlrSecret(64, 's');
-
-// Kannel's DLR types (Kannel 1.4.5 user guide, "Delivery Reports").
-constexpr int kDelivered = 1, kUndeliverable = 2, kBuffered = 4,
-              kSmscSubmit = 8, kSmscReject = 16;
-
-// Kannel's octstr_url_encode (gwlib/octstr.c): letters, digits and
-// "-_.!~*'()" as they are, space as '+', any other byte as %XX.
-std::string KannelUrlEncode(std::string_view s) {
-  static const std::string kSafe = "-_.!~*'()";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || kSafe.find(static_cast<char>(c)) != kSafe.npos) {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += absl::StrCat("%", absl::Hex(c, absl::kZeroPad2));
-      out[out.size() - 2] = std::toupper(out[out.size() - 2]);
-      out[out.size() - 1] = std::toupper(out[out.size() - 1]);
-    }
-  }
-  return out;
-}
-
-// Kannel's urltrans_fill_escape_codes (gw/urltrans.c) on a DLR: %d the
-// type, %A the SMSC's answer URL-encoded, %T the unix time, %% one '%',
-// any other %X kept as it is.
-std::string KannelFill(std::string_view pattern, int type,
-                       std::string_view answer, int64_t at) {
-  std::string out;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] != '%' || i + 1 == pattern.size()) {
-      out += pattern[i];
-      continue;
-    }
-    const char c = pattern[++i];
-    if (c == 'd') {
-      absl::StrAppend(&out, type);
-    } else if (c == 'A') {
-      out += KannelUrlEncode(answer);
-    } else if (c == 'T') {
-      absl::StrAppend(&out, at);
-    } else if (c == '%') {
-      out += '%';
-    } else {
-      out += '%';
-      out += c;
-    }
-  }
-  return out;
-}
-
-// The parts of a record, one letter each: P PENDING, S SENDING, A ACCEPTED, C
-// SMSC_ACCEPTED, D DELIVERED, F FAILED, U UNKNOWN.
-caserelay::v1::SmsPartState PartState(char c) {
-  switch (c) {
-    case 'P':
-      return caserelay::v1::SMS_PART_STATE_PENDING;
-    case 'S':
-      return caserelay::v1::SMS_PART_STATE_SENDING;
-    case 'A':
-      return caserelay::v1::SMS_PART_STATE_ACCEPTED;
-    case 'C':
-      return caserelay::v1::SMS_PART_STATE_SMSC_ACCEPTED;
-    case 'D':
-      return caserelay::v1::SMS_PART_STATE_DELIVERED;
-    case 'F':
-      return caserelay::v1::SMS_PART_STATE_FAILED;
-    case 'U':
-      return caserelay::v1::SMS_PART_STATE_UNKNOWN;
-  }
-  ADD_FAILURE() << "no part state " << c;
-  return caserelay::v1::SMS_PART_STATE_UNSPECIFIED;
-}
-
-std::string Letters(const SmsRecord& r) {
-  std::string out;
-  for (const auto& p : r.message().part_states()) {
-    for (char c : std::string("PSACDFU")) {
-      if (PartState(c) == p.state()) out += c;
-    }
-  }
-  return out;
-}
-
-class DeliveryReportsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
-    book_ = std::make_unique<MessageBook>(t_->context());
-    options_.dlr_keys = *DlrKeys::Parse(kDlrSecret);
-    reports_ = std::make_unique<DeliveryReports>(t_->context(), book_.get(),
-                                                 "kannel", options_.dlr_keys,
-                                                 [this] { ++requeued_; });
-    options_.sendsms_url = "http://127.0.0.1:13013/cgi-bin/sendsms";
-    options_.username = "caserelay";
-    options_.password = "s3cret";
-    options_.dlr_url = absl::StrCat(kAdmin, kDeliveryReportPath);
-  }
-
-  // Stores a record of `id` with one part per letter of `parts`, in the
-  // state its parts give, on the queue when `queued`.
-  SmsRecord Put(const std::string& id, const std::string& parts, bool queued) {
-    SmsRecord r;
-    r.mutable_message()->set_message_id(id);
-    r.mutable_message()->set_case_id(kCase);
-    r.mutable_message()->set_trigger("received");
-    r.set_queue_key(MessageBook::QueueKey(kCase, 3, id));
-    StartParts(r, static_cast<int>(parts.size()), t_->clock().Now());
-    for (size_t i = 0; i < parts.size(); ++i) {
-      r.mutable_message()
-          ->mutable_part_states(static_cast<int>(i))
-          ->set_state(PartState(parts[i]));
-    }
-    r.mutable_message()->set_state(StateFromParts(r));
-    store::WriteBatch batch(&t_->store());
-    batch.Put(kMessages, id, r.SerializeAsString());
-    if (queued) batch.Put(kQueue, r.queue_key(), id);
-    EXPECT_TRUE(t_->publisher().Commit(batch).ok());
-    return r;
-  }
-
-  SmsRecord Stored(const std::string& id) {
-    auto r = book_->Load(id);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : SmsRecord();
-  }
-
-  std::vector<std::string> Queue() {
-    auto q = book_->Queue();
-    EXPECT_TRUE(q.ok()) << q.status();
-    std::vector<std::string> ids;
-    if (q.ok()) {
-      for (const auto& e : *q) ids.push_back(e.message_id);
-    }
-    return ids;
-  }
-
-  // The request Kannel makes for a DLR of `type` on part `index` of
-  // `total` of message `id`: smsbox keeps the dlr-url parameter of our
-  // sendsms GET (CGI-decoded) and fills its escape codes.
-  admin::HttpRequest KannelCallsBack(const std::string& id, int index,
-                                     int total, int type,
-                                     std::string_view answer) {
-    OutgoingPart part{id, "13800000000", index, total, 7, u"您好"};
-    const std::string sendsms = KannelSendsmsUrl(options_, part);
-    auto params = admin::ParseQuery(sendsms.substr(sendsms.find('?') + 1));
-    EXPECT_TRUE(params.ok()) << params.status();
-    if (!params.ok() || params->count("dlr-url") == 0) return {};
-    EXPECT_EQ(params->at("dlr-url"), KannelDlrUrl(options_, part));
-    const std::string url =
-        KannelFill(params->at("dlr-url"), type, answer, kReportedAt);
-    EXPECT_EQ(url.rfind(kAdmin, 0), 0u) << url;
-    const std::string target = url.substr(std::string(kAdmin).size());
-    const size_t q = target.find('?');
-    admin::HttpRequest request;
-    request.method = "GET";
-    request.path = target.substr(0, q);
-    auto query = admin::ParseQuery(
-        q == std::string::npos ? "" : std::string_view(target).substr(q + 1));
-    EXPECT_TRUE(query.ok()) << query.status() << " in " << url;
-    if (query.ok()) request.query = *query;
-    EXPECT_EQ(request.path, kDeliveryReportPath) << url;
-    return request;
-  }
-
-  admin::HttpResponse Call(const std::string& id, int index, int total,
-                           int type, std::string_view answer) {
-    return reports_->Handle(KannelCallsBack(id, index, total, type, answer));
-  }
-
-  std::vector<Envelope> Events() { return t_->Published(kTopic); }
-
-  std::vector<std::string> EventIds() {
-    std::vector<std::string> ids;
-    for (const Envelope& e : Events()) ids.push_back(e.event_id());
-    return ids;
-  }
-
-  uint64_t Counted(const char* outcome) {
-    return t_->metrics()
-        .GetCounter("caserelay_sms_delivery_reports_total", "",
-                    {{"outcome", outcome}})
-        .Value();
-  }
-
-  std::unique_ptr<svctest::TestContext> t_;
-  std::unique_ptr<MessageBook> book_;
-  std::unique_ptr<DeliveryReports> reports_;
-  KannelOptions options_;
-  int requeued_ = 0;
-};
 
 TEST_F(DeliveryReportsTest, DeliveredReportRecordsThePartAndPublishesIt) {
   Put(kMsg, "C", /*queued=*/false);
@@ -478,75 +261,5 @@ TEST_F(DeliveryReportsTest, LongSmscAnswerIsCutOnACharacter) {
   EXPECT_EQ(detail, answer.substr(0, 198) + "...");
 }
 
-TEST_F(DeliveryReportsTest, ForgedReportsAreRefusedAndChangeNothing) {
-  // Issue 14 item 1: a report without the MAC of its message and part
-  // under the deployment's secret (dlr_mac.h) is refused with 403, counted
-  // by reason, and changes no record, queue or topic.
-  Put(kMsg, "AA", /*queued=*/false);
-  Put("routing/140431-20261122-000002/3/sms", "A", /*queued=*/false);
-  const std::string before = Stored(kMsg).SerializeAsString();
-  struct Row {
-    const char* rule;
-    std::optional<std::string> mac;  // nullopt: no k parameter
-    const char* reason;
-  };
-  const std::vector<Row> rows = {
-      {"no MAC: anyone who reaches the port", std::nullopt, "missing"},
-      {"a wrong MAC", std::string(64, '0'), "mismatch"},
-      {"an empty MAC", "", "mismatch"},
-      {"the MAC of another message",
-       DlrMac(kDlrSecret, "routing/140431-20261122-000002/3/sms", 1, 2),
-       "mismatch"},
-      {"the MAC of the other part of this message",
-       DlrMac(kDlrSecret, kMsg, 2, 2), "mismatch"},
-      {"a MAC under another secret", DlrMac(std::string(64, 'x'), kMsg, 1, 2),
-       "mismatch"},
-  };
-  for (int type : {kDelivered, kUndeliverable, kSmscSubmit, kSmscReject}) {
-    for (const Row& row : rows) {
-      admin::HttpRequest request = KannelCallsBack(kMsg, 1, 2, type, "ACK/");
-      ASSERT_EQ(request.query.count(kDlrMacParam), 1u) << "the dlr-url has k";
-      if (row.mac.has_value()) {
-        request.query[kDlrMacParam] = *row.mac;
-      } else {
-        request.query.erase(kDlrMacParam);
-      }
-      admin::HttpResponse r = reports_->Handle(request);
-      EXPECT_EQ(r.status, 403) << row.rule << ", type " << type;
-      EXPECT_EQ(r.body.find(kDlrSecret), std::string::npos) << row.rule;
-    }
-  }
-  EXPECT_EQ(Stored(kMsg).SerializeAsString(), before) << "nothing changed";
-  EXPECT_THAT(Events(), IsEmpty());
-  EXPECT_EQ(requeued_, 0);
-  auto rejected = [this](const char* reason) {
-    return t_->metrics()
-        .GetCounter("caserelay_dlr_rejected_total", "", {{"reason", reason}})
-        .Value();
-  };
-  EXPECT_EQ(rejected("missing"), 4u);
-  EXPECT_EQ(rejected("mismatch"), 20u);
-  // The genuine report, after all that, still applies.
-  EXPECT_EQ(Call(kMsg, 1, 2, kDelivered, "").status, 200);
-  EXPECT_EQ(Letters(Stored(kMsg)), "DA");
-}
-
-TEST_F(DeliveryReportsTest, WithoutASecretEveryReportIsRefused) {
-  // delivery_reports.h: a notification without a secret (no Kannel)
-  // refuses every report, even one signed with some secret.
-  reports_ = std::make_unique<DeliveryReports>(t_->context(), book_.get(),
-                                               "dev-file", DlrKeys(), [] {});
-  Put(kMsg, "A", /*queued=*/false);
-  const std::string before = Stored(kMsg).SerializeAsString();
-  EXPECT_EQ(Call(kMsg, 1, 1, kDelivered, "").status, 403);
-  EXPECT_EQ(Stored(kMsg).SerializeAsString(), before);
-  EXPECT_THAT(Events(), IsEmpty());
-  EXPECT_EQ(t_->metrics()
-                .GetCounter("caserelay_dlr_rejected_total", "",
-                            {{"reason", "no_secret"}})
-                .Value(),
-            1u);
-}
-
 }  // namespace
-}  // namespace caserelay::notification
+}  // namespace caserelay::notification::dlrtest
