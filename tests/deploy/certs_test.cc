@@ -4,11 +4,8 @@
 // that keep the offices' certificates working. Checked over real gRPC on
 // loopback with the WhoAmI test service of tests/unit/common/rpc.
 
-#include <chrono>
-#include <fstream>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/auth_settings.h"
@@ -17,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "tests/deploy/deploy_files.h"
 #include "tests/integration/harness.h"
+#include "tests/unit/common/rpc/test_pki.h"
 #include "tests/unit/common/rpc/whoami_server.h"
 
 namespace caserelay::deploy_test {
@@ -24,6 +22,8 @@ namespace {
 
 using rpc::testing::AskOffice;
 using rpc::testing::OrError;
+using rpc::testing::PresentedCertificate;
+using rpc::testing::ReadFile;
 using rpc::testing::WhoAmIServer;
 
 class MakeCertsTest : public ::testing::Test {
@@ -37,10 +37,6 @@ class MakeCertsTest : public ::testing::Test {
   std::string ca() { return dir_.path() + "/ca"; }
   std::string secrets() { return dir_.path() + "/secrets"; }
   std::string offices() { return dir_.path() + "/offices"; }
-  static std::string Read(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
 
   // routing as docker-compose runs it: its certificate, the offices' CA
   // and their CRLs, auth.mode = mtls (deploy/config/compose/routing.conf);
@@ -83,16 +79,7 @@ class MakeCertsTest : public ::testing::Test {
     auth.tls_server_name = "routing";
     auto channel = rpc::OfficeChannel(auth);
     if (!channel.ok()) return "error: " + channel.status().ToString();
-    auto stub = caserelay::test::WhoAmI::NewStub(*channel);
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(10));
-    caserelay::test::OfficeReply reply;
-    grpc::Status status = stub->Office(&ctx, {}, &reply);
-    if (!status.ok()) return "error: " + status.error_message();
-    auto pem = ctx.auth_context()->FindPropertyValues("x509_pem_cert");
-    if (pem.size() != 1) return "error: no peer certificate";
-    return std::string(pem[0].data(), pem[0].size());
+    return OrError(PresentedCertificate(*channel));
   }
 
   caserelay::testing::TempDir dir_;
@@ -110,12 +97,12 @@ TEST_F(MakeCertsTest, OfficeCertificateNamesItsOfficeToTheService) {
 
 TEST_F(MakeCertsTest, RenewalKeepsTheCaAndTheOfficesCertificates) {
   ASSERT_EQ(MakeCerts("--office 140431:bureau").code, 0);
-  std::string ca_before = Read(ca() + "/ca.crt");
-  std::string routing_before = Read(secrets() + "/routing.crt");
+  std::string ca_before = ReadFile(ca() + "/ca.crt");
+  std::string routing_before = ReadFile(secrets() + "/routing.crt");
   ShellResult renew = MakeCerts("--days 30");
   ASSERT_EQ(renew.code, 0) << renew.output;
-  EXPECT_EQ(Read(ca() + "/ca.crt"), ca_before);
-  EXPECT_NE(Read(secrets() + "/routing.crt"), routing_before);
+  EXPECT_EQ(ReadFile(ca() + "/ca.crt"), ca_before);
+  EXPECT_NE(ReadFile(secrets() + "/routing.crt"), routing_before);
   StartRouting();  // a restart picks up the new certificate
   EXPECT_EQ(AskAs("140431-bureau"), "140431:bureau");
 }
@@ -126,16 +113,13 @@ TEST_F(MakeCertsTest, RenewalKeepsTheCaAndTheOfficesCertificates) {
 TEST_F(MakeCertsTest, RenewalServesNewConnectionsWithoutRestart) {
   ASSERT_EQ(MakeCerts("--office 140431:bureau").code, 0);
   StartRouting();
-  ASSERT_EQ(RoutingCertificate(), Read(secrets() + "/routing.crt"));
+  ASSERT_EQ(RoutingCertificate(), ReadFile(secrets() + "/routing.crt"));
   ShellResult renew = MakeCerts("--days 30");
   ASSERT_EQ(renew.code, 0) << renew.output;
-  const std::string renewed = Read(secrets() + "/routing.crt");
-  std::string seen = RoutingCertificate();
-  for (int i = 0; i < 75 && seen != renewed; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    seen = RoutingCertificate();
-  }
-  EXPECT_EQ(seen, renewed);
+  const std::string renewed = ReadFile(secrets() + "/routing.crt");
+  EXPECT_EQ(rpc::testing::Eventually([&] { return RoutingCertificate(); },
+                                     renewed, absl::Seconds(15)),
+            renewed);
   EXPECT_EQ(AskAs("140431-bureau"), "140431:bureau");
 }
 

@@ -5,13 +5,9 @@
 // both without a restart. Certificates and CRLs come from the openssl CLI
 // at test time (tests/unit/common/rpc/test_pki.h).
 
-#include <stdio.h>
-
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <sstream>
+#include <string>
 #include <thread>
 
 #include "caserelay/v1/routing.grpc.pb.h"
@@ -23,35 +19,9 @@
 namespace caserelay::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// Replaces `to` by a copy of `from` in one rename, mode 0600.
-void Replace(const std::string& from, const std::string& to) {
-  std::string tmp = to + ".new";
-  std::filesystem::copy_file(from, tmp,
-                             std::filesystem::copy_options::overwrite_existing);
-  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write);
-  ASSERT_EQ(rename(tmp.c_str(), to.c_str()), 0) << to;
-}
-
-// Asks `probe` every 200 ms until it returns `want` or 20 s pass; the last
-// answer.
-std::string Eventually(const std::function<std::string()>& probe,
-                       const std::string& want) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  std::string got = probe();
-  while (got != want && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    got = probe();
-  }
-  return got;
-}
+using rpc::testing::Eventually;
+using rpc::testing::ReadFile;
+using rpc::testing::Replace;
 
 TEST(TlsReloadIntegrationTest, RoutingRenewsAndRevokesWithoutRestart) {
   auto pki = rpc::testing::TestPki::Create();
@@ -129,7 +99,7 @@ TEST(TlsReloadIntegrationTest, RoutingRenewsAndRevokesWithoutRestart) {
                   std::string seen;
                   return list_inbox("county", &seen) == "OK" ? seen : "";
                 },
-                renewed),
+                renewed, absl::Seconds(20)),
             renewed);
 
   // The county's certificate revoked: a new CRL beside the first.

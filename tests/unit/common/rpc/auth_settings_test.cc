@@ -12,33 +12,29 @@ namespace caserelay::rpc {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::TestPki;
 
-class AuthSettingsTest : public ::testing::Test {
+class AuthSettingsTest : public testing::TestPkiSuite {
  protected:
   static void SetUpTestSuite() {
-    auto pki = TestPki::Create();
-    ASSERT_TRUE(pki.ok()) << pki.status();
-    pki_ = pki->release();
+    TestPkiSuite::SetUpTestSuite();
+    if (pki_ == nullptr) return;
     tokens_ = new std::string(pki_->dir().Write(
         "tokens", "140431:bureau " + TokenHash("t") + "\n", 0600));
   }
   static void TearDownTestSuite() {
-    delete pki_;
+    TestPkiSuite::TearDownTestSuite();
     delete tokens_;
+    tokens_ = nullptr;
   }
-  void SetUp() override { ASSERT_NE(pki_, nullptr); }
 
   static ServerTlsFiles Tls(bool client_ca) {
     return {pki_->Path("server.pem"), pki_->Path("server.key"),
             client_ca ? pki_->Path("ca.pem") : ""};
   }
 
-  static TestPki* pki_;
   static std::string* tokens_;
 };
 
-TestPki* AuthSettingsTest::pki_ = nullptr;
 std::string* AuthSettingsTest::tokens_ = nullptr;
 
 TEST_F(AuthSettingsTest, ValidCombinationsGiveTheirAuthenticator) {

@@ -7,9 +7,8 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <sstream>
+#include <string>
 #include <thread>
 
 #include "common/rpc/credentials.h"
@@ -25,50 +24,26 @@ namespace {
 using testing::AskOffice;
 using ::testing::HasSubstr;
 using testing::OrError;
+using testing::ReadFile;
+using testing::Replace;
 using testing::TempDir;
-using testing::TestPki;
 using testing::WhoAmIServer;
 
 // How long a test waits for a change to be read (the reload interval is
 // 1 s in these tests).
-constexpr auto kPatience = std::chrono::seconds(15);
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// Replaces `to` by a copy of `from` at once (rename), mode 0600, as an
-// operator's deployment tool should.
-void Replace(const std::string& from, const std::string& to) {
-  std::string tmp = to + ".new";
-  std::filesystem::copy_file(from, tmp,
-                             std::filesystem::copy_options::overwrite_existing);
-  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write);
-  ASSERT_EQ(rename(tmp.c_str(), to.c_str()), 0) << to;
-}
+constexpr absl::Duration kPatience = absl::Seconds(15);
 
 // Asks `probe` until it returns `want` or kPatience passes; the last answer.
 std::string Eventually(const std::function<std::string()>& probe,
                        const std::string& want) {
-  auto deadline = std::chrono::steady_clock::now() + kPatience;
-  std::string got = probe();
-  while (got != want && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    got = probe();
-  }
-  return got;
+  return testing::Eventually(probe, want, kPatience);
 }
 
-class CertReloadTest : public ::testing::Test {
+class CertReloadTest : public testing::TestPkiSuite {
  protected:
   static void SetUpTestSuite() {
-    auto pki = TestPki::Create();
-    ASSERT_TRUE(pki.ok()) << pki.status();
-    pki_ = pki->release();
+    TestPkiSuite::SetUpTestSuite();
+    if (pki_ == nullptr) return;
     // Certificates made once for the suite: a renewal of the server's
     // (new key, serial 300), and two office certificates to revoke.
     absl::Status s =
@@ -84,17 +59,11 @@ class CertReloadTest : public ::testing::Test {
     if (s.ok()) s = pki_->Revoke("revoked_client");
     ASSERT_TRUE(s.ok()) << s;
   }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
 
   void SetUp() override {
-    ASSERT_NE(pki_, nullptr);
+    ASSERT_NO_FATAL_FAILURE(TestPkiSuite::SetUp());
     auth_ = MtlsAuthenticator::Create();
   }
-
-  static std::string P(const std::string& name) { return pki_->Path(name); }
 
   // The server's files, copied into this test's own dir so that the test
   // can replace them; reload every second.
@@ -138,17 +107,7 @@ class CertReloadTest : public ::testing::Test {
   std::string ServerCertificate() const {
     auto channel = OfficeChannel(Client("cn_client"));
     if (!channel.ok()) return "error: " + channel.status().ToString();
-    auto stub = caserelay::test::WhoAmI::NewStub(*channel);
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(10));
-    caserelay::test::OfficeReply reply;
-    grpc::Status status = stub->Office(&ctx, {}, &reply);
-    if (!status.ok()) return "error: " + status.error_message();
-    std::vector<grpc::string_ref> pem =
-        ctx.auth_context()->FindPropertyValues("x509_pem_cert");
-    if (pem.size() != 1) return "error: no peer certificate";
-    return std::string(pem[0].data(), pem[0].size());
+    return OrError(testing::PresentedCertificate(*channel));
   }
 
   // A directory holding the CA's CRL as it is now, hashed.
@@ -161,13 +120,10 @@ class CertReloadTest : public ::testing::Test {
     return dir;
   }
 
-  static TestPki* pki_;
   TempDir dir_;
   std::unique_ptr<MtlsAuthenticator> auth_;
   std::unique_ptr<WhoAmIServer> server_;
 };
-
-TestPki* CertReloadTest::pki_ = nullptr;
 
 TEST_F(CertReloadTest, ReplacedServerCertificateServesNewConnections) {
   ServerTlsFiles tls = OwnFiles();
@@ -210,13 +166,8 @@ TEST_F(CertReloadTest, ClientCertificateInTheCrlIsRefusedInTheHandshake) {
 // the renewal succeeds, first with the old certificate, then the new.
 TEST_F(CertReloadTest, KeyAndCertificateInOneFileRenewWithoutAGap) {
   auto pair_file = [&](const std::string& name, const std::string& leaf) {
-    std::string path = dir_.Path(name);
-    std::ofstream out(path);
-    out << ReadFile(P(leaf + ".key")) << ReadFile(P(leaf + ".pem"));
-    out.close();
-    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                           std::filesystem::perms::owner_write);
-    return path;
+    return dir_.Write(name, ReadFile(P(leaf + ".key")) +
+                                ReadFile(P(leaf + ".pem")));  // mode 0600
   };
   ServerTlsFiles tls;
   tls.cert_path = tls.key_path = pair_file("server.pair.pem", "server");
@@ -229,7 +180,8 @@ TEST_F(CertReloadTest, KeyAndCertificateInOneFileRenewWithoutAGap) {
 
   std::string renewed = pair_file("renewed.pair.pem", "server_renewed");
   ASSERT_EQ(rename(renewed.c_str(), tls.cert_path.c_str()), 0);
-  auto deadline = std::chrono::steady_clock::now() + kPatience;
+  auto deadline =
+      std::chrono::steady_clock::now() + absl::ToChronoSeconds(kPatience);
   std::string seen = ServerCertificate();
   while (seen != new_cert && std::chrono::steady_clock::now() < deadline) {
     ASSERT_EQ(seen, old_cert) << "a handshake during the renewal";

@@ -14,27 +14,8 @@ namespace caserelay::rpc {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::TestPki;
 
-class CredentialsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto pki = TestPki::Create();
-    ASSERT_TRUE(pki.ok()) << pki.status();
-    pki_ = pki->release();
-  }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(pki_, nullptr); }
-
-  static std::string P(const char* name) { return pki_->Path(name); }
-
-  static TestPki* pki_;
-};
-
-TestPki* CredentialsTest::pki_ = nullptr;
+class CredentialsTest : public testing::TestPkiSuite {};
 
 TEST_F(CredentialsTest, NoFilesIsPlaintextAndAllThreeIsMutualTls) {
   EXPECT_TRUE(MakeServerCredentials({}).ok());

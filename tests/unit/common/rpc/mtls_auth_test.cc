@@ -15,23 +15,12 @@ namespace {
 using testing::AskOffice;
 using ::testing::HasSubstr;
 using testing::OrError;
-using testing::TestPki;
 using testing::WhoAmIServer;
 
-class MtlsTest : public ::testing::Test {
+class MtlsTest : public testing::TestPkiSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto pki = TestPki::Create();
-    ASSERT_TRUE(pki.ok()) << pki.status();
-    pki_ = pki->release();
-  }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_NE(pki_, nullptr);
+    ASSERT_NO_FATAL_FAILURE(TestPkiSuite::SetUp());
     auth_ = MtlsAuthenticator::Create();
     auto server = WhoAmIServer::Start(auth_.get(), ServerTls());
     ASSERT_TRUE(server.ok()) << server.status();
@@ -62,12 +51,9 @@ class MtlsTest : public ::testing::Test {
     return AskOffice(*channel);
   }
 
-  static TestPki* pki_;
   std::unique_ptr<MtlsAuthenticator> auth_;
   std::unique_ptr<WhoAmIServer> server_;
 };
-
-TestPki* MtlsTest::pki_ = nullptr;
 
 TEST_F(MtlsTest, OfficeCodeInTheCommonNameGivesTheOffice) {
   auto office = Ask(Client("cn_client"));

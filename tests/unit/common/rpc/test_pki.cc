@@ -1,13 +1,16 @@
 #include "tests/unit/common/rpc/test_pki.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -96,17 +99,23 @@ absl::Status TestPki::Openssl(const std::string& args) const {
       absl::StrCat("openssl ", args, " failed:\n", out.str()));
 }
 
-absl::Status TestPki::IssueLeaf(const std::string& name, const std::string& cn,
-                                const std::string& ext, int serial) const {
+absl::Status TestPki::Issue(const std::string& issuer, const std::string& name,
+                            const std::string& cn, const std::string& ext,
+                            int serial) const {
   std::string cnf = dir_.Path("openssl.cnf");
   absl::Status s = Openssl(absl::StrCat("req -config '", cnf, "' ", kNewKey,
                                         " -keyout ", name, ".key -out ", name,
                                         ".csr -subj '/CN=", cn, "'"));
   if (!s.ok()) return s;
-  return Openssl(absl::StrCat("x509 -req -in ", name,
-                              ".csr -CA ca.pem -CAkey ca.key -set_serial ",
+  return Openssl(absl::StrCat("x509 -req -in ", name, ".csr -CA ", issuer,
+                              ".pem -CAkey ", issuer, ".key -set_serial ",
                               serial, " -days 2 -out ", name, ".pem -extfile '",
                               cnf, "' -extensions ", ext));
+}
+
+absl::Status TestPki::IssueLeaf(const std::string& name, const std::string& cn,
+                                const std::string& ext, int serial) const {
+  return Issue("ca", name, cn, ext, serial);
 }
 
 absl::Status TestPki::Revoke(const std::string& name) const {
@@ -140,16 +149,8 @@ absl::StatusOr<std::unique_ptr<TestPki>> TestPki::Create() {
   };
   int serial = 100;
   auto leaf = [&](const std::string& name, const std::string& cn,
-                  const std::string& ext,
-                  const std::string& issuer) -> absl::Status {
-    absl::Status s =
-        run(absl::StrCat("req -config '", cnf, "' ", kNewKey, " -keyout ", name,
-                         ".key -out ", name, ".csr -subj '/CN=", cn, "'"));
-    if (!s.ok()) return s;
-    return run(absl::StrCat("x509 -req -in ", name, ".csr -CA ", issuer,
-                            ".pem -CAkey ", issuer, ".key -set_serial ",
-                            ++serial, " -days 2 -out ", name, ".pem -extfile '",
-                            cnf, "' -extensions ", ext));
+                  const std::string& ext, const std::string& issuer) {
+    return pki->Issue(issuer, name, cn, ext, ++serial);
   };
 
   absl::Status s = ca("ca", "caserelay test CA");
@@ -163,6 +164,49 @@ absl::StatusOr<std::unique_ptr<TestPki>> TestPki::Create() {
   }
   if (!s.ok()) return s;
   return pki;
+}
+
+void TestPkiSuite::SetUpTestSuite() {
+  auto pki = TestPki::Create();
+  ASSERT_TRUE(pki.ok()) << pki.status();
+  pki_ = pki->release();
+}
+
+void TestPkiSuite::TearDownTestSuite() {
+  delete pki_;
+  pki_ = nullptr;
+}
+
+void TestPkiSuite::SetUp() { ASSERT_NE(pki_, nullptr); }
+
+TestPki* TestPkiSuite::pki_ = nullptr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void Replace(const std::string& from, const std::string& to) {
+  std::string tmp = to + ".new";
+  std::filesystem::copy_file(from, tmp,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
+                                        std::filesystem::perms::owner_write);
+  ASSERT_EQ(rename(tmp.c_str(), to.c_str()), 0) << to;
+}
+
+std::string Eventually(const std::function<std::string()>& probe,
+                       const std::string& want, absl::Duration patience) {
+  auto deadline =
+      std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(patience);
+  std::string got = probe();
+  while (got != want && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    got = probe();
+  }
+  return got;
 }
 
 }  // namespace caserelay::rpc::testing

@@ -1,16 +1,22 @@
-// Test helpers: a temp dir, files with a chosen mode, and a small PKI made
-// with the openssl CLI at test time (no key is ever committed).
+// Test helpers (library caserelay_test_pki): a temp dir, files with a
+// chosen mode, a small PKI made with the openssl CLI at test time (no key
+// is ever committed), a fixture sharing one PKI across a suite, owner-only
+// file replacement as an operator renews TLS files, and waiting for a
+// reload to show. Used by the rpc, deploy and integration tests.
 
 #ifndef CASERELAY_TESTS_UNIT_COMMON_RPC_TEST_PKI_H_
 #define CASERELAY_TESTS_UNIT_COMMON_RPC_TEST_PKI_H_
 
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
 
 namespace caserelay::rpc::testing {
 
@@ -80,8 +86,44 @@ class TestPki {
   TestPki() = default;
   // Runs `openssl <args>` in the dir; INTERNAL with its output on failure.
   absl::Status Openssl(const std::string& args) const;
+  // IssueLeaf, signed by `issuer`.{pem,key} (a CA of this dir).
+  absl::Status Issue(const std::string& issuer, const std::string& name,
+                     const std::string& cn, const std::string& ext,
+                     int serial) const;
   TempDir dir_;
 };
+
+// A fixture whose tests share one TestPki (pki_), made once for the suite
+// since each openssl run takes a moment. A suite that needs more
+// certificates makes them in its own SetUpTestSuite after calling this
+// one (pki_ is nullptr if that failed).
+class TestPkiSuite : public ::testing::Test {
+ protected:
+  // Makes pki_; a fatal failure naming openssl's output if it cannot.
+  static void SetUpTestSuite();
+  // Removes pki_ and its directory.
+  static void TearDownTestSuite();
+  // A fatal failure if the suite has no PKI.
+  void SetUp() override;
+
+  // pki_->Path(name).
+  static std::string P(absl::string_view name) { return pki_->Path(name); }
+
+  static TestPki* pki_;  // owned; set from SetUpTestSuite to TearDownTestSuite
+};
+
+// The content of the file at `path`; empty if it cannot be read.
+std::string ReadFile(const std::string& path);
+
+// Replaces `to` by a copy of `from` in one rename, mode 0600 (owner-only),
+// as an operator's deployment tool renews TLS files. A test failure if it
+// cannot.
+void Replace(const std::string& from, const std::string& to);
+
+// Asks `probe` every 200 ms until it returns `want` or `patience` passes;
+// the last answer.
+std::string Eventually(const std::function<std::string()>& probe,
+                       const std::string& want, absl::Duration patience);
 
 }  // namespace caserelay::rpc::testing
 

@@ -1,6 +1,7 @@
 #include "tests/unit/common/rpc/whoami_server.h"
 
 #include <chrono>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
@@ -41,6 +42,20 @@ absl::StatusOr<std::string> AskOffice(
   grpc::Status status = stub->Office(&ctx, request, &reply);
   if (!status.ok()) return FromGrpc(status);
   return reply.office_code();
+}
+
+absl::StatusOr<std::string> PresentedCertificate(
+    const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = caserelay::test::WhoAmI::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  caserelay::test::OfficeReply reply;
+  grpc::Status status = stub->Office(&ctx, {}, &reply);
+  if (!status.ok()) return FromGrpc(status);
+  std::vector<grpc::string_ref> pem =
+      ctx.auth_context()->FindPropertyValues("x509_pem_cert");
+  if (pem.size() != 1) return absl::NotFoundError("no peer certificate");
+  return std::string(pem[0].data(), pem[0].size());
 }
 
 std::string OrError(const absl::StatusOr<std::string>& office) {

@@ -1,7 +1,8 @@
 // Test helper: the WhoAmI service (whoami.proto) on a real rpc::Server,
 // answering each call with the principal rpc::Caller finds (as
-// Principal::ToString: the office code for an office without a person), and a client
-// call to it.
+// Principal::ToString: the office code for an office without a person), and
+// client calls to it: the principal, or the certificate the server
+// presented.
 
 #ifndef CASERELAY_TESTS_UNIT_COMMON_RPC_WHOAMI_SERVER_H_
 #define CASERELAY_TESTS_UNIT_COMMON_RPC_WHOAMI_SERVER_H_
@@ -54,6 +55,13 @@ class WhoAmIServer {
 absl::StatusOr<std::string> AskOffice(
     const std::shared_ptr<grpc::Channel>& channel,
     const std::multimap<std::string, std::string>& metadata = {});
+
+// Calls WhoAmI.Office over `channel` with a 10 s deadline; the certificate
+// the server presented on that connection (PEM), the call's status as
+// absl if it failed, or NOT_FOUND if the connection carried none
+// (plaintext).
+absl::StatusOr<std::string> PresentedCertificate(
+    const std::shared_ptr<grpc::Channel>& channel);
 
 // The value, or "error: <status>" so that a failed call reads well in an
 // EXPECT_EQ against an office code.
