@@ -9,11 +9,11 @@
 
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
-#include "domain/offices/office_directory.h"
 #include "gtest/gtest.h"
 #include "services/notification/notification_service.h"
 #include "tests/unit/services/notification/fakes.h"
 #include "tests/unit/services/notification/service_fixture.h"
+#include "tests/unit/services/test_context.h"
 
 namespace caserelay::notification {
 namespace {
@@ -26,19 +26,6 @@ constexpr char kAccusation[] =
 constexpr char kLegacyClaim[] = "140431-20261122-000003";
 constexpr char kLegacyAccusation[] = "140431-20261122-000004";
 constexpr char kHolder[] = "140431:hrss";  // 沁源县人社局, after the transfer
-
-const offices::OfficeDirectory& Offices() {
-  static const offices::OfficeDirectory* directory = [] {
-    auto loaded = offices::OfficeDirectory::Load(
-        CASERELAY_SOURCE_DIR "/data/offices", &svctest::ShippedRegions());
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status();
-      std::abort();
-    }
-    return loaded->release();
-  }();
-  return *directory;
-}
 
 class NotificationAccessTest : public NotificationServiceTest {
  protected:
@@ -71,16 +58,17 @@ class NotificationAccessTest : public NotificationServiceTest {
     Make("");
   }
 
-  // Rebuilds the service; `caller` set: with auth, every call from it.
-  void Make(const std::string& caller) {
+  // Rebuilds the service over the shipped offices; `caller` set: with
+  // auth, every call from it (and `person`, as the web gateway says).
+  void Make(const std::string& caller, const std::string& person = "") {
     service::Context context = t_->context();
     if (!caller.empty()) {
-      auth_ = std::make_unique<svctest::FixedCaller>(caller);
+      auth_ = std::make_unique<svctest::FixedCaller>(caller, person);
       context.auth = auth_.get();
     }
     service_ = std::make_unique<NotificationServiceImpl>(
         context, book_.get(), "fake", [this] { ++wakes_; }, SmsTexts{},
-        &Offices());
+        &svctest::ShippedOfficeDirectory());
   }
 
   G List(const std::string& caller, const std::string& case_id) {
@@ -92,8 +80,9 @@ class NotificationAccessTest : public NotificationServiceTest {
     return service_->ListMessages(&ctx, &req, &resp).error_code();
   }
 
-  G ResolveAs(const std::string& caller, const std::string& id) {
-    Make(caller);
+  G ResolveAs(const std::string& caller, const std::string& id,
+              const std::string& person = "") {
+    Make(caller, person);
     caserelay::v1::ResolveMessageRequest req;
     req.set_message_id(id);
     req.set_resolution(caserelay::v1::SMS_RESOLUTION_SENT);
@@ -190,21 +179,7 @@ TEST_F(NotificationAccessTest, ResolveNoteNamesTheAuthenticatedPrincipal) {
            {"a bureau's token holder", "140400:bureau", "王五", G::OK,
             "王五 (140400:bureau): checked with the gateway"},
        }) {
-    auth_ = std::make_unique<svctest::FixedCaller>(row.caller, row.person);
-    service::Context context = t_->context();
-    context.auth = auth_.get();
-    service_ = std::make_unique<NotificationServiceImpl>(
-        context, book_.get(), "fake", [this] { ++wakes_; }, SmsTexts{},
-        &Offices());
-    caserelay::v1::ResolveMessageRequest req;
-    req.set_message_id(id);
-    req.set_resolution(caserelay::v1::SMS_RESOLUTION_SENT);
-    req.set_note("checked with the gateway");
-    caserelay::v1::ResolveMessageResponse resp;
-    grpc::ServerContext ctx;
-    EXPECT_EQ(service_->ResolveMessage(&ctx, &req, &resp).error_code(),
-              row.want)
-        << row.rule;
+    EXPECT_EQ(ResolveAs(row.caller, id, row.person), row.want) << row.rule;
     EXPECT_EQ(Message(id).message().resolution_note(), row.note) << row.rule;
   }
 }

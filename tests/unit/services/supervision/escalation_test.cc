@@ -29,19 +29,6 @@ const absl::Time kDue1 = absl::FromUnixSeconds(1796000000);
 const absl::Time kDue2 = kDue1 + absl::Hours(24 * 30);
 const absl::Time kDue3 = kDue2 + absl::Hours(24 * 30);
 
-const offices::OfficeDirectory& Offices() {
-  static const offices::OfficeDirectory* directory = [] {
-    auto loaded = offices::OfficeDirectory::Load(
-        CASERELAY_SOURCE_DIR "/data/offices", &svctest::ShippedRegions());
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status();
-      std::abort();
-    }
-    return loaded->release();
-  }();
-  return *directory;
-}
-
 SupervisionIssued Issued(SupervisionLevel level, const std::string& target,
                          absl::Time due, const std::string& issuer) {
   SupervisionIssued s;
@@ -152,8 +139,9 @@ TEST(EscalationTest, IssuerIsTheCompetentBureau) {
        "140400:bureau", "140000:bureau", "140000:bureau", "山西省信访局"},
   };
   for (const IssuerRow& row : rows) {
-    auto issuer = IssuerOf(row.level, row.target, row.letter_issuer, Offices(),
-                           svctest::ShippedRegions());
+    auto issuer =
+        IssuerOf(row.level, row.target, row.letter_issuer,
+                 svctest::ShippedOfficeDirectory(), svctest::ShippedRegions());
     ASSERT_TRUE(issuer.ok()) << row.rule << ": " << issuer.status();
     EXPECT_EQ(issuer->code, row.want_code) << row.rule;
     EXPECT_EQ(issuer->name, row.want_name) << row.rule;
@@ -161,13 +149,15 @@ TEST(EscalationTest, IssuerIsTheCompetentBureau) {
 }
 
 TEST(EscalationTest, IssuerOfAnUnknownOfficeIsNotFound) {
-  EXPECT_EQ(IssuerOf(kLetter, "140431:nosuchunit", "", Offices(),
-                     svctest::ShippedRegions())
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
   EXPECT_EQ(
-      IssuerOf(kNone, "140431:bureau", "", Offices(), svctest::ShippedRegions())
+      IssuerOf(kLetter, "140431:nosuchunit", "",
+               svctest::ShippedOfficeDirectory(), svctest::ShippedRegions())
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      IssuerOf(kNone, "140431:bureau", "", svctest::ShippedOfficeDirectory(),
+               svctest::ShippedRegions())
           .status()
           .code(),
       absl::StatusCode::kInvalidArgument);
@@ -191,8 +181,9 @@ TEST(EscalationTest, EscalateNumbersAndCountsTheMisses) {
   record.set_case_id(kCase);
   *record.add_deadlines() =
       Missed(caserelay::v1::DEADLINE_KIND_HANDLING, kDue1, "140431:hrss");
-  auto first = Escalate(record, record.deadlines(0), Offices(),
-                        svctest::ShippedRegions());
+  auto first =
+      Escalate(record, record.deadlines(0), svctest::ShippedOfficeDirectory(),
+               svctest::ShippedRegions());
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(first->has_value());
   const SupervisionIssued& letter = **first;
@@ -213,8 +204,9 @@ TEST(EscalationTest, EscalateNumbersAndCountsTheMisses) {
       Missed(caserelay::v1::DEADLINE_KIND_TRANSFER, kDue1, "140431:bureau");
   *record.add_deadlines() = Missed(
       caserelay::v1::DEADLINE_KIND_SUPERVISION_REPLY, kDue2, "140431:hrss");
-  auto second = Escalate(record, record.deadlines(2), Offices(),
-                         svctest::ShippedRegions());
+  auto second =
+      Escalate(record, record.deadlines(2), svctest::ShippedOfficeDirectory(),
+               svctest::ShippedRegions());
   ASSERT_TRUE(second.ok()) << second.status();
   ASSERT_TRUE(second->has_value());
   EXPECT_EQ((*second)->supervision_id(), std::string(kCase) + "/supervision/2");
@@ -228,11 +220,12 @@ TEST(EscalationTest, EscalateForAnUnknownOfficeIsNotFound) {
   record.set_case_id(kCase);
   *record.add_deadlines() =
       Missed(caserelay::v1::DEADLINE_KIND_HANDLING, kDue1, "999999:bureau");
-  EXPECT_EQ(Escalate(record, record.deadlines(0), Offices(),
-                     svctest::ShippedRegions())
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      Escalate(record, record.deadlines(0), svctest::ShippedOfficeDirectory(),
+               svctest::ShippedRegions())
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #ifndef CASERELAY_TESTS_UNIT_SERVICES_SUPERVISION_SUPERVISION_FIXTURE_H_
 #define CASERELAY_TESTS_UNIT_SERVICES_SUPERVISION_SUPERVISION_FIXTURE_H_
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,7 +13,6 @@
 #include "common/rpc/auth.h"
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
-#include "domain/offices/office_directory.h"
 #include "gtest/gtest.h"
 #include "services/supervision/supervision_service.h"
 #include "tests/unit/services/test_context.h"
@@ -32,19 +30,6 @@ inline constexpr char kCase[] = "140431-20261122-000001";
 inline absl::Time Received() { return svctest::ChinaTime(2026, 11, 22, 10, 0); }
 inline absl::Time TransferDue() {
   return svctest::ChinaTime(2026, 12, 8, 0, 0);
-}
-
-inline const offices::OfficeDirectory& ShippedOffices() {
-  static const offices::OfficeDirectory* directory = [] {
-    auto loaded = offices::OfficeDirectory::Load(
-        CASERELAY_SOURCE_DIR "/data/offices", &svctest::ShippedRegions());
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status();
-      std::abort();
-    }
-    return loaded->release();
-  }();
-  return *directory;
 }
 
 inline RunningDeadline Running(caserelay::v1::DeadlineKind kind,
@@ -103,7 +88,8 @@ class SupervisionTest : public ::testing::Test {
     }
     service_ = std::make_unique<SupervisionServiceImpl>(
         context,
-        SupervisionTables{&svctest::ShippedRegions(), &ShippedOffices()},
+        SupervisionTables{&svctest::ShippedRegions(),
+                          &svctest::ShippedOfficeDirectory()},
         options);
   }
 
