@@ -31,6 +31,7 @@
 #include "services/notification/message_book.h"
 #include "services/notification/message_rules.h"
 #include "services/notification/notification_service.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::notification::dlrtest {
@@ -130,13 +131,12 @@ inline std::string Letters(const SmsRecord& r) {
   return out;
 }
 
-class DeliveryReportsTest : public ::testing::Test {
+class DeliveryReportsTest : public svctest::StoreFixture {
  protected:
+  DeliveryReportsTest() : StoreFixture(ColumnFamilies()) {}
+
   void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     book_ = std::make_unique<MessageBook>(t_->context());
     options_.dlr_keys = *DlrKeys::Parse(kDlrSecret);
     reports_ = std::make_unique<DeliveryReports>(t_->context(), book_.get(),
@@ -234,7 +234,6 @@ class DeliveryReportsTest : public ::testing::Test {
         .Value();
   }
 
-  std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<MessageBook> book_;
   std::unique_ptr<DeliveryReports> reports_;
   KannelOptions options_;

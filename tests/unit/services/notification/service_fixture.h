@@ -1,8 +1,8 @@
 // The fixture of NotificationServiceImpl's tests
 // (notification_service_test.cc, resolve_message_test.cc): a TestContext
-// (temp-dir store, outbox over a fake producer, simulated clock at
-// 2026-11-22 10:00 China time), a MessageBook and the service, whose
-// on_queued counts wakes.
+// (svctest::StoreFixture: temp-dir store, outbox over a fake producer,
+// simulated clock at 2026-11-22 10:00 China time), a MessageBook and the
+// service, whose on_queued counts wakes.
 //
 // Thread safety: used from the test's thread only.
 
@@ -25,19 +25,19 @@
 #include "services/notification/message_rules.h"
 #include "services/notification/notification_service.h"
 #include "tests/unit/services/notification/fakes.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::notification {
 
 inline constexpr char kCase[] = "140431-20261122-000001";
 
-class NotificationServiceTest : public ::testing::Test {
+class NotificationServiceTest : public svctest::StoreFixture {
  protected:
+  NotificationServiceTest() : StoreFixture(ColumnFamilies()) {}
+
   void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     book_ = std::make_unique<MessageBook>(t_->context());
     service_ = std::make_unique<NotificationServiceImpl>(
         t_->context(), book_.get(), "fake", [this] { ++wakes_; });
@@ -154,7 +154,6 @@ class NotificationServiceTest : public ::testing::Test {
     return out;
   }
 
-  std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<MessageBook> book_;
   std::unique_ptr<NotificationServiceImpl> service_;
   int wakes_ = 0;

@@ -20,6 +20,7 @@
 #include "services/notification/message_book.h"
 #include "services/notification/message_rules.h"
 #include "services/notification/notification_service.h"
+#include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
 namespace caserelay::notification {
@@ -177,13 +178,12 @@ void ExpectValidTexts(const SmsRecord& r) {
   }
 }
 
-class StoredTextTest : public ::testing::Test {
+class StoredTextTest : public svctest::StoreFixture {
  protected:
+  StoredTextTest() : StoreFixture(ColumnFamilies()) {}
+
   void SetUp() override {
-    auto t = svctest::TestContext::Create(
-        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = *std::move(t);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     book_ = std::make_unique<MessageBook>(t_->context());
   }
 
@@ -208,7 +208,6 @@ class StoredTextTest : public ::testing::Test {
     ASSERT_TRUE(t_->publisher().Commit(batch).ok());
   }
 
-  std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<MessageBook> book_;
 };
 
