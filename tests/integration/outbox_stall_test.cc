@@ -27,12 +27,12 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/petition_steps.h"
 
 namespace caserelay::testing {
 namespace {
 
 using caserelay::v1::SubmitPetitionRequest;
-using caserelay::v1::SubmitPetitionResponse;
 
 // Sends one command line to devbroker's control channel (its info file's
 // control=HOST:PORT) and returns the answer line.
@@ -59,33 +59,6 @@ std::string Control(const System& sys, const std::string& command) {
   while (read(fd, &c, 1) == 1 && c != '\n') answer += c;
   close(fd);
   return answer;
-}
-
-absl::StatusOr<std::string> Submit(System& sys,
-                                   const SubmitPetitionRequest& req) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  SubmitPetitionResponse resp;
-  grpc::Status s = sys.intake().SubmitPetition(&ctx, req, &resp);
-  if (!s.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                        s.error_message());
-  }
-  return resp.case_number();
-}
-
-// True once routing knows `case_id` (it consumed its PetitionReceived).
-bool Routed(System& sys, const std::string& case_id, absl::Duration wait) {
-  absl::Time deadline = absl::Now() + wait;
-  do {
-    grpc::ClientContext ctx;
-    caserelay::v1::GetCaseRequest req;
-    req.set_case_id(case_id);
-    caserelay::v1::CaseDetail detail;
-    if (sys.routing().GetCase(&ctx, req, &detail).ok()) return true;
-    absl::SleepFor(absl::Milliseconds(100));
-  } while (absl::Now() < deadline);
-  return false;
 }
 
 constexpr absl::Duration kRouteWait = absl::Seconds(20);

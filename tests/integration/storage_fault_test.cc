@@ -38,12 +38,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/petition_steps.h"
 
 namespace caserelay::testing {
 namespace {
 
 using caserelay::v1::SubmitPetitionRequest;
-using caserelay::v1::SubmitPetitionResponse;
 using ::testing::HasSubstr;
 
 // A tmpfs of `size` mounted on `dir` (created) for the life of the object;
@@ -139,33 +139,6 @@ std::string HttpGet(const std::string& address, const std::string& path) {
     return "";
   }
   return absl::StrCat(reply.substr(9, 3), "\n", reply.substr(body + 4));
-}
-
-absl::StatusOr<std::string> Submit(System& sys,
-                                   const SubmitPetitionRequest& req) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  SubmitPetitionResponse resp;
-  grpc::Status s = sys.intake().SubmitPetition(&ctx, req, &resp);
-  if (!s.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                        s.error_message());
-  }
-  return resp.case_number();
-}
-
-// True once routing knows `case_id` (it consumed its PetitionReceived).
-bool Routed(System& sys, const std::string& case_id, absl::Duration wait) {
-  absl::Time deadline = absl::Now() + wait;
-  do {
-    grpc::ClientContext ctx;
-    caserelay::v1::GetCaseRequest req;
-    req.set_case_id(case_id);
-    caserelay::v1::CaseDetail detail;
-    if (sys.routing().GetCase(&ctx, req, &detail).ok()) return true;
-    absl::SleepFor(absl::Milliseconds(100));
-  } while (absl::Now() < deadline);
-  return false;
 }
 
 // The number of events routing keeps for `case_id`; -1 if it cannot say.
