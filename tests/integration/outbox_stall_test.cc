@@ -69,6 +69,34 @@ SystemOptions IntakeAndRouting() {
   return options;
 }
 
+// Petitions 1 and 2, submitted now, are both taken and routed.
+void ExpectFirstTwoRouted(System& sys) {
+  auto first = Submit(sys, SamplePetition("140431", 1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = Submit(sys, SamplePetition("140431", 2));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(Routed(sys, *first, kRouteWait)) << *first;
+  EXPECT_TRUE(Routed(sys, *second, kRouteWait)) << *second;
+}
+
+// After intake set the record of petition `set_aside` aside: petition `n`,
+// submitted now, is routed and `set_aside` is not; intake's outbox dead
+// letters list `set_aside` and not the later one, it counts one dead letter
+// and has nothing pending.
+void ExpectSetAsideAndLaterRouted(System& sys, const std::string& set_aside,
+                                  int n) {
+  auto later = Submit(sys, SamplePetition("140431", n));
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_TRUE(Routed(sys, *later, kRouteWait)) << *later;
+  EXPECT_FALSE(Routed(sys, set_aside, absl::Seconds(1))) << set_aside;
+  auto list = sys.AdminGet("intake", "/outbox/dead-letters");
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_TRUE(absl::StrContains(*list, set_aside)) << *list;
+  EXPECT_FALSE(absl::StrContains(*list, *later)) << *list;
+  EXPECT_EQ(*sys.Metric("intake", "caserelay_outbox_dead_letter_total"), 1);
+  EXPECT_EQ(*sys.Metric("intake", "caserelay_outbox_pending"), 0);
+}
+
 TEST(OutboxStallTest, TheReproductionIsRefusedAndLaterPetitionsAreRouted) {
   auto sys = System::Start(IntakeAndRouting());
   ASSERT_TRUE(sys.ok()) << sys.status();
@@ -155,17 +183,7 @@ TEST(OutboxStallTest, ARecordKafkaCannotTakeIsDeadLetteredAndLaterOnesGoOn) {
   unsetenv("CASERELAY_KAFKA_MAX_MESSAGE_BYTES");
   ASSERT_TRUE(restarted.ok()) << restarted;
 
-  auto later = Submit(**sys, SamplePetition("140431", 2));
-  ASSERT_TRUE(later.ok()) << later.status();
-  EXPECT_TRUE(Routed(**sys, *later, kRouteWait)) << *later;
-  EXPECT_FALSE(Routed(**sys, *stuck, absl::Seconds(1))) << *stuck;
-  auto list = (*sys)->AdminGet("intake", "/outbox/dead-letters");
-  ASSERT_TRUE(list.ok()) << list.status();
-  EXPECT_TRUE(absl::StrContains(*list, *stuck)) << *list;
-  EXPECT_FALSE(absl::StrContains(*list, *later)) << *list;
-  EXPECT_EQ(*(*sys)->Metric("intake", "caserelay_outbox_dead_letter_total"),
-            1);
-  EXPECT_EQ(*(*sys)->Metric("intake", "caserelay_outbox_pending"), 0);
+  ASSERT_NO_FATAL_FAILURE(ExpectSetAsideAndLaterRouted(**sys, *stuck, 2));
   EXPECT_EQ(*(*sys)->Healthz("intake"), 200);
 }
 
@@ -182,12 +200,7 @@ TEST(OutboxStallTest, ARecordTheBrokerRefusesIsDeadLetteredWithAnAlert) {
   ASSERT_TRUE(sys.ok()) << sys.status();
   ASSERT_TRUE(absl::StartsWith(
       Control(**sys, "request-errors produce 1 MSG_SIZE_TOO_LARGE"), "ok"));
-  auto first = Submit(**sys, SamplePetition("140431", 1));
-  ASSERT_TRUE(first.ok()) << first.status();
-  auto second = Submit(**sys, SamplePetition("140431", 2));
-  ASSERT_TRUE(second.ok()) << second.status();
-  EXPECT_TRUE(Routed(**sys, *first, kRouteWait)) << *first;
-  EXPECT_TRUE(Routed(**sys, *second, kRouteWait)) << *second;
+  ASSERT_NO_FATAL_FAILURE(ExpectFirstTwoRouted(**sys));
   EXPECT_EQ(*(*sys)->Metric("intake", "caserelay_outbox_dead_letter_total"),
             0);
 
@@ -201,17 +214,7 @@ TEST(OutboxStallTest, ARecordTheBrokerRefusesIsDeadLetteredWithAnAlert) {
          absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(100));
   }
-  auto later = Submit(**sys, SamplePetition("140431", 4));
-  ASSERT_TRUE(later.ok()) << later.status();
-  EXPECT_TRUE(Routed(**sys, *later, kRouteWait)) << *later;
-  EXPECT_FALSE(Routed(**sys, *refused, absl::Seconds(1))) << *refused;
-  auto list = (*sys)->AdminGet("intake", "/outbox/dead-letters");
-  ASSERT_TRUE(list.ok()) << list.status();
-  EXPECT_TRUE(absl::StrContains(*list, *refused)) << *list;
-  EXPECT_FALSE(absl::StrContains(*list, *later)) << *list;
-  EXPECT_EQ(*(*sys)->Metric("intake", "caserelay_outbox_dead_letter_total"),
-            1);
-  EXPECT_EQ(*(*sys)->Metric("intake", "caserelay_outbox_pending"), 0);
+  ASSERT_NO_FATAL_FAILURE(ExpectSetAsideAndLaterRouted(**sys, *refused, 4));
   auto health = (*sys)->AdminGet("intake", "/healthz");
   ASSERT_TRUE(health.ok()) << health.status();  // an alert, not an outage
   EXPECT_TRUE(absl::StrContains(*health, "dead letters 1")) << *health;
@@ -227,13 +230,7 @@ TEST(OutboxStallTest, AFatalProducerErrorRebuildsTheProducer) {
   // An out-of-order sequence on the first request in flight is fatal for
   // librdkafka's idempotent producer.
   ASSERT_TRUE(absl::StartsWith(Control(**sys, "request-errors produce 1 OUT_OF_ORDER_SEQUENCE_NUMBER"), "ok"));
-  auto first = Submit(**sys, SamplePetition("140431", 1));
-  ASSERT_TRUE(first.ok()) << first.status();
-  auto second = Submit(**sys, SamplePetition("140431", 2));
-  ASSERT_TRUE(second.ok()) << second.status();
-
-  EXPECT_TRUE(Routed(**sys, *first, kRouteWait)) << *first;
-  EXPECT_TRUE(Routed(**sys, *second, kRouteWait)) << *second;
+  ASSERT_NO_FATAL_FAILURE(ExpectFirstTwoRouted(**sys));
   EXPECT_EQ(
       *(*sys)->Metric("intake", "caserelay_kafka_producer_rebuilds_total"), 1);
   EXPECT_EQ(*(*sys)->Healthz("intake"), 200);
