@@ -176,6 +176,17 @@ class System {
 
   // The admin HTTP address (host:port) of a started service.
   std::string admin_address(const std::string& service) const;
+  // The admin server's answer to GET `path`: status code and body.
+  struct AdminReply {
+    int code;
+    std::string body;
+  };
+  // GET `path` of a started service's admin server, whatever the status
+  // (e.g. /healthz's reasons with a 503). UNAVAILABLE if it cannot be
+  // reached (5 s timeouts) or does not answer HTTP; INVALID_ARGUMENT if its
+  // admin address is not IPv4 host:port.
+  absl::StatusOr<AdminReply> Get(const std::string& service,
+                                 const std::string& path) const;
   // GET /healthz of a service's admin server: the HTTP status code (200
   // when every consume loop is healthy), or UNAVAILABLE if it cannot be
   // reached or answers something that is not HTTP.
@@ -224,13 +235,6 @@ class System {
 
  private:
   System() = default;
-  // The admin server's answer to GET `path`: status code and body.
-  struct AdminReply {
-    int code;
-    std::string body;
-  };
-  absl::StatusOr<AdminReply> Get(const std::string& service,
-                                 const std::string& path) const;
   // Launches a service; AwaitService waits for its endpoints and makes
   // its stub.
   absl::Status LaunchService(const std::string& service);

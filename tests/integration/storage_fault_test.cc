@@ -15,13 +15,10 @@
 //
 // Needs root (mount(2)); skipped with the reason otherwise.
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
-#include <sys/time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -31,9 +28,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -101,46 +96,6 @@ class SmallDisk {
   bool mounted_ = false;
 };
 
-// GET `path` of `address` (host:port): "<code>\n<body>", or "" if the
-// server cannot be reached. (System::AdminGet gives no body for a 503.)
-std::string HttpGet(const std::string& address, const std::string& path) {
-  const size_t colon = address.rfind(':');
-  int port = 0;
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr) != 1) {
-    return "";
-  }
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return "";
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  std::string reply;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    const std::string request = absl::StrCat(
-        "GET ", path, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-        static_cast<ssize_t>(request.size())) {
-      char buf[4096];
-      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) {
-        reply.append(buf, n);
-      }
-    }
-  }
-  close(fd);
-  // "HTTP/1.1 503 ...\r\n...\r\n\r\n<body>"
-  const size_t body = reply.find("\r\n\r\n");
-  if (reply.rfind("HTTP/1.", 0) != 0 || reply.size() < 12 ||
-      body == std::string::npos) {
-    return "";
-  }
-  return absl::StrCat(reply.substr(9, 3), "\n", reply.substr(body + 4));
-}
-
 // The number of events routing keeps for `case_id`; -1 if it cannot say.
 int CaseEvents(System& sys, const std::string& case_id) {
   grpc::ClientContext ctx;
@@ -178,15 +133,23 @@ bool Told(System& sys, const std::string& case_id, absl::Duration wait) {
   return false;
 }
 
+// GET /healthz of `service`: "<code>\n<body>", or "" if it cannot be
+// reached.
+std::string Health(const System& sys, const std::string& service) {
+  auto reply = sys.Get(service, "/healthz");
+  if (!reply.ok()) return "";
+  return absl::StrCat(reply->code, "\n", reply->body);
+}
+
 // Waits until GET /healthz of `service` answers `code`; returns the last
-// answer ("<code>\n<body>").
+// answer (Health's).
 std::string WaitForHealth(System& sys, const std::string& service,
                           const std::string& code, absl::Duration wait) {
   const absl::Time deadline = absl::Now() + Scaled(wait);
-  std::string reply = HttpGet(sys.admin_address(service), "/healthz");
+  std::string reply = Health(sys, service);
   while (!absl::StartsWith(reply, code + "\n") && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(200));
-    reply = HttpGet(sys.admin_address(service), "/healthz");
+    reply = Health(sys, service);
   }
   return reply;
 }
