@@ -24,6 +24,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -156,27 +157,54 @@ std::string WaitForHealth(System& sys, const std::string& service,
 
 constexpr char kNoSpace[] = "caserelay_store_fault{kind=\"no_space\"}";
 
-TEST(StorageFaultTest, AFullDiskStopsInputUntilSpaceIsBackAndLosesNothing) {
-  TempDir disks;
-  SmallDisk routing_disk(disks.path() + "/routing-disk", "32m");
-  if (!routing_disk.error().empty()) {
-    GTEST_SKIP() << "cannot mount a tmpfs to fill (needs root): "
-                 << routing_disk.error();
+// Each test puts the stores of some services on small disks of their own,
+// starts the system and submits a first petition before filling them.
+class StorageFaultTest : public ::testing::Test {
+ protected:
+  // Mounts a SmallDisk of 32 MiB for the store of each of `on_disks` (in
+  // that order), starts the system of `options` with those stores on them
+  // and submits a first petition (first_). Skips the test when the first
+  // disk cannot be mounted (needs root); a fatal failure when a later one
+  // cannot, the system does not start or intake refuses the petition.
+  void Start(const std::vector<std::string>& on_disks, SystemOptions options) {
+    for (const std::string& service : on_disks) {
+      auto disk = std::make_unique<SmallDisk>(
+          absl::StrCat(disks_dir_.path(), "/", service, "-disk"), "32m");
+      if (!disk->error().empty() && disks_.empty()) {
+        GTEST_SKIP() << "cannot mount a tmpfs to fill (needs root): "
+                     << disk->error();
+      }
+      ASSERT_TRUE(disk->error().empty()) << disk->error();
+      options.settings[service]["store.path"] = disk->dir() + "/store";
+      disks_[service] = std::move(disk);
+    }
+    auto sys = System::Start(options);
+    ASSERT_TRUE(sys.ok()) << sys.status();
+    system_ = *std::move(sys);
+    auto first = Submit(*system_, SamplePetition("140431", 1));
+    ASSERT_TRUE(first.ok()) << first.status();
+    first_ = *first;
   }
-  SmallDisk intake_disk(disks.path() + "/intake-disk", "32m");
-  ASSERT_TRUE(intake_disk.error().empty()) << intake_disk.error();
+  // The disk of `service`. REQUIRES: Start mounted it.
+  SmallDisk& disk(const std::string& service) { return *disks_.at(service); }
+
+  // Destroyed in reverse: the system stops before its disks are unmounted.
+  TempDir disks_dir_;
+  std::map<std::string, std::unique_ptr<SmallDisk>> disks_;
+  std::unique_ptr<System> system_;
+  std::string first_;  // the first petition's case
+};
+
+TEST_F(StorageFaultTest, AFullDiskStopsInputUntilSpaceIsBackAndLosesNothing) {
   SystemOptions options;
   options.services = {"intake", "routing"};
-  options.settings["routing"]["store.path"] = routing_disk.dir() + "/store";
-  options.settings["intake"]["store.path"] = intake_disk.dir() + "/store";
-  auto sys = System::Start(options);
-  ASSERT_TRUE(sys.ok()) << sys.status();
-  System& system = **sys;
-  std::vector<std::string> cases;
-  auto first = Submit(system, SamplePetition("140431", 1));
-  ASSERT_TRUE(first.ok()) << first.status();
-  ASSERT_TRUE(Routed(system, *first, Scaled(absl::Seconds(20))));
-  cases.push_back(*first);
+  ASSERT_NO_FATAL_FAILURE(Start({"routing", "intake"}, options));
+  if (IsSkipped()) return;
+  System& system = *system_;
+  ASSERT_TRUE(Routed(system, first_, Scaled(absl::Seconds(20))));
+  std::vector<std::string> cases = {first_};
+  SmallDisk& routing_disk = disk("routing");
+  SmallDisk& intake_disk = disk("intake");
 
   // routing's disk is full. What fits in the free tail of a page RocksDB
   // already holds may still be stored; from its first failed write on,
@@ -262,31 +290,15 @@ TEST(StorageFaultTest, AFullDiskStopsInputUntilSpaceIsBackAndLosesNothing) {
 // apply no case event (supervision's applied count stands still, no SMS is
 // sent), say so, and once space is back every case event is applied once
 // and every case's SMS sent once.
-TEST(StorageFaultTest, CaseEventConsumersOnAFullDiskCatchUpOnce) {
-  TempDir disks;
-  SmallDisk supervision_disk(disks.path() + "/supervision-disk", "32m");
-  if (!supervision_disk.error().empty()) {
-    GTEST_SKIP() << "cannot mount a tmpfs to fill (needs root): "
-                 << supervision_disk.error();
-  }
-  SmallDisk notification_disk(disks.path() + "/notification-disk", "32m");
-  ASSERT_TRUE(notification_disk.error().empty()) << notification_disk.error();
-  SystemOptions options;
-  options.settings["supervision"]["store.path"] =
-      supervision_disk.dir() + "/store";
-  options.settings["notification"]["store.path"] =
-      notification_disk.dir() + "/store";
-  auto sys = System::Start(options);
-  ASSERT_TRUE(sys.ok()) << sys.status();
-  System& system = **sys;
-  std::vector<std::string> cases;
-  auto first = Submit(system, SamplePetition("140431", 1));
-  ASSERT_TRUE(first.ok()) << first.status();
-  ASSERT_TRUE(Told(system, *first, absl::Seconds(30))) << *first;
-  cases.push_back(*first);
+TEST_F(StorageFaultTest, CaseEventConsumersOnAFullDiskCatchUpOnce) {
+  ASSERT_NO_FATAL_FAILURE(Start({"supervision", "notification"}, {}));
+  if (IsSkipped()) return;
+  System& system = *system_;
+  ASSERT_TRUE(Told(system, first_, absl::Seconds(30))) << first_;
+  std::vector<std::string> cases = {first_};
 
-  ASSERT_TRUE(supervision_disk.Fill());
-  ASSERT_TRUE(notification_disk.Fill());
+  ASSERT_TRUE(disk("supervision").Fill());
+  ASSERT_TRUE(disk("notification").Fill());
   std::map<std::string, std::string> health;
   auto both_down = [&] {
     return absl::StartsWith(health["supervision"], "503\n") &&
@@ -323,8 +335,8 @@ TEST(StorageFaultTest, CaseEventConsumersOnAFullDiskCatchUpOnce) {
     EXPECT_EQ(SmsSent(system, cases[i]), 0) << cases[i];
   }
 
-  supervision_disk.Free();
-  notification_disk.Free();
+  disk("supervision").Free();
+  disk("notification").Free();
   for (const std::string& id : cases) {
     EXPECT_TRUE(Told(system, id, absl::Seconds(60))) << id;
   }
