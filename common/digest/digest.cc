@@ -1,5 +1,6 @@
 #include "common/digest/digest.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -21,6 +22,11 @@ std::string HmacSha256(absl::string_view key, absl::string_view data) {
        reinterpret_cast<unsigned char*>(out.data()), &len);
   out.resize(len);
   return out;
+}
+
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
+  return a.size() == b.size() &&
+         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace caserelay::digest

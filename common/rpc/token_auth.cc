@@ -1,6 +1,5 @@
 #include "common/rpc/token_auth.h"
 
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <cstdio>
@@ -170,14 +169,14 @@ absl::StatusOr<Principal> TokenAuthenticator::PrincipalOf(
 absl::StatusOr<Principal> TokenAuthenticator::PrincipalOfToken(
     absl::string_view token) const {
   const std::string hash = digest::Sha256(token);
-  Digest digest;
-  std::memcpy(digest.data(), hash.data(), digest.size());
   // Look at every entry whatever matches, so the time taken says nothing
   // about which bytes of which hash matched.
   const Entry* found = nullptr;
   for (const Entry& entry : entries_) {
-    bool same =
-        CRYPTO_memcmp(entry.digest.data(), digest.data(), digest.size()) == 0;
+    bool same = digest::ConstantTimeEquals(
+        absl::string_view(reinterpret_cast<const char*>(entry.digest.data()),
+                          entry.digest.size()),
+        hash);
     if (same) found = &entry;
   }
   if (found == nullptr) {

@@ -1,7 +1,5 @@
 #include "services/intake/lookup_code.h"
 
-#include <openssl/crypto.h>
-
 #include "absl/strings/escaping.h"
 #include "common/digest/digest.h"
 
@@ -29,8 +27,7 @@ std::string LookupCodes::HexMac(std::string_view input) const {
 bool LookupCodes::Verify(std::string_view case_number,
                          std::string_view code) const {
   const std::string want = Derive(case_number);
-  return code.size() == want.size() &&
-         CRYPTO_memcmp(want.data(), code.data(), want.size()) == 0;
+  return digest::ConstantTimeEquals(want, A(code));
 }
 
 }  // namespace caserelay::intake

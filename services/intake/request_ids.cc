@@ -1,12 +1,11 @@
 #include "services/intake/request_ids.h"
 
-#include <openssl/crypto.h>
-
 #include <cstdint>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/digest/digest.h"
 #include "common/time/timestamp.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -68,8 +67,8 @@ absl::StatusOr<std::optional<std::string>> FindRequest(store::WriteBatch& batch,
   if (!record->has_value()) return std::nullopt;
   const caserelay::v1::IntakeRequestRecord& r = **record;
   if (time::FromProto(r.created_at()) + ttl <= now) return std::nullopt;
-  if (r.request_mac().size() != mac.size() ||
-      CRYPTO_memcmp(r.request_mac().data(), mac.data(), mac.size()) != 0) {
+  if (!digest::ConstantTimeEquals(r.request_mac(),
+                                  absl::string_view(mac.data(), mac.size()))) {
     return absl::AlreadyExistsError(
         "request_id: already used by this caller on this channel for a "
         "different petition; send a new petition with a new request_id");

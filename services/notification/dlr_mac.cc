@@ -1,7 +1,5 @@
 #include "services/notification/dlr_mac.h"
 
-#include <openssl/crypto.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -76,9 +74,7 @@ DlrMacCheck DlrKeys::Check(const std::optional<std::string>& mac,
   bool valid = false;
   for (const std::string& secret : secrets_) {
     const std::string want = DlrMac(secret, message_id, part, parts);
-    // Constant time in the content; the length of a MAC is no secret.
-    valid |= mac->size() == want.size() &&
-             CRYPTO_memcmp(mac->data(), want.data(), want.size()) == 0;
+    valid |= digest::ConstantTimeEquals(*mac, want);
   }
   return valid ? DlrMacCheck::kValid : DlrMacCheck::kMismatch;
 }

@@ -1,5 +1,7 @@
 #include "common/digest/digest.h"
 
+#include <string>
+
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 
@@ -15,6 +17,29 @@ TEST(DigestTest, MatchesThePublishedVectors) {
   EXPECT_EQ(absl::BytesToHexString(
                 HmacSha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// The one comparison of secrets (MACs, look-up codes, token hashes): equal
+// only for the same bytes of the same length.
+TEST(DigestTest, ConstantTimeEqualsComparesBytesAndLength) {
+  struct Row {
+    std::string a, b;
+    bool equal;
+  };
+  const Row rows[] = {
+      {"", "", true},
+      {"abc", "abc", true},
+      {"abc", "abd", false},   // last byte differs
+      {"xbc", "abc", false},   // first byte differs
+      {"abc", "abcd", false},  // a prefix is not equal
+      {"abcd", "abc", false},
+      {std::string("a\0b", 3), std::string("a\0c", 3), false},  // past a NUL
+      {std::string("a\0b", 3), std::string("a\0b", 3), true},
+  };
+  for (const Row& row : rows) {
+    EXPECT_EQ(ConstantTimeEquals(row.a, row.b), row.equal)
+        << absl::CEscape(row.a) << " vs " << absl::CEscape(row.b);
+  }
 }
 
 }  // namespace
