@@ -20,15 +20,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/common/store/fake_producer.h"
+#include "tests/unit/common/store/pending_outbox.h"
 #include "tests/unit/common/store/temp_dir.h"
 
 namespace caserelay::store {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::FakeProducer;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing::FakeProducer;
 
 constexpr absl::Duration kWait = absl::Seconds(10);
 // Longer than the retry thread's interval (200 ms), so a record it would
@@ -99,15 +100,7 @@ class OutboxFailuresTest : public ::testing::Test {
   }
 
   uint64_t SeqOf(const std::string& value) {
-    auto pending = store_->PendingOutbox();
-    EXPECT_TRUE(pending.ok()) << pending.status();
-    if (pending.ok()) {
-      for (const auto& r : *pending) {
-        if (r.value == value) return r.seq;
-      }
-    }
-    ADD_FAILURE() << "no pending record " << value;
-    return 0;
+    return testing::PendingSeqOf(*store_, value);
   }
 
   static std::vector<std::string> Values(FakeProducer* p) {
@@ -117,13 +110,7 @@ class OutboxFailuresTest : public ::testing::Test {
   }
 
   std::vector<std::string> PendingValues() {
-    std::vector<std::string> values;
-    auto pending = store_->PendingOutbox();
-    EXPECT_TRUE(pending.ok()) << pending.status();
-    if (pending.ok()) {
-      for (const auto& r : *pending) values.push_back(r.value);
-    }
-    return values;
+    return testing::PendingValues(*store_);
   }
 
   std::vector<std::string> DeadLetterValues() {
@@ -154,8 +141,8 @@ TEST_F(OutboxFailuresTest, ARecordKafkaNeverTakesIsSetAsideAndLaterOnesGoOn) {
     absl::Status status;
   };
   const std::vector<Row> rows = {
-      {"librdkafka refuses a record over message.max.bytes at produce()",
-       true, absl::InvalidArgumentError("MSG_SIZE_TOO_LARGE")},
+      {"librdkafka refuses a record over message.max.bytes at produce()", true,
+       absl::InvalidArgumentError("MSG_SIZE_TOO_LARGE")},
       {"the broker refuses a record over its message.max.bytes", false,
        absl::InvalidArgumentError("Broker: Message size too large")},
       {"the broker refuses a corrupt or invalid record", false,
@@ -310,8 +297,8 @@ TEST_F(OutboxFailuresTest, AFatalProducerErrorRebuildsItAndRepublishesInOrder) {
       first->RefuseAll(absl::InternalError("fatal: sequence desync"));
       ASSERT_TRUE(Commit({"c"}).ok());
     } else {
-      ASSERT_TRUE(first->Deliver(SeqOf("a"),
-                                 absl::InternalError("fatal: sequence desync")));
+      ASSERT_TRUE(first->Deliver(
+          SeqOf("a"), absl::InternalError("fatal: sequence desync")));
       ASSERT_TRUE(Commit({"c"}).ok());
     }
     ASSERT_TRUE(WaitForProducers(2));
@@ -348,7 +335,8 @@ TEST_F(OutboxFailuresTest, AFailedRebuildIsRetriedAndShowsTheProducerDown) {
 // records already in flight ... keep per-case order". A record whose
 // delivery failed waits until every record produced after it is reported,
 // then goes first.
-TEST_F(OutboxFailuresTest, AFailedRecordGoesAgainOnlyAfterLaterOnesAreReported) {
+TEST_F(OutboxFailuresTest,
+       AFailedRecordGoesAgainOnlyAfterLaterOnesAreReported) {
   CreatePublisher();
   FakeProducer* p = producer(0);
   ASSERT_TRUE(Commit({"a", "b"}).ok());

@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/common/store/fake_producer.h"
+#include "tests/unit/common/store/pending_outbox.h"
 #include "tests/unit/common/store/temp_dir.h"
 
 namespace caserelay::store {
@@ -66,24 +67,11 @@ class OutboxPublisherTest : public ::testing::Test {
 
   // The seq of the pending outbox record holding `value`; 0 if none.
   uint64_t SeqOf(const std::string& value) {
-    auto pending = store_->PendingOutbox();
-    EXPECT_TRUE(pending.ok()) << pending.status();
-    if (!pending.ok()) return 0;
-    for (const auto& r : *pending) {
-      if (r.value == value) return r.seq;
-    }
-    ADD_FAILURE() << "no pending record " << value;
-    return 0;
+    return testing::PendingSeqOf(*store_, value);
   }
 
   std::vector<std::string> PendingValues() {
-    auto pending = store_->PendingOutbox();
-    EXPECT_TRUE(pending.ok()) << pending.status();
-    std::vector<std::string> values;
-    if (pending.ok()) {
-      for (const auto& r : *pending) values.push_back(r.value);
-    }
-    return values;
+    return testing::PendingValues(*store_);
   }
 
   std::vector<std::string> ProducedValues() {

@@ -12,6 +12,7 @@
 #include "common/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/common/store/pending_outbox.h"
 #include "tests/unit/common/store/temp_dir.h"
 
 namespace caserelay::store {
@@ -42,15 +43,7 @@ std::vector<uint64_t> CommitOutbox(Store& store,
   return seqs;
 }
 
-std::vector<std::string> PendingValues(const Store& store) {
-  auto pending = store.PendingOutbox();
-  EXPECT_TRUE(pending.ok()) << pending.status();
-  std::vector<std::string> values;
-  if (pending.ok()) {
-    for (const OutboxRecord& r : *pending) values.push_back(r.value);
-  }
-  return values;
-}
+using testing::PendingValues;
 
 TEST(PublishedTest, ConfirmedRecordsGoBackToTheOutboxForANewLog) {
   testing::TempDir dir;
@@ -114,9 +107,9 @@ TEST(PublishedTest, AnOutboxDeadLetterIsNotKeptAsConfirmed) {
   auto seqs = CommitOutbox(*store, {"too-big"});
   auto pending = store->PendingOutbox();
   ASSERT_TRUE(pending.ok() && pending->size() == 1);
-  ASSERT_TRUE(MoveToOutboxDeadLetters(
-                  *store, {(*pending)[0], "too large", absl::Now()})
-                  .ok());
+  ASSERT_TRUE(
+      MoveToOutboxDeadLetters(*store, {(*pending)[0], "too large", absl::Now()})
+          .ok());
   EXPECT_EQ(*store->RequeuePublished("cluster-b"), 0u);
   EXPECT_TRUE(PendingValues(*store).empty());
 }

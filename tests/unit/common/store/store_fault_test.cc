@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "tests/unit/common/store/fake_producer.h"
 #include "tests/unit/common/store/fault_file_system.h"
+#include "tests/unit/common/store/pending_outbox.h"
 #include "tests/unit/common/store/temp_dir.h"
 
 namespace caserelay::store {
@@ -76,13 +77,7 @@ class StoreFaultTest : public ::testing::TestWithParam<FaultRow> {
   }
 
   std::vector<std::string> OutboxValues() {
-    std::vector<std::string> values;
-    auto pending = store_->PendingOutbox();
-    EXPECT_TRUE(pending.ok()) << pending.status();
-    if (pending.ok()) {
-      for (const auto& r : *pending) values.push_back(r.value);
-    }
-    return values;
+    return testing::PendingValues(*store_);
   }
 
   testing::TempDir dir_;

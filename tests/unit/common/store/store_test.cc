@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "tests/unit/common/store/pending_outbox.h"
 #include "tests/unit/common/store/temp_dir.h"
 
 namespace caserelay::store {
@@ -71,15 +72,7 @@ class StoreTest : public ::testing::Test {
     return records.ok() ? *records : std::vector<OutboxRecord>{};
   }
 
-  std::vector<uint64_t> PendingSeqs() {
-    auto pending = store_->PendingOutbox();
-    EXPECT_TRUE(pending.ok()) << pending.status();
-    std::vector<uint64_t> seqs;
-    if (pending.ok()) {
-      for (const auto& r : *pending) seqs.push_back(r.seq);
-    }
-    return seqs;
-  }
+  std::vector<uint64_t> PendingSeqs() { return testing::PendingSeqs(*store_); }
 
   testing::TempDir dir_;
   const std::string path_;
@@ -425,16 +418,19 @@ TEST_F(StoreScanTest, ScanStopsWhenVisitReturnsFalse) {
 TEST_F(StoreTest, ScanPrefixVisitsExactlyTheKeysWithThePrefix) {
   OpenOrDie();
   WriteBatch batch(store_.get());
-  for (const char* k : {"case1", "case1/a", "case1/b", "case10/a", "case1~", "case2/a"}) {
+  for (const char* k :
+       {"case1", "case1/a", "case1/b", "case10/a", "case1~", "case2/a"}) {
     batch.Put("cases", k, "");
   }
   ASSERT_TRUE(store_->Commit(batch).ok());
   std::vector<std::string> keys;
-  ASSERT_TRUE(store_->ScanPrefix("cases", "case1/", [&](std::string_view k,
-                                                        std::string_view) {
-    keys.emplace_back(k);
-    return true;
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->ScanPrefix("cases", "case1/",
+                               [&](std::string_view k, std::string_view) {
+                                 keys.emplace_back(k);
+                                 return true;
+                               })
+                  .ok());
   EXPECT_THAT(keys, ElementsAre("case1/a", "case1/b"));
 }
 
