@@ -4,6 +4,7 @@
 // ABORTED for a stale version, FAILED_PRECONDITION for a message not
 // awaiting a decision.
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,19 @@ void Within(grpc::ClientContext& ctx) {
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
 }
 
+// `method` of a fresh `Service` stub over `ch`, within the deadline; the
+// answer in `resp`.
+template <typename Service, typename Request, typename Response>
+grpc::StatusCode Invoke(const std::shared_ptr<grpc::Channel>& ch,
+                        grpc::Status (Service::Stub::*method)(
+                            grpc::ClientContext*, const Request&, Response*),
+                        const Request& req, Response* resp) {
+  grpc::ClientContext ctx;
+  Within(ctx);
+  auto stub = Service::NewStub(ch);
+  return ((*stub).*method)(&ctx, req, resp).error_code();
+}
+
 std::vector<Caller> Callers() {
   return {
       {"holder", kCountyBureau},
@@ -67,28 +81,22 @@ std::vector<Rpc> Rpcs() {
   // --- routing ---
   rpcs.push_back({"routing.GetCase",
                   [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
                     v1::GetCaseRequest req;
                     req.set_case_id(c.accused ? k.accusation : k.claim);
                     v1::CaseDetail resp;
-                    return Outcome{v1::RoutingService::NewStub(ch)
-                                       ->GetCase(&ctx, req, &resp)
-                                       .error_code()};
+                    return Outcome{Invoke<v1::RoutingService>(
+                        ch, &v1::RoutingService::Stub::GetCase, req, &resp)};
                   },
                   {A, A, D, D, D, D, D, D, U}});
   rpcs.push_back({"routing.ListInbox",
                   [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
                     v1::ListInboxRequest req;
                     req.set_office_code(c.accused ? k.accusation_holder
                                                   : k.claim_holder);
                     req.set_page_size(500);
                     v1::ListInboxResponse resp;
-                    Outcome o{v1::RoutingService::NewStub(ch)
-                                  ->ListInbox(&ctx, req, &resp)
-                                  .error_code()};
+                    Outcome o{Invoke<v1::RoutingService>(
+                        ch, &v1::RoutingService::Stub::ListInbox, req, &resp)};
                     for (const auto& item : resp.items()) {
                       if (c.accused && item.case_id() == k.accusation)
                         o.leaked = true;
@@ -100,80 +108,68 @@ std::vector<Rpc> Rpcs() {
                   {A, A, D, D, A, D, D, D, U}});
   rpcs.push_back({"routing.Act",
                   [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
                     v1::ActRequest req;
                     req.set_case_id(c.accused ? k.accusation : k.claim);
                     req.set_expected_version(
                         1000);  // stale: ABORTED if allowed
                     req.mutable_accept();
                     v1::CaseView resp;
-                    return Outcome{v1::RoutingService::NewStub(ch)
-                                       ->Act(&ctx, req, &resp)
-                                       .error_code()};
+                    return Outcome{Invoke<v1::RoutingService>(
+                        ch, &v1::RoutingService::Stub::Act, req, &resp)};
                   },
                   {A, D, D, D, D, D, D, D, U}});
   rpcs.push_back(
       {"routing.PreviewRoute",
        [](auto ch, const Caller&, const Cases&) {
-         grpc::ClientContext ctx;
-         Within(ctx);
          v1::PreviewRouteRequest req;
          *req.mutable_matter() = SamplePetition(kTownship, 90).matter();
          v1::RouteDecision resp;
-         return Outcome{v1::RoutingService::NewStub(ch)
-                            ->PreviewRoute(&ctx, req, &resp)
-                            .error_code()};
+         return Outcome{Invoke<v1::RoutingService>(
+             ch, &v1::RoutingService::Stub::PreviewRoute, req, &resp)};
        },
        // Any office may ask how a matter would be routed: no case is read.
        {A, A, A, A, A, D, D, D, U}});
   // --- supervision ---
-  rpcs.push_back({"supervision.ListDeadlines",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ListDeadlinesRequest req;
-                    req.set_case_id(c.accused ? k.accusation : k.claim);
-                    v1::ListDeadlinesResponse resp;
-                    return Outcome{v1::SupervisionService::NewStub(ch)
-                                       ->ListDeadlines(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  {A, A, D, D, D, D, D, D, U}});
-  rpcs.push_back({"supervision.ListRedLights",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ListRedLightsRequest req;
-                    req.set_region_code(RegionOf(c.accused ? k.accusation_holder
-                                                           : k.claim_holder));
-                    v1::ListRedLightsResponse resp;
-                    Outcome o{v1::SupervisionService::NewStub(ch)
-                                  ->ListRedLights(&ctx, req, &resp)
-                                  .error_code()};
-                    for (const auto& light : resp.lights()) {
-                      if (c.accused && light.deadline().deadline_id().rfind(
-                                           k.accusation, 0) == 0) {
-                        o.leaked = true;
-                      }
-                    }
-                    return o;
-                  },
-                  {A, A, D, D, A, D, D, D, U}});
+  rpcs.push_back(
+      {"supervision.ListDeadlines",
+       [](auto ch, const Caller& c, const Cases& k) {
+         v1::ListDeadlinesRequest req;
+         req.set_case_id(c.accused ? k.accusation : k.claim);
+         v1::ListDeadlinesResponse resp;
+         return Outcome{Invoke<v1::SupervisionService>(
+             ch, &v1::SupervisionService::Stub::ListDeadlines, req, &resp)};
+       },
+       {A, A, D, D, D, D, D, D, U}});
+  rpcs.push_back(
+      {"supervision.ListRedLights",
+       [](auto ch, const Caller& c, const Cases& k) {
+         v1::ListRedLightsRequest req;
+         req.set_region_code(
+             RegionOf(c.accused ? k.accusation_holder : k.claim_holder));
+         v1::ListRedLightsResponse resp;
+         Outcome o{Invoke<v1::SupervisionService>(
+             ch, &v1::SupervisionService::Stub::ListRedLights, req, &resp)};
+         for (const auto& light : resp.lights()) {
+           if (c.accused &&
+               light.deadline().deadline_id().rfind(k.accusation, 0) == 0) {
+             o.leaked = true;
+           }
+         }
+         return o;
+       },
+       {A, A, D, D, A, D, D, D, U}});
   rpcs.push_back(
       {"supervision.GetIndicators",
        [](auto ch, const Caller& c, const Cases& k) {
          auto backlog = [&](const std::shared_ptr<grpc::Channel>& channel,
                             Outcome* o) {
-           grpc::ClientContext ctx;
-           Within(ctx);
            v1::GetIndicatorsRequest req;
            req.mutable_scope()->set_region_code(
                RegionOf(c.accused ? k.accusation_holder : k.claim_holder));
            v1::GetIndicatorsResponse resp;
-           o->code = v1::SupervisionService::NewStub(channel)
-                         ->GetIndicators(&ctx, req, &resp)
-                         .error_code();
+           o->code = Invoke<v1::SupervisionService>(
+               channel, &v1::SupervisionService::Stub::GetIndicators, req,
+               &resp);
            return resp.total().backlog();
          };
          Outcome o{grpc::StatusCode::OK};
@@ -189,76 +185,63 @@ std::vector<Rpc> Rpcs() {
        },
        {A, A, D, D, A, D, D, D, U}});
   // --- notification ---
-  rpcs.push_back({"notification.ListMessages",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ListMessagesRequest req;
-                    req.set_case_id(c.accused ? k.accusation : k.claim);
-                    v1::ListMessagesResponse resp;
-                    return Outcome{v1::NotificationService::NewStub(ch)
-                                       ->ListMessages(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  {A, A, D, D, D, D, D, D, U}});
+  rpcs.push_back(
+      {"notification.ListMessages",
+       [](auto ch, const Caller& c, const Cases& k) {
+         v1::ListMessagesRequest req;
+         req.set_case_id(c.accused ? k.accusation : k.claim);
+         v1::ListMessagesResponse resp;
+         return Outcome{Invoke<v1::NotificationService>(
+             ch, &v1::NotificationService::Stub::ListMessages, req, &resp)};
+       },
+       {A, A, D, D, D, D, D, D, U}});
   rpcs.push_back(
       {"notification.ResolveMessage",
        [](auto ch, const Caller& c, const Cases& k) {
-         grpc::ClientContext ctx;
-         Within(ctx);
          v1::ResolveMessageRequest req;
          req.set_message_id(c.accused ? k.accusation_sms : k.claim_sms);
          req.set_resolution(v1::SMS_RESOLUTION_SENT);
          req.set_note("authz matrix");  // not UNKNOWN: FAILED_PRECONDITION
          v1::ResolveMessageResponse resp;
-         return Outcome{v1::NotificationService::NewStub(ch)
-                            ->ResolveMessage(&ctx, req, &resp)
-                            .error_code()};
+         return Outcome{Invoke<v1::NotificationService>(
+             ch, &v1::NotificationService::Stub::ResolveMessage, req, &resp)};
        },
        // Only a petition bureau resolves: the holder here is one.
        {A, A, D, D, D, D, D, D, U}});
   // --- intake ---
-  rpcs.push_back(
-      {"intake.SubmitPetition",
-       [](auto ch, const Caller&, const Cases&) {
-         static int n = 200;
-         grpc::ClientContext ctx;
-         Within(ctx);
-         v1::SubmitPetitionResponse resp;
-         return Outcome{
-             v1::IntakeService::NewStub(ch)
-                 ->SubmitPetition(&ctx, SamplePetition(kTownship, ++n), &resp)
-                 .error_code()};
-       },
-       // An office (a visit registered at its counter) or the web gateway
-       // for a user.
-       {A, A, A, A, A, D, A, D, U}});
-  rpcs.push_back({"intake.GetCaseStatus",
-                  [](auto ch, const Caller&, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::GetCaseStatusRequest req;
-                    req.set_case_number(k.claim);
-                    req.set_lookup_code(k.claim_code);
-                    v1::GetCaseStatusResponse resp;
-                    return Outcome{v1::IntakeService::NewStub(ch)
-                                       ->GetCaseStatus(&ctx, req, &resp)
-                                       .error_code()};
+  rpcs.push_back({"intake.SubmitPetition",
+                  [](auto ch, const Caller&, const Cases&) {
+                    static int n = 200;
+                    v1::SubmitPetitionResponse resp;
+                    return Outcome{Invoke<v1::IntakeService>(
+                        ch, &v1::IntakeService::Stub::SubmitPetition,
+                        SamplePetition(kTownship, ++n), &resp)};
                   },
+                  // An office (a visit registered at its counter) or the web
+                  // gateway for a user.
                   {A, A, A, A, A, D, A, D, U}});
-  rpcs.push_back({"intake.ResolveContact",
-                  [](auto ch, const Caller&, const Cases& k) {
-                    grpc::ClientContext ctx;
-                    Within(ctx);
-                    v1::ResolveContactRequest req;
-                    req.set_case_number(k.claim);
-                    v1::ResolveContactResponse resp;
-                    return Outcome{v1::IntakeService::NewStub(ch)
-                                       ->ResolveContact(&ctx, req, &resp)
-                                       .error_code()};
-                  },
-                  // Only notification, to send the petitioner's SMS.
-                  {D, D, D, D, D, D, D, A, U}});
+  rpcs.push_back(
+      {"intake.GetCaseStatus",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::GetCaseStatusRequest req;
+         req.set_case_number(k.claim);
+         req.set_lookup_code(k.claim_code);
+         v1::GetCaseStatusResponse resp;
+         return Outcome{Invoke<v1::IntakeService>(
+             ch, &v1::IntakeService::Stub::GetCaseStatus, req, &resp)};
+       },
+       {A, A, A, A, A, D, A, D, U}});
+  rpcs.push_back(
+      {"intake.ResolveContact",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::ResolveContactRequest req;
+         req.set_case_number(k.claim);
+         v1::ResolveContactResponse resp;
+         return Outcome{Invoke<v1::IntakeService>(
+             ch, &v1::IntakeService::Stub::ResolveContact, req, &resp)};
+       },
+       // Only notification, to send the petitioner's SMS.
+       {D, D, D, D, D, D, D, A, U}});
   return rpcs;
 }
 
