@@ -69,7 +69,7 @@ access::CaseParties PartiesOf(const SupervisionCaseRecord& record) {
       access::FromKept(record.case_id(), record.parties());
   for (const caserelay::v1::Deadline& d : record.deadlines()) {
     (d.state() == caserelay::v1::DEADLINE_STATE_DONE ? parties.past_holders
-                                                      : parties.acting_offices)
+                                                     : parties.acting_offices)
         .push_back(d.office_code());
   }
   return parties;
@@ -181,42 +181,45 @@ grpc::Status SupervisionServiceImpl::ListRedLights(
 
   // One more than a page tells whether another page follows. A light of
   // a case the caller may not list (Art. 30) is left out, not counted.
-  std::vector<std::string> keys;
+  // Each kept light with its case, read once (for the Art. 30 check and
+  // for the answer).
+  struct Kept {
+    std::string key;
+    std::string deadline_id;
+    SupervisionCaseRecord record;
+  };
+  std::vector<Kept> kept;
   absl::Status read;
   absl::Status s = context_.store->Scan(
       kLights, begin, "", [&](std::string_view k, std::string_view v) {
         if (!office.empty() && v != office) return true;
         if (!region.empty() && !tables_.regions->IsWithin(RegionOf(v), region))
           return true;
-        if (!caller->empty()) {
-          std::optional<ParsedLight> light = ParseLightKey(k);
-          if (!light.has_value()) return true;
-          auto record =
-              ReadCase(*context_.store, CaseOfDeadline(light->deadline_id));
-          if (!record.ok()) {
-            read = record.status();
-            return false;
-          }
-          if (!MayListRow(*caller, *record)) return true;
+        std::optional<ParsedLight> light = ParseLightKey(k);
+        if (!light.has_value()) return true;
+        auto record =
+            ReadCase(*context_.store, CaseOfDeadline(light->deadline_id));
+        if (!record.ok()) {
+          read = record.status();
+          return false;
         }
-        keys.emplace_back(k);
-        return static_cast<int>(keys.size()) <= limit;
+        if (!caller->empty() && !MayListRow(*caller, *record)) return true;
+        kept.push_back(Kept{std::string(k), std::string(light->deadline_id),
+                            *std::move(record)});
+        return static_cast<int>(kept.size()) <= limit;
       });
   if (!s.ok()) return Error(s);
   if (!read.ok()) return Error(read);
   const absl::Time now = context_.clock->Now();
-  if (static_cast<int>(keys.size()) > limit) {
-    keys.resize(limit);
-    resp->set_next_page_token(absl::BytesToHexString(keys.back()));
+  if (static_cast<int>(kept.size()) > limit) {
+    kept.resize(limit);
+    resp->set_next_page_token(absl::BytesToHexString(kept.back().key));
   }
-  for (const std::string& key : keys) {
-    std::optional<ParsedLight> light = ParseLightKey(key);
-    if (!light.has_value()) continue;
-    auto record = ReadCase(*context_.store, CaseOfDeadline(light->deadline_id));
-    if (!record.ok()) return Error(record.status());
+  for (const Kept& item : kept) {
+    const SupervisionCaseRecord* record = &item.record;
     const caserelay::v1::Deadline* deadline = nullptr;
     for (const auto& d : record->deadlines()) {
-      if (d.deadline_id() == light->deadline_id) deadline = &d;
+      if (d.deadline_id() == item.deadline_id) deadline = &d;
     }
     if (deadline == nullptr) continue;  // not written together: never
     caserelay::v1::RedLight* out = resp->add_lights();
