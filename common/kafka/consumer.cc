@@ -260,8 +260,11 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
   // Returns the lookup's or Decide's error if one fails; resets decided
   // for the partitions before it stay reported.
   absl::Status SetStarts(std::vector<RdKafka::TopicPartition*>& partitions) {
-    const std::string cluster = consumer_->clusterid(kQueryTimeoutMs);
-    if (!cluster.empty()) log_id_ = cluster;
+    // Unknown for now (the broker slow to answer): the last one learnt,
+    // or none, in which case Decide waits for it.
+    absl::StatusOr<std::string> log_id =
+        LogIdOfClient(*consumer_, kQueryTimeoutMs);
+    if (log_id.ok()) log_id_ = *std::move(log_id);
     const size_t reported = resets_.size();
     for (RdKafka::TopicPartition* tp : partitions) {
       absl::StatusOr<std::optional<Position>> stored =
@@ -384,7 +387,7 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
   // Assigned partitions whose stored position could not be read yet.
   std::vector<std::pair<std::string, int32_t>> pending_;
   std::vector<PositionReset> resets_;  // until TakeResets()
-  std::string log_id_;                 // the cluster id, once known
+  std::string log_id_;                 // the log id (cluster_id.h), once known
 };
 
 }  // namespace

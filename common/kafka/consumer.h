@@ -14,8 +14,8 @@
 // lets Kafka move a partition silently: it sets auto.offset.reset=error and
 // decides itself, and every move away from the stored offset is reported
 // as a PositionReset (TakeResets) before any record read after it:
-//   - the stored position names another log (another cluster id: a new
-//     cluster, or the embedded broker started again), or the stored offset
+//   - the stored position names another log (another log id,
+//     cluster_id.h: a new cluster, or the embedded broker started again), or the stored offset
 //     lies beyond the end of the log (the topic was deleted and recreated,
 //     or truncated): kNewLog, read from the beginning of the log;
 //   - the stored offset lies before the start of the log (retention
@@ -60,7 +60,7 @@ using OffsetLookup = std::function<std::optional<int64_t>(
     const std::string& topic, int32_t partition)>;
 
 // Where the caller's store left a partition: the next offset to read and
-// the log it counts in (the cluster id seen when it was stored; empty:
+// the log it counts in (the log id, cluster_id.h, seen when it was stored; empty:
 // unknown, taken as the current log).
 struct Position {
   int64_t next_offset = 0;
@@ -141,7 +141,7 @@ class Consumer {
   // Default: none.
   virtual std::vector<PositionReset> TakeResets() { return {}; }
 
-  // The identity of the log being read (the Kafka cluster id); empty until
+  // The identity of the log being read (LogIdOf, cluster_id.h); empty until
   // the first assignment or if the broker gives none. Store it beside the
   // offsets (Position::log_id). Default: empty.
   virtual std::string LogId() { return ""; }

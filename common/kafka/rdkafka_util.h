@@ -55,6 +55,13 @@ absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MetadataClient(
     const std::string& bootstrap,
     const std::map<std::string, std::string>& extra, absl::string_view who);
 
+// The log id (cluster_id.h) of the cluster `client` is connected to:
+// its cluster id and its topics' names through LogIdOf. UNAVAILABLE
+// without a cluster id within `timeout_ms`; the metadata request's error
+// (ErrorToStatus); LogIdOf's errors. Defined in cluster_id.cc.
+absl::StatusOr<std::string> LogIdOfClient(RdKafka::Handle& client,
+                                          int timeout_ms);
+
 }  // namespace caserelay::kafka
 
 #endif  // CASERELAY_COMMON_KAFKA_RDKAFKA_UTIL_H_

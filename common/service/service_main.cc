@@ -274,7 +274,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   // again, a new cluster) may never have been read there: they go out
   // again, and consumers drop what they had by event id (issue 23 item 1).
   auto cluster =
-      kafka::ClusterId(*bootstrap, cfg->GetDuration("kafka.wait"), *kafka_props);
+      kafka::LogId(*bootstrap, cfg->GetDuration("kafka.wait"), *kafka_props);
   // Without it, events confirmed in an old log would not go out again:
   // fail start (the supervisor starts us again) rather than lose them.
   if (!cluster.ok()) return Fail(cluster.status(), 1);

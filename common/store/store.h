@@ -52,8 +52,8 @@
 namespace caserelay::store {
 
 // Where a consumer stands in one partition: the next offset to read, and
-// the identity of the log that offset counts in (the Kafka cluster id the
-// consumer saw; empty when unknown, e.g. stored before identities were
+// the identity of the log that offset counts in (the log id the consumer
+// saw, common/kafka/cluster_id.h; empty when unknown, e.g. stored before identities were
 // kept). An offset means nothing in another log (issue 23 item 1): a topic
 // recreated, or the embedded broker restarted, starts again at 0.
 struct StoredPosition {
@@ -190,7 +190,7 @@ class Store {
   // confirmed in that log, unless it went to the outbox dead letters.
   absl::Status DeleteOutbox(const std::vector<uint64_t>& seqs);
 
-  // Names the log (the Kafka cluster id) records are confirmed in from now
+  // Names the log (kafka::LogId) records are confirmed in from now
   // on, and moves every kept confirmed record of another log back into the
   // outbox under its old sequence, to be published again (issue 23 item
   // 1): a record Kafka confirmed may never have been read before its log

@@ -53,8 +53,9 @@ int Run(const Flags& flags) {
   if (!server.ok()) return Fail(server.status());
 
   const std::string bootstrap = (*cluster)->bootstrap_servers();
-  const std::string info = absl::StrCat("bootstrap=", bootstrap, "\n",
-                                        "control=", (*server)->address(), "\n");
+  const std::string info = absl::StrCat(
+      "bootstrap=", bootstrap, "\n", "control=", (*server)->address(), "\n",
+      "log=", (*cluster)->log_name(), "\n");
   if (!flags.bootstrap_file.empty()) {
     absl::Status s = file::WriteFileAtomically(flags.bootstrap_file,
                                          absl::StrCat(bootstrap, "\n"));

@@ -1,9 +1,16 @@
 #include "tools/devbroker/mock_cluster.h"
 
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/kafka/cluster_id.h"
 
 namespace caserelay::devbroker {
 namespace {
@@ -14,6 +21,22 @@ absl::Status FromKafka(rd_kafka_resp_err_t err, const std::string& what) {
     return absl::NotFoundError(absl::StrCat(what, ": ", rd_kafka_err2str(err)));
   }
   return absl::InternalError(absl::StrCat(what, ": ", rd_kafka_err2str(err)));
+}
+
+// 128 random bits in hex: the name of this start's log.
+absl::StatusOr<std::string> RandomLogName() {
+  char bytes[16];
+  size_t got = 0;
+  while (got < sizeof(bytes)) {
+    const ssize_t n = getrandom(bytes + got, sizeof(bytes) - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return absl::InternalError(
+          absl::StrCat("getrandom: ", std::strerror(errno)));
+    }
+    got += static_cast<size_t>(n);
+  }
+  return absl::BytesToHexString(absl::string_view(bytes, sizeof(bytes)));
 }
 
 }  // namespace
@@ -76,6 +99,18 @@ absl::StatusOr<std::unique_ptr<MockCluster>> MockCluster::Create(
         absl::StrCat("cannot create topic ", topic.name));
     if (!status.ok()) return absl::InternalError(status.message());
   }
+  // The log marker (common/kafka/cluster_id.h): every start is a new log,
+  // and librdkafka's mock cluster id cannot be trusted to say so.
+  absl::StatusOr<std::string> log_name = RandomLogName();
+  if (!log_name.ok()) return log_name.status();
+  const std::string marker = absl::StrCat(kafka::kLogMarkerPrefix, *log_name);
+  if (absl::Status status = FromKafka(
+          rd_kafka_mock_topic_create(cluster, marker.c_str(), 1, 1),
+          absl::StrCat("cannot create topic ", marker));
+      !status.ok()) {
+    return absl::InternalError(status.message());
+  }
+  result->log_name_ = *std::move(log_name);
   return result;
 }
 

@@ -69,8 +69,14 @@ class MockCluster {
 
   int broker_count() const { return static_cast<int>(brokers_.size()); }
 
-  // The topics created at start-up, in creation order.
+  // The topics created at start-up, in creation order (without the log
+  // marker below).
   const std::vector<TopicSpec>& topics() const { return topics_; }
+
+  // This start's log name, 32 random hex digits: the cluster also has the
+  // topic kafka::kLogMarkerPrefix + log_name() (common/kafka/cluster_id.h),
+  // so the services see a new log at every start.
+  const std::string& log_name() const { return log_name_; }
 
   // Ids, up/down state and RTT of every broker, ordered by id.
   const std::vector<BrokerState>& brokers() const { return brokers_; }
@@ -128,6 +134,7 @@ class MockCluster {
   rd_kafka_mock_cluster_t* const cluster_;
   const std::string bootstrap_servers_;
   const std::vector<TopicSpec> topics_;
+  std::string log_name_;  // set once by Create
 
   // Our record of what we asked librdkafka for: the mock API cannot be
   // queried for a broker's state.

@@ -28,6 +28,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/kafka/cluster_id.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -128,11 +129,12 @@ class Devbroker {
   std::optional<int> exit_status_;
 };
 
-// The two lines of the info file.
+// The three lines of the info file.
 struct Info {
   std::string bootstrap;
   std::string control_host;
   int control_port = 0;
+  std::string log;  // this start's log name
 };
 
 std::optional<Info> ParseInfo(const std::string& text) {
@@ -144,11 +146,15 @@ std::optional<Info> ParseInfo(const std::string& text) {
       std::pair<std::string, std::string> hp = absl::StrSplit(line, ':');
       info.control_host = hp.first;
       if (!absl::SimpleAtoi(hp.second, &info.control_port)) return std::nullopt;
+    } else if (absl::ConsumePrefix(&line, "log=")) {
+      info.log = std::string(line);
     } else {
       return std::nullopt;
     }
   }
-  if (info.bootstrap.empty() || info.control_port == 0) return std::nullopt;
+  if (info.bootstrap.empty() || info.control_port == 0 || info.log.empty()) {
+    return std::nullopt;
+  }
   return info;
 }
 
@@ -314,7 +320,8 @@ TEST_F(DevbrokerTest, PublishesAddressesOnStdoutAndInFilesUntilStopped) {
   EXPECT_EQ(ReadFile(bootstrap_path), info->bootstrap + "\n");
   const std::string expected_lines =
       absl::StrCat("bootstrap=", info->bootstrap,
-                   "\ncontrol=127.0.0.1:", info->control_port, "\n");
+                   "\ncontrol=127.0.0.1:", info->control_port, "\nlog=",
+                   info->log, "\n");
   EXPECT_EQ(ReadFile(info_path_), expected_lines);
   EXPECT_EQ(broker_->out(), expected_lines);  // flushed before any client
   EXPECT_EQ(Control(*info, "ping"), "ok pong");
@@ -468,8 +475,34 @@ TEST_F(DevbrokerTest, TopicFlagsReplaceTheDefaultTopics) {
       EXPECT_EQ(partition->replicas()->size(), 1u) << topic->topic();
     }
   }
-  EXPECT_EQ(partitions,
-            (std::map<std::string, size_t>{{"orders", 3}, {"audit", 1}}));
+  EXPECT_EQ(partitions, (std::map<std::string, size_t>{
+                            {"orders", 3},
+                            {"audit", 1},
+                            {kafka::kLogMarkerPrefix + info->log, 1}}));
+}
+
+// Every start is a new log (README.md; issue 23 item 1), whatever id
+// librdkafka gives the mock cluster: a fresh random log name, and a log id
+// the services can tell from the last one's.
+TEST_F(DevbrokerTest, EachStartIsANewLog) {
+  std::set<std::string> names, ids;
+  for (int start = 0; start < 2; ++start) {
+    std::optional<Info> info = Start({});
+    ASSERT_TRUE(info.has_value());
+    EXPECT_EQ(info->log.size(), 32u) << info->log;
+    EXPECT_EQ(info->log.find_first_not_of("0123456789abcdef"),
+              std::string::npos)
+        << info->log;
+    absl::StatusOr<std::string> id =
+        kafka::LogId(info->bootstrap, absl::Seconds(10));
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_TRUE(absl::EndsWith(*id, "/" + info->log)) << *id;
+    names.insert(info->log);
+    ids.insert(*id);
+    EXPECT_EQ(broker_->StopWith(SIGTERM), 0) << broker_->err();
+  }
+  EXPECT_EQ(names.size(), 2u);
+  EXPECT_EQ(ids.size(), 2u);
 }
 
 }  // namespace
