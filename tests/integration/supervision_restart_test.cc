@@ -274,9 +274,14 @@ TEST(SupervisionRestartTest, EveryTimerFiresExactlyOnceAcrossSigkills) {
   SystemOptions options;
   options.services = {kSupervision};
   options.simulated_start = kStart;
-  // About 240,000 outputs and 100,000 inputs of some 250 bytes: room for
-  // all of them within the embedded broker's ~5 MiB per partition.
-  options.topics = {"petitions:8", "case-events:32", "supervision-events:32",
+  // About 240,000 outputs and 100,000 inputs of some 250 bytes, and the
+  // outbox's republished copies after each kill (up to as many again):
+  // room for all of them within the embedded broker's ~5 MiB per
+  // partition, with a margin for uneven keys. (32 partitions were not
+  // enough on a slower machine: the broker dropped the oldest outputs,
+  // which read as lost. The reader below checks every partition it reads
+  // starts at offset 0.)
+  options.topics = {"petitions:8", "case-events:32", "supervision-events:128",
                     "notification-events:8"};
   options.settings[kSupervision] = {
       {"supervision.fire_batch", absl::StrCat(kFireBatch)},
@@ -366,10 +371,26 @@ TEST(SupervisionRestartTest, EveryTimerFiresExactlyOnceAcrossSigkills) {
     if (HasFatalFailure()) return;
   }
   const double fire_seconds = Elapsed(firing);
-  const absl::Time drained_by = absl::Now() + absl::Seconds(30);
+  // The outbox drains: what the killed processes left is published again
+  // by the restarted one (slow on a loaded machine: 200 s for the last
+  // phase beside a sanitizer build, 24 s in CI).
+  const absl::Time drained_by = absl::Now() + Scaled(absl::Seconds(180));
   while (MetricOr0(sys, "caserelay_outbox_pending") > 0 &&
          absl::Now() < drained_by) {
     absl::SleepFor(absl::Milliseconds(100));
+  }
+  if (MetricOr0(sys, "caserelay_outbox_pending") > 0) {
+    // What held it back: supervision's warnings and errors, counted.
+    const CommandResult held = RunCommand(absl::StrCat(
+        "grep -hE 'level=(warn|error)' ", sys.dir(),
+        "/supervision*.log | sed -E 's/^ts=[^ ]+ //' | cut -c1-150 | sort | "
+        "uniq -c | sort -rn | head -15"));
+    ADD_FAILURE() << "supervision's outbox still holds "
+                  << MetricOr0(sys, "caserelay_outbox_pending")
+                  << " records after "
+                  << absl::FormatDuration(Scaled(absl::Seconds(180)))
+                  << "; its warnings and errors:\n"
+                  << held.output;
   }
   const double fired_by_last = Fired(sys);
 
@@ -384,6 +405,8 @@ TEST(SupervisionRestartTest, EveryTimerFiresExactlyOnceAcrossSigkills) {
   std::map<std::string, int> copies;              // event id -> raw count
   size_t raw = 0, different_payloads = 0, strangers = 0;
   std::map<char, size_t> distinct_of;  // 'm', 'w', 's' -> distinct ids
+  std::map<int32_t, int64_t> first_offset;  // partition -> first read
+  std::map<int32_t, size_t> bytes_of;       // partition -> bytes read
   absl::Time last_record = absl::Now();
   absl::Duration longest_pause;
   const absl::Time reading = absl::Now();
@@ -399,6 +422,8 @@ TEST(SupervisionRestartTest, EveryTimerFiresExactlyOnceAcrossSigkills) {
     }
     for (const kafka::Message& m : *batch) {
       ++raw;
+      first_offset.emplace(m.partition, m.offset);
+      bytes_of[m.partition] += m.key.size() + m.value.size();
       Envelope e;
       ASSERT_TRUE(e.ParseFromString(m.value)) << "offset " << m.offset;
       EXPECT_EQ(m.key, e.case_id()) << e.event_id();
@@ -420,6 +445,21 @@ TEST(SupervisionRestartTest, EveryTimerFiresExactlyOnceAcrossSigkills) {
   std::printf("read %zu records in %.1f s (longest pause %.1f s)\n", raw,
               absl::ToDoubleSeconds(last_record - reading),
               absl::ToDoubleSeconds(longest_pause));
+  // A partition that does not start at 0 was pruned by the embedded
+  // broker (its ~5 MiB per partition): a limit of the test's broker, not
+  // a loss by supervision; the topic needs more partitions.
+  size_t fullest = 0;
+  for (const auto& [partition, bytes] : bytes_of) {
+    fullest = std::max(fullest, bytes);
+  }
+  std::printf("fullest partition of supervision-events: %.1f MiB read\n",
+              fullest / 1048576.0);
+  for (const auto& [partition, offset] : first_offset) {
+    EXPECT_EQ(offset, 0) << "the embedded broker dropped the oldest records "
+                            "of supervision-events partition "
+                         << partition
+                         << ": give the topic more partitions (harness.h)";
+  }
   EXPECT_EQ(strangers, 0u) << "events that are no light and no 督办";
   EXPECT_EQ(different_payloads, 0u) << "one event id, two payloads";
 
@@ -510,7 +550,10 @@ TEST(SupervisionRestartTest, EveryTimerFiresExactlyOnceAcrossSigkills) {
   }
   absl::StatusOr<int> health = sys.Healthz(kSupervision);
   ASSERT_TRUE(health.ok()) << health.status();
-  EXPECT_EQ(*health, 200);
+  EXPECT_EQ(*health, 200)
+      << "outbox pending " << MetricOr0(sys, "caserelay_outbox_pending")
+      << ", oldest "
+      << MetricOr0(sys, "caserelay_outbox_oldest_pending_seconds") << " s";
 
   std::printf(
       "published: %zu misses, %zu warnings, %zu letters in %.1f s real with %d "
