@@ -13,7 +13,7 @@
 #include "common/store/store.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
-#include "services/intake/client_address.h"
+#include "common/peer/client_address.h"
 #include "services/intake/identity_key.h"
 #include "services/intake/petitioner_vault.h"
 
@@ -211,8 +211,9 @@ grpc::Status IntakeServiceImpl::GetCaseStatus(
   auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   // The client's address: the peer's, or for the web gateway the end
-  // user's it names (client_address.h), believed from the gateway only.
-  absl::StatusOr<std::string> address = ClientAddressKey(*ctx, *caller);
+  // user's it names (common/peer/client_address.h), believed from the
+  // gateway only.
+  absl::StatusOr<std::string> address = peer::ClientAddressKey(*ctx, *caller);
   if (!address.ok()) return rpc::ToGrpc(address.status());
   auto answer = LookUp(*req, *address);
   if (absl::IsResourceExhausted(answer.status())) {

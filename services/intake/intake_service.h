@@ -79,15 +79,15 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
       grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
       caserelay::v1::SubmitPetitionResponse* resp) override;
   // The petitioner's look-up: LookUp for the call's client address
-  // (client_address.h: the peer's, or the end user's named by the web
-  // gateway), its answer as a gRPC status; RESOURCE_EXHAUSTED carries
+  // (common/peer/client_address.h: the peer's, or the end user's named by the
+  // web gateway), its answer as a gRPC status; RESOURCE_EXHAUSTED carries
   // kTooManyLookUps for people.
   grpc::Status GetCaseStatus(
       grpc::ServerContext* ctx, const caserelay::v1::GetCaseStatusRequest* req,
       caserelay::v1::GetCaseStatusResponse* resp) override;
   // The case's state, office and times from the read model, for a client
-  // at `address` (a key of client_address.h). NOT_FOUND alike for an
-  // unknown case number and a wrong code; RESOURCE_EXHAUSTED while the
+  // at `address` (a key of common/peer/client_address.h). NOT_FOUND alike for
+  // an unknown case number and a wrong code; RESOURCE_EXHAUSTED while the
   // address's budget is spent or the case number waits (LookupThrottle,
   // lookup_limits.h), alike whether the case exists; UNAVAILABLE or
   // DATA_LOSS when the store fails.

@@ -1,5 +1,7 @@
-// Which client a status look-up comes from, for the per-address budget of
-// lookup_limits.h.
+// Which client a call comes from (客户端地址), for the per-address budgets
+// of intake's look-up limit (services/intake/lookup_limits.h) and
+// notification's phone codes (services/notification/phone_codes.h); moved
+// here from intake so both read it the same way.
 //
 // The client is the gRPC peer's IP address, except for the web gateway
 // (service:web, common/rpc/principal.h: it speaks for the signed-in
@@ -18,8 +20,8 @@
 //
 // Thread safety: stateless functions.
 
-#ifndef CASERELAY_SERVICES_INTAKE_CLIENT_ADDRESS_H_
-#define CASERELAY_SERVICES_INTAKE_CLIENT_ADDRESS_H_
+#ifndef CASERELAY_COMMON_PEER_CLIENT_ADDRESS_H_
+#define CASERELAY_COMMON_PEER_CLIENT_ADDRESS_H_
 
 #include <string>
 #include <string_view>
@@ -28,7 +30,7 @@
 #include "common/rpc/principal.h"
 #include "grpcpp/server_context.h"
 
-namespace caserelay::intake {
+namespace caserelay::peer {
 
 // The key of an IP literal (no brackets, no port). INVALID_ARGUMENT when
 // `ip` is not an IPv4 or IPv6 literal.
@@ -54,6 +56,6 @@ bool FromWebGateway(const rpc::Principal& caller);
 absl::StatusOr<std::string> ClientAddressKey(const grpc::ServerContext& ctx,
                                              const rpc::Principal& caller);
 
-}  // namespace caserelay::intake
+}  // namespace caserelay::peer
 
-#endif  // CASERELAY_SERVICES_INTAKE_CLIENT_ADDRESS_H_
+#endif  // CASERELAY_COMMON_PEER_CLIENT_ADDRESS_H_

@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/peer/client_address.h"
 #include "common/rpc/auth.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "services/intake/client_address.h"
 #include "whoami.grpc.pb.h"
 
-namespace caserelay::intake {
+namespace caserelay::peer {
 namespace {
 
 class AddressEcho final : public caserelay::test::WhoAmI::Service {
@@ -113,4 +113,4 @@ TEST(ClientAddressCallTest, WebGatewaysAddressIsBelievedFromTheGatewayOnly) {
 }
 
 }  // namespace
-}  // namespace caserelay::intake
+}  // namespace caserelay::peer

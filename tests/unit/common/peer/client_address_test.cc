@@ -1,13 +1,13 @@
 // The client address a look-up is budgeted under (client_address.h, "CA").
 
-#include "services/intake/client_address.h"
+#include "common/peer/client_address.h"
 
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 
-namespace caserelay::intake {
+namespace caserelay::peer {
 namespace {
 
 TEST(ClientAddressTest, AddressKeyOfPeer) {
@@ -65,4 +65,4 @@ TEST(ClientAddressTest, AddressKeyOfIp) {
 }
 
 }  // namespace
-}  // namespace caserelay::intake
+}  // namespace caserelay::peer

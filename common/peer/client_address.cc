@@ -1,4 +1,4 @@
-#include "services/intake/client_address.h"
+#include "common/peer/client_address.h"
 
 #include <arpa/inet.h>
 
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/rpc/auth.h"
 
-namespace caserelay::intake {
+namespace caserelay::peer {
 
 absl::StatusOr<std::string> AddressKeyOfIp(std::string_view ip) {
   const std::string text(ip);
@@ -121,4 +121,4 @@ absl::StatusOr<std::string> ClientAddressKey(const grpc::ServerContext& ctx,
   return key;
 }
 
-}  // namespace caserelay::intake
+}  // namespace caserelay::peer
