@@ -269,6 +269,9 @@ absl::Status Evaluate(Step& s) {
     return Missing(s, "satisfaction", "满意/基本满意/不满意");
   }
   s.record.mutable_view()->set_satisfaction(s.cmd.satisfaction);
+  // Whose rating it is: the petitioner's own is what 参评率/满意率 count
+  // (issue 15).
+  s.record.mutable_view()->set_rated_by_petitioner(s.cmd.by_petitioner);
   s.event.set_satisfaction(s.cmd.satisfaction);
   return absl::OkStatus();
 }
