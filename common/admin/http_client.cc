@@ -1,8 +1,16 @@
 #include "common/admin/http_client.h"
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -15,6 +23,108 @@
 
 namespace caserelay::admin {
 namespace {
+
+// Waits for `events` on `fd` until `deadline`; false on timeout.
+bool WaitFor(int fd, short events, absl::Time deadline) {
+  while (true) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return false;
+    pollfd p = {fd, events, 0};
+    const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(left));
+    const int n =
+        ::poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 1 << 30)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n != 0) return true;  // Ready, or an error that the caller reads.
+  }
+}
+
+// Connects to one resolved address before `deadline`: the socket (in
+// blocking mode, as httplib uses it), or -1 with `*error` set.
+int ConnectOne(const addrinfo& ai, absl::Time deadline, std::string* error) {
+  const int fd =
+      ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+               ai.ai_protocol);
+  if (fd < 0) {
+    *error = std::strerror(errno);
+    return -1;
+  }
+  int err = 0;
+  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0) {
+    if (errno != EINPROGRESS && errno != EINTR) {
+      err = errno;
+    } else if (!WaitFor(fd, POLLOUT, deadline)) {
+      *error = "connect timed out";
+      ::close(fd);
+      return -1;
+    } else {
+      socklen_t len = sizeof(err);
+      if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    }
+  }
+  if (err == 0 && ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+    err = errno;
+  }
+  if (err != 0) {
+    *error = std::strerror(err);
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// httplib's client, but connecting by itself so that a failed connection
+// names its reason ("Connection refused", "connect timed out"): httplib 0.11
+// says only "Connection". Everything HTTP (writing the request, reading and
+// decoding the response) is httplib's. One request per instance.
+class Client final : public httplib::ClientImpl {
+ public:
+  Client(const std::string& host, int port, absl::Time deadline)
+      : httplib::ClientImpl(host, port),
+        host_name_(host),
+        port_number_(port),
+        deadline_(deadline) {}
+
+  // Why the connection failed; "" before a failure.
+  const std::string& connect_error() const { return connect_error_; }
+
+ protected:
+  bool create_and_connect_socket(Socket& socket,
+                                 httplib::Error& error) override {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const int gai =
+        ::getaddrinfo(host_name_.c_str(), std::to_string(port_number_).c_str(),
+                      &hints, &found);
+    if (gai != 0) {
+      connect_error_ = absl::StrCat("cannot resolve: ", ::gai_strerror(gai));
+      error = httplib::Error::Connection;
+      return false;
+    }
+    int fd = -1;
+    std::string why = "no address";
+    for (addrinfo* ai = found; ai != nullptr && fd < 0; ai = ai->ai_next) {
+      fd = ConnectOne(*ai, deadline_, &why);
+    }
+    ::freeaddrinfo(found);
+    if (fd < 0) {
+      connect_error_ = absl::StrCat("cannot connect: ", why);
+      error = why == "connect timed out" ? httplib::Error::ConnectionTimeout
+                                         : httplib::Error::Connection;
+      return false;
+    }
+    socket.sock = fd;
+    return true;
+  }
+
+ private:
+  const std::string host_name_;
+  const int port_number_;
+  const absl::Time deadline_;
+  std::string connect_error_;
+};
 
 // httplib's headers as HttpClientResponse keeps them: names lower-cased, a
 // repeated header's values joined by ", " in the order they came.
@@ -30,23 +140,16 @@ std::map<std::string, std::string> LowerCaseHeaders(
 
 // What a failed call says about its request (see http_client.h): only a
 // failure to connect is UNAVAILABLE; from the first write on, UNKNOWN.
-// `head`: the response head when it arrived (status 0 otherwise); `stopped`:
+// `connect_error`: why no connection was made, if none was; `head`: the
+// response head when it arrived (status 0 otherwise); `stopped`:
 // why one of HttpGet's callbacks ended the call, empty if none did.
 absl::Status Failure(httplib::Error error, absl::string_view where,
-                     absl::Duration timeout, const HttpClientResponse& head,
+                     absl::Duration timeout, const std::string& connect_error,
+                     const HttpClientResponse& head,
                      const std::string& stopped) {
-  switch (error) {
-    case httplib::Error::Connection:
-    case httplib::Error::BindIPAddress:
-      return absl::UnavailableError(absl::StrCat(
-          "HTTP GET ", where,
-          ": cannot connect (refused, unreachable or not resolvable)"));
-    case httplib::Error::ConnectionTimeout:
-      return absl::UnavailableError(absl::StrCat(
-          "HTTP GET ", where, ": cannot connect: connect timed out after ",
-          absl::FormatDuration(timeout)));
-    default:
-      break;
+  if (!connect_error.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("HTTP GET ", where, ": ", connect_error));
   }
   std::string why;
   if (error == httplib::Error::Canceled && !stopped.empty()) {
@@ -153,9 +256,8 @@ absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
   const std::string where =
       config::HostPort{parsed->host, parsed->port}.ToString();
 
-  httplib::Client client(parsed->host, parsed->port);
+  Client client(parsed->host, parsed->port, deadline);
   const std::chrono::microseconds wait = absl::ToChronoMicroseconds(timeout);
-  client.set_connection_timeout(wait);
   client.set_read_timeout(wait);
   client.set_write_timeout(wait);
   client.set_keep_alive(false);
@@ -197,7 +299,8 @@ absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
         return in_time();
       });
   if (!result) {
-    return Failure(result.error(), where, timeout, response, stopped);
+    return Failure(result.error(), where, timeout, client.connect_error(),
+                   response, stopped);
   }
   // A 204 or 304 reaches neither callback: its head comes with the result.
   response.status = result->status;

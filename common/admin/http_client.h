@@ -1,7 +1,9 @@
 // A small HTTP/1.1 client (HTTP 客户端) for calling gateways such as
-// Kannel's sendsms: one GET per connection, plain http:// only, over
-// cpp-httplib's client (the HTTP library the admin server and the web
-// gateway use too), with one deadline for the call.
+// Kannel's sendsms: one GET per connection, plain http:// only, with one
+// deadline for the call. cpp-httplib's client (the HTTP library the admin
+// server and the web gateway use too) writes the request and reads the
+// response; the connection is made here, so that a failure to connect
+// names its reason (httplib 0.11 does not).
 //
 // Its error codes say what may have happened to the request, because a
 // caller that sends SMS must never send twice by accident:
