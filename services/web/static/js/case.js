@@ -7,7 +7,7 @@
 import { ApiError, getJson, postJson } from "./api.js";
 import { renderActions } from "./case_actions.js";
 import {
-  announce, byId, el, focusOn, formatDateTime, initChrome, setText, show, timeElement,
+  announce, byId, el, focusOn, formatDateTime, formatLastDay, initChrome, setText, show, timeElement,
 } from "./ui.js";
 
 initChrome();
@@ -22,8 +22,8 @@ function renderDeadlines(deadlines) {
   list.replaceChildren();
   for (const d of deadlines || []) {
     const parts = [];
-    if (d.due_at) parts.push(el("strong", {}, [timeElement(d.due_at)]), " 前");
-    if (d.office_name) parts.push(`（${d.office_name}）`);
+    if (d.due_at) parts.push("截止到 ", el("strong", {}, [timeElement(d.due_at, formatLastDay)]), "（含当天）");
+    if (d.office_name) parts.push(`，由${d.office_name}办理`);
     if (d.paused) parts.push(" 听证期间暂停计时");
     list.append(el("div", {}, [el("dt", { text: d.text || "办理期限" }), el("dd", {}, parts)]));
   }

@@ -6,7 +6,7 @@
 
 import { postJson } from "./api.js";
 import {
-  byId, clearErrors, countChars, el, formatDate, setFieldError, showErrorSummary,
+  byId, clearErrors, countChars, el, formatLastDay, setFieldError, showErrorSummary,
 } from "./ui.js";
 
 const SATISFACTIONS = [
@@ -26,7 +26,8 @@ export function actionKind(action) {
 
 function untilLine(action, verb) {
   if (!action.until) return el("p", { text: `现在可以${verb}。` });
-  return el("p", {}, [`请在 `, el("strong", {}, [el("time", { datetime: action.until, text: formatDate(action.until) })]), ` 前${verb}，过期后就不能再${verb}了。`]);
+  const day = el("time", { datetime: action.until, text: formatLastDay(action.until) });
+  return el("p", {}, ["请在 ", el("strong", {}, [day]), `（含当天）之前${verb}，过期后就不能再${verb}了。`]);
 }
 
 function textArea(id, label, hint) {

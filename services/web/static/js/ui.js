@@ -199,6 +199,17 @@ export function formatDate(value) {
   }).format(date);
 }
 
+// The last day of a deadline or window that passes at `value`, as the
+// services count it: a limit falls due at the end (24:00, China time) of
+// its last day, so the day shown is that of the instant just before
+// (common/time/china_time.h LastDayOf; notification's SMS show the same
+// day). "" if absent or unreadable.
+export function formatLastDay(value) {
+  const date = toDate(value);
+  if (!date) return "";
+  return formatDate(new Date(date.getTime() - 1).toISOString());
+}
+
 // "2026年12月21日 14:05" likewise.
 export function formatDateTime(value) {
   const date = toDate(value);
