@@ -60,7 +60,7 @@ class GrpcBackends : public Backends {
                      absl::ToChronoMilliseconds(timeout_));
     ctx.AddMetadata(rpc::kClientAddressMetadata, meta.client_address);
     if (!meta.petitioner_case.empty()) {
-      ctx.AddMetadata(kPetitionerCaseMetadata, meta.petitioner_case);
+      ctx.AddMetadata(rpc::kPetitionerCaseMetadata, meta.petitioner_case);
     }
     RpcResult result;
     result.status = rpc(&ctx);

@@ -60,10 +60,6 @@ class Backends {
                         v1::CaseView* response) = 0;
 };
 
-// The metadata key naming the petitioner's case (honoured by routing only
-// from service:web; common/rpc/auth.h).
-inline constexpr char kPetitionerCaseMetadata[] =
-    "x-caserelay-petitioner-case";
 // The trailing metadata key of a throttled answer's wait, in seconds.
 inline constexpr char kRetryAfterMetadata[] = "x-caserelay-retry-after";
 

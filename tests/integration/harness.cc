@@ -246,6 +246,11 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     return absl::InvalidArgumentError(
         "SystemOptions::services: notification needs intake");
   }
+  if (options.web && !(wanted.count("intake") && wanted.count("routing") &&
+                       wanted.count("notification"))) {
+    return absl::InvalidArgumentError(
+        "SystemOptions::web needs intake, routing and notification");
+  }
   std::unique_ptr<System> sys(new System());
   if (sys->dir().empty()) return absl::InternalError("mkdtemp failed");
   sys->settings_ = options.settings;
@@ -280,6 +285,9 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
   }
   for (const std::string& s : rest) {
     if (absl::Status st = sys->AwaitService(s); !st.ok()) return st;
+  }
+  if (options.web) {
+    if (absl::Status st = sys->StartWeb(); !st.ok()) return st;
   }
   return sys;
 }

@@ -126,6 +126,11 @@ struct SystemOptions {
   // partition (PLATFORM-NOTES.md), so a test that reads a big topic from
   // its beginning gives it more partitions.
   std::vector<std::string> topics = {};
+  // Also start the web gateway (services/web) once the services are up,
+  // as service:web, on a free loopback port; System::web_url() is the
+  // portal's URL. Needs intake, routing and notification (Start refuses it
+  // without them: INVALID_ARGUMENT). settings["web"] adds to its config.
+  bool web = false;
 };
 
 class System {
@@ -162,6 +167,9 @@ class System {
   std::string bootstrap() const { return bootstrap_; }
   std::string grpc_address(const std::string& service) const;
   std::string sms_sink() const { return dir() + "/sms-dev-sink.tsv"; }
+  // The portal's URL ("http://127.0.0.1:<port>/") when started with
+  // SystemOptions::web; empty otherwise.
+  const std::string& web_url() const { return web_url_; }
   // notification's delivery-report secret (kannel.dlr_secret_path,
   // services/notification/dlr_mac.h), owner-only.
   std::string dlr_secret_path() const {
@@ -241,6 +249,8 @@ class System {
   absl::Status AwaitService(const std::string& service);
   // Starts devbroker with broker_argv_ and waits for its bootstrap list.
   absl::Status StartBroker();
+  // Starts the web gateway and waits for its URL (harness_web.cc).
+  absl::Status StartWeb();
   absl::Status StartService(const std::string& service) {
     absl::Status s = LaunchService(service);
     return s.ok() ? AwaitService(service) : s;
@@ -261,6 +271,8 @@ class System {
   std::vector<std::string> broker_argv_;
   std::unique_ptr<Process> broker_;
   std::string bootstrap_;
+  std::string web_url_;
+  // The started services, and "web" when SystemOptions::web.
   std::map<std::string, std::unique_ptr<Process>> services_;
   std::map<std::string, std::string> addresses_;
   std::map<std::string, std::string> admin_addresses_;
