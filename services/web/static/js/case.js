@@ -75,7 +75,7 @@ function render(view) {
   renderSteps(view.steps);
   setText("petition-title", view.title || "");
   setText("petition-text", view.text || "");
-  const offered = renderActions(byId("actions"), byId("action-errors"), view, actionDone);
+  const offered = renderActions(byId("actions"), view, actionDone);
   show("actions-section", offered > 0);
   document.title = `${view.state_text || "我的信访事项"} - 网上信访`;
 }

@@ -4,7 +4,7 @@
 // (POST /api/v1/my-case/requests). A refusal (e.g. the window has passed)
 // shows the service's Chinese reason.
 
-import { postJson } from "./api.js";
+import { goToErrorPage, postJson } from "./api.js";
 import {
   byId, clearErrors, countChars, el, formatLastDay, setFieldError, showErrorSummary,
 } from "./ui.js";
@@ -61,6 +61,15 @@ function radioGroup(groupId, name, legend, options, checkedValue) {
 // refused (case_changed) instead of acted on unseen; 0: not known.
 let caseVersion = 0;
 
+// The error summary at the top of one action's form (GOV.UK "Error
+// summary"), so the message stands beside what was refused.
+function errorBox() {
+  return el("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true }, [
+    el("h4", { text: "没有提交成功" }),
+    el("ul"),
+  ]);
+}
+
 async function send(form, button, path, body, errors, onDone, doneMessage) {
   if (caseVersion > 0) body.version = caseVersion;
   button.disabled = true;
@@ -72,6 +81,10 @@ async function send(form, button, path, body, errors, onDone, doneMessage) {
   } catch (error) {
     button.disabled = false;
     button.textContent = label;
+    if (error.status === 401) {
+      goToErrorPage("session");
+      return;
+    }
     if (error.code === "case_changed") {
       // The page shows an old state: show the new one, then the message.
       await onDone(error.message);
@@ -81,11 +94,13 @@ async function send(form, button, path, body, errors, onDone, doneMessage) {
   }
 }
 
-function ratingForm(action, errors, onDone) {
+function ratingForm(action, onDone) {
   const form = el("form", { class: "action-box", novalidate: true });
+  const errors = errorBox();
   const button = el("button", { type: "submit", class: "button", text: "提交评价" });
   form.append(
     el("h3", { text: action.text || "评价处理意见" }),
+    errors,
     untilLine(action, "评价"),
     radioGroup("satisfaction", "satisfaction", "您对处理意见满意吗？", SATISFACTIONS, ""),
     textArea("rating-comment", el("span", {}, ["想说的话", el("span", { class: "optional", text: "（选填）" })]), "可以写写满意或不满意的地方"),
@@ -109,10 +124,11 @@ function ratingForm(action, errors, onDone) {
   return form;
 }
 
-function requestForm(action, kind, errors, onDone) {
+function requestForm(action, kind, onDone) {
   const word = kind === "review" ? "复查" : "复核";
   const prefix = `request-${kind}`;
   const form = el("form", { class: "action-box", novalidate: true });
+  const errors = errorBox();
   const button = el("button", { type: "submit", class: "button", text: action.text || `申请${word}` });
   const organs = (action.organs || []).filter((o) => o.office_code);
   let organPart = null;
@@ -124,6 +140,7 @@ function requestForm(action, kind, errors, onDone) {
   }
   form.append(
     el("h3", { text: action.text || `申请${word}` }),
+    errors,
     untilLine(action, `申请${word}`),
     organPart,
     textArea(`${prefix}-reason`, `申请${word}的理由`, "写明您对意见哪里不同意，以及您的请求"),
@@ -151,7 +168,7 @@ function requestForm(action, kind, errors, onDone) {
 // Fills `container` with a form per offered action of `view`; answers how
 // many. onDone(message) is called after an action was accepted (or refused
 // because the case changed), to show the case again with `message`.
-export function renderActions(container, errors, view, onDone) {
+export function renderActions(container, view, onDone) {
   const actions = view.actions;
   const version = Number(view.version);
   caseVersion = Number.isSafeInteger(version) && version > 0 ? version : 0;
@@ -160,7 +177,7 @@ export function renderActions(container, errors, view, onDone) {
   for (const action of actions || []) {
     const kind = actionKind(action.action);
     if (!kind) continue;
-    container.append(kind === "rate" ? ratingForm(action, errors, onDone) : requestForm(action, kind, errors, onDone));
+    container.append(kind === "rate" ? ratingForm(action, onDone) : requestForm(action, kind, onDone));
     shown += 1;
   }
   return shown;

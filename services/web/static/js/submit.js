@@ -22,6 +22,7 @@ initChrome();
 const form = byId("petition-form");
 const summary = byId("error-summary");
 const value = (id) => byId(id).value.trim();
+const ACCUSATION = "MATTER_CLASS_ACCUSATION";
 let config = { categories: [], classes: [], maxTitleChars: null, maxTextChars: null };
 
 // A fresh key per filled form, so a retry after a lost answer gives back
@@ -84,7 +85,11 @@ function fillChoices() {
       c.hint ? el("span", { class: "hint", id: hintId, text: c.hint }) : null,
     ]));
   });
-  if (config.maxTitleChars) byId("title").setAttribute("data-limit", config.maxTitleChars);
+  // Matter.accused is for accusations only (case.proto): asked only then.
+  list.addEventListener("change", () => {
+    const chosen = chosenClass();
+    show("accused-field", Boolean(chosen) && chosen.value === ACCUSATION);
+  });
   counter("title", "title-count", config.maxTitleChars);
   counter("text", "text-count", config.maxTextChars, "text-count-live");
 }
@@ -143,10 +148,15 @@ function summaryRow(term, text, fieldId) {
   return el("div", {}, [el("dt", { text: term }), el("dd", { text }), el("dd", { class: "change" }, [change])]);
 }
 
+// The accused in words, when the matter is an accusation.
+function accused() {
+  return byId("accused-field").hidden ? "" : value("accused");
+}
+
 function showCheck() {
   const category = byId("category");
   const list = byId("check-list");
-  list.replaceChildren(
+  list.replaceChildren(...[
     summaryRow("姓名", value("name"), "name"),
     summaryRow("身份证号", value("id_number") || "未填写", "id_number"),
     summaryRow("手机号", value("phone"), "phone"),
@@ -154,9 +164,10 @@ function showCheck() {
     summaryRow("事项发生地", regions.text(), "region"),
     summaryRow("事项类别", category.selectedOptions[0].textContent, "category"),
     summaryRow("事项性质", chosenClass().name, "matter_class"),
+    accused() ? summaryRow("被检举控告的单位或个人", accused(), "accused") : null,
     summaryRow("标题", value("title"), "title"),
     summaryRow("内容", byId("text").value, "text"),
-  );
+  ].filter(Boolean));
   show("step-fill", false);
   show("step-check", true);
   setText("page-title", "我要信访：核对信息");
@@ -179,7 +190,7 @@ function backToFill(fieldId) {
 const FIELD_WORDS = [
   ["验证码", "code"], ["手机", "phone"], ["身份证", "id_number"], ["姓名", "name"],
   ["地址", "address"], ["地区", "region"], ["发生地", "region"], ["类别", "category"],
-  ["性质", "matter_class"], ["标题", "title"], ["内容", "text"],
+  ["性质", "matter_class"], ["被检举", "accused"], ["标题", "title"], ["内容", "text"],
 ];
 
 function fieldOf(message) {
@@ -206,6 +217,7 @@ async function submit() {
       channel: "CHANNEL_ONLINE",
       title: value("title"),
       text: byId("text").value,
+      accused: accused(),
     },
     phone_proof: { challenge_id: proof ? proof.challenge_id : "", code: value("code") },
     request_id: requestId,
