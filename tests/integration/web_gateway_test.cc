@@ -1,0 +1,327 @@
+// The web gateway through real HTTP against the real processes (issue 15
+// items 1-3): devbroker, the four services and web, started by the
+// harness (SystemOptions::web); a cpp-httplib client plays the browser.
+// A petitioner asks for the SMS code, reads it from the dev SMS sink,
+// submits, looks the case up, reads it back; a wrong code is a Chinese
+// 404; a <script> in the petition comes back as data; every answer carries
+// the security headers; the gateway's log holds no personal data.
+
+#include <httplib.h>
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "caserelay/v1/intake.pb.h"
+#include "caserelay/v1/routing.pb.h"
+#include "gtest/gtest.h"
+#include "tests/integration/harness.h"
+
+namespace caserelay::testing {
+namespace {
+
+namespace pb = google::protobuf;
+
+constexpr char kScript[] = "<script>alert('xss')</script>";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A browser: one cookie (the gateway sets only cr_session) and the CSRF
+// token of its session.
+class Browser {
+ public:
+  // `url` as System::web_url(): "http://127.0.0.1:<port>/" (httplib's
+  // client takes scheme://host:port, without the path).
+  explicit Browser(const std::string& url)
+      : client_(url.substr(0, url.find('/', url.find("//") + 2))) {
+    client_.set_connection_timeout(5);
+    client_.set_read_timeout(10);
+  }
+
+  // GET /api/v1/session: the cookie and the token.
+  void Open() {
+    auto res = Get("/api/v1/session");
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    ASSERT_EQ(res->status, 200) << res->body;
+    pb::Struct body;
+    ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &body).ok());
+    csrf_ = body.fields().at("csrf_token").string_value();
+    ASSERT_FALSE(csrf_.empty());
+  }
+
+  httplib::Result Get(const std::string& path) {
+    auto res = client_.Get(path.c_str(), Headers());
+    Keep(res);
+    return res;
+  }
+
+  httplib::Result Post(const std::string& path, const std::string& json,
+                       bool with_csrf = true) {
+    httplib::Headers headers = Headers();
+    if (with_csrf) headers.emplace("X-CSRF-Token", csrf_);
+    auto res = client_.Post(path.c_str(), headers, json, "application/json");
+    Keep(res);
+    return res;
+  }
+
+ private:
+  httplib::Headers Headers() const {
+    httplib::Headers h;
+    if (!cookie_.empty()) h.emplace("Cookie", cookie_);
+    return h;
+  }
+  void Keep(const httplib::Result& res) {
+    if (!res || !res->has_header("Set-Cookie")) return;
+    const std::string set = res->get_header_value("Set-Cookie");
+    cookie_ = set.substr(0, set.find(';'));
+  }
+
+  httplib::Client client_;
+  std::string cookie_;
+  std::string csrf_;
+};
+
+std::string ToJson(const pb::Message& m) {
+  pb::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  EXPECT_TRUE(pb::util::MessageToJsonString(m, &json, options).ok());
+  return json;
+}
+
+// The error code and message of an error answer.
+std::pair<std::string, std::string> ErrorOf(const std::string& body) {
+  pb::Struct s;
+  if (!pb::util::JsonStringToMessage(body, &s).ok()) return {"", ""};
+  const auto& error = s.fields().at("error").struct_value().fields();
+  return {error.at("code").string_value(), error.at("message").string_value()};
+}
+
+class WebGatewayTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    SystemOptions options;
+    options.web = true;
+    auto sys = System::Start(options);
+    ASSERT_TRUE(sys.ok()) << sys.status();
+    sys_ = sys->release();
+  }
+  static void TearDownTestSuite() {
+    delete sys_;
+    sys_ = nullptr;
+  }
+
+  // The SMS code the dev sink holds for `challenge_id` ("" if none).
+  static std::string CodeFromSink(const std::string& challenge_id) {
+    const std::regex code("([0-9]{6})");
+    for (int i = 0; i < 50; ++i) {
+      std::istringstream lines(ReadAll(sys_->sms_sink()));
+      std::string line;
+      while (std::getline(lines, line)) {
+        if (!absl::StartsWith(line, "phone-code/" + challenge_id + "\t")) {
+          continue;
+        }
+        std::smatch m;
+        const std::string text = line.substr(line.rfind('\t') + 1);
+        if (std::regex_search(text, m, code)) return m[1].str();
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return "";
+  }
+
+  // Submits SamplePetition(n) with kScript in its text through the portal:
+  // the phone code first, then the petition. Fills the receipt.
+  static void Submit(Browser& browser, int n, v1::SubmitPetitionResponse* out,
+                     v1::SubmitPetitionRequest* sent) {
+    v1::SubmitPetitionRequest petition = SamplePetition("140431", n);
+    petition.mutable_matter()->set_text(
+        absl::StrCat(kScript, petition.matter().text()));
+    auto res = browser.Post(
+        "/api/v1/phone-codes",
+        absl::StrCat("{\"phone\":\"", petition.petitioner().phone(), "\"}"));
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    v1::SendPhoneCodeResponse challenge;
+    ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &challenge).ok());
+    const std::string code = CodeFromSink(challenge.challenge_id());
+    ASSERT_EQ(code.size(), 6u) << ReadAll(sys_->sms_sink());
+    petition.mutable_phone_proof()->set_challenge_id(challenge.challenge_id());
+    petition.mutable_phone_proof()->set_code(code);
+    res = browser.Post("/api/v1/petitions", ToJson(petition));
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, out).ok());
+    ASSERT_FALSE(out->case_number().empty());
+    ASSERT_FALSE(out->lookup_code().empty());
+    *sent = petition;
+  }
+
+  static System* sys_;
+};
+
+System* WebGatewayTest::sys_ = nullptr;
+
+TEST_F(WebGatewayTest, SubmitWithSmsCodeThenLookUpShowsTheCaseAsData) {
+  Browser browser(sys_->web_url());
+  ASSERT_NO_FATAL_FAILURE(browser.Open());
+  v1::SubmitPetitionResponse receipt;
+  v1::SubmitPetitionRequest sent;
+  ASSERT_NO_FATAL_FAILURE(Submit(browser, 1, &receipt, &sent));
+
+  auto res = browser.Post(
+      "/api/v1/lookups",
+      ToJson([&] {
+        v1::GetCaseStatusRequest r;
+        r.set_case_number(receipt.case_number());
+        r.set_lookup_code(receipt.lookup_code());
+        return r;
+      }()));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::string set_cookie = res->get_header_value("Set-Cookie");
+  EXPECT_TRUE(absl::StrContains(set_cookie, "HttpOnly")) << set_cookie;
+  EXPECT_TRUE(absl::StrContains(set_cookie, "SameSite=Strict")) << set_cookie;
+
+  // The session now names the case: my-case shows routing's view once
+  // routing registered it, with the petition's text as data.
+  v1::PetitionerView view;
+  absl::Time deadline = absl::Now() + Scaled(absl::Seconds(20));
+  do {
+    res = browser.Get("/api/v1/my-case");
+    ASSERT_TRUE(res);
+    if (res->status == 200) {
+      view.Clear();
+      ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &view).ok())
+          << res->body;
+      if (!view.text().empty()) break;
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  } while (absl::Now() < deadline);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(view.case_id(), receipt.case_number());
+  EXPECT_EQ(view.text(), sent.matter().text());
+  EXPECT_FALSE(view.state_text().empty());
+  // A <script> is data in a JSON answer the browser may not sniff.
+  EXPECT_EQ(res->get_header_value("Content-Type"),
+            "application/json; charset=utf-8");
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+
+  // Logged out, the case is no longer reachable.
+  res = browser.Post("/api/v1/logout", "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = browser.Get("/api/v1/my-case");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401) << res->body;
+}
+
+TEST_F(WebGatewayTest, WrongLookupCodeIsAChinese404AndNoSession) {
+  Browser browser(sys_->web_url());
+  ASSERT_NO_FATAL_FAILURE(browser.Open());
+  v1::SubmitPetitionResponse receipt;
+  v1::SubmitPetitionRequest sent;
+  ASSERT_NO_FATAL_FAILURE(Submit(browser, 2, &receipt, &sent));
+  auto res = browser.Post(
+      "/api/v1/lookups",
+      absl::StrCat("{\"case_number\":\"", receipt.case_number(),
+                   "\",\"lookup_code\":\"WRONG-CODE\"}"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404) << res->body;
+  auto [code, message] = ErrorOf(res->body);
+  EXPECT_EQ(code, "lookup_failed");
+  EXPECT_EQ(message, "案件编号或查询码不正确");
+  res = browser.Get("/api/v1/my-case");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+}
+
+TEST_F(WebGatewayTest, RefusalsAndSecurityHeadersOverHttp) {
+  Browser browser(sys_->web_url());
+  ASSERT_NO_FATAL_FAILURE(browser.Open());
+  struct Row {
+    const char* why;
+    std::function<httplib::Result()> send;
+    int status;
+  };
+  const std::string big(70 * 1024, 'a');
+  const std::vector<Row> rows = {
+      {"issue 15 item 3: a POST without the CSRF token",
+       [&] { return browser.Post("/api/v1/lookups", "{}", false); }, 403},
+      {"issue 15 item 3: a body over 64 KiB",
+       [&] { return browser.Post("/api/v1/petitions", big); }, 413},
+      {"w1: bad JSON",
+       [&] { return browser.Post("/api/v1/petitions", "{\"matter\":"); }, 400},
+      {"w1: wrong method", [&] { return browser.Get("/api/v1/lookups"); }, 405},
+      {"w1: unknown API path", [&] { return browser.Get("/api/v1/nothing"); },
+       404},
+      {"w1: unknown region",
+       [&] { return browser.Get("/api/v1/regions?parent=999999"); }, 404},
+      {"w1: no session", [&] { return browser.Get("/api/v1/my-case"); }, 401},
+      {"the portal's home page", [&] { return browser.Get("/"); }, 200},
+      {"a page that is not there",
+       [&] { return browser.Get("/no-such-page.html"); }, 404},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.why);
+    httplib::Result res = row.send();
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, row.status) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Security-Policy"),
+              "default-src 'self'; script-src 'self'; style-src 'self'; "
+              "img-src 'self' data:; frame-ancestors 'none'; form-action "
+              "'self'; base-uri 'none'");
+    EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY");
+    EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(res->get_header_value("Referrer-Policy"), "no-referrer");
+    if (res->status >= 400 && absl::StrContains(res->body, "\"error\"")) {
+      auto [code, message] = ErrorOf(res->body);
+      EXPECT_FALSE(code.empty()) << res->body;
+      EXPECT_FALSE(message.empty()) << res->body;
+    }
+  }
+  auto home = browser.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->get_header_value("Content-Type"), "text/html; charset=utf-8");
+}
+
+TEST_F(WebGatewayTest, HealthMetricsAndNoPersonalDataInTheLog) {
+  auto health = sys_->Healthz("web");
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(*health, 200);
+  Browser browser(sys_->web_url());
+  ASSERT_NO_FATAL_FAILURE(browser.Open());
+  v1::SubmitPetitionResponse receipt;
+  v1::SubmitPetitionRequest sent;
+  ASSERT_NO_FATAL_FAILURE(Submit(browser, 3, &receipt, &sent));
+  auto metrics = sys_->AdminGet("web", "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_GE(MetricSum(*metrics, "caserelay_web_requests_total",
+                      "route=\"/api/v1/petitions\",status=\"200\""),
+            1);
+  const std::string log = ReadAll(sys_->dir() + "/web.log");
+  EXPECT_FALSE(log.empty());
+  for (const std::string& pii :
+       {sent.petitioner().name(), sent.petitioner().phone(),
+        sent.petitioner().address(), sent.matter().title(),
+        sent.phone_proof().code(), receipt.lookup_code()}) {
+    EXPECT_FALSE(absl::StrContains(log, pii)) << pii;
+  }
+}
+
+}  // namespace
+}  // namespace caserelay::testing
