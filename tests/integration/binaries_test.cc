@@ -2,6 +2,9 @@
 // refuses to start with exit code 2 and one line naming the setting
 // (issue 2: config; CONVENTIONS.md #12).
 
+#include <sys/stat.h>
+
+#include <fstream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -26,6 +29,7 @@ INSTANTIATE_TEST_SUITE_P(All, BinaryHelpTest,
                                            "services/routing/routing",
                                            "services/supervision/supervision",
                                            "services/notification/notification",
+                                           "services/web/web",
                                            "tools/devbroker/devbroker",
                                            "tools/casectl/casectl"));
 
@@ -78,6 +82,67 @@ INSTANTIATE_TEST_SUITE_P(
                   "CASERELAY_KAFKA_WAIT=soon", "CASERELAY_KAFKA_WAIT"},
         BadConfig{"no broker given at all", "store.path = /tmp/x\n", "",
                   "kafka.bootstrap"}));
+
+// The web gateway's start-up refusals (issue 15 items 1 and 3): exit 2
+// and one line naming the setting, before it serves anything.
+TEST(WebConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
+  TempDir dir;
+  const std::string src = CASERELAY_SOURCE_DIR;
+  auto write = [&](const std::string& name, const std::string& text,
+                   mode_t mode) {
+    const std::string path = dir.path() + "/" + name;
+    std::ofstream(path) << text;
+    chmod(path.c_str(), mode);
+    return path;
+  };
+  const std::string good_secret = write("good.secret", std::string(40, 'g'), 0600);
+  const std::string open_secret = write("open.secret", std::string(40, 'o'), 0644);
+  const std::string short_secret = write("short.secret", "tooshort", 0600);
+  const std::string token = write("token", "t0ken\n", 0600);
+  const std::string peers = absl::StrCat(
+      "regions.path = ", src, "/data/regions/regions.tsv\n",
+      "offices.dir = ", src, "/data/offices\n",
+      "intake.address = 127.0.0.1:1\nrouting.address = 127.0.0.1:1\n",
+      "notification.address = 127.0.0.1:1\n");
+  const std::string tokens = absl::StrCat(
+      "intake.token_file = ", token, "\nrouting.token_file = ", token,
+      "\nnotification.token_file = ", token, "\n");
+  struct Row {
+    const char* why;
+    std::string file;
+    const char* names;
+  };
+  const Row rows[] = {
+      {"web-contract.md: the cookie secret is required", peers + tokens,
+       "web.secret_path"},
+      {"issue 15 item 3: a secret others may read is refused",
+       absl::StrCat(peers, tokens, "web.secret_path = ", open_secret, "\n"),
+       "web.secret_path"},
+      {"a secret under 32 bytes is refused",
+       absl::StrCat(peers, tokens, "web.secret_path = ", short_secret, "\n"),
+       "web.secret_path"},
+      {"service:web must prove itself to intake",
+       absl::StrCat(peers, "web.secret_path = ", good_secret,
+                    "\nrouting.token_file = ", token,
+                    "\nnotification.token_file = ", token, "\n"),
+       "intake.token_file"},
+      {"the body limit has a range",
+       absl::StrCat(peers, tokens, "web.secret_path = ", good_secret,
+                    "\nweb.max_body_bytes = 10\n"),
+       "web.max_body_bytes"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.why);
+    const std::string conf = write("web.conf", row.file, 0600);
+    CommandResult r = RunCommand(
+        absl::StrCat(Binary("services/web/web"), " --config ", conf));
+    EXPECT_EQ(r.code, 2) << r.output;
+    std::vector<std::string> lines =
+        absl::StrSplit(r.output, '\n', absl::SkipEmpty());
+    EXPECT_EQ(lines.size(), 1u) << r.output;
+    EXPECT_TRUE(absl::StrContains(r.output, row.names)) << r.output;
+  }
+}
 
 TEST(ServiceFlagsTest, UnknownArgumentIsExitTwo) {
   CommandResult r = RunCommand(Binary("services/intake/intake") + " --frobnicate");
