@@ -24,8 +24,15 @@ export function actionKind(action) {
   return null;
 }
 
-function untilLine(action, verb) {
-  if (!action.until) return el("p", { text: `现在可以${verb}。` });
+// When the window ends; unset `until`: open, its end not known yet (the
+// day the petitioner received the written opinion is not recorded).
+// A 复查/复核 window counts from that receipt (Arts. 35-36): `fromReceipt`
+// says so.
+function untilLine(action, verb, fromReceipt = false) {
+  if (!action.until) {
+    const more = fromReceipt ? "截止日期从您收到书面意见之日起计算，登记收到日期后会显示在这里。" : "";
+    return el("p", { text: `现在可以${verb}。${more}` });
+  }
   const day = el("time", { datetime: action.until, text: formatLastDay(action.until) });
   return el("p", {}, ["请在 ", el("strong", {}, [day]), `（含当天）之前${verb}，过期后就不能再${verb}了。`]);
 }
@@ -141,7 +148,7 @@ function requestForm(action, kind, onDone) {
   form.append(
     el("h3", { text: action.text || `申请${word}` }),
     errors,
-    untilLine(action, `申请${word}`),
+    untilLine(action, `申请${word}`, true),
     organPart,
     textArea(`${prefix}-reason`, `申请${word}的理由`, "写明您对意见哪里不同意，以及您的请求"),
     el("div", { class: "button-row" }, [button]),

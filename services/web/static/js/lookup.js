@@ -43,6 +43,10 @@ form.addEventListener("submit", async (event) => {
   } catch (error) {
     button.disabled = false;
     button.textContent = "查询办理进展";
-    showErrorSummary(summary, [{ fieldId: "case_number", message: error.message }]);
+    let message = error.message;
+    if (error.status === 429 && error.retryAfter) {
+      message += `（约 ${Math.max(1, Math.ceil(error.retryAfter / 60))} 分钟后可以再试）`;
+    }
+    showErrorSummary(summary, [{ fieldId: "case_number", message }]);
   }
 });
