@@ -9,13 +9,15 @@ const BASE = "/api/v1";
 export class ApiError extends Error {
   // status: the HTTP status (0: no answer at all); code: the gateway's
   // error.code ("network" / "bad_response" when the page made it up);
-  // retryAfter: seconds from Retry-After, or null.
-  constructor(status, code, message, retryAfter = null) {
+  // retryAfter: seconds from Retry-After, or null; field: the request
+  // field the message is about ("matter.title"), or "".
+  constructor(status, code, message, retryAfter = null, field = "") {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.field = field;
   }
 }
 
@@ -58,6 +60,7 @@ async function call(method, path, body, csrfToken) {
       typeof error.code === "string" ? error.code : "http_" + response.status,
       typeof error.message === "string" && error.message ? error.message : fallback,
       Number.isFinite(retry) ? retry : null,
+      typeof error.field === "string" ? error.field : "",
     );
   }
   if (data === null && text) throw new ApiError(response.status, "bad_response", BUSY_MESSAGE);

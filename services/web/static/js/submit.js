@@ -185,16 +185,26 @@ function backToFill(fieldId) {
 
 // ---- submission ------------------------------------------------------------
 
-// Which field a message of intake's is about, from the field's Chinese name
-// in it, so the message also stands beside that field.
+// Which field a refusal is about, so its message also stands beside that
+// field: the request path the gateway names (error.field), else the
+// field's Chinese name in the message.
+const FIELD_PATHS = {
+  "petitioner.name": "name", "petitioner.id_number": "id_number",
+  "petitioner.phone": "phone", phone: "phone", "petitioner.address": "address",
+  "matter.region_code": "region", "matter.category": "category",
+  "matter.matter_class": "matter_class", "matter.title": "title", "matter.text": "text",
+  "matter.accused": "accused", phone_proof: "code", "phone_proof.code": "code",
+  "phone_proof.challenge_id": "code",
+};
 const FIELD_WORDS = [
   ["验证码", "code"], ["手机", "phone"], ["身份证", "id_number"], ["姓名", "name"],
   ["地址", "address"], ["地区", "region"], ["发生地", "region"], ["类别", "category"],
   ["性质", "matter_class"], ["被检举", "accused"], ["标题", "title"], ["内容", "text"],
 ];
 
-function fieldOf(message) {
-  const hit = FIELD_WORDS.find(([word]) => message.includes(word));
+function fieldOf(error) {
+  if (FIELD_PATHS[error.field]) return FIELD_PATHS[error.field];
+  const hit = FIELD_WORDS.find(([word]) => error.message.includes(word));
   return hit ? hit[1] : null;
 }
 
@@ -239,7 +249,7 @@ async function submit() {
     button.disabled = false;
     button.textContent = "提交信访事项";
     backToFill("name");
-    const fieldId = fieldOf(error.message);
+    const fieldId = fieldOf(error);
     const errors = [{ fieldId, message: error.message }];
     if (fieldId) setFieldError(fieldId, error.message);
     showErrorSummary(summary, errors);
