@@ -54,8 +54,8 @@ absl::StatusOr<ClientAuth> PeerClientAuth(const config::Config& cfg,
   auth.tls_server_name = cfg.GetString(p + ".tls_server_name");
   if (auth.token_file.empty() && auth.tls_cert_path.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "config: ", p, ".token_file or ", p,
-        ".tls_cert_path is required: ", p, " answers only callers that ",
+        "config: ", p, ".token_file or ", p, ".tls_cert_path is required: ", p,
+        " answers only callers that ",
         "prove who they are, here service:", client.caller));
   }
   return auth;
@@ -67,9 +67,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerChannel(
   if (!auth.ok()) return auth.status();
   auto channel = OfficeChannel(*auth);
   if (!channel.ok()) {
-    return absl::Status(channel.status().code(),
-                        absl::StrCat(client.peer, " client: ",
-                                     channel.status().message()));
+    return absl::Status(
+        channel.status().code(),
+        absl::StrCat(client.peer, " client: ", channel.status().message()));
   }
   return channel;
 }

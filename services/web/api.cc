@@ -105,8 +105,7 @@ HttpAnswer Api::Handle(const HttpCall& call) const {
   Context c{call, std::nullopt, false};
   const std::string cookie = CookieValue(call.cookie, kSessionCookie);
   if (!cookie.empty()) {
-    absl::StatusOr<Session> session =
-        sessions_->Decode(cookie, clock_->Now());
+    absl::StatusOr<Session> session = sessions_->Decode(cookie, clock_->Now());
     if (session.ok()) {
       c.session = *std::move(session);
     } else if (absl::IsDeadlineExceeded(session.status())) {

@@ -36,8 +36,7 @@ HttpAnswer JsonAnswer(const pb::Message& message) {
 }
 
 HttpAnswer BadJson() {
-  return ErrorAnswer(400, "bad_json",
-                     "提交的内容格式不正确，请刷新页面后重试");
+  return ErrorAnswer(400, "bad_json", "提交的内容格式不正确，请刷新页面后重试");
 }
 
 // A service refused or could not be reached: the table's answer, and one
@@ -46,9 +45,10 @@ HttpAnswer BadJson() {
 HttpAnswer RpcFailure(CallKind kind, const char* rpc, const RpcResult& r) {
   ApiError error = FromRpc(kind, r.status, r.retry_after_seconds);
   if (error.http_status >= 500) {
-    log::Warn("call failed", {{"rpc", rpc},
-                              {"grpc_code", std::to_string(static_cast<int>(
-                                                r.status.error_code()))}});
+    log::Warn("call failed",
+              {{"rpc", rpc},
+               {"grpc_code",
+                std::to_string(static_cast<int>(r.status.error_code()))}});
   }
   return ErrorAnswer(error);
 }
@@ -87,9 +87,10 @@ HttpAnswer Api::GetSession(Context& c) const {
       sessions_->CsrfToken(session));
   (*out.mutable_fields())["petitioner_case"].set_string_value(session.case_id);
   HttpAnswer answer = JsonAnswer(out);
-  SetSessionCookie(session, session.case_id.empty() ? options_.anonymous_ttl
-                                                    : options_.session_ttl,
-                   &answer);
+  SetSessionCookie(
+      session,
+      session.case_id.empty() ? options_.anonymous_ttl : options_.session_ttl,
+      &answer);
   return answer;
 }
 
@@ -151,7 +152,8 @@ HttpAnswer Api::PostPhoneCode(Context& c) const {
   if (!ParseBody(c.call.body, &request)) return BadJson();
   v1::SendPhoneCodeResponse response;
   RpcResult r = backends_->SendPhoneCode(Meta(c, ""), request, &response);
-  if (!r.status.ok()) return RpcFailure(CallKind::kPhoneCode, "SendPhoneCode", r);
+  if (!r.status.ok())
+    return RpcFailure(CallKind::kPhoneCode, "SendPhoneCode", r);
   return JsonAnswer(response);
 }
 
@@ -248,15 +250,16 @@ HttpAnswer Api::PostRating(Context& c) const {
   if (!ParseBody(c.call.body, &body)) return BadJson();
   std::string satisfaction_name, comment;
   uint64_t version = 0;
-  if (!StringField(body, "comment", &comment) || !VersionField(body, &version)) {
+  if (!StringField(body, "comment", &comment) ||
+      !VersionField(body, &version)) {
     return BadJson();
   }
   v1::Satisfaction satisfaction = v1::SATISFACTION_UNSPECIFIED;
   if (!StringField(body, "satisfaction", &satisfaction_name) ||
       !v1::Satisfaction_Parse(satisfaction_name, &satisfaction) ||
       satisfaction == v1::SATISFACTION_UNSPECIFIED) {
-    return ErrorAnswer(400, "invalid_field",
-                       "请选择满意、基本满意或不满意", "satisfaction");
+    return ErrorAnswer(400, "invalid_field", "请选择满意、基本满意或不满意",
+                       "satisfaction");
   }
   v1::ActRequest request;
   request.set_case_id(session->case_id);

@@ -68,8 +68,9 @@ class GrpcBackends : public Backends {
     auto it = trailers.find(kRetryAfterMetadata);
     int seconds = 0;
     if (it != trailers.end() &&
-        absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()),
-                         &seconds) &&
+        absl::SimpleAtoi(
+            absl::string_view(it->second.data(), it->second.size()),
+            &seconds) &&
         seconds > 0) {
       result.retry_after_seconds = seconds;
     }

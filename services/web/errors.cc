@@ -74,8 +74,7 @@ constexpr CodeRow kCodes[] = {
      "案件办理情况已有变化，请刷新页面后重试"},
     {grpc::StatusCode::ALREADY_EXISTS, 409, "already_submitted",
      "该信访事项已经提交过，请勿重复提交"},
-    {grpc::StatusCode::UNAVAILABLE, 503, "unavailable",
-     "系统繁忙，请稍后再试"},
+    {grpc::StatusCode::UNAVAILABLE, 503, "unavailable", "系统繁忙，请稍后再试"},
     {grpc::StatusCode::DEADLINE_EXCEEDED, 503, "unavailable",
      "系统繁忙，请稍后再试"},
     // The gateway's own identity refused: a deployment fault, not the
@@ -89,8 +88,11 @@ constexpr CodeRow kOtherwise = {grpc::StatusCode::INTERNAL, 500, "internal",
 // Decodes the code point at `s[*i]`, advancing *i; U+FFFD for a bad byte.
 uint32_t NextCodePoint(absl::string_view s, size_t* i) {
   const unsigned char c = static_cast<unsigned char>(s[*i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                         : (c >> 3) == 30 ? 4 : 0;
+  int len = c < 0x80         ? 1
+            : (c >> 5) == 6  ? 2
+            : (c >> 4) == 14 ? 3
+            : (c >> 3) == 30 ? 4
+                             : 0;
   if (len == 0 || *i + len > s.size()) {
     ++*i;
     return 0xFFFD;
@@ -122,8 +124,8 @@ std::string FieldName(absl::string_view path) {
   for (const FieldRow& row : kFields) {
     if (path == row.path) return std::string(row.name);
     // "matter.other_regions[2]" is the list's.
-    if (path.size() > row.path.size() && path.substr(0, row.path.size()) ==
-                                             row.path &&
+    if (path.size() > row.path.size() &&
+        path.substr(0, row.path.size()) == row.path &&
         path[row.path.size()] == '[') {
       return std::string(row.name);
     }

@@ -4,7 +4,8 @@
 // in the gateway writes a message for a service's refusal.
 //
 // The JSON body of every error is
-//   {"error":{"code":"<lower_snake>","message":"<plain Chinese>"[,"field":"<path>"]}}
+//   {"error":{"code":"<lower_snake>","message":"<plain
+//   Chinese>"[,"field":"<path>"]}}
 // `field` (the request's field path, e.g. "petitioner.phone") lets a page
 // put the message beside the field. A message never carries a gRPC code
 // name, an English sentence or a stack trace: where the service's own text

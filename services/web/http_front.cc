@@ -1,8 +1,7 @@
 #include "services/web/http_front.h"
 
-#include <sys/stat.h>
-
 #include <httplib.h>
+#include <sys/stat.h>
 
 #include <utility>
 
@@ -56,9 +55,9 @@ HttpCall CallOf(const httplib::Request& req,
   call.csrf_token = req.get_header_value("X-CSRF-Token");
   call.content_type = req.get_header_value("Content-Type");
   call.body = req.body;
-  call.client_address = ClientAddress(
-      req.remote_addr, req.get_header_value("X-Forwarded-For"),
-      trusted_proxies);
+  call.client_address =
+      ClientAddress(req.remote_addr, req.get_header_value("X-Forwarded-For"),
+                    trusted_proxies);
   return call;
 }
 
@@ -112,9 +111,9 @@ absl::StatusOr<std::unique_ptr<HttpFront>> HttpFront::Start(
     auto tls = std::make_unique<httplib::SSLServer>(
         options.tls_cert_path.c_str(), options.tls_key_path.c_str());
     if (!tls->is_valid()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config: web.tls_cert / web.tls_key: OpenSSL refused ",
-          options.tls_cert_path, " with ", options.tls_key_path));
+      return absl::InvalidArgumentError(
+          absl::StrCat("config: web.tls_cert / web.tls_key: OpenSSL refused ",
+                       options.tls_cert_path, " with ", options.tls_key_path));
     }
     server = std::move(tls);
     scheme = "https";
@@ -175,23 +174,23 @@ absl::StatusOr<std::unique_ptr<HttpFront>> HttpFront::Start(
   // above) get one: JSON under the API, a short page elsewhere.
   server->set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (absl::StartsWith(req.path, kApiPrefix)) {
-      HttpAnswer answer =
-          res.status == 413
-              ? ErrorAnswer(413, "body_too_large",
-                            "提交的内容过长，请删减后重试")
-          : res.status == 404
-              ? ErrorAnswer(404, "not_found", "您访问的页面不存在")
-              : ErrorAnswer(res.status, "bad_request",
-                            "请求有误，请刷新页面后重试");
-      Write(answer, res);
-    } else {
-      res.set_header("Cache-Control", "no-store");
-      res.set_content(ErrorPage(res.status), "text/html; charset=utf-8");
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        if (absl::StartsWith(req.path, kApiPrefix)) {
+          HttpAnswer answer =
+              res.status == 413 ? ErrorAnswer(413, "body_too_large",
+                                              "提交的内容过长，请删减后重试")
+              : res.status == 404
+                  ? ErrorAnswer(404, "not_found", "您访问的页面不存在")
+                  : ErrorAnswer(res.status, "bad_request",
+                                "请求有误，请刷新页面后重试");
+          Write(answer, res);
+        } else {
+          res.set_header("Cache-Control", "no-store");
+          res.set_content(ErrorPage(res.status), "text/html; charset=utf-8");
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 
   // Requests by endpoint and status; no path, query or address (they may
   // carry personal data).
@@ -214,8 +213,8 @@ absl::StatusOr<std::unique_ptr<HttpFront>> HttpFront::Start(
     port = -1;
   }
   if (port <= 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "web.listen: cannot bind ", options.listen.ToString()));
+    return absl::UnavailableError(
+        absl::StrCat("web.listen: cannot bind ", options.listen.ToString()));
   }
   std::unique_ptr<HttpFront> front(
       new HttpFront(std::move(server), port, scheme));

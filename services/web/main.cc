@@ -74,8 +74,8 @@ int Run(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto cfg =
-      config::Config::Load(config_path, Settings(), config::ProcessEnvironment());
+  auto cfg = config::Config::Load(config_path, Settings(),
+                                  config::ProcessEnvironment());
   if (!cfg.ok()) return Fail(cfg.status(), 2);
   auto secret = rpc::ReadSmallFile(cfg->GetPath("web.secret_path"),
                                    rpc::FileAccess::kOwnerOnly);
@@ -102,8 +102,8 @@ int Run(int argc, char** argv) {
   }
   auto regions = region::RegionTree::Load(cfg->GetPath("regions.path"));
   if (!regions.ok()) return Fail(regions.status(), 2);
-  auto offices =
-      offices::OfficeDirectory::Load(cfg->GetPath("offices.dir"), regions->get());
+  auto offices = offices::OfficeDirectory::Load(cfg->GetPath("offices.dir"),
+                                                regions->get());
   if (!offices.ok()) return Fail(offices.status(), 2);
 
   GrpcBackendsOptions backend_options;
@@ -155,15 +155,14 @@ int Run(int argc, char** argv) {
       cfg->GetHostPort("admin.listen").ToString(), routes);
   if (!admin_server.ok()) return Fail(admin_server.status(), 1);
 
-  const std::string http_address = absl::StrCat(
-      front_options.listen.ToString().substr(
-          0, front_options.listen.ToString().rfind(':')),
-      ":", (*front)->port());
+  const std::string http_address =
+      absl::StrCat(front_options.listen.ToString().substr(
+                       0, front_options.listen.ToString().rfind(':')),
+                   ":", (*front)->port());
   const std::string url =
       absl::StrCat((*front)->scheme(), "://", http_address, "/");
-  const std::string admin_address =
-      absl::StrCat(cfg->GetHostPort("admin.listen").host, ":",
-                   (*admin_server)->port());
+  const std::string admin_address = absl::StrCat(
+      cfg->GetHostPort("admin.listen").host, ":", (*admin_server)->port());
   if (!cfg->GetString("endpoints.file").empty()) {
     absl::Status w = file::WriteFileAtomically(
         cfg->GetString("endpoints.file"),

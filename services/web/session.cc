@@ -22,8 +22,8 @@ constexpr char kVersion[] = "v1";
 
 std::string Mac(const std::string& secret, absl::string_view purpose,
                 absl::string_view data) {
-  return digest::HmacSha256(secret, absl::StrCat(purpose, std::string(1, '\0'),
-                                                 data));
+  return digest::HmacSha256(secret,
+                            absl::StrCat(purpose, std::string(1, '\0'), data));
 }
 
 bool IsHexId(absl::string_view id) {

@@ -23,8 +23,8 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace caserelay::web {
@@ -54,7 +54,8 @@ class SessionCodec {
   // its signature does not verify (tampered, or signed under another
   // secret); DEADLINE_EXCEEDED when it verifies but expired at or before
   // `now`. Messages are for operators and never repeat the cookie.
-  absl::StatusOr<Session> Decode(absl::string_view cookie, absl::Time now) const;
+  absl::StatusOr<Session> Decode(absl::string_view cookie,
+                                 absl::Time now) const;
 
   // The CSRF token of `session` (64 hex digits).
   std::string CsrfToken(const Session& session) const;

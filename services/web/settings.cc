@@ -9,8 +9,9 @@ const std::vector<rpc::PeerClient>& Peers() {
       {"routing", "web",
        "for the petitioner's view of the case and actions (GetPetitionerView, "
        "Act)"},
-      {"notification", "web", "for the SMS codes proving a phone "
-                              "(SendPhoneCode)"},
+      {"notification", "web",
+       "for the SMS codes proving a phone "
+       "(SendPhoneCode)"},
   };
   return *kPeers;
 }
@@ -43,8 +44,8 @@ std::vector<config::Setting> Settings() {
        "comma-separated addresses of proxies in front of the gateway whose "
        "X-Forwarded-For names the end user; empty: the socket's peer is the "
        "user"},
-      {"web.threads", T::kInt, "8", false, "HTTP worker threads, 1..256",
-       1, 256},
+      {"web.threads", T::kInt, "8", false, "HTTP worker threads, 1..256", 1,
+       256},
       {"web.rpc_timeout", T::kDuration, "5s", false,
        "deadline of each call to a service"},
       {"admin.listen", T::kHostPort, "127.0.0.1:0", false,

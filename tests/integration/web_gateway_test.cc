@@ -6,10 +6,9 @@
 // 404; a <script> in the petition comes back as data; every answer carries
 // the security headers; the gateway's log holds no personal data.
 
-#include <httplib.h>
-
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <httplib.h>
 
 #include <fstream>
 #include <memory>
@@ -182,14 +181,12 @@ TEST_F(WebGatewayTest, SubmitWithSmsCodeThenLookUpShowsTheCaseAsData) {
   v1::SubmitPetitionRequest sent;
   ASSERT_NO_FATAL_FAILURE(Submit(browser, 1, &receipt, &sent));
 
-  auto res = browser.Post(
-      "/api/v1/lookups",
-      ToJson([&] {
-        v1::GetCaseStatusRequest r;
-        r.set_case_number(receipt.case_number());
-        r.set_lookup_code(receipt.lookup_code());
-        return r;
-      }()));
+  auto res = browser.Post("/api/v1/lookups", ToJson([&] {
+                            v1::GetCaseStatusRequest r;
+                            r.set_case_number(receipt.case_number());
+                            r.set_lookup_code(receipt.lookup_code());
+                            return r;
+                          }()));
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   const std::string set_cookie = res->get_header_value("Set-Cookie");
@@ -236,10 +233,10 @@ TEST_F(WebGatewayTest, WrongLookupCodeIsAChinese404AndNoSession) {
   v1::SubmitPetitionResponse receipt;
   v1::SubmitPetitionRequest sent;
   ASSERT_NO_FATAL_FAILURE(Submit(browser, 2, &receipt, &sent));
-  auto res = browser.Post(
-      "/api/v1/lookups",
-      absl::StrCat("{\"case_number\":\"", receipt.case_number(),
-                   "\",\"lookup_code\":\"WRONG-CODE\"}"));
+  auto res =
+      browser.Post("/api/v1/lookups",
+                   absl::StrCat("{\"case_number\":\"", receipt.case_number(),
+                                "\",\"lookup_code\":\"WRONG-CODE\"}"));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404) << res->body;
   auto [code, message] = ErrorOf(res->body);

@@ -60,14 +60,14 @@ TEST(ErrorTableTest, MapsEachCodeToStatusAndPlainChinese) {
        CallKind::kSubmit, StatusCode::INVALID_ARGUMENT,
        "matter.title: 最多 200 个字符，收到 201 个", 0, 400, "invalid_field",
        "请检查“标题”：最多 200 个字符，收到 201 个", "matter.title", 0},
-      {"an English detail is not shown; the field still is",
-       CallKind::kSubmit, StatusCode::INVALID_ARGUMENT,
+      {"an English detail is not shown; the field still is", CallKind::kSubmit,
+       StatusCode::INVALID_ARGUMENT,
        "petitioner.phone: not a mainland mobile number", 0, 400,
        "invalid_field", "请检查“手机号码”一项", "petitioner.phone", 0},
       {"a list item names its list", CallKind::kSubmit,
-       StatusCode::INVALID_ARGUMENT,
-       "matter.other_regions[2]: unknown region", 0, 400, "invalid_field",
-       "请检查“其他涉及地区”一项", "matter.other_regions", 0},
+       StatusCode::INVALID_ARGUMENT, "matter.other_regions[2]: unknown region",
+       0, 400, "invalid_field", "请检查“其他涉及地区”一项",
+       "matter.other_regions", 0},
       {"no field named: the table's text", CallKind::kSubmit,
        StatusCode::INVALID_ARGUMENT, "bad request", 0, 400, "invalid_field",
        "填写的内容有误，请检查后重新提交", "", 0},
@@ -112,8 +112,8 @@ TEST(ErrorTableTest, MapsEachCodeToStatusAndPlainChinese) {
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.why);
-    ApiError e = FromRpc(row.kind, grpc::Status(row.code, row.said),
-                         row.retry_after);
+    ApiError e =
+        FromRpc(row.kind, grpc::Status(row.code, row.said), row.retry_after);
     EXPECT_EQ(e.http_status, row.http);
     EXPECT_EQ(e.code, row.error_code);
     EXPECT_EQ(e.message, row.message);
@@ -129,9 +129,9 @@ TEST(ErrorTableTest, NoCodeEverYieldsEnglish) {
   for (int code = 1; code <= 16; ++code) {
     for (CallKind kind : {CallKind::kLookup, CallKind::kSubmit,
                           CallKind::kPhoneCode, CallKind::kMyCase}) {
-      ApiError e = FromRpc(
-          kind, grpc::Status(static_cast<StatusCode>(code),
-                             "matter.title: something went wrong"));
+      ApiError e =
+          FromRpc(kind, grpc::Status(static_cast<StatusCode>(code),
+                                     "matter.title: something went wrong"));
       SCOPED_TRACE(code);
       EXPECT_GE(e.http_status, 400);
       EXPECT_FALSE(e.message.empty());
@@ -142,8 +142,8 @@ TEST(ErrorTableTest, NoCodeEverYieldsEnglish) {
 
 TEST(ErrorTableTest, ErrorJsonIsTheContractsShape) {
   // web-contract.md: {"error":{"code","message"}} (+ field).
-  std::string json = ErrorJson(ApiError{400, "invalid_field", "请检查“标题”一项",
-                                        "matter.title", 0});
+  std::string json = ErrorJson(
+      ApiError{400, "invalid_field", "请检查“标题”一项", "matter.title", 0});
   EXPECT_NE(json.find("\"error\":{"), std::string::npos) << json;
   EXPECT_NE(json.find("\"code\":\"invalid_field\""), std::string::npos);
   EXPECT_NE(json.find("\"message\":\"请检查“标题”一项\""), std::string::npos);

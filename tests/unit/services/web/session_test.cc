@@ -39,8 +39,7 @@ TEST(SessionCodecTest, NewIdsAre32HexDigitsAndDiffer) {
 
 TEST(SessionCodecTest, RoundTripKeepsIdCaseAndExpiry) {
   SessionCodec codec = Codec();
-  Session in{SessionCodec::NewId(), "SX-2026-000042",
-             kNow + absl::Minutes(15)};
+  Session in{SessionCodec::NewId(), "SX-2026-000042", kNow + absl::Minutes(15)};
   auto out = codec.Decode(codec.Encode(in), kNow);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->id, in.id);
@@ -73,8 +72,8 @@ TEST(SessionCodecTest, DecodeRefusesWhatWasNotSignedHereOrHasExpired) {
                                       absl::ToUnixSeconds(kNow) + 900)),
        absl::StatusCode::kUnauthenticated},
       {"issue 15 item 3: a longer life written by the browser is refused",
-       WithPayload(good, absl::StrCat(id, "||",
-                                      absl::ToUnixSeconds(kNow) + 86400)),
+       WithPayload(good,
+                   absl::StrCat(id, "||", absl::ToUnixSeconds(kNow) + 86400)),
        absl::StatusCode::kUnauthenticated},
       {"a cookie signed under another secret (rotated) is refused",
        Codec(std::string(32, 't')).Encode(anonymous),
