@@ -101,9 +101,10 @@ async function load() {
   }
 }
 
-async function actionDone(message) {
+async function actionDone(message, { refused = false } = {}) {
   await load();
   const done = byId("action-done");
+  done.className = refused ? "warning" : "notice ok";
   setText(done, message);
   show(done, true);
   focusOn(done);

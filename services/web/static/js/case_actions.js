@@ -94,7 +94,7 @@ async function send(form, button, path, body, errors, onDone, doneMessage) {
     }
     if (error.code === "case_changed") {
       // The page shows an old state: show the new one, then the message.
-      await onDone(error.message);
+      await onDone(error.message, { refused: true });
       return;
     }
     showErrorSummary(errors, [{ message: error.message }]);
@@ -173,8 +173,9 @@ function requestForm(action, kind, onDone) {
 }
 
 // Fills `container` with a form per offered action of `view`; answers how
-// many. onDone(message) is called after an action was accepted (or refused
-// because the case changed), to show the case again with `message`.
+// many. onDone(message, {refused}) is called after an action was accepted
+// (or refused because the case changed meanwhile: refused = true), to show
+// the case again with `message`.
 export function renderActions(container, view, onDone) {
   const actions = view.actions;
   const version = Number(view.version);
