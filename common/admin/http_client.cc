@@ -115,6 +115,14 @@ class Client final : public httplib::ClientImpl {
                                          : httplib::Error::Connection;
       return false;
     }
+    // Every wait to write or read gets what is left of the call's time, in
+    // whole milliseconds up (httplib's poll() cuts to milliseconds, and a
+    // wait must not end before the deadline).
+    const std::chrono::microseconds left = absl::ToChronoMicroseconds(
+        std::max(absl::Ceil(deadline_ - absl::Now(), absl::Milliseconds(1)),
+                 absl::Milliseconds(1)));
+    set_read_timeout(left);
+    set_write_timeout(left);
     socket.sock = fd;
     return true;
   }
@@ -257,9 +265,6 @@ absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
       config::HostPort{parsed->host, parsed->port}.ToString();
 
   Client client(parsed->host, parsed->port, deadline);
-  const std::chrono::microseconds wait = absl::ToChronoMicroseconds(timeout);
-  client.set_read_timeout(wait);
-  client.set_write_timeout(wait);
   client.set_keep_alive(false);
   client.set_follow_location(false);
   // The target is already %-encoded (ParseHttpUrl); httplib's own encoding

@@ -71,11 +71,12 @@ inline constexpr size_t kMaxHttpResponseBytes = 1 << 20;
 // Sends "GET <target> HTTP/1.1" with "Host" and "Connection: close" to
 // `url` and reads the response: the body by Content-Length, by chunked
 // transfer coding, or (with neither) until the server closes. An interim
-// "100 Continue" is skipped. `timeout` bounds connecting, and each wait to
-// write or read; once the response head or a piece of the body arrives
-// after `timeout` from the start, the call ends UNKNOWN (so a server
-// trickling its head, at most httplib's head limit, can stretch the call;
-// name resolution is the system's and may take longer).
+// "100 Continue" is skipped. `timeout` bounds connecting, what is left of
+// it then bounds each wait to write or read, and once the response head or
+// a piece of the body arrives after `timeout` from the start the call ends
+// UNKNOWN (so a server trickling its head, at most httplib's head limit,
+// can stretch the call; name resolution is the system's and may take
+// longer).
 //
 // Returns the response, whatever its status code. Errors (see the file
 // comment for what each says about the request):
