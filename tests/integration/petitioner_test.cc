@@ -10,7 +10,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "caserelay/v1/intake.grpc.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
+#include "caserelay/v1/supervision.grpc.pb.h"
 #include "common/time/timestamp.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -104,6 +107,49 @@ ActRequest AskReview(const std::string& reason) {
   return r;
 }
 
+// Submits `req` as the county bureau's clerk (a petition entered at the
+// bureau; the portal's own submission, with its SMS code, is the web
+// gateway's test): the case number, or "" with a test failure.
+std::string Submit(System& sys, const v1::SubmitPetitionRequest& req) {
+  auto intake =
+      v1::IntakeService::NewStub(sys.Channel("intake", kCountyBureau));
+  grpc::ClientContext ctx;
+  Within(ctx);
+  v1::SubmitPetitionResponse resp;
+  grpc::Status s = intake->SubmitPetition(&ctx, req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return resp.case_number();
+}
+
+// True once supervision's indicators of `office` since the start count
+// one replied case, evaluated and satisfied (polled up to 20 s: supervision
+// reads case-events on its own loop).
+bool RatingCounted(System& sys, const std::string& office) {
+  const absl::Time until = absl::Now() + Scaled(absl::Seconds(20));
+  while (absl::Now() < until) {
+    grpc::ClientContext ctx;
+    Within(ctx);
+    v1::GetIndicatorsRequest req;
+    req.mutable_scope()->set_office_code(office);
+    // The simulated clock stands still: `to` past the reply (an unset `to`
+    // is now, the reply's own instant, outside [from, to)).
+    *req.mutable_from() = time::ToProto(China(2026, 9, 1, 0));
+    *req.mutable_to() = time::ToProto(China(2026, 9, 2, 0));
+    v1::GetIndicatorsResponse resp;
+    if (sys.supervision().GetIndicators(&ctx, req, &resp).ok()) {
+      const v1::Indicators& t = resp.total();
+      if (t.evaluation().numerator() == 1 &&
+          t.evaluation().denominator() == 1 &&
+          t.satisfaction().numerator() == 1 &&
+          t.satisfaction().denominator() == 1) {
+        return true;
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return false;
+}
+
 // The office holding `id` replies (outcome, reasons) and records that the
 // petitioner received the opinion now (送达), from which Art. 35 counts.
 void ReplyAndServe(System& sys, Steps& steps, const std::string& office,
@@ -133,8 +179,8 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
   // A: an accusation against the township government, handled by the
   // county's discipline commission. B: a labour claim, assigned to the
   // township government.
-  const std::string a = steps.Submit(Accusation(41));
-  const std::string b = steps.Submit(SamplePetition(kTownship, 42));
+  const std::string a = Submit(sys, Accusation(41));
+  const std::string b = Submit(sys, SamplePetition(kTownship, 42));
   ASSERT_FALSE(a.empty());
   ASSERT_FALSE(b.empty());
   auto reg_a = steps.AwaitState(System::kProvinceBureau, a,
@@ -207,6 +253,10 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
   auto detail = steps.Get(kDiscipline, a);
   ASSERT_TRUE(detail.ok()) << detail.status();
   EXPECT_TRUE(detail->view().rated_by_petitioner());
+
+  // Issue 15: supervision counts the petitioner's rating for the handling
+  // unit's 参评率 (evaluated / replied) and 满意率 (基本满意 counts).
+  EXPECT_TRUE(RatingCounted(sys, kDiscipline)) << "参评率 1/1, 满意率 1/1";
 
   // Art. 35: 复查 inside the window goes to a review organ of the handler.
   s = pa.Act(a, AskReview("处理结果与事实不符，申请复查"));
