@@ -58,6 +58,22 @@ grpc::StatusCode Invoke(const std::shared_ptr<grpc::Channel>& ch,
   return ((*stub).*method)(&ctx, req, resp).error_code();
 }
 
+// As Invoke, with the web gateway's x-caserelay-petitioner-case naming
+// `petitioner_case` (issue 15; common/rpc/auth.h): the gateway speaking for
+// that case's petitioner, and any other principal sending a reserved key.
+template <typename Service, typename Request, typename Response>
+grpc::StatusCode InvokeForPetitioner(
+    const std::shared_ptr<grpc::Channel>& ch,
+    grpc::Status (Service::Stub::*method)(grpc::ClientContext*,
+                                          const Request&, Response*),
+    const Request& req, Response* resp, const std::string& petitioner_case) {
+  grpc::ClientContext ctx;
+  Within(ctx);
+  ctx.AddMetadata("x-caserelay-petitioner-case", petitioner_case);
+  auto stub = Service::NewStub(ch);
+  return ((*stub).*method)(&ctx, req, resp).error_code();
+}
+
 std::vector<Caller> Callers() {
   return {
       {"holder", kCountyBureau},
@@ -129,6 +145,86 @@ std::vector<Rpc> Rpcs() {
        },
        // Any office may ask how a matter would be routed: no case is read.
        {A, A, A, A, A, D, D, D, U}});
+  // The petitioner of a case (issue 15 item 2): only service:web names one,
+  // and that petitioner reads only the petitioner's view of their own case
+  // and takes only their own actions on it (domain/access PetitionerMay);
+  // every other principal naming a petitioner is refused (auth.h).
+  rpcs.push_back(
+      {"routing.GetPetitionerView (the claim's petitioner)",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::GetPetitionerViewRequest req;
+         req.set_case_id(k.claim);
+         v1::PetitionerView resp;
+         return Outcome{InvokeForPetitioner<v1::RoutingService>(
+             ch, &v1::RoutingService::Stub::GetPetitionerView, req, &resp,
+             k.claim)};
+       },
+       {D, D, D, D, D, D, A, D, U}});
+  rpcs.push_back(
+      {"routing.GetPetitionerView (another case's petitioner)",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::GetPetitionerViewRequest req;
+         req.set_case_id(k.claim);
+         v1::PetitionerView resp;
+         return Outcome{InvokeForPetitioner<v1::RoutingService>(
+             ch, &v1::RoutingService::Stub::GetPetitionerView, req, &resp,
+             k.accusation)};
+       },
+       {D, D, D, D, D, D, D, D, U}});
+  rpcs.push_back(
+      {"routing.GetPetitionerView (no petitioner named)",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::GetPetitionerViewRequest req;
+         req.set_case_id(k.claim);
+         v1::PetitionerView resp;
+         return Outcome{Invoke<v1::RoutingService>(
+             ch, &v1::RoutingService::Stub::GetPetitionerView, req, &resp)};
+       },
+       {D, D, D, D, D, D, D, D, U}});
+  rpcs.push_back(
+      {"routing.Act (the claim's petitioner rates)",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::ActRequest req;
+         req.set_case_id(k.claim);
+         req.set_expected_version(1000);  // stale: ABORTED if allowed
+         req.mutable_evaluate()->set_satisfaction(v1::SATISFACTION_SATISFIED);
+         v1::CaseView resp;
+         return Outcome{InvokeForPetitioner<v1::RoutingService>(
+             ch, &v1::RoutingService::Stub::Act, req, &resp, k.claim)};
+       },
+       {D, D, D, D, D, D, A, D, U}});
+  rpcs.push_back(
+      {"routing.Act (the petitioner takes an office's action)",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::ActRequest req;
+         req.set_case_id(k.claim);
+         req.set_expected_version(1000);
+         req.mutable_accept();
+         v1::CaseView resp;
+         return Outcome{InvokeForPetitioner<v1::RoutingService>(
+             ch, &v1::RoutingService::Stub::Act, req, &resp, k.claim)};
+       },
+       {D, D, D, D, D, D, D, D, U}});
+  rpcs.push_back(
+      {"routing.GetCase (as the claim's petitioner)",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::GetCaseRequest req;
+         req.set_case_id(k.claim);
+         v1::CaseDetail resp;
+         return Outcome{InvokeForPetitioner<v1::RoutingService>(
+             ch, &v1::RoutingService::Stub::GetCase, req, &resp, k.claim)};
+       },
+       {D, D, D, D, D, D, D, D, U}});
+  rpcs.push_back(
+      {"routing.ListInbox (as the claim's petitioner)",
+       [](auto ch, const Caller&, const Cases& k) {
+         v1::ListInboxRequest req;
+         req.set_office_code(k.claim_holder);
+         v1::ListInboxResponse resp;
+         return Outcome{InvokeForPetitioner<v1::RoutingService>(
+             ch, &v1::RoutingService::Stub::ListInbox, req, &resp, k.claim)};
+       },
+       {D, D, D, D, D, D, D, D, U}});
   // --- supervision ---
   rpcs.push_back(
       {"supervision.ListDeadlines",
