@@ -61,7 +61,8 @@ int ConnectOne(const addrinfo& ai, absl::Time deadline, std::string* error) {
       if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
     }
   }
-  if (err == 0 && ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+  if (err == 0 &&
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
     err = errno;
   }
   if (err != 0) {
@@ -172,8 +173,9 @@ absl::Status Failure(httplib::Error error, absl::string_view where,
   } else if (error == httplib::Error::Read) {
     auto length = head.headers.find("content-length");
     why = length == head.headers.end()
-              ? std::string("no complete response: the body was cut off or "
-                            "late")
+              ? std::string(
+                    "no complete response: the body was cut off or "
+                    "late")
               : absl::StrCat("no complete response: the ", length->second,
                              "-byte body was cut off or late");
   } else {
