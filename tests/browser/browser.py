@@ -14,9 +14,11 @@ Not thread-safe: one test thread drives a Browser.
 """
 
 import base64
+import ctypes
 import json
 import os
 import shutil
+import signal
 import tempfile
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,6 +54,12 @@ def out_dir():
     return path
 
 
+def _die_with_parent():
+    """In the child before exec: SIGKILL when the test process dies
+    (PR_SET_PDEATHSIG), so a killed test leaves no chromedriver behind."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
 class AxeViolations(AssertionError):
     """A page has serious or critical accessibility violations."""
 
@@ -75,7 +83,8 @@ class Browser:
 
         self._profile = tempfile.mkdtemp(prefix="caserelay-chromium-")
         options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
+        options.binary_location = os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "chromium-pdeathsig")
         for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
                      "--disable-background-networking",
                      "--disable-component-update", "--disable-sync",
@@ -85,7 +94,9 @@ class Browser:
             options.add_argument(flag)
         log = os.path.join(out_dir(), "chromedriver.log")
         self.driver = webdriver.Chrome(
-            service=Service(CHROMEDRIVER, log_path=log), options=options)
+            service=Service(CHROMEDRIVER, log_path=log,
+                            popen_kw={"preexec_fn": _die_with_parent}),
+            options=options)
         self.driver.set_page_load_timeout(30)
         self.driver.set_script_timeout(30)
         with open(os.environ["CASERELAY_AXE"], encoding="utf-8") as f:

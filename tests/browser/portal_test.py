@@ -379,6 +379,58 @@ class PortalTest(unittest.TestCase):
                          "复查 still offered after its window")
         b.check_page("case-after-window")
 
+    def test_07_service_down(self):
+        # issue 15 item 2: a clear, polite page when a service is
+        # unavailable (never a raw gRPC code), and the case again once it
+        # is back.
+        case = PortalTest.xss_case
+        if not case:
+            self.skipTest("needs the case of test_05")
+        open_case(case["case"], case["code"])
+        sys_.kill("routing")
+        try:
+            open_page("/case.html")
+            wait(lambda: visible("load-error"), message="load error shown")
+            assert_polite_chinese(self, text("load-error-text"))
+            b.check_page("case-routing-down")
+        finally:
+            sys_.restart("routing")
+
+        def shown_again():
+            # The gateway's channel may still be backing off for a moment.
+            if visible("load-error"):
+                click("reload")
+            return visible("case") and text("state-text")
+        wait(shown_again, timeout=60, message="case shown again")
+        self.assertEqual(text("case-id"), case["case"])
+
+        sys_.kill("intake")
+        try:
+            look_up(case["case"], case["code"])
+            wait(lambda: error_summary(), message="error summary shown")
+            message = error_summary()
+            assert_polite_chinese(self, message.replace("请检查以下内容", ""))
+            b.check_page("lookup-intake-down")
+        finally:
+            sys_.restart("intake")
+
+    def test_08_large_text_remembered(self):
+        # issue 15 web layer: a large-text toggle (大字版) remembered in
+        # localStorage across pages; the large page passes axe-core too.
+        open_page("/")
+        toggle = by_id("toggle-large")
+        self.assertEqual(toggle.get_attribute("aria-pressed"), "false")
+        click("toggle-large")
+        wait(lambda: by_id("toggle-large").get_attribute("aria-pressed")
+             == "true", message="大字版 on")
+        open_page("/lookup.html")
+        self.assertEqual(by_id("toggle-large").get_attribute("aria-pressed"),
+                         "true")
+        b.check_page("lookup-large-text")
+        click("toggle-large")
+        wait(lambda: by_id("toggle-large").get_attribute("aria-pressed")
+             == "false", message="大字版 off")
+
 
 if __name__ == "__main__":
     unittest.main()

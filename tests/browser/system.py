@@ -80,13 +80,26 @@ class System:
             self._proc.wait()
         self._stderr.close()
 
-    def advance(self, seconds):
-        """Moves the simulated clock of every service `seconds` forward."""
-        self._proc.stdin.write(f"advance {seconds}\n")
+    def command(self, line):
+        """Sends system_up one command (system_up.cc); AssertionError
+        unless it answers "ok"."""
+        self._proc.stdin.write(line + "\n")
         self._proc.stdin.flush()
         answer = self._proc.stdout.readline().strip()
         if answer != "ok":
-            raise AssertionError(f"system_up: advance {seconds}: {answer!r}")
+            raise AssertionError(f"system_up: {line}: {answer!r}")
+
+    def advance(self, seconds):
+        """Moves the simulated clock of every service `seconds` forward."""
+        self.command(f"advance {seconds}")
+
+    def kill(self, service):
+        """SIGKILLs one of the four services."""
+        self.command(f"kill {service}")
+
+    def restart(self, service):
+        """Starts a killed service again and waits until it is ready."""
+        self.command(f"restart {service}")
 
     def casectl(self, office, *args):
         """Runs casectl as `office` against routing: (exit code, output)."""

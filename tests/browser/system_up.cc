@@ -10,9 +10,14 @@
 //   - every message the fake SMSC receives is appended to `sms_log` in the
 //     JSON (one JSON object a line: to, text, concat_ref, concat_index,
 //     concat_total), so a test reads the SMS code the phone would show;
-//   - with --simulated-start, a line "advance SECONDS" on stdin moves the
-//     simulated clock of every process forward, answered by "ok" on
-//     stdout (the tests' windows that pass: 复查 after 30 days).
+//   - it obeys lines on stdin, answering each on stdout with "ok" or
+//     "error: <why>":
+//       advance SECONDS  (with --simulated-start) moves the simulated
+//                        clock of every process forward (the windows that
+//                        pass: 复查 after 30 days);
+//       kill SERVICE     SIGKILLs one of the four services (the portal
+//                        while a service is down);
+//       restart SERVICE  starts it again on its store, once it is ready.
 // It stops everything (every process killed and reaped, the temp directory
 // removed) and exits 0 on stdin EOF, SIGTERM or SIGINT; if it is killed
 // itself, its children die with it (PR_SET_PDEATHSIG, testing::Process).
@@ -120,6 +125,36 @@ Struct Describe(System& sys, const std::vector<std::string>& principals,
   return d;
 }
 
+bool IsService(const std::string& name) {
+  for (const char* service : System::kServices) {
+    if (name == service) return true;
+  }
+  return false;
+}
+
+// One stdin command; its answer: "ok" or "error: <why>".
+std::string Command(System& sys, const std::string& line) {
+  absl::string_view arg = line;
+  double seconds;
+  if (absl::ConsumePrefix(&arg, "advance ")) {
+    if (!sys.simulated()) return "error: no simulated clock";
+    if (!absl::SimpleAtod(arg, &seconds) || seconds < 0) {
+      return "error: advance needs seconds >= 0";
+    }
+    sys.clock().Advance(absl::Seconds(seconds));
+    return "ok";
+  }
+  if (absl::ConsumePrefix(&arg, "kill ") && IsService(std::string(arg))) {
+    sys.Kill(std::string(arg), SIGKILL);
+    return "ok";
+  }
+  if (absl::ConsumePrefix(&arg, "restart ") && IsService(std::string(arg))) {
+    absl::Status s = sys.Restart(std::string(arg));
+    return s.ok() ? "ok" : absl::StrCat("error: ", s.ToString());
+  }
+  return "error: unknown command";
+}
+
 int Usage() {
   std::fprintf(stderr,
                "usage: system_up --out FILE [--office PRINCIPAL]... "
@@ -138,9 +173,11 @@ int Run(int argc, char** argv) {
           "system_up: starts Kannel, devbroker, the four services and the "
           "web gateway for the browser tests, writes where they are to "
           "--out as JSON, prints \"ready\", and stops them all on stdin "
-          "EOF, SIGTERM or SIGINT. With --simulated-start, stdin lines "
-          "\"advance SECONDS\" move the simulated clock.\n");
-      Usage();
+          "EOF, SIGTERM or SIGINT. Stdin lines: \"advance SECONDS\" (with "
+          "--simulated-start) moves the simulated clock, \"kill SERVICE\" "
+          "and \"restart SERVICE\" stop and start one service.\n\n"
+          "usage: system_up --out FILE [--office PRINCIPAL]... "
+          "[--simulated-start UNIX_SECONDS]\n");
       return 0;
     }
     if (i + 1 >= argc) return Usage();
@@ -164,6 +201,16 @@ int Run(int argc, char** argv) {
   signal(SIGINT, OnStopSignal);
   signal(SIGPIPE, SIG_IGN);
 
+  // Fixed gRPC ports, so that a service restarted by "restart SERVICE"
+  // is where the gateway and the other services look for it.
+  for (const char* service : {"intake", "routing", "supervision"}) {
+    auto port = FreeLoopbackPort();
+    if (!port.ok()) {
+      std::fprintf(stderr, "system_up: %s\n", port.status().ToString().c_str());
+      return 1;
+    }
+    options.settings[service]["grpc.listen"] = absl::StrCat("127.0.0.1:", *port);
+  }
   auto started = StartWithKannel(options);
   if (!started.ok()) {
     std::fprintf(stderr, "system_up: %s\n", started.status().ToString().c_str());
@@ -196,15 +243,7 @@ int Run(int argc, char** argv) {
       for (size_t eol; (eol = pending.find('\n')) != std::string::npos;) {
         std::string line = pending.substr(0, eol);
         pending.erase(0, eol + 1);
-        double seconds;
-        absl::string_view arg = line;
-        if (sys.simulated() && absl::ConsumePrefix(&arg, "advance ") &&
-            absl::SimpleAtod(arg, &seconds) && seconds >= 0) {
-          sys.clock().Advance(absl::Seconds(seconds));
-          std::cout << "ok" << std::endl;
-        } else {
-          std::cout << "error: unknown command" << std::endl;
-        }
+        std::cout << Command(sys, line) << std::endl;
       }
     }
   }
