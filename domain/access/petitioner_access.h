@@ -42,10 +42,9 @@ enum class PetitionerCall {
 // or Act on `own_case` with EVALUATE, REQUEST_REVIEW or REQUEST_REREVIEW.
 // PERMISSION_DENIED "<kRulePetitioner>: ..." otherwise (another case, another
 // action, any other call). An empty `own_case` is no petitioner: refused.
-absl::Status PetitionerMay(std::string_view own_case, PetitionerCall call,
-                           std::string_view case_id,
-                           caserelay::v1::CaseAction action =
-                               caserelay::v1::CASE_ACTION_UNSPECIFIED);
+absl::Status PetitionerMay(
+    std::string_view own_case, PetitionerCall call, std::string_view case_id,
+    caserelay::v1::CaseAction action = caserelay::v1::CASE_ACTION_UNSPECIFIED);
 
 }  // namespace caserelay::access
 

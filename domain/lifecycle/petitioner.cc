@@ -78,8 +78,8 @@ std::string NotAtThisStage(v1::CaseAction action, v1::CaseState state,
 // Why the window ended, naming its days (Arts. 35-36).
 std::string WindowEnded(v1::CaseAction action,
                         const v1::PetitionerWindow& window) {
-  const std::string received = ChineseDay(
-      time::ChinaDay(FromProto(window.service().received_on())));
+  const std::string received =
+      ChineseDay(time::ChinaDay(FromProto(window.service().received_on())));
   const std::string last = ChineseDay(
       time::ChinaDay(FromProto(window.ends_at()) - absl::Nanoseconds(1)));
   if (action == v1::CASE_ACTION_REQUEST_REREVIEW) {
@@ -161,8 +161,9 @@ absl::StatusOr<PetitionerOption> Lifecycle::PetitionerMay(
     absl::StatusOr<std::vector<ReviewOrgan>> organs =
         offices_->ReviewOrgansOf(decider);
     if (absl::IsNotFound(organs.status()) || (organs.ok() && organs->empty())) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "本事项没有可受理", Verb(action), "的上一级机关，请向原办理机关咨询。"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("本事项没有可受理", Verb(action),
+                       "的上一级机关，请向原办理机关咨询。"));
     }
     if (!organs.ok()) return organs.status();
     option.organs = *std::move(organs);
@@ -207,9 +208,9 @@ absl::StatusOr<Command> Lifecycle::PetitionerCommand(
       return out;
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "office_code: '", cmd.target_office_code.substr(0, 64),
-      "' is not an organ that may review this decision"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("office_code: '", cmd.target_office_code.substr(0, 64),
+                   "' is not an organ that may review this decision"));
 }
 
 }  // namespace caserelay::lifecycle

@@ -32,7 +32,8 @@ namespace caserelay::lifecycle {
 struct PetitionerOption {
   caserelay::v1::PetitionerAction action =
       caserelay::v1::PETITIONER_ACTION_UNSPECIFIED;
-  caserelay::v1::CaseAction case_action = caserelay::v1::CASE_ACTION_UNSPECIFIED;
+  caserelay::v1::CaseAction case_action =
+      caserelay::v1::CASE_ACTION_UNSPECIFIED;
   // The end of the window; nullopt while the receipt of the decision is
   // not recorded (the window cannot have ended, README "Service").
   std::optional<absl::Time> until;

@@ -27,7 +27,8 @@ std::optional<std::string> RoutingServiceImpl::NameForPetitioner(
 }
 
 grpc::Status RoutingServiceImpl::GetPetitionerView(
-    grpc::ServerContext* ctx, const caserelay::v1::GetPetitionerViewRequest* req,
+    grpc::ServerContext* ctx,
+    const caserelay::v1::GetPetitionerViewRequest* req,
     caserelay::v1::PetitionerView* resp) {
   auto caller = rpc::Caller(parts_.auth, *ctx);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
@@ -57,11 +58,10 @@ grpc::Status RoutingServiceImpl::GetPetitionerView(
       parts_.lifecycle->PetitionerOptions(**record, context_.clock->Now());
   if (!options.ok()) return rpc::ToGrpc(options.status());
   const caserelay::v1::RoutingCaseRecord& kept = **record;
-  auto view = BuildPetitionerView(
-      kept, *history, *options,
-      [this, &kept](const std::string& code) {
-        return NameForPetitioner(kept, code);
-      });
+  auto view = BuildPetitionerView(kept, *history, *options,
+                                  [this, &kept](const std::string& code) {
+                                    return NameForPetitioner(kept, code);
+                                  });
   if (!view.ok()) return rpc::ToGrpc(view.status());
   *resp = *std::move(view);
   return grpc::Status::OK;
@@ -75,10 +75,9 @@ grpc::Status RoutingServiceImpl::PetitionerAct(
   }
   auto cmd = CommandOf(req, petitioner, "", context_.clock->Now());
   if (!cmd.ok()) return rpc::ToGrpc(cmd.status());
-  if (absl::Status s =
-          access::PetitionerMay(petitioner.petitioner_case,
-                                access::PetitionerCall::kAct, req.case_id(),
-                                cmd->action);
+  if (absl::Status s = access::PetitionerMay(petitioner.petitioner_case,
+                                             access::PetitionerCall::kAct,
+                                             req.case_id(), cmd->action);
       !s.ok()) {
     return rpc::ToGrpc(s);
   }

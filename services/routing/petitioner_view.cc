@@ -91,9 +91,9 @@ std::string StepText(const v1::CaseEvent& e, const std::string& actor,
                               ? "。信访事项终结。"
                               : "。");
     case v1::CASE_ACTION_EVALUATE:
-      return absl::StrCat(e.by_petitioner() ? "您作出满意度评价："
-                                            : "记录满意度评价：",
-                          lifecycle::SatisfactionText(e.satisfaction()), "。");
+      return absl::StrCat(
+          e.by_petitioner() ? "您作出满意度评价：" : "记录满意度评价：",
+          lifecycle::SatisfactionText(e.satisfaction()), "。");
     case v1::CASE_ACTION_REQUEST_REVIEW:
       return absl::StrCat(e.by_petitioner() ? "您申请复查" : "已申请复查",
                           "，由", actor, "办理。");
@@ -228,14 +228,12 @@ absl::StatusOr<v1::PetitionerView> BuildPetitionerView(
   for (const std::string& bytes : history) {
     v1::Envelope envelope;
     if (!envelope.ParseFromString(bytes) || !envelope.has_case_event()) {
-      return absl::DataLossError(
-          absl::StrCat("routing: an event of case ", c.case_id(),
-                       " does not parse"));
+      return absl::DataLossError(absl::StrCat("routing: an event of case ",
+                                              c.case_id(), " does not parse"));
     }
     const v1::CaseEvent& e = envelope.case_event();
     const std::string actor = name(e.actor_office_code());
-    const std::string text =
-        StepText(e, actor, name(e.holder_office_code()));
+    const std::string text = StepText(e, actor, name(e.holder_office_code()));
     if (!text.empty()) {
       v1::PetitionerView::Step* step = view.add_steps();
       *step->mutable_at() = envelope.occurred_at();

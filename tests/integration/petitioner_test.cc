@@ -27,9 +27,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using v1::ActRequest;
 
-constexpr char kTownship[] = "140431100";          // 沁河镇, 沁源县
+constexpr char kTownship[] = "140431100";  // 沁河镇, 沁源县
 constexpr char kCountyBureau[] = "140431:bureau";
-constexpr char kTownshipGov[] = "140431100:gov";   // accused in case A
+constexpr char kTownshipGov[] = "140431100:gov";  // accused in case A
 constexpr char kTownshipGovName[] = "沁河镇人民政府";
 constexpr char kDiscipline[] = "140431:discipline";  // handles case A
 constexpr char kPetitionerKey[] = "x-caserelay-petitioner-case";
@@ -53,7 +53,8 @@ v1::SubmitPetitionRequest Accusation(int n) {
 class Petitioner {
  public:
   Petitioner(System& sys, std::string own_case)
-      : stub_(v1::RoutingService::NewStub(sys.Channel("routing", System::kWeb))),
+      : stub_(
+            v1::RoutingService::NewStub(sys.Channel("routing", System::kWeb))),
         own_(std::move(own_case)) {}
 
   grpc::Status View(const std::string& id, v1::PetitionerView* view) {
@@ -183,11 +184,11 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
   const std::string b = Submit(sys, SamplePetition(kTownship, 42));
   ASSERT_FALSE(a.empty());
   ASSERT_FALSE(b.empty());
-  auto reg_a = steps.AwaitState(System::kProvinceBureau, a,
-                                v1::CASE_STATE_REGISTERED);
+  auto reg_a =
+      steps.AwaitState(System::kProvinceBureau, a, v1::CASE_STATE_REGISTERED);
   ASSERT_TRUE(reg_a.ok()) << reg_a.status();
-  auto reg_b = steps.AwaitState(System::kProvinceBureau, b,
-                                v1::CASE_STATE_REGISTERED);
+  auto reg_b =
+      steps.AwaitState(System::kProvinceBureau, b, v1::CASE_STATE_REGISTERED);
   ASSERT_TRUE(reg_b.ok()) << reg_b.status();
 
   Petitioner pa(sys, a), pb(sys, b);
@@ -219,11 +220,11 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
   EXPECT_EQ(view.state_text(), "已出具处理意见");
   EXPECT_EQ(view.office_name(), "中共沁源县纪律检查委员会 沁源县监察委员会");
   EXPECT_EQ(view.outcome().outcome_text(), "支持");
-  EXPECT_EQ(view.outcome().reason(), "经核实，已责令有关人员退还款项并作出处理。");
-  EXPECT_EQ(Actions(view),
-            (std::set<v1::PetitionerAction>{
-                v1::PETITIONER_ACTION_RATE,
-                v1::PETITIONER_ACTION_REQUEST_REVIEW}));
+  EXPECT_EQ(view.outcome().reason(),
+            "经核实，已责令有关人员退还款项并作出处理。");
+  EXPECT_EQ(Actions(view), (std::set<v1::PetitionerAction>{
+                               v1::PETITIONER_ACTION_RATE,
+                               v1::PETITIONER_ACTION_REQUEST_REVIEW}));
   for (const auto& action : view.actions()) {
     ASSERT_TRUE(action.has_until()) << action.text();
     EXPECT_GT(time::FromProto(action.until()),
@@ -245,8 +246,9 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
   ASSERT_TRUE(pa.View(a, &view).ok());
   EXPECT_EQ(view.rating().satisfaction(), v1::SATISFACTION_BASICALLY);
   EXPECT_EQ(view.rating().comment(), "处理及时");
-  EXPECT_EQ(Actions(view), (std::set<v1::PetitionerAction>{
-                               v1::PETITIONER_ACTION_REQUEST_REVIEW}));
+  EXPECT_EQ(
+      Actions(view),
+      (std::set<v1::PetitionerAction>{v1::PETITIONER_ACTION_REQUEST_REVIEW}));
   s = pa.Act(a, Rate(v1::SATISFACTION_SATISFIED, ""));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("不能重复评价"));
@@ -270,7 +272,8 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
 
   // Issue 15: never another case, never GetCase's detail, never an inbox,
   // never an office's action.
-  EXPECT_EQ(pa.View(b, &view).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(pa.View(b, &view).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(pa.Act(b, AskReview("x")).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   {
@@ -288,8 +291,9 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
     Within(ctx);
     ctx.AddMetadata(kPetitionerKey, a);
     v1::ListInboxResponse out;
-    EXPECT_EQ(pa.stub().ListInbox(&ctx, v1::ListInboxRequest(), &out).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        pa.stub().ListInbox(&ctx, v1::ListInboxRequest(), &out).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
   }
   ActRequest close;
   close.mutable_close();

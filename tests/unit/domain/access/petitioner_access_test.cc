@@ -42,8 +42,8 @@ TEST(PetitionerAccessTest, OnlyTheViewAndThePetitionersActionsOnTheirCase) {
             v1::CASE_ACTION_EVALUATE, C::kPermissionDenied},
            {"issue 15: an office's action is not the petitioner's (REPLY)",
             kOwn, kAct, kOwn, v1::CASE_ACTION_REPLY, C::kPermissionDenied},
-           {"issue 15: nor is 送达 (SERVE), recorded by the office", kOwn,
-            kAct, kOwn, v1::CASE_ACTION_SERVE, C::kPermissionDenied},
+           {"issue 15: nor is 送达 (SERVE), recorded by the office", kOwn, kAct,
+            kOwn, v1::CASE_ACTION_SERVE, C::kPermissionDenied},
            {"issue 15: nor CLOSE", kOwn, kAct, kOwn, v1::CASE_ACTION_CLOSE,
             C::kPermissionDenied},
            {"issue 15: nor DECIDE_REVIEW", kOwn, kAct, kOwn,
@@ -59,7 +59,8 @@ TEST(PetitionerAccessTest, OnlyTheViewAndThePetitionersActionsOnTheirCase) {
            {"no case named: no petitioner", "", kView, "",
             v1::CASE_ACTION_UNSPECIFIED, C::kPermissionDenied},
        }) {
-    absl::Status got = PetitionerMay(row.own, row.call, row.case_id, row.action);
+    absl::Status got =
+        PetitionerMay(row.own, row.call, row.case_id, row.action);
     EXPECT_EQ(got.code(), row.want) << row.rule << ": " << got;
     if (!got.ok()) {
       EXPECT_EQ(std::string(got.message()).find(kOther), std::string::npos)

@@ -52,7 +52,8 @@ TEST(PetitionerOptionsTest, OfferedPerStateInsideTheWindows) {
   BuildOptions served;
   served.served = true;
   for (const Row& row : std::vector<Row>{
-           {"no opinion yet: nothing to rate or review", v1::CASE_STATE_ACCEPTED,
+           {"no opinion yet: nothing to rate or review",
+            v1::CASE_STATE_ACCEPTED,
             {}},
            {"table REPLIED->EVALUATED (rating) and Art. 35 (复查)",
             v1::CASE_STATE_REPLIED,
@@ -64,7 +65,8 @@ TEST(PetitionerOptionsTest, OfferedPerStateInsideTheWindows) {
            {"复查 under way: nothing for the petitioner",
             v1::CASE_STATE_REVIEW_REQUESTED,
             {}},
-           {"Art. 36: 复核 after the review decision", v1::CASE_STATE_REVIEWED,
+           {"Art. 36: 复核 after the review decision",
+            v1::CASE_STATE_REVIEWED,
             {v1::PETITIONER_ACTION_REQUEST_REREVIEW}},
            {"Art. 36: 信访终结 after 复核", v1::CASE_STATE_TERMINATED, {}},
            {"Arts. 23, 31: not accepted", v1::CASE_STATE_NOT_ACCEPTED, {}},
@@ -95,8 +97,8 @@ TEST(PetitionerOptionsTest, TheWindowEndsTheOfferWithAReasonInChinese) {
             "申请复查的期限已过"},
            {"Art. 35 cited to the petitioner", v1::CASE_STATE_REPLIED,
             v1::CASE_ACTION_REQUEST_REVIEW, "第三十五条"},
-           {"the rating window is the opinion's window",
-            v1::CASE_STATE_REPLIED, v1::CASE_ACTION_EVALUATE, "评价期限已过"},
+           {"the rating window is the opinion's window", v1::CASE_STATE_REPLIED,
+            v1::CASE_ACTION_EVALUATE, "评价期限已过"},
            {"Art. 36: 复核 within 30 days of receiving the review decision",
             v1::CASE_STATE_REVIEWED, v1::CASE_ACTION_REQUEST_REREVIEW,
             "申请复核的期限已过"},

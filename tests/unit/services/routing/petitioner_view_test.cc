@@ -51,8 +51,8 @@ std::string Event(int day, v1::CaseEvent e) {
   return env.SerializeAsString();
 }
 
-v1::CaseEvent E(v1::CaseAction action, std::string actor,
-                std::string holder, std::string reason = "") {
+v1::CaseEvent E(v1::CaseAction action, std::string actor, std::string holder,
+                std::string reason = "") {
   v1::CaseEvent e;
   e.set_action(action);
   e.set_actor_office_code(actor);
@@ -99,11 +99,10 @@ Fixture Replied() {
   reg.set_to_state(v1::CASE_STATE_REGISTERED);
   reg.add_accused_office_codes(kAccused);
   f.history.push_back(Event(2, reg));
-  f.history.push_back(Event(
-      3, E(v1::CASE_ACTION_TRANSFER, "140431:bureau", "140431:hrss",
-           "内部备注：转交人社")));
-  f.history.push_back(Event(
-      4, E(v1::CASE_ACTION_ACCEPT, "140431:hrss", "140431:hrss", "内部受理备注")));
+  f.history.push_back(Event(3, E(v1::CASE_ACTION_TRANSFER, "140431:bureau",
+                                 "140431:hrss", "内部备注：转交人社")));
+  f.history.push_back(Event(4, E(v1::CASE_ACTION_ACCEPT, "140431:hrss",
+                                 "140431:hrss", "内部受理备注")));
   v1::CaseEvent sup = E(v1::CASE_ACTION_SUPERVISE, "140400:bureau",
                         "140431:hrss", "督办函：内部督办说明");
   f.history.push_back(Event(5, sup));
@@ -111,9 +110,8 @@ Fixture Replied() {
                           "经核实，已责令用人单位支付工资。");
   reply.set_outcome(v1::OUTCOME_SUPPORT);
   f.history.push_back(Event(6, reply));
-  f.history.push_back(Event(
-      7, E(v1::CASE_ACTION_REPORT_RESULT, "140431:hrss", "140431:hrss",
-           "办结报告内部内容")));
+  f.history.push_back(Event(7, E(v1::CASE_ACTION_REPORT_RESULT, "140431:hrss",
+                                 "140431:hrss", "办结报告内部内容")));
   v1::CaseEvent office_rating =
       E(v1::CASE_ACTION_EVALUATE, "140431:hrss", "140431:hrss", "电话回访");
   office_rating.set_satisfaction(v1::SATISFACTION_DISSATISFIED);
@@ -195,7 +193,8 @@ TEST(PetitionerViewTest, WhatThePetitionerNeverSees) {
   EXPECT_FALSE(view->has_rating());
   // Art. 30: an accused organ is never offered for the request.
   std::vector<std::string> organs;
-  for (const auto& o : view->actions(0).organs()) organs.push_back(o.office_code());
+  for (const auto& o : view->actions(0).organs())
+    organs.push_back(o.office_code());
   EXPECT_EQ(organs, (std::vector<std::string>{"140431:gov", "140400:hrss"}));
 }
 
