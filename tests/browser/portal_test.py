@@ -277,6 +277,9 @@ class PortalTest(unittest.TestCase):
             review_form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         wait(lambda: visible("action-done")
              and "复查" in text("action-done"), message="复查 requested")
+        self.assertIn("复查", text("state-text"))
+        # Art. 35: the county government reviews the township's decision.
+        self.assertIn("沁源县人民政府", text("office-name"))
         b.check_page("case-review-requested")
         code_, shown = sys_.casectl(COUNTY_GOV, "show", case_number)
         self.assertEqual(code_, 0, shown)
@@ -430,6 +433,18 @@ class PortalTest(unittest.TestCase):
         click("toggle-large")
         wait(lambda: by_id("toggle-large").get_attribute("aria-pressed")
              == "false", message="大字版 off")
+
+    def test_09_no_personal_data_in_the_logs(self):
+        # issue 15 item 3 and CONVENTIONS: personal data (name, phone,
+        # address, petition text) never in the gateway's or the services'
+        # logs, after every path above.
+        personal = ("张三", "13800000001", "13800000002", "13800000003",
+                    "建设路", "拖欠我三个月工资", "window.__xss")
+        logs = sys_.logs()
+        self.assertIn("web.log", logs)
+        for name, content in logs.items():
+            for value in personal:
+                self.assertNotIn(value, content, name)
 
 
 if __name__ == "__main__":
