@@ -304,6 +304,31 @@ std::vector<Rpc> Rpcs() {
        },
        // Only a petition bureau resolves: the holder here is one.
        {A, A, D, D, D, D, D, D, U}});
+  // Phone codes (issue 15 item 2): only the gateway asks for one (an SMS
+  // to any number otherwise); only intake, which is no caller here,
+  // redeems.
+  rpcs.push_back(
+      {"notification.SendPhoneCode",
+       [](auto ch, const Caller&, const Cases&) {
+         v1::SendPhoneCodeRequest req;
+         req.set_phone("13800009999");
+         v1::SendPhoneCodeResponse resp;
+         return Outcome{Invoke<v1::NotificationService>(
+             ch, &v1::NotificationService::Stub::SendPhoneCode, req, &resp)};
+       },
+       {D, D, D, D, D, D, A, D, U}});
+  rpcs.push_back(
+      {"notification.RedeemPhoneCode",
+       [](auto ch, const Caller&, const Cases&) {
+         v1::RedeemPhoneCodeRequest req;
+         req.set_challenge_id(std::string(32, 'a'));
+         req.set_phone("13800009999");
+         req.set_code("123456");
+         v1::RedeemPhoneCodeResponse resp;
+         return Outcome{Invoke<v1::NotificationService>(
+             ch, &v1::NotificationService::Stub::RedeemPhoneCode, req, &resp)};
+       },
+       {D, D, D, D, D, D, D, D, U}});
   // --- intake ---
   rpcs.push_back({"intake.SubmitPetition",
                   [](auto ch, const Caller&, const Cases&) {

@@ -29,6 +29,11 @@
 
 namespace caserelay::testing {
 
+// A TCP port on 127.0.0.1 that was free a moment ago (bound with port 0,
+// read back, closed). Another process may take it before the caller binds
+// it; tests accept that small race. UNAVAILABLE if no socket can be bound.
+absl::StatusOr<int> FreeLoopbackPort();
+
 // A child process with its output in a log file.
 //
 // In a sanitizer build (scripts/test --sanitize) the child inherits
