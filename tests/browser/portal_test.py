@@ -15,6 +15,8 @@ import time
 import unittest
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser
@@ -445,6 +447,41 @@ class PortalTest(unittest.TestCase):
         for name, content in logs.items():
             for value in personal:
                 self.assertNotIn(value, content, name)
+
+    def test_10_keyboard_only_with_focus_visible(self):
+        # issue 15 item 2 / web layer: accessible by keyboard with the
+        # focus visible (axe-core cannot see focus). Tab from the top of
+        # the look-up page reaches the skip link, the fields and the
+        # button, each drawn differently when focused; Enter submits, and
+        # the error summary takes the focus (GOV.UK "Error summary").
+        open_page("/lookup.html")
+        wait(lambda: visible("lookup-form"))
+        d = b.driver
+        style = """const e = document.activeElement, s = getComputedStyle(e);
+            return [e.id || e.className || e.tagName, s.outlineStyle,
+                    s.outlineWidth, s.boxShadow, s.backgroundColor].join('|');"""
+        d.execute_script("document.activeElement.blur()")
+        reached = {}
+        for _ in range(12):
+            ActionChains(d).send_keys(Keys.TAB).perform()
+            focused = d.execute_script(style)
+            key = focused.split("|")[0]
+            reached[key] = focused
+            if key == "lookup-button":
+                break
+        for key in ("skip-link", "case_number", "lookup_code",
+                    "lookup-button"):
+            self.assertIn(key, reached, reached)
+            _, outline, width, shadow, _bg = reached[key].split("|")
+            self.assertTrue((outline != "none" and width != "0px")
+                            or shadow != "none",
+                            f"{key} shows no focus: {reached[key]}")
+        fill("case_number", "140431-20260302-999999")
+        fill("lookup_code", "NOPE")
+        by_id("lookup_code").send_keys(Keys.ENTER)
+        wait(lambda: error_summary(), message="error summary shown")
+        self.assertEqual(d.switch_to.active_element.get_attribute("id"),
+                         "error-summary")
 
 
 if __name__ == "__main__":
