@@ -237,6 +237,11 @@ class PortalTest(unittest.TestCase):
         self.assertTrue(case_number and lookup_code)
         b.check_page("receipt")
         PortalTest.journey = {"case": case_number, "code": lookup_code}
+        # issue 15 item 2: shown once; reloading the receipt shows neither.
+        b.driver.refresh()
+        wait(lambda: visible("gone"), message="receipt gone after reload")
+        self.assertNotIn(lookup_code, b.driver.find_element(
+            By.TAG_NAME, "body").text)
 
         open_page("/lookup.html")
         b.check_page("journey-lookup")
