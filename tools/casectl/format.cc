@@ -201,8 +201,11 @@ std::string FormatView(const v1::CaseView& v) {
     Line(&out, "", "outcome", LabelOf(OutcomeNames(), v.outcome()));
   }
   if (v.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
+    // Issue 15: whose rating it is (the petitioner's counts for 满意率).
     Line(&out, "", "satisfaction",
-         LabelOf(SatisfactionNames(), v.satisfaction()));
+         absl::StrCat(LabelOf(SatisfactionNames(), v.satisfaction()),
+                      v.rated_by_petitioner() ? " (by the petitioner)"
+                                              : " (entered by an office)"));
   }
   Line(&out, "", "extended", YesNo(v.extended()));
   Line(&out, "", "simplified", YesNo(v.simplified()));
@@ -277,6 +280,9 @@ std::string FormatEvent(const v1::Envelope& env) {
   }
   if (!e.review_rule().empty()) {
     Line(&out, in, "review organ by", e.review_rule());
+  }
+  if (e.by_petitioner()) {
+    Line(&out, in, "taken by", "the petitioner (portal, service:web)");
   }
   if (e.refusal_ground() != v1::REFUSAL_GROUND_UNSPECIFIED) {
     Line(&out, in, "ground", LabelOf(RefusalGroundNames(), e.refusal_ground()));
