@@ -2,7 +2,7 @@
 check must fail a page with serious or critical violations and list them,
 and pass a clean one; screenshots come out at the phone and desktop widths
 (issue 15 "Must show": axe-core on every page, screenshots of every page at
-both widths). No system needed: the pages are files.
+both widths), and a console error (a script the CSP refused) fails a page. No system needed: the pages are files.
 """
 
 import os
@@ -55,6 +55,18 @@ class AxeCheckTest(unittest.TestCase):
             self.assertEqual(w, width, suffix)
             self.assertGreaterEqual(h, browser.PHONE[1] if suffix == "phone"
                                     else browser.DESKTOP[1], suffix)
+
+    def test_console_errors_fail_the_page(self):
+        # Rule: issue 15 web layer, CSP "script-src 'self'" (no inline
+        # script): a script the policy refuses is a console error, and
+        # check_page fails on it, naming it.
+        self.b.console_errors()  # what earlier pages left
+        self.b.driver.get((FIXTURES / "csp_refused.html").as_uri())
+        with self.assertRaises(AssertionError) as caught:
+            self.b.check_page("fixture-csp-refused")
+        self.assertIn("violates the following Content Security Policy",
+                      str(caught.exception))
+        self.assertNotEqual(self.b.driver.title, "ran")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import base64
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -60,6 +61,11 @@ def _die_with_parent():
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
+# A console line for an API call answered with an error status.
+API_STATUS = re.compile(r"/api/v1/\S* - Failed to load resource: the server "
+                        r"responded with a status of [45]\d\d")
+
+
 class AxeViolations(AssertionError):
     """A page has serious or critical accessibility violations."""
 
@@ -92,6 +98,8 @@ class Browser:
                      f"--user-data-dir={self._profile}",
                      f"--window-size={DESKTOP[0]},{DESKTOP[1]}"):
             options.add_argument(flag)
+        # The console (CSP refusals, uncaught errors) for check_page.
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         log = os.path.join(out_dir(), "chromedriver.log")
         self.driver = webdriver.Chrome(
             service=Service(CHROMEDRIVER, log_path=log,
@@ -138,6 +146,22 @@ class Browser:
             raise AxeViolations(format_violations(page, bad))
         return violations
 
+    def console_errors(self):
+        """The console's errors since the last call: a script or style the
+        Content-Security-Policy refused, an uncaught exception, a file that
+        failed to load. An API answer with an error status is not one: the
+        pages show those (the gateway's 4xx/5xx are expected on the error
+        paths)."""
+        errors = []
+        for entry in self.driver.get_log("browser"):
+            if entry.get("level") != "SEVERE":
+                continue
+            message = entry.get("message", "")
+            if API_STATUS.search(message):
+                continue
+            errors.append(message)
+        return errors
+
     def screenshot(self, name):
         """Saves the whole page as screenshots/<name>.png; returns the path."""
         d = self.driver
@@ -157,7 +181,12 @@ class Browser:
     def check_page(self, name):
         """The page as it is now, at both sizes: axe-core at each (failing
         on serious/critical), screenshots <name>-phone.png and
-        <name>-desktop.png. Leaves the browser at PHONE size."""
+        <name>-desktop.png. Leaves the browser at PHONE size. Also fails
+        on console errors (console_errors) since the last check."""
+        errors = self.console_errors()
+        if errors:
+            raise AssertionError(f"{name}: console errors:\n  "
+                                 + "\n  ".join(errors))
         try:
             self.axe(f"{name} (phone)")
             self.screenshot(f"{name}-phone")
