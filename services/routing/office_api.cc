@@ -4,6 +4,7 @@
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
+#include "domain/access/petitioner_access.h"
 #include "services/routing/act_command.h"
 #include "services/routing/request_bounds.h"
 #include "services/routing/routing_service.h"
@@ -23,7 +24,7 @@ constexpr absl::Duration kPendingWait = absl::Seconds(5);
 grpc::Status RoutingServiceImpl::GetCase(
     grpc::ServerContext* ctx, const caserelay::v1::GetCaseRequest* req,
     caserelay::v1::CaseDetail* resp) {
-  auto caller = Caller(*ctx);
+  auto caller = Caller(*ctx, access::PetitionerCall::kGetCase);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   if (absl::Status s = CheckGetCase(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
@@ -44,7 +45,7 @@ grpc::Status RoutingServiceImpl::GetCase(
 grpc::Status RoutingServiceImpl::ListInbox(
     grpc::ServerContext* ctx, const caserelay::v1::ListInboxRequest* req,
     caserelay::v1::ListInboxResponse* resp) {
-  auto caller = Caller(*ctx);
+  auto caller = Caller(*ctx, access::PetitionerCall::kListInbox);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   if (absl::Status s = CheckListInbox(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
@@ -162,7 +163,7 @@ grpc::Status RoutingServiceImpl::ApplyAct(const ActRequest& req,
 grpc::Status RoutingServiceImpl::PreviewRoute(
     grpc::ServerContext* ctx, const caserelay::v1::PreviewRouteRequest* req,
     caserelay::v1::RouteDecision* resp) {
-  auto caller = Caller(*ctx);
+  auto caller = Caller(*ctx, access::PetitionerCall::kPreviewRoute);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   if (absl::Status s = CheckPreviewRoute(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);

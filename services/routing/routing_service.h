@@ -33,6 +33,7 @@
 #include "common/service/service_main.h"
 #include "services/routing/request_bounds.h"
 #include "domain/access/case_access.h"
+#include "domain/access/petitioner_access.h"
 #include "domain/lifecycle/lifecycle.h"
 #include "domain/offices/office_directory.h"
 #include "domain/routing/router.h"
@@ -136,8 +137,11 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   absl::Status ApplySupervision(const caserelay::v1::Envelope& event,
                                 store::WriteBatch& batch);
 
-  // The calling office, or UNAUTHENTICATED.
-  absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx) const;
+  // The calling office, or UNAUTHENTICATED; PERMISSION_DENIED for a
+  // service's identity, and for a petitioner (issue 15) by the rule of
+  // access::PetitionerMay for `call` (GetCase, ListInbox, PreviewRoute).
+  absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx,
+                                     access::PetitionerCall call) const;
   // OK if `office` may read the case: not accused, and its holder, a past
   // holder, a superior bureau or government of the holder, or another
   // party the life cycle names (Lifecycle::IsPartyOf: a review organ).
