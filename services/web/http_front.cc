@@ -124,6 +124,10 @@ absl::StatusOr<std::unique_ptr<HttpFront>> HttpFront::Start(
   server->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
+  // Headers and body go out in separate writes: without TCP_NODELAY,
+  // Nagle's algorithm against the peer's delayed ACK holds each answer
+  // ~40 ms (measured by bench/web).
+  server->set_tcp_nodelay(true);
   server->set_payload_max_length(options.max_body_bytes);
   server->set_read_timeout(10, 0);
   server->set_write_timeout(10, 0);
