@@ -28,6 +28,18 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 PHONE = (390, 844)
 DESKTOP = (1366, 768)
 
+
+def scaled(seconds):
+    """`seconds` times $CASERELAY_TEST_TIME_SCALE (>= 1; 1 when unset), for
+    waits: under the sanitizers (scripts/test --sanitize) the system runs
+    several times slower (as the harness's Scaled)."""
+    try:
+        scale = float(os.environ.get("CASERELAY_TEST_TIME_SCALE", "1"))
+    except ValueError:
+        scale = 1.0
+    return seconds * max(scale, 1.0)
+
+
 # axe-core impacts that fail a page (issue 15's web-layer rule).
 FAILING_IMPACTS = ("serious", "critical")
 
@@ -105,8 +117,8 @@ class Browser:
             service=Service(CHROMEDRIVER, log_path=log,
                             popen_kw={"preexec_fn": _die_with_parent}),
             options=options)
-        self.driver.set_page_load_timeout(30)
-        self.driver.set_script_timeout(30)
+        self.driver.set_page_load_timeout(scaled(30))
+        self.driver.set_script_timeout(scaled(30))
         with open(os.environ["CASERELAY_AXE"], encoding="utf-8") as f:
             self._axe = f.read()
         self.size(*PHONE)

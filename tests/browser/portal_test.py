@@ -64,7 +64,8 @@ def tearDownModule():
 
 
 def wait(condition, timeout=20, message=""):
-    return WebDriverWait(b.driver, timeout, poll_frequency=0.1).until(
+    return WebDriverWait(b.driver, browser.scaled(timeout),
+                         poll_frequency=0.1).until(
         lambda d: condition(), message)
 
 

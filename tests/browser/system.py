@@ -40,6 +40,7 @@ class System:
         self._proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self._stderr, text=True, encoding="utf-8")
+        timeout = browser.scaled(timeout)
         deadline = time.monotonic() + timeout
         while not os.path.exists(self._desc_path):
             if self._proc.poll() is not None:
@@ -123,7 +124,7 @@ class System:
         """casectl until it succeeds (the case may not have reached routing
         yet); its output. AssertionError with the last output after
         `timeout` seconds."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + browser.scaled(timeout)
         while True:
             code, out = self.casectl(office, *args)
             if code == 0:
@@ -136,13 +137,15 @@ class System:
     def sms(self):
         """Every message the fake SMSC received so far, in order."""
         with open(self.desc["sms_log"], encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
+            lines = f.read().split("\n")
+        # The last piece is "" or a line system_up is still writing.
+        return [json.loads(line) for line in lines[:-1] if line.strip()]
 
     def await_sms(self, phone, contains="", timeout=30):
         """The text of the next message to `phone` (the fake SMSC's `to`
         ends with it) that contains `contains`, after the last one this
         returned for that phone."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + browser.scaled(timeout)
         while time.monotonic() < deadline:
             to_phone = [m for m in self.sms() if m["to"].endswith(phone)]
             for i in range(self._sms_seen.get(phone, 0), len(to_phone)):
