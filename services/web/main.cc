@@ -100,6 +100,18 @@ int Run(int argc, char** argv) {
                     "web.rpc_timeout must be longer than 0"),
                 2);
   }
+  // The portal's private key, like every key of the deployment, is read
+  // only by its owner.
+  if (cfg->Has("web.tls_key")) {
+    auto key = rpc::ReadSmallFile(cfg->GetPath("web.tls_key"),
+                                  rpc::FileAccess::kOwnerOnly);
+    if (!key.ok()) {
+      return Fail(absl::Status(key.status().code(),
+                               absl::StrCat("config: web.tls_key: ",
+                                            key.status().message())),
+                  2);
+    }
+  }
   auto regions = region::RegionTree::Load(cfg->GetPath("regions.path"));
   if (!regions.ok()) return Fail(regions.status(), 2);
   auto offices = offices::OfficeDirectory::Load(cfg->GetPath("offices.dir"),

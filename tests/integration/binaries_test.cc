@@ -24,14 +24,12 @@ TEST_P(BinaryHelpTest, AnswersHelpWithExitZero) {
   EXPECT_GT(r.output.size(), 100u) << r.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(All, BinaryHelpTest,
-                         ::testing::Values("services/intake/intake",
-                                           "services/routing/routing",
-                                           "services/supervision/supervision",
-                                           "services/notification/notification",
-                                           "services/web/web",
-                                           "tools/devbroker/devbroker",
-                                           "tools/casectl/casectl"));
+INSTANTIATE_TEST_SUITE_P(
+    All, BinaryHelpTest,
+    ::testing::Values("services/intake/intake", "services/routing/routing",
+                      "services/supervision/supervision",
+                      "services/notification/notification", "services/web/web",
+                      "tools/devbroker/devbroker", "tools/casectl/casectl"));
 
 TEST(ServiceHelpTest, ListsEverySettingWithItsEnvironmentName) {
   CommandResult r = RunCommand(Binary("services/intake/intake") + " --help");
@@ -44,9 +42,9 @@ TEST(ServiceHelpTest, ListsEverySettingWithItsEnvironmentName) {
 
 struct BadConfig {
   const char* why;
-  const char* file;     // config file contents
-  const char* env;      // extra environment, "K=V" or ""
-  const char* names;    // what the one line must name
+  const char* file;   // config file contents
+  const char* env;    // extra environment, "K=V" or ""
+  const char* names;  // what the one line must name
 };
 
 class BadConfigTest : public ::testing::TestWithParam<BadConfig> {};
@@ -59,29 +57,33 @@ TEST_P(BadConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
   ASSERT_NE(f, nullptr);
   fputs(c.file, f);
   fclose(f);
-  CommandResult r = RunCommand(absl::StrCat(c.env, " ", Binary("services/routing/routing"),
-                               " --config ", conf));
+  CommandResult r = RunCommand(absl::StrCat(
+      c.env, " ", Binary("services/routing/routing"), " --config ", conf));
   EXPECT_EQ(r.code, 2) << c.why << ": " << r.output;
   std::vector<std::string> lines =
       absl::StrSplit(r.output, '\n', absl::SkipEmpty());
   EXPECT_EQ(lines.size(), 1u) << c.why << ": " << r.output;
-  EXPECT_TRUE(absl::StrContains(r.output, c.names)) << c.why << ": " << r.output;
+  EXPECT_TRUE(absl::StrContains(r.output, c.names))
+      << c.why << ": " << r.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Rows, BadConfigTest,
-    ::testing::Values(
-        BadConfig{"a required setting is missing", "kafka.bootstrap = x:1\n", "",
-                  "store.path"},
-        BadConfig{"a typo in a key", "store.path = /tmp/x\nkafka.bootstap = x:1\n",
-                  "", "kafka.bootstap"},
-        BadConfig{"a malformed address", "store.path = /tmp/x\ngrpc.listen = nowhere\n",
-                  "", "grpc.listen"},
-        BadConfig{"a bad value from the environment",
-                  "store.path = /tmp/x\nkafka.bootstrap = x:1\n",
-                  "CASERELAY_KAFKA_WAIT=soon", "CASERELAY_KAFKA_WAIT"},
-        BadConfig{"no broker given at all", "store.path = /tmp/x\n", "",
-                  "kafka.bootstrap"}));
+    ::testing::Values(BadConfig{"a required setting is missing",
+                                "kafka.bootstrap = x:1\n", "", "store.path"},
+                      BadConfig{"a typo in a key",
+                                "store.path = /tmp/x\nkafka.bootstap = x:1\n",
+                                "", "kafka.bootstap"},
+                      BadConfig{"a malformed address",
+                                "store.path = /tmp/x\ngrpc.listen = nowhere\n",
+                                "", "grpc.listen"},
+                      BadConfig{"a bad value from the environment",
+                                "store.path = /tmp/x\nkafka.bootstrap = x:1\n",
+                                "CASERELAY_KAFKA_WAIT=soon",
+                                "CASERELAY_KAFKA_WAIT"},
+                      BadConfig{"no broker given at all",
+                                "store.path = /tmp/x\n", "",
+                                "kafka.bootstrap"}));
 
 // The web gateway's start-up refusals (issue 15 items 1 and 3): exit 2
 // and one line naming the setting, before it serves anything.
@@ -95,8 +97,10 @@ TEST(WebConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
     chmod(path.c_str(), mode);
     return path;
   };
-  const std::string good_secret = write("good.secret", std::string(40, 'g'), 0600);
-  const std::string open_secret = write("open.secret", std::string(40, 'o'), 0644);
+  const std::string good_secret =
+      write("good.secret", std::string(40, 'g'), 0600);
+  const std::string open_secret =
+      write("open.secret", std::string(40, 'o'), 0644);
   const std::string short_secret = write("short.secret", "tooshort", 0600);
   const std::string token = write("token", "t0ken\n", 0600);
   const std::string peers = absl::StrCat(
@@ -126,6 +130,11 @@ TEST(WebConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
                     "\nrouting.token_file = ", token,
                     "\nnotification.token_file = ", token, "\n"),
        "intake.token_file"},
+      {"issue 15 item 3: the portal's TLS key readable by others is refused",
+       absl::StrCat(peers, tokens, "web.secret_path = ", good_secret,
+                    "\nweb.tls_cert = ", open_secret,
+                    "\nweb.tls_key = ", open_secret, "\n"),
+       "web.tls_key"},
       {"the body limit has a range",
        absl::StrCat(peers, tokens, "web.secret_path = ", good_secret,
                     "\nweb.max_body_bytes = 10\n"),
@@ -145,7 +154,8 @@ TEST(WebConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
 }
 
 TEST(ServiceFlagsTest, UnknownArgumentIsExitTwo) {
-  CommandResult r = RunCommand(Binary("services/intake/intake") + " --frobnicate");
+  CommandResult r =
+      RunCommand(Binary("services/intake/intake") + " --frobnicate");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_TRUE(absl::StrContains(r.output, "--frobnicate")) << r.output;
 }
