@@ -249,7 +249,7 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
 
   // The text is short: one part (70 UCS-2 units).
   OutgoingPart part;
-  part.message_id = absl::StrCat("phone-code/", id);
+  part.message_id = absl::StrCat(kPhoneCodeMessagePrefix, id);
   part.phone = *mobile;
   auto text = sms::Utf8ToUtf16(PhoneCodeText(*code, limits_.ttl));
   if (!text.ok()) return text.status();

@@ -52,6 +52,8 @@ inline constexpr size_t kMinPhoneCodeSecretBytes = 32;
 // The absl::Status payload of a RESOURCE_EXHAUSTED from Send: whole
 // seconds until the request may succeed, decimal.
 inline constexpr char kRetryAfterPayload[] = "caserelay/retry-after";
+// The gateway message id of a code's SMS is this + the challenge id.
+inline constexpr char kPhoneCodeMessagePrefix[] = "phone-code/";
 
 // What Send answers.
 struct SentCode {
