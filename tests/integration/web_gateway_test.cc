@@ -125,8 +125,11 @@ class WebGatewayTest : public ::testing::Test {
 
   // The SMS code the dev sink holds for `challenge_id` ("" if none).
   static std::string CodeFromSink(const std::string& challenge_id) {
-    const std::regex code("([0-9]{6})");
-    for (int i = 0; i < 50; ++i) {
+    const std::regex code("验证码为([0-9]{6})");
+    // notification sends the code on its own thread: up to 10 s (scaled)
+    // on a loaded machine.
+    const absl::Time deadline = absl::Now() + Scaled(absl::Seconds(10));
+    while (absl::Now() < deadline) {
       std::istringstream lines(ReadAll(sys_->sms_sink()));
       std::string line;
       while (std::getline(lines, line)) {
@@ -134,8 +137,7 @@ class WebGatewayTest : public ::testing::Test {
           continue;
         }
         std::smatch m;
-        const std::string text = line.substr(line.rfind('\t') + 1);
-        if (std::regex_search(text, m, code)) return m[1].str();
+        if (std::regex_search(line, m, code)) return m[1].str();
       }
       absl::SleepFor(absl::Milliseconds(100));
     }
@@ -305,11 +307,18 @@ TEST_F(WebGatewayTest, HealthMetricsAndNoPersonalDataInTheLog) {
   v1::SubmitPetitionResponse receipt;
   v1::SubmitPetitionRequest sent;
   ASSERT_NO_FATAL_FAILURE(Submit(browser, 3, &receipt, &sent));
-  auto metrics = sys_->AdminGet("web", "/metrics");
-  ASSERT_TRUE(metrics.ok()) << metrics.status();
-  EXPECT_GE(MetricSum(*metrics, "caserelay_web_requests_total",
-                      "route=\"/api/v1/petitions\",status=\"200\""),
-            1);
+  // The server counts a request once its answer is written: poll.
+  double submitted = 0;
+  const absl::Time deadline = absl::Now() + Scaled(absl::Seconds(5));
+  do {
+    auto metrics = sys_->AdminGet("web", "/metrics");
+    ASSERT_TRUE(metrics.ok()) << metrics.status();
+    submitted = MetricSum(*metrics, "caserelay_web_requests_total",
+                          "route=\"/api/v1/petitions\",status=\"200\"");
+    if (submitted >= 1) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  } while (absl::Now() < deadline);
+  EXPECT_GE(submitted, 1);
   const std::string log = ReadAll(sys_->dir() + "/web.log");
   EXPECT_FALSE(log.empty());
   for (const std::string& pii :
