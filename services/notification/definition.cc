@@ -37,7 +37,8 @@ class NotificationParts final : public service::Service {
                          ? nullptr
                          : std::make_unique<PhoneCodeBook>(
                                context.store, context.clock, gateway_.get(),
-                               std::move(phone_secret), phone_limits)),
+                               std::move(phone_secret), phone_limits,
+                               context.metrics)),
         sender_(context, &book_, gateway_.get(), &templates_, std::move(intake),
                 std::move(options)),
         impl_(

@@ -82,6 +82,24 @@ bool IsLowerHex(std::string_view s, size_t n) {
   return true;
 }
 
+const char* VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kAccepted:
+      return "accepted";
+    case Verdict::kWrongCode:
+      return "wrong_code";
+    case Verdict::kExpired:
+      return "expired";
+    case Verdict::kUsed:
+      return "used";
+    case Verdict::kDead:
+      return "dead";
+    case Verdict::kNotSent:
+      return "not_sent";
+  }
+  return "unknown";
+}
+
 absl::Status Throttled(absl::Time next, absl::Time now) {
   const int64_t seconds = std::max<int64_t>(
       1, absl::ToInt64Seconds(absl::Ceil(next - now, absl::Seconds(1))));
@@ -121,12 +139,31 @@ absl::StatusOr<std::string> PhoneCodeBook::LoadSecret(const std::string& path) {
 
 PhoneCodeBook::PhoneCodeBook(store::Store* store, const time::Clock* clock,
                              SmsGateway* gateway, std::string secret,
-                             PhoneCodeLimits limits)
+                             PhoneCodeLimits limits, metrics::Registry* metrics)
     : store_(store),
       clock_(clock),
       gateway_(gateway),
       secret_(std::move(secret)),
-      limits_(limits) {}
+      limits_(limits),
+      metrics_(metrics) {}
+
+void PhoneCodeBook::CountSend(const char* result) const {
+  if (metrics_ == nullptr) return;
+  metrics_
+      ->GetCounter("caserelay_phone_codes_total",
+                   "Phone-code requests (SendPhoneCode), by result.",
+                   {{"result", result}})
+      .Increment();
+}
+
+void PhoneCodeBook::CountRedemption(const char* verdict) const {
+  if (metrics_ == nullptr) return;
+  metrics_
+      ->GetCounter("caserelay_phone_code_redemptions_total",
+                   "Phone-code redemptions (RedeemPhoneCode), by verdict.",
+                   {{"verdict", verdict}})
+      .Increment();
+}
 
 std::string PhoneCodeBook::PhoneMac(std::string_view mobile) const {
   return digest::HmacSha256(
@@ -186,6 +223,7 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
                                              std::string_view address) {
   auto mobile = petition::NormalizeMobile(phone);
   if (!mobile.ok()) {
+    CountSend("invalid");
     return absl::InvalidArgumentError(
         absl::StrCat("phone: ", mobile.status().message()));
   }
@@ -207,12 +245,16 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
     if (!phone_times.ok()) return phone_times.status();
     auto address_times = LoadTimes(address_key);
     if (!address_times.ok()) return address_times.status();
-    const absl::Time next =
-        std::max(NextSendAllowed(*phone_times, now, limits_.per_phone,
-                                 limits_.phone_window, limits_.resend_interval),
-                 NextSendAllowed(*address_times, now, limits_.per_address,
-                                 limits_.address_window, absl::ZeroDuration()));
-    if (next > now) return Throttled(next, now);
+    const absl::Time phone_next =
+        NextSendAllowed(*phone_times, now, limits_.per_phone,
+                        limits_.phone_window, limits_.resend_interval);
+    const absl::Time address_next =
+        NextSendAllowed(*address_times, now, limits_.per_address,
+                        limits_.address_window, absl::ZeroDuration());
+    if (phone_next > now || address_next > now) {
+      CountSend(phone_next > now ? "throttled_phone" : "throttled_address");
+      return Throttled(std::max(phone_next, address_next), now);
+    }
 
     std::vector<absl::Time> phone_after =
         Recent(*phone_times, now, limits_.phone_window);
@@ -262,6 +304,7 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
   }
   absl::Status settled = Settle(id, state);
   if (!gateway_id.ok()) {
+    CountSend("gateway_failed");
     // Operators see the gateway's words; never the phone or the code.
     log::Warn("phone code not sent",
               {{"challenge", id}, {"error", gateway_id.status().ToString()}});
@@ -270,6 +313,7 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
                      gateway_id.status().message()));
   }
   if (!settled.ok()) return settled;
+  CountSend("sent");
   log::Info("phone code sent", {{"challenge", id}});
   return sent;
 }
@@ -295,14 +339,17 @@ absl::Status PhoneCodeBook::Redeem(std::string_view challenge_id,
                                    std::string_view phone,
                                    std::string_view code) {
   if (!IsLowerHex(challenge_id, 32)) {
+    CountRedemption("malformed");
     return absl::InvalidArgumentError(
         "phone_proof.challenge_id: 验证请求无效，请重新获取验证码。");
   }
   if (!IsDigits(code, 6)) {
+    CountRedemption("malformed");
     return absl::InvalidArgumentError("phone_proof.code: 验证码应为6位数字。");
   }
   auto mobile = petition::NormalizeMobile(phone);
   if (!mobile.ok()) {
+    CountRedemption("malformed");
     return absl::InvalidArgumentError(
         "phone_proof: 手机号码不是有效的手机号码。");
   }
@@ -311,6 +358,7 @@ absl::Status PhoneCodeBook::Redeem(std::string_view challenge_id,
   auto raw = store_->Get(kPhoneCodes, ChallengeKey(challenge_id));
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) {
+    CountRedemption("unknown");
     return absl::FailedPreconditionError(
         "phone_proof: 验证码无效或已过期，请重新获取验证码。");
   }
@@ -329,6 +377,7 @@ absl::Status PhoneCodeBook::Redeem(std::string_view challenge_id,
     auto committed = store_->Commit(batch);
     if (!committed.ok()) return committed.status();
   }
+  CountRedemption(VerdictName(r.verdict));
   switch (r.verdict) {
     case Verdict::kAccepted:
       return absl::OkStatus();

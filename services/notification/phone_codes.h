@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/metrics/metrics.h"
 #include "common/store/store.h"
 #include "common/time/clock.h"
 #include "services/notification/gateway.h"
@@ -72,12 +73,16 @@ class PhoneCodeBook {
   // errors name the path.
   static absl::StatusOr<std::string> LoadSecret(const std::string& path);
 
-  // `store` (with kPhoneCodes), `clock` and `gateway` are not owned and
-  // outlive the book. REQUIRES: CheckPhoneCodeLimits(limits) is OK and
-  // secret.size() >= kMinPhoneCodeSecretBytes.
+  // `store` (with kPhoneCodes), `clock`, `gateway` and `metrics` (may be
+  // null: nothing counted) are not owned and outlive the book. REQUIRES:
+  // CheckPhoneCodeLimits(limits) is OK and secret.size() >=
+  // kMinPhoneCodeSecretBytes. Counts caserelay_phone_codes_total{result}
+  // (sent, throttled_phone, throttled_address, gateway_failed, invalid)
+  // and caserelay_phone_code_redemptions_total{verdict} (accepted,
+  // wrong_code, expired, used, dead, not_sent, unknown, malformed).
   PhoneCodeBook(store::Store* store, const time::Clock* clock,
-                SmsGateway* gateway, std::string secret,
-                PhoneCodeLimits limits);
+                SmsGateway* gateway, std::string secret, PhoneCodeLimits limits,
+                metrics::Registry* metrics = nullptr);
 
   // Sends a fresh 6-digit code (OpenSSL's CSPRNG) to `phone` for a client
   // at `address` (a key of common/peer/client_address.h). Returns the new
@@ -117,6 +122,8 @@ class PhoneCodeBook {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Stores `state` on the challenge `id` (after the gateway's answer).
   absl::Status Settle(const std::string& id, ChallengeState state);
+  void CountSend(const char* result) const;
+  void CountRedemption(const char* verdict) const;
 
   // Const after construction.
   store::Store* const store_;
@@ -124,6 +131,7 @@ class PhoneCodeBook {
   SmsGateway* const gateway_;
   const std::string secret_;
   const PhoneCodeLimits limits_;
+  metrics::Registry* const metrics_;
 
   absl::Mutex mu_;
 };

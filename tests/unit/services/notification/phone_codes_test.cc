@@ -286,6 +286,45 @@ TEST_F(PhoneCodesTest, ForgottenRecordsAreSwept) {
   EXPECT_EQ(records, 6);
 }
 
+TEST_F(PhoneCodesTest, CountsEachOutcomeForOperators) {
+  // phone_codes.h: caserelay_phone_codes_total{result} and
+  // caserelay_phone_code_redemptions_total{verdict} (operator guide).
+  PhoneCodeBook book(&t_->store(), &t_->clock(), &gateway_, kSecret, limits_,
+                     &t_->metrics());
+  auto sends = [&](const char* result) {
+    return t_->metrics()
+        .GetCounter("caserelay_phone_codes_total",
+                    "Phone-code requests (SendPhoneCode), by result.",
+                    {{"result", result}})
+        .Value();
+  };
+  auto redemptions = [&](const char* verdict) {
+    return t_->metrics()
+        .GetCounter("caserelay_phone_code_redemptions_total",
+                    "Phone-code redemptions (RedeemPhoneCode), by verdict.",
+                    {{"verdict", verdict}})
+        .Value();
+  };
+  auto sent = book.Send(kPhone, kAddress);
+  ASSERT_TRUE(sent.ok());
+  const std::string text = sms::Utf16ToUtf8(gateway_.sent().back().text);
+  const std::string code = text.substr(text.find("为") + 3, 6);
+  EXPECT_FALSE(book.Send(kPhone, kAddress).ok());
+  EXPECT_FALSE(book.Send("12345", kAddress).ok());
+  const std::string wrong = code == "000000" ? "000001" : "000000";
+  EXPECT_FALSE(book.Redeem(sent->challenge_id, kPhone, wrong).ok());
+  EXPECT_TRUE(book.Redeem(sent->challenge_id, kPhone, code).ok());
+  EXPECT_FALSE(book.Redeem(sent->challenge_id, kPhone, code).ok());
+  EXPECT_FALSE(book.Redeem(std::string(32, 'f'), kPhone, code).ok());
+  EXPECT_EQ(sends("sent"), 1u);
+  EXPECT_EQ(sends("throttled_phone"), 1u);
+  EXPECT_EQ(sends("invalid"), 1u);
+  EXPECT_EQ(redemptions("wrong_code"), 1u);
+  EXPECT_EQ(redemptions("accepted"), 1u);
+  EXPECT_EQ(redemptions("used"), 1u);
+  EXPECT_EQ(redemptions("unknown"), 1u);
+}
+
 TEST_F(PhoneCodesTest, SecretFile) {
   EXPECT_EQ(PhoneCodeBook::ParseSecret("short\n").status().code(),
             absl::StatusCode::kInvalidArgument);
