@@ -223,7 +223,9 @@ class System {
                                    const std::string& name,
                                    const std::string& label = "") const;
 
-  // intake as the web gateway (service:web), as the portal reaches it.
+  // intake as the province bureau, as staff enter petitions (the portal's
+  // own, as service:web, must carry a phone_proof: issue 15 item 2; make
+  // that stub with Channel("intake", kWeb)).
   caserelay::v1::IntakeService::Stub& intake();
   // routing as the province bureau; routing_as(office) as another office
   // of SystemOptions::offices (a stub is made on first use).
