@@ -388,6 +388,10 @@ class PortalTest(unittest.TestCase):
         reload_case()
         self.assertFalse(visible("request-review-reason"),
                          "复查 still offered after its window")
+        # The rating window (until 2026-04-01 here) has passed too.
+        self.assertEqual(b.driver.find_elements(
+            By.CSS_SELECTOR, 'input[name="satisfaction"]'), [],
+            "rating still offered after its window")
         b.check_page("case-after-window")
 
     def test_07_service_down(self):
