@@ -14,19 +14,19 @@ import calendar
 import time
 import unittest
 
-from selenium.webdriver.common.by import By
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser
+import portal_steps
+from portal_steps import assert_polite_chinese
 import system
 
-# The petition's place: 山西省 长治市 沁源县 沁河镇, and the offices that act
-# on it (as in tests/integration/casectl_life_test.cc): the county bureau
-# assigns (Art. 22 交办), the township government handles and replies, the
-# county government reviews the township's decision (Art. 35 复查).
-REGION_PATH = ("140000", "140400", "140431", "140431100")
+# The offices that act on the petitions (沁河镇, portal_steps.REGION_PATH;
+# as in tests/integration/casectl_life_test.cc): the county bureau assigns
+# (Art. 22 交办), the township government handles and replies, the county
+# government reviews the township's decision (Art. 35 复查).
 COUNTY_BUREAU = "140431:bureau"
 TOWNSHIP_GOV = "140431100:gov"
 COUNTY_GOV = "140431:gov"
@@ -39,16 +39,18 @@ XSS = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\">
 
 sys_ = None
 b = None
+p = None  # portal_steps.Portal on b and sys_
 
 
 def setUpModule():
-    global sys_, b
+    global sys_, b, p
     started = time.monotonic()
     sys_ = system.System([COUNTY_BUREAU, TOWNSHIP_GOV, COUNTY_GOV],
                          simulated_start=SIM_START)
     print(f"system up in {time.monotonic() - started:.1f} s")
     try:
         b = browser.Browser()
+        p = portal_steps.Portal(b, sys_)
     except Exception:
         sys_.close()
         raise
@@ -61,140 +63,6 @@ def tearDownModule():
     finally:
         if sys_:
             sys_.close()
-
-
-def wait(condition, timeout=20, message=""):
-    return WebDriverWait(b.driver, browser.scaled(timeout),
-                         poll_frequency=0.1).until(
-        lambda d: condition(), message)
-
-
-def by_id(element_id):
-    return b.driver.find_element(By.ID, element_id)
-
-
-def visible(element_id):
-    found = b.driver.find_elements(By.ID, element_id)
-    return bool(found) and found[0].is_displayed()
-
-
-def text(element_id):
-    return by_id(element_id).text.strip()
-
-
-def fill(element_id, value):
-    field = by_id(element_id)
-    field.clear()
-    field.send_keys(value)
-
-
-def open_page(path):
-    b.driver.get(sys_.url + path)
-    wait(lambda: b.driver.execute_script(
-        "return document.readyState") == "complete")
-
-
-def click(element_id):
-    element = by_id(element_id)
-    b.driver.execute_script("arguments[0].scrollIntoView({block:'center'})",
-                            element)
-    element.click()
-
-
-def choose_radio(name, value):
-    radio = b.driver.find_element(
-        By.CSS_SELECTOR, f'input[name="{name}"][value="{value}"]')
-    label = b.driver.find_element(By.CSS_SELECTOR,
-                                  f'label[for="{radio.get_attribute("id")}"]')
-    b.driver.execute_script("arguments[0].scrollIntoView({block:'center'})",
-                            label)
-    label.click()
-
-
-def error_summary(container_css="#error-summary"):
-    """The visible error summary's text ('' while none is shown)."""
-    found = [e for e in b.driver.find_elements(By.CSS_SELECTOR, container_css)
-             if e.is_displayed()]
-    return found[0].text.strip() if found else ""
-
-
-def assert_polite_chinese(test, message):
-    """issue 15 item 2: errors are plain Chinese, never a gRPC code name, a
-    stack trace or an English sentence."""
-    test.assertTrue(message, "no message shown")
-    test.assertRegex(message, r"[\u4e00-\u9fff]", message)
-    test.assertNotRegex(message, r"[A-Za-z]{3,}", message)
-
-
-def assert_no_script_ran(test, page):
-    """issue 15 item 3: what the user typed is shown, never run."""
-    test.assertIsNone(b.driver.execute_script("return window.__xss"), page)
-    test.assertEqual(b.driver.find_elements(
-        By.CSS_SELECTOR, "main script, main img[src='x']"), [], page)
-
-
-def fill_petition(phone, title, body):
-    """Fills submit.html for a labour claim in 沁河镇, asking the SMS code
-    for `phone`; returns the code that reached the fake SMSC."""
-    open_page("/submit.html")
-    wait(lambda: visible("petition-form"))
-    fill("name", "张三")
-    fill("phone", phone)
-    fill("address", "山西省长治市沁源县沁河镇建设路1号")
-    for depth, code in enumerate(REGION_PATH):
-        wait(lambda: b.driver.find_elements(
-            By.CSS_SELECTOR, f"#region-{depth} option[value='{code}']"),
-            message=f"region {code} offered")
-        Select(by_id(f"region-{depth}")).select_by_value(code)
-    category = Select(by_id("category"))
-    wait(lambda: len(category.options) > 1, message="categories loaded")
-    labour = [o for o in category.options if "劳动" in o.text]
-    category.select_by_visible_text((labour or category.options[1:])[0].text)
-    radios = b.driver.find_elements(By.CSS_SELECTOR,
-                                    'input[name="matter_class"]')
-    claim = [r.get_attribute("value") for r in radios
-             if "ACCUSATION" not in r.get_attribute("value")]
-    choose_radio("matter_class", claim[-1])
-    fill("title", title)
-    fill("text", body)
-    click("send-code")
-    code = sys_.await_code(phone)
-    wait(lambda: visible("code-sent"), message="code sent notice")
-    return code
-
-
-def to_check_page(code):
-    fill("code", code)
-    click("to-check")
-    wait(lambda: visible("step-check"), message="核对信息 shown")
-
-
-def submit_petition():
-    """From 核对信息: submits; returns (case number, look-up code) from the
-    receipt page."""
-    click("submit-petition")
-    wait(lambda: b.driver.current_url.endswith("/receipt.html")
-         and text("case-number"), message="receipt with the case number")
-    return text("case-number"), text("lookup-code")
-
-
-def look_up(case_number, lookup_code):
-    open_page("/lookup.html")
-    wait(lambda: visible("lookup-form"))
-    fill("case_number", case_number)
-    fill("lookup_code", lookup_code)
-    click("lookup-button")
-
-
-def open_case(case_number, lookup_code):
-    look_up(case_number, lookup_code)
-    wait(lambda: b.driver.current_url.endswith("/case.html")
-         and visible("case") and text("state-text"), message="case shown")
-
-
-def reload_case():
-    open_page("/case.html")
-    wait(lambda: visible("case") and text("state-text"), message="case shown")
 
 
 class PortalTest(unittest.TestCase):
@@ -215,8 +83,8 @@ class PortalTest(unittest.TestCase):
                 ("/error.html?reason=locked", "error-locked", "#error-title"),
                 ("/error.html?reason=window", "error-window", "#error-title")):
             with self.subTest(page=name):
-                open_page(path)
-                wait(lambda: any(e.is_displayed() for e in
+                p.open_page(path)
+                p.wait(lambda: any(e.is_displayed() for e in
                                  b.driver.find_elements(By.CSS_SELECTOR,
                                                         ready)),
                      message=f"{name}: {ready} shown")
@@ -228,66 +96,66 @@ class PortalTest(unittest.TestCase):
         # case assigned after an office acts (casectl), the 处理意见, the
         # rating, a 复查 request.
         phone = "13800000001"
-        open_page("/")
+        p.open_page("/")
         b.check_page("journey-home")
-        code = fill_petition(phone, "拖欠工资", "沁河镇某厂拖欠我三个月工资，请求督促支付。")
+        code = p.fill_petition(phone, "拖欠工资", "沁河镇某厂拖欠我三个月工资，请求督促支付。")
         b.check_page("submit-filled")
-        to_check_page(code)
+        p.to_check_page(code)
         b.check_page("submit-check")
-        case_number, lookup_code = submit_petition()
+        case_number, lookup_code = p.submit_petition()
         self.assertTrue(case_number and lookup_code)
         b.check_page("receipt")
         PortalTest.journey = {"case": case_number, "code": lookup_code}
         # issue 15 item 2: shown once; reloading the receipt shows neither.
         b.driver.refresh()
-        wait(lambda: visible("gone"), message="receipt gone after reload")
+        p.wait(lambda: p.visible("gone"), message="receipt gone after reload")
         self.assertNotIn(lookup_code, b.driver.find_element(
             By.TAG_NAME, "body").text)
 
-        open_page("/lookup.html")
+        p.open_page("/lookup.html")
         b.check_page("journey-lookup")
-        open_case(case_number, lookup_code)
-        self.assertEqual(text("case-id"), case_number)
+        p.open_case(case_number, lookup_code)
+        self.assertEqual(p.text("case-id"), case_number)
         b.check_page("case-submitted")
 
         sys_.casectl_until_ok(COUNTY_BUREAU, "assign", case_number)
         sys_.casectl_until_ok(TOWNSHIP_GOV, "accept", case_number)
-        reload_case()
-        self.assertIn("沁河镇", text("office-name"))  # the township holds it
+        p.reload_case()
+        self.assertIn("沁河镇", p.text("office-name"))  # the township holds it
         b.check_page("case-assigned")
 
         sys_.casectl_until_ok(TOWNSHIP_GOV, "reply", case_number,
                               "--outcome", "explain")
-        reload_case()
-        wait(lambda: visible("opinion-section"), message="处理意见 shown")
-        self.assertIn("结论", text("opinion"))
-        wait(lambda: b.driver.find_elements(
+        p.reload_case()
+        p.wait(lambda: p.visible("opinion-section"), message="处理意见 shown")
+        self.assertIn("结论", p.text("opinion"))
+        p.wait(lambda: b.driver.find_elements(
             By.CSS_SELECTOR, 'input[name="satisfaction"]'),
             message="rating offered")
         b.check_page("case-opinion")
 
-        choose_radio("satisfaction", "SATISFACTION_DISSATISFIED")
-        fill("rating-comment", "工资还没有拿到。")
+        p.choose_radio("satisfaction", "SATISFACTION_DISSATISFIED")
+        p.fill("rating-comment", "工资还没有拿到。")
         rate = b.driver.find_element(By.CSS_SELECTOR,
                                      "#actions form button[type=submit]")
         b.driver.execute_script("arguments[0].click()", rate)
-        wait(lambda: visible("action-done") and visible("rating-section"),
+        p.wait(lambda: p.visible("action-done") and p.visible("rating-section"),
              message="rating recorded")
-        self.assertIn("不满意", text("rating"))
+        self.assertIn("不满意", p.text("rating"))
         b.check_page("case-rated")
 
-        wait(lambda: visible("request-review-reason"), message="复查 offered")
-        fill("request-review-reason", "单位至今没有支付工资，请求复查。")
-        review_form = by_id("request-review-reason").find_element(
+        p.wait(lambda: p.visible("request-review-reason"), message="复查 offered")
+        p.fill("request-review-reason", "单位至今没有支付工资，请求复查。")
+        review_form = p.by_id("request-review-reason").find_element(
             By.XPATH, "ancestor::form")
         b.driver.execute_script(
             "arguments[0].click()",
             review_form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-        wait(lambda: visible("action-done")
-             and "复查" in text("action-done"), message="复查 requested")
-        self.assertIn("复查", text("state-text"))
+        p.wait(lambda: p.visible("action-done")
+             and "复查" in p.text("action-done"), message="复查 requested")
+        self.assertIn("复查", p.text("state-text"))
         # Art. 35: the county government reviews the township's decision.
-        self.assertIn("沁源县人民政府", text("office-name"))
+        self.assertIn("沁源县人民政府", p.text("office-name"))
         b.check_page("case-review-requested")
         code_, shown = sys_.casectl(COUNTY_GOV, "show", case_number)
         self.assertEqual(code_, 0, shown)
@@ -297,12 +165,12 @@ class PortalTest(unittest.TestCase):
         # petition is accepted; a wrong code is refused in plain Chinese
         # beside the code field, and no case is made.
         phone = "13800000002"
-        code = fill_petition(phone, "道路破损", "村口道路破损多年，请求修复。")
+        code = p.fill_petition(phone, "道路破损", "村口道路破损多年，请求修复。")
         wrong = ("1" if code[0] != "1" else "2") + code[1:]
-        to_check_page(wrong)
-        click("submit-petition")
-        wait(lambda: error_summary(), message="error summary shown")
-        message = error_summary()
+        p.to_check_page(wrong)
+        p.click("submit-petition")
+        p.wait(lambda: p.error_summary(), message="error summary shown")
+        message = p.error_summary()
         self.assertIn("验证码", message)
         assert_polite_chinese(self, message.replace("请检查以下内容", ""))
         self.assertFalse(b.driver.current_url.endswith("/receipt.html"))
@@ -317,9 +185,9 @@ class PortalTest(unittest.TestCase):
             self.skipTest("needs the journey's case (test_02)")
         messages = []
         for attempt in range(8):
-            look_up(case["case"], "WRONG-" + str(attempt))
-            wait(lambda: error_summary(), message="error summary shown")
-            messages.append(error_summary())
+            p.look_up(case["case"], "WRONG-" + str(attempt))
+            p.wait(lambda: p.error_summary(), message="error summary shown")
+            messages.append(p.error_summary())
             if "尝试次数过多" in messages[-1]:
                 break
         self.assertIn("尝试次数过多", messages[-1], messages)
@@ -327,27 +195,27 @@ class PortalTest(unittest.TestCase):
         for m in messages:
             assert_polite_chinese(self, m.replace("请检查以下内容", ""))
         b.check_page("lookup-locked")
-        look_up(case["case"], case["code"])
-        wait(lambda: error_summary(), message="the right code refused too")
-        self.assertIn("尝试次数过多", error_summary())
+        p.look_up(case["case"], case["code"])
+        p.wait(lambda: p.error_summary(), message="the right code refused too")
+        self.assertIn("尝试次数过多", p.error_summary())
 
     def test_05_script_in_petition_is_inert(self):
         # issue 15 item 3: everything the user typed is escaped on output;
         # a <script> in the title and text is shown as text on every page
         # and never runs (CSP and textContent).
         phone = "13800000003"
-        code = fill_petition(phone, XSS[:60], "请看这里：" + XSS)
-        assert_no_script_ran(self, "submit")
-        to_check_page(code)
-        self.assertIn("<script>", text("check-list"))
-        assert_no_script_ran(self, "核对信息")
+        code = p.fill_petition(phone, XSS[:60], "请看这里：" + XSS)
+        p.assert_no_script_ran(self, "submit")
+        p.to_check_page(code)
+        self.assertIn("<script>", p.text("check-list"))
+        p.assert_no_script_ran(self, "核对信息")
         b.check_page("xss-check")
-        case_number, lookup_code = submit_petition()
-        assert_no_script_ran(self, "receipt")
-        open_case(case_number, lookup_code)
+        case_number, lookup_code = p.submit_petition()
+        p.assert_no_script_ran(self, "receipt")
+        p.open_case(case_number, lookup_code)
         self.assertIn("<script>window.__xss = 1</script>",
-                      text("petition-text"))
-        assert_no_script_ran(self, "case")
+                      p.text("petition-text"))
+        p.assert_no_script_ran(self, "case")
         b.check_page("xss-case")
         PortalTest.xss_case = {"case": case_number, "code": lookup_code}
 
@@ -366,27 +234,27 @@ class PortalTest(unittest.TestCase):
         # written opinion (Art. 35), the simulated start's day.
         sys_.casectl_until_ok(TOWNSHIP_GOV, "serve", case["case"],
                               "--method", "portal", "--received", SIM_DAY)
-        open_case(case["case"], case["code"])
-        wait(lambda: visible("request-review-reason"), message="复查 offered")
+        p.open_case(case["case"], case["code"])
+        p.wait(lambda: p.visible("request-review-reason"), message="复查 offered")
         # The petitioner waits with the page open; 31 days pass.
         sys_.advance(31 * DAY)
-        fill("request-review-reason", "单位至今没有支付工资，请求复查。")
-        review_form = by_id("request-review-reason").find_element(
+        p.fill("request-review-reason", "单位至今没有支付工资，请求复查。")
+        review_form = p.by_id("request-review-reason").find_element(
             By.XPATH, "ancestor::form")
         b.driver.execute_script(
             "arguments[0].click()",
             review_form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-        wait(lambda: error_summary("#actions .error-summary")
-             or visible("action-done"), message="an answer shown")
-        refusal = error_summary("#actions .error-summary")
+        p.wait(lambda: p.error_summary("#actions .error-summary")
+             or p.visible("action-done"), message="an answer shown")
+        refusal = p.error_summary("#actions .error-summary")
         self.assertTrue(refusal, "no refusal; the page says: "
-                        + (text("action-done") if visible("action-done")
+                        + (p.text("action-done") if p.visible("action-done")
                            else ""))
         assert_polite_chinese(self, refusal)
         self.assertIn("期限", refusal)  # the reason: the window has passed
         b.check_page("case-review-window-passed")
-        reload_case()
-        self.assertFalse(visible("request-review-reason"),
+        p.reload_case()
+        self.assertFalse(p.visible("request-review-reason"),
                          "复查 still offered after its window")
         # The rating window (until 2026-04-01 here) has passed too.
         self.assertEqual(b.driver.find_elements(
@@ -401,29 +269,29 @@ class PortalTest(unittest.TestCase):
         case = PortalTest.xss_case
         if not case:
             self.skipTest("needs the case of test_05")
-        open_case(case["case"], case["code"])
+        p.open_case(case["case"], case["code"])
         sys_.kill("routing")
         try:
-            open_page("/case.html")
-            wait(lambda: visible("load-error"), message="load error shown")
-            assert_polite_chinese(self, text("load-error-text"))
+            p.open_page("/case.html")
+            p.wait(lambda: p.visible("load-error"), message="load error shown")
+            assert_polite_chinese(self, p.text("load-error-text"))
             b.check_page("case-routing-down")
         finally:
             sys_.restart("routing")
 
         def shown_again():
             # The gateway's channel may still be backing off for a moment.
-            if visible("load-error"):
-                click("reload")
-            return visible("case") and text("state-text")
-        wait(shown_again, timeout=60, message="case shown again")
-        self.assertEqual(text("case-id"), case["case"])
+            if p.visible("load-error"):
+                p.click("reload")
+            return p.visible("case") and p.text("state-text")
+        p.wait(shown_again, timeout=60, message="case shown again")
+        self.assertEqual(p.text("case-id"), case["case"])
 
         sys_.kill("intake")
         try:
-            look_up(case["case"], case["code"])
-            wait(lambda: error_summary(), message="error summary shown")
-            message = error_summary()
+            p.look_up(case["case"], case["code"])
+            p.wait(lambda: p.error_summary(), message="error summary shown")
+            message = p.error_summary()
             assert_polite_chinese(self, message.replace("请检查以下内容", ""))
             b.check_page("lookup-intake-down")
         finally:
@@ -432,18 +300,18 @@ class PortalTest(unittest.TestCase):
     def test_08_large_text_remembered(self):
         # issue 15 web layer: a large-text toggle (大字版) remembered in
         # localStorage across pages; the large page passes axe-core too.
-        open_page("/")
-        toggle = by_id("toggle-large")
+        p.open_page("/")
+        toggle = p.by_id("toggle-large")
         self.assertEqual(toggle.get_attribute("aria-pressed"), "false")
-        click("toggle-large")
-        wait(lambda: by_id("toggle-large").get_attribute("aria-pressed")
+        p.click("toggle-large")
+        p.wait(lambda: p.by_id("toggle-large").get_attribute("aria-pressed")
              == "true", message="大字版 on")
-        open_page("/lookup.html")
-        self.assertEqual(by_id("toggle-large").get_attribute("aria-pressed"),
+        p.open_page("/lookup.html")
+        self.assertEqual(p.by_id("toggle-large").get_attribute("aria-pressed"),
                          "true")
         b.check_page("lookup-large-text")
-        click("toggle-large")
-        wait(lambda: by_id("toggle-large").get_attribute("aria-pressed")
+        p.click("toggle-large")
+        p.wait(lambda: p.by_id("toggle-large").get_attribute("aria-pressed")
              == "false", message="大字版 off")
 
     def test_09_no_personal_data_in_the_logs(self):
@@ -464,8 +332,8 @@ class PortalTest(unittest.TestCase):
         # the look-up page reaches the skip link, the fields and the
         # button, each drawn differently when focused; Enter submits, and
         # the error summary takes the focus (GOV.UK "Error summary").
-        open_page("/lookup.html")
-        wait(lambda: visible("lookup-form"))
+        p.open_page("/lookup.html")
+        p.wait(lambda: p.visible("lookup-form"))
         d = b.driver
         style = """const e = document.activeElement, s = getComputedStyle(e);
             return [e.id || e.className || e.tagName, s.outlineStyle,
@@ -486,10 +354,10 @@ class PortalTest(unittest.TestCase):
             self.assertTrue((outline != "none" and width != "0px")
                             or shadow != "none",
                             f"{key} shows no focus: {reached[key]}")
-        fill("case_number", "140431-20260302-999999")
-        fill("lookup_code", "NOPE")
-        by_id("lookup_code").send_keys(Keys.ENTER)
-        wait(lambda: error_summary(), message="error summary shown")
+        p.fill("case_number", "140431-20260302-999999")
+        p.fill("lookup_code", "NOPE")
+        p.by_id("lookup_code").send_keys(Keys.ENTER)
+        p.wait(lambda: p.error_summary(), message="error summary shown")
         self.assertEqual(d.switch_to.active_element.get_attribute("id"),
                          "error-summary")
 
