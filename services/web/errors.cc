@@ -187,12 +187,16 @@ ApiError FromRpc(CallKind kind, const grpc::Status& status,
       break;
     case grpc::StatusCode::FAILED_PRECONDITION: {
       error.field = FieldOf(said);
+      const std::string reason = ChinesePart(said);
       if (error.field == "phone_proof" || error.field == "phone_proof.code") {
+        // The services say which (not yet verified, expired, used, dead
+        // after too many wrong tries, not sent): the petitioner reads
+        // their Chinese reason; an English one is never shown.
         error.code = "phone_code_invalid";
-        error.message = "短信验证码已失效，请重新获取验证码";
+        error.message =
+            reason.empty() ? "短信验证码已失效，请重新获取验证码" : reason;
         break;
       }
-      const std::string reason = ChinesePart(said);
       if (!reason.empty()) error.message = reason;
       break;
     }

@@ -9,7 +9,10 @@
 // `field` (the request's field path, e.g. "petitioner.phone") lets a page
 // put the message beside the field. A message never carries a gRPC code
 // name, an English sentence or a stack trace: where the service's own text
-// is not plain Chinese, the table's text stands in.
+// is not plain Chinese, the table's text stands in. A FAILED_PRECONDITION
+// naming phone_proof is code "phone_code_invalid" with the service's
+// Chinese reason (missing, expired, used, dead after too many wrong tries),
+// or "短信验证码已失效，请重新获取验证码" when it gave none in Chinese.
 //
 // Thread safety: pure functions over constant tables.
 
