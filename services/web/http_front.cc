@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 
 namespace caserelay::web {
@@ -101,6 +102,15 @@ absl::StatusOr<std::unique_ptr<HttpFront>> HttpFront::Start(
     return absl::InvalidArgumentError(absl::StrCat(
         "config: web.static_dir: not a directory: ", options.static_dir));
   }
+  for (const auto& [path, html] : options.pages) {
+    struct stat st;
+    if (stat((options.static_dir + path).c_str(), &st) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: web.static_dir: ", options.static_dir, path,
+          " would hide the composed page ", path,
+          " (pages come from web.pages_dir)"));
+    }
+  }
   if (options.tls_cert_path.empty() != options.tls_key_path.empty()) {
     return absl::InvalidArgumentError(
         "config: web.tls_cert and web.tls_key go together");
@@ -151,6 +161,18 @@ absl::StatusOr<std::unique_ptr<HttpFront>> HttpFront::Start(
             absl::EndsWith(req.path, ".html") || absl::EndsWith(req.path, "/");
         res.set_header("Cache-Control", page ? "no-store" : "no-cache");
       });
+
+  // The composed pages: no file of static_dir has their names (checked
+  // above), so httplib's file handler passes them on to these.
+  for (const auto& [path, html] : options.pages) {
+    auto serve = [page = html](const httplib::Request&,
+                               httplib::Response& res) {
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(page, "text/html; charset=utf-8");
+    };
+    server->Get(absl::StrReplaceAll(path, {{".", "\\."}}), serve);
+    if (path == "/index.html") server->Get("/", serve);
+  }
 
   const std::vector<std::string> proxies = options.trusted_proxies;
   auto api_handler = [api, proxies](const httplib::Request& req,

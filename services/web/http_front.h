@@ -4,10 +4,13 @@
 //
 // It serves:
 //   /api/...   the JSON API (api.h), every method, through Api::Handle;
+//   pages      the portal's pages, composed once at start-up
+//              (page_layout.h) and given in `pages`, GET and HEAD only;
+//              "/" is /index.html;
 //   the rest   the files of the static directory (services/web/static: the
-//              portal's pages, CSS and JS), GET and HEAD only; "/" is
-//              index.html. A path that is no file is 404 with a short
-//              Chinese page; a request body over max_body_bytes is 413.
+//              portal's CSS and JS), GET and HEAD only. A path that is no
+//              file is 404 with a short Chinese page; a request body over
+//              max_body_bytes is 413.
 // Every answer carries the security headers of issue 15 item 3: the strict
 // Content-Security-Policy of web-contract.md, X-Frame-Options DENY,
 // X-Content-Type-Options nosniff, Referrer-Policy no-referrer; the API's
@@ -25,6 +28,7 @@
 #define CASERELAY_SERVICES_WEB_HTTP_FRONT_H_
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -50,6 +54,8 @@ inline constexpr char kContentSecurityPolicy[] =
 struct HttpFrontOptions {
   config::HostPort listen;  // port 0: a free port
   std::string static_dir;   // the portal's files
+  // The composed pages by URL path ("/index.html" -> the HTML).
+  std::map<std::string, std::string> pages;
   // Both set: HTTPS with this PEM certificate chain and key; both empty:
   // plain HTTP (local runs, or TLS ended by a proxy in front).
   std::string tls_cert_path;
@@ -70,7 +76,8 @@ std::string ClientAddress(const std::string& peer,
 class HttpFront {
  public:
   // Binds, starts serving on its own threads and returns. INVALID_ARGUMENT
-  // for a static_dir that is not a directory, one of the TLS paths without
+  // for a static_dir that is not a directory or holds a file of a page's
+  // name (it would hide the composed page), one of the TLS paths without
   // the other, or a certificate/key OpenSSL refuses; UNAVAILABLE when the
   // address cannot be bound. `api` and `metrics` are not owned and must
   // outlive the HttpFront.

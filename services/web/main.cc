@@ -25,6 +25,7 @@
 #include "services/web/api.h"
 #include "services/web/backends.h"
 #include "services/web/http_front.h"
+#include "services/web/page_layout.h"
 #include "services/web/session.h"
 #include "services/web/settings.h"
 
@@ -142,6 +143,13 @@ int Run(int argc, char** argv) {
   HttpFrontOptions front_options;
   front_options.listen = cfg->GetHostPort("web.listen");
   front_options.static_dir = cfg->GetPath("web.static_dir");
+  auto pages = ComposePages(cfg->GetPath("web.pages_dir"));
+  if (!pages.ok()) {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+                    "config: web.pages_dir: ", pages.status().message())),
+                2);
+  }
+  front_options.pages = *std::move(pages);
   front_options.tls_cert_path = cfg->GetString("web.tls_cert");
   front_options.tls_key_path = cfg->GetString("web.tls_key");
   front_options.max_body_bytes = api_options.max_body_bytes;

@@ -23,7 +23,10 @@ std::vector<config::Setting> Settings() {
        "the portal's HTTP(S) address; port 0 picks a free port (see "
        "endpoints.file)"},
       {"web.static_dir", T::kPath, "services/web/static", false,
-       "the portal's pages, CSS and JS, served at /"},
+       "the portal's CSS and JS, served at /"},
+      {"web.pages_dir", T::kPath, "services/web/pages", false,
+       "the portal's layout.html and one body fragment per page, composed "
+       "once at start-up and served at /"},
       {"web.tls_cert", T::kPath, "", false,
        "PEM certificate chain; with web.tls_key the portal speaks HTTPS"},
       {"web.tls_key", T::kPath, "", false, "PEM key of web.tls_cert"},

@@ -30,6 +30,7 @@ absl::Status System::StartWeb() {
       {"admin.listen", "127.0.0.1:0"},
       {"endpoints.file", endpoints},
       {"web.static_dir", src + "/services/web/static"},
+      {"web.pages_dir", src + "/services/web/pages"},
       {"web.secret_path", secret},
       {"regions.path", src + "/data/regions/regions.tsv"},
       {"offices.dir", src + "/data/offices"},

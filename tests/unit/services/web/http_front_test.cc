@@ -9,6 +9,7 @@
 
 #include <httplib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <functional>
 #include <memory>
@@ -184,6 +185,8 @@ TEST_F(HttpFrontTest, StartRefusesWhatCannotServe) {
          o->tls_cert_path = "/etc/hostname";
          o->tls_key_path = "/etc/hostname";
        }},
+      {"c2: a file of static_dir that would hide a composed page",
+       [](HttpFrontOptions* o) { o->pages["/index.html"] = "<p>page</p>"; }},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.why);
@@ -192,6 +195,45 @@ TEST_F(HttpFrontTest, StartRefusesWhatCannotServe) {
     EXPECT_EQ(HttpFront::Start(options, &api_, &registry_).status().code(),
               absl::StatusCode::kInvalidArgument);
   }
+}
+
+// The pages composed at start-up (page_layout.h) are served at their path,
+// index.html also at /, like the files were: HTML, never cached, with the
+// security headers; other methods than GET and HEAD are 405.
+TEST_F(HttpFrontTest, ServesTheComposedPages) {
+  ASSERT_EQ(unlink((static_dir_ + "/index.html").c_str()), 0);
+  HttpFrontOptions options = Options();
+  options.pages["/index.html"] = "<title>网上信访</title>";
+  options.pages["/case.html"] = "<title>我的信访事项</title>";
+  ASSERT_NO_FATAL_FAILURE(Start(options));
+  httplib::Client client("127.0.0.1", front_->port());
+  struct Row {
+    const char* path;
+    const char* body;
+  };
+  for (const Row& row : {Row{"/", "<title>网上信访</title>"},
+                         Row{"/index.html", "<title>网上信访</title>"},
+                         Row{"/case.html", "<title>我的信访事项</title>"}}) {
+    SCOPED_TRACE(row.path);
+    auto res = client.Get(row.path);
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, row.body);
+    EXPECT_EQ(res->get_header_value("Content-Type"),
+              "text/html; charset=utf-8");
+    EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+    ExpectSecurityHeaders(*res);
+    auto head = client.Head(row.path);
+    ASSERT_TRUE(head) << httplib::to_string(head.error());
+    EXPECT_EQ(head->status, 200);
+  }
+  // A path that only looks like a page ('.' is no wildcard).
+  auto near = client.Get("/caseXhtml");
+  ASSERT_TRUE(near) << httplib::to_string(near.error());
+  EXPECT_EQ(near->status, 404);
+  auto post = client.Post("/case.html", "a=b", "text/plain");
+  ASSERT_TRUE(post) << httplib::to_string(post.error());
+  EXPECT_EQ(post->status, 405);
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 // accessibility rules of GB/T 37668 / WCAG 2.1 AA (language, labels, skip
 // link, zoom, contrast) and 适老化 (大字版). Each row names its rule.
 //
-// The pages are our own files, so simple patterns read them; a page that
+// The pages are our own files, composed by the gateway at start-up from
+// services/web/pages (page_layout.h); the test composes them the same way
+// and reads what a browser gets, so simple patterns read them; a page that
 // needs a real browser to judge (focus order, what a screen reader says)
 // is left to the browser tests (tests/browser, axe-core).
 
@@ -21,12 +23,15 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "services/web/page_layout.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 const fs::path kStatic = fs::path(CASERELAY_SOURCE_DIR) / "services/web/static";
+const fs::path kPagesDir =
+    fs::path(CASERELAY_SOURCE_DIR) / "services/web/pages";
 
 std::string Read(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -62,11 +67,31 @@ const std::vector<std::string> kPages = {"index.html",   "submit.html",
                                          "receipt.html", "lookup.html",
                                          "case.html",    "error.html"};
 
+// The pages as the gateway serves them: composed from services/web/pages.
+const std::map<std::string, std::string>& Composed() {
+  static const auto* const kComposed = [] {
+    auto pages = caserelay::web::ComposePages(kPagesDir.string());
+    EXPECT_TRUE(pages.ok()) << pages.status();
+    return new std::map<std::string, std::string>(
+        pages.ok() ? *pages : std::map<std::string, std::string>());
+  }();
+  return *kComposed;
+}
+
+// The composed page `page` ("submit.html"); "" if there is none.
+std::string Page(const std::string& page) {
+  auto it = Composed().find("/" + page);
+  return it == Composed().end() ? "" : it->second;
+}
+
 TEST(StaticPagesTest, EveryPageOfTheContractExists) {
   for (const std::string& page : kPages) {
-    EXPECT_TRUE(fs::is_regular_file(kStatic / page))
-        << page << " (web-contract.md Pages)";
+    EXPECT_FALSE(Page(page).empty()) << page << " (web-contract.md Pages)";
+    // A file of the page's name in static/ would hide the composed page.
+    EXPECT_FALSE(fs::exists(kStatic / page))
+        << page << " belongs in services/web/pages (page_layout.h)";
   }
+  EXPECT_EQ(Composed().size(), kPages.size());
   EXPECT_TRUE(fs::is_regular_file(kStatic / "css/portal.css"))
       << "one shared CSS (issue 15)";
 }
@@ -111,7 +136,7 @@ const PageRule kPageRules[] = {
 
 TEST(StaticPagesTest, EveryPageKeepsThePageRules) {
   for (const std::string& page : kPages) {
-    const std::string html = Read(kStatic / page);
+    const std::string html = Page(page);
     for (const PageRule& row : kPageRules) {
       const bool found =
           std::regex_search(html, std::regex(row.pattern, std::regex::icase));
@@ -126,7 +151,7 @@ TEST(StaticPagesTest, EveryPageKeepsThePageRules) {
 // call (regions.js, submit.js, case_actions.js) and checked by axe-core.
 TEST(StaticPagesTest, EveryFormControlHasALabel) {
   for (const std::string& page : kPages) {
-    const std::string html = Read(kStatic / page);
+    const std::string html = Page(page);
     const std::vector<std::string> labelled =
         All(html, R"re(<label[^>]*\bfor="([^"]+)")re");
     const std::set<std::string> labels(labelled.begin(), labelled.end());
@@ -151,7 +176,7 @@ TEST(StaticPagesTest, EveryFormControlHasALabel) {
 // and errors the scripts fill, ids the scripts create: "-count", "-error").
 TEST(StaticPagesTest, DescribedByNamesExistingElements) {
   for (const std::string& page : kPages) {
-    const std::string html = Read(kStatic / page);
+    const std::string html = Page(page);
     const std::vector<std::string> ids_found =
         All(html, R"re(\bid="([^"]+)")re");
     const std::set<std::string> ids(ids_found.begin(), ids_found.end());
@@ -166,11 +191,30 @@ TEST(StaticPagesTest, DescribedByNamesExistingElements) {
   }
 }
 
+// A browser that runs no script closes no door: letters, visits and phone
+// stay channels of petitioning (DOMAIN.md "Channels", Regulation Art. 17),
+// so a page that needs script says so politely in a <noscript> note and
+// names those ways.
+TEST(StaticPagesTest, NoScriptNotesArePoliteAndNameTheOtherWays) {
+  int notes = 0;
+  for (const std::string& page : kPages) {
+    for (const std::string& note :
+         All(Page(page), R"re(<noscript>([\s\S]*?)</noscript>)re")) {
+      ++notes;
+      for (const char* word : {"抱歉", "请您", "来信", "来访", "电话"}) {
+        EXPECT_NE(note.find(word), std::string::npos)
+            << page << ": the <noscript> note lacks " << word;
+      }
+    }
+  }
+  EXPECT_EQ(notes, 3) << "submit, lookup and case need script";
+}
+
 // The scripts a page loads exist, and so does every module they import.
 TEST(StaticPagesTest, EveryScriptAndImportExists) {
   for (const std::string& page : kPages) {
     for (const std::string& src :
-         All(Read(kStatic / page), R"re(<script[^>]*\bsrc="/([^"]+)")re")) {
+         All(Page(page), R"re(<script[^>]*\bsrc="/([^"]+)")re")) {
       EXPECT_TRUE(fs::is_regular_file(kStatic / src))
           << page << " loads a missing " << src;
     }
