@@ -67,6 +67,11 @@ inline constexpr char kOfficeMetadata[] = "x-caserelay-office";
 inline constexpr char kClientAddressMetadata[] = "x-caserelay-client-address";
 inline constexpr char kPetitionerCaseMetadata[] =
     "x-caserelay-petitioner-case";
+// Trailing (answer) metadata of a throttled call's RESOURCE_EXHAUSTED:
+// whole seconds until the caller may try again (notification's
+// SendPhoneCode sets it; the gateway turns it into Retry-After). A service
+// sends it; it is no request key, so the rules above do not apply to it.
+inline constexpr char kRetryAfterMetadata[] = "x-caserelay-retry-after";
 
 // Tells which principal a call's transport proves.
 //

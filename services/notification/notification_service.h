@@ -61,10 +61,6 @@ inline const std::vector<std::string>& ColumnFamilies() {
   return *kFamilies;
 }
 
-// Trailing metadata of SendPhoneCode's RESOURCE_EXHAUSTED: whole seconds
-// until a code may be asked for again.
-inline constexpr char kRetryAfterMetadata[] = "x-caserelay-retry-after";
-
 class NotificationServiceImpl final
     : public caserelay::v1::NotificationService::Service,
       public service::EventHandler {
@@ -89,7 +85,7 @@ class NotificationServiceImpl final
   // x-caserelay-client-address (common/peer/client_address.h;
   // INVALID_ARGUMENT when that is no IP literal). RESOURCE_EXHAUSTED
   // carries the seconds to wait in the trailing metadata
-  // kRetryAfterMetadata. Defined in phone_code_handlers.cc.
+  // rpc::kRetryAfterMetadata (common/rpc/auth.h). Defined in phone_code_handlers.cc.
   grpc::Status SendPhoneCode(
       grpc::ServerContext* ctx, const caserelay::v1::SendPhoneCodeRequest* req,
       caserelay::v1::SendPhoneCodeResponse* resp) override;

@@ -41,7 +41,7 @@ grpc::Status NotificationServiceImpl::SendPhoneCode(
   absl::StatusOr<SentCode> sent = phone_codes_->Send(req->phone(), *address);
   if (!sent.ok()) {
     if (auto after = sent.status().GetPayload(kRetryAfterPayload)) {
-      ctx->AddTrailingMetadata(kRetryAfterMetadata, std::string(*after));
+      ctx->AddTrailingMetadata(rpc::kRetryAfterMetadata, std::string(*after));
     }
     return rpc::ToGrpc(sent.status());
   }

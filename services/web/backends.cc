@@ -65,7 +65,7 @@ class GrpcBackends : public Backends {
     RpcResult result;
     result.status = rpc(&ctx);
     const auto& trailers = ctx.GetServerTrailingMetadata();
-    auto it = trailers.find(kRetryAfterMetadata);
+    auto it = trailers.find(rpc::kRetryAfterMetadata);
     int seconds = 0;
     if (it != trailers.end() &&
         absl::SimpleAtoi(

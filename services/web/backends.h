@@ -32,7 +32,7 @@ struct CallMeta {
 };
 
 // A call's status and the seconds the service asked to wait before the
-// next try (trailing metadata x-caserelay-retry-after; 0: none).
+// next try (trailing metadata rpc::kRetryAfterMetadata; 0: none).
 struct RpcResult {
   grpc::Status status;
   int retry_after_seconds = 0;
@@ -59,9 +59,6 @@ class Backends {
   virtual RpcResult Act(const CallMeta& meta, const v1::ActRequest& request,
                         v1::CaseView* response) = 0;
 };
-
-// The trailing metadata key of a throttled answer's wait, in seconds.
-inline constexpr char kRetryAfterMetadata[] = "x-caserelay-retry-after";
 
 struct GrpcBackendsOptions {
   std::shared_ptr<grpc::Channel> intake;
