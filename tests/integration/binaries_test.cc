@@ -103,6 +103,13 @@ TEST(WebConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
       write("open.secret", std::string(40, 'o'), 0644);
   const std::string short_secret = write("short.secret", "tooshort", 0600);
   const std::string token = write("token", "t0ken\n", 0600);
+  // The real layout without any page's fragment.
+  const std::string layout_only = dir.path() + "/pages";
+  mkdir(layout_only.c_str(), 0755);
+  {
+    std::ifstream layout(src + "/services/web/pages/layout.html");
+    std::ofstream(layout_only + "/layout.html") << layout.rdbuf();
+  }
   const std::string peers = absl::StrCat(
       "regions.path = ", src, "/data/regions/regions.tsv\n",
       "offices.dir = ", src, "/data/offices\n",
@@ -139,6 +146,10 @@ TEST(WebConfigTest, RefusesToStartWithOneLineNamingTheSetting) {
        absl::StrCat(peers, tokens, "web.secret_path = ", good_secret,
                     "\nweb.max_body_bytes = 10\n"),
        "web.max_body_bytes"},
+      {"c2: a pages directory lacking the pages' fragments (page_layout.h)",
+       absl::StrCat(peers, tokens, "web.secret_path = ", good_secret,
+                    "\nweb.pages_dir = ", layout_only, "\n"),
+       "web.pages_dir"},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.why);
