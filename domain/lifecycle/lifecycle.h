@@ -280,6 +280,13 @@ class Lifecycle {
   absl::StatusOr<std::vector<PetitionerOption>> PetitionerOptions(
       const caserelay::v1::RoutingCaseRecord& record, absl::Time now) const;
 
+  // The petitioner's actions the case's state has a row for whose window
+  // ended at or before `now` (issue 15 item 2: the page says why it no
+  // longer offers them), in the order RATE, REQUEST_REVIEW,
+  // REQUEST_REREVIEW; the reason is PetitionerMay's refusal.
+  std::vector<PetitionerClosedOption> PetitionerClosed(
+      const caserelay::v1::RoutingCaseRecord& record, absl::Time now) const;
+
   // The option of `action` if the petitioner may take it now;
   // FAILED_PRECONDITION with a plain-Chinese reason for the petitioner
   // otherwise (not at this stage, rated already, the window ended on a

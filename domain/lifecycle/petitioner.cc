@@ -38,8 +38,7 @@ const char* Verb(v1::CaseAction action) {
 
 // Why the action is not open at this stage (the table has no row from the
 // state), for the petitioner.
-std::string NotAtThisStage(v1::CaseAction action, v1::CaseState state,
-                           const v1::CaseView& view) {
+std::string NotAtThisStage(v1::CaseAction action, v1::CaseState state) {
   switch (state) {
     case v1::CASE_STATE_NOT_ACCEPTED:
     case v1::CASE_STATE_CLOSED:
@@ -47,13 +46,6 @@ std::string NotAtThisStage(v1::CaseAction action, v1::CaseState state,
     case v1::CASE_STATE_LINKED:
       return absl::StrCat("本事项已不予受理、办结或终结，不能再", Verb(action),
                           "。");
-    case v1::CASE_STATE_EVALUATED:
-      if (action == v1::CASE_ACTION_EVALUATE) {
-        return view.rated_by_petitioner()
-                   ? "您已对处理意见作过评价，不能重复评价。"
-                   : "本事项已记录满意度评价，不能重复评价。";
-      }
-      break;
     case v1::CASE_STATE_REVIEW_REQUESTED:
     case v1::CASE_STATE_REREVIEW_REQUESTED:
     case v1::CASE_STATE_HEARING:
@@ -99,7 +91,68 @@ std::string WindowEnded(v1::CaseAction action,
                       "届满。");
 }
 
+// EVALUATE from EVALUATED when the rating there is the petitioner's own:
+// they rate once (the table's row is for an office-entered rating).
+bool RatedByThePetitioner(v1::CaseAction action, const v1::CaseView& view) {
+  return action == v1::CASE_ACTION_EVALUATE &&
+         view.state() == v1::CASE_STATE_EVALUATED &&
+         view.rated_by_petitioner();
+}
+
+// The end of the action's window, if the case has it and it is known.
+std::optional<absl::Time> WindowEnd(v1::CaseAction action,
+                                    const v1::CaseView& view) {
+  const v1::PetitionerWindow& window = view.window();
+  if (window.request() != WindowOf(action) || !window.has_ends_at()) {
+    return std::nullopt;
+  }
+  return FromProto(window.ends_at());
+}
+
+constexpr v1::CaseAction kPetitionerActions[] = {
+    v1::CASE_ACTION_EVALUATE, v1::CASE_ACTION_REQUEST_REVIEW,
+    v1::CASE_ACTION_REQUEST_REREVIEW};
+
 }  // namespace
+
+std::string StateText(v1::CaseState state) {
+  switch (state) {
+    case v1::CASE_STATE_RECEIVED:
+      return "已收到，等待登记";
+    case v1::CASE_STATE_REGISTERED:
+      return "已登记，等待转送";
+    case v1::CASE_STATE_TRANSFERRED:
+      return "已转送，等待受理";
+    case v1::CASE_STATE_ASSIGNED:
+      return "已交办，等待受理";
+    case v1::CASE_STATE_ACCEPTED:
+      return "已受理，正在办理";
+    case v1::CASE_STATE_NOT_ACCEPTED:
+      return "不予受理";
+    case v1::CASE_STATE_EXTENDED:
+      return "已延期，正在办理";
+    case v1::CASE_STATE_REPLIED:
+      return "已出具处理意见";
+    case v1::CASE_STATE_EVALUATED:
+      return "已出具处理意见，已评价";
+    case v1::CASE_STATE_REVIEW_REQUESTED:
+      return "复查中";
+    case v1::CASE_STATE_REVIEWED:
+      return "已出具复查意见";
+    case v1::CASE_STATE_REREVIEW_REQUESTED:
+      return "复核中";
+    case v1::CASE_STATE_HEARING:
+      return "复核中（听证）";
+    case v1::CASE_STATE_TERMINATED:
+      return "已出具复核意见，信访事项终结";
+    case v1::CASE_STATE_CLOSED:
+      return "已办结";
+    case v1::CASE_STATE_LINKED:
+      return "已与同一事项合并办理";
+    default:
+      return "";
+  }
+}
 
 v1::PetitionerAction PetitionerActionOf(v1::CaseAction action) {
   switch (action) {
@@ -145,14 +198,18 @@ absl::StatusOr<PetitionerOption> Lifecycle::PetitionerMay(
   const v1::CaseView& view = record.view();
   if (FindTransition(view.state(), action) == nullptr) {
     return absl::FailedPreconditionError(
-        NotAtThisStage(action, view.state(), view));
+        NotAtThisStage(action, view.state()));
   }
-  const v1::PetitionerWindow& window = view.window();
-  if (window.request() == WindowOf(action) && window.has_ends_at()) {
-    if (now >= FromProto(window.ends_at())) {
-      return absl::FailedPreconditionError(WindowEnded(action, window));
+  if (RatedByThePetitioner(action, view)) {
+    return absl::FailedPreconditionError(
+        "您已对处理意见作过评价，不能重复评价。");
+  }
+  if (std::optional<absl::Time> end = WindowEnd(action, view)) {
+    if (now >= *end) {
+      return absl::FailedPreconditionError(
+          WindowEnded(action, view.window()));
     }
-    option.until = FromProto(window.ends_at());
+    option.until = *end;
   }
   if (action != v1::CASE_ACTION_EVALUATE) {
     const std::string& decider = action == v1::CASE_ACTION_REQUEST_REVIEW
@@ -174,9 +231,7 @@ absl::StatusOr<PetitionerOption> Lifecycle::PetitionerMay(
 absl::StatusOr<std::vector<PetitionerOption>> Lifecycle::PetitionerOptions(
     const v1::RoutingCaseRecord& record, absl::Time now) const {
   std::vector<PetitionerOption> options;
-  for (v1::CaseAction action :
-       {v1::CASE_ACTION_EVALUATE, v1::CASE_ACTION_REQUEST_REVIEW,
-        v1::CASE_ACTION_REQUEST_REREVIEW}) {
+  for (v1::CaseAction action : kPetitionerActions) {
     absl::StatusOr<PetitionerOption> option =
         PetitionerMay(action, record, now);
     if (option.ok()) {
@@ -186,6 +241,23 @@ absl::StatusOr<std::vector<PetitionerOption>> Lifecycle::PetitionerOptions(
     }
   }
   return options;
+}
+
+std::vector<PetitionerClosedOption> Lifecycle::PetitionerClosed(
+    const v1::RoutingCaseRecord& record, absl::Time now) const {
+  std::vector<PetitionerClosedOption> closed;
+  const v1::CaseView& view = record.view();
+  for (v1::CaseAction action : kPetitionerActions) {
+    if (FindTransition(view.state(), action) == nullptr ||
+        RatedByThePetitioner(action, view)) {
+      continue;
+    }
+    std::optional<absl::Time> end = WindowEnd(action, view);
+    if (!end.has_value() || now < *end) continue;
+    closed.push_back({PetitionerActionOf(action),
+                      WindowEnded(action, view.window()), *end});
+  }
+  return closed;
 }
 
 absl::StatusOr<Command> Lifecycle::PetitionerCommand(

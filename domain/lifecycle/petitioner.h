@@ -8,7 +8,9 @@
 //
 // The rating window (评价期限) is the opinion's window: the petitioner may
 // rate the 处理意见 while they may still ask for its 复查 (Art. 35's 30
-// days from receipt), and once (the table: REPLIED -> EVALUATED).
+// days from receipt), and once (the table: REPLIED -> EVALUATED, and
+// EVALUATED -> EVALUATED over an office-entered rating: the petitioner's
+// own replaces it as the source of 参评率/满意率, issue 15 item 2).
 //
 // Refusals are for the petitioner (the portal shows them): plain Chinese,
 // FAILED_PRECONDITION, naming the window's last day where one ended.
@@ -42,11 +44,27 @@ struct PetitionerOption {
   std::vector<ReviewOrgan> organs;
 };
 
+// An action that was open and whose window has ended (issue 15 item 2:
+// the page says why it is no longer offered).
+struct PetitionerClosedOption {
+  caserelay::v1::PetitionerAction action =
+      caserelay::v1::PETITIONER_ACTION_UNSPECIFIED;
+  // Why, for the petitioner: the same plain-Chinese text PetitionerMay's
+  // refusal gives, naming the window's last day and its article.
+  std::string reason;
+  absl::Time closed_at;  // the window's end
+};
+
 // The petitioner's action for a life-cycle action: RATE for EVALUATE,
 // REQUEST_REVIEW, REQUEST_REREVIEW; UNSPECIFIED for every other action
 // (a petitioner takes none of them).
 caserelay::v1::PetitionerAction PetitionerActionOf(
     caserelay::v1::CaseAction action);
+
+// A case's state in plain Chinese for the petitioner ("已受理，正在办理"
+// etc.; "" for UNSPECIFIED or an unknown value): the one text routing's
+// PetitionerView and intake's GetCaseStatus answer both carry.
+std::string StateText(caserelay::v1::CaseState state);
 
 // "满意", "基本满意", "不满意"; "" for UNSPECIFIED or an unknown value.
 std::string SatisfactionText(caserelay::v1::Satisfaction satisfaction);

@@ -14,6 +14,7 @@
 #include "common/store/store.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "domain/lifecycle/petitioner.h"
 #include "services/intake/identity_key.h"
 #include "services/intake/petitioner_vault.h"
 
@@ -289,6 +290,9 @@ absl::StatusOr<caserelay::v1::GetCaseStatusResponse> IntakeServiceImpl::LookUp(
   caserelay::v1::GetCaseStatusResponse resp;
   resp.set_case_number(r.case_number());
   resp.set_state(r.state());
+  // The same plain-Chinese text routing's PetitionerView carries (issue 15
+  // item 2): the portal shows it before routing has registered the case.
+  resp.set_state_text(lifecycle::StateText(r.state()));
   if (r.has_window()) *resp.mutable_window() = r.window();
   resp.set_office_code(r.office_code());
   resp.set_office_name(r.office_name());

@@ -54,14 +54,16 @@ grpc::Status RoutingServiceImpl::GetPetitionerView(
   if (!record->has_value()) return NoCase(req->case_id());
   auto history = cases_.History(req->case_id());
   if (!history.ok()) return rpc::ToGrpc(history.status());
-  auto options =
-      parts_.lifecycle->PetitionerOptions(**record, context_.clock->Now());
+  const absl::Time now = context_.clock->Now();
+  auto options = parts_.lifecycle->PetitionerOptions(**record, now);
   if (!options.ok()) return rpc::ToGrpc(options.status());
   const caserelay::v1::RoutingCaseRecord& kept = **record;
-  auto view = BuildPetitionerView(kept, *history, *options,
-                                  [this, &kept](const std::string& code) {
-                                    return NameForPetitioner(kept, code);
-                                  });
+  auto view = BuildPetitionerView(
+      kept, *history, *options,
+      [this, &kept](const std::string& code) {
+        return NameForPetitioner(kept, code);
+      },
+      parts_.lifecycle->PetitionerClosed(kept, now));
   if (!view.ok()) return rpc::ToGrpc(view.status());
   *resp = *std::move(view);
   return grpc::Status::OK;

@@ -122,45 +122,6 @@ std::string StepText(const v1::CaseEvent& e, const std::string& actor,
 
 }  // namespace
 
-std::string StateText(v1::CaseState state) {
-  switch (state) {
-    case v1::CASE_STATE_RECEIVED:
-      return "已收到，等待登记";
-    case v1::CASE_STATE_REGISTERED:
-      return "已登记，等待转送";
-    case v1::CASE_STATE_TRANSFERRED:
-      return "已转送，等待受理";
-    case v1::CASE_STATE_ASSIGNED:
-      return "已交办，等待受理";
-    case v1::CASE_STATE_ACCEPTED:
-      return "已受理，正在办理";
-    case v1::CASE_STATE_NOT_ACCEPTED:
-      return "不予受理";
-    case v1::CASE_STATE_EXTENDED:
-      return "已延期，正在办理";
-    case v1::CASE_STATE_REPLIED:
-      return "已出具处理意见";
-    case v1::CASE_STATE_EVALUATED:
-      return "已出具处理意见，已评价";
-    case v1::CASE_STATE_REVIEW_REQUESTED:
-      return "复查中";
-    case v1::CASE_STATE_REVIEWED:
-      return "已出具复查意见";
-    case v1::CASE_STATE_REREVIEW_REQUESTED:
-      return "复核中";
-    case v1::CASE_STATE_HEARING:
-      return "复核中（听证）";
-    case v1::CASE_STATE_TERMINATED:
-      return "已出具复核意见，信访事项终结";
-    case v1::CASE_STATE_CLOSED:
-      return "已办结";
-    case v1::CASE_STATE_LINKED:
-      return "已与同一事项合并办理";
-    default:
-      return "";
-  }
-}
-
 std::string DeadlineText(v1::DeadlineKind kind) {
   switch (kind) {
     case v1::DEADLINE_KIND_TRANSFER:
@@ -199,7 +160,8 @@ absl::StatusOr<v1::PetitionerView> BuildPetitionerView(
     const v1::RoutingCaseRecord& record,
     const std::vector<std::string>& history,
     const std::vector<lifecycle::PetitionerOption>& options,
-    const OfficeNamer& office_name) {
+    const OfficeNamer& office_name,
+    const std::vector<lifecycle::PetitionerClosedOption>& closed) {
   auto name = [&office_name](const std::string& code) {
     std::optional<std::string> n =
         code.empty() ? std::nullopt : office_name(code);
@@ -209,7 +171,7 @@ absl::StatusOr<v1::PetitionerView> BuildPetitionerView(
   v1::PetitionerView view;
   view.set_case_id(c.case_id());
   view.set_state(c.state());
-  view.set_state_text(StateText(c.state()));
+  view.set_state_text(lifecycle::StateText(c.state()));
   view.set_office_name(name(c.office_code()));
   *view.mutable_received_at() = c.received_at();
   view.set_title(c.matter().title());
@@ -273,6 +235,12 @@ absl::StatusOr<v1::PetitionerView> BuildPetitionerView(
       o->set_office_code(organ.office.code);
       o->set_office_name(organ.office.name);
     }
+  }
+  for (const lifecycle::PetitionerClosedOption& option : closed) {
+    v1::PetitionerView::ClosedAction* a = view.add_closed_actions();
+    a->set_action(option.action);
+    a->set_text(option.reason);
+    *a->mutable_closed_at() = time::ToProto(option.closed_at);
   }
   return view;
 }

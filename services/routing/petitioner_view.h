@@ -36,8 +36,6 @@ inline constexpr char kUnnamedOffice[] = "有关机关";
 using OfficeNamer =
     std::function<std::optional<std::string>(const std::string& code)>;
 
-// "已受理，正在办理" etc.; "" for UNSPECIFIED or an unknown value.
-std::string StateText(caserelay::v1::CaseState state);
 // "受理告知期限" etc.; "" for a kind the petitioner is not shown
 // (RESULT_REPORT, SUPERVISION_REPLY: between offices).
 std::string DeadlineText(caserelay::v1::DeadlineKind kind);
@@ -45,13 +43,16 @@ std::string DeadlineText(caserelay::v1::DeadlineKind kind);
 std::string OutcomeText(caserelay::v1::Outcome outcome);
 
 // The view of `record` with its `history` (every Envelope as stored,
-// oldest first) and the petitioner's `options` now. DATA_LOSS if an event
-// of the history does not parse.
+// oldest first), the petitioner's `options` now and the actions whose
+// window has `closed` (closed_actions, with the life cycle's reason); the
+// state text is lifecycle::StateText's. DATA_LOSS if an event of the
+// history does not parse.
 absl::StatusOr<caserelay::v1::PetitionerView> BuildPetitionerView(
     const caserelay::v1::RoutingCaseRecord& record,
     const std::vector<std::string>& history,
     const std::vector<lifecycle::PetitionerOption>& options,
-    const OfficeNamer& office_name);
+    const OfficeNamer& office_name,
+    const std::vector<lifecycle::PetitionerClosedOption>& closed = {});
 
 }  // namespace caserelay::routing
 

@@ -4,6 +4,7 @@
 // petitioner's command. Each row cites its rule.
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -58,10 +59,11 @@ TEST(PetitionerOptionsTest, OfferedPerStateInsideTheWindows) {
            {"table REPLIED->EVALUATED (rating) and Art. 35 (复查)",
             v1::CASE_STATE_REPLIED,
             {v1::PETITIONER_ACTION_RATE, v1::PETITIONER_ACTION_REQUEST_REVIEW}},
-           {"rated once (the table has no EVALUATE from EVALUATED); 复查 "
-            "still open (Art. 35)",
+           {"issue 15 item 2: an office-entered rating (CaseBuilder's "
+            "EVALUATED) is replaced by the petitioner's own; 复查 still "
+            "open (Art. 35)",
             v1::CASE_STATE_EVALUATED,
-            {v1::PETITIONER_ACTION_REQUEST_REVIEW}},
+            {v1::PETITIONER_ACTION_RATE, v1::PETITIONER_ACTION_REQUEST_REVIEW}},
            {"复查 under way: nothing for the petitioner",
             v1::CASE_STATE_REVIEW_REQUESTED,
             {}},
@@ -164,8 +166,6 @@ TEST(PetitionerOptionsTest, RefusalsAtTheWrongStageAreInChinese) {
            {"Art. 36: 复核 only after the review decision",
             v1::CASE_STATE_REPLIED, v1::CASE_ACTION_REQUEST_REREVIEW,
             C::kFailedPrecondition, "复查意见出具后"},
-           {"rated once", v1::CASE_STATE_EVALUATED, v1::CASE_ACTION_EVALUATE,
-            C::kFailedPrecondition, "不能重复评价"},
            {"an office's action is never the petitioner's",
             v1::CASE_STATE_ACCEPTED, v1::CASE_ACTION_REPLY,
             C::kPermissionDenied, "a petitioner may not take"},
@@ -216,6 +216,136 @@ TEST(PetitionerApplyTest, ThePetitionersRatingIsRecordedAsTheirs) {
       builder.InState(v1::CASE_STATE_EVALUATED, China(2026, 3, 2, 9));
   ASSERT_TRUE(office.ok()) << office.status();
   EXPECT_FALSE(office->record.view().rated_by_petitioner());
+}
+
+TEST(PetitionerApplyTest, ThePetitionersOwnRatingReplacesAnOfficeEnteredOne) {
+  // Issue 15 item 2: the petitioner's own rating replaces the office-entered
+  // one as the source of 参评率/满意率 — once, inside the rating window (the
+  // opinion's window, Art. 35); an office never rates twice.
+  struct Row {
+    const char* rule;
+    bool first_by_petitioner;  // whose rating the EVALUATED case has
+    bool now_by_petitioner;    // who rates again
+    bool after_window;
+    C code;
+    const char* reason;  // in the refusal; "" when accepted
+  };
+  CaseBuilder builder;
+  BuildOptions served;
+  served.served = true;
+  for (const Row& row : std::vector<Row>{
+           {"issue 15 item 2: the petitioner's own replaces the office's",
+            false, true, false, C::kOk, ""},
+           {"issue 15 item 2: a petitioner rates once", true, true, false,
+            C::kFailedPrecondition, "您已对处理意见作过评价"},
+           {"table EVALUATED->EVALUATED: an office never rates twice", false,
+            false, false, C::kFailedPrecondition, "only the petitioner's own"},
+           {"the rating window is the opinion's window (Art. 35)", false,
+            true, true, C::kFailedPrecondition, "评价期限已过"},
+       }) {
+    absl::StatusOr<Built> built =
+        builder.InState(v1::CASE_STATE_REPLIED, China(2026, 3, 2, 9), served);
+    ASSERT_TRUE(built.ok()) << built.status();
+    v1::RoutingCaseRecord record = built->record;
+    const absl::Time ends =
+        time::FromProto(record.view().window().ends_at());
+    // The first rating: the office's (as CaseBuilder's EVALUATED) or the
+    // petitioner's.
+    Command first = row.first_by_petitioner
+                        ? PetitionerCommand(v1::CASE_ACTION_EVALUATE,
+                                            built->last + absl::Hours(1))
+                        : ValidCommand(v1::CASE_ACTION_EVALUATE,
+                                       record.view().office_code(),
+                                       built->last + absl::Hours(1));
+    first.satisfaction = v1::SATISFACTION_SATISFIED;
+    ASSERT_TRUE(builder.lifecycle().Apply(first, record).ok()) << row.rule;
+    ASSERT_EQ(record.view().state(), v1::CASE_STATE_EVALUATED) << row.rule;
+    ASSERT_EQ(record.view().rated_by_petitioner(), row.first_by_petitioner);
+
+    const absl::Time now =
+        row.after_window ? ends : first.now + absl::Hours(1);
+    Command again = row.now_by_petitioner
+                        ? PetitionerCommand(v1::CASE_ACTION_EVALUATE, now)
+                        : ValidCommand(v1::CASE_ACTION_EVALUATE,
+                                       record.view().office_code(), now);
+    again.satisfaction = v1::SATISFACTION_DISSATISFIED;
+    const v1::RoutingCaseRecord before = record;
+    absl::StatusOr<v1::CaseEvent> event =
+        builder.lifecycle().Apply(again, record);
+    EXPECT_EQ(event.status().code(), row.code) << row.rule << event.status();
+    if (!event.ok()) {
+      EXPECT_THAT(std::string(event.status().message()),
+                  HasSubstr(row.reason))
+          << row.rule;
+      EXPECT_EQ(record.SerializeAsString(), before.SerializeAsString())
+          << row.rule;
+      continue;
+    }
+    EXPECT_TRUE(event->by_petitioner()) << row.rule;
+    EXPECT_EQ(event->satisfaction(), v1::SATISFACTION_DISSATISFIED);
+    EXPECT_EQ(record.view().satisfaction(), v1::SATISFACTION_DISSATISFIED);
+    EXPECT_TRUE(record.view().rated_by_petitioner()) << row.rule;
+    EXPECT_EQ(record.view().state(), v1::CASE_STATE_EVALUATED) << row.rule;
+    // Now rated by the petitioner: no more rating offered.
+    EXPECT_EQ(Offered(builder.lifecycle(), record, now + absl::Hours(1)),
+              std::set<P>{v1::PETITIONER_ACTION_REQUEST_REVIEW})
+        << row.rule;
+  }
+}
+
+TEST(PetitionerClosedTest, AnActionWhoseWindowEndedSaysWhy) {
+  // Issue 15 item 2: after a window passed the page says why the action is
+  // no longer offered; the reason is PetitionerMay's refusal (Arts. 35-36).
+  struct Row {
+    const char* rule;
+    v1::CaseState state;
+    bool after_window;
+    std::vector<std::pair<P, const char*>> want;  // action, in its reason
+  };
+  CaseBuilder builder;
+  BuildOptions served;
+  served.served = true;
+  for (const Row& row : std::vector<Row>{
+           {"inside the window nothing is closed", v1::CASE_STATE_REPLIED,
+            false, {}},
+           {"Art. 35: the rating and the 复查 window ended",
+            v1::CASE_STATE_REPLIED,
+            true,
+            {{v1::PETITIONER_ACTION_RATE, "评价期限已过"},
+             {v1::PETITIONER_ACTION_REQUEST_REVIEW, "第三十五条"}}},
+           {"issue 15 item 2: over an office's rating the petitioner's own "
+            "was open too",
+            v1::CASE_STATE_EVALUATED,
+            true,
+            {{v1::PETITIONER_ACTION_RATE, "评价期限已过"},
+             {v1::PETITIONER_ACTION_REQUEST_REVIEW, "申请复查的期限已过"}}},
+           {"Art. 36: the 复核 window ended", v1::CASE_STATE_REVIEWED, true,
+            {{v1::PETITIONER_ACTION_REQUEST_REREVIEW, "第三十六条"}}},
+           {"a state with no petitioner's action closes nothing",
+            v1::CASE_STATE_REVIEW_REQUESTED, true, {}},
+       }) {
+    absl::StatusOr<Built> built =
+        builder.InState(row.state, China(2026, 3, 2, 9), served);
+    ASSERT_TRUE(built.ok()) << row.rule << ": " << built.status();
+    const v1::PetitionerWindow& window = built->record.view().window();
+    const absl::Time now =
+        row.after_window && window.has_ends_at()
+            ? time::FromProto(window.ends_at())
+            : built->last + absl::Hours(1);
+    std::vector<PetitionerClosedOption> closed =
+        builder.lifecycle().PetitionerClosed(built->record, now);
+    ASSERT_EQ(closed.size(), row.want.size()) << row.rule;
+    for (size_t i = 0; i < closed.size(); ++i) {
+      EXPECT_EQ(closed[i].action, row.want[i].first) << row.rule;
+      EXPECT_THAT(closed[i].reason, HasSubstr(row.want[i].second)) << row.rule;
+      // The window's last day, as the refusal names it.
+      EXPECT_THAT(closed[i].reason,
+                  HasSubstr(ChineseDay(
+                      time::ChinaDay(closed[i].closed_at - absl::Seconds(1)))))
+          << row.rule;
+      EXPECT_EQ(closed[i].closed_at, time::FromProto(window.ends_at()));
+    }
+  }
 }
 
 TEST(PetitionerApplyTest, ARequestGoesToTheOrganThePetitionerNames) {

@@ -223,8 +223,37 @@ TEST(PetitionerViewTest, ThePetitionersOwnRatingAndAnUnnamedHolder) {
 TEST(PetitionerViewTest, EveryStateHasAPlainText) {
   // Issue 15: state in plain Chinese for every state a case can be in.
   for (int s = v1::CASE_STATE_RECEIVED; s <= v1::CASE_STATE_LINKED; ++s) {
-    EXPECT_FALSE(StateText(static_cast<v1::CaseState>(s)).empty()) << s;
+    EXPECT_FALSE(lifecycle::StateText(static_cast<v1::CaseState>(s)).empty())
+        << s;
   }
+}
+
+TEST(PetitionerViewTest, TheStateTextIsTheLifeCyclesOne) {
+  // Issue 15 item 2: one domain function gives the state's text, the one
+  // intake's GetCaseStatus answer carries too.
+  Fixture f = Replied();
+  auto view = BuildPetitionerView(f.record, f.history, {}, Namer);
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(view->state_text(), lifecycle::StateText(f.record.view().state()));
+}
+
+TEST(PetitionerViewTest, AClosedActionCarriesTheLifeCyclesReason) {
+  // Issue 15 item 2: after a window passed the view says why the action is
+  // no longer offered, in the life cycle's words, with the window's end.
+  Fixture f = Replied();
+  const std::string reason =
+      "申请复查的期限已过：处理意见于2026年3月3日送达，应自收到之日起30日内"
+      "申请复查（《信访工作条例》第三十五条），期限已于2026年4月2日届满。";
+  auto view = BuildPetitionerView(
+      f.record, f.history, {}, Namer,
+      {{v1::PETITIONER_ACTION_REQUEST_REVIEW, reason, At(30, 0)}});
+  ASSERT_TRUE(view.ok()) << view.status();
+  ASSERT_EQ(view->closed_actions_size(), 1);
+  EXPECT_EQ(view->closed_actions(0).action(),
+            v1::PETITIONER_ACTION_REQUEST_REVIEW);
+  EXPECT_EQ(view->closed_actions(0).text(), reason);
+  EXPECT_EQ(time::FromProto(view->closed_actions(0).closed_at()), At(30, 0));
+  EXPECT_TRUE(view->actions().empty());
 }
 
 TEST(PetitionerViewTest, ABrokenHistoryIsDataLoss) {

@@ -198,6 +198,34 @@ INSTANTIATE_TEST_SUITE_P(
               rated_by_petitioner: true
             )pb"},
         UpdateCase{
+            "issue 15 item 2: the petitioner rates over an office-entered "
+            "rating (EVALUATED -> EVALUATED): theirs is the one counted",
+            R"pb(
+              received_at { seconds: 1767225600 }
+              registering_office_code: "140431:xfj"
+              disposition: DISPOSITION_TRANSFER
+              region_code: "140431100"
+              state: CASE_STATE_EVALUATED
+              satisfaction: SATISFACTION_SATISFIED
+            )pb",
+            R"pb(
+              case_event {
+                action: CASE_ACTION_EVALUATE
+                to_state: CASE_STATE_EVALUATED
+                satisfaction: SATISFACTION_BASICALLY
+                by_petitioner: true
+              }
+            )pb",
+            R"pb(
+              received_at { seconds: 1767225600 }
+              registering_office_code: "140431:xfj"
+              disposition: DISPOSITION_TRANSFER
+              region_code: "140431100"
+              state: CASE_STATE_EVALUATED
+              satisfaction: SATISFACTION_BASICALLY
+              rated_by_petitioner: true
+            )pb"},
+        UpdateCase{
             "issue 15: an office-entered rating counts only where the "
             "petitioner gave none",
             std::string(kRegistered) +
