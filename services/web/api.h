@@ -21,6 +21,9 @@
 // Every answer but the static files' is JSON; errors as errors.h says.
 // The gateway decides no rule of a case: windows, allowed actions, due
 // dates and state texts come from routing's PetitionerView as they are.
+// Before routing has registered a looked-up case (NOT_FOUND) the look-up
+// and my-case answer intake's state and state text instead
+// (lookup_memo.h), for the session that looked the case up.
 //
 // Thread safety: Handle is const and may run on any number of threads; the
 // pointers given to the constructor must outlive the Api and be
@@ -43,6 +46,7 @@
 #include "domain/offices/office_directory.h"
 #include "services/web/backends.h"
 #include "services/web/errors.h"
+#include "services/web/lookup_memo.h"
 #include "services/web/session.h"
 
 namespace caserelay::web {
@@ -143,6 +147,8 @@ class Api {
   const region::RegionTree* const regions_;
   const offices::OfficeDirectory* const offices_;
   const time::Clock* const clock_;
+  // Intake's answers of look-ups whose case routing does not know yet.
+  mutable LookupMemo lookups_;
 };
 
 // Answers shared by the API and the server's own refusals (http_front.h).

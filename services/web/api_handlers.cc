@@ -6,9 +6,9 @@
 #include <string>
 
 #include "common/log/log.h"
+#include "domain/names/names.h"
 #include "domain/petition/matter_bounds.h"
 #include "services/web/api.h"
-#include "tools/casectl/names.h"
 
 namespace caserelay::web {
 namespace {
@@ -131,7 +131,7 @@ HttpAnswer Api::GetForm(Context&) const {
   }
   pb::ListValue* classes =
       (*out.mutable_fields())["classes"].mutable_list_value();
-  for (const casectl::EnumName& row : casectl::MatterClassNames()) {
+  for (const names::EnumName& row : names::MatterClassNames()) {
     if (row.value == v1::MATTER_CLASS_UNSPECIFIED) continue;
     pb::Struct* item = classes->add_values()->mutable_struct_value();
     (*item->mutable_fields())["value"].set_string_value(
@@ -183,13 +183,15 @@ HttpAnswer Api::PostLookup(Context& c) const {
   r = backends_->GetPetitionerView(Meta(c, session.case_id), view_request,
                                    &view);
   if (r.status.error_code() == grpc::StatusCode::NOT_FOUND) {
-    // Intake has it, routing has not registered it yet: what intake knows.
-    view.set_case_id(status.case_number());
-    view.set_state(status.state());
-    view.set_office_name(status.office_name());
-    *view.mutable_received_at() = status.received_at();
+    // Intake has it, routing has not registered it yet: what intake knows,
+    // kept for my-case until routing knows it.
+    view = ViewFromIntake(status);
+    lookups_.Remember(session.id, status,
+                      clock_->Now() + options_.session_ttl);
   } else if (!r.status.ok()) {
     return RpcFailure(CallKind::kMyCase, "GetPetitionerView", r);
+  } else {
+    lookups_.Forget(session.id);
   }
   HttpAnswer answer = JsonAnswer(view);
   SetSessionCookie(session, options_.session_ttl, &answer);
@@ -202,8 +204,20 @@ HttpAnswer Api::ViewAnswer(Context& c, const Session& session) const {
   v1::PetitionerView view;
   RpcResult r =
       backends_->GetPetitionerView(Meta(c, session.case_id), request, &view);
-  if (!r.status.ok()) {
+  std::optional<v1::GetCaseStatusResponse> intake;
+  if (r.status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    // Not registered by routing yet: intake's answer of this session's
+    // look-up, if it made one (lookup_memo.h).
+    intake = lookups_.Find(session.id, session.case_id, clock_->Now());
+  }
+  if (intake.has_value()) {
+    view = ViewFromIntake(*intake);
+    lookups_.Remember(session.id, *intake,
+                      clock_->Now() + options_.session_ttl);
+  } else if (!r.status.ok()) {
     return RpcFailure(CallKind::kMyCase, "GetPetitionerView", r);
+  } else {
+    lookups_.Forget(session.id);
   }
   HttpAnswer answer = JsonAnswer(view);
   SetSessionCookie(session, options_.session_ttl, &answer);
@@ -310,6 +324,7 @@ HttpAnswer Api::PostLogout(Context& c) const {
   // The browser keeps its anonymous session (and its CSRF token); the case
   // is forgotten.
   Session session{c.session->id, "", {}};
+  lookups_.Forget(session.id);
   pb::Struct out;
   (*out.mutable_fields())["petitioner_case"].set_string_value("");
   HttpAnswer answer = JsonAnswer(out);

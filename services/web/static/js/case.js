@@ -1,7 +1,8 @@
 // case.html: the petitioner's own case, GET /api/v1/my-case (the
 // PetitionerView of routing, see routing.proto): state in plain words,
 // the office, the time limits with due dates, the latest opinion, the
-// rating, the steps, and the actions offered now (case_actions.js).
+// rating, the steps, the actions offered now (case_actions.js) and, for an
+// action whose window has passed, routing's reason (closed_actions).
 // Every text is the service's; nothing here decides a rule.
 
 import { ApiError, getJson, postJson } from "./api.js";
@@ -54,6 +55,17 @@ function renderRating(rating) {
   show("rating-section", list.children.length > 0);
 }
 
+// Why an action once offered is no longer (routing's lifecycle says, e.g.
+// "申请复查的期限已过：……期限已于2027年2月15日届满。").
+function renderClosed(closed) {
+  const list = byId("closed-actions");
+  list.replaceChildren();
+  for (const c of closed || []) {
+    if (c.text) list.append(el("li", { text: c.text }));
+  }
+  show("closed-section", list.children.length > 0);
+}
+
 function renderSteps(steps) {
   const list = byId("steps");
   list.replaceChildren();
@@ -77,6 +89,7 @@ function render(view) {
   setText("petition-text", view.text || "");
   const offered = renderActions(byId("actions"), view, actionDone);
   show("actions-section", offered > 0);
+  renderClosed(view.closed_actions);
   document.title = `${view.state_text || "我的信访事项"} - 网上信访`;
 }
 

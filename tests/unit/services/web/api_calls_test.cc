@@ -96,6 +96,70 @@ TEST_F(ApiTest, LockedLookupIs429WithRetryAfter) {
   EXPECT_EQ(Header(answer, "Retry-After"), "300");
 }
 
+TEST_F(ApiTest, BeforeRoutingKnowsTheCaseBothEndpointsShowIntakesState) {
+  // Issue 15 item 2 (C3): a look-up before routing registered the case
+  // shows intake's state and its plain-Chinese text; my-case then shows
+  // the same for the session that looked it up (the gateway cannot ask
+  // intake again: it keeps no look-up code), and routing's view once
+  // routing knows the case.
+  backends_.view_status = grpc::Status(grpc::StatusCode::NOT_FOUND, "none");
+  HttpAnswer lookup = api_.Handle(Post(
+      "/api/v1/lookups",
+      "{\"case_number\":\"SX-2026-000042\",\"lookup_code\":\"ABCD-EFGH\"}"));
+  ASSERT_EQ(lookup.status, 200) << lookup.body;
+  struct Row {
+    const char* rule;
+    bool routing_knows;
+    bool same_session;
+    int status;
+    const char* state_text;  // "" for an error answer
+  };
+  for (const Row& row : std::vector<Row>{
+           {"issue 15 item 2: my-case falls back to the look-up's answer",
+            false, true, 200, "已收到，等待登记"},
+           {"web-contract.md: a session that made no look-up gets no "
+            "other session's answer",
+            false, false, 0, ""},
+           {"routing's view once routing knows the case", true, true, 200,
+            "正在办理"},
+           {"and no stale fallback after it", false, true, 0, ""},
+       }) {
+    backends_.view_status =
+        row.routing_knows
+            ? grpc::Status::OK
+            : grpc::Status(grpc::StatusCode::NOT_FOUND, "none");
+    backends_.calls.clear();
+    HttpCall call = Get("/api/v1/my-case", "SX-2026-000042");
+    if (!row.same_session) {
+      call.cookie = absl::StrCat(
+          kSessionCookie, "=",
+          codec_.Encode(Session{SessionCodec::NewId(), "SX-2026-000042",
+                                kStart + absl::Minutes(15)}));
+    }
+    HttpAnswer answer = api_.Handle(call);
+    if (row.status == 200) {
+      ASSERT_EQ(answer.status, 200) << row.rule << answer.body;
+      EXPECT_TRUE(absl::StrContains(
+          answer.body, absl::StrCat("\"state_text\":\"", row.state_text, "\"")))
+          << row.rule << answer.body;
+      EXPECT_TRUE(absl::StrContains(answer.body,
+                                    "\"case_id\":\"SX-2026-000042\""))
+          << row.rule;
+    } else {
+      EXPECT_NE(answer.status, 200) << row.rule << answer.body;
+      EXPECT_FALSE(absl::StrContains(answer.body, "已收到")) << row.rule;
+    }
+    // Only routing is asked: intake is never asked without the code.
+    ASSERT_EQ(backends_.calls.size(), 1u) << row.rule;
+    EXPECT_EQ(backends_.calls[0].rpc, "GetPetitionerView") << row.rule;
+  }
+  // The look-up itself showed intake's text.
+  EXPECT_TRUE(absl::StrContains(lookup.body,
+                                "\"state_text\":\"已收到，等待登记\""))
+      << lookup.body;
+  EXPECT_TRUE(absl::StrContains(lookup.body, "\"state\":\"CASE_STATE_RECEIVED\""));
+}
+
 TEST_F(ApiTest, MyCaseAsksRoutingForTheSessionsCaseOnly) {
   HttpAnswer answer = api_.Handle(Get("/api/v1/my-case", "SX-2026-000042"));
   ASSERT_EQ(answer.status, 200) << answer.body;

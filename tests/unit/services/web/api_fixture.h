@@ -61,6 +61,7 @@ class RecordingBackends : public Backends {
     Record("GetCaseStatus", meta, request);
     response->set_case_number(request.case_number());
     response->set_state(v1::CASE_STATE_RECEIVED);
+    response->set_state_text("已收到，等待登记");  // as intake's answer
     return {status, retry_after};
   }
   RpcResult SendPhoneCode(const CallMeta& meta,
