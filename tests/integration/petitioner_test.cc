@@ -238,6 +238,17 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
   EXPECT_THAT(all, Not(HasSubstr(kTownshipGov)));
   EXPECT_THAT(all, Not(HasSubstr("某镇工作人员王某")));
 
+  // Issue 15 item 2: an office entered a rating first (不满意); the
+  // petitioner may still give their own, which replaces it.
+  ASSERT_TRUE(
+      steps.Act(kDiscipline, a, Rate(v1::SATISFACTION_DISSATISFIED, "")).ok());
+  ASSERT_TRUE(pa.View(a, &view).ok());
+  EXPECT_EQ(view.state(), v1::CASE_STATE_EVALUATED);
+  EXPECT_FALSE(view.has_rating()) << "the office's rating is not theirs";
+  EXPECT_EQ(Actions(view), (std::set<v1::PetitionerAction>{
+                               v1::PETITIONER_ACTION_RATE,
+                               v1::PETITIONER_ACTION_REQUEST_REVIEW}));
+
   // Issue 15: 满意度评价 by the petitioner, recorded as theirs, once.
   s = pa.Act(a, Rate(v1::SATISFACTION_BASICALLY, "处理及时"));
   ASSERT_TRUE(s.ok()) << s.error_message();
@@ -257,7 +268,8 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
   EXPECT_TRUE(detail->view().rated_by_petitioner());
 
   // Issue 15: supervision counts the petitioner's rating for the handling
-  // unit's 参评率 (evaluated / replied) and 满意率 (基本满意 counts).
+  // unit's 参评率 (evaluated / replied) and 满意率 (基本满意 counts; the
+  // office's 不满意 it replaced does not).
   EXPECT_TRUE(RatingCounted(sys, kDiscipline)) << "参评率 1/1, 满意率 1/1";
 
   // Art. 35: 复查 inside the window goes to a review organ of the handler.
@@ -338,6 +350,16 @@ TEST(PetitionerTest, ReadsRatesAndAsksForReviewOnlyOnTheirOwnCaseInTime) {
   EXPECT_THAT(s.error_message(), HasSubstr("评价期限已过"));
   ASSERT_TRUE(pb.View(b, &view).ok());
   EXPECT_EQ(view.state(), v1::CASE_STATE_REPLIED);
+  // Issue 15 item 2: the view says why each closed action is no longer
+  // offered, in routing's words (the portal shows them as they are).
+  ASSERT_EQ(view.closed_actions_size(), 2);
+  EXPECT_EQ(view.closed_actions(0).action(), v1::PETITIONER_ACTION_RATE);
+  EXPECT_THAT(view.closed_actions(0).text(), HasSubstr("评价期限已过"));
+  EXPECT_EQ(view.closed_actions(1).action(),
+            v1::PETITIONER_ACTION_REQUEST_REVIEW);
+  EXPECT_THAT(view.closed_actions(1).text(), HasSubstr("申请复查的期限已过"));
+  EXPECT_THAT(view.closed_actions(1).text(), HasSubstr("第三十五条"));
+  EXPECT_TRUE(view.closed_actions(1).has_closed_at());
 }
 
 }  // namespace
