@@ -17,7 +17,8 @@
 //                        pass: 复查 after 30 days);
 //       kill SERVICE     SIGKILLs one of the four services (the portal
 //                        while a service is down);
-//       restart SERVICE  starts it again on its store, once it is ready.
+//       restart SERVICE  starts it again on its store and its addresses
+//                        (System::Restart), once it is ready.
 // It stops everything (every process killed and reaped, the temp directory
 // removed) and exits 0 on stdin EOF, SIGTERM or SIGINT; if it is killed
 // itself, its children die with it (PR_SET_PDEATHSIG, testing::Process).
@@ -201,16 +202,6 @@ int Run(int argc, char** argv) {
   signal(SIGINT, OnStopSignal);
   signal(SIGPIPE, SIG_IGN);
 
-  // Fixed gRPC ports, so that a service restarted by "restart SERVICE"
-  // is where the gateway and the other services look for it.
-  for (const char* service : {"intake", "routing", "supervision"}) {
-    auto port = FreeLoopbackPort();
-    if (!port.ok()) {
-      std::fprintf(stderr, "system_up: %s\n", port.status().ToString().c_str());
-      return 1;
-    }
-    options.settings[service]["grpc.listen"] = absl::StrCat("127.0.0.1:", *port);
-  }
   auto started = StartWithKannel(options);
   if (!started.ok()) {
     std::fprintf(stderr, "system_up: %s\n", started.status().ToString().c_str());

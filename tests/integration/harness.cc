@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -97,6 +99,40 @@ absl::StatusOr<int> FreeLoopbackPort() {
   close(fd);
   if (port <= 0) return absl::UnavailableError("no free port on 127.0.0.1");
   return port;
+}
+
+absl::Status AwaitPortFree(const std::string& address) {
+  std::vector<std::string> parts = absl::StrSplit(address, ':');
+  int port = 0;
+  if (parts.size() != 2 || parts[0] != "127.0.0.1" ||
+      !absl::SimpleAtoi(parts[1], &port) || port <= 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a 127.0.0.1:port address: ", address));
+  }
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  const absl::Time deadline = absl::Now() + Scaled(absl::Seconds(2));
+  while (true) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return absl::UnavailableError("socket() to check a port");
+    int one = 1;
+    // As the services' servers bind: connections of the stopped process
+    // left in TIME_WAIT do not hold the port.
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    const bool bound =
+        bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+    const int error = errno;
+    close(fd);
+    if (bound) return absl::OkStatus();
+    if (error != EADDRINUSE || absl::Now() >= deadline) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(address, " cannot be bound again (", strerror(error),
+                       "): another process took the port"));
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
 }
 
 absl::Duration Scaled(absl::Duration d) {
@@ -370,11 +406,23 @@ absl::Status System::LaunchService(const std::string& service) {
   std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
   std::remove(endpoints.c_str());
   std::string conf = absl::StrCat(dir(), "/", service, ".conf");
+  // A service comes back where it was (Restart, RestartAll): the web
+  // gateway and the other services were given its addresses once. Its
+  // first start binds port 0 and AwaitService reads back what it got
+  // (notification's gRPC port is chosen before, for intake: below).
+  std::string grpc_listen = "127.0.0.1:0";
+  std::string admin_listen = "127.0.0.1:0";
+  if (auto it = addresses_.find(service); it != addresses_.end()) {
+    grpc_listen = it->second;
+  }
+  if (auto it = admin_addresses_.find(service); it != admin_addresses_.end()) {
+    admin_listen = it->second;
+  }
   // key -> value, in the order written; SystemOptions::settings replace
   // or extend them (a key given twice is refused by the config loader).
   std::vector<std::pair<std::string, std::string>> lines = {
-      {"grpc.listen", "127.0.0.1:0"},
-      {"admin.listen", "127.0.0.1:0"},
+      {"grpc.listen", grpc_listen},
+      {"admin.listen", admin_listen},
       {"store.path", absl::StrCat(dir(), "/data-", service)},
       {"store.sync", "false"},
       {"kafka.bootstrap", bootstrap_},
@@ -408,7 +456,8 @@ absl::Status System::LaunchService(const std::string& service) {
     chmod(keys.c_str(), 0600);
     lines.push_back({"pii.keys_path", keys});
     // Online petitions' phone codes are redeemed at notification (issue 15
-    // item 2), which starts after intake: its port is chosen now.
+    // item 2), which starts after intake: its port is chosen now, and
+    // notification listens on it (grpc_listen above).
     if (addresses_.count("notification") == 0) {
       auto port = FreeLoopbackPort();
       if (!port.ok()) return port.status();
@@ -427,12 +476,6 @@ absl::Status System::LaunchService(const std::string& service) {
     std::ofstream(phone_secret) << std::string(64, '8') << "\n";
     chmod(phone_secret.c_str(), 0600);
     lines.push_back({"phone_code.secret_path", phone_secret});
-    // The port intake was told (above), when intake chose one.
-    if (addresses_.count("notification") != 0) {
-      for (auto& [key, value] : lines) {
-        if (key == "grpc.listen") value = addresses_.at("notification");
-      }
-    }
     lines.insert(lines.end(),
                  {{"templates.dir", src + "/data/sms/templates"},
                   {"notification.gateway", "dev-file"},
@@ -496,7 +539,9 @@ absl::Status System::AwaitService(const std::string& service) {
         Channel(service, kProvinceBureau));
   }
   if (service == "routing") {
-    routing_as_.clear();  // a restarted routing has a new address
+    // Fresh channels: the old ones may still be backing off from the time
+    // routing was down.
+    routing_as_.clear();
   }
   if (service == "supervision") {
     supervision_ = caserelay::v1::SupervisionService::NewStub(
@@ -518,7 +563,23 @@ void System::Signal(const std::string& service, int sig) {
 }
 
 absl::Status System::Restart(const std::string& service) {
-  return StartService(service);
+  for (const auto* known : {&addresses_, &admin_addresses_}) {
+    auto it = known->find(service);
+    if (it == known->end()) continue;
+    if (absl::Status st = AwaitPortFree(it->second); !st.ok()) {
+      return absl::Status(st.code(), absl::StrCat("restart of ", service,
+                                                  ": ", st.message()));
+    }
+  }
+  absl::Status s = StartService(service);
+  if (!s.ok()) {
+    auto it = addresses_.find(service);
+    return absl::Status(
+        s.code(), absl::StrCat("restart of ", service, " on gRPC ",
+                               it == addresses_.end() ? "?" : it->second,
+                               ": ", s.message()));
+  }
+  return s;
 }
 
 std::string System::grpc_address(const std::string& service) const {

@@ -1,8 +1,8 @@
 // Starts the real system for integration tests: devbroker and the four
 // services as separate processes on loopback (port 0: each service picks a
-// free port and writes it to its endpoints file), each with its own temp
-// RocksDB directory, the notification service writing to a development
-// sink file. Every process is killed and reaped when the System goes away
+// free port and writes it to its endpoints file, and keeps it across
+// restarts), each with its own temp RocksDB directory, the notification
+// service writing to a development sink file. Every process is killed and reaped when the System goes away
 // (and dies with the test process: PR_SET_PDEATHSIG).
 //
 // Thread safety: not thread-safe; one test thread drives it.
@@ -33,6 +33,14 @@ namespace caserelay::testing {
 // read back, closed). Another process may take it before the caller binds
 // it; tests accept that small race. UNAVAILABLE if no socket can be bound.
 absl::StatusOr<int> FreeLoopbackPort();
+
+// OK once `address` ("127.0.0.1:<port>") can be bound again as the
+// services bind (SO_REUSEADDR: the stopped process's connections left in
+// TIME_WAIT do not count), retrying for Scaled(2 s); FAILED_PRECONDITION
+// naming the address if another socket still holds it, INVALID_ARGUMENT
+// for another form of address. Only a check: the port may be taken
+// between it and the service's bind.
+absl::Status AwaitPortFree(const std::string& address);
 
 // A child process with its output in a log file.
 //
@@ -155,8 +163,12 @@ class System {
   ~System();
 
   // SIGKILL (or SIGTERM) one started service; Restart starts it again on
-  // the same store and config (SystemOptions::settings too) and waits
-  // until it is ready.
+  // the same store and config (SystemOptions::settings too), on the same
+  // gRPC and admin addresses it had (those the web gateway and the other
+  // services were given), and waits until it is ready. Restart fails
+  // (FAILED_PRECONDITION, naming the service and address) if another
+  // process holds one of its ports, and with the service's log if it does
+  // not come up. REQUIRES: for Restart, the service was stopped (Kill).
   void Kill(const std::string& service, int sig);
   // Sends `sig` to a started service and returns at once (e.g. SIGHUP).
   void Signal(const std::string& service, int sig);
@@ -165,7 +177,8 @@ class System {
   // Stops the whole system as Ctrl-C stops scripts/run (SIGTERM to every
   // service, then to devbroker, each awaited) and starts it again over
   // the same stores: a new devbroker, whose topics begin again at offset
-  // 0 (issue 23 item 1), then the services. Fails like Start.
+  // 0 (issue 23 item 1), then the services on their addresses (as
+  // Restart). Fails like Start.
   absl::Status RestartAll();
 
   const std::string& dir() const { return dir_.path(); }

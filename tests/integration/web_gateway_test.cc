@@ -10,10 +10,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <httplib.h>
 
-#include <fstream>
 #include <memory>
-#include <regex>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -23,6 +20,7 @@
 #include "caserelay/v1/routing.pb.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/web_browser.h"
 
 namespace caserelay::testing {
 namespace {
@@ -30,76 +28,6 @@ namespace {
 namespace pb = google::protobuf;
 
 constexpr char kScript[] = "<script>alert('xss')</script>";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// A browser: one cookie (the gateway sets only cr_session) and the CSRF
-// token of its session.
-class Browser {
- public:
-  // `url` as System::web_url(): "http://127.0.0.1:<port>/" (httplib's
-  // client takes scheme://host:port, without the path).
-  explicit Browser(const std::string& url)
-      : client_(url.substr(0, url.find('/', url.find("//") + 2))) {
-    client_.set_connection_timeout(5);
-    client_.set_read_timeout(10);
-  }
-
-  // GET /api/v1/session: the cookie and the token.
-  void Open() {
-    auto res = Get("/api/v1/session");
-    ASSERT_TRUE(res) << httplib::to_string(res.error());
-    ASSERT_EQ(res->status, 200) << res->body;
-    pb::Struct body;
-    ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &body).ok());
-    csrf_ = body.fields().at("csrf_token").string_value();
-    ASSERT_FALSE(csrf_.empty());
-  }
-
-  httplib::Result Get(const std::string& path) {
-    auto res = client_.Get(path.c_str(), Headers());
-    Keep(res);
-    return res;
-  }
-
-  httplib::Result Post(const std::string& path, const std::string& json,
-                       bool with_csrf = true) {
-    httplib::Headers headers = Headers();
-    if (with_csrf) headers.emplace("X-CSRF-Token", csrf_);
-    auto res = client_.Post(path.c_str(), headers, json, "application/json");
-    Keep(res);
-    return res;
-  }
-
- private:
-  httplib::Headers Headers() const {
-    httplib::Headers h;
-    if (!cookie_.empty()) h.emplace("Cookie", cookie_);
-    return h;
-  }
-  void Keep(const httplib::Result& res) {
-    if (!res || !res->has_header("Set-Cookie")) return;
-    const std::string set = res->get_header_value("Set-Cookie");
-    cookie_ = set.substr(0, set.find(';'));
-  }
-
-  httplib::Client client_;
-  std::string cookie_;
-  std::string csrf_;
-};
-
-std::string ToJson(const pb::Message& m) {
-  pb::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  EXPECT_TRUE(pb::util::MessageToJsonString(m, &json, options).ok());
-  return json;
-}
 
 // The error code and message of an error answer.
 std::pair<std::string, std::string> ErrorOf(const std::string& body) {
@@ -123,27 +51,6 @@ class WebGatewayTest : public ::testing::Test {
     sys_ = nullptr;
   }
 
-  // The SMS code the dev sink holds for `challenge_id` ("" if none).
-  static std::string CodeFromSink(const std::string& challenge_id) {
-    const std::regex code("验证码为([0-9]{6})");
-    // notification sends the code on its own thread: up to 10 s (scaled)
-    // on a loaded machine.
-    const absl::Time deadline = absl::Now() + Scaled(absl::Seconds(10));
-    while (absl::Now() < deadline) {
-      std::istringstream lines(ReadAll(sys_->sms_sink()));
-      std::string line;
-      while (std::getline(lines, line)) {
-        if (!absl::StartsWith(line, "phone-code/" + challenge_id + "\t")) {
-          continue;
-        }
-        std::smatch m;
-        if (std::regex_search(line, m, code)) return m[1].str();
-      }
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return "";
-  }
-
   // Submits SamplePetition(n) with kScript in its text through the portal:
   // the phone code first, then the petition. Fills the receipt.
   static void Submit(Browser& browser, int n, v1::SubmitPetitionResponse* out,
@@ -151,24 +58,7 @@ class WebGatewayTest : public ::testing::Test {
     v1::SubmitPetitionRequest petition = SamplePetition("140431", n);
     petition.mutable_matter()->set_text(
         absl::StrCat(kScript, petition.matter().text()));
-    auto res = browser.Post(
-        "/api/v1/phone-codes",
-        absl::StrCat("{\"phone\":\"", petition.petitioner().phone(), "\"}"));
-    ASSERT_TRUE(res);
-    ASSERT_EQ(res->status, 200) << res->body;
-    v1::SendPhoneCodeResponse challenge;
-    ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &challenge).ok());
-    const std::string code = CodeFromSink(challenge.challenge_id());
-    ASSERT_EQ(code.size(), 6u) << ReadAll(sys_->sms_sink());
-    petition.mutable_phone_proof()->set_challenge_id(challenge.challenge_id());
-    petition.mutable_phone_proof()->set_code(code);
-    res = browser.Post("/api/v1/petitions", ToJson(petition));
-    ASSERT_TRUE(res);
-    ASSERT_EQ(res->status, 200) << res->body;
-    ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, out).ok());
-    ASSERT_FALSE(out->case_number().empty());
-    ASSERT_FALSE(out->lookup_code().empty());
-    *sent = petition;
+    SubmitThroughPortal(*sys_, browser, petition, out, sent);
   }
 
   static System* sys_;
