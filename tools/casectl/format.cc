@@ -9,10 +9,24 @@
 #include "absl/time/time.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "domain/names/names.h"
 #include "google/protobuf/util/json_util.h"
-#include "tools/casectl/names.h"
 
 namespace caserelay::casectl {
+
+using names::ActionLabel;
+using names::ChannelNames;
+using names::DeadlineKindNames;
+using names::DispositionNames;
+using names::LabelOf;
+using names::MatterClassNames;
+using names::OutcomeNames;
+using names::RefusalGroundNames;
+using names::SatisfactionNames;
+using names::ServiceMethodNames;
+using names::StateLabel;
+using names::StatutoryRouteNames;
+using names::SupervisionLevelNames;
 
 namespace v1 = caserelay::v1;
 

@@ -1,4 +1,4 @@
-#include "tools/casectl/names.h"
+#include "domain/names/names.h"
 
 #include <set>
 #include <string>
@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace caserelay::casectl {
+namespace caserelay::names {
 namespace {
 
 namespace v1 = caserelay::v1;
@@ -148,4 +148,4 @@ TEST(NamesTest, ChoicesSkipTheZeroValue) {
 }
 
 }  // namespace
-}  // namespace caserelay::casectl
+}  // namespace caserelay::names

@@ -1,7 +1,9 @@
-// casectl's names for the protocol's enums: the word typed on the command
-// line and printed ("assigned", "admin-review"), and the Chinese term shown
-// beside it ("assigned (已交办)"). One table per enum, covering every value
-// the .proto declares (the unit test walks the enum descriptors).
+// The domain's names for the protocol's enums: a lowercase word
+// ("assigned", "admin-review"; casectl's command-line word) and the Chinese
+// term of DOMAIN.md ("已交办"), as casectl prints them ("assigned
+// (已交办)") and the portal offers them (services/web: the form's matter
+// classes). One table per enum, covering every value the .proto declares
+// (the unit test walks the enum descriptors). Pure: no I/O.
 //
 // Words are lowercase with hyphens. The zero value of each enum is named
 // "unspecified" (StatutoryRoute and SupervisionLevel: "none") and is
@@ -9,8 +11,8 @@
 //
 // Thread safety: the tables are constant; every function is thread-safe.
 
-#ifndef CASERELAY_TOOLS_CASECTL_NAMES_H_
-#define CASERELAY_TOOLS_CASECTL_NAMES_H_
+#ifndef CASERELAY_DOMAIN_NAMES_NAMES_H_
+#define CASERELAY_DOMAIN_NAMES_NAMES_H_
 
 #include <string>
 #include <vector>
@@ -21,12 +23,12 @@
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/supervision.pb.h"
 
-namespace caserelay::casectl {
+namespace caserelay::names {
 
 // One row of a name table.
 struct EnumName {
   int value;
-  absl::string_view name;     // the command-line word
+  absl::string_view name;     // the word (casectl's command line)
   absl::string_view chinese;  // the term of DOMAIN.md / the .proto comment
 };
 
@@ -83,6 +85,6 @@ absl::StatusOr<caserelay::v1::ServiceMethod> ParseServiceMethod(
 absl::StatusOr<caserelay::v1::OfficeLevel> ParseOfficeLevel(
     absl::string_view name);
 
-}  // namespace caserelay::casectl
+}  // namespace caserelay::names
 
-#endif  // CASERELAY_TOOLS_CASECTL_NAMES_H_
+#endif  // CASERELAY_DOMAIN_NAMES_NAMES_H_

@@ -1,9 +1,9 @@
-#include "tools/casectl/names.h"
+#include "domain/names/names.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace caserelay::casectl {
+namespace caserelay::names {
 
 namespace v1 = caserelay::v1;
 
@@ -296,4 +296,4 @@ absl::StatusOr<v1::OfficeLevel> ParseOfficeLevel(absl::string_view name) {
   return Typed<v1::OfficeLevel>(OfficeLevelNames(), name);
 }
 
-}  // namespace caserelay::casectl
+}  // namespace caserelay::names
