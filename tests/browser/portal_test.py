@@ -260,6 +260,14 @@ class PortalTest(unittest.TestCase):
         self.assertEqual(b.driver.find_elements(
             By.CSS_SELECTOR, 'input[name="satisfaction"]'), [],
             "rating still offered after its window")
+        # issue 15 item 2: and the page says why, in routing's words (the
+        # window's last day and its article), not only stops offering it.
+        p.wait(lambda: p.visible("closed-section"),
+               message="the closed windows' reasons shown")
+        closed = p.text("closed-actions")
+        self.assertIn("申请复查的期限已过", closed)
+        self.assertIn("第三十五条", closed)
+        self.assertIn("评价期限已过", closed)
         b.check_page("case-after-window")
 
     def test_07_service_down(self):
