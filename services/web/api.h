@@ -132,8 +132,9 @@ class Api {
   // Helpers (api.cc).
   // `c.session` if it names a case; else the 401 answer in `refusal`.
   const Session* CaseSession(Context& c, HttpAnswer* refusal) const;
-  // The session's case as routing shows it to its petitioner, with the
-  // session cookie renewed; or the error answer.
+  // The session's case as routing shows it to its petitioner (before
+  // routing has registered it: intake's answer to this session's look-up,
+  // lookups_), with the session cookie renewed; or the error answer.
   HttpAnswer ViewAnswer(Context& c, const Session& session) const;
   // Adds the Set-Cookie of `session` (expiring ttl from now) to `answer`.
   void SetSessionCookie(Session session, absl::Duration ttl,

@@ -177,25 +177,10 @@ HttpAnswer Api::PostLookup(Context& c) const {
   // The look-up proved the case: the session names it from now on. The
   // session id stays, so the page's CSRF token stays valid.
   Session session{c.session->id, status.case_number(), {}};
-  v1::GetPetitionerViewRequest view_request;
-  view_request.set_case_id(status.case_number());
-  v1::PetitionerView view;
-  r = backends_->GetPetitionerView(Meta(c, session.case_id), view_request,
-                                   &view);
-  if (r.status.error_code() == grpc::StatusCode::NOT_FOUND) {
-    // Intake has it, routing has not registered it yet: what intake knows,
-    // kept for my-case until routing knows it.
-    view = ViewFromIntake(status);
-    lookups_.Remember(session.id, status,
-                      clock_->Now() + options_.session_ttl);
-  } else if (!r.status.ok()) {
-    return RpcFailure(CallKind::kMyCase, "GetPetitionerView", r);
-  } else {
-    lookups_.Forget(session.id);
-  }
-  HttpAnswer answer = JsonAnswer(view);
-  SetSessionCookie(session, options_.session_ttl, &answer);
-  return answer;
+  // Intake's answer, for as long as routing has not registered the case
+  // (ViewAnswer forgets it once routing knows it).
+  lookups_.Remember(session.id, status, clock_->Now() + options_.session_ttl);
+  return ViewAnswer(c, session);
 }
 
 HttpAnswer Api::ViewAnswer(Context& c, const Session& session) const {
@@ -206,8 +191,8 @@ HttpAnswer Api::ViewAnswer(Context& c, const Session& session) const {
       backends_->GetPetitionerView(Meta(c, session.case_id), request, &view);
   std::optional<v1::GetCaseStatusResponse> intake;
   if (r.status.error_code() == grpc::StatusCode::NOT_FOUND) {
-    // Not registered by routing yet: intake's answer of this session's
-    // look-up, if it made one (lookup_memo.h).
+    // Intake has it, routing has not registered it yet: intake's answer to
+    // this session's look-up, if it made one (lookup_memo.h).
     intake = lookups_.Find(session.id, session.case_id, clock_->Now());
   }
   if (intake.has_value()) {
