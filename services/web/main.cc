@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/admin/http_server.h"
+#include "common/config/command_line.h"
 #include "common/config/config.h"
 #include "common/file/file.h"
 #include "common/log/log.h"
@@ -51,22 +52,18 @@ int Fail(const absl::Status& s, int code) {
 }
 
 int Run(int argc, char** argv) {
-  std::string config_path;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      PrintHelp();
-      return 0;
-    } else if (arg == "--config" && i + 1 < argc) {
-      config_path = argv[++i];
-    } else if (arg.rfind("--config=", 0) == 0) {
-      config_path = arg.substr(9);
-    } else {
-      std::fprintf(stderr, "web: unknown argument %s (try --help)\n",
-                   arg.c_str());
-      return 2;
-    }
+  absl::StatusOr<config::CommandLine> line =
+      config::ParseCommandLine(argc, argv);
+  if (!line.ok()) {
+    std::fprintf(stderr, "web: %s\n",
+                 std::string(line.status().message()).c_str());
+    return 2;
   }
+  if (line->help) {
+    PrintHelp();
+    return 0;
+  }
+  const std::string& config_path = line->config_path;
   log::SetService("web");
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
