@@ -84,6 +84,15 @@ TEST_F(WebGatewayTest, SubmitWithSmsCodeThenLookUpShowsTheCaseAsData) {
   const std::string set_cookie = res->get_header_value("Set-Cookie");
   EXPECT_TRUE(absl::StrContains(set_cookie, "HttpOnly")) << set_cookie;
   EXPECT_TRUE(absl::StrContains(set_cookie, "SameSite=Strict")) << set_cookie;
+  {
+    // Issue 15 item 2: registered by routing yet or not (then intake's
+    // answer), the look-up shows the state in plain Chinese.
+    v1::PetitionerView first;
+    ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &first).ok())
+        << res->body;
+    EXPECT_EQ(first.case_id(), receipt.case_number());
+    EXPECT_FALSE(first.state_text().empty()) << res->body;
+  }
 
   // The session now names the case: my-case shows routing's view once
   // routing registered it, with the petition's text as data.
@@ -96,6 +105,9 @@ TEST_F(WebGatewayTest, SubmitWithSmsCodeThenLookUpShowsTheCaseAsData) {
       view.Clear();
       ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &view).ok())
           << res->body;
+      // Before routing registered it too: intake's state text (issue 15
+      // item 2).
+      EXPECT_FALSE(view.state_text().empty()) << res->body;
       if (!view.text().empty()) break;
     }
     absl::SleepFor(absl::Milliseconds(200));
