@@ -94,10 +94,8 @@ void ForwardSms(const Kannel& kannel, const std::string& path,
       Put(line, "to", m.to);
       Put(line, "text", m.text);
       (*line.mutable_fields())["concat_ref"].set_number_value(m.concat_ref);
-      (*line.mutable_fields())["concat_index"].set_number_value(
-          m.concat_index);
-      (*line.mutable_fields())["concat_total"].set_number_value(
-          m.concat_total);
+      (*line.mutable_fields())["concat_index"].set_number_value(m.concat_index);
+      (*line.mutable_fields())["concat_total"].set_number_value(m.concat_total);
       out << Json(line) << "\n";
     }
     out.flush();
@@ -204,7 +202,8 @@ int Run(int argc, char** argv) {
 
   auto started = StartWithKannel(options);
   if (!started.ok()) {
-    std::fprintf(stderr, "system_up: %s\n", started.status().ToString().c_str());
+    std::fprintf(stderr, "system_up: %s\n",
+                 started.status().ToString().c_str());
     return 1;
   }
   System& sys = *started->sys;

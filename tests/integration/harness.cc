@@ -567,8 +567,8 @@ absl::Status System::Restart(const std::string& service) {
     auto it = known->find(service);
     if (it == known->end()) continue;
     if (absl::Status st = AwaitPortFree(it->second); !st.ok()) {
-      return absl::Status(st.code(), absl::StrCat("restart of ", service,
-                                                  ": ", st.message()));
+      return absl::Status(
+          st.code(), absl::StrCat("restart of ", service, ": ", st.message()));
     }
   }
   absl::Status s = StartService(service);
@@ -576,8 +576,8 @@ absl::Status System::Restart(const std::string& service) {
     auto it = addresses_.find(service);
     return absl::Status(
         s.code(), absl::StrCat("restart of ", service, " on gRPC ",
-                               it == addresses_.end() ? "?" : it->second,
-                               ": ", s.message()));
+                               it == addresses_.end() ? "?" : it->second, ": ",
+                               s.message()));
   }
   return s;
 }

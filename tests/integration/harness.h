@@ -2,8 +2,9 @@
 // services as separate processes on loopback (port 0: each service picks a
 // free port and writes it to its endpoints file, and keeps it across
 // restarts), each with its own temp RocksDB directory, the notification
-// service writing to a development sink file. Every process is killed and reaped when the System goes away
-// (and dies with the test process: PR_SET_PDEATHSIG).
+// service writing to a development sink file. Every process is killed and
+// reaped when the System goes away (and dies with the test process:
+// PR_SET_PDEATHSIG).
 //
 // Thread safety: not thread-safe; one test thread drives it.
 

@@ -41,8 +41,8 @@ inline std::string ToJson(const google::protobuf::Message& m) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   std::string json;
-  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(m, &json, options)
-                  .ok());
+  EXPECT_TRUE(
+      google::protobuf::util::MessageToJsonString(m, &json, options).ok());
   return json;
 }
 
