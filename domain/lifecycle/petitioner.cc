@@ -95,8 +95,7 @@ std::string WindowEnded(v1::CaseAction action,
 // they rate once (the table's row is for an office-entered rating).
 bool RatedByThePetitioner(v1::CaseAction action, const v1::CaseView& view) {
   return action == v1::CASE_ACTION_EVALUATE &&
-         view.state() == v1::CASE_STATE_EVALUATED &&
-         view.rated_by_petitioner();
+         view.state() == v1::CASE_STATE_EVALUATED && view.rated_by_petitioner();
 }
 
 // The end of the action's window, if the case has it and it is known.
@@ -197,8 +196,7 @@ absl::StatusOr<PetitionerOption> Lifecycle::PetitionerMay(
   }
   const v1::CaseView& view = record.view();
   if (FindTransition(view.state(), action) == nullptr) {
-    return absl::FailedPreconditionError(
-        NotAtThisStage(action, view.state()));
+    return absl::FailedPreconditionError(NotAtThisStage(action, view.state()));
   }
   if (RatedByThePetitioner(action, view)) {
     return absl::FailedPreconditionError(
@@ -206,8 +204,7 @@ absl::StatusOr<PetitionerOption> Lifecycle::PetitionerMay(
   }
   if (std::optional<absl::Time> end = WindowEnd(action, view)) {
     if (now >= *end) {
-      return absl::FailedPreconditionError(
-          WindowEnded(action, view.window()));
+      return absl::FailedPreconditionError(WindowEnded(action, view.window()));
     }
     option.until = *end;
   }
@@ -254,8 +251,8 @@ std::vector<PetitionerClosedOption> Lifecycle::PetitionerClosed(
     }
     std::optional<absl::Time> end = WindowEnd(action, view);
     if (!end.has_value() || now < *end) continue;
-    closed.push_back({PetitionerActionOf(action),
-                      WindowEnded(action, view.window()), *end});
+    closed.push_back(
+        {PetitionerActionOf(action), WindowEnded(action, view.window()), *end});
   }
   return closed;
 }

@@ -240,15 +240,14 @@ TEST(PetitionerApplyTest, ThePetitionersOwnRatingReplacesAnOfficeEnteredOne) {
             C::kFailedPrecondition, "您已对处理意见作过评价"},
            {"table EVALUATED->EVALUATED: an office never rates twice", false,
             false, false, C::kFailedPrecondition, "only the petitioner's own"},
-           {"the rating window is the opinion's window (Art. 35)", false,
-            true, true, C::kFailedPrecondition, "评价期限已过"},
+           {"the rating window is the opinion's window (Art. 35)", false, true,
+            true, C::kFailedPrecondition, "评价期限已过"},
        }) {
     absl::StatusOr<Built> built =
         builder.InState(v1::CASE_STATE_REPLIED, China(2026, 3, 2, 9), served);
     ASSERT_TRUE(built.ok()) << built.status();
     v1::RoutingCaseRecord record = built->record;
-    const absl::Time ends =
-        time::FromProto(record.view().window().ends_at());
+    const absl::Time ends = time::FromProto(record.view().window().ends_at());
     // The first rating: the office's (as CaseBuilder's EVALUATED) or the
     // petitioner's.
     Command first = row.first_by_petitioner
@@ -262,8 +261,7 @@ TEST(PetitionerApplyTest, ThePetitionersOwnRatingReplacesAnOfficeEnteredOne) {
     ASSERT_EQ(record.view().state(), v1::CASE_STATE_EVALUATED) << row.rule;
     ASSERT_EQ(record.view().rated_by_petitioner(), row.first_by_petitioner);
 
-    const absl::Time now =
-        row.after_window ? ends : first.now + absl::Hours(1);
+    const absl::Time now = row.after_window ? ends : first.now + absl::Hours(1);
     Command again = row.now_by_petitioner
                         ? PetitionerCommand(v1::CASE_ACTION_EVALUATE, now)
                         : ValidCommand(v1::CASE_ACTION_EVALUATE,
@@ -274,8 +272,7 @@ TEST(PetitionerApplyTest, ThePetitionersOwnRatingReplacesAnOfficeEnteredOne) {
         builder.lifecycle().Apply(again, record);
     EXPECT_EQ(event.status().code(), row.code) << row.rule << event.status();
     if (!event.ok()) {
-      EXPECT_THAT(std::string(event.status().message()),
-                  HasSubstr(row.reason))
+      EXPECT_THAT(std::string(event.status().message()), HasSubstr(row.reason))
           << row.rule;
       EXPECT_EQ(record.SerializeAsString(), before.SerializeAsString())
           << row.rule;
@@ -306,8 +303,10 @@ TEST(PetitionerClosedTest, AnActionWhoseWindowEndedSaysWhy) {
   BuildOptions served;
   served.served = true;
   for (const Row& row : std::vector<Row>{
-           {"inside the window nothing is closed", v1::CASE_STATE_REPLIED,
-            false, {}},
+           {"inside the window nothing is closed",
+            v1::CASE_STATE_REPLIED,
+            false,
+            {}},
            {"Art. 35: the rating and the 复查 window ended",
             v1::CASE_STATE_REPLIED,
             true,
@@ -319,19 +318,22 @@ TEST(PetitionerClosedTest, AnActionWhoseWindowEndedSaysWhy) {
             true,
             {{v1::PETITIONER_ACTION_RATE, "评价期限已过"},
              {v1::PETITIONER_ACTION_REQUEST_REVIEW, "申请复查的期限已过"}}},
-           {"Art. 36: the 复核 window ended", v1::CASE_STATE_REVIEWED, true,
+           {"Art. 36: the 复核 window ended",
+            v1::CASE_STATE_REVIEWED,
+            true,
             {{v1::PETITIONER_ACTION_REQUEST_REREVIEW, "第三十六条"}}},
            {"a state with no petitioner's action closes nothing",
-            v1::CASE_STATE_REVIEW_REQUESTED, true, {}},
+            v1::CASE_STATE_REVIEW_REQUESTED,
+            true,
+            {}},
        }) {
     absl::StatusOr<Built> built =
         builder.InState(row.state, China(2026, 3, 2, 9), served);
     ASSERT_TRUE(built.ok()) << row.rule << ": " << built.status();
     const v1::PetitionerWindow& window = built->record.view().window();
-    const absl::Time now =
-        row.after_window && window.has_ends_at()
-            ? time::FromProto(window.ends_at())
-            : built->last + absl::Hours(1);
+    const absl::Time now = row.after_window && window.has_ends_at()
+                               ? time::FromProto(window.ends_at())
+                               : built->last + absl::Hours(1);
     std::vector<PetitionerClosedOption> closed =
         builder.lifecycle().PetitionerClosed(built->record, now);
     ASSERT_EQ(closed.size(), row.want.size()) << row.rule;

@@ -125,9 +125,8 @@ TEST_F(ApiTest, BeforeRoutingKnowsTheCaseBothEndpointsShowIntakesState) {
            {"and no stale fallback after it", false, true, 0, ""},
        }) {
     backends_.view_status =
-        row.routing_knows
-            ? grpc::Status::OK
-            : grpc::Status(grpc::StatusCode::NOT_FOUND, "none");
+        row.routing_knows ? grpc::Status::OK
+                          : grpc::Status(grpc::StatusCode::NOT_FOUND, "none");
     backends_.calls.clear();
     HttpCall call = Get("/api/v1/my-case", "SX-2026-000042");
     if (!row.same_session) {
@@ -142,8 +141,8 @@ TEST_F(ApiTest, BeforeRoutingKnowsTheCaseBothEndpointsShowIntakesState) {
       EXPECT_TRUE(absl::StrContains(
           answer.body, absl::StrCat("\"state_text\":\"", row.state_text, "\"")))
           << row.rule << answer.body;
-      EXPECT_TRUE(absl::StrContains(answer.body,
-                                    "\"case_id\":\"SX-2026-000042\""))
+      EXPECT_TRUE(
+          absl::StrContains(answer.body, "\"case_id\":\"SX-2026-000042\""))
           << row.rule;
     } else {
       EXPECT_NE(answer.status, 200) << row.rule << answer.body;
@@ -154,10 +153,11 @@ TEST_F(ApiTest, BeforeRoutingKnowsTheCaseBothEndpointsShowIntakesState) {
     EXPECT_EQ(backends_.calls[0].rpc, "GetPetitionerView") << row.rule;
   }
   // The look-up itself showed intake's text.
-  EXPECT_TRUE(absl::StrContains(lookup.body,
-                                "\"state_text\":\"已收到，等待登记\""))
+  EXPECT_TRUE(
+      absl::StrContains(lookup.body, "\"state_text\":\"已收到，等待登记\""))
       << lookup.body;
-  EXPECT_TRUE(absl::StrContains(lookup.body, "\"state\":\"CASE_STATE_RECEIVED\""));
+  EXPECT_TRUE(
+      absl::StrContains(lookup.body, "\"state\":\"CASE_STATE_RECEIVED\""));
 }
 
 TEST_F(ApiTest, MyCaseAsksRoutingForTheSessionsCaseOnly) {

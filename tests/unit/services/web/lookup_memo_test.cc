@@ -37,8 +37,8 @@ TEST(LookupMemoTest, FindsOnlyTheSessionsCaseUntilItsExpiry) {
   for (const Row& row : std::vector<Row>{
            {"issue 15 item 2: the session that looked the case up", "s1",
             "SX-1", kNow, true},
-           {"web-contract.md: another session gets nothing", "s2", "SX-1",
-            kNow, false},
+           {"web-contract.md: another session gets nothing", "s2", "SX-1", kNow,
+            false},
            {"only the case the look-up proved", "s1", "SX-2", kNow, false},
            {"the last instant of the session", "s1", "SX-1",
             kNow + absl::Minutes(15) - absl::Seconds(1), true},
