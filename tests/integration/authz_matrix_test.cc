@@ -89,19 +89,6 @@ std::string ServiceOf(const std::string& rpc) {
   return rpc.substr(0, rpc.find('.'));
 }
 
-// An accusation about 沁河镇 naming 长治市信访局, which supervises every
-// office of 沁源县, as the accused unit.
-v1::SubmitPetitionRequest Accusation(int n) {
-  auto req = SamplePetition(kTownship, n);
-  auto* m = req.mutable_matter();
-  m->set_matter_class(v1::MATTER_CLASS_ACCUSATION);
-  m->set_category("discipline");
-  m->set_title("检举工作人员收受好处");
-  m->set_accused("某单位工作人员");
-  m->add_accused_offices(kCityBureau);
-  return req;
-}
-
 TEST(AuthzMatrixTest, NoUnexpectedAllowForAnyCallerOfAnyRpc) {
   SystemOptions options;
   options.offices = {kCountyBureau, kCityBureau, kSibling, kOtherProvince,
@@ -123,7 +110,7 @@ TEST(AuthzMatrixTest, NoUnexpectedAllowForAnyCallerOfAnyRpc) {
   Cases k;
   for (auto [req, id, code] :
        {std::tuple{SamplePetition(kTownship, 1), &k.claim, &k.claim_code},
-        std::tuple{Accusation(2), &k.accusation,
+        std::tuple{SampleAccusation(kTownship, 2, kCityBureau), &k.accusation,
                    static_cast<std::string*>(nullptr)}}) {
     grpc::ClientContext ctx;
     Within(ctx);
