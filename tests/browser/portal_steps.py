@@ -60,6 +60,19 @@ class Portal:
         self.b.driver.execute_script(SCROLL_INTO_VIEW, element)
         element.click()
 
+    def submit_form_of(self, element_id):
+        """Clicks the submit button of the form holding element_id, by
+        script as the tests always have."""
+        form = self.by_id(element_id).find_element(By.XPATH, "ancestor::form")
+        self.b.driver.execute_script(
+            "arguments[0].click()",
+            form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+    def request_review(self, reason):
+        """Fills the 复查 request's reason on case.html and submits it."""
+        self.fill("request-review-reason", reason)
+        self.submit_form_of("request-review-reason")
+
     def choose_radio(self, name, value):
         radio = self.b.driver.find_element(
             By.CSS_SELECTOR, f'input[name="{name}"][value="{value}"]')

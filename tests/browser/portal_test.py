@@ -145,12 +145,7 @@ class PortalTest(unittest.TestCase):
         b.check_page("case-rated")
 
         p.wait(lambda: p.visible("request-review-reason"), message="复查 offered")
-        p.fill("request-review-reason", "单位至今没有支付工资，请求复查。")
-        review_form = p.by_id("request-review-reason").find_element(
-            By.XPATH, "ancestor::form")
-        b.driver.execute_script(
-            "arguments[0].click()",
-            review_form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        p.request_review("单位至今没有支付工资，请求复查。")
         p.wait(lambda: p.visible("action-done")
              and "复查" in p.text("action-done"), message="复查 requested")
         self.assertIn("复查", p.text("state-text"))
@@ -238,12 +233,7 @@ class PortalTest(unittest.TestCase):
         p.wait(lambda: p.visible("request-review-reason"), message="复查 offered")
         # The petitioner waits with the page open; 31 days pass.
         sys_.advance(31 * DAY)
-        p.fill("request-review-reason", "单位至今没有支付工资，请求复查。")
-        review_form = p.by_id("request-review-reason").find_element(
-            By.XPATH, "ancestor::form")
-        b.driver.execute_script(
-            "arguments[0].click()",
-            review_form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        p.request_review("单位至今没有支付工资，请求复查。")
         p.wait(lambda: p.error_summary("#actions .error-summary")
              or p.visible("action-done"), message="an answer shown")
         refusal = p.error_summary("#actions .error-summary")
