@@ -91,23 +91,7 @@ TEST(SanitizerReportLogTest, OnlyWhatTheChildWroteCounts) {
 }
 
 // One system with the web gateway for the restart tests.
-class SystemRestartTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    SystemOptions options;
-    options.web = true;
-    auto sys = System::Start(options);
-    ASSERT_TRUE(sys.ok()) << sys.status();
-    sys_ = sys->release();
-  }
-  static void TearDownTestSuite() {
-    delete sys_;
-    sys_ = nullptr;
-  }
-  static System* sys_;
-};
-
-System* SystemRestartTest::sys_ = nullptr;
+using SystemRestartTest = WebSystemTest;
 
 // W6's finding (issue 15 browser tests): a restarted service came back on a
 // new port, where neither the gateway nor intake looked. Now routing and

@@ -102,6 +102,29 @@ class Browser {
   std::string csrf_;
 };
 
+// A test suite sharing one system started with the web gateway
+// (SystemOptions::web) for all its tests; sys_ is null if it did not start
+// (a fatal failure of every test).
+class WebSystemTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    SystemOptions options;
+    options.web = true;
+    auto sys = System::Start(options);
+    ASSERT_TRUE(sys.ok()) << sys.status();
+    sys_ = sys->release();
+  }
+  static void TearDownTestSuite() {
+    delete sys_;
+    sys_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(sys_, nullptr) << "the system did not start";
+  }
+
+  inline static System* sys_ = nullptr;
+};
+
 // The SMS code the system's dev sink holds for `challenge_id` ("" if none
 // comes within Scaled(10 s): notification sends it on its own thread).
 inline std::string CodeFromSink(const System& sys,

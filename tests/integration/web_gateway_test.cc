@@ -37,20 +37,8 @@ std::pair<std::string, std::string> ErrorOf(const std::string& body) {
   return {error.at("code").string_value(), error.at("message").string_value()};
 }
 
-class WebGatewayTest : public ::testing::Test {
+class WebGatewayTest : public WebSystemTest {
  protected:
-  static void SetUpTestSuite() {
-    SystemOptions options;
-    options.web = true;
-    auto sys = System::Start(options);
-    ASSERT_TRUE(sys.ok()) << sys.status();
-    sys_ = sys->release();
-  }
-  static void TearDownTestSuite() {
-    delete sys_;
-    sys_ = nullptr;
-  }
-
   // Submits SamplePetition(n) with kScript in its text through the portal:
   // the phone code first, then the petition. Fills the receipt.
   static void Submit(Browser& browser, int n, v1::SubmitPetitionResponse* out,
@@ -60,11 +48,7 @@ class WebGatewayTest : public ::testing::Test {
         absl::StrCat(kScript, petition.matter().text()));
     SubmitThroughPortal(*sys_, browser, petition, out, sent);
   }
-
-  static System* sys_;
 };
-
-System* WebGatewayTest::sys_ = nullptr;
 
 TEST_F(WebGatewayTest, SubmitWithSmsCodeThenLookUpShowsTheCaseAsData) {
   Browser browser(sys_->web_url());
