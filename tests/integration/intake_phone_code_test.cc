@@ -201,16 +201,22 @@ TEST_F(IntakePhoneCodeTest, WrongCodeIsRefusedWithTheTriesLeft) {
 }
 
 TEST_F(IntakePhoneCodeTest, OnlyTheGatewayAsksAndOnlyIntakeRedeems) {
-  caserelay::v1::SendPhoneCodeRequest send;
-  send.set_phone("13800001234");
-  for (const char* principal :
-       {System::kProvinceBureau, "service:intake", "service:routing"}) {
+  // The code of notification's `method` called as `principal`.
+  auto code_as = [this](const char* principal, auto method, const auto& request,
+                        auto* response) {
     auto stub =
         NotificationService::NewStub(sys_->Channel("notification", principal));
     grpc::ClientContext ctx;
     Deadline(&ctx);
-    caserelay::v1::SendPhoneCodeResponse resp;
-    EXPECT_EQ(stub->SendPhoneCode(&ctx, send, &resp).error_code(),
+    return ((*stub).*method)(&ctx, request, response).error_code();
+  };
+  caserelay::v1::SendPhoneCodeRequest send;
+  send.set_phone("13800001234");
+  caserelay::v1::SendPhoneCodeResponse sent;
+  for (const char* principal :
+       {System::kProvinceBureau, "service:intake", "service:routing"}) {
+    EXPECT_EQ(code_as(principal, &NotificationService::Stub::SendPhoneCode,
+                      send, &sent),
               grpc::StatusCode::PERMISSION_DENIED)
         << principal;
   }
@@ -218,13 +224,10 @@ TEST_F(IntakePhoneCodeTest, OnlyTheGatewayAsksAndOnlyIntakeRedeems) {
   redeem.set_challenge_id(std::string(32, 'a'));
   redeem.set_phone("13800001234");
   redeem.set_code("123456");
+  caserelay::v1::RedeemPhoneCodeResponse redeemed;
   for (const char* principal : {System::kWeb, System::kProvinceBureau}) {
-    auto stub =
-        NotificationService::NewStub(sys_->Channel("notification", principal));
-    grpc::ClientContext ctx;
-    Deadline(&ctx);
-    caserelay::v1::RedeemPhoneCodeResponse resp;
-    EXPECT_EQ(stub->RedeemPhoneCode(&ctx, redeem, &resp).error_code(),
+    EXPECT_EQ(code_as(principal, &NotificationService::Stub::RedeemPhoneCode,
+                      redeem, &redeemed),
               grpc::StatusCode::PERMISSION_DENIED)
         << principal;
   }
