@@ -32,6 +32,7 @@
 #include "common/rpc/token_auth.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/integration/harness_config.h"
 
 namespace caserelay::testing {
 namespace {
@@ -99,6 +100,21 @@ absl::StatusOr<int> FreeLoopbackPort() {
   close(fd);
   if (port <= 0) return absl::UnavailableError("no free port on 127.0.0.1");
   return port;
+}
+
+void WriteConfig(const std::string& path, ConfigLines lines,
+                 const std::map<std::string, std::string>& settings) {
+  for (const auto& [key, value] : settings) {
+    auto same = std::find_if(lines.begin(), lines.end(),
+                             [&](const auto& l) { return l.first == key; });
+    if (same != lines.end()) {
+      same->second = value;
+    } else {
+      lines.push_back({key, value});
+    }
+  }
+  std::ofstream out(path);
+  for (const auto& [key, value] : lines) out << key << " = " << value << "\n";
 }
 
 absl::Status AwaitPortFree(const std::string& address) {
@@ -489,21 +505,10 @@ absl::Status System::LaunchService(const std::string& service) {
                   {"intake.token_file", token_file("service:notification")}});
   }
   auto overrides = settings_.find(service);
-  if (overrides != settings_.end()) {
-    for (const auto& [key, value] : overrides->second) {
-      auto same = std::find_if(lines.begin(), lines.end(),
-                               [&](const auto& l) { return l.first == key; });
-      if (same != lines.end()) {
-        same->second = value;
-      } else {
-        lines.push_back({key, value});
-      }
-    }
-  }
-  {
-    std::ofstream out(conf);
-    for (const auto& [key, value] : lines) out << key << " = " << value << "\n";
-  }
+  WriteConfig(conf, std::move(lines),
+              overrides == settings_.end()
+                  ? std::map<std::string, std::string>()
+                  : overrides->second);
   // The repository's data for any service that has these settings (a
   // service ignores CASERELAY_* variables that match none of its own).
   const std::map<std::string, std::string> env = {

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/harness_config.h"
 
 namespace caserelay::testing {
 
@@ -25,7 +26,7 @@ absl::Status System::StartWeb() {
     std::ofstream(secret) << std::string(64, 'w') << "\n";
     chmod(secret.c_str(), 0600);
   }
-  std::vector<std::pair<std::string, std::string>> lines = {
+  ConfigLines lines = {
       {"web.listen", "127.0.0.1:0"},
       {"admin.listen", "127.0.0.1:0"},
       {"endpoints.file", endpoints},
@@ -40,21 +41,10 @@ absl::Status System::StartWeb() {
     lines.push_back({absl::StrCat(peer, ".token_file"), token_file(kWeb)});
   }
   auto overrides = settings_.find("web");
-  if (overrides != settings_.end()) {
-    for (const auto& [key, value] : overrides->second) {
-      auto same = std::find_if(lines.begin(), lines.end(),
-                               [&](const auto& l) { return l.first == key; });
-      if (same != lines.end()) {
-        same->second = value;
-      } else {
-        lines.push_back({key, value});
-      }
-    }
-  }
-  {
-    std::ofstream out(conf);
-    for (const auto& [key, value] : lines) out << key << " = " << value << "\n";
-  }
+  WriteConfig(conf, std::move(lines),
+              overrides == settings_.end()
+                  ? std::map<std::string, std::string>()
+                  : overrides->second);
   auto p = Process::Start({Binary("services/web/web"), "--config", conf}, {},
                           dir() + "/web.log");
   if (!p.ok()) return p.status();
