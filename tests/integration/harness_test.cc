@@ -126,19 +126,8 @@ TEST_F(SystemRestartTest, RestartedServicesAreReachedAtTheSameAddresses) {
   // The gateway's routing channel reconnects to the old address (after its
   // back-off): the petitioner's view once routing registered the case.
   v1::PetitionerView view;
-  const absl::Time deadline = absl::Now() + Scaled(absl::Seconds(30));
-  do {
-    res = browser.Get("/api/v1/my-case");
-    ASSERT_TRUE(res);
-    if (res->status == 200) {
-      view.Clear();
-      ASSERT_TRUE(
-          google::protobuf::util::JsonStringToMessage(res->body, &view).ok())
-          << res->body;
-      if (!view.text().empty()) break;
-    }
-    absl::SleepFor(absl::Milliseconds(200));
-  } while (absl::Now() < deadline);
+  ASSERT_NO_FATAL_FAILURE(
+      AwaitRoutingsView(browser, absl::Seconds(30), &view, &res));
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(view.case_id(), receipt.case_number());
   EXPECT_EQ(view.text(), sent.matter().text());

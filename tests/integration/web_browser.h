@@ -23,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "caserelay/v1/intake.pb.h"
 #include "caserelay/v1/notification.pb.h"
+#include "caserelay/v1/routing.pb.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
 
@@ -173,6 +174,31 @@ inline void SubmitThroughPortal(const System& sys, Browser& browser,
   ASSERT_FALSE(out->case_number().empty());
   ASSERT_FALSE(out->lookup_code().empty());
   *sent = petition;
+}
+
+// GETs /api/v1/my-case every 200 ms until it answers routing's view of the
+// session's case (a 200 with the petition's text; before routing registered
+// the case the gateway answers intake's state, issue 15 item 2), for at
+// most `wait`. The last answer in *last and its view in *view; gtest
+// failures if an answer is missing, or a 200 is not a view with a state
+// text.
+inline void AwaitRoutingsView(Browser& browser, absl::Duration wait,
+                              caserelay::v1::PetitionerView* view,
+                              httplib::Result* last) {
+  const absl::Time deadline = absl::Now() + Scaled(wait);
+  do {
+    *last = browser.Get("/api/v1/my-case");
+    ASSERT_TRUE(*last);
+    if ((*last)->status == 200) {
+      view->Clear();
+      ASSERT_TRUE(
+          google::protobuf::util::JsonStringToMessage((*last)->body, view).ok())
+          << (*last)->body;
+      EXPECT_FALSE(view->state_text().empty()) << (*last)->body;
+      if (!view->text().empty()) return;
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  } while (absl::Now() < deadline);
 }
 
 }  // namespace caserelay::testing

@@ -81,21 +81,8 @@ TEST_F(WebGatewayTest, SubmitWithSmsCodeThenLookUpShowsTheCaseAsData) {
   // The session now names the case: my-case shows routing's view once
   // routing registered it, with the petition's text as data.
   v1::PetitionerView view;
-  absl::Time deadline = absl::Now() + Scaled(absl::Seconds(20));
-  do {
-    res = browser.Get("/api/v1/my-case");
-    ASSERT_TRUE(res);
-    if (res->status == 200) {
-      view.Clear();
-      ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &view).ok())
-          << res->body;
-      // Before routing registered it too: intake's state text (issue 15
-      // item 2).
-      EXPECT_FALSE(view.state_text().empty()) << res->body;
-      if (!view.text().empty()) break;
-    }
-    absl::SleepFor(absl::Milliseconds(200));
-  } while (absl::Now() < deadline);
+  ASSERT_NO_FATAL_FAILURE(
+      AwaitRoutingsView(browser, absl::Seconds(20), &view, &res));
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(view.case_id(), receipt.case_number());
   EXPECT_EQ(view.text(), sent.matter().text());
