@@ -96,6 +96,17 @@ class IntakePhoneCodeTest : public ::testing::Test {
     return "";
   }
 
+  // A code sent to `petition`'s phone through the gateway: the challenge
+  // in *sent and the code the sink holds in *code (gtest failures if
+  // either is missing).
+  void SendAndReadCode(const SubmitPetitionRequest& petition,
+                       caserelay::v1::SendPhoneCodeResponse* sent,
+                       std::string* code) {
+    ASSERT_TRUE(SendCode(petition.petitioner().phone(), sent).ok());
+    *code = CodeFromSink(sent->challenge_id());
+    ASSERT_EQ(code->size(), 6u);
+  }
+
   grpc::Status SubmitOnline(const SubmitPetitionRequest& req,
                             SubmitPetitionResponse* resp) {
     grpc::ClientContext ctx;
@@ -185,9 +196,8 @@ TEST_F(IntakePhoneCodeTest, OnlinePetitionIsAcceptedOnlyWithItsSmsCode) {
 TEST_F(IntakePhoneCodeTest, WrongCodeIsRefusedWithTheTriesLeft) {
   const SubmitPetitionRequest petition = SamplePetition("140431", 2);
   caserelay::v1::SendPhoneCodeResponse sent;
-  ASSERT_TRUE(SendCode(petition.petitioner().phone(), &sent).ok());
-  const std::string code = CodeFromSink(sent.challenge_id());
-  ASSERT_EQ(code.size(), 6u);
+  std::string code;
+  ASSERT_NO_FATAL_FAILURE(SendAndReadCode(petition, &sent, &code));
   const std::string wrong = code == "000000" ? "000001" : "000000";
   SubmitPetitionResponse resp;
   grpc::Status s =
@@ -237,9 +247,8 @@ TEST_F(IntakePhoneCodeTest, OnlyTheGatewayAsksAndOnlyIntakeRedeems) {
 TEST_F(IntakePhoneCodeTest, NotificationDownMeansNothingAccepted) {
   const SubmitPetitionRequest petition = SamplePetition("140431", 3);
   caserelay::v1::SendPhoneCodeResponse sent;
-  ASSERT_TRUE(SendCode(petition.petitioner().phone(), &sent).ok());
-  const std::string code = CodeFromSink(sent.challenge_id());
-  ASSERT_EQ(code.size(), 6u);
+  std::string code;
+  ASSERT_NO_FATAL_FAILURE(SendAndReadCode(petition, &sent, &code));
   sys_->Kill("notification", SIGKILL);
   SubmitPetitionResponse resp;
   grpc::Status s =
