@@ -1,5 +1,7 @@
 #include "common/admin/http_client.h"
 
+#include <fcntl.h>
+#include <httplib.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -7,36 +9,20 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
-#include "common/admin/http_message.h"
 #include "common/config/config.h"
 
 namespace caserelay::admin {
 namespace {
-
-// Closes the socket when it goes out of scope.
-class Socket {
- public:
-  explicit Socket(int fd) : fd_(fd) {}
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  ~Socket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int fd() const { return fd_; }
-
- private:
-  const int fd_;
-};
 
 // Waits for `events` on `fd` until `deadline`; false on timeout.
 bool WaitFor(int fd, short events, absl::Time deadline) {
@@ -48,12 +34,12 @@ bool WaitFor(int fd, short events, absl::Time deadline) {
     const int n =
         ::poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 1 << 30)));
     if (n < 0 && errno == EINTR) continue;
-    if (n != 0) return true;  // Ready, or an error that the next call reports.
+    if (n != 0) return true;  // Ready, or an error that the caller reads.
   }
 }
 
-// Connects to one resolved address before `deadline`: the socket, or -1 with
-// `*error` set.
+// Connects to one resolved address before `deadline`: the socket (in
+// blocking mode, as httplib uses it), or -1 with `*error` set.
 int ConnectOne(const addrinfo& ai, absl::Time deadline, std::string* error) {
   const int fd =
       ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -62,20 +48,23 @@ int ConnectOne(const addrinfo& ai, absl::Time deadline, std::string* error) {
     *error = std::strerror(errno);
     return -1;
   }
-  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) == 0) return fd;
-  if (errno != EINPROGRESS && errno != EINTR) {
-    *error = std::strerror(errno);
-    ::close(fd);
-    return -1;
-  }
-  if (!WaitFor(fd, POLLOUT, deadline)) {
-    *error = "connect timed out";
-    ::close(fd);
-    return -1;
-  }
   int err = 0;
-  socklen_t len = sizeof(err);
-  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0) {
+    if (errno != EINPROGRESS && errno != EINTR) {
+      err = errno;
+    } else if (!WaitFor(fd, POLLOUT, deadline)) {
+      *error = "connect timed out";
+      ::close(fd);
+      return -1;
+    } else {
+      socklen_t len = sizeof(err);
+      if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    }
+  }
+  if (err == 0 &&
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+    err = errno;
+  }
   if (err != 0) {
     *error = std::strerror(err);
     ::close(fd);
@@ -84,80 +73,117 @@ int ConnectOne(const addrinfo& ai, absl::Time deadline, std::string* error) {
   return fd;
 }
 
-// The parsed status line and headers of a response.
-struct ResponseHead {
-  int status = 0;
-  std::string reason;
-  std::map<std::string, std::string> headers;
+// httplib's client, but connecting by itself so that a failed connection
+// names its reason ("Connection refused", "connect timed out"): httplib 0.11
+// says only "Connection". Everything HTTP (writing the request, reading and
+// decoding the response) is httplib's. One request per instance.
+class Client final : public httplib::ClientImpl {
+ public:
+  Client(const std::string& host, int port, absl::Time deadline)
+      : httplib::ClientImpl(host, port),
+        host_name_(host),
+        port_number_(port),
+        deadline_(deadline) {}
+
+  // Why the connection failed; "" before a failure.
+  const std::string& connect_error() const { return connect_error_; }
+
+ protected:
+  bool create_and_connect_socket(Socket& socket,
+                                 httplib::Error& error) override {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const int gai =
+        ::getaddrinfo(host_name_.c_str(), std::to_string(port_number_).c_str(),
+                      &hints, &found);
+    if (gai != 0) {
+      connect_error_ = absl::StrCat("cannot resolve: ", ::gai_strerror(gai));
+      error = httplib::Error::Connection;
+      return false;
+    }
+    int fd = -1;
+    std::string why = "no address";
+    for (addrinfo* ai = found; ai != nullptr && fd < 0; ai = ai->ai_next) {
+      fd = ConnectOne(*ai, deadline_, &why);
+    }
+    ::freeaddrinfo(found);
+    if (fd < 0) {
+      connect_error_ = absl::StrCat("cannot connect: ", why);
+      error = why == "connect timed out" ? httplib::Error::ConnectionTimeout
+                                         : httplib::Error::Connection;
+      return false;
+    }
+    // Every wait to write or read gets what is left of the call's time, in
+    // whole milliseconds up (httplib's poll() cuts to milliseconds, and a
+    // wait must not end before the deadline).
+    const std::chrono::microseconds left = absl::ToChronoMicroseconds(
+        std::max(absl::Ceil(deadline_ - absl::Now(), absl::Milliseconds(1)),
+                 absl::Milliseconds(1)));
+    set_read_timeout(left);
+    set_write_timeout(left);
+    socket.sock = fd;
+    return true;
+  }
+
+ private:
+  const std::string host_name_;
+  const int port_number_;
+  const absl::Time deadline_;
+  std::string connect_error_;
 };
 
-// Parses "HTTP/1.x SSS reason" and the header lines; false if malformed.
-bool ParseResponseHead(absl::string_view head, ResponseHead* out) {
-  bool first = true;
-  while (!head.empty()) {
-    size_t eol = head.find('\n');
-    absl::string_view line = head.substr(0, eol);
-    head.remove_prefix(eol == absl::string_view::npos ? head.size() : eol + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) break;
-    if (first) {
-      first = false;
-      if (line.size() < 12 || !absl::StartsWith(line, "HTTP/1.") ||
-          line[8] != ' ' || (line.size() > 12 && line[12] != ' ')) {
-        return false;
-      }
-      if (!absl::SimpleAtoi(line.substr(9, 3), &out->status) ||
-          out->status < 100 || out->status > 599) {
-        return false;
-      }
-      out->reason = std::string(line.size() > 12 ? line.substr(13) : "");
-      continue;
-    }
-    const size_t colon = line.find(':');
-    if (colon == absl::string_view::npos || colon == 0) return false;
-    std::string name = absl::AsciiStrToLower(line.substr(0, colon));
-    std::string value(absl::StripAsciiWhitespace(line.substr(colon + 1)));
-    auto [it, inserted] = out->headers.emplace(name, value);
+// httplib's headers as HttpClientResponse keeps them: names lower-cased, a
+// repeated header's values joined by ", " in the order they came.
+std::map<std::string, std::string> LowerCaseHeaders(
+    const httplib::Headers& headers) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : headers) {
+    auto [it, inserted] = out.emplace(absl::AsciiStrToLower(name), value);
     if (!inserted) absl::StrAppend(&it->second, ", ", value);
   }
-  return !first;
+  return out;
 }
 
-enum class Decoded { kComplete, kNeedMore, kBad };
-
-// Decodes a chunked body (RFC 9112 7.1) from `in` into `out`.
-Decoded DecodeChunked(absl::string_view in, std::string* out) {
-  out->clear();
-  while (true) {
-    const size_t eol = in.find("\r\n");
-    if (eol == absl::string_view::npos) return Decoded::kNeedMore;
-    absl::string_view size_text = in.substr(0, eol);
-    size_text = size_text.substr(0, size_text.find(';'));  // Extensions.
-    size_text = absl::StripAsciiWhitespace(size_text);
-    size_t size = 0;
-    if (size_text.empty() || size_text.size() > 8) return Decoded::kBad;
-    for (char c : size_text) {
-      if (!absl::ascii_isxdigit(c)) return Decoded::kBad;
-      size = size * 16 +
-             static_cast<size_t>(absl::ascii_isdigit(c)
-                                     ? c - '0'
-                                     : absl::ascii_tolower(c) - 'a' + 10);
-    }
-    in.remove_prefix(eol + 2);
-    if (size == 0) {
-      // Trailer lines, then the empty line.
-      while (true) {
-        const size_t end = in.find("\r\n");
-        if (end == absl::string_view::npos) return Decoded::kNeedMore;
-        if (end == 0) return Decoded::kComplete;
-        in.remove_prefix(end + 2);
-      }
-    }
-    if (in.size() < size + 2) return Decoded::kNeedMore;
-    if (in.substr(size, 2) != "\r\n") return Decoded::kBad;
-    out->append(in.data(), size);
-    in.remove_prefix(size + 2);
+// What a failed call says about its request (see http_client.h): only a
+// failure to connect is UNAVAILABLE; from the first write on, UNKNOWN.
+// `connect_error`: why no connection was made, if none was; `head`: the
+// response head when it arrived (status 0 otherwise); `stopped`:
+// why one of HttpGet's callbacks ended the call, empty if none did.
+absl::Status Failure(httplib::Error error, absl::string_view where,
+                     absl::Duration timeout, const std::string& connect_error,
+                     const HttpClientResponse& head,
+                     const std::string& stopped) {
+  if (!connect_error.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("HTTP GET ", where, ": ", connect_error));
   }
+  std::string why;
+  if (error == httplib::Error::Canceled && !stopped.empty()) {
+    why = stopped;
+  } else if (error == httplib::Error::Write) {
+    // httplib does not say how much of the request left: some may have.
+    why = "connection lost while writing the request";
+  } else if (error == httplib::Error::Read && head.status == 0) {
+    why = absl::StrCat("no complete response within ",
+                       absl::FormatDuration(timeout),
+                       " (closed, reset, timed out or not HTTP)");
+  } else if (error == httplib::Error::Read) {
+    auto length = head.headers.find("content-length");
+    why = length == head.headers.end()
+              ? std::string(
+                    "no complete response: the body was cut off or "
+                    "late")
+              : absl::StrCat("no complete response: the ", length->second,
+                             "-byte body was cut off or late");
+  } else {
+    why = absl::StrCat("no complete response: ", httplib::to_string(error));
+  }
+  return absl::UnknownError(
+      absl::StrCat("HTTP GET ", where, ": ", why,
+                   " (the request was sent and may have been acted on)"));
 }
 
 }  // namespace
@@ -240,165 +266,53 @@ absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
   const std::string where =
       config::HostPort{parsed->host, parsed->port}.ToString();
 
-  // Connect. Every failure up to here is UNAVAILABLE: nothing was sent.
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const int gai =
-      ::getaddrinfo(parsed->host.c_str(), std::to_string(parsed->port).c_str(),
-                    &hints, &found);
-  if (gai != 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "HTTP GET ", where, ": cannot resolve: ", ::gai_strerror(gai)));
-  }
-  int fd = -1;
-  std::string error = "no address";
-  for (addrinfo* ai = found; ai != nullptr && fd < 0; ai = ai->ai_next) {
-    fd = ConnectOne(*ai, deadline, &error);
-  }
-  ::freeaddrinfo(found);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("HTTP GET ", where, ": cannot connect: ", error));
-  }
-  Socket socket(fd);
+  Client client(parsed->host, parsed->port, deadline);
+  client.set_keep_alive(false);
+  client.set_follow_location(false);
+  // The target is already %-encoded (ParseHttpUrl); httplib's own encoding
+  // would turn a '+' (a space in a query) into "%2B".
+  client.set_url_encode(false);
+  const httplib::Headers headers = {
+      {"Host", where}, {"Connection", "close"}, {"User-Agent", "caserelay"}};
 
-  // Write. Once a byte has gone, the server may act on the request.
-  const std::string request =
-      absl::StrCat("GET ", parsed->target, " HTTP/1.1\r\nHost: ", where,
-                   "\r\nConnection: close\r\nUser-Agent: caserelay\r\n\r\n");
-  auto unknown = [&](absl::string_view why) {
-    return absl::UnknownError(
-        absl::StrCat("HTTP GET ", where, ": ", why,
-                     " (the request was sent and may have been acted on)"));
-  };
-  absl::string_view pending = request;
-  bool wrote_any = false;
-  while (!pending.empty()) {
-    const ssize_t n = ::send(fd, pending.data(), pending.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      wrote_any = true;
-      pending.remove_prefix(static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!WaitFor(fd, POLLOUT, deadline)) {
-        if (!wrote_any) {
-          return absl::UnavailableError(absl::StrCat(
-              "HTTP GET ", where, ": could not write the request in time"));
-        }
-        return unknown(absl::StrCat("timed out writing after ",
-                                    absl::FormatDuration(timeout)));
-      }
-      continue;
-    }
-    const std::string why = std::strerror(errno);
-    if (!wrote_any) {
-      return absl::UnavailableError(absl::StrCat(
-          "HTTP GET ", where, ": connection lost before the request: ", why));
-    }
-    return unknown(absl::StrCat("connection lost while writing: ", why));
-  }
-
-  // Read. Returns false at end of stream; sets `failure` on errors.
-  std::string data;
-  std::string failure;
-  auto read_more = [&]() -> bool {
-    if (data.size() > kMaxHttpResponseBytes) {
-      failure = "response larger than the limit";
-      return false;
-    }
-    while (true) {
-      if (!WaitFor(fd, POLLIN, deadline)) {
-        failure = absl::StrCat("no complete response within ",
-                               absl::FormatDuration(timeout));
-        return false;
-      }
-      char buf[16384];
-      const ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-      if (n > 0) {
-        data.append(buf, static_cast<size_t>(n));
-        return true;
-      }
-      if (n == 0) return false;
-      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-      failure =
-          absl::StrCat("connection lost while reading: ", std::strerror(errno));
-      return false;
-    }
-  };
-  auto cut_off = [&](absl::string_view what) {
-    return unknown(failure.empty()
-                       ? absl::StrCat("connection closed before ", what)
-                       : failure);
-  };
-
-  ResponseHead head;
-  size_t head_end = absl::string_view::npos;
-  while (true) {
-    head_end = FindEndOfHead(data);
-    if (head_end == absl::string_view::npos) {
-      if (!read_more()) return cut_off("a complete response head");
-      continue;
-    }
-    head = ResponseHead();
-    if (!ParseResponseHead(absl::string_view(data).substr(0, head_end),
-                           &head)) {
-      return unknown("malformed response head");
-    }
-    if (head.status >= 200) break;
-    data.erase(0, head_end);  // An interim 1xx response: the next follows.
-  }
-
+  // The head once it arrived, and the body so far; `stopped` says why a
+  // callback ended the call, if one did.
   HttpClientResponse response;
-  response.status = head.status;
-  response.reason = std::move(head.reason);
-  response.headers = std::move(head.headers);
-  if (response.status == 204 || response.status == 304) return response;
-
-  std::string transfer_encoding;
-  if (auto it = response.headers.find("transfer-encoding");
-      it != response.headers.end()) {
-    transfer_encoding = absl::AsciiStrToLower(it->second);
+  std::string stopped;
+  auto in_time = [&] {
+    if (absl::Now() <= deadline) return true;
+    stopped = absl::StrCat("no complete response within ",
+                           absl::FormatDuration(timeout));
+    return false;
+  };
+  httplib::Result result = client.Get(
+      parsed->target, headers,
+      [&](const httplib::Response& head) {
+        response.status = head.status;
+        response.reason = head.reason;
+        response.headers = LowerCaseHeaders(head.headers);
+        if (head.status < 100 || head.status > 599) {
+          stopped = absl::StrCat("malformed response status ", head.status);
+          return false;
+        }
+        return in_time();
+      },
+      [&](const char* data, size_t size) {
+        if (response.body.size() + size > kMaxHttpResponseBytes) {
+          stopped = "response larger than the limit";
+          return false;
+        }
+        response.body.append(data, size);
+        return in_time();
+      });
+  if (!result) {
+    return Failure(result.error(), where, timeout, client.connect_error(),
+                   response, stopped);
   }
-  if (transfer_encoding == "chunked") {
-    while (true) {
-      const Decoded d = DecodeChunked(absl::string_view(data).substr(head_end),
-                                      &response.body);
-      if (d == Decoded::kComplete) return response;
-      if (d == Decoded::kBad) return unknown("malformed chunked body");
-      if (!read_more()) return cut_off("the end of the chunked body");
-    }
-  }
-  if (!transfer_encoding.empty() && transfer_encoding != "identity") {
-    return unknown(absl::StrCat("unsupported Transfer-Encoding \"",
-                                transfer_encoding, "\""));
-  }
-  if (auto it = response.headers.find("content-length");
-      it != response.headers.end()) {
-    size_t length = 0;
-    if (it->second.empty() ||
-        !std::all_of(it->second.begin(), it->second.end(),
-                     [](char c) { return absl::ascii_isdigit(c); }) ||
-        !absl::SimpleAtoi(it->second, &length) ||
-        length > kMaxHttpResponseBytes) {
-      return unknown(absl::StrCat("bad Content-Length \"", it->second, "\""));
-    }
-    while (data.size() < head_end + length) {
-      if (!read_more()) {
-        return cut_off(absl::StrCat("the ", length, "-byte body"));
-      }
-    }
-    response.body = data.substr(head_end, length);
-    return response;
-  }
-  while (read_more()) {
-  }
-  if (!failure.empty()) return unknown(failure);
-  response.body = data.substr(head_end);
+  // A 204 or 304 reaches neither callback: its head comes with the result.
+  response.status = result->status;
+  response.reason = result->reason;
+  response.headers = LowerCaseHeaders(result->headers);
   return response;
 }
 

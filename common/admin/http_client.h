@@ -1,6 +1,9 @@
 // A small HTTP/1.1 client (HTTP 客户端) for calling gateways such as
-// Kannel's sendsms: one GET per connection, plain http:// only, on POSIX
-// sockets, with one deadline for the whole call.
+// Kannel's sendsms: one GET per connection, plain http:// only, with one
+// deadline for the call. cpp-httplib's client (the HTTP library the admin
+// server and the web gateway use too) writes the request and reads the
+// response; the connection is made here, so that a failure to connect
+// names its reason (httplib 0.11 does not).
 //
 // Its error codes say what may have happened to the request, because a
 // caller that sends SMS must never send twice by accident:
@@ -8,8 +11,9 @@
 //   UNAVAILABLE       no connection was made (host unresolvable, connection
 //                     refused, no route, connect timed out): the request
 //                     certainly was not sent.
-//   UNKNOWN           a connection was made and the request was handed to
-//                     it (even partly), but no complete response came back
+//   UNKNOWN           a connection was made and writing the request began
+//                     (a failed write counts: httplib does not say how much
+//                     of it left), but no complete response came back
 //                     (timeout, reset, close, garbled response): the server
 //                     may have acted on it.
 // Any complete response is a success, whatever its status code.
@@ -60,16 +64,19 @@ struct HttpClientResponse {
   std::string body;  // de-chunked when the server sent it chunked
 };
 
-// The largest response (head and body) HttpGet accepts; a larger one is
-// UNKNOWN.
+// The largest response body HttpGet accepts (httplib bounds the head); a
+// larger one is UNKNOWN.
 inline constexpr size_t kMaxHttpResponseBytes = 1 << 20;
 
 // Sends "GET <target> HTTP/1.1" with "Host" and "Connection: close" to
 // `url` and reads the response: the body by Content-Length, by chunked
-// transfer coding, or (with neither) until the server closes. Interim 1xx
-// responses are skipped. `timeout` bounds the whole call: resolving,
-// connecting, writing and reading (name resolution itself is the system's
-// and may take longer).
+// transfer coding, or (with neither) until the server closes. An interim
+// "100 Continue" is skipped. `timeout` bounds connecting, what is left of
+// it then bounds each wait to write or read, and once the response head or
+// a piece of the body arrives after `timeout` from the start the call ends
+// UNKNOWN (so a server trickling its head, at most httplib's head limit,
+// can stretch the call; name resolution is the system's and may take
+// longer).
 //
 // Returns the response, whatever its status code. Errors (see the file
 // comment for what each says about the request):
@@ -77,9 +84,10 @@ inline constexpr size_t kMaxHttpResponseBytes = 1 << 20;
 //                     not positive;
 //   UNAVAILABLE       no connection could be made, naming the address and
 //                     the reason;
-//   UNKNOWN           the request was written (even partly) but no complete
-//                     response arrived within `timeout`, or the response
-//                     was malformed or larger than kMaxHttpResponseBytes.
+//   UNKNOWN           writing the request began but no complete response
+//                     arrived within `timeout`, or the response was
+//                     malformed, had a status outside 100..599, or a body
+//                     larger than kMaxHttpResponseBytes.
 absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
                                            absl::Duration timeout);
 

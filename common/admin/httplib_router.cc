@@ -83,10 +83,10 @@ class BufferedStream final : public httplib::Stream {
     IpAndPort(address, ip, port);
   }
 
-  // Not a socket httplib may wait on: Debian's httplib 0.11 select()s on
-  // the socket it is given and answers 500 for one at or above FD_SETSIZE,
-  // but this stream never blocks in reading and waits with poll() in
-  // writing, so any descriptor number works.
+  // Not a socket httplib may wait on: this stream never blocks in reading
+  // and waits in writing with poll() and the shutdown pipe (WriteAll).
+  // (Debian's httplib 0.11 is built with poll(), not select(): it imports
+  // no select and has no FD_SETSIZE limit.)
   socket_t socket() const override { return INVALID_SOCKET; }
 
  private:

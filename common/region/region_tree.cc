@@ -294,6 +294,14 @@ std::vector<const Region*> RegionTree::Children(std::string_view code) const {
   return children;
 }
 
+std::vector<const Region*> RegionTree::Provinces() const {
+  std::vector<const Region*> provinces;
+  for (uint32_t i = 0; i < regions_.size(); ++i) {
+    if (parent_[i] == kNone) provinces.push_back(&regions_[i]);
+  }
+  return provinces;
+}
+
 bool RegionTree::IsWithin(std::string_view code,
                           std::string_view ancestor) const {
   const uint32_t target = IndexOf(ancestor);

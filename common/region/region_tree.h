@@ -100,6 +100,10 @@ class RegionTree {
   // an unknown code.
   std::vector<const Region*> Children(std::string_view code) const;
 
+  // The provinces (the regions without a parent), sorted by code: the
+  // first choice of a region picker (the portal's, issue 15).
+  std::vector<const Region*> Provinces() const;
+
   // True if `code` is `ancestor` or lies below it; false if either is
   // unknown.
   bool IsWithin(std::string_view code, std::string_view ancestor) const;

@@ -28,10 +28,11 @@ absl::StatusOr<Principal> OnBehalf(
           direct.Name(), " may not"));
     }
     if (k != kUserMetadata && k != kOfficeMetadata &&
-        k != kClientAddressMetadata) {
+        k != kClientAddressMetadata && k != kPetitionerCaseMetadata) {
       return absl::InvalidArgumentError(absl::StrCat(
           "metadata ", k, ": unknown (", kUserMetadata, ", ", kOfficeMetadata,
-          " and ", kClientAddressMetadata, " are known)"));
+          ", ", kClientAddressMetadata, " and ", kPetitionerCaseMetadata,
+          " are known)"));
     }
     if (!given.emplace(std::string(k), std::string(View(value))).second) {
       return absl::InvalidArgumentError(
@@ -40,6 +41,20 @@ absl::StatusOr<Principal> OnBehalf(
   }
   auto user = given.find(kUserMetadata);
   auto office = given.find(kOfficeMetadata);
+  auto petitioner = given.find(kPetitionerCaseMetadata);
+  if (petitioner != given.end()) {
+    if (user != given.end() || office != given.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "metadata ", kPetitionerCaseMetadata, ": not with ", kUserMetadata,
+          " or ", kOfficeMetadata, " (a petitioner acts for no office)"));
+    }
+    if (!IsCaseIdLabel(petitioner->second)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("metadata ", kPetitionerCaseMetadata,
+                       ": not a case id (1-64 letters, digits or '-')"));
+    }
+    return Principal::Petitioner(petitioner->second);
+  }
   if (user == given.end()) {
     if (office == given.end()) return direct;
     return absl::InvalidArgumentError(

@@ -18,7 +18,16 @@
 //                         absent for a petitioner on the portal;
 //   x-caserelay-client-address  the end user's network address, for
 //                         intake's look-up limit (services/intake/
-//                         client_address.h reads it).
+//                         common/peer/client_address.h reads it);
+//   x-caserelay-petitioner-case  the case whose petitioner the gateway
+//                         speaks for, after that petitioner's look-up
+//                         succeeded at intake (issue 15; IsCaseIdLabel);
+//                         never with x-caserelay-user-bin or
+//                         x-caserelay-office. It makes the caller
+//                         Principal::Petitioner(case): no office, reading
+//                         and acting only as domain/access's
+//                         PetitionerAccess allows (routing's
+//                         GetPetitionerView and the petitioner's Act).
 //
 // On a call authenticated as service:web they make the caller the office
 // (or, without x-caserelay-office, service:web itself) with the user as
@@ -56,6 +65,13 @@ inline constexpr char kOnBehalfPrefix[] = "x-caserelay-";
 inline constexpr char kUserMetadata[] = "x-caserelay-user-bin";
 inline constexpr char kOfficeMetadata[] = "x-caserelay-office";
 inline constexpr char kClientAddressMetadata[] = "x-caserelay-client-address";
+inline constexpr char kPetitionerCaseMetadata[] =
+    "x-caserelay-petitioner-case";
+// Trailing (answer) metadata of a throttled call's RESOURCE_EXHAUSTED:
+// whole seconds until the caller may try again (notification's
+// SendPhoneCode sets it; the gateway turns it into Retry-After). A service
+// sends it; it is no request key, so the rules above do not apply to it.
+inline constexpr char kRetryAfterMetadata[] = "x-caserelay-retry-after";
 
 // Tells which principal a call's transport proves.
 //

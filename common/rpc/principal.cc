@@ -46,15 +46,30 @@ bool IsPersonLabel(absl::string_view label) {
   return text::IsValidUtf8(std::string_view(label.data(), label.size()));
 }
 
+bool IsCaseIdLabel(absl::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!(IsDigit(c) || IsLower(c) || (c >= 'A' && c <= 'Z') || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string Principal::Name() const {
   return kind == Kind::kOffice ? id : absl::StrCat(kServicePrefix, id);
 }
 
 std::string Principal::Operator() const {
-  return person.empty() ? Name() : person;
+  if (!person.empty()) return person;
+  return IsPetitioner() ? "petitioner" : Name();
 }
 
 std::string Principal::ToString() const {
+  if (IsPetitioner()) {
+    return absl::StrCat("petitioner of case ", petitioner_case, " (", Name(),
+                        ")");
+  }
   if (person.empty()) return Name();
   if (via.empty() || (kind == Kind::kService && id == via)) {
     return absl::StrCat(person, " (", Name(), ")");

@@ -44,6 +44,11 @@ bool IsServiceName(absl::string_view name);
 // CaseEvent.operator, whose bound is 100 characters.
 bool IsPersonLabel(absl::string_view label);
 
+// True for a case id as the web gateway names a petitioner's case (intake's
+// case numbers, e.g. "140431-20260105-000001"): 1 to 64 bytes of ASCII
+// letters, digits and '-'.
+bool IsCaseIdLabel(absl::string_view id);
+
 struct Principal {
   enum class Kind { kOffice, kService };
 
@@ -54,13 +59,26 @@ struct Principal {
   std::string person;
   // The service that speaks for `person` ("web"), empty for a direct call.
   std::string via;
+  // Set only on service:web speaking for the petitioner of this case (the
+  // portal's look-up, issue 15; auth.h x-caserelay-petitioner-case): the
+  // caller is "the petitioner of case <petitioner_case>", no office, and
+  // reads and acts only as domain/access PetitionerAccess allows.
+  std::string petitioner_case;
 
   static Principal Office(std::string code, std::string person = "") {
-    return Principal{Kind::kOffice, std::move(code), std::move(person), ""};
+    return Principal{Kind::kOffice, std::move(code), std::move(person), "",
+                     ""};
   }
   static Principal Service(std::string name, std::string person = "") {
-    return Principal{Kind::kService, std::move(name), std::move(person), ""};
+    return Principal{Kind::kService, std::move(name), std::move(person), "",
+                     ""};
   }
+  // The petitioner of case `case_id`, spoken for by the web gateway.
+  static Principal Petitioner(std::string case_id) {
+    return Principal{Kind::kService, kWebService, "", kWebService,
+                     std::move(case_id)};
+  }
+  bool IsPetitioner() const { return !petitioner_case.empty(); }
 
   bool IsOffice() const { return kind == Kind::kOffice; }
   bool IsService(absl::string_view name) const {
@@ -69,15 +87,18 @@ struct Principal {
   // "140431:bureau" or "service:web": the principal without the person.
   std::string Name() const;
   // Who acted, for records (CaseEvent.operator, notes): `person` when
-  // known, else Name(). Never empty for a parsed principal.
+  // known, "petitioner" for a petitioner, else Name(). Never empty for a
+  // parsed principal.
   std::string Operator() const;
   // For notes and logs: Name(), or "<person> (<Name()>)", or, for an
   // office spoken for by a service, "<person> (<Name()> via
-  // service:<via>)", e.g. "王五 (140431:bureau via service:web)".
+  // service:<via>)", e.g. "王五 (140431:bureau via service:web)"; for a
+  // petitioner "petitioner of case <id> (service:web)".
   std::string ToString() const;
 
   bool operator==(const Principal& o) const {
-    return kind == o.kind && id == o.id && person == o.person && via == o.via;
+    return kind == o.kind && id == o.id && person == o.person &&
+           via == o.via && petitioner_case == o.petitioner_case;
   }
   bool operator!=(const Principal& o) const { return !(*this == o); }
 };

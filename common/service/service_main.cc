@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/config/command_line.h"
 #include "common/file/file.h"
 #include "common/kafka/cluster_id.h"
 #include "common/kafka/consumer.h"
@@ -186,22 +187,18 @@ std::vector<Setting> CommonSettings(const std::string& service) {
 }
 
 int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
-  std::string config_path;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      PrintHelp(def);
-      return 0;
-    } else if (arg == "--config" && i + 1 < argc) {
-      config_path = argv[++i];
-    } else if (arg.rfind("--config=", 0) == 0) {
-      config_path = arg.substr(9);
-    } else {
-      std::fprintf(stderr, "%s: unknown argument %s (try --help)\n",
-                   def.name.c_str(), arg.c_str());
-      return 2;
-    }
+  absl::StatusOr<config::CommandLine> line =
+      config::ParseCommandLine(argc, argv);
+  if (!line.ok()) {
+    std::fprintf(stderr, "%s: %s\n", def.name.c_str(),
+                 std::string(line.status().message()).c_str());
+    return 2;
   }
+  if (line->help) {
+    PrintHelp(def);
+    return 0;
+  }
+  const std::string& config_path = line->config_path;
   log::SetService(def.name);
 
   // Block the stop signals (and SIGHUP, "read the credentials again") in

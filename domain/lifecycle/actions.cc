@@ -268,7 +268,19 @@ absl::Status Evaluate(Step& s) {
       !v1::Satisfaction_IsValid(s.cmd.satisfaction)) {
     return Missing(s, "satisfaction", "满意/基本满意/不满意");
   }
+  // From EVALUATED only the petitioner's own rating over an office-entered
+  // one (issue 15 item 2): a petitioner rates once, an office never twice.
+  if (s.row.from == v1::CASE_STATE_EVALUATED &&
+      (!s.cmd.by_petitioner || s.record.view().rated_by_petitioner())) {
+    return Broken(s, s.record.view().rated_by_petitioner()
+                         ? "the petitioner rated the opinion already"
+                         : "a rating is recorded already; only the "
+                           "petitioner's own may replace it");
+  }
   s.record.mutable_view()->set_satisfaction(s.cmd.satisfaction);
+  // Whose rating it is: the petitioner's own is what 参评率/满意率 count
+  // (issue 15).
+  s.record.mutable_view()->set_rated_by_petitioner(s.cmd.by_petitioner);
   s.event.set_satisfaction(s.cmd.satisfaction);
   return absl::OkStatus();
 }

@@ -297,7 +297,15 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
 }
 
 absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
-    const Command& cmd, v1::RoutingCaseRecord& record) const {
+    const Command& given, v1::RoutingCaseRecord& record) const {
+  // The petitioner's action: its actor is the life cycle's, not a caller's.
+  Command petitioner;
+  if (given.by_petitioner) {
+    absl::StatusOr<Command> resolved = PetitionerCommand(given, record);
+    if (!resolved.ok()) return resolved.status();
+    petitioner = *std::move(resolved);
+  }
+  const Command& cmd = given.by_petitioner ? petitioner : given;
   switch (cmd.action) {
     case v1::CASE_ACTION_UNSPECIFIED:
       return absl::InvalidArgumentError("action: unspecified");
@@ -355,6 +363,7 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
   event.set_operator_(cmd.operator_name);
   event.set_reason(cmd.reason);
   event.set_from_state(from);
+  event.set_by_petitioner(cmd.by_petitioner);
   internal::Step step{policy_, *calendar_, *offices_, cmd,
                       *row,    *actor,     next,      event};
   if (absl::Status status = internal::ApplyAction(step); !status.ok()) {

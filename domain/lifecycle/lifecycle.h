@@ -67,6 +67,7 @@
 #include "caserelay/v1/records.pb.h"
 #include "common/time/calendar.h"
 #include "domain/lifecycle/office_resolver.h"
+#include "domain/lifecycle/petitioner.h"
 #include "domain/lifecycle/transitions.h"
 
 namespace caserelay::lifecycle {
@@ -132,6 +133,14 @@ struct Command {
       caserelay::v1::SERVICE_METHOD_UNSPECIFIED;
   absl::Time received_at = absl::InfinitePast();
   absl::Time now;  // when the action is taken
+  // The petitioner takes the action (issue 15, the portal through the web
+  // gateway): EVALUATE, REQUEST_REVIEW, REQUEST_REREVIEW only, when
+  // Lifecycle::PetitionerMay allows it. actor_office_code is then not the
+  // caller's: Apply takes the holder (EVALUATE: the rating of its opinion)
+  // or the organ applied to (target_office_code if it is one of the
+  // decider's review organs, the first of them if empty). The event says
+  // by_petitioner; EVALUATE sets view.rated_by_petitioner.
+  bool by_petitioner = false;
 };
 
 // Thread-safe: every method is const and the class holds no mutable state.
@@ -263,11 +272,41 @@ class Lifecycle {
       const caserelay::v1::SupervisionIssued& supervision, absl::Time issued_at,
       absl::Time now, caserelay::v1::RoutingCaseRecord& record) const;
 
+  // What the petitioner may do on the case at `now` (petitioner.h): each
+  // action whose table row leaves the case's state and whose window has
+  // not ended, in the order RATE, REQUEST_REVIEW, REQUEST_REREVIEW.
+  // Errors: the OfficeResolver's (other than NOT_FOUND, which offers no
+  // request: nobody reviews the decider).
+  absl::StatusOr<std::vector<PetitionerOption>> PetitionerOptions(
+      const caserelay::v1::RoutingCaseRecord& record, absl::Time now) const;
+
+  // The petitioner's actions the case's state has a row for whose window
+  // ended at or before `now` (issue 15 item 2: the page says why it no
+  // longer offers them), in the order RATE, REQUEST_REVIEW,
+  // REQUEST_REREVIEW; the reason is PetitionerMay's refusal.
+  std::vector<PetitionerClosedOption> PetitionerClosed(
+      const caserelay::v1::RoutingCaseRecord& record, absl::Time now) const;
+
+  // The option of `action` if the petitioner may take it now;
+  // FAILED_PRECONDITION with a plain-Chinese reason for the petitioner
+  // otherwise (not at this stage, rated already, the window ended on a
+  // named day); PERMISSION_DENIED for an action no petitioner takes.
+  absl::StatusOr<PetitionerOption> PetitionerMay(
+      caserelay::v1::CaseAction action,
+      const caserelay::v1::RoutingCaseRecord& record, absl::Time now) const;
+
   absl::StatusOr<caserelay::v1::CaseEvent> LinkRepeat(
       const std::string& repeat_case_id, absl::Time now,
       caserelay::v1::RoutingCaseRecord& record) const;
 
  private:
+  // `cmd` of the petitioner (Command::by_petitioner) with its actor: the
+  // holder for EVALUATE, the organ applied to for a request; errors of
+  // PetitionerMay, INVALID_ARGUMENT "office_code: ..." for a named office
+  // that is not one of the decider's review organs.
+  absl::StatusOr<Command> PetitionerCommand(
+      const Command& cmd, const caserelay::v1::RoutingCaseRecord& record) const;
+
   // Const after construction.
   const Policy policy_;
   const time::Calendar* const calendar_;

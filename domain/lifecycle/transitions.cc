@@ -138,6 +138,10 @@ std::vector<Transition>* BuildTable() {
       {kReplied, kEvaluate, kEvaluated, Role::kHolder,
        "DOMAIN.md Notifying, Supervision: the petitioner rates the opinion "
        "(满意/基本满意/不满意), recorded by the organ that gave it"},
+      {kEvaluated, kEvaluate, kEvaluated, Role::kHolder,
+       "DOMAIN.md Supervision, issue 15 item 2: the petitioner's own rating "
+       "replaces an office-entered one (the source of 参评率/满意率), once, "
+       "inside the rating window; an office never rates twice"},
       // 复查 (Art. 35).
       {kReplied, kRequestReview, kReviewRequested, Role::kReviewOffice,
        kRuleRequestReview},

@@ -14,12 +14,15 @@ class IntakeParts final : public service::Service {
               std::unique_ptr<region::RegionTree> regions,
               std::unique_ptr<offices::OfficeDirectory> offices,
               std::unique_ptr<PiiCipher> pii, LookupCodes codes, Limits limits,
-              LookupLimits lookup_limits, RequestIdOptions request_ids)
+              LookupLimits lookup_limits, RequestIdOptions request_ids,
+              std::unique_ptr<PhoneProofs> phone_proofs)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         pii_(std::move(pii)),
+        phone_proofs_(std::move(phone_proofs)),
         impl_(context, regions_.get(), offices_.get(), pii_.get(),
-              std::move(codes), limits, lookup_limits, request_ids) {}
+              std::move(codes), limits, lookup_limits, request_ids,
+              phone_proofs_.get()) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
@@ -30,6 +33,7 @@ class IntakeParts final : public service::Service {
   std::unique_ptr<region::RegionTree> regions_;
   std::unique_ptr<offices::OfficeDirectory> offices_;
   std::unique_ptr<PiiCipher> pii_;
+  std::unique_ptr<PhoneProofs> phone_proofs_;  // null: no online petition
   IntakeServiceImpl impl_;
 };
 
@@ -117,6 +121,7 @@ service::ServiceDefinition IntakeDefinition() {
        "how long a caller's request_id is remembered (a retry within it "
        "gets the same case; 1m..30d)"},
   };
+  for (config::Setting& s : PhoneProofSettings()) def.settings.push_back(s);
   def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
@@ -157,10 +162,18 @@ service::ServiceDefinition IntakeDefinition() {
           absl::StrCat("config: intake.request_id_ttl must be 1m..30d, not ",
                        absl::FormatDuration(request_ids.ttl)));
     }
+    // intake's own identity, which alone redeems phone codes.
+    auto phone_proofs = PhoneProofsFromConfig(*context.config);
+    if (!phone_proofs.ok()) return phone_proofs.status();
+    if (*phone_proofs == nullptr) {
+      log::Warn(
+          "online petitions are refused: notification.address is not "
+          "set, so no phone code can be redeemed");
+    }
     return std::make_unique<IntakeParts>(
         context, *std::move(regions), *std::move(offices), *std::move(pii),
         LookupCodes(context.config->GetString("lookup.secret")), limits,
-        lookup_limits, request_ids);
+        lookup_limits, request_ids, *std::move(phone_proofs));
   };
   return def;
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
+#include "common/peer/client_address.h"
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
 #include "common/service/held_events.h"
@@ -13,7 +14,7 @@
 #include "common/store/store.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
-#include "services/intake/client_address.h"
+#include "domain/lifecycle/petitioner.h"
 #include "services/intake/identity_key.h"
 #include "services/intake/petitioner_vault.h"
 
@@ -26,7 +27,8 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
                                      const offices::OfficeDirectory* offices,
                                      const PiiCipher* pii, LookupCodes codes,
                                      Limits limits, LookupLimits lookup_limits,
-                                     RequestIdOptions request_ids)
+                                     RequestIdOptions request_ids,
+                                     PhoneProofs* phone_proofs)
     : context_(context),
       regions_(regions),
       offices_(offices),
@@ -35,6 +37,7 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
       identity_hmac_(pii->identity_secret()),
       limits_(limits),
       request_ids_(request_ids),
+      phone_proofs_(phone_proofs),
       throttle_(context.store, context.clock, lookup_limits) {}
 
 absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
@@ -83,15 +86,15 @@ grpc::Status IntakeServiceImpl::SubmitPetition(
   // caller has request_ids of its own.
   auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
-  auto result = Submit(*req, caller->Name());
+  auto result = Submit(*req, caller->Name(), peer::FromWebGateway(*caller));
   if (!result.ok()) return rpc::ToGrpc(result.status());
   *resp = *std::move(result);
   return grpc::Status::OK;
 }
 
 absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
-    const caserelay::v1::SubmitPetitionRequest& req,
-    const std::string& caller) {
+    const caserelay::v1::SubmitPetitionRequest& req, const std::string& caller,
+    bool online) {
   absl::Time now = context_.clock->Now();
   absl::CivilDay today = time::ChinaDay(now);
   if (absl::Status s =
@@ -105,6 +108,25 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
           : RequestKey(caller, req.matter().channel(), req.request_id());
   const std::string request_mac =
       request_key.empty() ? "" : RequestMac(codes_, req);
+  if (online) {
+    // A retry of an accepted online petition gets its case back without a
+    // second code (its code is used up); anything else proves its phone
+    // first, outside submit_mu_ (a call to notification).
+    if (!request_key.empty()) {
+      absl::MutexLock lock(&submit_mu_);
+      store::WriteBatch batch(context_.store);
+      auto known =
+          FindRequest(batch, request_key, request_mac, now, request_ids_.ttl);
+      if (!known.ok()) return known.status();
+      if (known->has_value()) {
+        caserelay::v1::SubmitPetitionResponse resp;
+        resp.set_case_number(**known);
+        resp.set_lookup_code(codes_.Derive(**known));
+        return resp;
+      }
+    }
+    if (absl::Status s = CheckPhoneProof(req); !s.ok()) return s;
+  }
   absl::MutexLock lock(&submit_mu_);
   caserelay::v1::SubmitPetitionResponse resp;
   store::WriteBatch batch(context_.store);
@@ -188,6 +210,25 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   return resp;
 }
 
+absl::Status IntakeServiceImpl::CheckPhoneProof(
+    const caserelay::v1::SubmitPetitionRequest& req) const {
+  if (req.petitioner().phone().empty()) {
+    return absl::FailedPreconditionError(
+        "petitioner.phone: 网上信访须填写手机号码，并用短信验证码验证。");
+  }
+  if (req.phone_proof().challenge_id().empty() ||
+      req.phone_proof().code().empty()) {
+    return absl::FailedPreconditionError(
+        "phone_proof: 请先验证手机号码：获取短信验证码并填写后再提交。");
+  }
+  if (phone_proofs_ == nullptr) {
+    return absl::UnavailableError(
+        "phone_proof: intake has no notification client "
+        "(notification.address), so it takes no online petition");
+  }
+  return phone_proofs_->Redeem(req.phone_proof(), req.petitioner().phone());
+}
+
 namespace {
 
 // Intake writes case numbers in digits and hyphens; a string with other
@@ -211,8 +252,9 @@ grpc::Status IntakeServiceImpl::GetCaseStatus(
   auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   // The client's address: the peer's, or for the web gateway the end
-  // user's it names (client_address.h), believed from the gateway only.
-  absl::StatusOr<std::string> address = ClientAddressKey(*ctx, *caller);
+  // user's it names (common/peer/client_address.h), believed from the
+  // gateway only.
+  absl::StatusOr<std::string> address = peer::ClientAddressKey(*ctx, *caller);
   if (!address.ok()) return rpc::ToGrpc(address.status());
   auto answer = LookUp(*req, *address);
   if (absl::IsResourceExhausted(answer.status())) {
@@ -248,6 +290,9 @@ absl::StatusOr<caserelay::v1::GetCaseStatusResponse> IntakeServiceImpl::LookUp(
   caserelay::v1::GetCaseStatusResponse resp;
   resp.set_case_number(r.case_number());
   resp.set_state(r.state());
+  // The same plain-Chinese text routing's PetitionerView carries (issue 15
+  // item 2): the portal shows it before routing has registered the case.
+  resp.set_state_text(lifecycle::StateText(r.state()));
   if (r.has_window()) *resp.mutable_window() = r.window();
   resp.set_office_code(r.office_code());
   resp.set_office_name(r.office_name());

@@ -30,6 +30,7 @@
 #include "domain/offices/office_directory.h"
 #include "services/intake/lookup_code.h"
 #include "services/intake/lookup_throttle.h"
+#include "services/intake/phone_proof.h"
 #include "services/intake/pii_cipher.h"
 #include "services/intake/request_ids.h"
 #include "services/intake/validation.h"
@@ -56,12 +57,15 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // None of the pointers is owned; all outlive the service. The store of
   // `context` has every family of ColumnFamilies(). `pii` seals the
   // petitioners' personal data and holds the identity key's secret.
+  // `phone_proofs` redeems online petitions' phone codes; null: no online
+  // petition is accepted (UNAVAILABLE).
   IntakeServiceImpl(const service::Context& context,
                     const region::RegionTree* regions,
                     const offices::OfficeDirectory* offices,
                     const PiiCipher* pii, LookupCodes codes, Limits limits,
                     LookupLimits lookup_limits = {},
-                    RequestIdOptions request_ids = {});
+                    RequestIdOptions request_ids = {},
+                    PhoneProofs* phone_proofs = nullptr);
 
   // Who may call (issue 14 item 1; rpc::Caller over context.auth): an
   // office or service:web (the portal) submits and looks up; only
@@ -75,19 +79,27 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // different one ALREADY_EXISTS. The caller is the principal's Name()
   // (an office code, or service:web). The petitioner gets a
   // random reference (petitioner_vault.h) and is stored sealed.
+  //
+  // An online petition (the web gateway's call, common/peer's
+  // FromWebGateway) must prove its phone (issue 15 item 2): unless it is
+  // a retry of a request already accepted (answered as above, with no
+  // second code), its phone_proof is redeemed with notification before
+  // anything is stored (CheckPhoneProof). Offices' petitions (casectl,
+  // letters and visits entered by staff) need no proof; one they send is
+  // ignored.
   grpc::Status SubmitPetition(
       grpc::ServerContext* ctx, const caserelay::v1::SubmitPetitionRequest* req,
       caserelay::v1::SubmitPetitionResponse* resp) override;
   // The petitioner's look-up: LookUp for the call's client address
-  // (client_address.h: the peer's, or the end user's named by the web
-  // gateway), its answer as a gRPC status; RESOURCE_EXHAUSTED carries
+  // (common/peer/client_address.h: the peer's, or the end user's named by the
+  // web gateway), its answer as a gRPC status; RESOURCE_EXHAUSTED carries
   // kTooManyLookUps for people.
   grpc::Status GetCaseStatus(
       grpc::ServerContext* ctx, const caserelay::v1::GetCaseStatusRequest* req,
       caserelay::v1::GetCaseStatusResponse* resp) override;
   // The case's state, office and times from the read model, for a client
-  // at `address` (a key of client_address.h). NOT_FOUND alike for an
-  // unknown case number and a wrong code; RESOURCE_EXHAUSTED while the
+  // at `address` (a key of common/peer/client_address.h). NOT_FOUND alike for
+  // an unknown case number and a wrong code; RESOURCE_EXHAUSTED while the
   // address's budget is spent or the case number waits (LookupThrottle,
   // lookup_limits.h), alike whether the case exists; UNAVAILABLE or
   // DATA_LOSS when the store fails.
@@ -114,7 +126,13 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
  private:
   absl::StatusOr<caserelay::v1::SubmitPetitionResponse> Submit(
       const caserelay::v1::SubmitPetitionRequest& req,
-      const std::string& caller);
+      const std::string& caller, bool online);
+  // An online petition's phone proof: FAILED_PRECONDITION naming
+  // petitioner.phone without a phone, or phone_proof without a challenge
+  // and code ("请先验证手机号码"); UNAVAILABLE without a notification
+  // client; else PhoneProofs::Redeem's answer.
+  absl::Status CheckPhoneProof(
+      const caserelay::v1::SubmitPetitionRequest& req) const;
   enum class IntakeCall { kSubmitOrLookUp, kResolveContact };
   // The principal of `ctx` if it may make `call` (rules above).
   absl::StatusOr<rpc::Principal> Authorize(const grpc::ServerContext* ctx,
@@ -130,6 +148,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   const LookupCodes identity_hmac_;  // under pii_->identity_secret()
   const Limits limits_;
   const RequestIdOptions request_ids_;
+  PhoneProofs* const phone_proofs_;  // not owned; may be null
   LookupThrottle throttle_;
   absl::Mutex submit_mu_;
 };

@@ -10,7 +10,8 @@
 // Records (so a restart forgives nothing):
 //  - "lookup-failures": case number -> 8-byte last failure in µs since
 //    the epoch + 8-byte count (CaseFailures), big-endian;
-//  - "lookup-addresses": address key (client_address.h) -> 8-byte debt
+//  - "lookup-addresses": address key (common/peer/client_address.h) -> 8-byte
+//  debt
 //    end in µs;
 //  - "lookup-failure-windows" and "lookup-address-ends" index them by
 //    when they are forgotten (20-digit µs, 0x1f, the key -> ""), so that
@@ -62,8 +63,8 @@ class LookupThrottle {
                  LookupLimits limits);
 
   // One look-up attempt on `case_number` from the client `address` (a key
-  // of client_address.h). Unless Decide (lookup_limits.h) refuses it,
-  // calls `check` (which answers whether the case exists and the code
+  // of common/peer/client_address.h). Unless Decide (lookup_limits.h) refuses
+  // it, calls `check` (which answers whether the case exists and the code
   // matches) and counts a false answer against both the case number and
   // the address. Returns:
   //   OK if `check` answered true (the case number's failures are

@@ -46,6 +46,10 @@ std::string RequestMac(const LookupCodes& codes,
                        const caserelay::v1::SubmitPetitionRequest& req) {
   caserelay::v1::SubmitPetitionRequest copy = req;
   copy.clear_request_id();
+  // The phone proof is no part of the petition: a retry of an accepted
+  // online petition carries a used code (or none) and is the same request
+  // (issue 15 item 2). Requests stored before it had none: same MAC.
+  copy.clear_phone_proof();
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream out(&bytes);

@@ -64,7 +64,7 @@ std::string RequestKey(std::string_view caller, caserelay::v1::Channel channel,
                        std::string_view request_id);
 
 // Lowercase hex HMAC-SHA256 under the look-up secret of `req` with its
-// request_id cleared, serialised deterministically.
+// request_id and phone_proof cleared, serialised deterministically.
 std::string RequestMac(const LookupCodes& codes,
                        const caserelay::v1::SubmitPetitionRequest& req);
 

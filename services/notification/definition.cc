@@ -9,8 +9,8 @@
 #include "domain/sms/triggers.h"
 #include "grpcpp/grpcpp.h"
 #include "services/notification/delivery_reports.h"
-#include "services/notification/intake_client.h"
 #include "services/notification/dev_file_gateway.h"
+#include "services/notification/intake_client.h"
 #include "services/notification/kannel_gateway.h"
 #include "services/notification/notification_service.h"
 #include "services/notification/sender.h"
@@ -26,17 +26,24 @@ class NotificationParts final : public service::Service {
       std::unique_ptr<offices::OfficeDirectory> offices,
       std::unique_ptr<SmsGateway> gateway, sms::TemplateSet templates,
       std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake,
-      SenderOptions options, SmsTexts texts, DlrKeys dlr_keys)
+      SenderOptions options, SmsTexts texts, DlrKeys dlr_keys,
+      std::string phone_secret, PhoneCodeLimits phone_limits)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         gateway_(std::move(gateway)),
         templates_(std::move(templates)),
         book_(context),
+        phone_codes_(phone_secret.empty()
+                         ? nullptr
+                         : std::make_unique<PhoneCodeBook>(
+                               context.store, context.clock, gateway_.get(),
+                               std::move(phone_secret), phone_limits,
+                               context.metrics)),
         sender_(context, &book_, gateway_.get(), &templates_, std::move(intake),
                 std::move(options)),
         impl_(
             context, &book_, gateway_->name(), [this] { sender_.Wake(); },
-            std::move(texts), offices_.get()),
+            std::move(texts), offices_.get(), phone_codes_.get()),
         reports_(context, &book_, gateway_->name(), std::move(dlr_keys),
                  [this] { sender_.Wake(); }) {}
 
@@ -58,6 +65,7 @@ class NotificationParts final : public service::Service {
   std::unique_ptr<SmsGateway> gateway_;
   sms::TemplateSet templates_;
   MessageBook book_;
+  std::unique_ptr<PhoneCodeBook> phone_codes_;  // null: not configured
   Sender sender_;
   NotificationServiceImpl impl_;
   DeliveryReports reports_;
@@ -132,6 +140,36 @@ service::ServiceDefinition NotificationDefinition() {
       {"sms.route.default", T::kString, defaults.route_default, false,
        "route sent when routing or the office named none"},
   };
+  {
+    const PhoneCodeLimits p;
+    auto minutes = [](absl::Duration d) {
+      return absl::StrCat(absl::ToInt64Minutes(d), "m");
+    };
+    std::vector<config::Setting> phone = {
+        {"phone_code.secret_path", T::kPath, "", false,
+         "owner-only file whose first line (>= 32 bytes) keys the hashes the "
+         "phone codes are kept under (phone_codes.h); unset: SendPhoneCode "
+         "and RedeemPhoneCode answer FAILED_PRECONDITION"},
+        {"phone_code.ttl", T::kDuration, minutes(p.ttl), false,
+         "how long a phone code may be redeemed (1m..1h)"},
+        {"phone_code.max_attempts", T::kInt, absl::StrCat(p.max_attempts),
+         false, "wrong codes after which a challenge is dead", 1, 10},
+        {"phone_code.resend_interval", T::kDuration,
+         absl::StrCat(absl::ToInt64Seconds(p.resend_interval), "s"), false,
+         "least time between two codes to one phone"},
+        {"phone_code.per_phone", T::kInt, absl::StrCat(p.per_phone), false,
+         "most codes to one phone in phone_code.phone_window", 1, 1000},
+        {"phone_code.phone_window", T::kDuration, minutes(p.phone_window),
+         false, "the sliding window of phone_code.per_phone"},
+        {"phone_code.per_address", T::kInt, absl::StrCat(p.per_address), false,
+         "most codes asked from one client address (x-caserelay-client-"
+         "address) in phone_code.address_window",
+         1, 1000},
+        {"phone_code.address_window", T::kDuration, minutes(p.address_window),
+         false, "the sliding window of phone_code.per_address"},
+    };
+    for (config::Setting& s : phone) def.settings.push_back(s);
+  }
   for (config::Setting& s : KannelSettings()) def.settings.push_back(s);
   for (config::Setting& s : IntakeClientSettings()) def.settings.push_back(s);
   def.column_families = ColumnFamilies();
@@ -235,11 +273,36 @@ service::ServiceDefinition NotificationDefinition() {
             absl::StrCat("config: ", key, " must not be empty"));
       }
     }
+    PhoneCodeLimits phone_limits;
+    phone_limits.ttl = cfg.GetDuration("phone_code.ttl");
+    phone_limits.max_attempts =
+        static_cast<int>(cfg.GetInt("phone_code.max_attempts"));
+    phone_limits.resend_interval =
+        cfg.GetDuration("phone_code.resend_interval");
+    phone_limits.per_phone =
+        static_cast<int>(cfg.GetInt("phone_code.per_phone"));
+    phone_limits.phone_window = cfg.GetDuration("phone_code.phone_window");
+    phone_limits.per_address =
+        static_cast<int>(cfg.GetInt("phone_code.per_address"));
+    phone_limits.address_window = cfg.GetDuration("phone_code.address_window");
+    if (absl::Status s = CheckPhoneCodeLimits(phone_limits); !s.ok()) return s;
+    std::string phone_secret;
+    if (cfg.Has("phone_code.secret_path")) {
+      auto secret =
+          PhoneCodeBook::LoadSecret(cfg.GetPath("phone_code.secret_path"));
+      if (!secret.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "config: phone_code.secret_path: ", secret.status().message()));
+      }
+      phone_secret = *std::move(secret);
+    } else {
+      log::Warn("phone codes are off: phone_code.secret_path is not set", {});
+    }
     return std::make_unique<NotificationParts>(
-        context, *std::move(regions), *std::move(offices),
-        std::move(gateway), *std::move(templates),
-        caserelay::v1::IntakeService::NewStub(*channel), options,
-        std::move(texts), std::move(dlr_keys));
+        context, *std::move(regions), *std::move(offices), std::move(gateway),
+        *std::move(templates), caserelay::v1::IntakeService::NewStub(*channel),
+        options, std::move(texts), std::move(dlr_keys), std::move(phone_secret),
+        phone_limits);
   };
   return def;
 }

@@ -2,10 +2,12 @@
 
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/text/utf8.h"
 #include "services/notification/kannel_gateway.h"
+#include "services/notification/phone_codes.h"
 
 namespace caserelay::notification {
 
@@ -79,6 +81,12 @@ admin::HttpResponse DeliveryReports::Handle(const admin::HttpRequest& request) {
       report.outcome = ReportOutcome::kQueued;
       count("queued");
       break;
+  }
+  // A phone code's SMS (phone_codes.h) keeps no delivery state: what
+  // matters is whether its code is redeemed. Its reports are taken, counted
+  // above, and change nothing.
+  if (absl::StartsWith(report.message_id, kPhoneCodeMessagePrefix)) {
+    return {200, "text/plain; charset=utf-8", "ok\n"};
   }
   const absl::Time now = context_.clock->Now();
   caserelay::v1::SmsState before = caserelay::v1::SMS_STATE_UNSPECIFIED;

@@ -17,13 +17,14 @@ namespace caserelay::notification {
 NotificationServiceImpl::NotificationServiceImpl(
     const service::Context& context, MessageBook* book,
     std::string gateway_name, std::function<void()> on_queued, SmsTexts texts,
-    const offices::OfficeDirectory* offices)
+    const offices::OfficeDirectory* offices, PhoneCodeBook* phone_codes)
     : context_(context),
       book_(book),
       gateway_name_(std::move(gateway_name)),
       on_queued_(std::move(on_queued)),
       texts_(std::move(texts)),
-      offices_(offices) {}
+      offices_(offices),
+      phone_codes_(phone_codes) {}
 
 absl::Status NotificationServiceImpl::CallerMayRead(
     grpc::ServerContext* ctx, const std::string& case_id) const {

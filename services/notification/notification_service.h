@@ -42,6 +42,7 @@
 #include "common/service/service_main.h"
 #include "domain/offices/office_directory.h"
 #include "services/notification/message_book.h"
+#include "services/notification/phone_codes.h"
 #include "services/notification/sms_plan.h"
 
 namespace caserelay::notification {
@@ -53,10 +54,10 @@ inline constexpr char kCases[] = "cases";
 inline constexpr char kSequences[] = "sequences";
 inline constexpr char kParties[] = "parties";
 
-// Every family the service's store needs.
+// Every family the service's store needs (kPhoneCodes: phone_codes.h).
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
-      kMessages, kQueue, kByCase, kCases, kSequences, kParties};
+      kMessages, kQueue, kByCase, kCases, kSequences, kParties, kPhoneCodes};
   return *kFamilies;
 }
 
@@ -69,11 +70,31 @@ class NotificationServiceImpl final
   // ColumnFamilies(); `book` (not owned) outlives this; `gateway_name`
   // names the gateway in SmsSent events. `offices` (not owned, outlives
   // this) decides who reads a case; REQUIRES: non-null when
-  // context.auth is set.
+  // context.auth is set. `phone_codes` (not owned, outlives this) keeps
+  // the phone codes; null: the phone-code RPCs answer FAILED_PRECONDITION
+  // (phone_code.secret_path not set).
   NotificationServiceImpl(const service::Context& context, MessageBook* book,
                           std::string gateway_name,
                           std::function<void()> on_queued, SmsTexts texts = {},
-                          const offices::OfficeDirectory* offices = nullptr);
+                          const offices::OfficeDirectory* offices = nullptr,
+                          PhoneCodeBook* phone_codes = nullptr);
+
+  // SendPhoneCode (notification.proto) for service:web only
+  // (PERMISSION_DENIED for anyone else, UNAUTHENTICATED without proof):
+  // PhoneCodeBook::Send for the client the gateway names in
+  // x-caserelay-client-address (common/peer/client_address.h;
+  // INVALID_ARGUMENT when that is no IP literal). RESOURCE_EXHAUSTED
+  // carries the seconds to wait in the trailing metadata
+  // rpc::kRetryAfterMetadata (common/rpc/auth.h). Defined in phone_code_handlers.cc.
+  grpc::Status SendPhoneCode(
+      grpc::ServerContext* ctx, const caserelay::v1::SendPhoneCodeRequest* req,
+      caserelay::v1::SendPhoneCodeResponse* resp) override;
+  // RedeemPhoneCode for service:intake only (speaking for nobody):
+  // PhoneCodeBook::Redeem.
+  grpc::Status RedeemPhoneCode(
+      grpc::ServerContext* ctx,
+      const caserelay::v1::RedeemPhoneCodeRequest* req,
+      caserelay::v1::RedeemPhoneCodeResponse* resp) override;
 
   // Every message of the case, in message id order. INVALID_ARGUMENT
   // without case_id; DATA_LOSS for a corrupt record. With auth,
@@ -115,8 +136,8 @@ class NotificationServiceImpl final
   // (access::UpdateParties) in kParties. Errors, with nothing written (the
   // loop keeps the event as a dead letter): PlanSms's; INVALID_ARGUMENT for
   // another payload (ExpectPayload), a case event without sequence or a
-  // REGISTER without petitioner.id; NOT_FOUND for an SMS-bearing event of a case
-  // whose REGISTER was never applied; DATA_LOSS for a corrupt record.
+  // REGISTER without petitioner.id; NOT_FOUND for an SMS-bearing event of a
+  // case whose REGISTER was never applied; DATA_LOSS for a corrupt record.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
   void Committed() override;
@@ -137,7 +158,8 @@ class NotificationServiceImpl final
   const SmsTexts texts_;
   // Not owned: who may read a case.
   const offices::OfficeDirectory* const offices_;
-  bool queued_ = false;  // loop thread only
+  PhoneCodeBook* const phone_codes_;  // not owned; may be null
+  bool queued_ = false;               // loop thread only
 };
 
 service::ServiceDefinition NotificationDefinition();

@@ -4,6 +4,8 @@
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
+#include "domain/access/petitioner_access.h"
+#include "services/routing/act_command.h"
 #include "services/routing/request_bounds.h"
 #include "services/routing/routing_service.h"
 
@@ -17,114 +19,12 @@ using caserelay::v1::CaseAction;
 // How long Act waits for the loop to commit a case it has just written.
 constexpr absl::Duration kPendingWait = absl::Seconds(5);
 
-// The life-cycle command an ActRequest asks for, by `caller` acting for
-// office `office`; INVALID_ARGUMENT if it names no action, or names an
-// operator other than the authenticated one.
-absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
-                                             const rpc::Principal& caller,
-                                             const std::string& office,
-                                             absl::Time now) {
-  lifecycle::Command cmd;
-  cmd.actor_office_code = office;
-  // Who acted comes from authentication, never from the request (issue 14
-  // item 2); a client that still names someone else is told so rather
-  // than having its case recorded under another name.
-  cmd.operator_name = caller.Operator();
-  if (!req.operator_().empty() && req.operator_() != cmd.operator_name) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "operator: deprecated; the person acting is taken from the call's "
-        "credentials (",
-        cmd.operator_name, "); leave operator empty"));
-  }
-  cmd.reason = req.reason();
-  cmd.now = now;
-  switch (req.action_case()) {
-    case ActRequest::kTransfer:
-      cmd.action = caserelay::v1::CASE_ACTION_TRANSFER;
-      cmd.target_office_code = req.transfer().office_code();
-      break;
-    case ActRequest::kAssign:
-      cmd.action = caserelay::v1::CASE_ACTION_ASSIGN;
-      cmd.target_office_code = req.assign().office_code();
-      break;
-    case ActRequest::kObject:
-      cmd.action = caserelay::v1::CASE_ACTION_OBJECT;
-      break;
-    case ActRequest::kAccept:
-      cmd.action = caserelay::v1::CASE_ACTION_ACCEPT;
-      cmd.simplified = req.accept().simplified();
-      break;
-    case ActRequest::kDecline:
-      cmd.action = caserelay::v1::CASE_ACTION_DECLINE;
-      cmd.route = req.decline().route();
-      cmd.refusal_ground = req.decline().ground();
-      break;
-    case ActRequest::kExtend:
-      cmd.action = caserelay::v1::CASE_ACTION_EXTEND;
-      cmd.days = req.extend().days();
-      break;
-    case ActRequest::kReply:
-      cmd.action = caserelay::v1::CASE_ACTION_REPLY;
-      cmd.outcome = req.reply().outcome();
-      break;
-    case ActRequest::kReportResult:
-      cmd.action = caserelay::v1::CASE_ACTION_REPORT_RESULT;
-      break;
-    case ActRequest::kEvaluate:
-      cmd.action = caserelay::v1::CASE_ACTION_EVALUATE;
-      cmd.satisfaction = req.evaluate().satisfaction();
-      break;
-    case ActRequest::kRequestReview:
-      cmd.action = caserelay::v1::CASE_ACTION_REQUEST_REVIEW;
-      break;
-    case ActRequest::kDecideReview:
-      cmd.action = caserelay::v1::CASE_ACTION_DECIDE_REVIEW;
-      cmd.outcome = req.decide_review().outcome();
-      break;
-    case ActRequest::kRequestRereview:
-      cmd.action = caserelay::v1::CASE_ACTION_REQUEST_REREVIEW;
-      break;
-    case ActRequest::kStartHearing:
-      cmd.action = caserelay::v1::CASE_ACTION_START_HEARING;
-      break;
-    case ActRequest::kEndHearing:
-      cmd.action = caserelay::v1::CASE_ACTION_END_HEARING;
-      break;
-    case ActRequest::kDecideRereview:
-      cmd.action = caserelay::v1::CASE_ACTION_DECIDE_REREVIEW;
-      cmd.outcome = req.decide_rereview().outcome();
-      break;
-    case ActRequest::kClose:
-      cmd.action = caserelay::v1::CASE_ACTION_CLOSE;
-      break;
-    case ActRequest::kServe:
-      cmd.action = caserelay::v1::CASE_ACTION_SERVE;
-      cmd.service_method = req.serve().method();
-      if (req.serve().has_received_at()) {
-        cmd.received_at = time::FromProto(req.serve().received_at());
-      }
-      break;
-    case ActRequest::kReplySupervision:
-      cmd.action = caserelay::v1::CASE_ACTION_REPLY_SUPERVISION;
-      cmd.supervision_id = req.reply_supervision().supervision_id();
-      break;
-    case ActRequest::ACTION_NOT_SET:
-      return absl::InvalidArgumentError("action: none given");
-  }
-  return cmd;
-}
-
-grpc::Status NoCase(const std::string& id) {
-  return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                      absl::StrCat("case_id: no case ", id.substr(0, 64)));
-}
-
 }  // namespace
 
 grpc::Status RoutingServiceImpl::GetCase(
     grpc::ServerContext* ctx, const caserelay::v1::GetCaseRequest* req,
     caserelay::v1::CaseDetail* resp) {
-  auto caller = Caller(*ctx);
+  auto caller = Caller(*ctx, access::PetitionerCall::kGetCase);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   if (absl::Status s = CheckGetCase(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
@@ -145,7 +45,7 @@ grpc::Status RoutingServiceImpl::GetCase(
 grpc::Status RoutingServiceImpl::ListInbox(
     grpc::ServerContext* ctx, const caserelay::v1::ListInboxRequest* req,
     caserelay::v1::ListInboxResponse* resp) {
-  auto caller = Caller(*ctx);
+  auto caller = Caller(*ctx, access::PetitionerCall::kListInbox);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   if (absl::Status s = CheckListInbox(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
@@ -184,6 +84,7 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
                                      caserelay::v1::CaseView* resp) {
   auto principal = rpc::Caller(parts_.auth, *ctx);
   if (!principal.ok()) return rpc::ToGrpc(principal.status());
+  if (principal->IsPetitioner()) return PetitionerAct(*principal, *req, resp);
   auto caller = rpc::ActingOffice(*principal);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   if (absl::Status s = CheckAct(*req, parts_.bounds); !s.ok()) {
@@ -191,8 +92,21 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
   }
   auto cmd = CommandOf(*req, *principal, *caller, context_.clock->Now());
   if (!cmd.ok()) return rpc::ToGrpc(cmd.status());
-  const std::string& id = req->case_id();
+  const std::string office = *caller;
+  return ApplyAct(
+      *req, *std::move(cmd),
+      [this, &office](const caserelay::v1::RoutingCaseRecord& before,
+                      lifecycle::Command& c) {
+        return MayAct(office, c.action, before);
+      },
+      resp);
+}
 
+grpc::Status RoutingServiceImpl::ApplyAct(const ActRequest& req,
+                                          lifecycle::Command cmd,
+                                          const ActCheck& may,
+                                          caserelay::v1::CaseView* resp) {
+  const std::string& id = req.case_id();
   absl::MutexLock lock(&mu_);
   auto committed = [this, &id]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return !pending_.contains(id);
@@ -205,25 +119,25 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
   if (!record.ok()) return rpc::ToGrpc(record.status());
   if (!record->has_value()) return NoCase(id);
   const caserelay::v1::RoutingCaseRecord& before = **record;
-  if (absl::Status s = MayAct(*caller, cmd->action, before); !s.ok()) {
+  if (absl::Status s = may(before, cmd); !s.ok()) {
     return rpc::ToGrpc(s);
   }
-  if (req->expected_version() != before.view().version()) {
+  if (req.expected_version() != before.view().version()) {
     return grpc::Status(
         grpc::StatusCode::ABORTED,
         absl::StrCat("expected_version: case ", id, " is at version ",
-                     before.view().version(), ", not ", req->expected_version(),
+                     before.view().version(), ", not ", req.expected_version(),
                      "; read it again"));
   }
   caserelay::v1::RoutingCaseRecord after = before;
-  auto event = parts_.lifecycle->Apply(*cmd, after);
+  auto event = parts_.lifecycle->Apply(cmd, after);
   if (!event.ok()) return rpc::ToGrpc(event.status());
 
   caserelay::v1::Envelope out;
   out.set_event_id(absl::StrCat(id, "/", before.view().version() + 1));
   out.set_case_id(id);
   out.set_producer("routing");
-  *out.mutable_occurred_at() = time::ToProto(cmd->now);
+  *out.mutable_occurred_at() = time::ToProto(cmd.now);
   *out.mutable_case_event() = *std::move(event);
   store::WriteBatch batch(context_.store);
   cases_.Append(batch, &before, after, out);
@@ -234,6 +148,14 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
   if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) {
     return rpc::ToGrpc(s);
   }
+  if (cmd.by_petitioner) {
+    // The petitioner's answer: where the case stands, nothing of the
+    // offices' record (GetPetitionerView has the rest).
+    resp->set_case_id(after.view().case_id());
+    resp->set_state(after.view().state());
+    resp->set_version(after.view().version());
+    return grpc::Status::OK;
+  }
   *resp = after.view();
   return grpc::Status::OK;
 }
@@ -241,7 +163,7 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
 grpc::Status RoutingServiceImpl::PreviewRoute(
     grpc::ServerContext* ctx, const caserelay::v1::PreviewRouteRequest* req,
     caserelay::v1::RouteDecision* resp) {
-  auto caller = Caller(*ctx);
+  auto caller = Caller(*ctx, access::PetitionerCall::kPreviewRoute);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
   if (absl::Status s = CheckPreviewRoute(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);

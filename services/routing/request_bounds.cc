@@ -41,6 +41,10 @@ absl::Status CheckAct(const caserelay::v1::ActRequest& req,
       {"decline.route", req.decline().route(), b.max_reason_chars},
       {"reply_supervision.supervision_id",
        req.reply_supervision().supervision_id(), b.max_id_chars},
+      {"request_review.office_code", req.request_review().office_code(),
+       b.max_id_chars},
+      {"request_rereview.office_code", req.request_rereview().office_code(),
+       b.max_id_chars},
   };
   for (const auto& f : fields) {
     if (absl::Status s = CheckChars(f.path, f.value, f.max_chars); !s.ok()) {
@@ -48,6 +52,18 @@ absl::Status CheckAct(const caserelay::v1::ActRequest& req,
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckPetitionerAct(const caserelay::v1::ActRequest& req,
+                                const RequestBounds& b) {
+  if (absl::Status s = CheckAct(req, b); !s.ok()) return s;
+  return CheckChars("reason", req.reason(), b.max_petitioner_reason_chars);
+}
+
+absl::Status CheckGetPetitionerView(
+    const caserelay::v1::GetPetitionerViewRequest& req,
+    const RequestBounds& b) {
+  return CheckChars("case_id", req.case_id(), b.max_id_chars);
 }
 
 absl::Status CheckPreviewRoute(const caserelay::v1::PreviewRouteRequest& req,

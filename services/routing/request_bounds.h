@@ -21,6 +21,9 @@ struct RequestBounds {
   // ActRequest.reason and Decline.route: free text an office writes
   // (routing.max_reason_chars).
   int max_reason_chars = 2000;
+  // ActRequest.reason from the petitioner (issue 15: the rating's comment,
+  // the request's reason), stored as data.
+  int max_petitioner_reason_chars = 500;
   int max_operator_chars = 100;  // a person's name
   // Case ids, office codes, supervision ids.
   int max_id_chars = 64;
@@ -36,6 +39,12 @@ absl::Status CheckListInbox(const caserelay::v1::ListInboxRequest& req,
                             const RequestBounds& bounds);
 absl::Status CheckAct(const caserelay::v1::ActRequest& req,
                       const RequestBounds& bounds);
+// CheckAct, and the reason within max_petitioner_reason_chars.
+absl::Status CheckPetitionerAct(const caserelay::v1::ActRequest& req,
+                                const RequestBounds& bounds);
+absl::Status CheckGetPetitionerView(
+    const caserelay::v1::GetPetitionerViewRequest& req,
+    const RequestBounds& bounds);
 absl::Status CheckPreviewRoute(const caserelay::v1::PreviewRouteRequest& req,
                                const RequestBounds& bounds);
 

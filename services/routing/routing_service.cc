@@ -105,8 +105,8 @@ absl::Status RoutingServiceImpl::ApplyPetition(
     // so this is a petition intake took under other tables or before it
     // checked them: it holds a case number, so the receiving bureau
     // triages it with the reason rather than it going to dead letters.
-    decision = parts_.router->Triage(petition.matter(),
-                                     decision.status().message());
+    decision =
+        parts_.router->Triage(petition.matter(), decision.status().message());
   }
   if (!decision.ok()) return decision.status();
 
@@ -216,8 +216,16 @@ void RoutingServiceImpl::Committed() {
 }
 
 absl::StatusOr<std::string> RoutingServiceImpl::Caller(
-    const grpc::ServerContext& ctx) const {
-  return rpc::CallerOffice(parts_.auth, ctx);
+    const grpc::ServerContext& ctx, access::PetitionerCall call) const {
+  absl::StatusOr<rpc::Principal> caller = rpc::Caller(parts_.auth, ctx);
+  if (!caller.ok()) return caller.status();
+  if (caller->IsPetitioner()) {
+    absl::Status refused =
+        access::PetitionerMay(caller->petitioner_case, call, "");
+    if (!refused.ok()) return refused;
+    return absl::InternalError("routing: a petitioner's call as an office's");
+  }
+  return rpc::ActingOffice(*caller);
 }
 
 absl::Status RoutingServiceImpl::NotAccused(

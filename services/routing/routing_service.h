@@ -18,6 +18,8 @@
 #ifndef CASERELAY_SERVICES_ROUTING_ROUTING_SERVICE_H_
 #define CASERELAY_SERVICES_ROUTING_ROUTING_SERVICE_H_
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,7 @@
 #include "common/service/service_main.h"
 #include "services/routing/request_bounds.h"
 #include "domain/access/case_access.h"
+#include "domain/access/petitioner_access.h"
 #include "domain/lifecycle/lifecycle.h"
 #include "domain/offices/office_directory.h"
 #include "domain/routing/router.h"
@@ -69,6 +72,13 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   grpc::Status PreviewRoute(grpc::ServerContext* ctx,
                             const caserelay::v1::PreviewRouteRequest* req,
                             caserelay::v1::RouteDecision* resp) override;
+  // Only for the petitioner of req.case_id (rpc::Principal::Petitioner:
+  // service:web with x-caserelay-petitioner-case; access::PetitionerMay);
+  // PERMISSION_DENIED for every other caller (petitioner_api.cc).
+  grpc::Status GetPetitionerView(
+      grpc::ServerContext* ctx,
+      const caserelay::v1::GetPetitionerViewRequest* req,
+      caserelay::v1::PetitionerView* resp) override;
 
   // PetitionReceived -> decide, register the case (REGISTER, event id:
   // the input's id + "/registered"), and for a repeat append LINK_REPEAT
@@ -87,6 +97,31 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   void Committed() override;
 
  private:
+  // A check of Act's caller against the case as read under mu_, which may
+  // complete the command (the petitioner's organ).
+  using ActCheck = std::function<absl::Status(
+      const caserelay::v1::RoutingCaseRecord& before, lifecycle::Command& cmd)>;
+  // The common part of Act: waits for the case to be committed, reads it,
+  // runs `may`, checks req.expected_version, applies `cmd` and commits the
+  // event. Answers with the case after it (for the petitioner only its id,
+  // state and version).
+  grpc::Status ApplyAct(const caserelay::v1::ActRequest& req,
+                        lifecycle::Command cmd, const ActCheck& may,
+                        caserelay::v1::CaseView* resp);
+  // Act by the petitioner of a case (petitioner_api.cc): evaluate,
+  // request_review, request_rereview on their own case only, reason at
+  // most bounds.max_petitioner_reason_chars; the life cycle's windows
+  // refuse in plain Chinese (FAILED_PRECONDITION).
+  grpc::Status PetitionerAct(const rpc::Principal& petitioner,
+                             const caserelay::v1::ActRequest& req,
+                             caserelay::v1::CaseView* resp);
+  // The name the petitioner of `record` may read for office `code`:
+  // nullopt for an accused unit of the case or a member of one (Art. 30)
+  // and for an unknown code.
+  std::optional<std::string> NameForPetitioner(
+      const caserelay::v1::RoutingCaseRecord& record,
+      const std::string& code) const;
+
   // The decision for `matter` of the petitioner `identity_key`, with the
   // earlier cases of the same matter read through `batch` (and, from the
   // loop, those its batch holds: `uncommitted`).
@@ -102,8 +137,11 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   absl::Status ApplySupervision(const caserelay::v1::Envelope& event,
                                 store::WriteBatch& batch);
 
-  // The calling office, or UNAUTHENTICATED.
-  absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx) const;
+  // The calling office, or UNAUTHENTICATED; PERMISSION_DENIED for a
+  // service's identity, and for a petitioner (issue 15) by the rule of
+  // access::PetitionerMay for `call` (GetCase, ListInbox, PreviewRoute).
+  absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx,
+                                     access::PetitionerCall call) const;
   // OK if `office` may read the case: not accused, and its holder, a past
   // holder, a superior bureau or government of the holder, or another
   // party the life cycle names (Lifecycle::IsPartyOf: a review organ).

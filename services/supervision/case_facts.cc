@@ -78,7 +78,14 @@ absl::Status UpdateFacts(const caserelay::v1::Envelope& event,
       }
       break;
     case caserelay::v1::CASE_ACTION_EVALUATE:
-      facts->set_satisfaction(e.satisfaction());
+      // Issue 15: the petitioner's own rating is the source of 参评率 and
+      // 满意率; an office-entered one counts only where they gave none.
+      if (e.by_petitioner()) {
+        facts->set_satisfaction(e.satisfaction());
+        facts->set_rated_by_petitioner(true);
+      } else if (!facts->rated_by_petitioner()) {
+        facts->set_satisfaction(e.satisfaction());
+      }
       break;
     case caserelay::v1::CASE_ACTION_REQUEST_REVIEW:
       facts->set_review_requested(true);

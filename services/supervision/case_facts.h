@@ -12,8 +12,11 @@
 //   REPLY (处理意见)    the first one only: handling_office_code =
 //                       actor_office_code, replied_at = the envelope's
 //                       occurred_at; a later REPLY changes neither;
-//   EVALUATE (评价)    satisfaction = case_event.satisfaction (the latest
-//                       evaluation wins);
+//   EVALUATE (评价)    satisfaction = case_event.satisfaction: the
+//                       petitioner's own (by_petitioner, issue 15) always,
+//                       and then rated_by_petitioner = true; an
+//                       office-entered one only while the petitioner has
+//                       given none (then the latest office one wins);
 //   REQUEST_REVIEW    review_requested = true (复查 requested);
 //   LINK_REPEAT       repeats_linked += 1 (a 重复信访 linked to this case);
 //   any other action  only the state.

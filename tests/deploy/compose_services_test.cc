@@ -74,6 +74,12 @@ class ComposeServicesTest : public ::testing::Test {
       env["CASERELAY_INTAKE_TLS_CERT_PATH"] = secrets() + "/notification.crt";
       env["CASERELAY_INTAKE_TLS_KEY_PATH"] = secrets() + "/notification.key";
     }
+    if (service == "intake") {
+      // And intake's is its identity at notification (phone codes).
+      env["CASERELAY_NOTIFICATION_TLS_CA_PATH"] = secrets() + "/offices-ca.crt";
+      env["CASERELAY_NOTIFICATION_TLS_CERT_PATH"] = secrets() + "/intake.crt";
+      env["CASERELAY_NOTIFICATION_TLS_KEY_PATH"] = secrets() + "/intake.key";
+    }
     std::string path = absl::StrCat(CASERELAY_BINARY_DIR, "/services/", service,
                                     ":/usr/bin:/bin");
     env["PATH"] = path;
@@ -136,10 +142,18 @@ TEST_F(ComposeServicesTest,
       "umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' >",
       ShellQuote(dlr_secret)));
   ASSERT_EQ(dlr.code, 0) << dlr.output;
+  // And the phone-code secret (phone_code.secret_path), made the same way.
+  const std::string phone_secret =
+      secrets() + "/notification-phone-code.secret";
+  ShellResult phone = RunShell(absl::StrCat(
+      "umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' >",
+      ShellQuote(phone_secret)));
+  ASSERT_EQ(phone.code, 0) << phone.output;
   std::string notification = Start(
       "notification",
       {{"CASERELAY_INTAKE_ADDRESS", grpc_["intake"]},
        {"CASERELAY_KANNEL_DLR_SECRET_PATH", dlr_secret},
+       {"CASERELAY_PHONE_CODE_SECRET_PATH", phone_secret},
        {"CASERELAY_KANNEL_USERNAME", "caserelay"},
        {"CASERELAY_KANNEL_PASSWORD", "secret"},
        {"CASERELAY_KANNEL_FROM", "10690000"},

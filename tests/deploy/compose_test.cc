@@ -92,6 +92,7 @@ TEST_F(ComposeTest, EachServiceRunsInItsProfileOnly) {
       {"routing", ""},
       {"supervision", ""},
       {"notification", ""},
+      {"web", ""},
       {"bearerbox", ""},
       {"smsbox", ""},
       {"fakesmsc", "demo"}};
@@ -125,6 +126,10 @@ TEST_F(ComposeTest, ServicesStartInOrderOfHealth) {
        {{"kafka-topics", "service_completed_successfully"},
         {"intake", "service_healthy"},
         {"smsbox", "service_healthy"}}},
+      {"web",
+       {{"intake", "service_healthy"},
+        {"routing", "service_healthy"},
+        {"notification", "service_healthy"}}},
       {"smsbox", {{"bearerbox", "service_healthy"}}},
       {"fakesmsc", {{"bearerbox", "service_healthy"}}},
       {"bearerbox", {}},
@@ -161,9 +166,9 @@ TEST_F(ComposeTest, TopicJobWaitsForKafkaItselfAndIsNotRestarted) {
 }
 
 TEST_F(ComposeTest, LongRunningServicesRestartUnlessStopped) {
-  for (const char* name :
-       {"kafka", "kafka-1", "kafka-2", "kafka-3", "intake", "routing",
-        "supervision", "notification", "bearerbox", "smsbox", "fakesmsc"}) {
+  for (const char* name : {"kafka", "kafka-1", "kafka-2", "kafka-3", "intake",
+                           "routing", "supervision", "notification", "web",
+                           "bearerbox", "smsbox", "fakesmsc"}) {
     EXPECT_EQ(FindString(service(name), {"restart"}), "unless-stopped") << name;
   }
 }
@@ -250,6 +255,46 @@ TEST_F(ComposeTest, PublishedPortsAreTheListenPorts) {
   }
 }
 
+// issue 15 item 1: the portal's gateway behind TLS on 443, started like
+// the services from its own config file, on the front network only.
+TEST_F(ComposeTest, WebServesHttpsOn443AndReachesTheServicesOverMtls) {
+  const google::protobuf::Value& web = service("web");
+  EXPECT_THAT(FindStrings(web, {"command"}),
+              ElementsAre("web", "--config", "/etc/caserelay/web.conf"));
+  EXPECT_THAT(FindStrings(web, {"volumes"}),
+              ::testing::Contains(
+                  absl::StrCat(SourcePath("deploy/config/compose/web.conf"),
+                               ":/etc/caserelay/web.conf:ro")));
+  std::map<std::string, std::string> conf = Conf("web");
+  const int https = PortOf(conf["web.listen"]);
+  const int admin = PortOf(conf["admin.listen"]);
+  ASSERT_GT(https, 0);
+  ASSERT_GT(admin, 0);
+  EXPECT_THAT(FindStrings(web, {"ports"}),
+              UnorderedElementsAreArray(
+                  {absl::StrCat("0.0.0.0:443:", https, "/tcp"),
+                   absl::StrCat("127.0.0.1:", admin, ":", admin, "/tcp")}));
+  EXPECT_THAT(
+      FindStrings(web, {"healthcheck", "test"}),
+      ElementsAre("CMD", "caserelay-probe", std::to_string(admin), "/healthz"));
+  // No Kafka: never on the bus.
+  EXPECT_EQ(Keys(web, {"networks"}), std::set<std::string>{"front"});
+  // HTTPS with Secure cookies; a secret of its own.
+  EXPECT_FALSE(conf["web.tls_cert"].empty());
+  EXPECT_FALSE(conf["web.tls_key"].empty());
+  EXPECT_EQ(conf["web.secure_cookies"], "true");
+  EXPECT_FALSE(conf["web.secret_path"].empty());
+  // Each service by name at its gRPC port, as service:web over mTLS.
+  for (const std::string peer : {"intake", "routing", "notification"}) {
+    EXPECT_EQ(conf[peer + ".address"],
+              absl::StrCat(peer, ":", PortOf(Conf(peer)["grpc.listen"])))
+        << peer;
+    EXPECT_EQ(conf[peer + ".tls_cert_path"], "/etc/caserelay/secrets/web.crt")
+        << peer;
+    EXPECT_FALSE(conf[peer + ".tls_ca_path"].empty()) << peer;
+  }
+}
+
 TEST_F(ComposeTest, NotificationReachesIntakeAndKannelByServiceName) {
   std::map<std::string, std::string> conf = Conf("notification");
   EXPECT_EQ(conf["intake.address"],
@@ -277,6 +322,7 @@ TEST_F(ComposeTest, KannelIsOnItsOwnNetworksReachableOnlyByNotification) {
       {"routing", {"bus", "front"}},
       {"supervision", {"bus", "front"}},
       {"notification", {"bus", "front", "sms"}},
+      {"web", {"front"}},
       {"bearerbox", {"sms", "smsc"}},
       {"smsbox", {"sms"}},
       {"fakesmsc", {"smsc"}}};

@@ -165,6 +165,25 @@ TEST_F(SettingsTest, ComposeConfigFilesSetOnlySettingsOfTheirService) {
   }
 }
 
+// issue 15 item 1: the portal's gateway, outside kServices (no store, no
+// Kafka), held to the same rules: its compose config sets only its
+// settings, and the guide documents every one.
+TEST_F(SettingsTest, WebConfigAndGuideCoverTheGatewaysSettings) {
+  std::map<std::string, std::string> help = HelpSettings("web");
+  ASSERT_FALSE(help.empty());
+  for (const auto& [key, value] :
+       ReadConfFile("deploy/config/compose/web.conf")) {
+    EXPECT_TRUE(help.count(key))
+        << "deploy/config/compose/web.conf sets " << key
+        << ", which web --help does not list";
+  }
+  std::string guide = ReadSource("docs/operator-guide.md");
+  for (const auto& [key, env] : help) {
+    EXPECT_TRUE(Documents(guide, key))
+        << "web's " << key << " is not in docs/operator-guide.md";
+  }
+}
+
 TEST_F(SettingsTest, KannelBoxesGetEveryValueTheirTemplatesNeed) {
   // Each ${NAME} of the Kannel templates without a default must be given
   // to both boxes, and each value given must be used by a template or by

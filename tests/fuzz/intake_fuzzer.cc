@@ -38,10 +38,17 @@ struct Fixture {
   // The unit tests' key ring and look-up secret (intake_fixture.h); the
   // shipped data loaded by fuzz_support.h, which aborts where the unit
   // tests' loader would fail a test.
-  IntakeServiceImpl service{
-      WithCaller(t->context(), &caller), &fuzz::ShippedRegions(),
-      &fuzz::ShippedOffices(),           &TestPii(),
-      LookupCodes("test-secret"),        Limits()};
+  // The gateway's submissions get past their phone proof
+  // (AcceptingPhoneProofs), so the fuzzer reaches what follows it.
+  IntakeServiceImpl service{WithCaller(t->context(), &caller),
+                            &fuzz::ShippedRegions(),
+                            &fuzz::ShippedOffices(),
+                            &TestPii(),
+                            LookupCodes("test-secret"),
+                            Limits(),
+                            LookupLimits(),
+                            RequestIdOptions(),
+                            &AcceptingPhoneProofs()};
 
   Fixture() {
     caserelay::v1::SubmitPetitionRequest req = ValidPetition();

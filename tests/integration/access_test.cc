@@ -16,24 +16,12 @@ namespace {
 
 using caserelay::v1::ActRequest;
 
-constexpr char kTownship[] = "140431100";      // 沁河镇, 沁源县
+constexpr char kTownship[] = "140431100";  // 沁河镇, 沁源县
 constexpr char kCountyBureau[] = "140431:bureau";
 constexpr char kCityBureau[] = "140400:bureau";  // 长治市: supervises 沁源县
 constexpr char kCountyDiscipline[] = "140431:discipline";
 constexpr char kTownshipGov[] = "140431100:gov";
 constexpr char kOtherCounty[] = "140200:bureau";  // 大同市
-
-// An accusation about 沁河镇 against `accused`.
-caserelay::v1::SubmitPetitionRequest Accusation(int n, const std::string& accused) {
-  auto req = SamplePetition(kTownship, n);
-  auto* m = req.mutable_matter();
-  m->set_matter_class(caserelay::v1::MATTER_CLASS_ACCUSATION);
-  m->set_category("discipline");
-  m->set_title("检举工作人员收受好处");
-  m->set_accused("某单位工作人员");
-  m->add_accused_offices(accused);
-  return req;
-}
 
 std::vector<std::string> InboxIds(System& sys, const std::string& caller,
                                   const std::string& office) {
@@ -60,8 +48,10 @@ TEST(AccessTest, TheAccusedUnitCannotListReadOrActOnTheAccusation) {
   Steps steps(**sys);
   // A: accuses the city bureau, which supervises everything in 沁源县.
   // B: accuses the township government; the city bureau is not accused.
-  const std::string a = steps.Submit(Accusation(21, kCityBureau));
-  const std::string b = steps.Submit(Accusation(22, kTownshipGov));
+  const std::string a =
+      steps.Submit(SampleAccusation(kTownship, 21, kCityBureau));
+  const std::string b =
+      steps.Submit(SampleAccusation(kTownship, 22, kTownshipGov));
   auto registered_a = steps.AwaitState(System::kProvinceBureau, a,
                                        caserelay::v1::CASE_STATE_REGISTERED);
   ASSERT_TRUE(registered_a.ok()) << registered_a.status();
@@ -73,7 +63,8 @@ TEST(AccessTest, TheAccusedUnitCannotListReadOrActOnTheAccusation) {
   EXPECT_NE(da.target_office_code(), kCityBureau);
   EXPECT_NE(da.registering_office_code(), kCityBureau);
   EXPECT_NE(da.target_office_code().find(":discipline"), std::string::npos);
-  EXPECT_EQ(registered_b->view().decision().target_office_code(), kCountyDiscipline);
+  EXPECT_EQ(registered_b->view().decision().target_office_code(),
+            kCountyDiscipline);
 
   // Both end up with the county's discipline commission.
   ActRequest transfer;
@@ -107,8 +98,9 @@ TEST(AccessTest, OfficesOutsideTheCaseAreRefusedEveryAction) {
   ASSERT_TRUE(sys.ok()) << sys.status();
   Steps steps(**sys);
   const std::string id = steps.Submit(SamplePetition(kTownship, 23));
-  ASSERT_TRUE(steps.AwaitState(kCountyBureau, id,
-                               caserelay::v1::CASE_STATE_REGISTERED).ok());
+  ASSERT_TRUE(
+      steps.AwaitState(kCountyBureau, id, caserelay::v1::CASE_STATE_REGISTERED)
+          .ok());
   // Another city's bureau may neither read nor list it...
   EXPECT_EQ(steps.Get(kOtherCounty, id).status().code(),
             absl::StatusCode::kPermissionDenied);
@@ -117,7 +109,10 @@ TEST(AccessTest, OfficesOutsideTheCaseAreRefusedEveryAction) {
     caserelay::v1::ListInboxRequest req;
     req.set_office_code(kCountyBureau);
     caserelay::v1::ListInboxResponse resp;
-    EXPECT_EQ((*sys)->routing_as(kOtherCounty).ListInbox(&ctx, req, &resp).error_code(),
+    EXPECT_EQ((*sys)
+                  ->routing_as(kOtherCounty)
+                  .ListInbox(&ctx, req, &resp)
+                  .error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
   }
   // ...nor take any action; neither may the township, which does not
@@ -125,11 +120,22 @@ TEST(AccessTest, OfficesOutsideTheCaseAreRefusedEveryAction) {
   std::vector<std::function<void(ActRequest&)>> actions = {
       [](ActRequest& r) { r.mutable_transfer(); },
       [](ActRequest& r) { r.mutable_assign(); },
-      [](ActRequest& r) { r.set_reason("不属本单位职责"); r.mutable_object(); },
+      [](ActRequest& r) {
+        r.set_reason("不属本单位职责");
+        r.mutable_object();
+      },
       [](ActRequest& r) { r.mutable_accept(); },
-      [](ActRequest& r) { r.set_reason("理由"); r.mutable_decline()->set_route("途径"); },
-      [](ActRequest& r) { r.set_reason("理由"); r.mutable_extend()->set_days(5); },
-      [](ActRequest& r) { r.mutable_reply()->set_outcome(caserelay::v1::OUTCOME_SUPPORT); },
+      [](ActRequest& r) {
+        r.set_reason("理由");
+        r.mutable_decline()->set_route("途径");
+      },
+      [](ActRequest& r) {
+        r.set_reason("理由");
+        r.mutable_extend()->set_days(5);
+      },
+      [](ActRequest& r) {
+        r.mutable_reply()->set_outcome(caserelay::v1::OUTCOME_SUPPORT);
+      },
       [](ActRequest& r) { r.mutable_close(); },
   };
   for (const auto& fill : actions) {
@@ -161,8 +167,9 @@ TEST(AccessTest, OfficesOutsideTheCaseAreRefusedEveryAction) {
   stale.mutable_assign();
   grpc::ClientContext actx;
   caserelay::v1::CaseView view;
-  EXPECT_EQ((*sys)->routing_as(kCountyBureau).Act(&actx, stale, &view).error_code(),
-            grpc::StatusCode::ABORTED);
+  EXPECT_EQ(
+      (*sys)->routing_as(kCountyBureau).Act(&actx, stale, &view).error_code(),
+      grpc::StatusCode::ABORTED);
 }
 
 }  // namespace

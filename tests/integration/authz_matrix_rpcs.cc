@@ -4,6 +4,7 @@
 // ABORTED for a stale version, FAILED_PRECONDITION for a message not
 // awaiting a decision.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,18 +46,69 @@ void Within(grpc::ClientContext& ctx) {
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
 }
 
-// `method` of a fresh `Service` stub over `ch`, within the deadline; the
-// answer in `resp`.
-template <typename Service, typename Request, typename Response>
+// `method` of a fresh stub over `ch`, within the deadline; the answer in
+// `resp`.
+template <typename Stub, typename Request, typename Response>
 grpc::StatusCode Invoke(const std::shared_ptr<grpc::Channel>& ch,
-                        grpc::Status (Service::Stub::*method)(
-                            grpc::ClientContext*, const Request&, Response*),
+                        grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                     const Request&, Response*),
                         const Request& req, Response* resp) {
   grpc::ClientContext ctx;
   Within(ctx);
-  auto stub = Service::NewStub(ch);
-  return ((*stub).*method)(&ctx, req, resp).error_code();
+  Stub stub(ch);
+  return (stub.*method)(&ctx, req, resp).error_code();
 }
+
+// The Call of a matrix cell whose outcome is the code alone: `method` with
+// the request make(caller, cases) builds. With `petitioner`, the call
+// carries the web gateway's x-caserelay-petitioner-case naming
+// petitioner(cases) (issue 15; common/rpc/auth.h): the gateway speaking
+// for that case's petitioner, and any other principal sending a reserved
+// key.
+template <typename Stub, typename Request, typename Response, typename Make>
+Call Plain(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                        Response*),
+           Make make,
+           std::function<std::string(const Cases&)> petitioner = nullptr) {
+  return [method, make, petitioner](const std::shared_ptr<grpc::Channel>& ch,
+                                    const Caller& c, const Cases& k) {
+    grpc::ClientContext ctx;
+    Within(ctx);
+    if (petitioner) {
+      ctx.AddMetadata("x-caserelay-petitioner-case", petitioner(k));
+    }
+    Stub stub(ch);
+    Response resp;
+    return Outcome{(stub.*method)(&ctx, make(c, k), &resp).error_code()};
+  };
+}
+
+// The case a caller is asked about: the accusation for its accused unit,
+// the claim for everyone else.
+const std::string& Asked(const Caller& c, const Cases& k) {
+  return c.accused ? k.accusation : k.claim;
+}
+
+// A request naming case `id`.
+template <typename Request>
+Request About(const std::string& id) {
+  Request req;
+  req.set_case_id(id);
+  return req;
+}
+
+// An ActRequest on `id` at a stale version (ABORTED if allowed), the
+// action set by `set`.
+template <typename Set>
+v1::ActRequest StaleAct(const std::string& id, Set set) {
+  v1::ActRequest req = About<v1::ActRequest>(id);
+  req.set_expected_version(1000);
+  set(req);
+  return req;
+}
+
+std::string Claim(const Cases& k) { return k.claim; }
+std::string Accusation(const Cases& k) { return k.accusation; }
 
 std::vector<Caller> Callers() {
   return {
@@ -77,16 +129,17 @@ constexpr Want D = Want::kDeny;
 constexpr Want U = Want::kUnauth;
 
 std::vector<Rpc> Rpcs() {
+  using RS = v1::RoutingService::Stub;
+  using SS = v1::SupervisionService::Stub;
+  using NS = v1::NotificationService::Stub;
+  using IS = v1::IntakeService::Stub;
   std::vector<Rpc> rpcs;
   // --- routing ---
   rpcs.push_back({"routing.GetCase",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    v1::GetCaseRequest req;
-                    req.set_case_id(c.accused ? k.accusation : k.claim);
-                    v1::CaseDetail resp;
-                    return Outcome{Invoke<v1::RoutingService>(
-                        ch, &v1::RoutingService::Stub::GetCase, req, &resp)};
-                  },
+                  Plain(&RS::GetCase,
+                        [](const Caller& c, const Cases& k) {
+                          return About<v1::GetCaseRequest>(Asked(c, k));
+                        }),
                   {A, A, D, D, D, D, D, D, U}});
   rpcs.push_back({"routing.ListInbox",
                   [](auto ch, const Caller& c, const Cases& k) {
@@ -95,8 +148,7 @@ std::vector<Rpc> Rpcs() {
                                                   : k.claim_holder);
                     req.set_page_size(500);
                     v1::ListInboxResponse resp;
-                    Outcome o{Invoke<v1::RoutingService>(
-                        ch, &v1::RoutingService::Stub::ListInbox, req, &resp)};
+                    Outcome o{Invoke(ch, &RS::ListInbox, req, &resp)};
                     for (const auto& item : resp.items()) {
                       if (c.accused && item.case_id() == k.accusation)
                         o.leaked = true;
@@ -107,57 +159,100 @@ std::vector<Rpc> Rpcs() {
                   // inbox, without the accusation.
                   {A, A, D, D, A, D, D, D, U}});
   rpcs.push_back({"routing.Act",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    v1::ActRequest req;
-                    req.set_case_id(c.accused ? k.accusation : k.claim);
-                    req.set_expected_version(
-                        1000);  // stale: ABORTED if allowed
-                    req.mutable_accept();
-                    v1::CaseView resp;
-                    return Outcome{Invoke<v1::RoutingService>(
-                        ch, &v1::RoutingService::Stub::Act, req, &resp)};
-                  },
+                  Plain(&RS::Act,
+                        [](const Caller& c, const Cases& k) {
+                          return StaleAct(Asked(c, k),
+                                          [](auto& r) { r.mutable_accept(); });
+                        }),
                   {A, D, D, D, D, D, D, D, U}});
-  rpcs.push_back(
-      {"routing.PreviewRoute",
-       [](auto ch, const Caller&, const Cases&) {
-         v1::PreviewRouteRequest req;
-         *req.mutable_matter() = SamplePetition(kTownship, 90).matter();
-         v1::RouteDecision resp;
-         return Outcome{Invoke<v1::RoutingService>(
-             ch, &v1::RoutingService::Stub::PreviewRoute, req, &resp)};
-       },
-       // Any office may ask how a matter would be routed: no case is read.
-       {A, A, A, A, A, D, D, D, U}});
+  rpcs.push_back({"routing.PreviewRoute",
+                  Plain(&RS::PreviewRoute,
+                        [](const Caller&, const Cases&) {
+                          v1::PreviewRouteRequest req;
+                          *req.mutable_matter() =
+                              SamplePetition(kTownship, 90).matter();
+                          return req;
+                        }),
+                  // Any office may ask how a matter would be routed: no
+                  // case is read.
+                  {A, A, A, A, A, D, D, D, U}});
+  // The petitioner of a case (issue 15 item 2): only service:web names one,
+  // and that petitioner reads only the petitioner's view of their own case
+  // and takes only their own actions on it (domain/access PetitionerMay);
+  // every other principal naming a petitioner is refused (auth.h).
+  const auto claim_view = [](const Caller&, const Cases& k) {
+    return About<v1::GetPetitionerViewRequest>(k.claim);
+  };
+  rpcs.push_back({"routing.GetPetitionerView (the claim's petitioner)",
+                  Plain(&RS::GetPetitionerView, claim_view, Claim),
+                  {D, D, D, D, D, D, A, D, U}});
+  rpcs.push_back({"routing.GetPetitionerView (another case's petitioner)",
+                  Plain(&RS::GetPetitionerView, claim_view, Accusation),
+                  {D, D, D, D, D, D, D, D, U}});
+  rpcs.push_back({"routing.GetPetitionerView (no petitioner named)",
+                  Plain(&RS::GetPetitionerView, claim_view),
+                  {D, D, D, D, D, D, D, D, U}});
+  rpcs.push_back({"routing.Act (the claim's petitioner rates)",
+                  Plain(
+                      &RS::Act,
+                      [](const Caller&, const Cases& k) {
+                        return StaleAct(k.claim, [](auto& r) {
+                          r.mutable_evaluate()->set_satisfaction(
+                              v1::SATISFACTION_SATISFIED);
+                        });
+                      },
+                      Claim),
+                  {D, D, D, D, D, D, A, D, U}});
+  rpcs.push_back({"routing.Act (the petitioner takes an office's action)",
+                  Plain(
+                      &RS::Act,
+                      [](const Caller&, const Cases& k) {
+                        return StaleAct(k.claim,
+                                        [](auto& r) { r.mutable_accept(); });
+                      },
+                      Claim),
+                  {D, D, D, D, D, D, D, D, U}});
+  rpcs.push_back({"routing.GetCase (as the claim's petitioner)",
+                  Plain(
+                      &RS::GetCase,
+                      [](const Caller&, const Cases& k) {
+                        return About<v1::GetCaseRequest>(k.claim);
+                      },
+                      Claim),
+                  {D, D, D, D, D, D, D, D, U}});
+  rpcs.push_back({"routing.ListInbox (as the claim's petitioner)",
+                  Plain(
+                      &RS::ListInbox,
+                      [](const Caller&, const Cases& k) {
+                        v1::ListInboxRequest req;
+                        req.set_office_code(k.claim_holder);
+                        return req;
+                      },
+                      Claim),
+                  {D, D, D, D, D, D, D, D, U}});
   // --- supervision ---
-  rpcs.push_back(
-      {"supervision.ListDeadlines",
-       [](auto ch, const Caller& c, const Cases& k) {
-         v1::ListDeadlinesRequest req;
-         req.set_case_id(c.accused ? k.accusation : k.claim);
-         v1::ListDeadlinesResponse resp;
-         return Outcome{Invoke<v1::SupervisionService>(
-             ch, &v1::SupervisionService::Stub::ListDeadlines, req, &resp)};
-       },
-       {A, A, D, D, D, D, D, D, U}});
-  rpcs.push_back(
-      {"supervision.ListRedLights",
-       [](auto ch, const Caller& c, const Cases& k) {
-         v1::ListRedLightsRequest req;
-         req.set_region_code(
-             RegionOf(c.accused ? k.accusation_holder : k.claim_holder));
-         v1::ListRedLightsResponse resp;
-         Outcome o{Invoke<v1::SupervisionService>(
-             ch, &v1::SupervisionService::Stub::ListRedLights, req, &resp)};
-         for (const auto& light : resp.lights()) {
-           if (c.accused &&
-               light.deadline().deadline_id().rfind(k.accusation, 0) == 0) {
-             o.leaked = true;
-           }
-         }
-         return o;
-       },
-       {A, A, D, D, A, D, D, D, U}});
+  rpcs.push_back({"supervision.ListDeadlines",
+                  Plain(&SS::ListDeadlines,
+                        [](const Caller& c, const Cases& k) {
+                          return About<v1::ListDeadlinesRequest>(Asked(c, k));
+                        }),
+                  {A, A, D, D, D, D, D, D, U}});
+  rpcs.push_back({"supervision.ListRedLights",
+                  [](auto ch, const Caller& c, const Cases& k) {
+                    v1::ListRedLightsRequest req;
+                    req.set_region_code(RegionOf(c.accused ? k.accusation_holder
+                                                           : k.claim_holder));
+                    v1::ListRedLightsResponse resp;
+                    Outcome o{Invoke(ch, &SS::ListRedLights, req, &resp)};
+                    for (const auto& light : resp.lights()) {
+                      if (c.accused && light.deadline().deadline_id().rfind(
+                                           k.accusation, 0) == 0) {
+                        o.leaked = true;
+                      }
+                    }
+                    return o;
+                  },
+                  {A, A, D, D, A, D, D, D, U}});
   rpcs.push_back(
       {"supervision.GetIndicators",
        [](auto ch, const Caller& c, const Cases& k) {
@@ -167,9 +262,7 @@ std::vector<Rpc> Rpcs() {
            req.mutable_scope()->set_region_code(
                RegionOf(c.accused ? k.accusation_holder : k.claim_holder));
            v1::GetIndicatorsResponse resp;
-           o->code = Invoke<v1::SupervisionService>(
-               channel, &v1::SupervisionService::Stub::GetIndicators, req,
-               &resp);
+           o->code = Invoke(channel, &SS::GetIndicators, req, &resp);
            return resp.total().backlog();
          };
          Outcome o{grpc::StatusCode::OK};
@@ -185,63 +278,74 @@ std::vector<Rpc> Rpcs() {
        },
        {A, A, D, D, A, D, D, D, U}});
   // --- notification ---
-  rpcs.push_back(
-      {"notification.ListMessages",
-       [](auto ch, const Caller& c, const Cases& k) {
-         v1::ListMessagesRequest req;
-         req.set_case_id(c.accused ? k.accusation : k.claim);
-         v1::ListMessagesResponse resp;
-         return Outcome{Invoke<v1::NotificationService>(
-             ch, &v1::NotificationService::Stub::ListMessages, req, &resp)};
-       },
-       {A, A, D, D, D, D, D, D, U}});
+  rpcs.push_back({"notification.ListMessages",
+                  Plain(&NS::ListMessages,
+                        [](const Caller& c, const Cases& k) {
+                          return About<v1::ListMessagesRequest>(Asked(c, k));
+                        }),
+                  {A, A, D, D, D, D, D, D, U}});
   rpcs.push_back(
       {"notification.ResolveMessage",
-       [](auto ch, const Caller& c, const Cases& k) {
-         v1::ResolveMessageRequest req;
-         req.set_message_id(c.accused ? k.accusation_sms : k.claim_sms);
-         req.set_resolution(v1::SMS_RESOLUTION_SENT);
-         req.set_note("authz matrix");  // not UNKNOWN: FAILED_PRECONDITION
-         v1::ResolveMessageResponse resp;
-         return Outcome{Invoke<v1::NotificationService>(
-             ch, &v1::NotificationService::Stub::ResolveMessage, req, &resp)};
-       },
+       Plain(&NS::ResolveMessage,
+             [](const Caller& c, const Cases& k) {
+               v1::ResolveMessageRequest req;
+               req.set_message_id(c.accused ? k.accusation_sms : k.claim_sms);
+               req.set_resolution(v1::SMS_RESOLUTION_SENT);
+               req.set_note(
+                   "authz matrix");  // not UNKNOWN: FAILED_PRECONDITION
+               return req;
+             }),
        // Only a petition bureau resolves: the holder here is one.
        {A, A, D, D, D, D, D, D, U}});
+  // Phone codes (issue 15 item 2): only the gateway asks for one (an SMS
+  // to any number otherwise); only intake, which is no caller here,
+  // redeems.
+  rpcs.push_back({"notification.SendPhoneCode",
+                  Plain(&NS::SendPhoneCode,
+                        [](const Caller&, const Cases&) {
+                          v1::SendPhoneCodeRequest req;
+                          req.set_phone("13800009999");
+                          return req;
+                        }),
+                  {D, D, D, D, D, D, A, D, U}});
+  rpcs.push_back({"notification.RedeemPhoneCode",
+                  Plain(&NS::RedeemPhoneCode,
+                        [](const Caller&, const Cases&) {
+                          v1::RedeemPhoneCodeRequest req;
+                          req.set_challenge_id(std::string(32, 'a'));
+                          req.set_phone("13800009999");
+                          req.set_code("123456");
+                          return req;
+                        }),
+                  {D, D, D, D, D, D, D, D, U}});
   // --- intake ---
   rpcs.push_back({"intake.SubmitPetition",
-                  [](auto ch, const Caller&, const Cases&) {
-                    static int n = 200;
-                    v1::SubmitPetitionResponse resp;
-                    return Outcome{Invoke<v1::IntakeService>(
-                        ch, &v1::IntakeService::Stub::SubmitPetition,
-                        SamplePetition(kTownship, ++n), &resp)};
-                  },
+                  Plain(&IS::SubmitPetition,
+                        [](const Caller&, const Cases&) {
+                          static int n = 200;
+                          return SamplePetition(kTownship, ++n);
+                        }),
                   // An office (a visit registered at its counter) or the web
                   // gateway for a user.
                   {A, A, A, A, A, D, A, D, U}});
-  rpcs.push_back(
-      {"intake.GetCaseStatus",
-       [](auto ch, const Caller&, const Cases& k) {
-         v1::GetCaseStatusRequest req;
-         req.set_case_number(k.claim);
-         req.set_lookup_code(k.claim_code);
-         v1::GetCaseStatusResponse resp;
-         return Outcome{Invoke<v1::IntakeService>(
-             ch, &v1::IntakeService::Stub::GetCaseStatus, req, &resp)};
-       },
-       {A, A, A, A, A, D, A, D, U}});
-  rpcs.push_back(
-      {"intake.ResolveContact",
-       [](auto ch, const Caller&, const Cases& k) {
-         v1::ResolveContactRequest req;
-         req.set_case_number(k.claim);
-         v1::ResolveContactResponse resp;
-         return Outcome{Invoke<v1::IntakeService>(
-             ch, &v1::IntakeService::Stub::ResolveContact, req, &resp)};
-       },
-       // Only notification, to send the petitioner's SMS.
-       {D, D, D, D, D, D, D, A, U}});
+  rpcs.push_back({"intake.GetCaseStatus",
+                  Plain(&IS::GetCaseStatus,
+                        [](const Caller&, const Cases& k) {
+                          v1::GetCaseStatusRequest req;
+                          req.set_case_number(k.claim);
+                          req.set_lookup_code(k.claim_code);
+                          return req;
+                        }),
+                  {A, A, A, A, A, D, A, D, U}});
+  rpcs.push_back({"intake.ResolveContact",
+                  Plain(&IS::ResolveContact,
+                        [](const Caller&, const Cases& k) {
+                          v1::ResolveContactRequest req;
+                          req.set_case_number(k.claim);
+                          return req;
+                        }),
+                  // Only notification, to send the petitioner's SMS.
+                  {D, D, D, D, D, D, D, A, U}});
   return rpcs;
 }
 

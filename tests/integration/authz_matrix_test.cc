@@ -51,7 +51,6 @@ using authz::kCountyDiscipline;
 using authz::kOtherProvince;
 using authz::kSibling;
 using authz::kTownship;
-using authz::kWeb;
 using authz::Name;
 using authz::Outcome;
 using authz::RegionOf;
@@ -90,19 +89,6 @@ std::string ServiceOf(const std::string& rpc) {
   return rpc.substr(0, rpc.find('.'));
 }
 
-// An accusation about 沁河镇 naming 长治市信访局, which supervises every
-// office of 沁源县, as the accused unit.
-v1::SubmitPetitionRequest Accusation(int n) {
-  auto req = SamplePetition(kTownship, n);
-  auto* m = req.mutable_matter();
-  m->set_matter_class(v1::MATTER_CLASS_ACCUSATION);
-  m->set_category("discipline");
-  m->set_title("检举工作人员收受好处");
-  m->set_accused("某单位工作人员");
-  m->add_accused_offices(kCityBureau);
-  return req;
-}
-
 TEST(AuthzMatrixTest, NoUnexpectedAllowForAnyCallerOfAnyRpc) {
   SystemOptions options;
   options.offices = {kCountyBureau, kCityBureau, kSibling, kOtherProvince,
@@ -113,7 +99,10 @@ TEST(AuthzMatrixTest, NoUnexpectedAllowForAnyCallerOfAnyRpc) {
   System& sys = **started;
   Steps steps(sys);
 
-  auto intake = v1::IntakeService::NewStub(ChannelAs(sys, "intake", kWeb));
+  // The two cases are entered by the province bureau (the portal's own
+  // submission must prove the phone by SMS code first: issue 15 item 2).
+  auto intake = v1::IntakeService::NewStub(
+      ChannelAs(sys, "intake", System::kProvinceBureau));
   auto supervision = v1::SupervisionService::NewStub(
       ChannelAs(sys, "supervision", System::kProvinceBureau));
   auto notification = v1::NotificationService::NewStub(
@@ -121,7 +110,7 @@ TEST(AuthzMatrixTest, NoUnexpectedAllowForAnyCallerOfAnyRpc) {
   Cases k;
   for (auto [req, id, code] :
        {std::tuple{SamplePetition(kTownship, 1), &k.claim, &k.claim_code},
-        std::tuple{Accusation(2), &k.accusation,
+        std::tuple{SampleAccusation(kTownship, 2, kCityBureau), &k.accusation,
                    static_cast<std::string*>(nullptr)}}) {
     grpc::ClientContext ctx;
     Within(ctx);

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -30,6 +32,7 @@
 #include "common/rpc/token_auth.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/integration/harness_config.h"
 
 namespace caserelay::testing {
 namespace {
@@ -80,6 +83,73 @@ std::string SanitizerReport(const std::string& text) {
 }
 
 }  // namespace
+
+absl::StatusOr<int> FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::UnavailableError("socket() for a free port");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  int port = -1;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  if (port <= 0) return absl::UnavailableError("no free port on 127.0.0.1");
+  return port;
+}
+
+void WriteConfig(const std::string& path, ConfigLines lines,
+                 const std::map<std::string, std::string>& settings) {
+  for (const auto& [key, value] : settings) {
+    auto same = std::find_if(lines.begin(), lines.end(),
+                             [&](const auto& l) { return l.first == key; });
+    if (same != lines.end()) {
+      same->second = value;
+    } else {
+      lines.push_back({key, value});
+    }
+  }
+  std::ofstream out(path);
+  for (const auto& [key, value] : lines) out << key << " = " << value << "\n";
+}
+
+absl::Status AwaitPortFree(const std::string& address) {
+  std::vector<std::string> parts = absl::StrSplit(address, ':');
+  int port = 0;
+  if (parts.size() != 2 || parts[0] != "127.0.0.1" ||
+      !absl::SimpleAtoi(parts[1], &port) || port <= 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a 127.0.0.1:port address: ", address));
+  }
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  const absl::Time deadline = absl::Now() + Scaled(absl::Seconds(2));
+  while (true) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return absl::UnavailableError("socket() to check a port");
+    int one = 1;
+    // As the services' servers bind: connections of the stopped process
+    // left in TIME_WAIT do not hold the port.
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    const bool bound =
+        bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+    const int error = errno;
+    close(fd);
+    if (bound) return absl::OkStatus();
+    if (error != EADDRINUSE || absl::Now() >= deadline) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(address, " cannot be bound again (", strerror(error),
+                       "): another process took the port"));
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+}
 
 absl::Duration Scaled(absl::Duration d) {
   static const double scale = [] {
@@ -246,6 +316,11 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     return absl::InvalidArgumentError(
         "SystemOptions::services: notification needs intake");
   }
+  if (options.web && !(wanted.count("intake") && wanted.count("routing") &&
+                       wanted.count("notification"))) {
+    return absl::InvalidArgumentError(
+        "SystemOptions::web needs intake, routing and notification");
+  }
   std::unique_ptr<System> sys(new System());
   if (sys->dir().empty()) return absl::InternalError("mkdtemp failed");
   sys->settings_ = options.settings;
@@ -280,6 +355,9 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
   }
   for (const std::string& s : rest) {
     if (absl::Status st = sys->AwaitService(s); !st.ok()) return st;
+  }
+  if (options.web) {
+    if (absl::Status st = sys->StartWeb(); !st.ok()) return st;
   }
   return sys;
 }
@@ -344,11 +422,23 @@ absl::Status System::LaunchService(const std::string& service) {
   std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
   std::remove(endpoints.c_str());
   std::string conf = absl::StrCat(dir(), "/", service, ".conf");
+  // A service comes back where it was (Restart, RestartAll): the web
+  // gateway and the other services were given its addresses once. Its
+  // first start binds port 0 and AwaitService reads back what it got
+  // (notification's gRPC port is chosen before, for intake: below).
+  std::string grpc_listen = "127.0.0.1:0";
+  std::string admin_listen = "127.0.0.1:0";
+  if (auto it = addresses_.find(service); it != addresses_.end()) {
+    grpc_listen = it->second;
+  }
+  if (auto it = admin_addresses_.find(service); it != admin_addresses_.end()) {
+    admin_listen = it->second;
+  }
   // key -> value, in the order written; SystemOptions::settings replace
   // or extend them (a key given twice is refused by the config loader).
   std::vector<std::pair<std::string, std::string>> lines = {
-      {"grpc.listen", "127.0.0.1:0"},
-      {"admin.listen", "127.0.0.1:0"},
+      {"grpc.listen", grpc_listen},
+      {"admin.listen", admin_listen},
       {"store.path", absl::StrCat(dir(), "/data-", service)},
       {"store.sync", "false"},
       {"kafka.bootstrap", bootstrap_},
@@ -381,40 +471,44 @@ absl::Status System::LaunchService(const std::string& service) {
                         << "\n";
     chmod(keys.c_str(), 0600);
     lines.push_back({"pii.keys_path", keys});
+    // Online petitions' phone codes are redeemed at notification (issue 15
+    // item 2), which starts after intake: its port is chosen now, and
+    // notification listens on it (grpc_listen above).
+    if (addresses_.count("notification") == 0) {
+      auto port = FreeLoopbackPort();
+      if (!port.ok()) return port.status();
+      addresses_["notification"] = absl::StrCat("127.0.0.1:", *port);
+    }
+    lines.push_back({"notification.address", addresses_.at("notification")});
+    lines.push_back({"notification.token_file", token_file("service:intake")});
   }
   if (service == "notification") {
     // The delivery-report secret: reports are refused without its MAC.
     std::ofstream(dlr_secret_path()) << std::string(64, '9') << "\n";
     chmod(dlr_secret_path().c_str(), 0600);
     lines.push_back({"kannel.dlr_secret_path", dlr_secret_path()});
-    lines.insert(lines.end(), {{"templates.dir", src + "/data/sms/templates"},
-                               {"notification.gateway", "dev-file"},
-                               {"dev.sink_path", sms_sink()},
-                               // Tests run at any hour of the real clock
-                               // and as fast as they can; the quiet-hours
-                               // and throughput tests set their own.
-                               {"sms.quiet_hours", ""},
-                               {"sms.rate_limit", "0"},
-                               {"intake.address", addresses_.at("intake")},
-                               {"intake.token_file",
-                                token_file("service:notification")}});
+    // The key of the phone codes' hashes (services/notification/phone_codes.h).
+    const std::string phone_secret = dir() + "/phone-code.secret";
+    std::ofstream(phone_secret) << std::string(64, '8') << "\n";
+    chmod(phone_secret.c_str(), 0600);
+    lines.push_back({"phone_code.secret_path", phone_secret});
+    lines.insert(lines.end(),
+                 {{"templates.dir", src + "/data/sms/templates"},
+                  {"notification.gateway", "dev-file"},
+                  {"dev.sink_path", sms_sink()},
+                  // Tests run at any hour of the real clock
+                  // and as fast as they can; the quiet-hours
+                  // and throughput tests set their own.
+                  {"sms.quiet_hours", ""},
+                  {"sms.rate_limit", "0"},
+                  {"intake.address", addresses_.at("intake")},
+                  {"intake.token_file", token_file("service:notification")}});
   }
   auto overrides = settings_.find(service);
-  if (overrides != settings_.end()) {
-    for (const auto& [key, value] : overrides->second) {
-      auto same = std::find_if(lines.begin(), lines.end(),
-                               [&](const auto& l) { return l.first == key; });
-      if (same != lines.end()) {
-        same->second = value;
-      } else {
-        lines.push_back({key, value});
-      }
-    }
-  }
-  {
-    std::ofstream out(conf);
-    for (const auto& [key, value] : lines) out << key << " = " << value << "\n";
-  }
+  WriteConfig(conf, std::move(lines),
+              overrides == settings_.end()
+                  ? std::map<std::string, std::string>()
+                  : overrides->second);
   // The repository's data for any service that has these settings (a
   // service ignores CASERELAY_* variables that match none of its own).
   const std::map<std::string, std::string> env = {
@@ -441,13 +535,18 @@ absl::Status System::AwaitService(const std::string& service) {
                                services_[service].get());
   if (!admin_addr.ok()) return admin_addr.status();
   admin_addresses_[service] = *admin_addr;
-  // The petitioner's portal reaches intake through the web gateway; the
-  // offices' views are the province bureau's.
+  // Petitions arrive as staff enter them at the province bureau (the
+  // portal's, as service:web, must prove the phone by SMS code: issue 15
+  // item 2, intake_phone_code_test); the offices' views are the province
+  // bureau's.
   if (service == "intake") {
-    intake_ = caserelay::v1::IntakeService::NewStub(Channel(service, kWeb));
+    intake_ = caserelay::v1::IntakeService::NewStub(
+        Channel(service, kProvinceBureau));
   }
   if (service == "routing") {
-    routing_as_.clear();  // a restarted routing has a new address
+    // Fresh channels: the old ones may still be backing off from the time
+    // routing was down.
+    routing_as_.clear();
   }
   if (service == "supervision") {
     supervision_ = caserelay::v1::SupervisionService::NewStub(
@@ -469,7 +568,23 @@ void System::Signal(const std::string& service, int sig) {
 }
 
 absl::Status System::Restart(const std::string& service) {
-  return StartService(service);
+  for (const auto* known : {&addresses_, &admin_addresses_}) {
+    auto it = known->find(service);
+    if (it == known->end()) continue;
+    if (absl::Status st = AwaitPortFree(it->second); !st.ok()) {
+      return absl::Status(
+          st.code(), absl::StrCat("restart of ", service, ": ", st.message()));
+    }
+  }
+  absl::Status s = StartService(service);
+  if (!s.ok()) {
+    auto it = addresses_.find(service);
+    return absl::Status(
+        s.code(), absl::StrCat("restart of ", service, " on gRPC ",
+                               it == addresses_.end() ? "?" : it->second, ": ",
+                               s.message()));
+  }
+  return s;
 }
 
 std::string System::grpc_address(const std::string& service) const {

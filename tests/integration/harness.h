@@ -1,9 +1,10 @@
 // Starts the real system for integration tests: devbroker and the four
 // services as separate processes on loopback (port 0: each service picks a
-// free port and writes it to its endpoints file), each with its own temp
-// RocksDB directory, the notification service writing to a development
-// sink file. Every process is killed and reaped when the System goes away
-// (and dies with the test process: PR_SET_PDEATHSIG).
+// free port and writes it to its endpoints file, and keeps it across
+// restarts), each with its own temp RocksDB directory, the notification
+// service writing to a development sink file. Every process is killed and
+// reaped when the System goes away (and dies with the test process:
+// PR_SET_PDEATHSIG).
 //
 // Thread safety: not thread-safe; one test thread drives it.
 
@@ -28,6 +29,19 @@
 #include "grpcpp/channel.h"
 
 namespace caserelay::testing {
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bound with port 0,
+// read back, closed). Another process may take it before the caller binds
+// it; tests accept that small race. UNAVAILABLE if no socket can be bound.
+absl::StatusOr<int> FreeLoopbackPort();
+
+// OK once `address` ("127.0.0.1:<port>") can be bound again as the
+// services bind (SO_REUSEADDR: the stopped process's connections left in
+// TIME_WAIT do not count), retrying for Scaled(2 s); FAILED_PRECONDITION
+// naming the address if another socket still holds it, INVALID_ARGUMENT
+// for another form of address. Only a check: the port may be taken
+// between it and the service's bind.
+absl::Status AwaitPortFree(const std::string& address);
 
 // A child process with its output in a log file.
 //
@@ -126,6 +140,11 @@ struct SystemOptions {
   // partition (PLATFORM-NOTES.md), so a test that reads a big topic from
   // its beginning gives it more partitions.
   std::vector<std::string> topics = {};
+  // Also start the web gateway (services/web) once the services are up,
+  // as service:web, on a free loopback port; System::web_url() is the
+  // portal's URL. Needs intake, routing and notification (Start refuses it
+  // without them: INVALID_ARGUMENT). settings["web"] adds to its config.
+  bool web = false;
 };
 
 class System {
@@ -145,8 +164,12 @@ class System {
   ~System();
 
   // SIGKILL (or SIGTERM) one started service; Restart starts it again on
-  // the same store and config (SystemOptions::settings too) and waits
-  // until it is ready.
+  // the same store and config (SystemOptions::settings too), on the same
+  // gRPC and admin addresses it had (those the web gateway and the other
+  // services were given), and waits until it is ready. Restart fails
+  // (FAILED_PRECONDITION, naming the service and address) if another
+  // process holds one of its ports, and with the service's log if it does
+  // not come up. REQUIRES: for Restart, the service was stopped (Kill).
   void Kill(const std::string& service, int sig);
   // Sends `sig` to a started service and returns at once (e.g. SIGHUP).
   void Signal(const std::string& service, int sig);
@@ -155,13 +178,17 @@ class System {
   // Stops the whole system as Ctrl-C stops scripts/run (SIGTERM to every
   // service, then to devbroker, each awaited) and starts it again over
   // the same stores: a new devbroker, whose topics begin again at offset
-  // 0 (issue 23 item 1), then the services. Fails like Start.
+  // 0 (issue 23 item 1), then the services on their addresses (as
+  // Restart). Fails like Start.
   absl::Status RestartAll();
 
   const std::string& dir() const { return dir_.path(); }
   std::string bootstrap() const { return bootstrap_; }
   std::string grpc_address(const std::string& service) const;
   std::string sms_sink() const { return dir() + "/sms-dev-sink.tsv"; }
+  // The portal's URL ("http://127.0.0.1:<port>/") when started with
+  // SystemOptions::web; empty otherwise.
+  const std::string& web_url() const { return web_url_; }
   // notification's delivery-report secret (kannel.dlr_secret_path,
   // services/notification/dlr_mac.h), owner-only.
   std::string dlr_secret_path() const {
@@ -210,7 +237,9 @@ class System {
                                    const std::string& name,
                                    const std::string& label = "") const;
 
-  // intake as the web gateway (service:web), as the portal reaches it.
+  // intake as the province bureau, as staff enter petitions (the portal's
+  // own, as service:web, must carry a phone_proof: issue 15 item 2; make
+  // that stub with Channel("intake", kWeb)).
   caserelay::v1::IntakeService::Stub& intake();
   // routing as the province bureau; routing_as(office) as another office
   // of SystemOptions::offices (a stub is made on first use).
@@ -241,6 +270,8 @@ class System {
   absl::Status AwaitService(const std::string& service);
   // Starts devbroker with broker_argv_ and waits for its bootstrap list.
   absl::Status StartBroker();
+  // Starts the web gateway and waits for its URL (harness_web.cc).
+  absl::Status StartWeb();
   absl::Status StartService(const std::string& service) {
     absl::Status s = LaunchService(service);
     return s.ok() ? AwaitService(service) : s;
@@ -261,6 +292,8 @@ class System {
   std::vector<std::string> broker_argv_;
   std::unique_ptr<Process> broker_;
   std::string bootstrap_;
+  std::string web_url_;
+  // The started services, and "web" when SystemOptions::web.
   std::map<std::string, std::unique_ptr<Process>> services_;
   std::map<std::string, std::string> addresses_;
   std::map<std::string, std::string> admin_addresses_;

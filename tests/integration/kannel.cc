@@ -44,14 +44,6 @@ std::string Tail(const std::string& path, size_t bytes = 2000) {
   return all.size() > bytes ? all.substr(all.size() - bytes) : all;
 }
 
-sockaddr_in Loopback(int port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  return address;
-}
-
 // Decodes UTF-16BE bytes; INVALID_ARGUMENT for an odd length.
 absl::StatusOr<std::string> Utf16BeToUtf8(const std::string& bytes) {
   if (bytes.size() % 2 != 0) {
@@ -97,29 +89,10 @@ void ParseConcat(FakeSmscMessage& m) {
   }
 }
 
-}  // namespace
-
-absl::StatusOr<int> FreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError("socket() for a free port");
-  sockaddr_in address = Loopback(0);
-  socklen_t length = sizeof address;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  if (port <= 0) return absl::UnavailableError("no free port on 127.0.0.1");
-  return port;
-}
-
-namespace {
-
 // GET of `target` ("/path?query") from 127.0.0.1:`port`.
 absl::StatusOr<admin::HttpClientResponse> LocalGet(int port,
-                                                  const std::string& target,
-                                                  absl::Duration timeout) {
+                                                   const std::string& target,
+                                                   absl::Duration timeout) {
   return admin::HttpGet(absl::StrCat("http://127.0.0.1:", port, target),
                         timeout);
 }
@@ -344,9 +317,9 @@ void Kannel::SyncReader(const std::string& marker) {
 }
 
 absl::StatusOr<std::string> Kannel::AdminStatus() const {
-  auto reply = LocalGet(
-      admin_port_, "/cgi-bin/status.txt?password=" + admin_password_,
-      absl::Seconds(2));
+  auto reply =
+      LocalGet(admin_port_, "/cgi-bin/status.txt?password=" + admin_password_,
+               absl::Seconds(2));
   if (!reply.ok()) return reply.status();
   if (reply->status != 200) {
     return absl::UnavailableError(
@@ -426,8 +399,7 @@ absl::Status Kannel::LaunchGateway() {
   // sendsms answers (403 without credentials) once smsbox serves HTTP.
   const absl::Time deadline = absl::Now() + kStartTimeout;
   for (;;) {
-    auto reply =
-        LocalGet(sendsms_port_, "/cgi-bin/sendsms", absl::Seconds(2));
+    auto reply = LocalGet(sendsms_port_, "/cgi-bin/sendsms", absl::Seconds(2));
     if (reply.ok()) return absl::OkStatus();
     if (absl::Now() > deadline || !smsbox_->Running()) {
       return absl::UnavailableError(absl::StrCat(
@@ -524,7 +496,8 @@ absl::StatusOr<std::string> Kannel::SendSmsTarget(
   if (!units.ok()) return units.status();
   std::string target = absl::StrCat(
       "/cgi-bin/sendsms?username=", admin::UrlEncode(username()),
-      "&password=", admin::UrlEncode(password()), "&from=", admin::UrlEncode(request.from),
+      "&password=", admin::UrlEncode(password()),
+      "&from=", admin::UrlEncode(request.from),
       "&to=", admin::UrlEncode(request.to),
       "&text=", admin::UrlEncode(sms::ToUcs2BigEndianBytes(*units)),
       "&coding=2&charset=UTF-16BE");
@@ -540,8 +513,8 @@ absl::StatusOr<std::string> Kannel::SendSmsTarget(
   return target;
 }
 
-absl::StatusOr<admin::HttpClientResponse> Kannel::SendSms(const SendSmsRequest& request,
-                                          absl::Duration timeout) const {
+absl::StatusOr<admin::HttpClientResponse> Kannel::SendSms(
+    const SendSmsRequest& request, absl::Duration timeout) const {
   auto target = SendSmsTarget(request);
   if (!target.ok()) return target.status();
   return LocalGet(sendsms_port_, *target, timeout);

@@ -53,10 +53,7 @@
 
 namespace caserelay::testing {
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bound with port 0,
-// read back, closed). Another process may take it before the caller binds
-// it; tests accept that small race. UNAVAILABLE if no socket can be bound.
-absl::StatusOr<int> FreeLoopbackPort();
+// FreeLoopbackPort: harness.h.
 
 struct KannelOptions {
   // Where kannel.conf, the processes' logs and fakesmsc.log go. Must exist
@@ -173,8 +170,8 @@ class Kannel {
   // the fake SMSC, and Received() holds every message bearerbox sent it
   // since the gateway last started. A message smsbox accepted in the last
   // moment may still be on its way to bearerbox: callers first make sure
-  // nothing is being handed to smsbox. DEADLINE_EXCEEDED with bearerbox's status after `timeout`;
-  // FAILED_PRECONDITION while the gateway is down.
+  // nothing is being handed to smsbox. DEADLINE_EXCEEDED with bearerbox's
+  // status after `timeout`; FAILED_PRECONDITION while the gateway is down.
   absl::Status AwaitDrained(absl::Duration timeout) const;
 
  private:

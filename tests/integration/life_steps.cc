@@ -55,10 +55,9 @@ absl::StatusOr<caserelay::v1::CaseDetail> Steps::AwaitState(
     absl::SleepFor(absl::Milliseconds(50));
   }
   if (!last.ok()) return last.status();
-  return absl::DeadlineExceededError(
-      absl::StrCat("case ", id, " is ",
-                   caserelay::v1::CaseState_Name(last->view().state()),
-                   ", not ", caserelay::v1::CaseState_Name(state)));
+  return absl::DeadlineExceededError(absl::StrCat(
+      "case ", id, " is ", caserelay::v1::CaseState_Name(last->view().state()),
+      ", not ", caserelay::v1::CaseState_Name(state)));
 }
 
 grpc::Status Steps::Act(const std::string& office, const std::string& id,
@@ -108,7 +107,8 @@ void Steps::ExpectDeadlines(const std::string& id,
                 << "], expected [" << names(kinds) << "]";
 }
 
-void Steps::ExpectSms(const std::string& id, std::vector<std::string> triggers) {
+void Steps::ExpectSms(const std::string& id,
+                      std::vector<std::string> triggers) {
   std::sort(triggers.begin(), triggers.end());
   std::vector<std::string> sent;
   absl::Time deadline = absl::Now() + absl::Seconds(15);
@@ -139,6 +139,19 @@ std::string Steps::Casectl(const std::string& office) const {
   return absl::StrCat(Binary("tools/casectl/casectl"), " --routing ",
                       sys_.grpc_address("routing"), " --token-file ",
                       sys_.token_file(office));
+}
+
+caserelay::v1::SubmitPetitionRequest SampleAccusation(
+    const std::string& region_code, int n, const std::string& accused_office,
+    const std::string& accused) {
+  caserelay::v1::SubmitPetitionRequest req = SamplePetition(region_code, n);
+  auto* m = req.mutable_matter();
+  m->set_matter_class(caserelay::v1::MATTER_CLASS_ACCUSATION);
+  m->set_category("discipline");
+  m->set_title("检举工作人员收受好处");
+  m->set_accused(accused);
+  m->add_accused_offices(accused_office);
+  return req;
 }
 
 }  // namespace caserelay::testing

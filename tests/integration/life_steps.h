@@ -51,6 +51,13 @@ class Steps {
   System& sys_;
 };
 
+// SamplePetition(region_code, n) made an accusation (检举控告, category
+// discipline) against a staff member of `accused_office`, described by
+// `accused`: what Art. 30 keeps from the accused unit.
+caserelay::v1::SubmitPetitionRequest SampleAccusation(
+    const std::string& region_code, int n, const std::string& accused_office,
+    const std::string& accused = "某单位工作人员");
+
 }  // namespace caserelay::testing
 
 #endif  // CASERELAY_TESTS_INTEGRATION_LIFE_STEPS_H_

@@ -17,7 +17,7 @@
 
 namespace caserelay::testing {
 
-// Submits `req` through sys.intake() (as the web gateway), waiting at most
+// Submits `req` through sys.intake() (as the province bureau), waiting at most
 // 10 s: the case number intake acknowledged, or intake's gRPC status as an
 // absl::Status with the same code and message.
 absl::StatusOr<std::string> Submit(

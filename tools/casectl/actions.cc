@@ -10,9 +10,19 @@
 #include "common/rpc/auth.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
-#include "tools/casectl/names.h"
+#include "domain/names/names.h"
 
 namespace caserelay::casectl {
+
+using names::Choices;
+using names::OutcomeNames;
+using names::ParseOutcome;
+using names::ParseRefusalGround;
+using names::ParseSatisfaction;
+using names::ParseServiceMethod;
+using names::RefusalGroundNames;
+using names::SatisfactionNames;
+using names::ServiceMethodNames;
 
 namespace {
 

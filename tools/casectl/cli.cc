@@ -5,10 +5,17 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "domain/names/names.h"
 #include "tools/casectl/actions.h"
-#include "tools/casectl/names.h"
 
 namespace caserelay::casectl {
+
+using names::CaseStateNames;
+using names::ChannelNames;
+using names::Choices;
+using names::MatterClassNames;
+using names::OfficeLevelNames;
+using names::StatutoryRouteNames;
 
 namespace {
 

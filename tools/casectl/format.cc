@@ -9,10 +9,24 @@
 #include "absl/time/time.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "domain/names/names.h"
 #include "google/protobuf/util/json_util.h"
-#include "tools/casectl/names.h"
 
 namespace caserelay::casectl {
+
+using names::ActionLabel;
+using names::ChannelNames;
+using names::DeadlineKindNames;
+using names::DispositionNames;
+using names::LabelOf;
+using names::MatterClassNames;
+using names::OutcomeNames;
+using names::RefusalGroundNames;
+using names::SatisfactionNames;
+using names::ServiceMethodNames;
+using names::StateLabel;
+using names::StatutoryRouteNames;
+using names::SupervisionLevelNames;
 
 namespace v1 = caserelay::v1;
 
@@ -201,8 +215,11 @@ std::string FormatView(const v1::CaseView& v) {
     Line(&out, "", "outcome", LabelOf(OutcomeNames(), v.outcome()));
   }
   if (v.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
+    // Issue 15: whose rating it is (the petitioner's counts for 满意率).
     Line(&out, "", "satisfaction",
-         LabelOf(SatisfactionNames(), v.satisfaction()));
+         absl::StrCat(LabelOf(SatisfactionNames(), v.satisfaction()),
+                      v.rated_by_petitioner() ? " (by the petitioner)"
+                                              : " (entered by an office)"));
   }
   Line(&out, "", "extended", YesNo(v.extended()));
   Line(&out, "", "simplified", YesNo(v.simplified()));
@@ -277,6 +294,9 @@ std::string FormatEvent(const v1::Envelope& env) {
   }
   if (!e.review_rule().empty()) {
     Line(&out, in, "review organ by", e.review_rule());
+  }
+  if (e.by_petitioner()) {
+    Line(&out, in, "taken by", "the petitioner (portal, service:web)");
   }
   if (e.refusal_ground() != v1::REFUSAL_GROUND_UNSPECIFIED) {
     Line(&out, in, "ground", LabelOf(RefusalGroundNames(), e.refusal_ground()));

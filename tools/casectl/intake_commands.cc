@@ -1,11 +1,16 @@
 #include "tools/casectl/intake_commands.h"
 
 #include "absl/strings/str_cat.h"
+#include "domain/names/names.h"
 #include "tools/casectl/call.h"
 #include "tools/casectl/format.h"
-#include "tools/casectl/names.h"
 
 namespace caserelay::casectl {
+
+using names::ParseChannel;
+using names::ParseMatterClass;
+using names::ParseStatutoryRoute;
+using names::StateLabel;
 
 namespace v1 = caserelay::v1;
 

@@ -10,10 +10,16 @@
 #include "common/rpc/convert.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "domain/names/names.h"
 #include "tools/casectl/format.h"
-#include "tools/casectl/names.h"
 
 namespace caserelay::casectl {
+
+using names::DeadlineKindNames;
+using names::NameOf;
+using names::ParseState;
+using names::StateLabel;
+using names::StateName;
 
 namespace v1 = caserelay::v1;
 

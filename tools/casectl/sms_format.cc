@@ -10,6 +10,9 @@
 
 namespace caserelay::casectl {
 
+using names::EnumName;
+using names::LabelOf;
+
 namespace v1 = caserelay::v1;
 
 namespace {

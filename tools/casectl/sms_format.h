@@ -14,19 +14,19 @@
 
 #include "absl/strings/string_view.h"
 #include "caserelay/v1/notification.pb.h"
-#include "tools/casectl/names.h"
+#include "domain/names/names.h"
 
 namespace caserelay::casectl {
 
-// The name tables (names.h) of notification's enums, covering every value
-// the .proto declares. The words are printed, never parsed: an SmsState is
-// "queued", "sending", "sent", "delivered", "failed", "no phone" or
-// "UNKNOWN — reconcile"; an SmsPartState "pending", "sending",
+// The name tables (domain/names/names.h) of notification's enums,
+// covering every value the .proto declares. The words are printed, never
+// parsed: an SmsState is "queued", "sending", "sent", "delivered", "failed",
+// "no phone" or "UNKNOWN — reconcile"; an SmsPartState "pending", "sending",
 // "accepted", "accepted by SMSC", "delivered", "failed" or "UNKNOWN"; an
 // SmsResolution "sent", "resend" or "abandon" (the sms-resolve flags).
-const std::vector<EnumName>& SmsStateNames();
-const std::vector<EnumName>& SmsPartStateNames();
-const std::vector<EnumName>& SmsResolutionNames();
+const std::vector<names::EnumName>& SmsStateNames();
+const std::vector<names::EnumName>& SmsPartStateNames();
+const std::vector<names::EnumName>& SmsResolutionNames();
 
 // "delivered (已送达)", "UNKNOWN — reconcile (状态不明，待核实)".
 std::string SmsStateLabel(caserelay::v1::SmsState state);

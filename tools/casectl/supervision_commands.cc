@@ -9,10 +9,12 @@
 #include "common/rpc/auth.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
-#include "tools/casectl/names.h"
+#include "domain/names/names.h"
 #include "tools/casectl/supervision_format.h"
 
 namespace caserelay::casectl {
+
+using names::ParseOfficeLevel;
 
 namespace v1 = caserelay::v1;
 

@@ -4,10 +4,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "domain/names/names.h"
 #include "tools/casectl/format.h"
-#include "tools/casectl/names.h"
 
 namespace caserelay::casectl {
+
+using names::DeadlineKindNames;
+using names::DeadlineStateNames;
+using names::EnumName;
+using names::LabelOf;
+using names::NameOf;
+using names::OfficeLevelNames;
+using names::SupervisionLevelNames;
 
 namespace v1 = caserelay::v1;
 

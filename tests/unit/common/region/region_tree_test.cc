@@ -88,6 +88,23 @@ TEST_F(RegionTreeTest, CountsPerLevelMatchThePackageMinusPseudoRegions) {
   EXPECT_EQ(tree_->size(), 44690u);
 }
 
+TEST_F(RegionTreeTest, ProvincesAreTheThirtyOneRootsInCodeOrder) {
+  // DOMAIN.md "Regions": the province is the top of the tree; the portal's
+  // region picker starts from them (issue 15 item 2).
+  std::vector<const Region*> provinces = tree_->Provinces();
+  ASSERT_EQ(provinces.size(), 31u);
+  EXPECT_EQ(provinces.front()->code, "110000");
+  EXPECT_EQ(provinces.front()->name, "北京市");
+  EXPECT_EQ(provinces.back()->code, "650000");
+  for (size_t i = 0; i < provinces.size(); ++i) {
+    EXPECT_EQ(provinces[i]->level, Level::kProvince) << provinces[i]->code;
+    EXPECT_TRUE(provinces[i]->parent_code.empty()) << provinces[i]->code;
+    if (i > 0) {
+      EXPECT_LT(provinces[i - 1]->code, provinces[i]->code);
+    }
+  }
+}
+
 struct FindRow {
   const char* code;
   const char* name;

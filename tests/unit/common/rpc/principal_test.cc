@@ -314,6 +314,68 @@ TEST_F(OnBehalfTest, OnlyTheWebGatewaySpeaksForAUser) {
   }
 }
 
+// Issue 15 item 2: x-caserelay-petitioner-case makes the gateway's call the
+// petitioner's of that case, honoured only from service:web (like every
+// x-caserelay- key), never mixed with an office's user.
+TEST_F(OnBehalfTest, OnlyTheWebGatewaySpeaksForAPetitionerOfOneCase) {
+  struct Row {
+    const char* rule;
+    std::string token;
+    std::multimap<std::string, std::string> metadata;
+    std::string want;
+  };
+  const std::string pet = kPetitionerCaseMetadata;
+  const std::string id = "140431-20260105-000001";
+  for (const Row& row : std::vector<Row>{
+           {"issue 15: the gateway for the petitioner of a case",
+            web_,
+            {{pet, id}},
+            "petitioner of case " + id + " (service:web)"},
+           {"issue 15: with the end user's address (intake's limit)",
+            web_,
+            {{pet, id}, {kClientAddressMetadata, "203.0.113.7"}},
+            "petitioner of case " + id + " (service:web)"},
+           {"auth.h: an office may not speak for a petitioner",
+            office_,
+            {{pet, id}},
+            "error: PERMISSION_DENIED"},
+           {"auth.h: nor may another service",
+            notify_,
+            {{pet, id}},
+            "error: PERMISSION_DENIED"},
+           {"a petitioner acts for no office's user",
+            web_,
+            {{pet, id}, {kUserMetadata, "王五"}},
+            "error: INVALID_ARGUMENT"},
+           {"a petitioner acts for no office",
+            web_,
+            {{pet, id}, {kOfficeMetadata, "140431:bureau"}},
+            "error: INVALID_ARGUMENT"},
+           {"a case id is letters, digits and '-'",
+            web_,
+            {{pet, "140431/../x"}},
+            "error: INVALID_ARGUMENT"},
+           {"an empty case id names no case", web_, {{pet, ""}},
+            "error: INVALID_ARGUMENT"},
+           {"one case per call",
+            web_,
+            {{pet, id}, {pet, "140431-20260105-000002"}},
+            "error: INVALID_ARGUMENT"},
+       }) {
+    EXPECT_EQ(Ask(row.token, row.metadata), row.want) << row.rule;
+  }
+}
+
+TEST(PrincipalTest, APetitionerIsNoOfficeAndActsAsThePetitioner) {
+  const Principal p = Principal::Petitioner("140431-20260105-000001");
+  EXPECT_TRUE(p.IsPetitioner());
+  EXPECT_TRUE(p.IsService(kWebService));
+  EXPECT_EQ(p.Operator(), "petitioner");
+  EXPECT_EQ(ActingOffice(p).status().code(), C::kPermissionDenied);
+  EXPECT_FALSE(Principal::Service("web").IsPetitioner());
+  EXPECT_NE(p, Principal::Service("web"));
+}
+
 TEST(CallerOfficeTest, AServiceIdentityIsNoOffice) {
   EXPECT_EQ(ActingOffice(Principal::Service("notification")).status().code(),
             C::kPermissionDenied);

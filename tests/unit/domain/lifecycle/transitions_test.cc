@@ -162,8 +162,15 @@ TEST(TransitionsTest, WholeTableAcceptsExactlyTheListedPairs) {
       } else {
         const std::string actor =
             ActorFor(state, action, built->record, builder.offices());
-        event = builder.lifecycle().Apply(ValidCommand(action, actor, now),
-                                          built->record);
+        Command cmd = ValidCommand(action, actor, now);
+        // Issue 15 item 2: EVALUATED's EVALUATE row is the petitioner's own
+        // rating over an office-entered one (an office never rates twice).
+        if (state == v1::CASE_STATE_EVALUATED &&
+            action == v1::CASE_ACTION_EVALUATE) {
+          cmd.by_petitioner = true;
+          cmd.operator_name = "petitioner";
+        }
+        event = builder.lifecycle().Apply(cmd, built->record);
       }
       const std::set<v1::CaseState> targets = TargetsOf(state, action);
       if (targets.empty()) {
@@ -224,6 +231,9 @@ TEST(TransitionsTest, TableIsTheLifeCycleOfTheIssue) {
       {kAcc, v1::CASE_ACTION_REPLY, kRep, kH},
       {kExt, v1::CASE_ACTION_REPLY, kRep, kH},
       {kRep, v1::CASE_ACTION_EVALUATE, kEva, kH},
+      // Issue 15 item 2: the petitioner's own rating replaces an
+      // office-entered one.
+      {kEva, v1::CASE_ACTION_EVALUATE, kEva, kH},
       {kRep, v1::CASE_ACTION_REQUEST_REVIEW, kRvq, Role::kReviewOffice},
       {kEva, v1::CASE_ACTION_REQUEST_REVIEW, kRvq, Role::kReviewOffice},
       {kRvq, v1::CASE_ACTION_DECIDE_REVIEW, kRvd, kH},
@@ -321,7 +331,11 @@ TEST(TransitionsTest, SelfTransitionsAreTheActionsThatChangeNoState) {
                 row.action == v1::CASE_ACTION_LINK_REPEAT ||
                 row.action == v1::CASE_ACTION_SUPERVISE ||
                 row.action == v1::CASE_ACTION_REPLY_SUPERVISION ||
-                row.action == v1::CASE_ACTION_SERVE)
+                row.action == v1::CASE_ACTION_SERVE ||
+                // Issue 15 item 2: the petitioner's own rating replaces an
+                // office-entered one; the case stays rated (EVALUATED).
+                (row.action == v1::CASE_ACTION_EVALUATE &&
+                 row.from == v1::CASE_STATE_EVALUATED))
         << StateName(row.from) << " " << ActionName(row.action);
   }
   // And those never change it.

@@ -4,7 +4,8 @@
 //                      the identity secret "test-identity-secret" (so
 //                      identity keys equal
 //                      IdentityKey(LookupCodes("test-identity-secret"), ...))
-//   ValidPetition()    a petition intake accepts
+//   ValidPetition()    a petition intake accepts, with a phone proof
+//   FakePhoneProofs    notification's RedeemPhoneCode, with a switch
 //   Event(), Registered()  routing's CaseEvents on case-events
 //   NewIntakeService() IntakeServiceImpl as the unit fixtures build it
 //   IntakeServiceTest  IntakeServiceImpl over a real temp-dir Store, called
@@ -22,6 +23,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/intake.pb.h"
@@ -30,6 +32,7 @@
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "services/intake/intake_service.h"
+#include "services/intake/phone_proof.h"
 #include "services/intake/pii_cipher.h"
 #include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
@@ -47,8 +50,14 @@ inline const PiiCipher& TestPii() {
   return *kPii;
 }
 
+// The phone proof ValidPetition carries (issue 15 item 2: an online
+// petition proves its phone; offices' petitions ignore it).
+inline constexpr char kTestChallenge[] = "0123456789abcdef0123456789abcdef";
+inline constexpr char kTestPhoneCode[] = "123456";
+
 // 张三 (mobile 13800138000) of 沁源县 (140431) submits a labour claim
-// online: "某公司拖欠工资三个月。" unless `text` says otherwise.
+// online: "某公司拖欠工资三个月。" unless `text` says otherwise, with the
+// phone proof kTestChallenge / kTestPhoneCode.
 inline caserelay::v1::SubmitPetitionRequest ValidPetition(
     const std::string& text = "某公司拖欠工资三个月。") {
   caserelay::v1::SubmitPetitionRequest req;
@@ -62,7 +71,53 @@ inline caserelay::v1::SubmitPetitionRequest ValidPetition(
   m->set_matter_class(caserelay::v1::MATTER_CLASS_CLAIM);
   m->set_channel(caserelay::v1::CHANNEL_ONLINE);
   m->set_text(text);
+  req.mutable_phone_proof()->set_challenge_id(kTestChallenge);
+  req.mutable_phone_proof()->set_code(kTestPhoneCode);
   return req;
+}
+
+// notification's RedeemPhoneCode as intake sees it (phone_proof.h): each
+// Redeem answers `answer` (OK unless set) and is recorded. Thread-safe.
+class FakePhoneProofs final : public PhoneProofs {
+ public:
+  absl::Status Redeem(const caserelay::v1::PhoneProof& proof,
+                      std::string_view phone) override {
+    absl::MutexLock lock(&mu_);
+    ++calls_;
+    last_proof_ = proof;
+    last_phone_ = std::string(phone);
+    return answer_;
+  }
+  void Answer(absl::Status answer) {
+    absl::MutexLock lock(&mu_);
+    answer_ = std::move(answer);
+  }
+  int calls() const {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
+  caserelay::v1::PhoneProof last_proof() const {
+    absl::MutexLock lock(&mu_);
+    return last_proof_;
+  }
+  std::string last_phone() const {
+    absl::MutexLock lock(&mu_);
+    return last_phone_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::Status answer_ ABSL_GUARDED_BY(mu_);
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
+  caserelay::v1::PhoneProof last_proof_ ABSL_GUARDED_BY(mu_);
+  std::string last_phone_ ABSL_GUARDED_BY(mu_);
+};
+
+// A FakePhoneProofs that accepts every proof, shared by the fixtures that
+// do not look at proofs (never switched).
+inline FakePhoneProofs& AcceptingPhoneProofs() {
+  static FakePhoneProofs* const kProofs = new FakePhoneProofs();
+  return *kProofs;
 }
 
 // routing's CaseEvent number `sequence` of `case_id` on case-events, at
@@ -101,15 +156,17 @@ inline caserelay::v1::Envelope Registered(const std::string& case_id,
 
 // IntakeServiceImpl over `t`'s context (which outlives it) with the data
 // the project ships, TestPii(), the look-up secret "test-secret", the
-// default Limits, `lookup` and `request_ids`. Fails the calling test if
-// the shipped data does not load (svctest::ShippedRegions).
+// default Limits, `lookup`, `request_ids` and `proofs` (not owned;
+// null: AcceptingPhoneProofs()). Fails the calling test if the shipped
+// data does not load (svctest::ShippedRegions).
 inline std::unique_ptr<IntakeServiceImpl> NewIntakeService(
     svctest::TestContext& t, LookupLimits lookup = {},
-    RequestIdOptions request_ids = {}) {
+    RequestIdOptions request_ids = {}, PhoneProofs* proofs = nullptr) {
   return std::make_unique<IntakeServiceImpl>(
       t.context(), &svctest::ShippedRegions(),
       &svctest::ShippedOfficeDirectory(), &TestPii(),
-      LookupCodes("test-secret"), Limits(), lookup, request_ids);
+      LookupCodes("test-secret"), Limits(), lookup, request_ids,
+      proofs != nullptr ? proofs : &AcceptingPhoneProofs());
 }
 
 // Look-up limits of the fixture: 5 failures, then one wait of 15 minutes,

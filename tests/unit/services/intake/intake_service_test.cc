@@ -15,6 +15,7 @@
 #include "common/service/held_events.h"
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
+#include "domain/lifecycle/petitioner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/intake/identity_key.h"
@@ -173,6 +174,38 @@ TEST_F(IntakeServiceTest, StatusLookUpShowsTheRoutedOffice) {
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(resp.state(), caserelay::v1::CASE_STATE_REGISTERED);
   EXPECT_EQ(resp.office_name(), "沁源县信访局");
+}
+
+TEST_F(IntakeServiceTest, StatusLookUpCarriesTheLifeCyclesStateText) {
+  // Issue 15 item 2: intake's answer carries the state in plain Chinese,
+  // the same domain function's text as routing's PetitionerView, so the
+  // portal can show it before routing has registered the case.
+  auto submitted = Submit();
+  const std::string& n = submitted.case_number();
+  struct Row {
+    const char* rule;
+    int sequence;  // 0: nothing applied yet
+    caserelay::v1::CaseState state;
+    const char* text;
+  };
+  for (const Row& row : std::vector<Row>{
+           {"received by intake, routing has not registered it", 0,
+            caserelay::v1::CASE_STATE_RECEIVED, "已收到，等待登记"},
+           {"registered by routing (DOMAIN.md Routing, Art. 22)", 1,
+            caserelay::v1::CASE_STATE_REGISTERED, "已登记，等待转送"},
+       }) {
+    if (row.sequence > 0) {
+      ASSERT_TRUE(ApplyAndCommit(Registered(n, row.sequence, "140431:bureau",
+                                            "沁源县信访局"))
+                      .ok());
+    }
+    caserelay::v1::GetCaseStatusResponse resp;
+    ASSERT_EQ(Look(n, submitted.lookup_code(), &resp), grpc::StatusCode::OK)
+        << row.rule;
+    EXPECT_EQ(resp.state(), row.state) << row.rule;
+    EXPECT_EQ(resp.state_text(), row.text) << row.rule;
+    EXPECT_EQ(resp.state_text(), lifecycle::StateText(row.state)) << row.rule;
+  }
 }
 
 TEST_F(IntakeServiceTest, StatusLookUpShowsWhenTheReviewWindowEnds) {

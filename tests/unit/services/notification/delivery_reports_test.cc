@@ -16,6 +16,7 @@
 #include "caserelay/v1/records.pb.h"
 #include "common/admin/http_message.h"
 #include "common/time/timestamp.h"
+#include "services/notification/phone_codes.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/services/notification/delivery_reports_fixture.h"
@@ -84,6 +85,17 @@ TEST_F(DeliveryReportsTest, UnknownMessageIsNotFound) {
   admin::HttpResponse r =
       Call("routing/no-such-case/1/sms", 1, 1, kDelivered, "");
   EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_THAT(Events(), IsEmpty());
+}
+
+TEST_F(DeliveryReportsTest, PhoneCodeReportIsTakenAndChangesNothing) {
+  // phone_codes.h: a code's SMS has no message record; Kannel's report of
+  // it is acknowledged (no 404 for Kannel to log) and publishes nothing.
+  Put(kMsg, "A", /*queued=*/false);
+  admin::HttpResponse r = Call(
+      std::string(kPhoneCodeMessagePrefix) + std::string(32, 'a'), 1, 1,
+      kDelivered, "");
+  EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_THAT(Events(), IsEmpty());
 }
 

@@ -180,6 +180,69 @@ INSTANTIATE_TEST_SUITE_P(
               state: CASE_STATE_EVALUATED
               satisfaction: SATISFACTION_DISSATISFIED
             )pb"},
+        UpdateCase{
+            "issue 15: the petitioner's own rating replaces an office-entered "
+            "one as the source of 参评率/满意率",
+            std::string(kRegistered) + "satisfaction: SATISFACTION_SATISFIED",
+            R"pb(
+              case_event {
+                action: CASE_ACTION_EVALUATE
+                to_state: CASE_STATE_EVALUATED
+                satisfaction: SATISFACTION_DISSATISFIED
+                by_petitioner: true
+              }
+            )pb",
+            std::string(kRegistered) + R"pb(
+              state: CASE_STATE_EVALUATED
+              satisfaction: SATISFACTION_DISSATISFIED
+              rated_by_petitioner: true
+            )pb"},
+        UpdateCase{
+            "issue 15 item 2: the petitioner rates over an office-entered "
+            "rating (EVALUATED -> EVALUATED): theirs is the one counted",
+            R"pb(
+              received_at { seconds: 1767225600 }
+              registering_office_code: "140431:xfj"
+              disposition: DISPOSITION_TRANSFER
+              region_code: "140431100"
+              state: CASE_STATE_EVALUATED
+              satisfaction: SATISFACTION_SATISFIED
+            )pb",
+            R"pb(
+              case_event {
+                action: CASE_ACTION_EVALUATE
+                to_state: CASE_STATE_EVALUATED
+                satisfaction: SATISFACTION_BASICALLY
+                by_petitioner: true
+              }
+            )pb",
+            R"pb(
+              received_at { seconds: 1767225600 }
+              registering_office_code: "140431:xfj"
+              disposition: DISPOSITION_TRANSFER
+              region_code: "140431100"
+              state: CASE_STATE_EVALUATED
+              satisfaction: SATISFACTION_BASICALLY
+              rated_by_petitioner: true
+            )pb"},
+        UpdateCase{
+            "issue 15: an office-entered rating counts only where the "
+            "petitioner gave none",
+            std::string(kRegistered) +
+                "satisfaction: SATISFACTION_DISSATISFIED "
+                "rated_by_petitioner: true",
+            R"pb(
+              case_event {
+                action: CASE_ACTION_EVALUATE
+                to_state: CASE_STATE_EVALUATED
+                satisfaction: SATISFACTION_SATISFIED
+              }
+            )pb",
+            std::string(kRegistered) + R"pb(
+              state: CASE_STATE_EVALUATED
+              satisfaction: SATISFACTION_DISSATISFIED
+              rated_by_petitioner: true
+            )pb"},
         UpdateCase{"REQUEST_REVIEW (复查, Art. 35): not resolved at the first "
                    "pass (一次性化解率)",
                    kRegistered,

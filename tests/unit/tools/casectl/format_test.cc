@@ -154,6 +154,27 @@ TEST(FormatTest, ReviewRequestNamesTheRuleThatMadeTheOrgan) {
       << FormatEvent(env);
 }
 
+TEST(FormatTest, ShowSaysWhoseRatingItIs) {
+  // Issue 15 item 2: the petitioner's own rating is told apart from one an
+  // office entered for them, on the case and on its event.
+  v1::CaseView v;
+  v.set_satisfaction(v1::SATISFACTION_SATISFIED);
+  EXPECT_TRUE(absl::StrContains(FormatView(v), "(entered by an office)"))
+      << FormatView(v);
+  v.set_rated_by_petitioner(true);
+  EXPECT_TRUE(absl::StrContains(FormatView(v), "(by the petitioner)"))
+      << FormatView(v);
+  v1::Envelope env;
+  v1::CaseEvent& e = *env.mutable_case_event();
+  e.set_action(v1::CASE_ACTION_EVALUATE);
+  e.set_satisfaction(v1::SATISFACTION_SATISFIED);
+  EXPECT_FALSE(absl::StrContains(FormatEvent(env), "taken by"));
+  e.set_by_petitioner(true);
+  EXPECT_TRUE(absl::StrContains(
+      FormatEvent(env), "    taken by: the petitioner (portal, service:web)\n"))
+      << FormatEvent(env);
+}
+
 TEST(FormatTest, ShowSaysWhenTheWindowEndsOrThatReceiptIsNotRecorded) {
   // Issue 23 item 4: Arts. 35-36 count from receipt (送达); the window's
   // last day is shown, or that receipt is not yet recorded.

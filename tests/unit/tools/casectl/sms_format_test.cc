@@ -19,6 +19,9 @@ namespace {
 
 namespace v1 = caserelay::v1;
 using google::protobuf::EnumDescriptor;
+using names::EnumName;
+using names::LabelOf;
+using names::NameOf;
 
 google::protobuf::Timestamp China(int y, int m, int d, int hh, int mm,
                                   int ss = 0) {

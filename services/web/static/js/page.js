@@ -1,0 +1,4 @@
+// Pages with nothing but the shared chrome (the home page).
+import { initChrome } from "./ui.js";
+
+initChrome();
