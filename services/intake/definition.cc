@@ -67,6 +67,16 @@ absl::Status SealStore(const service::Context& context, const PiiCipher& pii) {
 
 }  // namespace
 
+Limits LimitsFromConfig(const config::Config& config) {
+  Limits limits;
+  // Ranges are the schema's, checked at load (common/config).
+  limits.max_text_chars =
+      static_cast<int>(config.GetInt("intake.max_text_chars"));
+  limits.max_list_items =
+      static_cast<int>(config.GetInt("intake.max_list_items"));
+  return limits;
+}
+
 service::ServiceDefinition IntakeDefinition() {
   using T = config::Setting::Type;
   service::ServiceDefinition def;
@@ -131,12 +141,7 @@ service::ServiceDefinition IntakeDefinition() {
     auto offices = offices::OfficeDirectory::Load(
         context.config->GetPath("offices.dir"), regions->get());
     if (!offices.ok()) return offices.status();
-    Limits limits;
-    limits.max_text_chars =
-        static_cast<int>(context.config->GetInt("intake.max_text_chars"));
-    // Ranges are the schema's, checked at load (common/config).
-    limits.max_list_items =
-        static_cast<int>(context.config->GetInt("intake.max_list_items"));
+    const Limits limits = LimitsFromConfig(*context.config);
     LookupLimits lookup_limits;
     lookup_limits.max_failures =
         static_cast<int>(context.config->GetInt("lookup.max_failures"));

@@ -327,6 +327,22 @@ grpc::Status IntakeServiceImpl::ResolveContact(
   return grpc::Status::OK;
 }
 
+grpc::Status IntakeServiceImpl::DescribeForm(
+    grpc::ServerContext* ctx, const caserelay::v1::DescribeFormRequest*,
+    caserelay::v1::DescribeFormResponse* resp) {
+  auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  resp->set_max_title_chars(limits_.max_title_chars);
+  resp->set_max_text_chars(limits_.max_text_chars);
+  resp->set_max_name_chars(limits_.max_name_chars);
+  resp->set_max_address_chars(limits_.max_address_chars);
+  // matter.accused is checked against the name limit (validation.cc).
+  resp->set_max_accused_chars(limits_.max_name_chars);
+  resp->set_max_request_id_chars(limits_.max_request_id_chars);
+  resp->set_max_list_items(limits_.max_list_items);
+  return grpc::Status::OK;
+}
+
 absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
                                       store::WriteBatch& batch) {
   // A record on case-events that is no CaseEvent is poison: refused, so

@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "caserelay/v1/records.pb.h"
+#include "common/config/config.h"
 #include "common/region/region_tree.h"
 #include "common/rpc/principal.h"
 #include "common/service/service_main.h"
@@ -68,9 +69,10 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                     PhoneProofs* phone_proofs = nullptr);
 
   // Who may call (issue 14 item 1; rpc::Caller over context.auth): an
-  // office or service:web (the portal) submits and looks up; only
-  // service:notification resolves contacts. UNAUTHENTICATED without
-  // credentials, PERMISSION_DENIED for any other principal.
+  // office or service:web (the portal) submits, looks up and asks the
+  // form's limits (DescribeForm); only service:notification resolves
+  // contacts. UNAUTHENTICATED without credentials, PERMISSION_DENIED for
+  // any other principal.
   //
   // Validates and stores the petition (ValidateSubmission), or, for a
   // request_id the same caller used on the same channel within
@@ -113,6 +115,13 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   grpc::Status ResolveContact(
       grpc::ServerContext* ctx, const caserelay::v1::ResolveContactRequest* req,
       caserelay::v1::ResolveContactResponse* resp) override;
+  // The size limits SubmitPetition enforces (the Limits intake was made
+  // with, from its settings), for a front end's form. An office or the
+  // web gateway, like SubmitPetition; PERMISSION_DENIED for any other
+  // principal, UNAUTHENTICATED without credentials.
+  grpc::Status DescribeForm(grpc::ServerContext* ctx,
+                            const caserelay::v1::DescribeFormRequest* req,
+                            caserelay::v1::DescribeFormResponse* resp) override;
 
   // The read model: each CaseEvent sets the case's state (to_state), its
   // office (the holder after the event) and updated_at (the envelope's
@@ -155,6 +164,12 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
 
 // The service's definition for RunServiceMain: its settings and factory.
 service::ServiceDefinition IntakeDefinition();
+
+// The Limits SubmitPetition enforces (and DescribeForm answers) under
+// `config`, loaded with IntakeDefinition()'s settings: intake.max_text_chars
+// and intake.max_list_items, the rest Limits' defaults. The schema has
+// already checked the ranges.
+Limits LimitsFromConfig(const config::Config& config);
 
 }  // namespace caserelay::intake
 

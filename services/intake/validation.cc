@@ -23,8 +23,10 @@ absl::Status Text(absl::string_view path, const std::string& value,
   }
   size_t n = CountChars(std::string_view(value.data(), value.size()));
   if (n > static_cast<size_t>(max_chars)) {
-    return Field(path, absl::StrCat("is ", n, " characters, at most ",
-                                    max_chars, " allowed"));
+    // The words of MatterBounds (domain/petition/matter_bounds.h), so the
+    // portal can show them beside the field (issue 15 item 2).
+    return Field(path,
+                 absl::StrCat("最多 ", max_chars, " 个字符，收到 ", n, " 个"));
   }
   return absl::OkStatus();
 }

@@ -7,7 +7,6 @@
 
 #include "common/log/log.h"
 #include "domain/names/names.h"
-#include "domain/petition/matter_bounds.h"
 #include "services/web/api.h"
 
 namespace caserelay::web {
@@ -119,7 +118,12 @@ HttpAnswer Api::GetRegions(Context& c) const {
   return JsonAnswer(out);
 }
 
-HttpAnswer Api::GetForm(Context&) const {
+HttpAnswer Api::GetForm(Context& c) const {
+  // The limits are intake's effective ones (issue 15 item 2), not a copy.
+  v1::DescribeFormResponse limits;
+  RpcResult r =
+      backends_->DescribeForm(Meta(c, ""), v1::DescribeFormRequest(), &limits);
+  if (!r.status.ok()) return RpcFailure(CallKind::kSubmit, "DescribeForm", r);
   pb::Struct out;
   pb::ListValue* categories =
       (*out.mutable_fields())["categories"].mutable_list_value();
@@ -139,11 +143,10 @@ HttpAnswer Api::GetForm(Context&) const {
     (*item->mutable_fields())["name"].set_string_value(
         std::string(row.chinese));
   }
-  const petition::MatterBounds bounds;
   (*out.mutable_fields())["max_title_chars"].set_number_value(
-      bounds.max_title_chars);
+      limits.max_title_chars());
   (*out.mutable_fields())["max_text_chars"].set_number_value(
-      bounds.max_text_chars);
+      limits.max_text_chars());
   return JsonAnswer(out);
 }
 

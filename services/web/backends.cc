@@ -31,6 +31,13 @@ class GrpcBackends : public Backends {
       return intake_->GetCaseStatus(ctx, request, response);
     });
   }
+  RpcResult DescribeForm(const CallMeta& meta,
+                         const v1::DescribeFormRequest& request,
+                         v1::DescribeFormResponse* response) override {
+    return Call(meta, [&](grpc::ClientContext* ctx) {
+      return intake_->DescribeForm(ctx, request, response);
+    });
+  }
   RpcResult SendPhoneCode(const CallMeta& meta,
                           const v1::SendPhoneCodeRequest& request,
                           v1::SendPhoneCodeResponse* response) override {

@@ -50,6 +50,10 @@ class Backends {
   virtual RpcResult GetCaseStatus(const CallMeta& meta,
                                   const v1::GetCaseStatusRequest& request,
                                   v1::GetCaseStatusResponse* response) = 0;
+  // intake's form limits (the size limits SubmitPetition enforces).
+  virtual RpcResult DescribeForm(const CallMeta& meta,
+                                 const v1::DescribeFormRequest& request,
+                                 v1::DescribeFormResponse* response) = 0;
   virtual RpcResult SendPhoneCode(const CallMeta& meta,
                                   const v1::SendPhoneCodeRequest& request,
                                   v1::SendPhoneCodeResponse* response) = 0;

@@ -337,6 +337,13 @@ std::vector<Rpc> Rpcs() {
                           return req;
                         }),
                   {A, A, A, A, A, D, A, D, U}});
+  rpcs.push_back({"intake.DescribeForm",
+                  Plain(&IS::DescribeForm,
+                        [](const Caller&, const Cases&) {
+                          return v1::DescribeFormRequest();
+                        }),
+                  // Whoever submits: an office's form, the web gateway's page.
+                  {A, A, A, A, A, D, A, D, U}});
   rpcs.push_back({"intake.ResolveContact",
                   Plain(&IS::ResolveContact,
                         [](const Caller&, const Cases& k) {

@@ -202,5 +202,25 @@ TEST_F(WebGatewayTest, HealthMetricsAndNoPersonalDataInTheLog) {
   }
 }
 
+// Issue 15 item 2: the submit page's limits are the ones this intake
+// enforces (DescribeForm), here a shorter intake.max_text_chars than the
+// default, not the gateway's copy of the defaults.
+TEST(WebGatewayFormTest, FormShowsTheRunningIntakesLimits) {
+  SystemOptions options;
+  options.web = true;
+  options.settings["intake"]["intake.max_text_chars"] = "2500";
+  auto sys = System::Start(options);
+  ASSERT_TRUE(sys.ok()) << sys.status();
+  Browser browser((*sys)->web_url());
+  ASSERT_NO_FATAL_FAILURE(browser.Open());
+  httplib::Result res = browser.Get("/api/v1/form");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  ASSERT_EQ(res->status, 200) << res->body;
+  pb::Struct form;
+  ASSERT_TRUE(pb::util::JsonStringToMessage(res->body, &form).ok());
+  EXPECT_EQ(form.fields().at("max_text_chars").number_value(), 2500);
+  EXPECT_EQ(form.fields().at("max_title_chars").number_value(), 200);
+}
+
 }  // namespace
 }  // namespace caserelay::testing

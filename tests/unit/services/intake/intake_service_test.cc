@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
+#include "common/config/config.h"
 #include "common/service/held_events.h"
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
@@ -331,6 +332,67 @@ TEST_F(IntakeServiceTest, PetitionerRefIsRandomAndThePetitionerSealed) {
   req.mutable_petitioner()->set_id("P" + first.case_number());
   EXPECT_EQ(service_->ResolveContact(&ctx_, &req, &resp).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+// Issue 15 item 2: DescribeForm tells the limits SubmitPetition enforces
+// under intake's own settings, so a front end counts against them and not
+// against a copy of the defaults.
+TEST_F(IntakeServiceTest, DescribeFormAnswersTheLimitsOfItsSettings) {
+  auto config =
+      config::Config::Load("", IntakeDefinition().settings,
+                           {{"CASERELAY_LOOKUP_SECRET", "s"},
+                            {"CASERELAY_INTAKE_MAX_TEXT_CHARS", "2500"},
+                            {"CASERELAY_INTAKE_MAX_LIST_ITEMS", "7"}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  service_ = std::make_unique<IntakeServiceImpl>(
+      t_->context(), &svctest::ShippedRegions(),
+      &svctest::ShippedOfficeDirectory(), &TestPii(),
+      LookupCodes("test-secret"), LimitsFromConfig(*config), LookupLimits(),
+      RequestIdOptions(), &AcceptingPhoneProofs());
+  caserelay::v1::DescribeFormRequest req;
+  caserelay::v1::DescribeFormResponse form;
+  grpc::Status s = service_->DescribeForm(&ctx_, &req, &form);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(form.max_text_chars(), 2500);
+  EXPECT_EQ(form.max_list_items(), 7);
+  const Limits defaults;
+  EXPECT_EQ(form.max_title_chars(), defaults.max_title_chars);
+  EXPECT_EQ(form.max_name_chars(), defaults.max_name_chars);
+  EXPECT_EQ(form.max_address_chars(), defaults.max_address_chars);
+  EXPECT_EQ(form.max_accused_chars(), defaults.max_name_chars);
+  EXPECT_EQ(form.max_request_id_chars(), defaults.max_request_id_chars);
+
+  // What it answers is what SubmitPetition enforces: one more is refused.
+  caserelay::v1::SubmitPetitionRequest petition =
+      ValidPetition(std::string(2501, 'a'));
+  caserelay::v1::SubmitPetitionResponse resp;
+  grpc::Status refused = service_->SubmitPetition(&ctx_, &petition, &resp);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message(),
+            "matter.text: 最多 2500 个字符，收到 2501 个");
+}
+
+// DescribeForm answers whoever submits (an office, the web gateway), like
+// SubmitPetition; any other principal is refused.
+TEST_F(IntakeServiceTest, DescribeFormAnswersOnlyThoseWhoSubmit) {
+  using Code = grpc::StatusCode;
+  struct Row {
+    const char* caller;
+    Code want;
+  };
+  for (const Row& row : std::vector<Row>{
+           {"140431:bureau", Code::OK},
+           {"service:web", Code::OK},
+           {"service:notification", Code::PERMISSION_DENIED},
+           {"service:routing", Code::PERMISSION_DENIED},
+           {"no-credentials", Code::UNAUTHENTICATED},
+       }) {
+    caller_.Become(row.caller);
+    caserelay::v1::DescribeFormRequest req;
+    caserelay::v1::DescribeFormResponse form;
+    EXPECT_EQ(service_->DescribeForm(&ctx_, &req, &form).error_code(), row.want)
+        << row.caller;
+  }
 }
 
 }  // namespace

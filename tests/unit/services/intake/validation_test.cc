@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "caserelay/v1/intake.pb.h"
 #include "common/region/region_tree.h"
@@ -433,9 +434,11 @@ TEST_P(LimitTest, OneCharacterOverMaxIsRefused) {
   GetParam().set(req, Chinese(GetParam().max + 1));
   absl::Status s = Validate(req);
   ExpectFieldError(s, GetParam().path, GetParam().rule);
-  EXPECT_THAT(
-      s.message(),
-      ::testing::HasSubstr(std::to_string(GetParam().max + 1) + " characters"));
+  // Issue 15 item 2: MatterBounds' Chinese words (matter_bounds.h), so the
+  // portal shows them beside the field (was "is N characters, at most M").
+  EXPECT_THAT(s.message(), ::testing::HasSubstr(absl::StrCat(
+                               "最多 ", GetParam().max, " 个字符，收到 ",
+                               GetParam().max + 1, " 个")));
 }
 
 INSTANTIATE_TEST_SUITE_P(

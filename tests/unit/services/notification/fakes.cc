@@ -139,6 +139,12 @@ grpc::Status FakeIntakeStub::GetCaseStatus(
   return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
 }
 
+grpc::Status FakeIntakeStub::DescribeForm(
+    grpc::ClientContext*, const caserelay::v1::DescribeFormRequest&,
+    caserelay::v1::DescribeFormResponse*) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
+}
+
 caserelay::v1::Envelope RegisterFor(const std::string& case_id,
                                     caserelay::v1::Disposition disposition,
                                     caserelay::v1::MatterClass matter_class) {

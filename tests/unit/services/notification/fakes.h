@@ -124,6 +124,10 @@ class FakeIntakeStub final
       grpc::ClientContext* context,
       const caserelay::v1::GetCaseStatusRequest& request,
       caserelay::v1::GetCaseStatusResponse* response) override;
+  grpc::Status DescribeForm(
+      grpc::ClientContext* context,
+      const caserelay::v1::DescribeFormRequest& request,
+      caserelay::v1::DescribeFormResponse* response) override;
 
  private:
   // The asynchronous forms are never used by the Sender.
@@ -167,6 +171,19 @@ class FakeIntakeStub final
   PrepareAsyncResolveContactRaw(grpc::ClientContext*,
                                 const caserelay::v1::ResolveContactRequest&,
                                 grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::DescribeFormResponse>*
+  AsyncDescribeFormRaw(grpc::ClientContext*,
+                       const caserelay::v1::DescribeFormRequest&,
+                       grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::DescribeFormResponse>*
+  PrepareAsyncDescribeFormRaw(grpc::ClientContext*,
+                              const caserelay::v1::DescribeFormRequest&,
+                              grpc::CompletionQueue*) override {
     return nullptr;
   }
 

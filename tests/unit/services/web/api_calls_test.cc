@@ -267,5 +267,27 @@ TEST_F(ApiTest, FormOffersTheSharedCategoriesClassesAndLimits) {
   EXPECT_TRUE(absl::StrContains(answer.body, "\"max_text_chars\":10000"));
 }
 
+// Issue 15 item 2: the page counts against the limits intake enforces,
+// asked of intake (DescribeForm), not the gateway's copy of the defaults.
+TEST_F(ApiTest, FormShowsIntakesLimits) {
+  backends_.form_limits.set_max_title_chars(80);
+  backends_.form_limits.set_max_text_chars(2500);
+  HttpAnswer answer = api_.Handle(Get("/api/v1/form"));
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_TRUE(absl::StrContains(answer.body, "\"max_title_chars\":80"))
+      << answer.body;
+  EXPECT_TRUE(absl::StrContains(answer.body, "\"max_text_chars\":2500"));
+  ASSERT_EQ(backends_.calls.size(), 1u);
+  EXPECT_EQ(backends_.calls[0].rpc, "DescribeForm");
+}
+
+TEST_F(ApiTest, FormWithIntakeUnavailableIs503) {
+  backends_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
+  HttpAnswer answer = api_.Handle(Get("/api/v1/form"));
+  EXPECT_EQ(answer.status, 503);
+  EXPECT_TRUE(absl::StrContains(answer.body, "系统繁忙，请稍后再试"))
+      << answer.body;
+}
+
 }  // namespace
 }  // namespace caserelay::web

@@ -64,6 +64,20 @@ class RecordingBackends : public Backends {
     response->set_state_text("已收到，等待登记");  // as intake's answer
     return {status, retry_after};
   }
+  // intake's limits as DescribeForm answers them; a test sets others.
+  v1::DescribeFormResponse form_limits = [] {
+    v1::DescribeFormResponse limits;
+    limits.set_max_title_chars(200);
+    limits.set_max_text_chars(10000);
+    return limits;
+  }();
+  RpcResult DescribeForm(const CallMeta& meta,
+                         const v1::DescribeFormRequest& request,
+                         v1::DescribeFormResponse* response) override {
+    Record("DescribeForm", meta, request);
+    *response = form_limits;
+    return {status, retry_after};
+  }
   RpcResult SendPhoneCode(const CallMeta& meta,
                           const v1::SendPhoneCodeRequest& request,
                           v1::SendPhoneCodeResponse* response) override {
