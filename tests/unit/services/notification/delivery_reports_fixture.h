@@ -31,6 +31,7 @@
 #include "services/notification/message_book.h"
 #include "services/notification/message_rules.h"
 #include "services/notification/notification_service.h"
+#include "tests/unit/services/notification/part_letters.h"
 #include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
@@ -98,38 +99,8 @@ inline std::string KannelFill(std::string_view pattern, int type,
   return out;
 }
 
-// The parts of a record, one letter each: P PENDING, S SENDING, A ACCEPTED, C
-// SMSC_ACCEPTED, D DELIVERED, F FAILED, U UNKNOWN.
-inline caserelay::v1::SmsPartState PartState(char c) {
-  switch (c) {
-    case 'P':
-      return caserelay::v1::SMS_PART_STATE_PENDING;
-    case 'S':
-      return caserelay::v1::SMS_PART_STATE_SENDING;
-    case 'A':
-      return caserelay::v1::SMS_PART_STATE_ACCEPTED;
-    case 'C':
-      return caserelay::v1::SMS_PART_STATE_SMSC_ACCEPTED;
-    case 'D':
-      return caserelay::v1::SMS_PART_STATE_DELIVERED;
-    case 'F':
-      return caserelay::v1::SMS_PART_STATE_FAILED;
-    case 'U':
-      return caserelay::v1::SMS_PART_STATE_UNKNOWN;
-  }
-  ADD_FAILURE() << "no part state " << c;
-  return caserelay::v1::SMS_PART_STATE_UNSPECIFIED;
-}
-
-inline std::string Letters(const SmsRecord& r) {
-  std::string out;
-  for (const auto& p : r.message().part_states()) {
-    for (char c : std::string("PSACDFU")) {
-      if (PartState(c) == p.state()) out += c;
-    }
-  }
-  return out;
-}
+using parttest::Letters;
+using parttest::PartState;
 
 class DeliveryReportsTest : public svctest::StoreFixture {
  protected:

@@ -9,6 +9,7 @@
 // Events are written without the message id: "sent" is "<msg>/sent".
 
 #include "services/notification/message_rules.h"
+#include "tests/unit/services/notification/part_letters.h"
 
 #include <algorithm>
 #include <map>
@@ -52,28 +53,8 @@ constexpr SmsState kFailed = caserelay::v1::SMS_STATE_FAILED;
 constexpr SmsState kNoPhone = caserelay::v1::SMS_STATE_NO_PHONE;
 constexpr SmsState kUnknown = caserelay::v1::SMS_STATE_UNKNOWN;
 
-SmsPartState PartState(char c) {
-  static const auto* const kStates = new std::map<char, SmsPartState>{
-      {'P', caserelay::v1::SMS_PART_STATE_PENDING},
-      {'S', caserelay::v1::SMS_PART_STATE_SENDING},
-      {'A', caserelay::v1::SMS_PART_STATE_ACCEPTED},
-      {'C', caserelay::v1::SMS_PART_STATE_SMSC_ACCEPTED},
-      {'D', caserelay::v1::SMS_PART_STATE_DELIVERED},
-      {'F', caserelay::v1::SMS_PART_STATE_FAILED},
-      {'U', caserelay::v1::SMS_PART_STATE_UNKNOWN},
-      {'?', caserelay::v1::SMS_PART_STATE_UNSPECIFIED}};
-  return kStates->at(c);
-}
-
-std::string Letters(const SmsRecord& r) {
-  std::string out;
-  for (const auto& p : r.message().part_states()) {
-    for (char c : std::string("PSACDFU?")) {
-      if (PartState(c) == p.state()) out += c;
-    }
-  }
-  return out;
-}
+using parttest::Letters;
+using parttest::PartState;
 
 // A record of kMsg with one part per letter of `parts` (gateway id
 // "gw-<index>" on parts the gateway took) in `state`.

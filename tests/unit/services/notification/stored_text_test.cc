@@ -20,6 +20,7 @@
 #include "services/notification/message_book.h"
 #include "services/notification/message_rules.h"
 #include "services/notification/notification_service.h"
+#include "tests/unit/services/notification/part_letters.h"
 #include "tests/unit/services/store_fixture.h"
 #include "tests/unit/services/test_context.h"
 
@@ -148,20 +149,7 @@ std::vector<Update> Updates() {
   };
 }
 
-caserelay::v1::SmsPartState PartState(char c) {
-  switch (c) {
-    case 'S':
-      return caserelay::v1::SMS_PART_STATE_SENDING;
-    case 'A':
-      return caserelay::v1::SMS_PART_STATE_ACCEPTED;
-    case 'C':
-      return caserelay::v1::SMS_PART_STATE_SMSC_ACCEPTED;
-    case 'U':
-      return caserelay::v1::SMS_PART_STATE_UNKNOWN;
-    default:
-      return caserelay::v1::SMS_PART_STATE_PENDING;
-  }
-}
+using parttest::PartState;
 
 // Every string of the record and its parts is valid UTF-8.
 void ExpectValidTexts(const SmsRecord& r) {
