@@ -223,7 +223,7 @@ wait_for() {
   echo "compose-test: casectl $*: $(head -c 300 "$work/casectl.err")" >&2
   return 1
 }
-routed='d.get("state","") not in ("", "CASE_STATE_RECEIVED")'
+routed='d.get("view", {}).get("state", "") not in ("", "CASE_STATE_RECEIVED")'
 delivered='any(p.get("state")=="SMS_PART_STATE_DELIVERED" for m in d.get("messages",[]) for p in m.get("partStates",[]))'
 
 # 4. One petition end to end, each step timed from the submission.
@@ -233,7 +233,7 @@ check_one_petition() {
   t0=$(now)
   case="$(submit 1)" || { fail "casectl submit"; return; }
   say "petition: submitted $case through intake in $(since "$t0") s"
-  state="$(wait_for "d['state'] if $routed else ''" 60 show "$case")" ||
+  state="$(wait_for "d['view']['state'] + ' at ' + d['view']['officeCode'] if $routed else ''" 60 show "$case")" ||
     { fail "$case not routed within 60 s"; return; }
   say "petition: routing registered and routed it ($state) at $(since "$t0") s"
   local deadline=$(( $(date +%s) + 60 ))

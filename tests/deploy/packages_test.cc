@@ -118,8 +118,8 @@ TEST(PackagesTest, PlainSetupLeavesOutTheFuzzAndContainersSections) {
             std::string::npos)
       << "scripts/fuzz installs its tools through scripts/setup";
   EXPECT_THAT(sections["containers"],
-              ElementsAre("podman", "runc", "debootstrap",
-                          "golang-github-containernetworking-plugin-dnsname"));
+              ElementsAre("podman", "runc", "debootstrap", "netavark",
+                          "aardvark-dns"));
   EXPECT_NE(ReadSource("scripts/compose-test")
                 .find("scripts/setup --sections containers"),
             std::string::npos)
