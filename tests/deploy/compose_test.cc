@@ -40,7 +40,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::vector<std::string>{"kafka-single"},
                       std::vector<std::string>{"kafka-cluster"},
                       std::vector<std::string>{"kafka-single", "demo"},
-                      std::vector<std::string>{"kafka-cluster", "demo"}));
+                      std::vector<std::string>{"kafka-cluster", "demo"},
+                      std::vector<std::string>{"embedded", "demo"}));
 
 class ComposeTest : public ::testing::Test {
  protected:
@@ -68,7 +69,7 @@ class ComposeTest : public ::testing::Test {
 
 google::protobuf::Value* ComposeTest::config_ = nullptr;
 
-TEST(ComposeProfileListTest, ProfilesAreTheTwoKafkasAndTheDemo) {
+TEST(ComposeProfileListTest, ProfilesAreTheTwoKafkasTheEmbeddedAndTheDemo) {
   ShellResult run = RunShell(absl::StrCat(
       "env -i PATH=/usr/bin:/bin HOME=/tmp docker-compose -f ",
       ShellQuote(SourcePath("docker-compose.yml")), " --env-file ",
@@ -76,8 +77,9 @@ TEST(ComposeProfileListTest, ProfilesAreTheTwoKafkasAndTheDemo) {
   ASSERT_EQ(run.code, 0) << run.output;
   std::vector<std::string> profiles =
       absl::StrSplit(run.output, '\n', absl::SkipEmpty());
-  EXPECT_THAT(profiles, UnorderedElementsAreArray(
-                            {"demo", "kafka-cluster", "kafka-single"}));
+  EXPECT_THAT(profiles,
+              UnorderedElementsAreArray(
+                  {"demo", "embedded", "kafka-cluster", "kafka-single"}));
 }
 
 TEST_F(ComposeTest, EachServiceRunsInItsProfileOnly) {
@@ -95,7 +97,8 @@ TEST_F(ComposeTest, EachServiceRunsInItsProfileOnly) {
       {"web", ""},
       {"bearerbox", ""},
       {"smsbox", ""},
-      {"fakesmsc", "demo"}};
+      {"fakesmsc", "demo"},
+      {"devbroker", "embedded"}};  // issue 24 item 2
   std::set<std::string> names;
   for (const auto& [name, profile] : expected) names.insert(name);
   EXPECT_EQ(Keys(config(), {"services"}), names);

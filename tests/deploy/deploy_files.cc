@@ -106,11 +106,16 @@ absl::StatusOr<google::protobuf::Value> ParseYaml(const std::string& text) {
 }
 
 absl::StatusOr<google::protobuf::Value> ComposeConfig(
-    const std::vector<std::string>& profiles) {
+    const std::vector<std::string>& profiles,
+    const std::vector<std::string>& files) {
   std::string command =
       absl::StrCat("env -i PATH=/usr/bin:/bin HOME=/tmp docker-compose -f ",
-                   ShellQuote(SourcePath("docker-compose.yml")), " --env-file ",
-                   ShellQuote(SourcePath(".env.example")));
+                   ShellQuote(SourcePath("docker-compose.yml")));
+  for (const std::string& file : files) {
+    absl::StrAppend(&command, " -f ", ShellQuote(SourcePath(file)));
+  }
+  absl::StrAppend(&command, " --env-file ",
+                  ShellQuote(SourcePath(".env.example")));
   for (const std::string& profile : profiles) {
     absl::StrAppend(&command, " --profile ", ShellQuote(profile));
   }

@@ -45,11 +45,14 @@ std::string ShellQuote(const std::string& text);
 // parse.
 absl::StatusOr<google::protobuf::Value> ParseYaml(const std::string& text);
 
-// `docker-compose -f docker-compose.yml --env-file .env.example [--profile
-// P]... config` in a clean environment (so no CASERELAY_* of the test's
-// own environment leaks in), parsed. Fails with the command's output.
+// `docker-compose -f docker-compose.yml [-f FILE]... --env-file .env.example
+// [--profile P]... config` in a clean environment (so no CASERELAY_* of the
+// test's own environment leaks in), parsed; `files` are further compose
+// files of the repository (e.g. docker-compose.embedded.yml). Fails with
+// the command's output.
 absl::StatusOr<google::protobuf::Value> ComposeConfig(
-    const std::vector<std::string>& profiles);
+    const std::vector<std::string>& profiles,
+    const std::vector<std::string>& files = {});
 
 // The value at `path` of maps below `root`, or nullptr.
 const google::protobuf::Value* Find(const google::protobuf::Value& root,

@@ -87,7 +87,8 @@ std::vector<Stage> DockerfileStages() {
 TEST(PackagesTest, SetupReadsTheSameSectionsAsThisTest) {
   std::map<std::string, std::vector<std::string>> sections = Sections();
   std::vector<std::string> all;
-  for (const char* name : {"build", "runtime", "gateway", "test", "fuzz"}) {
+  for (const char* name :
+       {"build", "runtime", "gateway", "test", "fuzz", "containers"}) {
     ASSERT_TRUE(sections.count(name)) << "no [" << name << "] section";
     EXPECT_FALSE(sections[name].empty()) << "[" << name << "] is empty";
     ShellResult run = RunShell(absl::StrCat(
@@ -95,13 +96,14 @@ TEST(PackagesTest, SetupReadsTheSameSectionsAsThisTest) {
     ASSERT_EQ(run.code, 0) << run.output;
     EXPECT_EQ(Lines(run.output), sections[name]) << name;
   }
-  EXPECT_EQ(sections.size(), 5u) << "a section the images and this test miss";
+  EXPECT_EQ(sections.size(), 6u) << "a section the images and this test miss";
 }
 
-// The fuzzing tools (issue 14 item 5) come only when asked for: a plain
-// scripts/setup (a development machine, CI) installs every other section,
-// scripts/fuzz asks for [fuzz].
-TEST(PackagesTest, PlainSetupLeavesOutTheFuzzSection) {
+// The fuzzing tools (issue 14 item 5) and the container engine (issue 24
+// item 1) come only when asked for: a plain scripts/setup (a development
+// machine, CI) installs every other section, scripts/fuzz asks for [fuzz]
+// and scripts/compose-test for [containers].
+TEST(PackagesTest, PlainSetupLeavesOutTheFuzzAndContainersSections) {
   std::map<std::string, std::vector<std::string>> sections = Sections();
   std::vector<std::string> plain;
   for (const char* name : {"build", "runtime", "gateway", "test"}) {
@@ -115,6 +117,13 @@ TEST(PackagesTest, PlainSetupLeavesOutTheFuzzSection) {
   EXPECT_NE(ReadSource("scripts/fuzz").find("scripts/setup --sections fuzz"),
             std::string::npos)
       << "scripts/fuzz installs its tools through scripts/setup";
+  EXPECT_THAT(sections["containers"],
+              ElementsAre("podman", "runc", "debootstrap", "netavark",
+                          "aardvark-dns"));
+  EXPECT_NE(ReadSource("scripts/compose-test")
+                .find("scripts/setup --sections containers"),
+            std::string::npos)
+      << "scripts/compose-test installs its tools through scripts/setup";
 }
 
 TEST(PackagesTest, SetupRefusesAnUnknownSection) {

@@ -17,7 +17,8 @@ namespace {
 // Every flag that takes a value; --help is the only one that doesn't.
 constexpr absl::string_view kValueFlags[] = {"--brokers", "--topic",
                                              "--bootstrap-file", "--info-file",
-                                             "--control-listen"};
+                                             "--control-listen",
+                                             "--broker-listen"};
 
 // Kafka's own rule for topic names: 1..249 of [a-zA-Z0-9._-], not "." or "..".
 bool IsLegalTopicName(absl::string_view name) {
@@ -137,9 +138,20 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
         return absl::InvalidArgumentError(absl::StrCat(name, ": empty path"));
       }
       (name == "--info-file" ? flags.info_file : flags.bootstrap_file) = value;
+    } else if (name == "--broker-listen") {
+      if (value.rfind(':') == std::string::npos || value.back() == ':' ||
+          value.front() == ':') {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--broker-listen: expected HOST:PORT, got \"", value, "\""));
+      }
+      flags.broker_listen = value;
     } else {  // --control-listen
       if (absl::Status s = ParseControlListen(value, flags); !s.ok()) return s;
     }
+  }
+  if (!flags.broker_listen.empty() && flags.brokers != 1) {
+    return absl::InvalidArgumentError(
+        "--broker-listen: needs --brokers 1 (one address, one broker)");
   }
   if (flags.topics.empty()) flags.topics = DefaultTopics();
   return flags;
@@ -171,6 +183,13 @@ std::string Usage() {
       "                           lines to PATH, atomically.\n"
       "  --control-listen H:P     control channel address, IPv4 loopback\n"
       "                           only (default 127.0.0.1:0 = any free port).\n"
+      "  --broker-listen H:P      with --brokers 1: the broker listens on\n"
+      "                           and advertises H:P (H an address or a\n"
+      "                           name of this host, resolved at start)\n"
+      "                           instead of an ephemeral loopback port.\n"
+      "                           For the embedded broker in a container\n"
+      "                           (docker-compose profile embedded; it\n"
+      "                           keeps nothing: not for production).\n"
       "  --help                   print this text and exit 0.\n"
       "\n"
       "Stdout, once ready: \"bootstrap=HOST:PORT,...\" then\n"

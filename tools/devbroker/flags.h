@@ -29,6 +29,9 @@ struct Flags {
   std::string control_host = "127.0.0.1";
   // Control channel port; 0 picks a free one.
   int control_port = 0;
+  // --broker-listen HOST:PORT: where the one broker listens and what it
+  // advertises (broker_listen.h); empty = an ephemeral loopback port.
+  std::string broker_listen;
 };
 
 // The topics created when no --topic is given: petitions, case-events,
@@ -40,7 +43,8 @@ std::vector<TopicSpec> DefaultTopics();
 // Returns the flags on success; INVALID_ARGUMENT naming the flag for an
 // unknown flag, a missing or malformed value, a broker count outside
 // [1, kMaxBrokers], an illegal or repeated topic name, a partition count
-// outside [1, kMaxPartitions] or a non-loopback control address.
+// outside [1, kMaxPartitions], a non-loopback control address, or
+// --broker-listen with more than one broker or without a port.
 absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args);
 
 // The --help text: every flag with its default, and the control commands.

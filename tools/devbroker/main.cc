@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/file/file.h"
+#include "tools/devbroker/broker_listen.h"
 #include "tools/devbroker/control_commands.h"
 #include "tools/devbroker/control_server.h"
 #include "tools/devbroker/flags.h"
@@ -43,8 +44,15 @@ int Run(const Flags& flags) {
   if (stop_fd < 0) return Fail(absl::InternalError("cannot create signalfd"));
   signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the brokers
 
+  ClusterOptions options{flags.brokers, flags.topics, std::nullopt};
+  if (!flags.broker_listen.empty()) {
+    absl::StatusOr<sockaddr_in> address =
+        ResolveBrokerListen(flags.broker_listen);
+    if (!address.ok()) return Fail(address.status());
+    options.broker_listen = *address;
+  }
   absl::StatusOr<std::unique_ptr<MockCluster>> cluster =
-      MockCluster::Create(ClusterOptions{flags.brokers, flags.topics});
+      MockCluster::Create(options);
   if (!cluster.ok()) return Fail(cluster.status());
   ControlCommands commands(cluster->get());
   absl::StatusOr<std::unique_ptr<ControlServer>> server = ControlServer::Create(

@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/kafka/cluster_id.h"
+#include "tools/devbroker/broker_listen.h"
 
 namespace caserelay::devbroker {
 namespace {
@@ -47,6 +48,10 @@ absl::StatusOr<std::unique_ptr<MockCluster>> MockCluster::Create(
     return absl::InvalidArgumentError(
         absl::StrCat("brokers must be at least 1, got ", options.brokers));
   }
+  if (options.broker_listen.has_value() && options.brokers != 1) {
+    return absl::InvalidArgumentError(
+        "a chosen broker address needs exactly one broker");
+  }
   for (const TopicSpec& topic : options.topics) {
     if (topic.partitions < 1) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -77,12 +82,27 @@ absl::StatusOr<std::unique_ptr<MockCluster>> MockCluster::Create(
     return absl::InternalError(
         absl::StrCat("cannot create the bookkeeping handle: ", errstr));
   }
+  if (options.broker_listen.has_value()) {
+    if (absl::Status s = CheckBrokerListen(*options.broker_listen); !s.ok()) {
+      rd_kafka_destroy(handle);
+      return s;
+    }
+    ArmBrokerListen(*options.broker_listen);
+  }
   rd_kafka_mock_cluster_t* cluster =
       rd_kafka_mock_cluster_new(handle, options.brokers);
+  const bool listen_used = DisarmBrokerListen();
   if (cluster == nullptr) {
     rd_kafka_destroy(handle);
     return absl::InternalError(absl::StrCat("cannot start a mock cluster of ",
                                             options.brokers, " brokers"));
+  }
+  if (options.broker_listen.has_value() && !listen_used) {
+    rd_kafka_mock_cluster_destroy(cluster);
+    rd_kafka_destroy(handle);
+    return absl::InternalError(
+        "librdkafka's mock broker did not bind 127.0.0.1:0 as librdkafka "
+        "2.0.2 does: the chosen broker address cannot be applied");
   }
   // From here on the destructor cleans up.
   std::unique_ptr<MockCluster> result(

@@ -10,8 +10,11 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <netinet/in.h>
+
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,9 @@ struct ClusterOptions {
   int brokers = 1;
   // Created with replication factor min(3, brokers).
   std::vector<TopicSpec> topics;
+  // When set (one broker only), the broker listens on and advertises this
+  // address instead of an ephemeral loopback port (broker_listen.h).
+  std::optional<sockaddr_in> broker_listen;
 };
 
 // What the control channel reports for one broker.
@@ -54,7 +60,8 @@ class MockCluster {
   // Returns the running cluster; INVALID_ARGUMENT if the broker count is
   // below 1 or a topic has fewer than 1 partition; INTERNAL if librdkafka
   // cannot create the handle, the cluster or a topic (nothing is left
-  // running in that case).
+  // running in that case); with broker_listen, INVALID_ARGUMENT for more
+  // than one broker and UNAVAILABLE when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<MockCluster>> Create(
       const ClusterOptions& options);
 

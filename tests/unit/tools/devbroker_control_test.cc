@@ -28,7 +28,7 @@ class ControlCommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<std::unique_ptr<MockCluster>> cluster =
-        MockCluster::Create(ClusterOptions{3, {{"orders", 4}}});
+        MockCluster::Create(ClusterOptions{3, {{"orders", 4}}, std::nullopt});
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = *std::move(cluster);
     commands_ = std::make_unique<ControlCommands>(cluster_.get());
@@ -261,13 +261,24 @@ TEST(ControlServerCreateTest, TakenPortIsUnavailable) {
 
 TEST(MockClusterTest, ZeroBrokersIsInvalidArgument) {
   absl::StatusOr<std::unique_ptr<MockCluster>> cluster =
-      MockCluster::Create(ClusterOptions{0, {}});
+      MockCluster::Create(ClusterOptions{0, {}, std::nullopt});
+  EXPECT_EQ(cluster.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// issue 24 item 2: a chosen address is one broker's (broker_listen.h).
+TEST(MockClusterTest, ChosenAddressWithThreeBrokersIsInvalidArgument) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(9092);
+  absl::StatusOr<std::unique_ptr<MockCluster>> cluster =
+      MockCluster::Create(ClusterOptions{3, {{"orders", 2}}, address});
   EXPECT_EQ(cluster.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(MockClusterTest, BootstrapListsOneLoopbackAddressPerBroker) {
   absl::StatusOr<std::unique_ptr<MockCluster>> cluster =
-      MockCluster::Create(ClusterOptions{3, {{"orders", 2}}});
+      MockCluster::Create(ClusterOptions{3, {{"orders", 2}}, std::nullopt});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   const std::vector<std::string> entries =
       absl::StrSplit((*cluster)->bootstrap_servers(), ',');

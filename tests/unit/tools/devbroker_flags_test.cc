@@ -57,7 +57,8 @@ TEST(DevbrokerFlagsTest, HelpWinsOverEverythingAfterIt) {
 TEST(DevbrokerFlagsTest, UsageNamesEveryFlag) {
   const std::string usage = Usage();
   for (const char* flag : {"--brokers", "--topic", "--bootstrap-file",
-                           "--info-file", "--control-listen", "--help"}) {
+                           "--info-file", "--control-listen",
+                           "--broker-listen", "--help"}) {
     EXPECT_THAT(usage, HasSubstr(flag));
   }
 }
@@ -87,6 +88,14 @@ TEST(DevbrokerFlagsTest, BadFlagsAreInvalidArgumentNamingTheFlag) {
       {"control not IPv4", {"--control-listen", "localhost:1"}, "loopback"},
       {"control bad port", {"--control-listen", "127.0.0.1:70000"}, "port"},
       {"control no port", {"--control-listen", "127.0.0.1"}, "HOST:PORT"},
+      // issue 24 item 2: one chosen address is one broker's.
+      {"broker address no port", {"--broker-listen", "devbroker"},
+       "HOST:PORT"},
+      {"broker address empty port", {"--broker-listen", "devbroker:"},
+       "HOST:PORT"},
+      {"broker address for three brokers",
+       {"--brokers", "3", "--broker-listen", "devbroker:9092"},
+       "--brokers 1"},
   };
   for (const BadFlagsCase& c : cases) {
     absl::StatusOr<Flags> flags = ParseFlags(c.args);

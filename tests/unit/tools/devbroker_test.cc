@@ -272,7 +272,8 @@ TEST_F(DevbrokerTest, HelpPrintsEveryFlagAndExitsZero) {
   ASSERT_TRUE(WIFEXITED(*status));
   EXPECT_EQ(WEXITSTATUS(*status), 0);
   for (const char* flag : {"--brokers", "--topic", "--bootstrap-file",
-                           "--info-file", "--control-listen", "--help"}) {
+                           "--info-file", "--control-listen",
+                           "--broker-listen", "--help"}) {
     EXPECT_THAT(help.out(), HasSubstr(flag));
   }
   EXPECT_EQ(help.err(), "");
@@ -335,6 +336,52 @@ TEST_F(DevbrokerTest, PublishesAddressesOnStdoutAndInFilesUntilStopped) {
     left.push_back(entry.path().filename().string());
   }
   EXPECT_THAT(left, ::testing::UnorderedElementsAre("stdout", "stderr"));
+}
+
+// issue 24 item 2: in a container the broker must listen on, and
+// advertise, an address the other containers reach (broker_listen.h).
+// 127.0.0.2 is not the 127.0.0.1 librdkafka binds by itself, so a broker
+// found there, and a round trip through it, show the address was applied.
+TEST_F(DevbrokerTest, BrokerListenChoosesTheAddressTheBrokerAdvertises) {
+  const int probe = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.2", &address.sin_addr);
+  ASSERT_EQ(bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
+            0);
+  socklen_t length = sizeof(address);
+  getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
+  const std::string chosen =
+      absl::StrCat("127.0.0.2:", ntohs(address.sin_port));
+  close(probe);
+
+  std::optional<Info> info = Start({"--broker-listen", chosen});
+  ASSERT_TRUE(info.has_value()) << broker_->err();
+  EXPECT_EQ(info->bootstrap, chosen);
+  EXPECT_EQ(info->control_host, "127.0.0.1");  // the control port unchanged
+
+  DeliveryCounter counter;
+  std::unique_ptr<RdKafka::Producer> producer =
+      MakeProducer(info->bootstrap, &counter);
+  ASSERT_NE(producer, nullptr);
+  ASSERT_EQ(Produce(*producer, RdKafka::Topic::PARTITION_UA, "petition-1"),
+            RdKafka::ERR_NO_ERROR);
+  ASSERT_EQ(producer->flush(10000), RdKafka::ERR_NO_ERROR);
+  EXPECT_EQ(counter.delivered, 1);
+  EXPECT_EQ(counter.failed, 0) << counter.last_error;
+}
+
+TEST_F(DevbrokerTest, BrokerListenOnAnAddressNotOfThisHostExitsOne) {
+  // 198.51.100.0/24 is TEST-NET-2 (RFC 5737), documentation only: no
+  // address of this host, so the bind fails and nothing is published.
+  Devbroker broker(dir_, {"--broker-listen", "198.51.100.7:9092",
+                          "--info-file", info_path_});
+  std::optional<int> status = broker.WaitForExit(absl::Seconds(10));
+  ASSERT_TRUE(status.has_value());
+  ASSERT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 1);
+  EXPECT_THAT(broker.err(), HasSubstr("chosen address"));
+  EXPECT_FALSE(std::filesystem::exists(info_path_));
 }
 
 TEST_F(DevbrokerTest, SigtermExitsZero) {
