@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/match.h"
-#include "common/time/timestamp.h"
 
 namespace caserelay::bulletins {
 namespace {
@@ -43,13 +42,14 @@ std::string ListPrefix(absl::string_view bureau) {
   return absl::StrCat("l/", bureau, "/");
 }
 
-// Newest first: the issue time in microseconds subtracted from the
-// largest value, zero-padded so that keys sort like the numbers.
-std::string ListKey(const v1::Bulletin& record) {
-  const int64_t micros =
-      absl::ToUnixMicros(time::FromProto(record.issued_at()));
+// The store's count of saved bulletins: the order they were issued in.
+constexpr char kSequenceKey[] = "q";
+
+// Newest first: the save's sequence subtracted from the largest value,
+// zero-padded so that keys sort like the numbers.
+std::string ListKey(const v1::Bulletin& record, int64_t sequence) {
   return absl::StrFormat("%s%020d/%s", ListPrefix(record.bureau_code()),
-                         std::numeric_limits<int64_t>::max() - micros,
+                         std::numeric_limits<int64_t>::max() - sequence,
                          record.id());
 }
 
@@ -174,7 +174,18 @@ absl::Status BulletinStore::Save(const v1::Bulletin& record,
         "bulletin ", record.id(), ": number ", record.number(),
         " but the series ", record.year(), " is at ", *next));
   }
+  absl::StatusOr<std::optional<std::string>> last_sequence =
+      store_->Get(kBulletinsFamily, kSequenceKey);
+  if (!last_sequence.ok()) return last_sequence.status();
+  int64_t sequence = 0;
+  if (last_sequence->has_value() &&
+      !absl::SimpleAtoi(**last_sequence, &sequence)) {
+    return absl::DataLossError(absl::StrCat("bulletin sequence holds \"",
+                                            **last_sequence, "\""));
+  }
+  ++sequence;
   store::WriteBatch batch(store_);
+  batch.Put(kBulletinsFamily, kSequenceKey, absl::StrCat(sequence));
   batch.Put(kBulletinsFamily, RecordKey(record.id()),
             record.SerializeAsString());
   batch.Put(kBulletinsFamily, DocumentKey(record.id(), "html"), documents.html);
@@ -182,7 +193,7 @@ absl::Status BulletinStore::Save(const v1::Bulletin& record,
   batch.Put(kBulletinsFamily, DocumentKey(record.id(), "csv"), documents.csv);
   batch.Put(kBulletinsFamily, NumberKey(record.bureau_code(), *kind, record.year()),
             absl::StrCat(record.number()));
-  batch.Put(kBulletinsFamily, ListKey(record), "");
+  batch.Put(kBulletinsFamily, ListKey(record, sequence), "");
   if (schedule_cursor) {
     batch.Put(kBulletinsFamily, CursorKey(record.bureau_code(), *kind),
               absl::FormatCivilTime(first));

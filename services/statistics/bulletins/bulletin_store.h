@@ -14,7 +14,9 @@
 //   r/<id>                          the record (caserelay.v1.Bulletin)
 //   d/<id>/<html|pdf|csv>           the documents
 //   n/<bureau>/<kind>/<year>        the last number of the series (decimal)
-//   l/<bureau>/<~issued_at>/<id>    the listing, newest first ("")
+//   l/<bureau>/<~sequence>/<id>     the listing, newest first ("")
+//   q                               the count of bulletins saved (the
+//                                   sequence: the order they were issued)
 //   s/<bureau>/<kind>               the schedule's cursor (schedule.h)
 // Ids hold no '/' inside a part but are "<bureau>/<kind>/<first day>".
 //
@@ -97,7 +99,7 @@ class BulletinStore {
   absl::Status Save(const caserelay::v1::Bulletin& record,
                     const Documents& documents, bool schedule_cursor);
 
-  // The bulletins of `bureau_code`, newest first, with `kind` (nullopt:
+  // The bulletins of `bureau_code`, the last issued first, with `kind` (nullopt:
   // every kind) and `year` (0: every year), `page_size` at a time after
   // `page_token` (empty: from the newest). INVALID_ARGUMENT for a token
   // this did not give; UNAVAILABLE, DATA_LOSS.
