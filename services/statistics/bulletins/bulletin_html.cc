@@ -199,7 +199,8 @@ absl::StatusOr<std::string> RenderHtml(const BulletinContent& content) {
   }
   data.set("supervision_detail",
            levels.empty() ? "" : absl::StrCat("，其中", absl::StrJoin(levels, "、")));
-  data.set("has_offices", !content.by_on_time.empty());
+  data.set("has_on_time", !content.by_on_time.empty());
+  data.set("has_satisfaction", !content.by_satisfaction.empty());
   data.set("by_on_time", RateRows(content.by_on_time, true));
   data.set("by_satisfaction", RateRows(content.by_satisfaction, false));
 

@@ -99,22 +99,22 @@ footer { border-top: 0.5pt solid #888; margin-top: 14pt; padding-top: 4pt; font-
 
 <section>
 <h2>七、按期办结率排名</h2>
-{{#has_offices}}<table>
+{{#has_on_time}}<table>
 <thead><tr><th>排名</th><th>单位</th><th>按期办结率</th><th>按期办结/应办结</th></tr></thead>
 <tbody>
 {{#by_on_time}}<tr><td class="n">{{rank}}</td><td>{{name}}</td><td class="n">{{rate}}</td><td class="n">{{numerator}}/{{denominator}}</td></tr>
 {{/by_on_time}}</tbody>
-</table>{{/has_offices}}{{^has_offices}}<p>本期无到期事项。</p>{{/has_offices}}
+</table>{{/has_on_time}}{{^has_on_time}}<p>本期无到期事项。</p>{{/has_on_time}}
 </section>
 
 <section>
 <h2>八、群众满意率排名</h2>
-{{#has_offices}}<table>
+{{#has_satisfaction}}<table>
 <thead><tr><th>排名</th><th>单位</th><th>群众满意率</th><th>满意/参评</th></tr></thead>
 <tbody>
 {{#by_satisfaction}}<tr><td class="n">{{rank}}</td><td>{{name}}</td><td class="n">{{rate}}</td><td class="n">{{numerator}}/{{denominator}}</td></tr>
 {{/by_satisfaction}}</tbody>
-</table>{{/has_offices}}{{^has_offices}}<p>本期无参评事项。</p>{{/has_offices}}
+</table>{{/has_satisfaction}}{{^has_satisfaction}}<p>本期无参评事项。</p>{{/has_satisfaction}}
 </section>
 
 <footer>本通报仅载统计数字，不含信访人个人信息。{{bureau_name}}　{{issued_date}}印发</footer>

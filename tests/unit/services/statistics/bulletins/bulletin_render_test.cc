@@ -93,6 +93,7 @@ TEST(BulletinHtmlTest, AnEmptyPeriodSaysSo) {
   ASSERT_TRUE(html.ok()) << html.status();
   EXPECT_THAT(*html, HasSubstr("本期无信访事项。"));
   EXPECT_THAT(*html, HasSubstr("本期无到期事项。"));
+  EXPECT_THAT(*html, HasSubstr("本期无参评事项。"));
   EXPECT_THAT(*html, HasSubstr("环比-100.0%，同比—"));
 }
 
