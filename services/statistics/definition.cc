@@ -15,7 +15,21 @@ class StatisticsParts final : public service::Service {
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         impl_(context, {regions_.get(), offices_.get()}) {}
+  // The bulletins over this service's index (issue 17 item 2).
+  absl::Status MakeBulletins(const service::Context& context) {
+    auto bulletins = bulletins::BulletinParts::Create(
+        context, &impl_.query(), offices_.get(), regions_.get());
+    if (!bulletins.ok()) return bulletins.status();
+    bulletins_ = *std::move(bulletins);
+    impl_.set_bulletins(bulletins_.get());
+    return absl::OkStatus();
+  }
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
+  absl::Status Start() override {
+    bulletins_->Start();
+    return absl::OkStatus();
+  }
+  void Stop() override { bulletins_->Stop(); }
   std::vector<service::Subscription> Subscriptions() override {
     return {{"case-events", {"case-events"}, &impl_}};
   }
@@ -24,6 +38,7 @@ class StatisticsParts final : public service::Service {
   std::unique_ptr<region::RegionTree> regions_;
   std::unique_ptr<offices::OfficeDirectory> offices_;
   StatisticsServiceImpl impl_;
+  std::unique_ptr<bulletins::BulletinParts> bulletins_;
 };
 
 }  // namespace
@@ -42,6 +57,9 @@ service::ServiceDefinition StatisticsDefinition() {
       {"offices.dir", T::kPath, "data/offices", false,
        "office data: who may ask for which scope (domain/access)"},
   };
+  for (config::Setting& setting : bulletins::BulletinSettings()) {
+    def.settings.push_back(std::move(setting));
+  }
   def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
@@ -51,8 +69,10 @@ service::ServiceDefinition StatisticsDefinition() {
     auto offices = offices::OfficeDirectory::Load(cfg.GetPath("offices.dir"),
                                                   regions->get());
     if (!offices.ok()) return offices.status();
-    return std::make_unique<StatisticsParts>(context, *std::move(regions),
-                                             *std::move(offices));
+    auto parts = std::make_unique<StatisticsParts>(
+        context, *std::move(regions), *std::move(offices));
+    if (absl::Status s = parts->MakeBulletins(context); !s.ok()) return s;
+    return parts;
   };
   return def;
 }

@@ -30,6 +30,7 @@
 #include "common/region/region_tree.h"
 #include "common/service/service_main.h"
 #include "domain/offices/office_directory.h"
+#include "services/statistics/bulletins/bulletin_parts.h"
 #include "services/statistics/contribution.h"
 #include "services/statistics/index_reader.h"
 
@@ -38,7 +39,7 @@ namespace caserelay::statistics {
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
-      kCasesFamily, kCountersFamily, kDuesFamily};
+      kCasesFamily, kCountersFamily, kDuesFamily, bulletins::kBulletinsFamily};
   return *kFamilies;
 }
 
@@ -88,6 +89,23 @@ class StatisticsServiceImpl final
   // bulletins.
   const StatisticsQuery& query() const { return reader_; }
 
+  // The bulletins' RPCs (bulletin_handlers.cc): the parts' answers and
+  // errors; with auth, UNAUTHENTICATED without a valid caller and
+  // PERMISSION_DENIED unless the caller may ask for the bureau's region
+  // (MayAskScope). UNAVAILABLE until set_bulletins().
+  grpc::Status IssueBulletin(
+      grpc::ServerContext* ctx, const caserelay::v1::IssueBulletinRequest* req,
+      caserelay::v1::IssueBulletinResponse* resp) override;
+  grpc::Status ListBulletins(
+      grpc::ServerContext* ctx, const caserelay::v1::ListBulletinsRequest* req,
+      caserelay::v1::ListBulletinsResponse* resp) override;
+  grpc::Status GetBulletin(grpc::ServerContext* ctx,
+                           const caserelay::v1::GetBulletinRequest* req,
+                           caserelay::v1::GetBulletinResponse* resp) override;
+  // The bulletins' parts, built over query() (not owned; set once before
+  // serving).
+  void set_bulletins(bulletins::BulletinParts* parts) { bulletins_ = parts; }
+
  private:
   // The scope `caller` may ask for: `*region` / `*office` as asked, or its
   // own when both are empty; "" caller (auth none): as asked.
@@ -106,6 +124,14 @@ class StatisticsServiceImpl final
 
   // The loop's thread only (Apply).
   ScopeResolver scopes_;
+
+  // Set once before serving; not owned.
+  bulletins::BulletinParts* bulletins_ = nullptr;
+
+  // MayAskScope for the region of `bureau`, with PERMISSION_DENIED naming
+  // the bureau.
+  absl::Status MayAskBureau(grpc::ServerContext* ctx,
+                            const offices::Office& bureau) const;
 };
 
 service::ServiceDefinition StatisticsDefinition();
