@@ -16,6 +16,7 @@
 #include "common/rpc/credentials.h"
 #include "common/time/file_clock.h"
 #include "tools/casectl/actions.h"
+#include "tools/casectl/bulletin_commands.h"
 #include "tools/casectl/calendar_commands.h"
 #include "tools/casectl/cli.h"
 #include "tools/casectl/clock_commands.h"
@@ -141,6 +142,19 @@ int RunSupervision(const Invocation& inv) {
     default:
       return Done(RunDeadlines(supervision, first, print, std::cout));
   }
+}
+
+int RunStatistics(const Invocation& inv) {
+  // Parse everything local before connecting: bad usage sends nothing.
+  auto command = BulletinCommandOf(inv.flags);
+  if (!command.ok()) return Usage(&inv, command.status().message());
+  absl::StatusOr<rpc::ClientAuth> auth = StatisticsAuth(inv.global);
+  if (!auth.ok()) return Setup(auth.status());
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return Setup(channel.status());
+  auto stub = v1::StatisticsService::NewStub(*channel);
+  return Done(RunBulletin(*stub, *command, PrintOptions{inv.global.json},
+                          std::cout, std::cerr));
 }
 
 int RunNotification(const Invocation& inv) {
@@ -292,6 +306,8 @@ int Main(int argc, char** argv) {
     case CommandKind::kSms:
     case CommandKind::kSmsResolve:
       return RunNotification(*inv);
+    case CommandKind::kBulletin:
+      return RunStatistics(*inv);
     default:
       return RunRouting(*inv);
   }
