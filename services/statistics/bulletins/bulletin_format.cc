@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/statistics/query.h"
 
 namespace caserelay::bulletins {
 namespace {
@@ -27,9 +29,10 @@ std::string Percent(const Ratio& ratio) {
 }
 
 std::string Change(int64_t current, int64_t base) {
-  if (base == 0) return kNoFigure;
-  double change = 100.0 * static_cast<double>(current - base) /
-                  static_cast<double>(base);
+  // The definition of 同比/环比 is the statistics' (query.h).
+  const std::optional<double> ratio = statistics::ChangeRatio(current, base);
+  if (!ratio.has_value()) return kNoFigure;
+  const double change = 100.0 * *ratio;
   std::string text = OneDecimal(change);
   return absl::StrCat(change > 0 && text != "0.0" ? "+" : "", text, "%");
 }
