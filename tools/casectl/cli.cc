@@ -174,8 +174,13 @@ std::vector<CommandSpec> BuildCommands() {
   commands.push_back(
       {"stats",
        CommandKind::kStats,
-       "",
+       "[volume]",
        "The indicators offices are judged by, over a period.\n"
+       "stats volume: the volume figures instead (statistics: 信访总量,\n"
+       "人次, 网上信访, 初次/重复, 越级, 受理, 化解, 红灯, 督办 and the\n"
+       "categories), each with the previous period (环比) and the same\n"
+       "days a year before (同比); --by also takes region (the scope's\n"
+       "child regions).\n"
        "GetIndicators: 及时受理率 for the bureau and for the handling\n"
        "unit, 按期办结率, 参评率, 群众满意率, 重复信访率, 越级访率 and\n"
        "一次性化解率 as a percentage with numerator/denominator (— when\n"
@@ -196,15 +201,19 @@ std::vector<CommandSpec> BuildCommands() {
               "only offices of this level: " + Choices(OfficeLevelNames())),
         Value("from", "YYYY-MM-DD", "the period's first day (China date)"),
         Value("to", "YYYY-MM-DD", "the period's last day (China date)"),
-        Value("by", "KEY", "one row per office or per level: office or level")},
+        Value("by", "KEY",
+              "one row per office or per level: office or level (volume: "
+              "also region)")},
        0,
-       0,
+       1,
        "  casectl stats --region 140431\n"
        "  casectl stats --office 140431:labour --from 2026-01-01 --to "
        "2026-03-31\n"
        "  casectl stats --region 140000 --level county --by office --from "
        "2026-05-01\n"
-       "  casectl --json stats --by level --from 2026-01-01"});
+       "  casectl --json stats --by level --from 2026-01-01\n"
+       "  casectl stats volume --region 140000 --from 2026-06-01 --to "
+       "2026-06-30 --by region"});
   commands.push_back(
       {"bulletin",
        CommandKind::kBulletin,

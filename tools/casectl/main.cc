@@ -28,6 +28,7 @@
 #include "tools/casectl/supervision_commands.h"
 #include "tools/casectl/tokens.h"
 #include "tools/casectl/verify_route.h"
+#include "tools/casectl/volume_commands.h"
 
 namespace caserelay::casectl {
 namespace {
@@ -113,10 +114,33 @@ absl::StatusOr<absl::Time> StatsNow() {
   return (*clock)->Now();
 }
 
+// casectl stats volume: GetVolume of the statistics service.
+int RunStatsVolume(const Invocation& inv) {
+  // Parse everything local before connecting: bad usage sends nothing.
+  absl::StatusOr<absl::Time> now = StatsNow();
+  if (!now.ok()) return Setup(now.status());
+  auto req = VolumeRequestOf(inv.flags, *now);
+  if (!req.ok()) return Usage(&inv, req.status().message());
+  absl::StatusOr<rpc::ClientAuth> auth = StatisticsAuth(inv.global);
+  if (!auth.ok()) return Setup(auth.status());
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return Setup(channel.status());
+  auto stub = v1::StatisticsService::NewStub(*channel);
+  return Done(
+      RunVolume(*stub, *req, PrintOptions{inv.global.json}, std::cout));
+}
+
 int RunSupervision(const Invocation& inv) {
   const PrintOptions print{inv.global.json};
   const std::string first =
       inv.flags.positional().empty() ? "" : inv.flags.positional()[0];
+  if (inv.command->kind == CommandKind::kStats && !first.empty()) {
+    if (first != "volume") {
+      return Usage(&inv, absl::StrCat("stats takes volume or nothing; got '",
+                                      first, "'"));
+    }
+    return RunStatsVolume(inv);
+  }
   // Parse everything local before connecting: bad usage sends nothing.
   LightsCommand lights;
   v1::GetIndicatorsRequest stats;
