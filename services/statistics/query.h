@@ -21,8 +21,9 @@
 namespace caserelay::statistics {
 
 // Reads the figures. Implementations are thread-safe: any number of
-// queries may run at once, and concurrently with the index's updates (each
-// query reads one consistent snapshot of the store).
+// queries may run at once, and concurrently with the index's updates (a
+// query reads committed counters; one that runs while an event is applied
+// may see some of its counters before it and some after).
 class StatisticsQuery {
  public:
   virtual ~StatisticsQuery() = default;
