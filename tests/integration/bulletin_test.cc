@@ -103,7 +103,8 @@ TEST(BulletinTest, IssuedOnScheduleWithoutPersonalDataAndNeverRewritten) {
 
   for (size_t i = 0; i < People().size(); ++i) {
     const Person& p = People()[i];
-    v1::SubmitPetitionRequest req = SamplePetition("140431", 300 + static_cast<int>(i));
+    v1::SubmitPetitionRequest req =
+        SamplePetition("140431", 300 + static_cast<int>(i));
     req.mutable_petitioner()->set_name(p.name);
     req.mutable_petitioner()->set_phone(p.phone);
     req.mutable_petitioner()->set_address(p.address);
@@ -112,7 +113,8 @@ TEST(BulletinTest, IssuedOnScheduleWithoutPersonalDataAndNeverRewritten) {
     ASSERT_TRUE(Submit(s, req).ok());
   }
   const absl::Time until = absl::Now() + absl::Seconds(60);
-  while (Counted(s) < 3 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(300));
+  while (Counted(s) < 3 && absl::Now() < until)
+    absl::SleepFor(absl::Milliseconds(300));
   ASSERT_EQ(Counted(s), 3);
 
   // The schedule's new series began with the daily of Monday 03-09, due
@@ -143,10 +145,12 @@ TEST(BulletinTest, IssuedOnScheduleWithoutPersonalDataAndNeverRewritten) {
   EXPECT_THAT(csv, HasSubstr("\r\n信访总量,3,"));
   // Issue 17 item 4: figures only.
   for (const Person& p : People()) {
-    for (const std::string& piece : {p.name, p.phone, p.address, p.title, p.text}) {
+    for (const std::string& piece :
+         {p.name, p.phone, p.address, p.title, p.text}) {
       for (const auto& [where, bytes] :
            {std::pair<const char*, const std::string*>{"html", &html},
-            {"csv", &csv}, {"pdf text", &text.output}}) {
+            {"csv", &csv},
+            {"pdf text", &text.output}}) {
         EXPECT_EQ(bytes->find(piece), std::string::npos)
             << where << " holds " << piece;
       }

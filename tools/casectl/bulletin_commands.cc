@@ -36,8 +36,8 @@ absl::StatusOr<std::string> OfficeOf(const ParsedFlags& flags) {
   }
   if (!rpc::IsOfficeCode(office)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--office must be an office code such as 140000:bureau; got '",
-        office, "'"));
+        "--office must be an office code such as 140000:bureau; got '", office,
+        "'"));
   }
   return office;
 }
@@ -82,8 +82,8 @@ absl::StatusOr<BulletinCommand> BulletinCommandOf(const ParsedFlags& flags) {
     return command;
   }
   if (words.size() != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bulletin ", verb, " takes no ID (bulletin get ID does)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bulletin ", verb, " takes no ID (bulletin get ID does)"));
   }
   auto office = OfficeOf(flags);
   if (!office.ok()) return office.status();

@@ -24,8 +24,9 @@ std::string Open(absl::string_view label, int width, int height) {
 
 std::string Text(int x, int y, absl::string_view anchor, absl::string_view text,
                  absl::string_view extra = "") {
-  return absl::StrFormat("<text x=\"%d\" y=\"%d\" text-anchor=\"%s\"%s>%s</text>",
-                         x, y, anchor, extra, EscapeMarkup(text));
+  return absl::StrFormat(
+      "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\"%s>%s</text>", x, y, anchor,
+      extra, EscapeMarkup(text));
 }
 
 }  // namespace
@@ -45,10 +46,11 @@ std::string BarChartSvg(absl::string_view label,
       bar = static_cast<int>(kBars * rows[i].count / most);
       if (rows[i].count > 0) bar = std::max(bar, 1);
     }
-    absl::StrAppend(&svg, absl::StrFormat(
-                              "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                              "fill=\"%s\"/>",
-                              kLabel, y + 4, bar, kRow - 8, kSeries[0]));
+    absl::StrAppend(
+        &svg,
+        absl::StrFormat("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                        "fill=\"%s\"/>",
+                        kLabel, y + 4, bar, kRow - 8, kSeries[0]));
     std::string value = absl::StrCat(rows[i].count);
     if (total > 0) {
       absl::StrAppend(&value, "（", Percent({rows[i].count, total}), "）");
@@ -70,9 +72,9 @@ std::string ComparisonChartSvg(absl::string_view label,
                      figure.count.year_before});
   }
   std::string svg = Open(label, kWidth, kHeight);
-  const int group = figures.empty() ? kWidth
-                                    : (kWidth - 2 * kLeft) /
-                                          static_cast<int>(figures.size());
+  const int group =
+      figures.empty() ? kWidth
+                      : (kWidth - 2 * kLeft) / static_cast<int>(figures.size());
   for (size_t i = 0; i < figures.size(); ++i) {
     const int64_t values[] = {figures[i].count.current,
                               figures[i].count.previous,
@@ -82,26 +84,27 @@ std::string ComparisonChartSvg(absl::string_view label,
       int h = most > 0 ? static_cast<int>(kPlot * values[s] / most) : 0;
       if (values[s] > 0) h = std::max(h, 1);
       const int x = x0 + s * kBar;
-      absl::StrAppend(&svg, absl::StrFormat(
-                                "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
-                                "height=\"%d\" fill=\"%s\"/>",
-                                x, kBottom - h, kBar - 4, h, kSeries[s]));
+      absl::StrAppend(&svg,
+                      absl::StrFormat("<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+                                      "height=\"%d\" fill=\"%s\"/>",
+                                      x, kBottom - h, kBar - 4, h, kSeries[s]));
       absl::StrAppend(&svg, Text(x + (kBar - 4) / 2, kBottom - h - 4, "middle",
                                  absl::StrCat(values[s]), " font-size=\"11\""));
     }
     absl::StrAppend(&svg, Text(x0 + (3 * kBar) / 2, kBottom + 18, "middle",
                                figures[i].label));
   }
-  absl::StrAppend(&svg, absl::StrFormat(
-                            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+  absl::StrAppend(
+      &svg, absl::StrFormat("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                             "stroke=\"#555\"/>",
                             kLeft, kBottom, kWidth - kLeft, kBottom));
   for (int s = 0; s < 3; ++s) {
     const int x = kLeft + s * 170;
-    absl::StrAppend(&svg, absl::StrFormat(
-                              "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
-                              "fill=\"%s\"/>",
-                              x, kHeight - 20, kSeries[s]));
+    absl::StrAppend(
+        &svg,
+        absl::StrFormat("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
+                        "fill=\"%s\"/>",
+                        x, kHeight - 20, kSeries[s]));
     absl::StrAppend(&svg, Text(x + 18, kHeight - 9, "start", kNames[s]));
   }
   absl::StrAppend(&svg, "</svg>");

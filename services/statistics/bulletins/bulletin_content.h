@@ -73,10 +73,10 @@ struct BulletinContent {
   std::vector<NamedCount> channels;        // every channel, table order
   std::vector<NamedCount> top_categories;  // most first, at most 5
   std::vector<NamedCount> top_regions;     // most first, at most 5
-  std::vector<NamedCount> outcomes;        // 化解: 支持 / 解释说明 / 不予支持
-  std::vector<NamedCount> ratings;         // 满意 / 基本满意 / 不满意
-  int64_t red_lights = 0;                  // 红灯 of the period
-  std::vector<NamedCount> supervisions;    // 督办 by level
+  std::vector<NamedCount> outcomes;  // 化解: 支持 / 解释说明 / 不予支持
+  std::vector<NamedCount> ratings;       // 满意 / 基本满意 / 不满意
+  int64_t red_lights = 0;                // 红灯 of the period
+  std::vector<NamedCount> supervisions;  // 督办 by level
   // The subtree's offices with a counted deadline or an evaluation, ranked
   // by 按期办结率 (most first) and by 满意率 (most first): the same offices
   // in two orders (compose.h says how ties are broken).

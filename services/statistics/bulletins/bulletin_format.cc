@@ -22,10 +22,9 @@ std::string OneDecimal(double value) {
 
 std::string Percent(const Ratio& ratio) {
   if (ratio.denominator == 0) return kNoFigure;
-  return absl::StrCat(
-      OneDecimal(100.0 * static_cast<double>(ratio.numerator) /
-                 static_cast<double>(ratio.denominator)),
-      "%");
+  return absl::StrCat(OneDecimal(100.0 * static_cast<double>(ratio.numerator) /
+                                 static_cast<double>(ratio.denominator)),
+                      "%");
 }
 
 std::string Change(int64_t current, int64_t base) {

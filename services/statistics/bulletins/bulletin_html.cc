@@ -1,8 +1,7 @@
 #include "services/statistics/bulletins/bulletin_html.h"
 
-#include <kainjow/mustache.hpp>
-
 #include <cstdint>
+#include <kainjow/mustache.hpp>
 #include <string>
 #include <vector>
 
@@ -44,8 +43,7 @@ mustache::data CountRows(const std::vector<NamedCount>& rows, int64_t total) {
   return list;
 }
 
-mustache::data RateRows(const std::vector<OfficeRates>& offices,
-                        bool on_time) {
+mustache::data RateRows(const std::vector<OfficeRates>& offices, bool on_time) {
   mustache::data list{mustache::data::type::list};
   int rank = 0;
   for (const OfficeRates& office : offices) {
@@ -107,15 +105,15 @@ void CsvCounts(std::string* out, absl::string_view table,
 void CsvRates(std::string* out, absl::string_view table,
               const std::vector<OfficeRates>& offices, bool on_time) {
   CsvLine(out, {std::string(table)});
-  CsvLine(out, {"排名", "单位代码", "单位", on_time ? "按期办结率" : "群众满意率",
-                "分子", "分母"});
+  CsvLine(out, {"排名", "单位代码", "单位",
+                on_time ? "按期办结率" : "群众满意率", "分子", "分母"});
   int rank = 0;
   for (const OfficeRates& office : offices) {
     const Ratio& ratio = on_time ? office.on_time : office.satisfaction;
-    CsvLine(out, {std::to_string(++rank), office.office_code,
-                  office.office_name, Percent(ratio),
-                  std::to_string(ratio.numerator),
-                  std::to_string(ratio.denominator)});
+    CsvLine(out,
+            {std::to_string(++rank), office.office_code, office.office_name,
+             Percent(ratio), std::to_string(ratio.numerator),
+             std::to_string(ratio.denominator)});
   }
   absl::StrAppend(out, "\r\n");
 }
@@ -132,8 +130,8 @@ std::string Summary(const BulletinContent& content) {
     if (figure.label == "网上信访") online = figure.count;
   }
   return absl::StrCat(
-      "本期共登记信访事项", total.current, "件、", persons.current, "人次，环比",
-      Change(total.current, total.previous), "，同比",
+      "本期共登记信访事项", total.current, "件、", persons.current,
+      "人次，环比", Change(total.current, total.previous), "，同比",
       Change(total.current, total.year_before), "；网上信访", online.current,
       "件，占", Percent(content.online_share), "，同比",
       PointChange(content.online_share, content.online_share_year_before),
@@ -172,21 +170,22 @@ absl::StatusOr<std::string> RenderHtml(const BulletinContent& content) {
   data.set("headline", headline);
   data.set("online_share", Percent(content.online_share));
   data.set("online_share_previous", Percent(content.online_share_previous));
-  data.set("online_share_mom", PointChange(content.online_share,
-                                           content.online_share_previous));
+  data.set("online_share_mom",
+           PointChange(content.online_share, content.online_share_previous));
   data.set("online_share_year_before",
            Percent(content.online_share_year_before));
-  data.set("online_share_yoy", PointChange(content.online_share,
-                                           content.online_share_year_before));
-  data.set("comparison_chart",
-           ComparisonChartSvg("本期、上期与去年同期对比", Charted(content.headline)));
+  data.set("online_share_yoy",
+           PointChange(content.online_share, content.online_share_year_before));
+  data.set("comparison_chart", ComparisonChartSvg("本期、上期与去年同期对比",
+                                                  Charted(content.headline)));
   const int64_t cases = content.headline.empty()
                             ? Sum(content.channels)
                             : content.headline.front().count.current;
   data.set("channel_chart", BarChartSvg("信访渠道", content.channels, cases));
   data.set("has_categories", !content.top_categories.empty());
   data.set("top_categories", CountRows(content.top_categories, cases));
-  data.set("category_chart", BarChartSvg("主要问题类别", content.top_categories, cases));
+  data.set("category_chart",
+           BarChartSvg("主要问题类别", content.top_categories, cases));
   data.set("has_regions", !content.top_regions.empty());
   data.set("top_regions", CountRows(content.top_regions, cases));
   data.set("outcomes", CountRows(content.outcomes, Sum(content.outcomes)));
@@ -195,10 +194,13 @@ absl::StatusOr<std::string> RenderHtml(const BulletinContent& content) {
   data.set("supervisions_total", std::to_string(Sum(content.supervisions)));
   std::vector<std::string> levels;
   for (const NamedCount& level : content.supervisions) {
-    if (level.count > 0) levels.push_back(absl::StrCat(level.name, level.count, "件"));
+    if (level.count > 0)
+      levels.push_back(absl::StrCat(level.name, level.count, "件"));
   }
   data.set("supervision_detail",
-           levels.empty() ? "" : absl::StrCat("，其中", absl::StrJoin(levels, "、")));
+           levels.empty()
+               ? ""
+               : absl::StrCat("，其中", absl::StrJoin(levels, "、")));
   data.set("has_on_time", !content.by_on_time.empty());
   data.set("has_satisfaction", !content.by_satisfaction.empty());
   data.set("by_on_time", RateRows(content.by_on_time, true));
@@ -225,12 +227,13 @@ std::string RenderCsv(const BulletinContent& content) {
                    std::to_string(figure.count.year_before),
                    Change(figure.count.current, figure.count.year_before)});
   }
-  CsvLine(&out, {"网上信访占比", Percent(content.online_share),
-                 Percent(content.online_share_previous),
-                 PointChange(content.online_share, content.online_share_previous),
-                 Percent(content.online_share_year_before),
-                 PointChange(content.online_share,
-                             content.online_share_year_before)});
+  CsvLine(
+      &out,
+      {"网上信访占比", Percent(content.online_share),
+       Percent(content.online_share_previous),
+       PointChange(content.online_share, content.online_share_previous),
+       Percent(content.online_share_year_before),
+       PointChange(content.online_share, content.online_share_year_before)});
   absl::StrAppend(&out, "\r\n");
   const int64_t cases = content.headline.empty()
                             ? Sum(content.channels)
@@ -238,7 +241,8 @@ std::string RenderCsv(const BulletinContent& content) {
   CsvCounts(&out, "信访渠道", "渠道", content.channels, cases);
   CsvCounts(&out, "主要问题类别", "类别", content.top_categories, cases);
   CsvCounts(&out, "主要地区", "地区", content.top_regions, cases);
-  CsvCounts(&out, "处理意见", "处理意见", content.outcomes, Sum(content.outcomes));
+  CsvCounts(&out, "处理意见", "处理意见", content.outcomes,
+            Sum(content.outcomes));
   CsvCounts(&out, "群众评价", "评价", content.ratings, Sum(content.ratings));
   CsvLine(&out, {"红灯与督办"});
   CsvLine(&out, {"项目", "件次"});

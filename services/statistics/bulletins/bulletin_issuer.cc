@@ -32,9 +32,9 @@ absl::StatusOr<Issued> BulletinIssuer::Issue(const offices::Office& bureau,
 
   const absl::Time now = clock_->Now();
   if (now < time::StartOf(period->last + 1)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "该期", KindTitle(kind), "的统计期间（", PeriodWords(*period),
-        "）尚未结束，结束后方可印发"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("该期", KindTitle(kind), "的统计期间（",
+                     PeriodWords(*period), "）尚未结束，结束后方可印发"));
   }
   BulletinContent content;
   {

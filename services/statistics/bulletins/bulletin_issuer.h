@@ -75,9 +75,8 @@ class BulletinIssuer {
   //                        or the calendar cannot tell its days
   //   the ContentSource's, the renderer's (UNAVAILABLE, DEADLINE_EXCEEDED)
   //   and the store's errors
-  absl::StatusOr<Issued> Issue(const offices::Office& bureau,
-                               BulletinKind kind, absl::CivilDay day,
-                               bool scheduled);
+  absl::StatusOr<Issued> Issue(const offices::Office& bureau, BulletinKind kind,
+                               absl::CivilDay day, bool scheduled);
 
  private:
   // Const after construction; not owned.

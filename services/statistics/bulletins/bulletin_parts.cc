@@ -18,7 +18,8 @@ using T = config::Setting::Type;
 
 std::vector<std::string> Words(const std::string& text) {
   std::vector<std::string> words;
-  for (absl::string_view word : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+  for (absl::string_view word :
+       absl::StrSplit(text, ',', absl::SkipWhitespace())) {
     words.emplace_back(absl::StripAsciiWhitespace(word));
   }
   return words;
@@ -26,9 +27,12 @@ std::vector<std::string> Words(const std::string& text) {
 
 absl::StatusOr<absl::Weekday> ParseWeekday(const std::string& word) {
   const std::pair<const char*, absl::Weekday> days[] = {
-      {"monday", absl::Weekday::monday},     {"tuesday", absl::Weekday::tuesday},
-      {"wednesday", absl::Weekday::wednesday}, {"thursday", absl::Weekday::thursday},
-      {"friday", absl::Weekday::friday},     {"saturday", absl::Weekday::saturday},
+      {"monday", absl::Weekday::monday},
+      {"tuesday", absl::Weekday::tuesday},
+      {"wednesday", absl::Weekday::wednesday},
+      {"thursday", absl::Weekday::thursday},
+      {"friday", absl::Weekday::friday},
+      {"saturday", absl::Weekday::saturday},
       {"sunday", absl::Weekday::sunday}};
   for (const auto& [name, day] : days) {
     if (absl::AsciiStrToLower(word) == name) return day;
@@ -52,8 +56,7 @@ absl::StatusOr<absl::Duration> ParseTimeOfDay(const std::string& text) {
 
 absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text) {
   absl::CivilDay day;
-  if (!absl::ParseCivilTime(text, &day) ||
-      absl::FormatCivilTime(day) != text) {
+  if (!absl::ParseCivilTime(text, &day) || absl::FormatCivilTime(day) != text) {
     return absl::InvalidArgumentError(
         absl::StrCat("day \"", text, "\": YYYY-MM-DD"));
   }
@@ -78,7 +81,8 @@ std::vector<config::Setting> BulletinSettings() {
        "working day from it)"},
       {"bulletins.monthly_day", T::kInt, "1", false,
        "the day of the month the 月分析 falls due (1-28; the first working "
-       "day from it)", 1, 28},
+       "day from it)",
+       1, 28},
       {"bulletins.weasyprint", T::kString, "weasyprint", false,
        "the WeasyPrint program that renders the PDFs (PATH is searched)"},
       {"bulletins.pdf_timeout", T::kDuration, "120s", false,
@@ -96,28 +100,32 @@ std::vector<config::Setting> BulletinSettings() {
 
 absl::StatusOr<std::unique_ptr<BulletinParts>> BulletinParts::Create(
     const service::Context& context, const statistics::StatisticsQuery* query,
-    const offices::OfficeDirectory* offices, const region::RegionTree* regions) {
+    const offices::OfficeDirectory* offices,
+    const region::RegionTree* regions) {
   const config::Config& cfg = *context.config;
   std::unique_ptr<BulletinParts> parts(new BulletinParts());
   parts->offices_ = offices;
 
-  auto mode = time::ParseUncoveredYears(cfg.GetString("calendar.uncovered_years"));
+  auto mode =
+      time::ParseUncoveredYears(cfg.GetString("calendar.uncovered_years"));
   if (!mode.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "config: calendar.uncovered_years: ", mode.status().message()));
   }
   auto calendar = time::LoadCalendar(
       cfg.GetPath("calendar.dir"), *mode, [](absl::civil_year_t year) {
-        log::Warn("calendar: no State Council notice for this year; bulletin "
-                  "periods count the statutory holidays derived from the law",
-                  {{"year", std::to_string(year)}});
+        log::Warn(
+            "calendar: no State Council notice for this year; bulletin "
+            "periods count the statutory holidays derived from the law",
+            {{"year", std::to_string(year)}});
       });
   if (!calendar.ok()) return calendar.status();
   parts->calendar_ = std::make_unique<time::Calendar>(*std::move(calendar));
   auto weekday = ParseWeekday(cfg.GetString("bulletins.weekly_day"));
   if (!weekday.ok()) return weekday.status();
-  auto rules = PeriodRules::Create(*parts->calendar_, *weekday,
-                                   static_cast<int>(cfg.GetInt("bulletins.monthly_day")));
+  auto rules = PeriodRules::Create(
+      *parts->calendar_, *weekday,
+      static_cast<int>(cfg.GetInt("bulletins.monthly_day")));
   if (!rules.ok()) return rules.status();
   parts->rules_ = std::make_unique<PeriodRules>(*rules);
 
@@ -127,7 +135,8 @@ absl::StatusOr<std::unique_ptr<BulletinParts>> BulletinParts::Create(
   if (!renderer.ok()) return renderer.status();
   parts->renderer_ = *std::move(renderer);
   parts->store_ = std::make_unique<BulletinStore>(context.store);
-  parts->source_ = std::make_unique<QueryContentSource>(query, offices, regions);
+  parts->source_ =
+      std::make_unique<QueryContentSource>(query, offices, regions);
   parts->issuer_ = std::make_unique<BulletinIssuer>(
       parts->store_.get(), parts->rules_.get(), parts->source_.get(),
       parts->renderer_.get(), context.clock);
@@ -145,8 +154,8 @@ absl::StatusOr<std::unique_ptr<BulletinParts>> BulletinParts::Create(
   for (const std::string& word : Words(cfg.GetString("bulletins.kinds"))) {
     auto kind = ParseKind(word);
     if (!kind.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config: bulletins.kinds: ", kind.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("config: bulletins.kinds: ", kind.status().message()));
     }
     schedule.kinds.push_back(*kind);
   }

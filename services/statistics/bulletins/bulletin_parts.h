@@ -48,7 +48,8 @@ class BulletinParts {
   // calendar's errors.
   static absl::StatusOr<std::unique_ptr<BulletinParts>> Create(
       const service::Context& context, const statistics::StatisticsQuery* query,
-      const offices::OfficeDirectory* offices, const region::RegionTree* regions);
+      const offices::OfficeDirectory* offices,
+      const region::RegionTree* regions);
 
   // Starts / stops the schedule's thread (none without bureaus).
   void Start();

@@ -18,8 +18,8 @@ absl::string_view KindWord(BulletinKind kind) {
 }
 
 absl::StatusOr<BulletinKind> ParseKind(absl::string_view word) {
-  for (BulletinKind kind : {BulletinKind::kDaily, BulletinKind::kWeekly,
-                            BulletinKind::kMonthly}) {
+  for (BulletinKind kind :
+       {BulletinKind::kDaily, BulletinKind::kWeekly, BulletinKind::kMonthly}) {
     if (word == KindWord(kind)) return kind;
   }
   return absl::InvalidArgumentError(absl::StrCat(
@@ -45,7 +45,8 @@ std::string PeriodWords(const BulletinPeriod& period) {
       absl::CivilMonth(b + 1) != absl::CivilMonth(b)) {
     return absl::StrCat(a.year(), "年", a.month(), "月");
   }
-  std::string words = absl::StrCat(a.year(), "年", a.month(), "月", a.day(), "日");
+  std::string words =
+      absl::StrCat(a.year(), "年", a.month(), "月", a.day(), "日");
   if (a == b) return words;
   absl::StrAppend(&words, "至");
   if (b.year() != a.year()) absl::StrAppend(&words, b.year(), "年");
@@ -53,13 +54,13 @@ std::string PeriodWords(const BulletinPeriod& period) {
   return words;
 }
 
-absl::StatusOr<PeriodRules> PeriodRules::Create(const time::Calendar& calendar,
-                                                absl::Weekday weekly_issue_weekday,
-                                                int monthly_issue_day) {
+absl::StatusOr<PeriodRules> PeriodRules::Create(
+    const time::Calendar& calendar, absl::Weekday weekly_issue_weekday,
+    int monthly_issue_day) {
   if (monthly_issue_day < 1 || monthly_issue_day > 28) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bulletins.monthly_day ", monthly_issue_day,
-        ": a day of the month from 1 to 28 (every month has it)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bulletins.monthly_day ", monthly_issue_day,
+                     ": a day of the month from 1 to 28 (every month has it)"));
   }
   return PeriodRules(calendar, weekly_issue_weekday, monthly_issue_day);
 }
@@ -73,8 +74,8 @@ absl::StatusOr<absl::CivilDay> PeriodRules::WorkingOnOrAfter(
     if (!working.ok()) return working.status();
     if (*working) return day;
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat("no working day in the year after ", absl::FormatCivilTime(day)));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "no working day in the year after ", absl::FormatCivilTime(day)));
 }
 
 absl::StatusOr<BulletinPeriod> PeriodRules::Covering(BulletinKind kind,
@@ -87,8 +88,9 @@ absl::StatusOr<BulletinPeriod> PeriodRules::Covering(BulletinKind kind,
       absl::CivilDay first = day;
       for (int i = 0;; ++i, --first) {
         if (i == 366) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "no working day in the year before ", absl::FormatCivilTime(day)));
+          return absl::FailedPreconditionError(
+              absl::StrCat("no working day in the year before ",
+                           absl::FormatCivilTime(day)));
         }
         absl::StatusOr<bool> working = calendar_->IsWorkingDay(first);
         if (!working.ok()) return working.status();
@@ -111,7 +113,8 @@ absl::StatusOr<BulletinPeriod> PeriodRules::Covering(BulletinKind kind,
     case BulletinKind::kMonthly: {
       absl::CivilMonth month(day);
       if (day.day() < monthly_issue_day_) month -= 1;
-      period.first = absl::CivilDay(month.year(), month.month(), monthly_issue_day_);
+      period.first =
+          absl::CivilDay(month.year(), month.month(), monthly_issue_day_);
       absl::CivilMonth after = month + 1;
       period.last =
           absl::CivilDay(after.year(), after.month(), monthly_issue_day_) - 1;

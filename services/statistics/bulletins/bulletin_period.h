@@ -29,9 +29,9 @@
 #define CASERELAY_SERVICES_STATISTICS_BULLETINS_BULLETIN_PERIOD_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "common/time/calendar.h"
 

@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <limits>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/match.h"
 
 namespace caserelay::bulletins {
 namespace {
@@ -62,8 +62,8 @@ absl::StatusOr<std::optional<v1::Bulletin>> ParseRecord(
   if (!bytes.has_value()) return std::nullopt;
   v1::Bulletin record;
   if (!record.ParseFromString(*bytes)) {
-    return absl::DataLossError(absl::StrCat("bulletin record ", key,
-                                            " does not parse"));
+    return absl::DataLossError(
+        absl::StrCat("bulletin record ", key, " does not parse"));
   }
   return record;
 }
@@ -134,8 +134,8 @@ absl::StatusOr<int> BulletinStore::NextNumber(absl::string_view bureau_code,
   if (!bytes->has_value()) return 1;
   int last = 0;
   if (!absl::SimpleAtoi(**bytes, &last) || last < 1) {
-    return absl::DataLossError(absl::StrCat("bulletin counter ", key,
-                                            " holds \"", **bytes, "\""));
+    return absl::DataLossError(
+        absl::StrCat("bulletin counter ", key, " holds \"", **bytes, "\""));
   }
   return last + 1;
 }
@@ -170,9 +170,9 @@ absl::Status BulletinStore::Save(const v1::Bulletin& record,
       NextNumber(record.bureau_code(), *kind, record.year());
   if (!next.ok()) return next.status();
   if (record.number() != *next) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "bulletin ", record.id(), ": number ", record.number(),
-        " but the series ", record.year(), " is at ", *next));
+    return absl::FailedPreconditionError(
+        absl::StrCat("bulletin ", record.id(), ": number ", record.number(),
+                     " but the series ", record.year(), " is at ", *next));
   }
   absl::StatusOr<std::optional<std::string>> last_sequence =
       store_->Get(kBulletinsFamily, kSequenceKey);
@@ -180,8 +180,8 @@ absl::Status BulletinStore::Save(const v1::Bulletin& record,
   int64_t sequence = 0;
   if (last_sequence->has_value() &&
       !absl::SimpleAtoi(**last_sequence, &sequence)) {
-    return absl::DataLossError(absl::StrCat("bulletin sequence holds \"",
-                                            **last_sequence, "\""));
+    return absl::DataLossError(
+        absl::StrCat("bulletin sequence holds \"", **last_sequence, "\""));
   }
   ++sequence;
   store::WriteBatch batch(store_);
@@ -191,7 +191,8 @@ absl::Status BulletinStore::Save(const v1::Bulletin& record,
   batch.Put(kBulletinsFamily, DocumentKey(record.id(), "html"), documents.html);
   batch.Put(kBulletinsFamily, DocumentKey(record.id(), "pdf"), documents.pdf);
   batch.Put(kBulletinsFamily, DocumentKey(record.id(), "csv"), documents.csv);
-  batch.Put(kBulletinsFamily, NumberKey(record.bureau_code(), *kind, record.year()),
+  batch.Put(kBulletinsFamily,
+            NumberKey(record.bureau_code(), *kind, record.year()),
             absl::StrCat(record.number()));
   batch.Put(kBulletinsFamily, ListKey(record, sequence), "");
   if (schedule_cursor) {
@@ -215,10 +216,9 @@ absl::StatusOr<BulletinPage> BulletinStore::List(
   bool past_token = page_token.empty();
   std::string last_key;
   absl::Status scanned = store_->ScanPrefix(
-      kBulletinsFamily, prefix,
-      [&](std::string_view key, std::string_view) {
-        const absl::string_view id =
-            absl::string_view(key.data(), key.size()).substr(prefix.size() + 21);
+      kBulletinsFamily, prefix, [&](std::string_view key, std::string_view) {
+        const absl::string_view id = absl::string_view(key.data(), key.size())
+                                         .substr(prefix.size() + 21);
         absl::StatusOr<std::optional<v1::Bulletin>> record = Find(id);
         if (!record.ok() || !record->has_value()) {
           failed = record.ok() ? absl::DataLossError(absl::StrCat(
@@ -256,8 +256,8 @@ absl::StatusOr<std::optional<absl::CivilDay>> BulletinStore::ScheduleCursor(
   if (!bytes->has_value()) return std::nullopt;
   absl::CivilDay day;
   if (!absl::ParseCivilTime(**bytes, &day)) {
-    return absl::DataLossError(
-        absl::StrCat("bulletin schedule cursor ", key, " holds \"", **bytes, "\""));
+    return absl::DataLossError(absl::StrCat("bulletin schedule cursor ", key,
+                                            " holds \"", **bytes, "\""));
   }
   return day;
 }

@@ -99,9 +99,9 @@ class BulletinStore {
   absl::Status Save(const caserelay::v1::Bulletin& record,
                     const Documents& documents, bool schedule_cursor);
 
-  // The bulletins of `bureau_code`, the last issued first, with `kind` (nullopt:
-  // every kind) and `year` (0: every year), `page_size` at a time after
-  // `page_token` (empty: from the newest). INVALID_ARGUMENT for a token
+  // The bulletins of `bureau_code`, the last issued first, with `kind`
+  // (nullopt: every kind) and `year` (0: every year), `page_size` at a time
+  // after `page_token` (empty: from the newest). INVALID_ARGUMENT for a token
   // this did not give; UNAVAILABLE, DATA_LOSS.
   absl::StatusOr<BulletinPage> List(absl::string_view bureau_code,
                                     std::optional<BulletinKind> kind, int year,

@@ -14,7 +14,8 @@ namespace {
 namespace v1 = caserelay::v1;
 using Counts = google::protobuf::RepeatedPtrField<v1::KeyedCount>;
 
-Compared Of(const v1::VolumeRow& row, int64_t (*figure)(const v1::VolumeFigures&)) {
+Compared Of(const v1::VolumeRow& row,
+            int64_t (*figure)(const v1::VolumeFigures&)) {
   return {figure(row.current()), figure(row.previous()),
           figure(row.year_before())};
 }
@@ -88,26 +89,32 @@ absl::StatusOr<BulletinContent> QueryContentSource::Figures(
   const v1::VolumeFigures& now = total.current();
   BulletinContent content;
   content.headline = {
-      {"信访总量", Of(total, [](const v1::VolumeFigures& f) { return f.cases(); })},
-      {"人次", Of(total, [](const v1::VolumeFigures& f) { return f.persons(); })},
+      {"信访总量",
+       Of(total, [](const v1::VolumeFigures& f) { return f.cases(); })},
+      {"人次",
+       Of(total, [](const v1::VolumeFigures& f) { return f.persons(); })},
       {"网上信访", Of(total,
                       [](const v1::VolumeFigures& f) {
                         return statistics::CountOf(
-                            f.by_channel(),
-                            names::NameOf(names::ChannelNames(), v1::CHANNEL_ONLINE));
+                            f.by_channel(), names::NameOf(names::ChannelNames(),
+                                                          v1::CHANNEL_ONLINE));
                       })},
       {"重复信访",
        Of(total, [](const v1::VolumeFigures& f) { return f.repeat_cases(); })},
-      {"越级", Of(total,
-                  [](const v1::VolumeFigures& f) { return f.level_skipping(); })},
-      {"受理", Of(total, [](const v1::VolumeFigures& f) { return f.accepted(); })},
+      {"越级",
+       Of(total,
+          [](const v1::VolumeFigures& f) { return f.level_skipping(); })},
+      {"受理",
+       Of(total, [](const v1::VolumeFigures& f) { return f.accepted(); })},
       {"不予受理",
        Of(total, [](const v1::VolumeFigures& f) { return f.not_accepted(); })},
-      {"办结", Of(total, [](const v1::VolumeFigures& f) { return f.replied(); })},
+      {"办结",
+       Of(total, [](const v1::VolumeFigures& f) { return f.replied(); })},
   };
   content.online_share = RatioOf(now.online_share());
   content.online_share_previous = RatioOf(total.previous().online_share());
-  content.online_share_year_before = RatioOf(total.year_before().online_share());
+  content.online_share_year_before =
+      RatioOf(total.year_before().online_share());
   content.channels = ByTable(names::ChannelNames(), now.by_channel());
   for (const v1::KeyedCount& category : now.by_category()) {
     if (static_cast<int>(content.top_categories.size()) == kTopRows) break;

@@ -55,16 +55,19 @@ absl::StatusOr<Outcome> Run(const std::vector<std::string>& argv,
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attr, 0);
   std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  int spawned = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  int spawned =
+      posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(pipe_fds[1]);
   if (spawned != 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot start the PDF renderer ", argv[0], ": ", std::strerror(spawned)));
+    return absl::UnavailableError(absl::StrCat("cannot start the PDF renderer ",
+                                               argv[0], ": ",
+                                               std::strerror(spawned)));
   }
   Outcome outcome;
   const absl::Time deadline = absl::Now() + timeout;
@@ -151,9 +154,9 @@ absl::StatusOr<std::string> WeasyPrintRenderer::Render(
       !written.ok()) {
     return written;
   }
-  absl::StatusOr<Outcome> run = Run(
-      {options_.program, "--quiet", "--encoding", "utf-8", in, out},
-      options_.timeout);
+  absl::StatusOr<Outcome> run =
+      Run({options_.program, "--quiet", "--encoding", "utf-8", in, out},
+          options_.timeout);
   if (!run.ok()) return run.status();
   if (run->timed_out) {
     return absl::DeadlineExceededError(absl::StrCat(
@@ -161,12 +164,12 @@ absl::StatusOr<std::string> WeasyPrintRenderer::Render(
         absl::FormatDuration(options_.timeout), " and was killed"));
   }
   if (!WIFEXITED(run->wait_status) || WEXITSTATUS(run->wait_status) != 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "PDF renderer ", options_.program, " failed (",
-        WIFEXITED(run->wait_status)
-            ? absl::StrCat("exit ", WEXITSTATUS(run->wait_status))
-            : absl::StrCat("signal ", WTERMSIG(run->wait_status)),
-        "): ", run->output));
+    return absl::UnavailableError(
+        absl::StrCat("PDF renderer ", options_.program, " failed (",
+                     WIFEXITED(run->wait_status)
+                         ? absl::StrCat("exit ", WEXITSTATUS(run->wait_status))
+                         : absl::StrCat("signal ", WTERMSIG(run->wait_status)),
+                     "): ", run->output));
   }
   absl::StatusOr<std::string> pdf = file::ReadFile(out);
   if (!pdf.ok() || pdf->rfind("%PDF-", 0) != 0) {

@@ -29,7 +29,8 @@ absl::StatusOr<absl::Time> BulletinSchedule::RunSeries(
     if (!first.ok()) return first.status();
     last = rules_->Covering(kind, first->first - 1);
     if (!last.ok()) return last.status();
-    absl::Status set = store_->SetScheduleCursor(bureau.code, kind, last->first);
+    absl::Status set =
+        store_->SetScheduleCursor(bureau.code, kind, last->first);
     if (!set.ok()) return set;
   }
   if (!last.ok()) return last.status();
@@ -43,13 +44,15 @@ absl::StatusOr<absl::Time> BulletinSchedule::RunSeries(
     if (!made.ok()) return made.status();
     if (made->already_issued) {
       // Issued on request before the schedule came to it.
-      absl::Status set = store_->SetScheduleCursor(bureau.code, kind, next->first);
+      absl::Status set =
+          store_->SetScheduleCursor(bureau.code, kind, next->first);
       if (!set.ok()) return set;
     } else {
       ++*issued;
-      log::Info("bulletin issued", {{"id", made->bulletin.id()},
-                                    {"number", absl::StrCat(made->bulletin.year(), "/",
-                                                            made->bulletin.number())}});
+      log::Info("bulletin issued",
+                {{"id", made->bulletin.id()},
+                 {"number", absl::StrCat(made->bulletin.year(), "/",
+                                         made->bulletin.number())}});
     }
     last = next;
   }
@@ -62,10 +65,10 @@ SchedulePass BulletinSchedule::RunDue() {
       absl::StatusOr<absl::Time> due = RunSeries(bureau, kind, &pass.issued);
       if (!due.ok()) {
         if (pass.status.ok()) {
-          pass.status = absl::Status(
-              due.status().code(),
-              absl::StrCat(bureau.code, " ", KindWord(kind), ": ",
-                           due.status().message()));
+          pass.status =
+              absl::Status(due.status().code(),
+                           absl::StrCat(bureau.code, " ", KindWord(kind), ": ",
+                                        due.status().message()));
         }
         continue;
       }
@@ -80,11 +83,13 @@ void BulletinSchedule::Start() {
     while (!stopping()) {
       SchedulePass pass = RunDue();
       if (!pass.status.ok()) {
-        log::Warn("bulletin schedule: a bulletin could not be issued; retrying",
-                  {{"error", std::string(pass.status.message())},
-                   {"retry_after", absl::FormatDuration(settings_.retry_after)}});
+        log::Warn(
+            "bulletin schedule: a bulletin could not be issued; retrying",
+            {{"error", std::string(pass.status.message())},
+             {"retry_after", absl::FormatDuration(settings_.retry_after)}});
         // Real time, in slices so that Stop() is quick.
-        for (absl::Duration waited; waited < settings_.retry_after && !stopping();
+        for (absl::Duration waited;
+             waited < settings_.retry_after && !stopping();
              waited += absl::Seconds(1)) {
           clock_->WaitUntil(absl::InfiniteFuture(), absl::Seconds(1));
         }

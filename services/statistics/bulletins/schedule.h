@@ -47,9 +47,8 @@ struct ScheduleSettings {
   std::vector<offices::Office> bureaus;
   // The kinds issued on schedule (bulletins.kinds); the others only on
   // request.
-  std::vector<BulletinKind> kinds = {BulletinKind::kDaily,
-                                     BulletinKind::kWeekly,
-                                     BulletinKind::kMonthly};
+  std::vector<BulletinKind> kinds = {
+      BulletinKind::kDaily, BulletinKind::kWeekly, BulletinKind::kMonthly};
   // The time of day (China time) bulletins are due (bulletins.issue_time).
   absl::Duration issue_time = absl::Hours(8);
   // After a failed pass, how long (real time) before the next

@@ -36,8 +36,8 @@ TEST(BulletinCommandsTest, IssueListAndGetParse) {
   EXPECT_EQ(weekly->get.format(), v1::BULLETIN_FORMAT_PDF);
   EXPECT_EQ(weekly->out, "w.pdf");
 
-  auto daily = Parse({"daily", "--office", "140100:bureau", "--date",
-                      "2026-10-03"});
+  auto daily =
+      Parse({"daily", "--office", "140100:bureau", "--date", "2026-10-03"});
   ASSERT_TRUE(daily.ok()) << daily.status();
   EXPECT_EQ(daily->issue.kind(), v1::BULLETIN_KIND_DAILY);
   EXPECT_EQ(daily->get.format(), v1::BULLETIN_FORMAT_HTML);  // the default
@@ -50,7 +50,8 @@ TEST(BulletinCommandsTest, IssueListAndGetParse) {
   EXPECT_EQ(list->list.year(), 2027);
   EXPECT_EQ(list->list.page_size(), 20);
 
-  auto get = Parse({"get", "140000:bureau/weekly/2026-03-09", "--format", "csv"});
+  auto get =
+      Parse({"get", "140000:bureau/weekly/2026-03-09", "--format", "csv"});
   ASSERT_TRUE(get.ok()) << get.status();
   EXPECT_EQ(get->verb, BulletinCommand::Verb::kGet);
   EXPECT_EQ(get->get.id(), "140000:bureau/weekly/2026-03-09");
@@ -68,7 +69,8 @@ TEST(BulletinCommandsTest, BadUsageNamesTheWordOrFlag) {
       {{"weekly", "--date", "2026-03-11"}, "--office"},
       {{"weekly", "--office", "140000", "--date", "2026-03-11"}, "--office"},
       {{"weekly", "--office", "140000:bureau"}, "--date"},
-      {{"weekly", "--office", "140000:bureau", "--date", "2026-3-11"}, "--date"},
+      {{"weekly", "--office", "140000:bureau", "--date", "2026-3-11"},
+       "--date"},
       {{"weekly", "--office", "140000:bureau", "--date", "2026-03-11",
         "--format", "docx"},
        "--format"},

@@ -50,9 +50,9 @@ class BulletinIssuerTest : public IssueFixture {
 TEST_F(BulletinIssuerTest, IssuedOnceThenTheSameBytesAlsoAfterARestart) {
   const offices::Office taiyuan = Office("140100:bureau");
   // Monday 2026-09-28 10:00: the week 09-21..09-27 is over.
-  absl::StatusOr<Issued> first =
-      issuer_->Issue(taiyuan, BulletinKind::kWeekly, absl::CivilDay(2026, 9, 23),
-                     /*scheduled=*/false);
+  absl::StatusOr<Issued> first = issuer_->Issue(taiyuan, BulletinKind::kWeekly,
+                                                absl::CivilDay(2026, 9, 23),
+                                                /*scheduled=*/false);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_FALSE(first->already_issued);
   EXPECT_EQ(first->bulletin.id(), "140100:bureau/weekly/2026-09-21");
@@ -70,9 +70,9 @@ TEST_F(BulletinIssuerTest, IssuedOnceThenTheSameBytesAlsoAfterARestart) {
   ASSERT_NO_FATAL_FAILURE(Reopen());
   MakeIssuer();
   figures_.set_fail(true);  // not even asked
-  absl::StatusOr<Issued> again =
-      issuer_->Issue(taiyuan, BulletinKind::kWeekly, absl::CivilDay(2026, 9, 27),
-                     /*scheduled=*/false);
+  absl::StatusOr<Issued> again = issuer_->Issue(taiyuan, BulletinKind::kWeekly,
+                                                absl::CivilDay(2026, 9, 27),
+                                                /*scheduled=*/false);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->already_issued);
   EXPECT_EQ(again->bulletin.SerializeAsString(),
@@ -92,9 +92,9 @@ TEST_F(BulletinIssuerTest, IssuedOnceThenTheSameBytesAlsoAfterARestart) {
 
 TEST_F(BulletinIssuerTest, RefusesAPeriodNotOverAndAnOfficeNotABureau) {
   // 2026-09-28 10:00: this week runs to 10-04.
-  absl::StatusOr<Issued> early = issuer_->Issue(
-      Office("140100:bureau"), BulletinKind::kWeekly,
-      absl::CivilDay(2026, 9, 28), false);
+  absl::StatusOr<Issued> early =
+      issuer_->Issue(Office("140100:bureau"), BulletinKind::kWeekly,
+                     absl::CivilDay(2026, 9, 28), false);
   EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(early.status().message(), HasSubstr("尚未结束"));
   // Today's daily period (09-28) is not over either.

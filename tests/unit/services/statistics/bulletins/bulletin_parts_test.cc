@@ -22,8 +22,8 @@ using ::testing::HasSubstr;
 class BulletinPartsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto t = svctest::TestContext::Create(statistics::ColumnFamilies(),
-                                          svctest::ChinaTime(2026, 3, 16, 9, 0));
+    auto t = svctest::TestContext::Create(
+        statistics::ColumnFamilies(), svctest::ChinaTime(2026, 3, 16, 9, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
     stats_ = std::make_unique<statistics::StatisticsServiceImpl>(
@@ -34,7 +34,8 @@ class BulletinPartsTest : public ::testing::Test {
   // The parts with `env` over the defaults (calendar.dir: the source's).
   absl::StatusOr<std::unique_ptr<BulletinParts>> Parts(
       std::map<std::string, std::string> env) {
-    env.emplace("CASERELAY_CALENDAR_DIR", CASERELAY_SOURCE_DIR "/data/holidays");
+    env.emplace("CASERELAY_CALENDAR_DIR",
+                CASERELAY_SOURCE_DIR "/data/holidays");
     auto cfg = config::Config::Load("", BulletinSettings(), env);
     if (!cfg.ok()) return cfg.status();
     config_ = std::make_unique<config::Config>(*std::move(cfg));
@@ -66,9 +67,9 @@ TEST_F(BulletinPartsTest, BadSettingsAreRefusedNamingTheSetting) {
         << setting;
     EXPECT_THAT(parts.status().message(), HasSubstr(setting));
   }
-  EXPECT_TRUE(Parts({{"CASERELAY_BULLETINS_BUREAUS",
-                      "140000:bureau, 140100:bureau"}})
-                  .ok());
+  EXPECT_TRUE(
+      Parts({{"CASERELAY_BULLETINS_BUREAUS", "140000:bureau, 140100:bureau"}})
+          .ok());
 }
 
 TEST_F(BulletinPartsTest, IssueListAndGetAnswerAsTheProtoSays) {

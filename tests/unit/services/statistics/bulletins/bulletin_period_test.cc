@@ -19,9 +19,9 @@ using absl::CivilDay;
 
 const time::Calendar& TheCalendar() {
   static const time::Calendar* calendar = [] {
-    absl::StatusOr<time::Calendar> loaded = time::LoadCalendar(
-        CASERELAY_SOURCE_DIR "/data/holidays",
-        time::UncoveredYears::kDeriveFromLaw);
+    absl::StatusOr<time::Calendar> loaded =
+        time::LoadCalendar(CASERELAY_SOURCE_DIR "/data/holidays",
+                           time::UncoveredYears::kDeriveFromLaw);
     EXPECT_TRUE(loaded.ok()) << loaded.status();
     return new time::Calendar(*std::move(loaded));
   }();
@@ -77,9 +77,9 @@ TEST(BulletinPeriodTest, CoversTheDaysTheRuleSays) {
       {"items 2, 3: two weeks of 春节 2026 both issued on 02-24 (second)",
        BulletinKind::kWeekly, CivilDay(2026, 2, 22), CivilDay(2026, 2, 16),
        CivilDay(2026, 2, 22), CivilDay(2026, 2, 24)},
-      {"items 2, 3: 初三 2027 (02-08, law) is a Monday",
-       BulletinKind::kWeekly, CivilDay(2027, 2, 7), CivilDay(2027, 2, 1),
-       CivilDay(2027, 2, 7), CivilDay(2027, 2, 9)},
+      {"items 2, 3: 初三 2027 (02-08, law) is a Monday", BulletinKind::kWeekly,
+       CivilDay(2027, 2, 7), CivilDay(2027, 2, 1), CivilDay(2027, 2, 7),
+       CivilDay(2027, 2, 9)},
       {"item 2: 月分析 on the 1st for the calendar month",
        BulletinKind::kMonthly, CivilDay(2026, 5, 20), CivilDay(2026, 5, 1),
        CivilDay(2026, 5, 31), CivilDay(2026, 6, 1)},

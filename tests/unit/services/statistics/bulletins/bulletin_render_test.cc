@@ -43,7 +43,8 @@ TEST(BulletinFormatTest, NumbersAsTheBulletinWritesThem) {
 TEST(BulletinHtmlTest, HoldsTheFiguresTitleAndChartsWithoutScript) {
   absl::StatusOr<std::string> html = RenderHtml(SampleWeekly());
   ASSERT_TRUE(html.ok()) << html.status();
-  EXPECT_THAT(*html, HasSubstr("<title>山西省信访局 周通报 2026年第11期</title>"));
+  EXPECT_THAT(*html,
+              HasSubstr("<title>山西省信访局 周通报 2026年第11期</title>"));
   EXPECT_THAT(*html, HasSubstr("统计期间：2026年3月9日至3月15日（共7天）"));
   EXPECT_THAT(*html, HasSubstr("2026年3月16日"));
   EXPECT_THAT(*html,
@@ -54,9 +55,11 @@ TEST(BulletinHtmlTest, HoldsTheFiguresTitleAndChartsWithoutScript) {
                                "class=\"n\">1180</td><td class=\"n\">+9.1%</td>"
                                "<td class=\"n\">1342</td><td class=\"n\">-4.1%"
                                "</td>"));
-  EXPECT_THAT(*html, HasSubstr("<td>太原市人力资源和社会保障局</td><td "
-                               "class=\"n\">97.8%</td><td class=\"n\">88/90</td>"));
-  EXPECT_THAT(*html, HasSubstr("红灯23件；发出督办9件，其中督办函7件、挂牌督办2件。"));
+  EXPECT_THAT(*html,
+              HasSubstr("<td>太原市人力资源和社会保障局</td><td "
+                        "class=\"n\">97.8%</td><td class=\"n\">88/90</td>"));
+  EXPECT_THAT(*html,
+              HasSubstr("红灯23件；发出督办9件，其中督办函7件、挂牌督办2件。"));
   // Three charts (comparison, channels, categories), as SVG in the page.
   size_t charts = 0;
   for (size_t at = html->find("<svg"); at != std::string::npos;

@@ -186,9 +186,9 @@ TEST_F(BulletinStoreTest, ListsNewestFirstByKindAndYearInPages) {
   // Dailies for 2026-12-28..31 and 2027-01-04..05, each issued the day
   // after (so the one of 12-31 is 2027年第1期), and December's monthly,
   // issued last (2027-01-10).
-  for (CivilDay day : {CivilDay(2026, 12, 28), CivilDay(2026, 12, 29),
-                       CivilDay(2026, 12, 30), CivilDay(2026, 12, 31),
-                       CivilDay(2027, 1, 4), CivilDay(2027, 1, 5)}) {
+  for (CivilDay day :
+       {CivilDay(2026, 12, 28), CivilDay(2026, 12, 29), CivilDay(2026, 12, 30),
+        CivilDay(2026, 12, 31), CivilDay(2027, 1, 4), CivilDay(2027, 1, 5)}) {
     v1::Bulletin record = Record(kTaiyuan, BulletinKind::kDaily, day, 1);
     ASSERT_TRUE(bulletins_->Save(record, Docs(record.id()), true).ok());
   }
@@ -229,11 +229,11 @@ TEST_F(BulletinStoreTest, ListsNewestFirstByKindAndYearInPages) {
   EXPECT_EQ(year2027->bulletins[2].number(), 1);  // 2027年第1期
   EXPECT_EQ(year2027->bulletins[0].number(), 3);
 
-  EXPECT_EQ(bulletins_->List(kShanxi, std::nullopt, 0, 50,
-                             first->next_page_token)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      bulletins_->List(kShanxi, std::nullopt, 0, 50, first->next_page_token)
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -52,8 +52,8 @@ class IssueFixture : public ::testing::Test {
                                        time::UncoveredYears::kDeriveFromLaw);
     ASSERT_TRUE(calendar.ok()) << calendar.status();
     calendar_ = new time::Calendar(*std::move(calendar));
-    auto regions =
-        region::RegionTree::Load(CASERELAY_SOURCE_DIR "/data/regions/regions.tsv");
+    auto regions = region::RegionTree::Load(CASERELAY_SOURCE_DIR
+                                            "/data/regions/regions.tsv");
     ASSERT_TRUE(regions.ok()) << regions.status();
     regions_ = regions->release();
     auto offices = offices::OfficeDirectory::Load(

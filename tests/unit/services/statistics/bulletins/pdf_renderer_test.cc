@@ -86,10 +86,10 @@ TEST_F(PdfRendererTest, RendersTheWeeklyWithCjkTextPagesAndFigures) {
   EXPECT_THAT(fonts, HasSubstr("Noto-Sans-CJK-SC"));
 
   // The first page as PNG: the sample kept under docs/ (README there).
-  const std::string png = std::string(CASERELAY_BINARY_DIR) +
-                          "/bulletin-sample-weekly";
-  std::string out =
-      Shell("pdftoppm -png -r 110 -f 1 -l 1 -singlefile " + path + " " + png, &ok);
+  const std::string png =
+      std::string(CASERELAY_BINARY_DIR) + "/bulletin-sample-weekly";
+  std::string out = Shell(
+      "pdftoppm -png -r 110 -f 1 -l 1 -singlefile " + path + " " + png, &ok);
   ASSERT_TRUE(ok) << out;
   struct stat st;
   ASSERT_EQ(stat((png + ".png").c_str(), &st), 0);
@@ -98,7 +98,8 @@ TEST_F(PdfRendererTest, RendersTheWeeklyWithCjkTextPagesAndFigures) {
 
 TEST_F(PdfRendererTest, ARendererPastItsDeadlineIsKilled) {
   const std::string slow = dir_ + "/slow-renderer";
-  ASSERT_TRUE(file::WriteFileAtomically(slow, "#!/bin/sh\nexec sleep 30\n").ok());
+  ASSERT_TRUE(
+      file::WriteFileAtomically(slow, "#!/bin/sh\nexec sleep 30\n").ok());
   ASSERT_EQ(chmod(slow.c_str(), 0755), 0);
   absl::StatusOr<std::unique_ptr<WeasyPrintRenderer>> renderer =
       WeasyPrintRenderer::Create({slow, absl::Milliseconds(300), dir_});
@@ -135,8 +136,9 @@ TEST_F(PdfRendererTest, AFailingOrMissingRendererIsUnavailable) {
   ASSERT_TRUE(renderer.ok());
   EXPECT_EQ((*renderer)->Render("<html></html>").status().code(),
             absl::StatusCode::kUnavailable);
-  EXPECT_EQ(WeasyPrintRenderer::Create({"", absl::Seconds(1), ""}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      WeasyPrintRenderer::Create({"", absl::Seconds(1), ""}).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

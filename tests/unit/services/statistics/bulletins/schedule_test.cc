@@ -59,11 +59,13 @@ class ScheduleTest : public IssueFixture {
     Make(std::move(kinds));
   }
   // "<first day> #<number>" of `bureau`'s bulletins of `kind`, oldest first.
-  std::vector<std::string> Issued(const std::string& bureau, BulletinKind kind) {
+  std::vector<std::string> Issued(const std::string& bureau,
+                                  BulletinKind kind) {
     auto page = bulletins_->List(bureau, kind, 0, 500, "");
     EXPECT_TRUE(page.ok()) << page.status();
     std::vector<std::string> out;
-    for (auto it = page->bulletins.rbegin(); it != page->bulletins.rend(); ++it) {
+    for (auto it = page->bulletins.rbegin(); it != page->bulletins.rend();
+         ++it) {
       out.push_back(absl::StrCat(it->first_day(), " #", it->number()));
     }
     return out;
