@@ -25,10 +25,10 @@ namespace caserelay::rpc {
 
 // "service:<name>" names a service's identity.
 inline constexpr char kServicePrefix[] = "service:";
-// The services that have an identity: the four back-end services and the
-// web gateway (the only one that may speak for a user, auth.h).
+// The services that have an identity: the back-end services and the web
+// gateway (the only one that may speak for a user, auth.h).
 inline constexpr const char* kServiceNames[] = {
-    "intake", "routing", "supervision", "notification", "web"};
+    "intake", "routing", "supervision", "notification", "web", "statistics"};
 inline constexpr char kWebService[] = "web";
 
 // True for "<digits>:<unit>" where unit is one or more of [a-z0-9_-]

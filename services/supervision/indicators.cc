@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/time/timestamp.h"
+#include "domain/indicators/definitions.h"
 #include "domain/offices/office_code.h"
 
 namespace caserelay::supervision {
@@ -14,74 +15,10 @@ namespace {
 
 using caserelay::v1::Deadline;
 using caserelay::v1::Indicators;
-using caserelay::v1::Rate;
-
-// The region level an OfficeLevel names; nullopt for UNSPECIFIED.
-std::optional<region::Level> RegionLevel(caserelay::v1::OfficeLevel level) {
-  switch (level) {
-    case caserelay::v1::OFFICE_LEVEL_PROVINCE:
-      return region::Level::kProvince;
-    case caserelay::v1::OFFICE_LEVEL_CITY:
-      return region::Level::kCity;
-    case caserelay::v1::OFFICE_LEVEL_COUNTY:
-      return region::Level::kCounty;
-    case caserelay::v1::OFFICE_LEVEL_TOWNSHIP:
-      return region::Level::kTownship;
-    default:
-      return std::nullopt;
-  }
-}
-
-// Counts one item: `hit` says whether it is in the numerator.
-void Tally(Rate* rate, bool hit) {
-  rate->set_denominator(rate->denominator() + 1);
-  if (hit) rate->set_numerator(rate->numerator() + 1);
-}
-
-void SetValue(Rate* rate) {
-  if (rate->denominator() > 0) {
-    rate->set_value(static_cast<double>(rate->numerator()) /
-                    static_cast<double>(rate->denominator()));
-  } else {
-    rate->clear_value();
-  }
-}
-
-// Sets every Rate.value of `indicators`.
-void SetValues(Indicators* indicators) {
-  SetValue(indicators->mutable_timely_acceptance_bureau());
-  SetValue(indicators->mutable_timely_acceptance_handling());
-  SetValue(indicators->mutable_on_time_completion());
-  SetValue(indicators->mutable_evaluation());
-  SetValue(indicators->mutable_satisfaction());
-  SetValue(indicators->mutable_repeat());
-  SetValue(indicators->mutable_level_skipping());
-  SetValue(indicators->mutable_first_pass_resolution());
-}
-
-// The rate a deadline of `kind` counts in; nullptr for kinds no rate
-// counts (they still count in the backlog).
-Rate* RateOf(caserelay::v1::DeadlineKind kind, Indicators* indicators) {
-  switch (kind) {
-    case caserelay::v1::DEADLINE_KIND_TRANSFER:
-      return indicators->mutable_timely_acceptance_bureau();
-    case caserelay::v1::DEADLINE_KIND_ACCEPTANCE:
-      return indicators->mutable_timely_acceptance_handling();
-    case caserelay::v1::DEADLINE_KIND_HANDLING:
-    case caserelay::v1::DEADLINE_KIND_SIMPLIFIED:
-      return indicators->mutable_on_time_completion();
-    default:
-      return nullptr;
-  }
-}
-
-// True for the kinds RateOf has a rate for.
-bool IsRated(caserelay::v1::DeadlineKind kind) {
-  return kind == caserelay::v1::DEADLINE_KIND_TRANSFER ||
-         kind == caserelay::v1::DEADLINE_KIND_ACCEPTANCE ||
-         kind == caserelay::v1::DEADLINE_KIND_HANDLING ||
-         kind == caserelay::v1::DEADLINE_KIND_SIMPLIFIED;
-}
+using indicators::IsRated;
+using indicators::RateOf;
+using indicators::SetValues;
+using indicators::Tally;
 
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone());
@@ -161,7 +98,8 @@ const IndicatorCalculator::OfficeInfo& IndicatorCalculator::Office(
     if (!scope_.office_code().empty()) {
       info.in_scope = office_code == scope_.office_code();
     } else {
-      std::optional<region::Level> level = RegionLevel(scope_.level());
+      std::optional<region::Level> level =
+          indicators::RegionLevel(scope_.level());
       info.in_scope = (scope_.region_code().empty() ||
                        tree_->IsWithin(region->code, scope_.region_code())) &&
                       (!level.has_value() || region->level == *level);
@@ -203,7 +141,7 @@ void IndicatorCalculator::AddDeadline(const Deadline& d) {
   if (!IsRated(d.kind())) return;
   const OfficeInfo& info = Office(d.office_code());
   if (!info.in_scope) return;
-  const bool in_time = d.state() == caserelay::v1::DEADLINE_STATE_DONE;
+  const bool in_time = indicators::InTime(d);
   Count(d.office_code(), info,
         [&](Indicators* i) { Tally(RateOf(d.kind(), i), in_time); });
 }
@@ -213,12 +151,9 @@ void IndicatorCalculator::AddFacts(
   if (f.has_replied_at() && InPeriod(f.replied_at(), from_, to_)) {
     const OfficeInfo& info = Office(f.handling_office_code());
     if (info.in_scope) {
-      const bool evaluated =
-          f.satisfaction() != caserelay::v1::SATISFACTION_UNSPECIFIED;
-      const bool satisfied =
-          f.satisfaction() == caserelay::v1::SATISFACTION_SATISFIED ||
-          f.satisfaction() == caserelay::v1::SATISFACTION_BASICALLY;
-      const bool first_pass = !f.review_requested() && f.repeats_linked() == 0;
+      const bool evaluated = indicators::IsEvaluated(f.satisfaction());
+      const bool satisfied = indicators::IsSatisfied(f.satisfaction());
+      const bool first_pass = indicators::IsFirstPass(f);
       Count(f.handling_office_code(), info, [&](Indicators* i) {
         Tally(i->mutable_evaluation(), evaluated);
         if (evaluated) Tally(i->mutable_satisfaction(), satisfied);
@@ -229,11 +164,8 @@ void IndicatorCalculator::AddFacts(
   if (f.has_received_at() && InPeriod(f.received_at(), from_, to_)) {
     const OfficeInfo& info = Office(f.registering_office_code());
     if (info.in_scope) {
-      const bool repeat =
-          f.disposition() == caserelay::v1::DISPOSITION_LINKED_REPEAT ||
-          f.disposition() == caserelay::v1::DISPOSITION_REFUSED_TERMINATED;
-      const bool skipping =
-          f.disposition() == caserelay::v1::DISPOSITION_REDIRECT;
+      const bool repeat = indicators::IsRepeat(f.disposition());
+      const bool skipping = indicators::IsLevelSkipping(f.disposition());
       Count(f.registering_office_code(), info, [&](Indicators* i) {
         Tally(i->mutable_repeat(), repeat);
         Tally(i->mutable_level_skipping(), skipping);

@@ -12,6 +12,7 @@
 #include "common/store/store.h"
 #include "common/time/timestamp.h"
 #include "domain/access/case_parties.h"
+#include "domain/indicators/definitions.h"
 #include "services/supervision/case_facts.h"
 #include "services/supervision/deadline_mirror.h"
 #include "services/supervision/escalation.h"
@@ -138,8 +139,7 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   const absl::Time event_time = time::FromProto(event.occurred_at());
   std::vector<std::string> overdue;
   for (const Deadline& d : record->deadlines()) {
-    if (d.state() == caserelay::v1::DEADLINE_STATE_ARMED &&
-        time::FromProto(d.due_at()) <= event_time) {
+    if (indicators::FallsDueBy(d, event_time)) {
       overdue.push_back(d.deadline_id());
     }
   }

@@ -165,7 +165,7 @@ TEST_F(MakeCertsTest, KeepsKeysOwnerOnlyAndOfficeKeysOutOfTheSecretsDir) {
   for (const std::string& key :
        {secrets() + "/intake.key", secrets() + "/routing.key",
         secrets() + "/supervision.key", secrets() + "/notification.key",
-        secrets() + "/web.key", ca() + "/ca.key",
+        secrets() + "/web.key", secrets() + "/statistics.key", ca() + "/ca.key",
         offices() + "/140431-bureau.key"}) {
     ShellResult mode = RunShell(absl::StrCat("stat -c %a ", ShellQuote(key)));
     EXPECT_EQ(mode.output, "600\n") << key;
@@ -173,8 +173,9 @@ TEST_F(MakeCertsTest, KeepsKeysOwnerOnlyAndOfficeKeysOutOfTheSecretsDir) {
   ShellResult listing = RunShell(absl::StrCat("ls ", ShellQuote(secrets())));
   EXPECT_EQ(listing.output,
             "crl\nintake.crt\nintake.key\nnotification.crt\nnotification.key\n"
-            "offices-ca.crt\nrouting.crt\nrouting.key\nsupervision.crt\n"
-            "supervision.key\nweb.crt\nweb.key\n");
+            "offices-ca.crt\nrouting.crt\nrouting.key\nstatistics.crt\n"
+            "statistics.key\nsupervision.crt\nsupervision.key\nweb.crt\n"
+            "web.key\n");
 }
 
 TEST_F(MakeCertsTest, RefusesAMalformedOfficeCode) {
@@ -190,7 +191,8 @@ TEST_F(MakeCertsTest, ServiceCertificateNamesItsServiceIdentity) {
   ASSERT_EQ(MakeCerts("").code, 0);
   StartRouting();
   for (const char* service :
-       {"intake", "routing", "supervision", "notification", "web"}) {
+       {"intake", "routing", "supervision", "notification", "statistics",
+        "web"}) {
     rpc::ClientAuth auth;
     auth.target = server_->target();
     auth.tls_ca_path = secrets() + "/offices-ca.crt";

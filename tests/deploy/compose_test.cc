@@ -94,6 +94,7 @@ TEST_F(ComposeTest, EachServiceRunsInItsProfileOnly) {
       {"routing", ""},
       {"supervision", ""},
       {"notification", ""},
+      {"statistics", ""},
       {"web", ""},
       {"bearerbox", ""},
       {"smsbox", ""},
@@ -125,6 +126,7 @@ TEST_F(ComposeTest, ServicesStartInOrderOfHealth) {
       {"intake", {{"kafka-topics", "service_completed_successfully"}}},
       {"routing", {{"kafka-topics", "service_completed_successfully"}}},
       {"supervision", {{"kafka-topics", "service_completed_successfully"}}},
+      {"statistics", {{"kafka-topics", "service_completed_successfully"}}},
       {"notification",
        {{"kafka-topics", "service_completed_successfully"},
         {"intake", "service_healthy"},
@@ -170,7 +172,8 @@ TEST_F(ComposeTest, TopicJobWaitsForKafkaItselfAndIsNotRestarted) {
 
 TEST_F(ComposeTest, LongRunningServicesRestartUnlessStopped) {
   for (const char* name : {"kafka", "kafka-1", "kafka-2", "kafka-3", "intake",
-                           "routing", "supervision", "notification", "web",
+                           "routing", "supervision", "notification",
+                           "statistics", "web",
                            "bearerbox", "smsbox", "fakesmsc"}) {
     EXPECT_EQ(FindString(service(name), {"restart"}), "unless-stopped") << name;
   }
@@ -245,7 +248,8 @@ TEST_F(ComposeTest, PublishedPortsAreTheListenPorts) {
       {"intake", "127.0.0.1"},
       {"routing", "0.0.0.0"},
       {"supervision", "0.0.0.0"},
-      {"notification", "0.0.0.0"}};
+      {"notification", "0.0.0.0"},
+      {"statistics", "0.0.0.0"}};
   for (const std::string& name : kServices) {
     int grpc = PortOf(Conf(name)["grpc.listen"]);
     int admin = PortOf(Conf(name)["admin.listen"]);
@@ -324,6 +328,7 @@ TEST_F(ComposeTest, KannelIsOnItsOwnNetworksReachableOnlyByNotification) {
       {"intake", {"bus", "front"}},
       {"routing", {"bus", "front"}},
       {"supervision", {"bus", "front"}},
+      {"statistics", {"bus", "front"}},
       {"notification", {"bus", "front", "sms"}},
       {"web", {"front"}},
       {"bearerbox", {"sms", "smsc"}},
@@ -546,7 +551,7 @@ TEST_F(ComposeTest, KannelContainersHaveNoKafkaCredentials) {
       secrets.push_back(value);
     }
   }
-  ASSERT_EQ(secrets.size(), 5u);  // admin and the four services
+  ASSERT_EQ(secrets.size(), 6u);  // admin and the five services
   for (const char* box : {"bearerbox", "smsbox", "fakesmsc"}) {
     for (const std::string& key : Keys(service(box), {"environment"})) {
       std::string value = FindString(service(box), {"environment", key});

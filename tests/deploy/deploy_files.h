@@ -19,9 +19,9 @@
 
 namespace caserelay::deploy_test {
 
-// The four services of docker-compose.yml that run our binaries.
+// The services of docker-compose.yml that run our binaries with a store.
 inline const std::vector<std::string> kServices = {
-    "intake", "routing", "supervision", "notification"};
+    "intake", "routing", "supervision", "notification", "statistics"};
 
 // The absolute path of `relative` in the source tree.
 std::string SourcePath(const std::string& relative);

@@ -29,6 +29,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values("services/intake/intake", "services/routing/routing",
                       "services/supervision/supervision",
                       "services/notification/notification", "services/web/web",
+                      "services/statistics/statistics",
                       "tools/devbroker/devbroker", "tools/casectl/casectl"));
 
 TEST(ServiceHelpTest, ListsEverySettingWithItsEnvironmentName) {

@@ -95,7 +95,8 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     if (absl::Status st = sys->StartService("intake"); !st.ok()) return st;
   }
   std::vector<std::string> rest;
-  for (const char* s : {"routing", "supervision", "notification"}) {
+  for (const char* s :
+       {"routing", "supervision", "notification", "statistics"}) {
     if (wanted.count(s)) rest.push_back(s);
   }
   for (const std::string& s : rest) {
@@ -304,6 +305,10 @@ absl::Status System::AwaitService(const std::string& service) {
     notification_ = caserelay::v1::NotificationService::NewStub(
         Channel(service, kProvinceBureau));
   }
+  if (service == "statistics") {
+    statistics_ = caserelay::v1::StatisticsService::NewStub(
+        Channel(service, kProvinceBureau));
+  }
   return absl::OkStatus();
 }
 
@@ -415,6 +420,9 @@ absl::Status System::WriteTokens(
     if (!s.ok()) return s;
   }
   return WriteOwnerOnly(dir() + "/tokens", lines);
+}
+caserelay::v1::StatisticsService::Stub& System::statistics() {
+  return *statistics_;
 }
 caserelay::v1::SupervisionService::Stub& System::supervision() {
   return *supervision_;

@@ -24,6 +24,7 @@
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
+#include "caserelay/v1/statistics.grpc.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
 #include "common/time/file_clock.h"
 #include "grpcpp/channel.h"
@@ -123,11 +124,11 @@ struct SystemOptions {
   // System::clock(). Unset: every service uses the system clock.
   std::optional<absl::Time> simulated_start = std::nullopt;
   // The services to start (a subset of System::kServices, any order; they
-  // start in the order of kServices). Default: all four. notification
+  // start in the order of kServices). Default: all five. notification
   // needs intake (it asks intake for phone numbers): Start refuses it
   // without intake (INVALID_ARGUMENT), as it does an unknown name.
   std::vector<std::string> services = {"intake", "routing", "supervision",
-                                       "notification"};
+                                       "notification", "statistics"};
   // Settings per service ("supervision" -> {"supervision.fire_batch" ->
   // "200"}): each replaces the harness's value of the key, or is added to
   // the service's config file. Start and Restart use them; the service
@@ -149,8 +150,8 @@ struct SystemOptions {
 
 class System {
  public:
-  static constexpr const char* kServices[] = {"intake", "routing",
-                                              "supervision", "notification"};
+  static constexpr const char* kServices[] = {
+      "intake", "routing", "supervision", "notification", "statistics"};
   static constexpr const char* kProvinceBureau = "140000:bureau";
   // The web gateway's identity: the only one that may speak for a user.
   static constexpr const char* kWeb = "service:web";
@@ -261,6 +262,8 @@ class System {
   std::string token_file(const std::string& principal) const;
   caserelay::v1::SupervisionService::Stub& supervision();
   caserelay::v1::NotificationService::Stub& notification();
+  // statistics as the province bureau (issue 17).
+  caserelay::v1::StatisticsService::Stub& statistics();
 
  private:
   System() = default;
@@ -300,6 +303,7 @@ class System {
   std::unique_ptr<caserelay::v1::IntakeService::Stub> intake_;
   std::unique_ptr<caserelay::v1::SupervisionService::Stub> supervision_;
   std::unique_ptr<caserelay::v1::NotificationService::Stub> notification_;
+  std::unique_ptr<caserelay::v1::StatisticsService::Stub> statistics_;
 };
 
 // A valid online labour claim about `region_code` by petitioner number

@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "caserelay/v1/events.pb.h"
 #include "common/kafka/producer.h"
+#include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
 
@@ -316,6 +317,33 @@ TEST(PoisonRecordsTest, SupervisionDeadLettersPoisonOnCaseEventsAndGoesOn) {
            deadlines.deadlines_size() == 1;
   })) << deadlines.DebugString();
   EXPECT_EQ(*system.Healthz("supervision"), 200);
+}
+
+TEST(PoisonRecordsTest, StatisticsDeadLettersPoisonOnCaseEventsAndGoesOn) {
+  SystemOptions options;
+  options.services = {"statistics"};
+  auto sys = System::Start(options);
+  ASSERT_TRUE(sys.ok()) << sys.status();
+  System& system = **sys;
+  ExpectDeadLettered(system, "statistics", CaseEventsPoisons());
+
+  // The next good record: a REGISTER counts one petition of 沁源县 today,
+  // and no poison counted anything.
+  const std::string case_id = "140431-20261206-990501";
+  ProduceGood(system, "case-events", Registered(case_id));
+  v1::GetVolumeResponse volume;
+  EXPECT_TRUE(Eventually([&] {
+    grpc::ClientContext ctx;
+    v1::GetVolumeRequest req;
+    req.mutable_scope()->set_region_code("140431");
+    const absl::CivilDay today =
+        absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+    *req.mutable_from() = time::ToProto(
+        absl::FromCivil(today, absl::FixedTimeZone(8 * 3600)));
+    return system.statistics().GetVolume(&ctx, req, &volume).ok() &&
+           volume.total().current().cases() == 1;
+  })) << volume.DebugString();
+  EXPECT_EQ(*system.Healthz("statistics"), 200);
 }
 
 TEST(PoisonRecordsTest, NotificationDeadLettersPoisonOnCaseEventsAndGoesOn) {

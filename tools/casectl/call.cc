@@ -6,8 +6,13 @@
 namespace caserelay::casectl {
 
 absl::Status Call(absl::FunctionRef<grpc::Status(grpc::ClientContext*)> rpc) {
+  return Call(rpc, kCallTimeout);
+}
+
+absl::Status Call(absl::FunctionRef<grpc::Status(grpc::ClientContext*)> rpc,
+                  absl::Duration timeout) {
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return rpc::FromGrpc(rpc(&ctx));
 }
 

@@ -29,6 +29,10 @@ struct PrintOptions {
 // Runs `rpc` with a fresh ClientContext whose deadline is kCallTimeout from
 // now. Returns OK, or the call's status with the same code and message.
 absl::Status Call(absl::FunctionRef<grpc::Status(grpc::ClientContext*)> rpc);
+// As above with a deadline of `timeout` (a call known to take long, e.g.
+// IssueBulletin, which renders a PDF).
+absl::Status Call(absl::FunctionRef<grpc::Status(grpc::ClientContext*)> rpc,
+                  absl::Duration timeout);
 
 // Prints `message` as protobuf JSON and a newline to `out`. INTERNAL if
 // the printer fails (then nothing is printed).

@@ -174,8 +174,13 @@ std::vector<CommandSpec> BuildCommands() {
   commands.push_back(
       {"stats",
        CommandKind::kStats,
-       "",
+       "[volume]",
        "The indicators offices are judged by, over a period.\n"
+       "stats volume: the volume figures instead (statistics: 信访总量,\n"
+       "人次, 网上信访, 初次/重复, 越级, 受理, 化解, 红灯, 督办 and the\n"
+       "categories), each with the previous period (环比) and the same\n"
+       "days a year before (同比); --by also takes region (the scope's\n"
+       "child regions).\n"
        "GetIndicators: 及时受理率 for the bureau and for the handling\n"
        "unit, 按期办结率, 参评率, 群众满意率, 重复信访率, 越级访率 and\n"
        "一次性化解率 as a percentage with numerator/denominator (— when\n"
@@ -196,15 +201,49 @@ std::vector<CommandSpec> BuildCommands() {
               "only offices of this level: " + Choices(OfficeLevelNames())),
         Value("from", "YYYY-MM-DD", "the period's first day (China date)"),
         Value("to", "YYYY-MM-DD", "the period's last day (China date)"),
-        Value("by", "KEY", "one row per office or per level: office or level")},
+        Value("by", "KEY",
+              "one row per office or per level: office or level (volume: "
+              "also region)")},
        0,
-       0,
+       1,
        "  casectl stats --region 140431\n"
        "  casectl stats --office 140431:labour --from 2026-01-01 --to "
        "2026-03-31\n"
        "  casectl stats --region 140000 --level county --by office --from "
        "2026-05-01\n"
-       "  casectl --json stats --by level --from 2026-01-01"});
+       "  casectl --json stats --by level --from 2026-01-01\n"
+       "  casectl stats volume --region 140000 --from 2026-06-01 --to "
+       "2026-06-30 --by region"});
+  commands.push_back(
+      {"bulletin",
+       CommandKind::kBulletin,
+       "daily|weekly|monthly|list|get [ID]",
+       "The bulletins (通报: 每日信访, 周通报, 月分析; statistics).\n"
+       "daily|weekly|monthly: issues the bureau's bulletin of the period\n"
+       "that covers --date (each working day's daily covers the days since\n"
+       "the previous working day; a week runs Monday to Sunday; a month is\n"
+       "the calendar month), or finds the one issued before, which never\n"
+       "changes, and writes its document to --out or stdout. A period not\n"
+       "over yet is refused. list: the bureau's bulletins, the last issued\n"
+       "first. get ID: one bulletin's document, byte for byte.",
+       {Value("office", "BUREAU", "the petition bureau, e.g. 140000:bureau"),
+        Value("date", "YYYY-MM-DD", "a day of the period (China time)"),
+        Value("format", "F", "html (default), pdf or csv (the tables)"),
+        Value("out", "FILE", "write the document here instead of stdout"),
+        Value("kind", "K", "list: daily, weekly or monthly only"),
+        Value("year", "Y", "list: the 期号's year only"),
+        Value("limit", "N", "list: at most N (default 50, at most 500)"),
+        Value("page-token", "T", "list: the next page's token")},
+       1,
+       2,
+       "  casectl bulletin weekly --office 140000:bureau --date 2026-03-11 "
+       "--format pdf --out weekly.pdf\n"
+       "  casectl bulletin daily --office 140100:bureau --date 2026-10-03 "
+       "--format csv\n"
+       "  casectl bulletin list --office 140000:bureau --kind weekly --year "
+       "2026\n"
+       "  casectl bulletin get 140000:bureau/weekly/2026-03-09 --format pdf "
+       "--out w.pdf"});
   commands.push_back(
       {"sms",
        CommandKind::kSms,
@@ -390,6 +429,7 @@ const std::vector<FlagSpec>& GlobalFlags() {
       Value("routing", "HOST:PORT", "routing's address"),
       Value("supervision", "HOST:PORT", "supervision's address"),
       Value("notification", "HOST:PORT", "notification's address"),
+      Value("statistics", "HOST:PORT", "statistics' address"),
       Value("token-file", "F", "file holding your office's bearer token"),
       Value("tls-ca", "F", "CA certificates of the services (TLS)"),
       Value("tls-cert", "F", "your office's client certificate (mTLS)"),
@@ -446,6 +486,7 @@ absl::StatusOr<Invocation> ParseInvocation(
   g.routing = inv.flags.Value("routing");
   g.supervision = inv.flags.Value("supervision");
   g.notification = inv.flags.Value("notification");
+  g.statistics = inv.flags.Value("statistics");
   g.token_file = inv.flags.Value("token-file");
   g.tls_ca = inv.flags.Value("tls-ca");
   g.tls_cert = inv.flags.Value("tls-cert");
@@ -493,6 +534,8 @@ std::string MainHelp() {
   section(CommandKind::kDeadlines, CommandKind::kStats);
   out += "\nNotification (短信告知):\n";
   section(CommandKind::kSms, CommandKind::kSmsResolve);
+  out += "\nStatistics (统计与通报):\n";
+  section(CommandKind::kBulletin, CommandKind::kBulletin);
   out += "\nOperators:\n";
   section(CommandKind::kToken, CommandKind::kCalendar);
   absl::StrAppend(
@@ -509,7 +552,8 @@ std::string MainHelp() {
       "$CASERELAY_ROUTING, else run/routing.endpoints; --supervision, else\n"
       "$CASERELAY_SUPERVISION, else run/supervision.endpoints;\n"
       "--notification, else $CASERELAY_NOTIFICATION, else\n"
-      "run/notification.endpoints.\n"
+      "run/notification.endpoints; --statistics, else\n"
+      "$CASERELAY_STATISTICS, else run/statistics.endpoints.\n"
       "Credentials, for every service (every call is authenticated):\n"
       "--token-file, else $CASERELAY_TOKEN_FILE (a bearer token, local\n"
       "runs), or --tls-ca with --tls-cert and --tls-key (mTLS: the office\n"

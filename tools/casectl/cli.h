@@ -36,6 +36,7 @@ struct GlobalOptions {
   std::string routing;          // --routing HOST:PORT
   std::string supervision;      // --supervision HOST:PORT
   std::string notification;     // --notification HOST:PORT
+  std::string statistics;       // --statistics HOST:PORT
   std::string token_file;       // --token-file: the office's bearer token
   std::string tls_ca;           // --tls-ca: CA of the services' certificates
   std::string tls_cert;         // --tls-cert: the office's client certificate
@@ -55,6 +56,7 @@ enum class CommandKind {
   kDeadlines,   // supervision: ListDeadlines
   kLights,      // supervision: ListRedLights (灭红灯)
   kStats,       // supervision: GetIndicators
+  kBulletin,    // statistics: IssueBulletin, ListBulletins, GetBulletin
   kSms,         // notification: ListMessages (短信告知)
   kSmsResolve,  // notification: ResolveMessage, an UNKNOWN SMS settled
   kToken,       // local: token add

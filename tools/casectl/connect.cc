@@ -75,6 +75,10 @@ absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global) {
   return OfficeAuth("notification", global.notification, global);
 }
 
+absl::StatusOr<rpc::ClientAuth> StatisticsAuth(const GlobalOptions& global) {
+  return OfficeAuth("statistics", global.statistics, global);
+}
+
 absl::StatusOr<rpc::ClientAuth> IntakeAuth(const GlobalOptions& global) {
   // Every RPC is authenticated (issue 14): an office registers petitions
   // and looks them up with the same credentials as anywhere else.

@@ -45,6 +45,10 @@ absl::StatusOr<rpc::ClientAuth> SupervisionAuth(const GlobalOptions& global);
 // for the address.
 absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global);
 
+// How to reach statistics as an office: as RoutingAuth, with --statistics,
+// $CASERELAY_STATISTICS or `run`/statistics.endpoints for the address.
+absl::StatusOr<rpc::ClientAuth> StatisticsAuth(const GlobalOptions& global);
+
 // How to reach intake as an office: as RoutingAuth, with --intake,
 // $CASERELAY_INTAKE or `run`/intake.endpoints for the address (every RPC
 // of every service is authenticated, issue 14).

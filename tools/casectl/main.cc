@@ -16,6 +16,7 @@
 #include "common/rpc/credentials.h"
 #include "common/time/file_clock.h"
 #include "tools/casectl/actions.h"
+#include "tools/casectl/bulletin_commands.h"
 #include "tools/casectl/calendar_commands.h"
 #include "tools/casectl/cli.h"
 #include "tools/casectl/clock_commands.h"
@@ -27,6 +28,7 @@
 #include "tools/casectl/supervision_commands.h"
 #include "tools/casectl/tokens.h"
 #include "tools/casectl/verify_route.h"
+#include "tools/casectl/volume_commands.h"
 
 namespace caserelay::casectl {
 namespace {
@@ -112,10 +114,33 @@ absl::StatusOr<absl::Time> StatsNow() {
   return (*clock)->Now();
 }
 
+// casectl stats volume: GetVolume of the statistics service.
+int RunStatsVolume(const Invocation& inv) {
+  // Parse everything local before connecting: bad usage sends nothing.
+  absl::StatusOr<absl::Time> now = StatsNow();
+  if (!now.ok()) return Setup(now.status());
+  auto req = VolumeRequestOf(inv.flags, *now);
+  if (!req.ok()) return Usage(&inv, req.status().message());
+  absl::StatusOr<rpc::ClientAuth> auth = StatisticsAuth(inv.global);
+  if (!auth.ok()) return Setup(auth.status());
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return Setup(channel.status());
+  auto stub = v1::StatisticsService::NewStub(*channel);
+  return Done(
+      RunVolume(*stub, *req, PrintOptions{inv.global.json}, std::cout));
+}
+
 int RunSupervision(const Invocation& inv) {
   const PrintOptions print{inv.global.json};
   const std::string first =
       inv.flags.positional().empty() ? "" : inv.flags.positional()[0];
+  if (inv.command->kind == CommandKind::kStats && !first.empty()) {
+    if (first != "volume") {
+      return Usage(&inv, absl::StrCat("stats takes volume or nothing; got '",
+                                      first, "'"));
+    }
+    return RunStatsVolume(inv);
+  }
   // Parse everything local before connecting: bad usage sends nothing.
   LightsCommand lights;
   v1::GetIndicatorsRequest stats;
@@ -141,6 +166,19 @@ int RunSupervision(const Invocation& inv) {
     default:
       return Done(RunDeadlines(supervision, first, print, std::cout));
   }
+}
+
+int RunStatistics(const Invocation& inv) {
+  // Parse everything local before connecting: bad usage sends nothing.
+  auto command = BulletinCommandOf(inv.flags);
+  if (!command.ok()) return Usage(&inv, command.status().message());
+  absl::StatusOr<rpc::ClientAuth> auth = StatisticsAuth(inv.global);
+  if (!auth.ok()) return Setup(auth.status());
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return Setup(channel.status());
+  auto stub = v1::StatisticsService::NewStub(*channel);
+  return Done(RunBulletin(*stub, *command, PrintOptions{inv.global.json},
+                          std::cout, std::cerr));
 }
 
 int RunNotification(const Invocation& inv) {
@@ -292,6 +330,8 @@ int Main(int argc, char** argv) {
     case CommandKind::kSms:
     case CommandKind::kSmsResolve:
       return RunNotification(*inv);
+    case CommandKind::kBulletin:
+      return RunStatistics(*inv);
     default:
       return RunRouting(*inv);
   }

@@ -125,7 +125,7 @@ absl::Status RunLights(v1::SupervisionService::StubInterface& supervision,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::GetIndicatorsRequest> StatsRequestOf(
+absl::StatusOr<v1::GetIndicatorsRequest> ScopeAndPeriodOf(
     const ParsedFlags& flags, absl::Time now) {
   v1::GetIndicatorsRequest req;
   v1::IndicatorScope& scope = *req.mutable_scope();
@@ -173,12 +173,19 @@ absl::StatusOr<v1::GetIndicatorsRequest> StatsRequestOf(
     }
   }
   *req.mutable_from() = time::ToProto(time::StartOf(from));
+  return req;
+}
+
+absl::StatusOr<v1::GetIndicatorsRequest> StatsRequestOf(
+    const ParsedFlags& flags, absl::Time now) {
+  absl::StatusOr<v1::GetIndicatorsRequest> req = ScopeAndPeriodOf(flags, now);
+  if (!req.ok()) return req.status();
   if (flags.Has("by")) {
     const std::string by = flags.Value("by");
     if (by == "office") {
-      req.set_breakdown(v1::BREAKDOWN_OFFICE);
+      req->set_breakdown(v1::BREAKDOWN_OFFICE);
     } else if (by == "level") {
-      req.set_breakdown(v1::BREAKDOWN_LEVEL);
+      req->set_breakdown(v1::BREAKDOWN_LEVEL);
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat("--by must be office or level; got '", by, "'"));

@@ -57,6 +57,11 @@ absl::Status RunLights(
 absl::StatusOr<caserelay::v1::GetIndicatorsRequest> StatsRequestOf(
     const ParsedFlags& flags, absl::Time now);
 
+// StatsRequestOf without --by: the scope and the period only (shared with
+// `stats volume`, volume_commands.h).
+absl::StatusOr<caserelay::v1::GetIndicatorsRequest> ScopeAndPeriodOf(
+    const ParsedFlags& flags, absl::Time now);
+
 // Sends `request` and prints the indicators (FormatIndicators) or, with
 // options.json, the GetIndicatorsResponse. Returns the service's status
 // if the call fails.

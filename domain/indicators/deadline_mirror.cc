@@ -1,4 +1,4 @@
-#include "services/supervision/deadline_mirror.h"
+#include "domain/indicators/deadline_mirror.h"
 
 #include <set>
 
@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/time/timestamp.h"
 
-namespace caserelay::supervision {
+namespace caserelay::indicators {
 namespace {
 
 using caserelay::v1::Deadline;
@@ -145,4 +145,4 @@ TimerChanges Mirror(
   return changes;
 }
 
-}  // namespace caserelay::supervision
+}  // namespace caserelay::indicators

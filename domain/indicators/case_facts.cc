@@ -1,9 +1,9 @@
-#include "services/supervision/case_facts.h"
+#include "domain/indicators/case_facts.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
-namespace caserelay::supervision {
+namespace caserelay::indicators {
 namespace {
 
 using caserelay::v1::CaseEvent;
@@ -99,4 +99,4 @@ absl::Status UpdateFacts(const caserelay::v1::Envelope& event,
   return absl::OkStatus();
 }
 
-}  // namespace caserelay::supervision
+}  // namespace caserelay::indicators

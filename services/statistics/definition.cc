@@ -1,0 +1,80 @@
+// statistics' settings and wiring: the region tree (scopes, subtrees) and
+// the offices (who may ask for which scope).
+#include <memory>
+
+#include "services/statistics/statistics_service.h"
+
+namespace caserelay::statistics {
+namespace {
+
+class StatisticsParts final : public service::Service {
+ public:
+  StatisticsParts(const service::Context& context,
+                  std::unique_ptr<region::RegionTree> regions,
+                  std::unique_ptr<offices::OfficeDirectory> offices)
+      : regions_(std::move(regions)),
+        offices_(std::move(offices)),
+        impl_(context, {regions_.get(), offices_.get()}) {}
+  // The bulletins over this service's index (issue 17 item 2).
+  absl::Status MakeBulletins(const service::Context& context) {
+    auto bulletins = bulletins::BulletinParts::Create(
+        context, &impl_.query(), offices_.get(), regions_.get());
+    if (!bulletins.ok()) return bulletins.status();
+    bulletins_ = *std::move(bulletins);
+    impl_.set_bulletins(bulletins_.get());
+    return absl::OkStatus();
+  }
+  std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
+  absl::Status Start() override {
+    bulletins_->Start();
+    return absl::OkStatus();
+  }
+  void Stop() override { bulletins_->Stop(); }
+  std::vector<service::Subscription> Subscriptions() override {
+    return {{"case-events", {"case-events"}, &impl_}};
+  }
+
+ private:
+  std::unique_ptr<region::RegionTree> regions_;
+  std::unique_ptr<offices::OfficeDirectory> offices_;
+  StatisticsServiceImpl impl_;
+  std::unique_ptr<bulletins::BulletinParts> bulletins_;
+};
+
+}  // namespace
+
+service::ServiceDefinition StatisticsDefinition() {
+  using T = config::Setting::Type;
+  service::ServiceDefinition def;
+  def.name = "statistics";
+  def.summary =
+      "keeps an index of the cases' figures from case-events (a read model) "
+      "and answers the volume statistics (信访总量, 同比/环比) and the "
+      "indicators from it";
+  def.settings = {
+      {"regions.path", T::kPath, "data/regions/regions.tsv", false,
+       "region tree (GB/T 2260): the scopes and subtrees figures count in"},
+      {"offices.dir", T::kPath, "data/offices", false,
+       "office data: who may ask for which scope (domain/access)"},
+  };
+  for (config::Setting& setting : bulletins::BulletinSettings()) {
+    def.settings.push_back(std::move(setting));
+  }
+  def.column_families = ColumnFamilies();
+  def.create = [](const service::Context& context)
+      -> absl::StatusOr<std::unique_ptr<service::Service>> {
+    const config::Config& cfg = *context.config;
+    auto regions = region::RegionTree::Load(cfg.GetPath("regions.path"));
+    if (!regions.ok()) return regions.status();
+    auto offices = offices::OfficeDirectory::Load(cfg.GetPath("offices.dir"),
+                                                  regions->get());
+    if (!offices.ok()) return offices.status();
+    auto parts = std::make_unique<StatisticsParts>(
+        context, *std::move(regions), *std::move(offices));
+    if (absl::Status s = parts->MakeBulletins(context); !s.ok()) return s;
+    return parts;
+  };
+  return def;
+}
+
+}  // namespace caserelay::statistics
