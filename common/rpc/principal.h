@@ -2,9 +2,9 @@
 // either an office (机构: "<region code>:<unit>", e.g. "140431:bureau") or
 // one of caserelay's own services, each with an identity of its own
 // ("service:intake", "service:routing", "service:supervision",
-// "service:notification", "service:web"), optionally with the person who
-// acts at it (a token's holder label, a certificate's holder, or the user
-// the web gateway speaks for).
+// "service:notification", "service:accounts", "service:web"), optionally
+// with the person who acts at it (a token's holder label, a certificate's
+// holder, or the user the web gateway speaks for).
 //
 // The same spelling names a principal everywhere: in a tokens file's first
 // field (token_auth.h), after "caserelay:office:" or "caserelay:service:"
@@ -25,10 +25,11 @@ namespace caserelay::rpc {
 
 // "service:<name>" names a service's identity.
 inline constexpr char kServicePrefix[] = "service:";
-// The services that have an identity: the four back-end services and the
-// web gateway (the only one that may speak for a user, auth.h).
+// The services that have an identity: the four back-end services, the
+// console's staff directory (accounts) and the web gateway (the only one
+// that may speak for a user, auth.h).
 inline constexpr const char* kServiceNames[] = {
-    "intake", "routing", "supervision", "notification", "web"};
+    "intake", "routing", "supervision", "notification", "accounts", "web"};
 inline constexpr char kWebService[] = "web";
 
 // True for "<digits>:<unit>" where unit is one or more of [a-z0-9_-]

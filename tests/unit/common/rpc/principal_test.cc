@@ -46,6 +46,8 @@ TEST(PrincipalTest, NamesParseAsAnOfficeOrAServiceIdentity) {
            {"each service has an identity of its own", "service:notification",
             "service:notification"},
            {"the web gateway's identity", "service:web", "service:web"},
+           {"the console's staff directory (issue 16 item 1)",
+            "service:accounts", "service:accounts"},
            {"only caserelay's services have identities", "service:kafka",
             "error: INVALID_ARGUMENT"},
            {"a service name is exact", "service:Web",
