@@ -140,7 +140,7 @@ int Run(int argc, char** argv) {
   HttpFrontOptions front_options;
   front_options.listen = cfg->GetHostPort("web.listen");
   front_options.static_dir = cfg->GetPath("web.static_dir");
-  auto pages = ComposePages(cfg->GetPath("web.pages_dir"));
+  auto pages = ComposeAllPages(cfg->GetPath("web.pages_dir"));
   if (!pages.ok()) {
     return Fail(absl::InvalidArgumentError(absl::StrCat(
                     "config: web.pages_dir: ", pages.status().message())),
