@@ -75,6 +75,10 @@ absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global) {
   return OfficeAuth("notification", global.notification, global);
 }
 
+absl::StatusOr<rpc::ClientAuth> AccountsAuth(const GlobalOptions& global) {
+  return OfficeAuth("accounts", global.accounts, global);
+}
+
 absl::StatusOr<rpc::ClientAuth> IntakeAuth(const GlobalOptions& global) {
   // Every RPC is authenticated (issue 14): an office registers petitions
   // and looks them up with the same credentials as anywhere else.
