@@ -255,7 +255,7 @@ v1::CaseDetail Chain(int n) {
 
 TEST(VerifyTest, IntactChainNamesItsHead) {
   v1::CaseDetail detail = Chain(3);
-  VerifyResult result = VerifyDetail(detail);
+  VerifyResult result = chain::CheckHistory(detail);
   EXPECT_TRUE(result.verdict.intact) << result.verdict.reason;
   EXPECT_EQ(VerifyText(result),
             "intact: 3 events, head " +
@@ -269,7 +269,7 @@ TEST(VerifyTest, AlteredEventIsNamed) {
   ASSERT_TRUE(env.ParseFromString(detail.events(1)));
   env.mutable_case_event()->set_reason("rewritten");
   detail.set_events(1, env.SerializeAsString());
-  VerifyResult result = VerifyDetail(detail);
+  VerifyResult result = chain::CheckHistory(detail);
   EXPECT_FALSE(result.verdict.intact);
   EXPECT_EQ(result.verdict.altered_sequence, 2u);
   EXPECT_TRUE(absl::StartsWith(VerifyText(result), "broken: event 2: "))
@@ -282,7 +282,7 @@ TEST(VerifyTest, AlteredEventIsNamed) {
 TEST(VerifyTest, HistoryShorterThanTheVersionIsBroken) {
   v1::CaseDetail detail = Chain(3);
   detail.mutable_view()->set_version(5);
-  VerifyResult result = VerifyDetail(detail);
+  VerifyResult result = chain::CheckHistory(detail);
   EXPECT_FALSE(result.verdict.intact);
   EXPECT_EQ(result.verdict.altered_sequence, 4u);
   EXPECT_EQ(VerifyText(result),
@@ -291,7 +291,7 @@ TEST(VerifyTest, HistoryShorterThanTheVersionIsBroken) {
 }
 
 TEST(VerifyTest, EmptyHistoryOfAnEmptyCaseIsIntact) {
-  VerifyResult result = VerifyDetail(Chain(0));
+  VerifyResult result = chain::CheckHistory(Chain(0));
   EXPECT_TRUE(result.verdict.intact);
   EXPECT_EQ(VerifyText(result), "intact: 0 events, head -\n");
 }
