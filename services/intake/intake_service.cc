@@ -28,7 +28,8 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
                                      const PiiCipher* pii, LookupCodes codes,
                                      Limits limits, LookupLimits lookup_limits,
                                      RequestIdOptions request_ids,
-                                     PhoneProofs* phone_proofs)
+                                     PhoneProofs* phone_proofs,
+                                     int find_max_cases)
     : context_(context),
       regions_(regions),
       offices_(offices),
@@ -38,6 +39,7 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
       limits_(limits),
       request_ids_(request_ids),
       phone_proofs_(phone_proofs),
+      find_max_cases_(find_max_cases),
       throttle_(context.store, context.clock, lookup_limits) {}
 
 absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
@@ -75,6 +77,11 @@ absl::StatusOr<rpc::Principal> IntakeServiceImpl::Authorize(
       }
       return absl::PermissionDeniedError(absl::StrCat(
           caller->Name(), ": only service:notification resolves contacts"));
+    case IntakeCall::kFindCases:
+      // An office itself, or the web gateway for a user of an office.
+      if (caller->IsOffice()) return caller;
+      return absl::PermissionDeniedError(absl::StrCat(
+          caller->Name(), ": only an office searches petitioners"));
   }
   return absl::InternalError("intake: unknown call");
 }
@@ -185,6 +192,10 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   received->set_identity_key(IdentityKey(identity_hmac_, req.petitioner()));
 
   batch.Put(kPetitioners, record.petitioner().id(), *sealed);
+  for (const std::string& key :
+       PetitionerIndexKeys(identity_hmac_, req.petitioner(), case_number)) {
+    batch.Put(kPetitionerIndex, key, "");
+  }
   batch.Put(kCases, case_number, record.SerializeAsString());
   batch.Put(kCounters, prefix, store::EncodeUint64(seq + 1));
   if (absl::Status s = SweepRequests(*context_.store, batch, now,
@@ -340,6 +351,19 @@ grpc::Status IntakeServiceImpl::DescribeForm(
   resp->set_max_accused_chars(limits_.max_name_chars);
   resp->set_max_request_id_chars(limits_.max_request_id_chars);
   resp->set_max_list_items(limits_.max_list_items);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeServiceImpl::FindCases(
+    grpc::ServerContext* ctx, const caserelay::v1::FindCasesRequest* req,
+    caserelay::v1::FindCasesResponse* resp) {
+  auto caller = Authorize(ctx, IntakeCall::kFindCases);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  auto found = FindPetitionerCases(*context_.store, identity_hmac_,
+                                   req->name(), req->phone(), find_max_cases_);
+  if (!found.ok()) return rpc::ToGrpc(found.status());
+  for (std::string& id : found->case_ids) resp->add_case_ids(std::move(id));
+  resp->set_truncated(found->truncated);
   return grpc::Status::OK;
 }
 
