@@ -4,6 +4,7 @@
 #include "common/peer/client_address.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
+#include "domain/access/roles.h"
 
 namespace caserelay::accounts {
 namespace {
@@ -37,11 +38,13 @@ v1::User AccountsServiceImpl::ToUser(const v1::AccountUserRecord& r) const {
     auto office = offices_->Find(r.office_code());
     if (office.ok()) u.set_office_name(office->name);
   }
-  for (int role : r.roles()) u.add_roles(static_cast<v1::StaffRole>(role));
+  access::StaffRoles roles;
+  for (int role : r.roles()) roles.push_back(static_cast<v1::StaffRole>(role));
+  for (v1::StaffRole role : roles) u.add_roles(role);
   u.set_disabled(r.disabled());
   if (r.has_last_login_at()) *u.mutable_last_login_at() = r.last_login_at();
-  // views: domain/access/roles.h ConsoleViews(roles) (engineer K2) fills
-  // them once it exists; until then a user opens no section.
+  // The console sections the roles open: the role table's, not ours.
+  for (v1::ConsoleView view : access::ConsoleViews(roles)) u.add_views(view);
   return u;
 }
 
