@@ -80,26 +80,37 @@ function renderDeadlines(answer) {
   ])));
 }
 
-function eventTime(e) {
-  return e.at || e.occurred_at || e.recorded_at || e.time || "";
+// One history row: an event envelope of routing's (its time, and the
+// case event in it); a record the gateway could not read is null, shown as
+// such (the chain check names it).
+function historyRow(envelope) {
+  const e = envelope && (envelope.case_event || null);
+  if (!e) {
+    return el("tr", {}, [cell(when(envelope && envelope.occurred_at)), cell("（无法读取的记录）"), cell(""), cell(""), cell(""), cell(""), cell("")]);
+  }
+  const move = e.from_state && e.to_state && e.from_state !== e.to_state
+    ? `${word("CASE_STATE_", e.from_state)} → ${word("CASE_STATE_", e.to_state)}` : "";
+  const action = e.proposed_action
+    ? `${word("CASE_ACTION_", e.action)}：${word("CASE_ACTION_", e.proposed_action)}`
+    : word("CASE_ACTION_", e.action);
+  const notes = [
+    e.reason, e.route, word("OUTCOME_", e.outcome),
+    e.extension_days ? `延期 ${e.extension_days} 天` : "",
+    e.supervision ? `${word("SUPERVISION_LEVEL_", e.supervision.level)}：${e.supervision.issuer_office_name || ""} → ${e.supervision.target_office_name || ""}` : "",
+  ].filter(Boolean).join("；");
+  return el("tr", {}, [
+    cell(when(envelope.occurred_at)),
+    cell(action),
+    cell(e.actor_office_name || e.actor_office_code || ""),
+    cell(e.operator || ""),
+    cell(e.approved_by || ""),
+    cell(move),
+    cell(notes),
+  ]);
 }
 
 function renderHistory(history, chain) {
-  byId("history").replaceChildren(...(history || []).map((e) => {
-    const move = e.from_state && e.to_state && e.from_state !== e.to_state
-      ? `${word("CASE_STATE_", e.from_state)} → ${word("CASE_STATE_", e.to_state)}` : "";
-    const action = e.proposed_action ? `${word("CASE_ACTION_", e.action)}：${word("CASE_ACTION_", e.proposed_action)}` : word("CASE_ACTION_", e.action);
-    const notes = [e.reason, e.route, word("OUTCOME_", e.outcome), e.extension_days ? `延期 ${e.extension_days} 天` : ""].filter(Boolean).join("；");
-    return el("tr", {}, [
-      cell(when(eventTime(e))),
-      cell(action),
-      cell(e.actor_office_name || e.actor_office_code || ""),
-      cell(e.operator || ""),
-      cell(e.approved_by || ""),
-      cell(move),
-      cell(notes),
-    ]);
-  }));
+  byId("history").replaceChildren(...(history || []).map(historyRow));
   const box = byId("chain");
   const ok = Boolean(chain && chain.verified);
   box.className = ok ? "chain chain-ok" : "chain chain-bad";

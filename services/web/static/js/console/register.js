@@ -10,7 +10,7 @@ import { loadForm } from "../form_config.js";
 import { RegionPicker } from "../regions.js";
 import { byId, el, focusOn, setText, show } from "../ui.js";
 import { showLocalErrors, submitForm } from "./forms.js";
-import { word } from "./labels.js";
+import { ruleWords, word } from "./labels.js";
 import { pageError, startPage } from "./session.js";
 
 let picker = null;
@@ -66,16 +66,10 @@ function missing(forSave) {
   return errors;
 }
 
-// The rules of a decision in words: the services' words when the answer
-// carries them (a rule as {rule, text}, or texts beside the names), else
-// the rule's name as routing gave it.
+// The rules of a decision, in the order routing applied them: [name,
+// words] (labels.js; an unknown name is shown as it came).
 function ruleLines(decision) {
-  const texts = decision.rule_texts || decision.rules_text || decision.rule_words || [];
-  return (decision.rules || []).map((rule, i) => {
-    if (rule && typeof rule === "object") return [rule.rule || rule.name || "", rule.text || rule.words || ""];
-    const text = texts[i];
-    return [String(rule), typeof text === "object" && text ? (text.text || "") : (text || "")];
-  });
+  return (decision.rules || []).map((rule) => [String(rule), ruleWords(String(rule))]);
 }
 
 function showPreview(answer) {
