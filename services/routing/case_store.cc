@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/digest/digest.h"
 #include "common/time/timestamp.h"
@@ -52,10 +53,47 @@ caserelay::v1::RoutingInboxEntry InboxEntryOf(const RoutingCaseRecord& r) {
   item.set_category(r.view().matter().category());
   item.set_title(r.view().matter().title());
   item.set_version(r.view().version());
+  item.set_channel(r.view().matter().channel());
+  *item.mutable_received_at() = r.view().received_at();
+  item.set_office_code(r.view().office_code());
   for (const auto& code : r.view().matter().accused_offices()) {
     entry.add_accused_offices(code);
   }
+  entry.set_text(r.view().matter().text());
   return entry;
+}
+
+template <typename T, typename List>
+bool AnyOf(const List& list, const T& value) {
+  return list.empty() ||
+         std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Whether `entry` passes the query's filters other than due_before (which
+// the scan stops at) and `hidden`.
+bool Matches(const InboxQuery& q, const caserelay::v1::RoutingInboxEntry& entry) {
+  const auto& item = entry.item();
+  if (!AnyOf(q.states, item.state())) return false;
+  if (!AnyOf(q.categories, item.category())) return false;
+  if (!AnyOf(q.channels, item.channel())) return false;
+  if (q.received_from.has_value() || q.received_to.has_value()) {
+    const absl::Time at = time::FromProto(item.received_at());
+    if (q.received_from.has_value() && at < *q.received_from) return false;
+    if (q.received_to.has_value() && at >= *q.received_to) return false;
+  }
+  for (const std::string& word : q.words) {
+    if (!absl::StrContains(item.title(), word) &&
+        !absl::StrContains(entry.text(), word)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool DueBefore(const InboxQuery& q, const caserelay::v1::InboxItem& item) {
+  return !q.due_before.has_value() ||
+         (item.has_next_due() &&
+          time::FromProto(item.next_due()) < *q.due_before);
 }
 
 absl::StatusOr<std::optional<RoutingCaseRecord>> ParseCase(
@@ -184,6 +222,40 @@ absl::StatusOr<std::vector<RoutingCaseRecord>> CaseStore::SameMatter(
   return out;
 }
 
+absl::StatusOr<InboxPage> CaseStore::InboxOfCases(
+    const InboxQuery& query, const std::string& after) const {
+  std::vector<std::string> ids = *query.case_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::pair<std::string, caserelay::v1::InboxItem>> rows;
+  for (const std::string& id : ids) {
+    auto record = Read(id);
+    if (!record.ok()) return record.status();
+    if (!record->has_value()) continue;
+    const RoutingCaseRecord& r = **record;
+    if (r.view().office_code() != query.office_code) continue;
+    std::string key = InboxKey(r);
+    if (key <= after) continue;  // on an earlier page
+    if (query.admit && !query.admit(r)) continue;
+    caserelay::v1::RoutingInboxEntry entry = InboxEntryOf(r);
+    if (!DueBefore(query, entry.item()) || !Matches(query, entry)) continue;
+    if (query.hidden && query.hidden(entry)) continue;
+    rows.emplace_back(std::move(key), std::move(*entry.mutable_item()));
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  InboxPage page;
+  for (auto& [key, item] : rows) {
+    if (static_cast<int>(page.items.size()) == query.page_size) {
+      page.next_page_token =
+          absl::WebSafeBase64Escape(rows[page.items.size() - 1].first);
+      break;
+    }
+    page.items.push_back(std::move(item));
+  }
+  return page;
+}
+
 absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
   const std::string prefix = query.office_code + std::string(1, kSep);
   std::string begin = prefix;
@@ -196,36 +268,44 @@ absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
     }
     begin = last + std::string(1, kSep);  // the key right after `last`
   }
+  if (query.case_ids.has_value()) {
+    // `begin` minus its separator is the last key of the previous page.
+    return InboxOfCases(query, begin == prefix
+                                   ? std::string()
+                                   : begin.substr(0, begin.size() - 1));
+  }
   std::string end = query.office_code + std::string(1, kSep + 1);
   InboxPage page;
   std::string last_key;
   bool more = false;
+  int looked = 0;
   absl::Status scan_error;
   absl::Status s = store_->Scan(
       kInbox, begin, end, [&](std::string_view key, std::string_view value) {
         caserelay::v1::RoutingInboxEntry entry;
-        if (!entry.ParseFromString(std::string(value))) {
+        if (!entry.ParseFromArray(value.data(),
+                                  static_cast<int>(value.size()))) {
           scan_error = absl::DataLossError("inbox: entry does not parse");
           return false;
         }
         const auto& item = entry.item();
-        if (query.due_before.has_value() &&
-            (!item.has_next_due() ||
-             time::FromProto(item.next_due()) >= *query.due_before)) {
+        if (!DueBefore(query, item)) {
           return false;  // ordered by due: nothing later qualifies
         }
-        if (!query.states.empty() &&
-            std::find(query.states.begin(), query.states.end(), item.state()) ==
-                query.states.end()) {
-          return true;
+        if (Matches(query, entry) && !(query.hidden && query.hidden(entry))) {
+          if (static_cast<int>(page.items.size()) == query.page_size) {
+            more = true;
+            return false;
+          }
+          page.items.push_back(item);
+          last_key = std::string(key);
         }
-        if (query.hidden && query.hidden(entry)) return true;
-        if (static_cast<int>(page.items.size()) == query.page_size) {
+        if (query.scan_limit > 0 && ++looked >= query.scan_limit) {
+          // The bound: the next page goes on after this entry.
+          last_key = std::string(key);
           more = true;
           return false;
         }
-        page.items.push_back(item);
-        last_key = std::string(key);
         return true;
       });
   if (!s.ok()) return s;

@@ -6,6 +6,7 @@
 #include "common/time/timestamp.h"
 #include "domain/access/petitioner_access.h"
 #include "services/routing/act_command.h"
+#include "services/routing/inbox_request.h"
 #include "services/routing/request_bounds.h"
 #include "services/routing/routing_service.h"
 
@@ -68,14 +69,26 @@ grpc::Status RoutingServiceImpl::ListInbox(
   if (req->has_due_before())
     query.due_before = time::FromProto(req->due_before());
   query.page_token = req->page_token();
+  if (absl::Status s = SetInboxFilters(*req, &query); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
+  query.scan_limit = parts_.inbox.scan_limit;
   const std::string office = *caller;
   query.hidden = [this, office](const caserelay::v1::RoutingInboxEntry& e) {
     return !NotAccused(office, e.accused_offices(), e.item().case_id()).ok();
   };
+  if (!req->case_ids().empty()) {
+    // A petitioner search's ids (intake FindCases): only the cases whose
+    // petitioner this office may see (domain/access, MaySeePetitioner).
+    query.admit = [this, office](const caserelay::v1::RoutingCaseRecord& r) {
+      return MaySeePetitioner(office, r).ok();
+    };
+  }
   auto page = cases_.Inbox(query);
   if (!page.ok()) return rpc::ToGrpc(page.status());
   for (auto& item : page->items) *resp->add_items() = std::move(item);
   resp->set_next_page_token(page->next_page_token);
+  SetLights(context_.clock->Now(), parts_.inbox.warning_before, resp);
   return grpc::Status::OK;
 }
 

@@ -240,6 +240,16 @@ absl::Status RoutingServiceImpl::NotAccused(
 
 absl::Status RoutingServiceImpl::MayRead(
     const std::string& office, const RoutingCaseRecord& record) const {
+  return access_.MayRead(office, PartiesOf(office, record));
+}
+
+absl::Status RoutingServiceImpl::MaySeePetitioner(
+    const std::string& office, const RoutingCaseRecord& record) const {
+  return access_.MaySeePetitioner(office, PartiesOf(office, record));
+}
+
+access::CaseParties RoutingServiceImpl::PartiesOf(
+    const std::string& office, const RoutingCaseRecord& record) const {
   const caserelay::v1::CaseView& view = record.view();
   access::CaseParties parties;
   parties.case_id = view.case_id();
@@ -253,7 +263,7 @@ absl::Status RoutingServiceImpl::MayRead(
   if (parts_.lifecycle->IsPartyOf(office, record).ok()) {
     parties.parties.push_back(office);
   }
-  return access_.MayRead(office, parties);
+  return parties;
 }
 
 absl::Status RoutingServiceImpl::MayAct(const std::string& office,

@@ -31,6 +31,7 @@
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "common/rpc/auth.h"
 #include "common/service/service_main.h"
+#include "services/routing/inbox_request.h"
 #include "services/routing/request_bounds.h"
 #include "domain/access/case_access.h"
 #include "domain/access/petitioner_access.h"
@@ -53,6 +54,9 @@ struct RoutingParts {
   const rpc::Authenticator* auth;
   // The bounds of every request field (routing.max_reason_chars).
   RequestBounds bounds = {};
+  // ListInbox's lights and scan bound (supervision.warning_before,
+  // routing.inbox_scan_limit).
+  InboxSettings inbox = {};
 };
 
 class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
@@ -142,6 +146,16 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // access::PetitionerMay for `call` (GetCase, ListInbox, PreviewRoute).
   absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx,
                                      access::PetitionerCall call) const;
+  // OK if `office` may see the case's petitioner (and so find the case by
+  // the petitioner's name or phone): CaseAccess::MaySeePetitioner over the
+  // same parties as MayRead.
+  absl::Status MaySeePetitioner(
+      const std::string& office,
+      const caserelay::v1::RoutingCaseRecord& record) const;
+  // The access rule's parties of `record` as `office` asks (MayRead).
+  access::CaseParties PartiesOf(
+      const std::string& office,
+      const caserelay::v1::RoutingCaseRecord& record) const;
   // OK if `office` may read the case: not accused, and its holder, a past
   // holder, a superior bureau or government of the holder, or another
   // party the life cycle names (Lifecycle::IsPartyOf: a review organ).
