@@ -102,10 +102,6 @@ std::string Chinese(const std::vector<names::EnumName>& table, int value) {
   return "?";
 }
 
-std::string ActionText(CaseAction action) {
-  return Chinese(names::CaseActionNames(), action);
-}
-
 std::string RolesText(const std::vector<StaffRole>& roles) {
   std::vector<std::string> words;
   for (StaffRole r : roles) words.push_back(RoleText(r));
@@ -113,6 +109,10 @@ std::string RolesText(const std::vector<StaffRole>& roles) {
 }
 
 }  // namespace
+
+std::string ActionText(CaseAction action) {
+  return Chinese(names::CaseActionNames(), action);
+}
 
 const StaffRoles& EveryRole() {
   static const auto* const kAll = new StaffRoles{

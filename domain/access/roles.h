@@ -59,6 +59,9 @@ const StaffRoles& EveryRole();
 // The Chinese term of a role ("承办人"), "" for UNSPECIFIED.
 std::string RoleText(caserelay::v1::StaffRole role);
 
+// The Chinese term of an action ("延期", "出具处理意见"), names.h's.
+std::string ActionText(caserelay::v1::CaseAction action);
+
 // What the table says of an action.
 enum class Verdict {
   kAllowed,        // applies at once

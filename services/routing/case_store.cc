@@ -35,6 +35,26 @@ std::string InboxKey(const RoutingCaseRecord& r) {
                       r.view().case_id());
 }
 
+std::string ApprovalKey(const RoutingCaseRecord& r) {
+  const int64_t at =
+      absl::ToUnixMicros(time::FromProto(r.view().pending().proposed_at()));
+  return absl::StrCat(r.view().office_code(), std::string(1, kSep),
+                      store::EncodeUint64(static_cast<uint64_t>(
+                          std::max<int64_t>(0, at))),
+                      std::string(1, kSep), r.view().case_id());
+}
+
+caserelay::v1::ApprovalItem ApprovalItemOf(const RoutingCaseRecord& r) {
+  caserelay::v1::ApprovalItem item;
+  item.set_case_id(r.view().case_id());
+  item.set_state(r.view().state());
+  item.set_category(r.view().matter().category());
+  item.set_title(r.view().matter().title());
+  *item.mutable_proposal() = r.view().pending();
+  item.set_version(r.view().version());
+  return item;
+}
+
 std::string MatterPrefix(std::string_view identity_key,
                          std::string_view matter_key) {
   return absl::StrCat(std::string(identity_key), std::string(1, kSep),
@@ -150,6 +170,13 @@ void CaseStore::Append(store::WriteBatch& batch,
   batch.Put(kHistory, HistoryKey(case_id, sequence), bytes);
   if (before != nullptr) batch.Delete(kInbox, InboxKey(*before));
   batch.Put(kInbox, InboxKey(after), InboxEntryOf(after).SerializeAsString());
+  if (before != nullptr && before->view().has_pending()) {
+    batch.Delete(kApprovals, ApprovalKey(*before));
+  }
+  if (after.view().has_pending()) {
+    batch.Put(kApprovals, ApprovalKey(after),
+              ApprovalItemOf(after).SerializeAsString());
+  }
   if (before == nullptr && !after.identity_key().empty()) {
     batch.Put(kMatters, MatterIndexKey(after), "");
   }
@@ -310,6 +337,47 @@ absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
       });
   if (!s.ok()) return s;
   if (!scan_error.ok()) return scan_error;
+  if (more) page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  return page;
+}
+
+absl::StatusOr<ApprovalPage> CaseStore::Approvals(
+    const std::string& office_code, int page_size,
+    const std::string& page_token) const {
+  const std::string prefix = office_code + std::string(1, kSep);
+  std::string begin = prefix;
+  if (!page_token.empty()) {
+    std::string last;
+    if (!absl::WebSafeBase64Unescape(page_token, &last) ||
+        last.rfind(prefix, 0) != 0) {
+      return absl::InvalidArgumentError(
+          "page_token: not a token of this office's approvals");
+    }
+    begin = last + std::string(1, kSep);  // the key right after `last`
+  }
+  const std::string end = office_code + std::string(1, kSep + 1);
+  ApprovalPage page;
+  std::string last_key;
+  bool more = false;
+  bool corrupt = false;
+  absl::Status s = store_->Scan(
+      kApprovals, begin, end,
+      [&](std::string_view key, std::string_view value) {
+        if (static_cast<int>(page.items.size()) == page_size) {
+          more = true;
+          return false;
+        }
+        caserelay::v1::ApprovalItem item;
+        if (!item.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          corrupt = true;
+          return false;
+        }
+        page.items.push_back(std::move(item));
+        last_key = std::string(key);
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (corrupt) return absl::DataLossError("approvals: entry does not parse");
   if (more) page.next_page_token = absl::WebSafeBase64Escape(last_key);
   return page;
 }

@@ -10,6 +10,9 @@
 //            -> RoutingInboxEntry
 //   matters  identity key "\0" matter key "\0" case id -> "" (repeats and
 //            terminated matters of one petitioner, DOMAIN.md "Routing")
+//   approvals  holder office "\0" proposed at (8 bytes, micros, big-endian)
+//            "\0" case id -> ApprovalItem: the cases whose proposal waits
+//            for the office head (CaseView.pending, issue 16)
 //
 // Thread safety: CaseStore holds no state of its own; reads go to the
 // Store (thread-safe) and writes into the caller's WriteBatch.
@@ -33,6 +36,7 @@ inline constexpr char kCases[] = "cases";
 inline constexpr char kHistory[] = "history";
 inline constexpr char kInbox[] = "inbox";
 inline constexpr char kMatters[] = "matters";
+inline constexpr char kApprovals[] = "approvals";
 
 // The next running deadline of a case: the earliest due_at among its
 // deadlines that are not paused; nullopt if none runs.
@@ -73,6 +77,11 @@ struct InboxPage {
   std::string next_page_token;  // empty on the last page
 };
 
+struct ApprovalPage {
+  std::vector<caserelay::v1::ApprovalItem> items;
+  std::string next_page_token;  // empty on the last page
+};
+
 class CaseStore {
  public:
   explicit CaseStore(store::Store* store) : store_(store) {}
@@ -91,6 +100,8 @@ class CaseStore {
   //   - stores the envelope's bytes in history, after.head_hash = their
   //     hash, after.view.updated_at = event.occurred_at;
   //   - moves the case's inbox entry from before's key to after's;
+  //   - moves its approvals entry likewise while a proposal pends (drops
+  //     it when none does);
   //   - for a new case (before == nullptr) with an identity key, indexes
   //     it under its matter;
   //   - queues the envelope for "case-events".
@@ -128,6 +139,13 @@ class CaseStore {
   // page token that is not one of ours; UNAVAILABLE / DATA_LOSS from the
   // store.
   absl::StatusOr<InboxPage> Inbox(const InboxQuery& query) const;
+
+  // One page of the proposals waiting for `office_code`'s head, oldest
+  // proposal first, then case id; `page_size` >= 1. INVALID_ARGUMENT for a
+  // page token that is not one of this office's queue.
+  absl::StatusOr<ApprovalPage> Approvals(const std::string& office_code,
+                                         int page_size,
+                                         const std::string& page_token) const;
 
  private:
   // Inbox() for query.case_ids: each case read by id, kept if the office

@@ -209,7 +209,7 @@ service::ServiceDefinition RoutingDefinition() {
     def.settings.push_back(
         {s.key, T::kInt, std::to_string(defaults.*(s.field)), false, s.help});
   }
-  def.column_families = {kCases, kHistory, kInbox, kMatters};
+  def.column_families = {kCases, kHistory, kInbox, kMatters, kApprovals};
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
