@@ -24,7 +24,7 @@ class AccountsParts final : public service::Service {
         accounts_(&store_, context.clock, options),
         impl_(&accounts_, offices_.get(), context.auth) {}
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
-  // accounts consumes no topic: its state is its own.
+  // accounts consumes no topic (uses_kafka = false).
   std::vector<service::Subscription> Subscriptions() override { return {}; }
 
  private:
@@ -81,7 +81,8 @@ service::ServiceDefinition AccountsDefinition() {
   def.summary =
       "the console's staff directory: users, roles, argon2id passwords, "
       "sessions and login throttling (called by the web gateway; casectl "
-      "admin bootstrap makes an office's first administrator)";
+      "admin bootstrap makes an office's first administrator). It uses no "
+      "Kafka: the kafka.* and outbox.* settings are not read";
   def.settings = {
       {"regions.path", T::kPath, "data/regions/regions.tsv", false,
        "region tree (GB/T 2260), under the office directory"},
@@ -112,6 +113,9 @@ service::ServiceDefinition AccountsDefinition() {
        "interactive); new hashes only, old ones verify with their own"},
   };
   def.column_families = ColumnFamilies();
+  // Its state is its own: it consumes and publishes nothing, so it starts
+  // and runs without Kafka.
+  def.uses_kafka = false;
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
