@@ -14,6 +14,8 @@
 #include "common/store/store.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "domain/access/case_access.h"
+#include "domain/access/case_parties.h"
 #include "domain/lifecycle/petitioner.h"
 #include "services/intake/identity_key.h"
 #include "services/intake/petitioner_vault.h"
@@ -359,9 +361,29 @@ grpc::Status IntakeServiceImpl::FindCases(
     caserelay::v1::FindCasesResponse* resp) {
   auto caller = Authorize(ctx, IntakeCall::kFindCases);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
-  auto found = FindPetitionerCases(*context_.store, identity_hmac_,
-                                   req->name(), req->phone(), find_max_cases_);
+  // Only the cases whose petitioner this office may see (domain/access,
+  // over the parties kept from case events): an office outside them
+  // learns nothing, not even that a case exists.
+  const access::CaseAccess access(offices_);
+  const std::string office = caller->id;
+  absl::Status read_error;
+  auto visible = [&](const std::string& id) {
+    auto record = LoadCase(id);
+    if (!record.ok()) {
+      read_error = record.status();
+      return false;
+    }
+    return record->has_value() &&
+           access
+               .MaySeePetitioner(office,
+                                 access::FromKept(id, (*record)->parties()))
+               .ok();
+  };
+  auto found =
+      FindPetitionerCases(*context_.store, identity_hmac_, req->name(),
+                          req->phone(), find_max_cases_, visible);
   if (!found.ok()) return rpc::ToGrpc(found.status());
+  if (!read_error.ok()) return rpc::ToGrpc(read_error);
   for (std::string& id : found->case_ids) resp->add_case_ids(std::move(id));
   resp->set_truncated(found->truncated);
   return grpc::Status::OK;
@@ -412,6 +434,7 @@ absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
   }
   record.set_office_code(e.holder_office_code());
   record.set_office_name(e.holder_office_name());
+  access::UpdateParties(e, event.sequence(), record.mutable_parties());
   *record.mutable_updated_at() = event.occurred_at();
   batch.Put(kCases, event.case_id(), record.SerializeAsString());
   return absl::OkStatus();

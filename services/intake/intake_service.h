@@ -128,7 +128,11 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                             caserelay::v1::DescribeFormResponse* resp) override;
   // The console's petitioner search (issue 16): FindPetitionerCases over
   // the petitioner index (petitioner_index.h), at most find_max_cases
-  // (intake.find_max_cases). Only an office: its own credential, or the
+  // (intake.find_max_cases), keeping only the cases whose petitioner the
+  // caller's office may see (domain/access CaseAccess::MaySeePetitioner
+  // over the parties the read model keeps from case events: holder, past
+  // holders, accused offices; a case routing has not registered yet is
+  // found by nobody). Only an office: its own credential, or the
   // web gateway speaking for one of its users; PERMISSION_DENIED for
   // services and the petitioner, UNAUTHENTICATED without credentials.
   // Nothing of the request is logged.
@@ -137,8 +141,8 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                          caserelay::v1::FindCasesResponse* resp) override;
 
   // The read model: each CaseEvent sets the case's state (to_state), its
-  // office (the holder after the event) and updated_at (the envelope's
-  // occurred_at). An event whose sequence is not above the last applied
+  // office (the holder after the event), its parties (access::UpdateParties)
+  // and updated_at (the envelope's occurred_at). An event whose sequence is not above the last applied
   // one is skipped, writing nothing (redelivery, replay). NOT_FOUND for a
   // case intake never stored, INVALID_ARGUMENT for another payload
   // (ExpectPayload) or a sequence of 0; nothing is written then.

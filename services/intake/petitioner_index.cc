@@ -91,7 +91,10 @@ absl::StatusOr<FoundCases> FindPetitionerCases(const store::Store& store,
                                                const LookupCodes& identity,
                                                std::string_view name,
                                                std::string_view phone,
-                                               int max_cases) {
+                                               int max_cases,
+                                               const std::function<bool(
+                                                   const std::string&)>&
+                                                   visible) {
   const std::string compact = CompactName(name);
   const bool by_phone = !phone.empty();
   if (compact.empty() && !by_phone) {
@@ -131,11 +134,14 @@ absl::StatusOr<FoundCases> FindPetitionerCases(const store::Store& store,
             [](const std::string& a, const std::string& b) {
               return DateOrder(a) > DateOrder(b);
             });
-  if (static_cast<int>(ids.size()) > max_cases) {
-    ids.resize(max_cases);
-    found.truncated = true;
+  for (std::string& id : ids) {
+    if (visible && !visible(id)) continue;
+    if (static_cast<int>(found.case_ids.size()) == max_cases) {
+      found.truncated = true;
+      break;
+    }
+    found.case_ids.push_back(std::move(id));
   }
-  found.case_ids = std::move(ids);
   return found;
 }
 

@@ -23,6 +23,7 @@
 #define CASERELAY_SERVICES_INTAKE_PETITIONER_INDEX_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,16 +51,20 @@ struct FoundCases {
 };
 
 // The cases whose petitioner has `name` (if non-empty) and `phone` (if
-// non-empty): both given, the cases matching both. At most `max_cases`,
-// newest first by the date in the case number, then by case number
-// descending. INVALID_ARGUMENT "name: ..." when both are empty, "phone:
+// non-empty): both given, the cases matching both; with `visible` set,
+// only those it says true for (asked newest first, until max_cases are
+// kept). At most `max_cases`, newest first by the date in the case number,
+// then by case number descending. INVALID_ARGUMENT "name: ..." when both are empty, "phone:
 // ..." (in Chinese, for the console) when the phone is not a phone number;
 // UNAVAILABLE from the store. REQUIRES: max_cases >= 1.
 absl::StatusOr<FoundCases> FindPetitionerCases(const store::Store& store,
                                                const LookupCodes& identity,
                                                std::string_view name,
                                                std::string_view phone,
-                                               int max_cases);
+                                               int max_cases,
+                                               const std::function<bool(
+                                                   const std::string&)>&
+                                                   visible = nullptr);
 
 struct IndexCounts {
   uint64_t cases = 0;    // cases looked at

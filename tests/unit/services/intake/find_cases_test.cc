@@ -22,7 +22,8 @@ using Code = grpc::StatusCode;
 class FindCasesTest : public IntakeServiceTest {
  protected:
   // Submits as an office (no phone proof needed) a petition of `name`
-  // with `phone`; returns its case number.
+  // with `phone`, and applies routing's REGISTER of it at the county
+  // bureau (the read model's parties); returns its case number.
   std::string SubmitOf(const std::string& name, const std::string& phone) {
     caller_.Become("140431:bureau");
     caserelay::v1::SubmitPetitionRequest req = ValidPetition();
@@ -32,6 +33,9 @@ class FindCasesTest : public IntakeServiceTest {
     caserelay::v1::SubmitPetitionResponse resp;
     grpc::Status s = service_->SubmitPetition(&ctx_, &req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(ApplyAndCommit(Registered(resp.case_number(), 1,
+                                          "140431:bureau", "沁源县信访局"))
+                    .ok());
     return resp.case_number();
   }
 
@@ -96,25 +100,59 @@ TEST_F(FindCasesTest, OnlyOfficesSearch) {
     const char* rule;
     const char* caller;
     Code want;
+    bool finds;
   };
   for (const Row& r : std::vector<Row>{
-           {"an office", "140431:bureau", Code::OK},
-           {"another office: intake answers; routing's ListInbox decides",
-            "140404:bureau", Code::OK},
+           {"the holder (MaySeePetitioner: an acting office)", "140431:bureau",
+            Code::OK, true},
+           {"its city bureau (MaySeePetitioner: supervises the holder)",
+            "140400:bureau", Code::OK, true},
+           {"a county department (supervises nothing): not even the id",
+            "140431:hrss", Code::OK, false},
+           {"another county's bureau: not even the id", "140404:bureau",
+            Code::OK, false},
            {"the gateway's own identity is no office", "service:web",
-            Code::PERMISSION_DENIED},
+            Code::PERMISSION_DENIED, false},
            {"notification reads contacts, never searches",
-            "service:notification", Code::PERMISSION_DENIED},
-           {"no credentials", "no-credentials", Code::UNAUTHENTICATED},
+            "service:notification", Code::PERMISSION_DENIED, false},
+           {"no credentials", "no-credentials", Code::UNAUTHENTICATED, false},
        }) {
     caller_.Become(r.caller);
     caserelay::v1::FindCasesResponse resp;
     EXPECT_EQ(Find("张三", "", &resp).error_code(), r.want) << r.rule;
-    if (r.want == Code::OK) {
+    if (r.finds) {
       EXPECT_THAT(resp.case_ids(), ElementsAre(zhang)) << r.rule;
     } else {
       EXPECT_THAT(resp.case_ids(), IsEmpty()) << r.rule;
     }
+  }
+}
+
+// Art. 30: an accusation is found by nobody accused in it, and a case
+// routing has not registered (no parties yet) by nobody.
+TEST_F(FindCasesTest, NeitherTheAccusedNorAnyoneBeforeRegistration) {
+  caller_.Become("140431:bureau");
+  caserelay::v1::SubmitPetitionRequest req = ValidPetition();
+  req.mutable_matter()->set_channel(caserelay::v1::CHANNEL_VISIT);
+  req.mutable_petitioner()->set_name("赵六");
+  caserelay::v1::SubmitPetitionResponse resp;
+  ASSERT_TRUE(service_->SubmitPetition(&ctx_, &req, &resp).ok());
+  caserelay::v1::FindCasesResponse before;
+  ASSERT_TRUE(Find("赵六", "", &before).ok());
+  EXPECT_THAT(before.case_ids(), IsEmpty()) << "not registered yet";
+  caserelay::v1::Envelope registered = Registered(
+      resp.case_number(), 1, "140431:discipline", "沁源县纪委监委");
+  registered.mutable_case_event()->add_accused_office_codes("140400:bureau");
+  ASSERT_TRUE(ApplyAndCommit(registered).ok());
+  for (const auto& [office, finds] : std::vector<std::pair<const char*, bool>>{
+           {"140431:discipline", true},  // the holder
+           {"140431:bureau", true},      // supervises the holder
+           {"140400:bureau", false},     // accused (Art. 30)
+       }) {
+    caller_.Become(office);
+    caserelay::v1::FindCasesResponse found;
+    ASSERT_TRUE(Find("赵六", "", &found).ok());
+    EXPECT_EQ(found.case_ids_size(), finds ? 1 : 0) << office;
   }
 }
 
