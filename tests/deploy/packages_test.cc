@@ -238,7 +238,8 @@ TEST(RuntimeSectionTest, ProvidesEveryLibraryTheBinariesLoad) {
   for (const char* binary :
        {"services/intake/intake", "services/routing/routing",
         "services/supervision/supervision",
-        "services/notification/notification", "tools/casectl/casectl"}) {
+        "services/notification/notification", "services/accounts/accounts",
+        "tools/casectl/casectl"}) {
     std::string path = absl::StrCat(CASERELAY_BINARY_DIR, "/", binary);
     ShellResult needed = RunShell(
         absl::StrCat("readelf -d ", ShellQuote(path),
