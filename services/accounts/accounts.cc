@@ -43,8 +43,8 @@ absl::Status Accounts::Throttled(std::string_view username,
   }
   if (!until.has_value()) return absl::OkStatus();
   const int64_t seconds = RetryAfterSeconds(*until, now);
-  absl::Status s = absl::ResourceExhaustedError(absl::StrCat(
-      "登录失败次数过多，请", (seconds + 59) / 60, "分钟后再试"));
+  absl::Status s = absl::ResourceExhaustedError(
+      absl::StrCat("登录失败次数过多，请", (seconds + 59) / 60, "分钟后再试"));
   s.SetPayload(kRetryAfterPayload, absl::Cord(absl::StrCat(seconds)));
   return s;
 }
@@ -203,8 +203,8 @@ absl::Status Accounts::ChangePassword(std::string_view token,
   *record.mutable_updated_at() = time::ToProto(clock_->Now());
   store::WriteBatch batch(store_->store());
   store_->PutUser(batch, record);
-  if (absl::Status s = store_->DeleteUserSessions(batch, user.username(),
-                                                  digest);
+  if (absl::Status s =
+          store_->DeleteUserSessions(batch, user.username(), digest);
       !s.ok()) {
     return s;
   }

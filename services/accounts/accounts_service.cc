@@ -160,8 +160,8 @@ grpc::Status AccountsServiceImpl::BootstrapAdmin(
     if (!office.ok()) return rpc::ToGrpc(office.status());
   }
   auto user = accounts_->BootstrapAdmin(
-      caller->id, NewUser{req->username(), req->display_name(), {},
-                          req->password()});
+      caller->id,
+      NewUser{req->username(), req->display_name(), {}, req->password()});
   if (!user.ok()) return rpc::ToGrpc(user.status());
   *resp = ToUser(*user);
   return grpc::Status::OK;

@@ -16,8 +16,8 @@ absl::StatusOr<std::optional<Message>> Parse(
   if (!raw->has_value()) return std::nullopt;
   Message m;
   if (!m.ParseFromString(**raw)) {
-    return absl::DataLossError(
-        absl::StrCat("accounts: a stored ", std::string(what), " record does not parse"));
+    return absl::DataLossError(absl::StrCat(
+        "accounts: a stored ", std::string(what), " record does not parse"));
   }
   return m;
 }

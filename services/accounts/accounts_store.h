@@ -58,7 +58,8 @@ class AccountsStore {
 
   // Writes `user` (and its office index). REQUIRES: a user never changes
   // office (accounts has no such operation).
-  void PutUser(store::WriteBatch& batch, const v1::AccountUserRecord& user) const;
+  void PutUser(store::WriteBatch& batch,
+               const v1::AccountUserRecord& user) const;
 
   // The session of a token digest: nullopt if none. Errors as User().
   absl::StatusOr<std::optional<v1::AccountSessionRecord>> Session(

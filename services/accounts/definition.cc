@@ -1,13 +1,14 @@
 // accounts' settings and wiring: the office directory (for the offices'
 // names and the bootstrap's office), the session and throttle limits and
 // the cost of argon2id.
+#include "services/accounts/definition.h"
+
 #include <climits>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "common/region/region_tree.h"
 #include "services/accounts/accounts_service.h"
-#include "services/accounts/definition.h"
 
 namespace caserelay::accounts {
 namespace {

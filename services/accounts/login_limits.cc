@@ -21,15 +21,14 @@ absl::Status CheckLockRule(const LockRule& rule, const char* prefix) {
                      " is outside [1, 10000]"));
   }
   if (!Within(rule.window)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config: ", prefix, "_window ",
-                     absl::FormatDuration(rule.window),
-                     " is outside [1s, 24h]"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: ", prefix, "_window ", absl::FormatDuration(rule.window),
+        " is outside [1s, 24h]"));
   }
   if (!Within(rule.lock)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config: ", prefix, "_lock ", absl::FormatDuration(rule.lock),
-        " is outside [1s, 24h]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: ", prefix, "_lock ",
+                     absl::FormatDuration(rule.lock), " is outside [1s, 24h]"));
   }
   return absl::OkStatus();
 }

@@ -14,7 +14,8 @@ namespace {
 
 absl::Status Sodium() {
   static const int ready = sodium_init();  // 0, or 1 if already done
-  if (ready < 0) return absl::InternalError("accounts: libsodium failed to start");
+  if (ready < 0)
+    return absl::InternalError("accounts: libsodium failed to start");
   return absl::OkStatus();
 }
 
@@ -23,16 +24,15 @@ absl::Status Sodium() {
 absl::Status CheckHashCost(const HashCost& cost) {
   if (cost.ops < crypto_pwhash_OPSLIMIT_MIN ||
       cost.ops > crypto_pwhash_OPSLIMIT_MAX || cost.ops > 100) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config: accounts.argon2_ops ", cost.ops, " is outside [",
-        crypto_pwhash_OPSLIMIT_MIN, ", 100]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: accounts.argon2_ops ", cost.ops, " is outside [",
+                     crypto_pwhash_OPSLIMIT_MIN, ", 100]"));
   }
   if (cost.memory_bytes < crypto_pwhash_MEMLIMIT_MIN ||
       cost.memory_bytes > (size_t{4} << 30)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config: accounts.argon2_memory ", cost.memory_bytes,
-                     " bytes is outside [", crypto_pwhash_MEMLIMIT_MIN,
-                     ", 4 GiB]"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: accounts.argon2_memory ", cost.memory_bytes,
+        " bytes is outside [", crypto_pwhash_MEMLIMIT_MIN, ", 4 GiB]"));
   }
   return absl::OkStatus();
 }
@@ -94,8 +94,9 @@ absl::Status CheckPasswordPolicy(std::string_view username,
     return absl::InvalidArgumentError(
         absl::StrCat("密码不能超过", kMaxPasswordBytes, "个字节"));
   }
-  if (absl::EqualsIgnoreCase(absl::string_view(password.data(), password.size()),
-                             absl::string_view(username.data(), username.size()))) {
+  if (absl::EqualsIgnoreCase(
+          absl::string_view(password.data(), password.size()),
+          absl::string_view(username.data(), username.size()))) {
     return absl::InvalidArgumentError("密码不能与用户名相同");
   }
   return absl::OkStatus();

@@ -12,10 +12,9 @@ namespace caserelay::accounts {
 
 absl::Status CheckSessionLimits(const SessionLimits& limits) {
   if (limits.idle < absl::Minutes(1) || limits.idle > absl::Hours(24)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config: accounts.session_idle ",
-                     absl::FormatDuration(limits.idle),
-                     " is outside [1m, 24h]"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: accounts.session_idle ", absl::FormatDuration(limits.idle),
+        " is outside [1m, 24h]"));
   }
   if (limits.max < limits.idle || limits.max > absl::Hours(24 * 7)) {
     return absl::InvalidArgumentError(absl::StrCat(

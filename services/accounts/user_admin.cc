@@ -38,8 +38,7 @@ absl::StatusOr<v1::AccountUserRecord> Accounts::OfficeUser(
 }
 
 absl::StatusOr<v1::AccountUserRecord> Accounts::NewRecord(
-    std::string_view office, const NewUser& user,
-    std::string_view created_by) {
+    std::string_view office, const NewUser& user, std::string_view created_by) {
   if (absl::Status s = CheckUsername(user.username); !s.ok()) return s;
   if (absl::Status s = CheckDisplayName(user.display_name); !s.ok()) return s;
   auto roles = NormalizeRoles(user.roles);
@@ -155,8 +154,9 @@ absl::StatusOr<v1::AccountUserRecord> Accounts::BootstrapAdmin(
     std::string_view office_code, const NewUser& user) {
   NewUser admin = user;
   admin.roles = {v1::STAFF_ROLE_ADMIN};
-  auto record = NewRecord(office_code, admin,
-                          absl::StrCat("bootstrap by ", std::string(office_code)));
+  auto record =
+      NewRecord(office_code, admin,
+                absl::StrCat("bootstrap by ", std::string(office_code)));
   if (!record.ok()) return record.status();
   absl::MutexLock lock(&mu_);
   auto users = store_->OfficeUsers(office_code);

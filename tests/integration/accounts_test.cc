@@ -43,18 +43,19 @@ class AccountsIntegrationTest : public ::testing::Test {
     auto sys = System::Start(options);
     ASSERT_TRUE(sys.ok()) << sys.status();
     sys_ = *std::move(sys);
-    web_ = v1::AccountsService::NewStub(sys_->Channel("accounts", System::kWeb));
+    web_ =
+        v1::AccountsService::NewStub(sys_->Channel("accounts", System::kWeb));
   }
 
   // casectl admin bootstrap as `office`, the password on stdin.
   CommandResult Bootstrap(const std::string& office,
                           const std::string& username) {
-    return RunCommand(absl::StrCat(
-        "printf '%s\\n' '", kAdminPassword, "' | ",
-        Binary("tools/casectl/casectl"), " --accounts ",
-        sys_->grpc_address("accounts"), " --token-file ",
-        sys_->token_file(office), " admin bootstrap --username ", username,
-        " --display-name 管理员甲"));
+    return RunCommand(
+        absl::StrCat("printf '%s\\n' '", kAdminPassword, "' | ",
+                     Binary("tools/casectl/casectl"), " --accounts ",
+                     sys_->grpc_address("accounts"), " --token-file ",
+                     sys_->token_file(office), " admin bootstrap --username ",
+                     username, " --display-name 管理员甲"));
   }
 
   grpc::Status Login(const std::string& user, const std::string& password,
@@ -124,9 +125,9 @@ TEST_F(AccountsIntegrationTest, AdminBootstrapsCreatesAHandlerWhoLogsIn) {
   v1::ListUsersRequest list;
   list.set_session_token(handler.session_token());
   v1::ListUsersResponse users;
-  EXPECT_EQ(web_->ListUsers(Ctx("203.0.113.7").get(), list, &users)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      web_->ListUsers(Ctx("203.0.113.7").get(), list, &users).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 
   // Contract: 5 wrong passwords lock the username; then even the right
   // one is refused, with the seconds to wait in x-caserelay-retry-after.
@@ -144,12 +145,12 @@ TEST_F(AccountsIntegrationTest, AdminBootstrapsCreatesAHandlerWhoLogsIn) {
     auto ctx = Ctx("192.0.2.55");
     s = web_->Login(ctx.get(), req, &out);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-    auto after = ctx->GetServerTrailingMetadata().find(
-        rpc::kRetryAfterMetadata);
+    auto after =
+        ctx->GetServerTrailingMetadata().find(rpc::kRetryAfterMetadata);
     ASSERT_NE(after, ctx->GetServerTrailingMetadata().end());
-    EXPECT_GT(std::stoi(std::string(after->second.data(),
-                                    after->second.size())),
-              800);
+    EXPECT_GT(
+        std::stoi(std::string(after->second.data(), after->second.size())),
+        800);
   }
 
   // Disabled: the session that is open is refused at once.
@@ -193,8 +194,8 @@ TEST_F(AccountsIntegrationTest, OnlyTheWebGatewayMayLogInOrAuthenticate) {
               grpc::StatusCode::PERMISSION_DENIED);
   }
   // Another service's identity neither.
-  auto intake = v1::AccountsService::NewStub(
-      sys_->Channel("accounts", "service:intake"));
+  auto intake =
+      v1::AccountsService::NewStub(sys_->Channel("accounts", "service:intake"));
   {
     v1::AuthenticateRequest req;
     req.set_session_token(admin.session_token());
@@ -210,9 +211,9 @@ TEST_F(AccountsIntegrationTest, OnlyTheWebGatewayMayLogInOrAuthenticate) {
     req.set_display_name("某人");
     req.set_password("sneaky-password-1");
     v1::User out;
-    EXPECT_EQ(web_->BootstrapAdmin(Ctx("203.0.113.7").get(), req, &out)
-                  .error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        web_->BootstrapAdmin(Ctx("203.0.113.7").get(), req, &out).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
   }
   // No credentials at all: UNAUTHENTICATED.
   auto anonymous =

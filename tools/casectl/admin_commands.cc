@@ -33,8 +33,7 @@ absl::StatusOr<v1::BootstrapAdminRequest> BootstrapRequestOf(
 
 absl::Status RunAdminBootstrap(v1::AccountsService::StubInterface& accounts,
                                const v1::BootstrapAdminRequest& request,
-                               const PrintOptions& options,
-                               std::ostream& out) {
+                               const PrintOptions& options, std::ostream& out) {
   v1::User user;
   absl::Status s = Call([&](grpc::ClientContext* ctx) {
     return accounts.BootstrapAdmin(ctx, request, &user);

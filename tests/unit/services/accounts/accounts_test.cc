@@ -27,10 +27,10 @@ class AccountsTest : public svctest::StoreFixture {
     AccountsOptions options;
     options.hash_cost = HashCost{1, 8192};  // libsodium's floor: fast tests
     accounts_ = std::make_unique<Accounts>(store_.get(), &t_->clock(), options);
-    ASSERT_TRUE(accounts_
-                    ->BootstrapAdmin(kOffice, {"admin", "管理员甲", {},
-                                               kAdminPassword})
-                    .ok());
+    ASSERT_TRUE(
+        accounts_
+            ->BootstrapAdmin(kOffice, {"admin", "管理员甲", {}, kAdminPassword})
+            .ok());
     admin_ = Login("admin", kAdminPassword);
     auto handler = accounts_->CreateUser(
         admin_, {"handler", "王五", {v1::STAFF_ROLE_HANDLER}, kPassword});
@@ -129,8 +129,8 @@ TEST_F(AccountsTest, SessionEndsAfterIdleAndAtTheAbsoluteEnd) {
 
 TEST_F(AccountsTest, DisablingEndsTheSessionsAtOnce) {
   const std::string token = Login("handler", kPassword);
-  auto updated = accounts_->UpdateUser(admin_, "handler",
-                                       {v1::STAFF_ROLE_HANDLER}, true);
+  auto updated =
+      accounts_->UpdateUser(admin_, "handler", {v1::STAFF_ROLE_HANDLER}, true);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(accounts_->Authenticate(token).status().code(),
             absl::StatusCode::kUnauthenticated);
@@ -148,7 +148,7 @@ TEST_F(AccountsTest, LogoutAndPasswordChanges) {
   EXPECT_EQ(accounts_->ChangePassword(a, kPassword, "handler").message(),
             "密码至少10个字符");
   ASSERT_TRUE(accounts_->ChangePassword(a, kPassword, "new-password-2").ok());
-  EXPECT_TRUE(accounts_->Authenticate(a).ok());  // the session that changed it
+  EXPECT_TRUE(accounts_->Authenticate(a).ok());   // the session that changed it
   EXPECT_FALSE(accounts_->Authenticate(b).ok());  // the others end
   EXPECT_TRUE(accounts_->Login("handler", "new-password-2", kAddress).ok());
   ASSERT_TRUE(accounts_->Logout(a).ok());
@@ -156,8 +156,8 @@ TEST_F(AccountsTest, LogoutAndPasswordChanges) {
   EXPECT_TRUE(accounts_->Logout(a).ok());  // twice is fine
 
   const std::string c = Login("handler", "new-password-2");
-  ASSERT_TRUE(accounts_->ResetPassword(admin_, "handler", "reset-password-3")
-                  .ok());
+  ASSERT_TRUE(
+      accounts_->ResetPassword(admin_, "handler", "reset-password-3").ok());
   EXPECT_FALSE(accounts_->Authenticate(c).ok());  // a reset ends them all
   EXPECT_TRUE(accounts_->Login("handler", "reset-password-3", kAddress).ok());
 }
@@ -166,12 +166,13 @@ TEST_F(AccountsTest, OnlyAnAdminOfTheOfficeManagesItsUsers) {
   const std::string handler = Login("handler", kPassword);
   EXPECT_EQ(accounts_->ListUsers(handler).status().code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(accounts_
-                ->CreateUser(handler, {"clerk", "赵六",
-                                       {v1::STAFF_ROLE_REGISTRAR}, kPassword})
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      accounts_
+          ->CreateUser(handler,
+                       {"clerk", "赵六", {v1::STAFF_ROLE_REGISTRAR}, kPassword})
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
   auto users = accounts_->ListUsers(admin_);
   ASSERT_TRUE(users.ok());
   ASSERT_EQ(users->size(), 2u);
@@ -184,21 +185,22 @@ TEST_F(AccountsTest, OnlyAnAdminOfTheOfficeManagesItsUsers) {
                                    {"labour-admin", "钱七", {}, kAdminPassword})
                   .ok());
   const std::string other = Login("labour-admin", kAdminPassword);
-  EXPECT_EQ(accounts_
-                ->UpdateUser(other, "handler", {v1::STAFF_ROLE_HANDLER}, true)
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      accounts_->UpdateUser(other, "handler", {v1::STAFF_ROLE_HANDLER}, true)
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
   auto theirs = accounts_->ListUsers(other);
   ASSERT_TRUE(theirs.ok());
   EXPECT_EQ(theirs->size(), 1u);
   // Usernames are unique across offices.
-  EXPECT_EQ(accounts_
-                ->CreateUser(other, {"handler", "王五", {v1::STAFF_ROLE_HANDLER},
-                                     kPassword})
-                .status()
-                .code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(
+      accounts_
+          ->CreateUser(other,
+                       {"handler", "王五", {v1::STAFF_ROLE_HANDLER}, kPassword})
+          .status()
+          .code(),
+      absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(AccountsTest, BootstrapOnlyWhileTheOfficeHasNoEnabledAdmin) {
@@ -211,16 +213,16 @@ TEST_F(AccountsTest, BootstrapOnlyWhileTheOfficeHasNoEnabledAdmin) {
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(
-      accounts_->UpdateUser(admin_, "admin", {v1::STAFF_ROLE_HEAD}, false)
-          .status()
-          .code(),
-      absl::StatusCode::kFailedPrecondition);
-  // The bootstrap's password meets the policy too.
-  EXPECT_EQ(accounts_->BootstrapAdmin("140431:civil", {"civil", "孙八", {}, "short"})
+  EXPECT_EQ(accounts_->UpdateUser(admin_, "admin", {v1::STAFF_ROLE_HEAD}, false)
                 .status()
-                .message(),
-            "密码至少10个字符");
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The bootstrap's password meets the policy too.
+  EXPECT_EQ(
+      accounts_->BootstrapAdmin("140431:civil", {"civil", "孙八", {}, "short"})
+          .status()
+          .message(),
+      "密码至少10个字符");
 }
 
 }  // namespace

@@ -36,9 +36,8 @@ TEST(PasswordPolicyTest, Table) {
             absl::StatusCode::kOk, ""},
            {"contract: not the username", "wangwu12345", "wangwu12345",
             absl::StatusCode::kInvalidArgument, "密码不能与用户名相同"},
-           {"not the username, whatever the case", "wangwu12345",
-            "WangWu12345", absl::StatusCode::kInvalidArgument,
-            "密码不能与用户名相同"},
+           {"not the username, whatever the case", "wangwu12345", "WangWu12345",
+            absl::StatusCode::kInvalidArgument, "密码不能与用户名相同"},
            {"password.h: at most 128 bytes", "wangwu", std::string(129, 'a'),
             absl::StatusCode::kInvalidArgument, "密码不能超过128个字节"},
            {"password.h: 128 bytes accepted", "wangwu", std::string(128, 'a'),
@@ -129,14 +128,17 @@ TEST(UserRulesTest, DisplayNamesAndRoles) {
     const char* message;
   };
   for (const Row& r : std::vector<Row>{
-           {"issue 16 item 1: a user has one or more roles", {}, {},
+           {"issue 16 item 1: a user has one or more roles",
+            {},
+            {},
             "至少选择一个角色"},
            {"sorted, duplicates dropped",
-            {v1::STAFF_ROLE_HEAD, v1::STAFF_ROLE_HANDLER,
-             v1::STAFF_ROLE_HEAD},
+            {v1::STAFF_ROLE_HEAD, v1::STAFF_ROLE_HANDLER, v1::STAFF_ROLE_HEAD},
             {v1::STAFF_ROLE_HANDLER, v1::STAFF_ROLE_HEAD},
             ""},
-           {"UNSPECIFIED is no role", {v1::STAFF_ROLE_UNSPECIFIED}, {},
+           {"UNSPECIFIED is no role",
+            {v1::STAFF_ROLE_UNSPECIFIED},
+            {},
             "角色不正确"},
            {"an unknown number is no role", {99}, {}, "角色不正确"},
        }) {
@@ -176,8 +178,7 @@ TEST(LoginLimitsTest, Table) {
             count(4, absl::ZeroDuration()), absl::Minutes(1), 5,
             absl::Minutes(15)},
            {"after a quieter spell than the window a new count starts",
-            count(4, absl::ZeroDuration()), absl::Minutes(15), 1,
-            std::nullopt},
+            count(4, absl::ZeroDuration()), absl::Minutes(15), 1, std::nullopt},
            {"once the lock passed the next failure starts a new count",
             count(5, absl::ZeroDuration(), absl::Minutes(15)),
             absl::Minutes(15), 1, std::nullopt},
@@ -200,10 +201,10 @@ TEST(LoginLimitsTest, Table) {
   EXPECT_EQ(LockedUntil(std::nullopt, kT0), std::nullopt);
   EXPECT_EQ(RetryAfterSeconds(kT0 + absl::Milliseconds(1500), kT0), 2);
   EXPECT_EQ(RetryAfterSeconds(kT0, kT0), 1);
-  EXPECT_EQ(CheckLockRule({0, absl::Minutes(1), absl::Minutes(1)},
-                          "accounts.user")
-                .message(),
-            "config: accounts.user_max_failures 0 is outside [1, 10000]");
+  EXPECT_EQ(
+      CheckLockRule({0, absl::Minutes(1), absl::Minutes(1)}, "accounts.user")
+          .message(),
+      "config: accounts.user_max_failures 0 is outside [1, 10000]");
 }
 
 TEST(SessionsTest, EndTable) {
@@ -230,7 +231,8 @@ TEST(SessionsTest, EndTable) {
               r.live)
         << r.rule;
   }
-  EXPECT_FALSE(SessionNeedsTouch({kT0, kT0}, kT0 + kTouchStep - absl::Seconds(1)));
+  EXPECT_FALSE(
+      SessionNeedsTouch({kT0, kT0}, kT0 + kTouchStep - absl::Seconds(1)));
   EXPECT_TRUE(SessionNeedsTouch({kT0, kT0}, kT0 + kTouchStep));
   EXPECT_EQ(CheckSessionLimits({absl::Hours(2), absl::Hours(1)}).code(),
             absl::StatusCode::kInvalidArgument);
