@@ -95,7 +95,12 @@ grpc::Status IntakeServiceImpl::SubmitPetition(
   // caller has request_ids of its own.
   auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
-  auto result = Submit(*req, caller->Name(), peer::FromWebGateway(*caller));
+  // Online (a phone proof first): the portal's petitioner, i.e. the
+  // gateway itself. An office's user through the console (issue 16)
+  // registers a visit, letter, fax or call as that office, with the
+  // petitioner in front of them, like the office's own credential.
+  auto result =
+      Submit(*req, caller->Name(), caller->IsService(rpc::kWebService));
   if (!result.ok()) return rpc::ToGrpc(result.status());
   *resp = *std::move(result);
   return grpc::Status::OK;
