@@ -135,7 +135,7 @@ HttpAnswer ConsoleApi::Handle(const HttpCall& call) const {
       HttpAnswer answer =
           RpcFailure(CallKind::kStaffSession, "accounts.Authenticate", r);
       if (answer.status == 401)
-        SetStaffCookie("", absl::InfinitePast(), &answer);
+        SetStaffCookie("", &answer);
       return answer;
     }
     c.user = std::move(user);
@@ -164,16 +164,19 @@ RpcResult ConsoleApi::Call(ConsoleRpc rpc, const CallMeta& meta,
   return backends_->Call(rpc, meta, request, response);
 }
 
-void ConsoleApi::SetStaffCookie(const std::string& token, absl::Time expires_at,
+void ConsoleApi::SetStaffCookie(const std::string& token,
                                 HttpAnswer* answer) const {
-  const int64_t max_age =
-      token.empty() ? 0
-                    : std::max<int64_t>(
-                          0, absl::ToInt64Seconds(expires_at - clock_->Now()));
+  // A live session's cookie lasts while the browser runs: accounts ends the
+  // session (idle and absolute limits, on its own clock) and Authenticate
+  // says so on the next request. Login's expires_at is accounts' time and
+  // is not compared with this gateway's clock (under a simulated accounts
+  // clock a fresh cookie would expire at once). An empty token deletes it.
   answer->headers.emplace_back(
-      "Set-Cookie", absl::StrCat(kStaffCookie, "=", token, "; Path=/; Max-Age=",
-                                 max_age, "; HttpOnly; SameSite=Strict",
-                                 options_.secure_cookies ? "; Secure" : ""));
+      "Set-Cookie",
+      absl::StrCat(kStaffCookie, "=", token, "; Path=/",
+                   token.empty() ? "; Max-Age=0" : "",
+                   "; HttpOnly; SameSite=Strict",
+                   options_.secure_cookies ? "; Secure" : ""));
 }
 
 }  // namespace caserelay::web

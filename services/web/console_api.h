@@ -124,10 +124,10 @@ class ConsoleApi {
   RpcResult Call(ConsoleRpc rpc, const CallMeta& meta,
                  const google::protobuf::Message& request,
                  google::protobuf::Message* response) const;
-  // Set-Cookie of cr_staff = `token` living until `expires_at`; an empty
-  // token clears the cookie.
-  void SetStaffCookie(const std::string& token, absl::Time expires_at,
-                      HttpAnswer* answer) const;
+  // Set-Cookie of cr_staff = `token` for as long as the browser runs
+  // (accounts decides when the session ends); an empty token clears the
+  // cookie.
+  void SetStaffCookie(const std::string& token, HttpAnswer* answer) const;
 
   // Const after construction.
   const Options options_;

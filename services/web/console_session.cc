@@ -6,7 +6,6 @@
 #include <string>
 
 #include "caserelay/v1/accounts.pb.h"
-#include "common/time/timestamp.h"
 #include "services/web/api_json.h"
 #include "services/web/console_api.h"
 
@@ -61,7 +60,7 @@ HttpAnswer ConsoleApi::GetSession(Context& c) const {
         SessionCookie(*sessions_, fresh, clock_->Now(), options_.anonymous_ttl,
                       options_.secure_cookies));
   }
-  if (!c.token.empty()) SetStaffCookie("", absl::InfinitePast(), &answer);
+  if (!c.token.empty()) SetStaffCookie("", &answer);
   return answer;
 }
 
@@ -92,8 +91,7 @@ HttpAnswer ConsoleApi::PostLogin(Context& c) const {
   }
   HttpAnswer answer = SessionAnswer(
       sessions_->StaffCsrfToken(login.session_token()), &login.user());
-  SetStaffCookie(login.session_token(), time::FromProto(login.expires_at()),
-                 &answer);
+  SetStaffCookie(login.session_token(), &answer);
   return answer;
 }
 
@@ -105,7 +103,7 @@ HttpAnswer ConsoleApi::PostLogout(Context& c) const {
   if (!r.status.ok())
     return RpcFailure(CallKind::kAccounts, "accounts.Logout", r);
   HttpAnswer answer = SessionAnswer("", nullptr);
-  SetStaffCookie("", absl::InfinitePast(), &answer);
+  SetStaffCookie("", &answer);
   return answer;
 }
 
