@@ -90,9 +90,8 @@ function historyRow(envelope) {
   }
   const move = e.from_state && e.to_state && e.from_state !== e.to_state
     ? `${word("CASE_STATE_", e.from_state)} → ${word("CASE_STATE_", e.to_state)}` : "";
-  const action = e.proposed_action
-    ? `${word("CASE_ACTION_", e.action)}：${word("CASE_ACTION_", e.proposed_action)}`
-    : word("CASE_ACTION_", e.action);
+  const proposed = word("CASE_ACTION_", e.proposed_action);
+  const action = proposed ? `${word("CASE_ACTION_", e.action)}：${proposed}` : word("CASE_ACTION_", e.action);
   const notes = [
     e.reason, e.route, word("OUTCOME_", e.outcome),
     e.extension_days ? `延期 ${e.extension_days} 天` : "",

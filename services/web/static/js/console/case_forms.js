@@ -34,6 +34,8 @@ function control(id, field) {
       return inputField(id, "信访人收到的日期", { type: "date" });
     case "satisfaction":
       return radioGroup(id, id, "满意度", choices("SATISFACTION_"), "");
+    case "supervision_id":
+      return inputField(id, "督办编号", { hint: "不填：回复最早一件未回复的督办", spellcheck: "false" });
     case "office_code":
       return inputField(id, "机关代码", { hint: "不填：按路由决定的机关", spellcheck: "false" });
     default:
@@ -78,13 +80,13 @@ function actionForm(action, index, caseId, version, onDone) {
   const errors = errorBox();
   const label = action.needs_approval ? `报批：${action.text}` : action.text;
   const button = el("button", { type: "submit", class: "button", text: label });
-  form.append(
+  form.append(...[
     el("h3", { text: action.text }),
     errors,
     action.needs_approval ? el("p", { class: "hint", text: "需本单位负责人批准后才生效；报批期间时限照常计算。" }) : null,
     ...(action.fields || []).map((field, i) => control(`${prefix}-${i}`, field)),
     el("div", { class: "button-row" }, [button]),
-  );
+  ].filter(Boolean));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     errors.hidden = true;

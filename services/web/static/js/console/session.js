@@ -49,6 +49,7 @@ function renderWho(user) {
   setText("who-name", user.display_name || user.username || "");
   setText("who-office", office);
   show("who", true);
+  show("password-link", true);
   const logout = byId("logout");
   show(logout, true);
   logout.addEventListener("click", async () => {
