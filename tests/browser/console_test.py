@@ -139,6 +139,10 @@ class ConsoleTest(unittest.TestCase):
         # saving (PreviewRoute); saving gives the case number.
         c.login("clerk", PASSWORD, lands_on="/console/inbox.html")
         self.assertEqual(c.menu(), ["待办", "登记"])
+        # A page outside the user's views says so (the API refuses too).
+        c.open_page("/console/users.html")
+        c.wait(lambda: c.visible("no-view"), message="no view")
+        self.assertFalse(c.visible("create-form"))
         c.fill_registration("拖欠工资", "沁河镇某厂拖欠三个月工资，请求督促支付。",
                             portal_steps.REGION_PATH, "劳动")
         self.assertFalse(c.by_id("save-button").is_enabled(),
@@ -190,6 +194,15 @@ class ConsoleTest(unittest.TestCase):
         self.assertTrue(any(w in row[0] for w in ("正常", "临期", "超期")),
                         f"the light in words: {row}")
         b.check_page("console-inbox", SIZES)
+        # The search: words of the title find it, other words nothing.
+        for words, found in (("工资", True), ("道路破损", False)):
+            c.fill("q", words)
+            c.submit_form_of("q")
+            c.wait(lambda: not c.visible("loading"), message="searched")
+            c.wait(lambda: c.visible("empty") != found,
+                   message=f"search {words}")
+            self.assertEqual(any(case["case"] in " ".join(r)
+                                 for r in c.rows("inbox-rows")), found, words)
         c.open_case(case["case"])
         c.take_action("受理")
         reply = c.action_form("出具处理意见")
@@ -314,6 +327,9 @@ class ConsoleTest(unittest.TestCase):
                == "true", message="大字版 on")
         b.check_page("console-inbox-large-text", SIZES)
         c.click("toggle-large")
+        c.open_page("/console/password.html")
+        c.wait(lambda: c.visible("password-form"))
+        b.check_page("console-password", SIZES)
 
 
 if __name__ == "__main__":
