@@ -26,7 +26,10 @@ absl::Status SessionEnded() {
 
 Accounts::Accounts(AccountsStore* store, const time::Clock* clock,
                    AccountsOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      hashes_(options.max_parallel_hashes) {}
 
 absl::Status Accounts::Throttled(std::string_view username,
                                  std::string_view address) const {
@@ -76,10 +79,13 @@ absl::StatusOr<SignedIn> Accounts::Login(std::string_view username,
   auto user = store_->User(username);
   if (!user.ok()) return user.status();
   bool matches = false;
-  if (user->has_value()) {
-    matches = VerifyPassword((*user)->password_hash(), password);
-  } else {
-    VerifyNothing(options_.hash_cost);
+  {
+    HashGate::Slot slot(&hashes_);
+    if (user->has_value()) {
+      matches = VerifyPassword((*user)->password_hash(), password);
+    } else {
+      VerifyNothing(options_.hash_cost);
+    }
   }
   absl::MutexLock lock(&mu_);
   if (!matches) {
@@ -185,14 +191,18 @@ absl::Status Accounts::ChangePassword(std::string_view token,
   auto live = LiveSession(token);
   if (!live.ok()) return live.status();
   const auto& [digest, user] = *live;
-  if (!VerifyPassword(user.password_hash(), old_password)) {
-    return absl::InvalidArgumentError("原密码不正确");
-  }
   if (absl::Status p = CheckPasswordPolicy(user.username(), new_password);
       !p.ok()) {
     return p;
   }
-  auto hash = HashPassword(new_password, options_.hash_cost);
+  absl::StatusOr<std::string> hash;
+  {
+    HashGate::Slot slot(&hashes_);
+    if (!VerifyPassword(user.password_hash(), old_password)) {
+      return absl::InvalidArgumentError("原密码不正确");
+    }
+    hash = HashPassword(new_password, options_.hash_cost);
+  }
   if (!hash.ok()) return hash.status();
   absl::MutexLock lock(&mu_);
   auto current = store_->User(user.username());

@@ -45,6 +45,8 @@ struct AccountsOptions {
   SessionLimits sessions;
   LoginLimits login;
   HashCost hash_cost;
+  // argon2id computations at once (HashGate; accounts.max_parallel_hashes).
+  int max_parallel_hashes = 4;
 };
 
 // A new user as an administrator (or the bootstrap) names it.
@@ -64,7 +66,8 @@ struct SignedIn {
 class Accounts {
  public:
   // `store` and `clock` are not owned and outlive this. REQUIRES: the
-  // options pass CheckSessionLimits, CheckLockRule and CheckHashCost.
+  // options pass CheckSessionLimits, CheckLockRule and CheckHashCost, and
+  // max_parallel_hashes >= 1.
   Accounts(AccountsStore* store, const time::Clock* clock,
            AccountsOptions options);
 
@@ -148,6 +151,7 @@ class Accounts {
   const time::Clock* const clock_;
   const AccountsOptions options_;
 
+  HashGate hashes_;
   absl::Mutex login_stripes_[kLoginStripes];
   absl::Mutex mu_;  // every read-modify-write of the store
 };

@@ -69,6 +69,14 @@ absl::StatusOr<AccountsOptions> OptionsOf(const config::Config& cfg) {
         "config: accounts.argon2_ops and accounts.argon2_memory must not be "
         "negative");
   }
+  auto parallel = IntSetting(cfg, "accounts.max_parallel_hashes");
+  if (!parallel.ok()) return parallel.status();
+  if (*parallel < 1 || *parallel > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: accounts.max_parallel_hashes ", *parallel,
+                     " is outside [1, 64]"));
+  }
+  o.max_parallel_hashes = *parallel;
   o.hash_cost.ops = static_cast<uint64_t>(ops);
   o.hash_cost.memory_bytes = static_cast<size_t>(memory);
   if (absl::Status s = CheckHashCost(o.hash_cost); !s.ok()) return s;
@@ -112,6 +120,9 @@ service::ServiceDefinition AccountsDefinition() {
       {"accounts.argon2_memory", T::kInt, "67108864", false,
        "argon2id memory in bytes (crypto_pwhash memlimit; 64 MiB = "
        "interactive); new hashes only, old ones verify with their own"},
+      {"accounts.max_parallel_hashes", T::kInt, "4", false,
+       "argon2id computations at once (1..64), each taking argon2_memory; "
+       "further logins wait their turn"},
   };
   def.column_families = ColumnFamilies();
   // Its state is its own: it consumes and publishes nothing, so it starts

@@ -75,6 +75,21 @@ void VerifyNothing(const HashCost& cost) {
   (void)VerifyPassword(dummy, "not-the-password");
 }
 
+HashGate::Slot::Slot(HashGate* gate) : gate_(gate) {
+  absl::MutexLock lock(&gate_->mu_);
+  gate_->mu_.Await(absl::Condition(
+      +[](HashGate* g) ABSL_EXCLUSIVE_LOCKS_REQUIRED(g->mu_) {
+        return g->in_use_ < g->max_;
+      },
+      gate_));
+  ++gate_->in_use_;
+}
+
+HashGate::Slot::~Slot() {
+  absl::MutexLock lock(&gate_->mu_);
+  --gate_->in_use_;
+}
+
 absl::Status CheckPasswordPolicy(std::string_view username,
                                  std::string_view password) {
   if (!text::IsValidUtf8(password)) {

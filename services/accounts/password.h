@@ -15,8 +15,10 @@
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 
 namespace caserelay::accounts {
 
@@ -47,6 +49,35 @@ bool VerifyPassword(std::string_view stored, std::string_view password);
 // unknown username takes as long as one with a wrong password (the answer
 // must not tell which usernames exist).
 void VerifyNothing(const HashCost& cost);
+
+// Bounds how many argon2id computations run at once: each takes
+// HashCost::memory_bytes for its whole run, so unbounded parallel logins
+// (of unknown usernames, say) would exhaust the memory. A caller beyond
+// `max` waits for a slot (accounts.max_parallel_hashes).
+//
+// Thread safety: thread-safe.
+class HashGate {
+ public:
+  // REQUIRES: max >= 1.
+  explicit HashGate(int max) : max_(max) {}
+
+  // Holds one slot from construction to destruction.
+  class Slot {
+   public:
+    explicit Slot(HashGate* gate);
+    ~Slot();
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+
+   private:
+    HashGate* const gate_;
+  };
+
+ private:
+  const int max_;
+  absl::Mutex mu_;
+  int in_use_ ABSL_GUARDED_BY(mu_) = 0;
+};
 
 // The policy for a new password of `username` (密码规则), in Chinese words
 // for the person: INVALID_ARGUMENT "密码至少10个字符" when shorter than

@@ -47,7 +47,11 @@ absl::StatusOr<v1::AccountUserRecord> Accounts::NewRecord(
       !s.ok()) {
     return s;
   }
-  auto hash = HashPassword(user.password, options_.hash_cost);
+  absl::StatusOr<std::string> hash;
+  {
+    HashGate::Slot slot(&hashes_);
+    hash = HashPassword(user.password, options_.hash_cost);
+  }
   if (!hash.ok()) return hash.status();
   const absl::Time now = clock_->Now();
   v1::AccountUserRecord record;
@@ -133,7 +137,11 @@ absl::Status Accounts::ResetPassword(std::string_view token,
   if (absl::Status s = CheckPasswordPolicy(username, password); !s.ok()) {
     return s;
   }
-  auto hash = HashPassword(password, options_.hash_cost);
+  absl::StatusOr<std::string> hash;
+  {
+    HashGate::Slot slot(&hashes_);
+    hash = HashPassword(password, options_.hash_cost);
+  }
   if (!hash.ok()) return hash.status();
   absl::MutexLock lock(&mu_);
   auto user = OfficeUser(actor->office_code(), username);

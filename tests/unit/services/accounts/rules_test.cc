@@ -2,10 +2,13 @@
 // login throttle and when a session ends. Each row cites the rule it pins
 // (issue 16 item 1, the lead's contract /work/notes/console-contract.md,
 // or the header that states it).
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/accounts/login_limits.h"
 #include "services/accounts/password.h"
@@ -89,6 +92,29 @@ TEST(PasswordHashTest, CostBounds) {
   EXPECT_EQ(CheckHashCost({1, 1024}).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(CheckHashCost(HashCost{}).ok());
+}
+
+TEST(HashGateTest, AtMostMaxHashesAtOnce) {
+  // password.h HashGate: argon2id's memory times the callers must stay
+  // bounded however many logins arrive together.
+  HashGate gate(2);
+  absl::Mutex mu;
+  int inside = 0, most = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      HashGate::Slot slot(&gate);
+      {
+        absl::MutexLock lock(&mu);
+        most = std::max(most, ++inside);
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+      absl::MutexLock lock(&mu);
+      --inside;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(most, 2);
 }
 
 TEST(UserRulesTest, Usernames) {
