@@ -65,8 +65,22 @@ absl::Status Accounts::CountFailureLocked(std::string_view username,
   for (const auto& [key, rule] : keys) {
     auto count = store_->Failures(batch, key);
     if (!count.ok()) return count.status();
-    store_->PutFailures(batch, key, AfterFailure(*rule, *count, now));
+    const FailureCount next = AfterFailure(*rule, *count, now);
+    std::optional<absl::Time> old_end;
+    if (count->has_value()) old_end = ForgottenAt(*rule, **count);
+    store_->PutFailures(batch, key, next, ForgottenAt(*rule, next), old_end);
   }
+  // Forget a few forgotten records, so that made-up addresses do not pile
+  // up (a failure is the only way they are made).
+  absl::Status swept = store_->SweepFailures(
+      batch, now, kFailureSweepBatch,
+      [this](std::string_view key, const FailureCount& c) {
+        const LockRule& rule = key.substr(0, 5) == "user:"
+                                   ? options_.login.user
+                                   : options_.login.address;
+        return ForgottenAt(rule, c);
+      });
+  if (!swept.ok()) return swept;
   return store_->Commit(batch);
 }
 
@@ -105,7 +119,12 @@ absl::StatusOr<SignedIn> Accounts::Login(std::string_view username,
   const absl::Time now = clock_->Now();
   const std::string digest = TokenDigest(*token);
   store::WriteBatch batch(store_->store());
-  store_->DeleteFailures(batch, UserKey(username));
+  auto failures = store_->Failures(batch, UserKey(username));
+  if (!failures.ok()) return failures.status();
+  if (failures->has_value()) {
+    store_->DeleteFailures(batch, UserKey(username),
+                           ForgottenAt(options_.login.user, **failures));
+  }
   // Sweep the user's ended sessions, so they do not pile up.
   auto digests = store_->UserSessions(username);
   if (!digests.ok()) return digests.status();

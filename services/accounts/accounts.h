@@ -35,6 +35,8 @@ namespace caserelay::accounts {
 // the lock ends (the handler sends it as rpc::kRetryAfterMetadata).
 inline constexpr char kRetryAfterPayload[] = "caserelay/retry-after";
 inline constexpr int kLoginStripes = 64;
+// Forgotten failure records deleted per failed login (accounts_store.h).
+inline constexpr int kFailureSweepBatch = 16;
 
 // The words of the refusals (also the integration tests' expectations).
 inline constexpr char kWrongCredentials[] = "用户名或密码错误";

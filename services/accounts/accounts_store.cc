@@ -1,6 +1,7 @@
 #include "services/accounts/accounts_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/time/timestamp.h"
 
 namespace caserelay::accounts {
@@ -22,6 +23,13 @@ absl::StatusOr<std::optional<Message>> Parse(
   return m;
 }
 
+// The index key of a failure record forgotten at `at`.
+constexpr size_t kEndPrefix = 20 + 1;
+std::string EndKey(absl::Time at, std::string_view key) {
+  return absl::StrCat(absl::StrFormat("%020d", absl::ToUnixMicros(at)),
+                      std::string(1, kSep), std::string(key));
+}
+
 std::string IndexKey(std::string_view a, std::string_view b) {
   return absl::StrCat(std::string(a), std::string(1, kSep), std::string(b));
 }
@@ -29,7 +37,8 @@ std::string IndexKey(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::vector<std::string> ColumnFamilies() {
-  return {kUsers, kOfficeUsers, kSessions, kUserSessions, kLoginFailures};
+  return {kUsers,        kOfficeUsers,   kSessions,
+          kUserSessions, kLoginFailures, kLoginFailureEnds};
 }
 
 absl::StatusOr<std::optional<v1::AccountUserRecord>> AccountsStore::User(
@@ -123,7 +132,12 @@ absl::StatusOr<std::optional<FailureCount>> AccountsStore::Failures(
 }
 
 void AccountsStore::PutFailures(store::WriteBatch& batch, std::string_view key,
-                                const FailureCount& count) const {
+                                const FailureCount& count, absl::Time forget_at,
+                                std::optional<absl::Time> old_forget_at) const {
+  if (old_forget_at.has_value()) {
+    batch.Delete(kLoginFailureEnds, EndKey(*old_forget_at, key));
+  }
+  batch.Put(kLoginFailureEnds, EndKey(forget_at, key), "");
   v1::LoginFailureRecord rec;
   rec.set_failures(count.failures);
   *rec.mutable_last_failure_at() = time::ToProto(count.last_failure);
@@ -134,8 +148,37 @@ void AccountsStore::PutFailures(store::WriteBatch& batch, std::string_view key,
 }
 
 void AccountsStore::DeleteFailures(store::WriteBatch& batch,
-                                   std::string_view key) const {
+                                   std::string_view key,
+                                   std::optional<absl::Time> forget_at) const {
   batch.Delete(kLoginFailures, key);
+  if (forget_at.has_value()) {
+    batch.Delete(kLoginFailureEnds, EndKey(*forget_at, key));
+  }
+}
+
+absl::Status AccountsStore::SweepFailures(
+    store::WriteBatch& batch, absl::Time now, int limit,
+    const std::function<absl::Time(std::string_view, const FailureCount&)>&
+        forgotten_at) const {
+  std::vector<std::string> due;
+  // Entries due at `now` too: their keys are longer than the bound.
+  const std::string end = EndKey(now + absl::Microseconds(1), "");
+  absl::Status s = store_->Scan(kLoginFailureEnds, "", end,
+                                [&](std::string_view k, std::string_view) {
+                                  due.emplace_back(k);
+                                  return static_cast<int>(due.size()) < limit;
+                                });
+  if (!s.ok()) return s;
+  for (const std::string& entry : due) {
+    batch.Delete(kLoginFailureEnds, entry);
+    const std::string key = entry.substr(kEndPrefix);
+    auto count = Failures(batch, key);
+    if (!count.ok()) return count.status();
+    if (count->has_value() && forgotten_at(key, **count) <= now) {
+      batch.Delete(kLoginFailures, key);
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AccountsStore::Commit(store::WriteBatch& batch) const {

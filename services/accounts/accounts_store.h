@@ -8,7 +8,10 @@
 //  - "user-sessions": username, 0x1f, token digest -> "" (a user's
 //    sessions, to end them all at once);
 //  - "login-failures": "user:<username>" or "address:<address key>" ->
-//    LoginFailureRecord.
+//    LoginFailureRecord;
+//  - "login-failure-ends": when a failure record is forgotten (20 digits
+//    of µs since the epoch), 0x1f, its key -> "", so forgotten records are
+//    swept a few at a time without scanning them all.
 //
 // Reads see committed state; writes go into a store::WriteBatch the caller
 // commits (so one operation is one atomic batch).
@@ -18,6 +21,7 @@
 #ifndef CASERELAY_SERVICES_ACCOUNTS_ACCOUNTS_STORE_H_
 #define CASERELAY_SERVICES_ACCOUNTS_ACCOUNTS_STORE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +40,7 @@ inline constexpr char kOfficeUsers[] = "office-users";
 inline constexpr char kSessions[] = "sessions";
 inline constexpr char kUserSessions[] = "user-sessions";
 inline constexpr char kLoginFailures[] = "login-failures";
+inline constexpr char kLoginFailureEnds[] = "login-failure-ends";
 
 // The families above, for service::ServiceDefinition::column_families.
 std::vector<std::string> ColumnFamilies();
@@ -85,9 +90,22 @@ class AccountsStore {
   // its own writes). Errors as User().
   absl::StatusOr<std::optional<FailureCount>> Failures(
       const store::WriteBatch& batch, std::string_view key) const;
+  // Writes `count` of `key`, forgotten at `forget_at`; `old_forget_at` is
+  // when the record it replaces was to be forgotten (its index entry).
   void PutFailures(store::WriteBatch& batch, std::string_view key,
-                   const FailureCount& count) const;
-  void DeleteFailures(store::WriteBatch& batch, std::string_view key) const;
+                   const FailureCount& count, absl::Time forget_at,
+                   std::optional<absl::Time> old_forget_at) const;
+  void DeleteFailures(store::WriteBatch& batch, std::string_view key,
+                      std::optional<absl::Time> forget_at) const;
+  // Deletes up to `limit` index entries due by `now`, and each one's
+  // record if `forgotten_at(key, record)` has passed too (a record written
+  // again since keeps its newer entry). UNAVAILABLE or DATA_LOSS as User()
+  // (then `batch` may hold part of the sweep; nothing is lost by
+  // committing it).
+  absl::Status SweepFailures(
+      store::WriteBatch& batch, absl::Time now, int limit,
+      const std::function<absl::Time(std::string_view, const FailureCount&)>&
+          forgotten_at) const;
 
   // Commits `batch`. UNAVAILABLE if the store fails (nothing written).
   absl::Status Commit(store::WriteBatch& batch) const;

@@ -52,6 +52,11 @@ FailureCount AfterFailure(const LockRule& rule,
   return next;
 }
 
+absl::Time ForgottenAt(const LockRule& rule, const FailureCount& c) {
+  const absl::Time quiet = c.last_failure + rule.window;
+  return c.locked_until.has_value() ? std::max(quiet, *c.locked_until) : quiet;
+}
+
 int64_t RetryAfterSeconds(absl::Time until, absl::Time now) {
   const double s = std::ceil(absl::ToDoubleSeconds(until - now));
   return std::max<int64_t>(1, static_cast<int64_t>(s));

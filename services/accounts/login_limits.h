@@ -62,6 +62,11 @@ std::optional<absl::Time> LockedUntil(const std::optional<FailureCount>& c,
 FailureCount AfterFailure(const LockRule& rule,
                           const std::optional<FailureCount>& c, absl::Time now);
 
+// When the count `c` is forgotten: once its lock has passed and `window`
+// after its last failure (from then on AfterFailure starts anew and
+// LockedUntil is nullopt, so deleting it changes nothing).
+absl::Time ForgottenAt(const LockRule& rule, const FailureCount& c);
+
 // Whole seconds until `until`, at least 1 (for x-caserelay-retry-after).
 int64_t RetryAfterSeconds(absl::Time until, absl::Time now);
 

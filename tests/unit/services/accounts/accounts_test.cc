@@ -106,6 +106,39 @@ TEST_F(AccountsTest, OneAddressIsLockedAfterThirtyFailuresOnAnyUsernames) {
   EXPECT_TRUE(accounts_->Login("handler", kPassword, "ipv4:198.51.100.1").ok());
 }
 
+TEST_F(AccountsTest, ForgottenFailureRecordsAreSwept) {
+  auto records = [&] {
+    int n = 0;
+    EXPECT_TRUE(t_->store()
+                    .Scan(kLoginFailures, "", "",
+                          [&](std::string_view, std::string_view) {
+                            ++n;
+                            return true;
+                          })
+                    .ok());
+    return n;
+  };
+  // accounts_store.h: made-up usernames from 20 addresses leave 20 address
+  // records (and none per username: only existing users get one).
+  for (int i = 0; i < 20; ++i) {
+    (void)accounts_->Login("nobody", kPassword,
+                           "ipv4:198.51.100." + std::to_string(i));
+  }
+  EXPECT_EQ(records(), 20);
+  // Once forgotten (login_limits.h ForgottenAt: 15 min of quiet), each
+  // later failure deletes up to kFailureSweepBatch of them.
+  Advance(absl::Minutes(15));
+  (void)accounts_->Login("nobody", kPassword, "ipv4:192.0.2.1");
+  EXPECT_EQ(records(), 20 - kFailureSweepBatch + 1);
+  (void)accounts_->Login("nobody", kPassword, "ipv4:192.0.2.2");
+  EXPECT_EQ(records(), 2);
+  // A record counted again since is kept with its newer end.
+  EXPECT_EQ(accounts_->Login("handler", "wrong-password-1", "ipv4:192.0.2.1")
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
 TEST_F(AccountsTest, SessionEndsAfterIdleAndAtTheAbsoluteEnd) {
   const std::string token = Login("handler", kPassword);
   Advance(absl::Minutes(14));

@@ -225,6 +225,11 @@ TEST(LoginLimitsTest, Table) {
             kT0 + absl::Minutes(15));
   EXPECT_EQ(LockedUntil(locked, kT0 + absl::Minutes(15)), std::nullopt);
   EXPECT_EQ(LockedUntil(std::nullopt, kT0), std::nullopt);
+  // Forgotten once both the lock and the window have passed.
+  EXPECT_EQ(ForgottenAt(rule, *count(2, absl::Minutes(1))),
+            kT0 + absl::Minutes(16));
+  EXPECT_EQ(ForgottenAt(rule, *count(5, absl::Minutes(1), absl::Hours(1))),
+            kT0 + absl::Hours(1));
   EXPECT_EQ(RetryAfterSeconds(kT0 + absl::Milliseconds(1500), kT0), 2);
   EXPECT_EQ(RetryAfterSeconds(kT0, kT0), 1);
   EXPECT_EQ(
