@@ -5,6 +5,7 @@ an allowed action on the case page, waiting for lists to show a case.
 Not thread-safe: one test thread drives a Console.
 """
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -109,13 +110,20 @@ class Console(portal_steps.Portal):
         button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
         self.b.driver.execute_script(portal_steps.SCROLL_INTO_VIEW, button)
         button.click()
-        self.wait(lambda: self.visible("action-done")
-                  or self.error_summary("#actions .error-summary"),
+        self.wait(lambda: self.visible("action-done") or self.refusal(),
                   message=f"{title}: an answer")
-        refusal = self.error_summary("#actions .error-summary")
+        refusal = self.refusal()
         if refusal:
             raise AssertionError(f"{title} refused: {refusal}")
         return self.text("action-done")
+
+    def refusal(self):
+        """The refusal shown in an action's form ("" if none); the forms are
+        drawn again when the case reloads, so one may go while read."""
+        try:
+            return self.error_summary("#actions .error-summary")
+        except StaleElementReferenceException:
+            return ""
 
     def fill_registration(self, title, text, region_path, category_word):
         """Fills the 登记 form for 李四's visit: a claim of the category

@@ -331,6 +331,35 @@ class ConsoleTest(unittest.TestCase):
         c.wait(lambda: c.visible("password-form"))
         b.check_page("console-password", SIZES)
 
+    def test_10_disabled_user_is_out_at_once(self):
+        # issue 16 item 1: "a user can be disabled at once": the inspector's
+        # open session ends on the next page once the administrator (in
+        # another browser) disables the account.
+        c.login("inspector", PASSWORD, lands_on="/console/inbox.html")
+        other = browser.Browser()
+        try:
+            other.size(*browser.DESKTOP)
+            a = console_steps.Console(other, sys_)
+            a.login("admin.bureau", PASSWORD, lands_on="/console/users.html")
+            a.wait(lambda: a.rows("user-rows"), message="users listed")
+            edit = other.driver.find_element(
+                By.CSS_SELECTOR, 'button[aria-label="修改 inspector"]')
+            other.driver.execute_script(portal_steps.SCROLL_INTO_VIEW, edit)
+            edit.click()
+            a.wait(lambda: a.visible("edit-section"), message="edit shown")
+            a.click("edit-disabled")
+            a.submit_form_of("edit-disabled")
+            a.wait(lambda: a.visible("action-done"), message="saved")
+            self.assertTrue(any(r[0] == "inspector" and "已停用" in r[3]
+                                for r in a.rows("user-rows")))
+            other.check_page("console-user-disabled", SIZES)
+        finally:
+            other.close()
+        c.open_page("/console/red-lights.html")
+        c.wait(lambda: "/console/login.html" in b.driver.current_url,
+               message="the disabled user is at the login page")
+        self.assertFalse(c.visible("menu"))
+
 
 if __name__ == "__main__":
     unittest.main()
