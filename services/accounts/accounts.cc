@@ -206,7 +206,8 @@ absl::Status Accounts::Logout(std::string_view token) {
 
 absl::Status Accounts::ChangePassword(std::string_view token,
                                       std::string_view old_password,
-                                      std::string_view new_password) {
+                                      std::string_view new_password,
+                                      std::string_view address) {
   auto live = LiveSession(token);
   if (!live.ok()) return live.status();
   const auto& [digest, user] = *live;
@@ -214,13 +215,24 @@ absl::Status Accounts::ChangePassword(std::string_view token,
       !p.ok()) {
     return p;
   }
+  // The old password is guessed no faster here than at Login (a session
+  // left open must not become a way to learn it).
+  absl::MutexLock stripe(
+      &login_stripes_[std::hash<std::string_view>()(user.username()) %
+                      kLoginStripes]);
+  if (absl::Status t = Throttled(user.username(), address); !t.ok()) return t;
   absl::StatusOr<std::string> hash;
+  bool matches = false;
   {
     HashGate::Slot slot(&hashes_);
-    if (!VerifyPassword(user.password_hash(), old_password)) {
-      return absl::InvalidArgumentError("原密码不正确");
-    }
-    hash = HashPassword(new_password, options_.hash_cost);
+    matches = VerifyPassword(user.password_hash(), old_password);
+    if (matches) hash = HashPassword(new_password, options_.hash_cost);
+  }
+  if (!matches) {
+    absl::MutexLock lock(&mu_);
+    absl::Status counted = CountFailureLocked(user.username(), true, address);
+    if (!counted.ok()) return counted;
+    return absl::InvalidArgumentError("原密码不正确");
   }
   if (!hash.ok()) return hash.status();
   absl::MutexLock lock(&mu_);

@@ -93,12 +93,15 @@ class Accounts {
   // Ends the session (OK if there was none).
   absl::Status Logout(std::string_view token);
 
-  // The session's user sets a new password: UNAUTHENTICATED as
-  // Authenticate; INVALID_ARGUMENT "原密码不正确" or the policy's words;
+  // The session's user sets a new password, from the client `address`:
+  // UNAUTHENTICATED as Authenticate; INVALID_ARGUMENT with the policy's
+  // words, or "原密码不正确" (a failure counted as at Login);
+  // RESOURCE_EXHAUSTED as Login while the username or address is locked;
   // the user's other sessions end.
   absl::Status ChangePassword(std::string_view token,
                               std::string_view old_password,
-                              std::string_view new_password);
+                              std::string_view new_password,
+                              std::string_view address);
 
   // Office administration. The session's user (the actor) must hold ADMIN
   // (else PERMISSION_DENIED "仅本单位管理员可以管理用户"); the target must

@@ -92,8 +92,14 @@ grpc::Status AccountsServiceImpl::ChangePassword(
     v1::ChangePasswordResponse*) {
   auto caller = Gateway(ctx, "ChangePassword");
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
-  return rpc::ToGrpc(accounts_->ChangePassword(
-      req->session_token(), req->old_password(), req->new_password()));
+  absl::StatusOr<std::string> address = peer::ClientAddressKey(*ctx, *caller);
+  if (!address.ok()) return rpc::ToGrpc(address.status());
+  absl::Status changed = accounts_->ChangePassword(
+      req->session_token(), req->old_password(), req->new_password(), *address);
+  if (auto after = changed.GetPayload(kRetryAfterPayload)) {
+    ctx->AddTrailingMetadata(rpc::kRetryAfterMetadata, std::string(*after));
+  }
+  return rpc::ToGrpc(changed);
 }
 
 grpc::Status AccountsServiceImpl::ListUsers(grpc::ServerContext* ctx,

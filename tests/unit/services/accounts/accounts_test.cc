@@ -175,12 +175,16 @@ TEST_F(AccountsTest, DisablingEndsTheSessionsAtOnce) {
 TEST_F(AccountsTest, LogoutAndPasswordChanges) {
   const std::string a = Login("handler", kPassword);
   const std::string b = Login("handler", kPassword);
-  EXPECT_EQ(accounts_->ChangePassword(a, "not-the-old-one", "new-password-2")
-                .message(),
-            "原密码不正确");
-  EXPECT_EQ(accounts_->ChangePassword(a, kPassword, "handler").message(),
-            "密码至少10个字符");
-  ASSERT_TRUE(accounts_->ChangePassword(a, kPassword, "new-password-2").ok());
+  EXPECT_EQ(
+      accounts_
+          ->ChangePassword(a, "not-the-old-one", "new-password-2", kAddress)
+          .message(),
+      "原密码不正确");
+  EXPECT_EQ(
+      accounts_->ChangePassword(a, kPassword, "handler", kAddress).message(),
+      "密码至少10个字符");
+  ASSERT_TRUE(
+      accounts_->ChangePassword(a, kPassword, "new-password-2", kAddress).ok());
   EXPECT_TRUE(accounts_->Authenticate(a).ok());   // the session that changed it
   EXPECT_FALSE(accounts_->Authenticate(b).ok());  // the others end
   EXPECT_TRUE(accounts_->Login("handler", "new-password-2", kAddress).ok());
@@ -193,6 +197,26 @@ TEST_F(AccountsTest, LogoutAndPasswordChanges) {
       accounts_->ResetPassword(admin_, "handler", "reset-password-3").ok());
   EXPECT_FALSE(accounts_->Authenticate(c).ok());  // a reset ends them all
   EXPECT_TRUE(accounts_->Login("handler", "reset-password-3", kAddress).ok());
+}
+
+TEST_F(AccountsTest, WrongOldPasswordsCountAsFailedLogins) {
+  // accounts.h ChangePassword: an open session is no faster way to guess
+  // the password than Login (5 failures lock the username).
+  const std::string token = Login("handler", kPassword);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(accounts_
+                  ->ChangePassword(token, "guess-password-" + std::to_string(i),
+                                   "new-password-2", kAddress)
+                  .message(),
+              "原密码不正确");
+  }
+  absl::Status locked =
+      accounts_->ChangePassword(token, kPassword, "new-password-2", kAddress);
+  EXPECT_EQ(locked.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(accounts_->Login("handler", kPassword, "ipv4:198.51.100.9")
+                .status()
+                .code(),
+            absl::StatusCode::kResourceExhausted);
 }
 
 TEST_F(AccountsTest, OnlyAnAdminOfTheOfficeManagesItsUsers) {
