@@ -38,40 +38,60 @@ constexpr char kRuleHeadApproves[] =
 
 const std::vector<Duty>& Duties() {
   static const auto* const kDuties = new std::vector<Duty>{
-      {v1::CASE_ACTION_TRANSFER, {kRegistrar, kHandler, kHead}, false,
+      {v1::CASE_ACTION_TRANSFER,
+       {kRegistrar, kHandler, kHead},
+       false,
        "Art. 22: the bureau registers (登记) and transfers (转送) within 15 "
        "days; issue 16 item 1: 登记员 registers"},
-      {v1::CASE_ACTION_ASSIGN, {kRegistrar, kHandler, kHead}, false,
+      {v1::CASE_ACTION_ASSIGN,
+       {kRegistrar, kHandler, kHead},
+       false,
        "Art. 22: the bureau registers (登记) and assigns (交办) within 15 "
        "days; issue 16 item 1: 登记员 registers"},
       {v1::CASE_ACTION_OBJECT, {kHandler, kHead}, false, kRuleHandles},
       {v1::CASE_ACTION_ACCEPT, {kHandler, kHead}, false, kRuleHandles},
-      {v1::CASE_ACTION_DECLINE, {kHead}, true,
+      {v1::CASE_ACTION_DECLINE,
+       {kHead},
+       true,
        "Art. 23 (不予受理) and issue 16 item 1: 负责人 approves 不予受理"},
-      {v1::CASE_ACTION_EXTEND, {kHead}, true,
+      {v1::CASE_ACTION_EXTEND,
+       {kHead},
+       true,
        "Art. 34: 延期 \"经本机关、单位负责人批准\" (DOMAIN.md Deadlines: "
        "approved by the organ's head)"},
-      {v1::CASE_ACTION_REPLY, {kHead}, true,
+      {v1::CASE_ACTION_REPLY,
+       {kHead},
+       true,
        "Art. 34 (处理意见) and issue 16 item 1: 负责人 approves the 处理意见 "
        "before it leaves the office"},
       {v1::CASE_ACTION_REPORT_RESULT, {kHandler, kHead}, false, kRuleHandles},
       {v1::CASE_ACTION_EVALUATE, {kHandler, kHead}, false, kRuleHandles},
-      {v1::CASE_ACTION_REQUEST_REVIEW, {kRegistrar, kHandler, kHead}, false,
+      {v1::CASE_ACTION_REQUEST_REVIEW,
+       {kRegistrar, kHandler, kHead},
+       false,
        "Art. 35: the review organ registers the request (复查); issue 16 "
        "item 1: 登记员 registers"},
       {v1::CASE_ACTION_DECIDE_REVIEW, {kHandler, kHead}, false, kRuleHandles},
-      {v1::CASE_ACTION_REQUEST_REREVIEW, {kRegistrar, kHandler, kHead}, false,
+      {v1::CASE_ACTION_REQUEST_REREVIEW,
+       {kRegistrar, kHandler, kHead},
+       false,
        "Art. 36: the re-review organ registers the request (复核); issue 16 "
        "item 1: 登记员 registers"},
       {v1::CASE_ACTION_START_HEARING, {kHandler, kHead}, false, kRuleHandles},
       {v1::CASE_ACTION_END_HEARING, {kHandler, kHead}, false, kRuleHandles},
-      {v1::CASE_ACTION_DECIDE_REREVIEW, {kHead}, true,
+      {v1::CASE_ACTION_DECIDE_REREVIEW,
+       {kHead},
+       true,
        "Art. 36 (复核意见, 信访终结) and issue 16 item 1: 负责人 approves 终结 "
        "at the re-review office"},
       {v1::CASE_ACTION_CLOSE, {kHandler, kHead}, false, kRuleHandles},
-      {v1::CASE_ACTION_REPLY_SUPERVISION, {kHandler, kHead}, false,
+      {v1::CASE_ACTION_REPLY_SUPERVISION,
+       {kHandler, kHead},
+       false,
        "2005 Art. 36 (reply to 督办) and issue 16 item 1: 承办人 handles"},
-      {v1::CASE_ACTION_SERVE, {kHandler, kHead}, false,
+      {v1::CASE_ACTION_SERVE,
+       {kHandler, kHead},
+       false,
        "Arts. 35-36 (送达) and issue 16 item 1: 承办人 handles"},
   };
   return *kDuties;
@@ -115,8 +135,8 @@ std::string ActionText(CaseAction action) {
 }
 
 const StaffRoles& EveryRole() {
-  static const auto* const kAll = new StaffRoles{
-      kRegistrar, kHandler, kHead, kInspector, kLeader, kAdmin};
+  static const auto* const kAll =
+      new StaffRoles{kRegistrar, kHandler, kHead, kInspector, kLeader, kAdmin};
   return *kAll;
 }
 
@@ -157,9 +177,9 @@ Ruling Rule(const StaffRoles& roles, CaseAction action, v1::CaseState state) {
   }
   if (lifecycle::FindTransition(state, action) == nullptr) {
     r.by_state = true;
-    r.reason = absl::StrCat("信访事项处于“",
-                            Chinese(names::CaseStateNames(), state),
-                            "”阶段，不能“", ActionText(action), "”");
+    r.reason =
+        absl::StrCat("信访事项处于“", Chinese(names::CaseStateNames(), state),
+                     "”阶段，不能“", ActionText(action), "”");
     r.rule = std::string(lifecycle::RuleOf(action));
     return r;
   }
@@ -178,9 +198,9 @@ Ruling Rule(const StaffRoles& roles, CaseAction action, v1::CaseState state) {
   if (duty->head_approves) may.insert(may.begin(), kHandler);
   r.reason = absl::StrCat(
       "“", ActionText(action), "”由", RolesText(may), "办理",
-      roles.empty() ? "，您没有任何角色"
-                    : absl::StrCat("，您的角色（", RolesText(roles),
-                                   "）不能办理"));
+      roles.empty()
+          ? "，您没有任何角色"
+          : absl::StrCat("，您的角色（", RolesText(roles), "）不能办理"));
   return r;
 }
 

@@ -80,9 +80,8 @@ std::string RequestField(CaseAction action) {
 }
 
 std::string Pending(const caserelay::v1::Proposal& p) {
-  return absl::StrCat("已有待审批的“", access::ActionText(p.action()),
-                      "”（", p.proposed_by(),
-                      "提交），请等待负责人审批或退回");
+  return absl::StrCat("已有待审批的“", access::ActionText(p.action()), "”（",
+                      p.proposed_by(), "提交），请等待负责人审批或退回");
 }
 
 }  // namespace

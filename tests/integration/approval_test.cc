@@ -142,7 +142,8 @@ TEST(ApprovalTest, AHandlersReplyWaitsForTheHeadAndTheSmsFollowsApproval) {
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(queue.items_size(), 1);
   EXPECT_EQ(queue.items(0).case_id(), id);
-  EXPECT_EQ(queue.items(0).proposal().action(), caserelay::v1::CASE_ACTION_REPLY);
+  EXPECT_EQ(queue.items(0).proposal().action(),
+            caserelay::v1::CASE_ACTION_REPLY);
   EXPECT_EQ(console.Approvals(handler, &queue).error_code(),
             StatusCode::PERMISSION_DENIED);
 
@@ -167,10 +168,9 @@ TEST(ApprovalTest, AHandlersReplyWaitsForTheHeadAndTheSmsFollowsApproval) {
                            absl::StrCat(ce.operator_(), "/", ce.approved_by()));
     }
   }
-  EXPECT_EQ(persons,
-            (std::vector<std::pair<std::string, std::string>>{
-                {"CASE_ACTION_PROPOSE", "张承办/"},
-                {"CASE_ACTION_REPLY", "张承办/李主任"}}));
+  EXPECT_EQ(persons, (std::vector<std::pair<std::string, std::string>>{
+                         {"CASE_ACTION_PROPOSE", "张承办/"},
+                         {"CASE_ACTION_REPLY", "张承办/李主任"}}));
 
   // Only now the petitioner is told (DOMAIN.md Notifying: 提醒查看办理结果).
   steps.ExpectSms(id, {"received", "assigned", "accepted", "replied"});
@@ -222,8 +222,9 @@ TEST(ApprovalTest, OnlyTheWebGatewayNamesRoles) {
   ActRequest extend;
   extend.mutable_extend()->set_days(10);
   extend.set_reason("需要补充调查");
-  EXPECT_EQ(gateway.Act({"钱督查", "inspector"}, id, extend, &view).error_code(),
-            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      gateway.Act({"钱督查", "inspector"}, id, extend, &view).error_code(),
+      StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

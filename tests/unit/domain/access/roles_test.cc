@@ -186,18 +186,29 @@ TEST(RolesTest, RolesAddUpAndTheOfficeItselfHasEvery) {
   for (const Combo& c : std::vector<Combo>{
            {"Art. 34: the head extends at once, also as a handler",
             {v1::STAFF_ROLE_HANDLER, v1::STAFF_ROLE_HEAD},
-            v1::CASE_ACTION_EXTEND, v1::CASE_STATE_ACCEPTED, A},
+            v1::CASE_ACTION_EXTEND,
+            v1::CASE_STATE_ACCEPTED,
+            A},
            {"issue 16: a registrar-handler still proposes 不予受理",
             {v1::STAFF_ROLE_REGISTRAR, v1::STAFF_ROLE_HANDLER},
-            v1::CASE_ACTION_DECLINE, v1::CASE_STATE_TRANSFERRED, P},
+            v1::CASE_ACTION_DECLINE,
+            v1::CASE_STATE_TRANSFERRED,
+            P},
            {"issue 16: an inspector-leader acts on no case",
             {v1::STAFF_ROLE_INSPECTOR, v1::STAFF_ROLE_LEADER},
-            v1::CASE_ACTION_ACCEPT, v1::CASE_STATE_TRANSFERRED, R},
+            v1::CASE_ACTION_ACCEPT,
+            v1::CASE_STATE_TRANSFERRED,
+            R},
            {"issue 16: an admin with the handler's role handles",
             {v1::STAFF_ROLE_ADMIN, v1::STAFF_ROLE_HANDLER},
-            v1::CASE_ACTION_ACCEPT, v1::CASE_STATE_TRANSFERRED, A},
-           {"auth.h: no role, no action", {}, v1::CASE_ACTION_TRANSFER,
-            v1::CASE_STATE_REGISTERED, R},
+            v1::CASE_ACTION_ACCEPT,
+            v1::CASE_STATE_TRANSFERRED,
+            A},
+           {"auth.h: no role, no action",
+            {},
+            v1::CASE_ACTION_TRANSFER,
+            v1::CASE_STATE_REGISTERED,
+            R},
        }) {
     EXPECT_EQ(Letter(Rule(c.roles, c.action, c.state).verdict), c.want)
         << c.rule;
@@ -229,10 +240,10 @@ TEST(RolesTest, OnlyTheHeadAnswersAProposal) {
   for (const Row& row : Expected()) {
     if (HeadApproves(row.action)) approved.push_back(row.action);
   }
-  EXPECT_EQ(approved, (std::vector<CaseAction>{
-                          v1::CASE_ACTION_DECLINE, v1::CASE_ACTION_EXTEND,
-                          v1::CASE_ACTION_REPLY,
-                          v1::CASE_ACTION_DECIDE_REREVIEW}));
+  EXPECT_EQ(approved,
+            (std::vector<CaseAction>{
+                v1::CASE_ACTION_DECLINE, v1::CASE_ACTION_EXTEND,
+                v1::CASE_ACTION_REPLY, v1::CASE_ACTION_DECIDE_REREVIEW}));
 }
 
 TEST(RolesTest, WhatEachRoleReadsAndSees) {
@@ -245,25 +256,32 @@ TEST(RolesTest, WhatEachRoleReadsAndSees) {
   };
   for (const Want& w : std::vector<Want>{
            {"issue 16 item 1: 登记员 registers visits, letters and calls",
-            v1::STAFF_ROLE_REGISTRAR, ReadScope::kOffice,
+            v1::STAFF_ROLE_REGISTRAR,
+            ReadScope::kOffice,
             {v1::CONSOLE_VIEW_INBOX, v1::CONSOLE_VIEW_REGISTER}},
            {"issue 16 item 1: 承办人 handles the office's cases",
-            v1::STAFF_ROLE_HANDLER, ReadScope::kOffice,
+            v1::STAFF_ROLE_HANDLER,
+            ReadScope::kOffice,
             {v1::CONSOLE_VIEW_INBOX}},
            {"issue 16 item 1: 负责人 approves; watches the office's red lights",
-            v1::STAFF_ROLE_HEAD, ReadScope::kOffice,
+            v1::STAFF_ROLE_HEAD,
+            ReadScope::kOffice,
             {v1::CONSOLE_VIEW_INBOX, v1::CONSOLE_VIEW_APPROVALS,
              v1::CONSOLE_VIEW_RED_LIGHTS}},
            {"issue 16 item 1: 督查员 supervises the subtree (Arts. 39-40)",
-            v1::STAFF_ROLE_INSPECTOR, ReadScope::kSubtree,
+            v1::STAFF_ROLE_INSPECTOR,
+            ReadScope::kSubtree,
             {v1::CONSOLE_VIEW_INBOX, v1::CONSOLE_VIEW_RED_LIGHTS,
              v1::CONSOLE_VIEW_INDICATORS}},
            {"issue 16 item 1: 领导 reads the subtree, the indicators",
-            v1::STAFF_ROLE_LEADER, ReadScope::kSubtree,
+            v1::STAFF_ROLE_LEADER,
+            ReadScope::kSubtree,
             {v1::CONSOLE_VIEW_INBOX, v1::CONSOLE_VIEW_RED_LIGHTS,
              v1::CONSOLE_VIEW_INDICATORS}},
            {"issue 16 item 1: 管理员 manages users, reads no case",
-            v1::STAFF_ROLE_ADMIN, ReadScope::kNone, {v1::CONSOLE_VIEW_USERS}},
+            v1::STAFF_ROLE_ADMIN,
+            ReadScope::kNone,
+            {v1::CONSOLE_VIEW_USERS}},
        }) {
     EXPECT_EQ(ReadScopeOf({w.role}), w.scope) << w.rule;
     EXPECT_EQ(ConsoleViews({w.role}), w.views) << w.rule;

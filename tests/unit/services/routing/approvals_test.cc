@@ -34,8 +34,8 @@ namespace {
 using caserelay::v1::ActRequest;
 using caserelay::v1::CaseView;
 using caserelay::v1::Envelope;
-using grpc::StatusCode;
 using google::protobuf::util::MessageDifferencer;
+using grpc::StatusCode;
 using v1::StaffRole;
 
 constexpr StaffRole kHandler = v1::STAFF_ROLE_HANDLER;
@@ -141,8 +141,7 @@ class ApprovalsTest : public ::testing::Test {
   }
   uint64_t Version() {
     auto record = CaseStore(&t_->store()).Read(kCase);
-    return record.ok() && record->has_value() ? (*record)->view().version()
-                                              : 0;
+    return record.ok() && record->has_value() ? (*record)->view().version() : 0;
   }
   grpc::Status Get(v1::CaseDetail* detail) {
     v1::GetCaseRequest req;
@@ -309,29 +308,72 @@ TEST_F(ApprovalsTest, RolesDecideWhatAnOfficesUserMayDo) {
   decline.mutable_decline()->set_route("向人民法院起诉");
   decline.set_reason("属诉讼事项");
   for (const Row& row : std::vector<Row>{
-           {"roles.h: 督查员 acts on no case", {v1::STAFF_ROLE_INSPECTOR},
-            Reply(), StatusCode::PERMISSION_DENIED, kNone, false},
-           {"roles.h: 领导 acts on no case", {v1::STAFF_ROLE_LEADER},
-            Extend(10), StatusCode::PERMISSION_DENIED, kNone, false},
+           {"roles.h: 督查员 acts on no case",
+            {v1::STAFF_ROLE_INSPECTOR},
+            Reply(),
+            StatusCode::PERMISSION_DENIED,
+            kNone,
+            false},
+           {"roles.h: 领导 acts on no case",
+            {v1::STAFF_ROLE_LEADER},
+            Extend(10),
+            StatusCode::PERMISSION_DENIED,
+            kNone,
+            false},
            {"roles.h: 管理员 acts on no case (and reads none)",
-            {v1::STAFF_ROLE_ADMIN}, Reply(), StatusCode::PERMISSION_DENIED, kNone, false},
-           {"roles.h: 登记员 does not reply", {v1::STAFF_ROLE_REGISTRAR},
-            Reply(), StatusCode::PERMISSION_DENIED, kNone, false},
-           {"issue 16: only the head approves", {kHandler}, approve,
-            StatusCode::PERMISSION_DENIED, kNone, false},
-           {"issue 16: nothing pends to approve", {kHead}, approve,
-            StatusCode::FAILED_PRECONDITION, kNone, false},
-           {"Art. 34: a proposal is checked at once (1..30 days)", {kHandler},
-            Extend(0), StatusCode::INVALID_ARGUMENT, kNone, false},
-           {"Art. 34: the handler's 延期 waits for the head", {kHandler},
-            Extend(10), StatusCode::OK, v1::CASE_STATE_ACCEPTED, true},
-           {"approvals.h: one proposal at a time", {kHandler}, Reply(),
-            StatusCode::FAILED_PRECONDITION, kNone, false},
-           {"Art. 34: the head approves the 延期", {kHead}, approve,
-            StatusCode::OK, v1::CASE_STATE_EXTENDED, false},
+            {v1::STAFF_ROLE_ADMIN},
+            Reply(),
+            StatusCode::PERMISSION_DENIED,
+            kNone,
+            false},
+           {"roles.h: 登记员 does not reply",
+            {v1::STAFF_ROLE_REGISTRAR},
+            Reply(),
+            StatusCode::PERMISSION_DENIED,
+            kNone,
+            false},
+           {"issue 16: only the head approves",
+            {kHandler},
+            approve,
+            StatusCode::PERMISSION_DENIED,
+            kNone,
+            false},
+           {"issue 16: nothing pends to approve",
+            {kHead},
+            approve,
+            StatusCode::FAILED_PRECONDITION,
+            kNone,
+            false},
+           {"Art. 34: a proposal is checked at once (1..30 days)",
+            {kHandler},
+            Extend(0),
+            StatusCode::INVALID_ARGUMENT,
+            kNone,
+            false},
+           {"Art. 34: the handler's 延期 waits for the head",
+            {kHandler},
+            Extend(10),
+            StatusCode::OK,
+            v1::CASE_STATE_ACCEPTED,
+            true},
+           {"approvals.h: one proposal at a time",
+            {kHandler},
+            Reply(),
+            StatusCode::FAILED_PRECONDITION,
+            kNone,
+            false},
+           {"Art. 34: the head approves the 延期",
+            {kHead},
+            approve,
+            StatusCode::OK,
+            v1::CASE_STATE_EXTENDED,
+            false},
            {"issue 16 item 1: the head's own 处理意见 applies at once",
-            {kHandler, kHead}, Reply(), StatusCode::OK,
-            v1::CASE_STATE_REPLIED, false},
+            {kHandler, kHead},
+            Reply(),
+            StatusCode::OK,
+            v1::CASE_STATE_REPLIED,
+            false},
        }) {
     SCOPED_TRACE(row.rule);
     caller_.User(office_, "某人", row.roles);
@@ -375,21 +417,36 @@ TEST_F(ApprovalsTest, WhatEachRoleReadsAndWhoseQueueItIs) {
     StatusCode queue;
   };
   for (const Row& row : std::vector<Row>{
-           {"issue 16: the handler reads its office's case", "", {kHandler},
-            StatusCode::OK, StatusCode::PERMISSION_DENIED},
-           {"issue 16: the head reads it and has the queue", "", {kHead},
-            StatusCode::OK, StatusCode::OK},
-           {"roles.h: 管理员 reads no case", "", {v1::STAFF_ROLE_ADMIN},
-            StatusCode::PERMISSION_DENIED, StatusCode::PERMISSION_DENIED},
-           {"roles.h: 领导 of the bureau reads the subtree", kBureau,
-            {v1::STAFF_ROLE_LEADER}, StatusCode::OK,
+           {"issue 16: the handler reads its office's case",
+            "",
+            {kHandler},
+            StatusCode::OK,
             StatusCode::PERMISSION_DENIED},
-           {"roles.h: 督查员 of the bureau reads the subtree", kBureau,
-            {v1::STAFF_ROLE_INSPECTOR}, StatusCode::OK,
+           {"issue 16: the head reads it and has the queue",
+            "",
+            {kHead},
+            StatusCode::OK,
+            StatusCode::OK},
+           {"roles.h: 管理员 reads no case",
+            "",
+            {v1::STAFF_ROLE_ADMIN},
+            StatusCode::PERMISSION_DENIED,
+            StatusCode::PERMISSION_DENIED},
+           {"roles.h: 领导 of the bureau reads the subtree",
+            kBureau,
+            {v1::STAFF_ROLE_LEADER},
+            StatusCode::OK,
+            StatusCode::PERMISSION_DENIED},
+           {"roles.h: 督查员 of the bureau reads the subtree",
+            kBureau,
+            {v1::STAFF_ROLE_INSPECTOR},
+            StatusCode::OK,
             StatusCode::PERMISSION_DENIED},
            {"roles.h: the bureau's 承办人 reads the cases its office is named "
             "in (a past holder)",
-            kBureau, {kHandler}, StatusCode::OK,
+            kBureau,
+            {kHandler},
+            StatusCode::OK,
             StatusCode::PERMISSION_DENIED},
        }) {
     SCOPED_TRACE(row.rule);
