@@ -234,6 +234,31 @@ TEST(FormatTest, EventShowsWhoDidWhatAndTheDeadlines) {
   }
 }
 
+// Issue 16 item 2: the history shows who proposed and who approved.
+TEST(FormatTest, EventShowsTheProposalAndItsApprover) {
+  v1::Envelope env;
+  env.set_sequence(4);
+  *env.mutable_occurred_at() = At(absl::FromCivil(
+      absl::CivilSecond(2026, 5, 2, 9, 0, 0), time::ChinaTimeZone()));
+  v1::CaseEvent* e = env.mutable_case_event();
+  e->set_action(v1::CASE_ACTION_PROPOSE);
+  e->set_proposed_action(v1::CASE_ACTION_REPLY);
+  e->set_actor_office_code("140431:labour");
+  e->set_operator_("张承办");
+  std::string text = FormatEvent(env);
+  EXPECT_TRUE(absl::StrContains(text, "operator 张承办\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "proposed: reply (出具处理意见)")) << text;
+  e->set_action(v1::CASE_ACTION_REPLY);
+  e->clear_proposed_action();
+  e->set_approved_by("李主任");
+  text = FormatEvent(env);
+  EXPECT_TRUE(absl::StrContains(
+      text, "reply (出具处理意见)  by 140431:labour, operator 张承办, approved "
+            "by 李主任\n"))
+      << text;
+  EXPECT_FALSE(absl::StrContains(text, "proposed:")) << text;
+}
+
 // A chain of `n` events of case "C1" as routing publishes them.
 v1::CaseDetail Chain(int n) {
   v1::CaseDetail detail;
