@@ -182,6 +182,7 @@ class ApprovalsTest : public ::testing::Test {
 
   static constexpr char kCase[] = "140431-20260301-000001";
   static constexpr char kBureau[] = "140431:bureau";
+  static constexpr char kCountyGov[] = "140431:gov";
   static const StatutoryRoutes* Routes() {
     static const std::unique_ptr<StatutoryRoutes>& routes =
         OrDie(StatutoryRoutes::Load(CASERELAY_SOURCE_DIR
@@ -415,38 +416,57 @@ TEST_F(ApprovalsTest, WhatEachRoleReadsAndWhoseQueueItIs) {
     std::vector<StaffRole> roles;
     StatusCode get;
     StatusCode queue;
+    StatusCode inbox;  // ListInbox of the handling office
   };
   for (const Row& row : std::vector<Row>{
            {"issue 16: the handler reads its office's case",
             "",
             {kHandler},
             StatusCode::OK,
-            StatusCode::PERMISSION_DENIED},
+            StatusCode::PERMISSION_DENIED,
+            StatusCode::OK},
            {"issue 16: the head reads it and has the queue",
             "",
             {kHead},
+            StatusCode::OK,
             StatusCode::OK,
             StatusCode::OK},
            {"roles.h: 管理员 reads no case",
             "",
             {v1::STAFF_ROLE_ADMIN},
             StatusCode::PERMISSION_DENIED,
+            StatusCode::PERMISSION_DENIED,
             StatusCode::PERMISSION_DENIED},
            {"roles.h: 领导 of the bureau reads the subtree",
             kBureau,
             {v1::STAFF_ROLE_LEADER},
             StatusCode::OK,
-            StatusCode::PERMISSION_DENIED},
+            StatusCode::PERMISSION_DENIED,
+            StatusCode::OK},
            {"roles.h: 督查员 of the bureau reads the subtree",
             kBureau,
             {v1::STAFF_ROLE_INSPECTOR},
             StatusCode::OK,
-            StatusCode::PERMISSION_DENIED},
+            StatusCode::PERMISSION_DENIED,
+            StatusCode::OK},
            {"roles.h: the bureau's 承办人 reads the cases its office is named "
             "in (a past holder)",
             kBureau,
             {kHandler},
             StatusCode::OK,
+            StatusCode::PERMISSION_DENIED,
+            StatusCode::PERMISSION_DENIED},
+           {"roles.h: 领导 of the county government reads the subtree",
+            kCountyGov,
+            {v1::STAFF_ROLE_LEADER},
+            StatusCode::OK,
+            StatusCode::PERMISSION_DENIED,
+            StatusCode::OK},
+           {"roles.h: its 承办人 only what the government is named in",
+            kCountyGov,
+            {kHandler},
+            StatusCode::PERMISSION_DENIED,
+            StatusCode::PERMISSION_DENIED,
             StatusCode::PERMISSION_DENIED},
        }) {
     SCOPED_TRACE(row.rule);
@@ -455,6 +475,12 @@ TEST_F(ApprovalsTest, WhatEachRoleReadsAndWhoseQueueItIs) {
     EXPECT_EQ(Get(&detail).error_code(), row.get);
     v1::ListApprovalsResponse queue;
     EXPECT_EQ(Approvals(&queue).error_code(), row.queue);
+    v1::ListInboxRequest inbox;
+    inbox.set_office_code(office_);
+    grpc::ServerContext ctx;
+    v1::ListInboxResponse listed;
+    EXPECT_EQ(service_->ListInbox(&ctx, &inbox, &listed).error_code(),
+              row.inbox);
   }
   // Another office's queue is not the head's.
   caller_.User(office_, "李局长", {kHead});
