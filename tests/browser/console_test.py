@@ -24,6 +24,7 @@ import browser
 import console_steps
 import portal_steps
 import system
+from console_security import OTHER_COUNTY_BUREAU, SecurityChecks
 from console_steps import SIZES
 
 # The offices (沁河镇 in 沁源县, as portal_test): the county bureau
@@ -42,7 +43,7 @@ c = None  # console_steps.Console
 def setUpModule():
     global sys_, b, c
     started = time.monotonic()
-    sys_ = system.System([COUNTY_BUREAU, TOWNSHIP_GOV],
+    sys_ = system.System([COUNTY_BUREAU, TOWNSHIP_GOV, OTHER_COUNTY_BUREAU],
                          simulated_start=SIM_START, accounts=True)
     print(f"system up in {time.monotonic() - started:.1f} s")
     try:
@@ -51,6 +52,8 @@ def setUpModule():
         b = browser.Browser()
         b.size(*browser.DESKTOP)
         c = console_steps.Console(b, sys_)
+        # The refusals (console_security.py) run after ConsoleTest here.
+        ConsoleTestSecurity.use(sys_, b, c, PASSWORD)
     except Exception:
         sys_.close()
         raise
@@ -359,6 +362,11 @@ class ConsoleTest(unittest.TestCase):
         c.wait(lambda: "/console/login.html" in b.driver.current_url,
                message="the disabled user is at the login page")
         self.assertFalse(c.visible("menu"))
+
+
+class ConsoleTestSecurity(SecurityChecks, unittest.TestCase):
+    """Another county's guess, the accused unit, CSRF and session
+    fixation (console_security.py), after ConsoleTest on its system."""
 
 
 if __name__ == "__main__":
