@@ -16,6 +16,7 @@ Not thread-safe: one test thread drives it.
 
 import json
 import os
+
 from selenium.webdriver.common.by import By
 
 import browser
@@ -146,9 +147,13 @@ class SecurityChecks:
         self.assertEqual(answer["status"], 200, answer)
         accusation = json.loads(answer["body"])["case_number"]
         type(self).accusation = accusation
-        # The registering bureau reads it once routing has it: the case
-        # exists and is readable, so the refusals below are the rule's.
+        # The registering bureau reads it once routing has it and finds it
+        # by its number and words: the case exists and the searches below
+        # work, so what the accused unit does not get is the rule's doing.
         c.open_case(accusation)
+        for query in (f"q={accusation}", "q=收受好处"):
+            found = self.api("GET", f"/inbox?{query}")
+            self.assertIn(accusation, found["body"], query)
         c.logout()
         c.login("admin.town", self.password, lands_on="/console/users.html")
         c.wait(lambda: c.rows("user-rows"), message="users listed")
