@@ -195,7 +195,7 @@ service::ServiceDefinition RoutingDefinition() {
       {"routing.max_reason_chars", T::kInt, "2000", false,
        "longest free text an office writes in one action (ActRequest "
        "reason, decline route), in characters, 100..20000"},
-      {"routing.inbox_scan_limit", T::kInt, "20000", false,
+      {"routing.inbox_scan_limit", T::kInt, "2000", false,
        "most inbox index entries one ListInbox call looks at when its "
        "filters skip entries (a page may end early, with a token to go on)",
        100, 10000000},

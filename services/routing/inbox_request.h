@@ -27,7 +27,7 @@ struct InboxSettings {
   absl::Duration warning_before = absl::Hours(72);
   // routing.inbox_scan_limit: the most index entries one call looks at
   // (InboxQuery::scan_limit).
-  int scan_limit = 20000;
+  int scan_limit = 2000;
 };
 
 inline constexpr int kMaxInboxCategories = 50;
