@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "caserelay/v1/routing.pb.h"
 #include "services/routing/case_store.h"
+#include "services/routing/inbox_request.h"
 
 namespace caserelay::bench {
 namespace {
@@ -69,6 +70,8 @@ const char* QueryKindName(QueryKind kind) {
       return "state filter";
     case QueryKind::kDueBefore:
       return "due_before +7d";
+    case QueryKind::kNoMatchWords:
+      return "words, no match";
   }
   return "?";
 }
@@ -97,6 +100,8 @@ absl::StatusOr<InboxResult> RunInbox(store::Store& store,
       InboxQuery q;
       q.office_code = office;
       q.page_size = options.page_size;
+      // As the ListInbox handler: routing.inbox_scan_limit's default.
+      q.scan_limit = routing::InboxSettings().scan_limit;
       // As the ListInbox handler: hide accusations against the caller.
       q.hidden = [&offices,
                   &office](const caserelay::v1::RoutingInboxEntry& e) {
@@ -120,6 +125,8 @@ absl::StatusOr<InboxResult> RunInbox(store::Store& store,
       } else if (kind == QueryKind::kDueBefore) {
         q.due_before = due_before;
         range.bound = prefix + due_key;
+      } else if (kind == QueryKind::kNoMatchWords) {
+        q.words = {"无此词语"};
       }
 
       absl::StatusOr<InboxPage> page;

@@ -20,8 +20,12 @@ enum class QueryKind {
   kLaterPage,    // the page after the first, by its page_token
   kStateFilter,  // states = {one state the office holds}
   kDueBefore,    // due_before = now + 7 days
+  // query = a word no case has (issue 16's words filter at its worst: no
+  // entry matches, so the query walks the office's inbox up to
+  // routing.inbox_scan_limit entries)
+  kNoMatchWords,
 };
-inline constexpr int kQueryKinds = 4;
+inline constexpr int kQueryKinds = 5;
 const char* QueryKindName(QueryKind kind);
 
 struct InboxOptions {

@@ -1,13 +1,36 @@
 #include "common/rpc/auth.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace caserelay::rpc {
 namespace {
+
+using caserelay::v1::StaffRole;
+
+struct RoleSpelling {
+  StaffRole role;
+  const char* name;
+};
+constexpr RoleSpelling kRoleSpellings[] = {
+    {caserelay::v1::STAFF_ROLE_REGISTRAR, "registrar"},
+    {caserelay::v1::STAFF_ROLE_HANDLER, "handler"},
+    {caserelay::v1::STAFF_ROLE_HEAD, "head"},
+    {caserelay::v1::STAFF_ROLE_INSPECTOR, "inspector"},
+    {caserelay::v1::STAFF_ROLE_LEADER, "leader"},
+    {caserelay::v1::STAFF_ROLE_ADMIN, "admin"},
+};
+
+void SortUnique(std::vector<StaffRole>& roles) {
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+}
 
 absl::string_view View(const grpc::string_ref& ref) {
   return absl::string_view(ref.data(), ref.size());
@@ -28,11 +51,12 @@ absl::StatusOr<Principal> OnBehalf(
           direct.Name(), " may not"));
     }
     if (k != kUserMetadata && k != kOfficeMetadata &&
-        k != kClientAddressMetadata && k != kPetitionerCaseMetadata) {
+        k != kClientAddressMetadata && k != kPetitionerCaseMetadata &&
+        k != kRolesMetadata) {
       return absl::InvalidArgumentError(absl::StrCat(
           "metadata ", k, ": unknown (", kUserMetadata, ", ", kOfficeMetadata,
-          ", ", kClientAddressMetadata, " and ", kPetitionerCaseMetadata,
-          " are known)"));
+          ", ", kRolesMetadata, ", ", kClientAddressMetadata, " and ",
+          kPetitionerCaseMetadata, " are known)"));
     }
     if (!given.emplace(std::string(k), std::string(View(value))).second) {
       return absl::InvalidArgumentError(
@@ -42,6 +66,13 @@ absl::StatusOr<Principal> OnBehalf(
   auto user = given.find(kUserMetadata);
   auto office = given.find(kOfficeMetadata);
   auto petitioner = given.find(kPetitionerCaseMetadata);
+  auto roles = given.find(kRolesMetadata);
+  if (roles != given.end() &&
+      (user == given.end() || office == given.end())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metadata ", kRolesMetadata, ": only with ", kUserMetadata, " and ",
+        kOfficeMetadata, " (roles are a staff user's at an office)"));
+  }
   if (petitioner != given.end()) {
     if (user != given.end() || office != given.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -74,7 +105,17 @@ absl::StatusOr<Principal> OnBehalf(
           absl::StrCat("metadata ", kOfficeMetadata, ": \"", office->second,
                        "\" is not an office code"));
     }
+    if (roles == given.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "metadata ", kRolesMetadata, ": required with ", kOfficeMetadata,
+          " (the gateway names its user's roles; a user is never the "
+          "office's own credential)"));
+    }
+    absl::StatusOr<std::vector<StaffRole>> parsed =
+        ParseRolesMetadata(roles->second);
+    if (!parsed.ok()) return parsed.status();
     acting = Principal::Office(office->second);
+    acting.roles = *std::move(parsed);
   }
   acting.person = user->second;
   acting.via = kWebService;
@@ -82,6 +123,41 @@ absl::StatusOr<Principal> OnBehalf(
 }
 
 }  // namespace
+
+absl::string_view RoleName(StaffRole role) {
+  for (const RoleSpelling& s : kRoleSpellings) {
+    if (s.role == role) return s.name;
+  }
+  return "";
+}
+
+std::string RolesMetadataValue(const std::vector<StaffRole>& roles) {
+  std::vector<StaffRole> sorted = roles;
+  SortUnique(sorted);
+  std::vector<absl::string_view> names;
+  for (StaffRole role : sorted) names.push_back(RoleName(role));
+  return absl::StrJoin(names, ",");
+}
+
+absl::StatusOr<std::vector<StaffRole>> ParseRolesMetadata(
+    absl::string_view value) {
+  std::vector<StaffRole> roles;
+  for (absl::string_view name : absl::StrSplit(value, ',')) {
+    const RoleSpelling* found = nullptr;
+    for (const RoleSpelling& s : kRoleSpellings) {
+      if (name == s.name) found = &s;
+    }
+    if (found == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "metadata ", kRolesMetadata, ": \"", name.substr(0, 32),
+          "\" is not a role (registrar, handler, head, inspector, leader, "
+          "admin, comma-separated, at least one)"));
+    }
+    roles.push_back(found->role);
+  }
+  SortUnique(roles);
+  return roles;
+}
 
 absl::StatusOr<Principal> Caller(const Authenticator* auth,
                                  const grpc::ServerContext& ctx) {

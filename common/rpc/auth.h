@@ -16,6 +16,15 @@
 //                         x-caserelay-office;
 //   x-caserelay-office    the office the user acts for (an office code);
 //                         absent for a petitioner on the portal;
+//   x-caserelay-roles     the user's roles at that office (issue 16), as
+//                         accounts keeps them: comma-separated lower-case
+//                         names (RoleName: registrar, handler, head,
+//                         inspector, leader, admin), e.g. "handler,head";
+//                         required with x-caserelay-office and only with
+//                         it (and the user); an empty list, an unknown or
+//                         upper-case name is INVALID_ARGUMENT. They become
+//                         Principal::roles; domain/access/roles.h says
+//                         what each role may read and do;
 //   x-caserelay-client-address  the end user's network address, for
 //                         intake's look-up limit (services/intake/
 //                         common/peer/client_address.h reads it);
@@ -31,7 +40,12 @@
 //
 // On a call authenticated as service:web they make the caller the office
 // (or, without x-caserelay-office, service:web itself) with the user as
-// its person and via = "web". Every "x-caserelay-" key is reserved: on a
+// its person, via = "web" and the user's roles.
+//
+// A DIRECT office principal (the office's own token or certificate:
+// casectl, scripts) carries no roles: it is the office's own credential
+// and acts with every role (Principal::HasEveryRole). Only a user the
+// gateway speaks for is limited to the roles it names. Every "x-caserelay-" key is reserved: on a
 // call from any other principal it is refused with PERMISSION_DENIED,
 // never ignored; from the gateway, an unknown one, a key given twice, a
 // bad office code or user label is INVALID_ARGUMENT. The gateway itself
@@ -51,6 +65,7 @@
 #define CASERELAY_COMMON_RPC_AUTH_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -67,6 +82,7 @@ inline constexpr char kOfficeMetadata[] = "x-caserelay-office";
 inline constexpr char kClientAddressMetadata[] = "x-caserelay-client-address";
 inline constexpr char kPetitionerCaseMetadata[] =
     "x-caserelay-petitioner-case";
+inline constexpr char kRolesMetadata[] = "x-caserelay-roles";
 // Trailing (answer) metadata of a throttled call's RESOURCE_EXHAUSTED:
 // whole seconds until the caller may try again (notification's
 // SendPhoneCode sets it; the gateway turns it into Retry-After). A service
@@ -95,6 +111,23 @@ class Authenticator {
   // and the status says what is wrong with which file.
   virtual absl::Status Reload() { return absl::OkStatus(); }
 };
+
+// The spelling of a role in x-caserelay-roles: "registrar", "handler",
+// "head", "inspector", "leader", "admin"; "" for UNSPECIFIED or a value
+// no name exists for.
+absl::string_view RoleName(caserelay::v1::StaffRole role);
+
+// The value of x-caserelay-roles for `roles` (what the gateway sends):
+// their names, sorted by role, without duplicates, joined by ",".
+// REQUIRES: every role has a RoleName.
+std::string RolesMetadataValue(
+    const std::vector<caserelay::v1::StaffRole>& roles);
+
+// Parses a value of x-caserelay-roles: the roles sorted, without
+// duplicates. INVALID_ARGUMENT naming the metadata for an empty list, an
+// empty or unknown name.
+absl::StatusOr<std::vector<caserelay::v1::StaffRole>> ParseRolesMetadata(
+    absl::string_view value);
 
 // The principal the call acts as: auth->PrincipalOf(ctx) with the
 // on-behalf rule above applied. UNAUTHENTICATED when `auth` is nullptr or

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/rpc/auth.h"
 #include "common/text/utf8.h"
 
 namespace caserelay::rpc {
@@ -74,7 +75,12 @@ std::string Principal::ToString() const {
   if (via.empty() || (kind == Kind::kService && id == via)) {
     return absl::StrCat(person, " (", Name(), ")");
   }
-  return absl::StrCat(person, " (", Name(), " via ", kServicePrefix, via, ")");
+  if (roles.empty()) {
+    return absl::StrCat(person, " (", Name(), " via ", kServicePrefix, via,
+                        ")");
+  }
+  return absl::StrCat(person, " (", Name(), " via ", kServicePrefix, via,
+                      ", roles ", RolesMetadataValue(roles), ")");
 }
 
 absl::StatusOr<Principal> ParsePrincipal(absl::string_view text) {

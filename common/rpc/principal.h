@@ -2,9 +2,9 @@
 // either an office (机构: "<region code>:<unit>", e.g. "140431:bureau") or
 // one of caserelay's own services, each with an identity of its own
 // ("service:intake", "service:routing", "service:supervision",
-// "service:notification", "service:web"), optionally with the person who
-// acts at it (a token's holder label, a certificate's holder, or the user
-// the web gateway speaks for).
+// "service:notification", "service:accounts", "service:web"), optionally
+// with the person who acts at it (a token's holder label, a certificate's
+// holder, or the user the web gateway speaks for).
 //
 // The same spelling names a principal everywhere: in a tokens file's first
 // field (token_auth.h), after "caserelay:office:" or "caserelay:service:"
@@ -17,18 +17,22 @@
 #define CASERELAY_COMMON_RPC_PRINCIPAL_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "caserelay/v1/case.pb.h"
 
 namespace caserelay::rpc {
 
 // "service:<name>" names a service's identity.
 inline constexpr char kServicePrefix[] = "service:";
-// The services that have an identity: the back-end services and the web
-// gateway (the only one that may speak for a user, auth.h).
+// The services that have an identity: the back-end services, the console's
+// staff directory (accounts), the statistics read model and the web gateway
+// (the only one that may speak for a user, auth.h).
 inline constexpr const char* kServiceNames[] = {
-    "intake", "routing", "supervision", "notification", "web", "statistics"};
+    "intake", "routing",  "supervision", "notification",
+    "accounts", "statistics", "web"};
 inline constexpr char kWebService[] = "web";
 
 // True for "<digits>:<unit>" where unit is one or more of [a-z0-9_-]
@@ -64,21 +68,32 @@ struct Principal {
   // caller is "the petitioner of case <petitioner_case>", no office, and
   // reads and acts only as domain/access PetitionerAccess allows.
   std::string petitioner_case;
+  // The roles of a staff user at the office (issue 16), set only when
+  // service:web speaks for that user (auth.h x-caserelay-roles): sorted,
+  // without duplicates, never empty then. Empty for every other principal.
+  // A DIRECT office principal (the office's own token or certificate:
+  // casectl, scripts, the integration tests) names no roles and is the
+  // office's own credential, with every role (HasEveryRole);
+  // domain/access/roles.h says what each role may do.
+  std::vector<caserelay::v1::StaffRole> roles;
 
   static Principal Office(std::string code, std::string person = "") {
     return Principal{Kind::kOffice, std::move(code), std::move(person), "",
-                     ""};
+                     "", {}};
   }
   static Principal Service(std::string name, std::string person = "") {
     return Principal{Kind::kService, std::move(name), std::move(person), "",
-                     ""};
+                     "", {}};
   }
   // The petitioner of case `case_id`, spoken for by the web gateway.
   static Principal Petitioner(std::string case_id) {
     return Principal{Kind::kService, kWebService, "", kWebService,
-                     std::move(case_id)};
+                     std::move(case_id), {}};
   }
   bool IsPetitioner() const { return !petitioner_case.empty(); }
+  // True for an office calling directly (no service speaks for a user):
+  // the office's own credential, which acts with every role.
+  bool HasEveryRole() const { return kind == Kind::kOffice && via.empty(); }
 
   bool IsOffice() const { return kind == Kind::kOffice; }
   bool IsService(absl::string_view name) const {
@@ -92,13 +107,15 @@ struct Principal {
   std::string Operator() const;
   // For notes and logs: Name(), or "<person> (<Name()>)", or, for an
   // office spoken for by a service, "<person> (<Name()> via
-  // service:<via>)", e.g. "王五 (140431:bureau via service:web)"; for a
-  // petitioner "petitioner of case <id> (service:web)".
+  // service:<via>, roles <x-caserelay-roles>)", e.g. "王五 (140431:bureau
+  // via service:web, roles handler,head)"; for a petitioner "petitioner
+  // of case <id> (service:web)".
   std::string ToString() const;
 
   bool operator==(const Principal& o) const {
     return kind == o.kind && id == o.id && person == o.person &&
-           via == o.via && petitioner_case == o.petitioner_case;
+           via == o.via && petitioner_case == o.petitioner_case &&
+           roles == o.roles;
   }
   bool operator!=(const Principal& o) const { return !(*this == o); }
 };

@@ -216,7 +216,10 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auto cfg =
       config::Config::Load(config_path, schema, config::ProcessEnvironment());
   if (!cfg.ok()) return Fail(cfg.status(), 2);
-  auto bootstrap = Bootstrap(*cfg);
+  // Without Kafka (ServiceDefinition::uses_kafka) the kafka.* settings
+  // are not read.
+  absl::StatusOr<std::string> bootstrap =
+      def.uses_kafka ? Bootstrap(*cfg) : std::string();
   if (!bootstrap.ok()) return Fail(bootstrap.status(), 2);
   rpc::ServerAuthSettings auth_settings;
   auth_settings.mode = cfg->GetString("auth.mode");
@@ -262,56 +265,69 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auto store = store::Store::Open(store_options);
   if (!store.ok()) return Fail(store.status(), 1);
 
-  absl::Status ready = kafka::WaitForTopics(
-      *bootstrap,
-      {"petitions", "case-events", "supervision-events", "notification-events"},
-      cfg->GetDuration("kafka.wait"), *kafka_props);
-  if (!ready.ok()) return Fail(ready, 1);
-  // Events Kafka confirmed in another log (the embedded broker started
-  // again, a new cluster) may never have been read there: they go out
-  // again, and consumers drop what they had by event id (issue 23 item 1).
-  auto cluster =
-      kafka::LogId(*bootstrap, cfg->GetDuration("kafka.wait"), *kafka_props);
-  // Without it, events confirmed in an old log would not go out again:
-  // fail start (the supervisor starts us again) rather than lose them.
-  if (!cluster.ok()) return Fail(cluster.status(), 1);
-  {
-    auto requeued = (*store)->RequeuePublished(*cluster);
-    if (!requeued.ok()) return Fail(requeued.status(), 1);
-    if (*requeued > 0) {
-      log::Warn("NEW LOG: Kafka is not the cluster these events were "
-                "confirmed in; publishing them again",
-                {{"cluster", *cluster}, {"events", std::to_string(*requeued)}});
+  // Kafka's part: the topics, the log the outbox was confirmed in, the
+  // publisher. Without Kafka the service has no publisher (Context).
+  std::unique_ptr<store::OutboxPublisher> publisher;
+  if (def.uses_kafka) {
+    absl::Status ready =
+        kafka::WaitForTopics(*bootstrap,
+                             {"petitions", "case-events", "supervision-events",
+                              "notification-events"},
+                             cfg->GetDuration("kafka.wait"), *kafka_props);
+    if (!ready.ok()) return Fail(ready, 1);
+    // Events Kafka confirmed in another log (the embedded broker started
+    // again, a new cluster) may never have been read there: they go out
+    // again, and consumers drop what they had by event id (issue 23 item 1).
+    auto cluster =
+        kafka::LogId(*bootstrap, cfg->GetDuration("kafka.wait"), *kafka_props);
+    // Without it, events confirmed in an old log would not go out again:
+    // fail start (the supervisor starts us again) rather than lose them.
+    if (!cluster.ok()) return Fail(cluster.status(), 1);
+    {
+      auto requeued = (*store)->RequeuePublished(*cluster);
+      if (!requeued.ok()) return Fail(requeued.status(), 1);
+      if (*requeued > 0) {
+        log::Warn(
+            "NEW LOG: Kafka is not the cluster these events were "
+            "confirmed in; publishing them again",
+            {{"cluster", *cluster}, {"events", std::to_string(*requeued)}});
+      }
     }
-  }
 
-  kafka::ProducerOptions producer_options = ServiceProducerOptions(
-      *bootstrap, def.name, cfg->GetString("kafka.debug"));
-  producer_options.extra["message.max.bytes"] =
-      std::to_string(*max_message_bytes);
-  for (const auto& [key, value] : *kafka_props) {
-    producer_options.extra[key] = value;
+    kafka::ProducerOptions producer_options = ServiceProducerOptions(
+        *bootstrap, def.name, cfg->GetString("kafka.debug"));
+    producer_options.extra["message.max.bytes"] =
+        std::to_string(*max_message_bytes);
+    for (const auto& [key, value] : *kafka_props) {
+      producer_options.extra[key] = value;
+    }
+    store::OutboxOptions outbox_options;
+    outbox_options.max_record_bytes = static_cast<size_t>(*max_message_bytes);
+    auto created = store::OutboxPublisher::Create(
+        store->get(),
+        [producer_options](kafka::DeliveryCallback cb) {
+          return kafka::CreateKafkaProducer(producer_options, std::move(cb));
+        },
+        outbox_options);
+    if (!created.ok()) return Fail(created.status(), 1);
+    publisher = *std::move(created);
   }
-  store::OutboxOptions outbox_options;
-  outbox_options.max_record_bytes = static_cast<size_t>(*max_message_bytes);
-  auto publisher = store::OutboxPublisher::Create(
-      store->get(),
-      [producer_options](kafka::DeliveryCallback cb) {
-        return kafka::CreateKafkaProducer(producer_options, std::move(cb));
-      },
-      outbox_options);
-  if (!publisher.ok()) return Fail(publisher.status(), 1);
 
   time::SystemClock system_clock;
   time::Clock* clock = *simulated_clock
                            ? static_cast<time::Clock*>(simulated_clock->get())
                            : &system_clock;
   metrics::Registry registry;
-  Context context{&*cfg, store->get(), publisher->get(),
+  Context context{&*cfg, store->get(), publisher.get(),
                   clock, &registry,    authenticator->get()};
   auto svc = def.create(context);
   if (!svc.ok()) return Fail(svc.status(), 1);
   Service& service = **svc;
+  if (!def.uses_kafka && !service.Subscriptions().empty()) {
+    return Fail(absl::InternalError(absl::StrCat(
+                    def.name, " subscribes to topics without Kafka")),
+                1);
+  }
 
   std::vector<std::unique_ptr<ConsumeLoop>> loops;
   for (const Subscription& sub : service.Subscriptions()) {
@@ -336,7 +352,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     loop_options.clock = clock;  // For its tick gauge (consume_loop.h).
     loop_options.topics = sub.topics;  // Its dead letters to replay.
     loops.push_back(std::make_unique<ConsumeLoop>(
-        sub.name, *std::move(consumer), store->get(), publisher->get(),
+        sub.name, *std::move(consumer), store->get(), publisher.get(),
         sub.handler, &registry, loop_options));
   }
   for (auto& loop : loops) loop->Start();
@@ -365,7 +381,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   OutboxMetrics outbox_metrics(&registry);
   StoreMetrics store_metrics(&registry);  // storage faults (store_health.h)
   std::map<std::string, admin::Handler> routes = service.AdminRoutes();
-  store::OutboxPublisher* outbox = publisher->get();
+  store::OutboxPublisher* outbox = publisher.get();  // null: no Kafka
   routes["/healthz"] = [&loops, outbox, &store,
                         max_pending_age](const admin::HttpRequest&) {
     std::string problems = StoreHealth(**store);
@@ -377,10 +393,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     if (!problems.empty()) {
       return admin::HttpResponse{503, "text/plain; charset=utf-8", problems};
     }
+    if (outbox == nullptr) {
+      return admin::HttpResponse{200, "text/plain; charset=utf-8", "ok\n"};
+    }
     return OutboxHealth(outbox->Stats(), max_pending_age);
   };
   routes["/metrics"] = [&](const admin::HttpRequest&) {
-    outbox_metrics.Update(outbox->Stats());
+    if (outbox != nullptr) outbox_metrics.Update(outbox->Stats());
     store_metrics.Update(**store);
     return admin::HttpResponse{200, "text/plain; version=0.0.4",
                                registry.Render()};
@@ -417,7 +436,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   }
   log::Info("ready", {{"grpc", grpc_address},
                       {"admin", admin_address},
-                      {"kafka", *bootstrap}});
+                      {"kafka", def.uses_kafka ? *bootstrap : "(none)"}});
 
   int sig = 0;
   const std::string reloads_help =
@@ -445,7 +464,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   (*server)->Shutdown(absl::Seconds(5));
   service.Stop();
   for (auto& loop : loops) loop->Stop();
-  absl::Status flushed = (*publisher)->Flush(absl::Seconds(5));
+  absl::Status flushed =
+      publisher ? publisher->Flush(absl::Seconds(5)) : absl::OkStatus();
   if (!flushed.ok()) {
     log::Warn("stopped with events unpublished; they go out on next start",
               {{"detail", std::string(flushed.message())}});

@@ -37,7 +37,7 @@ namespace caserelay::service {
 struct Context {
   const config::Config* config;
   store::Store* store;
-  store::OutboxPublisher* publisher;
+  store::OutboxPublisher* publisher;  // nullptr without Kafka (uses_kafka)
   time::Clock* clock;
   metrics::Registry* metrics;
   // Tells who calls (auth.mode token or mtls; RunServiceMain never runs a
@@ -77,6 +77,10 @@ struct ServiceDefinition {
   std::vector<std::string> column_families;
   std::function<absl::StatusOr<std::unique_ptr<Service>>(const Context&)>
       create;
+  // False for a service that neither consumes nor publishes (accounts):
+  // it starts without Kafka, reads no kafka.* setting, its Context has no
+  // publisher (nullptr) and it may subscribe to nothing (start fails).
+  bool uses_kafka = true;
 };
 
 // The settings every service has (grpc.listen, admin.listen, store.path,

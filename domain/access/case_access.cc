@@ -52,6 +52,28 @@ absl::Status CaseAccess::MayRead(std::string_view office,
                    " nor supervises its holder"));
 }
 
+absl::Status CaseAccess::MaySeePetitioner(std::string_view office,
+                                          const CaseParties& parties) const {
+  const bool handling = Listed(office, parties.acting_offices) ||
+                        Listed(office, parties.parties);
+  if (!parties.accused.has_value()) {
+    if (handling) return absl::OkStatus();
+  } else {
+    if (absl::Status s =
+            NotAccused(office, *parties.accused, parties.case_id);
+        !s.ok()) {
+      return s;
+    }
+    if (handling) return absl::OkStatus();
+    for (const std::string& acting : parties.acting_offices) {
+      if (offices_->Supervises(office, acting)) return absl::OkStatus();
+    }
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat(std::string(office), " may not see the petitioner of case ",
+                   parties.case_id));
+}
+
 bool CaseAccess::MayListRow(std::string_view office,
                             const CaseParties& parties) const {
   if (!parties.accused.has_value()) return NamedIn(office, parties);

@@ -84,6 +84,20 @@ class CaseAccess {
   absl::Status MayRead(std::string_view office,
                        const CaseParties& parties) const;
 
+  // OK if `office` may see the petitioner's personal data of the case
+  // (name, phone, address; 信访人个人信息) and so find the case by them
+  // (issue 16, the console's petitioner search): never an accused unit or
+  // a member of one (Art. 30); otherwise an acting office or a named party
+  // itself, or a bureau or government supervising an acting office — the
+  // offices that handle the case now or answer for its handling. A past
+  // holder, which read the case but handles it no more, does not
+  // (个人信息保护法 Art. 6: personal data only where the purpose needs
+  // it). With the accused unknown: only an acting office or a party
+  // itself. PERMISSION_DENIED otherwise: the Art. 30 message for an
+  // accused unit, else "<office> may not see the petitioner of case <id>".
+  absl::Status MaySeePetitioner(std::string_view office,
+                                const CaseParties& parties) const;
+
   // Whether a row of this case may appear in a list `office` asked for
   // within a scope it may ask for (MayAskOffice/MayAskRegion): true unless
   // `office` is accused or a member of an accused unit; with the accused

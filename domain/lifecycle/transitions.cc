@@ -48,6 +48,12 @@ constexpr char kRuleSupervise[] =
     "挂牌督办) an organ that missed a deadline; routing records it on the "
     "case and starts the organ's reply deadline (no state change)";
 
+// 报批 / 退回 (issue 16).
+constexpr char kRuleApproval[] =
+    "Art. 34 and issue 16 item 1: the office head (负责人) approves a "
+    "handler's 延期, 不予受理, 处理意见 and 终结; the proposal and its return "
+    "are recorded without a state change (no row: routing's approvals)";
+
 constexpr CaseAction kRegister = v1::CASE_ACTION_REGISTER;
 constexpr CaseAction kTransfer = v1::CASE_ACTION_TRANSFER;
 constexpr CaseAction kAssign = v1::CASE_ACTION_ASSIGN;
@@ -229,6 +235,12 @@ const Transition* FindTransition(CaseState from, CaseAction action) {
 absl::string_view RuleOf(CaseAction action) {
   for (const Transition& row : Transitions()) {
     if (row.action == action) return row.rule;
+  }
+  // Recorded by routing's approvals (services/routing/approvals.h), never
+  // applied here: they change no state, so they have no row.
+  if (action == v1::CASE_ACTION_PROPOSE ||
+      action == v1::CASE_ACTION_RETURN_PROPOSAL) {
+    return kRuleApproval;
   }
   return "";
 }

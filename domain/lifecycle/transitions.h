@@ -76,7 +76,9 @@ const Transition* FindTransition(caserelay::v1::CaseState from,
 bool IsFinal(caserelay::v1::CaseState state);
 
 // The rule of the first row of `action` (what a refusal of `action` in a
-// state it is not legal from cites), or "" if no row has the action.
+// state it is not legal from cites); for PROPOSE and RETURN_PROPOSAL,
+// which have no row (routing's approvals record them, no state changes),
+// the approval rule; "" for any other action without a row.
 absl::string_view RuleOf(caserelay::v1::CaseAction action);
 
 // Short names for messages: "EXTENDED" for CASE_STATE_EXTENDED, "EXTEND"

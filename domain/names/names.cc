@@ -164,6 +164,8 @@ const std::vector<EnumName>& CaseActionNames() {
       {v1::CASE_ACTION_SUPERVISE, "supervise", "督办"},
       {v1::CASE_ACTION_REPLY_SUPERVISION, "reply-supervision", "督办回复"},
       {v1::CASE_ACTION_SERVE, "serve", "送达"},
+      {v1::CASE_ACTION_PROPOSE, "propose", "报负责人审批"},
+      {v1::CASE_ACTION_RETURN_PROPOSAL, "return-proposal", "退回报批"},
   };
   return *kTable;
 }

@@ -1,6 +1,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "services/intake/intake_service.h"
+#include "services/intake/petitioner_index.h"
 #include "services/intake/petitioner_vault.h"
 #include "services/intake/pii_keys.h"
 
@@ -15,14 +16,14 @@ class IntakeParts final : public service::Service {
               std::unique_ptr<offices::OfficeDirectory> offices,
               std::unique_ptr<PiiCipher> pii, LookupCodes codes, Limits limits,
               LookupLimits lookup_limits, RequestIdOptions request_ids,
-              std::unique_ptr<PhoneProofs> phone_proofs)
+              std::unique_ptr<PhoneProofs> phone_proofs, int find_max_cases)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         pii_(std::move(pii)),
         phone_proofs_(std::move(phone_proofs)),
         impl_(context, regions_.get(), offices_.get(), pii_.get(),
               std::move(codes), limits, lookup_limits, request_ids,
-              phone_proofs_.get()) {}
+              phone_proofs_.get(), find_max_cases) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
@@ -62,6 +63,20 @@ absl::Status SealStore(const service::Context& context, const PiiCipher& pii) {
              {"sealed_from_clear", absl::StrCat(counts->sealed_clear)},
              {"resealed", absl::StrCat(counts->resealed)},
              {"current_key", pii.current_key_id()}});
+  return absl::OkStatus();
+}
+
+// Adds the petitioner index's keys of the cases a store kept before the
+// index (petitioner_index.h), once, before the service answers anything.
+absl::Status IndexStore(const service::Context& context, const PiiCipher& pii) {
+  auto counts = IndexStoredPetitioners(*context.store, pii,
+                                       LookupCodes(pii.identity_secret()));
+  if (!counts.ok()) return counts.status();
+  if (!counts->already_done) {
+    log::Info("petitioner index: built at start",
+              {{"cases", absl::StrCat(counts->cases)},
+               {"indexed", absl::StrCat(counts->indexed)}});
+  }
   return absl::OkStatus();
 }
 
@@ -127,6 +142,10 @@ service::ServiceDefinition IntakeDefinition() {
        "most items of each list of a matter (accused_offices, "
        "other_regions, other_categories)",
        1, 200},
+      {"intake.find_max_cases", T::kInt, "100", false,
+       "most case ids one FindCases answers (the console's petitioner "
+       "search; more: truncated)",
+       1, 100},
       {"intake.request_id_ttl", T::kDuration, "24h", false,
        "how long a caller's request_id is remembered (a retry within it "
        "gets the same case; 1m..30d)"},
@@ -159,6 +178,7 @@ service::ServiceDefinition IntakeDefinition() {
     auto pii = LoadPii(*context.config);
     if (!pii.ok()) return pii.status();
     if (absl::Status s = SealStore(context, **pii); !s.ok()) return s;
+    if (absl::Status s = IndexStore(context, **pii); !s.ok()) return s;
     RequestIdOptions request_ids;
     request_ids.ttl = context.config->GetDuration("intake.request_id_ttl");
     if (request_ids.ttl < absl::Minutes(1) ||
@@ -178,7 +198,8 @@ service::ServiceDefinition IntakeDefinition() {
     return std::make_unique<IntakeParts>(
         context, *std::move(regions), *std::move(offices), *std::move(pii),
         LookupCodes(context.config->GetString("lookup.secret")), limits,
-        lookup_limits, request_ids, *std::move(phone_proofs));
+        lookup_limits, request_ids, *std::move(phone_proofs),
+        static_cast<int>(context.config->GetInt("intake.find_max_cases")));
   };
   return def;
 }

@@ -8,11 +8,9 @@
 #include "domain/petition/identity.h"
 
 namespace caserelay::intake {
-namespace {
 
-// The name without any whitespace: ASCII whitespace, U+00A0 (no-break
-// space) and U+3000 (ideographic space, typed by Chinese input methods).
-std::string CompactName(absl::string_view name) {
+std::string CompactName(std::string_view text) {
+  absl::string_view name(text.data(), text.size());
   static constexpr absl::string_view kNoBreakSpace = "\xC2\xA0";
   static constexpr absl::string_view kIdeographicSpace = "\xE3\x80\x80";
   std::string out;
@@ -31,8 +29,6 @@ std::string CompactName(absl::string_view name) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string IdentityInput(const caserelay::v1::Petitioner& petitioner) {
   std::string id(absl::StripAsciiWhitespace(petitioner.id_number()));

@@ -22,11 +22,17 @@
 #define CASERELAY_SERVICES_INTAKE_IDENTITY_KEY_H_
 
 #include <string>
+#include <string_view>
 
 #include "caserelay/v1/case.pb.h"
 #include "services/intake/lookup_code.h"
 
 namespace caserelay::intake {
+
+// `name` without any whitespace: ASCII whitespace, U+00A0 (no-break
+// space) and U+3000 (ideographic space, typed by Chinese input methods).
+// How a name is compared, here and in the petitioner index.
+std::string CompactName(std::string_view name);
 
 // The text whose MAC is the key: "id:<ID>", "np:<name>|<mobile>", or ""
 // when the petitioner cannot be identified (rule 3 above). REQUIRES:

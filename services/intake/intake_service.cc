@@ -14,6 +14,8 @@
 #include "common/store/store.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "domain/access/case_access.h"
+#include "domain/access/case_parties.h"
 #include "domain/lifecycle/petitioner.h"
 #include "services/intake/identity_key.h"
 #include "services/intake/petitioner_vault.h"
@@ -28,7 +30,8 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
                                      const PiiCipher* pii, LookupCodes codes,
                                      Limits limits, LookupLimits lookup_limits,
                                      RequestIdOptions request_ids,
-                                     PhoneProofs* phone_proofs)
+                                     PhoneProofs* phone_proofs,
+                                     int find_max_cases)
     : context_(context),
       regions_(regions),
       offices_(offices),
@@ -38,6 +41,7 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
       limits_(limits),
       request_ids_(request_ids),
       phone_proofs_(phone_proofs),
+      find_max_cases_(find_max_cases),
       throttle_(context.store, context.clock, lookup_limits) {}
 
 absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
@@ -75,6 +79,11 @@ absl::StatusOr<rpc::Principal> IntakeServiceImpl::Authorize(
       }
       return absl::PermissionDeniedError(absl::StrCat(
           caller->Name(), ": only service:notification resolves contacts"));
+    case IntakeCall::kFindCases:
+      // An office itself, or the web gateway for a user of an office.
+      if (caller->IsOffice()) return caller;
+      return absl::PermissionDeniedError(absl::StrCat(
+          caller->Name(), ": only an office searches petitioners"));
   }
   return absl::InternalError("intake: unknown call");
 }
@@ -86,7 +95,12 @@ grpc::Status IntakeServiceImpl::SubmitPetition(
   // caller has request_ids of its own.
   auto caller = Authorize(ctx, IntakeCall::kSubmitOrLookUp);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
-  auto result = Submit(*req, caller->Name(), peer::FromWebGateway(*caller));
+  // Online (a phone proof first): the portal's petitioner, i.e. the
+  // gateway itself. An office's user through the console (issue 16)
+  // registers a visit, letter, fax or call as that office, with the
+  // petitioner in front of them, like the office's own credential.
+  auto result =
+      Submit(*req, caller->Name(), caller->IsService(rpc::kWebService));
   if (!result.ok()) return rpc::ToGrpc(result.status());
   *resp = *std::move(result);
   return grpc::Status::OK;
@@ -185,6 +199,10 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   received->set_identity_key(IdentityKey(identity_hmac_, req.petitioner()));
 
   batch.Put(kPetitioners, record.petitioner().id(), *sealed);
+  for (const std::string& key :
+       PetitionerIndexKeys(identity_hmac_, req.petitioner(), case_number)) {
+    batch.Put(kPetitionerIndex, key, "");
+  }
   batch.Put(kCases, case_number, record.SerializeAsString());
   batch.Put(kCounters, prefix, store::EncodeUint64(seq + 1));
   if (absl::Status s = SweepRequests(*context_.store, batch, now,
@@ -343,6 +361,39 @@ grpc::Status IntakeServiceImpl::DescribeForm(
   return grpc::Status::OK;
 }
 
+grpc::Status IntakeServiceImpl::FindCases(
+    grpc::ServerContext* ctx, const caserelay::v1::FindCasesRequest* req,
+    caserelay::v1::FindCasesResponse* resp) {
+  auto caller = Authorize(ctx, IntakeCall::kFindCases);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  // Only the cases whose petitioner this office may see (domain/access,
+  // over the parties kept from case events): an office outside them
+  // learns nothing, not even that a case exists.
+  const access::CaseAccess access(offices_);
+  const std::string office = caller->id;
+  absl::Status read_error;
+  auto visible = [&](const std::string& id) {
+    auto record = LoadCase(id);
+    if (!record.ok()) {
+      read_error = record.status();
+      return false;
+    }
+    return record->has_value() &&
+           access
+               .MaySeePetitioner(office,
+                                 access::FromKept(id, (*record)->parties()))
+               .ok();
+  };
+  auto found =
+      FindPetitionerCases(*context_.store, identity_hmac_, req->name(),
+                          req->phone(), find_max_cases_, visible);
+  if (!found.ok()) return rpc::ToGrpc(found.status());
+  if (!read_error.ok()) return rpc::ToGrpc(read_error);
+  for (std::string& id : found->case_ids) resp->add_case_ids(std::move(id));
+  resp->set_truncated(found->truncated);
+  return grpc::Status::OK;
+}
+
 absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
                                       store::WriteBatch& batch) {
   // A record on case-events that is no CaseEvent is poison: refused, so
@@ -388,6 +439,7 @@ absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
   }
   record.set_office_code(e.holder_office_code());
   record.set_office_name(e.holder_office_name());
+  access::UpdateParties(e, event.sequence(), record.mutable_parties());
   *record.mutable_updated_at() = event.occurred_at();
   batch.Put(kCases, event.case_id(), record.SerializeAsString());
   return absl::OkStatus();

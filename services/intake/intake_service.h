@@ -5,7 +5,8 @@
 // "case-events", and gives notification the phone number at send time.
 //
 // Column families: "petitioners" (random ref -> the Petitioner sealed
-// with AES-256-GCM: petitioner_vault.h), "cases" (case
+// with AES-256-GCM: petitioner_vault.h), "petitioner-index" (keyed
+// digests of names and phones -> case numbers: petitioner_index.h), "cases" (case
 // number -> IntakeCaseRecord), "counters" (region-date -> next sequence),
 // "requests" (a caller's request_id per channel -> IntakeRequestRecord:
 // request_ids.h).
@@ -31,6 +32,7 @@
 #include "domain/offices/office_directory.h"
 #include "services/intake/lookup_code.h"
 #include "services/intake/lookup_throttle.h"
+#include "services/intake/petitioner_index.h"
 #include "services/intake/phone_proof.h"
 #include "services/intake/pii_cipher.h"
 #include "services/intake/request_ids.h"
@@ -48,7 +50,8 @@ inline constexpr char kCounters[] = "counters";
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
       kPetitioners,    kCases,         kCounters,        kRequests,
-      kLookupFailures, kLookupWindows, kLookupAddresses, kLookupAddressEnds};
+      kLookupFailures, kLookupWindows, kLookupAddresses, kLookupAddressEnds,
+      kPetitionerIndex};
   return *kFamilies;
 }
 
@@ -66,7 +69,8 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                     const PiiCipher* pii, LookupCodes codes, Limits limits,
                     LookupLimits lookup_limits = {},
                     RequestIdOptions request_ids = {},
-                    PhoneProofs* phone_proofs = nullptr);
+                    PhoneProofs* phone_proofs = nullptr,
+                    int find_max_cases = 100);
 
   // Who may call (issue 14 item 1; rpc::Caller over context.auth): an
   // office or service:web (the portal) submits, looks up and asks the
@@ -122,10 +126,23 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   grpc::Status DescribeForm(grpc::ServerContext* ctx,
                             const caserelay::v1::DescribeFormRequest* req,
                             caserelay::v1::DescribeFormResponse* resp) override;
+  // The console's petitioner search (issue 16): FindPetitionerCases over
+  // the petitioner index (petitioner_index.h), at most find_max_cases
+  // (intake.find_max_cases), keeping only the cases whose petitioner the
+  // caller's office may see (domain/access CaseAccess::MaySeePetitioner
+  // over the parties the read model keeps from case events: holder, past
+  // holders, accused offices; a case routing has not registered yet is
+  // found by nobody). Only an office: its own credential, or the
+  // web gateway speaking for one of its users; PERMISSION_DENIED for
+  // services and the petitioner, UNAUTHENTICATED without credentials.
+  // Nothing of the request is logged.
+  grpc::Status FindCases(grpc::ServerContext* ctx,
+                         const caserelay::v1::FindCasesRequest* req,
+                         caserelay::v1::FindCasesResponse* resp) override;
 
   // The read model: each CaseEvent sets the case's state (to_state), its
-  // office (the holder after the event) and updated_at (the envelope's
-  // occurred_at). An event whose sequence is not above the last applied
+  // office (the holder after the event), its parties (access::UpdateParties)
+  // and updated_at (the envelope's occurred_at). An event whose sequence is not above the last applied
   // one is skipped, writing nothing (redelivery, replay). NOT_FOUND for a
   // case intake never stored, INVALID_ARGUMENT for another payload
   // (ExpectPayload) or a sequence of 0; nothing is written then.
@@ -142,7 +159,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // client; else PhoneProofs::Redeem's answer.
   absl::Status CheckPhoneProof(
       const caserelay::v1::SubmitPetitionRequest& req) const;
-  enum class IntakeCall { kSubmitOrLookUp, kResolveContact };
+  enum class IntakeCall { kSubmitOrLookUp, kResolveContact, kFindCases };
   // The principal of `ctx` if it may make `call` (rules above).
   absl::StatusOr<rpc::Principal> Authorize(const grpc::ServerContext* ctx,
                                            IntakeCall call) const;
@@ -158,6 +175,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   const Limits limits_;
   const RequestIdOptions request_ids_;
   PhoneProofs* const phone_proofs_;  // not owned; may be null
+  const int find_max_cases_;
   LookupThrottle throttle_;
   absl::Mutex submit_mu_;
 };

@@ -98,6 +98,12 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
       cmd.action = caserelay::v1::CASE_ACTION_REPLY_SUPERVISION;
       cmd.supervision_id = req.reply_supervision().supervision_id();
       break;
+    case ActRequest::kApprove:
+    case ActRequest::kReturnProposal:
+      // The head's answer to a proposal is no life-cycle command of its
+      // own: Act applies the proposal (approvals.h).
+      return absl::InvalidArgumentError(
+          "action: approve and return_proposal answer the pending proposal");
     case ActRequest::ACTION_NOT_SET:
       return absl::InvalidArgumentError("action: none given");
   }

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/digest/digest.h"
 #include "common/time/timestamp.h"
@@ -34,6 +35,26 @@ std::string InboxKey(const RoutingCaseRecord& r) {
                       r.view().case_id());
 }
 
+std::string ApprovalKey(const RoutingCaseRecord& r) {
+  const int64_t at =
+      absl::ToUnixMicros(time::FromProto(r.view().pending().proposed_at()));
+  return absl::StrCat(r.view().office_code(), std::string(1, kSep),
+                      store::EncodeUint64(static_cast<uint64_t>(
+                          std::max<int64_t>(0, at))),
+                      std::string(1, kSep), r.view().case_id());
+}
+
+caserelay::v1::ApprovalItem ApprovalItemOf(const RoutingCaseRecord& r) {
+  caserelay::v1::ApprovalItem item;
+  item.set_case_id(r.view().case_id());
+  item.set_state(r.view().state());
+  item.set_category(r.view().matter().category());
+  item.set_title(r.view().matter().title());
+  *item.mutable_proposal() = r.view().pending();
+  item.set_version(r.view().version());
+  return item;
+}
+
 std::string MatterPrefix(std::string_view identity_key,
                          std::string_view matter_key) {
   return absl::StrCat(std::string(identity_key), std::string(1, kSep),
@@ -52,10 +73,47 @@ caserelay::v1::RoutingInboxEntry InboxEntryOf(const RoutingCaseRecord& r) {
   item.set_category(r.view().matter().category());
   item.set_title(r.view().matter().title());
   item.set_version(r.view().version());
+  item.set_channel(r.view().matter().channel());
+  *item.mutable_received_at() = r.view().received_at();
+  item.set_office_code(r.view().office_code());
   for (const auto& code : r.view().matter().accused_offices()) {
     entry.add_accused_offices(code);
   }
+  entry.set_text(r.view().matter().text());
   return entry;
+}
+
+template <typename T, typename List>
+bool AnyOf(const List& list, const T& value) {
+  return list.empty() ||
+         std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Whether `entry` passes the query's filters other than due_before (which
+// the scan stops at) and `hidden`.
+bool Matches(const InboxQuery& q, const caserelay::v1::RoutingInboxEntry& entry) {
+  const auto& item = entry.item();
+  if (!AnyOf(q.states, item.state())) return false;
+  if (!AnyOf(q.categories, item.category())) return false;
+  if (!AnyOf(q.channels, item.channel())) return false;
+  if (q.received_from.has_value() || q.received_to.has_value()) {
+    const absl::Time at = time::FromProto(item.received_at());
+    if (q.received_from.has_value() && at < *q.received_from) return false;
+    if (q.received_to.has_value() && at >= *q.received_to) return false;
+  }
+  for (const std::string& word : q.words) {
+    if (!absl::StrContains(item.title(), word) &&
+        !absl::StrContains(entry.text(), word)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool DueBefore(const InboxQuery& q, const caserelay::v1::InboxItem& item) {
+  return !q.due_before.has_value() ||
+         (item.has_next_due() &&
+          time::FromProto(item.next_due()) < *q.due_before);
 }
 
 absl::StatusOr<std::optional<RoutingCaseRecord>> ParseCase(
@@ -112,6 +170,13 @@ void CaseStore::Append(store::WriteBatch& batch,
   batch.Put(kHistory, HistoryKey(case_id, sequence), bytes);
   if (before != nullptr) batch.Delete(kInbox, InboxKey(*before));
   batch.Put(kInbox, InboxKey(after), InboxEntryOf(after).SerializeAsString());
+  if (before != nullptr && before->view().has_pending()) {
+    batch.Delete(kApprovals, ApprovalKey(*before));
+  }
+  if (after.view().has_pending()) {
+    batch.Put(kApprovals, ApprovalKey(after),
+              ApprovalItemOf(after).SerializeAsString());
+  }
   if (before == nullptr && !after.identity_key().empty()) {
     batch.Put(kMatters, MatterIndexKey(after), "");
   }
@@ -184,6 +249,40 @@ absl::StatusOr<std::vector<RoutingCaseRecord>> CaseStore::SameMatter(
   return out;
 }
 
+absl::StatusOr<InboxPage> CaseStore::InboxOfCases(
+    const InboxQuery& query, const std::string& after) const {
+  std::vector<std::string> ids = *query.case_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::pair<std::string, caserelay::v1::InboxItem>> rows;
+  for (const std::string& id : ids) {
+    auto record = Read(id);
+    if (!record.ok()) return record.status();
+    if (!record->has_value()) continue;
+    const RoutingCaseRecord& r = **record;
+    if (r.view().office_code() != query.office_code) continue;
+    std::string key = InboxKey(r);
+    if (key <= after) continue;  // on an earlier page
+    if (query.admit && !query.admit(r)) continue;
+    caserelay::v1::RoutingInboxEntry entry = InboxEntryOf(r);
+    if (!DueBefore(query, entry.item()) || !Matches(query, entry)) continue;
+    if (query.hidden && query.hidden(entry)) continue;
+    rows.emplace_back(std::move(key), std::move(*entry.mutable_item()));
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  InboxPage page;
+  for (auto& [key, item] : rows) {
+    if (static_cast<int>(page.items.size()) == query.page_size) {
+      page.next_page_token =
+          absl::WebSafeBase64Escape(rows[page.items.size() - 1].first);
+      break;
+    }
+    page.items.push_back(std::move(item));
+  }
+  return page;
+}
+
 absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
   const std::string prefix = query.office_code + std::string(1, kSep);
   std::string begin = prefix;
@@ -196,40 +295,89 @@ absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
     }
     begin = last + std::string(1, kSep);  // the key right after `last`
   }
+  if (query.case_ids.has_value()) {
+    // `begin` minus its separator is the last key of the previous page.
+    return InboxOfCases(query, begin == prefix
+                                   ? std::string()
+                                   : begin.substr(0, begin.size() - 1));
+  }
   std::string end = query.office_code + std::string(1, kSep + 1);
   InboxPage page;
   std::string last_key;
   bool more = false;
+  int looked = 0;
   absl::Status scan_error;
   absl::Status s = store_->Scan(
       kInbox, begin, end, [&](std::string_view key, std::string_view value) {
         caserelay::v1::RoutingInboxEntry entry;
-        if (!entry.ParseFromString(std::string(value))) {
+        if (!entry.ParseFromArray(value.data(),
+                                  static_cast<int>(value.size()))) {
           scan_error = absl::DataLossError("inbox: entry does not parse");
           return false;
         }
         const auto& item = entry.item();
-        if (query.due_before.has_value() &&
-            (!item.has_next_due() ||
-             time::FromProto(item.next_due()) >= *query.due_before)) {
+        if (!DueBefore(query, item)) {
           return false;  // ordered by due: nothing later qualifies
         }
-        if (!query.states.empty() &&
-            std::find(query.states.begin(), query.states.end(), item.state()) ==
-                query.states.end()) {
-          return true;
+        if (Matches(query, entry) && !(query.hidden && query.hidden(entry))) {
+          if (static_cast<int>(page.items.size()) == query.page_size) {
+            more = true;
+            return false;
+          }
+          page.items.push_back(item);
+          last_key = std::string(key);
         }
-        if (query.hidden && query.hidden(entry)) return true;
-        if (static_cast<int>(page.items.size()) == query.page_size) {
+        if (query.scan_limit > 0 && ++looked >= query.scan_limit) {
+          // The bound: the next page goes on after this entry.
+          last_key = std::string(key);
           more = true;
           return false;
         }
-        page.items.push_back(item);
-        last_key = std::string(key);
         return true;
       });
   if (!s.ok()) return s;
   if (!scan_error.ok()) return scan_error;
+  if (more) page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  return page;
+}
+
+absl::StatusOr<ApprovalPage> CaseStore::Approvals(
+    const std::string& office_code, int page_size,
+    const std::string& page_token) const {
+  const std::string prefix = office_code + std::string(1, kSep);
+  std::string begin = prefix;
+  if (!page_token.empty()) {
+    std::string last;
+    if (!absl::WebSafeBase64Unescape(page_token, &last) ||
+        last.rfind(prefix, 0) != 0) {
+      return absl::InvalidArgumentError(
+          "page_token: not a token of this office's approvals");
+    }
+    begin = last + std::string(1, kSep);  // the key right after `last`
+  }
+  const std::string end = office_code + std::string(1, kSep + 1);
+  ApprovalPage page;
+  std::string last_key;
+  bool more = false;
+  bool corrupt = false;
+  absl::Status s = store_->Scan(
+      kApprovals, begin, end,
+      [&](std::string_view key, std::string_view value) {
+        if (static_cast<int>(page.items.size()) == page_size) {
+          more = true;
+          return false;
+        }
+        caserelay::v1::ApprovalItem item;
+        if (!item.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          corrupt = true;
+          return false;
+        }
+        page.items.push_back(std::move(item));
+        last_key = std::string(key);
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (corrupt) return absl::DataLossError("approvals: entry does not parse");
   if (more) page.next_page_token = absl::WebSafeBase64Escape(last_key);
   return page;
 }

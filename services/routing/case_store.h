@@ -10,6 +10,9 @@
 //            -> RoutingInboxEntry
 //   matters  identity key "\0" matter key "\0" case id -> "" (repeats and
 //            terminated matters of one petitioner, DOMAIN.md "Routing")
+//   approvals  holder office "\0" proposed at (8 bytes, micros, big-endian)
+//            "\0" case id -> ApprovalItem: the cases whose proposal waits
+//            for the office head (CaseView.pending, issue 16)
 //
 // Thread safety: CaseStore holds no state of its own; reads go to the
 // Store (thread-safe) and writes into the caller's WriteBatch.
@@ -33,16 +36,35 @@ inline constexpr char kCases[] = "cases";
 inline constexpr char kHistory[] = "history";
 inline constexpr char kInbox[] = "inbox";
 inline constexpr char kMatters[] = "matters";
+inline constexpr char kApprovals[] = "approvals";
 
 // The next running deadline of a case: the earliest due_at among its
 // deadlines that are not paused; nullopt if none runs.
 std::optional<caserelay::v1::RunningDeadline> NextDue(
     const caserelay::v1::CaseView& view);
 
+// One page of an office's inbox to list (ListInbox). Every filter set
+// keeps only the cases that match it, all together.
 struct InboxQuery {
   std::string office_code;
   std::vector<caserelay::v1::CaseState> states;  // empty: all
   std::optional<absl::Time> due_before;
+  // The console's filters (issue 16), each empty or unset: any.
+  std::vector<std::string> categories;
+  std::vector<caserelay::v1::Channel> channels;
+  std::optional<absl::Time> received_from;  // received_at >= this
+  std::optional<absl::Time> received_to;    // received_at < this
+  std::vector<std::string> words;  // each in the title or in the text
+  // Set: only these cases of the office, read one by one by id instead of
+  // scanning the index, each kept only if `admit` (when set) says so.
+  std::optional<std::vector<std::string>> case_ids;
+  std::function<bool(const caserelay::v1::RoutingCaseRecord&)> admit;
+  // The most index entries one call looks at (0: no bound). The index is
+  // ordered by next due, not by the filters, so a filter the entries
+  // rarely match would otherwise walk the office's whole inbox: past the
+  // bound the page ends early (possibly empty) with a next_page_token
+  // after the last entry looked at.
+  int scan_limit = 0;
   int page_size = 50;
   std::string page_token;  // opaque, from a previous page
   // Leave out cases that accuse this office (or one it is a member of);
@@ -52,6 +74,11 @@ struct InboxQuery {
 
 struct InboxPage {
   std::vector<caserelay::v1::InboxItem> items;
+  std::string next_page_token;  // empty on the last page
+};
+
+struct ApprovalPage {
+  std::vector<caserelay::v1::ApprovalItem> items;
   std::string next_page_token;  // empty on the last page
 };
 
@@ -73,6 +100,8 @@ class CaseStore {
   //   - stores the envelope's bytes in history, after.head_hash = their
   //     hash, after.view.updated_at = event.occurred_at;
   //   - moves the case's inbox entry from before's key to after's;
+  //   - moves its approvals entry likewise while a proposal pends (drops
+  //     it when none does);
   //   - for a new case (before == nullptr) with an identity key, indexes
   //     it under its matter;
   //   - queues the envelope for "case-events".
@@ -104,11 +133,27 @@ class CaseStore {
       const std::string& matter_key,
       const std::vector<std::string>& uncommitted) const;
 
-  // One page of an office's inbox, ordered by next due date, then case id.
-  // INVALID_ARGUMENT for a page token that is not one of ours.
+  // One page of an office's inbox, ordered by next due date, then case id,
+  // with InboxQuery's filters and bound (a page shorter than page_size
+  // with a next_page_token: the bound was reached). INVALID_ARGUMENT for a
+  // page token that is not one of ours; UNAVAILABLE / DATA_LOSS from the
+  // store.
   absl::StatusOr<InboxPage> Inbox(const InboxQuery& query) const;
 
+  // One page of the proposals waiting for `office_code`'s head, oldest
+  // proposal first, then case id; `page_size` >= 1. INVALID_ARGUMENT for a
+  // page token that is not one of this office's queue.
+  absl::StatusOr<ApprovalPage> Approvals(const std::string& office_code,
+                                         int page_size,
+                                         const std::string& page_token) const;
+
  private:
+  // Inbox() for query.case_ids: each case read by id, kept if the office
+  // holds it and it passes the query; `after` is the last key of the
+  // previous page ("" for the first).
+  absl::StatusOr<InboxPage> InboxOfCases(const InboxQuery& query,
+                                         const std::string& after) const;
+
   store::Store* const store_;  // not owned
 };
 

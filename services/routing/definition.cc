@@ -9,6 +9,7 @@
 #include "common/time/calendar_setup.h"
 #include "common/time/china_time.h"
 #include "common/time/statutory_holidays.h"
+#include "domain/lifecycle/deadline_light.h"
 #include "services/routing/directory_resolver.h"
 #include "services/routing/routing_service.h"
 
@@ -65,7 +66,7 @@ class RoutingService final : public service::Service {
                  std::unique_ptr<offices::OfficeDirectory> offices,
                  std::unique_ptr<StatutoryRoutes> routes,
                  time::Calendar calendar, lifecycle::Policy policy,
-                 RequestBounds bounds)
+                 RequestBounds bounds, InboxSettings inbox)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         routes_(std::move(routes)),
@@ -74,7 +75,7 @@ class RoutingService final : public service::Service {
         router_(regions_.get(), offices_.get(), routes_.get()),
         lifecycle_(policy, &calendar_, &resolver_),
         impl_(context, RoutingParts{offices_.get(), &router_, &lifecycle_,
-                                    context.auth, bounds}) {}
+                                    context.auth, bounds, inbox}) {}
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
     // One loop for both topics: the handler's pending-case bookkeeping
@@ -194,13 +195,21 @@ service::ServiceDefinition RoutingDefinition() {
       {"routing.max_reason_chars", T::kInt, "2000", false,
        "longest free text an office writes in one action (ActRequest "
        "reason, decline route), in characters, 100..20000"},
+      {"routing.inbox_scan_limit", T::kInt, "2000", false,
+       "most inbox index entries one ListInbox call looks at when its "
+       "filters skip entries (a page may end early, with a token to go on)",
+       100, 10000000},
+      {lifecycle::kWarningBeforeSetting, T::kDuration,
+       lifecycle::kWarningBeforeDefault, false,
+       "the inbox's yellow light this long before a deadline falls due; "
+       "the same setting as supervision's DeadlineWarning: keep them equal"},
   };
   const lifecycle::Policy defaults;
   for (const auto& s : DeadlineSettings()) {
     def.settings.push_back(
         {s.key, T::kInt, std::to_string(defaults.*(s.field)), false, s.help});
   }
-  def.column_families = {kCases, kHistory, kInbox, kMatters};
+  def.column_families = {kCases, kHistory, kInbox, kMatters, kApprovals};
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
@@ -223,9 +232,13 @@ service::ServiceDefinition RoutingDefinition() {
           max_reason));
     }
     bounds.max_reason_chars = static_cast<int>(max_reason);
+    InboxSettings inbox;
+    inbox.scan_limit =
+        static_cast<int>(cfg.GetInt("routing.inbox_scan_limit"));
+    inbox.warning_before = cfg.GetDuration(lifecycle::kWarningBeforeSetting);
     return std::make_unique<RoutingService>(
         context, *std::move(regions), *std::move(offices), *std::move(routes),
-        *std::move(calendar), *policy, bounds);
+        *std::move(calendar), *policy, bounds, inbox);
   };
   return def;
 }

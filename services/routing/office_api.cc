@@ -6,6 +6,7 @@
 #include "common/time/timestamp.h"
 #include "domain/access/petitioner_access.h"
 #include "services/routing/act_command.h"
+#include "services/routing/inbox_request.h"
 #include "services/routing/request_bounds.h"
 #include "services/routing/routing_service.h"
 
@@ -24,20 +25,21 @@ constexpr absl::Duration kPendingWait = absl::Seconds(5);
 grpc::Status RoutingServiceImpl::GetCase(
     grpc::ServerContext* ctx, const caserelay::v1::GetCaseRequest* req,
     caserelay::v1::CaseDetail* resp) {
-  auto caller = Caller(*ctx, access::PetitionerCall::kGetCase);
-  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  auto actor = ActorOf(*ctx, access::PetitionerCall::kGetCase);
+  if (!actor.ok()) return rpc::ToGrpc(actor.status());
   if (absl::Status s = CheckGetCase(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
   }
   auto record = cases_.Read(req->case_id());
   if (!record.ok()) return rpc::ToGrpc(record.status());
   if (!record->has_value()) return NoCase(req->case_id());
-  if (absl::Status s = MayRead(*caller, **record); !s.ok()) {
+  if (absl::Status s = ReadAs(*actor, **record); !s.ok()) {
     return rpc::ToGrpc(s);
   }
   auto history = cases_.History(req->case_id());
   if (!history.ok()) return rpc::ToGrpc(history.status());
   *resp->mutable_view() = (*record)->view();
+  FillAllowed(*actor, **record, resp->mutable_view());
   for (auto& bytes : *history) resp->add_events(std::move(bytes));
   return grpc::Status::OK;
 }
@@ -45,8 +47,9 @@ grpc::Status RoutingServiceImpl::GetCase(
 grpc::Status RoutingServiceImpl::ListInbox(
     grpc::ServerContext* ctx, const caserelay::v1::ListInboxRequest* req,
     caserelay::v1::ListInboxResponse* resp) {
-  auto caller = Caller(*ctx, access::PetitionerCall::kListInbox);
-  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  auto actor = ActorOf(*ctx, access::PetitionerCall::kListInbox);
+  if (!actor.ok()) return rpc::ToGrpc(actor.status());
+  const std::string* caller = &actor->office;
   if (absl::Status s = CheckListInbox(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
   }
@@ -56,6 +59,16 @@ grpc::Status RoutingServiceImpl::ListInbox(
       !s.ok()) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         absl::StrCat("office_code: ", s.message()));
+  }
+  // The roles' scope (domain/access/roles.h): the subtree only for those
+  // who read it, no inbox for the administrator.
+  const access::ReadScope scope = access::ReadScopeOf(actor->roles);
+  if (scope == access::ReadScope::kNone ||
+      (scope == access::ReadScope::kOffice && query.office_code != *caller)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        scope == access::ReadScope::kNone
+                            ? "office_code: 您的角色不查阅信访事项"
+                            : "office_code: 您的角色只能查阅本单位的待办");
   }
   if (req->page_size() < 0 || req->page_size() > 500) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -68,14 +81,26 @@ grpc::Status RoutingServiceImpl::ListInbox(
   if (req->has_due_before())
     query.due_before = time::FromProto(req->due_before());
   query.page_token = req->page_token();
+  if (absl::Status s = SetInboxFilters(*req, &query); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
+  query.scan_limit = parts_.inbox.scan_limit;
   const std::string office = *caller;
   query.hidden = [this, office](const caserelay::v1::RoutingInboxEntry& e) {
     return !NotAccused(office, e.accused_offices(), e.item().case_id()).ok();
   };
+  if (!req->case_ids().empty()) {
+    // A petitioner search's ids (intake FindCases): only the cases whose
+    // petitioner this office may see (domain/access, MaySeePetitioner).
+    query.admit = [this, office](const caserelay::v1::RoutingCaseRecord& r) {
+      return MaySeePetitioner(office, r).ok();
+    };
+  }
   auto page = cases_.Inbox(query);
   if (!page.ok()) return rpc::ToGrpc(page.status());
   for (auto& item : page->items) *resp->add_items() = std::move(item);
   resp->set_next_page_token(page->next_page_token);
+  SetLights(context_.clock->Now(), parts_.inbox.warning_before, resp);
   return grpc::Status::OK;
 }
 
@@ -90,22 +115,70 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
   if (absl::Status s = CheckAct(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
   }
-  auto cmd = CommandOf(*req, *principal, *caller, context_.clock->Now());
+  return OfficeAct(ActorFor(*principal, *caller), *req, resp);
+}
+
+grpc::Status RoutingServiceImpl::OfficeAct(const Actor& actor,
+                                           const ActRequest& req,
+                                           caserelay::v1::CaseView* resp) {
+  const absl::Time now = context_.clock->Now();
+  if (req.has_approve() || req.has_return_proposal()) {
+    // The head answers the proposal: checked against the case as read.
+    const bool approve = req.has_approve();
+    lifecycle::Command cmd;
+    cmd.now = now;
+    auto may = [this, &actor, approve, now](
+                   const caserelay::v1::RoutingCaseRecord& before,
+                   lifecycle::Command& c) -> absl::Status {
+      if (absl::Status s = ReadAs(actor, before); !s.ok()) return s;
+      const caserelay::v1::CaseAction action =
+          before.view().has_pending() ? before.view().pending().action()
+                                      : caserelay::v1::CASE_ACTION_UNSPECIFIED;
+      if (action != caserelay::v1::CASE_ACTION_UNSPECIFIED) {
+        if (absl::Status s = MayAct(actor.office, action, before); !s.ok()) {
+          return s;
+        }
+      }
+      if (!approve) return absl::OkStatus();  // ReturnStep checks the rest
+      auto approved = ApprovalCommand(actor, before, now);
+      if (!approved.ok()) return approved.status();
+      c = *std::move(approved);
+      return absl::OkStatus();
+    };
+    auto step = [this, &actor, &req, approve, now](
+                    const caserelay::v1::RoutingCaseRecord&,
+                    const lifecycle::Command& c,
+                    caserelay::v1::RoutingCaseRecord& after)
+        -> absl::StatusOr<caserelay::v1::CaseEvent> {
+      if (approve) return ApproveStep(*parts_.lifecycle, actor, c, after);
+      return ReturnStep(actor, req.reason(), now, after);
+    };
+    return ApplyAct(req, std::move(cmd), may, resp, step, &actor);
+  }
+  auto cmd = CommandOf(req, rpc::Principal::Office(actor.office, actor.person),
+                       actor.office, now);
   if (!cmd.ok()) return rpc::ToGrpc(cmd.status());
-  const std::string office = *caller;
   return ApplyAct(
-      *req, *std::move(cmd),
-      [this, &office](const caserelay::v1::RoutingCaseRecord& before,
-                      lifecycle::Command& c) {
-        return MayAct(office, c.action, before);
+      req, *std::move(cmd),
+      [this, &actor](const caserelay::v1::RoutingCaseRecord& before,
+                     lifecycle::Command& c) {
+        return MayAct(actor.office, c.action, before);
       },
-      resp);
+      resp,
+      [this, &actor, &req](const caserelay::v1::RoutingCaseRecord& before,
+                           const lifecycle::Command& c,
+                           caserelay::v1::RoutingCaseRecord& after) {
+        return OfficeStep(*parts_.lifecycle, actor, req, c, before, after);
+      },
+      &actor);
 }
 
 grpc::Status RoutingServiceImpl::ApplyAct(const ActRequest& req,
                                           lifecycle::Command cmd,
                                           const ActCheck& may,
-                                          caserelay::v1::CaseView* resp) {
+                                          caserelay::v1::CaseView* resp,
+                                          const ActStep& step,
+                                          const Actor* viewer) {
   const std::string& id = req.case_id();
   absl::MutexLock lock(&mu_);
   auto committed = [this, &id]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -130,7 +203,8 @@ grpc::Status RoutingServiceImpl::ApplyAct(const ActRequest& req,
                      "; read it again"));
   }
   caserelay::v1::RoutingCaseRecord after = before;
-  auto event = parts_.lifecycle->Apply(cmd, after);
+  auto event = step ? step(before, cmd, after)
+                    : parts_.lifecycle->Apply(cmd, after);
   if (!event.ok()) return rpc::ToGrpc(event.status());
 
   caserelay::v1::Envelope out;
@@ -157,6 +231,35 @@ grpc::Status RoutingServiceImpl::ApplyAct(const ActRequest& req,
     return grpc::Status::OK;
   }
   *resp = after.view();
+  if (viewer != nullptr) FillAllowed(*viewer, after, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status RoutingServiceImpl::ListApprovals(
+    grpc::ServerContext* ctx, const caserelay::v1::ListApprovalsRequest* req,
+    caserelay::v1::ListApprovalsResponse* resp) {
+  auto actor = ActorOf(*ctx, access::PetitionerCall::kListInbox);
+  if (!actor.ok()) return rpc::ToGrpc(actor.status());
+  if (absl::Status s = CheckListApprovals(*req, parts_.bounds); !s.ok()) {
+    return rpc::ToGrpc(s);
+  }
+  if (std::string why = access::MayAnswerProposal(actor->roles); !why.empty()) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, why);
+  }
+  if (!req->office_code().empty() && req->office_code() != actor->office) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "office_code: 只能查看本单位的审批事项");
+  }
+  if (req->page_size() < 0 || req->page_size() > 500) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "page_size: must be 0..500");
+  }
+  auto page = cases_.Approvals(actor->office,
+                               req->page_size() == 0 ? 50 : req->page_size(),
+                               req->page_token());
+  if (!page.ok()) return rpc::ToGrpc(page.status());
+  for (auto& item : page->items) *resp->add_items() = std::move(item);
+  resp->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 

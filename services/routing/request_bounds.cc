@@ -11,6 +11,16 @@ absl::Status CheckGetCase(const caserelay::v1::GetCaseRequest& req,
   return CheckChars("case_id", req.case_id(), b.max_id_chars);
 }
 
+absl::Status CheckListApprovals(
+    const caserelay::v1::ListApprovalsRequest& req, const RequestBounds& b) {
+  if (absl::Status s = CheckChars("office_code", req.office_code(),
+                                  b.max_id_chars);
+      !s.ok()) {
+    return s;
+  }
+  return CheckChars("page_token", req.page_token(), b.max_page_token_chars);
+}
+
 absl::Status CheckListInbox(const caserelay::v1::ListInboxRequest& req,
                             const RequestBounds& b) {
   if (absl::Status s = CheckChars("office_code", req.office_code(),

@@ -37,6 +37,9 @@ absl::Status CheckGetCase(const caserelay::v1::GetCaseRequest& req,
                           const RequestBounds& bounds);
 absl::Status CheckListInbox(const caserelay::v1::ListInboxRequest& req,
                             const RequestBounds& bounds);
+absl::Status CheckListApprovals(
+    const caserelay::v1::ListApprovalsRequest& req,
+    const RequestBounds& bounds);
 absl::Status CheckAct(const caserelay::v1::ActRequest& req,
                       const RequestBounds& bounds);
 // CheckAct, and the reason within max_petitioner_reason_chars.

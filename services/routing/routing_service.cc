@@ -1,5 +1,7 @@
 #include "services/routing/routing_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
@@ -228,6 +230,59 @@ absl::StatusOr<std::string> RoutingServiceImpl::Caller(
   return rpc::ActingOffice(*caller);
 }
 
+absl::StatusOr<Actor> RoutingServiceImpl::ActorOf(
+    const grpc::ServerContext& ctx, access::PetitionerCall call) const {
+  absl::StatusOr<rpc::Principal> caller = rpc::Caller(parts_.auth, ctx);
+  if (!caller.ok()) return caller.status();
+  if (caller->IsPetitioner()) {
+    absl::Status refused =
+        access::PetitionerMay(caller->petitioner_case, call, "");
+    if (!refused.ok()) return refused;
+    return absl::InternalError("routing: a petitioner's call as an office's");
+  }
+  absl::StatusOr<std::string> office = rpc::ActingOffice(*caller);
+  if (!office.ok()) return office.status();
+  return ActorFor(*caller, *std::move(office));
+}
+
+absl::Status RoutingServiceImpl::ReadAs(const Actor& actor,
+                                        const RoutingCaseRecord& record) const {
+  const caserelay::v1::CaseView& view = record.view();
+  switch (access::ReadScopeOf(actor.roles)) {
+    case access::ReadScope::kNone:
+      return absl::PermissionDeniedError(
+          "您的角色不查阅信访事项（管理员只管理本单位用户）");
+    case access::ReadScope::kOffice: {
+      const auto& past = record.past_holders();
+      const bool named =
+          view.office_code() == actor.office ||
+          std::find(past.begin(), past.end(), actor.office) != past.end() ||
+          parts_.lifecycle->IsPartyOf(actor.office, record).ok();
+      if (!named) {
+        return absl::PermissionDeniedError(
+            "您的角色只能查阅本单位经办的信访事项（领导、督查员可查阅辖区）");
+      }
+      return MayRead(actor.office, record);
+    }
+    case access::ReadScope::kSubtree:
+      break;
+  }
+  return MayRead(actor.office, record);
+}
+
+void RoutingServiceImpl::FillAllowed(const Actor& actor,
+                                     const RoutingCaseRecord& record,
+                                     caserelay::v1::CaseView* view) const {
+  view->clear_allowed_actions();
+  for (auto& a : AllowedActions(actor, record,
+                                [&](caserelay::v1::CaseAction action) {
+                                  return MayAct(actor.office, action, record)
+                                      .ok();
+                                })) {
+    *view->add_allowed_actions() = std::move(a);
+  }
+}
+
 absl::Status RoutingServiceImpl::NotAccused(
     const std::string& office,
     const google::protobuf::RepeatedPtrField<std::string>& accused,
@@ -239,6 +294,16 @@ absl::Status RoutingServiceImpl::NotAccused(
 }
 
 absl::Status RoutingServiceImpl::MayRead(
+    const std::string& office, const RoutingCaseRecord& record) const {
+  return access_.MayRead(office, PartiesOf(office, record));
+}
+
+absl::Status RoutingServiceImpl::MaySeePetitioner(
+    const std::string& office, const RoutingCaseRecord& record) const {
+  return access_.MaySeePetitioner(office, PartiesOf(office, record));
+}
+
+access::CaseParties RoutingServiceImpl::PartiesOf(
     const std::string& office, const RoutingCaseRecord& record) const {
   const caserelay::v1::CaseView& view = record.view();
   access::CaseParties parties;
@@ -253,7 +318,7 @@ absl::Status RoutingServiceImpl::MayRead(
   if (parts_.lifecycle->IsPartyOf(office, record).ok()) {
     parties.parties.push_back(office);
   }
-  return access_.MayRead(office, parties);
+  return parties;
 }
 
 absl::Status RoutingServiceImpl::MayAct(const std::string& office,

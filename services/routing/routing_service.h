@@ -31,6 +31,8 @@
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "common/rpc/auth.h"
 #include "common/service/service_main.h"
+#include "services/routing/approvals.h"
+#include "services/routing/inbox_request.h"
 #include "services/routing/request_bounds.h"
 #include "domain/access/case_access.h"
 #include "domain/access/petitioner_access.h"
@@ -53,6 +55,9 @@ struct RoutingParts {
   const rpc::Authenticator* auth;
   // The bounds of every request field (routing.max_reason_chars).
   RequestBounds bounds = {};
+  // ListInbox's lights and scan bound (supervision.warning_before,
+  // routing.inbox_scan_limit).
+  InboxSettings inbox = {};
 };
 
 class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
@@ -72,6 +77,11 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   grpc::Status PreviewRoute(grpc::ServerContext* ctx,
                             const caserelay::v1::PreviewRouteRequest* req,
                             caserelay::v1::RouteDecision* resp) override;
+  // The head's queue (approvals.h): only a caller whose roles may answer
+  // proposals (HEAD, or the office's own credential), for its own office.
+  grpc::Status ListApprovals(grpc::ServerContext* ctx,
+                             const caserelay::v1::ListApprovalsRequest* req,
+                             caserelay::v1::ListApprovalsResponse* resp) override;
   // Only for the petitioner of req.case_id (rpc::Principal::Petitioner:
   // service:web with x-caserelay-petitioner-case; access::PetitionerMay);
   // PERMISSION_DENIED for every other caller (petitioner_api.cc).
@@ -101,13 +111,27 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // complete the command (the petitioner's organ).
   using ActCheck = std::function<absl::Status(
       const caserelay::v1::RoutingCaseRecord& before, lifecycle::Command& cmd)>;
+  // What Act records on the case: from `before` and the checked `cmd`,
+  // the event, with `after` (a copy of `before`) changed to match.
+  using ActStep = std::function<absl::StatusOr<caserelay::v1::CaseEvent>(
+      const caserelay::v1::RoutingCaseRecord& before,
+      const lifecycle::Command& cmd, caserelay::v1::RoutingCaseRecord& after)>;
   // The common part of Act: waits for the case to be committed, reads it,
-  // runs `may`, checks req.expected_version, applies `cmd` and commits the
-  // event. Answers with the case after it (for the petitioner only its id,
-  // state and version).
+  // runs `may`, checks req.expected_version, runs `step` (nullptr: the life
+  // cycle applies `cmd`) and commits the event. Answers with the case after
+  // it (for the petitioner only its id, state and version), with the
+  // actions `viewer` may take next when given.
   grpc::Status ApplyAct(const caserelay::v1::ActRequest& req,
                         lifecycle::Command cmd, const ActCheck& may,
-                        caserelay::v1::CaseView* resp);
+                        caserelay::v1::CaseView* resp,
+                        const ActStep& step = nullptr,
+                        const Actor* viewer = nullptr);
+  // Act by an office's person (office_api.cc): the role table decides
+  // whether the action applies or becomes a proposal; approve and
+  // return_proposal answer the pending one (approvals.h).
+  grpc::Status OfficeAct(const Actor& actor,
+                         const caserelay::v1::ActRequest& req,
+                         caserelay::v1::CaseView* resp);
   // Act by the petitioner of a case (petitioner_api.cc): evaluate,
   // request_review, request_rereview on their own case only, reason at
   // most bounds.max_petitioner_reason_chars; the life cycle's windows
@@ -142,6 +166,29 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // access::PetitionerMay for `call` (GetCase, ListInbox, PreviewRoute).
   absl::StatusOr<std::string> Caller(const grpc::ServerContext& ctx,
                                      access::PetitionerCall call) const;
+  // As Caller, with the person and their roles (access::EveryRole() for
+  // the office's own credential, common/rpc/auth.h).
+  absl::StatusOr<Actor> ActorOf(const grpc::ServerContext& ctx,
+                                access::PetitionerCall call) const;
+  // OK if `actor` may read the case: MayRead for its office, narrowed by
+  // its roles' access::ReadScopeOf (kOffice: only the cases the office is
+  // named in; kNone: none). PERMISSION_DENIED otherwise.
+  absl::Status ReadAs(const Actor& actor,
+                      const caserelay::v1::RoutingCaseRecord& record) const;
+  // Sets view->allowed_actions to what `actor` may do on `record` now.
+  void FillAllowed(const Actor& actor,
+                   const caserelay::v1::RoutingCaseRecord& record,
+                   caserelay::v1::CaseView* view) const;
+  // OK if `office` may see the case's petitioner (and so find the case by
+  // the petitioner's name or phone): CaseAccess::MaySeePetitioner over the
+  // same parties as MayRead.
+  absl::Status MaySeePetitioner(
+      const std::string& office,
+      const caserelay::v1::RoutingCaseRecord& record) const;
+  // The access rule's parties of `record` as `office` asks (MayRead).
+  access::CaseParties PartiesOf(
+      const std::string& office,
+      const caserelay::v1::RoutingCaseRecord& record) const;
   // OK if `office` may read the case: not accused, and its holder, a past
   // holder, a superior bureau or government of the holder, or another
   // party the life cycle names (Lifecycle::IsPartyOf: a review organ).

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "domain/lifecycle/deadline_light.h"
 #include "services/supervision/supervision_service.h"
 
 namespace caserelay::supervision {
@@ -38,7 +39,7 @@ absl::StatusOr<SupervisionOptions> OptionsOf(const config::Config& cfg) {
                      " is not a positive number of timers"));
   }
   options.fire_batch = static_cast<int>(batch);
-  options.warning_before = cfg.GetDuration("supervision.warning_before");
+  options.warning_before = cfg.GetDuration(lifecycle::kWarningBeforeSetting);
   return options;
 }
 
@@ -56,9 +57,11 @@ service::ServiceDefinition SupervisionDefinition() {
        "region tree (GB/T 2260): the competent bureaus and the subtrees"},
       {"offices.dir", T::kPath, "data/offices", false,
        "office data: the bureaus that issue 督办 and the offices' names"},
-      {"supervision.warning_before", T::kDuration, "72h", false,
+      {lifecycle::kWarningBeforeSetting, T::kDuration,
+       lifecycle::kWarningBeforeDefault, false,
        "the yellow light (DeadlineWarning) this long before a deadline "
-       "falls due; 0 turns warnings off"},
+       "falls due; 0 turns warnings off (routing's inbox lights read the "
+       "same setting: keep them equal)"},
       {"supervision.fire_batch", T::kInt, "1000", false,
        "timers fired at most per poll of the consume loop (one WriteBatch)"},
   };

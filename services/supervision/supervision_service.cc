@@ -13,6 +13,7 @@
 #include "common/time/timestamp.h"
 #include "domain/access/case_parties.h"
 #include "domain/indicators/definitions.h"
+#include "domain/lifecycle/deadline_light.h"
 #include "services/supervision/case_facts.h"
 #include "services/supervision/deadline_mirror.h"
 #include "services/supervision/escalation.h"
@@ -148,11 +149,14 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   }
   TimerChanges changes = Mirror(case_id, event.case_event().deadlines(),
                                 event_time, record->mutable_deadlines());
+  // The yellow light's instant is the one routing's inbox shows
+  // (lifecycle::YellowFrom, deadline_light.h).
   const absl::Duration warn = options_.warning_before;
   for (const Timer& t : changes.disarm) {
     batch.Delete(kTimers, TimerKey(t.due, TimerKind::kMiss, t.id));
     if (warn > absl::ZeroDuration()) {
-      batch.Delete(kTimers, TimerKey(t.due - warn, TimerKind::kWarning, t.id));
+      batch.Delete(kTimers, TimerKey(lifecycle::YellowFrom(t.due, warn),
+                                     TimerKind::kWarning, t.id));
     }
   }
   for (const Timer& t : changes.arm) {
@@ -160,9 +164,10 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
     NoteArmed(t.due);
     const Deadline* d = FindDeadline(*record, t.id);
     if (warn > absl::ZeroDuration() && d != nullptr && !d->warned()) {
-      batch.Put(kTimers, TimerKey(t.due - warn, TimerKind::kWarning, t.id),
+      const absl::Time yellow = lifecycle::YellowFrom(t.due, warn);
+      batch.Put(kTimers, TimerKey(yellow, TimerKind::kWarning, t.id),
                 TimeBytes(t.due));
-      NoteArmed(t.due - warn);
+      NoteArmed(yellow);
     }
   }
   for (const Timer& t : changes.lights_out) {
@@ -263,7 +268,10 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
     const std::string set_for =
         value.size() == 8 ? std::string(value)
                           : TimeBytes(timer->at + options_.warning_before);
-    if (d->warned() || due <= now || TimeBytes(due) != set_for) {
+    if (d->warned() ||
+        lifecycle::LightOf(due, now, options_.warning_before) ==
+            caserelay::v1::DEADLINE_LIGHT_RED ||
+        TimeBytes(due) != set_for) {
       timers_dropped_.Increment();
       return absl::OkStatus();
     }

@@ -8,11 +8,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/web/console_api.h"
 
 namespace caserelay::web {
-namespace {
 
-// The value of cookie `name` in a Cookie header; empty if absent.
 std::string CookieValue(const std::string& header, absl::string_view name) {
   for (absl::string_view part : absl::StrSplit(header, ';')) {
     part = absl::StripAsciiWhitespace(part);
@@ -29,8 +28,6 @@ bool IsJson(const std::string& content_type) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(media)) ==
          "application/json";
 }
-
-}  // namespace
 
 HttpAnswer ErrorAnswer(const ApiError& error) {
   HttpAnswer answer;
@@ -50,13 +47,15 @@ HttpAnswer ErrorAnswer(int http_status, const std::string& code,
 
 Api::Api(ApiOptions options, const SessionCodec* sessions, Backends* backends,
          const region::RegionTree* regions,
-         const offices::OfficeDirectory* offices, const time::Clock* clock)
+         const offices::OfficeDirectory* offices, const time::Clock* clock,
+         const ConsoleApi* console)
     : options_(options),
       sessions_(sessions),
       backends_(backends),
       regions_(regions),
       offices_(offices),
-      clock_(clock) {}
+      clock_(clock),
+      console_(console) {}
 
 const std::vector<Api::Route>& Api::Routes() {
   static const auto* const kRoutes = new std::vector<Route>{
@@ -75,6 +74,9 @@ const std::vector<Api::Route>& Api::Routes() {
 }
 
 std::string Api::RouteLabel(const std::string& path) {
+  if (absl::StartsWith(path, kConsolePrefix)) {
+    return ConsoleApi::RouteLabel(path);
+  }
   for (const Route& route : Routes()) {
     if (path == route.path) return route.path;
   }
@@ -82,6 +84,9 @@ std::string Api::RouteLabel(const std::string& path) {
 }
 
 HttpAnswer Api::Handle(const HttpCall& call) const {
+  if (console_ != nullptr && absl::StartsWith(call.path, kConsolePrefix)) {
+    return console_->Handle(call);
+  }
   const Route* route = nullptr;
   std::vector<std::string> allowed;
   for (const Route& r : Routes()) {
@@ -140,19 +145,26 @@ const Session* Api::CaseSession(Context& c, HttpAnswer* refusal) const {
   return nullptr;
 }
 
+std::string SessionCookie(const SessionCodec& codec, Session session,
+                          absl::Time now, absl::Duration ttl, bool secure) {
+  session.expires_at = now + ttl;
+  return absl::StrCat(kSessionCookie, "=", codec.Encode(session),
+                      "; Path=/; Max-Age=", absl::ToInt64Seconds(ttl),
+                      "; HttpOnly; SameSite=Strict", secure ? "; Secure" : "");
+}
+
 void Api::SetSessionCookie(Session session, absl::Duration ttl,
                            HttpAnswer* answer) const {
-  session.expires_at = clock_->Now() + ttl;
   answer->headers.emplace_back(
-      "Set-Cookie",
-      absl::StrCat(kSessionCookie, "=", sessions_->Encode(session),
-                   "; Path=/; Max-Age=", absl::ToInt64Seconds(ttl),
-                   "; HttpOnly; SameSite=Strict",
-                   options_.secure_cookies ? "; Secure" : ""));
+      "Set-Cookie", SessionCookie(*sessions_, std::move(session), clock_->Now(),
+                                  ttl, options_.secure_cookies));
 }
 
 CallMeta Api::Meta(const Context& c, const std::string& petitioner_case) const {
-  return CallMeta{c.call.client_address, petitioner_case};
+  CallMeta meta;
+  meta.client_address = c.call.client_address;
+  meta.petitioner_case = petitioner_case;
+  return meta;
 }
 
 }  // namespace caserelay::web

@@ -19,6 +19,8 @@
 //   401 no_session / session_expired  my-case without a looked-up case
 //   and the services' refusals through errors.h's table.
 // Every answer but the static files' is JSON; errors as errors.h says.
+// Paths under /api/v1/console/ are the console's (console_api.h): Handle
+// passes them to the ConsoleApi given to the constructor (none: 404).
 // The gateway decides no rule of a case: windows, allowed actions, due
 // dates and state texts come from routing's PetitionerView as they are.
 // Before routing has registered a looked-up case (NOT_FOUND) the look-up
@@ -40,6 +42,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/region/region_tree.h"
 #include "common/time/clock.h"
@@ -50,6 +53,8 @@
 #include "services/web/session.h"
 
 namespace caserelay::web {
+
+class ConsoleApi;
 
 // One HTTP request to the API, as the server read it.
 struct HttpCall {
@@ -89,10 +94,12 @@ inline constexpr char kSessionCookie[] = "cr_session";
 
 class Api {
  public:
-  // None of the pointers is owned; all must outlive the Api.
+  // None of the pointers is owned; all must outlive the Api. `console`
+  // may be null (no console: its paths are 404).
   Api(ApiOptions options, const SessionCodec* sessions, Backends* backends,
       const region::RegionTree* regions,
-      const offices::OfficeDirectory* offices, const time::Clock* clock);
+      const offices::OfficeDirectory* offices, const time::Clock* clock,
+      const ConsoleApi* console = nullptr);
 
   // The answer to `call`; never fails (errors are answers).
   HttpAnswer Handle(const HttpCall& call) const;
@@ -148,9 +155,21 @@ class Api {
   const region::RegionTree* const regions_;
   const offices::OfficeDirectory* const offices_;
   const time::Clock* const clock_;
+  const ConsoleApi* const console_;
   // Intake's answers of look-ups whose case routing does not know yet.
   mutable LookupMemo lookups_;
 };
+
+// The value of cookie `name` in a Cookie header; empty if absent.
+std::string CookieValue(const std::string& header, absl::string_view name);
+
+// The Set-Cookie value of the portal's session cookie (kSessionCookie)
+// carrying `session`, which then expires `ttl` after `now`.
+std::string SessionCookie(const SessionCodec& codec, Session session,
+                          absl::Time now, absl::Duration ttl, bool secure);
+
+// True when a Content-Type header names application/json.
+bool IsJson(const std::string& content_type);
 
 // Answers shared by the API and the server's own refusals (http_front.h).
 HttpAnswer ErrorAnswer(const ApiError& error);

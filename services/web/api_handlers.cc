@@ -5,63 +5,14 @@
 
 #include <string>
 
-#include "common/log/log.h"
 #include "domain/names/names.h"
 #include "services/web/api.h"
+#include "services/web/api_json.h"
 
 namespace caserelay::web {
 namespace {
 
 namespace pb = google::protobuf;
-
-// The request body as `message`, through protobuf's own JSON mapping; an
-// unknown field is refused like malformed JSON.
-bool ParseBody(const std::string& body, pb::Message* message) {
-  pb::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  return pb::util::JsonStringToMessage(body.empty() ? "{}" : body, message,
-                                       options)
-      .ok();
-}
-
-HttpAnswer JsonAnswer(const pb::Message& message) {
-  pb::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  HttpAnswer answer;
-  // Our own messages always print.
-  (void)pb::util::MessageToJsonString(message, &answer.body, options);
-  return answer;
-}
-
-HttpAnswer BadJson() {
-  return ErrorAnswer(400, "bad_json", "提交的内容格式不正确，请刷新页面后重试");
-}
-
-// A service refused or could not be reached: the table's answer, and one
-// line for operators when it is not the user's doing (no message text:
-// it may echo what the user typed).
-HttpAnswer RpcFailure(CallKind kind, const char* rpc, const RpcResult& r) {
-  ApiError error = FromRpc(kind, r.status, r.retry_after_seconds);
-  if (error.http_status >= 500) {
-    log::Warn("call failed",
-              {{"rpc", rpc},
-               {"grpc_code",
-                std::to_string(static_cast<int>(r.status.error_code()))}});
-  }
-  return ErrorAnswer(error);
-}
-
-// The optional string `key` of `body` into *out; false if it is there but
-// not a string.
-bool StringField(const pb::Struct& body, const std::string& key,
-                 std::string* out) {
-  auto it = body.fields().find(key);
-  if (it == body.fields().end()) return true;
-  if (!it->second.has_string_value()) return false;
-  *out = it->second.string_value();
-  return true;
-}
 
 // The optional whole non-negative number `key` (the view's version) into
 // *out; false if it is there but not one.

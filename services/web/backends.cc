@@ -62,26 +62,7 @@ class GrpcBackends : public Backends {
  private:
   template <typename Rpc>
   RpcResult Call(const CallMeta& meta, Rpc rpc) const {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     absl::ToChronoMilliseconds(timeout_));
-    ctx.AddMetadata(rpc::kClientAddressMetadata, meta.client_address);
-    if (!meta.petitioner_case.empty()) {
-      ctx.AddMetadata(rpc::kPetitionerCaseMetadata, meta.petitioner_case);
-    }
-    RpcResult result;
-    result.status = rpc(&ctx);
-    const auto& trailers = ctx.GetServerTrailingMetadata();
-    auto it = trailers.find(rpc::kRetryAfterMetadata);
-    int seconds = 0;
-    if (it != trailers.end() &&
-        absl::SimpleAtoi(
-            absl::string_view(it->second.data(), it->second.size()),
-            &seconds) &&
-        seconds > 0) {
-      result.retry_after_seconds = seconds;
-    }
-    return result;
+    return CallWithMeta(meta, timeout_, rpc);
   }
 
   const std::unique_ptr<v1::IntakeService::Stub> intake_;
@@ -91,6 +72,34 @@ class GrpcBackends : public Backends {
 };
 
 }  // namespace
+
+void AddCallMetadata(const CallMeta& meta, absl::Duration timeout,
+                     grpc::ClientContext* ctx) {
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(timeout));
+  ctx->AddMetadata(rpc::kClientAddressMetadata, meta.client_address);
+  if (!meta.petitioner_case.empty()) {
+    ctx->AddMetadata(rpc::kPetitionerCaseMetadata, meta.petitioner_case);
+  }
+  if (!meta.user.empty()) ctx->AddMetadata(rpc::kUserMetadata, meta.user);
+  if (!meta.office.empty()) {
+    ctx->AddMetadata(rpc::kOfficeMetadata, meta.office);
+  }
+  if (!meta.roles.empty()) ctx->AddMetadata(rpc::kRolesMetadata, meta.roles);
+}
+
+int RetryAfterSeconds(const grpc::ClientContext& ctx) {
+  const auto& trailers = ctx.GetServerTrailingMetadata();
+  auto it = trailers.find(rpc::kRetryAfterMetadata);
+  int seconds = 0;
+  if (it != trailers.end() &&
+      absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()),
+                       &seconds) &&
+      seconds > 0) {
+    return seconds;
+  }
+  return 0;
+}
 
 std::unique_ptr<Backends> NewGrpcBackends(const GrpcBackendsOptions& options) {
   return std::make_unique<GrpcBackends>(options);

@@ -19,16 +19,27 @@
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 
 namespace caserelay::web {
 
-// The request metadata of one call.
+// The request metadata of one call (common/rpc/auth.h "Speaking for a
+// user"). AddCallMetadata below is the one place that sends them.
 struct CallMeta {
   // The end user's address (x-caserelay-client-address); never empty.
   std::string client_address;
   // The session's case (x-caserelay-petitioner-case); empty: none sent.
   std::string petitioner_case;
+  // The console user the gateway speaks for, once accounts authenticated
+  // their session (console_session.h): the username
+  // (x-caserelay-user-bin), the user's office (x-caserelay-office) and
+  // roles (x-caserelay-roles, comma-separated lower-case names). All three
+  // or none; none for the portal and for accounts' own calls (the session
+  // token in the request names the user there).
+  std::string user;
+  std::string office;
+  std::string roles;
 };
 
 // A call's status and the seconds the service asked to wait before the
@@ -63,6 +74,26 @@ class Backends {
   virtual RpcResult Act(const CallMeta& meta, const v1::ActRequest& request,
                         v1::CaseView* response) = 0;
 };
+
+// Prepares `ctx` for one call: its deadline `timeout` from now and the
+// metadata of `meta` (each key only when its value is set).
+void AddCallMetadata(const CallMeta& meta, absl::Duration timeout,
+                     grpc::ClientContext* ctx);
+
+// The whole seconds the service asked to wait (trailing metadata
+// rpc::kRetryAfterMetadata) after a call on `ctx` finished; 0: none.
+int RetryAfterSeconds(const grpc::ClientContext& ctx);
+
+// One call made with `rpc(ctx)` on a context prepared by AddCallMetadata.
+template <typename Rpc>
+RpcResult CallWithMeta(const CallMeta& meta, absl::Duration timeout, Rpc rpc) {
+  grpc::ClientContext ctx;
+  AddCallMetadata(meta, timeout, &ctx);
+  RpcResult result;
+  result.status = rpc(&ctx);
+  result.retry_after_seconds = RetryAfterSeconds(ctx);
+  return result;
+}
 
 struct GrpcBackendsOptions {
   std::shared_ptr<grpc::Channel> intake;

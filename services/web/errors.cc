@@ -47,6 +47,15 @@ constexpr FieldRow kFields[] = {
     {"reason", "理由"},
     {"kind", "申请类型"},
     {"office_code", "复查（复核）机关"},
+    // The console's accounts (issue 16).
+    {"username", "用户名"},
+    {"display_name", "姓名"},
+    {"password", "密码"},
+    {"old_password", "原密码"},
+    {"new_password", "新密码"},
+    {"roles", "角色"},
+    {"matter.channel", "信访形式"},
+    {"expected_version", "案件版本"},
 };
 
 // One row per gRPC code: what the user is told when the service gives
@@ -167,10 +176,12 @@ ApiError FromRpc(CallKind kind, const grpc::Status& status,
   switch (status.error_code()) {
     case grpc::StatusCode::INVALID_ARGUMENT: {
       error.field = FieldOf(said);
+      const std::string detail = ChinesePart(said);
       if (!error.field.empty()) {
-        const std::string detail = ChinesePart(said);
         error.message = absl::StrCat("请检查“", FieldName(error.field), "”",
                                      detail.empty() ? "一项" : "：", detail);
+      } else if (kind == CallKind::kAccounts && !detail.empty()) {
+        error.message = detail;  // e.g. the password policy's words
       }
       break;
     }
@@ -178,8 +189,35 @@ ApiError FromRpc(CallKind kind, const grpc::Status& status,
       if (kind == CallKind::kLookup) {
         error.code = "lookup_failed";
         error.message = "案件编号或查询码不正确";
+      } else if (kind == CallKind::kAccounts) {
+        error.code = "unknown_user";
+        error.message = "未找到该用户";
       }
       break;
+    case grpc::StatusCode::UNAUTHENTICATED: {
+      const bool staff = kind == CallKind::kStaffLogin ||
+                         kind == CallKind::kStaffSession ||
+                         kind == CallKind::kAccounts;
+      const std::string reason = ChinesePart(said);
+      if (kind == CallKind::kStaffSession) {
+        // Unknown, expired or disabled: accounts says no more.
+        error.http_status = 401;
+        error.code = "session_expired";
+        error.message = "登录已失效，请重新登录";
+        break;
+      }
+      if (!staff || reason.empty()) break;  // the gateway's own identity
+      error.http_status = 401;
+      error.code = "login_failed";
+      error.message = reason;
+      break;
+    }
+    case grpc::StatusCode::PERMISSION_DENIED: {
+      if (kind != CallKind::kConsole && kind != CallKind::kAccounts) break;
+      const std::string reason = ChinesePart(said);
+      if (!reason.empty()) error.message = reason;
+      break;
+    }
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
       error.retry_after_seconds = retry_after_seconds > 0
                                       ? retry_after_seconds

@@ -14,6 +14,14 @@
 // Chinese reason (missing, expired, used, dead after too many wrong tries),
 // or "短信验证码已失效，请重新获取验证码" when it gave none in Chinese.
 //
+// The console's calls (issue 16): UNAUTHENTICATED from accounts with a
+// Chinese reason is the user's (Login: 401 login_failed, e.g. 用户名或密码
+// 错误, 账号已停用; ChangePassword: 401 login_failed), without one the
+// gateway's own identity was refused (503 as elsewhere); from
+// Authenticate it is always 401 session_expired, 登录已失效，请重新登录. PERMISSION_DENIED and, from
+// accounts, INVALID_ARGUMENT and NOT_FOUND carry the service's reason when
+// it is plain Chinese (routing's role table, accounts' password policy).
+//
 // Thread safety: pure functions over constant tables.
 
 #ifndef CASERELAY_SERVICES_WEB_ERRORS_H_
@@ -33,6 +41,11 @@ enum class CallKind {
   kSubmit,     // intake.SubmitPetition
   kPhoneCode,  // notification.SendPhoneCode
   kMyCase,     // routing.GetPetitionerView / Act for the session's case
+  // The console (issue 16; console_api.h):
+  kStaffLogin,    // accounts.Login: UNAUTHENTICATED is the user's (401)
+  kStaffSession,  // accounts.Authenticate: UNAUTHENTICATED ends the session
+  kAccounts,      // accounts' ChangePassword and office administration
+  kConsole,       // routing, supervision, notification, intake for a user
 };
 
 struct ApiError {

@@ -25,6 +25,8 @@
 #include "domain/offices/office_directory.h"
 #include "services/web/api.h"
 #include "services/web/backends.h"
+#include "services/web/console_api.h"
+#include "services/web/console_backends.h"
 #include "services/web/http_front.h"
 #include "services/web/page_layout.h"
 #include "services/web/session.h"
@@ -35,8 +37,10 @@ namespace {
 
 void PrintHelp() {
   std::printf(
-      "web — the petitioner's portal (网上信访): pages and a JSON API over "
-      "HTTP(S), calling intake, routing and notification as service:web\n\n"
+      "web — the petitioner's portal (网上信访) and the offices' console "
+      "(信访工作台): pages and a JSON API over HTTP(S), calling intake, "
+      "routing and notification (and, for the console, accounts and "
+      "supervision) as service:web\n\n"
       "Usage: web [--config FILE]\n\n"
       "  --config FILE  settings as `key = value` lines (see deploy/config/)\n"
       "  --help         this text\n\n"
@@ -117,15 +121,43 @@ int Run(int argc, char** argv) {
   if (!offices.ok()) return Fail(offices.status(), 2);
 
   GrpcBackendsOptions backend_options;
+  GrpcConsoleBackendsOptions console_backend_options;
   backend_options.timeout = cfg->GetDuration("web.rpc_timeout");
+  console_backend_options.timeout = backend_options.timeout;
   for (const rpc::PeerClient& peer : Peers()) {
     auto channel = rpc::PeerChannel(*cfg, peer);
     if (!channel.ok()) return Fail(channel.status(), 2);
-    if (peer.peer == "intake") backend_options.intake = *channel;
-    if (peer.peer == "routing") backend_options.routing = *channel;
-    if (peer.peer == "notification") backend_options.notification = *channel;
+    if (peer.peer == "intake") {
+      backend_options.intake = console_backend_options.intake = *channel;
+    }
+    if (peer.peer == "routing") {
+      backend_options.routing = console_backend_options.routing = *channel;
+    }
+    if (peer.peer == "notification") {
+      backend_options.notification = console_backend_options.notification =
+          *channel;
+    }
+  }
+  // The console (issue 16) when its services are configured.
+  bool with_console = true;
+  for (const rpc::PeerClient& peer : ConsolePeers()) {
+    if (!cfg->Has(peer.peer + ".address")) {
+      with_console = false;
+      continue;
+    }
+    auto channel = rpc::PeerChannel(*cfg, peer);
+    if (!channel.ok()) return Fail(channel.status(), 2);
+    if (peer.peer == "supervision") {
+      console_backend_options.supervision = *channel;
+    }
+    if (peer.peer == "accounts") console_backend_options.accounts = *channel;
   }
   std::unique_ptr<Backends> backends = NewGrpcBackends(backend_options);
+  std::unique_ptr<ConsoleBackends> console_backends =
+      with_console ? NewGrpcConsoleBackends(console_backend_options) : nullptr;
+  if (!with_console) {
+    log::Info("console off: accounts.address or supervision.address unset");
+  }
 
   ApiOptions api_options;
   api_options.session_ttl = cfg->GetDuration("web.session_ttl");
@@ -134,13 +166,19 @@ int Run(int argc, char** argv) {
   api_options.max_body_bytes =
       static_cast<size_t>(cfg->GetInt("web.max_body_bytes"));
   time::SystemClock clock;
+  ConsoleApi::Options console_options;
+  console_options.secure_cookies = api_options.secure_cookies;
+  console_options.max_body_bytes = api_options.max_body_bytes;
+  console_options.anonymous_ttl = api_options.anonymous_ttl;
+  ConsoleApi console(console_options, &*sessions, console_backends.get(),
+                     &clock);
   Api api(api_options, &*sessions, backends.get(), regions->get(),
-          offices->get(), &clock);
+          offices->get(), &clock, with_console ? &console : nullptr);
 
   HttpFrontOptions front_options;
   front_options.listen = cfg->GetHostPort("web.listen");
   front_options.static_dir = cfg->GetPath("web.static_dir");
-  auto pages = ComposePages(cfg->GetPath("web.pages_dir"));
+  auto pages = ComposeAllPages(cfg->GetPath("web.pages_dir"));
   if (!pages.ok()) {
     return Fail(absl::InvalidArgumentError(absl::StrCat(
                     "config: web.pages_dir: ", pages.status().message())),

@@ -149,6 +149,14 @@ const std::vector<std::string>& PortalPages() {
   return *kPages;
 }
 
+const std::vector<std::string>& ConsolePages() {
+  static const auto* const kPages = new std::vector<std::string>{
+      "login.html",      "inbox.html",      "register.html", "case.html",
+      "approvals.html",  "red-lights.html", "indicators.html",
+      "users.html",      "password.html"};
+  return *kPages;
+}
+
 absl::StatusOr<std::string> ComposePage(absl::string_view layout,
                                         absl::string_view fragment,
                                         absl::string_view fragment_name) {
@@ -178,13 +186,18 @@ absl::StatusOr<std::string> ComposePage(absl::string_view layout,
   return page;
 }
 
-absl::StatusOr<std::map<std::string, std::string>> ComposePages(
-    const std::string& dir) {
+namespace {
+
+// Every page of `names` composed from `dir`'s layout and fragments, by URL
+// path `url_prefix` + "/" + name; `what` names the set in errors.
+absl::StatusOr<std::map<std::string, std::string>> ComposeSet(
+    const std::string& dir, const std::vector<std::string>& names,
+    absl::string_view url_prefix, absl::string_view what) {
   DIR* d = opendir(dir.c_str());
   if (d == nullptr) {
     return absl::NotFoundError(absl::StrCat("cannot read the directory ", dir));
   }
-  std::set<std::string> pages(PortalPages().begin(), PortalPages().end());
+  std::set<std::string> pages(names.begin(), names.end());
   std::vector<std::string> strangers;
   for (dirent* e = readdir(d); e != nullptr; e = readdir(d)) {
     const std::string file = e->d_name;
@@ -195,15 +208,14 @@ absl::StatusOr<std::map<std::string, std::string>> ComposePages(
   }
   closedir(d);
   if (!strangers.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        dir, ": ", absl::StrJoin(strangers, ", "),
-        " is no page of the portal (pages: ",
-        absl::StrJoin(PortalPages(), ", "), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir, ": ", absl::StrJoin(strangers, ", "), " is no page of ",
+                     what, " (pages: ", absl::StrJoin(names, ", "), ")"));
   }
   absl::StatusOr<std::string> layout = ReadFile(dir + "/" + kLayoutFile);
   if (!layout.ok()) return layout.status();
   std::map<std::string, std::string> composed;
-  for (const std::string& page : PortalPages()) {
+  for (const std::string& page : names) {
     absl::StatusOr<std::string> fragment = ReadFile(dir + "/" + page);
     if (!fragment.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -215,9 +227,33 @@ absl::StatusOr<std::map<std::string, std::string>> ComposePages(
       return absl::Status(html.status().code(),
                           absl::StrCat(dir, "/", html.status().message()));
     }
-    composed["/" + page] = *std::move(html);
+    composed[absl::StrCat(url_prefix, "/", page)] = *std::move(html);
   }
   return composed;
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, std::string>> ComposePages(
+    const std::string& dir) {
+  return ComposeSet(dir, PortalPages(), "", "the portal");
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ComposeConsolePages(
+    const std::string& dir) {
+  return ComposeSet(dir + "/" + kConsoleDir, ConsolePages(),
+                    absl::StrCat("/", kConsoleDir), "the console");
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ComposeAllPages(
+    const std::string& dir) {
+  absl::StatusOr<std::map<std::string, std::string>> pages = ComposePages(dir);
+  if (!pages.ok()) return pages.status();
+  absl::StatusOr<std::map<std::string, std::string>> console =
+      ComposeConsolePages(dir);
+  if (!console.ok()) return console.status();
+  pages->merge(*std::move(console));
+  return pages;
 }
 
 }  // namespace caserelay::web

@@ -37,6 +37,13 @@ inline constexpr char kLayoutFile[] = "layout.html";
 // index.html also at "/".
 const std::vector<std::string>& PortalPages();
 
+// The console's pages (信访工作台, console-contract.md "Pages"), composed
+// from the pages directory's sub-directory kConsoleDir with its own
+// layout.html (the console's header and menu), each served at
+// "/console/" + name.
+inline constexpr char kConsoleDir[] = "console";
+const std::vector<std::string>& ConsolePages();
+
 // One page: `layout` with every slot replaced by the fragment's text.
 // `fragment_name` only names the fragment in errors.
 absl::StatusOr<std::string> ComposePage(absl::string_view layout,
@@ -46,6 +53,17 @@ absl::StatusOr<std::string> ComposePage(absl::string_view layout,
 // Every page of PortalPages() composed from `dir` (layout.html and one
 // fragment of the page's name each), by URL path: "/index.html", ...
 absl::StatusOr<std::map<std::string, std::string>> ComposePages(
+    const std::string& dir);
+
+// Every page of ConsolePages() composed from `dir`/console (its
+// layout.html and one fragment per page), by URL path: "/console/inbox.html",
+// ... Refused as ComposePages.
+absl::StatusOr<std::map<std::string, std::string>> ComposeConsolePages(
+    const std::string& dir);
+
+// What the gateway serves: ComposePages(dir) and ComposeConsolePages(dir)
+// in one map; the first refusal of either.
+absl::StatusOr<std::map<std::string, std::string>> ComposeAllPages(
     const std::string& dir);
 
 }  // namespace caserelay::web

@@ -101,4 +101,15 @@ bool SessionCodec::CsrfMatches(const Session& session,
   return digest::ConstantTimeEquals(token, CsrfToken(session));
 }
 
+std::string SessionCodec::StaffCsrfToken(
+    absl::string_view session_token) const {
+  return absl::BytesToHexString(Mac(secret_, "csrf-staff", session_token));
+}
+
+bool SessionCodec::StaffCsrfMatches(absl::string_view session_token,
+                                    absl::string_view token) const {
+  return !session_token.empty() &&
+         digest::ConstantTimeEquals(token, StaffCsrfToken(session_token));
+}
+
 }  // namespace caserelay::web

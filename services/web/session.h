@@ -63,6 +63,16 @@ class SessionCodec {
   // True when `token` is CsrfToken(session), compared in constant time.
   bool CsrfMatches(const Session& session, absl::string_view token) const;
 
+  // The CSRF token of a console session (issue 16, console_session.h):
+  // hex HMAC-SHA256(secret, "csrf-staff\0" session_token), so a new login
+  // (a new token from accounts) has a new one. REQUIRES: non-empty token.
+  std::string StaffCsrfToken(absl::string_view session_token) const;
+
+  // True when `token` is StaffCsrfToken(session_token), in constant time;
+  // false for an empty session_token.
+  bool StaffCsrfMatches(absl::string_view session_token,
+                        absl::string_view token) const;
+
  private:
   explicit SessionCodec(std::string secret) : secret_(std::move(secret)) {}
 

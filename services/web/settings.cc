@@ -11,7 +11,19 @@ const std::vector<rpc::PeerClient>& Peers() {
        "Act)"},
       {"notification", "web",
        "for the SMS codes proving a phone "
-       "(SendPhoneCode)"},
+       "(SendPhoneCode) and the console's case page (ListMessages)"},
+  };
+  return *kPeers;
+}
+
+const std::vector<rpc::PeerClient>& ConsolePeers() {
+  static const auto* const kPeers = new std::vector<rpc::PeerClient>{
+      {"accounts", "web",
+       "for the console's staff sessions and the office administration "
+       "(Login, Authenticate, ListUsers, ...); unset: no console"},
+      {"supervision", "web",
+       "for the console's deadlines, red-light board and indicators "
+       "(ListDeadlines, ListRedLights, GetIndicators); unset: no console"},
   };
   return *kPeers;
 }
@@ -63,6 +75,12 @@ std::vector<config::Setting> Settings() {
   };
   for (const rpc::PeerClient& peer : Peers()) {
     for (config::Setting& s : rpc::PeerClientSettings(peer)) {
+      settings.push_back(std::move(s));
+    }
+  }
+  for (const rpc::PeerClient& peer : ConsolePeers()) {
+    for (config::Setting& s : rpc::PeerClientSettings(peer)) {
+      if (s.key == peer.peer + ".address") s.required = false;
       settings.push_back(std::move(s));
     }
   }

@@ -17,8 +17,13 @@ namespace caserelay::web {
 // common/rpc/client_config.h (<peer>.address, <peer>.token_file, ...).
 const std::vector<rpc::PeerClient>& Peers();
 
+// The services only the console (issue 16) calls, settings as Peers' but
+// <peer>.address optional: the console runs when every one is set, and
+// its paths are 404 otherwise (a portal-only deployment).
+const std::vector<rpc::PeerClient>& ConsolePeers();
+
 // Every setting of the gateway: web.*, admin.listen, endpoints.file,
-// regions.path, offices.dir and the peers'.
+// regions.path, offices.dir and the peers' (Peers and ConsolePeers).
 std::vector<config::Setting> Settings();
 
 }  // namespace caserelay::web

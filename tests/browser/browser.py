@@ -27,6 +27,8 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 PHONE = (390, 844)
 DESKTOP = (1366, 768)
+# The console's large screen (issue 16: 1366x768 and up).
+WIDE = (1920, 1080)
 
 
 def scaled(seconds):
@@ -190,20 +192,25 @@ class Browser:
             f.write(base64.b64decode(shot["data"]))
         return path
 
-    def check_page(self, name):
-        """The page as it is now, at both sizes: axe-core at each (failing
-        on serious/critical), screenshots <name>-phone.png and
-        <name>-desktop.png. Leaves the browser at PHONE size. Also fails
-        on console errors (console_errors) since the last check."""
+    def check_page(self, name, sizes=None):
+        """The page as it is now, at each of `sizes` (default: PHONE and
+        DESKTOP, saved as <name>-phone.png and <name>-desktop.png; the
+        console's pages pass (DESKTOP, WIDE): <name>-1366.png and
+        <name>-1920.png): axe-core at each (failing on serious/critical)
+        and a screenshot of the whole page. Leaves the browser at the first
+        size (PHONE by default). Also fails on console errors (console_errors) since the last
+        check."""
         errors = self.console_errors()
         if errors:
             raise AssertionError(f"{name}: console errors:\n  "
                                  + "\n  ".join(errors))
+        labels = {PHONE: "phone", DESKTOP: "desktop"}
+        if sizes is not None:
+            labels = {size: str(size[0]) for size in sizes}
         try:
-            self.axe(f"{name} (phone)")
-            self.screenshot(f"{name}-phone")
-            self.size(*DESKTOP)
-            self.axe(f"{name} (desktop)")
-            self.screenshot(f"{name}-desktop")
+            for size, label in labels.items():
+                self.size(*size)
+                self.axe(f"{name} ({label})")
+                self.screenshot(f"{name}-{label}")
         finally:
-            self.size(*PHONE)
+            self.size(*next(iter(labels)))

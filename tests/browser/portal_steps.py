@@ -5,6 +5,7 @@ petitioner's moves (fill the petition with the SMS code, submit, look up).
 Not thread-safe: one test thread drives a Portal.
 """
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -31,8 +32,12 @@ class Portal:
         self.sys = system
 
     def wait(self, condition, timeout=20, message=""):
+        # A page drawn again while read (a stale element) is looked at
+        # again at the next poll, like an element not there yet.
         return WebDriverWait(self.b.driver, browser.scaled(timeout),
-                             poll_frequency=0.1).until(
+                             poll_frequency=0.1,
+                             ignored_exceptions=(
+                                 StaleElementReferenceException,)).until(
             lambda d: condition(), message)
 
     def by_id(self, element_id):

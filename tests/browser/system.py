@@ -26,7 +26,8 @@ SIX_DIGITS = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 
 
 class System:
-    def __init__(self, offices, simulated_start=None, timeout=180):
+    def __init__(self, offices, simulated_start=None, timeout=180,
+                 accounts=False):
         out = browser.out_dir()
         self._desc_path = os.path.join(out, "system.json")
         if os.path.exists(self._desc_path):
@@ -36,6 +37,8 @@ class System:
             argv += ["--office", office]
         if simulated_start is not None:
             argv += ["--simulated-start", str(int(simulated_start))]
+        if accounts:
+            argv.append("--accounts")  # the console (issue 16)
         self._stderr = open(os.path.join(out, "system_up.log"), "w")
         self._proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -133,6 +136,20 @@ class System:
                 raise AssertionError(
                     f"casectl {' '.join(args)} as {office}: {out}")
             time.sleep(0.3)
+
+    def bootstrap_admin(self, office, username, display_name, password):
+        """casectl admin bootstrap as `office` (its own token): the office's
+        first console administrator, the password on stdin (never argv).
+        AssertionError with casectl's output unless it succeeds."""
+        argv = [self.desc["casectl"], "--accounts",
+                self.desc["grpc"]["accounts"], "--token-file",
+                self.desc["token_files"][office], "admin", "bootstrap",
+                "--username", username, "--display-name", display_name]
+        run = subprocess.run(argv, input=password + "\n", capture_output=True,
+                             text=True, encoding="utf-8", timeout=30)
+        if run.returncode != 0:
+            raise AssertionError(f"casectl admin bootstrap as {office}: "
+                                 f"{run.stdout + run.stderr}")
 
     def sms(self):
         """Every message the fake SMSC received so far, in order."""

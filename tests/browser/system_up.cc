@@ -24,7 +24,9 @@
 // itself, its children die with it (PR_SET_PDEATHSIG, testing::Process).
 //
 // Usage: system_up --out FILE [--office PRINCIPAL]... [--simulated-start
-//        UNIX_SECONDS]
+//        UNIX_SECONDS] [--accounts]
+// (--accounts: also accounts, the console's staff directory, and the
+// gateway's console; its gRPC address is grpc.accounts in the JSON.)
 //
 // Exit codes: 0 after a clean stop, 2 for bad arguments, 1 if the system
 // does not start (the reason on stderr).
@@ -105,7 +107,7 @@ void ForwardSms(const Kannel& kannel, const std::string& path,
 
 // The JSON the tests read: where everything is.
 Struct Describe(System& sys, const std::vector<std::string>& principals,
-                const std::string& sms_log) {
+                const std::string& sms_log, bool accounts) {
   Struct d;
   Put(d, "dir", sys.dir());
   Put(d, "sms_log", sms_log);
@@ -116,6 +118,7 @@ Struct Describe(System& sys, const std::vector<std::string>& principals,
   for (const char* service : System::kServices) {
     Put(grpc, service, sys.grpc_address(service));
   }
+  if (accounts) Put(grpc, "accounts", sys.grpc_address("accounts"));
   *(*d.mutable_fields())["grpc"].mutable_struct_value() = grpc;
   Struct tokens;
   for (const std::string& p : principals) Put(tokens, p, sys.token_file(p));
@@ -157,7 +160,7 @@ std::string Command(System& sys, const std::string& line) {
 int Usage() {
   std::fprintf(stderr,
                "usage: system_up --out FILE [--office PRINCIPAL]... "
-               "[--simulated-start UNIX_SECONDS]\n");
+               "[--simulated-start UNIX_SECONDS] [--accounts]\n");
   return 2;
 }
 
@@ -174,10 +177,16 @@ int Run(int argc, char** argv) {
           "--out as JSON, prints \"ready\", and stops them all on stdin "
           "EOF, SIGTERM or SIGINT. Stdin lines: \"advance SECONDS\" (with "
           "--simulated-start) moves the simulated clock, \"kill SERVICE\" "
-          "and \"restart SERVICE\" stop and start one service.\n\n"
+          "and \"restart SERVICE\" stop and start one service. --accounts "
+          "also starts accounts, the console's staff directory (issue 16), "
+          "and turns the gateway's console on.\n\n"
           "usage: system_up --out FILE [--office PRINCIPAL]... "
-          "[--simulated-start UNIX_SECONDS]\n");
+          "[--simulated-start UNIX_SECONDS] [--accounts]\n");
       return 0;
+    }
+    if (arg == "--accounts") {
+      options.accounts = true;
+      continue;
     }
     if (i + 1 >= argc) return Usage();
     const std::string value = argv[++i];
@@ -216,7 +225,7 @@ int Run(int argc, char** argv) {
                       std::cref(stop));
 
   const std::string tmp = out_path + ".tmp";
-  std::ofstream(tmp) << Json(Describe(sys, principals, sms_log)) << "\n";
+  std::ofstream(tmp) << Json(Describe(sys, principals, sms_log, options.accounts)) << "\n";
   if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
     std::fprintf(stderr, "system_up: cannot write %s\n", out_path.c_str());
   } else {

@@ -165,13 +165,15 @@ TEST_F(MakeCertsTest, KeepsKeysOwnerOnlyAndOfficeKeysOutOfTheSecretsDir) {
   for (const std::string& key :
        {secrets() + "/intake.key", secrets() + "/routing.key",
         secrets() + "/supervision.key", secrets() + "/notification.key",
-        secrets() + "/web.key", secrets() + "/statistics.key", ca() + "/ca.key",
+        secrets() + "/accounts.key", secrets() + "/web.key",
+        secrets() + "/statistics.key", ca() + "/ca.key",
         offices() + "/140431-bureau.key"}) {
     ShellResult mode = RunShell(absl::StrCat("stat -c %a ", ShellQuote(key)));
     EXPECT_EQ(mode.output, "600\n") << key;
   }
   ShellResult listing = RunShell(absl::StrCat("ls ", ShellQuote(secrets())));
   EXPECT_EQ(listing.output,
+            "accounts.crt\naccounts.key\n"
             "crl\nintake.crt\nintake.key\nnotification.crt\nnotification.key\n"
             "offices-ca.crt\nrouting.crt\nrouting.key\nstatistics.crt\n"
             "statistics.key\nsupervision.crt\nsupervision.key\nweb.crt\n"
@@ -191,8 +193,8 @@ TEST_F(MakeCertsTest, ServiceCertificateNamesItsServiceIdentity) {
   ASSERT_EQ(MakeCerts("").code, 0);
   StartRouting();
   for (const char* service :
-       {"intake", "routing", "supervision", "notification", "statistics",
-        "web"}) {
+       {"intake", "routing", "supervision", "notification", "accounts",
+        "statistics", "web"}) {
     rpc::ClientAuth auth;
     auth.target = server_->target();
     auth.tls_ca_path = secrets() + "/offices-ca.crt";

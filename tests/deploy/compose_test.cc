@@ -96,6 +96,7 @@ TEST_F(ComposeTest, EachServiceRunsInItsProfileOnly) {
       {"notification", ""},
       {"statistics", ""},
       {"web", ""},
+      {"accounts", ""},
       {"bearerbox", ""},
       {"smsbox", ""},
       {"fakesmsc", "demo"},
@@ -135,6 +136,7 @@ TEST_F(ComposeTest, ServicesStartInOrderOfHealth) {
        {{"intake", "service_healthy"},
         {"routing", "service_healthy"},
         {"notification", "service_healthy"}}},
+      {"accounts", {}},  // no Kafka: it waits for nothing
       {"smsbox", {{"bearerbox", "service_healthy"}}},
       {"fakesmsc", {{"bearerbox", "service_healthy"}}},
       {"bearerbox", {}},
@@ -173,7 +175,7 @@ TEST_F(ComposeTest, TopicJobWaitsForKafkaItselfAndIsNotRestarted) {
 TEST_F(ComposeTest, LongRunningServicesRestartUnlessStopped) {
   for (const char* name : {"kafka", "kafka-1", "kafka-2", "kafka-3", "intake",
                            "routing", "supervision", "notification",
-                           "statistics", "web",
+                           "statistics", "web", "accounts",
                            "bearerbox", "smsbox", "fakesmsc"}) {
     EXPECT_EQ(FindString(service(name), {"restart"}), "unless-stopped") << name;
   }
@@ -300,6 +302,49 @@ TEST_F(ComposeTest, WebServesHttpsOn443AndReachesTheServicesOverMtls) {
         << peer;
     EXPECT_FALSE(conf[peer + ".tls_ca_path"].empty()) << peer;
   }
+}
+
+// issue 16 item 1: the console's staff directory, outside kServices (no
+// Kafka), started like them from its own config file, its store on a
+// named volume of its own, on the front network only, locked down, with
+// mTLS for the gateway's and the offices' certificates.
+TEST_F(ComposeTest, AccountsRunsWithoutKafkaOnItsOwnStore) {
+  const google::protobuf::Value& accounts = service("accounts");
+  EXPECT_THAT(FindStrings(accounts, {"command"}),
+              ElementsAre("accounts", "--config",
+                          "/etc/caserelay/accounts.conf"));
+  std::map<std::string, std::string> conf = Conf("accounts");
+  const std::vector<std::string> volumes = FindStrings(accounts, {"volumes"});
+  EXPECT_THAT(volumes,
+              ::testing::Contains(absl::StrCat(
+                  SourcePath("deploy/config/compose/accounts.conf"),
+                  ":/etc/caserelay/accounts.conf:ro")));
+  ASSERT_FALSE(conf["store.path"].empty());
+  EXPECT_THAT(volumes, ::testing::Contains(absl::StrCat(
+                           "accounts-store:", conf["store.path"], ":rw")));
+  EXPECT_TRUE(Keys(config(), {"volumes"}).count("accounts-store"));
+  const int grpc = PortOf(conf["grpc.listen"]);
+  const int admin = PortOf(conf["admin.listen"]);
+  ASSERT_GT(grpc, 0);
+  ASSERT_GT(admin, 0);
+  EXPECT_THAT(FindStrings(accounts, {"ports"}),
+              UnorderedElementsAreArray(
+                  {absl::StrCat("0.0.0.0:", grpc, ":", grpc, "/tcp"),
+                   absl::StrCat("127.0.0.1:", admin, ":", admin, "/tcp")}));
+  EXPECT_THAT(
+      FindStrings(accounts, {"healthcheck", "test"}),
+      ElementsAre("CMD", "caserelay-probe", std::to_string(admin), "/healthz"));
+  EXPECT_EQ(Keys(accounts, {"networks"}), std::set<std::string>{"front"});
+  for (const std::string& key : Keys(accounts, {"environment"})) {
+    EXPECT_FALSE(absl::StartsWith(key, "CASERELAY_KAFKA")) << key;
+  }
+  EXPECT_TRUE(Find(accounts, {"user"}) == nullptr);
+  EXPECT_THAT(FindStrings(accounts, {"cap_drop"}), ElementsAre("ALL"));
+  const google::protobuf::Value* read_only = Find(accounts, {"read_only"});
+  EXPECT_TRUE(read_only != nullptr && read_only->bool_value());
+  EXPECT_EQ(conf["auth.mode"], "mtls");
+  EXPECT_FALSE(conf["tls.client_ca_path"].empty());
+  EXPECT_EQ(conf.count("kafka.bootstrap"), 0u);
 }
 
 TEST_F(ComposeTest, NotificationReachesIntakeAndKannelByServiceName) {

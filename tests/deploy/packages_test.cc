@@ -247,7 +247,7 @@ TEST(RuntimeSectionTest, ProvidesEveryLibraryTheBinariesLoad) {
   for (const char* binary :
        {"services/intake/intake", "services/routing/routing",
         "services/supervision/supervision",
-        "services/notification/notification",
+        "services/notification/notification", "services/accounts/accounts",
         "services/statistics/statistics", "tools/casectl/casectl"}) {
     std::string path = absl::StrCat(CASERELAY_BINARY_DIR, "/", binary);
     ShellResult needed = RunShell(

@@ -281,5 +281,24 @@ TEST_F(SettingsTest, GuideDocumentsEveryMetric) {
   }
 }
 
+// issue 16: the inbox's yellow light (routing) and the DeadlineWarning
+// (supervision) are one setting under one name (domain/lifecycle/
+// deadline_light.h): both services read it, and every shipped config that
+// sets it for one sets the same value for the other.
+TEST_F(SettingsTest, RoutingAndSupervisionShareOneWarningTime) {
+  const std::string key = "supervision.warning_before";
+  for (const char* service : {"routing", "supervision"}) {
+    EXPECT_TRUE(help_->at(service).count(key)) << service << " reads " << key;
+  }
+  for (const char* dir : {"deploy/config/local/", "deploy/config/compose/"}) {
+    auto routing = ReadConfFile(absl::StrCat(dir, "routing.conf"));
+    auto supervision = ReadConfFile(absl::StrCat(dir, "supervision.conf"));
+    EXPECT_EQ(routing.count(key), supervision.count(key)) << dir;
+    if (routing.count(key) && supervision.count(key)) {
+      EXPECT_EQ(routing.at(key), supervision.at(key)) << dir;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace caserelay::deploy_test

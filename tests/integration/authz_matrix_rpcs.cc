@@ -158,6 +158,16 @@ std::vector<Rpc> Rpcs() {
                   // The accused bureau supervises the holder: it lists the
                   // inbox, without the accusation.
                   {A, A, D, D, A, D, D, D, U}});
+  // Issue 16: the head's queue is its own office's only (an office's own
+  // credential has every role, the head's among them).
+  rpcs.push_back({"routing.ListApprovals",
+                  Plain(&RS::ListApprovals,
+                        [](const Caller&, const Cases& k) {
+                          v1::ListApprovalsRequest req;
+                          req.set_office_code(k.claim_holder);
+                          return req;
+                        }),
+                  {A, D, D, D, D, D, D, D, U}});
   rpcs.push_back({"routing.Act",
                   Plain(&RS::Act,
                         [](const Caller& c, const Cases& k) {

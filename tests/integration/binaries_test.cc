@@ -28,7 +28,8 @@ INSTANTIATE_TEST_SUITE_P(
     All, BinaryHelpTest,
     ::testing::Values("services/intake/intake", "services/routing/routing",
                       "services/supervision/supervision",
-                      "services/notification/notification", "services/web/web",
+                      "services/notification/notification",
+                      "services/accounts/accounts", "services/web/web",
                       "services/statistics/statistics",
                       "tools/devbroker/devbroker", "tools/casectl/casectl"));
 

@@ -105,6 +105,9 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
   for (const std::string& s : rest) {
     if (absl::Status st = sys->AwaitService(s); !st.ok()) return st;
   }
+  if (options.accounts) {
+    if (absl::Status st = sys->StartService("accounts"); !st.ok()) return st;
+  }
   if (options.web) {
     if (absl::Status st = sys->StartWeb(); !st.ok()) return st;
   }

@@ -146,6 +146,11 @@ struct SystemOptions {
   // portal's URL. Needs intake, routing and notification (Start refuses it
   // without them: INVALID_ARGUMENT). settings["web"] adds to its config.
   bool web = false;
+  // Also start accounts (services/accounts, the console's staff
+  // directory, issue 16) after the services, outside kServices (RestartAll
+  // leaves it). With it and supervision the web gateway also gets
+  // accounts.address and supervision.address: its console is on.
+  bool accounts = false;
 };
 
 class System {

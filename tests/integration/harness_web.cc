@@ -40,6 +40,14 @@ absl::Status System::StartWeb() {
     lines.push_back({absl::StrCat(peer, ".address"), addresses_.at(peer)});
     lines.push_back({absl::StrCat(peer, ".token_file"), token_file(kWeb)});
   }
+  // The console's services (issue 16), when started: then its console is
+  // on.
+  if (addresses_.count("accounts") && addresses_.count("supervision")) {
+    for (const char* peer : {"accounts", "supervision"}) {
+      lines.push_back({absl::StrCat(peer, ".address"), addresses_.at(peer)});
+      lines.push_back({absl::StrCat(peer, ".token_file"), token_file(kWeb)});
+    }
+  }
   auto overrides = settings_.find("web");
   WriteConfig(conf, std::move(lines),
               overrides == settings_.end()

@@ -98,7 +98,8 @@ TEST(IdentityTest, ResolveContactAnswersNotificationOnly) {
            {"nor the web gateway speaking for an office's person",
             System::kWeb,
             {{rpc::kUserMetadata, "王科员"},
-             {rpc::kOfficeMetadata, kCountyBureau}},
+             {rpc::kOfficeMetadata, kCountyBureau},
+             {rpc::kRolesMetadata, "registrar,handler,head"}},
             StatusCode::PERMISSION_DENIED},
            {"no credentials", "", {}, StatusCode::UNAUTHENTICATED},
            {"notification may not speak for a user (refused, not ignored)",
@@ -237,6 +238,7 @@ TEST(IdentityTest, TheRecordNamesTheAuthenticatedOperator) {
     Within(ctx);
     ctx.AddMetadata(rpc::kUserMetadata, "赵乡长");
     ctx.AddMetadata(rpc::kOfficeMetadata, kTownshipGov);
+    ctx.AddMetadata(rpc::kRolesMetadata, "handler");  // issue 16
     caserelay::v1::ActRequest accept;
     accept.set_case_id(id);
     accept.set_expected_version(current.ok() ? current->view().version() : 0);

@@ -181,6 +181,16 @@ absl::Status FillClose(const ParsedFlags&, ActRequest* req) {
   return absl::OkStatus();
 }
 
+absl::Status FillApprove(const ParsedFlags&, ActRequest* req) {
+  req->mutable_approve();
+  return absl::OkStatus();
+}
+
+absl::Status FillReturnProposal(const ParsedFlags&, ActRequest* req) {
+  req->mutable_return_proposal();
+  return absl::OkStatus();
+}
+
 // --supervision-id of reply-supervision: "<CASE>/supervision/<n>" as
 // supervision numbers them (events.proto SupervisionIssued), or just n.
 absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
@@ -341,6 +351,16 @@ const std::vector<ActionSpec>& Actions() {
        FillServe,
        "  casectl serve C1 --method post --received 2026-03-10\n"
        "  casectl serve C1 --method portal --received 2026-03-02"},
+      {"approve",
+       "审批: as the office head, approve the proposal pending on the case\n"
+       "(a handler's 延期, 不予受理, 处理意见 or 复核意见); routing applies it.",
+       {},
+       FillApprove},
+      {"return-proposal",
+       "退回: as the office head, return the pending proposal (give\n"
+       "--reason).",
+       {},
+       FillReturnProposal},
   };
   return *kActions;
 }

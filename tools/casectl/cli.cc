@@ -369,6 +369,26 @@ std::vector<CommandSpec> BuildCommands() {
        "  casectl calendar 2027\n"
        "  casectl calendar --due 2027-01-21 15\n"
        "  casectl calendar --due 2027-02-04 5 --working"});
+  commands.push_back(
+      {"admin",
+       CommandKind::kAdmin,
+       "bootstrap",
+       "Makes your office's first administrator (管理员) of the console\n"
+       "(accounts' BootstrapAdmin, with your office's own token or\n"
+       "certificate). The password is the first line of stdin, never an\n"
+       "argument; it must have at least 10 characters and differ from the\n"
+       "username. Refused (FAILED_PRECONDITION) once the office has an\n"
+       "enabled administrator: from then on users are managed in the\n"
+       "console (用户管理).",
+       {Value("username", "NAME",
+              "login name: 3-32 of a-z 0-9 . _ -, starting with a letter"),
+        Value("display-name", "NAME", "the person's name, e.g. 王五")},
+       1,
+       1,
+       "  casectl admin bootstrap --username wangwu --display-name 王五 "
+       "< password-file\n"
+       "  read -rs PW && printf '%s\\n' \"$PW\" | casectl admin bootstrap "
+       "--username wangwu --display-name 王五"});
   return commands;
 }
 
@@ -430,6 +450,7 @@ const std::vector<FlagSpec>& GlobalFlags() {
       Value("supervision", "HOST:PORT", "supervision's address"),
       Value("notification", "HOST:PORT", "notification's address"),
       Value("statistics", "HOST:PORT", "statistics' address"),
+      Value("accounts", "HOST:PORT", "accounts' address (admin bootstrap)"),
       Value("token-file", "F", "file holding your office's bearer token"),
       Value("tls-ca", "F", "CA certificates of the services (TLS)"),
       Value("tls-cert", "F", "your office's client certificate (mTLS)"),
@@ -487,6 +508,7 @@ absl::StatusOr<Invocation> ParseInvocation(
   g.supervision = inv.flags.Value("supervision");
   g.notification = inv.flags.Value("notification");
   g.statistics = inv.flags.Value("statistics");
+  g.accounts = inv.flags.Value("accounts");
   g.token_file = inv.flags.Value("token-file");
   g.tls_ca = inv.flags.Value("tls-ca");
   g.tls_cert = inv.flags.Value("tls-cert");
@@ -538,6 +560,8 @@ std::string MainHelp() {
   section(CommandKind::kBulletin, CommandKind::kBulletin);
   out += "\nOperators:\n";
   section(CommandKind::kToken, CommandKind::kCalendar);
+  out += "\nConsole accounts (信访工作台账号):\n";
+  section(CommandKind::kAdmin, CommandKind::kAdmin);
   absl::StrAppend(
       &out,
       "\n"
@@ -553,7 +577,8 @@ std::string MainHelp() {
       "$CASERELAY_SUPERVISION, else run/supervision.endpoints;\n"
       "--notification, else $CASERELAY_NOTIFICATION, else\n"
       "run/notification.endpoints; --statistics, else\n"
-      "$CASERELAY_STATISTICS, else run/statistics.endpoints.\n"
+      "$CASERELAY_STATISTICS, else run/statistics.endpoints; --accounts,\n"
+      "else $CASERELAY_ACCOUNTS, else run/accounts.endpoints.\n"
       "Credentials, for every service (every call is authenticated):\n"
       "--token-file, else $CASERELAY_TOKEN_FILE (a bearer token, local\n"
       "runs), or --tls-ca with --tls-cert and --tls-key (mTLS: the office\n"

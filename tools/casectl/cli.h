@@ -5,7 +5,7 @@
 //
 // Global options may stand before or after the command word:
 //   --intake HOST:PORT  --routing HOST:PORT  --supervision HOST:PORT
-//   --notification HOST:PORT  --token-file F
+//   --notification HOST:PORT  --accounts HOST:PORT  --token-file F
 //   --tls-ca F  --tls-cert F  --tls-key F  --tls-server-name NAME
 //   --json  --help (-h)
 //
@@ -37,6 +37,7 @@ struct GlobalOptions {
   std::string supervision;      // --supervision HOST:PORT
   std::string notification;     // --notification HOST:PORT
   std::string statistics;       // --statistics HOST:PORT
+  std::string accounts;         // --accounts HOST:PORT
   std::string token_file;       // --token-file: the office's bearer token
   std::string tls_ca;           // --tls-ca: CA of the services' certificates
   std::string tls_cert;         // --tls-cert: the office's client certificate
@@ -63,6 +64,7 @@ enum class CommandKind {
   kDeadLetters, // a service's admin server: dead-letters list, replay
   kClock,       // local: the simulated clock file (show, set, advance)
   kCalendar,    // local: the holiday calendar and due dates
+  kAdmin,       // accounts: admin bootstrap (the console's first admin)
 };
 
 struct CommandSpec {

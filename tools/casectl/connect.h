@@ -20,8 +20,8 @@ namespace caserelay::casectl {
 // relative to the working directory.
 inline constexpr char kRunDir[] = "run";
 
-// The address of `service` ("intake", "routing", "supervision" or
-// "notification"): `flag` if not empty, else $CASERELAY_<SERVICE> if set and
+// The address of `service` ("intake", "routing", "supervision",
+// "notification" or "accounts"): `flag` if not empty, else $CASERELAY_<SERVICE> if set and
 // not empty, else the grpc= line of `run_dir`/<service>.endpoints.
 // INVALID_ARGUMENT naming the flag, the variable and the file when none gives
 // one.
@@ -48,6 +48,10 @@ absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global);
 // How to reach statistics as an office: as RoutingAuth, with --statistics,
 // $CASERELAY_STATISTICS or `run`/statistics.endpoints for the address.
 absl::StatusOr<rpc::ClientAuth> StatisticsAuth(const GlobalOptions& global);
+// How to reach accounts as an office (admin bootstrap): as RoutingAuth,
+// with --accounts, $CASERELAY_ACCOUNTS or `run`/accounts.endpoints for the
+// address.
+absl::StatusOr<rpc::ClientAuth> AccountsAuth(const GlobalOptions& global);
 
 // How to reach intake as an office: as RoutingAuth, with --intake,
 // $CASERELAY_INTAKE or `run`/intake.endpoints for the address (every RPC

@@ -269,8 +269,14 @@ std::string FormatEvent(const v1::Envelope& env) {
                   OfficeLabel(e.actor_office_code(), e.actor_office_name()));
   if (!e.operator_().empty())
     absl::StrAppend(&out, ", operator ", e.operator_());
+  // Issue 16: the head who approved the handler's action (审批人).
+  if (!e.approved_by().empty())
+    absl::StrAppend(&out, ", approved by ", e.approved_by());
   out += "\n";
   const absl::string_view in = "    ";
+  if (e.proposed_action() != v1::CASE_ACTION_UNSPECIFIED) {
+    Line(&out, in, "proposed", ActionLabel(e.proposed_action()));
+  }
   Line(&out, in, "state",
        absl::StrCat(StateLabel(e.from_state()), " → ",
                     StateLabel(e.to_state())));

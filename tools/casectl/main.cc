@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "caserelay/v1/accounts.grpc.pb.h"
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
@@ -16,6 +17,7 @@
 #include "common/rpc/credentials.h"
 #include "common/time/file_clock.h"
 #include "tools/casectl/actions.h"
+#include "tools/casectl/admin_commands.h"
 #include "tools/casectl/bulletin_commands.h"
 #include "tools/casectl/calendar_commands.h"
 #include "tools/casectl/cli.h"
@@ -199,6 +201,19 @@ int RunNotification(const Invocation& inv) {
   return Done(RunSms(**stub, first, print, std::cout));
 }
 
+int RunAdmin(const Invocation& inv) {
+  // Parse everything local, the password included, before connecting.
+  auto req = BootstrapRequestOf(inv.flags, std::cin);
+  if (!req.ok()) return Usage(&inv, req.status().message());
+  absl::StatusOr<rpc::ClientAuth> auth = AccountsAuth(inv.global);
+  if (!auth.ok()) return Setup(auth.status());
+  auto channel = rpc::OfficeChannel(*auth);
+  if (!channel.ok()) return Setup(channel.status());
+  auto stub = v1::AccountsService::NewStub(*channel);
+  return Done(RunAdminBootstrap(*stub, *req, PrintOptions{inv.global.json},
+                                std::cout));
+}
+
 int RunClockCommand(const Invocation& inv) {
   absl::StatusOr<ClockCommand> cmd = ClockCommandOf(inv.flags);
   if (!cmd.ok()) return Usage(&inv, cmd.status().message());
@@ -323,6 +338,8 @@ int Main(int argc, char** argv) {
       return RunClockCommand(*inv);
     case CommandKind::kCalendar:
       return RunCalendarCommand(*inv);
+    case CommandKind::kAdmin:
+      return RunAdmin(*inv);
     case CommandKind::kDeadlines:
     case CommandKind::kLights:
     case CommandKind::kStats:

@@ -106,27 +106,6 @@ absl::Status RunRoute(v1::RoutingService::StubInterface& routing,
   return absl::OkStatus();
 }
 
-VerifyResult VerifyDetail(const v1::CaseDetail& detail) {
-  VerifyResult result;
-  std::vector<std::string> events(detail.events().begin(),
-                                  detail.events().end());
-  result.events = events.size();
-  if (!events.empty())
-    result.head_hex = absl::BytesToHexString(digest::Sha256(events.back()));
-  result.verdict = chain::Verify(detail.view().case_id(), events, "");
-  if (!result.verdict.intact) return result;
-  const uint64_t version = detail.view().version();
-  if (version != events.size()) {
-    result.verdict.intact = false;
-    result.verdict.altered_sequence =
-        version > events.size() ? events.size() + 1 : 0;
-    result.verdict.reason = absl::StrCat(
-        "the case is at version ", version, " but its history has ",
-        events.size(), events.size() == 1 ? " event" : " events");
-  }
-  return result;
-}
-
 std::string VerifyText(const VerifyResult& result) {
   if (result.verdict.intact) {
     return absl::StrCat("intact: ", result.events,
@@ -147,7 +126,7 @@ absl::StatusOr<bool> RunVerify(v1::RoutingService::StubInterface& routing,
                                const PrintOptions& options, std::ostream& out) {
   absl::StatusOr<v1::CaseDetail> detail = FetchCase(routing, case_id);
   if (!detail.ok()) return detail.status();
-  VerifyResult result = VerifyDetail(*detail);
+  VerifyResult result = chain::CheckHistory(*detail);
   if (!options.json) {
     out << VerifyText(result);
     return result.verdict.intact;

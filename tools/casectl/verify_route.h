@@ -17,7 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "caserelay/v1/routing.grpc.pb.h"
-#include "domain/chain/chain.h"
+#include "domain/chain/history.h"
 #include "tools/casectl/call.h"
 
 namespace caserelay::casectl {
@@ -44,19 +44,9 @@ absl::Status RunRoute(caserelay::v1::RoutingService::StubInterface& routing,
                       const caserelay::v1::PreviewRouteRequest& request,
                       const PrintOptions& options, std::ostream& out);
 
-// What verify found.
-struct VerifyResult {
-  chain::Verdict verdict;
-  size_t events = 0;
-  std::string head_hex;  // hex SHA-256 of the last event; "" if none
-};
-
-// Checks `detail`: chain::Verify of its events (no head hash: the view
-// carries none), then that their number is the view's version (one event
-// per version, so a history cut short at its end is caught). A count that
-// differs is broken, naming the first missing event (or 0 when there are
-// more events than versions).
-VerifyResult VerifyDetail(const caserelay::v1::CaseDetail& detail);
+// What verify found: chain::CheckHistory of the case (domain/chain/
+// history.h, the check the web console's case page shows too).
+using VerifyResult = chain::HistoryCheck;
 
 // "intact: N events, head <hex>" or "broken: event K: <reason>" (without
 // "event K: " when K is 0), and a newline.

@@ -24,8 +24,6 @@ export class ApiError extends Error {
 const NETWORK_MESSAGE = "网络连接失败，请检查网络后重试。";
 const BUSY_MESSAGE = "系统繁忙，请稍后再试。";
 
-let sessionPromise = null;
-
 async function call(method, path, body, csrfToken) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -67,36 +65,56 @@ async function call(method, path, body, csrfToken) {
   return data || {};
 }
 
-// GET /api/v1/session, once per page: {csrf_token, petitioner_case}.
-export function session({ refresh = false } = {}) {
-  if (!sessionPromise || refresh) {
-    sessionPromise = call("GET", "/session").catch((error) => {
-      sessionPromise = null;
-      throw error;
-    });
-  }
-  return sessionPromise;
-}
-
 export function getJson(path) {
   return call("GET", path);
 }
 
-// POSTs `body` with the session's CSRF token. If the gateway refuses the
-// token (403 with a csrf code: the anonymous session expired while the page
-// was open) the token is fetched again and the request sent once more.
-export async function postJson(path, body) {
-  const { csrf_token: token } = await session();
-  try {
-    return await call("POST", path, body, token);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 403 && /csrf/i.test(error.code)) {
-      const fresh = await session({ refresh: true });
-      return call("POST", path, body, fresh.csrf_token);
+// A client of the API whose session is GET `sessionPath` (an answer with
+// its csrf_token): the portal's "/session", the console's
+// "/console/session". Its POSTs carry that token.
+export function client(sessionPath) {
+  let sessionPromise = null;
+
+  // GET sessionPath, once per page (again with refresh).
+  function session({ refresh = false } = {}) {
+    if (!sessionPromise || refresh) {
+      sessionPromise = call("GET", sessionPath).catch((error) => {
+        sessionPromise = null;
+        throw error;
+      });
     }
-    throw error;
+    return sessionPromise;
   }
+
+  // Takes `answer` (with csrf_token) as the session from now on: a login
+  // answers a new session and token.
+  function remember(answer) {
+    sessionPromise = Promise.resolve(answer);
+  }
+
+  // POSTs `body` with the session's CSRF token. If the gateway refuses the
+  // token (403 with a csrf code: the session expired while the page was
+  // open) the token is fetched again and the request sent once more.
+  async function postJson(path, body) {
+    const { csrf_token: token } = await session();
+    try {
+      return await call("POST", path, body, token);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 403 && /csrf/i.test(error.code)) {
+        const fresh = await session({ refresh: true });
+        return call("POST", path, body, fresh.csrf_token);
+      }
+      throw error;
+    }
+  }
+
+  return { session, remember, getJson, postJson };
 }
+
+// The portal's: GET /api/v1/session, {csrf_token, petitioner_case}.
+const portal = client("/session");
+export const session = portal.session;
+export const postJson = portal.postJson;
 
 // The error page for failures a page cannot show in place.
 export function goToErrorPage(reason) {

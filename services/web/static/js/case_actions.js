@@ -5,8 +5,9 @@
 // shows the service's Chinese reason.
 
 import { goToErrorPage, postJson } from "./api.js";
+import { errorBox, radioGroup, textArea } from "./fields.js";
 import {
-  byId, clearErrors, countChars, el, formatLastDay, setFieldError, showErrorSummary,
+  byId, clearErrors, el, formatLastDay, setFieldError, showErrorSummary,
 } from "./ui.js";
 
 const SATISFACTIONS = [
@@ -37,45 +38,9 @@ function untilLine(action, verb, fromReceipt = false) {
   return el("p", {}, ["请在 ", el("strong", {}, [day]), `（含当天）之前${verb}，过期后就不能再${verb}了。`]);
 }
 
-function textArea(id, label, hint) {
-  const count = el("span", { class: "char-count", id: `${id}-count`, text: "已输入 0 字" });
-  const area = el("textarea", { id, name: id, rows: "4", "aria-describedby": `${id}-hint ${id}-count` });
-  area.addEventListener("input", () => {
-    count.textContent = `已输入 ${countChars(area.value)} 字`;
-  });
-  return el("div", { class: "field" }, [
-    el("label", { for: id }, [label]),
-    el("span", { class: "hint", id: `${id}-hint`, text: hint }),
-    area,
-    count,
-  ]);
-}
-
-function radioGroup(groupId, name, legend, options, checkedValue) {
-  return el("fieldset", { class: "field", id: groupId }, [
-    el("legend", { text: legend }),
-    el("ul", { class: "radios" }, options.map(([value, label], i) => {
-      const id = `${groupId}-${i}`;
-      return el("li", {}, [
-        el("input", { type: "radio", id, name, value, checked: value === checkedValue }),
-        el("label", { for: id, text: label }),
-      ]);
-    })),
-  ]);
-}
-
 // The view's version, so a case changed meanwhile (by an office) is
 // refused (case_changed) instead of acted on unseen; 0: not known.
 let caseVersion = 0;
-
-// The error summary at the top of one action's form (GOV.UK "Error
-// summary"), so the message stands beside what was refused.
-function errorBox() {
-  return el("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true }, [
-    el("h4", { text: "没有提交成功" }),
-    el("ul"),
-  ]);
-}
 
 async function send(form, button, path, body, errors, onDone, doneMessage) {
   if (caseVersion > 0) body.version = caseVersion;

@@ -46,6 +46,8 @@ TEST(PrincipalTest, NamesParseAsAnOfficeOrAServiceIdentity) {
            {"each service has an identity of its own", "service:notification",
             "service:notification"},
            {"the web gateway's identity", "service:web", "service:web"},
+           {"the console's staff directory (issue 16 item 1)",
+            "service:accounts", "service:accounts"},
            {"only caserelay's services have identities", "service:kafka",
             "error: INVALID_ARGUMENT"},
            {"a service name is exact", "service:Web",
@@ -260,10 +262,11 @@ TEST_F(OnBehalfTest, OnlyTheWebGatewaySpeaksForAUser) {
   };
   const std::string user = kUserMetadata, office = kOfficeMetadata;
   for (const Row& row : std::vector<Row>{
-           {"the gateway for an office's person",
+           {"the gateway for an office's person (issue 16: with roles)",
             web_,
-            {{user, "王五"}, {office, "140431:bureau"}},
-            "王五 (140431:bureau via service:web)"},
+            {{user, "王五"}, {office, "140431:bureau"},
+             {kRolesMetadata, "handler"}},
+            "王五 (140431:bureau via service:web, roles handler)"},
            {"the gateway for a petitioner (no office)",
             web_,
             {{user, "portal-42"}},
@@ -364,6 +367,119 @@ TEST_F(OnBehalfTest, OnlyTheWebGatewaySpeaksForAPetitionerOfOneCase) {
        }) {
     EXPECT_EQ(Ask(row.token, row.metadata), row.want) << row.rule;
   }
+}
+
+// Issue 16 (console contract, "routing"): x-caserelay-roles names the
+// staff user's roles, only from service:web, only with the user and the
+// office; a direct office principal names none and has every role.
+TEST_F(OnBehalfTest, OnlyTheWebGatewayNamesAStaffUsersRoles) {
+  struct Row {
+    const char* rule;
+    std::string token;
+    std::multimap<std::string, std::string> metadata;
+    std::string want;
+  };
+  const std::string user = kUserMetadata, office = kOfficeMetadata,
+                    roles = kRolesMetadata;
+  const std::string bureau = "140431:bureau";
+  for (const Row& row : std::vector<Row>{
+           {"issue 16: a handler and head, sorted and named as sent",
+            web_,
+            {{user, "王五"}, {office, bureau}, {roles, "head,handler"}},
+            "王五 (140431:bureau via service:web, roles handler,head)"},
+           {"issue 16: every role, a name given twice counts once",
+            web_,
+            {{user, "admin-1"},
+             {office, bureau},
+             {roles, "admin,leader,inspector,head,handler,registrar,admin"}},
+            "admin-1 (140431:bureau via service:web, roles "
+            "registrar,handler,head,inspector,leader,admin)"},
+           {"auth.h: required with the office (a user is never the office's "
+            "own credential)",
+            web_,
+            {{user, "王五"}, {office, bureau}},
+            "error: INVALID_ARGUMENT"},
+           {"auth.h: an empty list names no role",
+            web_,
+            {{user, "王五"}, {office, bureau}, {roles, ""}},
+            "error: INVALID_ARGUMENT"},
+           {"auth.h: an unknown name",
+            web_,
+            {{user, "王五"}, {office, bureau}, {roles, "handler,mayor"}},
+            "error: INVALID_ARGUMENT"},
+           {"auth.h: names are lower-case",
+            web_,
+            {{user, "王五"}, {office, bureau}, {roles, "HEAD"}},
+            "error: INVALID_ARGUMENT"},
+           {"auth.h: an empty name between commas",
+            web_,
+            {{user, "王五"}, {office, bureau}, {roles, "handler,,head"}},
+            "error: INVALID_ARGUMENT"},
+           {"auth.h: roles only with the office",
+            web_,
+            {{user, "portal-42"}, {roles, "head"}},
+            "error: INVALID_ARGUMENT"},
+           {"auth.h: roles only with the user",
+            web_,
+            {{office, bureau}, {roles, "head"}},
+            "error: INVALID_ARGUMENT"},
+           {"auth.h: a petitioner has no roles",
+            web_,
+            {{kPetitionerCaseMetadata, "140431-20260105-000001"},
+             {roles, "head"}},
+            "error: INVALID_ARGUMENT"},
+           {"auth.h: roles given twice",
+            web_,
+            {{user, "王五"}, {office, bureau}, {roles, "head"},
+             {roles, "handler"}},
+            "error: INVALID_ARGUMENT"},
+           {"issue 16 item 2: an office may not name roles (refused, not "
+            "ignored)",
+            office_,
+            {{roles, "head"}},
+            "error: PERMISSION_DENIED"},
+           {"issue 16 item 2: nor another service",
+            notify_,
+            {{user, "王五"}, {office, bureau}, {roles, "head"}},
+            "error: PERMISSION_DENIED"},
+           {"auth.h: the office's own credential names no roles",
+            office_,
+            {},
+            "140431:bureau"},
+       }) {
+    EXPECT_EQ(Ask(row.token, row.metadata), row.want) << row.rule;
+  }
+}
+
+TEST(PrincipalTest, RolesMetadataRoundTripsEveryRole) {
+  const std::vector<v1::StaffRole> all = {
+      v1::STAFF_ROLE_ADMIN,     v1::STAFF_ROLE_LEADER,
+      v1::STAFF_ROLE_INSPECTOR, v1::STAFF_ROLE_HEAD,
+      v1::STAFF_ROLE_HANDLER,   v1::STAFF_ROLE_REGISTRAR};
+  const std::string value = RolesMetadataValue(all);
+  EXPECT_EQ(value, "registrar,handler,head,inspector,leader,admin");
+  auto parsed = ParseRolesMetadata(value);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(RolesMetadataValue(*parsed), value);
+  EXPECT_EQ(parsed->size(), all.size());
+  // Every value of the proto's enum but UNSPECIFIED has a name.
+  const auto* d = v1::StaffRole_descriptor();
+  for (int i = 0; i < d->value_count(); ++i) {
+    const auto role = static_cast<v1::StaffRole>(d->value(i)->number());
+    EXPECT_EQ(RoleName(role).empty(), role == v1::STAFF_ROLE_UNSPECIFIED)
+        << d->value(i)->name();
+  }
+}
+
+TEST(PrincipalTest, OnlyADirectOfficeHasEveryRole) {
+  EXPECT_TRUE(Principal::Office("140431:bureau").HasEveryRole());
+  EXPECT_TRUE(Principal::Office("140431:bureau", "王五").HasEveryRole());
+  Principal user = Principal::Office("140431:bureau", "王五");
+  user.via = kWebService;
+  user.roles = {v1::STAFF_ROLE_HANDLER};
+  EXPECT_FALSE(user.HasEveryRole());
+  EXPECT_FALSE(Principal::Service("web").HasEveryRole());
+  EXPECT_FALSE(Principal::Petitioner("140431-20260105-000001").HasEveryRole());
 }
 
 TEST(PrincipalTest, APetitionerIsNoOfficeAndActsAsThePetitioner) {

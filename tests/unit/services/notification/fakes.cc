@@ -145,6 +145,12 @@ grpc::Status FakeIntakeStub::DescribeForm(
   return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
 }
 
+grpc::Status FakeIntakeStub::FindCases(grpc::ClientContext*,
+                                       const caserelay::v1::FindCasesRequest&,
+                                       caserelay::v1::FindCasesResponse*) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
+}
+
 caserelay::v1::Envelope RegisterFor(const std::string& case_id,
                                     caserelay::v1::Disposition disposition,
                                     caserelay::v1::MatterClass matter_class) {

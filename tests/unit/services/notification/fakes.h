@@ -128,6 +128,9 @@ class FakeIntakeStub final
       grpc::ClientContext* context,
       const caserelay::v1::DescribeFormRequest& request,
       caserelay::v1::DescribeFormResponse* response) override;
+  grpc::Status FindCases(grpc::ClientContext* context,
+                         const caserelay::v1::FindCasesRequest& request,
+                         caserelay::v1::FindCasesResponse* response) override;
 
  private:
   // The asynchronous forms are never used by the Sender.
@@ -184,6 +187,17 @@ class FakeIntakeStub final
   PrepareAsyncDescribeFormRaw(grpc::ClientContext*,
                               const caserelay::v1::DescribeFormRequest&,
                               grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::FindCasesResponse>*
+  AsyncFindCasesRaw(grpc::ClientContext*, const caserelay::v1::FindCasesRequest&,
+                    grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::FindCasesResponse>*
+  PrepareAsyncFindCasesRaw(grpc::ClientContext*,
+                           const caserelay::v1::FindCasesRequest&,
+                           grpc::CompletionQueue*) override {
     return nullptr;
   }
 

@@ -181,6 +181,33 @@ std::vector<Row> Rows() {
       {{"office_name", kHolder}});
   add("DECIDE_REREVIEW", Event(caserelay::v1::CASE_ACTION_DECIDE_REREVIEW),
       "rereview_decided", {{"view_hint", t.view_hint}});
+  // Issue 16: a handler's proposal (报批) and the head's return tell the
+  // petitioner nothing; only the approved action itself does, as any.
+  for (CaseAction proposed : {caserelay::v1::CASE_ACTION_EXTEND,
+                              caserelay::v1::CASE_ACTION_DECLINE,
+                              caserelay::v1::CASE_ACTION_REPLY,
+                              caserelay::v1::CASE_ACTION_DECIDE_REREVIEW}) {
+    for (CaseAction a : {caserelay::v1::CASE_ACTION_PROPOSE,
+                         caserelay::v1::CASE_ACTION_RETURN_PROPOSAL}) {
+      CaseEvent e = Event(a);
+      e.set_proposed_action(proposed);
+      e.set_reason("需要补充调查");
+      e.set_extension_days(30);
+      e.set_outcome(caserelay::v1::OUTCOME_SUPPORT);
+      e.set_route("向沁源县自然资源局提出");
+      AddDeadline(e, caserelay::v1::DEADLINE_KIND_HANDLING, HandlingDue());
+      add(caserelay::v1::CaseAction_Name(a) + " of " +
+              caserelay::v1::CaseAction_Name(proposed) +
+              ": no SMS until the head approves (issue 16 item 2)",
+          e, std::nullopt, {});
+    }
+  }
+  {
+    CaseEvent e = Event(caserelay::v1::CASE_ACTION_REPLY);
+    e.set_approved_by("李局长");
+    add("REPLY approved by the head (issue 16): 提醒查看办理结果 as any REPLY",
+        e, "replied", {{"view_hint", t.view_hint}});
+  }
   for (CaseAction a : {caserelay::v1::CASE_ACTION_OBJECT,
                        caserelay::v1::CASE_ACTION_REPORT_RESULT,
                        caserelay::v1::CASE_ACTION_EVALUATE,

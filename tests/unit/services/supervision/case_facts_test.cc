@@ -60,6 +60,34 @@ TEST_P(UpdateFactsTest, AppliesTheActionsRule) {
 INSTANTIATE_TEST_SUITE_P(
     Actions, UpdateFactsTest,
     ::testing::Values(
+        UpdateCase{"PROPOSE (报批, issue 16): a handler's proposed 处理意见 is "
+                   "no reply: nothing changes until the head approves it",
+                   std::string(kRegistered) + "state: CASE_STATE_ACCEPTED",
+                   R"pb(
+                     occurred_at { seconds: 1767229200 }
+                     case_event {
+                       action: CASE_ACTION_PROPOSE
+                       proposed_action: CASE_ACTION_REPLY
+                       actor_office_code: "140431:hrss"
+                       outcome: OUTCOME_SUPPORT
+                       from_state: CASE_STATE_ACCEPTED
+                       to_state: CASE_STATE_ACCEPTED
+                     }
+                   )pb",
+                   std::string(kRegistered) + "state: CASE_STATE_ACCEPTED"},
+        UpdateCase{"RETURN_PROPOSAL (退回, issue 16): nothing changes",
+                   std::string(kRegistered) + "state: CASE_STATE_ACCEPTED",
+                   R"pb(
+                     occurred_at { seconds: 1767229200 }
+                     case_event {
+                       action: CASE_ACTION_RETURN_PROPOSAL
+                       proposed_action: CASE_ACTION_REPLY
+                       actor_office_code: "140431:hrss"
+                       from_state: CASE_STATE_ACCEPTED
+                       to_state: CASE_STATE_ACCEPTED
+                     }
+                   )pb",
+                   std::string(kRegistered) + "state: CASE_STATE_ACCEPTED"},
         UpdateCase{"REGISTER (登记): received_at, the registering bureau, the "
                    "disposition (DOMAIN.md Routing) and the matter's region",
                    "",

@@ -4,6 +4,7 @@
 
 #include "services/web/page_layout.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -146,6 +147,37 @@ TEST_F(PagesDirTest, NamesTheFileOfABrokenFragment) {
   EXPECT_NE(pages.status().message().find(dir_ + "/case.html: no slot"),
             std::string::npos)
       << pages.status();
+}
+
+TEST_F(PagesDirTest, ConsolePagesComeFromTheirOwnDirectoryAndLayout) {
+  // console-contract.md "Pages (K4)": the console's pages are composed from
+  // pages/console with the console's own layout, at /console/<page>; the
+  // gateway serves both sets, and a missing console directory stops it.
+  auto all = ComposeAllPages(dir_);
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.status().code(), absl::StatusCode::kNotFound) << all.status();
+  ASSERT_EQ(mkdir((dir_ + "/" + kConsoleDir).c_str(), 0700), 0);
+  Write(std::string(kConsoleDir) + "/" + kLayoutFile,
+        "<title>{{title}}</title><nav>menu</nav>{{main}}");
+  for (const std::string& page : ConsolePages()) {
+    Write(std::string(kConsoleDir) + "/" + page,
+          "<!-- slot title -->\n" + page + "\n<!-- slot main -->\nm\n");
+  }
+  all = ComposeAllPages(dir_);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), PortalPages().size() + ConsolePages().size());
+  ASSERT_EQ(all->count("/console/inbox.html"), 1u);
+  EXPECT_EQ(all->at("/console/inbox.html"),
+            "<title>inbox.html</title><nav>menu</nav>m");
+  EXPECT_EQ(all->count("/inbox.html"), 0u);
+  // The console's case page is not the portal's.
+  EXPECT_NE(all->at("/console/case.html"), all->at("/case.html"));
+  Write(std::string(kConsoleDir) + "/inbx.html", "<!-- slot title -->\nt\n");
+  auto typo = ComposeConsolePages(dir_);
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("inbx.html is no page of the console"),
+            std::string::npos)
+      << typo.status();
 }
 
 TEST(PageLayoutTest, RefusesAMissingDirectory) {

@@ -84,6 +84,27 @@ std::string Page(const std::string& page) {
   return it == Composed().end() ? "" : it->second;
 }
 
+// The console's pages (信访工作台, issue 16 item 3) as the gateway serves
+// them: composed from services/web/pages/console at "/console/<page>".
+const std::map<std::string, std::string>& ConsoleComposed() {
+  static const auto* const kComposed = [] {
+    auto pages = caserelay::web::ComposeConsolePages(kPagesDir.string());
+    EXPECT_TRUE(pages.ok()) << pages.status();
+    return new std::map<std::string, std::string>(
+        pages.ok() ? *pages : std::map<std::string, std::string>());
+  }();
+  return *kComposed;
+}
+
+// Every page the gateway serves, portal and console, by URL path: the page
+// rules below hold for both.
+std::vector<std::pair<std::string, std::string>> AllPages() {
+  std::vector<std::pair<std::string, std::string>> all;
+  for (const std::string& page : kPages) all.emplace_back(page, Page(page));
+  for (const auto& [path, html] : ConsoleComposed()) all.emplace_back(path, html);
+  return all;
+}
+
 TEST(StaticPagesTest, EveryPageOfTheContractExists) {
   for (const std::string& page : kPages) {
     EXPECT_FALSE(Page(page).empty()) << page << " (web-contract.md Pages)";
@@ -94,6 +115,40 @@ TEST(StaticPagesTest, EveryPageOfTheContractExists) {
   EXPECT_EQ(Composed().size(), kPages.size());
   EXPECT_TRUE(fs::is_regular_file(kStatic / "css/portal.css"))
       << "one shared CSS (issue 15)";
+}
+
+TEST(StaticPagesTest, EveryConsolePageOfTheContractExists) {
+  // console-contract.md "Pages (K4)": login, 待办, 登记, the case page,
+  // 审批, 灭红灯, 指标, 用户管理 (and 修改密码, accounts' ChangePassword).
+  for (const char* page :
+       {"login.html", "inbox.html", "register.html", "case.html",
+        "approvals.html", "red-lights.html", "indicators.html", "users.html",
+        "password.html"}) {
+    EXPECT_EQ(ConsoleComposed().count(std::string("/console/") + page), 1u)
+        << page;
+    EXPECT_FALSE(fs::exists(kStatic / "console" / page))
+        << page << " belongs in services/web/pages/console (page_layout.h)";
+  }
+  EXPECT_EQ(ConsoleComposed().size(),
+            caserelay::web::ConsolePages().size());
+  EXPECT_TRUE(fs::is_regular_file(kStatic / "css/console.css"));
+}
+
+// issue 16 item 3 / console-contract.md: the menu shows exactly the views
+// the services give the user (User.views), so no page names a section in
+// its markup; the script fills the empty list.
+TEST(StaticPagesTest, ConsoleMenuComesOnlyFromTheUsersViews) {
+  for (const auto& [path, html] : ConsoleComposed()) {
+    EXPECT_NE(html.find(R"(<ul id="menu-list" class="inner"></ul>)"),
+              std::string::npos)
+        << path;
+    for (const char* section :
+         {"/console/inbox.html\">待办", "/console/users.html\">用户管理",
+          "/console/approvals.html\">审批"}) {
+      EXPECT_EQ(html.find(section), std::string::npos)
+          << path << " names a menu entry in its markup: " << section;
+    }
+  }
 }
 
 // A rule every page must keep: a pattern that must (or must not) occur.
@@ -135,8 +190,7 @@ const PageRule kPageRules[] = {
 };
 
 TEST(StaticPagesTest, EveryPageKeepsThePageRules) {
-  for (const std::string& page : kPages) {
-    const std::string html = Page(page);
+  for (const auto& [page, html] : AllPages()) {
     for (const PageRule& row : kPageRules) {
       const bool found =
           std::regex_search(html, std::regex(row.pattern, std::regex::icase));
@@ -150,8 +204,7 @@ TEST(StaticPagesTest, EveryPageKeepsThePageRules) {
 // selects, radios of /api/v1/form) are made with their labels in the same
 // call (regions.js, submit.js, case_actions.js) and checked by axe-core.
 TEST(StaticPagesTest, EveryFormControlHasALabel) {
-  for (const std::string& page : kPages) {
-    const std::string html = Page(page);
+  for (const auto& [page, html] : AllPages()) {
     const std::vector<std::string> labelled =
         All(html, R"re(<label[^>]*\bfor="([^"]+)")re");
     const std::set<std::string> labels(labelled.begin(), labelled.end());
@@ -175,8 +228,7 @@ TEST(StaticPagesTest, EveryFormControlHasALabel) {
 // Every aria-describedby names elements of the page (or, for the counts
 // and errors the scripts fill, ids the scripts create: "-count", "-error").
 TEST(StaticPagesTest, DescribedByNamesExistingElements) {
-  for (const std::string& page : kPages) {
-    const std::string html = Page(page);
+  for (const auto& [page, html] : AllPages()) {
     const std::vector<std::string> ids_found =
         All(html, R"re(\bid="([^"]+)")re");
     const std::set<std::string> ids(ids_found.begin(), ids_found.end());
@@ -212,16 +264,16 @@ TEST(StaticPagesTest, NoScriptNotesArePoliteAndNameTheOtherWays) {
 
 // The scripts a page loads exist, and so does every module they import.
 TEST(StaticPagesTest, EveryScriptAndImportExists) {
-  for (const std::string& page : kPages) {
+  for (const auto& [page, html] : AllPages()) {
     for (const std::string& src :
-         All(Page(page), R"re(<script[^>]*\bsrc="/([^"]+)")re")) {
+         All(html, R"re(<script[^>]*\bsrc="/([^"]+)")re")) {
       EXPECT_TRUE(fs::is_regular_file(kStatic / src))
           << page << " loads a missing " << src;
     }
   }
   for (const fs::path& js : Files(kStatic / "js", ".js")) {
     for (const std::string& spec :
-         All(Read(js), R"re(\bfrom\s+"(\./[^"]+)")re")) {
+         All(Read(js), R"re(\bfrom\s+"(\.\.?/[^"]+)")re")) {
       EXPECT_TRUE(fs::is_regular_file(js.parent_path() / spec))
           << js.filename() << " imports a missing " << spec;
     }
@@ -273,7 +325,8 @@ double Contrast(const std::string& a, const std::string& b) {
 // The stylesheet's colour variables (":root { --name: #rrggbb; }").
 std::map<std::string, std::string> Colours() {
   std::map<std::string, std::string> colours = {{"white", "#ffffff"}};
-  const std::string css = Read(kStatic / "css/portal.css");
+  const std::string css =
+      Read(kStatic / "css/portal.css") + Read(kStatic / "css/console.css");
   const std::regex var(R"re((--[a-z-]+):\s*(#[0-9a-fA-F]{6});)re");
   for (auto it = std::sregex_iterator(css.begin(), css.end(), var);
        it != std::sregex_iterator(); ++it) {
@@ -309,6 +362,20 @@ const ContrastRow kContrast[] = {
     {"focus-text", "focus", 4.5, "focused links and buttons (1.4.3)"},
     {"border", "white", 3.0, "form control borders (1.4.11)"},
     {"ok", "white", 3.0, "receipt border (1.4.11)"},
+    // The console (console.css): lights are a dot and a word (正常, 临期,
+    // 超期), the word in the light's colour.
+    {"light-green", "white", 4.5, "the word 正常 of a green light (1.4.3)"},
+    {"light-yellow-edge", "white", 4.5, "the word 临期 of a yellow light (1.4.3)"},
+    {"light-yellow-edge", "light-yellow", 3.0, "the yellow dot's edge (1.4.11)"},
+    {"light-yellow-edge", "row-yellow", 4.5, "临期 on a yellow row (1.4.3)"},
+    {"light-red", "white", 4.5, "the word 超期 of a red light (1.4.3)"},
+    {"light-red", "row-red", 4.5, "超期 on a red row (1.4.3)"},
+    {"text", "row-red", 4.5, "text of a red row (1.4.3)"},
+    {"link", "row-red", 4.5, "the case link of a red row (1.4.3)"},
+    {"text", "row-yellow", 4.5, "text of a yellow row (1.4.3)"},
+    {"link", "row-yellow", 4.5, "the case link of a yellow row (1.4.3)"},
+    {"white", "menu-bg", 4.5, "the console's menu (1.4.3)"},
+    {"error", "chain-bad-bg", 4.5, "a failed chain check (1.4.3)"},
 };
 
 TEST(StaticPagesTest, ColoursMeetWcagContrast) {
@@ -328,10 +395,13 @@ TEST(StaticPagesTest, ColoursMeetWcagContrast) {
 // Touch targets of 44 px (WCAG 2.5.5, 适老化): buttons, inputs and the
 // header's links declare a minimum height of 2.75rem (44 px at 16 px).
 TEST(StaticPagesTest, TouchTargetsAreAtLeast44Px) {
-  const std::string css = Read(kStatic / "css/portal.css");
+  const std::string css =
+      Read(kStatic / "css/portal.css") + Read(kStatic / "css/console.css");
   for (const char* selector :
        {".button {", ".toggle-large {", ".site-title {", ".link-button {",
-        R"re(input[type="text"], input[type="tel"])re", ".radios label {"}) {
+        R"re(input[type="text"], input[type="tel"])re", ".radios label {",
+        ".console-menu a {", ".header-link {", ".petitioner-search summary {",
+        R"re(input[type="date"], input[type="month"])re"}) {
     const size_t at = css.find(selector);
     ASSERT_NE(at, std::string::npos) << selector;
     const std::string block = css.substr(at, css.find('}', at) - at);

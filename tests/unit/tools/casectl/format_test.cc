@@ -234,6 +234,31 @@ TEST(FormatTest, EventShowsWhoDidWhatAndTheDeadlines) {
   }
 }
 
+// Issue 16 item 2: the history shows who proposed and who approved.
+TEST(FormatTest, EventShowsTheProposalAndItsApprover) {
+  v1::Envelope env;
+  env.set_sequence(4);
+  *env.mutable_occurred_at() = At(absl::FromCivil(
+      absl::CivilSecond(2026, 5, 2, 9, 0, 0), time::ChinaTimeZone()));
+  v1::CaseEvent* e = env.mutable_case_event();
+  e->set_action(v1::CASE_ACTION_PROPOSE);
+  e->set_proposed_action(v1::CASE_ACTION_REPLY);
+  e->set_actor_office_code("140431:labour");
+  e->set_operator_("张承办");
+  std::string text = FormatEvent(env);
+  EXPECT_TRUE(absl::StrContains(text, "operator 张承办\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "proposed: reply (出具处理意见)")) << text;
+  e->set_action(v1::CASE_ACTION_REPLY);
+  e->clear_proposed_action();
+  e->set_approved_by("李主任");
+  text = FormatEvent(env);
+  EXPECT_TRUE(absl::StrContains(
+      text, "reply (出具处理意见)  by 140431:labour, operator 张承办, approved "
+            "by 李主任\n"))
+      << text;
+  EXPECT_FALSE(absl::StrContains(text, "proposed:")) << text;
+}
+
 // A chain of `n` events of case "C1" as routing publishes them.
 v1::CaseDetail Chain(int n) {
   v1::CaseDetail detail;
@@ -255,7 +280,7 @@ v1::CaseDetail Chain(int n) {
 
 TEST(VerifyTest, IntactChainNamesItsHead) {
   v1::CaseDetail detail = Chain(3);
-  VerifyResult result = VerifyDetail(detail);
+  VerifyResult result = chain::CheckHistory(detail);
   EXPECT_TRUE(result.verdict.intact) << result.verdict.reason;
   EXPECT_EQ(VerifyText(result),
             "intact: 3 events, head " +
@@ -269,7 +294,7 @@ TEST(VerifyTest, AlteredEventIsNamed) {
   ASSERT_TRUE(env.ParseFromString(detail.events(1)));
   env.mutable_case_event()->set_reason("rewritten");
   detail.set_events(1, env.SerializeAsString());
-  VerifyResult result = VerifyDetail(detail);
+  VerifyResult result = chain::CheckHistory(detail);
   EXPECT_FALSE(result.verdict.intact);
   EXPECT_EQ(result.verdict.altered_sequence, 2u);
   EXPECT_TRUE(absl::StartsWith(VerifyText(result), "broken: event 2: "))
@@ -282,7 +307,7 @@ TEST(VerifyTest, AlteredEventIsNamed) {
 TEST(VerifyTest, HistoryShorterThanTheVersionIsBroken) {
   v1::CaseDetail detail = Chain(3);
   detail.mutable_view()->set_version(5);
-  VerifyResult result = VerifyDetail(detail);
+  VerifyResult result = chain::CheckHistory(detail);
   EXPECT_FALSE(result.verdict.intact);
   EXPECT_EQ(result.verdict.altered_sequence, 4u);
   EXPECT_EQ(VerifyText(result),
@@ -291,7 +316,7 @@ TEST(VerifyTest, HistoryShorterThanTheVersionIsBroken) {
 }
 
 TEST(VerifyTest, EmptyHistoryOfAnEmptyCaseIsIntact) {
-  VerifyResult result = VerifyDetail(Chain(0));
+  VerifyResult result = chain::CheckHistory(Chain(0));
   EXPECT_TRUE(result.verdict.intact);
   EXPECT_EQ(VerifyText(result), "intact: 0 events, head -\n");
 }

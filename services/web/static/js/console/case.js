@@ -1,0 +1,185 @@
+// case.html?id=<case>: one case as GET /api/v1/console/cases/{id} gives it
+// to this user: the matter, the petitioner (only when the services let this
+// office see the contact), the proposal awaiting the head, every deadline
+// and 督办, the whole history with who handled (承办人) and who approved
+// (审批人) each step and the hash chain's check, the SMS to the petitioner
+// with their delivery, and forms for exactly the allowed actions.
+
+import { loadForm } from "../form_config.js";
+import { byId, el, focusOn, formatDateTime, setText, show } from "../ui.js";
+import { renderActionForms } from "./case_forms.js";
+import { word } from "./labels.js";
+import { api, pageError, startPage } from "./session.js";
+import { cell, day, lastDay } from "./table.js";
+
+const caseId = new URLSearchParams(window.location.search).get("id") || "";
+let categoryNames = {};
+
+function rows(target, pairs) {
+  byId(target).replaceChildren(...pairs.filter(([, v]) => v !== "" && v !== undefined && v !== null)
+    .map(([term, value]) => el("div", {}, [el("dt", { text: term }), el("dd", {}, [value])])));
+}
+
+function when(value) {
+  return value ? el("time", { datetime: value, text: formatDateTime(value) }) : "";
+}
+
+function renderSummary(view) {
+  const m = view.matter || {};
+  setText("state-text", word("CASE_STATE_", view.state));
+  rows("case-summary", [
+    ["办理单位", view.office_name || view.office_code || ""],
+    ["收到时间", when(view.received_at)],
+    ["信访形式", word("CHANNEL_", m.channel)],
+    ["类别", categoryNames[m.category] || m.category || ""],
+    ["性质", word("MATTER_CLASS_", m.matter_class)],
+    ["处理结论", word("OUTCOME_", view.outcome)],
+    ["满意度", word("SATISFACTION_", view.satisfaction)],
+    ["关联的重复信访", (view.linked_cases || []).join("、")],
+  ]);
+  setText("matter-title", m.title || "");
+  setText("matter-text", m.text || "");
+}
+
+function renderPending(view) {
+  const p = view.pending;
+  show("pending-section", Boolean(p));
+  if (!p) return;
+  rows("pending", [
+    ["报批事项", word("CASE_ACTION_", p.action)],
+    ["报批人", p.proposed_by || ""],
+    ["报批时间", when(p.proposed_at)],
+    ["理由", p.reason || ""],
+  ]);
+}
+
+function renderPetitioner(contact) {
+  const p = contact && (contact.petitioner || contact);
+  const shown = p && (p.name || p.phone || p.address);
+  show("petitioner-section", Boolean(shown));
+  if (!shown) return;
+  rows("petitioner", [["姓名或名称", p.name || ""], ["手机号", p.phone || ""], ["住址", p.address || ""], ["身份证号", p.id_number || ""]]);
+}
+
+function renderDeadlines(answer) {
+  const deadlines = (answer && answer.deadlines) || [];
+  byId("deadlines").replaceChildren(...deadlines.map((d) => el("tr", {}, [
+    cell(word("DEADLINE_KIND_", d.kind)),
+    cell(d.office_name || d.office_code || ""),
+    cell(day(d.started_at)),
+    cell(lastDay(d.due_at)),
+    cell(word("DEADLINE_STATE_", d.state)),
+  ])));
+  show("deadlines-table", deadlines.length > 0);
+  show("no-deadlines", deadlines.length === 0);
+  const supervisions = (answer && answer.supervisions) || [];
+  byId("supervisions").replaceChildren(...supervisions.map((s) => el("li", {}, [
+    el("strong", { text: word("SUPERVISION_LEVEL_", s.level) }), "：",
+    `${s.issuer_office_name || ""} 督办 ${s.target_office_name || ""}，`,
+    `${word("DEADLINE_KIND_", s.missed_kind)}超期（最后一天 `, lastDay(s.missed_due_at), "）",
+  ])));
+}
+
+// One history row: an event envelope of routing's (its time, and the
+// case event in it); a record the gateway could not read is null, shown as
+// such (the chain check names it).
+function historyRow(envelope) {
+  const e = envelope && (envelope.case_event || null);
+  if (!e) {
+    return el("tr", {}, [cell(when(envelope && envelope.occurred_at)), cell("（无法读取的记录）"), cell(""), cell(""), cell(""), cell(""), cell("")]);
+  }
+  const move = e.from_state && e.to_state && e.from_state !== e.to_state
+    ? `${word("CASE_STATE_", e.from_state)} → ${word("CASE_STATE_", e.to_state)}` : "";
+  const proposed = word("CASE_ACTION_", e.proposed_action);
+  const action = proposed ? `${word("CASE_ACTION_", e.action)}：${proposed}` : word("CASE_ACTION_", e.action);
+  const notes = [
+    e.reason, e.route, word("OUTCOME_", e.outcome),
+    e.extension_days ? `延期 ${e.extension_days} 天` : "",
+    e.supervision ? `${word("SUPERVISION_LEVEL_", e.supervision.level)}：${e.supervision.issuer_office_name || ""} → ${e.supervision.target_office_name || ""}` : "",
+  ].filter(Boolean).join("；");
+  return el("tr", {}, [
+    cell(when(envelope.occurred_at)),
+    cell(action),
+    cell(e.actor_office_name || e.actor_office_code || ""),
+    cell(e.operator || ""),
+    cell(e.approved_by || ""),
+    cell(move),
+    cell(notes),
+  ]);
+}
+
+function renderHistory(history, chain) {
+  byId("history").replaceChildren(...(history || []).map(historyRow));
+  const box = byId("chain");
+  const ok = Boolean(chain && chain.verified);
+  box.className = ok ? "chain chain-ok" : "chain chain-bad";
+  box.replaceChildren(
+    el("strong", { text: ok ? "记录完整性校验：通过" : "记录完整性校验：未通过" }),
+    chain && chain.message ? `（${chain.message}）` : "",
+  );
+}
+
+function partsText(m) {
+  const parts = m.part_states || [];
+  if (parts.length <= 1) return word("SMS_STATE_", m.state);
+  const delivered = parts.filter((p) => String(p.state).endsWith("_DELIVERED")).length;
+  return `${word("SMS_STATE_", m.state)}（共 ${parts.length} 条，已送达 ${delivered} 条）`;
+}
+
+function renderSms(answer) {
+  const messages = (answer && answer.messages) || [];
+  byId("sms").replaceChildren(...messages.map((m) => el("tr", {}, [
+    cell(when(m.updated_at)),
+    cell(m.phone_masked || ""),
+    cell(m.text || ""),
+    cell(el("span", {}, [partsText(m), m.last_error ? el("span", { class: "muted", text: `：${m.last_error}` }) : ""])),
+  ])));
+  show("sms-table", messages.length > 0);
+  show("no-sms", messages.length === 0);
+}
+
+async function load(message = "") {
+  let answer;
+  try {
+    answer = await api.getJson(`/console/cases/${encodeURIComponent(caseId)}`);
+  } catch (error) {
+    show("loading", false);
+    pageError(error);
+    return;
+  }
+  show("loading", false);
+  const view = answer.case || {};
+  renderSummary(view);
+  renderPending(view);
+  const count = renderActionForms(byId("actions"), view, (done) => load(done));
+  show("actions-section", count > 0);
+  show("no-actions", count === 0);
+  renderPetitioner(answer.petitioner);
+  renderDeadlines(answer.deadlines);
+  renderHistory(answer.history, answer.chain);
+  renderSms(answer.messages);
+  show("case", true);
+  if (message) {
+    setText("action-done", message);
+    show("action-done", true);
+    focusOn(byId("action-done"));
+  } else {
+    show("action-done", false);
+  }
+}
+
+async function start() {
+  const user = await startPage("");
+  if (!user) return;
+  setText("case-id", caseId);
+  document.title = `案件 ${caseId} - 信访工作台`;
+  try {
+    const form = await loadForm();
+    categoryNames = Object.fromEntries(form.categories.map((c) => [c.code, c.name]));
+  } catch (error) {
+    // Categories by their codes.
+  }
+  await load();
+}
+
+start();

@@ -1,0 +1,92 @@
+// The Chinese words for the services' enum values on the console's pages
+// (words only: what a state allows, when a limit falls due, what a role may
+// read come from the services). An unknown value is shown as it came, so a
+// value added to a .proto later is never hidden.
+
+const TABLES = {
+  CASE_STATE_: {
+    RECEIVED: "已接收", REGISTERED: "已登记待转", TRANSFERRED: "已转送", ASSIGNED: "已交办",
+    ACCEPTED: "已受理", NOT_ACCEPTED: "不予受理", EXTENDED: "已延期", REPLIED: "已出具处理意见",
+    EVALUATED: "已评价", REVIEW_REQUESTED: "已申请复查", REVIEWED: "已出具复查意见",
+    REREVIEW_REQUESTED: "已申请复核", HEARING: "听证中", TERMINATED: "信访终结",
+    CLOSED: "办结归档", LINKED: "重复信访已关联",
+  },
+  CHANNEL_: { ONLINE: "网上信访", LETTER: "来信", PHONE: "来电", FAX: "传真", VISIT: "来访" },
+  MATTER_CLASS_: { SUGGESTION: "建议意见类", ACCUSATION: "检举控告类", CLAIM: "申诉求决类" },
+  DEADLINE_KIND_: {
+    TRANSFER: "登记转送/交办", ACCEPTANCE: "告知受理", HANDLING: "出具处理意见",
+    SIMPLIFIED: "简易办理", RESULT_REPORT: "报送办结报告", REVIEW: "复查意见",
+    REREVIEW: "复核意见", SUPERVISION_REPLY: "回复督办", SERVICE: "登记送达",
+  },
+  DEADLINE_STATE_: { ARMED: "计时中", MISSED: "已超期", DONE: "已按期完成", PAUSED: "已暂停（听证）" },
+  DEADLINE_LIGHT_: { GREEN: "正常", YELLOW: "临期", RED: "超期" },
+  CASE_ACTION_: {
+    REGISTER: "登记", TRANSFER: "转送", ASSIGN: "交办", OBJECT: "提出异议", ACCEPT: "受理",
+    DECLINE: "不予受理", EXTEND: "延期", REPLY: "出具处理意见", REPORT_RESULT: "报送办结报告",
+    EVALUATE: "满意度评价", REQUEST_REVIEW: "申请复查", DECIDE_REVIEW: "出具复查意见",
+    REQUEST_REREVIEW: "申请复核", START_HEARING: "开始听证", END_HEARING: "结束听证",
+    DECIDE_REREVIEW: "出具复核意见", CLOSE: "办结归档", LINK_REPEAT: "关联重复信访",
+    SUPERVISE: "督办", REPLY_SUPERVISION: "回复督办", SERVE: "登记送达",
+    PROPOSE: "报批", RETURN_PROPOSAL: "退回报批",
+  },
+  OUTCOME_: { SUPPORT: "支持", EXPLAIN: "解释说明", REJECT: "不予支持" },
+  SATISFACTION_: { SATISFIED: "满意", BASICALLY: "基本满意", DISSATISFIED: "不满意" },
+  SUPERVISION_LEVEL_: { LETTER: "督办函", LISTED: "挂牌督办" },
+  SERVICE_METHOD_: { IN_PERSON: "直接送达", POST: "邮寄送达", PORTAL: "网上信访平台送达", SMS: "短信送达" },
+  REFUSAL_GROUND_: {
+    STATUTORY_ROUTE: "应通过法定途径解决", IN_PROGRESS_BELOW: "下级机关正在办理",
+    TERMINATED: "已信访终结", LEVEL_SKIPPING: "越级走访", OUT_OF_SCOPE: "不属于本机关职责范围",
+  },
+  DISPOSITION_: {
+    TRANSFER: "转送", ASSIGN: "交办", NOT_ACCEPTED: "不予受理（告知法定途径）",
+    REDIRECT: "引导到有权处理的机关", LINKED_REPEAT: "重复信访，关联已有事项",
+    REFUSED_TERMINATED: "已信访终结，不再受理", TRIAGE: "无明确责任单位，由本机关分办",
+  },
+  SMS_STATE_: {
+    QUEUED: "排队待发", SENDING: "正在发送", SENT: "已发出", DELIVERED: "已送达手机",
+    FAILED: "发送失败", NO_PHONE: "未留手机号", UNKNOWN: "发送结果待核实",
+  },
+  STAFF_ROLE_: {
+    REGISTRAR: "登记员", HANDLER: "承办人", HEAD: "负责人", INSPECTOR: "督查员",
+    LEADER: "领导", ADMIN: "管理员",
+  },
+  OFFICE_LEVEL_: { PROVINCE: "省级", CITY: "市级", COUNTY: "县级", TOWNSHIP: "乡镇级" },
+  // RouteDecision.rules: the names of domain/routing/rules.h, in words.
+  "": {
+    "statutory-route": "诉访分离：属于诉讼、仲裁、行政复议等法定途径的事项，告知信访人依法提出（《信访工作条例》第三十一条）",
+    "refused-terminated": "信访终结：同一事项已经复核终结，不再受理（第三十六条）",
+    "in-progress-below": "下级机关正在法定期限内办理的事项，上级机关不再受理",
+    "repeat-petition": "重复信访：同一事项正在办理，关联到已有事项",
+    "level-skipping-visit": "逐级走访：越级走访不予受理，引导到有权处理的机关",
+    "no-responsible-unit": "无明确责任单位：由收到的信访部门分办",
+    "accusation-to-discipline": "检举控告类事项交纪检监察机关办理（第三十条）",
+    "discipline-at-accused-level": "由不低于被检举控告单位层级的纪检监察机关办理",
+    "accused-excluded": "不交给、也不让被检举控告的单位或个人看到（第三十条）",
+    "court-matters-to-politics-law": "涉法涉诉事项交同级政法部门（第二十二条第四项）",
+    "cross-jurisdiction": "跨地区、跨部门事项：由共同的上级机关协调",
+    "territorial-tiered": "属地管理、分级负责，谁主管、谁负责：交有权处理的最低一级机关",
+    "undecided": "规则无法确定承办机关：由收到的信访部门分办",
+    "assign-to-township": "承办机关是乡镇（街道）政府时交办，并要求报送办结报告",
+  },
+};
+
+// The word for `value` ("CASE_STATE_ACCEPTED") of the enum whose names
+// start with `prefix` ("CASE_STATE_"); "" for an unset value.
+export function word(prefix, value) {
+  const name = String(value || "");
+  if (!name || name.endsWith("_UNSPECIFIED")) return "";
+  const table = TABLES[prefix] || {};
+  const key = name.startsWith(prefix) ? name.slice(prefix.length) : name;
+  return table[key] || name;
+}
+
+// The words of a routing rule's name (RouteDecision.rules), or "".
+export function ruleWords(rule) {
+  return TABLES[""][rule] || "";
+}
+
+// [[value, word]] of every value of the enum, in the table's order: the
+// choices of a filter or a form.
+export function choices(prefix) {
+  return Object.entries(TABLES[prefix] || {}).map(([key, text]) => [prefix + key, text]);
+}
