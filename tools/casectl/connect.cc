@@ -77,6 +77,8 @@ absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global) {
 
 absl::StatusOr<rpc::ClientAuth> StatisticsAuth(const GlobalOptions& global) {
   return OfficeAuth("statistics", global.statistics, global);
+}
+
 absl::StatusOr<rpc::ClientAuth> AccountsAuth(const GlobalOptions& global) {
   return OfficeAuth("accounts", global.accounts, global);
 }
