@@ -276,8 +276,14 @@ void RoutingServiceImpl::FillAllowed(const Actor& actor,
   view->clear_allowed_actions();
   for (auto& a : AllowedActions(actor, record,
                                 [&](caserelay::v1::CaseAction action) {
+                                  // What may be done now: MayAct, and a
+                                  // reply only to an outstanding 督办.
                                   return MayAct(actor.office, action, record)
-                                      .ok();
+                                             .ok() &&
+                                         parts_.lifecycle
+                                             ->MayOffer(actor.office, action,
+                                                        record)
+                                             .ok();
                                 })) {
     *view->add_allowed_actions() = std::move(a);
   }
