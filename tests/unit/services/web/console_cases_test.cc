@@ -252,7 +252,10 @@ TEST_F(ConsoleTest, PetitionerSearchGoesThroughIntakeThenRouting) {
 TEST_F(ConsoleTest, PreviewPutsTheChannelIntoTheMatter) {
   const std::string token = SessionOf("handler1");
   auto decision = std::make_shared<v1::RouteDecision>();
-  decision->add_rules("属地管理");
+  decision->add_rules("territorial-tiered");
+  // The rule in words, as routing answers it (domain/routing/rules.h): the
+  // gateway passes them on; no copy of the words in the gateway or its JS.
+  decision->add_rule_texts("属地管理、分级负责");
   backends_.answers[ConsoleRpc::kPreviewRoute] = decision;
   HttpAnswer answer = console_.Handle(
       Post("/api/v1/console/preview",
@@ -260,7 +263,11 @@ TEST_F(ConsoleTest, PreviewPutsTheChannelIntoTheMatter) {
            "\"CHANNEL_VISIT\"}",
            token));
   ASSERT_EQ(answer.status, 200) << answer.body;
-  EXPECT_TRUE(absl::StrContains(answer.body, "属地管理"));
+  EXPECT_TRUE(absl::StrContains(answer.body, "\"rules\":[\"territorial-tiered\"]"))
+      << answer.body;
+  EXPECT_TRUE(
+      absl::StrContains(answer.body, "\"rule_texts\":[\"属地管理、分级负责\"]"))
+      << answer.body;
   auto calls = backends_.Of(ConsoleRpc::kPreviewRoute);
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_TRUE(absl::StrContains(calls[0].request, "channel: CHANNEL_VISIT"))
