@@ -215,6 +215,54 @@ TEST_F(InboxSearchTest, TheAccusedUnitNeverSeesTheAccusationInAnyFilter) {
   EXPECT_TRUE(Ids(resp).empty());
 }
 
+// The console's case page asks intake's GetPetitioner (issue 16): the
+// holder and the bureau supervising it get the contact (MaySeePetitioner),
+// an office outside the case and the accused unit (Art. 30) are refused
+// alike, and a service identity is no office (intake.proto).
+TEST_F(InboxSearchTest, OnlyEntitledOfficesGetThePetitioner) {
+  struct Row {
+    const char* rule;
+    std::string caller, case_id;
+    grpc::StatusCode want;
+  };
+  for (const Row& r : std::vector<Row>{
+           {"the claim's holder", kCountyBureau, claim_, grpc::StatusCode::OK},
+           {"the city bureau supervises the claim's holder", kCityBureau,
+            claim_, grpc::StatusCode::OK},
+           {"the accusation's holder", kCountyDiscipline, accusation_,
+            grpc::StatusCode::OK},
+           {"Art. 30: the accused city bureau", kCityBureau, accusation_,
+            grpc::StatusCode::PERMISSION_DENIED},
+           {"another city's bureau, outside the case", kOtherCity, claim_,
+            grpc::StatusCode::PERMISSION_DENIED},
+           {"intake.proto: notification is no office", "service:notification",
+            claim_, grpc::StatusCode::PERMISSION_DENIED},
+       }) {
+    auto stub =
+        caserelay::v1::IntakeService::NewStub(sys_->Channel("intake", r.caller));
+    caserelay::v1::GetPetitionerRequest req;
+    req.set_case_id(r.case_id);
+    caserelay::v1::GetPetitionerResponse resp;
+    grpc::Status s;
+    // intake learns the parties from case-events: an entitled office may
+    // have to wait for them.
+    for (int i = 0; i < 100; ++i) {
+      grpc::ClientContext ctx;
+      resp.Clear();
+      s = stub->GetPetitioner(&ctx, req, &resp);
+      if (s.error_code() == r.want) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    EXPECT_EQ(s.error_code(), r.want) << r.rule << ": " << s.error_message();
+    if (r.want == grpc::StatusCode::OK) {
+      EXPECT_FALSE(resp.name().empty()) << r.rule;
+      EXPECT_EQ(resp.phone(), phone_) << r.rule;
+    } else {
+      EXPECT_EQ(resp.ByteSizeLong(), 0u) << r.rule;
+    }
+  }
+}
+
 // The filters narrow the holder's own inbox (issue 16: category, channel,
 // period, words, case number).
 TEST_F(InboxSearchTest, FiltersNarrowTheInbox) {
