@@ -143,7 +143,9 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // petitioner_reads.cc): name, phone and address opened from the sealed
   // record, the ID number masked (log::MaskIdNumber), never the look-up
   // code. Only an office (as FindCases) that MayContactPetitioner of the
-  // case; PERMISSION_DENIED "<office> may not see the petitioner of case
+  // case, and for a console user within their roles' read scope
+  // (domain/access/roles.h MayReadCaseAs, as routing's GetCase: an
+  // administrator reads no case); PERMISSION_DENIED "<office> may not see the petitioner of case
   // <id>" alike for an office not entitled, an accused unit and a case
   // intake does not have (no office learns which cases exist or why);
   // PERMISSION_DENIED for services and the petitioner, UNAUTHENTICATED

@@ -9,6 +9,7 @@
 #include "common/rpc/convert.h"
 #include "domain/access/case_access.h"
 #include "domain/access/case_parties.h"
+#include "domain/access/roles.h"
 #include "services/intake/intake_service.h"
 #include "services/intake/petitioner_vault.h"
 
@@ -54,7 +55,17 @@ grpc::Status IntakeServiceImpl::GetPetitioner(
     audit("refused", false);
     return refused;
   }
-  if (!MayContactPetitioner(office, **record).ok()) {
+  // A console user reads only within their roles' scope (roles.h
+  // MayReadCaseAs: an administrator reads no case, a registrar, handler or
+  // head only the cases their office is named in), as routing's GetCase;
+  // the office's own credential has every role.
+  const access::StaffRoles& roles =
+      caller->HasEveryRole() ? access::EveryRole() : caller->roles;
+  if (!access::MayReadCaseAs(roles, office,
+                             access::FromKept(req->case_id(),
+                                              (*record)->parties()))
+           .ok() ||
+      !MayContactPetitioner(office, **record).ok()) {
     audit("refused", true);
     return refused;
   }
