@@ -215,6 +215,56 @@ ReadScope ReadScopeOf(const StaffRoles& roles) {
   return ReadScope::kNone;
 }
 
+namespace {
+constexpr char kNoCaseRead[] =
+    "您的角色不查阅信访事项（管理员只管理本单位用户）";
+constexpr char kOwnCasesOnly[] =
+    "您的角色只能查阅本单位经办的信访事项（领导、督查员可查阅辖区）";
+constexpr char kOwnOfficeOnly[] =
+    "您的角色只能查阅本单位的事项（领导、督查员可查阅辖区）";
+
+bool Names(const std::vector<std::string>& offices, const std::string& o) {
+  return std::find(offices.begin(), offices.end(), o) != offices.end();
+}
+}  // namespace
+
+absl::Status MayReadCaseAs(const StaffRoles& roles, const std::string& office,
+                           const CaseParties& parties) {
+  switch (ReadScopeOf(roles)) {
+    case ReadScope::kNone:
+      return absl::PermissionDeniedError(kNoCaseRead);
+    case ReadScope::kOffice:
+      if (Names(parties.acting_offices, office) ||
+          Names(parties.past_holders, office) ||
+          Names(parties.parties, office)) {
+        return absl::OkStatus();
+      }
+      return absl::PermissionDeniedError(kOwnCasesOnly);
+    case ReadScope::kSubtree:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NarrowToRoleScope(const StaffRoles& roles,
+                               const std::string& office, std::string* region,
+                               std::string* asked_office) {
+  switch (ReadScopeOf(roles)) {
+    case ReadScope::kNone:
+      return absl::PermissionDeniedError(kNoCaseRead);
+    case ReadScope::kOffice:
+      if (!region->empty() ||
+          (!asked_office->empty() && *asked_office != office)) {
+        return absl::PermissionDeniedError(kOwnOfficeOnly);
+      }
+      *asked_office = office;
+      return absl::OkStatus();
+    case ReadScope::kSubtree:
+      break;
+  }
+  return absl::OkStatus();
+}
+
 std::vector<v1::ConsoleView> ConsoleViews(const StaffRoles& roles) {
   std::vector<v1::ConsoleView> views;
   if (ReadScopeOf(roles) != ReadScope::kNone) {

@@ -46,8 +46,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "caserelay/v1/case.pb.h"
 #include "caserelay/v1/events.pb.h"
+#include "domain/access/case_access.h"
 
 namespace caserelay::access {
 
@@ -102,6 +104,25 @@ enum class ReadScope {
   kSubtree,  // as the office's bureau: the cases held in its region
 };
 ReadScope ReadScopeOf(const StaffRoles& roles);
+
+// The read of ONE case by a person with `roles` at `office` (routing's
+// GetCase, supervision's ListDeadlines, notification's ListMessages), by
+// ReadScopeOf: kNone refused; kOffice only a case `parties` name the
+// office in (an acting office, a past holder or a party); kSubtree as the
+// office itself. OK means CaseAccess::MayRead decides next (Art. 30 for
+// every scope). PERMISSION_DENIED with the Chinese reason otherwise.
+absl::Status MayReadCaseAs(const StaffRoles& roles, const std::string& office,
+                           const CaseParties& parties);
+
+// The scope of a list over many cases (an inbox, the red-light board, the
+// indicators) asked by a person with `roles` at `office` for `*region` and
+// `*asked_office` (either may be empty): kNone refused; kOffice only the
+// office's own (empty asks become `office`; a region or another office is
+// refused); kSubtree unchanged (the office's CaseAccess scope rules next).
+// PERMISSION_DENIED with the Chinese reason.
+absl::Status NarrowToRoleScope(const StaffRoles& roles,
+                               const std::string& office, std::string* region,
+                               std::string* asked_office);
 
 // The console sections `roles` open (accounts' User.views), in the enum's
 // order: INBOX (every role that reads cases), REGISTER (REGISTRAR),

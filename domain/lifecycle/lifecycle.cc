@@ -425,6 +425,20 @@ absl::Status Lifecycle::MayTake(const std::string& office,
                    " is for the ", absl::StrJoin(names, " or the "), ")"));
 }
 
+absl::Status Lifecycle::MayOffer(const std::string& office,
+                                 v1::CaseAction action,
+                                 const v1::RoutingCaseRecord& record) const {
+  if (absl::Status s = MayTake(office, action, record); !s.ok()) return s;
+  if (action != v1::CASE_ACTION_REPLY_SUPERVISION) return absl::OkStatus();
+  absl::StatusOr<bool> awaited =
+      IsParty(Role::kSupervised, office, record, *offices_);
+  if (!awaited.ok()) return awaited.status();
+  if (*awaited) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(kRuleReplySupervision, ": no supervision (督办) on case ",
+                   record.view().case_id(), " awaits a reply from ", office));
+}
+
 absl::StatusOr<v1::CaseEvent> Lifecycle::LinkRepeat(
     const std::string& repeat_case_id, absl::Time now,
     v1::RoutingCaseRecord& record) const {

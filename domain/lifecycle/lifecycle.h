@@ -245,6 +245,16 @@ class Lifecycle {
                        caserelay::v1::CaseAction action,
                        const caserelay::v1::RoutingCaseRecord& record) const;
 
+  // OK iff `action` is to be OFFERED to `office` now (CaseView.
+  // allowed_actions): MayTake(), and for REPLY_SUPERVISION (督办回复) a
+  // supervision awaits this office's reply (a running SUPERVISION_REPLY
+  // deadline of the office; the holder may still try it, and Apply answers
+  // with the rule). Errors: MayTake()'s; FAILED_PRECONDITION
+  // "<kRuleReplySupervision>: ..." when no supervision awaits its reply.
+  absl::Status MayOffer(const std::string& office,
+                        caserelay::v1::CaseAction action,
+                        const caserelay::v1::RoutingCaseRecord& record) const;
+
   // Links the repeat petition `repeat_case_id` (重复信访) to the open case
   // in `record`: appends it to view.linked_cases, sets view.updated_at; no
   // state change. Returns the LINK_REPEAT event (actor "routing").

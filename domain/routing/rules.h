@@ -1,8 +1,15 @@
 // The names of the routing rules (DOMAIN.md "Routing", "Classification"),
 // cited in RouteDecision.rules in the order they decided. Stable: stored in
-// case histories and counted by supervision.
+// case histories and counted by supervision. Their words for people
+// (RuleText) are in rules.cc, the one place; routing answers them in
+// RouteDecision.rule_texts (FillRuleTexts), never stores them.
 #ifndef CASERELAY_DOMAIN_ROUTING_RULES_H_
 #define CASERELAY_DOMAIN_ROUTING_RULES_H_
+
+#include <string_view>
+#include <vector>
+
+#include "caserelay/v1/events.pb.h"
 
 namespace caserelay::routing {
 
@@ -48,6 +55,19 @@ inline constexpr char kRuleTerritorialTiered[] = "territorial-tiered";
 inline constexpr char kRuleUndecided[] = "undecided";
 // 交办 rather than 转送 when the target is a township government.
 inline constexpr char kRuleAssignToTownship[] = "assign-to-township";
+
+// Every rule name above, in the order of this header.
+const std::vector<std::string_view>& AllRuleNames();
+
+// The Chinese words of rule `name` (citing the 《信访工作条例》 article where
+// there is one); "" for a name that is not one of the above (a later
+// version's name is shown as it came).
+std::string_view RuleText(std::string_view name);
+
+// Sets decision->rule_texts to RuleText of each of decision->rules, same
+// order (an unknown name: the name itself). For answers only: a stored
+// decision carries no rule_texts.
+void FillRuleTexts(caserelay::v1::RouteDecision* decision);
 
 }  // namespace caserelay::routing
 

@@ -80,10 +80,12 @@ absl::StatusOr<rpc::Principal> IntakeServiceImpl::Authorize(
       return absl::PermissionDeniedError(absl::StrCat(
           caller->Name(), ": only service:notification resolves contacts"));
     case IntakeCall::kFindCases:
+    case IntakeCall::kGetPetitioner:
       // An office itself, or the web gateway for a user of an office.
       if (caller->IsOffice()) return caller;
-      return absl::PermissionDeniedError(absl::StrCat(
-          caller->Name(), ": only an office searches petitioners"));
+      return absl::PermissionDeniedError(
+          absl::StrCat(caller->Name(),
+                       ": only an office searches or reads petitioners"));
   }
   return absl::InternalError("intake: unknown call");
 }
@@ -369,7 +371,6 @@ grpc::Status IntakeServiceImpl::FindCases(
   // Only the cases whose petitioner this office may see (domain/access,
   // over the parties kept from case events): an office outside them
   // learns nothing, not even that a case exists.
-  const access::CaseAccess access(offices_);
   const std::string office = caller->id;
   absl::Status read_error;
   auto visible = [&](const std::string& id) {
@@ -378,11 +379,7 @@ grpc::Status IntakeServiceImpl::FindCases(
       read_error = record.status();
       return false;
     }
-    return record->has_value() &&
-           access
-               .MaySeePetitioner(office,
-                                 access::FromKept(id, (*record)->parties()))
-               .ok();
+    return record->has_value() && MayContactPetitioner(office, **record).ok();
   };
   auto found =
       FindPetitionerCases(*context_.store, identity_hmac_, req->name(),

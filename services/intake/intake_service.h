@@ -139,6 +139,23 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   grpc::Status FindCases(grpc::ServerContext* ctx,
                          const caserelay::v1::FindCasesRequest* req,
                          caserelay::v1::FindCasesResponse* resp) override;
+  // The petitioner of a case for the console's case page (issue 16;
+  // petitioner_reads.cc): name, phone and address opened from the sealed
+  // record, the ID number masked (log::MaskIdNumber), never the look-up
+  // code. Only an office (as FindCases) that MayContactPetitioner of the
+  // case, and for a console user within their roles' read scope
+  // (domain/access/roles.h MayReadCaseAs, as routing's GetCase: an
+  // administrator reads no case); PERMISSION_DENIED "<office> may not see the petitioner of case
+  // <id>" alike for an office not entitled, an accused unit and a case
+  // intake does not have (no office learns which cases exist or why);
+  // PERMISSION_DENIED for services and the petitioner, UNAUTHENTICATED
+  // without credentials; DATA_LOSS or FAILED_PRECONDITION when the record
+  // does not open, UNAVAILABLE when the store fails. Logs one audit line
+  // per call (office, user, case, shown or refused), nothing of the
+  // petitioner. *resp is untouched on error.
+  grpc::Status GetPetitioner(
+      grpc::ServerContext* ctx, const caserelay::v1::GetPetitionerRequest* req,
+      caserelay::v1::GetPetitionerResponse* resp) override;
 
   // The read model: each CaseEvent sets the case's state (to_state), its
   // office (the holder after the event), its parties (access::UpdateParties)
@@ -159,12 +176,24 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // client; else PhoneProofs::Redeem's answer.
   absl::Status CheckPhoneProof(
       const caserelay::v1::SubmitPetitionRequest& req) const;
-  enum class IntakeCall { kSubmitOrLookUp, kResolveContact, kFindCases };
+  enum class IntakeCall {
+    kSubmitOrLookUp,
+    kResolveContact,
+    kFindCases,
+    kGetPetitioner
+  };
   // The principal of `ctx` if it may make `call` (rules above).
   absl::StatusOr<rpc::Principal> Authorize(const grpc::ServerContext* ctx,
                                            IntakeCall call) const;
   absl::StatusOr<std::optional<caserelay::v1::IntakeCaseRecord>> LoadCase(
       std::string_view case_number) const;
+  // OK if `office` may see the petitioner of `record` (domain/access
+  // CaseAccess::MaySeePetitioner over the parties the read model keeps
+  // from case events); its PERMISSION_DENIED otherwise. The one check of
+  // FindCases and GetPetitioner.
+  absl::Status MayContactPetitioner(
+      std::string_view office,
+      const caserelay::v1::IntakeCaseRecord& record) const;
 
   const service::Context context_;
   const region::RegionTree* const regions_;

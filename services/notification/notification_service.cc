@@ -11,6 +11,7 @@
 #include "common/time/timestamp.h"
 #include "domain/access/case_access.h"
 #include "domain/access/case_parties.h"
+#include "domain/access/roles.h"
 
 namespace caserelay::notification {
 
@@ -32,8 +33,17 @@ absl::Status NotificationServiceImpl::CallerMayRead(
   if (ctx == nullptr) {
     return absl::UnauthenticatedError("notification: no call context");
   }
-  auto office = rpc::CallerOffice(context_.auth, *ctx);
+  auto principal = rpc::Caller(context_.auth, *ctx);
+  if (!principal.ok()) return principal.status();
+  auto office = rpc::ActingOffice(*principal);
   if (!office.ok()) return office.status();
+  // The person's roles (domain/access/roles.h); every role for the office's
+  // own credential.
+  const access::StaffRoles& roles =
+      principal->HasEveryRole() ? access::EveryRole() : principal->roles;
+  if (access::ReadScopeOf(roles) == access::ReadScope::kNone) {
+    return access::MayReadCaseAs(roles, *office, {});
+  }
   caserelay::v1::CaseParties kept;
   auto raw = context_.store->Get(kParties, case_id);
   if (!raw.ok()) return raw.status();
@@ -58,6 +68,10 @@ absl::Status NotificationServiceImpl::CallerMayRead(
         facts.matter_class() != caserelay::v1::MATTER_CLASS_ACCUSATION) {
       parties.accused.emplace();
     }
+  }
+  if (absl::Status s = access::MayReadCaseAs(roles, *office, parties);
+      !s.ok()) {
+    return s;
   }
   return access::CaseAccess(offices_).MayRead(*office, parties);
 }

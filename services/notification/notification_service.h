@@ -143,8 +143,9 @@ class NotificationServiceImpl final
   void Committed() override;
 
  private:
-  // With auth: OK if the calling office may read case `case_id` (file
-  // comment), the office in `*office` if non-null; UNAUTHENTICATED
+  // With auth: OK if the calling office, and the person by their staff
+  // roles (domain/access/roles.h MayReadCaseAs), may read case `case_id`
+  // (file comment), the office in `*office` if non-null; UNAUTHENTICATED
   // (rpc::CallerOffice) or PERMISSION_DENIED otherwise; the store's error.
   // With auth none: OK. The one place the notification service asks who
   // calls for a case.

@@ -5,6 +5,7 @@
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
 #include "domain/access/petitioner_access.h"
+#include "domain/routing/rules.h"
 #include "services/routing/act_command.h"
 #include "services/routing/inbox_request.h"
 #include "services/routing/request_bounds.h"
@@ -39,6 +40,7 @@ grpc::Status RoutingServiceImpl::GetCase(
   auto history = cases_.History(req->case_id());
   if (!history.ok()) return rpc::ToGrpc(history.status());
   *resp->mutable_view() = (*record)->view();
+  FillRuleTexts(resp->mutable_view()->mutable_decision());  // answer only
   FillAllowed(*actor, **record, resp->mutable_view());
   for (auto& bytes : *history) resp->add_events(std::move(bytes));
   return grpc::Status::OK;
@@ -231,6 +233,7 @@ grpc::Status RoutingServiceImpl::ApplyAct(const ActRequest& req,
     return grpc::Status::OK;
   }
   *resp = after.view();
+  FillRuleTexts(resp->mutable_decision());  // answer only
   if (viewer != nullptr) FillAllowed(*viewer, after, resp);
   return grpc::Status::OK;
 }
@@ -284,6 +287,7 @@ grpc::Status RoutingServiceImpl::PreviewRoute(
     }
   }
   *resp = *std::move(decision);
+  FillRuleTexts(resp);
   return grpc::Status::OK;
 }
 

@@ -247,25 +247,12 @@ absl::StatusOr<Actor> RoutingServiceImpl::ActorOf(
 
 absl::Status RoutingServiceImpl::ReadAs(const Actor& actor,
                                         const RoutingCaseRecord& record) const {
-  const caserelay::v1::CaseView& view = record.view();
-  switch (access::ReadScopeOf(actor.roles)) {
-    case access::ReadScope::kNone:
-      return absl::PermissionDeniedError(
-          "您的角色不查阅信访事项（管理员只管理本单位用户）");
-    case access::ReadScope::kOffice: {
-      const auto& past = record.past_holders();
-      const bool named =
-          view.office_code() == actor.office ||
-          std::find(past.begin(), past.end(), actor.office) != past.end() ||
-          parts_.lifecycle->IsPartyOf(actor.office, record).ok();
-      if (!named) {
-        return absl::PermissionDeniedError(
-            "您的角色只能查阅本单位经办的信访事项（领导、督查员可查阅辖区）");
-      }
-      return MayRead(actor.office, record);
-    }
-    case access::ReadScope::kSubtree:
-      break;
+  // The person's roles first (roles.h: the holder, a past holder or a
+  // party of the life cycle for kOffice), then the office's access rule.
+  if (absl::Status s = access::MayReadCaseAs(
+          actor.roles, actor.office, PartiesOf(actor.office, record));
+      !s.ok()) {
+    return s;
   }
   return MayRead(actor.office, record);
 }
@@ -276,8 +263,14 @@ void RoutingServiceImpl::FillAllowed(const Actor& actor,
   view->clear_allowed_actions();
   for (auto& a : AllowedActions(actor, record,
                                 [&](caserelay::v1::CaseAction action) {
+                                  // What may be done now: MayAct, and a
+                                  // reply only to an outstanding 督办.
                                   return MayAct(actor.office, action, record)
-                                      .ok();
+                                             .ok() &&
+                                         parts_.lifecycle
+                                             ->MayOffer(actor.office, action,
+                                                        record)
+                                             .ok();
                                 })) {
     *view->add_allowed_actions() = std::move(a);
   }

@@ -78,13 +78,19 @@ access::CaseParties PartiesOf(const SupervisionCaseRecord& record) {
 }  // namespace
 
 absl::StatusOr<std::string> SupervisionServiceImpl::CallerOffice(
-    grpc::ServerContext* ctx) const {
+    grpc::ServerContext* ctx, access::StaffRoles* roles) const {
+  if (roles != nullptr) *roles = access::EveryRole();
   if (context_.auth == nullptr) return std::string();
   if (ctx == nullptr) {
     return absl::UnauthenticatedError("supervision: no call context");
   }
-  auto office = rpc::CallerOffice(context_.auth, *ctx);
+  auto principal = rpc::Caller(context_.auth, *ctx);
+  if (!principal.ok()) return principal.status();
+  auto office = rpc::ActingOffice(*principal);
   if (!office.ok()) return office.status();
+  if (roles != nullptr && !principal->HasEveryRole()) {
+    *roles = principal->roles;
+  }
   if (tables_.regions->Find(RegionOf(*office)) == nullptr) {
     return absl::PermissionDeniedError(
         absl::StrCat("caller ", *office, ": its region is not in the tree"));
@@ -130,16 +136,22 @@ grpc::Status SupervisionServiceImpl::ListDeadlines(
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "case_id: is required");
   }
-  auto caller = CallerOffice(ctx);
+  access::StaffRoles roles;
+  auto caller = CallerOffice(ctx, &roles);
   if (!caller.ok()) return Error(caller.status());
   auto record = ReadCase(*context_.store, req->case_id());
   if (!record.ok()) return Error(record.status());
   if (!caller->empty()) {
     // An unknown case has no parties: refused as any other, so nothing is
-    // revealed of which cases exist.
+    // revealed of which cases exist. The person's roles first (roles.h).
     record->set_case_id(req->case_id());
-    if (absl::Status s = access::CaseAccess(tables_.offices)
-                             .MayRead(*caller, PartiesOf(*record));
+    const access::CaseParties parties = PartiesOf(*record);
+    if (absl::Status s = access::MayReadCaseAs(roles, *caller, parties);
+        !s.ok()) {
+      return Error(s);
+    }
+    if (absl::Status s =
+            access::CaseAccess(tables_.offices).MayRead(*caller, parties);
         !s.ok()) {
       return Error(s);
     }
@@ -152,7 +164,8 @@ grpc::Status SupervisionServiceImpl::ListDeadlines(
 grpc::Status SupervisionServiceImpl::ListRedLights(
     grpc::ServerContext* ctx, const caserelay::v1::ListRedLightsRequest* req,
     caserelay::v1::ListRedLightsResponse* resp) {
-  auto caller = CallerOffice(ctx);
+  access::StaffRoles roles;
+  auto caller = CallerOffice(ctx, &roles);
   if (!caller.ok()) return Error(caller.status());
   if (req->limit() < 0 || req->limit() > kMaxLimit) {
     return Error(absl::InvalidArgumentError(
@@ -168,6 +181,14 @@ grpc::Status SupervisionServiceImpl::ListRedLights(
   if (!office.empty() && !rpc::IsOfficeCode(office)) {
     return Error(absl::InvalidArgumentError(
         absl::StrCat("office_code: \"", office, "\" is not <region>:<unit>")));
+  }
+  if (!caller->empty()) {
+    // The person's roles narrow the scope first (roles.h).
+    if (absl::Status s =
+            access::NarrowToRoleScope(roles, *caller, &region, &office);
+        !s.ok()) {
+      return Error(s);
+    }
   }
   if (absl::Status s = MayAskScope(*caller, &region, &office); !s.ok()) {
     return Error(s);
@@ -243,7 +264,8 @@ grpc::Status SupervisionServiceImpl::ListRedLights(
 grpc::Status SupervisionServiceImpl::GetIndicators(
     grpc::ServerContext* ctx, const caserelay::v1::GetIndicatorsRequest* req,
     caserelay::v1::GetIndicatorsResponse* resp) {
-  auto caller = CallerOffice(ctx);
+  access::StaffRoles roles;
+  auto caller = CallerOffice(ctx, &roles);
   if (!caller.ok()) return Error(caller.status());
   caserelay::v1::GetIndicatorsRequest request = *req;
   caserelay::v1::IndicatorScope* scope = request.mutable_scope();
@@ -258,6 +280,14 @@ grpc::Status SupervisionServiceImpl::GetIndicators(
                 tables_.regions->Find(RegionOf(office)) != nullptr;
   if (known) {
     if (!office.empty()) region.clear();  // office_code: others ignored
+    if (absl::Status s =
+            caller->empty()
+                ? absl::OkStatus()
+                : access::NarrowToRoleScope(roles, *caller, &region, &office);
+        !s.ok()) {
+      return Error(
+          absl::PermissionDeniedError(absl::StrCat("scope: ", s.message())));
+    }
     if (absl::Status s = MayAskScope(*caller, &region, &office); !s.ok()) {
       return Error(
           absl::PermissionDeniedError(absl::StrCat("scope: ", s.message())));

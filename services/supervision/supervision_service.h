@@ -60,6 +60,7 @@
 #include "common/metrics/metrics.h"
 #include "common/region/region_tree.h"
 #include "common/service/service_main.h"
+#include "domain/access/roles.h"
 #include "domain/offices/office_directory.h"
 
 namespace caserelay::supervision {
@@ -179,9 +180,12 @@ class SupervisionServiceImpl final
                  store::WriteBatch& batch);
 
   // "" with auth none (no restriction); otherwise the caller's office
-  // code. The error of rpc::CallerOffice (UNAUTHENTICATED, also for a null
-  // `ctx`); PERMISSION_DENIED if its region is not in the tree.
-  absl::StatusOr<std::string> CallerOffice(grpc::ServerContext* ctx) const;
+  // code, and in `*roles` (if non-null) the person's staff roles (every
+  // role for the office's own credential, domain/access/roles.h). The error
+  // of rpc::Caller/ActingOffice (UNAUTHENTICATED, also for a null `ctx`);
+  // PERMISSION_DENIED if its region is not in the tree.
+  absl::StatusOr<std::string> CallerOffice(
+      grpc::ServerContext* ctx, access::StaffRoles* roles = nullptr) const;
   // OK if `caller` ("": auth none) may ask for the offices within
   // `*region` and/or office `*office` (domain/access MayAskRegion,
   // MayAskOffice); both empty: set to the caller's own region, or for a

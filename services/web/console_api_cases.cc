@@ -195,16 +195,12 @@ HttpAnswer ConsoleApi::GetCase(Context& c) const {
   auto& f = *out.mutable_fields();
   f["case"] = JsonValue(detail.view());
   pb::ListValue* history = f["history"].mutable_list_value();
-  v1::PetitionerRef petitioner;
   for (const std::string& bytes : detail.events()) {
     v1::Envelope event;
     if (!event.ParseFromString(bytes)) {
       // The chain check below names it; the page shows the gap.
       history->add_values()->set_null_value(pb::NULL_VALUE);
       continue;
-    }
-    if (petitioner.id().empty() && event.has_case_event()) {
-      petitioner = event.case_event().petitioner();
     }
     *history->add_values() = JsonValue(event);
   }
@@ -233,13 +229,13 @@ HttpAnswer ConsoleApi::GetCase(Context& c) const {
   messages_request.set_case_id(case_id);
   v1::ListMessagesResponse messages;
   part(ConsoleRpc::kListMessages, "messages", messages_request, &messages);
-  if (!petitioner.id().empty()) {
-    v1::ResolveContactRequest contact_request;
-    *contact_request.mutable_petitioner() = petitioner;
-    contact_request.set_case_number(case_id);
-    v1::ResolveContactResponse contact;
-    part(ConsoleRpc::kResolveContact, "petitioner", contact_request, &contact);
-  }
+  // The petitioner, where intake lets this user's office contact them
+  // (CaseAccess::MaySeePetitioner); never the look-up code.
+  v1::GetPetitionerRequest petitioner_request;
+  petitioner_request.set_case_id(case_id);
+  v1::GetPetitionerResponse petitioner;
+  part(ConsoleRpc::kGetPetitioner, "petitioner", petitioner_request,
+       &petitioner);
   return JsonAnswer(out);
 }
 

@@ -93,11 +93,11 @@ class GrpcConsoleBackends : public ConsoleBackends {
       case ConsoleRpc::kSubmitPetition:
         CR_CALL(intake_, SubmitPetition, SubmitPetitionRequest,
                 SubmitPetitionResponse);
-      case ConsoleRpc::kResolveContact:
-        CR_CALL(intake_, ResolveContact, ResolveContactRequest,
-                ResolveContactResponse);
       case ConsoleRpc::kFindCases:
         CR_CALL(intake_, FindCases, FindCasesRequest, FindCasesResponse);
+      case ConsoleRpc::kGetPetitioner:
+        CR_CALL(intake_, GetPetitioner, GetPetitionerRequest,
+                GetPetitionerResponse);
       case ConsoleRpc::kListDeadlines:
         CR_CALL(supervision_, ListDeadlines, ListDeadlinesRequest,
                 ListDeadlinesResponse);
@@ -156,10 +156,10 @@ const char* ConsoleRpcName(ConsoleRpc rpc) {
       return "routing.ListApprovals";
     case ConsoleRpc::kSubmitPetition:
       return "intake.SubmitPetition";
-    case ConsoleRpc::kResolveContact:
-      return "intake.ResolveContact";
     case ConsoleRpc::kFindCases:
       return "intake.FindCases";
+    case ConsoleRpc::kGetPetitioner:
+      return "intake.GetPetitioner";
     case ConsoleRpc::kListDeadlines:
       return "supervision.ListDeadlines";
     case ConsoleRpc::kListRedLights:

@@ -43,8 +43,8 @@ enum class ConsoleRpc {
   kListApprovals,  // ListApprovalsRequest -> ListApprovalsResponse
   // intake (intake.proto)
   kSubmitPetition,  // SubmitPetitionRequest -> SubmitPetitionResponse
-  kResolveContact,  // ResolveContactRequest -> ResolveContactResponse
   kFindCases,       // FindCasesRequest -> FindCasesResponse
+  kGetPetitioner,   // GetPetitionerRequest -> GetPetitionerResponse
   // supervision (supervision.proto)
   kListDeadlines,  // ListDeadlinesRequest -> ListDeadlinesResponse
   kListRedLights,  // ListRedLightsRequest -> ListRedLightsResponse

@@ -363,6 +363,15 @@ std::vector<Rpc> Rpcs() {
                         }),
                   // Only notification, to send the petitioner's SMS.
                   {D, D, D, D, D, D, D, A, U}});
+  rpcs.push_back({"intake.GetPetitioner",
+                  Plain(&IS::GetPetitioner,
+                        [](const Caller& c, const Cases& k) {
+                          return About<v1::GetPetitionerRequest>(Asked(c, k));
+                        }),
+                  // The console's case page (issue 16): the offices entitled
+                  // to contact the petitioner (MaySeePetitioner), never the
+                  // accused unit nor a service's own identity.
+                  {A, A, D, D, D, D, D, D, U}});
   return rpcs;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "caserelay/v1/intake.grpc.pb.h"
+#include "common/rpc/auth.h"
 #include "common/time/timestamp.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -213,6 +214,97 @@ TEST_F(InboxSearchTest, TheAccusedUnitNeverSeesTheAccusationInAnyFilter) {
   ListInboxResponse resp;
   ASSERT_TRUE(List(*sys_, kCityBureau, req, &resp).ok());
   EXPECT_TRUE(Ids(resp).empty());
+}
+
+// The console's case page asks intake's GetPetitioner (issue 16): the
+// holder and the bureau supervising it get the contact (MaySeePetitioner),
+// an office outside the case and the accused unit (Art. 30) are refused
+// alike, and a service identity is no office (intake.proto).
+TEST_F(InboxSearchTest, OnlyEntitledOfficesGetThePetitioner) {
+  struct Row {
+    const char* rule;
+    std::string caller, case_id;
+    grpc::StatusCode want;
+  };
+  for (const Row& r : std::vector<Row>{
+           {"the claim's holder", kCountyBureau, claim_, grpc::StatusCode::OK},
+           {"the city bureau supervises the claim's holder", kCityBureau,
+            claim_, grpc::StatusCode::OK},
+           {"the accusation's holder", kCountyDiscipline, accusation_,
+            grpc::StatusCode::OK},
+           {"Art. 30: the accused city bureau", kCityBureau, accusation_,
+            grpc::StatusCode::PERMISSION_DENIED},
+           {"another city's bureau, outside the case", kOtherCity, claim_,
+            grpc::StatusCode::PERMISSION_DENIED},
+           {"intake.proto: notification is no office", "service:notification",
+            claim_, grpc::StatusCode::PERMISSION_DENIED},
+       }) {
+    auto stub =
+        caserelay::v1::IntakeService::NewStub(sys_->Channel("intake", r.caller));
+    caserelay::v1::GetPetitionerRequest req;
+    req.set_case_id(r.case_id);
+    caserelay::v1::GetPetitionerResponse resp;
+    grpc::Status s;
+    // intake learns the parties from case-events: an entitled office may
+    // have to wait for them.
+    for (int i = 0; i < 100; ++i) {
+      grpc::ClientContext ctx;
+      resp.Clear();
+      s = stub->GetPetitioner(&ctx, req, &resp);
+      if (s.error_code() == r.want) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    EXPECT_EQ(s.error_code(), r.want) << r.rule << ": " << s.error_message();
+    if (r.want == grpc::StatusCode::OK) {
+      EXPECT_FALSE(resp.name().empty()) << r.rule;
+      EXPECT_EQ(resp.phone(), phone_) << r.rule;
+    } else {
+      EXPECT_EQ(resp.ByteSizeLong(), 0u) << r.rule;
+    }
+  }
+}
+
+// Through the gateway's identity for a console user, the roles' read scope
+// holds too (roles.h MayReadCaseAs, as routing's GetCase): the holder's
+// handler and the city bureau's inspector (reads the subtree) get the
+// petitioner; the city bureau's registrar (only cases its office is named
+// in) and the holder's administrator (reads no case) do not.
+TEST_F(InboxSearchTest, AConsoleUserGetsThePetitionerOnlyWithinTheirRoles) {
+  struct Row {
+    const char* rule;
+    std::string office, roles;
+    grpc::StatusCode want;
+  };
+  for (const Row& r : std::vector<Row>{
+           {"the holder's handler", kCountyBureau, "handler",
+            grpc::StatusCode::OK},
+           {"the supervising bureau's inspector reads the subtree",
+            kCityBureau, "inspector", grpc::StatusCode::OK},
+           {"the supervising bureau's registrar: its office is not named",
+            kCityBureau, "registrar", grpc::StatusCode::PERMISSION_DENIED},
+           {"the holder's administrator reads no case", kCountyBureau,
+            "admin", grpc::StatusCode::PERMISSION_DENIED},
+       }) {
+    auto stub = caserelay::v1::IntakeService::NewStub(
+        sys_->Channel("intake", "service:web"));
+    caserelay::v1::GetPetitionerRequest req;
+    req.set_case_id(claim_);
+    caserelay::v1::GetPetitionerResponse resp;
+    grpc::Status s;
+    for (int i = 0; i < 100; ++i) {
+      grpc::ClientContext ctx;
+      ctx.AddMetadata(rpc::kUserMetadata, "user1");
+      ctx.AddMetadata(rpc::kOfficeMetadata, r.office);
+      ctx.AddMetadata(rpc::kRolesMetadata, r.roles);
+      resp.Clear();
+      s = stub->GetPetitioner(&ctx, req, &resp);
+      if (s.error_code() == r.want) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    EXPECT_EQ(s.error_code(), r.want) << r.rule << ": " << s.error_message();
+    EXPECT_EQ(resp.phone(), r.want == grpc::StatusCode::OK ? phone_ : "")
+        << r.rule;
+  }
 }
 
 // The filters narrow the holder's own inbox (issue 16: category, channel,

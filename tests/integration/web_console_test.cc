@@ -284,6 +284,34 @@ TEST(WebConsoleTest, RegisterAssignAcceptProposeApproveThroughTheConsole) {
   EXPECT_TRUE(absl::StrContains(page.body, "\"deadlines\":{\"")) << page.body;
   EXPECT_TRUE(absl::StrContains(page.body, "DEADLINE_STATE_ARMED"))
       << page.body;
+  // The petitioner, for the holder's head (issue 16: to the offices
+  // entitled to contact them): intake's GetPetitioner, once intake has read
+  // the case's parties from case-events; never the look-up code.
+  auto petitioner = [](const CasePage& p) {
+    pb::Struct s;
+    if (p.status != 200 || !pb::util::JsonStringToMessage(p.body, &s).ok() ||
+        !s.fields().contains("petitioner")) {
+      return pb::Struct();
+    }
+    return s.fields().at("petitioner").struct_value();
+  };
+  const absl::Time contact_deadline = absl::Now() + Scaled(absl::Seconds(20));
+  while (petitioner(page).fields().empty() &&
+         absl::Now() < contact_deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+    page = ReadCase(head, id);
+  }
+  const pb::Struct contact = petitioner(page);
+  ASSERT_TRUE(contact.fields().contains("name")) << page.body;
+  EXPECT_EQ(contact.fields().at("name").string_value(),
+            visit.petitioner().name());
+  EXPECT_EQ(contact.fields().at("phone").string_value(),
+            visit.petitioner().phone());
+  EXPECT_EQ(contact.fields().at("address").string_value(),
+            visit.petitioner().address());
+  const std::string code = Console::Field(registered.second, "lookup_code");
+  ASSERT_FALSE(code.empty());
+  EXPECT_FALSE(absl::StrContains(page.body, code)) << page.body;
 
   // Another office's user gets nothing by naming the case (the county's
   // admin reads no case at all).

@@ -48,6 +48,7 @@ absl::StatusOr<rpc::ClientAuth> NotificationAuth(const GlobalOptions& global);
 // How to reach statistics as an office: as RoutingAuth, with --statistics,
 // $CASERELAY_STATISTICS or `run`/statistics.endpoints for the address.
 absl::StatusOr<rpc::ClientAuth> StatisticsAuth(const GlobalOptions& global);
+
 // How to reach accounts as an office (admin bootstrap): as RoutingAuth,
 // with --accounts, $CASERELAY_ACCOUNTS or `run`/accounts.endpoints for the
 // address.

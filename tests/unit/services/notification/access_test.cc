@@ -9,6 +9,7 @@
 
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
+#include "common/rpc/principal.h"
 #include "gtest/gtest.h"
 #include "services/notification/notification_service.h"
 #include "tests/unit/services/notification/fakes.h"
@@ -126,6 +127,64 @@ TEST_F(NotificationAccessTest, ListMessagesFollowsTheSharedRule) {
   for (const Row& r : rows) {
     EXPECT_EQ(List(r.caller, r.case_id), r.want)
         << r.rule << ": " << r.caller << " " << r.case_id;
+  }
+}
+
+// A staff user the web gateway speaks for (x-caserelay-user-bin, -office,
+// -roles), as rpc::Caller makes them.
+class StaffUser final : public rpc::Authenticator {
+ public:
+  StaffUser(std::string office, caserelay::v1::StaffRole role)
+      : principal_(rpc::Principal::Office(std::move(office), "user1")) {
+    principal_.via = rpc::kWebService;
+    principal_.roles = {role};
+  }
+  absl::StatusOr<rpc::Principal> PrincipalOf(
+      const grpc::ServerContext&) const override {
+    return principal_;
+  }
+
+ private:
+  rpc::Principal principal_;
+};
+
+// Issue 16 item 4 and K2's report (domain/access/roles.h ReadScopeOf, as
+// routing applies it): the SMS of a case by the person's roles.
+TEST_F(NotificationAccessTest, StaffReadTheSmsByTheirRoles) {
+  struct Row {
+    const char* rule;
+    std::string office;
+    caserelay::v1::StaffRole role;
+    G want;
+  };
+  const std::vector<Row> rows = {
+      {"roles.h: ADMIN alone reads no case", kHolder,
+       caserelay::v1::STAFF_ROLE_ADMIN, G::PERMISSION_DENIED},
+      {"roles.h: the holder's HANDLER reads it", kHolder,
+       caserelay::v1::STAFF_ROLE_HANDLER, G::OK},
+      {"roles.h: a past holder's REGISTRAR reads it", "140431:bureau",
+       caserelay::v1::STAFF_ROLE_REGISTRAR, G::OK},
+      {"roles.h: a superior bureau's HEAD does not (its own cases only)",
+       "140400:bureau", caserelay::v1::STAFF_ROLE_HEAD, G::PERMISSION_DENIED},
+      {"roles.h: a superior bureau's INSPECTOR reads the subtree",
+       "140400:bureau", caserelay::v1::STAFF_ROLE_INSPECTOR, G::OK},
+      {"roles.h + issue 14: another city's LEADER does not", "140200:bureau",
+       caserelay::v1::STAFF_ROLE_LEADER, G::PERMISSION_DENIED},
+  };
+  for (const Row& r : rows) {
+    StaffUser user(r.office, r.role);
+    service::Context context = t_->context();
+    context.auth = &user;
+    service_ = std::make_unique<NotificationServiceImpl>(
+        context, book_.get(), "fake", [this] { ++wakes_; }, SmsTexts{},
+        &svctest::ShippedOfficeDirectory());
+    caserelay::v1::ListMessagesRequest req;
+    req.set_case_id(kCase);
+    caserelay::v1::ListMessagesResponse resp;
+    grpc::ServerContext ctx;
+    EXPECT_EQ(service_->ListMessages(&ctx, &req, &resp).error_code(), r.want)
+        << r.rule;
+    service_.reset();
   }
 }
 

@@ -151,6 +151,12 @@ grpc::Status FakeIntakeStub::FindCases(grpc::ClientContext*,
   return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
 }
 
+grpc::Status FakeIntakeStub::GetPetitioner(
+    grpc::ClientContext*, const caserelay::v1::GetPetitionerRequest&,
+    caserelay::v1::GetPetitionerResponse*) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
+}
+
 caserelay::v1::Envelope RegisterFor(const std::string& case_id,
                                     caserelay::v1::Disposition disposition,
                                     caserelay::v1::MatterClass matter_class) {

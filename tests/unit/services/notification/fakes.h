@@ -131,6 +131,10 @@ class FakeIntakeStub final
   grpc::Status FindCases(grpc::ClientContext* context,
                          const caserelay::v1::FindCasesRequest& request,
                          caserelay::v1::FindCasesResponse* response) override;
+  grpc::Status GetPetitioner(
+      grpc::ClientContext* context,
+      const caserelay::v1::GetPetitionerRequest& request,
+      caserelay::v1::GetPetitionerResponse* response) override;
 
  private:
   // The asynchronous forms are never used by the Sender.
@@ -198,6 +202,20 @@ class FakeIntakeStub final
   PrepareAsyncFindCasesRaw(grpc::ClientContext*,
                            const caserelay::v1::FindCasesRequest&,
                            grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<
+      caserelay::v1::GetPetitionerResponse>*
+  AsyncGetPetitionerRaw(grpc::ClientContext*,
+                        const caserelay::v1::GetPetitionerRequest&,
+                        grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<
+      caserelay::v1::GetPetitionerResponse>*
+  PrepareAsyncGetPetitionerRaw(grpc::ClientContext*,
+                               const caserelay::v1::GetPetitionerRequest&,
+                               grpc::CompletionQueue*) override {
     return nullptr;
   }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/rpc/principal.h"
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "gtest/gtest.h"
@@ -193,6 +194,96 @@ TEST_F(SupervisionAccessTest, IndicatorsDoNotCountTheAccusationForTheAccused) {
   EXPECT_EQ(code, G::PERMISSION_DENIED);
   Backlog(kHolder, "140431", &code);
   EXPECT_EQ(code, G::PERMISSION_DENIED) << "departments supervise nothing";
+}
+
+// A staff user the web gateway speaks for (x-caserelay-user-bin, -office,
+// -roles), as rpc::Caller makes them.
+class StaffUser final : public rpc::Authenticator {
+ public:
+  StaffUser(std::string office, std::vector<caserelay::v1::StaffRole> roles)
+      : principal_(rpc::Principal::Office(std::move(office), "user1")) {
+    principal_.via = rpc::kWebService;
+    principal_.roles = std::move(roles);
+  }
+  absl::StatusOr<rpc::Principal> PrincipalOf(
+      const grpc::ServerContext&) const override {
+    return principal_;
+  }
+
+ private:
+  rpc::Principal principal_;
+};
+
+// Issue 16 item 4 and K2's report (domain/access/roles.h ReadScopeOf, as
+// routing applies it): an ADMIN alone reads no deadline, red light or
+// figure; a HEAD (registrar, handler) only its own office's; an INSPECTOR
+// or LEADER the subtree as the office does.
+TEST_F(SupervisionAccessTest, StaffReadByTheirRoles) {
+  struct Row {
+    const char* rule;
+    std::string office;
+    caserelay::v1::StaffRole role;
+    G deadlines;                    // ListDeadlines of kOrdinary
+    G board;                        // ListRedLights of its default scope
+    std::vector<std::string> lit;   // ... the cases listed
+    G county;                       // ListRedLights of region 140431
+    G figures;                      // GetIndicators of its default scope
+  };
+  using v1 = caserelay::v1::StaffRole;
+  const std::vector<Row> rows = {
+      {"roles.h: ADMIN alone reads no case", kProvince,
+       v1::STAFF_ROLE_ADMIN, G::PERMISSION_DENIED, G::PERMISSION_DENIED, {},
+       G::PERMISSION_DENIED, G::PERMISSION_DENIED},
+      {"roles.h: the holder's HANDLER reads its own office's", kHolder,
+       v1::STAFF_ROLE_HANDLER, G::OK, G::OK,
+       {kAccusation, kOrdinary, kLegacy}, G::PERMISSION_DENIED, G::OK},
+      {"roles.h: a bureau's HEAD: only the bureau's own office, not the "
+       "subtree",
+       kCityBureau, v1::STAFF_ROLE_HEAD, G::PERMISSION_DENIED, G::OK, {},
+       G::PERMISSION_DENIED, G::OK},
+      {"roles.h: a bureau's INSPECTOR reads the subtree (Art. 30 holds)",
+       kCityBureau, v1::STAFF_ROLE_INSPECTOR, G::OK, G::OK, {kOrdinary},
+       G::OK, G::OK},
+      {"roles.h: a province LEADER reads the subtree", kProvince,
+       v1::STAFF_ROLE_LEADER, G::OK, G::OK, {kAccusation, kOrdinary}, G::OK,
+       G::OK},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.rule);
+    StaffUser user(r.office, {r.role});
+    service::Context context = t_->context();
+    context.auth = &user;
+    service_ = std::make_unique<SupervisionServiceImpl>(
+        context,
+        SupervisionTables{&svctest::ShippedRegions(),
+                          &svctest::ShippedOfficeDirectory()},
+        SupervisionOptions{});
+    grpc::ServerContext c1, c2, c3, c4;
+    caserelay::v1::ListDeadlinesRequest dl;
+    dl.set_case_id(kOrdinary);
+    caserelay::v1::ListDeadlinesResponse dr;
+    EXPECT_EQ(service_->ListDeadlines(&c1, &dl, &dr).error_code(),
+              r.deadlines);
+    const ListRedLightsRequest own;
+    caserelay::v1::ListRedLightsResponse board;
+    EXPECT_EQ(service_->ListRedLights(&c2, &own, &board).error_code(),
+              r.board);
+    std::vector<std::string> lit;
+    for (const auto& l : board.lights()) {
+      lit.push_back(l.deadline().deadline_id().substr(0, 22));
+    }
+    EXPECT_EQ(lit, r.lit);
+    ListRedLightsRequest county;
+    county.set_region_code("140431");
+    caserelay::v1::ListRedLightsResponse county_board;
+    EXPECT_EQ(service_->ListRedLights(&c3, &county, &county_board).error_code(),
+              r.county);
+    caserelay::v1::GetIndicatorsRequest figures;
+    caserelay::v1::GetIndicatorsResponse got;
+    EXPECT_EQ(service_->GetIndicators(&c4, &figures, &got).error_code(),
+              r.figures);
+    service_.reset();
+  }
 }
 
 }  // namespace

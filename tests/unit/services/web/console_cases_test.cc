@@ -3,6 +3,9 @@
 // four services with the chain check of casectl verify, the refusals the
 // gateway makes itself, the services' refusals in Chinese, the CSV export.
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +53,14 @@ std::shared_ptr<v1::CaseDetail> CaseOf(int n) {
   return detail;
 }
 
+// The page's JSON object (its top-level keys: "case", "petitioner", ...).
+google::protobuf::Struct TopLevel(const std::string& body) {
+  google::protobuf::Struct page;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(body, &page).ok())
+      << body;
+  return page;
+}
+
 // console-contract.md "GET /api/v1/console/cases/{id}": the view, the
 // history, the chain check, deadlines, messages, and the petitioner only
 // where intake allows it.
@@ -62,7 +73,7 @@ TEST_F(ConsoleTest, CasePageAssemblesTheServicesAndVerifiesTheChain) {
   auto messages = std::make_shared<v1::ListMessagesResponse>();
   messages->add_messages()->set_message_id("M-1");
   backends_.answers[ConsoleRpc::kListMessages] = messages;
-  backends_.status[ConsoleRpc::kResolveContact] =
+  backends_.status[ConsoleRpc::kGetPetitioner] =
       grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "not entitled");
 
   HttpAnswer answer = console_.Handle(Get("/api/v1/console/cases/C-1", token));
@@ -76,15 +87,61 @@ TEST_F(ConsoleTest, CasePageAssemblesTheServicesAndVerifiesTheChain) {
   EXPECT_TRUE(absl::StrContains(b, "\"message_id\":\"M-1\"")) << b;
   // intake refused: no petitioner part at all.
   EXPECT_FALSE(absl::StrContains(b, "\"petitioner\":{\"phone")) << b;
-  ASSERT_EQ(backends_.Of(ConsoleRpc::kResolveContact).size(), 1u);
+  EXPECT_FALSE(TopLevel(b).fields().contains("petitioner")) << b;
+  ASSERT_EQ(backends_.Of(ConsoleRpc::kGetPetitioner).size(), 1u);
   EXPECT_TRUE(absl::StrContains(
-      backends_.Of(ConsoleRpc::kResolveContact)[0].request, "P-9"));
+      backends_.Of(ConsoleRpc::kGetPetitioner)[0].request, "C-1"));
   // Each part asked for the user, with the user's office.
   for (ConsoleRpc rpc : {ConsoleRpc::kGetCase, ConsoleRpc::kListDeadlines,
-                         ConsoleRpc::kListMessages}) {
+                         ConsoleRpc::kListMessages,
+                         ConsoleRpc::kGetPetitioner}) {
     ASSERT_EQ(backends_.Of(rpc).size(), 1u);
     EXPECT_EQ(backends_.Of(rpc)[0].meta.office, "140431001:government");
   }
+}
+
+// issue 16 case page: "the petitioner (to the offices entitled to contact
+// them)": intake's GetPetitioner answer as it is, for the user's office;
+// the console never asks notification's ResolveContact (the look-up code).
+TEST_F(ConsoleTest, CasePageShowsThePetitionerIntakeAllows) {
+  const std::string token = SessionOf("handler1");
+  backends_.answers[ConsoleRpc::kGetCase] = CaseOf(2);
+  auto petitioner = std::make_shared<v1::GetPetitionerResponse>();
+  petitioner->set_name("张三");
+  petitioner->set_phone("13800138000");
+  petitioner->set_address("沁河镇1号");
+  petitioner->set_id_number_masked("110105**********2X");
+  backends_.answers[ConsoleRpc::kGetPetitioner] = petitioner;
+
+  HttpAnswer answer = console_.Handle(Get("/api/v1/console/cases/C-1", token));
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const std::string& b = answer.body;
+  const google::protobuf::Struct page = TopLevel(b);
+  ASSERT_TRUE(page.fields().contains("petitioner")) << b;
+  const auto& shown = page.fields().at("petitioner").struct_value().fields();
+  ASSERT_EQ(shown.size(), 4u) << b;
+  EXPECT_EQ(shown.at("name").string_value(), "张三");
+  EXPECT_EQ(shown.at("phone").string_value(), "13800138000");
+  EXPECT_EQ(shown.at("address").string_value(), "沁河镇1号");
+  EXPECT_EQ(shown.at("id_number_masked").string_value(), "110105**********2X");
+  EXPECT_FALSE(absl::StrContains(b, "lookup_code")) << b;
+  ASSERT_EQ(backends_.Of(ConsoleRpc::kGetPetitioner).size(), 1u);
+  EXPECT_EQ(backends_.Of(ConsoleRpc::kGetPetitioner)[0].meta.office,
+            "140431001:government");
+  EXPECT_EQ(backends_.Of(ConsoleRpc::kGetPetitioner)[0].meta.user, "handler1");
+}
+
+// intake unreachable: the page still shows, naming the missing part.
+TEST_F(ConsoleTest, CasePageNamesThePetitionerUnavailableWhenIntakeIsDown) {
+  const std::string token = SessionOf("handler1");
+  backends_.answers[ConsoleRpc::kGetCase] = CaseOf(1);
+  backends_.status[ConsoleRpc::kGetPetitioner] =
+      grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
+  HttpAnswer answer = console_.Handle(Get("/api/v1/console/cases/C-1", token));
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_TRUE(
+      absl::StrContains(answer.body, "\"unavailable\":[\"petitioner\"]"))
+      << answer.body;
 }
 
 TEST_F(ConsoleTest, CasePageShowsAnAlteredHistory) {
@@ -252,7 +309,10 @@ TEST_F(ConsoleTest, PetitionerSearchGoesThroughIntakeThenRouting) {
 TEST_F(ConsoleTest, PreviewPutsTheChannelIntoTheMatter) {
   const std::string token = SessionOf("handler1");
   auto decision = std::make_shared<v1::RouteDecision>();
-  decision->add_rules("属地管理");
+  decision->add_rules("territorial-tiered");
+  // The rule in words, as routing answers it (domain/routing/rules.h): the
+  // gateway passes them on; no copy of the words in the gateway or its JS.
+  decision->add_rule_texts("属地管理、分级负责");
   backends_.answers[ConsoleRpc::kPreviewRoute] = decision;
   HttpAnswer answer = console_.Handle(
       Post("/api/v1/console/preview",
@@ -260,7 +320,11 @@ TEST_F(ConsoleTest, PreviewPutsTheChannelIntoTheMatter) {
            "\"CHANNEL_VISIT\"}",
            token));
   ASSERT_EQ(answer.status, 200) << answer.body;
-  EXPECT_TRUE(absl::StrContains(answer.body, "属地管理"));
+  EXPECT_TRUE(absl::StrContains(answer.body, "\"rules\":[\"territorial-tiered\"]"))
+      << answer.body;
+  EXPECT_TRUE(
+      absl::StrContains(answer.body, "\"rule_texts\":[\"属地管理、分级负责\"]"))
+      << answer.body;
   auto calls = backends_.Of(ConsoleRpc::kPreviewRoute);
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_TRUE(absl::StrContains(calls[0].request, "channel: CHANNEL_VISIT"))

@@ -53,12 +53,18 @@ function renderPending(view) {
   ]);
 }
 
-function renderPetitioner(contact) {
-  const p = contact && (contact.petitioner || contact);
+// intake's GetPetitioner answer, present only for an office entitled to
+// contact the petitioner; the ID number comes masked, never in full.
+function renderPetitioner(p) {
   const shown = p && (p.name || p.phone || p.address);
   show("petitioner-section", Boolean(shown));
   if (!shown) return;
-  rows("petitioner", [["姓名或名称", p.name || ""], ["手机号", p.phone || ""], ["住址", p.address || ""], ["身份证号", p.id_number || ""]]);
+  rows("petitioner", [
+    ["姓名或名称", p.name || ""],
+    ["联系电话", p.phone || ""],
+    ["住址", p.address || ""],
+    ["身份证号（部分隐藏）", p.id_number_masked || ""],
+  ]);
 }
 
 function renderDeadlines(answer) {

@@ -51,23 +51,6 @@ const TABLES = {
     LEADER: "领导", ADMIN: "管理员",
   },
   OFFICE_LEVEL_: { PROVINCE: "省级", CITY: "市级", COUNTY: "县级", TOWNSHIP: "乡镇级" },
-  // RouteDecision.rules: the names of domain/routing/rules.h, in words.
-  "": {
-    "statutory-route": "诉访分离：属于诉讼、仲裁、行政复议等法定途径的事项，告知信访人依法提出（《信访工作条例》第三十一条）",
-    "refused-terminated": "信访终结：同一事项已经复核终结，不再受理（第三十六条）",
-    "in-progress-below": "下级机关正在法定期限内办理的事项，上级机关不再受理",
-    "repeat-petition": "重复信访：同一事项正在办理，关联到已有事项",
-    "level-skipping-visit": "逐级走访：越级走访不予受理，引导到有权处理的机关",
-    "no-responsible-unit": "无明确责任单位：由收到的信访部门分办",
-    "accusation-to-discipline": "检举控告类事项交纪检监察机关办理（第三十条）",
-    "discipline-at-accused-level": "由不低于被检举控告单位层级的纪检监察机关办理",
-    "accused-excluded": "不交给、也不让被检举控告的单位或个人看到（第三十条）",
-    "court-matters-to-politics-law": "涉法涉诉事项交同级政法部门（第二十二条第四项）",
-    "cross-jurisdiction": "跨地区、跨部门事项：由共同的上级机关协调",
-    "territorial-tiered": "属地管理、分级负责，谁主管、谁负责：交有权处理的最低一级机关",
-    "undecided": "规则无法确定承办机关：由收到的信访部门分办",
-    "assign-to-township": "承办机关是乡镇（街道）政府时交办，并要求报送办结报告",
-  },
 };
 
 // The word for `value` ("CASE_STATE_ACCEPTED") of the enum whose names
@@ -78,11 +61,6 @@ export function word(prefix, value) {
   const table = TABLES[prefix] || {};
   const key = name.startsWith(prefix) ? name.slice(prefix.length) : name;
   return table[key] || name;
-}
-
-// The words of a routing rule's name (RouteDecision.rules), or "".
-export function ruleWords(rule) {
-  return TABLES[""][rule] || "";
 }
 
 // [[value, word]] of every value of the enum, in the table's order: the

@@ -10,7 +10,7 @@ import { loadForm } from "../form_config.js";
 import { RegionPicker } from "../regions.js";
 import { byId, el, focusOn, setText, show } from "../ui.js";
 import { showLocalErrors, submitForm } from "./forms.js";
-import { ruleWords, word } from "./labels.js";
+import { word } from "./labels.js";
 import { pageError, startPage } from "./session.js";
 
 let picker = null;
@@ -67,9 +67,10 @@ function missing(forSave) {
 }
 
 // The rules of a decision, in the order routing applied them: [name,
-// words] (labels.js; an unknown name is shown as it came).
+// words], the words as routing answers them (RouteDecision.rule_texts).
 function ruleLines(decision) {
-  return (decision.rules || []).map((rule) => [String(rule), ruleWords(String(rule))]);
+  const texts = decision.rule_texts || [];
+  return (decision.rules || []).map((rule, i) => [String(rule), String(texts[i] || "")]);
 }
 
 function showPreview(answer) {
