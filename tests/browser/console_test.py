@@ -206,7 +206,17 @@ class ConsoleTest(unittest.TestCase):
                    message=f"search {words}")
             self.assertEqual(any(case["case"] in " ".join(r)
                                  for r in c.rows("inbox-rows")), found, words)
-        c.open_case(case["case"])
+        # issue 16 item 3: the petitioner, to the offices entitled to
+        # contact them (intake's GetPetitioner; the holder's handler is),
+        # once intake has read who holds the case.
+        def contact_shown():
+            c.open_case(case["case"])
+            return c.visible("petitioner-section")
+        c.wait(contact_shown, timeout=30, message="the petitioner shown")
+        contact = c.text("petitioner")
+        self.assertIn("李四", contact)
+        self.assertIn("13900000001", contact)
+        self.assertIn("沁河镇东街2号", contact)
         c.take_action("受理")
         reply = c.action_form("出具处理意见")
         self.assertIn("报批", reply.find_element(
