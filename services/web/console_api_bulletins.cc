@@ -14,6 +14,7 @@
 #include "services/web/api_json.h"
 #include "services/web/console_api.h"
 #include "services/web/console_query.h"
+#include "services/web/http_front.h"
 
 namespace caserelay::web {
 namespace {
@@ -98,8 +99,12 @@ HttpAnswer ConsoleApi::GetBulletin(Context& c) const {
       absl::StrCat(format->disposition, "; filename=\"", file, "\""));
   if (format->format == v1::BULLETIN_FORMAT_HTML) {
     // The document's own style is inline: opened from the gateway it runs
-    // nothing and reaches nothing (the portal's CSP stays, this adds).
-    answer.headers.emplace_back("Content-Security-Policy", "sandbox");
+    // nothing and reaches nothing. The portal's policy with "sandbox"
+    // added, so it holds whether the server keeps its default header
+    // beside this one or replaces it.
+    answer.headers.emplace_back(
+        "Content-Security-Policy",
+        absl::StrCat(kContentSecurityPolicy, "; sandbox"));
   }
   return answer;
 }

@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "caserelay/v1/statistics.pb.h"
 #include "gtest/gtest.h"
+#include "services/web/http_front.h"
 #include "tests/unit/services/web/console_fixture.h"
 
 namespace caserelay::web {
@@ -78,15 +79,18 @@ TEST_F(ConsoleTest, BulletinDocumentIsPassedOnAsIssued) {
     std::string disposition;
     std::string csp;  // the answer's own Content-Security-Policy
   };
+  // The portal's policy (http_front.h) kept, with sandbox added.
+  const std::string kHtmlPolicy =
+      std::string(kContentSecurityPolicy) + "; sandbox";
   const std::vector<Row> rows = {
       {"issue 17 item 2: HTML by default", "", v1::BULLETIN_FORMAT_HTML,
        "text/html; charset=utf-8",
        "attachment; filename=\"140400-bureau-weekly-2026-03-09.html\"",
-       "sandbox"},
+       kHtmlPolicy},
       {"issue 17 item 2: HTML", "html", v1::BULLETIN_FORMAT_HTML,
        "text/html; charset=utf-8",
        "attachment; filename=\"140400-bureau-weekly-2026-03-09.html\"",
-       "sandbox"},
+       kHtmlPolicy},
       {"issue 17 item 2: PDF for printing and filing", "pdf",
        v1::BULLETIN_FORMAT_PDF, "application/pdf",
        "inline; filename=\"140400-bureau-weekly-2026-03-09.pdf\"", ""},
