@@ -12,6 +12,7 @@
 #include "common/service/held_events.h"
 #include "common/service/payload.h"
 #include "domain/access/case_access.h"
+#include "domain/access/roles.h"
 #include "services/statistics/case_record.h"
 
 namespace caserelay::statistics {
@@ -111,11 +112,24 @@ absl::Status StatisticsServiceImpl::MayAskScope(grpc::ServerContext* ctx,
   if (ctx == nullptr) {
     return absl::UnauthenticatedError("statistics: no call context");
   }
-  auto caller = rpc::CallerOffice(context_.auth, *ctx);
+  auto principal = rpc::Caller(context_.auth, *ctx);
+  if (!principal.ok()) return principal.status();
+  auto caller = rpc::ActingOffice(*principal);
   if (!caller.ok()) return caller.status();
   if (tables_.regions->Find(RegionOf(*caller)) == nullptr) {
     return absl::PermissionDeniedError(
         absl::StrCat("caller ", *caller, ": its region is not in the tree"));
+  }
+  // A person the gateway speaks for reads by their roles first (roles.h,
+  // as supervision's boards and figures): ADMIN alone nothing, a
+  // registrar, handler or head only the own office's figures, an inspector
+  // or leader the subtree; the office's own credential keeps every role.
+  if (!principal->HasEveryRole()) {
+    if (absl::Status s = access::NarrowToRoleScope(principal->roles, *caller,
+                                                   region, office);
+        !s.ok()) {
+      return s;
+    }
   }
   const access::CaseAccess access(tables_.offices);
   if (region->empty() && office->empty()) {

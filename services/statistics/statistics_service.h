@@ -108,8 +108,12 @@ class StatisticsServiceImpl final
 
  private:
   // The scope `caller` may ask for: `*region` / `*office` as asked, or its
-  // own when both are empty; "" caller (auth none): as asked.
-  // PERMISSION_DENIED otherwise. Leaves unknown regions and malformed
+  // own when both are empty; "" caller (auth none): as asked. A staff user
+  // the gateway speaks for is narrowed by their roles first
+  // (access::NarrowToRoleScope: ADMIN alone nothing, registrar/handler/
+  // head only their own office, so no bureau's bulletin; inspector/leader
+  // the subtree); the office's own credential keeps every role.
+  // PERMISSION_DENIED (the roles' reason in Chinese) otherwise. Leaves unknown regions and malformed
   // offices to the reader's errors.
   absl::Status MayAskScope(grpc::ServerContext* ctx, std::string* region,
                            std::string* office) const;

@@ -71,6 +71,10 @@ const std::vector<ConsoleApi::Route>& ConsoleApi::Routes() {
       {"GET", "/api/v1/console/users", &ConsoleApi::GetUsers, true},
       {"POST", "/api/v1/console/users", &ConsoleApi::PostUsers, true},
       {"POST", "/api/v1/console/users/*", &ConsoleApi::PostUser, true},
+      {"GET", "/api/v1/console/bulletins", &ConsoleApi::GetBulletins, true},
+      // The bulletin's id "<bureau>/<kind>/<first day>" as three segments.
+      {"GET", "/api/v1/console/bulletins/*/*/*", &ConsoleApi::GetBulletin,
+       true},
   };
   return *kRoutes;
 }

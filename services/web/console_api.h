@@ -115,6 +115,9 @@ class ConsoleApi {
   HttpAnswer GetUsers(Context& c) const;
   HttpAnswer PostUsers(Context& c) const;
   HttpAnswer PostUser(Context& c) const;
+  // Bulletins (console_api_bulletins.cc).
+  HttpAnswer GetBulletins(Context& c) const;
+  HttpAnswer GetBulletin(Context& c) const;
 
   // Helpers (console_api.cc).
   // The metadata of a call for the authenticated user (REQUIRES: c.user);

@@ -9,6 +9,7 @@
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
+#include "caserelay/v1/statistics.grpc.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
 
 namespace caserelay::web {
@@ -49,6 +50,9 @@ class GrpcConsoleBackends : public ConsoleBackends {
         intake_(v1::IntakeService::NewStub(options.intake)),
         supervision_(v1::SupervisionService::NewStub(options.supervision)),
         notification_(v1::NotificationService::NewStub(options.notification)),
+        statistics_(options.statistics == nullptr
+                        ? nullptr
+                        : v1::StatisticsService::NewStub(options.statistics)),
         timeout_(options.timeout) {}
 
   RpcResult Call(ConsoleRpc rpc, const CallMeta& meta,
@@ -110,6 +114,14 @@ class GrpcConsoleBackends : public ConsoleBackends {
       case ConsoleRpc::kListMessages:
         CR_CALL(notification_, ListMessages, ListMessagesRequest,
                 ListMessagesResponse);
+      case ConsoleRpc::kListBulletins:
+        if (statistics_ == nullptr) return NoStatistics();
+        CR_CALL(statistics_, ListBulletins, ListBulletinsRequest,
+                ListBulletinsResponse);
+      case ConsoleRpc::kGetBulletin:
+        if (statistics_ == nullptr) return NoStatistics();
+        CR_CALL(statistics_, GetBulletin, GetBulletinRequest,
+                GetBulletinResponse);
     }
 #undef CR_CALL
     std::abort();  // every enumerator is a case above
@@ -121,7 +133,16 @@ class GrpcConsoleBackends : public ConsoleBackends {
   const std::unique_ptr<v1::IntakeService::Stub> intake_;
   const std::unique_ptr<v1::SupervisionService::Stub> supervision_;
   const std::unique_ptr<v1::NotificationService::Stub> notification_;
+  const std::unique_ptr<v1::StatisticsService::Stub> statistics_;  // or null
   const absl::Duration timeout_;
+
+  // The answer of a statistics call when statistics.address is unset.
+  static RpcResult NoStatistics() {
+    RpcResult r;
+    r.status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            "statistics.address is not set");
+    return r;
+  }
 };
 
 }  // namespace
@@ -168,6 +189,10 @@ const char* ConsoleRpcName(ConsoleRpc rpc) {
       return "supervision.GetIndicators";
     case ConsoleRpc::kListMessages:
       return "notification.ListMessages";
+    case ConsoleRpc::kListBulletins:
+      return "statistics.ListBulletins";
+    case ConsoleRpc::kGetBulletin:
+      return "statistics.GetBulletin";
   }
   return "unknown";
 }

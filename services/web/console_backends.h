@@ -51,6 +51,9 @@ enum class ConsoleRpc {
   kGetIndicators,  // GetIndicatorsRequest -> GetIndicatorsResponse
   // notification (notification.proto)
   kListMessages,  // ListMessagesRequest -> ListMessagesResponse
+  // statistics (statistics.proto; the console's 通报, issue 17 item 2)
+  kListBulletins,  // ListBulletinsRequest -> ListBulletinsResponse
+  kGetBulletin,    // GetBulletinRequest -> GetBulletinResponse
 };
 
 // "accounts.Login", "routing.GetCase", ...: for logs and tests.
@@ -76,10 +79,12 @@ struct GrpcConsoleBackendsOptions {
   std::shared_ptr<grpc::Channel> intake;
   std::shared_ptr<grpc::Channel> supervision;
   std::shared_ptr<grpc::Channel> notification;
+  // Optional: unset, the statistics' calls answer UNAVAILABLE.
+  std::shared_ptr<grpc::Channel> statistics;
   absl::Duration timeout = absl::Seconds(5);  // each call's deadline
 };
 
-// REQUIRES: every channel is set.
+// REQUIRES: every channel but statistics is set.
 std::unique_ptr<ConsoleBackends> NewGrpcConsoleBackends(
     const GrpcConsoleBackendsOptions& options);
 

@@ -39,8 +39,8 @@ void PrintHelp() {
   std::printf(
       "web — the petitioner's portal (网上信访) and the offices' console "
       "(信访工作台): pages and a JSON API over HTTP(S), calling intake, "
-      "routing and notification (and, for the console, accounts and "
-      "supervision) as service:web\n\n"
+      "routing and notification (and, for the console, accounts, "
+      "supervision and statistics) as service:web\n\n"
       "Usage: web [--config FILE]\n\n"
       "  --config FILE  settings as `key = value` lines (see deploy/config/)\n"
       "  --help         this text\n\n"
@@ -151,6 +151,14 @@ int Run(int argc, char** argv) {
       console_backend_options.supervision = *channel;
     }
     if (peer.peer == "accounts") console_backend_options.accounts = *channel;
+  }
+  // The console's 通报 (issue 17) when statistics is configured.
+  if (cfg->Has(StatisticsPeer().peer + ".address")) {
+    auto channel = rpc::PeerChannel(*cfg, StatisticsPeer());
+    if (!channel.ok()) return Fail(channel.status(), 2);
+    console_backend_options.statistics = *channel;
+  } else if (with_console) {
+    log::Info("console without bulletins: statistics.address unset");
   }
   std::unique_ptr<Backends> backends = NewGrpcBackends(backend_options);
   std::unique_ptr<ConsoleBackends> console_backends =

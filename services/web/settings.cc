@@ -28,6 +28,14 @@ const std::vector<rpc::PeerClient>& ConsolePeers() {
   return *kPeers;
 }
 
+const rpc::PeerClient& StatisticsPeer() {
+  static const auto* const kPeer = new rpc::PeerClient{
+      "statistics", "web",
+      "for the console's bulletins (通报: ListBulletins, GetBulletin); unset: "
+      "the console shows none"};
+  return *kPeer;
+}
+
 std::vector<config::Setting> Settings() {
   using T = config::Setting::Type;
   std::vector<config::Setting> settings = {
@@ -83,6 +91,10 @@ std::vector<config::Setting> Settings() {
       if (s.key == peer.peer + ".address") s.required = false;
       settings.push_back(std::move(s));
     }
+  }
+  for (config::Setting& s : rpc::PeerClientSettings(StatisticsPeer())) {
+    if (s.key == StatisticsPeer().peer + ".address") s.required = false;
+    settings.push_back(std::move(s));
   }
   return settings;
 }

@@ -22,8 +22,14 @@ const std::vector<rpc::PeerClient>& Peers();
 // its paths are 404 otherwise (a portal-only deployment).
 const std::vector<rpc::PeerClient>& ConsolePeers();
 
+// statistics (issue 17), which the console's 通报 page calls (ListBulletins,
+// GetBulletin); settings as Peers' but statistics.address optional: unset,
+// the console runs and its bulletins' paths answer 503.
+const rpc::PeerClient& StatisticsPeer();
+
 // Every setting of the gateway: web.*, admin.listen, endpoints.file,
-// regions.path, offices.dir and the peers' (Peers and ConsolePeers).
+// regions.path, offices.dir and the peers' (Peers, ConsolePeers and
+// StatisticsPeer).
 std::vector<config::Setting> Settings();
 
 }  // namespace caserelay::web

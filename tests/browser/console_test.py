@@ -12,6 +12,7 @@ clock moves for the red lights last but one.
 """
 
 import calendar
+import subprocess
 import time
 import unittest
 
@@ -34,6 +35,17 @@ TOWNSHIP_GOV = "140431100:gov"
 SIM_START = calendar.timegm((2026, 3, 2, 1, 0, 0))  # 09:00 CST, a Monday
 DAY = 24 * 3600
 PASSWORD = "Qinyuan-2026-console"
+
+# fetch() of a link in the page, with its cookies: the status, the
+# Content-Type and the first bytes of the body as Latin-1.
+FETCH_HEAD = """
+const [url, done] = arguments;
+fetch(url, {credentials: "same-origin"})
+  .then(r => r.arrayBuffer().then(buf => done({
+      status: r.status, type: r.headers.get("Content-Type") || "",
+      start: String.fromCharCode(...new Uint8Array(buf.slice(0, 8)))})))
+  .catch(e => done({status: -1, type: "", start: String(e)}));
+"""
 
 sys_ = None
 b = None
@@ -274,7 +286,7 @@ class ConsoleTest(unittest.TestCase):
             self.skipTest("needs the second case of test_03")
         sys_.advance(20 * DAY)
         c.login("inspector", PASSWORD, lands_on="/console/inbox.html")
-        self.assertEqual(c.menu(), ["待办", "灭红灯", "指标"])
+        self.assertEqual(c.menu(), ["待办", "灭红灯", "指标", "通报"])
         row = c.wait_for_row("/console/red-lights.html", "red-light-rows",
                              late["case"], timeout=60)
         self.assertIn("超期", row[0])
@@ -312,6 +324,40 @@ class ConsoleTest(unittest.TestCase):
         self.assertIn("/", total[1])  # numerator/denominator shown
         self.assertIn("format=csv", c.by_id("csv-link").get_attribute("href"))
         b.check_page("console-indicators", SIZES)
+
+    def test_08b_bulletins_listed_with_their_documents(self):
+        # issue 17 item 2: a bulletin issued on demand (casectl bulletin
+        # weekly, the bureau's own credential) is "listed in the console"
+        # (通报, under the INDICATORS view's roles) with its HTML, PDF and
+        # CSV as statistics issued them.
+        week_day = "2026-03-04"  # the week of 2026-03-02, over by now
+        run = subprocess.run(
+            [sys_.desc["casectl"], "--statistics",
+             sys_.desc["grpc"]["statistics"], "--token-file",
+             sys_.desc["token_files"][COUNTY_BUREAU], "bulletin", "weekly",
+             "--office", COUNTY_BUREAU, "--date", week_day, "--format", "csv"],
+            capture_output=True, text=True, encoding="utf-8",
+            timeout=browser.scaled(240))
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        c.login("inspector", PASSWORD, lands_on="/console/inbox.html")
+        row = c.wait_for_row("/console/bulletins.html", "bulletin-rows",
+                             "2026-03-02", timeout=30)
+        self.assertRegex(row[0], r"^2026年第\d+期$")
+        self.assertEqual(row[1], "周通报")
+        self.assertIn("2026-03-02 至 2026-03-08", row[3])
+        links = {a.text: a.get_attribute("href") for a in b.driver
+                 .find_elements(By.CSS_SELECTOR, "#bulletin-rows a")}
+        self.assertEqual(sorted(links), ["CSV", "PDF", "网页"])
+        for text, content_type, magic in (
+                ("PDF", "application/pdf", "%PDF-"),
+                ("CSV", "text/csv", None),
+                ("网页", "text/html", None)):
+            answer = b.driver.execute_async_script(FETCH_HEAD, links[text])
+            self.assertEqual(answer["status"], 200, answer)
+            self.assertTrue(answer["type"].startswith(content_type), answer)
+            if magic:
+                self.assertTrue(answer["start"].startswith(magic), answer)
+        b.check_page("console-bulletins", SIZES)
 
     def test_09_keyboard_and_large_text(self):
         # issue 16 item 3 / web layer: keyboard only with the focus visible

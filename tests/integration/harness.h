@@ -149,7 +149,9 @@ struct SystemOptions {
   // Also start accounts (services/accounts, the console's staff
   // directory, issue 16) after the services, outside kServices (RestartAll
   // leaves it). With it and supervision the web gateway also gets
-  // accounts.address and supervision.address: its console is on.
+  // accounts.address and supervision.address: its console is on. With
+  // statistics started the gateway gets statistics.address too (the
+  // console's 通报).
   bool accounts = false;
 };
 

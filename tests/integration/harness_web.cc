@@ -48,6 +48,11 @@ absl::Status System::StartWeb() {
       lines.push_back({absl::StrCat(peer, ".token_file"), token_file(kWeb)});
     }
   }
+  // statistics (issue 17), when started: the console's 通报.
+  if (addresses_.count("statistics")) {
+    lines.push_back({"statistics.address", addresses_.at("statistics")});
+    lines.push_back({"statistics.token_file", token_file(kWeb)});
+  }
   auto overrides = settings_.find("web");
   WriteConfig(conf, std::move(lines),
               overrides == settings_.end()

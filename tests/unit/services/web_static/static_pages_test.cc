@@ -119,11 +119,12 @@ TEST(StaticPagesTest, EveryPageOfTheContractExists) {
 
 TEST(StaticPagesTest, EveryConsolePageOfTheContractExists) {
   // console-contract.md "Pages (K4)": login, 待办, 登记, the case page,
-  // 审批, 灭红灯, 指标, 用户管理 (and 修改密码, accounts' ChangePassword).
+  // 审批, 灭红灯, 指标, 用户管理 (and 修改密码, accounts' ChangePassword);
+  // issue 17 item 2: 通报, the bulletins "listed in the console".
   for (const char* page :
        {"login.html", "inbox.html", "register.html", "case.html",
         "approvals.html", "red-lights.html", "indicators.html", "users.html",
-        "password.html"}) {
+        "password.html", "bulletins.html"}) {
     EXPECT_EQ(ConsoleComposed().count(std::string("/console/") + page), 1u)
         << page;
     EXPECT_FALSE(fs::exists(kStatic / "console" / page))

@@ -51,6 +51,7 @@ const TABLES = {
     LEADER: "领导", ADMIN: "管理员",
   },
   OFFICE_LEVEL_: { PROVINCE: "省级", CITY: "市级", COUNTY: "县级", TOWNSHIP: "乡镇级" },
+  BULLETIN_KIND_: { DAILY: "每日信访", WEEKLY: "周通报", MONTHLY: "月分析" },
 };
 
 // The word for `value` ("CASE_STATE_ACCEPTED") of the enum whose names

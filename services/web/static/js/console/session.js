@@ -11,12 +11,15 @@ import { byId, el, initChrome, setText, show } from "../ui.js";
 export const api = client("/console/session");
 
 // The console's sections: the view (ConsoleView), its page and its name.
+// A view may open more than one page: 通报 (issue 17) is the INDICATORS
+// view's too, as the statistics service reads both by the same roles.
 export const VIEWS = [
   ["CONSOLE_VIEW_INBOX", "/console/inbox.html", "待办"],
   ["CONSOLE_VIEW_REGISTER", "/console/register.html", "登记"],
   ["CONSOLE_VIEW_APPROVALS", "/console/approvals.html", "审批"],
   ["CONSOLE_VIEW_RED_LIGHTS", "/console/red-lights.html", "灭红灯"],
   ["CONSOLE_VIEW_INDICATORS", "/console/indicators.html", "指标"],
+  ["CONSOLE_VIEW_INDICATORS", "/console/bulletins.html", "通报"],
   ["CONSOLE_VIEW_USERS", "/console/users.html", "用户管理"],
 ];
 
