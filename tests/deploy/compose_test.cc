@@ -264,6 +264,27 @@ TEST_F(ComposeTest, PublishedPortsAreTheListenPorts) {
   }
 }
 
+// Two services publishing the same host port cannot both start: the
+// second `docker-compose up` fails to bind (accounts and statistics were
+// both given 50056/8086 by the branches that added them).
+TEST_F(ComposeTest, NoTwoServicesPublishTheSameHostPort) {
+  std::map<std::string, std::string> owner;  // published port -> service
+  const google::protobuf::Value* services = Find(config(), {"services"});
+  ASSERT_NE(services, nullptr);
+  for (const auto& [name, svc] : services->struct_value().fields()) {
+    for (const std::string& mapping : FindStrings(svc, {"ports"})) {
+      // "HOST:PUBLISHED:TARGET/tcp" as docker-compose config writes it.
+      std::vector<std::string> parts = absl::StrSplit(mapping, ':');
+      ASSERT_GE(parts.size(), 2u) << name << ": " << mapping;
+      const std::string& published = parts[parts.size() - 2];
+      auto [it, inserted] = owner.emplace(published, name);
+      EXPECT_TRUE(inserted) << "port " << published << " published by both "
+                            << it->second << " and " << name;
+    }
+  }
+  EXPECT_GE(owner.size(), 10u);  // every service publishes its ports
+}
+
 // issue 15 item 1: the portal's gateway behind TLS on 443, started like
 // the services from its own config file, on the front network only.
 TEST_F(ComposeTest, WebServesHttpsOn443AndReachesTheServicesOverMtls) {
