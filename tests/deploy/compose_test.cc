@@ -132,10 +132,15 @@ TEST_F(ComposeTest, ServicesStartInOrderOfHealth) {
        {{"kafka-topics", "service_completed_successfully"},
         {"intake", "service_healthy"},
         {"smsbox", "service_healthy"}}},
+      // web waits for every service it calls (the portal's and the
+      // console's, issue 16; the bulletins, issue 17).
       {"web",
        {{"intake", "service_healthy"},
         {"routing", "service_healthy"},
-        {"notification", "service_healthy"}}},
+        {"supervision", "service_healthy"},
+        {"notification", "service_healthy"},
+        {"statistics", "service_healthy"},
+        {"accounts", "service_healthy"}}},
       {"accounts", {}},  // no Kafka: it waits for nothing
       {"smsbox", {{"bearerbox", "service_healthy"}}},
       {"fakesmsc", {{"bearerbox", "service_healthy"}}},

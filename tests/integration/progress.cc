@@ -183,6 +183,7 @@ absl::Status AwaitCaughtUp(const System& sys,
       {"routing", {"petitions", "supervision-events"}},
       {"supervision", {"case-events"}},
       {"notification", {"case-events"}},
+      {"statistics", {"case-events"}},
   };
   const absl::Time give_up = absl::Now() + timeout;
   auto all_ends = [&]() -> absl::StatusOr<std::map<std::string, int64_t>> {
