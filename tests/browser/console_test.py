@@ -321,7 +321,14 @@ class ConsoleTest(unittest.TestCase):
                                 f"{row[0]}: table {text}, chart {value}")
         total = c.rows("indicators-rows")[0]
         self.assertEqual(total[0], "合计")
-        self.assertIn("/", total[1])  # numerator/denominator shown
+        # The expected numbers, from this test's own story: the bureau
+        # registered two cases in March (test_03); it 交办ed one within its
+        # 15 days (test_04) and let the other run late (test_07), so its
+        # 及时受理率 is 1 of 2; the township accepted the one it got in
+        # time, 1 of 1; both cases are still open (积案 2).
+        self.assertTrue(total[1].startswith("50%（1/2）"), total)
+        self.assertTrue(total[2].startswith("100%（1/1）"), total)
+        self.assertEqual(total[-1], "2", total)
         self.assertIn("format=csv", c.by_id("csv-link").get_attribute("href"))
         b.check_page("console-indicators", SIZES)
 

@@ -99,7 +99,9 @@ TEST_F(ComposeEmbeddedTest, EveryKafkaClientUsesDevbroker) {
               "")
         << name;
   }
-  EXPECT_EQ(clients, 4);  // intake, routing, supervision, notification
+  // intake, routing, supervision, notification, statistics (accounts and
+  // web use no Kafka).
+  EXPECT_EQ(clients, 5);
 }
 
 }  // namespace

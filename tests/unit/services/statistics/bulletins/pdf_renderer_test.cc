@@ -6,6 +6,7 @@
 #include "services/statistics/bulletins/pdf_renderer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -44,9 +45,11 @@ std::string Shell(const std::string& command, bool* ok) {
 class PdfRendererTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "pdf_renderer_test";
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    // A directory of its own: ctest runs this binary's tests in parallel,
+    // and one test's TearDown must not remove another's files.
+    std::string pattern = ::testing::TempDir() + "pdf_renderer_test.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string dir_;
