@@ -163,9 +163,6 @@ int Run(int argc, char** argv) {
   std::unique_ptr<Backends> backends = NewGrpcBackends(backend_options);
   std::unique_ptr<ConsoleBackends> console_backends =
       with_console ? NewGrpcConsoleBackends(console_backend_options) : nullptr;
-  if (!with_console) {
-    log::Info("console off: accounts.address or supervision.address unset");
-  }
 
   ApiOptions api_options;
   api_options.session_ttl = cfg->GetDuration("web.session_ttl");
@@ -193,6 +190,11 @@ int Run(int argc, char** argv) {
                 2);
   }
   front_options.pages = *std::move(pages);
+  // Said only once the settings are known good: a refused start prints
+  // one line, the setting at fault (binaries_test WebConfigTest).
+  if (!with_console) {
+    log::Info("console off: accounts.address or supervision.address unset");
+  }
   front_options.tls_cert_path = cfg->GetString("web.tls_cert");
   front_options.tls_key_path = cfg->GetString("web.tls_key");
   front_options.max_body_bytes = api_options.max_body_bytes;
