@@ -168,6 +168,15 @@ RpcResult ConsoleApi::Call(ConsoleRpc rpc, const CallMeta& meta,
   return backends_->Call(rpc, meta, request, response);
 }
 
+HttpAnswer ConsoleApi::AnswerForUser(Context& c, ConsoleRpc rpc,
+                                     const char* name,
+                                     const google::protobuf::Message& request,
+                                     google::protobuf::Message* response) const {
+  RpcResult r = Call(rpc, UserMeta(c), request, response);
+  if (!r.status.ok()) return RpcFailure(CallKind::kConsole, name, r);
+  return JsonAnswer(*response);
+}
+
 void ConsoleApi::SetStaffCookie(const std::string& token,
                                 HttpAnswer* answer) const {
   // A live session's cookie lasts while the browser runs: accounts ends the

@@ -127,6 +127,11 @@ class ConsoleApi {
   RpcResult Call(ConsoleRpc rpc, const CallMeta& meta,
                  const google::protobuf::Message& request,
                  google::protobuf::Message* response) const;
+  // `request` sent as `rpc` (named `name` in errors) for the user; the
+  // answer is `response` as JSON, or the call's failure in Chinese.
+  HttpAnswer AnswerForUser(Context& c, ConsoleRpc rpc, const char* name,
+                           const google::protobuf::Message& request,
+                           google::protobuf::Message* response) const;
   // Set-Cookie of cr_staff = `token` for as long as the browser runs
   // (accounts decides when the session ends); an empty token clears the
   // cookie.

@@ -39,12 +39,7 @@ HttpAnswer ConsoleApi::GetRedLights(Context& c) const {
     return BadQuery(std::string(s.message()));
   }
   v1::ListRedLightsResponse response;
-  RpcResult r =
-      Call(ConsoleRpc::kListRedLights, UserMeta(c), request, &response);
-  if (!r.status.ok()) {
-    return RpcFailure(CallKind::kConsole, "supervision.ListRedLights", r);
-  }
-  return JsonAnswer(response);
+  return AnswerForUser(c, ConsoleRpc::kListRedLights, "supervision.ListRedLights", request, &response);
 }
 
 HttpAnswer ConsoleApi::GetIndicators(Context& c) const {

@@ -61,12 +61,7 @@ HttpAnswer ConsoleApi::GetBulletins(Context& c) const {
   // The user's own bureau, from accounts' User, never from the request.
   request.set_bureau_code(c.user->office_code());
   v1::ListBulletinsResponse response;
-  RpcResult r =
-      Call(ConsoleRpc::kListBulletins, UserMeta(c), request, &response);
-  if (!r.status.ok()) {
-    return RpcFailure(CallKind::kConsole, "statistics.ListBulletins", r);
-  }
-  return JsonAnswer(response);
+  return AnswerForUser(c, ConsoleRpc::kListBulletins, "statistics.ListBulletins", request, &response);
 }
 
 HttpAnswer ConsoleApi::GetBulletin(Context& c) const {

@@ -112,12 +112,7 @@ HttpAnswer ConsoleApi::GetApprovals(Context& c) const {
     return BadQuery(std::string(s.message()));
   }
   v1::ListApprovalsResponse response;
-  RpcResult r =
-      Call(ConsoleRpc::kListApprovals, UserMeta(c), request, &response);
-  if (!r.status.ok()) {
-    return RpcFailure(CallKind::kConsole, "routing.ListApprovals", r);
-  }
-  return JsonAnswer(response);
+  return AnswerForUser(c, ConsoleRpc::kListApprovals, "routing.ListApprovals", request, &response);
 }
 
 HttpAnswer ConsoleApi::PostPreview(Context& c) const {
