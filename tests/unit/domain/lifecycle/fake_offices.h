@@ -89,7 +89,34 @@ class FakeOffices : public OfficeResolver {
     return it != offices_.end() && it->second.bureau;
   }
 
+  bool IsGovernment(std::string_view code) const override {
+    auto it = offices_.find(std::string(code));
+    return it != offices_.end() && IsUnit(code, "gov");
+  }
+
+  // As the real directory: a bureau or government over its own region and
+  // every region inside it (140000 ⊃ 140400 ⊃ 140431), departments over
+  // nothing.
+  bool Supervises(std::string_view superior,
+                  std::string_view code) const override {
+    if (offices_.count(std::string(superior)) == 0 ||
+        offices_.count(std::string(code)) == 0) {
+      return false;
+    }
+    if (!IsBureau(superior) && !IsGovernment(superior)) return false;
+    std::string_view region = superior.substr(0, superior.find(':'));
+    while (region.size() > 2 && region.substr(region.size() - 2) == "00") {
+      region.remove_suffix(2);
+    }
+    return code.substr(0, region.size()) == region;
+  }
+
  private:
+  static bool IsUnit(std::string_view code, std::string_view unit) {
+    const size_t colon = code.find(':');
+    return colon != std::string_view::npos && code.substr(colon + 1) == unit;
+  }
+
   struct Entry {
     std::string name;
     std::string reviewer;  // the line one level up, or a government's parent
