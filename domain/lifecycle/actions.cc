@@ -26,7 +26,8 @@ absl::Status Missing(const Step& s, absl::string_view field,
 
 std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
-// Hands the case to `to`, remembering the office that held it.
+}  // namespace
+
 void HandOver(Step& s, const OfficeRef& to) {
   v1::CaseView& view = *s.record.mutable_view();
   const std::string& from = view.office_code();
@@ -38,6 +39,8 @@ void HandOver(Step& s, const OfficeRef& to) {
   view.set_office_code(to.code);
   view.set_office_name(to.name);
 }
+
+namespace {
 
 // Resolves an office named by the command; NOT_FOUND becomes
 // INVALID_ARGUMENT naming `field`.
@@ -538,6 +541,10 @@ absl::Status ApplyAction(Step& s) {
       return ReplySupervision(s);
     case v1::CASE_ACTION_SERVE:
       return Serve(s);
+    case v1::CASE_ACTION_ESCALATE:
+      return Escalate(s);
+    case v1::CASE_ACTION_CORRECT:
+      return Correct(s);
     default:
       // REGISTER, LINK_REPEAT and SUPERVISE have their own methods; Apply
       // refuses them.

@@ -81,7 +81,25 @@ struct Step {
   const OfficeRef& actor;
   v1::RoutingCaseRecord& record;  // a working copy: discarded on error
   v1::CaseEvent& event;
+  // Set by an action whose decision picks among its rows from the state
+  // (CORRECT: REGISTERED or NOT_ACCEPTED); UNSPECIFIED: row.to.
+  v1::CaseState to = v1::CASE_STATE_UNSPECIFIED;
 };
+
+// Hands the case to `to`, remembering the office that held it in
+// record.past_holders (once each).
+void HandOver(Step& s, const OfficeRef& to);
+
+// 提级办理 and 更正登记 (escalate_correct.cc). ESCALATE hands the case to the
+// actor (a superior organ, checked by the role) and moves every running
+// life-cycle deadline to it with its due date; CORRECT replaces the matter
+// and the decision by cmd.correction's, hands the case to the decision's
+// registering bureau and restarts its deadlines as Register does (step.to:
+// REGISTERED or NOT_ACCEPTED). INVALID_ARGUMENT naming a missing field or
+// a correction that changes nothing; FAILED_PRECONDITION citing the rule
+// for a decision a correction cannot take (a repeat of an open case).
+absl::Status Escalate(Step& step);
+absl::Status Correct(Step& step);
 
 // Checks cmd's input and the action's window and once-only rules, then
 // applies the action's effects to step.record (all but view.state and

@@ -63,6 +63,21 @@ absl::StatusOr<std::vector<std::string>> RoleOffices(
       return std::vector<std::string>{record.view().office_code()};
     case Role::kHandler:
       return std::vector<std::string>{record.handler_office_code()};
+    case Role::kSuperiorOrgan: {
+      // Open-ended, as kGovernmentOver: the actor if it is one.
+      const std::string& holder = record.view().office_code();
+      if (offices.IsBureau(cmd.actor_office_code) ||
+          offices.IsGovernment(cmd.actor_office_code)) {
+        if (offices.SupervisesFromAbove(cmd.actor_office_code, holder)) {
+          return std::vector<std::string>{cmd.actor_office_code};
+        }
+      }
+      return std::vector<std::string>{
+          absl::StrCat("信访部门/人民政府 above ", holder)};
+    }
+    case Role::kRegisteringBureau:
+      return std::vector<std::string>{
+          record.view().decision().registering_office_code()};
     case Role::kReviewOffice:
     case Role::kRereviewOffice: {
       const std::string& decided_by = row.role == Role::kReviewOffice
@@ -101,6 +116,12 @@ absl::StatusOr<bool> IsParty(Role role, std::string_view office,
     case Role::kHandler:
       return !record.handler_office_code().empty() &&
              record.handler_office_code() == office;
+    case Role::kSuperiorOrgan:
+      return (offices.IsBureau(office) || offices.IsGovernment(office)) &&
+             offices.SupervisesFromAbove(office, record.view().office_code());
+    case Role::kRegisteringBureau:
+      return !office.empty() &&
+             record.view().decision().registering_office_code() == office;
     case Role::kReviewOffice:
     case Role::kRereviewOffice: {
       const std::string& decided_by = role == Role::kReviewOffice
@@ -369,7 +390,10 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
   if (absl::Status status = internal::ApplyAction(step); !status.ok()) {
     return status;
   }
-  next.mutable_view()->set_state(row->to);
+  // The row's state, or the one the action's decision picked (CORRECT).
+  next.mutable_view()->set_state(step.to != v1::CASE_STATE_UNSPECIFIED
+                                     ? step.to
+                                     : row->to);
   *next.mutable_view()->mutable_updated_at() = ToProto(cmd.now);
   FillOutcome(next, event);
   record = std::move(next);

@@ -57,6 +57,7 @@
 #ifndef CASERELAY_DOMAIN_LIFECYCLE_LIFECYCLE_H_
 #define CASERELAY_DOMAIN_LIFECYCLE_LIFECYCLE_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -132,6 +133,15 @@ struct Command {
   caserelay::v1::ServiceMethod service_method =
       caserelay::v1::SERVICE_METHOD_UNSPECIFIED;
   absl::Time received_at = absl::InfinitePast();
+  // CORRECT (更正登记): the registered matter with the corrections applied
+  // (routing: ActRequest.Correct's fields over view.matter) and routing's
+  // decision on it (domain/routing Router::Decide, as for a new petition);
+  // both required (escalate_correct.cc).
+  struct Correction {
+    caserelay::v1::Matter matter;
+    caserelay::v1::RouteDecision decision;
+  };
+  std::optional<Correction> correction;
   absl::Time now;  // when the action is taken
   // The petitioner takes the action (issue 15, the portal through the web
   // gateway): EVALUATE, REQUEST_REVIEW, REQUEST_REREVIEW only, when

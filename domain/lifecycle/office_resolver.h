@@ -60,6 +60,12 @@ class OfficeResolver {
   // false if either code is unknown or `superior_code` is a department.
   virtual bool Supervises(std::string_view superior_code,
                           std::string_view office_code) const = 0;
+
+  // Returns true iff Supervises(superior_code, office_code) and the
+  // superior's region is not the office's own: an organ of a higher level
+  // (提级办理, issue 18 item 5); false otherwise, and for unknown codes.
+  virtual bool SupervisesFromAbove(std::string_view superior_code,
+                                   std::string_view office_code) const = 0;
 };
 
 }  // namespace caserelay::lifecycle

@@ -184,6 +184,20 @@ std::vector<Transition>* BuildTable() {
                          kReviewed, kRereviewRequested, kHearing}) {
     t->push_back({open, kLinkRepeat, open, Role::kRouting, kRuleLinkRepeat});
   }
+  // 提级办理 while an organ handles the case, before its opinion.
+  for (CaseState handled : {kTransferred, kAssigned, kAccepted, kExtended}) {
+    t->push_back({handled, v1::CASE_ACTION_ESCALATE, handled,
+                  Role::kSuperiorOrgan, kRuleEscalate});
+  }
+  // 更正登记 before acceptance: registered anew (REGISTERED, first: the row
+  // FindTransition gives) or, when the corrected matter is not accepted by
+  // the rules (e.g. a statutory route, Art. 31), NOT_ACCEPTED.
+  for (CaseState unaccepted : {kRegistered, kTransferred, kAssigned}) {
+    t->push_back({unaccepted, v1::CASE_ACTION_CORRECT, kRegistered,
+                  Role::kRegisteringBureau, kRuleCorrect});
+    t->push_back({unaccepted, v1::CASE_ACTION_CORRECT, kNotAccepted,
+                  Role::kRegisteringBureau, kRuleCorrect});
+  }
   // 督办 is recorded in every state a case can be in; in a final one
   // (CLOSED, LINKED) it starts no reply deadline, so there it cannot be
   // answered either.
@@ -271,6 +285,10 @@ absl::string_view RoleName(Role role) {
       return "supervising bureau";
     case Role::kSupervised:
       return "supervised office";
+    case Role::kSuperiorOrgan:
+      return "superior bureau or people's government";
+    case Role::kRegisteringBureau:
+      return "registering bureau";
   }
   return "?";
 }

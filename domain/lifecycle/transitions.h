@@ -4,9 +4,10 @@
 // A row says: from state `from`, the office in `role` may take `action`,
 // and the case is then in `to`. Self-transitions (from == to) record an
 // action that changes no state (REPORT_RESULT, LINK_REPEAT, SUPERVISE,
-// REPLY_SUPERVISION, SERVE). Only REGISTER
-// has several rows from one state (its disposition picks the row); every
-// other (from, action) pair has at most one row. An action with no row for
+// REPLY_SUPERVISION, SERVE, ESCALATE; CORRECT of a registered case). Only
+// REGISTER and CORRECT have several rows from one state (the routing
+// decision's disposition picks the row; FindTransition gives the first);
+// every other (from, action) pair has at most one row. An action with no row for
 // the case's state is refused with FAILED_PRECONDITION naming the rule.
 //
 // Pure data and look-ups: thread-safe.
@@ -43,7 +44,30 @@ enum class Role {
   // The office a supervision on the case is addressed to, while its reply
   // is open: the office_code of a running SUPERVISION_REPLY deadline.
   kSupervised,
+  // 提级办理 (issue 18 item 5): a petition bureau or people's government of
+  // a region strictly above the holder's that contains it
+  // (OfficeResolver::Supervises of the holder, not of the holder's own
+  // region): an organ of a higher level takes the case up.
+  kSuperiorOrgan,
+  // 更正登记 (issue 18 item 6): the bureau that registered the case, its
+  // decision's registering_office_code (after a correction, the new
+  // decision's).
+  kRegisteringBureau,
 };
+
+// The rules of ESCALATE and CORRECT (escalate_correct.cc cites them too).
+inline constexpr char kRuleEscalate[] =
+    "DOMAIN.md Routing (属地管理、分级负责) and issue 18 item 5 (提级办理): a "
+    "petition bureau or people's government of a higher level over the "
+    "holder takes the case up from it while it is handled (transferred, "
+    "assigned, accepted or extended), with a reason; the running deadlines "
+    "keep their due dates and pass to it (no state change)";
+inline constexpr char kRuleCorrect[] =
+    "Arts. 22-23 and issue 18 item 6 (更正登记): the bureau that registered "
+    "the case corrects the registered matter (category, class, region, "
+    "statutory route) before the organ accepts it (受理, Art. 23), with a "
+    "reason; the case is routed again by the rules (DOMAIN.md Routing) and "
+    "registered anew at the bureau they name, or not accepted";
 
 // The rule of REPLY_SUPERVISION, also cited by CLOSE while a reply to a
 // supervision is outstanding.

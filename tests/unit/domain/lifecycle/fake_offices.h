@@ -111,6 +111,14 @@ class FakeOffices : public OfficeResolver {
     return code.substr(0, region.size()) == region;
   }
 
+  // As the real directory: Supervises from a region other than the
+  // office's own (140400:bureau over 140431:hrss, not 140431:gov).
+  bool SupervisesFromAbove(std::string_view superior,
+                           std::string_view code) const override {
+    return Supervises(superior, code) &&
+           superior.substr(0, superior.find(':')) != code.substr(0, code.find(':'));
+  }
+
  private:
   static bool IsUnit(std::string_view code, std::string_view unit) {
     const size_t colon = code.find(':');

@@ -110,6 +110,12 @@ std::string ActorFor(v1::CaseState state, v1::CaseAction action,
     case Role::kSupervised:
       actor = kCountyHousing;  // the target of Walked()'s supervision
       break;
+    case Role::kSuperiorOrgan:
+      actor = kCityBureau;  // 提级: the city bureau over the county's organ
+      break;
+    case Role::kRegisteringBureau:
+      actor = record.view().decision().registering_office_code();
+      break;
   }
   if (actor.empty()) actor = record.view().office_code();
   if (actor.empty()) actor = kCountyBureau;
@@ -270,6 +276,17 @@ TEST(TransitionsTest, TableIsTheLifeCycleOfTheIssue) {
       want.insert({s, v1::CASE_ACTION_REPLY_SUPERVISION, s, Role::kSupervised});
     }
   }
+  // 提级办理 (issue 18 item 5) while an organ handles the case, by a
+  // superior bureau or government; 更正登记 (issue 18 item 6, Arts. 22-23)
+  // before acceptance, by the registering bureau, re-registered or not
+  // accepted as the rules decide the corrected matter.
+  for (S s : {kTr, kAs, kAcc, kExt}) {
+    want.insert({s, v1::CASE_ACTION_ESCALATE, s, Role::kSuperiorOrgan});
+  }
+  for (S s : {kReg, kTr, kAs}) {
+    want.insert({s, v1::CASE_ACTION_CORRECT, kReg, Role::kRegisteringBureau});
+    want.insert({s, v1::CASE_ACTION_CORRECT, kNa, Role::kRegisteringBureau});
+  }
   std::set<Row> got;
   for (const Transition& row : Transitions()) {
     EXPECT_TRUE(got.insert({row.from, row.action, row.to, row.role}).second)
@@ -301,11 +318,14 @@ TEST(TransitionsTest, EveryActionHasARowAndEveryRowCitesItsRule) {
   }
 }
 
-TEST(TransitionsTest, OnlyRegisterHasSeveralRowsFromOneState) {
+TEST(TransitionsTest, OnlyRegisterAndCorrectHaveSeveralRowsFromOneState) {
   std::set<std::pair<v1::CaseState, v1::CaseAction>> seen;
   for (const Transition& row : Transitions()) {
     const bool fresh = seen.insert({row.from, row.action}).second;
-    if (row.action != v1::CASE_ACTION_REGISTER) {
+    // Routing's decision picks the row of REGISTER and of CORRECT (issue
+    // 18 item 6: the corrected matter is routed again by the rules).
+    if (row.action != v1::CASE_ACTION_REGISTER &&
+        row.action != v1::CASE_ACTION_CORRECT) {
       EXPECT_TRUE(fresh) << StateName(row.from) << " "
                          << ActionName(row.action);
     }
@@ -332,6 +352,11 @@ TEST(TransitionsTest, SelfTransitionsAreTheActionsThatChangeNoState) {
                 row.action == v1::CASE_ACTION_SUPERVISE ||
                 row.action == v1::CASE_ACTION_REPLY_SUPERVISION ||
                 row.action == v1::CASE_ACTION_SERVE ||
+                // Issue 18 item 5: 提级 changes the holder, not the state;
+                // item 6: a registered case corrected is registered anew.
+                row.action == v1::CASE_ACTION_ESCALATE ||
+                (row.action == v1::CASE_ACTION_CORRECT &&
+                 row.from == v1::CASE_STATE_REGISTERED) ||
                 // Issue 15 item 2: the petitioner's own rating replaces an
                 // office-entered one; the case stays rated (EVALUATED).
                 (row.action == v1::CASE_ACTION_EVALUATE &&
