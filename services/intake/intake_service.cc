@@ -158,6 +158,10 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
       return resp;
     }
   }
+  // 领导接访 (issue 18 item 1): a visit registered at a reception carries
+  // its leader and day; checked after a retry got its case back.
+  auto reception = VisitReception(req, caller, today);
+  if (!reception.ok()) return reception.status();
   // Case number: the matter's county-level code, the China date, and a
   // sequence per (code, date) kept in the store so it survives restarts.
   std::string prefix = absl::StrFormat(
@@ -199,6 +203,7 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   *received->mutable_matter() = req.matter();
   *received->mutable_received_at() = time::ToProto(now);
   received->set_identity_key(IdentityKey(identity_hmac_, req.petitioner()));
+  if (reception->has_value()) *received->mutable_reception() = **reception;
 
   batch.Put(kPetitioners, record.petitioner().id(), *sealed);
   for (const std::string& key :
