@@ -93,6 +93,16 @@ const std::vector<Duty>& Duties() {
        {kHandler, kHead},
        false,
        "Arts. 35-36 (送达) and issue 16 item 1: 承办人 handles"},
+      {v1::CASE_ACTION_ESCALATE,
+       {kHead},
+       false,
+       "issue 18 item 5 (提级办理): the superior organ decides to take the "
+       "case up, by its 负责人 (issue 16 item 1: 负责人 heads the office)"},
+      {v1::CASE_ACTION_CORRECT,
+       {kRegistrar, kHead},
+       false,
+       "Art. 22 (登记) and issue 18 item 6 (更正登记): the registering "
+       "bureau's 登记员 corrects its registration; 负责人 heads the office"},
   };
   return *kDuties;
 }
