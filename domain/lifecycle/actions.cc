@@ -235,9 +235,32 @@ absl::Status Extend(Step& s) {
   return absl::OkStatus();
 }
 
+// 当场解决 (issue 18 item 1): only a case registered at a leader's
+// reception, and only on the reception's day.
+absl::Status CheckOnTheSpot(const Step& s) {
+  const v1::CaseView& view = s.record.view();
+  if (!view.has_reception()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        kRuleOnTheSpot,
+        ": 该事项不是在领导接访中登记的，不能记为当场解决 (the case was not "
+        "registered at a leader's reception)"));
+  }
+  const absl::CivilDay day =
+      time::ChinaDay(FromProto(view.reception().day()));
+  if (time::ChinaDay(s.cmd.now) != day) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        kRuleOnTheSpot, ": 只能在接访当天（", FormatDay(day),
+        "）记为当场解决 (not the reception's day)"));
+  }
+  return absl::OkStatus();
+}
+
 // REPLY (出具处理意见).
 absl::Status Reply(Step& s) {
   if (absl::Status st = CheckOutcome(s); !st.ok()) return st;
+  if (s.cmd.on_the_spot) {
+    if (absl::Status st = CheckOnTheSpot(s); !st.ok()) return st;
+  }
   v1::CaseView& view = *s.record.mutable_view();
   EndDeadline(view, v1::DEADLINE_KIND_HANDLING);
   EndDeadline(view, v1::DEADLINE_KIND_SIMPLIFIED);
@@ -249,6 +272,8 @@ absl::Status Reply(Step& s) {
   s.record.set_handler_office_code(view.office_code());
   *s.record.mutable_replied_at() = ToProto(s.cmd.now);
   s.event.set_outcome(s.cmd.outcome);
+  view.set_on_the_spot(s.cmd.on_the_spot);
+  s.event.set_on_the_spot(s.cmd.on_the_spot);
   return absl::OkStatus();
 }
 

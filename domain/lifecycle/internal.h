@@ -28,6 +28,9 @@ inline constexpr char kRuleSimplified[] =
 inline constexpr char kRuleAccusation[] =
     "Art. 30: an accusation (检举控告) is never transferred to the accused "
     "person or unit";
+inline constexpr char kRuleOnTheSpot[] =
+    "issue 18 item 1 (领导接访): 当场解决 is the outcome of a visit at a "
+    "leader's reception, recorded on the reception's day";
 inline constexpr char kRuleBureauSends[] =
     "Art. 22: only a petition bureau (信访部门) transfers or assigns";
 

@@ -282,6 +282,7 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
   *view.mutable_received_at() = petition.received_at();
   *view.mutable_decision() = decision;
   *view.mutable_updated_at() = ToProto(now);
+  if (petition.has_reception()) *view.mutable_reception() = petition.reception();
   view.clear_deadlines();
   if (to == v1::CASE_STATE_REGISTERED) {
     const absl::Time received = FromProto(petition.received_at());
@@ -312,6 +313,10 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
   *event.mutable_accused_office_codes() = petition.matter().accused_offices();
   event.set_route(decision.route());
   event.set_linked_case_id(decision.linked_case_id());
+  // 领导接访 (issue 18 item 1): the reception the visit was registered at.
+  if (petition.has_reception()) {
+    *event.mutable_reception() = petition.reception();
+  }
   FillOutcome(next, event);
   record = std::move(next);
   return event;

@@ -121,6 +121,11 @@ struct Command {
       caserelay::v1::SATISFACTION_UNSPECIFIED;
   int days = 0;             // EXTEND: 1..Policy::max_extension_days
   bool simplified = false;  // ACCEPT: 简易办理
+  // REPLY: 当场解决 (issue 18 item 1), resolved on the spot at the leader's
+  // reception the visit was registered at: only for a case registered at
+  // a reception (view.reception), on the reception's China day
+  // (internal::kRuleOnTheSpot); the view and the event record it.
+  bool on_the_spot = false;
   std::string route;        // DECLINE: the route the petitioner is told
   // DECLINE: why (不予受理); UNSPECIFIED means OUT_OF_SCOPE (Art. 23).
   caserelay::v1::RefusalGround refusal_ground =
@@ -173,7 +178,9 @@ class Lifecycle {
   // rules, holder = the decision's registering office, state by disposition:
   // TRANSFER/ASSIGN/TRIAGE -> REGISTERED with a TRANSFER deadline
   // (transfer_days from receipt); NOT_ACCEPTED/REDIRECT/REFUSED_TERMINATED
-  // -> NOT_ACCEPTED; LINKED_REPEAT -> LINKED), petitioner and identity_key.
+  // -> NOT_ACCEPTED; LINKED_REPEAT -> LINKED), petitioner and identity_key,
+  // and the leader's reception the visit was registered at (view.reception
+  // and the event's, issue 18 item 1).
   // Returns the REGISTER event (actor "routing", reason = the decision's
   // rules, with the decision and the case's routing facts).
   // Errors, leaving `record` unchanged:

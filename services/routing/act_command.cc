@@ -54,6 +54,7 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
     case ActRequest::kReply:
       cmd.action = caserelay::v1::CASE_ACTION_REPLY;
       cmd.outcome = req.reply().outcome();
+      cmd.on_the_spot = req.reply().on_the_spot();
       break;
     case ActRequest::kReportResult:
       cmd.action = caserelay::v1::CASE_ACTION_REPORT_RESULT;
