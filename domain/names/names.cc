@@ -214,6 +214,16 @@ const std::vector<EnumName>& FollowUpViewNames() {
   return *kTable;
 }
 
+const std::vector<EnumName>& ReceptionKindNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::RECEPTION_KIND_UNSPECIFIED, "unspecified", "未指定"},
+      {v1::RECEPTION_KIND_SCHEDULED, "scheduled", "领导接访日"},
+      {v1::RECEPTION_KIND_DOWN_VISIT, "down-visit", "下访"},
+      {v1::RECEPTION_KIND_WITH_CASES, "with-cases", "带案下访"},
+  };
+  return *kTable;
+}
+
 const std::vector<EnumName>& OfficeLevelNames() {
   static const auto* const kTable = new std::vector<EnumName>{
       {v1::OFFICE_LEVEL_UNSPECIFIED, "unspecified", "未指定"},

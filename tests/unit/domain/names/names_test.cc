@@ -39,6 +39,8 @@ std::vector<TableCase> AllTables() {
       {"FollowUpMethod", v1::FollowUpMethod_descriptor(),
        &FollowUpMethodNames()},
       {"FollowUpView", v1::FollowUpView_descriptor(), &FollowUpViewNames()},
+      {"ReceptionKind", v1::ReceptionKind_descriptor(),
+       &ReceptionKindNames()},
   };
 }
 
