@@ -95,6 +95,21 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
         cmd.received_at = time::FromProto(req.serve().received_at());
       }
       break;
+    case ActRequest::kEscalate:
+      cmd.action = caserelay::v1::CASE_ACTION_ESCALATE;
+      break;
+    case ActRequest::kCorrect:
+      // The corrected matter and routing's decision on it need the case
+      // and the router: RoutingServiceImpl::FillCorrection adds them.
+      cmd.action = caserelay::v1::CASE_ACTION_CORRECT;
+      break;
+    case ActRequest::kRecordFollowUp:
+    case ActRequest::kTakeCharge:
+    case ActRequest::kRecommend:
+      // Issue 18 items 2, 4, 7: their engineers map them here; until then
+      // routing answers that it does not take them (the proto has them).
+      return absl::UnimplementedError(
+          "action: not taken by this routing yet (issue 18)");
     case ActRequest::kReplySupervision:
       cmd.action = caserelay::v1::CASE_ACTION_REPLY_SUPERVISION;
       cmd.supervision_id = req.reply_supervision().supervision_id();
@@ -109,6 +124,18 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
       return absl::InvalidArgumentError("action: none given");
   }
   return cmd;
+}
+
+caserelay::v1::Matter CorrectedMatter(const caserelay::v1::Matter& registered,
+                                      const ActRequest::Correct& req) {
+  caserelay::v1::Matter matter = registered;
+  if (req.has_category()) matter.set_category(req.category());
+  if (req.has_matter_class()) matter.set_matter_class(req.matter_class());
+  if (req.has_region_code()) matter.set_region_code(req.region_code());
+  if (req.has_statutory_route()) {
+    matter.set_statutory_route(req.statutory_route());
+  }
+  return matter;
 }
 
 grpc::Status NoCase(const std::string& id) {

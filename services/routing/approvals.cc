@@ -68,6 +68,11 @@ std::vector<std::string> FieldsOf(CaseAction action) {
       return {"serve.method", "serve.received_at"};
     case caserelay::v1::CASE_ACTION_REPLY_SUPERVISION:
       return {"reason", "reply_supervision.supervision_id"};
+    case caserelay::v1::CASE_ACTION_ESCALATE:
+      return {"reason"};
+    case caserelay::v1::CASE_ACTION_CORRECT:
+      return {"correct.category", "correct.matter_class", "correct.region_code",
+              "correct.statutory_route", "reason"};
     default:
       return {};
   }

@@ -177,7 +177,10 @@ void CaseStore::Append(store::WriteBatch& batch,
     batch.Put(kApprovals, ApprovalKey(after),
               ApprovalItemOf(after).SerializeAsString());
   }
-  if (before == nullptr && !after.identity_key().empty()) {
+  // A corrected matter (更正登记) moves the case in the matters' index.
+  if (!after.identity_key().empty() &&
+      (before == nullptr || before->matter_key() != after.matter_key())) {
+    if (before != nullptr) batch.Delete(kMatters, MatterIndexKey(*before));
     batch.Put(kMatters, MatterIndexKey(after), "");
   }
   batch.Put(kCases, case_id, after.SerializeAsString());

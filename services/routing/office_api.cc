@@ -162,15 +162,28 @@ grpc::Status RoutingServiceImpl::OfficeAct(const Actor& actor,
   if (!cmd.ok()) return rpc::ToGrpc(cmd.status());
   return ApplyAct(
       req, *std::move(cmd),
-      [this, &actor](const caserelay::v1::RoutingCaseRecord& before,
-                     lifecycle::Command& c) {
-        return MayAct(actor.office, c.action, before);
+      [this, &actor, &req, now](const caserelay::v1::RoutingCaseRecord& before,
+                                lifecycle::Command& c) -> absl::Status {
+        if (absl::Status s = MayAct(actor.office, c.action, before); !s.ok()) {
+          return s;
+        }
+        // 更正登记: the corrected matter routed by the rules (correction.cc).
+        if (c.action != caserelay::v1::CASE_ACTION_CORRECT) {
+          return absl::OkStatus();
+        }
+        return FillCorrection(before, req.correct(), now, c);
       },
       resp,
       [this, &actor, &req](const caserelay::v1::RoutingCaseRecord& before,
                            const lifecycle::Command& c,
                            caserelay::v1::RoutingCaseRecord& after) {
-        return OfficeStep(*parts_.lifecycle, actor, req, c, before, after);
+        auto event =
+            OfficeStep(*parts_.lifecycle, actor, req, c, before, after);
+        // The corrected matter is what repeats are found by from now on.
+        if (event.ok() && c.action == caserelay::v1::CASE_ACTION_CORRECT) {
+          after.set_matter_key(MatterKey(after.view().matter()));
+        }
+        return event;
       },
       &actor);
 }

@@ -55,6 +55,8 @@ absl::Status CheckAct(const caserelay::v1::ActRequest& req,
        b.max_id_chars},
       {"request_rereview.office_code", req.request_rereview().office_code(),
        b.max_id_chars},
+      {"correct.category", req.correct().category(), b.max_id_chars},
+      {"correct.region_code", req.correct().region_code(), b.max_id_chars},
   };
   for (const auto& f : fields) {
     if (absl::Status s = CheckChars(f.path, f.value, f.max_chars); !s.ok()) {

@@ -148,12 +148,24 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
 
   // The decision for `matter` of the petitioner `identity_key`, with the
   // earlier cases of the same matter read through `batch` (and, from the
-  // loop, those its batch holds: `uncommitted`).
+  // loop, those its batch holds: `uncommitted`), leaving out the case
+  // `except_case` (a corrected case is no earlier case of itself).
   absl::StatusOr<caserelay::v1::RouteDecision> Decide(
       const caserelay::v1::Matter& matter, const std::string& identity_key,
       const store::WriteBatch& batch, absl::Time now,
       const std::vector<std::string>& uncommitted,
-      std::vector<caserelay::v1::RoutingCaseRecord>* same_matter) const;
+      std::vector<caserelay::v1::RoutingCaseRecord>* same_matter,
+      const std::string& except_case = "") const;
+
+  // 更正登记 (correction.cc): fills cmd.correction for a CORRECT of `before`
+  // — the registered matter with `req`'s fields (CorrectedMatter) and the
+  // decision Decide() gives it, as for a new petition — at `now`. Errors
+  // of Decide (INVALID_ARGUMENT naming matter.<field> for an unknown
+  // category or region; FAILED_PRECONDITION naming accused-excluded), with
+  // `cmd` unchanged.
+  absl::Status FillCorrection(const caserelay::v1::RoutingCaseRecord& before,
+                              const caserelay::v1::ActRequest::Correct& req,
+                              absl::Time now, lifecycle::Command& cmd) const;
 
   // Apply() of the two payloads.
   absl::Status ApplyPetition(const caserelay::v1::Envelope& event,
