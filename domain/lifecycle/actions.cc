@@ -566,6 +566,10 @@ absl::Status ApplyAction(Step& s) {
       return ReplySupervision(s);
     case v1::CASE_ACTION_SERVE:
       return Serve(s);
+    case v1::CASE_ACTION_TAKE_CHARGE:
+      return TakeCharge(s);
+    case v1::CASE_ACTION_FOLLOW_UP:
+      return FollowUp(s);
     case v1::CASE_ACTION_ESCALATE:
       return Escalate(s);
     case v1::CASE_ACTION_CORRECT:

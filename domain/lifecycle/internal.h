@@ -104,6 +104,14 @@ void HandOver(Step& s, const OfficeRef& to);
 absl::Status Escalate(Step& step);
 absl::Status Correct(Step& step);
 
+// 领导包案 and 回访 (leaders.cc): TAKE_CHARGE sets view.leader_in_charge,
+// FOLLOW_UP appends to view.follow_ups; both fill the event's detail.
+// INVALID_ARGUMENT naming a missing field, FAILED_PRECONDITION citing the
+// rule (a leader in charge already; a closed case without an opinion; a
+// contact before the opinion or after now).
+absl::Status TakeCharge(Step& step);
+absl::Status FollowUp(Step& step);
+
 // Checks cmd's input and the action's window and once-only rules, then
 // applies the action's effects to step.record (all but view.state and
 // view.updated_at) and fills the action's details in step.event.

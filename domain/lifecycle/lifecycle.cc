@@ -35,6 +35,21 @@ absl::Status NotLegal(v1::CaseState state, v1::CaseAction action) {
       StateName(state), " (legal in: ", legal_from, ")"));
 }
 
+// The bureaus of Role::kFollowUpBureau: the registering bureau, then the
+// bureau that sent the case to its organ if another; empty ones left out.
+std::vector<std::string> FollowUpBureaus(const v1::RoutingCaseRecord& record) {
+  std::vector<std::string> bureaus;
+  for (const std::string* code :
+       {&record.view().decision().registering_office_code(),
+        &record.view().sender_office_code()}) {
+    if (!code->empty() &&
+        std::find(bureaus.begin(), bureaus.end(), *code) == bureaus.end()) {
+      bureaus.push_back(*code);
+    }
+  }
+  return bureaus;
+}
+
 // The offices the row's role names for this case (for kSupervised, the
 // office of the supervision `cmd` answers; for the review roles, every
 // review organ, Arts. 35-36).
@@ -63,6 +78,19 @@ absl::StatusOr<std::vector<std::string>> RoleOffices(
       return std::vector<std::string>{record.view().office_code()};
     case Role::kHandler:
       return std::vector<std::string>{record.handler_office_code()};
+    case Role::kGovernmentOver: {
+      // Open-ended (the holder's government and every one above it): the
+      // actor if it is one, else the rule's words for the refusal.
+      const std::string& holder = record.view().office_code();
+      if (offices.IsGovernment(cmd.actor_office_code) &&
+          offices.Supervises(cmd.actor_office_code, holder)) {
+        return std::vector<std::string>{cmd.actor_office_code};
+      }
+      return std::vector<std::string>{
+          absl::StrCat("人民政府 over ", holder)};
+    }
+    case Role::kFollowUpBureau:
+      return FollowUpBureaus(record);
     case Role::kSuperiorOrgan: {
       // Open-ended, as kGovernmentOver: the actor if it is one.
       const std::string& holder = record.view().office_code();
@@ -116,6 +144,14 @@ absl::StatusOr<bool> IsParty(Role role, std::string_view office,
     case Role::kHandler:
       return !record.handler_office_code().empty() &&
              record.handler_office_code() == office;
+    case Role::kGovernmentOver:
+      return offices.IsGovernment(office) &&
+             offices.Supervises(office, record.view().office_code());
+    case Role::kFollowUpBureau: {
+      const std::vector<std::string> bureaus = FollowUpBureaus(record);
+      return std::find(bureaus.begin(), bureaus.end(), office) !=
+             bureaus.end();
+    }
     case Role::kSuperiorOrgan:
       return (offices.IsBureau(office) || offices.IsGovernment(office)) &&
              offices.SupervisesFromAbove(office, record.view().office_code());

@@ -147,6 +147,17 @@ struct Command {
     caserelay::v1::RouteDecision decision;
   };
   std::optional<Correction> correction;
+  // TAKE_CHARGE (领导包案): the leader's name and title (e.g. "副县长"),
+  // both required (leaders.cc).
+  std::string leader_name;
+  std::string leader_title;
+  // FOLLOW_UP (回访): how the bureau contacted the petitioner and their
+  // view, both required; when (InfinitePast: now), not before the opinion.
+  caserelay::v1::FollowUpMethod follow_up_method =
+      caserelay::v1::FOLLOW_UP_METHOD_UNSPECIFIED;
+  caserelay::v1::FollowUpView follow_up_view =
+      caserelay::v1::FOLLOW_UP_VIEW_UNSPECIFIED;
+  absl::Time contacted_at = absl::InfinitePast();
   absl::Time now;  // when the action is taken
   // The petitioner takes the action (issue 15, the portal through the web
   // gateway): EVALUATE, REQUEST_REVIEW, REQUEST_REREVIEW only, when

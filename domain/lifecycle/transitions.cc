@@ -198,6 +198,21 @@ std::vector<Transition>* BuildTable() {
     t->push_back({unaccepted, v1::CASE_ACTION_CORRECT, kNotAccepted,
                   Role::kRegisteringBureau, kRuleCorrect});
   }
+  // 领导包案 while the case is open (the states LINK_REPEAT links to).
+  for (CaseState open : {kRegistered, kTransferred, kAssigned, kAccepted,
+                         kExtended, kReplied, kEvaluated, kReviewRequested,
+                         kReviewed, kRereviewRequested, kHearing}) {
+    t->push_back({open, v1::CASE_ACTION_TAKE_CHARGE, open,
+                  Role::kGovernmentOver, kRuleTakeCharge});
+  }
+  // 回访 after the 处理意见: every state from REPLIED on, CLOSED included
+  // (leaders.cc refuses a closed case that never had an opinion).
+  for (CaseState replied :
+       {kReplied, kEvaluated, kReviewRequested, kReviewed, kRereviewRequested,
+        kHearing, kTerminated, kClosed}) {
+    t->push_back({replied, v1::CASE_ACTION_FOLLOW_UP, replied,
+                  Role::kFollowUpBureau, kRuleFollowUp});
+  }
   // 督办 is recorded in every state a case can be in; in a final one
   // (CLOSED, LINKED) it starts no reply deadline, so there it cannot be
   // answered either.
@@ -285,6 +300,10 @@ absl::string_view RoleName(Role role) {
       return "supervising bureau";
     case Role::kSupervised:
       return "supervised office";
+    case Role::kGovernmentOver:
+      return "people's government of the holder's region or above";
+    case Role::kFollowUpBureau:
+      return "registering or sending bureau";
     case Role::kSuperiorOrgan:
       return "superior bureau or people's government";
     case Role::kRegisteringBureau:

@@ -44,6 +44,15 @@ enum class Role {
   // The office a supervision on the case is addressed to, while its reply
   // is open: the office_code of a running SUPERVISION_REPLY deadline.
   kSupervised,
+  // 领导包案 (issue 18 item 2): a people's government (人民政府) whose region
+  // contains the holder's, its own or a superior one
+  // (OfficeResolver::IsGovernment and Supervises of the holder).
+  kGovernmentOver,
+  // 回访 (issue 18 item 7): the petition bureau that registered the case
+  // (its decision's registering office) or that transferred / assigned it
+  // to the organ (view.sender_office_code) — the bureaus of Art. 22 that
+  // follow the matter to its result.
+  kFollowUpBureau,
   // 提级办理 (issue 18 item 5): a petition bureau or people's government of
   // a region strictly above the holder's that contains it
   // (OfficeResolver::Supervises of the holder, not of the holder's own
@@ -68,6 +77,18 @@ inline constexpr char kRuleCorrect[] =
     "statutory route) before the organ accepts it (受理, Art. 23), with a "
     "reason; the case is routed again by the rules (DOMAIN.md Routing) and "
     "registered anew at the bureau they name, or not accepted";
+
+// The rules of TAKE_CHARGE and FOLLOW_UP (leaders.cc cites them too).
+inline constexpr char kRuleTakeCharge[] =
+    "DOMAIN.md Routing (属地管理、分级负责, 谁主管、谁负责) and issue 18 item 2: "
+    "a leader of the people's government of the holder's region or of a "
+    "superior one takes charge (领导包案) of an open case, with name and "
+    "title, once while one is in charge (no state change)";
+inline constexpr char kRuleFollowUp[] =
+    "Arts. 22, 34 and issue 18 item 7: after the 处理意见 the bureau that "
+    "registered the case or transferred/assigned it follows up (回访) by "
+    "phone or visit and records the petitioner's view "
+    "(认同/基本认同/不认同); may repeat (no state change)";
 
 // The rule of REPLY_SUPERVISION, also cited by CLOSE while a reply to a
 // supervision is outstanding.

@@ -121,6 +121,7 @@ absl::Status FillReply(const ParsedFlags& flags, ActRequest* req) {
   auto outcome = OutcomeFlag(flags, "reply");
   if (!outcome.ok()) return outcome.status();
   req->mutable_reply()->set_outcome(*outcome);
+  req->mutable_reply()->set_on_the_spot(flags.Has("on-the-spot"));
   return absl::OkStatus();
 }
 
@@ -292,7 +293,10 @@ const std::vector<ActionSpec>& Actions() {
        FillExtend},
       {"reply",
        "出具处理意见: issue the handling opinion.",
-       {OutcomeSpec()},
+       {OutcomeSpec(),
+        {"on-the-spot", FlagKind::kBool, false, "",
+         "当场解决: resolved on the spot at the leader's reception the visit "
+         "was registered at (only on its day)"}},
        FillReply},
       {"report-result",
        "办结报告: report the result to the assigning bureau.",

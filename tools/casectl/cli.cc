@@ -63,7 +63,10 @@ std::vector<CommandSpec> BuildCommands() {
                  "三跨: a further category it spans (repeatable)"),
         Value("request-id", "R",
               "idempotency key: a retry returns the same "
-              "case")},
+              "case"),
+        Value("reception", "ID",
+              "领导接访: the reception (casectl reception list) the visit "
+              "is registered at, on its day (--channel visit)")},
        0,
        0});
   commands.push_back(
@@ -74,6 +77,38 @@ std::vector<CommandSpec> BuildCommands() {
        {},
        2,
        2});
+  commands.push_back(
+      {"reception",
+       CommandKind::kReception,
+       "publish|list|cancel [ID]",
+       "The leaders' reception days (领导接访安排; intake).\n"
+       "publish: a reception of the office (yours unless --office), for\n"
+       "today or a later day; only the office itself (its 登记员, 负责人 or\n"
+       "领导 in the console). list: the published schedule from --from\n"
+       "(default today) on, by day, cancelled ones marked 已取消; anyone.\n"
+       "cancel ID: before its day. A visit is registered at a reception\n"
+       "with submit --reception ID --channel visit, on its day.",
+       {Value("office", "CODE", "publish: the office (default: yours); "
+                                "list: one office only"),
+        Value("leader", "NAME", "publish: the leader who receives"),
+        Value("title", "TITLE", "publish: their title, e.g. 县长"),
+        Value("kind", "KIND", "publish: " + Choices(names::ReceptionKindNames())),
+        Value("day", "YYYY-MM-DD", "publish: the day (China date)"),
+        Value("place", "PLACE", "publish: where"),
+        Value("topic", "T", "publish: the topic, e.g. 征地拆迁 (optional)"),
+        Value("request-id", "R",
+              "publish: idempotency key: a retry returns the same reception"),
+        Value("region", "CODE", "list: the offices within this region"),
+        Value("from", "YYYY-MM-DD", "list: from this day (default today)"),
+        Value("to", "YYYY-MM-DD", "list: up to this day")},
+       1,
+       2,
+       "  casectl reception publish --office 140431:gov --leader 王某某 "
+       "--title 县长 --kind scheduled --day 2026-03-04 --place "
+       "县信访局接待大厅 --topic 征地拆迁\n"
+       "  casectl reception list --region 140431\n"
+       "  casectl reception cancel JF20260301-0001\n"
+       "  casectl submit --channel visit --reception JF20260301-0001 ..."});
   commands.push_back(
       {"route",
        CommandKind::kRoute,
@@ -549,7 +584,7 @@ std::string MainHelp() {
       absl::StrAppend(&out, c.summary.substr(0, c.summary.find('\n')), "\n");
     }
   };
-  section(CommandKind::kSubmit, CommandKind::kStatus);
+  section(CommandKind::kSubmit, CommandKind::kReception);
   out += "\nOffices (routing):\n";
   section(CommandKind::kRoute, CommandKind::kAct);
   out += "\nSupervision (督查督办):\n";

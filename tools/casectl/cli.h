@@ -49,6 +49,7 @@ struct GlobalOptions {
 enum class CommandKind {
   kSubmit,      // intake: file a petition
   kStatus,      // intake: the petitioner's look-up
+  kReception,   // intake: the leaders' reception schedule (领导接访)
   kRoute,       // routing: PreviewRoute
   kInbox,       // routing: ListInbox
   kShow,        // routing: GetCase, decoded

@@ -179,6 +179,13 @@ std::string FormatDecision(const v1::RouteDecision& d) {
   return out;
 }
 
+std::string ReceptionText(const v1::ReceptionRef& r) {
+  return absl::StrCat(r.reception_id(), " ", ChinaDateTime(r.day()).substr(0, 10),
+                      " ", LabelOf(names::ReceptionKindNames(), r.kind()), " ",
+                      r.leader_title(), " ", r.leader_name(), " (",
+                      r.office_code(), ")");
+}
+
 std::string FormatView(const v1::CaseView& v) {
   std::string out;
   const v1::Matter& m = v.matter();
@@ -211,8 +218,13 @@ std::string FormatView(const v1::CaseView& v) {
     Line(&out, "", "other categories",
          absl::StrJoin(m.other_categories(), ", "));
   }
+  if (v.has_reception()) {
+    Line(&out, "", "reception", ReceptionText(v.reception()));
+  }
   if (v.outcome() != v1::OUTCOME_UNSPECIFIED) {
-    Line(&out, "", "outcome", LabelOf(OutcomeNames(), v.outcome()));
+    Line(&out, "", "outcome",
+         absl::StrCat(LabelOf(OutcomeNames(), v.outcome()),
+                      v.on_the_spot() ? ", 当场解决 (on the spot)" : ""));
   }
   if (v.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
     // Issue 15: whose rating it is (the petitioner's counts for 满意率).
@@ -283,8 +295,11 @@ std::string FormatEvent(const v1::Envelope& env) {
   Line(&out, in, "holder",
        OfficeLabel(e.holder_office_code(), e.holder_office_name()));
   if (!e.reason().empty()) Line(&out, in, "reason", e.reason());
+  if (e.has_reception()) Line(&out, in, "reception", ReceptionText(e.reception()));
   if (e.outcome() != v1::OUTCOME_UNSPECIFIED) {
-    Line(&out, in, "outcome", LabelOf(OutcomeNames(), e.outcome()));
+    Line(&out, in, "outcome",
+         absl::StrCat(LabelOf(OutcomeNames(), e.outcome()),
+                      e.on_the_spot() ? ", 当场解决 (on the spot)" : ""));
   }
   if (e.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
     Line(&out, in, "satisfaction",

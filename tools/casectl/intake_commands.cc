@@ -57,6 +57,7 @@ absl::StatusOr<v1::SubmitPetitionRequest> SubmitRequestOf(
     m->add_other_categories(category);
   }
   req.set_request_id(flags.Value("request-id"));
+  req.set_reception_id(flags.Value("reception"));
 
   v1::MatterClass matter_class = v1::MATTER_CLASS_UNSPECIFIED;
   v1::Channel channel = v1::CHANNEL_UNSPECIFIED;

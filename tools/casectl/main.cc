@@ -25,6 +25,7 @@
 #include "tools/casectl/connect.h"
 #include "tools/casectl/dead_letters_commands.h"
 #include "tools/casectl/intake_commands.h"
+#include "tools/casectl/reception_commands.h"
 #include "tools/casectl/office_commands.h"
 #include "tools/casectl/sms_commands.h"
 #include "tools/casectl/supervision_commands.h"
@@ -242,6 +243,16 @@ int RunIntake(const Invocation& inv) {
   return Done(RunStatus(**stub, StatusRequestOf(inv.flags), print, std::cout));
 }
 
+int RunReceptionCommand(const Invocation& inv) {
+  // Parse everything local before connecting: bad usage sends nothing.
+  auto command = ReceptionCommandOf(inv.flags);
+  if (!command.ok()) return Usage(&inv, command.status().message());
+  auto stub = IntakeStub(inv.global);
+  if (!stub.ok()) return Setup(stub.status());
+  return Done(RunReception(**stub, *command, PrintOptions{inv.global.json},
+                           std::cout));
+}
+
 int RunRouting(const Invocation& inv) {
   const PrintOptions print{inv.global.json};
   const std::string first =
@@ -327,6 +338,8 @@ int Main(int argc, char** argv) {
     case CommandKind::kSubmit:
     case CommandKind::kStatus:
       return RunIntake(*inv);
+    case CommandKind::kReception:
+      return RunReceptionCommand(*inv);
     case CommandKind::kToken:
       return RunToken(*inv);
     case CommandKind::kDeadLetters: {

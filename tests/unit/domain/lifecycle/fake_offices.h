@@ -3,7 +3,7 @@
 // `<region code>:<unit>`, the review organs of a department are its own
 // government (本级人民政府) and the same department one level up (Arts. 35,
 // 36: 上一级主管部门), a government's the government one level up; the
-// province's offices have none (no province government in the slice),
+// province's offices have none (the province government reviews nothing here),
 // unknown codes are NOT_FOUND.
 
 #ifndef CASERELAY_TESTS_UNIT_DOMAIN_LIFECYCLE_FAKE_OFFICES_H_
@@ -29,6 +29,7 @@ inline constexpr char kProvinceHrss[] = "140000:hrss";  // re-reviews (复核)
 inline constexpr char kCountyHousing[] = "140431:housing";
 inline constexpr char kCountyGov[] = "140431:gov";  // reviews kCountyHrss too
 inline constexpr char kCityGov[] = "140400:gov";    // re-reviews kCityHrss too
+inline constexpr char kProvinceGov[] = "140000:gov";
 
 // Thread-safe: immutable.
 class FakeOffices : public OfficeResolver {
@@ -137,6 +138,8 @@ class FakeOffices : public OfficeResolver {
       {"140000:bureau", {"山西省信访局", "", true, ""}},
       {kCountyGov, {"沁源县人民政府", kCityGov, false, ""}},
       {kCityGov, {"长治市人民政府", "", false, ""}},
+      // Over every office of the slice (领导包案); reviews nothing here.
+      {kProvinceGov, {"山西省人民政府", "", false, ""}},
       {kCountyHrss,
        {"沁源县人力资源和社会保障局", kCityHrss, false, kCountyGov}},
       {kCityHrss,

@@ -110,6 +110,12 @@ std::string ActorFor(v1::CaseState state, v1::CaseAction action,
     case Role::kSupervised:
       actor = kCountyHousing;  // the target of Walked()'s supervision
       break;
+    case Role::kGovernmentOver:
+      actor = kProvinceGov;  // over every holder of the walk
+      break;
+    case Role::kFollowUpBureau:
+      actor = kCountyBureau;  // the registering (and sending) bureau
+      break;
     case Role::kSuperiorOrgan:
       actor = kCityBureau;  // 提级: the city bureau over the county's organ
       break;
@@ -287,6 +293,16 @@ TEST(TransitionsTest, TableIsTheLifeCycleOfTheIssue) {
     want.insert({s, v1::CASE_ACTION_CORRECT, kReg, Role::kRegisteringBureau});
     want.insert({s, v1::CASE_ACTION_CORRECT, kNa, Role::kRegisteringBureau});
   }
+  // 领导包案 (issue 18 item 2) on every open case, by a government over
+  // the holder; 回访 (issue 18 item 7) from the 处理意见 on, by the
+  // registering or sending bureau.
+  for (S s :
+       {kReg, kTr, kAs, kAcc, kExt, kRep, kEva, kRvq, kRvd, kRrq, kHear}) {
+    want.insert({s, v1::CASE_ACTION_TAKE_CHARGE, s, Role::kGovernmentOver});
+  }
+  for (S s : {kRep, kEva, kRvq, kRvd, kRrq, kHear, kTerm, kClosed}) {
+    want.insert({s, v1::CASE_ACTION_FOLLOW_UP, s, Role::kFollowUpBureau});
+  }
   std::set<Row> got;
   for (const Transition& row : Transitions()) {
     EXPECT_TRUE(got.insert({row.from, row.action, row.to, row.role}).second)
@@ -352,6 +368,9 @@ TEST(TransitionsTest, SelfTransitionsAreTheActionsThatChangeNoState) {
                 row.action == v1::CASE_ACTION_SUPERVISE ||
                 row.action == v1::CASE_ACTION_REPLY_SUPERVISION ||
                 row.action == v1::CASE_ACTION_SERVE ||
+                // Issue 18 items 2 and 7: 领导包案 and 回访 change none.
+                row.action == v1::CASE_ACTION_TAKE_CHARGE ||
+                row.action == v1::CASE_ACTION_FOLLOW_UP ||
                 // Issue 18 item 5: 提级 changes the holder, not the state;
                 // item 6: a registered case corrected is registered anew.
                 row.action == v1::CASE_ACTION_ESCALATE ||
