@@ -89,6 +89,12 @@ const std::vector<Duty>& Duties() {
        {kHandler, kHead},
        false,
        "2005 Art. 36 (reply to 督办) and issue 16 item 1: 承办人 handles"},
+      {v1::CASE_ACTION_RECOMMEND,
+       {kInspector, kHead},
+       false,
+       "DOMAIN.md Supervision (Regulation Arts. 39-40; 2005 Arts. 36, 38): "
+       "the supervising bureau's 督查员 or 负责人 proposes 改进工作建议 / "
+       "追责建议 (issue 18 item 4)"},
       {v1::CASE_ACTION_SERVE,
        {kHandler, kHead},
        false,
@@ -212,6 +218,11 @@ Ruling Rule(const StaffRoles& roles, CaseAction action, v1::CaseState state) {
           ? "，您没有任何角色"
           : absl::StrCat("，您的角色（", RolesText(roles), "）不能办理"));
   return r;
+}
+
+std::string MayIssueSupervision(const StaffRoles& roles) {
+  if (HasAny(roles, {kInspector, kHead})) return "";
+  return "督办由本部门督查员或负责人办理";
 }
 
 std::string MayAnswerProposal(const StaffRoles& roles) {

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "domain/access/case_access.h"
+#include "domain/lifecycle/lifecycle.h"
 
 namespace caserelay::access {
 namespace {
@@ -130,22 +131,11 @@ const std::vector<SupervisionGround>& ManualGrounds() {
 }
 
 std::string GroundText(SupervisionGround ground) {
-  switch (ground) {
-    case caserelay::v1::SUPERVISION_GROUND_MISSED_DEADLINE:
-      return "未按规定期限办结";
-    case caserelay::v1::SUPERVISION_GROUND_RESULT_NOT_REPORTED:
-      return "未按规定反馈办理结果";
-    case caserelay::v1::SUPERVISION_GROUND_PROCEDURE_BREACHED:
-      return "未按规定程序办理";
-    case caserelay::v1::SUPERVISION_GROUND_SHIRKING:
-      return "推诿、敷衍、拖延";
-    case caserelay::v1::SUPERVISION_GROUND_OPINION_NOT_CARRIED_OUT:
-      return "不执行信访处理意见";
-    case caserelay::v1::SUPERVISION_GROUND_OTHER:
-      return "其他需要督办的情形";
-    default:
-      return "";
+  if (ground == caserelay::v1::SUPERVISION_GROUND_UNSPECIFIED ||
+      !caserelay::v1::SupervisionGround_IsValid(ground)) {
+    return "";
   }
+  return std::string(lifecycle::GroundWords(ground));
 }
 
 }  // namespace caserelay::access

@@ -525,8 +525,14 @@ absl::Status ReplySupervision(Step& s) {
       deadlines->DeleteSubrange(i, 1);
     }
   }
+  // The case's record of the 督办 (issue 18 item 4): answered now.
+  for (v1::CaseSupervision& cs : *view.mutable_supervisions()) {
+    if (cs.issued().supervision_id() == id) {
+      *cs.mutable_replied_at() = ToProto(s.cmd.now);
+    }
+  }
   s.event.mutable_supervision()->set_supervision_id(id);
-  return absl::OkStatus();
+
 }
 
 }  // namespace
@@ -564,6 +570,8 @@ absl::Status ApplyAction(Step& s) {
       return Close(s);
     case v1::CASE_ACTION_REPLY_SUPERVISION:
       return ReplySupervision(s);
+    case v1::CASE_ACTION_RECOMMEND:
+      return Recommend(s);
     case v1::CASE_ACTION_SERVE:
       return Serve(s);
     case v1::CASE_ACTION_TAKE_CHARGE:

@@ -74,6 +74,20 @@ const v1::RunningDeadline* SupervisionReplyToAnswer(
 const v1::RunningDeadline* FindSupervisionReply(
     const v1::CaseView& view, absl::string_view supervision_id);
 
+// 改进工作建议 / 追责建议 (supervision.cc, issue 18 item 4). The 督办 of
+// view.supervisions a RECOMMEND of `kind` by `actor` at `now` follows:
+// the one of `supervision_id`, or (empty) the latest `actor` issued that
+// is open to it; open means replied, or its reply due passed, and `kind`
+// not yet given for it (UNSPECIFIED: some kind not yet given).
+// FAILED_PRECONDITION "<kRuleRecommend>: ..." naming what is missing.
+absl::StatusOr<const v1::CaseSupervision*> RecommendableSupervision(
+    const v1::CaseView& view, absl::string_view supervision_id,
+    absl::string_view actor, v1::RecommendationKind kind, absl::Time now);
+// RECOMMEND: checks kind and reason, then RecommendableSupervision;
+// appends view.recommendations and sets event.recommendation.
+struct Step;
+absl::Status Recommend(Step& step);
+
 // One Apply() in progress. The table row and the actor's role are checked.
 struct Step {
   const Policy& policy;

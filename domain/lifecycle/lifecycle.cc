@@ -59,9 +59,22 @@ absl::StatusOr<std::vector<std::string>> RoleOffices(
   switch (row.role) {
     case Role::kRouting:
       return std::vector<std::string>{kRoutingActor};
-    case Role::kSupervisor:
-      // Recorded through Supervise(); Apply refuses the action before.
-      return absl::InternalError("lifecycle: SUPERVISE through Apply");
+    case Role::kSupervisor: {
+      // RECOMMEND: the issuers of the case's 督办 (SUPERVISE itself is
+      // recorded through Supervise(); Apply refuses it before).
+      std::vector<std::string> issuers;
+      for (const v1::CaseSupervision& cs : record.view().supervisions()) {
+        const std::string& code = cs.issued().issuer_office_code();
+        if (std::find(issuers.begin(), issuers.end(), code) == issuers.end()) {
+          issuers.push_back(code);
+        }
+      }
+      if (issuers.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(row.rule, ": no 督办 is recorded on this case"));
+      }
+      return issuers;
+    }
     case Role::kSupervised: {
       const v1::RunningDeadline* open = internal::SupervisionReplyToAnswer(
           record.view(), cmd.supervision_id, cmd.actor_office_code);
@@ -131,13 +144,18 @@ absl::StatusOr<std::vector<std::string>> RoleOffices(
 // Whether `office` is the office `role` names on this case, whatever its
 // state (Lifecycle::MayTake). False for a role whose office is not known
 // yet (no handler before REPLY, no reviewer before DECIDE_REVIEW) and for
-// the roles no office takes through Apply (routing, the supervisor).
+// the role no office takes through Apply (routing). The supervisor is the
+// issuer of a 督办 recorded on the case (RECOMMEND).
 absl::StatusOr<bool> IsParty(Role role, std::string_view office,
                              const v1::RoutingCaseRecord& record,
                              const OfficeResolver& offices) {
   switch (role) {
     case Role::kRouting:
+      return false;
     case Role::kSupervisor:
+      for (const v1::CaseSupervision& cs : record.view().supervisions()) {
+        if (cs.issued().issuer_office_code() == office) return true;
+      }
       return false;
     case Role::kHolder:
       return record.view().office_code() == office;
@@ -212,6 +230,13 @@ std::string SupervisionReason(const v1::SupervisionIssued& s) {
   const std::string& target = s.target_office_name().empty()
                                   ? s.target_office_code()
                                   : s.target_office_name();
+  if (s.source() == v1::SUPERVISION_SOURCE_MANUAL) {
+    // 手动督办 (issue 18 item 4): the bureau's ground and reason.
+    std::string reason = absl::StrCat(level, ", 手动督办 (by hand): ", target,
+                                      " — ", GroundWords(s.ground()));
+    if (!s.reason().empty()) absl::StrAppend(&reason, ": ", s.reason());
+    return reason;
+  }
   std::string kind = v1::DeadlineKind_Name(s.missed_kind());
   if (absl::StartsWith(kind, "DEADLINE_KIND_")) {
     kind = kind.substr(sizeof("DEADLINE_KIND_") - 1);
@@ -492,8 +517,16 @@ absl::Status Lifecycle::MayTake(const std::string& office,
 
 absl::Status Lifecycle::MayOffer(const std::string& office,
                                  v1::CaseAction action,
-                                 const v1::RoutingCaseRecord& record) const {
+                                 const v1::RoutingCaseRecord& record,
+                                 absl::Time now) const {
   if (absl::Status s = MayTake(office, action, record); !s.ok()) return s;
+  if (action == v1::CASE_ACTION_RECOMMEND) {
+    // Restored by R after the 09:55 truncation, from the header's contract:
+    // a 督办 the office issued is open to a recommendation at `now`.
+    auto open = internal::RecommendableSupervision(
+        record.view(), "", office, v1::RECOMMENDATION_KIND_UNSPECIFIED, now);
+    return open.ok() ? absl::OkStatus() : open.status();
+  }
   if (action != v1::CASE_ACTION_REPLY_SUPERVISION) return absl::OkStatus();
   absl::StatusOr<bool> awaited =
       IsParty(Role::kSupervised, office, record, *offices_);
@@ -578,6 +611,17 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Supervise(
     d->set_supervision_id(supervision.supervision_id());
     reply_due = absl::StrCat("; reply due ",
                              absl::FormatCivilTime(time::LastDayOf(*due)));
+  }
+  // The case's own list of its 督办 (issue 18 item 4): RECOMMEND's
+  // precondition and the case page.
+  v1::CaseSupervision* recorded = view.add_supervisions();
+  *recorded->mutable_issued() = supervision;
+  *recorded->mutable_issued_at() = ToProto(issued_at);
+  if (!view.deadlines().empty() &&
+      view.deadlines(view.deadlines_size() - 1).supervision_id() ==
+          supervision.supervision_id()) {
+    *recorded->mutable_reply_due_at() =
+        view.deadlines(view.deadlines_size() - 1).due_at();
   }
   *view.mutable_updated_at() = ToProto(now);
 

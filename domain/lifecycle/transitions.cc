@@ -229,6 +229,16 @@ std::vector<Transition>* BuildTable() {
     t->push_back({any, kReplySupervision, any, Role::kSupervised,
                   kRuleReplySupervision});
   }
+  // 改进工作建议 / 追责建议 after a 督办, in every state but LINKED (a linked
+  // repeat is handled, and supervised, on its open case); also CLOSED: a
+  // reply found unsatisfactory may be followed up after the case closed.
+  for (CaseState any :
+       {kRegistered, kTransferred, kAssigned, kAccepted, kNotAccepted,
+        kExtended, kReplied, kEvaluated, kReviewRequested, kReviewed,
+        kRereviewRequested, kHearing, kTerminated, kClosed}) {
+    t->push_back({any, v1::CASE_ACTION_RECOMMEND, any, Role::kSupervisor,
+                  kRuleRecommend});
+  }
   return t;
 }
 

@@ -40,6 +40,8 @@ enum class Role {
   kRereviewOffice,
   // A supervising bureau (督办): supervision issues the instrument and
   // routing records it (Lifecycle::Supervise); the actor is the issuer.
+  // For RECOMMEND: the issuer of a 督办 recorded on the case
+  // (view.supervisions).
   kSupervisor,
   // The office a supervision on the case is addressed to, while its reply
   // is open: the office_code of a running SUPERVISION_REPLY deadline.
@@ -96,6 +98,14 @@ inline constexpr char kRuleReplySupervision[] =
     "DOMAIN.md Deadlines: reply to a supervision proposal (督办) 30 days "
     "(2005 Art. 36), by the office supervised, in any state until the case "
     "is closed (no state change)";
+
+// The rule of RECOMMEND (改进工作建议 / 追责建议, issue 18 item 4), also
+// cited by its preconditions (supervision.cc).
+inline constexpr char kRuleRecommend[] =
+    "DOMAIN.md Supervision (Regulation Arts. 39-40; 2005 Arts. 36, 38): the "
+    "bureau that issued a 督办 proposes 改进工作建议 or 追责建议 once the "
+    "reply deadline passed unanswered or after a reply it finds "
+    "unsatisfactory (no state change)";
 
 struct Transition {
   caserelay::v1::CaseState from;

@@ -90,6 +90,9 @@ std::vector<Row> Expected() {
       {v1::CASE_ACTION_CORRECT, "ARARRR",
        "Art. 22 and issue 18 item 6: 更正登记 by the registering bureau's "
        "登记员 (who registered it) or 负责人; not the 承办人"},
+      {v1::CASE_ACTION_RECOMMEND, "RRAARR",
+       "DOMAIN.md Supervision (Arts. 39-40; 2005 Arts. 36, 38): the "
+       "supervising bureau's 督查员 or 负责人 proposes 改进工作建议/追责建议"},
       {v1::CASE_ACTION_PROPOSE, "RRRRRR",
        "issue 16: a proposal is recorded when a handler takes an action "
        "the head approves, never asked for"},
@@ -296,6 +299,28 @@ TEST(RolesTest, WhatEachRoleReadsAndSees) {
       << "auth.h: the office's own credential reads as the office";
   EXPECT_EQ(ConsoleViews(EveryRole()).size(), 6u);
   EXPECT_TRUE(ConsoleViews({}).empty());
+}
+
+// A 督办 by hand (issue 18 item 4): the bureau's 督查员 or 负责人 issues
+// it (DOMAIN.md Supervision, 2005 Art. 36); which bureau, supervise_access.h.
+TEST(RolesTest, WhoIssuesASupervisionByHand) {
+  struct Case {
+    StaffRole role;
+    bool may;
+  };
+  for (const Case& c : std::vector<Case>{
+           {v1::STAFF_ROLE_REGISTRAR, false},
+           {v1::STAFF_ROLE_HANDLER, false},
+           {v1::STAFF_ROLE_HEAD, true},
+           {v1::STAFF_ROLE_INSPECTOR, true},
+           {v1::STAFF_ROLE_LEADER, false},
+           {v1::STAFF_ROLE_ADMIN, false},
+       }) {
+    const std::string why = MayIssueSupervision({c.role});
+    EXPECT_EQ(why.empty(), c.may) << RoleText(c.role) << ": " << why;
+  }
+  EXPECT_TRUE(MayIssueSupervision(EveryRole()).empty())
+      << "the office's own credential (casectl) has every role";
 }
 
 }  // namespace

@@ -80,6 +80,7 @@ Command ValidCommand(v1::CaseAction action, std::string actor, absl::Time now) {
   cmd.route = "向劳动人事争议仲裁委员会申请仲裁";
   cmd.service_method = v1::SERVICE_METHOD_POST;
   cmd.received_at = now;
+  cmd.recommendation_kind = v1::RECOMMENDATION_KIND_IMPROVEMENT;
   cmd.leader_name = "张某某";
   cmd.leader_title = "副县长";
   cmd.follow_up_method = v1::FOLLOW_UP_METHOD_PHONE;

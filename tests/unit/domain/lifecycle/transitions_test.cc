@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/time/timestamp.h"
 #include "domain/lifecycle/lifecycle.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -159,6 +160,26 @@ TEST(TransitionsTest, WholeTableAcceptsExactlyTheListedPairs) {
                                    now - absl::Minutes(30), built->record)
                         .ok());
       }
+      if (action == v1::CASE_ACTION_RECOMMEND &&
+          state != v1::CASE_STATE_RECEIVED) {
+        // A 督办 whose 30-day reply (2005 Art. 36) passed unanswered: the
+        // city bureau may follow it (DOMAIN.md Supervision). In a final
+        // state Supervise starts no reply, so a 督办 recorded before the
+        // case closed, and answered, stands in.
+        v1::SupervisionIssued walked = Walked();
+        if (IsFinal(state)) {
+          v1::CaseSupervision* cs =
+              built->record.mutable_view()->add_supervisions();
+          *cs->mutable_issued() = walked;
+          *cs->mutable_issued_at() = time::ToProto(built->last);
+          *cs->mutable_replied_at() = time::ToProto(built->last);
+        } else {
+          ASSERT_TRUE(builder.lifecycle()
+                          .Supervise(walked, now - absl::Hours(24 * 40),
+                                     now - absl::Minutes(30), built->record)
+                          .ok());
+        }
+      }
       const v1::RoutingCaseRecord before = built->record;
       absl::StatusOr<v1::CaseEvent> event;
       if (action == v1::CASE_ACTION_SUPERVISE) {
@@ -282,6 +303,12 @@ TEST(TransitionsTest, TableIsTheLifeCycleOfTheIssue) {
       want.insert({s, v1::CASE_ACTION_REPLY_SUPERVISION, s, Role::kSupervised});
     }
   }
+  // 改进工作建议 / 追责建议 (issue 18 item 4; DOMAIN.md Supervision, 2005
+  // Arts. 36, 38) by the issuer of a 督办, in every state but LINKED.
+  for (S s : {kReg, kTr, kAs, kAcc, kNa, kExt, kRep, kEva, kRvq, kRvd, kRrq,
+              kHear, kTerm, kClosed}) {
+    want.insert({s, v1::CASE_ACTION_RECOMMEND, s, Role::kSupervisor});
+  }
   // 提级办理 (issue 18 item 5) while an organ handles the case, by a
   // superior bureau or government; 更正登记 (issue 18 item 6, Arts. 22-23)
   // before acceptance, by the registering bureau, re-registered or not
@@ -368,6 +395,8 @@ TEST(TransitionsTest, SelfTransitionsAreTheActionsThatChangeNoState) {
                 row.action == v1::CASE_ACTION_SUPERVISE ||
                 row.action == v1::CASE_ACTION_REPLY_SUPERVISION ||
                 row.action == v1::CASE_ACTION_SERVE ||
+                // Issue 18 item 4: a recommendation changes no state.
+                row.action == v1::CASE_ACTION_RECOMMEND ||
                 // Issue 18 items 2 and 7: 领导包案 and 回访 change none.
                 row.action == v1::CASE_ACTION_TAKE_CHARGE ||
                 row.action == v1::CASE_ACTION_FOLLOW_UP ||
