@@ -99,6 +99,16 @@ const std::vector<Duty>& Duties() {
        {kHandler, kHead},
        false,
        "Arts. 35-36 (送达) and issue 16 item 1: 承办人 handles"},
+      {v1::CASE_ACTION_TAKE_CHARGE,
+       {kLeader},
+       false,
+       "issue 18 item 2 (领导包案): the leader of the people's government "
+       "takes charge of the case in person"},
+      {v1::CASE_ACTION_FOLLOW_UP,
+       {kHandler, kHead},
+       false,
+       "issue 18 item 7 (回访) and issue 16 item 1: the bureau's 承办人 "
+       "follows up with the petitioner; 负责人 heads the office"},
       {v1::CASE_ACTION_ESCALATE,
        {kHead},
        false,

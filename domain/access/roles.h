@@ -29,6 +29,9 @@
 //   - RECOMMEND (改进工作建议/追责建议, issue 18 item 4) and a 督办 by hand
 //     (supervision's Supervise: MayIssueSupervision) are the supervising
 //     bureau's: its INSPECTOR (督查员) or HEAD;
+//   - TAKE_CHARGE (领导包案, issue 18 item 2) is the LEADER's own (the
+//     government's leader takes the case), and FOLLOW_UP (回访, item 7)
+//     the bureau's HANDLER's or HEAD's like its other case work;
 //   - LEADER reads and takes no other action; ADMIN manages the office's
 //     users and acts on no case.
 // The office's own credential (a direct office principal, common/rpc

@@ -84,6 +84,12 @@ std::vector<Row> Expected() {
        "2005 Art. 36: the supervised organ replies to 督办"},
       {v1::CASE_ACTION_SERVE, "RAARRR",
        "Arts. 35-36: the organ records the service (送达) of its decision"},
+      {v1::CASE_ACTION_TAKE_CHARGE, "RRRRAR",
+       "issue 18 item 2: 领导包案 is the government's 领导's own; the "
+       "bureau's staff, 负责人 and 督查员 do not take a case in charge"},
+      {v1::CASE_ACTION_FOLLOW_UP, "RAARRR",
+       "issue 18 item 7 (回访) and issue 16 item 1: the bureau's 承办人 "
+       "follows up with the petitioner, 负责人 heads the office"},
       {v1::CASE_ACTION_ESCALATE, "RRARRR",
        "issue 18 item 5: 提级办理 is the superior organ's decision, its "
        "负责人's (not the 承办人's nor the 督查员's: they read, not act)"},
