@@ -219,6 +219,14 @@ absl::Status NotificationServiceImpl::Apply(
     facts.set_matter_class(e.matter_class());
     keep_facts = true;
   }
+  // 更正登记 (issue 18 item 6): the corrected class decides from now on
+  // whether an office's reason may be told (an accusation's never is).
+  if (e.action() == caserelay::v1::CASE_ACTION_CORRECT && stored->has_value() &&
+      e.matter_class() != caserelay::v1::MATTER_CLASS_UNSPECIFIED &&
+      e.matter_class() != facts.matter_class()) {
+    facts.set_matter_class(e.matter_class());
+    keep_facts = true;
+  }
 
   auto plan = PlanSms(
       event.case_id(), e,

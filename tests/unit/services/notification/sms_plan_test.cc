@@ -117,6 +117,25 @@ std::vector<Row> Rows() {
   add("TRANSFER (转送): the organ now holding it",
       Event(caserelay::v1::CASE_ACTION_TRANSFER), "transferred",
       {{"office_name", kHolder}});
+  add("ESCALATE (提级办理, issue 18 item 5): the superior organ now "
+      "holding it, as on 转送",
+      Event(caserelay::v1::CASE_ACTION_ESCALATE), "escalated",
+      {{"office_name", kHolder}});
+  {
+    CaseEvent e = Event(caserelay::v1::CASE_ACTION_CORRECT);
+    e.set_reason("登记时事项类别有误");
+    e.mutable_decision()->set_disposition(
+        caserelay::v1::DISPOSITION_NOT_ACCEPTED);
+    e.mutable_decision()->set_route("向人民法院提起诉讼");
+    add("CORRECT (更正登记, issue 18 item 6) to a statutory route: told as "
+        "at registration (Art. 31), never the office's reason",
+        e, "not_accepted",
+        {{"reason", t.reason_statutory_route}, {"route", "向人民法院提起诉讼"}});
+    e.mutable_decision()->set_disposition(caserelay::v1::DISPOSITION_TRANSFER);
+    add("CORRECT registered anew: no SMS; the next 转送/交办 names the organ "
+        "(issue 18 item 6)",
+        e, std::nullopt, {});
+  }
   add("ASSIGN (交办): the organ now holding it",
       Event(caserelay::v1::CASE_ACTION_ASSIGN), "assigned",
       {{"office_name", kHolder}});
