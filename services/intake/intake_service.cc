@@ -441,6 +441,16 @@ absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
   }
   record.set_office_code(e.holder_office_code());
   record.set_office_name(e.holder_office_name());
+  if (e.action() == caserelay::v1::CASE_ACTION_CORRECT && e.has_correction()) {
+    // 更正登记 (issue 18 item 6): the record keeps the matter as corrected
+    // (the petition's title and text stay as submitted).
+    const caserelay::v1::MatterCorrection& c = e.correction();
+    caserelay::v1::Matter& m = *record.mutable_matter();
+    m.set_region_code(c.new_region_code());
+    m.set_category(c.new_category());
+    m.set_matter_class(c.new_matter_class());
+    m.set_statutory_route(c.new_statutory_route());
+  }
   access::UpdateParties(e, event.sequence(), record.mutable_parties());
   *record.mutable_updated_at() = event.occurred_at();
   batch.Put(kCases, event.case_id(), record.SerializeAsString());
