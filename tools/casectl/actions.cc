@@ -245,6 +245,43 @@ absl::Status FillServe(const ParsedFlags& flags, ActRequest* req) {
   return absl::OkStatus();
 }
 
+// escalate (提级办理): the case is taken up by the caller's office.
+absl::Status FillEscalate(const ParsedFlags&, ActRequest* req) {
+  req->mutable_escalate();
+  return absl::OkStatus();
+}
+
+// correct (更正登记): --category, --class, --region, --statutory-route; at
+// least one; each given replaces the registered value.
+absl::Status FillCorrect(const ParsedFlags& flags, ActRequest* req) {
+  auto* correct = req->mutable_correct();
+  if (flags.Has("category")) correct->set_category(flags.Value("category"));
+  if (flags.Has("region")) correct->set_region_code(flags.Value("region"));
+  if (flags.Has("class")) {
+    auto matter_class = names::ParseMatterClass(flags.Value("class"));
+    if (!matter_class.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--class ", matter_class.status().message()));
+    }
+    correct->set_matter_class(*matter_class);
+  }
+  if (flags.Has("statutory-route")) {
+    auto route = names::ParseStatutoryRoute(flags.Value("statutory-route"));
+    if (!route.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--statutory-route ", route.status().message()));
+    }
+    correct->set_statutory_route(*route);
+  }
+  if (!correct->has_category() && !correct->has_region_code() &&
+      !correct->has_matter_class() && !correct->has_statutory_route()) {
+    return absl::InvalidArgumentError(
+        "correct needs at least one of --category, --class, --region, "
+        "--statutory-route");
+  }
+  return absl::OkStatus();
+}
+
 FlagSpec OutcomeSpec() {
   return {"outcome", FlagKind::kValue, false, "OUTCOME",
           "the opinion: " + Choices(OutcomeNames()) + " (required)"};
@@ -365,6 +402,32 @@ const std::vector<ActionSpec>& Actions() {
        "--reason).",
        {},
        FillReturnProposal},
+      {"escalate",
+       "提级办理: as a bureau or people's government of a higher level over\n"
+       "the holder, take its case up (give --reason). While it is handled\n"
+       "(transferred, assigned, accepted, extended); the running deadlines\n"
+       "keep their due dates and become yours; the petitioner is told.",
+       {},
+       FillEscalate,
+       "  casectl escalate C1 --reason '久拖未决，市信访局提级办理'"},
+      {"correct",
+       "更正登记: as the bureau that registered the case, correct the\n"
+       "registered matter before the organ accepts it (give --reason).\n"
+       "Routing routes the corrected matter by the rules again: the case is\n"
+       "registered anew at the bureau they name (or not accepted); the\n"
+       "history keeps the old and the new values.",
+       {{"category", FlagKind::kValue, false, "C",
+         "the matter's category (data/offices/categories.tsv), e.g. housing"},
+        {"class", FlagKind::kValue, false, "CLASS",
+         "the class: " + Choices(names::MatterClassNames())},
+        {"region", FlagKind::kValue, false, "CODE",
+         "the matter's region (GB/T 2260 or township code)"},
+        {"statutory-route", FlagKind::kValue, false, "ROUTE",
+         "the statutory route (Art. 31): " +
+             Choices(names::StatutoryRouteNames())}},
+       FillCorrect,
+       "  casectl correct C1 --category housing --reason '登记时类别有误'\n"
+       "  casectl correct C1 --region 140402 --reason '事项发生地登记有误'"},
   };
   return *kActions;
 }

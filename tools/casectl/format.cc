@@ -269,6 +269,31 @@ std::string FormatView(const v1::CaseView& v) {
   return out;
 }
 
+// 更正登记 (issue 18 item 6): one line per corrected field, "旧 → 新".
+void CorrectionLines(std::string* out, absl::string_view in,
+                     const v1::MatterCorrection& c) {
+  if (c.old_category() != c.new_category()) {
+    Line(out, in, "更正 事项类别 (category)",
+         absl::StrCat(OrDash(c.old_category()), " → ", OrDash(c.new_category())));
+  }
+  if (c.old_matter_class() != c.new_matter_class()) {
+    Line(out, in, "更正 信访类型 (class)",
+         absl::StrCat(LabelOf(MatterClassNames(), c.old_matter_class()), " → ",
+                      LabelOf(MatterClassNames(), c.new_matter_class())));
+  }
+  if (c.old_region_code() != c.new_region_code()) {
+    Line(out, in, "更正 事项发生地 (region)",
+         absl::StrCat(OrDash(c.old_region_code()), " → ",
+                      OrDash(c.new_region_code())));
+  }
+  if (c.old_statutory_route() != c.new_statutory_route()) {
+    Line(out, in, "更正 法定途径 (statutory route)",
+         absl::StrCat(LabelOf(StatutoryRouteNames(), c.old_statutory_route()),
+                      " → ",
+                      LabelOf(StatutoryRouteNames(), c.new_statutory_route())));
+  }
+}
+
 std::string FormatEvent(const v1::Envelope& env) {
   std::string out = absl::StrCat("#", env.sequence(), "  ",
                                  ChinaDateTime(env.occurred_at()), "  ");
@@ -353,6 +378,17 @@ std::string FormatEvent(const v1::Envelope& env) {
                        ", ", LabelOf(RefusalGroundNames(), d.refusal_ground())),
              " → ",
              OfficeLabel(d.target_office_code(), d.target_office_name())));
+  }
+  // 提级办理 (issue 18 item 5): the office the case was taken from.
+  if (!e.escalated_from_office_code().empty()) {
+    Line(&out, in, "提级 taken up from",
+         OfficeLabel(e.escalated_from_office_code(),
+                     e.escalated_from_office_name()));
+  }
+  if (e.has_correction()) {
+    CorrectionLines(&out, in, e.correction());
+    // The rules that decided the corrected matter (DOMAIN.md Routing).
+    Line(&out, in, "rules", OrDash(absl::StrJoin(e.decision().rules(), ", ")));
   }
   if (e.deadlines().empty()) {
     Line(&out, in, "deadlines", "none running");
