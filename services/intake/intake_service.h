@@ -81,6 +81,11 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // contacts. UNAUTHENTICATED without credentials, PERMISSION_DENIED for
   // any other principal.
   //
+  // A group petition (群体访 / 联名, issue 18 item 3) keeps each
+  // co-representative sealed under a reference of its own
+  // (IntakeCaseRecord.co_representatives) and publishes head_count (the
+  // persons, petition::EffectiveHeadCount) and representatives.
+  //
   // Validates and stores the petition (ValidateSubmission), or, for a
   // request_id the same caller used on the same channel within
   // intake.request_id_ttl, answers the case it made then (request_ids.h):
@@ -118,7 +123,11 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // from its sealed record, and the case's look-up code when the case is
   // that petitioner's. NOT_FOUND for an unknown reference; DATA_LOSS or
   // FAILED_PRECONDITION when the record does not open (PiiCipher::Open).
-  // For service:notification only.
+  // For service:notification only. With `representative` i > 0 (a group
+  // petition, issue 18 item 3) the phone is the case's i-th
+  // co-representative's, and only when `petitioner` is the case's own
+  // petitioner; NOT_FOUND for any other representative number. Every
+  // representative's message carries the case's look-up code.
   grpc::Status ResolveContact(
       grpc::ServerContext* ctx, const caserelay::v1::ResolveContactRequest* req,
       caserelay::v1::ResolveContactResponse* resp) override;
