@@ -344,6 +344,9 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
   *view.mutable_decision() = decision;
   *view.mutable_updated_at() = ToProto(now);
   if (petition.has_reception()) *view.mutable_reception() = petition.reception();
+  // 群体访 / 联名 (issue 18 item 3): as PetitionReceived says (0: one).
+  view.set_head_count(petition.head_count());
+  view.set_representatives(petition.representatives());
   view.clear_deadlines();
   if (to == v1::CASE_STATE_REGISTERED) {
     const absl::Time received = FromProto(petition.received_at());
@@ -378,6 +381,10 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
   if (petition.has_reception()) {
     *event.mutable_reception() = petition.reception();
   }
+  // 群体访 / 联名 (issue 18 item 3): for 人次 (statistics), the SMS to every
+  // representative (notification) and the group alert (supervision).
+  event.set_head_count(petition.head_count());
+  event.set_representatives(petition.representatives());
   FillOutcome(next, event);
   record = std::move(next);
   return event;
