@@ -17,7 +17,7 @@ const std::vector<LabeledFigure>& LeadersWorkFigures() {
        [](const F& f) {
          return CountOf(f.supervisions_by_source(), kAutomaticSource);
        }},
-      {"人工督办",
+      {"手动督办",
        [](const F& f) {
          return CountOf(f.supervisions_by_source(), kManualSource);
        }},

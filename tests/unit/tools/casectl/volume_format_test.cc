@@ -57,7 +57,7 @@ TEST(VolumeFormatTest, PrintsIssue18FiguresWithTheirComparisons) {
       {"item 3: 群体访", "群体访（联名）", 1, 0, "—"},
       {"item 2: 包案", "领导包案", 1, 0, "—"},
       {"item 4: 督办 by source (automatic)", "自动督办", 2, 0, "—"},
-      {"item 4: 督办 by source (manual)", "人工督办", 1, 0, "—"},
+      {"item 4: 督办 by source (manual)", "手动督办", 1, 0, "—"},
       {"item 4: 追责建议", "追责建议", 1, 0, "—"},
       {"item 4: no 改进工作建议", "改进工作建议", 0, 0, "—"},
       {"item 5: 提级", "提级办理", 1, 0, "—"},

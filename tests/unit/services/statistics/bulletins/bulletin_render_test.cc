@@ -78,7 +78,7 @@ TEST(BulletinHtmlTest, LeadersWorkTableWithItsComparisons) {
   content.leaders_work = {{"领导接访批次", {12, 8, 0}},
                           {"领导接访人次", {57, 20, 0}},
                           {"领导包案", {3, 3, 1}},
-                          {"人工督办", {2, 0, 4}}};
+                          {"手动督办", {2, 0, 4}}};
   absl::StatusOr<std::string> html = RenderHtml(content);
   ASSERT_TRUE(html.ok()) << html.status();
   EXPECT_THAT(*html, HasSubstr("<h2>九、领导接访、包案与督办</h2>"));
@@ -86,7 +86,7 @@ TEST(BulletinHtmlTest, LeadersWorkTableWithItsComparisons) {
                                "<td class=\"n\">20</td><td class=\"n\">"
                                "+185.0%</td><td class=\"n\">0</td><td "
                                "class=\"n\">—</td>"));
-  EXPECT_THAT(*html, HasSubstr("<td>人工督办</td><td class=\"n\">2</td><td "
+  EXPECT_THAT(*html, HasSubstr("<td>手动督办</td><td class=\"n\">2</td><td "
                                "class=\"n\">0</td><td class=\"n\">—</td>"
                                "<td class=\"n\">4</td><td class=\"n\">"
                                "-50.0%</td>"));
