@@ -86,6 +86,20 @@ function renderDeadlines(answer) {
   ])));
 }
 
+// 更正登记 (issue 18 item 6): each corrected field, "旧 → 新", as the event
+// recorded them (routing decided the case anew by the rules).
+function correctionText(c) {
+  const category = (code) => categoryNames[code] || code || "无";
+  const pairs = [
+    ["类别", category(c.old_category), category(c.new_category)],
+    ["性质", word("MATTER_CLASS_", c.old_matter_class), word("MATTER_CLASS_", c.new_matter_class)],
+    ["发生地", c.old_region_code || "", c.new_region_code || ""],
+    ["法定途径", word("STATUTORY_ROUTE_", c.old_statutory_route) || "无",
+      word("STATUTORY_ROUTE_", c.new_statutory_route) || "无"],
+  ].filter(([, from, to]) => from !== to);
+  return `更正登记：${pairs.map(([what, from, to]) => `${what} ${from} → ${to}`).join("，")}`;
+}
+
 // One history row: an event envelope of routing's (its time, and the
 // case event in it); a record the gateway could not read is null, shown as
 // such (the chain check names it).
@@ -101,6 +115,8 @@ function historyRow(envelope) {
   const notes = [
     e.reason, e.route, word("OUTCOME_", e.outcome),
     e.extension_days ? `延期 ${e.extension_days} 天` : "",
+    e.escalated_from_office_code ? `提级办理：原办理单位 ${e.escalated_from_office_name || e.escalated_from_office_code}` : "",
+    e.correction ? correctionText(e.correction) : "",
     e.supervision ? `${word("SUPERVISION_LEVEL_", e.supervision.level)}：${e.supervision.issuer_office_name || ""} → ${e.supervision.target_office_name || ""}` : "",
   ].filter(Boolean).join("；");
   return el("tr", {}, [
