@@ -103,11 +103,22 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
       // and the router: RoutingServiceImpl::FillCorrection adds them.
       cmd.action = caserelay::v1::CASE_ACTION_CORRECT;
       break;
-    case ActRequest::kRecordFollowUp:
     case ActRequest::kTakeCharge:
+      cmd.action = caserelay::v1::CASE_ACTION_TAKE_CHARGE;
+      cmd.leader_name = req.take_charge().leader_name();
+      cmd.leader_title = req.take_charge().leader_title();
+      break;
+    case ActRequest::kRecordFollowUp:
+      cmd.action = caserelay::v1::CASE_ACTION_FOLLOW_UP;
+      cmd.follow_up_method = req.record_follow_up().method();
+      cmd.follow_up_view = req.record_follow_up().view();
+      if (req.record_follow_up().has_contacted_at()) {
+        cmd.contacted_at = time::FromProto(req.record_follow_up().contacted_at());
+      }
+      break;
     case ActRequest::kRecommend:
-      // Issue 18 items 2, 4, 7: their engineers map them here; until then
-      // routing answers that it does not take them (the proto has them).
+      // Issue 18 item 4: its engineer maps it here; until then routing
+      // answers that it does not take it (the proto has it).
       return absl::UnimplementedError(
           "action: not taken by this routing yet (issue 18)");
     case ActRequest::kReplySupervision:

@@ -68,6 +68,12 @@ std::vector<std::string> FieldsOf(CaseAction action) {
       return {"serve.method", "serve.received_at"};
     case caserelay::v1::CASE_ACTION_REPLY_SUPERVISION:
       return {"reason", "reply_supervision.supervision_id"};
+    case caserelay::v1::CASE_ACTION_TAKE_CHARGE:
+      return {"take_charge.leader_name", "take_charge.leader_title"};
+    case caserelay::v1::CASE_ACTION_FOLLOW_UP:
+      // The contact is recorded when it happened: now (the form asks no
+      // date; casectl and the RPC may give contacted_at).
+      return {"record_follow_up.method", "record_follow_up.view", "reason"};
     case caserelay::v1::CASE_ACTION_ESCALATE:
       return {"reason"};
     case caserelay::v1::CASE_ACTION_CORRECT:
@@ -81,6 +87,8 @@ std::vector<std::string> FieldsOf(CaseAction action) {
 // The ActRequest oneof field of an action: "decide_review" for
 // CASE_ACTION_DECIDE_REVIEW.
 std::string RequestField(CaseAction action) {
+  // 回访's oneof field names what the office does: it records the contact.
+  if (action == caserelay::v1::CASE_ACTION_FOLLOW_UP) return "record_follow_up";
   return absl::AsciiStrToLower(lifecycle::ActionName(action));
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/digest/digest.h"
 #include "common/time/timestamp.h"
+#include "services/routing/charged_index.h"
 
 namespace caserelay::routing {
 
@@ -183,6 +184,7 @@ void CaseStore::Append(store::WriteBatch& batch,
     if (before != nullptr) batch.Delete(kMatters, MatterIndexKey(*before));
     batch.Put(kMatters, MatterIndexKey(after), "");
   }
+  ChargedIndex::Update(batch, before, after);  // 领导包案
   batch.Put(kCases, case_id, after.SerializeAsString());
   batch.AddOutbox("case-events", case_id, bytes);
 }

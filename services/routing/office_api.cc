@@ -40,6 +40,18 @@ grpc::Status RoutingServiceImpl::GetCase(
   auto history = cases_.History(req->case_id());
   if (!history.ok()) return rpc::ToGrpc(history.status());
   *resp->mutable_view() = (*record)->view();
+  // 领导包案 covers the linked repeats: a repeat shows the leader of its
+  // open case (issue 18 item 2; leaders' names are public).
+  const caserelay::v1::CaseView& view = (*record)->view();
+  if (view.state() == caserelay::v1::CASE_STATE_LINKED &&
+      !view.decision().linked_case_id().empty()) {
+    auto open = cases_.Read(view.decision().linked_case_id());
+    if (!open.ok()) return rpc::ToGrpc(open.status());
+    if (open->has_value() && (*open)->view().has_leader_in_charge()) {
+      *resp->mutable_view()->mutable_leader_in_charge() =
+          (*open)->view().leader_in_charge();
+    }
+  }
   FillRuleTexts(resp->mutable_view()->mutable_decision());  // answer only
   FillAllowed(*actor, **record, resp->mutable_view());
   for (auto& bytes : *history) resp->add_events(std::move(bytes));

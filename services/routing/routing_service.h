@@ -58,6 +58,9 @@ struct RoutingParts {
   // ListInbox's lights and scan bound (supervision.warning_before,
   // routing.inbox_scan_limit).
   InboxSettings inbox = {};
+  // 领导包案's quota per leader and quarter
+  // (leadership.charge_quota_per_quarter; 0: none set).
+  int charge_quota_per_quarter = 2;
 };
 
 class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
@@ -82,6 +85,11 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   grpc::Status ListApprovals(grpc::ServerContext* ctx,
                              const caserelay::v1::ListApprovalsRequest* req,
                              caserelay::v1::ListApprovalsResponse* resp) override;
+  // The leaders' list of 包案 (charged_api.cc, routing.proto's contract).
+  grpc::Status ListChargedCases(
+      grpc::ServerContext* ctx,
+      const caserelay::v1::ListChargedCasesRequest* req,
+      caserelay::v1::ListChargedCasesResponse* resp) override;
   // Only for the petitioner of req.case_id (rpc::Principal::Petitioner:
   // service:web with x-caserelay-petitioner-case; access::PetitionerMay);
   // PERMISSION_DENIED for every other caller (petitioner_api.cc).

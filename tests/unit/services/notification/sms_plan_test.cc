@@ -237,6 +237,17 @@ std::vector<Row> Rows() {
     add(caserelay::v1::CaseAction_Name(a) + ": no SMS", Event(a), std::nullopt,
         {});
   }
+  // Issue 18 items 2 and 7: DOMAIN.md "Notifying" names the SMS points
+  // (acceptance, handling: 转送/交办/延期, the result); 领导包案 changes
+  // neither the holder nor a deadline, and 回访 is itself a contact with
+  // the petitioner by phone or visit — neither sends an SMS.
+  for (CaseAction a : {caserelay::v1::CASE_ACTION_TAKE_CHARGE,
+                       caserelay::v1::CASE_ACTION_FOLLOW_UP}) {
+    add(caserelay::v1::CaseAction_Name(a) +
+            ": no SMS (issue 18: 包案 moves nothing the petitioner is told "
+            "of; 回访 is a call or visit)",
+        Event(a), std::nullopt, {});
+  }
   return rows;
 }
 
