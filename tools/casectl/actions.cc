@@ -282,6 +282,46 @@ absl::Status FillCorrect(const ParsedFlags& flags, ActRequest* req) {
   return absl::OkStatus();
 }
 
+// take-charge (领导包案): --leader and --title, both required.
+absl::Status FillTakeCharge(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> leader =
+      Required(flags, "take-charge", "leader", "NAME");
+  if (!leader.ok()) return leader.status();
+  absl::StatusOr<std::string> title =
+      Required(flags, "take-charge", "title", "TITLE");
+  if (!title.ok()) return title.status();
+  req->mutable_take_charge()->set_leader_name(*leader);
+  req->mutable_take_charge()->set_leader_title(*title);
+  return absl::OkStatus();
+}
+
+// record-follow-up (回访): --method and --view, both required.
+absl::Status FillRecordFollowUp(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> method = Required(
+      flags, "record-follow-up", "method",
+      names::Choices(names::FollowUpMethodNames()));
+  if (!method.ok()) return method.status();
+  absl::StatusOr<int> m = names::ValueOf(names::FollowUpMethodNames(), *method);
+  if (!m.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--method ", m.status().message()));
+  }
+  absl::StatusOr<std::string> view = Required(
+      flags, "record-follow-up", "view",
+      names::Choices(names::FollowUpViewNames()));
+  if (!view.ok()) return view.status();
+  absl::StatusOr<int> v = names::ValueOf(names::FollowUpViewNames(), *view);
+  if (!v.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--view ", v.status().message()));
+  }
+  req->mutable_record_follow_up()->set_method(
+      static_cast<caserelay::v1::FollowUpMethod>(*m));
+  req->mutable_record_follow_up()->set_view(
+      static_cast<caserelay::v1::FollowUpView>(*v));
+  return absl::OkStatus();
+}
+
 FlagSpec OutcomeSpec() {
   return {"outcome", FlagKind::kValue, false, "OUTCOME",
           "the opinion: " + Choices(OutcomeNames()) + " (required)"};
@@ -428,6 +468,32 @@ const std::vector<ActionSpec>& Actions() {
        FillCorrect,
        "  casectl correct C1 --category housing --reason '登记时类别有误'\n"
        "  casectl correct C1 --region 140402 --reason '事项发生地登记有误'"},
+      {"record-follow-up",
+       "回访: as the bureau that registered the case or sent it to its\n"
+       "organ, record a follow-up contact with the petitioner after the\n"
+       "处理意见 (Arts. 22, 34; issue 18 item 7), by phone or visit, with\n"
+       "their view; --reason may hold a note (no personal data). May\n"
+       "repeat; the state does not change and no SMS is sent.",
+       {{"method", FlagKind::kValue, false, "M",
+         "how: " + Choices(names::FollowUpMethodNames()) + " (required)"},
+        {"view", FlagKind::kValue, false, "V",
+         "the petitioner's view: " + Choices(names::FollowUpViewNames()) +
+             " (required)"}},
+       FillRecordFollowUp,
+       "  casectl record-follow-up C1 --method phone --view agree\n"
+       "  casectl record-follow-up C1 --method visit --view disagree "
+       "--reason '上门回访'"},
+      {"take-charge",
+       "领导包案: as a people's government of the holder's region or above,\n"
+       "record that your leader takes charge of the case until it is\n"
+       "resolved (issue 18 item 2): once while one is in charge; the state\n"
+       "does not change. `casectl charged` lists your leaders' cases.",
+       {{"leader", FlagKind::kValue, false, "NAME",
+         "the leader's name (required)"},
+        {"title", FlagKind::kValue, false, "TITLE",
+         "the leader's title, e.g. 县长 (required)"}},
+       FillTakeCharge,
+       "  casectl take-charge C1 --leader 王某某 --title 县长"},
   };
   return *kActions;
 }

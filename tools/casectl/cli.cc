@@ -142,6 +142,23 @@ std::vector<CommandSpec> BuildCommands() {
        0,
        0});
   commands.push_back(
+      {"charged",
+       CommandKind::kCharged,
+       "",
+       "领导包案: the cases the leaders of a people's government took in\n"
+       "charge, newest first, with state and next due (the deadline's last\n"
+       "day, China date); then each leader's count this quarter against\n"
+       "the quota (routing's leadership.charge_quota_per_quarter).",
+       {Value("office", "CODE",
+              "a government in your subtree (default: your own office)"),
+        Value("leader", "NAME", "only this leader's cases"),
+        Value("page-size", "N", "cases per page, 1..500 (default 50)"),
+        Value("page-token", "T", "continue from the page this token names")},
+       0,
+       0,
+       "  casectl charged\n"
+       "  casectl charged --office 140431:gov --leader 王某某"});
+  commands.push_back(
       {"show",
        CommandKind::kShow,
        "CASE",

@@ -52,6 +52,7 @@ enum class CommandKind {
   kReception,   // intake: the leaders' reception schedule (领导接访)
   kRoute,       // routing: PreviewRoute
   kInbox,       // routing: ListInbox
+  kCharged,     // routing: ListChargedCases (领导包案)
   kShow,        // routing: GetCase, decoded
   kVerify,      // routing: GetCase, hash chain checked
   kAct,         // routing: Act (one command per action, actions.h)

@@ -21,6 +21,7 @@
 #include "tools/casectl/bulletin_commands.h"
 #include "tools/casectl/calendar_commands.h"
 #include "tools/casectl/cli.h"
+#include "tools/casectl/charged_command.h"
 #include "tools/casectl/clock_commands.h"
 #include "tools/casectl/connect.h"
 #include "tools/casectl/dead_letters_commands.h"
@@ -261,6 +262,7 @@ int RunRouting(const Invocation& inv) {
   v1::PreviewRouteRequest preview;
   InboxCommand inbox;
   ActCommand act;
+  v1::ListChargedCasesRequest charged;
   switch (inv.command->kind) {
     case CommandKind::kRoute: {
       absl::StatusOr<std::string> text = ReadInput(first, std::cin);
@@ -276,6 +278,12 @@ int RunRouting(const Invocation& inv) {
       auto cmd = InboxCommandOf(inv.flags);
       if (!cmd.ok()) return Usage(&inv, cmd.status().message());
       inbox = *std::move(cmd);
+      break;
+    }
+    case CommandKind::kCharged: {
+      auto req = ChargedRequestOf(inv.flags);
+      if (!req.ok()) return Usage(&inv, req.status().message());
+      charged = *std::move(req);
       break;
     }
     case CommandKind::kAct: {
@@ -295,6 +303,8 @@ int RunRouting(const Invocation& inv) {
       return Done(RunRoute(routing, preview, print, std::cout));
     case CommandKind::kInbox:
       return Done(RunInbox(routing, inbox, print, std::cout));
+    case CommandKind::kCharged:
+      return Done(RunCharged(routing, charged, print, std::cout));
     case CommandKind::kShow:
       return Done(RunShow(routing, first, print, std::cout));
     case CommandKind::kVerify: {

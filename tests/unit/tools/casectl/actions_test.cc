@@ -127,6 +127,8 @@ TEST(ActionsTest, EveryOneofFieldHasACommandSettingIt) {
       {"decide-rereview", {"--outcome", "support"}},
       {"serve", {"--method", "post", "--received", "2026-03-10"}},
       {"correct", {"--category", "housing"}},
+      {"take-charge", {"--leader", "王某某", "--title", "县长"}},
+      {"record-follow-up", {"--method", "phone", "--view", "agree"}},
   };
   for (int i = 0; i < oneof->field_count(); ++i) {
     const google::protobuf::FieldDescriptor* field = oneof->field(i);
