@@ -17,6 +17,7 @@
 #include "services/supervision/case_facts.h"
 #include "services/supervision/deadline_mirror.h"
 #include "services/supervision/escalation.h"
+#include "services/supervision/group_alerts.h"
 #include "services/supervision/keys.h"
 
 namespace caserelay::supervision {
@@ -99,7 +100,11 @@ SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,
       unknown_offices_(context.metrics->GetCounter(
           "caserelay_supervision_unknown_offices_total",
           "Misses of an office the directory does not know: no instrument "
-          "issued.")) {}
+          "issued.")),
+      group_alerts_(context.metrics->GetCounter(
+          "caserelay_supervision_group_alerts_total",
+          "Group petitions (群体访) of at least group.alert_head_count "
+          "persons alerted to their registering bureau.")) {}
 
 absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
                                            store::WriteBatch& batch) {
@@ -176,6 +181,19 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   access::UpdateParties(event.case_event(), event.sequence(),
                         record->mutable_parties());
   record->set_sequence(event.sequence());
+  // 群体访 (issue 18 item 3): a large group alerts the registering bureau,
+  // once (the REGISTER applies once), figures only.
+  if (std::optional<Envelope> alert = GroupAlertFor(
+          event, options_.group_alert_head_count, *tables_.offices)) {
+    const caserelay::v1::GroupPetitionAlert& a = alert->group_petition_alert();
+    batch.Put(kGroupAlerts, GroupAlertKey(a), a.SerializeAsString());
+    batch.AddOutbox(kTopic, case_id, alert->SerializeAsString());
+    group_alerts_.Increment();
+    log::Info("group petition alert",
+              {{"case", case_id},
+               {"office", a.office_code()},
+               {"head_count", absl::StrCat(a.head_count())}});
+  }
   batch.Put(kCases, case_id, record->SerializeAsString());
   return absl::OkStatus();
 }

@@ -23,7 +23,7 @@
 //
 // Column families: "cases" (case id -> SupervisionCaseRecord: last applied
 // sequence, deadlines, supervisions, facts), "timers" and "lights" (keys in
-// keys.h). Timers fire on the consume loop's thread (Tick), in the same
+// keys.h), "group-alerts" (群体访 alerts, group_alerts.h). Timers fire on the consume loop's thread (Tick), in the same
 // WriteBatch as the offsets and the outbox, so a restart loses none and
 // fires none twice.
 //
@@ -62,6 +62,7 @@
 #include "common/service/service_main.h"
 #include "domain/access/roles.h"
 #include "domain/offices/office_directory.h"
+#include "services/supervision/group_alerts.h"
 
 namespace caserelay::supervision {
 
@@ -72,7 +73,7 @@ inline constexpr char kLights[] = "lights";
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies =
-      new std::vector<std::string>{kCases, kTimers, kLights};
+      new std::vector<std::string>{kCases, kTimers, kLights, kGroupAlerts};
   return *kFamilies;
 }
 
@@ -83,6 +84,9 @@ struct SupervisionOptions {
   // The yellow light this long before due_at (supervision.warning_before);
   // zero: no warnings.
   absl::Duration warning_before = absl::Hours(72);
+  // A group petition of at least this many persons alerts its registering
+  // bureau (group.alert_head_count, group_alerts.h), >= 2.
+  int group_alert_head_count = 5;
 };
 
 // What the service reads besides the context. Not owned; they outlive the
@@ -132,6 +136,22 @@ class SupervisionServiceImpl final
       grpc::ServerContext* ctx, const caserelay::v1::GetIndicatorsRequest* req,
       caserelay::v1::GetIndicatorsResponse* resp) override;
 
+  // The group-petition alerts (群体访, issue 18 item 3; group_alerts.h) of
+  // the bureaus within region_code (or of office_code), newest received
+  // first, at most `limit` (0: 100; at most 10000) per page;
+  // next_page_token continues. Who may ask is ListRedLights' rule: the
+  // person's roles narrow the scope (roles.h NarrowToRoleScope), then the
+  // caller's office may ask only its subtree (MayAskScope; empty scope: its
+  // own). The alerts hold figures only, so no row is withheld within the
+  // scope. INVALID_ARGUMENT for an unknown region_code, a malformed
+  // office_code, a limit outside 0..10000 or a foreign page_token;
+  // PERMISSION_DENIED (with auth) for a scope the caller may not ask for;
+  // DATA_LOSS for a corrupt alert.
+  grpc::Status ListGroupAlerts(
+      grpc::ServerContext* ctx,
+      const caserelay::v1::ListGroupAlertsRequest* req,
+      caserelay::v1::ListGroupAlertsResponse* resp) override;
+
   // A CaseEvent's deadlines are mirrored (deadline_mirror.h) into the
   // case's record and the timers, and its facts updated (case_facts.h).
   // First, an ARMED deadline whose due_at is not after the event's
@@ -142,6 +162,9 @@ class SupervisionServiceImpl final
   // keeps it as a dead letter) for another payload (ExpectPayload), a
   // sequence of 0, a listed deadline without kind, started_at or due_at, or
   // an event UpdateFacts refuses; DATA_LOSS for a corrupt record.
+  // A REGISTER of a group of at least options.group_alert_head_count
+  // persons also raises its GroupPetitionAlert (group_alerts.h): kept in
+  // "group-alerts" and published, in the same batch.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
 
@@ -210,6 +233,7 @@ class SupervisionServiceImpl final
   metrics::Counter& letters_issued_;
   metrics::Counter& listings_issued_;
   metrics::Counter& unknown_offices_;
+  metrics::Counter& group_alerts_;
 
   // The loop's thread only (Apply, Tick, MoreDue).
   // Where the next Tick's scan of "timers" starts: every timer below it
