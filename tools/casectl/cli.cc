@@ -66,7 +66,13 @@ std::vector<CommandSpec> BuildCommands() {
               "case"),
         Value("reception", "ID",
               "领导接访: the reception (casectl reception list) the visit "
-              "is registered at, on its day (--channel visit)")},
+              "is registered at, on its day (--channel visit)"),
+        Repeated("co-representative", "NAME|PHONE|ADDRESS[|ID]",
+                 "群体访/联名: a further representative (at most 4, Art. "
+                 "18), each told by SMS (repeatable)"),
+        Value("head-count", "N",
+              "群体访/联名: how many persons came or signed (人次; "
+              "default: the representatives)")},
        0,
        0});
   commands.push_back(
@@ -223,6 +229,25 @@ std::vector<CommandSpec> BuildCommands() {
        "  casectl lights --region 140431\n"
        "  casectl lights --office 140431:labour --all\n"
        "  casectl --json lights --region 140400 --limit 500"});
+  commands.push_back(
+      {"group-alerts",
+       CommandKind::kGroupAlerts,
+       "",
+       "The group-petition alerts (群体访预警), newest first.\n"
+       "Each group petition of at least group.alert_head_count persons\n"
+       "alerts its registering bureau (ListGroupAlerts): received, case,\n"
+       "bureau, persons (人次), category, region, class. Figures only:\n"
+       "who came stays in intake.",
+       {Value("region", "CODE",
+              "only bureaus in this region's subtree (default: your own)"),
+        Value("office", "CODE", "only this bureau's alerts"),
+        Value("limit", "N", "alerts per page, 1..10000 (default 100)"),
+        Value("page-token", "T", "continue from the page this token names"),
+        Bool("all", "follow the pages to the end")},
+       0,
+       0,
+       "  casectl group-alerts\n"
+       "  casectl group-alerts --region 140400 --all"});
   commands.push_back(
       {"stats",
        CommandKind::kStats,

@@ -58,6 +58,7 @@ enum class CommandKind {
   kAct,         // routing: Act (one command per action, actions.h)
   kDeadlines,   // supervision: ListDeadlines
   kLights,      // supervision: ListRedLights (灭红灯)
+  kGroupAlerts, // supervision: ListGroupAlerts (群体访预警)
   kStats,       // supervision: GetIndicators
   kBulletin,    // statistics: IssueBulletin, ListBulletins, GetBulletin
   kSms,         // notification: ListMessages (短信告知)

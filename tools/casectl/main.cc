@@ -25,6 +25,7 @@
 #include "tools/casectl/clock_commands.h"
 #include "tools/casectl/connect.h"
 #include "tools/casectl/dead_letters_commands.h"
+#include "tools/casectl/group_commands.h"
 #include "tools/casectl/intake_commands.h"
 #include "tools/casectl/reception_commands.h"
 #include "tools/casectl/office_commands.h"
@@ -147,11 +148,16 @@ int RunSupervision(const Invocation& inv) {
   }
   // Parse everything local before connecting: bad usage sends nothing.
   LightsCommand lights;
+  GroupAlertsCommand alerts;
   v1::GetIndicatorsRequest stats;
   if (inv.command->kind == CommandKind::kLights) {
     auto cmd = LightsCommandOf(inv.flags);
     if (!cmd.ok()) return Usage(&inv, cmd.status().message());
     lights = *std::move(cmd);
+  } else if (inv.command->kind == CommandKind::kGroupAlerts) {
+    auto cmd = GroupAlertsCommandOf(inv.flags);
+    if (!cmd.ok()) return Usage(&inv, cmd.status().message());
+    alerts = *std::move(cmd);
   } else if (inv.command->kind == CommandKind::kStats) {
     absl::StatusOr<absl::Time> now = StatsNow();
     if (!now.ok()) return Setup(now.status());
@@ -165,6 +171,8 @@ int RunSupervision(const Invocation& inv) {
   switch (inv.command->kind) {
     case CommandKind::kLights:
       return Done(RunLights(supervision, lights, print, std::cout));
+    case CommandKind::kGroupAlerts:
+      return Done(RunGroupAlerts(supervision, alerts, print, std::cout));
     case CommandKind::kStats:
       return Done(RunStats(supervision, stats, print, std::cout));
     default:
@@ -365,6 +373,7 @@ int Main(int argc, char** argv) {
       return RunAdmin(*inv);
     case CommandKind::kDeadlines:
     case CommandKind::kLights:
+    case CommandKind::kGroupAlerts:
     case CommandKind::kStats:
       return RunSupervision(*inv);
     case CommandKind::kSms:
