@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include <httplib.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "caserelay/v1/intake.grpc.pb.h"
@@ -73,7 +75,9 @@ v1::ActRequest Reply(bool on_the_spot) {
 }
 
 TEST(ReceptionVisitTest, VisitsAtALeadersReceptionAndTheirOnTheSpotResolution) {
-  auto started = System::Start({{kCountyGov, kCountyBureau, kCountyHrss}});
+  SystemOptions options{{kCountyGov, kCountyBureau, kCountyHrss}};
+  options.web = true;  // the portal's 领导接访安排
+  auto started = System::Start(options);
   ASSERT_TRUE(started.ok()) << started.status();
   System& sys = **started;
   Steps steps(sys);
@@ -196,6 +200,24 @@ TEST(ReceptionVisitTest, VisitsAtALeadersReceptionAndTheirOnTheSpotResolution) {
   EXPECT_NE(listed.output.find(id), std::string::npos) << listed.output;
   EXPECT_NE(listed.output.find("县长 王某某"), std::string::npos)
       << listed.output;
+  // The portal lists it, for anyone, on its page's API.
+  std::string base = sys.web_url();
+  if (!base.empty() && base.back() == '/') base.pop_back();
+  httplib::Client portal(base);
+  auto page = portal.Get("/receptions.html");
+  ASSERT_TRUE(page) << "no answer from " << base;
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("领导接访安排"), std::string::npos);
+  auto api = portal.Get("/api/v1/receptions?region=140431");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 200) << api->body;
+  EXPECT_NE(api->body.find(absl::StrCat("\"reception_id\":\"", id, "\"")),
+            std::string::npos)
+      << api->body;
+  EXPECT_NE(api->body.find("\"leader_title\":\"县长\""), std::string::npos);
+  EXPECT_NE(api->body.find("\"kind_text\":\"领导接访日\""),
+            std::string::npos);
+
   CommandResult shown = RunCommand(absl::StrCat(
       steps.Casectl(kCountyBureau), " show ", first.case_number()));
   EXPECT_EQ(shown.code, 0) << shown.output;
