@@ -117,10 +117,11 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
       }
       break;
     case ActRequest::kRecommend:
-      // Issue 18 item 4: its engineer maps it here; until then routing
-      // answers that it does not take it (the proto has it).
-      return absl::UnimplementedError(
-          "action: not taken by this routing yet (issue 18)");
+      // 改进工作建议 / 追责建议 (issue 18 item 4): after the caller's 督办.
+      cmd.action = caserelay::v1::CASE_ACTION_RECOMMEND;
+      cmd.recommendation_kind = req.recommend().kind();
+      cmd.supervision_id = req.recommend().supervision_id();
+      break;
     case ActRequest::kReplySupervision:
       cmd.action = caserelay::v1::CASE_ACTION_REPLY_SUPERVISION;
       cmd.supervision_id = req.reply_supervision().supervision_id();

@@ -74,6 +74,8 @@ std::vector<std::string> FieldsOf(CaseAction action) {
       // The contact is recorded when it happened: now (the form asks no
       // date; casectl and the RPC may give contacted_at).
       return {"record_follow_up.method", "record_follow_up.view", "reason"};
+    case caserelay::v1::CASE_ACTION_RECOMMEND:
+      return {"recommend.kind", "recommend.supervision_id", "reason"};
     case caserelay::v1::CASE_ACTION_ESCALATE:
       return {"reason"};
     case caserelay::v1::CASE_ACTION_CORRECT:

@@ -271,15 +271,17 @@ void RoutingServiceImpl::FillAllowed(const Actor& actor,
                                      const RoutingCaseRecord& record,
                                      caserelay::v1::CaseView* view) const {
   view->clear_allowed_actions();
+  const absl::Time now = context_.clock->Now();
   for (auto& a : AllowedActions(actor, record,
                                 [&](caserelay::v1::CaseAction action) {
-                                  // What may be done now: MayAct, and a
-                                  // reply only to an outstanding 督办.
+                                  // What may be done now: MayAct, a
+                                  // reply only to an outstanding 督办, a
+                                  // recommendation only after one.
                                   return MayAct(actor.office, action, record)
                                              .ok() &&
                                          parts_.lifecycle
                                              ->MayOffer(actor.office, action,
-                                                        record)
+                                                        record, now)
                                              .ok();
                                 })) {
     *view->add_allowed_actions() = std::move(a);

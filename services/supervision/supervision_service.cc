@@ -101,6 +101,9 @@ SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,
           "caserelay_supervision_unknown_offices_total",
           "Misses of an office the directory does not know: no instrument "
           "issued.")),
+      manual_issued_(context.metrics->GetCounter(
+          "caserelay_supervision_manual_issued_total",
+          "督办 issued by hand by a bureau (Supervise, issue 18 item 4).")),
       group_alerts_(context.metrics->GetCounter(
           "caserelay_supervision_group_alerts_total",
           "Group petitions (群体访) of at least group.alert_head_count "
@@ -124,6 +127,9 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
     return absl::InvalidArgumentError(absl::StrCat(
         "case-events: event ", event.event_id(), ": ", s.message()));
   }
+  // Supervise waits while the case is in this batch (file comment).
+  absl::MutexLock lock(&mu_);
+  pending_.insert(case_id);
   auto record = LoadCase(batch, case_id);
   if (!record.ok()) return record.status();
   if (event.sequence() <= record->sequence()) return absl::OkStatus();
@@ -220,7 +226,12 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
   if (!s.ok()) return s;
   // The scan reads committed timers; the records are read through the
   // batch, so what Apply changed in this batch decides whether each fires.
+  // Each case a timer fires on is pending until the batch commits.
+  absl::MutexLock lock(&mu_);
   for (const auto& [key, value] : due) {
+    if (std::optional<ParsedTimer> t = ParseTimerKey(key); t.has_value()) {
+      pending_.insert(std::string(CaseOfDeadline(t->deadline_id)));
+    }
     if (absl::Status f = Fire(key, value, now, batch); !f.ok()) return f;
   }
   // Next time, start where this one stopped: at its last key if it hit the

@@ -43,8 +43,15 @@
 // unknown: only the offices named in it see it (domain/access). Without an
 // authenticator (local runs) everything is visible.
 //
-// Thread safety: Apply/Tick on the loop's thread; the gRPC handlers only
-// read the store and may run concurrently with them and each other.
+// Two writers (issue 18 item 4): the consume loop (Apply, Tick) and the
+// Supervise handler (a 督办 by hand, manual_supervision.h). Both take mu_.
+// A case the loop has written but not yet committed is "pending": Supervise
+// waits until the loop's commit lands (Committed()), so its
+// read-modify-write of the case's record never works from a state the loop
+// is about to overwrite, and the 督办's number stays one counter per case.
+//
+// Thread safety: Apply/Tick on the loop's thread; Supervise and the query
+// handlers (which only read the store) on gRPC's threads, concurrently.
 
 #ifndef CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 #define CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
@@ -53,7 +60,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "caserelay/v1/records.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
@@ -152,6 +162,25 @@ class SupervisionServiceImpl final
       const caserelay::v1::ListGroupAlertsRequest* req,
       caserelay::v1::ListGroupAlertsResponse* resp) override;
 
+  // 督办 by hand (issue 18 item 4, manual_supervision.h): the caller's
+  // bureau issues req->ground to req->target_office_code (empty: the
+  // holder) on req->case_id, published as SupervisionIssued{source MANUAL}
+  // with the case's next "<case>/supervision/<n>" and kept on its record,
+  // committed before the answer (the published instrument). Errors:
+  // PERMISSION_DENIED without auth (no issuer to name), for a role that
+  // does not issue 督办 (roles.h MayIssueSupervision), an unknown case, and
+  // the refusals of access::MaySupervise (not a bureau of county level or
+  // above, a target outside its subtree or itself, Art. 30);
+  // FAILED_PRECONDITION for a target not acting on the case or a closed or
+  // linked case; INVALID_ARGUMENT (CheckSuperviseRequest); UNAVAILABLE if
+  // the case stays pending in the loop for 5 s, or the store fails.
+  grpc::Status Supervise(grpc::ServerContext* ctx,
+                         const caserelay::v1::SuperviseRequest* req,
+                         caserelay::v1::SuperviseResponse* resp) override;
+
+  // After each commit of the loop: its cases are no longer pending.
+  void Committed() override;
+
   // A CaseEvent's deadlines are mirrored (deadline_mirror.h) into the
   // case's record and the timers, and its facts updated (case_facts.h).
   // First, an ARMED deadline whose due_at is not after the event's
@@ -233,6 +262,12 @@ class SupervisionServiceImpl final
   metrics::Counter& letters_issued_;
   metrics::Counter& listings_issued_;
   metrics::Counter& unknown_offices_;
+  metrics::Counter& manual_issued_;
+
+  // The loop and Supervise (file comment).
+  mutable absl::Mutex mu_;
+  // Cases written by the loop's batch in hand, not yet committed.
+  absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(mu_);
   metrics::Counter& group_alerts_;
 
   // The loop's thread only (Apply, Tick, MoreDue).

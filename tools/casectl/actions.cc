@@ -11,6 +11,7 @@
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
 #include "domain/names/names.h"
+#include "tools/casectl/supervise_command.h"
 
 namespace caserelay::casectl {
 
@@ -192,20 +193,22 @@ absl::Status FillReturnProposal(const ParsedFlags&, ActRequest* req) {
   return absl::OkStatus();
 }
 
-// --supervision-id of reply-supervision: "<CASE>/supervision/<n>" as
-// supervision numbers them (events.proto SupervisionIssued), or just n.
-absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
+// --supervision-id of reply-supervision and recommend: "<CASE>/supervision/
+// <n>" as supervision numbers them (events.proto SupervisionIssued), or
+// just n; "" when not given.
+absl::StatusOr<std::string> SupervisionIdOf(const ParsedFlags& flags,
+                                            absl::string_view command,
+                                            const ActRequest& req) {
   // The global --supervision is supervision's address; taken for the
-  // instrument, the reply would silently answer the oldest one instead.
+  // instrument, the command would silently take another one instead.
   if (flags.Has("supervision")) {
-    return absl::InvalidArgumentError(
-        "reply-supervision names the instrument with --supervision-id ID; "
-        "--supervision is supervision's address (HOST:PORT)");
+    return absl::InvalidArgumentError(absl::StrCat(
+        command, " names the instrument with --supervision-id ID; "
+        "--supervision is supervision's address (HOST:PORT)"));
   }
-  auto* reply = req->mutable_reply_supervision();
-  if (!flags.Has("supervision-id")) return absl::OkStatus();
+  if (!flags.Has("supervision-id")) return std::string();
   const std::string id = flags.Value("supervision-id");
-  const std::string prefix = absl::StrCat(req->case_id(), "/supervision/");
+  const std::string prefix = absl::StrCat(req.case_id(), "/supervision/");
   absl::string_view n = id;
   if (absl::StartsWith(n, prefix)) n.remove_prefix(prefix.size());
   uint32_t number = 0;
@@ -215,7 +218,30 @@ absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
         absl::StrCat("--supervision-id must be ", prefix,
                      "N or N (N = 1, 2, ...); got '", id, "'"));
   }
-  reply->set_supervision_id(absl::StrCat(prefix, number));
+  return absl::StrCat(prefix, number);
+}
+
+absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> id =
+      SupervisionIdOf(flags, "reply-supervision", *req);
+  if (!id.ok()) return id.status();
+  req->mutable_reply_supervision()->set_supervision_id(*id);
+  return absl::OkStatus();
+}
+
+// recommend: --kind (改进工作建议 / 追责建议), --supervision-id.
+absl::Status FillRecommend(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> word =
+      Required(flags, "recommend", "kind", RecommendationKindChoices());
+  if (!word.ok()) return word.status();
+  absl::StatusOr<caserelay::v1::RecommendationKind> kind =
+      ParseRecommendationKind(*word);
+  if (!kind.ok()) return kind.status();
+  absl::StatusOr<std::string> id = SupervisionIdOf(flags, "recommend", *req);
+  if (!id.ok()) return id.status();
+  auto* recommend = req->mutable_recommend();
+  recommend->set_kind(*kind);
+  recommend->set_supervision_id(*id);
   return absl::OkStatus();
 }
 
@@ -442,6 +468,21 @@ const std::vector<ActionSpec>& Actions() {
        "--reason).",
        {},
        FillReturnProposal},
+      {"recommend",
+       "改进工作建议 / 追责建议: as the bureau that issued a 督办, propose\n"
+       "improvement or accountability once its 30-day reply passed\n"
+       "unanswered or after a reply you find unsatisfactory (give --reason:\n"
+       "the proposal). Each kind once per 督办; the state does not change.",
+       {{"kind", FlagKind::kValue, false, "K",
+         RecommendationKindChoices() + " (required)"},
+        {"supervision-id", FlagKind::kValue, false, "ID",
+         "the 督办 it follows: CASE/supervision/N or N (default: your latest "
+         "open one)"}},
+       FillRecommend,
+       "  casectl recommend C1 --kind accountability --reason "
+       "'建议对相关责任人员依规追责'\n"
+       "  casectl recommend C1 --kind improvement --supervision-id 2 "
+       "--reason '建议建立台账，限期整改'"},
       {"escalate",
        "提级办理: as a bureau or people's government of a higher level over\n"
        "the holder, take its case up (give --reason). While it is handled\n"

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/names/names.h"
 #include "tools/casectl/actions.h"
+#include "tools/casectl/supervise_command.h"
 
 namespace caserelay::casectl {
 
@@ -192,6 +193,22 @@ std::vector<CommandSpec> BuildCommands() {
                             "version.",
                         std::move(flags), 1, 1, action.examples});
   }
+  commands.push_back(
+      {"supervise",
+       CommandKind::kSupervise,
+       "CASE",
+       "督办 by hand (issue 18 item 4): your bureau (信访部门, county level or\n"
+       "above) supervises an office of its subtree acting on the case (the\n"
+       "holder by default), on a ground of 2005 Art. 36. Supervision numbers\n"
+       "it with the automatic ones (CASE/supervision/N); routing records it\n"
+       "and gives the office 30 days to reply (reply-supervision). An\n"
+       "accused unit is never supervised on the case, nor supervises it.",
+       SuperviseFlags(),
+       1,
+       1,
+       "  casectl supervise 140431-20260501-000001 --ground shirking\n"
+       "  casectl supervise C1 --ground other --reason '群众反映久拖不决' "
+       "--target 140431:hrss --level listed"});
   commands.push_back(
       {"deadlines",
        CommandKind::kDeadlines,

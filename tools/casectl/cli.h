@@ -57,6 +57,7 @@ enum class CommandKind {
   kVerify,      // routing: GetCase, hash chain checked
   kAct,         // routing: Act (one command per action, actions.h)
   kDeadlines,   // supervision: ListDeadlines
+  kSupervise,   // supervision: Supervise (督办 by hand, issue 18 item 4)
   kLights,      // supervision: ListRedLights (灭红灯)
   kGroupAlerts, // supervision: ListGroupAlerts (群体访预警)
   kStats,       // supervision: GetIndicators

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/names/names.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -362,10 +363,30 @@ std::string FormatEvent(const v1::Envelope& env) {
              OfficeLabel(sup.issuer_office_code(), sup.issuer_office_name()),
              " → ",
              OfficeLabel(sup.target_office_code(), sup.target_office_name())));
-    Line(&out, in, "missed",
-         absl::StrCat(LabelOf(DeadlineKindNames(), sup.missed_kind()), " due ",
-                      ChinaDueDay(sup.missed_due_at()), ", miss ",
-                      sup.miss_count(), " of the office on this case"));
+    if (sup.source() == v1::SUPERVISION_SOURCE_MANUAL) {
+      // 手动督办 (issue 18 item 4): the bureau's ground and reason.
+      Line(&out, in, "by hand",
+           absl::StrCat(lifecycle::GroundWords(sup.ground()),
+                        sup.reason().empty() ? "" : ": ", sup.reason(),
+                        sup.issued_by().empty() ? "" : " (",
+                        sup.issued_by(), sup.issued_by().empty() ? "" : ")"));
+    } else {
+      Line(&out, in, "missed",
+           absl::StrCat(LabelOf(DeadlineKindNames(), sup.missed_kind()),
+                        " due ", ChinaDueDay(sup.missed_due_at()), ", miss ",
+                        sup.miss_count(), " of the office on this case"));
+    }
+  }
+  if (e.has_recommendation()) {
+    // 改进工作建议 / 追责建议 (issue 18 item 4).
+    const v1::Recommendation& r = e.recommendation();
+    Line(&out, in, "recommendation",
+         absl::StrCat(r.kind() == v1::RECOMMENDATION_KIND_ACCOUNTABILITY
+                          ? "追责建议 (accountability)"
+                          : "改进工作建议 (improvement)",
+                      " after ", OrDash(r.supervision_id()), " → ",
+                      OfficeLabel(r.target_office_code(),
+                                  r.target_office_name())));
   }
   if (e.has_decision()) {
     const v1::RouteDecision& d = e.decision();

@@ -30,6 +30,7 @@
 #include "tools/casectl/reception_commands.h"
 #include "tools/casectl/office_commands.h"
 #include "tools/casectl/sms_commands.h"
+#include "tools/casectl/supervise_command.h"
 #include "tools/casectl/supervision_commands.h"
 #include "tools/casectl/tokens.h"
 #include "tools/casectl/verify_route.h"
@@ -148,9 +149,14 @@ int RunSupervision(const Invocation& inv) {
   }
   // Parse everything local before connecting: bad usage sends nothing.
   LightsCommand lights;
+  v1::SuperviseRequest supervise;
   GroupAlertsCommand alerts;
   v1::GetIndicatorsRequest stats;
-  if (inv.command->kind == CommandKind::kLights) {
+  if (inv.command->kind == CommandKind::kSupervise) {
+    auto req = SuperviseRequestOf(inv.flags);
+    if (!req.ok()) return Usage(&inv, req.status().message());
+    supervise = *std::move(req);
+  } else if (inv.command->kind == CommandKind::kLights) {
     auto cmd = LightsCommandOf(inv.flags);
     if (!cmd.ok()) return Usage(&inv, cmd.status().message());
     lights = *std::move(cmd);
@@ -169,6 +175,8 @@ int RunSupervision(const Invocation& inv) {
   if (!stub.ok()) return Setup(stub.status());
   v1::SupervisionService::Stub& supervision = **stub;
   switch (inv.command->kind) {
+    case CommandKind::kSupervise:
+      return Done(RunSupervise(supervision, supervise, print, std::cout));
     case CommandKind::kLights:
       return Done(RunLights(supervision, lights, print, std::cout));
     case CommandKind::kGroupAlerts:
@@ -372,6 +380,7 @@ int Main(int argc, char** argv) {
     case CommandKind::kAdmin:
       return RunAdmin(*inv);
     case CommandKind::kDeadlines:
+    case CommandKind::kSupervise:
     case CommandKind::kLights:
     case CommandKind::kGroupAlerts:
     case CommandKind::kStats:
