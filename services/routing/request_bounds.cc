@@ -58,8 +58,6 @@ absl::Status CheckAct(const caserelay::v1::ActRequest& req,
       {"correct.category", req.correct().category(), b.max_id_chars},
       {"recommend.supervision_id", req.recommend().supervision_id(),
        b.max_id_chars},
-      {"recommend.supervision_id", req.recommend().supervision_id(),
-       b.max_id_chars},
       {"correct.region_code", req.correct().region_code(), b.max_id_chars},
       // 领导包案: a leader's name and title are a person's name's size.
       {"take_charge.leader_name", req.take_charge().leader_name(),
