@@ -6,7 +6,8 @@
 // ESCALATE: a superior organ (Role::kSuperiorOrgan) takes the case; every
 // running deadline of the old holder keeps its start and due date and is
 // now the new holder's, so supervision's timers (keyed by case, kind and
-// start) run on and fire at the new office. No state change.
+// start) run on and fire at the new office; a proposal pending at the old
+// holder lapses. No state change.
 //
 // CORRECT: the registering bureau corrects the matter before acceptance;
 // routing decided the corrected matter by the same rules as a new petition
@@ -75,6 +76,9 @@ absl::Status Escalate(Step& s) {
     }
   }
   HandOver(s, s.actor);
+  // A proposal waiting for the old holder's head (报批, issue 16) was that
+  // office's own: it lapses (its PROPOSE stays in the history).
+  view.clear_pending();
   view.set_escalated_from_office_code(from_code);
   s.event.set_escalated_from_office_code(from_code);
   s.event.set_escalated_from_office_name(from_name);

@@ -162,6 +162,24 @@ TEST(EscalateTest, DeadlinesKeepTheirDueDatesAndPassToTheNewHolder) {
   }
 }
 
+TEST(EscalateTest, AProposalPendingAtTheOldHolderLapses) {
+  // Issue 16: a 承办人's 报批 waits for its own office's 负责人; once a
+  // superior organ took the case up (issue 18 item 5) nobody there approves
+  // it.
+  CaseBuilder builder;
+  absl::StatusOr<Built> built =
+      builder.InState(v1::CASE_STATE_ACCEPTED, China(2026, 3, 2, 9));
+  ASSERT_TRUE(built.ok()) << built.status();
+  built->record.mutable_view()->mutable_pending()->set_action(
+      v1::CASE_ACTION_REPLY);
+  absl::StatusOr<v1::CaseEvent> event =
+      Act(builder, *built,
+          ValidCommand(v1::CASE_ACTION_ESCALATE, kCityBureau,
+                       built->last + absl::Hours(1)));
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_FALSE(built->record.view().has_pending());
+}
+
 TEST(CorrectTest, OnlyTheRegisteringBureauBeforeAcceptance) {
   struct Row {
     const char* rule;
