@@ -66,6 +66,8 @@ const std::vector<ConsoleApi::Route>& ConsoleApi::Routes() {
       {"GET", "/api/v1/console/cases/*", &ConsoleApi::GetCase, true},
       {"POST", "/api/v1/console/cases/*/actions", &ConsoleApi::PostAction,
        true},
+      {"POST", "/api/v1/console/cases/*/supervise", &ConsoleApi::PostSupervise,
+       true},
       {"GET", "/api/v1/console/red-lights", &ConsoleApi::GetRedLights, true},
       {"GET", "/api/v1/console/indicators", &ConsoleApi::GetIndicators, true},
       {"GET", "/api/v1/console/users", &ConsoleApi::GetUsers, true},

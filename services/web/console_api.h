@@ -109,6 +109,9 @@ class ConsoleApi {
   HttpAnswer PostRegistration(Context& c) const;
   HttpAnswer GetCase(Context& c) const;
   HttpAnswer PostAction(Context& c) const;
+  // 督办 by hand (issue 18 item 4): the body is a SuperviseRequest for the
+  // page's case, passed to supervision for the user (who may: supervision).
+  HttpAnswer PostSupervise(Context& c) const;
   // Supervision and administration (console_api_admin.cc).
   HttpAnswer GetRedLights(Context& c) const;
   HttpAnswer GetIndicators(Context& c) const;

@@ -250,4 +250,16 @@ HttpAnswer ConsoleApi::PostAction(Context& c) const {
   return JsonAnswer(view);
 }
 
+HttpAnswer ConsoleApi::PostSupervise(Context& c) const {
+  v1::SuperviseRequest request;
+  if (!ParseBody(c.call.body, &request)) return BadJson();
+  request.set_case_id(c.params[0]);  // the page's case, as the path says
+  v1::SuperviseResponse response;
+  RpcResult r = Call(ConsoleRpc::kSupervise, UserMeta(c), request, &response);
+  if (!r.status.ok()) {
+    return RpcFailure(CallKind::kConsole, "supervision.Supervise", r);
+  }
+  return JsonAnswer(response);
+}
+
 }  // namespace caserelay::web

@@ -105,6 +105,8 @@ class GrpcConsoleBackends : public ConsoleBackends {
       case ConsoleRpc::kListDeadlines:
         CR_CALL(supervision_, ListDeadlines, ListDeadlinesRequest,
                 ListDeadlinesResponse);
+      case ConsoleRpc::kSupervise:
+        CR_CALL(supervision_, Supervise, SuperviseRequest, SuperviseResponse);
       case ConsoleRpc::kListRedLights:
         CR_CALL(supervision_, ListRedLights, ListRedLightsRequest,
                 ListRedLightsResponse);
@@ -183,6 +185,8 @@ const char* ConsoleRpcName(ConsoleRpc rpc) {
       return "intake.GetPetitioner";
     case ConsoleRpc::kListDeadlines:
       return "supervision.ListDeadlines";
+    case ConsoleRpc::kSupervise:
+      return "supervision.Supervise";
     case ConsoleRpc::kListRedLights:
       return "supervision.ListRedLights";
     case ConsoleRpc::kGetIndicators:

@@ -47,6 +47,7 @@ enum class ConsoleRpc {
   kGetPetitioner,   // GetPetitionerRequest -> GetPetitionerResponse
   // supervision (supervision.proto)
   kListDeadlines,  // ListDeadlinesRequest -> ListDeadlinesResponse
+  kSupervise,      // SuperviseRequest -> SuperviseResponse (督办 by hand)
   kListRedLights,  // ListRedLightsRequest -> ListRedLightsResponse
   kGetIndicators,  // GetIndicatorsRequest -> GetIndicatorsResponse
   // notification (notification.proto)

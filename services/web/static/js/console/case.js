@@ -8,6 +8,7 @@
 import { loadForm } from "../form_config.js";
 import { byId, el, focusOn, formatDateTime, setText, show } from "../ui.js";
 import { renderActionForms } from "./case_forms.js";
+import { renderSuperviseForm } from "./supervise_form.js";
 import { word } from "./labels.js";
 import { api, pageError, startPage } from "./session.js";
 import { cell, day, lastDay } from "./table.js";
@@ -79,11 +80,22 @@ function renderDeadlines(answer) {
   show("deadlines-table", deadlines.length > 0);
   show("no-deadlines", deadlines.length === 0);
   const supervisions = (answer && answer.supervisions) || [];
-  byId("supervisions").replaceChildren(...supervisions.map((s) => el("li", {}, [
-    el("strong", { text: word("SUPERVISION_LEVEL_", s.level) }), "：",
-    `${s.issuer_office_name || ""} 督办 ${s.target_office_name || ""}，`,
-    `${word("DEADLINE_KIND_", s.missed_kind)}超期（最后一天 `, lastDay(s.missed_due_at), "）",
-  ])));
+  byId("supervisions").replaceChildren(...supervisions.map(supervisionItem));
+}
+
+// One 督办 with its source and ground (issue 18 item 4): an automatic one
+// names the missed deadline, a manual one its ground and the bureau's
+// reason.
+function supervisionItem(s) {
+  const manual = s.source === "SUPERVISION_SOURCE_MANUAL";
+  const why = manual
+    ? [`事由：${word("SUPERVISION_GROUND_", s.ground)}`, s.reason ? `（${s.reason}）` : ""]
+    : [`${word("DEADLINE_KIND_", s.missed_kind)}超期（最后一天 `, lastDay(s.missed_due_at), "）"];
+  return el("li", {}, [
+    el("strong", { text: word("SUPERVISION_LEVEL_", s.level) }),
+    `（${manual ? "手动督办" : "自动督办"}，${s.supervision_id || ""}）：`,
+    `${s.issuer_office_name || ""} 督办 ${s.target_office_name || ""}，`, ...why,
+  ]);
 }
 
 // 更正登记 (issue 18 item 6): each corrected field, "旧 → 新", as the event
@@ -118,6 +130,7 @@ function historyRow(envelope) {
     e.escalated_from_office_code ? `提级办理：原办理单位 ${e.escalated_from_office_name || e.escalated_from_office_code}` : "",
     e.correction ? correctionText(e.correction) : "",
     e.supervision ? `${word("SUPERVISION_LEVEL_", e.supervision.level)}：${e.supervision.issuer_office_name || ""} → ${e.supervision.target_office_name || ""}` : "",
+    e.recommendation ? `${word("RECOMMENDATION_KIND_", e.recommendation.kind)}：${e.recommendation.target_office_name || e.recommendation.target_office_code || ""}（督办 ${e.recommendation.supervision_id || ""}）` : "",
   ].filter(Boolean).join("；");
   return el("tr", {}, [
     cell(when(envelope.occurred_at)),
@@ -178,6 +191,9 @@ async function load(message = "") {
   show("no-actions", count === 0);
   renderPetitioner(answer.petitioner);
   renderDeadlines(answer.deadlines);
+  // The 督办 form only where supervision offers it (supervise_offer).
+  show("supervise-section", renderSuperviseForm(byId("supervise"), caseId,
+    answer.deadlines && answer.deadlines.supervise_offer, (done) => load(done)));
   renderHistory(answer.history, answer.chain);
   renderSms(answer.messages);
   show("case", true);

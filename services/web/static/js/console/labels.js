@@ -32,6 +32,13 @@ const TABLES = {
   OUTCOME_: { SUPPORT: "支持", EXPLAIN: "解释说明", REJECT: "不予支持" },
   SATISFACTION_: { SATISFIED: "满意", BASICALLY: "基本满意", DISSATISFIED: "不满意" },
   SUPERVISION_LEVEL_: { LETTER: "督办函", LISTED: "挂牌督办" },
+  // 2005 Art. 36 items 1-6 (domain/lifecycle GroundWords has the same words).
+  SUPERVISION_GROUND_: {
+    MISSED_DEADLINE: "未按规定期限办结", RESULT_NOT_REPORTED: "未按规定反馈办理结果",
+    PROCEDURE_BREACHED: "未按规定程序办理", SHIRKING: "推诿、敷衍、拖延",
+    OPINION_NOT_CARRIED_OUT: "不执行信访处理意见", OTHER: "其他需要督办的情形",
+  },
+  SUPERVISION_SOURCE_: { AUTOMATIC: "自动督办", MANUAL: "手动督办" },
   SERVICE_METHOD_: { IN_PERSON: "直接送达", POST: "邮寄送达", PORTAL: "网上信访平台送达", SMS: "短信送达" },
   REFUSAL_GROUND_: {
     STATUTORY_ROUTE: "应通过法定途径解决", IN_PROGRESS_BELOW: "下级机关正在办理",
