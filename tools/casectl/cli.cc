@@ -194,6 +194,21 @@ std::vector<CommandSpec> BuildCommands() {
                         std::move(flags), 1, 1, action.examples});
   }
   commands.push_back(
+      {"deadlines",
+       CommandKind::kDeadlines,
+       "CASE",
+       "A case's deadlines and the 督办 issued on it (supervision).\n"
+       "Every deadline supervision has seen on the case (ListDeadlines),\n"
+       "running or ended, and its 督办. Deadline columns: kind, office,\n"
+       "started, due (its last day, China date), state (\"warned\": a yellow\n"
+       "light was sent), ended, and for a supervision-reply deadline the\n"
+       "督办 it answers.",
+       {},
+       1,
+       1,
+       "  casectl deadlines 140431-20260501-000001\n"
+       "  casectl --json deadlines 140431-20260501-000001"});
+  commands.push_back(
       {"supervise",
        CommandKind::kSupervise,
        "CASE",
@@ -209,21 +224,6 @@ std::vector<CommandSpec> BuildCommands() {
        "  casectl supervise 140431-20260501-000001 --ground shirking\n"
        "  casectl supervise C1 --ground other --reason '群众反映久拖不决' "
        "--target 140431:hrss --level listed"});
-  commands.push_back(
-      {"deadlines",
-       CommandKind::kDeadlines,
-       "CASE",
-       "A case's deadlines and the 督办 issued on it (supervision).\n"
-       "Every deadline supervision has seen on the case (ListDeadlines),\n"
-       "running or ended, and its 督办. Deadline columns: kind, office,\n"
-       "started, due (its last day, China date), state (\"warned\": a yellow\n"
-       "light was sent), ended, and for a supervision-reply deadline the\n"
-       "督办 it answers.",
-       {},
-       1,
-       1,
-       "  casectl deadlines 140431-20260501-000001\n"
-       "  casectl --json deadlines 140431-20260501-000001"});
   commands.push_back(
       {"lights",
        CommandKind::kLights,

@@ -99,6 +99,11 @@ TEST(ActionsTest, EachActionBuildsItsRequest) {
       // Correcting back to no statutory route is a correction too.
       {{"correct", "C1", "--statutory-route", "none"},
        "case_id: 'C1' correct { statutory_route: STATUTORY_ROUTE_NONE }"},
+      // 改进工作建议 / 追责建议 after the caller's 督办 (issue 18 item 4).
+      {{"recommend", "C1", "--kind", "accountability", "--supervision-id", "2",
+        "--reason", "建议追责"},
+       "case_id: 'C1' reason: '建议追责' recommend { kind: "
+       "RECOMMENDATION_KIND_ACCOUNTABILITY supervision_id: 'C1/supervision/2' }"},
   };
   for (const Row& row : rows) {
     absl::StatusOr<ActCommand> cmd = Act(row.args);
@@ -129,6 +134,7 @@ TEST(ActionsTest, EveryOneofFieldHasACommandSettingIt) {
       {"correct", {"--category", "housing"}},
       {"take-charge", {"--leader", "王某某", "--title", "县长"}},
       {"record-follow-up", {"--method", "phone", "--view", "agree"}},
+      {"recommend", {"--kind", "improvement"}},
   };
   for (int i = 0; i < oneof->field_count(); ++i) {
     const google::protobuf::FieldDescriptor* field = oneof->field(i);
