@@ -74,6 +74,11 @@ const std::vector<ConsoleApi::Route>& ConsoleApi::Routes() {
       {"POST", "/api/v1/console/users", &ConsoleApi::PostUsers, true},
       {"POST", "/api/v1/console/users/*", &ConsoleApi::PostUser, true},
       {"GET", "/api/v1/console/bulletins", &ConsoleApi::GetBulletins, true},
+      // 领导接访安排 (issue 18 item 1): the office's reception days.
+      {"GET", "/api/v1/console/receptions", &ConsoleApi::GetReceptions, true},
+      {"POST", "/api/v1/console/receptions", &ConsoleApi::PostReception, true},
+      {"POST", "/api/v1/console/receptions/*/cancel",
+       &ConsoleApi::PostReceptionCancel, true},
       // The bulletin's id "<bureau>/<kind>/<first day>" as three segments.
       {"GET", "/api/v1/console/bulletins/*/*/*", &ConsoleApi::GetBulletin,
        true},

@@ -121,6 +121,10 @@ class ConsoleApi {
   // Bulletins (console_api_bulletins.cc).
   HttpAnswer GetBulletins(Context& c) const;
   HttpAnswer GetBulletin(Context& c) const;
+  // 领导接访安排 of the user's office (console_api_receptions.cc).
+  HttpAnswer GetReceptions(Context& c) const;
+  HttpAnswer PostReception(Context& c) const;
+  HttpAnswer PostReceptionCancel(Context& c) const;
 
   // Helpers (console_api.cc).
   // The metadata of a call for the authenticated user (REQUIRES: c.user);

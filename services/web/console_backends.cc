@@ -102,6 +102,13 @@ class GrpcConsoleBackends : public ConsoleBackends {
       case ConsoleRpc::kGetPetitioner:
         CR_CALL(intake_, GetPetitioner, GetPetitionerRequest,
                 GetPetitionerResponse);
+      case ConsoleRpc::kListReceptions:
+        CR_CALL(intake_, ListReceptions, ListReceptionsRequest,
+                ListReceptionsResponse);
+      case ConsoleRpc::kPublishReception:
+        CR_CALL(intake_, PublishReception, PublishReceptionRequest, Reception);
+      case ConsoleRpc::kCancelReception:
+        CR_CALL(intake_, CancelReception, CancelReceptionRequest, Reception);
       case ConsoleRpc::kListDeadlines:
         CR_CALL(supervision_, ListDeadlines, ListDeadlinesRequest,
                 ListDeadlinesResponse);
@@ -183,6 +190,12 @@ const char* ConsoleRpcName(ConsoleRpc rpc) {
       return "intake.FindCases";
     case ConsoleRpc::kGetPetitioner:
       return "intake.GetPetitioner";
+    case ConsoleRpc::kListReceptions:
+      return "intake.ListReceptions";
+    case ConsoleRpc::kPublishReception:
+      return "intake.PublishReception";
+    case ConsoleRpc::kCancelReception:
+      return "intake.CancelReception";
     case ConsoleRpc::kListDeadlines:
       return "supervision.ListDeadlines";
     case ConsoleRpc::kSupervise:

@@ -45,6 +45,10 @@ enum class ConsoleRpc {
   kSubmitPetition,  // SubmitPetitionRequest -> SubmitPetitionResponse
   kFindCases,       // FindCasesRequest -> FindCasesResponse
   kGetPetitioner,   // GetPetitionerRequest -> GetPetitionerResponse
+  // 领导接访安排 (issue 18 item 1)
+  kListReceptions,    // ListReceptionsRequest -> ListReceptionsResponse
+  kPublishReception,  // PublishReceptionRequest -> Reception
+  kCancelReception,   // CancelReceptionRequest -> Reception
   // supervision (supervision.proto)
   kListDeadlines,  // ListDeadlinesRequest -> ListDeadlinesResponse
   kSupervise,      // SuperviseRequest -> SuperviseResponse (督办 by hand)
