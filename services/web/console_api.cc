@@ -60,6 +60,7 @@ const std::vector<ConsoleApi::Route>& ConsoleApi::Routes() {
       {"POST", "/api/v1/console/password", &ConsoleApi::PostPassword, true},
       {"GET", "/api/v1/console/inbox", &ConsoleApi::GetInbox, true},
       {"GET", "/api/v1/console/approvals", &ConsoleApi::GetApprovals, true},
+      {"GET", "/api/v1/console/charged", &ConsoleApi::GetCharged, true},
       {"POST", "/api/v1/console/preview", &ConsoleApi::PostPreview, true},
       {"POST", "/api/v1/console/registrations", &ConsoleApi::PostRegistration,
        true},

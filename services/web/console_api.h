@@ -105,6 +105,7 @@ class ConsoleApi {
   // Cases (console_api_cases.cc).
   HttpAnswer GetInbox(Context& c) const;
   HttpAnswer GetApprovals(Context& c) const;
+  HttpAnswer GetCharged(Context& c) const;  // 领导包案
   HttpAnswer PostPreview(Context& c) const;
   HttpAnswer PostRegistration(Context& c) const;
   HttpAnswer GetCase(Context& c) const;

@@ -94,6 +94,9 @@ class GrpcConsoleBackends : public ConsoleBackends {
       case ConsoleRpc::kListApprovals:
         CR_CALL(routing_, ListApprovals, ListApprovalsRequest,
                 ListApprovalsResponse);
+      case ConsoleRpc::kListChargedCases:
+        CR_CALL(routing_, ListChargedCases, ListChargedCasesRequest,
+                ListChargedCasesResponse);
       case ConsoleRpc::kSubmitPetition:
         CR_CALL(intake_, SubmitPetition, SubmitPetitionRequest,
                 SubmitPetitionResponse);
@@ -184,6 +187,8 @@ const char* ConsoleRpcName(ConsoleRpc rpc) {
       return "routing.PreviewRoute";
     case ConsoleRpc::kListApprovals:
       return "routing.ListApprovals";
+    case ConsoleRpc::kListChargedCases:
+      return "routing.ListChargedCases";
     case ConsoleRpc::kSubmitPetition:
       return "intake.SubmitPetition";
     case ConsoleRpc::kFindCases:

@@ -41,6 +41,7 @@ enum class ConsoleRpc {
   kAct,            // ActRequest -> CaseView
   kPreviewRoute,   // PreviewRouteRequest -> RouteDecision
   kListApprovals,  // ListApprovalsRequest -> ListApprovalsResponse
+  kListChargedCases,  // ListChargedCasesRequest -> ListChargedCasesResponse
   // intake (intake.proto)
   kSubmitPetition,  // SubmitPetitionRequest -> SubmitPetitionResponse
   kFindCases,       // FindCasesRequest -> FindCasesResponse

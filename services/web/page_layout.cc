@@ -155,7 +155,8 @@ const std::vector<std::string>& ConsolePages() {
   static const auto* const kPages = new std::vector<std::string>{
       "login.html",      "inbox.html",      "register.html", "case.html",
       "approvals.html",  "red-lights.html", "indicators.html",
-      "users.html",      "password.html",   "bulletins.html"};
+      "users.html",      "password.html",   "bulletins.html",
+      "charged.html"};
   return *kPages;
 }
 

@@ -6,7 +6,7 @@
 // with their delivery, and forms for exactly the allowed actions.
 
 import { loadForm } from "../form_config.js";
-import { byId, el, focusOn, formatDateTime, setText, show } from "../ui.js";
+import { byId, el, focusOn, formatDate, formatDateTime, setText, show } from "../ui.js";
 import { renderActionForms } from "./case_forms.js";
 import { renderSuperviseForm } from "./supervise_form.js";
 import { word } from "./labels.js";
@@ -25,6 +25,19 @@ function when(value) {
   return value ? el("time", { datetime: value, text: formatDateTime(value) }) : "";
 }
 
+// 领导包案 (issue 18 item 2): "县长 王某某（沁源县人民政府，2026-03-02 起）".
+function leaderText(l) {
+  if (!l || !l.leader_name) return "";
+  const since = l.since ? `，${formatDate(l.since)} 起` : "";
+  return `${l.leader_title || ""} ${l.leader_name}（${l.office_name || l.office_code || ""}${since}）`;
+}
+
+// 回访, oldest first: "2026-03-20 电话回访：基本认同（沁源县信访局）".
+function followUpsText(list) {
+  return (list || []).map((f) => `${formatDate(f.contacted_at)} ${word("FOLLOW_UP_METHOD_", f.method)}：`
+    + `${word("FOLLOW_UP_VIEW_", f.view)}（${f.office_name || f.office_code || ""}）`).join("；");
+}
+
 function renderSummary(view) {
   const m = view.matter || {};
   setText("state-text", word("CASE_STATE_", view.state));
@@ -36,6 +49,9 @@ function renderSummary(view) {
     ["性质", word("MATTER_CLASS_", m.matter_class)],
     ["处理结论", word("OUTCOME_", view.outcome)],
     ["满意度", word("SATISFACTION_", view.satisfaction)],
+    // 回访 beside the petitioner's own rating (issue 18 item 7).
+    ["回访", followUpsText(view.follow_ups)],
+    ["包案领导", leaderText(view.leader_in_charge)],
     ["关联的重复信访", (view.linked_cases || []).join("、")],
   ]);
   setText("matter-title", m.title || "");
@@ -131,6 +147,8 @@ function historyRow(envelope) {
     e.correction ? correctionText(e.correction) : "",
     e.supervision ? `${word("SUPERVISION_LEVEL_", e.supervision.level)}：${e.supervision.issuer_office_name || ""} → ${e.supervision.target_office_name || ""}` : "",
     e.recommendation ? `${word("RECOMMENDATION_KIND_", e.recommendation.kind)}：${e.recommendation.target_office_name || e.recommendation.target_office_code || ""}（督办 ${e.recommendation.supervision_id || ""}）` : "",
+    e.leader_in_charge ? `包案领导：${leaderText(e.leader_in_charge)}` : "",
+    e.follow_up ? followUpsText([e.follow_up]) : "",
   ].filter(Boolean).join("；");
   return el("tr", {}, [
     cell(when(envelope.occurred_at)),

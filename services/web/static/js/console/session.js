@@ -20,6 +20,9 @@ export const VIEWS = [
   ["CONSOLE_VIEW_RED_LIGHTS", "/console/red-lights.html", "灭红灯"],
   ["CONSOLE_VIEW_INDICATORS", "/console/indicators.html", "指标"],
   ["CONSOLE_VIEW_INDICATORS", "/console/bulletins.html", "通报"],
+  // 领导包案 (issue 18 item 2) under the leaders' INDICATORS view (as 通报:
+  // no new ConsoleView); routing decides whose list a user reads.
+  ["CONSOLE_VIEW_INDICATORS", "/console/charged.html", "包案"],
   ["CONSOLE_VIEW_USERS", "/console/users.html", "用户管理"],
 ];
 
