@@ -110,10 +110,11 @@ const std::vector<Duty>& Duties() {
        "issue 18 item 7 (回访) and issue 16 item 1: the bureau's 承办人 "
        "follows up with the petitioner; 负责人 heads the office"},
       {v1::CASE_ACTION_ESCALATE,
-       {kHead},
+       {kHead, kLeader},
        false,
        "issue 18 item 5 (提级办理): the superior organ decides to take the "
-       "case up, by its 负责人 (issue 16 item 1: 负责人 heads the office)"},
+       "case up, by its 负责人 or 领导 (who reads the subtree it takes the "
+       "case from)"},
       {v1::CASE_ACTION_CORRECT,
        {kRegistrar, kHead},
        false,

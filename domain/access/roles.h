@@ -32,6 +32,10 @@
 //   - TAKE_CHARGE (领导包案, issue 18 item 2) is the LEADER's own (the
 //     government's leader takes the case), and FOLLOW_UP (回访, item 7)
 //     the bureau's HANDLER's or HEAD's like its other case work;
+//   - ESCALATE (提级办理, issue 18 item 5) is the superior organ's decision:
+//     its HEAD's or LEADER's (the LEADER reads the subtree it takes the
+//     case from); CORRECT (更正登记, item 6) the registering bureau's
+//     REGISTRAR's (who registered it) or HEAD's;
 //   - LEADER reads and takes no other action; ADMIN manages the office's
 //     users and acts on no case.
 // The office's own credential (a direct office principal, common/rpc

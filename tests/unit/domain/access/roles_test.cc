@@ -90,9 +90,9 @@ std::vector<Row> Expected() {
       {v1::CASE_ACTION_FOLLOW_UP, "RAARRR",
        "issue 18 item 7 (回访) and issue 16 item 1: the bureau's 承办人 "
        "follows up with the petitioner, 负责人 heads the office"},
-      {v1::CASE_ACTION_ESCALATE, "RRARRR",
+      {v1::CASE_ACTION_ESCALATE, "RRARAR",
        "issue 18 item 5: 提级办理 is the superior organ's decision, its "
-       "负责人's (not the 承办人's nor the 督查员's: they read, not act)"},
+       "负责人's or 领导's (not the 承办人's nor the 督查员's)"},
       {v1::CASE_ACTION_CORRECT, "ARARRR",
        "Art. 22 and issue 18 item 6: 更正登记 by the registering bureau's "
        "登记员 (who registered it) or 负责人; not the 承办人"},
