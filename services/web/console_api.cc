@@ -70,6 +70,8 @@ const std::vector<ConsoleApi::Route>& ConsoleApi::Routes() {
       {"POST", "/api/v1/console/cases/*/supervise", &ConsoleApi::PostSupervise,
        true},
       {"GET", "/api/v1/console/red-lights", &ConsoleApi::GetRedLights, true},
+      {"GET", "/api/v1/console/group-alerts", &ConsoleApi::GetGroupAlerts,
+       true},
       {"GET", "/api/v1/console/indicators", &ConsoleApi::GetIndicators, true},
       {"GET", "/api/v1/console/users", &ConsoleApi::GetUsers, true},
       {"POST", "/api/v1/console/users", &ConsoleApi::PostUsers, true},

@@ -115,6 +115,9 @@ class ConsoleApi {
   HttpAnswer PostSupervise(Context& c) const;
   // Supervision and administration (console_api_admin.cc).
   HttpAnswer GetRedLights(Context& c) const;
+  // 群体访预警 (issue 18 item 3): supervision's ListGroupAlerts for the
+  // user, with red-lights' query parameters.
+  HttpAnswer GetGroupAlerts(Context& c) const;
   HttpAnswer GetIndicators(Context& c) const;
   HttpAnswer GetUsers(Context& c) const;
   HttpAnswer PostUsers(Context& c) const;

@@ -120,6 +120,9 @@ class GrpcConsoleBackends : public ConsoleBackends {
       case ConsoleRpc::kListRedLights:
         CR_CALL(supervision_, ListRedLights, ListRedLightsRequest,
                 ListRedLightsResponse);
+      case ConsoleRpc::kListGroupAlerts:
+        CR_CALL(supervision_, ListGroupAlerts, ListGroupAlertsRequest,
+                ListGroupAlertsResponse);
       case ConsoleRpc::kGetIndicators:
         CR_CALL(supervision_, GetIndicators, GetIndicatorsRequest,
                 GetIndicatorsResponse);
@@ -207,6 +210,8 @@ const char* ConsoleRpcName(ConsoleRpc rpc) {
       return "supervision.Supervise";
     case ConsoleRpc::kListRedLights:
       return "supervision.ListRedLights";
+    case ConsoleRpc::kListGroupAlerts:
+      return "supervision.ListGroupAlerts";
     case ConsoleRpc::kGetIndicators:
       return "supervision.GetIndicators";
     case ConsoleRpc::kListMessages:

@@ -54,6 +54,7 @@ enum class ConsoleRpc {
   kListDeadlines,  // ListDeadlinesRequest -> ListDeadlinesResponse
   kSupervise,      // SuperviseRequest -> SuperviseResponse (督办 by hand)
   kListRedLights,  // ListRedLightsRequest -> ListRedLightsResponse
+  kListGroupAlerts,  // ListGroupAlertsRequest -> ListGroupAlertsResponse
   kGetIndicators,  // GetIndicatorsRequest -> GetIndicatorsResponse
   // notification (notification.proto)
   kListMessages,  // ListMessagesRequest -> ListMessagesResponse

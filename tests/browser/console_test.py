@@ -397,6 +397,56 @@ class ConsoleTest(unittest.TestCase):
         c.wait(lambda: c.visible("password-form"))
         b.check_page("console-password", SIZES)
 
+    def test_09b_group_registration_alerts_the_bureau(self):
+        # issue 18 item 3 群体访/联名: the 登记 form takes the other
+        # representatives (Art. 18: five at most, intake checks) and the
+        # head count; a group of at least group.alert_head_count (5)
+        # persons alerts the registering bureau, shown under 灭红灯 with
+        # figures only, never a person.
+        c.login("clerk", PASSWORD, lands_on="/console/inbox.html")
+        c.fill_registration("征地补偿", "村民联名反映征地补偿款未发放。",
+                            portal_steps.REGION_PATH, "劳动")
+        group = c.by_id("group-petition")
+        b.driver.execute_script(portal_steps.SCROLL_INTO_VIEW, group)
+        group.find_element(By.CSS_SELECTOR, "summary").click()
+        c.fill("head_count", "six")
+        c.click("preview-button")
+        c.wait(lambda: c.visible("preview"), message="路由预览 shown")
+        c.click("save-button")
+        c.wait(lambda: "人数请填写阿拉伯数字" in c.error_summary(),
+               message="a head count that is not a number is named")
+        c.fill("head_count", "6")
+        c.fill("co_representatives[0]-name", "王五")
+        c.fill("co_representatives[0]-phone", "13900000002")
+        c.fill("co_representatives[0]-address", "山西省长治市沁源县沁河镇东街3号")
+        c.fill("co_representatives[1]-name", "赵六")
+        c.fill("co_representatives[1]-address", "山西省长治市沁源县沁河镇东街4号")
+        b.check_page("console-register-group", SIZES)
+        c.click("save-button")
+        c.wait(lambda: c.visible("saved"), message="group registered")
+        group_case = c.text("saved-case")
+        self.assertTrue(group_case)
+        c.logout()
+        c.login("inspector", PASSWORD, lands_on="/console/inbox.html")
+        found = []
+
+        def alerted():
+            c.open_page("/console/red-lights.html")
+            try:
+                c.wait(lambda: not c.visible("alerts-loading"), timeout=5,
+                       message="alerts loaded")
+            except Exception:  # noqa: BLE001 - still loading: look again
+                return False
+            found[:] = [r for r in c.rows("group-alert-rows")
+                        if any(group_case in cell for cell in r)]
+            return bool(found)
+        c.wait(alerted, timeout=60, message="the group's alert listed")
+        self.assertIn("6 人", found[0])
+        for person in ("李四", "王五", "赵六", "13900000002"):
+            self.assertNotIn(person, c.text("group-alerts-table"))
+        b.check_page("console-red-lights-group-alert", SIZES)
+        c.logout()
+
     def test_10_disabled_user_is_out_at_once(self):
         # issue 16 item 1: "a user can be disabled at once": the inspector's
         # open session ends on the next page once the administrator (in

@@ -222,6 +222,13 @@ std::string FormatView(const v1::CaseView& v) {
   if (v.has_reception()) {
     Line(&out, "", "reception", ReceptionText(v.reception()));
   }
+  if (v.head_count() > 1 || v.representatives() > 1) {
+    // 群体访 / 联名 (issue 18 item 3).
+    Line(&out, "", "group",
+         absl::StrCat(std::max(v.head_count(), v.representatives()),
+                      " persons (人次), ", std::max(v.representatives(), 1),
+                      " representatives (群体访/联名)"));
+  }
   if (v.outcome() != v1::OUTCOME_UNSPECIFIED) {
     Line(&out, "", "outcome",
          absl::StrCat(LabelOf(OutcomeNames(), v.outcome()),

@@ -38,6 +38,14 @@ function followUpsText(list) {
     + `${word("FOLLOW_UP_VIEW_", f.view)}（${f.office_name || f.office_code || ""}）`).join("；");
 }
 
+// "37 人次，代表 5 人" for a group petition; "" for one person (0 reads as 1).
+function groupText(view) {
+  const persons = Number(view.head_count || 0);
+  const reps = Number(view.representatives || 0);
+  if (persons <= 1 && reps <= 1) return "";
+  return `${Math.max(persons, reps, 1)} 人次，代表 ${Math.max(reps, 1)} 人`;
+}
+
 function renderSummary(view) {
   const m = view.matter || {};
   setText("state-text", word("CASE_STATE_", view.state));
@@ -47,6 +55,8 @@ function renderSummary(view) {
     ["信访形式", word("CHANNEL_", m.channel)],
     ["类别", categoryNames[m.category] || m.category || ""],
     ["性质", word("MATTER_CLASS_", m.matter_class)],
+    // 群体访 / 联名 (issue 18 item 3): routing's CaseView, as registered.
+    ["群体访/联名", groupText(view)],
     ["处理结论", word("OUTCOME_", view.outcome)],
     ["满意度", word("SATISFACTION_", view.satisfaction)],
     // 回访 beside the petitioner's own rating (issue 18 item 7).
