@@ -229,6 +229,11 @@ std::vector<caserelay::v1::AllowedAction> AllowedActions(
     a.set_text(access::ActionText(row.action));
     a.set_needs_approval(proposal);
     for (std::string& f : FieldsOf(row.action)) a.add_fields(std::move(f));
+    // 当场解决 (issue 18 item 1) is asked only of a case registered at a
+    // leader's reception; the life cycle checks its day (kRuleOnTheSpot).
+    if (row.action == caserelay::v1::CASE_ACTION_REPLY && view.has_reception()) {
+      a.add_fields("reply.on_the_spot");
+    }
     a.set_request(RequestField(row.action));
     out.push_back(std::move(a));
   }

@@ -160,6 +160,20 @@ TEST(ReceptionVisitTest, VisitsAtALeadersReceptionAndTheirOnTheSpotResolution) {
     s = steps.Act(kCountyHrss, c, accept);
     ASSERT_TRUE(s.ok()) << c << ": " << s.error_message();
   }
+  // The console's form asks 当场解决 only of the reception's case.
+  auto offered = [&](const std::string& c) {
+    auto detail = steps.Get(kCountyHrss, c);
+    EXPECT_TRUE(detail.ok()) << detail.status();
+    for (const auto& a : detail->view().allowed_actions()) {
+      if (a.action() != v1::CASE_ACTION_REPLY) continue;
+      for (const std::string& f : a.fields()) {
+        if (f == "reply.on_the_spot") return true;
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(offered(first.case_number()));
+  EXPECT_FALSE(offered(plain.case_number()));
   s = steps.Act(kCountyHrss, first.case_number(), Reply(true));
   ASSERT_TRUE(s.ok()) << s.error_message();
   auto resolved = steps.AwaitState(kCountyBureau, first.case_number(),
