@@ -14,6 +14,9 @@
 //     hand (手动), and a case left untransferred past its 15 days (Art. 22)
 //     gets supervision's automatic 督办函 (自动) for each deadline missed;
 //     the expected counts are those of routing's histories.
+// A second story counts items 4-7's acts: 更正 (the case under its
+// corrected category), 回访 by view, 改进工作建议 under the supervised
+// office, 提级 under the superior bureau that took the case.
 // The simulated clock starts Wed 2026-07-01 09:00 China time.
 #include <memory>
 #include <string>
@@ -68,13 +71,13 @@ v1::SubmitPetitionRequest Visit(int n, const std::string& reception, int co,
   return req;
 }
 
-// GetVolume of 沁源县's subtree (or `office`) over [from, to), as the
-// county bureau.
+// GetVolume of 沁源县's subtree (or `office`) over [from, to), as `as`.
 absl::StatusOr<v1::VolumeFigures> Volume(System& sys, absl::Time from,
                                          absl::Time to,
-                                         const std::string& office = "") {
-  auto stats = v1::StatisticsService::NewStub(
-      sys.Channel("statistics", kCountyBureau));
+                                         const std::string& office = "",
+                                         const std::string& as = kCountyBureau) {
+  auto stats =
+      v1::StatisticsService::NewStub(sys.Channel("statistics", as));
   v1::GetVolumeRequest req;
   if (office.empty()) {
     req.mutable_scope()->set_region_code("140431");
@@ -328,6 +331,130 @@ TEST(StatisticsLeadersTest, FiguresCountHeadCountsReceptionsChargesAndSources) {
                   HasSubstr("<td>领导接访人次</td><td class=\"n\">7</td>"));
     }
   }
+}
+
+// Issue 18 items 4-7 in the figures: a 更正 moves the case to its
+// corrected category (the figures are as the cases are now), a 回访 counts
+// by the petitioner's view, an 改进工作建议 under the supervised office,
+// a 提级 under the superior bureau that took the case — each once, in the
+// period of its event.
+TEST(StatisticsLeadersTest, FiguresCountCorrectionsFollowUpsRecommendationsAndEscalations) {
+  constexpr char kCityBureau[] = "140400:bureau";  // 长治市信访局
+  SystemOptions options;
+  options.offices = {kCountyBureau, kCountyHrss, kCityBureau};
+  options.simulated_start = China(2026, 7, 1, 9);
+  auto started = System::Start(options);
+  ASSERT_TRUE(started.ok()) << started.status();
+  System& sys = **started;
+  Steps steps(sys);
+  const std::string corrected = steps.Submit(SamplePetition(kTownship, 291));
+  const std::string followed = steps.Submit(SamplePetition(kTownship, 292));
+  const std::string recommended = steps.Submit(SamplePetition(kTownship, 293));
+  const std::string escalated = steps.Submit(SamplePetition(kTownship, 294));
+  for (const std::string& c : {corrected, followed, recommended, escalated}) {
+    ASSERT_FALSE(c.empty());
+    ASSERT_TRUE(
+        steps.AwaitState(kCountyBureau, c, v1::CASE_STATE_REGISTERED).ok())
+        << c;
+  }
+  grpc::Status s;
+  // 更正登记 before acceptance: labour -> housing.
+  v1::ActRequest correct;
+  correct.set_reason("登记时问题类别选错");
+  correct.mutable_correct()->set_category("housing");
+  s = steps.Act(kCountyBureau, corrected, correct);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The others go to the 人社局, which accepts them.
+  for (const std::string& c : {followed, recommended, escalated}) {
+    v1::ActRequest transfer;
+    transfer.mutable_transfer()->set_office_code(kCountyHrss);
+    s = steps.Act(kCountyBureau, c, transfer);
+    ASSERT_TRUE(s.ok()) << c << ": " << s.error_message();
+    v1::ActRequest accept;
+    accept.mutable_accept();
+    s = steps.Act(kCountyHrss, c, accept);
+    ASSERT_TRUE(s.ok()) << c << ": " << s.error_message();
+  }
+  // 回访 after the reply: the petitioner agrees.
+  v1::ActRequest reply;
+  reply.mutable_reply()->set_outcome(v1::OUTCOME_SUPPORT);
+  s = steps.Act(kCountyHrss, followed, reply);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::ActRequest follow_up;
+  follow_up.mutable_record_follow_up()->set_method(
+      v1::FOLLOW_UP_METHOD_PHONE);
+  follow_up.mutable_record_follow_up()->set_view(v1::FOLLOW_UP_VIEW_AGREE);
+  s = steps.Act(kCountyBureau, followed, follow_up);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // A 督办 by hand, answered, then an 改进工作建议.
+  steps.ExpectDeadlines(recommended, {v1::DEADLINE_KIND_HANDLING});
+  auto supervision =
+      v1::SupervisionService::NewStub(sys.Channel("supervision", kCountyBureau));
+  v1::SuperviseRequest supervise;
+  supervise.set_case_id(recommended);
+  supervise.set_ground(v1::SUPERVISION_GROUND_SHIRKING);
+  supervise.set_reason("群众反映久拖不决");
+  v1::SuperviseResponse supervised;
+  s = Within10s([&](grpc::ClientContext* ctx) {
+    return supervision->Supervise(ctx, supervise, &supervised);
+  });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const absl::Time until = absl::Now() + absl::Seconds(20);
+  for (;;) {  // until routing recorded the SUPERVISE
+    auto d = steps.Get(kCountyBureau, recommended);
+    if (d.ok() && d->view().supervisions_size() == 1) break;
+    ASSERT_LT(absl::Now(), until) << "routing never recorded the 督办";
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+  v1::ActRequest answer;
+  answer.set_reason("已督促办理");
+  answer.mutable_reply_supervision();
+  s = steps.Act(kCountyHrss, recommended, answer);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::ActRequest recommend;
+  recommend.set_reason("答复敷衍，建议改进工作");
+  recommend.mutable_recommend()->set_kind(v1::RECOMMENDATION_KIND_IMPROVEMENT);
+  s = steps.Act(kCountyBureau, recommended, recommend);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // 提级办理 by the city bureau.
+  v1::ActRequest escalate;
+  escalate.set_reason("久拖未决，市信访局提级办理");
+  escalate.mutable_escalate();
+  s = steps.Act(kCityBureau, escalated, escalate);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  const absl::Time july = China(2026, 7, 1), august = China(2026, 8, 1);
+  const v1::VolumeFigures county =
+      AwaitVolume(sys, july, august, [](const v1::VolumeFigures& v) {
+        return v.corrected() == 1 && v.follow_ups_by_view_size() > 0 &&
+               v.recommendations_by_kind_size() > 0;
+      });
+  EXPECT_EQ(county.cases(), 4);
+  EXPECT_EQ(statistics::CountOf(county.by_category(), "housing"), 1)
+      << "issue 18 item 6: counted as corrected";
+  EXPECT_EQ(statistics::CountOf(county.by_category(), "labour"), 3);
+  EXPECT_EQ(county.corrected(), 1);
+  EXPECT_EQ(statistics::CountOf(county.follow_ups_by_view(), "agree"), 1);
+  EXPECT_EQ(county.follow_ups_by_view_size(), 1);
+  EXPECT_EQ(statistics::CountOf(county.recommendations_by_kind(),
+                                "improvement"),
+            1);
+  EXPECT_EQ(county.recommendations_by_kind_size(), 1);
+  EXPECT_EQ(county.escalated(), 0) << "not under the county's offices";
+  auto hrss = Volume(sys, july, august, kCountyHrss);
+  ASSERT_TRUE(hrss.ok()) << hrss.status();
+  EXPECT_EQ(statistics::CountOf(hrss->recommendations_by_kind(), "improvement"),
+            1)
+      << "under the supervised office";
+  const absl::Time until_escalated = absl::Now() + absl::Seconds(30);
+  absl::StatusOr<v1::VolumeFigures> city;
+  do {
+    city = Volume(sys, july, august, kCityBureau, kCityBureau);
+    if (city.ok() && city->escalated() == 1) break;
+    absl::SleepFor(absl::Milliseconds(300));
+  } while (absl::Now() < until_escalated);
+  ASSERT_TRUE(city.ok()) << city.status();
+  EXPECT_EQ(city->escalated(), 1) << "issue 18 item 5: under the new holder";
 }
 
 }  // namespace
