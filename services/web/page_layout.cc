@@ -156,6 +156,7 @@ const std::vector<std::string>& ConsolePages() {
       "login.html",      "inbox.html",      "register.html", "case.html",
       "approvals.html",  "red-lights.html", "indicators.html",
       "users.html",      "password.html",   "bulletins.html",
+      "receptions.html",
       "charged.html"};
   return *kPages;
 }
