@@ -534,6 +534,28 @@ absl::Status Lifecycle::MayOffer(const std::string& office,
         record.view(), "", office, v1::RECOMMENDATION_KIND_UNSPECIFIED, now);
     return open.ok() ? absl::OkStatus() : open.status();
   }
+  if (action == v1::CASE_ACTION_TAKE_CHARGE ||
+      action == v1::CASE_ACTION_FOLLOW_UP) {
+    // Offered only to the party the rows name (MayTake lets the holder try
+    // any action and hear the rule), and 包案 only while no leader is in
+    // charge.
+    const bool take = action == v1::CASE_ACTION_TAKE_CHARGE;
+    absl::StatusOr<bool> party =
+        IsParty(take ? Role::kGovernmentOver : Role::kFollowUpBureau, office,
+                record, *offices_);
+    if (!party.ok()) return party.status();
+    if (!*party) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          ActionName(action), " is for the ",
+          RoleName(take ? Role::kGovernmentOver : Role::kFollowUpBureau),
+          ", not ", office));
+    }
+    if (take && record.view().has_leader_in_charge()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(kRuleTakeCharge, ": a leader is in charge already"));
+    }
+    return absl::OkStatus();
+  }
   if (action != v1::CASE_ACTION_REPLY_SUPERVISION) return absl::OkStatus();
   absl::StatusOr<bool> awaited =
       IsParty(Role::kSupervised, office, record, *offices_);

@@ -296,6 +296,9 @@ class Lifecycle {
   // recommendation at `now` (replied, or its reply due passed; a kind not
   // yet given). Errors: MayTake()'s; FAILED_PRECONDITION
   // "<kRuleReplySupervision>: ..." when no supervision awaits its reply,
+  // PERMISSION_DENIED for TAKE_CHARGE / FOLLOW_UP to an office their rows
+  // do not name (the holder too), "<kRuleTakeCharge>: ..." once a leader
+  // is in charge,
   // "<kRuleRecommend>: ..." when nothing is open to a recommendation.
   absl::Status MayOffer(const std::string& office,
                         caserelay::v1::CaseAction action,

@@ -190,6 +190,28 @@ TEST(FollowUpTest, TheRegisteringBureauFollowsUpAfterTheOpinion) {
   for (const Row& row : rows) Check(row);
 }
 
+TEST(TakeChargeTest, OfferedOnlyToAGovernmentOverTheHolderWhileNoneIsInCharge) {
+  // issue 18 items 2 and 7: allowed_actions offer 包案 and 回访 only to the
+  // offices their rows name — not to the holding department, which MayTake
+  // lets try any action — and 包案 only while no leader is in charge.
+  CaseBuilder builder;
+  absl::StatusOr<Built> built =
+      builder.InState(v1::CASE_STATE_REPLIED, China(2026, 3, 2, 9));
+  ASSERT_TRUE(built.ok()) << built.status();
+  const Lifecycle& l = builder.lifecycle();
+  const auto take = v1::CASE_ACTION_TAKE_CHARGE;
+  const auto follow = v1::CASE_ACTION_FOLLOW_UP;
+  EXPECT_TRUE(l.MayOffer(kCountyGov, take, built->record).ok());
+  EXPECT_EQ(l.MayOffer(kCountyHrss, take, built->record).code(), kDenied);
+  EXPECT_TRUE(l.MayOffer(kCountyBureau, follow, built->record).ok());
+  EXPECT_EQ(l.MayOffer(kCountyHrss, follow, built->record).code(), kDenied);
+  built = builder.Then(std::move(built), take, kCountyGov);
+  ASSERT_TRUE(built.ok()) << built.status();
+  absl::Status again = l.MayOffer(kCityGov, take, built->record);
+  EXPECT_EQ(again.code(), kRefused);
+  EXPECT_THAT(std::string(again.message()), HasSubstr(kRuleTakeCharge));
+}
+
 TEST(FollowUpTest, ACaseClosedWithoutAnOpinionHasNothingToFollowUp) {
   // Arts. 23, 31 and issue 18 item 7: a case not accepted and closed never
   // had a 处理意见; CLOSED's row is for replied cases only.
