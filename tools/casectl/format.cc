@@ -187,6 +187,25 @@ std::string ReceptionText(const v1::ReceptionRef& r) {
                       r.office_code(), ")");
 }
 
+namespace {
+
+// 领导包案: "县长 王某某, 140431:gov 沁源县人民政府, since 2026-03-02 10:00".
+std::string LeaderText(const v1::LeaderInCharge& l) {
+  return absl::StrCat(l.leader_title(), " ", l.leader_name(), ", ",
+                      OfficeLabel(l.office_code(), l.office_name()), ", since ",
+                      ChinaDateTime(l.since()));
+}
+
+// 回访: "2026-03-20 15:00 phone (电话回访): basically (基本认同), by ...".
+std::string FollowUpText(const v1::FollowUp& f) {
+  return absl::StrCat(ChinaDateTime(f.contacted_at()), " ",
+                      LabelOf(names::FollowUpMethodNames(), f.method()), ": ",
+                      LabelOf(names::FollowUpViewNames(), f.view()), ", by ",
+                      OfficeLabel(f.office_code(), f.office_name()));
+}
+
+}  // namespace
+
 std::string FormatView(const v1::CaseView& v) {
   std::string out;
   const v1::Matter& m = v.matter();
@@ -240,6 +259,13 @@ std::string FormatView(const v1::CaseView& v) {
          absl::StrCat(LabelOf(SatisfactionNames(), v.satisfaction()),
                       v.rated_by_petitioner() ? " (by the petitioner)"
                                               : " (entered by an office)"));
+  }
+  // 回访 beside the rating (issue 18 item 7), oldest first.
+  for (const v1::FollowUp& f : v.follow_ups()) {
+    Line(&out, "", "follow-up (回访)", FollowUpText(f));
+  }
+  if (v.has_leader_in_charge()) {
+    Line(&out, "", "leader in charge (包案)", LeaderText(v.leader_in_charge()));
   }
   Line(&out, "", "extended", YesNo(v.extended()));
   Line(&out, "", "simplified", YesNo(v.simplified()));
@@ -337,6 +363,12 @@ std::string FormatEvent(const v1::Envelope& env) {
   if (e.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
     Line(&out, in, "satisfaction",
          LabelOf(SatisfactionNames(), e.satisfaction()));
+  }
+  if (e.has_leader_in_charge()) {
+    Line(&out, in, "leader in charge (包案)", LeaderText(e.leader_in_charge()));
+  }
+  if (e.has_follow_up()) {
+    Line(&out, in, "follow-up (回访)", FollowUpText(e.follow_up()));
   }
   if (e.extension_days() != 0) {
     Line(&out, in, "extension", absl::StrCat(e.extension_days(), " days"));
