@@ -46,6 +46,14 @@ function groupText(view) {
   return `${Math.max(persons, reps, 1)} 人次，代表 ${Math.max(reps, 1)} 人`;
 }
 
+// "2026年3月4日 领导接访日 县长 王某某": the leader's reception a visit was
+// registered at (issue 18 item 1), as routing's view and event carry it.
+function receptionText(r) {
+  if (!r || !r.reception_id) return "";
+  return [formatDate(r.day), word("RECEPTION_KIND_", r.kind), r.leader_title, r.leader_name]
+    .filter(Boolean).join(" ");
+}
+
 function renderSummary(view) {
   const m = view.matter || {};
   setText("state-text", word("CASE_STATE_", view.state));
@@ -57,7 +65,8 @@ function renderSummary(view) {
     ["性质", word("MATTER_CLASS_", m.matter_class)],
     // 群体访 / 联名 (issue 18 item 3): routing's CaseView, as registered.
     ["群体访/联名", groupText(view)],
-    ["处理结论", word("OUTCOME_", view.outcome)],
+    ["领导接访", receptionText(view.reception)],
+    ["处理结论", [word("OUTCOME_", view.outcome), view.on_the_spot ? "当场解决" : ""].filter(Boolean).join("，")],
     ["满意度", word("SATISFACTION_", view.satisfaction)],
     // 回访 beside the petitioner's own rating (issue 18 item 7).
     ["回访", followUpsText(view.follow_ups)],
@@ -152,6 +161,8 @@ function historyRow(envelope) {
   const action = proposed ? `${word("CASE_ACTION_", e.action)}：${proposed}` : word("CASE_ACTION_", e.action);
   const notes = [
     e.reason, e.route, word("OUTCOME_", e.outcome),
+    e.reception ? `领导接访：${receptionText(e.reception)}` : "",
+    e.on_the_spot ? "当场解决" : "",
     e.extension_days ? `延期 ${e.extension_days} 天` : "",
     e.escalated_from_office_code ? `提级办理：原办理单位 ${e.escalated_from_office_name || e.escalated_from_office_code}` : "",
     e.correction ? correctionText(e.correction) : "",

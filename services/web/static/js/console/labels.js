@@ -60,6 +60,8 @@ const TABLES = {
   },
   FOLLOW_UP_METHOD_: { PHONE: "电话回访", VISIT: "上门回访" },
   FOLLOW_UP_VIEW_: { AGREE: "认同", BASICALLY_AGREE: "基本认同", DISAGREE: "不认同" },
+  // 领导接访 (issue 18 item 1; domain/names ReceptionKindNames' terms).
+  RECEPTION_KIND_: { SCHEDULED: "领导接访日", DOWN_VISIT: "下访", WITH_CASES: "带案下访" },
   RECOMMENDATION_KIND_: { IMPROVEMENT: "改进工作建议", ACCOUNTABILITY: "追责建议" },
   STATUTORY_ROUTE_: {
     NONE: "无（按信访程序办理）", LITIGATION: "诉讼", ARBITRATION: "仲裁",
