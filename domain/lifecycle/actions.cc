@@ -11,9 +11,7 @@
 #include "domain/lifecycle/internal.h"
 
 namespace caserelay::lifecycle::internal {
-namespace {
 
-// A window or once-only rule of the row is broken.
 absl::Status Broken(const Step& s, absl::string_view detail) {
   return absl::FailedPreconditionError(absl::StrCat(s.row.rule, ": ", detail));
 }
@@ -23,6 +21,8 @@ absl::Status Missing(const Step& s, absl::string_view field,
   return absl::InvalidArgumentError(absl::StrCat(
       field, ": required for ", ActionName(s.cmd.action), " (", what, ")"));
 }
+
+namespace {
 
 std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 

@@ -118,6 +118,14 @@ void HandOver(Step& s, const OfficeRef& to);
 absl::Status Escalate(Step& step);
 absl::Status Correct(Step& step);
 
+// The refusals of an action's own checks, for every file of ApplyAction:
+// FAILED_PRECONDITION "<the row's rule>: <detail>" when a window or
+// once-only rule is broken; INVALID_ARGUMENT "<field>: required for
+// <ACTION> (<what>)" when an input is missing.
+absl::Status Broken(const Step& s, absl::string_view detail);
+absl::Status Missing(const Step& s, absl::string_view field,
+                     absl::string_view what);
+
 // 领导包案 and 回访 (leaders.cc): TAKE_CHARGE sets view.leader_in_charge,
 // FOLLOW_UP appends to view.follow_ups; both fill the event's detail.
 // INVALID_ARGUMENT naming a missing field, FAILED_PRECONDITION citing the

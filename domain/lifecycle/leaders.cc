@@ -15,16 +15,6 @@
 namespace caserelay::lifecycle::internal {
 namespace {
 
-absl::Status Missing(const Step& s, absl::string_view field,
-                     absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, ": required for ", ActionName(s.cmd.action), " (", what, ")"));
-}
-
-absl::Status Broken(const Step& s, absl::string_view detail) {
-  return absl::FailedPreconditionError(absl::StrCat(s.row.rule, ": ", detail));
-}
-
 bool Blank(const std::string& text) {
   return absl::StripAsciiWhitespace(text).empty();
 }
