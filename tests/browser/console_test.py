@@ -434,6 +434,8 @@ class ConsoleTest(unittest.TestCase):
         c.open_case(case["case"])
         c.wait(lambda: "镇长 冯某某" in c.text("case-summary"),
                message="包案领导 on the case page")
+        # Once while one is in charge: routing no longer offers it.
+        self.assertNotIn("领导包案", c.action_titles())
         b.check_page("console-case-charged", SIZES)
         # test_09 goes on as the inspector, as test_08b left it.
         c.logout()
