@@ -89,10 +89,37 @@ const std::vector<Duty>& Duties() {
        {kHandler, kHead},
        false,
        "2005 Art. 36 (reply to 督办) and issue 16 item 1: 承办人 handles"},
+      {v1::CASE_ACTION_RECOMMEND,
+       {kInspector, kHead},
+       false,
+       "DOMAIN.md Supervision (Regulation Arts. 39-40; 2005 Arts. 36, 38): "
+       "the supervising bureau's 督查员 or 负责人 proposes 改进工作建议 / "
+       "追责建议 (issue 18 item 4)"},
       {v1::CASE_ACTION_SERVE,
        {kHandler, kHead},
        false,
        "Arts. 35-36 (送达) and issue 16 item 1: 承办人 handles"},
+      {v1::CASE_ACTION_TAKE_CHARGE,
+       {kLeader},
+       false,
+       "issue 18 item 2 (领导包案): the leader of the people's government "
+       "takes charge of the case in person"},
+      {v1::CASE_ACTION_FOLLOW_UP,
+       {kHandler, kHead},
+       false,
+       "issue 18 item 7 (回访) and issue 16 item 1: the bureau's 承办人 "
+       "follows up with the petitioner; 负责人 heads the office"},
+      {v1::CASE_ACTION_ESCALATE,
+       {kHead, kLeader},
+       false,
+       "issue 18 item 5 (提级办理): the superior organ decides to take the "
+       "case up, by its 负责人 or 领导 (who reads the subtree it takes the "
+       "case from)"},
+      {v1::CASE_ACTION_CORRECT,
+       {kRegistrar, kHead},
+       false,
+       "Art. 22 (登记) and issue 18 item 6 (更正登记): the registering "
+       "bureau's 登记员 corrects its registration; 负责人 heads the office"},
   };
   return *kDuties;
 }
@@ -202,6 +229,11 @@ Ruling Rule(const StaffRoles& roles, CaseAction action, v1::CaseState state) {
           ? "，您没有任何角色"
           : absl::StrCat("，您的角色（", RolesText(roles), "）不能办理"));
   return r;
+}
+
+std::string MayIssueSupervision(const StaffRoles& roles) {
+  if (HasAny(roles, {kInspector, kHead})) return "";
+  return "督办由本部门督查员或负责人办理";
 }
 
 std::string MayAnswerProposal(const StaffRoles& roles) {

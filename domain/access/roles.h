@@ -26,8 +26,18 @@
 //     within 15 days) and the review requests (Arts. 35-36: the organ
 //     registers the petitioner's request) are also a REGISTRAR's;
 //   - every other office action is a HANDLER's or a HEAD's;
-//   - INSPECTOR and LEADER read and act on no case; ADMIN manages the
-//     office's users and acts on no case.
+//   - RECOMMEND (改进工作建议/追责建议, issue 18 item 4) and a 督办 by hand
+//     (supervision's Supervise: MayIssueSupervision) are the supervising
+//     bureau's: its INSPECTOR (督查员) or HEAD;
+//   - TAKE_CHARGE (领导包案, issue 18 item 2) is the LEADER's own (the
+//     government's leader takes the case), and FOLLOW_UP (回访, item 7)
+//     the bureau's HANDLER's or HEAD's like its other case work;
+//   - ESCALATE (提级办理, issue 18 item 5) is the superior organ's decision:
+//     its HEAD's or LEADER's (the LEADER reads the subtree it takes the
+//     case from); CORRECT (更正登记, item 6) the registering bureau's
+//     REGISTRAR's (who registered it) or HEAD's;
+//   - LEADER reads and takes no other action; ADMIN manages the office's
+//     users and acts on no case.
 // The office's own credential (a direct office principal, common/rpc
 // auth.h) acts with EveryRole(), so its actions apply at once.
 //
@@ -92,6 +102,12 @@ Ruling Rule(const StaffRoles& roles, caserelay::v1::CaseAction action,
 // True if `action` needs the head's approval when taken without HEAD
 // (EXTEND, DECLINE, REPLY, DECIDE_REREVIEW).
 bool HeadApproves(caserelay::v1::CaseAction action);
+
+// Whether `roles` may issue a 督办 by hand (supervision's Supervise, issue
+// 18 item 4): the bureau's 督查员 (INSPECTOR) or 负责人 (HEAD). Returns ""
+// if they may, else the Chinese reason. Which bureau may is
+// supervise_access.h's rule.
+std::string MayIssueSupervision(const StaffRoles& roles);
 
 // Whether `roles` may answer a pending proposal (approve or return it):
 // only the office head. Returns "" if they may, else the Chinese reason.

@@ -34,6 +34,12 @@ absl::Status Check(const caserelay::v1::Envelope& envelope,
         return Missing("received_at", "is required on REGISTER");
       }
       break;
+    case caserelay::v1::CASE_ACTION_CORRECT:
+      if (e.decision().registering_office_code().empty()) {
+        return Missing("decision.registering_office_code",
+                       "is required on CORRECT");
+      }
+      break;
     case caserelay::v1::CASE_ACTION_REPLY:
       if (e.actor_office_code().empty()) {
         return Missing("actor_office_code", "is required on REPLY");
@@ -66,6 +72,14 @@ absl::Status UpdateFacts(const caserelay::v1::Envelope& event,
   switch (e.action()) {
     case caserelay::v1::CASE_ACTION_REGISTER:
       *facts->mutable_received_at() = e.received_at();
+      facts->set_registering_office_code(
+          e.decision().registering_office_code());
+      facts->set_disposition(e.decision().disposition());
+      facts->set_region_code(e.region_code());
+      break;
+    case caserelay::v1::CASE_ACTION_CORRECT:
+      // 更正登记 (issue 18 item 6): the case registered anew; it was
+      // received when it was (received_at stays).
       facts->set_registering_office_code(
           e.decision().registering_office_code());
       facts->set_disposition(e.decision().disposition());

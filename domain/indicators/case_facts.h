@@ -9,6 +9,11 @@
 //                       decision.registering_office_code (the bureau);
 //                     disposition = decision.disposition;
 //                     region_code = case_event.region_code (the matter's);
+//   CORRECT (更正登记)  as REGISTER but received_at, which stays: the new
+//                     decision's registering office and disposition, the
+//                     corrected region_code (issue 18 item 6);
+//   ESCALATE (提级)    only the state: the deadlines' new office comes with
+//                     the deadlines (deadline_mirror.h);
 //   REPLY (处理意见)    the first one only: handling_office_code =
 //                       actor_office_code, replied_at = the envelope's
 //                       occurred_at; a later REPLY changes neither;
@@ -43,6 +48,7 @@ namespace caserelay::indicators {
 //   - any CaseEvent: action or to_state unspecified;
 //   - REGISTER: no decision, an empty decision.registering_office_code, or
 //     no received_at;
+//   - CORRECT: an empty decision.registering_office_code;
 //   - REPLY: an empty actor_office_code, or no envelope occurred_at;
 //   - EVALUATE: satisfaction unspecified.
 // REQUIRES: facts != nullptr.

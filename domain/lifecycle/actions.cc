@@ -11,9 +11,7 @@
 #include "domain/lifecycle/internal.h"
 
 namespace caserelay::lifecycle::internal {
-namespace {
 
-// A window or once-only rule of the row is broken.
 absl::Status Broken(const Step& s, absl::string_view detail) {
   return absl::FailedPreconditionError(absl::StrCat(s.row.rule, ": ", detail));
 }
@@ -24,9 +22,12 @@ absl::Status Missing(const Step& s, absl::string_view field,
       field, ": required for ", ActionName(s.cmd.action), " (", what, ")"));
 }
 
+namespace {
+
 std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
-// Hands the case to `to`, remembering the office that held it.
+}  // namespace
+
 void HandOver(Step& s, const OfficeRef& to) {
   v1::CaseView& view = *s.record.mutable_view();
   const std::string& from = view.office_code();
@@ -38,6 +39,8 @@ void HandOver(Step& s, const OfficeRef& to) {
   view.set_office_code(to.code);
   view.set_office_name(to.name);
 }
+
+namespace {
 
 // Resolves an office named by the command; NOT_FOUND becomes
 // INVALID_ARGUMENT naming `field`.
@@ -232,9 +235,32 @@ absl::Status Extend(Step& s) {
   return absl::OkStatus();
 }
 
+// 当场解决 (issue 18 item 1): only a case registered at a leader's
+// reception, and only on the reception's day.
+absl::Status CheckOnTheSpot(const Step& s) {
+  const v1::CaseView& view = s.record.view();
+  if (!view.has_reception()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        kRuleOnTheSpot,
+        ": 该事项不是在领导接访中登记的，不能记为当场解决 (the case was not "
+        "registered at a leader's reception)"));
+  }
+  const absl::CivilDay day =
+      time::ChinaDay(FromProto(view.reception().day()));
+  if (time::ChinaDay(s.cmd.now) != day) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        kRuleOnTheSpot, ": 只能在接访当天（", FormatDay(day),
+        "）记为当场解决 (not the reception's day)"));
+  }
+  return absl::OkStatus();
+}
+
 // REPLY (出具处理意见).
 absl::Status Reply(Step& s) {
   if (absl::Status st = CheckOutcome(s); !st.ok()) return st;
+  if (s.cmd.on_the_spot) {
+    if (absl::Status st = CheckOnTheSpot(s); !st.ok()) return st;
+  }
   v1::CaseView& view = *s.record.mutable_view();
   EndDeadline(view, v1::DEADLINE_KIND_HANDLING);
   EndDeadline(view, v1::DEADLINE_KIND_SIMPLIFIED);
@@ -246,6 +272,8 @@ absl::Status Reply(Step& s) {
   s.record.set_handler_office_code(view.office_code());
   *s.record.mutable_replied_at() = ToProto(s.cmd.now);
   s.event.set_outcome(s.cmd.outcome);
+  view.set_on_the_spot(s.cmd.on_the_spot);
+  s.event.set_on_the_spot(s.cmd.on_the_spot);
   return absl::OkStatus();
 }
 
@@ -497,8 +525,14 @@ absl::Status ReplySupervision(Step& s) {
       deadlines->DeleteSubrange(i, 1);
     }
   }
+  // The case's record of the 督办 (issue 18 item 4): answered now.
+  for (v1::CaseSupervision& cs : *view.mutable_supervisions()) {
+    if (cs.issued().supervision_id() == id) {
+      *cs.mutable_replied_at() = ToProto(s.cmd.now);
+    }
+  }
   s.event.mutable_supervision()->set_supervision_id(id);
-  return absl::OkStatus();
+
 }
 
 }  // namespace
@@ -536,8 +570,18 @@ absl::Status ApplyAction(Step& s) {
       return Close(s);
     case v1::CASE_ACTION_REPLY_SUPERVISION:
       return ReplySupervision(s);
+    case v1::CASE_ACTION_RECOMMEND:
+      return Recommend(s);
     case v1::CASE_ACTION_SERVE:
       return Serve(s);
+    case v1::CASE_ACTION_TAKE_CHARGE:
+      return TakeCharge(s);
+    case v1::CASE_ACTION_FOLLOW_UP:
+      return FollowUp(s);
+    case v1::CASE_ACTION_ESCALATE:
+      return Escalate(s);
+    case v1::CASE_ACTION_CORRECT:
+      return Correct(s);
     default:
       // REGISTER, LINK_REPEAT and SUPERVISE have their own methods; Apply
       // refuses them.

@@ -28,6 +28,9 @@ inline constexpr char kRuleSimplified[] =
 inline constexpr char kRuleAccusation[] =
     "Art. 30: an accusation (检举控告) is never transferred to the accused "
     "person or unit";
+inline constexpr char kRuleOnTheSpot[] =
+    "issue 18 item 1 (领导接访): 当场解决 is the outcome of a visit at a "
+    "leader's reception, recorded on the reception's day";
 inline constexpr char kRuleBureauSends[] =
     "Art. 22: only a petition bureau (信访部门) transfers or assigns";
 
@@ -71,6 +74,20 @@ const v1::RunningDeadline* SupervisionReplyToAnswer(
 const v1::RunningDeadline* FindSupervisionReply(
     const v1::CaseView& view, absl::string_view supervision_id);
 
+// 改进工作建议 / 追责建议 (supervision.cc, issue 18 item 4). The 督办 of
+// view.supervisions a RECOMMEND of `kind` by `actor` at `now` follows:
+// the one of `supervision_id`, or (empty) the latest `actor` issued that
+// is open to it; open means replied, or its reply due passed, and `kind`
+// not yet given for it (UNSPECIFIED: some kind not yet given).
+// FAILED_PRECONDITION "<kRuleRecommend>: ..." naming what is missing.
+absl::StatusOr<const v1::CaseSupervision*> RecommendableSupervision(
+    const v1::CaseView& view, absl::string_view supervision_id,
+    absl::string_view actor, v1::RecommendationKind kind, absl::Time now);
+// RECOMMEND: checks kind and reason, then RecommendableSupervision;
+// appends view.recommendations and sets event.recommendation.
+struct Step;
+absl::Status Recommend(Step& step);
+
 // One Apply() in progress. The table row and the actor's role are checked.
 struct Step {
   const Policy& policy;
@@ -81,7 +98,41 @@ struct Step {
   const OfficeRef& actor;
   v1::RoutingCaseRecord& record;  // a working copy: discarded on error
   v1::CaseEvent& event;
+  // Set by an action whose decision picks among its rows from the state
+  // (CORRECT: REGISTERED or NOT_ACCEPTED); UNSPECIFIED: row.to.
+  v1::CaseState to = v1::CASE_STATE_UNSPECIFIED;
 };
+
+// Hands the case to `to`, remembering the office that held it in
+// record.past_holders (once each).
+void HandOver(Step& s, const OfficeRef& to);
+
+// 提级办理 and 更正登记 (escalate_correct.cc). ESCALATE hands the case to the
+// actor (a superior organ, checked by the role) and moves every running
+// life-cycle deadline to it with its due date; CORRECT replaces the matter
+// and the decision by cmd.correction's, hands the case to the decision's
+// registering bureau and restarts its deadlines as Register does (step.to:
+// REGISTERED or NOT_ACCEPTED). INVALID_ARGUMENT naming a missing field or
+// a correction that changes nothing; FAILED_PRECONDITION citing the rule
+// for a decision a correction cannot take (a repeat of an open case).
+absl::Status Escalate(Step& step);
+absl::Status Correct(Step& step);
+
+// The refusals of an action's own checks, for every file of ApplyAction:
+// FAILED_PRECONDITION "<the row's rule>: <detail>" when a window or
+// once-only rule is broken; INVALID_ARGUMENT "<field>: required for
+// <ACTION> (<what>)" when an input is missing.
+absl::Status Broken(const Step& s, absl::string_view detail);
+absl::Status Missing(const Step& s, absl::string_view field,
+                     absl::string_view what);
+
+// 领导包案 and 回访 (leaders.cc): TAKE_CHARGE sets view.leader_in_charge,
+// FOLLOW_UP appends to view.follow_ups; both fill the event's detail.
+// INVALID_ARGUMENT naming a missing field, FAILED_PRECONDITION citing the
+// rule (a leader in charge already; a closed case without an opinion; a
+// contact before the opinion or after now).
+absl::Status TakeCharge(Step& step);
+absl::Status FollowUp(Step& step);
 
 // Checks cmd's input and the action's window and once-only rules, then
 // applies the action's effects to step.record (all but view.state and

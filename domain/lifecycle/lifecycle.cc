@@ -35,6 +35,21 @@ absl::Status NotLegal(v1::CaseState state, v1::CaseAction action) {
       StateName(state), " (legal in: ", legal_from, ")"));
 }
 
+// The bureaus of Role::kFollowUpBureau: the registering bureau, then the
+// bureau that sent the case to its organ if another; empty ones left out.
+std::vector<std::string> FollowUpBureaus(const v1::RoutingCaseRecord& record) {
+  std::vector<std::string> bureaus;
+  for (const std::string* code :
+       {&record.view().decision().registering_office_code(),
+        &record.view().sender_office_code()}) {
+    if (!code->empty() &&
+        std::find(bureaus.begin(), bureaus.end(), *code) == bureaus.end()) {
+      bureaus.push_back(*code);
+    }
+  }
+  return bureaus;
+}
+
 // The offices the row's role names for this case (for kSupervised, the
 // office of the supervision `cmd` answers; for the review roles, every
 // review organ, Arts. 35-36).
@@ -44,9 +59,22 @@ absl::StatusOr<std::vector<std::string>> RoleOffices(
   switch (row.role) {
     case Role::kRouting:
       return std::vector<std::string>{kRoutingActor};
-    case Role::kSupervisor:
-      // Recorded through Supervise(); Apply refuses the action before.
-      return absl::InternalError("lifecycle: SUPERVISE through Apply");
+    case Role::kSupervisor: {
+      // RECOMMEND: the issuers of the case's 督办 (SUPERVISE itself is
+      // recorded through Supervise(); Apply refuses it before).
+      std::vector<std::string> issuers;
+      for (const v1::CaseSupervision& cs : record.view().supervisions()) {
+        const std::string& code = cs.issued().issuer_office_code();
+        if (std::find(issuers.begin(), issuers.end(), code) == issuers.end()) {
+          issuers.push_back(code);
+        }
+      }
+      if (issuers.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(row.rule, ": no 督办 is recorded on this case"));
+      }
+      return issuers;
+    }
     case Role::kSupervised: {
       const v1::RunningDeadline* open = internal::SupervisionReplyToAnswer(
           record.view(), cmd.supervision_id, cmd.actor_office_code);
@@ -63,6 +91,34 @@ absl::StatusOr<std::vector<std::string>> RoleOffices(
       return std::vector<std::string>{record.view().office_code()};
     case Role::kHandler:
       return std::vector<std::string>{record.handler_office_code()};
+    case Role::kGovernmentOver: {
+      // Open-ended (the holder's government and every one above it): the
+      // actor if it is one, else the rule's words for the refusal.
+      const std::string& holder = record.view().office_code();
+      if (offices.IsGovernment(cmd.actor_office_code) &&
+          offices.Supervises(cmd.actor_office_code, holder)) {
+        return std::vector<std::string>{cmd.actor_office_code};
+      }
+      return std::vector<std::string>{
+          absl::StrCat("人民政府 over ", holder)};
+    }
+    case Role::kFollowUpBureau:
+      return FollowUpBureaus(record);
+    case Role::kSuperiorOrgan: {
+      // Open-ended, as kGovernmentOver: the actor if it is one.
+      const std::string& holder = record.view().office_code();
+      if (offices.IsBureau(cmd.actor_office_code) ||
+          offices.IsGovernment(cmd.actor_office_code)) {
+        if (offices.SupervisesFromAbove(cmd.actor_office_code, holder)) {
+          return std::vector<std::string>{cmd.actor_office_code};
+        }
+      }
+      return std::vector<std::string>{
+          absl::StrCat("信访部门/人民政府 above ", holder)};
+    }
+    case Role::kRegisteringBureau:
+      return std::vector<std::string>{
+          record.view().decision().registering_office_code()};
     case Role::kReviewOffice:
     case Role::kRereviewOffice: {
       const std::string& decided_by = row.role == Role::kReviewOffice
@@ -88,19 +144,38 @@ absl::StatusOr<std::vector<std::string>> RoleOffices(
 // Whether `office` is the office `role` names on this case, whatever its
 // state (Lifecycle::MayTake). False for a role whose office is not known
 // yet (no handler before REPLY, no reviewer before DECIDE_REVIEW) and for
-// the roles no office takes through Apply (routing, the supervisor).
+// the role no office takes through Apply (routing). The supervisor is the
+// issuer of a 督办 recorded on the case (RECOMMEND).
 absl::StatusOr<bool> IsParty(Role role, std::string_view office,
                              const v1::RoutingCaseRecord& record,
                              const OfficeResolver& offices) {
   switch (role) {
     case Role::kRouting:
+      return false;
     case Role::kSupervisor:
+      for (const v1::CaseSupervision& cs : record.view().supervisions()) {
+        if (cs.issued().issuer_office_code() == office) return true;
+      }
       return false;
     case Role::kHolder:
       return record.view().office_code() == office;
     case Role::kHandler:
       return !record.handler_office_code().empty() &&
              record.handler_office_code() == office;
+    case Role::kGovernmentOver:
+      return offices.IsGovernment(office) &&
+             offices.Supervises(office, record.view().office_code());
+    case Role::kFollowUpBureau: {
+      const std::vector<std::string> bureaus = FollowUpBureaus(record);
+      return std::find(bureaus.begin(), bureaus.end(), office) !=
+             bureaus.end();
+    }
+    case Role::kSuperiorOrgan:
+      return (offices.IsBureau(office) || offices.IsGovernment(office)) &&
+             offices.SupervisesFromAbove(office, record.view().office_code());
+    case Role::kRegisteringBureau:
+      return !office.empty() &&
+             record.view().decision().registering_office_code() == office;
     case Role::kReviewOffice:
     case Role::kRereviewOffice: {
       const std::string& decided_by = role == Role::kReviewOffice
@@ -155,6 +230,13 @@ std::string SupervisionReason(const v1::SupervisionIssued& s) {
   const std::string& target = s.target_office_name().empty()
                                   ? s.target_office_code()
                                   : s.target_office_name();
+  if (s.source() == v1::SUPERVISION_SOURCE_MANUAL) {
+    // 手动督办 (issue 18 item 4): the bureau's ground and reason.
+    std::string reason = absl::StrCat(level, ", 手动督办 (by hand): ", target,
+                                      " — ", GroundWords(s.ground()));
+    if (!s.reason().empty()) absl::StrAppend(&reason, ": ", s.reason());
+    return reason;
+  }
   std::string kind = v1::DeadlineKind_Name(s.missed_kind());
   if (absl::StartsWith(kind, "DEADLINE_KIND_")) {
     kind = kind.substr(sizeof("DEADLINE_KIND_") - 1);
@@ -261,6 +343,10 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
   *view.mutable_received_at() = petition.received_at();
   *view.mutable_decision() = decision;
   *view.mutable_updated_at() = ToProto(now);
+  if (petition.has_reception()) *view.mutable_reception() = petition.reception();
+  // 群体访 / 联名 (issue 18 item 3): as PetitionReceived says (0: one).
+  view.set_head_count(petition.head_count());
+  view.set_representatives(petition.representatives());
   view.clear_deadlines();
   if (to == v1::CASE_STATE_REGISTERED) {
     const absl::Time received = FromProto(petition.received_at());
@@ -291,6 +377,14 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
   *event.mutable_accused_office_codes() = petition.matter().accused_offices();
   event.set_route(decision.route());
   event.set_linked_case_id(decision.linked_case_id());
+  // 领导接访 (issue 18 item 1): the reception the visit was registered at.
+  if (petition.has_reception()) {
+    *event.mutable_reception() = petition.reception();
+  }
+  // 群体访 / 联名 (issue 18 item 3): for 人次 (statistics), the SMS to every
+  // representative (notification) and the group alert (supervision).
+  event.set_head_count(petition.head_count());
+  event.set_representatives(petition.representatives());
   FillOutcome(next, event);
   record = std::move(next);
   return event;
@@ -369,7 +463,10 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Apply(
   if (absl::Status status = internal::ApplyAction(step); !status.ok()) {
     return status;
   }
-  next.mutable_view()->set_state(row->to);
+  // The row's state, or the one the action's decision picked (CORRECT).
+  next.mutable_view()->set_state(step.to != v1::CASE_STATE_UNSPECIFIED
+                                     ? step.to
+                                     : row->to);
   *next.mutable_view()->mutable_updated_at() = ToProto(cmd.now);
   FillOutcome(next, event);
   record = std::move(next);
@@ -427,8 +524,38 @@ absl::Status Lifecycle::MayTake(const std::string& office,
 
 absl::Status Lifecycle::MayOffer(const std::string& office,
                                  v1::CaseAction action,
-                                 const v1::RoutingCaseRecord& record) const {
+                                 const v1::RoutingCaseRecord& record,
+                                 absl::Time now) const {
   if (absl::Status s = MayTake(office, action, record); !s.ok()) return s;
+  if (action == v1::CASE_ACTION_RECOMMEND) {
+    // Restored by R after the 09:55 truncation, from the header's contract:
+    // a 督办 the office issued is open to a recommendation at `now`.
+    auto open = internal::RecommendableSupervision(
+        record.view(), "", office, v1::RECOMMENDATION_KIND_UNSPECIFIED, now);
+    return open.ok() ? absl::OkStatus() : open.status();
+  }
+  if (action == v1::CASE_ACTION_TAKE_CHARGE ||
+      action == v1::CASE_ACTION_FOLLOW_UP) {
+    // Offered only to the party the rows name (MayTake lets the holder try
+    // any action and hear the rule), and 包案 only while no leader is in
+    // charge.
+    const bool take = action == v1::CASE_ACTION_TAKE_CHARGE;
+    absl::StatusOr<bool> party =
+        IsParty(take ? Role::kGovernmentOver : Role::kFollowUpBureau, office,
+                record, *offices_);
+    if (!party.ok()) return party.status();
+    if (!*party) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          ActionName(action), " is for the ",
+          RoleName(take ? Role::kGovernmentOver : Role::kFollowUpBureau),
+          ", not ", office));
+    }
+    if (take && record.view().has_leader_in_charge()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(kRuleTakeCharge, ": a leader is in charge already"));
+    }
+    return absl::OkStatus();
+  }
   if (action != v1::CASE_ACTION_REPLY_SUPERVISION) return absl::OkStatus();
   absl::StatusOr<bool> awaited =
       IsParty(Role::kSupervised, office, record, *offices_);
@@ -513,6 +640,17 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Supervise(
     d->set_supervision_id(supervision.supervision_id());
     reply_due = absl::StrCat("; reply due ",
                              absl::FormatCivilTime(time::LastDayOf(*due)));
+  }
+  // The case's own list of its 督办 (issue 18 item 4): RECOMMEND's
+  // precondition and the case page.
+  v1::CaseSupervision* recorded = view.add_supervisions();
+  *recorded->mutable_issued() = supervision;
+  *recorded->mutable_issued_at() = ToProto(issued_at);
+  if (!view.deadlines().empty() &&
+      view.deadlines(view.deadlines_size() - 1).supervision_id() ==
+          supervision.supervision_id()) {
+    *recorded->mutable_reply_due_at() =
+        view.deadlines(view.deadlines_size() - 1).due_at();
   }
   *view.mutable_updated_at() = ToProto(now);
 

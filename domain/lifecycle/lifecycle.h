@@ -57,6 +57,7 @@
 #ifndef CASERELAY_DOMAIN_LIFECYCLE_LIFECYCLE_H_
 #define CASERELAY_DOMAIN_LIFECYCLE_LIFECYCLE_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -97,6 +98,11 @@ struct Policy {
   int service_days = 10;
 };
 
+// The words of a 督办's ground (SupervisionGround; 2005 Art. 36 items 1-6),
+// e.g. "推诿、敷衍、拖延"; "?" for UNSPECIFIED or an unknown value. The one
+// list: the SUPERVISE event's reason and domain/access GroundText use it.
+absl::string_view GroundWords(caserelay::v1::SupervisionGround ground);
+
 // Returns OK if every limit of `policy` is in 1..3650, else
 // INVALID_ARGUMENT naming the field, e.g. "policy.handling_days: ...".
 absl::Status ValidatePolicy(const Policy& policy);
@@ -120,6 +126,11 @@ struct Command {
       caserelay::v1::SATISFACTION_UNSPECIFIED;
   int days = 0;             // EXTEND: 1..Policy::max_extension_days
   bool simplified = false;  // ACCEPT: 简易办理
+  // REPLY: 当场解决 (issue 18 item 1), resolved on the spot at the leader's
+  // reception the visit was registered at: only for a case registered at
+  // a reception (view.reception), on the reception's China day
+  // (internal::kRuleOnTheSpot); the view and the event record it.
+  bool on_the_spot = false;
   std::string route;        // DECLINE: the route the petitioner is told
   // DECLINE: why (不予受理); UNSPECIFIED means OUT_OF_SCOPE (Art. 23).
   caserelay::v1::RefusalGround refusal_ground =
@@ -127,11 +138,35 @@ struct Command {
   // REPLY_SUPERVISION: the supervision answered; empty means the oldest
   // unanswered one.
   std::string supervision_id;
+  // RECOMMEND (改进工作建议 / 追责建议): required. supervision_id names the
+  // 督办 it follows; empty: the latest the actor issued (supervision.cc).
+  caserelay::v1::RecommendationKind recommendation_kind =
+      caserelay::v1::RECOMMENDATION_KIND_UNSPECIFIED;
   // SERVE (送达): how, and when (any time on the China day) the petitioner
   // received the decision; both required.
   caserelay::v1::ServiceMethod service_method =
       caserelay::v1::SERVICE_METHOD_UNSPECIFIED;
   absl::Time received_at = absl::InfinitePast();
+  // CORRECT (更正登记): the registered matter with the corrections applied
+  // (routing: ActRequest.Correct's fields over view.matter) and routing's
+  // decision on it (domain/routing Router::Decide, as for a new petition);
+  // both required (escalate_correct.cc).
+  struct Correction {
+    caserelay::v1::Matter matter;
+    caserelay::v1::RouteDecision decision;
+  };
+  std::optional<Correction> correction;
+  // TAKE_CHARGE (领导包案): the leader's name and title (e.g. "副县长"),
+  // both required (leaders.cc).
+  std::string leader_name;
+  std::string leader_title;
+  // FOLLOW_UP (回访): how the bureau contacted the petitioner and their
+  // view, both required; when (InfinitePast: now), not before the opinion.
+  caserelay::v1::FollowUpMethod follow_up_method =
+      caserelay::v1::FOLLOW_UP_METHOD_UNSPECIFIED;
+  caserelay::v1::FollowUpView follow_up_view =
+      caserelay::v1::FOLLOW_UP_VIEW_UNSPECIFIED;
+  absl::Time contacted_at = absl::InfinitePast();
   absl::Time now;  // when the action is taken
   // The petitioner takes the action (issue 15, the portal through the web
   // gateway): EVALUATE, REQUEST_REVIEW, REQUEST_REREVIEW only, when
@@ -163,7 +198,9 @@ class Lifecycle {
   // rules, holder = the decision's registering office, state by disposition:
   // TRANSFER/ASSIGN/TRIAGE -> REGISTERED with a TRANSFER deadline
   // (transfer_days from receipt); NOT_ACCEPTED/REDIRECT/REFUSED_TERMINATED
-  // -> NOT_ACCEPTED; LINKED_REPEAT -> LINKED), petitioner and identity_key.
+  // -> NOT_ACCEPTED; LINKED_REPEAT -> LINKED), petitioner and identity_key,
+  // and the leader's reception the visit was registered at (view.reception
+  // and the event's, issue 18 item 1).
   // Returns the REGISTER event (actor "routing", reason = the decision's
   // rules, with the decision and the case's routing facts).
   // Errors, leaving `record` unchanged:
@@ -215,6 +252,12 @@ class Lifecycle {
   //     transfer to an accused unit,
   //     a transfer by an office that is not a bureau, no review office;
   //   FAILED_PRECONDITION from the calendar (no table for a needed year);
+  //   RECOMMEND (supervision.cc): INVALID_ARGUMENT for recommendation_kind
+  //     unspecified or reason missing; FAILED_PRECONDITION "<kRuleRecommend>:
+  //     ..." when the actor issued no 督办 on the case (or not the one
+  //     named), its reply is not yet due and not answered, or that kind
+  //     was given for it already; on success appends view.recommendations
+  //     and sets event.recommendation;
   //   other codes from the OfficeResolver.
   absl::StatusOr<caserelay::v1::CaseEvent> Apply(
       const Command& cmd, caserelay::v1::RoutingCaseRecord& record) const;
@@ -249,11 +292,18 @@ class Lifecycle {
   // allowed_actions): MayTake(), and for REPLY_SUPERVISION (督办回复) a
   // supervision awaits this office's reply (a running SUPERVISION_REPLY
   // deadline of the office; the holder may still try it, and Apply answers
-  // with the rule). Errors: MayTake()'s; FAILED_PRECONDITION
-  // "<kRuleReplySupervision>: ..." when no supervision awaits its reply.
+  // with the rule); for RECOMMEND a 督办 the office issued is open to a
+  // recommendation at `now` (replied, or its reply due passed; a kind not
+  // yet given). Errors: MayTake()'s; FAILED_PRECONDITION
+  // "<kRuleReplySupervision>: ..." when no supervision awaits its reply,
+  // PERMISSION_DENIED for TAKE_CHARGE / FOLLOW_UP to an office their rows
+  // do not name (the holder too), "<kRuleTakeCharge>: ..." once a leader
+  // is in charge,
+  // "<kRuleRecommend>: ..." when nothing is open to a recommendation.
   absl::Status MayOffer(const std::string& office,
                         caserelay::v1::CaseAction action,
-                        const caserelay::v1::RoutingCaseRecord& record) const;
+                        const caserelay::v1::RoutingCaseRecord& record,
+                        absl::Time now = absl::InfiniteFuture()) const;
 
   // Links the repeat petition `repeat_case_id` (重复信访) to the open case
   // in `record`: appends it to view.linked_cases, sets view.updated_at; no
@@ -266,10 +316,13 @@ class Lifecycle {
   // No state or holder change. Unless the case is final (IsFinal: CLOSED,
   // LINKED), appends a SUPERVISION_REPLY deadline {office: the target,
   // started_at: issued_at, due: supervision_reply_days calendar days later
-  // (DueAfterDays), supervision_id}; every running deadline stays. Sets
-  // view.updated_at = now. Returns the SUPERVISE event: actor the issuer
-  // (code and name), operator kSupervisionOperator, a reason naming the
-  // level, the target, the missed kind and due day (and the reply's due
+  // (DueAfterDays), supervision_id}; every running deadline stays. Appends
+  // view.supervisions {the instrument, issued_at, the reply's due if one
+  // runs} (issue 18 item 4). Sets view.updated_at = now. Returns the
+  // SUPERVISE event: actor the issuer (code and name), operator
+  // kSupervisionOperator, a reason naming the level, the target, the
+  // missed kind and due day — or, for a manual one (source MANUAL), 手动督办
+  // with its ground's words and the bureau's reason — (and the reply's due
   // day), `supervision`, and every deadline running after.
   // Errors, leaving `record` unchanged: FAILED_PRECONDITION if the case's
   // state has no SUPERVISE row (not registered); INVALID_ARGUMENT

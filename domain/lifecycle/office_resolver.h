@@ -49,6 +49,23 @@ class OfficeResolver {
   // Returns true iff `office_code` is a petition bureau (信访部门:
   // 信访局/信访办); false for an unknown code.
   virtual bool IsBureau(std::string_view office_code) const = 0;
+
+  // Returns true iff `office_code` is a people's government (人民政府);
+  // false for an unknown code.
+  virtual bool IsGovernment(std::string_view office_code) const = 0;
+
+  // Returns true iff `superior_code` is a bureau or a people's government
+  // whose region contains the region of `office_code`, its own region
+  // included (the superiors of offices::OfficeDirectory::Supervises);
+  // false if either code is unknown or `superior_code` is a department.
+  virtual bool Supervises(std::string_view superior_code,
+                          std::string_view office_code) const = 0;
+
+  // Returns true iff Supervises(superior_code, office_code) and the
+  // superior's region is not the office's own: an organ of a higher level
+  // (提级办理, issue 18 item 5); false otherwise, and for unknown codes.
+  virtual bool SupervisesFromAbove(std::string_view superior_code,
+                                   std::string_view office_code) const = 0;
 };
 
 }  // namespace caserelay::lifecycle

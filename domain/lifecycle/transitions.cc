@@ -184,6 +184,35 @@ std::vector<Transition>* BuildTable() {
                          kReviewed, kRereviewRequested, kHearing}) {
     t->push_back({open, kLinkRepeat, open, Role::kRouting, kRuleLinkRepeat});
   }
+  // 提级办理 while an organ handles the case, before its opinion.
+  for (CaseState handled : {kTransferred, kAssigned, kAccepted, kExtended}) {
+    t->push_back({handled, v1::CASE_ACTION_ESCALATE, handled,
+                  Role::kSuperiorOrgan, kRuleEscalate});
+  }
+  // 更正登记 before acceptance: registered anew (REGISTERED, first: the row
+  // FindTransition gives) or, when the corrected matter is not accepted by
+  // the rules (e.g. a statutory route, Art. 31), NOT_ACCEPTED.
+  for (CaseState unaccepted : {kRegistered, kTransferred, kAssigned}) {
+    t->push_back({unaccepted, v1::CASE_ACTION_CORRECT, kRegistered,
+                  Role::kRegisteringBureau, kRuleCorrect});
+    t->push_back({unaccepted, v1::CASE_ACTION_CORRECT, kNotAccepted,
+                  Role::kRegisteringBureau, kRuleCorrect});
+  }
+  // 领导包案 while the case is open (the states LINK_REPEAT links to).
+  for (CaseState open : {kRegistered, kTransferred, kAssigned, kAccepted,
+                         kExtended, kReplied, kEvaluated, kReviewRequested,
+                         kReviewed, kRereviewRequested, kHearing}) {
+    t->push_back({open, v1::CASE_ACTION_TAKE_CHARGE, open,
+                  Role::kGovernmentOver, kRuleTakeCharge});
+  }
+  // 回访 after the 处理意见: every state from REPLIED on, CLOSED included
+  // (leaders.cc refuses a closed case that never had an opinion).
+  for (CaseState replied :
+       {kReplied, kEvaluated, kReviewRequested, kReviewed, kRereviewRequested,
+        kHearing, kTerminated, kClosed}) {
+    t->push_back({replied, v1::CASE_ACTION_FOLLOW_UP, replied,
+                  Role::kFollowUpBureau, kRuleFollowUp});
+  }
   // 督办 is recorded in every state a case can be in; in a final one
   // (CLOSED, LINKED) it starts no reply deadline, so there it cannot be
   // answered either.
@@ -199,6 +228,16 @@ std::vector<Transition>* BuildTable() {
         kRereviewRequested, kHearing, kTerminated}) {
     t->push_back({any, kReplySupervision, any, Role::kSupervised,
                   kRuleReplySupervision});
+  }
+  // 改进工作建议 / 追责建议 after a 督办, in every state but LINKED (a linked
+  // repeat is handled, and supervised, on its open case); also CLOSED: a
+  // reply found unsatisfactory may be followed up after the case closed.
+  for (CaseState any :
+       {kRegistered, kTransferred, kAssigned, kAccepted, kNotAccepted,
+        kExtended, kReplied, kEvaluated, kReviewRequested, kReviewed,
+        kRereviewRequested, kHearing, kTerminated, kClosed}) {
+    t->push_back({any, v1::CASE_ACTION_RECOMMEND, any, Role::kSupervisor,
+                  kRuleRecommend});
   }
   return t;
 }
@@ -271,6 +310,14 @@ absl::string_view RoleName(Role role) {
       return "supervising bureau";
     case Role::kSupervised:
       return "supervised office";
+    case Role::kGovernmentOver:
+      return "people's government of the holder's region or above";
+    case Role::kFollowUpBureau:
+      return "registering or sending bureau";
+    case Role::kSuperiorOrgan:
+      return "superior bureau or people's government";
+    case Role::kRegisteringBureau:
+      return "registering bureau";
   }
   return "?";
 }

@@ -4,9 +4,10 @@
 // A row says: from state `from`, the office in `role` may take `action`,
 // and the case is then in `to`. Self-transitions (from == to) record an
 // action that changes no state (REPORT_RESULT, LINK_REPEAT, SUPERVISE,
-// REPLY_SUPERVISION, SERVE). Only REGISTER
-// has several rows from one state (its disposition picks the row); every
-// other (from, action) pair has at most one row. An action with no row for
+// REPLY_SUPERVISION, SERVE, ESCALATE; CORRECT of a registered case). Only
+// REGISTER and CORRECT have several rows from one state (the routing
+// decision's disposition picks the row; FindTransition gives the first);
+// every other (from, action) pair has at most one row. An action with no row for
 // the case's state is refused with FAILED_PRECONDITION naming the rule.
 //
 // Pure data and look-ups: thread-safe.
@@ -39,11 +40,57 @@ enum class Role {
   kRereviewOffice,
   // A supervising bureau (督办): supervision issues the instrument and
   // routing records it (Lifecycle::Supervise); the actor is the issuer.
+  // For RECOMMEND: the issuer of a 督办 recorded on the case
+  // (view.supervisions).
   kSupervisor,
   // The office a supervision on the case is addressed to, while its reply
   // is open: the office_code of a running SUPERVISION_REPLY deadline.
   kSupervised,
+  // 领导包案 (issue 18 item 2): a people's government (人民政府) whose region
+  // contains the holder's, its own or a superior one
+  // (OfficeResolver::IsGovernment and Supervises of the holder).
+  kGovernmentOver,
+  // 回访 (issue 18 item 7): the petition bureau that registered the case
+  // (its decision's registering office) or that transferred / assigned it
+  // to the organ (view.sender_office_code) — the bureaus of Art. 22 that
+  // follow the matter to its result.
+  kFollowUpBureau,
+  // 提级办理 (issue 18 item 5): a petition bureau or people's government of
+  // a region strictly above the holder's that contains it
+  // (OfficeResolver::Supervises of the holder, not of the holder's own
+  // region): an organ of a higher level takes the case up.
+  kSuperiorOrgan,
+  // 更正登记 (issue 18 item 6): the bureau that registered the case, its
+  // decision's registering_office_code (after a correction, the new
+  // decision's).
+  kRegisteringBureau,
 };
+
+// The rules of ESCALATE and CORRECT (escalate_correct.cc cites them too).
+inline constexpr char kRuleEscalate[] =
+    "DOMAIN.md Routing (属地管理、分级负责) and issue 18 item 5 (提级办理): a "
+    "petition bureau or people's government of a higher level over the "
+    "holder takes the case up from it while it is handled (transferred, "
+    "assigned, accepted or extended), with a reason; the running deadlines "
+    "keep their due dates and pass to it (no state change)";
+inline constexpr char kRuleCorrect[] =
+    "Arts. 22-23 and issue 18 item 6 (更正登记): the bureau that registered "
+    "the case corrects the registered matter (category, class, region, "
+    "statutory route) before the organ accepts it (受理, Art. 23), with a "
+    "reason; the case is routed again by the rules (DOMAIN.md Routing) and "
+    "registered anew at the bureau they name, or not accepted";
+
+// The rules of TAKE_CHARGE and FOLLOW_UP (leaders.cc cites them too).
+inline constexpr char kRuleTakeCharge[] =
+    "DOMAIN.md Routing (属地管理、分级负责, 谁主管、谁负责) and issue 18 item 2: "
+    "a leader of the people's government of the holder's region or of a "
+    "superior one takes charge (领导包案) of an open case, with name and "
+    "title, once while one is in charge (no state change)";
+inline constexpr char kRuleFollowUp[] =
+    "Arts. 22, 34 and issue 18 item 7: after the 处理意见 the bureau that "
+    "registered the case or transferred/assigned it follows up (回访) by "
+    "phone or visit and records the petitioner's view "
+    "(认同/基本认同/不认同); may repeat (no state change)";
 
 // The rule of REPLY_SUPERVISION, also cited by CLOSE while a reply to a
 // supervision is outstanding.
@@ -51,6 +98,14 @@ inline constexpr char kRuleReplySupervision[] =
     "DOMAIN.md Deadlines: reply to a supervision proposal (督办) 30 days "
     "(2005 Art. 36), by the office supervised, in any state until the case "
     "is closed (no state change)";
+
+// The rule of RECOMMEND (改进工作建议 / 追责建议, issue 18 item 4), also
+// cited by its preconditions (supervision.cc).
+inline constexpr char kRuleRecommend[] =
+    "DOMAIN.md Supervision (Regulation Arts. 39-40; 2005 Arts. 36, 38): the "
+    "bureau that issued a 督办 proposes 改进工作建议 or 追责建议 once the "
+    "reply deadline passed unanswered or after a reply it finds "
+    "unsatisfactory (no state change)";
 
 struct Transition {
   caserelay::v1::CaseState from;

@@ -166,6 +166,11 @@ const std::vector<EnumName>& CaseActionNames() {
       {v1::CASE_ACTION_SERVE, "serve", "送达"},
       {v1::CASE_ACTION_PROPOSE, "propose", "报负责人审批"},
       {v1::CASE_ACTION_RETURN_PROPOSAL, "return-proposal", "退回报批"},
+      {v1::CASE_ACTION_ESCALATE, "escalate", "提级办理"},
+      {v1::CASE_ACTION_CORRECT, "correct", "更正登记"},
+      {v1::CASE_ACTION_FOLLOW_UP, "follow-up", "回访"},
+      {v1::CASE_ACTION_TAKE_CHARGE, "take-charge", "领导包案"},
+      {v1::CASE_ACTION_RECOMMEND, "recommend", "改进工作建议/追责建议"},
   };
   return *kTable;
 }
@@ -186,6 +191,35 @@ const std::vector<EnumName>& DeadlineStateNames() {
       {v1::DEADLINE_STATE_MISSED, "missed", "已超期"},
       {v1::DEADLINE_STATE_DONE, "done", "已按期办结"},
       {v1::DEADLINE_STATE_PAUSED, "paused", "已暂停"},
+  };
+  return *kTable;
+}
+
+const std::vector<EnumName>& FollowUpMethodNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::FOLLOW_UP_METHOD_UNSPECIFIED, "unspecified", "未指定"},
+      {v1::FOLLOW_UP_METHOD_PHONE, "phone", "电话回访"},
+      {v1::FOLLOW_UP_METHOD_VISIT, "visit", "上门回访"},
+  };
+  return *kTable;
+}
+
+const std::vector<EnumName>& FollowUpViewNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::FOLLOW_UP_VIEW_UNSPECIFIED, "unspecified", "未指定"},
+      {v1::FOLLOW_UP_VIEW_AGREE, "agree", "认同"},
+      {v1::FOLLOW_UP_VIEW_BASICALLY_AGREE, "basically", "基本认同"},
+      {v1::FOLLOW_UP_VIEW_DISAGREE, "disagree", "不认同"},
+  };
+  return *kTable;
+}
+
+const std::vector<EnumName>& ReceptionKindNames() {
+  static const auto* const kTable = new std::vector<EnumName>{
+      {v1::RECEPTION_KIND_UNSPECIFIED, "unspecified", "未指定"},
+      {v1::RECEPTION_KIND_SCHEDULED, "scheduled", "领导接访日"},
+      {v1::RECEPTION_KIND_DOWN_VISIT, "down-visit", "下访"},
+      {v1::RECEPTION_KIND_WITH_CASES, "with-cases", "带案下访"},
   };
   return *kTable;
 }

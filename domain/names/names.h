@@ -51,6 +51,13 @@ const std::vector<EnumName>& CaseActionNames();
 const std::vector<EnumName>& SupervisionLevelNames();  // 督办函, 挂牌督办
 const std::vector<EnumName>& DeadlineStateNames();
 const std::vector<EnumName>& OfficeLevelNames();  // province ... township
+// 回访 (issue 18 item 7): phone, visit; the petitioner's view: agree,
+// basically, disagree (statistics' follow_ups_by_view keys).
+const std::vector<EnumName>& FollowUpMethodNames();
+const std::vector<EnumName>& FollowUpViewNames();
+// 领导接访 (issue 18 item 1): scheduled (领导接访日), down-visit (下访),
+// with-cases (带案下访).
+const std::vector<EnumName>& ReceptionKindNames();
 
 // The word for `value` in `table`, or "unknown(<value>)" for a value the
 // table lacks (a newer server's).

@@ -24,6 +24,7 @@ const std::map<std::string, std::set<std::string>>& StandardTriggers() {
            {"case_number", "reason", "route"}},
           {std::string(kTriggerTransferred), {"case_number", "office_name"}},
           {std::string(kTriggerAssigned), {"case_number", "office_name"}},
+          {std::string(kTriggerEscalated), {"case_number", "office_name"}},
           {std::string(kTriggerExtended),
            {"case_number", "new_due_date", "reason"}},
           {std::string(kTriggerReplied), {"case_number", "view_hint"}},

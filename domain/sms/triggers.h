@@ -41,6 +41,8 @@ inline constexpr std::string_view kTriggerNotAcceptedOutOfScope =
     "not_accepted_out_of_scope";
 inline constexpr std::string_view kTriggerTransferred = "transferred";
 inline constexpr std::string_view kTriggerAssigned = "assigned";
+// 提级办理 (issue 18 item 5): a superior organ took the case up.
+inline constexpr std::string_view kTriggerEscalated = "escalated";
 inline constexpr std::string_view kTriggerExtended = "extended";
 inline constexpr std::string_view kTriggerReplied = "replied";
 inline constexpr std::string_view kTriggerReviewReceived = "review_received";
@@ -60,6 +62,7 @@ inline constexpr std::string_view kTriggerRereviewDecided = "rereview_decided";
 //   not_accepted_out_of_scope    case_number, reason, route
 //   transferred       case_number, office_name
 //   assigned          case_number, office_name
+//   escalated         case_number, office_name
 //   extended          case_number, new_due_date, reason
 //   replied           case_number, view_hint
 //   review_received   case_number, office_name

@@ -89,6 +89,8 @@ Limits LimitsFromConfig(const config::Config& config) {
       static_cast<int>(config.GetInt("intake.max_text_chars"));
   limits.max_list_items =
       static_cast<int>(config.GetInt("intake.max_list_items"));
+  limits.max_head_count =
+      static_cast<int>(config.GetInt("intake.max_head_count"));
   return limits;
 }
 
@@ -142,6 +144,11 @@ service::ServiceDefinition IntakeDefinition() {
        "most items of each list of a matter (accused_offices, "
        "other_regions, other_categories)",
        1, 200},
+      {"intake.max_head_count", T::kInt, "1000", false,
+       "largest head count (人次) of a group petition (群体访 / 联名, "
+       "issue 18 item 3); at least its representatives, at most 5 of "
+       "whom are kept (Art. 18)",
+       1, 1000000},
       {"intake.find_max_cases", T::kInt, "100", false,
        "most case ids one FindCases answers (the console's petitioner "
        "search; more: truncated)",

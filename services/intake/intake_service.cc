@@ -1,6 +1,8 @@
 #include "services/intake/intake_service.h"
 
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +19,7 @@
 #include "domain/access/case_access.h"
 #include "domain/access/case_parties.h"
 #include "domain/lifecycle/petitioner.h"
+#include "domain/petition/group_petition.h"
 #include "services/intake/identity_key.h"
 #include "services/intake/petitioner_vault.h"
 
@@ -158,6 +161,10 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
       return resp;
     }
   }
+  // 领导接访 (issue 18 item 1): a visit registered at a reception carries
+  // its leader and day; checked after a retry got its case back.
+  auto reception = VisitReception(req, caller, today);
+  if (!reception.ok()) return reception.status();
   // Case number: the matter's county-level code, the China date, and a
   // sequence per (code, date) kept in the store so it survives restarts.
   std::string prefix = absl::StrFormat(
@@ -179,6 +186,22 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   }
   auto sealed = SealPetitioner(*pii_, *ref, req.petitioner());
   if (!sealed.ok()) return sealed.status();
+  // 群体访 / 联名 (issue 18 item 3): each co-representative is kept like
+  // the petitioner, under a random reference of its own.
+  std::vector<std::pair<std::string, std::string>> co_sealed;
+  for (const caserelay::v1::Petitioner& rep : req.co_representatives()) {
+    auto co_ref = NewPetitionerRef();
+    if (!co_ref.ok()) return co_ref.status();
+    auto co_clash = batch.Get(kPetitioners, *co_ref);
+    if (!co_clash.ok()) return co_clash.status();
+    if (co_clash->has_value() || *co_ref == *ref) {
+      return absl::InternalError("intake: petitioner reference drawn twice");
+    }
+    auto co_seal = SealPetitioner(*pii_, *co_ref, rep);
+    if (!co_seal.ok()) return co_seal.status();
+    co_sealed.emplace_back(*std::move(co_ref), *std::move(co_seal));
+  }
+  const int representatives = 1 + req.co_representatives_size();
 
   IntakeCaseRecord record;
   record.set_case_number(case_number);
@@ -187,6 +210,9 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   *record.mutable_received_at() = time::ToProto(now);
   *record.mutable_updated_at() = time::ToProto(now);
   record.set_state(caserelay::v1::CASE_STATE_RECEIVED);
+  for (const auto& [co_ref, unused] : co_sealed) {
+    record.add_co_representatives()->set_id(co_ref);
+  }
 
   caserelay::v1::Envelope event;
   event.set_event_id(absl::StrCat("intake/", case_number, "/received"));
@@ -199,11 +225,25 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
   *received->mutable_matter() = req.matter();
   *received->mutable_received_at() = time::ToProto(now);
   received->set_identity_key(IdentityKey(identity_hmac_, req.petitioner()));
+  if (reception->has_value()) *received->mutable_reception() = **reception;
+  received->set_head_count(
+      petition::EffectiveHeadCount(req.head_count(), representatives));
+  received->set_representatives(representatives);
 
   batch.Put(kPetitioners, record.petitioner().id(), *sealed);
+  for (const auto& [co_ref, co_seal] : co_sealed) {
+    batch.Put(kPetitioners, co_ref, co_seal);
+  }
+  // Every representative is found by the console's petitioner search.
   for (const std::string& key :
        PetitionerIndexKeys(identity_hmac_, req.petitioner(), case_number)) {
     batch.Put(kPetitionerIndex, key, "");
+  }
+  for (const caserelay::v1::Petitioner& rep : req.co_representatives()) {
+    for (const std::string& key :
+         PetitionerIndexKeys(identity_hmac_, rep, case_number)) {
+      batch.Put(kPetitionerIndex, key, "");
+    }
   }
   batch.Put(kCases, case_number, record.SerializeAsString());
   batch.Put(kCounters, prefix, store::EncodeUint64(seq + 1));
@@ -224,7 +264,10 @@ absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
 
   // Nothing of the petitioner, not even masked (issue 14 item 3).
   log::Info("petition received",
-            {{"case", case_number}, {"region", req.matter().region_code()}});
+            {{"case", case_number},
+             {"region", req.matter().region_code()},
+             {"representatives", absl::StrCat(representatives)},
+             {"head_count", absl::StrCat(received->head_count())}});
   resp.set_case_number(case_number);
   resp.set_lookup_code(lookup_code);
   return resp;
@@ -327,23 +370,34 @@ grpc::Status IntakeServiceImpl::ResolveContact(
   // The phone number goes to notification only (issue 14 item 1).
   auto caller = Authorize(ctx, IntakeCall::kResolveContact);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
-  auto raw = context_.store->Get(kPetitioners, req->petitioner().id());
+  std::optional<IntakeCaseRecord> record;
+  if (!req->case_number().empty()) {
+    auto loaded = LoadCase(req->case_number());
+    if (!loaded.ok()) return rpc::ToGrpc(loaded.status());
+    record = *std::move(loaded);
+  }
+  // Only the case's own petitioner gets its code, and reaches its
+  // co-representatives (issue 18 item 3).
+  const bool own_case =
+      record.has_value() && record->petitioner().id() == req->petitioner().id();
+  std::string ref = req->petitioner().id();
+  if (req->representative() != 0) {
+    if (!own_case || req->representative() < 0 ||
+        req->representative() > record->co_representatives_size()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          "representative: the case has no such representative");
+    }
+    ref = record->co_representatives(req->representative() - 1).id();
+  }
+  auto raw = context_.store->Get(kPetitioners, ref);
   if (!raw.ok()) return rpc::ToGrpc(raw.status());
   if (!raw->has_value()) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "petitioner.id: unknown");
   }
-  auto petitioner = OpenPetitioner(*pii_, req->petitioner().id(), **raw);
+  auto petitioner = OpenPetitioner(*pii_, ref, **raw);
   if (!petitioner.ok()) return rpc::ToGrpc(petitioner.status());
   resp->set_phone(petitioner->phone());
-  if (!req->case_number().empty()) {
-    auto record = LoadCase(req->case_number());
-    if (!record.ok()) return rpc::ToGrpc(record.status());
-    // Only the case's own petitioner gets its code.
-    if (record->has_value() &&
-        (*record)->petitioner().id() == req->petitioner().id()) {
-      resp->set_lookup_code(codes_.Derive(req->case_number()));
-    }
-  }
+  if (own_case) resp->set_lookup_code(codes_.Derive(req->case_number()));
   return grpc::Status::OK;
 }
 
@@ -436,6 +490,16 @@ absl::Status IntakeServiceImpl::Apply(const caserelay::v1::Envelope& event,
   }
   record.set_office_code(e.holder_office_code());
   record.set_office_name(e.holder_office_name());
+  if (e.action() == caserelay::v1::CASE_ACTION_CORRECT && e.has_correction()) {
+    // 更正登记 (issue 18 item 6): the record keeps the matter as corrected
+    // (the petition's title and text stay as submitted).
+    const caserelay::v1::MatterCorrection& c = e.correction();
+    caserelay::v1::Matter& m = *record.mutable_matter();
+    m.set_region_code(c.new_region_code());
+    m.set_category(c.new_category());
+    m.set_matter_class(c.new_matter_class());
+    m.set_statutory_route(c.new_statutory_route());
+  }
   access::UpdateParties(e, event.sequence(), record.mutable_parties());
   *record.mutable_updated_at() = event.occurred_at();
   batch.Put(kCases, event.case_id(), record.SerializeAsString());

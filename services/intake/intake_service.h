@@ -19,10 +19,12 @@
 #define CASERELAY_SERVICES_INTAKE_INTAKE_SERVICE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "caserelay/v1/intake.grpc.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/config/config.h"
@@ -34,6 +36,7 @@
 #include "services/intake/lookup_throttle.h"
 #include "services/intake/petitioner_index.h"
 #include "services/intake/phone_proof.h"
+#include "services/intake/receptions.h"
 #include "services/intake/pii_cipher.h"
 #include "services/intake/request_ids.h"
 #include "services/intake/validation.h"
@@ -51,7 +54,7 @@ inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies = new std::vector<std::string>{
       kPetitioners,    kCases,         kCounters,        kRequests,
       kLookupFailures, kLookupWindows, kLookupAddresses, kLookupAddressEnds,
-      kPetitionerIndex};
+      kPetitionerIndex, kReceptions};
   return *kFamilies;
 }
 
@@ -77,6 +80,11 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // form's limits (DescribeForm); only service:notification resolves
   // contacts. UNAUTHENTICATED without credentials, PERMISSION_DENIED for
   // any other principal.
+  //
+  // A group petition (群体访 / 联名, issue 18 item 3) keeps each
+  // co-representative sealed under a reference of its own
+  // (IntakeCaseRecord.co_representatives) and publishes head_count (the
+  // persons, petition::EffectiveHeadCount) and representatives.
   //
   // Validates and stores the petition (ValidateSubmission), or, for a
   // request_id the same caller used on the same channel within
@@ -115,7 +123,11 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // from its sealed record, and the case's look-up code when the case is
   // that petitioner's. NOT_FOUND for an unknown reference; DATA_LOSS or
   // FAILED_PRECONDITION when the record does not open (PiiCipher::Open).
-  // For service:notification only.
+  // For service:notification only. With `representative` i > 0 (a group
+  // petition, issue 18 item 3) the phone is the case's i-th
+  // co-representative's, and only when `petitioner` is the case's own
+  // petitioner; NOT_FOUND for any other representative number. Every
+  // representative's message carries the case's look-up code.
   grpc::Status ResolveContact(
       grpc::ServerContext* ctx, const caserelay::v1::ResolveContactRequest* req,
       caserelay::v1::ResolveContactResponse* resp) override;
@@ -157,6 +169,32 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
       grpc::ServerContext* ctx, const caserelay::v1::GetPetitionerRequest* req,
       caserelay::v1::GetPetitionerResponse* resp) override;
 
+  // 领导接访安排 (issue 18 item 1; reception_service.cc, README.md
+  // "Receptions"). PublishReception: a reception of req.office_code (empty:
+  // the caller's office) if domain/access MayManageReception lets the
+  // caller (PERMISSION_DENIED with its Chinese reason), its fields valid by
+  // domain/reception ValidatePublish (INVALID_ARGUMENT naming the field; an
+  // unknown office names office_code); a retry with the same request_id
+  // answers the same reception, another request under it ALREADY_EXISTS.
+  // CancelReception: NOT_FOUND for an unknown id, then the same rule of
+  // who, then reception::CheckCancel (FAILED_PRECONDITION on or after its
+  // day, or twice); the reception stays listed, cancelled.
+  // ListReceptions: any authenticated caller; receptions of days from
+  // from_day (default today, China) to to_day, of one office or of the
+  // offices within region_code, by day then id, at most 200 (truncated).
+  // UNAVAILABLE or DATA_LOSS from the store; *resp untouched on error.
+  grpc::Status PublishReception(
+      grpc::ServerContext* ctx,
+      const caserelay::v1::PublishReceptionRequest* req,
+      caserelay::v1::Reception* resp) override;
+  grpc::Status CancelReception(
+      grpc::ServerContext* ctx,
+      const caserelay::v1::CancelReceptionRequest* req,
+      caserelay::v1::Reception* resp) override;
+  grpc::Status ListReceptions(
+      grpc::ServerContext* ctx, const caserelay::v1::ListReceptionsRequest* req,
+      caserelay::v1::ListReceptionsResponse* resp) override;
+
   // The read model: each CaseEvent sets the case's state (to_state), its
   // office (the holder after the event), its parties (access::UpdateParties)
   // and updated_at (the envelope's occurred_at). An event whose sequence is not above the last applied
@@ -194,6 +232,21 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   absl::Status MayContactPetitioner(
       std::string_view office,
       const caserelay::v1::IntakeCaseRecord& record) const;
+
+  // The reception a visit is registered at (SubmitPetition's
+  // reception_id, issue 18 item 1): nullopt when none is named; its
+  // ReceptionRef when domain/reception CheckVisit allows it for `caller`
+  // (the registering office) on `today`; INVALID_ARGUMENT for an unknown
+  // id, FAILED_PRECONDITION citing the rule otherwise.
+  absl::StatusOr<std::optional<caserelay::v1::ReceptionRef>> VisitReception(
+      const caserelay::v1::SubmitPetitionRequest& req, std::string_view caller,
+      absl::CivilDay today) const;
+  // The office (code and name, as a Reception) whose schedule the caller
+  // of `ctx` asks to change (`office`, empty: the caller's own), if
+  // domain/access MayManageReception allows; its PERMISSION_DENIED, or
+  // INVALID_ARGUMENT naming office_code for an unknown office.
+  absl::StatusOr<caserelay::v1::Reception> ManageableReception(
+      const grpc::ServerContext* ctx, std::string_view office) const;
 
   const service::Context context_;
   const region::RegionTree* const regions_;

@@ -1,8 +1,11 @@
 #include "services/intake/validation.h"
 
+#include <string>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/text/utf8.h"
+#include "domain/petition/group_petition.h"
 #include "domain/petition/identity.h"
 #include "domain/petition/matter_bounds.h"
 #include "domain/routing/matter_validation.h"
@@ -77,6 +80,34 @@ absl::Status AllUtf8(const google::protobuf::Message& msg,
   return absl::OkStatus();
 }
 
+// The checks of one person (the petitioner, or a co-representative of a
+// group petition) under `path`: name and address required and bounded, the
+// GB 11643 checksum of an ID number, the phone's format.
+absl::Status ValidatePerson(const std::string& path,
+                            const caserelay::v1::Petitioner& p,
+                            const Limits& limits, absl::CivilDay today) {
+  if (auto s = Text(path + ".name", p.name(), true, limits.max_name_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = Text(path + ".address", p.address(), true,
+                    limits.max_address_chars);
+      !s.ok()) {
+    return s;
+  }
+  if (!p.id_number().empty()) {
+    if (auto s = petition::ValidateIdNumber(p.id_number(), today); !s.ok()) {
+      return Field(path + ".id_number", s.message());
+    }
+  }
+  if (!p.phone().empty()) {
+    if (auto s = petition::ValidatePhone(p.phone()); !s.ok()) {
+      return Field(path + ".phone", s.message());
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 size_t CountChars(std::string_view utf8) {
@@ -99,12 +130,22 @@ absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
       !s.ok()) {
     return s;
   }
-  if (auto s = Text("petitioner.name", p.name(), true, limits.max_name_chars);
-      !s.ok()) {
+  if (auto s = ValidatePerson("petitioner", p, limits, today); !s.ok()) {
     return s;
   }
-  if (auto s = Text("petitioner.address", p.address(), true,
-                    limits.max_address_chars);
+  // 群体访 / 联名 (issue 18 item 3): each co-representative like the
+  // petitioner; at most five representatives and a bounded head count.
+  for (int i = 0; i < req.co_representatives_size(); ++i) {
+    if (auto s = ValidatePerson(absl::StrCat("co_representatives[", i, "]"),
+                                req.co_representatives(i), limits, today);
+        !s.ok()) {
+      return s;
+    }
+  }
+  petition::GroupBounds group;
+  group.max_head_count = limits.max_head_count;
+  if (auto s = petition::CheckGroup(1 + req.co_representatives_size(),
+                                    req.head_count(), group);
       !s.ok()) {
     return s;
   }
@@ -130,16 +171,6 @@ absl::Status ValidateSubmission(const caserelay::v1::SubmitPetitionRequest& req,
   bounds.max_accused_chars = limits.max_name_chars;
   bounds.max_list_items = limits.max_list_items;
   if (auto s = petition::CheckMatterBounds(m, bounds); !s.ok()) return s;
-  if (!p.id_number().empty()) {
-    if (auto s = petition::ValidateIdNumber(p.id_number(), today); !s.ok()) {
-      return Field("petitioner.id_number", s.message());
-    }
-  }
-  if (!p.phone().empty()) {
-    if (auto s = petition::ValidatePhone(p.phone()); !s.ok()) {
-      return Field("petitioner.phone", s.message());
-    }
-  }
   // The codes, by routing's own check against the tables routing decides
   // by (issue 22 item 3): a receipt only for a matter routing registers.
   if (m.region_code().size() > 12) {  // no code is longer; not echoed whole

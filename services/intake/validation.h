@@ -1,8 +1,10 @@
 // Checks a SubmitPetitionRequest against DOMAIN.md "Who is involved" and
 // "Channels": the required fields, the GB 11643 ID checksum when an ID is
 // given, the phone format, the size limits of every field and the item
-// counts of every list (domain/petition/matter_bounds.h), and a known
-// region.
+// counts of every list (domain/petition/matter_bounds.h), a known
+// region, and a group petition's representatives (each checked like the
+// petitioner, "co_representatives[i].phone: ...") and head count
+// (domain/petition/group_petition.h, Art. 18).
 //
 // Thread safety: stateless apart from const inputs.
 
@@ -26,6 +28,9 @@ struct Limits {
   // Items of each of matter.accused_offices, other_regions and
   // other_categories (intake.max_list_items).
   int max_list_items = 20;
+  // The largest head count of a group petition (intake.max_head_count;
+  // domain/petition/group_petition.h).
+  int max_head_count = 1000;
 };
 
 // OK if the request may be stored; otherwise INVALID_ARGUMENT whose message

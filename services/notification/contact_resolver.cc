@@ -1,6 +1,7 @@
 #include "services/notification/contact_resolver.h"
 
 #include <algorithm>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -25,12 +26,15 @@ caserelay::v1::ResolveContactRequest ContactResolver::RequestFor(
   caserelay::v1::ResolveContactRequest req;
   *req.mutable_petitioner() = record.petitioner();
   req.set_case_number(record.message().case_id());
+  // 群体访 / 联名 (issue 18 item 3): the representative this message goes to.
+  req.set_representative(record.representative());
   return req;
 }
 
 std::string ContactResolver::KeyOf(const caserelay::v1::SmsRecord& record) {
   return record.message().case_id() + '\n' +
-         record.petitioner().SerializeAsString();
+         record.petitioner().SerializeAsString() + '\n' +
+         std::to_string(record.representative());
 }
 
 ContactResolver::Contact ContactResolver::Resolve(

@@ -47,9 +47,11 @@ class ContactResolver {
   // UNAVAILABLE or DEADLINE_EXCEEDED.
   static bool IntakeDown(const absl::Status& status);
 
-  // What intake is asked for the contact of `record`'s petitioner in its
-  // case, and the key of that question (case and petitioner): a case's
-  // messages share one answer per pass.
+  // What intake is asked for the contact of `record`'s representative
+  // (SmsRecord.representative: 0 the petitioner, 1..4 a group petition's
+  // co-representatives) in its case, and the key of that question (case,
+  // petitioner and representative): a case's messages to one person share
+  // one answer per pass.
   static caserelay::v1::ResolveContactRequest RequestFor(
       const caserelay::v1::SmsRecord& record);
   static std::string KeyOf(const caserelay::v1::SmsRecord& record);

@@ -1,5 +1,7 @@
 #include "services/notification/notification_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +14,7 @@
 #include "domain/access/case_access.h"
 #include "domain/access/case_parties.h"
 #include "domain/access/roles.h"
+#include "domain/petition/group_petition.h"
 
 namespace caserelay::notification {
 
@@ -158,6 +161,43 @@ grpc::Status NotificationServiceImpl::ListMessages(
   return grpc::Status::OK;
 }
 
+std::string SmsMessageId(absl::string_view event_id, int representative) {
+  if (representative == 0) return absl::StrCat(event_id, "/sms");
+  return absl::StrCat(event_id, "/sms/", representative);
+}
+
+void NotificationServiceImpl::QueueMessage(
+    const caserelay::v1::Envelope& event, const std::string& id,
+    int representative, const caserelay::v1::CaseEvent& facts,
+    const PlannedSms& sms, store::WriteBatch& batch) const {
+  caserelay::v1::SmsRecord record;
+  auto* m = record.mutable_message();
+  m->set_message_id(id);
+  m->set_case_id(event.case_id());
+  m->set_trigger(sms.trigger);
+  m->set_state(caserelay::v1::SMS_STATE_QUEUED);
+  *m->mutable_updated_at() = time::ToProto(context_.clock->Now());
+  *record.mutable_petitioner() = facts.petitioner();
+  record.set_representative(representative);
+  for (const auto& [k, v] : sms.vars) (*record.mutable_vars())[k] = v;
+
+  caserelay::v1::Envelope out;
+  out.set_event_id(absl::StrCat(id, "/queued"));
+  out.set_case_id(event.case_id());
+  out.set_producer("notification");
+  *out.mutable_occurred_at() = m->updated_at();
+  out.mutable_sms_queued()->set_message_id(id);
+  out.mutable_sms_queued()->set_trigger(m->trigger());
+
+  record.set_queue_key(
+      MessageBook::QueueKey(event.case_id(), event.sequence(), id));
+  batch.Put(kMessages, id, record.SerializeAsString());
+  batch.Put(kQueue, record.queue_key(), id);
+  batch.Put(kByCase, absl::StrCat(event.case_id(), "/", id), "");
+  batch.AddOutbox("notification-events", event.case_id(),
+                  out.SerializeAsString());
+}
+
 absl::Status NotificationServiceImpl::Apply(
     const caserelay::v1::Envelope& event, store::WriteBatch& batch) {
   // A record on case-events that is no CaseEvent is poison: refused, so
@@ -173,7 +213,7 @@ absl::Status NotificationServiceImpl::Apply(
   }
   const caserelay::v1::CaseEvent& e = event.case_event();
   const bool is_register = e.action() == caserelay::v1::CASE_ACTION_REGISTER;
-  std::string id = absl::StrCat(event.event_id(), "/sms");
+  const std::string id = SmsMessageId(event.event_id(), 0);
   auto known = batch.Get(kMessages, id);
   if (!known.ok()) return known.status();
   if (known->has_value()) return absl::OkStatus();
@@ -217,6 +257,16 @@ absl::Status NotificationServiceImpl::Apply(
     }
     *facts.mutable_petitioner() = e.petitioner();
     facts.set_matter_class(e.matter_class());
+    // 群体访 / 联名 (issue 18 item 3): every representative is told.
+    facts.set_representatives(e.representatives());
+    keep_facts = true;
+  }
+  // 更正登记 (issue 18 item 6): the corrected class decides from now on
+  // whether an office's reason may be told (an accusation's never is).
+  if (e.action() == caserelay::v1::CASE_ACTION_CORRECT && stored->has_value() &&
+      e.matter_class() != caserelay::v1::MATTER_CLASS_UNSPECIFIED &&
+      e.matter_class() != facts.matter_class()) {
+    facts.set_matter_class(e.matter_class());
     keep_facts = true;
   }
 
@@ -243,32 +293,14 @@ absl::Status NotificationServiceImpl::Apply(
   batch.Put(kParties, event.case_id(), parties.SerializeAsString());
   if (!plan->has_value()) return absl::OkStatus();
   const PlannedSms& sms = **plan;
-
-  caserelay::v1::SmsRecord record;
-  auto* m = record.mutable_message();
-  m->set_message_id(id);
-  m->set_case_id(event.case_id());
-  m->set_trigger(sms.trigger);
-  m->set_state(caserelay::v1::SMS_STATE_QUEUED);
-  *m->mutable_updated_at() = time::ToProto(context_.clock->Now());
-  *record.mutable_petitioner() = facts.petitioner();
-  for (const auto& [k, v] : sms.vars) (*record.mutable_vars())[k] = v;
-
-  caserelay::v1::Envelope out;
-  out.set_event_id(absl::StrCat(id, "/queued"));
-  out.set_case_id(event.case_id());
-  out.set_producer("notification");
-  *out.mutable_occurred_at() = m->updated_at();
-  out.mutable_sms_queued()->set_message_id(id);
-  out.mutable_sms_queued()->set_trigger(m->trigger());
-
-  record.set_queue_key(
-      MessageBook::QueueKey(event.case_id(), event.sequence(), id));
-  batch.Put(kMessages, id, record.SerializeAsString());
-  batch.Put(kQueue, record.queue_key(), id);
-  batch.Put(kByCase, absl::StrCat(event.case_id(), "/", id), "");
-  batch.AddOutbox("notification-events", event.case_id(),
-                  out.SerializeAsString());
+  // One message per representative (0: one, the petitioner), each with
+  // its own parts and "sending" records, so each is sent exactly once.
+  const int representatives = std::clamp(facts.representatives(), 1,
+                                         petition::kMaxRepresentatives);
+  for (int r = 0; r < representatives; ++r) {
+    QueueMessage(event, SmsMessageId(event.event_id(), r), r, facts, sms,
+                 batch);
+  }
   queued_ = true;
   return absl::OkStatus();
 }

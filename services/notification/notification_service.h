@@ -1,15 +1,20 @@
 // notification (短信告知): turns case events into SMS for the petitioner,
 // exactly once (DESIGN.md: record "sending" before the gateway call and
 // the gateway's id after it; a crash in between is reconciled, never
-// blindly re-sent). Each CaseEvent queues at most one SMS, chosen by
-// sms_plan.h (receipt, transfer, acceptance, extension, reply, review ...).
+// blindly re-sent). Each CaseEvent queues at most one SMS per
+// representative, chosen by sms_plan.h (receipt, transfer, acceptance,
+// extension, reply, review ...): one to the petitioner, and for a group
+// petition (群体访 / 联名, issue 18 item 3: the REGISTER's representatives)
+// one to each co-representative, each a message of its own
+// (SmsMessageId), so each has its own "sending" records and goes out
+// exactly once.
 //
 // Column families: "messages" (message id -> SmsRecord), "queue"
 // (MessageBook::QueueKey -> message id, for messages not yet finished:
 // message_book.h), "by-case" (case id + "/" +
 // message id -> empty), "cases" (case id -> what its REGISTER said that
-// later events need: a CaseEvent holding only petitioner and
-// matter_class), "sequences" (case id -> the last case-events sequence
+// later events need: a CaseEvent holding only petitioner, matter_class
+// and representatives), "sequences" (case id -> the last case-events sequence
 // applied, decimal), "parties" (case id -> CaseParties: holder, past
 // holders and the REGISTER's accused offices, for access). Personal data
 // is not stored: the phone number is asked of intake at send time.
@@ -37,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "caserelay/v1/notification.grpc.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/service/service_main.h"
@@ -60,6 +66,11 @@ inline const std::vector<std::string>& ColumnFamilies() {
       kMessages, kQueue, kByCase, kCases, kSequences, kParties, kPhoneCodes};
   return *kFamilies;
 }
+
+// The id of the message an event queues for representative
+// `representative` (SmsRecord.representative): "<event id>/sms" for the
+// petitioner (0), "<event id>/sms/<n>" for co-representative n (1..4).
+std::string SmsMessageId(absl::string_view event_id, int representative);
 
 class NotificationServiceImpl final
     : public caserelay::v1::NotificationService::Service,
@@ -117,7 +128,10 @@ class NotificationServiceImpl final
       caserelay::v1::ResolveMessageResponse* resp) override;
 
   // A CaseEvent queues the SMS PlanSms chooses (message id: the event's id
-  // + "/sms", so one per event; queued behind the case's earlier events by
+  // + "/sms", so one per event and representative, SmsMessageId: a group
+  // petition's REGISTER.representatives, kept with its facts, get one
+  // each, at most petition::kMaxRepresentatives; queued behind the case's
+  // earlier events by
   // the envelope's sequence) and records its sequence as the case's last
   // applied (kSequences), in the same batch. Events of a case apply in
   // sequence order only (issue 22 item 5), as supervision's do:
@@ -151,6 +165,13 @@ class NotificationServiceImpl final
   // calls for a case.
   absl::Status CallerMayRead(grpc::ServerContext* ctx,
                              const std::string& case_id) const;
+  // Puts into `batch` the QUEUED message `id` of `sms` for
+  // `representative` of the case whose kept REGISTER facts are `facts`:
+  // the record, its queue and by-case entries and SmsQueued.
+  void QueueMessage(const caserelay::v1::Envelope& event,
+                    const std::string& id, int representative,
+                    const caserelay::v1::CaseEvent& facts,
+                    const PlannedSms& sms, store::WriteBatch& batch) const;
 
   const service::Context context_;
   MessageBook* const book_;

@@ -44,7 +44,10 @@ caserelay::v1::RefusalGround RefusalGroundOf(const CaseEvent& event) {
                ? caserelay::v1::REFUSAL_GROUND_OUT_OF_SCOPE
                : event.refusal_ground();
   }
-  if (event.action() != caserelay::v1::CASE_ACTION_REGISTER) {
+  // Routing's own refusals: at registration, or of a corrected matter
+  // (更正登记, issue 18 item 6).
+  if (event.action() != caserelay::v1::CASE_ACTION_REGISTER &&
+      event.action() != caserelay::v1::CASE_ACTION_CORRECT) {
     return caserelay::v1::REFUSAL_GROUND_UNSPECIFIED;
   }
   const RefusalGround ground = event.decision().refusal_ground();
@@ -100,7 +103,8 @@ absl::StatusOr<std::optional<PlannedSms>> PlanSms(std::string_view case_id,
   auto not_accepted = [&](const std::string& route)
       -> absl::StatusOr<std::optional<PlannedSms>> {
     const bool by_routing =
-        event.action() == caserelay::v1::CASE_ACTION_REGISTER;
+        event.action() == caserelay::v1::CASE_ACTION_REGISTER ||
+        event.action() == caserelay::v1::CASE_ACTION_CORRECT;
     auto reason = [&](const std::string& routing_reason) {
       return by_routing ? routing_reason
                         : OfficeReason(event, accusation, texts);
@@ -146,6 +150,21 @@ absl::StatusOr<std::optional<PlannedSms>> PlanSms(std::string_view case_id,
         case caserelay::v1::DISPOSITION_LINKED_REPEAT:
           sms.trigger = std::string(sms::kTriggerReceived);
           return std::optional<PlannedSms>(sms);
+        case caserelay::v1::DISPOSITION_NOT_ACCEPTED:
+        case caserelay::v1::DISPOSITION_REDIRECT:
+        case caserelay::v1::DISPOSITION_REFUSED_TERMINATED:
+          return not_accepted(event.decision().route());
+        default:
+          return std::nullopt;
+      }
+    case caserelay::v1::CASE_ACTION_ESCALATE:
+      // 提级办理 (issue 18 item 5): who handles the case now, as on 转送.
+      return with_office(sms::kTriggerEscalated);
+    case caserelay::v1::CASE_ACTION_CORRECT:
+      // 更正登记 (issue 18 item 6): told when the corrected matter is not
+      // accepted (Arts. 23, 31: with the route); re-registered, the
+      // bureau's next 转送/交办 names the organ.
+      switch (event.decision().disposition()) {
         case caserelay::v1::DISPOSITION_NOT_ACCEPTED:
         case caserelay::v1::DISPOSITION_REDIRECT:
         case caserelay::v1::DISPOSITION_REFUSED_TERMINATED:

@@ -11,6 +11,13 @@
 //                                       the ground (below); reason: the
 //                                       ground's text (SmsTexts), route:
 //                                       decision.route
+//   ESCALATE         escalated          office_name (提级办理: the superior
+//                                       organ now handling it)
+//   CORRECT          not_accepted*      as REGISTER's, when the corrected
+//                                       matter is NOT_ACCEPTED, REDIRECT or
+//                                       REFUSED_TERMINATED; none when it is
+//                                       registered anew (the next 转送/交办
+//                                       tells the organ)
 //   TRANSFER         transferred        office_name
 //   ASSIGN           assigned           office_name
 //   ACCEPT           accepted           office_name, due_date (the HANDLING

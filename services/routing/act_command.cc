@@ -54,6 +54,7 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
     case ActRequest::kReply:
       cmd.action = caserelay::v1::CASE_ACTION_REPLY;
       cmd.outcome = req.reply().outcome();
+      cmd.on_the_spot = req.reply().on_the_spot();
       break;
     case ActRequest::kReportResult:
       cmd.action = caserelay::v1::CASE_ACTION_REPORT_RESULT;
@@ -94,6 +95,33 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
         cmd.received_at = time::FromProto(req.serve().received_at());
       }
       break;
+    case ActRequest::kEscalate:
+      cmd.action = caserelay::v1::CASE_ACTION_ESCALATE;
+      break;
+    case ActRequest::kCorrect:
+      // The corrected matter and routing's decision on it need the case
+      // and the router: RoutingServiceImpl::FillCorrection adds them.
+      cmd.action = caserelay::v1::CASE_ACTION_CORRECT;
+      break;
+    case ActRequest::kTakeCharge:
+      cmd.action = caserelay::v1::CASE_ACTION_TAKE_CHARGE;
+      cmd.leader_name = req.take_charge().leader_name();
+      cmd.leader_title = req.take_charge().leader_title();
+      break;
+    case ActRequest::kRecordFollowUp:
+      cmd.action = caserelay::v1::CASE_ACTION_FOLLOW_UP;
+      cmd.follow_up_method = req.record_follow_up().method();
+      cmd.follow_up_view = req.record_follow_up().view();
+      if (req.record_follow_up().has_contacted_at()) {
+        cmd.contacted_at = time::FromProto(req.record_follow_up().contacted_at());
+      }
+      break;
+    case ActRequest::kRecommend:
+      // 改进工作建议 / 追责建议 (issue 18 item 4): after the caller's 督办.
+      cmd.action = caserelay::v1::CASE_ACTION_RECOMMEND;
+      cmd.recommendation_kind = req.recommend().kind();
+      cmd.supervision_id = req.recommend().supervision_id();
+      break;
     case ActRequest::kReplySupervision:
       cmd.action = caserelay::v1::CASE_ACTION_REPLY_SUPERVISION;
       cmd.supervision_id = req.reply_supervision().supervision_id();
@@ -108,6 +136,18 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
       return absl::InvalidArgumentError("action: none given");
   }
   return cmd;
+}
+
+caserelay::v1::Matter CorrectedMatter(const caserelay::v1::Matter& registered,
+                                      const ActRequest::Correct& req) {
+  caserelay::v1::Matter matter = registered;
+  if (req.has_category()) matter.set_category(req.category());
+  if (req.has_matter_class()) matter.set_matter_class(req.matter_class());
+  if (req.has_region_code()) matter.set_region_code(req.region_code());
+  if (req.has_statutory_route()) {
+    matter.set_statutory_route(req.statutory_route());
+  }
+  return matter;
 }
 
 grpc::Status NoCase(const std::string& id) {

@@ -26,6 +26,13 @@ absl::StatusOr<lifecycle::Command> CommandOf(
     const caserelay::v1::ActRequest& req, const rpc::Principal& caller,
     const std::string& office, absl::Time now);
 
+// 更正登记 (issue 18 item 6): `registered` with each field `req` sets
+// (category, matter_class, region_code, statutory_route) replaced; title,
+// text, accused and the rest stay as registered.
+caserelay::v1::Matter CorrectedMatter(
+    const caserelay::v1::Matter& registered,
+    const caserelay::v1::ActRequest::Correct& req);
+
 // NOT_FOUND "case_id: no case <id>".
 grpc::Status NoCase(const std::string& id);
 

@@ -68,6 +68,19 @@ std::vector<std::string> FieldsOf(CaseAction action) {
       return {"serve.method", "serve.received_at"};
     case caserelay::v1::CASE_ACTION_REPLY_SUPERVISION:
       return {"reason", "reply_supervision.supervision_id"};
+    case caserelay::v1::CASE_ACTION_TAKE_CHARGE:
+      return {"take_charge.leader_name", "take_charge.leader_title"};
+    case caserelay::v1::CASE_ACTION_FOLLOW_UP:
+      // The contact is recorded when it happened: now (the form asks no
+      // date; casectl and the RPC may give contacted_at).
+      return {"record_follow_up.method", "record_follow_up.view", "reason"};
+    case caserelay::v1::CASE_ACTION_RECOMMEND:
+      return {"recommend.kind", "recommend.supervision_id", "reason"};
+    case caserelay::v1::CASE_ACTION_ESCALATE:
+      return {"reason"};
+    case caserelay::v1::CASE_ACTION_CORRECT:
+      return {"correct.category", "correct.matter_class", "correct.region_code",
+              "correct.statutory_route", "reason"};
     default:
       return {};
   }
@@ -76,6 +89,8 @@ std::vector<std::string> FieldsOf(CaseAction action) {
 // The ActRequest oneof field of an action: "decide_review" for
 // CASE_ACTION_DECIDE_REVIEW.
 std::string RequestField(CaseAction action) {
+  // 回访's oneof field names what the office does: it records the contact.
+  if (action == caserelay::v1::CASE_ACTION_FOLLOW_UP) return "record_follow_up";
   return absl::AsciiStrToLower(lifecycle::ActionName(action));
 }
 
@@ -214,6 +229,11 @@ std::vector<caserelay::v1::AllowedAction> AllowedActions(
     a.set_text(access::ActionText(row.action));
     a.set_needs_approval(proposal);
     for (std::string& f : FieldsOf(row.action)) a.add_fields(std::move(f));
+    // 当场解决 (issue 18 item 1) is asked only of a case registered at a
+    // leader's reception; the life cycle checks its day (kRuleOnTheSpot).
+    if (row.action == caserelay::v1::CASE_ACTION_REPLY && view.has_reception()) {
+      a.add_fields("reply.on_the_spot");
+    }
     a.set_request(RequestField(row.action));
     out.push_back(std::move(a));
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/digest/digest.h"
 #include "common/time/timestamp.h"
+#include "services/routing/charged_index.h"
 
 namespace caserelay::routing {
 
@@ -177,9 +178,13 @@ void CaseStore::Append(store::WriteBatch& batch,
     batch.Put(kApprovals, ApprovalKey(after),
               ApprovalItemOf(after).SerializeAsString());
   }
-  if (before == nullptr && !after.identity_key().empty()) {
+  // A corrected matter (更正登记) moves the case in the matters' index.
+  if (!after.identity_key().empty() &&
+      (before == nullptr || before->matter_key() != after.matter_key())) {
+    if (before != nullptr) batch.Delete(kMatters, MatterIndexKey(*before));
     batch.Put(kMatters, MatterIndexKey(after), "");
   }
+  ChargedIndex::Update(batch, before, after);  // 领导包案
   batch.Put(kCases, case_id, after.SerializeAsString());
   batch.AddOutbox("case-events", case_id, bytes);
 }

@@ -13,6 +13,7 @@
 //   approvals  holder office "\0" proposed at (8 bytes, micros, big-endian)
 //            "\0" case id -> ApprovalItem: the cases whose proposal waits
 //            for the office head (CaseView.pending, issue 16)
+//   charged  the cases leaders took in charge (领导包案), charged_index.h
 //
 // Thread safety: CaseStore holds no state of its own; reads go to the
 // Store (thread-safe) and writes into the caller's WriteBatch.
@@ -102,6 +103,7 @@ class CaseStore {
   //   - moves the case's inbox entry from before's key to after's;
   //   - moves its approvals entry likewise while a proposal pends (drops
   //     it when none does);
+//   - indexes a case that gains a leader in charge (ChargedIndex);
   //   - for a new case (before == nullptr) with an identity key, indexes
   //     it under its matter;
   //   - queues the envelope for "case-events".

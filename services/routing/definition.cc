@@ -10,6 +10,7 @@
 #include "common/time/china_time.h"
 #include "common/time/statutory_holidays.h"
 #include "domain/lifecycle/deadline_light.h"
+#include "services/routing/charged_index.h"
 #include "services/routing/directory_resolver.h"
 #include "services/routing/routing_service.h"
 
@@ -66,7 +67,8 @@ class RoutingService final : public service::Service {
                  std::unique_ptr<offices::OfficeDirectory> offices,
                  std::unique_ptr<StatutoryRoutes> routes,
                  time::Calendar calendar, lifecycle::Policy policy,
-                 RequestBounds bounds, InboxSettings inbox)
+                 RequestBounds bounds, InboxSettings inbox,
+                 int charge_quota_per_quarter)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         routes_(std::move(routes)),
@@ -74,8 +76,9 @@ class RoutingService final : public service::Service {
         resolver_(offices_.get()),
         router_(regions_.get(), offices_.get(), routes_.get()),
         lifecycle_(policy, &calendar_, &resolver_),
-        impl_(context, RoutingParts{offices_.get(), &router_, &lifecycle_,
-                                    context.auth, bounds, inbox}) {}
+        impl_(context,
+              RoutingParts{offices_.get(), &router_, &lifecycle_, context.auth,
+                           bounds, inbox, charge_quota_per_quarter}) {}
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
     // One loop for both topics: the handler's pending-case bookkeeping
@@ -199,6 +202,11 @@ service::ServiceDefinition RoutingDefinition() {
        "most inbox index entries one ListInbox call looks at when its "
        "filters skip entries (a page may end early, with a token to go on)",
        100, 10000000},
+      {"leadership.charge_quota_per_quarter", T::kInt, "2", false,
+       "领导包案: how many cases each leader of a people's government is to "
+       "take in charge per quarter (a local target; 0: none), reported "
+       "beside the count in ListChargedCases and casectl charged",
+       0, 1000},
       {lifecycle::kWarningBeforeSetting, T::kDuration,
        lifecycle::kWarningBeforeDefault, false,
        "the inbox's yellow light this long before a deadline falls due; "
@@ -209,7 +217,8 @@ service::ServiceDefinition RoutingDefinition() {
     def.settings.push_back(
         {s.key, T::kInt, std::to_string(defaults.*(s.field)), false, s.help});
   }
-  def.column_families = {kCases, kHistory, kInbox, kMatters, kApprovals};
+  def.column_families = {kCases,   kHistory,   kInbox,
+                         kMatters, kApprovals, kCharged};
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
@@ -236,9 +245,11 @@ service::ServiceDefinition RoutingDefinition() {
     inbox.scan_limit =
         static_cast<int>(cfg.GetInt("routing.inbox_scan_limit"));
     inbox.warning_before = cfg.GetDuration(lifecycle::kWarningBeforeSetting);
+    const int quota =
+        static_cast<int>(cfg.GetInt("leadership.charge_quota_per_quarter"));
     return std::make_unique<RoutingService>(
         context, *std::move(regions), *std::move(offices), *std::move(routes),
-        *std::move(calendar), *policy, bounds, inbox);
+        *std::move(calendar), *policy, bounds, inbox, quota);
   };
   return def;
 }

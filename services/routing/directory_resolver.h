@@ -41,6 +41,22 @@ class DirectoryResolver final : public lifecycle::OfficeResolver {
     auto office = offices_->Find(office_code);
     return office.ok() && office->kind == offices::OfficeKind::kBureau;
   }
+  bool IsGovernment(std::string_view office_code) const override {
+    auto office = offices_->Find(office_code);
+    return office.ok() && office->kind == offices::OfficeKind::kGovernment;
+  }
+  bool Supervises(std::string_view superior_code,
+                  std::string_view office_code) const override {
+    return offices_->Supervises(superior_code, office_code);
+  }
+  bool SupervisesFromAbove(std::string_view superior_code,
+                           std::string_view office_code) const override {
+    auto superior = offices_->Find(superior_code);
+    auto office = offices_->Find(office_code);
+    return superior.ok() && office.ok() &&
+           superior->region_code != office->region_code &&
+           offices_->Supervises(superior_code, office_code);
+  }
 
  private:
   const offices::OfficeDirectory* const offices_;

@@ -40,6 +40,18 @@ grpc::Status RoutingServiceImpl::GetCase(
   auto history = cases_.History(req->case_id());
   if (!history.ok()) return rpc::ToGrpc(history.status());
   *resp->mutable_view() = (*record)->view();
+  // 领导包案 covers the linked repeats: a repeat shows the leader of its
+  // open case (issue 18 item 2; leaders' names are public).
+  const caserelay::v1::CaseView& view = (*record)->view();
+  if (view.state() == caserelay::v1::CASE_STATE_LINKED &&
+      !view.decision().linked_case_id().empty()) {
+    auto open = cases_.Read(view.decision().linked_case_id());
+    if (!open.ok()) return rpc::ToGrpc(open.status());
+    if (open->has_value() && (*open)->view().has_leader_in_charge()) {
+      *resp->mutable_view()->mutable_leader_in_charge() =
+          (*open)->view().leader_in_charge();
+    }
+  }
   FillRuleTexts(resp->mutable_view()->mutable_decision());  // answer only
   FillAllowed(*actor, **record, resp->mutable_view());
   for (auto& bytes : *history) resp->add_events(std::move(bytes));
@@ -162,15 +174,28 @@ grpc::Status RoutingServiceImpl::OfficeAct(const Actor& actor,
   if (!cmd.ok()) return rpc::ToGrpc(cmd.status());
   return ApplyAct(
       req, *std::move(cmd),
-      [this, &actor](const caserelay::v1::RoutingCaseRecord& before,
-                     lifecycle::Command& c) {
-        return MayAct(actor.office, c.action, before);
+      [this, &actor, &req, now](const caserelay::v1::RoutingCaseRecord& before,
+                                lifecycle::Command& c) -> absl::Status {
+        if (absl::Status s = MayAct(actor.office, c.action, before); !s.ok()) {
+          return s;
+        }
+        // 更正登记: the corrected matter routed by the rules (correction.cc).
+        if (c.action != caserelay::v1::CASE_ACTION_CORRECT) {
+          return absl::OkStatus();
+        }
+        return FillCorrection(before, req.correct(), now, c);
       },
       resp,
       [this, &actor, &req](const caserelay::v1::RoutingCaseRecord& before,
                            const lifecycle::Command& c,
                            caserelay::v1::RoutingCaseRecord& after) {
-        return OfficeStep(*parts_.lifecycle, actor, req, c, before, after);
+        auto event =
+            OfficeStep(*parts_.lifecycle, actor, req, c, before, after);
+        // The corrected matter is what repeats are found by from now on.
+        if (event.ok() && c.action == caserelay::v1::CASE_ACTION_CORRECT) {
+          after.set_matter_key(MatterKey(after.view().matter()));
+        }
+        return event;
       },
       &actor);
 }

@@ -108,6 +108,20 @@ std::string StepText(const v1::CaseEvent& e, const std::string& actor,
       return "已办结归档。";
     case v1::CASE_ACTION_LINK_REPEAT:
       return "您就同一事项再次提出的信访已合并到本事项办理。";
+    case v1::CASE_ACTION_ESCALATE:
+      // 提级办理 (issue 18 item 5): who handles it now, as the SMS says.
+      return absl::StrCat("已由", holder, "提级办理。");
+    case v1::CASE_ACTION_CORRECT:
+      // 更正登记 (issue 18 item 6): told as at registration (the office's
+      // reason for the correction is its own).
+      if (e.to_state() == v1::CASE_STATE_NOT_ACCEPTED) {
+        return e.route().empty()
+                   ? "登记信息已更正。经审查，不予受理。"
+                   : absl::StrCat("登记信息已更正。经审查，不予受理。您可以：",
+                                  e.route());
+      }
+      return absl::StrCat("登记信息已更正，信访事项重新登记（", holder,
+                          "）。");
     case v1::CASE_ACTION_SERVE:
       return absl::StrCat(DocumentText(e.service().document()), "已",
                           MethodText(e.service().method()), "，收到日期：",

@@ -55,6 +55,15 @@ absl::Status CheckAct(const caserelay::v1::ActRequest& req,
        b.max_id_chars},
       {"request_rereview.office_code", req.request_rereview().office_code(),
        b.max_id_chars},
+      {"correct.category", req.correct().category(), b.max_id_chars},
+      {"recommend.supervision_id", req.recommend().supervision_id(),
+       b.max_id_chars},
+      {"correct.region_code", req.correct().region_code(), b.max_id_chars},
+      // 领导包案: a leader's name and title are a person's name's size.
+      {"take_charge.leader_name", req.take_charge().leader_name(),
+       b.max_operator_chars},
+      {"take_charge.leader_title", req.take_charge().leader_title(),
+       b.max_operator_chars},
   };
   for (const auto& f : fields) {
     if (absl::Status s = CheckChars(f.path, f.value, f.max_chars); !s.ok()) {

@@ -52,13 +52,21 @@ absl::StatusOr<caserelay::v1::RouteDecision> RoutingServiceImpl::Decide(
     const caserelay::v1::Matter& matter, const std::string& identity_key,
     const store::WriteBatch& batch, absl::Time now,
     const std::vector<std::string>& uncommitted,
-    std::vector<RoutingCaseRecord>* same_matter) const {
+    std::vector<RoutingCaseRecord>* same_matter,
+    const std::string& except_case) const {
   RouteInput input;
   input.matter = matter;
   if (!identity_key.empty()) {
     auto same =
         cases_.SameMatter(batch, identity_key, MatterKey(matter), uncommitted);
     if (!same.ok()) return same.status();
+    if (!except_case.empty()) {
+      same->erase(std::remove_if(same->begin(), same->end(),
+                                 [&](const RoutingCaseRecord& r) {
+                                   return r.view().case_id() == except_case;
+                                 }),
+                  same->end());
+    }
     for (const auto& r : *same) input.same_matter.push_back(PriorOf(r, now));
     if (same_matter != nullptr) *same_matter = *std::move(same);
   }
@@ -74,6 +82,8 @@ absl::Status RoutingServiceImpl::Apply(const caserelay::v1::Envelope& event,
       return ApplySupervision(event, batch);
     case caserelay::v1::Envelope::kDeadlineWarning:
     case caserelay::v1::Envelope::kDeadlineMissed:
+    // 群体访 alerts are the bureau's watch (issue 18 item 3), not the case's.
+    case caserelay::v1::Envelope::kGroupPetitionAlert:
       return absl::OkStatus();  // lights are supervision's; 督办 is recorded
     default:
       return absl::InvalidArgumentError(
@@ -261,15 +271,17 @@ void RoutingServiceImpl::FillAllowed(const Actor& actor,
                                      const RoutingCaseRecord& record,
                                      caserelay::v1::CaseView* view) const {
   view->clear_allowed_actions();
+  const absl::Time now = context_.clock->Now();
   for (auto& a : AllowedActions(actor, record,
                                 [&](caserelay::v1::CaseAction action) {
-                                  // What may be done now: MayAct, and a
-                                  // reply only to an outstanding 督办.
+                                  // What may be done now: MayAct, a
+                                  // reply only to an outstanding 督办, a
+                                  // recommendation only after one.
                                   return MayAct(actor.office, action, record)
                                              .ok() &&
                                          parts_.lifecycle
                                              ->MayOffer(actor.office, action,
-                                                        record)
+                                                        record, now)
                                              .ok();
                                 })) {
     *view->add_allowed_actions() = std::move(a);

@@ -58,6 +58,9 @@ struct RoutingParts {
   // ListInbox's lights and scan bound (supervision.warning_before,
   // routing.inbox_scan_limit).
   InboxSettings inbox = {};
+  // 领导包案's quota per leader and quarter
+  // (leadership.charge_quota_per_quarter; 0: none set).
+  int charge_quota_per_quarter = 2;
 };
 
 class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
@@ -82,6 +85,11 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   grpc::Status ListApprovals(grpc::ServerContext* ctx,
                              const caserelay::v1::ListApprovalsRequest* req,
                              caserelay::v1::ListApprovalsResponse* resp) override;
+  // The leaders' list of 包案 (charged_api.cc, routing.proto's contract).
+  grpc::Status ListChargedCases(
+      grpc::ServerContext* ctx,
+      const caserelay::v1::ListChargedCasesRequest* req,
+      caserelay::v1::ListChargedCasesResponse* resp) override;
   // Only for the petitioner of req.case_id (rpc::Principal::Petitioner:
   // service:web with x-caserelay-petitioner-case; access::PetitionerMay);
   // PERMISSION_DENIED for every other caller (petitioner_api.cc).
@@ -148,12 +156,24 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
 
   // The decision for `matter` of the petitioner `identity_key`, with the
   // earlier cases of the same matter read through `batch` (and, from the
-  // loop, those its batch holds: `uncommitted`).
+  // loop, those its batch holds: `uncommitted`), leaving out the case
+  // `except_case` (a corrected case is no earlier case of itself).
   absl::StatusOr<caserelay::v1::RouteDecision> Decide(
       const caserelay::v1::Matter& matter, const std::string& identity_key,
       const store::WriteBatch& batch, absl::Time now,
       const std::vector<std::string>& uncommitted,
-      std::vector<caserelay::v1::RoutingCaseRecord>* same_matter) const;
+      std::vector<caserelay::v1::RoutingCaseRecord>* same_matter,
+      const std::string& except_case = "") const;
+
+  // 更正登记 (correction.cc): fills cmd.correction for a CORRECT of `before`
+  // — the registered matter with `req`'s fields (CorrectedMatter) and the
+  // decision Decide() gives it, as for a new petition — at `now`. Errors
+  // of Decide (INVALID_ARGUMENT naming matter.<field> for an unknown
+  // category or region; FAILED_PRECONDITION naming accused-excluded), with
+  // `cmd` unchanged.
+  absl::Status FillCorrection(const caserelay::v1::RoutingCaseRecord& before,
+                              const caserelay::v1::ActRequest::Correct& req,
+                              absl::Time now, lifecycle::Command& cmd) const;
 
   // Apply() of the two payloads.
   absl::Status ApplyPetition(const caserelay::v1::Envelope& event,

@@ -1,5 +1,7 @@
 #include "services/statistics/case_record.h"
 
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "common/time/timestamp.h"
 #include "domain/indicators/case_facts.h"
@@ -7,6 +9,25 @@
 #include "domain/indicators/definitions.h"
 
 namespace caserelay::statistics {
+namespace {
+
+const std::string& OrElse(const std::string& code,
+                          const std::string& fallback) {
+  return code.empty() ? fallback : code;
+}
+
+// Records the action of `event` counted under `office` at the event's time.
+caserelay::v1::StatisticsAct* AddAct(
+    const caserelay::v1::Envelope& event, const std::string& office,
+    caserelay::v1::StatisticsCaseRecord* record) {
+  caserelay::v1::StatisticsAct* act = record->add_acts();
+  act->set_action(event.case_event().action());
+  act->set_office_code(office);
+  *act->mutable_at() = event.occurred_at();
+  return act;
+}
+
+}  // namespace
 
 absl::Status UpdateRecord(const caserelay::v1::Envelope& event,
                           caserelay::v1::StatisticsCaseRecord* record) {
@@ -37,6 +58,13 @@ absl::Status UpdateRecord(const caserelay::v1::Envelope& event,
       record->set_channel(e.channel());
       record->set_category(e.category());
       record->set_matter_class(e.matter_class());
+      record->set_head_count(e.head_count());
+      record->set_at_reception(!e.reception().reception_id().empty());
+      break;
+    case caserelay::v1::CASE_ACTION_CORRECT:
+      record->set_category(e.category());
+      record->set_matter_class(e.matter_class());
+      AddAct(event, e.actor_office_code(), record);
       break;
     case caserelay::v1::CASE_ACTION_ACCEPT:
       record->set_accepted(true);
@@ -48,14 +76,38 @@ absl::Status UpdateRecord(const caserelay::v1::Envelope& event,
       if (record->outcome() == caserelay::v1::OUTCOME_UNSPECIFIED) {
         record->set_outcome(e.outcome());
       }
+      if (e.on_the_spot()) record->set_on_the_spot(true);
       break;
     case caserelay::v1::CASE_ACTION_SUPERVISE: {
       auto* s = record->add_supervisions();
       s->set_level(e.supervision().level());
       s->set_target_office_code(e.supervision().target_office_code());
       *s->mutable_issued_at() = event.occurred_at();
+      s->set_source(e.supervision().source());
       break;
     }
+    case caserelay::v1::CASE_ACTION_TAKE_CHARGE:
+      AddAct(event,
+             OrElse(e.leader_in_charge().office_code(), e.actor_office_code()),
+             record);
+      break;
+    case caserelay::v1::CASE_ACTION_RECOMMEND:
+      AddAct(event,
+             OrElse(e.recommendation().target_office_code(),
+                    e.holder_office_code()),
+             record)
+          ->set_recommendation(e.recommendation().kind());
+      break;
+    case caserelay::v1::CASE_ACTION_ESCALATE:
+      AddAct(event, OrElse(e.holder_office_code(), e.actor_office_code()),
+             record);
+      break;
+    case caserelay::v1::CASE_ACTION_FOLLOW_UP:
+      AddAct(event,
+             OrElse(e.follow_up().office_code(), e.actor_office_code()),
+             record)
+          ->set_view(e.follow_up().view());
+      break;
     default:
       break;
   }

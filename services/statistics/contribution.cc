@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/time/timestamp.h"
 #include "domain/indicators/definitions.h"
+#include "domain/names/names.h"
 
 namespace caserelay::statistics {
 namespace {
@@ -19,16 +20,17 @@ class Adder {
  public:
   Adder(ScopeResolver& scopes, Contribution* out) : scopes_(scopes), out_(out) {}
 
-  // Counts `dim` for the item of `office` at `t` under every scope and
-  // bucket it lies in.
-  void Add(const std::string& office, absl::Time t, const std::string& dim) {
+  // Counts `dim` (`n` times) for the item of `office` at `t` under every
+  // scope and bucket it lies in.
+  void Add(const std::string& office, absl::Time t, const std::string& dim,
+           int64_t n = 1) {
     const std::vector<std::string>& scopes = scopes_.ScopesOf(office);
     if (scopes.empty()) return;
     const std::vector<std::string> buckets = BucketsOf(t);
     const std::string presence = absl::StrCat("of/", office);
     for (const std::string& scope : scopes) {
       for (const std::string& bucket : buckets) {
-        ++out_->counts[CounterKey(scope, bucket)][dim];
+        out_->counts[CounterKey(scope, bucket)][dim] += n;
       }
       if (scope.rfind("r:", 0) == 0) {
         ++out_->counts[CounterKey(scope, kAllBucket)][presence];
@@ -75,6 +77,54 @@ void AddCase(const StatisticsCaseRecord& r, Adder& add) {
   }
 }
 
+// Issue 18's figures of a case received (the registering bureau, at
+// received_at): persons beyond one and 群体访, 接访 批次/人次, 当场解决.
+void AddGroupAndReception(const StatisticsCaseRecord& r, Adder& add) {
+  const auto& f = r.facts();
+  if (!f.has_received_at() || f.registering_office_code().empty()) return;
+  const std::string& office = f.registering_office_code();
+  const absl::Time t = time::FromProto(f.received_at());
+  const int64_t persons = PersonsOf(r);
+  if (persons > 1) {
+    add.Add(office, t, "group");
+    add.Add(office, t, "persons/extra", persons - 1);
+  }
+  if (r.at_reception()) {
+    add.Add(office, t, "rcp/batches");
+    add.Add(office, t, "rcp/persons", persons);
+  }
+  if (r.on_the_spot()) add.Add(office, t, "spot");
+}
+
+// Issue 18's actions, each under its office at its time.
+void AddActs(const StatisticsCaseRecord& r, Adder& add) {
+  for (const caserelay::v1::StatisticsAct& act : r.acts()) {
+    if (act.office_code().empty()) continue;
+    const absl::Time t = time::FromProto(act.at());
+    switch (act.action()) {
+      case caserelay::v1::CASE_ACTION_TAKE_CHARGE:
+        add.Add(act.office_code(), t, "charge");
+        break;
+      case caserelay::v1::CASE_ACTION_RECOMMEND:
+        add.Add(act.office_code(), t,
+                absl::StrCat("rec/", RecommendationKey(act.recommendation())));
+        break;
+      case caserelay::v1::CASE_ACTION_ESCALATE:
+        add.Add(act.office_code(), t, "esc");
+        break;
+      case caserelay::v1::CASE_ACTION_CORRECT:
+        add.Add(act.office_code(), t, "cor");
+        break;
+      case caserelay::v1::CASE_ACTION_FOLLOW_UP:
+        add.Add(act.office_code(), t,
+                absl::StrCat("fu/", FollowUpViewKey(act.view())));
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 void AddDeadlines(const StatisticsCaseRecord& r, Adder& add,
                   Contribution* out) {
   for (const Deadline& d : r.deadlines()) {
@@ -102,8 +152,12 @@ void AddReply(const StatisticsCaseRecord& r, Adder& add) {
 
 void AddSupervisions(const StatisticsCaseRecord& r, Adder& add) {
   for (const auto& s : r.supervisions()) {
-    add.Add(s.target_office_code(), time::FromProto(s.issued_at()),
+    const absl::Time t = time::FromProto(s.issued_at());
+    add.Add(s.target_office_code(), t,
             absl::StrCat("sup/", SupervisionKey(s.level())));
+    if (SupervisionSourceKey(s.source()) == kManualSource) {
+      add.Add(s.target_office_code(), t, "sup_src/manual");
+    }
   }
 }
 
@@ -186,6 +240,20 @@ std::string SupervisionKey(caserelay::v1::SupervisionLevel level) {
   return LowerName(caserelay::v1::SupervisionLevel_Name(level),
                    "SUPERVISION_LEVEL_");
 }
+std::string SupervisionSourceKey(caserelay::v1::SupervisionSource source) {
+  return source == caserelay::v1::SUPERVISION_SOURCE_MANUAL ? kManualSource
+                                                            : kAutomaticSource;
+}
+std::string RecommendationKey(caserelay::v1::RecommendationKind kind) {
+  return LowerName(caserelay::v1::RecommendationKind_Name(kind),
+                   "RECOMMENDATION_KIND_");
+}
+std::string FollowUpViewKey(caserelay::v1::FollowUpView view) {
+  return names::NameOf(names::FollowUpViewNames(), view);
+}
+int64_t PersonsOf(const caserelay::v1::StatisticsCaseRecord& record) {
+  return std::max<int64_t>(1, record.head_count());
+}
 std::string DeadlineDim(caserelay::v1::DeadlineKind kind,
                         std::string_view state) {
   return absl::StrCat("dl/", static_cast<int>(kind), "/", std::string(state));
@@ -218,6 +286,8 @@ Contribution Contribute(const StatisticsCaseRecord& record,
   Contribution out;
   Adder add(scopes, &out);
   AddCase(record, add);
+  AddGroupAndReception(record, add);
+  AddActs(record, add);
   AddDeadlines(record, add, &out);
   AddReply(record, add);
   AddSupervisions(record, add);

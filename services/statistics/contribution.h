@@ -21,7 +21,19 @@
 //       "rp/n"; "rp/eval" (IsEvaluated); "rp/sat" (evaluated and
 //       IsSatisfied); "rp/first" (IsFirstPass);
 //   a 督办             at its SUPERVISE time, under the late office:
-//       "sup/<level>";
+//       "sup/<level>"; a manual one (issue 18 item 4) also
+//       "sup_src/manual" (the automatic ones are the rest, so counters
+//       written before issue 18 stay right);
+//   issue 18, with the case received (as "cases"): a head count h above
+//       one (群体访 / 联名, item 3) "group" and "persons/extra" h - 1 (人次
+//       = cases + persons/extra: an index written before stays right); a
+//       visit registered at a reception (item 1) "rcp/batches" (批次) and
+//       "rcp/persons" h (人次, h at least 1); a REPLY on the spot
+//       "spot" (当场解决);
+//   issue 18's acts (case_record.h), at the event's time under the act's
+//       office: TAKE_CHARGE "charge" (包案), RECOMMEND "rec/<kind>",
+//       ESCALATE "esc" (提级), CORRECT "cor" (更正), FOLLOW_UP
+//       "fu/<view>" (回访);
 //   积案 backlog       per scope, the case is overdue over the union of the
 //       open intervals (due_at, ended_at) of its not-PAUSED deadlines of
 //       the scope's offices (ended_at unset: no end); each interval
@@ -62,6 +74,18 @@ std::string MatterClassKey(caserelay::v1::MatterClass c);  // "claim", ...
 std::string OutcomeKey(caserelay::v1::Outcome outcome);    // "support", ...
 std::string RatingKey(caserelay::v1::Satisfaction s);      // "satisfied", ...
 std::string SupervisionKey(caserelay::v1::SupervisionLevel level);  // "letter"
+// Issue 18's keys (statistics.proto VolumeFigures 24, 25, 28).
+inline constexpr char kAutomaticSource[] = "automatic";
+inline constexpr char kManualSource[] = "manual";
+// "automatic" (also for UNSPECIFIED: events before issue 18) or "manual".
+std::string SupervisionSourceKey(caserelay::v1::SupervisionSource source);
+// "improvement" (改进工作建议), "accountability" (追责建议).
+std::string RecommendationKey(caserelay::v1::RecommendationKind kind);
+// "agree" (认同), "basically" (基本认同), "disagree" (不认同): the words
+// of domain/names FollowUpViewNames.
+std::string FollowUpViewKey(caserelay::v1::FollowUpView view);
+// The persons (人次) of a case: its head count, at least 1.
+int64_t PersonsOf(const caserelay::v1::StatisticsCaseRecord& record);
 // "dl/<kind number>/<state>", state "in", "late" or "open".
 std::string DeadlineDim(caserelay::v1::DeadlineKind kind,
                         std::string_view state);

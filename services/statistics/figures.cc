@@ -37,6 +37,33 @@ void SetRate(caserelay::v1::Rate* rate, int64_t numerator,
   rate->set_denominator(denominator);
 }
 
+void AddCount(const std::string& key, int64_t count,
+              google::protobuf::RepeatedPtrField<caserelay::v1::KeyedCount>*
+                  out) {
+  if (count == 0) return;
+  auto* c = out->Add();
+  c->set_key(key);
+  c->set_count(count);
+}
+
+// Issue 18's figures (VolumeFigures 19-28; contribution.h's dimensions).
+// REQUIRES: f->supervisions() is set.
+void SetLeadersWork(const Dims& dims, caserelay::v1::VolumeFigures* f) {
+  f->set_reception_batches(Get(dims, "rcp/batches"));
+  f->set_reception_persons(Get(dims, "rcp/persons"));
+  f->set_on_the_spot(Get(dims, "spot"));
+  f->set_group_petitions(Get(dims, "group"));
+  f->set_taken_charge(Get(dims, "charge"));
+  const int64_t manual = Get(dims, "sup_src/manual");
+  AddCount(kAutomaticSource, f->supervisions() - manual,
+           f->mutable_supervisions_by_source());
+  AddCount(kManualSource, manual, f->mutable_supervisions_by_source());
+  Keyed(dims, "rec/", f->mutable_recommendations_by_kind());
+  f->set_escalated(Get(dims, "esc"));
+  f->set_corrected(Get(dims, "cor"));
+  Keyed(dims, "fu/", f->mutable_follow_ups_by_view());
+}
+
 }  // namespace
 
 absl::StatusOr<ResolvedScope> ResolveScope(const region::RegionTree& tree,
@@ -84,7 +111,7 @@ caserelay::v1::VolumeFigures VolumeOf(const Dims& dims,
   f.set_key(key);
   const int64_t cases = Get(dims, "cases");
   f.set_cases(cases);
-  f.set_persons(cases);
+  f.set_persons(cases + Get(dims, "persons/extra"));
   Keyed(dims, "ch/", f.mutable_by_channel());
   SetRate(f.mutable_online_share(), Get(dims, "ch/online"), cases);
   indicators::SetValue(f.mutable_online_share());
@@ -115,6 +142,7 @@ caserelay::v1::VolumeFigures VolumeOf(const Dims& dims,
   int64_t sup = 0;
   for (const auto& c : f.supervisions_by_level()) sup += c.count();
   f.set_supervisions(sup);
+  SetLeadersWork(dims, &f);
   return f;
 }
 
@@ -157,7 +185,10 @@ bool HasItem(const caserelay::v1::Indicators& i) {
 }
 
 bool HasFigure(const caserelay::v1::VolumeFigures& f) {
-  return f.cases() != 0 || f.red_lights() != 0 || f.supervisions() != 0;
+  return f.cases() != 0 || f.red_lights() != 0 || f.supervisions() != 0 ||
+         f.taken_charge() != 0 || f.recommendations_by_kind_size() != 0 ||
+         f.escalated() != 0 || f.corrected() != 0 ||
+         f.follow_ups_by_view_size() != 0;
 }
 
 }  // namespace caserelay::statistics

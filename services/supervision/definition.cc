@@ -40,6 +40,9 @@ absl::StatusOr<SupervisionOptions> OptionsOf(const config::Config& cfg) {
   }
   options.fire_batch = static_cast<int>(batch);
   options.warning_before = cfg.GetDuration(lifecycle::kWarningBeforeSetting);
+  // The schema checks the range (2..1000000).
+  options.group_alert_head_count =
+      static_cast<int>(cfg.GetInt(kGroupAlertHeadCountSetting));
   return options;
 }
 
@@ -64,6 +67,12 @@ service::ServiceDefinition SupervisionDefinition() {
        "same setting: keep them equal)"},
       {"supervision.fire_batch", T::kInt, "1000", false,
        "timers fired at most per poll of the consume loop (one WriteBatch)"},
+      {kGroupAlertHeadCountSetting, T::kInt, kGroupAlertHeadCountDefault,
+       false,
+       "a group petition (群体访 / 联名) of at least this many persons alerts "
+       "its registering bureau (GroupPetitionAlert, figures only; issue 18 "
+       "item 3)",
+       2, 1000000},
   };
   def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)

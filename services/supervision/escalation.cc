@@ -120,6 +120,10 @@ absl::StatusOr<std::optional<SupervisionIssued>> Escalate(
   s.set_missed_kind(missed.kind());
   *s.mutable_missed_due_at() = missed.due_at();
   s.set_miss_count(misses);
+  // Issue 18 item 4: supervision's own, on the ground of the miss (2005
+  // Art. 36 item 1, 未按规定期限办结).
+  s.set_source(caserelay::v1::SUPERVISION_SOURCE_AUTOMATIC);
+  s.set_ground(caserelay::v1::SUPERVISION_GROUND_MISSED_DEADLINE);
   return s;
 }
 

@@ -73,8 +73,10 @@ absl::StatusOr<offices::Office> IssuerOf(
 // `missed` (one of record.deadlines) already MISSED; its supervisions are
 // those issued before. Returns nullopt when no instrument is due, the
 // instrument (supervision_id "<case>/supervision/<n>", n = the count of
-// instruments on the case after it, miss_count = the target office's MISSED
-// deadlines on the case) otherwise. The errors of IssuerOf(), e.g. NOT_FOUND
+// instruments on the case after it, manual ones included, miss_count = the
+// target office's MISSED deadlines on the case, source AUTOMATIC, ground
+// MISSED_DEADLINE) otherwise. A manual 督办 on the case (manual_supervision.h)
+// counts in NextStep like an automatic one of its level. The errors of IssuerOf(), e.g. NOT_FOUND
 // when the late office is not in the directory.
 absl::StatusOr<std::optional<caserelay::v1::SupervisionIssued>> Escalate(
     const caserelay::v1::SupervisionCaseRecord& record,

@@ -15,6 +15,7 @@
 #include "services/supervision/deadline_mirror.h"
 #include "services/supervision/indicators.h"
 #include "services/supervision/keys.h"
+#include "services/supervision/manual_supervision.h"
 #include "services/supervision/supervision_service.h"
 
 namespace caserelay::supervision {
@@ -158,6 +159,14 @@ grpc::Status SupervisionServiceImpl::ListDeadlines(
   }
   *resp->mutable_deadlines() = record->deadlines();
   *resp->mutable_supervisions() = record->supervisions();
+  // What the caller may issue by hand here (issue 18 item 4): the console
+  // offers exactly this.
+  if (!caller->empty() && record->sequence() > 0) {
+    if (auto offer = OfferFor(*tables_.offices, *caller, roles, *record);
+        offer.has_value()) {
+      *resp->mutable_supervise_offer() = *std::move(offer);
+    }
+  }
   return grpc::Status::OK;
 }
 

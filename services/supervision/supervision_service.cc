@@ -17,6 +17,7 @@
 #include "services/supervision/case_facts.h"
 #include "services/supervision/deadline_mirror.h"
 #include "services/supervision/escalation.h"
+#include "services/supervision/group_alerts.h"
 #include "services/supervision/keys.h"
 
 namespace caserelay::supervision {
@@ -99,7 +100,14 @@ SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,
       unknown_offices_(context.metrics->GetCounter(
           "caserelay_supervision_unknown_offices_total",
           "Misses of an office the directory does not know: no instrument "
-          "issued.")) {}
+          "issued.")),
+      manual_issued_(context.metrics->GetCounter(
+          "caserelay_supervision_manual_issued_total",
+          "督办 issued by hand by a bureau (Supervise, issue 18 item 4).")),
+      group_alerts_(context.metrics->GetCounter(
+          "caserelay_supervision_group_alerts_total",
+          "Group petitions (群体访) of at least group.alert_head_count "
+          "persons alerted to their registering bureau.")) {}
 
 absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
                                            store::WriteBatch& batch) {
@@ -119,6 +127,9 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
     return absl::InvalidArgumentError(absl::StrCat(
         "case-events: event ", event.event_id(), ": ", s.message()));
   }
+  // Supervise waits while the case is in this batch (file comment).
+  absl::MutexLock lock(&mu_);
+  pending_.insert(case_id);
   auto record = LoadCase(batch, case_id);
   if (!record.ok()) return record.status();
   if (event.sequence() <= record->sequence()) return absl::OkStatus();
@@ -176,6 +187,19 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   access::UpdateParties(event.case_event(), event.sequence(),
                         record->mutable_parties());
   record->set_sequence(event.sequence());
+  // 群体访 (issue 18 item 3): a large group alerts the registering bureau,
+  // once (the REGISTER applies once), figures only.
+  if (std::optional<Envelope> alert = GroupAlertFor(
+          event, options_.group_alert_head_count, *tables_.offices)) {
+    const caserelay::v1::GroupPetitionAlert& a = alert->group_petition_alert();
+    batch.Put(kGroupAlerts, GroupAlertKey(a), a.SerializeAsString());
+    batch.AddOutbox(kTopic, case_id, alert->SerializeAsString());
+    group_alerts_.Increment();
+    log::Info("group petition alert",
+              {{"case", case_id},
+               {"office", a.office_code()},
+               {"head_count", absl::StrCat(a.head_count())}});
+  }
   batch.Put(kCases, case_id, record->SerializeAsString());
   return absl::OkStatus();
 }
@@ -202,7 +226,12 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
   if (!s.ok()) return s;
   // The scan reads committed timers; the records are read through the
   // batch, so what Apply changed in this batch decides whether each fires.
+  // Each case a timer fires on is pending until the batch commits.
+  absl::MutexLock lock(&mu_);
   for (const auto& [key, value] : due) {
+    if (std::optional<ParsedTimer> t = ParseTimerKey(key); t.has_value()) {
+      pending_.insert(std::string(CaseOfDeadline(t->deadline_id)));
+    }
     if (absl::Status f = Fire(key, value, now, batch); !f.ok()) return f;
   }
   // Next time, start where this one stopped: at its last key if it hit the

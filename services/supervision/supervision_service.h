@@ -23,7 +23,7 @@
 //
 // Column families: "cases" (case id -> SupervisionCaseRecord: last applied
 // sequence, deadlines, supervisions, facts), "timers" and "lights" (keys in
-// keys.h). Timers fire on the consume loop's thread (Tick), in the same
+// keys.h), "group-alerts" (群体访 alerts, group_alerts.h). Timers fire on the consume loop's thread (Tick), in the same
 // WriteBatch as the offsets and the outbox, so a restart loses none and
 // fires none twice.
 //
@@ -43,8 +43,15 @@
 // unknown: only the offices named in it see it (domain/access). Without an
 // authenticator (local runs) everything is visible.
 //
-// Thread safety: Apply/Tick on the loop's thread; the gRPC handlers only
-// read the store and may run concurrently with them and each other.
+// Two writers (issue 18 item 4): the consume loop (Apply, Tick) and the
+// Supervise handler (a 督办 by hand, manual_supervision.h). Both take mu_.
+// A case the loop has written but not yet committed is "pending": Supervise
+// waits until the loop's commit lands (Committed()), so its
+// read-modify-write of the case's record never works from a state the loop
+// is about to overwrite, and the 督办's number stays one counter per case.
+//
+// Thread safety: Apply/Tick on the loop's thread; Supervise and the query
+// handlers (which only read the store) on gRPC's threads, concurrently.
 
 #ifndef CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 #define CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
@@ -53,7 +60,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "caserelay/v1/records.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
@@ -62,6 +72,7 @@
 #include "common/service/service_main.h"
 #include "domain/access/roles.h"
 #include "domain/offices/office_directory.h"
+#include "services/supervision/group_alerts.h"
 
 namespace caserelay::supervision {
 
@@ -72,7 +83,7 @@ inline constexpr char kLights[] = "lights";
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
   static const auto* const kFamilies =
-      new std::vector<std::string>{kCases, kTimers, kLights};
+      new std::vector<std::string>{kCases, kTimers, kLights, kGroupAlerts};
   return *kFamilies;
 }
 
@@ -83,6 +94,9 @@ struct SupervisionOptions {
   // The yellow light this long before due_at (supervision.warning_before);
   // zero: no warnings.
   absl::Duration warning_before = absl::Hours(72);
+  // A group petition of at least this many persons alerts its registering
+  // bureau (group.alert_head_count, group_alerts.h), >= 2.
+  int group_alert_head_count = 5;
 };
 
 // What the service reads besides the context. Not owned; they outlive the
@@ -132,6 +146,41 @@ class SupervisionServiceImpl final
       grpc::ServerContext* ctx, const caserelay::v1::GetIndicatorsRequest* req,
       caserelay::v1::GetIndicatorsResponse* resp) override;
 
+  // The group-petition alerts (群体访, issue 18 item 3; group_alerts.h) of
+  // the bureaus within region_code (or of office_code), newest received
+  // first, at most `limit` (0: 100; at most 10000) per page;
+  // next_page_token continues. Who may ask is ListRedLights' rule: the
+  // person's roles narrow the scope (roles.h NarrowToRoleScope), then the
+  // caller's office may ask only its subtree (MayAskScope; empty scope: its
+  // own). The alerts hold figures only, so no row is withheld within the
+  // scope. INVALID_ARGUMENT for an unknown region_code, a malformed
+  // office_code, a limit outside 0..10000 or a foreign page_token;
+  // PERMISSION_DENIED (with auth) for a scope the caller may not ask for;
+  // DATA_LOSS for a corrupt alert.
+  grpc::Status ListGroupAlerts(
+      grpc::ServerContext* ctx,
+      const caserelay::v1::ListGroupAlertsRequest* req,
+      caserelay::v1::ListGroupAlertsResponse* resp) override;
+
+  // 督办 by hand (issue 18 item 4, manual_supervision.h): the caller's
+  // bureau issues req->ground to req->target_office_code (empty: the
+  // holder) on req->case_id, published as SupervisionIssued{source MANUAL}
+  // with the case's next "<case>/supervision/<n>" and kept on its record,
+  // committed before the answer (the published instrument). Errors:
+  // PERMISSION_DENIED without auth (no issuer to name), for a role that
+  // does not issue 督办 (roles.h MayIssueSupervision), an unknown case, and
+  // the refusals of access::MaySupervise (not a bureau of county level or
+  // above, a target outside its subtree or itself, Art. 30);
+  // FAILED_PRECONDITION for a target not acting on the case or a closed or
+  // linked case; INVALID_ARGUMENT (CheckSuperviseRequest); UNAVAILABLE if
+  // the case stays pending in the loop for 5 s, or the store fails.
+  grpc::Status Supervise(grpc::ServerContext* ctx,
+                         const caserelay::v1::SuperviseRequest* req,
+                         caserelay::v1::SuperviseResponse* resp) override;
+
+  // After each commit of the loop: its cases are no longer pending.
+  void Committed() override;
+
   // A CaseEvent's deadlines are mirrored (deadline_mirror.h) into the
   // case's record and the timers, and its facts updated (case_facts.h).
   // First, an ARMED deadline whose due_at is not after the event's
@@ -142,6 +191,9 @@ class SupervisionServiceImpl final
   // keeps it as a dead letter) for another payload (ExpectPayload), a
   // sequence of 0, a listed deadline without kind, started_at or due_at, or
   // an event UpdateFacts refuses; DATA_LOSS for a corrupt record.
+  // A REGISTER of a group of at least options.group_alert_head_count
+  // persons also raises its GroupPetitionAlert (group_alerts.h): kept in
+  // "group-alerts" and published, in the same batch.
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
 
@@ -210,6 +262,13 @@ class SupervisionServiceImpl final
   metrics::Counter& letters_issued_;
   metrics::Counter& listings_issued_;
   metrics::Counter& unknown_offices_;
+  metrics::Counter& manual_issued_;
+
+  // The loop and Supervise (file comment).
+  mutable absl::Mutex mu_;
+  // Cases written by the loop's batch in hand, not yet committed.
+  absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(mu_);
+  metrics::Counter& group_alerts_;
 
   // The loop's thread only (Apply, Tick, MoreDue).
   // Where the next Tick's scan of "timers" starts: every timer below it

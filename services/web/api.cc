@@ -62,6 +62,7 @@ const std::vector<Api::Route>& Api::Routes() {
       {"GET", "/api/v1/session", &Api::GetSession},
       {"GET", "/api/v1/regions", &Api::GetRegions},
       {"GET", "/api/v1/form", &Api::GetForm},
+      {"GET", "/api/v1/receptions", &Api::GetReceptions},
       {"POST", "/api/v1/phone-codes", &Api::PostPhoneCode},
       {"POST", "/api/v1/petitions", &Api::PostPetition},
       {"POST", "/api/v1/lookups", &Api::PostLookup},

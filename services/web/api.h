@@ -128,6 +128,9 @@ class Api {
   HttpAnswer GetSession(Context& c) const;
   HttpAnswer GetRegions(Context& c) const;
   HttpAnswer GetForm(Context& c) const;
+  // 领导接访安排 (issue 18 item 1; api_receptions.cc): intake's
+  // ListReceptions with the query's region, office, from and to.
+  HttpAnswer GetReceptions(Context& c) const;
   HttpAnswer PostPhoneCode(Context& c) const;
   HttpAnswer PostPetition(Context& c) const;
   HttpAnswer PostLookup(Context& c) const;

@@ -38,6 +38,13 @@ class GrpcBackends : public Backends {
       return intake_->DescribeForm(ctx, request, response);
     });
   }
+  RpcResult ListReceptions(const CallMeta& meta,
+                           const v1::ListReceptionsRequest& request,
+                           v1::ListReceptionsResponse* response) override {
+    return Call(meta, [&](grpc::ClientContext* ctx) {
+      return intake_->ListReceptions(ctx, request, response);
+    });
+  }
   RpcResult SendPhoneCode(const CallMeta& meta,
                           const v1::SendPhoneCodeRequest& request,
                           v1::SendPhoneCodeResponse* response) override {

@@ -65,6 +65,11 @@ class Backends {
   virtual RpcResult DescribeForm(const CallMeta& meta,
                                  const v1::DescribeFormRequest& request,
                                  v1::DescribeFormResponse* response) = 0;
+  // intake's published schedule of leaders' reception days (领导接访安排,
+  // public; issue 18 item 1).
+  virtual RpcResult ListReceptions(const CallMeta& meta,
+                                   const v1::ListReceptionsRequest& request,
+                                   v1::ListReceptionsResponse* response) = 0;
   virtual RpcResult SendPhoneCode(const CallMeta& meta,
                                   const v1::SendPhoneCodeRequest& request,
                                   v1::SendPhoneCodeResponse* response) = 0;

@@ -105,12 +105,19 @@ class ConsoleApi {
   // Cases (console_api_cases.cc).
   HttpAnswer GetInbox(Context& c) const;
   HttpAnswer GetApprovals(Context& c) const;
+  HttpAnswer GetCharged(Context& c) const;  // 领导包案
   HttpAnswer PostPreview(Context& c) const;
   HttpAnswer PostRegistration(Context& c) const;
   HttpAnswer GetCase(Context& c) const;
   HttpAnswer PostAction(Context& c) const;
+  // 督办 by hand (issue 18 item 4): the body is a SuperviseRequest for the
+  // page's case, passed to supervision for the user (who may: supervision).
+  HttpAnswer PostSupervise(Context& c) const;
   // Supervision and administration (console_api_admin.cc).
   HttpAnswer GetRedLights(Context& c) const;
+  // 群体访预警 (issue 18 item 3): supervision's ListGroupAlerts for the
+  // user, with red-lights' query parameters.
+  HttpAnswer GetGroupAlerts(Context& c) const;
   HttpAnswer GetIndicators(Context& c) const;
   HttpAnswer GetUsers(Context& c) const;
   HttpAnswer PostUsers(Context& c) const;
@@ -118,6 +125,10 @@ class ConsoleApi {
   // Bulletins (console_api_bulletins.cc).
   HttpAnswer GetBulletins(Context& c) const;
   HttpAnswer GetBulletin(Context& c) const;
+  // 领导接访安排 of the user's office (console_api_receptions.cc).
+  HttpAnswer GetReceptions(Context& c) const;
+  HttpAnswer PostReception(Context& c) const;
+  HttpAnswer PostReceptionCancel(Context& c) const;
 
   // Helpers (console_api.cc).
   // The metadata of a call for the authenticated user (REQUIRES: c.user);

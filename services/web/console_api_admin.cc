@@ -42,6 +42,24 @@ HttpAnswer ConsoleApi::GetRedLights(Context& c) const {
   return AnswerForUser(c, ConsoleRpc::kListRedLights, "supervision.ListRedLights", request, &response);
 }
 
+HttpAnswer ConsoleApi::GetGroupAlerts(Context& c) const {
+  // The same parameters as the red lights; supervision decides the scope.
+  static const auto* const kParams = new std::vector<QueryParam>{
+      {"region", "region_code", Kind::kString},
+      {"office", "office_code", Kind::kString},
+      {"limit", "limit", Kind::kNumber},
+      {"page_token", "page_token", Kind::kString},
+  };
+  v1::ListGroupAlertsRequest request;
+  if (absl::Status s = QueryToRequest(c.call.query, *kParams, {}, &request);
+      !s.ok()) {
+    return BadQuery(std::string(s.message()));
+  }
+  v1::ListGroupAlertsResponse response;
+  return AnswerForUser(c, ConsoleRpc::kListGroupAlerts,
+                       "supervision.ListGroupAlerts", request, &response);
+}
+
 HttpAnswer ConsoleApi::GetIndicators(Context& c) const {
   // scope: an office code ("140431:bureau") or a region code (its
   // subtree); empty: the whole deployment. supervision says what the

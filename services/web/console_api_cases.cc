@@ -115,6 +115,25 @@ HttpAnswer ConsoleApi::GetApprovals(Context& c) const {
   return AnswerForUser(c, ConsoleRpc::kListApprovals, "routing.ListApprovals", request, &response);
 }
 
+// 领导包案 (issue 18 item 2): routing's ListChargedCases for the user; whose
+// list and which cases is routing's rule.
+HttpAnswer ConsoleApi::GetCharged(Context& c) const {
+  static const auto* const kParams = new std::vector<QueryParam>{
+      {"office", "office_code", Kind::kString},
+      {"leader", "leader_name", Kind::kString},
+      {"page_size", "page_size", Kind::kNumber},
+      {"page_token", "page_token", Kind::kString},
+  };
+  v1::ListChargedCasesRequest request;
+  if (absl::Status s = QueryToRequest(c.call.query, *kParams, {}, &request);
+      !s.ok()) {
+    return BadQuery(std::string(s.message()));
+  }
+  v1::ListChargedCasesResponse response;
+  return AnswerForUser(c, ConsoleRpc::kListChargedCases,
+                       "routing.ListChargedCases", request, &response);
+}
+
 HttpAnswer ConsoleApi::PostPreview(Context& c) const {
   // {"matter": Matter, "channel": Channel}: the channel the clerk chose
   // goes into the matter, as on the registration.
@@ -248,6 +267,18 @@ HttpAnswer ConsoleApi::PostAction(Context& c) const {
   RpcResult r = Call(ConsoleRpc::kAct, UserMeta(c), request, &view);
   if (!r.status.ok()) return RpcFailure(CallKind::kConsole, "routing.Act", r);
   return JsonAnswer(view);
+}
+
+HttpAnswer ConsoleApi::PostSupervise(Context& c) const {
+  v1::SuperviseRequest request;
+  if (!ParseBody(c.call.body, &request)) return BadJson();
+  request.set_case_id(c.params[0]);  // the page's case, as the path says
+  v1::SuperviseResponse response;
+  RpcResult r = Call(ConsoleRpc::kSupervise, UserMeta(c), request, &response);
+  if (!r.status.ok()) {
+    return RpcFailure(CallKind::kConsole, "supervision.Supervise", r);
+  }
+  return JsonAnswer(response);
 }
 
 }  // namespace caserelay::web

@@ -94,6 +94,9 @@ class GrpcConsoleBackends : public ConsoleBackends {
       case ConsoleRpc::kListApprovals:
         CR_CALL(routing_, ListApprovals, ListApprovalsRequest,
                 ListApprovalsResponse);
+      case ConsoleRpc::kListChargedCases:
+        CR_CALL(routing_, ListChargedCases, ListChargedCasesRequest,
+                ListChargedCasesResponse);
       case ConsoleRpc::kSubmitPetition:
         CR_CALL(intake_, SubmitPetition, SubmitPetitionRequest,
                 SubmitPetitionResponse);
@@ -102,12 +105,24 @@ class GrpcConsoleBackends : public ConsoleBackends {
       case ConsoleRpc::kGetPetitioner:
         CR_CALL(intake_, GetPetitioner, GetPetitionerRequest,
                 GetPetitionerResponse);
+      case ConsoleRpc::kListReceptions:
+        CR_CALL(intake_, ListReceptions, ListReceptionsRequest,
+                ListReceptionsResponse);
+      case ConsoleRpc::kPublishReception:
+        CR_CALL(intake_, PublishReception, PublishReceptionRequest, Reception);
+      case ConsoleRpc::kCancelReception:
+        CR_CALL(intake_, CancelReception, CancelReceptionRequest, Reception);
       case ConsoleRpc::kListDeadlines:
         CR_CALL(supervision_, ListDeadlines, ListDeadlinesRequest,
                 ListDeadlinesResponse);
+      case ConsoleRpc::kSupervise:
+        CR_CALL(supervision_, Supervise, SuperviseRequest, SuperviseResponse);
       case ConsoleRpc::kListRedLights:
         CR_CALL(supervision_, ListRedLights, ListRedLightsRequest,
                 ListRedLightsResponse);
+      case ConsoleRpc::kListGroupAlerts:
+        CR_CALL(supervision_, ListGroupAlerts, ListGroupAlertsRequest,
+                ListGroupAlertsResponse);
       case ConsoleRpc::kGetIndicators:
         CR_CALL(supervision_, GetIndicators, GetIndicatorsRequest,
                 GetIndicatorsResponse);
@@ -175,16 +190,28 @@ const char* ConsoleRpcName(ConsoleRpc rpc) {
       return "routing.PreviewRoute";
     case ConsoleRpc::kListApprovals:
       return "routing.ListApprovals";
+    case ConsoleRpc::kListChargedCases:
+      return "routing.ListChargedCases";
     case ConsoleRpc::kSubmitPetition:
       return "intake.SubmitPetition";
     case ConsoleRpc::kFindCases:
       return "intake.FindCases";
     case ConsoleRpc::kGetPetitioner:
       return "intake.GetPetitioner";
+    case ConsoleRpc::kListReceptions:
+      return "intake.ListReceptions";
+    case ConsoleRpc::kPublishReception:
+      return "intake.PublishReception";
+    case ConsoleRpc::kCancelReception:
+      return "intake.CancelReception";
     case ConsoleRpc::kListDeadlines:
       return "supervision.ListDeadlines";
+    case ConsoleRpc::kSupervise:
+      return "supervision.Supervise";
     case ConsoleRpc::kListRedLights:
       return "supervision.ListRedLights";
+    case ConsoleRpc::kListGroupAlerts:
+      return "supervision.ListGroupAlerts";
     case ConsoleRpc::kGetIndicators:
       return "supervision.GetIndicators";
     case ConsoleRpc::kListMessages:

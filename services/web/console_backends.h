@@ -41,13 +41,20 @@ enum class ConsoleRpc {
   kAct,            // ActRequest -> CaseView
   kPreviewRoute,   // PreviewRouteRequest -> RouteDecision
   kListApprovals,  // ListApprovalsRequest -> ListApprovalsResponse
+  kListChargedCases,  // ListChargedCasesRequest -> ListChargedCasesResponse
   // intake (intake.proto)
   kSubmitPetition,  // SubmitPetitionRequest -> SubmitPetitionResponse
   kFindCases,       // FindCasesRequest -> FindCasesResponse
   kGetPetitioner,   // GetPetitionerRequest -> GetPetitionerResponse
+  // 领导接访安排 (issue 18 item 1)
+  kListReceptions,    // ListReceptionsRequest -> ListReceptionsResponse
+  kPublishReception,  // PublishReceptionRequest -> Reception
+  kCancelReception,   // CancelReceptionRequest -> Reception
   // supervision (supervision.proto)
   kListDeadlines,  // ListDeadlinesRequest -> ListDeadlinesResponse
+  kSupervise,      // SuperviseRequest -> SuperviseResponse (督办 by hand)
   kListRedLights,  // ListRedLightsRequest -> ListRedLightsResponse
+  kListGroupAlerts,  // ListGroupAlertsRequest -> ListGroupAlertsResponse
   kGetIndicators,  // GetIndicatorsRequest -> GetIndicatorsResponse
   // notification (notification.proto)
   kListMessages,  // ListMessagesRequest -> ListMessagesResponse

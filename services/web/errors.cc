@@ -56,6 +56,15 @@ constexpr FieldRow kFields[] = {
     {"roles", "角色"},
     {"matter.channel", "信访形式"},
     {"expected_version", "案件版本"},
+    // 领导接访安排 (issue 18 item 1): intake's reception fields.
+    {"leader_name", "接访领导姓名"},
+    {"leader_title", "职务"},
+    {"day", "接访日期"},
+    {"place", "接访地点"},
+    {"topic", "主要接待事项"},
+    {"reception_id", "领导接访"},
+    {"from_day", "开始日期"},
+    {"to_day", "结束日期"},
 };
 
 // One row per gRPC code: what the user is told when the service gives

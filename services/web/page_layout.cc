@@ -145,7 +145,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 const std::vector<std::string>& PortalPages() {
   static const auto* const kPages = new std::vector<std::string>{
       "index.html", "submit.html", "receipt.html",
-      "lookup.html", "case.html",  "error.html"};
+      "lookup.html", "case.html",  "error.html",
+      // 领导接访安排 (issue 18 item 1): the published schedule.
+      "receptions.html"};
   return *kPages;
 }
 
@@ -153,7 +155,9 @@ const std::vector<std::string>& ConsolePages() {
   static const auto* const kPages = new std::vector<std::string>{
       "login.html",      "inbox.html",      "register.html", "case.html",
       "approvals.html",  "red-lights.html", "indicators.html",
-      "users.html",      "password.html",   "bulletins.html"};
+      "users.html",      "password.html",   "bulletins.html",
+      "receptions.html",
+      "charged.html"};
   return *kPages;
 }
 

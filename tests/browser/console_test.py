@@ -126,7 +126,8 @@ class ConsoleTest(unittest.TestCase):
         c.logout()
         c.login("admin.town", PASSWORD, lands_on="/console/users.html")
         for username, name, roles in (("handler", "吴承办", ("handler",)),
-                                      ("head", "郑负责", ("head",))):
+                                      ("head", "郑负责", ("head",)),
+                                      ("leader", "冯领导", ("leader",))):
             self.create_user(username, name, roles)
         b.check_page("console-users-created", SIZES)
         c.logout()
@@ -153,7 +154,7 @@ class ConsoleTest(unittest.TestCase):
         # petitioner, with routing's route and its rules in words before
         # saving (PreviewRoute); saving gives the case number.
         c.login("clerk", PASSWORD, lands_on="/console/inbox.html")
-        self.assertEqual(c.menu(), ["待办", "登记"])
+        self.assertEqual(c.menu(), ["待办", "登记", "接访安排"])
         # A page outside the user's views says so (the API refuses too).
         c.open_page("/console/users.html")
         c.wait(lambda: c.visible("no-view"), message="no view")
@@ -182,6 +183,45 @@ class ConsoleTest(unittest.TestCase):
         c.click("save-button")
         c.wait(lambda: c.visible("saved"), message="registered")
         ConsoleTest.late_case = {"case": c.text("saved-case")}
+
+    def test_03c_reception_schedule(self):
+        # issue 18 item 1: the bureau's 登记员 keeps its leaders' reception
+        # days (intake's rule: the office itself, 登记员/负责人/领导). A day
+        # before today is refused beside its field; the published one is
+        # listed, and the 登记 form offers it for a visit (not saved here:
+        # later tests count the bureau's cases).
+        c.login("clerk", PASSWORD, lands_on="/console/inbox.html")
+        c.open_page("/console/receptions.html")
+        c.wait(lambda: c.visible("publish-form"), message="publish form")
+        c.wait(lambda: not c.visible("loading"), message="list read")
+        self.assertTrue(c.visible("empty"))
+        b.check_page("console-receptions-empty", SIZES)
+        c.fill("leader_name", "王某某")
+        c.fill("leader_title", "信访局局长")
+        c.fill("day", "2026-03-01")
+        c.fill("place", "沁源县信访局接待大厅")
+        c.fill("topic", "劳动工资")
+        c.submit_form_of("place")
+        c.wait(lambda: c.error_summary("#publish-errors"),
+               message="refusal shown")
+        self.assertIn("接访日期", c.error_summary("#publish-errors"))
+        self.assertIn("不能早于今天", c.error_summary("#publish-errors"))
+        b.check_page("console-receptions-refused", SIZES)
+        c.fill("day", "2026-03-02")
+        c.submit_form_of("place")
+        c.wait(lambda: c.visible("action-done"), message="published")
+        c.wait(lambda: c.rows("reception-rows"), message="listed")
+        row = c.rows("reception-rows")[0]
+        self.assertEqual(row[0], "2026-03-02")
+        self.assertIn("信访局局长 王某某", row)
+        self.assertTrue(row[5].startswith("JF20260302-"), row)
+        b.check_page("console-receptions", SIZES)
+        c.open_page("/console/register.html")
+        c.wait(lambda: c.visible("reception-field"),
+               message="the reception offered on 登记")
+        offered = [o.text for o in Select(c.by_id("reception_id")).options]
+        self.assertTrue(any("王某某" in o for o in offered), offered)
+        c.logout()
 
     def test_04_assign_on_the_case_page(self):
         # issue 16 item 3: the case page offers only the allowed actions
@@ -286,7 +326,8 @@ class ConsoleTest(unittest.TestCase):
             self.skipTest("needs the second case of test_03")
         sys_.advance(20 * DAY)
         c.login("inspector", PASSWORD, lands_on="/console/inbox.html")
-        self.assertEqual(c.menu(), ["待办", "灭红灯", "指标", "通报"])
+        # 包案 (issue 18 item 2) opens with the leader role, as 通报 does.
+        self.assertEqual(c.menu(), ["待办", "灭红灯", "指标", "通报", "包案"])
         row = c.wait_for_row("/console/red-lights.html", "red-light-rows",
                              late["case"], timeout=60)
         self.assertIn("超期", row[0])
@@ -366,6 +407,40 @@ class ConsoleTest(unittest.TestCase):
                 self.assertTrue(answer["start"].startswith(magic), answer)
         b.check_page("console-bulletins", SIZES)
 
+    def test_08c_leader_takes_charge_and_lists_it(self):
+        # issue 18 item 2 (领导包案): the township government's leader takes
+        # charge of its replied case (casectl take-charge, the government's
+        # own credential); the leader's 包案 page lists it with the
+        # quarter's count against the quota (routing's setting, default 2)
+        # and the case page shows the 包案领导.
+        case = ConsoleTest.case
+        if not case:
+            self.skipTest("needs the case of test_03")
+        run = subprocess.run(
+            [sys_.desc["casectl"], "--routing", sys_.desc["grpc"]["routing"],
+             "--token-file", sys_.desc["token_files"][TOWNSHIP_GOV],
+             "take-charge", case["case"], "--leader", "冯某某",
+             "--title", "镇长"],
+            capture_output=True, text=True, encoding="utf-8",
+            timeout=browser.scaled(60))
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        c.login("leader", PASSWORD, lands_on="/console/inbox.html")
+        self.assertIn("包案", c.menu())
+        row = c.wait_for_row("/console/charged.html", "charged-rows",
+                             case["case"], timeout=30)
+        self.assertEqual(row[4], "镇长 冯某某")
+        self.assertEqual(c.rows("quota-rows"), [["镇长 冯某某", "1", "2"]])
+        b.check_page("console-charged", SIZES)
+        c.open_case(case["case"])
+        c.wait(lambda: "镇长 冯某某" in c.text("case-summary"),
+               message="包案领导 on the case page")
+        # Once while one is in charge: routing no longer offers it.
+        self.assertNotIn("领导包案", c.action_titles())
+        b.check_page("console-case-charged", SIZES)
+        # test_09 goes on as the inspector, as test_08b left it.
+        c.logout()
+        c.login("inspector", PASSWORD, lands_on="/console/inbox.html")
+
     def test_09_keyboard_and_large_text(self):
         # issue 16 item 3 / web layer: keyboard only with the focus visible
         # on the console; 大字版 works on its pages too.
@@ -396,6 +471,56 @@ class ConsoleTest(unittest.TestCase):
         c.open_page("/console/password.html")
         c.wait(lambda: c.visible("password-form"))
         b.check_page("console-password", SIZES)
+
+    def test_09b_group_registration_alerts_the_bureau(self):
+        # issue 18 item 3 群体访/联名: the 登记 form takes the other
+        # representatives (Art. 18: five at most, intake checks) and the
+        # head count; a group of at least group.alert_head_count (5)
+        # persons alerts the registering bureau, shown under 灭红灯 with
+        # figures only, never a person.
+        c.login("clerk", PASSWORD, lands_on="/console/inbox.html")
+        c.fill_registration("征地补偿", "村民联名反映征地补偿款未发放。",
+                            portal_steps.REGION_PATH, "劳动")
+        group = c.by_id("group-petition")
+        b.driver.execute_script(portal_steps.SCROLL_INTO_VIEW, group)
+        group.find_element(By.CSS_SELECTOR, "summary").click()
+        c.fill("head_count", "six")
+        c.click("preview-button")
+        c.wait(lambda: c.visible("preview"), message="路由预览 shown")
+        c.click("save-button")
+        c.wait(lambda: "人数请填写阿拉伯数字" in c.error_summary(),
+               message="a head count that is not a number is named")
+        c.fill("head_count", "6")
+        c.fill("co_representatives[0]-name", "王五")
+        c.fill("co_representatives[0]-phone", "13900000002")
+        c.fill("co_representatives[0]-address", "山西省长治市沁源县沁河镇东街3号")
+        c.fill("co_representatives[1]-name", "赵六")
+        c.fill("co_representatives[1]-address", "山西省长治市沁源县沁河镇东街4号")
+        b.check_page("console-register-group", SIZES)
+        c.click("save-button")
+        c.wait(lambda: c.visible("saved"), message="group registered")
+        group_case = c.text("saved-case")
+        self.assertTrue(group_case)
+        c.logout()
+        c.login("inspector", PASSWORD, lands_on="/console/inbox.html")
+        found = []
+
+        def alerted():
+            c.open_page("/console/red-lights.html")
+            try:
+                c.wait(lambda: not c.visible("alerts-loading"), timeout=5,
+                       message="alerts loaded")
+            except Exception:  # noqa: BLE001 - still loading: look again
+                return False
+            found[:] = [r for r in c.rows("group-alert-rows")
+                        if any(group_case in cell for cell in r)]
+            return bool(found)
+        c.wait(alerted, timeout=60, message="the group's alert listed")
+        self.assertIn("6 人", found[0])
+        for person in ("李四", "王五", "赵六", "13900000002"):
+            self.assertNotIn(person, c.text("group-alerts-table"))
+        b.check_page("console-red-lights-group-alert", SIZES)
+        c.logout()
 
     def test_10_disabled_user_is_out_at_once(self):
         # issue 16 item 1: "a user can be disabled at once": the inspector's

@@ -360,5 +360,29 @@ class PortalTest(unittest.TestCase):
                          "error-summary")
 
 
+    def test_11_reception_schedule(self):
+        # issue 18 item 1: the county government publishes its 县长's
+        # reception (intake, casectl as the office); the public page
+        # 领导接访安排 lists it from the home page's link, passes axe-core
+        # and is saved at phone and desktop widths. Its day is far enough
+        # ahead to survive the clock moves of the tests before.
+        code, out = sys_.casectl(
+            COUNTY_GOV, "--intake", sys_.desc["grpc"]["intake"], "reception",
+            "publish", "--leader", "王某某", "--title", "县长", "--kind",
+            "scheduled", "--day", "2026-09-18", "--place",
+            "沁源县信访局接待大厅", "--topic", "劳动工资")
+        self.assertEqual(code, 0, out)
+        p.open_page("/")
+        b.driver.find_element(By.CSS_SELECTOR,
+                              'a[href="/receptions.html"]').click()
+        p.wait(lambda: p.visible("reception-list"),
+               message="the reception schedule shown")
+        listed = p.text("reception-list")
+        self.assertIn("2026-09-18", listed)
+        self.assertIn("县长 王某某", listed)
+        self.assertIn("沁源县信访局接待大厅", listed)
+        self.assertIn("共 1 场", p.text("reception-status"))
+        b.check_page("receptions")
+
 if __name__ == "__main__":
     unittest.main()

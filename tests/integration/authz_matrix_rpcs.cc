@@ -168,6 +168,17 @@ std::vector<Rpc> Rpcs() {
                           return req;
                         }),
                   {A, D, D, D, D, D, D, D, U}});
+  // Issue 18 item 2: a government's (or bureau's) list of 领导包案 is its
+  // own and its superiors' (domain/offices Supervises); each case in it
+  // only if the caller may read it.
+  rpcs.push_back({"routing.ListChargedCases",
+                  Plain(&RS::ListChargedCases,
+                        [](const Caller&, const Cases& k) {
+                          v1::ListChargedCasesRequest req;
+                          req.set_office_code(k.claim_holder);
+                          return req;
+                        }),
+                  {A, A, D, D, A, D, D, D, U}});
   rpcs.push_back({"routing.Act",
                   Plain(&RS::Act,
                         [](const Caller& c, const Cases& k) {
@@ -261,6 +272,30 @@ std::vector<Rpc> Rpcs() {
                       }
                     }
                     return o;
+                  },
+                  {A, A, D, D, A, D, D, D, U}});
+  // 群体访预警 (issue 18 item 3): the red lights' scope rule; the alerts
+  // are figures only, so nothing of a case can leak through them.
+  rpcs.push_back({"supervision.ListGroupAlerts",
+                  [](auto ch, const Caller& c, const Cases& k) {
+                    v1::ListGroupAlertsRequest req;
+                    req.set_region_code(RegionOf(c.accused ? k.accusation_holder
+                                                           : k.claim_holder));
+                    v1::ListGroupAlertsResponse resp;
+                    return Outcome{
+                        Invoke(ch, &SS::ListGroupAlerts, req, &resp)};
+                  },
+                  {A, A, D, D, A, D, D, D, U}});
+  // 群体访预警 (issue 18 item 3): the red lights' scope rule; the alerts
+  // are figures only, so nothing of a case can leak through them.
+  rpcs.push_back({"supervision.ListGroupAlerts",
+                  [](auto ch, const Caller& c, const Cases& k) {
+                    v1::ListGroupAlertsRequest req;
+                    req.set_region_code(RegionOf(c.accused ? k.accusation_holder
+                                                           : k.claim_holder));
+                    v1::ListGroupAlertsResponse resp;
+                    return Outcome{
+                        Invoke(ch, &SS::ListGroupAlerts, req, &resp)};
                   },
                   {A, A, D, D, A, D, D, D, U}});
   rpcs.push_back(

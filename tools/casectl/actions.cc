@@ -11,6 +11,7 @@
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
 #include "domain/names/names.h"
+#include "tools/casectl/supervise_command.h"
 
 namespace caserelay::casectl {
 
@@ -121,6 +122,7 @@ absl::Status FillReply(const ParsedFlags& flags, ActRequest* req) {
   auto outcome = OutcomeFlag(flags, "reply");
   if (!outcome.ok()) return outcome.status();
   req->mutable_reply()->set_outcome(*outcome);
+  req->mutable_reply()->set_on_the_spot(flags.Has("on-the-spot"));
   return absl::OkStatus();
 }
 
@@ -191,20 +193,22 @@ absl::Status FillReturnProposal(const ParsedFlags&, ActRequest* req) {
   return absl::OkStatus();
 }
 
-// --supervision-id of reply-supervision: "<CASE>/supervision/<n>" as
-// supervision numbers them (events.proto SupervisionIssued), or just n.
-absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
+// --supervision-id of reply-supervision and recommend: "<CASE>/supervision/
+// <n>" as supervision numbers them (events.proto SupervisionIssued), or
+// just n; "" when not given.
+absl::StatusOr<std::string> SupervisionIdOf(const ParsedFlags& flags,
+                                            absl::string_view command,
+                                            const ActRequest& req) {
   // The global --supervision is supervision's address; taken for the
-  // instrument, the reply would silently answer the oldest one instead.
+  // instrument, the command would silently take another one instead.
   if (flags.Has("supervision")) {
-    return absl::InvalidArgumentError(
-        "reply-supervision names the instrument with --supervision-id ID; "
-        "--supervision is supervision's address (HOST:PORT)");
+    return absl::InvalidArgumentError(absl::StrCat(
+        command, " names the instrument with --supervision-id ID; "
+        "--supervision is supervision's address (HOST:PORT)"));
   }
-  auto* reply = req->mutable_reply_supervision();
-  if (!flags.Has("supervision-id")) return absl::OkStatus();
+  if (!flags.Has("supervision-id")) return std::string();
   const std::string id = flags.Value("supervision-id");
-  const std::string prefix = absl::StrCat(req->case_id(), "/supervision/");
+  const std::string prefix = absl::StrCat(req.case_id(), "/supervision/");
   absl::string_view n = id;
   if (absl::StartsWith(n, prefix)) n.remove_prefix(prefix.size());
   uint32_t number = 0;
@@ -214,7 +218,30 @@ absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
         absl::StrCat("--supervision-id must be ", prefix,
                      "N or N (N = 1, 2, ...); got '", id, "'"));
   }
-  reply->set_supervision_id(absl::StrCat(prefix, number));
+  return absl::StrCat(prefix, number);
+}
+
+absl::Status FillReplySupervision(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> id =
+      SupervisionIdOf(flags, "reply-supervision", *req);
+  if (!id.ok()) return id.status();
+  req->mutable_reply_supervision()->set_supervision_id(*id);
+  return absl::OkStatus();
+}
+
+// recommend: --kind (改进工作建议 / 追责建议), --supervision-id.
+absl::Status FillRecommend(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> word =
+      Required(flags, "recommend", "kind", RecommendationKindChoices());
+  if (!word.ok()) return word.status();
+  absl::StatusOr<caserelay::v1::RecommendationKind> kind =
+      ParseRecommendationKind(*word);
+  if (!kind.ok()) return kind.status();
+  absl::StatusOr<std::string> id = SupervisionIdOf(flags, "recommend", *req);
+  if (!id.ok()) return id.status();
+  auto* recommend = req->mutable_recommend();
+  recommend->set_kind(*kind);
+  recommend->set_supervision_id(*id);
   return absl::OkStatus();
 }
 
@@ -241,6 +268,83 @@ absl::Status FillServe(const ParsedFlags& flags, ActRequest* req) {
   serve->set_method(*method);
   *serve->mutable_received_at() =
       time::ToProto(time::StartOf(day) + absl::Hours(12));
+  return absl::OkStatus();
+}
+
+// escalate (提级办理): the case is taken up by the caller's office.
+absl::Status FillEscalate(const ParsedFlags&, ActRequest* req) {
+  req->mutable_escalate();
+  return absl::OkStatus();
+}
+
+// correct (更正登记): --category, --class, --region, --statutory-route; at
+// least one; each given replaces the registered value.
+absl::Status FillCorrect(const ParsedFlags& flags, ActRequest* req) {
+  auto* correct = req->mutable_correct();
+  if (flags.Has("category")) correct->set_category(flags.Value("category"));
+  if (flags.Has("region")) correct->set_region_code(flags.Value("region"));
+  if (flags.Has("class")) {
+    auto matter_class = names::ParseMatterClass(flags.Value("class"));
+    if (!matter_class.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--class ", matter_class.status().message()));
+    }
+    correct->set_matter_class(*matter_class);
+  }
+  if (flags.Has("statutory-route")) {
+    auto route = names::ParseStatutoryRoute(flags.Value("statutory-route"));
+    if (!route.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--statutory-route ", route.status().message()));
+    }
+    correct->set_statutory_route(*route);
+  }
+  if (!correct->has_category() && !correct->has_region_code() &&
+      !correct->has_matter_class() && !correct->has_statutory_route()) {
+    return absl::InvalidArgumentError(
+        "correct needs at least one of --category, --class, --region, "
+        "--statutory-route");
+  }
+  return absl::OkStatus();
+}
+
+// take-charge (领导包案): --leader and --title, both required.
+absl::Status FillTakeCharge(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> leader =
+      Required(flags, "take-charge", "leader", "NAME");
+  if (!leader.ok()) return leader.status();
+  absl::StatusOr<std::string> title =
+      Required(flags, "take-charge", "title", "TITLE");
+  if (!title.ok()) return title.status();
+  req->mutable_take_charge()->set_leader_name(*leader);
+  req->mutable_take_charge()->set_leader_title(*title);
+  return absl::OkStatus();
+}
+
+// record-follow-up (回访): --method and --view, both required.
+absl::Status FillRecordFollowUp(const ParsedFlags& flags, ActRequest* req) {
+  absl::StatusOr<std::string> method = Required(
+      flags, "record-follow-up", "method",
+      names::Choices(names::FollowUpMethodNames()));
+  if (!method.ok()) return method.status();
+  absl::StatusOr<int> m = names::ValueOf(names::FollowUpMethodNames(), *method);
+  if (!m.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--method ", m.status().message()));
+  }
+  absl::StatusOr<std::string> view = Required(
+      flags, "record-follow-up", "view",
+      names::Choices(names::FollowUpViewNames()));
+  if (!view.ok()) return view.status();
+  absl::StatusOr<int> v = names::ValueOf(names::FollowUpViewNames(), *view);
+  if (!v.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--view ", v.status().message()));
+  }
+  req->mutable_record_follow_up()->set_method(
+      static_cast<caserelay::v1::FollowUpMethod>(*m));
+  req->mutable_record_follow_up()->set_view(
+      static_cast<caserelay::v1::FollowUpView>(*v));
   return absl::OkStatus();
 }
 
@@ -292,7 +396,10 @@ const std::vector<ActionSpec>& Actions() {
        FillExtend},
       {"reply",
        "出具处理意见: issue the handling opinion.",
-       {OutcomeSpec()},
+       {OutcomeSpec(),
+        {"on-the-spot", FlagKind::kBool, false, "",
+         "当场解决: resolved on the spot at the leader's reception the visit "
+         "was registered at (only on its day)"}},
        FillReply},
       {"report-result",
        "办结报告: report the result to the assigning bureau.",
@@ -361,6 +468,73 @@ const std::vector<ActionSpec>& Actions() {
        "--reason).",
        {},
        FillReturnProposal},
+      {"recommend",
+       "改进工作建议 / 追责建议: as the bureau that issued a 督办, propose\n"
+       "improvement or accountability once its 30-day reply passed\n"
+       "unanswered or after a reply you find unsatisfactory (give --reason:\n"
+       "the proposal). Each kind once per 督办; the state does not change.",
+       {{"kind", FlagKind::kValue, false, "K",
+         RecommendationKindChoices() + " (required)"},
+        {"supervision-id", FlagKind::kValue, false, "ID",
+         "the 督办 it follows: CASE/supervision/N or N (default: your latest "
+         "open one)"}},
+       FillRecommend,
+       "  casectl recommend C1 --kind accountability --reason "
+       "'建议对相关责任人员依规追责'\n"
+       "  casectl recommend C1 --kind improvement --supervision-id 2 "
+       "--reason '建议建立台账，限期整改'"},
+      {"escalate",
+       "提级办理: as a bureau or people's government of a higher level over\n"
+       "the holder, take its case up (give --reason). While it is handled\n"
+       "(transferred, assigned, accepted, extended); the running deadlines\n"
+       "keep their due dates and become yours; the petitioner is told.",
+       {},
+       FillEscalate,
+       "  casectl escalate C1 --reason '久拖未决，市信访局提级办理'"},
+      {"correct",
+       "更正登记: as the bureau that registered the case, correct the\n"
+       "registered matter before the organ accepts it (give --reason).\n"
+       "Routing routes the corrected matter by the rules again: the case is\n"
+       "registered anew at the bureau they name (or not accepted); the\n"
+       "history keeps the old and the new values.",
+       {{"category", FlagKind::kValue, false, "C",
+         "the matter's category (data/offices/categories.tsv), e.g. housing"},
+        {"class", FlagKind::kValue, false, "CLASS",
+         "the class: " + Choices(names::MatterClassNames())},
+        {"region", FlagKind::kValue, false, "CODE",
+         "the matter's region (GB/T 2260 or township code)"},
+        {"statutory-route", FlagKind::kValue, false, "ROUTE",
+         "the statutory route (Art. 31): " +
+             Choices(names::StatutoryRouteNames())}},
+       FillCorrect,
+       "  casectl correct C1 --category housing --reason '登记时类别有误'\n"
+       "  casectl correct C1 --region 140402 --reason '事项发生地登记有误'"},
+      {"record-follow-up",
+       "回访: as the bureau that registered the case or sent it to its\n"
+       "organ, record a follow-up contact with the petitioner after the\n"
+       "处理意见 (Arts. 22, 34; issue 18 item 7), by phone or visit, with\n"
+       "their view; --reason may hold a note (no personal data). May\n"
+       "repeat; the state does not change and no SMS is sent.",
+       {{"method", FlagKind::kValue, false, "M",
+         "how: " + Choices(names::FollowUpMethodNames()) + " (required)"},
+        {"view", FlagKind::kValue, false, "V",
+         "the petitioner's view: " + Choices(names::FollowUpViewNames()) +
+             " (required)"}},
+       FillRecordFollowUp,
+       "  casectl record-follow-up C1 --method phone --view agree\n"
+       "  casectl record-follow-up C1 --method visit --view disagree "
+       "--reason '上门回访'"},
+      {"take-charge",
+       "领导包案: as a people's government of the holder's region or above,\n"
+       "record that your leader takes charge of the case until it is\n"
+       "resolved (issue 18 item 2): once while one is in charge; the state\n"
+       "does not change. `casectl charged` lists your leaders' cases.",
+       {{"leader", FlagKind::kValue, false, "NAME",
+         "the leader's name (required)"},
+        {"title", FlagKind::kValue, false, "TITLE",
+         "the leader's title, e.g. 县长 (required)"}},
+       FillTakeCharge,
+       "  casectl take-charge C1 --leader 王某某 --title 县长"},
   };
   return *kActions;
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/names/names.h"
 #include "tools/casectl/actions.h"
+#include "tools/casectl/supervise_command.h"
 
 namespace caserelay::casectl {
 
@@ -63,7 +64,16 @@ std::vector<CommandSpec> BuildCommands() {
                  "三跨: a further category it spans (repeatable)"),
         Value("request-id", "R",
               "idempotency key: a retry returns the same "
-              "case")},
+              "case"),
+        Value("reception", "ID",
+              "领导接访: the reception (casectl reception list) the visit "
+              "is registered at, on its day (--channel visit)"),
+        Repeated("co-representative", "NAME|PHONE|ADDRESS[|ID]",
+                 "群体访/联名: a further representative (at most 4, Art. "
+                 "18), each told by SMS (repeatable)"),
+        Value("head-count", "N",
+              "群体访/联名: how many persons came or signed (人次; "
+              "default: the representatives)")},
        0,
        0});
   commands.push_back(
@@ -74,6 +84,38 @@ std::vector<CommandSpec> BuildCommands() {
        {},
        2,
        2});
+  commands.push_back(
+      {"reception",
+       CommandKind::kReception,
+       "publish|list|cancel [ID]",
+       "The leaders' reception days (领导接访安排; intake).\n"
+       "publish: a reception of the office (yours unless --office), for\n"
+       "today or a later day; only the office itself (its 登记员, 负责人 or\n"
+       "领导 in the console). list: the published schedule from --from\n"
+       "(default today) on, by day, cancelled ones marked 已取消; anyone.\n"
+       "cancel ID: before its day. A visit is registered at a reception\n"
+       "with submit --reception ID --channel visit, on its day.",
+       {Value("office", "CODE", "publish: the office (default: yours); "
+                                "list: one office only"),
+        Value("leader", "NAME", "publish: the leader who receives"),
+        Value("title", "TITLE", "publish: their title, e.g. 县长"),
+        Value("kind", "KIND", "publish: " + Choices(names::ReceptionKindNames())),
+        Value("day", "YYYY-MM-DD", "publish: the day (China date)"),
+        Value("place", "PLACE", "publish: where"),
+        Value("topic", "T", "publish: the topic, e.g. 征地拆迁 (optional)"),
+        Value("request-id", "R",
+              "publish: idempotency key: a retry returns the same reception"),
+        Value("region", "CODE", "list: the offices within this region"),
+        Value("from", "YYYY-MM-DD", "list: from this day (default today)"),
+        Value("to", "YYYY-MM-DD", "list: up to this day")},
+       1,
+       2,
+       "  casectl reception publish --office 140431:gov --leader 王某某 "
+       "--title 县长 --kind scheduled --day 2026-03-04 --place "
+       "县信访局接待大厅 --topic 征地拆迁\n"
+       "  casectl reception list --region 140431\n"
+       "  casectl reception cancel JF20260301-0001\n"
+       "  casectl submit --channel visit --reception JF20260301-0001 ..."});
   commands.push_back(
       {"route",
        CommandKind::kRoute,
@@ -106,6 +148,23 @@ std::vector<CommandSpec> BuildCommands() {
         Bool("all", "follow the pages to the end")},
        0,
        0});
+  commands.push_back(
+      {"charged",
+       CommandKind::kCharged,
+       "",
+       "领导包案: the cases the leaders of a people's government took in\n"
+       "charge, newest first, with state and next due (the deadline's last\n"
+       "day, China date); then each leader's count this quarter against\n"
+       "the quota (routing's leadership.charge_quota_per_quarter).",
+       {Value("office", "CODE",
+              "a government in your subtree (default: your own office)"),
+        Value("leader", "NAME", "only this leader's cases"),
+        Value("page-size", "N", "cases per page, 1..500 (default 50)"),
+        Value("page-token", "T", "continue from the page this token names")},
+       0,
+       0,
+       "  casectl charged\n"
+       "  casectl charged --office 140431:gov --leader 王某某"});
   commands.push_back(
       {"show",
        CommandKind::kShow,
@@ -150,6 +209,22 @@ std::vector<CommandSpec> BuildCommands() {
        "  casectl deadlines 140431-20260501-000001\n"
        "  casectl --json deadlines 140431-20260501-000001"});
   commands.push_back(
+      {"supervise",
+       CommandKind::kSupervise,
+       "CASE",
+       "督办 by hand (issue 18 item 4): your bureau (信访部门, county level or\n"
+       "above) supervises an office of its subtree acting on the case (the\n"
+       "holder by default), on a ground of 2005 Art. 36. Supervision numbers\n"
+       "it with the automatic ones (CASE/supervision/N); routing records it\n"
+       "and gives the office 30 days to reply (reply-supervision). An\n"
+       "accused unit is never supervised on the case, nor supervises it.",
+       SuperviseFlags(),
+       1,
+       1,
+       "  casectl supervise 140431-20260501-000001 --ground shirking\n"
+       "  casectl supervise C1 --ground other --reason '群众反映久拖不决' "
+       "--target 140431:hrss --level listed"});
+  commands.push_back(
       {"lights",
        CommandKind::kLights,
        "",
@@ -171,6 +246,25 @@ std::vector<CommandSpec> BuildCommands() {
        "  casectl lights --region 140431\n"
        "  casectl lights --office 140431:labour --all\n"
        "  casectl --json lights --region 140400 --limit 500"});
+  commands.push_back(
+      {"group-alerts",
+       CommandKind::kGroupAlerts,
+       "",
+       "The group-petition alerts (群体访预警), newest first.\n"
+       "Each group petition of at least group.alert_head_count persons\n"
+       "alerts its registering bureau (ListGroupAlerts): received, case,\n"
+       "bureau, persons (人次), category, region, class. Figures only:\n"
+       "who came stays in intake.",
+       {Value("region", "CODE",
+              "only bureaus in this region's subtree (default: your own)"),
+        Value("office", "CODE", "only this bureau's alerts"),
+        Value("limit", "N", "alerts per page, 1..10000 (default 100)"),
+        Value("page-token", "T", "continue from the page this token names"),
+        Bool("all", "follow the pages to the end")},
+       0,
+       0,
+       "  casectl group-alerts\n"
+       "  casectl group-alerts --region 140400 --all"});
   commands.push_back(
       {"stats",
        CommandKind::kStats,
@@ -549,7 +643,7 @@ std::string MainHelp() {
       absl::StrAppend(&out, c.summary.substr(0, c.summary.find('\n')), "\n");
     }
   };
-  section(CommandKind::kSubmit, CommandKind::kStatus);
+  section(CommandKind::kSubmit, CommandKind::kReception);
   out += "\nOffices (routing):\n";
   section(CommandKind::kRoute, CommandKind::kAct);
   out += "\nSupervision (督查督办):\n";

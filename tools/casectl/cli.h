@@ -49,13 +49,17 @@ struct GlobalOptions {
 enum class CommandKind {
   kSubmit,      // intake: file a petition
   kStatus,      // intake: the petitioner's look-up
+  kReception,   // intake: the leaders' reception schedule (领导接访)
   kRoute,       // routing: PreviewRoute
   kInbox,       // routing: ListInbox
+  kCharged,     // routing: ListChargedCases (领导包案)
   kShow,        // routing: GetCase, decoded
   kVerify,      // routing: GetCase, hash chain checked
   kAct,         // routing: Act (one command per action, actions.h)
   kDeadlines,   // supervision: ListDeadlines
+  kSupervise,   // supervision: Supervise (督办 by hand, issue 18 item 4)
   kLights,      // supervision: ListRedLights (灭红灯)
+  kGroupAlerts, // supervision: ListGroupAlerts (群体访预警)
   kStats,       // supervision: GetIndicators
   kBulletin,    // statistics: IssueBulletin, ListBulletins, GetBulletin
   kSms,         // notification: ListMessages (短信告知)

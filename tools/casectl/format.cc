@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/names/names.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -179,6 +180,32 @@ std::string FormatDecision(const v1::RouteDecision& d) {
   return out;
 }
 
+std::string ReceptionText(const v1::ReceptionRef& r) {
+  return absl::StrCat(r.reception_id(), " ", ChinaDateTime(r.day()).substr(0, 10),
+                      " ", LabelOf(names::ReceptionKindNames(), r.kind()), " ",
+                      r.leader_title(), " ", r.leader_name(), " (",
+                      r.office_code(), ")");
+}
+
+namespace {
+
+// 领导包案: "县长 王某某, 140431:gov 沁源县人民政府, since 2026-03-02 10:00".
+std::string LeaderText(const v1::LeaderInCharge& l) {
+  return absl::StrCat(l.leader_title(), " ", l.leader_name(), ", ",
+                      OfficeLabel(l.office_code(), l.office_name()), ", since ",
+                      ChinaDateTime(l.since()));
+}
+
+// 回访: "2026-03-20 15:00 phone (电话回访): basically (基本认同), by ...".
+std::string FollowUpText(const v1::FollowUp& f) {
+  return absl::StrCat(ChinaDateTime(f.contacted_at()), " ",
+                      LabelOf(names::FollowUpMethodNames(), f.method()), ": ",
+                      LabelOf(names::FollowUpViewNames(), f.view()), ", by ",
+                      OfficeLabel(f.office_code(), f.office_name()));
+}
+
+}  // namespace
+
 std::string FormatView(const v1::CaseView& v) {
   std::string out;
   const v1::Matter& m = v.matter();
@@ -211,8 +238,20 @@ std::string FormatView(const v1::CaseView& v) {
     Line(&out, "", "other categories",
          absl::StrJoin(m.other_categories(), ", "));
   }
+  if (v.has_reception()) {
+    Line(&out, "", "reception", ReceptionText(v.reception()));
+  }
+  if (v.head_count() > 1 || v.representatives() > 1) {
+    // 群体访 / 联名 (issue 18 item 3).
+    Line(&out, "", "group",
+         absl::StrCat(std::max(v.head_count(), v.representatives()),
+                      " persons (人次), ", std::max(v.representatives(), 1),
+                      " representatives (群体访/联名)"));
+  }
   if (v.outcome() != v1::OUTCOME_UNSPECIFIED) {
-    Line(&out, "", "outcome", LabelOf(OutcomeNames(), v.outcome()));
+    Line(&out, "", "outcome",
+         absl::StrCat(LabelOf(OutcomeNames(), v.outcome()),
+                      v.on_the_spot() ? ", 当场解决 (on the spot)" : ""));
   }
   if (v.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
     // Issue 15: whose rating it is (the petitioner's counts for 满意率).
@@ -220,6 +259,13 @@ std::string FormatView(const v1::CaseView& v) {
          absl::StrCat(LabelOf(SatisfactionNames(), v.satisfaction()),
                       v.rated_by_petitioner() ? " (by the petitioner)"
                                               : " (entered by an office)"));
+  }
+  // 回访 beside the rating (issue 18 item 7), oldest first.
+  for (const v1::FollowUp& f : v.follow_ups()) {
+    Line(&out, "", "follow-up (回访)", FollowUpText(f));
+  }
+  if (v.has_leader_in_charge()) {
+    Line(&out, "", "leader in charge (包案)", LeaderText(v.leader_in_charge()));
   }
   Line(&out, "", "extended", YesNo(v.extended()));
   Line(&out, "", "simplified", YesNo(v.simplified()));
@@ -257,6 +303,31 @@ std::string FormatView(const v1::CaseView& v) {
   return out;
 }
 
+// 更正登记 (issue 18 item 6): one line per corrected field, "旧 → 新".
+void CorrectionLines(std::string* out, absl::string_view in,
+                     const v1::MatterCorrection& c) {
+  if (c.old_category() != c.new_category()) {
+    Line(out, in, "更正 事项类别 (category)",
+         absl::StrCat(OrDash(c.old_category()), " → ", OrDash(c.new_category())));
+  }
+  if (c.old_matter_class() != c.new_matter_class()) {
+    Line(out, in, "更正 信访类型 (class)",
+         absl::StrCat(LabelOf(MatterClassNames(), c.old_matter_class()), " → ",
+                      LabelOf(MatterClassNames(), c.new_matter_class())));
+  }
+  if (c.old_region_code() != c.new_region_code()) {
+    Line(out, in, "更正 事项发生地 (region)",
+         absl::StrCat(OrDash(c.old_region_code()), " → ",
+                      OrDash(c.new_region_code())));
+  }
+  if (c.old_statutory_route() != c.new_statutory_route()) {
+    Line(out, in, "更正 法定途径 (statutory route)",
+         absl::StrCat(LabelOf(StatutoryRouteNames(), c.old_statutory_route()),
+                      " → ",
+                      LabelOf(StatutoryRouteNames(), c.new_statutory_route())));
+  }
+}
+
 std::string FormatEvent(const v1::Envelope& env) {
   std::string out = absl::StrCat("#", env.sequence(), "  ",
                                  ChinaDateTime(env.occurred_at()), "  ");
@@ -283,12 +354,21 @@ std::string FormatEvent(const v1::Envelope& env) {
   Line(&out, in, "holder",
        OfficeLabel(e.holder_office_code(), e.holder_office_name()));
   if (!e.reason().empty()) Line(&out, in, "reason", e.reason());
+  if (e.has_reception()) Line(&out, in, "reception", ReceptionText(e.reception()));
   if (e.outcome() != v1::OUTCOME_UNSPECIFIED) {
-    Line(&out, in, "outcome", LabelOf(OutcomeNames(), e.outcome()));
+    Line(&out, in, "outcome",
+         absl::StrCat(LabelOf(OutcomeNames(), e.outcome()),
+                      e.on_the_spot() ? ", 当场解决 (on the spot)" : ""));
   }
   if (e.satisfaction() != v1::SATISFACTION_UNSPECIFIED) {
     Line(&out, in, "satisfaction",
          LabelOf(SatisfactionNames(), e.satisfaction()));
+  }
+  if (e.has_leader_in_charge()) {
+    Line(&out, in, "leader in charge (包案)", LeaderText(e.leader_in_charge()));
+  }
+  if (e.has_follow_up()) {
+    Line(&out, in, "follow-up (回访)", FollowUpText(e.follow_up()));
   }
   if (e.extension_days() != 0) {
     Line(&out, in, "extension", absl::StrCat(e.extension_days(), " days"));
@@ -322,10 +402,30 @@ std::string FormatEvent(const v1::Envelope& env) {
              OfficeLabel(sup.issuer_office_code(), sup.issuer_office_name()),
              " → ",
              OfficeLabel(sup.target_office_code(), sup.target_office_name())));
-    Line(&out, in, "missed",
-         absl::StrCat(LabelOf(DeadlineKindNames(), sup.missed_kind()), " due ",
-                      ChinaDueDay(sup.missed_due_at()), ", miss ",
-                      sup.miss_count(), " of the office on this case"));
+    if (sup.source() == v1::SUPERVISION_SOURCE_MANUAL) {
+      // 手动督办 (issue 18 item 4): the bureau's ground and reason.
+      Line(&out, in, "by hand",
+           absl::StrCat(lifecycle::GroundWords(sup.ground()),
+                        sup.reason().empty() ? "" : ": ", sup.reason(),
+                        sup.issued_by().empty() ? "" : " (",
+                        sup.issued_by(), sup.issued_by().empty() ? "" : ")"));
+    } else {
+      Line(&out, in, "missed",
+           absl::StrCat(LabelOf(DeadlineKindNames(), sup.missed_kind()),
+                        " due ", ChinaDueDay(sup.missed_due_at()), ", miss ",
+                        sup.miss_count(), " of the office on this case"));
+    }
+  }
+  if (e.has_recommendation()) {
+    // 改进工作建议 / 追责建议 (issue 18 item 4).
+    const v1::Recommendation& r = e.recommendation();
+    Line(&out, in, "recommendation",
+         absl::StrCat(r.kind() == v1::RECOMMENDATION_KIND_ACCOUNTABILITY
+                          ? "追责建议 (accountability)"
+                          : "改进工作建议 (improvement)",
+                      " after ", OrDash(r.supervision_id()), " → ",
+                      OfficeLabel(r.target_office_code(),
+                                  r.target_office_name())));
   }
   if (e.has_decision()) {
     const v1::RouteDecision& d = e.decision();
@@ -338,6 +438,17 @@ std::string FormatEvent(const v1::Envelope& env) {
                        ", ", LabelOf(RefusalGroundNames(), d.refusal_ground())),
              " → ",
              OfficeLabel(d.target_office_code(), d.target_office_name())));
+  }
+  // 提级办理 (issue 18 item 5): the office the case was taken from.
+  if (!e.escalated_from_office_code().empty()) {
+    Line(&out, in, "提级 taken up from",
+         OfficeLabel(e.escalated_from_office_code(),
+                     e.escalated_from_office_name()));
+  }
+  if (e.has_correction()) {
+    CorrectionLines(&out, in, e.correction());
+    // The rules that decided the corrected matter (DOMAIN.md Routing).
+    Line(&out, in, "rules", OrDash(absl::StrJoin(e.decision().rules(), ", ")));
   }
   if (e.deadlines().empty()) {
     Line(&out, in, "deadlines", "none running");

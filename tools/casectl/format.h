@@ -61,6 +61,9 @@ std::string ServiceWindowText(const caserelay::v1::PetitionerWindow& window);
 
 // A case's view as key: value lines (state, holder, version, matter, ...).
 std::string FormatView(const caserelay::v1::CaseView& view);
+// "JF20260301-0001 2026-03-04 scheduled (领导接访日) 县长 王某某
+// (140431:gov)": the leader's reception a visit was registered at.
+std::string ReceptionText(const caserelay::v1::ReceptionRef& reception);
 
 // One event of a case's history: "#seq time action by office [operator]"
 // then indented lines: from → to, holder, reason, action details (for

@@ -4,6 +4,7 @@
 #include "domain/names/names.h"
 #include "tools/casectl/call.h"
 #include "tools/casectl/format.h"
+#include "tools/casectl/group_commands.h"
 
 namespace caserelay::casectl {
 
@@ -57,6 +58,8 @@ absl::StatusOr<v1::SubmitPetitionRequest> SubmitRequestOf(
     m->add_other_categories(category);
   }
   req.set_request_id(flags.Value("request-id"));
+  req.set_reception_id(flags.Value("reception"));
+  if (absl::Status s = AddGroupFlags(flags, &req); !s.ok()) return s;
 
   v1::MatterClass matter_class = v1::MATTER_CLASS_UNSPECIFIED;
   v1::Channel channel = v1::CHANNEL_UNSPECIFIED;

@@ -21,12 +21,16 @@
 #include "tools/casectl/bulletin_commands.h"
 #include "tools/casectl/calendar_commands.h"
 #include "tools/casectl/cli.h"
+#include "tools/casectl/charged_command.h"
 #include "tools/casectl/clock_commands.h"
 #include "tools/casectl/connect.h"
 #include "tools/casectl/dead_letters_commands.h"
+#include "tools/casectl/group_commands.h"
 #include "tools/casectl/intake_commands.h"
+#include "tools/casectl/reception_commands.h"
 #include "tools/casectl/office_commands.h"
 #include "tools/casectl/sms_commands.h"
+#include "tools/casectl/supervise_command.h"
 #include "tools/casectl/supervision_commands.h"
 #include "tools/casectl/tokens.h"
 #include "tools/casectl/verify_route.h"
@@ -145,11 +149,21 @@ int RunSupervision(const Invocation& inv) {
   }
   // Parse everything local before connecting: bad usage sends nothing.
   LightsCommand lights;
+  v1::SuperviseRequest supervise;
+  GroupAlertsCommand alerts;
   v1::GetIndicatorsRequest stats;
-  if (inv.command->kind == CommandKind::kLights) {
+  if (inv.command->kind == CommandKind::kSupervise) {
+    auto req = SuperviseRequestOf(inv.flags);
+    if (!req.ok()) return Usage(&inv, req.status().message());
+    supervise = *std::move(req);
+  } else if (inv.command->kind == CommandKind::kLights) {
     auto cmd = LightsCommandOf(inv.flags);
     if (!cmd.ok()) return Usage(&inv, cmd.status().message());
     lights = *std::move(cmd);
+  } else if (inv.command->kind == CommandKind::kGroupAlerts) {
+    auto cmd = GroupAlertsCommandOf(inv.flags);
+    if (!cmd.ok()) return Usage(&inv, cmd.status().message());
+    alerts = *std::move(cmd);
   } else if (inv.command->kind == CommandKind::kStats) {
     absl::StatusOr<absl::Time> now = StatsNow();
     if (!now.ok()) return Setup(now.status());
@@ -161,8 +175,12 @@ int RunSupervision(const Invocation& inv) {
   if (!stub.ok()) return Setup(stub.status());
   v1::SupervisionService::Stub& supervision = **stub;
   switch (inv.command->kind) {
+    case CommandKind::kSupervise:
+      return Done(RunSupervise(supervision, supervise, print, std::cout));
     case CommandKind::kLights:
       return Done(RunLights(supervision, lights, print, std::cout));
+    case CommandKind::kGroupAlerts:
+      return Done(RunGroupAlerts(supervision, alerts, print, std::cout));
     case CommandKind::kStats:
       return Done(RunStats(supervision, stats, print, std::cout));
     default:
@@ -242,6 +260,16 @@ int RunIntake(const Invocation& inv) {
   return Done(RunStatus(**stub, StatusRequestOf(inv.flags), print, std::cout));
 }
 
+int RunReceptionCommand(const Invocation& inv) {
+  // Parse everything local before connecting: bad usage sends nothing.
+  auto command = ReceptionCommandOf(inv.flags);
+  if (!command.ok()) return Usage(&inv, command.status().message());
+  auto stub = IntakeStub(inv.global);
+  if (!stub.ok()) return Setup(stub.status());
+  return Done(RunReception(**stub, *command, PrintOptions{inv.global.json},
+                           std::cout));
+}
+
 int RunRouting(const Invocation& inv) {
   const PrintOptions print{inv.global.json};
   const std::string first =
@@ -250,6 +278,7 @@ int RunRouting(const Invocation& inv) {
   v1::PreviewRouteRequest preview;
   InboxCommand inbox;
   ActCommand act;
+  v1::ListChargedCasesRequest charged;
   switch (inv.command->kind) {
     case CommandKind::kRoute: {
       absl::StatusOr<std::string> text = ReadInput(first, std::cin);
@@ -265,6 +294,12 @@ int RunRouting(const Invocation& inv) {
       auto cmd = InboxCommandOf(inv.flags);
       if (!cmd.ok()) return Usage(&inv, cmd.status().message());
       inbox = *std::move(cmd);
+      break;
+    }
+    case CommandKind::kCharged: {
+      auto req = ChargedRequestOf(inv.flags);
+      if (!req.ok()) return Usage(&inv, req.status().message());
+      charged = *std::move(req);
       break;
     }
     case CommandKind::kAct: {
@@ -284,6 +319,8 @@ int RunRouting(const Invocation& inv) {
       return Done(RunRoute(routing, preview, print, std::cout));
     case CommandKind::kInbox:
       return Done(RunInbox(routing, inbox, print, std::cout));
+    case CommandKind::kCharged:
+      return Done(RunCharged(routing, charged, print, std::cout));
     case CommandKind::kShow:
       return Done(RunShow(routing, first, print, std::cout));
     case CommandKind::kVerify: {
@@ -327,6 +364,8 @@ int Main(int argc, char** argv) {
     case CommandKind::kSubmit:
     case CommandKind::kStatus:
       return RunIntake(*inv);
+    case CommandKind::kReception:
+      return RunReceptionCommand(*inv);
     case CommandKind::kToken:
       return RunToken(*inv);
     case CommandKind::kDeadLetters: {
@@ -341,7 +380,9 @@ int Main(int argc, char** argv) {
     case CommandKind::kAdmin:
       return RunAdmin(*inv);
     case CommandKind::kDeadlines:
+    case CommandKind::kSupervise:
     case CommandKind::kLights:
+    case CommandKind::kGroupAlerts:
     case CommandKind::kStats:
       return RunSupervision(*inv);
     case CommandKind::kSms:

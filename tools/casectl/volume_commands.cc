@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
+#include "services/statistics/leaders_figures.h"
 #include "services/statistics/query.h"
 #include "tools/casectl/call.h"
 #include "tools/casectl/supervision_commands.h"
@@ -45,6 +46,10 @@ std::vector<Figure> Figures(const v1::VolumeRow& row) {
       {"红灯", [](const auto& f) { return f.red_lights(); }},
       {"督办", [](const auto& f) { return f.supervisions(); }},
   };
+  for (const statistics::LabeledFigure& figure :
+       statistics::LeadersWorkFigures()) {
+    out.push_back({std::string(figure.label), figure.of});
+  }
   for (const auto& c : row.current().by_category()) {
     const std::string key = c.key();
     out.push_back({"  类别 " + key, [key](const v1::VolumeFigures& f) {

@@ -27,7 +27,10 @@ absl::StatusOr<caserelay::v1::GetVolumeRequest> VolumeRequestOf(
 
 // The figures as a table: each figure of the period, the previous period
 // (环比) and the year before (同比), with the changes in percent ("—" with
-// no base); then one block per breakdown row.
+// no base) — issue 17's, then issue 18's (services/statistics/
+// leaders_figures.h: 接访 批次/人次, 当场解决, 群体访, 包案, 督办 by source,
+// 建议, 提级, 更正, 回访), then the categories; then one block per
+// breakdown row.
 std::string FormatVolume(const caserelay::v1::GetVolumeResponse& response);
 
 // Sends `request` and prints FormatVolume or, with options.json, the

@@ -77,6 +77,10 @@ struct BulletinContent {
   std::vector<NamedCount> ratings;       // 满意 / 基本满意 / 不满意
   int64_t red_lights = 0;                // 红灯 of the period
   std::vector<NamedCount> supervisions;  // 督办 by level
+  // Issue 18: 领导接访 批次/人次, 当场解决, 群体访, 包案, 督办 by source,
+  // 建议 by kind, 提级, 更正, 回访 by view (services/statistics/
+  // leaders_figures.h: its labels, in its order).
+  std::vector<Headline> leaders_work;
   // The subtree's offices with a counted deadline or an evaluation, ranked
   // by 按期办结率 (most first) and by 满意率 (most first): the same offices
   // in two orders (compose.h says how ties are broken).

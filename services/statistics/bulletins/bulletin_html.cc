@@ -43,6 +43,25 @@ mustache::data CountRows(const std::vector<NamedCount>& rows, int64_t total) {
   return list;
 }
 
+// Rows of figures with 环比 and 同比: label, current, previous,
+// month_on_month, year_before, year_on_year.
+mustache::data ComparedRows(const std::vector<Headline>& figures) {
+  mustache::data list{mustache::data::type::list};
+  for (const Headline& figure : figures) {
+    mustache::data row;
+    row.set("label", figure.label);
+    row.set("current", std::to_string(figure.count.current));
+    row.set("previous", std::to_string(figure.count.previous));
+    row.set("month_on_month",
+            Change(figure.count.current, figure.count.previous));
+    row.set("year_before", std::to_string(figure.count.year_before));
+    row.set("year_on_year",
+            Change(figure.count.current, figure.count.year_before));
+    list.push_back(row);
+  }
+  return list;
+}
+
 mustache::data RateRows(const std::vector<OfficeRates>& offices, bool on_time) {
   mustache::data list{mustache::data::type::list};
   int rank = 0;
@@ -60,7 +79,7 @@ mustache::data RateRows(const std::vector<OfficeRates>& offices, bool on_time) {
 }
 
 // The headline figures that the comparison chart draws, in this order
-// (人次 equals 信访总量 until group petitions exist, so it is not drawn).
+// (the 件次 figures; 人次 is in the table beside them).
 std::vector<Headline> Charted(const std::vector<Headline>& headline) {
   std::vector<Headline> charted;
   for (absl::string_view label : {"信访总量", "网上信访", "受理", "办结"}) {
@@ -100,6 +119,17 @@ void CsvCounts(std::string* out, absl::string_view table,
                   Percent({row.count, total})});
   }
   absl::StrAppend(out, "\r\n");
+}
+
+// One line per figure: label, current, previous, 环比, year before, 同比.
+void CsvCompared(std::string* out, const std::vector<Headline>& figures) {
+  for (const Headline& figure : figures) {
+    CsvLine(out, {figure.label, std::to_string(figure.count.current),
+                  std::to_string(figure.count.previous),
+                  Change(figure.count.current, figure.count.previous),
+                  std::to_string(figure.count.year_before),
+                  Change(figure.count.current, figure.count.year_before)});
+  }
 }
 
 void CsvRates(std::string* out, absl::string_view table,
@@ -154,20 +184,8 @@ absl::StatusOr<std::string> RenderHtml(const BulletinContent& content) {
   data.set("period_days", std::to_string(content.period.days()));
   data.set("summary", Summary(content));
 
-  mustache::data headline{mustache::data::type::list};
-  for (const Headline& figure : content.headline) {
-    mustache::data row;
-    row.set("label", figure.label);
-    row.set("current", std::to_string(figure.count.current));
-    row.set("previous", std::to_string(figure.count.previous));
-    row.set("month_on_month",
-            Change(figure.count.current, figure.count.previous));
-    row.set("year_before", std::to_string(figure.count.year_before));
-    row.set("year_on_year",
-            Change(figure.count.current, figure.count.year_before));
-    headline.push_back(row);
-  }
-  data.set("headline", headline);
+  data.set("headline", ComparedRows(content.headline));
+  data.set("leaders_work", ComparedRows(content.leaders_work));
   data.set("online_share", Percent(content.online_share));
   data.set("online_share_previous", Percent(content.online_share_previous));
   data.set("online_share_mom",
@@ -220,13 +238,7 @@ std::string RenderCsv(const BulletinContent& content) {
   absl::StrAppend(&out, "\r\n");
   CsvLine(&out, {"信访总量"});
   CsvLine(&out, {"指标", "本期", "上期", "环比", "去年同期", "同比"});
-  for (const Headline& figure : content.headline) {
-    CsvLine(&out, {figure.label, std::to_string(figure.count.current),
-                   std::to_string(figure.count.previous),
-                   Change(figure.count.current, figure.count.previous),
-                   std::to_string(figure.count.year_before),
-                   Change(figure.count.current, figure.count.year_before)});
-  }
+  CsvCompared(&out, content.headline);
   CsvLine(
       &out,
       {"网上信访占比", Percent(content.online_share),
@@ -253,6 +265,10 @@ std::string RenderCsv(const BulletinContent& content) {
   absl::StrAppend(&out, "\r\n");
   CsvRates(&out, "按期办结率排名", content.by_on_time, true);
   CsvRates(&out, "群众满意率排名", content.by_satisfaction, false);
+  CsvLine(&out, {"领导接访、包案与督办"});
+  CsvLine(&out, {"指标", "本期", "上期", "环比", "去年同期", "同比"});
+  CsvCompared(&out, content.leaders_work);
+  absl::StrAppend(&out, "\r\n");
   return out;
 }
 

@@ -117,6 +117,16 @@ footer { border-top: 0.5pt solid #888; margin-top: 14pt; padding-top: 4pt; font-
 </table>{{/has_satisfaction}}{{^has_satisfaction}}<p>本期无参评事项。</p>{{/has_satisfaction}}
 </section>
 
+<section>
+<h2>九、领导接访、包案与督办</h2>
+<table>
+<thead><tr><th>指标</th><th>本期</th><th>上期</th><th>环比</th><th>去年同期</th><th>同比</th></tr></thead>
+<tbody>
+{{#leaders_work}}<tr><td>{{label}}</td><td class="n">{{current}}</td><td class="n">{{previous}}</td><td class="n">{{month_on_month}}</td><td class="n">{{year_before}}</td><td class="n">{{year_on_year}}</td></tr>
+{{/leaders_work}}</tbody>
+</table>
+</section>
+
 <footer>本通报仅载统计数字，不含信访人个人信息。{{bureau_name}}　{{issued_date}}印发</footer>
 </body>
 </html>

@@ -7,6 +7,7 @@
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
 #include "domain/names/names.h"
+#include "services/statistics/leaders_figures.h"
 
 namespace caserelay::bulletins {
 namespace {
@@ -145,6 +146,11 @@ absl::StatusOr<BulletinContent> QueryContentSource::Figures(
   content.red_lights = now.red_lights();
   content.supervisions =
       ByTable(names::SupervisionLevelNames(), now.supervisions_by_level());
+  for (const statistics::LabeledFigure& figure :
+       statistics::LeadersWorkFigures()) {
+    content.leaders_work.push_back(
+        {std::string(figure.label), Of(total, figure.of)});
+  }
 
   std::vector<OfficeRates> offices;
   for (const v1::Indicators& row : indicators->rows()) {

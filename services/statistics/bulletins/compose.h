@@ -7,7 +7,10 @@
 //   GetVolume, by child region: the headline figures with 环比 and 同比,
 //     the channels, the top categories (most first, at most 5), the top
 //     child regions (most cases first, then by code, at most 5, none with
-//     0), the outcomes (化解), the ratings, red lights and 督办;
+//     0), the outcomes (化解), the ratings, red lights and 督办, and issue
+//     18's figures with 环比 and 同比 (services/statistics/
+//     leaders_figures.h: 接访 批次/人次, 当场解决, 群体访, 包案, 督办 by
+//     source, 建议, 提级, 更正, 回访);
 //   GetIndicators, by office: the offices with a counted deadline ranked
 //     by 按期办结率, and those with an evaluation by 满意率 (higher rate
 //     first; equal rates: more counted first, then by office code).

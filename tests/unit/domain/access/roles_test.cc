@@ -84,6 +84,21 @@ std::vector<Row> Expected() {
        "2005 Art. 36: the supervised organ replies to 督办"},
       {v1::CASE_ACTION_SERVE, "RAARRR",
        "Arts. 35-36: the organ records the service (送达) of its decision"},
+      {v1::CASE_ACTION_TAKE_CHARGE, "RRRRAR",
+       "issue 18 item 2: 领导包案 is the government's 领导's own; the "
+       "bureau's staff, 负责人 and 督查员 do not take a case in charge"},
+      {v1::CASE_ACTION_FOLLOW_UP, "RAARRR",
+       "issue 18 item 7 (回访) and issue 16 item 1: the bureau's 承办人 "
+       "follows up with the petitioner, 负责人 heads the office"},
+      {v1::CASE_ACTION_ESCALATE, "RRARAR",
+       "issue 18 item 5: 提级办理 is the superior organ's decision, its "
+       "负责人's or 领导's (not the 承办人's nor the 督查员's)"},
+      {v1::CASE_ACTION_CORRECT, "ARARRR",
+       "Art. 22 and issue 18 item 6: 更正登记 by the registering bureau's "
+       "登记员 (who registered it) or 负责人; not the 承办人"},
+      {v1::CASE_ACTION_RECOMMEND, "RRAARR",
+       "DOMAIN.md Supervision (Arts. 39-40; 2005 Arts. 36, 38): the "
+       "supervising bureau's 督查员 or 负责人 proposes 改进工作建议/追责建议"},
       {v1::CASE_ACTION_PROPOSE, "RRRRRR",
        "issue 16: a proposal is recorded when a handler takes an action "
        "the head approves, never asked for"},
@@ -167,8 +182,8 @@ TEST(RolesTest, EveryActionRoleAndStateAsTheTableSays) {
       }
     }
   }
-  // 23 actions x 6 roles x 16 states.
-  EXPECT_EQ(checked, 23 * 6 * 16);
+  // Every row's action x 6 roles x 16 states.
+  EXPECT_EQ(checked, static_cast<int>(Expected().size()) * 6 * 16);
   EXPECT_GT(allowed, 0);
   EXPECT_GT(proposed, 0);
 }
@@ -290,6 +305,28 @@ TEST(RolesTest, WhatEachRoleReadsAndSees) {
       << "auth.h: the office's own credential reads as the office";
   EXPECT_EQ(ConsoleViews(EveryRole()).size(), 6u);
   EXPECT_TRUE(ConsoleViews({}).empty());
+}
+
+// A 督办 by hand (issue 18 item 4): the bureau's 督查员 or 负责人 issues
+// it (DOMAIN.md Supervision, 2005 Art. 36); which bureau, supervise_access.h.
+TEST(RolesTest, WhoIssuesASupervisionByHand) {
+  struct Case {
+    StaffRole role;
+    bool may;
+  };
+  for (const Case& c : std::vector<Case>{
+           {v1::STAFF_ROLE_REGISTRAR, false},
+           {v1::STAFF_ROLE_HANDLER, false},
+           {v1::STAFF_ROLE_HEAD, true},
+           {v1::STAFF_ROLE_INSPECTOR, true},
+           {v1::STAFF_ROLE_LEADER, false},
+           {v1::STAFF_ROLE_ADMIN, false},
+       }) {
+    const std::string why = MayIssueSupervision({c.role});
+    EXPECT_EQ(why.empty(), c.may) << RoleText(c.role) << ": " << why;
+  }
+  EXPECT_TRUE(MayIssueSupervision(EveryRole()).empty())
+      << "the office's own credential (casectl) has every role";
 }
 
 }  // namespace

@@ -125,7 +125,8 @@ TEST(AccessRuleTest, WhoeverTheTableAdmitsInAStateMayTakeTheAction) {
   // directory) is admitted by MayTake, and every office MayTake refuses
   // is refused by Apply too.
   const char* const kOffices[] = {kCountyBureau, kCityBureau,   kCountyHrss,
-                                  kCityHrss,     kProvinceHrss, kCountyHousing};
+                                  kCityHrss,     kProvinceHrss, kCountyHousing,
+                                  kCountyGov,    kCityGov};
   CaseBuilder builder;
   BuildOptions assigned;
   assigned.path = Path::kAssign;

@@ -80,6 +80,21 @@ Command ValidCommand(v1::CaseAction action, std::string actor, absl::Time now) {
   cmd.route = "向劳动人事争议仲裁委员会申请仲裁";
   cmd.service_method = v1::SERVICE_METHOD_POST;
   cmd.received_at = now;
+  cmd.recommendation_kind = v1::RECOMMENDATION_KIND_IMPROVEMENT;
+  cmd.leader_name = "张某某";
+  cmd.leader_title = "副县长";
+  cmd.follow_up_method = v1::FOLLOW_UP_METHOD_PHONE;
+  cmd.follow_up_view = v1::FOLLOW_UP_VIEW_AGREE;
+  if (action == v1::CASE_ACTION_CORRECT) {
+    // 更正登记: the matter was housing, not labour; routing's decision on
+    // it names the county 住建局.
+    Command::Correction c{Petition(now).matter(),
+                          Decision(v1::DISPOSITION_TRANSFER)};
+    c.matter.set_category("housing");
+    c.decision.set_target_office_code(kCountyHousing);
+    c.decision.set_target_office_name("沁源县住房和城乡建设局");
+    cmd.correction = std::move(c);
+  }
   cmd.now = now;
   return cmd;
 }

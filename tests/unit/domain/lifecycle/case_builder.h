@@ -53,7 +53,9 @@ v1::RouteDecision Decision(v1::Disposition disposition);
 
 // A command with every input valid: reason, operator, outcome,
 // satisfaction, 10 extension days, route, service by post received at
-// `now`; target left to the decision.
+// `now`, a leader (张某某, 副县长), a 回访 by phone with the view 认同;
+// target left to the decision; for CORRECT the matter corrected to
+// housing, routed to the county 住建局 (registered at the county bureau).
 Command ValidCommand(v1::CaseAction action, std::string actor, absl::Time now);
 
 class CaseBuilder {

@@ -3,7 +3,7 @@
 // `<region code>:<unit>`, the review organs of a department are its own
 // government (本级人民政府) and the same department one level up (Arts. 35,
 // 36: 上一级主管部门), a government's the government one level up; the
-// province's offices have none (no province government in the slice),
+// province's offices have none (the province government reviews nothing here),
 // unknown codes are NOT_FOUND.
 
 #ifndef CASERELAY_TESTS_UNIT_DOMAIN_LIFECYCLE_FAKE_OFFICES_H_
@@ -29,6 +29,7 @@ inline constexpr char kProvinceHrss[] = "140000:hrss";  // re-reviews (复核)
 inline constexpr char kCountyHousing[] = "140431:housing";
 inline constexpr char kCountyGov[] = "140431:gov";  // reviews kCountyHrss too
 inline constexpr char kCityGov[] = "140400:gov";    // re-reviews kCityHrss too
+inline constexpr char kProvinceGov[] = "140000:gov";
 
 // Thread-safe: immutable.
 class FakeOffices : public OfficeResolver {
@@ -89,7 +90,42 @@ class FakeOffices : public OfficeResolver {
     return it != offices_.end() && it->second.bureau;
   }
 
+  bool IsGovernment(std::string_view code) const override {
+    auto it = offices_.find(std::string(code));
+    return it != offices_.end() && IsUnit(code, "gov");
+  }
+
+  // As the real directory: a bureau or government over its own region and
+  // every region inside it (140000 ⊃ 140400 ⊃ 140431), departments over
+  // nothing.
+  bool Supervises(std::string_view superior,
+                  std::string_view code) const override {
+    if (offices_.count(std::string(superior)) == 0 ||
+        offices_.count(std::string(code)) == 0) {
+      return false;
+    }
+    if (!IsBureau(superior) && !IsGovernment(superior)) return false;
+    std::string_view region = superior.substr(0, superior.find(':'));
+    while (region.size() > 2 && region.substr(region.size() - 2) == "00") {
+      region.remove_suffix(2);
+    }
+    return code.substr(0, region.size()) == region;
+  }
+
+  // As the real directory: Supervises from a region other than the
+  // office's own (140400:bureau over 140431:hrss, not 140431:gov).
+  bool SupervisesFromAbove(std::string_view superior,
+                           std::string_view code) const override {
+    return Supervises(superior, code) &&
+           superior.substr(0, superior.find(':')) != code.substr(0, code.find(':'));
+  }
+
  private:
+  static bool IsUnit(std::string_view code, std::string_view unit) {
+    const size_t colon = code.find(':');
+    return colon != std::string_view::npos && code.substr(colon + 1) == unit;
+  }
+
   struct Entry {
     std::string name;
     std::string reviewer;  // the line one level up, or a government's parent
@@ -102,6 +138,8 @@ class FakeOffices : public OfficeResolver {
       {"140000:bureau", {"山西省信访局", "", true, ""}},
       {kCountyGov, {"沁源县人民政府", kCityGov, false, ""}},
       {kCityGov, {"长治市人民政府", "", false, ""}},
+      // Over every office of the slice (领导包案); reviews nothing here.
+      {kProvinceGov, {"山西省人民政府", "", false, ""}},
       {kCountyHrss,
        {"沁源县人力资源和社会保障局", kCityHrss, false, kCountyGov}},
       {kCityHrss,

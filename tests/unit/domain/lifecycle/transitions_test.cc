@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/time/timestamp.h"
 #include "domain/lifecycle/lifecycle.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -110,6 +111,18 @@ std::string ActorFor(v1::CaseState state, v1::CaseAction action,
     case Role::kSupervised:
       actor = kCountyHousing;  // the target of Walked()'s supervision
       break;
+    case Role::kGovernmentOver:
+      actor = kProvinceGov;  // over every holder of the walk
+      break;
+    case Role::kFollowUpBureau:
+      actor = kCountyBureau;  // the registering (and sending) bureau
+      break;
+    case Role::kSuperiorOrgan:
+      actor = kCityBureau;  // 提级: the city bureau over the county's organ
+      break;
+    case Role::kRegisteringBureau:
+      actor = record.view().decision().registering_office_code();
+      break;
   }
   if (actor.empty()) actor = record.view().office_code();
   if (actor.empty()) actor = kCountyBureau;
@@ -146,6 +159,26 @@ TEST(TransitionsTest, WholeTableAcceptsExactlyTheListedPairs) {
                         .Supervise(Walked(), now - absl::Minutes(30),
                                    now - absl::Minutes(30), built->record)
                         .ok());
+      }
+      if (action == v1::CASE_ACTION_RECOMMEND &&
+          state != v1::CASE_STATE_RECEIVED) {
+        // A 督办 whose 30-day reply (2005 Art. 36) passed unanswered: the
+        // city bureau may follow it (DOMAIN.md Supervision). In a final
+        // state Supervise starts no reply, so a 督办 recorded before the
+        // case closed, and answered, stands in.
+        v1::SupervisionIssued walked = Walked();
+        if (IsFinal(state)) {
+          v1::CaseSupervision* cs =
+              built->record.mutable_view()->add_supervisions();
+          *cs->mutable_issued() = walked;
+          *cs->mutable_issued_at() = time::ToProto(built->last);
+          *cs->mutable_replied_at() = time::ToProto(built->last);
+        } else {
+          ASSERT_TRUE(builder.lifecycle()
+                          .Supervise(walked, now - absl::Hours(24 * 40),
+                                     now - absl::Minutes(30), built->record)
+                          .ok());
+        }
       }
       const v1::RoutingCaseRecord before = built->record;
       absl::StatusOr<v1::CaseEvent> event;
@@ -270,6 +303,33 @@ TEST(TransitionsTest, TableIsTheLifeCycleOfTheIssue) {
       want.insert({s, v1::CASE_ACTION_REPLY_SUPERVISION, s, Role::kSupervised});
     }
   }
+  // 改进工作建议 / 追责建议 (issue 18 item 4; DOMAIN.md Supervision, 2005
+  // Arts. 36, 38) by the issuer of a 督办, in every state but LINKED.
+  for (S s : {kReg, kTr, kAs, kAcc, kNa, kExt, kRep, kEva, kRvq, kRvd, kRrq,
+              kHear, kTerm, kClosed}) {
+    want.insert({s, v1::CASE_ACTION_RECOMMEND, s, Role::kSupervisor});
+  }
+  // 提级办理 (issue 18 item 5) while an organ handles the case, by a
+  // superior bureau or government; 更正登记 (issue 18 item 6, Arts. 22-23)
+  // before acceptance, by the registering bureau, re-registered or not
+  // accepted as the rules decide the corrected matter.
+  for (S s : {kTr, kAs, kAcc, kExt}) {
+    want.insert({s, v1::CASE_ACTION_ESCALATE, s, Role::kSuperiorOrgan});
+  }
+  for (S s : {kReg, kTr, kAs}) {
+    want.insert({s, v1::CASE_ACTION_CORRECT, kReg, Role::kRegisteringBureau});
+    want.insert({s, v1::CASE_ACTION_CORRECT, kNa, Role::kRegisteringBureau});
+  }
+  // 领导包案 (issue 18 item 2) on every open case, by a government over
+  // the holder; 回访 (issue 18 item 7) from the 处理意见 on, by the
+  // registering or sending bureau.
+  for (S s :
+       {kReg, kTr, kAs, kAcc, kExt, kRep, kEva, kRvq, kRvd, kRrq, kHear}) {
+    want.insert({s, v1::CASE_ACTION_TAKE_CHARGE, s, Role::kGovernmentOver});
+  }
+  for (S s : {kRep, kEva, kRvq, kRvd, kRrq, kHear, kTerm, kClosed}) {
+    want.insert({s, v1::CASE_ACTION_FOLLOW_UP, s, Role::kFollowUpBureau});
+  }
   std::set<Row> got;
   for (const Transition& row : Transitions()) {
     EXPECT_TRUE(got.insert({row.from, row.action, row.to, row.role}).second)
@@ -301,11 +361,14 @@ TEST(TransitionsTest, EveryActionHasARowAndEveryRowCitesItsRule) {
   }
 }
 
-TEST(TransitionsTest, OnlyRegisterHasSeveralRowsFromOneState) {
+TEST(TransitionsTest, OnlyRegisterAndCorrectHaveSeveralRowsFromOneState) {
   std::set<std::pair<v1::CaseState, v1::CaseAction>> seen;
   for (const Transition& row : Transitions()) {
     const bool fresh = seen.insert({row.from, row.action}).second;
-    if (row.action != v1::CASE_ACTION_REGISTER) {
+    // Routing's decision picks the row of REGISTER and of CORRECT (issue
+    // 18 item 6: the corrected matter is routed again by the rules).
+    if (row.action != v1::CASE_ACTION_REGISTER &&
+        row.action != v1::CASE_ACTION_CORRECT) {
       EXPECT_TRUE(fresh) << StateName(row.from) << " "
                          << ActionName(row.action);
     }
@@ -332,6 +395,16 @@ TEST(TransitionsTest, SelfTransitionsAreTheActionsThatChangeNoState) {
                 row.action == v1::CASE_ACTION_SUPERVISE ||
                 row.action == v1::CASE_ACTION_REPLY_SUPERVISION ||
                 row.action == v1::CASE_ACTION_SERVE ||
+                // Issue 18 item 4: a recommendation changes no state.
+                row.action == v1::CASE_ACTION_RECOMMEND ||
+                // Issue 18 items 2 and 7: 领导包案 and 回访 change none.
+                row.action == v1::CASE_ACTION_TAKE_CHARGE ||
+                row.action == v1::CASE_ACTION_FOLLOW_UP ||
+                // Issue 18 item 5: 提级 changes the holder, not the state;
+                // item 6: a registered case corrected is registered anew.
+                row.action == v1::CASE_ACTION_ESCALATE ||
+                (row.action == v1::CASE_ACTION_CORRECT &&
+                 row.from == v1::CASE_STATE_REGISTERED) ||
                 // Issue 15 item 2: the petitioner's own rating replaces an
                 // office-entered one; the case stays rated (EVALUATED).
                 (row.action == v1::CASE_ACTION_EVALUATE &&

@@ -36,6 +36,11 @@ std::vector<TableCase> AllTables() {
        &SupervisionLevelNames()},
       {"DeadlineState", v1::DeadlineState_descriptor(), &DeadlineStateNames()},
       {"OfficeLevel", v1::OfficeLevel_descriptor(), &OfficeLevelNames()},
+      {"FollowUpMethod", v1::FollowUpMethod_descriptor(),
+       &FollowUpMethodNames()},
+      {"FollowUpView", v1::FollowUpView_descriptor(), &FollowUpViewNames()},
+      {"ReceptionKind", v1::ReceptionKind_descriptor(),
+       &ReceptionKindNames()},
   };
 }
 

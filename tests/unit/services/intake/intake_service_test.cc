@@ -273,6 +273,47 @@ TEST_F(IntakeServiceTest, LaterEventsMoveStateAndOfficeAlong) {
             svctest::ChinaTime(2026, 11, 22, 11, 0));
 }
 
+TEST_F(IntakeServiceTest, ACorrectionIsKeptOnTheRecordAndEscalationMovesIt) {
+  // Issue 18 item 6: 更正登记 — intake's record of the matter follows the
+  // corrected values; item 5: 提级 — the look-up names the superior organ.
+  auto submitted = Submit();
+  const std::string& n = submitted.case_number();
+  ASSERT_EQ(
+      ApplyAndCommit(Registered(n, 1, "140431:bureau", "沁源县信访局")).code(),
+      absl::StatusCode::kOk);
+  const caserelay::v1::Matter before = LoadCase(n).matter();
+  Envelope corrected = Event(n, 2, caserelay::v1::CASE_STATE_REGISTERED,
+                             "140402:bureau", "长治市潞州区信访局");
+  auto* e = corrected.mutable_case_event();
+  e->set_action(caserelay::v1::CASE_ACTION_CORRECT);
+  auto* c = e->mutable_correction();
+  c->set_old_region_code(before.region_code());
+  c->set_new_region_code("140402");
+  c->set_old_category(before.category());
+  c->set_new_category("housing");
+  c->set_old_matter_class(before.matter_class());
+  c->set_new_matter_class(caserelay::v1::MATTER_CLASS_SUGGESTION);
+  ASSERT_EQ(ApplyAndCommit(corrected).code(), absl::StatusCode::kOk);
+  IntakeCaseRecord record = LoadCase(n);
+  EXPECT_EQ(record.matter().region_code(), "140402");
+  EXPECT_EQ(record.matter().category(), "housing");
+  EXPECT_EQ(record.matter().matter_class(),
+            caserelay::v1::MATTER_CLASS_SUGGESTION);
+  EXPECT_EQ(record.matter().title(), before.title());
+  EXPECT_EQ(record.office_code(), "140402:bureau");
+
+  Envelope escalated = Event(n, 3, caserelay::v1::CASE_STATE_REGISTERED,
+                             "140400:bureau", "长治市信访局");
+  escalated.mutable_case_event()->set_action(
+      caserelay::v1::CASE_ACTION_ESCALATE);
+  ASSERT_EQ(ApplyAndCommit(escalated).code(), absl::StatusCode::kOk);
+  caserelay::v1::GetCaseStatusResponse resp;
+  ASSERT_EQ(Look(n, submitted.lookup_code(), &resp), grpc::StatusCode::OK);
+  EXPECT_EQ(resp.office_code(), "140400:bureau");
+  EXPECT_EQ(resp.office_name(), "长治市信访局");
+  EXPECT_EQ(LoadCase(n).matter().category(), "housing");
+}
+
 TEST_F(IntakeServiceTest, CaseEventWithoutSequenceIsInvalidArgument) {
   std::string case_number = Submit().case_number();
   Envelope e = Registered(case_number, 0, "140431:bureau", "沁源县信访局");

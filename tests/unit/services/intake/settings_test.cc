@@ -37,6 +37,11 @@ TEST(IntakeSettingsTest, IntegersOutsideTheirRangeAreRefused) {
             "CASERELAY_INTAKE_MAX_LIST_ITEMS): 0 is outside [1, 200]"},
            {"CASERELAY_INTAKE_MAX_LIST_ITEMS", "201", "201 is outside [1, 200]"},
            {"CASERELAY_INTAKE_MAX_LIST_ITEMS", "20", ""},
+           // issue 18 item 3: a group petition's head count is bounded.
+           {"CASERELAY_INTAKE_MAX_HEAD_COUNT", "0",
+            "\"intake.max_head_count\" (from env "
+            "CASERELAY_INTAKE_MAX_HEAD_COUNT): 0 is outside [1, 1000000]"},
+           {"CASERELAY_INTAKE_MAX_HEAD_COUNT", "1000", ""},
        }) {
     SCOPED_TRACE(absl::StrCat(row.env, "=", row.value));
     auto config = config::Config::Load(

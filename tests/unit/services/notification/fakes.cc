@@ -122,7 +122,11 @@ grpc::Status FakeIntakeStub::ResolveContact(
   absl::MutexLock lock(&state_->mu);
   --state_->in_flight;
   if (!state_->error.ok()) return state_->error;
-  response->set_phone(state_->phone);
+  const int r = request.representative();
+  response->set_phone(
+      r >= 0 && r < static_cast<int>(state_->representative_phones.size())
+          ? state_->representative_phones[r]
+          : state_->phone);
   response->set_lookup_code(state_->lookup_code);
   return grpc::Status::OK;
 }

@@ -95,6 +95,10 @@ class FakeIntakeStub final
     absl::Mutex mu;
     std::string phone ABSL_GUARDED_BY(mu);
     std::string lookup_code ABSL_GUARDED_BY(mu);
+    // A group petition's representatives (issue 18 item 3): the phone
+    // answered for ResolveContactRequest.representative i is
+    // representative_phones[i] when there is one, else `phone`.
+    std::vector<std::string> representative_phones ABSL_GUARDED_BY(mu);
     // Non-OK: ResolveContact fails with it.
     grpc::Status error ABSL_GUARDED_BY(mu);
     // How long each call takes (a slow or hanging intake): the fake
@@ -135,6 +139,22 @@ class FakeIntakeStub final
       grpc::ClientContext* context,
       const caserelay::v1::GetPetitionerRequest& request,
       caserelay::v1::GetPetitionerResponse* response) override;
+  // 领导接访 (issue 18 item 1): never used by the Sender.
+  grpc::Status PublishReception(grpc::ClientContext*,
+                      const caserelay::v1::PublishReceptionRequest&,
+                      caserelay::v1::Reception*) override {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
+  }
+  grpc::Status CancelReception(grpc::ClientContext*,
+                      const caserelay::v1::CancelReceptionRequest&,
+                      caserelay::v1::Reception*) override {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
+  }
+  grpc::Status ListReceptions(grpc::ClientContext*,
+                      const caserelay::v1::ListReceptionsRequest&,
+                      caserelay::v1::ListReceptionsResponse*) override {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "fake intake");
+  }
 
  private:
   // The asynchronous forms are never used by the Sender.
@@ -216,6 +236,36 @@ class FakeIntakeStub final
   PrepareAsyncGetPetitionerRaw(grpc::ClientContext*,
                                const caserelay::v1::GetPetitionerRequest&,
                                grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::Reception>*
+  AsyncPublishReceptionRaw(grpc::ClientContext*, const caserelay::v1::PublishReceptionRequest&,
+              grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::Reception>*
+  PrepareAsyncPublishReceptionRaw(grpc::ClientContext*, const caserelay::v1::PublishReceptionRequest&,
+              grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::Reception>*
+  AsyncCancelReceptionRaw(grpc::ClientContext*, const caserelay::v1::CancelReceptionRequest&,
+              grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::Reception>*
+  PrepareAsyncCancelReceptionRaw(grpc::ClientContext*, const caserelay::v1::CancelReceptionRequest&,
+              grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::ListReceptionsResponse>*
+  AsyncListReceptionsRaw(grpc::ClientContext*, const caserelay::v1::ListReceptionsRequest&,
+              grpc::CompletionQueue*) override {
+    return nullptr;
+  }
+  grpc::ClientAsyncResponseReaderInterface<caserelay::v1::ListReceptionsResponse>*
+  PrepareAsyncListReceptionsRaw(grpc::ClientContext*, const caserelay::v1::ListReceptionsRequest&,
+              grpc::CompletionQueue*) override {
     return nullptr;
   }
 

@@ -117,6 +117,25 @@ std::vector<Row> Rows() {
   add("TRANSFER (转送): the organ now holding it",
       Event(caserelay::v1::CASE_ACTION_TRANSFER), "transferred",
       {{"office_name", kHolder}});
+  add("ESCALATE (提级办理, issue 18 item 5): the superior organ now "
+      "holding it, as on 转送",
+      Event(caserelay::v1::CASE_ACTION_ESCALATE), "escalated",
+      {{"office_name", kHolder}});
+  {
+    CaseEvent e = Event(caserelay::v1::CASE_ACTION_CORRECT);
+    e.set_reason("登记时事项类别有误");
+    e.mutable_decision()->set_disposition(
+        caserelay::v1::DISPOSITION_NOT_ACCEPTED);
+    e.mutable_decision()->set_route("向人民法院提起诉讼");
+    add("CORRECT (更正登记, issue 18 item 6) to a statutory route: told as "
+        "at registration (Art. 31), never the office's reason",
+        e, "not_accepted",
+        {{"reason", t.reason_statutory_route}, {"route", "向人民法院提起诉讼"}});
+    e.mutable_decision()->set_disposition(caserelay::v1::DISPOSITION_TRANSFER);
+    add("CORRECT registered anew: no SMS; the next 转送/交办 names the organ "
+        "(issue 18 item 6)",
+        e, std::nullopt, {});
+  }
   add("ASSIGN (交办): the organ now holding it",
       Event(caserelay::v1::CASE_ACTION_ASSIGN), "assigned",
       {{"office_name", kHolder}});
@@ -217,6 +236,17 @@ std::vector<Row> Rows() {
                        caserelay::v1::CASE_ACTION_LINK_REPEAT}) {
     add(caserelay::v1::CaseAction_Name(a) + ": no SMS", Event(a), std::nullopt,
         {});
+  }
+  // Issue 18 items 2 and 7: DOMAIN.md "Notifying" names the SMS points
+  // (acceptance, handling: 转送/交办/延期, the result); 领导包案 changes
+  // neither the holder nor a deadline, and 回访 is itself a contact with
+  // the petitioner by phone or visit — neither sends an SMS.
+  for (CaseAction a : {caserelay::v1::CASE_ACTION_TAKE_CHARGE,
+                       caserelay::v1::CASE_ACTION_FOLLOW_UP}) {
+    add(caserelay::v1::CaseAction_Name(a) +
+            ": no SMS (issue 18: 包案 moves nothing the petitioner is told "
+            "of; 回访 is a call or visit)",
+        Event(a), std::nullopt, {});
   }
   return rows;
 }

@@ -164,6 +164,34 @@ TEST(PetitionerViewTest, WhatThePetitionerSees) {
   EXPECT_EQ(time::FromProto(view->actions(0).until()), At(31, 0));
 }
 
+TEST(PetitionerViewTest, EscalationAndCorrectionAreToldWithoutTheirReasons) {
+  // Issue 18 items 5-6: the petitioner sees who handles the case after a
+  // 提级 and that the registration was corrected, never an office's reason.
+  Fixture f = Replied();
+  f.history.resize(2);  // registered, transferred
+  v1::CaseEvent corrected = E(v1::CASE_ACTION_CORRECT, "140431:bureau",
+                              "140431:bureau", "内部：登记类别有误");
+  corrected.set_to_state(v1::CASE_STATE_REGISTERED);
+  f.history.push_back(Event(3, corrected));
+  v1::CaseEvent up = E(v1::CASE_ACTION_ESCALATE, "140431:gov", "140431:gov",
+                       "内部：久拖未决");
+  up.set_escalated_from_office_code("140431:hrss");
+  f.history.push_back(Event(4, up));
+  auto view = BuildPetitionerView(f.record, f.history, f.options, Namer);
+  ASSERT_TRUE(view.ok()) << view.status();
+  std::vector<std::string> steps;
+  for (const auto& s : view->steps()) steps.push_back(s.text());
+  EXPECT_EQ(steps, (std::vector<std::string>{
+                       "信访事项已登记（沁源县信访局）。",
+                       "已转送沁源县人力资源和社会保障局办理。",
+                       "登记信息已更正，信访事项重新登记（沁源县信访局）。",
+                       "已由沁源县人民政府提级办理。",
+                   }));
+  for (const std::string& s : steps) {
+    EXPECT_THAT(s, Not(HasSubstr("内部"))) << s;
+  }
+}
+
 TEST(PetitionerViewTest, WhatThePetitionerNeverSees) {
   Fixture f = Replied();
   auto view = BuildPetitionerView(f.record, f.history, f.options, Namer);

@@ -306,6 +306,44 @@ INSTANTIATE_TEST_SUITE_P(
                      }
                    )pb",
                    kRegistered},
+        UpdateCase{"CORRECT (更正登记, issue 18 item 6): registered anew by the "
+                   "new decision's bureau, in the corrected region; received "
+                   "when it was",
+                   kRegistered,
+                   R"pb(
+                     occurred_at { seconds: 1767229200 }
+                     case_event {
+                       action: CASE_ACTION_CORRECT
+                       actor_office_code: "140431:xfj"
+                       from_state: CASE_STATE_TRANSFERRED
+                       to_state: CASE_STATE_NOT_ACCEPTED
+                       region_code: "140402"
+                       decision {
+                         disposition: DISPOSITION_NOT_ACCEPTED
+                         registering_office_code: "140402:xfj"
+                       }
+                     }
+                   )pb",
+                   std::string(kRegistered) + R"pb(
+                     registering_office_code: "140402:xfj"
+                     disposition: DISPOSITION_NOT_ACCEPTED
+                     region_code: "140402"
+                     state: CASE_STATE_NOT_ACCEPTED
+                   )pb"},
+        UpdateCase{"ESCALATE (提级, issue 18 item 5): the facts keep the "
+                   "registration; only the state is the event's",
+                   std::string(kRegistered) + "state: CASE_STATE_ACCEPTED",
+                   R"pb(
+                     occurred_at { seconds: 1767229200 }
+                     case_event {
+                       action: CASE_ACTION_ESCALATE
+                       actor_office_code: "140400:xfj"
+                       from_state: CASE_STATE_ACCEPTED
+                       to_state: CASE_STATE_ACCEPTED
+                       escalated_from_office_code: "140431:hrss"
+                     }
+                   )pb",
+                   std::string(kRegistered) + "state: CASE_STATE_ACCEPTED"},
         UpdateCase{"an envelope without a CaseEvent leaves the facts as they "
                    "are",
                    kRegistered,
@@ -366,6 +404,14 @@ INSTANTIATE_TEST_SUITE_P(
                           decision { registering_office_code: "140431:xfj" }
                         })pb",
                    "received_at"},
+        RejectCase{"CORRECT needs the new decision's registering bureau "
+                   "(issue 18 item 6)",
+                   R"pb(case_event {
+                          action: CASE_ACTION_CORRECT
+                          to_state: CASE_STATE_REGISTERED
+                          decision { disposition: DISPOSITION_TRANSFER }
+                        })pb",
+                   "decision.registering_office_code"},
         RejectCase{"REPLY needs the replying office",
                    R"pb(occurred_at { seconds: 1 }
                         case_event {

@@ -68,6 +68,24 @@ TEST(DeadlineMirrorTest, SameListingChangesNoTimer) {
   EXPECT_EQ(known[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
 }
 
+// 提级办理 (issue 18 item 5): routing lists the same deadline (same start
+// and due) under the superior organ that took the case: the timer stays,
+// and a miss is then the new office's.
+TEST(DeadlineMirrorTest, EscalatedDeadlineKeepsItsTimerAndTakesTheNewOffice) {
+  RepeatedPtrField<Deadline> known;
+  Mirror(kCase, Listed({Handling(kDue)}), kStart, &known);
+  RunningDeadline escalated = Handling(kDue);
+  escalated.set_office_code("140400:bureau");
+  TimerChanges c =
+      Mirror(kCase, Listed({escalated}), kStart + absl::Hours(1), &known);
+  EXPECT_TRUE(c.arm.empty());
+  EXPECT_TRUE(c.disarm.empty());
+  ASSERT_EQ(known.size(), 1);
+  EXPECT_EQ(known[0].state(), caserelay::v1::DEADLINE_STATE_ARMED);
+  EXPECT_EQ(known[0].office_code(), "140400:bureau");
+  EXPECT_EQ(time::FromProto(known[0].due_at()), kDue);
+}
+
 TEST(DeadlineMirrorTest, MovedDueMovesTheTimer) {
   RepeatedPtrField<Deadline> known;
   Mirror(kCase, Listed({Handling(kDue)}), kStart, &known);

@@ -78,6 +78,15 @@ class RecordingBackends : public Backends {
     *response = form_limits;
     return {status, retry_after};
   }
+  // intake's schedule as ListReceptions answers it; a test sets it.
+  v1::ListReceptionsResponse receptions;
+  RpcResult ListReceptions(const CallMeta& meta,
+                           const v1::ListReceptionsRequest& request,
+                           v1::ListReceptionsResponse* response) override {
+    Record("ListReceptions", meta, request);
+    *response = receptions;
+    return {status, retry_after};
+  }
   RpcResult SendPhoneCode(const CallMeta& meta,
                           const v1::SendPhoneCodeRequest& request,
                           v1::SendPhoneCodeResponse* response) override {

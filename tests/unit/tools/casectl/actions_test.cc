@@ -86,6 +86,24 @@ TEST(ActionsTest, EachActionBuildsItsRequest) {
         "--version", "9"},
        "case_id: 'C1' expected_version: 9 "
        "reply_supervision { supervision_id: 'C1/supervision/12' }"},
+      // Issue 18 item 5: 提级办理 by the caller's office, with a reason.
+      {{"escalate", "C1", "--reason", "久拖未决"},
+       "case_id: 'C1' reason: '久拖未决' escalate {}"},
+      // Issue 18 item 6: 更正登记 sets only the fields given.
+      {{"correct", "C1", "--category", "housing", "--reason", "类别有误"},
+       "case_id: 'C1' reason: '类别有误' correct { category: 'housing' }"},
+      {{"correct", "C1", "--region", "140402", "--class", "suggestion",
+        "--statutory-route", "litigation"},
+       "case_id: 'C1' correct { region_code: '140402' matter_class: "
+       "MATTER_CLASS_SUGGESTION statutory_route: STATUTORY_ROUTE_LITIGATION }"},
+      // Correcting back to no statutory route is a correction too.
+      {{"correct", "C1", "--statutory-route", "none"},
+       "case_id: 'C1' correct { statutory_route: STATUTORY_ROUTE_NONE }"},
+      // 改进工作建议 / 追责建议 after the caller's 督办 (issue 18 item 4).
+      {{"recommend", "C1", "--kind", "accountability", "--supervision-id", "2",
+        "--reason", "建议追责"},
+       "case_id: 'C1' reason: '建议追责' recommend { kind: "
+       "RECOMMENDATION_KIND_ACCOUNTABILITY supervision_id: 'C1/supervision/2' }"},
   };
   for (const Row& row : rows) {
     absl::StatusOr<ActCommand> cmd = Act(row.args);
@@ -113,6 +131,10 @@ TEST(ActionsTest, EveryOneofFieldHasACommandSettingIt) {
       {"decide-review", {"--outcome", "support"}},
       {"decide-rereview", {"--outcome", "support"}},
       {"serve", {"--method", "post", "--received", "2026-03-10"}},
+      {"correct", {"--category", "housing"}},
+      {"take-charge", {"--leader", "王某某", "--title", "县长"}},
+      {"record-follow-up", {"--method", "phone", "--view", "agree"}},
+      {"recommend", {"--kind", "improvement"}},
   };
   for (int i = 0; i < oneof->field_count(); ++i) {
     const google::protobuf::FieldDescriptor* field = oneof->field(i);
@@ -204,6 +226,13 @@ TEST(ActionsTest, BadOrMissingFlagsAreUsageErrorsNamingTheFlag) {
       {{"reply-supervision", "C1", "--supervision", "C1/supervision/2"},
        "reply-supervision names the instrument with --supervision-id ID; "
        "--supervision is supervision's address (HOST:PORT)"},
+      // Issue 18 item 6: a correction names what it corrects.
+      {{"correct", "C1", "--reason", "R"},
+       "correct needs at least one of --category, --class, --region, "
+       "--statutory-route"},
+      {{"correct", "C1", "--class", "complaint"},
+       "--class must be one of suggestion, accusation or claim; got "
+       "'complaint'"},
       // Issue 14 item 2: the person acting comes from the credentials.
       {{"close", "C1", "--operator", "王五"},
        "--operator is no longer taken: the history records the person your "

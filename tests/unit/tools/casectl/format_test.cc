@@ -234,6 +234,39 @@ TEST(FormatTest, EventShowsWhoDidWhatAndTheDeadlines) {
   }
 }
 
+// Issue 18 items 5-6: the history of a 提级 names the office the case was
+// taken from; of a 更正 each corrected field, old → new, and the rules that
+// decided the corrected matter (DOMAIN.md Records: both values).
+TEST(FormatTest, EscalationAndCorrectionShowWhatChanged) {
+  v1::Envelope env;
+  v1::CaseEvent* e = env.mutable_case_event();
+  e->set_action(v1::CASE_ACTION_ESCALATE);
+  e->set_escalated_from_office_code("140431:hrss");
+  e->set_escalated_from_office_name("沁源县人力资源和社会保障局");
+  EXPECT_TRUE(absl::StrContains(
+      FormatEvent(env), "    提级 taken up from: 沁源县人力资源和社会保障局 "))
+      << FormatEvent(env);
+  e->Clear();
+  e->set_action(v1::CASE_ACTION_CORRECT);
+  v1::MatterCorrection* c = e->mutable_correction();
+  c->set_old_category("labour");
+  c->set_new_category("housing");
+  c->set_old_region_code("140431");
+  c->set_new_region_code("140431");
+  c->set_old_matter_class(v1::MATTER_CLASS_CLAIM);
+  c->set_new_matter_class(v1::MATTER_CLASS_SUGGESTION);
+  e->mutable_decision()->add_rules("territorial-tiered");
+  const std::string text = FormatEvent(env);
+  for (const char* want :
+       {"    更正 事项类别 (category): labour → housing\n",
+        "    更正 信访类型 (class): claim (申诉求决类) → suggestion "
+        "(建议意见类)\n",
+        "    rules: territorial-tiered\n"}) {
+    EXPECT_TRUE(absl::StrContains(text, want)) << want << "\n" << text;
+  }
+  EXPECT_FALSE(absl::StrContains(text, "事项发生地")) << text;  // unchanged
+}
+
 // Issue 16 item 2: the history shows who proposed and who approved.
 TEST(FormatTest, EventShowsTheProposalAndItsApprover) {
   v1::Envelope env;

@@ -6,8 +6,9 @@
 // with their delivery, and forms for exactly the allowed actions.
 
 import { loadForm } from "../form_config.js";
-import { byId, el, focusOn, formatDateTime, setText, show } from "../ui.js";
+import { byId, el, focusOn, formatDate, formatDateTime, setText, show } from "../ui.js";
 import { renderActionForms } from "./case_forms.js";
+import { renderSuperviseForm } from "./supervise_form.js";
 import { word } from "./labels.js";
 import { api, pageError, startPage } from "./session.js";
 import { cell, day, lastDay } from "./table.js";
@@ -24,6 +25,35 @@ function when(value) {
   return value ? el("time", { datetime: value, text: formatDateTime(value) }) : "";
 }
 
+// 领导包案 (issue 18 item 2): "县长 王某某（沁源县人民政府，2026-03-02 起）".
+function leaderText(l) {
+  if (!l || !l.leader_name) return "";
+  const since = l.since ? `，${formatDate(l.since)} 起` : "";
+  return `${l.leader_title || ""} ${l.leader_name}（${l.office_name || l.office_code || ""}${since}）`;
+}
+
+// 回访, oldest first: "2026-03-20 电话回访：基本认同（沁源县信访局）".
+function followUpsText(list) {
+  return (list || []).map((f) => `${formatDate(f.contacted_at)} ${word("FOLLOW_UP_METHOD_", f.method)}：`
+    + `${word("FOLLOW_UP_VIEW_", f.view)}（${f.office_name || f.office_code || ""}）`).join("；");
+}
+
+// "37 人次，代表 5 人" for a group petition; "" for one person (0 reads as 1).
+function groupText(view) {
+  const persons = Number(view.head_count || 0);
+  const reps = Number(view.representatives || 0);
+  if (persons <= 1 && reps <= 1) return "";
+  return `${Math.max(persons, reps, 1)} 人次，代表 ${Math.max(reps, 1)} 人`;
+}
+
+// "2026年3月4日 领导接访日 县长 王某某": the leader's reception a visit was
+// registered at (issue 18 item 1), as routing's view and event carry it.
+function receptionText(r) {
+  if (!r || !r.reception_id) return "";
+  return [formatDate(r.day), word("RECEPTION_KIND_", r.kind), r.leader_title, r.leader_name]
+    .filter(Boolean).join(" ");
+}
+
 function renderSummary(view) {
   const m = view.matter || {};
   setText("state-text", word("CASE_STATE_", view.state));
@@ -33,8 +63,14 @@ function renderSummary(view) {
     ["信访形式", word("CHANNEL_", m.channel)],
     ["类别", categoryNames[m.category] || m.category || ""],
     ["性质", word("MATTER_CLASS_", m.matter_class)],
-    ["处理结论", word("OUTCOME_", view.outcome)],
+    // 群体访 / 联名 (issue 18 item 3): routing's CaseView, as registered.
+    ["群体访/联名", groupText(view)],
+    ["领导接访", receptionText(view.reception)],
+    ["处理结论", [word("OUTCOME_", view.outcome), view.on_the_spot ? "当场解决" : ""].filter(Boolean).join("，")],
     ["满意度", word("SATISFACTION_", view.satisfaction)],
+    // 回访 beside the petitioner's own rating (issue 18 item 7).
+    ["回访", followUpsText(view.follow_ups)],
+    ["包案领导", leaderText(view.leader_in_charge)],
     ["关联的重复信访", (view.linked_cases || []).join("、")],
   ]);
   setText("matter-title", m.title || "");
@@ -79,11 +115,36 @@ function renderDeadlines(answer) {
   show("deadlines-table", deadlines.length > 0);
   show("no-deadlines", deadlines.length === 0);
   const supervisions = (answer && answer.supervisions) || [];
-  byId("supervisions").replaceChildren(...supervisions.map((s) => el("li", {}, [
-    el("strong", { text: word("SUPERVISION_LEVEL_", s.level) }), "：",
-    `${s.issuer_office_name || ""} 督办 ${s.target_office_name || ""}，`,
-    `${word("DEADLINE_KIND_", s.missed_kind)}超期（最后一天 `, lastDay(s.missed_due_at), "）",
-  ])));
+  byId("supervisions").replaceChildren(...supervisions.map(supervisionItem));
+}
+
+// One 督办 with its source and ground (issue 18 item 4): an automatic one
+// names the missed deadline, a manual one its ground and the bureau's
+// reason.
+function supervisionItem(s) {
+  const manual = s.source === "SUPERVISION_SOURCE_MANUAL";
+  const why = manual
+    ? [`事由：${word("SUPERVISION_GROUND_", s.ground)}`, s.reason ? `（${s.reason}）` : ""]
+    : [`${word("DEADLINE_KIND_", s.missed_kind)}超期（最后一天 `, lastDay(s.missed_due_at), "）"];
+  return el("li", {}, [
+    el("strong", { text: word("SUPERVISION_LEVEL_", s.level) }),
+    `（${manual ? "手动督办" : "自动督办"}，${s.supervision_id || ""}）：`,
+    `${s.issuer_office_name || ""} 督办 ${s.target_office_name || ""}，`, ...why,
+  ]);
+}
+
+// 更正登记 (issue 18 item 6): each corrected field, "旧 → 新", as the event
+// recorded them (routing decided the case anew by the rules).
+function correctionText(c) {
+  const category = (code) => categoryNames[code] || code || "无";
+  const pairs = [
+    ["类别", category(c.old_category), category(c.new_category)],
+    ["性质", word("MATTER_CLASS_", c.old_matter_class), word("MATTER_CLASS_", c.new_matter_class)],
+    ["发生地", c.old_region_code || "", c.new_region_code || ""],
+    ["法定途径", word("STATUTORY_ROUTE_", c.old_statutory_route) || "无",
+      word("STATUTORY_ROUTE_", c.new_statutory_route) || "无"],
+  ].filter(([, from, to]) => from !== to);
+  return `更正登记：${pairs.map(([what, from, to]) => `${what} ${from} → ${to}`).join("，")}`;
 }
 
 // One history row: an event envelope of routing's (its time, and the
@@ -100,8 +161,15 @@ function historyRow(envelope) {
   const action = proposed ? `${word("CASE_ACTION_", e.action)}：${proposed}` : word("CASE_ACTION_", e.action);
   const notes = [
     e.reason, e.route, word("OUTCOME_", e.outcome),
+    e.reception ? `领导接访：${receptionText(e.reception)}` : "",
+    e.on_the_spot ? "当场解决" : "",
     e.extension_days ? `延期 ${e.extension_days} 天` : "",
+    e.escalated_from_office_code ? `提级办理：原办理单位 ${e.escalated_from_office_name || e.escalated_from_office_code}` : "",
+    e.correction ? correctionText(e.correction) : "",
     e.supervision ? `${word("SUPERVISION_LEVEL_", e.supervision.level)}：${e.supervision.issuer_office_name || ""} → ${e.supervision.target_office_name || ""}` : "",
+    e.recommendation ? `${word("RECOMMENDATION_KIND_", e.recommendation.kind)}：${e.recommendation.target_office_name || e.recommendation.target_office_code || ""}（督办 ${e.recommendation.supervision_id || ""}）` : "",
+    e.leader_in_charge ? `包案领导：${leaderText(e.leader_in_charge)}` : "",
+    e.follow_up ? followUpsText([e.follow_up]) : "",
   ].filter(Boolean).join("；");
   return el("tr", {}, [
     cell(when(envelope.occurred_at)),
@@ -162,6 +230,9 @@ async function load(message = "") {
   show("no-actions", count === 0);
   renderPetitioner(answer.petitioner);
   renderDeadlines(answer.deadlines);
+  // The 督办 form only where supervision offers it (supervise_offer).
+  show("supervise-section", renderSuperviseForm(byId("supervise"), caseId,
+    answer.deadlines && answer.deadlines.supervise_offer, (done) => load(done)));
   renderHistory(answer.history, answer.chain);
   renderSms(answer.messages);
   show("case", true);

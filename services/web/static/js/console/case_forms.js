@@ -12,8 +12,21 @@ import { submitForm } from "./forms.js";
 import { choices } from "./labels.js";
 import { chinaDayStart } from "./table.js";
 
-// How a field of an ActRequest is asked, by its last name.
+// How a field of an ActRequest is asked: the one place of each field
+// kind. By its full path where its last name means different things in
+// two actions (serve.method is 送达, record_follow_up.method is 回访), else
+// by its last name.
+const BY_PATH = {
+  "serve.method": (id) => radioGroup(id, id, "送达方式", choices("SERVICE_METHOD_"), ""),
+  "record_follow_up.method": (id) => radioGroup(id, id, "回访方式", choices("FOLLOW_UP_METHOD_"), ""),
+  "record_follow_up.view": (id) => radioGroup(id, id, "信访人的意见", choices("FOLLOW_UP_VIEW_"), ""),
+  "recommend.kind": (id) => radioGroup(id, id, "建议种类", choices("RECOMMENDATION_KIND_"), ""),
+  "recommend.supervision_id": (id) =>
+    inputField(id, "督办编号", { hint: "不填：本单位最近一件可提建议的督办", spellcheck: "false" }),
+};
+
 function control(id, field) {
+  if (BY_PATH[field]) return BY_PATH[field](id);
   const name = field.split(".").pop();
   switch (name) {
     case "reason":
@@ -28,8 +41,8 @@ function control(id, field) {
       return selectField(id, "不予受理的理由", [["", "请选择"], ...choices("REFUSAL_GROUND_")]);
     case "simplified":
       return checkboxField(id, "简易办理", "仅限首次信访、事实清楚的事项");
-    case "method":
-      return radioGroup(id, id, "送达方式", choices("SERVICE_METHOD_"), "");
+    case "on_the_spot":
+      return checkboxField(id, "当场解决", "仅限在领导接访当日登记的来访");
     case "received_at":
       return inputField(id, "信访人收到的日期", { type: "date" });
     case "satisfaction":
@@ -38,6 +51,18 @@ function control(id, field) {
       return inputField(id, "督办编号", { hint: "不填：回复最早一件未回复的督办", spellcheck: "false" });
     case "office_code":
       return inputField(id, "机关代码", { hint: "不填：按路由决定的机关", spellcheck: "false" });
+    case "leader_name":
+      return inputField(id, "包案领导姓名", { autocomplete: "off" });
+    case "leader_title":
+      return inputField(id, "包案领导职务", { hint: "例如：县长、副市长" });
+    case "category":
+      return inputField(id, "更正后的类别代码", { hint: "不填：类别不变；例如 housing", spellcheck: "false" });
+    case "matter_class":
+      return selectField(id, "更正后的性质", [["", "不变"], ...choices("MATTER_CLASS_")]);
+    case "region_code":
+      return inputField(id, "更正后的事项发生地区划代码", { hint: "不填：不变", inputmode: "numeric" });
+    case "statutory_route":
+      return selectField(id, "更正后的法定途径", [["", "不变"], ...choices("STATUTORY_ROUTE_")]);
     default:
       return inputField(id, field);
   }

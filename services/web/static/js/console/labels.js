@@ -27,11 +27,19 @@ const TABLES = {
     REQUEST_REREVIEW: "申请复核", START_HEARING: "开始听证", END_HEARING: "结束听证",
     DECIDE_REREVIEW: "出具复核意见", CLOSE: "办结归档", LINK_REPEAT: "关联重复信访",
     SUPERVISE: "督办", REPLY_SUPERVISION: "回复督办", SERVE: "登记送达",
-    PROPOSE: "报批", RETURN_PROPOSAL: "退回报批",
+    PROPOSE: "报批", RETURN_PROPOSAL: "退回报批", ESCALATE: "提级办理", CORRECT: "更正登记",
+    FOLLOW_UP: "回访", TAKE_CHARGE: "领导包案", RECOMMEND: "改进工作建议/追责建议",
   },
   OUTCOME_: { SUPPORT: "支持", EXPLAIN: "解释说明", REJECT: "不予支持" },
   SATISFACTION_: { SATISFIED: "满意", BASICALLY: "基本满意", DISSATISFIED: "不满意" },
   SUPERVISION_LEVEL_: { LETTER: "督办函", LISTED: "挂牌督办" },
+  // 2005 Art. 36 items 1-6 (domain/lifecycle GroundWords has the same words).
+  SUPERVISION_GROUND_: {
+    MISSED_DEADLINE: "未按规定期限办结", RESULT_NOT_REPORTED: "未按规定反馈办理结果",
+    PROCEDURE_BREACHED: "未按规定程序办理", SHIRKING: "推诿、敷衍、拖延",
+    OPINION_NOT_CARRIED_OUT: "不执行信访处理意见", OTHER: "其他需要督办的情形",
+  },
+  SUPERVISION_SOURCE_: { AUTOMATIC: "自动督办", MANUAL: "手动督办" },
   SERVICE_METHOD_: { IN_PERSON: "直接送达", POST: "邮寄送达", PORTAL: "网上信访平台送达", SMS: "短信送达" },
   REFUSAL_GROUND_: {
     STATUTORY_ROUTE: "应通过法定途径解决", IN_PROGRESS_BELOW: "下级机关正在办理",
@@ -49,6 +57,15 @@ const TABLES = {
   STAFF_ROLE_: {
     REGISTRAR: "登记员", HANDLER: "承办人", HEAD: "负责人", INSPECTOR: "督查员",
     LEADER: "领导", ADMIN: "管理员",
+  },
+  FOLLOW_UP_METHOD_: { PHONE: "电话回访", VISIT: "上门回访" },
+  FOLLOW_UP_VIEW_: { AGREE: "认同", BASICALLY_AGREE: "基本认同", DISAGREE: "不认同" },
+  // 领导接访 (issue 18 item 1; domain/names ReceptionKindNames' terms).
+  RECEPTION_KIND_: { SCHEDULED: "领导接访日", DOWN_VISIT: "下访", WITH_CASES: "带案下访" },
+  RECOMMENDATION_KIND_: { IMPROVEMENT: "改进工作建议", ACCOUNTABILITY: "追责建议" },
+  STATUTORY_ROUTE_: {
+    NONE: "无（按信访程序办理）", LITIGATION: "诉讼", ARBITRATION: "仲裁",
+    ADMIN_REVIEW: "行政复议", ADMIN_RULING: "行政裁决", PARTY_APPEAL: "党内申诉",
   },
   OFFICE_LEVEL_: { PROVINCE: "省级", CITY: "市级", COUNTY: "县级", TOWNSHIP: "乡镇级" },
   BULLETIN_KIND_: { DAILY: "每日信访", WEEKLY: "周通报", MONTHLY: "月分析" },

@@ -11,7 +11,7 @@ import { RegionPicker } from "../regions.js";
 import { byId, el, focusOn, setText, show } from "../ui.js";
 import { showLocalErrors, submitForm } from "./forms.js";
 import { word } from "./labels.js";
-import { pageError, startPage } from "./session.js";
+import { api, pageError, startPage } from "./session.js";
 
 let picker = null;
 let previewed = "";  // the JSON of the matter last previewed
@@ -45,6 +45,23 @@ function petitioner() {
   return p;
 }
 
+// 群体访 / 联名 (issue 18 item 3): the other representatives filled in
+// (intake checks each like the petitioner, and how many: Art. 18) and the
+// head count, added to the registration as intake's fields.
+function group(request) {
+  const reps = [];
+  for (const row of document.querySelectorAll(".co-representative")) {
+    const field = (name) => byId(`${row.id}-${name}`).value.trim();
+    const r = { name: field("name"), address: field("address") };
+    if (field("phone")) r.phone = field("phone");
+    if (r.name || r.address || r.phone) reps.push(r);
+  }
+  if (reps.length) request.co_representatives = reps;
+  const count = value("head_count");
+  if (count) request.head_count = Number(count);
+  return request;
+}
+
 // What must be filled before routing can be asked (the services check
 // every value; this only names the empty ones).
 function missing(forSave) {
@@ -62,6 +79,8 @@ function missing(forSave) {
     const p = petitioner();
     if (!p.name) errors.push({ fieldId: "petitioner-name", message: "请填写信访人姓名或名称" });
     if (!p.address) errors.push({ fieldId: "petitioner-address", message: "请填写信访人住址或通信地址" });
+    const count = value("head_count");
+    if (count && !/^[0-9]+$/.test(count)) errors.push({ fieldId: "head_count", message: "人数请填写阿拉伯数字，例如 37" });
   }
   return errors;
 }
@@ -123,11 +142,14 @@ async function save(event) {
     showLocalErrors(form, summary, [{ fieldId: "preview-button", message: "表单改动过，请重新路由预览后再保存" }]);
     return;
   }
-  const answer = await submitForm(form, summary, "/console/registrations", {
+  const answer = await submitForm(form, summary, "/console/registrations", group({
     petitioner: petitioner(),
     matter: m,
     request_id: (window.crypto && window.crypto.randomUUID) ? window.crypto.randomUUID() : String(Date.now()),
-  });
+    // 领导接访 (issue 18 item 1): intake checks the reception is this
+    // office's, today's and a visit's, and says why not.
+    reception_id: byId("reception_id").value,
+  }));
   if (!answer) return;
   show(form, false);
   show("preview", false);
@@ -138,9 +160,26 @@ async function save(event) {
   focusOn(byId("saved"));
 }
 
+// The office's published receptions not cancelled (intake's list from its
+// today), offered for a visit registered at one (issue 18 item 1).
+async function loadReceptions() {
+  try {
+    const answer = await api.getJson("/console/receptions");
+    const open = (answer.receptions || []).filter((r) => !r.cancelled);
+    byId("reception_id").append(...open.map((r) => el("option", {
+      value: r.reception_id,
+      text: `${r.day} ${r.leader_title || ""} ${r.leader_name || ""}（${r.place || ""}）`,
+    })));
+    show("reception-field", open.length > 0);
+  } catch (error) {
+    pageError(error);
+  }
+}
+
 async function start() {
   const user = await startPage("CONSOLE_VIEW_REGISTER");
   if (!user) return;
+  loadReceptions();
   const form = byId("register-form");
   picker = new RegionPicker({
     container: byId("region-selects"), status: byId("region-status"), retry: byId("region-retry"),

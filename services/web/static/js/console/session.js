@@ -16,10 +16,16 @@ export const api = client("/console/session");
 export const VIEWS = [
   ["CONSOLE_VIEW_INBOX", "/console/inbox.html", "待办"],
   ["CONSOLE_VIEW_REGISTER", "/console/register.html", "登记"],
+  // 领导接访安排 (issue 18 item 1) with 登记: the registrars keep the
+  // schedule and register the visits; intake decides who may publish.
+  ["CONSOLE_VIEW_REGISTER", "/console/receptions.html", "接访安排"],
   ["CONSOLE_VIEW_APPROVALS", "/console/approvals.html", "审批"],
   ["CONSOLE_VIEW_RED_LIGHTS", "/console/red-lights.html", "灭红灯"],
   ["CONSOLE_VIEW_INDICATORS", "/console/indicators.html", "指标"],
   ["CONSOLE_VIEW_INDICATORS", "/console/bulletins.html", "通报"],
+  // 领导包案 (issue 18 item 2) under the leaders' INDICATORS view (as 通报:
+  // no new ConsoleView); routing decides whose list a user reads.
+  ["CONSOLE_VIEW_INDICATORS", "/console/charged.html", "包案"],
   ["CONSOLE_VIEW_USERS", "/console/users.html", "用户管理"],
 ];
 

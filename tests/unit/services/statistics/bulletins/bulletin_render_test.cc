@@ -71,6 +71,32 @@ TEST(BulletinHtmlTest, HoldsTheFiguresTitleAndChartsWithoutScript) {
   EXPECT_THAT(*html, Not(HasSubstr("http://www.example")));
 }
 
+TEST(BulletinHtmlTest, LeadersWorkTableWithItsComparisons) {
+  // Issue 18 "Must show": the bulletins count 批次/人次, 包案 and 督办 by
+  // source, each with 环比 and 同比 as the headline figures.
+  BulletinContent content = SampleWeekly();
+  content.leaders_work = {{"领导接访批次", {12, 8, 0}},
+                          {"领导接访人次", {57, 20, 0}},
+                          {"领导包案", {3, 3, 1}},
+                          {"手动督办", {2, 0, 4}}};
+  absl::StatusOr<std::string> html = RenderHtml(content);
+  ASSERT_TRUE(html.ok()) << html.status();
+  EXPECT_THAT(*html, HasSubstr("<h2>九、领导接访、包案与督办</h2>"));
+  EXPECT_THAT(*html, HasSubstr("<td>领导接访人次</td><td class=\"n\">57</td>"
+                               "<td class=\"n\">20</td><td class=\"n\">"
+                               "+185.0%</td><td class=\"n\">0</td><td "
+                               "class=\"n\">—</td>"));
+  EXPECT_THAT(*html, HasSubstr("<td>手动督办</td><td class=\"n\">2</td><td "
+                               "class=\"n\">0</td><td class=\"n\">—</td>"
+                               "<td class=\"n\">4</td><td class=\"n\">"
+                               "-50.0%</td>"));
+  const std::string csv = RenderCsv(content);
+  EXPECT_THAT(csv, HasSubstr("\r\n领导接访、包案与督办\r\n指标,本期,上期,环比,"
+                             "去年同期,同比\r\n领导接访批次,12,8,+50.0%,0,—"
+                             "\r\n"));
+  EXPECT_THAT(csv, HasSubstr("\r\n领导包案,3,3,0.0%,1,+200.0%\r\n"));
+}
+
 TEST(BulletinHtmlTest, EscapesEveryName) {
   BulletinContent content = SampleWeekly();
   content.bureau_name = "<script>alert(1)</script>局";

@@ -110,6 +110,78 @@ TEST(QueryContentSourceTest, FiguresAndNamesFromTheIndex) {
   EXPECT_EQ(content->top_regions[0].count, 3);
 }
 
+TEST(QueryContentSourceTest, LeadersWorkFromTheIndex) {
+  // Issue 18 "Must show": the bulletins count 批次/人次, 包案 and 督办 by
+  // source. The week 03-09..03-15 of 长治市: a group of 8 registered at a
+  // reception in 沁源县, taken in charge by the county's government and
+  // supervised by hand; a visit at a reception the week before (环比).
+  auto t = svctest::TestContext::Create(statistics::ColumnFamilies(),
+                                        svctest::ChinaTime(2026, 3, 16, 9, 0));
+  ASSERT_TRUE(t.ok()) << t.status();
+  svctest::TestContext& ctx = **t;
+  statistics::StatisticsServiceImpl stats(
+      ctx.context(),
+      {&svctest::ShippedRegions(), &svctest::ShippedOfficeDirectory()});
+  v1::Envelope group = Register(
+      {1, "140431100", "140431:bureau", v1::CHANNEL_VISIT, "labour", 10});
+  group.mutable_case_event()->set_head_count(8);
+  group.mutable_case_event()->mutable_reception()->set_reception_id("r-1");
+  v1::Envelope before = Register(
+      {2, "140431100", "140431:bureau", v1::CHANNEL_VISIT, "labour", 3});
+  before.mutable_case_event()->mutable_reception()->set_reception_id("r-0");
+  auto later = [&](const v1::Envelope& of, int sequence, int day,
+                   v1::CaseAction action) {
+    v1::Envelope e = of;
+    e.set_sequence(sequence);
+    e.set_event_id(absl::StrCat("routing/", of.case_id(), "/", sequence));
+    *e.mutable_occurred_at() =
+        time::ToProto(svctest::ChinaTime(2026, 3, day, 15, 0));
+    e.clear_case_event();
+    e.mutable_case_event()->set_action(action);
+    e.mutable_case_event()->set_to_state(v1::CASE_STATE_ASSIGNED);
+    e.mutable_case_event()->set_actor_office_code("140431:gov");
+    return e;
+  };
+  v1::Envelope charge = later(group, 2, 11, v1::CASE_ACTION_TAKE_CHARGE);
+  charge.mutable_case_event()->mutable_leader_in_charge()->set_office_code(
+      "140431:gov");
+  v1::Envelope supervise = later(group, 3, 13, v1::CASE_ACTION_SUPERVISE);
+  auto* s = supervise.mutable_case_event()->mutable_supervision();
+  s->set_level(v1::SUPERVISION_LEVEL_LETTER);
+  s->set_target_office_code("140431:hrss");
+  s->set_source(v1::SUPERVISION_SOURCE_MANUAL);
+  store::WriteBatch batch(&ctx.store());
+  for (const v1::Envelope* e : {&group, &before, &charge, &supervise}) {
+    ASSERT_TRUE(stats.Apply(*e, batch).ok());
+  }
+  ASSERT_TRUE(ctx.store().Commit(batch).ok());
+
+  QueryContentSource source(&stats.query(), &svctest::ShippedOfficeDirectory(),
+                            &svctest::ShippedRegions());
+  auto bureau = svctest::ShippedOfficeDirectory().Find("140400:bureau");
+  ASSERT_TRUE(bureau.ok());
+  const BulletinPeriod week{BulletinKind::kWeekly, absl::CivilDay(2026, 3, 9),
+                            absl::CivilDay(2026, 3, 15),
+                            absl::CivilDay(2026, 3, 16)};
+  absl::StatusOr<BulletinContent> content = source.Figures(*bureau, week);
+  ASSERT_TRUE(content.ok()) << content.status();
+  std::vector<std::string> figures;
+  for (const Headline& h : content->leaders_work) {
+    figures.push_back(absl::StrCat(h.label, "=", h.count.current, "/",
+                                   h.count.previous));
+  }
+  EXPECT_EQ(figures,
+            (std::vector<std::string>{
+                "领导接访批次=1/1", "领导接访人次=8/1", "当场解决=0/0",
+                "群体访（联名）=1/0", "领导包案=1/0", "自动督办=0/0",
+                "手动督办=1/0", "改进工作建议=0/0", "追责建议=0/0",
+                "提级办理=0/0", "更正登记=0/0", "回访认同=0/0",
+                "回访基本认同=0/0", "回访不认同=0/0"}));
+  ASSERT_GE(content->headline.size(), 2u);
+  EXPECT_EQ(content->headline[1].label, "人次");
+  EXPECT_EQ(content->headline[1].count.current, 8) << "Σ head_count";
+}
+
 TEST(QueryContentSourceTest, OfficesRankedByEachRate) {
   // Issue 17 item 2: "the offices ranked by 按期办结率 and 满意率".
   const std::vector<OfficeRates> offices = {
