@@ -532,7 +532,7 @@ absl::Status ReplySupervision(Step& s) {
     }
   }
   s.event.mutable_supervision()->set_supervision_id(id);
-
+  return absl::OkStatus();
 }
 
 }  // namespace

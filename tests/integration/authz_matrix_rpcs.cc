@@ -286,18 +286,6 @@ std::vector<Rpc> Rpcs() {
                         Invoke(ch, &SS::ListGroupAlerts, req, &resp)};
                   },
                   {A, A, D, D, A, D, D, D, U}});
-  // 群体访预警 (issue 18 item 3): the red lights' scope rule; the alerts
-  // are figures only, so nothing of a case can leak through them.
-  rpcs.push_back({"supervision.ListGroupAlerts",
-                  [](auto ch, const Caller& c, const Cases& k) {
-                    v1::ListGroupAlertsRequest req;
-                    req.set_region_code(RegionOf(c.accused ? k.accusation_holder
-                                                           : k.claim_holder));
-                    v1::ListGroupAlertsResponse resp;
-                    return Outcome{
-                        Invoke(ch, &SS::ListGroupAlerts, req, &resp)};
-                  },
-                  {A, A, D, D, A, D, D, D, U}});
   rpcs.push_back(
       {"supervision.GetIndicators",
        [](auto ch, const Caller& c, const Cases& k) {
