@@ -104,6 +104,15 @@ absl::StatusOr<lifecycle::Command> CommandOf(const ActRequest& req,
       // own: Act applies the proposal (approvals.h).
       return absl::InvalidArgumentError(
           "action: approve and return_proposal answer the pending proposal");
+    case ActRequest::kEscalate:
+    case ActRequest::kCorrect:
+    case ActRequest::kRecordFollowUp:
+    case ActRequest::kTakeCharge:
+    case ActRequest::kRecommend:
+      // Issue 18's actions (proto bb99d8d): their commands come with the
+      // leaders' branch; until then routing refuses them.
+      return absl::UnimplementedError(
+          "action: 提级, 更正, 回访, 领导包案 and 领导批示 are not handled yet");
     case ActRequest::ACTION_NOT_SET:
       return absl::InvalidArgumentError("action: none given");
   }
