@@ -54,9 +54,10 @@ using Table = std::vector<std::vector<std::string>>;
 // "" for the first line (title, period).
 using Tables = std::map<std::string, Table>;
 
-// What the bulletin of `bureau` (a "<region>:bureau" of the script's
-// regions, named `bureau_name`), `kind_title` (周通报, 月分析), 期号
-// `issue`, over days [from, to) must say, as its CSV's tables.
+// What the bulletin of the bureau of `bureau_region` (one of the script's
+// regions) over days [from, to) must say, as its CSV's tables; `title`
+// ("长治市信访局 周通报 2026年第1期") and `period` ("2026年9月") are its
+// first line.
 Tables ExpectedBulletin(const std::vector<Year>& years,
                         const std::string& bureau_region,
                         const std::string& title, const std::string& period,
