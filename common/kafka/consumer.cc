@@ -182,6 +182,25 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
     return out;
   }
 
+  absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>>
+  EndOffsets(absl::Duration timeout) override {
+    std::map<std::pair<std::string, int32_t>, int64_t> ends;
+    const int timeout_ms =
+        static_cast<int>(absl::ToInt64Milliseconds(timeout));
+    for (const auto& [topic, partition] : Assignment()) {
+      int64_t low = 0;
+      int64_t high = 0;
+      if (RdKafka::ErrorCode e = consumer_->query_watermark_offsets(
+              topic, partition, &low, &high, timeout_ms);
+          e != RdKafka::ERR_NO_ERROR) {
+        return absl::UnavailableError(absl::StrCat(
+            "the end of ", topic, "/", partition, ": ", RdKafka::err2str(e)));
+      }
+      ends[{topic, partition}] = high;
+    }
+    return ends;
+  }
+
   std::vector<PositionReset> TakeResets() override {
     return std::exchange(resets_, {});
   }

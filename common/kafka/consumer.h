@@ -141,6 +141,16 @@ class Consumer {
   // Default: none.
   virtual std::vector<PositionReset> TakeResets() { return {}; }
 
+  // The end offset (the offset the next record will get) of each partition
+  // assigned now, asked of the broker: every record produced before the
+  // call is below it. Empty before the first assignment. UNAVAILABLE
+  // (naming the partition) when the broker does not answer within
+  // `timeout`. Default: UNIMPLEMENTED (a consumer that cannot tell).
+  virtual absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>>
+  EndOffsets(absl::Duration /*timeout*/) {
+    return absl::UnimplementedError("this consumer has no end offsets");
+  }
+
   // The identity of the log being read (LogIdOf, cluster_id.h); empty until
   // the first assignment or if the broker gives none. Store it beside the
   // offsets (Position::log_id). Default: empty.

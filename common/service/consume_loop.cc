@@ -87,7 +87,14 @@ ConsumeLoop::ConsumeLoop(std::string name,
       held_gauge_(metrics->GetGauge(
           "caserelay_events_held",
           "Events held until the earlier events of their case are applied.",
-          {{"loop", name_}})) {}
+          {{"loop", name_}})),
+      applied_through_(
+          options.applied_through_probe, options.clock,
+          &metrics->GetGauge(
+              "caserelay_loop_applied_through_seconds",
+              "The clock's time by which every record then in the loop's "
+              "partitions is applied and committed.",
+              {{"loop", name_}})) {}
 
 ConsumeLoop::~ConsumeLoop() { Stop(); }
 
@@ -444,6 +451,16 @@ absl::Status ConsumeLoop::RunOnce() {
   }
   tick_clock_.Set(absl::ToDoubleSeconds(tick_began - absl::UnixEpoch()));
   ticks_.Increment();
+  applied_through_.Round(
+      *consumer_,
+      [this](const std::string& topic,
+             int32_t partition) -> absl::StatusOr<std::optional<int64_t>> {
+        auto stored = store_->Position(topic, partition);
+        if (!stored.ok()) return stored.status();
+        if (!stored->has_value()) return std::nullopt;
+        return (*stored)->next_offset;
+      },
+      held_->size() == 0);
   return absl::OkStatus();
 }
 

@@ -56,6 +56,7 @@
 #include "absl/time/time.h"
 #include "caserelay/v1/events.pb.h"
 #include "common/kafka/consumer.h"
+#include "common/service/applied_through.h"
 #include "common/service/held_events.h"
 #include "common/metrics/metrics.h"
 #include "common/time/clock.h"
@@ -120,9 +121,14 @@ struct ConsumeLoopOptions {
   // Health() reports a case whose events are held for a sequence gap
   // (held_events.h) once it has waited this long.
   absl::Duration gap_alert_after = absl::Minutes(1);
-  // The service's clock; null: the system clock. Only read for the gauge
-  // caserelay_loop_tick_clock_seconds (below).
+  // The service's clock; null: the system clock. Only read for the gauges
+  // caserelay_loop_tick_clock_seconds and ..._applied_through_seconds.
   const time::Clock* clock = nullptr;
+  // How often (real time, at most) the loop asks the broker for its
+  // partitions' ends to move applied_through() (applied_through.h);
+  // InfiniteDuration (the default): never, applied_through() stays
+  // InfinitePast.
+  absl::Duration applied_through_probe = absl::InfiniteDuration();
 };
 
 // Besides its counters, a loop shows on /metrics how far it has got, so
@@ -135,6 +141,10 @@ struct ConsumeLoopOptions {
 //       the clock's time (Unix seconds) when the last Tick began whose work
 //       is committed: every timer due by then has been handled, unless the
 //       Tick stopped at its bound (MoreDue);
+//   caserelay_loop_applied_through_seconds{loop}
+//       applied_through(): the clock's time (Unix seconds) by which every
+//       record then in the loop's partitions is applied and committed
+//       (applied_through.h);
 //   caserelay_loop_ticks_total{loop}
 //       Ticks whose work is committed; each began after the inputs of its
 //       round were committed, so one counted after an input offset was
@@ -166,6 +176,12 @@ class ConsumeLoop {
   // True once the consumer has partitions assigned (a new group member
   // waits for the group's rebalance before it gets any).
   bool assigned() const { return assigned_.load(); }
+
+  // How far the loop has applied its inputs on the clock
+  // (applied_through.h); thread-safe, lives as long as the loop.
+  const AppliedThroughProbe& applied_through() const {
+    return applied_through_;
+  }
 
   // Asks the loop to apply again, on its next round, the dead letter `key`
   // (one of this loop's topics: "<topic>/<partition>/<offset>"), or all of
@@ -235,6 +251,7 @@ class ConsumeLoop {
   metrics::Counter& replayed_;
   metrics::Gauge& held_gauge_;
   std::unique_ptr<HeldEvents> held_;  // loop thread; loaded by RunOnce
+  AppliedThroughProbe applied_through_;  // Round on the loop thread
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> healthy_{true};  // the consumer polls

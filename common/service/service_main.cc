@@ -318,8 +318,9 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
                            ? static_cast<time::Clock*>(simulated_clock->get())
                            : &system_clock;
   metrics::Registry registry;
-  Context context{&*cfg, store->get(), publisher.get(),
-                  clock, &registry,    authenticator->get()};
+  LoopProgress progress;
+  Context context{&*cfg,     store->get(),        publisher.get(), clock,
+                  &registry, authenticator->get(), &progress};
   auto svc = def.create(context);
   if (!svc.ok()) return Fail(svc.status(), 1);
   Service& service = **svc;
@@ -351,9 +352,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     ConsumeLoopOptions loop_options;
     loop_options.clock = clock;  // For its tick gauge (consume_loop.h).
     loop_options.topics = sub.topics;  // Its dead letters to replay.
+    if (sub.track_applied_through) {
+      loop_options.applied_through_probe = absl::Milliseconds(500);
+    }
     loops.push_back(std::make_unique<ConsumeLoop>(
         sub.name, *std::move(consumer), store->get(), publisher.get(),
         sub.handler, &registry, loop_options));
+    progress.Add(sub.name, loops.back()->applied_through());
   }
   for (auto& loop : loops) loop->Start();
   // Ready means consuming: wait for the group to assign partitions (the

@@ -45,6 +45,11 @@ struct Context {
   // (auth, *ctx), which answer UNAUTHENTICATED while it is nullptr (unit
   // tests that build a service without one).
   const rpc::Authenticator* auth = nullptr;
+  // How far each consume loop has applied its inputs, by subscription name
+  // (applied_through.h; InfinitePast unless the subscription tracks it);
+  // filled as the loops are made, before Service::Start. Null in unit
+  // tests that build a service without one.
+  const LoopProgress* loops = nullptr;
 };
 
 // One consumed set of topics and the handler that applies them.
@@ -52,6 +57,10 @@ struct Subscription {
   std::string name;  // for logs and metrics, e.g. "petitions"
   std::vector<std::string> topics;
   EventHandler* handler;  // owned by the Service
+  // Track how far the loop has applied its inputs (applied_through.h:
+  // a broker round trip per partition every 500 ms), for
+  // Context::loops->AppliedThrough(name).
+  bool track_applied_through = false;
 };
 
 // A running service's parts. Methods are called from the main thread.

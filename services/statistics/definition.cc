@@ -7,6 +7,21 @@
 namespace caserelay::statistics {
 namespace {
 
+// How far the index has applied case-events: the applied-through signal
+// of the service's case-events loop (common/service/applied_through.h,
+// from the consumer lag). REQUIRES: the runner's loops (Context::loops).
+class CaseEventsProgress final : public bulletins::IndexProgress {
+ public:
+  explicit CaseEventsProgress(const service::LoopProgress* loops)
+      : loops_(loops) {}
+  absl::Time AppliedThrough() const override {
+    return loops_->AppliedThrough("case-events");
+  }
+
+ private:
+  const service::LoopProgress* const loops_;  // not owned
+};
+
 class StatisticsParts final : public service::Service {
  public:
   StatisticsParts(const service::Context& context,
@@ -14,11 +29,12 @@ class StatisticsParts final : public service::Service {
                   std::unique_ptr<offices::OfficeDirectory> offices)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
-        impl_(context, {regions_.get(), offices_.get()}) {}
+        impl_(context, {regions_.get(), offices_.get()}),
+        progress_(context.loops) {}
   // The bulletins over this service's index (issue 17 item 2).
   absl::Status MakeBulletins(const service::Context& context) {
     auto bulletins = bulletins::BulletinParts::Create(
-        context, &impl_.query(), offices_.get(), regions_.get());
+        context, &impl_.query(), offices_.get(), regions_.get(), &progress_);
     if (!bulletins.ok()) return bulletins.status();
     bulletins_ = *std::move(bulletins);
     impl_.set_bulletins(bulletins_.get());
@@ -31,13 +47,17 @@ class StatisticsParts final : public service::Service {
   }
   void Stop() override { bulletins_->Stop(); }
   std::vector<service::Subscription> Subscriptions() override {
-    return {{"case-events", {"case-events"}, &impl_}};
+    // How far the index has applied case-events decides when a bulletin
+    // may be issued (bulletins/README.md).
+    return {{"case-events", {"case-events"}, &impl_,
+             /*track_applied_through=*/true}};
   }
 
  private:
   std::unique_ptr<region::RegionTree> regions_;
   std::unique_ptr<offices::OfficeDirectory> offices_;
   StatisticsServiceImpl impl_;
+  CaseEventsProgress progress_;
   std::unique_ptr<bulletins::BulletinParts> bulletins_;
 };
 
@@ -64,6 +84,11 @@ service::ServiceDefinition StatisticsDefinition() {
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
+    if (context.loops == nullptr) {
+      return absl::FailedPreconditionError(
+          "statistics: no consume loops to tell how far the index has applied "
+          "case-events");
+    }
     auto regions = region::RegionTree::Load(cfg.GetPath("regions.path"));
     if (!regions.ok()) return regions.status();
     auto offices = offices::OfficeDirectory::Load(cfg.GetPath("offices.dir"),

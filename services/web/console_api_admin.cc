@@ -62,8 +62,8 @@ HttpAnswer ConsoleApi::GetGroupAlerts(Context& c) const {
 
 HttpAnswer ConsoleApi::GetIndicators(Context& c) const {
   // scope: an office code ("140431:bureau") or a region code (its
-  // subtree); empty: the whole deployment. supervision says what the
-  // user's office may see.
+  // subtree); empty: the whole deployment. statistics answers from its
+  // index and says what the user's office may see.
   static const auto* const kParams = new std::vector<QueryParam>{
       {"level", "scope.level", Kind::kString},
       {"from", "from", Kind::kTime},
@@ -94,7 +94,7 @@ HttpAnswer ConsoleApi::GetIndicators(Context& c) const {
   RpcResult r =
       Call(ConsoleRpc::kGetIndicators, UserMeta(c), request, &response);
   if (!r.status.ok()) {
-    return RpcFailure(CallKind::kConsole, "supervision.GetIndicators", r);
+    return RpcFailure(CallKind::kConsole, "statistics.GetIndicators", r);
   }
   if (format != "csv") return JsonAnswer(response);
   HttpAnswer answer;

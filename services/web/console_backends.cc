@@ -124,7 +124,9 @@ class GrpcConsoleBackends : public ConsoleBackends {
         CR_CALL(supervision_, ListGroupAlerts, ListGroupAlertsRequest,
                 ListGroupAlertsResponse);
       case ConsoleRpc::kGetIndicators:
-        CR_CALL(supervision_, GetIndicators, GetIndicatorsRequest,
+        // The indicators have one place: statistics' index (issue 17).
+        if (statistics_ == nullptr) return NoStatistics();
+        CR_CALL(statistics_, GetIndicators, GetIndicatorsRequest,
                 GetIndicatorsResponse);
       case ConsoleRpc::kListMessages:
         CR_CALL(notification_, ListMessages, ListMessagesRequest,
@@ -213,7 +215,7 @@ const char* ConsoleRpcName(ConsoleRpc rpc) {
     case ConsoleRpc::kListGroupAlerts:
       return "supervision.ListGroupAlerts";
     case ConsoleRpc::kGetIndicators:
-      return "supervision.GetIndicators";
+      return "statistics.GetIndicators";
     case ConsoleRpc::kListMessages:
       return "notification.ListMessages";
     case ConsoleRpc::kListBulletins:

@@ -55,10 +55,11 @@ enum class ConsoleRpc {
   kSupervise,      // SuperviseRequest -> SuperviseResponse (督办 by hand)
   kListRedLights,  // ListRedLightsRequest -> ListRedLightsResponse
   kListGroupAlerts,  // ListGroupAlertsRequest -> ListGroupAlertsResponse
-  kGetIndicators,  // GetIndicatorsRequest -> GetIndicatorsResponse
   // notification (notification.proto)
   kListMessages,  // ListMessagesRequest -> ListMessagesResponse
-  // statistics (statistics.proto; the console's 通报, issue 17 item 2)
+  // statistics (statistics.proto; the console's 指标 from its index and
+  // 通报, issue 17)
+  kGetIndicators,  // GetIndicatorsRequest -> GetIndicatorsResponse
   kListBulletins,  // ListBulletinsRequest -> ListBulletinsResponse
   kGetBulletin,    // GetBulletinRequest -> GetBulletinResponse
 };
@@ -86,7 +87,7 @@ struct GrpcConsoleBackendsOptions {
   std::shared_ptr<grpc::Channel> intake;
   std::shared_ptr<grpc::Channel> supervision;
   std::shared_ptr<grpc::Channel> notification;
-  // Optional: unset, the statistics' calls answer UNAVAILABLE.
+  // Optional: unset, the statistics' calls (指标, 通报) answer UNAVAILABLE.
   std::shared_ptr<grpc::Channel> statistics;
   absl::Duration timeout = absl::Seconds(5);  // each call's deadline
 };

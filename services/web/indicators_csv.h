@@ -1,8 +1,8 @@
 // The indicators (指标) as CSV for the console's export (issue 16 item 3,
-// GET /api/v1/console/indicators?format=csv): supervision's
+// GET /api/v1/console/indicators?format=csv): statistics'
 // GetIndicatorsResponse as it is, one line per row, Chinese headers, for a
 // spreadsheet. No figure is computed here: each rate's numerator,
-// denominator and value are supervision's.
+// denominator and value are statistics' (from its index).
 //
 // Thread safety: stateless functions.
 

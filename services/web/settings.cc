@@ -22,8 +22,8 @@ const std::vector<rpc::PeerClient>& ConsolePeers() {
        "for the console's staff sessions and the office administration "
        "(Login, Authenticate, ListUsers, ...); unset: no console"},
       {"supervision", "web",
-       "for the console's deadlines, red-light board and indicators "
-       "(ListDeadlines, ListRedLights, GetIndicators); unset: no console"},
+       "for the console's deadlines and red-light board "
+       "(ListDeadlines, ListRedLights); unset: no console"},
   };
   return *kPeers;
 }
@@ -31,8 +31,8 @@ const std::vector<rpc::PeerClient>& ConsolePeers() {
 const rpc::PeerClient& StatisticsPeer() {
   static const auto* const kPeer = new rpc::PeerClient{
       "statistics", "web",
-      "for the console's bulletins (通报: ListBulletins, GetBulletin); unset: "
-      "the console shows none"};
+      "for the console's indicators and bulletins (指标: GetIndicators; 通报: "
+      "ListBulletins, GetBulletin); unset: the console shows neither"};
   return *kPeer;
 }
 

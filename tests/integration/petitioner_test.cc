@@ -123,9 +123,9 @@ std::string Submit(System& sys, const v1::SubmitPetitionRequest& req) {
   return resp.case_number();
 }
 
-// True once supervision's indicators of `office` since the start count
-// one replied case, evaluated and satisfied (polled up to 20 s: supervision
-// reads case-events on its own loop).
+// True once the indicators of `office` since the start count one replied
+// case, evaluated and satisfied (polled up to 20 s: statistics, the
+// indicators' one place, reads case-events on its own loop).
 bool RatingCounted(System& sys, const std::string& office) {
   const absl::Time until = absl::Now() + Scaled(absl::Seconds(20));
   while (absl::Now() < until) {
@@ -138,7 +138,7 @@ bool RatingCounted(System& sys, const std::string& office) {
     *req.mutable_from() = time::ToProto(China(2026, 9, 1, 0));
     *req.mutable_to() = time::ToProto(China(2026, 9, 2, 0));
     v1::GetIndicatorsResponse resp;
-    if (sys.supervision().GetIndicators(&ctx, req, &resp).ok()) {
+    if (sys.statistics().GetIndicators(&ctx, req, &resp).ok()) {
       const v1::Indicators& t = resp.total();
       if (t.evaluation().numerator() == 1 &&
           t.evaluation().denominator() == 1 &&

@@ -1,5 +1,6 @@
 // The end of the simulated year (simulation_test.cc): the indicators and
-// the red-light board as supervision answers them, compared with what the
+// the red-light board as statistics and supervision answer them (the
+// indicators from statistics' index, issue 17), compared with what the
 // script implies (simulation_script.h).
 //
 // Thread safety: one test thread.

@@ -15,15 +15,6 @@ namespace {
 using caserelay::v1::Indicators;
 using caserelay::v1::Rate;
 
-// The parent of each region the script's offices are in (GB/T 2260:
-// 沁源县 and 沁县 in 长治市, 山西省).
-std::string Parent(const std::string& region) {
-  if (region.size() == 9) return region.substr(0, 6);
-  if (region == "140000") return "";
-  if (region == "140400") return "140000";
-  return "140400";  // 140430 沁县, 140431 沁源县
-}
-
 std::string LevelName(const std::string& region) {
   if (region.size() == 9) return "township";
   if (region == "140000") return "province";
@@ -42,19 +33,11 @@ std::string RegionOf(const std::string& office) {
   return office.substr(0, office.find(':'));
 }
 
-bool Within(std::string region, const std::string& root) {
-  if (root.empty()) return true;
-  for (; !region.empty(); region = Parent(region)) {
-    if (region == root) return true;
-  }
-  return false;
-}
-
 bool InScope(const caserelay::v1::IndicatorScope& scope,
              const std::string& office) {
   if (!scope.office_code().empty()) return office == scope.office_code();
   const std::string region = RegionOf(office);
-  return Within(region, scope.region_code()) &&
+  return RegionWithin(region, scope.region_code()) &&
          (scope.level() == caserelay::v1::OFFICE_LEVEL_UNSPECIFIED ||
           Level(region) == scope.level());
 }
@@ -130,6 +113,22 @@ class Tallies {
 
 }  // namespace
 
+// GB/T 2260: 沁源县 and 沁县 in 长治市, 山西省.
+std::string ParentRegion(const std::string& region) {
+  if (region.size() == 9) return region.substr(0, 6);
+  if (region == "140000") return "";
+  if (region == "140400") return "140000";
+  return "140400";  // 140430 沁县, 140431 沁源县
+}
+
+bool RegionWithin(std::string region, const std::string& root) {
+  if (root.empty()) return true;
+  for (; !region.empty(); region = ParentRegion(region)) {
+    if (region == root) return true;
+  }
+  return false;
+}
+
 caserelay::v1::GetIndicatorsResponse Expected(const Script& script,
                                               const Query& q) {
   Tallies t(q);
@@ -204,7 +203,7 @@ std::vector<RedLight> ExpectedRedLights(const Script& script,
       // Missed by the end (due at the end of a day before it) and still
       // running.
       if (d.late && d.end == kNever && d.hi < kEndDay &&
-          Within(RegionOf(d.office), region_code)) {
+          RegionWithin(RegionOf(d.office), region_code)) {
         lights.push_back({i, d});
       }
     }

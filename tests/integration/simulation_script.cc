@@ -264,14 +264,16 @@ std::string DayName(int day) {
 }
 
 const std::vector<int>& Boundaries() {
-  // 2026-04-01, 06-01, 07-01, 10-01 (the quarters and June) and the end.
-  static const auto* days = new std::vector<int>{
-      static_cast<int>(absl::CivilDay(2026, 4, 1) - absl::CivilDay(2026, 1, 1)),
-      static_cast<int>(absl::CivilDay(2026, 6, 1) - absl::CivilDay(2026, 1, 1)),
-      static_cast<int>(absl::CivilDay(2026, 7, 1) - absl::CivilDay(2026, 1, 1)),
-      static_cast<int>(absl::CivilDay(2026, 10, 1) -
-                       absl::CivilDay(2026, 1, 1)),
-      kEndDay};
+  // 2026-04-01, 06-01, 07-01, 10-01 (the quarters and June); September
+  // and its week 09-21..09-27 (the bulletins of statistics_simulation_test);
+  // the end.
+  auto day = [](int month, int d) {
+    return static_cast<int>(absl::CivilDay(2026, month, d) -
+                            absl::CivilDay(2026, 1, 1));
+  };
+  static const auto* days =
+      new std::vector<int>{day(4, 1), day(6, 1), day(7, 1),  day(9, 1),
+                           day(9, 21), day(9, 28), day(10, 1), kEndDay};
   return *days;
 }
 

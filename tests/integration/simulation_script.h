@@ -158,6 +158,12 @@ struct RedLight {
 std::vector<RedLight> ExpectedRedLights(const Script& script,
                                         const std::string& region_code);
 
+// The parent of a region of the script's offices ("" for 山西 140000),
+// and whether `region` is `root` or below it ("" root: every region);
+// spelled out in simulation_expected.cc, not read from the region tree.
+std::string ParentRegion(const std::string& region);
+bool RegionWithin(std::string region, const std::string& root);
+
 // Day number <-> civil date text "2026-01-05".
 std::string DayName(int day);
 

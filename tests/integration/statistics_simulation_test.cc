@@ -1,19 +1,24 @@
 // Two simulated years through the real system (issue 17, "Must show"):
 // the supervision simulation's script (simulation_script.h) drawn twice,
 // for 2025 and for 2026 (CASERELAY_STATS_SIM_CASES petitions each), its
-// offices acting day by day on the shared simulated clock, with the
-// statistics service beside supervision. At the end:
+// offices acting day by day (every day) on the shared simulated clock,
+// with the statistics service beside supervision. At the end:
 //   - GetVolume for a week (周通报) and a month (月分析) of 2026, in total
 //     and per registering office, must equal what the test computes from
 //     the scripts alone — the figures of the period, of the previous
 //     period (环比) and of the same days of 2025 (同比);
+//   - the 周通报 of 2026-09-21..09-27 and the 月分析 of September 2026 of
+//     长治市信访局, issued with IssueBulletin and read back with
+//     GetBulletin: every table of the CSV (figures with 环比 and 同比, the
+//     online share, the channels, the top categories and regions, red
+//     lights and 督办 of the period, the offices ranked by 按期办结率 and
+//     满意率) equals the test's own (statistics_expected.h), and the HTML
+//     holds the same rows;
 //   - GetIndicators from the statistics' index must equal supervision's
 //     GetIndicators (a scan of its case records) for scopes and periods of
 //     both years.
-// Red lights and 督办 by period are not computed from the script here (the
-// script fixes their days only around its own boundaries); their counters
-// are the deadlines' that GetIndicators' equality covers.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <map>
@@ -24,87 +29,24 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "common/time/timestamp.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/integration/document_tables.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/simulation_driver.h"
 #include "tests/integration/simulation_script.h"
+#include "tests/integration/statistics_expected.h"
 
 namespace caserelay::testing {
 namespace {
 
-using Figures = std::map<std::string, int64_t>;
-
-// The two years: the script's day d of year y happens on day d + offset.
-struct Year {
-  sim::Script script;
-  int day_offset;         // -365: 2025; 0: 2026
-  int petitioner_offset;  // keeps the years' petitioners apart (no repeats
-                          // across years)
-  int index_offset;       // keeps request ids apart
-};
-
-std::string ChannelKey(const sim::Petition& p) {
-  return p.type == sim::PetitionType::kRedirect ? "visit" : "online";
-}
-
-// The figures statistics.proto VolumeFigures defines, from the script
-// alone, of the petitions received on days [from, to) (absolute days) and
-// registered by an office `in_scope` accepts.
-template <typename InScope>
-Figures ExpectedVolume(const std::vector<Year>& years, int from, int to,
-                       InScope in_scope) {
-  Figures f;
-  for (const Year& y : years) {
-    for (const sim::Petition& p : y.script.petitions) {
-      const int day = p.day + y.day_offset;
-      if (day < from || day >= to || !in_scope(p.registering)) continue;
-      ++f["cases"];
-      ++f["persons"];
-      ++f["ch/" + ChannelKey(p)];
-      ++f["cat/" + sim::Routes()[p.route].category];
-      ++f["cls/claim"];
-      if (p.type == sim::PetitionType::kRepeat) {
-        ++f["repeat"];
-        ++f["not_accepted"];  // linked to the open case, not handled again
-      } else {
-        ++f["new"];
-      }
-      if (p.type == sim::PetitionType::kRedirect) {
-        ++f["skip"];
-        ++f["not_accepted"];  // 越级走访: directed to the competent level
-      }
-      if (p.type != sim::PetitionType::kOriginal) continue;
-      const sim::Case& c = y.script.cases[p.case_index];
-      bool accepted = false, replied = false;
-      for (const sim::Action& a : c.actions) {
-        if (a.request.has_accept()) accepted = true;
-        if (a.request.has_reply() && !replied) {
-          replied = true;
-          ++f["replied"];
-          const char* outcomes[] = {"unspecified", "support", "explain",
-                                    "reject"};
-          ++f[absl::StrCat("out/", outcomes[a.request.reply().outcome()])];
-        }
-      }
-      if (accepted) ++f["accepted"];
-      const char* ratings[] = {"unspecified", "satisfied", "basically",
-                               "dissatisfied"};
-      if (c.satisfaction != caserelay::v1::SATISFACTION_UNSPECIFIED) {
-        ++f[absl::StrCat("rate/", ratings[c.satisfaction])];
-      }
-    }
-  }
-  f["online/num"] = f.count("ch/online") ? f["ch/online"] : 0;
-  f["online/den"] = f["cases"];
-  for (auto it = f.begin(); it != f.end();) {
-    it = it->second == 0 ? f.erase(it) : std::next(it);
-  }
-  return f;
-}
+using sim::ExpectedVolume;
+using sim::Figures;
+using sim::Year;
 
 // The same figures as GetVolume answers them (red lights and 督办 aside).
 Figures Flatten(const caserelay::v1::VolumeFigures& v) {
@@ -241,6 +183,129 @@ void CheckIndicators(System& sys, const char* name,
       << name << ": no deadline counted proves little";
 }
 
+std::string ShowTable(const sim::Table& table) {
+  std::string out;
+  for (const auto& row : table) {
+    absl::StrAppend(&out, "\n    ", absl::StrJoin(row, " | "));
+  }
+  return out;
+}
+
+// True if `rows` holds `want` as consecutive rows.
+bool HoldsRows(const std::vector<std::vector<std::string>>& rows,
+               const std::vector<std::vector<std::string>>& want) {
+  if (want.empty()) return true;
+  for (size_t i = 0; i + want.size() <= rows.size(); ++i) {
+    if (std::equal(want.begin(), want.end(), rows.begin() + i)) return true;
+  }
+  return false;
+}
+
+// The data rows of `table` (its header left out) with `columns` of each.
+std::vector<std::vector<std::string>> Columns(const sim::Table& table,
+                                              std::vector<int> columns) {
+  std::vector<std::vector<std::string>> out;
+  for (size_t i = 1; i < table.size(); ++i) {
+    std::vector<std::string> row;
+    for (int c : columns) row.push_back(table[i].at(c));
+    out.push_back(row);
+  }
+  return out;
+}
+
+// 长治市信访局's bulletin of `kind` for the period covering `day`, issued
+// on demand (IssueBulletin) and read back (GetBulletin): every table of
+// its CSV equals the scripts' (statistics_expected.h), and the HTML holds
+// the same rows and the red-light line.
+void CheckBulletin(System& sys, const std::vector<Year>& years,
+                   caserelay::v1::BulletinKind kind, const char* day,
+                   absl::CivilDay from, absl::CivilDay to,
+                   const std::string& title, const std::string& period,
+                   bool deadlines_known) {
+  caserelay::v1::IssueBulletinRequest req;
+  req.set_bureau_code("140400:bureau");
+  req.set_kind(kind);
+  req.set_day(day);
+  caserelay::v1::IssueBulletinResponse issued;
+  grpc::ClientContext ctx;
+  Within(ctx, 180);  // WeasyPrint renders the PDF
+  grpc::Status s = sys.statistics().IssueBulletin(&ctx, req, &issued);
+  ASSERT_TRUE(s.ok()) << title << ": " << s.error_message();
+  EXPECT_FALSE(issued.already_issued());
+  EXPECT_EQ(issued.bulletin().title(), title);
+  auto document = [&](caserelay::v1::BulletinFormat format) {
+    caserelay::v1::GetBulletinRequest get;
+    get.set_id(issued.bulletin().id());
+    get.set_format(format);
+    caserelay::v1::GetBulletinResponse resp;
+    grpc::ClientContext c;
+    Within(c);
+    grpc::Status st = sys.statistics().GetBulletin(&c, get, &resp);
+    EXPECT_TRUE(st.ok()) << title << ": " << st.error_message();
+    return resp.document();
+  };
+  const std::string csv = document(caserelay::v1::BULLETIN_FORMAT_CSV);
+  const std::string html = document(caserelay::v1::BULLETIN_FORMAT_HTML);
+
+  const sim::Tables want = sim::ExpectedBulletin(years, "140400", title, period,
+                                                 DayOf(from), DayOf(to));
+  const sim::Tables got = CsvTables(csv);
+  for (const auto& [name, table] : want) {
+    auto it = got.find(name);
+    ASSERT_NE(it, got.end()) << title << ": no table " << name << "\n" << csv;
+    EXPECT_EQ(it->second, table) << title << ", " << name << "\n got:"
+                                 << ShowTable(it->second)
+                                 << "\n want:" << ShowTable(table);
+  }
+  for (const auto& [name, table] : got) {
+    EXPECT_EQ(want.count(name), 1u) << title << ": a table not checked: "
+                                    << name;
+  }
+  // An empty bulletin proves nothing. A week is shorter than the script's
+  // uncertainty about a due day (up to 9 days, simulation_script.h), so no
+  // deadline of the script falls due within one (its red lights and
+  // 按期办结率 are 0 and empty, and checked as such); a month has them.
+  EXPECT_GT(std::stoll(want.at("信访总量")[1][1]), 0) << title;
+  EXPECT_GT(want.at("主要地区").size(), 2u) << title;
+  EXPECT_GT(want.at("群众满意率排名").size(), 2u) << title;
+  if (deadlines_known) {
+    EXPECT_GT(want.at("按期办结率排名").size(), 2u) << title;
+    EXPECT_GT(std::stoll(want.at("红灯与督办")[1][1]), 0) << title;
+    EXPECT_GT(std::stoll(want.at("红灯与督办")[2][1]), 0) << title;
+  }
+  std::printf("statistics simulation: %s:%s%s\n", title.c_str(),
+              ShowTable(want.at("红灯与督办")).c_str(),
+              ShowTable(want.at("信访总量")).c_str());
+
+  // The HTML shows the same rows (the outcomes and ratings without a
+  // rank; the rankings with the office's name and "n/d").
+  const auto rows = HtmlRows(html);
+  const std::pair<const char*, std::vector<int>> shown[] = {
+      {"信访总量", {0, 1, 2, 3, 4, 5}}, {"主要问题类别", {0, 1, 2, 3}},
+      {"主要地区", {0, 1, 2, 3}},       {"处理意见", {1, 2, 3}},
+      {"群众评价", {1, 2, 3}}};
+  for (const auto& [name, columns] : shown) {
+    EXPECT_TRUE(HoldsRows(rows, Columns(want.at(name), columns)))
+        << title << ": the HTML does not show " << name
+        << ShowTable(want.at(name));
+  }
+  for (const char* name : {"按期办结率排名", "群众满意率排名"}) {
+    std::vector<std::vector<std::string>> ranked;
+    for (const auto& row : Columns(want.at(name), {0, 2, 3, 4, 5})) {
+      ranked.push_back({row[0], row[1], row[2], row[3] + "/" + row[4]});
+    }
+    EXPECT_TRUE(HoldsRows(rows, ranked))
+        << title << ": the HTML does not show " << name
+        << ShowTable(want.at(name));
+  }
+  const sim::Table& red = want.at("红灯与督办");
+  const int64_t instruments = std::stoll(red[2][1]) + std::stoll(red[3][1]);
+  EXPECT_NE(html.find(absl::StrCat("本期到期未按时办理的红灯", red[1][1],
+                                   "件；发出督办", instruments, "件")),
+            std::string::npos)
+      << title << ": the HTML's red lights and 督办";
+}
+
 TEST(StatisticsSimulationTest, TwoYearsGiveTheScriptsVolumeAndSupervisionsIndicators) {
   const int petitions = EnvInt("CASERELAY_STATS_SIM_CASES", 1200);
   const int threads = EnvInt("CASERELAY_SIM_THREADS", 8);
@@ -283,7 +348,8 @@ TEST(StatisticsSimulationTest, TwoYearsGiveTheScriptsVolumeAndSupervisionsIndica
   std::mutex failures_mu;
   std::vector<std::string> failures;
   for (int day = sim::kFirstDay - 365; day <= sim::kLastDay; ++day) {
-    if (petitions_on.count(day) == 0 && actions_on.count(day) == 0) continue;
+    // Every day, so that a 督办 is issued the day after its due (the
+    // bulletins count it in the period of that day).
     sys.clock().Set(China(day, 9));
     const auto& today = petitions_on[day];
     ParallelFor(static_cast<int>(today.size()), threads, [&](int k) {
@@ -343,6 +409,18 @@ TEST(StatisticsSimulationTest, TwoYearsGiveTheScriptsVolumeAndSupervisionsIndica
               absl::CivilDay(2026, 6, 8), absl::CivilDay(2026, 6, 15));
   CheckVolume(sys, years, "month 2026-06 (月分析)", absl::CivilDay(2026, 6, 1),
               absl::CivilDay(2026, 7, 1));
+  const auto t_bulletins = Clock::now();
+  CheckBulletin(sys, years, caserelay::v1::BULLETIN_KIND_WEEKLY, "2026-09-23",
+                absl::CivilDay(2026, 9, 21), absl::CivilDay(2026, 9, 28),
+                "长治市信访局 周通报 2026年第1期", "2026年9月21日至9月27日",
+                /*deadlines_known=*/false);
+  CheckBulletin(sys, years, caserelay::v1::BULLETIN_KIND_MONTHLY, "2026-09-15",
+                absl::CivilDay(2026, 9, 1), absl::CivilDay(2026, 10, 1),
+                "长治市信访局 月分析 2026年第1期", "2026年9月",
+                /*deadlines_known=*/true);
+  std::printf("statistics simulation: two bulletins issued and checked in "
+              "%.1f s\n",
+              Seconds(t_bulletins));
 
   struct IndicatorQuery {
     const char* name;

@@ -90,6 +90,13 @@ TEST(SupervisionTest, LateOfficesGetLettersThenListedSupervisionAndMustReply) {
   const std::string casectl = steps.Casectl(kCountyBureau);
   const std::string supervision_cli = absl::StrCat(
       casectl, " --supervision ", system.grpc_address("supervision"));
+  // casectl stats asks statistics (the indicators' one place, issue 17),
+  // once it has applied every case-event the log holds.
+  const std::string stats_cli = absl::StrCat(
+      casectl, " --statistics ", system.grpc_address("statistics"));
+  auto stats_caught_up = [&] {
+    return AwaitInputsApplied(system, "statistics", "case-events");
+  };
 
   const std::string id = steps.Submit(SamplePetition(kTownship, 41));
   ASSERT_FALSE(id.empty());
@@ -252,9 +259,10 @@ TEST(SupervisionTest, LateOfficesGetLettersThenListedSupervisionAndMustReply) {
   ASSERT_TRUE(lights.ok()) << lights.status();
   EXPECT_EQ(lights->lights_size(), 0);
   // July's figures by casectl on the simulated month: 0/1 transfers in time.
+  ASSERT_TRUE(stats_caught_up().ok());
   auto july =
       RunCommand(absl::StrCat("CASERELAY_CLOCK_FILE=", system.dir(), "/clock ",
-                              supervision_cli, " stats --region 140431"));
+                              stats_cli, " stats --region 140431"));
   ASSERT_EQ(july.code, 0) << july.output;
   EXPECT_TRUE(absl::StrContains(july.output,
                                 "period: 2026-07-01 00:00:00 to "
@@ -457,8 +465,9 @@ TEST(SupervisionTest, LateOfficesGetLettersThenListedSupervisionAndMustReply) {
   // --- The figures since July (issue 4 item 5, DOMAIN.md "Supervision"):
   // one transfer, late; one acceptance, late; one petition, neither a
   // repeat nor level-skipping; nothing replied; nothing overdue now. ---
+  ASSERT_TRUE(stats_caught_up().ok());
   auto stats =
-      RunCommand(supervision_cli + " stats --region 140431 --from 2026-07-01");
+      RunCommand(stats_cli + " stats --region 140431 --from 2026-07-01");
   ASSERT_EQ(stats.code, 0) << stats.output;
   EXPECT_EQ(Figure(stats.output, "及时受理率(信访部门)"),
             (Words{"及时受理率(信访部门)", "0.0%", "0/1"}))
@@ -472,7 +481,7 @@ TEST(SupervisionTest, LateOfficesGetLettersThenListedSupervisionAndMustReply) {
   EXPECT_EQ(Figure(stats.output, "重复信访率"),
             (Words{"重复信访率", "0.0%", "0/1"}))
       << stats.output;
-  auto json = RunCommand(supervision_cli +
+  auto json = RunCommand(stats_cli +
                          " --json stats --region 140431 --from 2026-07-01");
   ASSERT_EQ(json.code, 0) << json.output;
   v1::GetIndicatorsResponse parsed;

@@ -52,7 +52,8 @@ class Watch {
   // ListRedLights of the region subtree (at most 100).
   absl::StatusOr<caserelay::v1::ListRedLightsResponse> Lights(
       const std::string& region);
-  // GetIndicators of the region subtree from `from` to supervision's now.
+  // statistics' GetIndicators of the region subtree from `from` to its
+  // clock's now, once it has applied every case-event the log holds.
   absl::StatusOr<caserelay::v1::GetIndicatorsResponse> Indicators(
       const std::string& region, absl::Time from);
 

@@ -120,20 +120,31 @@ absl::StatusOr<absl::Time> StatsNow() {
   return (*clock)->Now();
 }
 
-// casectl stats volume: GetVolume of the statistics service.
-int RunStatsVolume(const Invocation& inv) {
+// casectl stats [volume]: GetIndicators or GetVolume of the statistics
+// service (the indicators' one place since issue 17: its index).
+int RunStatsCommand(const Invocation& inv, bool volume) {
   // Parse everything local before connecting: bad usage sends nothing.
   absl::StatusOr<absl::Time> now = StatsNow();
   if (!now.ok()) return Setup(now.status());
-  auto req = VolumeRequestOf(inv.flags, *now);
-  if (!req.ok()) return Usage(&inv, req.status().message());
+  v1::GetVolumeRequest volume_request;
+  v1::GetIndicatorsRequest indicators_request;
+  if (volume) {
+    auto req = VolumeRequestOf(inv.flags, *now);
+    if (!req.ok()) return Usage(&inv, req.status().message());
+    volume_request = *std::move(req);
+  } else {
+    auto req = StatsRequestOf(inv.flags, *now);
+    if (!req.ok()) return Usage(&inv, req.status().message());
+    indicators_request = *std::move(req);
+  }
   absl::StatusOr<rpc::ClientAuth> auth = StatisticsAuth(inv.global);
   if (!auth.ok()) return Setup(auth.status());
   auto channel = rpc::OfficeChannel(*auth);
   if (!channel.ok()) return Setup(channel.status());
   auto stub = v1::StatisticsService::NewStub(*channel);
-  return Done(
-      RunVolume(*stub, *req, PrintOptions{inv.global.json}, std::cout));
+  const PrintOptions print{inv.global.json};
+  if (volume) return Done(RunVolume(*stub, volume_request, print, std::cout));
+  return Done(RunStats(*stub, indicators_request, print, std::cout));
 }
 
 int RunSupervision(const Invocation& inv) {
@@ -145,13 +156,15 @@ int RunSupervision(const Invocation& inv) {
       return Usage(&inv, absl::StrCat("stats takes volume or nothing; got '",
                                       first, "'"));
     }
-    return RunStatsVolume(inv);
+    return RunStatsCommand(inv, /*volume=*/true);
+  }
+  if (inv.command->kind == CommandKind::kStats) {
+    return RunStatsCommand(inv, /*volume=*/false);
   }
   // Parse everything local before connecting: bad usage sends nothing.
   LightsCommand lights;
   v1::SuperviseRequest supervise;
   GroupAlertsCommand alerts;
-  v1::GetIndicatorsRequest stats;
   if (inv.command->kind == CommandKind::kSupervise) {
     auto req = SuperviseRequestOf(inv.flags);
     if (!req.ok()) return Usage(&inv, req.status().message());
@@ -164,12 +177,6 @@ int RunSupervision(const Invocation& inv) {
     auto cmd = GroupAlertsCommandOf(inv.flags);
     if (!cmd.ok()) return Usage(&inv, cmd.status().message());
     alerts = *std::move(cmd);
-  } else if (inv.command->kind == CommandKind::kStats) {
-    absl::StatusOr<absl::Time> now = StatsNow();
-    if (!now.ok()) return Setup(now.status());
-    auto req = StatsRequestOf(inv.flags, *now);
-    if (!req.ok()) return Usage(&inv, req.status().message());
-    stats = *std::move(req);
   }
   auto stub = SupervisionStub(inv.global);
   if (!stub.ok()) return Setup(stub.status());
@@ -181,8 +188,6 @@ int RunSupervision(const Invocation& inv) {
       return Done(RunLights(supervision, lights, print, std::cout));
     case CommandKind::kGroupAlerts:
       return Done(RunGroupAlerts(supervision, alerts, print, std::cout));
-    case CommandKind::kStats:
-      return Done(RunStats(supervision, stats, print, std::cout));
     default:
       return Done(RunDeadlines(supervision, first, print, std::cout));
   }

@@ -194,12 +194,12 @@ absl::StatusOr<v1::GetIndicatorsRequest> StatsRequestOf(
   return req;
 }
 
-absl::Status RunStats(v1::SupervisionService::StubInterface& supervision,
+absl::Status RunStats(v1::StatisticsService::StubInterface& statistics,
                       const v1::GetIndicatorsRequest& request,
                       const PrintOptions& options, std::ostream& out) {
   v1::GetIndicatorsResponse resp;
   absl::Status s = Call([&](grpc::ClientContext* ctx) {
-    return supervision.GetIndicators(ctx, request, &resp);
+    return statistics.GetIndicators(ctx, request, &resp);
   });
   if (!s.ok()) return s;
   if (options.json) return PrintJson(resp, out);

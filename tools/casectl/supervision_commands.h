@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "caserelay/v1/statistics.grpc.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
 #include "tools/casectl/call.h"
 #include "tools/casectl/flags.h"
@@ -48,7 +49,7 @@ absl::Status RunLights(
 // The GetIndicatorsRequest of `stats`'s flags. Days are China days: the
 // period starts at the first instant of --from and ends at the end of
 // --to's day (24:00, the next day's first instant; exclusive). Without
-// --to, `to` is left unset (supervision's clock now). Without --from: the
+// --to, `to` is left unset (statistics' clock now). Without --from: the
 // first day of --to's month if --to is given, else of the month of `now`
 // (the caller's idea of the current time). INVALID_ARGUMENT naming the
 // flag for: --office with --region or --level, a bad --office, --region
@@ -62,11 +63,12 @@ absl::StatusOr<caserelay::v1::GetIndicatorsRequest> StatsRequestOf(
 absl::StatusOr<caserelay::v1::GetIndicatorsRequest> ScopeAndPeriodOf(
     const ParsedFlags& flags, absl::Time now);
 
-// Sends `request` and prints the indicators (FormatIndicators) or, with
+// Sends `request` to statistics (the indicators' one place: its index,
+// issue 17) and prints the indicators (FormatIndicators) or, with
 // options.json, the GetIndicatorsResponse. Returns the service's status
 // if the call fails.
 absl::Status RunStats(
-    caserelay::v1::SupervisionService::StubInterface& supervision,
+    caserelay::v1::StatisticsService::StubInterface& statistics,
     const caserelay::v1::GetIndicatorsRequest& request,
     const PrintOptions& options, std::ostream& out);
 

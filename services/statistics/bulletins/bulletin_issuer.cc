@@ -13,6 +13,34 @@ namespace caserelay::bulletins {
 
 namespace v1 = caserelay::v1;
 
+namespace {
+
+std::string ChinaTimeText(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", t, time::ChinaTimeZone());
+}
+
+}  // namespace
+
+absl::Status BulletinIssuer::CaughtUp(const BulletinPeriod& period) const {
+  const absl::Time end = time::StartOf(period.last + 1);
+  const absl::Time through = progress_->AppliedThrough();
+  if (through >= end) return absl::OkStatus();
+  if (through == absl::InfinitePast()) {
+    return absl::UnavailableError(absl::StrCat(
+        "statistics has not yet established how far its index has applied "
+        "case-events (no partition assigned or no answer from the broker "
+        "yet); the bulletin of ",
+        absl::FormatCivilTime(period.first), "..",
+        absl::FormatCivilTime(period.last),
+        " waits until it has applied them through ", ChinaTimeText(end)));
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "statistics has applied case-events through ", ChinaTimeText(through),
+      " only, ", absl::FormatDuration(end - through),
+      " behind the end of the period (", ChinaTimeText(end),
+      "); the bulletin is issued once its index has caught up"));
+}
+
 absl::StatusOr<Issued> BulletinIssuer::Issue(const offices::Office& bureau,
                                              BulletinKind kind,
                                              absl::CivilDay day,
@@ -35,6 +63,10 @@ absl::StatusOr<Issued> BulletinIssuer::Issue(const offices::Office& bureau,
     return absl::FailedPreconditionError(
         absl::StrCat("该期", KindTitle(kind), "的统计期间（",
                      PeriodWords(*period), "）尚未结束，结束后方可印发"));
+  }
+  // Figures only from an index that has every event of the period.
+  if (absl::Status caught_up = CaughtUp(*period); !caught_up.ok()) {
+    return caught_up;
   }
   BulletinContent content;
   {

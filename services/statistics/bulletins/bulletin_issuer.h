@@ -7,8 +7,9 @@
 //      is "<bureau>/<kind>/<first day>";
 //   2. if that bulletin exists it is returned as it is (already_issued):
 //      a bulletin is issued once and never changes;
-//   3. else, once the period is over on the service's clock, its 期号 is
-//      the next of the series (bureau, kind, year of the due day), the
+//   3. else, once the period is over on the service's clock and the index
+//      has applied case-events through its end (IndexProgress), its 期号
+//      is the next of the series (bureau, kind, year of the due day), the
 //      figures come from the ContentSource, the HTML, CSV and PDF are
 //      rendered, and all is saved in one batch (bulletin_store.h).
 // Steps 2-3 run under one lock, so two requests for the same bulletin
@@ -49,6 +50,18 @@ class ContentSource {
       const offices::Office& bureau, const BulletinPeriod& period) const = 0;
 };
 
+// How far the statistics' index has applied case-events: the consume
+// loop's applied-through signal (common/service/applied_through.h), taken
+// from the consumer lag. Implementations are thread-safe.
+class IndexProgress {
+ public:
+  virtual ~IndexProgress() = default;
+
+  // Every case-event that was in the log at the returned instant (the
+  // service's clock) is in the index; InfinitePast before the first.
+  virtual absl::Time AppliedThrough() const = 0;
+};
+
 struct Issued {
   caserelay::v1::Bulletin bulletin;
   bool already_issued = false;
@@ -59,12 +72,19 @@ class BulletinIssuer {
   // Every argument must outlive the issuer; none is owned.
   BulletinIssuer(BulletinStore* store, const PeriodRules* rules,
                  const ContentSource* source, const PdfRenderer* renderer,
-                 const time::Clock* clock)
+                 const time::Clock* clock, const IndexProgress* progress)
       : store_(store),
         rules_(rules),
         source_(source),
         renderer_(renderer),
-        clock_(clock) {}
+        clock_(clock),
+        progress_(progress) {}
+
+  // OK once the index has applied case-events through the end of `period`
+  // (00:00 after its last day, China time); else UNAVAILABLE with an
+  // English message for operators naming how far it has applied and how
+  // far that is short of the period's end ("8h0m0s behind").
+  absl::Status CaughtUp(const BulletinPeriod& period) const;
 
   // Issues `bureau`'s bulletin of `kind` for the period covering `day`, or
   // returns the one issued before. `scheduled`: the schedule issues it (it
@@ -73,6 +93,8 @@ class BulletinIssuer {
   //   FAILED_PRECONDITION  the period is not over yet on the service's
   //                        clock (a Chinese message naming its last day),
   //                        or the calendar cannot tell its days
+  //   UNAVAILABLE          the index has not applied case-events through
+  //                        the end of the period yet (CaughtUp: retry)
   //   the ContentSource's, the renderer's (UNAVAILABLE, DEADLINE_EXCEEDED)
   //   and the store's errors
   absl::StatusOr<Issued> Issue(const offices::Office& bureau, BulletinKind kind,
@@ -85,6 +107,7 @@ class BulletinIssuer {
   const ContentSource* const source_;
   const PdfRenderer* const renderer_;
   const time::Clock* const clock_;
+  const IndexProgress* const progress_;
 
   absl::Mutex mu_;  // held while one bulletin is made
 };

@@ -101,7 +101,7 @@ std::vector<config::Setting> BulletinSettings() {
 absl::StatusOr<std::unique_ptr<BulletinParts>> BulletinParts::Create(
     const service::Context& context, const statistics::StatisticsQuery* query,
     const offices::OfficeDirectory* offices,
-    const region::RegionTree* regions) {
+    const region::RegionTree* regions, const IndexProgress* progress) {
   const config::Config& cfg = *context.config;
   std::unique_ptr<BulletinParts> parts(new BulletinParts());
   parts->offices_ = offices;
@@ -139,7 +139,7 @@ absl::StatusOr<std::unique_ptr<BulletinParts>> BulletinParts::Create(
       std::make_unique<QueryContentSource>(query, offices, regions);
   parts->issuer_ = std::make_unique<BulletinIssuer>(
       parts->store_.get(), parts->rules_.get(), parts->source_.get(),
-      parts->renderer_.get(), context.clock);
+      parts->renderer_.get(), context.clock, progress);
 
   ScheduleSettings schedule;
   for (const std::string& code : Words(cfg.GetString("bulletins.bureaus"))) {

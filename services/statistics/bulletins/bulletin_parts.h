@@ -40,8 +40,9 @@ std::vector<config::Setting> BulletinSettings();
 
 class BulletinParts {
  public:
-  // Builds the parts from the settings. `query`, `offices` and `regions`
-  // are not owned and must outlive the parts; context.store must have
+  // Builds the parts from the settings. `query`, `offices`, `regions` and
+  // `progress` (how far the index has applied case-events) are not owned
+  // and must outlive the parts; context.store must have
   // kBulletinsFamily. Errors (start-up config, fail fast): INVALID_ARGUMENT
   // naming the setting (a bulletins.bureaus entry that is not a petition
   // bureau, an unknown kind or weekday, a malformed issue_time); the
@@ -49,7 +50,7 @@ class BulletinParts {
   static absl::StatusOr<std::unique_ptr<BulletinParts>> Create(
       const service::Context& context, const statistics::StatisticsQuery* query,
       const offices::OfficeDirectory* offices,
-      const region::RegionTree* regions);
+      const region::RegionTree* regions, const IndexProgress* progress);
 
   // Starts / stops the schedule's thread (none without bureaus).
   void Start();

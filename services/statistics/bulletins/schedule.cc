@@ -14,7 +14,7 @@ absl::Time BulletinSchedule::DueAt(const BulletinPeriod& period) const {
 }
 
 absl::StatusOr<absl::Time> BulletinSchedule::RunSeries(
-    const offices::Office& bureau, BulletinKind kind, int* issued) {
+    const offices::Office& bureau, BulletinKind kind, SchedulePass* pass) {
   absl::StatusOr<std::optional<absl::CivilDay>> cursor =
       store_->ScheduleCursor(bureau.code, kind);
   if (!cursor.ok()) return cursor.status();
@@ -39,6 +39,14 @@ absl::StatusOr<absl::Time> BulletinSchedule::RunSeries(
     if (!next.ok()) return next.status();
     const absl::Time due = DueAt(*next);
     if (clock_->Now() < due) return due;
+    if (absl::Status caught_up = issuer_->CaughtUp(*next); !caught_up.ok()) {
+      if (pass->waiting.ok()) {
+        pass->waiting = absl::Status(
+            caught_up.code(), absl::StrCat(bureau.code, " ", KindWord(kind),
+                                           ": ", caught_up.message()));
+      }
+      return due;
+    }
     absl::StatusOr<Issued> made =
         issuer_->Issue(bureau, kind, next->first, /*scheduled=*/true);
     if (!made.ok()) return made.status();
@@ -48,7 +56,7 @@ absl::StatusOr<absl::Time> BulletinSchedule::RunSeries(
           store_->SetScheduleCursor(bureau.code, kind, next->first);
       if (!set.ok()) return set;
     } else {
-      ++*issued;
+      ++pass->issued;
       log::Info("bulletin issued",
                 {{"id", made->bulletin.id()},
                  {"number", absl::StrCat(made->bulletin.year(), "/",
@@ -62,7 +70,7 @@ SchedulePass BulletinSchedule::RunDue() {
   SchedulePass pass;
   for (const offices::Office& bureau : settings_.bureaus) {
     for (BulletinKind kind : settings_.kinds) {
-      absl::StatusOr<absl::Time> due = RunSeries(bureau, kind, &pass.issued);
+      absl::StatusOr<absl::Time> due = RunSeries(bureau, kind, &pass);
       if (!due.ok()) {
         if (pass.status.ok()) {
           pass.status =
@@ -80,8 +88,20 @@ SchedulePass BulletinSchedule::RunDue() {
 
 void BulletinSchedule::Start() {
   thread_ = std::thread([this] {
+    bool was_waiting = false;
     while (!stopping()) {
       SchedulePass pass = RunDue();
+      if (!pass.waiting.ok()) {
+        if (!was_waiting) {
+          log::Info("bulletin schedule: a due bulletin waits for the index",
+                    {{"reason", std::string(pass.waiting.message())}});
+        }
+        was_waiting = true;
+        // Real time: the index catches up on its own loop.
+        clock_->WaitUntil(absl::InfiniteFuture(), absl::Seconds(1));
+        continue;
+      }
+      was_waiting = false;
       if (!pass.status.ok()) {
         log::Warn(
             "bulletin schedule: a bulletin could not be issued; retrying",

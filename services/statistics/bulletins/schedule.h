@@ -19,7 +19,10 @@
 //     day before the schedule first sees it (so a new deployment does not
 //     issue the past), and the cursor is set to the period before it.
 // When a bulletin cannot be made (the statistics or the renderer fail),
-// its series stops at it and the next pass tries it again.
+// its series stops at it and the next pass tries it again. A bulletin due
+// before the index has applied case-events through the end of its period
+// (BulletinIssuer::CaughtUp) is not an error: its series waits, and the
+// thread looks again every second (real time) until the index catches up.
 //
 // Thread safety: RunDue() may be called from any thread, one call at a
 // time; Start() and Stop() from one thread.
@@ -64,6 +67,8 @@ struct SchedulePass {
   absl::Time next_due = absl::InfiniteFuture();
   // OK, or the first failure (the series it stopped is retried next pass).
   absl::Status status;
+  // A due bulletin waits for the index (CaughtUp's message), not failed.
+  absl::Status waiting;
 };
 
 class BulletinSchedule {
@@ -91,9 +96,11 @@ class BulletinSchedule {
  private:
   // The instant `period`'s bulletin is due.
   absl::Time DueAt(const BulletinPeriod& period) const;
-  // One series: issue what is due; returns the next due instant.
+  // One series: issue what is due; returns the next due instant. Stops at a
+  // due bulletin whose period the index has not caught up with, setting
+  // pass->waiting (returns that bulletin's due instant).
   absl::StatusOr<absl::Time> RunSeries(const offices::Office& bureau,
-                                       BulletinKind kind, int* issued);
+                                       BulletinKind kind, SchedulePass* pass);
   bool stopping() const {
     absl::MutexLock lock(&mu_);
     return stopping_;

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "caserelay/v1/statistics.grpc.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
 #include "common/time/china_time.h"
 #include "common/time/timestamp.h"
@@ -57,24 +58,6 @@ class FakeSupervision final : public v1::SupervisionService::Service {
     }
     return grpc::Status::OK;
   }
-  grpc::Status GetIndicators(grpc::ServerContext*,
-                             const v1::GetIndicatorsRequest* req,
-                             v1::GetIndicatorsResponse* resp) override {
-    absl::MutexLock lock(&mu_);
-    indicators_requests_.push_back(*req);
-    *resp->mutable_from() = req->from();
-    *resp->mutable_to() = req->has_to() ? req->to() : China(2026, 5, 12, 9);
-    v1::Rate* rate = resp->mutable_total()->mutable_on_time_completion();
-    rate->set_numerator(3);
-    rate->set_denominator(4);
-    rate->set_value(0.75);
-    resp->mutable_total()->set_backlog(1);
-    if (req->breakdown() == v1::BREAKDOWN_OFFICE) {
-      *resp->add_rows() = resp->total();
-      resp->mutable_rows(0)->set_key("140431:labour");
-    }
-    return grpc::Status::OK;
-  }
   grpc::Status ListDeadlines(grpc::ServerContext*,
                              const v1::ListDeadlinesRequest* req,
                              v1::ListDeadlinesResponse* resp) override {
@@ -94,6 +77,31 @@ class FakeSupervision final : public v1::SupervisionService::Service {
   bool empty_ ABSL_GUARDED_BY(mu_) = false;
   bool refuse_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<v1::ListRedLightsRequest> lights_requests_ ABSL_GUARDED_BY(mu_);
+};
+
+// statistics' GetIndicators (the one place of the indicators, issue 17),
+// from canned data, recording what it was asked.
+class FakeStatistics final : public v1::StatisticsService::Service {
+ public:
+  grpc::Status GetIndicators(grpc::ServerContext*,
+                             const v1::GetIndicatorsRequest* req,
+                             v1::GetIndicatorsResponse* resp) override {
+    absl::MutexLock lock(&mu_);
+    indicators_requests_.push_back(*req);
+    *resp->mutable_from() = req->from();
+    *resp->mutable_to() = req->has_to() ? req->to() : China(2026, 5, 12, 9);
+    v1::Rate* rate = resp->mutable_total()->mutable_on_time_completion();
+    rate->set_numerator(3);
+    rate->set_denominator(4);
+    rate->set_value(0.75);
+    resp->mutable_total()->set_backlog(1);
+    if (req->breakdown() == v1::BREAKDOWN_OFFICE) {
+      *resp->add_rows() = resp->total();
+      resp->mutable_rows(0)->set_key("140431:labour");
+    }
+    return grpc::Status::OK;
+  }
+  absl::Mutex mu_;
   std::vector<v1::GetIndicatorsRequest> indicators_requests_
       ABSL_GUARDED_BY(mu_);
 };
@@ -106,17 +114,21 @@ class SupervisionRunTest : public ::testing::Test {
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                              &port);
     builder.RegisterService(&fake_);
+    builder.RegisterService(&statistics_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::SupervisionService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                            grpc::InsecureChannelCredentials()));
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                       grpc::InsecureChannelCredentials());
+    stub_ = v1::SupervisionService::NewStub(channel);
+    statistics_stub_ = v1::StatisticsService::NewStub(channel);
   }
   void TearDown() override { server_->Shutdown(); }
 
   FakeSupervision fake_;
+  FakeStatistics statistics_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::SupervisionService::Stub> stub_;
+  std::unique_ptr<v1::StatisticsService::Stub> statistics_stub_;
 };
 
 TEST_F(SupervisionRunTest, LightsWithAllFollowsThePagesOldestFirst) {
@@ -201,7 +213,7 @@ TEST_F(SupervisionRunTest, StatsSendsTheRequestAndPrintsTheRows) {
   *req.mutable_from() = China(2026, 5, 1);
   req.set_breakdown(v1::BREAKDOWN_OFFICE);
   std::ostringstream out;
-  ASSERT_TRUE(RunStats(*stub_, req, {}, out).ok());
+  ASSERT_TRUE(RunStats(*statistics_stub_, req, {}, out).ok());
   const std::string text = out.str();
   EXPECT_TRUE(absl::StartsWith(
       text,
@@ -212,18 +224,20 @@ TEST_F(SupervisionRunTest, StatsSendsTheRequestAndPrintsTheRows) {
   EXPECT_TRUE(absl::StrContains(text, "\n140431:labour  — 0/0")) << text;
   EXPECT_TRUE(absl::StrContains(text, "75.0% 3/4")) << text;
   EXPECT_TRUE(absl::StrContains(text, "\ntotal          — 0/0")) << text;
-  absl::MutexLock lock(&fake_.mu_);
-  ASSERT_EQ(fake_.indicators_requests_.size(), 1u);
-  EXPECT_EQ(fake_.indicators_requests_[0].scope().region_code(), "140431");
-  EXPECT_EQ(fake_.indicators_requests_[0].breakdown(), v1::BREAKDOWN_OFFICE);
-  EXPECT_FALSE(fake_.indicators_requests_[0].has_to());
+  absl::MutexLock lock(&statistics_.mu_);
+  ASSERT_EQ(statistics_.indicators_requests_.size(), 1u);
+  EXPECT_EQ(statistics_.indicators_requests_[0].scope().region_code(),
+            "140431");
+  EXPECT_EQ(statistics_.indicators_requests_[0].breakdown(),
+            v1::BREAKDOWN_OFFICE);
+  EXPECT_FALSE(statistics_.indicators_requests_[0].has_to());
 }
 
 TEST_F(SupervisionRunTest, StatsJsonIsTheResponse) {
   v1::GetIndicatorsRequest req;
   *req.mutable_from() = China(2026, 5, 1);
   std::ostringstream out;
-  ASSERT_TRUE(RunStats(*stub_, req, PrintOptions{true}, out).ok());
+  ASSERT_TRUE(RunStats(*statistics_stub_, req, PrintOptions{true}, out).ok());
   v1::GetIndicatorsResponse parsed;
   ASSERT_TRUE(
       google::protobuf::util::JsonStringToMessage(out.str(), &parsed).ok())

@@ -1,5 +1,5 @@
-// indicators.html, 指标: GET /api/v1/console/indicators (supervision's
-// GetIndicators, which computes every number) for a scope, a period of
+// indicators.html, 指标: GET /api/v1/console/indicators (statistics'
+// GetIndicators, which computes every number from its index) for a scope, a period of
 // months and a breakdown, as a table of rates (value with numerator and
 // denominator) and a bar chart; the trend asks the same for each month of
 // the period (at most 12) and draws it as lines beside a table of the same

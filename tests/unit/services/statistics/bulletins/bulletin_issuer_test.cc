@@ -29,7 +29,8 @@ class BulletinIssuerTest : public IssueFixture {
   }
   void MakeIssuer() {
     issuer_ = std::make_unique<BulletinIssuer>(
-        bulletins_.get(), rules_.get(), &figures_, renderer_.get(), &clock_);
+        bulletins_.get(), rules_.get(), &figures_, renderer_.get(), &clock_,
+        &progress_);
   }
   // Every document of `id`, HTML, PDF, CSV.
   std::vector<std::string> Documents(const std::string& id) {

@@ -43,9 +43,16 @@ class BulletinPartsTest : public ::testing::Test {
     context.config = config_.get();
     return BulletinParts::Create(context, &stats_->query(),
                                  &svctest::ShippedOfficeDirectory(),
-                                 &svctest::ShippedRegions());
+                                 &svctest::ShippedRegions(), &applied_);
   }
 
+  // The events are applied directly here (no loop): the index has them.
+  class Applied final : public IndexProgress {
+   public:
+    absl::Time AppliedThrough() const override {
+      return absl::InfiniteFuture();
+    }
+  } applied_;
   std::unique_ptr<svctest::TestContext> t_;
   std::unique_ptr<statistics::StatisticsServiceImpl> stats_;
   std::unique_ptr<config::Config> config_;

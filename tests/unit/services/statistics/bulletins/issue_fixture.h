@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "common/region/region_tree.h"
 #include "common/store/store.h"
 #include "common/time/calendar_setup.h"
@@ -43,6 +44,24 @@ class PeriodFigures final : public ContentSource {
 
  private:
   std::atomic<bool> fail_{false};
+};
+
+// How far the index has applied case-events, as the test sets it
+// (default: everything, for the tests about what is issued).
+class SetProgress final : public IndexProgress {
+ public:
+  absl::Time AppliedThrough() const override {
+    absl::MutexLock lock(&mu_);
+    return through_;
+  }
+  void Set(absl::Time t) {
+    absl::MutexLock lock(&mu_);
+    through_ = t;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::Time through_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
 };
 
 class IssueFixture : public ::testing::Test {
@@ -107,6 +126,7 @@ class IssueFixture : public ::testing::Test {
   std::unique_ptr<PeriodRules> rules_;
   time::SimulatedClock clock_{At(2026, 9, 28, 10)};
   PeriodFigures figures_;
+  SetProgress progress_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<BulletinStore> bulletins_;
 };

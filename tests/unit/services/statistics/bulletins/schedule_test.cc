@@ -43,8 +43,8 @@ class ScheduleTest : public IssueFixture {
   // 太原市 and 山西省 bureaus.
   void Make(std::vector<BulletinKind> kinds) {
     schedule_.reset();
-    issuer_ = std::make_unique<BulletinIssuer>(bulletins_.get(), rules_.get(),
-                                               &figures_, &pdf_, &clock_);
+    issuer_ = std::make_unique<BulletinIssuer>(
+        bulletins_.get(), rules_.get(), &figures_, &pdf_, &clock_, &progress_);
     ScheduleSettings settings;
     settings.bureaus = {Office("140100:bureau"), Office("140000:bureau")};
     settings.kinds = std::move(kinds);
@@ -187,6 +187,65 @@ TEST_F(ScheduleTest, ItsThreadIssuesWhenTheClockReachesTheDueTime) {
   }
   EXPECT_EQ(issued, std::vector<std::string>{"2026-09-24 #1"});
   schedule_->Stop();
+}
+
+}  // namespace
+}  // namespace caserelay::bulletins
+
+namespace caserelay::bulletins {
+namespace {
+
+// Issue 17 task 3 ("a bulletin is never issued before statistics has
+// caught up"): on demand, a period the index has not applied case-events
+// through is refused with UNAVAILABLE and the figure (how far, how far
+// short); the schedule waits without failing and issues once caught up.
+TEST_F(ScheduleTest, NothingIsIssuedBeforeTheIndexHasAppliedThePeriod) {
+  // Monday 2026-09-28 10:00; the week 09-21..09-27 ends at 09-28 00:00.
+  const offices::Office taiyuan = Office("140100:bureau");
+  struct Row {
+    const char* rule;
+    absl::Time through;
+    absl::StatusCode code;
+    const char* says;
+  };
+  const Row rows[] = {
+      {"no applied-through signal yet (no partition, no broker answer)",
+       absl::InfinitePast(), absl::StatusCode::kUnavailable,
+       "has not yet established how far"},
+      {"applied through Sunday 23:00: one hour short of the end",
+       At(2026, 9, 27, 23), absl::StatusCode::kUnavailable,
+       "through 2026-09-27 23:00:00 +08:00 only, 1h behind the end of the "
+       "period (2026-09-28 00:00:00 +08:00)"},
+      {"applied through the end of the period exactly", At(2026, 9, 28, 0),
+       absl::StatusCode::kOk, ""},
+  };
+  for (const Row& row : rows) {
+    progress_.Set(row.through);
+    absl::StatusOr<bulletins::Issued> made = issuer_->Issue(
+        taiyuan, BulletinKind::kWeekly, absl::CivilDay(2026, 9, 23), false);
+    EXPECT_EQ(made.status().code(), row.code) << row.rule;
+    if (!made.ok()) {
+      EXPECT_NE(made.status().message().find(row.says), std::string::npos)
+          << row.rule << ": " << made.status();
+    }
+  }
+  EXPECT_EQ(Issued("140100:bureau", BulletinKind::kWeekly),
+            (std::vector<std::string>{"2026-09-21 #1"}));
+
+  // The schedule's dailies due at 08:00 today wait (not a failure) while
+  // the index is behind, and are issued once it has caught up.
+  progress_.Set(At(2026, 9, 27, 12));
+  SchedulePass pass = schedule_->RunDue();
+  EXPECT_TRUE(pass.status.ok()) << pass.status;
+  EXPECT_EQ(pass.waiting.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(pass.issued, 0);
+  EXPECT_TRUE(Issued("140100:bureau", BulletinKind::kDaily).empty());
+  progress_.Set(At(2026, 9, 28, 9));
+  pass = schedule_->RunDue();
+  EXPECT_TRUE(pass.waiting.ok()) << pass.waiting;
+  EXPECT_EQ(pass.issued, 2);
+  EXPECT_EQ(Issued("140100:bureau", BulletinKind::kDaily),
+            (std::vector<std::string>{"2026-09-24 #1"}));
 }
 
 }  // namespace
