@@ -1,5 +1,6 @@
 # Helpers shared by every CMakeLists.txt of the tree.
 include(GoogleTest)
+set(CASERELAY_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 # Our own code builds with warnings as errors (CONVENTIONS.md #11);
 # generated code does not go through these helpers.
@@ -25,12 +26,17 @@ function(caserelay_binary name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
 endfunction()
 
-# caserelay_test(NAME SOURCES x_test.cc DEPS lib1 [LABELS unit] [TIMEOUT s])
-# A GoogleTest binary registered with ctest as one test per TEST().
+# caserelay_test(NAME SOURCES x_test.cc DEPS lib1 [LABELS unit] [TIMEOUT s]
+#                [PER_SUITE])
+# A GoogleTest binary registered with ctest as one test per TEST(), or with
+# PER_SUITE as one test per gtest suite ("Suite", running Suite.*), so a
+# suite that shares one costly fixture among its tests (SetUpTestSuite,
+# e.g. one System) starts it once; TIMEOUT is then the whole suite's.
 # CASERELAY_SOURCE_DIR and CASERELAY_BINARY_DIR are defined for tests that
 # need data files or built binaries.
 function(caserelay_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "PER_SUITE" "TIMEOUT" "SOURCES;DEPS;LABELS"
+    ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${CASERELAY_WARNINGS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
@@ -55,7 +61,40 @@ function(caserelay_test name)
   if("integration" IN_LIST ARG_LABELS)
     set(serial TRUE)
   endif()
+  if(ARG_PER_SUITE)
+    _caserelay_add_suites(${name} "${ARG_LABELS}" ${ARG_TIMEOUT} ${serial})
+    return()
+  endif()
   gtest_discover_tests(${name}
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} RUN_SERIAL ${serial}
     DISCOVERY_TIMEOUT 30)
+endfunction()
+
+# caserelay_test's PER_SUITE: after the link, CaserelaySuites.cmake lists
+# the binary's suites into NAME_suites.cmake; ctest reads it through
+# NAME_suites_include.cmake and registers each suite with the properties.
+function(_caserelay_add_suites name labels timeout serial)
+  set(dir ${CMAKE_CURRENT_BINARY_DIR})
+  set(list_file ${dir}/${name}_suites.cmake)
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -D EXE=$<TARGET_FILE:${name}>
+      -D OUT=${list_file} -D WORKDIR=${dir}
+      -P ${CASERELAY_CMAKE_DIR}/CaserelaySuites.cmake
+    BYPRODUCTS ${list_file} VERBATIM)
+  set(include_file ${dir}/${name}_suites_include.cmake)
+  file(GENERATE OUTPUT ${include_file} CONTENT "\
+if(EXISTS [==[${list_file}]==])
+  include([==[${list_file}]==])
+  foreach(suite IN LISTS caserelay_suites)
+    add_test(\"\${suite}\" [==[$<TARGET_FILE:${name}>]==]
+      \"--gtest_filter=\${suite}.*\")
+    set_tests_properties(\"\${suite}\" PROPERTIES
+      WORKING_DIRECTORY [==[${dir}]==] LABELS [==[${labels}]==]
+      TIMEOUT ${timeout} RUN_SERIAL ${serial})
+  endforeach()
+else()
+  add_test(${name}_NOT_BUILT ${name}_NOT_BUILT)
+endif()
+")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${include_file})
 endfunction()

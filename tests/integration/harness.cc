@@ -89,20 +89,23 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     sys->broker_argv_.insert(sys->broker_argv_.end(), {"--topic", topic});
   }
   if (absl::Status st = sys->StartBroker(); !st.ok()) return st;
-  // intake first (notification needs its address), then the rest at
-  // once: each waits a few seconds for its consumer group.
+  // Every service at once: each waits about 3 s for its consumer group's
+  // first assignment (PLATFORM-NOTES.md), and the waits overlap.
+  // notification is given intake's address at launch, so intake's port is
+  // chosen now, as notification's is for intake (LaunchService).
   if (wanted.count("intake")) {
-    if (absl::Status st = sys->StartService("intake"); !st.ok()) return st;
+    auto port = FreeLoopbackPort();
+    if (!port.ok()) return port.status();
+    sys->addresses_["intake"] = absl::StrCat("127.0.0.1:", *port);
   }
-  std::vector<std::string> rest;
-  for (const char* s :
-       {"routing", "supervision", "notification", "statistics"}) {
-    if (wanted.count(s)) rest.push_back(s);
+  std::vector<std::string> started;
+  for (const char* s : kServices) {
+    if (wanted.count(s)) started.push_back(s);
   }
-  for (const std::string& s : rest) {
+  for (const std::string& s : started) {
     if (absl::Status st = sys->LaunchService(s); !st.ok()) return st;
   }
-  for (const std::string& s : rest) {
+  for (const std::string& s : started) {
     if (absl::Status st = sys->AwaitService(s); !st.ok()) return st;
   }
   if (options.accounts) {
@@ -155,8 +158,9 @@ absl::Status System::RestartAll() {
   }
   broker_->Signal(SIGTERM, /*wait=*/true);
   if (absl::Status st = StartBroker(); !st.ok()) return st;
-  // As Start: intake first (notification needs its address), then the
-  // rest at once.
+  // intake first, then the rest at once (unlike Start): over stores with
+  // work in them, restarting everything at once failed RestartTest's
+  // second restart once here (cause not yet found), so it stays as it was.
   for (const std::string& name : started) {
     if (absl::Status st = LaunchService(name); !st.ok()) return st;
     if (name == "intake") {
@@ -224,7 +228,7 @@ absl::Status System::LaunchService(const std::string& service) {
     chmod(keys.c_str(), 0600);
     lines.push_back({"pii.keys_path", keys});
     // Online petitions' phone codes are redeemed at notification (issue 15
-    // item 2), which starts after intake: its port is chosen now, and
+    // item 2), which is not up yet: its port is chosen now, and
     // notification listens on it (grpc_listen above).
     if (addresses_.count("notification") == 0) {
       auto port = FreeLoopbackPort();
