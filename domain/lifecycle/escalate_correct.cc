@@ -103,30 +103,20 @@ absl::Status Correct(Step& s) {
         "correct: the corrected category, class, region and statutory route "
         "are those registered; nothing to correct");
   }
-  v1::CaseState to = v1::CASE_STATE_UNSPECIFIED;
-  switch (decision.disposition()) {
-    case v1::DISPOSITION_TRANSFER:
-    case v1::DISPOSITION_ASSIGN:
-    case v1::DISPOSITION_TRIAGE:
-      to = v1::CASE_STATE_REGISTERED;
-      break;
-    case v1::DISPOSITION_NOT_ACCEPTED:
-    case v1::DISPOSITION_REDIRECT:
-    case v1::DISPOSITION_REFUSED_TERMINATED:
-      to = v1::CASE_STATE_NOT_ACCEPTED;
-      break;
-    case v1::DISPOSITION_LINKED_REPEAT:
-      // A repeat is linked when it is registered (LinkRepeat on the open
-      // case); this case has its own history, so it is not turned into one.
-      return absl::FailedPreconditionError(absl::StrCat(
-          kRuleCorrect, ": the corrected matter is that of the open case ",
-          decision.linked_case_id(),
-          " (重复信访); a case registered on its own is not linked afterwards"));
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("correction.decision.disposition: unspecified or "
-                       "unknown (",
-                       decision.disposition(), ")"));
+  const v1::CaseState to = StateAfterDecision(decision.disposition());
+  if (to == v1::CASE_STATE_LINKED) {
+    // A repeat is linked when it is registered (LinkRepeat on the open
+    // case); this case has its own history, so it is not turned into one.
+    return absl::FailedPreconditionError(absl::StrCat(
+        kRuleCorrect, ": the corrected matter is that of the open case ",
+        decision.linked_case_id(),
+        " (重复信访); a case registered on its own is not linked afterwards"));
+  }
+  if (to == v1::CASE_STATE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("correction.decision.disposition: unspecified or "
+                     "unknown (",
+                     decision.disposition(), ")"));
   }
   bool legal = false;
   for (const Transition& row : Transitions()) {

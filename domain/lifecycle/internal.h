@@ -48,6 +48,13 @@ absl::StatusOr<absl::Time> DueAfterDays(const time::Calendar& calendar,
 absl::StatusOr<absl::Time> DueAfterWorkingDays(const time::Calendar& calendar,
                                                absl::Time start, int days);
 
+// The state a registration decision leaves a case in, for REGISTER and
+// CORRECT alike: REGISTERED for a transfer, an assignment or triage,
+// NOT_ACCEPTED for a disposition that does not handle the petition (诉访分离,
+// 越级, 信访终结), LINKED for a linked repeat; UNSPECIFIED for an unknown
+// disposition (the caller names the field).
+v1::CaseState StateAfterDecision(v1::Disposition disposition);
+
 // The running deadline of `kind`, or nullptr.
 const v1::RunningDeadline* FindDeadline(const v1::CaseView& view,
                                         v1::DeadlineKind kind);

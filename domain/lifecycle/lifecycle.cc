@@ -295,29 +295,15 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Register(
   if (!petition.has_received_at()) {
     return absl::InvalidArgumentError("petition.received_at: unset");
   }
-  v1::CaseState to = v1::CASE_STATE_UNSPECIFIED;
-  switch (decision.disposition()) {
-    case v1::DISPOSITION_TRANSFER:
-    case v1::DISPOSITION_ASSIGN:
-    case v1::DISPOSITION_TRIAGE:
-      to = v1::CASE_STATE_REGISTERED;
-      break;
-    case v1::DISPOSITION_NOT_ACCEPTED:
-    case v1::DISPOSITION_REDIRECT:
-    case v1::DISPOSITION_REFUSED_TERMINATED:
-      to = v1::CASE_STATE_NOT_ACCEPTED;
-      break;
-    case v1::DISPOSITION_LINKED_REPEAT:
-      to = v1::CASE_STATE_LINKED;
-      if (decision.linked_case_id().empty()) {
-        return absl::InvalidArgumentError(
-            "decision.linked_case_id: empty for LINKED_REPEAT");
-      }
-      break;
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("decision.disposition: unspecified or unknown (",
-                       decision.disposition(), ")"));
+  const v1::CaseState to = internal::StateAfterDecision(decision.disposition());
+  if (to == v1::CASE_STATE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("decision.disposition: unspecified or unknown (",
+                     decision.disposition(), ")"));
+  }
+  if (to == v1::CASE_STATE_LINKED && decision.linked_case_id().empty()) {
+    return absl::InvalidArgumentError(
+        "decision.linked_case_id: empty for LINKED_REPEAT");
   }
   if (decision.registering_office_code().empty()) {
     return absl::InvalidArgumentError(
@@ -669,4 +655,24 @@ absl::StatusOr<v1::CaseEvent> Lifecycle::Supervise(
   return event;
 }
 
+namespace internal {
+
+v1::CaseState StateAfterDecision(v1::Disposition disposition) {
+  switch (disposition) {
+    case v1::DISPOSITION_TRANSFER:
+    case v1::DISPOSITION_ASSIGN:
+    case v1::DISPOSITION_TRIAGE:
+      return v1::CASE_STATE_REGISTERED;
+    case v1::DISPOSITION_NOT_ACCEPTED:
+    case v1::DISPOSITION_REDIRECT:
+    case v1::DISPOSITION_REFUSED_TERMINATED:
+      return v1::CASE_STATE_NOT_ACCEPTED;
+    case v1::DISPOSITION_LINKED_REPEAT:
+      return v1::CASE_STATE_LINKED;
+    default:
+      return v1::CASE_STATE_UNSPECIFIED;
+  }
+}
+
+}  // namespace internal
 }  // namespace caserelay::lifecycle

@@ -288,18 +288,29 @@ absl::StatusOr<InboxPage> CaseStore::InboxOfCases(
   return page;
 }
 
+absl::StatusOr<std::string> ResumeKey(const std::string& prefix,
+                                      const std::string& page_token,
+                                      const std::string& what) {
+  if (page_token.empty()) return prefix;
+  std::string last;
+  if (!absl::WebSafeBase64Unescape(page_token, &last) ||
+      last.rfind(prefix, 0) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_token: not a token of this office's ", what));
+  }
+  return last + std::string(1, kSep);  // the key right after `last`
+}
+
+std::string PageTokenOf(const std::string& last_key) {
+  return absl::WebSafeBase64Escape(last_key);
+}
+
 absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
   const std::string prefix = query.office_code + std::string(1, kSep);
-  std::string begin = prefix;
-  if (!query.page_token.empty()) {
-    std::string last;
-    if (!absl::WebSafeBase64Unescape(query.page_token, &last) ||
-        last.rfind(prefix, 0) != 0) {
-      return absl::InvalidArgumentError(
-          "page_token: not a token of this office's inbox");
-    }
-    begin = last + std::string(1, kSep);  // the key right after `last`
-  }
+  absl::StatusOr<std::string> resume =
+      ResumeKey(prefix, query.page_token, "inbox");
+  if (!resume.ok()) return resume.status();
+  const std::string begin = *std::move(resume);
   if (query.case_ids.has_value()) {
     // `begin` minus its separator is the last key of the previous page.
     return InboxOfCases(query, begin == prefix
@@ -342,7 +353,7 @@ absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
       });
   if (!s.ok()) return s;
   if (!scan_error.ok()) return scan_error;
-  if (more) page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  if (more) page.next_page_token = PageTokenOf(last_key);
   return page;
 }
 
@@ -350,16 +361,10 @@ absl::StatusOr<ApprovalPage> CaseStore::Approvals(
     const std::string& office_code, int page_size,
     const std::string& page_token) const {
   const std::string prefix = office_code + std::string(1, kSep);
-  std::string begin = prefix;
-  if (!page_token.empty()) {
-    std::string last;
-    if (!absl::WebSafeBase64Unescape(page_token, &last) ||
-        last.rfind(prefix, 0) != 0) {
-      return absl::InvalidArgumentError(
-          "page_token: not a token of this office's approvals");
-    }
-    begin = last + std::string(1, kSep);  // the key right after `last`
-  }
+  absl::StatusOr<std::string> resume =
+      ResumeKey(prefix, page_token, "approvals");
+  if (!resume.ok()) return resume.status();
+  const std::string begin = *std::move(resume);
   const std::string end = office_code + std::string(1, kSep + 1);
   ApprovalPage page;
   std::string last_key;
@@ -383,7 +388,7 @@ absl::StatusOr<ApprovalPage> CaseStore::Approvals(
       });
   if (!s.ok()) return s;
   if (corrupt) return absl::DataLossError("approvals: entry does not parse");
-  if (more) page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  if (more) page.next_page_token = PageTokenOf(last_key);
   return page;
 }
 

@@ -83,6 +83,17 @@ struct ApprovalPage {
   std::string next_page_token;  // empty on the last page
 };
 
+// Where a paged listing of the keys under `prefix` (an office's prefix,
+// ending in the separator) resumes: `prefix` itself without a token, else
+// the key right after the last key of the previous page (`page_token`,
+// web-safe base64 of that key, as PageTokenOf makes it). INVALID_ARGUMENT
+// "page_token: not a token of this office's <what>" for any other token.
+absl::StatusOr<std::string> ResumeKey(const std::string& prefix,
+                                      const std::string& page_token,
+                                      const std::string& what);
+// The next_page_token of a page whose last key was `last_key`.
+std::string PageTokenOf(const std::string& last_key);
+
 class CaseStore {
  public:
   explicit CaseStore(store::Store* store) : store_(store) {}

@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <limits>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/time/timestamp.h"
+#include "services/routing/case_store.h"
 
 namespace caserelay::routing {
 namespace {
@@ -49,16 +49,10 @@ absl::StatusOr<ChargedIndex::Page> ChargedIndex::List(
     const std::string& office_code, const std::string& leader_name,
     int page_size, const std::string& page_token) const {
   const std::string prefix = Prefix(office_code);
-  std::string begin = prefix;
-  if (!page_token.empty()) {
-    std::string last;
-    if (!absl::WebSafeBase64Unescape(page_token, &last) ||
-        last.rfind(prefix, 0) != 0) {
-      return absl::InvalidArgumentError(
-          "page_token: not a token of this office's list of 包案");
-    }
-    begin = last + std::string(1, kSep);  // the key right after `last`
-  }
+  absl::StatusOr<std::string> resume =
+      ResumeKey(prefix, page_token, "list of 包案");
+  if (!resume.ok()) return resume.status();
+  const std::string begin = *std::move(resume);
   const std::string end = office_code + std::string(1, kSep + 1);
   Page page;
   std::string last_key;
@@ -86,7 +80,7 @@ absl::StatusOr<ChargedIndex::Page> ChargedIndex::List(
       });
   if (!s.ok()) return s;
   if (corrupt) return absl::DataLossError("charged: entry does not parse");
-  if (more) page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  if (more) page.next_page_token = PageTokenOf(last_key);
   return page;
 }
 
