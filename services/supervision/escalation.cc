@@ -85,6 +85,18 @@ absl::StatusOr<offices::Office> IssuerOf(
   }
 }
 
+int MissesOf(const caserelay::v1::SupervisionCaseRecord& record,
+             std::string_view office_code) {
+  int misses = 0;
+  for (const caserelay::v1::Deadline& d : record.deadlines()) {
+    if (d.office_code() == office_code &&
+        d.state() == caserelay::v1::DEADLINE_STATE_MISSED) {
+      ++misses;
+    }
+  }
+  return misses;
+}
+
 absl::StatusOr<std::optional<SupervisionIssued>> Escalate(
     const caserelay::v1::SupervisionCaseRecord& record,
     const caserelay::v1::Deadline& missed,
@@ -101,13 +113,7 @@ absl::StatusOr<std::optional<SupervisionIssued>> Escalate(
   auto issuer =
       IssuerOf(step.level, office, step.letter_issuer, offices, regions);
   if (!issuer.ok()) return issuer.status();
-  int misses = 0;
-  for (const caserelay::v1::Deadline& d : record.deadlines()) {
-    if (d.office_code() == office &&
-        d.state() == caserelay::v1::DEADLINE_STATE_MISSED) {
-      ++misses;
-    }
-  }
+  const int misses = MissesOf(record, office);
   SupervisionIssued s;
   s.set_supervision_id(absl::StrCat(record.case_id(), "/supervision/",
                                     record.supervisions_size() + 1));

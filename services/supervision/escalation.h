@@ -69,6 +69,11 @@ absl::StatusOr<offices::Office> IssuerOf(
     std::string_view letter_issuer, const offices::OfficeDirectory& offices,
     const region::RegionTree& regions);
 
+// How many of `office_code`'s deadlines on the case are MISSED: an
+// instrument's miss_count, automatic or manual.
+int MissesOf(const caserelay::v1::SupervisionCaseRecord& record,
+             std::string_view office_code);
+
 // The instrument a miss calls for. `record` is the case's record with
 // `missed` (one of record.deadlines) already MISSED; its supervisions are
 // those issued before. Returns nullopt when no instrument is due, the

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/supervision/escalation.h"
 
 namespace caserelay::supervision {
 namespace {
@@ -73,13 +74,7 @@ caserelay::v1::SupervisionIssued ManualInstrument(
     const SupervisionCaseRecord& record, const offices::Office& issuer,
     const offices::Office& target, const caserelay::v1::SuperviseRequest& req,
     const std::string& issued_by) {
-  int misses = 0;
-  for (const caserelay::v1::Deadline& d : record.deadlines()) {
-    if (d.office_code() == target.code &&
-        d.state() == caserelay::v1::DEADLINE_STATE_MISSED) {
-      ++misses;
-    }
-  }
+  const int misses = MissesOf(record, target.code);
   caserelay::v1::SupervisionIssued s;
   s.set_supervision_id(absl::StrCat(record.case_id(), "/supervision/",
                                     record.supervisions_size() + 1));

@@ -53,6 +53,27 @@ Deadline* FindDeadline(SupervisionCaseRecord& record, std::string_view id) {
   return nullptr;
 }
 
+// A 督办 routing recorded (SUPERVISE) that the record does not hold yet is
+// learnt from the event: a manual one (issue 18 item 4) came over gRPC to
+// the instance that issued it, so a store rebuilt from case-events knows it
+// only from here. Without it the next automatic 督办 would take the manual
+// one's number ("<case>/supervision/<n>", one numbering per case), routing
+// would take it for a replay, and the escalation ladder would not count it.
+// An instrument already held (every automatic one, and a manual one this
+// store issued) is left as it is.
+void LearnSupervision(const caserelay::v1::CaseEvent& event,
+                      SupervisionCaseRecord& record) {
+  if (event.action() != caserelay::v1::CASE_ACTION_SUPERVISE ||
+      !event.has_supervision() ||
+      event.supervision().supervision_id().empty()) {
+    return;
+  }
+  for (const caserelay::v1::SupervisionIssued& held : record.supervisions()) {
+    if (held.supervision_id() == event.supervision().supervision_id()) return;
+  }
+  *record.add_supervisions() = event.supervision();
+}
+
 }  // namespace
 
 absl::StatusOr<SupervisionCaseRecord> LoadCase(const store::WriteBatch& batch,
@@ -186,6 +207,7 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   }
   access::UpdateParties(event.case_event(), event.sequence(),
                         record->mutable_parties());
+  LearnSupervision(event.case_event(), *record);
   record->set_sequence(event.sequence());
   // 群体访 (issue 18 item 3): a large group alerts the registering bureau,
   // once (the REGISTER applies once), figures only.

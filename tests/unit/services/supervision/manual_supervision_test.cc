@@ -135,6 +135,54 @@ TEST_F(ManualSupervisionTest, OneCounterWithTheAutomaticOnes) {
   EXPECT_EQ(automatic.level(), caserelay::v1::SUPERVISION_LEVEL_LISTED);
 }
 
+TEST_F(ManualSupervisionTest, AStoreRebuiltFromCaseEventsLearnsTheManualOne) {
+  // A store rebuilt from case-events (operator guide "Rebuilding a service
+  // from Kafka") never saw the Supervise RPC: it learns the manual 督办
+  // from routing's SUPERVISE, so the holder's later miss is still numbered
+  // 2 and escalates to 挂牌督办, as in the first run (the test above).
+  const absl::Time issued_at = svctest::ChinaTime(2027, 1, 20, 10, 0);
+  caserelay::v1::SupervisionIssued manual;
+  manual.set_supervision_id(std::string(kCase) + "/supervision/1");
+  manual.set_level(caserelay::v1::SUPERVISION_LEVEL_LETTER);
+  manual.set_issuer_office_code(kCountyBureau);
+  manual.set_target_office_code(kHrss);
+  manual.set_source(caserelay::v1::SUPERVISION_SOURCE_MANUAL);
+  manual.set_ground(caserelay::v1::SUPERVISION_GROUND_SHIRKING);
+  RunningDeadline reply = Running(
+      caserelay::v1::DEADLINE_KIND_SUPERVISION_REPLY, issued_at,
+      svctest::ChinaTime(2027, 2, 20, 0, 0), kHrss);
+  reply.set_supervision_id(manual.supervision_id());
+  Envelope supervise = Event(
+      2, issued_at,
+      {Running(caserelay::v1::DEADLINE_KIND_HANDLING, Accepted(),
+               HandlingDue(), kHrss),
+       reply},
+      kCase);
+  supervise.mutable_case_event()->set_action(
+      caserelay::v1::CASE_ACTION_SUPERVISE);
+  supervise.mutable_case_event()->set_from_state(
+      caserelay::v1::CASE_STATE_ACCEPTED);
+  supervise.mutable_case_event()->set_to_state(
+      caserelay::v1::CASE_STATE_ACCEPTED);
+  supervise.mutable_case_event()->set_holder_office_code(kHrss);
+  *supervise.mutable_case_event()->mutable_supervision() = manual;
+  ApplyAndCommit(supervise);
+  ApplyAndCommit(supervise);  // a replay learns nothing twice
+  ASSERT_EQ(ListAll().supervisions_size(), 1);
+  EXPECT_TRUE(Issued().empty()) << "learnt, not issued again";
+
+  TickAt(HandlingDue() + absl::Hours(1));
+  std::vector<Envelope> of_case;
+  for (Envelope& e : Issued()) {
+    if (e.case_id() == kCase) of_case.push_back(std::move(e));
+  }
+  ASSERT_EQ(of_case.size(), 1u);
+  const caserelay::v1::SupervisionIssued& automatic =
+      of_case[0].supervision_issued();
+  EXPECT_EQ(automatic.supervision_id(), std::string(kCase) + "/supervision/2");
+  EXPECT_EQ(automatic.level(), caserelay::v1::SUPERVISION_LEVEL_LISTED);
+}
+
 TEST_F(ManualSupervisionTest, ListDeadlinesOffersWhatTheRuleAllows) {
   // The console offers exactly this (DOMAIN.md Supervision: a bureau over
   // its subtree; a holder that is no bureau is offered nothing).
