@@ -295,19 +295,28 @@ Tables ExpectedBulletin(const std::vector<Year>& years,
   // of a day in [from - 1, to - 2]) not met in time; the instruments
   // issued in the period (the day after the due) by level. The ranges of
   // late deadlines are clear of the period's boundaries, so lo decides.
-  int64_t red = 0, letters = 0, listed = 0;
-  for (const Year& y : years) {
-    for (const Case& c : y.script.cases) {
-      for (const Deadline& d : c.deadlines) {
-        const int lo = d.lo + y.day_offset;
-        if (lo < from - 1 || lo > to - 2 || !in_bureau(d.office)) continue;
-        if (!d.late && d.end != kNever) continue;
-        ++red;
-        if (d.late && d.level == 1) ++letters;
-        if (d.late && d.level == 2) ++listed;
+  struct Instruments {
+    int64_t red = 0, letters = 0, listed = 0;
+  };
+  auto instruments = [&](int first, int end) {
+    Instruments n;
+    for (const Year& y : years) {
+      for (const Case& c : y.script.cases) {
+        for (const Deadline& d : c.deadlines) {
+          const int lo = d.lo + y.day_offset;
+          if (lo < first - 1 || lo > end - 2 || !in_bureau(d.office)) continue;
+          if (!d.late && d.end != kNever) continue;
+          ++n.red;
+          if (d.late && d.level == 1) ++n.letters;
+          if (d.late && d.level == 2) ++n.listed;
+        }
       }
     }
-  }
+    return n;
+  };
+  const Instruments in_period = instruments(from, to);
+  const int64_t red = in_period.red, letters = in_period.letters,
+                listed = in_period.listed;
   out["红灯与督办"] = {{"项目", "件次"},
                        {"红灯", std::to_string(red)},
                        {"督办函", std::to_string(letters)},
@@ -341,6 +350,30 @@ Tables ExpectedBulletin(const std::vector<Year>& years,
   };
   out["按期办结率排名"] = Ranked("按期办结率", values(on_time));
   out["群众满意率排名"] = Ranked("群众满意率", values(satisfied));
+
+  // 九、领导接访、包案与督办 (issue 18): the script has no reception, group,
+  // 包案, manual 督办, recommendation, 提级, 更正 or 回访, so every row is 0
+  // but the automatic 督办 — every instrument of the script — in the
+  // period, the one before and the same days a year before.
+  const Instruments previous = instruments(from - len, from);
+  const Instruments year_before =
+      instruments(YearBefore(from), YearBefore(to));
+  Table& leaders = out["领导接访、包案与督办"];
+  leaders = {{"指标", "本期", "上期", "环比", "去年同期", "同比"}};
+  for (const char* label :
+       {"领导接访批次", "领导接访人次", "当场解决", "群体访（联名）", "领导包案",
+        "自动督办", "手动督办", "改进工作建议", "追责建议", "提级办理",
+        "更正登记", "回访认同", "回访基本认同", "回访不认同"}) {
+    int64_t n = 0, b = 0, y = 0;
+    if (std::string(label) == "自动督办") {
+      n = in_period.letters + in_period.listed;
+      b = previous.letters + previous.listed;
+      y = year_before.letters + year_before.listed;
+    }
+    leaders.push_back({label, std::to_string(n), std::to_string(b),
+                       ChangeText(n, b), std::to_string(y),
+                       ChangeText(n, y)});
+  }
   return out;
 }
 
