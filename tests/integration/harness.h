@@ -31,9 +31,12 @@
 
 namespace caserelay::testing {
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bound with port 0,
-// read back, closed). Another process may take it before the caller binds
-// it; tests accept that small race. UNAVAILABLE if no socket can be bound.
+// A TCP port on 127.0.0.1 that was free a moment ago (bound, closed),
+// chosen at random below the kernel's ephemeral range, so that no process
+// binding port 0 is handed it before the caller binds it; only another
+// FreeLoopbackPort can pick it too, a small race tests accept. From the
+// ephemeral range if the range leaves no room below it. UNAVAILABLE if no
+// socket can be bound.
 absl::StatusOr<int> FreeLoopbackPort();
 
 // OK once `address` ("127.0.0.1:<port>") can be bound again as the

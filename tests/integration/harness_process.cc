@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -88,20 +89,55 @@ std::string SanitizerReport(const std::string& text) {
 
 }  // namespace
 
-absl::StatusOr<int> FreeLoopbackPort() {
+namespace {
+
+// Whether `port` on 127.0.0.1 can be bound now (0: any; then the port got).
+int BindLoopback(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError("socket() for a free port");
+  if (fd < 0) return -1;
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
+  address.sin_port = htons(static_cast<uint16_t>(port));
   socklen_t length = sizeof address;
-  int port = -1;
+  int got = -1;
   if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
       getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
+    got = ntohs(address.sin_port);
   }
   close(fd);
+  return got;
+}
+
+// The first port of the kernel's ephemeral range (what bind to port 0
+// hands out), 32768 when it cannot be read.
+int EphemeralLow() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0, high = 0;
+  if (in >> low >> high && low > 0) return low;
+  return 32768;
+}
+
+}  // namespace
+
+absl::StatusOr<int> FreeLoopbackPort() {
+  // A port chosen here is bound later by another process. Taken from the
+  // ephemeral range, it could meanwhile be handed to any process binding
+  // port 0 — every service of every test running beside this one does —
+  // and the service then fails "Address already in use" (seen once in a
+  // full -j2 run). Below the range only another FreeLoopbackPort can pick
+  // it, at random among thousands.
+  const int low = EphemeralLow();
+  constexpr int kFloor = 10000;
+  if (low - kFloor >= 1000) {
+    std::mt19937 random{std::random_device{}()};
+    std::uniform_int_distribution<int> pick(kFloor, low - 1);
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      const int port = pick(random);
+      if (BindLoopback(port) == port) return port;
+    }
+  }
+  const int port = BindLoopback(0);
   if (port <= 0) return absl::UnavailableError("no free port on 127.0.0.1");
   return port;
 }
