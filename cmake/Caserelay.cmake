@@ -95,15 +95,23 @@ function(caserelay_test_pch)
 endfunction()
 
 # caserelay_test(NAME SOURCES x_test.cc DEPS lib1 [LABELS unit] [TIMEOUT s]
-#                [PER_SUITE])
+#                [PER_SUITE] [ALONE])
 # A GoogleTest binary registered with ctest as one test per TEST(), or with
 # PER_SUITE as one test per gtest suite ("Suite", running Suite.*), so a
 # suite that shares one costly fixture among its tests (SetUpTestSuite,
 # e.g. one System) starts it once; TIMEOUT is then the whole suite's.
+# Integration tests (LABELS integration) start whole systems that mostly
+# wait on Kafka and timers, each on its own loopback ports
+# (FreeLoopbackPort), temporary directory, consumer groups and simulated
+# clock: they run beside another test (two at a time with ctest -j2), the
+# longest first (COST: their TIMEOUT, as a fresh CI build has no measured
+# costs). ALONE runs one with no other test beside it (RUN_SERIAL): it
+# asserts a real-time bound that a second system on two cores could break.
+# Under the sanitizers every integration test runs alone.
 # CASERELAY_SOURCE_DIR and CASERELAY_BINARY_DIR are defined for tests that
 # need data files or built binaries.
 function(caserelay_test name)
-  cmake_parse_arguments(ARG "PER_SUITE" "TIMEOUT" "SOURCES;DEPS;LABELS"
+  cmake_parse_arguments(ARG "PER_SUITE;ALONE" "TIMEOUT" "SOURCES;DEPS;LABELS"
     ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
@@ -122,25 +130,29 @@ function(caserelay_test name)
   if(CASERELAY_SANITIZE)
     math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${CASERELAY_SANITIZE_TIME_SCALE}")
   endif()
-  # Integration tests start whole systems: one at a time, so two of them
-  # never compete for the machine's two cores.
   set(serial FALSE)
+  set(cost 0)
   if("integration" IN_LIST ARG_LABELS)
-    set(serial TRUE)
+    if(ARG_ALONE OR CASERELAY_SANITIZE)
+      set(serial TRUE)
+    endif()
+    set(cost ${ARG_TIMEOUT})
   endif()
   if(ARG_PER_SUITE)
-    _caserelay_add_suites(${name} "${ARG_LABELS}" ${ARG_TIMEOUT} ${serial})
+    _caserelay_add_suites(${name} "${ARG_LABELS}" ${ARG_TIMEOUT} ${serial}
+      ${cost})
     return()
   endif()
   gtest_discover_tests(${name}
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} RUN_SERIAL ${serial}
+      COST ${cost}
     DISCOVERY_TIMEOUT 30)
 endfunction()
 
 # caserelay_test's PER_SUITE: after the link, CaserelaySuites.cmake lists
 # the binary's suites into NAME_suites.cmake; ctest reads it through
 # NAME_suites_include.cmake and registers each suite with the properties.
-function(_caserelay_add_suites name labels timeout serial)
+function(_caserelay_add_suites name labels timeout serial cost)
   set(dir ${CMAKE_CURRENT_BINARY_DIR})
   set(list_file ${dir}/${name}_suites.cmake)
   add_custom_command(TARGET ${name} POST_BUILD
@@ -157,7 +169,7 @@ if(EXISTS [==[${list_file}]==])
       \"--gtest_filter=\${suite}.*\")
     set_tests_properties(\"\${suite}\" PROPERTIES
       WORKING_DIRECTORY [==[${dir}]==] LABELS [==[${labels}]==]
-      TIMEOUT ${timeout} RUN_SERIAL ${serial})
+      TIMEOUT ${timeout} RUN_SERIAL ${serial} COST ${cost})
   endforeach()
 else()
   add_test(${name}_NOT_BUILT ${name}_NOT_BUILT)
