@@ -179,6 +179,9 @@ std::vector<Setting> CommonSettings(const std::string& service) {
       {"tls.reload_interval", T::kDuration, "1m", false,
        "how often tls.cert_path, tls.key_path and tls.client_ca_path are "
        "read again; new connections use what changed (1s to 24h)"},
+      {log::kLevelSetting, T::kString, log::kLevelDefault, false,
+       "the least severe log lines written: debug (also per-item detail, "
+       "e.g. one line per fired timer), info, warn or error"},
       {"clock.file", T::kString, "", false,
        "empty: the system clock. Otherwise a simulated clock file "
        "(common/time/file_clock.h) that a test or replay moves; every "
@@ -216,6 +219,10 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auto cfg =
       config::Config::Load(config_path, schema, config::ProcessEnvironment());
   if (!cfg.ok()) return Fail(cfg.status(), 2);
+  absl::StatusOr<log::Level> log_level =
+      log::ParseLevel(cfg->GetString(log::kLevelSetting));
+  if (!log_level.ok()) return Fail(log_level.status(), 2);
+  log::SetMinLevel(*log_level);
   // Without Kafka (ServiceDefinition::uses_kafka) the kafka.* settings
   // are not read.
   absl::StatusOr<std::string> bootstrap =

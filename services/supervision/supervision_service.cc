@@ -1,5 +1,6 @@
 #include "services/supervision/supervision_service.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -254,7 +255,10 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
     if (std::optional<ParsedTimer> t = ParseTimerKey(key); t.has_value()) {
       pending_.insert(std::string(CaseOfDeadline(t->deadline_id)));
     }
-    if (absl::Status f = Fire(key, value, now, batch); !f.ok()) return f;
+    if (absl::Status f = Fire(key, value, now, batch); !f.ok()) {
+      fired_ = {};  // the batch is dropped: nothing of it fired
+      return f;
+    }
   }
   // Next time, start where this one stopped: at its last key if it hit the
   // bound (more may be due at that instant), else past now. Timers armed
@@ -269,7 +273,33 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
   if (armed_low_.has_value() && *armed_low_ < next) next = *armed_low_;
   scan_from_ = std::move(next);
   armed_low_.reset();
+  LogFired();
   return absl::OkStatus();
+}
+
+void SupervisionServiceImpl::Dropped() {
+  timers_dropped_.Increment();
+  ++fired_.dropped;
+}
+
+void SupervisionServiceImpl::Late(absl::Duration lateness) {
+  lateness_.Observe(absl::ToDoubleSeconds(lateness));
+  fired_.max_lateness = std::max(fired_.max_lateness, lateness);
+}
+
+void SupervisionServiceImpl::LogFired() {
+  if (fired_.warnings + fired_.misses + fired_.instruments + fired_.dropped ==
+      0) {
+    return;
+  }
+  log::Info("timers fired",
+            {{"warnings", absl::StrCat(fired_.warnings)},
+             {"misses", absl::StrCat(fired_.misses)},
+             {"instruments", absl::StrCat(fired_.instruments)},
+             {"dropped", absl::StrCat(fired_.dropped)},
+             {"max_lateness_s",
+              absl::StrCat(absl::ToDoubleSeconds(fired_.max_lateness))}});
+  fired_ = {};
 }
 
 absl::Status SupervisionServiceImpl::Fire(std::string_view key,
@@ -284,7 +314,7 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
     batch.Delete(kTimers, key);
     log::Warn("supervision: dropped a malformed timer key",
               {{"size", std::to_string(key.size())}});
-    timers_dropped_.Increment();
+    Dropped();
     return absl::OkStatus();
   }
   const std::string case_id(CaseOfDeadline(timer->deadline_id));
@@ -299,14 +329,14 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
     batch.Delete(kTimers, key);
     batch.Put("dead-letters", "timer/" + std::string(key),
               record.status().ToString());
-    timers_dropped_.Increment();
+    Dropped();
     return absl::OkStatus();
   }
   if (!record.ok()) return record.status();
   batch.Delete(kTimers, key);
   Deadline* d = FindDeadline(*record, timer->deadline_id);
   if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED) {
-    timers_dropped_.Increment();  // paused, ended or already missed
+    Dropped();  // paused, ended or already missed
     return absl::OkStatus();
   }
   const absl::Time due = time::FromProto(d->due_at());
@@ -323,7 +353,7 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
         lifecycle::LightOf(due, now, options_.warning_before) ==
             caserelay::v1::DEADLINE_LIGHT_RED ||
         TimeBytes(due) != set_for) {
-      timers_dropped_.Increment();
+      Dropped();
       return absl::OkStatus();
     }
     d->set_warned(true);
@@ -338,17 +368,18 @@ absl::Status SupervisionServiceImpl::Fire(std::string_view key,
     batch.AddOutbox(kTopic, case_id, out.SerializeAsString());
     batch.Put(kCases, case_id, record->SerializeAsString());
     warnings_fired_.Increment();
-    lateness_.Observe(absl::ToDoubleSeconds(now - timer->at));
+    ++fired_.warnings;
+    Late(now - timer->at);
     return absl::OkStatus();
   }
 
   // Compared at the key's precision (µs): a due with nanoseconds is the
   // same due its timer was set for.
   if (TimeBytes(due) != TimeBytes(timer->at)) {  // moved: timer elsewhere
-    timers_dropped_.Increment();
+    Dropped();
     return absl::OkStatus();
   }
-  lateness_.Observe(absl::ToDoubleSeconds(now - timer->at));
+  Late(now - timer->at);
   Miss(*record, d->deadline_id(), now, batch);
   batch.Put(kCases, case_id, record->SerializeAsString());
   return absl::OkStatus();
@@ -375,7 +406,8 @@ void SupervisionServiceImpl::Miss(SupervisionCaseRecord& record,
   *missed->mutable_due_at() = d->due_at();
   batch.AddOutbox(kTopic, record.case_id(), out.SerializeAsString());
   misses_fired_.Increment();
-  log::Info("deadline missed",
+  ++fired_.misses;
+  log::Debug("deadline missed",
             {{"deadline", deadline_id}, {"office", d->office_code()}});
   const Deadline missed_deadline = *d;  // Supervise appends to the record
   Supervise(record, missed_deadline, now, batch);
@@ -405,7 +437,8 @@ void SupervisionServiceImpl::Supervise(SupervisionCaseRecord& record,
   (s.level() == caserelay::v1::SUPERVISION_LEVEL_LISTED ? listings_issued_
                                                         : letters_issued_)
       .Increment();
-  log::Info("supervision issued", {{"supervision", s.supervision_id()},
+  ++fired_.instruments;
+  log::Debug("supervision issued", {{"supervision", s.supervision_id()},
                                    {"level", SupervisionLevel_Name(s.level())},
                                    {"issuer", s.issuer_office_code()},
                                    {"target", s.target_office_code()}});
