@@ -59,6 +59,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/kafka/partition_reader.h"
+#include "common/kafka/shared_producer.h"
 #include "common/metrics/metrics.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
@@ -188,14 +189,21 @@ class PartitionedStore {
   PartitionedStore(const PartitionedStoreOptions& options,
                    metrics::Registry* metrics, std::unique_ptr<Store> local);
   std::string PartitionPath(int32_t partition) const;
-  std::shared_ptr<internal::Partition> Find(int32_t partition) const;
   absl::Status CheckRange(int32_t partition) const;
+  absl::Status NotHeld(int32_t partition) const;
+  // Opens and restores partition `partition` (Acquire without the map).
+  absl::StatusOr<std::shared_ptr<internal::Partition>> OpenPartition(
+      int32_t partition);
   void UpdateHeldGauge() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   // Const after construction.
   const PartitionedStoreOptions options_;
+  const std::string service_;
   metrics::Registry* const metrics_;  // may be null
   const std::unique_ptr<Store> local_;
+  // The producer every partition's outbox publishes through; null without
+  // options.producer_factory.
+  const std::unique_ptr<kafka::SharedProducer> producer_;
 
   mutable absl::Mutex mu_;
   std::map<int32_t, std::shared_ptr<internal::Partition>> held_

@@ -68,6 +68,11 @@ struct OutboxRecord {
   std::string topic;
   std::string key;
   std::string value;
+  // The partition to write; -1: by key (issue 19: a changelog record names
+  // its partition).
+  int32_t partition = -1;
+  // A null value (a tombstone of a compacted topic); `value` is empty.
+  bool null_value = false;
 };
 
 class Store;
@@ -130,6 +135,13 @@ struct StoreOptions {
   // The file system RocksDB writes through; null: the real one. Tests
   // give one that fails on demand (tests/unit/common/store).
   std::shared_ptr<rocksdb::FileSystem> file_system;
+  // The changelog (changelog.h) of a partition DB: when the topic is set,
+  // every Commit also queues one record per written key and an
+  // end-of-batch marker for partition `changelog_partition` of it, the
+  // marker carrying `changelog_epoch`. Empty: nothing is logged.
+  std::string changelog_topic;
+  int32_t changelog_partition = -1;
+  uint64_t changelog_epoch = 0;
 };
 
 // A write the store could not make, until it recovers.
@@ -162,13 +174,34 @@ class Store {
       const std::function<bool(std::string_view, std::string_view)>& visit)
       const;
 
+  // A forward cursor over `cf` in key order, for merging several stores'
+  // scans (PartitionedStore). It keeps the database it read open (a reopen
+  // after a fault waits for it, up to a few seconds), so hold it briefly.
+  // Not thread-safe.
+  class Cursor {
+   public:
+    virtual ~Cursor() = default;
+    virtual bool Valid() const = 0;
+    // REQUIRES: Valid(). Views valid until the next Next().
+    virtual std::string_view key() const = 0;
+    virtual std::string_view value() const = 0;
+    virtual void Next() = 0;
+    // OK, or UNAVAILABLE if RocksDB failed (then Valid() is false).
+    virtual absl::Status status() const = 0;
+  };
+  // Positioned at the first key >= `begin`. UNAVAILABLE while the
+  // database is being reopened.
+  absl::StatusOr<std::unique_ptr<Cursor>> NewCursor(
+      std::string_view cf, std::string_view begin) const;
+
   // Like Scan, over exactly the keys of `cf` that start with `prefix`.
   absl::Status ScanPrefix(
       std::string_view cf, std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& visit)
       const;
 
-  // Writes the batch atomically with its outbox records and offsets.
+  // Writes the batch atomically with its outbox records and offsets (and,
+  // with a changelog topic, its changelog records: changelog.h).
   // On success returns the outbox records with their sequences, for the
   // publisher. On failure nothing of the batch is written (UNAVAILABLE).
   absl::StatusOr<std::vector<OutboxRecord>> Commit(WriteBatch& batch);
@@ -218,6 +251,19 @@ class Store {
   // How many times the database was closed and opened again to recover.
   uint64_t reopens() const;
 
+  // True if `cf` is one of the store's column families.
+  bool HasFamily(std::string_view cf) const {
+    return families_.find(cf) != families_.end();
+  }
+
+  // Writes one key of "meta" without syncing and without the changelog:
+  // bookkeeping whose loss only costs work (e.g. the changelog position).
+  // UNAVAILABLE as Commit.
+  absl::Status PutMetaUnsynced(std::string_view key, std::string_view value);
+
+  // The options the store was opened with.
+  const StoreOptions& options() const { return options_; }
+
  private:
   friend class WriteBatch;
   class Db;        // one open of the database (store_open.cc)
@@ -246,6 +292,7 @@ class Store {
   const StoreOptions options_;
   const std::unique_ptr<rocksdb::Env> env_;  // null: Env::Default()
   const Families families_;
+  const std::map<uint32_t, std::string> family_names_;  // by family id
   const bool sync_;
   const uint64_t keep_published_;
 
@@ -256,6 +303,7 @@ class Store {
   std::optional<StoreFault> fault_ ABSL_GUARDED_BY(mu_);
   uint64_t reopens_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t next_outbox_seq_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_batch_seq_ ABSL_GUARDED_BY(mu_);  // changelog markers
   uint64_t outbox_size_ ABSL_GUARDED_BY(mu_);
   std::string publish_log_ ABSL_GUARDED_BY(mu_);  // empty: keep nothing
   uint64_t published_size_ ABSL_GUARDED_BY(mu_);

@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/store/changelog.h"
 #include "common/store/store.h"
 #include "common/store/store_db.h"
 #include "rocksdb/options.h"
@@ -129,6 +130,8 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   std::string v;
   s = db->Get(rocksdb::ReadOptions(), cfs[kMeta], kOutboxSeqKey, &v);
   if (s.ok() && v.size() == 8) opened.next_outbox_seq = DecodeUint64(v);
+  s = db->Get(rocksdb::ReadOptions(), cfs[kMeta], kChangelogBatchSeqKey, &v);
+  if (s.ok() && v.size() == 8) opened.next_batch_seq = DecodeUint64(v);
   std::unique_ptr<rocksdb::Iterator> it(
       db->NewIterator(rocksdb::ReadOptions(), cfs[kOutbox]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++opened.outbox_size;
@@ -163,10 +166,16 @@ Store::Store(const StoreOptions& options, std::unique_ptr<rocksdb::Env> env,
     : options_(options),
       env_(std::move(env)),
       families_(std::move(families)),
+      family_names_([this] {
+        std::map<uint32_t, std::string> names;
+        for (const auto& [name, id] : families_) names[id->GetID()] = name;
+        return names;
+      }()),
       sync_(options.sync),
       keep_published_(options.keep_published),
       db_(std::move(opened.db)),
       next_outbox_seq_(opened.next_outbox_seq),
+      next_batch_seq_(opened.next_batch_seq),
       outbox_size_(opened.outbox_size),
       published_size_(opened.published_size) {}
 
@@ -305,6 +314,7 @@ absl::Status Store::ReopenLocked() {
   // A write whose fsync failed may have reached the disk after all: its
   // outbox records are there now, so sequences go on after them.
   next_outbox_seq_ = std::max(next_outbox_seq_, opened->next_outbox_seq);
+  next_batch_seq_ = std::max(next_batch_seq_, opened->next_batch_seq);
   outbox_size_ = opened->outbox_size;
   published_size_ = opened->published_size;
   published_from_.clear();
