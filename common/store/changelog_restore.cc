@@ -91,7 +91,7 @@ class Restorer {
   const std::vector<Buffered>& tail() const { return buffered_; }
 
   void LogProgress(const char* what, int64_t end, int64_t at) const {
-    log::Info(what, {{"service", options_.service},
+    log::Info(what, {{"changelog", options_.topic},
                      {"partition", std::to_string(options_.partition)},
                      {"records", std::to_string(out_->records)},
                      {"bytes", std::to_string(out_->bytes)},
@@ -186,7 +186,7 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
         "changelog shorter than this partition's stored position: a new log "
         "(the broker lost its data); the local copy is kept, but no other "
         "instance can restore its earlier state from Kafka",
-        {{"service", restore.service},
+        {
          {"partition", std::to_string(restore.partition)},
          {"stored_position", std::to_string(from)},
          {"end_offset", std::to_string(end)}});
@@ -202,7 +202,7 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
           "stale local copy: it holds changelog records never published and "
           "the changelog has grown past its position (another owner wrote); "
           "wiping it and restoring from offset 0",
-          {{"service", restore.service},
+          {
            {"partition", std::to_string(restore.partition)},
            {"stored_position", std::to_string(from)},
            {"end_offset", std::to_string(end)}});

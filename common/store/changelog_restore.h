@@ -51,7 +51,6 @@ namespace caserelay::store {
 struct RestoreOptions {
   std::string topic;  // the changelog topic
   int32_t partition = 0;
-  std::string service;  // for the log lines
   absl::Duration progress_interval = absl::Seconds(10);
   // How long the broker may stay silent (watermarks, records).
   absl::Duration stall_timeout = absl::Seconds(30);

@@ -91,6 +91,11 @@ struct PartitionedStoreOptions {
   // publisher (PartitionLease::publisher() fails fast); tests of state only.
   OutboxPublisher::ProducerFactory producer_factory;
   OutboxOptions outbox;
+  // The log records are confirmed in (kafka::LogId at start, as for the
+  // single store): each partition DB calls Store::RequeuePublished with it
+  // at Acquire, so records confirmed in a lost log are published again.
+  // Empty: nothing kept, nothing requeued.
+  std::string log_id;
   // Reads the changelog at Acquire. Required when changelog_topic is set.
   std::function<absl::StatusOr<std::unique_ptr<kafka::PartitionReader>>()>
       changelog_reader;
