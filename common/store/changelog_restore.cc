@@ -35,6 +35,9 @@ absl::StatusOr<bool> HasUnpublishedChangelog(const Store& store,
   return false;
 }
 
+// How many complete records the restore writes in one WriteBatch.
+constexpr size_t kGroupRecords = 4096;
+
 // One changelog record waiting for its batch's marker.
 struct Buffered {
   std::string cf;
@@ -59,7 +62,7 @@ class Restorer {
       }
       auto marker = DecodeMarker(*r.value);
       if (!marker.ok()) return marker.status();
-      if (absl::Status s = Apply(*marker, r.offset); !s.ok()) return s;
+      if (absl::Status s = OnMarker(*marker, r.offset); !s.ok()) return s;
     } else {
       std::string_view cf;
       std::string_view key;
@@ -87,7 +90,10 @@ class Restorer {
 
   void Start(absl::Time now) { next_progress_ = now + options_.progress_interval; }
 
-  // What the last marker left behind.
+  // Writes what is complete; call once the read is done.
+  absl::Status Finish() { return WriteComplete(); }
+
+  // What the last marker left behind. REQUIRES: Finish() returned OK.
   const std::vector<Buffered>& tail() const { return buffered_; }
 
   void LogProgress(const char* what, int64_t end, int64_t at) const {
@@ -105,29 +111,46 @@ class Restorer {
   uint64_t max_sequence() const { return max_sequence_; }
 
  private:
-  absl::Status Apply(const BatchMarker& marker, int64_t offset) {
+  // A marker completes every record buffered before it; they are written
+  // once kGroupRecords are complete (fewer, larger writes), and at Finish.
+  absl::Status OnMarker(const BatchMarker& marker, int64_t offset) {
+    complete_ = buffered_.size();
+    complete_bytes_ = pending_bytes_;
+    complete_position_ = offset + 1;
+    ++complete_batches_;
+    max_epoch_ = std::max(max_epoch_, marker.epoch);
+    max_sequence_ = std::max(max_sequence_, marker.sequence);
+    if (complete_ >= kGroupRecords) return WriteComplete();
+    return absl::OkStatus();
+  }
+
+  absl::Status WriteComplete() {
+    if (complete_batches_ == 0) return absl::OkStatus();
     WriteBatch batch(store_);
-    for (const Buffered& b : buffered_) {
+    for (size_t i = 0; i < complete_; ++i) {
+      const Buffered& b = buffered_[i];
       if (b.value.has_value()) {
         batch.Put(b.cf, b.key, *b.value);
       } else {
         batch.Delete(b.cf, b.key);
       }
     }
-    batch.Put(kMeta, kChangelogPositionKey, EncodeUint64(offset + 1));
+    batch.Put(kMeta, kChangelogPositionKey, EncodeUint64(complete_position_));
     auto committed = store_->Commit(batch);
     if (!committed.ok()) return committed.status();
-    out_->records += buffered_.size();
-    out_->bytes += pending_bytes_;
-    ++out_->batches;
-    out_->position = offset + 1;
+    out_->records += complete_;
+    out_->bytes += complete_bytes_;
+    out_->batches += complete_batches_;
+    out_->position = complete_position_;
     if (options_.records_total != nullptr) {
-      options_.records_total->Increment(buffered_.size());
+      options_.records_total->Increment(complete_);
     }
-    buffered_.clear();
-    pending_bytes_ = 0;
-    max_epoch_ = std::max(max_epoch_, marker.epoch);
-    max_sequence_ = std::max(max_sequence_, marker.sequence);
+    buffered_.erase(buffered_.begin(),
+                    buffered_.begin() + static_cast<ptrdiff_t>(complete_));
+    pending_bytes_ -= complete_bytes_;
+    complete_ = 0;
+    complete_bytes_ = 0;
+    complete_batches_ = 0;
     return absl::OkStatus();
   }
 
@@ -137,7 +160,12 @@ class Restorer {
   const absl::Time started_ = absl::Now();
   absl::Time next_progress_;
   std::vector<Buffered> buffered_;
-  uint64_t pending_bytes_ = 0;
+  uint64_t pending_bytes_ = 0;  // of buffered_
+  // buffered_[0, complete_) ends with a marker: not yet written.
+  size_t complete_ = 0;
+  uint64_t complete_bytes_ = 0;
+  uint64_t complete_batches_ = 0;
+  int64_t complete_position_ = 0;
   uint64_t max_epoch_ = 0;
   uint64_t max_sequence_ = 0;
 };
@@ -213,6 +241,16 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
       from = 0;
     }
   }
+  if (from < watermarks->start) {
+    // Records never restored were deleted: the changelog is not compacted
+    // but trimmed (retention; devbroker keeps ~5 MiB per partition).
+    return absl::DataLossError(absl::StrCat(
+        "changelog ", restore.topic, "/", restore.partition,
+        ": records from offset ", from, " to ", watermarks->start,
+        " were deleted before this partition restored them (the changelog "
+        "topic must be compacted, cleanup.policy=compact, without "
+        "retention); its state cannot be restored exactly"));
+  }
   out.position = from;
 
   Restorer restorer(out.store.get(), restore, &out);
@@ -220,12 +258,12 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
   if (restore.lag != nullptr) restore.lag->Set(static_cast<double>(end - from));
   if (from < end) {
     absl::Status read = reader.Read(
-        restore.topic, restore.partition, std::max(from, watermarks->start),
-        end,
+        restore.topic, restore.partition, from, end,
         [&](const kafka::PartitionRecord& r) { return restorer.Visit(r, end); },
         restore.stall_timeout);
     if (!read.ok()) return read;
   }
+  if (absl::Status s = restorer.Finish(); !s.ok()) return s;
   if (restore.lag != nullptr) restore.lag->Set(0);
   for (const Buffered& b : restorer.tail()) out.tail_keys.insert({b.cf, b.key});
 

@@ -23,6 +23,10 @@
 //     broker lost its data): the local copy is kept as it is, the position
 //     moves to E, and a warning says that other instances cannot restore
 //     the earlier state from Kafka.
+//   - Records below the log start that were never restored here (a
+//     changelog trimmed by retention instead of compacted; devbroker keeps
+//     ~5 MiB per partition) fail the restore with DATA_LOSS: the state
+//     could not be exact.
 //   - The owner epoch becomes max(stored epoch, every marker's epoch) + 1.
 // Progress is logged every progress_interval and at the end (records,
 // bytes, seconds; no keys or values: they are personal data) and counted in
@@ -74,7 +78,8 @@ struct Restored {
 // See the file comment. `options` is the partition DB's StoreOptions with
 // changelog_topic empty. Errors: the Store's (UNAVAILABLE), the reader's
 // (UNAVAILABLE when the broker does not answer), DATA_LOSS for a malformed
-// changelog record or a record of a family the DB does not have. On error
+// changelog record, a record of a family the DB does not have, or records
+// deleted before they were restored. On error
 // the DB is closed; what was applied stays applied with its position, so
 // the next attempt goes on from there.
 absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,

@@ -224,6 +224,38 @@ TEST_F(RestoreTest, ABrokerDownFailsAcquireAndALaterAcquireRestores) {
   EXPECT_EQ(DumpOf(*reader, 1), written);
 }
 
+TEST_F(RestoreTest, AChangelogTrimmedBeforeTheRestoreIsDataLoss) {
+  // issue 19 item 2 ("restore that partition's state exactly"): records
+  // deleted before they were restored make an exact restore impossible.
+  auto writer = OpenAt("writer", nullptr);
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Acquire(2).ok());
+  Commit(*writer, 2, "cases", "a", "1");
+  writer.reset();
+  {
+    // The mock keeps ~5 MiB per partition: 8 records of 1 MB push the
+    // oldest out, as retention would.
+    kafka::ProducerOptions po;
+    po.bootstrap = cluster_.bootstrap();
+    auto raw = kafka::CreateKafkaProducer(po, [](const kafka::DeliveryReport&) {});
+    ASSERT_TRUE(raw.ok()) << raw.status();
+    const std::string big(990000, 'x');
+    for (int i = 0; i < 8; ++i) {
+      ASSERT_TRUE(
+          (*raw)->ProduceRecord({kTopic, 2, ChangelogKey("cases", "big"), big},
+                                static_cast<uint64_t>(i))
+              .ok());
+      ASSERT_TRUE((*raw)->Flush(kWait).ok());
+    }
+  }
+  auto reader = OpenAt("reader", nullptr);
+  ASSERT_NE(reader, nullptr);
+  absl::Status s = reader->Acquire(2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_THAT(s.message(), HasSubstr("cleanup.policy=compact"));
+  EXPECT_TRUE(reader->Held().empty());
+}
+
 TEST_F(RestoreTest, PartialBatchAtTheTailIsIgnoredAndRepaired) {
   // contract item 3: "applying only complete batches (up to the last
   // marker)".
