@@ -104,6 +104,14 @@ absl::StatusOr<std::optional<Principal>> ForwardedCaller(
 // The value of x-caserelay-forwarded-for-bin for `caller`.
 std::string EncodeForwardedCaller(const Principal& caller);
 
+class Authenticator;  // auth.h
+
+// `inner`, answering OwnService() with `service` (auth.h): what a service
+// serves with, so that rpc::Caller believes a forwarded caller only from
+// another instance of the same service.
+std::unique_ptr<Authenticator> ServingService(
+    std::unique_ptr<Authenticator> inner, std::string service);
+
 }  // namespace caserelay::rpc
 
 #endif  // CASERELAY_COMMON_RPC_FORWARDER_H_

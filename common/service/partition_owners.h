@@ -42,6 +42,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "caserelay/v1/cluster.pb.h"
@@ -76,10 +77,17 @@ class OwnersMap {
   // or a value that is not a PartitionOwner; a record with a lower epoch
   // than the one known for the partition, a release from an instance the
   // map does not name, and a record naming this instance are ignored (OK).
-  absl::Status Apply(std::string_view key, std::string_view value);
+  absl::Status Apply(absl::string_view key, absl::string_view value);
 
   // This instance holds `partition` now (restored) / no longer.
   void SetLocal(int32_t partition, bool held);
+  // This instance's gRPC address (known once its server is bound).
+  void SetAddress(std::string address);
+  // The next epoch of `partition` for a new holder: the highest known + 1
+  // (remembered as known).
+  uint64_t TakeEpoch(int32_t partition);
+  // How many partitions have a known holder (this instance or another).
+  size_t known() const;
 
   // kLocal if this instance holds `partition`; kRemote with the address
   // the topic names; UNAVAILABLE "partition <p> of the service is moving,
@@ -99,7 +107,7 @@ class OwnersMap {
 
  private:
   const std::string instance_id_;
-  const std::string address_;
+  std::string address_;
   const int32_t partitions_;
   std::map<int32_t, caserelay::v1::PartitionOwner> remote_;  // not released
   std::map<int32_t, uint64_t> epochs_;
@@ -134,7 +142,9 @@ absl::StatusOr<std::unique_ptr<OwnersLog>> CreateKafkaOwnersLog(
 struct PartitionOwnersOptions {
   std::string service;        // "supervision": the topic "<service>-owners"
   std::string instance_id;    // this process: unique per start
-  std::string grpc_address;   // setting grpc.advertise
+  // Setting grpc.advertise; empty until the server is bound: holds are
+  // then published by Advertise().
+  std::string grpc_address;
   int32_t partitions = 8;     // setting kafka.partitions
   // The channels and credentials used to forward to other instances
   // (common/rpc/forward.h); not owned, outlives the PartitionOwners. May
@@ -146,7 +156,7 @@ class PartitionOwners {
  public:
   // Starts a thread reading `log` into the map. `metrics` must outlive the
   // PartitionOwners (gauge caserelay_partition_owners_known). INVALID_ARGUMENT
-  // for an empty service, instance_id or grpc_address or partitions < 1.
+  // for an empty service or instance_id, partitions < 1 or no log.
   static absl::StatusOr<std::unique_ptr<PartitionOwners>> Create(
       PartitionOwnersOptions options, std::unique_ptr<OwnersLog> log,
       metrics::Registry* metrics);
@@ -158,17 +168,21 @@ class PartitionOwners {
   std::vector<std::string> Instances() const;
 
   // The loop holds `partition` now (restored): marks it local and
-  // publishes a PartitionOwner with the next epoch. Returns the epoch
-  // taken; the map is local even when publishing fails (the error is
-  // returned: other instances then keep forwarding to the old owner, who
-  // answers UNAVAILABLE, until a later Held succeeds).
+  // publishes a PartitionOwner with the next epoch (once the address is
+  // known: Advertise). Returns the epoch taken; the map is local even when
+  // publishing fails (the error is returned: other instances then keep
+  // forwarding to the old owner, who answers UNAVAILABLE, until a later
+  // Held succeeds).
   absl::StatusOr<uint64_t> Held(int32_t partition);
   // The loop is about to release `partition`: no longer local; publishes
   // a release record (errors as for Held).
   absl::Status Released(int32_t partition);
+  // This instance's gRPC address is known now (its server is bound):
+  // publishes every partition held so far. Returns the first error.
+  absl::Status Advertise(std::string grpc_address);
 
   const std::string& instance_id() const { return options_.instance_id; }
-  const std::string& grpc_address() const { return options_.grpc_address; }
+  std::string grpc_address() const;
   int32_t partitions() const { return options_.partitions; }
   // The forwarder of the options (null if none was given).
   rpc::Forwarder* forwarder() const { return options_.forwarder; }
@@ -177,20 +191,23 @@ class PartitionOwners {
   PartitionOwners(PartitionOwnersOptions options,
                   std::unique_ptr<OwnersLog> log, metrics::Registry* metrics);
   void ReadLoop();
-  absl::Status Publish(int32_t partition, uint64_t epoch, bool released);
+  absl::Status Publish(int32_t partition, uint64_t epoch,
+                       const std::string& address, bool released);
 
   const PartitionOwnersOptions options_;
   const std::unique_ptr<OwnersLog> log_;
   metrics::Gauge& known_;
   mutable absl::Mutex mu_;
   OwnersMap map_ ABSL_GUARDED_BY(mu_);
+  std::string address_ ABSL_GUARDED_BY(mu_);  // empty until Advertise
+  std::map<int32_t, uint64_t> held_epochs_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> stop_{false};
   std::thread reader_;
 };
 
-// "<host:port>/<pid>/<start time in Unix microseconds>": an instance id
-// unique per process start, for PartitionOwnersOptions::instance_id.
-std::string MakeInstanceId(const std::string& grpc_address);
+// "<listen address>/<pid>/<start time in Unix microseconds>": an instance
+// id unique per process start, for PartitionOwnersOptions::instance_id.
+std::string MakeInstanceId(const std::string& listen);
 
 }  // namespace caserelay::service
 
