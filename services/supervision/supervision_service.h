@@ -73,6 +73,7 @@
 #include "domain/access/roles.h"
 #include "domain/offices/office_directory.h"
 #include "services/supervision/group_alerts.h"
+#include "services/supervision/keys.h"
 
 namespace caserelay::supervision {
 
@@ -198,8 +199,9 @@ class SupervisionServiceImpl final
                      store::WriteBatch& batch) override;
 
   // Fires the timers that are due (fire instant <= now on the clock), at
-  // most options.fire_batch of them, earliest first, as the file comment
-  // says; a timer whose deadline was paused, ended, moved or already
+  // most options.fire_batch of them, the earliest ones, as the file comment
+  // says (fired in case order, each case's earliest first: a case's outputs
+  // keep their order, cases' outputs interleave in case-id order); a timer whose deadline was paused, ended, moved or already
   // handled is dropped without output. A miss of an office the directory
   // does not know issues no instrument (warned in the log and counted).
   // A timer whose case record is corrupt goes to "dead-letters" (key
@@ -216,9 +218,16 @@ class SupervisionServiceImpl final
   // Lowers the next Tick's scan start to `at` if it is earlier (a timer
   // armed in the batch in hand).
   void NoteArmed(absl::Time at);
-  // Fires one due timer (key and value as scanned) into `batch`.
-  absl::Status Fire(std::string_view key, std::string_view value,
-                    absl::Time now, store::WriteBatch& batch);
+  // A due timer as Tick scanned it.
+  struct DueTimer {
+    std::string_view key;  // into Tick's scan results
+    std::string_view value;
+    std::optional<ParsedTimer> timer;  // nullopt: a malformed key
+    std::string case_id;               // "" for a malformed key
+  };
+  // Fires one due timer into `batch` (Tick deleted its key already).
+  absl::Status Fire(const DueTimer& scanned, absl::Time now,
+                    store::WriteBatch& batch);
   // Marks the ARMED deadline `deadline_id` of `record` MISSED: removes its
   // timers, lights its red light, publishes DeadlineMissed and issues the
   // instrument it calls for. REQUIRES: the deadline is in `record`.
