@@ -267,7 +267,9 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
   if (restore.lag != nullptr) restore.lag->Set(0);
   for (const Buffered& b : restorer.tail()) out.tail_keys.insert({b.cf, b.key});
 
-  out.epoch = std::max(*stored_epoch, restorer.max_epoch()) + 1;
+  // A standby keeps the highest epoch it saw; an owner takes the next.
+  out.epoch = std::max(*stored_epoch, restorer.max_epoch()) +
+              (restore.take_ownership ? 1 : 0);
   WriteBatch batch(out.store.get());
   batch.Put(kMeta, kOwnerEpochKey, EncodeUint64(out.epoch));
   auto next_seq = MetaNumber(*out.store, kChangelogBatchSeqKey);
@@ -278,7 +280,11 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
   }
   if (auto c = out.store->Commit(batch); !c.ok()) return c.status();
   out.took = absl::Now() - started;
-  restorer.LogProgress("changelog restored", end, end);
+  if (restore.take_ownership || out.records > 0 || out.wiped) {
+    restorer.LogProgress(restore.take_ownership ? "changelog restored"
+                                                : "standby copy caught up",
+                         end, end);
+  }
   return out;
 }
 

@@ -27,7 +27,8 @@
 //     changelog trimmed by retention instead of compacted; devbroker keeps
 //     ~5 MiB per partition) fail the restore with DATA_LOSS: the state
 //     could not be exact.
-//   - The owner epoch becomes max(stored epoch, every marker's epoch) + 1.
+//   - The owner epoch becomes max(stored epoch, every marker's epoch) + 1
+//     (+0 for a standby copy: RestoreOptions::take_ownership).
 // Progress is logged every progress_interval and at the end (records,
 // bytes, seconds; no keys or values: they are personal data) and counted in
 // the metrics given.
@@ -58,6 +59,11 @@ struct RestoreOptions {
   absl::Duration progress_interval = absl::Seconds(10);
   // How long the broker may stay silent (watermarks, records).
   absl::Duration stall_timeout = absl::Seconds(30);
+  // True: the caller becomes the partition's owner (the epoch goes up by
+  // one). False: a standby copy catching up (common/store/README.md): the
+  // epoch stays the highest seen, and a run that applied nothing logs
+  // nothing.
+  bool take_ownership = true;
   metrics::Counter* records_total = nullptr;  // may be null
   metrics::Gauge* lag = nullptr;              // may be null
 };

@@ -166,6 +166,11 @@ PartitionedStore::PartitionedStore(const PartitionedStoreOptions& options,
 }
 
 PartitionedStore::~PartitionedStore() {
+  {
+    absl::MutexLock lock(&standby_mu_);
+    stopping_ = true;
+  }
+  if (standby_thread_.joinable()) standby_thread_.join();
   for (int32_t p : Held()) Release(p);
 }
 
@@ -281,6 +286,7 @@ absl::Status PartitionedStore::Acquire(int32_t partition) {
     absl::ReaderMutexLock lock(&mu_);
     if (held_.count(partition) > 0) return absl::OkStatus();
   }
+  absl::MutexLock lifecycle(&lifecycle_mu_);
   auto opened = OpenPartition(partition);
   if (!opened.ok()) return opened.status();
   absl::MutexLock lock(&mu_);
@@ -289,35 +295,51 @@ absl::Status PartitionedStore::Acquire(int32_t partition) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::shared_ptr<internal::Partition>>
-PartitionedStore::OpenPartition(int32_t partition) {
+StoreOptions PartitionedStore::PlainOptions(int32_t partition) const {
   StoreOptions so;
   so.path = PartitionPath(partition);
   so.column_families = options_.column_families;
   so.sync = options_.sync;
   so.keep_published = options_.keep_published;
   so.file_system = options_.file_system;
+  return so;
+}
+
+RestoreOptions PartitionedStore::RestoreOptionsFor(int32_t partition) const {
+  RestoreOptions ro;
+  ro.topic = options_.changelog_topic;
+  ro.partition = partition;
+  ro.progress_interval = options_.restore_progress_interval;
+  ro.stall_timeout = options_.restore_stall_timeout;
+  if (metrics_ != nullptr) {
+    const metrics::Labels labels = {{"partition", std::to_string(partition)}};
+    ro.records_total = &metrics_->GetCounter(
+        "caserelay_restore_records_total",
+        "Changelog records applied restoring a partition's state (standby "
+        "catch-ups included).",
+        labels);
+    ro.lag = &metrics_->GetGauge(
+        "caserelay_restore_lag",
+        "Changelog records still to read while a partition is restored "
+        "(0 once restored).",
+        labels);
+  }
+  return ro;
+}
+
+bool PartitionedStore::IsHeld(int32_t partition) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return held_.count(partition) > 0;
+}
+
+absl::StatusOr<std::shared_ptr<internal::Partition>>
+PartitionedStore::OpenPartition(int32_t partition) {
+  StoreOptions so = PlainOptions(partition);
   std::set<std::pair<std::string, std::string>> tail;
   if (!options_.changelog_topic.empty()) {
     auto reader = options_.changelog_reader();
     if (!reader.ok()) return reader.status();
-    RestoreOptions ro;
-    ro.topic = options_.changelog_topic;
-    ro.partition = partition;
-    ro.progress_interval = options_.restore_progress_interval;
-    ro.stall_timeout = options_.restore_stall_timeout;
-    if (metrics_ != nullptr) {
-      const metrics::Labels labels = {{"partition", std::to_string(partition)}};
-      ro.records_total = &metrics_->GetCounter(
-          "caserelay_restore_records_total",
-          "Changelog records applied restoring a partition's state.", labels);
-      ro.lag = &metrics_->GetGauge(
-          "caserelay_restore_lag",
-          "Changelog records still to read while a partition is restored "
-          "(0 once restored).",
-          labels);
-    }
-    auto restored = OpenRestored(so, **reader, ro);
+    auto restored = OpenRestored(so, **reader, RestoreOptionsFor(partition));
     if (!restored.ok()) return restored.status();
     restored->store.reset();  // opened again below, with the changelog
     so.changelog_topic = options_.changelog_topic;

@@ -51,6 +51,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -61,6 +62,7 @@
 #include "common/kafka/partition_reader.h"
 #include "common/kafka/shared_producer.h"
 #include "common/metrics/metrics.h"
+#include "common/store/changelog_restore.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/store.h"
 #include "rocksdb/file_system.h"
@@ -103,6 +105,9 @@ struct PartitionedStoreOptions {
   // silent while records are still expected, how long to ask for the end.
   absl::Duration restore_progress_interval = absl::Seconds(10);
   absl::Duration restore_stall_timeout = absl::Seconds(30);
+  // How often the standby thread brings the standby copies up to date
+  // (SetStandby).
+  absl::Duration standby_interval = absl::Seconds(5);
 };
 
 namespace internal {
@@ -190,6 +195,24 @@ class PartitionedStore {
   // closes the DB; the files are kept. No-op if not held.
   void Release(int32_t partition);
 
+  // Standby replicas (issue 19 item 3; setting store.standby_replicas):
+  // a warm copy of partitions this instance does not hold, so that taking
+  // one over reads only the changelog written since the last catch-up.
+  //
+  // Warm brings the local copy of a partition that is not held up to the
+  // changelog's end now (the restore of Acquire, without taking
+  // ownership: no lease, no publisher, the DB closed again). OK when done;
+  // FAILED_PRECONDITION if the partition is held (the owner's copy is
+  // current) or there is no changelog; Acquire's other errors. Acquire and
+  // Warm run one at a time.
+  absl::Status Warm(int32_t partition);
+  // The partitions to keep warm from now on (the loop picks them, e.g.
+  // the next `standby_replicas` partitions after each held one); a
+  // background thread calls Warm on each that is not held, every
+  // options.standby_interval, and logs a failure once until it succeeds.
+  // Empty: no standby (the thread idles).
+  void SetStandby(std::vector<int32_t> partitions);
+
  private:
   PartitionedStore(const PartitionedStoreOptions& options,
                    metrics::Registry* metrics, std::unique_ptr<Store> local);
@@ -200,6 +223,13 @@ class PartitionedStore {
   absl::StatusOr<std::shared_ptr<internal::Partition>> OpenPartition(
       int32_t partition);
   void UpdateHeldGauge() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The restore's options for `partition` (metrics included).
+  RestoreOptions RestoreOptionsFor(int32_t partition) const;
+  // The partition DB's options, without the changelog.
+  StoreOptions PlainOptions(int32_t partition) const;
+  bool IsHeld(int32_t partition) const;
+  absl::Status WarmWith(int32_t partition, kafka::PartitionReader& reader);
+  void StandbyLoop();
 
   // Const after construction.
   const PartitionedStoreOptions options_;
@@ -210,9 +240,17 @@ class PartitionedStore {
   // options.producer_factory.
   const std::unique_ptr<kafka::SharedProducer> producer_;
 
+  // Held while a partition DB is opened and restored (Acquire, Warm).
+  absl::Mutex lifecycle_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+
   mutable absl::Mutex mu_;
   std::map<int32_t, std::shared_ptr<internal::Partition>> held_
       ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex standby_mu_;
+  std::vector<int32_t> standby_ ABSL_GUARDED_BY(standby_mu_);
+  bool stopping_ ABSL_GUARDED_BY(standby_mu_) = false;
+  std::thread standby_thread_;  // started by the first SetStandby
 };
 
 }  // namespace caserelay::store

@@ -71,6 +71,7 @@ class RestoreTest : public ::testing::Test {
       return kafka::CreateKafkaPartitionReader(ro);
     };
     options.restore_stall_timeout = stall_timeout;
+    options.standby_interval = absl::Milliseconds(200);
     auto store = PartitionedStore::Open(options, metrics);
     EXPECT_TRUE(store.ok()) << store.status();
     return store.ok() ? *std::move(store) : nullptr;
@@ -254,6 +255,56 @@ TEST_F(RestoreTest, AChangelogTrimmedBeforeTheRestoreIsDataLoss) {
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
   EXPECT_THAT(s.message(), HasSubstr("cleanup.policy=compact"));
   EXPECT_TRUE(reader->Held().empty());
+}
+
+// The restore counter of `partition` in `metrics`, or -1 if absent.
+double RestoredRecords(const metrics::Registry& metrics, int32_t partition) {
+  const std::string text = metrics.Render();
+  const std::string name = absl::StrCat(
+      "caserelay_restore_records_total{partition=\"", partition, "\"} ");
+  const size_t at = text.find(name);
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + name.size()));
+}
+
+TEST_F(RestoreTest, AStandbyCopyMakesTheTakeOverReadOnlyTheRest) {
+  // issue 19 item 3: "optional standby replicas (a warm copy of other
+  // partitions' state) to make fail-over fast".
+  metrics::Registry metrics;
+  auto writer = OpenAt("writer", nullptr);
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Acquire(1).ok());
+  WriteRandom(*writer, 1, 40, 7);
+
+  auto standby = OpenAt("standby", &metrics);
+  ASSERT_NE(standby, nullptr);
+  ASSERT_TRUE(standby->Warm(1).ok());
+  EXPECT_TRUE(standby->Held().empty()) << "a standby copy is not held";
+  EXPECT_EQ(standby->Lease(1).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  const double warmed = RestoredRecords(metrics, 1);
+  EXPECT_GT(warmed, 0);
+
+  // The background thread keeps it up to date.
+  WriteRandom(*writer, 1, 10, 8);
+  standby->SetStandby({1});
+  const absl::Time deadline = absl::Now() + kWait;
+  while (RestoredRecords(metrics, 1) == warmed && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  const double caught_up = RestoredRecords(metrics, 1);
+  EXPECT_GT(caught_up, warmed) << "the standby thread never caught up";
+
+  // The old owner goes; the take-over reads only what came after.
+  const Dump written = DumpOf(*writer, 1);
+  writer.reset();
+  absl::Status s = standby->Acquire(1);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(DumpOf(*standby, 1), written);
+  EXPECT_EQ(RestoredRecords(metrics, 1), caught_up)
+      << "the take-over read again what the standby copy had";
+  EXPECT_EQ(standby->Warm(1).code(), absl::StatusCode::kFailedPrecondition)
+      << "a held partition's copy is current";
 }
 
 TEST_F(RestoreTest, PartialBatchAtTheTailIsIgnoredAndRepaired) {
