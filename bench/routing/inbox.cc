@@ -21,6 +21,7 @@ using routing::InboxQuery;
 // (inclusive) while below `end`, at most `limit` keys, and the first key at
 // or after `bound` (if set) is the last one read.
 struct KeyRange {
+  const char* family = routing::kInbox;
   std::string begin;
   std::string end;
   std::string bound;
@@ -35,7 +36,7 @@ absl::StatusOr<int> RawScan(const store::Store& store, const KeyRange& range) {
   int keys = 0;
   uint64_t bytes = 0;
   absl::Status s = store.Scan(
-      routing::kInbox, range.begin, range.end,
+      range.family, range.begin, range.end,
       [&](std::string_view key, std::string_view value) {
         ++keys;
         bytes += key.size() + value.size() +
@@ -122,6 +123,12 @@ absl::StatusOr<InboxResult> RunInbox(store::Store& store,
         range.begin = last + std::string(1, '\0');
       } else if (kind == QueryKind::kStateFilter) {
         q.states = {held.state};
+        // The index of a state filter (issue 20 item 4): that state's
+        // range of the office's keys.
+        range.family = routing::kInboxState;
+        range.begin = routing::InboxStateHead(office, held.state);
+        range.end = range.begin;
+        range.end.back() = '\1';
       } else if (kind == QueryKind::kDueBefore) {
         q.due_before = due_before;
         range.bound = prefix + due_key;
@@ -165,6 +172,9 @@ absl::StatusOr<InboxResult> RunInbox(store::Store& store,
       walked.limit = 0;
       if (!resp.next_page_token().empty()) {
         absl::WebSafeBase64Unescape(resp.next_page_token(), &walked.last);
+        if (kind == QueryKind::kStateFilter) {  // a token is an inbox key
+          walked.last = routing::InboxStateKeyOf(walked.last, held.state);
+        }
       }
       auto keys = RawScan(store, walked);
       if (!keys.ok()) return keys.status();

@@ -54,8 +54,9 @@ struct InboxResult {
 // Rounds until options.queries queries are timed. Each round picks a case
 // uniformly — so an office by its load — and queries its holder's inbox
 // once per kind (a later page only when the first has one), each query
-// beside its ceiling: Store::Scan of the "inbox" family from the query's
-// first key over page_size + 1 keys — a page and the look-ahead that says
+// beside its ceiling: Store::Scan of the index it reads ("inbox", or
+// "inbox_state" for the state filter) from the query's first key over
+// page_size + 1 keys — a page and the look-ahead that says
 // whether another follows — stopping early where the query must (the
 // office's last key; the first key due at or after due_before, read in
 // the raw key), touching key and value bytes but decoding nothing. Query
