@@ -192,8 +192,6 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
   const absl::Time started = absl::Now();
   StoreOptions plain = options;
   plain.changelog_topic.clear();
-  plain.sync = false;  // the position goes with the state: a lost tail is
-                       // read again
   Restored out;
   auto store = Store::Open(plain);
   if (!store.ok()) return store.status();

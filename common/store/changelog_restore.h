@@ -69,7 +69,8 @@ struct RestoreOptions {
 };
 
 struct Restored {
-  std::unique_ptr<Store> store;  // opened without a changelog topic
+  // Opened without a changelog topic (Store::EnableChangelog turns it on).
+  std::unique_ptr<Store> store;
   uint64_t records = 0;          // changelog records applied (no markers)
   uint64_t bytes = 0;            // their key + value bytes
   uint64_t batches = 0;          // complete batches applied

@@ -334,23 +334,28 @@ bool PartitionedStore::IsHeld(int32_t partition) const {
 
 absl::StatusOr<std::shared_ptr<internal::Partition>>
 PartitionedStore::OpenPartition(int32_t partition) {
-  StoreOptions so = PlainOptions(partition);
+  const StoreOptions so = PlainOptions(partition);
   std::set<std::pair<std::string, std::string>> tail;
+  std::unique_ptr<Store> store;
   if (!options_.changelog_topic.empty()) {
     auto reader = options_.changelog_reader();
     if (!reader.ok()) return reader.status();
     auto restored = OpenRestored(so, **reader, RestoreOptionsFor(partition));
     if (!restored.ok()) return restored.status();
-    restored->store.reset();  // opened again below, with the changelog
-    so.changelog_topic = options_.changelog_topic;
-    so.changelog_partition = partition;
-    so.changelog_epoch = restored->epoch;
+    store = std::move(restored->store);
+    // From here on every commit is logged (no second open of the DB).
+    if (absl::Status s = store->EnableChangelog(options_.changelog_topic,
+                                                partition, restored->epoch);
+        !s.ok()) {
+      return s;
+    }
     tail = std::move(restored->tail_keys);
+  } else {
+    auto opened = Store::Open(so);
+    if (!opened.ok()) return opened.status();
+    store = *std::move(opened);
   }
-  auto store = Store::Open(so);
-  if (!store.ok()) return store.status();
-  auto opened =
-      std::make_shared<internal::Partition>(partition, *std::move(store));
+  auto opened = std::make_shared<internal::Partition>(partition, std::move(store));
   if (producer_ == nullptr) return opened;
   if (auto requeued = opened->store().RequeuePublished(options_.log_id);
       !requeued.ok()) {

@@ -1,5 +1,6 @@
 #include "common/store/store.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -232,7 +233,7 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   }
   std::vector<OutboxRecord> records = batch.outbox_;
   uint64_t batch_seq = next_batch_seq_;
-  if (!options_.changelog_topic.empty()) {
+  if (!changelog_topic_.empty()) {
     // changelog.h: one record per written key, then the marker.
     ChangelogWrites writes;
     rocksdb::Status iterated = CollectChangelogWrites(
@@ -245,8 +246,8 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
     }
     for (auto& [cf_key, value] : writes) {
       OutboxRecord r;
-      r.topic = options_.changelog_topic;
-      r.partition = options_.changelog_partition;
+      r.topic = changelog_topic_;
+      r.partition = changelog_partition_;
       r.key = ChangelogKey(cf_key.first, cf_key.second);
       r.null_value = !value.has_value();
       if (value.has_value()) r.value = std::move(*value);
@@ -254,11 +255,11 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
     }
     if (!writes.empty()) {
       OutboxRecord marker;
-      marker.topic = options_.changelog_topic;
-      marker.partition = options_.changelog_partition;
+      marker.topic = changelog_topic_;
+      marker.partition = changelog_partition_;
       marker.key = std::string(kChangelogMarkerKey);
       marker.value =
-          EncodeMarker(BatchMarker{batch_seq++, options_.changelog_epoch});
+          EncodeMarker(BatchMarker{batch_seq++, changelog_epoch_});
       records.push_back(std::move(marker));
       batch.batch_.Put(Family(kMeta), kChangelogBatchSeqKey,
                        EncodeUint64(batch_seq));
@@ -449,6 +450,20 @@ absl::Status Store::PutMetaUnsynced(std::string_view key,
   rocksdb::WriteOptions wo;
   wo.sync = false;
   return WriteLocked(wo, &wb, "write meta");
+}
+
+absl::Status Store::EnableChangelog(std::string_view topic, int32_t partition,
+                                    uint64_t epoch) {
+  auto stored = Get(kMeta, kChangelogBatchSeqKey);
+  if (!stored.ok()) return stored.status();
+  absl::MutexLock lock(&mu_);
+  if (stored->has_value() && (*stored)->size() == 8) {
+    next_batch_seq_ = std::max(next_batch_seq_, DecodeUint64(**stored));
+  }
+  changelog_topic_ = std::string(topic);
+  changelog_partition_ = partition;
+  changelog_epoch_ = epoch;
+  return absl::OkStatus();
 }
 
 uint64_t Store::OutboxSize() const {

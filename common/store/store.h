@@ -121,6 +121,22 @@ class WriteBatch {
   std::map<std::pair<std::string, int32_t>, StoredPosition> offsets_;
 };
 
+// A memtable budget and a block cache that several Stores can share
+// (StoreOptions::memory). Null members: the DB's own (see StoreOptions).
+struct StoreMemory {
+  std::shared_ptr<rocksdb::WriteBufferManager> write_buffer_manager;
+  std::shared_ptr<rocksdb::Cache> block_cache;
+};
+
+// The memtable budget of a Store that is given none.
+inline constexpr uint64_t kDefaultMemtableBudgetBytes = uint64_t{64} << 20;
+
+// One memtable budget of `memtable_budget_bytes` (0: none, unbounded) and
+// one block cache of `block_cache_bytes` (0: none, each DB its own 8 MB),
+// to share between Stores.
+StoreMemory SharedStoreMemory(uint64_t memtable_budget_bytes,
+                              uint64_t block_cache_bytes);
+
 struct StoreOptions {
   std::string path;
   // The service's own column families (besides outbox, offsets, meta).
@@ -142,6 +158,18 @@ struct StoreOptions {
   std::string changelog_topic;
   int32_t changelog_partition = -1;
   uint64_t changelog_epoch = 0;
+  // Memory (issue 20 item 3). RocksDB's defaults give every column family
+  // its own memtables (64 MB, a second one while the first flushes), with
+  // no bound on their total, and every DB its own 8 MB block cache: a
+  // busy store's resident memory grew by ~64 MB per written family, and a
+  // PartitionedStore's with the partitions it holds.
+  // `memtable_budget_bytes` bounds the memtables of all the DB's families
+  // together (a rocksdb::WriteBufferManager: past it the DB flushes the
+  // oldest); 0: RocksDB's default, unbounded. `memory`, when set, is used
+  // instead, and may be shared by several Stores (a PartitionedStore's
+  // partition DBs), so that their memory is bounded together.
+  uint64_t memtable_budget_bytes = kDefaultMemtableBudgetBytes;
+  StoreMemory memory;
 };
 
 // A write the store could not make, until it recovers.
@@ -261,8 +289,14 @@ class Store {
   // UNAVAILABLE as Commit.
   absl::Status PutMetaUnsynced(std::string_view key, std::string_view value);
 
-  // The options the store was opened with.
-  const StoreOptions& options() const { return options_; }
+  // Logs every later Commit to partition `partition` of changelog `topic`
+  // with owner epoch `epoch` (changelog.h), as if opened with those
+  // StoreOptions: a partition DB restored without a changelog
+  // (changelog_restore.h) turns it on without being opened again. Reads
+  // the batch counter the restore stored; UNAVAILABLE (nothing changed) if
+  // RocksDB fails to read it.
+  absl::Status EnableChangelog(std::string_view topic, int32_t partition,
+                               uint64_t epoch);
 
  private:
   friend class WriteBatch;
@@ -304,6 +338,10 @@ class Store {
   uint64_t reopens_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t next_outbox_seq_ ABSL_GUARDED_BY(mu_);
   uint64_t next_batch_seq_ ABSL_GUARDED_BY(mu_);  // changelog markers
+  // StoreOptions::changelog_*, or EnableChangelog's.
+  std::string changelog_topic_ ABSL_GUARDED_BY(mu_);
+  int32_t changelog_partition_ ABSL_GUARDED_BY(mu_);
+  uint64_t changelog_epoch_ ABSL_GUARDED_BY(mu_);
   uint64_t outbox_size_ ABSL_GUARDED_BY(mu_);
   std::string publish_log_ ABSL_GUARDED_BY(mu_);  // empty: keep nothing
   uint64_t published_size_ ABSL_GUARDED_BY(mu_);
