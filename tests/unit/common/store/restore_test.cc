@@ -22,6 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/common/kafka/mock_cluster.h"
+#include "tests/unit/common/store/fault_file_system.h"
 #include "tests/unit/common/store/pending_outbox.h"
 #include "tests/unit/common/store/temp_dir.h"
 
@@ -51,7 +52,8 @@ class RestoreTest : public ::testing::Test {
 
   std::unique_ptr<PartitionedStore> OpenAt(
       const std::string& name, metrics::Registry* metrics,
-      absl::Duration stall_timeout = kWait) {
+      absl::Duration stall_timeout = kWait,
+      std::shared_ptr<rocksdb::FileSystem> file_system = nullptr) {
     PartitionedStoreOptions options;
     options.path = absl::StrCat(dir_.path(), "/", name);
     options.partitions = kPartitions;
@@ -72,6 +74,7 @@ class RestoreTest : public ::testing::Test {
     };
     options.restore_stall_timeout = stall_timeout;
     options.standby_interval = absl::Milliseconds(200);
+    options.file_system = std::move(file_system);
     auto store = PartitionedStore::Open(options, metrics);
     EXPECT_TRUE(store.ok()) << store.status();
     return store.ok() ? *std::move(store) : nullptr;
@@ -223,6 +226,41 @@ TEST_F(RestoreTest, ABrokerDownFailsAcquireAndALaterAcquireRestores) {
   }
   ASSERT_TRUE(up.ok()) << up;
   EXPECT_EQ(DumpOf(*reader, 1), written);
+}
+
+TEST_F(RestoreTest, ADiskFaultFailsAcquireAndALaterAcquireRestores) {
+  // issue 19 item 3 with issue 14 item 6 (storage faults): a partition
+  // whose DB cannot be written is not held; once the disk works the same
+  // Acquire restores it exactly.
+  auto writer = OpenAt("writer", nullptr);
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Acquire(3).ok());
+  WriteRandom(*writer, 3, 30, 11);
+  const Dump written = DumpOf(*writer, 3);
+  writer.reset();
+
+  auto disk = std::make_shared<testing::FaultFileSystem>();
+  auto reader = OpenAt("reader", nullptr, kWait, disk);
+  ASSERT_NE(reader, nullptr);
+  struct Row {
+    const char* rule;
+    testing::InjectedFault fault;
+  };
+  const std::vector<Row> rows = {
+      {"issue 14 item 6: a write error", testing::InjectedFault::kWriteError},
+      {"issue 14 item 6: a full disk", testing::InjectedFault::kNoSpace},
+      {"issue 14 item 6: a failed fsync", testing::InjectedFault::kSyncError},
+  };
+  for (const Row& row : rows) {
+    disk->Inject(row.fault);
+    absl::Status s = reader->Acquire(3);
+    EXPECT_FALSE(s.ok()) << row.rule;
+    EXPECT_TRUE(reader->Held().empty()) << row.rule;
+    disk->Clear();
+  }
+  absl::Status s = reader->Acquire(3);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(DumpOf(*reader, 3), written);
 }
 
 TEST_F(RestoreTest, AChangelogTrimmedBeforeTheRestoreIsDataLoss) {
