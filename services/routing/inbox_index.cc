@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <set>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -23,6 +24,21 @@ std::string EncodeState(int state) {
   const auto v = static_cast<uint32_t>(state);
   return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
                      static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
+// The `inbox` key of `case_id` held by `office`, due at `due` (null:
+// nothing due, all ones).
+std::string KeyOf(std::string_view office,
+                  const google::protobuf::Timestamp* due,
+                  std::string_view case_id) {
+  uint64_t micros = std::numeric_limits<uint64_t>::max();
+  if (due != nullptr) {
+    micros = static_cast<uint64_t>(
+        std::max<int64_t>(0, absl::ToUnixMicros(time::FromProto(*due))));
+  }
+  return std::string(office) + std::string(1, kSep) +
+         store::EncodeUint64(micros) + std::string(1, kSep) +
+         std::string(case_id);
 }
 
 template <typename T, typename List>
@@ -100,14 +116,34 @@ std::string InboxStateKeyOf(std::string_view inbox_key,
 
 std::string InboxKeyOf(const RoutingCaseRecord& r) {
   auto due = NextDue(r.view());
-  uint64_t micros = std::numeric_limits<uint64_t>::max();
-  if (due.has_value()) {
-    micros = static_cast<uint64_t>(std::max<int64_t>(
-        0, absl::ToUnixMicros(time::FromProto(due->due_at()))));
+  return KeyOf(r.view().office_code(),
+               due.has_value() ? &due->due_at() : nullptr, r.view().case_id());
+}
+
+std::string InboxKeyOfItem(std::string_view office,
+                           const caserelay::v1::InboxItem& item) {
+  return KeyOf(office, item.has_next_due() ? &item.next_due() : nullptr,
+               item.case_id());
+}
+
+absl::StatusOr<InboxPart> InboxPartOfPage(const std::string& office,
+                                          InboxPage page) {
+  InboxPart part;
+  if (!page.next_page_token.empty()) {
+    const std::string prefix = office + std::string(1, kSep);
+    auto resume = ResumeKey(prefix, page.next_page_token, "inbox");
+    if (!resume.ok()) return resume.status();
+    part.bound = resume->substr(0, resume->size() - 1);  // the token's key
   }
-  return absl::StrCat(r.view().office_code(), std::string(1, kSep),
-                      store::EncodeUint64(micros), std::string(1, kSep),
-                      r.view().case_id());
+  for (caserelay::v1::InboxItem& item : page.items) {
+    std::string key = InboxKeyOfItem(office, item);
+    part.rows.push_back({std::move(key), std::move(item)});
+  }
+  std::sort(part.rows.begin(), part.rows.end(),
+            [](const InboxPart::Row& a, const InboxPart::Row& b) {
+              return a.key < b.key;
+            });
+  return part;
 }
 
 RoutingInboxEntry InboxEntryOf(const RoutingCaseRecord& r) {
@@ -227,6 +263,12 @@ InboxPage MergeInboxParts(std::vector<InboxPart> parts, int page_size) {
             [](const InboxPart::Row& a, const InboxPart::Row& b) {
               return a.key < b.key;
             });
+  std::set<std::string> listed;
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [&](const InboxPart::Row& r) {
+                              return !listed.insert(r.item.case_id()).second;
+                            }),
+             rows.end());
   if (bound.has_value()) {
     rows.erase(
         std::find_if(rows.begin(), rows.end(),

@@ -115,11 +115,26 @@ struct InboxPart {
   std::optional<std::string> bound;
 };
 
+// The `inbox` key of an item of `office`'s inbox as answered (its
+// next_due, case_id): the key its entry has in the index.
+std::string InboxKeyOfItem(std::string_view office,
+                           const caserelay::v1::InboxItem& item);
+
+// One instance's page of `office`'s inbox as a part of a page merged over
+// several instances (routing as N instances, README "Routing as N
+// instances": ListInbox asks every instance with the same query and token
+// and merges): its items keyed by InboxKeyOfItem, its next_page_token as
+// the bound. INVALID_ARGUMENT for a token that is not one of the office's
+// inbox.
+absl::StatusOr<InboxPart> InboxPartOfPage(const std::string& office,
+                                          InboxPage page);
+
 // The page the parts make together: their rows merged in key order, up to
 // the earliest bound (a part may hold rows just after it that were not
 // looked at), the first `page_size` of them; next_page_token the key of
 // the last row when more rows are left, else the earliest bound, else
-// none. REQUIRES: page_size >= 1.
+// none. A case in two parts (moved between instances while they answered)
+// is listed once, at its first key. REQUIRES: page_size >= 1.
 InboxPage MergeInboxParts(std::vector<InboxPart> parts, int page_size);
 
 class InboxIndex {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/kafka/partitioning.h"
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "services/routing/case_store.h"
@@ -328,6 +329,85 @@ TEST_F(InboxStateTest, BackfillStopsAtAnEntryThatDoesNotParse) {
   auto complete = t_->store().Get(kInboxState, kInboxStateComplete);
   ASSERT_TRUE(complete.ok());
   EXPECT_FALSE(complete->has_value());
+}
+
+// Routing as N instances (README): ListInbox asks every instance with the
+// same query and token and merges their pages (InboxPartOfPage,
+// MergeInboxParts); the merged pages list what one store holding every
+// case lists, in the same order, page after page — with the scan bound
+// too, since each instance's token bounds its part.
+TEST_F(InboxStateTest, PagesOfSeveralInstancesMergeIntoTheOneStoresPages) {
+  constexpr int kInstances = 3;
+  std::vector<std::unique_ptr<svctest::TestContext>> instances;
+  std::vector<std::unique_ptr<CaseStore>> stores;
+  for (int i = 0; i < kInstances; ++i) {
+    auto t = svctest::TestContext::Create(
+        ColumnFamilies(), svctest::ChinaTime(2026, 11, 22, 10, 0));
+    ASSERT_TRUE(t.ok()) << t.status();
+    instances.push_back(*std::move(t));
+    stores.push_back(std::make_unique<CaseStore>(&instances.back()->store()));
+  }
+  std::mt19937 rng(19);
+  const std::vector<CaseState> states = {kRegistered, kAccepted, kNotAccepted};
+  for (int n = 0; n < 120; ++n) {
+    const CaseState s = states[rng() % states.size()];
+    RoutingCaseRecord r =
+        Record(n, Offices()[0], s,
+               s == kNotAccepted ? 0 : 1 + static_cast<int>(rng() % 28));
+    Put(r);  // the one store
+    // The instance holding the case's partition (common/kafka/partitioning.h).
+    const int i = kafka::PartitionOf(r.view().case_id(), kInstances);
+    caserelay::v1::Envelope e;
+    e.set_event_id(absl::StrCat("test/", n));
+    e.set_case_id(r.view().case_id());
+    *e.mutable_occurred_at() = r.view().received_at();
+    e.mutable_case_event()->set_action(caserelay::v1::CASE_ACTION_REGISTER);
+    store::WriteBatch batch(&instances[i]->store());
+    stores[i]->Append(batch, nullptr, r, e);
+    ASSERT_TRUE(instances[i]->store().Commit(batch).ok());
+  }
+  struct Row {
+    std::string rule;
+    std::function<void(InboxQuery&)> set;
+  };
+  for (const Row& r : std::vector<Row>{
+           {"the whole inbox", [](InboxQuery&) {}},
+           {"a state (issue 20 item 4)",
+            [](InboxQuery& q) { q.states = {kAccepted}; }},
+           {"due_before",
+            [](InboxQuery& q) {
+              q.due_before = svctest::ChinaTime(2026, 12, 12, 0, 0);
+            }},
+           {"a filter no index covers, under the scan bound",
+            [](InboxQuery& q) {
+              q.categories = {"labour"};
+              q.scan_limit = 4;
+            }},
+       }) {
+    for (int page_size : {1, 7, 50}) {
+      InboxQuery q;
+      q.office_code = Offices()[0];
+      q.page_size = page_size;
+      r.set(q);
+      std::vector<std::string> merged;
+      int calls = 0;
+      do {
+        std::vector<InboxPart> parts;
+        for (const auto& store : stores) {
+          auto page = store->Inbox(q);
+          ASSERT_TRUE(page.ok()) << page.status();
+          auto part = InboxPartOfPage(q.office_code, *std::move(page));
+          ASSERT_TRUE(part.ok()) << part.status();
+          parts.push_back(*std::move(part));
+        }
+        InboxPage page = MergeInboxParts(std::move(parts), q.page_size);
+        EXPECT_LE(static_cast<int>(page.items.size()), page_size);
+        for (const auto& item : page.items) merged.push_back(item.case_id());
+        q.page_token = page.next_page_token;
+      } while (!q.page_token.empty() && ++calls < 1000);
+      EXPECT_EQ(merged, Expected(q)) << r.rule << ", page " << page_size;
+    }
+  }
 }
 
 }  // namespace
