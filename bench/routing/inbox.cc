@@ -73,6 +73,8 @@ const char* QueryKindName(QueryKind kind) {
       return "due_before +7d";
     case QueryKind::kNoMatchWords:
       return "words, no match";
+    case QueryKind::kStateByInboxScan:
+      return "state (inbox scan)";
   }
   return "?";
 }
@@ -132,6 +134,12 @@ absl::StatusOr<InboxResult> RunInbox(store::Store& store,
       } else if (kind == QueryKind::kDueBefore) {
         q.due_before = due_before;
         range.bound = prefix + due_key;
+      } else if (kind == QueryKind::kStateByInboxScan) {
+        const caserelay::v1::CaseState state = held.state;
+        q.hidden = [state, hidden = q.hidden](
+                       const caserelay::v1::RoutingInboxEntry& e) {
+          return e.item().state() != state || hidden(e);
+        };
       } else if (kind == QueryKind::kNoMatchWords) {
         q.words = {"无此词语"};
       }
@@ -198,8 +206,10 @@ absl::StatusOr<InboxResult> RunInbox(store::Store& store,
     r.items = s.items / n;
     r.keys = s.keys / n;
     r.keys_max = s.keys_max;
-    all_query.insert(all_query.end(), s.query.begin(), s.query.end());
-    all_scan.insert(all_scan.end(), s.scan.begin(), s.scan.end());
+    if (static_cast<QueryKind>(k) != QueryKind::kStateByInboxScan) {
+      all_query.insert(all_query.end(), s.query.begin(), s.query.end());
+      all_scan.insert(all_scan.end(), s.scan.begin(), s.scan.end());
+    }
     r.query = Summarize(std::move(s.query));
     r.scan = Summarize(std::move(s.scan));
   }

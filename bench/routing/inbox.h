@@ -24,8 +24,14 @@ enum class QueryKind {
   // entry matches, so the query walks the office's inbox up to
   // routing.inbox_scan_limit entries)
   kNoMatchWords,
+  // The state filter as it was before the inbox_state index (issue 20 item
+  // 4): the same query over the `inbox` index, each entry's state checked
+  // as it is read (as `hidden` is), under the same scan bound; beside the
+  // old ceiling (the inbox keys from the office's first). A reference row:
+  // not in "all".
+  kStateByInboxScan,
 };
-inline constexpr int kQueryKinds = 5;
+inline constexpr int kQueryKinds = 6;
 const char* QueryKindName(QueryKind kind);
 
 struct InboxOptions {
