@@ -49,7 +49,7 @@ struct RestoreFlags {
   // per partition and a restore of a trimmed changelog fails (DATA_LOSS),
   // so records x (value bytes + ~20) must stay below that.
   int records = 20000;
-  int batch = 20;        // keys per WriteBatch (one marker each)
+  int batch = 20;  // keys per WriteBatch (one marker each)
   int value_bytes = 200;
   std::string dir;
 };
@@ -122,9 +122,10 @@ std::unique_ptr<store::PartitionedStore> OpenStore(const std::string& path,
 void Report(const char* what, uint64_t records, uint64_t bytes,
             absl::Duration took) {
   const double s = absl::ToDoubleSeconds(took);
-  std::printf("%-22s %9llu records %8.1f MB %7.2f s %10.0f records/s %7.1f MB/s\n",
-              what, static_cast<unsigned long long>(records), bytes / 1e6, s,
-              records / s, bytes / 1e6 / s);
+  std::printf(
+      "%-22s %9llu records %8.1f MB %7.2f s %10.0f records/s %7.1f MB/s\n",
+      what, static_cast<unsigned long long>(records), bytes / 1e6, s,
+      records / s, bytes / 1e6 / s);
 }
 
 int Run(const RestoreFlags& f) {
@@ -217,10 +218,11 @@ int Run(const RestoreFlags& f) {
       }
       Report("restore alone", restored->records, restored->bytes,
              restored->took);
-      std::printf("restore alone/raw      %.2f (records/s of the restore "
-                  "over those of the raw read)\n",
-                  absl::ToDoubleSeconds(raw_took) /
-                      absl::ToDoubleSeconds(restored->took));
+      std::printf(
+          "restore alone/raw      %.2f (records/s of the restore "
+          "over those of the raw read)\n",
+          absl::ToDoubleSeconds(raw_took) /
+              absl::ToDoubleSeconds(restored->took));
     }
 
     // 2b. A whole Acquire: restore, open again with the changelog, start
@@ -240,13 +242,14 @@ int Run(const RestoreFlags& f) {
     start = absl::Now();
     if (!writer->Acquire(kPartition).ok()) rc = kExitFailure;
     const absl::Duration fixed = absl::Now() - start;
-    std::printf("writer re-Acquire      %7.3f s (reads nothing back: the "
-                "fixed cost)\n",
-                absl::ToDoubleSeconds(fixed));
-    std::printf("Acquire/raw            %.2f (a whole Acquire over the raw "
-                "read)\n",
-                absl::ToDoubleSeconds(raw_took) /
-                    absl::ToDoubleSeconds(restore_took));
+    std::printf(
+        "writer re-Acquire      %7.3f s (reads nothing back: the "
+        "fixed cost)\n",
+        absl::ToDoubleSeconds(fixed));
+    std::printf(
+        "Acquire/raw            %.2f (a whole Acquire over the raw "
+        "read)\n",
+        absl::ToDoubleSeconds(raw_took) / absl::ToDoubleSeconds(restore_took));
   }
   rd_kafka_mock_cluster_destroy(cluster);
   rd_kafka_destroy(handle);
@@ -258,8 +261,7 @@ int Run(const RestoreFlags& f) {
 }  // namespace caserelay::bench
 
 int main(int argc, char** argv) {
-  return caserelay::bench::BenchMain(argc, argv, "bench_restore",
-                                     caserelay::bench::Parse,
-                                     caserelay::bench::Usage,
-                                     caserelay::bench::Run);
+  return caserelay::bench::BenchMain(
+      argc, argv, "bench_restore", caserelay::bench::Parse,
+      caserelay::bench::Usage, caserelay::bench::Run);
 }

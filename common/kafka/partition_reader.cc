@@ -20,8 +20,7 @@ class KafkaPartitionReader final : public PartitionReader {
       : consumer_(std::move(c)) {}
   ~KafkaPartitionReader() override { consumer_->close(); }
 
-  absl::StatusOr<Watermarks> Offsets(std::string_view topic,
-                                     int32_t partition,
+  absl::StatusOr<Watermarks> Offsets(std::string_view topic, int32_t partition,
                                      absl::Duration timeout) override {
     int64_t low = 0;
     int64_t high = 0;
@@ -29,8 +28,8 @@ class KafkaPartitionReader final : public PartitionReader {
         std::string(topic), partition, &low, &high,
         static_cast<int>(absl::ToInt64Milliseconds(timeout)));
     if (err != RdKafka::ERR_NO_ERROR) {
-      return ErrorToStatus(err, absl::StrCat("watermarks of ", AsAbsl(topic),
-                                             "/", partition));
+      return ErrorToStatus(
+          err, absl::StrCat("watermarks of ", AsAbsl(topic), "/", partition));
     }
     return Watermarks{low, high};
   }
@@ -48,8 +47,8 @@ class KafkaPartitionReader final : public PartitionReader {
         err != RdKafka::ERR_NO_ERROR) {
       return ErrorToStatus(err, absl::StrCat("assign ", name, "/", partition));
     }
-    absl::Status result = ReadAssigned(name, partition, to, visit,
-                                       stall_timeout);
+    absl::Status result =
+        ReadAssigned(name, partition, to, visit, stall_timeout);
     (void)consumer_->unassign();
     return result;
   }
@@ -81,8 +80,8 @@ class KafkaPartitionReader final : public PartitionReader {
         // Compaction may have removed the last records below `to`.
         if (m->offset() >= to) return absl::OkStatus();
       } else if (err != RdKafka::ERR__TIMED_OUT) {
-        absl::Status s = ErrorToStatus(
-            err, absl::StrCat("reading ", topic, "/", partition));
+        absl::Status s =
+            ErrorToStatus(err, absl::StrCat("reading ", topic, "/", partition));
         if (!absl::IsUnavailable(s) && !absl::IsDeadlineExceeded(s)) return s;
       }
       if (absl::Now() - last_progress > stall_timeout) {

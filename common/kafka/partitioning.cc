@@ -67,11 +67,9 @@ absl::Status CheckCoPartitioned(const std::map<std::string, int32_t>& counts) {
   return absl::FailedPreconditionError(absl::StrCat(
       "topics are not co-partitioned (every per-case topic needs the same "
       "partition count, setting kafka.partitions): ",
-      absl::StrJoin(counts, ", ",
-                    [](std::string* out, const auto& entry) {
-                      absl::StrAppend(out, entry.first, " has ", entry.second,
-                                      " partitions");
-                    })));
+      absl::StrJoin(counts, ", ", [](std::string* out, const auto& entry) {
+        absl::StrAppend(out, entry.first, " has ", entry.second, " partitions");
+      })));
 }
 
 }  // namespace caserelay::kafka

@@ -91,9 +91,9 @@ class KafkaProducer final : public Producer, private RdKafka::DeliveryReportCb {
       return s;
     }
     if (record.partition < -1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Produce to topic ", AsAbsl(topic), ": partition ", record.partition,
-          " is not a partition"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Produce to topic ", AsAbsl(topic), ": partition ",
+                       record.partition, " is not a partition"));
     }
     {
       absl::MutexLock lock(&mu_);

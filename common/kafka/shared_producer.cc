@@ -124,7 +124,8 @@ class SharedProducer::Generation {
  private:
   Generation() = default;
 
-  void SetFatalLocked(const absl::Status& s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  void SetFatalLocked(const absl::Status& s)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (!fatal_) fatal_error_ = std::string(s.message());
     fatal_ = true;
   }

@@ -45,7 +45,8 @@ class SharedProducer {
   // A view whose reports go to `on_delivery` (same rules as the real
   // producer's callback). The factory's error if a producer must be built
   // and cannot be. The view keeps its generation of the producer alive.
-  absl::StatusOr<std::unique_ptr<Producer>> Attach(DeliveryCallback on_delivery);
+  absl::StatusOr<std::unique_ptr<Producer>> Attach(
+      DeliveryCallback on_delivery);
 
  private:
   class Generation;

@@ -107,8 +107,7 @@ bool IsUnlogged(std::string_view cf, std::string_view key) {
 
 rocksdb::Status CollectChangelogWrites(
     const rocksdb::WriteBatch& batch,
-    const std::map<uint32_t, std::string>& family_names,
-    ChangelogWrites* out) {
+    const std::map<uint32_t, std::string>& family_names, ChangelogWrites* out) {
   Collector collector(&family_names);
   rocksdb::Status s = batch.Iterate(&collector);
   if (s.ok()) *out = std::move(collector.writes());

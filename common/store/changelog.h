@@ -72,12 +72,11 @@ bool IsUnlogged(std::string_view cf, std::string_view key);
 // key of `batch` ((family, key) -> the value, nullopt for a delete), the
 // families named by their ids. NotSupported for a range delete or a merge;
 // Corruption for a family id not in `family_names`.
-using ChangelogWrites = std::map<std::pair<std::string, std::string>,
-                                 std::optional<std::string>>;
+using ChangelogWrites =
+    std::map<std::pair<std::string, std::string>, std::optional<std::string>>;
 rocksdb::Status CollectChangelogWrites(
     const rocksdb::WriteBatch& batch,
-    const std::map<uint32_t, std::string>& family_names,
-    ChangelogWrites* out);
+    const std::map<uint32_t, std::string>& family_names, ChangelogWrites* out);
 
 }  // namespace caserelay::store
 

@@ -56,9 +56,9 @@ class Restorer {
     }
     if (r.key == kChangelogMarkerKey) {
       if (!r.value.has_value()) {
-        return absl::DataLossError(absl::StrCat(
-            "changelog ", options_.topic, "/", options_.partition,
-            ": a null end-of-batch marker at offset ", r.offset));
+        return absl::DataLossError(
+            absl::StrCat("changelog ", options_.topic, "/", options_.partition,
+                         ": a null end-of-batch marker at offset ", r.offset));
       }
       auto marker = DecodeMarker(*r.value);
       if (!marker.ok()) return marker.status();
@@ -72,14 +72,13 @@ class Restorer {
                          ": a record without a family at offset ", r.offset));
       }
       if (!store_->HasFamily(cf)) {
-        return absl::DataLossError(absl::StrCat(
-            "changelog ", options_.topic, "/", options_.partition,
-            ": a record of the unknown family \"", std::string(cf),
-            "\" at offset ", r.offset));
+        return absl::DataLossError(
+            absl::StrCat("changelog ", options_.topic, "/", options_.partition,
+                         ": a record of the unknown family \"", std::string(cf),
+                         "\" at offset ", r.offset));
       }
       pending_bytes_ += r.key.size() + (r.value ? r.value->size() : 0);
-      buffered_.push_back(
-          Buffered{std::string(cf), std::string(key), r.value});
+      buffered_.push_back(Buffered{std::string(cf), std::string(key), r.value});
     }
     if (absl::Now() >= next_progress_) {
       LogProgress("changelog restore progress", end, r.offset + 1);
@@ -88,7 +87,9 @@ class Restorer {
     return absl::OkStatus();
   }
 
-  void Start(absl::Time now) { next_progress_ = now + options_.progress_interval; }
+  void Start(absl::Time now) {
+    next_progress_ = now + options_.progress_interval;
+  }
 
   // Writes what is complete; call once the read is done.
   absl::Status Finish() { return WriteComplete(); }
@@ -97,14 +98,15 @@ class Restorer {
   const std::vector<Buffered>& tail() const { return buffered_; }
 
   void LogProgress(const char* what, int64_t end, int64_t at) const {
-    log::Info(what, {{"changelog", options_.topic},
-                     {"partition", std::to_string(options_.partition)},
-                     {"records", std::to_string(out_->records)},
-                     {"bytes", std::to_string(out_->bytes)},
-                     {"offset", std::to_string(at)},
-                     {"end_offset", std::to_string(end)},
-                     {"seconds", absl::StrCat(absl::ToDoubleSeconds(
-                                     absl::Now() - started_))}});
+    log::Info(what,
+              {{"changelog", options_.topic},
+               {"partition", std::to_string(options_.partition)},
+               {"records", std::to_string(out_->records)},
+               {"bytes", std::to_string(out_->bytes)},
+               {"offset", std::to_string(at)},
+               {"end_offset", std::to_string(end)},
+               {"seconds",
+                absl::StrCat(absl::ToDoubleSeconds(absl::Now() - started_))}});
   }
 
   uint64_t max_epoch() const { return max_epoch_; }
@@ -177,9 +179,9 @@ absl::StatusOr<std::unique_ptr<Store>> Wipe(std::unique_ptr<Store> store,
   std::error_code ec;
   std::filesystem::remove_all(options.path, ec);
   if (ec) {
-    return absl::UnavailableError(absl::StrCat(
-        "store: cannot remove the stale copy ", options.path, ": ",
-        ec.message()));
+    return absl::UnavailableError(
+        absl::StrCat("store: cannot remove the stale copy ", options.path, ": ",
+                     ec.message()));
   }
   return Store::Open(options);
 }
@@ -212,8 +214,7 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
         "changelog shorter than this partition's stored position: a new log "
         "(the broker lost its data); the local copy is kept, but no other "
         "instance can restore its earlier state from Kafka",
-        {
-         {"partition", std::to_string(restore.partition)},
+        {{"partition", std::to_string(restore.partition)},
          {"stored_position", std::to_string(from)},
          {"end_offset", std::to_string(end)}});
     from = end;
@@ -228,8 +229,7 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
           "stale local copy: it holds changelog records never published and "
           "the changelog has grown past its position (another owner wrote); "
           "wiping it and restoring from offset 0",
-          {
-           {"partition", std::to_string(restore.partition)},
+          {{"partition", std::to_string(restore.partition)},
            {"stored_position", std::to_string(from)},
            {"end_offset", std::to_string(end)}});
       auto wiped = Wipe(std::move(out.store), plain);

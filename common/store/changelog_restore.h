@@ -71,12 +71,12 @@ struct RestoreOptions {
 struct Restored {
   // Opened without a changelog topic (Store::EnableChangelog turns it on).
   std::unique_ptr<Store> store;
-  uint64_t records = 0;          // changelog records applied (no markers)
-  uint64_t bytes = 0;            // their key + value bytes
-  uint64_t batches = 0;          // complete batches applied
-  bool wiped = false;            // the stale-local-copy rule applied
-  int64_t position = 0;          // the stored position afterwards
-  uint64_t epoch = 0;            // the new owner's epoch (stored)
+  uint64_t records = 0;  // changelog records applied (no markers)
+  uint64_t bytes = 0;    // their key + value bytes
+  uint64_t batches = 0;  // complete batches applied
+  bool wiped = false;    // the stale-local-copy rule applied
+  int64_t position = 0;  // the stored position afterwards
+  uint64_t epoch = 0;    // the new owner's epoch (stored)
   // (family, key) of the partial batch after the last marker.
   std::set<std::pair<std::string, std::string>> tail_keys;
   absl::Duration took;

@@ -368,9 +368,9 @@ absl::Status OutboxPublisher::CommitAndWait(WriteBatch& batch,
   for (uint64_t seq : seqs) {
     if (std::find(recent_dead_.begin(), recent_dead_.end(), seq) !=
         recent_dead_.end()) {
-      return absl::InternalError(absl::StrCat(
-          "outbox: committed, but Kafka refused record ", seq,
-          " for good (an outbox dead letter)"));
+      return absl::InternalError(
+          absl::StrCat("outbox: committed, but Kafka refused record ", seq,
+                       " for good (an outbox dead letter)"));
     }
   }
   return absl::OkStatus();

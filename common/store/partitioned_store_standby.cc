@@ -28,9 +28,9 @@ absl::Status PartitionedStore::WarmWith(int32_t partition,
                                         kafka::PartitionReader& reader) {
   absl::MutexLock lifecycle(&lifecycle_mu_);
   if (IsHeld(partition)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "partition ", partition, " of ", service_,
-        " is held by this instance: its copy is current"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("partition ", partition, " of ", service_,
+                     " is held by this instance: its copy is current"));
   }
   RestoreOptions ro = RestoreOptionsFor(partition);
   ro.take_ownership = false;

@@ -77,8 +77,6 @@ bool DecodeHead(std::string_view head, OutboxRecord* r) {
   return true;
 }
 
-
-
 // Published value: log-id-length(8) log-id outbox-value.
 std::string EncodePublished(std::string_view log_id, std::string_view value) {
   std::string out = EncodeUint64(log_id.size());
@@ -258,8 +256,7 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
       marker.topic = changelog_topic_;
       marker.partition = changelog_partition_;
       marker.key = std::string(kChangelogMarkerKey);
-      marker.value =
-          EncodeMarker(BatchMarker{batch_seq++, changelog_epoch_});
+      marker.value = EncodeMarker(BatchMarker{batch_seq++, changelog_epoch_});
       records.push_back(std::move(marker));
       batch.batch_.Put(Family(kMeta), kChangelogBatchSeqKey,
                        EncodeUint64(batch_seq));

@@ -53,9 +53,9 @@ namespace caserelay::store {
 
 // Where a consumer stands in one partition: the next offset to read, and
 // the identity of the log that offset counts in (the log id the consumer
-// saw, common/kafka/cluster_id.h; empty when unknown, e.g. stored before identities were
-// kept). An offset means nothing in another log (issue 23 item 1): a topic
-// recreated, or the embedded broker restarted, starts again at 0.
+// saw, common/kafka/cluster_id.h; empty when unknown, e.g. stored before
+// identities were kept). An offset means nothing in another log (issue 23 item
+// 1): a topic recreated, or the embedded broker restarted, starts again at 0.
 struct StoredPosition {
   int64_t next_offset = 0;
   std::string log_id;

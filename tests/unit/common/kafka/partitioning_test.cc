@@ -42,8 +42,8 @@ TEST(PartitionOfTest, MatchesLibrdkafkasMurmur2Partitioner) {
        "140431-20261122-000001", 8},
       {"issue 19 item 1: the next case of the same office and day",
        "140431-20261122-000002", 8},
-      {"issue 19 item 1: kafka.partitions may differ from 8", "140431-20260301-000001",
-       3},
+      {"issue 19 item 1: kafka.partitions may differ from 8",
+       "140431-20260301-000001", 3},
       {"issue 19 item 1: one partition puts everything in 0",
        "140431-20261122-000001", 1},
       {"issue 19 item 1: keys of 1, 2 and 3 tail bytes", "a", 8},
@@ -106,8 +106,7 @@ TEST(CheckCoPartitionedTest, EqualCountsPassUnequalNameEveryTopic) {
   // issue 19 item 1 (the contract): a service refuses to start when its
   // topics have different partition counts.
   EXPECT_TRUE(CheckCoPartitioned({}).ok());
-  EXPECT_TRUE(
-      CheckCoPartitioned({{"case-events", 8}, {"petitions", 8}}).ok());
+  EXPECT_TRUE(CheckCoPartitioned({{"case-events", 8}, {"petitions", 8}}).ok());
   absl::Status s = CheckCoPartitioned(
       {{"case-events", 8}, {"petitions", 4}, {"supervision-changelog", 8}});
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);

@@ -30,8 +30,8 @@ namespace {
 
 using testing::FakeProducer;
 using testing::FakeProducerFactory;
-using testing::PendingRecords;
 using ::testing::HasSubstr;
+using testing::PendingRecords;
 
 constexpr char kTopic[] = "supervision-changelog";
 constexpr int32_t kPartition = 3;
@@ -90,8 +90,8 @@ TEST_F(ChangelogTest, OneRecordPerWrittenKeyThenTheMarker) {
     bool null_value;
   };
   const std::vector<Row> rows = {
-      {"contract item 3: a put logs the last value", Str("cases\0c1", 8),
-       "v1b", false},
+      {"contract item 3: a put logs the last value", Str("cases\0c1", 8), "v1b",
+       false},
       {"contract item 3: a delete logs a null value", Str("cases\0c2", 8), "",
        true},
       {"contract item 3: an empty value stays a value", Str("timers\0t1", 9),

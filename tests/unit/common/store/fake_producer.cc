@@ -21,9 +21,12 @@ absl::Status FakeProducer::ProduceRecord(const kafka::ProducerRecord& record,
   auto refused = token_refusals_.find(token);
   if (refused != token_refusals_.end()) return refused->second;
   if (!default_refusal_.ok()) return default_refusal_;
-  ProducedRecord r{std::string(record.topic), std::string(record.key),
-                   std::string(record.value.value_or("")), token,
-                   record.partition, !record.value.has_value()};
+  ProducedRecord r{std::string(record.topic),
+                   std::string(record.key),
+                   std::string(record.value.value_or("")),
+                   token,
+                   record.partition,
+                   !record.value.has_value()};
   produced_.push_back(r);
   outstanding_.push_back(std::move(r));
   return absl::OkStatus();

@@ -59,11 +59,11 @@ class PartitionedStoreTest : public ::testing::Test {
   std::vector<std::string> ScanKeys(const std::string& begin,
                                     const std::string& end) {
     std::vector<std::string> keys;
-    absl::Status s = store_->Scan(
-        "timers", begin, end, [&](std::string_view k, std::string_view) {
-          keys.emplace_back(k);
-          return true;
-        });
+    absl::Status s = store_->Scan("timers", begin, end,
+                                  [&](std::string_view k, std::string_view) {
+                                    keys.emplace_back(k);
+                                    return true;
+                                  });
     EXPECT_TRUE(s.ok()) << s;
     return keys;
   }

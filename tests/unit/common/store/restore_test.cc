@@ -276,13 +276,15 @@ TEST_F(RestoreTest, AChangelogTrimmedBeforeTheRestoreIsDataLoss) {
     // oldest out, as retention would.
     kafka::ProducerOptions po;
     po.bootstrap = cluster_.bootstrap();
-    auto raw = kafka::CreateKafkaProducer(po, [](const kafka::DeliveryReport&) {});
+    auto raw =
+        kafka::CreateKafkaProducer(po, [](const kafka::DeliveryReport&) {});
     ASSERT_TRUE(raw.ok()) << raw.status();
     const std::string big(990000, 'x');
     for (int i = 0; i < 8; ++i) {
       ASSERT_TRUE(
-          (*raw)->ProduceRecord({kTopic, 2, ChangelogKey("cases", "big"), big},
-                                static_cast<uint64_t>(i))
+          (*raw)
+              ->ProduceRecord({kTopic, 2, ChangelogKey("cases", "big"), big},
+                              static_cast<uint64_t>(i))
               .ok());
       ASSERT_TRUE((*raw)->Flush(kWait).ok());
     }
@@ -357,17 +359,16 @@ TEST_F(RestoreTest, PartialBatchAtTheTailIsIgnoredAndRepaired) {
   {
     kafka::ProducerOptions po;
     po.bootstrap = cluster_.bootstrap();
-    auto raw = kafka::CreateKafkaProducer(po, [](const kafka::DeliveryReport&) {});
+    auto raw =
+        kafka::CreateKafkaProducer(po, [](const kafka::DeliveryReport&) {});
     ASSERT_TRUE(raw.ok()) << raw.status();
     ASSERT_TRUE((*raw)
-                    ->ProduceRecord({kTopic, 1, ChangelogKey("cases", "c2"),
-                                     "partial"},
-                                    1)
+                    ->ProduceRecord(
+                        {kTopic, 1, ChangelogKey("cases", "c2"), "partial"}, 1)
                     .ok());
     ASSERT_TRUE((*raw)
-                    ->ProduceRecord({kTopic, 1, ChangelogKey("cases", "c1"),
-                                     "partial"},
-                                    2)
+                    ->ProduceRecord(
+                        {kTopic, 1, ChangelogKey("cases", "c1"), "partial"}, 2)
                     .ok());
     ASSERT_TRUE((*raw)->Flush(kWait).ok());
   }

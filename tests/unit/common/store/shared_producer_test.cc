@@ -53,7 +53,8 @@ TEST(SharedProducerTest, ViewsShareOneProducerAndKeepTheirOwnTokens) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(built, 1);
   ASSERT_TRUE((*a)->ProduceRecord({"t-changelog", 1, "k", "a"}, 1).ok());
-  ASSERT_TRUE((*b)->ProduceRecord({"t-changelog", 2, "k", std::nullopt}, 1).ok());
+  ASSERT_TRUE(
+      (*b)->ProduceRecord({"t-changelog", 2, "k", std::nullopt}, 1).ok());
   ASSERT_EQ(fake->produced().size(), 2u);
   EXPECT_EQ(fake->produced()[0].partition, 1);
   EXPECT_TRUE(fake->produced()[1].null_value);
