@@ -178,7 +178,7 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
     }
   }
   for (const std::string& id : overdue) {
-    Miss(*record, id, context_.clock->Now(), batch);
+    Miss(*record, id, context_.clock->Now(), batch, {});
   }
   TimerChanges changes = Mirror(case_id, event.case_event().deadlines(),
                                 event_time, record->mutable_deadlines());
@@ -274,12 +274,17 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
                    [](const DueTimer& a, const DueTimer& b) {
                      return a.case_id < b.case_id;
                    });
+  // The red lights go in last, in key order (their keys sort by due, not
+  // by case).
+  std::vector<std::pair<std::string, std::string>> lights;
   for (const DueTimer& t : timers) {
-    if (absl::Status f = Fire(t, now, batch); !f.ok()) {
+    if (absl::Status f = Fire(t, now, batch, lights); !f.ok()) {
       fired_ = {};  // the batch is dropped: nothing of it fired
       return f;
     }
   }
+  std::sort(lights.begin(), lights.end());
+  for (const auto& [key, office] : lights) batch.Put(kLights, key, office);
   // Next time, start where this one stopped: at its last key if it hit the
   // bound (more may be due at that instant), else past now. Timers armed
   // since the last Tick lowered this scan's start; those of the batch in
@@ -322,9 +327,9 @@ void SupervisionServiceImpl::LogFired() {
   fired_ = {};
 }
 
-absl::Status SupervisionServiceImpl::Fire(const DueTimer& scanned,
-                                          absl::Time now,
-                                          store::WriteBatch& batch) {
+absl::Status SupervisionServiceImpl::Fire(
+    const DueTimer& scanned, absl::Time now, store::WriteBatch& batch,
+    std::vector<std::pair<std::string, std::string>>& lights) {
   // Tick deleted the timer already; a read error fails the Tick, its batch
   // is dropped and the timer stays due, so the deadline still goes red on
   // the next Tick (issue 22 item 5).
@@ -398,25 +403,33 @@ absl::Status SupervisionServiceImpl::Fire(const DueTimer& scanned,
     return absl::OkStatus();
   }
   Late(now - timer->at);
-  Miss(*record, d->deadline_id(), now, batch);
+  Miss(*record, d->deadline_id(), now, batch,
+       {/*timer_deleted=*/true, &lights});
   batch.Put(kCases, case_id, record->SerializeAsString());
   return absl::OkStatus();
 }
 
 void SupervisionServiceImpl::Miss(SupervisionCaseRecord& record,
                                   const std::string& deadline_id,
-                                  absl::Time now, store::WriteBatch& batch) {
+                                  absl::Time now, store::WriteBatch& batch,
+                                  MissedBy by) {
   Deadline* d = FindDeadline(record, deadline_id);
   const absl::Time due = time::FromProto(d->due_at());
   d->set_state(caserelay::v1::DEADLINE_STATE_MISSED);
-  batch.Delete(kTimers, TimerKey(due, TimerKind::kMiss, deadline_id));
+  if (!by.timer_deleted) {
+    batch.Delete(kTimers, TimerKey(due, TimerKind::kMiss, deadline_id));
+  }
   // A warned deadline's warning timer fired and was deleted then (a new
   // due clears `warned` and arms a new one): no tombstone to write.
   if (options_.warning_before > absl::ZeroDuration() && !d->warned()) {
     batch.Delete(kTimers, TimerKey(due - options_.warning_before,
                                    TimerKind::kWarning, deadline_id));
   }
-  batch.Put(kLights, LightKey(due, deadline_id), d->office_code());
+  if (by.lights != nullptr) {
+    by.lights->emplace_back(LightKey(due, deadline_id), d->office_code());
+  } else {
+    batch.Put(kLights, LightKey(due, deadline_id), d->office_code());
+  }
   Envelope out = Output(absl::StrCat("supervision/", deadline_id, "/missed"),
                         record.case_id(), now);
   auto* missed = out.mutable_deadline_missed();

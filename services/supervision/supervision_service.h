@@ -58,6 +58,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -225,15 +226,24 @@ class SupervisionServiceImpl final
     std::optional<ParsedTimer> timer;  // nullopt: a malformed key
     std::string case_id;               // "" for a malformed key
   };
-  // Fires one due timer into `batch` (Tick deleted its key already).
+  // Fires one due timer into `batch` (Tick deleted its key already); a
+  // miss's red light goes to `lights` (key, office) for Tick to put.
   absl::Status Fire(const DueTimer& scanned, absl::Time now,
-                    store::WriteBatch& batch);
+                    store::WriteBatch& batch,
+                    std::vector<std::pair<std::string, std::string>>& lights);
+  // How a miss was reached: by an event (nothing deleted yet; the light is
+  // put at once) or by its timer (Tick deleted the timer's key and writes
+  // the lights it collects in key order after the fires, issue 20 item 3).
+  struct MissedBy {
+    bool timer_deleted = false;
+    std::vector<std::pair<std::string, std::string>>* lights = nullptr;
+  };
   // Marks the ARMED deadline `deadline_id` of `record` MISSED: removes its
   // timers, lights its red light, publishes DeadlineMissed and issues the
   // instrument it calls for. REQUIRES: the deadline is in `record`.
   void Miss(caserelay::v1::SupervisionCaseRecord& record,
             const std::string& deadline_id, absl::Time now,
-            store::WriteBatch& batch);
+            store::WriteBatch& batch, MissedBy by);
   // Counts a timer dropped without output (metric and fired_).
   void Dropped();
   // Records the lateness of a timer fired with output (histogram and
