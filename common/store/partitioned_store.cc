@@ -330,16 +330,28 @@ bool PartitionedStore::IsHeld(int32_t partition) const {
   return held_.count(partition) > 0;
 }
 
+absl::StatusOr<kafka::PartitionReader*> PartitionedStore::ReaderLocked() {
+  if (reader_ == nullptr) {
+    auto made = options_.changelog_reader();
+    if (!made.ok()) return made.status();
+    reader_ = *std::move(made);
+  }
+  return reader_.get();
+}
+
 absl::StatusOr<std::shared_ptr<internal::Partition>>
 PartitionedStore::OpenPartition(int32_t partition) {
   const StoreOptions so = PlainOptions(partition);
   std::set<std::pair<std::string, std::string>> tail;
   std::unique_ptr<Store> store;
   if (!options_.changelog_topic.empty()) {
-    auto reader = options_.changelog_reader();
+    auto reader = ReaderLocked();
     if (!reader.ok()) return reader.status();
     auto restored = OpenRestored(so, **reader, RestoreOptionsFor(partition));
-    if (!restored.ok()) return restored.status();
+    if (!restored.ok()) {
+      reader_.reset();  // a fresh connection for the next attempt
+      return restored.status();
+    }
     store = std::move(restored->store);
     // From here on every commit is logged (no second open of the DB).
     if (absl::Status s = store->EnableChangelog(options_.changelog_topic,

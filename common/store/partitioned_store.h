@@ -221,14 +221,17 @@ class PartitionedStore {
   absl::Status NotHeld(int32_t partition) const;
   // Opens and restores partition `partition` (Acquire without the map).
   absl::StatusOr<std::shared_ptr<internal::Partition>> OpenPartition(
-      int32_t partition);
+      int32_t partition) ABSL_EXCLUSIVE_LOCKS_REQUIRED(lifecycle_mu_);
+  // The changelog reader Acquire and Warm share, made on first use and
+  // again after a failed restore.
+  absl::StatusOr<kafka::PartitionReader*> ReaderLocked()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(lifecycle_mu_);
   void UpdateHeldGauge() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The restore's options for `partition` (metrics included).
   RestoreOptions RestoreOptionsFor(int32_t partition) const;
   // The partition DB's options, without the changelog.
   StoreOptions PlainOptions(int32_t partition) const;
   bool IsHeld(int32_t partition) const;
-  absl::Status WarmWith(int32_t partition, kafka::PartitionReader& reader);
   void StandbyLoop();
 
   // Const after construction.
@@ -242,6 +245,8 @@ class PartitionedStore {
 
   // Held while a partition DB is opened and restored (Acquire, Warm).
   absl::Mutex lifecycle_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  std::unique_ptr<kafka::PartitionReader> reader_
+      ABSL_GUARDED_BY(lifecycle_mu_);
 
   mutable absl::Mutex mu_;
   std::map<int32_t, std::shared_ptr<internal::Partition>> held_

@@ -19,22 +19,18 @@ absl::Status PartitionedStore::Warm(int32_t partition) {
     return absl::FailedPreconditionError(
         "partitioned store: no changelog_topic, nothing to keep warm");
   }
-  auto reader = options_.changelog_reader();
-  if (!reader.ok()) return reader.status();
-  return WarmWith(partition, **reader);
-}
-
-absl::Status PartitionedStore::WarmWith(int32_t partition,
-                                        kafka::PartitionReader& reader) {
   absl::MutexLock lifecycle(&lifecycle_mu_);
   if (IsHeld(partition)) {
     return absl::FailedPreconditionError(
         absl::StrCat("partition ", partition, " of ", service_,
                      " is held by this instance: its copy is current"));
   }
+  auto reader = ReaderLocked();
+  if (!reader.ok()) return reader.status();
   RestoreOptions ro = RestoreOptionsFor(partition);
   ro.take_ownership = false;
-  auto restored = OpenRestored(PlainOptions(partition), reader, ro);
+  auto restored = OpenRestored(PlainOptions(partition), **reader, ro);
+  if (!restored.ok()) reader_.reset();  // a fresh connection next time
   return restored.status();  // the copy is closed again with `restored`
 }
 
@@ -55,7 +51,6 @@ void PartitionedStore::SetStandby(std::vector<int32_t> partitions) {
 }
 
 void PartitionedStore::StandbyLoop() {
-  std::unique_ptr<kafka::PartitionReader> reader;
   std::set<int32_t> failing;  // logged once until they succeed
   for (;;) {
     std::vector<int32_t> standby;
@@ -70,13 +65,8 @@ void PartitionedStore::StandbyLoop() {
       standby = standby_;
     }
     for (int32_t p : standby) {
-      if (IsHeld(p) || CheckRange(p) != absl::OkStatus()) continue;
-      if (reader == nullptr) {
-        auto made = options_.changelog_reader();
-        if (!made.ok()) break;  // tried again next round
-        reader = *std::move(made);
-      }
-      absl::Status s = WarmWith(p, *reader);
+      if (IsHeld(p)) continue;
+      absl::Status s = Warm(p);
       if (s.ok() || absl::IsFailedPrecondition(s)) {
         failing.erase(p);
       } else if (failing.insert(p).second) {
