@@ -137,6 +137,9 @@ absl::StatusOr<std::unique_ptr<PartitionedStore>> PartitionedStore::Open(
   local.sync = options.sync;
   local.keep_published = options.keep_published;
   local.file_system = options.file_system;
+  StoreMemory memory = SharedStoreMemory(options.memtable_budget_bytes,
+                                         options.block_cache_bytes);
+  local.memory = memory;
   std::error_code ec;
   std::filesystem::create_directories(options.path, ec);
   if (ec) {
@@ -145,16 +148,18 @@ absl::StatusOr<std::unique_ptr<PartitionedStore>> PartitionedStore::Open(
   }
   auto store = Store::Open(local);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<PartitionedStore>(
-      new PartitionedStore(options, metrics, *std::move(store)));
+  return std::unique_ptr<PartitionedStore>(new PartitionedStore(
+      options, metrics, std::move(memory), *std::move(store)));
 }
 
 PartitionedStore::PartitionedStore(const PartitionedStoreOptions& options,
                                    metrics::Registry* metrics,
+                                   StoreMemory memory,
                                    std::unique_ptr<Store> local)
     : options_(options),
       service_(ServiceName(options)),
       metrics_(metrics),
+      memory_(std::move(memory)),
       local_(std::move(local)),
       producer_(options.producer_factory
                     ? std::make_unique<kafka::SharedProducer>(
@@ -300,6 +305,7 @@ StoreOptions PartitionedStore::PlainOptions(int32_t partition) const {
   so.sync = options_.sync;
   so.keep_published = options_.keep_published;
   so.file_system = options_.file_system;
+  so.memory = memory_;
   return so;
 }
 

@@ -85,6 +85,12 @@ struct PartitionedStoreOptions {
   std::shared_ptr<rocksdb::FileSystem> file_system;
 
   // --- Added by the store engineer (F1) ---
+  // Memory (issue 20 item 3; StoreOptions::memory): ONE memtable budget and
+  // ONE block cache shared by the local DB and every partition DB, so an
+  // instance's memory does not grow with the partitions it holds. 0: none
+  // (memtables unbounded; each DB its own 8 MB block cache).
+  uint64_t memtable_budget_bytes = kDefaultMemtableBudgetBytes;
+  uint64_t block_cache_bytes = uint64_t{32} << 20;
   // The service's name in messages ("partition 3 of supervision is not
   // held by this instance"); empty: changelog_topic without "-changelog".
   std::string service;
@@ -215,7 +221,8 @@ class PartitionedStore {
 
  private:
   PartitionedStore(const PartitionedStoreOptions& options,
-                   metrics::Registry* metrics, std::unique_ptr<Store> local);
+                   metrics::Registry* metrics, StoreMemory memory,
+                   std::unique_ptr<Store> local);
   std::string PartitionPath(int32_t partition) const;
   absl::Status CheckRange(int32_t partition) const;
   absl::Status NotHeld(int32_t partition) const;
@@ -238,6 +245,7 @@ class PartitionedStore {
   const PartitionedStoreOptions options_;
   const std::string service_;
   metrics::Registry* const metrics_;  // may be null
+  const StoreMemory memory_;          // shared by every DB of this store
   const std::unique_ptr<Store> local_;
   // The producer every partition's outbox publishes through; null without
   // options.producer_factory.
