@@ -134,6 +134,14 @@ class EventHandler {
   // input. Default: false.
   virtual bool MoreDue() const { return false; }
 
+  // Issue 19: a partitioned loop calls this once partition `partition` is
+  // restored (Acquire) and before any of its records is applied or it is
+  // ticked: a handler keeping in-memory state per partition (supervision:
+  // where its scan of the timers stands) starts that state afresh, since
+  // another instance may have written the partition meanwhile. Default:
+  // nothing.
+  virtual void PartitionHeld(int32_t /*partition*/) {}
+
   // Called after each successful commit (e.g. to wake a sender thread).
   virtual void Committed() {}
 };

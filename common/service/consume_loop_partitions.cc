@@ -145,6 +145,7 @@ absl::Status ConsumeLoop::AcquireNext() {
   to_acquire_.pop_front();
   acquire_attempts_ = 0;
   partitions_held_[p] = std::move(held);
+  handler_->PartitionHeld(p);
   UpdatePartitionGauges();
   // Only now is its stored position read (from the restored DB) and the
   // partition fetched.
