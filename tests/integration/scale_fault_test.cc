@@ -1,6 +1,7 @@
 // Issue 19 "Must show": supervision and notification as three instances
-// each (one routing, one intake), on devbroker, with Kannel and its fake
-// SMSC. CASERELAY_SCALE_CASES cases (default 2,000; the issue's target is
+// each (notification only once its --help says "instances: many": one
+// until then, see InstancesOf; one routing, one intake), on devbroker,
+// with Kannel and its fake SMSC. CASERELAY_SCALE_CASES cases (default 2,000; the issue's target is
 // 20,000, see scripts/scale-test) are filed while one instance of each
 // service is SIGKILLed and later restarted and another is restarted; then
 //   - every case is routed exactly once (one event, version 1) and its
@@ -15,7 +16,8 @@
 //     event id published twice is a republish consumers drop; two ids for
 //     one deadline is a double fire), and every case has its miss.
 // The second scenario repeats it on a three-broker devbroker with broker 2
-// down for 30 s amid the faults. ctest label `scale`: not in the default
+// down for 30 s from a quarter of the cases filed: the SIGKILLs fall in
+// the outage, the restarts after it. ctest label `scale`: not in the default
 // run (scripts/scale-test runs it).
 
 #include <signal.h>
@@ -53,6 +55,19 @@ using caserelay::v1::Envelope;
 using caserelay::v1::SmsMessage;
 
 constexpr int kInstances = 3;
+
+// How many instances of `service` the test runs: supervision three (it
+// adopts the partitioned store this session); notification three once its
+// --help says "instances: many" (as scripts/run decides), else one — run
+// as several before it keeps its SMS records per partition, it would send
+// a moved partition's receipts again (services/notification/README.md
+// "Running as several instances").
+int InstancesOf(const std::string& service) {
+  if (service == "supervision") return kInstances;
+  const CommandResult help = RunCommand(
+      Binary(absl::StrCat("services/", service, "/", service)) + " --help");
+  return absl::StrContains(help.output, "\ninstances: many") ? kInstances : 1;
+}
 // The county bureau of kSmsTownship registers every sample petition.
 constexpr char kOffice[] = "140431:bureau";
 
@@ -71,7 +86,7 @@ struct Cluster {
 // Kannel, then the system: three supervision and three notification
 // instances, each notification instance with its own fixed admin port for
 // Kannel's delivery reports (kept across its restarts).
-absl::StatusOr<Cluster> StartCluster(int brokers) {
+absl::StatusOr<Cluster> StartCluster(int brokers, int notifiers) {
   Cluster c;
   auto kannel = Kannel::Start({c.kannel_dir->path()});
   if (!kannel.ok()) return kannel.status();
@@ -80,7 +95,7 @@ absl::StatusOr<Cluster> StartCluster(int brokers) {
   options.services = {"intake", "routing", "supervision", "notification"};
   options.offices = {kOffice};  // casectl verify as the county bureau
   options.instances = {{"supervision", kInstances},
-                       {"notification", kInstances}};
+                       {"notification", notifiers}};
   options.brokers = brokers;
   options.simulated_start = China(2026, 9, 1, 9);
   options.settings["supervision"] = {{"supervision.warning_before", "72h"}};
@@ -94,7 +109,7 @@ absl::StatusOr<Cluster> StartCluster(int brokers) {
       {"sms.first_backoff", "200ms"},
       {"sms.max_backoff", "1s"},
   };
-  for (int k = 1; k <= kInstances; ++k) {
+  for (int k = 1; k <= notifiers; ++k) {
     auto port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
     const std::string admin = absl::StrCat("127.0.0.1:", *port);
@@ -261,10 +276,11 @@ void CheckSmsOnce(Cluster& c, const std::vector<Filed>& filed) {
             << ", SMSC received " << phone.size() << std::endl;
 }
 
-// The clock past every registration deadline; then one warning and one
-// miss per deadline id, and a miss for every case.
-void CheckDeadlinesFireOnce(System& sys, const std::vector<Filed>& filed) {
-  sys.clock().Advance(absl::Hours(24 * 16));
+// Moves the simulated clock by `d` and waits until every supervision
+// instance has handled the timers due by then and published what they
+// gave.
+void AdvanceAndSettle(System& sys, absl::Duration d) {
+  sys.clock().Advance(d);
   const absl::Time now = sys.clock().Now();
   for (const std::string& s : sys.Instances("supervision")) {
     ASSERT_EQ(AwaitTickAt(sys, s, now, Scaled(absl::Minutes(2))),
@@ -274,6 +290,16 @@ void CheckDeadlinesFireOnce(System& sys, const std::vector<Filed>& filed) {
               absl::OkStatus())
         << s;
   }
+}
+
+// The registration deadline (15 days from receipt, DOMAIN.md "Deadlines")
+// warned of (72 h before: supervision.warning_before) and then missed: the
+// clock to day 14 (past the warning, before the due date), then to day 17
+// (past it). One warning and one miss per deadline id, a miss for every
+// case.
+void CheckDeadlinesFireOnce(System& sys, const std::vector<Filed>& filed) {
+  ASSERT_NO_FATAL_FAILURE(AdvanceAndSettle(sys, absl::Hours(24 * 14)));
+  ASSERT_NO_FATAL_FAILURE(AdvanceAndSettle(sys, absl::Hours(24 * 3)));
   auto feed = Feed::Open(sys, "supervision-events");
   ASSERT_TRUE(feed.ok()) << feed.status();
   std::map<std::string, std::set<std::string>> missed, warned;  // id -> events
@@ -298,7 +324,10 @@ void CheckDeadlinesFireOnce(System& sys, const std::vector<Filed>& filed) {
   }
   for (const auto& [id, events] : missed) {
     EXPECT_EQ(events.size(), 1u) << id << " missed once";
-    EXPECT_EQ(warned[id].size(), 1u) << id << " warned once";
+    auto warning = warned.find(id);
+    EXPECT_TRUE(warning != warned.end() && warning->second.size() == 1u)
+        << id << " warned once, not "
+        << (warning == warned.end() ? 0 : warning->second.size());
   }
   std::cout << "deadlines: " << missed.size() << " missed, " << warned.size()
             << " warned, of " << filed.size() << " cases" << std::endl;
@@ -315,7 +344,21 @@ class ScaleFaultTest : public ::testing::TestWithParam<Scenario> {};
 TEST_P(ScaleFaultTest, EveryCaseRoutedOnceEveryDeadlineFiresOnceEverySmsOnce) {
   const Scenario& scenario = GetParam();
   const int n = CaseCount();
-  auto cluster = StartCluster(scenario.brokers);
+  const int notifiers = InstancesOf("notification");
+  std::cout << n << " cases; " << kInstances << " supervision, " << notifiers
+            << " notification instance(s)" << std::endl;
+  // The instance SIGKILLed (and brought back later), the one restarted
+  // meanwhile: #2 and #3 of each service that runs three, its only one
+  // (killed, then back) for one that runs one.
+  std::vector<std::string> killed = {"supervision#2"};
+  std::vector<std::string> restarted = {"supervision#3"};
+  if (notifiers >= 3) {
+    killed.push_back("notification#2");
+    restarted.push_back("notification#3");
+  } else {
+    killed.push_back("notification");
+  }
+  auto cluster = StartCluster(scenario.brokers, notifiers);
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   System& sys = *cluster->sys;
   const absl::Time began = absl::Now();
@@ -332,29 +375,35 @@ TEST_P(ScaleFaultTest, EveryCaseRoutedOnceEveryDeadlineFiresOnceEverySmsOnce) {
               << std::endl;
   }
   submitter.AwaitFiled(n / 3);
-  for (const char* s : {"supervision#2", "notification#2"}) {
+  for (const std::string& s : killed) {
     sys.Kill(s, SIGKILL);
     std::cout << "SIGKILL " << s << " at " << submitter.done() << " filed"
               << std::endl;
   }
+  // devbroker moves no partition leader or group coordinator off a downed
+  // broker (tools/devbroker README.md), so an instance that starts now may
+  // find its group's coordinator gone: restarts wait for the broker.
+  auto broker_up = [&] {
+    if (!scenario.broker_down || broker_back == absl::InfinitePast()) return;
+    absl::SleepFor(broker_back - absl::Now());
+    auto up = sys.BrokerControl("broker 2 up");
+    ASSERT_TRUE(up.ok() && absl::StartsWith(*up, "ok")) << up.status();
+    std::cout << "broker 2 up at " << submitter.done() << " filed"
+              << std::endl;
+    broker_back = absl::InfinitePast();
+  };
   submitter.AwaitFiled(n / 2);
-  for (const char* s : {"supervision#3", "notification#3"}) {
+  ASSERT_NO_FATAL_FAILURE(broker_up());
+  for (const std::string& s : restarted) {
     sys.Kill(s, SIGTERM);
     ASSERT_EQ(sys.Restart(s), absl::OkStatus());
     std::cout << "restarted " << s << " at " << submitter.done() << " filed"
               << std::endl;
   }
   submitter.AwaitFiled(2 * n / 3);
-  for (const char* s : {"supervision#2", "notification#2"}) {
+  for (const std::string& s : killed) {
     ASSERT_EQ(sys.Restart(s), absl::OkStatus());
     std::cout << "back " << s << " at " << submitter.done() << " filed"
-              << std::endl;
-  }
-  if (scenario.broker_down) {
-    absl::SleepFor(broker_back - absl::Now());
-    auto up = sys.BrokerControl("broker 2 up");
-    ASSERT_TRUE(up.ok() && absl::StartsWith(*up, "ok")) << up.status();
-    std::cout << "broker 2 up at " << submitter.done() << " filed"
               << std::endl;
   }
   submitter.Join();
