@@ -33,7 +33,25 @@ absl::Status ParseRate(absl::string_view flag, absl::string_view value,
 
 constexpr absl::string_view kValueFlags[] = {
     "--cases",         "--concurrency", "--warmup",         "--detect",
-    "--poll-interval", "--timeout",     "--relay-messages", "--relay-rate"};
+    "--poll-interval", "--timeout",     "--relay-messages", "--relay-rate",
+    "--rate",          "--preload",     "--set"};
+
+// --set service:key=value.
+absl::Status ParseSetting(absl::string_view value, Flags* flags) {
+  const size_t colon = value.find(':');
+  const size_t eq = value.find('=');
+  if (colon == absl::string_view::npos || eq == absl::string_view::npos ||
+      colon == 0 || eq < colon + 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--set: expected service:key=value, e.g. "
+        "intake:intake.group_commit_max=1, got \"",
+        value, "\""));
+  }
+  flags->settings[std::string(value.substr(0, colon))]
+                 [std::string(value.substr(colon + 1, eq - colon - 1))] =
+      std::string(value.substr(eq + 1));
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -65,6 +83,12 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       s = ParseInt(name, value, 1, 1000000, &flags.relay_messages);
     } else if (name == "--relay-rate") {
       s = ParseRate(name, value, &flags.relay_rate);
+    } else if (name == "--rate") {
+      s = ParseRate(name, value, &flags.rate);
+    } else if (name == "--set") {
+      s = ParseSetting(value, &flags);
+    } else if (name == "--preload") {
+      s = ParseInt(name, value, 0, 2000000, &flags.preload);
     } else if (name == "--warmup") {
       s = ParseInt(name, value, 0, 10000, &flags.warmup);
     } else if (name == "--detect") {
@@ -99,11 +123,14 @@ std::string Usage() {
 End-to-end benchmark of caserelay on this machine, beside its ceiling,
 both measured in this one run:
 
-  pipeline   devbroker + intake, routing, supervision, notification as real
-             processes (the integration-test harness); --cases petitions
-             submitted over gRPC by --concurrency submitters; cases/s from
-             the first submit to the last case routed, submit->routed
-             latency, and the SubmitPetition RPC latency.
+  pipeline   devbroker + intake, routing, supervision, notification,
+             statistics as real processes (the integration-test harness);
+             --cases petitions submitted over gRPC by --concurrency
+             submitters as the province bureau; cases/s from the first
+             submit to the last case routed, and end to end (routed,
+             deadlines armed in supervision, receipt SMS queued by
+             notification); submit->routed and end-to-end latency, the
+             SubmitPetition RPC latency, and each process's CPU per case.
   raw relay  then, with the system stopped: a librdkafka producer and
              consumer in this process, with the services' client settings,
              on a devbroker of their own (1 broker, topic relay:8), relaying
@@ -121,6 +148,14 @@ flags:
   --cases N            cases in the pipeline run, and records in the relay's
                        latency phase (default 2000)
   --concurrency K      concurrent gRPC submitters, one channel each (default 4)
+  --rate R             offered load of the timed run, cases/s over all
+                       submitters (case i due at start + i/R); default:
+                       closed loop, as fast as the system answers
+  --preload N          cases pushed through the whole pipeline first (not
+                       timed, closed loop), so the timed run meets stores
+                       that already hold N cases (default 0: fresh stores)
+  --set S:K=V          setting K=V for service S (repeatable), over the
+                       harness's own, e.g. --set intake:intake.group_commit_max=1
   --warmup N           cases routed one by one before timing (default 20)
   --detect MODE        how "routed" is seen: events = REGISTER CaseEvent read
                        from case-events (default); poll = routing GetCase

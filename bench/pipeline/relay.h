@@ -73,6 +73,10 @@ struct RelayResult {
   size_t latency_messages = 0;
   double latency_rate = 0;
   LatencySummary latency;
+  // CPU seconds of the whole relay run (both phases and the warm-up): this
+  // process's producer and consumer and the relay's devbroker (cpu.h);
+  // set by the caller, which measures around RunRelay.
+  double cpu_seconds = 0;
 };
 
 // One producer (CreateKafkaProducer: idempotent, acks=all, linger.ms=5,
