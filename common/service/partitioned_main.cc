@@ -1,5 +1,6 @@
 #include "common/service/partitioned_main.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -26,8 +27,16 @@ std::vector<config::Setting> PartitionedSettings() {
       "instances refuses to start when its topics' counts differ from it"};
   partitions.min = 1;
   partitions.max = 999;
+  config::Setting standby{
+      "store.standby_replicas", T::kInt, "0", false,
+      "partitioned services: keep a warm copy of the next N partitions "
+      "after each one held, caught up from the changelog every few "
+      "seconds, so taking one over reads only what changed since; 0: none"};
+  standby.min = 0;
+  standby.max = 999;
   return {
       partitions,
+      standby,
       {"grpc.advertise", T::kString, "", false,
        "host:port the other instances of this service forward per-case "
        "calls to; empty: the host of grpc.listen and the port bound"},
@@ -120,6 +129,19 @@ absl::StatusOr<PartitionedParts> OpenPartitioned(const PartitionedInputs& in) {
   if (!made.ok()) return made.status();
   parts.owners = *std::move(made);
   return parts;
+}
+
+std::vector<int32_t> StandbyPartitions(const std::vector<int32_t>& held,
+                                       int32_t partitions, int64_t replicas) {
+  const std::set<int32_t> holding(held.begin(), held.end());
+  std::set<int32_t> warm;
+  for (int32_t p : held) {
+    for (int64_t k = 1; k <= replicas && k < partitions; ++k) {
+      const int32_t q = static_cast<int32_t>((p + k) % partitions);
+      if (holding.count(q) == 0) warm.insert(q);
+    }
+  }
+  return {warm.begin(), warm.end()};
 }
 
 void PartitionedConsumer(kafka::ConsumerOptions& options) {

@@ -31,7 +31,8 @@ std::string ChangelogTopic(const std::string& service);
 std::string OwnersTopic(const std::string& service);
 
 // The settings of partitioned services (also listed, unused, by the
-// others): kafka.partitions, grpc.advertise, cluster.tls_*.
+// others): kafka.partitions, grpc.advertise, store.standby_replicas,
+// cluster.tls_*.
 std::vector<config::Setting> PartitionedSettings();
 
 // OK when every topic of `topics` has kafka.partitions partitions on the
@@ -69,6 +70,13 @@ struct PartitionedInputs {
 // Errors: INVALID_ARGUMENT naming a setting (exit 2), the store's or
 // Kafka's (exit 1).
 absl::StatusOr<PartitionedParts> OpenPartitioned(const PartitionedInputs& in);
+
+// The partitions to keep a warm copy of (setting store.standby_replicas,
+// issue 19 item 3; PartitionedStore::SetStandby): for each held partition
+// the next `replicas` partition numbers after it (mod `partitions`) that
+// are not held, ascending, each once. Empty when `replicas` < 1.
+std::vector<int32_t> StandbyPartitions(const std::vector<int32_t>& held,
+                                       int32_t partitions, int64_t replicas);
 
 // The consumer settings of a partitioned loop: cooperative-sticky, new
 // partitions paused until restored (consume_loop.h).

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -452,7 +453,16 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     if (parts != nullptr) {
       loop_options.partitions = parts;
       PartitionOwners* owners = partitioned.owners.get();
-      loop_options.on_held = [owners](int32_t p) {
+      // store.standby_replicas: warm copies follow what is held.
+      const int64_t replicas = cfg->GetInt("store.standby_replicas");
+      auto keep_warm = [parts, replicas](std::vector<int32_t> held) {
+        if (replicas > 0) {
+          parts->SetStandby(
+              StandbyPartitions(held, parts->partitions(), replicas));
+        }
+      };
+      loop_options.on_held = [owners, parts, keep_warm](int32_t p) {
+        keep_warm(parts->Held());
         absl::StatusOr<uint64_t> held = owners->Held(p);
         if (!held.ok()) {
           log::Warn("partition held but its owner record not published; "
@@ -461,7 +471,10 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
                      {"error", std::string(held.status().message())}});
         }
       };
-      loop_options.on_releasing = [owners](int32_t p) {
+      loop_options.on_releasing = [owners, parts, keep_warm](int32_t p) {
+        std::vector<int32_t> held = parts->Held();
+        held.erase(std::remove(held.begin(), held.end(), p), held.end());
+        keep_warm(std::move(held));
         absl::Status released = owners->Released(p);
         if (!released.ok()) {
           log::Warn("owner record of a released partition not published",

@@ -86,6 +86,39 @@ TEST(KafkaOwnersLogTest, InstancesLearnEachOthersHoldsThroughTheTopic) {
       absl::Seconds(10)));
 }
 
+TEST(CheckPartitionCountsTest, TopicsThatAreNotCoPartitionedRefuseTheStart) {
+  // Contract item 1: "A service checks at start that its topics have
+  // equal partition counts and refuses to start otherwise (English error
+  // naming the counts)".
+  MockCluster cluster(1);
+  ASSERT_EQ(cluster.CreateTopic(kInput, kPartitions),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(cluster.CreateTopic(ChangelogTopic(kService), 2),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(cluster.CreateTopic("other-changelog", kPartitions),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  absl::Status differ = CheckPartitionCounts(
+      cluster.bootstrap(), {kInput, ChangelogTopic(kService)}, kPartitions,
+      absl::Seconds(10), {});
+  EXPECT_EQ(differ.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(differ.message().find("case-events has 4"), std::string::npos)
+      << differ;
+  EXPECT_NE(differ.message().find("handoff-changelog has 2"),
+            std::string::npos)
+      << differ;
+  absl::Status setting = CheckPartitionCounts(
+      cluster.bootstrap(), {kInput, "other-changelog"}, 8, absl::Seconds(10),
+      {});
+  EXPECT_EQ(setting.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(setting.message().find("kafka.partitions is 8"),
+            std::string::npos)
+      << setting;
+  EXPECT_TRUE(CheckPartitionCounts(cluster.bootstrap(),
+                                   {kInput, "other-changelog"}, kPartitions,
+                                   absl::Seconds(10), {})
+                  .ok());
+}
+
 // Appends each event id to "cases"/<case id>; counts applies.
 class AppendHandler : public EventHandler {
  public:
