@@ -160,7 +160,16 @@ Sender::Outcome Sender::Advance(
   if (parts.ok() && !phone.ok()) parts = phone.status();
   if (parts.ok() && !kept_text.ok()) parts = kept_text.status();
   int count = parts.ok() ? static_cast<int>(parts->size()) : 0;
+  // The first part to go is paced before anything is recorded, so that
+  // the parts and that part's SENDING go in one commit (two commits per
+  // one-part SMS, not three: bench/sms).
+  if (parts.ok() && !Pace()) {
+    outcome.step = Step::kStopping;
+    return outcome;
+  }
+  int recorded = 0;  // the part recorded SENDING with the parts, if any
   auto started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+    recorded = 0;
     auto* rm = r.mutable_message();
     if (!parts.ok()) {
       failed_.Increment();
@@ -177,32 +186,38 @@ Sender::Outcome Sender::Advance(
     StartParts(r, count, now);
     rm->set_text(*kept_text);
     rm->set_phone_masked(log::MaskPhone(*phone));
+    if (StateFromParts(r) == caserelay::v1::SMS_STATE_QUEUED) {
+      recorded = NextPendingPart(r);
+      if (recorded != 0) MarkPartSending(r, recorded, context_.clock->Now());
+    }
     return Change{};
   });
   if (!started.ok()) {
     outcome.step = BookError(id, started.status());
     return outcome;
   }
-  if (started->message().state() != caserelay::v1::SMS_STATE_QUEUED) {
-    return outcome;
-  }
+  if (recorded == 0) return outcome;  // not to be sent (any more)
 
   const int reference = Reference(id);
   for (;;) {
-    int index = NextPendingPart(*started);
-    if (index == 0) break;
-    if (!Pace()) {
-      outcome.step = Step::kStopping;
-      return outcome;
+    int index = recorded;
+    if (index == 0) {  // the next part: paced, then recorded SENDING
+      index = NextPendingPart(*started);
+      if (index == 0) break;
+      if (!Pace()) {
+        outcome.step = Step::kStopping;
+        return outcome;
+      }
+      started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+        MarkPartSending(r, index, context_.clock->Now());
+        return Change{};
+      });
+      if (!started.ok()) {
+        outcome.step = BookError(id, started.status());
+        return outcome;
+      }
     }
-    started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
-      MarkPartSending(r, index, context_.clock->Now());
-      return Change{};
-    });
-    if (!started.ok()) {
-      outcome.step = BookError(id, started.status());
-      return outcome;
-    }
+    recorded = 0;
     // Recorded SENDING: in flight until its answer is recorded (a crash
     // from here on leaves it for Reconcile).
     in_flight_parts_.Add(1);
