@@ -1,5 +1,7 @@
 #include "common/service/partitioned_main.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -7,6 +9,7 @@
 #include "common/kafka/partition_reader.h"
 #include "common/kafka/partitioning.h"
 #include "common/kafka/wait_for_topics.h"
+#include "common/log/log.h"
 
 namespace caserelay::service {
 
@@ -142,6 +145,59 @@ std::vector<int32_t> StandbyPartitions(const std::vector<int32_t>& held,
     }
   }
   return {warm.begin(), warm.end()};
+}
+
+kafka::PositionLookup StoredPositions(store::Store* single,
+                                      store::PartitionedStore* parts) {
+  return [single, parts](const std::string& topic, int32_t partition)
+             -> absl::StatusOr<std::optional<kafka::Position>> {
+    std::optional<store::PartitionLease> lease;
+    store::Store* from = single;
+    if (parts != nullptr) {
+      auto leased = parts->Lease(partition);
+      if (!leased.ok()) return leased.status();
+      lease.emplace(*std::move(leased));
+      from = &lease->store();
+    }
+    auto stored = from->Position(topic, partition);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) return std::nullopt;
+    return kafka::Position{(*stored)->next_offset, (*stored)->log_id};
+  };
+}
+
+void SetPartitionHooks(const PartitionedParts& parts, int64_t standby_replicas,
+                       ConsumeLoopOptions& options) {
+  store::PartitionedStore* store = parts.store.get();
+  PartitionOwners* owners = parts.owners.get();
+  options.partitions = store;
+  auto keep_warm = [store, standby_replicas](std::vector<int32_t> held) {
+    if (standby_replicas > 0) {
+      store->SetStandby(
+          StandbyPartitions(held, store->partitions(), standby_replicas));
+    }
+  };
+  options.on_held = [owners, store, keep_warm](int32_t p) {
+    keep_warm(store->Held());
+    absl::StatusOr<uint64_t> held = owners->Held(p);
+    if (!held.ok()) {
+      log::Warn("partition held but its owner record not published; "
+                "other instances answer UNAVAILABLE for it meanwhile",
+                {{"partition", std::to_string(p)},
+                 {"error", std::string(held.status().message())}});
+    }
+  };
+  options.on_releasing = [owners, store, keep_warm](int32_t p) {
+    std::vector<int32_t> held = store->Held();
+    held.erase(std::remove(held.begin(), held.end(), p), held.end());
+    keep_warm(std::move(held));
+    absl::Status released = owners->Released(p);
+    if (!released.ok()) {
+      log::Warn("owner record of a released partition not published",
+                {{"partition", std::to_string(p)},
+                 {"error", std::string(released.message())}});
+    }
+  };
 }
 
 void PartitionedConsumer(kafka::ConsumerOptions& options) {

@@ -20,6 +20,7 @@
 #include "common/kafka/consumer.h"
 #include "common/metrics/metrics.h"
 #include "common/rpc/forwarder.h"
+#include "common/service/consume_loop.h"
 #include "common/service/partition_owners.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/partitioned_store.h"
@@ -77,6 +78,20 @@ absl::StatusOr<PartitionedParts> OpenPartitioned(const PartitionedInputs& in);
 // are not held, ascending, each once. Empty when `replicas` < 1.
 std::vector<int32_t> StandbyPartitions(const std::vector<int32_t>& held,
                                        int32_t partitions, int64_t replicas);
+
+// Where the loop's consumer starts each partition: the offsets stored in
+// `single`, or (partitioned: `parts` not null) in the partition's own DB,
+// read once it is restored (the consumer pauses it until then; a
+// partition not held answers FAILED_PRECONDITION, retried).
+kafka::PositionLookup StoredPositions(store::Store* single,
+                                      store::PartitionedStore* parts);
+
+// Sets `options`' partitions and its hooks: on_held publishes the owner
+// record (PartitionOwners::Held), on_releasing the release; both move the
+// warm copies (`standby_replicas`, StandbyPartitions). A failed publish is
+// logged (other instances answer UNAVAILABLE for it meanwhile).
+void SetPartitionHooks(const PartitionedParts& parts, int64_t standby_replicas,
+                       ConsumeLoopOptions& options);
 
 // The consumer settings of a partitioned loop: cooperative-sticky, new
 // partitions paused until restored (consume_loop.h).

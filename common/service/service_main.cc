@@ -423,26 +423,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     }
     store::PartitionedStore* parts = partitioned.store.get();
     if (parts != nullptr) PartitionedConsumer(consumer_options);
-    store::Store* s = the_store;
     auto consumer = kafka::CreateKafkaConsumerWithPositions(
-        consumer_options,
-        [s, parts](const std::string& topic, int32_t partition)
-            -> absl::StatusOr<std::optional<kafka::Position>> {
-          // Partitioned: the offsets in the partition's own DB (read once
-          // it is restored: the consumer pauses it until then).
-          std::optional<store::PartitionLease> lease;
-          store::Store* from = s;
-          if (parts != nullptr) {
-            auto leased = parts->Lease(partition);
-            if (!leased.ok()) return leased.status();
-            lease.emplace(*std::move(leased));
-            from = &lease->store();
-          }
-          auto stored = from->Position(topic, partition);
-          if (!stored.ok()) return stored.status();
-          if (!stored->has_value()) return std::nullopt;
-          return kafka::Position{(*stored)->next_offset, (*stored)->log_id};
-        });
+        consumer_options, StoredPositions(the_store, parts));
     if (!consumer.ok()) return Fail(consumer.status(), 1);
     ConsumeLoopOptions loop_options;
     loop_options.clock = clock;  // For its tick gauge (consume_loop.h).
@@ -451,37 +433,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
       loop_options.applied_through_probe = absl::Milliseconds(500);
     }
     if (parts != nullptr) {
-      loop_options.partitions = parts;
-      PartitionOwners* owners = partitioned.owners.get();
-      // store.standby_replicas: warm copies follow what is held.
-      const int64_t replicas = cfg->GetInt("store.standby_replicas");
-      auto keep_warm = [parts, replicas](std::vector<int32_t> held) {
-        if (replicas > 0) {
-          parts->SetStandby(
-              StandbyPartitions(held, parts->partitions(), replicas));
-        }
-      };
-      loop_options.on_held = [owners, parts, keep_warm](int32_t p) {
-        keep_warm(parts->Held());
-        absl::StatusOr<uint64_t> held = owners->Held(p);
-        if (!held.ok()) {
-          log::Warn("partition held but its owner record not published; "
-                    "other instances answer UNAVAILABLE for it meanwhile",
-                    {{"partition", std::to_string(p)},
-                     {"error", std::string(held.status().message())}});
-        }
-      };
-      loop_options.on_releasing = [owners, parts, keep_warm](int32_t p) {
-        std::vector<int32_t> held = parts->Held();
-        held.erase(std::remove(held.begin(), held.end(), p), held.end());
-        keep_warm(std::move(held));
-        absl::Status released = owners->Released(p);
-        if (!released.ok()) {
-          log::Warn("owner record of a released partition not published",
-                    {{"partition", std::to_string(p)},
-                     {"error", std::string(released.message())}});
-        }
-      };
+      SetPartitionHooks(partitioned, cfg->GetInt("store.standby_replicas"),
+                        loop_options);
     }
     loops.push_back(std::make_unique<ConsumeLoop>(
         sub.name, *std::move(consumer), the_store, publisher.get(),
