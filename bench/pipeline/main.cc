@@ -134,6 +134,13 @@ void Report(const Flags& flags, const std::optional<RelayResult>& relay,
                        (relay->throughput_messages + relay->latency_messages));
     }
     absl::PrintF("\n");
+    if (pipe->intake_commits > 0) {
+      absl::PrintF(
+          "intake: %.0f submissions (warm-up and preload included) in %.0f "
+          "store commits, %.1f per commit (group commit)\n",
+          pipe->intake_committed_steps, pipe->intake_commits,
+          pipe->intake_committed_steps / pipe->intake_commits);
+    }
   }
 
   std::string line = "RESULT";

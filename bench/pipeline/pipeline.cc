@@ -243,6 +243,16 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
     result.cpu_seconds[name] =
         seconds - (before == cpu_before.end() ? 0 : before->second);
   }
+  if (auto commits = system.Metric(
+          "intake", "caserelay_intake_group_commit_steps_count");
+      commits.ok()) {
+    result.intake_commits = *commits;
+  }
+  if (auto steps = system.Metric("intake",
+                                 "caserelay_intake_group_commit_steps_sum");
+      steps.ok()) {
+    result.intake_committed_steps = *steps;
+  }
   result.cases = n;
   std::vector<absl::Duration> routed;
   std::vector<absl::Duration> done;

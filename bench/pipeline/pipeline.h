@@ -49,6 +49,11 @@ struct PipelineResult {
   // submission until every case was seen through (cpu.h): where the time
   // goes, per service.
   std::map<std::string, double> cpu_seconds;
+  // intake's store commits of submissions over the whole run and the
+  // submissions they held (its caserelay_intake_group_commit_steps): how
+  // far group commit cut the fsyncs. 0 if intake does not report them.
+  double intake_commits = 0;
+  double intake_committed_steps = 0;
   // Per case: the SubmitPetition round trip.
   LatencySummary submit_latency;
   // Detect::kPoll: the longest sweep of GetCase calls over the
