@@ -43,11 +43,12 @@ struct InboxOptions {
 };
 
 struct KindResult {
-  LatencySummary query;  // CaseStore::Inbox, as ListInbox calls it
-  LatencySummary scan;   // the ceiling
-  double items = 0;      // mean items per page
-  double keys = 0;       // mean inbox keys the query went over (untimed)
-  int64_t keys_max = 0;  // the most keys one query went over
+  LatencySummary query;      // CaseStore::Inbox, as ListInbox calls it
+  LatencySummary query_cpu;  // the same calls' thread CPU time
+  LatencySummary scan;       // the ceiling
+  double items = 0;          // mean items per page
+  double keys = 0;           // mean inbox keys the query went over (untimed)
+  int64_t keys_max = 0;      // the most keys one query went over
 };
 
 struct InboxResult {
