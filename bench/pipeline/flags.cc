@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "bench/common/util.h"
 
@@ -34,7 +35,24 @@ absl::Status ParseRate(absl::string_view flag, absl::string_view value,
 constexpr absl::string_view kValueFlags[] = {
     "--cases",         "--concurrency", "--warmup",         "--detect",
     "--poll-interval", "--timeout",     "--relay-messages", "--relay-rate",
-    "--rate",          "--preload",     "--set"};
+    "--rate",          "--preload",     "--set",
+    "--instances"};
+
+// --instances 1,2,3: each 1..9 (the harness's limit).
+absl::Status ParseInstances(absl::string_view value, Flags* flags) {
+  flags->instances.clear();
+  for (absl::string_view part : absl::StrSplit(value, ',')) {
+    int n = 0;
+    if (!absl::SimpleAtoi(part, &n) || n < 1 || n > 9) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--instances: expected counts 1..9 separated by commas, e.g. "
+          "1,2,3, got \"",
+          value, "\""));
+    }
+    flags->instances.push_back(n);
+  }
+  return absl::OkStatus();
+}
 
 // --set service:key=value.
 absl::Status ParseSetting(absl::string_view value, Flags* flags) {
@@ -85,6 +103,8 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       s = ParseRate(name, value, &flags.relay_rate);
     } else if (name == "--rate") {
       s = ParseRate(name, value, &flags.rate);
+    } else if (name == "--instances") {
+      s = ParseInstances(value, &flags);
     } else if (name == "--set") {
       s = ParseSetting(value, &flags);
     } else if (name == "--preload") {
@@ -154,6 +174,10 @@ flags:
   --preload N          cases pushed through the whole pipeline first (not
                        timed, closed loop), so the timed run meets stores
                        that already hold N cases (default 0: fresh stores)
+  --instances L        instances of supervision and notification, one
+                       pipeline run (a system of its own) per count of the
+                       list, e.g. 1,2,3 (default 1); the first is the main
+                       table's, every one gets a row of its own
   --set S:K=V          setting K=V for service S (repeatable), over the
                        harness's own, e.g. --set intake:intake.group_commit_max=1
   --warmup N           cases routed one by one before timing (default 20)

@@ -50,6 +50,10 @@ struct Flags {
   // service -> key -> value, over the harness's (SystemOptions::settings),
   // so a lever that is a setting is measured on and off with one binary.
   std::map<std::string, std::map<std::string, std::string>> settings;
+  // Instances of supervision and notification (issue 19: the services
+  // that run as N instances of one consumer group), one pipeline run (a
+  // system of its own) per entry, in order: --instances 1,2,3.
+  std::vector<int> instances = {1};
   // Cases submitted and routed, one at a time, before timing starts.
   int warmup = 20;
   Detect detect = Detect::kEvents;

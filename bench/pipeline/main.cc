@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -181,6 +182,33 @@ void Report(const Flags& flags, const std::optional<RelayResult>& relay,
   absl::PrintF("%s\n", line);
 }
 
+// One row per --instances count (each its own system, run one after
+// another), and one RESULT_INSTANCES line.
+void ReportInstances(const Flags& flags,
+                     const std::vector<std::pair<int, PipelineResult>>& runs) {
+  absl::PrintF("\n%-34s %18s %9s %9s %18s %9s %10s\n",
+               "supervision + notification", "routed", "p50 ms", "p99 ms",
+               "end to end", "p99 ms", "CPU µs/case");
+  std::string line = "RESULT_INSTANCES";
+  for (const auto& [n, r] : runs) {
+    double cpu = 0;
+    for (const auto& [name, seconds] : r.cpu_seconds) cpu += seconds;
+    absl::PrintF("%-34s %18s %9.2f %9.2f %18s %9.2f %10.0f\n",
+                 absl::StrFormat("%d instance(s) each", n),
+                 absl::StrFormat("%.1f cases/s", r.cases_per_s),
+                 Ms(r.routed_latency.p50), Ms(r.routed_latency.p99),
+                 absl::StrFormat("%.1f cases/s", r.done_cases_per_s),
+                 Ms(r.done_latency.p99), cpu * 1e6 / r.cases);
+    line += absl::StrFormat(
+        " n%d_cases_per_s=%.1f n%d_p99_ms=%.2f n%d_e2e_cases_per_s=%.1f "
+        "n%d_e2e_p99_ms=%.2f",
+        n, r.cases_per_s, n, Ms(r.routed_latency.p99), n, r.done_cases_per_s,
+        n, Ms(r.done_latency.p99));
+  }
+  absl::PrintF("%s cases=%d concurrency=%d\n", line, flags.cases,
+               flags.concurrency);
+}
+
 int Run(const Flags& flags) {
   absl::PrintF(
       "bench/pipeline: %d cases, %d submitters, rate %s, preload %d, "
@@ -196,8 +224,14 @@ int Run(const Flags& flags) {
   if (!regions.ok()) return Fail("regions", regions.status());
 
   std::optional<PipelineResult> pipe;
-  if (!flags.skip_pipeline) {
-    absl::PrintF("pipeline: starting devbroker and the four services...\n");
+  // One run per count of --instances; the first is the main table's.
+  std::vector<std::pair<int, PipelineResult>> scaled;
+  for (int instances : flags.skip_pipeline ? std::vector<int>{}
+                                           : flags.instances) {
+    absl::PrintF(
+        "pipeline: starting devbroker and the services (supervision and "
+        "notification: %d instance(s))...\n",
+        instances);
     std::fflush(stdout);
     caserelay::testing::SystemOptions system_options;
     for (const auto& [service, settings] : flags.settings) {
@@ -206,6 +240,10 @@ int Run(const Flags& flags) {
         absl::PrintF("pipeline: %s: %s = %s\n", service, key, value);
       }
     }
+    if (instances > 1) {
+      system_options.instances = {{"supervision", instances},
+                                  {"notification", instances}};
+    }
     auto system = caserelay::testing::System::Start(system_options);
     if (!system.ok()) return Fail("system start", system.status());
     PipelineOptions options;
@@ -213,6 +251,7 @@ int Run(const Flags& flags) {
     options.concurrency = flags.concurrency;
     options.rate = flags.rate;
     options.preload = flags.preload;
+    options.supervision_instances = instances;
     options.warmup = flags.warmup;
     options.detect = flags.detect;
     options.poll_interval = flags.poll_interval;
@@ -223,9 +262,10 @@ int Run(const Flags& flags) {
       PrintLogTails(**system);
       return Fail("pipeline", result.status());
     }
-    pipe = *result;
-    absl::PrintF("pipeline: %.1f cases/s\n", pipe->cases_per_s);
-  }  // the system stops here, before the relay starts
+    if (!pipe) pipe = *result;
+    scaled.emplace_back(instances, *result);
+    absl::PrintF("pipeline: %.1f cases/s\n", result->cases_per_s);
+  }  // each system stops here, before the next and before the relay
 
   std::optional<RelayResult> relay;
   if (!flags.skip_relay) {
@@ -258,6 +298,7 @@ int Run(const Flags& flags) {
   }  // the relay's devbroker stops here
 
   Report(flags, relay, pipe);
+  if (scaled.size() > 1) ReportInstances(flags, scaled);
   return 0;
 }
 

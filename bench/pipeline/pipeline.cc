@@ -154,8 +154,20 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
   watcher_options.poll_interval = options.poll_interval;
   if (end_to_end) {
     watcher_options.watch_sms = true;
-    watcher_options.supervision_metrics = [&system] {
-      return system.AdminGet("supervision", "/metrics");
+    // Every instance's, one text: each shows the partitions it applied
+    // (the watcher takes the furthest offset of each partition).
+    const int instances = options.supervision_instances;
+    watcher_options.supervision_metrics =
+        [&system, instances]() -> absl::StatusOr<std::string> {
+      std::string all;
+      for (int k = 1; k <= instances; ++k) {
+        auto text = system.AdminGet(
+            caserelay::testing::System::InstanceName("supervision", k),
+            "/metrics");
+        if (!text.ok()) return text.status();
+        all += *text;
+      }
+      return all;
     };
   }
   auto watcher = RoutedWatcher::Create(watcher_options);

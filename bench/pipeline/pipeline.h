@@ -22,6 +22,9 @@ struct PipelineOptions {
   double rate = 0;
   // Cases pushed through first, untimed; Flags::preload.
   int preload = 0;
+  // Instances of supervision the system runs (their /metrics are merged
+  // to see deadlines armed).
+  int supervision_instances = 1;
   int warmup = 20;
   Detect detect = Detect::kEvents;
   absl::Duration poll_interval = absl::Milliseconds(5);

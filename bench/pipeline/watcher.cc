@@ -15,7 +15,8 @@
 
 namespace caserelay::bench {
 namespace {
-// supervision's applied offsets of case-events, from its /metrics text:
+// supervision's applied offsets of case-events, from its /metrics text
+// (of one or several instances):
 // partition -> next offset to apply (all below are applied and committed).
 std::map<int32_t, int64_t> AppliedOffsets(const std::string& metrics) {
   std::map<int32_t, int64_t> out;
@@ -35,7 +36,9 @@ std::map<int32_t, int64_t> AppliedOffsets(const std::string& metrics) {
     p = p.substr(0, p.find('"'));
     if (absl::SimpleAtoi(p, &partition) &&
         absl::SimpleAtod(line.substr(space + 1), &next)) {
-      out[partition] = static_cast<int64_t>(next);
+      // Several instances may show one partition (a former owner's
+      // gauge stays where it stopped): the furthest counts.
+      out[partition] = std::max(out[partition], static_cast<int64_t>(next));
     }
   }
   return out;
