@@ -491,8 +491,9 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
                                registry.Render()};
   };
   // casectl dead-letters (common/service/dead_letters.h).
-  routes["/dead-letters"] = [the_store](const admin::HttpRequest&) {
-    return ListDeadLetters(*the_store);
+  routes["/dead-letters"] = [the_store, parts = partitioned.store.get()](
+                                const admin::HttpRequest&) {
+    return ListDeadLetters(*the_store, parts);
   };
   routes["/dead-letters/replay"] = [&loops](const admin::HttpRequest& req) {
     return ReplayDeadLetters(req, loops);

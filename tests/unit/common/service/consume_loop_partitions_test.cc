@@ -20,6 +20,7 @@
 #include "common/kafka/partitioning.h"
 #include "common/metrics/metrics.h"
 #include "common/service/consume_loop.h"
+#include "common/service/dead_letters.h"
 #include "common/store/partitioned_store.h"
 #include "gtest/gtest.h"
 #include "tests/unit/common/store/fake_producer.h"
@@ -124,6 +125,9 @@ class RecordingHandler : public EventHandler {
   explicit RecordingHandler(const store::PartitionedStore* partitions)
       : partitions_(partitions) {}
   absl::Status Apply(const Envelope& event, store::WriteBatch& batch) override {
+    if (fail_ids.count(event.event_id()) > 0) {
+      return absl::NotFoundError("unknown case");  // for good: dead letter
+    }
     const int32_t p = partitions_->PartitionOfCase(event.case_id());
     applied.push_back(event.event_id());
     applied_while_held.push_back(partitions_->Lease(p).ok());
@@ -138,6 +142,7 @@ class RecordingHandler : public EventHandler {
     ticked.push_back(partition);
     return absl::OkStatus();
   }
+  std::set<std::string> fail_ids;  // refused for good (NOT_FOUND)
   std::vector<std::string> applied;
   std::vector<bool> applied_while_held;
   std::vector<int32_t> ticked;
@@ -307,6 +312,33 @@ TEST_F(PartitionLoopTest, EachHeldPartitionIsTickedInItsOwnBatch) {
   handler_->ticked.clear();
   ASSERT_TRUE(loop_->RunOnce().ok());
   EXPECT_EQ(handler_->ticked, (std::vector<int32_t>{0, 3}));
+}
+
+TEST_F(PartitionLoopTest, ADeadLetterIsKeptInItsPartitionListedAndReplayed) {
+  // consume_loop.h: dead letters live in the partition DB of their input;
+  // dead_letters.h lists them with the local DB's; a replay reaches them.
+  handler_->fail_ids = {"bad"};
+  consumer_->Assign({{kTopic, 1}});
+  consumer_->Add(Event(1, 0, "bad"));
+  auto letters = [&] {
+    auto text = FormatInputDeadLetters(partitions_->Local(), *partitions_);
+    EXPECT_TRUE(text.ok()) << text.status();
+    return text.ok() ? *text : std::string();
+  };
+  ASSERT_NO_FATAL_FAILURE(RunUntil([&] {
+    return letters().find("case-events/1/0\t") != std::string::npos;
+  }));
+  EXPECT_NE(letters().find("case-events/1/0\tNOT_FOUND: unknown case"),
+            std::string::npos)
+      << letters();
+  handler_->fail_ids.clear();
+  absl::StatusOr<size_t> queued = loop_->RequestReplay("case-events/1/0");
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_EQ(*queued, 1u);
+  ASSERT_TRUE(loop_->RunOnce().ok());
+  EXPECT_EQ(handler_->applied, (std::vector<std::string>{"bad"}));
+  EXPECT_EQ(letters().find("case-events/1/0"), std::string::npos) << letters();
+  EXPECT_EQ(CaseLog(1), "bad;");
 }
 
 TEST_F(PartitionLoopTest, StoppingReleasesEveryHeldPartition) {
