@@ -469,8 +469,15 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   std::map<std::string, admin::Handler> routes = service.AdminRoutes();
   store::OutboxPublisher* outbox = publisher.get();  // null: no Kafka
   routes["/healthz"] = [&loops, outbox, the_store,
+                        parts = partitioned.store.get(),
                         max_pending_age](const admin::HttpRequest&) {
     std::string problems = StoreHealth(*the_store);
+    if (parts != nullptr) {
+      const std::string held = PartitionsHealth(*parts);
+      if (!held.empty()) {
+        absl::StrAppend(&problems, problems.empty() ? "" : "\n", held);
+      }
+    }
     if (!problems.empty()) problems += "\n";
     for (auto& loop : loops) {
       const std::string health = loop->Health();

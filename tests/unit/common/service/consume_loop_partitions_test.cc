@@ -21,9 +21,11 @@
 #include "common/metrics/metrics.h"
 #include "common/service/consume_loop.h"
 #include "common/service/dead_letters.h"
+#include "common/service/store_health.h"
 #include "common/store/partitioned_store.h"
 #include "gtest/gtest.h"
 #include "tests/unit/common/store/fake_producer.h"
+#include "tests/unit/common/store/fault_file_system.h"
 #include "tests/unit/common/store/temp_dir.h"
 
 namespace caserelay::service {
@@ -349,6 +351,43 @@ TEST_F(PartitionLoopTest, StoppingReleasesEveryHeldPartition) {
   loop_->Stop();
   EXPECT_TRUE(partitions_->Held().empty());
   EXPECT_EQ(events_.back(), "releasing 1 at none");
+}
+
+}  // namespace
+}  // namespace caserelay::service
+
+namespace caserelay::service {
+namespace {
+
+TEST(PartitionsHealthTest, AFaultOfAHeldPartitionsDiskFailsHealthNamingIt) {
+  // store_health.h: /healthz of a partitioned service covers each held
+  // partition's DB (issue 14 item 6's storage faults, per partition).
+  store::testing::TempDir dir;
+  auto fs = std::make_shared<store::testing::FaultFileSystem>();
+  store::PartitionedStoreOptions options;
+  options.path = dir.path();
+  options.partitions = kPartitions;
+  options.column_families = {"cases"};
+  options.service = "test";
+  options.file_system = fs;
+  metrics::Registry registry;
+  auto partitions = store::PartitionedStore::Open(options, &registry);
+  ASSERT_TRUE(partitions.ok()) << partitions.status();
+  ASSERT_TRUE((*partitions)->Acquire(1).ok());
+  EXPECT_EQ(PartitionsHealth(**partitions), "");
+  fs->Inject(store::testing::InjectedFault::kNoSpace);
+  {
+    auto lease = (*partitions)->Lease(1);
+    ASSERT_TRUE(lease.ok());
+    store::WriteBatch batch(&lease->store());
+    batch.Put("cases", "c", "v");
+    EXPECT_FALSE(lease->store().Commit(batch).ok());
+  }
+  const std::string health = PartitionsHealth(**partitions);
+  EXPECT_NE(health.find("partition 1: store: writes fail (no_space)"),
+            std::string::npos)
+      << health;
+  fs->Clear();
 }
 
 }  // namespace
