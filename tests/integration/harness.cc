@@ -48,6 +48,16 @@ absl::Status WriteOwnerOnly(const std::string& path, const std::string& text) {
   return absl::OkStatus();
 }
 
+// The partition count of case-events in devbroker's arguments
+// ("--topic case-events:N"); devbroker's default, "8", when not named.
+std::string CaseEventsPartitions(const std::vector<std::string>& argv) {
+  const std::string kPrefix = "case-events:";
+  for (const std::string& arg : argv) {
+    if (absl::StartsWith(arg, kPrefix)) return arg.substr(kPrefix.size());
+  }
+  return "8";
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
@@ -99,6 +109,25 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
                        sys->dir() + "/devbroker.info"};
   for (const std::string& topic : options.topics) {
     sys->broker_argv_.insert(sys->broker_argv_.end(), {"--topic", topic});
+  }
+  // Issue 19: a partitioned service's changelog is co-partitioned with
+  // the per-case topics, and its owners topic has one partition; a test
+  // naming its own topics gets them too, with case-events' count (which
+  // every service is given as kafka.partitions: LaunchService).
+  if (!options.topics.empty()) {
+    const std::string count = CaseEventsPartitions(sys->broker_argv_);
+    for (const char* service : {"supervision", "notification", "routing"}) {
+      const std::string changelog = absl::StrCat(service, "-changelog:");
+      bool named = false;
+      for (const std::string& topic : options.topics) {
+        named = named || absl::StartsWith(topic, changelog);
+      }
+      if (named) continue;
+      sys->broker_argv_.insert(
+          sys->broker_argv_.end(),
+          {"--topic", changelog + count, "--topic",
+           absl::StrCat(service, "-owners:1")});
+    }
   }
   if (absl::Status st = sys->StartBroker(); !st.ok()) return st;
   // Every service at once: each waits about 3 s for its consumer group's
@@ -213,6 +242,12 @@ absl::Status System::LaunchService(const std::string& instance) {
       {"endpoints.file", endpoints},
   };
   if (clock_ != nullptr) lines.push_back({"clock.file", clock_->path()});
+  // The per-case topics' partition count (SystemOptions::topics), which
+  // a partitioned service checks its topics against (kafka.partitions).
+  if (const std::string count = CaseEventsPartitions(broker_argv_);
+      count != "8") {
+    lines.push_back({"kafka.partitions", count});
+  }
   const std::string src = CASERELAY_SOURCE_DIR;
   if (service == "intake" || service == "routing") {
     // intake checks a matter against the tables routing decides by.
