@@ -149,6 +149,8 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
     return absl::InvalidArgumentError(absl::StrCat(
         "case-events: event ", event.event_id(), ": ", s.message()));
   }
+  // The scan state of the partition the case lives in (-1: one store).
+  TimerScan& scan = ScanOf(PartitionOfCase(case_id));
   // Supervise waits while the case is in this batch (file comment).
   absl::MutexLock lock(&mu_);
   pending_.insert(case_id);
@@ -194,13 +196,13 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   }
   for (const Timer& t : changes.arm) {
     batch.Put(kTimers, TimerKey(t.due, TimerKind::kMiss, t.id), "");
-    NoteArmed(t.due);
+    NoteArmed(scan, t.due);
     const Deadline* d = FindDeadline(*record, t.id);
     if (warn > absl::ZeroDuration() && d != nullptr && !d->warned()) {
       const absl::Time yellow = lifecycle::YellowFrom(t.due, warn);
       batch.Put(kTimers, TimerKey(yellow, TimerKind::kWarning, t.id),
                 TimeBytes(t.due));
-      NoteArmed(yellow);
+      NoteArmed(scan, yellow);
     }
   }
   for (const Timer& t : changes.lights_out) {
@@ -227,24 +229,35 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
   return absl::OkStatus();
 }
 
-void SupervisionServiceImpl::NoteArmed(absl::Time at) {
+void SupervisionServiceImpl::NoteArmed(TimerScan& scan, absl::Time at) {
   const std::string key = TimeBytes(at);
-  if (!armed_low_.has_value() || key < *armed_low_) armed_low_ = key;
+  if (!scan.armed_low.has_value() || key < *scan.armed_low) {
+    scan.armed_low = key;
+  }
 }
 
 absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
+  return TickIn(ScanOf(-1), *context_.store, options_.fire_batch, batch);
+}
+
+absl::Status SupervisionServiceImpl::TickIn(TimerScan& scan,
+                                            const store::Store& store,
+                                            int limit,
+                                            store::WriteBatch& batch) {
   const absl::Time now = context_.clock->Now();
-  // Every key firing at or before now: [scan_from_, now + 1µs). Below
-  // scan_from_ there are only the tombstones of timers already fired;
+  // Every key firing at or before now: [scan.from, now + 1µs). Below
+  // scan.from there are only the tombstones of timers already fired;
   // starting at 0 would walk them all on every tick until compaction.
   const std::string end = TimeBytes(now + absl::Microseconds(1));
-  std::string begin = scan_from_;
-  if (armed_low_.has_value() && *armed_low_ < begin) begin = *armed_low_;
+  std::string begin = scan.from;
+  if (scan.armed_low.has_value() && *scan.armed_low < begin) {
+    begin = *scan.armed_low;
+  }
   std::vector<std::pair<std::string, std::string>> due;
-  absl::Status s = context_.store->Scan(
+  absl::Status s = store.Scan(
       kTimers, begin, end, [&](std::string_view k, std::string_view v) {
         due.emplace_back(k, v);
-        return static_cast<int>(due.size()) < options_.fire_batch;
+        return static_cast<int>(due.size()) < limit;
       });
   if (!s.ok()) return s;
   // The scan reads committed timers; the records are read through the
@@ -293,11 +306,13 @@ absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
   // before the next Tick, retrying until it succeeds; a Tick that fails
   // returns above, its batch is dropped and nothing here moves, so the
   // same timers are due again.)
-  more_due_ = static_cast<int>(due.size()) >= options_.fire_batch;
-  std::string next = more_due_ ? due.back().first : end;
-  if (armed_low_.has_value() && *armed_low_ < next) next = *armed_low_;
-  scan_from_ = std::move(next);
-  armed_low_.reset();
+  scan.more_due = static_cast<int>(due.size()) >= limit;
+  std::string next = scan.more_due ? due.back().first : end;
+  if (scan.armed_low.has_value() && *scan.armed_low < next) {
+    next = *scan.armed_low;
+  }
+  scan.from = std::move(next);
+  scan.armed_low.reset();
   LogFired();
   return absl::OkStatus();
 }

@@ -56,6 +56,8 @@
 #ifndef CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 #define CASERELAY_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -71,6 +73,7 @@
 #include "common/metrics/metrics.h"
 #include "common/region/region_tree.h"
 #include "common/service/service_main.h"
+#include "common/store/partitioned_store.h"
 #include "domain/access/roles.h"
 #include "domain/offices/office_directory.h"
 #include "services/supervision/group_alerts.h"
@@ -213,12 +216,38 @@ class SupervisionServiceImpl final
 
   // True when the last Tick fired options.fire_batch timers and more may
   // be due (the loop then ticks again without waiting for input).
-  bool MoreDue() const override { return more_due_; }
+  bool MoreDue() const override;
+
+  // Issue 19 (partitioned state, partitions.cc): Tick on the DB of one
+  // held partition, with that partition's own scan state.
+  absl::Status TickPartition(int32_t partition, store::Store& store,
+                             store::WriteBatch& batch) override;
+  // A partition (re)acquired: its scan of the timers starts from the
+  // beginning again (another instance may have armed timers in it).
+  void PartitionHeld(int32_t partition) override;
 
  private:
   // Lowers the next Tick's scan start to `at` if it is earlier (a timer
   // armed in the batch in hand).
-  void NoteArmed(absl::Time at);
+  // Where a Tick's scan of "timers" stands, per partition (-1: the one
+  // store of an unpartitioned service).
+  struct TimerScan {
+    // Where the next Tick's scan starts: every timer below it has fired
+    // ("" after a start or an Acquire: from the beginning).
+    std::string from;
+    // The earliest firing instant (TimeBytes) armed since the last Tick.
+    std::optional<std::string> armed_low;
+    // The last Tick fired options.fire_batch timers: more may be due.
+    bool more_due = false;
+  };
+  TimerScan& ScanOf(int32_t partition) { return scans_[partition]; }
+  // The partition `case_id` lives in; -1 without partitioned state.
+  int32_t PartitionOfCase(std::string_view case_id) const;
+  // Tick over `store` (the one store, or a partition's DB) with `scan`,
+  // firing at most `limit` (>= 1) timers.
+  absl::Status TickIn(TimerScan& scan, const store::Store& store, int limit,
+                      store::WriteBatch& batch);
+  void NoteArmed(TimerScan& scan, absl::Time at);
   // A due timer as Tick scanned it.
   struct DueTimer {
     std::string_view key;  // into Tick's scan results
@@ -259,6 +288,24 @@ class SupervisionServiceImpl final
                  const caserelay::v1::Deadline& missed, absl::Time now,
                  store::WriteBatch& batch);
 
+  // A case's DB for the gRPC handlers: the one store, or in a partitioned
+  // service the DB of the case's partition, leased while this lives.
+  struct CaseDb {
+    std::optional<store::PartitionLease> lease;
+    store::Store* store = nullptr;
+    store::OutboxPublisher* publisher = nullptr;  // null in unit tests
+  };
+  // UNAVAILABLE ("partition moving, try again") if the case's partition
+  // is not held here (the caller forwards to the owner first:
+  // owner_forward.h, so this is a partition changing hands).
+  absl::StatusOr<CaseDb> DbOfCase(std::string_view case_id) const;
+  // Store::Scan over the one store, or merged in key order over the
+  // partitions this instance holds (PartitionedStore::Scan).
+  absl::Status ScanAll(
+      std::string_view cf, std::string_view begin, std::string_view end,
+      const std::function<bool(std::string_view, std::string_view)>& visit)
+      const;
+
   // "" with auth none (no restriction); otherwise the caller's office
   // code, and in `*roles` (if non-null) the person's staff roles (every
   // role for the office's own credential, domain/access/roles.h). The error
@@ -298,13 +345,8 @@ class SupervisionServiceImpl final
   absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(mu_);
   metrics::Counter& group_alerts_;
 
-  // The loop's thread only (Apply, Tick, MoreDue).
-  // Where the next Tick's scan of "timers" starts: every timer below it
-  // has fired ("" after a start: the first Tick scans from the beginning).
-  std::string scan_from_;
-  // The earliest firing instant (TimeBytes) armed since the last Tick.
-  std::optional<std::string> armed_low_;
-  bool more_due_ = false;
+  // The loop's thread only (Apply, Tick, MoreDue, PartitionHeld).
+  std::map<int32_t, TimerScan> scans_;
   // What the batch in hand fired (Tick's and Apply's misses), for the one
   // info line per batch (LogFired).
   struct Fired {
