@@ -30,6 +30,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -367,6 +368,7 @@ struct Scenario {
   const char* name;
   int brokers;
   bool broker_down;  // broker 2 down for 30 s amid the instance faults
+  friend void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name; }
 };
 
 class ScaleFaultTest : public ::testing::TestWithParam<Scenario> {};
