@@ -85,6 +85,10 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       flags.skip_relay = true;
       continue;
     }
+    if (arg == "--failover") {
+      flags.failover = true;
+      continue;
+    }
     if (arg == "--skip-pipeline") {
       flags.skip_pipeline = true;
       continue;
@@ -129,6 +133,11 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
           absl::StrCat("unknown flag \"", name, "\" (see --help)"));
     }
     if (!s.ok()) return s;
+  }
+  if (flags.failover && flags.rate <= 0) {
+    return absl::InvalidArgumentError(
+        "--failover needs --rate: the cases must keep coming while the "
+        "partitions move");
   }
   if (flags.skip_relay && flags.skip_pipeline) {
     return absl::InvalidArgumentError(
@@ -178,6 +187,12 @@ flags:
                        pipeline run (a system of its own) per count of the
                        list, e.g. 1,2,3 (default 1); the first is the main
                        table's, every one gets a row of its own
+  --failover           with --rate, in every run of 2 or more instances:
+                       SIGKILL the last supervision instance when half the
+                       cases are due; report the time until each partition
+                       it had applied is applied further by another one
+                       (with --set supervision:store.standby_replicas=1 to
+                       measure warm standbys)
   --set S:K=V          setting K=V for service S (repeatable), over the
                        harness's own, e.g. --set intake:intake.group_commit_max=1
   --warmup N           cases routed one by one before timing (default 20)

@@ -54,6 +54,9 @@ struct Flags {
   // that run as N instances of one consumer group), one pipeline run (a
   // system of its own) per entry, in order: --instances 1,2,3.
   std::vector<int> instances = {1};
+  // With 2 or more instances (and --rate): kill the last supervision
+  // instance halfway through the timed run and measure the fail-over.
+  bool failover = false;
   // Cases submitted and routed, one at a time, before timing starts.
   int warmup = 20;
   Detect detect = Detect::kEvents;

@@ -135,6 +135,14 @@ void Report(const Flags& flags, const std::optional<RelayResult>& relay,
                        (relay->throughput_messages + relay->latency_messages));
     }
     absl::PrintF("\n");
+    if (pipe->failover.has_value()) {
+      absl::PrintF(
+          "fail-over: the last supervision instance SIGKILLed halfway; its "
+          "%d partitions of case-events applied again by the others after "
+          "%.3f s\n",
+          pipe->failover->partitions,
+          absl::ToDoubleSeconds(pipe->failover->time));
+    }
     if (pipe->intake_commits > 0) {
       absl::PrintF(
           "intake: %.0f submissions (warm-up and preload included) in %.0f "
@@ -175,6 +183,10 @@ void Report(const Flags& flags, const std::optional<RelayResult>& relay,
           Ms(pipe->done_latency.p99));
     }
   }
+  if (pipe && pipe->failover.has_value()) {
+    line += absl::StrFormat(" failover_s=%.3f",
+                            absl::ToDoubleSeconds(pipe->failover->time));
+  }
   line += absl::StrFormat(
       " cases=%d concurrency=%d rate=%.0f preload=%d detect=%s", flags.cases,
       flags.concurrency, flags.rate, flags.preload,
@@ -204,6 +216,15 @@ void ReportInstances(const Flags& flags,
         "n%d_e2e_p99_ms=%.2f",
         n, r.cases_per_s, n, Ms(r.routed_latency.p99), n, r.done_cases_per_s,
         n, Ms(r.done_latency.p99));
+    if (r.failover.has_value()) {
+      absl::PrintF(
+          "%-34s supervision#%d killed: its %d partitions of case-events "
+          "applied again by the others after %.3f s\n",
+          "", n, r.failover->partitions,
+          absl::ToDoubleSeconds(r.failover->time));
+      line += absl::StrFormat(" n%d_failover_s=%.3f", n,
+                              absl::ToDoubleSeconds(r.failover->time));
+    }
   }
   absl::PrintF("%s cases=%d concurrency=%d\n", line, flags.cases,
                flags.concurrency);
@@ -252,6 +273,7 @@ int Run(const Flags& flags) {
     options.rate = flags.rate;
     options.preload = flags.preload;
     options.supervision_instances = instances;
+    options.failover = flags.failover && instances >= 2;
     options.warmup = flags.warmup;
     options.detect = flags.detect;
     options.poll_interval = flags.poll_interval;

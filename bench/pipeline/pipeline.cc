@@ -164,8 +164,11 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
         auto text = system.AdminGet(
             caserelay::testing::System::InstanceName("supervision", k),
             "/metrics");
-        if (!text.ok()) return text.status();
-        all += *text;
+        // One killed (--failover) answers no more: the others tell.
+        if (text.ok()) all += *text;
+      }
+      if (all.empty()) {
+        return absl::UnavailableError("no supervision instance answers");
       }
       return all;
     };
@@ -232,10 +235,28 @@ absl::StatusOr<PipelineResult> RunPipeline(System& system,
   const int n = options.cases;
   const std::map<std::string, double> cpu_before = CpuSecondsByProcess();
   std::vector<Submission> submissions;
-  if (absl::Status s = SubmitAll(stubs, bearer, options.regions, 0, n,
-                                 options.rate, **watcher, submissions);
-      !s.ok()) {
-    return s;
+  absl::StatusOr<FailoverResult> failover =
+      absl::UnknownError("fail-over not run");
+  std::thread killer;
+  if (options.failover) {
+    if (options.rate <= 0 || options.supervision_instances < 2) {
+      return absl::InvalidArgumentError(
+          "fail-over: needs --rate and 2 or more instances");
+    }
+    killer = std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(
+          static_cast<int64_t>(n / 2 * 1e9 / options.rate)));
+      failover = KillSupervisionAndMeasure(
+          system, options.supervision_instances, options.timeout);
+    });
+  }
+  absl::Status submitted = SubmitAll(stubs, bearer, options.regions, 0, n,
+                                     options.rate, **watcher, submissions);
+  if (killer.joinable()) killer.join();
+  if (!submitted.ok()) return submitted;
+  if (options.failover) {
+    if (!failover.ok()) return failover.status();
+    result.failover = *failover;
   }
   std::vector<std::string> cases = CaseNumbers(submissions);
   if (absl::Status s = (*watcher)->WaitForAll(cases, options.timeout);

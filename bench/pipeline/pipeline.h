@@ -4,11 +4,13 @@
 #define CASERELAY_BENCH_PIPELINE_PIPELINE_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "bench/pipeline/failover.h"
 #include "bench/pipeline/flags.h"
 #include "bench/pipeline/stats.h"
 #include "tests/integration/harness.h"
@@ -25,6 +27,10 @@ struct PipelineOptions {
   // Instances of supervision the system runs (their /metrics are merged
   // to see deadlines armed).
   int supervision_instances = 1;
+  // Kill the last supervision instance when half the timed cases are due
+  // (needs rate > 0 and supervision_instances >= 2) and measure the
+  // fail-over (failover.h).
+  bool failover = false;
   int warmup = 20;
   Detect detect = Detect::kEvents;
   absl::Duration poll_interval = absl::Milliseconds(5);
@@ -57,6 +63,8 @@ struct PipelineResult {
   // far group commit cut the fsyncs. 0 if intake does not report them.
   double intake_commits = 0;
   double intake_committed_steps = 0;
+  // PipelineOptions::failover: the measured fail-over.
+  std::optional<FailoverResult> failover;
   // Per case: the SubmitPetition round trip.
   LatencySummary submit_latency;
   // Detect::kPoll: the longest sweep of GetCase calls over the

@@ -14,11 +14,8 @@
 #include "grpcpp/grpcpp.h"
 
 namespace caserelay::bench {
-namespace {
-// supervision's applied offsets of case-events, from its /metrics text
-// (of one or several instances):
-// partition -> next offset to apply (all below are applied and committed).
-std::map<int32_t, int64_t> AppliedOffsets(const std::string& metrics) {
+
+std::map<int32_t, int64_t> AppliedCaseEventOffsets(const std::string& metrics) {
   std::map<int32_t, int64_t> out;
   constexpr absl::string_view kName = "caserelay_loop_input_next_offset{";
   constexpr absl::string_view kInput = "input=\"case-events/";
@@ -43,8 +40,6 @@ std::map<int32_t, int64_t> AppliedOffsets(const std::string& metrics) {
   }
   return out;
 }
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<RoutedWatcher>> RoutedWatcher::Create(
     const WatcherOptions& options) {
@@ -207,7 +202,7 @@ void RoutedWatcher::PollSupervision() {
     auto metrics = options_.supervision_metrics();
     const SteadyTime now = SteadyClock::now();
     if (metrics.ok()) {
-      std::map<int32_t, int64_t> applied = AppliedOffsets(*metrics);
+      std::map<int32_t, int64_t> applied = AppliedCaseEventOffsets(*metrics);
       absl::MutexLock lock(&mu_);
       for (auto& [partition, waiting] : unarmed_) {
         auto it = applied.find(partition);

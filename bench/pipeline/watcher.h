@@ -50,6 +50,12 @@ struct WatcherOptions {
   bool watch_sms = false;
 };
 
+// supervision's applied offsets of case-events from its /metrics text (of
+// one instance, or several concatenated): partition -> the next offset to
+// apply (every record below it is applied and committed), the furthest
+// where several instances show a partition.
+std::map<int32_t, int64_t> AppliedCaseEventOffsets(const std::string& metrics);
+
 // The stages a case is seen reaching.
 enum class Stage { kRouted, kDone };
 
