@@ -287,7 +287,12 @@ void Sender::Drain() {
   more_.clear();
   for (const MessageBook::Queued& q : *queue) {
     std::string case_id(MessageBook::CaseOfQueueKey(q.key));
-    if (case_id == blocked_case) continue;
+    if (case_id == blocked_case) {
+      // A later message of a case picked, in flight or waiting: worth a
+      // pass when the case's message in flight finishes.
+      more_.insert(case_id);
+      continue;
+    }
     blocked_case = case_id;
     if (busy_.count(case_id) > 0) {
       more_.insert(case_id);
