@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <thread>
@@ -57,7 +58,9 @@ absl::StatusOr<FailoverResult> KillSupervisionAndMeasure(
           "fail-over: partitions", left, " of case-events not applied by "
           "another instance within ", absl::FormatDuration(timeout)));
     }
-    if (!waiting.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (!waiting.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
   return result;
 }
