@@ -489,10 +489,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     if (outbox == nullptr) {
       return admin::HttpResponse{200, "text/plain; charset=utf-8", "ok\n"};
     }
-    return OutboxHealth(outbox->Stats(), max_pending_age);
+    return OutboxHealth(AllOutboxStats(*outbox, parts), max_pending_age);
   };
-  routes["/metrics"] = [&](const admin::HttpRequest&) {
-    if (outbox != nullptr) outbox_metrics.Update(outbox->Stats());
+  routes["/metrics"] = [&, parts = partitioned.store.get()](
+                           const admin::HttpRequest&) {
+    if (outbox != nullptr) {
+      outbox_metrics.Update(AllOutboxStats(*outbox, parts));
+    }
     store_metrics.Update(*the_store);
     return admin::HttpResponse{200, "text/plain; version=0.0.4",
                                registry.Render()};

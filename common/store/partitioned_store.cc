@@ -226,6 +226,17 @@ std::vector<int32_t> PartitionedStore::Held() const {
   return out;
 }
 
+std::vector<OutboxStats> PartitionedStore::PartitionOutboxStats() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<OutboxStats> out;
+  for (const auto& [p, partition] : held_) {
+    if (partition->publisher() != nullptr) {
+      out.push_back(partition->publisher()->Stats());
+    }
+  }
+  return out;
+}
+
 Store& PartitionedStore::Local() { return *local_; }
 
 void PartitionedStore::UpdateHeldGauge() const {

@@ -170,6 +170,10 @@ class PartitionedStore {
   absl::StatusOr<PartitionLease> LeaseForCase(std::string_view case_id) const;
   // The held partitions, ascending.
   std::vector<int32_t> Held() const;
+  // The outbox counts of every held partition's publisher, in partition
+  // order (none without a producer): with the local DB's publisher's, what
+  // /metrics and /healthz sum (service/outbox_health.h SumOutboxStats).
+  std::vector<OutboxStats> PartitionOutboxStats() const;
 
   // Instance-local: not moved, not changelogged.
   store::Store& Local();
