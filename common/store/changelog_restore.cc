@@ -191,13 +191,22 @@ absl::StatusOr<std::unique_ptr<Store>> Wipe(std::unique_ptr<Store> store,
 absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
                                       kafka::PartitionReader& reader,
                                       const RestoreOptions& restore) {
+  StoreOptions plain = options;
+  plain.changelog_topic.clear();
+  auto store = Store::Open(plain);
+  if (!store.ok()) return store.status();
+  return RestoreOpened(*std::move(store), plain, reader, restore);
+}
+
+absl::StatusOr<Restored> RestoreOpened(std::unique_ptr<Store> store,
+                                       const StoreOptions& options,
+                                       kafka::PartitionReader& reader,
+                                       const RestoreOptions& restore) {
   const absl::Time started = absl::Now();
   StoreOptions plain = options;
   plain.changelog_topic.clear();
   Restored out;
-  auto store = Store::Open(plain);
-  if (!store.ok()) return store.status();
-  out.store = *std::move(store);
+  out.store = std::move(store);
 
   auto position = MetaNumber(*out.store, kChangelogPositionKey);
   if (!position.ok()) return position.status();

@@ -93,6 +93,15 @@ absl::StatusOr<Restored> OpenRestored(const StoreOptions& options,
                                       kafka::PartitionReader& reader,
                                       const RestoreOptions& restore);
 
+// OpenRestored on `store`, the DB at options.path the caller opened
+// already with `options` (changelog_topic empty): so that several DBs can
+// be opened in parallel (PartitionedStore::AcquireAll) while the reads of
+// the one changelog reader stay one at a time. Same errors and result.
+absl::StatusOr<Restored> RestoreOpened(std::unique_ptr<Store> store,
+                                       const StoreOptions& options,
+                                       kafka::PartitionReader& reader,
+                                       const RestoreOptions& restore);
+
 }  // namespace caserelay::store
 
 #endif  // CASERELAY_COMMON_STORE_CHANGELOG_RESTORE_H_

@@ -1,11 +1,15 @@
 #include "common/store/partitioned_store.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <system_error>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -309,6 +313,54 @@ absl::Status PartitionedStore::Acquire(int32_t partition) {
   return absl::OkStatus();
 }
 
+std::vector<absl::Status> PartitionedStore::AcquireAll(
+    const std::vector<int32_t>& partitions) {
+  std::vector<absl::Status> out(partitions.size());
+  std::vector<size_t> todo;  // indexes into `partitions`
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    out[i] = CheckRange(partitions[i]);
+    if (out[i].ok() && !IsHeld(partitions[i])) todo.push_back(i);
+  }
+  if (todo.empty()) return out;
+  absl::MutexLock lifecycle(&lifecycle_mu_);
+  // Open the DBs in parallel: each thread takes the next one.
+  std::vector<absl::StatusOr<std::unique_ptr<Store>>> opened;
+  opened.reserve(todo.size());
+  for (size_t k = 0; k < todo.size(); ++k) {
+    opened.emplace_back(absl::UnknownError("not opened"));
+  }
+  std::atomic<size_t> next{0};
+  auto open_some = [&] {
+    for (size_t k = next++; k < todo.size(); k = next++) {
+      opened[k] = Store::Open(PlainOptions(partitions[todo[k]]));
+    }
+  };
+  constexpr size_t kOpenThreads = 4;
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < std::min(kOpenThreads, todo.size()); ++t) {
+    threads.emplace_back(open_some);
+  }
+  open_some();
+  for (std::thread& t : threads) t.join();
+  // Restore and hold them one at a time (one changelog reader).
+  for (size_t k = 0; k < todo.size(); ++k) {
+    const int32_t p = partitions[todo[k]];
+    if (!opened[k].ok()) {
+      out[todo[k]] = opened[k].status();
+      continue;
+    }
+    auto partition = OpenPartition(p, *std::move(opened[k]));
+    if (!partition.ok()) {
+      out[todo[k]] = partition.status();
+      continue;
+    }
+    absl::MutexLock lock(&mu_);
+    held_[p] = *std::move(partition);
+    UpdateHeldGauge();
+  }
+  return out;
+}
+
 StoreOptions PartitionedStore::PlainOptions(int32_t partition) const {
   StoreOptions so;
   so.path = PartitionPath(partition);
@@ -357,14 +409,19 @@ absl::StatusOr<kafka::PartitionReader*> PartitionedStore::ReaderLocked() {
 }
 
 absl::StatusOr<std::shared_ptr<internal::Partition>>
-PartitionedStore::OpenPartition(int32_t partition) {
+PartitionedStore::OpenPartition(int32_t partition,
+                                std::unique_ptr<Store> opened_db) {
   const StoreOptions so = PlainOptions(partition);
   std::set<std::pair<std::string, std::string>> tail;
   std::unique_ptr<Store> store;
   if (!options_.changelog_topic.empty()) {
     auto reader = ReaderLocked();
     if (!reader.ok()) return reader.status();
-    auto restored = OpenRestored(so, **reader, RestoreOptionsFor(partition));
+    auto restored =
+        opened_db != nullptr
+            ? RestoreOpened(std::move(opened_db), so, **reader,
+                            RestoreOptionsFor(partition))
+            : OpenRestored(so, **reader, RestoreOptionsFor(partition));
     if (!restored.ok()) {
       reader_.reset();  // a fresh connection for the next attempt
       return restored.status();
@@ -377,6 +434,8 @@ PartitionedStore::OpenPartition(int32_t partition) {
       return s;
     }
     tail = std::move(restored->tail_keys);
+  } else if (opened_db != nullptr) {
+    store = std::move(opened_db);
   } else {
     auto opened = Store::Open(so);
     if (!opened.ok()) return opened.status();

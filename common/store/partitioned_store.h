@@ -200,6 +200,12 @@ class PartitionedStore {
   // or disk), DATA_LOSS (a malformed changelog record), INVALID_ARGUMENT
   // (partition out of range).
   absl::Status Acquire(int32_t partition);
+  // Acquire of several partitions at once (the loop's newly assigned
+  // ones): their DBs are opened in parallel, a few at a time (RocksDB
+  // replaying the WAL at open is most of an Acquire that has nothing to
+  // read), then each is restored and held in turn exactly as by Acquire.
+  // Returns each partition's Acquire status, in the order given.
+  std::vector<absl::Status> AcquireAll(const std::vector<int32_t>& partitions);
   // Stops new leases, waits for the leases held, gives the publisher a
   // moment to publish (what is left is republished at the next Acquire),
   // closes the DB; the files are kept. No-op if not held.
@@ -231,8 +237,10 @@ class PartitionedStore {
   absl::Status CheckRange(int32_t partition) const;
   absl::Status NotHeld(int32_t partition) const;
   // Opens and restores partition `partition` (Acquire without the map).
+  // `opened`: its DB opened already (AcquireAll), else opened here.
   absl::StatusOr<std::shared_ptr<internal::Partition>> OpenPartition(
-      int32_t partition) ABSL_EXCLUSIVE_LOCKS_REQUIRED(lifecycle_mu_);
+      int32_t partition, std::unique_ptr<Store> opened = nullptr)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(lifecycle_mu_);
   // The changelog reader Acquire and Warm share, made on first use and
   // again after a failed restore.
   absl::StatusOr<kafka::PartitionReader*> ReaderLocked()
