@@ -36,7 +36,7 @@ constexpr absl::string_view kValueFlags[] = {
     "--cases",         "--concurrency", "--warmup",         "--detect",
     "--poll-interval", "--timeout",     "--relay-messages", "--relay-rate",
     "--rate",          "--preload",     "--set",
-    "--instances"};
+    "--instances",     "--relay-linger-ms", "--relay-fetch-wait-ms"};
 
 // --instances 1,2,3: each 1..9 (the harness's limit).
 absl::Status ParseInstances(absl::string_view value, Flags* flags) {
@@ -107,6 +107,10 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       s = ParseRate(name, value, &flags.relay_rate);
     } else if (name == "--rate") {
       s = ParseRate(name, value, &flags.rate);
+    } else if (name == "--relay-linger-ms") {
+      s = ParseInt(name, value, 0, 1000, &flags.relay_linger_ms);
+    } else if (name == "--relay-fetch-wait-ms") {
+      s = ParseInt(name, value, 0, 1000, &flags.relay_fetch_wait_ms);
     } else if (name == "--instances") {
       s = ParseInstances(value, &flags);
     } else if (name == "--set") {
@@ -206,6 +210,10 @@ flags:
                        100000)
   --relay-rate R       records/s of the relay's latency phase (default: the
                        pipeline's cases/s; 1000 with --skip-pipeline)
+  --relay-linger-ms N  the relay producer's linger.ms (default 5, as the
+                       services'): a latency lever tried on the ceiling
+  --relay-fetch-wait-ms N  the relay consumer's fetch.wait.max.ms (default
+                       10, as the services' kafka.fetch_wait)
   --skip-relay         measure the pipeline only (no ratio)
   --skip-pipeline      measure the relay only
   --help               this text

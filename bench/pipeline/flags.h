@@ -36,6 +36,10 @@ struct Flags {
   // Rate (records/s) of the relay's latency phase; 0 = the rate the
   // pipeline run just achieved (1000/s if it was skipped).
   double relay_rate = 0;
+  // The relay's producer linger.ms and consumer fetch.wait.max.ms (the
+  // services' 5 and 10): a latency lever tried on the ceiling.
+  int relay_linger_ms = 5;
+  int relay_fetch_wait_ms = 10;
   // Concurrent gRPC submitters (threads, one channel each).
   int concurrency = 4;
   // Offered load of the timed run in cases/s, spread over the submitters

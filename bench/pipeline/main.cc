@@ -300,6 +300,8 @@ int Run(const Flags& flags) {
     options.records =
         PetitionReceivedRecords(*regions, flags.relay_messages + flags.cases);
     options.throughput_records = flags.relay_messages;
+    options.linger_ms = flags.relay_linger_ms;
+    options.fetch_wait_ms = flags.relay_fetch_wait_ms;
     options.latency_rate = flags.relay_rate > 0 ? flags.relay_rate
                            : pipe               ? pipe->cases_per_s
                                                 : 1000;

@@ -60,6 +60,11 @@ struct RelayOptions {
   int warmup = 64;
   // Limit for the whole run (group join, warm-up and both phases).
   absl::Duration timeout = absl::Seconds(120);
+  // The client settings a latency lever would change, for trying it on
+  // the ceiling first: the producer's linger.ms and the consumer's
+  // fetch.wait.max.ms (the services': 5 and 10).
+  int linger_ms = 5;
+  int fetch_wait_ms = 10;
 };
 
 struct RelayResult {
