@@ -38,7 +38,7 @@
 // assignment (kafka::RebalanceListener; the consumer pauses new
 // partitions):
 //
-//   assigned (paused) --Acquire: restore, every waiting one per round-->
+//   assigned (paused) --Acquire: restore, up to 4 per round-->
 //   held (Resume: read from the stored offsets, applied, ticked)
 //   --revoked: nothing of it in hand (every round commits before the next
 //     Poll; what that Poll read of it is dropped), on_releasing, Release-->
@@ -279,13 +279,13 @@ class ConsumeLoop {
   };
 
   void Run();
-  // The partitioned round (consume_loop_partitions.cc): acquire the
+  // The partitioned round (consume_loop_partitions.cc): acquire up to 4
   // waiting partitions, poll, apply and commit per partition, tick each.
   absl::Status RunOncePartitioned();
   // Acquires the first waiting partition and resumes it; on failure it
   // stays first in line (tried again next round).
   absl::Status AcquireNext();
-  // Acquires every waiting partition (their DBs opened in parallel:
+  // Acquires up to 4 waiting partitions (their DBs opened in parallel:
   // PartitionedStore::AcquireAll), each through AcquireNext; stops at the
   // first failure (the rest wait for the next round).
   absl::Status AcquireWaiting();

@@ -167,19 +167,27 @@ absl::Status ConsumeLoop::AcquireNext() {
 }
 
 absl::Status ConsumeLoop::AcquireWaiting() {
-  // Several waiting (a start, a rebalance): their DBs are opened together;
-  // AcquireNext then finds each held, or reports and retries its error.
-  if (to_acquire_.size() > 1 && acquire_attempts_ == 0) {
+  // Several waiting (a start, a rebalance): the first few are acquired
+  // together, their DBs opened in parallel; AcquireNext then finds each
+  // held (or reports and retries its error). A few per round, not all: a
+  // partition's restore can take seconds (a stale copy restored from
+  // offset 0), and the partitions held already are applied and ticked
+  // between rounds.
+  constexpr size_t kPerRound = 4;
+  const size_t n = std::min(kPerRound, to_acquire_.size());
+  if (n > 1 && acquire_attempts_ == 0) {
     const absl::Time start = absl::Now();
-    (void)options_.partitions->AcquireAll(
-        std::vector<int32_t>(to_acquire_.begin(), to_acquire_.end()));
+    (void)options_.partitions->AcquireAll(std::vector<int32_t>(
+        to_acquire_.begin(),
+        to_acquire_.begin() + static_cast<ptrdiff_t>(n)));
     log::Info("partitions opened and restored together",
               {{"loop", name_},
-               {"partitions", std::to_string(to_acquire_.size())},
+               {"partitions", std::to_string(n)},
                {"seconds",
                 absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start))}});
   }
-  while (!to_acquire_.empty()) {
+  for (size_t i = 0; i < std::max<size_t>(n, 1) && !to_acquire_.empty();
+       ++i) {
     if (absl::Status s = AcquireNext(); !s.ok()) return s;
   }
   return absl::OkStatus();
