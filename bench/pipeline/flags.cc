@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "bench/common/util.h"
 
@@ -33,7 +34,42 @@ absl::Status ParseRate(absl::string_view flag, absl::string_view value,
 
 constexpr absl::string_view kValueFlags[] = {
     "--cases",         "--concurrency", "--warmup",         "--detect",
-    "--poll-interval", "--timeout",     "--relay-messages", "--relay-rate"};
+    "--poll-interval", "--timeout",     "--relay-messages", "--relay-rate",
+    "--rate",          "--preload",     "--set",
+    "--instances",     "--relay-linger-ms", "--relay-fetch-wait-ms"};
+
+// --instances 1,2,3: each 1..9 (the harness's limit).
+absl::Status ParseInstances(absl::string_view value, Flags* flags) {
+  flags->instances.clear();
+  for (absl::string_view part : absl::StrSplit(value, ',')) {
+    int n = 0;
+    if (!absl::SimpleAtoi(part, &n) || n < 1 || n > 9) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--instances: expected counts 1..9 separated by commas, e.g. "
+          "1,2,3, got \"",
+          value, "\""));
+    }
+    flags->instances.push_back(n);
+  }
+  return absl::OkStatus();
+}
+
+// --set service:key=value.
+absl::Status ParseSetting(absl::string_view value, Flags* flags) {
+  const size_t colon = value.find(':');
+  const size_t eq = value.find('=');
+  if (colon == absl::string_view::npos || eq == absl::string_view::npos ||
+      colon == 0 || eq < colon + 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--set: expected service:key=value, e.g. "
+        "intake:intake.group_commit_max=1, got \"",
+        value, "\""));
+  }
+  flags->settings[std::string(value.substr(0, colon))]
+                 [std::string(value.substr(colon + 1, eq - colon - 1))] =
+      std::string(value.substr(eq + 1));
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -47,6 +83,10 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
     }
     if (arg == "--skip-relay") {
       flags.skip_relay = true;
+      continue;
+    }
+    if (arg == "--failover") {
+      flags.failover = true;
       continue;
     }
     if (arg == "--skip-pipeline") {
@@ -65,6 +105,18 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       s = ParseInt(name, value, 1, 1000000, &flags.relay_messages);
     } else if (name == "--relay-rate") {
       s = ParseRate(name, value, &flags.relay_rate);
+    } else if (name == "--rate") {
+      s = ParseRate(name, value, &flags.rate);
+    } else if (name == "--relay-linger-ms") {
+      s = ParseInt(name, value, 0, 1000, &flags.relay_linger_ms);
+    } else if (name == "--relay-fetch-wait-ms") {
+      s = ParseInt(name, value, 0, 1000, &flags.relay_fetch_wait_ms);
+    } else if (name == "--instances") {
+      s = ParseInstances(value, &flags);
+    } else if (name == "--set") {
+      s = ParseSetting(value, &flags);
+    } else if (name == "--preload") {
+      s = ParseInt(name, value, 0, 2000000, &flags.preload);
     } else if (name == "--warmup") {
       s = ParseInt(name, value, 0, 10000, &flags.warmup);
     } else if (name == "--detect") {
@@ -86,6 +138,11 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
     }
     if (!s.ok()) return s;
   }
+  if (flags.failover && flags.rate <= 0) {
+    return absl::InvalidArgumentError(
+        "--failover needs --rate: the cases must keep coming while the "
+        "partitions move");
+  }
   if (flags.skip_relay && flags.skip_pipeline) {
     return absl::InvalidArgumentError(
         "--skip-relay and --skip-pipeline together leave nothing to measure");
@@ -99,11 +156,14 @@ std::string Usage() {
 End-to-end benchmark of caserelay on this machine, beside its ceiling,
 both measured in this one run:
 
-  pipeline   devbroker + intake, routing, supervision, notification as real
-             processes (the integration-test harness); --cases petitions
-             submitted over gRPC by --concurrency submitters; cases/s from
-             the first submit to the last case routed, submit->routed
-             latency, and the SubmitPetition RPC latency.
+  pipeline   devbroker + intake, routing, supervision, notification,
+             statistics as real processes (the integration-test harness);
+             --cases petitions submitted over gRPC by --concurrency
+             submitters as the province bureau; cases/s from the first
+             submit to the last case routed, and end to end (routed,
+             deadlines armed in supervision, receipt SMS queued by
+             notification); submit->routed and end-to-end latency, the
+             SubmitPetition RPC latency, and each process's CPU per case.
   raw relay  then, with the system stopped: a librdkafka producer and
              consumer in this process, with the services' client settings,
              on a devbroker of their own (1 broker, topic relay:8), relaying
@@ -121,6 +181,24 @@ flags:
   --cases N            cases in the pipeline run, and records in the relay's
                        latency phase (default 2000)
   --concurrency K      concurrent gRPC submitters, one channel each (default 4)
+  --rate R             offered load of the timed run, cases/s over all
+                       submitters (case i due at start + i/R); default:
+                       closed loop, as fast as the system answers
+  --preload N          cases pushed through the whole pipeline first (not
+                       timed, closed loop), so the timed run meets stores
+                       that already hold N cases (default 0: fresh stores)
+  --instances L        instances of supervision and notification, one
+                       pipeline run (a system of its own) per count of the
+                       list, e.g. 1,2,3 (default 1); the first is the main
+                       table's, every one gets a row of its own
+  --failover           with --rate, in every run of 2 or more instances:
+                       SIGKILL the last supervision instance when half the
+                       cases are due; report the time until each partition
+                       it had applied is applied further by another one
+                       (with --set supervision:store.standby_replicas=1 to
+                       measure warm standbys)
+  --set S:K=V          setting K=V for service S (repeatable), over the
+                       harness's own, e.g. --set intake:intake.group_commit_max=1
   --warmup N           cases routed one by one before timing (default 20)
   --detect MODE        how "routed" is seen: events = REGISTER CaseEvent read
                        from case-events (default); poll = routing GetCase
@@ -132,6 +210,10 @@ flags:
                        100000)
   --relay-rate R       records/s of the relay's latency phase (default: the
                        pipeline's cases/s; 1000 with --skip-pipeline)
+  --relay-linger-ms N  the relay producer's linger.ms (default 5, as the
+                       services'): a latency lever tried on the ceiling
+  --relay-fetch-wait-ms N  the relay consumer's fetch.wait.max.ms (default
+                       10, as the services' kafka.fetch_wait)
   --skip-relay         measure the pipeline only (no ratio)
   --skip-pipeline      measure the relay only
   --help               this text

@@ -111,7 +111,7 @@ absl::StatusOr<RelayResult> RunRelay(const RelayOptions& options) {
   // The services' own client settings (common/service/kafka_options.h).
   kafka::ConsumerOptions consumer_options = service::ServiceConsumerOptions(
       options.bootstrap, absl::StrCat("bench-relay-", getpid()),
-      {options.topic}, absl::Milliseconds(10));
+      {options.topic}, absl::Milliseconds(options.fetch_wait_ms));
   auto consumer = kafka::CreateKafkaConsumer(
       consumer_options,
       [](const std::string&, int32_t) { return std::optional<int64_t>(); });
@@ -123,6 +123,7 @@ absl::StatusOr<RelayResult> RunRelay(const RelayOptions& options) {
   // As the services, but with a limit: a benchmark reports, never hangs.
   producer_options.extra["message.timeout.ms"] =
       std::to_string(absl::ToInt64Milliseconds(options.timeout));
+  producer_options.extra["linger.ms"] = std::to_string(options.linger_ms);
   auto producer = kafka::CreateKafkaProducer(
       producer_options, [&error](const kafka::DeliveryReport& report) {
         if (!report.status.ok()) error.Set(report.status);

@@ -60,6 +60,11 @@ struct RelayOptions {
   int warmup = 64;
   // Limit for the whole run (group join, warm-up and both phases).
   absl::Duration timeout = absl::Seconds(120);
+  // The client settings a latency lever would change, for trying it on
+  // the ceiling first: the producer's linger.ms and the consumer's
+  // fetch.wait.max.ms (the services': 5 and 10).
+  int linger_ms = 5;
+  int fetch_wait_ms = 10;
 };
 
 struct RelayResult {
@@ -73,6 +78,10 @@ struct RelayResult {
   size_t latency_messages = 0;
   double latency_rate = 0;
   LatencySummary latency;
+  // CPU seconds of the whole relay run (both phases and the warm-up): this
+  // process's producer and consumer and the relay's devbroker (cpu.h);
+  // set by the caller, which measures around RunRelay.
+  double cpu_seconds = 0;
 };
 
 // One producer (CreateKafkaProducer: idempotent, acks=all, linger.ms=5,

@@ -24,8 +24,14 @@ enum class QueryKind {
   // entry matches, so the query walks the office's inbox up to
   // routing.inbox_scan_limit entries)
   kNoMatchWords,
+  // The state filter as it was before the inbox_state index (issue 20 item
+  // 4): the same query over the `inbox` index, each entry's state checked
+  // as it is read (as `hidden` is), under the same scan bound; beside the
+  // old ceiling (the inbox keys from the office's first). A reference row:
+  // not in "all".
+  kStateByInboxScan,
 };
-inline constexpr int kQueryKinds = 5;
+inline constexpr int kQueryKinds = 6;
 const char* QueryKindName(QueryKind kind);
 
 struct InboxOptions {
@@ -37,11 +43,12 @@ struct InboxOptions {
 };
 
 struct KindResult {
-  LatencySummary query;  // CaseStore::Inbox, as ListInbox calls it
-  LatencySummary scan;   // the ceiling
-  double items = 0;      // mean items per page
-  double keys = 0;       // mean inbox keys the query went over (untimed)
-  int64_t keys_max = 0;  // the most keys one query went over
+  LatencySummary query;      // CaseStore::Inbox, as ListInbox calls it
+  LatencySummary query_cpu;  // the same calls' thread CPU time
+  LatencySummary scan;       // the ceiling
+  double items = 0;          // mean items per page
+  double keys = 0;           // mean inbox keys the query went over (untimed)
+  int64_t keys_max = 0;      // the most keys one query went over
 };
 
 struct InboxResult {
@@ -54,8 +61,9 @@ struct InboxResult {
 // Rounds until options.queries queries are timed. Each round picks a case
 // uniformly — so an office by its load — and queries its holder's inbox
 // once per kind (a later page only when the first has one), each query
-// beside its ceiling: Store::Scan of the "inbox" family from the query's
-// first key over page_size + 1 keys — a page and the look-ahead that says
+// beside its ceiling: Store::Scan of the index it reads ("inbox", or
+// "inbox_state" for the state filter) from the query's first key over
+// page_size + 1 keys — a page and the look-ahead that says
 // whether another follows — stopping early where the query must (the
 // office's last key; the first key due at or after due_before, read in
 // the raw key), touching key and value bytes but decoding nothing. Query

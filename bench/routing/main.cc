@@ -107,11 +107,15 @@ absl::StatusOr<InboxReport> RunInboxRuns(const Tree& tree,
   InboxReport r;
   store::StoreOptions so;
   so.path = dir + "/routing";
-  so.column_families = {routing::kCases, routing::kHistory, routing::kInbox,
-                        routing::kMatters};
+  so.column_families = routing::ColumnFamilies();
   so.sync = false;  // filling, not what is measured; queries never write
   auto store = store::Store::Open(so);
   if (!store.ok()) return store.status();
+  // As routing's first start on an empty store: the inbox_state index is
+  // complete (inbox_index.h), so Append keeps it so.
+  if (auto marked = routing::InboxIndex::Backfill(**store, {}); !marked.ok()) {
+    return marked.status();
+  }
 
   PopulateOptions po;
   po.cases = flags.cases;

@@ -7,7 +7,7 @@
 namespace caserelay::bench {
 namespace {
 
-constexpr absl::string_view kValueFlags[] = {"--messages"};
+constexpr absl::string_view kValueFlags[] = {"--messages", "--window"};
 
 }  // namespace
 
@@ -28,6 +28,10 @@ absl::StatusOr<SmsFlags> ParseSmsFlags(const std::vector<std::string>& args) {
       flags.store_sync = true;
       continue;
     }
+    if (arg == "--no-keep-alive") {
+      flags.keep_alive = false;
+      continue;
+    }
     auto flag = TakeValueFlag(args, &i, kValueFlags);
     if (!flag.ok()) return flag.status();
     const auto& [name, value] = *flag;
@@ -35,6 +39,8 @@ absl::StatusOr<SmsFlags> ParseSmsFlags(const std::vector<std::string>& args) {
     if (name == "--messages") {
       s = ParseInt(name, value, 10, 100000, &flags.messages);
       messages_given = true;
+    } else if (name == "--window") {
+      s = ParseInt(name, value, 1, 256, &flags.window);
     } else {
       s = absl::InvalidArgumentError(
           absl::StrCat("unknown flag \"", name, "\" (see --help)"));
@@ -63,7 +69,8 @@ beside Kannel's own sendsms rate measured in this one run, on loopback:
            that answers 200 at once: Kannel's cost of the delivery reports
            notification asks for (not the ceiling; for reading the gap).
   ours     devbroker, intake, routing and notification (kannel gateway,
-           sms.rate_limit 0, no quiet hours, dlr-mask 27 as deployed).
+           sms.rate_limit 0, no quiet hours, dlr-mask 27 as deployed,
+           sms.window messages in flight: --window, reported).
            notification stopped (SIGTERM); --messages petitions filed;
            once routing has registered them all (one receipt SMS each),
            notification restarted. Rate = N / (restart returned -> the fake
@@ -85,6 +92,10 @@ flags:
   --quick        a CI-size run: --messages 200 (an explicit --messages wins)
   --store-sync   notification with store.sync = true (the deployed default:
                  an fsync per commit) instead of the test harness's false
+  --window N     notification's sms.window, 1..256 (default: its own
+                 default); 1 sends one part at a time, as before issue 20
+  --no-keep-alive  notification's kannel.keep_alive = false: a connection
+                 per sendsms (smsbox listens with a backlog of 10)
   --help         this text
 )";
 }

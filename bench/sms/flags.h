@@ -20,6 +20,10 @@ struct SmsFlags {
   // notification's store.sync: false is the test harness's setting, true
   // the deployed default (an fsync per commit).
   bool store_sync = false;
+  // notification's sms.window (0: its default) and kannel.keep_alive:
+  // the levers of issue 20 item 2, measured side by side.
+  int window = 0;
+  bool keep_alive = true;
 };
 
 // Parses the arguments after the program name ("--flag value" or

@@ -84,8 +84,10 @@ void PrintReport(const SmsFlags& flags, const Figures& f) {
 
   absl::PrintF(
       "\n%d one-part UCS-2 messages per phase (%.0f characters direct, %.0f "
-      "ours); notification store.sync=%s; load %s at start, %s at end\n",
+      "ours); notification store.sync=%s, sms.window=%d (at most %d parts "
+      "seen in flight), kannel.keep_alive=%s; load %s at start, %s at end\n",
       n, d.mean_chars, o.mean_chars, flags.store_sync ? "true" : "false",
+      f.ours.window, f.ours.max_in_flight, flags.keep_alive ? "true" : "false",
       f.load_start, f.load_end);
   absl::PrintF("%-38s %11s %11s %7s %12s %9s\n", "", "ours", "direct", "ratio",
                "direct+dlr", "ours/dlr");
@@ -141,14 +143,15 @@ void PrintReport(const SmsFlags& flags, const Figures& f) {
     absl::PrintF("first warning: %s\n", r.log.first_warning);
   }
   absl::PrintF("timeline after the restart (notification's counters):\n");
-  absl::PrintF("  %7s %9s %9s %9s %9s %9s\n", "t s", "consumed", "taken",
-               "at SMSC", "dlr ack", "dlr deliv");
+  absl::PrintF("  %7s %9s %9s %9s %9s %9s %9s\n", "t s", "consumed", "taken",
+               "at SMSC", "dlr ack", "dlr deliv", "in flight");
   const size_t every = std::max<size_t>(1, (r.timeline.size() + 24) / 25);
   for (size_t i = 0; i < r.timeline.size(); ++i) {
     if (i % every != 0 && i + 1 != r.timeline.size()) continue;
     const Sample& s = r.timeline[i];
-    absl::PrintF("  %7.2f %9.0f %9.0f %9d %9.0f %9.0f\n", S(s.at), s.consumed,
-                 s.taken, s.received, s.accepted, s.delivered);
+    absl::PrintF("  %7.2f %9.0f %9.0f %9d %9.0f %9.0f %9.0f\n", S(s.at),
+                 s.consumed, s.taken, s.received, s.accepted, s.delivered,
+                 s.in_flight);
   }
   absl::PrintF(
       "RESULT messages=%d ours_per_s=%.0f direct_per_s=%.0f ratio=%.3f "
@@ -159,15 +162,15 @@ void PrintReport(const SmsFlags& flags, const Figures& f) {
       "ours_spacing_p50_ms=%.2f ours_spacing_p99_ms=%.2f "
       "direct_spacing_p50_ms=%.2f direct_spacing_p99_ms=%.2f "
       "ours_delivered_s=%.2f intake_rtt_p50_ms=%.2f delivered=%d "
-      "not_delivered=%d store_sync=%d "
+      "not_delivered=%d store_sync=%d window=%d keep_alive=%d "
       "load1=%s build=%s\n",
       n, ours_rate, direct_rate, ours_rate / direct_rate, SteadyRate(o),
       SteadyRate(d), SteadyRate(o) / SteadyRate(d), Rate(n, f.direct.answers),
       dlr_rate, SteadyRate(dd), ours_rate / dlr_rate, S(o.through()),
       S(d.through()), S(o.first - o.start), Ms(os.p50), Ms(os.p99), Ms(ds.p50),
       Ms(ds.p99), S(r.reports_all), Ms(r.intake_rtt.p50), r.delivered,
-      r.not_delivered, flags.store_sync ? 1 : 0,
-      f.load_start.substr(0, f.load_start.find(' ')),
+      r.not_delivered, flags.store_sync ? 1 : 0, r.window,
+      flags.keep_alive ? 1 : 0, f.load_start.substr(0, f.load_start.find(' ')),
 #ifdef NDEBUG
       "release"
 #else
@@ -184,6 +187,8 @@ absl::Status Run(const SmsFlags& flags, testing::SmsSystem& s, Figures& f) {
   options.services = {"intake", "routing", "notification"};
   std::map<std::string, std::string> settings;
   if (flags.store_sync) settings["store.sync"] = "true";
+  if (flags.window > 0) settings["sms.window"] = absl::StrCat(flags.window);
+  if (!flags.keep_alive) settings["kannel.keep_alive"] = "false";
   Progress("starting Kannel, devbroker, intake, routing, notification");
   auto started = testing::StartWithKannel(options, settings);
   if (!started.ok()) return started.status();

@@ -33,6 +33,7 @@ absl::Status ReadCounters(const System& sys, Sample* s) {
   s->accepted =
       testing::MetricSum(*text, "caserelay_sms_delivery_reports_total",
                          "outcome=\"smsc_accepted\"");
+  s->in_flight = testing::MetricSum(*text, "caserelay_sms_parts_in_flight");
   return absl::OkStatus();
 }
 
@@ -151,6 +152,8 @@ absl::StatusOr<SystemResult> RunSystemPhase(testing::SmsSystem& s,
     Sample sample;
     sample.at = absl::Now() - start;
     if (absl::Status st = ReadCounters(sys, &sample); !st.ok()) return st;
+    r.max_in_flight =
+        std::max(r.max_in_flight, static_cast<int>(sample.in_flight));
     r.timeline.push_back(sample);
     if (all_received && sample.delivered >= n) break;
     if (absl::Now() > deadline) {
@@ -217,6 +220,9 @@ absl::StatusOr<SystemResult> RunSystemPhase(testing::SmsSystem& s,
     }
   }
   r.log = ReadLog(log, log_from);
+  auto window = sys.MetricSum("notification", "caserelay_sms_window");
+  if (!window.ok()) return window.status();
+  r.window = static_cast<int>(*window);
 
   // The sender asks intake for each message's phone number and look-up
   // code (ResolveContact: a store read and an HMAC); GetCaseStatus is the

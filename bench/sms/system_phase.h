@@ -31,6 +31,7 @@ struct Sample {
   double taken = 0;      // parts Kannel took (caserelay_sms_parts_sent_total)
   double delivered = 0;  // type 1 delivery reports received
   double accepted = 0;   // type 8 (SMSC accepted) delivery reports received
+  double in_flight = 0;  // parts SENDING (caserelay_sms_parts_in_flight)
   int received = 0;      // at the fake SMSC
 };
 
@@ -63,6 +64,10 @@ struct SystemResult {
   // N GetCaseStatus calls to intake, one after the other, after the
   // phase: the weight of the sender's ResolveContact per message.
   LatencySummary intake_rtt;
+  // notification's window (caserelay_sms_window) and the most parts seen
+  // in flight at once in the timeline.
+  int window = 0;
+  int max_in_flight = 0;
 };
 
 struct SystemPhaseOptions {

@@ -9,7 +9,8 @@ namespace caserelay::bench {
 namespace {
 
 constexpr absl::string_view kValueFlags[] = {
-    "--timers", "--batch", "--fire-batch", "--due-rate", "--dir"};
+    "--timers",   "--batch", "--fire-batch", "--due-rate",
+    "--memtable-budget-mb", "--dir"};
 
 }  // namespace
 absl::StatusOr<TimersFlags> ParseTimersFlags(
@@ -37,6 +38,8 @@ absl::StatusOr<TimersFlags> ParseTimersFlags(
       s = ParseInt(name, value, 1, 1000000, &flags.fire_batch);
     } else if (name == "--due-rate") {
       s = ParseInt(name, value, 1, 10000000, &flags.due_rate);
+    } else if (name == "--memtable-budget-mb") {
+      s = ParseInt(name, value, 0, 65536, &flags.memtable_budget_mb);
     } else if (name == "--dir") {
       flags.dir = value;
       if (value.empty()) s = absl::InvalidArgumentError("--dir: empty path");
@@ -84,6 +87,10 @@ flags:
   --fire-batch N  timers fired per Tick at most (default 1000)
   --due-rate N    timers coming due per real second at the peak (default
                   5000)
+  --memtable-budget-mb N
+                  the stores' memtable budget (StoreOptions::
+                  memtable_budget_bytes) in MiB; 0: RocksDB's default, no
+                  budget (default: the store's default, 64)
   --dir PATH      directory of the stores, created, must be absent or
                   empty, kept afterwards (default: a new one under $TMPDIR
                   or /tmp, removed)

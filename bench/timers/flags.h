@@ -20,6 +20,10 @@ struct TimersFlags {
   // Timers coming due per real second while both kinds are due (the
   // middle of the firing phase); the edges get half of it.
   int due_rate = 5000;
+  // StoreOptions::memtable_budget_bytes in MiB for every store of the run
+  // (service and ceilings); 0: RocksDB's default (no budget). -1: the
+  // store's default (store::kDefaultMemtableBudgetBytes).
+  int memtable_budget_mb = -1;
   // The store's directory, kept afterwards. Empty: a new one under
   // $TMPDIR (or /tmp), removed at the end.
   std::string dir;
@@ -29,7 +33,7 @@ struct TimersFlags {
 // "--flag=value"). Returns the flags, or INVALID_ARGUMENT naming the flag
 // for an unknown flag, a missing or malformed value or one out of range
 // (--timers an even 2..20000000, --batch 1..100000, --fire-batch
-// 1..1000000, --due-rate 1..10000000).
+// 1..1000000, --due-rate 1..10000000, --memtable-budget-mb 0..65536).
 absl::StatusOr<TimersFlags> ParseTimersFlags(
     const std::vector<std::string>& args);
 

@@ -78,9 +78,13 @@ uint64_t DiskBytes(const std::string& dir) {
   return total;
 }
 
+// The memtable budget of every store of the run (--memtable-budget-mb).
+uint64_t g_memtable_budget = store::kDefaultMemtableBudgetBytes;
+
 absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(
     const std::string& path) {
   store::StoreOptions so;
+  so.memtable_budget_bytes = g_memtable_budget;
   so.path = path;
   so.column_families = supervision::ColumnFamilies();
   so.sync = true;  // store.sync's default: fsync every commit
@@ -115,11 +119,15 @@ void PrintReport(const TimersFlags& flags, const Figures& f) {
   const double fire_wall_rate =
       Rate(f.fire.warnings + f.fire.misses, f.fire.wall);
   const double raw_fire_rate = Rate(f.raw_fire.keys, f.raw_fire.timed);
+  const double fire_cpu_rate =
+      Rate(f.fire.warnings + f.fire.misses, f.fire.cpu);
+  const double raw_fire_cpu_rate = Rate(f.raw_fire.keys, f.raw_fire.cpu);
   absl::PrintF(
       "\n%d timers = %d deadlines (warning + miss each), %d per WriteBatch, "
-      "fire_batch %d, peak %d timers/s due; clock speed %.0fx; load %s at "
-      "start, %s before firing\n",
-      timers, f.cases, flags.batch, flags.fire_batch, flags.due_rate, f.speed,
+      "fire_batch %d, peak %d timers/s due, memtable budget %d MiB; clock "
+      "speed %.0fx; load %s at start, %s before firing\n",
+      timers, f.cases, flags.batch, flags.fire_batch, flags.due_rate,
+      static_cast<int>(g_memtable_budget >> 20), f.speed,
       f.load_start, f.load_fire);
   absl::PrintF("%-34s %14s %14s %9s\n", "", "service", "ceiling", "ratio");
   absl::PrintF("%-34s %12.0f/s %12.0f/s %9.3f\n", "arm  timers/s (timed part)",
@@ -144,6 +152,9 @@ void PrintReport(const TimersFlags& flags, const Figures& f) {
   absl::PrintF("%-34s %12.0f/s %12.0f/s %9.3f\n",
                "fire work rate (Tick+commit)", fire_work_rate, raw_fire_rate,
                fire_work_rate / raw_fire_rate);
+  absl::PrintF("%-34s %12.0f/s %12.0f/s %9.3f\n",
+               "fire CPU rate (process CPU)", fire_cpu_rate,
+               raw_fire_cpu_rate, fire_cpu_rate / raw_fire_cpu_rate);
   absl::PrintF("%-34s %12.0f/s %12.0f/s\n", "fire wall rate / cadence bound",
                fire_wall_rate,
                flags.fire_batch / absl::ToDoubleSeconds(kPollTimeout));
@@ -168,17 +179,19 @@ void PrintReport(const TimersFlags& flags, const Figures& f) {
       "first_open_ms=%.0f lateness_p50_ms=%.1f lateness_p99_ms=%.1f "
       "lateness_max_ms=%.1f poll_timeout_ms=%.0f lateness_ratio_p99=%.2f "
       "fire_work_per_s=%.0f raw_fire_per_s=%.0f fire_ratio=%.3f "
-      "fire_wall_per_s=%.0f dropped=%d rss_arm_mb=%.0f rss_peak_mb=%.0f "
-      "disk_mb=%.0f\n",
+      "fire_wall_per_s=%.0f fire_cpu_per_s=%.0f raw_fire_cpu_per_s=%.0f "
+      "fire_cpu_ratio=%.3f dropped=%d rss_arm_mb=%.0f rss_peak_mb=%.0f "
+      "disk_mb=%.0f log_mb=%.1f\n",
       timers, f.cases, flags.batch, flags.fire_batch, flags.due_rate,
       absl::ToDoubleSeconds(f.arm.timed), arm_rate, raw_arm_rate,
       arm_rate / raw_arm_rate, Ms(f.resume), Ms(f.open_ceiling),
       Ms(f.resume) / Ms(f.open_ceiling), Ms(f.first_open), Ms(late.p50),
       Ms(late.p99), Ms(late.max), Ms(kPollTimeout),
       Ms(late.p99) / Ms(kPollTimeout), fire_work_rate, raw_fire_rate,
-      fire_work_rate / raw_fire_rate, fire_wall_rate,
+      fire_work_rate / raw_fire_rate, fire_wall_rate, fire_cpu_rate,
+      raw_fire_cpu_rate, fire_cpu_rate / raw_fire_cpu_rate,
       timers - 1 - f.fire.warnings - f.fire.misses, f.rss_after_arm_mb,
-      f.rss_peak_end_mb, f.disk_after_arm / 1e6);
+      f.rss_peak_end_mb, f.disk_after_arm / 1e6, f.log_bytes / 1e6);
 }
 
 absl::Status Run(const TimersFlags& flags, const std::string& dir, Figures& f) {
@@ -311,6 +324,9 @@ absl::Status Run(const TimersFlags& flags, const std::string& dir, Figures& f) {
 }
 
 int Main(const TimersFlags& flags) {
+  if (flags.memtable_budget_mb >= 0) {
+    g_memtable_budget = static_cast<uint64_t>(flags.memtable_budget_mb) << 20;
+  }
   auto dir = FreshStoreDir(flags.dir, "timers");
   if (!dir.ok()) return Fail("store directory", dir.status());
   // The service logs two lines per miss on stderr; they go to a file, as

@@ -57,6 +57,10 @@ struct FireResult {
   absl::Duration work;      // Tick + Commit of the firing ticks, summed
   absl::Duration max_work;  // the longest Tick + Commit
   absl::Duration wall;      // from the clock's start to the last commit
+  // CPU time (user + system) of the whole process, every thread (RocksDB's
+  // flushes and compactions too), from the clock's start to the end of
+  // the phase: robust to other processes' load, unlike `work`.
+  absl::Duration cpu;
 };
 
 struct FireOptions {
@@ -86,7 +90,11 @@ absl::StatusOr<FireResult> FireThroughService(
 struct RawFireResult {
   int64_t keys = 0;
   absl::Duration timed;
+  absl::Duration cpu;  // the process's CPU time over the phase
 };
+
+// The CPU time (user + system) this process has used so far.
+absl::Duration ProcessCpu();
 
 // The ceiling of firing: Scan the "timers" family from its start for at
 // most `fire_batch` keys, Delete each in a WriteBatch, commit; until the

@@ -186,11 +186,15 @@ int Run(const Flags& flags) {
   {
     store::StoreOptions so;
     so.path = store_path;
-    so.column_families = {routing::kCases, routing::kHistory, routing::kInbox,
-                          routing::kMatters};
+    so.column_families = routing::ColumnFamilies();
     so.sync = false;
     auto store = store::Store::Open(so);
     if (!store.ok()) return Fail("store", store.status());
+    // As routing's first start on an empty store (inbox_index.h).
+    if (auto marked = routing::InboxIndex::Backfill(**store, {});
+        !marked.ok()) {
+      return Fail("store", marked.status());
+    }
     PopulateOptions po;
     po.cases = flags.cases;
     po.now = absl::Now();

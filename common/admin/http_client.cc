@@ -76,7 +76,8 @@ int ConnectOne(const addrinfo& ai, absl::Time deadline, std::string* error) {
 // httplib's client, but connecting by itself so that a failed connection
 // names its reason ("Connection refused", "connect timed out"): httplib 0.11
 // says only "Connection". Everything HTTP (writing the request, reading and
-// decoding the response) is httplib's. One request per instance.
+// decoding the response) is httplib's. One request per instance, or (kept
+// alive, HttpConnection) one request after the other.
 class Client final : public httplib::ClientImpl {
  public:
   Client(const std::string& host, int port, absl::Time deadline)
@@ -87,6 +88,28 @@ class Client final : public httplib::ClientImpl {
 
   // Why the connection failed; "" before a failure.
   const std::string& connect_error() const { return connect_error_; }
+
+  // Starts the next request on a kept-alive connection: its deadline, and
+  // the connection closed first if the server closed its end or sent
+  // something unasked (the socket is readable), or it has been idle since
+  // `idle_since` for longer than `max_idle` (a server may be closing it
+  // just then). The request then connects anew.
+  void Next(absl::Time deadline, absl::Time idle_since,
+            absl::Duration max_idle) {
+    deadline_ = deadline;
+    connect_error_.clear();
+    connected_ = false;
+    std::lock_guard<std::mutex> guard(socket_mutex_);
+    if (!socket_.is_open()) return;
+    pollfd p = {socket_.sock, POLLIN, 0};
+    const bool readable = ::poll(&p, 1, 0) != 0;
+    if (readable || absl::Now() - idle_since > max_idle) {
+      shutdown_socket(socket_);
+      close_socket(socket_);
+    }
+  }
+  // Whether the last request made a new connection (false: it reused one).
+  bool connected() const { return connected_; }
 
  protected:
   bool create_and_connect_socket(Socket& socket,
@@ -125,14 +148,16 @@ class Client final : public httplib::ClientImpl {
     set_read_timeout(left);
     set_write_timeout(left);
     socket.sock = fd;
+    connected_ = true;
     return true;
   }
 
  private:
   const std::string host_name_;
   const int port_number_;
-  const absl::Time deadline_;
+  absl::Time deadline_;
   std::string connect_error_;
+  bool connected_ = false;
 };
 
 // httplib's headers as HttpClientResponse keeps them: names lower-cased, a
@@ -254,26 +279,30 @@ std::string UrlEncode(std::string_view bytes) {
   return out;
 }
 
-absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
-                                           absl::Duration timeout) {
-  absl::StatusOr<HttpUrl> parsed = ParseHttpUrl(url);
-  if (!parsed.ok()) return parsed.status();
-  if (timeout <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("HttpGet ", url, ": timeout must be positive"));
-  }
-  const absl::Time deadline = absl::Now() + timeout;
-  const std::string where =
-      config::HostPort{parsed->host, parsed->port}.ToString();
+namespace {
 
-  Client client(parsed->host, parsed->port, deadline);
-  client.set_keep_alive(false);
+// One GET of `target` through `client`, whose deadline is `deadline`
+// (`timeout` from the call's start); `keep_alive`: let the server keep the
+// connection for the next request.
+absl::StatusOr<HttpClientResponse> DoGet(Client& client,
+                                         const std::string& where,
+                                         const std::string& target,
+                                         absl::Duration timeout,
+                                         absl::Time deadline, bool keep_alive) {
+  client.set_keep_alive(keep_alive);
   client.set_follow_location(false);
   // The target is already %-encoded (ParseHttpUrl); httplib's own encoding
   // would turn a '+' (a space in a query) into "%2B".
   client.set_url_encode(false);
-  const httplib::Headers headers = {
-      {"Host", where}, {"Connection", "close"}, {"User-Agent", "caserelay"}};
+  // A kept connection's waits get what is left of this call's time (a new
+  // connection sets them again when it connects).
+  const std::chrono::microseconds left = absl::ToChronoMicroseconds(
+      std::max(absl::Ceil(deadline - absl::Now(), absl::Milliseconds(1)),
+               absl::Milliseconds(1)));
+  client.set_read_timeout(left);
+  client.set_write_timeout(left);
+  httplib::Headers headers = {{"Host", where}, {"User-Agent", "caserelay"}};
+  if (!keep_alive) headers.emplace("Connection", "close");
 
   // The head once it arrived, and the body so far; `stopped` says why a
   // callback ended the call, if one did.
@@ -286,7 +315,7 @@ absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
     return false;
   };
   httplib::Result result = client.Get(
-      parsed->target, headers,
+      target, headers,
       [&](const httplib::Response& head) {
         response.status = head.status;
         response.reason = head.reason;
@@ -313,6 +342,84 @@ absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
   response.status = result->status;
   response.reason = result->reason;
   response.headers = LowerCaseHeaders(result->headers);
+  return response;
+}
+
+}  // namespace
+
+absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
+                                           absl::Duration timeout) {
+  absl::StatusOr<HttpUrl> parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return parsed.status();
+  if (timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("HttpGet ", url, ": timeout must be positive"));
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  const std::string where =
+      config::HostPort{parsed->host, parsed->port}.ToString();
+  Client client(parsed->host, parsed->port, deadline);
+  return DoGet(client, where, parsed->target, timeout, deadline,
+               /*keep_alive=*/false);
+}
+
+struct HttpConnection::Kept {
+  Kept(const std::string& host, int port)
+      : client(host, port, absl::InfinitePast()) {}
+  Client client;
+};
+
+HttpConnection::HttpConnection(std::string host, int port,
+                               absl::Duration max_idle)
+    : host_(std::move(host)),
+      port_(port),
+      where_(config::HostPort{host_, port_}.ToString()),
+      max_idle_(max_idle),
+      kept_(std::make_unique<Kept>(host_, port_)) {}
+
+HttpConnection::~HttpConnection() = default;
+
+absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Create(
+    const std::string& url, absl::Duration max_idle) {
+  absl::StatusOr<HttpUrl> parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return parsed.status();
+  if (max_idle <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("HttpConnection ", url, ": max_idle must be positive"));
+  }
+  return std::unique_ptr<HttpConnection>(
+      new HttpConnection(parsed->host, parsed->port, max_idle));
+}
+
+absl::StatusOr<HttpClientResponse> HttpConnection::Get(
+    const std::string& target, absl::Duration timeout) {
+  if (timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "HttpConnection::Get ", where_, ": timeout must be positive"));
+  }
+  if (target.empty() || target[0] != '/') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "HttpConnection::Get ", where_, ": the target must start with /"));
+  }
+  for (char c : target) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "HttpConnection::Get ", where_,
+          ": the target has a space, control or non-ASCII byte"));
+    }
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  Client& client = kept_->client;
+  client.Next(deadline, last_used_, max_idle_);
+  absl::StatusOr<HttpClientResponse> response =
+      DoGet(client, where_, target, timeout, deadline, /*keep_alive=*/true);
+  last_used_ = absl::Now();
+  if (client.connected()) ++connects_;
+  if (!response.ok()) {
+    // Whatever is left of the connection is not used again.
+    kept_ = std::make_unique<Kept>(host_, port_);
+  }
   return response;
 }
 

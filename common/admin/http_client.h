@@ -1,6 +1,7 @@
 // A small HTTP/1.1 client (HTTP 客户端) for calling gateways such as
-// Kannel's sendsms: one GET per connection, plain http:// only, with one
-// deadline for the call. cpp-httplib's client (the HTTP library the admin
+// Kannel's sendsms: one GET per connection (HttpGet) or one after the
+// other on a kept-alive connection (HttpConnection), plain http:// only,
+// with one deadline for each call. cpp-httplib's client (the HTTP library the admin
 // server and the web gateway use too) writes the request and reads the
 // response; the connection is made here, so that a failure to connect
 // names its reason (httplib 0.11 does not).
@@ -18,12 +19,14 @@
 //                     may have acted on it.
 // Any complete response is a success, whatever its status code.
 //
-// Everything here is thread-safe: no shared state.
+// HttpGet is thread-safe (no shared state); an HttpConnection is used by
+// one thread at a time.
 
 #ifndef CASERELAY_COMMON_ADMIN_HTTP_CLIENT_H_
 #define CASERELAY_COMMON_ADMIN_HTTP_CLIENT_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -90,6 +93,58 @@ inline constexpr size_t kMaxHttpResponseBytes = 1 << 20;
 //                     larger than kMaxHttpResponseBytes.
 absl::StatusOr<HttpClientResponse> HttpGet(const std::string& url,
                                            absl::Duration timeout);
+
+// A kept-alive HTTP/1.1 connection (持久连接) to one server, for a caller
+// that sends many requests to one gateway (notification's Kannel gateway,
+// one connection per request in flight): no request after the first pays
+// a connect, and many callers do not flood a server whose listen backlog
+// is short (Kannel's smsbox listens with 10: more connects at once are
+// dropped and retried by the kernel a second later).
+//
+// Get is HttpGet on the kept connection, with the same error codes and
+// what they say about the request (file comment): UNAVAILABLE only when
+// this call had to connect and could not (the request certainly was not
+// sent); once a request was written, on a new or a reused connection, a
+// missing answer is UNKNOWN. Before reusing the connection Get closes it
+// and connects anew when the server has closed its end (or sent something
+// unasked), or it has been idle longer than `max_idle` (a server closing
+// an idle connection just as the request goes would make it UNKNOWN).
+// After any error the connection is dropped; the next Get connects.
+//
+// Thread safety: thread-compatible (one call at a time).
+class HttpConnection {
+ public:
+  // For the server of `url` (ParseHttpUrl: only host and port are used).
+  // INVALID_ARGUMENT for a URL that does not parse or a max_idle <= 0.
+  // Connects on the first Get, not here.
+  static absl::StatusOr<std::unique_ptr<HttpConnection>> Create(
+      const std::string& url, absl::Duration max_idle = absl::Seconds(2));
+  ~HttpConnection();
+  HttpConnection(const HttpConnection&) = delete;
+  HttpConnection& operator=(const HttpConnection&) = delete;
+
+  // GETs `target` ("/path?query", already %-encoded) with "Host" and no
+  // "Connection: close". Errors as HttpGet's; INVALID_ARGUMENT (nothing
+  // attempted) for a timeout <= 0 or a target that does not start with
+  // '/' or has a space, control or non-ASCII byte.
+  absl::StatusOr<HttpClientResponse> Get(const std::string& target,
+                                         absl::Duration timeout);
+
+  // Connections made so far (1 if every Get reused the first).
+  int connects() const { return connects_; }
+
+ private:
+  struct Kept;  // httplib's client and its socket
+  HttpConnection(std::string host, int port, absl::Duration max_idle);
+
+  const std::string host_;
+  const int port_;
+  const std::string where_;  // host:port, for messages
+  const absl::Duration max_idle_;
+  std::unique_ptr<Kept> kept_;
+  absl::Time last_used_ = absl::InfinitePast();
+  int connects_ = 0;
+};
 
 }  // namespace caserelay::admin
 

@@ -3,10 +3,12 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "common/kafka/rdkafka_util.h"
 
 namespace caserelay::kafka {
@@ -73,6 +75,15 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
       return absl::InvalidArgumentError(
           "CreateKafkaConsumer: the offset lookup is empty");
     }
+    if (options.pause_assigned) {
+      auto strategy = options.extra.find("partition.assignment.strategy");
+      if (strategy == options.extra.end() ||
+          strategy->second != "cooperative-sticky") {
+        return absl::InvalidArgumentError(
+            "ConsumerOptions.pause_assigned needs "
+            "partition.assignment.strategy=cooperative-sticky");
+      }
+    }
     const std::map<std::string, std::string> props = {
         {"bootstrap.servers", options.bootstrap},
         {"group.id", options.group_id},
@@ -90,7 +101,8 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
     if (absl::Status s = ApplyProperties(options.extra, conf.get()); !s.ok()) {
       return s;
     }
-    std::unique_ptr<KafkaConsumer> self(new KafkaConsumer(std::move(lookup)));
+    std::unique_ptr<KafkaConsumer> self(new KafkaConsumer(
+        std::move(lookup), options.pause_assigned, options.listener));
     std::string errstr;
     if (conf->set("rebalance_cb",
                   static_cast<RdKafka::RebalanceCb*>(self.get()),
@@ -129,6 +141,7 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
     }
     const absl::Time deadline = absl::Now() + timeout;
     std::vector<Message> batch;
+    revoked_in_poll_.clear();
     while (static_cast<int>(batch.size()) < max_messages) {
       int wait_ms = 0;
       if (batch.empty()) {
@@ -142,6 +155,7 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
         if (absl::Status s = AssignPending(); !s.ok()) return s;
       }
       std::unique_ptr<RdKafka::Message> m(consumer_->consume(wait_ms));
+      if (!revoked_in_poll_.empty()) DropRevoked(batch);
       if (!rebalance_error_.ok()) return std::exchange(rebalance_error_, {});
       const RdKafka::ErrorCode err = m->err();
       if (err == RdKafka::ERR_NO_ERROR) {
@@ -178,8 +192,29 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
       }
     }
     RdKafka::TopicPartition::destroy(partitions);
+    {
+      absl::MutexLock lock(&paused_mu_);
+      out.insert(out.end(), paused_.begin(), paused_.end());
+    }
     std::sort(out.begin(), out.end());
     return out;
+  }
+
+  absl::Status Resume(const std::vector<TopicPartition>& partitions) override {
+    {
+      absl::MutexLock lock(&paused_mu_);
+      for (const TopicPartition& tp : partitions) {
+        if (paused_.count(tp) == 0) continue;
+        paused_.erase(tp);
+        pending_.push_back(tp);
+      }
+    }
+    if (pending_.empty()) return absl::OkStatus();
+    return AssignPending();  // on error they stay pending: Poll retries
+  }
+
+  void SetRebalanceListener(RebalanceListener* listener) override {
+    listener_ = listener;
   }
 
   absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>>
@@ -214,7 +249,30 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
   }
 
  private:
-  explicit KafkaConsumer(PositionLookup lookup) : lookup_(std::move(lookup)) {}
+  KafkaConsumer(PositionLookup lookup, bool pause_assigned,
+                RebalanceListener* listener)
+      : lookup_(std::move(lookup)),
+        pause_assigned_(pause_assigned),
+        listener_(listener) {}
+
+  static std::vector<TopicPartition> Pairs(
+      const std::vector<RdKafka::TopicPartition*>& partitions) {
+    std::vector<TopicPartition> out;
+    for (const RdKafka::TopicPartition* tp : partitions) {
+      out.emplace_back(tp->topic(), tp->partition());
+    }
+    return out;
+  }
+
+  // Drops from `batch` the records of partitions revoked during this Poll.
+  void DropRevoked(std::vector<Message>& batch) const {
+    batch.erase(std::remove_if(batch.begin(), batch.end(),
+                               [this](const Message& m) {
+                                 return revoked_in_poll_.count(
+                                            {m.topic, m.partition}) > 0;
+                               }),
+                batch.end());
+  }
 
   // Where to start `tp` given its stored position (nullopt: none), set on
   // tp; a start away from the stored offset is added to resets_. Compares
@@ -374,6 +432,21 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
       std::vector<RdKafka::TopicPartition*>& partitions) override {
     const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      if (pause_assigned_ && cooperative) {
+        // Not fetched (not assigned to librdkafka) until Resume(); the
+        // empty incremental assignment completes the group's step.
+        {
+          absl::MutexLock lock(&paused_mu_);
+          for (const TopicPartition& tp : Pairs(partitions)) paused_.insert(tp);
+        }
+        std::unique_ptr<RdKafka::Error> e(consumer->incremental_assign({}));
+        if (e != nullptr) {
+          rebalance_error_ = absl::InternalError(
+              absl::StrCat("incremental_assign: ", e->str()));
+        }
+        if (listener_ != nullptr) listener_->Assigned(Pairs(partitions));
+        return;
+      }
       if (absl::Status s = SetStarts(partitions); !s.ok()) {
         // Left unassigned for now; Poll() retries the lookup.
         for (RdKafka::TopicPartition* tp : partitions) {
@@ -382,22 +455,53 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
         rebalance_error_ = s;
         return;
       }
-      if (absl::Status s = Assign(partitions); !s.ok()) rebalance_error_ = s;
+      if (absl::Status s = Assign(partitions); !s.ok()) {
+        rebalance_error_ = s;
+        return;
+      }
+      if (listener_ != nullptr) listener_->Assigned(Pairs(partitions));
       return;
     }
     // ERR__REVOKE_PARTITIONS, or a rebalance error: drop the partitions;
-    // the group hands them out again.
-    pending_.clear();
-    if (cooperative) {
-      std::unique_ptr<RdKafka::Error> e(
-          consumer->incremental_unassign(partitions));
-    } else {
+    // the group hands them out again. The listener finishes with them
+    // first (the cooperative protocol waits for this callback).
+    const std::vector<TopicPartition> revoked = Pairs(partitions);
+    if (listener_ != nullptr) listener_->Revoking(revoked);
+    revoked_in_poll_.insert(revoked.begin(), revoked.end());
+    if (!cooperative) {
+      pending_.clear();
+      absl::MutexLock lock(&paused_mu_);
+      paused_.clear();
       consumer->unassign();
+      return;
     }
+    // Only what librdkafka fetches is unassigned there: a partition still
+    // paused or pending was never assigned to it.
+    std::set<TopicPartition> not_fetched(pending_.begin(), pending_.end());
+    {
+      absl::MutexLock lock(&paused_mu_);
+      not_fetched.insert(paused_.begin(), paused_.end());
+      for (const TopicPartition& tp : revoked) paused_.erase(tp);
+    }
+    pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                  [&](const TopicPartition& tp) {
+                                    return revoked_in_poll_.count(tp) > 0;
+                                  }),
+                   pending_.end());
+    std::vector<RdKafka::TopicPartition*> fetched;
+    for (RdKafka::TopicPartition* tp : partitions) {
+      if (not_fetched.count({tp->topic(), tp->partition()}) == 0) {
+        fetched.push_back(tp);
+      }
+    }
+    // Called even with none fetched: librdkafka waits for the call to
+    // complete the group's step (and Close() for it).
+    std::unique_ptr<RdKafka::Error> e(consumer->incremental_unassign(fetched));
   }
 
   // Constant after construction.
   const PositionLookup lookup_;
+  const bool pause_assigned_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;  // set once in Create()
 
   // Touched only by the thread calling Poll()/Close() (see class comment).
@@ -407,6 +511,13 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
   std::vector<std::pair<std::string, int32_t>> pending_;
   std::vector<PositionReset> resets_;  // until TakeResets()
   std::string log_id_;                 // the log id (cluster_id.h), once known
+  RebalanceListener* listener_;        // may be null
+  // Partitions revoked during the Poll() in progress.
+  std::set<TopicPartition> revoked_in_poll_;
+  // Assigned by the group, not fetched until Resume() (pause_assigned);
+  // read by Assignment() from any thread.
+  mutable absl::Mutex paused_mu_;
+  std::set<TopicPartition> paused_ ABSL_GUARDED_BY(paused_mu_);
 };
 
 }  // namespace

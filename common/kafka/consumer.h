@@ -95,6 +95,25 @@ struct PositionReset {
 // "new log" or "skipped unread", for logs and metric labels.
 const char* ResetKindName(PositionReset::Kind kind);
 
+// One (topic, partition).
+using TopicPartition = std::pair<std::string, int32_t>;
+
+// Told of this member's partitions changing hands (issue 19 item 3), on
+// the thread calling Poll() or Close(), inside them.
+class RebalanceListener {
+ public:
+  virtual ~RebalanceListener() = default;
+  // `partitions` were assigned to this member. With
+  // ConsumerOptions::pause_assigned they are not fetched until Resume().
+  virtual void Assigned(const std::vector<TopicPartition>& partitions) = 0;
+  // `partitions` are being taken away: called before they are given up,
+  // so no other member reads them until this returns (with the
+  // cooperative protocol the group waits for it). Records of them polled
+  // but not yet handed out are dropped (the next owner reads them again
+  // from the stored offsets).
+  virtual void Revoking(const std::vector<TopicPartition>& partitions) = 0;
+};
+
 struct ConsumerOptions {
   // Comma-separated host:port list ("bootstrap.servers"). Required.
   std::string bootstrap;
@@ -107,6 +126,15 @@ struct ConsumerOptions {
   // (e.g. "session.timeout.ms"; "partition.assignment.strategy" may be
   // "cooperative-sticky", which is handled).
   std::map<std::string, std::string> extra;
+  // Issue 19 item 3: a newly assigned partition stays paused (nothing is
+  // fetched and its stored position is not looked up) until Resume(): the
+  // caller restores the partition's state first, and only then is its
+  // stored position read. Requires extra["partition.assignment.strategy"]
+  // = "cooperative-sticky" (INVALID_ARGUMENT otherwise).
+  bool pause_assigned = false;
+  // Told of assignments and revocations; not owned, must outlive the
+  // consumer. May be set later with SetRebalanceListener. Null: nobody.
+  RebalanceListener* listener = nullptr;
 };
 
 // Reads records of the subscribed topics from the partitions currently
@@ -132,8 +160,23 @@ class Consumer {
                                                     absl::Duration timeout) = 0;
 
   // The (topic, partition) pairs currently assigned to this member, sorted;
-  // empty before the first assignment and after Close().
+  // empty before the first assignment and after Close(). Partitions paused
+  // until Resume() (pause_assigned) are included.
   virtual std::vector<std::pair<std::string, int32_t>> Assignment() = 0;
+
+  // Starts fetching `partitions`, paused since their assignment
+  // (ConsumerOptions::pause_assigned), each from its stored position (the
+  // lookup runs now). Partitions not paused (no longer assigned, or
+  // resumed already) are skipped. The lookup's or librdkafka's error
+  // leaves the partition waiting: the next Poll() retries it. Call from the
+  // thread that polls. Default: OK (a consumer that never pauses).
+  virtual absl::Status Resume(const std::vector<TopicPartition>& /*partitions*/) {
+    return absl::OkStatus();
+  }
+
+  // Replaces ConsumerOptions::listener (null: nobody). Call before the
+  // first Poll(), from the thread that polls. Default: ignored.
+  virtual void SetRebalanceListener(RebalanceListener* /*listener*/) {}
 
   // The position resets decided since the last call, oldest first. Call it
   // after each Poll(): a reset is reported by the Poll() that made it,

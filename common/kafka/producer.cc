@@ -79,18 +79,41 @@ class KafkaProducer final : public Producer, private RdKafka::DeliveryReportCb {
 
   absl::Status Produce(std::string_view topic, std::string_view key,
                        std::string_view value, uint64_t token) override {
+    return ProduceRecord(ProducerRecord{topic, -1, key, value}, token);
+  }
+
+  absl::Status ProduceRecord(const ProducerRecord& record,
+                             uint64_t token) override {
+    const std::string_view topic = record.topic;
+    const std::string_view key = record.key;
     if (absl::Status s = ValidateTopicName(AsAbsl(topic), "Produce topic");
         !s.ok()) {
       return s;
+    }
+    if (record.partition < -1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Produce to topic ", AsAbsl(topic), ": partition ",
+                       record.partition, " is not a partition"));
     }
     {
       absl::MutexLock lock(&mu_);
       ++pending_;
     }
+    // librdkafka writes a null value for a null payload only: an empty
+    // value keeps a non-null pointer.
+    static char kEmpty[] = "";
+    char* payload = nullptr;
+    if (record.value.has_value()) {
+      payload = record.value->data() != nullptr
+                    ? const_cast<char*>(record.value->data())
+                    : kEmpty;
+    }
     const RdKafka::ErrorCode err = producer_->produce(
-        std::string(topic), RdKafka::Topic::PARTITION_UA,
-        RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
-        value.size(), key.empty() ? nullptr : key.data(), key.size(),
+        std::string(topic),
+        record.partition < 0 ? RdKafka::Topic::PARTITION_UA : record.partition,
+        RdKafka::Producer::RK_MSG_COPY, payload,
+        record.value.has_value() ? record.value->size() : 0,
+        key.empty() ? nullptr : key.data(), key.size(),
         /*timestamp=*/0,
         reinterpret_cast<void*>(static_cast<uintptr_t>(token)));
     if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
@@ -169,6 +192,16 @@ class KafkaProducer final : public Producer, private RdKafka::DeliveryReportCb {
 };
 
 }  // namespace
+
+absl::Status Producer::ProduceRecord(const ProducerRecord& record,
+                                     uint64_t token) {
+  if (record.partition != -1 || !record.value.has_value()) {
+    return absl::UnimplementedError(
+        "this producer cannot write to an explicit partition or a null "
+        "value");
+  }
+  return Produce(record.topic, record.key, *record.value, token);
+}
 
 absl::StatusOr<std::unique_ptr<Producer>> CreateKafkaProducer(
     const ProducerOptions& options, DeliveryCallback on_delivery) {

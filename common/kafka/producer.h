@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,18 @@ struct ProducerOptions {
   absl::Duration close_timeout = absl::Seconds(10);
 };
 
+// One record for Producer::ProduceRecord (views into the caller's bytes,
+// copied before the call returns).
+struct ProducerRecord {
+  std::string_view topic;
+  // The partition to write; -1: by key (the murmur2 partitioner).
+  int32_t partition = -1;
+  std::string_view key;  // empty: no key
+  // nullopt: a null value (a tombstone of a compacted topic), which is not
+  // the same as an empty value.
+  std::optional<std::string_view> value;
+};
+
 // Publishes keyed records to Kafka.
 //
 // Thread-safe: Produce() and Flush() may be called from any thread.
@@ -68,6 +81,14 @@ class Producer {
   // exist, INTERNAL if the producer hit a fatal error.
   virtual absl::Status Produce(std::string_view topic, std::string_view key,
                                std::string_view value, uint64_t token) = 0;
+
+  // Like Produce(), for a record that may name its partition and may have
+  // a null value (issue 19 item 2: the changelog). Also NOT_FOUND if the
+  // partition is known not to exist. The default handles only records by
+  // key with a value (it calls Produce()); for any other it returns
+  // UNIMPLEMENTED ("this producer cannot ..."), and no report follows.
+  virtual absl::Status ProduceRecord(const ProducerRecord& record,
+                                     uint64_t token);
 
   // Waits up to `timeout` until every record queued so far (including any
   // queued concurrently) has had its delivery callback return. Returns OK

@@ -34,6 +34,13 @@ absl::Status WaitForTopics(const std::string& bootstrap,
                            const std::vector<std::string>& topics,
                            absl::Duration timeout,
                            const std::map<std::string, std::string>& extra) {
+  return WaitForTopicPartitions(bootstrap, topics, timeout, extra).status();
+}
+
+absl::StatusOr<std::map<std::string, int32_t>> WaitForTopicPartitions(
+    const std::string& bootstrap, const std::vector<std::string>& topics,
+    absl::Duration timeout,
+    const std::map<std::string, std::string>& extra) {
   for (const std::string& topic : topics) {
     if (absl::Status s = ValidateTopicName(topic, "WaitForTopics topic");
         !s.ok()) {
@@ -60,7 +67,15 @@ absl::Status WaitForTopics(const std::string& bootstrap,
     std::unique_ptr<RdKafka::Metadata> metadata(raw);
     if (err == RdKafka::ERR_NO_ERROR) {
       missing = Missing(*metadata, wanted);
-      if (missing.empty()) return absl::OkStatus();
+      if (missing.empty()) {
+        std::map<std::string, int32_t> counts;
+        for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+          if (wanted.count(t->topic()) > 0) {
+            counts[t->topic()] = static_cast<int32_t>(t->partitions()->size());
+          }
+        }
+        return counts;
+      }
       last_error = "topics missing";
     } else {
       last_error = RdKafka::err2str(err);

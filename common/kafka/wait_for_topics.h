@@ -5,11 +5,13 @@
 #ifndef CASERELAY_COMMON_KAFKA_WAIT_FOR_TOPICS_H_
 #define CASERELAY_COMMON_KAFKA_WAIT_FOR_TOPICS_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace caserelay::kafka {
@@ -26,6 +28,14 @@ absl::Status WaitForTopics(const std::string& bootstrap,
                            const std::vector<std::string>& topics,
                            absl::Duration timeout,
                            const std::map<std::string, std::string>& extra = {});
+
+// WaitForTopics, answering each topic's partition count once all exist
+// (issue 19: a partitioned service checks its topics are co-partitioned,
+// kafka::CheckCoPartitioned). Errors as WaitForTopics.
+absl::StatusOr<std::map<std::string, int32_t>> WaitForTopicPartitions(
+    const std::string& bootstrap, const std::vector<std::string>& topics,
+    absl::Duration timeout,
+    const std::map<std::string, std::string>& extra = {});
 
 }  // namespace caserelay::kafka
 

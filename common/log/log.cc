@@ -2,12 +2,14 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 
@@ -25,8 +27,15 @@ std::string& ServiceName() ABSL_EXCLUSIVE_LOCKS_REQUIRED(OutputMutex()) {
   return *name;
 }
 
+std::atomic<int>& MinLevel() {
+  static std::atomic<int> level{static_cast<int>(Level::kInfo)};
+  return level;
+}
+
 const char* LevelName(Level level) {
   switch (level) {
+    case Level::kDebug:
+      return "debug";
     case Level::kInfo:
       return "info";
     case Level::kWarn:
@@ -155,6 +164,7 @@ void AppendKey(std::string& out, std::string_view key) {
 
 void WriteLine(Level level, std::string_view msg,
                std::initializer_list<Field> fields) {
+  if (!Enabled(level)) return;
   const absl::Time now = absl::Now();
   absl::MutexLock lock(&OutputMutex());
   const std::string line =
@@ -176,6 +186,29 @@ void WriteLine(Level level, std::string_view msg,
 void SetService(std::string_view name) {
   absl::MutexLock lock(&OutputMutex());
   ServiceName() = std::string(name);
+}
+
+absl::StatusOr<Level> ParseLevel(std::string_view name) {
+  for (Level level :
+       {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
+    if (name == LevelName(level)) return level;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("config: ", kLevelSetting, ": \"", std::string(name),
+                   "\" is not one of debug, info, warn, error"));
+}
+
+void SetMinLevel(Level level) {
+  MinLevel().store(static_cast<int>(level), std::memory_order_relaxed);
+}
+
+bool Enabled(Level level) {
+  return static_cast<int>(level) >=
+         MinLevel().load(std::memory_order_relaxed);
+}
+
+void Debug(std::string_view msg, std::initializer_list<Field> fields) {
+  WriteLine(Level::kDebug, msg, fields);
 }
 
 void Info(std::string_view msg, std::initializer_list<Field> fields) {

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 
@@ -38,14 +39,35 @@ struct Field {
   std::string value;
 };
 
-enum class Level { kInfo, kWarn, kError };
+// Levels, least severe first. kDebug is per-item detail an operator turns
+// on while looking into something (e.g. one line per fired timer); the
+// default minimum level is kInfo, which writes no debug line.
+enum class Level { kDebug, kInfo, kWarn, kError };
+
+// The setting that names the minimum level (services declare it: the
+// value is one of debug, info, warn, error; default info).
+inline constexpr char kLevelSetting[] = "log.level";
+inline constexpr char kLevelDefault[] = "info";
 
 // Sets the service name written as service=<name> on every following line.
 // Until called, lines carry service=unknown. Call once at start-up.
 void SetService(std::string_view name);
 
-// Write one line at the given level to stderr. The message and the values
-// pass through MaskText(). Never fails: a failed write to stderr is ignored.
+// The level named `name` ("debug", "info", "warn", "error");
+// INVALID_ARGUMENT naming the setting and the value otherwise.
+absl::StatusOr<Level> ParseLevel(std::string_view name);
+
+// Lines below `level` are not written from now on (kInfo until called).
+void SetMinLevel(Level level);
+
+// True if a line at `level` would be written. Cheap (one atomic load):
+// callers building costly debug fields check it first.
+bool Enabled(Level level);
+
+// Write one line at the given level to stderr, if the level is enabled.
+// The message and the values pass through MaskText(). Never fails: a
+// failed write to stderr is ignored.
+void Debug(std::string_view msg, std::initializer_list<Field> fields = {});
 void Info(std::string_view msg, std::initializer_list<Field> fields = {});
 void Warn(std::string_view msg, std::initializer_list<Field> fields = {});
 void Error(std::string_view msg, std::initializer_list<Field> fields = {});

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/rpc/forwarder.h"
 
 namespace caserelay::rpc {
 namespace {
@@ -45,6 +47,7 @@ absl::StatusOr<Principal> OnBehalf(
   for (const auto& [key, value] : metadata) {
     absl::string_view k = View(key);
     if (!absl::StartsWith(k, kOnBehalfPrefix)) continue;
+    if (k == kForwardedMetadata) continue;  // forwarder.h: any principal
     if (!direct.IsService(kWebService)) {
       return absl::PermissionDeniedError(absl::StrCat(
           "metadata ", k, ": only service:web may speak for a user; ",
@@ -168,6 +171,10 @@ absl::StatusOr<Principal> Caller(const Authenticator* auth,
   }
   absl::StatusOr<Principal> direct = auth->PrincipalOf(ctx);
   if (!direct.ok()) return direct.status();
+  absl::StatusOr<std::optional<Principal>> forwarded =
+      ForwardedCaller(ctx, *direct, auth->OwnService());
+  if (!forwarded.ok()) return forwarded.status();
+  if (forwarded->has_value()) return **std::move(forwarded);
   return OnBehalf(*std::move(direct), ctx.client_metadata());
 }
 

@@ -110,6 +110,11 @@ class Authenticator {
   // read (the default). On error the proofs accepted before stay accepted,
   // and the status says what is wrong with which file.
   virtual absl::Status Reload() { return absl::OkStatus(); }
+
+  // The service this authenticator serves ("supervision"), or "" (the
+  // default). Caller believes a forwarded caller (forwarder.h,
+  // x-caserelay-forwarded-for-bin) only from service:<OwnService()>.
+  virtual std::string OwnService() const { return ""; }
 };
 
 // The spelling of a role in x-caserelay-roles: "registrar", "handler",
@@ -129,6 +134,14 @@ std::string RolesMetadataValue(
 absl::StatusOr<std::vector<caserelay::v1::StaffRole>> ParseRolesMetadata(
     absl::string_view value);
 
+// Forwarded calls (issue 19 item 4, forwarder.h): x-caserelay-forwarded
+// (a call one instance of a service passed on to the instance owning the
+// case's partition) is accepted from any principal and changes nothing but
+// that the call is not forwarded again. x-caserelay-forwarded-for-bin
+// names the caller an instance verified (auth.mode mtls) and is believed
+// only from another instance of the same service (OwnService), else
+// PERMISSION_DENIED; the caller it names is the principal of the call.
+//
 // The principal the call acts as: auth->PrincipalOf(ctx) with the
 // on-behalf rule above applied. UNAUTHENTICATED when `auth` is nullptr or
 // the call proves no principal; PERMISSION_DENIED when a principal other

@@ -94,7 +94,20 @@ ConsumeLoop::ConsumeLoop(std::string name,
               "caserelay_loop_applied_through_seconds",
               "The clock's time by which every record then in the loop's "
               "partitions is applied and committed.",
-              {{"loop", name_}})) {}
+              {{"loop", name_}})),
+      restoring_gauge_(metrics->GetGauge(
+          "caserelay_partitions_restoring",
+          "Partitions assigned to this loop and waiting for their state to "
+          "be restored (paused: not applied yet).",
+          {{"loop", name_}})),
+      acquire_failures_(metrics->GetCounter(
+          "caserelay_partition_acquire_failures_total",
+          "Partition restores that failed and are tried again.",
+          {{"loop", name_}})) {
+  if (options_.partitions != nullptr) {
+    consumer_->SetRebalanceListener(&rebalance_);
+  }
+}
 
 ConsumeLoop::~ConsumeLoop() { Stop(); }
 
@@ -166,7 +179,7 @@ void ConsumeLoop::Backoff(int attempt, const std::string& what,
 
 void ConsumeLoop::ApplyResets(
     std::map<std::pair<std::string, int32_t>, int64_t>& next,
-    store::WriteBatch& batch) {
+    const std::function<store::WriteBatch*(int32_t partition)>& batch_of) {
   for (const kafka::PositionReset& r : consumer_->TakeResets()) {
     const std::string where = absl::StrCat(r.topic, "/", r.partition);
     if (r.kind == kafka::PositionReset::Kind::kNewLog) {
@@ -195,7 +208,10 @@ void ConsumeLoop::ApplyResets(
       alerts_.push_back(alert);
     }
     next[{r.topic, r.partition}] = r.resumed_at;
-    batch.SetOffset(r.topic, r.partition, r.resumed_at, r.log_id);
+    store::WriteBatch* batch = batch_of(r.partition);
+    if (batch != nullptr) {
+      batch->SetOffset(r.topic, r.partition, r.resumed_at, r.log_id);
+    }
   }
 }
 
@@ -219,7 +235,7 @@ void ConsumeLoop::DeadLetter(const std::string& key, const absl::Status& why,
   batch.Put("dead-letters", key, absl::StrCat(why.ToString(), "\n", record));
 }
 
-absl::Status ConsumeLoop::ApplyOne(const kafka::Message& m,
+absl::Status ConsumeLoop::ApplyOne(const kafka::Message& m, HeldEvents& held,
                                    store::WriteBatch& batch) {
   const std::string key = absl::StrCat(m.topic, "/", m.partition, "/", m.offset);
   caserelay::v1::Envelope event;
@@ -231,7 +247,7 @@ absl::Status ConsumeLoop::ApplyOne(const kafka::Message& m,
   absl::Status applied = ApplyWithRetry(event, "input " + key, batch);
   if (applied.ok()) {
     applied_.Increment();
-    return ReleaseHeld(event.case_id(), batch);
+    return ReleaseHeld(event.case_id(), held, batch);
   }
   if (IsTransient(applied)) return applied;  // stopped while retrying
   if (IsSequenceGap(applied)) {
@@ -241,7 +257,7 @@ absl::Status ConsumeLoop::ApplyOne(const kafka::Message& m,
               {{"loop", name_},
                {"input", key},
                {"error", std::string(applied.message())}});
-    held_->Hold(batch, event.case_id(), event.sequence(), m.value, absl::Now());
+    held.Hold(batch, event.case_id(), event.sequence(), m.value, absl::Now());
     return absl::OkStatus();
   }
   DeadLetter(key, applied, m.value, batch);
@@ -249,8 +265,9 @@ absl::Status ConsumeLoop::ApplyOne(const kafka::Message& m,
 }
 
 absl::Status ConsumeLoop::ReleaseHeld(const std::string& case_id,
+                                      HeldEvents& held,
                                       store::WriteBatch& batch) {
-  for (auto& [sequence, record] : held_->Of(case_id)) {
+  for (auto& [sequence, record] : held.Of(case_id)) {
     caserelay::v1::Envelope event;
     absl::Status applied =
         event.ParseFromString(record)
@@ -261,7 +278,7 @@ absl::Status ConsumeLoop::ReleaseHeld(const std::string& case_id,
             : absl::InvalidArgumentError("not an Envelope");
     if (IsSequenceGap(applied)) break;  // still waiting for an earlier one
     if (IsTransient(applied)) return applied;  // stopped while retrying
-    held_->Release(batch, case_id, sequence);
+    held.Release(batch, case_id, sequence);
     if (applied.ok()) {
       applied_.Increment();
       log::Info("held event applied", {{"loop", name_},
@@ -280,12 +297,17 @@ absl::StatusOr<size_t> ConsumeLoop::RequestReplay(const std::string& key) {
   for (const std::string& topic : options_.topics) {
     const std::string prefix = topic + "/";
     if (!key.empty() && key.rfind(prefix, 0) != 0) continue;
-    absl::Status s = store_->ScanPrefix(
-        "dead-letters", key.empty() ? prefix : key,
-        [&](std::string_view k, std::string_view) {
-          if (key.empty() || k == key) keys.emplace_back(k);
-          return key.empty();
-        });
+    auto visit = [&](std::string_view k, std::string_view) {
+      if (key.empty() || k == key) keys.emplace_back(k);
+      return key.empty();
+    };
+    // Partitioned: the dead letters of the partitions held here.
+    absl::Status s =
+        options_.partitions != nullptr
+            ? options_.partitions->ScanPrefix(
+                  "dead-letters", key.empty() ? prefix : key, visit)
+            : store_->ScanPrefix("dead-letters", key.empty() ? prefix : key,
+                                 visit);
     if (!s.ok()) return s;
   }
   if (!key.empty() && keys.empty()) {
@@ -297,12 +319,20 @@ absl::StatusOr<size_t> ConsumeLoop::RequestReplay(const std::string& key) {
   return keys.size();
 }
 
-absl::Status ConsumeLoop::ReplayRequested(store::WriteBatch& batch) {
+std::vector<std::string> ConsumeLoop::TakeReplayKeys() {
   std::vector<std::string> keys;
-  {
-    absl::MutexLock lock(&mu_);
-    keys.swap(replay_);
-  }
+  absl::MutexLock lock(&mu_);
+  keys.swap(replay_);
+  return keys;
+}
+
+absl::Status ConsumeLoop::ReplayRequested(store::WriteBatch& batch) {
+  return ReplayKeys(TakeReplayKeys(), *held_, batch);
+}
+
+absl::Status ConsumeLoop::ReplayKeys(const std::vector<std::string>& keys,
+                                     HeldEvents& held,
+                                     store::WriteBatch& batch) {
   for (const std::string& key : keys) {
     auto letter = batch.Get("dead-letters", key);
     if (!letter.ok()) return letter.status();
@@ -325,12 +355,13 @@ absl::Status ConsumeLoop::ReplayRequested(store::WriteBatch& batch) {
       if (applied.ok()) {
         replayed_.Increment();
         applied_.Increment();
-        if (absl::Status s = ReleaseHeld(event.case_id(), batch); !s.ok()) {
+        if (absl::Status s = ReleaseHeld(event.case_id(), held, batch);
+            !s.ok()) {
           return s;
         }
       } else {
-        held_->Hold(batch, event.case_id(), event.sequence(), record,
-                    absl::Now());
+        held.Hold(batch, event.case_id(), event.sequence(), record,
+                  absl::Now());
       }
       continue;
     }
@@ -344,10 +375,15 @@ absl::Status ConsumeLoop::ReplayRequested(store::WriteBatch& batch) {
 }
 
 absl::Status ConsumeLoop::CommitWithRetry(store::WriteBatch& batch) {
+  return CommitWithRetry(*publisher_, batch);
+}
+
+absl::Status ConsumeLoop::CommitWithRetry(store::OutboxPublisher& publisher,
+                                          store::WriteBatch& batch) {
   // A failed commit (disk full, I/O error) is survived by retrying the
   // same batch: nothing was written, the inputs are still in hand.
   for (int attempt = 1;; ++attempt) {
-    absl::Status s = publisher_->Commit(batch);
+    absl::Status s = publisher.Commit(batch);
     if (s.ok()) break;
     if (stop_) return s;
     Backoff(attempt, "commit", s);
@@ -356,7 +392,22 @@ absl::Status ConsumeLoop::CommitWithRetry(store::WriteBatch& batch) {
   return absl::OkStatus();
 }
 
+void ConsumeLoop::ShowNextOffsets(
+    const std::map<std::pair<std::string, int32_t>, int64_t>& next) {
+  for (const auto& [input, next_offset] : next) {
+    if (next_offset < 0) continue;  // Nothing applied there yet.
+    metrics_
+        ->GetGauge("caserelay_loop_input_next_offset",
+                   "The next input offset to apply: all below it are "
+                   "applied and committed.",
+                   {{"loop", name_},
+                    {"input", absl::StrCat(input.first, "/", input.second)}})
+        .Set(static_cast<double>(next_offset));
+  }
+}
+
 absl::Status ConsumeLoop::RunOnce() {
+  if (options_.partitions != nullptr) return RunOncePartitioned();
   for (int attempt = 1; held_ == nullptr; ++attempt) {
     auto held = HeldEvents::Load(*store_, name_);
     if (held.ok()) {
@@ -382,7 +433,7 @@ absl::Status ConsumeLoop::RunOnce() {
   // The offsets this batch has reached, per partition: a message below
   // them was applied before (a redelivery after a rebalance or restart).
   std::map<std::pair<std::string, int32_t>, int64_t> next;
-  ApplyResets(next, batch);
+  ApplyResets(next, [&batch](int32_t) { return &batch; });
   if (absl::Status s = ReplayRequested(batch); !s.ok()) return s;
   const std::string log_id = consumer_->LogId();
   for (const kafka::Message& m : *messages) {
@@ -405,7 +456,7 @@ absl::Status ConsumeLoop::RunOnce() {
       duplicates_.Increment();
       continue;
     }
-    if (absl::Status s = ApplyOne(m, batch); !s.ok()) return s;
+    if (absl::Status s = ApplyOne(m, *held_, batch); !s.ok()) return s;
     it->second = m.offset + 1;
     batch.SetOffset(m.topic, m.partition, m.offset + 1, log_id);
   }
@@ -414,16 +465,7 @@ absl::Status ConsumeLoop::RunOnce() {
     batch_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
   }
   // Committed now, or before (a batch of duplicates only: the stored ones).
-  for (const auto& [input, next_offset] : next) {
-    if (next_offset < 0) continue;  // Nothing applied there yet.
-    metrics_
-        ->GetGauge("caserelay_loop_input_next_offset",
-                   "The next input offset to apply: all below it are "
-                   "applied and committed.",
-                   {{"loop", name_},
-                    {"input", absl::StrCat(input.first, "/", input.second)}})
-        .Set(static_cast<double>(next_offset));
-  }
+  ShowNextOffsets(next);
   held_gauge_.Set(static_cast<double>(held_->size()));
   {
     absl::MutexLock lock(&mu_);

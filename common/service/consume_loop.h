@@ -33,6 +33,25 @@
 // retried input, a failing commit or ticks failing in a row reports it in
 // Health().
 //
+// Partitioned state (issue 19 items 1-3; ConsumeLoopOptions::partitions):
+// the loop drives each partition's lifecycle from the consumer's
+// assignment (kafka::RebalanceListener; the consumer pauses new
+// partitions):
+//
+//   assigned (paused) --Acquire: restore, up to 4 per round-->
+//   held (Resume: read from the stored offsets, applied, ticked)
+//   --revoked: nothing of it in hand (every round commits before the next
+//     Poll; what that Poll read of it is dropped), on_releasing, Release-->
+//   not held
+//
+// so no record of a partition is applied before Acquire returned, and
+// nothing is written to it after Release. A round holding inputs of
+// several partitions commits one WriteBatch per partition, each through
+// the partition's own OutboxPublisher (PartitionLease::publisher()), with
+// the offsets of that partition in its own DB; Tick runs once per held
+// partition (EventHandler::TickPartition). Dead letters and held events
+// live in the partition DB of their input.
+//
 // Thread safety: the loop runs on its own thread; Start/Stop from one
 // owner thread. The handler is only ever called on the loop's thread, so
 // it is the one mutator of the state it owns (CONVENTIONS.md #2).
@@ -42,6 +61,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -61,6 +82,7 @@
 #include "common/metrics/metrics.h"
 #include "common/time/clock.h"
 #include "common/store/outbox_publisher.h"
+#include "common/store/partitioned_store.h"
 #include "common/store/store.h"
 
 namespace caserelay::service {
@@ -71,7 +93,10 @@ class EventHandler {
   virtual ~EventHandler() = default;
 
   // Applies one event: reads state through `batch`, writes the new state
-  // and any output events (batch.AddOutbox) into it. Must be
+  // and any output events (batch.AddOutbox) into it. In a partitioned
+  // loop `batch` is on the DB of the event's partition (the event's case
+  // lives there); a scan of that partition goes through
+  // PartitionedStore::LeaseForCase. Must be
   // deterministic in its ids (derive output event ids from the input's).
   // A transient status (UNAVAILABLE and the others of IsTransient) means
   // "not now": the loop calls Apply again with the same event and batch.
@@ -92,10 +117,30 @@ class EventHandler {
     return absl::OkStatus();
   }
 
+  // Issue 19: a partitioned loop calls this instead of Tick(batch), once
+  // per held partition per round, with a batch on that partition's DB
+  // (`store`, for the handler's scans of the partition, e.g. its timers).
+  // The rules of Tick apply per partition: a non-OK status discards that
+  // partition's batch only. Default: Tick(batch), for a handler whose
+  // Tick reads only through the batch.
+  virtual absl::Status TickPartition(int32_t /*partition*/,
+                                     store::Store& /*store*/,
+                                     store::WriteBatch& batch) {
+    return Tick(batch);
+  }
+
   // True when the last Tick stopped at its bound with more work due: the
   // loop then polls again at once instead of waiting poll_timeout for
   // input. Default: false.
   virtual bool MoreDue() const { return false; }
+
+  // Issue 19: a partitioned loop calls this once partition `partition` is
+  // restored (Acquire) and before any of its records is applied or it is
+  // ticked: a handler keeping in-memory state per partition (supervision:
+  // where its scan of the timers stands) starts that state afresh, since
+  // another instance may have written the partition meanwhile. Default:
+  // nothing.
+  virtual void PartitionHeld(int32_t /*partition*/) {}
 
   // Called after each successful commit (e.g. to wake a sender thread).
   virtual void Committed() {}
@@ -129,6 +174,17 @@ struct ConsumeLoopOptions {
   // InfiniteDuration (the default): never, applied_through() stays
   // InfinitePast.
   absl::Duration applied_through_probe = absl::InfiniteDuration();
+  // Issue 19: the state is partitioned; `store` and `publisher` of the
+  // constructor are then the instance-local store (not used by the loop)
+  // and may be null. The consumer must pause new partitions
+  // (kafka::ConsumerOptions::pause_assigned): the loop registers itself as
+  // its RebalanceListener. Null: one store, as before.
+  store::PartitionedStore* partitions = nullptr;
+  // Called on the loop's thread once a partition is restored and resumed
+  // (PartitionOwners::Held), and before it is released
+  // (PartitionOwners::Released). Optional.
+  std::function<void(int32_t)> on_held;
+  std::function<void(int32_t)> on_releasing;
 };
 
 // Besides its counters, a loop shows on /metrics how far it has got, so
@@ -177,6 +233,11 @@ class ConsumeLoop {
   // waits for the group's rebalance before it gets any).
   bool assigned() const { return assigned_.load(); }
 
+  // Partitioned loops: the partitions held (restored, applied) and those
+  // assigned but still waiting for their restore. Thread-safe.
+  std::vector<int32_t> HeldPartitions() const;
+  std::vector<int32_t> RestoringPartitions() const;
+
   // How far the loop has applied its inputs on the clock
   // (applied_through.h); thread-safe, lives as long as the loop.
   const AppliedThroughProbe& applied_through() const {
@@ -201,15 +262,49 @@ class ConsumeLoop {
   absl::Status RunOnce();
 
  private:
+  // The consumer's rebalance events, on the loop's thread (inside Poll) or
+  // the owner's (inside Close, after the loop stopped).
+  class Rebalance : public kafka::RebalanceListener {
+   public:
+    explicit Rebalance(ConsumeLoop* loop) : loop_(loop) {}
+    void Assigned(const std::vector<kafka::TopicPartition>& tps) override;
+    void Revoking(const std::vector<kafka::TopicPartition>& tps) override;
+
+   private:
+    ConsumeLoop* const loop_;
+  };
+  // A held partition's loop-thread state.
+  struct HeldPartition {
+    std::unique_ptr<HeldEvents> held;
+  };
+
   void Run();
-  // Applies the consumer's position resets to `next` and `batch`.
-  void ApplyResets(std::map<std::pair<std::string, int32_t>, int64_t>& next,
-                   store::WriteBatch& batch);
+  // The partitioned round (consume_loop_partitions.cc): acquire up to 4
+  // waiting partitions, poll, apply and commit per partition, tick each.
+  absl::Status RunOncePartitioned();
+  // Acquires the first waiting partition and resumes it; on failure it
+  // stays first in line (tried again next round).
+  absl::Status AcquireNext();
+  // Acquires up to 4 waiting partitions (their DBs opened in parallel:
+  // PartitionedStore::AcquireAll), each through AcquireNext; stops at the
+  // first failure (the rest wait for the next round).
+  absl::Status AcquireWaiting();
+  // Revocation of partition `p`: on_releasing, forget it, Release.
+  void ReleasePartition(int32_t p);
+  // Ticks every held partition, each in a batch of its own.
+  absl::Status TickPartitions();
+  void UpdatePartitionGauges();
+  // Applies the consumer's position resets to `next` and to the batch of
+  // each reset's partition (`batch_of`; null: not held, not stored).
+  void ApplyResets(
+      std::map<std::pair<std::string, int32_t>, int64_t>& next,
+      const std::function<store::WriteBatch*(int32_t partition)>& batch_of);
   // Applies one record; retries transient errors in place. Returns OK
   // once applied, held (a sequence gap) or dead-lettered; the last error
   // if stopped meanwhile. After an applied event, its case's held events
   // are offered again (ReleaseHeld).
-  absl::Status ApplyOne(const kafka::Message& m, store::WriteBatch& batch);
+  absl::Status ApplyOne(const kafka::Message& m, HeldEvents& held,
+                        store::WriteBatch& batch);
   // handler_->Apply, retrying transient errors until another answer or
   // Stop(); `what` names the input for logs and Health.
   absl::Status ApplyWithRetry(const caserelay::v1::Envelope& event,
@@ -217,15 +312,26 @@ class ConsumeLoop {
                               store::WriteBatch& batch);
   // Applies the held events of `case_id` in sequence order until one is
   // still after a gap; a held event refused for good is dead-lettered.
-  absl::Status ReleaseHeld(const std::string& case_id,
+  absl::Status ReleaseHeld(const std::string& case_id, HeldEvents& held,
                            store::WriteBatch& batch);
   // Applies the dead letters RequestReplay queued.
   absl::Status ReplayRequested(store::WriteBatch& batch);
+  // Applies the dead letters `keys` (held events of `held`) into `batch`.
+  absl::Status ReplayKeys(const std::vector<std::string>& keys,
+                          HeldEvents& held, store::WriteBatch& batch);
+  // Takes the keys RequestReplay queued.
+  std::vector<std::string> TakeReplayKeys();
   // Keeps `record` in "dead-letters" under `key` with `why`.
   void DeadLetter(const std::string& key, const absl::Status& why,
                   const std::string& record, store::WriteBatch& batch);
+  // Sets caserelay_loop_input_next_offset for each input of `next` (-1:
+  // nothing applied there yet, skipped).
+  void ShowNextOffsets(
+      const std::map<std::pair<std::string, int32_t>, int64_t>& next);
   // Commits `batch`, retrying until it succeeds or the loop stops.
   absl::Status CommitWithRetry(store::WriteBatch& batch);
+  absl::Status CommitWithRetry(store::OutboxPublisher& publisher,
+                               store::WriteBatch& batch);
   // Sleeps the backoff of `attempt` (1-based); marks the loop stuck on
   // `what` from stuck_after attempts on.
   void Backoff(int attempt, const std::string& what, const absl::Status& s);
@@ -264,6 +370,21 @@ class ConsumeLoop {
   // Cases held longer than gap_alert_after, as of the last round.
   std::vector<std::string> held_late_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> assigned_{false};
+
+  // Partitioned loops only.
+  Rebalance rebalance_{this};
+  metrics::Gauge& restoring_gauge_;
+  metrics::Counter& acquire_failures_;
+  // Loop thread (and the owner's inside Close, after the thread stopped).
+  std::map<int32_t, HeldPartition> partitions_held_;
+  std::deque<int32_t> to_acquire_;  // assigned, paused, not restored yet
+  // What the consumer assigned of each partition number (its topics).
+  std::map<int32_t, std::vector<kafka::TopicPartition>> assigned_tps_;
+  int acquire_attempts_ = 0;        // of to_acquire_.front()
+  // Copies for HeldPartitions()/RestoringPartitions() from other threads.
+  mutable absl::Mutex partitions_mu_;
+  std::vector<int32_t> held_copy_ ABSL_GUARDED_BY(partitions_mu_);
+  std::vector<int32_t> restoring_copy_ ABSL_GUARDED_BY(partitions_mu_);
   std::thread thread_;
 };
 

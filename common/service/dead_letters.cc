@@ -1,27 +1,62 @@
 #include "common/service/dead_letters.h"
 
+#include <functional>
+#include <string>
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 
 namespace caserelay::service {
 
+namespace {
+
+using Visit = std::function<bool(std::string_view, std::string_view)>;
+
+// Appends a line per input dead letter `scan` visits to `out`.
+absl::Status AppendLetters(const std::function<absl::Status(const Visit&)>& scan,
+                           std::string& out) {
+  return scan([&](std::string_view key, std::string_view v) {
+    if (key.substr(0, 7) == "outbox/") return true;
+    const size_t lf = v.find('\n');
+    std::string_view reason = v.substr(0, lf);
+    const size_t bytes = lf == std::string_view::npos ? 0 : v.size() - lf - 1;
+    absl::StrAppend(&out, std::string(key), "\t",
+                    std::string(reason.substr(0, 300)), "\t", bytes, "\n");
+    return true;
+  });
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> FormatInputDeadLetters(const store::Store& store) {
   std::string out = "key\treason\tbytes\n";
-  absl::Status s = store.Scan(
-      "dead-letters", "", "", [&](std::string_view key, std::string_view v) {
-        if (key.substr(0, 7) == "outbox/") return true;
-        const size_t lf = v.find('\n');
-        std::string_view reason = v.substr(0, lf);
-        const size_t bytes = lf == std::string_view::npos ? 0 : v.size() - lf - 1;
-        absl::StrAppend(&out, std::string(key), "\t",
-                        std::string(reason.substr(0, 300)), "\t", bytes, "\n");
-        return true;
-      });
+  absl::Status s = AppendLetters(
+      [&](const Visit& visit) {
+        return store.Scan("dead-letters", "", "", visit);
+      },
+      out);
   if (!s.ok()) return s;
   return out;
 }
 
-admin::HttpResponse ListDeadLetters(const store::Store& store) {
-  auto text = FormatInputDeadLetters(store);
+absl::StatusOr<std::string> FormatInputDeadLetters(
+    const store::Store& local, const store::PartitionedStore& partitions) {
+  absl::StatusOr<std::string> out = FormatInputDeadLetters(local);
+  if (!out.ok()) return out;
+  absl::Status s = AppendLetters(
+      [&](const Visit& visit) {
+        return partitions.Scan("dead-letters", "", "", visit);
+      },
+      *out);
+  if (!s.ok()) return s;
+  return out;
+}
+
+admin::HttpResponse ListDeadLetters(const store::Store& store,
+                                    const store::PartitionedStore* partitions) {
+  auto text = partitions == nullptr
+                  ? FormatInputDeadLetters(store)
+                  : FormatInputDeadLetters(store, *partitions);
   if (!text.ok()) {
     return {503, "text/plain; charset=utf-8",
             absl::StrCat(text.status().message(), "\n")};

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "common/admin/http_message.h"
 #include "common/service/consume_loop.h"
+#include "common/store/partitioned_store.h"
 #include "common/store/store.h"
 
 namespace caserelay::service {
@@ -30,8 +31,18 @@ namespace caserelay::service {
 // UNAVAILABLE if the store cannot be read.
 absl::StatusOr<std::string> FormatInputDeadLetters(const store::Store& store);
 
-// GET /dead-letters: 200 with FormatInputDeadLetters, 503 on a store error.
-admin::HttpResponse ListDeadLetters(const store::Store& store);
+// The same for a service with partitioned state (issue 19): the dead
+// letters of its local DB, then those of every partition it holds (the
+// inputs' and timers' dead letters live in their partition's DB), each part
+// in key order.
+absl::StatusOr<std::string> FormatInputDeadLetters(
+    const store::Store& local, const store::PartitionedStore& partitions);
+
+// GET /dead-letters: 200 with FormatInputDeadLetters (of `partitions` too
+// when not null), 503 on a store error.
+admin::HttpResponse ListDeadLetters(
+    const store::Store& store,
+    const store::PartitionedStore* partitions = nullptr);
 
 // GET /dead-letters/replay: queues the key of ?key= on the loop that reads
 // its topic, or with ?all=1 every dead letter of every loop. 202 with how

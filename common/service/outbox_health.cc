@@ -1,6 +1,8 @@
 #include "common/service/outbox_health.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -28,6 +30,34 @@ admin::HttpResponse OutboxHealth(const store::OutboxStats& stats,
                          summary)};
   }
   return {200, "text/plain", absl::StrCat("ok\n", summary)};
+}
+
+store::OutboxStats SumOutboxStats(
+    const std::vector<store::OutboxStats>& each) {
+  store::OutboxStats sum;
+  for (const store::OutboxStats& s : each) {
+    sum.pending += s.pending;
+    sum.oldest_pending_age =
+        std::max(sum.oldest_pending_age, s.oldest_pending_age);
+    sum.dead_lettered += s.dead_lettered;
+    sum.producer_rebuilds += s.producer_rebuilds;
+    if (!s.producer_ready && sum.producer_ready) {
+      sum.producer_ready = false;
+      sum.producer_error = s.producer_error;
+    }
+  }
+  return sum;
+}
+
+store::OutboxStats AllOutboxStats(const store::OutboxPublisher& local,
+                                  const store::PartitionedStore* partitions) {
+  std::vector<store::OutboxStats> each = {local.Stats()};
+  if (partitions != nullptr) {
+    for (store::OutboxStats& s : partitions->PartitionOutboxStats()) {
+      each.push_back(std::move(s));
+    }
+  }
+  return SumOutboxStats(each);
 }
 
 OutboxMetrics::OutboxMetrics(metrics::Registry* registry)

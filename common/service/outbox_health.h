@@ -9,6 +9,7 @@
 #define CASERELAY_COMMON_SERVICE_OUTBOX_HEALTH_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -16,6 +17,7 @@
 #include "common/admin/http_message.h"
 #include "common/metrics/metrics.h"
 #include "common/store/outbox_publisher.h"
+#include "common/store/partitioned_store.h"
 
 namespace caserelay::service {
 
@@ -26,6 +28,18 @@ namespace caserelay::service {
 // letters D, producer rebuilds R".
 admin::HttpResponse OutboxHealth(const store::OutboxStats& stats,
                                  absl::Duration max_pending_age);
+
+// One service's outbox over several publishers (a partitioned service has
+// the local DB's and one per held partition, sharing one producer):
+// pending, dead letters and rebuilds summed, the oldest age the largest,
+// the producer ready only if every publisher's is (the first error named).
+// Empty: an idle outbox.
+store::OutboxStats SumOutboxStats(const std::vector<store::OutboxStats>& each);
+
+// The service's whole outbox: `local`'s counts and, for a partitioned
+// service (`partitions` not null), every held partition's, summed.
+store::OutboxStats AllOutboxStats(const store::OutboxPublisher& local,
+                                  const store::PartitionedStore* partitions);
 
 // The outbox series of /metrics: caserelay_outbox_pending,
 // caserelay_outbox_oldest_pending_seconds,

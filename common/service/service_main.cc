@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -20,6 +21,8 @@
 #include "common/service/dead_letters.h"
 #include "common/service/kafka_options.h"
 #include "common/service/outbox_health.h"
+#include "common/service/partition_owners.h"
+#include "common/service/partitioned_main.h"
 #include "common/service/store_health.h"
 #include "common/store/outbox_dead_letters.h"
 #include "common/time/file_clock.h"
@@ -32,16 +35,22 @@ using config::Setting;
 void PrintHelp(const ServiceDefinition& def) {
   std::vector<Setting> all = CommonSettings(def.name);
   all.insert(all.end(), def.settings.begin(), def.settings.end());
+  // scripts/run reads this line (NOTES-H): may the service run as several
+  // instances?
+  const std::string instances =
+      def.partitioned
+          ? "instances: many (partitioned state: kafka.partitions partitions)"
+          : "instances: one";
   std::printf(
-      "%s — %s\n\n"
+      "%s — %s\n%s\n\n"
       "Usage: %s [--config FILE]\n\n"
       "  --config FILE  settings as `key = value` lines (see deploy/config/)\n"
       "  --help         this text\n\n"
       "Every setting may also come from the environment (CASERELAY_...),\n"
       "which wins over the file. Settings:\n\n%s\n"
       "Stops cleanly on SIGTERM or SIGINT.\n",
-      def.name.c_str(), def.summary.c_str(), def.name.c_str(),
-      config::DescribeSettings(all).c_str());
+      def.name.c_str(), def.summary.c_str(), instances.c_str(),
+      def.name.c_str(), config::DescribeSettings(all).c_str());
 }
 
 // The bootstrap list from kafka.bootstrap, or from the `bootstrap=` line
@@ -105,7 +114,7 @@ int Fail(const absl::Status& s, int code) {
 
 std::vector<Setting> CommonSettings(const std::string& service) {
   using T = Setting::Type;
-  return {
+  std::vector<Setting> common = {
       {"grpc.listen", T::kHostPort, "127.0.0.1:0", false,
        "gRPC address; port 0 picks a free port (see endpoints.file)"},
       {"grpc.max_receive_bytes", T::kInt, "1048576", false,
@@ -179,11 +188,19 @@ std::vector<Setting> CommonSettings(const std::string& service) {
       {"tls.reload_interval", T::kDuration, "1m", false,
        "how often tls.cert_path, tls.key_path and tls.client_ca_path are "
        "read again; new connections use what changed (1s to 24h)"},
+      {log::kLevelSetting, T::kString, log::kLevelDefault, false,
+       "the least severe log lines written: debug (also per-item detail, "
+       "e.g. one line per fired timer), info, warn or error"},
       {"clock.file", T::kString, "", false,
        "empty: the system clock. Otherwise a simulated clock file "
        "(common/time/file_clock.h) that a test or replay moves; every "
        "\"now\" of the service comes from it"},
   };
+  // Issue 19 (partitioned services; the others list them unused).
+  for (Setting& setting : PartitionedSettings()) {
+    common.push_back(std::move(setting));
+  }
+  return common;
 }
 
 int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
@@ -216,6 +233,10 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auto cfg =
       config::Config::Load(config_path, schema, config::ProcessEnvironment());
   if (!cfg.ok()) return Fail(cfg.status(), 2);
+  absl::StatusOr<log::Level> log_level =
+      log::ParseLevel(cfg->GetString(log::kLevelSetting));
+  if (!log_level.ok()) return Fail(log_level.status(), 2);
+  log::SetMinLevel(*log_level);
   // Without Kafka (ServiceDefinition::uses_kafka) the kafka.* settings
   // are not read.
   absl::StatusOr<std::string> bootstrap =
@@ -229,8 +250,11 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auth_settings.tls.client_ca_path = cfg->GetString("tls.client_ca_path");
   auth_settings.tls.crl_dir = cfg->GetString("tls.crl_dir");
   auth_settings.tls.reload_interval = cfg->GetDuration("tls.reload_interval");
-  auto authenticator = rpc::CreateAuthenticator(auth_settings);
-  if (!authenticator.ok()) return Fail(authenticator.status(), 2);
+  auto created_auth = rpc::CreateAuthenticator(auth_settings);
+  if (!created_auth.ok()) return Fail(created_auth.status(), 2);
+  // Forwarded callers are believed only from this same service (auth.h).
+  absl::StatusOr<std::unique_ptr<rpc::Authenticator>> authenticator =
+      rpc::ServingService(*std::move(created_auth), def.name);
   auto simulated_clock = OpenClockFile(*cfg);
   if (!simulated_clock.ok()) return Fail(simulated_clock.status(), 2);
   auto max_receive_bytes =
@@ -258,22 +282,41 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auto kafka_props = KafkaSecurityProperties(kafka_security);
   if (!kafka_props.ok()) return Fail(kafka_props.status(), 2);
 
-  store::StoreOptions store_options;
-  store_options.path = cfg->GetPath("store.path");
-  store_options.sync = cfg->GetBool("store.sync");
-  store_options.column_families = def.column_families;
-  auto store = store::Store::Open(store_options);
-  if (!store.ok()) return Fail(store.status(), 1);
+  if (def.partitioned && !def.uses_kafka) {
+    return Fail(absl::InternalError(absl::StrCat(
+                    def.name, " keeps partitioned state without Kafka")),
+                1);
+  }
+  metrics::Registry registry;  // outlives every part that counts in it
+  // The service's store: its own RocksDB, or (partitioned, issue 19) the
+  // PartitionedStore's instance-local one, opened once Kafka is known.
+  std::unique_ptr<store::Store> own_store;
+  store::Store* the_store = nullptr;
+  PartitionedParts partitioned;
+  if (!def.partitioned) {
+    store::StoreOptions store_options;
+    store_options.path = cfg->GetPath("store.path");
+    store_options.sync = cfg->GetBool("store.sync");
+    store_options.column_families = def.column_families;
+    auto store = store::Store::Open(store_options);
+    if (!store.ok()) return Fail(store.status(), 1);
+    own_store = *std::move(store);
+    the_store = own_store.get();
+  }
 
   // Kafka's part: the topics, the log the outbox was confirmed in, the
   // publisher. Without Kafka the service has no publisher (Context).
   std::unique_ptr<store::OutboxPublisher> publisher;
   if (def.uses_kafka) {
-    absl::Status ready =
-        kafka::WaitForTopics(*bootstrap,
-                             {"petitions", "case-events", "supervision-events",
-                              "notification-events"},
-                             cfg->GetDuration("kafka.wait"), *kafka_props);
+    std::vector<std::string> topics = {"petitions", "case-events",
+                                       "supervision-events",
+                                       "notification-events"};
+    if (def.partitioned) {
+      topics.push_back(ChangelogTopic(def.name));
+      topics.push_back(OwnersTopic(def.name));
+    }
+    absl::Status ready = kafka::WaitForTopics(
+        *bootstrap, topics, cfg->GetDuration("kafka.wait"), *kafka_props);
     if (!ready.ok()) return Fail(ready, 1);
     // Events Kafka confirmed in another log (the embedded broker started
     // again, a new cluster) may never have been read there: they go out
@@ -283,16 +326,6 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     // Without it, events confirmed in an old log would not go out again:
     // fail start (the supervisor starts us again) rather than lose them.
     if (!cluster.ok()) return Fail(cluster.status(), 1);
-    {
-      auto requeued = (*store)->RequeuePublished(*cluster);
-      if (!requeued.ok()) return Fail(requeued.status(), 1);
-      if (*requeued > 0) {
-        log::Warn(
-            "NEW LOG: Kafka is not the cluster these events were "
-            "confirmed in; publishing them again",
-            {{"cluster", *cluster}, {"events", std::to_string(*requeued)}});
-      }
-    }
 
     kafka::ProducerOptions producer_options = ServiceProducerOptions(
         *bootstrap, def.name, cfg->GetString("kafka.debug"));
@@ -303,12 +336,44 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     }
     store::OutboxOptions outbox_options;
     outbox_options.max_record_bytes = static_cast<size_t>(*max_message_bytes);
-    auto created = store::OutboxPublisher::Create(
-        store->get(),
-        [producer_options](kafka::DeliveryCallback cb) {
-          return kafka::CreateKafkaProducer(producer_options, std::move(cb));
-        },
-        outbox_options);
+    auto producer_factory = [producer_options](kafka::DeliveryCallback cb) {
+      return kafka::CreateKafkaProducer(producer_options, std::move(cb));
+    };
+    if (def.partitioned) {
+      PartitionedInputs in;
+      in.cfg = &*cfg;
+      in.service = def.name;
+      in.column_families = def.column_families;
+      in.local_column_families = def.local_column_families;
+      in.bootstrap = *bootstrap;
+      in.kafka_props = *kafka_props;
+      in.log_id = *cluster;
+      in.producer_factory = producer_factory;
+      in.outbox = outbox_options;
+      in.metrics = &registry;
+      auto parts = OpenPartitioned(in);
+      if (!parts.ok()) {
+        return Fail(parts.status(),
+                    parts.status().code() == absl::StatusCode::kInvalidArgument
+                        ? 2
+                        : 1);
+      }
+      partitioned = *std::move(parts);
+      the_store = &partitioned.store->Local();
+    }
+    {
+      auto requeued = the_store->RequeuePublished(*cluster);
+      if (!requeued.ok()) return Fail(requeued.status(), 1);
+      if (*requeued > 0) {
+        log::Warn(
+            "NEW LOG: Kafka is not the cluster these events were "
+            "confirmed in; publishing them again",
+            {{"cluster", *cluster}, {"events", std::to_string(*requeued)}});
+      }
+    }
+
+    auto created = store::OutboxPublisher::Create(the_store, producer_factory,
+                                                  outbox_options);
     if (!created.ok()) return Fail(created.status(), 1);
     publisher = *std::move(created);
   }
@@ -317,10 +382,11 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   time::Clock* clock = *simulated_clock
                            ? static_cast<time::Clock*>(simulated_clock->get())
                            : &system_clock;
-  metrics::Registry registry;
   LoopProgress progress;
-  Context context{&*cfg,     store->get(),        publisher.get(), clock,
+  Context context{&*cfg,     the_store,           publisher.get(), clock,
                   &registry, authenticator->get(), &progress};
+  context.partitions = partitioned.store.get();
+  context.owners = partitioned.owners.get();
   auto svc = def.create(context);
   if (!svc.ok()) return Fail(svc.status(), 1);
   Service& service = **svc;
@@ -330,6 +396,23 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
                 1);
   }
 
+  if (def.partitioned) {
+    // One loop owns the partitions' lifecycle, over per-case topics
+    // co-partitioned with the changelog (contract item 1).
+    if (service.Subscriptions().size() != 1) {
+      return Fail(absl::InternalError(absl::StrCat(
+                      def.name,
+                      " keeps partitioned state: it must have exactly one "
+                      "subscription")),
+                  1);
+    }
+    std::vector<std::string> topics = service.Subscriptions()[0].topics;
+    topics.push_back(ChangelogTopic(def.name));
+    absl::Status counts = CheckPartitionCounts(
+        *bootstrap, topics, partitioned.store->partitions(),
+        cfg->GetDuration("kafka.wait"), *kafka_props);
+    if (!counts.ok()) return Fail(counts, 1);
+  }
   std::vector<std::unique_ptr<ConsumeLoop>> loops;
   for (const Subscription& sub : service.Subscriptions()) {
     kafka::ConsumerOptions consumer_options = ServiceConsumerOptions(
@@ -338,16 +421,10 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     for (const auto& [key, value] : *kafka_props) {
       consumer_options.extra[key] = value;
     }
-    store::Store* s = store->get();
+    store::PartitionedStore* parts = partitioned.store.get();
+    if (parts != nullptr) PartitionedConsumer(consumer_options);
     auto consumer = kafka::CreateKafkaConsumerWithPositions(
-        consumer_options,
-        [s](const std::string& topic, int32_t partition)
-            -> absl::StatusOr<std::optional<kafka::Position>> {
-          auto stored = s->Position(topic, partition);
-          if (!stored.ok()) return stored.status();
-          if (!stored->has_value()) return std::nullopt;
-          return kafka::Position{(*stored)->next_offset, (*stored)->log_id};
-        });
+        consumer_options, StoredPositions(the_store, parts));
     if (!consumer.ok()) return Fail(consumer.status(), 1);
     ConsumeLoopOptions loop_options;
     loop_options.clock = clock;  // For its tick gauge (consume_loop.h).
@@ -355,8 +432,12 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     if (sub.track_applied_through) {
       loop_options.applied_through_probe = absl::Milliseconds(500);
     }
+    if (parts != nullptr) {
+      SetPartitionHooks(partitioned, cfg->GetInt("store.standby_replicas"),
+                        loop_options);
+    }
     loops.push_back(std::make_unique<ConsumeLoop>(
-        sub.name, *std::move(consumer), store->get(), publisher.get(),
+        sub.name, *std::move(consumer), the_store, publisher.get(),
         sub.handler, &registry, loop_options));
     progress.Add(sub.name, loops.back()->applied_through());
   }
@@ -387,9 +468,16 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   StoreMetrics store_metrics(&registry);  // storage faults (store_health.h)
   std::map<std::string, admin::Handler> routes = service.AdminRoutes();
   store::OutboxPublisher* outbox = publisher.get();  // null: no Kafka
-  routes["/healthz"] = [&loops, outbox, &store,
+  routes["/healthz"] = [&loops, outbox, the_store,
+                        parts = partitioned.store.get(),
                         max_pending_age](const admin::HttpRequest&) {
-    std::string problems = StoreHealth(**store);
+    std::string problems = StoreHealth(*the_store);
+    if (parts != nullptr) {
+      const std::string held = PartitionsHealth(*parts);
+      if (!held.empty()) {
+        absl::StrAppend(&problems, problems.empty() ? "" : "\n", held);
+      }
+    }
     if (!problems.empty()) problems += "\n";
     for (auto& loop : loops) {
       const std::string health = loop->Health();
@@ -401,23 +489,27 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     if (outbox == nullptr) {
       return admin::HttpResponse{200, "text/plain; charset=utf-8", "ok\n"};
     }
-    return OutboxHealth(outbox->Stats(), max_pending_age);
+    return OutboxHealth(AllOutboxStats(*outbox, parts), max_pending_age);
   };
-  routes["/metrics"] = [&](const admin::HttpRequest&) {
-    if (outbox != nullptr) outbox_metrics.Update(outbox->Stats());
-    store_metrics.Update(**store);
+  routes["/metrics"] = [&, parts = partitioned.store.get()](
+                           const admin::HttpRequest&) {
+    if (outbox != nullptr) {
+      outbox_metrics.Update(AllOutboxStats(*outbox, parts));
+    }
+    store_metrics.Update(*the_store);
     return admin::HttpResponse{200, "text/plain; version=0.0.4",
                                registry.Render()};
   };
   // casectl dead-letters (common/service/dead_letters.h).
-  routes["/dead-letters"] = [&store](const admin::HttpRequest&) {
-    return ListDeadLetters(**store);
+  routes["/dead-letters"] = [the_store, parts = partitioned.store.get()](
+                                const admin::HttpRequest&) {
+    return ListDeadLetters(*the_store, parts);
   };
   routes["/dead-letters/replay"] = [&loops](const admin::HttpRequest& req) {
     return ReplayDeadLetters(req, loops);
   };
-  routes["/outbox/dead-letters"] = [&store](const admin::HttpRequest&) {
-    auto letters = store::ListOutboxDeadLetters(**store);
+  routes["/outbox/dead-letters"] = [the_store](const admin::HttpRequest&) {
+    auto letters = store::ListOutboxDeadLetters(*the_store);
     if (!letters.ok()) {
       return admin::HttpResponse{
           500, "text/plain", absl::StrCat(letters.status().message(), "\n")};
@@ -431,6 +523,19 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
 
   std::string host = cfg->GetHostPort("grpc.listen").host;
   std::string grpc_address = absl::StrCat(host, ":", (*server)->port());
+  if (partitioned.owners != nullptr) {
+    // Only now is the address known (port 0): the partitions held so far
+    // are published with it (partition_owners.h).
+    const std::string advertise = cfg->GetString("grpc.advertise").empty()
+                                      ? grpc_address
+                                      : cfg->GetString("grpc.advertise");
+    absl::Status advertised = partitioned.owners->Advertise(advertise);
+    if (!advertised.ok()) {
+      log::Warn("owner records not published yet; other instances answer "
+                "UNAVAILABLE for this instance's partitions meanwhile",
+                {{"error", std::string(advertised.message())}});
+    }
+  }
   std::string admin_address = absl::StrCat(
       cfg->GetHostPort("admin.listen").host, ":", (*admin_server)->port());
   if (!cfg->GetString("endpoints.file").empty()) {

@@ -30,12 +30,21 @@
 #include "common/time/clock.h"
 #include "grpcpp/grpcpp.h"
 
+namespace caserelay::store {
+class PartitionedStore;  // common/store/partitioned_store.h
+}  // namespace caserelay::store
+
 namespace caserelay::service {
+
+class PartitionOwners;  // common/service/partition_owners.h
 
 // What the runner hands a service's factory. Everything outlives the
 // Service built from it.
 struct Context {
   const config::Config* config;
+  // The service's RocksDB store. For a service with partitioned state
+  // (ServiceDefinition::partitioned) it is partitions->Local(): the
+  // instance-local DB of its local_column_families, never moved.
   store::Store* store;
   store::OutboxPublisher* publisher;  // nullptr without Kafka (uses_kafka)
   time::Clock* clock;
@@ -50,6 +59,17 @@ struct Context {
   // filled as the loops are made, before Service::Start. Null in unit
   // tests that build a service without one.
   const LoopProgress* loops = nullptr;
+  // Issue 19: the state kept per partition (one RocksDB per partition,
+  // changelogged, moving between instances on a rebalance) when the
+  // service's definition says `partitioned`; nullptr otherwise (the
+  // service keeps everything in `store`). Handlers read and write a
+  // partition through PartitionedStore::LeaseForCase, or through the batch
+  // the consume loop hands to EventHandler::Apply.
+  store::PartitionedStore* partitions = nullptr;
+  // Who holds each partition (partition_owners.h), for forwarding per-case
+  // calls (common/rpc/forward.h) and scatter-gather queries; nullptr when
+  // `partitions` is.
+  const PartitionOwners* owners = nullptr;
 };
 
 // One consumed set of topics and the handler that applies them.
@@ -90,6 +110,15 @@ struct ServiceDefinition {
   // it starts without Kafka, reads no kafka.* setting, its Context has no
   // publisher (nullptr) and it may subscribe to nothing (start fails).
   bool uses_kafka = true;
+  // Issue 19: the service keeps its state per partition. Then
+  // `column_families` go to the partition DBs (changelogged to
+  // "<name>-changelog", moved with their partition) and
+  // `local_column_families` to the instance-local DB (Context::store);
+  // which families stay local is the service's choice. The service then
+  // has exactly one Subscription, of per-case topics keyed by case id
+  // with kafka.partitions partitions each (checked at start).
+  bool partitioned = false;
+  std::vector<std::string> local_column_families;
 };
 
 // The settings every service has (grpc.listen, admin.listen, store.path,

@@ -1,6 +1,9 @@
 #include "common/service/store_health.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 
 namespace caserelay::service {
@@ -23,6 +26,17 @@ std::string StoreHealth(store::Store& store) {
       "; the service takes no input and acknowledges no write until the "
       "disk recovers (nothing is lost: what was not stored is consumed or "
       "refused again)");
+}
+
+std::string PartitionsHealth(const store::PartitionedStore& partitions) {
+  std::vector<std::string> lines;
+  for (int32_t p : partitions.Held()) {
+    absl::StatusOr<store::PartitionLease> lease = partitions.Lease(p);
+    if (!lease.ok()) continue;  // released meanwhile
+    std::string health = StoreHealth(lease->store());
+    if (!health.empty()) lines.push_back(absl::StrCat("partition ", p, ": ", health));
+  }
+  return absl::StrJoin(lines, "\n");
 }
 
 StoreMetrics::StoreMetrics(metrics::Registry* registry)

@@ -16,6 +16,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "common/metrics/metrics.h"
+#include "common/store/partitioned_store.h"
 #include "common/store/store.h"
 
 namespace caserelay::service {
@@ -26,6 +27,11 @@ namespace caserelay::service {
 // store to recover (Store::Recover), so that an idle service notices the
 // disk came back when it is next asked.
 std::string StoreHealth(store::Store& store);
+
+// StoreHealth of every partition DB held (issue 19), one line each
+// prefixed "partition <p>: "; empty while all take writes. A partition
+// released meanwhile is skipped.
+std::string PartitionsHealth(const store::PartitionedStore& partitions);
 
 // The store's series of /metrics:
 //   caserelay_store_fault{kind}  1 for the kind of the fault that stops

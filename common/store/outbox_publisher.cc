@@ -1,5 +1,7 @@
 #include "common/store/outbox_publisher.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -14,6 +16,9 @@ size_t Bytes(const OutboxRecord& r) { return r.key.size() + r.value.size(); }
 
 // How often the retry thread looks at the backlog without being woken.
 constexpr absl::Duration kRetryInterval = absl::Milliseconds(200);
+
+// How many dead-lettered sequences CommitAndWait can tell apart.
+constexpr size_t kRecentDeadKept = 1024;
 
 }  // namespace
 
@@ -151,7 +156,9 @@ void OutboxPublisher::DrainLocked() {
       return;
     }
     const OutboxRecord& r = e.record;
-    absl::Status s = producer_->Produce(r.topic, r.key, r.value, r.seq);
+    kafka::ProducerRecord record{r.topic, r.partition, r.key, std::nullopt};
+    if (!r.null_value) record.value = r.value;
+    absl::Status s = producer_->ProduceRecord(record, r.seq);
     if (s.ok()) {
       uint64_t seq = r.seq;
       const bool alone = e.suspect;
@@ -189,6 +196,8 @@ void OutboxPublisher::DeadLetterLocked(Entry entry, const std::string& reason) {
          {"error", std::string(s.message())}});
   }
   ++dead_lettered_;
+  recent_dead_.push_back(letter.record.seq);
+  if (recent_dead_.size() > kRecentDeadKept) recent_dead_.pop_front();
   log::Error(
       "outbox record dead-lettered: Kafka will never accept it; later "
       "records go on. List: GET /outbox/dead-letters on the admin port",
@@ -210,6 +219,15 @@ void OutboxPublisher::ProducerFailedLocked(const absl::Status& status) {
 
 void OutboxPublisher::OnDelivery(const kafka::DeliveryReport& report) {
   if (report.status.ok()) {
+    if (options_.on_confirmed) {
+      std::optional<OutboxRecord> record;
+      {
+        absl::MutexLock lock(&mu_);
+        auto it = in_flight_.find(report.token);
+        if (it != in_flight_.end()) record = it->second.record;
+      }
+      if (record.has_value()) options_.on_confirmed(*record, report);
+    }
     absl::Status s = store_->DeleteOutbox({report.token});
     if (!s.ok()) {
       // The record stays and is republished on start; consumers dedupe.
@@ -305,6 +323,57 @@ void OutboxPublisher::RetryLoop() {
       next_rebuild = absl::Now() + options_.rebuild_backoff;
     }
   }
+}
+
+bool OutboxPublisher::HoldsLocked(uint64_t seq) const {
+  if (in_flight_.count(seq) > 0) return true;
+  auto it = std::lower_bound(
+      backlog_.begin(), backlog_.end(), seq,
+      [](const Entry& e, uint64_t s) { return e.record.seq < s; });
+  return it != backlog_.end() && it->record.seq == seq;
+}
+
+absl::Status OutboxPublisher::CommitAndWait(WriteBatch& batch,
+                                            absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  std::vector<uint64_t> seqs;
+  {
+    absl::MutexLock lock(&mu_);
+    auto records = store_->Commit(batch);
+    if (!records.ok()) return records.status();
+    PickUpAfterReopenLocked(*records);
+    std::vector<Entry> entries;
+    entries.reserve(records->size());
+    absl::Time now = options_.now();
+    for (auto& r : *records) {
+      seqs.push_back(r.seq);
+      entries.push_back(Entry{std::move(r), now});
+    }
+    EnqueueLocked(std::move(entries));
+  }
+  absl::MutexLock lock(&mu_);
+  auto confirmed = [this, &seqs]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (uint64_t seq : seqs) {
+      if (HoldsLocked(seq)) return false;
+    }
+    return true;
+  };
+  if (!mu_.AwaitWithDeadline(absl::Condition(&confirmed), deadline)) {
+    size_t left = 0;
+    for (uint64_t seq : seqs) left += HoldsLocked(seq) ? 1 : 0;
+    return absl::DeadlineExceededError(absl::StrCat(
+        "outbox: committed, but ", left, " of ", seqs.size(),
+        " records not confirmed by Kafka yet (they will be published)"));
+  }
+  for (uint64_t seq : seqs) {
+    if (std::find(recent_dead_.begin(), recent_dead_.end(), seq) !=
+        recent_dead_.end()) {
+      return absl::InternalError(
+          absl::StrCat("outbox: committed, but Kafka refused record ", seq,
+                       " for good (an outbox dead letter)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status OutboxPublisher::Flush(absl::Duration timeout) {

@@ -1,12 +1,15 @@
 #include "common/store/store.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/store/changelog.h"
 #include "common/store/outbox_dead_letters.h"
 #include "common/store/store_db.h"
 #include "rocksdb/options.h"
@@ -34,10 +37,44 @@ std::string OffsetKey(std::string_view topic, int32_t partition) {
                       EncodeUint64(static_cast<uint32_t>(partition)));
 }
 
-// Outbox value: topic NUL key-length(8) key value.
+// Outbox value: head NUL key-length(8) key value, the head being the topic,
+// or, for a record with an explicit partition or a null value (changelog
+// records), "topic SOH partition SOH flag" (flag "n": null value, "v":
+// a value). A topic name never holds SOH or NUL, so records stored before
+// the extension read as they were.
+constexpr char kHeadSeparator = '\x01';
+
 std::string EncodeOutbox(const OutboxRecord& r) {
-  return absl::StrCat(r.topic, std::string(1, '\0'), EncodeUint64(r.key.size()),
+  std::string head = r.topic;
+  if (r.partition != -1 || r.null_value) {
+    absl::StrAppend(&head, std::string(1, kHeadSeparator), r.partition,
+                    std::string(1, kHeadSeparator), r.null_value ? "n" : "v");
+  }
+  return absl::StrCat(head, std::string(1, '\0'), EncodeUint64(r.key.size()),
                       r.key, r.value);
+}
+
+// Reads the head of an outbox value into `r`; false if malformed.
+bool DecodeHead(std::string_view head, OutboxRecord* r) {
+  const size_t first = head.find(kHeadSeparator);
+  if (first == std::string_view::npos) {
+    r->topic = std::string(head);
+    return true;
+  }
+  const size_t second = head.find(kHeadSeparator, first + 1);
+  if (second == std::string_view::npos) return false;
+  int32_t partition = 0;
+  if (!absl::SimpleAtoi(
+          absl::string_view(head.data() + first + 1, second - first - 1),
+          &partition)) {
+    return false;
+  }
+  const std::string_view flag = head.substr(second + 1);
+  if (flag != "n" && flag != "v") return false;
+  r->topic = std::string(head.substr(0, first));
+  r->partition = partition;
+  r->null_value = flag == "n";
+  return true;
 }
 
 // Published value: log-id-length(8) log-id outbox-value.
@@ -63,7 +100,7 @@ bool DecodeOutbox(std::string_view k, std::string_view v, OutboxRecord* r) {
   size_t nul = v.find('\0');
   if (nul == std::string_view::npos || v.size() < nul + 1 + 8) return false;
   r->seq = DecodeUint64(k);
-  r->topic = std::string(v.substr(0, nul));
+  if (!DecodeHead(v.substr(0, nul), r)) return false;
   uint64_t klen = DecodeUint64(v.substr(nul + 1, 8));
   std::string_view rest = v.substr(nul + 9);
   if (rest.size() < klen) return false;
@@ -186,20 +223,52 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = RecoverLocked(); !s.ok()) return s;
   batch.batch_.SetSavePoint();
-  uint64_t seq = next_outbox_seq_;
+  for (const auto& [tp, position] : batch.offsets_) {
+    batch.batch_.Put(
+        Family(kOffsets), OffsetKey(tp.first, tp.second),
+        absl::StrCat(EncodeUint64(static_cast<uint64_t>(position.next_offset)),
+                     position.log_id));
+  }
   std::vector<OutboxRecord> records = batch.outbox_;
+  uint64_t batch_seq = next_batch_seq_;
+  if (!changelog_topic_.empty()) {
+    // changelog.h: one record per written key, then the marker.
+    ChangelogWrites writes;
+    rocksdb::Status iterated = CollectChangelogWrites(
+        *batch.batch_.GetWriteBatch(), family_names_, &writes);
+    if (!iterated.ok()) {
+      // A programming error (a range delete or merge in a logged store).
+      std::fprintf(stderr, "store: cannot log a batch: %s\n",
+                   iterated.ToString().c_str());
+      std::abort();
+    }
+    for (auto& [cf_key, value] : writes) {
+      OutboxRecord r;
+      r.topic = changelog_topic_;
+      r.partition = changelog_partition_;
+      r.key = ChangelogKey(cf_key.first, cf_key.second);
+      r.null_value = !value.has_value();
+      if (value.has_value()) r.value = std::move(*value);
+      records.push_back(std::move(r));
+    }
+    if (!writes.empty()) {
+      OutboxRecord marker;
+      marker.topic = changelog_topic_;
+      marker.partition = changelog_partition_;
+      marker.key = std::string(kChangelogMarkerKey);
+      marker.value = EncodeMarker(BatchMarker{batch_seq++, changelog_epoch_});
+      records.push_back(std::move(marker));
+      batch.batch_.Put(Family(kMeta), kChangelogBatchSeqKey,
+                       EncodeUint64(batch_seq));
+    }
+  }
+  uint64_t seq = next_outbox_seq_;
   for (auto& r : records) {
     r.seq = seq++;
     batch.batch_.Put(Family(kOutbox), EncodeUint64(r.seq), EncodeOutbox(r));
   }
   if (!records.empty()) {
     batch.batch_.Put(Family(kMeta), kOutboxSeqKey, EncodeUint64(seq));
-  }
-  for (const auto& [tp, position] : batch.offsets_) {
-    batch.batch_.Put(
-        Family(kOffsets), OffsetKey(tp.first, tp.second),
-        absl::StrCat(EncodeUint64(static_cast<uint64_t>(position.next_offset)),
-                     position.log_id));
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync_;
@@ -212,6 +281,7 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   }
   batch.outbox_.clear();
   next_outbox_seq_ = seq;
+  next_batch_seq_ = batch_seq;
   outbox_size_ += records.size();
   batch.batch_.Clear();
   batch.offsets_.clear();
@@ -365,6 +435,32 @@ absl::StatusOr<uint64_t> Store::RequeuePublished(std::string_view log_id) {
   outbox_size_ += moved;
   published_size_ -= std::min(published_size_, moved);
   return moved;
+}
+
+absl::Status Store::PutMetaUnsynced(std::string_view key,
+                                    std::string_view value) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = RecoverLocked(); !s.ok()) return s;
+  rocksdb::WriteBatch wb;
+  wb.Put(Family(kMeta), rocksdb::Slice(key.data(), key.size()),
+         rocksdb::Slice(value.data(), value.size()));
+  rocksdb::WriteOptions wo;
+  wo.sync = false;
+  return WriteLocked(wo, &wb, "write meta");
+}
+
+absl::Status Store::EnableChangelog(std::string_view topic, int32_t partition,
+                                    uint64_t epoch) {
+  auto stored = Get(kMeta, kChangelogBatchSeqKey);
+  if (!stored.ok()) return stored.status();
+  absl::MutexLock lock(&mu_);
+  if (stored->has_value() && (*stored)->size() == 8) {
+    next_batch_seq_ = std::max(next_batch_seq_, DecodeUint64(**stored));
+  }
+  changelog_topic_ = std::string(topic);
+  changelog_partition_ = partition;
+  changelog_epoch_ = epoch;
+  return absl::OkStatus();
 }
 
 uint64_t Store::OutboxSize() const {

@@ -53,9 +53,9 @@ namespace caserelay::store {
 
 // Where a consumer stands in one partition: the next offset to read, and
 // the identity of the log that offset counts in (the log id the consumer
-// saw, common/kafka/cluster_id.h; empty when unknown, e.g. stored before identities were
-// kept). An offset means nothing in another log (issue 23 item 1): a topic
-// recreated, or the embedded broker restarted, starts again at 0.
+// saw, common/kafka/cluster_id.h; empty when unknown, e.g. stored before
+// identities were kept). An offset means nothing in another log (issue 23 item
+// 1): a topic recreated, or the embedded broker restarted, starts again at 0.
 struct StoredPosition {
   int64_t next_offset = 0;
   std::string log_id;
@@ -68,6 +68,11 @@ struct OutboxRecord {
   std::string topic;
   std::string key;
   std::string value;
+  // The partition to write; -1: by key (issue 19: a changelog record names
+  // its partition).
+  int32_t partition = -1;
+  // A null value (a tombstone of a compacted topic); `value` is empty.
+  bool null_value = false;
 };
 
 class Store;
@@ -116,6 +121,22 @@ class WriteBatch {
   std::map<std::pair<std::string, int32_t>, StoredPosition> offsets_;
 };
 
+// A memtable budget and a block cache that several Stores can share
+// (StoreOptions::memory). Null members: the DB's own (see StoreOptions).
+struct StoreMemory {
+  std::shared_ptr<rocksdb::WriteBufferManager> write_buffer_manager;
+  std::shared_ptr<rocksdb::Cache> block_cache;
+};
+
+// The memtable budget of a Store that is given none.
+inline constexpr uint64_t kDefaultMemtableBudgetBytes = uint64_t{64} << 20;
+
+// One memtable budget of `memtable_budget_bytes` (0: none, unbounded) and
+// one block cache of `block_cache_bytes` (0: none, each DB its own 8 MB),
+// to share between Stores.
+StoreMemory SharedStoreMemory(uint64_t memtable_budget_bytes,
+                              uint64_t block_cache_bytes);
+
 struct StoreOptions {
   std::string path;
   // The service's own column families (besides outbox, offsets, meta).
@@ -130,6 +151,25 @@ struct StoreOptions {
   // The file system RocksDB writes through; null: the real one. Tests
   // give one that fails on demand (tests/unit/common/store).
   std::shared_ptr<rocksdb::FileSystem> file_system;
+  // The changelog (changelog.h) of a partition DB: when the topic is set,
+  // every Commit also queues one record per written key and an
+  // end-of-batch marker for partition `changelog_partition` of it, the
+  // marker carrying `changelog_epoch`. Empty: nothing is logged.
+  std::string changelog_topic;
+  int32_t changelog_partition = -1;
+  uint64_t changelog_epoch = 0;
+  // Memory (issue 20 item 3). RocksDB's defaults give every column family
+  // its own memtables (64 MB, a second one while the first flushes), with
+  // no bound on their total, and every DB its own 8 MB block cache: a
+  // busy store's resident memory grew by ~64 MB per written family, and a
+  // PartitionedStore's with the partitions it holds.
+  // `memtable_budget_bytes` bounds the memtables of all the DB's families
+  // together (a rocksdb::WriteBufferManager: past it the DB flushes the
+  // oldest); 0: RocksDB's default, unbounded. `memory`, when set, is used
+  // instead, and may be shared by several Stores (a PartitionedStore's
+  // partition DBs), so that their memory is bounded together.
+  uint64_t memtable_budget_bytes = kDefaultMemtableBudgetBytes;
+  StoreMemory memory;
 };
 
 // A write the store could not make, until it recovers.
@@ -162,13 +202,34 @@ class Store {
       const std::function<bool(std::string_view, std::string_view)>& visit)
       const;
 
+  // A forward cursor over `cf` in key order, for merging several stores'
+  // scans (PartitionedStore). It keeps the database it read open (a reopen
+  // after a fault waits for it, up to a few seconds), so hold it briefly.
+  // Not thread-safe.
+  class Cursor {
+   public:
+    virtual ~Cursor() = default;
+    virtual bool Valid() const = 0;
+    // REQUIRES: Valid(). Views valid until the next Next().
+    virtual std::string_view key() const = 0;
+    virtual std::string_view value() const = 0;
+    virtual void Next() = 0;
+    // OK, or UNAVAILABLE if RocksDB failed (then Valid() is false).
+    virtual absl::Status status() const = 0;
+  };
+  // Positioned at the first key >= `begin`. UNAVAILABLE while the
+  // database is being reopened.
+  absl::StatusOr<std::unique_ptr<Cursor>> NewCursor(
+      std::string_view cf, std::string_view begin) const;
+
   // Like Scan, over exactly the keys of `cf` that start with `prefix`.
   absl::Status ScanPrefix(
       std::string_view cf, std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& visit)
       const;
 
-  // Writes the batch atomically with its outbox records and offsets.
+  // Writes the batch atomically with its outbox records and offsets (and,
+  // with a changelog topic, its changelog records: changelog.h).
   // On success returns the outbox records with their sequences, for the
   // publisher. On failure nothing of the batch is written (UNAVAILABLE).
   absl::StatusOr<std::vector<OutboxRecord>> Commit(WriteBatch& batch);
@@ -218,6 +279,25 @@ class Store {
   // How many times the database was closed and opened again to recover.
   uint64_t reopens() const;
 
+  // True if `cf` is one of the store's column families.
+  bool HasFamily(std::string_view cf) const {
+    return families_.find(cf) != families_.end();
+  }
+
+  // Writes one key of "meta" without syncing and without the changelog:
+  // bookkeeping whose loss only costs work (e.g. the changelog position).
+  // UNAVAILABLE as Commit.
+  absl::Status PutMetaUnsynced(std::string_view key, std::string_view value);
+
+  // Logs every later Commit to partition `partition` of changelog `topic`
+  // with owner epoch `epoch` (changelog.h), as if opened with those
+  // StoreOptions: a partition DB restored without a changelog
+  // (changelog_restore.h) turns it on without being opened again. Reads
+  // the batch counter the restore stored; UNAVAILABLE (nothing changed) if
+  // RocksDB fails to read it.
+  absl::Status EnableChangelog(std::string_view topic, int32_t partition,
+                               uint64_t epoch);
+
  private:
   friend class WriteBatch;
   class Db;        // one open of the database (store_open.cc)
@@ -246,6 +326,7 @@ class Store {
   const StoreOptions options_;
   const std::unique_ptr<rocksdb::Env> env_;  // null: Env::Default()
   const Families families_;
+  const std::map<uint32_t, std::string> family_names_;  // by family id
   const bool sync_;
   const uint64_t keep_published_;
 
@@ -256,6 +337,11 @@ class Store {
   std::optional<StoreFault> fault_ ABSL_GUARDED_BY(mu_);
   uint64_t reopens_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t next_outbox_seq_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_batch_seq_ ABSL_GUARDED_BY(mu_);  // changelog markers
+  // StoreOptions::changelog_*, or EnableChangelog's.
+  std::string changelog_topic_ ABSL_GUARDED_BY(mu_);
+  int32_t changelog_partition_ ABSL_GUARDED_BY(mu_);
+  uint64_t changelog_epoch_ ABSL_GUARDED_BY(mu_);
   uint64_t outbox_size_ ABSL_GUARDED_BY(mu_);
   std::string publish_log_ ABSL_GUARDED_BY(mu_);  // empty: keep nothing
   uint64_t published_size_ ABSL_GUARDED_BY(mu_);

@@ -85,6 +85,7 @@ struct Store::Opened {
   std::shared_ptr<Db> db;
   std::map<std::string, uint32_t, std::less<>> family_ids;
   uint64_t next_outbox_seq = 1;
+  uint64_t next_batch_seq = 1;  // changelog.h
   uint64_t outbox_size = 0;
   uint64_t published_size = 0;
 };

@@ -11,9 +11,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/store/changelog.h"
 #include "common/store/store.h"
 #include "common/store/store_db.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_buffer_manager.h"
 
 namespace caserelay::store {
 namespace {
@@ -96,6 +101,25 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   db_options.max_bgerror_resume_count = 0;
   db_options.info_log = std::make_shared<StoreLogger>(options.path);
   if (env != nullptr) db_options.env = env;
+  // Memory (StoreOptions): one bound for all families' memtables.
+  if (options.memory.write_buffer_manager != nullptr) {
+    db_options.write_buffer_manager = options.memory.write_buffer_manager;
+  } else if (options.memtable_budget_bytes > 0) {
+    db_options.write_buffer_manager =
+        std::make_shared<rocksdb::WriteBufferManager>(
+            options.memtable_budget_bytes);
+  }
+  // A bloom filter per table: a point read (a case's record) skips the
+  // files that cannot hold its key instead of reading one of their blocks
+  // (more files exist once the memtable budget flushes smaller ones).
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (options.memory.block_cache != nullptr) {
+    table_options.block_cache = options.memory.block_cache;
+  }
+  rocksdb::ColumnFamilyOptions family_options;
+  family_options.table_factory.reset(
+      rocksdb::NewBlockBasedTableFactory(table_options));
 
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
                                     kOutbox,
@@ -106,7 +130,7 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   for (const auto& cf : options.column_families) names.push_back(cf);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& n : names) {
-    descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    descriptors.emplace_back(n, family_options);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -129,6 +153,8 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   std::string v;
   s = db->Get(rocksdb::ReadOptions(), cfs[kMeta], kOutboxSeqKey, &v);
   if (s.ok() && v.size() == 8) opened.next_outbox_seq = DecodeUint64(v);
+  s = db->Get(rocksdb::ReadOptions(), cfs[kMeta], kChangelogBatchSeqKey, &v);
+  if (s.ok() && v.size() == 8) opened.next_batch_seq = DecodeUint64(v);
   std::unique_ptr<rocksdb::Iterator> it(
       db->NewIterator(rocksdb::ReadOptions(), cfs[kOutbox]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++opened.outbox_size;
@@ -137,6 +163,19 @@ absl::StatusOr<Store::Opened> Store::OpenDb(const StoreOptions& options,
   it.reset();
   opened.db = std::make_shared<Db>(std::move(db), std::move(cfs));
   return opened;
+}
+
+StoreMemory SharedStoreMemory(uint64_t memtable_budget_bytes,
+                              uint64_t block_cache_bytes) {
+  StoreMemory memory;
+  if (block_cache_bytes > 0) {
+    memory.block_cache = rocksdb::NewLRUCache(block_cache_bytes);
+  }
+  if (memtable_budget_bytes > 0) {
+    memory.write_buffer_manager =
+        std::make_shared<rocksdb::WriteBufferManager>(memtable_budget_bytes);
+  }
+  return memory;
 }
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(
@@ -163,10 +202,19 @@ Store::Store(const StoreOptions& options, std::unique_ptr<rocksdb::Env> env,
     : options_(options),
       env_(std::move(env)),
       families_(std::move(families)),
+      family_names_([this] {
+        std::map<uint32_t, std::string> names;
+        for (const auto& [name, id] : families_) names[id->GetID()] = name;
+        return names;
+      }()),
       sync_(options.sync),
       keep_published_(options.keep_published),
       db_(std::move(opened.db)),
       next_outbox_seq_(opened.next_outbox_seq),
+      next_batch_seq_(opened.next_batch_seq),
+      changelog_topic_(options.changelog_topic),
+      changelog_partition_(options.changelog_partition),
+      changelog_epoch_(options.changelog_epoch),
       outbox_size_(opened.outbox_size),
       published_size_(opened.published_size) {}
 
@@ -305,6 +353,7 @@ absl::Status Store::ReopenLocked() {
   // A write whose fsync failed may have reached the disk after all: its
   // outbox records are there now, so sequences go on after them.
   next_outbox_seq_ = std::max(next_outbox_seq_, opened->next_outbox_seq);
+  next_batch_seq_ = std::max(next_batch_seq_, opened->next_batch_seq);
   outbox_size_ = opened->outbox_size;
   published_size_ = opened->published_size;
   published_from_.clear();

@@ -16,14 +16,15 @@ class IntakeParts final : public service::Service {
               std::unique_ptr<offices::OfficeDirectory> offices,
               std::unique_ptr<PiiCipher> pii, LookupCodes codes, Limits limits,
               LookupLimits lookup_limits, RequestIdOptions request_ids,
-              std::unique_ptr<PhoneProofs> phone_proofs, int find_max_cases)
+              std::unique_ptr<PhoneProofs> phone_proofs, int find_max_cases,
+              int group_commit_max)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         pii_(std::move(pii)),
         phone_proofs_(std::move(phone_proofs)),
         impl_(context, regions_.get(), offices_.get(), pii_.get(),
               std::move(codes), limits, lookup_limits, request_ids,
-              phone_proofs_.get(), find_max_cases) {}
+              phone_proofs_.get(), find_max_cases, group_commit_max) {}
 
   std::vector<grpc::Service*> GrpcServices() override { return {&impl_}; }
   std::vector<service::Subscription> Subscriptions() override {
@@ -156,6 +157,10 @@ service::ServiceDefinition IntakeDefinition() {
       {"intake.request_id_ttl", T::kDuration, "24h", false,
        "how long a caller's request_id is remembered (a retry within it "
        "gets the same case; 1m..30d)"},
+      {"intake.group_commit_max", T::kInt, "256", false,
+       "most submissions committed together in one store write and one "
+       "fsync (group commit, issue 20 item 1); 1 commits each alone",
+       1, 4096},
   };
   for (config::Setting& s : PhoneProofSettings()) def.settings.push_back(s);
   def.column_families = ColumnFamilies();
@@ -206,7 +211,8 @@ service::ServiceDefinition IntakeDefinition() {
         context, *std::move(regions), *std::move(offices), *std::move(pii),
         LookupCodes(context.config->GetString("lookup.secret")), limits,
         lookup_limits, request_ids, *std::move(phone_proofs),
-        static_cast<int>(context.config->GetInt("intake.find_max_cases")));
+        static_cast<int>(context.config->GetInt("intake.find_max_cases")),
+        static_cast<int>(context.config->GetInt("intake.group_commit_max")));
   };
   return def;
 }

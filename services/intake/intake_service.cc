@@ -34,7 +34,7 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
                                      Limits limits, LookupLimits lookup_limits,
                                      RequestIdOptions request_ids,
                                      PhoneProofs* phone_proofs,
-                                     int find_max_cases)
+                                     int find_max_cases, int group_commit_max)
     : context_(context),
       regions_(regions),
       offices_(offices),
@@ -45,7 +45,15 @@ IntakeServiceImpl::IntakeServiceImpl(const service::Context& context,
       request_ids_(request_ids),
       phone_proofs_(phone_proofs),
       find_max_cases_(find_max_cases),
-      throttle_(context.store, context.clock, lookup_limits) {}
+      throttle_(context.store, context.clock, lookup_limits),
+      group_(context.store, context.publisher, context.metrics, [&] {
+        GroupCommitOptions options;
+        options.max_group = group_commit_max;
+        options.finish = [this](store::WriteBatch& batch, int submissions) {
+          return SweepExpiredRequests(batch, submissions);
+        };
+        return options;
+      }()) {}
 
 absl::StatusOr<std::optional<IntakeCaseRecord>> IntakeServiceImpl::LoadCase(
     std::string_view case_number) const {
@@ -109,168 +117,6 @@ grpc::Status IntakeServiceImpl::SubmitPetition(
   if (!result.ok()) return rpc::ToGrpc(result.status());
   *resp = *std::move(result);
   return grpc::Status::OK;
-}
-
-absl::StatusOr<caserelay::v1::SubmitPetitionResponse> IntakeServiceImpl::Submit(
-    const caserelay::v1::SubmitPetitionRequest& req, const std::string& caller,
-    bool online) {
-  absl::Time now = context_.clock->Now();
-  absl::CivilDay today = time::ChinaDay(now);
-  if (absl::Status s =
-          ValidateSubmission(req, *regions_, *offices_, limits_, today);
-      !s.ok()) {
-    return s;
-  }
-  const std::string request_key =
-      req.request_id().empty()
-          ? ""
-          : RequestKey(caller, req.matter().channel(), req.request_id());
-  const std::string request_mac =
-      request_key.empty() ? "" : RequestMac(codes_, req);
-  if (online) {
-    // A retry of an accepted online petition gets its case back without a
-    // second code (its code is used up); anything else proves its phone
-    // first, outside submit_mu_ (a call to notification).
-    if (!request_key.empty()) {
-      absl::MutexLock lock(&submit_mu_);
-      store::WriteBatch batch(context_.store);
-      auto known =
-          FindRequest(batch, request_key, request_mac, now, request_ids_.ttl);
-      if (!known.ok()) return known.status();
-      if (known->has_value()) {
-        caserelay::v1::SubmitPetitionResponse resp;
-        resp.set_case_number(**known);
-        resp.set_lookup_code(codes_.Derive(**known));
-        return resp;
-      }
-    }
-    if (absl::Status s = CheckPhoneProof(req); !s.ok()) return s;
-  }
-  absl::MutexLock lock(&submit_mu_);
-  caserelay::v1::SubmitPetitionResponse resp;
-  store::WriteBatch batch(context_.store);
-  // A retried submission returns the case it created the first time, to
-  // the same caller for the same petition only (request_ids.h).
-  if (!request_key.empty()) {
-    auto known =
-        FindRequest(batch, request_key, request_mac, now, request_ids_.ttl);
-    if (!known.ok()) return known.status();
-    if (known->has_value()) {
-      resp.set_case_number(**known);
-      resp.set_lookup_code(codes_.Derive(**known));
-      return resp;
-    }
-  }
-  // 领导接访 (issue 18 item 1): a visit registered at a reception carries
-  // its leader and day; checked after a retry got its case back.
-  auto reception = VisitReception(req, caller, today);
-  if (!reception.ok()) return reception.status();
-  // Case number: the matter's county-level code, the China date, and a
-  // sequence per (code, date) kept in the store so it survives restarts.
-  std::string prefix = absl::StrFormat(
-      "%s-%04d%02d%02d", req.matter().region_code().substr(0, 6), today.year(),
-      today.month(), today.day());
-  auto counter = context_.store->Get(kCounters, prefix);
-  if (!counter.ok()) return counter.status();
-  uint64_t seq = counter->has_value() ? store::DecodeUint64(**counter) : 1;
-  std::string case_number = absl::StrFormat("%s-%06d", prefix, seq);
-  std::string lookup_code = codes_.Derive(case_number);
-  // A random reference, never derived from the case (issue 14 item 1);
-  // 128 bits make a clash a broken generator, refused rather than merged.
-  auto ref = NewPetitionerRef();
-  if (!ref.ok()) return ref.status();
-  auto clash = batch.Get(kPetitioners, *ref);
-  if (!clash.ok()) return clash.status();
-  if (clash->has_value()) {
-    return absl::InternalError("intake: petitioner reference drawn twice");
-  }
-  auto sealed = SealPetitioner(*pii_, *ref, req.petitioner());
-  if (!sealed.ok()) return sealed.status();
-  // 群体访 / 联名 (issue 18 item 3): each co-representative is kept like
-  // the petitioner, under a random reference of its own.
-  std::vector<std::pair<std::string, std::string>> co_sealed;
-  for (const caserelay::v1::Petitioner& rep : req.co_representatives()) {
-    auto co_ref = NewPetitionerRef();
-    if (!co_ref.ok()) return co_ref.status();
-    auto co_clash = batch.Get(kPetitioners, *co_ref);
-    if (!co_clash.ok()) return co_clash.status();
-    if (co_clash->has_value() || *co_ref == *ref) {
-      return absl::InternalError("intake: petitioner reference drawn twice");
-    }
-    auto co_seal = SealPetitioner(*pii_, *co_ref, rep);
-    if (!co_seal.ok()) return co_seal.status();
-    co_sealed.emplace_back(*std::move(co_ref), *std::move(co_seal));
-  }
-  const int representatives = 1 + req.co_representatives_size();
-
-  IntakeCaseRecord record;
-  record.set_case_number(case_number);
-  record.mutable_petitioner()->set_id(*ref);
-  *record.mutable_matter() = req.matter();
-  *record.mutable_received_at() = time::ToProto(now);
-  *record.mutable_updated_at() = time::ToProto(now);
-  record.set_state(caserelay::v1::CASE_STATE_RECEIVED);
-  for (const auto& [co_ref, unused] : co_sealed) {
-    record.add_co_representatives()->set_id(co_ref);
-  }
-
-  caserelay::v1::Envelope event;
-  event.set_event_id(absl::StrCat("intake/", case_number, "/received"));
-  event.set_case_id(case_number);
-  event.set_producer("intake");
-  *event.mutable_occurred_at() = time::ToProto(now);
-  auto* received = event.mutable_petition_received();
-  received->set_case_number(case_number);
-  *received->mutable_petitioner() = record.petitioner();
-  *received->mutable_matter() = req.matter();
-  *received->mutable_received_at() = time::ToProto(now);
-  received->set_identity_key(IdentityKey(identity_hmac_, req.petitioner()));
-  if (reception->has_value()) *received->mutable_reception() = **reception;
-  received->set_head_count(
-      petition::EffectiveHeadCount(req.head_count(), representatives));
-  received->set_representatives(representatives);
-
-  batch.Put(kPetitioners, record.petitioner().id(), *sealed);
-  for (const auto& [co_ref, co_seal] : co_sealed) {
-    batch.Put(kPetitioners, co_ref, co_seal);
-  }
-  // Every representative is found by the console's petitioner search.
-  for (const std::string& key :
-       PetitionerIndexKeys(identity_hmac_, req.petitioner(), case_number)) {
-    batch.Put(kPetitionerIndex, key, "");
-  }
-  for (const caserelay::v1::Petitioner& rep : req.co_representatives()) {
-    for (const std::string& key :
-         PetitionerIndexKeys(identity_hmac_, rep, case_number)) {
-      batch.Put(kPetitionerIndex, key, "");
-    }
-  }
-  batch.Put(kCases, case_number, record.SerializeAsString());
-  batch.Put(kCounters, prefix, store::EncodeUint64(seq + 1));
-  if (absl::Status s = SweepRequests(*context_.store, batch, now,
-                                     request_ids_.ttl, kRequestSweepBatch);
-      !s.ok()) {
-    return s;
-  }
-  if (!request_key.empty()) {
-    RememberRequest(batch, request_key, case_number, request_mac, now);
-  }
-  batch.AddOutbox("petitions", case_number, event.SerializeAsString());
-  // Nothing is promised that Kafka would never take (issue 22 item 1).
-  if (absl::Status s = context_.publisher->CheckOutbox(batch); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) return s;
-
-  // Nothing of the petitioner, not even masked (issue 14 item 3).
-  log::Info("petition received",
-            {{"case", case_number},
-             {"region", req.matter().region_code()},
-             {"representatives", absl::StrCat(representatives)},
-             {"head_count", absl::StrCat(received->head_count())}});
-  resp.set_case_number(case_number);
-  resp.set_lookup_code(lookup_code);
-  return resp;
 }
 
 absl::Status IntakeServiceImpl::CheckPhoneProof(

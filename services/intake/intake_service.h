@@ -11,9 +11,11 @@
 // "requests" (a caller's request_id per channel -> IntakeRequestRecord:
 // request_ids.h).
 //
-// Thread safety: gRPC handlers run concurrently; submissions serialise on
-// submit_mu_ (case numbering); the read model is applied on the consume
-// loop's thread only.
+// Thread safety: gRPC handlers run concurrently; the writes of submissions
+// and receptions run as steps of one GroupCommit (group_commit.h: serialised
+// as under one mutex, committed together with one fsync), which keeps case
+// and reception numbering and request ids consistent; the read model is
+// applied on the consume loop's thread only.
 
 #ifndef CASERELAY_SERVICES_INTAKE_INTAKE_SERVICE_H_
 #define CASERELAY_SERVICES_INTAKE_INTAKE_SERVICE_H_
@@ -32,6 +34,7 @@
 #include "common/rpc/principal.h"
 #include "common/service/service_main.h"
 #include "domain/offices/office_directory.h"
+#include "services/intake/group_commit.h"
 #include "services/intake/lookup_code.h"
 #include "services/intake/lookup_throttle.h"
 #include "services/intake/petitioner_index.h"
@@ -65,7 +68,8 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   // `context` has every family of ColumnFamilies(). `pii` seals the
   // petitioners' personal data and holds the identity key's secret.
   // `phone_proofs` redeems online petitions' phone codes; null: no online
-  // petition is accepted (UNAVAILABLE).
+  // petition is accepted (UNAVAILABLE). At most `group_commit_max`
+  // submissions share one store commit (GroupCommit, group_commit.h).
   IntakeServiceImpl(const service::Context& context,
                     const region::RegionTree* regions,
                     const offices::OfficeDirectory* offices,
@@ -73,7 +77,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                     LookupLimits lookup_limits = {},
                     RequestIdOptions request_ids = {},
                     PhoneProofs* phone_proofs = nullptr,
-                    int find_max_cases = 100);
+                    int find_max_cases = 100, int group_commit_max = 256);
 
   // Who may call (issue 14 item 1; rpc::Caller over context.auth): an
   // office or service:web (the portal) submits, looks up and asks the
@@ -205,9 +209,13 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
                      store::WriteBatch& batch) override;
 
  private:
+  // SubmitPetition's work (submit.cc) for an authorized `caller`.
   absl::StatusOr<caserelay::v1::SubmitPetitionResponse> Submit(
       const caserelay::v1::SubmitPetitionRequest& req,
       const std::string& caller, bool online);
+  // The group's finish (group_commit.h): deletes expired request ids,
+  // kRequestSweepBatch per submission of the group (request_ids.h).
+  absl::Status SweepExpiredRequests(store::WriteBatch& batch, int submissions);
   // An online petition's phone proof: FAILED_PRECONDITION naming
   // petitioner.phone without a phone, or phone_proof without a challenge
   // and code ("请先验证手机号码"); UNAVAILABLE without a notification
@@ -259,7 +267,7 @@ class IntakeServiceImpl final : public caserelay::v1::IntakeService::Service,
   PhoneProofs* const phone_proofs_;  // not owned; may be null
   const int find_max_cases_;
   LookupThrottle throttle_;
-  absl::Mutex submit_mu_;
+  GroupCommit group_;  // after context_, which it uses
 };
 
 // The service's definition for RunServiceMain: its settings and factory.

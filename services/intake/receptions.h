@@ -12,7 +12,7 @@
 //                                   (a retried publish answers the same)
 //
 // Thread safety: functions over a store; the caller serialises writers
-// (intake's submit_mu_) so two publishes never draw the same id.
+// (a step of intake's GroupCommit) so two publishes never draw the same id.
 
 #ifndef CASERELAY_SERVICES_INTAKE_RECEPTIONS_H_
 #define CASERELAY_SERVICES_INTAKE_RECEPTIONS_H_

@@ -29,7 +29,7 @@
 // channel a number, so a key names exactly one (caller, channel, id).
 //
 // Thread safety: stateless functions; the caller serialises the
-// read-modify-write of one id (IntakeServiceImpl's submit_mu_).
+// read-modify-write of one id (a step of IntakeServiceImpl's GroupCommit).
 
 #ifndef CASERELAY_SERVICES_INTAKE_REQUEST_IDS_H_
 #define CASERELAY_SERVICES_INTAKE_REQUEST_IDS_H_

@@ -104,6 +104,11 @@ service::ServiceDefinition NotificationDefinition() {
        "gateway"},
       {"sms.rate_limit", T::kInt, "20", false,
        "most SMS parts per second handed to the gateway; 0: no limit"},
+      {"sms.window", T::kInt, "8", false,
+       "most SMS (of different cases) in flight to the gateway at once, "
+       "each part still recorded before its call; at most sms.rate_limit "
+       "of them are used when there is a limit",
+       1, 256},
       {"sms.intake_deadline", T::kDuration, "2s", false,
        "deadline of each ResolveContact call to intake (100ms..30s); intake "
        "not answering in it pauses the whole sender"},
@@ -234,6 +239,7 @@ service::ServiceDefinition NotificationDefinition() {
     options.intake_deadline = cfg.GetDuration("sms.intake_deadline");
     options.intake_concurrency =
         static_cast<int>(cfg.GetInt("sms.intake_concurrency"));
+    options.window = static_cast<int>(cfg.GetInt("sms.window"));
     if (options.intake_deadline < absl::Milliseconds(100) ||
         options.intake_deadline > absl::Seconds(30)) {
       return absl::InvalidArgumentError(

@@ -142,6 +142,9 @@ std::vector<config::Setting> KannelSettings() {
       {"kannel.timeout", T::kDuration, "10s", false,
        "longest wait for Kannel's answer to one sendsms call; past it the "
        "part is 'unknown' until a delivery report or an operator decides"},
+      {"kannel.keep_alive", T::kBool, "true", false,
+       "keep each connection to smsbox for the next sendsms (one per SMS in "
+       "flight, sms.window) instead of connecting per part"},
   };
 }
 
@@ -169,6 +172,7 @@ absl::StatusOr<KannelOptions> KannelOptionsFromConfig(
   }
   options.dlr_mask = static_cast<int>(mask);
   options.timeout = config.GetDuration("kannel.timeout");
+  options.keep_alive = config.GetBool("kannel.keep_alive");
   absl::Status checked = CheckOptions(options, "config: kannel.");
   if (!checked.ok()) return checked;
   return options;
@@ -360,7 +364,7 @@ absl::StatusOr<std::string> KannelGateway::SendPart(const OutgoingPart& part) {
       absl::StrCat("kannel sendsms of ", part.message_id, " part ", part.index,
                    "/", part.total, ": ");
   absl::StatusOr<admin::HttpClientResponse> response =
-      admin::HttpGet(KannelSendsmsUrl(options_, part), options_.timeout);
+      Get(KannelSendsmsUrl(options_, part));
   if (!response.ok()) {
     return absl::Status(response.status().code(),
                         absl::StrCat(what, response.status().message()));
@@ -370,6 +374,33 @@ absl::StatusOr<std::string> KannelGateway::SendPart(const OutgoingPart& part) {
     return absl::Status(answer.code(), absl::StrCat(what, answer.message()));
   }
   return absl::StrCat("kannel:", part.message_id, "/", part.index);
+}
+
+absl::StatusOr<admin::HttpClientResponse> KannelGateway::Get(
+    const std::string& url) {
+  if (!options_.keep_alive) return admin::HttpGet(url, options_.timeout);
+  absl::StatusOr<admin::HttpUrl> parsed = admin::ParseHttpUrl(url);
+  if (!parsed.ok()) return parsed.status();
+  std::unique_ptr<admin::HttpConnection> connection;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!idle_.empty()) {
+      connection = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (connection == nullptr) {
+    auto made = admin::HttpConnection::Create(url);
+    if (!made.ok()) return made.status();
+    connection = *std::move(made);
+  }
+  absl::StatusOr<admin::HttpClientResponse> response =
+      connection->Get(parsed->target, options_.timeout);
+  if (response.ok()) {
+    absl::MutexLock lock(&mu_);
+    idle_.push_back(std::move(connection));
+  }
+  return response;
 }
 
 absl::StatusOr<std::optional<std::string>> KannelGateway::Find(

@@ -33,8 +33,9 @@
 //   no answer (HttpGet UNKNOWN)         UNKNOWN
 // Every error message carries Kannel's body.
 //
-// Thread safety: KannelGateway is immutable after Create() and thread-safe;
-// every other function here is pure.
+// Thread safety: KannelGateway is thread-safe (its options are immutable
+// after Create(); its idle kept-alive connections are guarded by a
+// mutex); every other function here is pure.
 
 #ifndef CASERELAY_SERVICES_NOTIFICATION_KANNEL_GATEWAY_H_
 #define CASERELAY_SERVICES_NOTIFICATION_KANNEL_GATEWAY_H_
@@ -48,7 +49,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/admin/http_client.h"
 #include "common/config/config.h"
 #include "services/notification/dlr_mac.h"
 #include "services/notification/gateway.h"
@@ -76,12 +79,18 @@ struct KannelOptions {
   int dlr_mask = 27;
   // Bounds each sendsms call (connect, request, answer).
   absl::Duration timeout = absl::Seconds(10);
+  // Keep each connection to smsbox for the next sendsms (admin::
+  // HttpConnection), one per call in flight, instead of one connection
+  // per call: no connect per part, and a window of calls does not flood
+  // smsbox's listen backlog of 10 (more connects at once wait a second).
+  bool keep_alive = true;
 };
 
 // The kannel.* settings of notification's schema: kannel.sendsms_url,
 // kannel.username, kannel.password (CASERELAY_KANNEL_PASSWORD keeps it out
 // of the file), kannel.from, kannel.smsc_id, kannel.dlr_url,
-// kannel.dlr_secret_path, kannel.dlr_mask, kannel.timeout. None is
+// kannel.dlr_secret_path, kannel.dlr_mask, kannel.timeout,
+// kannel.keep_alive. None is
 // required by the schema (the dev-file gateway needs none);
 // KannelOptionsFromConfig checks them.
 std::vector<config::Setting> KannelSettings();
@@ -188,8 +197,11 @@ class KannelGateway final : public SmsGateway {
 
   std::string name() const override { return "kannel"; }
 
-  // One sendsms GET (KannelSendsmsUrl); the answer mapped by
-  // ClassifySendsmsAnswer. Returns "kannel:<message id>/<index>" when
+  // One sendsms GET (KannelSendsmsUrl), on an idle kept-alive connection
+  // (or a new one) with options.keep_alive, on a connection of its own
+  // otherwise; the answer mapped by ClassifySendsmsAnswer. A connection
+  // goes back to the idle ones after a complete answer, and is dropped
+  // after an error. Returns "kannel:<message id>/<index>" when
   // Kannel took the part; INVALID_ARGUMENT without a call when
   // ValidatePart(part) fails; UNAVAILABLE when Kannel could not be reached
   // (the part certainly was not sent); UNKNOWN when the call was made but
@@ -207,7 +219,15 @@ class KannelGateway final : public SmsGateway {
   explicit KannelGateway(KannelOptions options)
       : options_(std::move(options)) {}
 
+  // One GET of `target` (the path and query of a sendsms URL).
+  absl::StatusOr<admin::HttpClientResponse> Get(const std::string& url);
+
   const KannelOptions options_;
+  absl::Mutex mu_;
+  // Kept-alive connections to smsbox not in use (at most one per call
+  // that was in flight at once).
+  std::vector<std::unique_ptr<admin::HttpConnection>> idle_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caserelay::notification

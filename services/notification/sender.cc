@@ -1,28 +1,21 @@
+// The sender's scheduler and its window of workers (sender.h); one
+// message's steps are in sender_message.cc.
 #include "services/notification/sender.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
-#include "domain/petition/identity.h"
-#include "domain/sms/triggers.h"
 
 namespace caserelay::notification {
 
 using caserelay::v1::SmsRecord;
 
 namespace {
-
-// The concatenation reference of a message: FNV-1a of its id, one byte,
-// the same on every try and after a restart.
-int Reference(const std::string& message_id) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : message_id) h = (h ^ c) * 16777619u;
-  return static_cast<int>(h & 0xff);
-}
 
 absl::Duration NextDelay(absl::Duration previous, const SenderOptions& o) {
   return previous <= absl::ZeroDuration()
@@ -31,6 +24,15 @@ absl::Duration NextDelay(absl::Duration previous, const SenderOptions& o) {
 }
 
 }  // namespace
+
+int EffectiveWindow(const SenderOptions& options) {
+  int window = std::max(1, options.window);
+  if (options.rate_limit > 0) {
+    window = std::min(
+        window, std::max(1, static_cast<int>(std::ceil(options.rate_limit))));
+  }
+  return window;
+}
 
 Sender::Sender(
     const service::Context& context, MessageBook* book, SmsGateway* gateway,
@@ -42,6 +44,7 @@ Sender::Sender(
       gateway_(gateway),
       templates_(templates),
       options_(std::move(options)),
+      window_(EffectiveWindow(options_)),
       resolver_(std::move(intake),
                 ContactResolverOptions{options_.intake_deadline,
                                        options_.intake_concurrency}),
@@ -80,7 +83,19 @@ Sender::Sender(
       scans_(context.metrics->GetCounter("caserelay_sms_queue_scans_total",
                                          "Passes of the sender over its queue.",
                                          {})),
-      bucket_(options_.rate_limit, std::max(1.0, options_.rate_limit)) {}
+      in_flight_parts_(context.metrics->GetGauge(
+          "caserelay_sms_parts_in_flight",
+          "SMS parts recorded SENDING whose gateway answer is not recorded "
+          "yet (at most the window, sms.window).",
+          {{"gateway", gateway->name()}})),
+      bucket_(options_.rate_limit, std::max(1.0, options_.rate_limit)) {
+  context.metrics
+      ->GetGauge("caserelay_sms_window",
+                 "Messages the sender keeps in flight at most (sms.window, "
+                 "bounded by sms.rate_limit).",
+                 {{"gateway", gateway->name()}})
+      .Set(window_);
+}
 
 Sender::~Sender() { Stop(); }
 
@@ -94,6 +109,9 @@ absl::Status Sender::Start() {
       Reconcile(q.message_id, *record);
     }
   }
+  for (int i = 0; i < window_; ++i) {
+    workers_.emplace_back([this] { Work(); });
+  }
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
@@ -104,6 +122,10 @@ void Sender::Stop() {
     stop_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  for (std::thread& w : workers_) {
+    if (w.joinable()) w.join();
+  }
+  workers_.clear();
 }
 
 void Sender::Wake() {
@@ -119,17 +141,43 @@ bool Sender::stopping() {
 void Sender::Run() {
   absl::Duration idle = absl::ZeroDuration();
   for (;;) {
+    bool scan = false;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return wake_ || stop_;
+        return wake_ || stop_ || !finished_.empty();
       };
-      mu_.AwaitWithTimeout(absl::Condition(&ready), idle);
+      // Timed out: a backoff ended, or time for the idle look.
+      scan = !mu_.AwaitWithTimeout(absl::Condition(&ready), idle);
       if (stop_) return;
+      scan |= wake_;
       wake_ = false;
     }
-    Drain();
+    // A message that finished frees its case: its next one, if the last
+    // pass skipped one, is worth a pass.
+    scan |= Collect();
+    if (scan) Drain();
     idle = Idle();
+  }
+}
+
+void Sender::Work() {
+  for (;;) {
+    Job job;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stop_ || !jobs_.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (stop_) return;  // a job not started yet recorded nothing
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    Outcome outcome = Advance(job.id, job.contact);
+    absl::MutexLock lock(&mu_);
+    --in_flight_;
+    finished_.push_back(Finished{std::move(job), outcome});
   }
 }
 
@@ -145,9 +193,81 @@ absl::Duration Sender::Idle() const {
   return std::max(absl::ZeroDuration(), next - now);
 }
 
+bool Sender::Paused() const {
+  const absl::Time now = absl::Now();
+  return gateway_backoff_.next > now || intake_backoff_.next > now;
+}
+
+bool Sender::Collect() {
+  std::vector<Finished> finished;
+  {
+    absl::MutexLock lock(&mu_);
+    finished.swap(finished_);
+  }
+  bool more = false;
+  for (Finished& f : finished) {
+    const std::string& id = f.job.id;
+    busy_.erase(f.job.case_id);
+    more |= more_.erase(f.job.case_id) > 0;
+    if (f.outcome.contact_ok) {
+      intake_backoff_.delay = absl::ZeroDuration();
+      intake_down_.Set(0);
+    }
+    const absl::Time now = absl::Now();
+    switch (f.outcome.step) {
+      case Step::kDone:
+        backoff_.erase(id);
+        gateway_backoff_.delay = absl::ZeroDuration();
+        gateway_down_.Set(0);
+        break;
+      case Step::kWait: {
+        retried_.Increment();
+        auto wait = backoff_.find(id);
+        absl::Duration d = NextDelay(
+            wait == backoff_.end() ? absl::ZeroDuration() : wait->second.delay,
+            options_);
+        backoff_[id] = Backoff{now + d, d};
+        break;
+      }
+      case Step::kHeld:
+      case Step::kAgain:  // Reconcile woke the scheduler
+      case Step::kStopping:
+        break;
+      case Step::kGatewayDown:
+      case Step::kIntakeDown: {
+        retried_.Increment();
+        const bool gateway = f.outcome.step == Step::kGatewayDown;
+        (gateway ? gateway_down_ : intake_down_).Set(1);
+        Backoff& b = gateway ? gateway_backoff_ : intake_backoff_;
+        // Messages in flight together found it down together: one pause.
+        if (b.next > now) break;
+        absl::Duration d = NextDelay(b.delay, options_);
+        b = Backoff{now + d, d};
+        break;
+      }
+    }
+  }
+  return more;
+}
+
+bool Sender::AwaitSlot() {
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stop_ || in_flight_ < window_ || !finished_.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (stop_) return false;
+      if (finished_.empty()) return true;  // a slot is free
+    }
+    if (Collect()) Wake();
+    if (Paused()) return false;
+  }
+}
+
 void Sender::Drain() {
-  if (gateway_backoff_.next > absl::Now()) return;
-  if (intake_backoff_.next > absl::Now()) return;
+  if (Paused()) return;
   scans_.Increment();
   auto queue = book_->Queue();
   if (!queue.ok()) {
@@ -155,59 +275,43 @@ void Sender::Drain() {
                {{"error", std::string(queue.status().message())}});
     return;
   }
-  const Contacts contacts = ResolveReady(*queue);
-  if (stopping()) return;
-  std::string blocked_case;  // a case whose earlier message waits
+  // The first message of each case that may go now, in queue order.
+  const absl::Time now = context_.clock->Now();
+  struct Pick {
+    Job job;
+    std::optional<SmsRecord> record;  // as loaded for the pick
+  };
+  std::vector<Pick> picks;
+  std::string blocked_case;  // a case with an earlier message picked or waiting
   int held = 0;
+  more_.clear();
   for (const MessageBook::Queued& q : *queue) {
     std::string case_id(MessageBook::CaseOfQueueKey(q.key));
-    if (case_id == blocked_case) continue;
-    auto wait = backoff_.find(q.message_id);
-    if (wait != backoff_.end() && wait->second.next > absl::Now()) {
-      blocked_case = case_id;
+    if (case_id == blocked_case) {
+      // A later message of a case picked, in flight or waiting: worth a
+      // pass when the case's message in flight finishes.
+      more_.insert(case_id);
       continue;
     }
-    Step step = Advance(q.message_id, contacts);
-    switch (step) {
-      case Step::kDone:
-        backoff_.erase(q.message_id);
-        gateway_backoff_.delay = absl::ZeroDuration();
-        gateway_down_.Set(0);
-        break;
-      case Step::kWait: {
-        retried_.Increment();
-        absl::Duration d = NextDelay(
-            wait == backoff_.end() ? absl::ZeroDuration() : wait->second.delay,
-            options_);
-        backoff_[q.message_id] = Backoff{absl::Now() + d, d};
-        blocked_case = case_id;
-        break;
-      }
-      case Step::kHeld:
-        ++held;
-        blocked_case = case_id;
-        break;
-      case Step::kAgain:
-        blocked_case = case_id;
-        break;
-      case Step::kGatewayDown: {
-        retried_.Increment();
-        gateway_down_.Set(1);
-        absl::Duration d = NextDelay(gateway_backoff_.delay, options_);
-        gateway_backoff_ = Backoff{absl::Now() + d, d};
-        return;
-      }
-      case Step::kIntakeDown: {
-        retried_.Increment();
-        intake_down_.Set(1);
-        absl::Duration d = NextDelay(intake_backoff_.delay, options_);
-        intake_backoff_ = Backoff{absl::Now() + d, d};
-        return;
-      }
-      case Step::kStopping:
-        return;
+    blocked_case = case_id;
+    if (busy_.count(case_id) > 0) {
+      more_.insert(case_id);
+      continue;
     }
-    if (stopping()) return;
+    auto wait = backoff_.find(q.message_id);
+    if (wait != backoff_.end() && wait->second.next > absl::Now()) continue;
+    auto record = book_->Load(q.message_id);
+    if (record.ok() &&
+        options_.quiet_hours.Holds(record->message().trigger(), now)) {
+      ++held;
+      continue;
+    }
+    Pick pick{Job{q.message_id, std::move(case_id), std::nullopt},
+              std::nullopt};
+    // A record that does not load goes to a worker, which logs it and
+    // lets the message wait.
+    if (record.ok()) pick.record = *std::move(record);
+    picks.push_back(std::move(pick));
   }
   held_.Set(held);
   // Forget the backoffs of messages that left the queue meanwhile (a
@@ -217,283 +321,58 @@ void Sender::Drain() {
   for (auto it = backoff_.begin(); it != backoff_.end();) {
     it = queued.count(it->first) ? std::next(it) : backoff_.erase(it);
   }
-}
 
-Sender::Contacts Sender::ResolveReady(
-    const std::vector<MessageBook::Queued>& queue) {
-  const absl::Time now = context_.clock->Now();
-  std::vector<std::string> keys;
-  std::vector<caserelay::v1::ResolveContactRequest> requests;
-  std::string blocked_case;  // as in Drain: nothing of it goes this pass
-  for (const MessageBook::Queued& q : queue) {
-    std::string case_id(MessageBook::CaseOfQueueKey(q.key));
-    if (case_id == blocked_case) continue;
-    auto wait = backoff_.find(q.message_id);
-    auto record = book_->Load(q.message_id);
-    if ((wait != backoff_.end() && wait->second.next > absl::Now()) ||
-        !record.ok() ||
-        options_.quiet_hours.Holds(record->message().trigger(), now)) {
-      blocked_case = case_id;
-      continue;
+  // Contacts a chunk at a time, so that the first messages go while the
+  // later ones' contacts are still to be asked, and none is asked long
+  // before its message goes.
+  const size_t chunk = static_cast<size_t>(std::max(16, 4 * window_));
+  for (size_t from = 0; from < picks.size(); from += chunk) {
+    const size_t to = std::min(picks.size(), from + chunk);
+    std::vector<std::string> keys;
+    std::vector<caserelay::v1::ResolveContactRequest> requests;
+    for (size_t i = from; i < to; ++i) {
+      const std::optional<SmsRecord>& r = picks[i].record;
+      if (!r.has_value() ||
+          r->message().state() != caserelay::v1::SMS_STATE_QUEUED) {
+        continue;
+      }
+      std::string key = ContactResolver::KeyOf(*r);
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      keys.push_back(std::move(key));
+      requests.push_back(ContactResolver::RequestFor(*r));
     }
-    if (record->message().state() != caserelay::v1::SMS_STATE_QUEUED) continue;
-    std::string key = ContactResolver::KeyOf(*record);
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-    keys.push_back(std::move(key));
-    requests.push_back(ContactResolver::RequestFor(*record));
+    std::vector<ContactResolver::Contact> answers =
+        resolver_.ResolveAll(requests);
+    std::map<std::string, ContactResolver::Contact> contacts;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      contacts.emplace(std::move(keys[i]), std::move(answers[i]));
+    }
+    for (size_t i = from; i < to; ++i) {
+      if (!AwaitSlot()) return;
+      Job& job = picks[i].job;
+      if (picks[i].record.has_value()) {
+        auto c = contacts.find(ContactResolver::KeyOf(*picks[i].record));
+        if (c != contacts.end()) job.contact = c->second;
+      }
+      busy_.insert(job.case_id);
+      absl::MutexLock lock(&mu_);
+      ++in_flight_;
+      jobs_.push_back(std::move(job));
+    }
   }
-  std::vector<ContactResolver::Contact> answers =
-      resolver_.ResolveAll(requests);
-  Contacts out;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    out.emplace(std::move(keys[i]), std::move(answers[i]));
-  }
-  return out;
 }
 
 bool Sender::Pace() {
-  absl::Duration wait = bucket_.Take(absl::Now());
+  absl::Duration wait;
+  {
+    absl::MutexLock lock(&bucket_mu_);
+    wait = bucket_.Take(absl::Now());
+  }
   if (wait <= absl::ZeroDuration()) return true;
   absl::MutexLock lock(&mu_);
   auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_; };
   mu_.AwaitWithTimeout(absl::Condition(&stop), wait);
   return !stop_;
-}
-
-Sender::Step Sender::BookError(const std::string& id, const absl::Status& s) {
-  log::Error("message record",
-             {{"message", id}, {"error", std::string(s.message())}});
-  return Step::kWait;
-}
-
-Sender::Step Sender::Reconcile(const std::string& id, const SmsRecord& record) {
-  int index = 0;
-  for (const auto& p : record.message().part_states()) {
-    if (p.state() == caserelay::v1::SMS_PART_STATE_SENDING) index = p.index();
-  }
-  const absl::Time now = context_.clock->Now();
-  absl::StatusOr<std::optional<std::string>> found =
-      index == 0 ? absl::StatusOr<std::optional<std::string>>(std::nullopt)
-                 : gateway_->Find(id, index);
-  if (!found.ok() && absl::IsUnavailable(found.status())) {
-    return Step::kGatewayDown;  // ask again later; never send meanwhile
-  }
-  auto updated = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
-    if (index == 0) {  // a report moved the part on already
-      r.mutable_message()->set_state(StateFromParts(r));
-      return Change{};
-    }
-    if (found.ok() && found->has_value()) {
-      log::Info("reconciled: the gateway has it",
-                {{"message", id}, {"part", absl::StrCat(index)}});
-      return MarkPartAccepted(r, index, **found, gateway_->name(), now);
-    }
-    if (found.ok()) {
-      log::Info("reconciled: the gateway never got it, sending",
-                {{"message", id}, {"part", absl::StrCat(index)}});
-      MarkPartNotSent(r, index, "the gateway never got it", now);
-      return Change{};
-    }
-    unknown_.Increment();
-    log::Warn("unknown whether sent: reconcile (delivery report or operator)",
-              {{"message", id},
-               {"part", absl::StrCat(index)},
-               {"error", std::string(found.status().message())}});
-    return MarkPartUnknown(
-        r, index,
-        absl::StrCat("cut off while part ", index,
-                     " was with the gateway, which cannot be asked (",
-                     found.status().message(),
-                     "): wait for its delivery report, or resolve it "
-                     "(casectl sms-resolve)"),
-        now);
-  });
-  if (!updated.ok()) return BookError(id, updated.status());
-  if (updated->message().state() == caserelay::v1::SMS_STATE_QUEUED) {
-    Wake();  // go on with it on the next pass
-    return Step::kAgain;
-  }
-  return Step::kDone;
-}
-
-Sender::Step Sender::Advance(const std::string& id, const Contacts& contacts) {
-  auto loaded = book_->Load(id);
-  if (!loaded.ok()) return BookError(id, loaded.status());
-  const SmsRecord& record = *loaded;
-  const caserelay::v1::SmsMessage& m = record.message();
-  const absl::Time now = context_.clock->Now();
-  if (m.state() == caserelay::v1::SMS_STATE_SENDING) {
-    return Reconcile(id, record);
-  }
-  if (m.state() != caserelay::v1::SMS_STATE_QUEUED) {  // finished elsewhere
-    auto done = book_->Update(id, [](SmsRecord&) -> absl::StatusOr<Change> {
-      Change c;
-      c.dequeue = true;
-      return c;
-    });
-    return done.ok() ? Step::kDone : BookError(id, done.status());
-  }
-  if (options_.quiet_hours.Holds(m.trigger(), now)) {
-    return Step::kHeld;
-  }
-
-  // The phone number (and look-up code) come from intake, now (this
-  // pass); nothing of them is stored here.
-  auto asked = contacts.find(ContactResolver::KeyOf(record));
-  ContactResolver::Contact contact =
-      asked != contacts.end()
-          ? asked->second
-          : resolver_.Resolve(ContactResolver::RequestFor(record));
-  if (!contact.ok()) {
-    log::Warn(
-        "intake: no contact now",
-        {{"message", id}, {"error", std::string(contact.status().message())}});
-    // Not reached, or hanging: every other case would wait as long.
-    return ContactResolver::IntakeDown(contact.status()) ? Step::kIntakeDown
-                                                         : Step::kWait;
-  }
-  intake_backoff_.delay = absl::ZeroDuration();
-  intake_down_.Set(0);
-  if (contact->phone().empty() || !petition::IsMobile(contact->phone())) {
-    auto saved = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
-      r.mutable_message()->set_state(caserelay::v1::SMS_STATE_NO_PHONE);
-      Change c;
-      c.dequeue = true;
-      return c;
-    });
-    return saved.ok() ? Step::kDone : BookError(id, saved.status());
-  }
-  auto phone = petition::NormalizeMobile(contact->phone());
-  std::map<std::string, std::string> vars;
-  auto trigger = sms::StandardTriggers().find(m.trigger());
-  absl::Status problem = absl::OkStatus();
-  if (trigger == sms::StandardTriggers().end()) {
-    problem = absl::InvalidArgumentError("unknown trigger " + m.trigger());
-  } else {
-    for (const auto& [k, v] : record.vars()) {
-      if (trigger->second.count(k)) vars[k] = v;
-    }
-  }
-  // The look-up code goes to the phone only: the record keeps the text
-  // with it masked.
-  std::map<std::string, std::string> kept_vars = vars;
-  if (problem.ok() && trigger->second.count("lookup_code")) {
-    vars["lookup_code"] = contact->lookup_code();
-    kept_vars["lookup_code"] = std::string(contact->lookup_code().size(), '*');
-  }
-  absl::StatusOr<std::string> text = problem.ok()
-                                         ? templates_->Render(m.trigger(), vars)
-                                         : absl::StatusOr<std::string>(problem);
-  absl::StatusOr<std::string> kept_text =
-      text.ok() ? templates_->Render(m.trigger(), kept_vars) : text;
-  absl::StatusOr<std::vector<std::u16string>> parts =
-      text.ok() ? sms::SegmentUcs2(*text, options_.segments)
-                : absl::StatusOr<std::vector<std::u16string>>(text.status());
-  if (parts.ok() && !phone.ok()) parts = phone.status();
-  if (parts.ok() && !kept_text.ok()) parts = kept_text.status();
-  int count = parts.ok() ? static_cast<int>(parts->size()) : 0;
-  auto started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
-    auto* rm = r.mutable_message();
-    if (!parts.ok()) {
-      failed_.Increment();
-      return MarkFailed(r, 0, std::string(parts.status().message()), now);
-    }
-    if (rm->part_states_size() > 0 && rm->part_states_size() != count) {
-      failed_.Increment();
-      return MarkFailed(
-          r, 0,
-          absl::StrCat("the text now takes ", count, " parts, not the ",
-                       rm->part_states_size(), " already sent in part"),
-          now);
-    }
-    StartParts(r, count, now);
-    rm->set_text(*kept_text);
-    rm->set_phone_masked(log::MaskPhone(*phone));
-    return Change{};
-  });
-  if (!started.ok()) return BookError(id, started.status());
-  if (started->message().state() != caserelay::v1::SMS_STATE_QUEUED) {
-    return Step::kDone;
-  }
-
-  const int reference = Reference(id);
-  for (;;) {
-    int index = NextPendingPart(*started);
-    if (index == 0) break;
-    if (!Pace()) return Step::kStopping;
-    started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
-      MarkPartSending(r, index, context_.clock->Now());
-      return Change{};
-    });
-    if (!started.ok()) return BookError(id, started.status());
-
-    auto result = gateway_->SendPart(
-        OutgoingPart{id, *phone, index, count, reference, (*parts)[index - 1]});
-    const absl::Time at = context_.clock->Now();
-    std::string why(result.status().message());
-    Step next = Step::kDone;
-    started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
-      if (result.ok()) {
-        parts_.Increment();
-        return MarkPartAccepted(r, index, *result, gateway_->name(), at);
-      }
-      switch (result.status().code()) {
-        case absl::StatusCode::kUnavailable:
-          next = Step::kGatewayDown;
-          MarkPartNotSent(r, index, absl::StrCat("gateway unreachable: ", why),
-                          at);
-          return Change{};
-        case absl::StatusCode::kResourceExhausted: {
-          auto* rm = r.mutable_message();
-          rm->set_attempts(rm->attempts() + 1);
-          if (rm->attempts() >= options_.max_attempts) {
-            failed_.Increment();
-            // The gateway said "not now": the part never went out.
-            MarkPartNotSent(r, index, why, at);
-            return MarkFailed(
-                r, 0,
-                absl::StrCat("gave up after ", rm->attempts(), " tries: ", why),
-                at);
-          }
-          next = Step::kWait;
-          MarkPartNotSent(r, index, absl::StrCat("gateway: ", why), at);
-          return Change{};
-        }
-        case absl::StatusCode::kUnknown:
-          unknown_.Increment();
-          return MarkPartUnknown(
-              r, index,
-              absl::StrCat("no answer from the gateway for part ", index, " (",
-                           why,
-                           "): wait for its delivery report, or resolve it "
-                           "(casectl sms-resolve)"),
-              at);
-        default:
-          failed_.Increment();
-          return MarkFailed(r, index, absl::StrCat("gateway refused: ", why),
-                            at);
-      }
-    });
-    if (!started.ok()) return BookError(id, started.status());
-    if (!result.ok()) {
-      log::Warn("sms part not sent", {{"message", id},
-                                      {"part", absl::StrCat(index)},
-                                      {"phone", log::MaskPhone(*phone)},
-                                      {"error", why}});
-    }
-    if (next != Step::kDone) return next;
-    if (started->message().state() != caserelay::v1::SMS_STATE_QUEUED) break;
-    if (stopping()) return Step::kStopping;
-  }
-  const auto state = started->message().state();
-  if (state == caserelay::v1::SMS_STATE_SENT ||
-      state == caserelay::v1::SMS_STATE_DELIVERED) {
-    sent_.Increment();
-    log::Info("sms sent", {{"message", id},
-                           {"phone", started->message().phone_masked()},
-                           {"parts", absl::StrCat(count)}});
-  }
-  return Step::kDone;
 }
 
 }  // namespace caserelay::notification

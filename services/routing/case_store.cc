@@ -1,10 +1,8 @@
 #include "services/routing/case_store.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/digest/digest.h"
 #include "common/time/timestamp.h"
@@ -22,18 +20,6 @@ constexpr char kSep = '\0';
 std::string HistoryKey(std::string_view case_id, uint64_t sequence) {
   return absl::StrCat(std::string(case_id), std::string(1, kSep),
                       store::EncodeUint64(sequence));
-}
-
-std::string InboxKey(const RoutingCaseRecord& r) {
-  auto due = NextDue(r.view());
-  uint64_t micros = std::numeric_limits<uint64_t>::max();
-  if (due.has_value()) {
-    micros = static_cast<uint64_t>(std::max<int64_t>(
-        0, absl::ToUnixMicros(time::FromProto(due->due_at()))));
-  }
-  return absl::StrCat(r.view().office_code(), std::string(1, kSep),
-                      store::EncodeUint64(micros), std::string(1, kSep),
-                      r.view().case_id());
 }
 
 std::string ApprovalKey(const RoutingCaseRecord& r) {
@@ -62,61 +48,6 @@ std::string MatterPrefix(std::string_view identity_key,
                       std::string(matter_key), std::string(1, kSep));
 }
 
-caserelay::v1::RoutingInboxEntry InboxEntryOf(const RoutingCaseRecord& r) {
-  caserelay::v1::RoutingInboxEntry entry;
-  auto& item = *entry.mutable_item();
-  item.set_case_id(r.view().case_id());
-  item.set_state(r.view().state());
-  if (auto due = NextDue(r.view()); due.has_value()) {
-    *item.mutable_next_due() = due->due_at();
-    item.set_next_due_kind(due->kind());
-  }
-  item.set_category(r.view().matter().category());
-  item.set_title(r.view().matter().title());
-  item.set_version(r.view().version());
-  item.set_channel(r.view().matter().channel());
-  *item.mutable_received_at() = r.view().received_at();
-  item.set_office_code(r.view().office_code());
-  for (const auto& code : r.view().matter().accused_offices()) {
-    entry.add_accused_offices(code);
-  }
-  entry.set_text(r.view().matter().text());
-  return entry;
-}
-
-template <typename T, typename List>
-bool AnyOf(const List& list, const T& value) {
-  return list.empty() ||
-         std::find(list.begin(), list.end(), value) != list.end();
-}
-
-// Whether `entry` passes the query's filters other than due_before (which
-// the scan stops at) and `hidden`.
-bool Matches(const InboxQuery& q, const caserelay::v1::RoutingInboxEntry& entry) {
-  const auto& item = entry.item();
-  if (!AnyOf(q.states, item.state())) return false;
-  if (!AnyOf(q.categories, item.category())) return false;
-  if (!AnyOf(q.channels, item.channel())) return false;
-  if (q.received_from.has_value() || q.received_to.has_value()) {
-    const absl::Time at = time::FromProto(item.received_at());
-    if (q.received_from.has_value() && at < *q.received_from) return false;
-    if (q.received_to.has_value() && at >= *q.received_to) return false;
-  }
-  for (const std::string& word : q.words) {
-    if (!absl::StrContains(item.title(), word) &&
-        !absl::StrContains(entry.text(), word)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool DueBefore(const InboxQuery& q, const caserelay::v1::InboxItem& item) {
-  return !q.due_before.has_value() ||
-         (item.has_next_due() &&
-          time::FromProto(item.next_due()) < *q.due_before);
-}
-
 absl::StatusOr<std::optional<RoutingCaseRecord>> ParseCase(
     absl::StatusOr<std::optional<std::string>> raw, const std::string& id) {
   if (!raw.ok()) return raw.status();
@@ -130,6 +61,11 @@ absl::StatusOr<std::optional<RoutingCaseRecord>> ParseCase(
 }
 
 }  // namespace
+
+std::vector<std::string> ColumnFamilies() {
+  return {kCases,   kHistory,   kInbox,  kInboxState,
+          kMatters, kApprovals, kCharged};
+}
 
 std::optional<caserelay::v1::RunningDeadline> NextDue(
     const caserelay::v1::CaseView& view) {
@@ -169,8 +105,7 @@ void CaseStore::Append(store::WriteBatch& batch,
 
   const std::string& case_id = event.case_id();
   batch.Put(kHistory, HistoryKey(case_id, sequence), bytes);
-  if (before != nullptr) batch.Delete(kInbox, InboxKey(*before));
-  batch.Put(kInbox, InboxKey(after), InboxEntryOf(after).SerializeAsString());
+  InboxIndex::Update(batch, before, after);
   if (before != nullptr && before->view().has_pending()) {
     batch.Delete(kApprovals, ApprovalKey(*before));
   }
@@ -266,11 +201,13 @@ absl::StatusOr<InboxPage> CaseStore::InboxOfCases(
     if (!record->has_value()) continue;
     const RoutingCaseRecord& r = **record;
     if (r.view().office_code() != query.office_code) continue;
-    std::string key = InboxKey(r);
+    std::string key = InboxKeyOf(r);
     if (key <= after) continue;  // on an earlier page
     if (query.admit && !query.admit(r)) continue;
     caserelay::v1::RoutingInboxEntry entry = InboxEntryOf(r);
-    if (!DueBefore(query, entry.item()) || !Matches(query, entry)) continue;
+    if (!DueBefore(query, entry.item()) || !MatchesFilters(query, entry)) {
+      continue;
+    }
     if (query.hidden && query.hidden(entry)) continue;
     rows.emplace_back(std::move(key), std::move(*entry.mutable_item()));
   }
@@ -306,55 +243,16 @@ std::string PageTokenOf(const std::string& last_key) {
 }
 
 absl::StatusOr<InboxPage> CaseStore::Inbox(const InboxQuery& query) const {
+  if (!query.case_ids.has_value()) return InboxIndex(store_).Page(query);
   const std::string prefix = query.office_code + std::string(1, kSep);
   absl::StatusOr<std::string> resume =
       ResumeKey(prefix, query.page_token, "inbox");
   if (!resume.ok()) return resume.status();
   const std::string begin = *std::move(resume);
-  if (query.case_ids.has_value()) {
-    // `begin` minus its separator is the last key of the previous page.
-    return InboxOfCases(query, begin == prefix
-                                   ? std::string()
-                                   : begin.substr(0, begin.size() - 1));
-  }
-  std::string end = query.office_code + std::string(1, kSep + 1);
-  InboxPage page;
-  std::string last_key;
-  bool more = false;
-  int looked = 0;
-  absl::Status scan_error;
-  absl::Status s = store_->Scan(
-      kInbox, begin, end, [&](std::string_view key, std::string_view value) {
-        caserelay::v1::RoutingInboxEntry entry;
-        if (!entry.ParseFromArray(value.data(),
-                                  static_cast<int>(value.size()))) {
-          scan_error = absl::DataLossError("inbox: entry does not parse");
-          return false;
-        }
-        const auto& item = entry.item();
-        if (!DueBefore(query, item)) {
-          return false;  // ordered by due: nothing later qualifies
-        }
-        if (Matches(query, entry) && !(query.hidden && query.hidden(entry))) {
-          if (static_cast<int>(page.items.size()) == query.page_size) {
-            more = true;
-            return false;
-          }
-          page.items.push_back(item);
-          last_key = std::string(key);
-        }
-        if (query.scan_limit > 0 && ++looked >= query.scan_limit) {
-          // The bound: the next page goes on after this entry.
-          last_key = std::string(key);
-          more = true;
-          return false;
-        }
-        return true;
-      });
-  if (!s.ok()) return s;
-  if (!scan_error.ok()) return scan_error;
-  if (more) page.next_page_token = PageTokenOf(last_key);
-  return page;
+  // `begin` minus its separator is the last key of the previous page.
+  return InboxOfCases(query, begin == prefix
+                                 ? std::string()
+                                 : begin.substr(0, begin.size() - 1));
 }
 
 absl::StatusOr<ApprovalPage> CaseStore::Approvals(

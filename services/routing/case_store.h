@@ -5,9 +5,7 @@
 //   cases    case id -> RoutingCaseRecord
 //   history  case id "\0" sequence (8 bytes, big-endian) -> the Envelope
 //            exactly as published; the chain hashes these bytes
-//   inbox    holder office "\0" next due (8 bytes, micros since the epoch,
-//            big-endian; all ones when nothing is due) "\0" case id
-//            -> RoutingInboxEntry
+//   inbox, inbox_state  the offices' inboxes (inbox_index.h)
 //   matters  identity key "\0" matter key "\0" case id -> "" (repeats and
 //            terminated matters of one petitioner, DOMAIN.md "Routing")
 //   approvals  holder office "\0" proposed at (8 bytes, micros, big-endian)
@@ -30,53 +28,23 @@
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/store/store.h"
+#include "services/routing/inbox_index.h"
 
 namespace caserelay::routing {
 
 inline constexpr char kCases[] = "cases";
 inline constexpr char kHistory[] = "history";
-inline constexpr char kInbox[] = "inbox";
 inline constexpr char kMatters[] = "matters";
 inline constexpr char kApprovals[] = "approvals";
+
+// Every column family of routing's store (those above, inbox_index.h's
+// and charged_index.h's), for Store::Open.
+std::vector<std::string> ColumnFamilies();
 
 // The next running deadline of a case: the earliest due_at among its
 // deadlines that are not paused; nullopt if none runs.
 std::optional<caserelay::v1::RunningDeadline> NextDue(
     const caserelay::v1::CaseView& view);
-
-// One page of an office's inbox to list (ListInbox). Every filter set
-// keeps only the cases that match it, all together.
-struct InboxQuery {
-  std::string office_code;
-  std::vector<caserelay::v1::CaseState> states;  // empty: all
-  std::optional<absl::Time> due_before;
-  // The console's filters (issue 16), each empty or unset: any.
-  std::vector<std::string> categories;
-  std::vector<caserelay::v1::Channel> channels;
-  std::optional<absl::Time> received_from;  // received_at >= this
-  std::optional<absl::Time> received_to;    // received_at < this
-  std::vector<std::string> words;  // each in the title or in the text
-  // Set: only these cases of the office, read one by one by id instead of
-  // scanning the index, each kept only if `admit` (when set) says so.
-  std::optional<std::vector<std::string>> case_ids;
-  std::function<bool(const caserelay::v1::RoutingCaseRecord&)> admit;
-  // The most index entries one call looks at (0: no bound). The index is
-  // ordered by next due, not by the filters, so a filter the entries
-  // rarely match would otherwise walk the office's whole inbox: past the
-  // bound the page ends early (possibly empty) with a next_page_token
-  // after the last entry looked at.
-  int scan_limit = 0;
-  int page_size = 50;
-  std::string page_token;  // opaque, from a previous page
-  // Leave out cases that accuse this office (or one it is a member of);
-  // the caller decides membership.
-  std::function<bool(const caserelay::v1::RoutingInboxEntry&)> hidden;
-};
-
-struct InboxPage {
-  std::vector<caserelay::v1::InboxItem> items;
-  std::string next_page_token;  // empty on the last page
-};
 
 struct ApprovalPage {
   std::vector<caserelay::v1::ApprovalItem> items;
@@ -111,7 +79,8 @@ class CaseStore {
   //     (1 for a new case), event.prev_hash = before's head hash;
   //   - stores the envelope's bytes in history, after.head_hash = their
   //     hash, after.view.updated_at = event.occurred_at;
-  //   - moves the case's inbox entry from before's key to after's;
+  //   - moves the case's inbox entries from before's keys to after's
+  //     (InboxIndex::Update);
   //   - moves its approvals entry likewise while a proposal pends (drops
   //     it when none does);
 //   - indexes a case that gains a leader in charge (ChargedIndex);
@@ -148,9 +117,10 @@ class CaseStore {
 
   // One page of an office's inbox, ordered by next due date, then case id,
   // with InboxQuery's filters and bound (a page shorter than page_size
-  // with a next_page_token: the bound was reached). INVALID_ARGUMENT for a
-  // page token that is not one of ours; UNAVAILABLE / DATA_LOSS from the
-  // store.
+  // with a next_page_token: the bound was reached): InboxIndex::Page, or
+  // with query.case_ids each case read by id. INVALID_ARGUMENT for a page
+  // token that is not one of ours; UNAVAILABLE / DATA_LOSS from the store.
+  // REQUIRES: query.page_size >= 1.
   absl::StatusOr<InboxPage> Inbox(const InboxQuery& query) const;
 
   // One page of the proposals waiting for `office_code`'s head, oldest

@@ -12,6 +12,7 @@
 #include "domain/lifecycle/deadline_light.h"
 #include "services/routing/charged_index.h"
 #include "services/routing/directory_resolver.h"
+#include "services/routing/inbox_index.h"
 #include "services/routing/routing_service.h"
 
 namespace caserelay::routing {
@@ -171,6 +172,26 @@ absl::StatusOr<time::Calendar> LoadCalendar(const config::Config& cfg,
   return calendar;
 }
 
+// A store written before the inbox_state index (issue 20 item 4) gets it
+// from the inbox index, once, before the loop and the RPCs start: a
+// state-filtered ListInbox reads only that index.
+absl::Status BackfillInboxState(store::Store& store) {
+  InboxIndex::BackfillOptions options;
+  options.progress = [](int64_t entries, absl::Duration took, bool done) {
+    log::Info(done ? "inbox_state index: backfilled from the inbox index"
+                   : "inbox_state index: backfilling from the inbox index",
+              {{"entries", std::to_string(entries)},
+               {"seconds", absl::StrCat(absl::ToDoubleSeconds(took))}});
+  };
+  auto written = InboxIndex::Backfill(store, options);
+  if (!written.ok()) {
+    return absl::Status(written.status().code(),
+                        absl::StrCat("inbox_state index: backfill failed: ",
+                                     written.status().message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 service::ServiceDefinition RoutingDefinition() {
@@ -217,8 +238,7 @@ service::ServiceDefinition RoutingDefinition() {
     def.settings.push_back(
         {s.key, T::kInt, std::to_string(defaults.*(s.field)), false, s.help});
   }
-  def.column_families = {kCases,   kHistory,   kInbox,
-                         kMatters, kApprovals, kCharged};
+  def.column_families = ColumnFamilies();
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
@@ -247,6 +267,9 @@ service::ServiceDefinition RoutingDefinition() {
     inbox.warning_before = cfg.GetDuration(lifecycle::kWarningBeforeSetting);
     const int quota =
         static_cast<int>(cfg.GetInt("leadership.charge_quota_per_quarter"));
+    if (absl::Status s = BackfillInboxState(*context.store); !s.ok()) {
+      return s;
+    }
     return std::make_unique<RoutingService>(
         context, *std::move(regions), *std::move(offices), *std::move(routes),
         *std::move(calendar), *policy, bounds, inbox, quota);

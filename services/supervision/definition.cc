@@ -75,6 +75,12 @@ service::ServiceDefinition SupervisionDefinition() {
        2, 1000000},
   };
   def.column_families = ColumnFamilies();
+  // Issue 19 item 5: every family is per case, so with partitioned state
+  // all of them live in the partition DBs and move with their partition
+  // (README "Partitions"). Off until supervision_restart_test passes with
+  // it (README: a restart restores every partition, ~0.9 s each, and the
+  // outbox gauge the test waits on does not count the partitions' outboxes).
+  def.partitioned = false;
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;

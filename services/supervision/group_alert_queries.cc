@@ -80,7 +80,7 @@ grpc::Status SupervisionServiceImpl::ListGroupAlerts(
   // One more than a page tells whether another page follows.
   std::vector<std::pair<std::string, caserelay::v1::GroupPetitionAlert>> kept;
   absl::Status corrupt;
-  absl::Status s = context_.store->Scan(
+  absl::Status s = ScanAll(
       kGroupAlerts, begin, "", [&](std::string_view k, std::string_view v) {
         caserelay::v1::GroupPetitionAlert alert;
         if (!alert.ParseFromArray(v.data(), static_cast<int>(v.size()))) {

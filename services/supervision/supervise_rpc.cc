@@ -9,6 +9,7 @@
 #include "common/rpc/convert.h"
 #include "common/time/timestamp.h"
 #include "services/supervision/manual_supervision.h"
+#include "services/supervision/owner_forward.h"
 #include "services/supervision/supervision_service.h"
 
 namespace caserelay::supervision {
@@ -16,6 +17,8 @@ namespace {
 
 // How long Supervise waits for the loop to commit a batch holding its case.
 constexpr absl::Duration kPendingWait = absl::Seconds(5);
+// How long a partitioned Supervise waits for Kafka to confirm the 督办.
+constexpr absl::Duration kConfirmWait = absl::Seconds(10);
 
 grpc::Status Error(const absl::Status& s) { return rpc::ToGrpc(s); }
 
@@ -39,6 +42,13 @@ grpc::Status SupervisionServiceImpl::Supervise(
   if (ctx == nullptr) {
     return Error(absl::UnauthenticatedError("supervision: no call context"));
   }
+  // The case's partition's owner numbers the 督办 (its record holds the
+  // case's one counter): a call reaching another instance goes there.
+  if (std::optional<grpc::Status> forwarded = ForwardToOwner(
+          context_, ctx, req->case_id(),
+          &caserelay::v1::SupervisionService::Stub::Supervise, *req, resp)) {
+    return *forwarded;
+  }
   absl::StatusOr<rpc::Principal> principal = rpc::Caller(context_.auth, *ctx);
   if (!principal.ok()) return Error(principal.status());
   access::StaffRoles roles;
@@ -58,7 +68,9 @@ grpc::Status SupervisionServiceImpl::Supervise(
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "supervision: the case is being written; retry");
   }
-  store::WriteBatch batch(context_.store);
+  absl::StatusOr<CaseDb> db = DbOfCase(case_id);
+  if (!db.ok()) return Error(db.status());
+  store::WriteBatch batch(db->store);
   absl::StatusOr<caserelay::v1::SupervisionCaseRecord> record =
       LoadCase(batch, case_id);
   if (!record.ok()) return Error(record.status());
@@ -97,10 +109,24 @@ grpc::Status SupervisionServiceImpl::Supervise(
   batch.AddOutbox("supervision-events", case_id, out.SerializeAsString());
   *record->add_supervisions() = issued;
   batch.Put(kCases, case_id, record->SerializeAsString());
-  if (absl::Status s = context_.publisher->CheckOutbox(batch); !s.ok()) {
+  if (absl::Status s = db->publisher->CheckOutbox(batch); !s.ok()) {
     return Error(s);
   }
-  if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) {
+  if (context_.partitions == nullptr) {
+    if (absl::Status s = db->publisher->Commit(batch); !s.ok()) {
+      return Error(s);
+    }
+  } else if (absl::Status s = db->publisher->CommitAndWait(batch, kConfirmWait);
+             !s.ok()) {
+    // Partitioned: answered only once Kafka has the instrument and its
+    // changelog, so it survives the loss of this instance (contract item
+    // 3). DEADLINE_EXCEEDED: committed, it will be published.
+    if (absl::IsDeadlineExceeded(s)) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "supervision: the 督办 is recorded but not yet "
+                          "confirmed by Kafka; read the case's deadlines "
+                          "before issuing it again");
+    }
     return Error(s);
   }
   manual_issued_.Increment();

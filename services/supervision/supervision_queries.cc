@@ -16,6 +16,7 @@
 #include "services/supervision/indicators.h"
 #include "services/supervision/keys.h"
 #include "services/supervision/manual_supervision.h"
+#include "services/supervision/owner_forward.h"
 #include "services/supervision/supervision_service.h"
 
 namespace caserelay::supervision {
@@ -137,10 +138,17 @@ grpc::Status SupervisionServiceImpl::ListDeadlines(
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "case_id: is required");
   }
+  if (std::optional<grpc::Status> forwarded = ForwardToOwner(
+          context_, ctx, req->case_id(),
+          &caserelay::v1::SupervisionService::Stub::ListDeadlines, *req, resp)) {
+    return *forwarded;
+  }
   access::StaffRoles roles;
   auto caller = CallerOffice(ctx, &roles);
   if (!caller.ok()) return Error(caller.status());
-  auto record = ReadCase(*context_.store, req->case_id());
+  auto db = DbOfCase(req->case_id());
+  if (!db.ok()) return Error(db.status());
+  auto record = ReadCase(*db->store, req->case_id());
   if (!record.ok()) return Error(record.status());
   if (!caller->empty()) {
     // An unknown case has no parties: refused as any other, so nothing is
@@ -220,15 +228,20 @@ grpc::Status SupervisionServiceImpl::ListRedLights(
   };
   std::vector<Kept> kept;
   absl::Status read;
-  absl::Status s = context_.store->Scan(
+  absl::Status s = ScanAll(
       kLights, begin, "", [&](std::string_view k, std::string_view v) {
         if (!office.empty() && v != office) return true;
         if (!region.empty() && !tables_.regions->IsWithin(RegionOf(v), region))
           return true;
         std::optional<ParsedLight> light = ParseLightKey(k);
         if (!light.has_value()) return true;
-        auto record =
-            ReadCase(*context_.store, CaseOfDeadline(light->deadline_id));
+        const std::string_view case_id = CaseOfDeadline(light->deadline_id);
+        auto db = DbOfCase(case_id);
+        if (!db.ok()) {
+          read = db.status();
+          return false;
+        }
+        auto record = ReadCase(*db->store, case_id);
         if (!record.ok()) {
           read = record.status();
           return false;
@@ -308,7 +321,7 @@ grpc::Status SupervisionServiceImpl::GetIndicators(
                                                 context_.clock->Now());
   if (!calculator.ok()) return Error(calculator.status());
   absl::Status corrupt;
-  absl::Status s = context_.store->Scan(
+  absl::Status s = ScanAll(
       kCases, "", "", [&](std::string_view k, std::string_view v) {
         SupervisionCaseRecord record;
         if (!record.ParseFromArray(v.data(), static_cast<int>(v.size()))) {

@@ -250,6 +250,10 @@ TEST_F(ComposeTest, EveryServiceHealthCheckProbesHealthzOnItsAdminPort) {
   }
 }
 
+// The services that run as many instances (issue 19: `--scale`): any
+// free host port each, as `docker-compose port --index=K` tells.
+const std::set<std::string> kScaled = {"supervision", "notification"};
+
 TEST_F(ComposeTest, PublishedPortsAreTheListenPorts) {
   const std::map<std::string, std::string> grpc_host = {
       {"intake", "127.0.0.1"},
@@ -260,12 +264,40 @@ TEST_F(ComposeTest, PublishedPortsAreTheListenPorts) {
   for (const std::string& name : kServices) {
     int grpc = PortOf(Conf(name)["grpc.listen"]);
     int admin = PortOf(Conf(name)["admin.listen"]);
-    EXPECT_THAT(
-        FindStrings(service(name), {"ports"}),
-        UnorderedElementsAreArray(
-            {absl::StrCat(grpc_host.at(name), ":", grpc, ":", grpc, "/tcp"),
-             absl::StrCat("127.0.0.1:", admin, ":", admin, "/tcp")}))
+    // A scaled service's host port is left to the engine ("HOST::PORT").
+    const std::string grpc_published =
+        kScaled.count(name) ? "" : std::to_string(grpc);
+    const std::string admin_published =
+        kScaled.count(name) ? "" : std::to_string(admin);
+    EXPECT_THAT(FindStrings(service(name), {"ports"}),
+                UnorderedElementsAreArray(
+                    {absl::StrCat(grpc_host.at(name), ":", grpc_published, ":",
+                                  grpc, "/tcp"),
+                     absl::StrCat("127.0.0.1:", admin_published, ":", admin,
+                                  "/tcp")}))
         << name;
+  }
+}
+
+// issue 19 item 6: `docker-compose up --scale supervision=3` starts three
+// instances that neither clash nor share a store: no fixed container name
+// or host port, each instance in a store slot of the service's volume
+// (store.path), advertising its own address on its gRPC port
+// (deploy/bin/caserelay-entrypoint, tests/deploy/entrypoint_test.cc).
+TEST_F(ComposeTest, ScaledServicesRunAsManyInstancesEachInItsStoreSlot) {
+  for (const std::string& name : kScaled) {
+    SCOPED_TRACE(name);
+    const google::protobuf::Value& svc = service(name);
+    EXPECT_EQ(FindString(svc, {"container_name"}), "");
+    EXPECT_EQ(FindString(svc, {"environment", "INSTANCE_STORE_ROOT"}),
+              Conf(name)["store.path"]);
+    EXPECT_EQ(FindString(svc, {"environment", "INSTANCE_GRPC_PORT"}),
+              std::to_string(PortOf(Conf(name)["grpc.listen"])));
+    for (const std::string& mapping : FindStrings(svc, {"ports"})) {
+      std::vector<std::string> parts = absl::StrSplit(mapping, ':');
+      ASSERT_EQ(parts.size(), 3u) << mapping;
+      EXPECT_EQ(parts[1], "") << mapping << ": a fixed host port";
+    }
   }
 }
 
@@ -282,6 +314,7 @@ TEST_F(ComposeTest, NoTwoServicesPublishTheSameHostPort) {
       std::vector<std::string> parts = absl::StrSplit(mapping, ':');
       ASSERT_GE(parts.size(), 2u) << name << ": " << mapping;
       const std::string& published = parts[parts.size() - 2];
+      if (published.empty()) continue;  // any free port: a scaled service
       auto [it, inserted] = owner.emplace(published, name);
       EXPECT_TRUE(inserted) << "port " << published << " published by both "
                             << it->second << " and " << name;

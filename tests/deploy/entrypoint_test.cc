@@ -1,7 +1,7 @@
 // deploy/bin/caserelay-entrypoint: the region tree cut to the deployment's
 // province (PROVINCE_CODE) is a tree the services load (common/region),
 // holding the province and nothing outside it; and the service is started
-// with it.
+// with it. Instances of a scaled service each claim a store slot.
 
 #include <fstream>
 #include <memory>
@@ -101,6 +101,46 @@ TEST_F(RegionCutTest, StartsTheServiceWithTheCutTree) {
               HasSubstr(absl::StrCat("regions=", dir_.path(),
                                      "/regions-140431.tsv args=--config "
                                      "/etc/caserelay/routing.conf")));
+}
+
+// issue 19 item 6: instances of a scaled service share its volume, each in
+// a store slot of its own, held while it runs and free again once it has
+// stopped; each advertises its own address for forwarded calls.
+TEST_F(RegionCutTest, EachInstanceClaimsAFreeStoreSlotWhileItRuns) {
+  std::string bin = dir_.path() + "/bin";
+  std::string root = dir_.path() + "/store";
+  RunShell(absl::StrCat("mkdir -p ", ShellQuote(bin), " ", ShellQuote(root)));
+  // A stand-in "supervision" that prints its store and address, then runs
+  // for HOLD seconds.
+  std::ofstream(bin + "/supervision")
+      << "#!/bin/sh\necho \"store=$CASERELAY_STORE_PATH "
+      << "advertise=$CASERELAY_GRPC_ADVERTISE\"\nsleep \"${HOLD:-0}\"\n";
+  RunShell(absl::StrCat("chmod +x ", ShellQuote(bin + "/supervision")));
+  const std::string run = absl::StrCat(
+      "PATH=", ShellQuote(bin), ":/usr/bin:/bin INSTANCE_STORE_ROOT=",
+      ShellQuote(root),
+      " INSTANCE_GRPC_PORT=50053 bash deploy/bin/caserelay-entrypoint "
+      "supervision 2>/dev/null");
+  // Two running at once, a third while they run, a fourth after.
+  ShellResult shell = RunShell(absl::StrCat(
+      "cd ", ShellQuote(SourcePath("")), " && { HOLD=2 ", run,
+      " & sleep 0.3; HOLD=2 ", run, " & sleep 0.3; ", run, "; wait; ", run,
+      "; }"));
+  ASSERT_EQ(shell.code, 0) << shell.output;
+  const std::string slot = root + "/slot-";
+  EXPECT_THAT(shell.output, HasSubstr("store=" + slot + "1 advertise="));
+  EXPECT_THAT(shell.output, HasSubstr("store=" + slot + "2 advertise="));
+  EXPECT_THAT(shell.output, HasSubstr("store=" + slot + "3 advertise="));
+  // The last one found slot 1 free again.
+  const std::string last = shell.output.substr(shell.output.rfind("store="));
+  EXPECT_TRUE(absl::StartsWith(last, "store=" + slot + "1 ")) << shell.output;
+  EXPECT_THAT(shell.output, HasSubstr(":50053"));
+  ShellResult bad = RunShell(absl::StrCat(
+      "cd ", ShellQuote(SourcePath("")), " && PATH=", ShellQuote(bin),
+      ":/usr/bin:/bin INSTANCE_GRPC_PORT=x bash "
+      "deploy/bin/caserelay-entrypoint supervision"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("INSTANCE_GRPC_PORT must be a port"));
 }
 
 TEST(EntrypointTest, RefusesAnUnknownService) {

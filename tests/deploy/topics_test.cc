@@ -75,15 +75,17 @@ class CreateTopicsTest : public ::testing::Test {
     for (const auto& [name, value] : all) {
       absl::StrAppend(&assignments, " ", name, "=", ShellQuote(value));
     }
+    // `env` last: its values win (e.g. another TOPICS_FILE).
     return RunShell(absl::StrCat(
-        "env -u ADMIN_PASSWORD", assignments,
+        "env -u ADMIN_PASSWORD",
         " FAKE_KAFKA_STATE=", ShellQuote(dir_.path()), " TOPICS_KAFKA_BIN=",
         ShellQuote(SourcePath("tests/deploy/fake-kafka-bin")),
         " TOPICS_FILE=", ShellQuote(SourcePath("deploy/kafka/topics.tsv")),
         " ACLS_FILE=", ShellQuote(SourcePath("deploy/kafka/acls.tsv")),
         " TMPDIR=", ShellQuote(dir_.path()),
         " TOPICS_BOOTSTRAP=kafka:9092 TOPICS_WAIT_SECONDS=", wait_seconds,
-        " /bin/sh ", ShellQuote(SourcePath("deploy/kafka/create-topics"))));
+        assignments, " /bin/sh ",
+        ShellQuote(SourcePath("deploy/kafka/create-topics"))));
   }
   static std::map<std::string, std::string> Passwords() {
     return {{"SCRAM_PASSWORD_INTAKE", "pw-intake-1"},
@@ -149,6 +151,47 @@ TEST_F(CreateTopicsTest, WaitsForKafkaThenMakesEveryTopicKeptForever) {
   }
 }
 
+// issue 19: a changelog keeps the last value of each key (a restore reads
+// what compaction left), the owners topic the last owner of each
+// partition; the other topics are kept whole.
+TEST_F(CreateTopicsTest, CompactsTheChangelogAndOwnersTopicsOnly) {
+  ShellResult run = Create(0, 60);
+  ASSERT_EQ(run.code, 0) << run.output;
+  const std::string log = Log();
+  for (const devbroker::TopicSpec& topic : ComposeTopics()) {
+    SCOPED_TRACE(topic.name);
+    const bool compacted = absl::EndsWith(topic.name, "-changelog") ||
+                           absl::EndsWith(topic.name, "-owners");
+    const std::string create = absl::StrCat(
+        "--topic ", topic.name, " --partitions ", topic.partitions,
+        " --config retention.ms=-1 --config retention.bytes=-1",
+        compacted ? " --config cleanup.policy=compact" : "", "\n");
+    EXPECT_THAT(log, HasSubstr(create));
+    EXPECT_THAT(log, HasSubstr(absl::StrCat(
+                         "--entity-name ", topic.name,
+                         " --add-config retention.ms=-1,retention.bytes=-1",
+                         compacted ? ",cleanup.policy=compact" : "", "\n")));
+  }
+  EXPECT_THAT(run.output,
+              HasSubstr("supervision-changelog: 8 partitions, kept forever, "
+                        "compacted"));
+}
+
+// issue 19: a case lives in the same partition of every topic keyed by
+// case id, so a file giving them different counts is refused before Kafka
+// is asked anything (the owners topics, keyed by partition, are not).
+TEST_F(CreateTopicsTest, RefusesTopicsKeyedByCaseWithDifferentPartitionCounts) {
+  const std::string file = dir_.path() + "/topics.tsv";
+  std::ofstream(file) << "petitions\t8\ncase-events\t8\n"
+                      << "supervision-owners\t1\n"
+                      << "supervision-changelog\t16\n";
+  ShellResult run = Create(0, 60, {{"TOPICS_FILE", file}});
+  EXPECT_EQ(run.code, 1) << run.output;
+  EXPECT_THAT(run.output,
+              HasSubstr("supervision-changelog has 16 partitions, petitions 8"));
+  EXPECT_EQ(Log(), "") << "Kafka was asked nothing";
+}
+
 TEST_F(CreateTopicsTest, RunsAgainOnExistingTopicsWithoutError) {
   ASSERT_EQ(Create(0, 60).code, 0);
   ShellResult again = Create(0, 60);
@@ -204,6 +247,17 @@ TEST_F(CreateTopicsTest, GrantsExactlyTheAclsOfEachService) {
     if (!g.writes.empty()) {
       expected.insert(absl::StrCat(principal, " Write topic ", g.writes));
     }
+    // issue 19: a partitioned service's own changelog and owners topics,
+    // read by assignment (no group).
+    if (g.user == "routing" || g.user == "supervision" ||
+        g.user == "notification") {
+      for (const char* kind : {"-changelog", "-owners"}) {
+        for (const char* op : {"Write", "Read", "Describe"}) {
+          expected.insert(
+              absl::StrCat(principal, " ", op, " topic ", g.user, kind));
+        }
+      }
+    }
     for (const std::string& topic : g.reads) {
       expected.insert(absl::StrCat(principal, " Read topic ", topic));
     }
@@ -220,9 +274,13 @@ TEST_F(CreateTopicsTest, EveryServiceWritesOnlyItsOwnTopic) {
   ASSERT_EQ(Create(0, 60).code, 0);
   const std::map<std::string, std::set<std::string>> own = {
       {"User:intake", {"petitions"}},
-      {"User:routing", {"case-events"}},
-      {"User:supervision", {"supervision-events"}},
-      {"User:notification", {"notification-events"}},
+      {"User:routing",
+       {"case-events", "routing-changelog", "routing-owners"}},
+      {"User:supervision",
+       {"supervision-events", "supervision-changelog", "supervision-owners"}},
+      {"User:notification",
+       {"notification-events", "notification-changelog",
+        "notification-owners"}},
       {"User:statistics", {}}};  // a read model writes nothing
   std::map<std::string, std::set<std::string>> writes;
   for (const std::string& acl : Acls()) {

@@ -40,7 +40,7 @@ struct Fixture {
   DirectoryResolver resolver{&fuzz::ShippedOffices()};
   lifecycle::Lifecycle lifecycle{lifecycle::Policy{}, &holidays, &resolver};
   std::unique_ptr<svctest::TestContext> t = fuzz::OrDie(
-      svctest::TestContext::Create({kCases, kHistory, kInbox, kMatters},
+      svctest::TestContext::Create(ColumnFamilies(),
                                    svctest::ChinaTime(2026, 11, 22, 10, 0)));
   std::unique_ptr<RoutingServiceImpl> service;
 

@@ -48,6 +48,16 @@ absl::Status WriteOwnerOnly(const std::string& path, const std::string& text) {
   return absl::OkStatus();
 }
 
+// The partition count of case-events in devbroker's arguments
+// ("--topic case-events:N"); devbroker's default, "8", when not named.
+std::string CaseEventsPartitions(const std::vector<std::string>& argv) {
+  const std::string kPrefix = "case-events:";
+  for (const std::string& arg : argv) {
+    if (absl::StartsWith(arg, kPrefix)) return arg.substr(kPrefix.size());
+  }
+  return "8";
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
@@ -69,6 +79,17 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     return absl::InvalidArgumentError(
         "SystemOptions::web needs intake, routing and notification");
   }
+  for (const auto& [name, count] : options.instances) {
+    if (!wanted.count(name) || count < 1 || count > 9) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "SystemOptions::instances: ", name, " -> ", count,
+          " (a started service, 1..9)"));
+    }
+  }
+  if (options.brokers < 1 || options.brokers > 16) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "SystemOptions::brokers: ", options.brokers, " (1..16)"));
+  }
   std::unique_ptr<System> sys(new System());
   if (sys->dir().empty()) return absl::InternalError("mkdtemp failed");
   sys->settings_ = options.settings;
@@ -83,10 +104,30 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     if (!clock.ok()) return clock.status();
     sys->clock_ = *std::move(clock);
   }
-  sys->broker_argv_ = {Binary("tools/devbroker/devbroker"), "--brokers", "1",
-                       "--info-file", sys->dir() + "/devbroker.info"};
+  sys->broker_argv_ = {Binary("tools/devbroker/devbroker"), "--brokers",
+                       std::to_string(options.brokers), "--info-file",
+                       sys->dir() + "/devbroker.info"};
   for (const std::string& topic : options.topics) {
     sys->broker_argv_.insert(sys->broker_argv_.end(), {"--topic", topic});
+  }
+  // Issue 19: a partitioned service's changelog is co-partitioned with
+  // the per-case topics, and its owners topic has one partition; a test
+  // naming its own topics gets them too, with case-events' count (which
+  // every service is given as kafka.partitions: LaunchService).
+  if (!options.topics.empty()) {
+    const std::string count = CaseEventsPartitions(sys->broker_argv_);
+    for (const char* service : {"supervision", "notification", "routing"}) {
+      const std::string changelog = absl::StrCat(service, "-changelog:");
+      bool named = false;
+      for (const std::string& topic : options.topics) {
+        named = named || absl::StartsWith(topic, changelog);
+      }
+      if (named) continue;
+      sys->broker_argv_.insert(
+          sys->broker_argv_.end(),
+          {"--topic", changelog + count, "--topic",
+           absl::StrCat(service, "-owners:1")});
+    }
   }
   if (absl::Status st = sys->StartBroker(); !st.ok()) return st;
   // Every service at once: each waits about 3 s for its consumer group's
@@ -98,9 +139,16 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
     if (!port.ok()) return port.status();
     sys->addresses_["intake"] = absl::StrCat("127.0.0.1:", *port);
   }
+  for (const char* s : kServices) {
+    if (!wanted.count(s)) continue;
+    auto count = options.instances.find(s);
+    sys->instances_[s] = count == options.instances.end() ? 1 : count->second;
+  }
   std::vector<std::string> started;
   for (const char* s : kServices) {
-    if (wanted.count(s)) started.push_back(s);
+    for (const std::string& instance : sys->Instances(s)) {
+      started.push_back(instance);
+    }
   }
   for (const std::string& s : started) {
     if (absl::Status st = sys->LaunchService(s); !st.ok()) return st;
@@ -132,23 +180,12 @@ System::~System() {
   broker_.reset();
 }
 
-absl::Status System::StartBroker() {
-  const std::string info = dir() + "/devbroker.info";
-  std::remove(info.c_str());
-  auto broker = Process::Start(broker_argv_, {}, dir() + "/devbroker.log");
-  if (!broker.ok()) return broker.status();
-  broker_ = *std::move(broker);
-  auto bootstrap =
-      WaitForKey(info, "bootstrap", Scaled(absl::Seconds(20)), broker_.get());
-  if (!bootstrap.ok()) return bootstrap.status();
-  bootstrap_ = *bootstrap;
-  return absl::OkStatus();
-}
-
 absl::Status System::RestartAll() {
   std::vector<std::string> started;
   for (const char* name : kServices) {
-    if (services_.count(name)) started.push_back(name);
+    for (const std::string& instance : Instances(name)) {
+      started.push_back(instance);
+    }
   }
   for (const std::string& name : started) {
     services_[name]->Signal(SIGTERM, /*wait=*/false);
@@ -174,20 +211,23 @@ absl::Status System::RestartAll() {
   return absl::OkStatus();
 }
 
-absl::Status System::LaunchService(const std::string& service) {
-  std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
+absl::Status System::LaunchService(const std::string& instance) {
+  // Instance k > 1 of a service has its files named service-k.
+  const std::string service = ServiceOf(instance);
+  const std::string stem = FileStem(instance);
+  std::string endpoints = absl::StrCat(dir(), "/", stem, ".endpoints");
   std::remove(endpoints.c_str());
-  std::string conf = absl::StrCat(dir(), "/", service, ".conf");
+  std::string conf = absl::StrCat(dir(), "/", stem, ".conf");
   // A service comes back where it was (Restart, RestartAll): the web
   // gateway and the other services were given its addresses once. Its
   // first start binds port 0 and AwaitService reads back what it got
   // (notification's gRPC port is chosen before, for intake: below).
   std::string grpc_listen = "127.0.0.1:0";
   std::string admin_listen = "127.0.0.1:0";
-  if (auto it = addresses_.find(service); it != addresses_.end()) {
+  if (auto it = addresses_.find(instance); it != addresses_.end()) {
     grpc_listen = it->second;
   }
-  if (auto it = admin_addresses_.find(service); it != admin_addresses_.end()) {
+  if (auto it = admin_addresses_.find(instance); it != admin_addresses_.end()) {
     admin_listen = it->second;
   }
   // key -> value, in the order written; SystemOptions::settings replace
@@ -195,13 +235,19 @@ absl::Status System::LaunchService(const std::string& service) {
   std::vector<std::pair<std::string, std::string>> lines = {
       {"grpc.listen", grpc_listen},
       {"admin.listen", admin_listen},
-      {"store.path", absl::StrCat(dir(), "/data-", service)},
+      {"store.path", absl::StrCat(dir(), "/data-", stem)},
       {"store.sync", "false"},
       {"kafka.bootstrap", bootstrap_},
       {"kafka.group", absl::StrCat(service, "-", getpid())},
       {"endpoints.file", endpoints},
   };
   if (clock_ != nullptr) lines.push_back({"clock.file", clock_->path()});
+  // The per-case topics' partition count (SystemOptions::topics), which
+  // a partitioned service checks its topics against (kafka.partitions).
+  if (const std::string count = CaseEventsPartitions(broker_argv_);
+      count != "8") {
+    lines.push_back({"kafka.partitions", count});
+  }
   const std::string src = CASERELAY_SOURCE_DIR;
   if (service == "intake" || service == "routing") {
     // intake checks a matter against the tables routing decides by.
@@ -260,11 +306,16 @@ absl::Status System::LaunchService(const std::string& service) {
                   {"intake.address", addresses_.at("intake")},
                   {"intake.token_file", token_file("service:notification")}});
   }
-  auto overrides = settings_.find(service);
-  WriteConfig(conf, std::move(lines),
-              overrides == settings_.end()
-                  ? std::map<std::string, std::string>()
-                  : overrides->second);
+  // The service's settings, then the instance's over them.
+  std::map<std::string, std::string> overrides;
+  if (auto it = settings_.find(service); it != settings_.end()) {
+    overrides = it->second;
+  }
+  if (auto it = settings_.find(instance);
+      instance != service && it != settings_.end()) {
+    for (const auto& [key, value] : it->second) overrides[key] = value;
+  }
+  WriteConfig(conf, std::move(lines), overrides);
   // The repository's data for any service that has these settings (a
   // service ignores CASERELAY_* variables that match none of its own).
   const std::map<std::string, std::string> env = {
@@ -275,22 +326,27 @@ absl::Status System::LaunchService(const std::string& service) {
   auto p =
       Process::Start({Binary(absl::StrCat("services/", service, "/", service)),
                       "--config", conf},
-                     env, absl::StrCat(dir(), "/", service, ".log"));
+                     env, absl::StrCat(dir(), "/", stem, ".log"));
   if (!p.ok()) return p.status();
-  services_[service] = *std::move(p);
+  services_[instance] = *std::move(p);
   return absl::OkStatus();
 }
 
-absl::Status System::AwaitService(const std::string& service) {
-  std::string endpoints = absl::StrCat(dir(), "/", service, ".endpoints");
+absl::Status System::AwaitService(const std::string& instance) {
+  const std::string service = ServiceOf(instance);
+  std::string endpoints =
+      absl::StrCat(dir(), "/", FileStem(instance), ".endpoints");
   auto grpc_addr = WaitForKey(endpoints, "grpc", Scaled(absl::Seconds(30)),
-                              services_[service].get());
+                              services_[instance].get());
   if (!grpc_addr.ok()) return grpc_addr.status();
-  addresses_[service] = *grpc_addr;
+  addresses_[instance] = *grpc_addr;
   auto admin_addr = WaitForKey(endpoints, "admin", Scaled(absl::Seconds(5)),
-                               services_[service].get());
+                               services_[instance].get());
   if (!admin_addr.ok()) return admin_addr.status();
-  admin_addresses_[service] = *admin_addr;
+  admin_addresses_[instance] = *admin_addr;
+  // The stubs talk to a service's first instance (the owner of a case
+  // answers through it: issue 19 item 4).
+  if (instance != service) return absl::OkStatus();
   // Petitions arrive as staff enter them at the province bureau (the
   // portal's, as service:web, must prove the phone by SMS code: issue 15
   // item 2, intake_phone_code_test); the offices' views are the province

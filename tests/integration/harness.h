@@ -149,6 +149,21 @@ struct SystemOptions {
   // portal's URL. Needs intake, routing and notification (Start refuses it
   // without them: INVALID_ARGUMENT). settings["web"] adds to its config.
   bool web = false;
+  // How many instances of a service to start (issue 19: supervision and
+  // notification run as N instances of one consumer group; "supervision"
+  // -> 3). Unnamed services, and every service by default, run one.
+  // Instance 1 keeps the service's name ("supervision"); instance k > 1 is
+  // "supervision#k" (System::InstanceName), with its own store
+  // (data-supervision-k), config, endpoints file, log
+  // (supervision-k.log), gRPC and admin ports; every instance of a
+  // service has the service's one kafka.group. settings may be keyed by
+  // an instance name too ("notification#2" -> {...}): merged over the
+  // service's own. Start refuses a count below 1 or above 9, or one for
+  // a service not started (INVALID_ARGUMENT).
+  std::map<std::string, int> instances = {};
+  // devbroker's broker count (its --brokers, 1..16; replication factor
+  // min(3, brokers)). Faults go through System::BrokerControl.
+  int brokers = 1;
   // Also start accounts (services/accounts, the console's staff
   // directory, issue 16) after the services, outside kServices (RestartAll
   // leaves it). With it and supervision the web gateway also gets
@@ -167,13 +182,28 @@ class System {
   static constexpr const char* kWeb = "service:web";
 
   // Starts devbroker and the services of options.services (default: all
-  // four); fails with the log's tail if any does not come up in time, and
-  // with INVALID_ARGUMENT for an unknown service or notification without
-  // intake.
+  // four), each with its SystemOptions::instances; fails with the log's
+  // tail if any does not come up in time, and with INVALID_ARGUMENT for an
+  // unknown service, notification without intake, or a bad instance
+  // count.
   static absl::StatusOr<std::unique_ptr<System>> Start(
       SystemOptions options = {});
   ~System();
 
+  // "supervision" for k == 1, "supervision#k" otherwise (SystemOptions::
+  // instances).
+  static std::string InstanceName(const std::string& service, int k);
+  // The service an instance name belongs to ("supervision#2" ->
+  // "supervision"; a service name is its own first instance).
+  static std::string ServiceOf(const std::string& instance);
+
+  // The instances of a started service, first to last ({"supervision",
+  // "supervision#2", ...}); empty if the service was not started.
+  std::vector<std::string> Instances(const std::string& service) const;
+
+  // Every method below that takes a `service` takes an instance name as
+  // well ("supervision#2"); a service name means its first instance.
+  //
   // SIGKILL (or SIGTERM) one started service; Restart starts it again on
   // the same store and config (SystemOptions::settings too), on the same
   // gRPC and admin addresses it had (those the web gateway and the other
@@ -192,6 +222,13 @@ class System {
   // 0 (issue 23 item 1), then the services on their addresses (as
   // Restart). Fails like Start.
   absl::Status RestartAll();
+
+  // Sends one line to devbroker's control channel (tools/devbroker
+  // README.md "Control channel", e.g. "broker 2 down", "broker 2 up",
+  // "brokers") and returns its answer line: "ok ..." when it took effect,
+  // "error ..." when devbroker refused it (nothing changed). UNAVAILABLE
+  // if the channel cannot be reached or does not answer within 5 s.
+  absl::StatusOr<std::string> BrokerControl(const std::string& command) const;
 
   const std::string& dir() const { return dir_.path(); }
   std::string bootstrap() const { return bootstrap_; }
@@ -277,11 +314,12 @@ class System {
 
  private:
   System() = default;
-  // Launches a service; AwaitService waits for its endpoints and makes
-  // its stub.
+  // Launches a service instance (an instance name); AwaitService waits
+  // for its endpoints and, for a first instance, makes its stub.
   absl::Status LaunchService(const std::string& service);
   absl::Status AwaitService(const std::string& service);
-  // Starts devbroker with broker_argv_ and waits for its bootstrap list.
+  // Starts devbroker with broker_argv_ and waits for its bootstrap list
+  // and control address (harness_cluster.cc).
   absl::Status StartBroker();
   // Starts the web gateway and waits for its URL (harness_web.cc).
   absl::Status StartWeb();
@@ -305,8 +343,12 @@ class System {
   std::vector<std::string> broker_argv_;
   std::unique_ptr<Process> broker_;
   std::string bootstrap_;
+  std::string broker_control_;  // devbroker's control=HOST:PORT
+  // SystemOptions::instances of the started services (1 when unnamed).
+  std::map<std::string, int> instances_;
   std::string web_url_;
-  // The started services, and "web" when SystemOptions::web.
+  // The started instances (by instance name), and "web" when
+  // SystemOptions::web.
   std::map<std::string, std::unique_ptr<Process>> services_;
   std::map<std::string, std::string> addresses_;
   std::map<std::string, std::string> admin_addresses_;

@@ -1,6 +1,7 @@
 // The config file the harness writes for each process it starts (one
 // "key = value" a line), shared by harness.cc (the services) and
-// harness_web.cc (the web gateway). Internal to the harness.
+// harness_web.cc (the web gateway), and the names of an instance's files
+// (harness_cluster.cc). Internal to the harness.
 //
 // Thread safety: stateless functions.
 
@@ -22,6 +23,11 @@ using ConfigLines = std::vector<std::pair<std::string, std::string>>;
 // replaces the harness's value of its key, or is added) to `path`.
 void WriteConfig(const std::string& path, ConfigLines lines,
                  const std::map<std::string, std::string>& settings);
+
+// The stem of an instance's files in the system's directory: the service
+// for its first instance ("supervision": supervision.conf, data-supervision),
+// "supervision-2" for "supervision#2".
+std::string FileStem(const std::string& instance);
 
 }  // namespace caserelay::testing
 

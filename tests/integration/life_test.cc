@@ -252,9 +252,10 @@ TEST(LifeTest, VerifyNamesExactlyTheEventAlteredInTheStore) {
   {
     store::StoreOptions options;
     options.path = (*sys)->dir() + "/data-routing";
-    options.column_families = {"cases",   "history",   "inbox",
-                               "matters", "approvals", "charged"};
-    // routing's (case_store.h, charged_index.h)
+    options.column_families = {"cases",   "history",     "inbox",
+                               "matters", "approvals",   "charged",
+                               "inbox_state"};
+    // routing's (case_store.h, charged_index.h, inbox_index.h)
     auto store = store::Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     const std::string key = id + std::string(1, '\0') + store::EncodeUint64(2);

@@ -85,10 +85,19 @@ absl::Status ParseControlListen(absl::string_view value, Flags& flags) {
 }  // namespace
 
 std::vector<TopicSpec> DefaultTopics() {
+  // The per-case topics, then (issue 19) each partitioned service's
+  // changelog (co-partitioned with its input) and owners topic (one
+  // partition, read whole by every instance).
   return {{"petitions", 8},
           {"case-events", 8},
           {"supervision-events", 8},
-          {"notification-events", 8}};
+          {"notification-events", 8},
+          {"supervision-changelog", 8},
+          {"supervision-owners", 1},
+          {"notification-changelog", 8},
+          {"notification-owners", 1},
+          {"routing-changelog", 8},
+          {"routing-owners", 1}};
 }
 
 absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
@@ -175,7 +184,9 @@ std::string Usage() {
       ").\n"
       "                           Default: petitions, case-events,\n"
       "                           supervision-events, notification-events,\n"
-      "                           8 partitions each.\n"
+      "                           8 partitions each; and for supervision,\n"
+      "                           notification and routing <service>-changelog\n"
+      "                           (8) and <service>-owners (1).\n"
       "  --bootstrap-file PATH    write the bootstrap list (one line) to "
       "PATH,\n"
       "                           atomically (temp file + rename).\n"

@@ -29,16 +29,25 @@ FakeProducer::~FakeProducer() {
 
 absl::Status FakeProducer::Produce(std::string_view topic, std::string_view key,
                                    std::string_view value, uint64_t token) {
+  return ProduceRecord(kafka::ProducerRecord{topic, -1, key, value}, token);
+}
+
+absl::Status FakeProducer::ProduceRecord(const kafka::ProducerRecord& record,
+                                         uint64_t token) {
   absl::MutexLock lock(&mu_);
   kafka::DeliveryReport report;
   report.token = token;
-  report.topic = std::string(topic);
-  report.partition = 0;
+  report.topic = std::string(record.topic);
+  report.partition = record.partition >= 0 ? record.partition : 0;
   report.offset = static_cast<int64_t>(produced_.size());
   report.status = absl::OkStatus();
   pending_.push_back(std::move(report));
-  produced_.push_back(store::OutboxRecord{
-      token, std::string(topic), std::string(key), std::string(value)});
+  store::OutboxRecord produced{token, std::string(record.topic),
+                               std::string(record.key),
+                               std::string(record.value.value_or(""))};
+  produced.partition = record.partition;
+  produced.null_value = !record.value.has_value();
+  produced_.push_back(std::move(produced));
   return absl::OkStatus();
 }
 

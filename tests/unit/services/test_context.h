@@ -50,6 +50,10 @@ class FakeProducer final : public kafka::Producer {
   // Always OK; a report with offset = the count of earlier records follows.
   absl::Status Produce(std::string_view topic, std::string_view key,
                        std::string_view value, uint64_t token) override;
+  // The same for a record with an explicit partition or a null value (a
+  // partitioned store's changelog): kept with them in Produced().
+  absl::Status ProduceRecord(const kafka::ProducerRecord& record,
+                             uint64_t token) override;
   // OK once every record produced so far was reported, DEADLINE_EXCEEDED
   // after `timeout` otherwise.
   absl::Status Flush(absl::Duration timeout) override;

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -26,12 +27,13 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A listening socket on 127.0.0.1 whose single connection is handled by
-// `behaviour` on its own thread: raw TCP, for the failures a real server
-// will not produce on demand.
+// A listening socket on 127.0.0.1 whose `connections` connections (one
+// after the other) are each handled by `behaviour` on its own thread: raw
+// TCP, for the failures a real server will not produce on demand.
 class RawServer {
  public:
-  explicit RawServer(std::function<void(int fd)> behaviour)
+  explicit RawServer(std::function<void(int fd)> behaviour,
+                     int connections = 1)
       : listen_fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -41,11 +43,14 @@ class RawServer {
     socklen_t len = sizeof(addr);
     getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this, behaviour = std::move(behaviour)] {
-      const int fd = accept(listen_fd_, nullptr, nullptr);
-      if (fd < 0) return;
-      behaviour(fd);
-      close(fd);
+    thread_ = std::thread([this, behaviour = std::move(behaviour),
+                           connections] {
+      for (int i = 0; i < connections; ++i) {
+        const int fd = accept(listen_fd_, nullptr, nullptr);
+        if (fd < 0) return;
+        behaviour(fd);
+        close(fd);
+      }
     });
   }
   ~RawServer() {
@@ -366,6 +371,87 @@ TEST(HttpGetTest, SlowServerIsUnknownAfterTheTimeout) {
   EXPECT_THAT(response.status().message(), HasSubstr("no complete response"));
   EXPECT_GE(took, absl::Milliseconds(300));
   EXPECT_LT(took, absl::Seconds(5));
+}
+
+// ---- HttpConnection: kept alive (issue 20 item 2, Kannel's sendsms) -------
+
+constexpr char kAccepted[] =
+    "HTTP/1.1 202 Accepted\r\nContent-Length: 24\r\n\r\n"
+    "0: Accepted for delivery";
+
+TEST(HttpConnectionTest, GetsOneAfterTheOtherOnOneConnection) {
+  std::vector<std::string> heads;
+  RawServer server([&](int fd) {
+    for (int i = 0; i < 3; ++i) {
+      heads.push_back(ReadRequestHead(fd));
+      SendAll(fd, kAccepted);
+    }
+  });
+  auto connection = HttpConnection::Create(Url(server.port(), "/"));
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  for (int i = 0; i < 3; ++i) {
+    auto response = (*connection)->Get(absl::StrCat("/cgi-bin/sendsms?n=", i),
+                                       absl::Seconds(5));
+    ASSERT_TRUE(response.ok()) << i << ": " << response.status();
+    EXPECT_EQ(response->status, 202);
+    EXPECT_EQ(response->body, "0: Accepted for delivery");
+  }
+  EXPECT_EQ((*connection)->connects(), 1) << "one connection for three";
+  connection->reset();  // closes it: the server thread ends
+  ASSERT_EQ(heads.size(), 3u);
+  EXPECT_THAT(heads[2], HasSubstr("GET /cgi-bin/sendsms?n=2 HTTP/1.1\r\n"));
+  EXPECT_THAT(heads[2], ::testing::Not(HasSubstr("Connection: close")));
+}
+
+TEST(HttpConnectionTest, ServerClosingBetweenCallsMeansANewConnection) {
+  // The server answers one request per connection and closes: the next Get
+  // sees the closed end before writing (never a request into a dead
+  // connection, which would be UNKNOWN) and connects anew.
+  RawServer server(
+      [](int fd) {
+        ReadRequestHead(fd);
+        SendAll(fd, kAccepted);
+      },
+      2);
+  auto connection = HttpConnection::Create(Url(server.port(), "/"));
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  ASSERT_TRUE((*connection)->Get("/a", absl::Seconds(5)).ok());
+  absl::SleepFor(absl::Milliseconds(50));  // the server's close arrives
+  auto second = (*connection)->Get("/b", absl::Seconds(5));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ((*connection)->connects(), 2);
+}
+
+TEST(HttpConnectionTest, NoAnswerOnAKeptConnectionIsUnknown) {
+  // http_client.h: once a request was written, on a new or a reused
+  // connection, a missing answer says it may have been acted on.
+  RawServer server([](int fd) {
+    ReadRequestHead(fd);
+    SendAll(fd, kAccepted);
+    ReadRequestHead(fd);  // the second request, never answered
+  });
+  auto connection = HttpConnection::Create(Url(server.port(), "/"));
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  ASSERT_TRUE((*connection)->Get("/a", absl::Seconds(5)).ok());
+  auto second = (*connection)->Get("/b", absl::Seconds(5));
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnknown);
+  EXPECT_THAT(second.status().message(), HasSubstr("may have been acted"));
+}
+
+TEST(HttpConnectionTest, RefusedPortIsUnavailableAndBadInputInvalid) {
+  auto connection = HttpConnection::Create(Url(ClosedPort(), "/"));
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  EXPECT_EQ((*connection)->Get("/x", absl::Seconds(2)).status().code(),
+            absl::StatusCode::kUnavailable)
+      << "no connection: certainly not sent";
+  EXPECT_EQ((*connection)->Get("x", absl::Seconds(2)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*connection)->Get("/a b", absl::Seconds(2)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*connection)->Get("/x", absl::ZeroDuration()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(HttpConnection::Create("https://127.0.0.1/").status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

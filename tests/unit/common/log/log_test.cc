@@ -21,6 +21,7 @@ namespace {
 
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 struct MaskCase {
@@ -133,6 +134,8 @@ TEST(FormatLineTest, WritesTheDocumentedLine) {
 }
 
 TEST(FormatLineTest, NamesEveryLevel) {
+  EXPECT_THAT(FormatLine(ExampleTime(), Level::kDebug, "s", "m", {}),
+              HasSubstr(" level=debug "));
   EXPECT_THAT(FormatLine(ExampleTime(), Level::kWarn, "s", "m", {}),
               HasSubstr(" level=warn "));
   EXPECT_THAT(FormatLine(ExampleTime(), Level::kError, "s", "m", {}),
@@ -225,6 +228,67 @@ TEST(LogTest, InfoWritesOneLineWithServiceToStderr) {
   EXPECT_THAT(lines[1], EndsWith(" level=warn service=intake msg=slow"));
   EXPECT_THAT(lines[2], EndsWith(" level=error service=intake msg=failed "
                                  "phone=138****5678"));
+}
+
+// Issue 20 item 3: per-item detail (a fired timer) is written at debug,
+// which the default minimum level (info) leaves out; log.level turns it on.
+TEST(LogLevelTest, ParsesEveryNameAndRefusesOthers) {
+  struct Row {
+    std::string name;
+    bool ok;
+    Level want;
+    std::string why;
+  };
+  const std::vector<Row> rows = {
+      {"debug", true, Level::kDebug, "per-item detail (issue 20 item 3)"},
+      {"info", true, Level::kInfo, "the default"},
+      {"warn", true, Level::kWarn, "only what needs attention"},
+      {"error", true, Level::kError, "only failures"},
+      {"DEBUG", false, Level::kInfo, "names are lowercase"},
+      {"", false, Level::kInfo, "empty is no level"},
+      {"trace", false, Level::kInfo, "no such level"},
+  };
+  for (const Row& row : rows) {
+    absl::StatusOr<Level> level = ParseLevel(row.name);
+    EXPECT_EQ(level.ok(), row.ok) << row.why;
+    if (row.ok) {
+      EXPECT_EQ(*level, row.want) << row.why;
+    } else {
+      EXPECT_EQ(level.status().code(), absl::StatusCode::kInvalidArgument)
+          << row.why;
+      EXPECT_THAT(level.status().message(), HasSubstr(kLevelSetting));
+    }
+  }
+}
+
+TEST(LogLevelTest, DebugLinesOnlyWhenEnabledAndInfoStaysTheDefault) {
+  SetService("supervision");
+  {
+    StderrCapture capture;
+    EXPECT_FALSE(Enabled(Level::kDebug));  // the default minimum is info
+    EXPECT_TRUE(Enabled(Level::kInfo));
+    Debug("timer fired", {{"deadline", "d1"}});
+    Info("timers fired", {{"fired", "1"}});
+    const std::string out = capture.Finish();
+    EXPECT_THAT(out, Not(HasSubstr("level=debug")));
+    EXPECT_THAT(out, HasSubstr("level=info"));
+  }
+  {
+    StderrCapture capture;
+    SetMinLevel(Level::kDebug);
+    Debug("timer fired", {{"deadline", "d1"}});
+    SetMinLevel(Level::kWarn);
+    Debug("timer fired", {{"deadline", "d2"}});
+    Info("timers fired");
+    Warn("slow");
+    SetMinLevel(Level::kInfo);
+    const std::vector<std::string> lines =
+        absl::StrSplit(capture.Finish(), '\n', absl::SkipEmpty());
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_THAT(lines[0], EndsWith(" level=debug service=supervision "
+                                   "msg=\"timer fired\" deadline=d1"));
+    EXPECT_THAT(lines[1], EndsWith(" level=warn service=supervision msg=slow"));
+  }
 }
 
 TEST(LogTest, ConcurrentLinesNeverInterleave) {

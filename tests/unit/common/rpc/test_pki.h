@@ -62,7 +62,8 @@ class TestPki {
 
   // Makes `name`.{pem,key}: a fresh P-256 key and a certificate for it
   // with common name `cn`, serial `serial` and the config section `ext`
-  // (server_ext, client_ext, uri_client_ext), signed by the test CA, valid
+  // (server_ext, client_ext, uri_client_ext, supervision_client_ext: URI
+  // caserelay:service:supervision), signed by the test CA, valid
   // two days. INTERNAL with openssl's output on failure.
   absl::Status IssueLeaf(const std::string& name, const std::string& cn,
                          const std::string& ext, int serial) const;

@@ -56,6 +56,58 @@ TEST(OutboxHealthTest, AnswersByTheOldestPendingAgeAndTheProducer) {
   }
 }
 
+// issue 19 item 2 (each partition DB has its own outbox) with issue 22
+// item 1: a partitioned service's outbox on /metrics and /healthz is the
+// local DB's and every held partition's together.
+TEST(SumOutboxStatsTest, ThePartitionsOutboxesCountWithTheLocalOne) {
+  struct Row {
+    const char* rule;
+    std::vector<store::OutboxStats> each;
+    uint64_t pending;
+    int64_t oldest_seconds;
+    uint64_t dead_lettered;
+    bool producer_ready;
+    const char* error;
+  };
+  store::OutboxStats local;  // the local DB's: idle
+  store::OutboxStats p3;
+  p3.pending = 5;
+  p3.oldest_pending_age = absl::Seconds(40);
+  p3.dead_lettered = 1;
+  store::OutboxStats p7;
+  p7.pending = 2;
+  p7.oldest_pending_age = absl::Seconds(130);
+  p7.dead_lettered = 2;
+  store::OutboxStats down;
+  down.producer_ready = false;
+  down.producer_error = "fenced";
+  const std::vector<Row> rows = {
+      {"no publisher at all: an idle outbox", {}, 0, 0, 0, true, ""},
+      {"a single-DB service: the local outbox as it is", {p3}, 5, 40, 1, true,
+       ""},
+      {"issue 19.2: pending records of held partitions count, summed",
+       {local, p3, p7}, 7, 130, 3, true, ""},
+      {"issue 22.1: the oldest age is the oldest of any partition",
+       {p7, p3}, 7, 130, 3, true, ""},
+      {"issue 14.6: one publisher's producer down makes the outbox down",
+       {local, down, p3}, 5, 40, 1, false, "fenced"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.rule);
+    const store::OutboxStats sum = SumOutboxStats(row.each);
+    EXPECT_EQ(sum.pending, row.pending);
+    EXPECT_EQ(absl::ToInt64Seconds(sum.oldest_pending_age),
+              row.oldest_seconds);
+    EXPECT_EQ(sum.dead_lettered, row.dead_lettered);
+    EXPECT_EQ(sum.producer_ready, row.producer_ready);
+    EXPECT_EQ(sum.producer_error, row.error);
+  }
+  // What /healthz makes of the sum: a partition's stalled record fails it
+  // although the local outbox is idle.
+  EXPECT_EQ(OutboxHealth(SumOutboxStats({local, p7}), absl::Minutes(2)).status,
+            503);
+}
+
 TEST(OutboxMetricsTest, CountersFollowThePublishersCounts) {
   metrics::Registry registry;
   OutboxMetrics m(&registry);

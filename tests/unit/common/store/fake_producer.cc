@@ -11,13 +11,22 @@ FakeProducer::FakeProducer(kafka::DeliveryCallback on_delivery)
 
 absl::Status FakeProducer::Produce(std::string_view topic, std::string_view key,
                                    std::string_view value, uint64_t token) {
+  return ProduceRecord(kafka::ProducerRecord{topic, -1, key, value}, token);
+}
+
+absl::Status FakeProducer::ProduceRecord(const kafka::ProducerRecord& record,
+                                         uint64_t token) {
   absl::MutexLock lock(&mu_);
   attempts_.push_back(token);
   auto refused = token_refusals_.find(token);
   if (refused != token_refusals_.end()) return refused->second;
   if (!default_refusal_.ok()) return default_refusal_;
-  ProducedRecord r{std::string(topic), std::string(key), std::string(value),
-                   token};
+  ProducedRecord r{std::string(record.topic),
+                   std::string(record.key),
+                   std::string(record.value.value_or("")),
+                   token,
+                   record.partition,
+                   !record.value.has_value()};
   produced_.push_back(r);
   outstanding_.push_back(std::move(r));
   return absl::OkStatus();

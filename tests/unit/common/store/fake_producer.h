@@ -33,6 +33,8 @@ struct ProducedRecord {
   std::string key;
   std::string value;
   uint64_t token = 0;
+  int32_t partition = -1;   // as produced (-1: by key)
+  bool null_value = false;  // a tombstone
 };
 
 class FakeProducer : public kafka::Producer {
@@ -45,6 +47,8 @@ class FakeProducer : public kafka::Producer {
   // no report is outstanding, else DEADLINE_EXCEEDED at once.
   absl::Status Produce(std::string_view topic, std::string_view key,
                        std::string_view value, uint64_t token) override;
+  absl::Status ProduceRecord(const kafka::ProducerRecord& record,
+                             uint64_t token) override;
   absl::Status Flush(absl::Duration timeout) override;
 
   // Fault switches. RefuseAll sets the default refusal for every token

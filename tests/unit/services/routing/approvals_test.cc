@@ -83,7 +83,7 @@ class ApprovalsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto t = svctest::TestContext::Create(
-        {kCases, kHistory, kInbox, kMatters, kApprovals},
+        ColumnFamilies(),
         svctest::ChinaTime(2026, 3, 2, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);

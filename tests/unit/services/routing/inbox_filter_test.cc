@@ -35,7 +35,7 @@ class InboxFilterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto t = svctest::TestContext::Create(
-        {kCases, kHistory, kInbox, kMatters},
+        ColumnFamilies(),
         svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);

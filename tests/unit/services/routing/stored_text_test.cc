@@ -193,7 +193,7 @@ class RoutingServiceTextTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto t =
-        svctest::TestContext::Create({kCases, kHistory, kInbox, kMatters},
+        svctest::TestContext::Create(ColumnFamilies(),
                                      svctest::ChinaTime(2026, 11, 22, 10, 0));
     ASSERT_TRUE(t.ok()) << t.status();
     t_ = *std::move(t);
@@ -263,6 +263,7 @@ class RoutingServiceTextTest : public ::testing::Test {
     scan(kCases, as(caserelay::v1::RoutingCaseRecord()));
     scan(kHistory, as(Envelope()));
     scan(kInbox, as(caserelay::v1::RoutingInboxEntry()));
+    scan(kInboxState, as(caserelay::v1::RoutingInboxEntry()));
     // Published() fails the test for an envelope that does not parse.
     t_->Published("case-events");
   }
