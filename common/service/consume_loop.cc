@@ -392,6 +392,29 @@ absl::Status ConsumeLoop::CommitWithRetry(store::OutboxPublisher& publisher,
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> ConsumeLoop::AlreadyApplied(
+    const kafka::Message& m, const store::Store& store,
+    std::map<std::pair<std::string, int32_t>, int64_t>& next) {
+  auto key = std::make_pair(m.topic, m.partition);
+  auto it = next.find(key);
+  for (int attempt = 1; it == next.end(); ++attempt) {
+    auto stored = store.Position(m.topic, m.partition);
+    if (stored.ok()) {
+      it = next.emplace(key, stored->has_value() ? (*stored)->next_offset
+                                                  : int64_t{-1})
+               .first;
+      break;
+    }
+    if (stop_) return stored.status();
+    Backoff(attempt, "reading the stored offset", stored.status());
+  }
+  if (m.offset < it->second) {
+    duplicates_.Increment();
+    return true;
+  }
+  return false;
+}
+
 void ConsumeLoop::ShowNextOffsets(
     const std::map<std::pair<std::string, int32_t>, int64_t>& next) {
   for (const auto& [input, next_offset] : next) {
@@ -437,27 +460,11 @@ absl::Status ConsumeLoop::RunOnce() {
   if (absl::Status s = ReplayRequested(batch); !s.ok()) return s;
   const std::string log_id = consumer_->LogId();
   for (const kafka::Message& m : *messages) {
-    auto key = std::make_pair(m.topic, m.partition);
-    auto it = next.find(key);
-    for (int attempt = 1; it == next.end(); ++attempt) {
-      // A read error is not "nothing stored": that would apply the
-      // partition again from its start.
-      auto stored = store_->Position(m.topic, m.partition);
-      if (stored.ok()) {
-        it = next.emplace(key, stored->has_value() ? (*stored)->next_offset
-                                                    : int64_t{-1})
-                 .first;
-        break;
-      }
-      if (stop_) return stored.status();
-      Backoff(attempt, "reading the stored offset", stored.status());
-    }
-    if (m.offset < it->second) {
-      duplicates_.Increment();
-      continue;
-    }
+    auto applied = AlreadyApplied(m, *store_, next);
+    if (!applied.ok()) return applied.status();
+    if (*applied) continue;
     if (absl::Status s = ApplyOne(m, *held_, batch); !s.ok()) return s;
-    it->second = m.offset + 1;
+    next[{m.topic, m.partition}] = m.offset + 1;
     batch.SetOffset(m.topic, m.partition, m.offset + 1, log_id);
   }
   if (!batch.empty()) {

@@ -324,6 +324,14 @@ class ConsumeLoop {
   // Keeps `record` in "dead-letters" under `key` with `why`.
   void DeadLetter(const std::string& key, const absl::Status& why,
                   const std::string& record, store::WriteBatch& batch);
+  // True if `m` lies below the offset its partition has reached (`next`,
+  // loaded from `store`'s stored position on first sight): a redelivery
+  // after a rebalance or restart, counted and skipped. A read error is
+  // retried in place (it is not "nothing stored", which would apply the
+  // partition again from its start); the last one once the loop stops.
+  absl::StatusOr<bool> AlreadyApplied(
+      const kafka::Message& m, const store::Store& store,
+      std::map<std::pair<std::string, int32_t>, int64_t>& next);
   // Sets caserelay_loop_input_next_offset for each input of `next` (-1:
   // nothing applied there yet, skipped).
   void ShowNextOffsets(

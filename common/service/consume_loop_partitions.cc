@@ -259,25 +259,11 @@ absl::Status ConsumeLoop::RunOncePartitioned() {
                   {"input", absl::StrCat(m.topic, "/", m.partition)}});
       continue;
     }
-    auto key = std::make_pair(m.topic, m.partition);
-    auto it = next.find(key);
-    for (int attempt = 1; it == next.end(); ++attempt) {
-      auto stored = r->lease.store().Position(m.topic, m.partition);
-      if (stored.ok()) {
-        it = next.emplace(key, stored->has_value() ? (*stored)->next_offset
-                                                    : int64_t{-1})
-                 .first;
-        break;
-      }
-      if (stop_) return stored.status();
-      Backoff(attempt, "reading the stored offset", stored.status());
-    }
-    if (m.offset < it->second) {
-      duplicates_.Increment();
-      continue;
-    }
+    auto applied = AlreadyApplied(m, r->lease.store(), next);
+    if (!applied.ok()) return applied.status();
+    if (*applied) continue;
     if (absl::Status s = ApplyOne(m, *r->held, *r->batch); !s.ok()) return s;
-    it->second = m.offset + 1;
+    next[{m.topic, m.partition}] = m.offset + 1;
     r->batch->SetOffset(m.topic, m.partition, m.offset + 1, log_id);
   }
   bool committed = false;
