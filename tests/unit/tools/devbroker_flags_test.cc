@@ -1,5 +1,6 @@
 // Flag parsing of tools/devbroker (the brief's CLI contract).
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -12,17 +13,29 @@ namespace {
 
 using ::testing::HasSubstr;
 
-TEST(DevbrokerFlagsTest, NoFlagsGiveOneBrokerAndTheFourServiceTopics) {
+// Issue 19 items 2 and 5: besides the four per-case topics, each service
+// that may run as many instances gets its changelog, co-partitioned with
+// its input (8), and its owners topic (1 partition, read whole).
+TEST(DevbrokerFlagsTest, NoFlagsGiveOneBrokerTheServiceTopicsChangelogsAndOwners) {
   absl::StatusOr<Flags> flags = ParseFlags({});
   ASSERT_TRUE(flags.ok()) << flags.status();
   EXPECT_FALSE(flags->help);
   EXPECT_EQ(flags->brokers, 1);
-  ASSERT_EQ(flags->topics.size(), 4u);
-  const char* names[] = {"petitions", "case-events", "supervision-events",
-                         "notification-events"};
-  for (size_t i = 0; i < 4; ++i) {
-    EXPECT_EQ(flags->topics[i].name, names[i]);
-    EXPECT_EQ(flags->topics[i].partitions, 8);
+  const std::vector<std::pair<std::string, int>> want = {
+      {"petitions", 8},
+      {"case-events", 8},
+      {"supervision-events", 8},
+      {"notification-events", 8},
+      {"supervision-changelog", 8},
+      {"supervision-owners", 1},
+      {"notification-changelog", 8},
+      {"notification-owners", 1},
+      {"routing-changelog", 8},
+      {"routing-owners", 1}};
+  ASSERT_EQ(flags->topics.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(flags->topics[i].name, want[i].first);
+    EXPECT_EQ(flags->topics[i].partitions, want[i].second) << want[i].first;
   }
   EXPECT_EQ(flags->control_host, "127.0.0.1");
   EXPECT_EQ(flags->control_port, 0);
