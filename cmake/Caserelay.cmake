@@ -108,6 +108,10 @@ endfunction()
 # costs). ALONE runs one with no other test beside it (RUN_SERIAL): it
 # asserts a real-time bound that a second system on two cores could break.
 # Under the sanitizers every integration test runs alone.
+# More than one label (e.g. LABELS integration scale) needs PER_SUITE:
+# gtest_discover_tests (CMake 3.25) splits a list-valued LABELS into
+# "integration" and a stray property "scale", so the test would lose the
+# label that keeps it out of scripts/test's default run.
 # CASERELAY_SOURCE_DIR and CASERELAY_BINARY_DIR are defined for tests that
 # need data files or built binaries.
 function(caserelay_test name)
