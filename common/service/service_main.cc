@@ -35,8 +35,8 @@ using config::Setting;
 void PrintHelp(const ServiceDefinition& def) {
   std::vector<Setting> all = CommonSettings(def.name);
   all.insert(all.end(), def.settings.begin(), def.settings.end());
-  // scripts/run reads this line (NOTES-H): may the service run as several
-  // instances?
+  // scripts/run reads this line (issue 19 item 6): may the service run as
+  // several instances?
   const std::string instances =
       def.partitioned
           ? "instances: many (partitioned state: kafka.partitions partitions)"

@@ -186,7 +186,8 @@ TEST(PartitionOwnersTest, InstancesLearnEachOthersHoldsAndReleases) {
 }
 
 TEST(PartitionOwnersTest, HoldsBeforeTheAddressIsKnownArePublishedByAdvertise) {
-  // NOTES-H request 1: port 0 is bound after the loop holds partitions.
+  // The harness binds port 0: the advertised address is known only after
+  // the loop holds partitions.
   auto topic = std::make_shared<FakeOwnersTopic>();
   metrics::Registry ma, mb;
   auto a = Instance("a", "", topic, &ma);
