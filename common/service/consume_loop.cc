@@ -392,6 +392,26 @@ absl::Status ConsumeLoop::CommitWithRetry(store::OutboxPublisher& publisher,
   return absl::OkStatus();
 }
 
+absl::Time ConsumeLoop::TickClock() const {
+  return options_.clock != nullptr ? options_.clock->Now() : absl::Now();
+}
+
+absl::Status ConsumeLoop::TickFailed(const absl::Status& failed) {
+  tick_failures_.Increment();
+  ++tick_failures_in_row_;
+  log::Error("tick failed; its batch is not committed",
+             {{"loop", name_}, {"error", std::string(failed.message())}});
+  absl::MutexLock lock(&mu_);
+  last_tick_error_ = std::string(failed.message());
+  return failed;
+}
+
+void ConsumeLoop::TickCommitted(absl::Time began) {
+  tick_failures_in_row_ = 0;
+  tick_clock_.Set(absl::ToDoubleSeconds(began - absl::UnixEpoch()));
+  ticks_.Increment();
+}
+
 absl::StatusOr<bool> ConsumeLoop::AlreadyApplied(
     const kafka::Message& m, const store::Store& store,
     std::map<std::pair<std::string, int32_t>, int64_t>& next) {
@@ -482,24 +502,14 @@ absl::Status ConsumeLoop::RunOnce() {
   // Time-driven work, in a batch of its own: a failed Tick writes nothing
   // (its timers stay due and are tried again next round).
   store::WriteBatch ticked(store_);
-  const absl::Time tick_began =
-      options_.clock != nullptr ? options_.clock->Now() : absl::Now();
+  const absl::Time tick_began = TickClock();
   absl::Status tick = handler_->Tick(ticked);
-  if (!tick.ok()) {
-    tick_failures_.Increment();
-    ++tick_failures_in_row_;
-    log::Error("tick failed; its batch is not committed",
-               {{"loop", name_}, {"error", std::string(tick.message())}});
-    absl::MutexLock lock(&mu_);
-    last_tick_error_ = std::string(tick.message());
-    return tick;
-  }
+  if (!tick.ok()) return TickFailed(tick);
   tick_failures_in_row_ = 0;
   if (!ticked.empty()) {
     if (absl::Status s = CommitWithRetry(ticked); !s.ok()) return s;
   }
-  tick_clock_.Set(absl::ToDoubleSeconds(tick_began - absl::UnixEpoch()));
-  ticks_.Increment();
+  TickCommitted(tick_began);
   applied_through_.Round(
       *consumer_,
       [this](const std::string& topic,

@@ -324,6 +324,12 @@ class ConsumeLoop {
   // Keeps `record` in "dead-letters" under `key` with `why`.
   void DeadLetter(const std::string& key, const absl::Status& why,
                   const std::string& record, store::WriteBatch& batch);
+  // The clock's time a Tick begins at (the system clock without one).
+  absl::Time TickClock() const;
+  // Counts, logs and keeps (for Health) a failed Tick; returns `failed`.
+  absl::Status TickFailed(const absl::Status& failed);
+  // A Tick that began at `began` is committed: its gauge and counter.
+  void TickCommitted(absl::Time began);
   // True if `m` lies below the offset its partition has reached (`next`,
   // loaded from `store`'s stored position on first sight): a redelivery
   // after a rebalance or restart, counted and skipped. A read error is

@@ -312,8 +312,7 @@ absl::Status ConsumeLoop::RunOncePartitioned() {
 }
 
 absl::Status ConsumeLoop::TickPartitions() {
-  const absl::Time tick_began =
-      options_.clock != nullptr ? options_.clock->Now() : absl::Now();
+  const absl::Time tick_began = TickClock();
   absl::Status failed;
   for (const auto& [p, unused] : partitions_held_) {
     absl::StatusOr<store::PartitionLease> lease = options_.partitions->Lease(p);
@@ -335,18 +334,8 @@ absl::Status ConsumeLoop::TickPartitions() {
       }
     }
   }
-  if (!failed.ok()) {
-    tick_failures_.Increment();
-    ++tick_failures_in_row_;
-    log::Error("tick failed; its batch is not committed",
-               {{"loop", name_}, {"error", std::string(failed.message())}});
-    absl::MutexLock lock(&mu_);
-    last_tick_error_ = std::string(failed.message());
-    return failed;
-  }
-  tick_failures_in_row_ = 0;
-  tick_clock_.Set(absl::ToDoubleSeconds(tick_began - absl::UnixEpoch()));
-  ticks_.Increment();
+  if (!failed.ok()) return TickFailed(failed);
+  TickCommitted(tick_began);
   return absl::OkStatus();
 }
 

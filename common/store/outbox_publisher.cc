@@ -85,17 +85,27 @@ absl::Status OutboxPublisher::CheckOutbox(const WriteBatch& batch) const {
   return absl::OkStatus();
 }
 
-absl::Status OutboxPublisher::Commit(WriteBatch& batch) {
-  absl::MutexLock lock(&mu_);
+absl::StatusOr<std::vector<uint64_t>> OutboxPublisher::CommitLocked(
+    WriteBatch& batch) {
   auto records = store_->Commit(batch);
   if (!records.ok()) return records.status();
   PickUpAfterReopenLocked(*records);
+  std::vector<uint64_t> seqs;
+  seqs.reserve(records->size());
   std::vector<Entry> entries;
   entries.reserve(records->size());
   absl::Time now = options_.now();
-  for (auto& r : *records) entries.push_back(Entry{std::move(r), now});
+  for (auto& r : *records) {
+    seqs.push_back(r.seq);
+    entries.push_back(Entry{std::move(r), now});
+  }
   EnqueueLocked(std::move(entries));
-  return absl::OkStatus();
+  return seqs;
+}
+
+absl::Status OutboxPublisher::Commit(WriteBatch& batch) {
+  absl::MutexLock lock(&mu_);
+  return CommitLocked(batch).status();
 }
 
 void OutboxPublisher::PickUpAfterReopenLocked(
@@ -336,22 +346,10 @@ bool OutboxPublisher::HoldsLocked(uint64_t seq) const {
 absl::Status OutboxPublisher::CommitAndWait(WriteBatch& batch,
                                             absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
-  std::vector<uint64_t> seqs;
-  {
-    absl::MutexLock lock(&mu_);
-    auto records = store_->Commit(batch);
-    if (!records.ok()) return records.status();
-    PickUpAfterReopenLocked(*records);
-    std::vector<Entry> entries;
-    entries.reserve(records->size());
-    absl::Time now = options_.now();
-    for (auto& r : *records) {
-      seqs.push_back(r.seq);
-      entries.push_back(Entry{std::move(r), now});
-    }
-    EnqueueLocked(std::move(entries));
-  }
   absl::MutexLock lock(&mu_);
+  auto committed = CommitLocked(batch);
+  if (!committed.ok()) return committed.status();
+  const std::vector<uint64_t> seqs = *std::move(committed);
   auto confirmed = [this, &seqs]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     for (uint64_t seq : seqs) {
       if (HoldsLocked(seq)) return false;

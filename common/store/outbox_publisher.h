@@ -161,6 +161,10 @@ class OutboxPublisher {
   OutboxPublisher(Store* store, ProducerFactory factory, OutboxOptions options);
   void OnDelivery(const kafka::DeliveryReport& report);
   // Queues new records behind the backlog, then produces what may go.
+  // Commits `batch` to the store and queues its outbox records; their
+  // sequences (Commit and CommitAndWait).
+  absl::StatusOr<std::vector<uint64_t>> CommitLocked(WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void EnqueueLocked(std::vector<Entry> entries)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Hands backlog records to the producer, in sequence order, while the
