@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <set>
 #include <sstream>
@@ -324,6 +325,11 @@ TempDir::TempDir() {
 
 TempDir::~TempDir() {
   if (path_.empty()) return;
+  // For a post-mortem: the logs and stores of a run stay where they were.
+  if (const char* keep = std::getenv("CASERELAY_TEST_KEEP"); keep && *keep) {
+    std::cerr << "CASERELAY_TEST_KEEP: left " << path_ << std::endl;
+    return;
+  }
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }

@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -386,10 +387,25 @@ absl::Status Kannel::LaunchGateway() {
     }
   }
   if (!smsc.ok()) return smsc;
+  if (absl::Status s = LaunchSmsbox(); !s.ok()) return s;
+  {
+    absl::MutexLock lock(&keeper_mu_);
+    keeper_stop_ = false;
+  }
+  keeper_ = std::thread([this] { KeepSmsbox(); });
+  return absl::OkStatus();
+}
+
+absl::Status Kannel::LaunchSmsbox() {
+  const std::string& d = options_.dir;
   auto smsbox =
       Process::Start({options_.smsbox, config_}, {}, d + "/smsbox.out");
   if (!smsbox.ok()) return smsbox.status();
   smsbox_ = *std::move(smsbox);
+  {
+    absl::MutexLock lock(&keeper_mu_);
+    smsbox_pid_ = smsbox_->pid();
+  }
   if (absl::Status s =
           WaitForStatus("smsbox:(none), IP 127.0.0.1", smsbox_.get(),
                         d + "/smsbox.out", kStartTimeout);
@@ -410,6 +426,43 @@ absl::Status Kannel::LaunchGateway() {
   }
 }
 
+void Kannel::KeepSmsbox() {
+  absl::MutexLock lock(&keeper_mu_);
+  while (!keeper_mu_.AwaitWithTimeout(absl::Condition(&keeper_stop_),
+                                      absl::Milliseconds(100))) {
+    if (smsbox_ == nullptr || smsbox_->Running()) continue;
+    smsbox_exits_.push_back(absl::Now());
+    std::cerr << "Kannel fixture: smsbox exited (see " << options_.dir
+              << "/smsbox.log); starting it again, as the deployment's "
+              << "restart policy does (restart " << smsbox_exits_.size()
+              << ")" << std::endl;
+    keeper_mu_.Unlock();
+    smsbox_.reset();
+    absl::Status s = LaunchSmsbox();
+    keeper_mu_.Lock();
+    if (!s.ok()) std::cerr << "Kannel fixture: smsbox: " << s << std::endl;
+  }
+}
+
+void Kannel::StopKeeper() {
+  if (!keeper_.joinable()) return;
+  {
+    absl::MutexLock lock(&keeper_mu_);
+    keeper_stop_ = true;
+  }
+  keeper_.join();
+}
+
+pid_t Kannel::smsbox_pid() const {
+  absl::MutexLock lock(&keeper_mu_);
+  return smsbox_pid_;
+}
+
+std::vector<absl::Time> Kannel::SmsboxExits() const {
+  absl::MutexLock lock(&keeper_mu_);
+  return smsbox_exits_;
+}
+
 absl::Status Kannel::StartGateway() {
   if (bearerbox_ != nullptr) return absl::OkStatus();
   absl::Status s = LaunchGateway();
@@ -418,6 +471,7 @@ absl::Status Kannel::StartGateway() {
 }
 
 void Kannel::StopGateway() {
+  StopKeeper();
   if (smsbox_ != nullptr) smsbox_->Signal(SIGKILL, /*wait=*/true);
   if (bearerbox_ != nullptr) bearerbox_->Signal(SIGKILL, /*wait=*/true);
   if (fakesmsc_ != nullptr) {
@@ -432,6 +486,8 @@ void Kannel::StopGateway() {
   smsbox_.reset();
   bearerbox_.reset();
   fakesmsc_.reset();
+  absl::MutexLock lock(&keeper_mu_);
+  smsbox_pid_ = 0;
 }
 
 std::vector<FakeSmscMessage> Kannel::Received() const {

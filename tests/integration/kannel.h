@@ -26,6 +26,15 @@
 // `throughput` (bearerbox logs "Set throughput to 4.000" and still sends
 // at once; measured), so a rate limit must come from the sender.
 //
+// smsbox is kept running as the deployment keeps it (compose's `restart:
+// unless-stopped`): Kannel 1.4.5's smsbox panics ("conn_unregister:
+// Assertion `conn != NULL' failed") when a delivery-report callback's
+// connection breaks under it, as it does when notification is SIGKILLed
+// mid-callback. A keeper thread starts it again (same config and ports)
+// and says so on stderr; SmsboxExits() tells when. The delivery reports
+// the dead smsbox held (on their way to notification, or waiting for a
+// retry) are lost with it: Kannel keeps them in memory only.
+//
 // Every process dies with the thread that started it (PR_SET_PDEATHSIG,
 // see testing::Process): call Start and StartGateway from a thread that
 // lives as long as the Kannel, e.g. the test's main thread.
@@ -36,6 +45,8 @@
 
 #ifndef CASERELAY_TESTS_INTEGRATION_KANNEL_H_
 #define CASERELAY_TESTS_INTEGRATION_KANNEL_H_
+
+#include <sys/types.h>
 
 #include <cstddef>
 #include <memory>
@@ -158,6 +169,13 @@ class Kannel {
   // does. OK if already running; errors as Start.
   absl::Status StartGateway();
 
+  // When the keeper found smsbox dead (and started it again), oldest
+  // first.
+  std::vector<absl::Time> SmsboxExits() const;
+  // The running smsbox's process id (for a test that kills it); 0 while
+  // the gateway is down.
+  pid_t smsbox_pid() const;
+
   // Every message the fake SMSC received since Start, across restarts, in
   // the order it printed them.
   std::vector<FakeSmscMessage> Received() const;
@@ -190,6 +208,12 @@ class Kannel {
                              const std::string& log,
                              absl::Duration timeout) const;
   absl::Status LaunchGateway();
+  // Starts smsbox and waits until it is connected and sendsms answers.
+  absl::Status LaunchSmsbox();
+  // The keeper thread: every 100 ms, smsbox exited -> LaunchSmsbox, until
+  // StopKeeper.
+  void KeepSmsbox();
+  void StopKeeper();
 
   // Const after Start.
   KannelOptions options_;
@@ -206,8 +230,15 @@ class Kannel {
   // Used by the controlling thread only.
   std::unique_ptr<Process> bearerbox_;
   std::unique_ptr<Process> fakesmsc_;
+  // While the keeper runs, only it touches smsbox_.
   std::unique_ptr<Process> smsbox_;
   int sync_count_ = 0;
+  std::thread keeper_;
+
+  mutable absl::Mutex keeper_mu_;
+  bool keeper_stop_ ABSL_GUARDED_BY(keeper_mu_) = false;
+  std::vector<absl::Time> smsbox_exits_ ABSL_GUARDED_BY(keeper_mu_);
+  pid_t smsbox_pid_ ABSL_GUARDED_BY(keeper_mu_) = 0;
 
   mutable absl::Mutex mu_;
   std::vector<FakeSmscMessage> received_ ABSL_GUARDED_BY(mu_);

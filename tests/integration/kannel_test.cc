@@ -4,6 +4,8 @@
 
 #include "tests/integration/kannel.h"
 
+#include <signal.h>
+
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -177,6 +179,37 @@ TEST_F(KannelTest, GatewayRefusesWhileDownAndDeliversAfterRestart) {
   EXPECT_EQ((*got)[0].text, "before");
   EXPECT_EQ((*got)[1].text, "after");
   EXPECT_EQ((*got)[1].to, "13900000000");
+}
+
+// As the deployment's restart policy does: smsbox dead (here SIGKILLed; in
+// the SMS fault tests it panics on a broken delivery-report callback) is
+// started again and sendsms answers.
+TEST_F(KannelTest, SmsboxThatDiesIsStartedAgain) {
+  auto kannel = StartKannel();
+  ASSERT_NE(kannel, nullptr);
+  const pid_t first = kannel->smsbox_pid();
+  ASSERT_GT(first, 0);
+  EXPECT_TRUE(kannel->SmsboxExits().empty());
+  ASSERT_EQ(kill(first, SIGKILL), 0);
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (kannel->smsbox_pid() == first && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_NE(kannel->smsbox_pid(), first) << "smsbox was not started again";
+  EXPECT_EQ(kannel->SmsboxExits().size(), 1u);
+  // Started, and once connected it takes messages again.
+  absl::StatusOr<admin::HttpClientResponse> reply =
+      absl::UnavailableError("not tried");
+  while (absl::Now() < deadline) {
+    reply = kannel->SendSms(Sms(kPhone, kPart1));
+    if (reply.ok() && reply->status == 202) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(reply->status, 202) << reply->body;
+  auto got = kannel->WaitForReceived(1, kWait);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ((*got)[0].text, kPart1);
 }
 
 TEST_F(KannelTest, DlrUrlIsCalledWithSmscAckThenDelivered) {

@@ -99,6 +99,14 @@ bool Settled(const SmsMessage& m) {
 std::map<std::string, std::vector<SmsMessage>> AwaitSettled(
     System& sys, const std::vector<std::string>& ids, size_t per_case,
     absl::Duration timeout) {
+  return AwaitSettled(sys, ids, per_case, timeout,
+                      [](const SmsMessage& m) { return Settled(m); });
+}
+
+std::map<std::string, std::vector<SmsMessage>> AwaitSettled(
+    System& sys, const std::vector<std::string>& ids, size_t per_case,
+    absl::Duration timeout,
+    const std::function<bool(const SmsMessage&)>& settled) {
   std::map<std::string, std::vector<SmsMessage>> all;
   absl::Time deadline = absl::Now() + timeout;
   size_t open = 0;
@@ -107,13 +115,18 @@ std::map<std::string, std::vector<SmsMessage>> AwaitSettled(
     for (const std::string& id : ids) {
       all[id] = Messages(sys, id);
       if (all[id].size() < per_case) ++open;
-      for (const SmsMessage& m : all[id]) open += Settled(m) ? 0 : 1;
+      for (const SmsMessage& m : all[id]) open += settled(m) ? 0 : 1;
     }
     if (open == 0) return all;
     absl::SleepFor(absl::Milliseconds(200));
   } while (absl::Now() < deadline);
   ADD_FAILURE() << open << " messages not settled in " << timeout;
   return all;
+}
+
+bool ReportMayBeLost(const Kannel& kannel, absl::Time arrived) {
+  const std::vector<absl::Time> exits = kannel.SmsboxExits();
+  return !exits.empty() && arrived <= exits.back();
 }
 
 // The text notification recorded (look-up code masked) with the code the

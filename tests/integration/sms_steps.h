@@ -7,6 +7,7 @@
 #ifndef CASERELAY_TESTS_INTEGRATION_SMS_STEPS_H_
 #define CASERELAY_TESTS_INTEGRATION_SMS_STEPS_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -66,6 +67,18 @@ bool Settled(const caserelay::v1::SmsMessage& m);
 std::map<std::string, std::vector<caserelay::v1::SmsMessage>> AwaitSettled(
     System& sys, const std::vector<std::string>& ids, size_t per_case,
     absl::Duration timeout);
+
+// Polls as AwaitSettled, with `settled` deciding when a message is done.
+std::map<std::string, std::vector<caserelay::v1::SmsMessage>> AwaitSettled(
+    System& sys, const std::vector<std::string>& ids, size_t per_case,
+    absl::Duration timeout,
+    const std::function<bool(const caserelay::v1::SmsMessage&)>& settled);
+
+// True if the delivery reports of an SMS that reached the phone at
+// `arrived` may have died with Kannel's smsbox (Kannel::SmsboxExits):
+// it arrived before smsbox's last exit. Such a message may stay SENT or
+// UNKNOWN for good; Kannel, not caserelay, lost its report.
+bool ReportMayBeLost(const Kannel& kannel, absl::Time arrived);
 
 // The text notification recorded (look-up code masked) with the code the
 // petitioner was given.
