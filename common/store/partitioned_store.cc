@@ -428,8 +428,9 @@ PartitionedStore::OpenPartition(int32_t partition,
     }
     store = std::move(restored->store);
     // From here on every commit is logged (no second open of the DB).
-    if (absl::Status s = store->EnableChangelog(options_.changelog_topic,
-                                                partition, restored->epoch);
+    if (absl::Status s =
+            store->EnableChangelog(options_.changelog_topic, partition,
+                                   restored->epoch, restored->owner);
         !s.ok()) {
       return s;
     }
