@@ -11,7 +11,9 @@
 //   2. restore: a second PartitionedStore's Acquire (open, read, apply
 //      complete batches, reopen with the changelog);
 //   3. writer re-Acquire: its position followed its confirmed markers, so
-//      it reads nothing back (the cost of a partition coming back).
+//      it reads nothing back (the cost of a partition coming back);
+//   4. publish: what the outbox's changelog barrier costs, beside the same
+//      publisher without it (barrier.h).
 // Prints records/s and MB/s of each and restore/raw.
 
 #include <librdkafka/rdkafka.h>
@@ -31,6 +33,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/common/util.h"
+#include "bench/restore/barrier.h"
 #include "common/kafka/partition_reader.h"
 #include "common/kafka/producer.h"
 #include "common/metrics/metrics.h"
@@ -52,12 +55,14 @@ struct RestoreFlags {
   int batch = 20;  // keys per WriteBatch (one marker each)
   int value_bytes = 200;
   std::string dir;
+  BarrierFlags barrier;  // --barrier-batches 0 skips the publish phase
 };
 
 absl::StatusOr<RestoreFlags> Parse(const std::vector<std::string>& args) {
   RestoreFlags f;
-  static constexpr absl::string_view kKnown[] = {"--records", "--batch",
-                                                 "--value-bytes", "--dir"};
+  static constexpr absl::string_view kKnown[] = {
+      "--records", "--batch",           "--value-bytes",
+      "--dir",     "--barrier-batches", "--barrier-outputs"};
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
       f.help = true;
@@ -73,6 +78,12 @@ absl::StatusOr<RestoreFlags> Parse(const std::vector<std::string>& args) {
       s = ParseInt(name, value, 0, 100000, &f.value_bytes);
     }
     if (name == "--dir") f.dir = value;
+    if (name == "--barrier-batches") {
+      s = ParseInt(name, value, 0, 1000000, &f.barrier.batches);
+    }
+    if (name == "--barrier-outputs") {
+      s = ParseInt(name, value, 1, 10000, &f.barrier.outputs);
+    }
     if (!s.ok()) return s;
   }
   return f;
@@ -91,6 +102,13 @@ std::string Usage() {
          "  --value-bytes N  bytes per value (default 200)\n"
          "  --dir PATH       store directory (default: a new one under "
          "$TMPDIR, removed)\n"
+         "  --barrier-batches N  batches of the publish phase: the "
+         "changelog\n"
+         "                   barrier's cost beside no barrier (default "
+         "5000; 0 skips it)\n"
+         "  --barrier-outputs N  outputs per batch there, 3 changelogged "
+         "keys each\n"
+         "                   (default 1)\n"
          "  --help           this text\n";
 }
 
@@ -143,6 +161,8 @@ int Run(const RestoreFlags& f) {
       rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
   rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(handle, 1);
   rd_kafka_mock_topic_create(cluster, kTopic, 1, 1);
+  rd_kafka_mock_topic_create(cluster, "bench-outputs", 1, 1);
+  rd_kafka_mock_topic_create(cluster, "bench-barrier-changelog", 1, 1);
   const std::string bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
   int rc = 0;
   {
@@ -250,6 +270,13 @@ int Run(const RestoreFlags& f) {
         "Acquire/raw            %.2f (a whole Acquire over the raw "
         "read)\n",
         absl::ToDoubleSeconds(raw_took) / absl::ToDoubleSeconds(restore_took));
+
+    // 4. The changelog barrier's cost when publishing.
+    if (f.barrier.batches > 0 &&
+        RunBarrierPhase(f.barrier, *dir + "/barrier", bootstrap,
+                        "bench-outputs", "bench-barrier-changelog") != 0) {
+      rc = kExitFailure;
+    }
   }
   rd_kafka_mock_cluster_destroy(cluster);
   rd_kafka_destroy(handle);

@@ -112,6 +112,12 @@ absl::StatusOr<std::unique_ptr<PartitionReader>> CreateKafkaPartitionReader(
       {"enable.auto.offset.store", "false"},
       {"enable.partition.eof", "true"},
       {"auto.offset.reset", "earliest"},
+      // A read stops at a known offset, then the next Read assigns another
+      // partition: with the default 500 ms long poll, the fetch left in
+      // flight for the partition just read (at its end, no new data)
+      // held up the next partition's first fetch by ~0.5 s, every
+      // partition of an instance's restart.
+      {"fetch.wait.max.ms", "10"},
   };
   if (!options.client_id.empty()) props["client.id"] = options.client_id;
   std::unique_ptr<RdKafka::Conf> conf(

@@ -78,18 +78,19 @@ bool SplitChangelogKey(std::string_view record_key, std::string_view* cf,
 }
 
 std::string EncodeMarker(const BatchMarker& marker) {
-  return absl::StrCat(EncodeUint64(marker.sequence),
-                      EncodeUint64(marker.epoch));
+  return absl::StrCat(EncodeUint64(marker.sequence), EncodeUint64(marker.epoch),
+                      EncodeUint64(marker.owner));
 }
 
 absl::StatusOr<BatchMarker> DecodeMarker(std::string_view value) {
-  if (value.size() != 16) {
+  if (value.size() != 16 && value.size() != 24) {
     return absl::DataLossError(
         absl::StrCat("changelog: an end-of-batch marker of ", value.size(),
-                     " bytes (16 expected)"));
+                     " bytes (24, or 16 before owner ids, expected)"));
   }
-  return BatchMarker{DecodeUint64(value.substr(0, 8)),
-                     DecodeUint64(value.substr(8, 8))};
+  return BatchMarker{
+      DecodeUint64(value.substr(0, 8)), DecodeUint64(value.substr(8, 8)),
+      value.size() == 24 ? DecodeUint64(value.substr(16, 8)) : 0};
 }
 
 bool IsUnlogged(std::string_view cf, std::string_view key) {
@@ -100,7 +101,8 @@ bool IsUnlogged(std::string_view cf, std::string_view key) {
   }
   if (cf == kMeta) {
     return key == kOutboxSeqKey || key == kChangelogPositionKey ||
-           key == kChangelogBatchSeqKey || key == kOwnerEpochKey;
+           key == kChangelogBatchSeqKey || key == kOwnerEpochKey ||
+           key == kOwnerIdKey;
   }
   return false;
 }

@@ -7,7 +7,13 @@
 //   - one record per key the batch writes (the last write of a key wins):
 //     key "<cf>\0<key>", value the new value, a null value for a delete;
 //   - then one end-of-batch marker: key "\0batch", value
-//     EncodeMarker({batch sequence, owner epoch}).
+//     EncodeMarker({batch sequence, owner epoch, owner id}).
+// The owner id (kOwnerIdKey in meta) is a random 64-bit number the copy
+// takes when it first takes ownership of the partition (a new or wiped
+// DB, or a standby copy taking over; changelog_restore.h) and keeps while
+// it lives: it tells a restore whether records past its stored position
+// are its own (published before a crash let it save their confirmation)
+// or another owner's.
 // The batch's offsets (WriteBatch::SetOffset) are logged as writes of the
 // "offsets" family, so a new owner re-applies inputs from where the old one
 // stopped. Not logged: the families outbox and published (what is waiting
@@ -45,11 +51,15 @@ inline constexpr std::string_view kChangelogMarkerKey("\0batch", 6);
 inline constexpr char kChangelogPositionKey[] = "changelog-next-offset";
 inline constexpr char kChangelogBatchSeqKey[] = "changelog-batch-seq";
 inline constexpr char kOwnerEpochKey[] = "changelog-owner-epoch";
+inline constexpr char kOwnerIdKey[] = "changelog-owner-id";
 
 // What the end-of-batch marker says.
 struct BatchMarker {
   uint64_t sequence = 0;  // the partition DB's batch counter, from 1
   uint64_t epoch = 0;     // the owner's epoch: +1 at every Acquire
+  // The writing copy's owner id; 0: unknown (a marker written before
+  // owner ids, 16 bytes), never a copy's own.
+  uint64_t owner = 0;
 };
 
 // "<cf>\0<key>".
@@ -60,9 +70,11 @@ std::string ChangelogKey(std::string_view cf, std::string_view key);
 bool SplitChangelogKey(std::string_view record_key, std::string_view* cf,
                        std::string_view* key);
 
-// Marker value: sequence (8 bytes big-endian) then epoch (8 bytes).
+// Marker value: sequence (8 bytes big-endian), epoch (8 bytes), owner id
+// (8 bytes).
 std::string EncodeMarker(const BatchMarker& marker);
-// DATA_LOSS unless `value` is 16 bytes.
+// Reads 24-byte markers, and the earlier 16-byte ones (no owner id) as
+// owner 0. DATA_LOSS for any other size.
 absl::StatusOr<BatchMarker> DecodeMarker(std::string_view value);
 
 // True for a write the changelog leaves out (see the file comment).

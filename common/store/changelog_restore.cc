@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <random>
 #include <system_error>
 #include <vector>
 
@@ -172,6 +173,77 @@ class Restorer {
   uint64_t max_sequence_ = 0;
 };
 
+// What the changelog holds past a copy's stored position, read before
+// anything is applied (the own-records / stale-copy rule).
+struct PastPosition {
+  uint64_t records = 0;  // no markers
+  uint64_t batches = 0;  // markers read
+  // A marker this copy did not write: its offset and owner id.
+  std::optional<int64_t> foreign_at;
+  uint64_t foreign_owner = 0;
+  uint64_t max_epoch = 0;
+  // (family, key) of the records after the last marker.
+  std::set<std::pair<std::string, std::string>> tail_keys;
+};
+
+// Reads [from, end) and stops at the first marker that is not this copy's:
+// one with another owner id (or none: 0), or with a batch sequence the
+// copy never committed (>= `next_batch_seq`: its write did not survive).
+absl::StatusOr<PastPosition> ReadPastPosition(kafka::PartitionReader& reader,
+                                              const RestoreOptions& restore,
+                                              int64_t from, int64_t end,
+                                              uint64_t own_id,
+                                              uint64_t next_batch_seq) {
+  PastPosition past;
+  const absl::Status found_foreign = absl::CancelledError("foreign marker");
+  absl::Status read = reader.Read(
+      restore.topic, restore.partition, from, end,
+      [&](const kafka::PartitionRecord& r) -> absl::Status {
+        if (r.key != kChangelogMarkerKey) {
+          std::string_view cf;
+          std::string_view key;
+          if (!SplitChangelogKey(r.key, &cf, &key)) {
+            return absl::DataLossError(absl::StrCat(
+                "changelog ", restore.topic, "/", restore.partition,
+                ": a record without a family at offset ", r.offset));
+          }
+          ++past.records;
+          past.tail_keys.insert({std::string(cf), std::string(key)});
+          return absl::OkStatus();
+        }
+        if (!r.value.has_value()) {
+          return absl::DataLossError(absl::StrCat(
+              "changelog ", restore.topic, "/", restore.partition,
+              ": a null end-of-batch marker at offset ", r.offset));
+        }
+        auto marker = DecodeMarker(*r.value);
+        if (!marker.ok()) return marker.status();
+        ++past.batches;
+        past.tail_keys.clear();
+        past.max_epoch = std::max(past.max_epoch, marker->epoch);
+        if (own_id == 0 || marker->owner != own_id ||
+            marker->sequence >= next_batch_seq) {
+          past.foreign_at = r.offset;
+          past.foreign_owner = marker->owner;
+          return found_foreign;
+        }
+        return absl::OkStatus();
+      },
+      restore.stall_timeout);
+  if (!read.ok() && !past.foreign_at.has_value()) return read;
+  return past;
+}
+
+// A random owner id, never 0 (0 means "none": changelog.h).
+uint64_t NewOwnerId() {
+  std::random_device random;
+  uint64_t id = 0;
+  while (id == 0) {
+    id = (static_cast<uint64_t>(random()) << 32) ^ random();
+  }
+  return id;
+}
+
 // Closes the DB, removes its directory and opens an empty one.
 absl::StatusOr<std::unique_ptr<Store>> Wipe(std::unique_ptr<Store> store,
                                             const StoreOptions& options) {
@@ -212,6 +284,9 @@ absl::StatusOr<Restored> RestoreOpened(std::unique_ptr<Store> store,
   if (!position.ok()) return position.status();
   auto stored_epoch = MetaNumber(*out.store, kOwnerEpochKey);
   if (!stored_epoch.ok()) return stored_epoch.status();
+  auto stored_owner = MetaNumber(*out.store, kOwnerIdKey);
+  if (!stored_owner.ok()) return stored_owner.status();
+  uint64_t past_epoch = 0;
   auto watermarks =
       reader.Offsets(restore.topic, restore.partition, restore.stall_timeout);
   if (!watermarks.ok()) return watermarks.status();
@@ -233,14 +308,55 @@ absl::StatusOr<Restored> RestoreOpened(std::unique_ptr<Store> store,
   } else if (end > from) {
     auto unpublished = HasUnpublishedChangelog(*out.store, restore.topic);
     if (!unpublished.ok()) return unpublished.status();
+    std::optional<PastPosition> past;
     if (*unpublished) {
-      log::Warn(
-          "stale local copy: it holds changelog records never published and "
-          "the changelog has grown past its position (another owner wrote); "
-          "wiping it and restoring from offset 0",
+      auto next_seq = MetaNumber(*out.store, kChangelogBatchSeqKey);
+      if (!next_seq.ok()) return next_seq.status();
+      auto read = ReadPastPosition(reader, restore, from, end, *stored_owner,
+                                   *next_seq);
+      if (!read.ok()) return read.status();
+      past = *std::move(read);
+    }
+    if (past.has_value() && !past->foreign_at.has_value()) {
+      // This copy's own records: it committed every one of those batches
+      // (their sequences are below its counter), so its state has them
+      // already. Its outbox still holds them, unconfirmed, and publishes
+      // them again, after the records already there and before any newer
+      // batch (the outbox's sequence order; outbox_publisher.h). Re-applying
+      // those copies is harmless for a later reader: each is a value this
+      // copy wrote, in the order it wrote them, so a reader that reads past
+      // the last copy ends with exactly the state a reader without the
+      // copies would; one that stops among them holds, for some keys, the
+      // value of an earlier batch of this copy, with (the offsets being
+      // logged keys too) that batch's consumed offsets or later ones, and
+      // re-applies the inputs from there, as after any crash: outputs come
+      // again with the same event ids, and consumers drop copies by id.
+      log::Info(
+          "changelog past this partition's stored position holds only its "
+          "own records (published before a crash let it save their "
+          "confirmation): nothing applied, nothing wiped; the outbox "
+          "publishes them again",
           {{"partition", std::to_string(restore.partition)},
            {"stored_position", std::to_string(from)},
-           {"end_offset", std::to_string(end)}});
+           {"end_offset", std::to_string(end)},
+           {"own_batches", std::to_string(past->batches)},
+           {"own_records", std::to_string(past->records)}});
+      WriteBatch batch(out.store.get());
+      batch.Put(kMeta, kChangelogPositionKey, EncodeUint64(end));
+      if (auto c = out.store->Commit(batch); !c.ok()) return c.status();
+      out.own_records = true;
+      out.tail_keys = std::move(past->tail_keys);
+      past_epoch = past->max_epoch;
+      from = end;
+    } else if (past.has_value()) {
+      log::Warn(
+          "stale local copy: it holds changelog records never published and "
+          "the changelog has grown past its position with another owner's "
+          "batch; wiping it and restoring from offset 0",
+          {{"partition", std::to_string(restore.partition)},
+           {"stored_position", std::to_string(from)},
+           {"end_offset", std::to_string(end)},
+           {"other_owner_batch_at", std::to_string(*past->foreign_at)}});
       auto wiped = Wipe(std::move(out.store), plain);
       if (!wiped.ok()) return wiped.status();
       out.store = *std::move(wiped);
@@ -275,10 +391,17 @@ absl::StatusOr<Restored> RestoreOpened(std::unique_ptr<Store> store,
   for (const Buffered& b : restorer.tail()) out.tail_keys.insert({b.cf, b.key});
 
   // A standby keeps the highest epoch it saw; an owner takes the next.
-  out.epoch = std::max(*stored_epoch, restorer.max_epoch()) +
+  out.epoch = std::max({*stored_epoch, restorer.max_epoch(), past_epoch}) +
               (restore.take_ownership ? 1 : 0);
   WriteBatch batch(out.store.get());
   batch.Put(kMeta, kOwnerEpochKey, EncodeUint64(out.epoch));
+  // The copy's owner id (changelog.h): kept while the copy lives (its
+  // outbox may hold records carrying it); a wiped copy has none.
+  out.owner = out.wiped ? 0 : *stored_owner;
+  if (restore.take_ownership && out.owner == 0) {
+    out.owner = NewOwnerId();
+    batch.Put(kMeta, kOwnerIdKey, EncodeUint64(out.owner));
+  }
   auto next_seq = MetaNumber(*out.store, kChangelogBatchSeqKey);
   if (!next_seq.ok()) return next_seq.status();
   if (restorer.max_sequence() + 1 > *next_seq) {

@@ -13,12 +13,24 @@
 //     their keys are returned (tail_keys) so that the new owner writes
 //     their current values again (a repair batch) and every later reader
 //     agrees with it.
-//   - Stale local copy: if the DB still has unpublished changelog records
-//     in its outbox and the changelog has grown past the stored position,
-//     another owner wrote meanwhile and this copy diverged: the DB is wiped
-//     and restored from offset 0. Outputs the wiped outbox held are
-//     regenerated with the same event ids by re-applying the inputs from
-//     the restored offsets (consumers dedupe).
+//   - Own records or a stale local copy: if the DB still has unpublished
+//     changelog records in its outbox and the changelog has grown past the
+//     stored position, the range [position, end) is read first:
+//       - every marker in it carries this copy's owner id (changelog.h)
+//         and a batch sequence the copy has committed: the records are its
+//         own, published before a crash let it save their confirmation.
+//         Nothing is applied, nothing wiped; the stored position moves to
+//         the end and the outbox keeps its records (it publishes them
+//         again: why that is harmless is said in changelog_restore.cc).
+//         A partial batch after the last marker is treated as below.
+//       - any other marker (another owner's, or one without an owner id):
+//         another owner wrote meanwhile and this copy diverged: the DB is
+//         wiped and restored from offset 0. Outputs the wiped outbox held
+//         are regenerated with the same event ids by re-applying the
+//         inputs from the restored offsets (consumers dedupe); those whose
+//         batch's changelog reached Kafka were confirmed before it
+//         (outbox_publisher.h), so none is lost.
+//     Which case was taken is logged.
 //   - A changelog shorter than the stored position is a new log (the
 //     broker lost its data): the local copy is kept as it is, the position
 //     moves to E, and a warning says that other instances cannot restore
@@ -29,6 +41,10 @@
 //     could not be exact.
 //   - The owner epoch becomes max(stored epoch, every marker's epoch) + 1
 //     (+0 for a standby copy: RestoreOptions::take_ownership).
+//   - Owner id: a copy taking ownership without one (new, wiped, or a
+//     standby copy) draws a random non-zero 64-bit id and stores it in
+//     meta (kOwnerIdKey); a copy that has one keeps it, because its outbox
+//     may still hold records carrying it.
 // Progress is logged every progress_interval and at the end (records,
 // bytes, seconds; no keys or values: they are personal data) and counted in
 // the metrics given.
@@ -75,8 +91,11 @@ struct Restored {
   uint64_t bytes = 0;    // their key + value bytes
   uint64_t batches = 0;  // complete batches applied
   bool wiped = false;    // the stale-local-copy rule applied
+  // The records past the stored position were this copy's own: skipped.
+  bool own_records = false;
   int64_t position = 0;  // the stored position afterwards
   uint64_t epoch = 0;    // the new owner's epoch (stored)
+  uint64_t owner = 0;    // the copy's owner id (0: none, a standby copy)
   // (family, key) of the partial batch after the last marker.
   std::set<std::pair<std::string, std::string>> tail_keys;
   absl::Duration took;

@@ -116,8 +116,10 @@ void OutboxPublisher::PickUpAfterReopenLocked(
   if (!stored.ok()) return;  // looked at again on the next pass
   reopens_seen_ = reopens;
   std::set<uint64_t> held;
-  for (const auto& [seq, e] : in_flight_) held.insert(seq);
-  for (const Entry& e : backlog_) held.insert(e.record.seq);
+  for (const Lane& lane : lanes_) {
+    for (const auto& [seq, e] : lane.in_flight) held.insert(seq);
+    for (const Entry& e : lane.backlog) held.insert(e.record.seq);
+  }
   for (const OutboxRecord& r : committed) held.insert(r.seq);
   uint64_t found = 0;
   for (OutboxRecord& r : *stored) {
@@ -146,52 +148,112 @@ void OutboxPublisher::EnqueueLocked(std::vector<Entry> entries) {
                                     " (kafka.max_message_bytes)"));
       continue;
     }
-    backlog_.push_back(std::move(e));
+    // New records have the highest sequences: the back of their lane.
+    LaneOf(e.record).backlog.push_back(std::move(e));
   }
   DrainLocked();
 }
 
+OutboxPublisher::Lane& OutboxPublisher::LaneOf(const OutboxRecord& record) {
+  const bool changelog = !options_.changelog_topic.empty() &&
+                         record.topic == options_.changelog_topic;
+  return lanes_[changelog ? kChangelog : kOutputs];
+}
+
+std::map<uint64_t, OutboxPublisher::Entry>::iterator
+OutboxPublisher::FindInFlightLocked(uint64_t seq, Lane** lane) {
+  for (Lane& l : lanes_) {
+    auto it = l.in_flight.find(seq);
+    if (it != l.in_flight.end()) {
+      *lane = &l;
+      return it;
+    }
+  }
+  *lane = nullptr;
+  return {};
+}
+
+size_t OutboxPublisher::HeldCountLocked() const {
+  size_t n = 0;
+  for (const Lane& lane : lanes_)
+    n += lane.in_flight.size() + lane.backlog.size();
+  return n;
+}
+
 void OutboxPublisher::DrainLocked() {
-  while (!backlog_.empty() && producer_ != nullptr && !stopping_) {
-    Entry& e = backlog_.front();
-    // The order rule: a record produced after this one and not yet
-    // reported could still be written before it.
-    if (!in_flight_.empty() && in_flight_.rbegin()->first > e.record.seq) {
-      return;
+  // Outputs first: producing them is what releases the changelog records
+  // (once confirmed); a changelog record never unblocks an output.
+  bool stop = false;
+  for (Lane* lane : {&lanes_[kOutputs], &lanes_[kChangelog]}) {
+    while (!stop && ProduceFrontLocked(*lane, &stop)) {
     }
-    // A suspect goes alone: after every record in flight is reported, and
-    // nothing follows it until its own report.
-    if (!in_flight_.empty() &&
-        (e.suspect || in_flight_.begin()->second.suspect)) {
-      return;
-    }
-    const OutboxRecord& r = e.record;
-    kafka::ProducerRecord record{r.topic, r.partition, r.key, std::nullopt};
-    if (!r.null_value) record.value = r.value;
-    absl::Status s = producer_->ProduceRecord(record, r.seq);
-    if (s.ok()) {
-      uint64_t seq = r.seq;
-      const bool alone = e.suspect;
-      in_flight_.emplace(seq, std::move(e));
-      backlog_.pop_front();
-      if (alone) return;
-    } else if (absl::IsInvalidArgument(s)) {
-      Entry bad = std::move(e);
-      backlog_.pop_front();
-      DeadLetterLocked(std::move(bad), std::string(s.message()));
-    } else if (absl::IsInternal(s)) {
-      ProducerFailedLocked(s);
-      return;
-    } else {
-      return;  // queue full, unknown topic for now: the retry thread tries
-    }
+    if (stop) return;
   }
 }
 
+bool OutboxPublisher::ProduceFrontLocked(Lane& lane, bool* stop) {
+  if (producer_ == nullptr || stopping_) {
+    *stop = true;
+    return false;
+  }
+  if (lane.backlog.empty()) return false;
+  Entry& e = lane.backlog.front();
+  // The order rule: a record of this lane produced after this one and not
+  // yet reported could still be written before it.
+  if (!lane.in_flight.empty() &&
+      lane.in_flight.rbegin()->first > e.record.seq) {
+    return false;
+  }
+  // The barrier (the file comment): a changelog record waits until no
+  // output with a lower sequence is held. Outputs are held in sequence
+  // order within their lane, so the lowest is at one of its fronts.
+  if (&lane == &lanes_[kChangelog]) {
+    const Lane& outputs = lanes_[kOutputs];
+    if ((!outputs.in_flight.empty() &&
+         outputs.in_flight.begin()->first < e.record.seq) ||
+        (!outputs.backlog.empty() &&
+         outputs.backlog.front().record.seq < e.record.seq)) {
+      return false;
+    }
+  }
+  // A suspect goes alone: after every record in flight is reported, and
+  // nothing follows it until its own report.
+  for (const Lane& l : lanes_) {
+    if (!l.in_flight.empty() &&
+        (e.suspect || l.in_flight.begin()->second.suspect)) {
+      *stop = true;
+      return false;
+    }
+  }
+  const OutboxRecord& r = e.record;
+  kafka::ProducerRecord record{r.topic, r.partition, r.key, std::nullopt};
+  if (!r.null_value) record.value = r.value;
+  absl::Status s = producer_->ProduceRecord(record, r.seq);
+  if (s.ok()) {
+    const uint64_t seq = r.seq;
+    const bool alone = e.suspect;
+    lane.in_flight.emplace(seq, std::move(e));
+    lane.backlog.pop_front();
+    if (alone) *stop = true;
+    return !alone;
+  }
+  if (absl::IsInvalidArgument(s)) {
+    Entry bad = std::move(e);
+    lane.backlog.pop_front();
+    DeadLetterLocked(std::move(bad), std::string(s.message()));
+    return true;
+  }
+  if (absl::IsInternal(s)) ProducerFailedLocked(s);
+  // Otherwise queue full, unknown topic for now: the retry thread tries.
+  *stop = true;
+  return false;
+}
+
 void OutboxPublisher::ReturnLocked(Entry entry) {
-  auto pos = backlog_.begin();
-  while (pos != backlog_.end() && pos->record.seq < entry.record.seq) ++pos;
-  backlog_.insert(pos, std::move(entry));
+  std::deque<Entry>& backlog = LaneOf(entry.record).backlog;
+  auto pos = backlog.begin();
+  while (pos != backlog.end() && pos->record.seq < entry.record.seq) ++pos;
+  backlog.insert(pos, std::move(entry));
 }
 
 void OutboxPublisher::DeadLetterLocked(Entry entry, const std::string& reason) {
@@ -233,8 +295,9 @@ void OutboxPublisher::OnDelivery(const kafka::DeliveryReport& report) {
       std::optional<OutboxRecord> record;
       {
         absl::MutexLock lock(&mu_);
-        auto it = in_flight_.find(report.token);
-        if (it != in_flight_.end()) record = it->second.record;
+        Lane* lane = nullptr;
+        auto it = FindInFlightLocked(report.token, &lane);
+        if (lane != nullptr) record = it->second.record;
       }
       if (record.has_value()) options_.on_confirmed(*record, report);
     }
@@ -244,15 +307,18 @@ void OutboxPublisher::OnDelivery(const kafka::DeliveryReport& report) {
       log::Warn("outbox delete failed", {{"error", std::string(s.message())}});
     }
     absl::MutexLock lock(&mu_);
-    in_flight_.erase(report.token);
+    Lane* lane = nullptr;
+    auto it = FindInFlightLocked(report.token, &lane);
+    if (lane != nullptr) lane->in_flight.erase(it);
     DrainLocked();
     return;
   }
   absl::MutexLock lock(&mu_);
-  auto it = in_flight_.find(report.token);
-  if (it == in_flight_.end()) return;
+  Lane* lane = nullptr;
+  auto it = FindInFlightLocked(report.token, &lane);
+  if (lane == nullptr) return;
   Entry e = std::move(it->second);
-  in_flight_.erase(it);
+  lane->in_flight.erase(it);
   if (absl::IsInvalidArgument(report.status) && e.suspect) {
     // Refused again when it went alone: the record's own fault.
     DeadLetterLocked(std::move(e), std::string(report.status.message()));
@@ -294,9 +360,11 @@ void OutboxPublisher::Rebuild() {
   auto fresh =
       factory_([this](const kafka::DeliveryReport& r) { OnDelivery(r); });
   absl::MutexLock lock(&mu_);
-  std::map<uint64_t, Entry> orphans;
-  orphans.swap(in_flight_);
-  for (auto& [seq, e] : orphans) ReturnLocked(std::move(e));
+  for (Lane& lane : lanes_) {
+    std::map<uint64_t, Entry> orphans;
+    orphans.swap(lane.in_flight);
+    for (auto& [seq, e] : orphans) ReturnLocked(std::move(e));
+  }
   if (!fresh.ok()) {
     log::Error("cannot rebuild the Kafka producer; retrying",
                {{"error", std::string(fresh.status().message())}});
@@ -306,7 +374,7 @@ void OutboxPublisher::Rebuild() {
   rebuild_needed_ = false;
   ++rebuilds_;
   log::Info("Kafka producer rebuilt",
-            {{"records_to_republish", std::to_string(backlog_.size())}});
+            {{"records_to_republish", std::to_string(HeldCountLocked())}});
   DrainLocked();
 }
 
@@ -336,11 +404,14 @@ void OutboxPublisher::RetryLoop() {
 }
 
 bool OutboxPublisher::HoldsLocked(uint64_t seq) const {
-  if (in_flight_.count(seq) > 0) return true;
-  auto it = std::lower_bound(
-      backlog_.begin(), backlog_.end(), seq,
-      [](const Entry& e, uint64_t s) { return e.record.seq < s; });
-  return it != backlog_.end() && it->record.seq == seq;
+  for (const Lane& lane : lanes_) {
+    if (lane.in_flight.count(seq) > 0) return true;
+    auto it = std::lower_bound(
+        lane.backlog.begin(), lane.backlog.end(), seq,
+        [](const Entry& e, uint64_t s) { return e.record.seq < s; });
+    if (it != lane.backlog.end() && it->record.seq == seq) return true;
+  }
+  return false;
 }
 
 absl::Status OutboxPublisher::CommitAndWait(WriteBatch& batch,
@@ -378,28 +449,34 @@ absl::Status OutboxPublisher::Flush(absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock lock(&mu_);
   auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return in_flight_.empty() && backlog_.empty();
+    return HeldCountLocked() == 0;
   };
   if (mu_.AwaitWithDeadline(absl::Condition(&drained), deadline)) {
     return absl::OkStatus();
   }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "outbox: ", in_flight_.size() + backlog_.size(), " records unconfirmed"));
+  return absl::DeadlineExceededError(
+      absl::StrCat("outbox: ", HeldCountLocked(), " records unconfirmed"));
 }
 
 uint64_t OutboxPublisher::Pending() const {
   absl::MutexLock lock(&mu_);
-  return in_flight_.size() + backlog_.size();
+  return HeldCountLocked();
 }
 
 OutboxStats OutboxPublisher::Stats() const {
   absl::MutexLock lock(&mu_);
   OutboxStats stats;
-  stats.pending = in_flight_.size() + backlog_.size();
+  stats.pending = HeldCountLocked();
   // Sequences grow with commit time, so the oldest is at one of the fronts.
   absl::Time oldest = absl::InfiniteFuture();
-  if (!in_flight_.empty()) oldest = in_flight_.begin()->second.since;
-  if (!backlog_.empty()) oldest = std::min(oldest, backlog_.front().since);
+  for (const Lane& lane : lanes_) {
+    if (!lane.in_flight.empty()) {
+      oldest = std::min(oldest, lane.in_flight.begin()->second.since);
+    }
+    if (!lane.backlog.empty()) {
+      oldest = std::min(oldest, lane.backlog.front().since);
+    }
+  }
   if (oldest != absl::InfiniteFuture()) {
     stats.oldest_pending_age =
         std::max(absl::ZeroDuration(), options_.now() - oldest);

@@ -35,6 +35,21 @@
 // Stats() shows both, and the age of the oldest unconfirmed record, for
 // /healthz and /metrics.
 //
+// A batch's changelog after its outputs (issue 19; OutboxOptions::
+// changelog_topic). A store with a changelog (changelog.h) commits, in one
+// batch, its outputs and then its changelog records. A new owner restores
+// the partition from the changelog and never regenerates outputs of a
+// batch it restored (a fired timer's deletion, the consumed offsets): so
+// an outbox record of the changelog topic with sequence S is handed to the
+// producer only once every other outbox record of this store with a
+// sequence below S is confirmed by Kafka or dead-lettered (final). The
+// records wait in two lanes, outputs and changelog, each kept in sequence
+// order with the order rule above; outputs of later batches go on while a
+// batch's changelog records wait, so the barrier costs each batch's
+// changelog one acknowledgement round trip and no throughput. It holds
+// for records republished at Create, after a reopen and after a rebuild
+// alike: they enter the same lanes.
+//
 // After the store was opened again to recover from a storage fault
 // (Store::reopens(), store.h), the outbox may hold records this publisher
 // was never given (a commit reported failed whose write was on disk after
@@ -84,6 +99,10 @@ struct OutboxOptions {
   // partitioned store keeps its changelog position with it.
   std::function<void(const OutboxRecord&, const kafka::DeliveryReport&)>
       on_confirmed;
+  // The store's changelog topic (StoreOptions::changelog_topic): its
+  // records wait for every earlier output's confirmation (the file
+  // comment). Empty: no barrier (a store without a changelog).
+  std::string changelog_topic;
 };
 
 // What the publisher has been through, for /healthz and /metrics.
@@ -157,21 +176,43 @@ class OutboxPublisher {
     // produced again alone before it may be set aside.
     bool suspect = false;
   };
+  // Records of one kind (outputs, or changelog records), each kept in
+  // sequence order under the order rule.
+  struct Lane {
+    // Produced, awaiting a delivery report, by sequence.
+    std::map<uint64_t, Entry> in_flight;
+    // Not (or no longer) handed to the producer, in sequence order.
+    std::deque<Entry> backlog;
+  };
+  enum LaneId { kOutputs = 0, kChangelog = 1 };
 
   OutboxPublisher(Store* store, ProducerFactory factory, OutboxOptions options);
   void OnDelivery(const kafka::DeliveryReport& report);
-  // Queues new records behind the backlog, then produces what may go.
   // Commits `batch` to the store and queues its outbox records; their
   // sequences (Commit and CommitAndWait).
   absl::StatusOr<std::vector<uint64_t>> CommitLocked(WriteBatch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queues new records behind the backlog, then produces what may go.
   void EnqueueLocked(std::vector<Entry> entries)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Hands backlog records to the producer, in sequence order, while the
-  // order rule allows (no record after the first waiting one is still in
-  // flight) and the producer takes them.
+  // Hands backlog records to the producer, each lane in sequence order,
+  // while the order rule allows (no record of the lane after the first
+  // waiting one is still in flight), the barrier allows (changelog records
+  // after every earlier output is confirmed) and the producer takes them.
   void DrainLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Puts a record back in the backlog at its sequence.
+  // Produces the front of `lane` if the rules allow; false when it may not
+  // (or the lane is empty); sets *stop when nothing more may be produced
+  // from any lane now (the producer refused, a suspect goes alone).
+  bool ProduceFrontLocked(Lane& lane, bool* stop)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The lane `record` waits in.
+  Lane& LaneOf(const OutboxRecord& record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The in-flight entry for `seq` in either lane; null if none.
+  std::map<uint64_t, Entry>::iterator FindInFlightLocked(uint64_t seq,
+                                                         Lane** lane)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  size_t HeldCountLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Puts a record back in its lane's backlog at its sequence.
   void ReturnLocked(Entry entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sets a record aside for good (outbox_dead_letters.h).
   void DeadLetterLocked(Entry entry, const std::string& reason)
@@ -195,12 +236,9 @@ class OutboxPublisher {
   const OutboxOptions options_;
 
   mutable absl::Mutex mu_;
-  // Null while being rebuilt (records then wait in the backlog).
+  // Null while being rebuilt (records then wait in the backlogs).
   std::unique_ptr<kafka::Producer> producer_ ABSL_GUARDED_BY(mu_);
-  // Produced, awaiting a delivery report, by sequence.
-  std::map<uint64_t, Entry> in_flight_ ABSL_GUARDED_BY(mu_);
-  // Not (or no longer) handed to the producer, in sequence order.
-  std::deque<Entry> backlog_ ABSL_GUARDED_BY(mu_);
+  Lane lanes_[2] ABSL_GUARDED_BY(mu_);  // by LaneId
   bool rebuild_needed_ ABSL_GUARDED_BY(mu_) = false;
   std::string producer_error_ ABSL_GUARDED_BY(mu_);
   uint64_t dead_lettered_ ABSL_GUARDED_BY(mu_) = 0;

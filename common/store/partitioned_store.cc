@@ -428,8 +428,9 @@ PartitionedStore::OpenPartition(int32_t partition,
     }
     store = std::move(restored->store);
     // From here on every commit is logged (no second open of the DB).
-    if (absl::Status s = store->EnableChangelog(options_.changelog_topic,
-                                                partition, restored->epoch);
+    if (absl::Status s =
+            store->EnableChangelog(options_.changelog_topic, partition,
+                                   restored->epoch, restored->owner);
         !s.ok()) {
       return s;
     }
@@ -452,6 +453,9 @@ PartitionedStore::OpenPartition(int32_t partition,
   Store* db = &opened->store();
   OutboxOptions outbox = options_.outbox;
   const std::string topic = options_.changelog_topic;
+  // A batch's changelog records wait for its outputs' confirmation
+  // (outbox_publisher.h): a new owner never regenerates them.
+  outbox.changelog_topic = topic;
   // The stored changelog position follows the confirmed markers, so a
   // later Acquire here reads only what others wrote (changelog_restore.h).
   outbox.on_confirmed = [db, topic](const OutboxRecord& r,

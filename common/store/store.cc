@@ -256,7 +256,8 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
       marker.topic = changelog_topic_;
       marker.partition = changelog_partition_;
       marker.key = std::string(kChangelogMarkerKey);
-      marker.value = EncodeMarker(BatchMarker{batch_seq++, changelog_epoch_});
+      marker.value = EncodeMarker(
+          BatchMarker{batch_seq++, changelog_epoch_, changelog_owner_});
       records.push_back(std::move(marker));
       batch.batch_.Put(Family(kMeta), kChangelogBatchSeqKey,
                        EncodeUint64(batch_seq));
@@ -450,7 +451,7 @@ absl::Status Store::PutMetaUnsynced(std::string_view key,
 }
 
 absl::Status Store::EnableChangelog(std::string_view topic, int32_t partition,
-                                    uint64_t epoch) {
+                                    uint64_t epoch, uint64_t owner) {
   auto stored = Get(kMeta, kChangelogBatchSeqKey);
   if (!stored.ok()) return stored.status();
   absl::MutexLock lock(&mu_);
@@ -460,6 +461,7 @@ absl::Status Store::EnableChangelog(std::string_view topic, int32_t partition,
   changelog_topic_ = std::string(topic);
   changelog_partition_ = partition;
   changelog_epoch_ = epoch;
+  changelog_owner_ = owner;
   return absl::OkStatus();
 }
 

@@ -154,10 +154,12 @@ struct StoreOptions {
   // The changelog (changelog.h) of a partition DB: when the topic is set,
   // every Commit also queues one record per written key and an
   // end-of-batch marker for partition `changelog_partition` of it, the
-  // marker carrying `changelog_epoch`. Empty: nothing is logged.
+  // marker carrying `changelog_epoch` and `changelog_owner` (the copy's
+  // owner id, changelog.h). Empty: nothing is logged.
   std::string changelog_topic;
   int32_t changelog_partition = -1;
   uint64_t changelog_epoch = 0;
+  uint64_t changelog_owner = 0;
   // Memory (issue 20 item 3). RocksDB's defaults give every column family
   // its own memtables (64 MB, a second one while the first flushes), with
   // no bound on their total, and every DB its own 8 MB block cache: a
@@ -290,13 +292,14 @@ class Store {
   absl::Status PutMetaUnsynced(std::string_view key, std::string_view value);
 
   // Logs every later Commit to partition `partition` of changelog `topic`
-  // with owner epoch `epoch` (changelog.h), as if opened with those
+  // with owner epoch `epoch` and owner id `owner` (changelog.h), as if
+  // opened with those
   // StoreOptions: a partition DB restored without a changelog
   // (changelog_restore.h) turns it on without being opened again. Reads
   // the batch counter the restore stored; UNAVAILABLE (nothing changed) if
   // RocksDB fails to read it.
   absl::Status EnableChangelog(std::string_view topic, int32_t partition,
-                               uint64_t epoch);
+                               uint64_t epoch, uint64_t owner);
 
  private:
   friend class WriteBatch;
@@ -342,6 +345,7 @@ class Store {
   std::string changelog_topic_ ABSL_GUARDED_BY(mu_);
   int32_t changelog_partition_ ABSL_GUARDED_BY(mu_);
   uint64_t changelog_epoch_ ABSL_GUARDED_BY(mu_);
+  uint64_t changelog_owner_ ABSL_GUARDED_BY(mu_);
   uint64_t outbox_size_ ABSL_GUARDED_BY(mu_);
   std::string publish_log_ ABSL_GUARDED_BY(mu_);  // empty: keep nothing
   uint64_t published_size_ ABSL_GUARDED_BY(mu_);

@@ -215,6 +215,7 @@ Store::Store(const StoreOptions& options, std::unique_ptr<rocksdb::Env> env,
       changelog_topic_(options.changelog_topic),
       changelog_partition_(options.changelog_partition),
       changelog_epoch_(options.changelog_epoch),
+      changelog_owner_(options.changelog_owner),
       outbox_size_(opened.outbox_size),
       published_size_(opened.published_size) {}
 

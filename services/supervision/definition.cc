@@ -77,15 +77,11 @@ service::ServiceDefinition SupervisionDefinition() {
   def.column_families = ColumnFamilies();
   // Issue 19 item 5: every family is per case, so with partitioned state
   // all of them live in the partition DBs and move with their partition
-  // (README "Partitions"). Off until supervision_restart_test passes with
-  // it: after a SIGKILL the restore takes the instance's own published but
-  // unconfirmed changelog records for another owner's, wipes each partition
-  // and drops fired timers' unconfirmed outputs (206 of 240,000 lost;
-  // common/store/changelog_restore.cc's stale-copy rule must tell its own
-  // records apart, and a batch's changelog must not reach Kafka before its
-  // outputs). The slow restart and the outbox gauge were fixed (AcquireAll,
-  // SumOutboxStats).
-  def.partitioned = false;
+  // (README "Partitions"). Safe across SIGKILLs since a batch's changelog
+  // reaches Kafka only after its outputs (outbox_publisher.h) and a
+  // restore tells its own records from another owner's by the markers'
+  // owner id (changelog_restore.h).
+  def.partitioned = true;
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;

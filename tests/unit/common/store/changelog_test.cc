@@ -162,6 +162,66 @@ TEST_F(ChangelogTest, OffsetsAreLoggedAndABatchWithoutStateGetsNoMarker) {
   EXPECT_TRUE(Logged(*committed).empty());
 }
 
+TEST(ChangelogMarkerTest, MarkersCarryTheOwnerIdAndOldOnesReadAsOwnerZero) {
+  struct Row {
+    const char* rule;
+    std::string value;
+    bool ok;
+    BatchMarker want;
+  };
+  const std::string old16 = EncodeMarker({5, 2, 0}).substr(0, 16);
+  const std::vector<Row> rows = {
+      {"F4 item 2: sequence, epoch and owner id (24 bytes)",
+       EncodeMarker({5, 2, 0xfeedfacecafebeefULL}),
+       true,
+       {5, 2, 0xfeedfacecafebeefULL}},
+      {"F4 item 2: a 16-byte marker from before owner ids is owner 0",
+       old16,
+       true,
+       {5, 2, 0}},
+      {"changelog.h: any other size is DATA_LOSS",
+       std::string(20, 'x'),
+       false,
+       {}},
+      {"changelog.h: an empty marker is DATA_LOSS", "", false, {}},
+  };
+  for (const Row& row : rows) {
+    auto got = DecodeMarker(row.value);
+    ASSERT_EQ(got.ok(), row.ok) << row.rule << ": " << got.status();
+    if (!row.ok) {
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kDataLoss) << row.rule;
+      continue;
+    }
+    EXPECT_EQ(got->sequence, row.want.sequence) << row.rule;
+    EXPECT_EQ(got->epoch, row.want.epoch) << row.rule;
+    EXPECT_EQ(got->owner, row.want.owner) << row.rule;
+  }
+}
+
+TEST_F(ChangelogTest, TheMarkerCarriesTheStoresOwnerId) {
+  // F4 item 2: the end-of-batch marker names the copy that wrote it.
+  store_.reset();
+  StoreOptions options;
+  options.path = absl::StrCat(dir_.path(), "/owned");
+  options.column_families = {"cases"};
+  options.changelog_topic = kTopic;
+  options.changelog_partition = kPartition;
+  options.changelog_epoch = 3;
+  options.changelog_owner = 77;
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  WriteBatch batch(store->get());
+  batch.Put("cases", "c1", "v");
+  auto committed = (*store)->Commit(batch);
+  ASSERT_TRUE(committed.ok()) << committed.status();
+  auto marker = DecodeMarker(committed->back().value);
+  ASSERT_TRUE(marker.ok()) << marker.status();
+  EXPECT_EQ(marker->epoch, 3u);
+  EXPECT_EQ(marker->owner, 77u);
+  // The owner id is the store's bookkeeping, never logged.
+  EXPECT_TRUE(IsUnlogged("meta", kOwnerIdKey));
+}
+
 TEST_F(ChangelogTest, BatchSequenceGoesOnAfterAReopen) {
   // contract item 3: the marker carries the batch sequence and the epoch.
   for (int i = 0; i < 2; ++i) {
