@@ -85,7 +85,7 @@ service::ServiceDefinition SupervisionDefinition() {
   // records apart, and a batch's changelog must not reach Kafka before its
   // outputs). The slow restart and the outbox gauge were fixed (AcquireAll,
   // SumOutboxStats).
-  def.partitioned = false;
+  def.partitioned = true;
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
