@@ -17,10 +17,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/rpc/convert.h"
+#include "common/rpc/mtls_auth.h"
 #include "common/rpc/scatter.h"
 #include "common/rpc/server.h"
 #include "common/rpc/token_auth.h"
 #include "gtest/gtest.h"
+#include "tests/unit/common/rpc/test_pki.h"
 #include "tests/unit/common/rpc/whoami_server.h"
 #include "tests/unit/common/service/fake_owners_log.h"
 #include "whoami.grpc.pb.h"
@@ -110,19 +112,28 @@ struct Instance {
   std::string address;
 };
 
+// The token mode's forwarding: the caller's own token is passed on.
+ForwarderOptions TokenForwarding() {
+  ForwarderOptions forwarding;
+  forwarding.mode = "token";
+  forwarding.service = "supervision";
+  return forwarding;
+}
+
 std::unique_ptr<Instance> StartInstance(
     const std::string& name, const Authenticator* auth,
-    const std::shared_ptr<FakeOwnersTopic>& topic) {
+    const std::shared_ptr<FakeOwnersTopic>& topic,
+    ForwarderOptions forwarding = TokenForwarding(),
+    const ServerTlsFiles& tls = {}) {
   auto in = std::make_unique<Instance>();
   in->service = std::make_unique<SubtreeWhoAmI>(name, auth);
-  auto server = Server::Start(ServerOptions{}, {in->service.get()});
+  ServerOptions options;
+  options.tls = tls;
+  auto server = Server::Start(options, {in->service.get()});
   EXPECT_TRUE(server.ok()) << server.status();
   if (!server.ok()) return nullptr;
   in->server = *std::move(server);
   in->address = absl::StrCat("127.0.0.1:", in->server->port());
-  ForwarderOptions forwarding;
-  forwarding.mode = "token";
-  forwarding.service = "supervision";
   auto forwarder = Forwarder::Create(std::move(forwarding));
   EXPECT_TRUE(forwarder.ok()) << forwarder.status();
   if (!forwarder.ok()) return nullptr;
@@ -242,6 +253,62 @@ TEST_F(ScatterGatherTest, APartitionWithoutOwnerOrReleasedIsNamed) {
                              " no longer holds it")),
             std::string::npos)
       << got.status();
+}
+
+// auth.mode mtls: a client certificate cannot be passed on, so the
+// instance asks with its own (service:supervision) and names the caller it
+// verified (forwarder.h); the owner believes it from supervision only, and
+// x-caserelay-partitions rides along.
+class MtlsScatterGatherTest : public testing::TestPkiSuite {
+ protected:
+  static void SetUpTestSuite() {
+    TestPkiSuite::SetUpTestSuite();
+    if (pki_ == nullptr) return;
+    ASSERT_TRUE(pki_->IssueLeaf("supervision_client", "supervision",
+                                "supervision_client_ext", 9201)
+                    .ok());
+  }
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(TestPkiSuite::SetUp());
+    auth_ = ServingService(MtlsAuthenticator::Create(), "supervision");
+    const ServerTlsFiles tls{P("server.pem"), P("server.key"), P("ca.pem")};
+    ForwarderOptions forwarding;
+    forwarding.mode = "mtls";
+    forwarding.service = "supervision";
+    forwarding.channel.tls_ca_path = P("ca.pem");
+    forwarding.channel.tls_cert_path = P("supervision_client.pem");
+    forwarding.channel.tls_key_path = P("supervision_client.key");
+    topic_ = std::make_shared<FakeOwnersTopic>();
+    front_ = StartInstance("front", auth_.get(), topic_, forwarding, tls);
+    owner_ = StartInstance("owner", auth_.get(), topic_, forwarding, tls);
+    ASSERT_NE(front_, nullptr);
+    ASSERT_NE(owner_, nullptr);
+  }
+
+  std::unique_ptr<Authenticator> auth_;
+  std::shared_ptr<FakeOwnersTopic> topic_;
+  std::unique_ptr<Instance> front_;
+  std::unique_ptr<Instance> owner_;
+};
+
+TEST_F(MtlsScatterGatherTest, TheOwnerAnswersForTheCallerTheInstanceVerified) {
+  for (int32_t p : {0, 1, 2, 3}) ASSERT_TRUE(front_->owners->Held(p).ok());
+  front_->service->Set(front_->owners.get(), {0, 1, 2, 3});
+  for (int32_t p : {4, 5, 6, 7}) ASSERT_TRUE(owner_->owners->Held(p).ok());
+  owner_->service->Set(owner_->owners.get(), {4, 5, 6, 7});
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (absl::Now() < deadline && !front_->owners->Of(7).ok()) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ClientAuth auth;
+  auth.target = front_->address;
+  auth.tls_ca_path = P("ca.pem");
+  auth.tls_cert_path = P("cn_client.pem");
+  auth.tls_key_path = P("cn_client.key");
+  auto channel = OfficeChannel(auth);
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  EXPECT_EQ(testing::OrError(AskOffice(*channel)),
+            "front[140431:bureau]0,1,2,3|owner[140431:bureau]4,5,6,7");
 }
 
 }  // namespace
