@@ -48,6 +48,7 @@ absl::StatusOr<Principal> OnBehalf(
     absl::string_view k = View(key);
     if (!absl::StartsWith(k, kOnBehalfPrefix)) continue;
     if (k == kForwardedMetadata) continue;  // forwarder.h: any principal
+    if (k == kPartitionsMetadata) continue;  // forwarder.h, scatter.h: same
     if (!direct.IsService(kWebService)) {
       return absl::PermissionDeniedError(absl::StrCat(
           "metadata ", k, ": only service:web may speak for a user; ",

@@ -137,7 +137,9 @@ absl::StatusOr<std::vector<caserelay::v1::StaffRole>> ParseRolesMetadata(
 // Forwarded calls (issue 19 item 4, forwarder.h): x-caserelay-forwarded
 // (a call one instance of a service passed on to the instance owning the
 // case's partition) is accepted from any principal and changes nothing but
-// that the call is not forwarded again. x-caserelay-forwarded-for-bin
+// that the call is not forwarded again; x-caserelay-partitions (a
+// scattered query's partitions, scatter.h) likewise only narrows what a
+// forwarded query answers from. x-caserelay-forwarded-for-bin
 // names the caller an instance verified (auth.mode mtls) and is believed
 // only from another instance of the same service (OwnService), else
 // PERMISSION_DENIED; the caller it names is the principal of the call.

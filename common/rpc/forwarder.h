@@ -42,6 +42,12 @@ inline constexpr char kForwardedMetadata[] = "x-caserelay-forwarded";
 // auth.mode mtls: the verified caller of a forwarded call.
 inline constexpr char kForwardedForMetadata[] =
     "x-caserelay-forwarded-for-bin";
+// A scattered query (scatter.h): in the request, the partitions asked of
+// the owner; in the answer's trailing metadata, those it answered from.
+// "0,3,5" (ascending, comma-separated; empty: none). Accepted from any
+// principal, like x-caserelay-forwarded: it only narrows what a forwarded
+// query answers from.
+inline constexpr char kPartitionsMetadata[] = "x-caserelay-partitions";
 
 // True when `ctx` carries x-caserelay-forwarded (the call was forwarded
 // once already and must not be forwarded again).

@@ -182,6 +182,8 @@ class PartitionOwners {
   absl::Status Advertise(std::string grpc_address);
 
   const std::string& instance_id() const { return options_.instance_id; }
+  // The service's name ("supervision"), for messages.
+  const std::string& service() const { return options_.service; }
   std::string grpc_address() const;
   int32_t partitions() const { return options_.partitions; }
   // The forwarder of the options (null if none was given).

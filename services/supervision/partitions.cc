@@ -65,14 +65,4 @@ absl::StatusOr<SupervisionServiceImpl::CaseDb> SupervisionServiceImpl::DbOfCase(
   return db;
 }
 
-absl::Status SupervisionServiceImpl::ScanAll(
-    std::string_view cf, std::string_view begin, std::string_view end,
-    const std::function<bool(std::string_view, std::string_view)>& visit)
-    const {
-  if (context_.partitions != nullptr) {
-    return context_.partitions->Scan(cf, begin, end, visit);
-  }
-  return context_.store->Scan(cf, begin, end, visit);
-}
-
 }  // namespace caserelay::supervision

@@ -1,5 +1,6 @@
-// SupervisionServiceImpl's gRPC queries: ListDeadlines, ListRedLights
-// (灭红灯) and GetIndicators. They only read the store.
+// SupervisionServiceImpl's gRPC queries: ListDeadlines, and the caller and
+// scope checks the subtree queries share (red_light_queries.cc,
+// group_alert_queries.cc, indicator_queries.cc). They only read the store.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -44,21 +45,6 @@ absl::StatusOr<SupervisionCaseRecord> ReadCase(const store::Store& store,
         "supervision: corrupt record of case ", std::string(case_id)));
   }
   return record;
-}
-
-// The lights key a page token continues after; INVALID_ARGUMENT if the
-// token is not one of ours (lower-case hex of a lights key).
-absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
-  bool hex = token.size() % 2 == 0 &&
-             std::all_of(token.begin(), token.end(), [](char c) {
-               return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
-             });
-  std::string key = hex ? absl::HexStringToBytes(token) : "";
-  if (!ParseLightKey(key).has_value()) {
-    return absl::InvalidArgumentError(
-        "page_token: not a token of ListRedLights");
-  }
-  return key;
 }
 
 // The rule's view of a case (domain/access): the parties kept from its
@@ -131,6 +117,53 @@ bool SupervisionServiceImpl::MayListRow(
       .MayListRow(caller, PartiesOf(record));
 }
 
+absl::StatusOr<SupervisionServiceImpl::BoardScope>
+SupervisionServiceImpl::BoardScopeOf(grpc::ServerContext* ctx,
+                                     const std::string& region_code,
+                                     const std::string& office_code,
+                                     int32_t limit) const {
+  access::StaffRoles roles;
+  auto caller = CallerOffice(ctx, &roles);
+  if (!caller.ok()) return caller.status();
+  if (limit < 0 || limit > kMaxLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", limit, " is not in 0..", kMaxLimit));
+  }
+  BoardScope scope;
+  scope.caller = *caller;
+  scope.limit = limit == 0 ? kDefaultLimit : limit;
+  scope.region = region_code;
+  scope.office = office_code;
+  if (!scope.region.empty() && tables_.regions->Find(scope.region) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("region_code: unknown region ", scope.region));
+  }
+  if (!scope.office.empty() && !rpc::IsOfficeCode(scope.office)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "office_code: \"", scope.office, "\" is not <region>:<unit>"));
+  }
+  if (!caller->empty()) {
+    // The person's roles narrow the scope first (roles.h).
+    if (absl::Status s = access::NarrowToRoleScope(roles, *caller,
+                                                   &scope.region, &scope.office);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = MayAskScope(*caller, &scope.region, &scope.office);
+      !s.ok()) {
+    return s;
+  }
+  return scope;
+}
+
+bool SupervisionServiceImpl::InBoardScope(const BoardScope& scope,
+                                          std::string_view office) const {
+  if (!scope.office.empty() && office != scope.office) return false;
+  return scope.region.empty() ||
+         tables_.regions->IsWithin(RegionOf(office), scope.region);
+}
+
 grpc::Status SupervisionServiceImpl::ListDeadlines(
     grpc::ServerContext* ctx, const caserelay::v1::ListDeadlinesRequest* req,
     caserelay::v1::ListDeadlinesResponse* resp) {
@@ -175,168 +208,6 @@ grpc::Status SupervisionServiceImpl::ListDeadlines(
       *resp->mutable_supervise_offer() = *std::move(offer);
     }
   }
-  return grpc::Status::OK;
-}
-
-grpc::Status SupervisionServiceImpl::ListRedLights(
-    grpc::ServerContext* ctx, const caserelay::v1::ListRedLightsRequest* req,
-    caserelay::v1::ListRedLightsResponse* resp) {
-  access::StaffRoles roles;
-  auto caller = CallerOffice(ctx, &roles);
-  if (!caller.ok()) return Error(caller.status());
-  if (req->limit() < 0 || req->limit() > kMaxLimit) {
-    return Error(absl::InvalidArgumentError(
-        absl::StrCat("limit: ", req->limit(), " is not in 0..", kMaxLimit)));
-  }
-  const int limit = req->limit() == 0 ? kDefaultLimit : req->limit();
-  std::string region = req->region_code();
-  std::string office = req->office_code();
-  if (!region.empty() && tables_.regions->Find(region) == nullptr) {
-    return Error(absl::InvalidArgumentError(
-        absl::StrCat("region_code: unknown region ", region)));
-  }
-  if (!office.empty() && !rpc::IsOfficeCode(office)) {
-    return Error(absl::InvalidArgumentError(
-        absl::StrCat("office_code: \"", office, "\" is not <region>:<unit>")));
-  }
-  if (!caller->empty()) {
-    // The person's roles narrow the scope first (roles.h).
-    if (absl::Status s =
-            access::NarrowToRoleScope(roles, *caller, &region, &office);
-        !s.ok()) {
-      return Error(s);
-    }
-  }
-  if (absl::Status s = MayAskScope(*caller, &region, &office); !s.ok()) {
-    return Error(s);
-  }
-  std::string begin;
-  if (!req->page_token().empty()) {
-    auto after = DecodePageToken(req->page_token());
-    if (!after.ok()) return Error(after.status());
-    begin = *after + std::string(1, '\0');  // the next key after it
-  }
-
-  // One more than a page tells whether another page follows. A light of
-  // a case the caller may not list (Art. 30) is left out, not counted.
-  // Each kept light with its case, read once (for the Art. 30 check and
-  // for the answer).
-  struct Kept {
-    std::string key;
-    std::string deadline_id;
-    SupervisionCaseRecord record;
-  };
-  std::vector<Kept> kept;
-  absl::Status read;
-  absl::Status s = ScanAll(
-      kLights, begin, "", [&](std::string_view k, std::string_view v) {
-        if (!office.empty() && v != office) return true;
-        if (!region.empty() && !tables_.regions->IsWithin(RegionOf(v), region))
-          return true;
-        std::optional<ParsedLight> light = ParseLightKey(k);
-        if (!light.has_value()) return true;
-        const std::string_view case_id = CaseOfDeadline(light->deadline_id);
-        auto db = DbOfCase(case_id);
-        if (!db.ok()) {
-          read = db.status();
-          return false;
-        }
-        auto record = ReadCase(*db->store, case_id);
-        if (!record.ok()) {
-          read = record.status();
-          return false;
-        }
-        if (!caller->empty() && !MayListRow(*caller, *record)) return true;
-        kept.push_back(Kept{std::string(k), std::string(light->deadline_id),
-                            *std::move(record)});
-        return static_cast<int>(kept.size()) <= limit;
-      });
-  if (!s.ok()) return Error(s);
-  if (!read.ok()) return Error(read);
-  const absl::Time now = context_.clock->Now();
-  if (static_cast<int>(kept.size()) > limit) {
-    kept.resize(limit);
-    resp->set_next_page_token(absl::BytesToHexString(kept.back().key));
-  }
-  for (const Kept& item : kept) {
-    const SupervisionCaseRecord* record = &item.record;
-    const caserelay::v1::Deadline* deadline = nullptr;
-    for (const auto& d : record->deadlines()) {
-      if (d.deadline_id() == item.deadline_id) deadline = &d;
-    }
-    if (deadline == nullptr) continue;  // not written together: never
-    caserelay::v1::RedLight* out = resp->add_lights();
-    *out->mutable_deadline() = *deadline;
-    const absl::Duration overdue = now - time::FromProto(deadline->due_at());
-    out->set_overdue_days(
-        std::max<int64_t>(0, absl::ToInt64Hours(overdue) / 24));
-    caserelay::v1::SupervisionLevel level =
-        caserelay::v1::SUPERVISION_LEVEL_UNSPECIFIED;
-    for (const auto& issued : record->supervisions()) {
-      if (issued.target_office_code() == deadline->office_code()) {
-        level = std::max(level, issued.level());
-      }
-    }
-    out->set_supervision(level);
-  }
-  *resp->mutable_as_of() = time::ToProto(now);
-  return grpc::Status::OK;
-}
-
-grpc::Status SupervisionServiceImpl::GetIndicators(
-    grpc::ServerContext* ctx, const caserelay::v1::GetIndicatorsRequest* req,
-    caserelay::v1::GetIndicatorsResponse* resp) {
-  access::StaffRoles roles;
-  auto caller = CallerOffice(ctx, &roles);
-  if (!caller.ok()) return Error(caller.status());
-  caserelay::v1::GetIndicatorsRequest request = *req;
-  caserelay::v1::IndicatorScope* scope = request.mutable_scope();
-  std::string region = scope->region_code();
-  std::string office = scope->office_code();
-  // An unknown region or a malformed office is Create's NOT_FOUND or
-  // INVALID_ARGUMENT, as without auth.
-  const bool known =
-      office.empty()
-          ? region.empty() || tables_.regions->Find(region) != nullptr
-          : rpc::IsOfficeCode(office) &&
-                tables_.regions->Find(RegionOf(office)) != nullptr;
-  if (known) {
-    if (!office.empty()) region.clear();  // office_code: others ignored
-    if (absl::Status s =
-            caller->empty()
-                ? absl::OkStatus()
-                : access::NarrowToRoleScope(roles, *caller, &region, &office);
-        !s.ok()) {
-      return Error(
-          absl::PermissionDeniedError(absl::StrCat("scope: ", s.message())));
-    }
-    if (absl::Status s = MayAskScope(*caller, &region, &office); !s.ok()) {
-      return Error(
-          absl::PermissionDeniedError(absl::StrCat("scope: ", s.message())));
-    }
-    scope->set_region_code(region);
-    scope->set_office_code(office);
-  }
-  auto calculator = IndicatorCalculator::Create(*tables_.regions, request,
-                                                context_.clock->Now());
-  if (!calculator.ok()) return Error(calculator.status());
-  absl::Status corrupt;
-  absl::Status s = ScanAll(
-      kCases, "", "", [&](std::string_view k, std::string_view v) {
-        SupervisionCaseRecord record;
-        if (!record.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-          corrupt = absl::DataLossError(absl::StrCat(
-              "supervision: corrupt record of case ", std::string(k)));
-          return false;
-        }
-        // A case the caller is accused in is left out of its figures:
-        // counted, it could be learnt by difference (Art. 30).
-        if (MayListRow(*caller, record)) calculator->Add(record);
-        return true;
-      });
-  if (!s.ok()) return Error(s);
-  if (!corrupt.ok()) return Error(corrupt);
-  *resp = calculator->Result();
   return grpc::Status::OK;
 }
 

@@ -34,11 +34,12 @@
 // offices CaseAccess::MayRead allows, the offices of its deadlines not
 // ended in time counting as acting offices (the office that must act, and
 // its superiors, read them; one whose deadline ended in time reads as a
-// past holder); ListRedLights and GetIndicators take a scope the caller may ask
-// for (its own region's subtree by default; a department only its own
-// office) and leave out every case the caller is accused in or a member of
-// an accused government (Art. 30) — from the indicators too, so that an
-// accused bureau cannot learn the case by difference. A record kept before
+// past holder); ListRedLights and ListGroupAlerts take a scope the caller
+// may ask for (its own region's subtree by default; a department only its
+// own office), and the red lights leave out every case the caller is
+// accused in or a member of an accused government (Art. 30).
+// GetIndicators answers service:statistics only (MayAskIndicators): offices
+// read the indicators from statistics, under the same rule. A record kept before
 // parties were (no REGISTER applied with them) has its accused offices
 // unknown: only the offices named in it see it (domain/access). Without an
 // authenticator (local runs) everything is visible.
@@ -72,11 +73,13 @@
 #include "caserelay/v1/supervision.grpc.pb.h"
 #include "common/metrics/metrics.h"
 #include "common/region/region_tree.h"
+#include "common/rpc/principal.h"
 #include "common/service/service_main.h"
 #include "common/store/partitioned_store.h"
 #include "domain/access/roles.h"
 #include "domain/offices/office_directory.h"
 #include "services/supervision/group_alerts.h"
+#include "services/supervision/held_view.h"
 #include "services/supervision/keys.h"
 
 namespace caserelay::supervision {
@@ -138,15 +141,20 @@ class SupervisionServiceImpl final
   // service; PERMISSION_DENIED (with auth) for a region or office the
   // caller may not ask for (file comment); DATA_LOSS for a corrupt record.
   // With auth, the lights of a case the caller is accused in are left out.
+  // With partitioned state the answer is whole across instances or
+  // UNAVAILABLE naming the partitions not answered (subtree_query.h), as
+  // for ListGroupAlerts and GetIndicators.
   grpc::Status ListRedLights(
       grpc::ServerContext* ctx, const caserelay::v1::ListRedLightsRequest* req,
       caserelay::v1::ListRedLightsResponse* resp) override;
 
   // The indicators (indicators.h) of the scope over the period, over every
-  // case record. The errors of IndicatorCalculator::Create
-  // (INVALID_ARGUMENT, NOT_FOUND); PERMISSION_DENIED (with auth) for a
-  // scope the caller may not ask for; DATA_LOSS for a corrupt record. With
-  // auth, the cases the caller is accused in are not counted.
+  // case record: the reference statistics' index is checked against. With
+  // auth, only service:statistics may ask (MayAskIndicators; anyone else
+  // PERMISSION_DENIED, offices ask statistics), and it reads the scope it
+  // asks for, every case counted. The errors of
+  // IndicatorCalculator::Create (INVALID_ARGUMENT, NOT_FOUND); DATA_LOSS
+  // for a corrupt record.
   grpc::Status GetIndicators(
       grpc::ServerContext* ctx, const caserelay::v1::GetIndicatorsRequest* req,
       caserelay::v1::GetIndicatorsResponse* resp) override;
@@ -299,12 +307,42 @@ class SupervisionServiceImpl final
   // is not held here (the caller forwards to the owner first:
   // owner_forward.h, so this is a partition changing hands).
   absl::StatusOr<CaseDb> DbOfCase(std::string_view case_id) const;
-  // Store::Scan over the one store, or merged in key order over the
-  // partitions this instance holds (PartitionedStore::Scan).
-  absl::Status ScanAll(
-      std::string_view cf, std::string_view begin, std::string_view end,
-      const std::function<bool(std::string_view, std::string_view)>& visit)
-      const;
+  // A board's scope (ListRedLights, ListGroupAlerts) as the caller may ask
+  // for it: `caller` as CallerOffice says ("": auth none), region and
+  // office narrowed by the person's roles (roles.h NarrowToRoleScope) and
+  // defaulted by MayAskScope, `limit` resolved (0: 100).
+  struct BoardScope {
+    std::string caller;
+    std::string region;
+    std::string office;
+    int limit = 100;
+  };
+  // The scope of a board request; CallerOffice's errors; INVALID_ARGUMENT
+  // for a limit outside 0..10000, an unknown region_code or a malformed
+  // office_code; PERMISSION_DENIED for a scope the caller may not ask for.
+  absl::StatusOr<BoardScope> BoardScopeOf(grpc::ServerContext* ctx,
+                                          const std::string& region_code,
+                                          const std::string& office_code,
+                                          int32_t limit) const;
+  // Whether a row of `office` is within `scope`'s region and office.
+  bool InBoardScope(const BoardScope& scope, std::string_view office) const;
+  // One page of the board from `view` (subtree_query.h): the lights after
+  // `begin` (a lights key; "" from the first) within `scope`, the lights
+  // of cases the caller may not list left out. DATA_LOSS for a corrupt
+  // record; the view's errors.
+  absl::StatusOr<caserelay::v1::ListRedLightsResponse> RedLightsIn(
+      const HeldView& view, const BoardScope& scope,
+      const std::string& begin) const;
+  // One page of group alerts from `view` after `begin` within `scope`.
+  // DATA_LOSS for a corrupt alert; the view's errors.
+  absl::StatusOr<caserelay::v1::ListGroupAlertsResponse> GroupAlertsIn(
+      const HeldView& view, const BoardScope& scope,
+      const std::string& begin) const;
+  // The indicators of `request` over the case records of `view`.
+  // IndicatorCalculator::Create's errors; DATA_LOSS for a corrupt record.
+  absl::StatusOr<caserelay::v1::GetIndicatorsResponse> IndicatorsIn(
+      const HeldView& view,
+      const caserelay::v1::GetIndicatorsRequest& request) const;
 
   // "" with auth none (no restriction); otherwise the caller's office
   // code, and in `*roles` (if non-null) the person's staff roles (every
@@ -358,6 +396,22 @@ class SupervisionServiceImpl final
   };
   Fired fired_;
 };
+
+// The case's record in `view` (an empty one if none). DATA_LOSS if it does
+// not parse; the view's errors (FAILED_PRECONDITION for a case whose
+// partition is not in the view).
+absl::StatusOr<caserelay::v1::SupervisionCaseRecord> ReadCaseIn(
+    const HeldView& view, std::string_view case_id);
+
+// The only principal supervision's GetIndicators answers (auth.mode token
+// or mtls): service:statistics, the indicators' own service, which keeps
+// this scan as the reference of its index. Offices ask statistics.
+inline constexpr char kIndicatorsCaller[] = "statistics";
+
+// OK for service:statistics (kIndicatorsCaller); PERMISSION_DENIED naming
+// the caller otherwise (an office, a user the gateway speaks for, another
+// service).
+absl::Status MayAskIndicators(const rpc::Principal& caller);
 
 // The case's record as `batch` would leave it (a new one, with case_id
 // set, if none). DATA_LOSS if it does not parse; the store's error.

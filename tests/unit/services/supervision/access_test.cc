@@ -182,18 +182,22 @@ TEST_F(SupervisionAccessTest, RedLightsLeaveOutTheAccusationForTheAccused) {
   EXPECT_EQ(code, G::PERMISSION_DENIED) << "another city's subtree";
 }
 
-TEST_F(SupervisionAccessTest, IndicatorsDoNotCountTheAccusationForTheAccused) {
-  EXPECT_EQ(Backlog(kProvince, "140431"), 2)
-      << "accused unknown: the legacy case is left out for a superior";
-  EXPECT_EQ(Backlog(kHolder, "", nullptr), 3)
-      << "the holder's own office counts all three";
-  EXPECT_EQ(Backlog(kCityBureau, "140431"), 1)
-      << "Art. 30: left out, or the accused bureau learns it by difference";
+// Issue 19 G item 2: the indicators' scan answers service:statistics only,
+// so no office reads figures here at all (it asks statistics, whose index
+// applies Art. 30); statistics reads every case of the scope, the
+// accusation and the legacy record included.
+TEST_F(SupervisionAccessTest, IndicatorsAnswerNoOfficeAndEveryCaseToStatistics) {
   G code = G::OK;
-  Backlog("140200:bureau", "140431", &code);
-  EXPECT_EQ(code, G::PERMISSION_DENIED);
-  Backlog(kHolder, "140431", &code);
-  EXPECT_EQ(code, G::PERMISSION_DENIED) << "departments supervise nothing";
+  Backlog(kProvince, "140431", &code);
+  EXPECT_EQ(code, G::PERMISSION_DENIED) << "the province asks statistics";
+  Backlog(kHolder, "", &code);
+  EXPECT_EQ(code, G::PERMISSION_DENIED) << "so does the holder";
+  Backlog(kCityBureau, "140431", &code);
+  EXPECT_EQ(code, G::PERMISSION_DENIED)
+      << "Art. 30: the accused bureau reads no figure here at all";
+  EXPECT_EQ(Backlog("service:statistics", "140431", &code), 3)
+      << "the reference counts every case of the scope";
+  EXPECT_EQ(code, G::OK);
 }
 
 // A staff user the web gateway speaks for (x-caserelay-user-bin, -office,
@@ -227,7 +231,7 @@ TEST_F(SupervisionAccessTest, StaffReadByTheirRoles) {
     G board;                        // ListRedLights of its default scope
     std::vector<std::string> lit;   // ... the cases listed
     G county;                       // ListRedLights of region 140431
-    G figures;                      // GetIndicators of its default scope
+    G figures;  // GetIndicators: refused to every office (statistics only)
   };
   using v1 = caserelay::v1::StaffRole;
   const std::vector<Row> rows = {
@@ -236,17 +240,18 @@ TEST_F(SupervisionAccessTest, StaffReadByTheirRoles) {
        G::PERMISSION_DENIED, G::PERMISSION_DENIED},
       {"roles.h: the holder's HANDLER reads its own office's", kHolder,
        v1::STAFF_ROLE_HANDLER, G::OK, G::OK,
-       {kAccusation, kOrdinary, kLegacy}, G::PERMISSION_DENIED, G::OK},
+       {kAccusation, kOrdinary, kLegacy}, G::PERMISSION_DENIED,
+       G::PERMISSION_DENIED},
       {"roles.h: a bureau's HEAD: only the bureau's own office, not the "
        "subtree",
        kCityBureau, v1::STAFF_ROLE_HEAD, G::PERMISSION_DENIED, G::OK, {},
-       G::PERMISSION_DENIED, G::OK},
+       G::PERMISSION_DENIED, G::PERMISSION_DENIED},
       {"roles.h: a bureau's INSPECTOR reads the subtree (Art. 30 holds)",
        kCityBureau, v1::STAFF_ROLE_INSPECTOR, G::OK, G::OK, {kOrdinary},
-       G::OK, G::OK},
+       G::OK, G::PERMISSION_DENIED},
       {"roles.h: a province LEADER reads the subtree", kProvince,
        v1::STAFF_ROLE_LEADER, G::OK, G::OK, {kAccusation, kOrdinary}, G::OK,
-       G::OK},
+       G::PERMISSION_DENIED},
   };
   for (const Row& r : rows) {
     SCOPED_TRACE(r.rule);

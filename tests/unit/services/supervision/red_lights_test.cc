@@ -348,21 +348,50 @@ TEST_F(BoardTest, IndicatorsOfTheBoard) {
   EXPECT_EQ(resp.total().backlog(), 3);
 }
 
-TEST_F(BoardTest, IndicatorsOnlyWithinTheCallersSubtree) {
-  Make({}, "140431:bureau");
-  caserelay::v1::GetIndicatorsRequest req;
-  caserelay::v1::GetIndicatorsResponse resp;
-  grpc::ServerContext ctx;
-  grpc::Status s = service_->GetIndicators(&ctx, &req, &resp);
-  ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(resp.total().backlog(), 3) << "no region: the caller's own";
-  req.mutable_scope()->set_region_code("140400");
-  EXPECT_EQ(service_->GetIndicators(&ctx, &req, &resp).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
-  req.mutable_scope()->set_region_code("");
-  req.mutable_scope()->set_office_code("140404:hrss");
-  EXPECT_EQ(service_->GetIndicators(&ctx, &req, &resp).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+// Issue 19 G item 2: supervision's GetIndicators scans every case and is
+// kept as the reference of statistics' index, so with auth only
+// service:statistics may call it, over any scope, every case counted;
+// offices (the county bureau used to read its own subtree here) and every
+// other identity ask statistics.
+TEST_F(BoardTest, IndicatorsAnswerServiceStatisticsOnly) {
+  struct Row {
+    const char* rule;
+    const char* caller;
+    const char* region;
+    const char* office;
+    grpc::StatusCode code;
+    int64_t backlog;
+  };
+  const Row rows[] = {
+      {"an office's own subtree: offices ask statistics", "140431:bureau", "",
+       "", grpc::StatusCode::PERMISSION_DENIED, 0},
+      {"an office naming its own region: refused all the same",
+       "140431:bureau", "140431", "", grpc::StatusCode::PERMISSION_DENIED, 0},
+      {"the province bureau: refused, it asks statistics", "140000:bureau", "",
+       "", grpc::StatusCode::PERMISSION_DENIED, 0},
+      {"the web gateway's own identity", "service:web", "", "",
+       grpc::StatusCode::PERMISSION_DENIED, 0},
+      {"another service", "service:routing", "", "",
+       grpc::StatusCode::PERMISSION_DENIED, 0},
+      {"statistics, no scope: the whole deployment, all five missed",
+       "service:statistics", "", "", grpc::StatusCode::OK, 5},
+      {"statistics, the county's subtree (the township's office in it)",
+       "service:statistics", "140431", "", grpc::StatusCode::OK, 3},
+      {"statistics, another county's office (no subtree rule for it)",
+       "service:statistics", "", "140404:hrss", grpc::StatusCode::OK, 1},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.rule);
+    Make({}, r.caller);
+    caserelay::v1::GetIndicatorsRequest req;
+    req.mutable_scope()->set_region_code(r.region);
+    req.mutable_scope()->set_office_code(r.office);
+    caserelay::v1::GetIndicatorsResponse resp;
+    grpc::ServerContext ctx;
+    grpc::Status s = service_->GetIndicators(&ctx, &req, &resp);
+    EXPECT_EQ(s.error_code(), r.code) << s.error_message();
+    EXPECT_EQ(resp.total().backlog(), r.backlog);
+  }
 }
 
 }  // namespace
