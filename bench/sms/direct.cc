@@ -32,6 +32,13 @@ class DlrReceiver {
   static absl::StatusOr<std::unique_ptr<DlrReceiver>> Start() {
     std::unique_ptr<DlrReceiver> r(new DlrReceiver());
     DlrReceiver* self = r.get();
+    // As a service's admin server by default (admin.workers,
+    // admin.max_queued, admin.max_pending): Kannel's bursts of callbacks
+    // are taken, not refused and retried a second later.
+    admin::HttpServerOptions options;
+    options.worker_threads = 4;
+    options.max_queued_connections = 1024;
+    options.max_pending_connections = 1024;
     auto server = admin::HttpServer::Create(
         "127.0.0.1:0",
         {{"/dlr", [self](const admin::HttpRequest&) {
@@ -39,7 +46,8 @@ class DlrReceiver {
             ++self->count_;
             self->last_ = absl::Now();
             return admin::HttpResponse{200, "text/plain", "ok\n"};
-          }}});
+          }}},
+        options);
     if (!server.ok()) return server.status();
     r->server_ = *std::move(server);
     return r;

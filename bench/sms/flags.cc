@@ -7,7 +7,8 @@
 namespace caserelay::bench {
 namespace {
 
-constexpr absl::string_view kValueFlags[] = {"--messages", "--window"};
+constexpr absl::string_view kValueFlags[] = {"--messages", "--window",
+                                             "--set"};
 
 }  // namespace
 
@@ -41,6 +42,15 @@ absl::StatusOr<SmsFlags> ParseSmsFlags(const std::vector<std::string>& args) {
       messages_given = true;
     } else if (name == "--window") {
       s = ParseInt(name, value, 1, 256, &flags.window);
+    } else if (name == "--set") {
+      const size_t eq = value.find('=');
+      if (eq == 0 || eq == std::string::npos) {
+        s = absl::InvalidArgumentError(absl::StrCat(
+            "--set: expected key=value, e.g. admin.max_queued=64, not \"",
+            value, "\""));
+      } else {
+        flags.settings.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+      }
     } else {
       s = absl::InvalidArgumentError(
           absl::StrCat("unknown flag \"", name, "\" (see --help)"));
@@ -96,6 +106,9 @@ flags:
                  default); 1 sends one part at a time, as before issue 20
   --no-keep-alive  notification's kannel.keep_alive = false: a connection
                  per sendsms (smsbox listens with a backlog of 10)
+  --set K=V      notification's setting K = V (repeatable) over the
+                 harness's, e.g. --set admin.max_queued=64 --set
+                 admin.workers=2 (the admin server before issue 20 item 2)
   --help         this text
 )";
 }

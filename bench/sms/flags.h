@@ -3,6 +3,7 @@
 #define CASERELAY_BENCH_SMS_FLAGS_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -24,13 +25,17 @@ struct SmsFlags {
   // the levers of issue 20 item 2, measured side by side.
   int window = 0;
   bool keep_alive = true;
+  // --set key=value (repeatable): more notification settings over the
+  // harness's, e.g. admin.max_queued=64 for the lever's "before".
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 
 // Parses the arguments after the program name ("--flag value" or
 // "--flag=value"; --quick and --store-sync take none). --quick means
 // --messages 200; an explicit --messages wins, in any order. Returns the
 // flags, or INVALID_ARGUMENT naming the flag for an unknown flag, a
-// missing or malformed value or one out of range (--messages 10..100000).
+// missing or malformed value or one out of range (--messages 10..100000),
+// a --set without "key=value".
 absl::StatusOr<SmsFlags> ParseSmsFlags(const std::vector<std::string>& args);
 
 // The --help text: what is measured and every flag with its default.

@@ -89,6 +89,9 @@ void PrintReport(const SmsFlags& flags, const Figures& f) {
       n, d.mean_chars, o.mean_chars, flags.store_sync ? "true" : "false",
       f.ours.window, f.ours.max_in_flight, flags.keep_alive ? "true" : "false",
       f.load_start, f.load_end);
+  for (const auto& [key, value] : flags.settings) {
+    absl::PrintF("notification %s = %s (--set)\n", key, value);
+  }
   absl::PrintF("%-38s %11s %11s %7s %12s %9s\n", "", "ours", "direct", "ratio",
                "direct+dlr", "ours/dlr");
   absl::PrintF("%-38s %9.0f/s %9.0f/s %7.3f %10.0f/s %9.3f\n",
@@ -123,9 +126,10 @@ void PrintReport(const SmsFlags& flags, const Figures& f) {
   absl::PrintF(
       "ours: filed %d petitions in %.1f s (%.0f/s); routing had them all "
       "%.2f s later; notification restarted in %.2f s; it had applied "
-      "every case-event %.2f s after; %d DELIVERED, %d not\n",
+      "every case-event %.2f s after; %d DELIVERED, %d not; %d admin HTTP "
+      "requests (delivery reports) refused for want of room\n",
       n, S(r.filing), Rate(n, r.filing), S(r.routed), S(r.restart),
-      S(r.consumed_all), r.delivered, r.not_delivered);
+      S(r.consumed_all), r.delivered, r.not_delivered, r.refused);
   absl::PrintF(
       "intake round trip (GetCaseStatus, as heavy as the sender's "
       "ResolveContact), %d one after the other: p50 %.2f ms, p99 %.2f ms\n",
@@ -162,14 +166,14 @@ void PrintReport(const SmsFlags& flags, const Figures& f) {
       "ours_spacing_p50_ms=%.2f ours_spacing_p99_ms=%.2f "
       "direct_spacing_p50_ms=%.2f direct_spacing_p99_ms=%.2f "
       "ours_delivered_s=%.2f intake_rtt_p50_ms=%.2f delivered=%d "
-      "not_delivered=%d store_sync=%d window=%d keep_alive=%d "
-      "load1=%s build=%s\n",
+      "not_delivered=%d dlr_refused=%d store_sync=%d window=%d "
+      "keep_alive=%d load1=%s build=%s\n",
       n, ours_rate, direct_rate, ours_rate / direct_rate, SteadyRate(o),
       SteadyRate(d), SteadyRate(o) / SteadyRate(d), Rate(n, f.direct.answers),
       dlr_rate, SteadyRate(dd), ours_rate / dlr_rate, S(o.through()),
       S(d.through()), S(o.first - o.start), Ms(os.p50), Ms(os.p99), Ms(ds.p50),
       Ms(ds.p99), S(r.reports_all), Ms(r.intake_rtt.p50), r.delivered,
-      r.not_delivered, flags.store_sync ? 1 : 0, r.window,
+      r.not_delivered, r.refused, flags.store_sync ? 1 : 0, r.window,
       flags.keep_alive ? 1 : 0, f.load_start.substr(0, f.load_start.find(' ')),
 #ifdef NDEBUG
       "release"
@@ -189,6 +193,7 @@ absl::Status Run(const SmsFlags& flags, testing::SmsSystem& s, Figures& f) {
   if (flags.store_sync) settings["store.sync"] = "true";
   if (flags.window > 0) settings["sms.window"] = absl::StrCat(flags.window);
   if (!flags.keep_alive) settings["kannel.keep_alive"] = "false";
+  for (const auto& [key, value] : flags.settings) settings[key] = value;
   Progress("starting Kannel, devbroker, intake, routing, notification");
   auto started = testing::StartWithKannel(options, settings);
   if (!started.ok()) return started.status();

@@ -223,6 +223,10 @@ absl::StatusOr<SystemResult> RunSystemPhase(testing::SmsSystem& s,
   auto window = sys.MetricSum("notification", "caserelay_sms_window");
   if (!window.ok()) return window.status();
   r.window = static_cast<int>(*window);
+  auto refused =
+      sys.MetricSum("notification", "caserelay_admin_http_refused_total");
+  if (!refused.ok()) return refused.status();
+  r.refused = static_cast<int>(*refused);
 
   // The sender asks intake for each message's phone number and look-up
   // code (ResolveContact: a store read and an HMAC); GetCaseStatus is the

@@ -68,6 +68,11 @@ struct SystemResult {
   // in flight at once in the timeline.
   int window = 0;
   int max_in_flight = 0;
+  // Admin HTTP requests notification refused for want of room, answered
+  // 503 or closed unanswered (caserelay_admin_http_refused_total, both
+  // reasons): delivery reports smsbox had to send again (a second later,
+  // http-queue-delay).
+  int refused = 0;
 };
 
 struct SystemPhaseOptions {

@@ -135,11 +135,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
   if (options.worker_threads < 1 || options.max_request_bytes == 0 ||
       options.read_timeout <= absl::ZeroDuration() ||
       options.max_pending_connections < 1 ||
-      options.max_pending_bytes < options.max_request_bytes) {
+      options.max_pending_bytes < options.max_request_bytes ||
+      options.max_queued_bytes < options.max_request_bytes) {
     return absl::InvalidArgumentError(
         "HttpServerOptions: worker_threads, max_request_bytes, read_timeout "
-        "and max_pending_connections must be positive, max_pending_bytes at "
-        "least max_request_bytes");
+        "and max_pending_connections must be positive, max_pending_bytes and "
+        "max_queued_bytes at least max_request_bytes");
   }
 
   addrinfo hints{};
@@ -232,6 +233,7 @@ void HttpServer::Shutdown() {
     absl::MutexLock queue_lock(&mu_);
     for (const Request& request : queue_) ::close(request.fd);
     queue_.clear();
+    queued_bytes_ = 0;
   }
   ::close(listen_fd_);
   ::close(wake_read_fd_);
@@ -328,6 +330,8 @@ void HttpServer::FrontLoop() {
         break;
       }
       if (c.fd < 0) continue;
+      // A lingering connection was answered already.
+      if (!c.lingering && options_.on_evicted) options_.on_evicted();
       close_connection(c);
       --open;
     }
@@ -344,11 +348,14 @@ void HttpServer::FrontLoop() {
 void HttpServer::Dispatch(Request request) {
   {
     absl::MutexLock lock(&mu_);
-    if (queue_.size() < options_.max_queued_connections) {
+    if (queue_.size() < options_.max_queued_connections &&
+        queued_bytes_ + request.bytes.size() <= options_.max_queued_bytes) {
+      queued_bytes_ += request.bytes.size();
       queue_.push_back(std::move(request));
       return;
     }
   }
+  if (options_.on_refused_busy) options_.on_refused_busy();
   Connection c{request.fd, absl::Now(), {}};
   Reject(c, 503, "too many requests waiting, try again");
   ::close(request.fd);
@@ -367,6 +374,7 @@ void HttpServer::WorkerLoop() {
       if (stopping_) return;
       request = std::move(queue_.front());
       queue_.pop_front();
+      queued_bytes_ -= request.bytes.size();
     }
     Serve(std::move(request));
   }

@@ -26,12 +26,14 @@
 //   408 a request that does not arrive in full within the read timeout
 //   413 a request (head + body) larger than max_request_bytes
 //   501 a Transfer-Encoding other than identity
-//   503 a complete request when max_queued_connections requests already
-//       wait for a worker
+//   503 a complete request when max_queued_connections requests (or
+//       max_queued_bytes of them) already wait for a worker (and calls
+//       on_refused_busy)
 // A connection that sends nothing within the read timeout is closed without
 // an answer. When more than max_pending_connections connections (or
 // max_pending_bytes buffered bytes) are still arriving, the oldest of them
-// is closed without an answer, so new requests keep being served.
+// is closed without an answer (and on_evicted called), so new requests
+// keep being served.
 // A HEAD request gets the handler's headers without the body.
 
 #ifndef CASERELAY_COMMON_ADMIN_HTTP_SERVER_H_
@@ -68,10 +70,26 @@ struct HttpServerOptions {
   absl::Duration read_timeout = absl::Seconds(10);
   int worker_threads = 2;
   // Complete requests waiting for a worker; beyond this they are answered
-  // 503.
+  // 503. A client that calls back in bulk (Kannel's smsbox: up to its
+  // max-pending-requests, 512 by default, delivery reports at once) needs
+  // a queue as long as its burst, or it retries each 503 a second later.
   size_t max_queued_connections = 64;
+  // Request bytes waiting for a worker; beyond this a complete request is
+  // answered 503. At least max_request_bytes.
+  size_t max_queued_bytes = 16 << 20;
+  // Called (on the server's front thread) for each request answered 503
+  // because the queue was full, e.g. to count it; must not block. Null:
+  // none.
+  std::function<void()> on_refused_busy;
+  // Called (on the front thread) for each connection closed unanswered
+  // because max_pending_connections or max_pending_bytes was exceeded;
+  // must not block. Null: none.
+  std::function<void()> on_evicted;
   // Connections whose request is still arriving; beyond this the oldest is
-  // closed.
+  // closed without an answer. A client that opens a connection per request
+  // in bulk (Kannel's smsbox, one per delivery report, hundreds at once)
+  // needs room for its burst: each one closed is a report it sends again
+  // a second later (issue 20 item 2).
   size_t max_pending_connections = 256;
   // Request bytes buffered for those connections; beyond this the oldest
   // are closed. At least max_request_bytes.
@@ -145,6 +163,7 @@ class HttpServer {
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<Request> queue_ ABSL_GUARDED_BY(mu_);
+  size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // Sum over queue_.
 
   // Serialises Shutdown(); guards the thread handles.
   absl::Mutex shutdown_mu_;

@@ -18,6 +18,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   int port = 0;
   builder.AddListeningPort(options.listen, credentials->credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              options.max_idle_threads);
   for (grpc::Service* s : services) builder.RegisterService(s);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -122,6 +122,22 @@ std::vector<Setting> CommonSettings(const std::string& service) {
        "bounds are checked after"},
       {"admin.listen", T::kHostPort, "127.0.0.1:0", false,
        "admin HTTP address for /healthz and /metrics"},
+      {"admin.workers", T::kInt, "4", false,
+       "threads answering admin HTTP requests (/healthz, /metrics, "
+       "notification's delivery reports)",
+       1, 64},
+      {"admin.max_queued", T::kInt, "1024", false,
+       "complete admin HTTP requests that may wait for a worker; beyond it "
+       "they are answered 503 (caserelay_admin_http_refused_total). Kannel's "
+       "smsbox calls notification back with up to max-pending-requests (512) "
+       "delivery reports at once and retries each 503 later",
+       1, 65536},
+      {"admin.max_pending", T::kInt, "1024", false,
+       "admin HTTP connections whose request is still arriving; beyond it "
+       "the oldest is closed unanswered (caserelay_admin_http_refused_total"
+       "{reason=\"evicted\"}): at least smsbox's max-pending-requests, "
+       "which opens a connection per delivery report",
+       1, 65536},
       {"store.path", T::kPath, "", true, "RocksDB directory of this service"},
       {"store.sync", T::kBool, "true", false,
        "fsync every commit (off survives a killed process, not power loss)"},
@@ -517,8 +533,27 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
     return admin::HttpResponse{200, "text/plain; charset=utf-8",
                                store::FormatOutboxDeadLetters(*letters)};
   };
+  admin::HttpServerOptions admin_options;
+  admin_options.worker_threads = static_cast<int>(cfg->GetInt("admin.workers"));
+  admin_options.max_queued_connections =
+      static_cast<size_t>(cfg->GetInt("admin.max_queued"));
+  admin_options.max_pending_connections =
+      static_cast<size_t>(cfg->GetInt("admin.max_pending"));
+  const std::string refused_help =
+      "Admin HTTP requests refused for want of room: answered 503 because "
+      "admin.max_queued requests already waited for a worker (busy), or "
+      "closed unanswered because admin.max_pending connections were still "
+      "arriving (evicted).";
+  metrics::Counter& admin_busy =
+      registry.GetCounter("caserelay_admin_http_refused_total", refused_help,
+                          {{"reason", "busy"}});
+  metrics::Counter& admin_evicted =
+      registry.GetCounter("caserelay_admin_http_refused_total", refused_help,
+                          {{"reason", "evicted"}});
+  admin_options.on_refused_busy = [&admin_busy] { admin_busy.Increment(); };
+  admin_options.on_evicted = [&admin_evicted] { admin_evicted.Increment(); };
   auto admin_server = admin::HttpServer::Create(
-      cfg->GetHostPort("admin.listen").ToString(), routes);
+      cfg->GetHostPort("admin.listen").ToString(), routes, admin_options);
   if (!admin_server.ok()) return Fail(admin_server.status(), 1);
 
   std::string host = cfg->GetHostPort("grpc.listen").host;

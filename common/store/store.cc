@@ -169,9 +169,32 @@ void WriteBatch::SetOffset(std::string_view topic, int32_t partition,
       StoredPosition{next_offset, std::string(log_id)};
 }
 
+void WriteBatch::Defer(std::string_view name,
+                       std::unique_ptr<DeferredWrites> writes) {
+  if (writes == nullptr || Deferred(name) != nullptr) {
+    std::fprintf(stderr, "store: deferred writes '%.*s' attached twice\n",
+                 static_cast<int>(name.size()), name.data());
+    std::abort();
+  }
+  deferred_.emplace_back(std::string(name), std::move(writes));
+}
+
+DeferredWrites* WriteBatch::Deferred(std::string_view name) const {
+  for (const auto& [n, writes] : deferred_) {
+    if (n == name) return writes.get();
+  }
+  return nullptr;
+}
+
+void WriteBatch::WriteDeferred() {
+  std::vector<std::pair<std::string, std::unique_ptr<DeferredWrites>>> all;
+  all.swap(deferred_);
+  for (auto& [name, writes] : all) writes->WriteInto(*this);
+}
+
 bool WriteBatch::empty() const {
   return batch_.GetWriteBatch()->Count() == 0 && outbox_.empty() &&
-         offsets_.empty();
+         offsets_.empty() && deferred_.empty();
 }
 
 // ---- Store ---------------------------------------------------------------
@@ -222,6 +245,8 @@ absl::Status Store::ScanPrefix(
 absl::StatusOr<std::vector<OutboxRecord>> Store::Commit(WriteBatch& batch) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = RecoverLocked(); !s.ok()) return s;
+  // Before the save point: a failed write keeps them for the retry.
+  batch.WriteDeferred();
   batch.batch_.SetSavePoint();
   for (const auto& [tp, position] : batch.offsets_) {
     batch.batch_.Put(

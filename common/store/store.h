@@ -37,6 +37,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -76,6 +77,24 @@ struct OutboxRecord {
 };
 
 class Store;
+class WriteBatch;
+
+// Writes a service keeps in memory while it fills a batch and puts into
+// the batch once, when the batch is committed (issue 20 item 1): when many
+// inputs of one batch change the same keys (statistics' counters, which
+// every case of a region changes), the batch then holds each key's last
+// value once instead of once per input. The batch owns them
+// (WriteBatch::Defer) and drops them with itself, so a batch that is never
+// committed takes them with it.
+class DeferredWrites {
+ public:
+  virtual ~DeferredWrites() = default;
+  // Puts and deletes what it holds into `batch` (WriteBatch::Put and
+  // Delete only: no outbox, offsets or deferred writes). Store::Commit calls
+  // it once, before anything of the batch is logged or written, and then
+  // destroys it; a commit that fails keeps what it put for the retry.
+  virtual void WriteInto(WriteBatch& batch) = 0;
+};
 
 // The changes of one step of a service, applied atomically by
 // Store::Commit(). Reads through the batch (Get) see its own uncommitted
@@ -107,7 +126,16 @@ class WriteBatch {
   void SetOffset(std::string_view topic, int32_t partition, int64_t next_offset,
                  std::string_view log_id = "");
 
-  // True if nothing was written.
+  // Attaches `writes` under `name`, to be written at Commit (DeferredWrites);
+  // the batch owns them. Get does not see them: their owner reads what it
+  // holds first. REQUIRES: nothing is deferred under `name` yet; `writes`
+  // is not null.
+  void Defer(std::string_view name, std::unique_ptr<DeferredWrites> writes);
+  // The writes deferred under `name`, or null (none, or committed already).
+  // The batch keeps ownership.
+  DeferredWrites* Deferred(std::string_view name) const;
+
+  // True if nothing was written (nor deferred).
   bool empty() const;
 
   // The events queued by AddOutbox so far (seq 0 until Commit).
@@ -115,9 +143,15 @@ class WriteBatch {
 
  private:
   friend class Store;
+  // Puts every deferred write into batch_ and drops them (Store::Commit).
+  void WriteDeferred();
+
   const Store* store_;
   mutable rocksdb::WriteBatchWithIndex batch_;  // Get() needs non-const
   std::vector<OutboxRecord> outbox_;            // seq assigned at commit
+  // Few (one per deferring owner): a vector looked up by name.
+  std::vector<std::pair<std::string, std::unique_ptr<DeferredWrites>>>
+      deferred_;
   std::map<std::pair<std::string, int32_t>, StoredPosition> offsets_;
 };
 

@@ -27,12 +27,12 @@ class NotificationParts final : public service::Service {
       std::unique_ptr<SmsGateway> gateway, sms::TemplateSet templates,
       std::unique_ptr<caserelay::v1::IntakeService::StubInterface> intake,
       SenderOptions options, SmsTexts texts, DlrKeys dlr_keys,
-      std::string phone_secret, PhoneCodeLimits phone_limits)
+      std::string phone_secret, PhoneCodeLimits phone_limits, int group_max)
       : regions_(std::move(regions)),
         offices_(std::move(offices)),
         gateway_(std::move(gateway)),
         templates_(std::move(templates)),
-        book_(context),
+        book_(context, group_max),
         phone_codes_(phone_secret.empty()
                          ? nullptr
                          : std::make_unique<PhoneCodeBook>(
@@ -109,6 +109,11 @@ service::ServiceDefinition NotificationDefinition() {
        "each part still recorded before its call; at most sms.rate_limit "
        "of them are used when there is a limit",
        1, 256},
+      {"sms.group_commit_max", T::kInt, "64", false,
+       "most SMS record changes (parts recorded sending or taken, delivery "
+       "reports) committed in one store write (one fsync with store.sync) "
+       "when they arrive together; 1: each on its own",
+       1, 1024},
       {"sms.intake_deadline", T::kDuration, "2s", false,
        "deadline of each ResolveContact call to intake (100ms..30s); intake "
        "not answering in it pauses the whole sender"},
@@ -308,7 +313,7 @@ service::ServiceDefinition NotificationDefinition() {
         context, *std::move(regions), *std::move(offices), std::move(gateway),
         *std::move(templates), caserelay::v1::IntakeService::NewStub(*channel),
         options, std::move(texts), std::move(dlr_keys), std::move(phone_secret),
-        phone_limits);
+        phone_limits, static_cast<int>(cfg.GetInt("sms.group_commit_max")));
   };
   return def;
 }

@@ -32,17 +32,73 @@ absl::StatusOr<SmsRecord> MessageBook::Load(const std::string& id) const {
   return record;
 }
 
-absl::StatusOr<SmsRecord> MessageBook::Update(
-    const std::string& id,
-    const std::function<absl::StatusOr<Change>(SmsRecord&)>& change) {
+absl::StatusOr<SmsRecord> MessageBook::Update(const std::string& id,
+                                              const ChangeFn& change) {
+  Pending self{&id, &change};
+  std::vector<Pending*> group;
+  {
+    absl::MutexLock lock(&mu_);
+    waiting_.push_back(&self);
+    auto turn = [this, &self]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return self.done || !committing_;
+    };
+    mu_.Await(absl::Condition(&turn));
+    if (self.done) return std::move(self.result);
+    // This Update leads: it takes itself and the oldest others waiting,
+    // up to group_max_ in all, in arrival order. The rest wait for the
+    // next group.
+    committing_ = true;
+    size_t others = 0;
+    for (auto it = waiting_.begin(); it != waiting_.end();) {
+      if (*it != &self && others + 1 >= group_max_) {
+        ++it;
+        continue;
+      }
+      if (*it != &self) ++others;
+      group.push_back(*it);
+      it = waiting_.erase(it);
+    }
+  }
+  CommitGroup(group);
   absl::MutexLock lock(&mu_);
-  auto record = Load(id);
-  if (!record.ok()) return record.status();
-  std::string before = record->SerializeAsString();
-  auto c = change(*record);
+  for (Pending* p : group) p->done = true;  // followers may return now
+  committing_ = false;
+  return std::move(self.result);
+}
+
+void MessageBook::CommitGroup(const std::vector<Pending*>& group) {
+  store::WriteBatch batch(context_.store);
+  std::vector<Pending*> written;
+  for (Pending* p : group) {
+    bool wrote = false;
+    p->result = ApplyTo(batch, *p->id, *p->change, &wrote);
+    if (wrote) written.push_back(p);
+  }
+  if (batch.empty()) return;
+  absl::Status s = context_.publisher->Commit(batch);
+  if (s.ok()) return;
+  for (Pending* p : written) p->result = s;
+}
+
+absl::StatusOr<SmsRecord> MessageBook::ApplyTo(store::WriteBatch& batch,
+                                               const std::string& id,
+                                               const ChangeFn& change,
+                                               bool* wrote) {
+  auto raw = batch.Get(kMessages, id);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) {
+    return absl::NotFoundError(absl::StrCat("no message ", id));
+  }
+  SmsRecord record;
+  if (!record.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat("corrupt message ", id));
+  }
+  const std::string before = record.SerializeAsString();
+  auto c = change(record);
   if (!c.ok()) return c.status();
-  std::string after = record->SerializeAsString();
-  if (after != before) {
+  std::string after = record.SerializeAsString();
+  const bool changed = after != before;
+  if (changed) {
     // Never write what Load could not read back (a proto3 string with
     // bytes that are not UTF-8): the record would be lost for good.
     SmsRecord check;
@@ -50,18 +106,17 @@ absl::StatusOr<SmsRecord> MessageBook::Update(
       return absl::InternalError(absl::StrCat(
           "message ", id, ": the change would not read back; not written"));
     }
+    batch.Put(kMessages, id, after);
   }
-  store::WriteBatch batch(context_.store);
-  if (after != before) batch.Put(kMessages, id, after);
-  if (!record->queue_key().empty()) {
-    if (c->dequeue) batch.Delete(kQueue, record->queue_key());
-    if (c->enqueue) batch.Put(kQueue, record->queue_key(), id);
+  const bool queue = !record.queue_key().empty() && (c->dequeue || c->enqueue);
+  if (queue) {
+    if (c->dequeue) batch.Delete(kQueue, record.queue_key());
+    if (c->enqueue) batch.Put(kQueue, record.queue_key(), id);
   }
   for (const caserelay::v1::Envelope& e : c->events) {
     batch.AddOutbox("notification-events", e.case_id(), e.SerializeAsString());
   }
-  if (batch.empty()) return record;
-  if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) return s;
+  *wrote = changed || queue || !c->events.empty();
   return record;
 }
 

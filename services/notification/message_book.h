@@ -1,8 +1,18 @@
 // The MessageBook: every read-modify-write of an SMS record (短信记录) goes
-// through it, so the sender thread, the delivery-report receiver (admin
+// through it, so the sender's workers, the delivery-report receiver (admin
 // HTTP threads) and ResolveMessage (gRPC threads) never overwrite each
 // other's change. Each Update commits the record, its place on the queue
 // and its events (notification-events, through the outbox) in one batch.
+//
+// Group commit (issue 20 item 2): Updates that arrive while another
+// group is being committed wait, and the first of them then applies them
+// all (up to group_max: itself and the oldest others), in arrival order,
+// on one batch (each change reads the record as the changes before it in
+// the group left it) and commits it once: one
+// store write (one fsync with store.sync) for a window's worth of parts
+// and their delivery reports instead of one each. Each Update still
+// returns only once its change is committed (or failed), so a part is
+// recorded SENDING before its gateway call exactly as before.
 //
 // The "queue" family orders unfinished messages by case, then by the
 // per-case sequence of the event that queued them (QueueKey), so a case's
@@ -20,9 +30,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "caserelay/v1/records.pb.h"
 #include "common/service/service_main.h"
+#include "common/store/store.h"
 #include "services/notification/message_rules.h"
 
 namespace caserelay::notification {
@@ -30,7 +42,10 @@ namespace caserelay::notification {
 class MessageBook {
  public:
   // `context` outlives the book; its store has ColumnFamilies().
-  explicit MessageBook(const service::Context& context) : context_(context) {}
+  // `group_max` (sms.group_commit_max, >= 1): the most Updates committed
+  // in one batch; 1 commits each on its own.
+  explicit MessageBook(const service::Context& context, int group_max = 64)
+      : context_(context), group_max_(group_max < 1 ? 1 : group_max) {}
 
   // The queue key of a message: case id, '\x1f', the 20-digit sequence,
   // '\x1f', message id.
@@ -43,15 +58,19 @@ class MessageBook {
   // not parse.
   absl::StatusOr<caserelay::v1::SmsRecord> Load(const std::string& id) const;
 
+  using ChangeFn =
+      std::function<absl::StatusOr<Change>(caserelay::v1::SmsRecord&)>;
+
   // Loads `id`, lets `change` modify it and commits, in one batch: the
   // record (when it changed), the queue entry (Change::enqueue/dequeue, by
   // record.queue_key) and Change::events. Returns the record as committed.
-  // Errors: Load's; `change`'s (nothing written); INTERNAL if the changed
-  // record would not parse back (nothing written); the commit's.
-  absl::StatusOr<caserelay::v1::SmsRecord> Update(
-      const std::string& id,
-      const std::function<absl::StatusOr<Change>(caserelay::v1::SmsRecord&)>&
-          change);
+  // Errors: Load's; `change`'s (nothing of it written); INTERNAL if the
+  // changed record would not parse back (nothing of it written); the
+  // commit's (nothing of the group written). `change` may run on another
+  // Update's thread (group commit), once, before this returns; it must
+  // not call the book.
+  absl::StatusOr<caserelay::v1::SmsRecord> Update(const std::string& id,
+                                                  const ChangeFn& change);
 
   struct Queued {
     std::string key;
@@ -61,8 +80,34 @@ class MessageBook {
   absl::StatusOr<std::vector<Queued>> Queue() const;
 
  private:
+  // An Update waiting for its group's commit.
+  struct Pending {
+    const std::string* id;
+    const ChangeFn* change;
+    absl::StatusOr<caserelay::v1::SmsRecord> result =
+        absl::InternalError("not applied");
+    bool done = false;  // guarded by mu_
+  };
+
+  // Applies one change on `batch` (reading through it) and adds its
+  // writes to it, setting *wrote if there were any; nothing is added on
+  // an error.
+  absl::StatusOr<caserelay::v1::SmsRecord> ApplyTo(store::WriteBatch& batch,
+                                                   const std::string& id,
+                                                   const ChangeFn& change,
+                                                   bool* wrote);
+  // Applies `group` in order on one batch and commits it; sets each
+  // Pending::result.
+  void CommitGroup(const std::vector<Pending*>& group);
+
   const service::Context context_;
-  absl::Mutex mu_;  // serialises Update
+  const size_t group_max_;
+  absl::Mutex mu_;
+  // Updates not yet taken into a group, in arrival order.
+  std::vector<Pending*> waiting_ ABSL_GUARDED_BY(mu_);
+  // True while a group is applied and committed (by the Update that took
+  // it): Update serialised, as a whole group at a time.
+  bool committing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace caserelay::notification

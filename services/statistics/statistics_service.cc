@@ -3,6 +3,7 @@
 #include <set>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "caserelay/v1/statistics_index.pb.h"
@@ -14,6 +15,7 @@
 #include "domain/access/case_access.h"
 #include "domain/access/roles.h"
 #include "services/statistics/case_record.h"
+#include "services/statistics/counter_buffer.h"
 
 namespace caserelay::statistics {
 namespace {
@@ -27,15 +29,19 @@ std::string_view RegionOf(std::string_view office_code) {
 }  // namespace
 
 absl::Status WriteDelta(const CountsByKey& delta, store::WriteBatch& batch) {
+  CounterBuffer& buffer = CounterBuffer::Of(batch);
+  // Every counter is read before any is changed: a failed read changes
+  // nothing (EventHandler::Apply's contract).
+  std::vector<caserelay::v1::StatisticsCounters*> loaded;
+  loaded.reserve(delta.size());
   for (const auto& [key, dims] : delta) {
-    auto raw = batch.Get(kCountersFamily, key);
-    if (!raw.ok()) return raw.status();
-    caserelay::v1::StatisticsCounters counters;
-    if (raw->has_value() && !counters.ParseFromString(**raw)) {
-      return absl::DataLossError(
-          absl::StrCat("statistics: counters '", key, "' do not parse"));
-    }
-    auto& counts = *counters.mutable_counts();
+    auto counters = buffer.Load(key, batch);
+    if (!counters.ok()) return counters.status();
+    loaded.push_back(*counters);
+  }
+  auto next = loaded.begin();
+  for (const auto& [key, dims] : delta) {
+    auto& counts = *(*next++)->mutable_counts();
     for (const auto& [dim, n] : dims) {
       const int64_t v = counts[dim] + n;
       if (v == 0) {
@@ -44,11 +50,7 @@ absl::Status WriteDelta(const CountsByKey& delta, store::WriteBatch& batch) {
         counts[dim] = v;
       }
     }
-    if (counts.empty()) {
-      batch.Delete(kCountersFamily, key);
-    } else {
-      batch.Put(kCountersFamily, key, counters.SerializeAsString());
-    }
+    buffer.Changed(key);
   }
   return absl::OkStatus();
 }

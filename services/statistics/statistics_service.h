@@ -49,10 +49,11 @@ struct StatisticsTables {
   const offices::OfficeDirectory* offices;
 };
 
-// Writes `delta` (Diff's answer) into the counters of `batch`: each key's
-// counts read through the batch, added, and put (deleted when every count
-// is zero). DATA_LOSS for a stored value that does not parse; the store's
-// error (nothing more written).
+// Adds `delta` (Diff's answer) to the counters of `batch`: each key's
+// counts as the batch leaves them (counter_buffer.h: read once per batch,
+// held), added; each changed counter is put once when the batch is
+// committed (deleted when every count is zero). DATA_LOSS for a stored
+// value that does not parse; the store's error; nothing changed then.
 absl::Status WriteDelta(const CountsByKey& delta, store::WriteBatch& batch);
 
 class StatisticsServiceImpl final

@@ -66,9 +66,10 @@ std::string StatusLine(const std::string& address, const std::string& target) {
 TEST(AdminPortTest, StalledConnectionsDoNotStarveTheEndpoints) {
   absl::StatusOr<std::unique_ptr<System>> system = System::Start();
   ASSERT_TRUE(system.ok()) << system.status();
-  // The admin server's defaults: 2 workers, 64 queued requests, 256
-  // connections still arriving. More stalled sockets than all of them.
-  constexpr int kStalled = 2 + 64 + 256 + 20;
+  // The services' defaults (admin.workers, admin.max_queued,
+  // admin.max_pending): 4 workers, 1024 queued requests, 1024 connections
+  // still arriving. More stalled sockets than all of them.
+  constexpr int kStalled = 4 + 1024 + 1024 + 20;
   struct Row {
     std::string rule, service, target, expected;
   };

@@ -118,9 +118,11 @@ TEST(HttpServerIdleTest, StalledConnectionsDoNotDelayAnotherRequest) {
 TEST(HttpServerIdleTest, RequestBeyondTheQueueIs503) {
   absl::Notification entered, release;
   std::atomic<int> calls{0};
+  std::atomic<int> refused{0};
   HttpServerOptions options;
   options.worker_threads = 1;
   options.max_queued_connections = 1;
+  options.on_refused_busy = [&refused] { refused.fetch_add(1); };
   auto server = HttpServer::Create(
       "127.0.0.1:0",
       {{"/slow",
@@ -158,6 +160,97 @@ TEST(HttpServerIdleTest, RequestBeyondTheQueueIs503) {
   EXPECT_THAT(first, StartsWith("HTTP/1.1 200 OK\r\n"));
   ASSERT_EQ(answers.size(), 2u);
   EXPECT_THAT(answers[1], StartsWith("HTTP/1.1 200 OK\r\n"));
+  // Counted for the service's caserelay_admin_http_refused_total.
+  EXPECT_EQ(refused.load(), 1);
+}
+
+// Issue 20 item 2: the queue is bounded by its bytes too, so a longer
+// queue (admin.max_queued, sized for Kannel's bursts of delivery reports)
+// cannot hold max_queued_connections requests of max_request_bytes each.
+TEST(HttpServerIdleTest, RequestBeyondTheQueuedBytesIs503) {
+  absl::Notification entered, release;
+  std::atomic<int> calls{0};
+  std::atomic<int> refused{0};
+  HttpServerOptions options;
+  options.worker_threads = 1;
+  options.max_queued_connections = 100;  // never the bound here
+  options.max_request_bytes = 100;
+  options.max_queued_bytes = 100;  // one 60-byte request, not two
+  options.on_refused_busy = [&refused] { refused.fetch_add(1); };
+  auto server = HttpServer::Create(
+      "127.0.0.1:0",
+      {{"/slow",
+        [&](const HttpRequest&) {
+          if (calls.fetch_add(1) == 0) entered.Notify();
+          release.WaitForNotificationWithTimeout(absl::Seconds(10));
+          return HttpResponse{200, "text/plain", "done"};
+        }}},
+      options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int port = (*server)->port();
+  // 60 bytes: the request line, a header padding it, the blank line.
+  std::string request = "GET /slow HTTP/1.1\r\nX: ";
+  request += std::string(60 - request.size() - 4, 'a');
+  request += "\r\n\r\n";
+  ASSERT_EQ(request.size(), 60u);
+  std::string first;
+  std::thread holder([&] { first = Exchange(port, request); });
+  entered.WaitForNotification();
+  absl::Mutex mu;
+  std::vector<std::string> answers;
+  auto ask = [&] {
+    std::string answer = Exchange(port, request);
+    absl::MutexLock lock(&mu);
+    answers.push_back(std::move(answer));
+  };
+  std::thread a(ask), b(ask);
+  {
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](std::vector<std::string>* v) { return !v->empty(); }, &answers));
+    EXPECT_THAT(answers[0], StartsWith("HTTP/1.1 503 Service Unavailable\r\n"));
+  }
+  release.Notify();
+  holder.join();
+  a.join();
+  b.join();
+  EXPECT_THAT(first, StartsWith("HTTP/1.1 200 OK\r\n"));
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_THAT(answers[1], StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_EQ(refused.load(), 1);
+}
+
+// Issue 20 item 2: a connection closed unanswered to make room is
+// counted (caserelay_admin_http_refused_total{reason="evicted"}): Kannel
+// sends each such delivery report again a second later.
+TEST(HttpServerIdleTest, EvictedConnectionsAreCounted) {
+  std::atomic<int> evicted{0};
+  HttpServerOptions options;
+  options.max_pending_connections = 2;
+  options.on_evicted = [&evicted] { evicted.fetch_add(1); };
+  auto server = HttpServer::Create("127.0.0.1:0", {{"/healthz", Ok}}, options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int port = (*server)->port();
+  std::vector<int> silent;
+  for (int i = 0; i < 3; ++i) {
+    const int fd = Connect(port);
+    ASSERT_GE(fd, 0);
+    silent.push_back(fd);
+    absl::SleepFor(absl::Milliseconds(20));  // accepted in this order
+  }
+  // The oldest was closed without an answer; the other two still wait.
+  char c;
+  EXPECT_EQ(recv(silent[0], &c, 1, 0), 0);
+  EXPECT_EQ(evicted.load(), 1);
+  for (int fd : silent) close(fd);
+}
+
+TEST(HttpServerIdleTest, QueuedBytesBelowARequestAreRefusedAtCreate) {
+  HttpServerOptions options;
+  options.max_request_bytes = 1000;
+  options.max_queued_bytes = 999;
+  auto server = HttpServer::Create("127.0.0.1:0", {{"/healthz", Ok}}, options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
