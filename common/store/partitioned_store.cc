@@ -252,18 +252,11 @@ void PartitionedStore::UpdateHeldGauge() const {
       .Set(static_cast<double>(held_.size()));
 }
 
-absl::Status PartitionedStore::Scan(std::string_view cf, std::string_view begin,
-                                    std::string_view end,
-                                    const Visit& visit) const {
-  // Leases first: a Release waits until the scan is done.
-  std::vector<PartitionLease> leases;
-  {
-    absl::ReaderMutexLock lock(&mu_);
-    for (const auto& [p, partition] : held_) {
-      partition->AddLease();
-      leases.push_back(PartitionLease(partition));
-    }
-  }
+absl::Status ScanLeased(std::vector<PartitionLease>& leases,
+                        std::string_view cf, std::string_view begin,
+                        std::string_view end,
+                        const std::function<bool(std::string_view,
+                                                 std::string_view)>& visit) {
   std::vector<std::unique_ptr<Store::Cursor>> cursors;
   for (PartitionLease& lease : leases) {
     auto cursor = lease.store().NewCursor(cf, begin);
@@ -287,6 +280,21 @@ absl::Status PartitionedStore::Scan(std::string_view cf, std::string_view begin,
     if (absl::Status s = c->status(); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+absl::Status PartitionedStore::Scan(std::string_view cf, std::string_view begin,
+                                    std::string_view end,
+                                    const Visit& visit) const {
+  // Leases first: a Release waits until the scan is done.
+  std::vector<PartitionLease> leases;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& [p, partition] : held_) {
+      partition->AddLease();
+      leases.push_back(PartitionLease(partition));
+    }
+  }
+  return ScanLeased(leases, cf, begin, end, visit);
 }
 
 absl::Status PartitionedStore::ScanPrefix(std::string_view cf,

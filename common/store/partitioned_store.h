@@ -144,6 +144,16 @@ class PartitionLease {
   std::shared_ptr<internal::Partition> partition_;
 };
 
+// The keys of `cf` from `begin` (below `end`; "" for no end) of the DBs of
+// `leases`, merged in key order (ties in lease order), until `visit`
+// returns false: one scan over several partitions, as one DB gives it.
+// The cursors' first error.
+absl::Status ScanLeased(std::vector<PartitionLease>& leases,
+                        std::string_view cf, std::string_view begin,
+                        std::string_view end,
+                        const std::function<bool(std::string_view,
+                                                 std::string_view)>& visit);
+
 class PartitionedStore {
  public:
   using Visit = std::function<bool(std::string_view, std::string_view)>;

@@ -35,29 +35,7 @@ std::vector<int32_t> HeldView::partitions() const {
 absl::Status HeldView::Scan(std::string_view cf, std::string_view begin,
                             const Visit& visit) const {
   if (single_ != nullptr) return single_->Scan(cf, begin, "", visit);
-  std::vector<std::unique_ptr<store::Store::Cursor>> cursors;
-  for (store::PartitionLease& lease : leases_) {
-    auto cursor = lease.store().NewCursor(cf, begin);
-    if (!cursor.ok()) return cursor.status();
-    cursors.push_back(*std::move(cursor));
-  }
-  // k-way merge over the few partitions held: the smallest key by a
-  // linear look, ties in partition order.
-  for (;;) {
-    store::Store::Cursor* next = nullptr;
-    for (auto& c : cursors) {
-      if (c->Valid() && (next == nullptr || c->key() < next->key())) {
-        next = c.get();
-      }
-    }
-    if (next == nullptr) break;
-    if (!visit(next->key(), next->value())) break;
-    next->Next();
-  }
-  for (auto& c : cursors) {
-    if (absl::Status s = c->status(); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  return store::ScanLeased(leases_, cf, begin, "", visit);
 }
 
 absl::StatusOr<std::optional<std::string>> HeldView::GetOfCase(
