@@ -1,5 +1,8 @@
 #include "services/notification/message_book.h"
 
+#include <optional>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/notification/notification_service.h"
@@ -19,8 +22,13 @@ std::string_view MessageBook::CaseOfQueueKey(std::string_view key) {
   return key.substr(0, key.find('\x1f'));
 }
 
-absl::StatusOr<SmsRecord> MessageBook::Load(const std::string& id) const {
-  auto raw = context_.store->Get(kMessages, id);
+namespace {
+
+// The record stored under `id`, as read: NOT_FOUND without one, DATA_LOSS
+// for one that does not parse.
+absl::StatusOr<SmsRecord> ParseStored(
+    const std::string& id,
+    const absl::StatusOr<std::optional<std::string>>& raw) {
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) {
     return absl::NotFoundError(absl::StrCat("no message ", id));
@@ -30,6 +38,12 @@ absl::StatusOr<SmsRecord> MessageBook::Load(const std::string& id) const {
     return absl::DataLossError(absl::StrCat("corrupt message ", id));
   }
   return record;
+}
+
+}  // namespace
+
+absl::StatusOr<SmsRecord> MessageBook::Load(const std::string& id) const {
+  return ParseStored(id, context_.store->Get(kMessages, id));
 }
 
 absl::StatusOr<SmsRecord> MessageBook::Update(const std::string& id,
@@ -84,15 +98,9 @@ absl::StatusOr<SmsRecord> MessageBook::ApplyTo(store::WriteBatch& batch,
                                                const std::string& id,
                                                const ChangeFn& change,
                                                bool* wrote) {
-  auto raw = batch.Get(kMessages, id);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) {
-    return absl::NotFoundError(absl::StrCat("no message ", id));
-  }
-  SmsRecord record;
-  if (!record.ParseFromString(**raw)) {
-    return absl::DataLossError(absl::StrCat("corrupt message ", id));
-  }
+  auto stored = ParseStored(id, batch.Get(kMessages, id));
+  if (!stored.ok()) return stored.status();
+  SmsRecord record = *std::move(stored);
   const std::string before = record.SerializeAsString();
   auto c = change(record);
   if (!c.ok()) return c.status();
