@@ -17,6 +17,7 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -148,6 +149,23 @@ std::vector<kafka::Message> ReadEveryTopic(const std::string& bootstrap,
     }
   }
   return out;
+}
+
+// The RocksDBs of a service's store.path: the directory itself, or with
+// partitioned state (common/store/partitioned_store.h) every partition DB
+// (p<NNN>) and the instance-local one (local) beneath it.
+std::vector<std::string> StoreDirs(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (fs::exists(fs::path(path) / "CURRENT")) return {path};
+  std::vector<std::string> dbs;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(path, ec)) {
+    if (e.is_directory() && fs::exists(e.path() / "CURRENT")) {
+      dbs.push_back(e.path().string());
+    }
+  }
+  std::sort(dbs.begin(), dbs.end());
+  return dbs;
 }
 
 // Every key and value of every column family of the RocksDB at `path`.
@@ -284,8 +302,12 @@ TEST(PiiLeakTest, NoPersonalDataInLogsTopicsMetricsErrorsOrStores) {
   files += search_files("stopped");
   size_t store_records = 0;
   for (const char* service : System::kServices) {
-    SearchStore(absl::StrCat((*sys)->dir(), "/data-", service), needles, &found,
-                &store_records);
+    std::vector<std::string> dbs =
+        StoreDirs(absl::StrCat((*sys)->dir(), "/data-", service));
+    EXPECT_FALSE(dbs.empty()) << service << " has no store";
+    for (const std::string& db : dbs) {
+      SearchStore(db, needles, &found, &store_records);
+    }
   }
   std::cout << "searched " << needles.size() << " needles in " << files
             << " files, " << records.size() << " records of " << topics.size()
