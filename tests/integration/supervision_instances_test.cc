@@ -31,6 +31,7 @@
 #include "caserelay/v1/events.pb.h"
 #include "common/kafka/consumer.h"
 #include "common/kafka/producer.h"
+#include "common/time/china_time.h"
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
@@ -44,14 +45,9 @@ constexpr int kCases = 2000;
 constexpr char kMissed[] =
     "caserelay_supervision_timers_fired_total{kind=\"miss\"}";
 
-const absl::TimeZone& China() {
-  static const absl::TimeZone* const kZone =
-      new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
-  return *kZone;
-}
 // 2026-06-01 09:00 China time.
 const absl::Time kStart =
-    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), China());
+    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), time::ChinaTimeZone());
 
 // Case i: a 15-day TRANSFER deadline of 沁源县信访局 (Art. 22), due
 // start + 1 d + i minutes (so the first jump, to + 1 d + kCases/2 min,
@@ -69,7 +65,7 @@ Planned Plan(int i) {
   p.due = kStart + absl::Hours(24) + i * absl::Minutes(1);
   p.started = p.due - absl::Hours(24 * 15);
   p.case_id =
-      absl::StrCat("140431-", absl::FormatTime("%Y%m%d", p.started, China()),
+      absl::StrCat("140431-", absl::FormatTime("%Y%m%d", p.started, time::ChinaTimeZone()),
                    "-", absl::StrFormat("%06d", i + 1));
   return p;
 }

@@ -38,6 +38,7 @@
 #include "caserelay/v1/supervision.pb.h"
 #include "common/kafka/consumer.h"
 #include "common/kafka/producer.h"
+#include "common/time/china_time.h"
 #include "common/time/timestamp.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -57,14 +58,9 @@ constexpr char kMissedFired[] =
 constexpr char kWarningsFired[] =
     "caserelay_supervision_timers_fired_total{kind=\"warning\"}";
 
-const absl::TimeZone& China() {
-  static const absl::TimeZone* const kZone =
-      new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
-  return *kZone;
-}
 // 2026-06-01 09:00 China time (a Monday).
 const absl::Time kStart =
-    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), China());
+    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), time::ChinaTimeZone());
 // The clock's jumps after arming.
 const absl::Time kJumps[] = {kStart + absl::Hours(24 * 6),
                              kStart + absl::Hours(24 * 9),
@@ -108,7 +104,7 @@ Planned Plan(int i) {
   p.started = p.due - absl::Hours(24 * 15);
   const int n = i % (static_cast<int>(Townships().size()) + 1);
   p.case_id =
-      absl::StrCat("140431-", absl::FormatTime("%Y%m%d", p.started, China()),
+      absl::StrCat("140431-", absl::FormatTime("%Y%m%d", p.started, time::ChinaTimeZone()),
                    "-", absl::StrFormat("%06d", i + 1));
   if (n < static_cast<int>(Townships().size())) {
     p.region = Townships()[n];

@@ -31,6 +31,7 @@
 #include "caserelay/v1/events.pb.h"
 #include "caserelay/v1/supervision.grpc.pb.h"
 #include "common/kafka/producer.h"
+#include "common/time/china_time.h"
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
@@ -49,14 +50,9 @@ constexpr char kMissed[] =
 constexpr char kApplied[] =
     "caserelay_events_applied_total{loop=\"case-events\"}";
 
-const absl::TimeZone& China() {
-  static const absl::TimeZone* const kZone =
-      new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
-  return *kZone;
-}
 // 2026-06-01 09:00 China time.
 const absl::Time kStart =
-    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), China());
+    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), time::ChinaTimeZone());
 // Every deadline has fallen due by then.
 const absl::Time kLate = kStart + absl::Hours(48);
 
