@@ -143,6 +143,7 @@ TEST(SmsWindowCrashTest, SigkillWithTheWindowFullSendsEveryPartOnce) {
     return times;
   };
   auto report_lost = [&](const SmsMessage& m) {
+    if (s->kannel->SmsboxExits().empty()) return false;  // none can be
     int ignored = 0;
     const std::string text = WithCode(m, code_of[m.case_id()]);
     for (const Assembled& a : Assemble(s->kannel->Received(), &ignored)) {
