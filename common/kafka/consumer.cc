@@ -219,20 +219,16 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
 
   absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>>
   EndOffsets(absl::Duration timeout) override {
-    std::map<std::pair<std::string, int32_t>, int64_t> ends;
-    const int timeout_ms =
-        static_cast<int>(absl::ToInt64Milliseconds(timeout));
+    std::vector<std::pair<std::string, int32_t>> partitions;
     for (const auto& [topic, partition] : Assignment()) {
-      int64_t low = 0;
-      int64_t high = 0;
-      if (RdKafka::ErrorCode e = consumer_->query_watermark_offsets(
-              topic, partition, &low, &high, timeout_ms);
-          e != RdKafka::ERR_NO_ERROR) {
-        return absl::UnavailableError(absl::StrCat(
-            "the end of ", topic, "/", partition, ": ", RdKafka::err2str(e)));
-      }
-      ends[{topic, partition}] = high;
+      partitions.emplace_back(topic, partition);
     }
+    // One ListOffsets round for them all, bounded by `timeout`
+    // (rdkafka_util.h: query_watermark_offsets may never return).
+    absl::StatusOr<PartitionOffsets> ends =
+        ListOffsets(*consumer_, partitions, LogEnd::kLatest, timeout,
+                    "the end offsets of the assigned partitions");
+    if (!ends.ok()) return absl::UnavailableError(ends.status().message());
     return ends;
   }
 
@@ -305,15 +301,20 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
       resets_.push_back(std::move(reset));
       return absl::OkStatus();
     }
-    int64_t low = 0;
-    int64_t high = 0;
-    if (RdKafka::ErrorCode e = consumer_->query_watermark_offsets(
-            tp->topic(), tp->partition(), &low, &high, kQueryTimeoutMs);
-        e != RdKafka::ERR_NO_ERROR) {
-      return absl::UnavailableError(
-          absl::StrCat("the bounds of ", tp->topic(), "/", tp->partition(),
-                       ": ", RdKafka::err2str(e)));
-    }
+    const std::vector<std::pair<std::string, int32_t>> one = {
+        {tp->topic(), tp->partition()}};
+    const std::string what =
+        absl::StrCat("the bounds of ", tp->topic(), "/", tp->partition());
+    absl::StatusOr<PartitionOffsets> lows =
+        ListOffsets(*consumer_, one, LogEnd::kEarliest,
+                    absl::Milliseconds(kQueryTimeoutMs), what);
+    if (!lows.ok()) return absl::UnavailableError(lows.status().message());
+    absl::StatusOr<PartitionOffsets> highs =
+        ListOffsets(*consumer_, one, LogEnd::kLatest,
+                    absl::Milliseconds(kQueryTimeoutMs), what);
+    if (!highs.ok()) return absl::UnavailableError(highs.status().message());
+    const int64_t low = lows->begin()->second;
+    const int64_t high = highs->begin()->second;
     if (stored->next_offset > high) {
       // The log is shorter than what was read of it: not the same log
       // (the topic recreated, the embedded broker started again).

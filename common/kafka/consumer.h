@@ -187,8 +187,9 @@ class Consumer {
   // The end offset (the offset the next record will get) of each partition
   // assigned now, asked of the broker: every record produced before the
   // call is below it. Empty before the first assignment. UNAVAILABLE
-  // (naming the partition) when the broker does not answer within
-  // `timeout`. Default: UNIMPLEMENTED (a consumer that cannot tell).
+  // (naming the partition) when the broker does not answer them all within
+  // `timeout` (the whole call's budget, however many partitions). Default:
+  // UNIMPLEMENTED (a consumer that cannot tell).
   virtual absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>>
   EndOffsets(absl::Duration /*timeout*/) {
     return absl::UnimplementedError("this consumer has no end offsets");

@@ -22,16 +22,20 @@ class KafkaPartitionReader final : public PartitionReader {
 
   absl::StatusOr<Watermarks> Offsets(std::string_view topic, int32_t partition,
                                      absl::Duration timeout) override {
-    int64_t low = 0;
-    int64_t high = 0;
-    const RdKafka::ErrorCode err = consumer_->query_watermark_offsets(
-        std::string(topic), partition, &low, &high,
-        static_cast<int>(absl::ToInt64Milliseconds(timeout)));
-    if (err != RdKafka::ERR_NO_ERROR) {
-      return ErrorToStatus(
-          err, absl::StrCat("watermarks of ", AsAbsl(topic), "/", partition));
-    }
-    return Watermarks{low, high};
+    // rdkafka_util.h ListOffsets: query_watermark_offsets may never return
+    // while the broker is down.
+    const absl::Time deadline = absl::Now() + timeout;
+    const std::vector<std::pair<std::string, int32_t>> one = {
+        {std::string(topic), partition}};
+    const std::string what =
+        absl::StrCat("watermarks of ", AsAbsl(topic), "/", partition);
+    absl::StatusOr<PartitionOffsets> low = ListOffsets(
+        *consumer_, one, LogEnd::kEarliest, deadline - absl::Now(), what);
+    if (!low.ok()) return low.status();
+    absl::StatusOr<PartitionOffsets> high = ListOffsets(
+        *consumer_, one, LogEnd::kLatest, deadline - absl::Now(), what);
+    if (!high.ok()) return high.status();
+    return Watermarks{low->begin()->second, high->begin()->second};
   }
 
   absl::Status Read(

@@ -1,5 +1,8 @@
 #include "common/kafka/rdkafka_util.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
@@ -114,6 +117,36 @@ absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MetadataClient(
         absl::StrCat(who, ": creating a client: ", errstr));
   }
   return client;
+}
+
+
+absl::StatusOr<PartitionOffsets> ListOffsets(
+    RdKafka::Handle& client,
+    const std::vector<std::pair<std::string, int32_t>>& partitions,
+    LogEnd end, absl::Duration timeout, absl::string_view context) {
+  PartitionOffsets offsets;
+  if (partitions.empty()) return offsets;
+  std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
+  std::vector<RdKafka::TopicPartition*> list;
+  for (const auto& [topic, partition] : partitions) {
+    owned.emplace_back(RdKafka::TopicPartition::create(
+        topic, partition, static_cast<int64_t>(end)));
+    list.push_back(owned.back().get());
+  }
+  const int timeout_ms = static_cast<int>(
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(timeout)));
+  if (RdKafka::ErrorCode err = client.offsetsForTimes(list, timeout_ms);
+      err != RdKafka::ERR_NO_ERROR) {
+    return ErrorToStatus(err, context);
+  }
+  for (const RdKafka::TopicPartition* tp : list) {
+    if (tp->err() != RdKafka::ERR_NO_ERROR) {
+      return ErrorToStatus(tp->err(), absl::StrCat(context, ": ", tp->topic(),
+                                                   "/", tp->partition()));
+    }
+    offsets[{tp->topic(), tp->partition()}] = tp->offset();
+  }
+  return offsets;
 }
 
 }  // namespace caserelay::kafka

@@ -16,10 +16,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace caserelay::kafka {
 
@@ -61,6 +64,26 @@ absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MetadataClient(
 // (ErrorToStatus); LogIdOf's errors. Defined in cluster_id.cc.
 absl::StatusOr<std::string> LogIdOfClient(RdKafka::Handle& client,
                                           int timeout_ms);
+
+// A partition of a topic, and an offset of each.
+using PartitionOffsets = std::map<std::pair<std::string, int32_t>, int64_t>;
+
+// Which end of a partition ListOffsets asks for (Kafka's ListOffsets
+// timestamps -2 and -1).
+enum class LogEnd : int64_t { kEarliest = -2, kLatest = -1 };
+
+// The first offset (kEarliest) or the offset the next record will get
+// (kLatest) of each of `partitions`, in one ListOffsets round within
+// `timeout`. Use it instead of query_watermark_offsets: in librdkafka 2.0
+// (Debian 12) that call ignores its timeout and waits forever while the
+// partition's broker is down (fixed upstream in 2.3.0, #4460), which kept a
+// loop's thread, and a SIGTERM waiting for it, for as long as the outage.
+// Errors: DEADLINE_EXCEEDED or UNAVAILABLE (ErrorToStatus) naming `context`
+// and the first partition that failed.
+absl::StatusOr<PartitionOffsets> ListOffsets(
+    RdKafka::Handle& client,
+    const std::vector<std::pair<std::string, int32_t>>& partitions,
+    LogEnd end, absl::Duration timeout, absl::string_view context);
 
 }  // namespace caserelay::kafka
 

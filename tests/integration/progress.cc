@@ -3,6 +3,8 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -10,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/kafka/rdkafka_util.h"
 
 namespace caserelay::testing {
 namespace {
@@ -73,20 +76,22 @@ absl::StatusOr<std::map<int32_t, int64_t>> EndOffsets(
         absl::StrCat("metadata of ", topic, ": ", RdKafka::err2str(e)));
   }
   std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  std::map<int32_t, int64_t> ends;
+  std::vector<std::pair<std::string, int32_t>> partitions;
   for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
     if (t->topic() != topic) continue;
     for (const RdKafka::PartitionMetadata* p : *t->partitions()) {
-      int64_t low = 0, high = 0;
-      if (RdKafka::ErrorCode e = client->query_watermark_offsets(
-              topic, p->id(), &low, &high, kBrokerTimeoutMs);
-          e != RdKafka::ERR_NO_ERROR) {
-        return absl::UnavailableError(absl::StrCat(
-            "end offset of ", topic, "/", p->id(), ": ", RdKafka::err2str(e)));
-      }
-      ends[p->id()] = high;
+      partitions.emplace_back(topic, p->id());
     }
   }
+  // kafka::ListOffsets: query_watermark_offsets may hang while a broker is
+  // down (common/kafka/README.md).
+  absl::StatusOr<kafka::PartitionOffsets> latest = kafka::ListOffsets(
+      *client, partitions, kafka::LogEnd::kLatest,
+      absl::Milliseconds(kBrokerTimeoutMs),
+      absl::StrCat("end offsets of ", topic));
+  if (!latest.ok()) return absl::UnavailableError(latest.status().message());
+  std::map<int32_t, int64_t> ends;
+  for (const auto& [where, offset] : *latest) ends[where.second] = offset;
   if (ends.empty()) {
     return absl::UnavailableError(absl::StrCat("no partitions of ", topic));
   }

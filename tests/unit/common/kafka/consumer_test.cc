@@ -250,6 +250,42 @@ TEST(ConsumerTest, BrokerOutageGivesEmptyBatchesThenReadingResumes) {
   EXPECT_EQ(read, expected);
 }
 
+// consumer.h: EndOffsets' timeout bounds the whole call. With the broker
+// down and many partitions assigned, asking each partition for the full
+// timeout kept the loop's thread (and a SIGTERM waiting for it) for one
+// timeout per partition.
+TEST(ConsumerTest, EndOffsetsWithTheBrokerDownAnswersWithinItsTimeout) {
+  constexpr int kMany = 32;
+  MockCluster cluster(1);
+  ASSERT_EQ(cluster.CreateTopic(kTopic, kMany), RD_KAFKA_RESP_ERR_NO_ERROR);
+  absl::StatusOr<std::unique_ptr<Consumer>> consumer = CreateKafkaConsumer(
+      Options(cluster, "end-offsets-group"),
+      [](const std::string&, int32_t) { return std::optional<int64_t>(); });
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  const absl::Time joined_by = absl::Now() + absl::Seconds(30);
+  while ((*consumer)->Assignment().size() < kMany && absl::Now() < joined_by) {
+    ASSERT_TRUE((*consumer)->Poll(10, absl::Milliseconds(100)).ok());
+  }
+  ASSERT_EQ((*consumer)->Assignment().size(), static_cast<size_t>(kMany));
+  absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>> up =
+      (*consumer)->EndOffsets(absl::Seconds(10));
+  ASSERT_TRUE(up.ok()) << up.status();
+  EXPECT_EQ(up->size(), static_cast<size_t>(kMany));
+
+  ASSERT_EQ(cluster.SetBrokerDown(1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  const absl::Duration timeout = absl::Milliseconds(500);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>> down =
+      (*consumer)->EndOffsets(timeout);
+  const absl::Duration took = absl::Now() - start;
+  std::cout << "[measured] EndOffsets with the broker down: "
+            << absl::FormatDuration(took) << " (" << down.status() << ")\n";
+  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable);
+  // One timeout plus scheduling slack; per partition it would be 16 s.
+  EXPECT_LT(took, timeout + absl::Seconds(3));
+  ASSERT_EQ(cluster.SetBrokerUp(1), RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
 TEST(ConsumerTest, PollAfterCloseFailsPrecondition) {
   MockCluster cluster(1);
   absl::StatusOr<std::unique_ptr<Consumer>> consumer = CreateKafkaConsumer(
