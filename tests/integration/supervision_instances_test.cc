@@ -35,6 +35,7 @@
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/supervision_watch.h"
 
 namespace caserelay::testing {
 namespace {
@@ -71,35 +72,11 @@ Planned Plan(int i) {
 }
 
 Envelope RegisterEvent(const Planned& p) {
-  Envelope e;
-  e.set_event_id(absl::StrCat("routing/", p.case_id, "/1"));
-  e.set_case_id(p.case_id);
-  e.set_sequence(1);
-  e.set_producer("routing");
-  *e.mutable_occurred_at() = time::ToProto(p.started);
-  auto* c = e.mutable_case_event();
-  c->set_action(caserelay::v1::CASE_ACTION_REGISTER);
-  c->set_actor_office_code("routing");
-  c->set_to_state(caserelay::v1::CASE_STATE_REGISTERED);
-  c->set_holder_office_code("140431:bureau");
-  c->mutable_decision()->set_disposition(caserelay::v1::DISPOSITION_TRANSFER);
-  c->mutable_decision()->set_target_office_code("140431:bureau");
-  c->mutable_decision()->set_registering_office_code("140431:bureau");
-  *c->mutable_received_at() = time::ToProto(p.started);
-  c->set_region_code("140431");
-  c->set_category("labour");
-  auto* d = c->add_deadlines();
-  d->set_kind(caserelay::v1::DEADLINE_KIND_TRANSFER);
-  d->set_office_code("140431:bureau");
-  *d->mutable_started_at() = time::ToProto(p.started);
-  *d->mutable_due_at() = time::ToProto(p.due);
-  return e;
-}
-
-double MetricOr0(const System& sys, const std::string& instance,
-                 const std::string& sample) {
-  auto v = sys.Metric(instance, sample);
-  return v.ok() ? *v : 0;
+  RegisteredCase c;
+  c.case_id = p.case_id;
+  c.started = p.started;
+  c.due = p.due;
+  return RegisterEvent(c);
 }
 
 TEST(SupervisionInstancesTest, EveryDeadlineFiresOnceWhenAnInstanceIsKilled) {

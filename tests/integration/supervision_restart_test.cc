@@ -43,6 +43,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/supervision_watch.h"
 
 namespace caserelay::testing {
 namespace {
@@ -122,32 +123,16 @@ Planned Plan(int i) {
   return p;
 }
 
-// The REGISTER event routing would publish: sequence 1, what
-// case_facts.h needs, and the one running deadline.
+// The REGISTER event routing would publish (supervision_watch.h).
 Envelope RegisterEvent(const Planned& p) {
-  Envelope e;
-  e.set_event_id(absl::StrCat("routing/", p.case_id, "/1"));
-  e.set_case_id(p.case_id);
-  e.set_sequence(1);
-  e.set_producer("routing");
-  *e.mutable_occurred_at() = time::ToProto(p.started);
-  auto* c = e.mutable_case_event();
-  c->set_action(caserelay::v1::CASE_ACTION_REGISTER);
-  c->set_actor_office_code("routing");
-  c->set_to_state(caserelay::v1::CASE_STATE_REGISTERED);
-  c->set_holder_office_code(p.office);
-  c->mutable_decision()->set_disposition(caserelay::v1::DISPOSITION_TRANSFER);
-  c->mutable_decision()->set_target_office_code(p.office);
-  c->mutable_decision()->set_registering_office_code("140431:bureau");
-  *c->mutable_received_at() = time::ToProto(p.started);
-  c->set_region_code(p.region);
-  c->set_category("labour");
-  auto* d = c->add_deadlines();
-  d->set_kind(p.kind);
-  d->set_office_code(p.office);
-  *d->mutable_started_at() = time::ToProto(p.started);
-  *d->mutable_due_at() = time::ToProto(p.due);
-  return e;
+  RegisteredCase c;
+  c.case_id = p.case_id;
+  c.region = p.region;
+  c.office = p.office;
+  c.kind = p.kind;
+  c.started = p.started;
+  c.due = p.due;
+  return RegisterEvent(c);
 }
 
 double Elapsed(absl::Time since) {
@@ -156,8 +141,7 @@ double Elapsed(absl::Time since) {
 
 // A metric of supervision, 0 while it cannot be read (restarting).
 double MetricOr0(const System& sys, const char* sample) {
-  auto v = sys.Metric(kSupervision, sample);
-  return v.ok() ? *v : 0;
+  return MetricOr0(sys, kSupervision, sample);
 }
 double Fired(const System& sys) {
   return MetricOr0(sys, kMissedFired) + MetricOr0(sys, kWarningsFired);

@@ -35,6 +35,7 @@
 #include "common/time/timestamp.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/supervision_watch.h"
 
 namespace caserelay::testing {
 namespace {
@@ -64,40 +65,13 @@ std::string CaseId(int i) {
 // kStart + 1 d + i minutes (Art. 22); every even case a group of 10.
 Envelope RegisterEvent(int i) {
   const absl::Time due = kStart + absl::Hours(24) + i * absl::Minutes(1);
-  const absl::Time started = due - absl::Hours(24 * 15);
-  Envelope e;
-  e.set_case_id(CaseId(i));
-  e.set_event_id(absl::StrCat("routing/", e.case_id(), "/1"));
-  e.set_sequence(1);
-  e.set_producer("routing");
-  *e.mutable_occurred_at() = time::ToProto(started);
-  auto* c = e.mutable_case_event();
-  c->set_action(v1::CASE_ACTION_REGISTER);
-  c->set_from_state(v1::CASE_STATE_RECEIVED);
-  c->set_to_state(v1::CASE_STATE_REGISTERED);
-  c->set_actor_office_code("routing");
-  c->set_holder_office_code("140431:bureau");
-  c->mutable_decision()->set_disposition(v1::DISPOSITION_TRANSFER);
-  c->mutable_decision()->set_target_office_code("140431:bureau");
-  c->mutable_decision()->set_registering_office_code("140431:bureau");
-  *c->mutable_received_at() = time::ToProto(started);
-  c->set_region_code("140431");
-  c->set_category("labour");
-  c->set_matter_class(v1::MATTER_CLASS_CLAIM);
-  c->set_head_count(i % 2 == 0 ? 10 : 1);
-  c->set_representatives(1);
-  auto* d = c->add_deadlines();
-  d->set_kind(v1::DEADLINE_KIND_TRANSFER);
-  d->set_office_code("140431:bureau");
-  *d->mutable_started_at() = time::ToProto(started);
-  *d->mutable_due_at() = time::ToProto(due);
-  return e;
-}
-
-double MetricOr0(const System& sys, const std::string& instance,
-                 const std::string& sample) {
-  auto v = sys.Metric(instance, sample);
-  return v.ok() ? *v : 0;
+  RegisteredCase c;
+  c.case_id = CaseId(i);
+  c.started = due - absl::Hours(24 * 15);
+  c.due = due;
+  c.matter_class = v1::MATTER_CLASS_CLAIM;
+  c.head_count = i % 2 == 0 ? 10 : 1;  // every even case a group of 10
+  return RegisterEvent(c);
 }
 
 void Within(grpc::ClientContext& ctx) {

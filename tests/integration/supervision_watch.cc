@@ -215,6 +215,46 @@ absl::Status Publish(const System& sys, const std::string& topic,
   return delivered.value_or(absl::InternalError("no delivery report"));
 }
 
+v1::Envelope RegisterEvent(const RegisteredCase& c) {
+  v1::Envelope e;
+  e.set_event_id(absl::StrCat("routing/", c.case_id, "/1"));
+  e.set_case_id(c.case_id);
+  e.set_sequence(1);
+  e.set_producer("routing");
+  *e.mutable_occurred_at() = time::ToProto(c.started);
+  auto* event = e.mutable_case_event();
+  event->set_action(v1::CASE_ACTION_REGISTER);
+  event->set_from_state(v1::CASE_STATE_RECEIVED);
+  event->set_to_state(v1::CASE_STATE_REGISTERED);
+  event->set_actor_office_code("routing");
+  event->set_holder_office_code(c.office);
+  event->mutable_decision()->set_disposition(v1::DISPOSITION_TRANSFER);
+  event->mutable_decision()->set_target_office_code(c.office);
+  event->mutable_decision()->set_registering_office_code(c.registering_office);
+  *event->mutable_received_at() = time::ToProto(c.started);
+  event->set_region_code(c.region);
+  event->set_category("labour");
+  if (c.matter_class != v1::MATTER_CLASS_UNSPECIFIED) {
+    event->set_matter_class(c.matter_class);
+  }
+  if (c.head_count > 0) {
+    event->set_head_count(c.head_count);
+    event->set_representatives(1);
+  }
+  auto* d = event->add_deadlines();
+  d->set_kind(c.kind);
+  d->set_office_code(c.office);
+  *d->mutable_started_at() = time::ToProto(c.started);
+  *d->mutable_due_at() = time::ToProto(c.due);
+  return e;
+}
+
+double MetricOr0(const System& sys, const std::string& service,
+                 const std::string& sample) {
+  absl::StatusOr<double> v = sys.Metric(service, sample);
+  return v.ok() ? *v : 0;
+}
+
 std::vector<std::string> WordsOfLine(const std::string& text,
                                      const std::string& prefix) {
   for (absl::string_view line : absl::StrSplit(text, '\n')) {

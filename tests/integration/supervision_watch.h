@@ -101,6 +101,32 @@ class Feed {
 absl::Status Publish(const System& sys, const std::string& topic,
                      const caserelay::v1::Envelope& envelope);
 
+// A case as routing's REGISTER event would carry it to supervision: one
+// running deadline of `kind` held by `office`.
+struct RegisteredCase {
+  std::string case_id;
+  std::string region = "140431";
+  std::string office = "140431:bureau";  // holder, target, deadline's office
+  std::string registering_office = "140431:bureau";
+  caserelay::v1::DeadlineKind kind = caserelay::v1::DEADLINE_KIND_TRANSFER;
+  absl::Time started;
+  absl::Time due;
+  // Unset (MATTER_CLASS_UNSPECIFIED, 0): left out of the event.
+  caserelay::v1::MatterClass matter_class =
+      caserelay::v1::MATTER_CLASS_UNSPECIFIED;
+  int head_count = 0;
+};
+
+// The REGISTER event routing would publish for `c` (sequence 1, event id
+// `routing/<case>/1`, at `started`, category labour): what supervision's
+// case_facts.h reads and the one running deadline.
+caserelay::v1::Envelope RegisterEvent(const RegisteredCase& c);
+
+// A sample of `service`'s (or instance's) /metrics, 0 while it cannot be
+// read (the process restarting, the counter not registered yet).
+double MetricOr0(const System& sys, const std::string& service,
+                 const std::string& sample);
+
 // The whitespace-separated words of the line of `text` that starts with
 // `prefix`; empty if there is none.
 std::vector<std::string> WordsOfLine(const std::string& text,
