@@ -208,7 +208,7 @@ class Writer {
     ev->set_region_code(m->region_code());
     ev->set_category(m->category());
     ev->set_matter_class(m->matter_class());
-    cases_.Append(batch, nullptr, r, e);
+    cases_.Append(batch, nullptr, r, e, &batch);
     ++pop_.events;
     if (p.steps > 1) pending_.push_back(std::move(p));
   }
@@ -256,7 +256,7 @@ class Writer {
       e.mutable_case_event()->set_extension_days(30);
     }
     e.mutable_case_event()->set_operator_(absl::StrCat("clerk-", rng_() % 50));
-    cases_.Append(batch, &before, r, e);
+    cases_.Append(batch, &before, r, e, &batch);
     ++pop_.events;
     ++pop_.inbox_moves;
     if (p.next++ < p.steps) pending_.push_back(std::move(p));

@@ -37,10 +37,16 @@ void PrintHelp(const ServiceDefinition& def) {
   all.insert(all.end(), def.settings.begin(), def.settings.end());
   // scripts/run reads this line (issue 19 item 6): may the service run as
   // several instances?
+  // A service whose partitioned state is switched by a setting
+  // (ServiceDefinition::partitioned_setting) runs one by default: scripts/run
+  // starts one, and the line names the switch.
   const std::string instances =
       def.partitioned
           ? "instances: many (partitioned state: kafka.partitions partitions)"
-          : "instances: one";
+      : def.partitioned_setting.empty()
+          ? "instances: one"
+          : absl::StrCat("instances: one (many with ", def.partitioned_setting,
+                         " = true: not for production yet, see the setting)");
   std::printf(
       "%s — %s\n%s\n\n"
       "Usage: %s [--config FILE]\n\n"
@@ -219,7 +225,11 @@ std::vector<Setting> CommonSettings(const std::string& service) {
   return common;
 }
 
-int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
+int RunServiceMain(int argc, char** argv, const ServiceDefinition& given) {
+  // The definition as this run uses it: `partitioned` may come from the
+  // service's switch (partitioned_setting), read below before the store
+  // opens.
+  ServiceDefinition def = given;
   absl::StatusOr<config::CommandLine> line =
       config::ParseCommandLine(argc, argv);
   if (!line.ok()) {
@@ -249,6 +259,13 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
   auto cfg =
       config::Config::Load(config_path, schema, config::ProcessEnvironment());
   if (!cfg.ok()) return Fail(cfg.status(), 2);
+  if (!def.partitioned_setting.empty() &&
+      cfg->GetBool(def.partitioned_setting)) {
+    def.partitioned = true;
+    log::Warn(absl::StrCat(def.name, " runs with partitioned state (",
+                           def.partitioned_setting,
+                           " = true): not for production yet"));
+  }
   absl::StatusOr<log::Level> log_level =
       log::ParseLevel(cfg->GetString(log::kLevelSetting));
   if (!log_level.ok()) return Fail(log_level.status(), 2);
@@ -359,7 +376,16 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& def) {
       PartitionedInputs in;
       in.cfg = &*cfg;
       in.service = def.name;
-      in.column_families = def.column_families;
+      // A family the service keeps instance-local is not in the partition
+      // DBs (a service that runs either way lists every family in
+      // column_families).
+      for (const std::string& cf : def.column_families) {
+        if (std::find(def.local_column_families.begin(),
+                      def.local_column_families.end(),
+                      cf) == def.local_column_families.end()) {
+          in.column_families.push_back(cf);
+        }
+      }
       in.local_column_families = def.local_column_families;
       in.bootstrap = *bootstrap;
       in.kafka_props = *kafka_props;

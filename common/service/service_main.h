@@ -118,7 +118,16 @@ struct ServiceDefinition {
   // has exactly one Subscription, of per-case topics keyed by case id
   // with kafka.partitions partitions each (checked at start).
   bool partitioned = false;
+  // With `partitioned`, these families go to the instance-local DB only
+  // (a family also named in `column_families` is left out of the partition
+  // DBs, so a service that runs either way lists every family there).
   std::vector<std::string> local_column_families;
+  // A bool setting of the service's own (one of `settings`) that, when
+  // true, makes this run `partitioned` (a switch for a service whose
+  // partitioned mode is not yet for production: routing.partitioned). It
+  // is read before the store opens; --help then says "instances: one (many
+  // with <setting> = true ...)", so scripts/run starts one. Empty: none.
+  std::string partitioned_setting;
 };
 
 // The settings every service has (grpc.listen, admin.listen, store.path,

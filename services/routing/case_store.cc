@@ -22,15 +22,6 @@ std::string HistoryKey(std::string_view case_id, uint64_t sequence) {
                       store::EncodeUint64(sequence));
 }
 
-std::string ApprovalKey(const RoutingCaseRecord& r) {
-  const int64_t at =
-      absl::ToUnixMicros(time::FromProto(r.view().pending().proposed_at()));
-  return absl::StrCat(r.view().office_code(), std::string(1, kSep),
-                      store::EncodeUint64(static_cast<uint64_t>(
-                          std::max<int64_t>(0, at))),
-                      std::string(1, kSep), r.view().case_id());
-}
-
 caserelay::v1::ApprovalItem ApprovalItemOf(const RoutingCaseRecord& r) {
   caserelay::v1::ApprovalItem item;
   item.set_case_id(r.view().case_id());
@@ -40,6 +31,10 @@ caserelay::v1::ApprovalItem ApprovalItemOf(const RoutingCaseRecord& r) {
   *item.mutable_proposal() = r.view().pending();
   item.set_version(r.view().version());
   return item;
+}
+
+std::string ApprovalKey(const RoutingCaseRecord& r) {
+  return ApprovalKeyOfItem(r.view().office_code(), ApprovalItemOf(r));
 }
 
 std::string MatterPrefix(std::string_view identity_key,
@@ -61,6 +56,16 @@ absl::StatusOr<std::optional<RoutingCaseRecord>> ParseCase(
 }
 
 }  // namespace
+
+std::string ApprovalKeyOfItem(const std::string& office_code,
+                              const caserelay::v1::ApprovalItem& item) {
+  const int64_t at =
+      absl::ToUnixMicros(time::FromProto(item.proposal().proposed_at()));
+  return absl::StrCat(office_code, std::string(1, kSep),
+                      store::EncodeUint64(static_cast<uint64_t>(
+                          std::max<int64_t>(0, at))),
+                      std::string(1, kSep), item.case_id());
+}
 
 std::vector<std::string> ColumnFamilies() {
   return {kCases,   kHistory,   kInbox,  kInboxState,
@@ -92,7 +97,8 @@ absl::StatusOr<std::optional<RoutingCaseRecord>> CaseStore::Read(
 
 void CaseStore::Append(store::WriteBatch& batch,
                        const RoutingCaseRecord* before,
-                       RoutingCaseRecord& after, Envelope& event) const {
+                       RoutingCaseRecord& after, Envelope& event,
+                       store::WriteBatch* matters) const {
   const uint64_t sequence =
       before == nullptr ? 1 : before->view().version() + 1;
   event.set_sequence(sequence);
@@ -113,15 +119,21 @@ void CaseStore::Append(store::WriteBatch& batch,
     batch.Put(kApprovals, ApprovalKey(after),
               ApprovalItemOf(after).SerializeAsString());
   }
+  if (matters != nullptr) IndexMatter(*matters, before, after);
+  ChargedIndex::Update(batch, before, after);  // 领导包案
+  batch.Put(kCases, case_id, after.SerializeAsString());
+  batch.AddOutbox("case-events", case_id, bytes);
+}
+
+void CaseStore::IndexMatter(store::WriteBatch& batch,
+                            const RoutingCaseRecord* before,
+                            const RoutingCaseRecord& after) {
   // A corrected matter (更正登记) moves the case in the matters' index.
   if (!after.identity_key().empty() &&
       (before == nullptr || before->matter_key() != after.matter_key())) {
     if (before != nullptr) batch.Delete(kMatters, MatterIndexKey(*before));
     batch.Put(kMatters, MatterIndexKey(after), "");
   }
-  ChargedIndex::Update(batch, before, after);  // 领导包案
-  batch.Put(kCases, case_id, after.SerializeAsString());
-  batch.AddOutbox("case-events", case_id, bytes);
 }
 
 std::string CaseStore::MatterIndexKey(const RoutingCaseRecord& r) {
@@ -167,7 +179,7 @@ absl::StatusOr<bool> CaseStore::HasSupervision(
 }
 
 absl::StatusOr<std::vector<RoutingCaseRecord>> CaseStore::SameMatter(
-    const store::WriteBatch& batch, const std::string& identity_key,
+    const CaseReader& read, const std::string& identity_key,
     const std::string& matter_key,
     const std::vector<std::string>& uncommitted) const {
   std::vector<std::string> ids = uncommitted;
@@ -182,7 +194,7 @@ absl::StatusOr<std::vector<RoutingCaseRecord>> CaseStore::SameMatter(
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::vector<RoutingCaseRecord> out;
   for (const auto& id : ids) {
-    auto record = Read(batch, id);
+    auto record = read(id);
     if (!record.ok()) return record.status();
     if (record->has_value()) out.push_back(**record);
   }
@@ -236,6 +248,15 @@ absl::StatusOr<std::string> ResumeKey(const std::string& prefix,
         absl::StrCat("page_token: not a token of this office's ", what));
   }
   return last + std::string(1, kSep);  // the key right after `last`
+}
+
+absl::StatusOr<std::optional<std::string>> TokenKey(
+    const std::string& prefix, const std::string& page_token,
+    const std::string& what) {
+  if (page_token.empty()) return std::optional<std::string>();
+  absl::StatusOr<std::string> resume = ResumeKey(prefix, page_token, what);
+  if (!resume.ok()) return resume.status();
+  return std::optional<std::string>(resume->substr(0, resume->size() - 1));
 }
 
 std::string PageTokenOf(const std::string& last_key) {

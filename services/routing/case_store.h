@@ -19,6 +19,7 @@
 #ifndef CASERELAY_SERVICES_ROUTING_CASE_STORE_H_
 #define CASERELAY_SERVICES_ROUTING_CASE_STORE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,11 @@ std::vector<std::string> ColumnFamilies();
 std::optional<caserelay::v1::RunningDeadline> NextDue(
     const caserelay::v1::CaseView& view);
 
+// Reads one committed (or batched) case by id: nullopt if unknown here.
+using CaseReader = std::function<
+    absl::StatusOr<std::optional<caserelay::v1::RoutingCaseRecord>>(
+        const std::string& case_id)>;
+
 struct ApprovalPage {
   std::vector<caserelay::v1::ApprovalItem> items;
   std::string next_page_token;  // empty on the last page
@@ -61,6 +67,15 @@ absl::StatusOr<std::string> ResumeKey(const std::string& prefix,
                                       const std::string& what);
 // The next_page_token of a page whose last key was `last_key`.
 std::string PageTokenOf(const std::string& last_key);
+// The key a page token of `prefix`'s list continues after (the last key of
+// its page); nullopt for no token. ResumeKey's errors.
+absl::StatusOr<std::optional<std::string>> TokenKey(
+    const std::string& prefix, const std::string& page_token,
+    const std::string& what);
+// The `approvals` key of `item` in `office_code`'s queue (its proposal's
+// proposed_at, its case id): the key a merged page is ordered by.
+std::string ApprovalKeyOfItem(const std::string& office_code,
+                              const caserelay::v1::ApprovalItem& item);
 
 class CaseStore {
  public:
@@ -84,15 +99,26 @@ class CaseStore {
   //   - moves its approvals entry likewise while a proposal pends (drops
   //     it when none does);
 //   - indexes a case that gains a leader in charge (ChargedIndex);
-  //   - for a new case (before == nullptr) with an identity key, indexes
-  //     it under its matter;
+  //   - for a new case (before == nullptr) with an identity key, or a
+  //     corrected matter, indexes it under its matter (IndexMatter) in
+  //     `matters`: `&batch` with one store; with partitioned state the
+  //     instance-local DB's batch (`matters` stays per instance, README
+  //     "Routing as N instances"); null when the caller indexed it already;
   //   - queues the envelope for "case-events".
   // REQUIRES: event has event_id, case_id, occurred_at and its payload;
   // `before` is the committed or batched state of the same case.
   void Append(store::WriteBatch& batch,
               const caserelay::v1::RoutingCaseRecord* before,
               caserelay::v1::RoutingCaseRecord& after,
-              caserelay::v1::Envelope& event) const;
+              caserelay::v1::Envelope& event,
+              store::WriteBatch* matters) const;
+
+  // Moves the case in the `matters` index from `before`'s matter (null: a
+  // new case) to `after`'s, into `batch`; nothing for a case without an
+  // identity key or whose matter did not change.
+  static void IndexMatter(store::WriteBatch& batch,
+                          const caserelay::v1::RoutingCaseRecord* before,
+                          const caserelay::v1::RoutingCaseRecord& after);
 
   // Every event of the case as published, oldest first.
   absl::StatusOr<std::vector<std::string>> History(
@@ -109,9 +135,11 @@ class CaseStore {
   static std::string MatterIndexKey(const caserelay::v1::RoutingCaseRecord& r);
 
   // The cases of one petitioner's identity about one matter, by case id:
-  // those committed and `uncommitted` (ids the caller's batch indexed).
+  // those this store's `matters` names and `uncommitted` (ids the caller's
+  // batch indexed), each read by `read` (one it does not find is left
+  // out).
   absl::StatusOr<std::vector<caserelay::v1::RoutingCaseRecord>> SameMatter(
-      const store::WriteBatch& batch, const std::string& identity_key,
+      const CaseReader& read, const std::string& identity_key,
       const std::string& matter_key,
       const std::vector<std::string>& uncommitted) const;
 

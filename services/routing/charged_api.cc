@@ -9,6 +9,7 @@
 #include "services/routing/act_command.h"
 #include "services/routing/charged_index.h"
 #include "services/routing/charged_quarter.h"
+#include "services/routing/office_query.h"
 #include "services/routing/routing_service.h"
 
 namespace caserelay::routing {
@@ -53,17 +54,40 @@ grpc::Status RoutingServiceImpl::ListChargedCases(
         absl::StrCat("office_code: 只能查看本单位或所辖单位的领导包案（",
                      office.substr(0, 64), "）"));
   }
-  const ChargedIndex index(context_.store);
-  auto page = index.List(office, req->leader_name(),
-                         req->page_size() == 0 ? 50 : req->page_size(),
-                         req->page_token());
-  if (!page.ok()) return rpc::ToGrpc(page.status());
+  const int page_size = req->page_size() == 0 ? 50 : req->page_size();
+  // Each store's list (partitioned: each partition's, merged newest first
+  // with the counts summed, office_query.h).
+  return AnswerOfficeQuery<caserelay::v1::ListChargedCasesRequest,
+                           caserelay::v1::ListChargedCasesResponse>(
+      context_, ctx, *req,
+      &caserelay::v1::RoutingService::Stub::PrepareAsyncListChargedCases,
+      [&](store::Store& store, int) {
+        return ChargedIn(store, *actor, office, *req, page_size);
+      },
+      [&](std::vector<caserelay::v1::ListChargedCasesResponse> lists) {
+        return MergeChargedLists(office, std::move(lists), page_size);
+      },
+      resp);
+}
+
+absl::StatusOr<caserelay::v1::ListChargedCasesResponse>
+RoutingServiceImpl::ChargedIn(store::Store& store, const Actor& actor,
+                              const std::string& office,
+                              const caserelay::v1::ListChargedCasesRequest& req,
+                              int page_size) const {
+  caserelay::v1::ListChargedCasesResponse out;
+  auto* resp = &out;
+  const ChargedIndex index(&store);
+  const CaseStore cases(&store);
+  auto page = index.List(office, req.leader_name(), page_size,
+                         req.page_token());
+  if (!page.ok()) return page.status();
   for (const ChargedIndex::Entry& entry : page->entries) {
-    auto record = cases_.Read(entry.case_id);
-    if (!record.ok()) return rpc::ToGrpc(record.status());
+    auto record = cases.Read(entry.case_id);
+    if (!record.ok()) return record.status();
     // A case the caller may not read (Art. 30, the roles' scope) is left
     // out, not named.
-    if (!record->has_value() || !ReadAs(*actor, **record).ok()) continue;
+    if (!record->has_value() || !ReadAs(actor, **record).ok()) continue;
     const caserelay::v1::CaseView& view = (*record)->view();
     caserelay::v1::ChargedCase* item = resp->add_cases();
     item->set_case_id(view.case_id());
@@ -79,7 +103,7 @@ grpc::Status RoutingServiceImpl::ListChargedCases(
   resp->set_next_page_token(page->next_page_token);
 
   auto all = index.All(office);
-  if (!all.ok()) return rpc::ToGrpc(all.status());
+  if (!all.ok()) return all.status();
   std::vector<caserelay::v1::LeaderInCharge> taken;
   for (ChargedIndex::Entry& entry : *all) taken.push_back(entry.leader);
   const ChargedQuarter quarter = QuarterOf(context_.clock->Now());
@@ -88,11 +112,11 @@ grpc::Status RoutingServiceImpl::ListChargedCases(
   *resp->mutable_quarter_end() = time::ToProto(quarter.end);
   resp->set_quota_per_quarter(parts_.charge_quota_per_quarter);
   for (caserelay::v1::LeaderQuota& row :
-       CountQuarter(taken, quarter, req->leader_name(),
+       CountQuarter(taken, quarter, req.leader_name(),
                     parts_.charge_quota_per_quarter)) {
     *resp->add_leaders() = std::move(row);
   }
-  return grpc::Status::OK;
+  return out;
 }
 
 }  // namespace caserelay::routing

@@ -18,14 +18,7 @@ std::string Prefix(const std::string& office_code) {
 }
 
 std::string Key(const caserelay::v1::RoutingCaseRecord& r) {
-  const caserelay::v1::LeaderInCharge& leader = r.view().leader_in_charge();
-  const int64_t micros = absl::ToUnixMicros(time::FromProto(leader.since()));
-  const uint64_t newest_first =
-      std::numeric_limits<uint64_t>::max() -
-      static_cast<uint64_t>(micros < 0 ? 0 : micros);
-  return absl::StrCat(Prefix(leader.office_code()),
-                      store::EncodeUint64(newest_first), std::string(1, kSep),
-                      r.view().case_id());
+  return ChargedIndex::KeyOf(r.view().leader_in_charge(), r.view().case_id());
 }
 
 // The case id of a key: what follows its last separator.
@@ -35,6 +28,17 @@ std::string CaseIdOf(std::string_view key) {
 }
 
 }  // namespace
+
+std::string ChargedIndex::KeyOf(const caserelay::v1::LeaderInCharge& leader,
+                                const std::string& case_id) {
+  const int64_t micros = absl::ToUnixMicros(time::FromProto(leader.since()));
+  const uint64_t newest_first =
+      std::numeric_limits<uint64_t>::max() -
+      static_cast<uint64_t>(micros < 0 ? 0 : micros);
+  return absl::StrCat(Prefix(leader.office_code()),
+                      store::EncodeUint64(newest_first), std::string(1, kSep),
+                      case_id);
+}
 
 void ChargedIndex::Update(store::WriteBatch& batch,
                           const caserelay::v1::RoutingCaseRecord* before,

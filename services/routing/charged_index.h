@@ -39,6 +39,11 @@ class ChargedIndex {
   // `store` is not owned and outlives the index.
   explicit ChargedIndex(store::Store* store) : store_(store) {}
 
+  // The key of case `case_id`'s entry under `leader` (its office_code and
+  // since): what a list is ordered by.
+  static std::string KeyOf(const caserelay::v1::LeaderInCharge& leader,
+                           const std::string& case_id);
+
   // Writes the entry of `after` into `batch` when its case gains a leader
   // in charge (`before` null or without one); nothing otherwise.
   static void Update(store::WriteBatch& batch,

@@ -12,9 +12,9 @@ absl::Status RoutingServiceImpl::FillCorrection(
     const caserelay::v1::ActRequest::Correct& req, absl::Time now,
     lifecycle::Command& cmd) const {
   caserelay::v1::Matter matter = CorrectedMatter(before.view().matter(), req);
-  store::WriteBatch nothing(context_.store);  // reads committed state only
-  auto decision = Decide(matter, before.identity_key(), nothing, now, {},
-                         nullptr, before.view().case_id());
+  // Committed state only (partitioned: the cases this instance holds).
+  auto decision = Decide(matter, before.identity_key(), CommittedCases(), now,
+                         {}, nullptr, before.view().case_id());
   if (!decision.ok()) return decision.status();
   cmd.correction =
       lifecycle::Command::Correction{std::move(matter), *std::move(decision)};

@@ -1,13 +1,18 @@
 // routing's gRPC handlers for the offices: thin adapters from requests to
 // the case store and the life cycle (CONVENTIONS.md #1).
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "common/log/log.h"
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
+#include "common/service/owner_forward.h"
 #include "common/time/timestamp.h"
 #include "domain/access/petitioner_access.h"
 #include "domain/routing/rules.h"
 #include "services/routing/act_command.h"
 #include "services/routing/inbox_request.h"
+#include "services/routing/office_query.h"
 #include "services/routing/request_bounds.h"
 #include "services/routing/routing_service.h"
 
@@ -17,9 +22,13 @@ namespace {
 
 using caserelay::v1::ActRequest;
 using caserelay::v1::CaseAction;
+using Stub = caserelay::v1::RoutingService::Stub;
 
 // How long Act waits for the loop to commit a case it has just written.
 constexpr absl::Duration kPendingWait = absl::Seconds(5);
+// Partitioned: how long Act waits for Kafka to confirm its event and
+// changelog before answering (OutboxPublisher::CommitAndWait).
+constexpr absl::Duration kConfirmWait = absl::Seconds(10);
 
 }  // namespace
 
@@ -31,21 +40,29 @@ grpc::Status RoutingServiceImpl::GetCase(
   if (absl::Status s = CheckGetCase(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
   }
-  auto record = cases_.Read(req->case_id());
+  if (auto forwarded = service::ForwardToOwner(context_, ctx, req->case_id(),
+                                               &Stub::GetCase, *req, resp)) {
+    return *forwarded;
+  }
+  auto db = DbOfCase(req->case_id());
+  if (!db.ok()) return rpc::ToGrpc(db.status());
+  const CaseStore cases = db->cases();
+  auto record = cases.Read(req->case_id());
   if (!record.ok()) return rpc::ToGrpc(record.status());
   if (!record->has_value()) return NoCase(req->case_id());
   if (absl::Status s = ReadAs(*actor, **record); !s.ok()) {
     return rpc::ToGrpc(s);
   }
-  auto history = cases_.History(req->case_id());
+  auto history = cases.History(req->case_id());
   if (!history.ok()) return rpc::ToGrpc(history.status());
   *resp->mutable_view() = (*record)->view();
   // 领导包案 covers the linked repeats: a repeat shows the leader of its
-  // open case (issue 18 item 2; leaders' names are public).
+  // open case (issue 18 item 2; leaders' names are public). Partitioned,
+  // a repeat is linked only to an open case of its own partition.
   const caserelay::v1::CaseView& view = (*record)->view();
   if (view.state() == caserelay::v1::CASE_STATE_LINKED &&
       !view.decision().linked_case_id().empty()) {
-    auto open = cases_.Read(view.decision().linked_case_id());
+    auto open = CommittedCases()(view.decision().linked_case_id());
     if (!open.ok()) return rpc::ToGrpc(open.status());
     if (open->has_value() && (*open)->view().has_leader_in_charge()) {
       *resp->mutable_view()->mutable_leader_in_charge() =
@@ -110,10 +127,30 @@ grpc::Status RoutingServiceImpl::ListInbox(
       return MaySeePetitioner(office, r).ok();
     };
   }
-  auto page = cases_.Inbox(query);
-  if (!page.ok()) return rpc::ToGrpc(page.status());
-  for (auto& item : page->items) *resp->add_items() = std::move(item);
-  resp->set_next_page_token(page->next_page_token);
+  // Each store's page (partitioned: each partition's, the scan bound
+  // shared among them), merged in the inbox order (office_query.h).
+  grpc::Status answered = AnswerOfficeQuery<caserelay::v1::ListInboxRequest,
+                                            caserelay::v1::ListInboxResponse>(
+      context_, ctx, *req, &Stub::PrepareAsyncListInbox,
+      [&query](store::Store& store, int stores)
+          -> absl::StatusOr<caserelay::v1::ListInboxResponse> {
+        InboxQuery q = query;
+        if (q.scan_limit > 0 && stores > 1) {
+          q.scan_limit = std::max(1, q.scan_limit / stores);
+        }
+        auto page = CaseStore(&store).Inbox(q);
+        if (!page.ok()) return page.status();
+        caserelay::v1::ListInboxResponse list;
+        for (auto& item : page->items) *list.add_items() = std::move(item);
+        list.set_next_page_token(page->next_page_token);
+        return list;
+      },
+      [&query](std::vector<caserelay::v1::ListInboxResponse> lists) {
+        return MergeInboxLists(query.office_code, std::move(lists),
+                               query.page_size);
+      },
+      resp);
+  if (!answered.ok()) return answered;
   SetLights(context_.clock->Now(), parts_.inbox.warning_before, resp);
   return grpc::Status::OK;
 }
@@ -123,6 +160,12 @@ grpc::Status RoutingServiceImpl::Act(grpc::ServerContext* ctx,
                                      caserelay::v1::CaseView* resp) {
   auto principal = rpc::Caller(parts_.auth, *ctx);
   if (!principal.ok()) return rpc::ToGrpc(principal.status());
+  // The owner of the case's partition applies it (the office's and the
+  // petitioner's alike), and checks everything below itself.
+  if (auto forwarded = service::ForwardToOwner(context_, ctx, req->case_id(),
+                                               &Stub::Act, *req, resp)) {
+    return *forwarded;
+  }
   if (principal->IsPetitioner()) return PetitionerAct(*principal, *req, resp);
   auto caller = rpc::ActingOffice(*principal);
   if (!caller.ok()) return rpc::ToGrpc(caller.status());
@@ -215,7 +258,10 @@ grpc::Status RoutingServiceImpl::ApplyAct(const ActRequest& req,
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "routing: the case is being written; retry");
   }
-  auto record = cases_.Read(id);
+  auto db = DbOfCase(id);
+  if (!db.ok()) return rpc::ToGrpc(db.status());
+  const CaseStore cases = db->cases();
+  auto record = cases.Read(id);
   if (!record.ok()) return rpc::ToGrpc(record.status());
   if (!record->has_value()) return NoCase(id);
   const caserelay::v1::RoutingCaseRecord& before = **record;
@@ -240,14 +286,41 @@ grpc::Status RoutingServiceImpl::ApplyAct(const ActRequest& req,
   out.set_producer("routing");
   *out.mutable_occurred_at() = time::ToProto(cmd.now);
   *out.mutable_case_event() = *std::move(event);
-  store::WriteBatch batch(context_.store);
-  cases_.Append(batch, &before, after, out);
+  store::WriteBatch batch(db->store);
+  // Partitioned, `matters` is in the instance-local DB: its change (a
+  // correction's) is committed once the case is.
+  store::WriteBatch matters(context_.store);
+  cases.Append(batch, &before, after, out,
+               partitioned() ? &matters : &batch);
   // Nothing is promised that Kafka would never take (issue 22 item 1).
-  if (absl::Status s = context_.publisher->CheckOutbox(batch); !s.ok()) {
+  if (absl::Status s = db->publisher->CheckOutbox(batch); !s.ok()) {
     return rpc::ToGrpc(s);
   }
-  if (absl::Status s = context_.publisher->Commit(batch); !s.ok()) {
+  if (!partitioned()) {
+    if (absl::Status s = db->publisher->Commit(batch); !s.ok()) {
+      return rpc::ToGrpc(s);
+    }
+  } else if (absl::Status s = db->publisher->CommitAndWait(batch, kConfirmWait);
+             !s.ok()) {
+    // Answered only once Kafka has the event and its changelog, so the
+    // action survives the loss of this instance and the office reads its
+    // own write wherever its next call lands. DEADLINE_EXCEEDED: committed,
+    // it will be published.
+    if (absl::IsDeadlineExceeded(s)) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "routing: the action is recorded but not yet "
+                          "confirmed by Kafka; read the case before acting "
+                          "again");
+    }
     return rpc::ToGrpc(s);
+  }
+  if (partitioned() && !matters.empty()) {
+    if (auto c = context_.store->Commit(matters); !c.ok()) {
+      // The case is corrected; only this instance's index of matters
+      // lags (the `matters` gap, README).
+      log::Warn("routing: matters index not updated after a correction",
+                {{"case", id}, {"error", std::string(c.status().message())}});
+    }
   }
   if (cmd.by_petitioner) {
     // The petitioner's answer: where the case stands, nothing of the
@@ -282,13 +355,25 @@ grpc::Status RoutingServiceImpl::ListApprovals(
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "page_size: must be 0..500");
   }
-  auto page = cases_.Approvals(actor->office,
-                               req->page_size() == 0 ? 50 : req->page_size(),
-                               req->page_token());
-  if (!page.ok()) return rpc::ToGrpc(page.status());
-  for (auto& item : page->items) *resp->add_items() = std::move(item);
-  resp->set_next_page_token(page->next_page_token);
-  return grpc::Status::OK;
+  const std::string office = actor->office;
+  const int page_size = req->page_size() == 0 ? 50 : req->page_size();
+  return AnswerOfficeQuery<caserelay::v1::ListApprovalsRequest,
+                           caserelay::v1::ListApprovalsResponse>(
+      context_, ctx, *req, &Stub::PrepareAsyncListApprovals,
+      [&](store::Store& store, int)
+          -> absl::StatusOr<caserelay::v1::ListApprovalsResponse> {
+        auto page =
+            CaseStore(&store).Approvals(office, page_size, req->page_token());
+        if (!page.ok()) return page.status();
+        caserelay::v1::ListApprovalsResponse list;
+        for (auto& item : page->items) *list.add_items() = std::move(item);
+        list.set_next_page_token(page->next_page_token);
+        return list;
+      },
+      [&](std::vector<caserelay::v1::ListApprovalsResponse> lists) {
+        return MergeApprovalLists(office, std::move(lists), page_size);
+      },
+      resp);
 }
 
 grpc::Status RoutingServiceImpl::PreviewRoute(
@@ -299,13 +384,14 @@ grpc::Status RoutingServiceImpl::PreviewRoute(
   if (absl::Status s = CheckPreviewRoute(*req, parts_.bounds); !s.ok()) {
     return rpc::ToGrpc(s);
   }
-  store::WriteBatch nothing(context_.store);  // reads committed state only
-  auto decision = Decide(req->matter(), req->identity_key(), nothing,
+  // Committed state only (partitioned: the earlier cases this instance
+  // holds, the `matters` gap, README).
+  auto decision = Decide(req->matter(), req->identity_key(), CommittedCases(),
                          context_.clock->Now(), {}, nullptr);
   if (!decision.ok()) return rpc::ToGrpc(decision.status());
   // The linked case is named only to an office that may read it.
   if (!decision->linked_case_id().empty()) {
-    auto linked = cases_.Read(decision->linked_case_id());
+    auto linked = CommittedCases()(decision->linked_case_id());
     if (!linked.ok()) return rpc::ToGrpc(linked.status());
     if (!linked->has_value() || !MayRead(*caller, **linked).ok()) {
       decision->clear_linked_case_id();

@@ -5,6 +5,7 @@
 // PetitionerOptions, the view petitioner_view.h.
 #include "absl/strings/str_cat.h"
 #include "common/rpc/convert.h"
+#include "common/service/owner_forward.h"
 #include "domain/access/petitioner_access.h"
 #include "services/routing/act_command.h"
 #include "services/routing/petitioner_view.h"
@@ -49,10 +50,19 @@ grpc::Status RoutingServiceImpl::GetPetitionerView(
       !s.ok()) {
     return rpc::ToGrpc(s);
   }
-  auto record = cases_.Read(req->case_id());
+  if (auto forwarded = service::ForwardToOwner(
+          context_, ctx, req->case_id(),
+          &caserelay::v1::RoutingService::Stub::GetPetitionerView, *req,
+          resp)) {
+    return *forwarded;
+  }
+  auto db = DbOfCase(req->case_id());
+  if (!db.ok()) return rpc::ToGrpc(db.status());
+  const CaseStore cases = db->cases();
+  auto record = cases.Read(req->case_id());
   if (!record.ok()) return rpc::ToGrpc(record.status());
   if (!record->has_value()) return NoCase(req->case_id());
-  auto history = cases_.History(req->case_id());
+  auto history = cases.History(req->case_id());
   if (!history.ok()) return rpc::ToGrpc(history.status());
   const absl::Time now = context_.clock->Now();
   auto options = parts_.lifecycle->PetitionerOptions(**record, now);

@@ -50,7 +50,7 @@ RoutingServiceImpl::RoutingServiceImpl(const service::Context& context,
 
 absl::StatusOr<caserelay::v1::RouteDecision> RoutingServiceImpl::Decide(
     const caserelay::v1::Matter& matter, const std::string& identity_key,
-    const store::WriteBatch& batch, absl::Time now,
+    const CaseReader& read, absl::Time now,
     const std::vector<std::string>& uncommitted,
     std::vector<RoutingCaseRecord>* same_matter,
     const std::string& except_case) const {
@@ -58,7 +58,7 @@ absl::StatusOr<caserelay::v1::RouteDecision> RoutingServiceImpl::Decide(
   input.matter = matter;
   if (!identity_key.empty()) {
     auto same =
-        cases_.SameMatter(batch, identity_key, MatterKey(matter), uncommitted);
+        cases_.SameMatter(read, identity_key, MatterKey(matter), uncommitted);
     if (!same.ok()) return same.status();
     if (!except_case.empty()) {
       same->erase(std::remove_if(same->begin(), same->end(),
@@ -110,8 +110,13 @@ absl::Status RoutingServiceImpl::ApplyPetition(
   const std::string matter_of =
       absl::StrCat(petition.identity_key(), std::string(1, '\0'), matter_key);
   std::vector<RoutingCaseRecord> same;
-  auto decision = Decide(petition.matter(), petition.identity_key(), batch, now,
-                         pending_matters_[matter_of], &same);
+  // The earlier cases through the batch: with partitioned state only those
+  // of this case's partition (the `matters` gap, README), so a repeat's
+  // open case is in the same batch's DB.
+  auto decision = Decide(
+      petition.matter(), petition.identity_key(),
+      [this, &batch](const std::string& id) { return cases_.Read(batch, id); },
+      now, pending_matters_[matter_of], &same);
   if (absl::IsInvalidArgument(decision.status())) {
     // Intake checks the matter against the same tables (ValidateMatter),
     // so this is a petition intake took under other tables or before it
@@ -150,13 +155,25 @@ absl::Status RoutingServiceImpl::ApplyPetition(
     linked = *std::move(link);
   }
 
+  if (partitioned()) {
+    // `matters` is instance-local: written ahead of the case (a committed
+    // case is never missing from it; an entry whose case never commits
+    // reads as no case), before anything goes into `batch` (a retried
+    // Apply must find the batch untouched).
+    store::WriteBatch ahead(context_.store);
+    CaseStore::IndexMatter(ahead, nullptr, record);
+    if (!ahead.empty()) {
+      if (auto c = context_.store->Commit(ahead); !c.ok()) return c.status();
+    }
+  }
   caserelay::v1::Envelope out;
   out.set_event_id(absl::StrCat(event.event_id(), "/registered"));
   out.set_case_id(event.case_id());
   out.set_producer("routing");
   *out.mutable_occurred_at() = time::ToProto(now);
   *out.mutable_case_event() = *std::move(registered);
-  cases_.Append(batch, nullptr, record, out);
+  cases_.Append(batch, nullptr, record, out,
+                partitioned() ? nullptr : &batch);
   if (!petition.identity_key().empty()) {
     pending_matters_[matter_of].push_back(event.case_id());
   }
@@ -168,8 +185,9 @@ absl::Status RoutingServiceImpl::ApplyPetition(
     link_out.set_producer("routing");
     *link_out.mutable_occurred_at() = time::ToProto(now);
     *link_out.mutable_case_event() = std::move(linked);
-    cases_.Append(batch, open_before, open_after, link_out);
-    pending_.insert(open_before->view().case_id());
+    cases_.Append(batch, open_before, open_after, link_out,
+                  partitioned() ? nullptr : &batch);
+    pending_[open_before->view().case_id()] = open_after.view().version();
   }
   return absl::OkStatus();
 }
@@ -196,7 +214,9 @@ absl::Status RoutingServiceImpl::ApplySupervision(
   const std::string pending_key =
       absl::StrCat(id, std::string(1, '\0'), issued.supervision_id());
   if (pending_supervisions_.contains(pending_key)) return absl::OkStatus();
-  auto recorded = cases_.HasSupervision(id, issued.supervision_id());
+  auto db = DbOfCase(id);
+  if (!db.ok()) return db.status();
+  auto recorded = db->cases().HasSupervision(id, issued.supervision_id());
   if (!recorded.ok()) return recorded.status();
   if (*recorded) return absl::OkStatus();  // a replay
 
@@ -214,17 +234,38 @@ absl::Status RoutingServiceImpl::ApplySupervision(
   out.set_producer("routing");
   *out.mutable_occurred_at() = time::ToProto(now);
   *out.mutable_case_event() = *std::move(supervised);
-  cases_.Append(batch, &before, after, out);
-  pending_.insert(id);
+  cases_.Append(batch, &before, after, out, partitioned() ? nullptr : &batch);
+  pending_[id] = after.view().version();
   pending_supervisions_.insert(pending_key);
   return absl::OkStatus();
 }
 
 void RoutingServiceImpl::Committed() {
   absl::MutexLock lock(&mu_);
-  pending_.clear();
+  // Every input of a round is applied before its first commit, so the
+  // batch's bookkeeping of matters and supervisions ends here.
   pending_matters_.clear();
   pending_supervisions_.clear();
+  if (!partitioned()) {
+    pending_.clear();
+    return;
+  }
+  // Partitioned: this is called after each partition's commit; a case
+  // stays pending until its committed version is the one its batch wrote
+  // (or its partition left: nothing of it is in hand any more).
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    bool done = true;
+    if (auto db = DbOfCase(it->first); db.ok()) {
+      auto record = db->cases().Read(it->first);
+      done = !record.ok() || !record->has_value() ||
+             (*record)->view().version() >= it->second;
+    }
+    if (done) {
+      pending_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
 }
 
 absl::StatusOr<std::string> RoutingServiceImpl::Caller(

@@ -12,15 +12,24 @@
 // the loop's commit lands (Committed()), so an office's read-modify-write
 // never works from a state the loop is about to overwrite.
 //
+// With partitioned state (routing.partitioned, issue 19 item 4; README
+// "Routing as N instances"): the families of a case live in its
+// partition's DB and `matters` in the instance-local DB (Context::store);
+// a per-case call is forwarded to the owner of the case's partition
+// (common/service/owner_forward.h), and an office's lists are answered by
+// every owner and merged (office_query.h).
+//
 // Thread safety: thread-safe. Apply/Committed run on the loop's thread;
 // the gRPC handlers on gRPC's threads.
 
 #ifndef CASERELAY_SERVICES_ROUTING_ROUTING_SERVICE_H_
 #define CASERELAY_SERVICES_ROUTING_ROUTING_SERVICE_H_
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -31,6 +40,7 @@
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "common/rpc/auth.h"
 #include "common/service/service_main.h"
+#include "common/store/partitioned_store.h"
 #include "services/routing/approvals.h"
 #include "services/routing/inbox_request.h"
 #include "services/routing/request_bounds.h"
@@ -115,6 +125,31 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   void Committed() override;
 
  private:
+  // Where a case is stored: the one store, or (partitioned) its
+  // partition's DB, leased while this lives.
+  struct CaseDb {
+    std::optional<store::PartitionLease> lease;
+    store::Store* store = nullptr;
+    store::OutboxPublisher* publisher = nullptr;
+    CaseStore cases() const { return CaseStore(store); }
+  };
+  // The DB of case `case_id`. UNAVAILABLE "routing: partition moving, try
+  // again" when its partition is not held here (it moved after the call
+  // reached this instance).
+  absl::StatusOr<CaseDb> DbOfCase(std::string_view case_id) const;
+  // Reads a committed case from wherever this instance keeps it; nullopt
+  // for an unknown case and (partitioned) for one of a partition held
+  // elsewhere: what PreviewRoute and a correction see of earlier cases of
+  // a matter (the `matters` gap, README).
+  CaseReader CommittedCases() const;
+  bool partitioned() const { return context_.partitions != nullptr; }
+  // ListChargedCases of one store (charged_api.cc): `office`'s page of
+  // 包案 readable by `actor`, and its leaders' counts of the quarter.
+  absl::StatusOr<caserelay::v1::ListChargedCasesResponse> ChargedIn(
+      store::Store& store, const Actor& actor, const std::string& office,
+      const caserelay::v1::ListChargedCasesRequest& req,
+      int page_size) const;
+
   // A check of Act's caller against the case as read under mu_, which may
   // complete the command (the petitioner's organ).
   using ActCheck = std::function<absl::Status(
@@ -155,12 +190,13 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
       const std::string& code) const;
 
   // The decision for `matter` of the petitioner `identity_key`, with the
-  // earlier cases of the same matter read through `batch` (and, from the
-  // loop, those its batch holds: `uncommitted`), leaving out the case
-  // `except_case` (a corrected case is no earlier case of itself).
+  // earlier cases of the same matter (the `matters` index) read by `read`
+  // (from the loop: through its batch, which also holds `uncommitted`),
+  // leaving out the case `except_case` (a corrected case is no earlier
+  // case of itself).
   absl::StatusOr<caserelay::v1::RouteDecision> Decide(
       const caserelay::v1::Matter& matter, const std::string& identity_key,
-      const store::WriteBatch& batch, absl::Time now,
+      const CaseReader& read, absl::Time now,
       const std::vector<std::string>& uncommitted,
       std::vector<caserelay::v1::RoutingCaseRecord>* same_matter,
       const std::string& except_case = "") const;
@@ -234,12 +270,17 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
 
   const service::Context context_;
   const RoutingParts parts_;
+  // The one store's cases; partitioned, the instance-local DB: only its
+  // `matters` is read through it (SameMatter).
   const CaseStore cases_;
   const access::CaseAccess access_;  // over parts_.offices
 
   mutable absl::Mutex mu_;
-  // Cases written by the loop's current batch, not yet committed.
-  absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(mu_);
+  // Cases written by the loop's current batch, not yet committed, with the
+  // version the batch gives each (partitioned, the loop commits a round
+  // one partition at a time: a case stays pending until its own
+  // partition's commit shows that version).
+  absl::flat_hash_map<std::string, uint64_t> pending_ ABSL_GUARDED_BY(mu_);
   // New cases of the current batch by matter (identity + matter key), so
   // two filings of one matter in one batch are seen as a repeat.
   absl::flat_hash_map<std::string, std::vector<std::string>> pending_matters_
@@ -248,6 +289,10 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
   // so a duplicate in the same batch is skipped like one in the history.
   absl::flat_hash_set<std::string> pending_supervisions_ ABSL_GUARDED_BY(mu_);
 };
+
+// The switch of partitioned state (issue 19 item 4): off by default, not
+// for production yet (README "Routing as N instances").
+inline constexpr char kPartitionedSetting[] = "routing.partitioned";
 
 service::ServiceDefinition RoutingDefinition();
 

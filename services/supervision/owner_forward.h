@@ -1,6 +1,6 @@
 // Per-case calls of a partitioned supervision reach the owner of the
-// case's partition (issue 19 item 4; common/rpc/forward.h): the call is
-// forwarded with the caller's own proof, never twice.
+// case's partition (issue 19 item 4): common/service/owner_forward.h for
+// supervision's stub.
 //
 // Thread safety: stateless.
 #ifndef CASERELAY_SERVICES_SUPERVISION_OWNER_FORWARD_H_
@@ -10,11 +10,7 @@
 #include <string_view>
 
 #include "caserelay/v1/supervision.grpc.pb.h"
-#include "common/rpc/auth.h"
-#include "common/rpc/convert.h"
-#include "common/rpc/forward.h"
-#include "common/service/service_main.h"
-#include "common/store/partitioned_store.h"
+#include "common/service/owner_forward.h"
 
 namespace caserelay::supervision {
 
@@ -29,18 +25,7 @@ std::optional<grpc::Status> ForwardToOwner(
     grpc::Status (caserelay::v1::SupervisionService::Stub::*method)(
         grpc::ClientContext*, const Request&, Response*),
     const Request& req, Response* resp) {
-  if (context.partitions == nullptr || context.owners == nullptr) {
-    return std::nullopt;
-  }
-  if (ctx == nullptr) {
-    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                        "supervision: no call context");
-  }
-  absl::StatusOr<rpc::Principal> caller = rpc::Caller(context.auth, *ctx);
-  if (!caller.ok()) return rpc::ToGrpc(caller.status());
-  return rpc::ForwardUnary<caserelay::v1::SupervisionService::Stub>(
-      *context.owners, context.partitions->PartitionOfCase(case_id), *ctx,
-      *caller, method, req, resp);
+  return service::ForwardToOwner(context, ctx, case_id, method, req, resp);
 }
 
 }  // namespace caserelay::supervision

@@ -82,7 +82,7 @@ class InboxFilterTest : public ::testing::Test {
     *e.mutable_occurred_at() = v->received_at();
     e.mutable_case_event()->set_action(caserelay::v1::CASE_ACTION_REGISTER);
     store::WriteBatch batch(&t_->store());
-    cases_->Append(batch, nullptr, r, e);
+    cases_->Append(batch, nullptr, r, e, &batch);
     ASSERT_TRUE(t_->store().Commit(batch).ok());
   }
 

@@ -85,7 +85,7 @@ class InboxStateTest : public ::testing::Test {
     e.mutable_case_event()->set_action(caserelay::v1::CASE_ACTION_REGISTER);
     store::WriteBatch batch(&t_->store());
     cases_->Append(batch, it == committed_.end() ? nullptr : &it->second, after,
-                   e);
+                   e, &batch);
     ASSERT_TRUE(t_->store().Commit(batch).ok());
     committed_[id] = after;
   }
@@ -363,7 +363,7 @@ TEST_F(InboxStateTest, PagesOfSeveralInstancesMergeIntoTheOneStoresPages) {
     *e.mutable_occurred_at() = r.view().received_at();
     e.mutable_case_event()->set_action(caserelay::v1::CASE_ACTION_REGISTER);
     store::WriteBatch batch(&instances[i]->store());
-    stores[i]->Append(batch, nullptr, r, e);
+    stores[i]->Append(batch, nullptr, r, e, &batch);
     ASSERT_TRUE(instances[i]->store().Commit(batch).ok());
   }
   struct Row {
