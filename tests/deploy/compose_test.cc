@@ -252,7 +252,8 @@ TEST_F(ComposeTest, EveryServiceHealthCheckProbesHealthzOnItsAdminPort) {
 
 // The services that run as many instances (issue 19: `--scale`): any
 // free host port each, as `docker-compose port --index=K` tells.
-const std::set<std::string> kScaled = {"supervision", "notification"};
+const std::set<std::string> kScaled = {"supervision", "notification",
+                                       "statistics"};
 
 TEST_F(ComposeTest, PublishedPortsAreTheListenPorts) {
   const std::map<std::string, std::string> grpc_host = {
