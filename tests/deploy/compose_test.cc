@@ -321,7 +321,9 @@ TEST_F(ComposeTest, NoTwoServicesPublishTheSameHostPort) {
                             << it->second << " and " << name;
     }
   }
-  EXPECT_GE(owner.size(), 10u);  // every service publishes its ports
+  // Every service publishes its ports; the scaled ones (kScaled) on any
+  // free host port, so not counted here.
+  EXPECT_GE(owner.size(), 8u);
 }
 
 // issue 15 item 1: the portal's gateway behind TLS on 443, started like
