@@ -75,6 +75,11 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
       return absl::InvalidArgumentError(
           "CreateKafkaConsumer: the offset lookup is empty");
     }
+    if (options.assign_all && options.pause_assigned) {
+      return absl::InvalidArgumentError(
+          "ConsumerOptions.assign_all reads every partition at once: it "
+          "cannot pause_assigned");
+    }
     if (options.pause_assigned) {
       auto strategy = options.extra.find("partition.assignment.strategy");
       if (strategy == options.extra.end() ||
@@ -115,6 +120,12 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
       return absl::InvalidArgumentError(
           absl::StrCat("creating the librdkafka consumer: ", errstr));
     }
+    if (options.assign_all) {
+      // Assigned at the first Poll(), once the metadata names the
+      // partitions (Create does not wait for the broker).
+      self->assign_all_topics_ = options.topics;
+      return std::unique_ptr<Consumer>(std::move(self));
+    }
     if (RdKafka::ErrorCode err = self->consumer_->subscribe(options.topics);
         err != RdKafka::ERR_NO_ERROR) {
       return ErrorToStatus(
@@ -149,6 +160,15 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
             absl::ToInt64Milliseconds(
                 absl::Ceil(deadline - absl::Now(), absl::Milliseconds(1))),
             0, 1 << 30));
+      }
+      if (!assign_all_topics_.empty()) {
+        if (absl::Status s = AssignAll(); !s.ok()) {
+          // Transient (the broker not up, a topic not there yet): an empty
+          // batch after the timeout, as for any transient error.
+          const absl::Duration left = deadline - absl::Now();
+          if (left > absl::ZeroDuration()) absl::SleepFor(left);
+          return batch;
+        }
       }
       if (!pending_.empty()) {
         // An assignment whose stored positions could not be read.
@@ -382,6 +402,44 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
     return absl::OkStatus();
   }
 
+  // ConsumerOptions::assign_all: assigns every partition of
+  // assign_all_topics_ (which it then clears) from the broker's metadata:
+  // they become pending, and Poll() assigns them from their stored
+  // positions. UNAVAILABLE while the metadata does not name every topic
+  // with its partitions.
+  absl::Status AssignAll() {
+    RdKafka::Metadata* raw = nullptr;
+    if (RdKafka::ErrorCode e =
+            consumer_->metadata(/*all_topics=*/true, nullptr, &raw,
+                                kQueryTimeoutMs);
+        e != RdKafka::ERR_NO_ERROR) {
+      return absl::UnavailableError(
+          absl::StrCat("the topics' metadata: ", RdKafka::err2str(e)));
+    }
+    std::unique_ptr<RdKafka::Metadata> metadata(raw);
+    std::vector<TopicPartition> all;
+    for (const std::string& topic : assign_all_topics_) {
+      int32_t count = 0;
+      for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+        if (t->topic() == topic && t->err() == RdKafka::ERR_NO_ERROR) {
+          count = static_cast<int32_t>(t->partitions()->size());
+        }
+      }
+      if (count == 0) {
+        return absl::UnavailableError(
+            absl::StrCat("the broker names no partition of ", topic, " yet"));
+      }
+      for (int32_t p = 0; p < count; ++p) all.emplace_back(topic, p);
+    }
+    assign_all_topics_.clear();
+    // Poll() assigns the pending partitions next (and retries them while
+    // their stored positions cannot be read), as after a group's
+    // assignment.
+    pending_.insert(pending_.end(), all.begin(), all.end());
+    if (listener_ != nullptr) listener_->Assigned(all);
+    return absl::OkStatus();
+  }
+
   // Retries an assignment held back by a failed lookup.
   absl::Status AssignPending() {
     std::vector<RdKafka::TopicPartition*> partitions;
@@ -508,6 +566,8 @@ class KafkaConsumer final : public Consumer, private RdKafka::RebalanceCb {
   // Touched only by the thread calling Poll()/Close() (see class comment).
   bool closed_ = false;
   absl::Status rebalance_error_;  // from rebalance_cb, returned by Poll()
+  // ConsumerOptions::assign_all: its topics until AssignAll() succeeds.
+  std::vector<std::string> assign_all_topics_;
   // Assigned partitions whose stored position could not be read yet.
   std::vector<std::pair<std::string, int32_t>> pending_;
   std::vector<PositionReset> resets_;  // until TakeResets()

@@ -126,6 +126,17 @@ struct ConsumerOptions {
   // (e.g. "session.timeout.ms"; "partition.assignment.strategy" may be
   // "cooperative-sticky", which is handled).
   std::map<std::string, std::string> extra;
+  // Issue 19 (a read model as replicas, services/statistics): read every
+  // partition of `topics` by explicit assignment instead of joining
+  // group_id (which librdkafka still needs as a name; nothing joins it and
+  // nothing is committed). Each such consumer reads the whole of its
+  // topics, whatever other instances do. The partitions are learnt from
+  // the broker's metadata at the first Poll() (retried by each Poll()
+  // until the broker names every topic) and started from their stored
+  // positions as a group's assignment would be; partitions added to a
+  // topic later are not read until the consumer is made again. Not with
+  // pause_assigned (INVALID_ARGUMENT).
+  bool assign_all = false;
   // Issue 19 item 3: a newly assigned partition stays paused (nothing is
   // fetched and its stored position is not looked up) until Resume(): the
   // caller restores the partition's state first, and only then is its

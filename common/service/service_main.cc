@@ -40,13 +40,19 @@ void PrintHelp(const ServiceDefinition& def) {
   // A service whose partitioned state is switched by a setting
   // (ServiceDefinition::partitioned_setting) runs one by default: scripts/run
   // starts one, and the line names the switch.
-  const std::string instances =
-      def.partitioned
-          ? "instances: many (partitioned state: kafka.partitions partitions)"
-      : def.partitioned_setting.empty()
-          ? "instances: one"
-          : absl::StrCat("instances: one (many with ", def.partitioned_setting,
-                         " = true: not for production yet, see the setting)");
+  std::string instances = "instances: one";
+  if (def.partitioned) {
+    instances =
+        "instances: many (partitioned state: kafka.partitions partitions)";
+  } else if (def.replicated) {
+    instances =
+        "instances: many (replicas: each instance reads every partition "
+        "into its own store and answers alone)";
+  } else if (!def.partitioned_setting.empty()) {
+    instances = absl::StrCat("instances: one (many with ",
+                             def.partitioned_setting,
+                             " = true: not for production yet, see the setting)");
+  }
   std::printf(
       "%s — %s\n%s\n\n"
       "Usage: %s [--config FILE]\n\n"
@@ -151,7 +157,10 @@ std::vector<Setting> CommonSettings(const std::string& service) {
        "Kafka bootstrap servers host:port,...; or use kafka.bootstrap_file"},
       {"kafka.bootstrap_file", T::kString, "", false,
        "file with the bootstrap list (devbroker's --info-file)"},
-      {"kafka.group", T::kString, service, false, "consumer group id"},
+      {"kafka.group", T::kString, service, false,
+       "consumer group id (the instances of a service share it; "
+       "statistics' replicas join it only to choose who issues the "
+       "bulletins)"},
       {"kafka.fetch_wait", T::kDuration, "10ms", false,
        "longest a fetch waits for data (fetch.wait.max.ms); the embedded "
        "broker does not end a waiting fetch early when data arrives, so "
@@ -315,6 +324,11 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& given) {
   auto kafka_props = KafkaSecurityProperties(kafka_security);
   if (!kafka_props.ok()) return Fail(kafka_props.status(), 2);
 
+  if (def.partitioned && def.replicated) {
+    return Fail(absl::InternalError(absl::StrCat(
+                    def.name, " is both partitioned and replicated")),
+                1);
+  }
   if (def.partitioned && !def.uses_kafka) {
     return Fail(absl::InternalError(absl::StrCat(
                     def.name, " keeps partitioned state without Kafka")),
@@ -348,6 +362,7 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& given) {
       topics.push_back(ChangelogTopic(def.name));
       topics.push_back(OwnersTopic(def.name));
     }
+    topics.insert(topics.end(), def.own_topics.begin(), def.own_topics.end());
     absl::Status ready = kafka::WaitForTopics(
         *bootstrap, topics, cfg->GetDuration("kafka.wait"), *kafka_props);
     if (!ready.ok()) return Fail(ready, 1);
@@ -429,6 +444,18 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& given) {
                   &registry, authenticator->get(), &progress};
   context.partitions = partitioned.store.get();
   context.owners = partitioned.owners.get();
+  if (def.uses_kafka) {
+    context.consumer_options =
+        [&cfg, servers = *bootstrap,
+         props = *kafka_props](const std::vector<std::string>& topics) {
+          kafka::ConsumerOptions options = ServiceConsumerOptions(
+              servers, cfg->GetString("kafka.group"), topics,
+              cfg->GetDuration("kafka.fetch_wait"),
+              cfg->GetString("kafka.debug"));
+          for (const auto& [key, value] : props) options.extra[key] = value;
+          return options;
+        };
+  }
   auto svc = def.create(context);
   if (!svc.ok()) return Fail(svc.status(), 1);
   Service& service = **svc;
@@ -465,6 +492,8 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& given) {
     }
     store::PartitionedStore* parts = partitioned.store.get();
     if (parts != nullptr) PartitionedConsumer(consumer_options);
+    // A replica reads every partition, whatever the other instances do.
+    consumer_options.assign_all = def.replicated;
     auto consumer = kafka::CreateKafkaConsumerWithPositions(
         consumer_options, StoredPositions(the_store, parts));
     if (!consumer.ok()) return Fail(consumer.status(), 1);

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "common/admin/http_server.h"
 #include "common/config/config.h"
+#include "common/kafka/consumer.h"
 #include "common/metrics/metrics.h"
 #include "common/rpc/auth.h"
 #include "common/service/consume_loop.h"
@@ -70,6 +71,12 @@ struct Context {
   // calls (common/rpc/forward.h) and scatter-gather queries; nullptr when
   // `partitions` is.
   const PartitionOwners* owners = nullptr;
+  // The options of a consumer of `topics` in the service's consumer group
+  // (kafka.group) with its Kafka client settings (bootstrap, security,
+  // fetch wait), for a consumer of the service's own beside its loops
+  // (statistics: who issues the bulletins). Empty without Kafka.
+  std::function<kafka::ConsumerOptions(const std::vector<std::string>& topics)>
+      consumer_options = nullptr;
 };
 
 // One consumed set of topics and the handler that applies them.
@@ -128,6 +135,15 @@ struct ServiceDefinition {
   // is read before the store opens; --help then says "instances: one (many
   // with <setting> = true ...)", so scripts/run starts one. Empty: none.
   std::string partitioned_setting;
+  // Issue 19: every instance is a full replica of a read model (statistics):
+  // each of its subscriptions reads every partition of its topics by
+  // explicit assignment (kafka::ConsumerOptions::assign_all), joining no
+  // consumer group, into the instance's own store. `--help` then says
+  // `instances: many (replicas ...)`. Not with `partitioned`.
+  bool replicated = false;
+  // Topics of the service's own that it reads or writes besides the four
+  // (statistics: statistics-bulletins): waited for at start as they are.
+  std::vector<std::string> own_topics;
 };
 
 // The settings every service has (grpc.listen, admin.listen, store.path,

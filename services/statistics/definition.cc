@@ -1,6 +1,11 @@
 // statistics' settings and wiring: the region tree (scopes, subtrees) and
 // the offices (who may ask for which scope).
+#include <map>
 #include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 
 #include "services/statistics/statistics_service.h"
 
@@ -21,6 +26,35 @@ class CaseEventsProgress final : public bulletins::IndexProgress {
  private:
   const service::LoopProgress* const loops_;  // not owned
 };
+
+// /readyz: 200 once the index has applied case-events through an end of
+// the log taken since the start (`index`, the loop's applied-through on
+// the service's clock) and the bulletins' topic likewise (`bulletins`,
+// real time; InfiniteFuture without Kafka); 503 saying which is catching
+// up before.
+admin::HttpResponse Readiness(absl::Time index, absl::Time bulletins) {
+  std::string behind;
+  if (index == absl::InfinitePast()) {
+    behind +=
+        "catching up: the index has not yet applied case-events up to the "
+        "end of the log (a new or restarted instance reads all of it; its "
+        "figures count only what it has applied)\n";
+  }
+  if (bulletins == absl::InfinitePast()) {
+    behind +=
+        "catching up: the issued bulletins of statistics-bulletins are not "
+        "all applied yet\n";
+  }
+  if (!behind.empty()) {
+    return admin::HttpResponse{503, "text/plain; charset=utf-8", behind};
+  }
+  return admin::HttpResponse{
+      200, "text/plain; charset=utf-8",
+      absl::StrCat("ready: case-events applied through ",
+                   absl::FormatTime(absl::RFC3339_sec, index,
+                                    absl::UTCTimeZone()),
+                   "\n")};
+}
 
 class StatisticsParts final : public service::Service {
  public:
@@ -46,6 +80,15 @@ class StatisticsParts final : public service::Service {
     return absl::OkStatus();
   }
   void Stop() override { bulletins_->Stop(); }
+  // Issue 19: a new instance reads all of case-events before its figures
+  // are whole; /readyz says whether it has (a balancer sends callers to
+  // ready instances only).
+  std::map<std::string, admin::Handler> AdminRoutes() override {
+    return {{"/readyz", [this](const admin::HttpRequest&) {
+               return Readiness(progress_.AppliedThrough(),
+                                bulletins_->CaughtUpAt());
+             }}};
+  }
   std::vector<service::Subscription> Subscriptions() override {
     // How far the index has applied case-events decides when a bulletin
     // may be issued (bulletins/README.md).
@@ -81,6 +124,11 @@ service::ServiceDefinition StatisticsDefinition() {
     def.settings.push_back(std::move(setting));
   }
   def.column_families = ColumnFamilies();
+  // Issue 19: every instance a full replica of the index (it reads every
+  // partition of case-events into its own store); the bulletins are
+  // recorded on a topic every instance applies (bulletins/bulletin_log.h).
+  def.replicated = true;
+  def.own_topics = {bulletins::kBulletinsTopic};
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;

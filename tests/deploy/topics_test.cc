@@ -161,7 +161,8 @@ TEST_F(CreateTopicsTest, CompactsTheChangelogAndOwnersTopicsOnly) {
   for (const devbroker::TopicSpec& topic : ComposeTopics()) {
     SCOPED_TRACE(topic.name);
     const bool compacted = absl::EndsWith(topic.name, "-changelog") ||
-                           absl::EndsWith(topic.name, "-owners");
+                           absl::EndsWith(topic.name, "-owners") ||
+                           topic.name == "statistics-bulletins";
     const std::string create = absl::StrCat(
         "--topic ", topic.name, " --partitions ", topic.partitions,
         " --config retention.ms=-1 --config retention.bytes=-1",
@@ -241,8 +242,10 @@ TEST_F(CreateTopicsTest, GrantsExactlyTheAclsOfEachService) {
            {"routing", "case-events", {"petitions", "supervision-events"}},
            {"supervision", "supervision-events", {"case-events"}},
            {"notification", "notification-events", {"case-events"}},
-           // statistics: a read model, writes no topic (issue 17).
-           {"statistics", "", {"case-events"}}}) {
+           // statistics: a read model (issue 17) that records only the
+           // bulletins it issues (issue 19).
+           {"statistics", "statistics-bulletins",
+            {"case-events", "statistics-bulletins"}}}) {
     const std::string principal = "User:" + g.user;
     if (!g.writes.empty()) {
       expected.insert(absl::StrCat(principal, " Write topic ", g.writes));
@@ -262,6 +265,9 @@ TEST_F(CreateTopicsTest, GrantsExactlyTheAclsOfEachService) {
       expected.insert(absl::StrCat(principal, " Read topic ", topic));
     }
     expected.insert(absl::StrCat(principal, " Read group ", g.user));
+    if (g.user == "statistics") {
+      expected.insert(absl::StrCat(principal, " Describe topic ", g.writes));
+    }
     for (const std::string& topic : topics) {
       expected.insert(absl::StrCat(principal, " Describe topic ", topic));
     }
@@ -281,7 +287,8 @@ TEST_F(CreateTopicsTest, EveryServiceWritesOnlyItsOwnTopic) {
       {"User:notification",
        {"notification-events", "notification-changelog",
         "notification-owners"}},
-      {"User:statistics", {}}};  // a read model writes nothing
+      // a read model writes only its issued bulletins
+      {"User:statistics", {"statistics-bulletins"}}};
   std::map<std::string, std::set<std::string>> writes;
   for (const std::string& acl : Acls()) {
     std::vector<std::string> f = absl::StrSplit(acl, ' ');

@@ -192,12 +192,12 @@ TEST(BulletinTest, IssuedOnScheduleWithoutPersonalDataAndNeverRewritten) {
 // caught up. statistics is down while three petitions are registered on
 // Sunday 2026-03-08; it comes back on Monday 03-09 at 08:00, when the daily
 // covering Friday 03-06 to Sunday 03-08 is due, with those case-events to
-// catch up on. It starts serving before its consumer has partitions
-// (kafka.wait 300ms; joining the group takes seconds), so its schedule's
-// first pass sees an index that has applied nothing: the schedule waits
-// until the loop's applied-through signal (from the consumer lag,
-// common/service/applied_through.h) has passed the end of the period, and
-// the daily counts all three petitions (issued at once, it would count 0).
+// catch up on. Its schedule's first pass may see an index that has not
+// applied them yet (before issue 19 it always did: joining the consumer
+// group took seconds; now every partition is assigned at once): the
+// schedule waits until the loop's applied-through signal (from the
+// consumer lag, common/service/applied_through.h) has passed the end of
+// the period, and the daily counts all three petitions.
 TEST(BulletinTest, TheScheduleWaitsUntilStatisticsHasCaughtUp) {
   SystemOptions options;
   options.simulated_start = China(2026, 3, 8, 9);  // a Sunday
@@ -225,10 +225,14 @@ TEST(BulletinTest, TheScheduleWaitsUntilStatisticsHasCaughtUp) {
   EXPECT_EQ(issued[0].title(), "山西省信访局 每日信访 2026年第1期");
   const std::string csv = Document(s, issued[0].id(), v1::BULLETIN_FORMAT_CSV);
   EXPECT_THAT(csv, HasSubstr("\r\n信访总量,3,")) << csv;
-  // The wait is the schedule's, said once for operators.
+  // Issue 19: statistics now reads every partition by assignment, with no
+  // group to join, so its index may have caught up before the schedule's
+  // first pass: the wait ("a due bulletin waits for the index", said once)
+  // is logged only when the pass came first. The wait itself is pinned by
+  // ScheduleTest.NothingIsIssuedBeforeTheIndexHasAppliedThePeriod.
   absl::StatusOr<std::string> log = file::ReadFile(s.dir() + "/statistics.log");
   ASSERT_TRUE(log.ok()) << log.status();
-  EXPECT_THAT(*log, HasSubstr("a due bulletin waits for the index")) << *log;
+  EXPECT_THAT(*log, HasSubstr("bulletin issued")) << *log;
 }
 
 }  // namespace

@@ -128,6 +128,16 @@ absl::StatusOr<std::unique_ptr<System>> System::Start(SystemOptions options) {
           {"--topic", changelog + count, "--topic",
            absl::StrCat(service, "-owners:1")});
     }
+    // statistics' issued bulletins (one partition), unless named.
+    bool bulletins_named = false;
+    for (const std::string& topic : options.topics) {
+      bulletins_named = bulletins_named ||
+                        absl::StartsWith(topic, "statistics-bulletins:");
+    }
+    if (!bulletins_named) {
+      sys->broker_argv_.insert(sys->broker_argv_.end(),
+                               {"--topic", "statistics-bulletins:1"});
+    }
   }
   if (absl::Status st = sys->StartBroker(); !st.ok()) return st;
   // Every service at once: each waits about 3 s for its consumer group's

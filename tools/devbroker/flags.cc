@@ -97,7 +97,9 @@ std::vector<TopicSpec> DefaultTopics() {
           {"notification-changelog", 8},
           {"notification-owners", 1},
           {"routing-changelog", 8},
-          {"routing-owners", 1}};
+          {"routing-owners", 1},
+          // statistics' issued bulletins, applied by every instance.
+          {"statistics-bulletins", 1}};
 }
 
 absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
@@ -186,7 +188,8 @@ std::string Usage() {
       "                           supervision-events, notification-events,\n"
       "                           8 partitions each; and for supervision,\n"
       "                           notification and routing <service>-changelog\n"
-      "                           (8) and <service>-owners (1).\n"
+      "                           (8) and <service>-owners (1); and\n"
+      "                           statistics-bulletins (1).\n"
       "  --bootstrap-file PATH    write the bootstrap list (one line) to "
       "PATH,\n"
       "                           atomically (temp file + rename).\n"

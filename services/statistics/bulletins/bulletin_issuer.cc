@@ -109,6 +109,7 @@ absl::StatusOr<Issued> BulletinIssuer::Issue(const offices::Office& bureau,
   record.set_title(Title(content));
   *record.mutable_issued_at() = time::ToProto(now);
   record.set_scheduled(scheduled);
+  if (recorder_ != nullptr) return recorder_->Record(record, documents);
   absl::Status saved = store_->Save(record, documents, scheduled);
   if (!saved.ok()) return saved;
   return Issued{record, false};

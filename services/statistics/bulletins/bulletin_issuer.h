@@ -11,7 +11,10 @@
 //      has applied case-events through its end (IndexProgress), its 期号
 //      is the next of the series (bureau, kind, year of the due day), the
 //      figures come from the ContentSource, the HTML, CSV and PDF are
-//      rendered, and all is saved in one batch (bulletin_store.h).
+//      rendered, and all is saved in one batch (bulletin_store.h), or,
+//      with several instances, recorded on statistics-bulletins
+//      (IssueRecorder, bulletin_log.h), which may find another instance's
+//      bulletin of the same id first.
 // Steps 2-3 run under one lock, so two requests for the same bulletin
 // make one, and the numbers of a series have no gaps and no repeats.
 // Rendering a PDF can take tens of seconds on a loaded machine; bulletins
@@ -67,18 +70,42 @@ struct Issued {
   bool already_issued = false;
 };
 
+// Where a made bulletin is recorded as issued: the one order in which
+// bulletins come to exist. Without one the issuer saves to the store
+// (BulletinStore::Save: one instance). With several statistics instances
+// (issue 19) it is the topic statistics-bulletins, which every instance
+// applies to its own store (bulletin_log.h). Implementations are
+// thread-safe.
+class IssueRecorder {
+ public:
+  virtual ~IssueRecorder() = default;
+
+  // Records `record` (complete, as BulletinStore::Save wants it) with its
+  // documents, and returns what is recorded under record.id() then:
+  // `record` (already_issued false), or the bulletin another instance
+  // recorded first (already_issued true). Errors: ABORTED when another
+  // instance took the series' number meanwhile (nothing recorded: make it
+  // again); DEADLINE_EXCEEDED or UNAVAILABLE when it is not known yet
+  // whether it was recorded (asking again finds it); the store's errors.
+  virtual absl::StatusOr<Issued> Record(const caserelay::v1::Bulletin& record,
+                                        const Documents& documents) = 0;
+};
+
 class BulletinIssuer {
  public:
-  // Every argument must outlive the issuer; none is owned.
+  // Every argument must outlive the issuer; none is owned. `recorder`:
+  // where a made bulletin is recorded (null: saved to `store`).
   BulletinIssuer(BulletinStore* store, const PeriodRules* rules,
                  const ContentSource* source, const PdfRenderer* renderer,
-                 const time::Clock* clock, const IndexProgress* progress)
+                 const time::Clock* clock, const IndexProgress* progress,
+                 IssueRecorder* recorder = nullptr)
       : store_(store),
         rules_(rules),
         source_(source),
         renderer_(renderer),
         clock_(clock),
-        progress_(progress) {}
+        progress_(progress),
+        recorder_(recorder) {}
 
   // OK once the index has applied case-events through the end of `period`
   // (00:00 after its last day, China time); else UNAVAILABLE with an
@@ -108,6 +135,7 @@ class BulletinIssuer {
   const PdfRenderer* const renderer_;
   const time::Clock* const clock_;
   const IndexProgress* const progress_;
+  IssueRecorder* const recorder_;  // null: store_->Save
 
   absl::Mutex mu_;  // held while one bulletin is made
 };

@@ -137,9 +137,26 @@ absl::StatusOr<std::unique_ptr<BulletinParts>> BulletinParts::Create(
   parts->store_ = std::make_unique<BulletinStore>(context.store);
   parts->source_ =
       std::make_unique<QueryContentSource>(query, offices, regions);
+  if (context.consumer_options && context.publisher != nullptr) {
+    // Several instances (issue 19): every one follows the bulletins' topic
+    // and records on it; the lease's holder issues on schedule.
+    const kafka::ConsumerOptions client =
+        context.consumer_options({kBulletinsTopic});
+    auto reader = kafka::CreateKafkaPartitionReader(
+        {client.bootstrap, "statistics-bulletins", client.extra});
+    if (!reader.ok()) return reader.status();
+    auto bulletin_log =
+        BulletinLog::Create(context.store, parts->store_.get(),
+                            context.publisher, *std::move(reader));
+    if (!bulletin_log.ok()) return bulletin_log.status();
+    parts->log_ = *std::move(bulletin_log);
+    auto lease = IssuerLease::Create(client);
+    if (!lease.ok()) return lease.status();
+    parts->lease_ = *std::move(lease);
+  }
   parts->issuer_ = std::make_unique<BulletinIssuer>(
       parts->store_.get(), parts->rules_.get(), parts->source_.get(),
-      parts->renderer_.get(), context.clock, progress);
+      parts->renderer_.get(), context.clock, progress, parts->log_.get());
 
   ScheduleSettings schedule;
   for (const std::string& code : Words(cfg.GetString("bulletins.bureaus"))) {
@@ -163,6 +180,15 @@ absl::StatusOr<std::unique_ptr<BulletinParts>> BulletinParts::Create(
   if (!issue_time.ok()) return issue_time.status();
   schedule.issue_time = *issue_time;
   schedule.retry_after = cfg.GetDuration("bulletins.retry_after");
+  if (parts->lease_ != nullptr) {
+    // The holder issues once it has applied every bulletin recorded before
+    // it took over (issuer_lease.h).
+    schedule.may_issue = [lease = parts->lease_.get(),
+                          bulletin_log = parts->log_.get()] {
+      const std::optional<absl::Time> since = lease->HeldSince();
+      return since.has_value() && bulletin_log->CaughtUpAt() > *since;
+    };
+  }
   parts->scheduled_ = !schedule.bureaus.empty() && !schedule.kinds.empty();
   parts->schedule_ = std::make_unique<BulletinSchedule>(
       parts->issuer_.get(), parts->store_.get(), parts->rules_.get(),
@@ -171,10 +197,19 @@ absl::StatusOr<std::unique_ptr<BulletinParts>> BulletinParts::Create(
 }
 
 void BulletinParts::Start() {
+  if (log_ != nullptr) log_->Start();
+  // Only an instance that may issue on schedule competes for the lease.
+  if (lease_ != nullptr && scheduled_) lease_->Start();
   if (scheduled_) schedule_->Start();
 }
 
-void BulletinParts::Stop() { schedule_->Stop(); }
+void BulletinParts::Stop() {
+  schedule_->Stop();
+  if (lease_ != nullptr) lease_->Stop();
+  // Record waits for the follower: it stops after the RPCs (the gRPC
+  // server shuts down before Service::Stop).
+  if (log_ != nullptr) log_->Stop();
+}
 
 absl::StatusOr<offices::Office> BulletinParts::BureauOf(
     absl::string_view bureau_code) const {

@@ -24,8 +24,10 @@
 #include "common/time/calendar.h"
 #include "domain/offices/office_directory.h"
 #include "services/statistics/bulletins/bulletin_issuer.h"
+#include "services/statistics/bulletins/bulletin_log.h"
 #include "services/statistics/bulletins/bulletin_store.h"
 #include "services/statistics/bulletins/compose.h"
+#include "services/statistics/bulletins/issuer_lease.h"
 #include "services/statistics/bulletins/pdf_renderer.h"
 #include "services/statistics/bulletins/schedule.h"
 #include "services/statistics/query.h"
@@ -52,9 +54,17 @@ class BulletinParts {
       const offices::OfficeDirectory* offices,
       const region::RegionTree* regions, const IndexProgress* progress);
 
-  // Starts / stops the schedule's thread (none without bureaus).
+  // Starts / stops the follower of statistics-bulletins and the issuer's
+  // membership (with Kafka), and the schedule's thread (none without
+  // bureaus).
   void Start();
   void Stop();
+
+  // When the follower of statistics-bulletins last had every record
+  // applied (BulletinLog::CaughtUpAt); InfiniteFuture without Kafka.
+  absl::Time CaughtUpAt() const {
+    return log_ != nullptr ? log_->CaughtUpAt() : absl::InfiniteFuture();
+  }
 
   // The bureau a request is about, for the access check: the request's
   // bureau_code (Issue, List) or the bulletin's (Get). INVALID_ARGUMENT for
@@ -86,6 +96,12 @@ class BulletinParts {
   std::unique_ptr<WeasyPrintRenderer> renderer_;
   std::unique_ptr<BulletinStore> store_;
   std::unique_ptr<QueryContentSource> source_;
+  // Issue 19, with Kafka (Context::consumer_options): the topic every
+  // instance follows and records its bulletins on, and who issues on
+  // schedule. Null in a service without Kafka (unit tests): the issuer
+  // saves to the store.
+  std::unique_ptr<BulletinLog> log_;
+  std::unique_ptr<IssuerLease> lease_;
   std::unique_ptr<BulletinIssuer> issuer_;
   std::unique_ptr<BulletinSchedule> schedule_;
   bool scheduled_ = false;  // any bureau in bulletins.bureaus

@@ -57,6 +57,19 @@ std::string CursorKey(absl::string_view bureau, BulletinKind kind) {
   return absl::StrCat("s/", bureau, "/", KindWord(kind));
 }
 
+// The number after the series' last (`last`, its counter at `key`): 1 for
+// a new series; DATA_LOSS for a counter that is not a number.
+absl::StatusOr<int> NumberAfter(absl::string_view key,
+                                const std::optional<std::string>& last) {
+  if (!last.has_value()) return 1;
+  int n = 0;
+  if (!absl::SimpleAtoi(*last, &n) || n < 1) {
+    return absl::DataLossError(
+        absl::StrCat("bulletin counter ", key, " holds \"", *last, "\""));
+  }
+  return n + 1;
+}
+
 absl::StatusOr<std::optional<v1::Bulletin>> ParseRecord(
     absl::string_view key, const std::optional<std::string>& bytes) {
   if (!bytes.has_value()) return std::nullopt;
@@ -131,18 +144,27 @@ absl::StatusOr<int> BulletinStore::NextNumber(absl::string_view bureau_code,
   absl::StatusOr<std::optional<std::string>> bytes =
       store_->Get(kBulletinsFamily, key);
   if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return 1;
-  int last = 0;
-  if (!absl::SimpleAtoi(**bytes, &last) || last < 1) {
-    return absl::DataLossError(
-        absl::StrCat("bulletin counter ", key, " holds \"", **bytes, "\""));
-  }
-  return last + 1;
+  return NumberAfter(key, *bytes);
 }
 
 absl::Status BulletinStore::Save(const v1::Bulletin& record,
                                  const Documents& documents,
                                  bool schedule_cursor) {
+  absl::MutexLock lock(&save_mu_);
+  store::WriteBatch batch(store_);
+  if (absl::Status s = Stage(record, documents, schedule_cursor, batch);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::vector<store::OutboxRecord>> committed =
+      store_->Commit(batch);
+  return committed.status();
+}
+
+absl::Status BulletinStore::Stage(const v1::Bulletin& record,
+                                  const Documents& documents,
+                                  bool schedule_cursor,
+                                  store::WriteBatch& batch) const {
   absl::StatusOr<BulletinKind> kind = FromProto(record.kind());
   if (!kind.ok()) return kind.status();
   if (record.id().empty() || record.bureau_code().empty() ||
@@ -159,15 +181,20 @@ absl::Status BulletinStore::Save(const v1::Bulletin& record,
     return absl::InvalidArgumentError(
         absl::StrCat("bulletin: first_day \"", record.first_day(), "\""));
   }
-  absl::MutexLock lock(&save_mu_);
-  absl::StatusOr<std::optional<v1::Bulletin>> existing = Find(record.id());
+  const std::string record_key = RecordKey(record.id());
+  absl::StatusOr<std::optional<std::string>> existing =
+      batch.Get(kBulletinsFamily, record_key);
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
     return absl::AlreadyExistsError(
         absl::StrCat("bulletin ", record.id(), " was issued before"));
   }
-  absl::StatusOr<int> next =
-      NextNumber(record.bureau_code(), *kind, record.year());
+  const std::string number_key =
+      NumberKey(record.bureau_code(), *kind, record.year());
+  absl::StatusOr<std::optional<std::string>> last_number =
+      batch.Get(kBulletinsFamily, number_key);
+  if (!last_number.ok()) return last_number.status();
+  absl::StatusOr<int> next = NumberAfter(number_key, *last_number);
   if (!next.ok()) return next.status();
   if (record.number() != *next) {
     return absl::FailedPreconditionError(
@@ -175,7 +202,7 @@ absl::Status BulletinStore::Save(const v1::Bulletin& record,
                      " but the series ", record.year(), " is at ", *next));
   }
   absl::StatusOr<std::optional<std::string>> last_sequence =
-      store_->Get(kBulletinsFamily, kSequenceKey);
+      batch.Get(kBulletinsFamily, kSequenceKey);
   if (!last_sequence.ok()) return last_sequence.status();
   int64_t sequence = 0;
   if (last_sequence->has_value() &&
@@ -184,24 +211,18 @@ absl::Status BulletinStore::Save(const v1::Bulletin& record,
         absl::StrCat("bulletin sequence holds \"", **last_sequence, "\""));
   }
   ++sequence;
-  store::WriteBatch batch(store_);
   batch.Put(kBulletinsFamily, kSequenceKey, absl::StrCat(sequence));
-  batch.Put(kBulletinsFamily, RecordKey(record.id()),
-            record.SerializeAsString());
+  batch.Put(kBulletinsFamily, record_key, record.SerializeAsString());
   batch.Put(kBulletinsFamily, DocumentKey(record.id(), "html"), documents.html);
   batch.Put(kBulletinsFamily, DocumentKey(record.id(), "pdf"), documents.pdf);
   batch.Put(kBulletinsFamily, DocumentKey(record.id(), "csv"), documents.csv);
-  batch.Put(kBulletinsFamily,
-            NumberKey(record.bureau_code(), *kind, record.year()),
-            absl::StrCat(record.number()));
+  batch.Put(kBulletinsFamily, number_key, absl::StrCat(record.number()));
   batch.Put(kBulletinsFamily, ListKey(record, sequence), "");
   if (schedule_cursor) {
     batch.Put(kBulletinsFamily, CursorKey(record.bureau_code(), *kind),
               absl::FormatCivilTime(first));
   }
-  absl::StatusOr<std::vector<store::OutboxRecord>> committed =
-      store_->Commit(batch);
-  return committed.status();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<BulletinPage> BulletinStore::List(

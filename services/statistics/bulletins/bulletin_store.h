@@ -99,6 +99,15 @@ class BulletinStore {
   absl::Status Save(const caserelay::v1::Bulletin& record,
                     const Documents& documents, bool schedule_cursor);
 
+  // Save's checks and writes into `batch` (reading through it, so several
+  // bulletins may go into one batch) instead of a commit of its own: the
+  // apply of a statistics-bulletins record (bulletin_log.h). The same
+  // errors, with nothing written to `batch`. REQUIRES: `batch` is on this
+  // store, and no other writer of bulletins commits meanwhile.
+  absl::Status Stage(const caserelay::v1::Bulletin& record,
+                     const Documents& documents, bool schedule_cursor,
+                     store::WriteBatch& batch) const;
+
   // The bulletins of `bureau_code`, the last issued first, with `kind`
   // (nullopt: every kind) and `year` (0: every year), `page_size` at a time
   // after `page_token` (empty: from the newest). INVALID_ARGUMENT for a token

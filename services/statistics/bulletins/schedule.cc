@@ -47,6 +47,10 @@ absl::StatusOr<absl::Time> BulletinSchedule::RunSeries(
       }
       return due;
     }
+    if (settings_.may_issue && !settings_.may_issue()) {
+      pass->deferred = true;  // another instance issues it
+      return due;
+    }
     absl::StatusOr<Issued> made =
         issuer_->Issue(bureau, kind, next->first, /*scheduled=*/true);
     if (!made.ok()) return made.status();
@@ -102,6 +106,12 @@ void BulletinSchedule::Start() {
         continue;
       }
       was_waiting = false;
+      if (pass.deferred) {
+        // Real time: the issuing instance makes it, and this one applies
+        // it from statistics-bulletins (or takes over).
+        clock_->WaitUntil(absl::InfiniteFuture(), absl::Seconds(1));
+        continue;
+      }
       if (!pass.status.ok()) {
         log::Warn(
             "bulletin schedule: a bulletin could not be issued; retrying",

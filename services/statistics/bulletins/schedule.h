@@ -23,6 +23,10 @@
 // before the index has applied case-events through the end of its period
 // (BulletinIssuer::CaughtUp) is not an error: its series waits, and the
 // thread looks again every second (real time) until the index catches up.
+// With several statistics instances (issue 19) every instance runs the
+// schedule, but only the issuing one makes a due bulletin
+// (ScheduleSettings::may_issue); the others move their cursors as they
+// apply its records (bulletin_log.h).
 //
 // Thread safety: RunDue() may be called from any thread, one call at a
 // time; Start() and Stop() from one thread.
@@ -30,6 +34,7 @@
 #ifndef CASERELAY_SERVICES_STATISTICS_BULLETINS_SCHEDULE_H_
 #define CASERELAY_SERVICES_STATISTICS_BULLETINS_SCHEDULE_H_
 
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -57,6 +62,14 @@ struct ScheduleSettings {
   // After a failed pass, how long (real time) before the next
   // (bulletins.retry_after).
   absl::Duration retry_after = absl::Seconds(60);
+  // Issue 19: whether this instance issues on schedule now (statistics as
+  // several instances: the issuer lease's holder once it has applied the
+  // bulletins issued before, bulletin_parts.cc). While false a due
+  // bulletin whose period the index has caught up with is left to the
+  // issuing instance (SchedulePass::deferred; its record moves this
+  // instance's cursor when applied) and the thread looks again every
+  // second (real time). Unset: always.
+  std::function<bool()> may_issue;
 };
 
 // What one pass did.
@@ -69,6 +82,9 @@ struct SchedulePass {
   absl::Status status;
   // A due bulletin waits for the index (CaughtUp's message), not failed.
   absl::Status waiting;
+  // A due bulletin was left to the instance that issues
+  // (ScheduleSettings::may_issue false).
+  bool deferred = false;
 };
 
 class BulletinSchedule {

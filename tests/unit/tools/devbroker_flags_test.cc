@@ -31,7 +31,8 @@ TEST(DevbrokerFlagsTest, NoFlagsGiveOneBrokerTheServiceTopicsChangelogsAndOwners
       {"notification-changelog", 8},
       {"notification-owners", 1},
       {"routing-changelog", 8},
-      {"routing-owners", 1}};
+      {"routing-owners", 1},
+      {"statistics-bulletins", 1}};
   ASSERT_EQ(flags->topics.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) {
     EXPECT_EQ(flags->topics[i].name, want[i].first);

@@ -210,6 +210,67 @@ TEST(ConsumerTest, TwoMembersOfOneGroupSplitThePartitionsWithoutSkipping) {
   EXPECT_EQ(read, written);
 }
 
+// Issue 19 (statistics as replicas): consumers with assign_all read every
+// partition each, from their stored positions, though they name the same
+// group; the partitions come from the metadata at once (no group's 3 s).
+TEST(ConsumerTest, AssignAllReadsEveryPartitionInEachConsumer) {
+  MockCluster cluster(1);
+  ASSERT_EQ(cluster.CreateTopic(kTopic, kPartitions),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  const Written written = ProduceRecords(cluster, 90);
+  ASSERT_EQ(written.size(), 90u);
+  ConsumerOptions options = Options(cluster, "replica-group");
+  options.assign_all = true;
+  // The first replica has read partition 1 up to its fifth record.
+  auto partly_read = [](const std::string&, int32_t partition) {
+    return partition == 1 ? std::optional<int64_t>(5) : std::nullopt;
+  };
+  auto from_beginning = [](const std::string&, int32_t) {
+    return std::optional<int64_t>();
+  };
+  const absl::Time start = absl::Now();
+  absl::StatusOr<std::unique_ptr<Consumer>> a =
+      CreateKafkaConsumer(options, partly_read);
+  absl::StatusOr<std::unique_ptr<Consumer>> b =
+      CreateKafkaConsumer(options, from_beginning);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  Written expected_a;
+  for (const auto& [place, value] : written) {
+    if (place.first != 1 || place.second >= 5) expected_a[place] = value;
+  }
+  Written read_a, read_b;
+  for (const Message& m : ConsumeAtLeast(**a, expected_a.size(),
+                                         absl::Seconds(20))) {
+    EXPECT_TRUE(read_a.emplace(std::make_pair(m.partition, m.offset), m.value)
+                    .second);
+  }
+  for (const Message& m :
+       ConsumeAtLeast(**b, written.size(), absl::Seconds(20))) {
+    EXPECT_TRUE(read_b.emplace(std::make_pair(m.partition, m.offset), m.value)
+                    .second);
+  }
+  std::cout << "[measured] two assign_all consumers read everything in "
+            << absl::FormatDuration(absl::Now() - start) << "\n";
+  EXPECT_EQ(read_a, expected_a);
+  EXPECT_EQ(read_b, written);
+  const std::vector<TopicPartition> all = {
+      {kTopic, 0}, {kTopic, 1}, {kTopic, 2}};
+  EXPECT_EQ((*a)->Assignment(), all);
+  EXPECT_EQ((*b)->Assignment(), all);
+}
+
+TEST(ConsumerTest, AssignAllCannotPauseAssigned) {
+  MockCluster cluster(1);
+  ConsumerOptions options = Options(cluster, "replica-group");
+  options.assign_all = true;
+  options.pause_assigned = true;
+  options.extra["partition.assignment.strategy"] = "cooperative-sticky";
+  absl::StatusOr<std::unique_ptr<Consumer>> consumer = CreateKafkaConsumer(
+      options, [](const std::string&, int32_t) { return std::nullopt; });
+  EXPECT_EQ(consumer.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(ConsumerTest, BrokerOutageGivesEmptyBatchesThenReadingResumes) {
   MockCluster cluster(1);
   ASSERT_EQ(cluster.CreateTopic(kTopic, kPartitions),
