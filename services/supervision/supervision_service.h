@@ -87,6 +87,8 @@ namespace caserelay::supervision {
 inline constexpr char kCases[] = "cases";
 inline constexpr char kTimers[] = "timers";
 inline constexpr char kLights[] = "lights";
+// The topic supervision publishes to.
+inline constexpr char kSupervisionEvents[] = "supervision-events";
 
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
@@ -417,6 +419,16 @@ absl::Status MayAskIndicators(const rpc::Principal& caller);
 // set, if none). DATA_LOSS if it does not parse; the store's error.
 absl::StatusOr<caserelay::v1::SupervisionCaseRecord> LoadCase(
     const store::WriteBatch& batch, std::string_view case_id);
+
+// An output of supervision to kSupervisionEvents: `event_id`, the case,
+// producer "supervision", occurred at `now`; the caller sets the payload.
+caserelay::v1::Envelope SupervisionOutput(std::string event_id,
+                                          const std::string& case_id,
+                                          absl::Time now);
+
+// The deadline `id` of `record`; null if it has none.
+caserelay::v1::Deadline* FindDeadline(
+    caserelay::v1::SupervisionCaseRecord& record, std::string_view id);
 
 service::ServiceDefinition SupervisionDefinition();
 
