@@ -75,18 +75,23 @@ Deadline* FindDeadline(SupervisionCaseRecord& record, std::string_view id) {
   return nullptr;
 }
 
-absl::StatusOr<SupervisionCaseRecord> LoadCase(const store::WriteBatch& batch,
-                                               std::string_view case_id) {
+absl::StatusOr<SupervisionCaseRecord> ParseCase(
+    std::string_view case_id, const std::optional<std::string>& raw) {
   SupervisionCaseRecord record;
-  auto raw = batch.Get(kCases, case_id);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) {
+  if (!raw.has_value()) {
     record.set_case_id(std::string(case_id));
-  } else if (!record.ParseFromString(**raw)) {
+  } else if (!record.ParseFromString(*raw)) {
     return absl::DataLossError(absl::StrCat(
         "supervision: corrupt record of case ", std::string(case_id)));
   }
   return record;
+}
+
+absl::StatusOr<SupervisionCaseRecord> LoadCase(const store::WriteBatch& batch,
+                                               std::string_view case_id) {
+  auto raw = batch.Get(kCases, case_id);
+  if (!raw.ok()) return raw.status();
+  return ParseCase(case_id, *raw);
 }
 
 SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,

@@ -73,13 +73,34 @@ absl::Status SupervisionServiceImpl::TickIn(TimerScan& scan,
                    [](const DueTimer& a, const DueTimer& b) {
                      return a.case_id < b.case_id;
                    });
+  // The due cases' records in one batched read (MultiGet, sorted), each
+  // parsed once, its timers fired on it in turn, and written once (issue
+  // 20 item 3: a Get per timer was a quarter of Tick's time).
+  std::vector<std::string> case_ids;
+  for (const DueTimer& t : timers) {
+    if (t.timer.has_value() &&
+        (case_ids.empty() || case_ids.back() != t.case_id)) {
+      case_ids.push_back(t.case_id);
+    }
+  }
+  auto raws = batch.MultiGet(kCases, case_ids);
+  if (!raws.ok()) return raws.status();  // nothing fired yet
   // The red lights go in last, in key order (their keys sort by due, not
   // by case).
   std::vector<std::pair<std::string, std::string>> lights;
-  for (const DueTimer& t : timers) {
-    if (absl::Status f = Fire(t, now, batch, lights); !f.ok()) {
-      fired_ = {};  // the batch is dropped: nothing of it fired
-      return f;
+  size_t next_case = 0;
+  for (size_t i = 0; i < timers.size();) {
+    if (!timers[i].timer.has_value()) {
+      DropMalformed(timers[i++].key);
+      continue;
+    }
+    const std::string& case_id = timers[i].case_id;
+    DueCase due_case{ParseCase(case_id, (*raws)[next_case++])};
+    for (; i < timers.size() && timers[i].case_id == case_id; ++i) {
+      Fire(timers[i], now, due_case, batch, lights);
+    }
+    if (due_case.changed) {
+      batch.Put(kCases, case_id, due_case.record->SerializeAsString());
     }
   }
   std::sort(lights.begin(), lights.end());
@@ -128,40 +149,40 @@ void SupervisionServiceImpl::LogFired() {
   fired_ = {};
 }
 
-absl::Status SupervisionServiceImpl::Fire(
-    const DueTimer& scanned, absl::Time now, store::WriteBatch& batch,
+void SupervisionServiceImpl::DropMalformed(std::string_view key) {
+  log::Warn("supervision: dropped a malformed timer key",
+            {{"size", std::to_string(key.size())}});
+  Dropped();
+}
+
+void SupervisionServiceImpl::Fire(
+    const DueTimer& scanned, absl::Time now, DueCase& due_case,
+    store::WriteBatch& batch,
     std::vector<std::pair<std::string, std::string>>& lights) {
-  // Tick deleted the timer already; a read error fails the Tick, its batch
-  // is dropped and the timer stays due, so the deadline still goes red on
-  // the next Tick (issue 22 item 5).
+  // Tick deleted the timer already (a read error failed the Tick before
+  // any fire: its batch is dropped and the timer stays due, so the
+  // deadline still goes red on the next Tick, issue 22 item 5).
   const std::string_view key = scanned.key;
   const std::string_view value = scanned.value;
-  const std::optional<ParsedTimer>& timer = scanned.timer;
-  if (!timer.has_value()) {
-    log::Warn("supervision: dropped a malformed timer key",
-              {{"size", std::to_string(key.size())}});
-    Dropped();
-    return absl::OkStatus();
-  }
+  const ParsedTimer* timer = &*scanned.timer;
   const std::string& case_id = scanned.case_id;
-  auto record = LoadCase(batch, case_id);
-  if (absl::IsDataLoss(record.status())) {
+  if (!due_case.record.ok()) {
     // A corrupt record must not block every timer behind this one: the
     // timer is kept in dead-letters with the reason (for an operator to
     // rebuild the case from case-events), not silently dropped.
     log::Error("supervision: a due timer's case record is corrupt",
                {{"deadline", timer->deadline_id},
-                {"error", std::string(record.status().message())}});
+                {"error", std::string(due_case.record.status().message())}});
     batch.Put("dead-letters", "timer/" + std::string(key),
-              record.status().ToString());
+              due_case.record.status().ToString());
     Dropped();
-    return absl::OkStatus();
+    return;
   }
-  if (!record.ok()) return record.status();
+  caserelay::v1::SupervisionCaseRecord* record = &*due_case.record;
   Deadline* d = FindDeadline(*record, timer->deadline_id);
   if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED) {
     Dropped();  // paused, ended or already missed
-    return absl::OkStatus();
+    return;
   }
   const absl::Time due = time::FromProto(d->due_at());
 
@@ -178,7 +199,7 @@ absl::Status SupervisionServiceImpl::Fire(
             caserelay::v1::DEADLINE_LIGHT_RED ||
         TimeBytes(due) != set_for) {
       Dropped();
-      return absl::OkStatus();
+      return;
     }
     d->set_warned(true);
     Envelope out =
@@ -191,24 +212,23 @@ absl::Status SupervisionServiceImpl::Fire(
     w->set_office_code(d->office_code());
     *w->mutable_due_at() = d->due_at();
     batch.AddOutbox(kSupervisionEvents, case_id, out.SerializeAsString());
-    batch.Put(kCases, case_id, record->SerializeAsString());
+    due_case.changed = true;
     warnings_fired_.Increment();
     ++fired_.warnings;
     Late(now - timer->at);
-    return absl::OkStatus();
+    return;
   }
 
   // Compared at the key's precision (µs): a due with nanoseconds is the
   // same due its timer was set for.
   if (TimeBytes(due) != TimeBytes(timer->at)) {  // moved: timer elsewhere
     Dropped();
-    return absl::OkStatus();
+    return;
   }
   Late(now - timer->at);
   Miss(*record, d->deadline_id(), now, batch,
        {/*timer_deleted=*/true, &lights});
-  batch.Put(kCases, case_id, record->SerializeAsString());
-  return absl::OkStatus();
+  due_case.changed = true;
 }
 
 }  // namespace caserelay::supervision
