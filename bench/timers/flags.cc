@@ -10,7 +10,7 @@ namespace {
 
 constexpr absl::string_view kValueFlags[] = {
     "--timers",   "--batch", "--fire-batch", "--due-rate",
-    "--memtable-budget-mb", "--dir"};
+    "--memtable-budget-mb", "--partitions", "--dir"};
 
 }  // namespace
 absl::StatusOr<TimersFlags> ParseTimersFlags(
@@ -40,6 +40,8 @@ absl::StatusOr<TimersFlags> ParseTimersFlags(
       s = ParseInt(name, value, 1, 10000000, &flags.due_rate);
     } else if (name == "--memtable-budget-mb") {
       s = ParseInt(name, value, 0, 65536, &flags.memtable_budget_mb);
+    } else if (name == "--partitions") {
+      s = ParseInt(name, value, 0, 999, &flags.partitions);
     } else if (name == "--dir") {
       flags.dir = value;
       if (value.empty()) s = absl::InvalidArgumentError("--dir: empty path");
@@ -63,9 +65,10 @@ RocksDB store, each part beside its ceiling measured in this one run:
            SupervisionServiceImpl::Apply + Tick, --batch per WriteBatch
            commit, as the consume loop does. Ceiling: the raw store writing
            the same records and timer keys (same sizes, same batches).
-  restart  the store and service closed, then Store::Open + a new service
-           + the first Tick that fires the first due timer, committed.
-           Ceiling: Store::Open alone on the same directory.
+  restart  the stores and service closed, then the stores opened (every
+           partition acquired) + a new service + the first round of Ticks
+           that fires the first due timer, committed. Ceiling: opening the
+           stores alone on the same directory.
   fire     the timers come due on a clock running at a steady rate
            (--due-rate timers per real second at the peak); the loop's
            cadence is driven as ConsumeLoop does with no messages: wait
@@ -91,6 +94,12 @@ flags:
                   the stores' memtable budget (StoreOptions::
                   memtable_budget_bytes) in MiB; 0: RocksDB's default, no
                   budget (default: the store's default, 64)
+  --partitions N  the service's state in N partition DBs as deployed
+                  (kafka.partitions; issue 19): each partition DB logs its
+                  changelog records to its outbox (drained, as a publisher
+                  does), the service ticks each (TickPartition, fire_batch
+                  shared), and the ceilings run on the same layout; 0: one
+                  store and one Tick, the layout before issue 19 (default 8)
   --dir PATH      directory of the stores, created, must be absent or
                   empty, kept afterwards (default: a new one under $TMPDIR
                   or /tmp, removed)

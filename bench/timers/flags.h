@@ -24,6 +24,11 @@ struct TimersFlags {
   // (service and ceilings); 0: RocksDB's default (no budget). -1: the
   // store's default (store::kDefaultMemtableBudgetBytes).
   int memtable_budget_mb = -1;
+  // The service's state as deployed (issue 19): a PartitionedStore of this
+  // many partitions (kafka.partitions' default, 8), each partition DB
+  // logging its changelog, ticked per partition. 0: one store, one Tick
+  // (the layout before issue 19).
+  int partitions = 8;
   // The store's directory, kept afterwards. Empty: a new one under
   // $TMPDIR (or /tmp), removed at the end.
   std::string dir;
@@ -33,7 +38,8 @@ struct TimersFlags {
 // "--flag=value"). Returns the flags, or INVALID_ARGUMENT naming the flag
 // for an unknown flag, a missing or malformed value or one out of range
 // (--timers an even 2..20000000, --batch 1..100000, --fire-batch
-// 1..1000000, --due-rate 1..10000000, --memtable-budget-mb 0..65536).
+// 1..1000000, --due-rate 1..10000000, --memtable-budget-mb 0..65536,
+// --partitions 0..999).
 absl::StatusOr<TimersFlags> ParseTimersFlags(
     const std::vector<std::string>& args);
 

@@ -21,6 +21,7 @@
 #include "bench/pipeline/stats.h"
 #include "bench/timers/flags.h"
 #include "bench/timers/phases.h"
+#include "bench/timers/stores.h"
 #include "bench/timers/workload.h"
 #include "common/metrics/metrics.h"
 #include "common/region/region_tree.h"
@@ -80,15 +81,12 @@ uint64_t DiskBytes(const std::string& dir) {
 
 // The memtable budget of every store of the run (--memtable-budget-mb).
 uint64_t g_memtable_budget = store::kDefaultMemtableBudgetBytes;
+// --partitions: 0 one store, else a PartitionedStore of that many.
+int g_partitions = 8;
 
-absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(
+absl::StatusOr<std::unique_ptr<TimerStores>> OpenStores(
     const std::string& path) {
-  store::StoreOptions so;
-  so.memtable_budget_bytes = g_memtable_budget;
-  so.path = path;
-  so.column_families = supervision::ColumnFamilies();
-  so.sync = true;  // store.sync's default: fsync every commit
-  return store::Store::Open(so);
+  return TimerStores::Open(path, g_partitions, g_memtable_budget);
 }
 
 // Everything the figures need.
@@ -124,11 +122,15 @@ void PrintReport(const TimersFlags& flags, const Figures& f) {
   const double raw_fire_cpu_rate = Rate(f.raw_fire.keys, f.raw_fire.cpu);
   absl::PrintF(
       "\n%d timers = %d deadlines (warning + miss each), %d per WriteBatch, "
-      "fire_batch %d, peak %d timers/s due, memtable budget %d MiB; clock "
-      "speed %.0fx; load %s at start, %s before firing\n",
+      "fire_batch %d, peak %d timers/s due, memtable budget %d MiB; %s; "
+      "clock speed %.0fx; load %s at start, %s before firing\n",
       timers, f.cases, flags.batch, flags.fire_batch, flags.due_rate,
-      static_cast<int>(g_memtable_budget >> 20), f.speed,
-      f.load_start, f.load_fire);
+      static_cast<int>(g_memtable_budget >> 20),
+      g_partitions == 0
+          ? std::string("one store (--partitions 0)")
+          : absl::StrCat(g_partitions,
+                         " partition DBs, each logging its changelog"),
+      f.speed, f.load_start, f.load_fire);
   absl::PrintF("%-34s %14s %14s %9s\n", "", "service", "ceiling", "ratio");
   absl::PrintF("%-34s %12.0f/s %12.0f/s %9.3f\n", "arm  timers/s (timed part)",
                arm_rate, raw_arm_rate, arm_rate / raw_arm_rate);
@@ -173,7 +175,8 @@ void PrintReport(const TimersFlags& flags, const Figures& f) {
       f.disk_after_arm / 1e6, f.disk_end / 1e6, f.record_bytes,
       f.log_bytes / 1e6);
   absl::PrintF(
-      "RESULT timers=%d deadlines=%d batch=%d fire_batch=%d due_rate=%d "
+      "RESULT timers=%d deadlines=%d partitions=%d batch=%d fire_batch=%d "
+      "due_rate=%d "
       "arm_s=%.2f arm_timers_per_s=%.0f raw_arm_timers_per_s=%.0f "
       "arm_ratio=%.3f resume_ms=%.0f open_ms=%.0f resume_ratio=%.2f "
       "first_open_ms=%.0f lateness_p50_ms=%.1f lateness_p99_ms=%.1f "
@@ -182,9 +185,9 @@ void PrintReport(const TimersFlags& flags, const Figures& f) {
       "fire_wall_per_s=%.0f fire_cpu_per_s=%.0f raw_fire_cpu_per_s=%.0f "
       "fire_cpu_ratio=%.3f dropped=%d rss_arm_mb=%.0f rss_peak_mb=%.0f "
       "disk_mb=%.0f log_mb=%.1f\n",
-      timers, f.cases, flags.batch, flags.fire_batch, flags.due_rate,
-      absl::ToDoubleSeconds(f.arm.timed), arm_rate, raw_arm_rate,
-      arm_rate / raw_arm_rate, Ms(f.resume), Ms(f.open_ceiling),
+      timers, f.cases, g_partitions, flags.batch, flags.fire_batch,
+      flags.due_rate, absl::ToDoubleSeconds(f.arm.timed), arm_rate,
+      raw_arm_rate, arm_rate / raw_arm_rate, Ms(f.resume), Ms(f.open_ceiling),
       Ms(f.resume) / Ms(f.open_ceiling), Ms(f.first_open), Ms(late.p50),
       Ms(late.p99), Ms(late.max), Ms(kPollTimeout),
       Ms(late.p99) / Ms(kPollTimeout), fire_work_rate, raw_fire_rate,
@@ -215,34 +218,36 @@ absl::Status Run(const TimersFlags& flags, const std::string& dir, Figures& f) {
   metrics::Registry metrics;
   const std::string path = dir + "/supervision";
 
-  auto make = [&](store::Store* s) {
-    service::Context ctx{nullptr, s, nullptr, &clock, &metrics};
-    return std::make_unique<supervision::SupervisionServiceImpl>(ctx, tables,
-                                                                 options);
+  auto make = [&](const TimerStores& stores) {
+    return std::make_unique<supervision::SupervisionServiceImpl>(
+        stores.ContextFor(&clock, &metrics), tables, options);
   };
   {
-    auto store = OpenStore(path);
-    if (!store.ok()) return store.status();
-    auto service = make(store->get());
+    auto stores = OpenStores(path);
+    if (!stores.ok()) return stores.status();
+    auto service = make(**stores);
     Progress(absl::StrFormat("arm: %d cases into %s", f.cases, path));
     auto arm =
-        ArmThroughService(**store, *service, workload, flags.batch, Progress);
+        ArmThroughService(**stores, *service, workload, flags.batch, Progress);
     if (!arm.ok()) return arm.status();
     f.arm = *arm;
     f.rss_after_arm_mb = PeakRssMb();
     f.disk_after_arm = DiskBytes(path);
-    auto rec = (*store)->Get(supervision::kCases, workload.CaseId(1));
+    const std::string case1 = workload.CaseId(1);
+    auto rec = (*stores)
+                   ->db((*stores)->IndexOfCase(case1))
+                   .Get(supervision::kCases, case1);
     if (!rec.ok()) return rec.status();
     f.record_bytes = rec->value_or("").size();
-  }  // service, then store closed
+  }  // service, then stores closed
 
   // Restart. The first open after the close replays the WAL (and flushes
   // it); the ceiling and the resume are timed after it.
   Progress("restart");
   for (int round = 0; round < 4; ++round) {
     const SteadyTime t0 = SteadyClock::now();
-    auto store = OpenStore(path);
-    if (!store.ok()) return store.status();
+    auto stores = OpenStores(path);
+    if (!stores.ok()) return stores.status();
     const absl::Duration took = Since(t0, SteadyClock::now());
     if (round == 0) {
       f.first_open = took;
@@ -252,24 +257,34 @@ absl::Status Run(const TimersFlags& flags, const std::string& dir, Figures& f) {
   }
   clock.Freeze(Origin());  // case 0's warning is due
   const SteadyTime t0 = SteadyClock::now();
-  auto store = OpenStore(path);
-  if (!store.ok()) return store.status();
+  auto stores = OpenStores(path);
+  if (!stores.ok()) return stores.status();
   f.resume_open = Since(t0, SteadyClock::now());
-  auto service = make(store->get());
+  auto service = make(**stores);
   {
-    store::WriteBatch wb(store->get());
-    if (absl::Status s = service->Tick(wb); !s.ok()) return s;
-    auto committed = (*store)->Commit(wb);
-    if (!committed.ok()) return committed.status();
-    f.resume = Since(t0, SteadyClock::now());
-    if (committed->size() != 1) {
-      return absl::InternalError(absl::StrCat(
-          "bench: the first Tick after the restart published ",
-          committed->size(), " events, expected case 0's warning"));
+    // The loop's first round: every DB ticked, committed if not empty.
+    int published = 0;
+    for (int db = 0; db < (*stores)->size(); ++db) {
+      store::Store& s = (*stores)->db(db);
+      store::WriteBatch wb(&s);
+      if (absl::Status t = (*stores)->Tick(*service, db, wb); !t.ok()) {
+        return t;
+      }
+      if (wb.empty()) continue;
+      auto committed = s.Commit(wb);
+      if (!committed.ok()) return committed.status();
+      std::vector<uint64_t> seqs;
+      for (const store::OutboxRecord& r : *committed) {
+        seqs.push_back(r.seq);
+        if (r.topic == supervision::kSupervisionEvents) ++published;
+      }
+      if (absl::Status d = s.DeleteOutbox(seqs); !d.ok()) return d;
     }
-    if (absl::Status s = (*store)->DeleteOutbox({committed->front().seq});
-        !s.ok()) {
-      return s;
+    f.resume = Since(t0, SteadyClock::now());
+    if (published != 1) {
+      return absl::InternalError(
+          absl::StrCat("bench: the first Tick after the restart published ",
+                       published, " events, expected case 0's warning"));
     }
   }
 
@@ -285,29 +300,32 @@ absl::Status Run(const TimersFlags& flags, const std::string& dir, Figures& f) {
       absl::ToDoubleSeconds(workload.last_due() - Origin()) / f.speed,
       f.speed));
   auto fire =
-      FireThroughService(**store, *service, clock, workload, fo, Progress);
+      FireThroughService(**stores, *service, clock, workload, fo, Progress);
   if (!fire.ok()) return fire.status();
   f.fire = *std::move(fire);
   bool left = false;
-  if (absl::Status s = (*store)->Scan(supervision::kTimers, "", "",
-                                      [&](std::string_view, std::string_view) {
-                                        left = true;
-                                        return false;
-                                      });
-      !s.ok()) {
-    return s;
+  for (int db = 0; db < (*stores)->size(); ++db) {
+    if (absl::Status s =
+            (*stores)->db(db).Scan(supervision::kTimers, "", "",
+                                   [&](std::string_view, std::string_view) {
+                                     left = true;
+                                     return false;
+                                   });
+        !s.ok()) {
+      return s;
+    }
   }
   if (left) return absl::InternalError("bench: timers left after firing");
   f.rss_peak_end_mb = PeakRssMb();
   f.rss_end_mb = RssMb();
   f.disk_end = DiskBytes(path);
   service.reset();
-  store->reset();
+  stores->reset();
 
   // The ceilings of arming and firing, on a store of their own.
   Progress("ceilings: raw writes, then raw scan+delete");
   const std::string raw_path = dir + "/raw";
-  auto raw = OpenStore(raw_path);
+  auto raw = OpenStores(raw_path);
   if (!raw.ok()) return raw.status();
   const size_t record_bytes = f.record_bytes;
   auto raw_arm = ArmRaw(**raw, workload, flags.batch,
@@ -327,6 +345,7 @@ int Main(const TimersFlags& flags) {
   if (flags.memtable_budget_mb >= 0) {
     g_memtable_budget = static_cast<uint64_t>(flags.memtable_budget_mb) << 20;
   }
+  g_partitions = flags.partitions;
   auto dir = FreshStoreDir(flags.dir, "timers");
   if (!dir.ok()) return Fail("store directory", dir.status());
   // The service logs two lines per miss on stderr; they go to a file, as

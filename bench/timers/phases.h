@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "bench/timers/stores.h"
 #include "bench/timers/workload.h"
 #include "common/store/store.h"
 #include "services/supervision/supervision_service.h"
@@ -32,18 +33,23 @@ struct ArmResult {
 
 // Applies the workload's events as ConsumeLoop::RunOnce does: per batch of
 // `batch` events, each parsed from its serialized Envelope and applied
-// (Apply) into one WriteBatch with its offset, then Tick, then
-// Store::Commit. The serialized inputs are built before each batch's timing
-// starts. Errors of Apply, Tick or Commit as they are.
+// (Apply) with its offset into the WriteBatch of its case's DB; on one
+// store then Tick into the same batch and Store::Commit; partitioned, each
+// partition's batch committed, then every partition ticked into a batch of
+// its own, committed if not empty (ConsumeLoop::TickPartitions). The
+// serialized inputs are built before each batch's timing starts. Errors of
+// Apply, Tick or Commit as they are.
 absl::StatusOr<ArmResult> ArmThroughService(
-    store::Store& store, supervision::SupervisionServiceImpl& service,
+    TimerStores& stores, supervision::SupervisionServiceImpl& service,
     const Workload& workload, int batch, const Progress& progress);
 
 // The ceiling of arming: the same number of case records (record_size(i)
 // bytes of case i) and the two timer keys of each case with their values,
-// Put into WriteBatches of `batch` cases with an offset each, committed.
-// Keys and values are built before each batch's timing starts.
-absl::StatusOr<ArmResult> ArmRaw(store::Store& store, const Workload& workload,
+// Put into WriteBatches of `batch` cases with an offset each (one batch per
+// DB the cases live in), committed; the changelog records a partition DB
+// logs are drained as the service's are. Keys and values are built before
+// each batch's timing starts.
+absl::StatusOr<ArmResult> ArmRaw(TimerStores& stores, const Workload& workload,
                                  int batch,
                                  const std::function<size_t(int)>& record_size);
 
@@ -52,10 +58,12 @@ struct FireResult {
   int64_t warnings = 0;                  // DeadlineWarning published
   int64_t misses = 0;                    // DeadlineMissed published
   int64_t issued = 0;                    // SupervisionIssued published
-  int64_t ticks = 0;                     // every Tick, empty or not
-  int64_t firing_ticks = 0;              // Ticks that wrote something
-  absl::Duration work;      // Tick + Commit of the firing ticks, summed
-  absl::Duration max_work;  // the longest Tick + Commit
+  // Rounds of the loop: a Tick of every DB (one, or every partition's),
+  // each committed if it wrote something.
+  int64_t ticks = 0;         // every round, empty or not
+  int64_t firing_ticks = 0;  // rounds that wrote something
+  absl::Duration work;       // Ticks + Commits of the firing rounds, summed
+  absl::Duration max_work;   // the longest round's
   absl::Duration wall;      // from the clock's start to the last commit
   // CPU time (user + system) of the whole process, every thread (RocksDB's
   // flushes and compactions too), from the clock's start to the end of
@@ -72,18 +80,20 @@ struct FireOptions {
 };
 
 // Runs `clock` and drives the service as ConsumeLoop does when its
-// consumer has no messages: Poll waits poll_timeout, then Tick into a new
-// WriteBatch, then Store::Commit if it is not empty. Each output's timer
+// consumer has no messages: Poll waits poll_timeout (unless MoreDue), then
+// for each DB (the one store, or every partition's: TimerStores::Tick) a
+// Tick into a new WriteBatch, then Store::Commit if it is not empty. Each
+// output's timer
 // instant (a warning's due_at - warning_before, a miss's due_at) is mapped
 // to the real instant the clock showed it, and its lateness is the real
 // time the commit returned minus that. The outbox is drained after each
-// commit (DeleteOutbox), as a publisher does once Kafka confirms; nothing
-// is produced. Stops at the first Tick that finds nothing due once the
-// clock has passed the workload's last timer. Errors of
+// commit (DeleteOutbox, changelog records too), as a publisher does once
+// Kafka confirms; nothing is produced. Stops at the first round that finds
+// nothing due once the clock has passed the workload's last timer. Errors of
 // Tick, Commit or DeleteOutbox as they are; DATA_LOSS for an output that
 // does not parse.
 absl::StatusOr<FireResult> FireThroughService(
-    store::Store& store, supervision::SupervisionServiceImpl& service,
+    TimerStores& stores, supervision::SupervisionServiceImpl& service,
     ScaledClock& clock, const Workload& workload, const FireOptions& options,
     const Progress& progress);
 
@@ -96,10 +106,13 @@ struct RawFireResult {
 // The CPU time (user + system) this process has used so far.
 absl::Duration ProcessCpu();
 
-// The ceiling of firing: Scan the "timers" family from its start for at
-// most `fire_batch` keys, Delete each in a WriteBatch, commit; until the
-// family is empty.
-absl::StatusOr<RawFireResult> FireRaw(store::Store& store, int fire_batch);
+// The ceiling of firing, on the same layout: in rounds, each DB's "timers"
+// family scanned from where its last scan stopped for at most its share of
+// `fire_batch` keys (all of it on one store; fire_batch / partitions, at
+// least 1, per partition, as TickPartition shares it), each deleted in a
+// WriteBatch, committed (a partition DB logging its changelog, drained as
+// the service's is); until every family is empty.
+absl::StatusOr<RawFireResult> FireRaw(TimerStores& stores, int fire_batch);
 
 }  // namespace caserelay::bench
 

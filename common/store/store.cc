@@ -157,6 +157,33 @@ absl::StatusOr<std::optional<std::string>> WriteBatch::Get(
   return value;
 }
 
+absl::StatusOr<std::vector<std::optional<std::string>>> WriteBatch::MultiGet(
+    std::string_view cf, const std::vector<std::string>& keys) const {
+  std::shared_ptr<Store::Db> db = store_->Current();
+  if (db == nullptr) return Reopening();
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (const std::string& k : keys) slices.emplace_back(k);
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  batch_.MultiGetFromBatchAndDB(
+      db->db(), rocksdb::ReadOptions(), db->Family(cf), keys.size(),
+      slices.data(), values.data(), statuses.data(),
+      /*sorted_input=*/std::is_sorted(keys.begin(), keys.end()));
+  std::vector<std::optional<std::string>> out;
+  out.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      out.emplace_back(std::nullopt);
+    } else if (!statuses[i].ok()) {
+      return FromRocks(statuses[i], absl::StrCat("read ", std::string(cf)));
+    } else {
+      out.emplace_back(values[i].ToString());
+    }
+  }
+  return out;
+}
+
 void WriteBatch::AddOutbox(std::string_view topic, std::string_view key,
                            std::string_view value) {
   outbox_.push_back(OutboxRecord{0, std::string(topic), std::string(key),

@@ -106,7 +106,7 @@ grpc::Status SupervisionServiceImpl::Supervise(
   out.set_producer("supervision");
   *out.mutable_occurred_at() = time::ToProto(now);
   *out.mutable_supervision_issued() = issued;
-  batch.AddOutbox("supervision-events", case_id, out.SerializeAsString());
+  batch.AddOutbox(kSupervisionEvents, case_id, out.SerializeAsString());
   *record->add_supervisions() = issued;
   batch.Put(kCases, case_id, record->SerializeAsString());
   if (absl::Status s = db->publisher->CheckOutbox(batch); !s.ok()) {

@@ -28,30 +28,11 @@ using caserelay::v1::Deadline;
 using caserelay::v1::Envelope;
 using caserelay::v1::SupervisionCaseRecord;
 
-constexpr char kTopic[] = "supervision-events";
-
 // Seconds, from a firing on time to one a day late.
 const std::vector<double>& LatenessBuckets() {
   static const auto* const kBuckets =
       new std::vector<double>{0.01, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400};
   return *kBuckets;
-}
-
-Envelope Output(std::string event_id, const std::string& case_id,
-                absl::Time now) {
-  Envelope out;
-  out.set_event_id(std::move(event_id));
-  out.set_case_id(case_id);
-  out.set_producer("supervision");
-  *out.mutable_occurred_at() = time::ToProto(now);
-  return out;
-}
-
-Deadline* FindDeadline(SupervisionCaseRecord& record, std::string_view id) {
-  for (Deadline& d : *record.mutable_deadlines()) {
-    if (d.deadline_id() == id) return &d;
-  }
-  return nullptr;
 }
 
 // A 督办 routing recorded (SUPERVISE) that the record does not hold yet is
@@ -77,18 +58,40 @@ void LearnSupervision(const caserelay::v1::CaseEvent& event,
 
 }  // namespace
 
-absl::StatusOr<SupervisionCaseRecord> LoadCase(const store::WriteBatch& batch,
-                                               std::string_view case_id) {
+Envelope SupervisionOutput(std::string event_id, const std::string& case_id,
+                           absl::Time now) {
+  Envelope out;
+  out.set_event_id(std::move(event_id));
+  out.set_case_id(case_id);
+  out.set_producer("supervision");
+  *out.mutable_occurred_at() = time::ToProto(now);
+  return out;
+}
+
+Deadline* FindDeadline(SupervisionCaseRecord& record, std::string_view id) {
+  for (Deadline& d : *record.mutable_deadlines()) {
+    if (d.deadline_id() == id) return &d;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<SupervisionCaseRecord> ParseCase(
+    std::string_view case_id, const std::optional<std::string>& raw) {
   SupervisionCaseRecord record;
-  auto raw = batch.Get(kCases, case_id);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) {
+  if (!raw.has_value()) {
     record.set_case_id(std::string(case_id));
-  } else if (!record.ParseFromString(**raw)) {
+  } else if (!record.ParseFromString(*raw)) {
     return absl::DataLossError(absl::StrCat(
         "supervision: corrupt record of case ", std::string(case_id)));
   }
   return record;
+}
+
+absl::StatusOr<SupervisionCaseRecord> LoadCase(const store::WriteBatch& batch,
+                                               std::string_view case_id) {
+  auto raw = batch.Get(kCases, case_id);
+  if (!raw.ok()) return raw.status();
+  return ParseCase(case_id, *raw);
 }
 
 SupervisionServiceImpl::SupervisionServiceImpl(const service::Context& context,
@@ -218,7 +221,7 @@ absl::Status SupervisionServiceImpl::Apply(const Envelope& event,
           event, options_.group_alert_head_count, *tables_.offices)) {
     const caserelay::v1::GroupPetitionAlert& a = alert->group_petition_alert();
     batch.Put(kGroupAlerts, GroupAlertKey(a), a.SerializeAsString());
-    batch.AddOutbox(kTopic, case_id, alert->SerializeAsString());
+    batch.AddOutbox(kSupervisionEvents, case_id, alert->SerializeAsString());
     group_alerts_.Increment();
     log::Info("group petition alert",
               {{"case", case_id},
@@ -234,194 +237,6 @@ void SupervisionServiceImpl::NoteArmed(TimerScan& scan, absl::Time at) {
   if (!scan.armed_low.has_value() || key < *scan.armed_low) {
     scan.armed_low = key;
   }
-}
-
-absl::Status SupervisionServiceImpl::Tick(store::WriteBatch& batch) {
-  return TickIn(ScanOf(-1), *context_.store, options_.fire_batch, batch);
-}
-
-absl::Status SupervisionServiceImpl::TickIn(TimerScan& scan,
-                                            const store::Store& store,
-                                            int limit,
-                                            store::WriteBatch& batch) {
-  const absl::Time now = context_.clock->Now();
-  // Every key firing at or before now: [scan.from, now + 1µs). Below
-  // scan.from there are only the tombstones of timers already fired;
-  // starting at 0 would walk them all on every tick until compaction.
-  const std::string end = TimeBytes(now + absl::Microseconds(1));
-  std::string begin = scan.from;
-  if (scan.armed_low.has_value() && *scan.armed_low < begin) {
-    begin = *scan.armed_low;
-  }
-  std::vector<std::pair<std::string, std::string>> due;
-  absl::Status s = store.Scan(
-      kTimers, begin, end, [&](std::string_view k, std::string_view v) {
-        due.emplace_back(k, v);
-        return static_cast<int>(due.size()) < limit;
-      });
-  if (!s.ok()) return s;
-  // The scan reads committed timers; the records are read through the
-  // batch, so what Apply changed in this batch decides whether each fires.
-  // Each case a timer fires on is pending until the batch commits.
-  //
-  // Every due timer is deleted first, in key order, then they fire in
-  // case order (per case still earliest first): RocksDB inserts a batch
-  // into each family's memtable in the batch's order, and keys that follow
-  // each other in key order are inserted (and the records read) far more
-  // cheaply than keys in random order (issue 20 item 3, bench/timers).
-  // Deleting before reading the case changes nothing on a read error: the
-  // Tick fails and its whole batch is dropped, so the timer stays due.
-  absl::MutexLock lock(&mu_);
-  std::vector<DueTimer> timers;
-  timers.reserve(due.size());
-  for (const auto& [key, value] : due) {
-    batch.Delete(kTimers, key);
-    DueTimer t{key, value, ParseTimerKey(key), ""};
-    if (t.timer.has_value()) {
-      t.case_id = std::string(CaseOfDeadline(t.timer->deadline_id));
-      pending_.insert(t.case_id);
-    }
-    timers.push_back(std::move(t));
-  }
-  std::stable_sort(timers.begin(), timers.end(),
-                   [](const DueTimer& a, const DueTimer& b) {
-                     return a.case_id < b.case_id;
-                   });
-  // The red lights go in last, in key order (their keys sort by due, not
-  // by case).
-  std::vector<std::pair<std::string, std::string>> lights;
-  for (const DueTimer& t : timers) {
-    if (absl::Status f = Fire(t, now, batch, lights); !f.ok()) {
-      fired_ = {};  // the batch is dropped: nothing of it fired
-      return f;
-    }
-  }
-  std::sort(lights.begin(), lights.end());
-  for (const auto& [key, office] : lights) batch.Put(kLights, key, office);
-  // Next time, start where this one stopped: at its last key if it hit the
-  // bound (more may be due at that instant), else past now. Timers armed
-  // since the last Tick lowered this scan's start; those of the batch in
-  // hand are not committed yet, so the scan could not see them: the next
-  // start never passes the earliest of them. (The loop commits this batch
-  // before the next Tick, retrying until it succeeds; a Tick that fails
-  // returns above, its batch is dropped and nothing here moves, so the
-  // same timers are due again.)
-  scan.more_due = static_cast<int>(due.size()) >= limit;
-  std::string next = scan.more_due ? due.back().first : end;
-  if (scan.armed_low.has_value() && *scan.armed_low < next) {
-    next = *scan.armed_low;
-  }
-  scan.from = std::move(next);
-  scan.armed_low.reset();
-  LogFired();
-  return absl::OkStatus();
-}
-
-void SupervisionServiceImpl::Dropped() {
-  timers_dropped_.Increment();
-  ++fired_.dropped;
-}
-
-void SupervisionServiceImpl::Late(absl::Duration lateness) {
-  lateness_.Observe(absl::ToDoubleSeconds(lateness));
-  fired_.max_lateness = std::max(fired_.max_lateness, lateness);
-}
-
-void SupervisionServiceImpl::LogFired() {
-  if (fired_.warnings + fired_.misses + fired_.instruments + fired_.dropped ==
-      0) {
-    return;
-  }
-  log::Info("timers fired",
-            {{"warnings", absl::StrCat(fired_.warnings)},
-             {"misses", absl::StrCat(fired_.misses)},
-             {"instruments", absl::StrCat(fired_.instruments)},
-             {"dropped", absl::StrCat(fired_.dropped)},
-             {"max_lateness_s",
-              absl::StrCat(absl::ToDoubleSeconds(fired_.max_lateness))}});
-  fired_ = {};
-}
-
-absl::Status SupervisionServiceImpl::Fire(
-    const DueTimer& scanned, absl::Time now, store::WriteBatch& batch,
-    std::vector<std::pair<std::string, std::string>>& lights) {
-  // Tick deleted the timer already; a read error fails the Tick, its batch
-  // is dropped and the timer stays due, so the deadline still goes red on
-  // the next Tick (issue 22 item 5).
-  const std::string_view key = scanned.key;
-  const std::string_view value = scanned.value;
-  const std::optional<ParsedTimer>& timer = scanned.timer;
-  if (!timer.has_value()) {
-    log::Warn("supervision: dropped a malformed timer key",
-              {{"size", std::to_string(key.size())}});
-    Dropped();
-    return absl::OkStatus();
-  }
-  const std::string& case_id = scanned.case_id;
-  auto record = LoadCase(batch, case_id);
-  if (absl::IsDataLoss(record.status())) {
-    // A corrupt record must not block every timer behind this one: the
-    // timer is kept in dead-letters with the reason (for an operator to
-    // rebuild the case from case-events), not silently dropped.
-    log::Error("supervision: a due timer's case record is corrupt",
-               {{"deadline", timer->deadline_id},
-                {"error", std::string(record.status().message())}});
-    batch.Put("dead-letters", "timer/" + std::string(key),
-              record.status().ToString());
-    Dropped();
-    return absl::OkStatus();
-  }
-  if (!record.ok()) return record.status();
-  Deadline* d = FindDeadline(*record, timer->deadline_id);
-  if (d == nullptr || d->state() != caserelay::v1::DEADLINE_STATE_ARMED) {
-    Dropped();  // paused, ended or already missed
-    return absl::OkStatus();
-  }
-  const absl::Time due = time::FromProto(d->due_at());
-
-  if (timer->kind == TimerKind::kWarning) {
-    // Only for the due it was set for, once, and while it is still ahead:
-    // a deadline already due gets its red light instead.
-    // The due it was set for is in its value (a timer set before
-    // supervision.warning_before changed still knows it).
-    const std::string set_for =
-        value.size() == 8 ? std::string(value)
-                          : TimeBytes(timer->at + options_.warning_before);
-    if (d->warned() ||
-        lifecycle::LightOf(due, now, options_.warning_before) ==
-            caserelay::v1::DEADLINE_LIGHT_RED ||
-        TimeBytes(due) != set_for) {
-      Dropped();
-      return absl::OkStatus();
-    }
-    d->set_warned(true);
-    Envelope out = Output(absl::StrCat("supervision/", d->deadline_id(),
-                                       "/warning/", absl::ToUnixMicros(due)),
-                          case_id, now);
-    auto* w = out.mutable_deadline_warning();
-    w->set_deadline_id(d->deadline_id());
-    w->set_kind(d->kind());
-    w->set_office_code(d->office_code());
-    *w->mutable_due_at() = d->due_at();
-    batch.AddOutbox(kTopic, case_id, out.SerializeAsString());
-    batch.Put(kCases, case_id, record->SerializeAsString());
-    warnings_fired_.Increment();
-    ++fired_.warnings;
-    Late(now - timer->at);
-    return absl::OkStatus();
-  }
-
-  // Compared at the key's precision (µs): a due with nanoseconds is the
-  // same due its timer was set for.
-  if (TimeBytes(due) != TimeBytes(timer->at)) {  // moved: timer elsewhere
-    Dropped();
-    return absl::OkStatus();
-  }
-  Late(now - timer->at);
-  Miss(*record, d->deadline_id(), now, batch,
-       {/*timer_deleted=*/true, &lights});
-  batch.Put(kCases, case_id, record->SerializeAsString());
-  return absl::OkStatus();
 }
 
 void SupervisionServiceImpl::Miss(SupervisionCaseRecord& record,
@@ -445,14 +260,16 @@ void SupervisionServiceImpl::Miss(SupervisionCaseRecord& record,
   } else {
     batch.Put(kLights, LightKey(due, deadline_id), d->office_code());
   }
-  Envelope out = Output(absl::StrCat("supervision/", deadline_id, "/missed"),
+  Envelope out =
+      SupervisionOutput(absl::StrCat("supervision/", deadline_id, "/missed"),
                         record.case_id(), now);
   auto* missed = out.mutable_deadline_missed();
   missed->set_deadline_id(deadline_id);
   missed->set_kind(d->kind());
   missed->set_office_code(d->office_code());
   *missed->mutable_due_at() = d->due_at();
-  batch.AddOutbox(kTopic, record.case_id(), out.SerializeAsString());
+  batch.AddOutbox(kSupervisionEvents, record.case_id(),
+                  out.SerializeAsString());
   misses_fired_.Increment();
   ++fired_.misses;
   log::Debug("deadline missed",
@@ -476,11 +293,12 @@ void SupervisionServiceImpl::Supervise(SupervisionCaseRecord& record,
   }
   if (!issued->has_value()) return;  // covered, or listed already
   const caserelay::v1::SupervisionIssued& s = **issued;
-  Envelope out =
-      Output(absl::StrCat("supervision/", s.supervision_id(), "/issued"),
-             record.case_id(), now);
+  Envelope out = SupervisionOutput(
+      absl::StrCat("supervision/", s.supervision_id(), "/issued"),
+      record.case_id(), now);
   *out.mutable_supervision_issued() = s;
-  batch.AddOutbox(kTopic, record.case_id(), out.SerializeAsString());
+  batch.AddOutbox(kSupervisionEvents, record.case_id(),
+                  out.SerializeAsString());
   *record.add_supervisions() = s;
   (s.level() == caserelay::v1::SUPERVISION_LEVEL_LISTED ? listings_issued_
                                                         : letters_issued_)

@@ -87,6 +87,8 @@ namespace caserelay::supervision {
 inline constexpr char kCases[] = "cases";
 inline constexpr char kTimers[] = "timers";
 inline constexpr char kLights[] = "lights";
+// The topic supervision publishes to.
+inline constexpr char kSupervisionEvents[] = "supervision-events";
 
 // Every family the service's store needs.
 inline const std::vector<std::string>& ColumnFamilies() {
@@ -218,8 +220,9 @@ class SupervisionServiceImpl final
   // does not know issues no instrument (warned in the log and counted).
   // A timer whose case record is corrupt goes to "dead-letters" (key
   // "timer/<timer key>", the reason as value) and the others still fire.
-  // The store's error if the scan or a read fails (the fires before it
-  // stay in the batch: each is whole).
+  // The due cases' records are read in one batched read (MultiGet), each
+  // parsed and written once however many of its timers fire. The store's
+  // error if the scan or that read fails (nothing fired then).
   absl::Status Tick(store::WriteBatch& batch) override;
 
   // True when the last Tick fired options.fire_batch timers and more may
@@ -263,11 +266,21 @@ class SupervisionServiceImpl final
     std::optional<ParsedTimer> timer;  // nullopt: a malformed key
     std::string case_id;               // "" for a malformed key
   };
-  // Fires one due timer into `batch` (Tick deleted its key already); a
-  // miss's red light goes to `lights` (key, office) for Tick to put.
-  absl::Status Fire(const DueTimer& scanned, absl::Time now,
-                    store::WriteBatch& batch,
-                    std::vector<std::pair<std::string, std::string>>& lights);
+  // A due timer's case as Tick read it: its record (DATA_LOSS if corrupt)
+  // and whether a fire changed it (Tick then writes it, once).
+  struct DueCase {
+    absl::StatusOr<caserelay::v1::SupervisionCaseRecord> record;
+    bool changed = false;
+  };
+  // Fires one due timer (a well-formed key) on its case's record in
+  // `due_case` into `batch` (Tick deleted its key already); a miss's red
+  // light goes to `lights` (key, office) for Tick to put. A corrupt record
+  // sends the timer to dead-letters.
+  void Fire(const DueTimer& scanned, absl::Time now, DueCase& due_case,
+            store::WriteBatch& batch,
+            std::vector<std::pair<std::string, std::string>>& lights);
+  // Drops a due timer whose key does not parse (logged, counted).
+  void DropMalformed(std::string_view key);
   // How a miss was reached: by an event (nothing deleted yet; the light is
   // put at once) or by its timer (Tick deleted the timer's key and writes
   // the lights it collects in key order after the fires, issue 20 item 3).
@@ -413,10 +426,25 @@ inline constexpr char kIndicatorsCaller[] = "statistics";
 // service).
 absl::Status MayAskIndicators(const rpc::Principal& caller);
 
+// The record of case `case_id` from its stored bytes `raw` (nullopt: none
+// stored, a new one with case_id set). DATA_LOSS if it does not parse.
+absl::StatusOr<caserelay::v1::SupervisionCaseRecord> ParseCase(
+    std::string_view case_id, const std::optional<std::string>& raw);
+
 // The case's record as `batch` would leave it (a new one, with case_id
 // set, if none). DATA_LOSS if it does not parse; the store's error.
 absl::StatusOr<caserelay::v1::SupervisionCaseRecord> LoadCase(
     const store::WriteBatch& batch, std::string_view case_id);
+
+// An output of supervision to kSupervisionEvents: `event_id`, the case,
+// producer "supervision", occurred at `now`; the caller sets the payload.
+caserelay::v1::Envelope SupervisionOutput(std::string event_id,
+                                          const std::string& case_id,
+                                          absl::Time now);
+
+// The deadline `id` of `record`; null if it has none.
+caserelay::v1::Deadline* FindDeadline(
+    caserelay::v1::SupervisionCaseRecord& record, std::string_view id);
 
 service::ServiceDefinition SupervisionDefinition();
 
