@@ -134,13 +134,16 @@ void MessageBook::CommitGroup(const std::vector<Pending*>& group) {
     const Db& db = *pendings.front()->db;
     store::WriteBatch batch(&db.store());
     std::vector<Pending*> written;
+    bool sending = false;
     for (Pending* p : pendings) {
       bool wrote = false;
-      p->result = ApplyTo(batch, *p->id, *p->change, &wrote);
+      p->result = ApplyTo(batch, *p->id, *p->change, &wrote, &sending);
       if (wrote) written.push_back(p);
     }
     if (batch.empty()) continue;
-    absl::Status s = db.Commit(batch);
+    // Only a part recorded SENDING must be in the changelog before the
+    // gateway call; a lost answer is reconciled from it.
+    absl::Status s = db.Commit(batch, /*confirm=*/sending);
     if (s.ok()) continue;
     for (Pending* p : written) p->result = s;
   }
@@ -149,7 +152,7 @@ void MessageBook::CommitGroup(const std::vector<Pending*>& group) {
 absl::StatusOr<SmsRecord> MessageBook::ApplyTo(store::WriteBatch& batch,
                                                const std::string& id,
                                                const ChangeFn& change,
-                                               bool* wrote) {
+                                               bool* wrote, bool* sending) {
   auto stored = ParseStored(id, batch.Get(kMessages, id));
   if (!stored.ok()) return stored.status();
   SmsRecord record = *std::move(stored);
@@ -167,6 +170,9 @@ absl::StatusOr<SmsRecord> MessageBook::ApplyTo(store::WriteBatch& batch,
           "message ", id, ": the change would not read back; not written"));
     }
     batch.Put(kMessages, id, after);
+    for (const auto& p : record.message().part_states()) {
+      *sending |= p.state() == caserelay::v1::SMS_PART_STATE_SENDING;
+    }
   }
   const bool queue = !record.queue_key().empty() && (c->dequeue || c->enqueue);
   if (queue) {

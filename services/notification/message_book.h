@@ -124,10 +124,12 @@ class MessageBook {
   // Applies one change on `batch` (reading through it) and adds its
   // writes to it, setting *wrote if there were any; nothing is added on
   // an error.
+  // *sending: the record written has a part SENDING (its batch must be
+  // confirmed before the caller acts on it: PartitionDb::Commit).
   absl::StatusOr<caserelay::v1::SmsRecord> ApplyTo(store::WriteBatch& batch,
                                                    const std::string& id,
                                                    const ChangeFn& change,
-                                                   bool* wrote);
+                                                   bool* wrote, bool* sending);
   // Applies `group` in order, one batch per Db store, and commits each;
   // sets each Pending::result.
   void CommitGroup(const std::vector<Pending*>& group);

@@ -25,8 +25,9 @@ absl::StatusOr<PartitionDb> PartitionDb::Open(const service::Context& context,
   return db;
 }
 
-absl::Status PartitionDb::Commit(store::WriteBatch& batch) const {
-  if (!lease_.has_value()) return publisher_->Commit(batch);
+absl::Status PartitionDb::Commit(store::WriteBatch& batch,
+                                 bool confirm) const {
+  if (!lease_.has_value() || !confirm) return publisher_->Commit(batch);
   return publisher_->CommitAndWait(batch, kConfirmTimeout);
 }
 

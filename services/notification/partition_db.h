@@ -47,7 +47,10 @@ class PartitionDb {
   // partition's next owner restores, even if this instance dies at once.
   // Commit's errors; in a partition also DEADLINE_EXCEEDED (committed
   // here, not confirmed yet: the caller must not act on it).
-  absl::Status Commit(store::WriteBatch& batch) const;
+  // `confirm` false: the plain Commit, also in a partition (a record whose
+  // loss a new owner survives: an answer after the gateway call, which it
+  // then reconciles from the SENDING before it).
+  absl::Status Commit(store::WriteBatch& batch, bool confirm = true) const;
 
  private:
   PartitionDb() = default;
