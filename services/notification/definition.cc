@@ -205,7 +205,10 @@ service::ServiceDefinition NotificationDefinition() {
   // Issue 19 item 5: every family is per case (or, phone-codes, per phone)
   // and moves with its partition through notification-changelog; the
   // per-address phone-code send times stay on the instance (phone_codes.h).
-  def.partitioned = true;
+  // Switched off (instances: one) until SmsWindowCrashTest passes with it:
+  // each part's SENDING waits for Kafka's confirmation, and the window is
+  // then seldom seen full (README.md "Running as several instances").
+  def.partitioned = false;
   def.local_column_families = {kPhoneCodes};
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
