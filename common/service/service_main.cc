@@ -514,10 +514,16 @@ int RunServiceMain(int argc, char** argv, const ServiceDefinition& given) {
   }
   for (auto& loop : loops) loop->Start();
   // Ready means consuming: wait for the group to assign partitions (the
-  // first rebalance of a group takes a few seconds).
+  // first rebalance of a group takes a few seconds) and, with partitioned
+  // state, for the partitions assigned to be restored, so that Start()
+  // sees the state they hold (notification reconciles the parts a crash
+  // left SENDING in them before it sends anything).
   absl::Time assign_deadline = absl::Now() + cfg->GetDuration("kafka.wait");
   for (auto& loop : loops) {
-    while (!loop->assigned() && absl::Now() < assign_deadline) {
+    while ((!loop->assigned() ||
+            (partitioned.store != nullptr &&
+             !loop->RestoringPartitions().empty())) &&
+           absl::Now() < assign_deadline) {
       absl::SleepFor(absl::Milliseconds(50));
     }
     if (!loop->assigned()) {

@@ -17,12 +17,25 @@
 // message's parts; 404 no such message; 503 the store failed (Kannel
 // calls again: smsbox retries failed callbacks).
 //
+// Several instances (issue 19 item 5): Kannel calls back the instance
+// that sent the part (its own kannel.dlr_url), which may no longer hold
+// the message's partition. The receiver checks the MAC, finds the case
+// from the message id (message_case.h) and its partition's owner
+// (Context::owners): held here, applied here; held by another instance,
+// passed to it (ReportPeers: NotificationClusterService.
+// ApplyDeliveryReport, service:notification only) and answered as the
+// owner answered (200 only once it applied the report; its NOT_FOUND 404,
+// INVALID_ARGUMENT 400, anything else 503, as is no known owner: smsbox
+// calls again). Counted on caserelay_sms_delivery_reports_forwarded_total
+// {result}.
+//
 // Thread safety: thread-safe (admin HTTP worker threads).
 
 #ifndef CASERELAY_SERVICES_NOTIFICATION_DELIVERY_REPORTS_H_
 #define CASERELAY_SERVICES_NOTIFICATION_DELIVERY_REPORTS_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "common/admin/http_message.h"
@@ -30,29 +43,60 @@
 #include "common/service/service_main.h"
 #include "services/notification/dlr_mac.h"
 #include "services/notification/message_book.h"
+#include "services/notification/message_rules.h"
 
 namespace caserelay::notification {
 
 inline constexpr char kDeliveryReportPath[] = "/sms/dlr";
+
+// Passes a report on to the instance at a gRPC address (a seam: the
+// gRPC client is report_peers.h).
+//
+// Thread safety: implementations are thread-safe.
+class ReportPeers {
+ public:
+  virtual ~ReportPeers() = default;
+  // The owner's answer: OK once applied (or already known); NOT_FOUND,
+  // INVALID_ARGUMENT as the owner's book said; UNAVAILABLE when it could
+  // not be reached or does not hold the partition either.
+  virtual absl::Status Apply(const std::string& address,
+                             const PartReport& report) = 0;
+};
 
 class DeliveryReports {
  public:
   // `book` outlives this. `on_requeued` is called when a report put a
   // message back on the queue (its unknown part proved sent, later parts
   // still to send). `keys` check each report's MAC; empty: every report
-  // is refused.
+  // is refused. `peers` (not owned, outlives this) passes reports to
+  // other instances; REQUIRES: non-null when context.partitions is set.
   DeliveryReports(const service::Context& context, MessageBook* book,
                   std::string gateway_name, DlrKeys keys,
-                  std::function<void()> on_requeued);
+                  std::function<void()> on_requeued,
+                  ReportPeers* peers = nullptr);
 
   admin::HttpResponse Handle(const admin::HttpRequest& request);
 
+  // Applies `report` (its MAC checked by whoever received it) to the
+  // message's record here. The book's errors (NOT_FOUND, INVALID_ARGUMENT
+  // for a report that does not match the parts, UNAVAILABLE when this
+  // instance does not hold the message's partition, the store's).
+  absl::Status Apply(const PartReport& report);
+
  private:
+  // Where a report of `message_id` is applied: here (nullopt), or the
+  // gRPC address of the instance holding its partition; UNAVAILABLE when
+  // nobody is known to hold it; NOT_FOUND for an id that names no case.
+  absl::StatusOr<std::optional<std::string>> OwnerOf(
+      const std::string& message_id) const;
+
+
   const service::Context context_;
   MessageBook* const book_;
   const std::string gateway_name_;
   const DlrKeys keys_;
   const std::function<void()> on_requeued_;
+  ReportPeers* const peers_;  // may be null with one instance
   metrics::Registry* const metrics_;
 };
 

@@ -1,10 +1,13 @@
 #include "services/notification/message_book.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/notification/message_case.h"
 #include "services/notification/notification_service.h"
 
 namespace caserelay::notification {
@@ -42,13 +45,44 @@ absl::StatusOr<SmsRecord> ParseStored(
 
 }  // namespace
 
+absl::StatusOr<MessageBook::Db> MessageBook::OpenCase(
+    std::string_view case_id) const {
+  return PartitionDb::Open(context_, case_id);
+}
+
+absl::StatusOr<MessageBook::Db> MessageBook::OpenMessage(
+    std::string_view id) const {
+  if (context_.partitions == nullptr) return OpenCase("");
+  std::optional<std::string> case_id = CaseOfMessageId(id);
+  if (!case_id.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("no message ", std::string(id), " (its id names no case)"));
+  }
+  return OpenCase(*case_id);
+}
+
+absl::StatusOr<SmsRecord> MessageBook::Load(const Db& db,
+                                            const std::string& id) const {
+  return ParseStored(id, db.store().Get(kMessages, id));
+}
+
 absl::StatusOr<SmsRecord> MessageBook::Load(const std::string& id) const {
-  return ParseStored(id, context_.store->Get(kMessages, id));
+  absl::StatusOr<Db> db = OpenMessage(id);
+  if (!db.ok()) return db.status();
+  return Load(*db, id);
 }
 
 absl::StatusOr<SmsRecord> MessageBook::Update(const std::string& id,
                                               const ChangeFn& change) {
-  Pending self{&id, &change};
+  absl::StatusOr<Db> db = OpenMessage(id);
+  if (!db.ok()) return db.status();
+  return Update(*db, id, change);
+}
+
+absl::StatusOr<SmsRecord> MessageBook::Update(const Db& db,
+                                              const std::string& id,
+                                              const ChangeFn& change) {
+  Pending self{&db, &id, &change};
   std::vector<Pending*> group;
   {
     absl::MutexLock lock(&mu_);
@@ -81,23 +115,44 @@ absl::StatusOr<SmsRecord> MessageBook::Update(const std::string& id,
 }
 
 void MessageBook::CommitGroup(const std::vector<Pending*>& group) {
-  store::WriteBatch batch(context_.store);
-  std::vector<Pending*> written;
+  // One batch per store (per partition), in the order of first arrival;
+  // each store's changes in arrival order.
+  std::vector<std::vector<Pending*>> by_store;
   for (Pending* p : group) {
-    bool wrote = false;
-    p->result = ApplyTo(batch, *p->id, *p->change, &wrote);
-    if (wrote) written.push_back(p);
+    auto same = std::find_if(by_store.begin(), by_store.end(),
+                             [p](const std::vector<Pending*>& g) {
+                               return &g.front()->db->store() ==
+                                      &p->db->store();
+                             });
+    if (same == by_store.end()) {
+      by_store.push_back({p});
+    } else {
+      same->push_back(p);
+    }
   }
-  if (batch.empty()) return;
-  absl::Status s = context_.publisher->Commit(batch);
-  if (s.ok()) return;
-  for (Pending* p : written) p->result = s;
+  for (const std::vector<Pending*>& pendings : by_store) {
+    const Db& db = *pendings.front()->db;
+    store::WriteBatch batch(&db.store());
+    std::vector<Pending*> written;
+    bool sending = false;
+    for (Pending* p : pendings) {
+      bool wrote = false;
+      p->result = ApplyTo(batch, *p->id, *p->change, &wrote, &sending);
+      if (wrote) written.push_back(p);
+    }
+    if (batch.empty()) continue;
+    // Only a part recorded SENDING must be in the changelog before the
+    // gateway call; a lost answer is reconciled from it.
+    absl::Status s = db.Commit(batch, /*confirm=*/sending);
+    if (s.ok()) continue;
+    for (Pending* p : written) p->result = s;
+  }
 }
 
 absl::StatusOr<SmsRecord> MessageBook::ApplyTo(store::WriteBatch& batch,
                                                const std::string& id,
                                                const ChangeFn& change,
-                                               bool* wrote) {
+                                               bool* wrote, bool* sending) {
   auto stored = ParseStored(id, batch.Get(kMessages, id));
   if (!stored.ok()) return stored.status();
   SmsRecord record = *std::move(stored);
@@ -115,6 +170,9 @@ absl::StatusOr<SmsRecord> MessageBook::ApplyTo(store::WriteBatch& batch,
           "message ", id, ": the change would not read back; not written"));
     }
     batch.Put(kMessages, id, after);
+    for (const auto& p : record.message().part_states()) {
+      *sending |= p.state() == caserelay::v1::SMS_PART_STATE_SENDING;
+    }
   }
   const bool queue = !record.queue_key().empty() && (c->dequeue || c->enqueue);
   if (queue) {
@@ -130,11 +188,14 @@ absl::StatusOr<SmsRecord> MessageBook::ApplyTo(store::WriteBatch& batch,
 
 absl::StatusOr<std::vector<MessageBook::Queued>> MessageBook::Queue() const {
   std::vector<Queued> queued;
-  absl::Status s = context_.store->Scan(
-      kQueue, "", "", [&](std::string_view k, std::string_view v) {
-        queued.push_back(Queued{std::string(k), std::string(v)});
-        return true;
-      });
+  auto visit = [&](std::string_view k, std::string_view v) {
+    queued.push_back(Queued{std::string(k), std::string(v)});
+    return true;
+  };
+  absl::Status s =
+      context_.partitions == nullptr
+          ? context_.store->Scan(kQueue, "", "", visit)
+          : context_.partitions->Scan(kQueue, "", "", visit);
   if (!s.ok()) return s;
   return queued;
 }

@@ -18,7 +18,17 @@
 // per-case sequence of the event that queued them (QueueKey), so a case's
 // messages go out in the order of its events.
 //
-// Thread safety: thread-safe.
+// Several instances (issue 19 item 5; Context::partitions set): every
+// family of a message lives in the partition DB of its case
+// (kafka::PartitionOf(case id)), so a record is read and changed through
+// a Db: a lease of that partition (its store and outbox publisher) held
+// while the caller works on the message, so the partition is never
+// released in the middle of it (PartitionedStore::Release waits for the
+// lease). A group holding changes of several partitions commits one batch
+// per partition, each through the lease its Update came with. Without
+// partitions a Db is the one store and publisher.
+//
+// Thread safety: thread-safe; a Db is used by one thread at a time.
 
 #ifndef CASERELAY_SERVICES_NOTIFICATION_MESSAGE_BOOK_H_
 #define CASERELAY_SERVICES_NOTIFICATION_MESSAGE_BOOK_H_
@@ -36,6 +46,7 @@
 #include "common/service/service_main.h"
 #include "common/store/store.h"
 #include "services/notification/message_rules.h"
+#include "services/notification/partition_db.h"
 
 namespace caserelay::notification {
 
@@ -54,8 +65,23 @@ class MessageBook {
   // The case id a queue key starts with.
   static std::string_view CaseOfQueueKey(std::string_view key);
 
-  // The record of `id`. NOT_FOUND if there is none; DATA_LOSS if it does
-  // not parse.
+  // Where the records of a case are read and written (partition_db.h).
+  using Db = PartitionDb;
+
+  // The Db of case `case_id`. Without partitions, the one store (OK).
+  // With them: UNAVAILABLE "partition moving" when this instance does not
+  // hold the case's partition (or is releasing it).
+  absl::StatusOr<Db> OpenCase(std::string_view case_id) const;
+  // The Db of message `id`'s case (message_case.h CaseOfMessageId).
+  // Without partitions, the one store; with them, NOT_FOUND for an id that
+  // names no case, else OpenCase's errors.
+  absl::StatusOr<Db> OpenMessage(std::string_view id) const;
+
+  // The record of `id` in `db`. NOT_FOUND if there is none; DATA_LOSS if
+  // it does not parse.
+  absl::StatusOr<caserelay::v1::SmsRecord> Load(const Db& db,
+                                                const std::string& id) const;
+  // Load in OpenMessage(id) (its errors too).
   absl::StatusOr<caserelay::v1::SmsRecord> Load(const std::string& id) const;
 
   using ChangeFn =
@@ -68,7 +94,11 @@ class MessageBook {
   // changed record would not parse back (nothing of it written); the
   // commit's (nothing of the group written). `change` may run on another
   // Update's thread (group commit), once, before this returns; it must
-  // not call the book.
+  // not call the book. REQUIRES: `db` holds the message's case.
+  absl::StatusOr<caserelay::v1::SmsRecord> Update(const Db& db,
+                                                  const std::string& id,
+                                                  const ChangeFn& change);
+  // Update in OpenMessage(id) (its errors too).
   absl::StatusOr<caserelay::v1::SmsRecord> Update(const std::string& id,
                                                   const ChangeFn& change);
 
@@ -76,12 +106,14 @@ class MessageBook {
     std::string key;
     std::string message_id;
   };
-  // The unfinished messages in queue order.
+  // The unfinished messages in queue order (of every partition held, each
+  // partition's in order, merged by key).
   absl::StatusOr<std::vector<Queued>> Queue() const;
 
  private:
   // An Update waiting for its group's commit.
   struct Pending {
+    const Db* db;
     const std::string* id;
     const ChangeFn* change;
     absl::StatusOr<caserelay::v1::SmsRecord> result =
@@ -92,12 +124,14 @@ class MessageBook {
   // Applies one change on `batch` (reading through it) and adds its
   // writes to it, setting *wrote if there were any; nothing is added on
   // an error.
+  // *sending: the record written has a part SENDING (its batch must be
+  // confirmed before the caller acts on it: PartitionDb::Commit).
   absl::StatusOr<caserelay::v1::SmsRecord> ApplyTo(store::WriteBatch& batch,
                                                    const std::string& id,
                                                    const ChangeFn& change,
-                                                   bool* wrote);
-  // Applies `group` in order on one batch and commits it; sets each
-  // Pending::result.
+                                                   bool* wrote, bool* sending);
+  // Applies `group` in order, one batch per Db store, and commits each;
+  // sets each Pending::result.
   void CommitGroup(const std::vector<Pending*>& group);
 
   const service::Context context_;

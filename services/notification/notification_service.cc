@@ -1,6 +1,8 @@
 #include "services/notification/notification_service.h"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -8,6 +10,7 @@
 #include "common/log/log.h"
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
+#include "common/rpc/forward.h"
 #include "common/service/held_events.h"
 #include "common/service/payload.h"
 #include "common/time/timestamp.h"
@@ -15,6 +18,7 @@
 #include "domain/access/case_parties.h"
 #include "domain/access/roles.h"
 #include "domain/petition/group_petition.h"
+#include "services/notification/message_case.h"
 
 namespace caserelay::notification {
 
@@ -30,8 +34,60 @@ NotificationServiceImpl::NotificationServiceImpl(
       offices_(offices),
       phone_codes_(phone_codes) {}
 
+namespace {
+
+// Per-case calls of a partitioned notification reach the owner of the
+// partition of `key` (issue 19 item 5; common/rpc/forward.h): nullopt
+// means "serve it here" (one instance, or this one holds it); otherwise
+// the owner's answer, or UNAVAILABLE while the partition moves or for a
+// call forwarded once already.
+template <typename Request, typename Response>
+std::optional<grpc::Status> ForwardToOwner(
+    const service::Context& context, grpc::ServerContext* ctx,
+    std::string_view key,
+    grpc::Status (caserelay::v1::NotificationService::Stub::*method)(
+        grpc::ClientContext*, const Request&, Response*),
+    const Request& req, Response* resp) {
+  if (context.partitions == nullptr || context.owners == nullptr) {
+    return std::nullopt;
+  }
+  if (ctx == nullptr) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "notification: no call context");
+  }
+  absl::StatusOr<rpc::Principal> caller = rpc::Caller(context.auth, *ctx);
+  if (!caller.ok()) return rpc::ToGrpc(caller.status());
+  return rpc::ForwardUnary<caserelay::v1::NotificationService::Stub>(
+      *context.owners, context.partitions->PartitionOfCase(key), *ctx, *caller,
+      method, req, resp);
+}
+
+}  // namespace
+
+std::optional<grpc::Status> NotificationServiceImpl::ForwardPhoneCode(
+    grpc::ServerContext* ctx, std::string_view phone_key,
+    const caserelay::v1::SendPhoneCodeRequest* send,
+    caserelay::v1::SendPhoneCodeResponse* send_resp,
+    const caserelay::v1::RedeemPhoneCodeRequest* redeem,
+    caserelay::v1::RedeemPhoneCodeResponse* redeem_resp) const {
+  using Stub = caserelay::v1::NotificationService::Stub;
+  if (send != nullptr) {
+    return ForwardToOwner(context_, ctx, phone_key, &Stub::SendPhoneCode,
+                          *send, send_resp);
+  }
+  return ForwardToOwner(context_, ctx, phone_key, &Stub::RedeemPhoneCode,
+                        *redeem, redeem_resp);
+}
+
+void NotificationServiceImpl::PartitionHeld(int32_t /*partition*/) {
+  // Its queue (and any part its last owner left SENDING) is this
+  // instance's now.
+  on_queued_();
+}
+
 absl::Status NotificationServiceImpl::CallerMayRead(
-    grpc::ServerContext* ctx, const std::string& case_id) const {
+    grpc::ServerContext* ctx, const store::Store& store,
+    const std::string& case_id) const {
   if (context_.auth == nullptr) return absl::OkStatus();
   if (ctx == nullptr) {
     return absl::UnauthenticatedError("notification: no call context");
@@ -48,7 +104,7 @@ absl::Status NotificationServiceImpl::CallerMayRead(
     return access::MayReadCaseAs(roles, *office, {});
   }
   caserelay::v1::CaseParties kept;
-  auto raw = context_.store->Get(kParties, case_id);
+  auto raw = store.Get(kParties, case_id);
   if (!raw.ok()) return raw.status();
   if (raw->has_value() && !kept.ParseFromString(**raw)) {
     return absl::DataLossError(
@@ -58,7 +114,7 @@ absl::Status NotificationServiceImpl::CallerMayRead(
   if (!parties.accused.has_value()) {
     // Kept before parties were: the REGISTER's facts still tell whether
     // the case is an accusation; if it is not, nobody is accused.
-    auto facts_raw = context_.store->Get(kCases, case_id);
+    auto facts_raw = store.Get(kCases, case_id);
     if (!facts_raw.ok()) return facts_raw.status();
     if (!raw->has_value() && !facts_raw->has_value()) {
       // Nothing is kept of the case (never seen here, or not yet): it has
@@ -86,6 +142,21 @@ grpc::Status NotificationServiceImpl::ResolveMessage(
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "message_id: is required");
   }
+  if (context_.partitions != nullptr) {
+    std::optional<std::string> case_id = CaseOfMessageId(req->message_id());
+    if (!case_id.has_value()) {
+      return grpc::Status(
+          grpc::StatusCode::NOT_FOUND,
+          absl::StrCat("no message ", req->message_id(),
+                       " (its id names no case)"));
+    }
+    if (auto forwarded = ForwardToOwner(
+            context_, ctx, *case_id,
+            &caserelay::v1::NotificationService::Stub::ResolveMessage, *req,
+            resp)) {
+      return *forwarded;
+    }
+  }
   // With auth.mode token or mtls only a petition bureau (信访部门), which
   // runs the SMS, decides; who decided (the authenticated principal, with
   // its person) goes into the note (issue 14 item 2).
@@ -103,18 +174,21 @@ grpc::Status NotificationServiceImpl::ResolveMessage(
     }
     if (!note.empty()) note = absl::StrCat(caller->ToString(), ": ", note);
   }
+  auto db = book_->OpenMessage(req->message_id());
+  if (!db.ok()) return rpc::ToGrpc(db.status());
   if (context_.auth != nullptr) {
     // A bureau resolves only the messages of a case it may read.
-    auto message = book_->Load(req->message_id());
+    auto message = book_->Load(*db, req->message_id());
     if (!message.ok()) return rpc::ToGrpc(message.status());
-    if (absl::Status s = CallerMayRead(ctx, message->message().case_id());
+    if (absl::Status s =
+            CallerMayRead(ctx, db->store(), message->message().case_id());
         !s.ok()) {
       return rpc::ToGrpc(s);
     }
   }
   const absl::Time now = context_.clock->Now();
   auto record = book_->Update(
-      req->message_id(),
+      *db, req->message_id(),
       [&](caserelay::v1::SmsRecord& r) -> absl::StatusOr<Change> {
         return ApplyResolution(r, req->resolution(), note, gateway_name_, now);
       });
@@ -137,19 +211,28 @@ grpc::Status NotificationServiceImpl::ListMessages(
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "case_id: is required");
   }
-  if (absl::Status s = CallerMayRead(ctx, req->case_id()); !s.ok()) {
+  if (auto forwarded = ForwardToOwner(
+          context_, ctx, req->case_id(),
+          &caserelay::v1::NotificationService::Stub::ListMessages, *req,
+          resp)) {
+    return *forwarded;
+  }
+  auto db = book_->OpenCase(req->case_id());
+  if (!db.ok()) return rpc::ToGrpc(db.status());
+  const store::Store& store = db->store();
+  if (absl::Status s = CallerMayRead(ctx, store, req->case_id()); !s.ok()) {
     return rpc::ToGrpc(s);
   }
   std::vector<std::string> ids;
   std::string prefix = req->case_id() + "/";
-  absl::Status s = context_.store->ScanPrefix(
+  absl::Status s = store.ScanPrefix(
       kByCase, prefix, [&](std::string_view k, std::string_view) {
         ids.emplace_back(k.substr(prefix.size()));
         return true;
       });
   if (!s.ok()) return rpc::ToGrpc(s);
   for (const std::string& id : ids) {
-    auto raw = context_.store->Get(kMessages, id);
+    auto raw = store.Get(kMessages, id);
     if (!raw.ok()) return rpc::ToGrpc(raw.status());
     caserelay::v1::SmsRecord record;
     if (!raw->has_value() || !record.ParseFromString(**raw)) {

@@ -39,7 +39,9 @@
 #define CASERELAY_SERVICES_NOTIFICATION_NOTIFICATION_SERVICE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -155,15 +157,29 @@ class NotificationServiceImpl final
   absl::Status Apply(const caserelay::v1::Envelope& event,
                      store::WriteBatch& batch) override;
   void Committed() override;
+  // Issue 19: a partition restored here: its queue is this instance's to
+  // send now (the sender is woken, as on_queued).
+  void PartitionHeld(int32_t partition) override;
 
  private:
+  // The phone-code RPC (send or redeem: the other's pointers null) for the
+  // phone whose partition key is `phone_key`, forwarded to the owner of
+  // its partition; nullopt: serve it here (phone_code_handlers.cc).
+  std::optional<grpc::Status> ForwardPhoneCode(
+      grpc::ServerContext* ctx, std::string_view phone_key,
+      const caserelay::v1::SendPhoneCodeRequest* send,
+      caserelay::v1::SendPhoneCodeResponse* send_resp,
+      const caserelay::v1::RedeemPhoneCodeRequest* redeem,
+      caserelay::v1::RedeemPhoneCodeResponse* redeem_resp) const;
   // With auth: OK if the calling office, and the person by their staff
   // roles (domain/access/roles.h MayReadCaseAs), may read case `case_id`
   // (file comment), the office in `*office` if non-null; UNAUTHENTICATED
   // (rpc::CallerOffice) or PERMISSION_DENIED otherwise; the store's error.
   // With auth none: OK. The one place the notification service asks who
   // calls for a case.
+  // The case's records are read in `store` (its partition's DB).
   absl::Status CallerMayRead(grpc::ServerContext* ctx,
+                             const store::Store& store,
                              const std::string& case_id) const;
   // Puts into `batch` the QUEUED message `id` of `sms` for
   // `representative` of the case whose kept REGISTER facts are `facts`:

@@ -1,12 +1,15 @@
 // NotificationServiceImpl's phone-code RPCs (issue 15 item 2): thin
 // adapters over PhoneCodeBook (phone_codes.h), which decides and keeps.
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/log.h"
 #include "common/peer/client_address.h"
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
+#include "common/rpc/forwarder.h"
 #include "common/time/timestamp.h"
 #include "services/notification/notification_service.h"
 
@@ -36,9 +39,44 @@ grpc::Status NotificationServiceImpl::SendPhoneCode(
         caller->Name(), ": only service:web asks for phone codes")));
   }
   if (phone_codes_ == nullptr) return rpc::ToGrpc(NotConfigured());
-  absl::StatusOr<std::string> address = peer::ClientAddressKey(*ctx, *caller);
-  if (!address.ok()) return rpc::ToGrpc(address.status());
-  absl::StatusOr<SentCode> sent = phone_codes_->Send(req->phone(), *address);
+  absl::StatusOr<SentCode> sent;
+  if (context_.partitions != nullptr && rpc::WasForwarded(*ctx)) {
+    // Passed on by the instance the portal reached, which asked the
+    // per-address throttle (instance-local) and counts it.
+    sent = phone_codes_->SendForwarded(req->phone());
+  } else {
+    absl::StatusOr<std::string> address =
+        peer::ClientAddressKey(*ctx, *caller);
+    if (!address.ok()) return rpc::ToGrpc(address.status());
+    absl::StatusOr<std::string> key =
+        context_.partitions == nullptr
+            ? absl::StatusOr<std::string>(absl::NotFoundError("one instance"))
+            : phone_codes_->PartitionKey(req->phone());
+    std::optional<grpc::Status> forwarded;
+    if (key.ok()) {
+      // Several instances: the phone's records are with the owner of its
+      // partition; this instance's own address budget is asked first and
+      // counted once the owner sent the code.
+      absl::Status budget = phone_codes_->CheckAddress(*address);
+      if (!budget.ok()) {
+        sent = budget;
+      } else {
+        forwarded = ForwardPhoneCode(ctx, *key, req, resp, nullptr, nullptr);
+      }
+    }
+    if (forwarded.has_value()) {
+      if (forwarded->ok()) {
+        if (absl::Status s = phone_codes_->CountAddress(*address); !s.ok()) {
+          log::Warn("phone code sent but its client address not counted",
+                    {{"error", std::string(s.message())}});
+        }
+      }
+      return *forwarded;
+    }
+    if (sent.ok() || !absl::IsResourceExhausted(sent.status())) {
+      sent = phone_codes_->Send(req->phone(), *address);
+    }
+  }
   if (!sent.ok()) {
     if (auto after = sent.status().GetPayload(kRetryAfterPayload)) {
       ctx->AddTrailingMetadata(rpc::kRetryAfterMetadata, std::string(*after));
@@ -53,7 +91,7 @@ grpc::Status NotificationServiceImpl::SendPhoneCode(
 
 grpc::Status NotificationServiceImpl::RedeemPhoneCode(
     grpc::ServerContext* ctx, const caserelay::v1::RedeemPhoneCodeRequest* req,
-    caserelay::v1::RedeemPhoneCodeResponse*) {
+    caserelay::v1::RedeemPhoneCodeResponse* resp) {
   if (ctx == nullptr) {
     return rpc::ToGrpc(absl::UnauthenticatedError("notification: no context"));
   }
@@ -65,6 +103,17 @@ grpc::Status NotificationServiceImpl::RedeemPhoneCode(
         caller->Name(), ": only service:intake redeems phone codes")));
   }
   if (phone_codes_ == nullptr) return rpc::ToGrpc(NotConfigured());
+  if (context_.partitions != nullptr) {
+    // The challenge is kept in the partition of its phone (a malformed
+    // phone is refused here, by Redeem).
+    absl::StatusOr<std::string> key = phone_codes_->PartitionKey(req->phone());
+    if (key.ok()) {
+      if (auto forwarded =
+              ForwardPhoneCode(ctx, *key, nullptr, nullptr, req, resp)) {
+        return *forwarded;
+      }
+    }
+  }
   return rpc::ToGrpc(
       phone_codes_->Redeem(req->challenge_id(), req->phone(), req->code()));
 }

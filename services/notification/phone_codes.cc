@@ -177,21 +177,52 @@ std::string PhoneCodeBook::CodeMac(std::string_view challenge_id,
                             std::string(challenge_id), "|", std::string(code)));
 }
 
+absl::Status PhoneCodeBook::Db::Commit(store::WriteBatch& batch) const {
+  if (partition.has_value()) return partition->Commit(batch);
+  auto committed = store->Commit(batch);
+  return committed.ok() ? absl::OkStatus() : committed.status();
+}
+
+absl::StatusOr<PhoneCodeBook::Db> PhoneCodeBook::PhoneDb(
+    std::string_view phone_mac) const {
+  Db db;
+  if (!phone_db_) {
+    db.store = store_;
+    return db;
+  }
+  auto partition = phone_db_(absl::BytesToHexString(std::string(phone_mac)));
+  if (!partition.ok()) return partition.status();
+  db.partition.emplace(*std::move(partition));
+  db.store = &db.partition->store();
+  return db;
+}
+
+absl::StatusOr<std::string> PhoneCodeBook::PartitionKey(
+    std::string_view phone) const {
+  auto mobile = petition::NormalizeMobile(phone);
+  if (!mobile.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("phone: ", mobile.status().message()));
+  }
+  return absl::BytesToHexString(PhoneMac(*mobile));
+}
+
 absl::StatusOr<std::vector<absl::Time>> PhoneCodeBook::LoadTimes(
-    const std::string& key) const {
-  auto raw = store_->Get(kPhoneCodes, key);
+    const store::Store& store, const std::string& key) const {
+  auto raw = store.Get(kPhoneCodes, key);
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) return std::vector<absl::Time>{};
   return DecodeSendTimes(**raw);
 }
 
-absl::Status PhoneCodeBook::Sweep(store::WriteBatch& batch, absl::Time now) {
+absl::Status PhoneCodeBook::Sweep(const store::Store& store,
+                                  store::WriteBatch& batch, absl::Time now) {
   std::vector<std::string> due;
   const std::string begin = IndexPrefix();
   const std::string end =
       absl::StrCat(begin, IndexTime(now + absl::Microseconds(1)));
   if (absl::Status s =
-          store_->Scan(kPhoneCodes, begin, end,
+          store.Scan(kPhoneCodes, begin, end,
                        [&](std::string_view key, std::string_view) {
                          due.emplace_back(key);
                          return due.size() < kPhoneSweepBatch;
@@ -203,7 +234,7 @@ absl::Status PhoneCodeBook::Sweep(store::WriteBatch& batch, absl::Time now) {
     batch.Delete(kPhoneCodes, index);
     // "x" 0x1f <20 digits> 0x1f <record key>
     const std::string record = index.substr(begin.size() + 21);
-    auto raw = store_->Get(kPhoneCodes, record);
+    auto raw = store.Get(kPhoneCodes, record);
     if (!raw.ok()) return raw.status();
     if (!raw->has_value()) continue;
     bool forget = true;
@@ -221,6 +252,45 @@ absl::Status PhoneCodeBook::Sweep(store::WriteBatch& batch, absl::Time now) {
 
 absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
                                              std::string_view address) {
+  const std::string address_key = AddressKey(address);
+  return SendTo(phone, &address_key);
+}
+
+absl::StatusOr<SentCode> PhoneCodeBook::SendForwarded(std::string_view phone) {
+  return SendTo(phone, nullptr);
+}
+
+absl::Status PhoneCodeBook::CheckAddress(std::string_view address) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = clock_->Now();
+  auto times = LoadTimes(*store_, AddressKey(address));
+  if (!times.ok()) return times.status();
+  const absl::Time next =
+      NextSendAllowed(*times, now, limits_.per_address, limits_.address_window,
+                      absl::ZeroDuration());
+  if (next <= now) return absl::OkStatus();
+  CountSend("throttled_address");
+  return Throttled(next, now);
+}
+
+absl::Status PhoneCodeBook::CountAddress(std::string_view address) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = clock_->Now();
+  const std::string key = AddressKey(address);
+  auto times = LoadTimes(*store_, key);
+  if (!times.ok()) return times.status();
+  std::vector<absl::Time> after = Recent(*times, now, limits_.address_window);
+  after.push_back(now);
+  store::WriteBatch batch(store_);
+  if (absl::Status s = Sweep(*store_, batch, now); !s.ok()) return s;
+  batch.Put(kPhoneCodes, key, EncodeSendTimes(after));
+  batch.Put(kPhoneCodes, IndexKey(now + limits_.address_window, key), "");
+  auto committed = store_->Commit(batch);
+  return committed.ok() ? absl::OkStatus() : committed.status();
+}
+
+absl::StatusOr<SentCode> PhoneCodeBook::SendTo(std::string_view phone,
+                                               const std::string* address) {
   auto mobile = petition::NormalizeMobile(phone);
   if (!mobile.ok()) {
     CountSend("invalid");
@@ -229,7 +299,14 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
   }
   const std::string phone_mac = PhoneMac(*mobile);
   const std::string phone_key = PhoneKey(phone_mac);
-  const std::string address_key = AddressKey(address);
+  // The phone's partition, held until its challenge is settled.
+  absl::StatusOr<Db> db = PhoneDb(phone_mac);
+  if (!db.ok()) return db.status();
+  // The address's times are in the same store with one instance (one
+  // batch), in the instance-local one with several (a second batch,
+  // committed first: a failure between them counts a code not sent, never
+  // the reverse).
+  const bool apart = address != nullptr && db->store != store_;
   auto id_bytes = RandomBytes(16);
   if (!id_bytes.ok()) return id_bytes.status();
   const std::string id = absl::BytesToHexString(*id_bytes);
@@ -241,16 +318,20 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
   {
     absl::MutexLock lock(&mu_);
     const absl::Time now = clock_->Now();
-    auto phone_times = LoadTimes(phone_key);
+    auto phone_times = LoadTimes(*db->store, phone_key);
     if (!phone_times.ok()) return phone_times.status();
-    auto address_times = LoadTimes(address_key);
+    absl::StatusOr<std::vector<absl::Time>> address_times =
+        std::vector<absl::Time>{};
+    if (address != nullptr) address_times = LoadTimes(*store_, *address);
     if (!address_times.ok()) return address_times.status();
     const absl::Time phone_next =
         NextSendAllowed(*phone_times, now, limits_.per_phone,
                         limits_.phone_window, limits_.resend_interval);
     const absl::Time address_next =
-        NextSendAllowed(*address_times, now, limits_.per_address,
-                        limits_.address_window, absl::ZeroDuration());
+        address == nullptr
+            ? absl::InfinitePast()
+            : NextSendAllowed(*address_times, now, limits_.per_address,
+                              limits_.address_window, absl::ZeroDuration());
     if (phone_next > now || address_next > now) {
       CountSend(phone_next > now ? "throttled_phone" : "throttled_address");
       return Throttled(std::max(phone_next, address_next), now);
@@ -268,21 +349,31 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
     challenge.expires_at = now + limits_.ttl;
     challenge.state = ChallengeState::kSending;
 
-    store::WriteBatch batch(store_);
-    if (absl::Status s = Sweep(batch, now); !s.ok()) return s;
+    store::WriteBatch batch(db->store);
+    if (absl::Status s = Sweep(*db->store, batch, now); !s.ok()) return s;
     batch.Put(kPhoneCodes, ChallengeKey(id), EncodeChallenge(challenge));
     batch.Put(kPhoneCodes, phone_key, EncodeSendTimes(phone_after));
-    batch.Put(kPhoneCodes, address_key, EncodeSendTimes(address_after));
     // A challenge is kept one ttl past expiry, so a late redemption hears
     // "expired" rather than "unknown".
     batch.Put(kPhoneCodes,
               IndexKey(challenge.expires_at + limits_.ttl, ChallengeKey(id)),
               "");
     batch.Put(kPhoneCodes, IndexKey(now + limits_.phone_window, phone_key), "");
-    batch.Put(kPhoneCodes, IndexKey(now + limits_.address_window, address_key),
-              "");
-    auto committed = store_->Commit(batch);
-    if (!committed.ok()) return committed.status();
+    if (address != nullptr) {
+      store::WriteBatch local(store_);
+      store::WriteBatch& into = apart ? local : batch;
+      if (apart) {
+        if (absl::Status s = Sweep(*store_, local, now); !s.ok()) return s;
+      }
+      into.Put(kPhoneCodes, *address, EncodeSendTimes(address_after));
+      into.Put(kPhoneCodes, IndexKey(now + limits_.address_window, *address),
+               "");
+      if (apart) {
+        auto counted = store_->Commit(local);
+        if (!counted.ok()) return counted.status();
+      }
+    }
+    if (absl::Status s = db->Commit(batch); !s.ok()) return s;
     sent.expires_at = challenge.expires_at;
     sent.resend_after =
         NextSendAllowed(phone_after, now, limits_.per_phone,
@@ -302,7 +393,7 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
     state = absl::IsUnknown(gateway_id.status()) ? ChallengeState::kUnknown
                                                  : ChallengeState::kFailed;
   }
-  absl::Status settled = Settle(id, state);
+  absl::Status settled = Settle(*db, id, state);
   if (!gateway_id.ok()) {
     CountSend("gateway_failed");
     // Operators see the gateway's words; never the phone or the code.
@@ -318,10 +409,10 @@ absl::StatusOr<SentCode> PhoneCodeBook::Send(std::string_view phone,
   return sent;
 }
 
-absl::Status PhoneCodeBook::Settle(const std::string& id,
+absl::Status PhoneCodeBook::Settle(const Db& db, const std::string& id,
                                    ChallengeState state) {
   absl::MutexLock lock(&mu_);
-  auto raw = store_->Get(kPhoneCodes, ChallengeKey(id));
+  auto raw = db.store->Get(kPhoneCodes, ChallengeKey(id));
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) {
     return absl::InternalError("phone codes: a challenge vanished mid-send");
@@ -329,10 +420,9 @@ absl::Status PhoneCodeBook::Settle(const std::string& id,
   auto challenge = DecodeChallenge(**raw);
   if (!challenge.ok()) return challenge.status();
   challenge->state = state;
-  store::WriteBatch batch(store_);
+  store::WriteBatch batch(db.store);
   batch.Put(kPhoneCodes, ChallengeKey(id), EncodeChallenge(*challenge));
-  auto committed = store_->Commit(batch);
-  return committed.ok() ? absl::OkStatus() : committed.status();
+  return db.Commit(batch);
 }
 
 absl::Status PhoneCodeBook::Redeem(std::string_view challenge_id,
@@ -353,9 +443,12 @@ absl::Status PhoneCodeBook::Redeem(std::string_view challenge_id,
     return absl::InvalidArgumentError(
         "phone_proof: 手机号码不是有效的手机号码。");
   }
+  const std::string phone_mac = PhoneMac(*mobile);
+  absl::StatusOr<Db> db = PhoneDb(phone_mac);
+  if (!db.ok()) return db.status();
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
-  auto raw = store_->Get(kPhoneCodes, ChallengeKey(challenge_id));
+  auto raw = db->store->Get(kPhoneCodes, ChallengeKey(challenge_id));
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) {
     CountRedemption("unknown");
@@ -365,17 +458,16 @@ absl::Status PhoneCodeBook::Redeem(std::string_view challenge_id,
   auto challenge = DecodeChallenge(**raw);
   if (!challenge.ok()) return challenge.status();
   const bool matches =
-      digest::ConstantTimeEquals(challenge->phone_mac, PhoneMac(*mobile)) &&
+      digest::ConstantTimeEquals(challenge->phone_mac, phone_mac) &&
       digest::ConstantTimeEquals(challenge->code_mac,
                                  CodeMac(challenge_id, code));
   Redemption r =
       notification::Redeem(*challenge, matches, now, limits_.max_attempts);
   if (r.changed) {
-    store::WriteBatch batch(store_);
+    store::WriteBatch batch(db->store);
     batch.Put(kPhoneCodes, ChallengeKey(challenge_id),
               EncodeChallenge(r.after));
-    auto committed = store_->Commit(batch);
-    if (!committed.ok()) return committed.status();
+    if (absl::Status s = db->Commit(batch); !s.ok()) return s;
   }
   CountRedemption(VerdictName(r.verdict));
   switch (r.verdict) {

@@ -30,7 +30,9 @@
 #ifndef CASERELAY_SERVICES_NOTIFICATION_PHONE_CODES_H_
 #define CASERELAY_SERVICES_NOTIFICATION_PHONE_CODES_H_
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +45,7 @@
 #include "common/store/store.h"
 #include "common/time/clock.h"
 #include "services/notification/gateway.h"
+#include "services/notification/partition_db.h"
 #include "services/notification/phone_code_rules.h"
 
 namespace caserelay::notification {
@@ -97,6 +100,35 @@ class PhoneCodeBook {
   absl::StatusOr<SentCode> Send(std::string_view phone,
                                 std::string_view address);
 
+  // Several instances (issue 19 item 5): a phone's records (its send
+  // times, its challenges) live in the partition of PartitionKey(phone)
+  // and are opened through `phone_db` (PartitionDb::Open of the service's
+  // context), held for the whole Send or Redeem (a challenge's SENDING
+  // record never moves while its SMS is with the gateway). The per-address
+  // send times stay in the book's own store (the instance-local DB).
+  // Unset: everything in the book's store, as one instance keeps it.
+  using PhoneDbFn =
+      std::function<absl::StatusOr<PartitionDb>(std::string_view key)>;
+  void SetPhoneDb(PhoneDbFn phone_db) { phone_db_ = std::move(phone_db); }
+
+  // The key whose partition keeps `phone`'s records: the hex HMAC of the
+  // normalized mobile (never the number). INVALID_ARGUMENT naming "phone"
+  // (or phone_proof, for a redemption's) when it is no mainland mobile.
+  absl::StatusOr<std::string> PartitionKey(std::string_view phone) const;
+
+  // The per-address half of Send, for the instance a call reached when
+  // the phone's partition is another's: OK if `address` may have a code
+  // now (nothing counted), RESOURCE_EXHAUSTED as Send's otherwise (counted
+  // "throttled_address").
+  absl::Status CheckAddress(std::string_view address);
+  // Counts a code sent to a client at `address` (after the owner of the
+  // phone's partition sent it). The store's errors.
+  absl::Status CountAddress(std::string_view address);
+  // The phone's half of Send, at the owner of the phone's partition, for
+  // a call another instance passed on after CheckAddress: Send's answers
+  // without the per-address throttle.
+  absl::StatusOr<SentCode> SendForwarded(std::string_view phone);
+
   // Redeems `challenge_id` with `phone` and `code` (Redeem of
   // phone_code_rules.h). OK once; then:
   //   INVALID_ARGUMENT naming the field for a malformed challenge_id,
@@ -113,15 +145,31 @@ class PhoneCodeBook {
   std::string PhoneMac(std::string_view mobile) const;
   std::string CodeMac(std::string_view challenge_id,
                       std::string_view code) const;
-  // Loads the send times of `key`, DecodeSendTimes'd.
+  // Where a phone's records are: the book's store, or its partition's
+  // (leased while this lives), committed through the partition's
+  // publisher.
+  struct Db {
+    store::Store* store = nullptr;
+    std::optional<PartitionDb> partition;
+    absl::Status Commit(store::WriteBatch& batch) const;
+  };
+  absl::StatusOr<Db> PhoneDb(std::string_view phone_mac) const;
+  // Send; `address` null: its throttle was asked by the instance the call
+  // reached (CheckAddress), which counts it.
+  absl::StatusOr<SentCode> SendTo(std::string_view phone,
+                                  const std::string* address);
+  // Loads the send times of `key` in `store`, DecodeSendTimes'd.
   absl::StatusOr<std::vector<absl::Time>> LoadTimes(
-      const std::string& key) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Adds to `batch` the deletion of up to kPhoneSweepBatch records due by
-  // `now` and of their index entries.
-  absl::Status Sweep(store::WriteBatch& batch, absl::Time now)
+      const store::Store& store, const std::string& key) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Stores `state` on the challenge `id` (after the gateway's answer).
-  absl::Status Settle(const std::string& id, ChallengeState state);
+  // Adds to `batch` the deletion of up to kPhoneSweepBatch records of
+  // `store` due by `now` and of their index entries.
+  absl::Status Sweep(const store::Store& store, store::WriteBatch& batch,
+                     absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores `state` on the challenge `id` in `db` (after the gateway's
+  // answer).
+  absl::Status Settle(const Db& db, const std::string& id,
+                      ChallengeState state);
   void CountSend(const char* result) const;
   void CountRedemption(const char* verdict) const;
 
@@ -132,6 +180,8 @@ class PhoneCodeBook {
   const std::string secret_;
   const PhoneCodeLimits limits_;
   metrics::Registry* const metrics_;
+
+  PhoneDbFn phone_db_;  // set before serving; empty: store_
 
   absl::Mutex mu_;
 };

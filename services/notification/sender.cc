@@ -103,10 +103,12 @@ absl::Status Sender::Start() {
   auto queue = book_->Queue();
   if (!queue.ok()) return queue.status();
   for (const MessageBook::Queued& q : *queue) {
-    auto record = book_->Load(q.message_id);
+    auto db = book_->OpenCase(MessageBook::CaseOfQueueKey(q.key));
+    if (!db.ok()) continue;  // released meanwhile: its new owner's
+    auto record = book_->Load(*db, q.message_id);
     if (record.ok() &&
         record->message().state() == caserelay::v1::SMS_STATE_SENDING) {
-      Reconcile(q.message_id, *record);
+      Reconcile(*db, q.message_id, *record);
     }
   }
   for (int i = 0; i < window_; ++i) {
@@ -174,7 +176,7 @@ void Sender::Work() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    Outcome outcome = Advance(job.id, job.contact);
+    Outcome outcome = Advance(job.id, job.case_id, job.contact);
     absl::MutexLock lock(&mu_);
     --in_flight_;
     finished_.push_back(Finished{std::move(job), outcome});
@@ -300,7 +302,9 @@ void Sender::Drain() {
     }
     auto wait = backoff_.find(q.message_id);
     if (wait != backoff_.end() && wait->second.next > absl::Now()) continue;
-    auto record = book_->Load(q.message_id);
+    auto db = book_->OpenCase(case_id);
+    if (!db.ok()) continue;  // the partition left meanwhile
+    auto record = book_->Load(*db, q.message_id);
     if (record.ok() &&
         options_.quiet_hours.Holds(record->message().trigger(), now)) {
       ++held;

@@ -176,12 +176,18 @@ class Sender {
   // A worker's thread: runs jobs until Stop.
   void Work();
 
-  // On a worker: one step on message `id` (sender_message.cc); its
-  // contact from the pass, or asked now.
-  Outcome Advance(const std::string& id,
+  // On a worker: one step on message `id` of case `case_id`
+  // (sender_message.cc), in the case's Db, held throughout (kDone at once
+  // when this instance no longer holds the case's partition: its new
+  // owner goes on with it); its contact from the pass, or asked now.
+  Outcome Advance(const std::string& id, const std::string& case_id,
                   const std::optional<ContactResolver::Contact>& contact);
-  // The part left SENDING in `record` (by a crash) asked of the gateway.
-  Step Reconcile(const std::string& id, const caserelay::v1::SmsRecord& record);
+  Outcome Advance(const MessageBook::Db& db, const std::string& id,
+                  const std::optional<ContactResolver::Contact>& contact);
+  // The part left SENDING in `record` (by a crash, or by the instance that
+  // held the partition before) asked of the gateway.
+  Step Reconcile(const MessageBook::Db& db, const std::string& id,
+                 const caserelay::v1::SmsRecord& record);
   // Waits for the throughput limit; false if stopping meanwhile.
   bool Pace();
   bool stopping();

@@ -32,7 +32,8 @@ Sender::Step Sender::BookError(const std::string& id, const absl::Status& s) {
   return Step::kWait;
 }
 
-Sender::Step Sender::Reconcile(const std::string& id, const SmsRecord& record) {
+Sender::Step Sender::Reconcile(const MessageBook::Db& db, const std::string& id,
+                               const SmsRecord& record) {
   int index = 0;
   for (const auto& p : record.message().part_states()) {
     if (p.state() == caserelay::v1::SMS_PART_STATE_SENDING) index = p.index();
@@ -44,7 +45,7 @@ Sender::Step Sender::Reconcile(const std::string& id, const SmsRecord& record) {
   if (!found.ok() && absl::IsUnavailable(found.status())) {
     return Step::kGatewayDown;  // ask again later; never send meanwhile
   }
-  auto updated = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+  auto updated = book_->Update(db, id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
     if (index == 0) {  // a report moved the part on already
       r.mutable_message()->set_state(StateFromParts(r));
       return Change{};
@@ -83,18 +84,33 @@ Sender::Step Sender::Reconcile(const std::string& id, const SmsRecord& record) {
 }
 
 Sender::Outcome Sender::Advance(
-    const std::string& id,
+    const std::string& id, const std::string& case_id,
     const std::optional<ContactResolver::Contact>& asked) {
-  auto loaded = book_->Load(id);
+  // The case's partition stays leased until this message is done with
+  // (several instances): it is released only between messages, never
+  // while one of its parts is SENDING here.
+  absl::StatusOr<MessageBook::Db> db = book_->OpenCase(case_id);
+  if (!db.ok()) {
+    log::Info("message left to the partition's new owner",
+              {{"message", id}, {"error", std::string(db.status().message())}});
+    return {Step::kDone};
+  }
+  return Advance(*db, id, asked);
+}
+
+Sender::Outcome Sender::Advance(
+    const MessageBook::Db& db, const std::string& id,
+    const std::optional<ContactResolver::Contact>& asked) {
+  auto loaded = book_->Load(db, id);
   if (!loaded.ok()) return {BookError(id, loaded.status())};
   const SmsRecord& record = *loaded;
   const caserelay::v1::SmsMessage& m = record.message();
   const absl::Time now = context_.clock->Now();
   if (m.state() == caserelay::v1::SMS_STATE_SENDING) {
-    return {Reconcile(id, record)};
+    return {Reconcile(db, id, record)};
   }
   if (m.state() != caserelay::v1::SMS_STATE_QUEUED) {  // finished elsewhere
-    auto done = book_->Update(id, [](SmsRecord&) -> absl::StatusOr<Change> {
+    auto done = book_->Update(db, id, [](SmsRecord&) -> absl::StatusOr<Change> {
       Change c;
       c.dequeue = true;
       return c;
@@ -122,7 +138,7 @@ Sender::Outcome Sender::Advance(
   // intake answered: the scheduler ends its pause, if any.
   Outcome outcome{Step::kDone, true};
   if (contact->phone().empty() || !petition::IsMobile(contact->phone())) {
-    auto saved = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+    auto saved = book_->Update(db, id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
       r.mutable_message()->set_state(caserelay::v1::SMS_STATE_NO_PHONE);
       Change c;
       c.dequeue = true;
@@ -168,7 +184,7 @@ Sender::Outcome Sender::Advance(
     return outcome;
   }
   int recorded = 0;  // the part recorded SENDING with the parts, if any
-  auto started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+  auto started = book_->Update(db, id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
     recorded = 0;
     auto* rm = r.mutable_message();
     if (!parts.ok()) {
@@ -208,7 +224,7 @@ Sender::Outcome Sender::Advance(
         outcome.step = Step::kStopping;
         return outcome;
       }
-      started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+      started = book_->Update(db, id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
         MarkPartSending(r, index, context_.clock->Now());
         return Change{};
       });
@@ -227,7 +243,7 @@ Sender::Outcome Sender::Advance(
     const absl::Time at = context_.clock->Now();
     std::string why(result.status().message());
     Step next = Step::kDone;
-    started = book_->Update(id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
+    started = book_->Update(db, id, [&](SmsRecord& r) -> absl::StatusOr<Change> {
       if (result.ok()) {
         parts_.Increment();
         return MarkPartAccepted(r, index, *result, gateway_->name(), at);

@@ -243,20 +243,9 @@ void CheckSmsOnce(Cluster& c, const std::vector<Filed>& filed) {
   const std::vector<Assembled> phone =
       Assemble(c.kannel->Received(), &duplicate_parts);
   EXPECT_EQ(duplicate_parts, 0) << "no part sent twice";
-  // case -> receipts that reached it: the case number follows 编号 in the
-  // receipt (data/sms/templates/received.txt), up to the comma.
-  std::map<std::string, int> times;
+  // case -> receipts that reached it.
   int strangers = 0;
-  for (const Assembled& a : phone) {
-    const size_t at = a.text.find("编号");
-    const size_t from = at == std::string::npos ? 0 : at + strlen("编号");
-    const size_t to = a.text.find("，", from);
-    if (at == std::string::npos || to == std::string::npos) {
-      ++strangers;
-      continue;
-    }
-    ++times[a.text.substr(from, to - from)];
-  }
+  std::map<std::string, int> times = ReceiptsByCase(phone, &strangers);
   int delivered = 0, unknown = 0;
   for (const Filed& f : filed) {
     const std::vector<SmsMessage>& msgs = settled[f.id];

@@ -1,5 +1,7 @@
 #include "tests/integration/sms_steps.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "caserelay/v1/intake.grpc.pb.h"
@@ -41,6 +43,22 @@ absl::StatusOr<SmsSystem> StartWithKannel(
   return s;
 }
 
+std::map<std::string, int> ReceiptsByCase(const std::vector<Assembled>& phone,
+                                          int* strangers) {
+  std::map<std::string, int> times;
+  for (const Assembled& a : phone) {
+    const size_t at = a.text.find("编号");
+    const size_t from = at == std::string::npos ? 0 : at + strlen("编号");
+    const size_t to = a.text.find("，", from);
+    if (at == std::string::npos || to == std::string::npos) {
+      ++*strangers;
+      continue;
+    }
+    ++times[a.text.substr(from, to - from)];
+  }
+  return times;
+}
+
 // Puts concatenated parts back together by (number, reference). A part
 // received twice is counted in *duplicate_parts and not joined twice.
 std::vector<Assembled> Assemble(const std::vector<FakeSmscMessage>& received,
@@ -75,16 +93,26 @@ std::vector<Assembled> Assemble(const std::vector<FakeSmscMessage>& received,
   return out;
 }
 
-// The case's messages as notification lists them.
+// The case's messages as notification lists them. With several instances
+// a case whose partition is moving answers UNAVAILABLE "try again"
+// (common/rpc/forward.h): asked again, for up to a rebalance's time.
 std::vector<SmsMessage> Messages(System& sys, const std::string& id) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  const absl::Time give_up = absl::Now() + Scaled(absl::Seconds(20));
   caserelay::v1::ListMessagesRequest req;
   req.set_case_id(id);
-  caserelay::v1::ListMessagesResponse resp;
-  grpc::Status s = sys.notification().ListMessages(&ctx, req, &resp);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  return {resp.messages().begin(), resp.messages().end()};
+  for (;;) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    caserelay::v1::ListMessagesResponse resp;
+    grpc::Status s = sys.notification().ListMessages(&ctx, req, &resp);
+    if (s.error_code() == grpc::StatusCode::UNAVAILABLE &&
+        absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(200));
+      continue;
+    }
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {resp.messages().begin(), resp.messages().end()};
+  }
 }
 
 bool Settled(const SmsMessage& m) {

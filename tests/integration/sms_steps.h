@@ -54,6 +54,11 @@ struct Assembled {
 std::vector<Assembled> Assemble(const std::vector<FakeSmscMessage>& received,
                                 int* duplicate_parts);
 
+// The receipts (data/sms/templates/received.txt) among `phone`, counted
+// by the case number after 编号 (up to the comma); what is no receipt is
+// counted in *strangers.
+std::map<std::string, int> ReceiptsByCase(const std::vector<Assembled>& phone,
+                                          int* strangers);
 // The case's messages as notification lists them.
 std::vector<caserelay::v1::SmsMessage> Messages(System& sys,
                                                 const std::string& id);
