@@ -10,8 +10,8 @@
 #include "common/log/log.h"
 #include "common/rpc/auth.h"
 #include "common/rpc/convert.h"
-#include "common/rpc/forward.h"
 #include "common/service/held_events.h"
+#include "common/service/owner_forward.h"
 #include "common/service/payload.h"
 #include "common/time/timestamp.h"
 #include "domain/access/case_access.h"
@@ -37,10 +37,8 @@ NotificationServiceImpl::NotificationServiceImpl(
 namespace {
 
 // Per-case calls of a partitioned notification reach the owner of the
-// partition of `key` (issue 19 item 5; common/rpc/forward.h): nullopt
-// means "serve it here" (one instance, or this one holds it); otherwise
-// the owner's answer, or UNAVAILABLE while the partition moves or for a
-// call forwarded once already.
+// partition of their key (a case id, or a phone's hash; issue 19 item 5):
+// common/service/owner_forward.h for notification's stub.
 template <typename Request, typename Response>
 std::optional<grpc::Status> ForwardToOwner(
     const service::Context& context, grpc::ServerContext* ctx,
@@ -48,18 +46,7 @@ std::optional<grpc::Status> ForwardToOwner(
     grpc::Status (caserelay::v1::NotificationService::Stub::*method)(
         grpc::ClientContext*, const Request&, Response*),
     const Request& req, Response* resp) {
-  if (context.partitions == nullptr || context.owners == nullptr) {
-    return std::nullopt;
-  }
-  if (ctx == nullptr) {
-    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                        "notification: no call context");
-  }
-  absl::StatusOr<rpc::Principal> caller = rpc::Caller(context.auth, *ctx);
-  if (!caller.ok()) return rpc::ToGrpc(caller.status());
-  return rpc::ForwardUnary<caserelay::v1::NotificationService::Stub>(
-      *context.owners, context.partitions->PartitionOfCase(key), *ctx, *caller,
-      method, req, resp);
+  return service::ForwardToOwner(context, ctx, key, method, req, resp);
 }
 
 }  // namespace

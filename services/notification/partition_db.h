@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/service/key_db.h"
 #include "common/service/service_main.h"
 #include "common/store/outbox_publisher.h"
 #include "common/store/partitioned_store.h"
@@ -37,8 +38,8 @@ class PartitionDb {
   static absl::StatusOr<PartitionDb> Open(const service::Context& context,
                                           std::string_view key);
 
-  store::Store& store() const { return *store_; }
-  store::OutboxPublisher& publisher() const { return *publisher_; }
+  store::Store& store() const { return *db_.store; }
+  store::OutboxPublisher& publisher() const { return *db_.publisher; }
 
   // Commits `batch` through the publisher. In a partition, waits until
   // Kafka confirmed its changelog records (OutboxPublisher::
@@ -54,9 +55,7 @@ class PartitionDb {
 
  private:
   PartitionDb() = default;
-  store::Store* store_ = nullptr;
-  store::OutboxPublisher* publisher_ = nullptr;
-  std::optional<store::PartitionLease> lease_;
+  service::KeyDb db_;
 };
 
 }  // namespace caserelay::notification

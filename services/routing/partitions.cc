@@ -2,31 +2,20 @@
 // item 4, README "Routing as N instances"): where a case is read and
 // written on this instance.
 #include <string>
+#include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "services/routing/routing_service.h"
 
 namespace caserelay::routing {
 
 absl::StatusOr<RoutingServiceImpl::CaseDb> RoutingServiceImpl::DbOfCase(
     std::string_view case_id) const {
-  CaseDb db;
-  if (!partitioned()) {
-    db.store = context_.store;
-    db.publisher = context_.publisher;
-    return db;
-  }
-  absl::StatusOr<store::PartitionLease> lease =
-      context_.partitions->LeaseForCase(case_id);
-  if (!lease.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("routing: partition moving, try again (",
-                     lease.status().message(), ")"));
-  }
-  db.lease.emplace(*std::move(lease));
-  db.store = &db.lease->store();
-  db.publisher = &db.lease->publisher();
-  return db;
+  absl::StatusOr<service::KeyDb> db =
+      service::OpenKeyDb(context_, case_id, "routing");
+  if (!db.ok()) return db.status();
+  CaseDb out;
+  static_cast<service::KeyDb&>(out) = *std::move(db);
+  return out;
 }
 
 CaseReader RoutingServiceImpl::CommittedCases() const {

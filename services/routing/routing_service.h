@@ -39,6 +39,7 @@
 #include "caserelay/v1/records.pb.h"
 #include "caserelay/v1/routing.grpc.pb.h"
 #include "common/rpc/auth.h"
+#include "common/service/key_db.h"
 #include "common/service/service_main.h"
 #include "common/store/partitioned_store.h"
 #include "services/routing/approvals.h"
@@ -127,10 +128,7 @@ class RoutingServiceImpl final : public caserelay::v1::RoutingService::Service,
  private:
   // Where a case is stored: the one store, or (partitioned) its
   // partition's DB, leased while this lives.
-  struct CaseDb {
-    std::optional<store::PartitionLease> lease;
-    store::Store* store = nullptr;
-    store::OutboxPublisher* publisher = nullptr;
+  struct CaseDb : service::KeyDb {
     CaseStore cases() const { return CaseStore(store); }
   };
   // The DB of case `case_id`. UNAVAILABLE "routing: partition moving, try

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "common/store/partitioned_store.h"
 #include "services/supervision/supervision_service.h"
 
@@ -46,23 +45,7 @@ int32_t SupervisionServiceImpl::PartitionOfCase(
 
 absl::StatusOr<SupervisionServiceImpl::CaseDb> SupervisionServiceImpl::DbOfCase(
     std::string_view case_id) const {
-  CaseDb db;
-  if (context_.partitions == nullptr) {
-    db.store = context_.store;
-    db.publisher = context_.publisher;
-    return db;
-  }
-  absl::StatusOr<store::PartitionLease> lease =
-      context_.partitions->LeaseForCase(case_id);
-  if (!lease.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("supervision: partition moving, try again (",
-                     lease.status().message(), ")"));
-  }
-  db.lease.emplace(*std::move(lease));
-  db.store = &db.lease->store();
-  db.publisher = &db.lease->publisher();
-  return db;
+  return service::OpenKeyDb(context_, case_id, "supervision");
 }
 
 }  // namespace caserelay::supervision

@@ -74,6 +74,7 @@
 #include "common/metrics/metrics.h"
 #include "common/region/region_tree.h"
 #include "common/rpc/principal.h"
+#include "common/service/key_db.h"
 #include "common/service/service_main.h"
 #include "common/store/partitioned_store.h"
 #include "domain/access/roles.h"
@@ -311,11 +312,7 @@ class SupervisionServiceImpl final
 
   // A case's DB for the gRPC handlers: the one store, or in a partitioned
   // service the DB of the case's partition, leased while this lives.
-  struct CaseDb {
-    std::optional<store::PartitionLease> lease;
-    store::Store* store = nullptr;
-    store::OutboxPublisher* publisher = nullptr;  // null in unit tests
-  };
+  using CaseDb = service::KeyDb;
   // UNAVAILABLE ("partition moving, try again") if the case's partition
   // is not held here (the caller forwards to the owner first:
   // owner_forward.h, so this is a partition changing hands).
