@@ -1,8 +1,10 @@
 #include "common/service/partitioned_main.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -80,6 +82,23 @@ absl::Status CheckPartitionCounts(
 absl::StatusOr<PartitionedParts> OpenPartitioned(const PartitionedInputs& in) {
   const config::Config& cfg = *in.cfg;
   PartitionedParts parts;
+  // A store of the single-instance layout (a RocksDB right in store.path,
+  // from before issue 19) holds the state and the consumed offsets that
+  // the partition DBs beside it would not: started over it, the service
+  // would read its inputs from the start and act on every past one again
+  // (notification: every SMS sent again; supervision: every deadline fired
+  // again). Nothing migrates it yet: refuse, for every partitioned service.
+  std::error_code ec;
+  if (std::filesystem::exists(
+          std::filesystem::path(cfg.GetPath("store.path")) / "CURRENT", ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "config: store.path ", cfg.GetPath("store.path"), " holds a ",
+        in.service,
+        " store of the single-instance layout (a RocksDB at its top, from "
+        "before partitioned state): started over it, every past input "
+        "would be acted on again; it is not migrated (common/service/"
+        "README.md \"Several instances of a service\")"));
+  }
   store::PartitionedStoreOptions options;
   options.path = cfg.GetPath("store.path");
   options.partitions = static_cast<int32_t>(cfg.GetInt("kafka.partitions"));

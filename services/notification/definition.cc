@@ -1,6 +1,4 @@
-#include <filesystem>
 #include <set>
-#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -213,25 +211,6 @@ service::ServiceDefinition NotificationDefinition() {
   def.create = [](const service::Context& context)
       -> absl::StatusOr<std::unique_ptr<service::Service>> {
     const config::Config& cfg = *context.config;
-    if (context.partitions != nullptr) {
-      // A store of the single-instance layout (a RocksDB right in
-      // store.path, from before issue 19) holds the SMS records and the
-      // consumed offsets the partition DBs beside it do not: started over
-      // it, notification would read case-events from the start and send
-      // every past SMS again. Nothing migrates it yet: refuse.
-      std::error_code ec;
-      if (std::filesystem::exists(
-              std::filesystem::path(cfg.GetPath("store.path")) / "CURRENT",
-              ec)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "config: store.path ", cfg.GetPath("store.path"),
-            " holds a single-instance notification store (a RocksDB at its "
-            "top, from before partitioned state): started over it, every "
-            "past SMS would be sent again; it is not migrated "
-            "(services/notification/README.md \"Running as several "
-            "instances\")"));
-      }
-    }
     auto regions = region::RegionTree::Load(cfg.GetPath("regions.path"));
     if (!regions.ok()) return regions.status();
     auto offices = offices::OfficeDirectory::Load(cfg.GetPath("offices.dir"),
